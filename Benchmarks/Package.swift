@@ -1,0 +1,21 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// The benchmark server lives apart from the product so that its Foundation use and its release
+// flags never leak into the gateway's own targets.
+let package = Package(
+    name: "ConnectorGatewayBenchmarks",
+    dependencies: [
+        .package(name: "ConnectorGateway", path: ".."),
+    ],
+    targets: [
+        .executableTarget(
+            name: "bench-server",
+            dependencies: [
+                .product(name: "Server", package: "ConnectorGateway"),
+                .product(name: "HTTP", package: "ConnectorGateway"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

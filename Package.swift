@@ -1,0 +1,18 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "ConnectorGateway",
+    products: [
+        .library(name: "HTTP", targets: ["HTTP"]),
+        .library(name: "Server", targets: ["Server"]),
+    ],
+    targets: [
+        .target(name: "CSystem"),
+        .target(name: "HTTP"),
+        .target(name: "Server", dependencies: ["CSystem", "HTTP"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "HTTP", "CSystem"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

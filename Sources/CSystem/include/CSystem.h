@@ -1,0 +1,95 @@
+#ifndef CSYSTEM_H
+#define CSYSTEM_H
+
+// Linux headers that Swift's Glibc module does not export, plus a few constants that are macros
+// Swift cannot import. Nothing here has logic of its own.
+
+#define _GNU_SOURCE 1
+#include <errno.h>
+#include <sched.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+static inline int cs_errno(void) { return errno; }
+
+static const uint32_t CS_EPOLLIN = EPOLLIN;
+static const uint32_t CS_EPOLLOUT = EPOLLOUT;
+static const uint32_t CS_EPOLLERR = EPOLLERR;
+static const uint32_t CS_EPOLLHUP = EPOLLHUP;
+static const uint32_t CS_EPOLLRDHUP = EPOLLRDHUP;
+static const uint32_t CS_EPOLLET = EPOLLET;
+
+static const int CS_SOCK_NONBLOCK = SOCK_NONBLOCK;
+static const int CS_SOCK_CLOEXEC = SOCK_CLOEXEC;
+static const int CS_EFD_NONBLOCK = EFD_NONBLOCK;
+static const int CS_EFD_CLOEXEC = EFD_CLOEXEC;
+static const int CS_SFD_CLOEXEC = SFD_CLOEXEC;
+static const int CS_EPOLL_CLOEXEC = EPOLL_CLOEXEC;
+
+/// epoll_event is packed on x86_64; reading it through these keeps Swift away from the layout.
+static inline uint32_t cs_epoll_event_events(const struct epoll_event *e) { return e->events; }
+static inline uint64_t cs_epoll_event_data(const struct epoll_event *e) { return e->data.u64; }
+
+static inline int cs_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
+    struct epoll_event ev;
+    ev.events = events;
+    ev.data.u64 = data;
+    return epoll_ctl(epfd, op, fd, &ev);
+}
+
+static inline int cs_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
+    return accept4(fd, addr, len, flags);
+}
+
+static inline size_t cs_epoll_event_size(void) { return sizeof(struct epoll_event); }
+
+/// Blocks `signo` in the calling thread (and so in threads it starts later).
+static inline int cs_block_signal(int signo) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, signo);
+    return pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+/// A signalfd for the given signals, which must already be blocked.
+static inline int cs_signalfd(const int *signals, int count) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int i = 0; i < count; i++) sigaddset(&set, signals[i]);
+    return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+static inline int cs_ignore_sigpipe(void) {
+    return signal(SIGPIPE, SIG_IGN) == SIG_ERR ? -1 : 0;
+}
+
+/// CPUs this process may run on (its affinity mask, so `taskset` is honoured).
+static inline int cs_available_cpus(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) != 0) return (int)sysconf(_SC_NPROCESSORS_ONLN);
+    int n = CPU_COUNT(&set);
+    return n > 0 ? n : 1;
+}
+
+/// Names the calling thread (visible in top -H and /proc), truncated to 15 bytes.
+static inline void cs_set_thread_name(const char *name) {
+    char buf[16];
+    int i = 0;
+    for (; i < 15 && name[i]; i++) buf[i] = name[i];
+    buf[i] = 0;
+    pthread_setname_np(pthread_self(), buf);
+}
+
+#endif

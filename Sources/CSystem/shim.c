@@ -1,0 +1,1 @@
+int cs_system_anchor = 0;

@@ -1,0 +1,106 @@
+/// What the parser learns from the fields that decide framing and connection handling
+/// (Host, Content-Length, Transfer-Encoding, Connection, Expect), noted as each field completes.
+struct HeadSemantics: Sendable {
+    var hostCount = 0
+    var hostIndex = 0
+    /// -1 until a Content-Length arrives.
+    var contentLength = -1
+    var transferEncodingSeen = false
+    var codingCount = 0
+    var chunkedCount = 0
+    var lastCodingIsChunked = false
+    var unknownCoding = false
+    var connectionClose = false
+    var connectionKeepAlive = false
+    var expectsContinue = false
+    var otherExpectation = false
+
+    mutating func note(_ span: FieldSpan, index: Int, in buffer: UnsafeRawBufferPointer) throws(HTTPParseError) {
+        let nameStart = Int(span.nameStart), nameEnd = Int(span.nameEnd)
+        let valueStart = Int(span.valueStart), valueEnd = Int(span.valueEnd)
+        switch nameEnd - nameStart {
+        case 4 where ASCII.equalsLowercase(buffer, nameStart, nameEnd, "host"):
+            hostCount += 1
+            hostIndex = index
+        case 6 where ASCII.equalsLowercase(buffer, nameStart, nameEnd, "expect"):
+            if ASCII.equalsLowercase(buffer, valueStart, valueEnd, "100-continue") {
+                expectsContinue = true
+            } else {
+                otherExpectation = true
+            }
+        case 10 where ASCII.equalsLowercase(buffer, nameStart, nameEnd, "connection"):
+            try ListElements.forEach(buffer, valueStart, valueEnd) { s, e throws(HTTPParseError) in
+                if ASCII.equalsLowercase(buffer, s, e, "close") { connectionClose = true }
+                if ASCII.equalsLowercase(buffer, s, e, "keep-alive") { connectionKeepAlive = true }
+            }
+        case 14 where ASCII.equalsLowercase(buffer, nameStart, nameEnd, "content-length"):
+            try noteContentLength(buffer, valueStart, valueEnd)
+        case 17 where ASCII.equalsLowercase(buffer, nameStart, nameEnd, "transfer-encoding"):
+            try noteTransferEncoding(buffer, valueStart, valueEnd)
+        default:
+            break
+        }
+    }
+
+    private mutating func noteContentLength(_ buffer: UnsafeRawBufferPointer, _ start: Int, _ end: Int) throws(HTTPParseError) {
+        guard end > start else { throw .invalidContentLength }
+        var sawElement = false
+        try ListElements.forEach(buffer, start, end, allowEmpty: false, emptyError: .invalidContentLength) { s, e throws(HTTPParseError) in
+            var value = 0
+            for i in s..<e {
+                let c = buffer[i]
+                guard c >= 48 && c <= 57 else { throw .invalidContentLength }
+                let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times10.addingReportingOverflow(Int(c - 48))
+                guard !o1, !o2 else { throw .invalidContentLength }
+                value = sum
+            }
+            if contentLength >= 0, contentLength != value { throw .conflictingContentLength }
+            contentLength = value
+            sawElement = true
+        }
+        guard sawElement else { throw .invalidContentLength }
+    }
+
+    private mutating func noteTransferEncoding(_ buffer: UnsafeRawBufferPointer, _ start: Int, _ end: Int) throws(HTTPParseError) {
+        transferEncodingSeen = true
+        try ListElements.forEach(buffer, start, end) { s, e throws(HTTPParseError) in
+            codingCount += 1
+            if ASCII.equalsLowercase(buffer, s, e, "chunked") {
+                chunkedCount += 1
+                lastCodingIsChunked = true
+                return
+            }
+            lastCodingIsChunked = false
+            // transfer-coding = token *( OWS ";" OWS transfer-parameter ): anything that starts
+            // with a token is a coding we do not implement; anything else is malformed.
+            guard ASCII.classes[Int(buffer[s])] & ASCII.token != 0 else { throw .invalidTransferEncoding }
+            unknownCoding = true
+        }
+    }
+}
+
+/// Walks the elements of a comma-separated list value (RFC 9110 §5.6.1), trimming whitespace.
+enum ListElements {
+    static func forEach(
+        _ buffer: UnsafeRawBufferPointer, _ start: Int, _ end: Int,
+        allowEmpty: Bool = true, emptyError: HTTPParseError = .invalidFieldValue,
+        _ body: (Int, Int) throws(HTTPParseError) -> Void
+    ) throws(HTTPParseError) {
+        var i = start
+        while i <= end {
+            var s = i
+            while s < end, buffer[s] == ASCII.sp || buffer[s] == ASCII.htab { s += 1 }
+            var e = s
+            while e < end, buffer[e] != ASCII.comma { e += 1 }
+            let next = e + 1
+            while e > s, buffer[e - 1] == ASCII.sp || buffer[e - 1] == ASCII.htab { e -= 1 }
+            if e > s {
+                try body(s, e)
+            } else if !allowEmpty {
+                throw emptyError
+            }
+            i = next
+        }
+    }
+}

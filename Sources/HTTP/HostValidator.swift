@@ -1,0 +1,47 @@
+/// Checks a Host field value against `uri-host [ ":" port ]` (RFC 9110 §7.2, RFC 3986 §3.2.2).
+/// An empty value is valid: it is what a client sends when the target has no authority.
+enum HostValidator {
+    static func isValid(_ buffer: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Bool {
+        var i = start
+        if i < end, buffer[i] == UInt8(ascii: "[") {
+            i += 1
+            let literalStart = i
+            while i < end, buffer[i] != UInt8(ascii: "]") {
+                let c = buffer[i]
+                guard ASCII.classes[Int(c)] & ASCII.hex != 0 || c == UInt8(ascii: ":") || c == UInt8(ascii: ".") else { return false }
+                i += 1
+            }
+            guard i < end, i > literalStart else { return false }
+            i += 1
+        } else {
+            while i < end, buffer[i] != UInt8(ascii: ":") {
+                guard isRegNameByte(buffer[i]) else { return false }
+                i += 1
+            }
+        }
+        guard i < end else { return true }
+        guard buffer[i] == UInt8(ascii: ":") else { return false }
+        i += 1
+        guard end - i <= 5 else { return false }
+        while i < end {
+            guard buffer[i] >= 48, buffer[i] <= 57 else { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// unreserved / pct-encoded / sub-delims.
+    private static func isRegNameByte(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "%"):
+            true
+        case UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
+             UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="):
+            true
+        default:
+            false
+        }
+    }
+}

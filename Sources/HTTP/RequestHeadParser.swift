@@ -1,0 +1,279 @@
+/// Incremental, zero-copy parser of an HTTP/1.1 request head (RFC 9112 §2–§6).
+///
+/// Give it the bytes of one message from its first byte, as many as have arrived; call again
+/// with the same bytes plus more when it returns `nil`. Bytes already scanned are never scanned
+/// again, so a head that arrives one byte at a time costs no more than one that arrives whole.
+/// The result points into those bytes; nothing is copied. Every limit is checked as bytes are
+/// scanned, so a peer cannot make the caller buffer more than a limit plus one read.
+///
+/// Strict by design, for a server that may face the internet: bare LF line endings are refused
+/// with 400 (RFC 9112 §2.2 allows either; refusing closes a request-smuggling door), as are
+/// obs-fold, whitespace before a colon, and every framing ambiguity.
+public struct RequestHeadParser: Sendable {
+    public let limits: ParserLimits
+
+    private enum State: UInt8, Sendable {
+        case start, startLF, method, target, version, requestLineLF
+        case fieldStart, fieldName, valueOWS, value, fieldLF, endLF
+    }
+
+    private var state = State.start
+    private var position = 0
+    private var lineStart = 0
+    private var targetStart = 0
+    private var targetEnd = 0
+    private var versionStart = 0
+    private var blockStart = 0
+    private var nameEnd = 0
+    private var valueStart = 0
+    private var valueEnd = 0
+    private var method = HTTPMethod.get
+    private var version = HTTPVersion.http1_1
+    private var fields: [FieldSpan] = []
+    private var semantics = HeadSemantics()
+
+    public init(limits: ParserLimits = ParserLimits()) {
+        self.limits = limits
+    }
+
+    /// True when no byte of a message has been scanned yet (what an idle connection looks like).
+    public var isAtMessageStart: Bool { position == 0 }
+
+    /// Forgets any partly parsed message.
+    public mutating func reset() {
+        state = .start
+        position = 0
+        fields = []
+        semantics = HeadSemantics()
+    }
+
+    /// Parses as far as `buffer` allows. Returns the head once its final empty line has arrived,
+    /// and is then ready for the next message; returns `nil` when it needs more bytes.
+    public mutating func parse(_ buffer: UnsafeRawBufferPointer) throws(HTTPParseError) -> RequestHead? {
+        let n = buffer.count
+        var i = position
+        let table = ASCII.classes
+        defer { position = i }
+        scan: while i < n {
+            switch state {
+            case .start:
+                let c = buffer[i]
+                if c == ASCII.cr {
+                    state = .startLF
+                    i += 1
+                } else if c == ASCII.lf {
+                    throw .bareLineFeed
+                } else if table[Int(c)] & ASCII.token != 0 {
+                    lineStart = i
+                    state = .method
+                } else {
+                    throw .invalidMethod
+                }
+            case .startLF:
+                guard buffer[i] == ASCII.lf else { throw .bareCarriageReturn }
+                i += 1
+                // RFC 9112 §2.2 asks us to ignore at least one empty line; a stream of them is an attack.
+                guard i <= 64 else { throw .tooManyEmptyLines }
+                state = .start
+            case .method:
+                while i < n, table[Int(buffer[i])] & ASCII.token != 0 { i += 1 }
+                guard i - lineStart <= limits.maxRequestLineLength else { throw .requestLineTooLong }
+                guard i < n else { break scan }
+                let c = buffer[i]
+                guard c == ASCII.sp else {
+                    throw (c == ASCII.cr || c == ASCII.lf) ? .invalidTarget : .invalidMethod
+                }
+                method = HTTPMethod(token: UnsafeRawBufferPointer(rebasing: buffer[lineStart..<i]))
+                i += 1
+                targetStart = i
+                state = .target
+            case .target:
+                while i < n, table[Int(buffer[i])] & ASCII.target != 0 { i += 1 }
+                guard i - lineStart <= limits.maxRequestLineLength else { throw .requestLineTooLong }
+                guard i < n else { break scan }
+                let c = buffer[i]
+                guard i > targetStart else { throw .invalidTarget }
+                if c == ASCII.sp {
+                    targetEnd = i
+                    i += 1
+                    versionStart = i
+                    state = .version
+                } else if c == ASCII.cr || c == ASCII.lf {
+                    throw .missingVersion
+                } else {
+                    throw .invalidTarget
+                }
+            case .version:
+                while i < n {
+                    let c = buffer[i]
+                    if c == ASCII.cr || c == ASCII.lf { break }
+                    if c == ASCII.sp { throw .invalidTarget }
+                    i += 1
+                    if i - versionStart > 8 { throw .invalidVersion }
+                }
+                guard i - lineStart <= limits.maxRequestLineLength else { throw .requestLineTooLong }
+                guard i < n else { break scan }
+                guard buffer[i] == ASCII.cr else { throw .bareLineFeed }
+                version = try Self.parseVersion(buffer, versionStart, i)
+                // After the version, so that `PRI * HTTP/2.0` (the HTTP/2 preface) gets 505, not 400.
+                try checkTargetForm(buffer)
+                i += 1
+                state = .requestLineLF
+            case .requestLineLF:
+                guard buffer[i] == ASCII.lf else { throw .bareCarriageReturn }
+                i += 1
+                blockStart = i
+                state = .fieldStart
+            case .fieldStart:
+                let c = buffer[i]
+                if c == ASCII.cr {
+                    i += 1
+                    state = .endLF
+                } else if c == ASCII.lf {
+                    throw .bareLineFeed
+                } else if c == ASCII.sp || c == ASCII.htab {
+                    throw .obsoleteLineFolding
+                } else if table[Int(c)] & ASCII.token != 0 {
+                    lineStart = i
+                    state = .fieldName
+                } else {
+                    throw .invalidFieldName
+                }
+            case .fieldName:
+                while i < n, table[Int(buffer[i])] & ASCII.token != 0 { i += 1 }
+                try checkFieldLimits(i)
+                guard i < n else { break scan }
+                let c = buffer[i]
+                if c == ASCII.colon {
+                    nameEnd = i
+                    i += 1
+                    state = .valueOWS
+                } else if c == ASCII.sp || c == ASCII.htab {
+                    throw .whitespaceBeforeColon
+                } else if c == ASCII.cr || c == ASCII.lf {
+                    throw .missingColon
+                } else {
+                    throw .invalidFieldName
+                }
+            case .valueOWS:
+                while i < n, buffer[i] == ASCII.sp || buffer[i] == ASCII.htab { i += 1 }
+                try checkFieldLimits(i)
+                guard i < n else { break scan }
+                valueStart = i
+                valueEnd = i
+                state = .value
+            case .value:
+                var end = valueEnd
+                while i < n {
+                    let c = buffer[i]
+                    if table[Int(c)] & ASCII.fieldValue == 0 { break }
+                    i += 1
+                    if c != ASCII.sp && c != ASCII.htab { end = i }
+                }
+                valueEnd = end
+                try checkFieldLimits(i)
+                guard i < n else { break scan }
+                let c = buffer[i]
+                if c == ASCII.cr {
+                    i += 1
+                    state = .fieldLF
+                } else if c == ASCII.lf {
+                    throw .bareLineFeed
+                } else {
+                    throw .invalidFieldValue
+                }
+            case .fieldLF:
+                guard buffer[i] == ASCII.lf else { throw .bareCarriageReturn }
+                i += 1
+                guard fields.count < limits.maxFieldCount else { throw .tooManyFields }
+                if fields.isEmpty { fields.reserveCapacity(16) }
+                let span = FieldSpan(nameStart: lineStart, nameEnd: nameEnd, valueStart: valueStart, valueEnd: valueEnd)
+                fields.append(span)
+                try semantics.note(span, index: fields.count - 1, in: buffer)
+                state = .fieldStart
+            case .endLF:
+                guard buffer[i] == ASCII.lf else { throw .bareCarriageReturn }
+                i += 1
+                guard i - blockStart <= limits.maxHeaderBlockLength + 2 else { throw .headerBlockTooLarge }
+                let head = try finish(buffer, length: i)
+                i = 0
+                return head
+            }
+        }
+        if state == .fieldLF || state == .endLF || state == .fieldStart {
+            guard i - blockStart <= limits.maxHeaderBlockLength + 2 else { throw .headerBlockTooLarge }
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private func checkFieldLimits(_ i: Int) throws(HTTPParseError) {
+        guard i - lineStart <= limits.maxFieldLineLength else { throw .fieldLineTooLong }
+        guard i - blockStart <= limits.maxHeaderBlockLength else { throw .headerBlockTooLarge }
+    }
+
+    private func checkTargetForm(_ buffer: UnsafeRawBufferPointer) throws(HTTPParseError) {
+        let first = buffer[targetStart]
+        if first == UInt8(ascii: "/") { return }
+        if first == UInt8(ascii: "*") {
+            guard targetEnd - targetStart == 1, method == .options else { throw .invalidTarget }
+            return
+        }
+        if method == .connect { return }
+        let length = targetEnd - targetStart
+        if length > 7, ASCII.equalsLowercase(buffer, targetStart, targetStart + 7, "http://") { return }
+        if length > 8, ASCII.equalsLowercase(buffer, targetStart, targetStart + 8, "https://") { return }
+        throw .invalidTarget
+    }
+
+    private static func parseVersion(_ buffer: UnsafeRawBufferPointer, _ start: Int, _ end: Int) throws(HTTPParseError) -> HTTPVersion {
+        func digit(_ c: UInt8) -> UInt8? { c >= 48 && c <= 57 ? c - 48 : nil }
+        guard end - start == 8,
+              buffer[start] == UInt8(ascii: "H"), buffer[start + 1] == UInt8(ascii: "T"),
+              buffer[start + 2] == UInt8(ascii: "T"), buffer[start + 3] == UInt8(ascii: "P"),
+              buffer[start + 4] == UInt8(ascii: "/"), buffer[start + 6] == UInt8(ascii: "."),
+              let major = digit(buffer[start + 5]), let minor = digit(buffer[start + 7])
+        else { throw .invalidVersion }
+        guard major == 1 else { throw .unsupportedVersion }
+        return HTTPVersion(major: major, minor: minor)
+    }
+
+    private mutating func finish(_ buffer: UnsafeRawBufferPointer, length: Int) throws(HTTPParseError) -> RequestHead {
+        let s = semantics
+        if s.hostCount > 1 { throw .duplicateHost }
+        if version.isHTTP11OrLater, s.hostCount == 0 { throw .missingHost }
+        if s.hostCount == 1 {
+            let span = fields[s.hostIndex]
+            guard HostValidator.isValid(buffer, Int(span.valueStart), Int(span.valueEnd)) else { throw .invalidHost }
+        }
+        var framing = BodyFraming.none
+        if s.transferEncodingSeen {
+            if s.contentLength >= 0 { throw .contentLengthWithTransferEncoding }
+            if !version.isHTTP11OrLater { throw .transferEncodingInHTTP10 }
+            if s.codingCount == 0 || s.chunkedCount > 1 || (s.chunkedCount == 1 && !s.lastCodingIsChunked) {
+                throw .invalidTransferEncoding
+            }
+            if s.unknownCoding || s.chunkedCount == 0 { throw .unsupportedTransferCoding }
+            framing = .chunked
+        } else if s.contentLength > 0 {
+            if s.contentLength > limits.maxBodyLength { throw .bodyTooLarge }
+            framing = .length(s.contentLength)
+        }
+        let http11 = version.isHTTP11OrLater
+        if http11, s.otherExpectation { throw .unsupportedExpectation }
+        let head = RequestHead(
+            method: method,
+            version: version,
+            target: targetStart..<targetEnd,
+            fields: fields,
+            length: length,
+            framing: framing,
+            keepAlive: http11 ? !s.connectionClose : (s.connectionKeepAlive && !s.connectionClose),
+            expectsContinue: http11 && s.expectsContinue && framing != .none
+        )
+        state = .start
+        fields = []
+        semantics = HeadSemantics()
+        return head
+    }
+}

@@ -1,0 +1,227 @@
+import CSystem
+import HTTP
+
+extension Connection {
+    /// The socket is readable (or the peer half-closed).
+    func handleReadable() {
+        switch phase {
+        case .processing, .closing:
+            // Not wanted now; stop the level-triggered wake-ups until the response is out.
+            setReading(false)
+            return
+        case .lingering:
+            drainLingering()
+            return
+        case .closed:
+            return
+        case .idle, .head, .body:
+            break
+        }
+        if output.count > loop.configuration.maxPendingOutput {
+            setReading(false)
+            return
+        }
+        switch socket.read(into: loop.readBuffer) {
+        case .bytes(let n):
+            received(UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<n]))
+        case .endOfFile:
+            endOfInput()
+        case .wouldBlock:
+            return
+        case .failed:
+            close()
+        }
+    }
+
+    private func received(_ bytes: UnsafeRawBufferPointer) {
+        if phase == .idle {
+            phase = .head
+            loop.setTimer(self, .header)
+        }
+        if pending.isEmpty {
+            let used = consume(bytes)
+            if used < bytes.count, phase != .closing, phase != .closed {
+                pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[used...]))
+            }
+        } else {
+            pending.append(contentsOf: bytes)
+            consumePending()
+        }
+    }
+
+    /// Parses what `pending` holds, as far as the state allows.
+    func consumePending() {
+        guard !pending.isEmpty, !consuming else { return }
+        consuming = true
+        let used = pending.withUnsafeBytes { consume($0) }
+        consuming = false
+        if phase == .closing || phase == .closed || used == pending.count {
+            pending = []
+        } else if used > 0 {
+            pending.removeFirst(used)
+        }
+    }
+
+    /// Feeds bytes to the parser or the body; returns how many belong to finished work. Bytes of
+    /// a partial head are not consumed: the parser needs them contiguous from the message start.
+    private func consume(_ buffer: UnsafeRawBufferPointer) -> Int {
+        var offset = 0
+        while offset < buffer.count {
+            let rest = UnsafeRawBufferPointer(rebasing: buffer[offset...])
+            switch phase {
+            case .idle, .head:
+                if phase == .idle {
+                    phase = .head
+                    loop.setTimer(self, .header)
+                }
+                let parsed: RequestHead?
+                do {
+                    parsed = try parser.parse(rest)
+                } catch {
+                    parser.reset()
+                    fail(with: ProblemResponse.make(for: error))
+                    return buffer.count
+                }
+                guard let head = parsed else { return offset }
+                offset += head.length
+                begin(head, headBytes: UnsafeRawBufferPointer(rebasing: rest[0..<head.length]),
+                      moreBytesFollow: offset < buffer.count)
+            case .body:
+                if chunkDecoder != nil {
+                    do {
+                        offset += try chunkDecoder!.decode(rest, into: &storage)
+                    } catch {
+                        fail(with: ProblemResponse.make(for: error))
+                        return buffer.count
+                    }
+                    if chunkDecoder!.isComplete { finishBody() }
+                } else {
+                    let take = min(bodyRemaining, rest.count)
+                    storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[0..<take]))
+                    offset += take
+                    bodyRemaining -= take
+                    if bodyRemaining == 0 { finishBody() }
+                }
+            case .processing, .closing, .lingering, .closed:
+                return offset
+            }
+        }
+        return offset
+    }
+
+    private func begin(_ head: RequestHead, headBytes: UnsafeRawBufferPointer, moreBytesFollow: Bool) {
+        keepAlive = head.keepAlive
+        isHeadRequest = head.method == .head
+        isHTTP10 = !head.version.isHTTP11OrLater
+        switch head.framing {
+        case .none:
+            storage = Array(headBytes)
+            dispatch(head, bodyRange: head.length..<head.length)
+        case .length(let length):
+            storage = []
+            storage.reserveCapacity(head.length + length)
+            storage.append(contentsOf: headBytes)
+            bodyRemaining = length
+            startBody(head, moreBytesFollow: moreBytesFollow)
+        case .chunked:
+            storage = []
+            storage.reserveCapacity(head.length + 4096)
+            storage.append(contentsOf: headBytes)
+            chunkDecoder = ChunkedBodyDecoder(limits: loop.configuration.limits)
+            startBody(head, moreBytesFollow: moreBytesFollow)
+        }
+    }
+
+    private func startBody(_ head: RequestHead, moreBytesFollow: Bool) {
+        currentHead = head
+        phase = .body
+        loop.setTimer(self, .body)
+        // RFC 9110 §10.1.1: the interim response is pointless once body bytes are arriving.
+        if head.expectsContinue, !moreBytesFollow {
+            output.appendOwned { $0.append(contentsOf: ResponseHeadWriter.continueResponse) }
+            loop.markDirty(self)
+        }
+    }
+
+    private func finishBody() {
+        let head = currentHead!
+        currentHead = nil
+        chunkDecoder = nil
+        dispatch(head, bodyRange: head.length..<storage.count)
+    }
+
+    /// After a response on a connection that stays open: the next pipelined request, or idle.
+    func continueAfterResponse() {
+        guard phase == .idle else { return }
+        if output.count > loop.configuration.maxPendingOutput {
+            awaitingDrain = true  // resumed by flush() once the client reads
+            return
+        }
+        if !pending.isEmpty {
+            phase = .head
+            loop.setTimer(self, .header)
+            consumePending()
+        }
+        if phase == .idle {
+            if inputClosed {
+                phase = .closing
+                loop.markDirty(self)
+            } else {
+                loop.setTimer(self, .idle)
+                setReading(true)
+            }
+        } else if phase == .head || phase == .body {
+            if inputClosed {
+                close()  // a partial request that can never complete
+            } else {
+                setReading(true)
+            }
+        }
+    }
+
+    /// The peer will send nothing more.
+    private func endOfInput() {
+        inputClosed = true
+        setReading(false)
+        switch phase {
+        case .idle, .head, .body:
+            if output.isEmpty {
+                close()
+            } else {
+                phase = .closing
+            }
+        case .lingering:
+            close()
+        case .processing, .closing, .closed:
+            break
+        }
+    }
+
+    private func drainLingering() {
+        while true {
+            switch socket.read(into: loop.readBuffer) {
+            case .bytes(let n) where n == loop.readBuffer.count:
+                continue
+            case .bytes, .wouldBlock:
+                return
+            case .endOfFile, .failed:
+                close()
+                return
+            }
+        }
+    }
+
+    func setReading(_ on: Bool) {
+        let wanted = on ? (interest | Self.readEvents) : (interest & ~Self.readEvents)
+        guard wanted != interest, phase != .closed else { return }
+        interest = wanted
+        loop.selector.modify(socket.fd, events: wanted, id: registration)
+    }
+
+    func setWriting(_ on: Bool) {
+        let wanted = on ? (interest | CS_EPOLLOUT) : (interest & ~CS_EPOLLOUT)
+        guard wanted != interest, phase != .closed else { return }
+        interest = wanted
+        loop.selector.modify(socket.fd, events: wanted, id: registration)
+    }
+}

@@ -1,0 +1,167 @@
+import CSystem
+import Glibc
+import HTTP
+
+/// One accepted TCP connection and its HTTP/1.1 state machine. Lives on one loop for its whole
+/// life and is only touched on that loop's thread, so it needs no lock.
+///
+/// Requests are handled one at a time, in order: while a handler runs, the connection reads
+/// nothing more (pipelined requests wait in `pending` and then in the kernel), which is both
+/// strict ordering and back-pressure.
+final class Connection {
+    enum Phase: UInt8 {
+        /// Keep-alive: waiting for the first byte of the next request.
+        case idle
+        /// Receiving a request head (also a fresh connection before its first byte).
+        case head
+        /// Receiving a request body.
+        case body
+        /// A handler is running.
+        case processing
+        /// The last response is being sent; then the connection lingers.
+        case closing
+        /// Our side is shut down; unread input is drained until EOF or the linger timer.
+        case lingering
+        case closed
+    }
+
+    let socket: Socket
+    let slot: Int32
+    /// epoll registration id: generation and slot, so stale events are recognised.
+    let registration: UInt64
+    let connectionID: UInt64
+    let remoteAddress: SocketAddress?
+    unowned(unsafe) let loop: EventLoop
+
+    var phase = Phase.head
+    var parser: RequestHeadParser
+    /// Received bytes not yet consumed: the start of a partial message, or pipelined requests.
+    var pending: [UInt8] = []
+    /// The request being received: its head bytes, then its body.
+    var storage: [UInt8] = []
+    var currentHead: RequestHead?
+    var bodyRemaining = 0
+    var chunkDecoder: ChunkedBodyDecoder?
+    var output = OutputQueue()
+    var requestCount = 0
+    var keepAlive = true
+    var isHeadRequest = false
+    var isHTTP10 = false
+    var inputClosed = false
+    var isDirty = false
+    var consuming = false
+    /// Further pipelined requests wait until the output queue drains below the limit.
+    var awaitingDrain = false
+    var task: Task<Void, Never>?
+
+    /// epoll interest currently registered.
+    var interest: UInt32
+    // Timer list membership (see `TimerKind`).
+    var timerKind: TimerKind?
+    var timerPrev: Int32 = -1
+    var timerNext: Int32 = -1
+    var deadline: UInt64 = 0
+
+    static let readEvents = CS_EPOLLIN | CS_EPOLLRDHUP
+
+    init(socket: Socket, slot: Int32, registration: UInt64, connectionID: UInt64,
+         remoteAddress: SocketAddress?, loop: EventLoop) {
+        self.socket = socket
+        self.slot = slot
+        self.registration = registration
+        self.connectionID = connectionID
+        self.remoteAddress = remoteAddress
+        self.loop = loop
+        self.parser = RequestHeadParser(limits: loop.configuration.limits)
+        self.interest = Self.readEvents
+    }
+
+    // MARK: - Handing requests to the responder
+
+    /// Starts the handler for a complete request as a task on this loop's executor.
+    func dispatch(_ head: RequestHead, bodyRange: Range<Int>) {
+        phase = .processing
+        loop.cancelTimer(self)
+        requestCount += 1
+        let request = HTTPRequest(head: head, storage: storage, bodyRange: bodyRange)
+        storage = []
+        let context = RequestContext(remoteAddress: remoteAddress, loopIndex: loop.index,
+                                     connectionID: connectionID, requestNumber: requestCount)
+        let responder = loop.responder
+        let bound = LoopBound(self, executor: loop.executor)
+        loop.tasksInFlight += 1
+        task = Task(executorPreference: loop.executor) {
+            let response: HTTPResponse
+            do {
+                response = try await responder.respond(to: request, context: context)
+            } catch {
+                response = ProblemResponse.internalError
+            }
+            bound.withValue { $0.deliver(response) }
+        }
+    }
+
+    /// The handler's response, on the loop thread.
+    func deliver(_ response: HTTPResponse) {
+        loop.tasksInFlight -= 1
+        task = nil
+        guard phase == .processing else { return }
+        let close = !keepAlive || loop.isDraining
+        let field: ResponseHeadWriter.ConnectionField = close ? .close : (isHTTP10 ? .keepAlive : .none)
+        output.appendResponse(response, sendBody: !isHeadRequest && !response.status.forbidsBody,
+                              dateLine: loop.dateCache.line, connection: field)
+        loop.markDirty(self)
+        if close {
+            phase = .closing
+        } else {
+            phase = .idle
+            continueAfterResponse()
+        }
+    }
+
+    /// Answers a request the server refuses by itself, then closes after a linger.
+    func fail(with response: HTTPResponse) {
+        keepAlive = false
+        currentHead = nil
+        chunkDecoder = nil
+        storage = []
+        output.appendResponse(response, sendBody: true, dateLine: loop.dateCache.line, connection: .close)
+        phase = .closing
+        loop.cancelTimer(self)
+        loop.markDirty(self)
+    }
+
+    /// A timer of this connection fired.
+    func timerExpired(_ kind: TimerKind) {
+        switch kind {
+        case .header:
+            if requestCount == 0, parser.isAtMessageStart, pending.isEmpty {
+                close()  // never sent a byte: nobody to answer
+            } else {
+                fail(with: ProblemResponse.requestTimeout)
+            }
+        case .body:
+            fail(with: ProblemResponse.requestTimeout)
+        case .idle, .linger:
+            close()
+        case .write:
+            close(abortive: true)
+        }
+    }
+
+    /// Releases everything: cancels a running handler, closes the fd (which also removes it
+    /// from epoll), and frees the slot.
+    func close(abortive: Bool = false) {
+        guard phase != .closed else { return }
+        phase = .closed
+        task?.cancel()
+        task = nil
+        loop.cancelTimer(self)
+        if abortive { socket.setAbortiveClose() }
+        socket.close()
+        pending = []
+        storage = []
+        output.removeAll()
+        loop.release(self)
+    }
+}

@@ -1,0 +1,46 @@
+import Synchronization
+
+/// Open connections across all loops, against the configured maximum. A loop that cannot take
+/// another connection stops accepting (leaving newcomers in the kernel backlog) and is told to
+/// resume when any loop closes one.
+final class ConnectionCounter: Sendable {
+    let maximum: Int
+    private let open = Atomic<Int>(0)
+    private let pausedLoops = Mutex<[LoopBound<EventLoop>]>([])
+
+    init(maximum: Int) {
+        self.maximum = maximum
+    }
+
+    var current: Int { open.load(ordering: .relaxed) }
+    var hasRoom: Bool { current < maximum }
+
+    /// Reserves room for one connection; false when the server is full.
+    func tryAcquire() -> Bool {
+        var value = open.load(ordering: .relaxed)
+        while value < maximum {
+            let (exchanged, original) = open.compareExchange(expected: value, desired: value + 1, ordering: .relaxed)
+            if exchanged { return true }
+            value = original
+        }
+        return false
+    }
+
+    /// Gives back one connection's room and wakes every loop that stopped accepting.
+    func release() {
+        open.subtract(1, ordering: .relaxed)
+        let waiting = pausedLoops.withLock { paused -> [LoopBound<EventLoop>] in
+            guard !paused.isEmpty else { return [] }
+            defer { paused.removeAll() }
+            return paused
+        }
+        for loop in waiting {
+            loop.withValue { $0.resumeAccepting() }
+        }
+    }
+
+    /// Records that `loop` stopped accepting, so that the next release resumes it.
+    func notePaused(_ loop: LoopBound<EventLoop>) {
+        pausedLoops.withLock { $0.append(loop) }
+    }
+}

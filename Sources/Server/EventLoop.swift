@@ -1,0 +1,325 @@
+import CSystem
+import Glibc
+import HTTP
+
+/// One event loop: an epoll instance, its own SO_REUSEPORT listener, the connections it
+/// accepted, their timers, and the executor that runs their handlers. Everything here is
+/// touched only on the loop's thread.
+final class EventLoop {
+    static let wakeID: UInt64 = 0
+    static let listenerID: UInt64 = 1
+
+    let index: Int
+    let configuration: ServerConfiguration
+    let responder: any HTTPResponder
+    let executor: LoopExecutor
+    let counter: ConnectionCounter
+    let shared: ServerShared
+    let selector: Selector
+    private var listener: Socket?
+    private var listenerPaused = false
+    private var acceptRetryAt: UInt64?
+
+    private var connections: [Connection?] = []
+    private var generations: [UInt32] = []
+    private var freeSlots: [Int32] = []
+    private(set) var liveConnections = 0
+    var tasksInFlight = 0
+
+    let readBuffer: UnsafeMutableRawBufferPointer
+    var dateCache = DateCache()
+    private var dirty: [Connection] = []
+    private var jobs: [LoopExecutor.Work] = []
+
+    private var timerHeads = [Int32](repeating: -1, count: TimerKind.allCases.count)
+    private var timerTails = [Int32](repeating: -1, count: TimerKind.allCases.count)
+    private let timerDurations: [UInt64]
+    private(set) var now: UInt64 = MonotonicClock.now()
+
+    private(set) var isDraining = false
+    private var forceCloseAt: UInt64?
+
+    init(index: Int, configuration: ServerConfiguration, responder: any HTTPResponder, executor: LoopExecutor,
+         listener: Socket, counter: ConnectionCounter, shared: ServerShared) throws(IOError) {
+        self.index = index
+        self.configuration = configuration
+        self.responder = responder
+        self.executor = executor
+        self.listener = listener
+        self.counter = counter
+        self.shared = shared
+        self.selector = try Selector()
+        readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: configuration.readBufferSize, alignment: 16)
+        var durations = [UInt64](repeating: 0, count: TimerKind.allCases.count)
+        durations[TimerKind.header.rawValue] = configuration.headerReadTimeout.nanoseconds
+        durations[TimerKind.body.rawValue] = configuration.bodyReadTimeout.nanoseconds
+        durations[TimerKind.idle.rawValue] = configuration.idleTimeout.nanoseconds
+        durations[TimerKind.write.rawValue] = configuration.writeTimeout.nanoseconds
+        durations[TimerKind.linger.rawValue] = configuration.lingerTimeout.nanoseconds
+        timerDurations = durations
+        do {
+            try selector.add(executor.eventFD, events: CS_EPOLLIN, id: Self.wakeID)
+            try selector.add(listener.fd, events: CS_EPOLLIN, id: Self.listenerID)
+        } catch {
+            selector.close()
+            readBuffer.deallocate()
+            throw error
+        }
+    }
+
+    /// Runs until drained (after `beginDrain`) or forced closed.
+    func run() {
+        executor.bindToCurrentThread()
+        dateCache.refresh()
+        while !isFinished {
+            selector.wait(timeoutMilliseconds: nextTimeout()) { id, events in
+                handle(id: id, events: events)
+            }
+            now = MonotonicClock.now()
+            dateCache.refresh()
+            var rounds = 0
+            repeat {
+                runJobs()
+                flushDirty()
+                rounds += 1
+            } while executor.hasWork && rounds < 16
+            expireTimers()
+            flushDirty()
+        }
+        shutdown()
+    }
+
+    private var isFinished: Bool {
+        isDraining && liveConnections == 0 && (tasksInFlight == 0 || forceCloseAt.map { now >= $0 } ?? true)
+    }
+
+    private func handle(id: UInt64, events: UInt32) {
+        if id == Self.wakeID {
+            executor.acknowledgeWake()
+            return
+        }
+        if id == Self.listenerID {
+            acceptConnections()
+            return
+        }
+        let slot = Int(truncatingIfNeeded: id & 0xFFFF_FFFF) - 2
+        guard slot >= 0, slot < connections.count, generations[slot] == UInt32(truncatingIfNeeded: id >> 32),
+              let connection = connections[slot]
+        else { return }  // stale: the fd was closed (and maybe reused) after this event was queued
+        if events & (CS_EPOLLERR | CS_EPOLLHUP) != 0 {
+            connection.close()
+            return
+        }
+        if events & CS_EPOLLOUT != 0 { connection.flush() }
+        if events & (CS_EPOLLIN | CS_EPOLLRDHUP) != 0 { connection.handleReadable() }
+    }
+
+    // MARK: - Accepting
+
+    private func acceptConnections() {
+        guard let listener, !listenerPaused else { return }
+        for _ in 0..<128 {
+            guard counter.tryAcquire() else {
+                pauseAccepting()
+                counter.notePaused(LoopBound(self, executor: executor))
+                if counter.hasRoom { resumeAccepting() }
+                return
+            }
+            let accepted: (Socket, SocketAddress?)?
+            do {
+                accepted = try listener.accept()
+            } catch {
+                // Out of descriptors or memory: stop accepting for a moment instead of spinning.
+                counter.release()
+                pauseAccepting()
+                acceptRetryAt = now + 100_000_000
+                return
+            }
+            guard let (socket, address) = accepted else {
+                counter.release()
+                return
+            }
+            register(socket, address)
+        }
+    }
+
+    private func register(_ socket: Socket, _ address: SocketAddress?) {
+        socket.setNoDelay()
+        let slot: Int32
+        if let free = freeSlots.popLast() {
+            slot = free
+        } else {
+            slot = Int32(connections.count)
+            connections.append(nil)
+            generations.append(0)
+        }
+        generations[Int(slot)] &+= 1
+        let registration = UInt64(generations[Int(slot)]) << 32 | UInt64(slot + 2)
+        let connection = Connection(socket: socket, slot: slot, registration: registration,
+                                    connectionID: shared.nextConnectionID(), remoteAddress: address, loop: self)
+        do {
+            try selector.add(socket.fd, events: connection.interest, id: registration)
+        } catch {
+            socket.close()
+            freeSlots.append(slot)
+            counter.release()
+            return
+        }
+        connections[Int(slot)] = connection
+        liveConnections += 1
+        setTimer(connection, .header)
+    }
+
+    /// Called by a connection as it closes.
+    func release(_ connection: Connection) {
+        let slot = Int(connection.slot)
+        connections[slot] = nil
+        freeSlots.append(connection.slot)
+        liveConnections -= 1
+        counter.release()
+    }
+
+    private func pauseAccepting() {
+        guard let listener, !listenerPaused else { return }
+        listenerPaused = true
+        selector.modify(listener.fd, events: 0, id: Self.listenerID)
+    }
+
+    /// Takes connections again after the server was full.
+    func resumeAccepting() {
+        guard let listener, listenerPaused, acceptRetryAt == nil else { return }
+        listenerPaused = false
+        selector.modify(listener.fd, events: CS_EPOLLIN, id: Self.listenerID)
+    }
+
+    // MARK: - Jobs and output
+
+    private func runJobs() {
+        guard executor.take(into: &jobs) else { return }
+        let unownedExecutor = executor.asUnownedTaskExecutor()
+        for work in jobs {
+            switch work {
+            case .job(let job): job.runSynchronously(on: unownedExecutor)
+            case .closure(let body): body()
+            }
+        }
+        jobs.removeAll(keepingCapacity: true)
+    }
+
+    func markDirty(_ connection: Connection) {
+        guard !connection.isDirty else { return }
+        connection.isDirty = true
+        dirty.append(connection)
+    }
+
+    private func flushDirty() {
+        var i = 0
+        while i < dirty.count {
+            let connection = dirty[i]
+            connection.isDirty = false
+            connection.flush()
+            i += 1
+        }
+        dirty.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: - Timers
+
+    func setTimer(_ connection: Connection, _ kind: TimerKind) {
+        cancelTimer(connection)
+        connection.timerKind = kind
+        connection.deadline = now &+ timerDurations[kind.rawValue]
+        let tail = timerTails[kind.rawValue]
+        connection.timerPrev = tail
+        connection.timerNext = -1
+        if tail >= 0 {
+            connections[Int(tail)]!.timerNext = connection.slot
+        } else {
+            timerHeads[kind.rawValue] = connection.slot
+        }
+        timerTails[kind.rawValue] = connection.slot
+    }
+
+    func cancelTimer(_ connection: Connection) {
+        guard let kind = connection.timerKind else { return }
+        let prev = connection.timerPrev, next = connection.timerNext
+        if prev >= 0 { connections[Int(prev)]!.timerNext = next } else { timerHeads[kind.rawValue] = next }
+        if next >= 0 { connections[Int(next)]!.timerPrev = prev } else { timerTails[kind.rawValue] = prev }
+        connection.timerKind = nil
+        connection.timerPrev = -1
+        connection.timerNext = -1
+    }
+
+    private func expireTimers() {
+        for kind in TimerKind.allCases {
+            while case let head = timerHeads[kind.rawValue], head >= 0, let connection = connections[Int(head)],
+                  connection.deadline <= now {
+                cancelTimer(connection)
+                connection.timerExpired(kind)
+            }
+        }
+        if let retry = acceptRetryAt, retry <= now {
+            acceptRetryAt = nil
+            if counter.hasRoom { resumeAccepting() }
+        }
+        if let force = forceCloseAt, force <= now {
+            closeAll()
+        }
+    }
+
+    /// Milliseconds until the earliest deadline (rounded up), 0 when work is queued, -1 for none.
+    private func nextTimeout() -> Int32 {
+        if executor.hasWork { return 0 }
+        var earliest = UInt64.max
+        for kind in TimerKind.allCases {
+            let head = timerHeads[kind.rawValue]
+            if head >= 0, let connection = connections[Int(head)] { earliest = min(earliest, connection.deadline) }
+        }
+        if let retry = acceptRetryAt { earliest = min(earliest, retry) }
+        if let force = forceCloseAt { earliest = min(earliest, force) }
+        guard earliest != .max else { return -1 }
+        let current = MonotonicClock.now()
+        guard earliest > current else { return 0 }
+        return Int32(min((earliest - current + 999_999) / 1_000_000, 60_000))
+    }
+
+    // MARK: - Shutdown
+
+    /// Stops accepting, closes idle connections, and lets requests in flight finish (their
+    /// responses say `Connection: close`). After `grace`, whatever is left is closed.
+    func beginDrain(grace: Duration) {
+        guard !isDraining else { return }
+        isDraining = true
+        now = MonotonicClock.now()
+        forceCloseAt = now &+ grace.nanoseconds
+        if let listener {
+            selector.remove(listener.fd)
+            listener.close()
+            self.listener = nil
+        }
+        for case let connection? in connections {
+            switch connection.phase {
+            case .idle:
+                if connection.output.isEmpty { connection.close() }
+            case .head where connection.parser.isAtMessageStart && connection.pending.isEmpty:
+                connection.close()
+            default:
+                connection.keepAlive = false
+            }
+        }
+    }
+
+    private func closeAll() {
+        for case let connection? in connections { connection.close() }
+    }
+
+    private func shutdown() {
+        closeAll()
+        if let listener {
+            listener.close()
+            self.listener = nil
+        }
+        selector.close()
+        readBuffer.deallocate()
+    }
+}

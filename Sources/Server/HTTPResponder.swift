@@ -1,0 +1,22 @@
+import HTTP
+
+/// What the server calls for every complete request. The task it runs in prefers the
+/// connection's loop as executor, so code that does not suspend stays on the loop thread.
+/// A thrown error becomes a 500 problem response without details; handlers that want a
+/// particular status return it instead.
+public protocol HTTPResponder: Sendable {
+    func respond(to request: HTTPRequest, context: RequestContext) async throws -> HTTPResponse
+}
+
+/// A responder made from a closure, for small servers and tests.
+public struct ClosureResponder: HTTPResponder {
+    private let handler: @Sendable (HTTPRequest, RequestContext) async throws -> HTTPResponse
+
+    public init(_ handler: @escaping @Sendable (HTTPRequest, RequestContext) async throws -> HTTPResponse) {
+        self.handler = handler
+    }
+
+    public func respond(to request: HTTPRequest, context: RequestContext) async throws -> HTTPResponse {
+        try await handler(request, context)
+    }
+}

@@ -1,0 +1,158 @@
+import CSystem
+import Dispatch
+import Glibc
+import HTTP
+import Synchronization
+
+/// An HTTP/1.1 server: `loopCount` event-loop threads, each with its own epoll instance and
+/// SO_REUSEPORT listener, handing complete requests to one `HTTPResponder`.
+///
+/// ```swift
+/// let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 8080), responder: app)
+/// try server.start()
+/// // … on SIGTERM:
+/// await server.stop(gracePeriod: .seconds(10))
+/// ```
+public final class HTTPServer: Sendable {
+    public let configuration: ServerConfiguration
+    private let responder: any HTTPResponder
+    private let counter: ConnectionCounter
+    private let shared = ServerShared()
+    private let state = Mutex<State>(State())
+
+    private struct State {
+        var started = false
+        var port = 0
+        var loops: [LoopBound<EventLoop>] = []
+        var threads: [LoopThread] = []
+        var draining = false
+    }
+
+    public init(configuration: ServerConfiguration, responder: any HTTPResponder) {
+        self.configuration = configuration
+        self.responder = responder
+        self.counter = ConnectionCounter(maximum: configuration.maxConnections)
+    }
+
+    /// The port being listened on (the chosen one when configured with port 0); 0 before `start()`.
+    public var port: Int { state.withLock { $0.port } }
+
+    /// Connections open right now, across all loops.
+    public var openConnections: Int { counter.current }
+
+    /// True from `stop()` on: the server finishes what it has and takes nothing new.
+    public var isDraining: Bool { state.withLock { $0.draining } }
+
+    /// Binds the listeners and starts the loops; returns once every loop is running.
+    public func start() throws(ServerError) {
+        try configuration.validate()
+        let address = try SocketAddress(host: configuration.host, port: configuration.port)
+        try state.withLock { state throws(ServerError) in
+            guard !state.started else { throw .alreadyStarted }
+            state.started = true
+        }
+        _ = cs_ignore_sigpipe()
+        Self.raiseDescriptorLimit()
+
+        var listeners: [Socket] = []
+        do throws(IOError) {
+            let first = try Socket.listener(address: address, backlog: configuration.backlog)
+            listeners.append(first)
+            let bound = try first.localAddress()
+            let sameAddress = address.withPort(bound.port)
+            for _ in 1..<configuration.loopCount {
+                listeners.append(try Socket.listener(address: sameAddress, backlog: configuration.backlog))
+            }
+            state.withLock { $0.port = bound.port }
+        } catch {
+            listeners.forEach { $0.close() }
+            throw .system(error)
+        }
+
+        for (index, listener) in listeners.enumerated() {
+            try startLoop(index: index, listener: listener)
+        }
+    }
+
+    private func startLoop(index: Int, listener: Socket) throws(ServerError) {
+        let executor: LoopExecutor
+        do {
+            executor = try LoopExecutor()
+        } catch {
+            listener.close()
+            throw .system(error)
+        }
+        let startup = LoopStartup()
+        let configuration = self.configuration, responder = self.responder
+        let counter = self.counter, shared = self.shared
+        shared.loopStarted()
+        do throws(IOError) {
+            let thread = try LoopThread(name: "http-loop-\(index)") { [self] in
+                let loop: EventLoop
+                do throws(IOError) {
+                    loop = try EventLoop(index: index, configuration: configuration, responder: responder,
+                                         executor: executor, listener: listener, counter: counter, shared: shared)
+                } catch {
+                    listener.close()
+                    startup.finish(error)
+                    shared.loopFinished()
+                    return
+                }
+                state.withLock { $0.loops.append(LoopBound(loop, executor: executor)) }
+                startup.finish(nil)
+                loop.run()
+                shared.loopFinished()
+            }
+            state.withLock { $0.threads.append(thread) }
+        } catch {
+            shared.loopFinished()
+            listener.close()
+            throw .system(error)
+        }
+        if let error = startup.wait() { throw .system(error) }
+    }
+
+    /// Graceful shutdown: closes the listeners, closes idle connections at once, lets requests
+    /// in flight finish (their responses carry `Connection: close`), and returns when all
+    /// connections are gone or `gracePeriod` has passed (then the rest are closed).
+    public func stop(gracePeriod: Duration = .seconds(10)) async {
+        let (loops, threads) = state.withLock { state in
+            state.draining = true
+            return (state.loops, state.threads)
+        }
+        for loop in loops {
+            loop.withValue { $0.beginDrain(grace: gracePeriod) }
+        }
+        await shared.waitUntilFinished()
+        for thread in threads { thread.join() }
+    }
+
+    /// Returns when the server has stopped (after `stop`).
+    public func waitUntilStopped() async {
+        await shared.waitUntilFinished()
+    }
+
+    /// Hands a loop thread's start-up outcome back to `start()`.
+    private final class LoopStartup: Sendable {
+        private let ready = DispatchSemaphore(value: 0)
+        private let failure = Mutex<IOError?>(nil)
+
+        func finish(_ error: IOError?) {
+            failure.withLock { $0 = error }
+            ready.signal()
+        }
+
+        func wait() -> IOError? {
+            ready.wait()
+            return failure.withLock { $0 }
+        }
+    }
+
+    /// Lifts the soft open-file limit to the hard one: each connection is a descriptor.
+    private static func raiseDescriptorLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+}

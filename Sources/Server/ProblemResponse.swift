@@ -1,0 +1,59 @@
+import HTTP
+
+/// RFC 9457 problem documents for the errors the server answers by itself, before any handler
+/// runs: malformed requests, limits, timeouts, and a handler that threw.
+public enum ProblemResponse {
+    /// A problem+json response; `code` names the problem and its `type` is `/problems/<code>`.
+    public static func make(status: HTTPStatus, code: String, detail: String) -> HTTPResponse {
+        var body = "{\"type\":\"/problems/"
+        body += code
+        body += "\",\"title\":"
+        appendJSONString(status.reasonPhrase, to: &body)
+        body += ",\"status\":\(status.code),\"detail\":"
+        appendJSONString(detail, to: &body)
+        body += ",\"code\":\"" + code + "\"}"
+        return HTTPResponse(status: status, headers: ["Content-Type": "application/problem+json"], body: Array(body.utf8))
+    }
+
+    /// The response for a request the parser refused.
+    public static func make(for error: HTTPParseError) -> HTTPResponse {
+        make(status: error.status, code: code(for: error.status), detail: error.detail)
+    }
+
+    static let requestTimeout = make(status: .requestTimeout, code: "request_timeout",
+                                     detail: "The request was not received in time.")
+    static let internalError = make(status: .internalServerError, code: "internal_error",
+                                    detail: "The server failed to handle the request.")
+
+    static func code(for status: HTTPStatus) -> String {
+        switch status.code {
+        case 400: "invalid_request"
+        case 408: "request_timeout"
+        case 413: "payload_too_large"
+        case 414: "uri_too_long"
+        case 417: "expectation_failed"
+        case 431: "header_fields_too_large"
+        case 501: "not_implemented"
+        case 505: "http_version_not_supported"
+        default: "internal_error"
+        }
+    }
+
+    static func appendJSONString(_ string: String, to out: inout String) {
+        out += "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+}

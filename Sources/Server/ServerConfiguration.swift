@@ -1,0 +1,60 @@
+import CSystem
+import HTTP
+
+/// Everything about how the server listens, what it accepts, and how long it waits.
+public struct ServerConfiguration: Sendable {
+    /// Numeric address to listen on (`127.0.0.1`, `0.0.0.0`, `::`), or `localhost`.
+    public var host: String = "127.0.0.1"
+    /// 0 picks a free port; read it back from `HTTPServer.port`.
+    public var port: Int = 8080
+    /// Event loops, one thread and one SO_REUSEPORT listener each. Defaults to the CPUs this
+    /// process may use, so a server pinned with `taskset` runs one loop per pinned core.
+    public var loopCount: Int = Int(cs_available_cpus())
+    public var backlog: Int32 = 4096
+    /// Connections open at once across all loops; above it new ones wait in the kernel backlog.
+    public var maxConnections: Int = 10_000
+    public var limits = ParserLimits()
+    /// From the first byte of a request (or from accept) to the end of its head. Fixed: a client
+    /// that drips bytes does not extend it.
+    public var headerReadTimeout: Duration = .seconds(10)
+    /// From the end of the head to the end of the body.
+    public var bodyReadTimeout: Duration = .seconds(30)
+    /// A keep-alive connection with no request in progress is closed silently after this.
+    public var idleTimeout: Duration = .seconds(60)
+    /// A connection whose pending output makes no progress for this long is reset.
+    public var writeTimeout: Duration = .seconds(30)
+    /// After an error response, how long unread input is drained so the client sees the response.
+    public var lingerTimeout: Duration = .seconds(2)
+    /// Above this many unsent bytes a connection is not read and its next request waits.
+    public var maxPendingOutput: Int = 1024 * 1024
+    /// Bytes read per `read` call, into a buffer each loop shares among its connections.
+    public var readBufferSize: Int = 64 * 1024
+
+    public init() {}
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    func validate() throws(ServerError) {
+        func check(_ ok: Bool, _ field: String, _ reason: String) throws(ServerError) {
+            if !ok { throw .invalidConfiguration(field: field, reason: reason) }
+        }
+        try check((1...1024).contains(loopCount), "loopCount", "must be 1-1024, got \(loopCount)")
+        try check(maxConnections >= 1, "maxConnections", "must be at least 1")
+        try check(backlog >= 1, "backlog", "must be at least 1")
+        try check(limits.maxRequestLineLength >= 16, "limits.maxRequestLineLength", "must be at least 16")
+        try check(limits.maxFieldLineLength >= 16, "limits.maxFieldLineLength", "must be at least 16")
+        try check(limits.maxHeaderBlockLength >= limits.maxFieldLineLength, "limits.maxHeaderBlockLength", "must be at least maxFieldLineLength")
+        try check(limits.maxHeaderBlockLength <= 1 << 20, "limits.maxHeaderBlockLength", "must be at most 1 MiB")
+        try check(limits.maxRequestLineLength <= 1 << 20, "limits.maxRequestLineLength", "must be at most 1 MiB")
+        try check(limits.maxFieldCount >= 1, "limits.maxFieldCount", "must be at least 1")
+        try check(limits.maxBodyLength >= 0, "limits.maxBodyLength", "must not be negative")
+        try check(readBufferSize >= 1024, "readBufferSize", "must be at least 1024")
+        for (name, value) in [("headerReadTimeout", headerReadTimeout), ("bodyReadTimeout", bodyReadTimeout),
+                              ("idleTimeout", idleTimeout), ("writeTimeout", writeTimeout), ("lingerTimeout", lingerTimeout)] {
+            try check(value > .zero, name, "must be positive")
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// Why the server could not start or run.
+public enum ServerError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The listen address cannot be used as given.
+    case invalidAddress(String)
+    /// A configuration value is out of range; names the field.
+    case invalidConfiguration(field: String, reason: String)
+    /// A system call failed while setting up (socket, bind, listen, epoll, eventfd, thread).
+    case system(IOError)
+    /// `start()` was called twice.
+    case alreadyStarted
+
+    public var description: String {
+        switch self {
+        case .invalidAddress(let why): "invalid listen address: \(why)"
+        case .invalidConfiguration(let field, let reason): "invalid server configuration: \(field): \(reason)"
+        case .system(let error): error.description
+        case .alreadyStarted: "the server is already started"
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import CSystem
+import Glibc
+
+/// The outcome of a non-blocking call: done, would block, or failed with errno.
+enum IOResult: Equatable {
+    case bytes(Int)
+    case wouldBlock
+    case endOfFile
+    case failed(Int32)
+}
+
+extension Socket {
+    /// Accepts one pending connection as a non-blocking socket, or nil when none is waiting.
+    /// Errors that concern only the aborted connection (ECONNABORTED, EPROTO…) also give nil.
+    func accept() throws(IOError) -> (Socket, SocketAddress?)? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        while true {
+            let fd = withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    cs_accept4(self.fd, $0, &length, CS_SOCK_NONBLOCK | CS_SOCK_CLOEXEC)
+                }
+            }
+            if fd >= 0 { return (Socket(fd: fd), SocketAddress(storage: storage)) }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK, ECONNABORTED, EPROTO, EPERM: return nil
+            default: throw IOError.last("accept4")
+            }
+        }
+    }
+
+    @inline(__always)
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n > 0 { return .bytes(n) }
+            if n == 0 { return .endOfFile }
+            let e = errno
+            if e == EINTR { continue }
+            return (e == EAGAIN || e == EWOULDBLOCK) ? .wouldBlock : .failed(e)
+        }
+    }
+
+    @inline(__always)
+    func write(_ buffer: UnsafeRawBufferPointer) -> IOResult {
+        while true {
+            let n = Glibc.write(fd, buffer.baseAddress, buffer.count)
+            if n >= 0 { return .bytes(n) }
+            let e = errno
+            if e == EINTR { continue }
+            return (e == EAGAIN || e == EWOULDBLOCK) ? .wouldBlock : .failed(e)
+        }
+    }
+
+    @inline(__always)
+    func writev(_ vectors: UnsafePointer<iovec>, count: Int) -> IOResult {
+        while true {
+            let n = Glibc.writev(fd, vectors, Int32(count))
+            if n >= 0 { return .bytes(n) }
+            let e = errno
+            if e == EINTR { continue }
+            return (e == EAGAIN || e == EWOULDBLOCK) ? .wouldBlock : .failed(e)
+        }
+    }
+
+    /// Half-closes the sending side, so the peer reads EOF after our last byte.
+    func shutdownWrite() {
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+    }
+}
