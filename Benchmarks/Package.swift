@@ -16,6 +16,10 @@ let package = Package(
                 .product(name: "HTTP", package: "ConnectorGateway"),
             ]
         ),
+        .executableTarget(
+            name: "bench-parser",
+            dependencies: [.product(name: "HTTP", package: "ConnectorGateway")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,35 +1,52 @@
 /// Response header fields in order. Names compare case-insensitively; values are sent as given.
 ///
 /// Framing fields (`Content-Length`, `Transfer-Encoding`, `Connection`, `Date`) belong to the
-/// server, which writes them itself and ignores any set here; fields whose name is not a token or
-/// whose value holds CR, LF or NUL are dropped when written, so a handler cannot split a response.
+/// server, which writes them itself and ignores any set here; a field whose name is not a token
+/// or whose value holds CR, LF or NUL is kept but never written, so a handler cannot split a
+/// response. Each field is checked once, when it is added, not on every response.
 public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
-    public private(set) var fields: [(name: String, value: String)]
+    struct Field: Sendable {
+        var name: String
+        var value: String
+        /// Valid and not a framing field: the writer copies it without looking again.
+        var isWritable: Bool
 
-    public init() { fields = [] }
+        init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+            self.isWritable = HTTPHeaders.isWritable(name, value)
+        }
+    }
+
+    private(set) var storage: [Field]
+
+    public init() { storage = [] }
 
     public init(_ fields: [(String, String)]) {
-        self.fields = fields.map { (name: $0.0, value: $0.1) }
+        storage = fields.map { Field($0.0, $0.1) }
     }
 
     public init(dictionaryLiteral elements: (String, String)...) {
         self.init(elements)
     }
 
-    public var count: Int { fields.count }
-    public var isEmpty: Bool { fields.isEmpty }
+    public var count: Int { storage.count }
+    public var isEmpty: Bool { storage.isEmpty }
+
+    /// The fields in order, as set.
+    public var fields: [(name: String, value: String)] { storage.map { (name: $0.name, value: $0.value) } }
 
     /// Appends a field, keeping any others of the same name (for list fields and Set-Cookie).
     public mutating func add(_ name: String, _ value: String) {
-        fields.append((name: name, value: value))
+        storage.append(Field(name, value))
     }
 
     /// The first value of `name`; setting replaces every field of that name (nil removes them).
     public subscript(_ name: String) -> String? {
-        get { fields.first { Self.sameName($0.name, name) }?.value }
+        get { storage.first { Self.sameName($0.name, name) }?.value }
         set {
-            fields.removeAll { Self.sameName($0.name, name) }
-            if let newValue { fields.append((name: name, value: newValue)) }
+            storage.removeAll { Self.sameName($0.name, name) }
+            if let newValue { storage.append(Field(name, newValue)) }
         }
     }
 
@@ -39,5 +56,17 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     static func sameName(_ a: String, _ b: String) -> Bool {
         a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { ASCII.lowercased($0) == ASCII.lowercased($1) }
+    }
+
+    static func isWritable(_ name: String, _ value: String) -> Bool {
+        guard !name.isEmpty, name.utf8.allSatisfy({ ASCII.classes[Int($0)] & ASCII.token != 0 }) else { return false }
+        guard value.utf8.allSatisfy({ ASCII.classes[Int($0)] & ASCII.fieldValue != 0 }) else { return false }
+        switch name.utf8.count {
+        case 4: return !sameName(name, "date")
+        case 10: return !sameName(name, "connection")
+        case 14: return !sameName(name, "content-length")
+        case 17: return !sameName(name, "transfer-encoding")
+        default: return true
+        }
     }
 }

@@ -36,7 +36,7 @@ public struct HTTPRequest: Sendable {
         let targetEnd = bytes.count
         bytes.append(contentsOf: " \(version)\r\n".utf8)
         var spans: [FieldSpan] = []
-        var close = false
+        var close = false, keepAliveToken = false
         for (name, value) in headers {
             let nameStart = bytes.count
             bytes.append(contentsOf: name.utf8)
@@ -46,14 +46,20 @@ public struct HTTPRequest: Sendable {
             bytes.append(contentsOf: value.utf8)
             spans.append(FieldSpan(nameStart: nameStart, nameEnd: nameEnd, valueStart: valueStart, valueEnd: bytes.count))
             bytes.append(contentsOf: "\r\n".utf8)
-            if name.lowercased() == "connection", value.lowercased().contains("close") { close = true }
+            if name.lowercased() == "connection" {
+                for token in value.lowercased().split(separator: ",") {
+                    let token = token.trimmingCharacters(in: " \t")
+                    if token == "close" { close = true }
+                    if token == "keep-alive" { keepAliveToken = true }
+                }
+            }
         }
         bytes.append(contentsOf: "\r\n".utf8)
         let bodyStart = bytes.count
         bytes.append(contentsOf: body)
         self.method = method
         self.version = version
-        self.keepAlive = !close
+        self.keepAlive = version.isHTTP11OrLater ? !close : (keepAliveToken && !close)
         self.storage = bytes
         self.targetRange = targetStart..<targetEnd
         self.bodyRange = bodyStart..<bytes.count
@@ -99,4 +105,14 @@ public struct HTTPRequest: Sendable {
     public var body: ArraySlice<UInt8> { storage[bodyRange] }
 
     private static let slash: [UInt8] = [UInt8(ascii: "/")]
+}
+
+extension StringProtocol {
+    /// Drops leading and trailing characters in `set`.
+    fileprivate func trimmingCharacters(in set: String) -> Substring {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s.removeFirst() }
+        while let l = s.last, set.contains(l) { s.removeLast() }
+        return s
+    }
 }

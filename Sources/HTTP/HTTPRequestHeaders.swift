@@ -7,10 +7,25 @@ public struct HTTPRequestHeaders: Sendable, Sequence {
 
     /// The first value of the field `name`, as bytes, without copying.
     public func firstValueBytes(_ name: String) -> ArraySlice<UInt8>? {
-        for span in spans where nameMatches(span, name) {
-            return storage[Int(span.valueStart)..<Int(span.valueEnd)]
+        guard let index = firstIndex(of: name) else { return nil }
+        let span = spans[index]
+        return storage[Int(span.valueStart)..<Int(span.valueEnd)]
+    }
+
+    /// The position of the first field called `name`: one pass, the name's bytes fetched once.
+    private func firstIndex(of name: String) -> Int? {
+        var name = name
+        return name.withUTF8 { wanted in
+            storage.withUnsafeBufferPointer { bytes in
+                for (index, span) in spans.enumerated() where Int(span.nameEnd - span.nameStart) == wanted.count {
+                    let start = Int(span.nameStart)
+                    var k = 0
+                    while k < wanted.count, ASCII.lowercased(bytes[start + k]) == ASCII.lowercased(wanted[k]) { k += 1 }
+                    if k == wanted.count { return index }
+                }
+                return nil
+            }
         }
-        return nil
     }
 
     /// The first value of the field `name`.
@@ -48,12 +63,16 @@ public struct HTTPRequestHeaders: Sendable, Sequence {
 
     private func nameMatches(_ span: FieldSpan, _ name: String) -> Bool {
         let start = Int(span.nameStart)
-        guard Int(span.nameEnd) - start == name.utf8.count else { return false }
-        var i = start
-        for c in name.utf8 {
-            if ASCII.lowercased(storage[i]) != ASCII.lowercased(c) { return false }
-            i += 1
+        let length = Int(span.nameEnd) - start
+        var name = name
+        return name.withUTF8 { wanted in
+            guard wanted.count == length else { return false }
+            return storage.withUnsafeBufferPointer { bytes in
+                for k in 0..<length where ASCII.lowercased(bytes[start + k]) != ASCII.lowercased(wanted[k]) {
+                    return false
+                }
+                return true
+            }
         }
-        return true
     }
 }

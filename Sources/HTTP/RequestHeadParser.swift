@@ -163,18 +163,14 @@ public struct RequestHeadParser: Sendable {
                 valueEnd = i
                 state = .value
             case .value:
-                var end = valueEnd
-                while i < n {
-                    let c = buffer[i]
-                    if table[Int(c)] & ASCII.fieldValue == 0 { break }
-                    i += 1
-                    if c != ASCII.sp && c != ASCII.htab { end = i }
-                }
-                valueEnd = end
+                while i < n, table[Int(buffer[i])] & ASCII.fieldValue != 0 { i += 1 }
                 try checkFieldLimits(i)
                 guard i < n else { break scan }
                 let c = buffer[i]
                 if c == ASCII.cr {
+                    var end = i
+                    while end > valueStart, buffer[end - 1] == ASCII.sp || buffer[end - 1] == ASCII.htab { end -= 1 }
+                    valueEnd = end
                     i += 1
                     state = .fieldLF
                 } else if c == ASCII.lf {

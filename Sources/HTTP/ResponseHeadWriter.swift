@@ -21,11 +21,11 @@ public enum ResponseHeadWriter {
     ) {
         writeStatusLine(status, into: &out)
         out.append(contentsOf: dateLine)
-        for field in headers.fields where isSendable(field.name, field.value) {
-            out.append(contentsOf: field.name.utf8)
+        for field in headers.storage where field.isWritable {
+            appendUTF8(field.name, to: &out)
             out.append(ASCII.colon)
             out.append(ASCII.sp)
-            out.append(contentsOf: field.value.utf8)
+            appendUTF8(field.value, to: &out)
             out.append(ASCII.cr)
             out.append(ASCII.lf)
         }
@@ -84,16 +84,10 @@ public enum ResponseHeadWriter {
         }
     }
 
-    static func isSendable(_ name: String, _ value: String) -> Bool {
-        guard !name.isEmpty, name.utf8.allSatisfy({ ASCII.classes[Int($0)] & ASCII.token != 0 }) else { return false }
-        guard value.utf8.allSatisfy({ ASCII.classes[Int($0)] & ASCII.fieldValue != 0 }) else { return false }
-        switch name.utf8.count {
-        case 4: return !HTTPHeaders.sameName(name, "date")
-        case 10: return !HTTPHeaders.sameName(name, "connection")
-        case 14: return !HTTPHeaders.sameName(name, "content-length")
-        case 17: return !HTTPHeaders.sameName(name, "transfer-encoding")
-        default: return true
-        }
+    @inline(__always)
+    private static func appendUTF8(_ string: String, to out: inout [UInt8]) {
+        var string = string
+        string.withUTF8 { out.append(contentsOf: $0) }
     }
 
     @inline(__always)
