@@ -10,8 +10,10 @@ let package = Package(
     targets: [
         .target(name: "CSystem"),
         .target(name: "HTTP"),
+        .target(name: "Hashing"),
         .target(name: "Server", dependencies: ["CSystem", "HTTP"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "HTTP", "CSystem"]),
     ],
     swiftLanguageModes: [.v6]

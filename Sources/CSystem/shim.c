@@ -1,1 +1,27 @@
-int cs_system_anchor = 0;
+#define _GNU_SOURCE 1
+#include <pthread.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "CSystem.h"
+
+int cs_available_cpus(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) != 0) return (int)sysconf(_SC_NPROCESSORS_ONLN);
+    int n = CPU_COUNT(&set);
+    return n > 0 ? n : 1;
+}
+
+void cs_set_thread_name(const char *name) {
+    char buf[16];
+    int i = 0;
+    for (; i < 15 && name[i]; i++) buf[i] = name[i];
+    buf[i] = 0;
+    pthread_setname_np(pthread_self(), buf);
+}
+
+int cs_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
+    return accept4(fd, addr, len, flags);
+}

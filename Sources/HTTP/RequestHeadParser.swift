@@ -105,6 +105,7 @@ public struct RequestHeadParser: Sendable {
                 }
             case .version:
                 while i < n {
+                    guard i - lineStart <= limits.maxRequestLineLength else { throw .requestLineTooLong }
                     let c = buffer[i]
                     if c == ASCII.cr || c == ASCII.lf { break }
                     if c == ASCII.sp { throw .invalidTarget }
@@ -188,6 +189,7 @@ public struct RequestHeadParser: Sendable {
                 try semantics.note(span, index: fields.count - 1, in: buffer)
                 state = .fieldStart
             case .endLF:
+                guard i - blockStart <= limits.maxHeaderBlockLength + 2 else { throw .headerBlockTooLarge }
                 guard buffer[i] == ASCII.lf else { throw .bareCarriageReturn }
                 i += 1
                 guard i - blockStart <= limits.maxHeaderBlockLength + 2 else { throw .headerBlockTooLarge }
@@ -204,8 +206,12 @@ public struct RequestHeadParser: Sendable {
 
     @inline(__always)
     private func checkFieldLimits(_ i: Int) throws(HTTPParseError) {
-        guard i - lineStart <= limits.maxFieldLineLength else { throw .fieldLineTooLong }
-        guard i - blockStart <= limits.maxHeaderBlockLength else { throw .headerBlockTooLarge }
+        let lineExcess = i - lineStart - limits.maxFieldLineLength
+        let blockExcess = i - blockStart - limits.maxHeaderBlockLength
+        // Report the limit the bytes crossed first, so the error does not depend on how reads split.
+        guard lineExcess <= 0, blockExcess <= 0 else {
+            throw blockExcess > lineExcess ? .headerBlockTooLarge : .fieldLineTooLong
+        }
     }
 
     private func checkTargetForm(_ buffer: UnsafeRawBufferPointer) throws(HTTPParseError) {

@@ -4,9 +4,7 @@
 // Linux headers that Swift's Glibc module does not export, plus a few constants that are macros
 // Swift cannot import. Nothing here has logic of its own.
 
-#define _GNU_SOURCE 1
 #include <errno.h>
-#include <sched.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -48,9 +46,8 @@ static inline int cs_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64
     return epoll_ctl(epfd, op, fd, &ev);
 }
 
-static inline int cs_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
-    return accept4(fd, addr, len, flags);
-}
+/// accept4(2); a function here because glibc declares it only under _GNU_SOURCE.
+int cs_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 
 static inline size_t cs_epoll_event_size(void) { return sizeof(struct epoll_event); }
 
@@ -75,21 +72,9 @@ static inline int cs_ignore_sigpipe(void) {
 }
 
 /// CPUs this process may run on (its affinity mask, so `taskset` is honoured).
-static inline int cs_available_cpus(void) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof(set), &set) != 0) return (int)sysconf(_SC_NPROCESSORS_ONLN);
-    int n = CPU_COUNT(&set);
-    return n > 0 ? n : 1;
-}
+int cs_available_cpus(void);
 
 /// Names the calling thread (visible in top -H and /proc), truncated to 15 bytes.
-static inline void cs_set_thread_name(const char *name) {
-    char buf[16];
-    int i = 0;
-    for (; i < 15 && name[i]; i++) buf[i] = name[i];
-    buf[i] = 0;
-    pthread_setname_np(pthread_self(), buf);
-}
+void cs_set_thread_name(const char *name);
 
 #endif

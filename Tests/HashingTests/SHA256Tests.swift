@@ -1,0 +1,66 @@
+import Hashing
+import Testing
+
+@Suite("SHA-256")
+struct SHA256Tests {
+    @Test("FIPS 180-4 / NIST vectors", arguments: [
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+        ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+         "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+    ])
+    func vectors(input: String, expected: String) {
+        #expect(Hex.encode(SHA256.hash(Array(input.utf8))) == expected)
+    }
+
+    @Test("one million 'a's")
+    func millionA() {
+        #expect(Hex.encode(SHA256.hash([UInt8](repeating: 0x61, count: 1_000_000)))
+            == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test("padding boundaries: incremental updates of 55, 56, 63, 64 and 65 bytes agree with one-shot hashing")
+    func boundaries() {
+        for length in [55, 56, 57, 63, 64, 65, 127, 128, 129] {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            var hasher = SHA256()
+            for chunk in stride(from: 0, to: length, by: 7) { hasher.update(bytes[chunk..<min(chunk + 7, length)]) }
+            #expect(hasher.finalize() == SHA256.hash(bytes), "length \(length)")
+        }
+    }
+}
+
+@Suite("HMAC-SHA-256")
+struct HMACTests {
+    // RFC 4231 test cases 1, 2, 3 and 6 (key longer than the block).
+    @Test("RFC 4231 vectors", arguments: [
+        ("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", Array("Hi There".utf8),
+         "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+        (Hex.encode(Array("Jefe".utf8)), Array("what do ya want for nothing?".utf8),
+         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+        (String(repeating: "aa", count: 20), [UInt8](repeating: 0xdd, count: 50),
+         "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"),
+        (String(repeating: "aa", count: 131), Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
+         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+    ])
+    func vectors(keyHex: String, message: [UInt8], expected: String) throws {
+        let key = try #require(Hex.decode(keyHex))
+        #expect(Hex.encode(HMAC.authenticationCode(for: message, key: key)) == expected)
+    }
+
+    @Test("constant-time comparison tells equal from different and different lengths")
+    func constantTime() {
+        #expect(constantTimeEqual([1, 2, 3], [1, 2, 3]))
+        #expect(!constantTimeEqual([1, 2, 3], [1, 2, 4]))
+        #expect(!constantTimeEqual([1, 2, 3], [1, 2]))
+    }
+
+    @Test("hex round trip and rejection of malformed hex")
+    func hex() {
+        #expect(Hex.decode("00fFaB") == [0, 255, 171])
+        #expect(Hex.decode("abc") == nil)
+        #expect(Hex.decode("zz") == nil)
+    }
+}
