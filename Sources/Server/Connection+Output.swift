@@ -10,14 +10,28 @@ extension Connection {
         }
         switch output.write(to: socket) {
         case .drained:
-            if timerKind == .write { loop.cancelTimer(self) }
             setWriting(false)
+            if timerKind == .write {
+                // The write timer replaced whatever timer the phase had; put that one back, or an
+                // idle connection (or a half-received request) would never time out.
+                loop.cancelTimer(self)
+                restorePhaseTimer()
+            }
             afterDrained()
         case .blocked(let progress):
             setWriting(true)
             if progress || timerKind != .write { loop.setTimer(self, .write) }
         case .failed:
             close()
+        }
+    }
+
+    private func restorePhaseTimer() {
+        switch phase {
+        case .idle where !awaitingDrain: loop.setTimer(self, .idle)
+        case .head: loop.setTimer(self, .header)
+        case .body: loop.setTimer(self, .body)
+        default: break  // processing has none; closing and awaitingDrain set theirs in afterDrained
         }
     }
 

@@ -300,7 +300,14 @@ final class EventLoop {
         for case let connection? in connections {
             switch connection.phase {
             case .idle:
-                if connection.output.isEmpty { connection.close() }
+                if connection.output.isEmpty {
+                    connection.close()
+                } else if connection.pending.isEmpty {
+                    // Its last response is still going out: close once it is sent, instead of
+                    // keeping the connection alive (and the drain waiting) until a timeout.
+                    connection.keepAlive = false
+                    connection.phase = .closing
+                }
             case .head where connection.parser.isAtMessageStart && connection.pending.isEmpty:
                 connection.close()
             default:

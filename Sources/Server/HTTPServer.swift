@@ -118,6 +118,9 @@ public final class HTTPServer: Sendable {
     public func stop(gracePeriod: Duration = .seconds(10)) async {
         let (loops, threads) = state.withLock { state in
             state.draining = true
+            // Each thread is joined once: joining a pthread twice is undefined (a repeated or
+            // concurrent stop() could block on whatever thread reused the handle).
+            defer { state.threads = [] }
             return (state.loops, state.threads)
         }
         for loop in loops {

@@ -1,0 +1,110 @@
+import Glibc
+import HTTP
+import Server
+import Testing
+
+@Suite("Connection: pipelining and back-pressure")
+struct ConnectionPipeliningTests {
+    private static func pipelined(_ count: Int) -> String {
+        (1...count).map { get("/\($0)") }.joined()
+    }
+
+    /// The third field of /proc/sys/net/ipv4/tcp_wmem (4 MiB when unreadable).
+    private static func maximumSendBuffer() -> Int {
+        let fd = open("/proc/sys/net/ipv4/tcp_wmem", O_RDONLY)
+        guard fd >= 0 else { return 4 << 20 }
+        defer { _ = close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return 4 << 20 }
+        let fields = String(decoding: buffer[0..<n], as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+        return fields.count == 3 ? Int(fields[2]) ?? (4 << 20) : (4 << 20)
+    }
+
+    @Test func hundredPipelinedRequestsInOneSendAreAnsweredInOrder() async throws {
+        // given
+        try await withServer(handler: Handlers.echoPath) { server in
+            let client = try server.connect()
+            // when
+            try client.send(Self.pipelined(100))
+            var paths: [String] = []
+            for _ in 1...100 {
+                let response = try client.readResponse()
+                #expect(response.status == 200)
+                paths.append(response.text)
+            }
+            // then
+            #expect(paths == (1...100).map { "/\($0)" })
+        }
+    }
+
+    @Test func pipelinedResponsesStayInOrderWhenSomeHandlersSuspend() async throws {
+        // given: even-numbered requests sleep, odd ones answer at once
+        let handler: Handler = { request, _ in
+            let n = Int(request.path.dropFirst()) ?? 0
+            if n % 2 == 0 { try await Task.sleep(for: .milliseconds(1)) }
+            return HTTPResponse(status: .ok, contentType: "text/plain", text: request.path)
+        }
+        try await withServer(handler: handler) { server in
+            let client = try server.connect()
+            // when
+            try client.send(Self.pipelined(100))
+            var paths: [String] = []
+            for _ in 1...100 { paths.append(try client.readResponse().text) }
+            // then
+            #expect(paths == (1...100).map { "/\($0)" })
+        }
+    }
+
+    @Test func pipelinedRequestsWithBodiesAndAHalfCloseAreAllAnswered() async throws {
+        // given
+        try await withServer(handler: Handlers.echoBody) { server in
+            let client = try server.connect()
+            // when: three POSTs in one send, then FIN
+            try client.send(post("/a", body: "first") + post("/b", body: "second") + post("/c", body: "third"))
+            client.shutdownWrite()
+            var bodies: [String] = []
+            for _ in 1...3 { bodies.append(try client.readResponse().text) }
+            let rest = client.readUntilClose()
+            // then
+            #expect(bodies == ["first", "second", "third"])
+            #expect(rest.bytes.isEmpty)
+            #expect(rest.end == .eof)
+        }
+    }
+
+    @Test func serverStopsProcessingPipelinedRequestsWhileTheClientDoesNotRead() async throws {
+        // given: 64 KiB responses against a 64 KiB output limit
+        let calls = Counter()
+        let body = [UInt8](repeating: 0x62, count: 64 * 1024)
+        let handler: Handler = { request, _ in
+            calls.increment()
+            return HTTPResponse(status: .ok, headers: ["X-Path": request.path], body: body)
+        }
+        try await withServer({ $0.maxPendingOutput = 64 * 1024 }, handler: handler) { server in
+            let client = try server.connect(receiveBufferSize: 64 * 1024)
+            // when: 200 requests pipelined, and nothing read for a while
+            try client.send(Self.pipelined(200))
+            #expect(await eventually { calls.current > 0 })
+            try await Task.sleep(for: .milliseconds(500))  // a pause: let the server run into the limit
+            let callsWhileNotReading = calls.current
+            var paths: [String] = []
+            var intact = true
+            for _ in 1...200 {
+                let response = try client.readResponse()
+                paths.append(response[header: "X-Path"] ?? "?")
+                intact = intact && response.status == 200 && response.body == body
+            }
+            // then
+            #expect(callsWhileNotReading > 0)
+            // What can be produced without the client reading is what fits in the kernel: the
+            // server's send buffer (at most tcp_wmem's maximum, 4 MiB by default) and the client's
+            // receive buffer, plus the one response over the limit.
+            let kernelResponses = (Self.maximumSendBuffer() + 2 * 64 * 1024) / (64 * 1024) + 4
+            #expect(callsWhileNotReading <= min(150, kernelResponses), "the server kept producing responses nobody read")
+            #expect(paths == (1...200).map { "/\($0)" })
+            #expect(intact)
+            #expect(calls.current == 200)
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import HTTP
+import Server
+import Testing
+
+/// Every timeout here is short (300-500 ms) and every check is about what the client observes: a
+/// 408, a silent close, a reset. None measures how long anything took. The header timeout, which
+/// runs from accept, is the longest so that a busy machine cannot expire it between connect and send.
+@Suite("Connection: timeouts")
+struct ConnectionTimeoutTests {
+    private static func short(_ c: inout ServerConfiguration) {
+        c.headerReadTimeout = .milliseconds(500)
+        c.bodyReadTimeout = .milliseconds(300)
+        c.idleTimeout = .milliseconds(300)
+        c.writeTimeout = .milliseconds(300)
+    }
+
+    @Test func partialHeadGets408AndIsClosed() async throws {
+        // given
+        try await withServer(Self.short, handler: Handlers.ok) { server in
+            let client = try server.connect()
+            // when: half a head, then nothing
+            try client.send("GET /slow HTTP/1.1\r\nHost: te")
+            let response = try client.readResponse()
+            let rest = client.readUntilClose()
+            // then
+            expectProblem(response, status: 408)
+            #expect(problemType(response.text) == "/problems/request_timeout")
+            #expect(rest.bytes.isEmpty)
+            #expect(rest.end == .eof)
+        }
+    }
+
+    @Test func drippingHeaderLinesDoesNotExtendTheHeaderTimeout() async throws {
+        // given
+        try await withServer(Self.short, handler: Handlers.ok) { server in
+            let client = try server.connect()
+            try client.send("GET /drip HTTP/1.1\r\nHost: test\r\n")
+            // when: one more header line every 100 ms, 30 lines in all (3 s), unless the server answers first
+            var linesSent = 0
+            var sendFailed = false
+            while linesSent < 30 {
+                do {
+                    try client.send("X-Drip-\(linesSent): v\r\n")
+                } catch {
+                    sendFailed = true
+                    break
+                }
+                linesSent += 1
+                if client.waitReadable(milliseconds: 100) { break }
+            }
+            let outcome: String
+            if sendFailed {
+                outcome = "send failed"
+            } else {
+                let received = client.readUntilClose()
+                outcome = received.bytes.isEmpty ? "\(received.end)" : String(decoding: received.bytes.prefix(12), as: UTF8.self)
+            }
+            // then: cut off while still dripping, with a 408 (or a close/reset)
+            #expect(linesSent < 30)
+            #expect(["HTTP/1.1 408", "send failed", "eof", "reset"].contains(outcome), "\(outcome)")
+        }
+    }
+
+    @Test func incompleteBodyGets408AndIsClosed() async throws {
+        // given
+        let calls = Counter()
+        try await withServer(Self.short, handler: { request, context in
+            calls.increment()
+            return try await Handlers.echoBody(request, context)
+        }) { server in
+            let client = try server.connect()
+            // when: 3 of 10 declared bytes
+            try client.send("POST /upload HTTP/1.1\r\nHost: test\r\nContent-Length: 10\r\n\r\nabc")
+            let response = try client.readResponse()
+            let rest = client.readUntilClose()
+            // then
+            expectProblem(response, status: 408)
+            #expect(rest.end == .eof)
+            #expect(calls.current == 0)
+        }
+    }
+
+    @Test func idleKeepAliveConnectionIsClosedSilently() async throws {
+        // given
+        try await withServer(Self.short, handler: Handlers.ok) { server in
+            let client = try server.connect()
+            try client.send(get("/"))
+            let response = try client.readResponse()
+            // when: nothing more is sent
+            let rest = client.readUntilClose()
+            // then: closed without a 408 or any other byte
+            #expect(response.status == 200)
+            #expect(rest.bytes.isEmpty)
+            #expect(rest.end == .eof)
+            #expect(await server.waitUntilNoConnections())
+        }
+    }
+
+    @Test func connectionThatNeverSendsIsClosedSilently() async throws {
+        // given
+        try await withServer(Self.short, handler: Handlers.ok) { server in
+            // when
+            let client = try server.connect()
+            let rest = client.readUntilClose()
+            // then
+            #expect(rest.bytes.isEmpty)
+            #expect(rest.end == .eof)
+        }
+    }
+
+    @Test func headerTimeoutStillAppliesToARequestThatStartedWhileTheLastResponseWaitedForTheClient() async throws {
+        // given: a response much larger than the socket buffers, and the start of a second request behind it
+        let body = [UInt8](repeating: 0x61, count: 8 << 20)
+        try await withServer({
+            $0.headerReadTimeout = .milliseconds(500)
+            $0.writeTimeout = .seconds(10)
+            $0.maxPendingOutput = 64 << 20
+        }, handler: { _, _ in HTTPResponse(status: .ok, body: body) }) { server in
+            let client = try server.connect(receiveBufferSize: 16 * 1024)
+            try client.send(get("/big") + "GET /next HTTP/1.1\r\n")
+            _ = client.waitReadable(milliseconds: 200)  // let the server fill the buffers and block
+            // when: the client reads the big response but never finishes the second head
+            let first = try client.readResponse()
+            let second = try client.readResponse()
+            // then
+            #expect(first.status == 200)
+            #expect(first.body.count == body.count)
+            expectProblem(second, status: 408)
+        }
+    }
+
+    @Test func clientThatStopsReadingIsCutOffByTheWriteTimeout() async throws {
+        // given: a 32 MiB response, and a client with a small receive buffer that never reads
+        let size = 32 << 20
+        let body = [UInt8](repeating: 0x7A, count: size)
+        try await withServer({
+            Self.short(&$0)
+            $0.maxPendingOutput = 64 << 20
+        }, handler: { _, _ in HTTPResponse(status: .ok, body: body) }) { server in
+            let client = try server.connect(receiveBufferSize: 4096)
+            try client.send(get("/huge"))
+            let started = client.waitReadable(milliseconds: 10_000)  // the response has begun to arrive
+            // when: the server gives up on it
+            let gaveUp = await server.waitUntilNoConnections()
+            let received = client.drainUntilClose()
+            // then: what arrives ends early, in a reset (or EOF)
+            #expect(started)
+            #expect(gaveUp)
+            #expect(received.count < size)
+            #expect(received.end == .reset || received.end == .eof, "\(received.end)")
+        }
+    }
+}

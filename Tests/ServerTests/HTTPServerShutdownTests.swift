@@ -1,0 +1,179 @@
+import Glibc
+import HTTP
+import Server
+import Testing
+
+/// Test bodies run on a dedicated thread (`onDedicatedThread`): they block in socket calls
+/// while `stop()` runs in a task on the cooperative pool.
+@Suite("HTTPServer: graceful shutdown")
+struct HTTPServerShutdownTests {
+    @Test func stopClosesIdleConnectionsFinishesInFlightRequestsAndRefusesNewOnes() async throws {
+        try await onDedicatedThread {
+            // given: 20 requests whose handlers wait on a gate, and 10 idle keep-alive connections
+            let gate = Gate()
+            let arrived = Counter()
+            let handler: Handler = { request, _ in
+                if request.path.hasPrefix("/slow") {
+                    arrived.increment()
+                    await gate.wait()
+                }
+                return HTTPResponse(status: .ok, contentType: "text/plain", text: request.path)
+            }
+            let server = try TestServer(handler: handler)
+            let port = server.port
+            var inFlight: [TestClient] = []
+            for i in 0..<20 {
+                let client = try server.connect()
+                try client.send(get("/slow/\(i)"))
+                inFlight.append(client)
+            }
+            var idle: [TestClient] = []
+            for i in 0..<10 {
+                let client = try server.connect()
+                try client.send(get("/fast/\(i)"))
+                #expect(try client.readResponse().status == 200)
+                idle.append(client)
+            }
+            #expect(await eventually { arrived.current == 20 })
+
+            // when: stop begins
+            let stopping = Task { await server.stop(gracePeriod: .seconds(5)) }
+            #expect(await eventually { server.server.isDraining })
+
+            // then: the idle connections are closed without a response
+            for client in idle {
+                let rest = client.readUntilClose()
+                #expect(rest.bytes.isEmpty)
+                #expect(rest.end == .eof)
+            }
+            // and the in-flight requests, released, each get their response with Connection: close
+            gate.open()
+            var answered: [String] = []
+            for client in inFlight {
+                let response = try client.readResponse()
+                #expect(response.status == 200)
+                #expect(response[header: "Connection"] == "close")
+                answered.append(response.text)
+                let rest = client.readUntilClose()
+                #expect(rest.end == .eof)
+                client.close()
+            }
+            #expect(answered == (0..<20).map { "/slow/\($0)" })
+            await stopping.value
+            #expect(server.openConnections == 0)
+            // and nobody can connect any more
+            var refused: TestClientError?
+            do { _ = try TestClient(port: port) } catch let error as TestClientError { refused = error }
+            if case .connectFailed(let e) = refused {
+                #expect(e == ECONNREFUSED)
+            } else {
+                Issue.record("a connection after stop() was accepted")
+            }
+        }
+    }
+
+    @Test func stopGivesUpOnAHandlerThatNeverFinishesAfterTheGracePeriod() async throws {
+        try await onDedicatedThread {
+            // given: a handler that waits on a gate nobody opens before stop returns
+            let gate = Gate()
+            let arrived = Counter()
+            let server = try TestServer(handler: { _, _ in
+                arrived.increment()
+                await gate.wait()
+                return HTTPResponse(status: .ok)
+            })
+            let client = try server.connect()
+            try client.send(get("/forever"))
+            #expect(await eventually { arrived.current == 1 })
+            // when
+            await server.stop(gracePeriod: .milliseconds(300))
+            // then: stop returned, and the client sees the connection closed without a response
+            let rest = client.readUntilClose()
+            #expect(rest.bytes.isEmpty)
+            #expect(rest.end == .eof || rest.end == .reset, "\(rest.end)")
+            #expect(server.openConnections == 0)
+            gate.open()
+        }
+    }
+
+    @Test func stopOnAServerWithoutConnectionsReturnsAndCanBeRepeated() async throws {
+        try await onDedicatedThread {
+            // given
+            let server = try TestServer(handler: Handlers.ok)
+            let port = server.port
+            let client = try server.connect()
+            try client.send(get("/"))
+            #expect(try client.readResponse().status == 200)
+            client.close()
+            // when
+            await server.stop()
+            await server.stop()
+            // then
+            #expect(server.server.isDraining)
+            #expect(throws: TestClientError.self) { _ = try TestClient(port: port) }
+        }
+    }
+
+    @Test func requestHalfReceivedWhenStopBeginsIsCompletedAndAnsweredWithConnectionClose() async throws {
+        try await onDedicatedThread {
+            // given: one request in flight keeps the server draining (one loop, so that the probe
+            // below shows the loop has read the partial head before stop() is called)
+            let gate = Gate()
+            let arrived = Counter()
+            let server = try TestServer({ $0.loopCount = 1 }, handler: { request, _ in
+                if request.path == "/slow" {
+                    arrived.increment()
+                    await gate.wait()
+                }
+                return HTTPResponse(status: .ok, contentType: "text/plain", text: request.path)
+            })
+            let slow = try server.connect()
+            try slow.send(get("/slow"))
+            #expect(await eventually { arrived.current == 1 })
+            let partial = try server.connect()
+            try partial.send("GET /late HTTP/1.1\r\nHost: te")  // mid-head when the drain starts
+            let probe = try server.connect()
+            try probe.send(get("/probe", "Connection: close"))
+            #expect(try probe.readResponse().text == "/probe")
+            probe.close()
+            // when
+            let stopping = Task { await server.stop(gracePeriod: .seconds(5)) }
+            #expect(await eventually { server.server.isDraining })
+            try partial.send("st\r\n\r\n")
+            let late = try partial.readResponse()
+            gate.open()
+            let slowResponse = try slow.readResponse()
+            partial.close()
+            slow.close()
+            await stopping.value
+            // then
+            #expect(late.status == 200)
+            #expect(late.text == "/late")
+            #expect(late[header: "Connection"] == "close")
+            #expect(slowResponse[header: "Connection"] == "close")
+        }
+    }
+
+    @Test func connectionStillReceivingItsLastResponseWhenStopBeginsIsClosedOnceTheResponseIsOut() async throws {
+        try await onDedicatedThread {
+            // given: an 8 MiB response the client has only started to read
+            let body = [UInt8](repeating: 0x61, count: 8 << 20)
+            let server = try TestServer({ $0.maxPendingOutput = 64 << 20 }, handler: { _, _ in HTTPResponse(status: .ok, body: body) })
+            let client = try server.connect(receiveBufferSize: 16 * 1024)
+            try client.send(get("/big"))
+            #expect(client.waitReadable(milliseconds: 10_000))
+            // when: stop begins (with a grace period far beyond the client's receive deadline)
+            let stopping = Task { await server.stop(gracePeriod: .seconds(60)) }
+            #expect(await eventually { server.server.isDraining })
+            let response = try client.readResponse()
+            let rest = client.readUntilClose()
+            // then: the response arrives whole and the server closes right after it
+            #expect(response.status == 200)
+            #expect(response.body.count == body.count)
+            #expect(rest.bytes.isEmpty)
+            #expect(rest.end == .eof, "the connection was kept open after its last response during a drain")
+            client.close()
+            await stopping.value
+        }
+    }
+}

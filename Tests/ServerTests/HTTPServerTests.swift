@@ -1,0 +1,152 @@
+import HTTP
+import Server
+import Testing
+
+@Suite("HTTPServer: start, responses, Date, HEAD, handler errors")
+struct HTTPServerTests {
+    @Test func startOnPortZeroListensOnTheChosenPortAndAnswers() async throws {
+        // given
+        try await withServer(handler: Handlers.echoPath) { server in
+            // when
+            let client = try server.connect()
+            try client.send(get("/hello"))
+            let response = try client.readResponse()
+            // then
+            #expect(server.port > 0)
+            #expect(response.status == 200)
+            #expect(response.statusLine == "HTTP/1.1 200 OK")
+            #expect(response.text == "/hello")
+            #expect(response[header: "Content-Length"] == "6")
+            #expect(response[header: "Content-Type"] == "text/plain")
+            #expect(response[header: "Connection"] == nil)
+        }
+    }
+
+    @Test func handlerSeesTheClientAddressAndItsLoop() async throws {
+        // given
+        let handler: Handler = { _, context in
+            HTTPResponse(status: .ok, headers: [
+                "X-Remote-Host": context.remoteAddress?.host ?? "none",
+                "X-Remote-Port": "\(context.remoteAddress?.port ?? -1)",
+                "X-Loop": "\(context.loopIndex)",
+            ])
+        }
+        try await withServer(handler: handler) { server in
+            let client = try server.connect()
+            // when
+            try client.send(get("/"))
+            let response = try client.readResponse()
+            // then
+            #expect(response[header: "X-Remote-Host"] == "127.0.0.1")
+            #expect(response[header: "X-Remote-Port"] == "\(client.localPort)")
+            #expect(["0", "1"].contains(response[header: "X-Loop"] ?? "?"))
+        }
+    }
+
+    @Test func startingTwiceIsRefusedAndTheRunningServerKeepsServing() async throws {
+        try await withServer(handler: Handlers.ok) { server in
+            // given: a started server
+            // when
+            var thrown: ServerError?
+            do { try server.server.start() } catch let error as ServerError { thrown = error }
+            // then
+            #expect(thrown == .alreadyStarted)
+            let client = try server.connect()
+            try client.send(get("/"))
+            #expect(try client.readResponse().status == 200)
+        }
+    }
+
+    @Test func invalidConfigurationIsRefusedAtStart() throws {
+        // given
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
+        configuration.loopCount = 0
+        let server = HTTPServer(configuration: configuration, responder: ClosureResponder(Handlers.ok))
+        // when / then
+        #expect(throws: ServerError.self) { try server.start() }
+    }
+
+    @Test func headGetsTheSameHeadersAsGetButNoBody() async throws {
+        // given
+        let handler: Handler = { _, _ in
+            HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain", "X-Custom": "yes"], body: Array("hello world".utf8))
+        }
+        try await withServer(handler: handler) { server in
+            let client = try server.connect()
+            // when: GET, then HEAD and GET pipelined in one send
+            try client.send(get("/resource"))
+            let getResponse = try client.readResponse()
+            try client.send("HEAD /resource HTTP/1.1\r\nHost: test\r\n\r\n" + get("/resource"))
+            let headResponse = try client.readResponse(headOnly: true)
+            let nextResponse = try client.readResponse()
+            // then
+            #expect(getResponse.status == 200)
+            #expect(getResponse.text == "hello world")
+            #expect(headResponse.status == 200)
+            #expect(headResponse.body.isEmpty)
+            let withoutDate = { (r: TestResponse) in r.headers.filter { $0.name.lowercased() != "date" }.map { "\($0.name): \($0.value)" } }
+            #expect(withoutDate(headResponse) == withoutDate(getResponse))
+            #expect(headResponse[header: "Content-Length"] == "11")
+            #expect(isIMFFixdate(headResponse[header: "Date"]))
+            // the GET right after the HEAD parses cleanly: no body bytes followed the HEAD head
+            #expect(nextResponse.status == 200)
+            #expect(nextResponse.text == "hello world")
+        }
+    }
+
+    @Test func everyResponseCarriesAWellFormedDateIncludingServerErrors() async throws {
+        // given
+        let handler: Handler = { request, _ in
+            if request.path == "/boom" { throw CancellationError() }
+            return HTTPResponse(status: .noContent)
+        }
+        try await withServer({
+            $0.headerReadTimeout = .milliseconds(500)
+            $0.limits.maxBodyLength = 10
+        }, handler: handler) { server in
+            var responses: [TestResponse] = []
+            // when: a handler response, a 204, a thrown error, a refused request, a too-large body, a timeout
+            let client = try server.connect()
+            try client.send(get("/ok"))
+            responses.append(try client.readResponse())
+            try client.send(get("/boom"))
+            responses.append(try client.readResponse())
+            let malformed = try server.connect()
+            try malformed.send("GET / HTTP/1.1\r\n\r\n")  // no Host
+            responses.append(try malformed.readResponse())
+            let tooLarge = try server.connect()
+            try tooLarge.send(post("/", body: String(repeating: "x", count: 11)))
+            responses.append(try tooLarge.readResponse())
+            let slow = try server.connect()
+            try slow.send("GET / HTTP/1.1\r\n")
+            responses.append(try slow.readResponse())
+            // then
+            #expect(responses.map(\.status) == [204, 500, 400, 413, 408])
+            for response in responses {
+                #expect(response.values("Date").count == 1, "\(response.statusLine)")
+                #expect(isIMFFixdate(response[header: "Date"]), "\(response.statusLine): \(response[header: "Date"] ?? "none")")
+            }
+        }
+    }
+
+    @Test func handlerThatThrowsGets500AndTheConnectionStaysUsable() async throws {
+        // given
+        let handler: Handler = { request, context in
+            struct Failure: Error {}
+            if request.path == "/boom" { throw Failure() }
+            return HTTPResponse(status: .ok, contentType: "text/plain", text: "\(context.connectionID)")
+        }
+        try await withServer(handler: handler) { server in
+            let client = try server.connect()
+            // when
+            try client.send(get("/boom"))
+            let failed = try client.readResponse()
+            try client.send(get("/fine"))
+            let next = try client.readResponse()
+            // then
+            expectProblem(failed, status: 500, closes: false)
+            #expect(problemType(failed.text) == "/problems/internal_error")
+            #expect(next.status == 200)
+        }
+    }
+}
