@@ -89,7 +89,6 @@ final class Connection {
                                      connectionID: connectionID, requestNumber: requestCount)
         let responder = loop.responder
         let bound = LoopBound(self, executor: loop.executor)
-        loop.tasksInFlight += 1
         task = Task(executorPreference: loop.executor) {
             let response: HTTPResponse
             do {
@@ -103,9 +102,9 @@ final class Connection {
 
     /// The handler's response, on the loop thread.
     func deliver(_ response: HTTPResponse) {
-        loop.tasksInFlight -= 1
-        task = nil
+        // A connection closed while its handler ran has already cancelled and dropped the task.
         guard phase == .processing else { return }
+        task = nil
         let close = !keepAlive || loop.isDraining
         let field: ResponseHeadWriter.ConnectionField = close ? .close : (isHTTP10 ? .keepAlive : .none)
         output.appendResponse(response, sendBody: !isHeadRequest && !response.status.forbidsBody,

@@ -24,7 +24,6 @@ final class EventLoop {
     private var generations: [UInt32] = []
     private var freeSlots: [Int32] = []
     private(set) var liveConnections = 0
-    var tasksInFlight = 0
 
     let readBuffer: UnsafeMutableRawBufferPointer
     var dateCache = DateCache()
@@ -89,8 +88,9 @@ final class EventLoop {
         shutdown()
     }
 
+    /// Drained: every connection is closed, and so no handler can deliver here any more.
     private var isFinished: Bool {
-        isDraining && liveConnections == 0 && (tasksInFlight == 0 || forceCloseAt.map { now >= $0 } ?? true)
+        isDraining && liveConnections == 0
     }
 
     private func handle(id: UInt64, events: UInt32) {
@@ -328,5 +328,8 @@ final class EventLoop {
         }
         selector.close()
         readBuffer.deallocate()
+        // Handlers still running (their connections are closed) may enqueue later; none of it
+        // may ever run as if on this loop, even if a new thread reuses this one's id.
+        executor.unbind()
     }
 }

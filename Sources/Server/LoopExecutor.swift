@@ -47,6 +47,11 @@ public final class LoopExecutor: TaskExecutor, Sendable {
         owner.store(UInt(pthread_self()), ordering: .relaxed)
     }
 
+    /// After the loop has ended: no thread is the loop thread any more.
+    func unbind() {
+        owner.store(0, ordering: .relaxed)
+    }
+
     private func push(_ work: Work) {
         queue.withLock { $0.append(work) }
         if !inLoop, !wakePending.exchange(true, ordering: .acquiringAndReleasing) {
