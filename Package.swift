@@ -12,8 +12,10 @@ let package = Package(
         .target(name: "HTTP"),
         .target(name: "Hashing"),
         .target(name: "Server", dependencies: ["CSystem", "HTTP"]),
+        .target(name: "Connectors", dependencies: ["Hashing"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "Hashing"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "HTTP", "CSystem"]),
     ],
     swiftLanguageModes: [.v6]

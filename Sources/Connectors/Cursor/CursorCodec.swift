@@ -1,0 +1,97 @@
+import Hashing
+
+/// Seals cursors for clients and opens them again. A sealed cursor is
+/// `base64url(payload) "." base64url(mac)` where the MAC (HMAC-SHA-256, truncated to 128 bits)
+/// covers a version, the connector the cursor belongs to, and the payload: a cursor cannot be
+/// edited, forged, or replayed against another connector.
+public struct CursorCodec: Sendable {
+    private let key: [UInt8]
+    /// Sealed cursors longer than this are refused before any work is done on them.
+    public static let maxLength = 2048
+
+    /// `key` should be 32 random bytes kept for the server's life (or configured, so cursors
+    /// survive a restart).
+    public init(key: [UInt8]) {
+        precondition(key.count >= 16, "a cursor key needs at least 128 bits")
+        self.key = key
+    }
+
+    public func seal(_ cursor: Cursor, for connector: ConnectorKey) -> String {
+        let payload = Self.serialize(cursor)
+        return Base64URL.encode(payload) + "." + Base64URL.encode(mac(payload, connector))
+    }
+
+    /// Opens a sealed cursor; `invalidRequest(field: "cursor")` when it is malformed, altered,
+    /// or made for another connector.
+    public func open(_ sealed: String, for connector: ConnectorKey) throws(ConnectorError) -> Cursor {
+        let invalid = ConnectorError.invalidRequest(field: "cursor", reason: "The cursor is not one this server issued for this connector.")
+        guard sealed.utf8.count <= Self.maxLength, let dot = sealed.firstIndex(of: "."),
+              let payload = Base64URL.decode(sealed[..<dot]),
+              let tag = Base64URL.decode(sealed[sealed.index(after: dot)...]),
+              constantTimeEqual(tag, mac(payload, connector)),
+              let cursor = Self.deserialize(payload)
+        else { throw invalid }
+        return cursor
+    }
+
+    private func mac(_ payload: [UInt8], _ connector: ConnectorKey) -> [UInt8] {
+        var hmac = HMAC(key: key)
+        hmac.update(Array("cursor-v1\u{0}\(connector.marketplace)\u{0}\(connector.channel)\u{0}".utf8))
+        hmac.update(payload)
+        return Array(hmac.finalize().prefix(16))
+    }
+
+    /// `key=value` pairs sorted by key, joined by `&`, with `%`, `&` and `=` percent-encoded:
+    /// one byte string per cursor, so equal cursors seal identically.
+    static func serialize(_ cursor: Cursor) -> [UInt8] {
+        var out: [UInt8] = []
+        for (index, key) in cursor.state.keys.sorted().enumerated() {
+            if index > 0 { out.append(UInt8(ascii: "&")) }
+            escape(key, into: &out)
+            out.append(UInt8(ascii: "="))
+            escape(cursor.state[key]!, into: &out)
+        }
+        return out
+    }
+
+    static func deserialize(_ bytes: [UInt8]) -> Cursor? {
+        var state: [String: String] = [:]
+        guard !bytes.isEmpty else { return Cursor([:]) }
+        for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: false) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, let key = unescape(parts[0]), let value = unescape(parts[1]),
+                  state[key] == nil else { return nil }
+            state[key] = value
+        }
+        return Cursor(state)
+    }
+
+    private static func escape(_ text: String, into out: inout [UInt8]) {
+        let hex = Array("0123456789ABCDEF".utf8)
+        for c in text.utf8 {
+            if c == UInt8(ascii: "%") || c == UInt8(ascii: "&") || c == UInt8(ascii: "=") {
+                out.append(UInt8(ascii: "%"))
+                out.append(hex[Int(c >> 4)])
+                out.append(hex[Int(c & 15)])
+            } else {
+                out.append(c)
+            }
+        }
+    }
+
+    private static func unescape(_ bytes: ArraySlice<UInt8>) -> String? {
+        var out: [UInt8] = []
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            if bytes[i] == UInt8(ascii: "%") {
+                guard i + 2 < bytes.endIndex, let byte = Hex.decode(String(decoding: bytes[(i + 1)...(i + 2)], as: UTF8.self))?.first else { return nil }
+                out.append(byte)
+                i += 3
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return String(validating: out, as: UTF8.self)
+    }
+}

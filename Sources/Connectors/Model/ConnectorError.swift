@@ -1,0 +1,57 @@
+/// Every failure a connector reports, each carrying what the gateway needs to answer the caller
+/// (DESIGN.md §5) and never a credential. Upstream messages are kept short and are the
+/// upstream's words about the request, not about our secrets.
+public enum ConnectorError: Error, Sendable, Equatable {
+    /// No connector is registered for this (marketplace, channel).
+    case unknownConnector(ConnectorKey)
+    /// The tenant has no credentials for the marketplace, or lacks a field the connector needs.
+    case credentialsMissing(Marketplace, missing: [String])
+    /// The connector does not offer this operation (e.g. mark-read on Wildberries reviews).
+    case operationNotSupported(ConnectorKey, ConnectorOperation)
+    /// The upstream has no item with this id.
+    case itemNotFound(id: String)
+    /// The request cannot be sent as it is (bad cursor, text out of bounds, bad filter).
+    case invalidRequest(field: String?, reason: String)
+    /// The upstream refused the tenant's marketplace credentials (401/403, Ozon 404 code 5).
+    case upstreamAuthFailed(UpstreamFailure)
+    /// The upstream refused the content (already answered, too long, moderation).
+    case upstreamRejected(UpstreamFailure)
+    /// Still rate-limited after the retry budget, or the caller's deadline is too short to wait.
+    case upstreamRateLimited(retryAfter: Duration?, UpstreamFailure?)
+    /// The circuit for this upstream host is open, or the upstream announced maintenance.
+    case upstreamUnavailable(retryAfter: Duration?, UpstreamFailure?)
+    /// The upstream did not answer within the deadline.
+    case upstreamTimeout(UpstreamFailure?)
+    /// The upstream failed (5xx) or answered something we cannot read.
+    case upstreamError(UpstreamFailure)
+
+    /// Whether the same call may succeed if tried again later.
+    public var isRetryable: Bool {
+        switch self {
+        case .upstreamRateLimited, .upstreamUnavailable, .upstreamTimeout, .upstreamError: true
+        default: false
+        }
+    }
+}
+
+/// What the upstream said: enough for a caller to act and for an operator to search logs.
+public struct UpstreamFailure: Sendable, Equatable, CustomStringConvertible {
+    public var marketplace: Marketplace
+    /// HTTP status, or nil when no response arrived (connection refused, reset, timeout).
+    public var status: Int?
+    /// The upstream's own message, trimmed to a few hundred characters.
+    public var message: String
+    /// The upstream's request id, when it sent one.
+    public var requestID: String?
+
+    public init(marketplace: Marketplace, status: Int?, message: String, requestID: String? = nil) {
+        self.marketplace = marketplace
+        self.status = status
+        self.message = String(message.prefix(300))
+        self.requestID = requestID
+    }
+
+    public var description: String {
+        "\(marketplace) \(status.map(String.init) ?? "no response"): \(message)"
+    }
+}

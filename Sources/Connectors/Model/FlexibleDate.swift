@@ -1,0 +1,76 @@
+/// Parses every date form the upstreams send (reference §5.3): RFC 3339 with 0–9 fractional
+/// digits, `Z` or a numeric offset (and `z`, or a space instead of `T`), and unix seconds or
+/// milliseconds given as digits (told apart by magnitude). Empty text is "no date" (nil).
+public enum FlexibleDate {
+    public static func parse(_ text: String) -> Timestamp? {
+        let bytes = Array(text.utf8)
+        guard !bytes.isEmpty else { return nil }
+        if bytes.allSatisfy({ $0 >= 48 && $0 <= 57 }) || (bytes.first == UInt8(ascii: "-") && bytes.count > 1) {
+            guard let value = Int64(text) else { return nil }
+            return unix(value)
+        }
+        return rfc3339(bytes)
+    }
+
+    /// Unix time as a number: milliseconds when it is too large to be seconds (after year 33658).
+    public static func unix(_ value: Int64) -> Timestamp {
+        abs(value) >= 1_000_000_000_000 ? Timestamp(millisecondsSinceEpoch: value) : Timestamp(secondsSinceEpoch: value)
+    }
+
+    private static func rfc3339(_ b: [UInt8]) -> Timestamp? {
+        var i = 0
+        func digits(_ n: Int) -> Int64? {
+            guard i + n <= b.count else { return nil }
+            var v: Int64 = 0
+            for k in 0..<n {
+                let c = b[i + k]
+                guard c >= 48, c <= 57 else { return nil }
+                v = v * 10 + Int64(c - 48)
+            }
+            i += n
+            return v
+        }
+        func expect(_ c: UInt8) -> Bool {
+            guard i < b.count, b[i] == c else { return false }
+            i += 1
+            return true
+        }
+        guard let year = digits(4), expect(UInt8(ascii: "-")), let month = digits(2), expect(UInt8(ascii: "-")),
+              let day = digits(2) else { return nil }
+        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+        guard i < b.count, b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: "t") || b[i] == UInt8(ascii: " ") else { return nil }
+        i += 1
+        guard let hour = digits(2), expect(UInt8(ascii: ":")), let minute = digits(2), expect(UInt8(ascii: ":")),
+              let second = digits(2), hour < 24, minute < 60, second <= 60 else { return nil }
+        var millis: Int64 = 0
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            i += 1
+            var count = 0
+            while i < b.count, b[i] >= 48, b[i] <= 57 {
+                if count < 3 { millis = millis * 10 + Int64(b[i] - 48) }
+                count += 1
+                i += 1
+            }
+            guard (1...9).contains(count) else { return nil }
+            if count < 3 { for _ in count..<3 { millis *= 10 } }
+        }
+        var offsetMinutes: Int64 = 0
+        guard i < b.count else { return nil }
+        if b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z") {
+            i += 1
+        } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
+            let sign: Int64 = b[i] == UInt8(ascii: "-") ? -1 : 1
+            i += 1
+            guard let oh = digits(2) else { return nil }
+            _ = expect(UInt8(ascii: ":"))
+            guard let om = digits(2), oh < 24, om < 60 else { return nil }
+            offsetMinutes = sign * (oh * 60 + om)
+        } else {
+            return nil
+        }
+        guard i == b.count else { return nil }
+        let days = Timestamp.days(year: year, month: Int(month), day: Int(day))
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offsetMinutes * 60
+        return Timestamp(millisecondsSinceEpoch: seconds * 1000 + millis)
+    }
+}

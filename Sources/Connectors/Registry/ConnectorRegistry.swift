@@ -1,0 +1,117 @@
+import Synchronization
+
+/// Maps (marketplace, channel) to the factory that builds its connector for one tenant.
+///
+/// Registration is explicit, at start-up. Connectors are built on first use per (tenant,
+/// connector) and shared afterwards; what a factory wants shared across a tenant's channels of
+/// one marketplace (the HTTP session, the rate budget) comes from the `MarketplaceSession` the
+/// registry also builds once per (tenant, marketplace), so connections are pooled.
+public final class ConnectorRegistry: Sendable {
+    /// Builds the per-(tenant, marketplace) state that all channels of the marketplace share.
+    public typealias SessionFactory = @Sendable (MarketplaceCredentials) throws(ConnectorError) -> any MarketplaceSession
+
+    /// Builds a connector from the shared session and the tenant's credentials.
+    public struct Factory: Sendable {
+        public let key: ConnectorKey
+        public let operations: Set<ConnectorOperation>
+        /// Credential fields the connector cannot work without.
+        public let requiredCredentials: [String]
+        let make: @Sendable (any MarketplaceSession, MarketplaceCredentials) throws(ConnectorError) -> any ChannelConnector
+
+        public init(key: ConnectorKey, operations: Set<ConnectorOperation>, requiredCredentials: [String],
+                    make: @escaping @Sendable (any MarketplaceSession, MarketplaceCredentials) throws(ConnectorError) -> any ChannelConnector) {
+            self.key = key
+            self.operations = operations
+            self.requiredCredentials = requiredCredentials
+            self.make = make
+        }
+    }
+
+    private struct State {
+        var factories: [ConnectorKey: Factory] = [:]
+        var sessionFactories: [Marketplace: SessionFactory] = [:]
+        var sessions: [SessionKey: any MarketplaceSession] = [:]
+        var connectors: [ConnectorCacheKey: any ChannelConnector] = [:]
+    }
+
+    private struct SessionKey: Hashable {
+        var tenant: String
+        var marketplace: Marketplace
+    }
+
+    private struct ConnectorCacheKey: Hashable {
+        var tenant: String
+        var key: ConnectorKey
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Registers how to build the shared session for a marketplace.
+    public func register(marketplace: Marketplace, session: @escaping SessionFactory) {
+        state.withLock { $0.sessionFactories[marketplace] = session }
+    }
+
+    public func register(_ factory: Factory) {
+        state.withLock { $0.factories[factory.key] = factory }
+    }
+
+    /// Every registered connector, sorted by marketplace then channel.
+    public var descriptors: [Factory] {
+        state.withLock { Array($0.factories.values) }.sorted {
+            ($0.key.marketplace.rawValue, $0.key.channel.rawValue) < ($1.key.marketplace.rawValue, $1.key.channel.rawValue)
+        }
+    }
+
+    public func factory(for key: ConnectorKey) throws(ConnectorError) -> Factory {
+        guard let factory = state.withLock({ $0.factories[key] }) else { throw .unknownConnector(key) }
+        return factory
+    }
+
+    /// The tenant's connector for `key`, built on first use. `credentials` nil means the tenant
+    /// has none for the marketplace.
+    public func connector(for key: ConnectorKey, tenant: String, credentials: MarketplaceCredentials?) throws(ConnectorError) -> any ChannelConnector {
+        let factory = try factory(for: key)
+        guard let credentials, credentials.marketplace == key.marketplace else {
+            throw .credentialsMissing(key.marketplace, missing: factory.requiredCredentials)
+        }
+        _ = try credentials.require(factory.requiredCredentials)
+        let cacheKey = ConnectorCacheKey(tenant: tenant, key: key)
+        if let cached = state.withLock({ $0.connectors[cacheKey] }) { return cached }
+        let session = try session(for: key.marketplace, tenant: tenant, credentials: credentials)
+        let built = try factory.make(session, credentials)
+        return state.withLock { state in
+            if let raced = state.connectors[cacheKey] { return raced }
+            state.connectors[cacheKey] = built
+            return built
+        }
+    }
+
+    /// Drops what was built for a tenant (after its credentials changed).
+    public func forget(tenant: String) {
+        state.withLock { state in
+            state.connectors = state.connectors.filter { $0.key.tenant != tenant }
+            state.sessions = state.sessions.filter { $0.key.tenant != tenant }
+        }
+    }
+
+    private func session(for marketplace: Marketplace, tenant: String, credentials: MarketplaceCredentials) throws(ConnectorError) -> any MarketplaceSession {
+        let key = SessionKey(tenant: tenant, marketplace: marketplace)
+        let (existing, factory) = state.withLock { ($0.sessions[key], $0.sessionFactories[marketplace]) }
+        if let existing { return existing }
+        guard let factory else { throw .unknownConnector(ConnectorKey(marketplace, Channel(rawValue: "*"))) }
+        let built = try factory(credentials)
+        return state.withLock { state in
+            if let raced = state.sessions[key] { return raced }
+            state.sessions[key] = built
+            return built
+        }
+    }
+}
+
+/// State shared by all channels of one marketplace for one tenant: typically the upstream HTTP
+/// client (its connection pool), the rate budgets of the tenant's credential, circuit breakers.
+public protocol MarketplaceSession: Sendable {
+    var marketplace: Marketplace { get }
+}

@@ -1,0 +1,60 @@
+@testable import Connectors
+import Testing
+
+@Suite("Cursor codec")
+struct CursorCodecTests {
+    let codec = CursorCodec(key: Array(repeating: 7, count: 32))
+    let reviews = ConnectorKey(.wildberries, .review)
+
+    @Test("a sealed cursor opens to the same state, whatever the characters in it")
+    func roundTrip() throws {
+        // given
+        let cursor = Cursor(["skip": "40", "take": "20", "odd": "a=b&c%d ü"])
+        // when
+        let sealed = codec.seal(cursor, for: reviews)
+        // then
+        #expect(try codec.open(sealed, for: reviews) == cursor)
+        #expect(!sealed.contains("skip"))  // opaque: the state is not readable as API
+        #expect(sealed.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) })
+    }
+
+    @Test("equal cursors seal to the same text")
+    func deterministic() {
+        #expect(codec.seal(Cursor(["a": "1", "b": "2"]), for: reviews) == codec.seal(Cursor(["b": "2", "a": "1"]), for: reviews))
+    }
+
+    @Test("an edited payload, an edited tag, garbage and an over-long cursor are refused")
+    func tampering() {
+        let sealed = codec.seal(Cursor(["skip": "40"]), for: reviews)
+        let dot = sealed.firstIndex(of: ".")!
+        let forgedPayload = Base64URL.encode(Array("skip=0".utf8)) + sealed[dot...]
+        var flipped = Array(sealed)
+        flipped[flipped.count - 1] = flipped.last == "A" ? "B" : "A"
+        for bad in [forgedPayload, String(flipped), "", ".", "abc", "a.b.c", String(repeating: "A", count: 3000) + ".AA"] {
+            #expect(throws: ConnectorError.self, "\(bad.prefix(20))") { try codec.open(bad, for: reviews) }
+        }
+    }
+
+    @Test("a cursor made for one connector does not open for another, nor under another key")
+    func boundToConnector() {
+        let sealed = codec.seal(Cursor(["last_id": "x"]), for: reviews)
+        #expect(throws: ConnectorError.invalidRequest(field: "cursor", reason: "The cursor is not one this server issued for this connector.")) {
+            try codec.open(sealed, for: ConnectorKey(.wildberries, .question))
+        }
+        let other = CursorCodec(key: Array(repeating: 8, count: 32))
+        #expect(throws: ConnectorError.self) { try other.open(sealed, for: reviews) }
+    }
+
+    @Test("base64url round trip at every length and refusal of non-canonical text")
+    func base64url() {
+        for length in 0..<20 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 200) }
+            #expect(Base64URL.decode(Substring(Base64URL.encode(bytes))) == bytes)
+        }
+        #expect(Base64URL.decode("A") == nil)
+        #expect(Base64URL.decode("AA") == [0])
+        #expect(Base64URL.decode("AB") == nil)  // leftover bits set
+        #expect(Base64URL.decode("AF") == nil)  // leftover bits set
+        #expect(Base64URL.decode("A+") == nil)
+    }
+}

@@ -1,0 +1,38 @@
+@testable import Connectors
+import Testing
+
+@Suite("Upstream dates")
+struct FlexibleDateTests {
+    @Test("RFC 3339 in every form the upstreams send", arguments: [
+        ("2026-05-14T08:21:37Z", Int64(1_778_746_897_000)),
+        ("2026-05-14T08:21:37.5Z", 1_778_746_897_500),
+        ("2026-05-14T08:21:37.05603Z", 1_778_746_897_056),
+        ("2022-02-01T11:18:08.769513469Z", 1_643_714_288_769),
+        ("2024-09-26T10:20:48+03:00", 1_727_335_248_000),
+        ("2024-09-26T10:20:48-0130", 1_727_351_448_000),
+        ("2024-10-10T07:23:55.970Z", 1_728_545_035_970),
+        ("2024-10-10 07:23:55z", 1_728_545_035_000),
+        ("1778746897", 1_778_746_897_000),
+        ("1778747477090", 1_778_747_477_090),
+    ])
+    func parses(text: String, expected: Int64) {
+        #expect(FlexibleDate.parse(text) == Timestamp(millisecondsSinceEpoch: expected))
+    }
+
+    @Test("malformed or empty dates give nil", arguments: [
+        "", "2026-05-14", "2026-13-01T00:00:00Z", "2026-05-14T08:21:37", "2026-05-14T08:21:37.Z",
+        "2026-05-14T08:21:37.1234567890Z", "2026-05-14T25:00:00Z", "yesterday", "2026-05-14T08:21:37Zjunk",
+    ])
+    func refuses(text: String) {
+        #expect(FlexibleDate.parse(text) == nil)
+    }
+
+    @Test("timestamps render as RFC 3339 UTC with milliseconds and parse back")
+    func rendering() {
+        let t = Timestamp(millisecondsSinceEpoch: 1_643_714_288_769)
+        #expect(t.rfc3339 == "2022-02-01T11:18:08.769Z")
+        #expect(FlexibleDate.parse(t.rfc3339) == t)
+        #expect(Timestamp(millisecondsSinceEpoch: -1).rfc3339 == "1969-12-31T23:59:59.999Z")
+        #expect(Timestamp(secondsSinceEpoch: 951_782_400).rfc3339 == "2000-02-29T00:00:00.000Z")
+    }
+}
