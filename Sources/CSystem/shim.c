@@ -25,3 +25,25 @@ void cs_set_thread_name(const char *name) {
 int cs_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
     return accept4(fd, addr, len, flags);
 }
+
+#include <errno.h>
+#include <string.h>
+
+static volatile int cs_signal_pipe = -1;
+
+static void cs_signal_forwarder(int signo) {
+    int saved = errno;
+    unsigned char byte = (unsigned char)signo;
+    if (cs_signal_pipe >= 0) (void)write(cs_signal_pipe, &byte, 1);
+    errno = saved;
+}
+
+int cs_forward_signal(int signo, int pipe_write_fd) {
+    cs_signal_pipe = pipe_write_fd;
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = cs_signal_forwarder;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    return sigaction(signo, &action, NULL);
+}

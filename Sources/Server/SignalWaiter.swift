@@ -1,33 +1,38 @@
 import CSystem
 import Glibc
 
-/// Delivers process signals (SIGTERM, SIGINT…) as an async sequence, through a signalfd read on
-/// a thread of its own: no handler runs in signal context, and no Dispatch queue is involved.
+/// Delivers process signals (SIGTERM, SIGINT…) as an async sequence. A C handler writes each
+/// signal's number to a pipe (the self-pipe trick: async-signal-safe, and independent of which
+/// thread the kernel picks), and a thread of its own reads the pipe; no Swift code runs in
+/// signal context and no Dispatch queue is involved.
 ///
-/// Create it before starting any thread (before `HTTPServer.start()`): it blocks the signals in
-/// the calling thread, and threads started afterwards inherit that mask, so the signalfd is the
-/// only place the signals go.
+/// One waiter per process: signal dispositions are process-wide.
 public final class SignalWaiter: Sendable {
     /// Each signal number as it arrives.
     public let signals: AsyncStream<Int32>
     private let thread: LoopThread
 
     public init(_ watched: [Int32]) throws(IOError) {
-        for signal in watched {
-            let rc = cs_block_signal(signal)
-            guard rc == 0 else { throw IOError("pthread_sigmask", errno: rc) }
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { throw IOError.last("pipe") }
+        let (readFD, writeFD) = (fds[0], fds[1])
+        _ = fcntl(readFD, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(writeFD, F_SETFD, FD_CLOEXEC)
+        for signal in watched where cs_forward_signal(signal, writeFD) != 0 {
+            let error = IOError.last("sigaction")
+            _ = close(readFD)
+            _ = close(writeFD)
+            throw error
         }
-        let fd = watched.withUnsafeBufferPointer { cs_signalfd($0.baseAddress, Int32($0.count)) }
-        guard fd >= 0 else { throw IOError.last("signalfd") }
         let (stream, continuation) = AsyncStream<Int32>.makeStream(bufferingPolicy: .unbounded)
         signals = stream
         do {
             thread = try LoopThread(name: "signals") {
-                var info = signalfd_siginfo()
+                var byte: UInt8 = 0
                 while true {
-                    let n = read(fd, &info, MemoryLayout<signalfd_siginfo>.size)
-                    if n == MemoryLayout<signalfd_siginfo>.size {
-                        continuation.yield(Int32(info.ssi_signo))
+                    let n = read(readFD, &byte, 1)
+                    if n == 1 {
+                        continuation.yield(Int32(byte))
                     } else if n < 0, errno == EINTR {
                         continue
                     } else {
@@ -37,7 +42,8 @@ public final class SignalWaiter: Sendable {
                 }
             }
         } catch {
-            _ = close(fd)
+            _ = close(readFD)
+            _ = close(writeFD)
             throw error
         }
     }

@@ -27,6 +27,7 @@ do {
         }
     }
 } catch {
-    fputs("bench-server: \(error)\n", stderr)
+    let message = Array("bench-server: \(error)\n".utf8)
+    _ = message.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     exit(1)
 }

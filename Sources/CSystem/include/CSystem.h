@@ -10,10 +10,10 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <sys/uio.h>
@@ -32,7 +32,6 @@ static const int CS_SOCK_NONBLOCK = SOCK_NONBLOCK;
 static const int CS_SOCK_CLOEXEC = SOCK_CLOEXEC;
 static const int CS_EFD_NONBLOCK = EFD_NONBLOCK;
 static const int CS_EFD_CLOEXEC = EFD_CLOEXEC;
-static const int CS_SFD_CLOEXEC = SFD_CLOEXEC;
 static const int CS_EPOLL_CLOEXEC = EPOLL_CLOEXEC;
 
 /// epoll_event is packed on x86_64; reading it through these keeps Swift away from the layout.
@@ -51,21 +50,10 @@ int cs_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 
 static inline size_t cs_epoll_event_size(void) { return sizeof(struct epoll_event); }
 
-/// Blocks `signo` in the calling thread (and so in threads it starts later).
-static inline int cs_block_signal(int signo) {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, signo);
-    return pthread_sigmask(SIG_BLOCK, &set, NULL);
-}
-
-/// A signalfd for the given signals, which must already be blocked.
-static inline int cs_signalfd(const int *signals, int count) {
-    sigset_t set;
-    sigemptyset(&set);
-    for (int i = 0; i < count; i++) sigaddset(&set, signals[i]);
-    return signalfd(-1, &set, SFD_CLOEXEC);
-}
+/// Installs a handler for `signo` that writes the signal number, as one byte, to
+/// `pipe_write_fd` (the self-pipe trick: async-signal-safe, and it works whichever thread the
+/// kernel picks to take the signal). One pipe per process: the last call's fd is used.
+int cs_forward_signal(int signo, int pipe_write_fd);
 
 static inline int cs_ignore_sigpipe(void) {
     return signal(SIGPIPE, SIG_IGN) == SIG_ERR ? -1 : 0;
