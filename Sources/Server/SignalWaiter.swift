@@ -6,7 +6,8 @@ import Glibc
 /// thread the kernel picks), and a thread of its own reads the pipe; no Swift code runs in
 /// signal context and no Dispatch queue is involved.
 ///
-/// One waiter per process: signal dispositions are process-wide.
+/// One waiter per process: signal dispositions are process-wide. Its thread unblocks the
+/// watched signals, so they arrive even when every other thread blocks them.
 public final class SignalWaiter: Sendable {
     /// Each signal number as it arrives.
     public let signals: AsyncStream<Int32>
@@ -28,6 +29,10 @@ public final class SignalWaiter: Sendable {
         signals = stream
         do {
             thread = try LoopThread(name: "signals") {
+                // Threads inherit their creator's mask, and Dispatch's workers block every
+                // signal: without this, a process whose threads all block the signal never
+                // runs the handler. This thread always takes them.
+                for signal in watched { _ = cs_unblock_signal(signal) }
                 var byte: UInt8 = 0
                 while true {
                     let n = read(readFD, &byte, 1)

@@ -55,6 +55,14 @@ static inline size_t cs_epoll_event_size(void) { return sizeof(struct epoll_even
 /// kernel picks to take the signal). One pipe per process: the last call's fd is used.
 int cs_forward_signal(int signo, int pipe_write_fd);
 
+/// Unblocks `signo` in the calling thread, whatever mask it inherited.
+static inline int cs_unblock_signal(int signo) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, signo);
+    return pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
 static inline int cs_ignore_sigpipe(void) {
     return signal(SIGPIPE, SIG_IGN) == SIG_ERR ? -1 : 0;
 }
