@@ -93,6 +93,11 @@ final class Connection {
             let response: HTTPResponse
             do {
                 response = try await responder.respond(to: request, context: context)
+            } catch is ConnectionAbort {
+                bound.withValue { connection in
+                    if connection.phase == .processing { connection.close(abortive: true) }
+                }
+                return
             } catch {
                 response = ProblemResponse.internalError
             }

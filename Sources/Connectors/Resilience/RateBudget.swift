@@ -1,0 +1,73 @@
+import Synchronization
+
+/// Our side of an upstream's rate limit for one credential, so that a busy tenant is slowed down
+/// here instead of earning 429s upstream. A generic cell-rate algorithm: each call reserves the
+/// next free slot; a caller whose slot lies beyond its deadline is refused at once with
+/// `upstreamRateLimited` and reserves nothing. The upstream's own view (`X-Ratelimit-Remaining`,
+/// `ratelimit-remaining`, a 429's retry delay) only ever makes the budget stricter.
+public final class RateBudget: Sendable {
+    public let limit: RateLimit
+    private let clock: any ResilienceClock
+    /// The theoretical arrival time of the next request: the budget is full when it is ≤ now.
+    private let nextFree: Mutex<ContinuousClock.Instant>
+
+    public init(limit: RateLimit, clock: any ResilienceClock = SystemResilienceClock()) {
+        self.limit = limit
+        self.clock = clock
+        self.nextFree = Mutex(clock.now)
+    }
+
+    private var tolerance: Duration { limit.interval * (limit.burst - 1) }
+
+    /// Waits for a slot. Throws `upstreamRateLimited` when the slot comes after `deadline`, and
+    /// `upstreamTimeout` when the task is cancelled while waiting.
+    public func acquire(deadline: ContinuousClock.Instant, marketplace: Marketplace) async throws(ConnectorError) {
+        let now = clock.now
+        let slot: ContinuousClock.Instant? = nextFree.withLock { next in
+            let base = max(next, now)
+            let allowedAt = base - tolerance
+            let start = max(allowedAt, now)
+            guard start <= deadline else { return nil }
+            next = base + limit.interval
+            return start
+        }
+        guard let slot else {
+            throw .upstreamRateLimited(retryAfter: waitTime(now: now), nil)
+        }
+        if slot > now {
+            do { try await clock.sleep(until: slot) } catch { throw .upstreamTimeout(nil) }
+        }
+    }
+
+    /// How long until one more call would be allowed.
+    public func waitTime() -> Duration { waitTime(now: clock.now) }
+
+    /// Calls that could start right now.
+    public var available: Int {
+        let now = clock.now
+        let next = nextFree.withLock { $0 }
+        guard next > now else { return limit.burst }
+        let used = Int(((next - now) / limit.interval).rounded(.up))
+        return max(0, limit.burst - used)
+    }
+
+    /// The upstream says `remaining` calls may be sent now: adopt it when it is stricter than ours.
+    public func sync(remaining: Int) {
+        let now = clock.now
+        let used = max(0, limit.burst - max(0, remaining))
+        let candidate = now + limit.interval * used
+        nextFree.withLock { $0 = max($0, candidate) }
+    }
+
+    /// The upstream refused for rate (a 429): no call until `delay` has passed.
+    public func pause(for delay: Duration) {
+        let candidate = clock.now + delay + tolerance
+        nextFree.withLock { $0 = max($0, candidate) }
+    }
+
+    private func waitTime(now: ContinuousClock.Instant) -> Duration {
+        let next = nextFree.withLock { $0 }
+        let allowedAt = next - tolerance
+        return allowedAt > now ? allowedAt - now : .zero
+    }
+}

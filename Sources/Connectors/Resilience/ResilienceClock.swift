@@ -1,0 +1,18 @@
+/// The time source of rate budgets, circuit breakers and retry waits. Production uses
+/// `SystemResilienceClock`; tests inject a manual clock so that waits are asserted, not slept.
+public protocol ResilienceClock: Sendable {
+    var now: ContinuousClock.Instant { get }
+    /// Suspends until `instant`; throws `CancellationError` when the task is cancelled.
+    func sleep(until instant: ContinuousClock.Instant) async throws
+}
+
+/// The continuous clock: real time, real sleeps.
+public struct SystemResilienceClock: ResilienceClock {
+    public init() {}
+
+    public var now: ContinuousClock.Instant { ContinuousClock.now }
+
+    public func sleep(until instant: ContinuousClock.Instant) async throws {
+        try await ContinuousClock().sleep(until: instant, tolerance: .milliseconds(1))
+    }
+}

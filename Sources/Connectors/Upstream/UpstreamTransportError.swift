@@ -1,0 +1,12 @@
+/// A request that got no HTTP response. Which case it is decides whether a write may be retried:
+/// only a request that was certainly never received (`connectionRefused`) is safe to send again.
+public enum UpstreamTransportError: Error, Sendable, Equatable {
+    /// The connection could not be made (refused, DNS failure, unreachable): nothing was sent.
+    case connectionRefused(String)
+    /// The connection broke after the request was (perhaps) sent: the upstream may have applied it.
+    case connectionLost(String)
+    /// No complete response within the attempt's timeout.
+    case timedOut
+    /// The caller's task was cancelled; the request was abandoned.
+    case cancelled
+}

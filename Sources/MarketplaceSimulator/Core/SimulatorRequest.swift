@@ -1,0 +1,50 @@
+import Foundation
+import HTTP
+
+/// A request as a simulated upstream sees it: method, decoded path and query, header lookup and
+/// the body, with JSON helpers. Built from the server's `HTTPRequest`.
+public struct SimulatorRequest: Sendable {
+    public var method: String
+    public var path: String
+    /// Query parameters, percent-decoded; a repeated name keeps its last value.
+    public var query: [String: String]
+    public var headers: [(name: String, value: String)]
+    public var body: Data
+
+    public init(method: String, path: String, query: [String: String] = [:],
+                headers: [(name: String, value: String)] = [], body: Data = Data()) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+
+    public init(_ request: HTTPRequest) {
+        method = request.method.rawValue
+        path = request.path.removingPercentEncoding ?? request.path
+        var query: [String: String] = [:]
+        for pair in (request.query ?? "").split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(parts[0])
+            let value = parts.count > 1
+                ? (String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(parts[1]))
+                : ""
+            query[name] = value
+        }
+        self.query = query
+        headers = request.headers.map { (name: $0.name, value: $0.value) }
+        body = Data(request.body)
+    }
+
+    /// The first value of a header field, by case-insensitive name.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    /// The body parsed as a JSON object, or nil when it is not one.
+    public func jsonObject() -> [String: Any]? {
+        guard !body.isEmpty else { return nil }
+        return (try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])) as? [String: Any]
+    }
+}
