@@ -130,6 +130,12 @@ public final class HTTPServer: Sendable {
         for thread in threads { thread.join() }
     }
 
+    /// Graceful shutdown that must be over by `deadline` (e.g. before the container runtime's
+    /// kill timer fires); the same steps as `stop(gracePeriod:)`.
+    public func stop(deadline: ContinuousClock.Instant) async {
+        await stop(gracePeriod: max(.zero, deadline - ContinuousClock.now))
+    }
+
     /// Returns when the server has stopped (after `stop`).
     public func waitUntilStopped() async {
         await shared.waitUntilFinished()

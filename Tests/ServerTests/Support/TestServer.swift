@@ -30,6 +30,10 @@ final class TestServer: Sendable {
         await server.stop(gracePeriod: gracePeriod)
     }
 
+    func stop(deadline: ContinuousClock.Instant) async {
+        await server.stop(deadline: deadline)
+    }
+
     /// Waits (bounded) until the server holds no connection; false if it still does after `timeout`.
     func waitUntilNoConnections(timeout: Duration = .seconds(10)) async -> Bool {
         await eventually(timeout: timeout) { self.openConnections == 0 }

@@ -1,0 +1,33 @@
+import Connectors
+import Server
+
+/// What the middleware chain learns about one request as it passes through: who asked, which
+/// route matched, which tenant it is, how many upstream calls it cost. One per request, used by
+/// one task only; middleware further out (the access log) reads what inner ones recorded.
+public final class GatewayContext {
+    /// The request id echoed in `X-Request-ID` and carried by every problem document.
+    public var requestID: String
+    /// Where the request came from, as the server saw it.
+    public let connection: RequestContext
+    /// The matched route's template, or nil before routing (and for unknown paths).
+    public var route: RoutePattern?
+    public var parameters = RouteParameters()
+    /// Whether the matched route needs a tenant (unknown paths need none: they are 404 for all).
+    public var access: RouteAccess = .public
+    /// What answers the request once the middleware has run: the route's handler, or the
+    /// router's 404/405/OPTIONS answer.
+    var endpoint: GatewayHandler?
+    /// The authenticated tenant, once authentication has run.
+    public var tenant: Tenant?
+    /// Upstream calls made for this request (retries included), for the access log.
+    public var upstreamCalls = 0
+    /// Response header fields middleware wants on whatever response goes out (rate-limit fields).
+    public var responseHeaders: [(String, String)] = []
+    public let receivedAt: ContinuousClock.Instant
+
+    public init(requestID: String = "", connection: RequestContext = RequestContext(), receivedAt: ContinuousClock.Instant = .now) {
+        self.requestID = requestID
+        self.connection = connection
+        self.receivedAt = receivedAt
+    }
+}

@@ -1,0 +1,47 @@
+import HTTP
+
+/// Finds the tenant for routes that need one, from `Authorization: Bearer <key>` or
+/// `X-API-Key: <key>`; anything else on such a route is 401 with `WWW-Authenticate`.
+public struct AuthenticationMiddleware: Middleware {
+    public let directory: TenantDirectory
+
+    public init(directory: TenantDirectory) {
+        self.directory = directory
+    }
+
+    public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
+        guard context.access == .tenant else { return try await next(request, context) }
+        let key = try Self.presentedKey(request)
+        guard let tenant = directory.authenticate(key: key) else {
+            throw GatewayError.unauthorized(detail: "The API key is not valid.")
+        }
+        context.tenant = tenant
+        return try await next(request, context)
+    }
+
+    static func presentedKey(_ request: HTTPRequest) throws(GatewayError) -> String {
+        let authorization = request.headers.values("Authorization")
+        let apiKey = request.headers.values("X-API-Key")
+        guard authorization.count + apiKey.count <= 1 else {
+            throw .unauthorized(detail: "Send one API key, in Authorization or in X-API-Key, not several.")
+        }
+        if let value = authorization.first {
+            let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+                throw .unauthorized(detail: "Authorization must be \"Bearer <API key>\".")
+            }
+            let key = parts[1].trimmingCharacters(in: .whitespaces)
+            guard isPlausibleKey(key) else { throw .unauthorized(detail: "The API key is malformed.") }
+            return key
+        }
+        if let key = apiKey.first?.trimmingCharacters(in: .whitespaces) {
+            guard isPlausibleKey(key) else { throw .unauthorized(detail: "The API key is malformed.") }
+            return key
+        }
+        throw .unauthorized(detail: "An API key is required: Authorization: Bearer <key> or X-API-Key: <key>.")
+    }
+
+    private static func isPlausibleKey(_ key: String) -> Bool {
+        (1...512).contains(key.utf8.count) && key.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
+    }
+}

@@ -1,0 +1,29 @@
+import Connectors
+import HTTP
+
+/// Renders every error thrown further in as an RFC 9457 problem document; anything that is not
+/// a `GatewayError` or `ConnectorError` becomes a bare 500, its description kept out of the
+/// response.
+public struct ProblemMiddleware: Middleware {
+    public init() {}
+
+    public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
+        let problem: Problem
+        do {
+            return try await next(request, context)
+        } catch let error as GatewayError {
+            problem = Problem(error)
+        } catch let error as ConnectorError {
+            problem = Problem(error)
+        } catch let error as Problem {
+            problem = error
+        } catch {
+            problem = .internalError
+        }
+        var response = problem.response(requestID: context.requestID, instance: String(request.path.prefix(512)))
+        for (name, value) in context.responseHeaders { response.headers.add(name, value) }
+        return response
+    }
+}
+
+extension Problem: Error {}

@@ -1,0 +1,53 @@
+import HTTP
+import Synchronization
+
+/// Gives every request an id and echoes it in `X-Request-ID`: the client's own when it is sane
+/// (1–128 characters of letters, digits and `-_.:`), so a proxy's id runs through the logs,
+/// otherwise a fresh one.
+public struct RequestIDMiddleware: Middleware {
+    private let generator = RequestIDGenerator()
+
+    public init() {}
+
+    public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
+        if let offered = request.headers["X-Request-ID"], Self.isSane(offered) {
+            context.requestID = offered
+        } else {
+            context.requestID = generator.next()
+        }
+        var response = try await next(request, context)
+        response.headers.add("X-Request-ID", context.requestID)
+        return response
+    }
+
+    static func isSane(_ id: String) -> Bool {
+        let bytes = id.utf8
+        guard (1...128).contains(bytes.count) else { return false }
+        return bytes.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
+                 UInt8(ascii: "."), UInt8(ascii: ":"):
+                true
+            default:
+                false
+            }
+        }
+    }
+}
+
+/// Request ids unique per process and hard to guess: a random 64-bit prefix fixed at start-up and
+/// a counter.
+final class RequestIDGenerator: Sendable {
+    private let prefix: String
+    private let counter = Atomic<UInt64>(0)
+
+    init() {
+        prefix = String(UInt64.random(in: .min ... .max), radix: 16)
+    }
+
+    func next() -> String {
+        let n = counter.wrappingAdd(1, ordering: .relaxed).newValue
+        return prefix + "-" + String(n, radix: 16)
+    }
+}

@@ -1,0 +1,31 @@
+import HTTP
+
+/// Spends one request of the tenant's allowance and reports it in the IETF `RateLimit-Policy`
+/// and `RateLimit` fields (draft -08 and later) on every response, the refusals included:
+/// a tenant over its limit gets 429 with `Retry-After`, and others are not slowed by it.
+public struct TenantRateLimitMiddleware: Middleware {
+    public let limiter: TenantRateLimiter
+
+    public init(limiter: TenantRateLimiter) {
+        self.limiter = limiter
+    }
+
+    public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
+        guard let tenant = context.tenant, let limit = limiter.limit(for: tenant.id) else {
+            return try await next(request, context)
+        }
+        let decision = limiter.check(tenant.id)
+        let fields = [
+            ("RateLimit-Policy", "\"tenant\";q=\(limit.burst);w=\(limit.window)"),
+            ("RateLimit", "\"tenant\";r=\(decision.remaining);t=\(decision.resetSeconds)"),
+        ]
+        // The problem renderer adds these to error responses too.
+        context.responseHeaders.append(contentsOf: fields)
+        guard decision.allowed else {
+            throw GatewayError.rateLimited(retryAfter: decision.retryAfter ?? .seconds(1))
+        }
+        var response = try await next(request, context)
+        for (name, value) in fields { response.headers.add(name, value) }
+        return response
+    }
+}

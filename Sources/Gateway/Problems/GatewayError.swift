@@ -1,0 +1,20 @@
+/// Failures the gateway itself detects, before or around a connector. Each case is one row of
+/// DESIGN.md §5; connector failures stay `ConnectorError` and are mapped alongside.
+public enum GatewayError: Error, Sendable, Equatable {
+    /// Malformed JSON, a bad field, a bad cursor: every problem found, per field.
+    case invalidRequest(detail: String, errors: [FieldError])
+    /// No key, a malformed one, or one no tenant has.
+    case unauthorized(detail: String)
+    /// No route has this path.
+    case notFound(path: String)
+    /// The path exists but not with this method.
+    case methodNotAllowed(method: String, allow: [String])
+    /// The same `Idempotency-Key` is still being processed.
+    case idempotencyConflict
+    /// The `Idempotency-Key` was used before with a different request.
+    case idempotencyMismatch
+    case payloadTooLarge(limit: Int)
+    case unsupportedMediaType(received: String?)
+    /// The tenant spent its rate limit; `retryAfter` until the next request is allowed.
+    case rateLimited(retryAfter: Duration)
+}

@@ -1,0 +1,35 @@
+extension Problem {
+    public init(_ error: GatewayError) {
+        switch error {
+        case .invalidRequest(let detail, let errors):
+            self.init(status: 400, code: "invalid_request", title: "Invalid request", detail: detail, errors: errors)
+        case .unauthorized(let detail):
+            self.init(status: 401, code: "unauthorized", title: "Unauthorized", detail: detail,
+                      headers: [("WWW-Authenticate", "Bearer realm=\"connector-gateway\"")])
+        case .notFound(let path):
+            self.init(status: 404, code: "not_found", title: "Not Found",
+                      detail: "No resource at \(path.prefix(200)). GET /connectors lists what this gateway serves.")
+        case .methodNotAllowed(let method, let allow):
+            self.init(status: 405, code: "method_not_allowed", title: "Method Not Allowed",
+                      detail: "\(method.prefix(32)) is not allowed here; allowed: \(allow.joined(separator: ", ")).",
+                      headers: [("Allow", allow.joined(separator: ", "))])
+        case .idempotencyConflict:
+            self.init(status: 409, code: "idempotency_conflict", title: "Idempotency key in use",
+                      detail: "A request with this Idempotency-Key is still being processed; retry when it has finished.",
+                      retryable: true)
+        case .idempotencyMismatch:
+            self.init(status: 422, code: "idempotency_mismatch", title: "Idempotency key reused",
+                      detail: "This Idempotency-Key was used with a different request; use a new key for a new request.")
+        case .payloadTooLarge(let limit):
+            self.init(status: 413, code: "payload_too_large", title: "Payload Too Large",
+                      detail: "The request body exceeds \(limit) bytes.")
+        case .unsupportedMediaType(let received):
+            self.init(status: 415, code: "unsupported_media_type", title: "Unsupported Media Type",
+                      detail: "The body must be application/json\(received.map { ", not \($0.prefix(100))" } ?? "").",
+                      headers: [("Accept-Post", "application/json")])
+        case .rateLimited(let retryAfter):
+            self.init(status: 429, code: "rate_limited", title: "Too Many Requests",
+                      detail: "This API key has used its request rate; slow down.", retryable: true, retryAfter: retryAfter)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+/// An RFC 9457 problem document as the gateway renders it: the standard members plus `code`,
+/// `request_id`, `retryable`, and where they apply `retry_after`, `errors` and `upstream`.
+public struct Problem: Sendable, Equatable {
+    /// What the upstream said, without any credential.
+    public struct Upstream: Sendable, Equatable {
+        public var marketplace: String
+        public var status: Int?
+        public var message: String
+    }
+
+    public var status: Int
+    /// Stable machine-readable name; `type` is `/problems/<code>`.
+    public var code: String
+    public var title: String
+    public var detail: String
+    public var retryable: Bool
+    /// Rendered as `retry_after` (whole seconds, rounded up) and as the `Retry-After` field.
+    public var retryAfter: Duration?
+    public var errors: [FieldError]
+    public var upstream: Upstream?
+    /// Extra response fields the status requires (`Allow`, `WWW-Authenticate`).
+    public var headers: [(String, String)]
+
+    public init(status: Int, code: String, title: String, detail: String, retryable: Bool = false,
+                retryAfter: Duration? = nil, errors: [FieldError] = [], upstream: Upstream? = nil,
+                headers: [(String, String)] = []) {
+        self.status = status
+        self.code = code
+        self.title = title
+        self.detail = detail
+        self.retryable = retryable
+        self.retryAfter = retryAfter
+        self.errors = errors
+        self.upstream = upstream
+        self.headers = headers
+    }
+
+    public static func == (a: Problem, b: Problem) -> Bool {
+        a.status == b.status && a.code == b.code && a.title == b.title && a.detail == b.detail
+            && a.retryable == b.retryable && a.retryAfter == b.retryAfter && a.errors == b.errors
+            && a.upstream == b.upstream && a.headers.elementsEqual(b.headers, by: ==)
+    }
+
+    /// Whole seconds to wait, rounded up, at least 1 when there is any wait at all.
+    public var retryAfterSeconds: Int? {
+        guard let retryAfter else { return nil }
+        let (seconds, attoseconds) = retryAfter.components
+        return max(1, Int(seconds) + (attoseconds > 0 ? 1 : 0))
+    }
+
+    static let internalError = Problem(status: 500, code: "internal_error", title: "Internal Server Error",
+                                       detail: "The gateway failed to handle the request. Quote the request id when reporting it.")
+}

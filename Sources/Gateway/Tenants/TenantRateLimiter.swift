@@ -1,0 +1,64 @@
+import Synchronization
+
+/// Per-tenant request rate (GCRA, the token bucket's arithmetic without a refill timer). Each
+/// tenant has its own lock, taken for a few instructions, so tenants never contend with each
+/// other and loops never wait on a lock held across I/O.
+public final class TenantRateLimiter: Sendable {
+    /// The outcome of one request's check, with what the `RateLimit` fields report.
+    public struct Decision: Sendable, Equatable {
+        public var allowed: Bool
+        /// Requests still allowed right now after this one.
+        public var remaining: Int
+        /// Seconds until the allowance is whole again (`t` of the `RateLimit` field).
+        public var resetSeconds: Int
+        /// When refused: how long until one request would pass.
+        public var retryAfter: Duration?
+    }
+
+    private final class Bucket: Sendable {
+        let limit: TenantRateLimit
+        let interval: Duration
+        let tolerance: Duration
+        /// Theoretical arrival time: the allowance is full when this is ≤ now.
+        let nextFree: Mutex<ContinuousClock.Instant>
+
+        init(limit: TenantRateLimit, now: ContinuousClock.Instant) {
+            self.limit = limit
+            interval = .nanoseconds(Int64((1e9 / limit.rate).rounded()))
+            tolerance = interval * (limit.burst - 1)
+            nextFree = Mutex(now)
+        }
+    }
+
+    private let buckets: [String: Bucket]
+
+    public init(tenants: [Tenant], now: ContinuousClock.Instant = .now) {
+        var buckets: [String: Bucket] = [:]
+        for tenant in tenants { buckets[tenant.id] = Bucket(limit: tenant.rateLimit, now: now) }
+        self.buckets = buckets
+    }
+
+    /// Spends one request of `tenant`'s allowance if there is one.
+    public func check(_ tenant: String, now: ContinuousClock.Instant = .now) -> Decision {
+        guard let bucket = buckets[tenant] else {
+            return Decision(allowed: false, remaining: 0, resetSeconds: 0, retryAfter: .seconds(1))
+        }
+        let (allowed, next) = bucket.nextFree.withLock { next -> (Bool, ContinuousClock.Instant) in
+            let base = max(next, now)
+            if base - bucket.tolerance > now { return (false, next) }
+            next = base + bucket.interval
+            return (true, next)
+        }
+        let backlog = next > now ? next - now : .zero
+        let used = Int((backlog / bucket.interval).rounded(.up))
+        let remaining = max(0, bucket.limit.burst - used)
+        let reset = Int((backlog / .seconds(1)).rounded(.up))
+        if allowed { return Decision(allowed: true, remaining: remaining, resetSeconds: reset, retryAfter: nil) }
+        let wait = (next - bucket.tolerance) - now
+        return Decision(allowed: false, remaining: 0, resetSeconds: reset, retryAfter: wait > .zero ? wait : bucket.interval)
+    }
+
+    public func limit(for tenant: String) -> TenantRateLimit? {
+        buckets[tenant]?.limit
+    }
+}

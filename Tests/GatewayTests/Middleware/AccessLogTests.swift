@@ -1,0 +1,30 @@
+import Foundation
+import Gateway
+import HTTP
+import Testing
+
+@Suite("Gateway access log")
+struct AccessLogTests {
+    @Test("one JSON line per request with tenant, route pattern and final status, and never the key")
+    func oneLinePerRequest() async throws {
+        let harness = GatewayHarness()
+        _ = try await harness.send(.post, "/things/secret-id-123/poke", key: GatewayHarness.aliceKey)
+        _ = try await harness.send(.get, "/whoami", headers: [("Authorization", "Bearer not-a-key")])
+        let lines = harness.log.lines
+        #expect(lines.count == 2)
+        let entries = lines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+        #expect(entries.count == 2)
+        #expect(entries[0]["tenant"] as? String == "alice")
+        #expect(entries[0]["route"] as? String == "/things/{id}/poke")
+        #expect(entries[0]["status"] as? Int == 200)
+        #expect(entries[0]["method"] as? String == "POST")
+        #expect(entries[1]["status"] as? Int == 401)
+        #expect(entries[1]["tenant"] is NSNull)
+        for key in ["time", "request_id", "duration_us", "bytes", "upstream_calls"] {
+            #expect(entries[0][key] != nil, "missing \(key)")
+        }
+        #expect(!lines.joined().contains(GatewayHarness.aliceKey))
+        #expect(!lines.joined().contains("not-a-key"))
+        #expect(!lines.joined().contains("secret-id-123"))
+    }
+}

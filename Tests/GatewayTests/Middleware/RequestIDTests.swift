@@ -1,0 +1,28 @@
+import Gateway
+import HTTP
+import Testing
+
+@Suite("Gateway request ids")
+struct RequestIDTests {
+    let harness = GatewayHarness()
+
+    @Test("a sane incoming X-Request-ID is echoed, on successes and on problems alike")
+    func echoed() async throws {
+        let ok = try await harness.send(.get, "/healthz", headers: [("X-Request-ID", "proxy-42.a:b_c")])
+        let problem = try await harness.send(.get, "/nope", headers: [("X-Request-ID", "proxy-43")])
+        #expect(ok.headers["X-Request-ID"] == "proxy-42.a:b_c")
+        #expect(problem.headers["X-Request-ID"] == "proxy-43")
+        #expect(problem.json["request_id"] as? String == "proxy-43")
+    }
+
+    @Test("an insane one is replaced by a fresh id, different per request",
+          arguments: ["", "has space", String(repeating: "x", count: 129), "quote\"", "semi;colon"])
+    func replaced(offered: String) async throws {
+        let first = try await harness.send(.get, "/healthz", headers: [("X-Request-ID", offered)])
+        let second = try await harness.send(.get, "/healthz", headers: [("X-Request-ID", offered)])
+        let id1 = try #require(first.headers["X-Request-ID"])
+        let id2 = try #require(second.headers["X-Request-ID"])
+        #expect(id1 != offered && id2 != offered)
+        #expect(id1 != id2)
+    }
+}

@@ -1,0 +1,49 @@
+import Gateway
+import HTTP
+import Testing
+
+@Suite("Gateway tenant rate limits")
+struct TenantRateLimitTests {
+    @Test("every authenticated response carries RateLimit-Policy and RateLimit fields in draft-08 syntax")
+    func fields() async throws {
+        let harness = GatewayHarness(aliceLimit: TenantRateLimit(rate: 5, burst: 10))
+        let response = try await harness.send(.get, "/whoami", key: GatewayHarness.aliceKey)
+        #expect(response.headers["RateLimit-Policy"] == "\"tenant\";q=10;w=2")
+        #expect(response.headers["RateLimit"]?.hasPrefix("\"tenant\";r=9;t=") == true)
+    }
+
+    @Test("past its burst a tenant gets 429 with Retry-After, and another tenant is not affected")
+    func isolation() async throws {
+        // given: alice may send 3 at once and then 1 per 100 s; bob has plenty
+        let harness = GatewayHarness(aliceLimit: TenantRateLimit(rate: 0.01, burst: 3))
+        // when
+        var statuses: [Int] = []
+        for _ in 0..<5 { statuses.append(try await harness.send(.get, "/whoami", key: GatewayHarness.aliceKey).status.code) }
+        let refused = try await harness.send(.get, "/whoami", key: GatewayHarness.aliceKey)
+        let bob = try await harness.send(.get, "/whoami", key: GatewayHarness.bobKey)
+        // then
+        #expect(statuses == [200, 200, 200, 429, 429])
+        #expect(refused.json["code"] as? String == "rate_limited")
+        let retryAfter = try #require(refused.headers["Retry-After"].flatMap(Int.init))
+        #expect((90...100).contains(retryAfter))
+        #expect(refused.headers["RateLimit"]?.hasPrefix("\"tenant\";r=0;") == true)
+        #expect(bob.status == .ok)
+    }
+}
+
+@Suite("Tenant rate limiter")
+struct TenantRateLimiterTests {
+    @Test("the allowance refills at the tenant's rate")
+    func refill() {
+        let start = ContinuousClock.now
+        let tenant = Tenant(id: "t", keyDigests: [], rateLimit: TenantRateLimit(rate: 10, burst: 2))
+        let limiter = TenantRateLimiter(tenants: [tenant], now: start)
+        #expect(limiter.check("t", now: start).allowed)
+        #expect(limiter.check("t", now: start).allowed)
+        let refused = limiter.check("t", now: start)
+        #expect(!refused.allowed)
+        #expect(refused.retryAfter == .milliseconds(100))
+        #expect(limiter.check("t", now: start + .milliseconds(100)).allowed)
+        #expect(!limiter.check("t", now: start + .milliseconds(100)).allowed)
+    }
+}

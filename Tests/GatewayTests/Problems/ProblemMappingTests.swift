@@ -1,0 +1,97 @@
+import Connectors
+import Foundation
+import Gateway
+import HTTP
+import Testing
+
+@Suite("Problem documents: one row of the error table each")
+struct ProblemMappingTests {
+    static let failure = UpstreamFailure(marketplace: .ozon, status: 429, message: "You have reached request rate limit per second")
+    static let key = ConnectorKey(.wildberries, .review)
+
+    static let connectorRows: [(ConnectorError, Int, String, Bool)] = [
+        (.unknownConnector(ConnectorKey(Marketplace(rawValue: "etsy"), .chat)), 404, "unknown_connector", false),
+        (.credentialsMissing(.ozon, missing: ["api_key"]), 403, "connector_not_configured", false),
+        (.operationNotSupported(key, .markRead), 501, "operation_not_supported", false),
+        (.itemNotFound(id: "abc"), 404, "item_not_found", false),
+        (.invalidRequest(field: "cursor", reason: "bad cursor"), 400, "invalid_request", false),
+        (.upstreamAuthFailed(UpstreamFailure(marketplace: .ozon, status: 404, message: "Invalid Api-Key")), 502, "upstream_auth_failed", false),
+        (.upstreamRejected(UpstreamFailure(marketplace: .wildberries, status: 422, message: "already answered")), 422, "upstream_rejected", false),
+        (.upstreamRateLimited(retryAfter: .milliseconds(1500), failure), 429, "upstream_rate_limited", true),
+        (.upstreamUnavailable(retryAfter: .seconds(20), nil), 503, "upstream_unavailable", true),
+        (.upstreamTimeout(nil), 504, "upstream_timeout", true),
+        (.upstreamError(UpstreamFailure(marketplace: .wildberries, status: 500, message: "Internal error")), 502, "upstream_error", true),
+    ]
+
+    @Test("connector errors", arguments: connectorRows.indices)
+    func connectorError(row: Int) {
+        let (error, status, code, retryable) = Self.connectorRows[row]
+        let response = Problem(error).response(requestID: "rid-1", instance: "/x")
+        let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        #expect(response.status.code == status)
+        #expect(response.headers["Content-Type"] == "application/problem+json")
+        #expect(json["type"] as? String == "/problems/\(code)")
+        #expect(json["code"] as? String == code)
+        #expect(json["status"] as? Int == status)
+        #expect(json["request_id"] as? String == "rid-1")
+        #expect(json["instance"] as? String == "/x")
+        #expect(json["retryable"] as? Bool == retryable)
+        #expect(json["title"] is String && json["detail"] is String)
+    }
+
+    @Test("upstream waits surface as Retry-After, rounded up to whole seconds")
+    func retryAfter() {
+        let limited = Problem(.upstreamRateLimited(retryAfter: .milliseconds(1500), Self.failure)).response(requestID: "r", instance: "/")
+        let down = Problem(.upstreamUnavailable(retryAfter: .seconds(20), nil)).response(requestID: "r", instance: "/")
+        #expect(limited.headers["Retry-After"] == "2")
+        #expect(down.headers["Retry-After"] == "20")
+        let json = (try? JSONSerialization.jsonObject(with: Data(limited.body))) as? [String: Any] ?? [:]
+        #expect(json["retry_after"] as? Int == 2)
+        let upstream = json["upstream"] as? [String: Any]
+        #expect(upstream?["marketplace"] as? String == "ozon")
+        #expect(upstream?["status"] as? Int == 429)
+    }
+
+    static let gatewayRows: [(GatewayError, Int, String)] = [
+        (.invalidRequest(detail: "bad", errors: [FieldError("limit", "must be 1…100")]), 400, "invalid_request"),
+        (.unauthorized(detail: "no key"), 401, "unauthorized"),
+        (.notFound(path: "/x"), 404, "not_found"),
+        (.methodNotAllowed(method: "PUT", allow: ["GET", "HEAD", "OPTIONS"]), 405, "method_not_allowed"),
+        (.idempotencyConflict, 409, "idempotency_conflict"),
+        (.idempotencyMismatch, 422, "idempotency_mismatch"),
+        (.payloadTooLarge(limit: 1024), 413, "payload_too_large"),
+        (.unsupportedMediaType(received: "text/plain"), 415, "unsupported_media_type"),
+        (.rateLimited(retryAfter: .seconds(3)), 429, "rate_limited"),
+    ]
+
+    @Test("gateway errors", arguments: gatewayRows.indices)
+    func gatewayError(row: Int) {
+        let (error, status, code) = Self.gatewayRows[row]
+        let response = Problem(error).response(requestID: "rid", instance: "/y")
+        let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        #expect(response.status.code == status)
+        #expect(json["code"] as? String == code)
+    }
+
+    @Test("field errors are listed per field")
+    func fieldErrors() {
+        let response = Problem(GatewayError.invalidRequest(detail: "bad", errors: [FieldError("limit", "too big"), FieldError("status", "unknown")]))
+            .response(requestID: "r", instance: "/")
+        let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        let errors = json["errors"] as? [[String: String]]
+        #expect(errors == [["field": "limit", "message": "too big"], ["field": "status", "message": "unknown"]])
+    }
+
+    @Test("an unexpected error becomes a bare 500 without its description")
+    func unexpected() async throws {
+        struct Secret: Error, CustomStringConvertible { var description: String { "db password hunter2" } }
+        let harness = GatewayHarness { router in
+            router.add(.get, "/boom", access: .public) { _, _ in throw Secret() }
+        }
+        let response = try await harness.send(.get, "/boom")
+        #expect(response.status.code == 500)
+        #expect(response.json["code"] as? String == "internal_error")
+        #expect(!response.text.contains("hunter2"))
+        #expect(!response.text.contains("Secret"))
+    }
+}

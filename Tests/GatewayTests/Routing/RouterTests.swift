@@ -1,0 +1,53 @@
+import Gateway
+import HTTP
+import Testing
+
+@Suite("Gateway router")
+struct RouterTests {
+    let harness = GatewayHarness()
+
+    @Test("a path parameter is captured and percent-decoded")
+    func parameters() async throws {
+        let response = try await harness.send(.get, "/things/caf%C3%A9%20au%20lait", key: GatewayHarness.aliceKey)
+        #expect(response.status == .ok)
+        #expect(response.text == "thing café au lait")
+    }
+
+    @Test("unknown paths get 404 problem+json, without needing a key",
+          arguments: ["/nope", "/things", "/things/1/poke/extra", "/things//poke", "/healthz/", "//healthz"])
+    func unknownPath(path: String) async throws {
+        let response = try await harness.send(.get, path)
+        #expect(response.status.code == 404)
+        #expect(response.headers["Content-Type"] == "application/problem+json")
+        #expect(response.json["code"] as? String == "not_found")
+    }
+
+    @Test("a known path with another method gets 405 with Allow, for any method token",
+          arguments: [HTTPMethod.post, .delete, .put, .patch, .trace, .query, .other("BREW")])
+    func methodNotAllowed(method: HTTPMethod) async throws {
+        let response = try await harness.send(method, "/things/7")
+        #expect(response.status.code == 405)
+        #expect(response.headers["Allow"] == "GET, HEAD, OPTIONS")
+        #expect(response.json["code"] as? String == "method_not_allowed")
+    }
+
+    @Test("HEAD is served by the GET route")
+    func head() async throws {
+        let response = try await harness.send(.head, "/things/7", key: GatewayHarness.aliceKey)
+        #expect(response.status == .ok)
+        #expect(response.text == "thing 7")  // the server, not the router, drops the body on the wire
+    }
+
+    @Test("OPTIONS answers 204 with the methods the path allows")
+    func options() async throws {
+        let response = try await harness.send(.options, "/things/7/poke")
+        #expect(response.status.code == 204)
+        #expect(response.headers["Allow"] == "POST, OPTIONS")
+    }
+
+    @Test("an encoded slash or NUL in a parameter does not match a route", arguments: ["/things/a%2Fb", "/things/a%00b", "/things/%zz"])
+    func hostileEncoding(path: String) async throws {
+        let response = try await harness.send(.get, path, key: GatewayHarness.aliceKey)
+        #expect(response.status.code == 404)
+    }
+}
