@@ -88,6 +88,12 @@ public final class ConnectorRegistry: Sendable {
         }
     }
 
+    /// The health of the upstreams behind `key` for a tenant whose session exists (nil before
+    /// the tenant's first call: nothing has been learned yet).
+    public func upstreams(for key: ConnectorKey, tenant: String) -> [UpstreamHealth]? {
+        state.withLock { $0.sessions[SessionKey(tenant: tenant, marketplace: key.marketplace)] }?.upstreams(for: key.channel)
+    }
+
     /// Drops what was built for a tenant (after its credentials changed).
     public func forget(tenant: String) {
         state.withLock { state in
@@ -114,4 +120,10 @@ public final class ConnectorRegistry: Sendable {
 /// client (its connection pool), the rate budgets of the tenant's credential, circuit breakers.
 public protocol MarketplaceSession: Sendable {
     var marketplace: Marketplace { get }
+    /// The upstream hosts this session calls, for `channel`, with their circuit and budget.
+    func upstreams(for channel: Channel) -> [UpstreamHealth]
+}
+
+extension MarketplaceSession {
+    public func upstreams(for channel: Channel) -> [UpstreamHealth] { [] }
 }

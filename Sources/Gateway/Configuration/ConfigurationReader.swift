@@ -1,0 +1,79 @@
+import Connectors
+import Foundation
+
+/// Reads one JSON object of the configuration, remembering the path to each field so every
+/// error names exactly what is wrong and where.
+struct ConfigurationReader {
+    let value: JSONValue
+    let path: String
+
+    init(_ value: JSONValue, path: String) {
+        self.value = value
+        self.path = path
+    }
+
+    private var members: [String: JSONValue] {
+        if case .object(let members) = value { return members }
+        return [:]
+    }
+
+    private func child(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
+
+    func allowOnly(_ names: Set<String>) throws(ConfigurationError) {
+        guard case .object(let members) = value else { throw ConfigurationError(path, "must be an object") }
+        if let unknown = members.keys.sorted().first(where: { !names.contains($0) }) {
+            throw ConfigurationError(child(unknown), "is not a known setting (known: \(names.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    func object(_ name: String) throws(ConfigurationError) -> ConfigurationReader? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .object?: return ConfigurationReader(members[name]!, path: child(name))
+        default: throw ConfigurationError(child(name), "must be an object")
+        }
+    }
+
+    func array(_ name: String) throws(ConfigurationError) -> [ConfigurationReader]? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .array(let elements)?:
+            return elements.enumerated().map { ConfigurationReader($0.element, path: "\(child(name))[\($0.offset)]") }
+        default: throw ConfigurationError(child(name), "must be an array")
+        }
+    }
+
+    func string(_ name: String) throws(ConfigurationError) -> String? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .string(let text)?: return text
+        default: throw ConfigurationError(child(name), "must be a string")
+        }
+    }
+
+    func number(_ name: String, in range: ClosedRange<Double>) throws(ConfigurationError) -> Double? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .number(let number)? where range.contains(number): return number
+        default: throw ConfigurationError(child(name), "must be a number from \(range.lowerBound) to \(range.upperBound)")
+        }
+    }
+
+    func integer(_ name: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .number(let number)? where number.rounded() == number && Double(range.lowerBound) <= number && number <= Double(range.upperBound):
+            return Int(number)
+        default: throw ConfigurationError(child(name), "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+    }
+
+    func url(_ name: String) throws(ConfigurationError) -> URL? {
+        guard let text = try string(name) else { return nil }
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              url.host?.isEmpty == false else {
+            throw ConfigurationError(child(name), "must be an http or https URL")
+        }
+        return url
+    }
+}

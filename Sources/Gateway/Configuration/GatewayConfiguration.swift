@@ -1,0 +1,145 @@
+import Connectors
+import Foundation
+import Hashing
+import Marketplaces
+import Server
+
+/// Everything the gateway is told at start-up (DESIGN.md §7): where to listen, the server
+/// core's limits and timeouts, tenants with their key digests, rate limits and marketplace
+/// credentials, and where each marketplace's hosts are.
+public struct GatewayConfiguration: Sendable {
+    public var server = ServerConfiguration(host: "127.0.0.1", port: 8080)
+    public var tenants: [Tenant] = []
+    public var endpoints = MarketplaceEndpoints()
+    /// Seals cursors; a fixed secret keeps cursors valid across restarts and replicas.
+    public var cursorSecret: [UInt8] = Array((0..<32).map { _ in UInt8.random(in: 0...255) })
+    public var upstreamDeadline: Duration = .seconds(20)
+    public var idempotencyLifetime: Duration = .seconds(24 * 3600)
+    public var idempotencyCapacity = 10_000
+    /// How long in-flight requests get to finish after SIGTERM.
+    public var drainTimeout: Duration = .seconds(10)
+
+    public init() {}
+
+    /// Parses the JSON configuration after expanding `${VAR}` from `environment`.
+    public static func parse(_ text: String, environment: [String: String]) throws(ConfigurationError) -> GatewayConfiguration {
+        let expanded = try EnvironmentExpansion.expand(text, environment: environment)
+        let root: JSONValue
+        do {
+            root = try JSONDecoder().decode(JSONValue.self, from: Data(expanded.utf8))
+        } catch {
+            throw ConfigurationError("", "the file is not valid JSON")
+        }
+        let reader = ConfigurationReader(root, path: "")
+        var configuration = GatewayConfiguration()
+        try reader.allowOnly(["listen", "server", "tenants", "marketplaces", "cursor_secret", "upstream_deadline_ms",
+                              "idempotency", "drain_timeout_ms"])
+        if let listen = try reader.object("listen") {
+            try listen.allowOnly(["host", "port"])
+            if let host = try listen.string("host") { configuration.server.host = host }
+            if let port = try listen.integer("port", in: 0...65535) { configuration.server.port = port }
+        }
+        if let server = try reader.object("server") {
+            try configuration.applyServer(server)
+        }
+        if let secret = try reader.string("cursor_secret") {
+            guard secret.utf8.count >= 16 else { throw ConfigurationError("cursor_secret", "must be at least 16 characters") }
+            configuration.cursorSecret = Array(secret.utf8)
+        }
+        if let ms = try reader.integer("upstream_deadline_ms", in: 100...300_000) { configuration.upstreamDeadline = .milliseconds(ms) }
+        if let ms = try reader.integer("drain_timeout_ms", in: 0...600_000) { configuration.drainTimeout = .milliseconds(ms) }
+        if let idempotency = try reader.object("idempotency") {
+            try idempotency.allowOnly(["lifetime_s", "capacity"])
+            if let seconds = try idempotency.integer("lifetime_s", in: 1...(7 * 86_400)) { configuration.idempotencyLifetime = .seconds(seconds) }
+            if let capacity = try idempotency.integer("capacity", in: 1...10_000_000) { configuration.idempotencyCapacity = capacity }
+        }
+        if let marketplaces = try reader.object("marketplaces") {
+            try configuration.applyMarketplaces(marketplaces)
+        }
+        guard let tenants = try reader.array("tenants"), !tenants.isEmpty else {
+            throw ConfigurationError("tenants", "at least one tenant is required")
+        }
+        var ids = Set<String>()
+        for tenant in tenants {
+            let parsed = try Self.tenant(tenant)
+            guard ids.insert(parsed.id).inserted else { throw ConfigurationError(tenant.path + ".id", "\"\(parsed.id)\" is used twice") }
+            configuration.tenants.append(parsed)
+        }
+        return configuration
+    }
+
+    private mutating func applyServer(_ server: ConfigurationReader) throws(ConfigurationError) {
+        try server.allowOnly(["loops", "max_connections", "backlog", "header_timeout_ms", "body_timeout_ms", "idle_timeout_ms",
+                              "write_timeout_ms", "max_body_bytes", "max_header_bytes", "max_field_line_bytes",
+                              "max_request_line_bytes", "max_header_fields"])
+        if let loops = try server.integer("loops", in: 1...256) { self.server.loopCount = loops }
+        if let value = try server.integer("max_connections", in: 1...1_000_000) { self.server.maxConnections = value }
+        if let value = try server.integer("backlog", in: 1...65_535) { self.server.backlog = Int32(value) }
+        if let ms = try server.integer("header_timeout_ms", in: 100...600_000) { self.server.headerReadTimeout = .milliseconds(ms) }
+        if let ms = try server.integer("body_timeout_ms", in: 100...600_000) { self.server.bodyReadTimeout = .milliseconds(ms) }
+        if let ms = try server.integer("idle_timeout_ms", in: 100...3_600_000) { self.server.idleTimeout = .milliseconds(ms) }
+        if let ms = try server.integer("write_timeout_ms", in: 100...600_000) { self.server.writeTimeout = .milliseconds(ms) }
+        if let value = try server.integer("max_body_bytes", in: 1...(64 << 20)) { self.server.limits.maxBodyLength = value }
+        if let value = try server.integer("max_header_bytes", in: 256...(1 << 20)) { self.server.limits.maxHeaderBlockLength = value }
+        if let value = try server.integer("max_field_line_bytes", in: 64...(1 << 20)) { self.server.limits.maxFieldLineLength = value }
+        if let value = try server.integer("max_request_line_bytes", in: 64...(1 << 20)) { self.server.limits.maxRequestLineLength = value }
+        if let value = try server.integer("max_header_fields", in: 1...10_000) { self.server.limits.maxFieldCount = value }
+    }
+
+    private mutating func applyMarketplaces(_ marketplaces: ConfigurationReader) throws(ConfigurationError) {
+        try marketplaces.allowOnly(["wildberries", "ozon"])
+        if let wildberries = try marketplaces.object("wildberries") {
+            try wildberries.allowOnly(["feedbacks_url", "chat_url"])
+            if let url = try wildberries.url("feedbacks_url") { endpoints.wildberriesFeedbacks = url }
+            if let url = try wildberries.url("chat_url") { endpoints.wildberriesChat = url }
+        }
+        if let ozon = try marketplaces.object("ozon") {
+            try ozon.allowOnly(["seller_url"])
+            if let url = try ozon.url("seller_url") { endpoints.ozonSeller = url }
+        }
+    }
+
+    private static func tenant(_ reader: ConfigurationReader) throws(ConfigurationError) -> Tenant {
+        try reader.allowOnly(["id", "api_key_sha256", "rate_limit", "credentials"])
+        guard let id = try reader.string("id"), !id.isEmpty, id.utf8.count <= 64,
+              id.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") }) else {
+            throw ConfigurationError(reader.path + ".id", "is required: 1 to 64 visible ASCII characters")
+        }
+        guard let hashes = try reader.array("api_key_sha256"), !hashes.isEmpty else {
+            throw ConfigurationError(reader.path + ".api_key_sha256", "needs at least one SHA-256 digest (connector-gateway hash-key prints one)")
+        }
+        var digests: [[UInt8]] = []
+        for entry in hashes {
+            guard case .string(let text) = entry.value, text.utf8.count == 64, let digest = Hex.decode(text.lowercased()) else {
+                throw ConfigurationError(entry.path, "must be 64 hex digits: the SHA-256 of the key, not the key")
+            }
+            digests.append(digest)
+        }
+        var limit = TenantRateLimit(rate: 10, burst: 20)
+        if let rate = try reader.object("rate_limit") {
+            try rate.allowOnly(["rate", "burst"])
+            let perSecond = try rate.number("rate", in: 0.001...1_000_000) ?? limit.rate
+            let burst = try rate.integer("burst", in: 1...1_000_000) ?? limit.burst
+            limit = TenantRateLimit(rate: perSecond, burst: burst)
+        }
+        var credentials: [Marketplace: MarketplaceCredentials] = [:]
+        if let all = try reader.object("credentials") {
+            try all.allowOnly(["wildberries", "ozon"])
+            for name in ["wildberries", "ozon"] {
+                guard let marketplace = try all.object(name) else { continue }
+                var fields: [String: String] = [:]
+                let required = name == "wildberries" ? ["token"] : ["client_id", "api_key"]
+                let reader = marketplace
+                try reader.allowOnly(Set(required))
+                for field in required {
+                    guard let value = try reader.string(field), !value.isEmpty else {
+                        throw ConfigurationError(reader.path + "." + field, "is required for \(name)")
+                    }
+                    fields[field] = value
+                }
+                credentials[Marketplace(rawValue: name)] = MarketplaceCredentials(marketplace: Marketplace(rawValue: name), fields: fields)
+            }
+        }
+        return Tenant(id: id, keyDigests: digests, rateLimit: limit, credentials: credentials)
+    }
+}

@@ -1,0 +1,83 @@
+import Connectors
+import Foundation
+import Server
+import Synchronization
+
+/// The whole gateway wired together: routes, middleware in the documented order, and the HTTP
+/// server that serves them. The caller supplies the connector registry (with the marketplaces
+/// registered) so that tests and demo mode can choose what stands behind it.
+public final class GatewayApplication: Sendable {
+    public let configuration: GatewayConfiguration
+    public let server: HTTPServer
+    public let responder: GatewayResponder
+    public let metrics: GatewayMetrics
+    public let log: LogSink
+
+    public init(configuration: GatewayConfiguration, registry: ConnectorRegistry, staticFiles: StaticFiles,
+                log: LogSink = LogSink()) {
+        self.configuration = configuration
+        self.log = log
+        let metrics = GatewayMetrics()
+        self.metrics = metrics
+        let serverReference = ServerReference()
+        let tenants = configuration.tenants
+        let connectors = ConnectorService(
+            registry: registry, cursors: CursorCodec(key: configuration.cursorSecret),
+            idempotency: IdempotencyStore(lifetime: configuration.idempotencyLifetime, capacity: configuration.idempotencyCapacity),
+            upstreamDeadline: configuration.upstreamDeadline)
+        let health = HealthService(
+            isDraining: { serverReference.server?.isDraining ?? false },
+            metrics: metrics,
+            gauges: {
+                var gauges: [(name: String, help: String, labels: [(String, String)], value: Double)] = []
+                if let server = serverReference.server {
+                    gauges.append(("gateway_open_connections", "Client connections open now.", [], Double(server.openConnections)))
+                }
+                for tenant in tenants {
+                    for factory in registry.descriptors {
+                        for upstream in registry.upstreams(for: factory.key, tenant: tenant.id) ?? [] {
+                            let open: Double = upstream.circuit == .closed ? 0 : (upstream.circuit == .open ? 1 : 0.5)
+                            gauges.append(("gateway_upstream_circuit_open", "1 while a tenant's circuit to an upstream host is open, 0.5 half-open.",
+                                           [("tenant", tenant.id), ("connector", "\(factory.key)"), ("host", upstream.host)], open))
+                        }
+                    }
+                }
+                return gauges
+            })
+        var router = Router()
+        health.register(into: &router)
+        connectors.register(into: &router)
+        staticFiles.register(into: &router)
+        responder = GatewayResponder(router: router, middleware: [
+            RequestIDMiddleware(),
+            AccessLogMiddleware(sink: log),
+            MetricsMiddleware(metrics: metrics),
+            ProblemMiddleware(),
+            AuthenticationMiddleware(directory: TenantDirectory(tenants)),
+            TenantRateLimitMiddleware(limiter: TenantRateLimiter(tenants: tenants)),
+        ])
+        server = HTTPServer(configuration: configuration.server, responder: responder)
+        serverReference.server = server
+    }
+
+    public func start() throws(ServerError) {
+        try server.start()
+    }
+
+    /// Drains: readiness fails at once, in-flight requests finish, then the server stops.
+    public func stop() async {
+        await server.stop(gracePeriod: configuration.drainTimeout)
+        log.flush()
+    }
+}
+
+/// Lets the readiness route ask the server that serves it whether it is draining; set once,
+/// right after the server is made.
+private final class ServerReference: Sendable {
+    private let value = Mutex<HTTPServer?>(nil)
+
+    var server: HTTPServer? {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
+    }
+}

@@ -1,0 +1,250 @@
+import Connectors
+import Hashing
+import HTTP
+
+/// The connector endpoints of DESIGN.md §4: registry listing and descriptors, items, reply,
+/// mark read, updates. Turns validated requests into connector calls under a deadline and seals
+/// cursors so clients can neither read nor forge them.
+public struct ConnectorService: Sendable {
+    public let registry: ConnectorRegistry
+    public let cursors: CursorCodec
+    public let idempotency: IdempotencyStore
+    /// How long one gateway request may spend on upstream calls, retries included.
+    public let upstreamDeadline: Duration
+
+    public init(registry: ConnectorRegistry, cursors: CursorCodec, idempotency: IdempotencyStore,
+                upstreamDeadline: Duration = .seconds(20)) {
+        self.registry = registry
+        self.cursors = cursors
+        self.idempotency = idempotency
+        self.upstreamDeadline = upstreamDeadline
+    }
+
+    /// Adds the connector routes (all tenant-only).
+    public func register(into router: inout Router) {
+        let service = self
+        router.add(.get, "/connectors") { request, context in try service.listConnectors(request, context) }
+        router.add(.get, "/connectors/{marketplace}/{channel}") { request, context in try service.describe(request, context) }
+        router.add(.get, "/connectors/{marketplace}/{channel}/items") { request, context in
+            try await service.listItems(try RequestFields.query(of: request), context)
+        }
+        router.add(.post, "/connectors/{marketplace}/{channel}/items") { request, context in
+            try await service.listItems(try RequestFields.json(of: request, emptyAllowed: true), context)
+        }
+        router.add(.get, "/connectors/{marketplace}/{channel}/items/{id}") { request, context in
+            try await service.item(request, context)
+        }
+        router.add(.post, "/connectors/{marketplace}/{channel}/items/{id}/reply") { request, context in
+            try await service.reply(request, context)
+        }
+        router.add(.post, "/connectors/{marketplace}/{channel}/items/{id}/read") { request, context in
+            try await service.markRead(request, context)
+        }
+        router.add(.get, "/connectors/{marketplace}/{channel}/updates") { request, context in
+            try await service.updates(try RequestFields.query(of: request), context)
+        }
+        router.add(.post, "/connectors/{marketplace}/{channel}/updates") { request, context in
+            try await service.updates(try RequestFields.json(of: request, emptyAllowed: true), context)
+        }
+    }
+
+    // MARK: - Registry
+
+    func listConnectors(_ request: HTTPRequest, _ context: GatewayContext) throws -> HTTPResponse {
+        let tenant = try requireTenant(context)
+        let summaries = registry.descriptors.map { factory in
+            ConnectorSummary(marketplace: factory.key.marketplace.rawValue, channel: factory.key.channel.rawValue,
+                             operations: Self.names(factory.operations),
+                             configured: tenant.credentials[factory.key.marketplace] != nil)
+        }
+        return try JSONResponse.make(ConnectorListBody(connectors: summaries))
+    }
+
+    func describe(_ request: HTTPRequest, _ context: GatewayContext) throws -> HTTPResponse {
+        let tenant = try requireTenant(context)
+        let key = try connectorKey(context)
+        let factory = try registry.factory(for: key)
+        let upstreams = (registry.upstreams(for: key, tenant: tenant.id) ?? []).map { health in
+            ConnectorDescriptorBody.Upstream(host: health.host, circuit: health.circuit.rawValue,
+                                             rateBudget: .init(available: health.budgetAvailable, burst: health.budgetBurst))
+        }
+        return try JSONResponse.make(ConnectorDescriptorBody(
+            marketplace: key.marketplace.rawValue, channel: key.channel.rawValue,
+            operations: Self.names(factory.operations),
+            configured: tenant.credentials[key.marketplace] != nil, upstreams: upstreams))
+    }
+
+    // MARK: - Items
+
+    func listItems(_ fields: RequestFields, _ context: GatewayContext) async throws -> HTTPResponse {
+        let (connector, key) = try connector(context)
+        var errors = fields.unknown(allowed: ["limit", "cursor", "status", "since", "include_raw"])
+        let limit = fields.integer("limit", in: 1...100, errors: &errors) ?? 20
+        let status = Self.status(fields.string("status", errors: &errors), errors: &errors)
+        let since = Self.timestamp(fields.string("since", errors: &errors), field: "since", errors: &errors)
+        let includeRaw = fields.bool("include_raw", errors: &errors) ?? false
+        let cursor = try openCursor(fields.string("cursor", errors: &errors), key: key)
+        try Self.check(errors)
+        let query = ListQuery(status: status ?? nil, limit: limit, cursor: cursor, since: since, includeRaw: includeRaw)
+        let page = try await connector.listItems(query, deadline: deadline())
+        return try JSONResponse.make(ItemListBody(items: page.items, nextCursor: page.nextCursor.map { cursors.seal($0, for: key) }))
+    }
+
+    func item(_ request: HTTPRequest, _ context: GatewayContext) async throws -> HTTPResponse {
+        let (connector, _) = try connector(context)
+        let fields = try RequestFields.query(of: request)
+        var errors = fields.unknown(allowed: ["include_raw"])
+        let includeRaw = fields.bool("include_raw", errors: &errors) ?? false
+        try Self.check(errors)
+        let item = try await connector.item(id: try itemID(context), includeRaw: includeRaw, deadline: deadline())
+        return try JSONResponse.make(item)
+    }
+
+    func reply(_ request: HTTPRequest, _ context: GatewayContext) async throws -> HTTPResponse {
+        let (connector, _) = try connector(context)
+        let id = try itemID(context)
+        let fields = try RequestFields.json(of: request, emptyAllowed: false)
+        var errors = fields.unknown(allowed: ["text"])
+        let text = fields.string("text", errors: &errors)
+        if fields.values["text"] == nil { errors.append(FieldError("text", "is required")) }
+        if let text, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            errors.append(FieldError("text", "must not be empty"))
+        }
+        try Self.check(errors)
+        return try await idempotently(request, context) {
+            let receipt = try await connector.reply(to: id, text: text ?? "", deadline: deadline())
+            return try JSONResponse.make(ReplyBody(itemID: receipt.itemID, replyID: receipt.replyID, createdAt: receipt.createdAt))
+        }
+    }
+
+    func markRead(_ request: HTTPRequest, _ context: GatewayContext) async throws -> HTTPResponse {
+        let (connector, _) = try connector(context)
+        let id = try itemID(context)
+        let fields = try RequestFields.json(of: request, emptyAllowed: true)
+        try Self.check(fields.unknown(allowed: []))
+        return try await idempotently(request, context) {
+            try await connector.markRead(id: id, deadline: deadline())
+            return HTTPResponse(status: .noContent)
+        }
+    }
+
+    func updates(_ fields: RequestFields, _ context: GatewayContext) async throws -> HTTPResponse {
+        let (connector, key) = try connector(context)
+        var errors = fields.unknown(allowed: ["limit", "cursor"])
+        let limit = fields.integer("limit", in: 1...100, errors: &errors) ?? 50
+        let cursor = try openCursor(fields.string("cursor", errors: &errors), key: key)
+        try Self.check(errors)
+        let page = try await connector.updates(since: cursor, limit: limit, deadline: deadline())
+        return try JSONResponse.make(UpdatesBody(items: page.items, nextCursor: cursors.seal(page.nextCursor, for: key),
+                                                 hasMore: page.hasMore))
+    }
+
+    // MARK: - Helpers
+
+    private func deadline() -> ContinuousClock.Instant { .now + upstreamDeadline }
+
+    private func requireTenant(_ context: GatewayContext) throws(GatewayError) -> Tenant {
+        guard let tenant = context.tenant else { throw .unauthorized(detail: "An API key is required.") }
+        return tenant
+    }
+
+    private func connectorKey(_ context: GatewayContext) throws -> ConnectorKey {
+        guard let marketplace = context.parameters["marketplace"], let channel = context.parameters["channel"] else {
+            throw GatewayError.notFound(path: "")
+        }
+        return ConnectorKey(Marketplace(rawValue: marketplace), Channel(rawValue: channel))
+    }
+
+    private func connector(_ context: GatewayContext) throws -> (any ChannelConnector, ConnectorKey) {
+        let tenant = try requireTenant(context)
+        let key = try connectorKey(context)
+        let connector = try registry.connector(for: key, tenant: tenant.id, credentials: tenant.credentials[key.marketplace])
+        return (connector, key)
+    }
+
+    private func itemID(_ context: GatewayContext) throws(GatewayError) -> String {
+        guard let id = context.parameters["id"], id.utf8.count <= 256 else {
+            throw .invalidRequest(detail: "The item id is not valid.", errors: [FieldError("id", "must be 1 to 256 bytes")])
+        }
+        return id
+    }
+
+    private func openCursor(_ sealed: String?, key: ConnectorKey) throws -> Cursor? {
+        guard let sealed, !sealed.isEmpty else { return nil }
+        return try cursors.open(sealed, for: key)
+    }
+
+    /// Runs a write under the request's `Idempotency-Key`, if it has one.
+    private func idempotently(_ request: HTTPRequest, _ context: GatewayContext,
+                              _ operation: () async throws -> HTTPResponse) async throws -> HTTPResponse {
+        let values = request.headers.values("Idempotency-Key")
+        guard !values.isEmpty else { return try await operation() }
+        guard values.count == 1, let key = Self.idempotencyKey(values[0]) else {
+            throw GatewayError.invalidRequest(detail: "Idempotency-Key must be one string of 1 to 255 visible characters.",
+                                              errors: [FieldError("Idempotency-Key", "is malformed")])
+        }
+        let tenant = try requireTenant(context)
+        var fingerprint = SHA256()
+        fingerprint.update(request.method.rawValue.utf8)
+        fingerprint.update([0])
+        fingerprint.update(request.path.utf8)
+        fingerprint.update([0])
+        fingerprint.update(request.body)
+        switch try idempotency.begin(tenant: tenant.id, key: key, fingerprint: fingerprint.finalize()) {
+        case .replay(var response):
+            response.headers.add("Idempotent-Replayed", "true")
+            return response
+        case .proceed:
+            do {
+                let response = try await operation()
+                idempotency.complete(tenant: tenant.id, key: key, response: response)
+                return response
+            } catch {
+                idempotency.abandon(tenant: tenant.id, key: key)
+                throw error
+            }
+        }
+    }
+
+    /// The key as a structured-field string (`"…"`, as the draft specifies) or a bare token.
+    static func idempotencyKey(_ value: String) -> String? {
+        var key = value.trimmingCharacters(in: .whitespaces)
+        if key.hasPrefix("\""), key.hasSuffix("\""), key.count >= 2 { key = String(key.dropFirst().dropLast()) }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") }) else {
+            return nil
+        }
+        return key
+    }
+
+    private static func check(_ errors: [FieldError]) throws(GatewayError) {
+        guard errors.isEmpty else {
+            throw .invalidRequest(detail: errors.map { "\($0.field) \($0.message)" }.joined(separator: "; "), errors: errors)
+        }
+    }
+
+    /// nil: not given; .some(nil): all.
+    private static func status(_ text: String?, errors: inout [FieldError]) -> Item.Status?? {
+        switch text {
+        case nil, "all": return .some(nil)
+        case "unanswered": return .some(.unanswered)
+        case "answered": return .some(.answered)
+        default:
+            errors.append(FieldError("status", "must be unanswered, answered or all"))
+            return nil
+        }
+    }
+
+    private static func timestamp(_ text: String?, field: String, errors: inout [FieldError]) -> Timestamp? {
+        guard let text else { return nil }
+        // Only RFC 3339 is documented for clients; numbers are refused to avoid unit confusion.
+        guard text.contains("T") || text.contains("t"), let timestamp = FlexibleDate.parse(text) else {
+            errors.append(FieldError(field, "must be an RFC 3339 date-time, e.g. 2026-05-14T08:21:37Z"))
+            return nil
+        }
+        return timestamp
+    }
+
+    private static func names(_ operations: Set<ConnectorOperation>) -> [String] {
+        ConnectorOperation.allCases.filter(operations.contains).map(\.rawValue)
+    }
+}

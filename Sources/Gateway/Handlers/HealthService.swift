@@ -1,0 +1,36 @@
+import HTTP
+
+/// Liveness, readiness and metrics: public routes for orchestrators and scrapers.
+public struct HealthService: Sendable {
+    /// True while the server drains: readiness then fails so the balancer stops sending traffic.
+    public let isDraining: @Sendable () -> Bool
+    public let metrics: GatewayMetrics
+    /// Point-in-time values for `/metrics` (open connections, circuit states).
+    public let gauges: @Sendable () -> [(name: String, help: String, labels: [(String, String)], value: Double)]
+
+    public init(isDraining: @escaping @Sendable () -> Bool, metrics: GatewayMetrics,
+                gauges: @escaping @Sendable () -> [(name: String, help: String, labels: [(String, String)], value: Double)] = { [] }) {
+        self.isDraining = isDraining
+        self.metrics = metrics
+        self.gauges = gauges
+    }
+
+    public func register(into router: inout Router) {
+        let service = self
+        router.add(.get, "/healthz", access: .public) { _, _ in
+            HTTPResponse(status: .ok, contentType: "application/json", text: "{\"status\":\"ok\"}")
+        }
+        router.add(.get, "/readyz", access: .public) { _, _ in
+            guard !service.isDraining() else {
+                throw Problem(status: 503, code: "not_ready", title: "Service Unavailable",
+                              detail: "The gateway is shutting down and takes no new work.", retryable: true,
+                              retryAfter: .seconds(5))
+            }
+            return HTTPResponse(status: .ok, contentType: "application/json", text: "{\"status\":\"ready\"}")
+        }
+        router.add(.get, "/metrics", access: .public) { _, _ in
+            HTTPResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8",
+                         text: service.metrics.render(gauges: service.gauges()))
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import Foundation
+import HTTP
+
+/// JSON success responses.
+enum JSONResponse {
+    static func make<Body: Encodable>(_ body: Body, status: HTTPStatus = .ok) throws -> HTTPResponse {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(body)
+        return HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(data))
+    }
+}

@@ -1,0 +1,119 @@
+import Connectors
+import Foundation
+import HTTP
+
+/// The named inputs of a request, from its query string (GET) or its JSON object body (POST),
+/// so that both forms of an endpoint are validated by the same rules and report problems per
+/// field.
+struct RequestFields {
+    enum Value {
+        case string(String)
+        case number(Double)
+        case bool(Bool)
+        case null
+        case other
+    }
+
+    private(set) var values: [String: Value]
+    /// Query values are all text: `limit=20` is a number there, not in JSON.
+    let fromQuery: Bool
+
+    /// The query string's parameters; a repeated name is an error.
+    static func query(of request: HTTPRequest) throws(GatewayError) -> RequestFields {
+        var values: [String: Value] = [:]
+        var errors: [FieldError] = []
+        for pair in (request.query ?? "").split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = decode(parts[0]), let value = decode(parts.count > 1 ? parts[1] : "") else {
+                errors.append(FieldError(String(parts[0].prefix(64)), "is not valid percent-encoded UTF-8"))
+                continue
+            }
+            if values[name] != nil { errors.append(FieldError(name, "is given more than once")) }
+            values[name] = .string(value)
+        }
+        guard errors.isEmpty else { throw .invalidRequest(detail: "The query string is not valid.", errors: errors) }
+        return RequestFields(values: values, fromQuery: true)
+    }
+
+    /// The body as a JSON object. An empty body counts as `{}` when `emptyAllowed`; any other
+    /// body needs `Content-Type: application/json` (415 otherwise).
+    static func json(of request: HTTPRequest, emptyAllowed: Bool) throws(GatewayError) -> RequestFields {
+        if request.body.isEmpty {
+            guard emptyAllowed else {
+                throw .invalidRequest(detail: "A JSON body is required.", errors: [FieldError("body", "is empty")])
+            }
+            return RequestFields(values: [:], fromQuery: false)
+        }
+        let contentType = request.headers["Content-Type"]
+        let mediaType = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard mediaType == "application/json" || (mediaType?.hasPrefix("application/") == true && mediaType?.hasSuffix("+json") == true) else {
+            throw .unsupportedMediaType(received: contentType)
+        }
+        let parsed: JSONValue
+        do {
+            parsed = try JSONDecoder().decode(JSONValue.self, from: Data(request.body))
+        } catch {
+            throw .invalidRequest(detail: "The body is not valid JSON.", errors: [FieldError("body", "is not valid JSON")])
+        }
+        guard case .object(let object) = parsed else {
+            throw .invalidRequest(detail: "The body must be a JSON object.", errors: [FieldError("body", "is not a JSON object")])
+        }
+        var values: [String: Value] = [:]
+        for (name, value) in object {
+            switch value {
+            case .bool(let flag): values[name] = .bool(flag)
+            case .number(let number): values[name] = .number(number)
+            case .string(let text): values[name] = .string(text)
+            case .null: values[name] = .null
+            case .array, .object: values[name] = .other
+            }
+        }
+        return RequestFields(values: values, fromQuery: false)
+    }
+
+    /// An error for each field not in `allowed`.
+    func unknown(allowed: Set<String>) -> [FieldError] {
+        values.keys.filter { !allowed.contains($0) }.sorted().map { FieldError($0, "is not a known field") }
+    }
+
+    func string(_ name: String, errors: inout [FieldError]) -> String? {
+        switch values[name] {
+        case nil, .null: return nil
+        case .string(let text): return text
+        default:
+            errors.append(FieldError(name, "must be a string"))
+            return nil
+        }
+    }
+
+    func integer(_ name: String, in range: ClosedRange<Int>, errors: inout [FieldError]) -> Int? {
+        let number: Double?
+        switch values[name] {
+        case nil, .null: return nil
+        case .number(let value): number = value
+        case .string(let text) where fromQuery: number = Int(text).map(Double.init)
+        default: number = nil
+        }
+        guard let number, number.rounded() == number, let value = Int(exactly: number), range.contains(value) else {
+            errors.append(FieldError(name, "must be an integer from \(range.lowerBound) to \(range.upperBound)"))
+            return nil
+        }
+        return value
+    }
+
+    func bool(_ name: String, errors: inout [FieldError]) -> Bool? {
+        switch values[name] {
+        case nil, .null: return nil
+        case .bool(let value): return value
+        case .string("true") where fromQuery: return true
+        case .string("false") where fromQuery: return false
+        default:
+            errors.append(FieldError(name, "must be true or false"))
+            return nil
+        }
+    }
+
+    private static func decode(_ part: Substring) -> String? {
+        String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Hashing
+import HTTP
+
+/// Files served as they are: `Public/` (the console and the problem pages) and the OpenAPI spec.
+/// Everything is read once at start-up, so serving never touches the disk from a loop thread and
+/// no request path can reach outside the set of files loaded (no traversal by `..`, encoded or not).
+public struct StaticFiles: Sendable {
+    struct File: Sendable {
+        var body: [UInt8]
+        var contentType: String
+        var etag: String
+    }
+
+    /// The policy every static response carries: nothing from elsewhere, no framing, no plugins.
+    public static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        + "form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
+
+    private let files: [String: File]
+
+    /// Loads every regular file under `directory` as `/<relative path>`, plus `extra` (URL path →
+    /// file path). Missing or unreadable files are skipped.
+    public init(directory: URL?, extra: [String: URL] = [:]) {
+        var files: [String: File] = [:]
+        if let directory, let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) {
+            let root = directory.standardizedFileURL.path
+            for case let url as URL in enumerator {
+                guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
+                      let data = try? Data(contentsOf: url) else { continue }
+                let path = url.standardizedFileURL.path
+                guard path.hasPrefix(root + "/") else { continue }
+                files[String(path.dropFirst(root.count))] = Self.file(data, name: path)
+            }
+        }
+        for (urlPath, fileURL) in extra {
+            if let data = try? Data(contentsOf: fileURL) { files[urlPath] = Self.file(data, name: fileURL.path) }
+        }
+        self.files = files
+    }
+
+    public var paths: [String] { files.keys.sorted() }
+
+    /// Adds a GET route per file (and `/` for `/index.html`).
+    public func register(into router: inout Router) {
+        for (path, file) in files {
+            let handler: GatewayHandler = { request, _ in Self.respond(file, request) }
+            router.add(.get, path, access: .public, handler)
+            if path == "/index.html" { router.add(.get, "/", access: .public, handler) }
+        }
+    }
+
+    static func respond(_ file: File, _ request: HTTPRequest) -> HTTPResponse {
+        var headers = HTTPHeaders([
+            ("Content-Type", file.contentType),
+            ("ETag", file.etag),
+            ("Cache-Control", "no-cache"),
+            ("Content-Security-Policy", contentSecurityPolicy),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "no-referrer"),
+        ])
+        if let condition = request.headers["If-None-Match"],
+           condition.split(separator: ",").contains(where: { let tag = $0.trimmingCharacters(in: .whitespaces); return tag == file.etag || tag == "W/" + file.etag || tag == "*" }) {
+            return HTTPResponse(status: HTTPStatus(304), headers: headers)
+        }
+        headers.add("Accept-Ranges", "none")
+        return HTTPResponse(status: .ok, headers: headers, body: file.body)
+    }
+
+    private static func file(_ data: Data, name: String) -> File {
+        let bytes = Array(data)
+        let etag = "\"" + Hex.encode(SHA256.hash(bytes).prefix(12)) + "\""
+        return File(body: bytes, contentType: contentType(for: name), etag: etag)
+    }
+
+    static func contentType(for name: String) -> String {
+        switch (name as NSString).pathExtension.lowercased() {
+        case "html": "text/html; charset=utf-8"
+        case "css": "text/css; charset=utf-8"
+        case "js": "text/javascript; charset=utf-8"
+        case "json": "application/json"
+        case "yaml", "yml": "application/yaml"
+        case "svg": "image/svg+xml"
+        case "png": "image/png"
+        case "ico": "image/x-icon"
+        case "txt": "text/plain; charset=utf-8"
+        default: "application/octet-stream"
+        }
+    }
+}

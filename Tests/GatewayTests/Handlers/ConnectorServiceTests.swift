@@ -1,0 +1,183 @@
+import Connectors
+import Foundation
+import Gateway
+import HTTP
+import Testing
+
+@Suite("Gateway connector endpoints")
+struct ConnectorServiceTests {
+    @Test("GET /connectors lists every connector with its operations and whether this tenant is configured")
+    func listing() async throws {
+        let harness = ApplicationHarness(tenantCredentials: [.wildberries])
+        let response = try await harness.send(.get, "/connectors")
+        #expect(response.status == .ok)
+        let connectors = try #require(response.json["connectors"] as? [[String: Any]])
+        #expect(connectors.count == 2)
+        #expect(connectors[0]["marketplace"] as? String == "ozon")
+        #expect(connectors[0]["configured"] as? Bool == false)
+        #expect(connectors[0]["operations"] as? [String] == ["list_items", "item", "reply", "updates"])
+        #expect(connectors[1]["marketplace"] as? String == "wildberries")
+        #expect(connectors[1]["configured"] as? Bool == true)
+    }
+
+    @Test("a connector's descriptor, and 404 for an unknown one")
+    func descriptor() async throws {
+        let harness = ApplicationHarness()
+        let known = try await harness.send(.get, "/connectors/wildberries/review")
+        let unknown = try await harness.send(.get, "/connectors/etsy/review")
+        #expect(known.json["channel"] as? String == "review")
+        #expect(known.json["upstreams"] as? [Any] != nil)
+        #expect(unknown.status.code == 404)
+        #expect(unknown.json["code"] as? String == "unknown_connector")
+    }
+
+    @Test("listing pages to the end with sealed cursors, GET and POST alike")
+    func pagination() async throws {
+        let harness = ApplicationHarness()
+        var ids: [String] = []
+        var cursor: String?
+        var pages = 0
+        repeat {
+            let response: HTTPResponse
+            if pages.isMultiple(of: 2) {
+                let query = cursor.map { "&cursor=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" } ?? ""
+                response = try await harness.send(.get, "/connectors/wildberries/review/items?limit=20\(query)")
+            } else {
+                let body = try JSONSerialization.data(withJSONObject: ["limit": 20, "cursor": cursor as Any])
+                response = try await harness.send(.post, "/connectors/wildberries/review/items", body: String(decoding: body, as: UTF8.self))
+            }
+            #expect(response.status == .ok)
+            let items = try #require(response.json["items"] as? [[String: Any]])
+            ids += items.compactMap { $0["id"] as? String }
+            #expect(response.json.keys.contains("next_cursor"))
+            cursor = response.json["next_cursor"] as? String
+            pages += 1
+        } while cursor != nil && pages < 10
+        #expect(pages == 3)
+        #expect(ids == (0..<45).map { "item-\($0)" })
+    }
+
+    @Test("items carry the unified fields, RFC 3339 dates, and raw only on request")
+    func itemShape() async throws {
+        let harness = ApplicationHarness()
+        let plain = try await harness.send(.get, "/connectors/wildberries/review/items/item-3")
+        let raw = try await harness.send(.get, "/connectors/wildberries/review/items/item-3?include_raw=true")
+        #expect(plain.json["id"] as? String == "item-3")
+        #expect(plain.json["created_at"] as? String == "2026-05-28T20:26:43.000Z")
+        #expect(plain.json["status"] as? String == "answered")
+        #expect(plain.json["raw"] == nil)
+        #expect((raw.json["raw"] as? [String: Any])?["id"] as? String == "item-3")
+    }
+
+    @Test("a forged or foreign cursor is 400 invalid_request on the cursor field")
+    func tamperedCursor() async throws {
+        let harness = ApplicationHarness()
+        let first = try await harness.send(.get, "/connectors/wildberries/review/items?limit=5")
+        let cursor = try #require(first.json["next_cursor"] as? String)
+        let tampered = String(cursor.dropLast()) + (cursor.hasSuffix("A") ? "B" : "A")
+        let forged = try await harness.send(.post, "/connectors/wildberries/review/items", body: "{\"cursor\":\"\(tampered)\"}")
+        let foreign = try await harness.send(.post, "/connectors/ozon/chat/items", body: "{\"cursor\":\"\(cursor)\"}")
+        for response in [forged, foreign] {
+            #expect(response.status.code == 400)
+            #expect((response.json["errors"] as? [[String: String]])?.first?["field"] == "cursor")
+        }
+    }
+
+    @Test("bad list parameters get 400 with one error per field", arguments: [
+        ("{\"limit\":0}", ["limit"]),
+        ("{\"limit\":101}", ["limit"]),
+        ("{\"limit\":2.5}", ["limit"]),
+        ("{\"limit\":\"20\"}", ["limit"]),
+        ("{\"status\":\"pending\",\"since\":\"yesterday\"}", ["status", "since"]),
+        ("{\"include_raw\":1}", ["include_raw"]),
+        ("{\"colour\":\"red\"}", ["colour"]),
+    ])
+    func validation(body: String, fields: [String]) async throws {
+        let harness = ApplicationHarness()
+        let response = try await harness.send(.post, "/connectors/wildberries/review/items", body: body)
+        #expect(response.status.code == 400)
+        let errors = try #require(response.json["errors"] as? [[String: String]])
+        #expect(Set(errors.compactMap { $0["field"] }) == Set(fields))
+    }
+
+    @Test("query strings follow the same rules", arguments: ["limit=abc", "limit=0", "status=nope", "extra=1", "limit=5&limit=6"])
+    func queryValidation(query: String) async throws {
+        let harness = ApplicationHarness()
+        let response = try await harness.send(.get, "/connectors/wildberries/review/items?\(query)")
+        #expect(response.status.code == 400)
+    }
+
+    @Test("filters reach the connector")
+    func filters() async throws {
+        let harness = ApplicationHarness()
+        _ = try await harness.send(.get, "/connectors/wildberries/review/items?status=unanswered&since=2026-05-14T08:21:37%2B03:00&limit=7")
+        let query = try #require(harness.review.lastQuery)
+        #expect(query.status == .unanswered)
+        #expect(query.limit == 7)
+        #expect(query.since == Timestamp(secondsSinceEpoch: 1_778_736_097))
+    }
+
+    @Test("JSON bodies need a JSON media type; malformed JSON is 400")
+    func mediaType() async throws {
+        let harness = ApplicationHarness()
+        let text = try await harness.send(.post, "/connectors/wildberries/review/items/item-1/reply", body: "{\"text\":\"hi\"}", contentType: "text/plain")
+        let missing = try await harness.send(.post, "/connectors/wildberries/review/items/item-1/reply", body: "{\"text\":\"hi\"}", contentType: nil)
+        let broken = try await harness.send(.post, "/connectors/wildberries/review/items/item-1/reply", body: "{\"text\":")
+        #expect(text.status.code == 415)
+        #expect(missing.status.code == 415)
+        #expect(broken.status.code == 400)
+        #expect(harness.review.replies.isEmpty)
+    }
+
+    @Test("reply and mark read reach the connector")
+    func replyAndRead() async throws {
+        let harness = ApplicationHarness()
+        let reply = try await harness.send(.post, "/connectors/wildberries/review/items/item-2/reply", body: "{\"text\":\"Спасибо!\"}")
+        let read = try await harness.send(.post, "/connectors/wildberries/review/items/item-2/read")
+        #expect(reply.status == .ok)
+        #expect(reply.json["item_id"] as? String == "item-2")
+        #expect(reply.json["reply_id"] as? String == "answer-1")
+        #expect(read.status.code == 204)
+        #expect(harness.review.replies == ["item-2: Спасибо!"])
+        #expect(harness.review.reads == ["item-2"])
+    }
+
+    @Test("an empty or missing reply text is refused before the connector is called", arguments: ["{}", "{\"text\":\"  \"}", "{\"text\":5}"])
+    func emptyReply(body: String) async throws {
+        let harness = ApplicationHarness()
+        let response = try await harness.send(.post, "/connectors/wildberries/review/items/item-2/reply", body: body)
+        #expect(response.status.code == 400)
+        #expect(harness.review.replies.isEmpty)
+    }
+
+    @Test("connector errors map to their rows: not configured, unsupported, missing item, upstream")
+    func connectorErrors() async throws {
+        let harness = ApplicationHarness(tenantCredentials: [.wildberries])
+        let notConfigured = try await harness.send(.get, "/connectors/ozon/chat/items")
+        #expect(notConfigured.status.code == 403)
+        #expect(notConfigured.json["code"] as? String == "connector_not_configured")
+        let configured = ApplicationHarness()
+        let unsupported = try await configured.send(.post, "/connectors/ozon/chat/items/item-1/read")
+        #expect(unsupported.status.code == 501)
+        let missing = try await configured.send(.get, "/connectors/wildberries/review/items/nope")
+        #expect(missing.status.code == 404)
+        #expect(missing.json["code"] as? String == "item_not_found")
+        configured.review.failNext(with: .upstreamRateLimited(retryAfter: .seconds(7), nil))
+        let limited = try await configured.send(.get, "/connectors/wildberries/review/items")
+        #expect(limited.status.code == 429)
+        #expect(limited.headers["Retry-After"] == "7")
+        #expect(limited.json["code"] as? String == "upstream_rate_limited")
+    }
+
+    @Test("updates return a cursor to resume from, and resuming loses nothing")
+    func updates() async throws {
+        let harness = ApplicationHarness()
+        let first = try await harness.send(.get, "/connectors/wildberries/review/updates?limit=30")
+        let cursor = try #require(first.json["next_cursor"] as? String)
+        #expect(first.json["has_more"] as? Bool == true)
+        let second = try await harness.send(.post, "/connectors/wildberries/review/updates", body: "{\"cursor\":\"\(cursor)\",\"limit\":30}")
+        let ids = ((first.json["items"] as? [[String: Any]] ?? []) + (second.json["items"] as? [[String: Any]] ?? [])).compactMap { $0["id"] as? String }
+        #expect(ids == (0..<45).map { "item-\($0)" })
+        #expect(second.json["has_more"] as? Bool == false)
+    }
+}

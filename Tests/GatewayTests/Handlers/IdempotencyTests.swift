@@ -1,0 +1,87 @@
+import Connectors
+import Gateway
+import HTTP
+import Testing
+
+@Suite("Gateway idempotent replies")
+struct IdempotencyTests {
+    static let path = "/connectors/wildberries/review/items/item-4/reply"
+
+    @Test("a repeat after completion replays the first response without a second reply upstream")
+    func replay() async throws {
+        let harness = ApplicationHarness()
+        let first = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "\"k-1\"")])
+        let again = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "\"k-1\"")])
+        #expect(first.status == .ok)
+        #expect(again.status == .ok)
+        #expect(again.body == first.body)
+        #expect(again.headers["Idempotent-Replayed"] == "true")
+        #expect(harness.review.replies.count == 1)
+    }
+
+    @Test("the same key with a different body is 422; without a key every request runs")
+    func mismatch() async throws {
+        let harness = ApplicationHarness()
+        _ = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-2")])
+        let other = try await harness.send(.post, Self.path, body: "{\"text\":\"Other\"}", headers: [("Idempotency-Key", "k-2")])
+        #expect(other.status.code == 422)
+        #expect(other.json["code"] as? String == "idempotency_mismatch")
+        _ = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}")
+        _ = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}")
+        #expect(harness.review.replies.count == 3)
+    }
+
+    @Test("a repeat while the first is in flight is 409", .timeLimit(.minutes(1)))
+    func conflict() async throws {
+        let harness = ApplicationHarness(holdReplies: true)
+        let first = Task { try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-3")]) }
+        while !harness.review.isReplyWaiting { await Task.yield() }
+        let concurrent = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-3")])
+        #expect(concurrent.status.code == 409)
+        #expect(concurrent.json["code"] as? String == "idempotency_conflict")
+        while !harness.review.releaseReply() { await Task.yield() }
+        #expect(try await first.value.status == .ok)
+        #expect(harness.review.replies.count == 1)
+    }
+
+    @Test("after a failure the key is free again, so the client's retry runs")
+    func retryAfterFailure() async throws {
+        let harness = ApplicationHarness()
+        harness.review.failNext(with: .upstreamTimeout(nil))
+        let failed = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-4")])
+        let retried = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-4")])
+        #expect(failed.status.code == 504)
+        #expect(retried.status == .ok)
+        #expect(harness.review.replies.count == 1)
+    }
+
+    @Test("a malformed key is 400", arguments: ["", "\"\"", String(repeating: "k", count: 256), "two words"])
+    func malformed(key: String) async throws {
+        let harness = ApplicationHarness()
+        let response = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", key)])
+        #expect(response.status.code == 400)
+        #expect(harness.review.replies.isEmpty)
+    }
+}
+
+@Suite("Idempotency store")
+struct IdempotencyStoreTests {
+    @Test("keys are per tenant, expire after their lifetime, and the store stays within capacity")
+    func scopingExpiryCapacity() throws {
+        let store = IdempotencyStore(lifetime: .seconds(60), capacity: 3)
+        let now = ContinuousClock.now
+        let print: [UInt8] = [1]
+        guard case .proceed = try store.begin(tenant: "a", key: "k", fingerprint: print, now: now) else { Issue.record("a/k"); return }
+        store.complete(tenant: "a", key: "k", response: HTTPResponse(status: .ok))
+        guard case .proceed = try store.begin(tenant: "b", key: "k", fingerprint: print, now: now) else { Issue.record("b/k"); return }
+        guard case .replay = try store.begin(tenant: "a", key: "k", fingerprint: print, now: now) else { Issue.record("replay"); return }
+        guard case .proceed = try store.begin(tenant: "a", key: "k", fingerprint: print, now: now + .seconds(61)) else {
+            Issue.record("expired key should run again"); return
+        }
+        for index in 0..<10 {
+            _ = try store.begin(tenant: "c", key: "k\(index)", fingerprint: print, now: now + .seconds(62))
+            store.complete(tenant: "c", key: "k\(index)", response: HTTPResponse(status: .ok))
+        }
+        #expect(store.count <= 3)
+    }
+}
