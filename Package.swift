@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "HTTP", targets: ["HTTP"]),
         .library(name: "Server", targets: ["Server"]),
+        .executable(name: "connector-gateway", targets: ["connector-gateway"]),
     ],
     targets: [
         .target(name: "CSystem"),
@@ -16,11 +17,13 @@ let package = Package(
         .target(name: "Marketplaces", dependencies: ["Connectors"]),
         .target(name: "MarketplaceSimulator", dependencies: ["Server", "HTTP"]),
         .target(name: "Gateway", dependencies: ["Server", "HTTP", "Connectors", "Marketplaces", "Hashing"]),
+        .executableTarget(name: "connector-gateway",
+                          dependencies: ["Gateway", "Marketplaces", "MarketplaceSimulator", "Server", "Connectors", "Hashing"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "Hashing", "MarketplaceSimulator", "HTTP", "Server"]),
         .testTarget(name: "MarketplacesTests", dependencies: ["Marketplaces", "Connectors", "MarketplaceSimulator"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "Server", "Connectors", "Hashing"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "Server", "Connectors", "Hashing", "MarketplaceSimulator"]),
         .testTarget(name: "MarketplaceSimulatorTests", dependencies: ["MarketplaceSimulator", "HTTP"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "HTTP", "CSystem"]),
     ],

@@ -293,27 +293,45 @@ final class EventLoop {
         now = MonotonicClock.now()
         forceCloseAt = now &+ grace.nanoseconds
         if let listener {
+            // Connections the kernel completed but we have not accepted yet would be reset when
+            // the listener closes: take them in first, so requests already sent get answered.
+            for _ in 0..<64 {
+                let before = liveConnections
+                acceptConnections()
+                if liveConnections == before || listenerPaused { break }
+            }
             selector.remove(listener.fd)
             listener.close()
             self.listener = nil
         }
         for case let connection? in connections {
             switch connection.phase {
+            case .idle where connection.output.isEmpty:
+                closeUnlessARequestWaits(connection)
             case .idle:
-                if connection.output.isEmpty {
-                    connection.close()
-                } else if connection.pending.isEmpty {
+                if connection.pending.isEmpty {
                     // Its last response is still going out: close once it is sent, instead of
                     // keeping the connection alive (and the drain waiting) until a timeout.
                     connection.keepAlive = false
                     connection.phase = .closing
                 }
             case .head where connection.parser.isAtMessageStart && connection.pending.isEmpty:
-                connection.close()
+                closeUnlessARequestWaits(connection)
             default:
                 connection.keepAlive = false
             }
         }
+    }
+
+    /// A connection with nothing in progress may still have a request in its socket that the
+    /// loop has not read yet: the client sent it before the drain and expects an answer. Read
+    /// it (it is then answered with `Connection: close`); close the connection if there is none.
+    private func closeUnlessARequestWaits(_ connection: Connection) {
+        connection.keepAlive = false
+        connection.handleReadable()
+        let nothingStarted = connection.phase == .idle
+            || (connection.phase == .head && connection.parser.isAtMessageStart && connection.pending.isEmpty)
+        if nothingStarted { connection.close() }
     }
 
     private func closeAll() {

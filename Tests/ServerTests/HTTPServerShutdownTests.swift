@@ -72,6 +72,38 @@ struct HTTPServerShutdownTests {
         }
     }
 
+    @Test func requestsAlreadySentButNotYetReadWhenStopBeginsAreAnswered() async throws {
+        try await onDedicatedThread {
+            // given: one loop, kept busy by a handler that blocks its thread, while a request
+            // arrives on an idle keep-alive connection and another on a connection not yet accepted
+            let server = try TestServer({ $0.loopCount = 1 }, handler: { request, _ in
+                if request.path == "/busy" { usleep(300_000) }
+                return HTTPResponse(status: .ok, contentType: "text/plain", text: request.path)
+            })
+            let idle = try server.connect()
+            try idle.send(get("/warm-up"))
+            #expect(try idle.readResponse().status == 200)
+            let busy = try server.connect()
+            try busy.send(get("/busy"))
+            usleep(50_000)
+            try idle.send(get("/sent-on-idle"))
+            let fresh = try server.connect()
+            try fresh.send(get("/sent-on-new"))
+            // when: stop begins while the loop is still blocked
+            let stopping = Task { await server.stop(gracePeriod: .seconds(5)) }
+            // then: both requests are answered (with Connection: close), not reset
+            for (client, path) in [(idle, "/sent-on-idle"), (fresh, "/sent-on-new")] {
+                let response = try client.readResponse()
+                #expect(response.status == 200)
+                #expect(response.text == path)
+                #expect(response[header: "Connection"] == "close")
+            }
+            #expect(try busy.readResponse().status == 200)
+            for client in [idle, fresh, busy] { client.close() }
+            await stopping.value
+        }
+    }
+
     @Test func stopGivesUpOnAHandlerThatNeverFinishesAtTheDeadline() async throws {
         try await onDedicatedThread {
             // given: a handler that waits on a gate nobody opens before stop returns

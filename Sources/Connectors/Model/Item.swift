@@ -38,6 +38,11 @@ public struct Item: Sendable, Equatable, Codable {
             self.state = state
             self.editable = editable
         }
+
+        enum CodingKeys: String, CodingKey {
+            case text, state, editable
+            case createdAt = "created_at"
+        }
     }
 
     public struct Message: Sendable, Equatable, Codable {
@@ -51,6 +56,11 @@ public struct Item: Sendable, Equatable, Codable {
             self.text = text
             self.createdAt = createdAt
             self.sender = sender
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, text, sender
+            case createdAt = "created_at"
         }
     }
 

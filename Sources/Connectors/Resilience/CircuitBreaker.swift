@@ -11,15 +11,42 @@ public final class CircuitBreaker: Sendable {
         case halfOpen = "half_open"
     }
 
+    /// A call `admit` let through. Handing it back with its outcome (`record(_:for:)`) lets the
+    /// breaker tell the half-open probe from calls admitted before the circuit opened, so that
+    /// only the probe decides whether the circuit closes again.
+    public struct Admission: Sendable, Equatable {
+        /// Set when this call is the half-open probe.
+        let probeID: UInt64?
+
+        /// Whether this call is the one probe of a half-open circuit.
+        public var isProbe: Bool { probeID != nil }
+    }
+
+    /// What an admitted call found out about the host.
+    public enum Outcome: Sendable, Equatable {
+        /// The host answered (also with a 4xx about the request itself, or a 429).
+        case success
+        /// The host is unwell: 5xx, timeout, refused or lost connection.
+        case failure
+        /// Nothing was learned: the call was cancelled or never sent.
+        case neutral
+    }
+
     public let host: String
     public let failureThreshold: Int
     public let coolDown: Duration
     private let clock: any ResilienceClock
 
+    private struct Probe {
+        var id: UInt64
+        var since: ContinuousClock.Instant
+    }
+
     private struct Storage {
         var consecutiveFailures = 0
         var openedUntil: ContinuousClock.Instant?
-        var probeInFlight = false
+        var probe: Probe?
+        var lastProbeID: UInt64 = 0
     }
 
     private let storage = Mutex(Storage())
@@ -41,38 +68,79 @@ public final class CircuitBreaker: Sendable {
         }
     }
 
+    /// Failures in a row while closed.
+    public var consecutiveFailures: Int { storage.withLock { $0.consecutiveFailures } }
+
     /// Lets a call through, or throws `upstreamUnavailable` with the time left in the cool-down.
-    /// In half-open state only one probe at a time is admitted.
-    public func admit(marketplace: Marketplace) throws(ConnectorError) {
+    /// In half-open state only one probe at a time is admitted; a probe that has not reported
+    /// within one cool-down is presumed lost and another one is let through.
+    @discardableResult
+    public func admit(marketplace: Marketplace) throws(ConnectorError) -> Admission {
         let now = clock.now
-        let refusal: Duration? = storage.withLock { s in
-            guard let until = s.openedUntil else { return nil }
-            if now < until { return until - now }
-            if s.probeInFlight { return coolDown }
-            s.probeInFlight = true
-            return nil
+        let decision: Result<Admission, Refusal> = storage.withLock { s in
+            guard let until = s.openedUntil else { return .success(Admission(probeID: nil)) }
+            if now < until { return .failure(Refusal(wait: until - now)) }
+            if let probe = s.probe, now < probe.since + coolDown {
+                return .failure(Refusal(wait: probe.since + coolDown - now))
+            }
+            s.lastProbeID += 1
+            s.probe = Probe(id: s.lastProbeID, since: now)
+            return .success(Admission(probeID: s.lastProbeID))
         }
-        if let refusal {
+        switch decision {
+        case .success(let admission):
+            return admission
+        case .failure(let refusal):
             throw .upstreamUnavailable(
-                retryAfter: refusal,
+                retryAfter: refusal.wait,
                 UpstreamFailure(marketplace: marketplace, status: nil,
                                 message: "circuit open for \(host) after repeated failures"))
         }
     }
 
+    private struct Refusal: Error {
+        var wait: Duration
+    }
+
+    /// Reports what the call `admission` let through found out.
+    public func record(_ outcome: Outcome, for admission: Admission) {
+        let now = clock.now
+        storage.withLock { s in
+            let isCurrentProbe = admission.probeID != nil && admission.probeID == s.probe?.id
+            switch outcome {
+            case .success:
+                // The host answered: whoever learned it, it is up.
+                s = Storage(lastProbeID: s.lastProbeID)
+            case .failure:
+                if isCurrentProbe {
+                    s.probe = nil
+                    s.openedUntil = now + coolDown
+                } else if s.openedUntil == nil {
+                    s.consecutiveFailures += 1
+                    if s.consecutiveFailures >= failureThreshold { s.openedUntil = now + coolDown }
+                }
+                // A failure of a call admitted before the circuit opened tells nothing new.
+            case .neutral:
+                if isCurrentProbe { s.probe = nil }
+            }
+        }
+    }
+
+    /// The host answered, for callers that do not keep their `Admission`: closes the circuit.
     public func recordSuccess() {
         storage.withLock { s in
-            s = Storage()
+            s = Storage(lastProbeID: s.lastProbeID)
         }
     }
 
     /// A failure that says the host is unwell: 5xx, timeouts, lost connections. Rejections of
-    /// the request itself (4xx) are not failures of the host.
+    /// the request itself (4xx) are not failures of the host. Without an `Admission` it is taken
+    /// as the probe's failure whenever the circuit is not closed.
     public func recordFailure() {
         let now = clock.now
         storage.withLock { s in
-            if s.probeInFlight || s.openedUntil != nil {
-                s.probeInFlight = false
+            if s.probe != nil || s.openedUntil != nil {
+                s.probe = nil
                 s.openedUntil = now + coolDown
                 return
             }
@@ -86,6 +154,6 @@ public final class CircuitBreaker: Sendable {
     /// The call admitted as a probe ended without telling anything about the host (cancelled,
     /// or rejected for its content): let the next call probe instead.
     public func recordNeutral() {
-        storage.withLock { $0.probeInFlight = false }
+        storage.withLock { $0.probe = nil }
     }
 }

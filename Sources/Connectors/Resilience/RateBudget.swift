@@ -8,7 +8,8 @@ import Synchronization
 public final class RateBudget: Sendable {
     public let limit: RateLimit
     private let clock: any ResilienceClock
-    /// The theoretical arrival time of the next request: the budget is full when it is ≤ now.
+    /// The theoretical arrival time of the next request: the budget is full when it is ≤ now,
+    /// and a request may start once now ≥ nextFree − tolerance.
     private let nextFree: Mutex<ContinuousClock.Instant>
 
     public init(limit: RateLimit, clock: any ResilienceClock = SystemResilienceClock()) {
@@ -17,25 +18,39 @@ public final class RateBudget: Sendable {
         self.nextFree = Mutex(clock.now)
     }
 
+    /// How far ahead of real time the schedule may run: the burst beyond the first request.
     private var tolerance: Duration { limit.interval * (limit.burst - 1) }
 
-    /// Waits for a slot. Throws `upstreamRateLimited` when the slot comes after `deadline`, and
-    /// `upstreamTimeout` when the task is cancelled while waiting.
+    private enum Reservation {
+        case granted(slot: ContinuousClock.Instant, before: ContinuousClock.Instant, after: ContinuousClock.Instant)
+        case refused(wait: Duration)
+    }
+
+    /// Waits for a slot. Throws `upstreamRateLimited` (with the wait as `retryAfter`) at once,
+    /// without reserving anything, when the slot comes after `deadline`; throws `upstreamTimeout`
+    /// when the task is cancelled, and then gives the slot back if no later call depends on it.
     public func acquire(deadline: ContinuousClock.Instant, marketplace: Marketplace) async throws(ConnectorError) {
+        if Task.isCancelled { throw .upstreamTimeout(nil) }
         let now = clock.now
-        let slot: ContinuousClock.Instant? = nextFree.withLock { next in
+        let reservation: Reservation = nextFree.withLock { next in
             let base = max(next, now)
-            let allowedAt = base - tolerance
-            let start = max(allowedAt, now)
-            guard start <= deadline else { return nil }
+            let start = max(base - tolerance, now)
+            guard start <= deadline else { return .refused(wait: start - now) }
+            let before = next
             next = base + limit.interval
-            return start
+            return .granted(slot: start, before: before, after: next)
         }
-        guard let slot else {
-            throw .upstreamRateLimited(retryAfter: waitTime(now: now), nil)
-        }
-        if slot > now {
-            do { try await clock.sleep(until: slot) } catch { throw .upstreamTimeout(nil) }
+        switch reservation {
+        case .refused(let wait):
+            throw .upstreamRateLimited(retryAfter: wait, nil)
+        case .granted(let slot, let before, let after):
+            guard slot > now else { return }
+            do {
+                try await clock.sleep(until: slot)
+            } catch {
+                nextFree.withLock { if $0 == after { $0 = before } }
+                throw .upstreamTimeout(nil)
+            }
         }
     }
 
@@ -59,9 +74,10 @@ public final class RateBudget: Sendable {
         nextFree.withLock { $0 = max($0, candidate) }
     }
 
-    /// The upstream refused for rate (a 429): no call until `delay` has passed.
+    /// The upstream refused for rate (a 429): no call until `delay` has passed, and from then
+    /// on the budget refills from empty.
     public func pause(for delay: Duration) {
-        let candidate = clock.now + delay + tolerance
+        let candidate = clock.now + max(delay, .zero) + tolerance
         nextFree.withLock { $0 = max($0, candidate) }
     }
 

@@ -1,5 +1,6 @@
 /// A published upstream limit as a token bucket: `burst` requests at once, refilled at one
-/// request per `interval`.
+/// request per `interval`. In any window of length `w` a budget built on it lets through at most
+/// `burst + ⌈w / interval⌉ − 1` requests.
 public struct RateLimit: Sendable, Equatable {
     public var burst: Int
     public var interval: Duration
@@ -10,10 +11,16 @@ public struct RateLimit: Sendable, Equatable {
         self.interval = interval
     }
 
-    /// Wildberries feedbacks and questions (one bucket for both): 3 req/s, burst 6.
-    public static let wildberriesFeedbacks = RateLimit(burst: 6, interval: .milliseconds(333))
-    /// Wildberries buyer chat: 10 requests per 10 s, burst 10.
+    /// Wildberries feedbacks and questions (one bucket for both channels): 3 req/s, burst 6, as
+    /// Wildberries publishes it for its own token bucket. The interval is a third of a second
+    /// rounded up, so that a saturated budget never runs ahead of the upstream's refill.
+    public static let wildberriesFeedbacks = RateLimit(burst: 6, interval: .nanoseconds(333_333_334))
+    /// Wildberries buyer chat: 10 requests per 10 s, i.e. Wildberries' bucket of burst 10
+    /// refilled one request per second.
     public static let wildberriesChat = RateLimit(burst: 10, interval: .seconds(1))
-    /// Ozon Seller API: 50 requests per second per Client-Id across all methods.
-    public static let ozon = RateLimit(burst: 50, interval: .milliseconds(20))
+    /// Ozon Seller API: 50 requests per second per Client-Id across all methods. Ozon publishes
+    /// no burst and answers "rate limit per second", so the bucket is shaped to keep every
+    /// one-second window at 50 requests or fewer whatever Ozon counts with (fixed or sliding
+    /// window, or a bucket): one request every 20 ms, no burst on top.
+    public static let ozon = RateLimit(burst: 1, interval: .milliseconds(20))
 }

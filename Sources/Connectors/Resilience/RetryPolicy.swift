@@ -1,6 +1,7 @@
 /// How often and how patiently a failed upstream call is tried again: exponential backoff with
-/// full jitter (a random delay between zero and `base · 2^(attempt−1)`, capped), replaced by the
-/// upstream's own `Retry-After` when it sent one. Every wait also has to fit the caller's deadline.
+/// full jitter (a random delay between zero and `base · 2^(attempt−1)`, capped at `maxDelay`),
+/// replaced by the upstream's own `Retry-After` when it sent one. Every wait also has to fit the
+/// caller's deadline; `UpstreamCaller` gives up rather than wait past it.
 public struct RetryPolicy: Sendable {
     /// Attempts in all, the first included.
     public var maxAttempts: Int
@@ -12,8 +13,8 @@ public struct RetryPolicy: Sendable {
     public init(maxAttempts: Int = 3, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(5),
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.maxAttempts = max(1, maxAttempts)
-        self.baseDelay = baseDelay
-        self.maxDelay = maxDelay
+        self.baseDelay = max(baseDelay, .zero)
+        self.maxDelay = max(maxDelay, .zero)
         self.random = random
     }
 
@@ -21,11 +22,24 @@ public struct RetryPolicy: Sendable {
     /// One attempt: nothing is retried.
     public static let none = RetryPolicy(maxAttempts: 1)
 
-    /// The wait before attempt `attempt + 1`, after attempt `attempt` (1-based) failed.
+    /// The wait before attempt `attempt + 1`, after attempt `attempt` (1-based) failed. The
+    /// upstream's announced wait is taken as it is: waiting less only earns another refusal,
+    /// and the caller's deadline bounds it anyway.
     public func delay(afterAttempt attempt: Int, retryAfter: Duration?) -> Duration {
-        if let retryAfter { return min(max(retryAfter, .zero), maxDelay * 12) }
+        if let retryAfter { return max(retryAfter, .zero) }
+        return ceiling(afterAttempt: attempt) * jitter()
+    }
+
+    /// The largest backoff after attempt `attempt`, before jitter: `baseDelay · 2^(attempt−1)`.
+    public func ceiling(afterAttempt attempt: Int) -> Duration {
         let exponent = min(max(attempt - 1, 0), 30)
-        let ceiling = min(baseDelay * (1 << exponent), maxDelay)
-        return ceiling * random()
+        return min(baseDelay * (1 << exponent), maxDelay)
+    }
+
+    /// The injected random number, forced into 0..<1 so that a sloppy source cannot reach the cap.
+    private func jitter() -> Double {
+        let value = random()
+        guard value.isFinite, value > 0 else { return 0 }
+        return min(value, 1.0.nextDown)
     }
 }

@@ -4,24 +4,31 @@ import Synchronization
 import FoundationNetworking
 #endif
 
-/// `UpstreamClient` over FoundationNetworking's URLSession: one session per client, so
-/// connections to the host are kept alive and reused across calls. Each request gets its own
-/// timeout; cancelling the calling task cancels the data task.
+/// `UpstreamClient` over (Foundation)URLSession: one session per client, so connections to the
+/// host are kept alive and reused across calls. Each request gets its own timeout, kept by this
+/// type to the millisecond (FoundationNetworking's own timer counts whole seconds only and
+/// serves as a backstop); cancelling the calling task cancels the data task. Redirects are not
+/// followed: they would carry the tenant's credentials to wherever the `Location` points.
 public final class URLSessionUpstreamClient: UpstreamClient {
     public let baseURL: URL
+    /// The base URL's host, with its port when the URL names one (`127.0.0.1:8081`).
     public let host: String
     private let session: URLSession
 
     public init(baseURL: URL, maxConnections: Int = 8) {
         self.baseURL = baseURL
-        host = baseURL.host ?? baseURL.absoluteString
+        if let name = baseURL.host {
+            host = baseURL.port.map { "\(name):\($0)" } ?? name
+        } else {
+            host = baseURL.absoluteString
+        }
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = maxConnections
+        configuration.httpMaximumConnectionsPerHost = max(1, maxConnections)
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.urlCache = nil
         configuration.httpCookieStorage = nil
         configuration.httpShouldSetCookies = false
-        session = URLSession(configuration: configuration)
+        session = URLSession(configuration: configuration, delegate: RedirectRefusal(), delegateQueue: nil)
     }
 
     deinit {
@@ -29,51 +36,114 @@ public final class URLSessionUpstreamClient: UpstreamClient {
     }
 
     public func send(_ request: UpstreamRequest, timeout: Duration) async throws(UpstreamTransportError) -> UpstreamResponse {
-        let urlRequest = makeURLRequest(request, timeout: timeout)
-        let box = TaskBox()
-        let result: Result<UpstreamResponse, UpstreamTransportError> = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let task = session.dataTask(with: urlRequest) { data, response, error in
-                    continuation.resume(returning: Self.result(data: data, response: response, error: error))
-                }
-                box.start(task)
-            }
-        } onCancel: {
-            box.cancel()
+        if Task.isCancelled { throw .cancelled }
+        guard timeout > .zero else { throw .timedOut }
+        guard let urlRequest = makeURLRequest(request, timeout: timeout) else {
+            throw .connectionRefused("cannot build a URL for \(request.path)")
         }
-        return try result.get()
+        // The transfer races a timer; whichever ends first decides, and the loser is cancelled
+        // (and awaited, so no data task outlives the call).
+        let outcome = await withTaskGroup(of: Result<UpstreamResponse, UpstreamTransportError>?.self) { group in
+            group.addTask { await self.transfer(urlRequest) }
+            group.addTask {
+                do { try await Task.sleep(for: timeout) } catch { return nil }
+                return .failure(.timedOut)
+            }
+            var outcome: Result<UpstreamResponse, UpstreamTransportError> = .failure(.cancelled)
+            for await finished in group {
+                guard let finished else { continue }
+                outcome = finished
+                break
+            }
+            group.cancelAll()
+            return outcome
+        }
+        return try outcome.get()
     }
 
-    private func makeURLRequest(_ request: UpstreamRequest, timeout: Duration) -> URLRequest {
-        var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false)!
-        components.path = (components.path.hasSuffix("/") ? String(components.path.dropLast()) : components.path) + request.path
-        if !request.query.isEmpty {
-            components.queryItems = request.query.map { URLQueryItem(name: $0.name, value: $0.value) }
-            // URLComponents leaves "+" alone, which servers read as a space.
-            components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+    private func transfer(_ urlRequest: URLRequest) async -> Result<UpstreamResponse, UpstreamTransportError> {
+        let handle = DataTaskHandle()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let started = handle.start {
+                    session.dataTask(with: urlRequest) { data, response, error in
+                        continuation.resume(returning: Self.result(data: data, response: response, error: error))
+                    }
+                }
+                if !started { continuation.resume(returning: .failure(.cancelled)) }
+            }
+        } onCancel: {
+            handle.cancel()
         }
-        var urlRequest = URLRequest(url: components.url!)
+    }
+
+    func makeURLRequest(_ request: UpstreamRequest, timeout: Duration) -> URLRequest? {
+        guard var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false) else { return nil }
+        var basePath = components.percentEncodedPath
+        if basePath.hasSuffix("/") { basePath.removeLast() }
+        let path = request.path.hasPrefix("/") ? request.path : "/" + request.path
+        components.percentEncodedPath = basePath + Self.percentEncoded(path, keeping: Self.pathCharacters)
+        if request.query.isEmpty {
+            components.percentEncodedQuery = nil
+        } else {
+            components.percentEncodedQuery = request.query.map {
+                Self.percentEncoded($0.name, keeping: []) + "=" + Self.percentEncoded($0.value, keeping: [])
+            }.joined(separator: "&")
+        }
+        guard let url = components.url else { return nil }
+        var urlRequest = URLRequest(url: url)
         urlRequest.httpMethod = request.method
+        // Whole seconds, rounded up, plus one: the backstop must never fire before our timer.
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        urlRequest.timeoutInterval = max(0.001, seconds)
+        urlRequest.timeoutInterval = seconds.rounded(.up) + 1
         for (name, value) in request.headers { urlRequest.addValue(value, forHTTPHeaderField: name) }
         urlRequest.httpBody = request.body
         return urlRequest
     }
 
+    /// RFC 3986 unreserved characters stay; every other byte of the UTF-8 form is %XX-encoded,
+    /// so `+`, `&`, `=` and spaces in a query value arrive as they were meant.
+    static func percentEncoded(_ text: String, keeping extra: Set<UInt8>) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            let unreserved = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+                || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x7E
+            if unreserved || extra.contains(byte) {
+                bytes.append(byte)
+            } else {
+                bytes.append(UInt8(ascii: "%"))
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// What a path may carry unencoded besides unreserved characters: `/`, sub-delims, `:`, `@`.
+    private static let pathCharacters = Set("/!$&'()*+,;=:@".utf8)
+
     private static func result(data: Data?, response: URLResponse?, error: (any Error)?) -> Result<UpstreamResponse, UpstreamTransportError> {
         if let error {
             let nsError = error as NSError
-            switch (nsError.domain, nsError.code) {
-            case (NSURLErrorDomain, NSURLErrorCancelled):
+            let reason = "\(nsError.domain) \(nsError.code)"
+            guard nsError.domain == NSURLErrorDomain else { return .failure(.connectionLost(reason)) }
+            switch nsError.code {
+            case NSURLErrorCancelled:
                 return .failure(.cancelled)
-            case (NSURLErrorDomain, NSURLErrorTimedOut):
+            case NSURLErrorTimedOut:
                 return .failure(.timedOut)
-            case (NSURLErrorDomain, NSURLErrorCannotConnectToHost), (NSURLErrorDomain, NSURLErrorCannotFindHost),
-                 (NSURLErrorDomain, NSURLErrorDNSLookupFailed), (NSURLErrorDomain, NSURLErrorNotConnectedToInternet):
-                return .failure(.connectionRefused(nsError.localizedDescription))
+            case NSURLErrorCannotConnectToHost, NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed,
+                 NSURLErrorNotConnectedToInternet, NSURLErrorBadURL, NSURLErrorUnsupportedURL,
+                 NSURLErrorSecureConnectionFailed, NSURLErrorServerCertificateUntrusted,
+                 NSURLErrorServerCertificateHasBadDate, NSURLErrorServerCertificateNotYetValid,
+                 NSURLErrorServerCertificateHasUnknownRoot, NSURLErrorClientCertificateRejected,
+                 NSURLErrorClientCertificateRequired:
+                // Nothing of the request reached the upstream.
+                return .failure(.connectionRefused(Self.describe(nsError.code, fallback: reason)))
             default:
-                return .failure(.connectionLost(nsError.localizedDescription))
+                return .failure(.connectionLost(Self.describe(nsError.code, fallback: reason)))
             }
         }
         guard let http = response as? HTTPURLResponse else {
@@ -81,30 +151,67 @@ public final class URLSessionUpstreamClient: UpstreamClient {
         }
         var headers: [String: String] = [:]
         for (name, value) in http.allHeaderFields {
-            if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+            guard let name = name as? String else { continue }
+            let key = name.lowercased()
+            let text = value as? String ?? "\(value)"
+            headers[key] = headers[key].map { "\($0), \(text)" } ?? text
         }
         return .success(UpstreamResponse(status: http.statusCode, headers: headers, body: data ?? Data()))
     }
+
+    /// A short, stable reason for logs; the URL (which may carry a query) is left out.
+    private static func describe(_ code: Int, fallback: String) -> String {
+        switch code {
+        case NSURLErrorCannotConnectToHost: "connection refused"
+        case NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed: "host not found"
+        case NSURLErrorNotConnectedToInternet: "network unreachable"
+        case NSURLErrorBadURL, NSURLErrorUnsupportedURL: "bad URL"
+        case NSURLErrorSecureConnectionFailed, NSURLErrorServerCertificateUntrusted, NSURLErrorServerCertificateHasBadDate,
+             NSURLErrorServerCertificateNotYetValid, NSURLErrorServerCertificateHasUnknownRoot,
+             NSURLErrorClientCertificateRejected, NSURLErrorClientCertificateRequired: "TLS handshake failed"
+        case NSURLErrorNetworkConnectionLost: "connection lost"
+        case NSURLErrorBadServerResponse, NSURLErrorZeroByteResource, NSURLErrorCannotParseResponse: "no valid HTTP response"
+        default: fallback
+        }
+    }
 }
 
-/// Hands the data task from the continuation to the cancellation handler, which may run first.
-private final class TaskBox: Sendable {
-    private let state = Mutex<(task: URLSessionDataTask?, cancelled: Bool)>((nil, false))
+/// Hands the data task from the continuation to the cancellation handler, which may run first:
+/// then no task is created at all.
+private final class DataTaskHandle: Sendable {
+    private enum State {
+        case idle
+        case running(URLSessionDataTask)
+        case cancelled
+    }
 
-    func start(_ task: URLSessionDataTask) {
-        let cancelled = state.withLock { state in
-            state.task = task
-            return state.cancelled
+    private let state = Mutex<State>(.idle)
+
+    /// Creates and resumes the task unless the call was cancelled already; false then.
+    func start(_ make: () -> URLSessionDataTask) -> Bool {
+        state.withLock { state in
+            guard case .idle = state else { return false }
+            let task = make()
+            state = .running(task)
+            task.resume()
+            return true
         }
-        if cancelled { task.cancel() }
-        task.resume()
     }
 
     func cancel() {
-        let task = state.withLock { state in
-            state.cancelled = true
-            return state.task
+        let task: URLSessionDataTask? = state.withLock { state in
+            defer { state = .cancelled }
+            if case .running(let task) = state { return task }
+            return nil
         }
         task?.cancel()
+    }
+}
+
+/// Answers every redirect with "do not follow", so the 3xx itself is the response.
+private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+        completionHandler(nil)
     }
 }

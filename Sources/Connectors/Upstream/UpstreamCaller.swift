@@ -2,6 +2,10 @@
 /// the circuit breaker, the rate budget, the send, the marketplace's classification of the
 /// answer, and retries where they are safe. Connectors build requests and decode successes;
 /// everything between is this type's.
+///
+/// What is retried: for `idempotent` requests, 5xx answers, 429, timeouts, refused and lost
+/// connections; for `nonIdempotent` ones only what the upstream cannot have applied: a refused
+/// connection, 429 and 503. Never a rejection of the request itself (400, 401, 403, 404, 422…).
 public final class UpstreamCaller: Sendable {
     public let marketplace: Marketplace
     public let client: any UpstreamClient
@@ -27,8 +31,10 @@ public final class UpstreamCaller: Sendable {
     }
 
     /// Sends `request` until it succeeds, fails for good, or `deadline` leaves no room for
-    /// another attempt; returns the successful (2xx) response. Cancelling the calling task
-    /// abandons the upstream request.
+    /// another attempt; returns the successful response (whatever the classifier accepts).
+    /// The error thrown is the last attempt's. A wait that would end past the deadline is not
+    /// begun: the call fails at once instead. Cancelling the calling task abandons the upstream
+    /// request and any wait, and the call ends with `upstreamTimeout`.
     public func call(_ request: UpstreamRequest, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpstreamResponse {
         var attempt = 0
         while true {
@@ -47,7 +53,10 @@ public final class UpstreamCaller: Sendable {
             let resume = clock.now + delay
             // Waiting past the deadline only to fail there helps nobody: report now.
             guard resume < deadline else { throw failure }
-            do { try await clock.sleep(until: resume) } catch { throw cancelled(request) }
+            if Task.isCancelled { throw cancelled(request) }
+            if delay > .zero {
+                do { try await clock.sleep(until: resume) } catch { throw cancelled(request) }
+            }
         }
     }
 
@@ -58,27 +67,27 @@ public final class UpstreamCaller: Sendable {
 
     private func attemptOnce(_ request: UpstreamRequest, deadline: ContinuousClock.Instant) async -> Outcome {
         if Task.isCancelled { return .failure(cancelled(request), retryAfter: nil, retryable: false) }
-        let start = clock.now
-        guard start < deadline else {
+        guard clock.now < deadline else {
             return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
                                                              message: "deadline passed before \(request.operation) could be sent")),
                             retryAfter: nil, retryable: false)
         }
+        let admission: CircuitBreaker.Admission
         do {
-            try breaker.admit(marketplace: marketplace)
+            admission = try breaker.admit(marketplace: marketplace)
         } catch {
             return .failure(error, retryAfter: nil, retryable: false)
         }
         do {
             try await budget.acquire(deadline: deadline, marketplace: marketplace)
         } catch {
-            breaker.recordNeutral()
+            breaker.record(.neutral, for: admission)
             if Task.isCancelled { return .failure(cancelled(request), retryAfter: nil, retryable: false) }
             return .failure(error, retryAfter: nil, retryable: false)
         }
         let remaining = deadline - clock.now
         guard remaining > .zero else {
-            breaker.recordNeutral()
+            breaker.record(.neutral, for: admission)
             return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
                                                              message: "deadline passed waiting for the rate budget")),
                             retryAfter: nil, retryable: false)
@@ -87,69 +96,84 @@ public final class UpstreamCaller: Sendable {
         do {
             response = try await client.send(request, timeout: min(remaining, attemptTimeout))
         } catch {
-            return transportFailure(error, request: request)
+            return transportFailure(error, request: request, admission: admission)
         }
         if let value = response.header("x-ratelimit-remaining") ?? response.header("ratelimit-remaining"),
            let remaining = Int(value.trimmingCharacters(in: .whitespaces)) {
             budget.sync(remaining: remaining)
         }
         guard let error = classifier.classify(response, for: request) else {
-            breaker.recordSuccess()
+            breaker.record(.success, for: admission)
             return .success(response)
         }
-        let announced = RetryAfter.delay(in: response)
-        return classified(error, status: response.status, announced: announced, request: request)
+        return classified(error, response: response, request: request, admission: admission)
     }
 
-    private func classified(_ error: ConnectorError, status: Int, announced: Duration?, request: UpstreamRequest) -> Outcome {
+    private func classified(_ error: ConnectorError, response: UpstreamResponse, request: UpstreamRequest,
+                            admission: CircuitBreaker.Admission) -> Outcome {
         let idempotent = request.safety == .idempotent
+        let status = response.status
+        let announced = RetryAfter.delay(in: response)
+        // 429 and 503 are answers the upstream gives before acting on a request: safe to repeat.
+        let notApplied = status == 429 || status == 503
+        if case .upstreamRateLimited(let classified, _) = error {
+            budget.pause(for: classified ?? announced ?? .seconds(1))
+        } else if status == 429 {
+            // However the marketplace words it, the credential is over its upstream limit.
+            budget.pause(for: announced ?? .seconds(1))
+        }
         switch error {
         case .upstreamRateLimited(let wait, let failure):
             let wait = wait ?? announced
-            budget.pause(for: wait ?? .seconds(1))
-            breaker.recordSuccess()
+            breaker.record(.success, for: admission)
             return .failure(.upstreamRateLimited(retryAfter: wait, failure), retryAfter: wait, retryable: true)
         case .upstreamUnavailable(let wait, let failure):
             let wait = wait ?? announced
-            breaker.recordFailure()
+            breaker.record(.failure, for: admission)
             return .failure(.upstreamUnavailable(retryAfter: wait, failure), retryAfter: wait,
-                            retryable: idempotent || status == 503)
+                            retryable: idempotent || notApplied)
         case .upstreamError:
             if status >= 500 {
-                breaker.recordFailure()
-                return .failure(error, retryAfter: announced, retryable: idempotent || status == 503)
+                breaker.record(.failure, for: admission)
+                return .failure(error, retryAfter: announced, retryable: idempotent || notApplied)
             }
-            breaker.recordSuccess()
-            return .failure(error, retryAfter: nil, retryable: false)
+            // The host answered, with something we cannot use (a malformed 2xx, an odd status).
+            breaker.record(.success, for: admission)
+            return .failure(error, retryAfter: announced, retryable: status == 429)
         case .upstreamTimeout:
-            breaker.recordFailure()
-            return .failure(error, retryAfter: announced, retryable: idempotent)
+            breaker.record(.failure, for: admission)
+            return .failure(error, retryAfter: announced, retryable: idempotent || notApplied)
         default:
             // The host answered and refused the request itself: it is healthy, and asking
-            // again would get the same answer (401, 403, 404, 422…).
-            breaker.recordSuccess()
+            // again would get the same answer (400, 401, 403, 404, 422…).
+            breaker.record(.success, for: admission)
             return .failure(error, retryAfter: nil, retryable: false)
         }
     }
 
-    private func transportFailure(_ error: UpstreamTransportError, request: UpstreamRequest) -> Outcome {
+    private func transportFailure(_ error: UpstreamTransportError, request: UpstreamRequest,
+                                  admission: CircuitBreaker.Admission) -> Outcome {
         let idempotent = request.safety == .idempotent
         switch error {
         case .cancelled:
-            breaker.recordNeutral()
+            breaker.record(.neutral, for: admission)
             return .failure(cancelled(request), retryAfter: nil, retryable: false)
         case .timedOut:
-            breaker.recordFailure()
+            if Task.isCancelled {
+                breaker.record(.neutral, for: admission)
+                return .failure(cancelled(request), retryAfter: nil, retryable: false)
+            }
+            breaker.record(.failure, for: admission)
             return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
                                                              message: "\(client.host) did not answer \(request.operation) in time")),
                             retryAfter: nil, retryable: idempotent)
         case .connectionRefused(let reason):
-            breaker.recordFailure()
+            breaker.record(.failure, for: admission)
             return .failure(.upstreamError(UpstreamFailure(marketplace: marketplace, status: nil,
                                                            message: "cannot connect to \(client.host): \(reason)")),
                             retryAfter: nil, retryable: true)
         case .connectionLost(let reason):
-            breaker.recordFailure()
+            breaker.record(.failure, for: admission)
             return .failure(.upstreamError(UpstreamFailure(marketplace: marketplace, status: nil,
                                                            message: "connection to \(client.host) lost: \(reason)")),
                             retryAfter: nil, retryable: idempotent)

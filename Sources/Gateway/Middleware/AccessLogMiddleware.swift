@@ -26,7 +26,7 @@ public struct AccessLogMiddleware: Middleware {
             "bytes": response.body.count,
             "upstream_calls": context.upstreamCalls,
         ]
-        if let data = try? JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys]) {
+        if let data = try? JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys, .withoutEscapingSlashes]) {
             sink.write(String(decoding: data, as: UTF8.self))
         }
         return response

@@ -1,0 +1,25 @@
+/// Everything one seller account has on the simulated host: its reviews, questions and chats,
+/// and the generator that gives new objects their ids. Lives behind the host's lock.
+struct OzonSellerData: Sendable {
+    var account: OzonAccount
+    var reviews: [OzonReview] = []
+    var questions: [OzonQuestion] = []
+    var chats: [OzonChat] = []
+    var random: OzonRandom
+    /// The id the next chat message gets; message ids only grow, across all chats.
+    var nextMessageID: UInt64 = 3_000_000_000_118_032_000
+
+    init(account: OzonAccount, seed: UInt64) {
+        self.account = account
+        random = OzonRandom(seed: seed)
+    }
+
+    mutating func allocateMessageID() -> UInt64 {
+        nextMessageID += UInt64(random.int(in: 1...977))
+        return nextMessageID
+    }
+
+    func reviewIndex(_ id: String) -> Int? { reviews.firstIndex { $0.id == id } }
+    func questionIndex(_ id: String) -> Int? { questions.firstIndex { $0.id == id } }
+    func chatIndex(_ id: String) -> Int? { chats.firstIndex { $0.id == id } }
+}

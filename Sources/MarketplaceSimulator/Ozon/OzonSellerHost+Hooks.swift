@@ -1,0 +1,84 @@
+import Foundation
+
+/// What tests and demo mode do to the simulated accounts from outside the API: new buyer
+/// activity, the subscription switched off, and a look at the state the API changed.
+/// `clientID` nil means the first configured account.
+extension OzonSellerHost {
+    /// A buyer writes `text`: into chat `chatID`, or into a new chat when nil. Returns the chat.
+    @discardableResult
+    public func addBuyerMessage(_ text: String, chatID: String? = nil, at date: Date? = nil, clientID: Int64? = nil) -> OzonChat {
+        mutate(clientID) { data in
+            let now = date.map(OzonTime.micros) ?? OzonTime.now
+            let index: Int
+            if let chatID, let existing = data.chatIndex(chatID) {
+                index = existing
+            } else {
+                data.chats.append(OzonChat(id: chatID ?? data.random.uuid(), createdAt: now))
+                index = data.chats.count - 1
+            }
+            let customer = data.chats[index].messages.first { $0.sender == .customer }?.senderID
+                ?? String(data.random.int(in: 10_000_000...99_999_999))
+            data.chats[index].messages.append(OzonChatMessage(
+                id: data.allocateMessageID(), createdAt: max(now, (data.chats[index].messages.last?.createdAt ?? 0) + 1),
+                text: text, sender: .customer, senderID: customer, isRead: false))
+            return data.chats[index]
+        }
+    }
+
+    /// A buyer publishes a review (now, unless `publishedAt` says when). Returns it.
+    @discardableResult
+    public func addReview(text: String, rating: Int = 5, sku: Int64? = nil, publishedAt: Date? = nil, clientID: Int64? = nil) -> OzonReview {
+        mutate(clientID) { data in
+            let time = publishedAt.map(OzonTime.micros) ?? OzonTime.now
+            let review = OzonReview(id: data.random.uuid(milliseconds: time / 1000), sku: sku ?? OzonSampleTexts.products[0].sku,
+                                    text: text, publishedAt: time, rating: min(5, max(1, rating)))
+            data.reviews.append(review)
+            return review
+        }
+    }
+
+    /// A buyer asks a question (now, unless `publishedAt` says when). Returns it.
+    @discardableResult
+    public func addQuestion(text: String, authorName: String = "Покупатель", sku: Int64? = nil, publishedAt: Date? = nil,
+                            clientID: Int64? = nil) -> OzonQuestion {
+        mutate(clientID) { data in
+            let time = publishedAt.map(OzonTime.micros) ?? OzonTime.now
+            let question = OzonQuestion(id: data.random.uuid(milliseconds: time / 1000), sku: sku ?? OzonSampleTexts.products[1].sku,
+                                        text: text, authorName: authorName, publishedAt: time)
+            data.questions.append(question)
+            return question
+        }
+    }
+
+    /// Switches the account's paid subscription on or off.
+    public func setSubscription(_ enabled: Bool, clientID: Int64? = nil) {
+        mutate(clientID) { $0.account.hasSubscription = enabled }
+    }
+
+    /// The account's reviews, questions and chats as they are now.
+    public func reviews(clientID: Int64? = nil) -> [OzonReview] { mutate(clientID) { $0.reviews } }
+    public func questions(clientID: Int64? = nil) -> [OzonQuestion] { mutate(clientID) { $0.questions } }
+    public func chats(clientID: Int64? = nil) -> [OzonChat] { mutate(clientID) { $0.chats } }
+
+    public func review(id: String, clientID: Int64? = nil) -> OzonReview? {
+        mutate(clientID) { data in data.reviewIndex(id).map { data.reviews[$0] } }
+    }
+
+    public func question(id: String, clientID: Int64? = nil) -> OzonQuestion? {
+        mutate(clientID) { data in data.questionIndex(id).map { data.questions[$0] } }
+    }
+
+    public func chat(id: String, clientID: Int64? = nil) -> OzonChat? {
+        mutate(clientID) { data in data.chatIndex(id).map { data.chats[$0] } }
+    }
+
+    private func mutate<T: Sendable>(_ clientID: Int64?, _ body: (inout OzonSellerData) -> T) -> T {
+        guard let id = clientID ?? options.accounts.first?.clientID else {
+            preconditionFailure("the simulated Ozon host has no accounts")
+        }
+        return accounts.withLock { accounts in
+            guard accounts[id] != nil else { preconditionFailure("no simulated Ozon account with Client-Id \(id)") }
+            return body(&accounts[id]!)
+        }
+    }
+}

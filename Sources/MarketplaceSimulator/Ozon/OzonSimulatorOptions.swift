@@ -1,0 +1,36 @@
+import Foundation
+
+/// How a simulated Ozon Seller host behaves: the accounts it accepts, how much seeded data each
+/// has, and its rate limit. The defaults are realistic (Ozon's published 50 requests per second
+/// per Client-Id, a few dozen reviews, questions and chats) so demo mode looks like the real thing.
+public struct OzonSimulatorOptions: Sendable {
+    /// The same seed gives the same reviews, questions, chats and messages.
+    public var seed: UInt64
+    public var reviewCount: Int
+    public var questionCount: Int
+    /// Buyer chats seeded per account (plus one Ozon notifications chat, as real accounts have).
+    public var chatCount: Int
+    /// Messages in each seeded buyer chat (at least 1).
+    public var messagesPerChat: Int
+    /// Every seeded item is dated before this instant; items added later get the current time.
+    public var anchor: Date
+    /// Token-bucket refill rate per Client-Id.
+    public var requestsPerSecond: Double
+    /// Token-bucket size per Client-Id: requests that may arrive at once.
+    public var burst: Int
+    public var accounts: [OzonAccount]
+
+    public init(seed: UInt64 = 20_260_514, reviewCount: Int = 60, questionCount: Int = 40, chatCount: Int = 12,
+                messagesPerChat: Int = 6, anchor: Date = Date(), requestsPerSecond: Double = 50, burst: Int = 50,
+                accounts: [OzonAccount] = [.demo]) {
+        self.seed = seed
+        self.reviewCount = max(0, reviewCount)
+        self.questionCount = max(0, questionCount)
+        self.chatCount = max(0, chatCount)
+        self.messagesPerChat = max(1, messagesPerChat)
+        self.anchor = anchor
+        self.requestsPerSecond = requestsPerSecond
+        self.burst = max(1, burst)
+        self.accounts = accounts
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import HTTP
+
+/// `feedbacks-api.wildberries.ru`, simulated: feedbacks and questions with the real paths,
+/// validation, caps, envelopes, error bodies, token checks and per-seller rate limit (one bucket
+/// for every method of the host). Unknown paths get the API gateway's 404 before any token check.
+public final class WildberriesFeedbacksHost: SimulatedHost {
+    public let store: WildberriesFeedbacksStore
+    let options: WildberriesSimulatorOptions
+    private let gate: WildberriesGate
+
+    init(options: WildberriesSimulatorOptions, store: WildberriesFeedbacksStore) {
+        self.options = options
+        self.store = store
+        gate = WildberriesGate(category: .feedbacks, tokens: Set(options.tokens),
+                               limiter: WildberriesRateLimiter(limit: options.feedbacksRateLimit))
+    }
+
+    private static let routes: [String: [String]] = [
+        "/ping": ["GET"],
+        "/api/v1/new-feedbacks-questions": ["GET"],
+        "/api/v1/feedbacks/count-unanswered": ["GET"],
+        "/api/v1/feedbacks/count": ["GET"],
+        "/api/v1/feedbacks": ["GET"],
+        "/api/v1/feedback": ["GET"],
+        "/api/v1/feedbacks/answer": ["POST", "PATCH"],
+        "/api/v1/questions/count-unanswered": ["GET"],
+        "/api/v1/questions/count": ["GET"],
+        "/api/v1/questions": ["GET", "PATCH"],
+        "/api/v1/question": ["GET"],
+    ]
+
+    public func handle(_ request: SimulatorRequest) async -> HTTPResponse {
+        guard let methods = Self.routes[request.path] else { return WildberriesResponses.pathNotFound() }
+        guard methods.contains(request.method) else { return WildberriesResponses.methodNotAllowed(allowed: methods) }
+        switch gate.admit(request) {
+        case .refuse(let response):
+            return response
+        case .pass(let remaining):
+            var response = route(request)
+            response.headers["X-Ratelimit-Remaining"] = String(remaining)
+            return response
+        }
+    }
+
+    private func route(_ request: SimulatorRequest) -> HTTPResponse {
+        let now = WildberriesResponses.nowMilliseconds()
+        switch (request.method, request.path) {
+        case ("GET", "/ping"):
+            return SimulatorResponse.json(["TS": WildberriesDateText.moscow(now), "Status": "OK"])
+        case ("GET", "/api/v1/new-feedbacks-questions"):
+            let unviewed = store.hasUnviewed()
+            return WildberriesResponses.envelope(["hasNewQuestions": unviewed.questions, "hasNewFeedbacks": unviewed.feedbacks])
+        case ("GET", "/api/v1/feedbacks/count-unanswered"):
+            let (all, today) = store.unansweredCounts(questions: false, now: now)
+            return WildberriesResponses.envelope(["countUnanswered": all, "countUnansweredToday": today])
+        case ("GET", "/api/v1/questions/count-unanswered"):
+            let (all, today) = store.unansweredCounts(questions: true, now: now)
+            return WildberriesResponses.envelope(["countUnanswered": all, "countUnansweredToday": today])
+        case ("GET", "/api/v1/feedbacks/count"), ("GET", "/api/v1/questions/count"):
+            return count(request, questions: request.path.hasPrefix("/api/v1/questions"))
+        case ("GET", "/api/v1/feedbacks"):
+            return listFeedbacks(request)
+        case ("GET", "/api/v1/feedback"):
+            return feedback(request)
+        case ("POST", "/api/v1/feedbacks/answer"), ("PATCH", "/api/v1/feedbacks/answer"):
+            return answerFeedback(request, edit: request.method == "PATCH", now: now)
+        case ("GET", "/api/v1/questions"):
+            return listQuestions(request)
+        case ("GET", "/api/v1/question"):
+            return question(request)
+        default:
+            return patchQuestion(request, now: now)
+        }
+    }
+
+    /// `count` takes `isAnswered` (questions default to true) and a period; no paging.
+    private func count(_ request: SimulatorRequest, questions: Bool) -> HTTPResponse {
+        var query = request.query
+        if query["isAnswered"] == nil, questions { query["isAnswered"] = "true" }
+        query["take"] = "1"
+        query["skip"] = "0"
+        switch WildberriesListQuery.parse(query, caps: .questions(maxTotal: .max)) {
+        case .invalid(let response):
+            return response
+        case .valid(let parsed):
+            return WildberriesResponses.envelope(questions ? store.countQuestions(parsed) : store.countFeedbacks(parsed))
+        }
+    }
+
+    public func faultResponse(_ fault: Fault) -> HTTPResponse {
+        switch fault {
+        case .rateLimited(let retryAfter):
+            return WildberriesGate.tooManyRequests(retry: String(retryAfter), limit: options.feedbacksRateLimit.burst,
+                                                   reset: String(retryAfter))
+        case .serverError(let status):
+            return WildberriesResponses.legacyError(status, "Внутренняя ошибка сервиса. Повторите запрос позже")
+        case .maintenance:
+            // What WBSeller saw during maintenance windows: a 429 whose body announces the break.
+            return SimulatorResponse.json(["errors": ["Технический перерыв до 16:00"]], status: 429)
+        default:
+            return WildberriesResponses.legacyError(500, "Внутренняя ошибка сервиса")
+        }
+    }
+}

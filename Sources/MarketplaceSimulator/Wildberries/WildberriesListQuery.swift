@@ -1,0 +1,103 @@
+import HTTP
+
+/// The query of `GET /api/v1/feedbacks` and `GET /api/v1/questions`, validated as the host does:
+/// `isAnswered`, `take` and `skip` required, dates in unix seconds, and the caps of each list.
+struct WildberriesListQuery {
+    enum Caps {
+        /// Feedbacks: `take ≤ maxTake`, `skip ≤ maxSkip`.
+        case feedbacks(maxTake: Int, maxSkip: Int)
+        /// Questions: `take`, `skip` and their sum each ≤ `maxTotal`.
+        case questions(maxTotal: Int)
+    }
+
+    /// A parsed query, or the answer to a bad one.
+    enum Parsed {
+        case valid(WildberriesListQuery)
+        case invalid(HTTPResponse)
+    }
+
+    var isAnswered: Bool
+    var take: Int
+    var skip: Int
+    var ascending: Bool
+    var nmId: Int64?
+    /// Unix seconds, both inclusive.
+    var dateFrom: Int64?
+    var dateTo: Int64?
+
+    /// The query, or the 400 legacy envelope the host answers a bad one with.
+    static func parse(_ query: [String: String], caps: Caps) -> Parsed {
+        func bad(_ name: String) -> Parsed {
+            .invalid(WildberriesResponses.legacyError(400, "Плохой формат \(name)"))
+        }
+        guard let isAnswered = flag(query["isAnswered"]) else { return bad("isAnswered") }
+        guard let takeText = query["take"], let take = Int(takeText), take >= 1 else { return bad("take") }
+        guard let skipText = query["skip"], let skip = Int(skipText), skip >= 0 else { return bad("skip") }
+        var ascending = false
+        switch query["order"] ?? "" {
+        case "", "dateDesc": ascending = false
+        case "dateAsc": ascending = true
+        default: return bad("order")
+        }
+        var nmId: Int64?
+        if let text = query["nmId"], !text.isEmpty {
+            guard let value = Int64(text) else { return bad("nmId") }
+            nmId = value
+        }
+        var dates: [Int64?] = []
+        for name in ["dateFrom", "dateTo"] {
+            if let text = query[name], !text.isEmpty {
+                guard let value = Int64(text), value >= 0 else { return bad(name) }
+                dates.append(value)
+            } else {
+                dates.append(nil)
+            }
+        }
+        switch caps {
+        case .feedbacks(let maxTake, let maxSkip):
+            if take > maxTake {
+                return .invalid(WildberriesResponses.legacyError(400, "Превышено максимальное значение take: \(maxTake)"))
+            }
+            if skip > maxSkip {
+                return .invalid(WildberriesResponses.legacyError(400, "Превышено максимальное значение skip: \(maxSkip)"))
+            }
+        case .questions(let maxTotal):
+            if take > maxTotal || skip > maxTotal || take + skip > maxTotal {
+                return .invalid(WildberriesResponses.legacyError(
+                    400, "Сумма значений take и skip не должна превышать \(maxTotal)"))
+            }
+        }
+        return .valid(WildberriesListQuery(isAnswered: isAnswered, take: take, skip: skip, ascending: ascending, nmId: nmId,
+                                             dateFrom: dates[0], dateTo: dates[1]))
+    }
+
+    /// `true`/`false` as clients send them, and the `1`/`0` one script uses.
+    static func flag(_ text: String?) -> Bool? {
+        switch text?.lowercased() {
+        case "true", "1": true
+        case "false", "0": false
+        default: nil
+        }
+    }
+
+    /// The records matching the filters, sorted by creation date (ties by id), this page of them.
+    func page<Record: WildberriesListable>(of records: [Record]) -> [Record] {
+        let matching = matches(records)
+        guard skip < matching.count else { return [] }
+        return Array(matching[skip..<min(matching.count, skip + take)])
+    }
+
+    /// Every record matching the filters, in the requested order.
+    func matches<Record: WildberriesListable>(_ records: [Record]) -> [Record] {
+        records.filter { record in
+            let second = record.createdAt >= 0 ? record.createdAt / 1000 : (record.createdAt - 999) / 1000
+            return record.isAnswered == isAnswered
+                && (nmId == nil || record.nmId == nmId)
+                && (dateFrom.map { second >= $0 } ?? true)
+                && (dateTo.map { second <= $0 } ?? true)
+        }.sorted { a, b in
+            if a.createdAt != b.createdAt { return ascending ? a.createdAt < b.createdAt : a.createdAt > b.createdAt }
+            return a.id < b.id
+        }
+    }
+}

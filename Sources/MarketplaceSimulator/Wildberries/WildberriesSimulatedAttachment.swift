@@ -1,0 +1,30 @@
+import Foundation
+
+/// A file or image sent in a chat message, kept so `GET /api/v1/seller/download/{id}` can serve it.
+public struct WildberriesSimulatedAttachment: Sendable, Equatable {
+    public var downloadID: String
+    public var name: String
+    public var contentType: String
+    public var bytes: [UInt8]
+    /// Unix ms of the upload.
+    public var uploadedAt: Int64
+
+    public init(downloadID: String, name: String, contentType: String, bytes: [UInt8], uploadedAt: Int64) {
+        self.downloadID = downloadID
+        self.name = name
+        self.contentType = contentType
+        self.bytes = bytes
+        self.uploadedAt = uploadedAt
+    }
+
+    public var isImage: Bool { contentType.hasPrefix("image/") }
+
+    func json() -> [String: Any] {
+        let url = "https://chat-basket-01.wbbasket.ru/vol0/part\(downloadID.utf8.reduce(0) { ($0 * 31 + Int($1)) % 9000 } + 1000)/\(downloadID)"
+        if isImage {
+            return ["date": WildberriesDateText.utc(uploadedAt, fractionDigits: 3), "downloadID": downloadID, "url": url]
+        }
+        return ["contentType": contentType, "date": WildberriesDateText.utc(uploadedAt, fractionDigits: 3),
+                "downloadID": downloadID, "name": name, "url": url, "size": bytes.count]
+    }
+}

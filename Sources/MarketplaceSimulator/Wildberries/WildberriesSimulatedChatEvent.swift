@@ -1,0 +1,60 @@
+import Foundation
+
+/// One event of the chat host's stream: a message from the buyer, the seller or Wildberries.
+public struct WildberriesSimulatedChatEvent: Sendable, Equatable {
+    public enum Sender: String, Sendable { case client, seller, wb }
+
+    public var chatID: String
+    /// A UUID: the key clients deduplicate by.
+    public var eventID: String
+    /// True on the first event of a chat, the only one that carries `replySign`.
+    public var isNewChat: Bool
+    /// nil for an event without a `message` object (the spec's example has one).
+    public var text: String?
+    public var attachments: [WildberriesSimulatedAttachment]
+    /// Whether the message carries the chat's `goodCard` (the first message of a chat does).
+    public var includesGoodCard: Bool
+    /// `seller-portal`, `seller-public-api`, `rusite`, `global`, `ios`, `android`.
+    public var source: String
+    /// Unix ms.
+    public var addTimestamp: Int64
+    public var sender: Sender
+
+    public init(chatID: String, eventID: String, isNewChat: Bool = false, text: String?, attachments: [WildberriesSimulatedAttachment] = [],
+                includesGoodCard: Bool = false, source: String, addTimestamp: Int64, sender: Sender) {
+        self.chatID = chatID
+        self.eventID = eventID
+        self.isNewChat = isNewChat
+        self.text = text
+        self.attachments = attachments
+        self.includesGoodCard = includesGoodCard
+        self.source = source
+        self.addTimestamp = addTimestamp
+        self.sender = sender
+    }
+
+    /// The Event object of `GET /api/v1/seller/events`.
+    func json(chat: WildberriesSimulatedChat?) -> [String: Any] {
+        var event: [String: Any] = ["chatID": chatID, "eventID": eventID, "eventType": "message", "source": source,
+                                    "addTimestamp": addTimestamp, "addTime": WildberriesDateText.utc(addTimestamp),
+                                    "sender": sender.rawValue]
+        if isNewChat {
+            event["isNewChat"] = true
+            if let chat { event["replySign"] = chat.replySign }
+        }
+        if sender == .client, let chat { event["clientName"] = chat.clientName }
+        if text != nil || !attachments.isEmpty || includesGoodCard {
+            var message: [String: Any] = [:]
+            if let text { message["text"] = text }
+            var attached: [String: Any] = [:]
+            if includesGoodCard, let chat { attached["goodCard"] = chat.goodCard() }
+            let files = attachments.filter { !$0.isImage }.map { $0.json() }
+            let images = attachments.filter(\.isImage).map { $0.json() }
+            if !files.isEmpty { attached["files"] = files }
+            if !images.isEmpty { attached["images"] = images }
+            if !attached.isEmpty { message["attachments"] = attached }
+            event["message"] = message
+        }
+        return event
+    }
+}

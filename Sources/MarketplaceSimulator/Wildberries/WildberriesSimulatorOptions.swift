@@ -1,0 +1,47 @@
+import Foundation
+
+/// How a `WildberriesSimulator` behaves: its seeded data, the tokens it accepts, its caps and
+/// rate limits. The defaults are those of production, so demo mode looks and feels like the real
+/// hosts; tests shrink caps and limits so that walking past them takes milliseconds.
+public struct WildberriesSimulatorOptions: Sendable {
+    /// Seed of every generated id, text and date: the same seed gives the same data.
+    public var seed: UInt64
+    public var feedbackCount: Int
+    public var questionCount: Int
+    public var chatCount: Int
+    /// The instant seeded data is dated back from; nil means the moment the simulator is built.
+    public var referenceDate: Date?
+    /// Tokens the hosts accept (JWTs; see `WildberriesToken`). Each must carry the category bit of
+    /// the host it is sent to.
+    public var tokens: [String]
+    public var feedbacksRateLimit: WildberriesSimulatedRateLimit
+    public var chatRateLimit: WildberriesSimulatedRateLimit
+    /// `GET /api/v1/feedbacks`: the largest `take` (5000) and `skip` (199990) accepted.
+    public var feedbacksMaxTake: Int
+    public var feedbacksMaxSkip: Int
+    /// `GET /api/v1/questions`: `take`, `skip` and `take + skip` are each at most this (10000).
+    public var questionsMaxTotal: Int
+    /// How many chat events one `/api/v1/seller/events` page carries at most (a page never
+    /// splits the events of one millisecond).
+    public var eventsPageSize: Int
+
+    public init(seed: UInt64 = 20_260_514, feedbackCount: Int = 120, questionCount: Int = 60, chatCount: Int = 16,
+                referenceDate: Date? = nil, tokens: [String] = [WildberriesToken.demo],
+                feedbacksRateLimit: WildberriesSimulatedRateLimit = .feedbacks,
+                chatRateLimit: WildberriesSimulatedRateLimit = .chat,
+                feedbacksMaxTake: Int = 5000, feedbacksMaxSkip: Int = 199_990, questionsMaxTotal: Int = 10_000,
+                eventsPageSize: Int = 100) {
+        self.seed = seed
+        self.feedbackCount = feedbackCount
+        self.questionCount = questionCount
+        self.chatCount = chatCount
+        self.referenceDate = referenceDate
+        self.tokens = tokens
+        self.feedbacksRateLimit = feedbacksRateLimit
+        self.chatRateLimit = chatRateLimit
+        self.feedbacksMaxTake = feedbacksMaxTake
+        self.feedbacksMaxSkip = feedbacksMaxSkip
+        self.questionsMaxTotal = questionsMaxTotal
+        self.eventsPageSize = max(1, eventsPageSize)
+    }
+}

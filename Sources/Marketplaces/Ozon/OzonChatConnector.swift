@@ -1,0 +1,181 @@
+import Foundation
+import Connectors
+
+/// Ozon buyer chats (`ozon/chat`) over `/v3/chat/list`, `/v3/chat/history`,
+/// `/v1/chat/send/message` and `/v2/chat/read`. Sending and marking read need the account's
+/// Premium subscription (else `upstreamAuthFailed`).
+///
+/// Mapping: one item per conversation, `id` = `chat_id`, `kind` chat; `text` and `last_message`
+/// are the latest message (from the chat's history); `status` is answered when the latest
+/// message from the buyer or the seller is the seller's; `unread_count` and `read`
+/// (no unread messages) from the list; `author.id` is the buyer's user id; `product` the sku a
+/// message was about. Ozon's announcement chats are left out.
+public struct OzonChatConnector: ChannelConnector {
+    public static let key = ConnectorKey(.ozon, .chat)
+    public static let operations: Set<ConnectorOperation> = [.listItems, .item, .reply, .markRead, .updates]
+    /// Ozon takes chat messages of 1…1000 characters.
+    public static let replyBounds = 1...1000
+    /// Messages read per chat to find the latest one from a person (system notices may follow it).
+    static let window = 10
+
+    public let session: OzonSession
+    public var key: ConnectorKey { Self.key }
+    public var operations: Set<ConnectorOperation> { Self.operations }
+
+    public init(session: OzonSession) {
+        self.session = session
+    }
+
+    /// In Ozon's order (most recent conversation first). Each item costs one history call for
+    /// its latest message; the status and `since` (chat creation) filters apply here.
+    public func listItems(_ query: ListQuery, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ItemPage {
+        try OzonValidation.limit(query.limit)
+        let listing = try OzonListCursor(query)
+        let (items, next) = try await OzonListPager.collect(
+            limit: query.limit, from: listing.position, id: { $0.chatID },
+            fetch: { token async throws(ConnectorError) in
+                try await chatList(cursor: token, limit: 100, includeRaw: query.includeRaw, deadline: deadline)
+            },
+            accept: { chats async throws(ConnectorError) in
+                let wanted = chats.map { chat in
+                    chat.isConversation && listing.since.map { (chat.entry.chat.createdAt?.timestamp ?? OzonDate.missing) >= $0 } ?? true
+                }
+                let built = try await chatItems(for: chats.enumerated().filter { wanted[$0.offset] }.map(\.element), deadline: deadline)
+                var byID: [String: Item] = [:]
+                for item in built { byID[item.id] = item }
+                return chats.map { chat in
+                    guard let item = byID[chat.chatID], listing.status == nil || item.status == listing.status else { return nil }
+                    return item
+                }
+            })
+        return ItemPage(items: items, nextCursor: listing.cursor(at: next))
+    }
+
+    /// From the chat's history alone (Ozon has no single-chat method): the latest messages give
+    /// the text, status and unread count; `created_at` is the first message's when the whole
+    /// history fits the window, else the oldest one read.
+    public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
+        try OzonValidation.id(id)
+        let (messages, _, response) = try await history(chatID: id, from: nil, limit: 50, deadline: deadline)
+        var item = Self.item(chatID: id, listed: nil, messages: messages)
+        if includeRaw { item.raw = response.json() }
+        return item
+    }
+
+    public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
+        try OzonValidation.id(id)
+        try OzonValidation.text(text, bounds: Self.replyBounds)
+        let (answer, response) = try await session.post(
+            "/v1/chat/send/message", .object(["chat_id": .string(id), "text": .string(text)]),
+            as: OzonWriteResponse.self, safety: .nonIdempotent, operation: "chat.send.message", deadline: deadline)
+        if let result = answer.result, result.lowercased() != "success" {
+            throw .upstreamRejected(UpstreamFailure(marketplace: .ozon, status: response.status, message: "message not sent: \(result)"))
+        }
+        return ReplyReceipt(itemID: id)
+    }
+
+    /// Marks every message up to the chat's latest one read (`/v2/chat/read` with its exact
+    /// 64-bit id).
+    public func markRead(id: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) {
+        try OzonValidation.id(id)
+        let (messages, _, _) = try await history(chatID: id, from: nil, limit: 1, deadline: deadline)
+        guard let last = messages.last else { return }
+        let messageID: OzonBody = last.messageID.unsigned.map(OzonBody.uint) ?? .string(last.messageID.text)
+        _ = try await session.post(
+            "/v2/chat/read", .object(["chat_id": .string(id), "from_message_id": messageID]),
+            as: OzonWriteResponse.self, safety: .idempotent, operation: "chat.read", deadline: deadline)
+    }
+
+    func chatList(cursor: String?, limit: Int, includeRaw: Bool, deadline: ContinuousClock.Instant)
+        async throws(ConnectorError) -> OzonPage<OzonChatListed> {
+        var body: [String: OzonBody] = ["filter": .object(["chat_status": .string("All"), "unread_only": .bool(false)]), "limit": .int(Int64(limit))]
+        if let cursor { body["cursor"] = .string(cursor) }
+        let (page, response) = try await session.post("/v3/chat/list", .object(body), as: OzonChatListResponse.self,
+                                                      safety: .idempotent, operation: "chat.list", deadline: deadline)
+        let chats = page.chats ?? []
+        let raws = includeRaw ? OzonSession.rawObjects(response, key: "chats") : []
+        let entries = chats.enumerated().map { index, entry in OzonChatListed(entry: entry, raw: index < raws.count ? raws[index] : nil) }
+        return OzonPage(entries: entries, nextToken: page.cursor, hasNext: page.hasNext?.value ?? false)
+    }
+
+    /// The latest `limit` messages up to `from` (inclusive; the newest when nil), oldest first,
+    /// and whether they are the whole history.
+    func history(chatID: String, from: UInt64?, limit: Int, deadline: ContinuousClock.Instant)
+        async throws(ConnectorError) -> (messages: [OzonChatMessageObject], complete: Bool, response: UpstreamResponse) {
+        var body: [String: OzonBody] = ["chat_id": .string(chatID), "direction": .string("Backward"), "limit": .int(Int64(limit))]
+        if let from, from > 0 { body["from_message_id"] = .uint(from) }
+        let (page, response) = try await session.post("/v3/chat/history", .object(body), as: OzonChatHistoryResponse.self,
+                                                      safety: .idempotent, operation: "chat.history", deadline: deadline)
+        // Sorted here: the order Ozon writes a page in is not documented.
+        let messages = (page.messages ?? []).sorted { ($0.messageID.unsigned ?? 0) < ($1.messageID.unsigned ?? 0) }
+        return (messages, !(page.hasNext?.value ?? false), response)
+    }
+
+    /// Items for listed chats, each completed with its history up to the listed last message
+    /// (so an item always shows the message the list announced), a few chats at a time. A chat
+    /// that vanished in between is left out.
+    func chatItems(for chats: [OzonChatListed], deadline: ContinuousClock.Instant) async throws(ConnectorError) -> [Item] {
+        var items: [Item] = []
+        var start = 0
+        while start < chats.count {
+            let chunk = Array(chats[start..<min(chats.count, start + 8)])
+            let outcomes = await withTaskGroup(of: (Int, Result<Item, ConnectorError>).self) { group in
+                for (offset, chat) in chunk.enumerated() {
+                    group.addTask {
+                        do throws(ConnectorError) {
+                            let (messages, _, _) = try await history(chatID: chat.chatID, from: chat.lastMessageID,
+                                                                     limit: Self.window, deadline: deadline)
+                            return (offset, .success(Self.item(chatID: chat.chatID, listed: chat, messages: messages)))
+                        } catch {
+                            return (offset, .failure(error))
+                        }
+                    }
+                }
+                var collected: [(Int, Result<Item, ConnectorError>)] = []
+                for await outcome in group { collected.append(outcome) }
+                return collected.sorted { $0.0 < $1.0 }
+            }
+            for (_, outcome) in outcomes {
+                switch outcome {
+                case .success(let item): items.append(item)
+                case .failure(.itemNotFound): continue
+                case .failure(let error): throw error
+                }
+            }
+            start += chunk.count
+        }
+        return items
+    }
+
+    static func item(chatID: String, listed: OzonChatListed?, messages: [OzonChatMessageObject]) -> Item {
+        let last = messages.last
+        let lastFromPerson = messages.last { sender($0) != "system" }
+        let lastFromBuyer = messages.last { sender($0) == "buyer" }
+        let sku = messages.reversed().lazy.compactMap { $0.context?.sku?.text }.first { !$0.isEmpty && $0 != "0" }
+        let unread = listed?.entry.unreadCount?.value
+            ?? messages.count { sender($0) != "seller" && $0.isRead?.value == false }
+        return Item(
+            id: chatID, marketplace: .ozon, channel: .chat, kind: .chat, text: last.map(text) ?? "",
+            createdAt: listed?.entry.chat.createdAt?.timestamp ?? messages.first?.createdAt?.timestamp ?? OzonDate.missing,
+            status: lastFromPerson.map(sender) == "buyer" ? .unanswered : .answered,
+            author: lastFromBuyer?.user?.id.map { Item.Author(id: $0.text) },
+            product: sku.map { Item.Product(id: $0) }, read: unread == 0, unreadCount: unread,
+            lastMessage: last.map { Item.Message(id: $0.messageID.text, text: text($0),
+                                                 createdAt: $0.createdAt?.timestamp ?? OzonDate.missing, sender: sender($0)) },
+            raw: listed?.raw)
+    }
+
+    /// `buyer`, `seller` or `system` for Ozon's `user.type` (the official example's "Сustomer"
+    /// with a Cyrillic С included).
+    static func sender(_ message: OzonChatMessageObject) -> String {
+        switch message.user?.type?.lowercased().replacingOccurrences(of: "\u{441}", with: "c") {
+        case "customer": "buyer"
+        case "seller": "seller"
+        default: "system"
+        }
+    }
+
+    static func text(_ message: OzonChatMessageObject) -> String {
+        (message.data ?? []).joined(separator: "\n")
+    }
+}

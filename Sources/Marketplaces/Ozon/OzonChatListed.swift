@@ -1,0 +1,17 @@
+import Connectors
+
+/// A chat as the list gave it, with the upstream's own object for `Item.raw` when asked for.
+struct OzonChatListed: Sendable {
+    var entry: OzonChatListEntry
+    var raw: JSONValue?
+
+    var chatID: String { entry.chat.chatID }
+    var lastMessageID: UInt64 { entry.lastMessageID?.unsigned ?? 0 }
+
+    /// Ozon's announcement chats (API updates, notifications, logistics notices) are not
+    /// conversations one replies to: lists and updates leave them out.
+    var isConversation: Bool {
+        guard let type = entry.chat.chatType?.uppercased() else { return true }
+        return !["SELLER_API_UPDATES", "SELLER_API_NOTIFICATIONS", "SELLER_NOTIFICATION_LOGISTICS"].contains(type)
+    }
+}

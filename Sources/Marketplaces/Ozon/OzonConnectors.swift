@@ -1,0 +1,36 @@
+import Connectors
+
+/// Registers Ozon with a registry: the shared session (per tenant: the credentials and an
+/// `UpstreamCaller` over one URLSession client for the host, the host's circuit breaker, and the
+/// Client-Id's rate budget, shared even by tenants that use the same seller account) and the
+/// review, question and chat connectors built on it.
+public enum OzonConnectors {
+    /// The credential fields an Ozon tenant must configure.
+    public static let requiredCredentials = ["client_id", "api_key"]
+
+    public static func register(in registry: ConnectorRegistry, endpoints: MarketplaceEndpoints, options: OzonOptions = OzonOptions()) {
+        let client = URLSessionUpstreamClient(baseURL: endpoints.ozonSeller, maxConnections: options.maxConnections)
+        let breaker = CircuitBreaker(host: client.host, failureThreshold: options.breakerThreshold,
+                                     coolDown: options.breakerCoolDown, clock: options.clock)
+        let budgets = OzonRateBudgets(limit: options.rateLimit, clock: options.clock)
+        registry.register(marketplace: .ozon) { credentials throws(ConnectorError) in
+            let values = try credentials.require(requiredCredentials)
+            let caller = UpstreamCaller(marketplace: .ozon, client: client, classifier: OzonErrorClassifier(),
+                                        budget: budgets.budget(for: values[0]), breaker: breaker, retry: options.retry,
+                                        attemptTimeout: options.attemptTimeout, clock: options.clock)
+            return OzonSession(clientID: values[0], apiKey: values[1], caller: caller)
+        }
+        register(OzonReviewConnector.key, OzonReviewConnector.operations, in: registry, OzonReviewConnector.init)
+        register(OzonQuestionConnector.key, OzonQuestionConnector.operations, in: registry, OzonQuestionConnector.init)
+        register(OzonChatConnector.key, OzonChatConnector.operations, in: registry, OzonChatConnector.init)
+    }
+
+    private static func register(_ key: ConnectorKey, _ operations: Set<ConnectorOperation>, in registry: ConnectorRegistry,
+                                 _ make: @escaping @Sendable (OzonSession) -> any ChannelConnector) {
+        registry.register(.init(key: key, operations: operations, requiredCredentials: requiredCredentials) { session, _ throws(ConnectorError) in
+            // The registry hands each factory the session its marketplace's factory built: ours.
+            guard let session = session as? OzonSession else { throw .unknownConnector(key) }
+            return make(session)
+        })
+    }
+}

@@ -1,0 +1,64 @@
+import Connectors
+import Foundation
+
+/// Reads the Seller API's error answers (reference §4.4):
+///
+/// - 429 (code 8) → `upstreamRateLimited`, with the wait from `retry-after`.
+/// - "Circle is open" (a method blocked after heavy load or for maintenance), and 503 → `upstreamUnavailable`.
+/// - 401 (code 16), 403 (code 7: missing subscription, missing role, offer not signed, key
+///   deactivated or IP-restricted), and anything about the Client-Id or Api-Key, including the
+///   404 code 5 "Invalid Api-Key" Ozon sends for a wrong key → `upstreamAuthFailed`. A missing
+///   subscription is the tenant's Ozon account lacking an entitlement: no other text would
+///   succeed, the operator has to fix the account, exactly as for a key without the needed role,
+///   so it is an auth failure (502), not a rejection of the content (422).
+/// - Any other JSON 404 (code 5, "review not found") → `itemNotFound` with the id the request named.
+/// - 400 (code 3) → `upstreamRejected` for writes (the upstream refused the text we sent),
+///   `invalidRequest` for reads (a filter or cursor it will not take).
+/// - 409, 422 → `upstreamRejected`; other 5xx, a non-JSON 404 (unknown path), anything else → `upstreamError`.
+struct OzonErrorClassifier: UpstreamErrorClassifier {
+    func classify(_ response: UpstreamResponse, for request: UpstreamRequest) -> ConnectorError? {
+        guard !response.isSuccess else { return nil }
+        let body = try? JSONDecoder().decode(OzonErrorBody.self, from: response.body)
+        let message = response.errorMessage()
+        let failure = UpstreamFailure(marketplace: .ozon, status: response.status, message: message, requestID: response.requestID)
+        let lower = message.lowercased()
+        let retryAfter = RetryAfter.delay(in: response)
+        if lower.contains("circle is open") { return .upstreamUnavailable(retryAfter: retryAfter, failure) }
+        let aboutCredentials = lower.contains("api-key") || lower.contains("api key") || lower.contains("client-id")
+        switch response.status {
+        case 429:
+            return .upstreamRateLimited(retryAfter: retryAfter, failure)
+        case 401, 403:
+            return .upstreamAuthFailed(failure)
+        case 404:
+            guard body != nil else { return .upstreamError(failure) }
+            if aboutCredentials || body?.code == 16 { return .upstreamAuthFailed(failure) }
+            if let id = Self.itemID(in: request) { return .itemNotFound(id: id) }
+            return .upstreamError(failure)
+        case 400:
+            if aboutCredentials { return .upstreamAuthFailed(failure) }
+            return request.safety == .nonIdempotent ? .upstreamRejected(failure) : .invalidRequest(field: nil, reason: message)
+        case 409, 422:
+            return .upstreamRejected(failure)
+        case 503:
+            return .upstreamUnavailable(retryAfter: retryAfter, failure)
+        default:
+            if aboutCredentials, response.status < 500 { return .upstreamAuthFailed(failure) }
+            return .upstreamError(failure)
+        }
+    }
+
+    /// The one item a request is about: `review_id`, `question_id`, `chat_id`, or the single
+    /// element of `review_ids` / `question_ids`.
+    static func itemID(in request: UpstreamRequest) -> String? {
+        guard let body = request.body,
+              let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return nil }
+        for key in ["review_id", "question_id", "chat_id"] {
+            if let id = object[key] as? String, !id.isEmpty { return id }
+        }
+        for key in ["review_ids", "question_ids"] {
+            if let ids = object[key] as? [String], ids.count == 1 { return ids[0] }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,46 @@
+import Connectors
+
+/// The state of a listing between pages: the filter it was started with (a cursor continues the
+/// listing it came from, whatever filter the next request repeats) and the position reached.
+struct OzonListCursor: Sendable, Equatable {
+    var status: Item.Status?
+    var since: Timestamp?
+    var position: OzonListPosition
+
+    /// The listing a query asks for: a fresh one, or the one its cursor continues.
+    init(_ query: ListQuery) throws(ConnectorError) {
+        guard let cursor = query.cursor else {
+            status = query.status
+            since = query.since
+            position = .start
+            return
+        }
+        guard cursor["k"] == "list" else { throw Self.invalid }
+        switch cursor["st"] {
+        case nil, "": status = nil
+        case let raw?:
+            guard let value = Item.Status(rawValue: raw) else { throw Self.invalid }
+            status = value
+        }
+        if let raw = cursor["since"] {
+            guard let millis = Int64(raw) else { throw Self.invalid }
+            since = Timestamp(millisecondsSinceEpoch: millis)
+        }
+        let skip = Int(cursor["s"] ?? "0") ?? -1
+        guard skip >= 0 else { throw Self.invalid }
+        position = OzonListPosition(page: cursor["p"], skip: skip, after: cursor["a"])
+    }
+
+    /// The cursor of the page after `next`, or nil at the end.
+    func cursor(at next: OzonListPosition?) -> Cursor? {
+        guard let next else { return nil }
+        var state = ["k": "list", "s": String(next.skip)]
+        state["st"] = status?.rawValue
+        state["since"] = since.map { String($0.millisecondsSinceEpoch) }
+        state["p"] = next.page
+        state["a"] = next.after
+        return Cursor(state)
+    }
+
+    static let invalid = ConnectorError.invalidRequest(field: "cursor", reason: "The cursor does not belong to this listing.")
+}

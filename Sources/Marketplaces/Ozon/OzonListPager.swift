@@ -1,0 +1,51 @@
+import Connectors
+
+/// Fills a page of `limit` items from upstream pages whose size differs from it (Ozon reviews
+/// come 20…100 at a time) or whose entries are filtered locally, stopping inside an upstream
+/// page when the caller's page is full and remembering the spot, so no item is lost or repeated.
+enum OzonListPager {
+    /// - Parameters:
+    ///   - maxPages: upstream pages fetched at most per call (a sparse filter then returns a
+    ///     short page with a cursor instead of scanning everything under one deadline).
+    ///   - fetch: the upstream page a token names.
+    ///   - accept: the items for a run of entries, nil for an entry filtered out.
+    static func collect<Entry: Sendable>(
+        limit: Int, from start: OzonListPosition, maxPages: Int = 5, id: (Entry) -> String,
+        fetch: (String?) async throws(ConnectorError) -> OzonPage<Entry>,
+        accept: ([Entry]) async throws(ConnectorError) -> [Item?]
+    ) async throws(ConnectorError) -> (items: [Item], next: OzonListPosition?) {
+        var token = start.page
+        var resume = start
+        var items: [Item] = []
+        for pageNumber in 1...max(1, maxPages) {
+            let page = try await fetch(token)
+            var index = resumeIndex(page.entries, resume, id: id)
+            while index < page.entries.count, items.count < limit {
+                let batch = Array(page.entries[index..<min(page.entries.count, index + limit - items.count)])
+                items.append(contentsOf: try await accept(batch).compactMap { $0 })
+                index += batch.count
+            }
+            if index < page.entries.count {
+                return (items, OzonListPosition(page: token, skip: index, after: id(page.entries[index - 1])))
+            }
+            guard page.hasNext, let next = page.nextToken else { return (items, nil) }
+            if items.count >= limit || pageNumber == maxPages {
+                return (items, OzonListPosition(page: next, skip: 0, after: nil))
+            }
+            token = next
+            resume = OzonListPosition(page: next, skip: 0, after: nil)
+        }
+        return (items, nil)
+    }
+
+    /// Where to continue in a re-fetched page: after the entry named `after` when it is still
+    /// at (or has moved from) its old spot, else after `skip` entries.
+    private static func resumeIndex<Entry>(_ entries: [Entry], _ position: OzonListPosition, id: (Entry) -> String) -> Int {
+        guard position.skip > 0 else { return 0 }
+        if let after = position.after {
+            if position.skip <= entries.count, id(entries[position.skip - 1]) == after { return position.skip }
+            if let found = entries.firstIndex(where: { id($0) == after }) { return found + 1 }
+        }
+        return min(position.skip, entries.count)
+    }
+}

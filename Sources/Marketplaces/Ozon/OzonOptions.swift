@@ -1,0 +1,31 @@
+import Connectors
+
+/// How the Ozon connectors treat the upstream. Production defaults are Ozon's published limit
+/// (50 requests per second per Client-Id) and the gateway's resilience defaults; tests shrink
+/// the numbers and inject a clock so waits are asserted rather than slept.
+public struct OzonOptions: Sendable {
+    /// The budget each Client-Id gets, shared by its review, question and chat connectors.
+    public var rateLimit: RateLimit
+    public var retry: RetryPolicy
+    /// The longest a single upstream attempt may take.
+    public var attemptTimeout: Duration
+    /// Consecutive host failures (5xx, timeouts, lost connections) that open the circuit.
+    public var breakerThreshold: Int
+    /// How long an open circuit refuses calls before letting a probe through.
+    public var breakerCoolDown: Duration
+    public var clock: any ResilienceClock
+    /// Keep-alive connections to the host.
+    public var maxConnections: Int
+
+    public init(rateLimit: RateLimit = .ozon, retry: RetryPolicy = .default, attemptTimeout: Duration = .seconds(10),
+                breakerThreshold: Int = 5, breakerCoolDown: Duration = .seconds(30),
+                clock: any ResilienceClock = SystemResilienceClock(), maxConnections: Int = 8) {
+        self.rateLimit = rateLimit
+        self.retry = retry
+        self.attemptTimeout = attemptTimeout
+        self.breakerThreshold = max(1, breakerThreshold)
+        self.breakerCoolDown = breakerCoolDown
+        self.clock = clock
+        self.maxConnections = max(1, maxConnections)
+    }
+}

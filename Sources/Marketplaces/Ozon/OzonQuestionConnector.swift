@@ -1,0 +1,138 @@
+import Connectors
+
+/// Ozon questions (`ozon/question`) over `/v1/question/list`, `/v1/question/info`,
+/// `/v1/question/answer/create` and `/v1/question/change-status`.
+///
+/// Mapping: answered when the question has answers (`answers_count > 0`) or Ozon marks it
+/// `PROCESSED` (handled without an answer); `read` is false only for `NEW`; `author.name` =
+/// `author_name`; `product` = sku with `product_url`. `item` adds the latest answer as `reply`.
+public struct OzonQuestionConnector: ChannelConnector {
+    public static let key = ConnectorKey(.ozon, .question)
+    public static let operations: Set<ConnectorOperation> = [.listItems, .item, .reply, .markRead, .updates]
+    /// Ozon takes answers of 2…3000 characters.
+    public static let replyBounds = 2...3000
+
+    public let session: OzonSession
+    public var key: ConnectorKey { Self.key }
+    public var operations: Set<ConnectorOperation> { Self.operations }
+
+    public init(session: OzonSession) {
+        self.session = session
+    }
+
+    /// Newest first. "Unanswered" asks Ozon for `UNPROCESSED` and drops questions that have an
+    /// answer anyway; "answered" is filtered here from `ALL` (answers or `PROCESSED`).
+    public func listItems(_ query: ListQuery, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ItemPage {
+        try OzonValidation.limit(query.limit)
+        let listing = try OzonListCursor(query)
+        let status = listing.status
+        let pageSize = status == nil ? query.limit : 100
+        let (items, next) = try await OzonListPager.collect(
+            limit: query.limit, from: listing.position, id: { $0.id },
+            fetch: { token async throws(ConnectorError) in
+                try await list(from: listing.since, ascending: false, status: status == .unanswered ? "UNPROCESSED" : "ALL",
+                               lastID: token, limit: pageSize, includeRaw: query.includeRaw, deadline: deadline)
+            },
+            accept: { entries async throws(ConnectorError) in
+                entries.map { entry in status == nil || entry.item.status == status ? entry.item : nil }
+            })
+        return ItemPage(items: items, nextCursor: listing.cursor(at: next))
+    }
+
+    public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
+        try OzonValidation.id(id)
+        let (question, response) = try await info(id, deadline: deadline)
+        var item = Self.item(question, raw: includeRaw ? response.json() : nil)
+        if let sku = question.sku, (question.answersCount?.value ?? 0) > 0 {
+            item.reply = try await latestAnswer(questionID: id, sku: sku, deadline: deadline)
+        }
+        return item
+    }
+
+    /// Answers with the question's own sku, which Ozon requires and the caller does not know:
+    /// the question is read first.
+    public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
+        try OzonValidation.id(id)
+        try OzonValidation.text(text, bounds: Self.replyBounds)
+        let (question, _) = try await info(id, deadline: deadline)
+        guard let sku = question.sku?.unsigned else {
+            throw .upstreamError(UpstreamFailure(marketplace: .ozon, status: 200, message: "question \(id) came without a sku"))
+        }
+        let (answer, _) = try await session.post(
+            "/v1/question/answer/create", .object(["question_id": .string(id), "sku": .uint(sku), "text": .string(text)]),
+            as: OzonWriteResponse.self, safety: .nonIdempotent, operation: "question.answer.create", deadline: deadline)
+        return ReplyReceipt(itemID: id, replyID: answer.answerID)
+    }
+
+    /// Sets a `NEW` question to `VIEWED`. A question already viewed or processed is left alone:
+    /// `change-status` would otherwise move a processed question back to viewed.
+    public func markRead(id: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) {
+        try OzonValidation.id(id)
+        let (question, _) = try await info(id, deadline: deadline)
+        guard question.status?.uppercased() == "NEW" else { return }
+        _ = try await session.post(
+            "/v1/question/change-status", .object(["question_ids": .array([.string(id)]), "status": .string("VIEWED")]),
+            as: OzonWriteResponse.self, safety: .idempotent, operation: "question.change-status", deadline: deadline)
+    }
+
+    /// New questions since the cursor, oldest first, by `filter.date_from` (see `OzonPublishedSync`).
+    public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
+        try await OzonPublishedSync.updates(since: cursor, limit: limit) { from, token async throws(ConnectorError) in
+            try await list(from: from, ascending: true, status: "ALL", lastID: token, limit: 100, includeRaw: false, deadline: deadline)
+        }
+    }
+
+    private func info(_ id: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> (OzonQuestionObject, UpstreamResponse) {
+        try await session.post("/v1/question/info", .object(["question_id": .string(id)]), as: OzonQuestionObject.self,
+                               safety: .idempotent, operation: "question.info", deadline: deadline)
+    }
+
+    private func list(from: Timestamp?, ascending: Bool, status: String, lastID: String?, limit: Int, includeRaw: Bool,
+                      deadline: ContinuousClock.Instant) async throws(ConnectorError) -> OzonPage<OzonDatedEntry> {
+        var filter: [String: OzonBody] = ["status": .string(status)]
+        if let from { filter["date_from"] = .string(from.rfc3339) }
+        var body: [String: OzonBody] = [
+            "filter": .object(filter), "limit": .int(Int64(limit)), "sort_dir": .string(ascending ? "ASC" : "DESC"),
+        ]
+        if let lastID { body["last_id"] = .string(lastID) }
+        let (page, response) = try await session.post("/v1/question/list", .object(body), as: OzonQuestionListResponse.self,
+                                                      safety: .idempotent, operation: "question.list", deadline: deadline)
+        let questions = page.questions ?? []
+        let raws = includeRaw ? OzonSession.rawObjects(response, key: "questions") : []
+        let entries = questions.enumerated().map { index, question in
+            let item = Self.item(question, raw: index < raws.count ? raws[index] : nil)
+            return OzonDatedEntry(id: question.id, publishedAt: item.createdAt, item: item)
+        }
+        // Versions without `has_next` end the list with an empty page or an empty `last_id`.
+        return OzonPage(entries: entries, nextToken: page.lastID, hasNext: page.hasNext?.value ?? !questions.isEmpty)
+    }
+
+    private func latestAnswer(questionID: String, sku: OzonID, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item.Reply? {
+        var answers: [OzonQuestionAnswerObject] = []
+        var lastID: String?
+        for _ in 0..<5 {
+            var body: [String: OzonBody] = ["question_id": .string(questionID), "sku": sku.unsigned.map(OzonBody.uint) ?? .string(sku.text)]
+            if let lastID { body["last_id"] = .string(lastID) }
+            let (page, _) = try await session.post("/v1/question/answer/list", .object(body), as: OzonQuestionAnswerListResponse.self,
+                                                   safety: .idempotent, operation: "question.answer.list", deadline: deadline)
+            let received = page.answers ?? []
+            answers += received
+            guard !received.isEmpty, let next = page.lastID, !next.isEmpty, next != lastID else { break }
+            lastID = next
+        }
+        guard let latest = answers.max(by: { ($0.publishedAt?.timestamp ?? OzonDate.missing) < ($1.publishedAt?.timestamp ?? OzonDate.missing) })
+        else { return nil }
+        return Item.Reply(text: latest.text ?? "", createdAt: latest.publishedAt?.timestamp, state: latest.statusPublication)
+    }
+
+    static func item(_ question: OzonQuestionObject, raw: JSONValue?) -> Item {
+        let status = question.status?.uppercased()
+        let answered = (question.answersCount?.value ?? 0) > 0 || status == "PROCESSED"
+        return Item(
+            id: question.id, marketplace: .ozon, channel: .question, kind: .question, text: question.text ?? "",
+            createdAt: question.publishedAt?.timestamp ?? OzonDate.missing, status: answered ? .answered : .unanswered,
+            author: question.authorName.map { Item.Author(name: $0) },
+            product: question.sku.map { Item.Product(id: $0.text, url: question.productURL) },
+            read: OzonStatus.read(status), raw: raw)
+    }
+}

@@ -1,0 +1,127 @@
+import Connectors
+
+/// Ozon reviews (`ozon/review`) over `/v2/review/list`, `/v1/review/info`,
+/// `/v1/review/comment/create` and `/v1/review/change-status`. Needs the account's review
+/// subscription (else `upstreamAuthFailed`).
+///
+/// Mapping: `status` is answered iff Ozon's status is `PROCESSED` (the seller has handled the
+/// review: commented with "mark as processed", or marked it so); `read` is false only for `NEW`
+/// (`VIEWED` and `PROCESSED` were seen); `rating`, `product.id` = sku. Reviews have no author in
+/// the API. `item` adds the seller's latest comment as `reply`.
+public struct OzonReviewConnector: ChannelConnector {
+    public static let key = ConnectorKey(.ozon, .review)
+    public static let operations: Set<ConnectorOperation> = [.listItems, .item, .reply, .markRead, .updates]
+    /// Ozon documents no bounds for a review comment; the gateway asks for 1…3000 characters,
+    /// the bound Ozon sets for answers to questions.
+    public static let replyBounds = 1...3000
+
+    public let session: OzonSession
+    public var key: ConnectorKey { Self.key }
+    public var operations: Set<ConnectorOperation> { Self.operations }
+
+    public init(session: OzonSession) {
+        self.session = session
+    }
+
+    /// Newest first. Ozon pages reviews 20…100 at a time, so a smaller `limit` is served from a
+    /// larger upstream page and the cursor remembers the spot inside it. "Unanswered" (NEW or
+    /// VIEWED) has no single upstream filter: it is filtered here from `ALL`.
+    public func listItems(_ query: ListQuery, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ItemPage {
+        try OzonValidation.limit(query.limit)
+        let listing = try OzonListCursor(query)
+        let status = listing.status
+        let pageSize = status == .unanswered ? 100 : max(query.limit, 20)
+        let (items, next) = try await OzonListPager.collect(
+            limit: query.limit, from: listing.position, id: { $0.id },
+            fetch: { token async throws(ConnectorError) in
+                try await list(from: listing.since, ascending: false, status: status == .answered ? "PROCESSED" : "ALL",
+                               lastID: token, limit: pageSize, includeRaw: query.includeRaw, deadline: deadline)
+            },
+            accept: { entries async throws(ConnectorError) in
+                entries.map { entry in status == nil || entry.item.status == status ? entry.item : nil }
+            })
+        return ItemPage(items: items, nextCursor: listing.cursor(at: next))
+    }
+
+    public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
+        try OzonValidation.id(id)
+        let (review, response) = try await session.post(
+            "/v1/review/info", .object(["review_id": .string(id)]), as: OzonReviewObject.self,
+            safety: .idempotent, operation: "review.info", deadline: deadline)
+        var item = Self.item(review, raw: includeRaw ? response.json() : nil)
+        if (review.commentsAmount?.value ?? 1) > 0 {
+            item.reply = try await sellerComment(reviewID: id, deadline: deadline)
+        }
+        return item
+    }
+
+    /// Comments on the review and marks it processed (`mark_review_as_processed`), so it leaves
+    /// the unanswered list as it does in Ozon's own interface.
+    public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
+        try OzonValidation.id(id)
+        try OzonValidation.text(text, bounds: Self.replyBounds)
+        let (answer, _) = try await session.post(
+            "/v1/review/comment/create",
+            .object(["review_id": .string(id), "text": .string(text), "mark_review_as_processed": .bool(true)]),
+            as: OzonWriteResponse.self, safety: .nonIdempotent, operation: "review.comment.create", deadline: deadline)
+        return ReplyReceipt(itemID: id, replyID: answer.commentID)
+    }
+
+    /// Ozon has no "viewed" switch for reviews: `/v1/review/change-status` takes only `PROCESSED`
+    /// and `UNPROCESSED`, and `UNPROCESSED` leaves a new review new. Marking read therefore sets
+    /// `PROCESSED`, the state Ozon's interface gives a review the seller has dealt with; the
+    /// review then reads as seen and handled (`status` answered).
+    public func markRead(id: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) {
+        try OzonValidation.id(id)
+        _ = try await session.post(
+            "/v1/review/change-status", .object(["review_ids": .array([.string(id)]), "status": .string("PROCESSED")]),
+            as: OzonWriteResponse.self, safety: .idempotent, operation: "review.change-status", deadline: deadline)
+    }
+
+    /// New reviews since the cursor, oldest first, by `filters.published_from` (see `OzonPublishedSync`).
+    public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
+        try await OzonPublishedSync.updates(since: cursor, limit: limit) { from, token async throws(ConnectorError) in
+            try await list(from: from, ascending: true, status: "ALL", lastID: token, limit: 100, includeRaw: false, deadline: deadline)
+        }
+    }
+
+    private func list(from: Timestamp?, ascending: Bool, status: String, lastID: String?, limit: Int, includeRaw: Bool,
+                      deadline: ContinuousClock.Instant) async throws(ConnectorError) -> OzonPage<OzonDatedEntry> {
+        var filters: [String: OzonBody] = ["status": .string(status)]
+        if let from { filters["published_from"] = .string(from.rfc3339) }
+        var body: [String: OzonBody] = [
+            "filters": .object(filters), "limit": .int(Int64(limit)), "sort_dir": .string(ascending ? "ASC" : "DESC"),
+        ]
+        if let lastID { body["last_id"] = .string(lastID) }
+        let (page, response) = try await session.post("/v2/review/list", .object(body), as: OzonReviewListResponse.self,
+                                                      safety: .idempotent, operation: "review.list", deadline: deadline)
+        let reviews = page.reviews ?? []
+        let raws = includeRaw ? OzonSession.rawObjects(response, key: "reviews") : []
+        let entries = reviews.enumerated().map { index, review in
+            let item = Self.item(review, raw: index < raws.count ? raws[index] : nil)
+            return OzonDatedEntry(id: review.id, publishedAt: item.createdAt, item: item)
+        }
+        return OzonPage(entries: entries, nextToken: page.lastID, hasNext: page.hasNext?.value ?? !reviews.isEmpty)
+    }
+
+    private func sellerComment(reviewID: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item.Reply? {
+        let (page, _) = try await session.post(
+            "/v1/review/comment/list",
+            .object(["review_id": .string(reviewID), "limit": .int(100), "sort_dir": .string("DESC")]),
+            as: OzonReviewCommentListResponse.self, safety: .idempotent, operation: "review.comment.list", deadline: deadline)
+        let own = (page.comments ?? []).filter { $0.isOwner?.value == true }
+        guard let latest = own.max(by: { ($0.publishedAt?.timestamp ?? OzonDate.missing) < ($1.publishedAt?.timestamp ?? OzonDate.missing) }) else {
+            return nil
+        }
+        return Item.Reply(text: latest.text ?? "", createdAt: latest.publishedAt?.timestamp)
+    }
+
+    static func item(_ review: OzonReviewObject, raw: JSONValue?) -> Item {
+        let status = review.status?.uppercased()
+        return Item(
+            id: review.id, marketplace: .ozon, channel: .review, kind: .review, text: review.text ?? "",
+            createdAt: review.publishedAt?.timestamp ?? OzonDate.missing, status: status == "PROCESSED" ? .answered : .unanswered,
+            rating: review.rating?.value, product: review.sku.map { Item.Product(id: $0.text) },
+            read: OzonStatus.read(status), raw: raw)
+    }
+}

@@ -1,0 +1,40 @@
+import Connectors
+import Foundation
+
+/// What one tenant's Ozon connectors share: the tenant's Client-Id and Api-Key, and the
+/// `UpstreamCaller` that carries the Client-Id's rate budget and the host's circuit breaker.
+/// Built once per (tenant, Ozon) by the registry. The Api-Key only ever leaves in a header.
+public final class OzonSession: MarketplaceSession {
+    public let marketplace = Marketplace.ozon
+    public let clientID: String
+    private let apiKey: String
+    public let caller: UpstreamCaller
+
+    public init(clientID: String, apiKey: String, caller: UpstreamCaller) {
+        self.clientID = clientID
+        self.apiKey = apiKey
+        self.caller = caller
+    }
+
+    /// POSTs `body` to `path` and decodes the answer as `T`; an answer that is not the promised
+    /// JSON is `upstreamError`. Runs under `deadline`; cancelling the task cancels the call.
+    func post<T: Decodable>(_ path: String, _ body: OzonBody, as type: T.Type, safety: UpstreamRequest.Safety,
+                            operation: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> (T, UpstreamResponse) {
+        let request = UpstreamRequest.json("POST", path, body: body.data, safety: safety, operation: operation,
+                                           headers: [("Client-Id", clientID), ("Api-Key", apiKey), ("Accept", "application/json")])
+        let response = try await caller.call(request, deadline: deadline)
+        do {
+            return (try JSONDecoder().decode(T.self, from: response.body), response)
+        } catch {
+            throw .upstreamError(UpstreamFailure(
+                marketplace: .ozon, status: response.status,
+                message: "unreadable answer to \(operation): \(response.bodyText(limit: 80))"))
+        }
+    }
+
+    /// The objects under `key` in the answer, as the upstream wrote them, for `Item.raw`.
+    static func rawObjects(_ response: UpstreamResponse, key: String) -> [JSONValue] {
+        if case .array(let values)? = response.json()?[key] { return values }
+        return []
+    }
+}

@@ -1,0 +1,27 @@
+import Connectors
+
+/// Checks done before any upstream call, so a request Ozon would refuse costs no budget.
+enum OzonValidation {
+    /// `ListQuery.limit` and the updates limit: 1…100.
+    static func limit(_ limit: Int) throws(ConnectorError) {
+        guard (1...100).contains(limit) else {
+            throw .invalidRequest(field: "limit", reason: "limit must be between 1 and 100")
+        }
+    }
+
+    /// Reply text: `bounds` counted in Unicode scalars (Ozon counts runes), not only blanks.
+    static func text(_ text: String, bounds: ClosedRange<Int>) throws(ConnectorError) {
+        let length = text.unicodeScalars.count
+        guard bounds.contains(length) else {
+            throw .invalidRequest(field: "text", reason: "text must be \(bounds.lowerBound) to \(bounds.upperBound) characters long")
+        }
+        guard text.contains(where: { !$0.isWhitespace }) else {
+            throw .invalidRequest(field: "text", reason: "text must not be blank")
+        }
+    }
+
+    /// The id of an item named by a caller: not empty.
+    static func id(_ id: String) throws(ConnectorError) {
+        guard !id.isEmpty, id.count <= 200 else { throw .invalidRequest(field: "id", reason: "id must be 1 to 200 characters long") }
+    }
+}

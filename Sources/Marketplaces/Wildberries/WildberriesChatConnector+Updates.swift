@@ -1,0 +1,46 @@
+import Connectors
+
+extension WildberriesChatConnector {
+    /// Chats with new events since the cursor, each with the newest of those events as its last
+    /// message, oldest first; `limit` bounds the events taken in. Events are deduplicated by
+    /// `eventID` at the cursor's millisecond, so resuming never repeats or skips one. Without a
+    /// cursor, from the oldest event the stream keeps.
+    public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
+        try WildberriesLimits.checkLimit(limit)
+        var position = try cursor.map { cursor throws(ConnectorError) in try WildberriesEventPosition(cursor) }
+            ?? WildberriesEventPosition()
+        var taken: [WildberriesChatEvent] = []
+        var hasMore = true
+        var query = position.query
+        var pages = 0
+        reading: while taken.count < limit, pages < WildberriesLimits.pagesPerCall {
+            pages += 1
+            let page = try await api.events(next: query, deadline: deadline)
+            ledger.absorb(page.events)
+            guard page.totalEvents > 0, !page.events.isEmpty else {
+                hasMore = false
+                break
+            }
+            var progressed = false
+            for event in page.events where position.isNew(event) {
+                guard taken.count < limit else { break reading }
+                taken.append(event)
+                position.consume(event)
+                progressed = true
+            }
+            guard let next = page.next, progressed || next > (query ?? .min) else {
+                hasMore = false
+                break
+            }
+            query = next
+        }
+        var latest: [String: WildberriesChatEvent] = [:]
+        for event in taken { latest[event.chatID] = event }
+        let items = latest.values.sorted { ($0.addTimestamp, $0.eventID) < ($1.addTimestamp, $1.eventID) }.map { event in
+            let conversation = ledger.conversation(event.chatID) ?? WildberriesConversation(chatID: event.chatID)
+            return conversation.item(lastMessage: .init(eventID: event.eventID, text: event.text ?? "", at: event.addTimestamp,
+                                                        sender: event.unifiedSender))
+        }
+        return UpdatesPage(items: items, nextCursor: position.cursor, hasMore: hasMore)
+    }
+}

@@ -1,0 +1,75 @@
+import Connectors
+
+/// `wildberries/chat`: buyer chats on buyer-chat-api. Conversations come from
+/// `/api/v1/seller/chats`, who wrote each last message from the event stream (read as far as
+/// needed), updates from the stream's `next` cursor, replies through the multipart
+/// `/api/v1/seller/message` with the chat's `replySign`. Wildberries has no "read" for chats.
+public struct WildberriesChatConnector: ChannelConnector {
+    public static let supported: Set<ConnectorOperation> = [.listItems, .item, .reply, .updates]
+
+    public let key = ConnectorKey(.wildberries, .chat)
+    public var operations: Set<ConnectorOperation> { Self.supported }
+    let api: WildberriesChatAPI
+    let ledger = WildberriesChatLedger()
+    let catchUpPages: Int
+
+    public init(session: WildberriesSession) {
+        api = WildberriesChatAPI(session: session)
+        catchUpPages = session.options.chatCatchUpPages
+    }
+
+    public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
+        guard !id.isEmpty else { throw .invalidRequest(field: "id", reason: "An item id is required.") }
+        let chats = try await freshChats(includeRaw: includeRaw, deadline: deadline)
+        guard let (_, raw) = chats.first(where: { $0.0.chatID == id }), let conversation = ledger.conversation(id) else {
+            throw .itemNotFound(id: id)
+        }
+        return conversation.item(raw: raw)
+    }
+
+    /// Sends `text` into the chat with its `replySign`, taken from the connector's cache or —
+    /// when the chat is new to it — from a fresh chat list.
+    public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
+        try WildberriesLimits.checkText(text, WildberriesLimits.chatMessage)
+        guard !id.isEmpty else { throw .invalidRequest(field: "id", reason: "An item id is required.") }
+        var sign = ledger.replySign(id)
+        if sign == nil {
+            ledger.absorb(try await api.chats(includeRaw: false, deadline: deadline).map(\.0))
+            sign = ledger.replySign(id)
+        }
+        guard let sign else { throw .itemNotFound(id: id) }
+        let receipt = try await api.send(replySign: sign, text: text, deadline: deadline)
+        if let at = receipt.addedAt { ledger.noteSent(chatID: id, text: text, at: at.millisecondsSinceEpoch) }
+        return ReplyReceipt(itemID: receipt.chatID ?? id, createdAt: receipt.addedAt)
+    }
+
+    /// The chat list taken into the ledger; when it shows a last message the ledger cannot
+    /// attribute, the event stream is read on (a bounded number of pages) to learn its sender.
+    func freshChats(includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> [(WildberriesChat, JSONValue?)] {
+        let chats = try await api.chats(includeRaw: includeRaw, deadline: deadline)
+        ledger.absorb(chats.map(\.0))
+        if chats.contains(where: { chat in ledger.conversation(chat.0.chatID)?.last.map { $0.sender == nil } ?? false }) {
+            try await catchUp(deadline: deadline)
+        }
+        return chats
+    }
+
+    /// Reads the event stream on from the ledger's own position.
+    private func catchUp(deadline: ContinuousClock.Instant) async throws(ConnectorError) {
+        var position = ledger.position
+        var query = position.query
+        for _ in 0..<catchUpPages {
+            let page = try await api.events(next: query, deadline: deadline)
+            ledger.absorb(page.events)
+            guard page.totalEvents > 0, !page.events.isEmpty else { break }
+            var progressed = false
+            for event in page.events where position.isNew(event) {
+                position.consume(event)
+                progressed = true
+            }
+            guard let next = page.next, progressed || next > (query ?? .min) else { break }
+            query = next
+        }
+        ledger.advance(to: position)
+    }
+}

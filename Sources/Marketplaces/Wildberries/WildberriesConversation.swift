@@ -1,0 +1,62 @@
+import Connectors
+
+/// What a chat connector knows of one chat, gathered from `/seller/chats` and the event stream:
+/// the chat list says nothing of who wrote the last message, and only the first event of a chat
+/// carries its `replySign`, so both sources are needed.
+struct WildberriesConversation: Sendable, Equatable {
+    struct Message: Sendable, Equatable {
+        var eventID: String?
+        var text: String
+        /// Unix ms.
+        var at: Int64
+        /// `buyer`, `seller` or `system`; nil when not known.
+        var sender: String?
+    }
+
+    var chatID: String
+    var clientName: String?
+    var product: Item.Product?
+    var replySign: String?
+    /// Unix ms of the chat's first event, when the stream showed it.
+    var openedAt: Int64?
+    var last: Message?
+
+    init(chatID: String) {
+        self.chatID = chatID
+    }
+
+    /// Takes an event in, keeping the newest message.
+    mutating func absorb(_ event: WildberriesChatEvent) {
+        if event.sender == "client", let name = event.clientName { clientName = name }
+        if let card = event.goodCard?.product { product = card }
+        if let sign = event.replySign { replySign = sign }
+        if event.isNewChat { openedAt = min(openedAt ?? .max, event.addTimestamp) }
+        guard event.isMessage, event.addTimestamp >= (last?.at ?? .min) else { return }
+        last = Message(eventID: event.eventID, text: event.text ?? "", at: event.addTimestamp, sender: event.unifiedSender)
+    }
+
+    /// Takes the chat list's view in; its last message replaces ours only when newer (and then
+    /// its sender is unknown until the stream tells).
+    mutating func absorb(_ chat: WildberriesChat) {
+        if let name = chat.clientName { clientName = name }
+        if let card = chat.goodCard?.product { product = card }
+        if let sign = chat.replySign { replySign = sign }
+        if let message = chat.lastMessage, let at = message.addedAt?.millisecondsSinceEpoch, at > (last?.at ?? .min) {
+            last = Message(eventID: nil, text: message.text, at: at, sender: nil)
+        }
+    }
+
+    /// The unified item. A last message whose sender is unknown counts as the buyer's: it is
+    /// surfaced as unanswered rather than hidden.
+    func item(lastMessage override: Message? = nil, raw: JSONValue? = nil) -> Item {
+        let message = override ?? last
+        let at = Timestamp(millisecondsSinceEpoch: message?.at ?? openedAt ?? 0)
+        let sender = message?.sender ?? "buyer"
+        return Item(id: chatID, marketplace: .wildberries, channel: .chat, kind: .chat, text: message?.text ?? "",
+                    createdAt: openedAt.map { Timestamp(millisecondsSinceEpoch: $0) } ?? at,
+                    status: sender == "seller" ? .answered : .unanswered,
+                    author: clientName.map { Item.Author(name: $0) }, product: product,
+                    lastMessage: message.map { Item.Message(id: $0.eventID, text: $0.text, createdAt: at, sender: sender) },
+                    raw: raw)
+    }
+}

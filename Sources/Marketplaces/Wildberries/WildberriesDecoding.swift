@@ -1,0 +1,24 @@
+import Connectors
+import Foundation
+
+/// Reading Wildberries success bodies: any failure to read one is the upstream's malformed
+/// answer (`upstreamError`), never a crash and never a silent empty page.
+enum WildberriesDecoding {
+    static func decode<T: Decodable>(_ type: T.Type, from response: UpstreamResponse, operation: String) throws(ConnectorError) -> T {
+        do {
+            return try JSONDecoder().decode(type, from: response.body)
+        } catch {
+            throw malformed(response, operation: operation)
+        }
+    }
+
+    /// The body as a JSON value, for `raw`.
+    static func json(_ response: UpstreamResponse, operation: String) throws(ConnectorError) -> JSONValue {
+        try decode(JSONValue.self, from: response, operation: operation)
+    }
+
+    static func malformed(_ response: UpstreamResponse, operation: String) -> ConnectorError {
+        .upstreamError(UpstreamFailure(marketplace: .wildberries, status: response.status,
+                                       message: "unreadable answer to \(operation): \(response.bodyText(limit: 120))"))
+    }
+}

@@ -1,0 +1,58 @@
+import Connectors
+import Foundation
+
+/// Wildberries' answers read as `ConnectorError`s (reference §3.2): 401/402/403 refuse the
+/// token; 404 (or 422 on a read by id) means no such feedback or question; 429 is the rate limit
+/// with `X-Ratelimit-Retry`; any body announcing maintenance is `upstreamUnavailable`, whatever
+/// its status; 400 on a read is a request Wildberries will not serve, on a write a rejection of
+/// the content; 5xx is the upstream's failure. A 200 envelope with `error: true` is a failure too.
+struct WildberriesErrorClassifier: UpstreamErrorClassifier {
+    func classify(_ response: UpstreamResponse, for request: UpstreamRequest) -> ConnectorError? {
+        if response.isSuccess {
+            guard Self.mayCarryErrorFlag(response.body) else { return nil }
+            let body = WildberriesErrorBody(response)
+            guard body.errorFlag else { return nil }
+            let failure = UpstreamFailure(marketplace: .wildberries, status: response.status, message: body.message,
+                                          requestID: body.requestID)
+            return body.isMaintenance ? .upstreamUnavailable(retryAfter: nil, failure) : .upstreamError(failure)
+        }
+        let body = WildberriesErrorBody(response)
+        let failure = UpstreamFailure(marketplace: .wildberries, status: response.status, message: body.message,
+                                      requestID: body.requestID)
+        if body.isMaintenance {
+            return .upstreamUnavailable(retryAfter: RetryAfter.delay(in: response), failure)
+        }
+        let itemID = Self.itemID(of: request)
+        switch response.status {
+        case 401, 402, 403:
+            return .upstreamAuthFailed(failure)
+        case 404:
+            guard !body.isPathNotFound, let itemID else { return .upstreamError(failure) }
+            return .itemNotFound(id: itemID)
+        case 422 where request.method == "GET" && itemID != nil:
+            return .itemNotFound(id: itemID!)
+        case 429:
+            return .upstreamRateLimited(retryAfter: RetryAfter.delay(in: response), failure)
+        case 400 where request.method == "GET":
+            return .invalidRequest(field: nil, reason: "Wildberries refused the request: \(failure.message)")
+        case 500...:
+            return .upstreamError(failure)
+        default:
+            return .upstreamRejected(failure)
+        }
+    }
+
+    /// The feedback or question a request is about: `?id=` or the JSON body's `id`.
+    static func itemID(of request: UpstreamRequest) -> String? {
+        if let id = request.query.first(where: { $0.name == "id" })?.value { return id }
+        guard let body = request.body, request.headers.contains(where: { $0.value.hasPrefix("application/json") }),
+              let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else { return nil }
+        return object["id"] as? String
+    }
+
+    /// Cheap pre-check before parsing a success body: only an envelope saying `"error": true`
+    /// needs a closer look.
+    private static func mayCarryErrorFlag(_ body: Data) -> Bool {
+        body.range(of: Data("\"error\":true".utf8)) != nil || body.range(of: Data("\"error\": true".utf8)) != nil
+    }
+}

@@ -1,0 +1,18 @@
+import Connectors
+
+extension WildberriesFeedback {
+    /// The unified item: answered iff there is an answer (reference §5.4: `state` may say `wbRu`
+    /// with no answer), read from `wasViewed`, the buyer's text (or, when it is empty, the pros
+    /// and cons they wrote).
+    func item(raw: JSONValue?) -> Item {
+        let body = text.isEmpty ? [pros, cons].filter { !$0.isEmpty }.joined(separator: "\n") : text
+        return Item(id: id, marketplace: .wildberries, channel: .review, kind: .review, text: body,
+                    createdAt: createdAt ?? Timestamp(millisecondsSinceEpoch: 0),
+                    status: hasAnswer ? .answered : .unanswered,
+                    author: userName.map { Item.Author(name: $0) },
+                    rating: rating.flatMap { (1...5).contains($0) ? $0 : nil },
+                    product: product?.itemProduct,
+                    reply: answer.map { Item.Reply(text: $0.text, createdAt: $0.createdAt, state: $0.state, editable: $0.editable) },
+                    read: wasViewed, raw: raw)
+    }
+}

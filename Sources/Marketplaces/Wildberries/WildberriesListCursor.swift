@@ -1,0 +1,106 @@
+import Connectors
+
+/// Where a feedback or question list stands: the `isAnswered` phase (Wildberries requires one;
+/// "all" walks unanswered, then answered), the offset, and — once the offset would pass the
+/// host's caps — the date window `[since, windowTo]` (unix seconds) it continues in, with the ids
+/// already returned at the window's upper edge.
+struct WildberriesListCursor: Equatable {
+    enum Scope: String {
+        case unanswered = "u"
+        case answered = "a"
+        case all = "*"
+    }
+
+    /// Ids kept per edge: enough for every record of one second in practice, small enough for a cursor.
+    static let edgeLimit = 16
+
+    var scope: Scope
+    var answeredPhase: Bool
+    var skip = 0
+    /// Unix ms: only records created at or after it.
+    var since: Int64?
+    /// The window's upper bound, once the caps forced one.
+    var windowTo: Int64?
+    /// Ids already returned that fall on `windowTo`.
+    var excluded: [String] = []
+    /// The creation second of the last record returned, and the ids returned with that second.
+    var lastSecond: Int64?
+    var lastIDs: [String] = []
+
+    init(status: Item.Status?, since: Timestamp?) {
+        switch status {
+        case .unanswered?: scope = .unanswered
+        case .answered?: scope = .answered
+        case nil: scope = .all
+        }
+        answeredPhase = scope == .answered
+        self.since = since?.millisecondsSinceEpoch
+    }
+
+    init(_ cursor: Cursor) throws(ConnectorError) {
+        guard let scope = cursor["s"].flatMap(Scope.init(rawValue:)), let phase = cursor["p"], phase == "0" || phase == "1",
+              let skip = try WildberriesCursorFields.int64(cursor, "k"), skip >= 0, skip <= Int64(Int32.max)
+        else { throw WildberriesCursorFields.invalid() }
+        self.scope = scope
+        answeredPhase = phase == "1"
+        self.skip = Int(skip)
+        since = try WildberriesCursorFields.int64(cursor, "f")
+        windowTo = try WildberriesCursorFields.int64(cursor, "t")
+        excluded = WildberriesCursorFields.ids(cursor, "x")
+        lastSecond = try WildberriesCursorFields.int64(cursor, "l")
+        lastIDs = WildberriesCursorFields.ids(cursor, "e")
+    }
+
+    /// `since` as `dateFrom` counts: whole seconds, rounded down.
+    var sinceSecond: Int64? {
+        since.map { Timestamp(millisecondsSinceEpoch: $0).secondsSinceEpoch }
+    }
+
+    var cursor: Cursor {
+        var state = ["s": scope.rawValue, "p": answeredPhase ? "1" : "0", "k": String(skip)]
+        state["f"] = since.map(String.init)
+        state["t"] = windowTo.map(String.init)
+        state["x"] = WildberriesCursorFields.join(excluded, limit: Self.edgeLimit)
+        state["l"] = lastSecond.map(String.init)
+        state["e"] = WildberriesCursorFields.join(lastIDs, limit: Self.edgeLimit)
+        return Cursor(state)
+    }
+
+    /// Records a returned record, newest-first order: its second becomes the edge.
+    mutating func noteReturned(id: String, second: Int64?) {
+        guard let second else { return }
+        if second == lastSecond {
+            lastIDs.append(id)
+        } else {
+            lastSecond = second
+            lastIDs = [id]
+        }
+    }
+
+    /// Continues below the caps: a window ending at the last second returned, skipping the ids
+    /// already returned there. Should one second hold more records than the caps let through,
+    /// the rest of that second is given up rather than looping on it.
+    mutating func enterWindow() {
+        guard let edge = lastSecond else { return }
+        if edge == windowTo {
+            windowTo = edge - 1
+            excluded = []
+        } else {
+            windowTo = edge
+            excluded = lastIDs
+        }
+        skip = 0
+    }
+
+    /// Moves from the unanswered to the answered phase when listing all; false when the list is done.
+    mutating func nextPhase() -> Bool {
+        guard scope == .all, !answeredPhase else { return false }
+        answeredPhase = true
+        skip = 0
+        windowTo = nil
+        excluded = []
+        lastSecond = nil
+        lastIDs = []
+        return true
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+
+/// A `multipart/form-data` body of text fields, as `POST /api/v1/seller/message` takes it.
+struct WildberriesMultipartBody {
+    let boundary: String
+    private(set) var data = Data()
+
+    init() {
+        var generator = SystemRandomNumberGenerator()
+        boundary = "WildberriesConnector" + String(generator.next() as UInt64, radix: 16) + String(generator.next() as UInt64, radix: 16)
+    }
+
+    var contentType: String { "multipart/form-data; boundary=\(boundary)" }
+
+    mutating func add(_ name: String, _ value: String) {
+        data.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n".utf8))
+        data.append(Data("Content-Type: text/plain; charset=utf-8\r\n\r\n".utf8))
+        data.append(Data(value.utf8))
+        data.append(Data("\r\n".utf8))
+    }
+
+    /// The body with its closing delimiter.
+    var finished: Data {
+        data + Data("--\(boundary)--\r\n".utf8)
+    }
+}

@@ -1,0 +1,46 @@
+import Connectors
+
+/// How the Wildberries connectors behave toward the upstream. Defaults are the published
+/// limits and caps (reference §1.2, §1.3, §3.4); tests shrink them so that walking past the caps
+/// or through a rate limit takes milliseconds.
+public struct WildberriesOptions: Sendable {
+    /// The one budget shared by the feedbacks and questions connectors of a tenant.
+    public var feedbacksRateLimit: RateLimit
+    public var chatRateLimit: RateLimit
+    public var retry: RetryPolicy
+    /// The longest one upstream attempt may take, whatever the deadline leaves.
+    public var attemptTimeout: Duration
+    /// Consecutive failures of a host that open its circuit, and how long it stays open.
+    public var breakerFailureThreshold: Int
+    public var breakerCoolDown: Duration
+    public var clock: any ResilienceClock
+    /// `GET /api/v1/feedbacks`: largest `take` (5000) and `skip` (199990).
+    public var feedbacksMaxTake: Int
+    public var feedbacksMaxSkip: Int
+    /// `GET /api/v1/questions`: `take + skip` at most this (10000).
+    public var questionsMaxTotal: Int
+    /// How many event pages a chat list may read to learn who wrote each chat's last message.
+    public var chatCatchUpPages: Int
+    /// Connections kept per host.
+    public var maxConnections: Int
+
+    public init(feedbacksRateLimit: RateLimit = .wildberriesFeedbacks, chatRateLimit: RateLimit = .wildberriesChat,
+                retry: RetryPolicy = .default, attemptTimeout: Duration = .seconds(10),
+                breakerFailureThreshold: Int = 5, breakerCoolDown: Duration = .seconds(30),
+                clock: any ResilienceClock = SystemResilienceClock(),
+                feedbacksMaxTake: Int = 5000, feedbacksMaxSkip: Int = 199_990, questionsMaxTotal: Int = 10_000,
+                chatCatchUpPages: Int = 20, maxConnections: Int = 8) {
+        self.feedbacksRateLimit = feedbacksRateLimit
+        self.chatRateLimit = chatRateLimit
+        self.retry = retry
+        self.attemptTimeout = attemptTimeout
+        self.breakerFailureThreshold = max(1, breakerFailureThreshold)
+        self.breakerCoolDown = breakerCoolDown
+        self.clock = clock
+        self.feedbacksMaxTake = max(1, feedbacksMaxTake)
+        self.feedbacksMaxSkip = max(0, feedbacksMaxSkip)
+        self.questionsMaxTotal = max(1, questionsMaxTotal)
+        self.chatCatchUpPages = max(1, chatCatchUpPages)
+        self.maxConnections = max(1, maxConnections)
+    }
+}

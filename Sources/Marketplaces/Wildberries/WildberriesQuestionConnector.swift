@@ -1,0 +1,46 @@
+import Connectors
+
+/// `wildberries/question`: buyer questions on feedbacks-api. Lists, reads one, answers (or edits
+/// the answer, once) with `PATCH /api/v1/questions` and state `wbRu`, marks viewed, and syncs.
+public struct WildberriesQuestionConnector: ChannelConnector {
+    public static let supported: Set<ConnectorOperation> = [.listItems, .item, .reply, .markRead, .updates]
+
+    public let key = ConnectorKey(.wildberries, .question)
+    public var operations: Set<ConnectorOperation> { Self.supported }
+    let source: WildberriesRecordSource<WildberriesQuestion>
+
+    public init(session: WildberriesSession) {
+        source = WildberriesRecordSource(session: session, plural: "questions", singular: "question",
+                                         caps: .questions(maxTotal: session.options.questionsMaxTotal))
+    }
+
+    public func listItems(_ query: ListQuery, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ItemPage {
+        try await source.list(query, deadline: deadline)
+    }
+
+    public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
+        let (question, raw) = try await source.item(id: id, includeRaw: includeRaw, deadline: deadline)
+        return question.item(raw: raw)
+    }
+
+    /// The 200 envelope of `PATCH /api/v1/questions` is the upstream's confirmation; an unknown
+    /// id is its 404, `itemNotFound`.
+    public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
+        try WildberriesLimits.checkText(text, WildberriesLimits.questionAnswer)
+        guard !id.isEmpty else { throw .invalidRequest(field: "id", reason: "An item id is required.") }
+        try await source.write("PATCH", path: "/api/v1/questions", body: ["id": id, "answer": ["text": text], "state": "wbRu"],
+                               safety: .nonIdempotent, operation: "questions.answer", deadline: deadline)
+        return ReplyReceipt(itemID: id)
+    }
+
+    /// `PATCH /api/v1/questions` with `wasViewed: true`; doing it twice does no harm.
+    public func markRead(id: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) {
+        guard !id.isEmpty else { throw .invalidRequest(field: "id", reason: "An item id is required.") }
+        try await source.write("PATCH", path: "/api/v1/questions", body: ["id": id, "wasViewed": true],
+                               safety: .idempotent, operation: "questions.viewed", deadline: deadline)
+    }
+
+    public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
+        try await source.updates(since: cursor, limit: limit, deadline: deadline)
+    }
+}

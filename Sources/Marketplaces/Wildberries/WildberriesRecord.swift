@@ -1,0 +1,15 @@
+import Connectors
+
+/// What feedbacks and questions share for listing and syncing: an id, a creation date, and
+/// whether the seller has answered (decided by the presence of an answer, never by `state`).
+protocol WildberriesRecord: Decodable, Sendable {
+    var id: String { get }
+    var createdAt: Timestamp? { get }
+    var hasAnswer: Bool { get }
+    func item(raw: JSONValue?) -> Item
+}
+
+extension WildberriesRecord {
+    /// The creation date in whole unix seconds, as `dateFrom`/`dateTo` count.
+    var createdSecond: Int64? { createdAt?.secondsSinceEpoch }
+}

@@ -1,0 +1,47 @@
+import Connectors
+
+extension WildberriesRecordSource {
+    /// One page of a list, newest first: offset pages while the caps allow, then date windows
+    /// below the last second returned; "all" walks the unanswered side, then the answered side.
+    /// A cursor carries its own filter, so `status` and `since` of later calls are not consulted.
+    func list(_ query: ListQuery, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ItemPage {
+        try WildberriesLimits.checkLimit(query.limit)
+        var state = try query.cursor.map { cursor throws(ConnectorError) in try WildberriesListCursor(cursor) }
+            ?? WildberriesListCursor(status: query.status, since: query.since)
+        var items: [Item] = []
+        var finished = false
+        var calls = 0
+        while items.count < query.limit, calls < WildberriesLimits.pagesPerCall {
+            calls += 1
+            let wanted = query.limit - items.count
+            var take = min(caps.maxTake, wanted + (state.windowTo != nil && state.skip == 0 ? state.excluded.count : 0))
+            if !caps.fits(skip: state.skip, take: take) {
+                guard state.lastSecond != nil else {
+                    throw .upstreamError(UpstreamFailure(marketplace: .wildberries, status: nil,
+                                                         message: "\(plural) list reached the offset cap without dated records"))
+                }
+                state.enterWindow()
+                take = min(caps.maxTake, wanted + state.excluded.count)
+            }
+            let entries = try await page(isAnswered: state.answeredPhase, skip: state.skip, take: take, ascending: false,
+                                         dateFrom: state.sinceSecond, dateTo: state.windowTo, includeRaw: query.includeRaw,
+                                         deadline: deadline)
+            var consumed = 0
+            for entry in entries {
+                consumed += 1
+                guard let record = entry.record else { continue }
+                if state.windowTo != nil, state.excluded.contains(record.id) { continue }
+                if let since = state.since, let created = record.createdAt, created.millisecondsSinceEpoch < since { continue }
+                items.append(record.item(raw: entry.raw))
+                state.noteReturned(id: record.id, second: record.createdSecond)
+                if items.count == query.limit { break }
+            }
+            state.skip += consumed
+            if entries.count < take, consumed == entries.count, !state.nextPhase() {
+                finished = true
+                break
+            }
+        }
+        return ItemPage(items: items, nextCursor: finished ? nil : state.cursor)
+    }
+}

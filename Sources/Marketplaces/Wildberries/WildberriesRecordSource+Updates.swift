@@ -1,0 +1,41 @@
+import Connectors
+
+extension WildberriesRecordSource {
+    /// What appeared since the cursor, oldest first: records created at or after each side's
+    /// watermark (`dateFrom`, `order=dateAsc`, always from offset 0, so nothing shifts under the
+    /// walk), minus those already reported at the watermark's second. Both `isAnswered` sides are
+    /// walked, so a record answered elsewhere after it was reported comes again with its new
+    /// status if it was created after that side's watermark. Without a cursor, from the oldest.
+    func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
+        try WildberriesLimits.checkLimit(limit)
+        var state = try cursor.map { cursor throws(ConnectorError) in try WildberriesUpdatesCursor(cursor) } ?? WildberriesUpdatesCursor()
+        var items: [Item] = []
+        var hasMore = false
+        for answeredSide in [false, true] {
+            guard items.count < limit else {
+                hasMore = true
+                break
+            }
+            var side = state[answeredSide]
+            let wanted = limit - items.count
+            let take = min(caps.maxTake, wanted + side.seen.count)
+            let entries = try await page(isAnswered: answeredSide, skip: 0, take: take, ascending: true,
+                                         dateFrom: side.second, dateTo: nil, includeRaw: false, deadline: deadline)
+            var delivered = 0
+            for entry in entries {
+                guard let record = entry.record, let second = record.createdSecond,
+                      side.isNew(id: record.id, second: second) else { continue }
+                guard delivered < wanted else {
+                    hasMore = true
+                    break
+                }
+                items.append(record.item(raw: nil))
+                delivered += 1
+                side.advance(id: record.id, second: second)
+            }
+            if entries.count == take { hasMore = true }
+            state[answeredSide] = side
+        }
+        return UpdatesPage(items: items, nextCursor: state.cursor, hasMore: hasMore)
+    }
+}

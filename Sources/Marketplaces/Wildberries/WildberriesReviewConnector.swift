@@ -1,0 +1,51 @@
+import Connectors
+
+/// `wildberries/review`: buyer feedbacks on feedbacks-api. Lists (by `isAnswered`, since a date,
+/// past the offset caps through date windows), reads one, answers or edits the answer, and
+/// syncs. Wildberries no longer lets sellers mark feedbacks viewed, so `markRead` is not offered.
+public struct WildberriesReviewConnector: ChannelConnector {
+    public static let supported: Set<ConnectorOperation> = [.listItems, .item, .reply, .updates]
+
+    public let key = ConnectorKey(.wildberries, .review)
+    public var operations: Set<ConnectorOperation> { Self.supported }
+    let source: WildberriesRecordSource<WildberriesFeedback>
+
+    public init(session: WildberriesSession) {
+        source = WildberriesRecordSource(session: session, plural: "feedbacks", singular: "feedback",
+                                         caps: .feedbacks(maxTake: session.options.feedbacksMaxTake,
+                                                          maxSkip: session.options.feedbacksMaxSkip))
+    }
+
+    public func listItems(_ query: ListQuery, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ItemPage {
+        try await source.list(query, deadline: deadline)
+    }
+
+    public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
+        let (feedback, raw) = try await source.item(id: id, includeRaw: includeRaw, deadline: deadline)
+        return feedback.item(raw: raw)
+    }
+
+    /// Answers with `POST /api/v1/feedbacks/answer`, or edits an existing answer with `PATCH`.
+    /// Wildberries answers 204 even for an id it does not have, so the feedback is read first
+    /// (no such feedback: `itemNotFound`, nothing sent) and again afterwards to confirm the
+    /// answer took.
+    public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
+        try WildberriesLimits.checkText(text, WildberriesLimits.feedbackAnswer)
+        let (before, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
+        let edit = before.answer != nil
+        try await source.write(edit ? "PATCH" : "POST", path: "/api/v1/feedbacks/answer", body: ["id": id, "text": text],
+                               safety: .nonIdempotent, operation: edit ? "feedbacks.answer.edit" : "feedbacks.answer",
+                               deadline: deadline)
+        let (after, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let answer = after.answer, !edit || answer.text.trimmingCharacters(in: .whitespacesAndNewlines) == trimmed else {
+            throw .upstreamError(UpstreamFailure(marketplace: .wildberries, status: 204,
+                                                 message: "Wildberries accepted the answer to feedback \(id) but does not show it"))
+        }
+        return ReplyReceipt(itemID: id, createdAt: answer.createdAt)
+    }
+
+    public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
+        try await source.updates(since: cursor, limit: limit, deadline: deadline)
+    }
+}

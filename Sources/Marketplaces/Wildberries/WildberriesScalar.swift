@@ -1,0 +1,81 @@
+import Connectors
+
+/// Any JSON value where Wildberries promises a scalar, read without failing: ids and counters
+/// come as numbers or strings, flags as booleans or `0`/`1`, dates in any form of reference
+/// §5.3 or as `""`. An object or array where a scalar belongs is `.other`, not an error.
+enum WildberriesScalar: Decodable, Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case number(Double)
+    case string(String)
+    case other
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else {
+            self = .other
+        }
+    }
+
+    /// Text of a string or a number (integral numbers without a fraction); nil for anything else.
+    var string: String? {
+        switch self {
+        case .string(let value): value
+        case .integer(let value): String(value)
+        case .number(let value): value.rounded() == value && abs(value) < 1e18 ? String(Int64(value)) : String(value)
+        default: nil
+        }
+    }
+
+    /// A non-empty `string`.
+    var text: String? {
+        string.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    var int64: Int64? {
+        switch self {
+        case .integer(let value): value
+        case .number(let value): value.rounded() == value && abs(value) < 9e18 ? Int64(value) : nil
+        case .string(let value): Int64(value.trimmingCharacters(in: .whitespaces))
+        default: nil
+        }
+    }
+
+    var int: Int? { int64.map { Int(truncatingIfNeeded: $0) } }
+
+    var bool: Bool? {
+        switch self {
+        case .bool(let value): value
+        case .integer(let value): value != 0
+        case .string(let value):
+            switch value.lowercased() {
+            case "true", "1": true
+            case "false", "0": false
+            default: nil
+            }
+        default: nil
+        }
+    }
+
+    /// An instant from RFC 3339 text of any precision and offset, or from unix seconds or
+    /// milliseconds; nil for `""` and for what is not a date.
+    var timestamp: Timestamp? {
+        switch self {
+        case .string(let value): FlexibleDate.parse(value.trimmingCharacters(in: .whitespaces))
+        case .integer(let value): value == 0 ? nil : FlexibleDate.unix(value)
+        case .number(let value): value == 0 ? nil : FlexibleDate.unix(Int64(value))
+        default: nil
+        }
+    }
+}

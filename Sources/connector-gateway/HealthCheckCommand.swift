@@ -1,0 +1,42 @@
+import Glibc
+
+/// `connector-gateway healthcheck`: for a container HEALTHCHECK without curl. Connects to the
+/// gateway's port, asks `GET /healthz`, and exits 0 on a 200 within two seconds, 1 otherwise.
+enum HealthCheckCommand {
+    static func run(host: String, port: Int) -> Int32 {
+        let target = host == "0.0.0.0" || host.isEmpty ? "127.0.0.1" : host
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(target, String(port), &hints, &list) == 0, let first = list else {
+            Output.error("healthcheck: cannot resolve \(target)")
+            return 1
+        }
+        defer { freeaddrinfo(list) }
+        let fd = socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return 1 }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        guard connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
+            Output.error("healthcheck: nothing listens on \(target):\(port)")
+            return 1
+        }
+        let request = Array("GET /healthz HTTP/1.1\r\nHost: \(target)\r\nConnection: close\r\n\r\n".utf8)
+        guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == request.count else { return 1 }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        var received = 0
+        while received < 12 {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + received, $0.count - received, 0) }
+            if n > 0 { received += n } else if n < 0, errno == EINTR { continue } else { break }
+        }
+        let statusLine = String(decoding: buffer.prefix(received), as: UTF8.self)
+        guard statusLine.hasPrefix("HTTP/1.1 200") else {
+            Output.error("healthcheck: unhealthy (\(statusLine.prefix(20)))")
+            return 1
+        }
+        return 0
+    }
+}

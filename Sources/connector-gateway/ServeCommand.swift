@@ -1,0 +1,87 @@
+import Connectors
+import Foundation
+import Gateway
+import Glibc
+import Marketplaces
+import Server
+
+/// Runs the gateway until SIGTERM or SIGINT: drains (readiness fails, in-flight requests finish)
+/// and exits 0; a second signal exits 1 at once. A configuration that cannot be used exits 2.
+enum ServeCommand {
+    static func run(_ options: CommandLineOptions, environment: [String: String]) async -> Int32 {
+        var configuration: GatewayConfiguration
+        var demo: DemoMarketplaces?
+        let configPath = options.configPath ?? environment["GATEWAY_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        if let configPath {
+            guard let text = try? String(contentsOfFile: configPath, encoding: .utf8) else {
+                Output.error("connector-gateway: cannot read the configuration file \(configPath)")
+                return 2
+            }
+            do {
+                configuration = try GatewayConfiguration.parse(text, environment: environment)
+            } catch {
+                Output.error("connector-gateway: invalid configuration \(configPath): \(error)")
+                return 2
+            }
+        } else {
+            do {
+                let marketplaces = try DemoMarketplaces()
+                configuration = GatewayConfiguration()
+                configuration.endpoints = marketplaces.endpoints
+                configuration.tenants = [marketplaces.tenant]
+                demo = marketplaces
+            } catch {
+                Output.error("connector-gateway: cannot start the demo marketplaces: \(error)")
+                return 1
+            }
+        }
+        if let host = options.host ?? environment["HOST"].flatMap({ $0.isEmpty ? nil : $0 }) { configuration.server.host = host }
+        if let port = options.port {
+            configuration.server.port = port
+        } else if let text = environment["PORT"], !text.isEmpty {
+            guard let port = Int(text), (0...65535).contains(port) else {
+                Output.error("connector-gateway: PORT must be 0…65535, not \"\(text)\"")
+                return 2
+            }
+            configuration.server.port = port
+        }
+
+        let registry = ConnectorRegistry()
+        MarketplaceCatalog.registerAll(in: registry, endpoints: configuration.endpoints)
+        let root = URL(fileURLWithPath: options.staticRoot ?? environment["GATEWAY_STATIC_ROOT"] ?? FileManager.default.currentDirectoryPath)
+        let staticFiles = StaticFiles(directory: root.appendingPathComponent("Public"),
+                                      extra: ["/openapi.yaml": root.appendingPathComponent("openapi.yaml")])
+        let application = GatewayApplication(configuration: configuration, registry: registry, staticFiles: staticFiles)
+        let signals: SignalWaiter
+        do {
+            signals = try SignalWaiter([SIGTERM, SIGINT])
+            try application.start()
+        } catch {
+            Output.error("connector-gateway: cannot start: \(error)")
+            return 1
+        }
+        let address = "\(configuration.server.host):\(application.server.port)"
+        if demo != nil {
+            Output.line("{\"event\":\"start\",\"mode\":\"demo\",\"listen\":\"\(address)\",\"message\":\"DEMO MODE: simulated Wildberries and Ozon, tenant demo, key demo-key. Try: curl -s -H 'Authorization: Bearer demo-key' http://\(address)/connectors\"}")
+        } else {
+            Output.line("{\"event\":\"start\",\"mode\":\"configured\",\"listen\":\"\(address)\",\"tenants\":\(configuration.tenants.count)}")
+        }
+        var stopping = false
+        for await signal in signals.signals {
+            if stopping {
+                Output.error("connector-gateway: second signal, exiting now")
+                return 1
+            }
+            stopping = true
+            Output.line("{\"event\":\"drain\",\"signal\":\(signal)}")
+            let demoToStop = demo
+            Task {
+                await application.stop()
+                await demoToStop?.stop()
+                Output.line("{\"event\":\"stopped\"}")
+                exit(0)
+            }
+        }
+        return 0
+    }
+}

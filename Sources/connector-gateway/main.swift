@@ -1,0 +1,25 @@
+import Foundation
+import Glibc
+
+// connector-gateway: the ConnectorGateway server and its small helper commands.
+let environment = ProcessInfo.processInfo.environment
+let options: CommandLineOptions
+do {
+    options = try CommandLineOptions.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    Output.error("connector-gateway: \(error)\n\(CommandLineOptions.usage)")
+    exit(2)
+}
+
+switch options.command {
+case .help:
+    Output.line(CommandLineOptions.usage)
+    exit(0)
+case .hashKey:
+    exit(HashKeyCommand.run())
+case .healthcheck:
+    let port = options.port ?? environment["PORT"].flatMap(Int.init) ?? 8080
+    exit(HealthCheckCommand.run(host: options.host ?? environment["HOST"] ?? "127.0.0.1", port: port))
+case .serve:
+    exit(await ServeCommand.run(options, environment: environment))
+}

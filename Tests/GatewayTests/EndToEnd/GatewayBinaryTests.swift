@@ -1,0 +1,116 @@
+import Foundation
+import Glibc
+import Hashing
+import MarketplaceSimulator
+import Testing
+
+@Suite("connector-gateway binary, end to end", .serialized)
+struct GatewayBinaryTests {
+    @Test("demo mode serves every marketplace through the real connectors, and SIGTERM drains in-flight requests", .timeLimit(.minutes(1)))
+    func demoMode() async throws {
+        // given: the binary started with no configuration
+        let gateway = try GatewayProcess()
+        #expect(gateway.stdout.contains("DEMO MODE"))
+        // then: health, the registry and items of every connector answer
+        #expect(try await GatewayClient.send("GET", port: gateway.port, "/healthz", key: nil).status == 200)
+        let registry = try await GatewayClient.send("GET", port: gateway.port, "/connectors")
+        let connectors = try #require(registry.body["connectors"] as? [[String: Any]])
+        #expect(connectors.count == 6)
+        #expect(connectors.allSatisfy { $0["configured"] as? Bool == true })
+        for connector in connectors {
+            let path = "/connectors/\(connector["marketplace"]!)/\(connector["channel"]!)/items?limit=3"
+            let list = try await GatewayClient.send("GET", port: gateway.port, path)
+            #expect(list.status == 200, "\(path): \(list.text)")
+            #expect((list.body["items"] as? [Any])?.isEmpty == false, "\(path)")
+        }
+        #expect(try await GatewayClient.send("GET", port: gateway.port, "/connectors").headers["ratelimit-policy"] == "\"tenant\";q=100;w=2")
+        #expect(try await GatewayClient.send("GET", port: gateway.port, "/connectors", key: "wrong").status == 401)
+
+        // when: a burst of list calls has reached the gateway (Wildberries allows 3/s, so most of
+        // them wait in the rate budget, and some are not even read yet)…
+        let requests = (0..<12).map { index in
+            "GET /connectors/wildberries/review/items?limit=\(index + 1) HTTP/1.1\r\nHost: gateway\r\n"
+                + "Authorization: Bearer demo-key\r\n\r\n"
+        }
+        let sockets = try RawHTTPClient.connectAndSend(port: gateway.port, requests: requests)
+        // …and SIGTERM arrives
+        gateway.signal(SIGTERM)
+        // then: every call still gets its complete answer, with Connection: close, and the process exits 0
+        let answers = await RawHTTPClient.readAllUntilClose(sockets)
+        for (index, answer) in answers.enumerated() {
+            #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), "request \(index): \(answer.prefix(300))")
+            #expect(answer.lowercased().contains("\r\nconnection: close\r\n"), "request \(index)")
+            #expect(answer.hasSuffix("}"), "request \(index) was cut short")
+        }
+        #expect(await gateway.waitForExit() == 0)
+        #expect(gateway.stdout.contains("\"event\":\"drain\""))
+    }
+
+    @Test("with a config file: its tenants and keys, marketplaces pointed at given URLs", .timeLimit(.minutes(1)))
+    func configured() async throws {
+        // given: an Ozon simulator of our own, and a config naming it, with the secret from the environment
+        let ozon = try OzonSimulator()
+        let key = "acme-0123456789abcdef"
+        let digest = Hex.encode(SHA256.hash(key.utf8))
+        let config = """
+            {"listen": {"host": "127.0.0.1", "port": 0},
+             "cursor_secret": "${CURSOR_SECRET}",
+             "tenants": [{"id": "acme", "api_key_sha256": ["\(digest)"], "rate_limit": {"rate": 20, "burst": 5},
+                          "credentials": {"ozon": {"client_id": "\(ozon.credentials["client_id"]!)", "api_key": "${OZON_KEY}"}}}],
+             "marketplaces": {"ozon": {"seller_url": "\(ozon.baseURL.absoluteString)"}}}
+            """
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-\(UUID()).json")
+        try config.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let gateway = try GatewayProcess(arguments: ["--config", file.path],
+                                         environment: ["CURSOR_SECRET": "a-secret-of-enough-length", "OZON_KEY": ozon.credentials["api_key"]!])
+        // then
+        let reviews = try await GatewayClient.send("GET", port: gateway.port, "/connectors/ozon/review/items?limit=5", key: key)
+        #expect(reviews.status == 200, "\(reviews.text)")
+        #expect(reviews.headers["ratelimit-policy"] == "\"tenant\";q=5;w=1")
+        #expect(ozon.log.total > 0)
+        let wildberries = try await GatewayClient.send("GET", port: gateway.port, "/connectors/wildberries/review/items", key: key)
+        #expect(wildberries.status == 403)
+        #expect(wildberries.body["code"] as? String == "connector_not_configured")
+        #expect(try await GatewayClient.send("GET", port: gateway.port, "/connectors", key: "demo-key").status == 401)
+        gateway.signal(SIGINT)
+        #expect(await gateway.waitForExit() == 0)
+        await ozon.stop()
+    }
+
+    @Test("an invalid configuration stops start-up with exit code 2 naming the field", arguments: [
+        ("{\"tenants\": []}", "tenants"),
+        ("{\"tenants\": [{\"id\": \"a\", \"api_key_sha256\": [\"not-hex\"]}]}", "tenants[0].api_key_sha256[0]"),
+        ("{\"tenants\": [{\"id\": \"a\", \"api_key_sha256\": [\"\(String(repeating: "a", count: 64))\"], \"rate_limit\": {\"burst\": 0}}]}", "tenants[0].rate_limit.burst"),
+        ("{\"listen\": {\"port\": 70000}, \"tenants\": []}", "listen.port"),
+        ("{\"lisen\": {}}", "lisen"),
+        ("{\"cursor_secret\": \"${UNSET_VARIABLE_X}\"}", "UNSET_VARIABLE_X"),
+        ("not json", "not valid JSON"),
+    ])
+    func invalidConfig(config: String, named: String) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID()).json")
+        try config.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try GatewayProcess.run(arguments: ["--config", file.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(named), "\(result.stderr)")
+    }
+
+    @Test("hash-key prints the SHA-256 the configuration wants")
+    func hashKey() throws {
+        let result = try GatewayProcess.run(arguments: ["hash-key"], stdin: "demo-key\n")
+        #expect(result.status == 0)
+        #expect(result.stdout == Hex.encode(SHA256.hash("demo-key".utf8)) + "\n")
+    }
+
+    @Test("healthcheck exits 0 against a running gateway and 1 when none listens", .timeLimit(.minutes(1)))
+    func healthcheck() async throws {
+        let gateway = try GatewayProcess()
+        let up = try GatewayProcess.run(arguments: ["healthcheck", "--port", String(gateway.port)])
+        gateway.signal(SIGTERM)
+        #expect(await gateway.waitForExit() == 0)
+        let down = try GatewayProcess.run(arguments: ["healthcheck", "--port", String(gateway.port)])
+        #expect(up.status == 0)
+        #expect(down.status == 1)
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Glibc
+
+/// Plain blocking TCP requests, for tests that need to know the bytes of a request have reached
+/// the gateway (URLSession decides for itself when to connect and send). Runs on a thread of its
+/// own so the blocking never occupies Swift's cooperative pool.
+enum RawHTTPClient {
+    /// Connects `count` clients to `port` and sends each its complete request.
+    static func connectAndSend(port: Int, requests: [String]) throws -> [Int32] {
+        try requests.map { request in
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw POSIXError(.EMFILE) }
+            var timeout = timeval(tv_sec: 30, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else { close(fd); throw POSIXError(.ECONNREFUSED) }
+            let bytes = Array(request.utf8)
+            guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count else {
+                close(fd)
+                throw POSIXError(.EPIPE)
+            }
+            return fd
+        }
+    }
+
+    /// Reads each socket until the peer closes it and returns what arrived, on a dedicated thread.
+    static func readAllUntilClose(_ fds: [Int32]) async -> [String] {
+        await withCheckedContinuation { continuation in
+            Thread {
+                var results: [String] = []
+                for fd in fds {
+                    var data = [UInt8]()
+                    var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+                    while true {
+                        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                        if n > 0 { data += buffer[0..<n] } else if n < 0, errno == EINTR { continue } else { break }
+                    }
+                    close(fd)
+                    results.append(String(decoding: data, as: UTF8.self))
+                }
+                continuation.resume(returning: results)
+            }.start()
+        }
+    }
+}
