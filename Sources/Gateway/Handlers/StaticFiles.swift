@@ -41,12 +41,21 @@ public struct StaticFiles: Sendable {
 
     public var paths: [String] { files.keys.sorted() }
 
-    /// Adds a GET route per file (and `/` for `/index.html`).
+    /// Adds a GET route per file; an HTML page is also served without its extension (so a
+    /// problem's `type`, `/problems/<code>`, is a page), and `…/index.html` as its directory.
     public func register(into router: inout Router) {
+        var routes: [String: File] = [:]
         for (path, file) in files {
-            let handler: GatewayHandler = { request, _ in Self.respond(file, request) }
-            router.add(.get, path, access: .public, handler)
-            if path == "/index.html" { router.add(.get, "/", access: .public, handler) }
+            routes[path] = file
+            if path.hasSuffix("/index.html") {
+                let directory = String(path.dropLast("/index.html".count))
+                routes[directory.isEmpty ? "/" : directory] = file
+            } else if path.hasSuffix(".html") {
+                routes[String(path.dropLast(".html".count))] = file
+            }
+        }
+        for (path, file) in routes {
+            router.add(.get, path, access: .public) { request, _ in Self.respond(file, request) }
         }
     }
 

@@ -1,0 +1,57 @@
+import Foundation
+import Gateway
+import HTTP
+import Testing
+
+@Suite("Gateway static files")
+struct StaticFilesTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    func responder() -> GatewayResponder {
+        var router = Router()
+        StaticFiles(directory: Self.root.appendingPathComponent("Public"),
+                    extra: ["/openapi.yaml": Self.root.appendingPathComponent("openapi.yaml")]).register(into: &router)
+        return GatewayResponder(router: router, middleware: [ProblemMiddleware()])
+    }
+
+    func get(_ path: String, headers: [(String, String)] = []) async throws -> HTTPResponse {
+        try await responder().respond(to: HTTPRequest(method: .get, target: path, headers: [("Host", "g")] + headers), context: GatewayContext())
+    }
+
+    @Test("every problem type the gateway can answer has its page, at the path its `type` names")
+    func problemPages() async throws {
+        let codes = ["invalid_request", "unauthorized", "connector_not_configured", "unknown_connector", "item_not_found",
+                     "not_found", "method_not_allowed", "idempotency_conflict", "idempotency_mismatch", "payload_too_large",
+                     "unsupported_media_type", "upstream_rejected", "rate_limited", "upstream_rate_limited",
+                     "operation_not_supported", "upstream_auth_failed", "upstream_error", "upstream_unavailable",
+                     "upstream_timeout", "internal_error", "not_ready", "request_timeout", "uri_too_long",
+                     "header_fields_too_large", "expectation_failed", "not_implemented", "http_version_not_supported"]
+        for code in codes {
+            let response = try await get("/problems/\(code)")
+            #expect(response.status == .ok, "\(code)")
+            #expect(response.headers["Content-Type"] == "text/html; charset=utf-8")
+            #expect(String(decoding: response.body, as: UTF8.self).contains("<code>\(code)</code>"))
+        }
+    }
+
+    @Test("static responses carry a strict CSP, nosniff and an ETag that answers If-None-Match with 304")
+    func headersAndETag() async throws {
+        let first = try await get("/problems/problem.css")
+        #expect(first.headers["Content-Type"] == "text/css; charset=utf-8")
+        #expect(first.headers["X-Content-Type-Options"] == "nosniff")
+        #expect(first.headers["Content-Security-Policy"]?.contains("default-src 'none'") == true)
+        let etag = try #require(first.headers["ETag"])
+        let again = try await get("/problems/problem.css", headers: [("If-None-Match", etag)])
+        #expect(again.status.code == 304)
+        #expect(again.body.isEmpty)
+    }
+
+    @Test("no path reaches outside Public/", arguments: ["/../Package.swift", "/problems/../../Package.swift",
+                                                        "/%2e%2e/Package.swift", "/problems/%2e%2e/%2e%2e/Package.swift",
+                                                        "/problems/..%2f..%2fPackage.swift", "/Package.swift"])
+    func traversal(path: String) async throws {
+        let response = try await get(path)
+        #expect(response.status.code == 404)
+    }
+}
