@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 import HTTP
 import Server
@@ -74,10 +75,16 @@ struct HTTPServerShutdownTests {
 
     @Test func requestsAlreadySentButNotYetReadWhenStopBeginsAreAnswered() async throws {
         try await onDedicatedThread {
-            // given: one loop, kept busy by a handler that blocks its thread, while a request
-            // arrives on an idle keep-alive connection and another on a connection not yet accepted
+            // given: one loop, held by a handler that blocks its thread until the test lets go,
+            // while a request arrives on an idle keep-alive connection and another on a
+            // connection the loop has not accepted yet
+            let arrived = Counter()
+            let release = DispatchSemaphore(value: 0)
             let server = try TestServer({ $0.loopCount = 1 }, handler: { request, _ in
-                if request.path == "/busy" { usleep(300_000) }
+                if request.path == "/busy" {
+                    arrived.increment()
+                    release.wait()
+                }
                 return HTTPResponse(status: .ok, contentType: "text/plain", text: request.path)
             })
             let idle = try server.connect()
@@ -85,12 +92,14 @@ struct HTTPServerShutdownTests {
             #expect(try idle.readResponse().status == 200)
             let busy = try server.connect()
             try busy.send(get("/busy"))
-            usleep(50_000)
+            #expect(await eventually { arrived.current == 1 })
             try idle.send(get("/sent-on-idle"))
             let fresh = try server.connect()
             try fresh.send(get("/sent-on-new"))
-            // when: stop begins while the loop is still blocked
+            // when: stop begins while the loop is still held, then the loop goes on
             let stopping = Task { await server.stop(gracePeriod: .seconds(5)) }
+            #expect(await eventually { server.server.isDraining })
+            release.signal()
             // then: both requests are answered (with Connection: close), not reset
             for (client, path) in [(idle, "/sent-on-idle"), (fresh, "/sent-on-new")] {
                 let response = try client.readResponse()

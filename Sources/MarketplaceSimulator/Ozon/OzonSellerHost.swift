@@ -8,6 +8,7 @@ import Synchronization
 /// check, keyset and cursor pagination, 64-bit ids as strings, and state that changes when a
 /// seller answers. Each account has its own deterministic seeded data.
 public final class OzonSellerHost: SimulatedHost {
+    /// What the host was started with: accounts, seed, counts, rate limit.
     public let options: OzonSimulatorOptions
     private let limiter: OzonRateLimiter
     let accounts: Mutex<[Int64: OzonSellerData]>
@@ -24,6 +25,9 @@ public final class OzonSellerHost: SimulatedHost {
         self.accounts = Mutex(accounts)
     }
 
+    /// Checks in Ozon's order: the path (plain-text 404), the method (POST only), the headers
+    /// (401 code 16), the Client-Id's form (400 code 3), the Client-Id's rate limit (429), the
+    /// Api-Key (404 code 5), then the method's own validation, subscription and work.
     public func handle(_ request: SimulatorRequest) async -> HTTPResponse {
         guard let route = OzonRoute(rawValue: request.path) else {
             return SimulatorResponse.text("404 page not found", status: 404)

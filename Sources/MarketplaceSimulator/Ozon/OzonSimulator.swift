@@ -4,7 +4,9 @@ import Foundation
 /// demo mode) at: its base URL, the credentials it accepts, the faults to inject, the log of what
 /// it received, and hooks that make buyers act.
 public final class OzonSimulator: Sendable {
+    /// The simulated accounts: hooks and a look at their state.
     public let host: OzonSellerHost
+    /// The loopback HTTP server in front of the host.
     public let server: SimulatorServer
 
     /// Starts serving at once on 127.0.0.1:`port` (0: any free port).

@@ -6,6 +6,7 @@ import Foundation
 public struct OzonSimulatorOptions: Sendable {
     /// The same seed gives the same reviews, questions, chats and messages.
     public var seed: UInt64
+    /// Reviews and questions seeded per account.
     public var reviewCount: Int
     public var questionCount: Int
     /// Buyer chats seeded per account (plus one Ozon notifications chat, as real accounts have).
@@ -18,6 +19,7 @@ public struct OzonSimulatorOptions: Sendable {
     public var requestsPerSecond: Double
     /// Token-bucket size per Client-Id: requests that may arrive at once.
     public var burst: Int
+    /// The seller accounts accepted; each gets its own data from the seed and its Client-Id.
     public var accounts: [OzonAccount]
 
     public init(seed: UInt64 = 20_260_514, reviewCount: Int = 60, questionCount: Int = 40, chatCount: Int = 12,

@@ -11,13 +11,16 @@ import Connectors
 /// (no unread messages) from the list; `author.id` is the buyer's user id; `product` the sku a
 /// message was about. Ozon's announcement chats are left out.
 public struct OzonChatConnector: ChannelConnector {
+    /// `ozon/chat` in the registry.
     public static let key = ConnectorKey(.ozon, .chat)
+    /// Everything the gateway offers: Ozon supports each operation for chats.
     public static let operations: Set<ConnectorOperation> = [.listItems, .item, .reply, .markRead, .updates]
     /// Ozon takes chat messages of 1…1000 characters.
     public static let replyBounds = 1...1000
     /// Messages read per chat to find the latest one from a person (system notices may follow it).
     static let window = 10
 
+    /// The tenant's Ozon session, shared with its other Ozon connectors.
     public let session: OzonSession
     public var key: ConnectorKey { Self.key }
     public var operations: Set<ConnectorOperation> { Self.operations }
@@ -62,6 +65,7 @@ public struct OzonChatConnector: ChannelConnector {
         return item
     }
 
+    /// Sends `text` as the seller (`/v1/chat/send/message`). Ozon returns no message id.
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try OzonValidation.id(id)
         try OzonValidation.text(text, bounds: Self.replyBounds)

@@ -8,6 +8,8 @@ public enum OzonConnectors {
     /// The credential fields an Ozon tenant must configure.
     public static let requiredCredentials = ["client_id", "api_key"]
 
+    /// Registers the Ozon session factory and the `ozon/review`, `ozon/question` and `ozon/chat`
+    /// connectors, all talking to `endpoints.ozonSeller`.
     public static func register(in registry: ConnectorRegistry, endpoints: MarketplaceEndpoints, options: OzonOptions = OzonOptions()) {
         let client = URLSessionUpstreamClient(baseURL: endpoints.ozonSeller, maxConnections: options.maxConnections)
         let breaker = CircuitBreaker(host: client.host, failureThreshold: options.breakerThreshold,

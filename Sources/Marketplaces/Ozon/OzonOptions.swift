@@ -6,6 +6,7 @@ import Connectors
 public struct OzonOptions: Sendable {
     /// The budget each Client-Id gets, shared by its review, question and chat connectors.
     public var rateLimit: RateLimit
+    /// Retries of failed calls (reads after any transient failure, writes only when Ozon cannot have applied them).
     public var retry: RetryPolicy
     /// The longest a single upstream attempt may take.
     public var attemptTimeout: Duration
@@ -13,6 +14,7 @@ public struct OzonOptions: Sendable {
     public var breakerThreshold: Int
     /// How long an open circuit refuses calls before letting a probe through.
     public var breakerCoolDown: Duration
+    /// The time source of budgets, breaker and retry waits.
     public var clock: any ResilienceClock
     /// Keep-alive connections to the host.
     public var maxConnections: Int

@@ -7,11 +7,14 @@ import Connectors
 /// `PROCESSED` (handled without an answer); `read` is false only for `NEW`; `author.name` =
 /// `author_name`; `product` = sku with `product_url`. `item` adds the latest answer as `reply`.
 public struct OzonQuestionConnector: ChannelConnector {
+    /// `ozon/question` in the registry.
     public static let key = ConnectorKey(.ozon, .question)
+    /// Everything the gateway offers: Ozon supports each operation for questions.
     public static let operations: Set<ConnectorOperation> = [.listItems, .item, .reply, .markRead, .updates]
     /// Ozon takes answers of 2…3000 characters.
     public static let replyBounds = 2...3000
 
+    /// The tenant's Ozon session, shared with its other Ozon connectors.
     public let session: OzonSession
     public var key: ConnectorKey { Self.key }
     public var operations: Set<ConnectorOperation> { Self.operations }
@@ -39,6 +42,7 @@ public struct OzonQuestionConnector: ChannelConnector {
         return ItemPage(items: items, nextCursor: listing.cursor(at: next))
     }
 
+    /// `/v1/question/info`, plus `/v1/question/answer/list` for the latest answer when there are answers.
     public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
         try OzonValidation.id(id)
         let (question, response) = try await info(id, deadline: deadline)

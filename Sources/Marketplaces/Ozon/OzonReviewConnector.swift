@@ -9,12 +9,15 @@ import Connectors
 /// (`VIEWED` and `PROCESSED` were seen); `rating`, `product.id` = sku. Reviews have no author in
 /// the API. `item` adds the seller's latest comment as `reply`.
 public struct OzonReviewConnector: ChannelConnector {
+    /// `ozon/review` in the registry.
     public static let key = ConnectorKey(.ozon, .review)
+    /// Everything the gateway offers: Ozon supports each operation for reviews.
     public static let operations: Set<ConnectorOperation> = [.listItems, .item, .reply, .markRead, .updates]
     /// Ozon documents no bounds for a review comment; the gateway asks for 1…3000 characters,
     /// the bound Ozon sets for answers to questions.
     public static let replyBounds = 1...3000
 
+    /// The tenant's Ozon session, shared with its other Ozon connectors.
     public let session: OzonSession
     public var key: ConnectorKey { Self.key }
     public var operations: Set<ConnectorOperation> { Self.operations }
@@ -43,6 +46,7 @@ public struct OzonReviewConnector: ChannelConnector {
         return ItemPage(items: items, nextCursor: listing.cursor(at: next))
     }
 
+    /// `/v1/review/info`, plus `/v1/review/comment/list` for the seller's comment when there are comments.
     public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
         try OzonValidation.id(id)
         let (review, response) = try await session.post(

@@ -6,8 +6,10 @@ import Foundation
 /// Built once per (tenant, Ozon) by the registry. The Api-Key only ever leaves in a header.
 public final class OzonSession: MarketplaceSession {
     public let marketplace = Marketplace.ozon
+    /// The seller account (Client-Id): not a secret, it names the account in logs and budgets.
     public let clientID: String
     private let apiKey: String
+    /// Deadline, circuit breaker, rate budget, retries and error classification for every call.
     public let caller: UpstreamCaller
 
     public init(clientID: String, apiKey: String, caller: UpstreamCaller) {

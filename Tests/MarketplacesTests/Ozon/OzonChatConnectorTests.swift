@@ -1,0 +1,155 @@
+import Connectors
+import Foundation
+import MarketplaceSimulator
+import Marketplaces
+import Testing
+
+@Suite("Ozon chat connector")
+struct OzonChatConnectorTests {
+    /// The buyer chats of the simulated account (its Ozon notifications chat is not one).
+    func conversations(_ bed: OzonTestbed) -> [OzonChat] {
+        bed.host.chats().filter { $0.type == "BUYER_SELLER" }
+    }
+
+    @Test("lists every conversation once, with its latest message, unread count and status", .timeLimit(.minutes(1)))
+    func listing() async throws {
+        try await OzonTestbed.run { bed in
+            let items = try await bed.listAll(try bed.chat, limit: 4)
+            let chats = conversations(bed)
+            #expect(items.count == chats.count)
+            #expect(Set(items.map(\.id)) == Set(chats.map(\.id)))
+            for item in items {
+                let chat = try #require(chats.first { $0.id == item.id })
+                let last = try #require(chat.messages.last)
+                #expect(item.kind == .chat)
+                #expect(item.unreadCount == chat.unreadCount)
+                #expect(item.read == (chat.unreadCount == 0))
+                #expect(item.lastMessage?.id == String(last.id))
+                #expect(item.lastMessage?.text == last.text)
+                #expect(item.text == last.text)
+                #expect(item.lastMessage?.sender == (last.sender == .seller ? "seller" : "buyer"))
+                #expect(item.status == (last.sender == .seller ? .answered : .unanswered))
+                #expect(item.createdAt.millisecondsSinceEpoch == chat.createdAt / 1000)
+            }
+            let unanswered = try await bed.listAll(try bed.chat, limit: 3, status: .unanswered)
+            #expect(Set(unanswered.map(\.id)) == Set(chats.filter { $0.messages.last?.sender == .customer }.map(\.id)))
+        }
+    }
+
+    @Test("one chat from its history; ids beyond 2^53 survive exactly", .timeLimit(.minutes(1)))
+    func oneChat() async throws {
+        try await OzonTestbed.run { bed in
+            let chat = try #require(conversations(bed).first { $0.unreadCount > 0 })
+            let item = try await bed.chat.item(id: chat.id, includeRaw: true, deadline: bed.deadline)
+            let last = try #require(chat.messages.last)
+            #expect(last.id > 1 << 53)
+            #expect(item.lastMessage?.id == String(last.id))
+            #expect(item.unreadCount == chat.unreadCount)
+            #expect(item.status == .unanswered)
+            #expect(item.createdAt.millisecondsSinceEpoch == chat.messages[0].createdAt / 1000)
+            #expect(item.raw?["messages"] != nil)
+            await #expect(throws: ConnectorError.itemNotFound(id: "no-such-chat")) {
+                try await bed.chat.item(id: "no-such-chat", includeRaw: false, deadline: bed.deadline)
+            }
+        }
+    }
+
+    @Test("a reply appears in the chat's history and answers it", .timeLimit(.minutes(1)))
+    func reply() async throws {
+        try await OzonTestbed.run { bed in
+            let chat = try #require(conversations(bed).first { $0.messages.last?.sender == .customer })
+            let receipt = try await bed.chat.reply(to: chat.id, text: "Здравствуйте! Отправим сегодня.", deadline: bed.deadline)
+            #expect(receipt.itemID == chat.id)
+            #expect(bed.host.chat(id: chat.id)?.messages.last?.text == "Здравствуйте! Отправим сегодня.")
+            let item = try await bed.chat.item(id: chat.id, includeRaw: false, deadline: bed.deadline)
+            #expect(item.status == .answered)
+            #expect(item.lastMessage?.sender == "seller")
+            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must be 1 to 1000 characters long")) {
+                try await bed.chat.reply(to: chat.id, text: String(repeating: "ы", count: 1001), deadline: bed.deadline)
+            }
+            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must be 1 to 1000 characters long")) {
+                try await bed.chat.reply(to: chat.id, text: "", deadline: bed.deadline)
+            }
+            #expect(bed.log.count(path: "/v1/chat/send/message") == 1)
+        }
+    }
+
+    @Test("mark read sends the exact 64-bit id of the latest message and clears the unread count", .timeLimit(.minutes(1)))
+    func markRead() async throws {
+        try await OzonTestbed.run { bed in
+            // Given a chat whose latest message id is beyond what a Double holds exactly
+            let chat = bed.simulator.addBuyerMessage("Подскажите, когда доставка?")
+            let last = try #require(chat.messages.last)
+            #expect(last.id > 1 << 53)
+            #expect(chat.unreadCount == 1)
+            // When
+            try await bed.chat.markRead(id: chat.id, deadline: bed.deadline)
+            // Then: the simulator (which refuses ids that are not in the chat) accepted it
+            #expect(bed.host.chat(id: chat.id)?.unreadCount == 0)
+            #expect(bed.log.all.filter { $0.path == "/v2/chat/read" }.map(\.status) == [200])
+            let item = try await bed.chat.item(id: chat.id, includeRaw: false, deadline: bed.deadline)
+            #expect(item.read == true)
+            #expect(item.lastMessage?.id == String(last.id))
+        }
+    }
+
+    @Test("without Premium, sending and marking read are upstreamAuthFailed while reading works", .timeLimit(.minutes(1)))
+    func subscriptionOff() async throws {
+        try await OzonTestbed.run { bed in
+            bed.simulator.setSubscription(false)
+            let chat = try #require(conversations(bed).first)
+            let page = try await bed.chat.listItems(ListQuery(limit: 2), deadline: bed.deadline)
+            #expect(page.items.count == 2)
+            for operation in ["reply", "read"] {
+                let error = await ozonError { () async throws(ConnectorError) in
+                    if operation == "reply" {
+                        _ = try await bed.chat.reply(to: chat.id, text: "Добрый день", deadline: bed.deadline)
+                    } else {
+                        try await bed.chat.markRead(id: chat.id, deadline: bed.deadline)
+                    }
+                }
+                if case .upstreamAuthFailed(let failure)? = error {
+                    #expect(failure.status == 403)
+                } else {
+                    Issue.record("\(operation) succeeded without a subscription: \(String(describing: error))")
+                }
+            }
+        }
+    }
+
+    @Test("updates report each conversation once, then exactly the chats with new messages", .timeLimit(.minutes(1)))
+    func updates() async throws {
+        try await OzonTestbed.run { bed in
+            let connector = try bed.chat
+            var reported: [(String, String?)] = []
+            // Given: the initial sync in pages of 4
+            var page = try await connector.updates(since: nil, limit: 4, deadline: bed.deadline)
+            reported += page.items.map { ($0.id, $0.lastMessage?.id) }
+            let early = try #require(page.items.first?.id)
+            // When: buyers write between calls, in a chat already reported and in a brand-new chat
+            let again = bed.simulator.addBuyerMessage("И ещё вопрос", chatID: early)
+            let fresh = bed.simulator.addBuyerMessage("Hello, is this in stock?")
+            while page.hasMore {
+                page = try await connector.updates(since: page.nextCursor, limit: 4, deadline: bed.deadline)
+                reported += page.items.map { ($0.id, $0.lastMessage?.id) }
+            }
+            let tail = try await connector.updates(since: page.nextCursor, limit: 4, deadline: bed.deadline)
+            reported += tail.items.map { ($0.id, $0.lastMessage?.id) }
+            // Then: every conversation with its latest message, nothing twice
+            let pairs = reported.map { "\($0.0)#\($0.1 ?? "")" }
+            #expect(Set(pairs).count == pairs.count)
+            let expected = conversations(bed).map { "\($0.id)#\($0.lastMessageID)" }
+            #expect(Set(expected).isSubset(of: Set(pairs)))
+            #expect(pairs.contains("\(again.id)#\(again.lastMessageID)"))
+            #expect(pairs.contains("\(fresh.id)#\(fresh.lastMessageID)"))
+            // And: quiet until the next message, which is reported alone
+            let quiet = try await connector.updates(since: tail.nextCursor, limit: 4, deadline: bed.deadline)
+            #expect(quiet.items.isEmpty && !quiet.hasMore)
+            let later = bed.simulator.addBuyerMessage("Спасибо!", chatID: fresh.id)
+            let news = try await connector.updates(since: quiet.nextCursor, limit: 4, deadline: bed.deadline)
+            #expect(news.items.map(\.id) == [fresh.id])
+            #expect(news.items.first?.lastMessage?.id == String(later.lastMessageID))
+            #expect(news.items.first?.status == .unanswered)
+        }
+    }
+}

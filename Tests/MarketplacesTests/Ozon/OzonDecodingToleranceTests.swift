@@ -1,0 +1,96 @@
+import Connectors
+import Foundation
+import MarketplaceSimulator
+import Marketplaces
+import Testing
+
+@Suite("Ozon decoding tolerance")
+struct OzonDecodingToleranceTests {
+    /// Serves `answers` on loopback and runs `body` with the Ozon connectors pointed at them.
+    func withCannedOzon(_ answers: [String: [String]], _ body: (ConnectorRegistry, MarketplaceCredentials) async throws -> Void) async throws {
+        let server = SimulatorServer(host: OzonCannedHost(answers))
+        try server.start()
+        let registry = ConnectorRegistry()
+        OzonConnectors.register(in: registry, endpoints: MarketplaceEndpoints(ozonSeller: server.baseURL),
+                                options: OzonOptions(retry: .none, attemptTimeout: .seconds(5)))
+        let credentials = MarketplaceCredentials(marketplace: .ozon, fields: ["client_id": "42", "api_key": "k"])
+        do {
+            try await body(registry, credentials)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+
+    @Test("chats with numeric 64-bit ids, has_next as a string, the doc's Cyrillic \"Сustomer\" and unknown fields",
+          .timeLimit(.minutes(1)))
+    func chats() async throws {
+        let firstPage = """
+        {"chats":[{"chat":{"chat_id":"c-1","chat_status":"opened","chat_type":"Buyer_Seller","created_at":"2026-05-14T10:09:29.099284+03:00",
+        "brand_new_field":{"x":1}},"first_unread_message_id":3000000000118032117,"last_message_id":3000000000118032117,"unread_count":"1"}],
+        "total_unread_count":1,"cursor":"opaque==","has_next":"true","surprise":[1,2]}
+        """
+        let secondPage = """
+        {"chats":[{"chat":{"chat_id":"c-2","chat_status":"SOMETHING_NEW","chat_type":"SELLER_API_NOTIFICATIONS"},
+        "last_message_id":"3000000000118032001","unread_count":0}],"cursor":"","has_next":false}
+        """
+        let history = """
+        {"has_next":false,"messages":[{"message_id":3000000000118032117,"created_at":"2026-05-14T07:09:29.099Z",
+        "data":["Где ","заказ?"],"is_read":false,"user":{"id":"77","type":"\\u0421ustomer"},"context":{"order_number":"1-2","sku":"148591503"},
+        "moderate_image_status":"WHATEVER"}]}
+        """
+        try await withCannedOzon(["/v3/chat/list": [firstPage, secondPage], "/v3/chat/history": [history]]) { registry, credentials in
+            let connector = try registry.connector(for: ConnectorKey(.ozon, .chat), tenant: "t", credentials: credentials)
+            let page = try await connector.listItems(ListQuery(limit: 10), deadline: .now + .seconds(10))
+            #expect(page.items.map(\.id) == ["c-1"])
+            let item = try #require(page.items.first)
+            #expect(item.lastMessage?.id == "3000000000118032117")
+            #expect(item.lastMessage?.sender == "buyer")
+            #expect(item.text == "Где \nзаказ?")
+            #expect(item.status == .unanswered)
+            #expect(item.unreadCount == 1)
+            #expect(item.author?.id == "77")
+            #expect(item.product?.id == "148591503")
+            #expect(item.createdAt == FlexibleDate.parse("2026-05-14T07:09:29.099Z"))
+        }
+    }
+
+    @Test("reviews with sku as number or string, unknown status values and missing optional fields", .timeLimit(.minutes(1)))
+    func reviews() async throws {
+        let list = """
+        {"reviews":[
+          {"id":"r-1","sku":148591503,"text":"Ok","published_at":"2026-05-14T08:21:37Z","rating":5,"status":"processed","extra":true},
+          {"id":"r-2","sku":"209384771","published_at":"2026-05-13T08:21:37.5Z","rating":"4","status":"ARCHIVED_SOMEHOW"},
+          {"id":"r-3"}
+        ],"last_id":"r-3","has_next":false}
+        """
+        try await withCannedOzon(["/v2/review/list": [list]]) { registry, credentials in
+            let connector = try registry.connector(for: ConnectorKey(.ozon, .review), tenant: "t", credentials: credentials)
+            let page = try await connector.listItems(ListQuery(limit: 10), deadline: .now + .seconds(10))
+            #expect(page.items.map(\.id) == ["r-1", "r-2", "r-3"])
+            #expect(page.items.map(\.product?.id) == ["148591503", "209384771", nil])
+            #expect(page.items.map(\.status) == [.answered, .unanswered, .unanswered])
+            #expect(page.items.map(\.read) == [true, nil, nil])
+            #expect(page.items.map(\.rating) == [5, 4, nil])
+            #expect(page.nextCursor == nil)
+        }
+    }
+
+    @Test("questions from an older version without has_next end on an empty page", .timeLimit(.minutes(1)))
+    func questionsWithoutHasNext() async throws {
+        let first = """
+        {"questions":[{"id":"q-1","sku":1,"text":"?","author_name":"Анна","published_at":"2026-05-14T08:21:37.123456Z","status":"NEW","answers_count":"0"}],
+         "last_id":"q-1"}
+        """
+        try await withCannedOzon(["/v1/question/list": [first, #"{"questions":[],"last_id":""}"#]]) { registry, credentials in
+            let connector = try registry.connector(for: ConnectorKey(.ozon, .question), tenant: "t", credentials: credentials)
+            let page = try await connector.listItems(ListQuery(limit: 1), deadline: .now + .seconds(10))
+            #expect(page.items.map(\.author?.name) == ["Анна"])
+            let next = try #require(page.nextCursor)
+            let end = try await connector.listItems(ListQuery(limit: 1, cursor: next), deadline: .now + .seconds(10))
+            #expect(end.items.isEmpty)
+            #expect(end.nextCursor == nil)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Connectors
+import Foundation
+@testable import Marketplaces
+import Testing
+
+@Suite("Ozon error classification")
+struct OzonErrorClassifierTests {
+    let classifier = OzonErrorClassifier()
+
+    func request(_ body: String = "{}", safety: UpstreamRequest.Safety = .idempotent) -> UpstreamRequest {
+        .json("POST", "/v1/review/info", body: Data(body.utf8), safety: safety, operation: "test")
+    }
+
+    func response(_ status: Int, _ body: String, type: String = "application/json", headers: [String: String] = [:]) -> UpstreamResponse {
+        UpstreamResponse(status: status, headers: headers.merging(["content-type": type]) { a, _ in a }, body: Data(body.utf8))
+    }
+
+    @Test("a wrong Api-Key (404 code 5) is an auth failure, a missing review (404 code 5) is itemNotFound")
+    func notFound() {
+        let key = classifier.classify(response(404, #"{"code":5,"message":"Invalid Api-Key, please check the key and try again","details":[]}"#),
+                                      for: request(#"{"review_id":"r-1"}"#))
+        guard case .upstreamAuthFailed(let failure)? = key else { Issue.record("got \(String(describing: key))"); return }
+        #expect(failure.status == 404)
+        #expect(classifier.classify(response(404, #"{"code":5,"message":"review not found"}"#), for: request(#"{"review_id":"r-1"}"#))
+            == .itemNotFound(id: "r-1"))
+        #expect(classifier.classify(response(404, #"{"code":5,"message":"not found","details":"x"}"#), for: request(#"{"question_ids":["q-9"]}"#))
+            == .itemNotFound(id: "q-9"))
+    }
+
+    @Test("an unknown path's plain-text 404 is upstreamError")
+    func unknownPath() {
+        let result = classifier.classify(response(404, "404 page not found", type: "text/plain; charset=utf-8"), for: request(#"{"review_id":"r"}"#))
+        guard case .upstreamError(let failure)? = result else { Issue.record("got \(String(describing: result))"); return }
+        #expect(failure.message == "404 page not found")
+    }
+
+    @Test("401 code 16, 403 code 7 (subscription, role) and a bad Client-Id are auth failures")
+    func auth() {
+        let bodies = [
+            (401, #"{"code":16,"message":"Client-Id and Api-Key headers are required"}"#),
+            (403, #"{"code":7,"message":"rpc error: code = PermissionDenied desc = not available with existing subscription"}"#),
+            (403, #"{"code":7,"message":"Api-Key is missing a required role for a method"}"#),
+            (400, #"{"code":3,"message":"Client-Id header value should be positive integer"}"#),
+        ]
+        for (status, body) in bodies {
+            let result = classifier.classify(response(status, body), for: request())
+            guard case .upstreamAuthFailed? = result else { Issue.record("\(status) \(body) → \(String(describing: result))"); continue }
+        }
+    }
+
+    @Test("400 code 3 is invalidRequest for a read and upstreamRejected for a write")
+    func validation() {
+        let body = #"{"code":3,"message":"Request validation error: invalid field text","details":"text"}"#
+        #expect(classifier.classify(response(400, body), for: request())
+            == .invalidRequest(field: nil, reason: "Request validation error: invalid field text"))
+        guard case .upstreamRejected? = classifier.classify(response(400, body), for: request(safety: .nonIdempotent)) else {
+            Issue.record("a refused write is not upstreamRejected")
+            return
+        }
+    }
+
+    @Test("429 carries retry-after; Circle is open and 503 are unavailability; 500 and odd bodies are upstreamError")
+    func transient() {
+        let limited = classifier.classify(
+            response(429, #"{"code":8,"message":"You have reached request rate limit per second"}"#, headers: ["retry-after": "1"]),
+            for: request())
+        guard case .upstreamRateLimited(let wait, _)? = limited else { Issue.record("got \(String(describing: limited))"); return }
+        #expect(wait == .seconds(1))
+        guard case .upstreamUnavailable? = classifier.classify(response(500, #"{"code":14,"message":"Circle is open"}"#), for: request()) else {
+            Issue.record("Circle is open is not unavailability")
+            return
+        }
+        guard case .upstreamUnavailable? = classifier.classify(response(503, "Service Unavailable", type: "text/plain"), for: request()) else {
+            Issue.record("503 is not unavailability")
+            return
+        }
+        for (status, body) in [(500, #"{"code":13,"message":"Internal error"}"#), (502, "<html>Bad Gateway</html>"), (500, "")] {
+            guard case .upstreamError(let failure)? = classifier.classify(response(status, body, type: "text/html"), for: request()) else {
+                Issue.record("\(status) is not upstreamError")
+                continue
+            }
+            #expect(failure.status == status)
+        }
+        #expect(classifier.classify(response(200, "{}"), for: request()) == nil)
+    }
+}

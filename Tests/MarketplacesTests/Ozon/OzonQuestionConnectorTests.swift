@@ -1,0 +1,136 @@
+import Connectors
+import Foundation
+import MarketplaceSimulator
+import Marketplaces
+import Testing
+
+@Suite("Ozon question connector")
+struct OzonQuestionConnectorTests {
+    @Test("pages reach every question once, newest first, with author and product", .timeLimit(.minutes(1)))
+    func paging() async throws {
+        try await OzonTestbed.run { bed in
+            let items = try await bed.listAll(try bed.question, limit: 9)
+            let expected = bed.host.questions().sorted { ($0.publishedAt, $0.id) > ($1.publishedAt, $1.id) }
+            #expect(items.map(\.id) == expected.map(\.id))
+            for (item, question) in zip(items, expected) {
+                #expect(item.kind == .question)
+                #expect(item.author?.name == question.authorName)
+                #expect(item.product?.id == String(question.sku))
+                #expect(item.product?.url == "https://www.ozon.ru/product/\(question.sku)/")
+                #expect(item.status == (question.answers.isEmpty && question.status != .processed ? .unanswered : .answered))
+                #expect(item.read == (question.status != .new))
+            }
+        }
+    }
+
+    @Test("status filters: unanswered have no answers, answered have some", .timeLimit(.minutes(1)))
+    func statusFilters() async throws {
+        try await OzonTestbed.run { bed in
+            let unanswered = try await bed.listAll(try bed.question, limit: 4, status: .unanswered)
+            let answered = try await bed.listAll(try bed.question, limit: 4, status: .answered)
+            #expect(!unanswered.isEmpty && !answered.isEmpty)
+            #expect(unanswered.count + answered.count == bed.host.questions().count)
+            #expect(Set(unanswered.map(\.id)) == Set(bed.host.questions().filter { $0.answers.isEmpty }.map(\.id)))
+        }
+    }
+
+    @Test("one question carries its latest answer as the reply", .timeLimit(.minutes(1)))
+    func oneQuestion() async throws {
+        try await OzonTestbed.run { bed in
+            let seeded = try #require(bed.host.questions().first { !$0.answers.isEmpty })
+            let item = try await bed.question.item(id: seeded.id, includeRaw: true, deadline: bed.deadline)
+            #expect(item.status == .answered)
+            #expect(item.reply?.text == seeded.answers.last?.text)
+            #expect(item.reply?.state == "PUBLISHED")
+            #expect(item.raw?["question_link"] != nil)
+        }
+    }
+
+    @Test("a reply answers with the question's sku and counts as an answer", .timeLimit(.minutes(1)))
+    func reply() async throws {
+        try await OzonTestbed.run { bed in
+            let target = try #require(bed.host.questions().first { $0.answers.isEmpty })
+            let receipt = try await bed.question.reply(to: target.id, text: "Да, в наличии.", deadline: bed.deadline)
+            let stored = try #require(bed.host.question(id: target.id))
+            #expect(receipt.replyID == stored.answers.last?.id)
+            #expect(stored.answers.last?.text == "Да, в наличии.")
+            let item = try await bed.question.item(id: target.id, includeRaw: false, deadline: bed.deadline)
+            #expect(item.status == .answered)
+            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must be 2 to 3000 characters long")) {
+                try await bed.question.reply(to: target.id, text: "Д", deadline: bed.deadline)
+            }
+            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must be 2 to 3000 characters long")) {
+                try await bed.question.reply(to: target.id, text: String(repeating: "a", count: 3001), deadline: bed.deadline)
+            }
+            #expect(bed.log.count(path: "/v1/question/answer/create") == 1)
+        }
+    }
+
+    @Test("marking read moves a new question to VIEWED and leaves a processed one processed", .timeLimit(.minutes(1)))
+    func markRead() async throws {
+        try await OzonTestbed.run { bed in
+            let fresh = try #require(bed.host.questions().first { $0.status == .new })
+            let processed = try #require(bed.host.questions().first { $0.status == .processed })
+            try await bed.question.markRead(id: fresh.id, deadline: bed.deadline)
+            try await bed.question.markRead(id: processed.id, deadline: bed.deadline)
+            #expect(bed.host.question(id: fresh.id)?.status == .viewed)
+            #expect(bed.host.question(id: processed.id)?.status == .processed)
+            #expect(bed.log.count(path: "/v1/question/change-status") == 1)
+            let item = try await bed.question.item(id: fresh.id, includeRaw: false, deadline: bed.deadline)
+            #expect(item.read == true)
+        }
+    }
+
+    @Test("a question that does not exist is itemNotFound", .timeLimit(.minutes(1)))
+    func missingQuestion() async throws {
+        try await OzonTestbed.run { bed in
+            let id = "0190d9c4-0000-7000-8000-00000000abcd"
+            await #expect(throws: ConnectorError.itemNotFound(id: id)) {
+                try await bed.question.item(id: id, includeRaw: false, deadline: bed.deadline)
+            }
+            await #expect(throws: ConnectorError.itemNotFound(id: id)) {
+                try await bed.question.reply(to: id, text: "Ответ", deadline: bed.deadline)
+            }
+            await #expect(throws: ConnectorError.itemNotFound(id: id)) {
+                try await bed.question.markRead(id: id, deadline: bed.deadline)
+            }
+        }
+    }
+
+    @Test("questions keep working without the subscription, as Ozon's do", .timeLimit(.minutes(1)))
+    func noSubscriptionNeeded() async throws {
+        try await OzonTestbed.run { bed in
+            bed.simulator.setSubscription(false)
+            let page = try await bed.question.listItems(ListQuery(limit: 5), deadline: bed.deadline)
+            #expect(page.items.count == 5)
+        }
+    }
+
+    @Test("updates resume without loss or repeats as questions keep arriving", .timeLimit(.minutes(1)))
+    func updates() async throws {
+        try await OzonTestbed.run(simulator: OzonTestbed.simulatorOptions(questions: 12)) { bed in
+            let connector = try bed.question
+            var seen: [String] = []
+            var page = try await connector.updates(since: nil, limit: 5, deadline: bed.deadline)
+            seen += page.items.map(\.id)
+            let instant = Date()
+            for k in 0..<3 {
+                bed.simulator.addQuestion(text: "Question \(k)?", publishedAt: instant)
+                page = try await connector.updates(since: page.nextCursor, limit: 5, deadline: bed.deadline)
+                seen += page.items.map(\.id)
+            }
+            while page.hasMore {
+                page = try await connector.updates(since: page.nextCursor, limit: 5, deadline: bed.deadline)
+                seen += page.items.map(\.id)
+            }
+            let all = bed.host.questions()
+            #expect(seen.count == all.count)
+            #expect(Set(seen) == Set(all.map(\.id)))
+            let quiet = try await connector.updates(since: page.nextCursor, limit: 5, deadline: bed.deadline)
+            #expect(quiet.items.isEmpty)
+            let late = bed.simulator.addQuestion(text: "Late?")
+            let news = try await connector.updates(since: quiet.nextCursor, limit: 5, deadline: bed.deadline)
+            #expect(news.items.map(\.id) == [late.id])
+        }
+    }
+}

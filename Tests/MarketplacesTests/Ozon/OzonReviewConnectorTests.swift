@@ -1,0 +1,202 @@
+import Connectors
+import Foundation
+import MarketplaceSimulator
+import Marketplaces
+import Testing
+
+@Suite("Ozon review connector")
+struct OzonReviewConnectorTests {
+    @Test("pages of 7 (below Ozon's minimum of 20) reach every review once, newest first", .timeLimit(.minutes(1)))
+    func pagingBelowUpstreamMinimum() async throws {
+        try await OzonTestbed.run { bed in
+            let items = try await bed.listAll(try bed.review, limit: 7)
+            let expected = bed.host.reviews().sorted { ($0.publishedAt, $0.id) > ($1.publishedAt, $1.id) }.map(\.id)
+            #expect(items.map(\.id) == expected)
+            #expect(items.count == 45)
+            // Every upstream call asked for at least 20 reviews: Ozon refuses fewer with a 400.
+            #expect(bed.log.all.allSatisfy { $0.status == 200 })
+        }
+    }
+
+    @Test("status filters split reviews into unanswered (NEW, VIEWED) and answered (PROCESSED)", .timeLimit(.minutes(1)))
+    func statusFilters() async throws {
+        try await OzonTestbed.run { bed in
+            let unanswered = try await bed.listAll(try bed.review, limit: 10, status: .unanswered)
+            let answered = try await bed.listAll(try bed.review, limit: 10, status: .answered)
+            let reviews = bed.host.reviews()
+            #expect(Set(unanswered.map(\.id)) == Set(reviews.filter { $0.status != .processed }.map(\.id)))
+            #expect(Set(answered.map(\.id)) == Set(reviews.filter { $0.status == .processed }.map(\.id)))
+            #expect(unanswered.allSatisfy { $0.status == .unanswered })
+            #expect(answered.allSatisfy { $0.status == .answered && $0.read == true })
+            #expect(unanswered.contains { $0.read == false })
+        }
+    }
+
+    @Test("one review carries rating, sku, read state and the seller's comment; raw only when asked", .timeLimit(.minutes(1)))
+    func oneReview() async throws {
+        try await OzonTestbed.run { bed in
+            let seeded = try #require(bed.host.reviews().first { !$0.comments.isEmpty })
+            let item = try await bed.review.item(id: seeded.id, includeRaw: false, deadline: bed.deadline)
+            #expect(item.kind == .review)
+            #expect(item.rating == seeded.rating)
+            #expect(item.product?.id == String(seeded.sku))
+            #expect(item.text == seeded.text)
+            #expect(item.status == .answered)
+            #expect(item.read == true)
+            #expect(item.reply?.text == seeded.comments.last?.text)
+            #expect(item.createdAt.millisecondsSinceEpoch == seeded.publishedAt / 1000)
+            #expect(item.raw == nil)
+            let raw = try await bed.review.item(id: seeded.id, includeRaw: true, deadline: bed.deadline).raw
+            #expect(raw?["id"] == .string(seeded.id))
+            let page = try await bed.review.listItems(ListQuery(limit: 3, includeRaw: true), deadline: bed.deadline)
+            #expect(page.items.allSatisfy { $0.raw?["id"] == .string($0.id) })
+        }
+    }
+
+    @Test("a reply comments on the review and marks it processed, so it leaves the unanswered list", .timeLimit(.minutes(1)))
+    func reply() async throws {
+        try await OzonTestbed.run { bed in
+            let target = try #require(bed.host.reviews().first { $0.status == .new })
+            let receipt = try await bed.review.reply(to: target.id, text: "Спасибо за отзыв!", deadline: bed.deadline)
+            #expect(receipt.itemID == target.id)
+            let stored = try #require(bed.host.review(id: target.id))
+            #expect(receipt.replyID == stored.comments.last?.id)
+            #expect(stored.status == .processed)
+            #expect(stored.comments.last?.text == "Спасибо за отзыв!")
+            let item = try await bed.review.item(id: target.id, includeRaw: false, deadline: bed.deadline)
+            #expect(item.status == .answered)
+            #expect(item.reply?.text == "Спасибо за отзыв!")
+            let unanswered = try await bed.listAll(try bed.review, limit: 50, status: .unanswered)
+            #expect(!unanswered.contains { $0.id == target.id })
+        }
+    }
+
+    @Test("reply text out of bounds and limits outside 1…100 fail before any upstream call", .timeLimit(.minutes(1)))
+    func validation() async throws {
+        try await OzonTestbed.run { bed in
+            let id = bed.host.reviews()[0].id
+            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must be 1 to 3000 characters long")) {
+                try await bed.review.reply(to: id, text: "", deadline: bed.deadline)
+            }
+            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must be 1 to 3000 characters long")) {
+                try await bed.review.reply(to: id, text: String(repeating: "я", count: 3001), deadline: bed.deadline)
+            }
+            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must not be blank")) {
+                try await bed.review.reply(to: id, text: "   ", deadline: bed.deadline)
+            }
+            for limit in [0, 101] {
+                await #expect(throws: ConnectorError.invalidRequest(field: "limit", reason: "limit must be between 1 and 100")) {
+                    try await bed.review.listItems(ListQuery(limit: limit), deadline: bed.deadline)
+                }
+                await #expect(throws: ConnectorError.invalidRequest(field: "limit", reason: "limit must be between 1 and 100")) {
+                    try await bed.review.updates(since: nil, limit: limit, deadline: bed.deadline)
+                }
+            }
+            await #expect(throws: ConnectorError.self) {
+                try await bed.review.listItems(ListQuery(limit: 5, cursor: Cursor(["k": "updates"])), deadline: bed.deadline)
+            }
+            #expect(bed.log.total == 0)
+        }
+    }
+
+    @Test("marking a review read sets it PROCESSED upstream", .timeLimit(.minutes(1)))
+    func markRead() async throws {
+        try await OzonTestbed.run { bed in
+            let target = try #require(bed.host.reviews().first { $0.status == .new })
+            try await bed.review.markRead(id: target.id, deadline: bed.deadline)
+            #expect(bed.host.review(id: target.id)?.status == .processed)
+            #expect(bed.log.count(path: "/v1/review/change-status") == 1)
+        }
+    }
+
+    @Test("a review that does not exist is itemNotFound, for every single-item operation", .timeLimit(.minutes(1)))
+    func missingReview() async throws {
+        try await OzonTestbed.run { bed in
+            let id = "0190d9c4-0000-7000-8000-000000000000"
+            await #expect(throws: ConnectorError.itemNotFound(id: id)) {
+                try await bed.review.item(id: id, includeRaw: false, deadline: bed.deadline)
+            }
+            await #expect(throws: ConnectorError.itemNotFound(id: id)) {
+                try await bed.review.reply(to: id, text: "Спасибо", deadline: bed.deadline)
+            }
+            await #expect(throws: ConnectorError.itemNotFound(id: id)) {
+                try await bed.review.markRead(id: id, deadline: bed.deadline)
+            }
+        }
+    }
+
+    @Test("without the review subscription every review call is upstreamAuthFailed with Ozon's words", .timeLimit(.minutes(1)))
+    func subscriptionOff() async throws {
+        try await OzonTestbed.run { bed in
+            bed.simulator.setSubscription(false)
+            let error = await ozonError { () async throws(ConnectorError) in
+                _ = try await bed.review.listItems(ListQuery(limit: 5), deadline: bed.deadline)
+            }
+            if case .upstreamAuthFailed(let failure)? = error {
+                #expect(failure.status == 403)
+                #expect(failure.message.contains("not available with existing subscription"))
+            } else {
+                Issue.record("listing succeeded without a subscription: \(String(describing: error))")
+            }
+            let id = bed.host.reviews()[0].id
+            await #expect(throws: ConnectorError.self) { try await bed.review.reply(to: id, text: "Спасибо", deadline: bed.deadline) }
+            // Not retried: the answer would not change.
+            #expect(bed.log.count(path: "/v1/review/comment/create") == 1)
+        }
+    }
+
+    @Test("updates resume from the cursor without loss or repeats, across new reviews and a shared edge instant",
+          .timeLimit(.minutes(1)))
+    func updates() async throws {
+        try await OzonTestbed.run(simulator: OzonTestbed.simulatorOptions(reviews: 25)) { bed in
+            let connector = try bed.review
+            var seen: [String] = []
+            // Given: the initial sync, in pages of 10
+            var cursor: Cursor?
+            var page = try await connector.updates(since: nil, limit: 10, deadline: bed.deadline)
+            seen += page.items.map(\.id)
+            cursor = page.nextCursor
+            #expect(page.hasMore)
+            // When: reviews arrive between calls, two of them at the very same instant
+            let edge = Date()
+            let a = bed.simulator.addReview(text: "Good", rating: 5, publishedAt: edge)
+            let b = bed.simulator.addReview(text: "Хорошо", rating: 4, publishedAt: edge)
+            while page.hasMore {
+                page = try await connector.updates(since: cursor, limit: 10, deadline: bed.deadline)
+                seen += page.items.map(\.id)
+                cursor = page.nextCursor
+            }
+            // Then: every review once, oldest first
+            let all = bed.host.reviews().sorted { ($0.publishedAt, $0.id) < ($1.publishedAt, $1.id) }.map(\.id)
+            #expect(seen == all)
+            // And a cursor at the edge: one of the two same-instant reviews returned, the other not yet
+            let c = bed.simulator.addReview(text: "Later", publishedAt: edge.addingTimeInterval(1))
+            let d = bed.simulator.addReview(text: "Same instant as later", publishedAt: edge.addingTimeInterval(1))
+            let first = try await connector.updates(since: cursor, limit: 1, deadline: bed.deadline)
+            #expect(first.hasMore)
+            let second = try await connector.updates(since: first.nextCursor, limit: 1, deadline: bed.deadline)
+            let third = try await connector.updates(since: second.nextCursor, limit: 1, deadline: bed.deadline)
+            #expect(Set(first.items.map(\.id) + second.items.map(\.id)) == [c.id, d.id])
+            #expect(third.items.isEmpty)
+            #expect(!third.hasMore)
+            #expect(!seen.contains(c.id) && seen.contains(a.id) && seen.contains(b.id))
+        }
+    }
+
+    @Test("since keeps only reviews published at or after it", .timeLimit(.minutes(1)))
+    func since() async throws {
+        try await OzonTestbed.run { bed in
+            let reviews = bed.host.reviews().sorted { $0.publishedAt > $1.publishedAt }
+            let cut = reviews[9].publishedAt
+            let since = Timestamp(millisecondsSinceEpoch: cut / 1000)
+            var items: [Item] = []
+            var cursor: Cursor?
+            repeat {
+                let page = try await bed.review.listItems(ListQuery(limit: 4, cursor: cursor, since: since), deadline: bed.deadline)
+                items += page.items
+                cursor = page.nextCursor
+            } while cursor != nil
+            #expect(items.map(\.id) == reviews.prefix(10).map(\.id))
+        }
+    }
+}
