@@ -62,8 +62,8 @@ public final class RateBudget: Sendable {
         let now = clock.now
         let next = nextFree.withLock { $0 }
         guard next > now else { return limit.burst }
-        let used = Int(((next - now) / limit.interval).rounded(.up))
-        return max(0, limit.burst - used)
+        let used = min(((next - now) / limit.interval).rounded(.up), Double(limit.burst))
+        return limit.burst - Int(used)
     }
 
     /// The upstream says `remaining` calls may be sent now: adopt it when it is stricter than ours.

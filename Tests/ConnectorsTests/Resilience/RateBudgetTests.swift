@@ -1,0 +1,138 @@
+@testable import Connectors
+import Testing
+
+@Suite("Upstream rate budget", .timeLimit(.minutes(1)))
+struct RateBudgetTests {
+    let clock = ManualClock()
+
+    func budget(burst: Int, interval: Duration) -> RateBudget {
+        RateBudget(limit: RateLimit(burst: burst, interval: interval), clock: clock)
+    }
+
+    var farDeadline: ContinuousClock.Instant { clock.now + .seconds(3600) }
+
+    @Test("a full burst passes without waiting and the next call waits exactly one interval")
+    func burstThenOneInterval() async throws {
+        let budget = budget(burst: 3, interval: .milliseconds(100))
+        for _ in 0..<3 {
+            try await budget.acquire(deadline: farDeadline, marketplace: .wildberries)
+        }
+        #expect(clock.requestedSleeps.isEmpty)
+        #expect(budget.available == 0)
+        #expect(budget.waitTime() == .milliseconds(100))
+
+        let fourth = Task { [farDeadline] in try await budget.acquire(deadline: farDeadline, marketplace: .wildberries) }
+        await clock.waitForSleepers(1)
+        #expect(clock.pendingWakeUps == [clock.start + .milliseconds(100)])
+        clock.advance(by: .milliseconds(99))
+        #expect(clock.pendingWakeUps.count == 1, "one millisecond early, the fourth call still waits")
+        clock.advance(by: .milliseconds(1))
+        try await fourth.value
+        #expect(clock.pendingWakeUps.isEmpty)
+    }
+
+    @Test("calls queue up one interval apart once the burst is spent")
+    func queueSpacing() async throws {
+        let budget = budget(burst: 1, interval: .milliseconds(50))
+        try await budget.acquire(deadline: farDeadline, marketplace: .ozon)
+        let second = Task { [farDeadline] in try await budget.acquire(deadline: farDeadline, marketplace: .ozon) }
+        let third = Task { [farDeadline] in try await budget.acquire(deadline: farDeadline, marketplace: .ozon) }
+        await clock.waitForSleepers(2)
+        #expect(clock.pendingWakeUps == [clock.start + .milliseconds(50), clock.start + .milliseconds(100)])
+        clock.advance(by: .milliseconds(100))
+        try await second.value
+        try await third.value
+    }
+
+    @Test("a call whose slot lies past its deadline is refused at once and reserves nothing")
+    func refusedPastDeadline() async throws {
+        let budget = budget(burst: 1, interval: .seconds(1))
+        try await budget.acquire(deadline: farDeadline, marketplace: .wildberries)
+
+        // When: the next slot is 1 s away but the caller has only 500 ms.
+        let error = await #expect(throws: ConnectorError.self) {
+            try await budget.acquire(deadline: clock.now + .milliseconds(500), marketplace: .wildberries)
+        }
+        // Then: refused without waiting, told when to come back.
+        #expect(error == .upstreamRateLimited(retryAfter: .seconds(1), nil))
+        #expect(clock.requestedSleeps.isEmpty)
+
+        // And: the refused call took no slot: the next one still waits 1 s, not 2 s.
+        let next = Task { [farDeadline] in try await budget.acquire(deadline: farDeadline, marketplace: .wildberries) }
+        await clock.waitForSleepers(1)
+        #expect(clock.pendingWakeUps == [clock.start + .seconds(1)])
+        clock.advance(by: .seconds(1))
+        try await next.value
+    }
+
+    @Test("the upstream's remaining count only ever makes the budget stricter")
+    func syncOnlyTightens() async throws {
+        let budget = budget(burst: 5, interval: .milliseconds(100))
+        budget.sync(remaining: 50)
+        #expect(budget.available == 5, "a looser upstream view is ignored")
+        budget.sync(remaining: 2)
+        #expect(budget.available == 2)
+        budget.sync(remaining: 4)
+        #expect(budget.available == 2, "a later looser view does not undo a stricter one")
+        budget.sync(remaining: 0)
+        #expect(budget.available == 0)
+        #expect(budget.waitTime() == .milliseconds(100), "with nothing left, the next call waits one refill")
+        budget.sync(remaining: -3)
+        #expect(budget.waitTime() == .milliseconds(100), "nonsense counts are read as zero, not as debt")
+    }
+
+    @Test("after a sync the budget hands out exactly what the upstream said was left")
+    func syncedBudgetIsHonoured() async throws {
+        let budget = budget(burst: 5, interval: .milliseconds(100))
+        budget.sync(remaining: 2)
+        try await budget.acquire(deadline: farDeadline, marketplace: .wildberries)
+        try await budget.acquire(deadline: farDeadline, marketplace: .wildberries)
+        #expect(clock.requestedSleeps.isEmpty)
+        let third = Task { [farDeadline] in try await budget.acquire(deadline: farDeadline, marketplace: .wildberries) }
+        await clock.waitForSleepers(1)
+        #expect(clock.pendingWakeUps == [clock.start + .milliseconds(100)])
+        clock.advance(by: .milliseconds(100))
+        try await third.value
+    }
+
+    @Test("pause(for:) holds every call until the delay has passed")
+    func pauseBlocks() async throws {
+        let budget = budget(burst: 6, interval: .milliseconds(100))
+        budget.pause(for: .seconds(2))
+        #expect(budget.available == 0)
+        #expect(budget.waitTime() == .seconds(2))
+
+        let error = await #expect(throws: ConnectorError.self) {
+            try await budget.acquire(deadline: clock.now + .seconds(1), marketplace: .wildberries)
+        }
+        #expect(error == .upstreamRateLimited(retryAfter: .seconds(2), nil))
+
+        let waiting = Task { [farDeadline] in try await budget.acquire(deadline: farDeadline, marketplace: .wildberries) }
+        await clock.waitForSleepers(1)
+        clock.advance(by: .milliseconds(1999))
+        #expect(clock.pendingWakeUps == [clock.start + .seconds(2)])
+        clock.advance(by: .milliseconds(1))
+        try await waiting.value
+
+        budget.pause(for: .milliseconds(500))
+        #expect(budget.waitTime() >= .milliseconds(500), "a pause never shortens a wait already owed")
+    }
+
+    @Test("a caller cancelled while waiting stops at once and gives its slot back")
+    func cancelledWaitReturnsSlot() async throws {
+        let budget = budget(burst: 1, interval: .seconds(1))
+        try await budget.acquire(deadline: farDeadline, marketplace: .ozon)
+        let waiting = Task { [farDeadline] in try await budget.acquire(deadline: farDeadline, marketplace: .ozon) }
+        await clock.waitForSleepers(1)
+        waiting.cancel()
+        let result = await waiting.result
+        #expect(throws: ConnectorError.upstreamTimeout(nil)) { try result.get() }
+        #expect(clock.elapsed == .zero)
+
+        let next = Task { [farDeadline] in try await budget.acquire(deadline: farDeadline, marketplace: .ozon) }
+        await clock.waitForSleepers(1)
+        #expect(clock.pendingWakeUps == [clock.start + .seconds(1)], "the cancelled call's slot went to the next caller")
+        clock.advance(by: .seconds(1))
+        try await next.value
+    }
+}

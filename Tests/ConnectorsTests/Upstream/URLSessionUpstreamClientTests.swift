@@ -1,0 +1,194 @@
+@testable import Connectors
+import Foundation
+import HTTP
+import MarketplaceSimulator
+import Server
+import Testing
+
+@Suite("URLSession upstream client over loopback HTTP", .timeLimit(.minutes(1)))
+struct URLSessionUpstreamClientTests {
+    static let ok = HTTPResponse(status: .ok, contentType: "application/json", text: #"{"ok":true}"#)
+
+    static func get(_ path: String) -> UpstreamRequest {
+        UpstreamRequest(method: "GET", path: path, safety: .idempotent, operation: "test.get")
+    }
+
+    /// The transport error `send` ends with, or nil when it returned a response.
+    func transportError(_ send: () async throws(UpstreamTransportError) -> UpstreamResponse) async -> UpstreamTransportError? {
+        do {
+            _ = try await send()
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("method, path, query, headers and body arrive as sent; answers keep status, headers and body")
+    func roundTrip() async throws {
+        try await withLoopbackUpstream({ request, _ in
+            let simulated = SimulatorRequest(request)
+            return SimulatorResponse.json(["path": simulated.path, "query": simulated.query], status: 201,
+                                          headers: [("X-Ratelimit-Remaining", "4"), ("X-Request-Id", "req-7")])
+        }) { upstream in
+            let client = URLSessionUpstreamClient(baseURL: upstream.baseURL)
+            let body = Data(#"{"text":"Спасибо за отзыв! 100% + ещё"}"#.utf8)
+            let request = UpstreamRequest(
+                method: "PATCH", path: "/api/v1/отзывы/a b",
+                query: [("plus", "a+b"), ("amp", "x&y=z"), ("space", "two words"), ("ru", "Привет, мир"), ("empty", "")],
+                headers: [("Authorization", "token-abc"), ("X-Trace", "t-1"), ("Content-Type", "application/json")],
+                body: body, safety: .nonIdempotent, operation: "test.echo")
+
+            let response = try await client.send(request, timeout: .seconds(10))
+
+            // The upstream saw exactly what was sent.
+            let received = try #require(upstream.received.first)
+            #expect(received.method == "PATCH")
+            #expect(received.header("authorization") == "token-abc")
+            #expect(received.header("x-trace") == "t-1")
+            #expect(received.header("content-type") == "application/json")
+            #expect(received.body == Array(body))
+            let names = received.target.split(separator: "?", maxSplits: 1).last?.split(separator: "&").map { $0.split(separator: "=").first.map(String.init) ?? "" }
+            #expect(names == ["plus", "amp", "space", "ru", "empty"], "parameters keep their order")
+            let echo = try #require(response.json())
+            #expect(echo["path"] == .string("/api/v1/отзывы/a b"))
+            #expect(echo["query"] == .object(["plus": .string("a+b"), "amp": .string("x&y=z"), "space": .string("two words"),
+                                              "ru": .string("Привет, мир"), "empty": .string("")]))
+            // And its answer came back whole, with headers readable in any case.
+            #expect(response.status == 201)
+            #expect(response.header("x-ratelimit-remaining") == "4")
+            #expect(response.header("X-RATELIMIT-REMAINING") == "4")
+            #expect(response.header("X-Request-Id") == "req-7")
+            #expect(response.mediaType == "application/json")
+        }
+    }
+
+    @Test("the client's host names the port, so each upstream gets its own circuit")
+    func hostIncludesPort() {
+        #expect(URLSessionUpstreamClient(baseURL: URL(string: "http://127.0.0.1:8081")!).host == "127.0.0.1:8081")
+        #expect(URLSessionUpstreamClient(baseURL: URL(string: "https://feedbacks-api.wildberries.ru")!).host
+            == "feedbacks-api.wildberries.ru")
+    }
+
+    @Test("a base URL with a path prefix keeps it")
+    func basePathPrefix() async throws {
+        try await withLoopbackUpstream({ _, _ in Self.ok }) { upstream in
+            let client = URLSessionUpstreamClient(baseURL: upstream.baseURL.appendingPathComponent("wb/"))
+            _ = try await client.send(Self.get("/api/v1/feedbacks"), timeout: .seconds(10))
+            #expect(upstream.received.first?.target == "/wb/api/v1/feedbacks")
+        }
+    }
+
+    @Test("a port nobody listens on gives connectionRefused")
+    func refused() async throws {
+        let port = try ClosedPort()
+        defer { port.close() }
+        let client = URLSessionUpstreamClient(baseURL: URL(string: "http://127.0.0.1:\(port.port)")!)
+        let error = await transportError { () async throws(UpstreamTransportError) in
+            try await client.send(Self.get("/ping"), timeout: .seconds(10))
+        }
+        guard case .connectionRefused? = error else {
+            Issue.record("expected connectionRefused, got \(String(describing: error))")
+            return
+        }
+    }
+
+    @Test("an upstream slower than the request's timeout gives timedOut, and the client stays usable")
+    func timeout() async throws {
+        let release = Gate()
+        try await withLoopbackUpstream({ request, _ in
+            if request.path == "/slow" { await release.wait() }
+            return Self.ok
+        }) { upstream in
+            defer { release.open() }
+            let client = URLSessionUpstreamClient(baseURL: upstream.baseURL)
+            let error = await transportError { () async throws(UpstreamTransportError) in
+                try await client.send(Self.get("/slow"), timeout: .milliseconds(300))
+            }
+            #expect(error == .timedOut)
+            #expect(upstream.received.count == 1, "the request did reach the upstream")
+
+            let after = try await client.send(Self.get("/fast"), timeout: .seconds(10))
+            #expect(after.status == 200)
+        }
+    }
+
+    @Test("cancelling the calling task while the upstream works ends send with cancelled")
+    func cancellation() async throws {
+        let release = Gate()
+        try await withLoopbackUpstream({ _, _ in
+            await release.wait()
+            return Self.ok
+        }) { upstream in
+            defer { release.open() }
+            let client = URLSessionUpstreamClient(baseURL: upstream.baseURL)
+            // A timeout far beyond the test's time limit: only cancellation can end this call in time.
+            let call = Task { try await client.send(Self.get("/held"), timeout: .seconds(120)) }
+            await upstream.waitForRequests(1)
+            call.cancel()
+            let result = await call.result
+            #expect(throws: UpstreamTransportError.cancelled) { try result.get() }
+            #expect(!release.isOpen, "the upstream was still working when the call ended")
+        }
+    }
+
+    @Test("a task cancelled before sending sends nothing")
+    func cancelledBeforeSending() async throws {
+        try await withLoopbackUpstream({ _, _ in Self.ok }) { upstream in
+            let client = URLSessionUpstreamClient(baseURL: upstream.baseURL)
+            let call = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                return try await client.send(Self.get("/never"), timeout: .seconds(10))
+            }
+            let result = await call.result
+            #expect(throws: UpstreamTransportError.cancelled) { try result.get() }
+            _ = try await client.send(Self.get("/after"), timeout: .seconds(10))
+            #expect(upstream.received.map(\.target) == ["/after"])
+        }
+    }
+
+    @Test("sequential requests reuse one TCP connection")
+    func connectionReuse() async throws {
+        try await withLoopbackUpstream({ _, _ in Self.ok }) { upstream in
+            let client = URLSessionUpstreamClient(baseURL: upstream.baseURL)
+            for index in 0..<4 {
+                let response = try await client.send(Self.get("/r\(index)"), timeout: .seconds(10))
+                #expect(response.status == 200)
+            }
+            let connections = Set(upstream.received.map(\.connectionID))
+            #expect(upstream.received.count == 4)
+            #expect(connections.count == 1)
+        }
+    }
+
+    @Test("a connection reset without an answer gives connectionLost, after one request only")
+    func reset() async throws {
+        try await withLoopbackUpstream({ _, _ in throw ConnectionAbort() }) { upstream in
+            let client = URLSessionUpstreamClient(baseURL: upstream.baseURL)
+            let error = await transportError { () async throws(UpstreamTransportError) in
+                try await client.send(UpstreamRequest.json("POST", "/reply", body: Data("{}".utf8), safety: .nonIdempotent,
+                                                           operation: "test.reply"),
+                                      timeout: .seconds(10))
+            }
+            guard case .connectionLost? = error else {
+                Issue.record("expected connectionLost, got \(String(describing: error))")
+                return
+            }
+            #expect(upstream.received.count == 1)
+        }
+    }
+
+    @Test("redirects are handed back, not followed with the tenant's credentials")
+    func redirectsNotFollowed() async throws {
+        try await withLoopbackUpstream({ _, _ in
+            HTTPResponse(status: HTTPStatus(302), headers: ["Location": "http://127.0.0.1:1/steal", "Content-Length": "0"])
+        }) { upstream in
+            let client = URLSessionUpstreamClient(baseURL: upstream.baseURL)
+            let request = UpstreamRequest(method: "GET", path: "/moved", headers: [("Authorization", "secret-token")],
+                                          safety: .idempotent, operation: "test.redirect")
+            let response = try await client.send(request, timeout: .seconds(10))
+            #expect(response.status == 302)
+            #expect(response.header("location") == "http://127.0.0.1:1/steal")
+            #expect(upstream.received.count == 1)
+        }
+    }
+}

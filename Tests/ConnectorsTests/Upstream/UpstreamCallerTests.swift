@@ -1,0 +1,133 @@
+@testable import Connectors
+import Testing
+
+@Suite("Upstream calls: deadline, circuit, budget, cancellation", .timeLimit(.minutes(1)))
+struct UpstreamCallerTests {
+    @Test("an open circuit answers upstreamUnavailable without calling the upstream")
+    func openCircuitShortCircuits() async throws {
+        let harness = CallerHarness([], failureThreshold: 1, coolDown: .seconds(30))
+        harness.breaker.recordFailure()
+        let error = await #expect(throws: ConnectorError.self) { try await harness.call(.read) }
+        guard case .upstreamUnavailable(let retryAfter, _)? = error else {
+            Issue.record("expected upstreamUnavailable, got \(String(describing: error))")
+            return
+        }
+        #expect(retryAfter == .seconds(30))
+        #expect(harness.client.callCount == 0)
+    }
+
+    @Test("failures that open the circuit stop the retries too")
+    func circuitOpensDuringRetries() async throws {
+        let harness = CallerHarness([.status(500), .status(500)],
+                                    retry: RetryPolicy(maxAttempts: 5, random: { 0 }), failureThreshold: 2)
+        let error = await #expect(throws: ConnectorError.self) { try await harness.call(.read) }
+        guard case .upstreamUnavailable? = error else {
+            Issue.record("expected upstreamUnavailable, got \(String(describing: error))")
+            return
+        }
+        #expect(harness.client.callCount == 2)
+        #expect(harness.breaker.state == .open)
+    }
+
+    @Test("after the cool-down one call probes the host and its success closes the circuit")
+    func probeThroughCaller() async throws {
+        let harness = CallerHarness([.status(200)], failureThreshold: 1, coolDown: .seconds(30))
+        harness.breaker.recordFailure()
+        harness.clock.advance(by: .seconds(30))
+        #expect(try await harness.call(.read).status == 200)
+        #expect(harness.breaker.state == .closed)
+    }
+
+    @Test("a 429 pauses the credential's budget, so the next caller is held back here")
+    func rateLimitPausesBudget() async throws {
+        let harness = CallerHarness([.status(429, headers: ["X-Ratelimit-Retry": "3"])], retry: .none)
+        let error = await #expect(throws: ConnectorError.self) { try await harness.call(.read) }
+        guard case .upstreamRateLimited(let retryAfter, _)? = error else {
+            Issue.record("expected upstreamRateLimited, got \(String(describing: error))")
+            return
+        }
+        #expect(retryAfter == .seconds(3))
+        #expect(harness.budget.waitTime() == .seconds(3))
+
+        // When: another caller with only one second to spare arrives.
+        let next = await #expect(throws: ConnectorError.self) { try await harness.call(.read, within: .seconds(1)) }
+        // Then: refused here at once, without a request upstream.
+        #expect(next == .upstreamRateLimited(retryAfter: .seconds(3), nil))
+        #expect(harness.client.callCount == 1)
+        #expect(harness.breaker.state == .closed, "a 429 says nothing bad about the host")
+    }
+
+    @Test("a 429 without an announced wait still pauses the budget for a second")
+    func rateLimitWithoutWait() async throws {
+        let harness = CallerHarness([.status(429)], retry: .none)
+        await #expect(throws: ConnectorError.self) { try await harness.call(.read) }
+        #expect(harness.budget.waitTime() == .seconds(1))
+    }
+
+    @Test("the upstream's remaining count re-syncs the budget, in either header spelling",
+          arguments: ["X-Ratelimit-Remaining", "ratelimit-remaining"])
+    func remainingHeadersSync(header: String) async throws {
+        let harness = CallerHarness([.status(200, headers: [header: "1"]), .status(200, headers: [header: " 0 "])],
+                                    limit: RateLimit(burst: 5, interval: .milliseconds(100)))
+        _ = try await harness.call(.read)
+        #expect(harness.budget.available == 1)
+        _ = try await harness.call(.read)
+        #expect(harness.budget.available == 0)
+        #expect(harness.budget.waitTime() == .milliseconds(100))
+    }
+
+    @Test("each attempt may take the attempt timeout or what is left of the deadline, whichever is less")
+    func attemptTimeouts() async throws {
+        let harness = CallerHarness([.status(200), .status(200)], attemptTimeout: .seconds(10))
+        _ = try await harness.call(.read, within: .seconds(3))
+        _ = try await harness.call(.read, within: .seconds(60))
+        #expect(harness.client.sent.map(\.timeout) == [.seconds(3), .seconds(10)])
+    }
+
+    @Test("a call whose deadline has passed is not sent")
+    func expiredDeadline() async throws {
+        let harness = CallerHarness([])
+        let error = await #expect(throws: ConnectorError.self) { try await harness.call(.read, within: .zero) }
+        guard case .upstreamTimeout? = error else {
+            Issue.record("expected upstreamTimeout, got \(String(describing: error))")
+            return
+        }
+        #expect(harness.client.callCount == 0)
+    }
+
+    @Test("cancelling the caller while it waits to retry ends the call at once")
+    func cancelDuringRetryWait() async throws {
+        let harness = CallerHarness([.status(503, headers: ["Retry-After": "5"])])
+        let call = harness.start(.read)
+        await harness.clock.waitForSleepers(1)
+        call.cancel()
+        let result = await call.result
+        #expect(throws: ConnectorError.self) { try result.get() }
+        #expect(harness.clock.elapsed == .zero)
+        #expect(harness.client.callCount == 1)
+    }
+
+    @Test("cancelling the caller while it waits for the rate budget ends the call unsent")
+    func cancelDuringBudgetWait() async throws {
+        let harness = CallerHarness([], limit: RateLimit(burst: 1, interval: .seconds(10)))
+        try await harness.budget.acquire(deadline: harness.clock.now + .seconds(1), marketplace: .wildberries)
+        let call = harness.start(.read)
+        await harness.clock.waitForSleepers(1)
+        call.cancel()
+        let result = await call.result
+        #expect(throws: ConnectorError.self) { try result.get() }
+        #expect(harness.client.callCount == 0)
+    }
+
+    @Test("cancelling the caller while the upstream request is out abandons it")
+    func cancelDuringSend() async throws {
+        let harness = CallerHarness([.hang], failureThreshold: 1)
+        let call = harness.start(.read)
+        await harness.client.waitForCalls(1)
+        call.cancel()
+        let result = await call.result
+        #expect(throws: ConnectorError.self) { try result.get() }
+        #expect(harness.client.callCount == 1, "an abandoned call is not retried")
+        #expect(harness.breaker.state == .closed, "the caller leaving says nothing about the host")
+    }
+}
