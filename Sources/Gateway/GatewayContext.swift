@@ -19,8 +19,11 @@ public final class GatewayContext {
     var endpoint: GatewayHandler?
     /// The authenticated tenant, once authentication has run.
     public var tenant: Tenant?
-    /// Upstream calls made for this request (retries included), for the access log.
-    public var upstreamCalls = 0
+    /// Counts the upstream calls made for this request; bound as the task-local counter while
+    /// the request is handled.
+    public let upstreamCounter = UpstreamCallCounter()
+    /// Upstream calls made for this request so far (retries included), for the access log.
+    public var upstreamCalls: Int { upstreamCounter.count }
     /// Response header fields middleware wants on whatever response goes out (rate-limit fields).
     public var responseHeaders: [(String, String)] = []
     public let receivedAt: ContinuousClock.Instant

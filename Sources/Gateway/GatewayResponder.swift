@@ -1,3 +1,4 @@
+import Connectors
 import HTTP
 import Server
 
@@ -42,6 +43,8 @@ public struct GatewayResponder: HTTPResponder {
             let path = request.path
             context.endpoint = { _, _ in throw GatewayError.notFound(path: path) }
         }
-        return try await chain(request, context)
+        return try await UpstreamCallCounter.$current.withValue(context.upstreamCounter) {
+            try await chain(request, context)
+        }
     }
 }

@@ -93,6 +93,7 @@ public final class UpstreamCaller: Sendable {
                             retryAfter: nil, retryable: false)
         }
         let response: UpstreamResponse
+        UpstreamCallCounter.current?.increment()
         do {
             response = try await client.send(request, timeout: min(remaining, attemptTimeout))
         } catch {

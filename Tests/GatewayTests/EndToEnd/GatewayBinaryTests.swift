@@ -23,6 +23,13 @@ struct GatewayBinaryTests {
             #expect(list.status == 200, "\(path): \(list.text)")
             #expect((list.body["items"] as? [Any])?.isEmpty == false, "\(path)")
         }
+        // the access log tells how many upstream calls each listing cost
+        func listLines() -> [Substring] {
+            gateway.stdout.split(separator: "\n").filter { $0.contains("\"route\":\"/connectors/{marketplace}/{channel}/items\"") }
+        }
+        for _ in 0..<250 where listLines().count < 6 { try await Task.sleep(for: .milliseconds(20)) }  // lines arrive through a pipe
+        #expect(listLines().count == 6)
+        #expect(listLines().allSatisfy { !$0.contains("\"upstream_calls\":0") && $0.contains("\"upstream_calls\":") })
         #expect(try await GatewayClient.send("GET", port: gateway.port, "/connectors").headers["ratelimit-policy"] == "\"tenant\";q=100;w=2")
         #expect(try await GatewayClient.send("GET", port: gateway.port, "/connectors", key: "wrong").status == 401)
 
