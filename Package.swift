@@ -6,6 +6,11 @@ let package = Package(
     products: [
         .library(name: "HTTP", targets: ["HTTP"]),
         .library(name: "Server", targets: ["Server"]),
+        .library(name: "Hashing", targets: ["Hashing"]),
+        .library(name: "Connectors", targets: ["Connectors"]),
+        .library(name: "Marketplaces", targets: ["Marketplaces"]),
+        .library(name: "MarketplaceSimulator", targets: ["MarketplaceSimulator"]),
+        .library(name: "Gateway", targets: ["Gateway"]),
         .executable(name: "connector-gateway", targets: ["connector-gateway"]),
     ],
     targets: [

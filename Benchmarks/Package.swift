@@ -17,6 +17,17 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "bench-gateway",
+            dependencies: [
+                .product(name: "Gateway", package: "ConnectorGateway"),
+                .product(name: "Connectors", package: "ConnectorGateway"),
+                .product(name: "Marketplaces", package: "ConnectorGateway"),
+                .product(name: "MarketplaceSimulator", package: "ConnectorGateway"),
+                .product(name: "Hashing", package: "ConnectorGateway"),
+                .product(name: "Server", package: "ConnectorGateway"),
+            ]
+        ),
+        .executableTarget(
             name: "bench-parser",
             dependencies: [.product(name: "HTTP", package: "ConnectorGateway")]
         ),

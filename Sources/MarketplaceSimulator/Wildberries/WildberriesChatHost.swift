@@ -5,6 +5,7 @@ import HTTP
 /// millisecond `next` cursor, multipart message sending with the real 400 bodies, file downloads,
 /// token checks and the per-seller limit of 10 requests per 10 seconds.
 public final class WildberriesChatHost: SimulatedHost {
+    /// Chats and events: the truth tests compare against, and the hooks that change it.
     public let store: WildberriesChatStore
     let options: WildberriesSimulatorOptions
     private let gate: WildberriesGate

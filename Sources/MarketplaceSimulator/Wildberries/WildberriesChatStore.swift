@@ -17,6 +17,7 @@ public final class WildberriesChatStore: Sendable {
         state = Mutex(State(chats: chats, events: events, random: WildberriesSeededGenerator(seed: seed ^ 0xC4A7_5EED)))
     }
 
+    /// Every chat, in the order they were opened.
     public var chats: [WildberriesSimulatedChat] { state.withLock { $0.chats } }
 
     /// The whole event stream, oldest first.

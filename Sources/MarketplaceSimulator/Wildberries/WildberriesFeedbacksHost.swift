@@ -5,6 +5,7 @@ import HTTP
 /// validation, caps, envelopes, error bodies, token checks and per-seller rate limit (one bucket
 /// for every method of the host). Unknown paths get the API gateway's 404 before any token check.
 public final class WildberriesFeedbacksHost: SimulatedHost {
+    /// Feedbacks and questions: the truth tests compare against, and the hooks that change it.
     public let store: WildberriesFeedbacksStore
     let options: WildberriesSimulatorOptions
     private let gate: WildberriesGate
@@ -74,18 +75,24 @@ public final class WildberriesFeedbacksHost: SimulatedHost {
         }
     }
 
-    /// `count` takes `isAnswered` (questions default to true) and a period; no paging.
+    /// `count` takes an optional `isAnswered` (questions default to answered; feedbacks count
+    /// both sides without it) and a period; no paging.
     private func count(_ request: SimulatorRequest, questions: Bool) -> HTTPResponse {
         var query = request.query
-        if query["isAnswered"] == nil, questions { query["isAnswered"] = "true" }
         query["take"] = "1"
         query["skip"] = "0"
-        switch WildberriesListQuery.parse(query, caps: .questions(maxTotal: .max)) {
-        case .invalid(let response):
-            return response
-        case .valid(let parsed):
-            return WildberriesResponses.envelope(questions ? store.countQuestions(parsed) : store.countFeedbacks(parsed))
+        let sides = query["isAnswered"].map { [$0] } ?? (questions ? ["true"] : ["false", "true"])
+        var total = 0
+        for side in sides {
+            query["isAnswered"] = side
+            switch WildberriesListQuery.parse(query, caps: .questions(maxTotal: .max)) {
+            case .invalid(let response):
+                return response
+            case .valid(let parsed):
+                total += questions ? store.countQuestions(parsed) : store.countFeedbacks(parsed)
+            }
         }
+        return WildberriesResponses.envelope(total)
     }
 
     public func faultResponse(_ fault: Fault) -> HTTPResponse {

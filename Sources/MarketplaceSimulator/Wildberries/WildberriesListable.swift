@@ -5,14 +5,3 @@ protocol WildberriesListable {
     var isAnswered: Bool { get }
     var nmId: Int64 { get }
 }
-
-extension WildberriesSimulatedFeedback: WildberriesListable {
-    /// The host files a feedback under `isAnswered=true` once it has an answer, whatever `state` says.
-    var isAnswered: Bool { answer != nil }
-    var nmId: Int64 { product.nmId }
-}
-
-extension WildberriesSimulatedQuestion: WildberriesListable {
-    var isAnswered: Bool { answer != nil }
-    var nmId: Int64 { product.nmId }
-}

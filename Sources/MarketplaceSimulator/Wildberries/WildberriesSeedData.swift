@@ -44,7 +44,8 @@ struct WildberriesSeedData {
             let answers = russian ? WildberriesCatalog.sellerAnswersRussian : WildberriesCatalog.sellerAnswersEnglish
             let state = random.pick(["wbRu", "wbRu", "wbRu", "wbRu", "reviewRequired", "rejectedAntispam"])
             answer = WildberriesSimulatedAnswer(text: random.pick(answers), state: state, editable: state == "wbRu",
-                                                createdAt: created + Int64(random.next() % UInt64(day)))
+                                                createdAt: created + Int64(random.next() % UInt64(day)),
+                                                editsLeft: state == "wbRu" ? 1 : 0)
         }
         // The quirk of reference §5.4: unanswered, yet `state` says "wbRu".
         let state = answer == nil ? (random.chance(0.08) ? "wbRu" : "none") : "wbRu"

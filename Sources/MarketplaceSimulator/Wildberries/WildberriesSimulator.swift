@@ -7,6 +7,7 @@ import Foundation
 /// a new feedback arrives).
 public final class WildberriesSimulator: Sendable {
     public let options: WildberriesSimulatorOptions
+    /// The hosts (their state is in `feedbacks` and `chats`) and the servers that serve them.
     public let feedbacksHost: WildberriesFeedbacksHost
     public let chatHost: WildberriesChatHost
     public let feedbacksServer: SimulatorServer
@@ -25,6 +26,7 @@ public final class WildberriesSimulator: Sendable {
         chatServer = SimulatorServer(host: chatHost, port: chatPort)
     }
 
+    /// Binds both hosts to loopback; if the second cannot start, the first is stopped again.
     public func start() throws {
         try feedbacksServer.start()
         do {
@@ -35,6 +37,7 @@ public final class WildberriesSimulator: Sendable {
         }
     }
 
+    /// Stops both hosts, letting requests in flight finish.
     public func stop() async {
         await feedbacksServer.stop()
         await chatServer.stop()
@@ -43,6 +46,7 @@ public final class WildberriesSimulator: Sendable {
     /// The token both hosts accept by default.
     public static var demoToken: String { WildberriesToken.demo }
 
+    /// Base URLs to point `MarketplaceEndpoints` at; faults to inject and the log of what each host received.
     public var feedbacksURL: URL { feedbacksServer.baseURL }
     public var chatURL: URL { chatServer.baseURL }
     public var feedbacksFaults: FaultInjector { feedbacksServer.faults }

@@ -6,6 +6,7 @@ import Foundation
 public struct WildberriesSimulatorOptions: Sendable {
     /// Seed of every generated id, text and date: the same seed gives the same data.
     public var seed: UInt64
+    /// How many records of each kind are seeded.
     public var feedbackCount: Int
     public var questionCount: Int
     public var chatCount: Int
@@ -14,6 +15,7 @@ public struct WildberriesSimulatorOptions: Sendable {
     /// Tokens the hosts accept (JWTs; see `WildberriesToken`). Each must carry the category bit of
     /// the host it is sent to.
     public var tokens: [String]
+    /// Per-seller token buckets of the two hosts (3/s burst 6; 10 per 10 s).
     public var feedbacksRateLimit: WildberriesSimulatedRateLimit
     public var chatRateLimit: WildberriesSimulatedRateLimit
     /// `GET /api/v1/feedbacks`: the largest `take` (5000) and `skip` (199990) accepted.

@@ -5,6 +5,7 @@ import Connectors
 /// needed), updates from the stream's `next` cursor, replies through the multipart
 /// `/api/v1/seller/message` with the chat's `replySign`. Wildberries has no "read" for chats.
 public struct WildberriesChatConnector: ChannelConnector {
+    /// What Wildberries lets this channel do; the registry lists it before any connector is built.
     public static let supported: Set<ConnectorOperation> = [.listItems, .item, .reply, .updates]
 
     public let key = ConnectorKey(.wildberries, .chat)
@@ -21,10 +22,12 @@ public struct WildberriesChatConnector: ChannelConnector {
     public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
         guard !id.isEmpty else { throw .invalidRequest(field: "id", reason: "An item id is required.") }
         let chats = try await freshChats(includeRaw: includeRaw, deadline: deadline)
-        guard let (_, raw) = chats.first(where: { $0.0.chatID == id }), let conversation = ledger.conversation(id) else {
+        let listed = chats.first { $0.0.chatID == id }
+        // The chat list has been seen to lag behind the event stream: a chat the stream showed counts too.
+        guard let conversation = ledger.conversation(id), listed != nil || conversation.last != nil else {
             throw .itemNotFound(id: id)
         }
-        return conversation.item(raw: raw)
+        return conversation.item(raw: listed?.1)
     }
 
     /// Sends `text` into the chat with its `replySign`, taken from the connector's cache or —

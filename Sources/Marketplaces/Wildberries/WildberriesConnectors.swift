@@ -3,6 +3,8 @@ import Connectors
 /// Registers the Wildberries connectors — review, question, chat — and the per-tenant session
 /// they share (`WildberriesSession`), with the tenant's `token`.
 public enum WildberriesConnectors {
+    /// Registers the session factory and the three connectors; `endpoints` points them at
+    /// production or at a simulator, `options` tunes limits, retries and caps (tests shrink them).
     public static func register(in registry: ConnectorRegistry, endpoints: MarketplaceEndpoints,
                                 options: WildberriesOptions = WildberriesOptions()) {
         registry.register(marketplace: .wildberries) { credentials throws(ConnectorError) in

@@ -6,13 +6,16 @@ import Connectors
 public struct WildberriesOptions: Sendable {
     /// The one budget shared by the feedbacks and questions connectors of a tenant.
     public var feedbacksRateLimit: RateLimit
+    /// The chat host's budget (10 per 10 s).
     public var chatRateLimit: RateLimit
+    /// Retries of transient failures (reads always; writes only where nothing can have been applied).
     public var retry: RetryPolicy
     /// The longest one upstream attempt may take, whatever the deadline leaves.
     public var attemptTimeout: Duration
     /// Consecutive failures of a host that open its circuit, and how long it stays open.
     public var breakerFailureThreshold: Int
     public var breakerCoolDown: Duration
+    /// Time for budgets, breakers and waits; tests inject one they can move.
     public var clock: any ResilienceClock
     /// `GET /api/v1/feedbacks`: largest `take` (5000) and `skip` (199990).
     public var feedbacksMaxTake: Int

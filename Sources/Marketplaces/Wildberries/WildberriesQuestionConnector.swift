@@ -3,6 +3,7 @@ import Connectors
 /// `wildberries/question`: buyer questions on feedbacks-api. Lists, reads one, answers (or edits
 /// the answer, once) with `PATCH /api/v1/questions` and state `wbRu`, marks viewed, and syncs.
 public struct WildberriesQuestionConnector: ChannelConnector {
+    /// What Wildberries lets this channel do; the registry lists it before any connector is built.
     public static let supported: Set<ConnectorOperation> = [.listItems, .item, .reply, .markRead, .updates]
 
     public let key = ConnectorKey(.wildberries, .question)

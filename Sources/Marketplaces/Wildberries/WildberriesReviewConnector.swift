@@ -4,6 +4,7 @@ import Connectors
 /// past the offset caps through date windows), reads one, answers or edits the answer, and
 /// syncs. Wildberries no longer lets sellers mark feedbacks viewed, so `markRead` is not offered.
 public struct WildberriesReviewConnector: ChannelConnector {
+    /// What Wildberries lets this channel do; the registry lists it before any connector is built.
     public static let supported: Set<ConnectorOperation> = [.listItems, .item, .reply, .updates]
 
     public let key = ConnectorKey(.wildberries, .review)

@@ -177,8 +177,10 @@ struct OzonFaultTests {
     func rateBudget() async throws {
         // Given: the simulator and the budget both allow 100 requests a second, on real time. The
         // budget is shaped like the production `RateLimit.ozon` (evenly spaced, no burst of its
-        // own), leaving the upstream's bucket room for the jitter between sending and arrival.
-        let options = OzonTestbed.simulatorOptions(rate: 100, burst: 20)
+        // own); the simulator's bucket holds 50, so 100 unpaced calls overrun it, while paced
+        // ones only would if the machine stalled the simulator for half a second (it stamps a
+        // request when its loop reaches it, not when it arrives).
+        let options = OzonTestbed.simulatorOptions(rate: 100, burst: 50)
         try await OzonTestbed.run(simulator: options, connectors: {
             $0.rateLimit = RateLimit(burst: 1, interval: .milliseconds(10))
             $0.retry = .none

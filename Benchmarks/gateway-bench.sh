@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The gateway end to end: GET /connectors, and a 20-item list from the warm Ozon review connector
+# whose upstream is the in-process simulator; then the same list called on the simulator directly,
+# to give the gateway's added latency. wrk on one core, the server on the other (pinned), 64
+# connections, DURATION seconds each (default 10), REPS runs (default 3), medians reported.
+#   swift build -c release --package-path Benchmarks && bash Benchmarks/gateway-bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-Benchmarks/.build/release/bench-gateway}
+DURATION=${DURATION:-10}
+REPS=${REPS:-3}
+CONNS=${CONNS:-64}
+PORT=${PORT:-18601}
+SIM_PORT=${SIM_PORT:-18602}
+SERVER_CORE=${SERVER_CORE:-0}
+WRK_CORE=${WRK_CORE:-1}
+command -v wrk >/dev/null || { echo "gateway-bench: wrk is needed (apt-get install wrk)" >&2; exit 1; }
+[[ -x "$BIN" ]] || { echo "gateway-bench: build first: swift build -c release --package-path Benchmarks" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+PORT=$PORT SIM_PORT=$SIM_PORT LOOPS=1 taskset -c "$SERVER_CORE" "$BIN" >/dev/null 2>"$work/server.err" &
+server=$!
+for _ in $(seq 1 100); do grep -q "api_key" "$work/server.err" 2>/dev/null && break; sleep 0.1; done
+client_id=$(sed -n 's/.*client_id \([0-9]*\).*/\1/p' "$work/server.err")
+api_key=$(sed -n 's/.*api_key \([^ ]*\).*/\1/p' "$work/server.err")
+[[ -n "$client_id" ]] || { cat "$work/server.err" >&2; exit 1; }
+
+cat > "$work/ozon.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"limit":20,"filter":{"status":"ALL"}}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Client-Id"] = "$client_id"
+wrk.headers["Api-Key"] = "$api_key"
+LUA
+# warm the connector (session, connections, budget)
+curl -fs -H 'Authorization: Bearer bench-key' "http://127.0.0.1:$PORT/connectors/ozon/review/items?limit=20" >/dev/null
+
+run() { # name, wrk args…
+  local name=$1; shift
+  for rep in $(seq 1 "$REPS"); do
+    taskset -c "$WRK_CORE" wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "$@" > "$work/$name.$rep" 2>&1
+  done
+  python3 - "$name" "$work" "$REPS" <<'PY'
+import re, statistics, sys
+name, work, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def to_us(value, unit):
+    return float(value) * {"us": 1, "ms": 1000, "s": 1_000_000}[unit]
+rps, p50, p99, errors = [], [], [], 0
+for rep in range(1, reps + 1):
+    text = open(f"{work}/{name}.{rep}").read()
+    rps.append(float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)))
+    p50.append(to_us(*re.search(r"\s50%\s+([\d.]+)(us|ms|s)", text).groups()))
+    p99.append(to_us(*re.search(r"\s99%\s+([\d.]+)(us|ms|s)", text).groups()))
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    errors += int(m.group(1)) if m else 0
+print(f"{name}\t{statistics.median(rps):.0f} req/s\tp50 {statistics.median(p50):.0f} us\tp99 {statistics.median(p99):.0f} us\tnon-2xx {errors}")
+open(f"{work}/{name}.p50", "w").write(str(statistics.median(p50)))
+PY
+}
+echo "gateway-bench: $CONNS connections, ${DURATION}s x $REPS, server on core $SERVER_CORE, wrk on core $WRK_CORE"
+run connectors -H 'Authorization: Bearer bench-key' "http://127.0.0.1:$PORT/connectors"
+run list20 -H 'Authorization: Bearer bench-key' "http://127.0.0.1:$PORT/connectors/ozon/review/items?limit=20"
+run simulator-direct -s "$work/ozon.lua" "http://127.0.0.1:$SIM_PORT/v1/review/list"
+python3 -c "import sys; g=float(open('$work/list20.p50').read()); s=float(open('$work/simulator-direct.p50').read()); print(f'added latency (p50, list of 20 through the gateway minus the simulator directly): {g - s:.0f} us')"
+kill -TERM $server; wait $server || true

@@ -1,0 +1,48 @@
+import Foundation
+import MarketplaceSimulator
+import Testing
+
+@Suite("Wildberries simulator rate limits")
+struct WildberriesRateLimitTests {
+    @Test("past the burst a seller gets 429 problem+json with the X-Ratelimit headers", .timeLimit(.minutes(1)))
+    func burst() async throws {
+        let options = WildberriesTestTokens.options {
+            $0.feedbacksRateLimit = WildberriesSimulatedRateLimit(burst: 2, interval: .seconds(30))
+        }
+        try await WildberriesTestTokens.withSimulator(options) { simulator in
+            let client = WildberriesRawClient(base: simulator.feedbacksURL)
+            let first = try await client.send("GET", "/api/v1/feedbacks/count-unanswered")
+            let second = try await client.send("GET", "/api/v1/feedbacks/count-unanswered")
+            let third = try await client.send("GET", "/api/v1/feedbacks/count-unanswered")
+            #expect(first.header("X-Ratelimit-Remaining") == "1")
+            #expect(second.header("X-Ratelimit-Remaining") == "0")
+            #expect(third.status == 429)
+            #expect(third.header("X-Ratelimit-Remaining") == nil)
+            #expect(third.header("X-Ratelimit-Limit") == "2")
+            let retry = try #require(third.header("X-Ratelimit-Retry").flatMap(Int.init))
+            let reset = try #require(third.header("X-Ratelimit-Reset").flatMap(Int.init))
+            #expect((1...30).contains(retry))
+            #expect(reset >= retry && reset <= 60)
+            #expect(third.header("Content-Type")?.hasPrefix("application/problem+json") == true)
+            #expect(third.json["title"] as? String == "too many requests")
+            #expect(third.json["status"] as? Int == 429)
+
+            // The bucket is the seller's: another seller is not affected.
+            let other = try await client.send("GET", "/api/v1/feedbacks/count-unanswered", authorization: WildberriesTestTokens.otherSeller)
+            #expect(other.status == 200)
+        }
+    }
+
+    @Test("an injected 429 fault carries the same headers", .timeLimit(.minutes(1)))
+    func injected() async throws {
+        try await WildberriesTestTokens.withSimulator { simulator in
+            simulator.chatFaults.inject(.rateLimited(retryAfter: 3))
+            let answer = try await WildberriesRawClient(base: simulator.chatURL).send("GET", "/api/v1/seller/chats")
+            #expect(answer.status == 429)
+            #expect(answer.header("X-Ratelimit-Retry") == "3")
+            #expect(answer.header("X-Ratelimit-Limit") != nil)
+            #expect(answer.header("X-Ratelimit-Reset") != nil)
+            #expect(simulator.chatLog.count(path: "/api/v1/seller/chats") == 1)
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import Connectors
+import Foundation
+import MarketplaceSimulator
+import Marketplaces
+import Testing
+
+@Suite("Wildberries chat connector")
+struct WildberriesChatConnectorTests {
+    typealias Env = WildberriesTestEnvironment
+
+    /// Who wrote each chat's last message, as the simulator knows it.
+    private func lastSenders(_ simulator: WildberriesSimulator) -> [String: WildberriesSimulatedChatEvent] {
+        var last: [String: WildberriesSimulatedChatEvent] = [:]
+        for event in simulator.chats.events where event.text != nil { last[event.chatID] = event }
+        return last
+    }
+
+    @Test("conversations list newest first with who spoke last, paged and filtered by status", .timeLimit(.minutes(1)))
+    func list() async throws {
+        try await Env.with { env in
+            let last = lastSenders(env.simulator)
+            let (items, pages) = try await Env.walk(env.chat, ListQuery(limit: 2))
+            #expect(pages == 3)
+            #expect(Set(items.map(\.id)) == Set(env.simulator.chats.chats.map(\.chatID)))
+            #expect(items.map { $0.lastMessage!.createdAt.millisecondsSinceEpoch } == items.map { last[$0.id]!.addTimestamp }.sorted(by: >))
+            for item in items {
+                let truth = try #require(last[item.id])
+                let chat = try #require(env.simulator.chats.chat(id: item.id))
+                #expect(item.kind == .chat)
+                #expect(item.text == truth.text)
+                #expect(item.lastMessage?.sender == (truth.sender == .seller ? "seller" : "buyer"))
+                #expect(item.lastMessage?.id == truth.eventID)
+                #expect(item.status == (truth.sender == .seller ? .answered : .unanswered))
+                #expect(item.author?.name == chat.clientName)
+                #expect(item.product?.id == String(chat.product.nmId))
+            }
+            let (unanswered, _) = try await Env.walk(env.chat, ListQuery(status: .unanswered, limit: 100))
+            #expect(Set(unanswered.map(\.id)) == Set(last.filter { $0.value.sender != .seller }.keys))
+        }
+    }
+
+    @Test("one chat reads by id; an unknown one is itemNotFound", .timeLimit(.minutes(1)))
+    func item() async throws {
+        try await Env.with { env in
+            let chat = try #require(env.simulator.chats.chats.first)
+            let item = try await env.chat.item(id: chat.chatID, includeRaw: true, deadline: Env.deadline)
+            #expect(item.id == chat.chatID)
+            #expect(item.raw?["replySign"] == .string(chat.replySign))
+            await #expect(throws: ConnectorError.itemNotFound(id: "1:nope")) {
+                _ = try await env.chat.item(id: "1:nope", includeRaw: false, deadline: Env.deadline)
+            }
+        }
+    }
+
+    @Test("a reply goes out as a multipart message with the chat's replySign and shows as answered", .timeLimit(.minutes(1)))
+    func reply() async throws {
+        try await Env.with { env in
+            let target = try #require(lastSenders(env.simulator).first { $0.value.sender == .client }?.key)
+            let receipt = try await env.chat.reply(to: target, text: "Здравствуйте! Заменим товар.", deadline: Env.deadline)
+            #expect(receipt.itemID == target)
+            let sent = try #require(env.simulator.chats.events.last)
+            #expect(sent.chatID == target)
+            #expect(sent.sender == .seller)
+            #expect(sent.text == "Здравствуйте! Заменим товар.")
+            #expect(receipt.createdAt?.millisecondsSinceEpoch == sent.addTimestamp)
+            let item = try await env.chat.item(id: target, includeRaw: false, deadline: Env.deadline)
+            #expect(item.status == .answered)
+            #expect(item.lastMessage?.sender == "seller")
+        }
+    }
+
+    @Test("the reply sign cache is refreshed when a new chat appears", .timeLimit(.minutes(1)))
+    func signRefresh() async throws {
+        try await Env.with { env in
+            _ = try await env.chat.listItems(ListQuery(limit: 10), deadline: Env.deadline)
+            let known = try #require(env.simulator.chats.chats.first)
+            let listsBefore = env.simulator.chatLog.count(path: "/api/v1/seller/chats")
+            _ = try await env.chat.reply(to: known.chatID, text: "Добрый день!", deadline: Env.deadline)
+            #expect(env.simulator.chatLog.count(path: "/api/v1/seller/chats") == listsBefore, "a cached sign needs no lookup")
+
+            let (fresh, _) = env.simulator.chats.startChat(clientName: "Павел", text: "Здравствуйте, можно обменять?")
+            _ = try await env.chat.reply(to: fresh.chatID, text: "Да, конечно.", deadline: Env.deadline)
+            #expect(env.simulator.chatLog.count(path: "/api/v1/seller/chats") == listsBefore + 1)
+            #expect(env.simulator.chats.events.last?.chatID == fresh.chatID)
+            #expect(env.simulator.chats.events.last?.sender == .seller)
+
+            await #expect(throws: ConnectorError.itemNotFound(id: "1:no-such-chat")) {
+                _ = try await env.chat.reply(to: "1:no-such-chat", text: "Hello", deadline: Env.deadline)
+            }
+        }
+    }
+
+    @Test("a message over 1000 characters is refused before any call", .timeLimit(.minutes(1)))
+    func bounds() async throws {
+        try await Env.with { env in
+            let chat = try #require(env.simulator.chats.chats.first)
+            await #expect {
+                _ = try await env.chat.reply(to: chat.chatID, text: String(repeating: "ж", count: 1001), deadline: Env.deadline)
+            } throws: { error in
+                guard case ConnectorError.invalidRequest(let field, _) = error else { return false }
+                return field == "text"
+            }
+            await #expect(throws: ConnectorError.operationNotSupported(ConnectorKey(.wildberries, .chat), .markRead)) {
+                try await env.chat.markRead(id: chat.chatID, deadline: Env.deadline)
+            }
+            #expect(env.simulator.chatLog.total == 0)
+        }
+    }
+
+    @Test("updates one event at a time replay the stream exactly, across pages and the cursor's edge", .timeLimit(.minutes(1)))
+    func updatesExact() async throws {
+        try await Env.with { env in
+            // Two buyer messages in the same millisecond: the page (of 4) and the cursor edge fall among them.
+            let chats = env.simulator.chats.chats
+            let stamp = (env.simulator.chats.events.last?.addTimestamp ?? 0) + 1
+            env.simulator.chats.addBuyerMessage(chatID: chats[0].chatID, text: "Первое", at: stamp)
+            env.simulator.chats.addBuyerMessage(chatID: chats[1].chatID, text: "Второе", at: stamp)
+            var messages: [String] = []
+            var cursor: Cursor?
+            for _ in 0..<200 {
+                let page = try await env.chat.updates(since: cursor, limit: 1, deadline: Env.deadline)
+                #expect(page.items.count <= 1)
+                messages += page.items.compactMap { $0.lastMessage?.id }
+                cursor = page.nextCursor
+                if !page.hasMore { break }
+            }
+            #expect(messages == env.simulator.chats.events.filter { $0.text != nil }.map(\.eventID))
+
+            // Messages arriving between calls, one of them in the cursor's own millisecond.
+            let edge = try #require(env.simulator.chats.events.last?.addTimestamp)
+            let late = try #require(env.simulator.chats.addBuyerMessage(chatID: chats[2].chatID, text: "Опоздавшее", at: edge))
+            let next = try #require(env.simulator.addBuyerMessage(chatID: chats[3].chatID, text: "Hello again"))
+            let page = try await env.chat.updates(since: cursor, limit: 10, deadline: Env.deadline)
+            #expect(page.items.compactMap { $0.lastMessage?.id } == [late.eventID, next.eventID])
+            #expect(page.items.allSatisfy { $0.status == .unanswered })
+            let again = try await env.chat.updates(since: page.nextCursor, limit: 10, deadline: Env.deadline)
+            #expect(again.items.isEmpty)
+            #expect(!again.hasMore)
+        }
+    }
+
+    @Test("updates in larger pages show each changed chat once with its newest message", .timeLimit(.minutes(1)))
+    func updatesCollapsed() async throws {
+        try await Env.with { env in
+            var cursor = try await env.chat.updates(since: nil, limit: 100, deadline: Env.deadline).nextCursor
+            var drained = false
+            for _ in 0..<20 where !drained {
+                let page = try await env.chat.updates(since: cursor, limit: 100, deadline: Env.deadline)
+                cursor = page.nextCursor
+                drained = !page.hasMore
+            }
+            let chat = try #require(env.simulator.chats.chats.first)
+            env.simulator.addBuyerMessage(chatID: chat.chatID, text: "Вы здесь?")
+            let newest = try #require(env.simulator.addBuyerMessage(chatID: chat.chatID, text: "Жду ответа"))
+            let page = try await env.chat.updates(since: cursor, limit: 100, deadline: Env.deadline)
+            #expect(page.items.map(\.id) == [chat.chatID])
+            #expect(page.items.first?.lastMessage?.id == newest.eventID)
+            #expect(page.items.first?.text == "Жду ответа")
+            #expect(page.items.first?.author?.name == chat.clientName)
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import Connectors
+import Foundation
+import MarketplaceSimulator
+import Marketplaces
+import Testing
+
+/// The connectors against a scripted host, for the answers real Wildberries has given that the
+/// simulator does not: every error body shape, and success bodies with loose types.
+@Suite("Wildberries connectors reading odd upstream answers")
+struct WildberriesQuirkTests {
+    struct Scripted {
+        let host = WildberriesScriptedHost()
+        let server: SimulatorServer
+        let review: any ChannelConnector
+        let chat: any ChannelConnector
+
+        init() throws {
+            server = SimulatorServer(host: host)
+            try server.start()
+            let registry = ConnectorRegistry()
+            WildberriesConnectors.register(in: registry,
+                                           endpoints: MarketplaceEndpoints(wildberriesFeedbacks: server.baseURL, wildberriesChat: server.baseURL),
+                                           options: WildberriesTestEnvironment.connectorOptions { $0.retry = .none })
+            let credentials = MarketplaceCredentials(marketplace: .wildberries, fields: ["token": "t0ken"])
+            review = try registry.connector(for: ConnectorKey(.wildberries, .review), tenant: "t", credentials: credentials)
+            chat = try registry.connector(for: ConnectorKey(.wildberries, .chat), tenant: "t", credentials: credentials)
+        }
+    }
+
+    static func with(_ body: (Scripted) async throws -> Void) async throws {
+        let scripted = try Scripted()
+        do {
+            try await body(scripted)
+            await scripted.server.stop()
+        } catch {
+            await scripted.server.stop()
+            throw error
+        }
+    }
+
+    static let list = "/api/v1/feedbacks"
+    static let query = ListQuery(status: .unanswered, limit: 10)
+
+    @Test("every error body shape is classified", .timeLimit(.minutes(1)))
+    func errorShapes() async throws {
+        let cases: [(status: Int, body: String, type: String, check: @Sendable (ConnectorError) -> Bool)] = [
+            (401, "proxy: invalid token", "text/plain", { if case .upstreamAuthFailed(let f) = $0 { f.message == "proxy: invalid token" } else { false } }),
+            (403, #"{"data":null,"error":true,"errorText":"Ошибка авторизации","additionalErrors":null,"requestId":"r-1"}"#,
+             "application/json", { if case .upstreamAuthFailed(let f) = $0 { f.message == "Ошибка авторизации" && f.requestID == "r-1" } else { false } }),
+            (429, #"{"errors":["(api-new) too many requests"]}"#, "application/json",
+             { if case .upstreamRateLimited(_, let f?) = $0 { f.message.contains("too many requests") } else { false } }),
+            (429, #"{"code":429,"message":""}"#, "application/json", { if case .upstreamRateLimited = $0 { true } else { false } }),
+            (400, #"{"data":null,"error":true,"errorText":"Технический перерыв до 16:00","additionalErrors":null}"#, "application/json",
+             { if case .upstreamUnavailable(_, let f?) = $0 { f.status == 400 } else { false } }),
+            (429, "Действуют временные ограничения", "text/plain", { if case .upstreamUnavailable = $0 { true } else { false } }),
+            (400, #"{"data":null,"error":true,"errorText":"Плохой формат take","additionalErrors":null}"#, "application/json",
+             { if case .invalidRequest(_, let reason) = $0 { reason.contains("Плохой формат take") } else { false } }),
+            (404, #"{"title":"path not found","detail":"Please consult https://dev.wildberries.ru/openapi/api-information","status":404}"#,
+             "application/problem+json", { if case .upstreamError(let f) = $0 { f.status == 404 } else { false } }),
+            (503, #"{"title":"service unavailable","detail":"upstream connect error","requestId":"abc","status":503}"#,
+             "application/problem+json", { if case .upstreamError(let f) = $0 { f.requestID == "abc" && f.message.contains("upstream connect error") } else { false } }),
+            (200, #"{"data":null,"error":true,"errorText":"Что-то пошло не так","additionalErrors":null}"#, "application/json",
+             { if case .upstreamError(let f) = $0 { f.message == "Что-то пошло не так" } else { false } }),
+        ]
+        try await Self.with { scripted in
+            for (status, body, type, check) in cases {
+                scripted.host.queue(Self.list, status: status, json: body, contentType: type)
+                do throws(ConnectorError) {
+                    _ = try await scripted.review.listItems(Self.query, deadline: WildberriesTestEnvironment.deadline)
+                    Issue.record("\(status) \(body) was taken for success")
+                } catch {
+                    #expect(check(error), "\(status) \(body) → \(error)")
+                }
+            }
+        }
+    }
+
+    @Test("422 on a read by id is itemNotFound", .timeLimit(.minutes(1)))
+    func unprocessableItem() async throws {
+        try await Self.with { scripted in
+            scripted.host.queue("/api/v1/feedback", status: 422,
+                                json: #"{"data":null,"error":true,"errorText":"Ошибка обработки параметров запроса","additionalErrors":null}"#)
+            await #expect(throws: ConnectorError.itemNotFound(id: "abc")) {
+                _ = try await scripted.review.item(id: "abc", includeRaw: false, deadline: WildberriesTestEnvironment.deadline)
+            }
+        }
+    }
+
+    @Test("loose types, unknown fields and values, empty dates and an unreadable element do not break a page", .timeLimit(.minutes(1)))
+    func tolerantFeedbacks() async throws {
+        let body = #"""
+        {"data":{"countUnanswered":"3","countArchive":0,"feedbacks":[
+          {"id":"A1","text":"Хорошо","productValuation":"5","createdDate":"2026-05-14T08:21:37.05603Z","answer":null,
+           "state":"wbRu","productDetails":{"nmId":"318822017","productName":"Футболка","newField":{"x":1}},
+           "wasViewed":1,"userName":"Мария","orderStatus":"somethingNew","brandNewField":[1,2,3]},
+          {"id":42,"text":"","pros":"Мягкая","cons":"","productValuation":4,"createdDate":"",
+           "answer":{"text":"Спасибо","state":"rejectedAntispam","editable":"false"},"productDetails":null},
+          {"text":"no id here"},
+          {"id":"C3","createdDate":"2024-09-26T10:20:48+03:00","productDetails":{"nmId":9007199254740993}}
+        ]},"error":false,"errorText":"","additionalErrors":null}
+        """#
+        try await Self.with { scripted in
+            scripted.host.queue(Self.list, json: body)
+            let page = try await scripted.review.listItems(ListQuery(status: .unanswered, limit: 10, includeRaw: true),
+                                                           deadline: WildberriesTestEnvironment.deadline)
+            #expect(page.items.map(\.id) == ["A1", "42", "C3"])
+            #expect(page.nextCursor == nil)
+            let first = page.items[0]
+            #expect(first.status == .unanswered)
+            #expect(first.rating == 5)
+            #expect(first.read == true)
+            #expect(first.product?.id == "318822017")
+            #expect(first.createdAt == FlexibleDate.parse("2026-05-14T08:21:37.056Z"))
+            #expect(first.raw?["orderStatus"] == .string("somethingNew"))
+            let second = page.items[1]
+            #expect(second.text == "Мягкая")
+            #expect(second.status == .answered)
+            #expect(second.reply?.state == "rejectedAntispam")
+            #expect(second.reply?.editable == false)
+            #expect(second.createdAt.millisecondsSinceEpoch == 0)
+            #expect(second.product == nil)
+            #expect(page.items[2].product?.id == "9007199254740993")
+            #expect(page.items[2].createdAt == FlexibleDate.parse("2024-09-26T07:20:48Z"))
+        }
+    }
+
+    @Test("chat events without message, with unknown senders, and the terminal page are read", .timeLimit(.minutes(1)))
+    func tolerantEvents() async throws {
+        let events = #"""
+        {"result":{"next":1698045576000,"newestEventTime":"2023-10-23T07:19:36Z","oldestEventTime":"2023-10-23T05:02:20Z",
+          "totalEvents":3,"events":[
+          {"chatID":"1:c1","eventID":"e1","eventType":"message","isNewChat":true,"message":{"text":"Здравствуйте!",
+            "attachments":{"goodCard":{"nmID":"12345678","price":500,"rid":"r1","statusID":11}}},
+           "source":"rusite","addTimestamp":1698037340000,"addTime":"2023-10-23T05:02:20Z","replySign":"1:c1:1:ff",
+           "sender":"client","clientName":"Алёна","clientID":"186132"},
+          {"chatID":"1:c1","eventID":"e2","eventType":"newKind","addTimestamp":"1698045575000","sender":"bot"},
+          {"chatID":"1:c1","eventID":"e3","eventType":"message","addTimestamp":1698045576000,"sender":"seller"}
+        ]},"errors":null}
+        """#
+        let terminal = #"{"result":{"next":1698045576000,"newestEventTime":null,"oldestEventTime":null,"totalEvents":0,"events":[]},"errors":null}"#
+        try await Self.with { scripted in
+            scripted.host.queue("/api/v1/seller/events", json: events)
+            scripted.host.queue("/api/v1/seller/events", json: terminal)
+            let page = try await scripted.chat.updates(since: nil, limit: 10, deadline: WildberriesTestEnvironment.deadline)
+            #expect(!page.hasMore)
+            let item = try #require(page.items.first)
+            #expect(page.items.count == 1)
+            #expect(item.id == "1:c1")
+            #expect(item.lastMessage?.id == "e3")
+            #expect(item.lastMessage?.sender == "seller")
+            #expect(item.status == .answered)
+            #expect(item.author?.name == "Алёна")
+            #expect(item.product?.id == "12345678")
+            #expect(item.createdAt.millisecondsSinceEpoch == 1_698_037_340_000)
+
+            // The sign learnt from the isNewChat event is used without a chat list.
+            scripted.host.queue("/api/v1/seller/message", json: #"{"result":{"addTime":1698045577000,"chatID":"1:c1"},"errors":[]}"#)
+            let receipt = try await scripted.chat.reply(to: "1:c1", text: "Добрый день", deadline: WildberriesTestEnvironment.deadline)
+            #expect(receipt.createdAt?.millisecondsSinceEpoch == 1_698_045_577_000)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Connectors
+import Foundation
+import MarketplaceSimulator
+import Marketplaces
+import Testing
+
+@Suite("Wildberries connector registration")
+struct WildberriesRegistrationTests {
+    @Test("the three connectors are registered with what Wildberries lets them do")
+    func registered() throws {
+        let registry = ConnectorRegistry()
+        WildberriesConnectors.register(in: registry, endpoints: MarketplaceEndpoints())
+        let wildberries = registry.descriptors.filter { $0.key.marketplace == .wildberries }
+        #expect(wildberries.map(\.key.channel) == [.chat, .question, .review])
+        #expect(try registry.factory(for: ConnectorKey(.wildberries, .review)).operations == [.listItems, .item, .reply, .updates])
+        #expect(try registry.factory(for: ConnectorKey(.wildberries, .question)).operations.contains(.markRead))
+        #expect(wildberries.allSatisfy { $0.requiredCredentials == ["token"] })
+    }
+
+    @Test("a tenant without a token is told which field is missing")
+    func missingToken() {
+        let registry = ConnectorRegistry()
+        WildberriesConnectors.register(in: registry, endpoints: MarketplaceEndpoints())
+        let empty = MarketplaceCredentials(marketplace: .wildberries, fields: ["token": ""])
+        #expect(throws: ConnectorError.credentialsMissing(.wildberries, missing: ["token"])) {
+            try registry.connector(for: ConnectorKey(.wildberries, .review), tenant: "t", credentials: empty)
+        }
+    }
+
+    @Test("the token goes out raw in Authorization, as the spec has it", .timeLimit(.minutes(1)))
+    func rawToken() async throws {
+        try await WildberriesQuirkTests.with { scripted in
+            scripted.host.queue("/api/v1/feedbacks", json: #"{"data":{"feedbacks":[]},"error":false,"errorText":"","additionalErrors":null}"#)
+            let page = try await scripted.review.listItems(ListQuery(status: .answered, limit: 3), deadline: WildberriesTestEnvironment.deadline)
+            #expect(page.items.isEmpty)
+            #expect(page.nextCursor == nil)
+            let request = try #require(scripted.host.requests.first)
+            #expect(request.header("Authorization") == "t0ken")
+            #expect(request.query["isAnswered"] == "true")
+            #expect(request.query["take"] == "3")
+            #expect(request.query["skip"] == "0")
+        }
+    }
+}

@@ -1,0 +1,204 @@
+import Connectors
+import Foundation
+import MarketplaceSimulator
+import Marketplaces
+import Testing
+
+@Suite("Wildberries review connector")
+struct WildberriesReviewConnectorTests {
+    typealias Env = WildberriesTestEnvironment
+
+    @Test("unanswered feedbacks page to the end past the skip cap, newest first, each once", .timeLimit(.minutes(1)))
+    func unansweredPastCaps() async throws {
+        try await Env.with { env in
+            let truth = env.simulator.feedbacks.feedbacks.filter { $0.answer == nil }
+            #expect(truth.count > 10, "the seed should put more unanswered feedbacks than the skip cap")
+            let (items, pages) = try await Env.walk(env.review, ListQuery(status: .unanswered, limit: 4))
+            #expect(items.map(\.id) == truth.map(\.id))
+            #expect(items.allSatisfy { $0.status == .unanswered && $0.reply == nil })
+            #expect(pages >= truth.count / 4)
+            // Past skip 10 the simulator refuses offsets (400): every call succeeding means the
+            // connector went on in date windows.
+            #expect(env.simulator.feedbacksLog.all.allSatisfy { $0.status == 200 })
+        }
+    }
+
+    @Test("status nil walks the unanswered side, then the answered side", .timeLimit(.minutes(1)))
+    func allStatuses() async throws {
+        try await Env.with { env in
+            let all = env.simulator.feedbacks.feedbacks
+            let expected = all.filter { $0.answer == nil }.map(\.id) + all.filter { $0.answer != nil }.map(\.id)
+            let (items, _) = try await Env.walk(env.review, ListQuery(status: nil, limit: 7))
+            #expect(items.map(\.id) == expected)
+            #expect(Set(items.map(\.id)).count == all.count)
+            let answered = items.filter { $0.status == .answered }
+            #expect(answered.count == all.count { $0.answer != nil })
+            #expect(answered.allSatisfy { $0.reply != nil })
+        }
+    }
+
+    @Test("answered decides by the answer, not by state, and every field is mapped", .timeLimit(.minutes(1)))
+    func mapping() async throws {
+        try await Env.with { env in
+            let quirky = try #require(env.simulator.feedbacks.feedbacks.first { $0.answer == nil && $0.state == "wbRu" },
+                                      "the seed includes the state/answer quirk")
+            let item = try await env.review.item(id: quirky.id, includeRaw: true, deadline: Env.deadline)
+            #expect(item.status == .unanswered)
+            #expect(item.kind == .review)
+            #expect(item.rating == quirky.rating)
+            #expect(item.author?.name == (quirky.userName.isEmpty ? nil : quirky.userName))
+            #expect(item.product?.id == String(quirky.product.nmId))
+            #expect(item.product?.name == quirky.product.name)
+            #expect(item.read == quirky.wasViewed)
+            #expect(item.createdAt.millisecondsSinceEpoch / 1000 == quirky.createdAt / 1000)
+            #expect(item.raw?["state"] == .string("wbRu"))
+
+            let answered = try #require(env.simulator.feedbacks.feedbacks.first { $0.answer != nil })
+            let answeredItem = try await env.review.item(id: answered.id, includeRaw: false, deadline: Env.deadline)
+            #expect(answeredItem.status == .answered)
+            #expect(answeredItem.reply?.text == answered.answer?.text)
+            #expect(answeredItem.reply?.state == answered.answer?.state)
+            #expect(answeredItem.reply?.editable == answered.answer?.editable)
+            #expect(answeredItem.raw == nil)
+        }
+    }
+
+    @Test("every date format of the host is read to the second", .timeLimit(.minutes(1)))
+    func dates() async throws {
+        try await Env.with { env in
+            let (items, _) = try await Env.walk(env.review, ListQuery(status: nil, limit: 100))
+            let truth = Dictionary(uniqueKeysWithValues: env.simulator.feedbacks.feedbacks.map { ($0.id, $0) })
+            #expect(Set(truth.values.map { $0.createdDateText.suffix(6) }).contains("+03:00"))
+            for item in items {
+                #expect(item.createdAt.millisecondsSinceEpoch / 1000 == truth[item.id]!.createdAt / 1000, "\(truth[item.id]!.createdDateText)")
+            }
+        }
+    }
+
+    @Test("since only returns feedbacks created at or after it", .timeLimit(.minutes(1)))
+    func since() async throws {
+        try await Env.with { env in
+            let all = env.simulator.feedbacks.feedbacks
+            // Some of the host's dates have whole seconds only, so the pivot is a whole second.
+            let pivot = all[all.count / 2].createdAt / 1000
+            let (items, _) = try await Env.walk(env.review, ListQuery(status: nil, limit: 5,
+                                                                      since: Timestamp(secondsSinceEpoch: pivot)))
+            #expect(Set(items.map(\.id)) == Set(all.filter { $0.createdAt / 1000 >= pivot }.map(\.id)))
+            #expect(items.count < all.count)
+        }
+    }
+
+    @Test("a reply answers with POST, then edits with PATCH, and the upstream shows it", .timeLimit(.minutes(1)))
+    func reply() async throws {
+        try await Env.with { env in
+            let target = try #require(env.simulator.feedbacks.feedbacks.first { $0.answer == nil })
+            let receipt = try await env.review.reply(to: target.id, text: "Спасибо за отзыв!", deadline: Env.deadline)
+            #expect(receipt.itemID == target.id)
+            #expect(env.simulator.feedbacks.feedback(id: target.id)?.answer?.text == "Спасибо за отзыв!")
+            #expect(env.simulator.feedbacksLog.count(path: "/api/v1/feedbacks/answer", method: "POST") == 1)
+            let item = try await env.review.item(id: target.id, includeRaw: false, deadline: Env.deadline)
+            #expect(item.status == .answered)
+
+            _ = try await env.review.reply(to: target.id, text: "Thank you for the feedback!", deadline: Env.deadline)
+            #expect(env.simulator.feedbacksLog.count(path: "/api/v1/feedbacks/answer", method: "PATCH") == 1)
+            #expect(env.simulator.feedbacks.feedback(id: target.id)?.answer?.text == "Thank you for the feedback!")
+
+            // Wildberries allows one edit; the second is the upstream's refusal.
+            await #expect {
+                _ = try await env.review.reply(to: target.id, text: "Third try", deadline: Env.deadline)
+            } throws: { error in
+                guard case ConnectorError.upstreamRejected(let failure) = error else { return false }
+                return failure.status == 422
+            }
+        }
+    }
+
+    @Test("a reply to a bogus id is itemNotFound, and no answer is sent", .timeLimit(.minutes(1)))
+    func bogusReply() async throws {
+        try await Env.with { env in
+            await #expect(throws: ConnectorError.itemNotFound(id: "nosuchfeedback000000")) {
+                _ = try await env.review.reply(to: "nosuchfeedback000000", text: "Спасибо!", deadline: Env.deadline)
+            }
+            #expect(env.simulator.feedbacksLog.count(path: "/api/v1/feedbacks/answer") == 0)
+            await #expect(throws: ConnectorError.itemNotFound(id: "nosuchfeedback000000")) {
+                _ = try await env.review.item(id: "nosuchfeedback000000", includeRaw: false, deadline: Env.deadline)
+            }
+        }
+    }
+
+    @Test("reply text out of 2…5000 and limits out of 1…100 are refused before any call", .timeLimit(.minutes(1)))
+    func bounds() async throws {
+        try await Env.with { env in
+            let id = try #require(env.simulator.feedbacks.feedbacks.first?.id)
+            for text in ["x", "   ", String(repeating: "ы", count: 5001)] {
+                await #expect {
+                    _ = try await env.review.reply(to: id, text: text, deadline: Env.deadline)
+                } throws: { error in
+                    guard case ConnectorError.invalidRequest(let field, _) = error else { return false }
+                    return field == "text"
+                }
+            }
+            for limit in [0, 101] {
+                await #expect {
+                    _ = try await env.review.listItems(ListQuery(limit: limit), deadline: Env.deadline)
+                } throws: { error in
+                    guard case ConnectorError.invalidRequest(let field, _) = error else { return false }
+                    return field == "limit"
+                }
+            }
+            #expect(env.simulator.feedbacksLog.total == 0)
+        }
+    }
+
+    @Test("mark read is not offered by Wildberries for feedbacks", .timeLimit(.minutes(1)))
+    func markRead() async throws {
+        try await Env.with { env in
+            #expect(!env.review.operations.contains(.markRead))
+            await #expect(throws: ConnectorError.operationNotSupported(ConnectorKey(.wildberries, .review), .markRead)) {
+                try await env.review.markRead(id: "any", deadline: Env.deadline)
+            }
+            #expect(env.simulator.feedbacksLog.total == 0)
+        }
+    }
+
+    @Test("updates report every feedback once, resume from the cursor, and pick up new ones", .timeLimit(.minutes(1)))
+    func updates() async throws {
+        try await Env.with { env in
+            var seen: [String] = []
+            var cursor: Cursor?
+            for _ in 0..<40 {
+                let page = try await env.review.updates(since: cursor, limit: 4, deadline: Env.deadline)
+                seen += page.items.map(\.id)
+                cursor = page.nextCursor
+                if !page.hasMore { break }
+            }
+            #expect(seen.count == Set(seen).count, "no duplicates")
+            #expect(Set(seen) == Set(env.simulator.feedbacks.feedbacks.map(\.id)))
+
+            // Nothing new: nothing reported.
+            let quiet = try await env.review.updates(since: cursor, limit: 10, deadline: Env.deadline)
+            #expect(quiet.items.isEmpty)
+
+            // New feedbacks arrive between calls, two of them in the same second.
+            let first = env.simulator.addFeedback(text: "Новый отзыв", rating: 4)
+            let second = env.simulator.feedbacks.addFeedback(text: "Another one", createdAt: first.createdAt)
+            let page = try await env.review.updates(since: quiet.nextCursor, limit: 1, deadline: Env.deadline)
+            let rest = try await env.review.updates(since: page.nextCursor, limit: 10, deadline: Env.deadline)
+            #expect((page.items + rest.items).map(\.id).sorted() == [first.id, second.id].sorted())
+            let after = try await env.review.updates(since: rest.nextCursor, limit: 10, deadline: Env.deadline)
+            #expect(after.items.isEmpty)
+        }
+    }
+
+    @Test("a cursor from elsewhere is invalidRequest", .timeLimit(.minutes(1)))
+    func foreignCursor() async throws {
+        try await Env.with { env in
+            await #expect {
+                _ = try await env.review.listItems(ListQuery(limit: 5, cursor: Cursor(["k": "zz"])), deadline: Env.deadline)
+            } throws: { error in
+                guard case ConnectorError.invalidRequest(let field, _) = error else { return false }
+                return field == "cursor"
+            }
+        }
+    }
+}
