@@ -28,7 +28,7 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "Hashing", "MarketplaceSimulator", "HTTP", "Server"]),
         .testTarget(name: "MarketplacesTests", dependencies: ["Marketplaces", "Connectors", "MarketplaceSimulator"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "Server", "Connectors", "Hashing", "MarketplaceSimulator"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "Server", "Connectors", "Hashing", "MarketplaceSimulator", "Marketplaces"]),
         .testTarget(name: "MarketplaceSimulatorTests", dependencies: ["MarketplaceSimulator", "HTTP"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "HTTP", "CSystem"]),
     ],

@@ -68,6 +68,11 @@ final class GatewayProcess: Sendable {
         self.port = port
     }
 
+    deinit {
+        // A test that failed half-way must not leave a gateway running.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
     var stdout: String { output.text }
     var stderr: String { errors.text }
 
