@@ -87,7 +87,10 @@ public struct ConnectorService: Sendable {
         try Self.check(errors)
         let query = ListQuery(status: status ?? nil, limit: limit, cursor: cursor, since: since, includeRaw: includeRaw)
         let page = try await connector.listItems(query, deadline: deadline())
-        return try JSONResponse.make(ItemListBody(items: page.items, nextCursor: page.nextCursor.map { cursors.seal($0, for: key) }))
+        var body = JSONObjectWriter(capacity: page.items.count * 400 + 128)
+        body.raw("items", page.items.json())
+        body.string("next_cursor", page.nextCursor.map { cursors.seal($0, for: key) })
+        return JSONResponse.make(bytes: body.finish())
     }
 
     func item(_ request: HTTPRequest, _ context: GatewayContext) async throws -> HTTPResponse {
@@ -97,7 +100,7 @@ public struct ConnectorService: Sendable {
         let includeRaw = fields.bool("include_raw", errors: &errors) ?? false
         try Self.check(errors)
         let item = try await connector.item(id: try itemID(context), includeRaw: includeRaw, deadline: deadline())
-        return try JSONResponse.make(item)
+        return JSONResponse.make(bytes: item.json())
     }
 
     func reply(_ request: HTTPRequest, _ context: GatewayContext) async throws -> HTTPResponse {
@@ -135,8 +138,11 @@ public struct ConnectorService: Sendable {
         let cursor = try openCursor(fields.string("cursor", errors: &errors), key: key)
         try Self.check(errors)
         let page = try await connector.updates(since: cursor, limit: limit, deadline: deadline())
-        return try JSONResponse.make(UpdatesBody(items: page.items, nextCursor: cursors.seal(page.nextCursor, for: key),
-                                                 hasMore: page.hasMore))
+        var body = JSONObjectWriter(capacity: page.items.count * 400 + 128)
+        body.raw("items", page.items.json())
+        body.string("next_cursor", cursors.seal(page.nextCursor, for: key))
+        body.bool("has_more", page.hasMore)
+        return JSONResponse.make(bytes: body.finish())
     }
 
     // MARK: - Helpers

@@ -9,4 +9,9 @@ enum JSONResponse {
         let data = try encoder.encode(body)
         return HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(data))
     }
+
+    /// A body already written as JSON.
+    static func make(bytes: [UInt8], status: HTTPStatus = .ok) -> HTTPResponse {
+        HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: bytes)
+    }
 }

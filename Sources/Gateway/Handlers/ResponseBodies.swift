@@ -1,35 +1,5 @@
 import Connectors
 
-/// `{"items": […], "next_cursor": "…" | null}`: the list shape of DESIGN.md §4.
-struct ItemListBody: Encodable {
-    var items: [Item]
-    var nextCursor: String?
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(items, forKey: .items)
-        try container.encode(nextCursor, forKey: .nextCursor)  // null at the end, never absent
-    }
-
-    enum Keys: String, CodingKey {
-        case items
-        case nextCursor = "next_cursor"
-    }
-}
-
-/// What `updates` returns: the changed items, the cursor to come back with, and whether more wait.
-struct UpdatesBody: Encodable {
-    var items: [Item]
-    var nextCursor: String
-    var hasMore: Bool
-
-    enum CodingKeys: String, CodingKey {
-        case items
-        case nextCursor = "next_cursor"
-        case hasMore = "has_more"
-    }
-}
-
 /// One registered connector as `GET /connectors` lists it.
 struct ConnectorSummary: Encodable {
     var marketplace: String

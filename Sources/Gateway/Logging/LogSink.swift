@@ -2,16 +2,24 @@ import Dispatch
 import Glibc
 import Synchronization
 
-/// Where log lines go: stdout by default. Lines are handed to a serial queue so a slow reader of
-/// stdout (a full pipe) never blocks an event loop; past `maxPending` bytes waiting, new lines are
-/// dropped and counted rather than buffered without bound.
+/// Where log lines go: stdout by default. Lines are appended to a buffer that a serial queue
+/// writes out, one wake-up per batch rather than per line, so a slow reader of stdout (a full
+/// pipe) never blocks an event loop and a busy gateway does not pay a thread wake-up per request.
+/// Past `maxPending` bytes waiting, new lines are dropped and counted rather than buffered
+/// without bound.
 public final class LogSink: Sendable {
+    private struct Buffer {
+        var bytes: [UInt8] = []
+        /// A write-out is scheduled and will take whatever is in `bytes` when it runs.
+        var scheduled = false
+        var dropped = 0
+        var captured: [String] = []
+    }
+
     private let fd: Int32
     private let queue = DispatchQueue(label: "connector-gateway.log")
-    private let pending = Atomic<Int>(0)
-    private let dropped = Atomic<Int>(0)
+    private let buffer = Mutex(Buffer())
     private let maxPending: Int
-    private let captured = Mutex<[String]>([])
     private let capturing: Bool
 
     /// Writes to `fd` (1: stdout).
@@ -33,37 +41,49 @@ public final class LogSink: Sendable {
     }
 
     /// Lines dropped because the output could not keep up.
-    public var droppedLines: Int { dropped.load(ordering: .relaxed) }
+    public var droppedLines: Int { buffer.withLock { $0.dropped } }
 
     /// Captured lines (only for a capturing sink).
-    public var lines: [String] { captured.withLock { $0 } }
+    public var lines: [String] { buffer.withLock { $0.captured } }
 
     public func write(_ line: String) {
         if capturing {
-            captured.withLock { $0.append(line) }
+            buffer.withLock { $0.captured.append(line) }
             return
         }
-        var bytes = Array(line.utf8)
-        bytes.append(UInt8(ascii: "\n"))
-        let size = bytes.count
-        guard pending.wrappingAdd(size, ordering: .relaxed).newValue <= maxPending else {
-            pending.wrappingSubtract(size, ordering: .relaxed)
-            dropped.wrappingAdd(1, ordering: .relaxed)
-            return
-        }
-        let fd = fd
-        queue.async { [bytes, self] in
-            var offset = 0
-            while offset < bytes.count {
-                let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-                if n > 0 { offset += n } else if n < 0, errno == EINTR { continue } else { break }
+        let schedule = buffer.withLock { buffer -> Bool in
+            guard buffer.bytes.count + line.utf8.count < maxPending else {
+                buffer.dropped += 1
+                return false
             }
-            self.pending.wrappingSubtract(size, ordering: .relaxed)
+            buffer.bytes.append(contentsOf: line.utf8)
+            buffer.bytes.append(UInt8(ascii: "\n"))
+            guard !buffer.scheduled else { return false }
+            buffer.scheduled = true
+            return true
         }
+        if schedule { queue.async { [self] in writeOut() } }
     }
 
     /// Waits until every accepted line is written (at shutdown).
     public func flush() {
         queue.sync {}
+    }
+
+    private func writeOut() {
+        while true {
+            let bytes = buffer.withLock { buffer -> [UInt8] in
+                let taken = buffer.bytes
+                buffer.bytes = []
+                if taken.isEmpty { buffer.scheduled = false }
+                return taken
+            }
+            if bytes.isEmpty { return }
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                if n > 0 { offset += n } else if n < 0, errno == EINTR { continue } else { break }
+            }
+        }
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import HTTP
 
 /// One JSON line per request: time, request id, tenant, method, route pattern (never the raw
@@ -15,30 +15,49 @@ public struct AccessLogMiddleware: Middleware {
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - context.receivedAt
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-        let entry: [String: Any] = [
-            "time": Self.timestamp(),
-            "request_id": context.requestID,
-            "tenant": context.tenant?.id ?? NSNull(),
-            "method": String(request.method.rawValue.prefix(32)),
-            "route": context.route?.description ?? NSNull(),
-            "status": response.status.code,
-            "duration_us": micros,
-            "bytes": response.body.count,
-            "upstream_calls": context.upstreamCalls,
-        ]
-        if let data = try? JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys, .withoutEscapingSlashes]) {
-            sink.write(String(decoding: data, as: UTF8.self))
-        }
+        var line = JSONObjectWriter(capacity: 320)
+        line.string("time", Self.timestamp())
+        line.string("request_id", context.requestID)
+        line.string("tenant", context.tenant?.id)
+        line.string("method", String(request.method.rawValue.prefix(32)))
+        line.string("route", context.route?.description)
+        line.int("status", response.status.code)
+        line.int("duration_us", Int(micros))
+        line.int("bytes", response.body.count)
+        line.int("upstream_calls", context.upstreamCalls)
+        sink.write(String(decoding: line.finish(), as: UTF8.self))
         return response
     }
 
+    /// Now as `YYYY-MM-DDTHH:MM:SS.mmmZ`, without Foundation's formatters.
     private static func timestamp() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         var time = tm()
         var seconds = now.tv_sec
         gmtime_r(&seconds, &time)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(time.tm_year) + 1900, Int(time.tm_mon) + 1,
-                      Int(time.tm_mday), Int(time.tm_hour), Int(time.tm_min), Int(time.tm_sec), Int(now.tv_nsec / 1_000_000))
+        var bytes = [UInt8](repeating: UInt8(ascii: "0"), count: 24)
+        func put(_ value: Int, at offset: Int, width: Int) {
+            var value = value
+            for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+        }
+        put(Int(time.tm_year) + 1900, at: 0, width: 4)
+        bytes[4] = UInt8(ascii: "-")
+        put(Int(time.tm_mon) + 1, at: 5, width: 2)
+        bytes[7] = UInt8(ascii: "-")
+        put(Int(time.tm_mday), at: 8, width: 2)
+        bytes[10] = UInt8(ascii: "T")
+        put(Int(time.tm_hour), at: 11, width: 2)
+        bytes[13] = UInt8(ascii: ":")
+        put(Int(time.tm_min), at: 14, width: 2)
+        bytes[16] = UInt8(ascii: ":")
+        put(Int(time.tm_sec), at: 17, width: 2)
+        bytes[19] = UInt8(ascii: ".")
+        put(Int(now.tv_nsec / 1_000_000), at: 20, width: 3)
+        bytes[23] = UInt8(ascii: "Z")
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

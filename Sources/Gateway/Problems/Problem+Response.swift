@@ -1,30 +1,40 @@
-import Foundation
 import HTTP
 
 extension Problem {
     /// The problem as an `application/problem+json` response for the request at `instance`.
     public func response(requestID: String, instance: String) -> HTTPResponse {
-        var document: [String: Any] = [
-            "type": "/problems/\(code)",
-            "title": title,
-            "status": status,
-            "detail": detail,
-            "instance": instance,
-            "code": code,
-            "request_id": requestID,
-            "retryable": retryable,
-        ]
-        if let seconds = retryAfterSeconds { document["retry_after"] = seconds }
-        if !errors.isEmpty { document["errors"] = errors.map { ["field": $0.field, "message": $0.message] } }
-        if let upstream {
-            var object: [String: Any] = ["marketplace": upstream.marketplace, "message": upstream.message]
-            object["status"] = upstream.status ?? NSNull()
-            document["upstream"] = object
+        var document = JSONObjectWriter(capacity: 512)
+        document.string("type", "/problems/\(code)")
+        document.string("title", title)
+        document.int("status", status)
+        document.string("detail", detail)
+        document.string("instance", instance)
+        document.string("code", code)
+        document.string("request_id", requestID)
+        document.bool("retryable", retryable)
+        if let seconds = retryAfterSeconds { document.int("retry_after", seconds) }
+        if !errors.isEmpty {
+            var list: [UInt8] = [UInt8(ascii: "[")]
+            for (index, error) in errors.enumerated() {
+                if index > 0 { list.append(UInt8(ascii: ",")) }
+                var item = JSONObjectWriter()
+                item.string("field", error.field)
+                item.string("message", error.message)
+                list.append(contentsOf: item.finish())
+            }
+            list.append(UInt8(ascii: "]"))
+            document.raw("errors", list)
         }
-        let body = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])) ?? Data()
+        if let upstream {
+            var object = JSONObjectWriter()
+            object.string("marketplace", upstream.marketplace)
+            object.int("status", upstream.status)
+            object.string("message", upstream.message)
+            document.raw("upstream", object.finish())
+        }
         var fields = HTTPHeaders([("Content-Type", "application/problem+json")])
         if let seconds = retryAfterSeconds { fields.add("Retry-After", String(seconds)) }
         for (name, value) in headers { fields.add(name, value) }
-        return HTTPResponse(status: HTTPStatus(status), headers: fields, body: Array(body))
+        return HTTPResponse(status: HTTPStatus(status), headers: fields, body: document.finish())
     }
 }

@@ -6,10 +6,10 @@ public enum SimulatorResponse {
     /// `object` serialised as JSON (keys sorted, so bodies are deterministic).
     public static func json(_ object: Any, status: Int = 200, contentType: String = "application/json; charset=utf-8",
                             headers: [(String, String)] = []) -> HTTPResponse {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])) ?? Data("null".utf8)
+        let data = SimulatorJSON.encode(object)
         var fields = HTTPHeaders([("Content-Type", contentType)])
         for (name, value) in headers { fields.add(name, value) }
-        return HTTPResponse(status: HTTPStatus(status), headers: fields, body: Array(data))
+        return HTTPResponse(status: HTTPStatus(status), headers: fields, body: data)
     }
 
     public static func text(_ text: String, status: Int, contentType: String = "text/plain; charset=utf-8",

@@ -52,7 +52,7 @@ public final class OzonSellerHost: SimulatedHost {
                 guard accounts[clientID]?.account.apiKey == apiKey else { throw .badAPIKey }
                 let json = try OzonJSONBody(data: request.body)
                 let object = try accounts[clientID]!.perform(route, json, now: now)
-                return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map(Array.init) ?? Array("{}".utf8)
+                return SimulatorJSON.encode(object)
             }
             var fields = HTTPHeaders([("Content-Type", "application/json")])
             for (name, value) in headers { fields.add(name, value) }

@@ -1,0 +1,28 @@
+import Connectors
+import Foundation
+@testable import Gateway
+import Testing
+
+@Suite("Hand-written item JSON")
+struct ItemJSONTests {
+    static let full = Item(
+        id: "id-1", marketplace: .ozon, channel: .chat, kind: .chat, text: "Здравствуйте! \"Кавычки\" \\ и\nперевод строки",
+        createdAt: Timestamp(millisecondsSinceEpoch: 1_795_000_000_123), status: .answered,
+        author: Item.Author(name: "Мария", id: "42"), rating: 4,
+        product: Item.Product(id: "148591503", name: "Футболка", url: "https://example.com/p/1"),
+        reply: Item.Reply(text: "Спасибо", createdAt: Timestamp(secondsSinceEpoch: 1_795_000_100), state: "wbRu", editable: false),
+        read: true, unreadCount: 0,
+        lastMessage: Item.Message(id: "3000000000118032000", text: "ok", createdAt: Timestamp(secondsSinceEpoch: 1_795_000_200), sender: "seller"),
+        raw: .object(["id": .string("x"), "n": .number(5), "f": .number(2.5), "list": .array([.bool(true), .null])]))
+
+    static let sparse = Item(id: "id-2", marketplace: .wildberries, channel: .review, kind: .review, text: "",
+                             createdAt: Timestamp(secondsSinceEpoch: 0), status: .unanswered)
+
+    @Test("it says exactly what the Codable encoding says", arguments: [full, sparse])
+    func sameAsCodable(item: Item) throws {
+        let handWritten = try JSONSerialization.jsonObject(with: Data(item.json())) as? NSDictionary
+        let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(item)) as? NSDictionary
+        #expect(handWritten != nil)
+        #expect(handWritten == encoded)
+    }
+}
