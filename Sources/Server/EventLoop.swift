@@ -71,7 +71,15 @@ final class EventLoop {
         executor.bindToCurrentThread()
         dateCache.refresh()
         while !isFinished {
+            var woke = false
             selector.wait(timeoutMilliseconds: nextTimeout()) { id, events in
+                if !woke {
+                    // The wait may have lasted minutes: timers armed and Date fields written for
+                    // these events must count from waking up, not from falling asleep.
+                    woke = true
+                    now = MonotonicClock.now()
+                    dateCache.refresh()
+                }
                 handle(id: id, events: events)
             }
             now = MonotonicClock.now()

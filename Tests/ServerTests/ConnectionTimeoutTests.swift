@@ -1,3 +1,4 @@
+import Glibc
 import HTTP
 import Server
 import Testing
@@ -12,6 +13,21 @@ struct ConnectionTimeoutTests {
         c.bodyReadTimeout = .milliseconds(300)
         c.idleTimeout = .milliseconds(300)
         c.writeTimeout = .milliseconds(300)
+    }
+
+    @Test func aConnectionAfterALongQuietSpellIsServed() async throws {
+        // given: one loop whose header timeout is shorter than the time it then sleeps in epoll
+        try await withServer({ $0.loopCount = 1; $0.headerReadTimeout = .milliseconds(200) }, handler: Handlers.ok) { server in
+            let warm = try server.connect()
+            try warm.send(get("/warm", "Connection: close"))
+            #expect(try warm.readResponse().status == 200)
+            usleep(600_000)
+            // when: a new client arrives
+            let client = try server.connect()
+            try client.send(get("/after-quiet"))
+            // then: its timers count from when the loop woke up, so it is answered, not cut off
+            #expect(try client.readResponse().status == 200)
+        }
     }
 
     @Test func partialHeadGets408AndIsClosed() async throws {

@@ -51,9 +51,10 @@ struct WildberriesListCursor: Equatable {
         lastIDs = WildberriesCursorFields.ids(cursor, "e")
     }
 
-    /// `since` as `dateFrom` counts: whole seconds, rounded down.
+    /// `since` as `dateFrom` counts: whole seconds, rounded down. Wildberries refuses a negative
+    /// `dateFrom` ("Плохой формат dateFrom"), and nothing it holds predates 1970 anyway.
     var sinceSecond: Int64? {
-        since.map { Timestamp(millisecondsSinceEpoch: $0).secondsSinceEpoch }
+        since.map { max(0, Timestamp(millisecondsSinceEpoch: $0).secondsSinceEpoch) }
     }
 
     var cursor: Cursor {

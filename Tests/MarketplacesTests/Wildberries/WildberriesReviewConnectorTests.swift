@@ -88,6 +88,15 @@ struct WildberriesReviewConnectorTests {
         }
     }
 
+    @Test("a since before 1970 lists everything (Wildberries refuses a negative dateFrom)", .timeLimit(.minutes(1)))
+    func sinceBeforeTheEpoch() async throws {
+        try await Env.with { env in
+            let (items, _) = try await Env.walk(env.review, ListQuery(status: nil, limit: 5,
+                                                                      since: Timestamp(secondsSinceEpoch: -1)))
+            #expect(items.count == env.simulator.feedbacks.feedbacks.count)
+        }
+    }
+
     @Test("a reply answers with POST, then edits with PATCH, and the upstream shows it", .timeLimit(.minutes(1)))
     func reply() async throws {
         try await Env.with { env in

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Checks openapi.yaml against the gateway that serves it: the document must be valid OpenAPI 3.1
+# (openapi-spec-validator), and the demo gateway must answer every operation as the document says
+# (schemathesis, every check on). Run from anywhere, after `swift test`: `bash .ci/openapi-check.sh`.
+#
+# Environment (all optional):
+#   GATEWAY_SCRATCH_PATH  SwiftPM scratch path to build in (default .build)
+#   GATEWAY_BIN           the connector-gateway binary (default $GATEWAY_SCRATCH_PATH/debug/connector-gateway)
+#   OPENAPI_CHECK_VENV    virtualenv for the Python tools (default $GATEWAY_SCRATCH_PATH/openapi-check-venv)
+#   OPENAPI_MAX_EXAMPLES  schemathesis test cases per operation (default 10)
+#   OPENAPI_SCHEMATHESIS_ARGS  more schemathesis options, e.g. "--report har --report-dir /tmp/st"
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+schemathesis_version=4.32.5
+validator_version=0.9.0
+scratch=${GATEWAY_SCRATCH_PATH:-.build}
+gateway=${GATEWAY_BIN:-$scratch/debug/connector-gateway}
+venv=${OPENAPI_CHECK_VENV:-$scratch/openapi-check-venv}
+max_examples=${OPENAPI_MAX_EXAMPLES:-10}
+[[ "$gateway" == /* ]] || gateway="$root/$gateway"
+[[ "$venv" == /* ]] || venv="$root/$venv"
+
+work=$(mktemp -d)
+server=""
+cleanup() {
+  if [[ -n "$server" ]] && kill -0 "$server" 2>/dev/null; then kill -KILL "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== tools: schemathesis $schemathesis_version, openapi-spec-validator $validator_version"
+if [[ ! -x "$venv/bin/python" ]]; then
+  python3 -m venv "$venv" || { echo "cannot create a Python virtualenv at $venv (install python3-venv)" >&2; exit 1; }
+fi
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+  "schemathesis==$schemathesis_version" "openapi-spec-validator==$validator_version"
+
+echo "== build connector-gateway (debug)"
+timeout 900 swift build --product connector-gateway --scratch-path "$scratch"
+
+echo "== validate openapi.yaml"
+"$venv/bin/openapi-spec-validator" "$root/openapi.yaml"
+
+echo "== start the demo gateway"
+# Port 0: the kernel picks a free port; the start line names it.
+PORT=0 HOST=127.0.0.1 GATEWAY_STATIC_ROOT="$root" GATEWAY_CONFIG="" "$gateway" >"$work/gateway.log" 2>&1 &
+server=$!
+port=""
+for _ in $(seq 1 100); do
+  port=$(sed -n 's/.*"listen":"127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$work/gateway.log" | head -n 1)
+  [[ -n "$port" ]] && break
+  kill -0 "$server" 2>/dev/null || { cat "$work/gateway.log" >&2; echo "the gateway exited at start-up" >&2; exit 1; }
+  sleep 0.1
+done
+[[ -n "$port" ]] || { cat "$work/gateway.log" >&2; echo "the gateway did not say where it listens" >&2; exit 1; }
+base="http://127.0.0.1:$port"
+for _ in $(seq 1 50); do
+  curl -fs --max-time 2 "$base/healthz" >/dev/null && break
+  sleep 0.2
+done
+curl -fs --max-time 2 "$base/healthz" >/dev/null || { echo "no /healthz at $base" >&2; exit 1; }
+curl -fs --max-time 2 -o /dev/null "$base/openapi.yaml" || { echo "$base/openapi.yaml is not served" >&2; exit 1; }
+echo "demo gateway at $base"
+
+# What a schema cannot say, told to schemathesis:
+# - positive_data_acceptance: a schema-valid request may also be refused for the state of what
+#   it names: 422 upstream_rejected (e.g. a review whose answer was already edited once) or
+#   idempotency_mismatch (409 idempotency_conflict is in schemathesis's default list already).
+# - markItemRead: 501 operation_not_supported is the documented answer of connectors that
+#   cannot mark read (GET /connectors lists each one's operations).
+cat >"$work/schemathesis.toml" <<'EOF'
+[checks.positive_data_acceptance]
+expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
+
+[[operations]]
+include-operation-id = "markItemRead"
+checks.not_a_server_error.expected-statuses = ["2xx", "3xx", "4xx", "501"]
+EOF
+# Two inputs only a response can make valid, which the hooks below supply:
+# - cursors are sealed: only one a response issued (for the same connector and kind of listing)
+#   is valid, so a generated cursor that no response gave is replaced by "" (from the start);
+# - an Idempotency-Key is bound to the first request that used it (a reuse with another request
+#   is 422), so a well-formed generated key is replaced by one derived from the request itself:
+#   a repeated request still replays, a different one never collides.
+cat >"$work/openapi_check_hooks.py" <<'EOF'
+import hashlib
+import json
+import re
+
+import schemathesis
+
+_issued = {}
+_KEY = re.compile(r'^("[!#-~]{1,255}"|[!#-~]{1,255})$')
+
+
+def _cursor_scope(case):
+    params = case.path_parameters or {}
+    kind = "updates" if case.operation.path.endswith("/updates") else "items"
+    return (params.get("marketplace"), params.get("channel"), kind)
+
+
+@schemathesis.hook
+def after_call(ctx, case, response):
+    try:
+        body = response.json()
+    except Exception:
+        return
+    if isinstance(body, dict) and isinstance(body.get("next_cursor"), str):
+        _issued.setdefault(_cursor_scope(case), set()).add(body["next_cursor"])
+
+
+@schemathesis.hook
+def before_call(ctx, case, **kwargs):
+    if case.operation.path.endswith(("/items", "/updates")):
+        issued = _issued.get(_cursor_scope(case), set())
+        for container in (case.query, case.body):
+            if isinstance(container, dict) and isinstance(container.get("cursor"), str) \
+                    and container["cursor"] not in issued:
+                container["cursor"] = ""
+    headers = case.headers or {}
+    for name in list(headers):
+        value = headers[name]
+        if name.lower() == "idempotency-key" and isinstance(value, str) and _KEY.match(value):
+            request = json.dumps([case.method, case.formatted_path, case.body], sort_keys=True, default=str)
+            key = "st-" + hashlib.sha256(request.encode()).hexdigest()[:40]
+            headers[name] = f'"{key}"' if value.startswith('"') else key
+EOF
+
+echo "== schemathesis ($max_examples cases per operation, every check)"
+# From the scratch directory, so that no cache or report lands in the repository. The demo
+# tenant allows 50 requests/s (burst 100): 40/s stays under it.
+status=0
+(
+  cd "$work"
+  SCHEMATHESIS_HOOKS=openapi_check_hooks PYTHONPATH="$work" timeout 300 "$venv/bin/schemathesis" \
+    --config-file "$work/schemathesis.toml" run "$root/openapi.yaml" \
+    --url "$base" -H 'Authorization: Bearer demo-key' \
+    --checks all --max-examples "$max_examples" --generation-deterministic \
+    --rate-limit 40/s --workers 1 --no-color ${OPENAPI_SCHEMATHESIS_ARGS:-}
+) || status=$?
+
+echo "== stop the gateway"
+kill -TERM "$server"
+for _ in $(seq 1 150); do
+  kill -0 "$server" 2>/dev/null || break
+  sleep 0.2
+done
+if kill -0 "$server" 2>/dev/null; then
+  echo "the gateway did not exit within 30 s of SIGTERM" >&2
+  exit 1
+fi
+exit_code=0
+wait "$server" || exit_code=$?
+server=""
+if [[ $exit_code -ne 0 ]]; then
+  tail -n 20 "$work/gateway.log" >&2
+  echo "the gateway exited with $exit_code after SIGTERM, not 0" >&2
+  exit 1
+fi
+[[ $status -eq 0 ]] || { echo "schemathesis found the gateway and openapi.yaml disagree (exit $status)" >&2; exit 1; }
+echo "openapi.yaml: valid, and the demo gateway answers as it says"
