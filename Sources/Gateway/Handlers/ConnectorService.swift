@@ -52,26 +52,39 @@ public struct ConnectorService: Sendable {
 
     func listConnectors(_ request: HTTPRequest, _ context: GatewayContext) throws -> HTTPResponse {
         let tenant = try requireTenant(context)
-        let summaries = registry.descriptors.map { factory in
-            ConnectorSummary(marketplace: factory.key.marketplace.rawValue, channel: factory.key.channel.rawValue,
-                             operations: Self.names(factory.operations),
-                             configured: tenant.credentials[factory.key.marketplace] != nil)
+        var list: [UInt8] = [UInt8(ascii: "[")]
+        for (index, factory) in registry.descriptors.enumerated() {
+            if index > 0 { list.append(UInt8(ascii: ",")) }
+            var summary = Self.summary(factory, configured: tenant.credentials[factory.key.marketplace] != nil)
+            list.append(contentsOf: summary.finish())
         }
-        return try JSONResponse.make(ConnectorListBody(connectors: summaries))
+        list.append(UInt8(ascii: "]"))
+        var body = JSONObjectWriter(capacity: list.count + 16)
+        body.raw("connectors", list)
+        return JSONResponse.make(bytes: body.finish())
     }
 
     func describe(_ request: HTTPRequest, _ context: GatewayContext) throws -> HTTPResponse {
         let tenant = try requireTenant(context)
         let key = try connectorKey(context)
         let factory = try registry.factory(for: key)
-        let upstreams = (registry.upstreams(for: key, tenant: tenant.id) ?? []).map { health in
-            ConnectorDescriptorBody.Upstream(host: health.host, circuit: health.circuit.rawValue,
-                                             rateBudget: .init(available: health.budgetAvailable, burst: health.budgetBurst))
+        var upstreams: [UInt8] = [UInt8(ascii: "[")]
+        for (index, health) in (registry.upstreams(for: key, tenant: tenant.id) ?? []).enumerated() {
+            if index > 0 { upstreams.append(UInt8(ascii: ",")) }
+            var budget = JSONObjectWriter()
+            budget.int("available", health.budgetAvailable)
+            budget.int("burst", health.budgetBurst)
+            var upstream = JSONObjectWriter()
+            upstream.string("host", health.host)
+            upstream.string("circuit", health.circuit.rawValue)
+            upstream.raw("rate_budget", budget.finish())
+            upstreams.append(contentsOf: upstream.finish())
         }
-        return try JSONResponse.make(ConnectorDescriptorBody(
-            marketplace: key.marketplace.rawValue, channel: key.channel.rawValue,
-            operations: Self.names(factory.operations),
-            configured: tenant.credentials[key.marketplace] != nil, upstreams: upstreams))
+        upstreams.append(UInt8(ascii: "]"))
+        // Empty until the tenant's first call has built the session.
+        var body = Self.summary(factory, configured: tenant.credentials[key.marketplace] != nil)
+        body.raw("upstreams", upstreams)
+        return JSONResponse.make(bytes: body.finish())
     }
 
     // MARK: - Items
@@ -250,7 +263,19 @@ public struct ConnectorService: Sendable {
         return timestamp
     }
 
-    private static func names(_ operations: Set<ConnectorOperation>) -> [String] {
-        ConnectorOperation.allCases.filter(operations.contains).map(\.rawValue)
+    /// marketplace, channel, operations (in a fixed order) and whether this tenant is configured.
+    private static func summary(_ factory: ConnectorRegistry.Factory, configured: Bool) -> JSONObjectWriter {
+        var operations: [UInt8] = [UInt8(ascii: "[")]
+        for operation in ConnectorOperation.allCases where factory.operations.contains(operation) {
+            if operations.count > 1 { operations.append(UInt8(ascii: ",")) }
+            JSONObjectWriter.appendString(operation.rawValue, to: &operations)
+        }
+        operations.append(UInt8(ascii: "]"))
+        var object = JSONObjectWriter()
+        object.string("marketplace", factory.key.marketplace.rawValue)
+        object.string("channel", factory.key.channel.rawValue)
+        object.raw("operations", operations)
+        object.bool("configured", configured)
+        return object
     }
 }

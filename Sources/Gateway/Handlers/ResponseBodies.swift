@@ -1,44 +1,5 @@
 import Connectors
 
-/// One registered connector as `GET /connectors` lists it.
-struct ConnectorSummary: Encodable {
-    var marketplace: String
-    var channel: String
-    var operations: [String]
-    /// Whether this tenant has credentials for the marketplace.
-    var configured: Bool
-}
-
-struct ConnectorListBody: Encodable {
-    var connectors: [ConnectorSummary]
-}
-
-/// `GET /connectors/{marketplace}/{channel}`: the summary plus upstream health.
-struct ConnectorDescriptorBody: Encodable {
-    struct Upstream: Encodable {
-        struct Budget: Encodable {
-            var available: Int
-            var burst: Int
-        }
-
-        var host: String
-        var circuit: String
-        var rateBudget: Budget
-
-        enum CodingKeys: String, CodingKey {
-            case host, circuit
-            case rateBudget = "rate_budget"
-        }
-    }
-
-    var marketplace: String
-    var channel: String
-    var operations: [String]
-    var configured: Bool
-    /// Empty until the tenant's first call has built the session.
-    var upstreams: [Upstream]
-}
-
 struct ReplyBody: Encodable {
     var itemID: String
     var replyID: String?
