@@ -35,7 +35,7 @@ if [[ ! -x "$venv/bin/python" ]]; then
   python3 -m venv "$venv" || { echo "cannot create a Python virtualenv at $venv (install python3-venv)" >&2; exit 1; }
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-  "schemathesis==$schemathesis_version" "openapi-spec-validator==$validator_version"
+  "schemathesis==$schemathesis_version" "openapi-spec-validator==$validator_version" "prometheus-client==0.21.1"
 
 echo "== build connector-gateway (debug)"
 timeout 900 swift build --product connector-gateway --scratch-path "$scratch"
@@ -140,6 +140,31 @@ status=0
     --checks all --max-examples "$max_examples" --generation-deterministic \
     --rate-limit 40/s --workers 1 --no-color ${OPENAPI_SCHEMATHESIS_ARGS:-}
 ) || status=$?
+
+echo "== /metrics, read by prometheus-client's own text parser"
+curl -fs --max-time 5 "$base/metrics" > "$work/metrics.txt"
+"$venv/bin/python" - "$work/metrics.txt" <<'PY'
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+families = {f.name: f for f in text_string_to_metric_families(open(sys.argv[1]).read())}
+expected = {
+    "gateway_requests": "counter", "gateway_request_duration_seconds": "histogram",
+    "gateway_upstream_calls": "counter", "gateway_upstream_call_duration_seconds": "histogram",
+    "gateway_upstream_retries": "counter", "gateway_rate_limited": "counter",
+    "gateway_idempotent_replays": "counter", "gateway_open_connections": "gauge",
+    "gateway_upstream_circuit_open": "gauge",
+}
+missing = [f"{name} ({kind})" for name, kind in expected.items() if name not in families or families[name].type != kind]
+if missing:
+    sys.exit("metrics missing or of the wrong type: " + ", ".join(missing))
+requests = families["gateway_requests"].samples
+if not any(s.labels.get("status_class") == "2xx" and s.labels.get("route", "").startswith("/connectors") for s in requests):
+    sys.exit("no 2xx request counted on a /connectors route after the schemathesis run")
+calls = families["gateway_upstream_calls"].samples
+if not any(s.labels.get("marketplace") in ("wildberries", "ozon") and s.labels.get("outcome") == "success" for s in calls):
+    sys.exit("no successful upstream call counted")
+print(f"metrics: {len(families)} families parsed, {sum(len(f.samples) for f in families.values())} samples")
+PY
 
 echo "== stop the gateway"
 kill -TERM "$server"

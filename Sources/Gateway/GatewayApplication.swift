@@ -48,14 +48,21 @@ public final class GatewayApplication: Sendable {
         health.register(into: &router)
         connectors.register(into: &router)
         staticFiles.register(into: &router)
-        responder = GatewayResponder(router: router, middleware: [
+        var middleware: [any Middleware] = [
             RequestIDMiddleware(),
+            ClientAddressMiddleware(trustedProxies: configuration.trustedProxies),
             AccessLogMiddleware(sink: log),
             MetricsMiddleware(metrics: metrics),
             ProblemMiddleware(),
+        ]
+        if let limit = configuration.publicRateLimit {
+            middleware.append(ClientRateLimitMiddleware(limiter: ClientRateLimiter(limit: limit)))
+        }
+        middleware += [
             AuthenticationMiddleware(directory: TenantDirectory(tenants)),
             TenantRateLimitMiddleware(limiter: TenantRateLimiter(tenants: tenants)),
-        ])
+        ]
+        responder = GatewayResponder(router: router, middleware: middleware)
         server = HTTPServer(configuration: configuration.server, responder: responder)
         serverReference.server = server
     }

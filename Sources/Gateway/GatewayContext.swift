@@ -9,6 +9,9 @@ public final class GatewayContext {
     public var requestID: String
     /// Where the request came from, as the server saw it.
     public let connection: RequestContext
+    /// The client's IP address as text: the TCP peer's, or the one a trusted reverse proxy
+    /// reported in `X-Forwarded-For` (`ClientAddressMiddleware`); nil when the peer is unknown.
+    public var clientAddress: String?
     /// The matched route's template, or nil before routing (and for unknown paths).
     public var route: RoutePattern?
     public var parameters = RouteParameters()
@@ -27,10 +30,13 @@ public final class GatewayContext {
     /// Response header fields middleware wants on whatever response goes out (rate-limit fields).
     public var responseHeaders: [(String, String)] = []
     public let receivedAt: ContinuousClock.Instant
+    /// Where counters of this request go (set by `MetricsMiddleware`; nil when none records).
+    public var metrics: GatewayMetrics?
 
     public init(requestID: String = "", connection: RequestContext = RequestContext(), receivedAt: ContinuousClock.Instant = .now) {
         self.requestID = requestID
         self.connection = connection
+        clientAddress = connection.remoteAddress.map { IPAddress($0).description }
         self.receivedAt = receivedAt
     }
 }

@@ -46,12 +46,22 @@ enum ServeCommand {
             configuration.server.port = port
         }
 
+        var level = LogSink.Level.info
+        if let name = environment["LOG_LEVEL"], !name.isEmpty {
+            guard let parsed = LogSink.Level(name: name) else {
+                Output.error("connector-gateway: LOG_LEVEL must be debug, info, warn, error or off, not \"\(name.prefix(40))\"")
+                return 2
+            }
+            level = parsed
+        }
+
         let registry = ConnectorRegistry()
         MarketplaceCatalog.registerAll(in: registry, endpoints: configuration.endpoints)
         let root = URL(fileURLWithPath: options.staticRoot ?? environment["GATEWAY_STATIC_ROOT"] ?? FileManager.default.currentDirectoryPath)
         let staticFiles = StaticFiles(directory: root.appendingPathComponent("Public"),
                                       extra: ["/openapi.yaml": root.appendingPathComponent("openapi.yaml")])
-        let application = GatewayApplication(configuration: configuration, registry: registry, staticFiles: staticFiles)
+        let application = GatewayApplication(configuration: configuration, registry: registry, staticFiles: staticFiles,
+                                             log: LogSink(level: level))
         let signals: SignalWaiter
         do {
             signals = try SignalWaiter([SIGTERM, SIGINT])
@@ -61,11 +71,22 @@ enum ServeCommand {
             return 1
         }
         let address = "\(configuration.server.host):\(application.server.port)"
+        // What an operator needs to know the process is the one they meant, and no secret: ids,
+        // counts and marketplace names only.
+        let marketplaces = Set(configuration.tenants.flatMap { $0.credentials.keys.map(\.rawValue) }).sorted()
+        var start: [String: Any] = [
+            "event": "start", "version": GatewayVersion.current, "listen": address,
+            "loops": configuration.server.loopCount, "tenants": configuration.tenants.count,
+            "marketplaces_configured": marketplaces, "log_level": "\(level)",
+        ]
         if demo != nil {
-            Output.line("{\"event\":\"start\",\"mode\":\"demo\",\"listen\":\"\(address)\",\"message\":\"DEMO MODE: simulated Wildberries and Ozon, tenant demo, key demo-key. Try: curl -s -H 'Authorization: Bearer demo-key' http://\(address)/connectors\"}")
+            start["mode"] = "demo"
+            start["message"] = "DEMO MODE: simulated Wildberries and Ozon, tenant demo, key demo-key. "
+                + "Try: curl -s -H 'Authorization: Bearer demo-key' http://\(address)/connectors"
         } else {
-            Output.line("{\"event\":\"start\",\"mode\":\"configured\",\"listen\":\"\(address)\",\"tenants\":\(configuration.tenants.count)}")
+            start["mode"] = "configured"
         }
+        JSONLine.write(start)
         var stopping = false
         for await signal in signals.signals {
             if stopping {
@@ -73,12 +94,12 @@ enum ServeCommand {
                 return 1
             }
             stopping = true
-            Output.line("{\"event\":\"drain\",\"signal\":\(signal)}")
+            JSONLine.write(["event": "drain", "signal": Int(signal)])
             let demoToStop = demo
             Task {
                 await application.stop()
                 await demoToStop?.stop()
-                Output.line("{\"event\":\"stopped\"}")
+                JSONLine.write(["event": "stopped"])
                 exit(0)
             }
         }

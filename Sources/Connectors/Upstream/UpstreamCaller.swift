@@ -41,7 +41,7 @@ public final class UpstreamCaller: Sendable {
             attempt += 1
             let failure: ConnectorError
             let retryAfter: Duration?
-            switch await attemptOnce(request, deadline: deadline) {
+            switch await attemptOnce(request, attempt: attempt, deadline: deadline) {
             case .success(let response):
                 return response
             case .failure(let error, let wait, let retryable):
@@ -65,7 +65,7 @@ public final class UpstreamCaller: Sendable {
         case failure(ConnectorError, retryAfter: Duration?, retryable: Bool)
     }
 
-    private func attemptOnce(_ request: UpstreamRequest, deadline: ContinuousClock.Instant) async -> Outcome {
+    private func attemptOnce(_ request: UpstreamRequest, attempt: Int, deadline: ContinuousClock.Instant) async -> Outcome {
         if Task.isCancelled { return .failure(cancelled(request), retryAfter: nil, retryable: false) }
         guard clock.now < deadline else {
             return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
@@ -93,11 +93,27 @@ public final class UpstreamCaller: Sendable {
                             retryAfter: nil, retryable: false)
         }
         let response: UpstreamResponse
-        UpstreamCallCounter.current?.increment()
+        let observer = UpstreamCallCounter.current
+        let sent = ContinuousClock.now
+        func report(_ outcome: UpstreamCallReport.Outcome) {
+            observer?.record(UpstreamCallReport(marketplace: marketplace, host: client.host, operation: request.operation,
+                                                attempt: attempt, outcome: outcome, duration: ContinuousClock.now - sent))
+        }
         do {
             response = try await client.send(request, timeout: min(remaining, attemptTimeout))
         } catch {
+            switch error {
+            case .cancelled: report(.cancelled)
+            case .timedOut: report(.timeout)
+            case .connectionRefused, .connectionLost: report(.transportError)
+            }
             return transportFailure(error, request: request, admission: admission)
+        }
+        switch response.status {
+        case 200..<300: report(.success)
+        case 429: report(.rateLimited)
+        case 500...: report(.serverError)
+        default: report(.clientError)
         }
         if let value = response.header("x-ratelimit-remaining") ?? response.header("ratelimit-remaining"),
            let remaining = Int(value.trimmingCharacters(in: .whitespaces)) {

@@ -18,6 +18,12 @@ public struct GatewayConfiguration: Sendable {
     public var idempotencyCapacity = 10_000
     /// How long in-flight requests get to finish after SIGTERM.
     public var drainTimeout: Duration = .seconds(10)
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`trusted_proxies`); empty: none,
+    /// the client is always the TCP peer.
+    public var trustedProxies = TrustedProxies()
+    /// Requests per client address on the routes that need no API key (`public_rate_limit`);
+    /// nil: not limited.
+    public var publicRateLimit: TenantRateLimit?
 
     public init() {}
 
@@ -33,7 +39,7 @@ public struct GatewayConfiguration: Sendable {
         let reader = ConfigurationReader(root, path: "")
         var configuration = GatewayConfiguration()
         try reader.allowOnly(["listen", "server", "tenants", "marketplaces", "cursor_secret", "upstream_deadline_ms",
-                              "idempotency", "drain_timeout_ms"])
+                              "idempotency", "drain_timeout_ms", "trusted_proxies", "public_rate_limit"])
         if let listen = try reader.object("listen") {
             try listen.allowOnly(["host", "port"])
             if let host = try listen.string("host") { configuration.server.host = host }
@@ -52,6 +58,26 @@ public struct GatewayConfiguration: Sendable {
             try idempotency.allowOnly(["lifetime_s", "capacity"])
             if let seconds = try idempotency.integer("lifetime_s", in: 1...(7 * 86_400)) { configuration.idempotencyLifetime = .seconds(seconds) }
             if let capacity = try idempotency.integer("capacity", in: 1...10_000_000) { configuration.idempotencyCapacity = capacity }
+        }
+        if let proxies = try reader.array("trusted_proxies") {
+            for entry in proxies {
+                guard case .string(let text) = entry.value else {
+                    throw ConfigurationError(entry.path, "must be a string: an IP address or CIDR range such as 10.0.0.0/8")
+                }
+                do {
+                    configuration.trustedProxies.ranges.append(try CIDR(text))
+                } catch {
+                    throw ConfigurationError(entry.path, error.description)
+                }
+            }
+        }
+        if let limit = try reader.object("public_rate_limit") {
+            try limit.allowOnly(["rate", "burst"])
+            guard let rate = try limit.number("rate", in: 0.001...1_000_000) else {
+                throw ConfigurationError(limit.path + ".rate", "is required: requests per second per client address")
+            }
+            let burst = try limit.integer("burst", in: 1...1_000_000) ?? max(1, Int(rate.rounded(.up)))
+            configuration.publicRateLimit = TenantRateLimit(rate: rate, burst: burst)
         }
         if let marketplaces = try reader.object("marketplaces") {
             try configuration.applyMarketplaces(marketplaces)

@@ -211,6 +211,7 @@ public struct ConnectorService: Sendable {
         fingerprint.update(request.body)
         switch try idempotency.begin(tenant: tenant.id, key: key, fingerprint: fingerprint.finalize()) {
         case .replay(var response):
+            context.metrics?.recordIdempotentReplay()
             response.headers.add("Idempotent-Replayed", "true")
             return response
         case .proceed:

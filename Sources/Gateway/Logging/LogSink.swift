@@ -8,6 +8,24 @@ import Synchronization
 /// Past `maxPending` bytes waiting, new lines are dropped and counted rather than buffered
 /// without bound.
 public final class LogSink: Sendable {
+    /// How much is logged: `LOG_LEVEL`. Request lines are `info`.
+    public enum Level: Int, Sendable, Comparable {
+        case debug, info, warn, error, off
+
+        public init?(name: String) {
+            switch name.lowercased() {
+            case "debug": self = .debug
+            case "info": self = .info
+            case "warn", "warning": self = .warn
+            case "error": self = .error
+            case "off", "none": self = .off
+            default: return nil
+            }
+        }
+
+        public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+    }
+
     private struct Buffer {
         var bytes: [UInt8] = []
         /// A write-out is scheduled and will take whatever is in `bytes` when it runs.
@@ -21,16 +39,20 @@ public final class LogSink: Sendable {
     private let buffer = Mutex(Buffer())
     private let maxPending: Int
     private let capturing: Bool
+    /// Lines below this level are not written.
+    public let level: Level
 
-    /// Writes to `fd` (1: stdout).
-    public init(fd: Int32 = 1, maxPending: Int = 4 << 20) {
+    /// Writes to `fd` (1: stdout) the lines at `level` or above.
+    public init(fd: Int32 = 1, level: Level = .info, maxPending: Int = 4 << 20) {
         self.fd = fd
+        self.level = level
         self.maxPending = maxPending
         capturing = false
     }
 
     private init(capturingLines: Bool) {
         fd = -1
+        level = .debug
         maxPending = .max
         capturing = capturingLines
     }
@@ -46,7 +68,8 @@ public final class LogSink: Sendable {
     /// Captured lines (only for a capturing sink).
     public var lines: [String] { buffer.withLock { $0.captured } }
 
-    public func write(_ line: String) {
+    public func write(_ line: String, level: Level = .info) {
+        guard level >= self.level, level != .off else { return }
         if capturing {
             buffer.withLock { $0.captured.append(line) }
             return

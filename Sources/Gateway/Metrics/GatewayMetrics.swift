@@ -1,78 +1,141 @@
 import Synchronization
 
-/// Counters and a latency histogram per route, rendered in the Prometheus text format
-/// (version 0.0.4) at `/metrics`. Labels are route patterns, never raw paths, so the series
-/// count stays bounded whatever clients send.
+/// What `/metrics` shows, in the Prometheus text format (0.0.4): requests and their latency by
+/// route pattern, method and status class; upstream calls by marketplace, channel and outcome
+/// with their latency; retries; tenants refused by their rate limit; idempotent replays. Labels
+/// are patterns and names from closed sets, never raw paths or keys, so the series stay bounded
+/// whatever clients send.
 public final class GatewayMetrics: Sendable {
     /// Upper bounds of the latency buckets, in seconds.
     static let buckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
-    private struct RequestKey: Hashable {
+    private struct RequestKey: Hashable, Comparable {
         var route: String
         var method: String
-        var status: Int
+        var statusClass: String
+        static func < (a: Self, b: Self) -> Bool { (a.route, a.method, a.statusClass) < (b.route, b.method, b.statusClass) }
+    }
+
+    private struct UpstreamKey: Hashable, Comparable {
+        var marketplace: String
+        var channel: String
+        static func < (a: Self, b: Self) -> Bool { (a.marketplace, a.channel) < (b.marketplace, b.channel) }
     }
 
     private struct Histogram {
         var counts = [UInt64](repeating: 0, count: GatewayMetrics.buckets.count)
         var sum = 0.0
         var count: UInt64 = 0
+
+        mutating func observe(_ seconds: Double) {
+            if let index = GatewayMetrics.buckets.firstIndex(where: { seconds <= $0 }) { counts[index] += 1 }
+            sum += seconds
+            count += 1
+        }
     }
 
     private struct State {
-        var requests: [RequestKey: UInt64] = [:]
-        var latency: [String: Histogram] = [:]
-        var upstreamCalls: UInt64 = 0
+        var requests: [RequestKey: Histogram] = [:]
+        var upstreamCalls: [UpstreamKey: [String: UInt64]] = [:]
+        var upstreamLatency: [UpstreamKey: Histogram] = [:]
+        var retries: [UpstreamKey: UInt64] = [:]
+        var rateLimited: [String: UInt64] = [:]
+        var idempotentReplays: UInt64 = 0
     }
 
     private let state = Mutex(State())
 
     public init() {}
 
-    public func record(route: String, method: String, status: Int, seconds: Double, upstreamCalls: Int) {
+    public func recordRequest(route: String, method: String, status: Int, seconds: Double) {
+        let key = RequestKey(route: route, method: method, statusClass: "\(status / 100)xx")
+        state.withLock { $0.requests[key, default: Histogram()].observe(seconds) }
+    }
+
+    /// One upstream attempt made for a request to `marketplace`/`channel`.
+    public func recordUpstream(marketplace: String, channel: String, outcome: String, attempt: Int, seconds: Double) {
+        let key = UpstreamKey(marketplace: marketplace, channel: channel)
         state.withLock { state in
-            state.requests[RequestKey(route: route, method: method, status: status), default: 0] += 1
-            var histogram = state.latency[route] ?? Histogram()
-            if let index = Self.buckets.firstIndex(where: { seconds <= $0 }) { histogram.counts[index] += 1 }
-            histogram.sum += seconds
-            histogram.count += 1
-            state.latency[route] = histogram
-            state.upstreamCalls += UInt64(max(0, upstreamCalls))
+            state.upstreamCalls[key, default: [:]][outcome, default: 0] += 1
+            state.upstreamLatency[key, default: Histogram()].observe(seconds)
+            if attempt > 1 { state.retries[key, default: 0] += 1 }
         }
+    }
+
+    public func recordRateLimited(tenant: String) {
+        state.withLock { $0.rateLimited[tenant, default: 0] += 1 }
+    }
+
+    public func recordIdempotentReplay() {
+        state.withLock { $0.idempotentReplays += 1 }
     }
 
     /// The exposition text; `gauges` adds point-in-time values (open connections, circuits).
     public func render(gauges: [(name: String, help: String, labels: [(String, String)], value: Double)] = []) -> String {
         let snapshot = state.withLock { $0 }
-        var out = "# HELP gateway_requests_total Requests answered, by route pattern, method and status.\n"
-        out += "# TYPE gateway_requests_total counter\n"
-        for (key, value) in snapshot.requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
-            out += "gateway_requests_total{route=\(Self.quoted(key.route)),method=\(Self.quoted(key.method)),status=\"\(key.status)\"} \(value)\n"
+        var out = ""
+        family(&out, "gateway_requests_total", "counter", "Requests answered, by route pattern, method and status class.")
+        for (key, histogram) in snapshot.requests.sorted(by: { $0.key < $1.key }) {
+            out += "gateway_requests_total{\(Self.labels(key))} \(histogram.count)\n"
         }
-        out += "# HELP gateway_request_duration_seconds Time from request to response, by route pattern.\n"
-        out += "# TYPE gateway_request_duration_seconds histogram\n"
-        for (route, histogram) in snapshot.latency.sorted(by: { $0.key < $1.key }) {
-            var cumulative: UInt64 = 0
-            for (index, bound) in Self.buckets.enumerated() {
-                cumulative += histogram.counts[index]
-                out += "gateway_request_duration_seconds_bucket{route=\(Self.quoted(route)),le=\"\(bound)\"} \(cumulative)\n"
+        family(&out, "gateway_request_duration_seconds", "histogram", "Time from request to response, by route pattern, method and status class.")
+        for (key, histogram) in snapshot.requests.sorted(by: { $0.key < $1.key }) {
+            Self.histogram(&out, "gateway_request_duration_seconds", Self.labels(key), histogram)
+        }
+        family(&out, "gateway_upstream_calls_total", "counter", "Calls to marketplace APIs (retries included), by marketplace, channel and outcome.")
+        for (key, outcomes) in snapshot.upstreamCalls.sorted(by: { $0.key < $1.key }) {
+            for (outcome, count) in outcomes.sorted(by: { $0.key < $1.key }) {
+                out += "gateway_upstream_calls_total{\(Self.labels(key)),outcome=\(Self.quoted(outcome))} \(count)\n"
             }
-            out += "gateway_request_duration_seconds_bucket{route=\(Self.quoted(route)),le=\"+Inf\"} \(histogram.count)\n"
-            out += "gateway_request_duration_seconds_sum{route=\(Self.quoted(route))} \(histogram.sum)\n"
-            out += "gateway_request_duration_seconds_count{route=\(Self.quoted(route))} \(histogram.count)\n"
         }
-        out += "# HELP gateway_upstream_calls_total Calls made to marketplace APIs, retries included.\n"
-        out += "# TYPE gateway_upstream_calls_total counter\n"
-        out += "gateway_upstream_calls_total \(snapshot.upstreamCalls)\n"
+        family(&out, "gateway_upstream_call_duration_seconds", "histogram", "Time of one call to a marketplace API, by marketplace and channel.")
+        for (key, histogram) in snapshot.upstreamLatency.sorted(by: { $0.key < $1.key }) {
+            Self.histogram(&out, "gateway_upstream_call_duration_seconds", Self.labels(key), histogram)
+        }
+        family(&out, "gateway_upstream_retries_total", "counter", "Calls to marketplace APIs that were retries of a failed one.")
+        for (key, count) in snapshot.retries.sorted(by: { $0.key < $1.key }) {
+            out += "gateway_upstream_retries_total{\(Self.labels(key))} \(count)\n"
+        }
+        family(&out, "gateway_rate_limited_total", "counter", "Requests refused because the tenant's rate limit was spent, by tenant id.")
+        for (tenant, count) in snapshot.rateLimited.sorted(by: { $0.key < $1.key }) {
+            out += "gateway_rate_limited_total{tenant=\(Self.quoted(tenant))} \(count)\n"
+        }
+        family(&out, "gateway_idempotent_replays_total", "counter", "Replies answered from the Idempotency-Key store instead of upstream.")
+        out += "gateway_idempotent_replays_total \(snapshot.idempotentReplays)\n"
         var described = Set<String>()
         for gauge in gauges {
-            if described.insert(gauge.name).inserted {
-                out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) gauge\n"
-            }
+            if described.insert(gauge.name).inserted { family(&out, gauge.name, "gauge", gauge.help) }
             let labels = gauge.labels.map { "\($0.0)=\(Self.quoted($0.1))" }.joined(separator: ",")
-            out += labels.isEmpty ? "\(gauge.name) \(gauge.value)\n" : "\(gauge.name){\(labels)} \(gauge.value)\n"
+            out += labels.isEmpty ? "\(gauge.name) \(Self.number(gauge.value))\n" : "\(gauge.name){\(labels)} \(Self.number(gauge.value))\n"
         }
         return out
+    }
+
+    private func family(_ out: inout String, _ name: String, _ type: String, _ help: String) {
+        out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+    }
+
+    private static func labels(_ key: RequestKey) -> String {
+        "route=\(quoted(key.route)),method=\(quoted(key.method)),status_class=\(quoted(key.statusClass))"
+    }
+
+    private static func labels(_ key: UpstreamKey) -> String {
+        "marketplace=\(quoted(key.marketplace)),channel=\(quoted(key.channel))"
+    }
+
+    private static func histogram(_ out: inout String, _ name: String, _ labels: String, _ histogram: Histogram) {
+        var cumulative: UInt64 = 0
+        for (index, bound) in buckets.enumerated() {
+            cumulative += histogram.counts[index]
+            out += "\(name)_bucket{\(labels),le=\"\(number(bound))\"} \(cumulative)\n"
+        }
+        out += "\(name)_bucket{\(labels),le=\"+Inf\"} \(histogram.count)\n"
+        out += "\(name)_sum{\(labels)} \(number(histogram.sum))\n"
+        out += "\(name)_count{\(labels)} \(histogram.count)\n"
+    }
+
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
     /// A label value, escaped as the text format requires.

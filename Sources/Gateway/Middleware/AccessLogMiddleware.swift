@@ -1,9 +1,10 @@
 import Glibc
 import HTTP
 
-/// One JSON line per request: time, request id, tenant, method, route pattern (never the raw
-/// path with its ids), status, duration, response bytes and upstream calls. Keys, credentials
-/// and bodies are never logged.
+/// One JSON line per request: time, request id, client address (behind a trusted proxy, the one
+/// it reports), connection id (shared by the requests of one keep-alive connection), tenant,
+/// method, route pattern (never the raw path with its ids), status, duration, response bytes and
+/// upstream calls. Keys, credentials and bodies are never logged.
 public struct AccessLogMiddleware: Middleware {
     public let sink: LogSink
 
@@ -18,6 +19,8 @@ public struct AccessLogMiddleware: Middleware {
         var line = JSONObjectWriter(capacity: 320)
         line.string("time", Self.timestamp())
         line.string("request_id", context.requestID)
+        line.string("client", context.clientAddress)
+        line.int("connection", context.connection.remoteAddress == nil ? nil : Int(truncatingIfNeeded: context.connection.connectionID))
         line.string("tenant", context.tenant?.id)
         line.string("method", String(request.method.rawValue.prefix(32)))
         line.string("route", context.route?.description)

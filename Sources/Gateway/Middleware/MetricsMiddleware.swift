@@ -1,6 +1,8 @@
 import HTTP
 
-/// Counts every request by route pattern, method and final status, and its latency.
+/// Counts every request by route pattern, method and status class with its latency, and the
+/// upstream attempts it made by marketplace, channel and outcome. Inner middleware and handlers
+/// reach the same metrics through the context (rate-limit refusals, idempotent replays).
 public struct MetricsMiddleware: Middleware {
     public let metrics: GatewayMetrics
 
@@ -9,15 +11,28 @@ public struct MetricsMiddleware: Middleware {
     }
 
     public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
+        context.metrics = metrics
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - context.receivedAt
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let method: String = switch request.method {
         case .get, .head, .post, .put, .delete, .patch, .options: request.method.rawValue
         default: "other"  // unbounded method tokens must not become unbounded series
         }
-        metrics.record(route: context.route?.description ?? "unmatched", method: method, status: response.status.code,
-                       seconds: seconds, upstreamCalls: context.upstreamCalls)
+        metrics.recordRequest(route: context.route?.description ?? "unmatched", method: method, status: response.status.code,
+                              seconds: Self.seconds(elapsed))
+        let reports = context.upstreamCounter.reports
+        if !reports.isEmpty {
+            // Only a registered connector calls upstream, so these name a closed set.
+            let channel = context.parameters["channel"] ?? "unknown"
+            for report in reports {
+                metrics.recordUpstream(marketplace: report.marketplace.rawValue, channel: channel, outcome: report.outcome.rawValue,
+                                       attempt: report.attempt, seconds: Self.seconds(report.duration))
+            }
+        }
         return response
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

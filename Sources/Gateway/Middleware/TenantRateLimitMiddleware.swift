@@ -22,6 +22,7 @@ public struct TenantRateLimitMiddleware: Middleware {
         // The problem renderer adds these to error responses too.
         context.responseHeaders.append(contentsOf: fields)
         guard decision.allowed else {
+            context.metrics?.recordRateLimited(tenant: tenant.id)
             throw GatewayError.rateLimited(retryAfter: decision.retryAfter ?? .seconds(1))
         }
         var response = try await next(request, context)

@@ -85,6 +85,64 @@ struct GatewayBinaryTests {
         await ozon.stop()
     }
 
+    @Test("no secret from the configuration ever appears in a log line or a response, and LOG_LEVEL quiets request lines",
+          .timeLimit(.minutes(1)))
+    func secretsNeverLeak() async throws {
+        // given: known secrets in the config: a tenant key, a Wildberries token, an Ozon key, the cursor secret
+        let secrets = ["tenant-secret-key-AAAA1111", "wb-secret-token-BBBB2222", "ozon-secret-key-CCCC3333", "cursor-secret-DDDD4444"]
+        let ozon = try OzonSimulator(options: OzonSimulatorOptions(accounts: [OzonAccount(clientID: 4242, apiKey: secrets[2])]))
+        let wildberries = WildberriesSimulator()
+        try wildberries.start()
+        let config = """
+            {"cursor_secret": "\(secrets[3])",
+             "tenants": [{"id": "acme", "api_key_sha256": ["\(Hex.encode(SHA256.hash(secrets[0].utf8)))"],
+                          "credentials": {"wildberries": {"token": "${WB_TOKEN}"},
+                                          "ozon": {"client_id": "4242", "api_key": "\(secrets[2])"}}}],
+             "marketplaces": {"ozon": {"seller_url": "\(ozon.baseURL.absoluteString)"},
+                              "wildberries": {"feedbacks_url": "\(wildberries.feedbacksURL.absoluteString)",
+                                              "chat_url": "\(wildberries.chatURL.absoluteString)"}}}
+            """
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("secrets-\(UUID()).json")
+        try config.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let gateway = try GatewayProcess(arguments: ["--config", file.path], environment: ["WB_TOKEN": secrets[1]])
+        // when: successes, upstream refusals and client errors of every kind
+        var bodies: [String] = []
+        for (method, path, key, json) in [
+            ("GET", "/connectors", secrets[0], nil),
+            ("GET", "/connectors/ozon/review/items?limit=5", secrets[0], nil),
+            ("GET", "/connectors/ozon/review", secrets[0], nil),
+            ("GET", "/connectors/wildberries/review/items", secrets[0], nil),  // the token is refused upstream
+            ("POST", "/connectors/ozon/review/items/nope/reply", secrets[0], "{\"text\":\"x\"}"),
+            ("GET", "/connectors", "wrong-key", nil),
+            ("GET", "/connectors/ozon/review/items?cursor=forged", secrets[0], nil),
+            ("GET", "/metrics", nil, nil),
+        ] as [(String, String, String?, String?)] {
+            let response = try await GatewayClient.send(method, port: gateway.port, path, key: key, json: json)
+            bodies.append(response.text + response.headers.map { "\($0.key): \($0.value)" }.joined(separator: "\n"))
+        }
+        #expect(bodies[3].contains("upstream_auth_failed"))
+        gateway.signal(SIGTERM)
+        #expect(await gateway.waitForExit() == 0)
+        // then
+        let logs = gateway.stdout + gateway.stderr
+        #expect(logs.contains("\"event\":\"start\"") && logs.contains("\"version\""))
+        #expect(logs.contains("\"route\":\"/connectors\""))
+        for secret in secrets {
+            #expect(!logs.contains(secret), "a log line contains \(secret)")
+            for body in bodies { #expect(!body.contains(secret), "a response contains \(secret)") }
+        }
+        // and: with LOG_LEVEL=warn, the request lines are gone but the start line stays
+        let quiet = try GatewayProcess(arguments: ["--config", file.path], environment: ["WB_TOKEN": secrets[1], "LOG_LEVEL": "warn"])
+        _ = try await GatewayClient.send("GET", port: quiet.port, "/connectors", key: secrets[0])
+        quiet.signal(SIGTERM)
+        #expect(await quiet.waitForExit() == 0)
+        #expect(quiet.stdout.contains("\"event\":\"start\""))
+        #expect(!quiet.stdout.contains("\"route\""))
+        await ozon.stop()
+        await wildberries.stop()
+    }
+
     @Test("an invalid configuration stops start-up with exit code 2 naming the field", arguments: [
         ("{\"tenants\": []}", "tenants"),
         ("{\"tenants\": [{\"id\": \"a\", \"api_key_sha256\": [\"not-hex\"]}]}", "tenants[0].api_key_sha256[0]"),

@@ -26,7 +26,8 @@ struct StaticFilesTests {
                      "unsupported_media_type", "upstream_rejected", "rate_limited", "upstream_rate_limited",
                      "operation_not_supported", "upstream_auth_failed", "upstream_error", "upstream_unavailable",
                      "upstream_timeout", "internal_error", "not_ready", "request_timeout", "uri_too_long",
-                     "header_fields_too_large", "expectation_failed", "not_implemented", "http_version_not_supported"]
+                     "header_fields_too_large", "expectation_failed", "not_implemented", "http_version_not_supported",
+                     "gateway_unavailable", "gateway_timeout"]
         for code in codes {
             let response = try await get("/problems/\(code)")
             #expect(response.status == .ok, "\(code)")

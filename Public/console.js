@@ -1,0 +1,463 @@
+// ConnectorGateway console: a single page over the gateway's own REST API (same origin).
+// Plain DOM, no framework, no inline code (the page's CSP allows scripts from 'self' only).
+"use strict";
+
+(function () {
+  const KEY_STORAGE = "connector-gateway.console.api-key";
+
+  const state = {
+    key: "",
+    connectors: [],
+    connector: null,      // {marketplace, channel, operations}
+    status: "unanswered",
+    limit: 20,
+    pageCursors: [""],    // cursor that produced each page shown so far; "" is the first page
+    page: 0,
+    nextCursor: null,
+    items: [],
+    item: null,
+    pendingReply: null,   // {itemPath, text, key}: reused after a failed attempt so a retry is safe
+  };
+
+  const $ = (id) => document.getElementById(id);
+
+  // ---- small DOM helpers -------------------------------------------------------------------
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (name === "class") node.className = value;
+      else if (name === "text") node.textContent = value;
+      else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+      else node.setAttribute(name, value === true ? "" : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === undefined || child === null || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function formatTime(value) {
+    if (!value) return "";
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime())) return value;
+    return el("time", { datetime: value, title: value }, date.toLocaleString());
+  }
+
+  function randomKey() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return "console-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  // ---- messages (one aria-live region) ----------------------------------------------------
+
+  function say(kind, ...content) {
+    const box = $("messages");
+    box.replaceChildren(el("div", { class: "message " + kind },
+      ...content,
+      el("button", { type: "button", class: "dismiss secondary", "aria-label": "Dismiss message",
+        onclick: () => box.replaceChildren() }, "×")));
+  }
+
+  function sayInfo(text) { say("info", el("p", {}, text)); }
+
+  // Renders an RFC 9457 problem (or a failure that is not one) as a readable message.
+  function sayFailure(failure, doing) {
+    const p = failure.problem;
+    const parts = [];
+    if (p) {
+      parts.push(el("p", { class: "message-title" },
+        `${doing} failed: ${p.title || "Error"} (${p.status || failure.status})`));
+      if (p.detail) parts.push(el("p", {}, p.detail));
+      if (Array.isArray(p.errors) && p.errors.length) {
+        parts.push(el("ul", { class: "field-errors" },
+          p.errors.map((e) => el("li", {}, el("code", {}, e.field), ": ", e.message))));
+      }
+      if (p.upstream) {
+        const u = p.upstream;
+        parts.push(el("p", {}, `${u.marketplace} said${u.status != null ? " (HTTP " + u.status + ")" : ""}: ${u.message}`));
+      }
+      const meta = [];
+      if (p.code) {
+        meta.push(el("span", {}, "code ", el("a", { href: "/problems/" + encodeURIComponent(p.code), target: "_blank", rel: "noopener" }, p.code)));
+      }
+      const requestId = p.request_id || failure.requestId;
+      if (requestId) meta.push(el("span", {}, "request id ", el("code", { class: "request-id" }, requestId)));
+      if (p.retry_after) meta.push(el("span", {}, `retry after ${p.retry_after} s`));
+      else if (p.retryable) meta.push(el("span", {}, "may succeed if retried"));
+      if (meta.length) parts.push(el("p", { class: "meta" }, meta.flatMap((m, i) => (i ? [" · ", m] : [m]))));
+    } else if (failure.status) {
+      parts.push(el("p", { class: "message-title" }, `${doing} failed: HTTP ${failure.status}`));
+      if (failure.requestId) parts.push(el("p", { class: "meta" }, "request id ", el("code", { class: "request-id" }, failure.requestId)));
+    } else {
+      parts.push(el("p", { class: "message-title" }, `${doing} failed: the gateway could not be reached`));
+      if (failure.message) parts.push(el("p", {}, failure.message));
+    }
+    say("error", ...parts);
+    // An error must not go unseen below the fold; the live region already tells screen readers.
+    const box = $("messages").getBoundingClientRect();
+    if (box.bottom < 0 || box.top > window.innerHeight) $("messages").scrollIntoView({ block: "nearest" });
+  }
+
+  // ---- the API ------------------------------------------------------------------------------
+
+  class Failure extends Error {
+    constructor(status, problem, requestId, message) {
+      super(message || (problem && problem.title) || ("HTTP " + status));
+      this.status = status;
+      this.problem = problem;
+      this.requestId = requestId;
+    }
+  }
+
+  async function api(method, path, options) {
+    const opts = options || {};
+    if (!state.key) throw new Failure(0, null, null, "Enter an API key first.");
+    const headers = { "Authorization": "Bearer " + state.key, "Accept": "application/json, application/problem+json" };
+    let body;
+    if (opts.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(opts.body);
+    }
+    Object.assign(headers, opts.headers || {});
+    let response;
+    try {
+      response = await fetch(path, { method, headers, body, cache: "no-store", credentials: "omit" });
+    } catch (error) {
+      throw new Failure(0, null, null, String(error && error.message || error));
+    }
+    const requestId = response.headers.get("X-Request-ID");
+    const type = response.headers.get("Content-Type") || "";
+    let data = null;
+    if (response.status !== 204 && /json/.test(type)) {
+      try { data = await response.json(); } catch (_) { data = null; }
+    }
+    if (!response.ok) {
+      const problem = data && typeof data === "object" && (data.code || data.title) ? data : null;
+      throw new Failure(response.status, problem, requestId);
+    }
+    return { status: response.status, data, requestId };
+  }
+
+  const connectorPath = (c) => `/connectors/${encodeURIComponent(c.marketplace)}/${encodeURIComponent(c.channel)}`;
+  const itemPath = (c, id) => `${connectorPath(c)}/items/${encodeURIComponent(id)}`;
+  const connectorName = (c) => `${c.marketplace}/${c.channel}`;
+
+  // ---- API key ------------------------------------------------------------------------------
+
+  function setKey(key) {
+    state.key = key;
+    try {
+      if (key) sessionStorage.setItem(KEY_STORAGE, key);
+      else sessionStorage.removeItem(KEY_STORAGE);
+    } catch (_) { /* storage disabled: the key lives in memory only */ }
+  }
+
+  function onKeySubmit(event) {
+    event.preventDefault();
+    const key = $("api-key").value.trim();
+    if (!/^[\x21-\x7e]{1,1024}$/.test(key)) {
+      $("api-key").setAttribute("aria-invalid", "true");
+      say("error", el("p", { class: "message-title" }, "That is not an API key"),
+        el("p", {}, "An API key is printable ASCII without spaces."));
+      $("api-key").focus();
+      return;
+    }
+    $("api-key").removeAttribute("aria-invalid");
+    setKey(key);
+    loadConnectors(true);
+  }
+
+  function onForgetKey() {
+    setKey("");
+    $("api-key").value = "";
+    state.connectors = [];
+    state.connector = null;
+    renderConnectors();
+    $("items-section").hidden = true;
+    $("item-section").hidden = true;
+    sayInfo("The API key is forgotten.");
+    $("api-key").focus();
+  }
+
+  // ---- connectors ---------------------------------------------------------------------------
+
+  async function loadConnectors(announce) {
+    let list;
+    try {
+      list = (await api("GET", "/connectors")).data.connectors || [];
+    } catch (failure) {
+      if (failure.status === 401) setKey("");  // a refused key is not kept; the field still shows it to fix
+      state.connectors = [];
+      renderConnectors();
+      sayFailure(failure, "Listing connectors");
+      return;
+    }
+    // Each connector's upstream health (circuit state), fetched side by side.
+    const described = await Promise.all(list.map(async (c) => {
+      try {
+        return Object.assign({}, c, (await api("GET", connectorPath(c))).data);
+      } catch (failure) {
+        return Object.assign({}, c, { upstreamsFailure: failure });
+      }
+    }));
+    state.connectors = described;
+    renderConnectors();
+    const failed = described.find((c) => c.upstreamsFailure);
+    if (failed) sayFailure(failed.upstreamsFailure, `Describing ${connectorName(failed)}`);
+    else if (announce) sayInfo(`${described.length} connectors loaded.`);
+  }
+
+  function circuitCell(c) {
+    if (c.upstreamsFailure) return el("span", { class: "muted" }, "unknown");
+    if (!c.upstreams || !c.upstreams.length) return el("span", { class: "muted" }, "no calls yet");
+    return el("ul", { class: "circuits" }, c.upstreams.map((u) =>
+      el("li", {},
+        el("span", { class: "badge circuit-" + u.circuit }, u.circuit.replace("_", "-")),
+        " ", el("code", {}, u.host),
+        u.rate_budget ? el("span", { class: "muted" }, ` budget ${u.rate_budget.available}/${u.rate_budget.burst}`) : null)));
+  }
+
+  function renderConnectors() {
+    const body = $("connectors-body");
+    body.replaceChildren();
+    const has = state.connectors.length > 0;
+    $("connectors-table").hidden = !has;
+    $("connectors-empty").hidden = has;
+    $("connectors-empty").textContent = state.key ? "No connectors to show." : "Enter an API key to see the connectors.";
+    for (const c of state.connectors) {
+      const name = connectorName(c);
+      const current = state.connector && connectorName(state.connector) === name;
+      body.append(el("tr", { "data-connector": name, class: current ? "current" : "" },
+        el("th", { scope: "row", "data-label": "Connector" }, name),
+        el("td", { "data-label": "Configured" },
+          el("span", { class: "badge " + (c.configured ? "yes" : "no") }, c.configured ? "configured" : "not configured")),
+        el("td", { "data-label": "Operations" }, (c.operations || []).join(", ")),
+        el("td", { "data-label": "Upstream circuits" }, circuitCell(c)),
+        el("td", { "data-label": "Actions" },
+          el("button", { type: "button", class: "browse", "aria-label": `Browse ${name}`,
+            "aria-pressed": current ? "true" : "false", onclick: () => chooseConnector(c) }, "Browse"))));
+    }
+  }
+
+  function chooseConnector(c) {
+    state.connector = c;
+    state.item = null;
+    state.pendingReply = null;
+    $("item-section").hidden = true;
+    $("items-section").hidden = false;
+    $("items-heading").textContent = `Items of ${connectorName(c)}`;
+    renderConnectors();
+    $("items-heading").focus();
+    listItems(0, [""]);
+  }
+
+  // ---- items --------------------------------------------------------------------------------
+
+  async function listItems(page, cursors) {
+    const c = state.connector;
+    if (!c) return;
+    state.status = $("status-filter").value;
+    state.limit = Number($("page-size").value);
+    const query = new URLSearchParams({ status: state.status, limit: String(state.limit) });
+    const cursor = cursors[page];
+    if (cursor) query.set("cursor", cursor);
+    $("items-list").setAttribute("aria-busy", "true");
+    try {
+      const { data } = await api("GET", `${connectorPath(c)}/items?${query}`);
+      state.items = data.items || [];
+      state.nextCursor = data.next_cursor || null;
+      state.pageCursors = cursors.slice(0, page + 1);
+      state.page = page;
+      renderItems();
+      sayInfo(`${connectorName(c)}: ${state.items.length} item${state.items.length === 1 ? "" : "s"} (${state.status}, ${state.limit} per page) on page ${page + 1}${state.nextCursor ? ", more on the next page" : ""}.`);
+    } catch (failure) {
+      sayFailure(failure, `Listing ${connectorName(c)} items`);
+    } finally {
+      $("items-list").removeAttribute("aria-busy");
+    }
+    // A call may have changed an upstream's circuit: refresh that row quietly.
+    refreshConnector(c);
+  }
+
+  async function refreshConnector(c) {
+    try {
+      const { data } = await api("GET", connectorPath(c));
+      state.connectors = state.connectors.map((x) => (connectorName(x) === connectorName(c) ? Object.assign({}, x, data, { upstreamsFailure: null }) : x));
+      renderConnectors();
+    } catch (_) { /* the list call already reported what matters */ }
+  }
+
+  function itemSummary(item) {
+    const text = (item.text || "").trim();
+    return text ? (text.length > 140 ? text.slice(0, 140) + "…" : text) : "(no text)";
+  }
+
+  function renderItems() {
+    const list = $("items-list");
+    list.replaceChildren();
+    if (!state.items.length) list.append(el("li", { class: "empty muted" }, "No items."));
+    for (const item of state.items) {
+      list.append(el("li", { class: "item", "data-item-id": item.id },
+        el("div", { class: "item-head" },
+          el("span", { class: "badge status-" + item.status }, item.status),
+          item.rating ? el("span", { class: "rating", "aria-label": `rating ${item.rating} of 5` }, "★".repeat(item.rating) + "☆".repeat(Math.max(0, 5 - item.rating))) : null,
+          item.read === false ? el("span", { class: "badge unread" }, "unread") : null,
+          el("span", { class: "muted" }, formatTime(item.created_at))),
+        el("p", { class: "item-text" }, itemSummary(item)),
+        el("p", { class: "muted item-meta" },
+          [item.author && (item.author.name || item.author.id), item.product && (item.product.name || item.product.id)].filter(Boolean).join(" · ")),
+        el("button", { type: "button", class: "open-item secondary", "aria-label": `Open item ${item.id}`,
+          onclick: () => openItem(item.id, true) }, "Open")));
+    }
+    $("items-summary").textContent = `${state.items.length} item${state.items.length === 1 ? "" : "s"} (${state.status}).`;
+    $("prev-page").disabled = state.page === 0;
+    $("next-page").disabled = !state.nextCursor;
+    $("page-number").textContent = `Page ${state.page + 1}`;
+  }
+
+  // ---- one item -----------------------------------------------------------------------------
+
+  async function openItem(id, moveFocus) {
+    const c = state.connector;
+    try {
+      const { data } = await api("GET", `${itemPath(c, id)}?include_raw=true`);
+      if (!state.item || state.item.id !== data.id) {
+        $("reply-text").value = "";
+        state.pendingReply = null;
+      }
+      state.item = data;
+      renderItem();
+      $("item-section").hidden = false;
+      if (moveFocus) $("item-heading").focus();
+      return data;
+    } catch (failure) {
+      sayFailure(failure, `Opening item ${id}`);
+      return null;
+    }
+  }
+
+  function field(name, ...value) {
+    return [el("dt", {}, name), el("dd", { "data-field": name.toLowerCase() }, ...value)];
+  }
+
+  function renderItem() {
+    const item = state.item;
+    const c = state.connector;
+    $("item-heading").textContent = `${item.kind || "Item"} ${item.id}`;
+    const rows = [
+      field("Connector", connectorName(c)),
+      field("Status", el("span", { class: "badge status-" + item.status }, item.status)),
+      field("Created", formatTime(item.created_at)),
+    ];
+    if (item.author) rows.push(field("Author", [item.author.name, item.author.id].filter(Boolean).join(" · ")));
+    if (item.rating) rows.push(field("Rating", `${item.rating} of 5`));
+    if (item.product) {
+      rows.push(field("Product", item.product.url
+        ? el("a", { href: item.product.url, target: "_blank", rel: "noopener noreferrer" }, item.product.name || item.product.id)
+        : (item.product.name || item.product.id)));
+    }
+    if (item.read !== undefined) rows.push(field("Read", item.read ? "yes" : "no"));
+    if (item.unread_count !== undefined) rows.push(field("Unread messages", String(item.unread_count)));
+    rows.push(field("Text", el("span", { class: "pre" }, item.text || "(no text)")));
+    if (item.last_message) {
+      rows.push(field("Last message", el("span", { class: "pre" }, item.last_message.text),
+        el("span", { class: "muted" }, ` (${item.last_message.sender}, `, formatTime(item.last_message.created_at), ")")));
+    }
+    if (item.reply) {
+      rows.push(field("Reply", el("span", { class: "pre reply-text" }, item.reply.text),
+        item.reply.state ? el("span", { class: "muted" }, ` (${item.reply.state})`) : null));
+    }
+    $("item-fields").replaceChildren(...rows.flat());
+    $("item-raw").textContent = item.raw === undefined ? "(none)" : JSON.stringify(item.raw, null, 2);
+    const ops = c.operations || [];
+    $("send-reply").disabled = !ops.includes("reply");
+    $("mark-read").title = ops.includes("mark_read") ? "" : `${connectorName(c)} does not list mark_read`;
+  }
+
+  async function onReply(event) {
+    event.preventDefault();
+    const c = state.connector;
+    const item = state.item;
+    if (!c || !item) return;
+    const text = $("reply-text").value;
+    if (!text.trim()) {
+      $("reply-text").setAttribute("aria-invalid", "true");
+      say("error", el("p", { class: "message-title" }, "Write a reply first"), el("p", {}, "The reply text is empty."));
+      $("reply-text").focus();
+      return;
+    }
+    $("reply-text").removeAttribute("aria-invalid");
+    const path = itemPath(c, item.id) + "/reply";
+    // Same item and same text as a failed attempt: same key, so the gateway replays rather than replying twice.
+    if (!state.pendingReply || state.pendingReply.path !== path || state.pendingReply.text !== text) {
+      state.pendingReply = { path, text, key: randomKey() };
+    }
+    const button = $("send-reply");
+    button.disabled = true;
+    try {
+      const { data } = await api("POST", path, { body: { text }, headers: { "Idempotency-Key": `"${state.pendingReply.key}"` } });
+      state.pendingReply = null;
+      $("reply-text").value = "";
+      const refreshed = await openItem(item.id, false);
+      if (refreshed) {
+        state.items = state.items.map((x) => (x.id === refreshed.id ? Object.assign({}, x, { status: refreshed.status, reply: refreshed.reply }) : x));
+        renderItems();
+      }
+      sayInfo(`Reply sent to ${item.id}${data && data.reply_id ? " (reply id " + data.reply_id + ")" : ""}.`);
+    } catch (failure) {
+      sayFailure(failure, "Sending the reply");
+    } finally {
+      button.disabled = !(c.operations || []).includes("reply");
+    }
+  }
+
+  async function onMarkRead() {
+    const c = state.connector;
+    const item = state.item;
+    if (!c || !item) return;
+    try {
+      await api("POST", itemPath(c, item.id) + "/read");
+      await openItem(item.id, false);
+      sayInfo(`Item ${item.id} marked read.`);
+    } catch (failure) {
+      sayFailure(failure, "Marking read");
+    }
+  }
+
+  // ---- start --------------------------------------------------------------------------------
+
+  function start() {
+    $("key-form").addEventListener("submit", onKeySubmit);
+    $("forget-key").addEventListener("click", onForgetKey);
+    $("refresh-connectors").addEventListener("click", () => loadConnectors(true));
+    $("list-form").addEventListener("submit", (e) => { e.preventDefault(); listItems(0, [""]); });
+    $("status-filter").addEventListener("change", () => listItems(0, [""]));
+    $("page-size").addEventListener("change", () => listItems(0, [""]));
+    $("next-page").addEventListener("click", () => {
+      if (state.nextCursor) listItems(state.page + 1, state.pageCursors.concat([state.nextCursor]));
+    });
+    $("prev-page").addEventListener("click", () => {
+      if (state.page > 0) listItems(state.page - 1, state.pageCursors);
+    });
+    $("reply-form").addEventListener("submit", onReply);
+    $("mark-read").addEventListener("click", onMarkRead);
+    $("reload-item").addEventListener("click", () => { if (state.item) openItem(state.item.id, false).then((i) => i && sayInfo(`Item ${i.id} reloaded.`)); });
+
+    let saved = "";
+    try { saved = sessionStorage.getItem(KEY_STORAGE) || ""; } catch (_) { saved = ""; }
+    if (saved) {
+      state.key = saved;
+      $("api-key").value = saved;
+      loadConnectors(false);
+    } else {
+      renderConnectors();
+    }
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

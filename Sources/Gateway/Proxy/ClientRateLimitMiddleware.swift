@@ -1,0 +1,26 @@
+import HTTP
+
+/// Limits the requests each client address may make to routes that need no API key (health,
+/// metrics, the spec, the console, unknown paths), so that one client cannot flood them; behind
+/// a trusted proxy the address is the forwarded client's (`ClientAddressMiddleware`). Routes with
+/// a tenant are limited per tenant instead (`TenantRateLimitMiddleware`). A client over its
+/// allowance gets 429 `rate_limited` with `Retry-After`.
+public struct ClientRateLimitMiddleware: Middleware {
+    public let limiter: ClientRateLimiter
+
+    public init(limiter: ClientRateLimiter) {
+        self.limiter = limiter
+    }
+
+    public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
+        guard context.access == .public, let text = context.clientAddress, let client = IPAddress(text) else {
+            return try await next(request, context)
+        }
+        if let wait = limiter.check(client) {
+            throw Problem(status: 429, code: "rate_limited", title: "Too Many Requests",
+                          detail: "This client address has used its request rate for routes without an API key; slow down.",
+                          retryable: true, retryAfter: wait)
+        }
+        return try await next(request, context)
+    }
+}

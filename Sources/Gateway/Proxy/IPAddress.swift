@@ -1,0 +1,82 @@
+import Glibc
+import Server
+
+/// An IPv4 or IPv6 host address without a port, as CIDR ranges and `X-Forwarded-For` entries
+/// name them. IPv4-mapped IPv6 addresses (`::ffff:192.0.2.1`, what a dual-stack socket reports
+/// for an IPv4 peer) are stored as the IPv4 address, so one `trusted_proxies` entry covers both.
+public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
+    /// 4 bytes for IPv4, 16 for IPv6, in network order.
+    public let bytes: [UInt8]
+
+    public var isIPv4: Bool { bytes.count == 4 }
+
+    /// Parses a numeric address (`192.0.2.1`, `2001:db8::1`); nil for anything else.
+    public init?(_ text: String) {
+        guard !text.isEmpty, text.utf8.count <= 64 else { return nil }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 {
+            self.init(bytes: withUnsafeBytes(of: &v4) { Array($0) })
+            return
+        }
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
+        self.init(bytes: withUnsafeBytes(of: &v6) { Array($0) })
+    }
+
+    /// The host of a socket peer.
+    public init(_ address: SocketAddress) {
+        switch address {
+        case .ipv4(let raw, _):
+            var raw = raw
+            self.init(bytes: withUnsafeBytes(of: &raw) { Array($0) })
+        case .ipv6(let v6, _):
+            self.init(bytes: v6)
+        }
+    }
+
+    /// From raw bytes in network order: 4 for IPv4, 16 for IPv6 (an IPv4-mapped one becomes IPv4).
+    init(bytes: [UInt8]) {
+        let mappedPrefix: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]
+        self.bytes = bytes.count == 16 && bytes.starts(with: mappedPrefix) ? Array(bytes[12...]) : bytes
+    }
+
+    /// Parses one `X-Forwarded-For` entry: a bare address, also tolerating what some proxies
+    /// write instead (`192.0.2.1:4711`, `[2001:db8::1]` and `[2001:db8::1]:4711`).
+    public init?(forwarded entry: Substring) {
+        var text = entry.trimmingSpaces()
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return nil }
+            let rest = text[text.index(after: close)...]
+            guard rest.isEmpty || (rest.hasPrefix(":") && rest.dropFirst().allSatisfy(\.isNumber) && rest.count > 1) else { return nil }
+            text = text[text.index(after: text.startIndex)..<close]
+        } else if let colon = text.firstIndex(of: ":"), text.contains("."), text.lastIndex(of: ":") == colon {
+            let port = text[text.index(after: colon)...]
+            guard !port.isEmpty, port.allSatisfy(\.isNumber) else { return nil }
+            text = text[..<colon]
+        }
+        self.init(String(text))
+    }
+
+    public var description: String {
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        if isIPv4 {
+            var a = in_addr()
+            withUnsafeMutableBytes(of: &a) { $0.copyBytes(from: bytes) }
+            inet_ntop(AF_INET, &a, &buffer, socklen_t(buffer.count))
+        } else {
+            var a = in6_addr()
+            withUnsafeMutableBytes(of: &a) { $0.copyBytes(from: bytes) }
+            inet_ntop(AF_INET6, &a, &buffer, socklen_t(buffer.count))
+        }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingSpaces() -> Substring {
+        var text = self
+        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
+        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
+        return text
+    }
+}

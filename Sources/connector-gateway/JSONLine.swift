@@ -1,0 +1,10 @@
+import Foundation
+
+/// One JSON object per line on stdout, for the few events the executable itself reports (start,
+/// drain, stop). Request lines come from the gateway's access log.
+enum JSONLine {
+    static func write(_ fields: [String: Any]) {
+        let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        Output.line(String(decoding: data, as: UTF8.self))
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+@testable import Gateway
+import Hashing
+import HTTP
+import Server
+import Testing
+
+@Suite("public_rate_limit: routes without an API key, per client address")
+struct ClientRateLimitMiddlewareTests {
+    static let key = "tenant-key-for-limit-tests"
+
+    let responder: GatewayResponder
+
+    init() {
+        var router = Router()
+        router.add(.get, "/healthz", access: .public) { _, _ in
+            HTTPResponse(status: .ok, contentType: "application/json", text: "{\"status\":\"ok\"}")
+        }
+        router.add(.get, "/whoami") { _, context in
+            HTTPResponse(status: .ok, contentType: "text/plain", text: context.tenant?.id ?? "nobody")
+        }
+        let tenants = [Tenant(id: "acme", keyDigests: [SHA256.hash(Self.key.utf8)], rateLimit: TenantRateLimit(rate: 1000, burst: 1000))]
+        responder = GatewayResponder(router: router, middleware: [
+            RequestIDMiddleware(),
+            ClientAddressMiddleware(trustedProxies: TrustedProxies([try! CIDR("127.0.0.1/32")])),
+            ProblemMiddleware(),
+            ClientRateLimitMiddleware(limiter: ClientRateLimiter(limit: TenantRateLimit(rate: 0.01, burst: 2))),
+            AuthenticationMiddleware(directory: TenantDirectory(tenants)),
+            TenantRateLimitMiddleware(limiter: TenantRateLimiter(tenants: tenants)),
+        ])
+    }
+
+    func send(_ target: String, peer: String, headers: [(String, String)] = []) async throws -> HTTPResponse {
+        let request = HTTPRequest(method: .get, target: target, headers: [("Host", "gateway")] + headers, body: [])
+        let context = GatewayContext(connection: RequestContext(remoteAddress: try SocketAddress(host: peer, port: 40000)))
+        return try await responder.respond(to: request, context: context)
+    }
+
+    @Test("a client over its allowance on a public route gets 429 rate_limited with Retry-After; others do not")
+    func limited() async throws {
+        #expect(try await send("/healthz", peer: "198.51.100.7").status.code == 200)
+        #expect(try await send("/healthz", peer: "198.51.100.7").status.code == 200)
+        let refused = try await send("/healthz", peer: "198.51.100.7")
+        #expect(refused.status.code == 429)
+        let problem = (try JSONSerialization.jsonObject(with: Data(refused.body))) as? [String: Any]
+        #expect(problem?["code"] as? String == "rate_limited")
+        #expect(refused.headers["Retry-After"] != nil)
+        #expect(try await send("/healthz", peer: "198.51.100.8").status.code == 200)
+        // unknown paths need no key either, so they count too
+        #expect(try await send("/nothing-here", peer: "198.51.100.7").status.code == 429)
+    }
+
+    @Test("routes with an API key are limited per tenant, not per address")
+    func tenantRoutesUntouched() async throws {
+        for _ in 0..<5 {
+            #expect(try await send("/whoami", peer: "198.51.100.9", headers: [("Authorization", "Bearer \(Self.key)")]).status.code == 200)
+        }
+    }
+
+    @Test("behind a trusted proxy each forwarded client has its own allowance")
+    func forwardedClients() async throws {
+        for client in ["203.0.113.1", "203.0.113.1", "203.0.113.2", "203.0.113.2"] {
+            #expect(try await send("/healthz", peer: "127.0.0.1", headers: [("X-Forwarded-For", client)]).status.code == 200)
+        }
+        #expect(try await send("/healthz", peer: "127.0.0.1", headers: [("X-Forwarded-For", "203.0.113.1")]).status.code == 429)
+    }
+}

@@ -1,0 +1,261 @@
+"""The operator console (Public/index.html) in a real headless Chromium against the demo gateway.
+
+Run against a running demo gateway (tenant key `demo-key`):
+
+    GATEWAY_URL=http://127.0.0.1:8080 python -m unittest -v Tests/console/test_console.py
+
+Environment:
+    GATEWAY_URL          the gateway (required)
+    CONSOLE_SCREENSHOT   where to save the screenshot (default .build/console-screenshot.png)
+    CHROMIUM_BINARY      the browser (default: chromium on PATH)
+    CHROMEDRIVER         the driver (default: chromedriver on PATH)
+
+Every test also asserts that the browser logged no error: no JavaScript error, no CSP violation,
+no failed load, except the HTTP errors the test provokes on purpose (the 401 of a wrong key, the 501
+of an unsupported operation), which Chromium always logs as network errors.
+"""
+
+import os
+import re
+import shutil
+import unittest
+import uuid
+
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+GATEWAY_URL = os.environ.get("GATEWAY_URL", "").rstrip("/")
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SCREENSHOT = os.path.abspath(os.environ.get("CONSOLE_SCREENSHOT", os.path.join(ROOT, ".build", "console-screenshot.png")))
+KEY_STORAGE = "connector-gateway.console.api-key"
+WAIT_S = 20
+
+
+def _find(name, env):
+    path = os.environ.get(env) or shutil.which(name)
+    if not path:
+        raise unittest.SkipTest(f"{name} not found (install it or set {env})")
+    return path
+
+
+class ConsoleTest(unittest.TestCase):
+    driver = None
+
+    @classmethod
+    def setUpClass(cls):
+        if not GATEWAY_URL:
+            raise unittest.SkipTest("GATEWAY_URL is not set")
+        options = webdriver.ChromeOptions()
+        options.binary_location = os.environ.get("CHROMIUM_BINARY") or _find("chromium", "CHROMIUM_BINARY")
+        for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                         "--window-size=1280,1000", "--lang=en-US"):
+            options.add_argument(argument)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        # An explicit driver path: Selenium Manager must not try to download anything.
+        service = Service(executable_path=_find("chromedriver", "CHROMEDRIVER"))
+        cls.driver = webdriver.Chrome(service=service, options=options)
+        cls.driver.set_page_load_timeout(WAIT_S)
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.driver:
+            cls.driver.quit()
+
+    def setUp(self):
+        self.expected_network_errors = []
+        self.driver.set_window_size(1280, 1000)
+        self.driver.get(GATEWAY_URL + "/")
+        self.driver.execute_script("sessionStorage.clear(); localStorage.clear();")
+        self.driver.get(GATEWAY_URL + "/")
+        self.driver.get_log("browser")  # start each test with an empty log
+
+    def tearDown(self):
+        # given the page did what the test asked, then the browser logged no error of its own
+        unexpected = []
+        for entry in self.driver.get_log("browser"):
+            if entry["level"] != "SEVERE":
+                continue
+            if entry.get("source") == "network" and any(re.search(p, entry["message"]) for p in self.expected_network_errors):
+                continue
+            unexpected.append(entry["message"])
+        self.assertEqual(unexpected, [], "the browser console logged errors")
+
+    # ---- helpers -------------------------------------------------------------------------------
+
+    def wait(self, condition, message):
+        def safe(driver):
+            try:
+                return condition(driver)
+            except StaleElementReferenceException:
+                return False
+        return WebDriverWait(self.driver, WAIT_S).until(safe, message)
+
+    def by_id(self, element_id):
+        return self.driver.find_element(By.ID, element_id)
+
+    def message_text(self):
+        return self.by_id("messages").text
+
+    def wait_for_message(self, *fragments):
+        return self.wait(lambda d: all(f in self.message_text() for f in fragments) and self.message_text(),
+                         f"no message containing {fragments}; last: {self.message_text()!r}")
+
+    def enter_key(self, key):
+        field = self.by_id("api-key")
+        field.clear()
+        field.send_keys(key, Keys.ENTER)  # the keyboard, not the mouse
+
+    def connector_row(self, name):
+        return self.wait(lambda d: d.find_element(By.CSS_SELECTOR, f'tr[data-connector="{name}"]'),
+                         f"no row for {name}")
+
+    def browse(self, name, status, limit="20"):
+        self.connector_row(name).find_element(By.CSS_SELECTOR, "button.browse").click()
+        self.wait_for_list(name, Select(self.by_id("status-filter")).first_selected_option.get_attribute("value"),
+                           Select(self.by_id("page-size")).first_selected_option.get_attribute("value"))
+        for select_id, value in (("status-filter", status), ("page-size", limit)):
+            select = Select(self.by_id(select_id))
+            if select.first_selected_option.get_attribute("value") != value:
+                select.select_by_value(value)  # a change lists again
+                self.wait_for_list(name, Select(self.by_id("status-filter")).first_selected_option.get_attribute("value"),
+                                   Select(self.by_id("page-size")).first_selected_option.get_attribute("value"))
+
+    def wait_for_list(self, name, status, limit):
+        self.wait(lambda d: self.by_id("items-list").get_attribute("aria-busy") is None
+                  and d.find_elements(By.CSS_SELECTOR, "#items-list > li")
+                  and f"{name}: " in self.message_text() and f"({status}, {limit} per page) on page 1" in self.message_text(),
+                  f"{name} items ({status}, {limit}) did not load; last message: {self.message_text()!r}")
+
+    def listed_ids(self):
+        return [li.get_attribute("data-item-id") for li in self.driver.find_elements(By.CSS_SELECTOR, "#items-list > li.item")]
+
+    def open_item(self, item_id):
+        self.driver.find_element(By.CSS_SELECTOR, f'#items-list li[data-item-id="{item_id}"] button.open-item').click()
+        self.wait(lambda d: self.by_id("item-section").is_displayed() and item_id in self.by_id("item-heading").text,
+                  f"item {item_id} did not open")
+
+    def item_field(self, name):
+        return self.driver.find_element(By.CSS_SELECTOR, f'#item-fields dd[data-field="{name}"]').text
+
+    # ---- tests ---------------------------------------------------------------------------------
+
+    def test_key_shows_connectors_with_configuration_and_circuits(self):
+        # when the operator pastes the demo key and presses Enter
+        self.enter_key("demo-key")
+        row = self.connector_row("wildberries/review")
+        # then every connector is listed, configured, and the key is kept for this tab only
+        self.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#connectors-body tr")) == 6, "not 6 connectors")
+        self.assertIn("configured", row.text)
+        self.assertNotIn("not configured", row.text)
+        self.assertEqual(self.driver.execute_script(f"return sessionStorage.getItem('{KEY_STORAGE}')"), "demo-key")
+        self.assertEqual(self.driver.execute_script("return localStorage.length"), 0)
+        # when it browses Wildberries reviews, then the row shows that upstream's circuit state
+        self.browse("wildberries/review", "all")
+        self.wait(lambda d: "closed" in self.connector_row("wildberries/review").text, "no circuit state shown")
+        # and a reload of the tab keeps the key and lists the connectors again
+        self.driver.refresh()
+        self.connector_row("ozon/chat")
+        self.assertEqual(self.by_id("api-key").get_attribute("value"), "demo-key")
+
+    def test_reply_to_an_unanswered_wildberries_review_answers_it(self):
+        self.enter_key("demo-key")
+        # given the unanswered Wildberries reviews
+        self.browse("wildberries/review", "unanswered", limit="5")
+        item_id = self.listed_ids()[0]
+        self.assertIn("unanswered", self.driver.find_element(By.CSS_SELECTOR, f'li[data-item-id="{item_id}"]').text)
+        # when the agent opens one, its raw upstream object is there
+        self.open_item(item_id)
+        self.assertEqual(self.item_field("status"), "unanswered")
+        self.by_id("raw-details").find_element(By.TAG_NAME, "summary").click()
+        self.assertIn(f'"id": "{item_id}"', self.by_id("item-raw").text)
+        # when it replies
+        text = f"Thank you for the review! ({uuid.uuid4().hex[:8]})"
+        self.by_id("reply-text").send_keys(text)
+        self.by_id("send-reply").click()
+        # then the reopened item is answered and shows the reply
+        self.wait_for_message("Reply sent to " + item_id)
+        self.wait(lambda d: self.item_field("status") == "answered" and text in self.item_field("reply"),
+                  "the reopened item does not show the reply")
+        self.assertIn("answered", self.driver.find_element(By.CSS_SELECTOR, f'li[data-item-id="{item_id}"]').text)
+        # (the page as the agent sees it now, whole, for the README)
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        self.driver.set_window_size(1280, min(max(height + 140, 800), 4000))
+        self.driver.execute_script("window.scrollTo(0, 0)")
+        os.makedirs(os.path.dirname(SCREENSHOT), exist_ok=True)
+        self.assertTrue(self.driver.save_screenshot(SCREENSHOT))
+        print(f"\nscreenshot: {SCREENSHOT}")
+        # and a fresh list of answered reviews has it, with the reply
+        self.browse("wildberries/review", "answered", limit="100")
+        page = 1
+        while item_id not in self.listed_ids() and self.by_id("next-page").is_enabled() and page < 10:
+            page += 1
+            self.by_id("next-page").click()
+            self.wait(lambda d, n=page: f"on page {n}" in self.message_text(), f"no page {page}")
+        self.assertIn(item_id, self.listed_ids(), f"{item_id} is not among the answered reviews")
+        self.open_item(item_id)
+        self.assertIn(text, self.item_field("reply"))
+
+    def test_pages_follow_next_cursor_and_come_back(self):
+        self.enter_key("demo-key")
+        self.browse("ozon/review", "all", limit="5")
+        first = self.listed_ids()
+        self.assertEqual(len(first), 5)
+        # when the operator goes to the next page, then other items show; previous shows the first again
+        self.by_id("next-page").click()
+        self.wait(lambda d: "page 2" in self.message_text(), "no page 2")
+        second = self.listed_ids()
+        self.assertTrue(second and not set(second) & set(first), "page 2 repeats page 1")
+        self.by_id("prev-page").click()
+        self.wait(lambda d: "page 1" in self.message_text() and self.listed_ids() == first, "previous page differs")
+        self.assertFalse(self.by_id("prev-page").is_enabled())
+
+    def test_wrong_key_shows_the_unauthorized_problem_with_its_request_id(self):
+        self.expected_network_errors.append(r"/connectors - Failed to load resource: .* status of 401")
+        # when the operator pastes a wrong key
+        self.enter_key("not-a-key")
+        # then the problem is a readable message with its title, code and request id
+        self.wait_for_message("Listing connectors failed", "401", "unauthorized", "request id")
+        request_id = self.driver.find_element(By.CSS_SELECTOR, "#messages code.request-id").text
+        self.assertRegex(request_id, r"^[A-Za-z0-9._:-]{1,128}$")
+        self.assertEqual(self.by_id("messages").get_attribute("aria-live"), "polite")
+        self.assertFalse(self.by_id("connectors-table").is_displayed())
+        self.assertIsNone(self.driver.execute_script(f"return sessionStorage.getItem('{KEY_STORAGE}')"),
+                          "a refused key is still stored")
+
+    def test_mark_read_where_unsupported_explains_it(self):
+        self.expected_network_errors.append(r"/read - Failed to load resource: .* status of 501")
+        self.enter_key("demo-key")
+        self.browse("wildberries/review", "all")
+        self.open_item(self.listed_ids()[0])
+        # when the agent marks a Wildberries review read (Wildberries has no API for it)
+        self.by_id("mark-read").click()
+        # then it reads why, with the code and the request id
+        self.wait_for_message("Marking read failed", "501", "operation_not_supported", "request id")
+
+    def test_keyboard_focus_is_visible_and_the_page_fits_a_phone(self):
+        self.enter_key("demo-key")
+        self.connector_row("wildberries/review")
+        # when focus moves by keyboard from the key field, then the focused button has an outline
+        self.by_id("api-key").send_keys(Keys.TAB)
+        focused = self.driver.switch_to.active_element
+        self.assertEqual(focused.get_attribute("id"), "use-key")
+        self.assertNotEqual(focused.value_of_css_property("outline-style"), "none")
+        # when the window is as narrow as a phone, then nothing scrolls sideways
+        self.driver.set_window_size(375, 800)
+        self.browse("ozon/chat", "all")
+        self.open_item(self.listed_ids()[0])
+        width = self.driver.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        self.assertLessEqual(width[0], width[1], "the page scrolls sideways on a narrow screen")
+        # and every input has a label
+        unlabelled = self.driver.execute_script(
+            "return [...document.querySelectorAll('input, select, textarea')]"
+            ".filter(e => !e.labels || e.labels.length === 0).map(e => e.id)")
+        self.assertEqual(unlabelled, [])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
