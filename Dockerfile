@@ -1,0 +1,59 @@
+# ConnectorGateway: the connector-gateway server in a small image.
+#
+#   docker build -t connector-gateway .
+#   docker run --rm -p 8080:8080 connector-gateway                 # demo mode (simulated marketplaces)
+#   docker run --rm -p 8080:8080 \
+#     -v ./gateway.json:/etc/connector-gateway/config.json:ro \
+#     -e GATEWAY_CONFIG=/etc/connector-gateway/config.json \
+#     -e GATEWAY_CURSOR_SECRET -e ACME_WB_TOKEN -e ACME_OZON_API_KEY \
+#     connector-gateway                                           # a configuration file, secrets from the environment
+#
+# .ci/container-check.sh builds the binary with the same flags and runs it the way this image does.
+
+# --- build: release, with the Swift standard library and Foundation linked into the binary ---
+FROM swift:6.3-bookworm AS build
+WORKDIR /src
+# The package has no dependencies. Tests/ is not compiled here, but SwiftPM refuses a manifest
+# whose test targets have no folder.
+COPY Package.swift ./
+COPY Sources ./Sources
+COPY Tests ./Tests
+RUN swift build -c release --static-swift-stdlib --product connector-gateway \
+    && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/connector-gateway" /out/connector-gateway \
+    && strip /out/connector-gateway
+
+# --- run: Debian slim with only what the static binary still loads ---
+FROM debian:bookworm-slim
+# libcurl4: FoundationNetworking's URLSession (calls to the marketplaces) is built on libcurl;
+# ca-certificates: so that HTTPS to the marketplaces can be verified. Everything else the binary
+# needs (glibc, libstdc++, libgcc_s, zlib) is already in the base image.
+# The versions are not pinned (DL3008): bookworm's security updates replace them, and a pinned
+# version disappears from the archive when that happens, which would break the build.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates libcurl4 \
+    && rm -rf /var/lib/apt/lists/* \
+    && groupadd --system --gid 10001 gateway \
+    && useradd --system --uid 10001 --gid gateway --no-log-init --no-create-home \
+        --home-dir /nonexistent --shell /usr/sbin/nologin gateway
+
+COPY --from=build /out/connector-gateway /usr/local/bin/connector-gateway
+COPY Public /usr/share/connector-gateway/Public
+COPY openapi.yaml /usr/share/connector-gateway/openapi.yaml
+
+# HOST/PORT override "listen" in a configuration file; GATEWAY_CONFIG (unset: demo mode) names
+# one, e.g. a file mounted at /etc/connector-gateway/config.json.
+ENV HOST=0.0.0.0 \
+    PORT=8080 \
+    GATEWAY_STATIC_ROOT=/usr/share/connector-gateway
+WORKDIR /usr/share/connector-gateway
+# Numeric, so that a runtime can check it is not root (Kubernetes runAsNonRoot).
+USER 10001:10001
+EXPOSE 8080
+# SIGTERM drains: readiness fails, in-flight requests are answered, the process exits 0.
+STOPSIGNAL SIGTERM
+# No curl in the image: the binary asks its own /healthz (on PORT; HOST 0.0.0.0 means loopback).
+HEALTHCHECK --interval=15s --timeout=5s --start-period=5s --retries=3 \
+    CMD ["connector-gateway", "healthcheck"]
+ENTRYPOINT ["connector-gateway"]
+CMD ["serve"]
