@@ -50,7 +50,9 @@ struct StaticFilesTests {
 
     @Test("no path reaches outside Public/", arguments: ["/../Package.swift", "/problems/../../Package.swift",
                                                         "/%2e%2e/Package.swift", "/problems/%2e%2e/%2e%2e/Package.swift",
-                                                        "/problems/..%2f..%2fPackage.swift", "/Package.swift"])
+                                                        "/problems/..%2f..%2fPackage.swift", "/Package.swift",
+                                                        "/etc/passwd", "//etc/passwd", "/%2Fetc%2Fpasswd",
+                                                        "/problems/%2Fetc%2Fpasswd", "/work/main/Package.swift"])
     func traversal(path: String) async throws {
         let response = try await get(path)
         #expect(response.status.code == 404)
