@@ -29,6 +29,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# shellcheck source=lib/demo-gateway.sh
+source "$root/.ci/lib/demo-gateway.sh"
 
 echo "== tools: schemathesis $schemathesis_version, openapi-spec-validator $validator_version"
 if [[ ! -x "$venv/bin/python" ]]; then
@@ -44,23 +46,7 @@ echo "== validate openapi.yaml"
 "$venv/bin/openapi-spec-validator" "$root/openapi.yaml"
 
 echo "== start the demo gateway"
-# Port 0: the kernel picks a free port; the start line names it.
-PORT=0 HOST=127.0.0.1 GATEWAY_STATIC_ROOT="$root" GATEWAY_CONFIG="" "$gateway" >"$work/gateway.log" 2>&1 &
-server=$!
-port=""
-for _ in $(seq 1 100); do
-  port=$(sed -n 's/.*"listen":"127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$work/gateway.log" | head -n 1)
-  [[ -n "$port" ]] && break
-  kill -0 "$server" 2>/dev/null || { cat "$work/gateway.log" >&2; echo "the gateway exited at start-up" >&2; exit 1; }
-  sleep 0.1
-done
-[[ -n "$port" ]] || { cat "$work/gateway.log" >&2; echo "the gateway did not say where it listens" >&2; exit 1; }
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 50); do
-  curl -fs --max-time 2 "$base/healthz" >/dev/null && break
-  sleep 0.2
-done
-curl -fs --max-time 2 "$base/healthz" >/dev/null || { echo "no /healthz at $base" >&2; exit 1; }
+start_demo_gateway "$gateway" "$root"
 curl -fs --max-time 2 -o /dev/null "$base/openapi.yaml" || { echo "$base/openapi.yaml is not served" >&2; exit 1; }
 echo "demo gateway at $base"
 
@@ -167,22 +153,6 @@ print(f"metrics: {len(families)} families parsed, {sum(len(f.samples) for f in f
 PY
 
 echo "== stop the gateway"
-kill -TERM "$server"
-for _ in $(seq 1 150); do
-  kill -0 "$server" 2>/dev/null || break
-  sleep 0.2
-done
-if kill -0 "$server" 2>/dev/null; then
-  echo "the gateway did not exit within 30 s of SIGTERM" >&2
-  exit 1
-fi
-exit_code=0
-wait "$server" || exit_code=$?
-server=""
-if [[ $exit_code -ne 0 ]]; then
-  tail -n 20 "$work/gateway.log" >&2
-  echo "the gateway exited with $exit_code after SIGTERM, not 0" >&2
-  exit 1
-fi
+stop_gateway
 [[ $status -eq 0 ]] || { echo "schemathesis found the gateway and openapi.yaml disagree (exit $status)" >&2; exit 1; }
 echo "openapi.yaml: valid, and the demo gateway answers as it says"

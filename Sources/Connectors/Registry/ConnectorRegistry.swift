@@ -94,14 +94,6 @@ public final class ConnectorRegistry: Sendable {
         state.withLock { $0.sessions[SessionKey(tenant: tenant, marketplace: key.marketplace)] }?.upstreams(for: key.channel)
     }
 
-    /// Drops what was built for a tenant (after its credentials changed).
-    public func forget(tenant: String) {
-        state.withLock { state in
-            state.connectors = state.connectors.filter { $0.key.tenant != tenant }
-            state.sessions = state.sessions.filter { $0.key.tenant != tenant }
-        }
-    }
-
     private func session(for marketplace: Marketplace, tenant: String, credentials: MarketplaceCredentials) throws(ConnectorError) -> any MarketplaceSession {
         let key = SessionKey(tenant: tenant, marketplace: marketplace)
         let (existing, factory) = state.withLock { ($0.sessions[key], $0.sessionFactories[marketplace]) }

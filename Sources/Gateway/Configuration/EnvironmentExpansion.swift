@@ -1,5 +1,3 @@
-import Foundation
-
 /// Replaces `${NAME}` in configuration text with the environment's value, so secrets stay out of
 /// the file. `$${` is a literal `${`. An unset variable is an error naming it, not an empty string.
 public enum EnvironmentExpansion {
@@ -33,20 +31,10 @@ public enum EnvironmentExpansion {
         return out
     }
 
-    /// Values land inside JSON strings: quotes, backslashes and control characters are escaped.
+    /// Values land inside JSON strings: escaped as a JSON string, without its quotes.
     private static func jsonEscaped(_ value: String) -> String {
-        var out = ""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        var bytes: [UInt8] = []
+        JSONObjectWriter.appendString(value, to: &bytes)
+        return String(decoding: bytes.dropFirst().dropLast(), as: UTF8.self)
     }
 }

@@ -129,7 +129,11 @@ public struct ConnectorService: Sendable {
         try Self.check(errors)
         return try await idempotently(request, context) {
             let receipt = try await connector.reply(to: id, text: text ?? "", deadline: deadline())
-            return try JSONResponse.make(ReplyBody(itemID: receipt.itemID, replyID: receipt.replyID, createdAt: receipt.createdAt))
+            var body = JSONObjectWriter()
+            body.string("item_id", receipt.itemID)
+            body.string("reply_id", receipt.replyID)
+            body.string("created_at", receipt.createdAt?.rfc3339)
+            return JSONResponse.make(bytes: body.finish())
         }
     }
 

@@ -39,8 +39,6 @@ public struct StaticFiles: Sendable {
         self.files = files
     }
 
-    public var paths: [String] { files.keys.sorted() }
-
     /// Adds a GET route per file; an HTML page is also served without its extension (so a
     /// problem's `type`, `/problems/<code>`, is a page), and `…/index.html` as its directory.
     public func register(into router: inout Router) {

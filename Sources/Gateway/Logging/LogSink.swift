@@ -5,8 +5,7 @@ import Synchronization
 /// Where log lines go: stdout by default. Lines are appended to a buffer that a serial queue
 /// writes out, one wake-up per batch rather than per line, so a slow reader of stdout (a full
 /// pipe) never blocks an event loop and a busy gateway does not pay a thread wake-up per request.
-/// Past `maxPending` bytes waiting, new lines are dropped and counted rather than buffered
-/// without bound.
+/// Past `maxPending` bytes waiting, new lines are dropped rather than buffered without bound.
 public final class LogSink: Sendable {
     /// How much is logged: `LOG_LEVEL`. Request lines are `info`.
     public enum Level: Int, Sendable, Comparable {
@@ -30,7 +29,6 @@ public final class LogSink: Sendable {
         var bytes: [UInt8] = []
         /// A write-out is scheduled and will take whatever is in `bytes` when it runs.
         var scheduled = false
-        var dropped = 0
         var captured: [String] = []
     }
 
@@ -62,9 +60,6 @@ public final class LogSink: Sendable {
         LogSink(capturingLines: true)
     }
 
-    /// Lines dropped because the output could not keep up.
-    public var droppedLines: Int { buffer.withLock { $0.dropped } }
-
     /// Captured lines (only for a capturing sink).
     public var lines: [String] { buffer.withLock { $0.captured } }
 
@@ -75,10 +70,7 @@ public final class LogSink: Sendable {
             return
         }
         let schedule = buffer.withLock { buffer -> Bool in
-            guard buffer.bytes.count + line.utf8.count < maxPending else {
-                buffer.dropped += 1
-                return false
-            }
+            guard buffer.bytes.count + line.utf8.count < maxPending else { return false }
             buffer.bytes.append(contentsOf: line.utf8)
             buffer.bytes.append(UInt8(ascii: "\n"))
             guard !buffer.scheduled else { return false }

@@ -7,6 +7,7 @@ import Synchronization
 /// whatever clients send.
 public final class GatewayMetrics: Sendable {
     /// Upper bounds of the latency buckets, in seconds.
+    static let statusClasses = ["0xx", "1xx", "2xx", "3xx", "4xx", "5xx"]
     static let buckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
     private struct RequestKey: Hashable, Comparable {
@@ -48,7 +49,7 @@ public final class GatewayMetrics: Sendable {
     public init() {}
 
     public func recordRequest(route: String, method: String, status: Int, seconds: Double) {
-        let key = RequestKey(route: route, method: method, statusClass: "\(status / 100)xx")
+        let key = RequestKey(route: route, method: method, statusClass: Self.statusClasses[min(max(status / 100, 0), 5)])
         state.withLock { $0.requests[key, default: Histogram()].observe(seconds) }
     }
 

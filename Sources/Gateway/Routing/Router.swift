@@ -40,11 +40,6 @@ public struct Router: Sendable {
         }
     }
 
-    /// Every route, for documentation checks: (methods, template).
-    public var table: [(methods: [String], template: String)] {
-        routes.map { ($0.allow, $0.pattern.description) }
-    }
-
     public func resolve(_ method: HTTPMethod, path: ArraySlice<UInt8>) -> Resolution {
         let segments = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
         // "/a//b" and "/a/" are not "/a/b" and "/a": a trailing or doubled slash never matches.

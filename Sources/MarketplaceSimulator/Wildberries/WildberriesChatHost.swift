@@ -28,14 +28,7 @@ public final class WildberriesChatHost: SimulatedHost {
         default: return WildberriesResponses.pathNotFound()
         }
         guard allowed.contains(request.method) else { return WildberriesResponses.methodNotAllowed(allowed: allowed) }
-        switch gate.admit(request) {
-        case .refuse(let response):
-            return response
-        case .pass(let remaining):
-            var response = route(request)
-            response.headers["X-Ratelimit-Remaining"] = String(remaining)
-            return response
-        }
+        return gate.answer(request, with: route)
     }
 
     private func route(_ request: SimulatorRequest) -> HTTPResponse {

@@ -34,14 +34,7 @@ public final class WildberriesFeedbacksHost: SimulatedHost {
     public func handle(_ request: SimulatorRequest) async -> HTTPResponse {
         guard let methods = Self.routes[request.path] else { return WildberriesResponses.pathNotFound() }
         guard methods.contains(request.method) else { return WildberriesResponses.methodNotAllowed(allowed: methods) }
-        switch gate.admit(request) {
-        case .refuse(let response):
-            return response
-        case .pass(let remaining):
-            var response = route(request)
-            response.headers["X-Ratelimit-Remaining"] = String(remaining)
-            return response
-        }
+        return gate.answer(request, with: route)
     }
 
     private func route(_ request: SimulatorRequest) -> HTTPResponse {
