@@ -62,7 +62,7 @@ public final class GatewayApplication: Sendable {
             AuthenticationMiddleware(directory: TenantDirectory(tenants)),
             TenantRateLimitMiddleware(limiter: TenantRateLimiter(tenants: tenants)),
         ]
-        responder = GatewayResponder(router: router, middleware: middleware)
+        responder = GatewayResponder(router: router, middleware: middleware, log: log, metrics: metrics)
         server = HTTPServer(configuration: configuration.server, responder: responder)
         serverReference.server = server
     }

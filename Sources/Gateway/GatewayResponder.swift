@@ -7,10 +7,16 @@ import Server
 public struct GatewayResponder: HTTPResponder {
     public let router: Router
     private let chain: GatewayHandler
+    private let refusalLog: LogSink?
+    private let refusalMetrics: GatewayMetrics?
+    private let refusalIDs = RequestIDGenerator()
 
-    /// `middleware` runs outermost first.
-    public init(router: Router, middleware: [any Middleware]) {
+    /// `middleware` runs outermost first. Requests the server refuses before routing (malformed,
+    /// too large, too slow) are logged to `log` and counted in `metrics` when given.
+    public init(router: Router, middleware: [any Middleware], log: LogSink? = nil, metrics: GatewayMetrics? = nil) {
         self.router = router
+        refusalLog = log
+        refusalMetrics = metrics
         chain = middleware.wrapping { request, context in
             guard let endpoint = context.endpoint else { throw GatewayError.notFound(path: request.path) }
             return try await endpoint(request, context)
@@ -20,6 +26,23 @@ public struct GatewayResponder: HTTPResponder {
     public func respond(to request: HTTPRequest, context connection: RequestContext) async throws -> HTTPResponse {
         let context = GatewayContext(connection: connection)
         return try await respond(to: request, context: context)
+    }
+
+    /// A refused request gets what every other answer gets: a fresh `X-Request-ID` (the head, and
+    /// with it any id the client offered, may not have been readable), the gateway's problem
+    /// document with `request_id`, an access-log line and a count in the metrics.
+    public func refusal(_ refusal: ServerRefusal, context: RequestContext) -> HTTPResponse {
+        let requestID = refusalIDs.next()
+        let problem = Problem(status: refusal.status.code, code: refusal.code, title: refusal.status.reasonPhrase,
+                              detail: refusal.detail, retryable: refusal.status == .requestTimeout)
+        var response = problem.response(requestID: requestID, instance: nil)
+        response.headers.add("X-Request-ID", requestID)
+        refusalMetrics?.recordRequest(route: "unmatched", method: "other", status: refusal.status.code, seconds: 0)
+        refusalLog?.write(AccessLogMiddleware.line(
+            requestID: requestID, client: context.remoteAddress.map { IPAddress($0).description },
+            connection: context.remoteAddress == nil ? nil : context.connectionID, tenant: nil, method: nil, route: nil,
+            status: refusal.status.code, durationMicros: nil, bytes: response.body.count, upstreamCalls: 0))
+        return response
     }
 
     /// Runs a request through routing and the middleware with a context the caller made (tests).

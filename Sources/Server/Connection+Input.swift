@@ -79,7 +79,7 @@ extension Connection {
                     parsed = try parser.parse(rest)
                 } catch {
                     parser.reset()
-                    fail(with: ProblemResponse.make(for: error))
+                    refuse(ServerRefusal(error))
                     return buffer.count
                 }
                 guard let head = parsed else { return offset }
@@ -91,7 +91,7 @@ extension Connection {
                     do {
                         offset += try chunkDecoder!.decode(rest, into: &storage)
                     } catch {
-                        fail(with: ProblemResponse.make(for: error))
+                        refuse(ServerRefusal(error))
                         return buffer.count
                     }
                     if chunkDecoder!.isComplete { finishBody() }

@@ -99,7 +99,7 @@ final class Connection {
                 }
                 return
             } catch {
-                response = ProblemResponse.internalError
+                response = responder.refusal(.internalError, context: context)
             }
             bound.withValue { $0.deliver(response) }
         }
@@ -123,7 +123,14 @@ final class Connection {
         }
     }
 
-    /// Answers a request the server refuses by itself, then closes after a linger.
+    /// Answers a request the server refuses by itself with the responder's rendering of it.
+    func refuse(_ refusal: ServerRefusal) {
+        let context = RequestContext(remoteAddress: remoteAddress, loopIndex: loop.index,
+                                     connectionID: connectionID, requestNumber: requestCount + 1)
+        fail(with: loop.responder.refusal(refusal, context: context))
+    }
+
+    /// Sends `response`, then closes after a linger.
     func fail(with response: HTTPResponse) {
         keepAlive = false
         currentHead = nil
@@ -142,10 +149,10 @@ final class Connection {
             if requestCount == 0, parser.isAtMessageStart, pending.isEmpty {
                 close()  // never sent a byte: nobody to answer
             } else {
-                fail(with: ProblemResponse.requestTimeout)
+                refuse(.requestTimeout)
             }
         case .body:
-            fail(with: ProblemResponse.requestTimeout)
+            refuse(.requestTimeout)
         case .idle, .linger:
             close()
         case .write:

@@ -6,6 +6,17 @@ import HTTP
 /// particular status return it instead.
 public protocol HTTPResponder: Sendable {
     func respond(to request: HTTPRequest, context: RequestContext) async throws -> HTTPResponse
+
+    /// The response to a request the server refuses by itself (see `ServerRefusal`). Called on
+    /// the loop thread, so it must not block or suspend; the connection closes after it. The
+    /// default is a plain problem+json document.
+    func refusal(_ refusal: ServerRefusal, context: RequestContext) -> HTTPResponse
+}
+
+extension HTTPResponder {
+    public func refusal(_ refusal: ServerRefusal, context: RequestContext) -> HTTPResponse {
+        ProblemResponse.make(for: refusal)
+    }
 }
 
 /// A responder made from a closure, for small servers and tests.

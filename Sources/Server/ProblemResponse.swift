@@ -17,13 +17,13 @@ public enum ProblemResponse {
 
     /// The response for a request the parser refused.
     public static func make(for error: HTTPParseError) -> HTTPResponse {
-        make(status: error.status, code: code(for: error.status), detail: error.detail)
+        make(for: ServerRefusal(error))
     }
 
-    static let requestTimeout = make(status: .requestTimeout, code: "request_timeout",
-                                     detail: "The request was not received in time.")
-    static let internalError = make(status: .internalServerError, code: "internal_error",
-                                    detail: "The server failed to handle the request.")
+    /// The plain problem response for a refusal, without anything request-specific.
+    public static func make(for refusal: ServerRefusal) -> HTTPResponse {
+        make(status: refusal.status, code: refusal.code, detail: refusal.detail)
+    }
 
     static func code(for status: HTTPStatus) -> String {
         switch status.code {

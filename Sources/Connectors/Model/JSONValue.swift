@@ -1,20 +1,53 @@
-/// Any JSON value, for carrying an upstream's own object (`raw`) through unchanged.
+import Foundation
+
+/// Any JSON value, for carrying an upstream's own object (`raw`) through unchanged, and for
+/// reading request bodies and the configuration. Numbers keep their text (`JSONNumber`).
 public enum JSONValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
-    case number(Double)
+    case number(JSONNumber)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// Parses `bytes` as one JSON text (RFC 8259; a UTF-8 byte order mark is skipped).
+    public init(parsing bytes: some Collection<UInt8>) throws(JSONSyntaxError) {
+        let result: Result<JSONValue, JSONSyntaxError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            Self.parse(UnsafeRawBufferPointer(buffer))
+        }
+        self = try (result ?? Array(bytes).withUnsafeBytes { Self.parse($0) }).get()
+    }
+
+    private static func parse(_ buffer: UnsafeRawBufferPointer) -> Result<JSONValue, JSONSyntaxError> {
+        var buffer = buffer
+        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { buffer = UnsafeRawBufferPointer(rebasing: buffer[3...]) }
+        do throws(JSONSyntaxError) {
+            return .success(try JSONParser.parse(buffer))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Parses `data` as one JSON text.
+    public init(parsing data: Data) throws(JSONSyntaxError) {
+        let result = data.withUnsafeBytes { Self.parse($0) }
+        self = try result.get()
+    }
+
+    /// Through a `Decoder` the number's text is not available: integers are kept exactly when
+    /// they fit 64 bits, other numbers go through `Double`. Prefer `init(parsing:)`.
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .number(JSONNumber(value))
+        } else if let value = try? container.decode(UInt64.self) {
+            self = .number(JSONNumber(value))
         } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
+            self = .number(JSONNumber(value))
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {
@@ -29,7 +62,14 @@ public enum JSONValue: Sendable, Hashable, Codable {
         switch self {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
-        case .number(let value): try container.encode(value)
+        case .number(let value):
+            if let integer = Int64(value.text) {
+                try container.encode(integer)
+            } else if let integer = UInt64(value.text) {
+                try container.encode(integer)
+            } else {
+                try container.encode(value.double)
+            }
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)

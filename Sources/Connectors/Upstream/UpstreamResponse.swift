@@ -76,7 +76,7 @@ public struct UpstreamResponse: Sendable {
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = data.dropFirst(3) }
         guard let first = data.first(where: { !Self.isJSONSpace($0) }),
               first == UInt8(ascii: "{") || first == UInt8(ascii: "[") || first == UInt8(ascii: "\"") else { return nil }
-        return try? JSONDecoder().decode(JSONValue.self, from: Data(data))
+        return try? JSONValue(parsing: data)
     }
 
     /// The upstream's own words about a failure, from whichever documented error shape the body

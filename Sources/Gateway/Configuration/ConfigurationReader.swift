@@ -54,7 +54,7 @@ struct ConfigurationReader {
     func number(_ name: String, in range: ClosedRange<Double>) throws(ConfigurationError) -> Double? {
         switch members[name] {
         case nil, .null?: return nil
-        case .number(let number)? where range.contains(number): return number
+        case .number(let number)? where range.contains(number.double): return number.double
         default: throw ConfigurationError(child(name), "must be a number from \(range.lowerBound) to \(range.upperBound)")
         }
     }
@@ -62,8 +62,8 @@ struct ConfigurationReader {
     func integer(_ name: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
         switch members[name] {
         case nil, .null?: return nil
-        case .number(let number)? where number.rounded() == number && Double(range.lowerBound) <= number && number <= Double(range.upperBound):
-            return Int(number)
+        case .number(let number)? where number.int64.map { range.contains(Int($0)) } == true:
+            return Int(number.int64!)
         default: throw ConfigurationError(child(name), "must be an integer from \(range.lowerBound) to \(range.upperBound)")
         }
     }

@@ -32,9 +32,9 @@ public struct GatewayConfiguration: Sendable {
         let expanded = try EnvironmentExpansion.expand(text, environment: environment)
         let root: JSONValue
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: Data(expanded.utf8))
+            root = try JSONValue(parsing: expanded.utf8)
         } catch {
-            throw ConfigurationError("", "the file is not valid JSON")
+            throw ConfigurationError("", "the file is not valid JSON: \(error)")
         }
         let reader = ConfigurationReader(root, path: "")
         var configuration = GatewayConfiguration()

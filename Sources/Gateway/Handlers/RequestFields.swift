@@ -51,9 +51,9 @@ struct RequestFields {
         }
         let parsed: JSONValue
         do {
-            parsed = try JSONDecoder().decode(JSONValue.self, from: Data(request.body))
+            parsed = try JSONValue(parsing: request.body)
         } catch {
-            throw .invalidRequest(detail: "The body is not valid JSON.", errors: [FieldError("body", "is not valid JSON")])
+            throw .invalidRequest(detail: "The body is not valid JSON: \(error).", errors: [FieldError("body", "is not valid JSON: \(error)")])
         }
         guard case .object(let object) = parsed else {
             throw .invalidRequest(detail: "The body must be a JSON object.", errors: [FieldError("body", "is not a JSON object")])
@@ -62,7 +62,7 @@ struct RequestFields {
         for (name, value) in object {
             switch value {
             case .bool(let flag): values[name] = .bool(flag)
-            case .number(let number): values[name] = .number(number)
+            case .number(let number): values[name] = .number(number.double)
             case .string(let text): values[name] = .string(text)
             case .null: values[name] = .null
             case .array, .object: values[name] = .other

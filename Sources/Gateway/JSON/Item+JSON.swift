@@ -64,13 +64,7 @@ extension JSONValue {
         case .bool(let value):
             bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
         case .number(let value):
-            if !value.isFinite {
-                bytes.append(contentsOf: "null".utf8)
-            } else if value == value.rounded(), abs(value) < 9e15 {
-                bytes.append(contentsOf: String(Int64(value)).utf8)
-            } else {
-                bytes.append(contentsOf: String(value).utf8)
-            }
+            bytes.append(contentsOf: value.text.utf8)
         case .string(let value):
             JSONObjectWriter.appendString(value, to: &bytes)
         case .array(let values):

@@ -16,20 +16,31 @@ public struct AccessLogMiddleware: Middleware {
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - context.receivedAt
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        sink.write(Self.line(requestID: context.requestID, client: context.clientAddress,
+                             connection: context.connection.remoteAddress == nil ? nil : context.connection.connectionID,
+                             tenant: context.tenant?.id, method: String(request.method.rawValue.prefix(32)),
+                             route: context.route?.description, status: response.status.code, durationMicros: Int(micros),
+                             bytes: response.body.count, upstreamCalls: context.upstreamCalls))
+        return response
+    }
+
+    /// One access-log line. Also written for requests the server refuses before routing, which
+    /// have no method, route or tenant.
+    static func line(requestID: String, client: String?, connection: UInt64?, tenant: String?, method: String?,
+                     route: String?, status: Int, durationMicros: Int?, bytes: Int, upstreamCalls: Int) -> String {
         var line = JSONObjectWriter(capacity: 320)
         line.string("time", Self.timestamp())
-        line.string("request_id", context.requestID)
-        line.string("client", context.clientAddress)
-        line.int("connection", context.connection.remoteAddress == nil ? nil : Int(truncatingIfNeeded: context.connection.connectionID))
-        line.string("tenant", context.tenant?.id)
-        line.string("method", String(request.method.rawValue.prefix(32)))
-        line.string("route", context.route?.description)
-        line.int("status", response.status.code)
-        line.int("duration_us", Int(micros))
-        line.int("bytes", response.body.count)
-        line.int("upstream_calls", context.upstreamCalls)
-        sink.write(String(decoding: line.finish(), as: UTF8.self))
-        return response
+        line.string("request_id", requestID)
+        line.string("client", client)
+        line.int("connection", connection.map { Int(truncatingIfNeeded: $0) })
+        line.string("tenant", tenant)
+        line.string("method", method)
+        line.string("route", route)
+        line.int("status", status)
+        line.int("duration_us", durationMicros)
+        line.int("bytes", bytes)
+        line.int("upstream_calls", upstreamCalls)
+        return String(decoding: line.finish(), as: UTF8.self)
     }
 
     /// Now as `YYYY-MM-DDTHH:MM:SS.mmmZ`, without Foundation's formatters.

@@ -1,14 +1,15 @@
 import HTTP
 
 extension Problem {
-    /// The problem as an `application/problem+json` response for the request at `instance`.
-    public func response(requestID: String, instance: String) -> HTTPResponse {
+    /// The problem as an `application/problem+json` response for the request at `instance`
+    /// (left out when the request never got as far as a path).
+    public func response(requestID: String, instance: String?) -> HTTPResponse {
         var document = JSONObjectWriter(capacity: 512)
         document.string("type", "/problems/\(code)")
         document.string("title", title)
         document.int("status", status)
         document.string("detail", detail)
-        document.string("instance", instance)
+        if let instance { document.string("instance", instance) }
         document.string("code", code)
         document.string("request_id", requestID)
         document.bool("retryable", retryable)

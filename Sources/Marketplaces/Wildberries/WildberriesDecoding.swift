@@ -14,7 +14,11 @@ enum WildberriesDecoding {
 
     /// The body as a JSON value, for `raw`.
     static func json(_ response: UpstreamResponse, operation: String) throws(ConnectorError) -> JSONValue {
-        try decode(JSONValue.self, from: response, operation: operation)
+        do {
+            return try JSONValue(parsing: response.body)
+        } catch {
+            throw malformed(response, operation: operation)
+        }
     }
 
     static func malformed(_ response: UpstreamResponse, operation: String) -> ConnectorError {

@@ -117,7 +117,7 @@ struct ConnectorServiceTests {
         #expect(query.since == Timestamp(secondsSinceEpoch: 1_778_736_097))
     }
 
-    @Test("JSON bodies need a JSON media type; malformed JSON is 400")
+    @Test("JSON bodies need a JSON media type; malformed JSON is 400 saying where it breaks")
     func mediaType() async throws {
         let harness = ApplicationHarness()
         let text = try await harness.send(.post, "/connectors/wildberries/review/items/item-1/reply", body: "{\"text\":\"hi\"}", contentType: "text/plain")
@@ -126,6 +126,10 @@ struct ConnectorServiceTests {
         #expect(text.status.code == 415)
         #expect(missing.status.code == 415)
         #expect(broken.status.code == 400)
+        let problem = try JSONSerialization.jsonObject(with: Data(broken.body)) as? [String: Any]
+        let errors = problem?["errors"] as? [[String: String]]
+        #expect(errors?.first?["field"] == "body")
+        #expect(errors?.first?["message"] == "is not valid JSON: unexpected end of text, expected a value at byte 8")
         #expect(harness.review.replies.isEmpty)
     }
 

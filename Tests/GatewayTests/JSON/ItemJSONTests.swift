@@ -25,4 +25,14 @@ struct ItemJSONTests {
         #expect(handWritten != nil)
         #expect(handWritten == encoded)
     }
+
+    @Test("given an upstream object with ids past 2^53 and long decimals, when written as raw, then every digit survives")
+    func rawNumbersExact() throws {
+        let upstream = #"{"id":3000000000118032011,"big":18446744073709551615,"price":1234.5678901234567891,"neg":-0.0}"#
+        let item = Item(id: "3000000000118032011", marketplace: .ozon, channel: .chat, kind: .chat, text: "",
+                        createdAt: Timestamp(secondsSinceEpoch: 0), status: .unanswered,
+                        raw: try JSONValue(parsing: Array(upstream.utf8)))
+        let written = String(decoding: item.json(), as: UTF8.self)
+        #expect(written.contains(#""raw":{"big":18446744073709551615,"id":3000000000118032011,"neg":-0.0,"price":1234.5678901234567891}"#))
+    }
 }

@@ -1,0 +1,121 @@
+import Connectors
+import Foundation
+import Testing
+
+@Suite("JSON parser")
+struct JSONParserTests {
+    private func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+        try JSONValue(parsing: Array(text.utf8))
+    }
+
+    @Test("given 64-bit ids and long decimals, when parsed and written back, then their text is exact")
+    func numbersKeepTheirText() throws {
+        let value = try parse(#"{"id": 9223372036854775807, "u": 18446744073709551615, "chat": 3000000000000000123, "price": 0.1000000000000000055511, "e": -1.5E+300}"#)
+        #expect(value["id"] == .number(JSONNumber(Int64.max)))
+        #expect(value["u"] == .number(JSONNumber(UInt64.max)))
+        guard case .number(let chat)? = value["chat"], case .number(let price)? = value["price"], case .number(let e)? = value["e"] else {
+            Issue.record("numbers expected")
+            return
+        }
+        #expect(chat.text == "3000000000000000123")
+        #expect(chat.int64 == 3_000_000_000_000_000_123)
+        #expect(price.text == "0.1000000000000000055511")
+        #expect(e.text == "-1.5E+300")
+        #expect(e.double == -1.5e300)
+    }
+
+    @Test("given every kind of value, when parsed, then the tree is what the text says")
+    func everyKind() throws {
+        let value = try parse(" {\"a\":[true,false,null,0,-0.5e-3,\"x\"],\"b\":{},\"c\":[]}\r\n")
+        #expect(value == .object([
+            "a": .array([.bool(true), .bool(false), .null, .number(0), .number(JSONNumber(text: "-0.5e-3")!), .string("x")]),
+            "b": .object([:]), "c": .array([]),
+        ]))
+    }
+
+    @Test("given escapes and non-ASCII text, when parsed, then strings decode as RFC 8259 says")
+    func strings() throws {
+        #expect(try parse(#""a\"b\\c\/d\b\f\n\r\t""#) == .string("a\"b\\c/d\u{8}\u{c}\n\r\t"))
+        #expect(try parse(#""\u00e9\u0416\ud83d\ude00""#) == .string("éЖ😀"))
+        #expect(try parse("\"Отзыв 😀\"") == .string("Отзыв 😀"))
+        #expect(try parse("\u{FEFF}[1]") == .array([.number(1)]))
+    }
+
+    @Test("given text that is not JSON, when parsed, then the error says what and where", arguments: [
+        ("", 0, "expected a value"), ("{", 1, "expected a string key"), ("{\"a\" 1}", 5, "expected ':'"),
+        ("[1,]", 3, "unexpected character"), ("[1 2]", 3, "expected ',' or ']'"), ("01", 1, "leading zero"),
+        ("1.", 2, "digit after '.'"), ("-", 1, "expected a digit"), ("1e", 2, "exponent"), ("tru", 0, "literal"),
+        ("nul1", 0, "literal"), ("\"abc", 4, "end of text in a string"), ("\"a\tb\"", 2, "control character"),
+        ("\"\\x\"", 2, "unknown escape"), ("\"\\ud800\"", 7, "low surrogate"), ("\"\\udc00\"", 7, "without a high"),
+        ("\"\\u12G4\"", 5, "hex digits"), ("{} x", 3, "after the JSON value"), ("{'a':1}", 1, "string key"),
+        ("NaN", 0, "expected a value"), ("[1e999]", 1, "range of a double"), ("{\"a\":1,}", 7, "expected a string key"), ("[1,2", 4, "end of text in an array"),
+    ] as [(String, Int, String)])
+    func rejects(text: String, offset: Int, reason: String) {
+        #expect(throws: JSONSyntaxError.self) { try parse(text) }
+        do {
+            _ = try parse(text)
+        } catch {
+            #expect(error.offset == offset, "\(text): \(error)")
+            #expect(error.reason.contains(reason), "\(text): \(error)")
+        }
+    }
+
+    @Test("given invalid UTF-8 inside a string, when parsed, then it is refused")
+    func invalidUTF8() {
+        #expect(throws: JSONSyntaxError.self) { try JSONValue(parsing: [0x22, 0xC3, 0x28, 0x22]) }
+        #expect(throws: JSONSyntaxError.self) { try JSONValue(parsing: [0x22, 0x5C, 0x6E, 0xFF, 0x22]) }
+    }
+
+    @Test("given nesting past the limit, when parsed, then it is refused instead of exhausting the stack")
+    func depthLimit() throws {
+        _ = try parse(String(repeating: "[", count: 512) + String(repeating: "]", count: 512))
+        #expect(throws: JSONSyntaxError.self) {
+            try parse(String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000))
+        }
+    }
+
+    @Test("given texts derived from valid documents, when parsed, then we accept exactly what JSONSerialization accepts, less trailing commas")
+    func agreesWithFoundation() throws {
+        let seeds = [#"{"a":[1,2.5,-3e2,true,null],"b":"x\u00e9\n","c":{"d":[]}}"#, #"[0,-0,"",{"":""},1E+2]"#,
+                     #"{"text":"Отзыв","id":"01a2","n":123456789}"#]
+        let alphabet = Array(#"{}[],:"\-+.0123456789eEtrufalsn u\/"#.utf8)
+        var generator = SplitMix(seed: 42)
+        var checked = 0
+        for seed in seeds {
+            let original = Array(seed.utf8)
+            for _ in 0..<3000 {
+                var bytes = original
+                for _ in 0..<(1 + Int(generator.next() % 3)) {
+                    let position = Int(generator.next() % UInt64(bytes.count))
+                    switch generator.next() % 3 {
+                    case 0: bytes.remove(at: position)
+                    case 1: bytes.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: position)
+                    default: bytes[position] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                    }
+                    if bytes.isEmpty { bytes = [0x31] }
+                }
+                let ours = (try? JSONValue(parsing: bytes)) != nil
+                var theirs = (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil
+                // Foundation lets `[1,]` and `{"a":1,}` pass; RFC 8259 does not, nor do we.
+                let text = String(decoding: bytes, as: UTF8.self).filter { $0 != " " }
+                if theirs, text.contains(",]") || text.contains(",}") { theirs = false }
+                #expect(ours == theirs, "\(String(decoding: bytes, as: UTF8.self))")
+                checked += 1
+            }
+        }
+        #expect(checked == 9000)
+    }
+}
+
+/// A small deterministic generator, so a failure names an input that reproduces.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
