@@ -28,6 +28,18 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "bench-upstream",
+            dependencies: [
+                .product(name: "Connectors", package: "ConnectorGateway"),
+                .product(name: "Server", package: "ConnectorGateway"),
+                .product(name: "HTTP", package: "ConnectorGateway"),
+            ]
+        ),
+        .executableTarget(
+            name: "bench-json",
+            dependencies: [.product(name: "Connectors", package: "ConnectorGateway")]
+        ),
+        .executableTarget(
             name: "bench-parser",
             dependencies: [.product(name: "HTTP", package: "ConnectorGateway")]
         ),

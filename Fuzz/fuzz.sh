@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer target for the HTTP/1.1 request parser and runs it.
+# Builds a libFuzzer target and runs it: the HTTP/1.1 request parser (default) or the JSON parser.
 #
-#   bash Fuzz/fuzz.sh [seconds]      (default 60; works from any directory)
+#   bash Fuzz/fuzz.sh [seconds] [http|json]      (default 60 http; works from any directory)
 #
-# Build: Sources/HTTP/*.swift + Fuzz/ParserFuzzer.swift -> Fuzz/build/http-parser-fuzzer
-# Run:   seeds from Fuzz/corpus are copied into the working corpus Fuzz/build/corpus (kept
-#        between runs; delete it for a fresh start); crashes, leaks and timeouts are written to
-#        Fuzz/build/artifacts/. The full log is Fuzz/build/last-run.log.
+# Build: http: Sources/HTTP/*.swift + Fuzz/ParserFuzzer.swift -> Fuzz/build/http-parser-fuzzer
+#        json: the JSON reader of Sources/Connectors/Model + Fuzz/JSONFuzzer.swift
+#              -> Fuzz/build/json/json-parser-fuzzer
+# Run:   seeds from Fuzz/corpus (json: Fuzz/corpus-json) are copied into the working corpus
+#        under the build directory (kept between runs; delete it for a fresh start); crashes,
+#        leaks and timeouts are written to its artifacts/. The full log is its last-run.log.
 # Exit:  0 when the build succeeded and libFuzzer finished without finding anything, else non-zero.
 #
 # Environment: SWIFTC (compiler, default swiftc), FUZZ_EXTRA_FLAGS (extra libFuzzer flags, e.g.
@@ -14,15 +16,31 @@
 set -euo pipefail
 
 seconds="${1:-60}"
-if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]]; then
-    echo "usage: $0 [seconds]   (a positive integer, default 60)" >&2
+target="${2:-http}"
+if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || ! [[ "$target" =~ ^(http|json)$ ]]; then
+    echo "usage: $0 [seconds] [http|json]   (seconds a positive integer, default 60 http)" >&2
     exit 2
 fi
 
 fuzz_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$fuzz_dir/.." && pwd)"
-build="$fuzz_dir/build"
-bin="$build/http-parser-fuzzer"
+if [[ "$target" == http ]]; then
+    build="$fuzz_dir/build"
+    bin="$build/http-parser-fuzzer"
+    module=HTTPParserFuzz
+    harness="$fuzz_dir/ParserFuzzer.swift"
+    seeds="$fuzz_dir/corpus"
+    dict="$fuzz_dir/http.dict"
+    source_glob=("$root"/Sources/HTTP/*.swift)
+else
+    build="$fuzz_dir/build/json"
+    bin="$build/json-parser-fuzzer"
+    module=JSONParserFuzz
+    harness="$fuzz_dir/JSONFuzzer.swift"
+    seeds="$fuzz_dir/corpus-json"
+    dict="$fuzz_dir/json.dict"
+    source_glob=("$root"/Sources/Connectors/Model/JSON{Parser,Value,Number,SyntaxError}.swift)
+fi
 work_corpus="$build/corpus"
 artifacts="$build/artifacts"
 log="$build/last-run.log"
@@ -32,19 +50,18 @@ mkdir -p "$build" "$work_corpus" "$artifacts"
 
 # --- build -------------------------------------------------------------------------------
 if [[ "${FUZZ_SKIP_BUILD:-0}" != 1 || ! -x "$bin" ]]; then
-    shopt -s nullglob
-    sources=("$root"/Sources/HTTP/*.swift)
-    shopt -u nullglob
+    sources=()
+    for file in "${source_glob[@]}"; do [[ -f "$file" ]] && sources+=("$file"); done
     if (( ${#sources[@]} == 0 )); then
-        echo "fuzz.sh: no sources in $root/Sources/HTTP" >&2
+        echo "fuzz.sh: no sources for the $target target" >&2
         exit 1
     fi
-    echo "==> building $bin (${#sources[@]} files from Sources/HTTP + ParserFuzzer.swift)"
+    echo "==> building $bin (${#sources[@]} source files + $(basename "$harness"))"
     build_log="$build/build.log"
     # One module: the fuzzer sees the parser's internal symbols, no `import HTTP`.
     if ! "$swiftc" -sanitize=fuzzer,address -parse-as-library -O -g \
-            -swift-version 6 -module-name HTTPParserFuzz \
-            "${sources[@]}" "$fuzz_dir/ParserFuzzer.swift" \
+            -swift-version 6 -module-name "$module" \
+            "${sources[@]}" "$harness" \
             -o "$bin.tmp" >"$build_log" 2>&1; then
         # gold warns about every ASan helper it cannot export; that noise hides real errors.
         grep -v "Cannot export local symbol" "$build_log" >&2 || true
@@ -57,11 +74,11 @@ if [[ "${FUZZ_SKIP_BUILD:-0}" != 1 || ! -x "$bin" ]]; then
 fi
 
 # --- run ---------------------------------------------------------------------------------
-cp -n "$fuzz_dir"/corpus/* "$work_corpus"/ 2>/dev/null || true
+cp -n "$seeds"/* "$work_corpus"/ 2>/dev/null || true
 marker="$build/.run-start"
 touch "$marker"
 dict_args=()
-[[ -f "$fuzz_dir/http.dict" ]] && dict_args=("-dict=$fuzz_dir/http.dict")
+[[ -f "$dict" ]] && dict_args=("-dict=$dict")
 
 # Swift's own crash backtracer would run (slowly, under ASan) before libFuzzer's handler on a
 # fatalError; libFuzzer prints the stack and saves the input itself.
@@ -92,7 +109,7 @@ if (( ${#found[@]} )); then
 else
     crashes=0
 fi
-echo "fuzz summary: ${seconds}s execs=${execs:-?} (${rate:-?}/s) cov=${cov:-?} ft=${ft:-?} corpus=${corp:-?} crashes=$crashes fuzzer_exit=$status"
+echo "fuzz summary ($target): ${seconds}s execs=${execs:-?} (${rate:-?}/s) cov=${cov:-?} ft=${ft:-?} corpus=${corp:-?} crashes=$crashes fuzzer_exit=$status"
 
 if (( status != 0 || ${#found[@]} > 0 )); then
     echo "fuzz.sh: libFuzzer reported a problem; reproduce with: $bin <artifact>  (log: $log)" >&2

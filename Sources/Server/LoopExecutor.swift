@@ -60,11 +60,16 @@ public final class LoopExecutor: TaskExecutor, Sendable {
         }
     }
 
-    /// Called by the loop when its eventfd is readable.
+    /// Called by the loop when its eventfd is readable: empties the eventfd first, then lets the
+    /// next `push` write it again. In the other order a push landing between the two would see
+    /// `wakePending` still set, skip its write, and have that write erased by the read: the flag
+    /// would then stay set with the eventfd empty, and no push would ever wake the loop again
+    /// (a loop with no timers armed slept for good; this hung about one test run in fifteen).
+    /// In this order such a push's work is already queued and runs in this same wake-up.
     func acknowledgeWake() {
-        wakePending.store(false, ordering: .releasing)
         var value: UInt64 = 0
         _ = Glibc.read(eventFD, &value, 8)
+        wakePending.store(false, ordering: .releasing)
     }
 
     /// Swaps the queued work into `batch` (which must be empty); returns false if there was none.

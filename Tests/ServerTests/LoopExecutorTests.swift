@@ -74,6 +74,36 @@ struct LoopExecutorTests {
         }
     }
 
+    /// Regression: the loop once reset its wake flag before emptying its eventfd, so a resume
+    /// landing between the two was erased and no later one ever woke the loop (it slept with no
+    /// timer armed, and every response waiting on another thread hung). Thousands of resumes
+    /// from Dispatch threads, racing the loop's own wake-ups, must each be delivered.
+    @Test(.timeLimit(.minutes(1)))
+    func resumesFromOtherThreadsAreNeverLost() async throws {
+        // given: one loop, and a handler that hops to a Dispatch thread and back twice
+        let handler: Handler = { request, _ in
+            for _ in 0..<2 {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    DispatchQueue.global().async { continuation.resume() }
+                }
+            }
+            return HTTPResponse(status: .ok, body: Array(request.path.utf8))
+        }
+        try await withServer({ $0.loopCount = 1 }, handler: handler) { server in
+            // when: 8 keep-alive connections, each with a request in flight, 3,000 rounds
+            let clients = try (0..<8).map { _ in try server.connect() }
+            var delivered = 0
+            for round in 0..<3000 {
+                for (index, client) in clients.enumerated() { try client.send(get("/r\(round)/c\(index)")) }
+                for (index, client) in clients.enumerated() where try client.readResponse().text == "/r\(round)/c\(index)" {
+                    delivered += 1
+                }
+            }
+            // then: every one was answered (a lost wake-up fails readResponse with a timeout)
+            #expect(delivered == 24_000)
+        }
+    }
+
     @Test func connectionsAreSpreadOverBothLoops() async throws {
         // given
         let handler: Handler = { _, context in

@@ -1,3 +1,5 @@
+import Glibc
+
 /// A strict RFC 8259 reader into `JSONValue`: numbers keep their text (and must fit a double's
 /// range), strings must be valid UTF-8 with valid escapes (no lone surrogates), no trailing
 /// commas (Foundation lets those pass), nothing but whitespace may follow the value,
@@ -67,13 +69,14 @@ struct JSONParser {
     private mutating func object() throws(JSONSyntaxError) -> JSONValue {
         try enter()
         index += 1
-        var members: [String: JSONValue] = [:]
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(members)
+            return .object([:])
         }
+        // Room for a typical upstream object without rehashing as it grows.
+        var members = [String: JSONValue](minimumCapacity: 12)
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
@@ -170,8 +173,7 @@ struct JSONParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let run = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-                guard let text = String(validating: run, as: UTF8.self) else {
+                guard let text = Self.validUTF8(UnsafeRawBufferPointer(rebasing: bytes[start..<index])) else {
                     index = start
                     throw error("a string is not valid UTF-8")
                 }
@@ -187,7 +189,7 @@ struct JSONParser {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
-                guard let text = String(validating: decoded, as: UTF8.self) else {
+                guard let text = decoded.withUnsafeBytes({ Self.validUTF8($0) }) else {
                     throw error("a string is not valid UTF-8")
                 }
                 index += 1
@@ -203,6 +205,22 @@ struct JSONParser {
             }
         }
         throw error("unexpected end of text in a string")
+    }
+
+    /// The text of `run`, or nil when it is not valid UTF-8. `String(decoding:)` repairs invalid
+    /// sequences (with U+FFFD), so a repaired result differs from the input; this is several
+    /// times cheaper than `String(validating:)`, which looks up generic metadata on every call.
+    private static func validUTF8(_ run: UnsafeRawBufferPointer) -> String? {
+        let text = String(decoding: run, as: UTF8.self)
+        var ascii = true
+        for byte in run where byte >= 0x80 {
+            ascii = false
+            break
+        }
+        if ascii { return text }
+        var checked = text
+        let same = checked.withUTF8 { $0.count == run.count && memcmp($0.baseAddress!, run.baseAddress!, run.count) == 0 }
+        return same ? checked : nil
     }
 
     /// One escape after its backslash, appended as UTF-8.

@@ -178,6 +178,13 @@ public final class URLSessionUpstreamClient: UpstreamClient {
 
 /// Hands the data task from the continuation to the cancellation handler, which may run first:
 /// then no task is created at all.
+///
+/// `URLSessionTask.cancel()` waits (`sync`) for URLSession's internal work queue. The
+/// cancellation handler runs on whichever thread cancels, often an event loop (a timed-out
+/// attempt is cancelled by the caller's task group there), and inside the Swift task's status
+/// lock, which a completion being delivered on that queue may need (the lock-order inversion of
+/// swift-corelibs-foundation issue 5412). So `cancel()` only takes the task out of the state, and
+/// the URLSession cancel runs on a queue of its own: no loop thread waits for URLSession.
 private final class DataTaskHandle: Sendable {
     private enum State {
         case idle
@@ -186,6 +193,7 @@ private final class DataTaskHandle: Sendable {
     }
 
     private let state = Mutex<State>(.idle)
+    private static let cancellations = DispatchQueue(label: "connector-gateway.upstream-cancel", attributes: .concurrent)
 
     /// Creates and resumes the task unless the call was cancelled already; false then.
     func start(_ make: () -> URLSessionDataTask) -> Bool {
@@ -204,7 +212,8 @@ private final class DataTaskHandle: Sendable {
             if case .running(let task) = state { return task }
             return nil
         }
-        task?.cancel()
+        guard let task else { return }
+        Self.cancellations.async { task.cancel() }
     }
 }
 

@@ -26,7 +26,7 @@ public final class OzonSession: MarketplaceSession {
                                            headers: [("Client-Id", clientID), ("Api-Key", apiKey), ("Accept", "application/json")])
         let response = try await caller.call(request, deadline: deadline)
         do {
-            return (try JSONDecoder().decode(T.self, from: response.body), response)
+            return (try JSONValueDecoder().decode(T.self, from: response.body), response)
         } catch {
             throw .upstreamError(UpstreamFailure(
                 marketplace: .ozon, status: response.status,

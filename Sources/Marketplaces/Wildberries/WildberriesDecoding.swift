@@ -6,7 +6,7 @@ import Foundation
 enum WildberriesDecoding {
     static func decode<T: Decodable>(_ type: T.Type, from response: UpstreamResponse, operation: String) throws(ConnectorError) -> T {
         do {
-            return try JSONDecoder().decode(type, from: response.body)
+            return try JSONValueDecoder().decode(type, from: response.body)
         } catch {
             throw malformed(response, operation: operation)
         }

@@ -42,13 +42,16 @@ struct GatewayBinaryTests {
         let sockets = try RawHTTPClient.connectAndSend(port: gateway.port, requests: requests)
         // …and SIGTERM arrives
         gateway.signal(SIGTERM)
-        // then: every call still gets its complete answer, with Connection: close, and the process exits 0
+        // then: every call still gets its complete answer, and the process exits 0. Answers sent
+        // after the drain began say Connection: close; only the budget's burst (6) can have been
+        // answered before the signal arrived.
         let answers = await RawHTTPClient.readAllUntilClose(sockets)
         for (index, answer) in answers.enumerated() {
             #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), "request \(index): \(answer.prefix(300))")
-            #expect(answer.lowercased().contains("\r\nconnection: close\r\n"), "request \(index)")
             #expect(answer.hasSuffix("}"), "request \(index) was cut short")
         }
+        let closing = answers.filter { $0.lowercased().contains("\r\nconnection: close\r\n") }
+        #expect(closing.count >= answers.count - 6, "\(closing.count) of \(answers.count) answers said Connection: close")
         #expect(await gateway.waitForExit() == 0)
         #expect(gateway.stdout.contains("\"event\":\"drain\""))
     }

@@ -1,0 +1,101 @@
+// libFuzzer target for the JSON reader (JSONParser into JSONValue) that reads request bodies,
+// the configuration and every upstream answer. Compiled as one module with the reader's files
+// from Sources/Connectors/Model by `Fuzz/fuzz.sh <seconds> json`, so internal symbols are visible.
+//
+// Input: the bytes of a would-be JSON text. Invariants, each a fatalError when broken:
+//   - parsing never crashes, reads out of bounds (ASan) or recurses past the depth limit;
+//   - an accepted text is valid UTF-8 (after an optional byte order mark);
+//   - every number kept is a valid literal with a finite value;
+//   - an accepted value written back canonically parses to an equal value, and writing that
+//     again gives the same bytes (so `raw` passes through unchanged);
+//   - a rejected text's error offset lies within the input.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let input = Array(UnsafeBufferPointer(start: data, count: size))
+    let value: JSONValue
+    do {
+        value = try JSONValue(parsing: input)
+    } catch {
+        if error.offset < 0 || error.offset > size { fatalError("error offset \(error.offset) outside \(size) bytes") }
+        return 0
+    }
+    var body = input[...]
+    if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+    if String(validating: body, as: UTF8.self) == nil { fatalError("accepted a text that is not UTF-8") }
+    checkNumbers(value)
+    var first: [UInt8] = []
+    write(value, to: &first)
+    let reparsed: JSONValue
+    do {
+        reparsed = try JSONValue(parsing: first)
+    } catch {
+        fatalError("own output rejected: \(error): \(String(decoding: first, as: UTF8.self))")
+    }
+    if reparsed != value { fatalError("round trip changed the value") }
+    var second: [UInt8] = []
+    write(reparsed, to: &second)
+    if first != second { fatalError("writing is not stable") }
+    return 0
+}
+
+private func checkNumbers(_ value: JSONValue) {
+    switch value {
+    case .number(let number):
+        guard JSONNumber(text: number.text) == number, number.double.isFinite else {
+            fatalError("bad number \(number.text)")
+        }
+    case .array(let elements):
+        elements.forEach(checkNumbers)
+    case .object(let members):
+        members.values.forEach(checkNumbers)
+    default:
+        break
+    }
+}
+
+/// Canonical JSON: members sorted by key, strings with the minimal escapes.
+private func write(_ value: JSONValue, to out: inout [UInt8]) {
+    switch value {
+    case .null: out += Array("null".utf8)
+    case .bool(let flag): out += Array((flag ? "true" : "false").utf8)
+    case .number(let number): out += Array(number.text.utf8)
+    case .string(let text): writeString(text, to: &out)
+    case .array(let elements):
+        out.append(UInt8(ascii: "["))
+        for (index, element) in elements.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            write(element, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    case .object(let members):
+        out.append(UInt8(ascii: "{"))
+        for (index, key) in members.keys.sorted().enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            write(members[key]!, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+}
+
+private func writeString(_ text: String, to out: inout [UInt8]) {
+    let hex = Array("0123456789abcdef".utf8)
+    out.append(UInt8(ascii: "\""))
+    for byte in text.utf8 {
+        switch byte {
+        case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+        case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+        case 0..<0x20: out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+        default: out.append(byte)
+        }
+    }
+    out.append(UInt8(ascii: "\""))
+}
