@@ -22,13 +22,6 @@ screenshot=${CONSOLE_SCREENSHOT:-$scratch/console-screenshot.png}
 [[ "$venv" == /* ]] || venv="$root/$venv"
 [[ "$screenshot" == /* ]] || screenshot="$root/$screenshot"
 
-work=$(mktemp -d)
-server=""
-cleanup() {
-  if [[ -n "$server" ]] && kill -0 "$server" 2>/dev/null; then kill -KILL "$server" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=lib/demo-gateway.sh
 source "$root/.ci/lib/demo-gateway.sh"
 

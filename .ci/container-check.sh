@@ -21,13 +21,8 @@ venv=${CONTAINER_CHECK_VENV:-$scratch/container-check-venv}
 # The Dockerfile's build line, word for word.
 build_flags=(-c release --static-swift-stdlib --product connector-gateway)
 
-work=$(mktemp -d)
-server=""
-cleanup() {
-  if [[ -n "$server" ]] && kill -0 "$server" 2>/dev/null; then kill -KILL "$server" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=lib/demo-gateway.sh
+source "$root/.ci/lib/demo-gateway.sh"
 fail() { echo "container-check: $*" >&2; exit 1; }
 
 echo "== hadolint $hadolint_version"

@@ -22,13 +22,6 @@ max_examples=${OPENAPI_MAX_EXAMPLES:-10}
 [[ "$gateway" == /* ]] || gateway="$root/$gateway"
 [[ "$venv" == /* ]] || venv="$root/$venv"
 
-work=$(mktemp -d)
-server=""
-cleanup() {
-  if [[ -n "$server" ]] && kill -0 "$server" 2>/dev/null; then kill -KILL "$server" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=lib/demo-gateway.sh
 source "$root/.ci/lib/demo-gateway.sh"
 

@@ -1,5 +1,14 @@
-# Sourced by the CI checks that need a running demo gateway. Expects `$work` (a temp dir) and
-# `$server` (set to "" by the caller, killed by its EXIT trap if still running).
+# Sourced by the CI checks that run the gateway binary. Sourcing it makes `$work` (a temp dir,
+# removed on exit) and `$server` (the pid of a gateway this script started, or ""; killed on
+# exit if still running), and installs the EXIT trap that cleans both up.
+
+work=$(mktemp -d)
+server=""
+cleanup() {
+  if [[ -n "$server" ]] && kill -0 "$server" 2>/dev/null; then kill -KILL "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 # start_demo_gateway BINARY STATIC_ROOT: starts demo mode on a free port (the start line names
 # it), waits for /healthz, and sets `server` (the pid) and `base` (http://127.0.0.1:<port>).

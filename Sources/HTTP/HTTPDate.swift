@@ -26,8 +26,9 @@ public enum HTTPDate {
         return out
     }
 
-    /// Proleptic Gregorian calendar from days since 1970-01-01 (H. Hinnant's algorithm).
-    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
+    /// Proleptic Gregorian calendar from days since 1970-01-01 (H. Hinnant's algorithm). Public
+    /// so that the marketplace simulators write their RFC 3339 dates with the same arithmetic.
+    public static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -37,6 +38,17 @@ public enum HTTPDate {
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date: the inverse of `civil(fromDays:)`.
+    public static func days(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = month > 2 ? month - 3 : month + 9
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
     }
 
     private static func two(_ value: Int, _ out: inout [UInt8]) {

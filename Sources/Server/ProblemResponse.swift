@@ -15,11 +15,6 @@ public enum ProblemResponse {
         return HTTPResponse(status: status, headers: ["Content-Type": "application/problem+json"], body: Array(body.utf8))
     }
 
-    /// The response for a request the parser refused.
-    public static func make(for error: HTTPParseError) -> HTTPResponse {
-        make(for: ServerRefusal(error))
-    }
-
     /// The plain problem response for a refusal, without anything request-specific.
     public static func make(for refusal: ServerRefusal) -> HTTPResponse {
         make(status: refusal.status, code: refusal.code, detail: refusal.detail)

@@ -55,5 +55,6 @@ struct HTTPDateTests {
         #expect(date.year == year)
         #expect(date.month == month)
         #expect(date.day == day)
+        #expect(HTTPDate.days(year: year, month: month, day: day) == days)
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Any JSON value, for carrying an upstream's own object (`raw`) through unchanged, and for
 /// reading request bodies and the configuration. Numbers keep their text (`JSONNumber`).
 public enum JSONValue: Sendable, Hashable, Codable {
@@ -26,12 +24,6 @@ public enum JSONValue: Sendable, Hashable, Codable {
         } catch {
             return .failure(error)
         }
-    }
-
-    /// Parses `data` as one JSON text.
-    public init(parsing data: Data) throws(JSONSyntaxError) {
-        let result = data.withUnsafeBytes { Self.parse($0) }
-        self = try result.get()
     }
 
     /// Through a `Decoder` the number's text is not available: integers are kept exactly when

@@ -80,7 +80,6 @@ struct JSONParserTests {
                      #"{"text":"Отзыв","id":"01a2","n":123456789}"#]
         let alphabet = Array(#"{}[],:"\-+.0123456789eEtrufalsn u\/"#.utf8)
         var generator = SplitMix(seed: 42)
-        var checked = 0
         for seed in seeds {
             let original = Array(seed.utf8)
             for _ in 0..<3000 {
@@ -100,10 +99,8 @@ struct JSONParserTests {
                 let text = String(decoding: bytes, as: UTF8.self).filter { $0 != " " }
                 if theirs, text.contains(",]") || text.contains(",}") { theirs = false }
                 #expect(ours == theirs, "\(String(decoding: bytes, as: UTF8.self))")
-                checked += 1
             }
         }
-        #expect(checked == 9000)
     }
 }
 
