@@ -39,6 +39,7 @@ let package = Package(
             name: "bench-json",
             dependencies: [.product(name: "Connectors", package: "ConnectorGateway")]
         ),
+        .executableTarget(name: "bench-load"),
         .executableTarget(
             name: "bench-parser",
             dependencies: [.product(name: "HTTP", package: "ConnectorGateway")]

@@ -2,11 +2,14 @@
 # The gateway end to end: GET /connectors, and a 20-item list from the warm Ozon review connector
 # whose upstream is the in-process simulator; then the same list called on the simulator directly,
 # to give the gateway's added latency. wrk on one core, the server on the other (pinned), 64
-# connections, DURATION seconds each (default 10), REPS runs (default 3), medians reported.
+# connections, DURATION seconds each (default 10), REPS runs (default 3), medians reported, with
+# the server's CPU time per request. Then the same two lists at a fixed offered rate (bench-load,
+# OPEN_RATE req/s, default 100; 0 skips it), where latency is not wrk's queue.
 #   swift build -c release --package-path Benchmarks && bash Benchmarks/gateway-bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-Benchmarks/.build/release/bench-gateway}
+LOAD=${LOAD:-Benchmarks/.build/release/bench-load}
 DURATION=${DURATION:-10}
 REPS=${REPS:-3}
 CONNS=${CONNS:-64}
@@ -36,26 +39,44 @@ LUA
 # warm the connector (session, connections, budget)
 curl -fs -H 'Authorization: Bearer bench-key' "http://127.0.0.1:$PORT/connectors/ozon/review/items?limit=20" >/dev/null
 
+# CPU time (user + system, in clock ticks) the server process has used so far: all its threads,
+# the gateway's loop, the simulator's loop, URLSession's and Dispatch's.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
+# The same for the gateway's loop thread alone: the later of the two `http-loop-0` threads (the
+# simulator starts first). URLSession's work runs on Dispatch threads, not here.
+gateway_loop=$(for task in /proc/$server/task/*; do if [[ $(cat "$task/comm") == http-loop-0 ]]; then basename "$task"; fi; done | sort -n | tail -1)
+loop_ticks() { awk '{ print $14 + $15 }' "/proc/$server/task/$gateway_loop/stat"; }
+
 run() { # name, wrk args…
   local name=$1; shift
   for rep in $(seq 1 "$REPS"); do
+    local before loop_before; before=$(cpu_ticks); loop_before=$(loop_ticks)
     taskset -c "$WRK_CORE" wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "$@" > "$work/$name.$rep" 2>&1
+    echo $(( $(cpu_ticks) - before )) > "$work/$name.$rep.ticks"
+    echo $(( $(loop_ticks) - loop_before )) > "$work/$name.$rep.loop"
   done
   python3 - "$name" "$work" "$REPS" <<'PY'
 import re, statistics, sys
 name, work, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
 def to_us(value, unit):
     return float(value) * {"us": 1, "ms": 1000, "s": 1_000_000}[unit]
-rps, p50, p99, errors = [], [], [], 0
+import os
+tick = os.sysconf("SC_CLK_TCK")
+rps, p50, p99, cpu, loop, errors = [], [], [], [], [], 0
 for rep in range(1, reps + 1):
     text = open(f"{work}/{name}.{rep}").read()
     rps.append(float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)))
     p50.append(to_us(*re.search(r"\s50%\s+([\d.]+)(us|ms|s)", text).groups()))
     p99.append(to_us(*re.search(r"\s99%\s+([\d.]+)(us|ms|s)", text).groups()))
+    requests = int(re.search(r"(\d+) requests in", text).group(1))
+    cpu.append(int(open(f"{work}/{name}.{rep}.ticks").read()) / tick * 1e6 / max(requests, 1))
+    loop.append(int(open(f"{work}/{name}.{rep}.loop").read()) / tick * 1e6 / max(requests, 1))
     m = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     errors += int(m.group(1)) if m else 0
-print(f"{name}\t{statistics.median(rps):.0f} req/s\tp50 {statistics.median(p50):.0f} us\tp99 {statistics.median(p99):.0f} us\tnon-2xx {errors}")
+print(f"{name}\t{statistics.median(rps):.0f} req/s\tp50 {statistics.median(p50):.0f} us\tp99 {statistics.median(p99):.0f} us"
+      f"\tcpu {statistics.median(cpu):.0f} us/req (gateway loop {statistics.median(loop):.0f})\tnon-2xx {errors}")
 open(f"{work}/{name}.p50", "w").write(str(statistics.median(p50)))
+open(f"{work}/{name}.cpu", "w").write(str(statistics.median(cpu)))
 PY
 }
 echo "gateway-bench: $CONNS connections, ${DURATION}s x $REPS, server on core $SERVER_CORE, wrk on core $WRK_CORE"
@@ -63,4 +84,32 @@ run connectors -H 'Authorization: Bearer bench-key' "http://127.0.0.1:$PORT/conn
 run list20 -H 'Authorization: Bearer bench-key' "http://127.0.0.1:$PORT/connectors/ozon/review/items?limit=20"
 run simulator-direct -s "$work/ozon.lua" "http://127.0.0.1:$SIM_PORT/v1/review/list"
 python3 -c "import sys; g=float(open('$work/list20.p50').read()); s=float(open('$work/simulator-direct.p50').read()); print(f'added latency (p50, list of 20 through the gateway minus the simulator directly): {g - s:.0f} us')"
+python3 -c "g=float(open('$work/list20.cpu').read()); s=float(open('$work/simulator-direct.cpu').read()); print(f'added CPU (per list of 20, through the gateway minus the simulator directly): {g - s:.0f} us')"
+
+# Open loop: OPEN_RATE requests/s (default 100) spread over the same connections on a fixed
+# schedule, latency counted from when each request was due. Below saturation this is the
+# latency a caller sees, not wrk's queue; "added" is then the gateway's own time per call.
+if [[ "${OPEN_RATE:-100}" != 0 && -x "$LOAD" ]]; then
+  open_run() { # name, url, extra env…
+    local name=$1 url=$2; shift 2
+    for rep in $(seq 1 "$REPS"); do
+      env RATE="${OPEN_RATE:-100}" CONNS="$CONNS" DURATION="$DURATION" "$@" taskset -c "$WRK_CORE" "$LOAD" "$url" > "$work/$name.open.$rep"
+    done
+    python3 - "$name" "$work" "$REPS" <<'PY'
+import re, statistics, sys
+name, work, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+lines = [open(f"{work}/{name}.open.{rep}").read() for rep in range(1, reps + 1)]
+def median(key):
+    return statistics.median(float(re.search(key + r" ([\d.]+)", line).group(1)) for line in lines)
+errors = sum(int(re.search(r"errors (\d+)", line).group(1)) for line in lines)
+print(f"{name} (open loop)\t{median('rate'):.0f} req/s\tp50 {median('p50'):.0f} us\tp99 {median('p99'):.0f} us\terrors {errors}")
+open(f"{work}/{name}.open.p50", "w").write(str(median("p50")))
+PY
+  }
+  echo "gateway-bench: open loop, ${OPEN_RATE:-100} req/s over $CONNS connections"
+  open_run list20 "http://127.0.0.1:$PORT/connectors/ozon/review/items?limit=20" HEADERS="Authorization: Bearer bench-key"
+  open_run simulator-direct "http://127.0.0.1:$SIM_PORT/v1/review/list" METHOD=POST BODY='{"limit":20,"filter":{"status":"ALL"}}' \
+    HEADERS=$'Content-Type: application/json\nClient-Id: '"$client_id"$'\nApi-Key: '"$api_key"
+  python3 -c "g=float(open('$work/list20.open.p50').read()); s=float(open('$work/simulator-direct.open.p50').read()); print(f'added latency, open loop (p50, through the gateway minus the simulator directly): {g - s:.0f} us')"
+fi
 kill -TERM $server; wait $server || true

@@ -143,14 +143,17 @@ struct JSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("expected a digit after '.'") }
             skipDigits()
         }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+        let hasExponent = index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E"))
+        if hasExponent {
             index += 1
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("expected a digit in an exponent") }
             skipDigits()
         }
         let number = JSONNumber(uncheckedText: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
-        guard number.double.isFinite else {
+        // Up to 300 characters without an exponent cannot exceed a double's ~1.8e308; only
+        // longer literals and exponents need converting to find out.
+        guard (!hasExponent && index - start <= 300) || number.double.isFinite else {
             index = start
             throw error("a number beyond the range of a double")
         }
@@ -170,10 +173,23 @@ struct JSONParser {
     private mutating func string() throws(JSONSyntaxError) -> String {
         index += 1
         let start = index
+        // OR of every byte of the run: below 0x80 means ASCII, which needs no UTF-8 check.
+        var high: UInt8 = 0
+        // Eight bytes at a time while none of them ends the run (a quote, a backslash or a
+        // control character); the loop below finds which one did.
+        var wide: UInt64 = 0
+        while index + 8 <= bytes.count {
+            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            guard !Self.mayEndRun(word) else { break }
+            wide |= word
+            index += 8
+        }
+        if wide & 0x8080_8080_8080_8080 != 0 { high = 0x80 }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                guard let text = Self.validUTF8(UnsafeRawBufferPointer(rebasing: bytes[start..<index])) else {
+                let run = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+                guard let text = high < 0x80 ? String(decoding: run, as: UTF8.self) : Self.validUTF8(run) else {
                     index = start
                     throw error("a string is not valid UTF-8")
                 }
@@ -182,6 +198,7 @@ struct JSONParser {
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("a control character must be escaped in a string") }
+            high |= byte
             index += 1
         }
         var decoded = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
@@ -207,20 +224,27 @@ struct JSONParser {
         throw error("unexpected end of text in a string")
     }
 
+    /// Whether any byte of `word` is `"`, a backslash or below 0x20 (SWAR: a byte is zero after the
+    /// XOR exactly where it matched; the borrow test is exact for "any", which is all we need).
+    @inline(__always)
+    private static func mayEndRun(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let zeroQuote = (quote &- ones) & ~quote
+        let zeroBackslash = (backslash &- ones) & ~backslash
+        let control = (word &- ones &* 0x20) & ~word
+        return (zeroQuote | zeroBackslash | control) & highs != 0
+    }
+
     /// The text of `run`, or nil when it is not valid UTF-8. `String(decoding:)` repairs invalid
     /// sequences (with U+FFFD), so a repaired result differs from the input; this is several
     /// times cheaper than `String(validating:)`, which looks up generic metadata on every call.
     private static func validUTF8(_ run: UnsafeRawBufferPointer) -> String? {
-        let text = String(decoding: run, as: UTF8.self)
-        var ascii = true
-        for byte in run where byte >= 0x80 {
-            ascii = false
-            break
-        }
-        if ascii { return text }
-        var checked = text
-        let same = checked.withUTF8 { $0.count == run.count && memcmp($0.baseAddress!, run.baseAddress!, run.count) == 0 }
-        return same ? checked : nil
+        var text = String(decoding: run, as: UTF8.self)
+        let same = text.withUTF8 { $0.count == run.count && (run.isEmpty || memcmp($0.baseAddress!, run.baseAddress!, run.count) == 0) }
+        return same ? text : nil
     }
 
     /// One escape after its backslash, appended as UTF-8.

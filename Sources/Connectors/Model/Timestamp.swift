@@ -20,18 +20,52 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ`.
     public var rfc3339: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        appendRFC3339(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `rfc3339`'s bytes appended to `bytes`, with no String in between: items are written with it.
+    public func appendRFC3339(to bytes: inout [UInt8]) {
         let seconds = secondsSinceEpoch
         let millis = Int(millisecondsSinceEpoch - seconds * 1000)
         var days = seconds / 86_400
-        var secondOfDay = seconds - days * 86_400
+        var secondOfDay = Int(seconds - days * 86_400)
         if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
-        let (y, m, d) = Self.civil(days)
-        func pad(_ v: Int, _ width: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
+        let (year, month, day) = Self.civil(days)
+        if (0...9999).contains(year) {
+            Self.appendDigits(Int(year), count: 4, to: &bytes)
+        } else {
+            let text = String(year)
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, 4 - text.utf8.count)))
+            bytes.append(contentsOf: text.utf8)
         }
-        return "\(pad(Int(y), 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(Int(secondOfDay / 3600), 2)):"
-            + "\(pad(Int(secondOfDay / 60 % 60), 2)):\(pad(Int(secondOfDay % 60), 2)).\(pad(millis, 3))Z"
+        bytes.append(UInt8(ascii: "-"))
+        Self.appendDigits(month, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        Self.appendDigits(day, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        Self.appendDigits(secondOfDay / 3600, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        Self.appendDigits(secondOfDay / 60 % 60, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        Self.appendDigits(secondOfDay % 60, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        Self.appendDigits(millis, count: 3, to: &bytes)
+        bytes.append(UInt8(ascii: "Z"))
+    }
+
+    /// `value` (0 ≤ value < 10^count) as exactly `count` digits.
+    private static func appendDigits(_ value: Int, count: Int, to bytes: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<count { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
     public var description: String { rfc3339 }

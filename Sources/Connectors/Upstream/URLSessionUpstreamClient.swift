@@ -13,6 +13,9 @@ public final class URLSessionUpstreamClient: UpstreamClient {
     public let baseURL: URL
     /// The base URL's host, with its port when the URL names one (`127.0.0.1:8081`).
     public let host: String
+    /// `scheme://authority` and the base URL's path without its trailing slash, percent-encoded
+    /// as the base URL has it: each request's encoded path and query are appended to it.
+    private let prefix: String
     private let session: URLSession
 
     public init(baseURL: URL, maxConnections: Int = 8) {
@@ -21,6 +24,16 @@ public final class URLSessionUpstreamClient: UpstreamClient {
             host = baseURL.port.map { "\(name):\($0)" } ?? name
         } else {
             host = baseURL.absoluteString
+        }
+        if var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false) {
+            var basePath = components.percentEncodedPath
+            if basePath.hasSuffix("/") { basePath.removeLast() }
+            components.percentEncodedPath = ""
+            components.percentEncodedQuery = nil
+            components.percentEncodedFragment = nil
+            prefix = (components.string ?? "") + basePath
+        } else {
+            prefix = ""
         }
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = max(1, maxConnections)
@@ -78,51 +91,91 @@ public final class URLSessionUpstreamClient: UpstreamClient {
     }
 
     func makeURLRequest(_ request: UpstreamRequest, timeout: Duration) -> URLRequest? {
-        guard var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false) else { return nil }
-        var basePath = components.percentEncodedPath
-        if basePath.hasSuffix("/") { basePath.removeLast() }
-        let path = request.path.hasPrefix("/") ? request.path : "/" + request.path
-        components.percentEncodedPath = basePath + Self.percentEncoded(path, keeping: Self.pathCharacters)
-        if request.query.isEmpty {
-            components.percentEncodedQuery = nil
-        } else {
-            components.percentEncodedQuery = request.query.map {
-                Self.percentEncoded($0.name, keeping: []) + "=" + Self.percentEncoded($0.value, keeping: [])
-            }.joined(separator: "&")
+        guard !prefix.isEmpty else { return nil }
+        var text = prefix
+        if !request.path.hasPrefix("/") { text += "/" }
+        Self.appendPercentEncoded(request.path, keepingPathCharacters: true, to: &text)
+        for (index, item) in request.query.enumerated() {
+            text += index == 0 ? "?" : "&"
+            Self.appendPercentEncoded(item.name, keepingPathCharacters: false, to: &text)
+            text += "="
+            Self.appendPercentEncoded(item.value, keepingPathCharacters: false, to: &text)
         }
-        guard let url = components.url else { return nil }
+        guard let url = URL(string: text) else { return nil }
         var urlRequest = URLRequest(url: url)
         urlRequest.httpMethod = request.method
         // Whole seconds, rounded up, plus one: the backstop must never fire before our timer.
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         urlRequest.timeoutInterval = seconds.rounded(.up) + 1
-        for (name, value) in request.headers { urlRequest.addValue(value, forHTTPHeaderField: name) }
+        // Set as one dictionary: `addValue` searches the fields already set through NSString
+        // comparisons, which cost more than the rest of building the request.
+        urlRequest.allHTTPHeaderFields = Self.fields(request.headers)
         urlRequest.httpBody = request.body
         return urlRequest
     }
 
-    /// RFC 3986 unreserved characters stay; every other byte of the UTF-8 form is %XX-encoded,
-    /// so `+`, `&`, `=` and spaces in a query value arrive as they were meant.
-    static func percentEncoded(_ text: String, keeping extra: Set<UInt8>) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
+    /// Header fields by name, as `addValue` would leave them: a name given twice (in any case)
+    /// keeps its first spelling and the values joined with ", ".
+    static func fields(_ headers: [(name: String, value: String)]) -> [String: String] {
+        var fields: [String: String] = [:]
+        fields.reserveCapacity(headers.count)
+        for (name, value) in headers {
+            if let existing = fields.keys.first(where: { Self.sameName($0, name) }) {
+                fields[existing]! += ", " + value
+            } else {
+                fields[name] = value
+            }
+        }
+        return fields
+    }
+
+    private static func sameName(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { x, y in
+            x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= UInt8(ascii: "a") && (x | 0x20) <= UInt8(ascii: "z"))
+        }
+    }
+
+    /// RFC 3986 unreserved characters stay, and in a path also `/`, sub-delims, `:` and `@`;
+    /// every other byte of the UTF-8 form is %XX-encoded, so `+`, `&`, `=` and spaces in a query
+    /// value arrive as they were meant.
+    static func percentEncoded(_ text: String, keepingPathCharacters: Bool) -> String {
+        var out = ""
+        appendPercentEncoded(text, keepingPathCharacters: keepingPathCharacters, to: &out)
+        return out
+    }
+
+    private static func appendPercentEncoded(_ text: String, keepingPathCharacters: Bool, to out: inout String) {
+        let hex: StaticString = "0123456789ABCDEF"
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
-            let unreserved = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
-                || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x7E
-            if unreserved || extra.contains(byte) {
+            if isUnreserved(byte) || (keepingPathCharacters && isPathCharacter(byte)) {
                 bytes.append(byte)
             } else {
                 bytes.append(UInt8(ascii: "%"))
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0x0F)])
+                bytes.append(hex.utf8Start[Int(byte >> 4)])
+                bytes.append(hex.utf8Start[Int(byte & 0x0F)])
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+            || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x7E
     }
 
     /// What a path may carry unencoded besides unreserved characters: `/`, sub-delims, `:`, `@`.
-    private static let pathCharacters = Set("/!$&'()*+,;=:@".utf8)
+    private static func isPathCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "/"), UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
+             UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="),
+             UInt8(ascii: ":"), UInt8(ascii: "@"):
+            true
+        default:
+            false
+        }
+    }
 
     private static func result(data: Data?, response: URLResponse?, error: (any Error)?) -> Result<UpstreamResponse, UpstreamTransportError> {
         if let error {

@@ -1,3 +1,5 @@
+import Connectors
+
 /// Replaces `${NAME}` in configuration text with the environment's value, so secrets stay out of
 /// the file. `$${` is a literal `${`. An unset variable is an error naming it, not an empty string.
 public enum EnvironmentExpansion {
@@ -34,7 +36,7 @@ public enum EnvironmentExpansion {
     /// Values land inside JSON strings: escaped as a JSON string, without its quotes.
     private static func jsonEscaped(_ value: String) -> String {
         var bytes: [UInt8] = []
-        JSONObjectWriter.appendString(value, to: &bytes)
+        JSONBytes.appendString(value, to: &bytes)
         return String(decoding: bytes.dropFirst().dropLast(), as: UTF8.self)
     }
 }

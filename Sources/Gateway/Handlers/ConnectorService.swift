@@ -101,7 +101,7 @@ public struct ConnectorService: Sendable {
         let query = ListQuery(status: status ?? nil, limit: limit, cursor: cursor, since: since, includeRaw: includeRaw)
         let page = try await connector.listItems(query, deadline: deadline())
         var body = JSONObjectWriter(capacity: page.items.count * 400 + 128)
-        body.raw("items", page.items.json())
+        body.value("items") { page.items.appendJSON(to: &$0) }
         body.string("next_cursor", page.nextCursor.map { cursors.seal($0, for: key) })
         return JSONResponse.make(bytes: body.finish())
     }
@@ -156,7 +156,7 @@ public struct ConnectorService: Sendable {
         try Self.check(errors)
         let page = try await connector.updates(since: cursor, limit: limit, deadline: deadline())
         var body = JSONObjectWriter(capacity: page.items.count * 400 + 128)
-        body.raw("items", page.items.json())
+        body.value("items") { page.items.appendJSON(to: &$0) }
         body.string("next_cursor", cursors.seal(page.nextCursor, for: key))
         body.bool("has_more", page.hasMore)
         return JSONResponse.make(bytes: body.finish())
@@ -273,7 +273,7 @@ public struct ConnectorService: Sendable {
         var operations: [UInt8] = [UInt8(ascii: "[")]
         for operation in ConnectorOperation.allCases where factory.operations.contains(operation) {
             if operations.count > 1 { operations.append(UInt8(ascii: ",")) }
-            JSONObjectWriter.appendString(operation.rawValue, to: &operations)
+            JSONBytes.appendString(operation.rawValue, to: &operations)
         }
         operations.append(UInt8(ascii: "]"))
         var object = JSONObjectWriter()

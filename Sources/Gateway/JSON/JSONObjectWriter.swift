@@ -1,27 +1,46 @@
-/// Writes one flat-ish JSON object field by field, in the order given, straight into bytes: for
-/// the lines and documents written on every request (access log, problems), where Foundation's
-/// `JSONSerialization` would cost more than the rest of the request.
+import Connectors
+
+/// Writes one JSON object member by member, in the order given, straight into bytes: for the
+/// documents and lines written on every request (items, lists, access log, problems), where
+/// Foundation's `JSONSerialization` would cost more than the rest of the request. Nested objects
+/// and whole lists go into the same buffer, so a page of items is one growing array.
 struct JSONObjectWriter {
-    private(set) var bytes: [UInt8] = [UInt8(ascii: "{")]
+    private(set) var bytes: [UInt8] = []
     private var empty = true
 
     init(capacity: Int = 256) {
         bytes.reserveCapacity(capacity)
+        bytes.append(UInt8(ascii: "{"))
+    }
+
+    /// Continues `buffer`: the object is appended to what it holds, and `finish(into:)` gives
+    /// the buffer back, so writing an element of a list copies nothing.
+    init(appendingTo buffer: inout [UInt8]) {
+        swap(&bytes, &buffer)
+        bytes.append(UInt8(ascii: "{"))
     }
 
     mutating func string(_ name: StaticString, _ value: String?) {
         key(name)
-        if let value { Self.appendString(value, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
+        if let value { JSONBytes.appendString(value, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
     }
 
     mutating func int(_ name: StaticString, _ value: Int?) {
         key(name)
-        if let value { bytes.append(contentsOf: String(value).utf8) } else { bytes.append(contentsOf: "null".utf8) }
+        if let value { JSONBytes.appendInteger(value, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
     }
 
     mutating func bool(_ name: StaticString, _ value: Bool) {
         key(name)
         bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
+    }
+
+    /// An instant as an RFC 3339 string (`Timestamp.rfc3339`).
+    mutating func timestamp(_ name: StaticString, _ value: Timestamp) {
+        key(name)
+        bytes.append(UInt8(ascii: "\""))
+        value.appendRFC3339(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// A member whose value is already JSON.
@@ -30,10 +49,32 @@ struct JSONObjectWriter {
         bytes.append(contentsOf: json)
     }
 
+    /// A member whose value is written by `body` straight after the name: a list, a `JSONValue`.
+    mutating func value(_ name: StaticString, _ body: (inout [UInt8]) -> Void) {
+        key(name)
+        body(&bytes)
+    }
+
+    /// A nested object whose members `body` writes.
+    mutating func object(_ name: StaticString, _ body: (inout JSONObjectWriter) -> Void) {
+        key(name)
+        bytes.append(UInt8(ascii: "{"))
+        empty = true
+        body(&self)
+        bytes.append(UInt8(ascii: "}"))
+        empty = false
+    }
+
     /// The finished object.
     mutating func finish() -> [UInt8] {
         bytes.append(UInt8(ascii: "}"))
         return bytes
+    }
+
+    /// Closes the object and hands the buffer back to where `init(appendingTo:)` took it from.
+    mutating func finish(into buffer: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "}"))
+        swap(&bytes, &buffer)
     }
 
     private mutating func key(_ name: StaticString) {
@@ -41,27 +82,7 @@ struct JSONObjectWriter {
         empty = false
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: "\":".utf8)
-    }
-
-    /// `value` as a JSON string: quotes, backslashes and control characters escaped, the rest
-    /// (including non-ASCII UTF-8) as is.
-    static func appendString(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20, 0x7F:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                          hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
     }
 }

@@ -102,6 +102,27 @@ struct JSONParserTests {
             }
         }
     }
+
+    @Test("given a quote, an escape, a control character, non-ASCII or a bad UTF-8 byte at every offset of a long string, then each is read or refused as alone")
+    func everyOffsetOfALongString() throws {
+        for offset in 0..<40 {
+            let before = Array(repeating: UInt8(ascii: "a"), count: offset)
+            let after = Array(repeating: UInt8(ascii: "b"), count: 17)
+            func document(_ middle: [UInt8]) -> [UInt8] { [UInt8(ascii: "\"")] + before + middle + after + [UInt8(ascii: "\"")] }
+            let prefix = String(repeating: "a", count: offset)
+            let suffix = String(repeating: "b", count: 17)
+            #expect(try JSONValue(parsing: document(Array(#"\n"#.utf8))) == .string(prefix + "\n" + suffix), "offset \(offset)")
+            #expect(try JSONValue(parsing: document(Array(#"\""#.utf8))) == .string(prefix + "\"" + suffix), "offset \(offset)")
+            #expect(try JSONValue(parsing: document(Array("é".utf8))) == .string(prefix + "é" + suffix), "offset \(offset)")
+            #expect(throws: JSONSyntaxError.self, "offset \(offset)") { try JSONValue(parsing: document([0x01])) }
+            #expect(throws: JSONSyntaxError.self, "offset \(offset)") { try JSONValue(parsing: document([0x1F])) }
+            #expect(throws: JSONSyntaxError.self, "offset \(offset)") { try JSONValue(parsing: document([0xFF])) }
+            // A quote ends the string early: what follows is not JSON.
+            #expect(throws: JSONSyntaxError.self, "offset \(offset)") { try JSONValue(parsing: document([UInt8(ascii: "\"")])) }
+            // 0x7F and bytes of 0x20 or more are plain text.
+            #expect(try JSONValue(parsing: document([0x7F, 0x20])) == .string(prefix + "\u{7F} " + suffix), "offset \(offset)")
+        }
+    }
 }
 
 /// A small deterministic generator, so a failure names an input that reproduces.

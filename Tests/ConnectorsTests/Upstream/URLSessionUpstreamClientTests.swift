@@ -69,6 +69,13 @@ struct URLSessionUpstreamClientTests {
             == "feedbacks-api.wildberries.ru")
     }
 
+    @Test("given a header field named twice in different cases, when the request is built, then it is one field with both values")
+    func repeatedFieldsJoin() {
+        let fields = URLSessionUpstreamClient.fields([("Accept", "a/b"), ("X-Id", "1"), ("accept", "c/d")])
+        #expect(fields == ["Accept": "a/b, c/d", "X-Id": "1"])
+        #expect(URLSessionUpstreamClient.fields([("X-A", "1"), ("X_A", "2")]).count == 2)
+    }
+
     @Test("a base URL with a path prefix keeps it")
     func basePathPrefix() async throws {
         try await withLoopbackUpstream({ _, _ in Self.ok }) { upstream in

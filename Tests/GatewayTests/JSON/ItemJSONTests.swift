@@ -26,6 +26,15 @@ struct ItemJSONTests {
         #expect(handWritten == encoded)
     }
 
+    @Test("given a list, when written into one buffer, then each element says what its Codable encoding says")
+    func listSameAsCodable() throws {
+        let written = try JSONSerialization.jsonObject(with: Data([Self.full, Self.sparse, Self.full].json())) as? NSArray
+        let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode([Self.full, Self.sparse, Self.full])) as? NSArray
+        #expect(written?.count == 3)
+        #expect(written == encoded)
+        #expect([Item]().json() == Array("[]".utf8))
+    }
+
     @Test("given an upstream object with ids past 2^53 and long decimals, when written as raw, then every digit survives")
     func rawNumbersExact() throws {
         let upstream = #"{"id":3000000000118032011,"big":18446744073709551615,"price":1234.5678901234567891,"neg":-0.0}"#

@@ -175,14 +175,15 @@ struct OzonFaultTests {
 
     @Test("the rate budget keeps a burst of 100 calls clear of upstream 429s", .timeLimit(.minutes(1)))
     func rateBudget() async throws {
-        // Given: the simulator and the budget both allow 100 requests a second, on real time. The
-        // budget is shaped like the production `RateLimit.ozon` (evenly spaced, no burst of its
-        // own); the simulator's bucket holds 50, so 100 unpaced calls overrun it, while paced
-        // ones only would if the machine stalled the simulator for half a second (it stamps a
-        // request when its loop reaches it, not when it arrives).
+        // Given: on real time, the simulator allows 100 requests a second from a bucket of 50,
+        // and the budget paces calls 20 ms apart, shaped like the production `RateLimit.ozon`
+        // (evenly spaced, no burst of its own). 100 unpaced calls overrun the bucket; paced ones
+        // arrive at half the rate it refills, so only a stall of the simulator's loop for about
+        // a second (it stamps a request when its loop reaches it, not when it arrives) would
+        // bunch enough of them to empty it.
         let options = OzonTestbed.simulatorOptions(rate: 100, burst: 50)
         try await OzonTestbed.run(simulator: options, connectors: {
-            $0.rateLimit = RateLimit(burst: 1, interval: .milliseconds(10))
+            $0.rateLimit = RateLimit(burst: 1, interval: .milliseconds(20))
             $0.retry = .none
             $0.clock = SystemResilienceClock()
         }) { bed in
