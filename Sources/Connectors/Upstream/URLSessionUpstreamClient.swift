@@ -41,6 +41,9 @@ public final class URLSessionUpstreamClient: UpstreamClient {
         configuration.urlCache = nil
         configuration.httpCookieStorage = nil
         configuration.httpShouldSetCookies = false
+        // Not only policy: with any other policy FoundationNetworking turns every header line of
+        // every answer into a String and splits it, looking for cookies it would then drop.
+        configuration.httpCookieAcceptPolicy = .never
         session = URLSession(configuration: configuration, delegate: RedirectRefusal(), delegateQueue: nil)
     }
 

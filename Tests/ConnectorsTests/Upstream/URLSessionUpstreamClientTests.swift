@@ -76,6 +76,21 @@ struct URLSessionUpstreamClientTests {
         #expect(URLSessionUpstreamClient.fields([("X-A", "1"), ("X_A", "2")]).count == 2)
     }
 
+    @Test("given an upstream that sets a cookie, when the client calls again, then no cookie goes back")
+    func cookiesIgnored() async throws {
+        try await withLoopbackUpstream({ _, _ in
+            HTTPResponse(status: .ok, headers: ["Content-Type": "application/json", "Set-Cookie": "session=tenant-a; Path=/"],
+                         body: Array(#"{"ok":true}"#.utf8))
+        }) { upstream in
+            let client = URLSessionUpstreamClient(baseURL: upstream.baseURL)
+            let first = try await client.send(Self.get("/login"), timeout: .seconds(10))
+            #expect(first.header("set-cookie") == "session=tenant-a; Path=/")
+            _ = try await client.send(Self.get("/next"), timeout: .seconds(10))
+            #expect(upstream.received.count == 2)
+            #expect(upstream.received.allSatisfy { $0.header("cookie") == nil })
+        }
+    }
+
     @Test("a base URL with a path prefix keeps it")
     func basePathPrefix() async throws {
         try await withLoopbackUpstream({ _, _ in Self.ok }) { upstream in
