@@ -57,40 +57,21 @@ public final class URLSessionUpstreamClient: UpstreamClient {
         guard let urlRequest = makeURLRequest(request, timeout: timeout) else {
             throw .connectionRefused("cannot build a URL for \(request.path)")
         }
-        // The transfer races a timer; whichever ends first decides, and the loser is cancelled
-        // (and awaited, so no data task outlives the call).
-        let outcome = await withTaskGroup(of: Result<UpstreamResponse, UpstreamTransportError>?.self) { group in
-            group.addTask { await self.transfer(urlRequest) }
-            group.addTask {
-                do { try await Task.sleep(for: timeout) } catch { return nil }
-                return .failure(.timedOut)
-            }
-            var outcome: Result<UpstreamResponse, UpstreamTransportError> = .failure(.cancelled)
-            for await finished in group {
-                guard let finished else { continue }
-                outcome = finished
-                break
-            }
-            group.cancelAll()
-            return outcome
-        }
-        return try outcome.get()
-    }
-
-    private func transfer(_ urlRequest: URLRequest) async -> Result<UpstreamResponse, UpstreamTransportError> {
-        let handle = DataTaskHandle()
-        return await withTaskCancellationHandler {
+        // Whichever ends the call first decides: the answer, the timeout (on the scheduler's
+        // thread) or the caller's cancellation; the other two find it over and do nothing.
+        let call = UpstreamCall()
+        let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let started = handle.start {
+                call.start(continuation, timeout: timeout) { finish in
                     session.dataTask(with: urlRequest) { data, response, error in
-                        continuation.resume(returning: Self.result(data: data, response: response, error: error))
+                        finish(Self.result(data: data, response: response, error: error))
                     }
                 }
-                if !started { continuation.resume(returning: .failure(.cancelled)) }
             }
         } onCancel: {
-            handle.cancel()
+            call.finish(.failure(.cancelled))
         }
+        return try result.get()
     }
 
     func makeURLRequest(_ request: UpstreamRequest, timeout: Duration) -> URLRequest? {
@@ -229,47 +210,6 @@ public final class URLSessionUpstreamClient: UpstreamClient {
         case NSURLErrorBadServerResponse, NSURLErrorZeroByteResource, NSURLErrorCannotParseResponse: "no valid HTTP response"
         default: fallback
         }
-    }
-}
-
-/// Hands the data task from the continuation to the cancellation handler, which may run first:
-/// then no task is created at all.
-///
-/// `URLSessionTask.cancel()` waits (`sync`) for URLSession's internal work queue. The
-/// cancellation handler runs on whichever thread cancels, often an event loop (a timed-out
-/// attempt is cancelled by the caller's task group there), and inside the Swift task's status
-/// lock, which a completion being delivered on that queue may need (the lock-order inversion of
-/// swift-corelibs-foundation issue 5412). So `cancel()` only takes the task out of the state, and
-/// the URLSession cancel runs on a queue of its own: no loop thread waits for URLSession.
-private final class DataTaskHandle: Sendable {
-    private enum State {
-        case idle
-        case running(URLSessionDataTask)
-        case cancelled
-    }
-
-    private let state = Mutex<State>(.idle)
-    private static let cancellations = DispatchQueue(label: "connector-gateway.upstream-cancel", attributes: .concurrent)
-
-    /// Creates and resumes the task unless the call was cancelled already; false then.
-    func start(_ make: () -> URLSessionDataTask) -> Bool {
-        state.withLock { state in
-            guard case .idle = state else { return false }
-            let task = make()
-            state = .running(task)
-            task.resume()
-            return true
-        }
-    }
-
-    func cancel() {
-        let task: URLSessionDataTask? = state.withLock { state in
-            defer { state = .cancelled }
-            if case .running(let task) = state { return task }
-            return nil
-        }
-        guard let task else { return }
-        Self.cancellations.async { task.cancel() }
     }
 }
 

@@ -1,7 +1,6 @@
 import Foundation
 import HTTP
 import Server
-import Synchronization
 
 /// An upstream on 127.0.0.1 (our own `HTTPServer`, one loop) answering with a test's handler,
 /// and remembering every request it was handed, with the connection it came on.
@@ -21,7 +20,7 @@ final class LoopbackUpstream: Sendable {
     }
 
     private let server: HTTPServer
-    private let log: Log
+    private let log: Recorder<Received>
 
     /// The requests seen so far, in arrival order (recorded before the handler runs).
     var received: [Received] { log.entries }
@@ -31,7 +30,7 @@ final class LoopbackUpstream: Sendable {
     init(_ handler: @escaping Handler) throws {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.loopCount = 1
-        let log = Log()
+        let log = Recorder<Received>()
         self.log = log
         server = HTTPServer(configuration: configuration, responder: ClosureResponder { request, context in
             log.append(Received(method: request.method.rawValue, target: request.target,
@@ -49,34 +48,6 @@ final class LoopbackUpstream: Sendable {
 
     func stop() async {
         await server.stop(gracePeriod: .milliseconds(500))
-    }
-
-    private final class Log: Sendable {
-        private let state = Mutex<(entries: [Received], watchers: [(Int, CheckedContinuation<Void, Never>)])>(([], []))
-
-        var entries: [Received] { state.withLock { $0.entries } }
-
-        func append(_ entry: Received) {
-            let ready = state.withLock { state in
-                state.entries.append(entry)
-                let count = state.entries.count
-                let ready = state.watchers.filter { $0.0 <= count }.map(\.1)
-                state.watchers.removeAll { $0.0 <= count }
-                return ready
-            }
-            for watcher in ready { watcher.resume() }
-        }
-
-        func waitFor(_ count: Int) async {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let ready = state.withLock { state in
-                    if state.entries.count >= count { return true }
-                    state.watchers.append((count, continuation))
-                    return false
-                }
-                if ready { continuation.resume() }
-            }
-        }
     }
 }
 

@@ -1,0 +1,60 @@
+@testable import Connectors
+import Testing
+
+@Suite("Timeout scheduler", .serialized)
+struct TimeoutSchedulerTests {
+    private typealias Fired = Recorder<String>
+
+    /// Whether `count` actions fired within a bound far beyond any deadline here (20 s): a
+    /// liveness check, so that a scheduler that never wakes fails the test instead of hanging it.
+    private func fired(_ fired: Fired, count: Int) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await fired.waitFor(count); return true }
+            group.addTask { try? await Task.sleep(for: .seconds(20)); return false }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            // Releases the waiter when the bound won, so the group can end.
+            for _ in 0..<count where !first { fired.append("gave up") }
+            return first
+        }
+    }
+
+    @Test("given deadlines scheduled latest first, when they pass, then each fires once, earliest first", .timeLimit(.minutes(1)))
+    func earliestFirst() async {
+        let fired = Fired()
+        let scheduler = TimeoutScheduler.shared
+        _ = scheduler.schedule(after: .milliseconds(900)) { fired.append("third") }
+        _ = scheduler.schedule(after: .milliseconds(600)) { fired.append("second") }
+        _ = scheduler.schedule(after: .milliseconds(300)) { fired.append("first") }
+        #expect(await self.fired(fired, count: 3))
+        #expect(fired.entries == ["first", "second", "third"])
+    }
+
+    @Test("given the thread asleep towards a far deadline, when a near one is scheduled, then the near one fires without waiting for the far one",
+          .timeLimit(.minutes(1)))
+    func nearDeadlineWakesTheThread() async {
+        let fired = Fired()
+        let scheduler = TimeoutScheduler.shared
+        let far = scheduler.schedule(after: .seconds(600)) { fired.append("far") }
+        defer { scheduler.cancel(far) }
+        // Let the thread go to sleep towards the far deadline first.
+        try? await Task.sleep(for: .milliseconds(50))
+        _ = scheduler.schedule(after: .milliseconds(50)) { fired.append("near") }
+        let nearFired = await self.fired(fired, count: 1)
+        #expect(nearFired)
+        #expect(fired.entries.first == "near")
+    }
+
+    @Test("given a cancelled deadline, when its time passes, then its action never runs", .timeLimit(.minutes(1)))
+    func cancelledNeverFires() async {
+        let fired = Fired()
+        let scheduler = TimeoutScheduler.shared
+        let cancelled = scheduler.schedule(after: .milliseconds(100)) { fired.append("cancelled") }
+        let alsoCancelled = scheduler.schedule(after: .milliseconds(150)) { fired.append("also cancelled") }
+        scheduler.cancel(alsoCancelled)
+        scheduler.cancel(cancelled)
+        _ = scheduler.schedule(after: .milliseconds(400)) { fired.append("kept") }
+        #expect(await self.fired(fired, count: 1))
+        #expect(fired.entries == ["kept"])
+    }
+}
