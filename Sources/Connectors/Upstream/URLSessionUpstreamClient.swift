@@ -1,13 +1,12 @@
 import Foundation
-import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
 /// `UpstreamClient` over (Foundation)URLSession: one session per client, so connections to the
-/// host are kept alive and reused across calls. Each request gets its own timeout, kept by this
-/// type to the millisecond (FoundationNetworking's own timer counts whole seconds only and
-/// serves as a backstop); cancelling the calling task cancels the data task. Redirects are not
+/// host are kept alive and reused across calls. Each request gets its own timeout, kept to the
+/// millisecond by `TimeoutScheduler` (FoundationNetworking's own timer counts whole seconds only
+/// and serves as a backstop); cancelling the calling task cancels the data task. Redirects are not
 /// followed: they would carry the tenant's credentials to wherever the `Location` points.
 public final class URLSessionUpstreamClient: UpstreamClient {
     public let baseURL: URL
