@@ -173,8 +173,6 @@ struct JSONParser {
     private mutating func string() throws(JSONSyntaxError) -> String {
         index += 1
         let start = index
-        // OR of every byte of the run: below 0x80 means ASCII, which needs no UTF-8 check.
-        var high: UInt8 = 0
         // Eight bytes at a time while none of them ends the run (a quote, a backslash or a
         // control character); the loop below finds which one did.
         var wide: UInt64 = 0
@@ -184,7 +182,8 @@ struct JSONParser {
             wide |= word
             index += 8
         }
-        if wide & 0x8080_8080_8080_8080 != 0 { high = 0x80 }
+        // OR of every byte of the run: below 0x80 means ASCII, which needs no UTF-8 check.
+        var high: UInt8 = wide & 0x8080_8080_8080_8080 != 0 ? 0x80 : 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {

@@ -94,6 +94,8 @@ final class TimeoutScheduler: @unchecked Sendable {
                 var until = timespec(tv_sec: Int(sleepingUntil / 1_000_000_000), tv_nsec: Int(sleepingUntil % 1_000_000_000))
                 pthread_cond_timedwait(condition, mutex, &until)
             }
+            // Awake: no deadline scheduled now needs a signal, as the loop looks at the heap
+            // again before it sleeps.
             sleepingUntil = 0
         }
     }

@@ -75,16 +75,17 @@ public final class URLSessionUpstreamClient: UpstreamClient {
 
     func makeURLRequest(_ request: UpstreamRequest, timeout: Duration) -> URLRequest? {
         guard !prefix.isEmpty else { return nil }
-        var text = prefix
-        if !request.path.hasPrefix("/") { text += "/" }
+        var text = Array(prefix.utf8)
+        text.reserveCapacity(text.count + request.path.utf8.count + 64)
+        if !request.path.hasPrefix("/") { text.append(UInt8(ascii: "/")) }
         Self.appendPercentEncoded(request.path, keepingPathCharacters: true, to: &text)
         for (index, item) in request.query.enumerated() {
-            text += index == 0 ? "?" : "&"
+            text.append(index == 0 ? UInt8(ascii: "?") : UInt8(ascii: "&"))
             Self.appendPercentEncoded(item.name, keepingPathCharacters: false, to: &text)
-            text += "="
+            text.append(UInt8(ascii: "="))
             Self.appendPercentEncoded(item.value, keepingPathCharacters: false, to: &text)
         }
-        guard let url = URL(string: text) else { return nil }
+        guard let url = URL(string: String(decoding: text, as: UTF8.self)) else { return nil }
         var urlRequest = URLRequest(url: url)
         urlRequest.httpMethod = request.method
         // Whole seconds, rounded up, plus one: the backstop must never fire before our timer.
@@ -121,16 +122,8 @@ public final class URLSessionUpstreamClient: UpstreamClient {
     /// RFC 3986 unreserved characters stay, and in a path also `/`, sub-delims, `:` and `@`;
     /// every other byte of the UTF-8 form is %XX-encoded, so `+`, `&`, `=` and spaces in a query
     /// value arrive as they were meant.
-    static func percentEncoded(_ text: String, keepingPathCharacters: Bool) -> String {
-        var out = ""
-        appendPercentEncoded(text, keepingPathCharacters: keepingPathCharacters, to: &out)
-        return out
-    }
-
-    private static func appendPercentEncoded(_ text: String, keepingPathCharacters: Bool, to out: inout String) {
+    private static func appendPercentEncoded(_ text: String, keepingPathCharacters: Bool, to bytes: inout [UInt8]) {
         let hex: StaticString = "0123456789ABCDEF"
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
             if isUnreserved(byte) || (keepingPathCharacters && isPathCharacter(byte)) {
                 bytes.append(byte)
@@ -140,7 +133,6 @@ public final class URLSessionUpstreamClient: UpstreamClient {
                 bytes.append(hex.utf8Start[Int(byte & 0x0F)])
             }
         }
-        out += String(decoding: bytes, as: UTF8.self)
     }
 
     private static func isUnreserved(_ byte: UInt8) -> Bool {
