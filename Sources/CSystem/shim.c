@@ -47,3 +47,9 @@ int cs_forward_signal(int signo, int pipe_write_fd) {
     action.sa_flags = SA_RESTART;
     return sigaction(signo, &action, NULL);
 }
+
+static __thread void *current_loop;
+
+void cs_set_current_loop(void *loop) { current_loop = loop; }
+
+void *cs_current_loop(void) { return current_loop; }

@@ -38,8 +38,17 @@ final class EventLoop {
     private(set) var isDraining = false
     private var forceCloseAt: UInt64?
 
+    // Upstream connections of `HTTPClient` calls made on this loop (see EventLoop+Clients).
+    var clientConnections: [ClientConnection?] = []
+    var clientGenerations: [UInt32] = []
+    var clientFreeSlots: [Int32] = []
+    var clientPools: [UInt64: ClientPool] = [:]
+    /// Calls in progress, each with a deadline; unordered.
+    var clientCalls: [ClientCall] = []
+
+    /// A loop with no `listener` serves only `HTTPClient` calls (see `ClientLoop`).
     init(index: Int, configuration: ServerConfiguration, responder: any HTTPResponder, executor: LoopExecutor,
-         listener: Socket, counter: ConnectionCounter, shared: ServerShared) throws(IOError) {
+         listener: Socket?, counter: ConnectionCounter, shared: ServerShared) throws(IOError) {
         self.index = index
         self.configuration = configuration
         self.responder = responder
@@ -58,7 +67,7 @@ final class EventLoop {
         timerDurations = durations
         do {
             try selector.add(executor.eventFD, events: CS_EPOLLIN, id: Self.wakeID)
-            try selector.add(listener.fd, events: CS_EPOLLIN, id: Self.listenerID)
+            if let listener { try selector.add(listener.fd, events: CS_EPOLLIN, id: Self.listenerID) }
         } catch {
             selector.close()
             readBuffer.deallocate()
@@ -69,6 +78,7 @@ final class EventLoop {
     /// Runs until drained (after `beginDrain`) or forced closed.
     func run() {
         executor.bindToCurrentThread()
+        cs_set_current_loop(Unmanaged.passUnretained(self).toOpaque())
         dateCache.refresh()
         while !isFinished {
             var woke = false
@@ -108,6 +118,10 @@ final class EventLoop {
         }
         if id == Self.listenerID {
             acceptConnections()
+            return
+        }
+        if id & Self.clientFlag != 0 {
+            handleClient(id: id, events: events)
             return
         }
         let slot = Int(truncatingIfNeeded: id & 0xFFFF_FFFF) - 2
@@ -273,6 +287,7 @@ final class EventLoop {
         if let force = forceCloseAt, force <= now {
             closeAll()
         }
+        expireClientTimers()
     }
 
     /// Milliseconds until the earliest deadline (rounded up), 0 when work is queued, -1 for none.
@@ -285,6 +300,7 @@ final class EventLoop {
         }
         if let retry = acceptRetryAt { earliest = min(earliest, retry) }
         if let force = forceCloseAt { earliest = min(earliest, force) }
+        earliest = min(earliest, earliestClientDeadline())
         guard earliest != .max else { return -1 }
         let current = MonotonicClock.now()
         guard earliest > current else { return 0 }
@@ -348,6 +364,8 @@ final class EventLoop {
 
     private func shutdown() {
         closeAll()
+        closeClients()
+        cs_set_current_loop(nil)
         if let listener {
             listener.close()
             self.listener = nil

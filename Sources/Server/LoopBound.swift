@@ -23,6 +23,12 @@ struct LoopBound<Value: AnyObject>: @unchecked Sendable {
         }
     }
 
+    /// The value itself, for code already running on the owning loop's thread (traps elsewhere).
+    var loopValue: Value {
+        precondition(executor.inLoop, "a loop-bound value was touched off its loop")
+        return value
+    }
+
     private func withValueInLoop(_ body: (Value) -> Void) {
         precondition(executor.inLoop, "a loop-bound value was touched off its loop")
         body(value)

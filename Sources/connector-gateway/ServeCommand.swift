@@ -56,7 +56,7 @@ enum ServeCommand {
         }
 
         let registry = ConnectorRegistry()
-        MarketplaceCatalog.registerAll(in: registry, endpoints: configuration.endpoints)
+        MarketplaceCatalog.registerAll(in: registry, endpoints: configuration.endpoints, clients: .gateway)
         let root = URL(fileURLWithPath: options.staticRoot ?? environment["GATEWAY_STATIC_ROOT"] ?? FileManager.default.currentDirectoryPath)
         let staticFiles = StaticFiles(directory: root.appendingPathComponent("Public"),
                                       extra: ["/openapi.yaml": root.appendingPathComponent("openapi.yaml")])

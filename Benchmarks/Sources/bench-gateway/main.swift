@@ -22,7 +22,9 @@ do {
                                  port: simulatorPort)
     let registry = ConnectorRegistry()
     OzonConnectors.register(in: registry, endpoints: MarketplaceEndpoints(ozonSeller: ozon.baseURL),
-                            options: OzonOptions(rateLimit: RateLimit(burst: 1_000_000, interval: .nanoseconds(1)), maxConnections: environment("UPSTREAM_CONNECTIONS").flatMap(Int.init) ?? 256))
+                            options: OzonOptions(rateLimit: RateLimit(burst: 1_000_000, interval: .nanoseconds(1)), maxConnections: environment("UPSTREAM_CONNECTIONS").flatMap(Int.init) ?? 256,
+                                               // As the gateway does; UPSTREAM_CLIENT=urlsession measures URLSession instead.
+                                               clients: environment("UPSTREAM_CLIENT") == "urlsession" ? .urlSession : .gateway))
     var configuration = GatewayConfiguration()
     configuration.server = ServerConfiguration(host: "127.0.0.1", port: environment("PORT").flatMap(Int.init) ?? 8080)
     if let loops = environment("LOOPS").flatMap(Int.init) { configuration.server.loopCount = loops }

@@ -73,4 +73,16 @@ int cs_available_cpus(void);
 /// Names the calling thread (visible in top -H and /proc), truncated to 15 bytes.
 void cs_set_thread_name(const char *name);
 
+/// The event loop running on the calling thread, or NULL: set by the loop as it starts, so code
+/// it runs (an upstream call) can find the loop it is on without a lookup.
+void cs_set_current_loop(void *loop);
+void *cs_current_loop(void);
+
+/// getsockopt(SO_ERROR): the outcome of a non-blocking connect, or -1 if it cannot be read.
+static inline int cs_socket_error(int fd) {
+    int error = 0;
+    socklen_t length = sizeof(error);
+    return getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 ? error : -1;
+}
+
 #endif

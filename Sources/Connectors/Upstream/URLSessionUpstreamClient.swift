@@ -76,15 +76,7 @@ public final class URLSessionUpstreamClient: UpstreamClient {
     func makeURLRequest(_ request: UpstreamRequest, timeout: Duration) -> URLRequest? {
         guard !prefix.isEmpty else { return nil }
         var text = Array(prefix.utf8)
-        text.reserveCapacity(text.count + request.path.utf8.count + 64)
-        if !request.path.hasPrefix("/") { text.append(UInt8(ascii: "/")) }
-        Self.appendPercentEncoded(request.path, keepingPathCharacters: true, to: &text)
-        for (index, item) in request.query.enumerated() {
-            text.append(index == 0 ? UInt8(ascii: "?") : UInt8(ascii: "&"))
-            Self.appendPercentEncoded(item.name, keepingPathCharacters: false, to: &text)
-            text.append(UInt8(ascii: "="))
-            Self.appendPercentEncoded(item.value, keepingPathCharacters: false, to: &text)
-        }
+        request.appendTarget(to: &text)
         guard let url = URL(string: String(decoding: text, as: UTF8.self)) else { return nil }
         var urlRequest = URLRequest(url: url)
         urlRequest.httpMethod = request.method
@@ -116,39 +108,6 @@ public final class URLSessionUpstreamClient: UpstreamClient {
     private static func sameName(_ a: String, _ b: String) -> Bool {
         a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { x, y in
             x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= UInt8(ascii: "a") && (x | 0x20) <= UInt8(ascii: "z"))
-        }
-    }
-
-    /// RFC 3986 unreserved characters stay, and in a path also `/`, sub-delims, `:` and `@`;
-    /// every other byte of the UTF-8 form is %XX-encoded, so `+`, `&`, `=` and spaces in a query
-    /// value arrive as they were meant.
-    private static func appendPercentEncoded(_ text: String, keepingPathCharacters: Bool, to bytes: inout [UInt8]) {
-        let hex: StaticString = "0123456789ABCDEF"
-        for byte in text.utf8 {
-            if isUnreserved(byte) || (keepingPathCharacters && isPathCharacter(byte)) {
-                bytes.append(byte)
-            } else {
-                bytes.append(UInt8(ascii: "%"))
-                bytes.append(hex.utf8Start[Int(byte >> 4)])
-                bytes.append(hex.utf8Start[Int(byte & 0x0F)])
-            }
-        }
-    }
-
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
-        (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
-            || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x7E
-    }
-
-    /// What a path may carry unencoded besides unreserved characters: `/`, sub-delims, `:`, `@`.
-    private static func isPathCharacter(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "/"), UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
-             UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="),
-             UInt8(ascii: ":"), UInt8(ascii: "@"):
-            true
-        default:
-            false
         }
     }
 

@@ -1,7 +1,7 @@
 import Connectors
 
 /// Registers Ozon with a registry: the shared session (per tenant: the credentials and an
-/// `UpstreamCaller` over one URLSession client for the host, the host's circuit breaker, and the
+/// `UpstreamCaller` over one client for the host, the host's circuit breaker, and the
 /// Client-Id's rate budget, shared even by tenants that use the same seller account) and the
 /// review, question and chat connectors built on it.
 public enum OzonConnectors {
@@ -11,7 +11,7 @@ public enum OzonConnectors {
     /// Registers the Ozon session factory and the `ozon/review`, `ozon/question` and `ozon/chat`
     /// connectors, all talking to `endpoints.ozonSeller`.
     public static func register(in registry: ConnectorRegistry, endpoints: MarketplaceEndpoints, options: OzonOptions = OzonOptions()) {
-        let client = URLSessionUpstreamClient(baseURL: endpoints.ozonSeller, maxConnections: options.maxConnections)
+        let client = options.clients.client(baseURL: endpoints.ozonSeller, maxConnections: options.maxConnections)
         let breaker = CircuitBreaker(host: client.host, failureThreshold: options.breakerThreshold,
                                      coolDown: options.breakerCoolDown, clock: options.clock)
         let budgets = OzonRateBudgets(limit: options.rateLimit, clock: options.clock)

@@ -18,10 +18,12 @@ public struct OzonOptions: Sendable {
     public var clock: any ResilienceClock
     /// Keep-alive connections to the host.
     public var maxConnections: Int
+    /// How the upstream clients are made: URLSession unless the gateway passes its own.
+    public var clients: UpstreamClientFactory
 
     public init(rateLimit: RateLimit = .ozon, retry: RetryPolicy = .default, attemptTimeout: Duration = .seconds(10),
                 breakerThreshold: Int = 5, breakerCoolDown: Duration = .seconds(30),
-                clock: any ResilienceClock = SystemResilienceClock(), maxConnections: Int = 8) {
+                clock: any ResilienceClock = SystemResilienceClock(), maxConnections: Int = 8, clients: UpstreamClientFactory = .urlSession) {
         self.rateLimit = rateLimit
         self.retry = retry
         self.attemptTimeout = attemptTimeout
@@ -29,5 +31,6 @@ public struct OzonOptions: Sendable {
         self.breakerCoolDown = breakerCoolDown
         self.clock = clock
         self.maxConnections = max(1, maxConnections)
+        self.clients = clients
     }
 }

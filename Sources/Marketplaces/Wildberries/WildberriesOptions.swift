@@ -26,13 +26,15 @@ public struct WildberriesOptions: Sendable {
     public var chatCatchUpPages: Int
     /// Connections kept per host.
     public var maxConnections: Int
+    /// How the upstream clients are made: URLSession unless the gateway passes its own.
+    public var clients: UpstreamClientFactory
 
     public init(feedbacksRateLimit: RateLimit = .wildberriesFeedbacks, chatRateLimit: RateLimit = .wildberriesChat,
                 retry: RetryPolicy = .default, attemptTimeout: Duration = .seconds(10),
                 breakerFailureThreshold: Int = 5, breakerCoolDown: Duration = .seconds(30),
                 clock: any ResilienceClock = SystemResilienceClock(),
                 feedbacksMaxTake: Int = 5000, feedbacksMaxSkip: Int = 199_990, questionsMaxTotal: Int = 10_000,
-                chatCatchUpPages: Int = 20, maxConnections: Int = 8) {
+                chatCatchUpPages: Int = 20, maxConnections: Int = 8, clients: UpstreamClientFactory = .urlSession) {
         self.feedbacksRateLimit = feedbacksRateLimit
         self.chatRateLimit = chatRateLimit
         self.retry = retry
@@ -45,5 +47,6 @@ public struct WildberriesOptions: Sendable {
         self.questionsMaxTotal = max(1, questionsMaxTotal)
         self.chatCatchUpPages = max(1, chatCatchUpPages)
         self.maxConnections = max(1, maxConnections)
+        self.clients = clients
     }
 }

@@ -18,7 +18,7 @@ public final class WildberriesSession: MarketplaceSession {
         token = try credentials.require(["token"])[0]
         self.options = options
         func caller(_ url: URL, _ limit: RateLimit) -> UpstreamCaller {
-            let client = URLSessionUpstreamClient(baseURL: url, maxConnections: options.maxConnections)
+            let client = options.clients.client(baseURL: url, maxConnections: options.maxConnections)
             return UpstreamCaller(
                 marketplace: .wildberries, client: client, classifier: WildberriesErrorClassifier(),
                 budget: RateBudget(limit: limit, clock: options.clock),

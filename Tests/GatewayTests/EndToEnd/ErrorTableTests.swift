@@ -13,8 +13,9 @@ import Testing
 struct ErrorTableTests {
     static let key = "errors-tenant-key"
 
-    /// A gateway (in-process responder) over a Wildberries simulator, with quick retries, a
-    /// 300 ms attempt timeout and a circuit that opens after 4 failures.
+    /// A gateway (in-process responder) over a Wildberries simulator, reached as the gateway
+    /// reaches plain-http upstreams (its own client), with quick retries, a 300 ms attempt
+    /// timeout and a circuit that opens after 4 failures.
     struct Bed {
         let wildberries: WildberriesSimulator
         let application: GatewayApplication
@@ -32,7 +33,7 @@ struct ErrorTableTests {
                                             chatRateLimit: RateLimit(burst: 10_000, interval: .nanoseconds(1)),
                                             retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1), maxDelay: .milliseconds(2)),
                                             attemptTimeout: .milliseconds(300), breakerFailureThreshold: 4,
-                                            breakerCoolDown: .seconds(60)))
+                                            breakerCoolDown: .seconds(60), clients: .gateway))
             var configuration = GatewayConfiguration()
             configuration.upstreamDeadline = .seconds(3)
             configuration.tenants = [Tenant(id: "t", keyDigests: [SHA256.hash(ErrorTableTests.key.utf8)],

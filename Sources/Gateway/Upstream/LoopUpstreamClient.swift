@@ -1,0 +1,55 @@
+import Connectors
+import Foundation
+import Server
+
+/// `UpstreamClient` for a plain-`http` upstream (the demo's simulators, a staging stub, a
+/// TLS-originating sidecar) over the server's own `HTTPClient`: the call runs on the event loop
+/// of the request that makes it, with no thread hop, where URLSession would take several.
+public final class LoopUpstreamClient: UpstreamClient {
+    public let host: String
+    private let client: HTTPClient
+    /// The base URL's path without its trailing slash, percent-encoded as the URL has it.
+    private let basePath: [UInt8]
+
+    /// Nil unless `baseURL` is an `http` URL with a host.
+    public init?(baseURL: URL, maxConnections: Int) {
+        guard baseURL.scheme?.lowercased() == "http", let name = baseURL.host, !name.isEmpty,
+              let components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false)
+        else { return nil }
+        let port = baseURL.port ?? 80
+        host = baseURL.port.map { "\(name):\($0)" } ?? name
+        client = HTTPClient(host: name, port: port, configuration: HTTPClient.Configuration(maxConnections: maxConnections))
+        var path = components.percentEncodedPath
+        if path.hasSuffix("/") { path.removeLast() }
+        basePath = Array(path.utf8)
+    }
+
+    public func send(_ request: UpstreamRequest, timeout: Duration) async throws(UpstreamTransportError) -> UpstreamResponse {
+        var target = basePath
+        request.appendTarget(to: &target)
+        let call = HTTPClientRequest(method: request.method, target: target, headers: request.headers,
+                                     body: request.body.map { [UInt8]($0) } ?? [], isIdempotent: request.safety == .idempotent)
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(call, timeout: timeout)
+        } catch {
+            throw Self.transportError(error)
+        }
+        var headers: [String: String] = [:]
+        headers.reserveCapacity(response.headers.count)
+        for (name, value) in response.headers {
+            headers[name] = headers[name].map { "\($0), \(value)" } ?? value
+        }
+        return UpstreamResponse(status: response.status, headers: headers, body: Data(response.body))
+    }
+
+    static func transportError(_ error: HTTPClientError) -> UpstreamTransportError {
+        switch error {
+        case .connectFailed(let reason), .invalidRequest(let reason): .connectionRefused(reason)
+        case .connectionLost(let reason): .connectionLost(reason)
+        case .responseTooLarge(let limit): .connectionLost("response larger than \(limit) bytes")
+        case .timedOut: .timedOut
+        case .cancelled: .cancelled
+        }
+    }
+}

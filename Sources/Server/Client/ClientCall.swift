@@ -1,0 +1,42 @@
+/// One `HTTPClient` call on a loop: waiting for a connection, or on one. Touched only on the
+/// loop's thread (`HTTPClient` wraps it in `LoopBound` before handing it over). It ends exactly
+/// once, by `EventLoop.finishClientCall`: with the response, a failure, its timeout or a
+/// cancellation, whichever comes first.
+final class ClientCall {
+    typealias Result = Swift.Result<HTTPClientResponse, HTTPClientError>
+
+    let request: HTTPClientRequest
+    /// The request as it goes on the wire.
+    let encoded: [UInt8]
+    let client: HTTPClient
+    let timeout: UInt64
+    /// Monotonic nanoseconds; set when the loop takes the call.
+    var deadline: UInt64 = 0
+    var continuation: CheckedContinuation<Result, Never>?
+    /// The loop that took the call; nil before and after.
+    var loop: EventLoop?
+    /// The connection writing it or reading its response; nil while waiting for one.
+    var connection: ClientConnection?
+    /// Cancelled before the loop took it: the loop answers at once.
+    var cancelledEarly = false
+    var isFinished = false
+    /// Already sent once on a kept-alive connection that turned out closed.
+    var resent = false
+    /// Position in the loop's list of calls with a deadline.
+    var listIndex = -1
+
+    init(request: HTTPClientRequest, encoded: [UInt8], client: HTTPClient, timeout: UInt64) {
+        self.request = request
+        self.encoded = encoded
+        self.client = client
+        self.timeout = timeout
+    }
+
+    func cancel() {
+        if let loop {
+            loop.finishClientCall(self, .failure(.cancelled))
+        } else if !isFinished {
+            cancelledEarly = true
+        }
+    }
+}

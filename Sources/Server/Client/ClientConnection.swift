@@ -1,0 +1,305 @@
+import CSystem
+import Glibc
+import HTTP
+
+/// One connection of an `HTTPClient` pool: connects, writes one request at a time, reads its
+/// response (Content-Length, chunked, or up to close) and hands the connection back to the pool
+/// when it can carry another. Touched only on its loop's thread.
+final class ClientConnection {
+    enum State {
+        case connecting
+        /// Writing a request or reading its response.
+        case busy
+        case idle
+        case closed
+    }
+
+    unowned let loop: EventLoop
+    let pool: ClientPool
+    let socket: Socket
+    let slot: Int32
+    let registration: UInt64
+    private(set) var state: State
+    private(set) var call: ClientCall?
+    /// Monotonic nanoseconds after which an idle connection is closed.
+    private(set) var idleDeadline: UInt64 = 0
+
+    private var interest: UInt32
+    private var output: [UInt8] = []
+    private var written = 0
+    private var input: [UInt8] = []
+    private var head: ResponseHead?
+    /// Where the body starts in `input`; for chunked bodies, how far the decoder has read.
+    private var bodyOffset = 0
+    private var chunked = ChunkedBodyDecoder()
+    private var decodedBody: [UInt8] = []
+    /// Responses completed on this connection: a call on a reused connection that gets nothing
+    /// back may have met a server closing it, and reads are resent.
+    private var served = 0
+
+    static let readEvents = CS_EPOLLIN | CS_EPOLLRDHUP
+
+    init(socket: Socket, connected: Bool, slot: Int32, registration: UInt64, pool: ClientPool, loop: EventLoop) {
+        self.socket = socket
+        self.slot = slot
+        self.registration = registration
+        self.pool = pool
+        self.loop = loop
+        state = connected ? .busy : .connecting
+        interest = Self.readEvents | CS_EPOLLOUT
+    }
+
+    // MARK: - Requests
+
+    /// Writes `call`'s request; its response comes back through `loop.finishClientCall`.
+    func send(_ call: ClientCall) {
+        precondition(self.call == nil && state != .closed, "a client connection got a second request")
+        self.call = call
+        call.connection = self
+        if state == .idle { state = .busy }
+        output = call.encoded
+        written = 0
+        if state == .busy { flush() }
+    }
+
+    /// Becomes an idle member of the pool.
+    func becomeIdle() {
+        state = .idle
+        idleDeadline = loop.now &+ pool.client.configuration.idleTimeout.nanoseconds
+        setInterest(Self.readEvents)
+    }
+
+    /// Whether the server has not closed an idle connection (nor sent anything unasked), as far
+    /// as the socket already knows: one non-blocking peek.
+    func isStillOpen() -> Bool {
+        var byte: UInt8 = 0
+        let n = recv(socket.fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
+    }
+
+    /// The call ended from outside (timeout, cancellation): the response can no longer be
+    /// told apart from the next one, so the connection goes.
+    func abandon() {
+        call = nil
+        close()
+    }
+
+    // MARK: - Events
+
+    func handle(events: UInt32) {
+        if state == .connecting {
+            if events & (CS_EPOLLOUT | CS_EPOLLERR | CS_EPOLLHUP) != 0 { finishConnecting() }
+            return
+        }
+        if events & CS_EPOLLOUT != 0 { flush() }
+        if state != .closed, events & (CS_EPOLLIN | CS_EPOLLRDHUP | CS_EPOLLERR | CS_EPOLLHUP) != 0 { readAvailable() }
+    }
+
+    private func finishConnecting() {
+        let error = cs_socket_error(socket.fd)
+        guard error == 0 else {
+            let reason = error > 0 ? String(cString: strerror(error)) : "connect failed"
+            fail(.connectFailed("\(pool.client.hostField): \(reason)"))
+            return
+        }
+        state = .busy
+        if call != nil { flush() } else { pool.connectionFree(self) }
+    }
+
+    private func flush() {
+        while written < output.count {
+            let result = output.withUnsafeBytes { socket.write(UnsafeRawBufferPointer(rebasing: $0[written...])) }
+            switch result {
+            case .bytes(let n):
+                written += n
+            case .wouldBlock:
+                setInterest(Self.readEvents | CS_EPOLLOUT)
+                return
+            case .endOfFile:
+                lost(errno: 0)
+                return
+            case .failed(let code):
+                lost(errno: code)
+                return
+            }
+        }
+        setInterest(Self.readEvents)
+    }
+
+    private func readAvailable() {
+        let buffer = loop.readBuffer
+        while state != .closed {
+            switch socket.read(into: buffer) {
+            case .bytes(let n):
+                guard call != nil else {
+                    // Bytes nobody asked for on an idle connection: its framing cannot be trusted.
+                    close()
+                    return
+                }
+                input.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                process()
+                if n < buffer.count { return }
+            case .wouldBlock:
+                return
+            case .endOfFile:
+                endOfInput()
+                return
+            case .failed(let e):
+                lost(errno: e)
+                return
+            }
+        }
+    }
+
+    // MARK: - Responses
+
+    private func process() {
+        guard let call else { return }
+        let configuration = pool.client.configuration
+        if head == nil {
+            while true {
+                let parser = ResponseHeadParser(maxHeadLength: configuration.maxHeadLength)
+                let method = call.request.method
+                let outcome = input.withUnsafeBytes { bytes in
+                    Result { () throws(ResponseParseError) in try parser.parse(bytes, requestMethod: method) }
+                }
+                let parsed: (head: ResponseHead, length: Int)?
+                switch outcome {
+                case .success(let value): parsed = value
+                case .failure(let error):
+                    fail(.connectionLost("invalid response from \(pool.client.hostField): \(error)"))
+                    return
+                }
+                guard let (parsedHead, length) = parsed else { return }
+                if parsedHead.isInformational {
+                    // 100 Continue, 103 Early Hints: the real answer follows.
+                    input.removeFirst(length)
+                    continue
+                }
+                head = parsedHead
+                bodyOffset = length
+                if case .chunked = parsedHead.framing {
+                    chunked = ChunkedBodyDecoder(limits: ParserLimits(maxBodyLength: configuration.maxBodyLength))
+                    decodedBody.removeAll(keepingCapacity: false)
+                }
+                break
+            }
+        }
+        guard let head else { return }
+        switch head.framing {
+        case .none:
+            complete(body: [], leftover: input.count - bodyOffset)
+        case .length(let length):
+            guard length <= configuration.maxBodyLength else {
+                fail(.responseTooLarge(limit: configuration.maxBodyLength))
+                return
+            }
+            let available = input.count - bodyOffset
+            guard available >= length else { return }
+            complete(body: Array(input[bodyOffset..<(bodyOffset + length)]), leftover: available - length)
+        case .chunked:
+            let offset = bodyOffset
+            let outcome = input.withUnsafeBytes { bytes in
+                Result { () throws(HTTPParseError) in
+                    try chunked.decode(UnsafeRawBufferPointer(rebasing: bytes[offset...]), into: &decodedBody)
+                }
+            }
+            let consumed: Int
+            switch outcome {
+            case .success(let count): consumed = count
+            case .failure(.bodyTooLarge):
+                fail(.responseTooLarge(limit: configuration.maxBodyLength))
+                return
+            case .failure(let error):
+                fail(.connectionLost("invalid chunked body from \(pool.client.hostField): \(error)"))
+                return
+            }
+            bodyOffset += consumed
+            guard chunked.isComplete else { return }
+            let body = decodedBody
+            decodedBody = []
+            complete(body: body, leftover: input.count - bodyOffset)
+        case .untilClose:
+            if input.count - bodyOffset > configuration.maxBodyLength {
+                fail(.responseTooLarge(limit: configuration.maxBodyLength))
+            }
+        }
+    }
+
+    private func endOfInput() {
+        if let head, head.framing == .untilClose, call != nil {
+            complete(body: Array(input[bodyOffset...]), leftover: 0, reusable: false)
+            return
+        }
+        lost(errno: 0)
+    }
+
+    /// The connection broke (EOF, reset, a failed write) with the response incomplete.
+    private func lost(errno code: Int32) {
+        guard let call else {
+            close()
+            return
+        }
+        if served > 0 && input.isEmpty && call.request.isIdempotent && !call.resent {
+            // A kept-alive connection the server closed as we reused it: nothing was answered,
+            // so a read goes out once more on a fresh connection (RFC 9112 §9.3.1).
+            call.resent = true
+            self.call = nil
+            call.connection = nil
+            close()
+            pool.resend(call)
+            return
+        }
+        let reason: String
+        switch code {
+        case 0: reason = input.isEmpty ? "connection closed with no response" : "connection closed before the response ended"
+        case ECONNRESET: reason = "connection reset"
+        case EPIPE: reason = "connection closed while sending"
+        default: reason = String(cString: strerror(code))
+        }
+        fail(.connectionLost("\(pool.client.hostField): \(reason)"))
+    }
+
+    private func complete(body: [UInt8], leftover: Int, reusable: Bool = true) {
+        guard let call, let head else { return }
+        let response = HTTPClientResponse(status: head.status, headers: head.fields, body: body)
+        self.call = nil
+        call.connection = nil
+        self.head = nil
+        input.removeAll(keepingCapacity: input.capacity <= 256 * 1024)
+        bodyOffset = 0
+        served += 1
+        // Bytes past the response were never asked for: the next response could not be trusted.
+        if reusable && head.keepAlive && leftover == 0 && written == output.count {
+            pool.connectionFree(self)
+        } else {
+            close()
+        }
+        loop.finishClientCall(call, .success(response))
+    }
+
+    private func fail(_ error: HTTPClientError) {
+        let call = self.call
+        self.call = nil
+        call?.connection = nil
+        close()
+        if let call { loop.finishClientCall(call, .failure(error)) }
+    }
+
+    // MARK: - Closing
+
+    func close() {
+        guard state != .closed else { return }
+        state = .closed
+        loop.selector.remove(socket.fd)
+        socket.close()
+        loop.releaseClientConnection(self)
+        pool.connectionClosed(self)
+    }
+
+    private func setInterest(_ events: UInt32) {
+        guard events != interest, state != .closed else { return }
+        interest = events
+        loop.selector.modify(socket.fd, events: events, id: registration)
+    }
+}

@@ -1,0 +1,111 @@
+import Dispatch
+
+/// One loop's connections to one `HTTPClient`'s origin, and the calls waiting for one. Touched
+/// only on the loop's thread.
+final class ClientPool {
+    let client: HTTPClient
+    unowned let loop: EventLoop
+    /// Kept-alive connections with nothing to do, the most recently used last (taken first: it
+    /// is the least likely to have been closed by the server meanwhile).
+    private(set) var idle: [ClientConnection] = []
+    /// Connections open or opening, idle ones included.
+    private(set) var openCount = 0
+    /// Calls waiting for a connection, oldest first.
+    private var waiting: [ClientCall] = []
+    private var resolving = false
+
+    init(client: HTTPClient, loop: EventLoop) {
+        self.client = client
+        self.loop = loop
+    }
+
+    var isUnused: Bool { openCount == 0 && waiting.isEmpty && !resolving }
+
+    /// Starts `call` on an idle connection, a new one, or queues it.
+    func submit(_ call: ClientCall) {
+        while let connection = idle.popLast() {
+            // A write must not go out on a connection the server has already closed: it would
+            // be lost with no way to tell whether it was applied. Reads are resent instead.
+            if !call.request.isIdempotent && !connection.isStillOpen() {
+                connection.close()
+                continue
+            }
+            connection.send(call)
+            return
+        }
+        waiting.append(call)
+        pump()
+    }
+
+    /// A call whose kept-alive connection turned out closed: first in line for the next one.
+    func resend(_ call: ClientCall) {
+        waiting.insert(call, at: 0)
+        pump()
+    }
+
+    func removeWaiting(_ call: ClientCall) {
+        if let index = waiting.firstIndex(where: { $0 === call }) { waiting.remove(at: index) }
+    }
+
+    /// A connection finished a response and can take another request.
+    func connectionFree(_ connection: ClientConnection) {
+        if !waiting.isEmpty {
+            connection.send(waiting.removeFirst())
+        } else {
+            connection.becomeIdle()
+            idle.append(connection)
+        }
+    }
+
+    func connectionClosed(_ connection: ClientConnection) {
+        openCount -= 1
+        if let index = idle.firstIndex(where: { $0 === connection }) { idle.remove(at: index) }
+        pump()
+    }
+
+    /// Opens connections for waiting calls while there is room.
+    private func pump() {
+        while !waiting.isEmpty && openCount < client.configuration.maxConnections {
+            guard let address = address() else { return }
+            let call = waiting.removeFirst()
+            openCount += 1
+            do throws(HTTPClientError) {
+                let connection = try loop.openClientConnection(to: address, pool: self)
+                connection.send(call)
+            } catch {
+                openCount -= 1
+                loop.finishClientCall(call, .failure(error))
+            }
+        }
+    }
+
+    /// The origin's address, or nil while a name is being resolved (off the loop: getaddrinfo
+    /// blocks); the waiting calls go on when it is.
+    private func address() -> SocketAddress? {
+        if let literal = client.literalAddress { return literal }
+        let now = loop.now
+        if let cached = client.resolved.withLock({ $0 }), cached.expires > now { return cached.address }
+        guard !resolving else { return nil }
+        resolving = true
+        let client = self.client
+        let bound = LoopBound(self, executor: loop.executor)
+        DispatchQueue.global().async {
+            let result = HostResolver.resolve(client.host, port: client.port)
+            if case .success(let address) = result {
+                client.resolved.withLock { $0 = (address, MonotonicClock.now() &+ HostResolver.cacheLifetime) }
+            }
+            bound.withValue { pool in pool.resolved(result) }
+        }
+        return nil
+    }
+
+    private func resolved(_ result: Result<SocketAddress, HTTPClientError>) {
+        resolving = false
+        if case .failure(let error) = result {
+            let failed = waiting
+            waiting.removeAll()
+            for call in failed { loop.finishClientCall(call, .failure(error)) }
+        }
+        pump()
+    }
+}

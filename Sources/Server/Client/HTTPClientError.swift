@@ -1,0 +1,18 @@
+/// Why an `HTTPClient` call got no response. Which case it is decides whether a write may be
+/// sent again: only `connectFailed` and `invalidRequest` guarantee nothing reached the server.
+public enum HTTPClientError: Error, Sendable, Equatable {
+    /// No connection could be made (refused, unreachable, name not found): nothing was sent.
+    case connectFailed(String)
+    /// The connection broke, or the server answered something that is not HTTP/1.x, after the
+    /// request was (perhaps) sent.
+    case connectionLost(String)
+    /// The response's body is longer than the client accepts.
+    case responseTooLarge(limit: Int)
+    /// The request cannot be written as HTTP/1.1 (a line break in a field value, a method that is
+    /// not a token): nothing was sent. The message never quotes the offending value.
+    case invalidRequest(String)
+    /// No complete response within the call's timeout.
+    case timedOut
+    /// The calling task was cancelled, or the loop serving the call shut down.
+    case cancelled
+}

@@ -1,0 +1,75 @@
+extension HTTPClientRequest {
+    /// Appends the request as HTTP/1.1 to `bytes`. Fails, having appended nothing that matters
+    /// (the caller discards `bytes`), when a part cannot be written without changing the
+    /// message's meaning: a line break in a value would start a field of the caller's choosing.
+    func encode(hostField: String, into bytes: inout [UInt8]) throws(HTTPClientError) {
+        guard !method.isEmpty, method.utf8.allSatisfy(Self.isTokenByte) else {
+            throw .invalidRequest("the method is not an HTTP token")
+        }
+        guard target.first == UInt8(ascii: "/"), target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw .invalidRequest("the target is not an encoded origin-form path")
+        }
+        bytes.append(contentsOf: method.utf8)
+        bytes.append(0x20)
+        bytes.append(contentsOf: target)
+        bytes.append(contentsOf: " HTTP/1.1\r\n".utf8)
+        var hasHost = false, hasUserAgent = false, hasAcceptEncoding = false
+        for (name, value) in headers {
+            guard !name.isEmpty, name.utf8.allSatisfy(Self.isTokenByte) else {
+                throw .invalidRequest("a header field name is not an HTTP token")
+            }
+            guard value.utf8.allSatisfy(Self.isFieldValueByte) else {
+                throw .invalidRequest("header field \(name) has a line break or control character in its value")
+            }
+            switch Self.lowercased(name) {
+            // Framing and connection management are the client's, never the caller's.
+            case "content-length", "transfer-encoding", "connection", "keep-alive", "te", "upgrade": continue
+            case "host": hasHost = true
+            case "user-agent": hasUserAgent = true
+            case "accept-encoding": hasAcceptEncoding = true
+            default: break
+            }
+            bytes.append(contentsOf: name.utf8)
+            bytes.append(contentsOf: ": ".utf8)
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(contentsOf: "\r\n".utf8)
+        }
+        if !hasHost {
+            bytes.append(contentsOf: "Host: ".utf8)
+            bytes.append(contentsOf: hostField.utf8)
+            bytes.append(contentsOf: "\r\n".utf8)
+        }
+        if !hasUserAgent { bytes.append(contentsOf: "User-Agent: connector-gateway\r\n".utf8) }
+        if !hasAcceptEncoding { bytes.append(contentsOf: "Accept-Encoding: identity\r\n".utf8) }
+        if !body.isEmpty || method == "POST" || method == "PUT" || method == "PATCH" {
+            bytes.append(contentsOf: "Content-Length: ".utf8)
+            Self.appendDecimal(body.count, to: &bytes)
+            bytes.append(contentsOf: "\r\n".utf8)
+        }
+        bytes.append(contentsOf: "\r\n".utf8)
+        bytes.append(contentsOf: body)
+    }
+
+    private static func isTokenByte(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default:
+            "!#$%&'*+-.^_`|~".utf8.contains(c)
+        }
+    }
+
+    /// VCHAR, obs-text, SP and HTAB: anything but the controls.
+    private static func isFieldValueByte(_ c: UInt8) -> Bool {
+        c == 0x09 || (c >= 0x20 && c != 0x7F)
+    }
+
+    private static func lowercased(_ name: String) -> String {
+        String(decoding: name.utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        if value >= 10 { appendDecimal(value / 10, to: &bytes) }
+        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+}

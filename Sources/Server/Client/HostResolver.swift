@@ -1,0 +1,32 @@
+import CSystem
+import Glibc
+
+/// Name resolution for `HTTPClient`: getaddrinfo, which blocks, so it never runs on a loop.
+enum HostResolver {
+    /// How long a resolved address is reused before the name is looked up again.
+    static let cacheLifetime: UInt64 = 30_000_000_000
+
+    /// The first TCP address of `host`, IPv4 preferred (the order getaddrinfo gives).
+    static func resolve(_ host: String, port: Int) -> Result<SocketAddress, HTTPClientError> {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, String(port), &hints, &list)
+        guard rc == 0, let list else {
+            let reason = rc == 0 ? "no address" : String(cString: gai_strerror(rc))
+            return .failure(.connectFailed("cannot resolve \(host): \(reason)"))
+        }
+        defer { freeaddrinfo(list) }
+        var entry: UnsafeMutablePointer<addrinfo>? = list
+        while let current = entry {
+            if let raw = current.pointee.ai_addr, Int(current.pointee.ai_addrlen) <= MemoryLayout<sockaddr_storage>.size {
+                var storage = sockaddr_storage()
+                withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(start: raw, count: Int(current.pointee.ai_addrlen))) }
+                if let address = SocketAddress(storage: storage) { return .success(address) }
+            }
+            entry = current.pointee.ai_next
+        }
+        return .failure(.connectFailed("cannot resolve \(host): no IPv4 or IPv6 address"))
+    }
+}

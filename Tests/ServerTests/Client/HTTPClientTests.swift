@@ -1,0 +1,333 @@
+import Glibc
+import HTTP
+import Server
+import Synchronization
+import Testing
+
+/// `HTTPClient` against scripted upstreams on loopback: the framings a server may choose, the
+/// connection pool, and every way a call can end without a response.
+@Suite("HTTP client: framing, keep-alive and failures", .timeLimit(.minutes(1)))
+struct HTTPClientTests {
+    static func getRequest(_ path: String = "/items") -> HTTPClientRequest {
+        HTTPClientRequest(method: "GET", target: Array(path.utf8), isIdempotent: true)
+    }
+
+    static func post(_ body: String) -> HTTPClientRequest {
+        HTTPClientRequest(method: "POST", target: Array("/reply".utf8), headers: [("Content-Type", "application/json")],
+                          body: Array(body.utf8), isIdempotent: false)
+    }
+
+    static func text(_ response: HTTPClientResponse) -> String { String(decoding: response.body, as: UTF8.self) }
+
+    /// Answers every request on the connection with `body`, keeping it open.
+    static func answering(_ body: String, extra: String = "") -> @Sendable (ScriptedUpstream.Peer) -> Void {
+        { peer in
+            while peer.readRequest() != nil {
+                peer.send("HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\(extra)\r\n\(body)")
+            }
+            peer.close()
+        }
+    }
+
+    @Test("given a body split over several writes, when it is read, then it arrives whole with its fields")
+    func contentLengthInPieces() async throws {
+        let upstream = ScriptedUpstream { peer in
+            _ = peer.readRequest()
+            peer.send("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nX-Trace: a\r\nx-trace: b\r\nContent-Length: 23\r\n\r\n")
+            usleep(20_000)
+            peer.send("{\"items\":[1,2,")
+            usleep(20_000)
+            peer.send("3],\"n\":3}")
+            peer.close()
+        }
+        defer { upstream.stop() }
+        let response = try await HTTPClient(host: "127.0.0.1", port: upstream.port).execute(Self.getRequest(), timeout: .seconds(5))
+        #expect(response.status == 201)
+        #expect(Self.text(response) == "{\"items\":[1,2,3],\"n\":3}")
+        #expect(response.headers.filter { $0.name == "x-trace" }.map(\.value) == ["a", "b"])
+        #expect(response.headers.contains { $0.name == "content-type" && $0.value == "application/json" })
+    }
+
+    @Test("given a chunked body with extensions and a trailer, then the client returns the decoded bytes")
+    func chunked() async throws {
+        let upstream = ScriptedUpstream { peer in
+            _ = peer.readRequest()
+            peer.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;name=value\r\nhello\r\n")
+            usleep(20_000)
+            peer.send("6\r\n world\r\n0\r\nX-Checksum: 1\r\n\r\n")
+            peer.waitForClose()
+        }
+        defer { upstream.stop() }
+        let response = try await HTTPClient(host: "127.0.0.1", port: upstream.port).execute(Self.getRequest(), timeout: .seconds(5))
+        #expect(Self.text(response) == "hello world")
+    }
+
+    @Test("given no framing at all, then the body runs to the close and the connection is not reused")
+    func untilClose() async throws {
+        let upstream = ScriptedUpstream { peer in
+            _ = peer.readRequest()
+            peer.send("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nall of ")
+            usleep(20_000)
+            peer.send("this")
+            peer.close()
+        }
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
+        #expect(Self.text(try await client.execute(Self.getRequest(), timeout: .seconds(5))) == "all of this")
+        #expect(Self.text(try await client.execute(Self.getRequest(), timeout: .seconds(5))) == "all of this")
+        #expect(upstream.connectionCount == 2)
+    }
+
+    @Test("given 100 Continue before the answer, then the answer is what returns")
+    func informational() async throws {
+        let upstream = ScriptedUpstream { peer in
+            _ = peer.readRequest()
+            peer.send("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            peer.waitForClose()
+        }
+        defer { upstream.stop() }
+        let response = try await HTTPClient(host: "127.0.0.1", port: upstream.port).execute(Self.post("{}"), timeout: .seconds(5))
+        #expect(response.status == 200)
+        #expect(Self.text(response) == "ok")
+    }
+
+    @Test("given keep-alive, then sequential calls share one connection and each request is framed")
+    func keepAlive() async throws {
+        let upstream = ScriptedUpstream(Self.answering("fine"))
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
+        _ = try await client.execute(Self.getRequest("/a?x=1"), timeout: .seconds(5))
+        _ = try await client.execute(Self.post("{\"text\":\"привет\"}"), timeout: .seconds(5))
+        _ = try await client.execute(HTTPClientRequest(method: "POST", target: Array("/empty".utf8), isIdempotent: false),
+                                     timeout: .seconds(5))
+        #expect(upstream.connectionCount == 1)
+        let requests = upstream.requests
+        try #require(requests.count == 3)
+        #expect(requests[0].hasPrefix("GET /a?x=1 HTTP/1.1\r\n"))
+        #expect(requests[0].contains("\r\nHost: 127.0.0.1:\(upstream.port)\r\n"))
+        #expect(requests[0].contains("\r\nAccept-Encoding: identity\r\n"))
+        #expect(!requests[0].lowercased().contains("content-length"))
+        #expect(requests[1].hasPrefix("POST /reply HTTP/1.1\r\n"))
+        #expect(requests[1].contains("\r\nContent-Length: \("{\"text\":\"привет\"}".utf8.count)\r\n"))
+        #expect(requests[1].hasSuffix("\r\n\r\n{\"text\":\"привет\"}"))
+        #expect(requests[2].contains("\r\nContent-Length: 0\r\n"))
+    }
+
+    @Test("given a kept-alive connection the server drops as a request arrives, then a read is sent again and a write is not")
+    func staleConnection() async throws {
+        // Every connection answers its first request and drops the second unanswered.
+        let upstream = ScriptedUpstream { peer in
+            guard peer.readRequest() != nil else { return peer.close() }
+            peer.send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst")
+            _ = peer.readRequest()
+            peer.close()
+        }
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
+        _ = try await client.execute(Self.getRequest(), timeout: .seconds(5))
+        let read = try await client.execute(Self.getRequest(), timeout: .seconds(5))
+        #expect(Self.text(read) == "first")
+        #expect(upstream.connectionCount == 2)
+
+        // Connection 2 is kept alive; the write goes out on it, is dropped, and is not repeated.
+        await #expect(throws: HTTPClientError.self) { try await client.execute(Self.post("{\"once\":1}"), timeout: .seconds(5)) }
+        #expect(upstream.requests.filter { $0.hasPrefix("POST") }.count == 1)
+    }
+
+    @Test("given an idle connection the server has closed, then a write goes out on a new connection")
+    func closedIdleConnection() async throws {
+        let upstream = ScriptedUpstream { peer in
+            guard peer.readRequest() != nil else { return peer.close() }
+            peer.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            peer.close()
+        }
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
+        _ = try await client.execute(Self.getRequest(), timeout: .seconds(5))
+        try await Task.sleep(for: .milliseconds(100))  // the FIN arrives
+        let response = try await client.execute(Self.post("{}"), timeout: .seconds(5))
+        #expect(Self.text(response) == "ok")
+        #expect(upstream.connectionCount == 2)
+    }
+
+    @Test("given a response that never completes, then the call times out and the connection is closed")
+    func timeout() async throws {
+        let closed = Atomic<Bool>(false)
+        let upstream = ScriptedUpstream { peer in
+            _ = peer.readRequest()
+            peer.send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial")
+            peer.waitForClose()
+            closed.store(true, ordering: .relaxed)
+        }
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
+        await #expect(throws: HTTPClientError.timedOut) { try await client.execute(Self.getRequest(), timeout: .milliseconds(200)) }
+        #expect(await waitFor { closed.load(ordering: .relaxed) })
+    }
+
+    @Test("given a call in flight, when its task is cancelled, then it ends as cancelled")
+    func cancellation() async throws {
+        let upstream = ScriptedUpstream { peer in
+            _ = peer.readRequest()
+            peer.waitForClose()
+        }
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
+        let call = Task { try await client.execute(Self.getRequest(), timeout: .seconds(30)) }
+        try await Task.sleep(for: .milliseconds(50))
+        call.cancel()
+        await #expect(throws: HTTPClientError.cancelled) { try await call.value }
+    }
+
+    @Test("given nothing listening, then the call fails as connectFailed")
+    func refused() async throws {
+        // A port bound but not listening refuses connections.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = bind(fd, $0, length); _ = getsockname(fd, $0, &length) }
+        }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let error = await #expect(throws: HTTPClientError.self) {
+            try await HTTPClient(host: "127.0.0.1", port: port).execute(Self.getRequest(), timeout: .seconds(5))
+        }
+        guard case .connectFailed(let reason)? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(reason.contains("refused"))
+    }
+
+    @Test("given a name that does not resolve, then the call fails as connectFailed saying so")
+    func unresolvable() async throws {
+        let error = await #expect(throws: HTTPClientError.self) {
+            try await HTTPClient(host: "no-such-host.invalid", port: 80).execute(Self.getRequest(), timeout: .seconds(20))
+        }
+        guard case .connectFailed(let reason)? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(reason.contains("cannot resolve no-such-host.invalid"))
+    }
+
+    @Test("given a host name, then it is resolved off the loop and the Host field names it",
+          .enabled(if: HTTPClientTests.hostNameIsLoopback(), "this machine's name does not resolve to 127.0.0.1"))
+    func resolvesNames() async throws {
+        let upstream = ScriptedUpstream(Self.answering("named"))
+        defer { upstream.stop() }
+        let name = Self.hostName()
+        let client = HTTPClient(host: name, port: upstream.port)
+        #expect(Self.text(try await client.execute(Self.getRequest(), timeout: .seconds(5))) == "named")
+        #expect(Self.text(try await client.execute(Self.getRequest(), timeout: .seconds(5))) == "named")
+        #expect(upstream.requests.first?.contains("\r\nHost: \(name):\(upstream.port)\r\n") == true)
+    }
+
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        gethostname(&buffer, buffer.count)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static func hostNameIsLoopback() -> Bool {
+        var hints = addrinfo()
+        hints.ai_family = AF_INET
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(hostName(), "80", &hints, &list) == 0, let list else { return false }
+        defer { freeaddrinfo(list) }
+        guard let address = list.pointee.ai_addr else { return false }
+        return address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr.s_addr == inet_addr("127.0.0.1") }
+    }
+
+    @Test("given a line break in a header value, then nothing is sent and the value is not quoted")
+    func headerInjection() async throws {
+        let upstream = ScriptedUpstream(Self.answering("x"))
+        defer { upstream.stop() }
+        let request = HTTPClientRequest(method: "GET", target: Array("/".utf8), headers: [("Api-Key", "secret\r\nX-Evil: 1")],
+                                        isIdempotent: true)
+        let error = await #expect(throws: HTTPClientError.self) {
+            try await HTTPClient(host: "127.0.0.1", port: upstream.port).execute(request, timeout: .seconds(5))
+        }
+        guard case .invalidRequest(let reason)? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(reason.contains("Api-Key") && !reason.contains("secret"))
+        #expect(upstream.connectionCount == 0)
+    }
+
+    @Test("given conflicting Content-Length values, then the response is refused as connectionLost",
+          arguments: ["Content-Length: 2\r\nContent-Length: 3\r\n", "Content-Length: 2x\r\n", "Transfer-Encoding: gzip\r\n"])
+    func malformed(fields: String) async throws {
+        let upstream = ScriptedUpstream { peer in
+            _ = peer.readRequest()
+            peer.send("HTTP/1.1 200 OK\r\n\(fields)\r\nabc")
+            peer.waitForClose()
+        }
+        defer { upstream.stop() }
+        let error = await #expect(throws: HTTPClientError.self) {
+            try await HTTPClient(host: "127.0.0.1", port: upstream.port).execute(Self.getRequest(), timeout: .seconds(5))
+        }
+        guard case .connectionLost? = error else { Issue.record("got \(String(describing: error))"); return }
+    }
+
+    @Test("given a body over the limit, then the call fails as responseTooLarge", arguments: [false, true])
+    func tooLarge(chunked: Bool) async throws {
+        let upstream = ScriptedUpstream { peer in
+            _ = peer.readRequest()
+            let body = String(repeating: "x", count: 2000)
+            peer.send(chunked ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7d0\r\n\(body)\r\n0\r\n\r\n"
+                              : "HTTP/1.1 200 OK\r\nContent-Length: 2000\r\n\r\n\(body)")
+            peer.waitForClose()
+        }
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: .init(maxBodyLength: 1000))
+        await #expect(throws: HTTPClientError.responseTooLarge(limit: 1000)) { try await client.execute(Self.getRequest(), timeout: .seconds(5)) }
+    }
+
+    @Test("given more calls than connections, then they wait their turn and all are answered")
+    func poolLimit() async throws {
+        let upstream = ScriptedUpstream { peer in
+            while let request = peer.readRequest() {
+                usleep(20_000)
+                let path = request.split(separator: " ")[1]
+                peer.send("HTTP/1.1 200 OK\r\nContent-Length: \(path.utf8.count)\r\n\r\n\(path)")
+            }
+            peer.close()
+        }
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: .init(maxConnections: 2))
+        let bodies = try await withThrowingTaskGroup(of: String.self) { group in
+            for i in 0..<6 { group.addTask { Self.text(try await client.execute(Self.getRequest("/\(i)"), timeout: .seconds(10))) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(bodies.sorted() == (0..<6).map { "/\($0)" })
+        #expect(upstream.connectionCount == 2)
+    }
+
+    @Test("given a handler on a server loop, then its upstream call is served from that loop")
+    func fromServerLoop() async throws {
+        let upstream = ScriptedUpstream(Self.answering("{\"upstream\":true}", extra: "Content-Type: application/json\r\n"))
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
+        try await withServer(handler: { _, _ in
+            let answer = try await client.execute(Self.getRequest(), timeout: .seconds(5))
+            return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: answer.body)
+        }) { server in
+            try await onDedicatedThread {
+                let connection = try server.connect()
+                for _ in 0..<3 {
+                    try connection.send(get("/proxy"))
+                    let response = try connection.readResponse()
+                    #expect(response.status == 200)
+                    #expect(String(decoding: response.body, as: UTF8.self) == "{\"upstream\":true}")
+                }
+                connection.close()
+            }
+        }
+        #expect(upstream.requests.count == 3)
+    }
+
+    private func waitFor(_ condition: @Sendable () -> Bool) async -> Bool {
+        for _ in 0..<500 {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+}
