@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Builds a libFuzzer target and runs it: the HTTP/1.1 request parser (default) or the JSON parser.
+# Builds a libFuzzer target and runs it: the HTTP/1.1 request parser (default), the JSON parser,
+# or the response head parser of the upstream client.
 #
-#   bash Fuzz/fuzz.sh [seconds] [http|json]      (default 60 http; works from any directory)
+#   bash Fuzz/fuzz.sh [seconds] [http|json|response]      (default 60 http; works from any directory)
 #
 # Build: http: Sources/HTTP/*.swift + Fuzz/ParserFuzzer.swift -> Fuzz/build/http-parser-fuzzer
 #        json: the JSON reader of Sources/Connectors/Model + Fuzz/JSONFuzzer.swift
 #              -> Fuzz/build/json/json-parser-fuzzer
+#        response: Sources/HTTP/*.swift + Fuzz/ResponseFuzzer.swift
+#              -> Fuzz/build/response/response-parser-fuzzer
 # Run:   seeds from Fuzz/corpus (json: Fuzz/corpus-json) are copied into the working corpus
-#        under the build directory (kept between runs; delete it for a fresh start); crashes,
+#        (response: Fuzz/corpus-response) under the build directory (kept between runs; delete it for a fresh start); crashes,
 #        leaks and timeouts are written to its artifacts/. The full log is its last-run.log.
 # Exit:  0 when the build succeeded and libFuzzer finished without finding anything, else non-zero.
 #
@@ -17,8 +20,8 @@ set -euo pipefail
 
 seconds="${1:-60}"
 target="${2:-http}"
-if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || ! [[ "$target" =~ ^(http|json)$ ]]; then
-    echo "usage: $0 [seconds] [http|json]   (seconds a positive integer, default 60 http)" >&2
+if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || ! [[ "$target" =~ ^(http|json|response)$ ]]; then
+    echo "usage: $0 [seconds] [http|json|response]   (seconds a positive integer, default 60 http)" >&2
     exit 2
 fi
 
@@ -30,6 +33,14 @@ if [[ "$target" == http ]]; then
     module=HTTPParserFuzz
     harness="$fuzz_dir/ParserFuzzer.swift"
     seeds="$fuzz_dir/corpus"
+    dict="$fuzz_dir/http.dict"
+    source_glob=("$root"/Sources/HTTP/*.swift)
+elif [[ "$target" == response ]]; then
+    build="$fuzz_dir/build/response"
+    bin="$build/response-parser-fuzzer"
+    module=HTTPResponseFuzz
+    harness="$fuzz_dir/ResponseFuzzer.swift"
+    seeds="$fuzz_dir/corpus-response"
     dict="$fuzz_dir/http.dict"
     source_glob=("$root"/Sources/HTTP/*.swift)
 else

@@ -90,7 +90,3 @@ if only == nil || only == "decoder" {
 if only == nil || only == "parser" {
     try measure("JSONValue(parsing:)") { if case .object(let o) = try JSONValue(parsing: data) { return o.count } else { return 0 } }
 }
-if only == nil || only == "tree" {
-    let tree = try JSONValue(parsing: data)
-    try measure("JSONValueDecoder from a parsed tree") { try JSONValueDecoder().decode(Page.self, from: tree).reviews!.count }
-}

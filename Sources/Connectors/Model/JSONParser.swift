@@ -8,11 +8,11 @@ import Glibc
 struct JSONParser {
     static let maxDepth = 512
 
-    private let bytes: UnsafeRawBufferPointer
-    private var index = 0
-    private var depth = 0
+    let bytes: UnsafeRawBufferPointer
+    var index = 0
+    var depth = 0
 
-    private init(_ bytes: UnsafeRawBufferPointer) {
+    init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
     }
 
@@ -25,11 +25,11 @@ struct JSONParser {
         return value
     }
 
-    private func error(_ reason: String) -> JSONSyntaxError {
+    func error(_ reason: String) -> JSONSyntaxError {
         JSONSyntaxError(offset: index, reason: reason)
     }
 
-    private mutating func skipSpace() {
+    mutating func skipSpace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -52,7 +52,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
+    mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
         let count = word.utf8CodeUnitCount
         guard index + count <= bytes.count else { throw error("unexpected end of text in a literal") }
         for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] {
@@ -61,7 +61,7 @@ struct JSONParser {
         index += count
     }
 
-    private mutating func enter() throws(JSONSyntaxError) {
+    mutating func enter() throws(JSONSyntaxError) {
         depth += 1
         guard depth <= Self.maxDepth else { throw error("nested deeper than \(Self.maxDepth) levels") }
     }
@@ -130,6 +130,14 @@ struct JSONParser {
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, kept as written.
     private mutating func number() throws(JSONSyntaxError) -> JSONNumber {
         let start = index
+        let hasExponent = try scanNumber()
+        let number = JSONNumber(uncheckedText: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+        try checkRange(number, start: start, hasExponent: hasExponent)
+        return number
+    }
+
+    /// Reads a number's grammar; says whether it has an exponent.
+    mutating func scanNumber() throws(JSONSyntaxError) -> Bool {
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard index < bytes.count, isDigit(bytes[index]) else { throw error("expected a digit in a number") }
         if bytes[index] == UInt8(ascii: "0") {
@@ -150,14 +158,16 @@ struct JSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("expected a digit in an exponent") }
             skipDigits()
         }
-        let number = JSONNumber(uncheckedText: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
-        // Up to 300 characters without an exponent cannot exceed a double's ~1.8e308; only
-        // longer literals and exponents need converting to find out.
-        guard (!hasExponent && index - start <= 300) || number.double.isFinite else {
+        return hasExponent
+    }
+
+    /// Up to 300 characters without an exponent cannot exceed a double's ~1.8e308; only longer
+    /// literals and exponents need converting to find out.
+    mutating func checkRange(_ number: @autoclosure () -> JSONNumber, start: Int, hasExponent: Bool) throws(JSONSyntaxError) {
+        guard (!hasExponent && index - start <= 300) || number().double.isFinite else {
             index = start
             throw error("a number beyond the range of a double")
         }
-        return number
     }
 
     private func isDigit(_ byte: UInt8) -> Bool {
@@ -171,6 +181,22 @@ struct JSONParser {
     /// A string starting at the opening quote. Runs without escapes are copied as they are,
     /// after the UTF-8 check.
     private mutating func string() throws(JSONSyntaxError) -> String {
+        switch try scanString() {
+        case .ascii(let range): String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        case .text(let text): text
+        }
+    }
+
+    /// A string as read: an ASCII run with no escapes is left as its byte range (most keys and
+    /// many values, which a reader may never need as a `String`); anything else has been
+    /// checked and decoded already.
+    enum StringScan {
+        case ascii(Range<Int>)
+        case text(String)
+    }
+
+    /// Reads a string starting at the opening quote, up to and past the closing one.
+    mutating func scanString() throws(JSONSyntaxError) -> StringScan {
         index += 1
         let start = index
         // Eight bytes at a time while none of them ends the run (a quote, a backslash or a
@@ -187,13 +213,16 @@ struct JSONParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let run = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-                guard let text = high < 0x80 ? String(decoding: run, as: UTF8.self) : Self.validUTF8(run) else {
+                if high < 0x80 {
+                    index += 1
+                    return .ascii(start..<(index - 1))
+                }
+                guard let text = Self.validUTF8(UnsafeRawBufferPointer(rebasing: bytes[start..<index])) else {
                     index = start
                     throw error("a string is not valid UTF-8")
                 }
                 index += 1
-                return text
+                return .text(text)
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("a control character must be escaped in a string") }
@@ -209,7 +238,7 @@ struct JSONParser {
                     throw error("a string is not valid UTF-8")
                 }
                 index += 1
-                return text
+                return .text(text)
             case UInt8(ascii: "\\"):
                 index += 1
                 try escape(into: &decoded)

@@ -73,12 +73,3 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 }
-
-extension JSONValue {
-    /// Whether this is `null`: a pattern match, where `== .null` would build a value and run
-    /// the synthesized equality on every field a decoder reads.
-    var isNull: Bool {
-        if case .null = self { return true }
-        return false
-    }
-}

@@ -93,4 +93,100 @@ struct JSONValueDecoderTests {
     func notJSON() {
         #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(Child.self, from: Array("{id:1}".utf8)) }
     }
+
+    // MARK: - Keys, numbers and raw values
+
+    struct Keyed: Codable, Equatable {
+        var id: Int64
+        var note: String?
+        var big: UInt64?
+        var small: Int8?
+    }
+
+    /// What a decode gave, comparable: the value, or the error's case and path.
+    enum Outcome<T: Equatable>: Equatable {
+        case value(T)
+        case failure(String)
+    }
+
+    static func outcome<T: Decodable & Equatable>(_ body: () throws -> T) -> Outcome<T> {
+        do {
+            return .value(try body())
+        } catch let error as DecodingError {
+            return .failure(describe(error))
+        } catch {
+            return .failure("other \(error)")
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .typeMismatch(_, let context): "typeMismatch \(context.codingPath.map(\.stringValue))"
+        case .valueNotFound(_, let context): "valueNotFound \(context.codingPath.map(\.stringValue))"
+        case .keyNotFound(let key, let context): "keyNotFound \(key.stringValue) \(context.codingPath.map(\.stringValue))"
+        case .dataCorrupted(let context): "dataCorrupted \(context.codingPath.map(\.stringValue))"
+        @unknown default: "unknown"
+        }
+    }
+
+    static let keyedDocuments = [
+        #"{"note":"read out of order","id":3}"#,
+        #"{"\u0069d":5,"n\u006fte":"escaped keys"}"#,
+        #"{"id":"1"}"#, #"{"note":"no id"}"#, #"{"id":null}"#, #"{"id":1,"note":7}"#,
+        #"{"id":999999999999999999,"big":18446744073709551615,"small":-128}"#,
+        #"{"id":9223372036854775807}"#, #"{"id":-9223372036854775808}"#, #"{"id":9223372036854775808}"#,
+        #"{"id":1,"big":-0}"#, #"{"id":1,"big":-1}"#, #"{"id":1,"small":128}"#, #"{"id":-0.0}"#, #"{"id":1e3}"#, #"{"id":1.5}"#,
+        #"[{"id":1}]"#, #""text""#, #"{}"#,
+    ]
+
+    /// Where a number does not fit, JSONDecoder gives an empty path; ours names the field.
+    static func withoutCorruptionPath<T>(_ outcome: Outcome<T>) -> Outcome<T> {
+        if case .failure(let text) = outcome, text.hasPrefix("dataCorrupted") { return .failure("dataCorrupted") }
+        return outcome
+    }
+
+    @Test("given keys out of order or escaped, and integers at their limits, then the result is what JSONDecoder gives",
+          arguments: keyedDocuments)
+    func keysAndIntegers(document: String) {
+        let ours = Self.outcome { try JSONValueDecoder().decode(Keyed.self, from: Array(document.utf8)) }
+        let theirs = Self.outcome { try JSONDecoder().decode(Keyed.self, from: Data(document.utf8)) }
+        #expect(Self.withoutCorruptionPath(ours) == Self.withoutCorruptionPath(theirs))
+        if case .failure(let text) = ours, text.hasPrefix("dataCorrupted") { #expect(text != "dataCorrupted []") }
+    }
+
+    @Test("given any document, when decoded as JSONValue, then it is what the parser reads, numbers digit for digit")
+    func rawValues() throws {
+        let text = #"{"id":1,"raw":{"b":[1,2.50,"x\n\u00e9",null,true,-0,1E+2],"a":{"c":{}},"a":false},"list":[{},[]]}"#
+        let parsed = try JSONValue(parsing: Array(text.utf8))
+        #expect(try JSONValueDecoder().decode(JSONValue.self, from: Array(text.utf8)) == parsed)
+        struct Holder: Decodable, Equatable { var raw: JSONValue; var list: [JSONValue] }
+        let holder = try JSONValueDecoder().decode(Holder.self, from: Array(text.utf8))
+        #expect(holder.raw == parsed["raw"])
+        #expect(holder.raw["a"] == .bool(false))
+        #expect(holder.list == [.object([:]), .array([])])
+        #expect(try JSONValueDecoder().decode(Holder.self, from: parsed) == holder)
+    }
+
+    @Test("given a key written twice, then the later value wins, as in JSONValue, JSON.parse and Python (JSONDecoder keeps the first)")
+    func duplicateKeys() throws {
+        let keyed = try JSONValueDecoder().decode(Keyed.self, from: Array(#"{"id":1,"note":"a","id":2}"#.utf8))
+        #expect(keyed.id == 2)
+        #expect(keyed.note == "a")
+        let keys = try JSONValueDecoder().decode(KeyList.self, from: Array(#"{"b":1,"a":2,"b":3}"#.utf8))
+        #expect(keys.keys.sorted() == ["a", "b"])
+    }
+
+    /// The keys a keyed container reports.
+    struct KeyList: Decodable, Equatable {
+        var keys: [String]
+        struct AnyKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+        init(from decoder: Decoder) throws {
+            keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+        }
+    }
 }

@@ -1,0 +1,125 @@
+import Glibc
+
+/// A parsed JSON text as one flat array of entries over the text's bytes: what
+/// `JSONValueDecoder` reads `Decodable` types from, with no tree of values built and torn down
+/// per answer. A container's entry is followed by its members (an object's as key, value, key,
+/// value…) and says where its last one ends, so a reader skips a whole subtree in one step. ASCII
+/// strings without escapes stay byte ranges until a reader asks for them; other strings were
+/// decoded (and checked) by the parser and wait in `strings`. Numbers stay byte ranges.
+///
+/// The entries point into the bytes it was parsed from, which must outlive it: it lives for one
+/// `JSONValueDecoder.decode` call only.
+final class JSONTape {
+    enum Kind: UInt8 {
+        case null, `false`, `true`, number, string, array, object
+    }
+
+    struct Entry {
+        var kind: Kind
+        /// Strings: `decoded` (the text is `strings[start]`), `shadowed` (an object key given
+        /// again later in the same object, which then wins, as in a dictionary).
+        var flags: UInt8
+        /// Byte offset of a number or raw string; index into `strings` for a decoded one.
+        var start: UInt32
+        /// Byte length of a number or raw string; member or element count of a container.
+        var length: UInt32
+        /// The entry just past this value, and past its members for a container.
+        var next: UInt32
+    }
+
+    static let decoded: UInt8 = 1
+    static let shadowed: UInt8 = 2
+
+    // Constants once parsed: reading a `let` of a final class needs no exclusivity check, which
+    // for `var`s cost more than the rest of decoding.
+    let bytes: UnsafeRawBufferPointer
+    let entries: [Entry]
+    let strings: [String]
+
+    /// What the parser fills in; becomes the tape's constants.
+    struct Builder {
+        let bytes: UnsafeRawBufferPointer
+        var entries: [Entry] = []
+        var strings: [String] = []
+    }
+
+    /// Parses `bytes` (a UTF-8 byte order mark is skipped) with `JSONParser`'s rules.
+    init(parsing bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) {
+        var bytes = bytes
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeRawBufferPointer(rebasing: bytes[3...]) }
+        var builder = Builder(bytes: bytes)
+        // About one value per 16 bytes in typical upstream answers.
+        builder.entries.reserveCapacity(bytes.count / 16 + 4)
+        var parser = JSONParser(bytes)
+        parser.skipSpace()
+        try parser.tapeValue(into: &builder)
+        parser.skipSpace()
+        guard parser.index == bytes.count else { throw parser.error("unexpected text after the JSON value") }
+        self.bytes = bytes
+        entries = builder.entries
+        strings = builder.strings
+    }
+
+    // MARK: - Reading entries
+
+    /// The string at `index` (a string entry).
+    func string(at index: Int) -> String {
+        Self.string(entries[index], strings: strings, bytes: bytes)
+    }
+
+    /// Whether the string at `index` is `text`, without making a `String` of a raw one.
+    func string(at index: Int, equals text: inout String) -> Bool {
+        Self.string(entries[index], equals: &text, strings: strings, bytes: bytes)
+    }
+
+    static func string(_ entry: Entry, equals text: inout String, strings: [String], bytes: UnsafeRawBufferPointer) -> Bool {
+        if entry.flags & decoded != 0 { return strings[Int(entry.start)] == text }
+        return text.withUTF8 { utf8 in
+            utf8.count == Int(entry.length) && (utf8.isEmpty || memcmp(utf8.baseAddress!, bytes.baseAddress! + Int(entry.start), utf8.count) == 0)
+        }
+    }
+
+    static func string(_ entry: Entry, strings: [String], bytes: UnsafeRawBufferPointer) -> String {
+        if entry.flags & decoded != 0 { return strings[Int(entry.start)] }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.start + entry.length)]), as: UTF8.self)
+    }
+
+    /// The bytes of the number at `index`.
+    func numberBytes(at index: Int) -> UnsafeRawBufferPointer {
+        let entry = entries[index]
+        return UnsafeRawBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.start + entry.length)])
+    }
+
+    func number(at index: Int) -> JSONNumber {
+        JSONNumber(uncheckedText: String(decoding: numberBytes(at: index), as: UTF8.self))
+    }
+
+    /// The value at `index` as a tree, for readers that want the upstream's object as it came.
+    func value(at index: Int) -> JSONValue {
+        let entry = entries[index]
+        switch entry.kind {
+        case .null: return .null
+        case .false: return .bool(false)
+        case .true: return .bool(true)
+        case .number: return .number(number(at: index))
+        case .string: return .string(string(at: index))
+        case .array:
+            var elements: [JSONValue] = []
+            elements.reserveCapacity(Int(entry.length))
+            var child = index + 1
+            for _ in 0..<entry.length {
+                elements.append(value(at: child))
+                child = Int(entries[child].next)
+            }
+            return .array(elements)
+        case .object:
+            var members = [String: JSONValue](minimumCapacity: Int(entry.length))
+            var key = index + 1
+            for _ in 0..<entry.length {
+                if entries[key].flags & Self.shadowed == 0 { members[string(at: key)] = value(at: key + 1) }
+                key = Int(entries[key + 1].next)
+            }
+            return .object(members)
+        }
+    }
+}
