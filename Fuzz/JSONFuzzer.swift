@@ -1,5 +1,6 @@
-// libFuzzer target for the JSON reader (JSONParser into JSONValue) that reads request bodies,
-// the configuration and every upstream answer. Compiled as one module with the reader's files
+// libFuzzer target for the JSON reader (JSONParser into JSONValue, and into the JSONTape that
+// upstream answers are decoded from) that reads request bodies, the configuration and every
+// upstream answer. Compiled as one module with the reader's files
 // from Sources/Connectors/Model by `Fuzz/fuzz.sh <seconds> json`, so internal symbols are visible.
 //
 // Input: the bytes of a would-be JSON text. Invariants, each a fatalError when broken:
@@ -8,7 +9,10 @@
 //   - every number kept is a valid literal with a finite value;
 //   - an accepted value written back canonically parses to an equal value, and writing that
 //     again gives the same bytes (so `raw` passes through unchanged);
-//   - a rejected text's error offset lies within the input.
+//   - a rejected text's error offset lies within the input;
+//   - the tape accepts exactly the texts the tree does, with the same error, and holds the same
+//     values; in each of its objects the keys not marked shadowed are unique and are the tree's
+//     keys (a key given twice keeps its last value).
 
 #if canImport(Glibc)
 import Glibc
@@ -20,11 +24,18 @@ import Darwin
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = Array(UnsafeBufferPointer(start: data, count: size))
     let value: JSONValue
+    let tape = input.withUnsafeBytes { raw in Result { () throws(JSONSyntaxError) in try JSONTape(parsing: raw) } }
     do {
         value = try JSONValue(parsing: input)
     } catch {
         if error.offset < 0 || error.offset > size { fatalError("error offset \(error.offset) outside \(size) bytes") }
+        guard case .failure(let tapeError) = tape, tapeError == error else { fatalError("the tape and the tree disagree on \(error)") }
         return 0
+    }
+    switch tape {
+    case .failure(let error): fatalError("the tape rejected what the tree accepted: \(error)")
+    case .success(let tape):
+        input.withUnsafeBytes { _ in checkTape(tape, 0, value) }
     }
     var body = input[...]
     if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
@@ -43,6 +54,44 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     write(reparsed, to: &second)
     if first != second { fatalError("writing is not stable") }
     return 0
+}
+
+/// The tape's entry at `index` (and its subtree) says what `value` says.
+private func checkTape(_ tape: JSONTape, _ index: Int, _ value: JSONValue) {
+    let entry = tape.entries[index]
+    switch (entry.kind, value) {
+    case (.null, .null), (.true, .bool(true)), (.false, .bool(false)):
+        break
+    case (.number, .number(let number)):
+        if tape.number(at: index) != number { fatalError("tape number \(tape.number(at: index)) != \(number)") }
+    case (.string, .string(let text)):
+        var copy = text
+        if tape.string(at: index) != text || !tape.string(at: index, equals: &copy) { fatalError("tape string differs") }
+    case (.array, .array(let elements)):
+        if Int(entry.length) != elements.count { fatalError("tape array length") }
+        var child = index + 1
+        for element in elements {
+            checkTape(tape, child, element)
+            child = Int(tape.entries[child].next)
+        }
+        if child != Int(entry.next) { fatalError("tape array end") }
+    case (.object, .object(let members)):
+        var live: Set<String> = []
+        var key = index + 1
+        for _ in 0..<entry.length {
+            let name = tape.string(at: key)
+            guard let member = members[name] else { fatalError("tape key \(name) not in the tree") }
+            if tape.entries[key].flags & JSONTape.shadowed == 0 {
+                if !live.insert(name).inserted { fatalError("key \(name) live twice") }
+                checkTape(tape, key + 1, member)
+            }
+            key = Int(tape.entries[key + 1].next)
+        }
+        if key != Int(entry.next) || live.count != members.count { fatalError("tape object members") }
+    default:
+        fatalError("tape kind \(entry.kind) for \(value)")
+    }
+    if tape.value(at: index) != value { fatalError("tape value differs") }
 }
 
 private func checkNumbers(_ value: JSONValue) {

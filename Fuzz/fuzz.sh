@@ -5,7 +5,7 @@
 #   bash Fuzz/fuzz.sh [seconds] [http|json|response]      (default 60 http; works from any directory)
 #
 # Build: http: Sources/HTTP/*.swift + Fuzz/ParserFuzzer.swift -> Fuzz/build/http-parser-fuzzer
-#        json: the JSON reader of Sources/Connectors/Model + Fuzz/JSONFuzzer.swift
+#        json: the JSON reader of Sources/Connectors/Model (tree and tape) + Fuzz/JSONFuzzer.swift
 #              -> Fuzz/build/json/json-parser-fuzzer
 #        response: Sources/HTTP/*.swift + Fuzz/ResponseFuzzer.swift
 #              -> Fuzz/build/response/response-parser-fuzzer
@@ -50,7 +50,7 @@ else
     harness="$fuzz_dir/JSONFuzzer.swift"
     seeds="$fuzz_dir/corpus-json"
     dict="$fuzz_dir/json.dict"
-    source_glob=("$root"/Sources/Connectors/Model/JSON{Parser,Value,Number,SyntaxError}.swift)
+    source_glob=("$root"/Sources/Connectors/Model/JSON{Parser,Parser+Tape,Tape,Value,Number,SyntaxError}.swift)
 fi
 work_corpus="$build/corpus"
 artifacts="$build/artifacts"
