@@ -4,7 +4,8 @@
 # to give the gateway's added latency. wrk on one core, the server on the other (pinned), 64
 # connections, DURATION seconds each (default 10), REPS runs (default 3), medians reported, with
 # the server's CPU time per request. Then the same two lists at a fixed offered rate (bench-load,
-# OPEN_RATE req/s, default 100; 0 skips it), where latency is not wrk's queue.
+# OPEN_RATE req/s, default 100; 0 skips it), where latency is not wrk's queue. The gateway reaches
+# the simulator through its own client; UPSTREAM_CLIENT=urlsession makes it use URLSession.
 #   swift build -c release --package-path Benchmarks && bash Benchmarks/gateway-bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,10 +41,11 @@ LUA
 curl -fs -H 'Authorization: Bearer bench-key' "http://127.0.0.1:$PORT/connectors/ozon/review/items?limit=20" >/dev/null
 
 # CPU time (user + system, in clock ticks) the server process has used so far: all its threads,
-# the gateway's loop, the simulator's loop, URLSession's and Dispatch's.
+# the gateway's loop, the simulator's loop, and Dispatch's (URLSession's, with UPSTREAM_CLIENT=urlsession).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
 # The same for the gateway's loop thread alone: the later of the two `http-loop-0` threads (the
-# simulator starts first). URLSession's work runs on Dispatch threads, not here.
+# simulator starts first). The gateway's own upstream client runs here; URLSession's work
+# (UPSTREAM_CLIENT=urlsession) runs on Dispatch threads, not here.
 gateway_loop=$(for task in /proc/$server/task/*; do if [[ $(cat "$task/comm") == http-loop-0 ]]; then basename "$task"; fi; done | sort -n | tail -1)
 loop_ticks() { awk '{ print $14 + $15 }' "/proc/$server/task/$gateway_loop/stat"; }
 
