@@ -156,8 +156,7 @@ struct HTTPClientTests {
         let upstream = ScriptedUpstream { peer in
             _ = peer.readRequest()
             peer.send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial")
-            peer.waitForClose()
-            closed.store(true, ordering: .relaxed)
+            if peer.waitForClose() { closed.store(true, ordering: .relaxed) }
         }
         defer { upstream.stop() }
         let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
@@ -321,6 +320,30 @@ struct HTTPClientTests {
             }
         }
         #expect(upstream.requests.count == 3)
+    }
+
+    @Test("given a handler waiting on an upstream when the server's grace period ends, then the call is cancelled and its upstream connection closed")
+    func shutdownClosesUpstreamConnections() async throws {
+        let upstreamClosed = Atomic<Bool>(false)
+        let upstream = ScriptedUpstream { peer in
+            _ = peer.readRequest()
+            // Never answers.
+            if peer.waitForClose() { upstreamClosed.store(true, ordering: .relaxed) }
+        }
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
+        let server = try TestServer { _, _ in
+            _ = try await client.execute(Self.getRequest(), timeout: .seconds(30))
+            return HTTPResponse(status: .ok)
+        }
+        try await onDedicatedThread {
+            let connection = try server.connect()
+            try connection.send(get("/proxy"))
+            #expect(await waitFor { upstream.requests.count == 1 })
+            await server.stop(gracePeriod: .milliseconds(100))
+            connection.close()
+        }
+        #expect(await waitFor { upstreamClosed.load(ordering: .relaxed) })
     }
 
     private func waitFor(_ condition: @Sendable () -> Bool) async -> Bool {

@@ -80,13 +80,15 @@ final class ScriptedUpstream: Sendable {
             Glibc.close(fd)
         }
 
-        /// Blocks until the client closes its side (or 5 s pass).
-        func waitForClose() {
+        /// Blocks until the client closes its side (true) or 5 s pass (false).
+        @discardableResult
+        func waitForClose() -> Bool {
             var pollfd = Glibc.pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             var byte: UInt8 = 0
             while poll(&pollfd, 1, 5000) > 0 {
-                if recv(fd, &byte, 1, 0) <= 0 { return }
+                if recv(fd, &byte, 1, 0) <= 0 { return true }
             }
+            return false
         }
     }
 
