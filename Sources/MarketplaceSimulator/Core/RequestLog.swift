@@ -1,32 +1,61 @@
 import Synchronization
 
-/// What a simulated host received, so tests can count upstream calls (retries included).
+/// What a simulated host received, so tests can count upstream calls (retries included). Only
+/// the latest `capacity` entries are kept: the demo runs the simulators for as long as the
+/// gateway runs, and a log of every request would grow without end (about 50 bytes a request).
 public final class RequestLog: Sendable {
     public struct Entry: Sendable, Equatable {
         public var method: String
         public var path: String
         /// The status answered, or nil for a reset connection.
         public var status: Int?
+
+        public init(method: String, path: String, status: Int?) {
+            self.method = method
+            self.path = path
+            self.status = status
+        }
     }
 
-    private let entries = Mutex<[Entry]>([])
+    private struct State {
+        var entries: [Entry] = []
+        /// Every request recorded since the start or the last `reset()`, kept or not.
+        var recorded = 0
+    }
 
-    public init() {}
+    /// How many of the latest entries are kept.
+    public let capacity: Int
+    private let state = Mutex(State())
+
+    public init(capacity: Int = 10_000) {
+        self.capacity = max(1, capacity)
+    }
 
     public func record(_ entry: Entry) {
-        entries.withLock { $0.append(entry) }
+        state.withLock { state in
+            state.entries.append(entry)
+            state.recorded += 1
+            // Trimmed a quarter at a time, so the copy is paid once per many appends.
+            if state.entries.count > capacity + capacity / 4 {
+                state.entries.removeFirst(state.entries.count - capacity)
+            }
+        }
     }
 
-    public var all: [Entry] { entries.withLock { $0 } }
+    /// The kept entries, oldest first.
+    public var all: [Entry] {
+        state.withLock { state in Array(state.entries.suffix(capacity)) }
+    }
 
-    /// Requests to exactly `path` (any method when `method` is nil).
+    /// Kept requests to exactly `path` (any method when `method` is nil).
     public func count(path: String, method: String? = nil) -> Int {
-        entries.withLock { $0.filter { $0.path == path && (method == nil || $0.method == method) }.count }
+        all.filter { $0.path == path && (method == nil || $0.method == method) }.count
     }
 
-    public var total: Int { entries.withLock { $0.count } }
+    /// Requests received since the start or the last `reset()`, including those no longer kept.
+    public var total: Int { state.withLock { $0.recorded } }
 
     public func reset() {
-        entries.withLock { $0.removeAll() }
+        state.withLock { $0 = State() }
     }
 }
