@@ -1,15 +1,20 @@
 /// HMAC-SHA-256 (RFC 2104): keys the tamper-evident cursors and anything else that must prove it
 /// came from this server.
+///
+/// A value with no heap storage: keyed once, it can be copied for each message, which skips
+/// hashing the two key pads again (`CursorCodec` keeps one per key).
 public struct HMAC: Sendable {
     private var inner: SHA256
-    private var outerKey: [UInt8]
+    /// The outer hash with the key pad already in it.
+    private var outer: SHA256
 
     public init<Key: Collection>(key: Key) where Key.Element == UInt8 {
         var block = key.count > 64 ? SHA256.hash(key) : Array(key)
         block += [UInt8](repeating: 0, count: 64 - block.count)
         inner = SHA256()
         inner.update(block.map { $0 ^ 0x36 })
-        outerKey = block.map { $0 ^ 0x5c }
+        outer = SHA256()
+        outer.update(block.map { $0 ^ 0x5c })
     }
 
     /// The authentication code of `message` under `key` in one call.
@@ -25,8 +30,6 @@ public struct HMAC: Sendable {
     }
 
     public mutating func finalize() -> [UInt8] {
-        var outer = SHA256()
-        outer.update(outerKey)
         outer.update(inner.finalize())
         return outer.finalize()
     }

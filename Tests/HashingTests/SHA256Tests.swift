@@ -30,6 +30,14 @@ struct SHA256Tests {
             #expect(hasher.finalize() == SHA256.hash(bytes), "length \(length)")
         }
     }
+
+    @Test("a sequence without contiguous storage hashes as its bytes do")
+    func nonContiguous() {
+        for length in [0, 1, 63, 64, 65, 200] {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+            #expect(SHA256.hash(bytes.lazy.map { $0 }) == SHA256.hash(bytes), "length \(length)")
+        }
+    }
 }
 
 @Suite("HMAC-SHA-256")
@@ -48,6 +56,13 @@ struct HMACTests {
     func vectors(keyHex: String, message: [UInt8], expected: String) throws {
         let key = try #require(Hex.decode(keyHex))
         #expect(Hex.encode(HMAC.authenticationCode(for: message, key: key)) == expected)
+        // Keyed once and copied per message, as CursorCodec does.
+        let keyed = HMAC(key: key)
+        for _ in 0..<2 {
+            var copy = keyed
+            copy.update(message)
+            #expect(Hex.encode(copy.finalize()) == expected)
+        }
     }
 
     @Test("constant-time comparison tells equal from different and different lengths")

@@ -5,7 +5,8 @@ import Hashing
 /// covers a version, the connector the cursor belongs to, and the payload: a cursor cannot be
 /// edited, forged, or replayed against another connector.
 public struct CursorCodec: Sendable {
-    private let key: [UInt8]
+    /// HMAC keyed once; each MAC starts from a copy.
+    private let keyed: HMAC
     /// Sealed cursors longer than this are refused before any work is done on them.
     public static let maxLength = 2048
 
@@ -13,7 +14,7 @@ public struct CursorCodec: Sendable {
     /// survive a restart).
     public init(key: [UInt8]) {
         precondition(key.count >= 16, "a cursor key needs at least 128 bits")
-        self.key = key
+        keyed = HMAC(key: key)
     }
 
     public func seal(_ cursor: Cursor, for connector: ConnectorKey) -> String {
@@ -35,7 +36,7 @@ public struct CursorCodec: Sendable {
     }
 
     private func mac(_ payload: [UInt8], _ connector: ConnectorKey) -> [UInt8] {
-        var hmac = HMAC(key: key)
+        var hmac = keyed
         hmac.update(Array("cursor-v1\u{0}\(connector.marketplace)\u{0}\(connector.channel)\u{0}".utf8))
         hmac.update(payload)
         return Array(hmac.finalize().prefix(16))
