@@ -1,6 +1,5 @@
-// libFuzzer target for the JSON reader (JSONParser into JSONValue, and into the JSONTape that
-// upstream answers are decoded from) that reads request bodies, the configuration and every
-// upstream answer. Compiled as one module with the reader's files
+// libFuzzer target for the JSON reader (JSONParser into a JSONTape, and the JSONValue built from
+// it) that reads request bodies, the configuration and every upstream answer. Compiled as one module with the reader's files
 // from Sources/Connectors/Model by `Fuzz/fuzz.sh <seconds> json`, so internal symbols are visible.
 //
 // Input: the bytes of a would-be JSON text. Invariants, each a fatalError when broken:
@@ -10,9 +9,10 @@
 //   - an accepted value written back canonically parses to an equal value, and writing that
 //     again gives the same bytes (so `raw` passes through unchanged);
 //   - a rejected text's error offset lies within the input;
-//   - the tape accepts exactly the texts the tree does, with the same error, and holds the same
-//     values; in each of its objects the keys not marked shadowed are unique and are the tree's
-//     keys (a key given twice keeps its last value).
+//   - the tape that upstream answers are decoded from is well formed: each entry holds what the
+//     value built from it holds, each container ends where its last member does, and in each
+//     object the keys not marked shadowed are unique and are the value's keys (a key given twice
+//     keeps its last value).
 
 #if canImport(Glibc)
 import Glibc
@@ -29,11 +29,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         value = try JSONValue(parsing: input)
     } catch {
         if error.offset < 0 || error.offset > size { fatalError("error offset \(error.offset) outside \(size) bytes") }
-        guard case .failure(let tapeError) = tape, tapeError == error else { fatalError("the tape and the tree disagree on \(error)") }
+        guard case .failure(let tapeError) = tape, tapeError == error else { fatalError("the tape and the value disagree on \(error)") }
         return 0
     }
     switch tape {
-    case .failure(let error): fatalError("the tape rejected what the tree accepted: \(error)")
+    case .failure(let error): fatalError("the tape rejected what the value accepted: \(error)")
     case .success(let tape):
         input.withUnsafeBytes { _ in checkTape(tape, 0, value) }
     }
@@ -80,7 +80,7 @@ private func checkTape(_ tape: JSONTape, _ index: Int, _ value: JSONValue) {
         var key = index + 1
         for _ in 0..<entry.length {
             let name = tape.string(at: key)
-            guard let member = members[name] else { fatalError("tape key \(name) not in the tree") }
+            guard let member = members[name] else { fatalError("tape key \(name) not in the value") }
             if tape.entries[key].flags & JSONTape.shadowed == 0 {
                 if !live.insert(name).inserted { fatalError("key \(name) live twice") }
                 checkTape(tape, key + 1, member)

@@ -108,13 +108,19 @@ public struct ResponseHeadParser: Sendable {
         while i < line.upperBound, table[Int(input[i])] & ASCII.token != 0 { i += 1 }
         // Empty names, white space before the colon, and obs-fold continuation lines all land here.
         guard i > line.lowerBound, i < line.upperBound, input[i] == ASCII.colon else { throw .invalidFieldLine }
-        var name = [UInt8](UnsafeRawBufferPointer(rebasing: input[line.lowerBound..<i]))
-        for k in name.indices where name[k] >= 65 && name[k] <= 90 { name[k] |= 0x20 }
+        let nameStart = line.lowerBound
+        let name = String(unsafeUninitializedCapacity: i - nameStart) { out in
+            for k in 0..<(i - nameStart) {
+                let c = input[nameStart + k]
+                out[k] = c >= 65 && c <= 90 ? c | 0x20 : c
+            }
+            return i - nameStart
+        }
         var start = i + 1, end = line.upperBound
         while start < end, input[start] == ASCII.sp || input[start] == ASCII.htab { start += 1 }
         while end > start, input[end - 1] == ASCII.sp || input[end - 1] == ASCII.htab { end -= 1 }
         for k in start..<end where table[Int(input[k])] & ASCII.fieldValue == 0 { throw .invalidFieldLine }
-        return (String(decoding: name, as: UTF8.self), String(decoding: UnsafeRawBufferPointer(rebasing: input[start..<end]), as: UTF8.self))
+        return (name, String(decoding: UnsafeRawBufferPointer(rebasing: input[start..<end]), as: UTF8.self))
     }
 
     /// One decimal length, or a list of the same length repeated (RFC 9110 §8.6).

@@ -1,35 +1,35 @@
 import Glibc
 
-/// A strict RFC 8259 reader into `JSONValue`: numbers keep their text (and must fit a double's
-/// range), strings must be valid UTF-8 with valid escapes (no lone surrogates), no trailing
-/// commas (Foundation lets those pass), nothing but whitespace may follow the value,
-/// and nesting stops at `maxDepth` so a hostile body cannot exhaust the stack. Several times
-/// cheaper than `JSONDecoder` into a `Codable` enum, and it says where a text stops being JSON.
+/// A strict RFC 8259 reader: numbers keep their text (and must fit a double's range), strings
+/// must be valid UTF-8 with valid escapes (no lone surrogates), no trailing commas (Foundation
+/// lets those pass), nothing but whitespace may follow the value, and nesting stops at
+/// `maxDepth` so a hostile body cannot exhaust the stack. It writes a `JSONTape`, from which
+/// `JSONValueDecoder` decodes and `JSONValue` is built, and it says where a text stops being JSON.
 struct JSONParser {
     static let maxDepth = 512
 
-    let bytes: UnsafeRawBufferPointer
-    var index = 0
-    var depth = 0
+    private let bytes: UnsafeRawBufferPointer
+    private var index = 0
+    private var depth = 0
 
-    init(_ bytes: UnsafeRawBufferPointer) {
+    private init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
     }
 
-    static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONValue {
+    /// Reads `bytes`, which must hold one JSON value and nothing else but white space, into `tape`.
+    static func parse(_ bytes: UnsafeRawBufferPointer, into tape: inout JSONTape.Builder) throws(JSONSyntaxError) {
         var parser = JSONParser(bytes)
         parser.skipSpace()
-        let value = try parser.value()
+        try parser.value(into: &tape)
         parser.skipSpace()
         guard parser.index == bytes.count else { throw parser.error("unexpected text after the JSON value") }
-        return value
     }
 
-    func error(_ reason: String) -> JSONSyntaxError {
+    private func error(_ reason: String) -> JSONSyntaxError {
         JSONSyntaxError(offset: index, reason: reason)
     }
 
-    mutating func skipSpace() {
+    private mutating func skipSpace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -38,21 +38,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func value() throws(JSONSyntaxError) -> JSONValue {
-        guard index < bytes.count else { throw error("unexpected end of text, expected a value") }
-        switch bytes[index] {
-        case UInt8(ascii: "{"): return try object()
-        case UInt8(ascii: "["): return try array()
-        case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
-        default: throw error("unexpected character, expected a value")
-        }
-    }
-
-    mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
+    private mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
         let count = word.utf8CodeUnitCount
         guard index + count <= bytes.count else { throw error("unexpected end of text in a literal") }
         for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] {
@@ -61,83 +47,143 @@ struct JSONParser {
         index += count
     }
 
-    mutating func enter() throws(JSONSyntaxError) {
+    private mutating func enter() throws(JSONSyntaxError) {
         depth += 1
         guard depth <= Self.maxDepth else { throw error("nested deeper than \(Self.maxDepth) levels") }
     }
 
-    private mutating func object() throws(JSONSyntaxError) -> JSONValue {
+    /// Reads one value into `tape`.
+    private mutating func value(into tape: inout JSONTape.Builder) throws(JSONSyntaxError) {
+        guard index < bytes.count else { throw error("unexpected end of text, expected a value") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): try object(into: &tape)
+        case UInt8(ascii: "["): try array(into: &tape)
+        case UInt8(ascii: "\""): try string(into: &tape)
+        case UInt8(ascii: "t"): try literal("true"); tape.append(.true)
+        case UInt8(ascii: "f"): try literal("false"); tape.append(.false)
+        case UInt8(ascii: "n"): try literal("null"); tape.append(.null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let start = index
+            let hasExponent = try scanNumber()
+            let text = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+            try checkRange(JSONNumber(uncheckedText: String(decoding: text, as: UTF8.self)), start: start, hasExponent: hasExponent)
+            tape.entries.append(JSONTape.Entry(kind: .number, flags: 0, start: UInt32(start), length: UInt32(index - start),
+                                               next: UInt32(tape.entries.count + 1)))
+        default: throw error("unexpected character, expected a value")
+        }
+    }
+
+    private mutating func string(into tape: inout JSONTape.Builder) throws(JSONSyntaxError) {
+        switch try scanString() {
+        case .ascii(let range):
+            tape.entries.append(JSONTape.Entry(kind: .string, flags: 0, start: UInt32(range.lowerBound), length: UInt32(range.count),
+                                               next: UInt32(tape.entries.count + 1)))
+        case .text(let text):
+            tape.entries.append(JSONTape.Entry(kind: .string, flags: JSONTape.decoded, start: UInt32(tape.strings.count), length: 0,
+                                               next: UInt32(tape.entries.count + 1)))
+            tape.strings.append(text)
+        }
+    }
+
+    private mutating func object(into tape: inout JSONTape.Builder) throws(JSONSyntaxError) {
         try enter()
         index += 1
+        let slot = tape.entries.count
+        tape.entries.append(JSONTape.Entry(kind: .object, flags: 0, start: 0, length: 0, next: 0))
         skipSpace()
+        var count: UInt32 = 0
+        // One bit per (length, first byte, last byte) of the keys so far: only a key whose bit is
+        // already set can repeat one, and only then are earlier keys compared.
+        var seen: UInt64 = 0
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            depth -= 1
-            return .object([:])
-        }
-        // Room for a typical upstream object without rehashing as it grows.
-        var members = [String: JSONValue](minimumCapacity: 12)
-        while true {
-            skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
-            let key = try string()
-            skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
-            index += 1
-            skipSpace()
-            members[key] = try value()
-            skipSpace()
-            guard index < bytes.count else { throw error("unexpected end of text in an object") }
-            if bytes[index] == UInt8(ascii: ",") {
+        } else {
+            while true {
+                skipSpace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                let keyIndex = tape.entries.count
+                try string(into: &tape)
+                let bit = Self.keyBit(tape, keyIndex)
+                if seen & bit != 0 { Self.shadowEarlier(&tape, object: slot, key: keyIndex) }
+                seen |= bit
+                skipSpace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
                 index += 1
-            } else if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                depth -= 1
-                return .object(members)
-            } else {
-                throw error("expected ',' or '}' in an object")
+                skipSpace()
+                try value(into: &tape)
+                count += 1
+                skipSpace()
+                guard index < bytes.count else { throw error("unexpected end of text in an object") }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                } else if bytes[index] == UInt8(ascii: "}") {
+                    index += 1
+                    break
+                } else {
+                    throw error("expected ',' or '}' in an object")
+                }
             }
         }
+        depth -= 1
+        tape.entries[slot].length = count
+        tape.entries[slot].next = UInt32(tape.entries.count)
     }
 
-    private mutating func array() throws(JSONSyntaxError) -> JSONValue {
+    private mutating func array(into tape: inout JSONTape.Builder) throws(JSONSyntaxError) {
         try enter()
         index += 1
-        var elements: [JSONValue] = []
+        let slot = tape.entries.count
+        tape.entries.append(JSONTape.Entry(kind: .array, flags: 0, start: 0, length: 0, next: 0))
         skipSpace()
+        var count: UInt32 = 0
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
-            depth -= 1
-            return .array(elements)
-        }
-        while true {
-            skipSpace()
-            elements.append(try value())
-            skipSpace()
-            guard index < bytes.count else { throw error("unexpected end of text in an array") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                depth -= 1
-                return .array(elements)
-            } else {
-                throw error("expected ',' or ']' in an array")
+        } else {
+            while true {
+                skipSpace()
+                try value(into: &tape)
+                count += 1
+                skipSpace()
+                guard index < bytes.count else { throw error("unexpected end of text in an array") }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                } else if bytes[index] == UInt8(ascii: "]") {
+                    index += 1
+                    break
+                } else {
+                    throw error("expected ',' or ']' in an array")
+                }
             }
         }
+        depth -= 1
+        tape.entries[slot].length = count
+        tape.entries[slot].next = UInt32(tape.entries.count)
     }
 
-    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, kept as written.
-    private mutating func number() throws(JSONSyntaxError) -> JSONNumber {
-        let start = index
-        let hasExponent = try scanNumber()
-        let number = JSONNumber(uncheckedText: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
-        try checkRange(number, start: start, hasExponent: hasExponent)
-        return number
+    private static func keyBit(_ tape: JSONTape.Builder, _ key: Int) -> UInt64 {
+        let entry = tape.entries[key]
+        guard entry.flags & JSONTape.decoded == 0 else { return 1 << 63 }
+        guard entry.length > 0 else { return 1 }
+        let first = tape.bytes[Int(entry.start)], last = tape.bytes[Int(entry.start + entry.length - 1)]
+        return 1 << ((UInt64(entry.length) &* 31 &+ UInt64(first) &* 7 &+ UInt64(last)) & 63)
     }
 
-    /// Reads a number's grammar; says whether it has an exponent.
-    mutating func scanNumber() throws(JSONSyntaxError) -> Bool {
+    /// Marks an earlier key of the object equal to `key` as shadowed: a later value wins.
+    private static func shadowEarlier(_ tape: inout JSONTape.Builder, object: Int, key: Int) {
+        var text = JSONTape.string(tape.entries[key], strings: tape.strings, bytes: tape.bytes)
+        var earlier = object + 1
+        while earlier < key {
+            if tape.entries[earlier].flags & JSONTape.shadowed == 0,
+               JSONTape.string(tape.entries[earlier], equals: &text, strings: tape.strings, bytes: tape.bytes) {
+                tape.entries[earlier].flags |= JSONTape.shadowed
+            }
+            earlier = Int(tape.entries[earlier + 1].next)
+        }
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`: reads a number's grammar, kept as written;
+    /// says whether it has an exponent.
+    private mutating func scanNumber() throws(JSONSyntaxError) -> Bool {
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard index < bytes.count, isDigit(bytes[index]) else { throw error("expected a digit in a number") }
         if bytes[index] == UInt8(ascii: "0") {
@@ -163,7 +209,7 @@ struct JSONParser {
 
     /// Up to 300 characters without an exponent cannot exceed a double's ~1.8e308; only longer
     /// literals and exponents need converting to find out.
-    mutating func checkRange(_ number: @autoclosure () -> JSONNumber, start: Int, hasExponent: Bool) throws(JSONSyntaxError) {
+    private mutating func checkRange(_ number: @autoclosure () -> JSONNumber, start: Int, hasExponent: Bool) throws(JSONSyntaxError) {
         guard (!hasExponent && index - start <= 300) || number().double.isFinite else {
             index = start
             throw error("a number beyond the range of a double")
@@ -178,25 +224,17 @@ struct JSONParser {
         while index < bytes.count, isDigit(bytes[index]) { index += 1 }
     }
 
-    /// A string starting at the opening quote. Runs without escapes are copied as they are,
-    /// after the UTF-8 check.
-    private mutating func string() throws(JSONSyntaxError) -> String {
-        switch try scanString() {
-        case .ascii(let range): String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
-        case .text(let text): text
-        }
-    }
-
     /// A string as read: an ASCII run with no escapes is left as its byte range (most keys and
     /// many values, which a reader may never need as a `String`); anything else has been
     /// checked and decoded already.
-    enum StringScan {
+    private enum StringScan {
         case ascii(Range<Int>)
         case text(String)
     }
 
-    /// Reads a string starting at the opening quote, up to and past the closing one.
-    mutating func scanString() throws(JSONSyntaxError) -> StringScan {
+    /// Reads a string starting at the opening quote, up to and past the closing one. Runs without
+    /// escapes are taken as they are, after the UTF-8 check (none for ASCII).
+    private mutating func scanString() throws(JSONSyntaxError) -> StringScan {
         index += 1
         let start = index
         // Eight bytes at a time while none of them ends the run (a quote, a backslash or a

@@ -41,6 +41,11 @@ final class JSONTape {
         let bytes: UnsafeRawBufferPointer
         var entries: [Entry] = []
         var strings: [String] = []
+
+        /// A literal's entry.
+        mutating func append(_ kind: Kind) {
+            entries.append(Entry(kind: kind, flags: 0, start: 0, length: 0, next: UInt32(entries.count + 1)))
+        }
     }
 
     /// Parses `bytes` (a UTF-8 byte order mark is skipped) with `JSONParser`'s rules.
@@ -50,11 +55,7 @@ final class JSONTape {
         var builder = Builder(bytes: bytes)
         // About one value per 16 bytes in typical upstream answers.
         builder.entries.reserveCapacity(bytes.count / 16 + 4)
-        var parser = JSONParser(bytes)
-        parser.skipSpace()
-        try parser.tapeValue(into: &builder)
-        parser.skipSpace()
-        guard parser.index == bytes.count else { throw parser.error("unexpected text after the JSON value") }
+        try JSONParser.parse(bytes, into: &builder)
         self.bytes = bytes
         entries = builder.entries
         strings = builder.strings

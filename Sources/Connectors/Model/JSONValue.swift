@@ -16,11 +16,10 @@ public enum JSONValue: Sendable, Hashable, Codable {
         self = try (result ?? Array(bytes).withUnsafeBytes { Self.parse($0) }).get()
     }
 
+    /// Read into a tape, then built from it: the one grammar the decoder reads as well.
     private static func parse(_ buffer: UnsafeRawBufferPointer) -> Result<JSONValue, JSONSyntaxError> {
-        var buffer = buffer
-        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { buffer = UnsafeRawBufferPointer(rebasing: buffer[3...]) }
         do throws(JSONSyntaxError) {
-            return .success(try JSONParser.parse(buffer))
+            return .success(try JSONTape(parsing: buffer).value(at: 0))
         } catch {
             return .failure(error)
         }

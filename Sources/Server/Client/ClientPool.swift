@@ -7,9 +7,9 @@ final class ClientPool {
     unowned let loop: EventLoop
     /// Kept-alive connections with nothing to do, the most recently used last (taken first: it
     /// is the least likely to have been closed by the server meanwhile).
-    private(set) var idle: [ClientConnection] = []
+    private var idle: [ClientConnection] = []
     /// Connections open or opening, idle ones included.
-    private(set) var openCount = 0
+    private var openCount = 0
     /// Calls waiting for a connection, oldest first.
     private var waiting: [ClientCall] = []
     private var resolving = false

@@ -21,14 +21,11 @@ extension HTTPClientRequest {
             guard value.utf8.allSatisfy(Self.isFieldValueByte) else {
                 throw .invalidRequest("header field \(name) has a line break or control character in its value")
             }
-            switch Self.lowercased(name) {
             // Framing and connection management are the client's, never the caller's.
-            case "content-length", "transfer-encoding", "connection", "keep-alive", "te", "upgrade": continue
-            case "host": hasHost = true
-            case "user-agent": hasUserAgent = true
-            case "accept-encoding": hasAcceptEncoding = true
-            default: break
-            }
+            if Self.clientOwned.contains(where: { Self.sameName(name, $0) }) { continue }
+            if Self.sameName(name, "host") { hasHost = true }
+            if Self.sameName(name, "user-agent") { hasUserAgent = true }
+            if Self.sameName(name, "accept-encoding") { hasAcceptEncoding = true }
             bytes.append(contentsOf: name.utf8)
             bytes.append(contentsOf: ": ".utf8)
             bytes.append(contentsOf: value.utf8)
@@ -64,8 +61,13 @@ extension HTTPClientRequest {
         c == 0x09 || (c >= 0x20 && c != 0x7F)
     }
 
-    private static func lowercased(_ name: String) -> String {
-        String(decoding: name.utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self)
+    private static let clientOwned: [StaticString] = ["content-length", "transfer-encoding", "connection", "keep-alive", "te", "upgrade"]
+
+    /// Whether `name` is `lower` in any ASCII case, without building a lower-cased copy.
+    private static func sameName(_ name: String, _ lower: StaticString) -> Bool {
+        let expected = UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount)
+        return name.utf8.count == expected.count
+            && zip(name.utf8, expected).allSatisfy { c, e in (c >= 65 && c <= 90 ? c | 0x20 : c) == e }
     }
 
     private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
