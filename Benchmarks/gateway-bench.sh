@@ -30,9 +30,12 @@ client_id=$(sed -n 's/.*client_id \([0-9]*\).*/\1/p' "$work/server.err")
 api_key=$(sed -n 's/.*api_key \([^ ]*\).*/\1/p' "$work/server.err")
 [[ -n "$client_id" ]] || { cat "$work/server.err" >&2; exit 1; }
 
+# The simulator is asked exactly what the connector asks it for a 20-item list (`/v2/review/list`,
+# newest first, all statuses), so the difference is the gateway's own work.
+upstream_body='{"filters":{"status":"ALL"},"limit":20,"sort_dir":"DESC"}'
 cat > "$work/ozon.lua" <<LUA
 wrk.method = "POST"
-wrk.body = '{"limit":20,"filter":{"status":"ALL"}}'
+wrk.body = '$upstream_body'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Client-Id"] = "$client_id"
 wrk.headers["Api-Key"] = "$api_key"
@@ -84,7 +87,7 @@ PY
 echo "gateway-bench: $CONNS connections, ${DURATION}s x $REPS, server on core $SERVER_CORE, wrk on core $WRK_CORE"
 run connectors -H 'Authorization: Bearer bench-key' "http://127.0.0.1:$PORT/connectors"
 run list20 -H 'Authorization: Bearer bench-key' "http://127.0.0.1:$PORT/connectors/ozon/review/items?limit=20"
-run simulator-direct -s "$work/ozon.lua" "http://127.0.0.1:$SIM_PORT/v1/review/list"
+run simulator-direct -s "$work/ozon.lua" "http://127.0.0.1:$SIM_PORT/v2/review/list"
 python3 -c "import sys; g=float(open('$work/list20.p50').read()); s=float(open('$work/simulator-direct.p50').read()); print(f'added latency (p50, list of 20 through the gateway minus the simulator directly): {g - s:.0f} us')"
 python3 -c "g=float(open('$work/list20.cpu').read()); s=float(open('$work/simulator-direct.cpu').read()); print(f'added CPU (per list of 20, through the gateway minus the simulator directly): {g - s:.0f} us')"
 
@@ -110,7 +113,7 @@ PY
   }
   echo "gateway-bench: open loop, ${OPEN_RATE:-100} req/s over $CONNS connections"
   open_run list20 "http://127.0.0.1:$PORT/connectors/ozon/review/items?limit=20" HEADERS="Authorization: Bearer bench-key"
-  open_run simulator-direct "http://127.0.0.1:$SIM_PORT/v1/review/list" METHOD=POST BODY='{"limit":20,"filter":{"status":"ALL"}}' \
+  open_run simulator-direct "http://127.0.0.1:$SIM_PORT/v2/review/list" METHOD=POST BODY="$upstream_body" \
     HEADERS=$'Content-Type: application/json\nClient-Id: '"$client_id"$'\nApi-Key: '"$api_key"
   python3 -c "g=float(open('$work/list20.open.p50').read()); s=float(open('$work/simulator-direct.open.p50').read()); print(f'added latency, open loop (p50, through the gateway minus the simulator directly): {g - s:.0f} us')"
 fi

@@ -1,9 +1,10 @@
 import Connectors
 import Foundation
 
-// bench-json: decoding an upstream answer, Foundation's JSONDecoder against our JSONValueDecoder,
-// on a 20-review page shaped like Ozon's /v1/review/list (types mirror the connector's wire
-// types, which are internal to Marketplaces). ITERATIONS (default 20,000).
+// bench-json: decoding an upstream answer, Foundation's JSONDecoder against our JSONValueDecoder
+// (Decodable) and against reading by hand (JSONReadable, the connectors' path), on a 20-review
+// page shaped like Ozon's /v1/review/list (types mirror the connector's wire types, which are
+// internal to Marketplaces). ITERATIONS (default 20,000); ONLY=foundation|decoder|reader|parser.
 
 struct FlexibleID: Decodable {
     let text: String
@@ -61,6 +62,57 @@ struct Page: Decodable {
     }
 }
 
+struct ReadableReview: JSONReadable {
+    let id: String
+    let sku: String?
+    let text: String?
+    let publishedAt: Timestamp?
+    let rating: Int?
+    let status: String?
+    let orderStatus: String?
+    let commentsAmount: Int?
+
+    init(json: JSONElement) throws(JSONReadError) {
+        var id: String?, sku: String?, text: String?, publishedAt: Timestamp?, rating: Int?
+        var status: String?, orderStatus: String?, commentsAmount: Int?
+        try json.members { key, value throws(JSONReadError) in
+            switch key {
+            case "id": id = try value.nonNull?.string()
+            case "sku": sku = try value.nonNull.map { v throws(JSONReadError) in v.isString ? try v.string() : String(try v.uint64()) }
+            case "text": text = try value.nonNull?.string()
+            case "published_at": publishedAt = try value.nonNull?.withStringUTF8 { FlexibleDate.parse(utf8: $0) }
+            case "rating": rating = try value.nonNull?.int()
+            case "status": status = try value.nonNull?.string()
+            case "order_status": orderStatus = try value.nonNull?.string()
+            case "comments_amount": commentsAmount = try value.nonNull?.int()
+            default: break
+            }
+        }
+        guard let id else { throw .missing("id") }
+        (self.id, self.sku, self.text, self.publishedAt) = (id, sku, text, publishedAt)
+        (self.rating, self.status, self.orderStatus, self.commentsAmount) = (rating, status, orderStatus, commentsAmount)
+    }
+}
+
+struct ReadablePage: JSONReadable {
+    let reviews: [ReadableReview]?
+    let lastID: String?
+    let hasNext: Bool?
+
+    init(json: JSONElement) throws(JSONReadError) {
+        var reviews: [ReadableReview]?, lastID: String?, hasNext: Bool?
+        try json.members { key, value throws(JSONReadError) in
+            switch key {
+            case "reviews": reviews = try value.nonNull?.array(of: ReadableReview.self)
+            case "last_id": lastID = try value.nonNull?.string()
+            case "has_next": hasNext = try value.nonNull?.bool()
+            default: break
+            }
+        }
+        (self.reviews, self.lastID, self.hasNext) = (reviews, lastID, hasNext)
+    }
+}
+
 var page = #"{"has_next":true,"last_id":"01a219f9-5959-744c-a100-027869dd5bd0","reviews":["#
 for index in 0..<20 {
     if index > 0 { page += "," }
@@ -86,6 +138,9 @@ if only == nil || only == "foundation" {
 }
 if only == nil || only == "decoder" {
     try measure("JSONValueDecoder") { try JSONValueDecoder().decode(Page.self, from: data).reviews!.count }
+}
+if only == nil || only == "reader" {
+    try measure("JSONReadable") { try ReadablePage(parsing: data).reviews!.count }
 }
 if only == nil || only == "parser" {
     try measure("JSONValue(parsing:)") { if case .object(let o) = try JSONValue(parsing: data) { return o.count } else { return 0 } }

@@ -3,10 +3,15 @@
 /// milliseconds given as digits (told apart by magnitude). Empty text is "no date" (nil).
 public enum FlexibleDate {
     public static func parse(_ text: String) -> Timestamp? {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `parse` over the text's UTF-8, for readers that have the bytes and no `String`.
+    public static func parse(utf8 bytes: UnsafeRawBufferPointer) -> Timestamp? {
         guard !bytes.isEmpty else { return nil }
         if bytes.allSatisfy({ $0 >= 48 && $0 <= 57 }) || (bytes.first == UInt8(ascii: "-") && bytes.count > 1) {
-            guard let value = Int64(text) else { return nil }
+            guard let value = JSONTape.plainInteger(bytes) ?? Int64(String(decoding: bytes, as: UTF8.self)) else { return nil }
             return unix(value)
         }
         return rfc3339(bytes)
@@ -17,7 +22,7 @@ public enum FlexibleDate {
         abs(value) >= 1_000_000_000_000 ? Timestamp(millisecondsSinceEpoch: value) : Timestamp(secondsSinceEpoch: value)
     }
 
-    private static func rfc3339(_ b: [UInt8]) -> Timestamp? {
+    private static func rfc3339(_ b: UnsafeRawBufferPointer) -> Timestamp? {
         var i = 0
         func digits(_ n: Int) -> Int64? {
             guard i + n <= b.count else { return nil }

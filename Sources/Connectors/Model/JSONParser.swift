@@ -160,22 +160,43 @@ struct JSONParser {
         tape.entries[slot].next = UInt32(tape.entries.count)
     }
 
+    /// The key's bit: from its length and first and last bytes, the same for a raw key and an
+    /// escaped one of equal text (`"id"` and `"\u0069d"`).
     private static func keyBit(_ tape: JSONTape.Builder, _ key: Int) -> UInt64 {
         let entry = tape.entries[key]
-        guard entry.flags & JSONTape.decoded == 0 else { return 1 << 63 }
-        guard entry.length > 0 else { return 1 }
-        let first = tape.bytes[Int(entry.start)], last = tape.bytes[Int(entry.start + entry.length - 1)]
-        return 1 << ((UInt64(entry.length) &* 31 &+ UInt64(first) &* 7 &+ UInt64(last)) & 63)
+        let length: Int, first: UInt8, last: UInt8
+        if entry.flags & JSONTape.decoded == 0 {
+            guard entry.length > 0 else { return 1 }
+            length = Int(entry.length)
+            first = tape.bytes[Int(entry.start)]
+            last = tape.bytes[Int(entry.start + entry.length - 1)]
+        } else {
+            let utf8 = tape.strings[Int(entry.start)].utf8
+            guard let head = utf8.first, let tail = utf8.last else { return 1 }
+            (length, first, last) = (utf8.count, head, tail)
+        }
+        return 1 << ((UInt64(length) &* 31 &+ UInt64(first) &* 7 &+ UInt64(last)) & 63)
     }
 
-    /// Marks an earlier key of the object equal to `key` as shadowed: a later value wins.
+    /// Marks an earlier key of the object equal to `key` as shadowed: a later value wins. Raw
+    /// keys (the usual case, and that of the filter's false alarms) are compared as bytes.
     private static func shadowEarlier(_ tape: inout JSONTape.Builder, object: Int, key: Int) {
-        var text = JSONTape.string(tape.entries[key], strings: tape.strings, bytes: tape.bytes)
+        let entry = tape.entries[key]
+        var text: String?
         var earlier = object + 1
         while earlier < key {
-            if tape.entries[earlier].flags & JSONTape.shadowed == 0,
-               JSONTape.string(tape.entries[earlier], equals: &text, strings: tape.strings, bytes: tape.bytes) {
-                tape.entries[earlier].flags |= JSONTape.shadowed
+            let other = tape.entries[earlier]
+            if other.flags & JSONTape.shadowed == 0 {
+                let same: Bool
+                if entry.flags | other.flags == 0 {
+                    same = entry.length == other.length
+                        && (entry.length == 0 || memcmp(tape.bytes.baseAddress! + Int(entry.start),
+                                                        tape.bytes.baseAddress! + Int(other.start), Int(entry.length)) == 0)
+                } else {
+                    if text == nil { text = JSONTape.string(entry, strings: tape.strings, bytes: tape.bytes) }
+                    same = JSONTape.string(other, equals: &text!, strings: tape.strings, bytes: tape.bytes)
+                }
+                if same { tape.entries[earlier].flags |= JSONTape.shadowed }
             }
             earlier = Int(tape.entries[earlier + 1].next)
         }

@@ -91,6 +91,35 @@ final class JSONTape {
         return UnsafeRawBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.start + entry.length)])
     }
 
+    /// The number at `index` as a `T` when it is an integer that fits: `20`, and like
+    /// `JSONDecoder` also `20.0` or `2e1`; never `20.5`. Plain digits (and a minus) are read
+    /// straight from the bytes.
+    func integer<T: FixedWidthInteger>(at index: Int, as type: T.Type) -> T? {
+        if let value = Self.plainInteger(numberBytes(at: index)), let exact = T(exactly: value) { return exact }
+        let number = number(at: index)
+        if let exact = T(number.text) { return exact }
+        let double = number.double
+        guard double == double.rounded() else { return nil }
+        return T(exactly: double)
+    }
+
+    /// The value of `-?[0-9]{1,18}`, which always fits `Int64`; nil for any other text.
+    static func plainInteger(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        var i = 0
+        let negative = bytes.first == UInt8(ascii: "-")
+        if negative { i = 1 }
+        let digits = bytes.count - i
+        guard digits >= 1, digits <= 18 else { return nil }
+        var value: Int64 = 0
+        while i < bytes.count {
+            let digit = bytes[i] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value &* 10 &+ Int64(digit)
+            i += 1
+        }
+        return negative ? -value : value
+    }
+
     func number(at index: Int) -> JSONNumber {
         JSONNumber(uncheckedText: String(decoding: numberBytes(at: index), as: UTF8.self))
     }

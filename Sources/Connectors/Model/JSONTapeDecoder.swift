@@ -107,37 +107,17 @@ final class JSONTapeDecoder: Decoder, SingleValueDecodingContainer {
         return Float(double)
     }
 
-    /// Exact integers only: `20`, and like `JSONDecoder` also `20.0` or `2e1`; never `20.5`.
-    /// Plain digits (and a minus) are read straight from the bytes.
+    /// Exact integers only (see `JSONTape.integer(at:as:)`).
     static func integer<T: FixedWidthInteger>(_ tape: JSONTape, _ index: Int, _ type: T.Type, path: () -> [any CodingKey]) throws -> T {
         guard kind(tape, index) == .number else { throw mismatch(type, tape, index, path()) }
-        if let value = plainInteger(tape.numberBytes(at: index)), let exact = T(exactly: value) { return exact }
-        let number = tape.number(at: index)
-        if let exact = T(number.text) { return exact }
-        let double = number.double
-        guard double == double.rounded(), let exact = T(exactly: double) else { throw notRepresentable(number, type, path()) }
+        guard let exact = tape.integer(at: index, as: type) else {
+            throw notRepresentable(tape.number(at: index), type, path())
+        }
         return exact
     }
 
     private static func notRepresentable(_ number: JSONNumber, _ type: Any.Type, _ path: [any CodingKey]) -> DecodingError {
         .dataCorrupted(.init(codingPath: path, debugDescription: "number \(number.text) does not fit \(type)"))
-    }
-
-    /// The value of `-?[0-9]{1,18}`, which always fits `Int64`; nil for any other text.
-    private static func plainInteger(_ bytes: UnsafeRawBufferPointer) -> Int64? {
-        var i = 0
-        let negative = bytes.first == UInt8(ascii: "-")
-        if negative { i = 1 }
-        let digits = bytes.count - i
-        guard digits >= 1, digits <= 18 else { return nil }
-        var value: Int64 = 0
-        while i < bytes.count {
-            let digit = bytes[i] &- UInt8(ascii: "0")
-            guard digit < 10 else { return nil }
-            value = value &* 10 &+ Int64(digit)
-            i += 1
-        }
-        return negative ? -value : value
     }
 
     /// Wire types probe (`try? decode(String.self)`, then a number…), so a mismatch is common

@@ -26,7 +26,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// `rfc3339`'s bytes appended to `bytes`, with no String in between: items are written with it.
+    /// `rfc3339`'s bytes appended to `bytes`, with no String in between: items are written with
+    /// it. A year of four digits (all but the far past and future) is written into 24 bytes on
+    /// the stack and appended at once.
     public func appendRFC3339(to bytes: inout [UInt8]) {
         let seconds = secondsSinceEpoch
         let millis = Int(millisecondsSinceEpoch - seconds * 1000)
@@ -34,38 +36,47 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         var secondOfDay = Int(seconds - days * 86_400)
         if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
         let (year, month, day) = Self.civil(days)
-        if (0...9999).contains(year) {
-            Self.appendDigits(Int(year), count: 4, to: &bytes)
-        } else {
+        guard (0...9999).contains(year) else {
             let text = String(year)
             bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, 4 - text.utf8.count)))
             bytes.append(contentsOf: text.utf8)
+            bytes.append(contentsOf: Self.rfc3339Tail(month: month, day: day, secondOfDay: secondOfDay, millis: millis).utf8)
+            return
         }
-        bytes.append(UInt8(ascii: "-"))
-        Self.appendDigits(month, count: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        Self.appendDigits(day, count: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "T"))
-        Self.appendDigits(secondOfDay / 3600, count: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        Self.appendDigits(secondOfDay / 60 % 60, count: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        Self.appendDigits(secondOfDay % 60, count: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "."))
-        Self.appendDigits(millis, count: 3, to: &bytes)
-        bytes.append(UInt8(ascii: "Z"))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { out in
+            func put(_ value: Int, _ count: Int, at offset: Int) {
+                var rest = value
+                for index in stride(from: offset + count - 1, through: offset, by: -1) {
+                    out[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                    rest /= 10
+                }
+            }
+            put(Int(year), 4, at: 0)
+            out[4] = UInt8(ascii: "-")
+            put(month, 2, at: 5)
+            out[7] = UInt8(ascii: "-")
+            put(day, 2, at: 8)
+            out[10] = UInt8(ascii: "T")
+            put(secondOfDay / 3600, 2, at: 11)
+            out[13] = UInt8(ascii: ":")
+            put(secondOfDay / 60 % 60, 2, at: 14)
+            out[16] = UInt8(ascii: ":")
+            put(secondOfDay % 60, 2, at: 17)
+            out[19] = UInt8(ascii: ".")
+            put(millis, 3, at: 20)
+            out[23] = UInt8(ascii: "Z")
+            bytes.append(contentsOf: UnsafeBufferPointer(out))
+        }
     }
 
-    /// `value` (0 ≤ value < 10^count) as exactly `count` digits.
-    private static func appendDigits(_ value: Int, count: Int, to bytes: inout [UInt8]) {
-        var divisor = 1
-        for _ in 1..<count { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / divisor))
-            rest %= divisor
-            divisor /= 10
+    /// `-MM-DDTHH:MM:SS.mmmZ`, for the rare year outside 0…9999.
+    private static func rfc3339Tail(month: Int, day: Int, secondOfDay: Int, millis: Int) -> String {
+        func digits(_ value: Int, _ count: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, count - text.count)) + text
         }
+        return "-\(digits(month, 2))-\(digits(day, 2))T\(digits(secondOfDay / 3600, 2)):\(digits(secondOfDay / 60 % 60, 2))"
+            + ":\(digits(secondOfDay % 60, 2)).\(digits(millis, 3))Z"
     }
 
     public var description: String { rfc3339 }

@@ -18,7 +18,7 @@ import Foundation
 struct OzonErrorClassifier: UpstreamErrorClassifier {
     func classify(_ response: UpstreamResponse, for request: UpstreamRequest) -> ConnectorError? {
         guard !response.isSuccess else { return nil }
-        let body = try? JSONValueDecoder().decode(OzonErrorBody.self, from: response.body)
+        let body = try? OzonErrorBody(parsing: response.body)
         let message = response.errorMessage()
         let failure = UpstreamFailure(marketplace: .ozon, status: response.status, message: message, requestID: response.requestID)
         let lower = message.lowercased()

@@ -20,13 +20,13 @@ public final class OzonSession: MarketplaceSession {
 
     /// POSTs `body` to `path` and decodes the answer as `T`; an answer that is not the promised
     /// JSON is `upstreamError`. Runs under `deadline`; cancelling the task cancels the call.
-    func post<T: Decodable>(_ path: String, _ body: OzonBody, as type: T.Type, safety: UpstreamRequest.Safety,
+    func post<T: JSONReadable>(_ path: String, _ body: OzonBody, as type: T.Type, safety: UpstreamRequest.Safety,
                             operation: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> (T, UpstreamResponse) {
         let request = UpstreamRequest.json("POST", path, body: body.data, safety: safety, operation: operation,
                                            headers: [("Client-Id", clientID), ("Api-Key", apiKey), ("Accept", "application/json")])
         let response = try await caller.call(request, deadline: deadline)
         do {
-            return (try JSONValueDecoder().decode(T.self, from: response.body), response)
+            return (try T(parsing: response.body), response)
         } catch {
             throw .upstreamError(UpstreamFailure(
                 marketplace: .ozon, status: response.status,

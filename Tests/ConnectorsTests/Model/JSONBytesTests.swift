@@ -29,6 +29,18 @@ struct JSONBytesTests {
         #expect(try JSONValue(parsing: bytes) == .string(text))
     }
 
+    @Test("given a character that needs an escape at every offset of a long text, when written, then exactly it is escaped",
+          arguments: ["\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{7F}"])
+    func escapeAtEveryOffset(special: String) {
+        let escaped = ["\"": #"\""#, "\\": #"\\"#, "\n": #"\n"#, "\u{1}": #"\u0001"#, "\u{1F}": #"\u001f"#, "\u{7F}": #"\u007f"#][special]!
+        let filler = Array("abcdefghijЖклмнопрст uvwxyz0123456789")
+        for offset in 0..<30 {
+            let before = String(filler[0..<offset]), after = String(filler[offset...])
+            #expect(written(before + special + after) == "\"" + before + escaped + after + "\"")
+        }
+        #expect(written(String(filler)) == "\"" + String(filler) + "\"")
+    }
+
     @Test("given the extremes of 64-bit integers, when written, then the digits are String's", arguments: [
         "0", "-1", "7", "42", "-9223372036854775808", "9223372036854775807", "18446744073709551615",
     ])

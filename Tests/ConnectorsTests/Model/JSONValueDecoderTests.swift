@@ -172,6 +172,9 @@ struct JSONValueDecoderTests {
         let keyed = try JSONValueDecoder().decode(Keyed.self, from: Array(#"{"id":1,"note":"a","id":2}"#.utf8))
         #expect(keyed.id == 2)
         #expect(keyed.note == "a")
+        // The same key written once plainly and once escaped is still the same key.
+        #expect(try JSONValueDecoder().decode(Keyed.self, from: Array(#"{"id":1,"note":"a","\u0069d":2}"#.utf8)).id == 2)
+        #expect(try JSONValueDecoder().decode(Keyed.self, from: Array(#"{"\u0069d":1,"note":"a","id":2}"#.utf8)).id == 2)
         let keys = try JSONValueDecoder().decode(KeyList.self, from: Array(#"{"b":1,"a":2,"b":3}"#.utf8))
         #expect(keys.keys.sorted() == ["a", "b"])
     }

@@ -1,7 +1,9 @@
+import Connectors
+
 /// One chat of `/v3/chat/list`: the nested `chat` object and the counters beside it. Ids arrive
 /// as strings (protobuf JSON) or as numbers.
-struct OzonChatListEntry: Decodable, Sendable {
-    struct Chat: Decodable, Sendable {
+struct OzonChatListEntry: JSONReadable, Sendable {
+    struct Chat: JSONReadable, Sendable {
         let chatID: String
         /// `OPENED`, `CLOSED`, `UNSPECIFIED`, compared case-insensitively.
         let chatStatus: String?
@@ -9,11 +11,22 @@ struct OzonChatListEntry: Decodable, Sendable {
         let chatType: String?
         let createdAt: OzonDate?
 
-        enum CodingKeys: String, CodingKey {
-            case chatID = "chat_id"
-            case chatStatus = "chat_status"
-            case chatType = "chat_type"
-            case createdAt = "created_at"
+        init(json: JSONElement) throws(JSONReadError) {
+            var chatID: String?, chatStatus: String?, chatType: String?, createdAt: OzonDate?
+            try json.members { key, value throws(JSONReadError) in
+                switch key {
+                case "chat_id": chatID = try value.nonNull?.string()
+                case "chat_status": chatStatus = try value.nonNull?.string()
+                case "chat_type": chatType = try value.nonNull?.string()
+                case "created_at": createdAt = try value.nonNull.map(OzonDate.init(json:))
+                default: break
+                }
+            }
+            guard let chatID else { throw .missing("chat_id") }
+            self.chatID = chatID
+            self.chatStatus = chatStatus
+            self.chatType = chatType
+            self.createdAt = createdAt
         }
     }
 
@@ -22,10 +35,21 @@ struct OzonChatListEntry: Decodable, Sendable {
     let lastMessageID: OzonID?
     let unreadCount: OzonInt?
 
-    enum CodingKeys: String, CodingKey {
-        case chat
-        case firstUnreadMessageID = "first_unread_message_id"
-        case lastMessageID = "last_message_id"
-        case unreadCount = "unread_count"
+    init(json: JSONElement) throws(JSONReadError) {
+        var chat: Chat?, firstUnreadMessageID: OzonID?, lastMessageID: OzonID?, unreadCount: OzonInt?
+        try json.members { key, value throws(JSONReadError) in
+            switch key {
+            case "chat": chat = try value.nonNull.map(Chat.init(json:))
+            case "first_unread_message_id": firstUnreadMessageID = try value.nonNull.map(OzonID.init(json:))
+            case "last_message_id": lastMessageID = try value.nonNull.map(OzonID.init(json:))
+            case "unread_count": unreadCount = try value.nonNull.map(OzonInt.init(json:))
+            default: break
+            }
+        }
+        guard let chat else { throw .missing("chat") }
+        self.chat = chat
+        self.firstUnreadMessageID = firstUnreadMessageID
+        self.lastMessageID = lastMessageID
+        self.unreadCount = unreadCount
     }
 }

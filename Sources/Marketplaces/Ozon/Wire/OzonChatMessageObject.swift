@@ -1,18 +1,41 @@
+import Connectors
+
 /// A message of `/v3/chat/history`.
-struct OzonChatMessageObject: Decodable, Sendable {
-    struct User: Decodable, Sendable {
+struct OzonChatMessageObject: JSONReadable, Sendable {
+    struct User: JSONReadable, Sendable {
         let id: OzonID?
         /// `Customer`, `Seller`, `Crm`, `Courier`, `Support`, `NotificationUser`; case-insensitive.
         let type: String?
+
+        init(json: JSONElement) throws(JSONReadError) {
+            var id: OzonID?, type: String?
+            try json.members { key, value throws(JSONReadError) in
+                switch key {
+                case "id": id = try value.nonNull.map(OzonID.init(json:))
+                case "type": type = try value.nonNull?.string()
+                default: break
+                }
+            }
+            self.id = id
+            self.type = type
+        }
     }
 
-    struct Context: Decodable, Sendable {
+    struct Context: JSONReadable, Sendable {
         let orderNumber: String?
         let sku: OzonID?
 
-        enum CodingKeys: String, CodingKey {
-            case sku
-            case orderNumber = "order_number"
+        init(json: JSONElement) throws(JSONReadError) {
+            var orderNumber: String?, sku: OzonID?
+            try json.members { key, value throws(JSONReadError) in
+                switch key {
+                case "order_number": orderNumber = try value.nonNull?.string()
+                case "sku": sku = try value.nonNull.map(OzonID.init(json:))
+                default: break
+                }
+            }
+            self.orderNumber = orderNumber
+            self.sku = sku
         }
     }
 
@@ -24,10 +47,31 @@ struct OzonChatMessageObject: Decodable, Sendable {
     let user: User?
     let context: Context?
 
-    enum CodingKeys: String, CodingKey {
-        case data, user, context
-        case messageID = "message_id"
-        case createdAt = "created_at"
-        case isRead = "is_read"
+    init(json: JSONElement) throws(JSONReadError) {
+        var messageID: OzonID?, createdAt: OzonDate?, data: [String]?, isRead: OzonFlag?, user: User?, context: Context?
+        try json.members { key, value throws(JSONReadError) in
+            switch key {
+            case "message_id": messageID = try value.nonNull.map(OzonID.init(json:))
+            case "created_at": createdAt = try value.nonNull.map(OzonDate.init(json:))
+            case "data": data = try value.nonNull.map(Self.fragments)
+            case "is_read": isRead = try value.nonNull.map(OzonFlag.init(json:))
+            case "user": user = try value.nonNull.map(User.init(json:))
+            case "context": context = try value.nonNull.map(Context.init(json:))
+            default: break
+            }
+        }
+        guard let messageID else { throw .missing("message_id") }
+        self.messageID = messageID
+        self.createdAt = createdAt
+        self.data = data
+        self.isRead = isRead
+        self.user = user
+        self.context = context
+    }
+
+    private static func fragments(_ json: JSONElement) throws(JSONReadError) -> [String] {
+        var fragments: [String] = []
+        try json.elements { element throws(JSONReadError) in fragments.append(try element.string()) }
+        return fragments
     }
 }

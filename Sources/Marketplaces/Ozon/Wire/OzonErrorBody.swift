@@ -1,17 +1,23 @@
+import Connectors
+
 /// Ozon's error body, gRPC status style: `{"code": 5, "message": "…", "details": …}` where
-/// `details` is an array, a string, or absent. Nil when the body is not such an object (a
-/// plain-text 404, an HTML page).
-struct OzonErrorBody: Decodable, Sendable {
+/// `details` is an array, a string, or absent. A `code` or `message` of another kind is left
+/// out rather than failing; the read fails when the body is not such an object (a plain-text
+/// 404, an HTML page).
+struct OzonErrorBody: JSONReadable, Sendable {
     let code: Int?
     let message: String?
 
-    init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        code = (try? container.decode(OzonInt.self, forKey: .code))?.value
-        message = try? container.decode(String.self, forKey: .message)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case code, message
+    init(json: JSONElement) throws(JSONReadError) {
+        var code: Int?, message: String?
+        try json.members { key, value throws(JSONReadError) in
+            switch key {
+            case "code": code = (try? OzonInt(json: value))?.value
+            case "message": message = try? value.string()
+            default: break
+            }
+        }
+        self.code = code
+        self.message = message
     }
 }

@@ -1,16 +1,18 @@
-/// A boolean that may arrive as `true` or as the string `"true"` (the official `/v3/chat/list`
-/// example writes `has_next: "true"`).
-struct OzonFlag: Decodable, Sendable, Hashable {
+import Connectors
+
+/// A boolean that may arrive as `true`, as the string `"true"` (the official `/v3/chat/list`
+/// example writes `has_next: "true"`) or `"1"`, or as a number (non-zero is true).
+struct OzonFlag: JSONReadable, Sendable, Hashable {
     let value: Bool
 
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(Bool.self) {
-            self.value = value
-        } else if let text = try? container.decode(String.self) {
-            value = text.caseInsensitiveCompare("true") == .orderedSame || text == "1"
+    init(json: JSONElement) throws(JSONReadError) {
+        if json.isBool {
+            value = try json.bool()
+        } else if json.isString {
+            let text = try json.string()
+            value = text.lowercased() == "true" || text == "1"
         } else {
-            value = try container.decode(Int.self) != 0
+            value = try json.int() != 0
         }
     }
 }

@@ -1,15 +1,21 @@
+import Connectors
+
 /// A count or rating that protobuf JSON may write as a number or, for 64-bit fields, as a string.
-struct OzonInt: Decodable, Sendable, Hashable {
+/// A fractional number is cut to its integer part; one beyond `Int` fails the read.
+struct OzonInt: JSONReadable, Sendable, Hashable {
     let value: Int
 
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(Int.self) {
+    init(json: JSONElement) throws(JSONReadError) {
+        if json.isString {
+            guard let value = Int(try json.string()) else { throw JSONReadError(reason: "expected an integer in a string") }
             self.value = value
-        } else if let text = try? container.decode(String.self), let value = Int(text) {
+        } else if let value = try? json.int() {
             self.value = value
         } else {
-            value = Int(try container.decode(Double.self))
+            guard let value = Int(exactly: try json.double().rounded(.towardZero)) else {
+                throw JSONReadError(reason: "expected a number that fits Int")
+            }
+            self.value = value
         }
     }
 }

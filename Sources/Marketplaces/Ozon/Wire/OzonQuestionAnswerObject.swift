@@ -1,13 +1,26 @@
+import Connectors
+
 /// An answer to a question (`/v1/question/answer/list`).
-struct OzonQuestionAnswerObject: Decodable, Sendable {
+struct OzonQuestionAnswerObject: JSONReadable, Sendable {
     let id: String?
     let text: String?
     let publishedAt: OzonDate?
     let statusPublication: String?
 
-    enum CodingKeys: String, CodingKey {
-        case id, text
-        case publishedAt = "published_at"
-        case statusPublication = "status_publication"
+    init(json: JSONElement) throws(JSONReadError) {
+        var id: String?, text: String?, publishedAt: OzonDate?, statusPublication: String?
+        try json.members { key, value throws(JSONReadError) in
+            switch key {
+            case "id": id = try value.nonNull?.string()
+            case "text": text = try value.nonNull?.string()
+            case "published_at": publishedAt = try value.nonNull.map(OzonDate.init(json:))
+            case "status_publication": statusPublication = try value.nonNull?.string()
+            default: break
+            }
+        }
+        self.id = id
+        self.text = text
+        self.publishedAt = publishedAt
+        self.statusPublication = statusPublication
     }
 }

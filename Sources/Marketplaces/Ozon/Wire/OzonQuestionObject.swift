@@ -1,5 +1,7 @@
+import Connectors
+
 /// A question as `/v1/question/list` and `/v1/question/info` write it.
-struct OzonQuestionObject: Decodable, Sendable {
+struct OzonQuestionObject: JSONReadable, Sendable {
     let id: String
     let sku: OzonID?
     let text: String?
@@ -10,11 +12,30 @@ struct OzonQuestionObject: Decodable, Sendable {
     let answersCount: OzonInt?
     let productURL: String?
 
-    enum CodingKeys: String, CodingKey {
-        case id, sku, text, status
-        case authorName = "author_name"
-        case publishedAt = "published_at"
-        case answersCount = "answers_count"
-        case productURL = "product_url"
+    init(json: JSONElement) throws(JSONReadError) {
+        var id: String?, sku: OzonID?, text: String?, authorName: String?, publishedAt: OzonDate?
+        var status: String?, answersCount: OzonInt?, productURL: String?
+        try json.members { key, value throws(JSONReadError) in
+            switch key {
+            case "id": id = try value.nonNull?.string()
+            case "sku": sku = try value.nonNull.map(OzonID.init(json:))
+            case "text": text = try value.nonNull?.string()
+            case "author_name": authorName = try value.nonNull?.string()
+            case "published_at": publishedAt = try value.nonNull.map(OzonDate.init(json:))
+            case "status": status = try value.nonNull?.string()
+            case "answers_count": answersCount = try value.nonNull.map(OzonInt.init(json:))
+            case "product_url": productURL = try value.nonNull?.string()
+            default: break
+            }
+        }
+        guard let id else { throw .missing("id") }
+        self.id = id
+        self.sku = sku
+        self.text = text
+        self.authorName = authorName
+        self.publishedAt = publishedAt
+        self.status = status
+        self.answersCount = answersCount
+        self.productURL = productURL
     }
 }

@@ -1,5 +1,7 @@
+import Connectors
+
 /// A comment under a review (`/v1/review/comment/list`).
-struct OzonReviewCommentObject: Decodable, Sendable {
+struct OzonReviewCommentObject: JSONReadable, Sendable {
     let id: String?
     let text: String?
     let publishedAt: OzonDate?
@@ -7,11 +9,25 @@ struct OzonReviewCommentObject: Decodable, Sendable {
     let isOfficial: OzonFlag?
     let parentCommentID: String?
 
-    enum CodingKeys: String, CodingKey {
-        case id, text
-        case publishedAt = "published_at"
-        case isOwner = "is_owner"
-        case isOfficial = "is_official"
-        case parentCommentID = "parent_comment_id"
+    init(json: JSONElement) throws(JSONReadError) {
+        var id: String?, text: String?, publishedAt: OzonDate?, isOwner: OzonFlag?, isOfficial: OzonFlag?
+        var parentCommentID: String?
+        try json.members { key, value throws(JSONReadError) in
+            switch key {
+            case "id": id = try value.nonNull?.string()
+            case "text": text = try value.nonNull?.string()
+            case "published_at": publishedAt = try value.nonNull.map(OzonDate.init(json:))
+            case "is_owner": isOwner = try value.nonNull.map(OzonFlag.init(json:))
+            case "is_official": isOfficial = try value.nonNull.map(OzonFlag.init(json:))
+            case "parent_comment_id": parentCommentID = try value.nonNull?.string()
+            default: break
+            }
+        }
+        self.id = id
+        self.text = text
+        self.publishedAt = publishedAt
+        self.isOwner = isOwner
+        self.isOfficial = isOfficial
+        self.parentCommentID = parentCommentID
     }
 }

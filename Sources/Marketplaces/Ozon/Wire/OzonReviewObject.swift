@@ -1,6 +1,8 @@
+import Connectors
+
 /// A review as `/v2/review/list`, `/v1/review/list` and `/v1/review/info` write it. Every field
 /// is optional but the id: Ozon adds and drops fields between versions.
-struct OzonReviewObject: Decodable, Sendable {
+struct OzonReviewObject: JSONReadable, Sendable {
     let id: String
     let sku: OzonID?
     let text: String?
@@ -11,10 +13,30 @@ struct OzonReviewObject: Decodable, Sendable {
     let orderStatus: String?
     let commentsAmount: OzonInt?
 
-    enum CodingKeys: String, CodingKey {
-        case id, sku, text, rating, status
-        case publishedAt = "published_at"
-        case orderStatus = "order_status"
-        case commentsAmount = "comments_amount"
+    init(json: JSONElement) throws(JSONReadError) {
+        var id: String?, sku: OzonID?, text: String?, publishedAt: OzonDate?, rating: OzonInt?
+        var status: String?, orderStatus: String?, commentsAmount: OzonInt?
+        try json.members { key, value throws(JSONReadError) in
+            switch key {
+            case "id": id = try value.nonNull?.string()
+            case "sku": sku = try value.nonNull.map(OzonID.init(json:))
+            case "text": text = try value.nonNull?.string()
+            case "published_at": publishedAt = try value.nonNull.map(OzonDate.init(json:))
+            case "rating": rating = try value.nonNull.map(OzonInt.init(json:))
+            case "status": status = try value.nonNull?.string()
+            case "order_status": orderStatus = try value.nonNull?.string()
+            case "comments_amount": commentsAmount = try value.nonNull.map(OzonInt.init(json:))
+            default: break
+            }
+        }
+        guard let id else { throw .missing("id") }
+        self.id = id
+        self.sku = sku
+        self.text = text
+        self.publishedAt = publishedAt
+        self.rating = rating
+        self.status = status
+        self.orderStatus = orderStatus
+        self.commentsAmount = commentsAmount
     }
 }
