@@ -24,7 +24,7 @@ vg=$!
 for _ in $(seq 1 600); do grep -q api_key server.err 2>/dev/null && break; sleep 0.2; done
 path="/connectors/ozon/review/items?limit=20"
 for _ in $(seq 1 30); do curl -fs -H 'Authorization: Bearer bench-key' "http://127.0.0.1:$PORT$path" >/dev/null; done
-callgrind_control -z $vg >/dev/null
+callgrind_control -z $vg >/dev/null 2>&1
 python3 - "$PORT" "$path" "$N" <<'PY'
 import http.client, sys
 port, path, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
@@ -35,7 +35,7 @@ for _ in range(n):
     response.read()
     assert response.status == 200, response.status
 PY
-callgrind_control -d $vg >/dev/null
+callgrind_control -d $vg >/dev/null 2>&1
 kill -TERM $vg; wait $vg 2>/dev/null || true
 for file in callgrind.out.*; do
   ir=$(sed -n 's/^summary: \([0-9]*\)/\1/p' "$file" | head -1)

@@ -7,9 +7,8 @@ public enum JSONBytes {
     /// `\t` or `\u00XX`, everything else (non-ASCII UTF-8 included) as is. Runs that need no
     /// escape are copied whole.
     public static func appendString(_ value: String, to bytes: inout [UInt8]) {
-        var value = value
         bytes.append(UInt8(ascii: "\""))
-        value.withUTF8 { utf8 in
+        let written: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
             guard let base = utf8.baseAddress else { return }
             let count = utf8.count
             var runStart = 0
@@ -32,6 +31,12 @@ public enum JSONBytes {
             }
             if runStart < count { bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: count - runStart)) }
         }
+        if written == nil {
+            // A bridged string without contiguous UTF-8: copy it once.
+            bytes.removeLast()
+            appendString(String(decoding: Array(value.utf8), as: UTF8.self), to: &bytes)
+            return
+        }
         bytes.append(UInt8(ascii: "\""))
     }
 
@@ -49,16 +54,26 @@ public enum JSONBytes {
         return (zeros | control) & highs != 0
     }
 
-    /// The decimal digits of `value`, with a minus sign when negative.
-    public static func appendInteger(_ value: some BinaryInteger, to bytes: inout [UInt8]) {
+    /// The decimal digits of `value`, with a minus sign when negative. Concrete types, not one
+    /// generic method: called from another module, a generic one runs unspecialised, through
+    /// witness tables, at several times the cost.
+    public static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
+        appendInteger(Int64(value), to: &bytes)
+    }
+
+    public static func appendInteger(_ value: Int64, to bytes: inout [UInt8]) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = UInt64(value.magnitude)
+        appendInteger(value.magnitude, to: &bytes)
+    }
+
+    public static func appendInteger(_ value: UInt64, to bytes: inout [UInt8]) {
+        var magnitude = value
         // 20 digits hold UInt64.max; filled from the end.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
             var start = 20
             repeat {
                 start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
                 magnitude /= 10
             } while magnitude > 0
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start..<20]))

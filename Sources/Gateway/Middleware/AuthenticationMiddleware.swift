@@ -27,18 +27,34 @@ public struct AuthenticationMiddleware: Middleware {
         }
         if let value = authorization.first {
             let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            guard parts.count == 2, isBearer(parts[0]) else {
                 throw .unauthorized(detail: "Authorization must be \"Bearer <API key>\".")
             }
-            let key = parts[1].trimmingCharacters(in: .whitespaces)
+            let key = String(trimmed(parts[1]))
             guard isPlausibleKey(key) else { throw .unauthorized(detail: "The API key is malformed.") }
             return key
         }
-        if let key = apiKey.first?.trimmingCharacters(in: .whitespaces) {
+        if let value = apiKey.first {
+            let key = String(trimmed(value[...]))
             guard isPlausibleKey(key) else { throw .unauthorized(detail: "The API key is malformed.") }
             return key
         }
         throw .unauthorized(detail: "An API key is required: Authorization: Bearer <key> or X-API-Key: <key>.")
+    }
+
+    /// The auth scheme `Bearer`, in any case (RFC 9110 §11.1).
+    private static func isBearer(_ scheme: Substring) -> Bool {
+        scheme.utf8.count == 6 && zip(scheme.utf8, "bearer".utf8).allSatisfy { $0 | 0x20 == $1 }
+    }
+
+    /// Without the spaces and tabs around it (a key itself has neither).
+    private static func trimmed(_ text: Substring) -> Substring {
+        let utf8 = text.utf8
+        let content: (UInt8) -> Bool = { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
+        guard let first = utf8.firstIndex(where: content), let last = utf8.lastIndex(where: content) else {
+            return text[text.endIndex...]
+        }
+        return text[first..<utf8.index(after: last)]
     }
 
     private static func isPlausibleKey(_ key: String) -> Bool {

@@ -14,10 +14,23 @@ struct AuthenticationTests {
         #expect(apiKey.text == "bob")
     }
 
+    @Test("the scheme in any case, and blanks around the key, are accepted", arguments: [
+        [("Authorization", "bearer \(GatewayHarness.aliceKey)")],
+        [("Authorization", "BEARER  \(GatewayHarness.aliceKey)\t ")],
+        [("X-API-Key", " \t\(GatewayHarness.aliceKey) ")],
+    ])
+    func lenient(headers: [(String, String)]) async throws {
+        let response = try await harness.send(.get, "/whoami", headers: headers)
+        #expect(response.text == "alice")
+    }
+
     @Test("missing, malformed or unknown keys get 401 with WWW-Authenticate", arguments: [
         [(String, String)](),
         [("Authorization", "Basic YWxpY2U6cHc=")],
         [("Authorization", "Bearer")],
+        [("Authorization", "Bearer  ")],
+        [("Authorization", "Bearerx \(GatewayHarness.aliceKey)")],
+        [("Authorization", "Bearer \(GatewayHarness.aliceKey) x")],
         [("Authorization", "Bearer wrong-key")],
         [("X-API-Key", "")],
         [("X-API-Key", "wrong-key")],
