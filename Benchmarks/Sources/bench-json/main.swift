@@ -1,10 +1,10 @@
 import Connectors
 import Foundation
 
-// bench-json: decoding an upstream answer, Foundation's JSONDecoder against our JSONValueDecoder
-// (Decodable) and against reading by hand (JSONReadable, the connectors' path), on a 20-review
-// page shaped like Ozon's /v1/review/list (types mirror the connector's wire types, which are
-// internal to Marketplaces). ITERATIONS (default 20,000); ONLY=foundation|decoder|reader|parser.
+// bench-json: decoding an upstream answer, Foundation's JSONDecoder (Decodable) against reading
+// it by hand from our parser's tape (JSONReadable, the connectors' path), on a 20-review page
+// shaped like Ozon's /v1/review/list (types mirror the connector's wire types, which are
+// internal to Marketplaces). ITERATIONS (default 20,000); ONLY=foundation|reader|parser.
 
 struct FlexibleID: Decodable {
     let text: String
@@ -135,9 +135,6 @@ func measure(_ name: String, _ body: () throws -> Int) rethrows {
 let only = ProcessInfo.processInfo.environment["ONLY"]
 if only == nil || only == "foundation" {
     try measure("JSONDecoder") { try JSONDecoder().decode(Page.self, from: data).reviews!.count }
-}
-if only == nil || only == "decoder" {
-    try measure("JSONValueDecoder") { try JSONValueDecoder().decode(Page.self, from: data).reviews!.count }
 }
 if only == nil || only == "reader" {
     try measure("JSONReadable") { try ReadablePage(parsing: data).reviews!.count }

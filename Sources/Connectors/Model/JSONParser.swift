@@ -4,7 +4,8 @@ import Glibc
 /// must be valid UTF-8 with valid escapes (no lone surrogates), no trailing commas (Foundation
 /// lets those pass), nothing but whitespace may follow the value, and nesting stops at
 /// `maxDepth` so a hostile body cannot exhaust the stack. It writes a `JSONTape`, from which
-/// `JSONValueDecoder` decodes and `JSONValue` is built, and it says where a text stops being JSON.
+/// `JSONReadable` types read themselves and `JSONValue` is built, and it says where a text stops
+/// being JSON.
 struct JSONParser {
     static let maxDepth = 512
 

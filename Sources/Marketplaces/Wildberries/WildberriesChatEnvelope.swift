@@ -1,13 +1,20 @@
+import Connectors
+
 /// The chat host's envelope `{result, errors}`.
-struct WildberriesChatEnvelope<Result: Decodable>: Decodable {
+struct WildberriesChatEnvelope<Result: JSONReadable>: JSONReadable {
     var result: Result?
     var errors: [String]
 
-    enum CodingKeys: String, CodingKey { case result, errors }
-
-    init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        result = try c.decodeIfPresent(Result.self, forKey: .result)
-        errors = (c.wildberriesLenient([WildberriesScalar].self, forKey: .errors) ?? []).compactMap(\.text)
+    init(json: JSONElement) throws(JSONReadError) {
+        var result: Result?, errors: [String] = []
+        try json.members { key, value throws(JSONReadError) in
+            switch key {
+            case "result": result = try value.nonNull.map(Result.init(json:))
+            case "errors": errors = (value.wildberriesLenient([WildberriesScalar].self) ?? []).compactMap(\.text)
+            default: break
+            }
+        }
+        self.result = result
+        self.errors = errors
     }
 }

@@ -2,7 +2,7 @@ import Connectors
 
 /// An event of `GET /api/v1/seller/events`. Only `message` events are documented; an event may
 /// lack `message`; `replySign` comes only with `isNewChat`; unknown senders are kept as text.
-struct WildberriesChatEvent: Decodable, Sendable {
+struct WildberriesChatEvent: JSONReadable, Sendable {
     var chatID: String
     var eventID: String
     var eventType: String?
@@ -17,55 +17,76 @@ struct WildberriesChatEvent: Decodable, Sendable {
     var sender: String?
     var clientName: String?
 
-    enum CodingKeys: String, CodingKey {
-        case chatID, eventID, eventType, isNewChat, message, addTimestamp, addTime, replySign, sender, clientName
-    }
-
-    private struct Message: Decodable {
+    private struct Message: JSONReadable {
         var text: String?
         var attachments: Attachments?
 
-        struct Attachments: Decodable {
+        struct Attachments: JSONReadable {
             var goodCard: WildberriesGoodCard?
             var count: Int
 
-            enum CodingKeys: String, CodingKey { case goodCard, files, images }
-
-            init(from decoder: Decoder) throws {
-                let c = try decoder.container(keyedBy: CodingKeys.self)
-                goodCard = c.wildberriesLenient(WildberriesGoodCard.self, forKey: .goodCard)
-                count = (c.wildberriesLenient([WildberriesScalar].self, forKey: .files)?.count ?? 0)
-                    + (c.wildberriesLenient([WildberriesScalar].self, forKey: .images)?.count ?? 0)
+            init(json: JSONElement) throws(JSONReadError) {
+                var goodCard: WildberriesGoodCard?, count = 0
+                try json.members { key, value throws(JSONReadError) in
+                    switch key {
+                    case "goodCard": goodCard = value.wildberriesLenient(WildberriesGoodCard.self)
+                    case "files", "images": count += value.wildberriesLenient([WildberriesScalar].self)?.count ?? 0
+                    default: break
+                    }
+                }
+                self.goodCard = goodCard
+                self.count = count
             }
         }
 
-        enum CodingKeys: String, CodingKey { case text, attachments }
-
-        init(from decoder: Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            text = c.wildberriesScalar(.text).string
-            attachments = c.wildberriesLenient(Attachments.self, forKey: .attachments)
+        init(json: JSONElement) throws(JSONReadError) {
+            var text = WildberriesScalar.null, attachments: Attachments?
+            try json.members { key, value throws(JSONReadError) in
+                switch key {
+                case "text": text = WildberriesScalar(value)
+                case "attachments": attachments = value.wildberriesLenient(Attachments.self)
+                default: break
+                }
+            }
+            self.text = text.string
+            self.attachments = attachments
         }
     }
 
-    init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let chatID = c.wildberriesScalar(.chatID).text, let eventID = c.wildberriesScalar(.eventID).text else {
-            throw DecodingError.dataCorruptedError(forKey: .eventID, in: c, debugDescription: "an event without chatID or eventID")
+    init(json: JSONElement) throws(JSONReadError) {
+        var chatID = WildberriesScalar.null, eventID = WildberriesScalar.null, eventType = WildberriesScalar.null
+        var isNewChat = WildberriesScalar.null, addTimestamp = WildberriesScalar.null, addTime = WildberriesScalar.null
+        var replySign = WildberriesScalar.null, sender = WildberriesScalar.null, clientName = WildberriesScalar.null
+        var message: Message?
+        try json.members { key, value throws(JSONReadError) in
+            switch key {
+            case "chatID": chatID = WildberriesScalar(value)
+            case "eventID": eventID = WildberriesScalar(value)
+            case "eventType": eventType = WildberriesScalar(value)
+            case "isNewChat": isNewChat = WildberriesScalar(value)
+            case "message": message = value.wildberriesLenient(Message.self)
+            case "addTimestamp": addTimestamp = WildberriesScalar(value)
+            case "addTime": addTime = WildberriesScalar(value)
+            case "replySign": replySign = WildberriesScalar(value)
+            case "sender": sender = WildberriesScalar(value)
+            case "clientName": clientName = WildberriesScalar(value)
+            default: break
+            }
+        }
+        guard let chatID = chatID.text, let eventID = eventID.text else {
+            throw JSONReadError(reason: "an event without chatID or eventID")
         }
         self.chatID = chatID
         self.eventID = eventID
-        eventType = c.wildberriesScalar(.eventType).text
-        isNewChat = c.wildberriesScalar(.isNewChat).bool ?? false
-        let message = c.wildberriesLenient(Message.self, forKey: .message)
+        self.eventType = eventType.text
+        self.isNewChat = isNewChat.bool ?? false
         text = message?.text
         attachmentCount = message?.attachments?.count ?? 0
         goodCard = message?.attachments?.goodCard
-        addTimestamp = c.wildberriesScalar(.addTimestamp).int64
-            ?? c.wildberriesScalar(.addTime).timestamp?.millisecondsSinceEpoch ?? 0
-        replySign = c.wildberriesScalar(.replySign).text
-        sender = c.wildberriesScalar(.sender).text
-        clientName = c.wildberriesScalar(.clientName).text
+        self.addTimestamp = addTimestamp.int64 ?? addTime.timestamp?.millisecondsSinceEpoch ?? 0
+        self.replySign = replySign.text
+        self.sender = sender.text
+        self.clientName = clientName.text
     }
 
     /// Whether the event says something in the conversation (text or files), as opposed to a

@@ -4,9 +4,9 @@ import Foundation
 /// Reading Wildberries success bodies: any failure to read one is the upstream's malformed
 /// answer (`upstreamError`), never a crash and never a silent empty page.
 enum WildberriesDecoding {
-    static func decode<T: Decodable>(_ type: T.Type, from response: UpstreamResponse, operation: String) throws(ConnectorError) -> T {
+    static func decode<T: JSONReadable>(_ type: T.Type, from response: UpstreamResponse, operation: String) throws(ConnectorError) -> T {
         do {
-            return try JSONValueDecoder().decode(type, from: response.body)
+            return try T(parsing: response.body)
         } catch {
             throw malformed(response, operation: operation)
         }

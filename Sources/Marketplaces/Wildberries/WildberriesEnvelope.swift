@@ -1,17 +1,23 @@
+import Connectors
+
 /// The feedbacks host's envelope `{data, error, errorText, additionalErrors}`.
-struct WildberriesEnvelope<Payload: Decodable>: Decodable {
+struct WildberriesEnvelope<Payload: JSONReadable>: JSONReadable {
     var data: Payload?
     var error: Bool
     var errorText: String
 
-    enum CodingKeys: String, CodingKey {
-        case data, error, errorText
-    }
-
-    init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        data = try c.decodeIfPresent(Payload.self, forKey: .data)
-        error = c.wildberriesScalar(.error).bool ?? false
-        errorText = c.wildberriesScalar(.errorText).string ?? ""
+    init(json: JSONElement) throws(JSONReadError) {
+        var data: Payload?, error = WildberriesScalar.null, errorText = WildberriesScalar.null
+        try json.members { key, value throws(JSONReadError) in
+            switch key {
+            case "data": data = try value.nonNull.map(Payload.init(json:))
+            case "error": error = WildberriesScalar(value)
+            case "errorText": errorText = WildberriesScalar(value)
+            default: break
+            }
+        }
+        self.data = data
+        self.error = error.bool ?? false
+        self.errorText = errorText.string ?? ""
     }
 }

@@ -1,17 +1,25 @@
+import Connectors
+
 /// `result` of `GET /api/v1/seller/events`: the events (oldest first), the `next` cursor in ms,
 /// and `totalEvents`, 0 on the page that says "caught up".
-struct WildberriesEventsPage: Decodable {
+struct WildberriesEventsPage: JSONReadable {
     var next: Int64?
     var totalEvents: Int
     var events: [WildberriesChatEvent]
 
-    enum CodingKeys: String, CodingKey { case next, totalEvents, events }
-
-    init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        next = c.wildberriesScalar(.next).int64
-        let events = try c.decodeIfPresent(WildberriesLossyList<WildberriesChatEvent>.self, forKey: .events)?.elements ?? []
+    init(json: JSONElement) throws(JSONReadError) {
+        var next = WildberriesScalar.null, totalEvents = WildberriesScalar.null
+        var events: [WildberriesChatEvent?] = []
+        try json.members { key, value throws(JSONReadError) in
+            switch key {
+            case "next": next = WildberriesScalar(value)
+            case "totalEvents": totalEvents = WildberriesScalar(value)
+            case "events": events = try value.nonNull.map(WildberriesLossyList<WildberriesChatEvent>.init(json:))?.elements ?? []
+            default: break
+            }
+        }
+        self.next = next.int64
         self.events = events.compactMap { $0 }
-        totalEvents = c.wildberriesScalar(.totalEvents).int ?? events.count
+        self.totalEvents = totalEvents.int ?? events.count
     }
 }

@@ -15,26 +15,39 @@ struct WildberriesFeedback: WildberriesRecord {
     var wasViewed: Bool?
     var userName: String?
 
-    enum CodingKeys: String, CodingKey {
-        case id, text, pros, cons, productValuation, createdDate, answer, state, productDetails, wasViewed, userName
-    }
-
-    init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let id = c.wildberriesScalar(.id).text else {
-            throw DecodingError.dataCorruptedError(forKey: .id, in: c, debugDescription: "a feedback without id")
+    init(json: JSONElement) throws(JSONReadError) {
+        var id = WildberriesScalar.null, text = WildberriesScalar.null, pros = WildberriesScalar.null
+        var cons = WildberriesScalar.null, rating = WildberriesScalar.null, createdDate = WildberriesScalar.null
+        var state = WildberriesScalar.null, wasViewed = WildberriesScalar.null, userName = WildberriesScalar.null
+        var answer: WildberriesAnswer?, product: WildberriesProductDetails?
+        try json.members { key, value throws(JSONReadError) in
+            switch key {
+            case "id": id = WildberriesScalar(value)
+            case "text": text = WildberriesScalar(value)
+            case "pros": pros = WildberriesScalar(value)
+            case "cons": cons = WildberriesScalar(value)
+            case "productValuation": rating = WildberriesScalar(value)
+            case "createdDate": createdDate = WildberriesScalar(value)
+            case "answer": answer = value.wildberriesLenient(WildberriesAnswer.self)
+            case "state": state = WildberriesScalar(value)
+            case "productDetails": product = value.wildberriesLenient(WildberriesProductDetails.self)
+            case "wasViewed": wasViewed = WildberriesScalar(value)
+            case "userName": userName = WildberriesScalar(value)
+            default: break
+            }
         }
+        guard let id = id.text else { throw JSONReadError(reason: "a feedback without id") }
         self.id = id
-        text = c.wildberriesScalar(.text).string ?? ""
-        pros = c.wildberriesScalar(.pros).string ?? ""
-        cons = c.wildberriesScalar(.cons).string ?? ""
-        rating = c.wildberriesScalar(.productValuation).int
-        createdAt = c.wildberriesScalar(.createdDate).timestamp
-        answer = c.wildberriesLenient(WildberriesAnswer.self, forKey: .answer)
-        state = c.wildberriesScalar(.state).text
-        product = c.wildberriesLenient(WildberriesProductDetails.self, forKey: .productDetails)
-        wasViewed = c.wildberriesScalar(.wasViewed).bool
-        userName = c.wildberriesScalar(.userName).text
+        self.text = text.string ?? ""
+        self.pros = pros.string ?? ""
+        self.cons = cons.string ?? ""
+        self.rating = rating.int
+        createdAt = createdDate.timestamp
+        self.answer = answer
+        self.state = state.text
+        self.product = product
+        self.wasViewed = wasViewed.bool
+        self.userName = userName.text
     }
 
     var hasAnswer: Bool { answer != nil }

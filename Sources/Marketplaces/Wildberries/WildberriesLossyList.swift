@@ -1,23 +1,18 @@
-/// A JSON array whose elements are decoded one by one: an element that cannot be read becomes
+import Connectors
+
+/// A JSON array whose elements are read one by one: an element that cannot be read becomes
 /// nil instead of failing the page, so offsets (which count every element) stay right.
-struct WildberriesLossyList<Element: Decodable>: Decodable {
+struct WildberriesLossyList<Element: JSONReadable>: JSONReadable {
     var elements: [Element?]
 
     init(elements: [Element?] = []) {
         self.elements = elements
     }
 
-    init(from decoder: Decoder) throws {
-        var container = try decoder.unkeyedContainer()
+    init(json: JSONElement) throws(JSONReadError) {
         var elements: [Element?] = []
-        while !container.isAtEnd {
-            if let element = try? container.decode(Element.self) {
-                elements.append(element)
-            } else {
-                _ = try? container.decode(WildberriesScalar.self)
-                elements.append(nil)
-            }
-        }
+        elements.reserveCapacity(json.count)
+        try json.elements { element in elements.append(try? Element(json: element)) }
         self.elements = elements
     }
 }

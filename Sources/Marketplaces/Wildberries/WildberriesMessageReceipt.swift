@@ -1,16 +1,20 @@
 import Connectors
 
 /// `result` of `POST /api/v1/seller/message`: when the message was added (ms) and to which chat.
-struct WildberriesMessageReceipt: Decodable {
+struct WildberriesMessageReceipt: JSONReadable {
     var addedAt: Timestamp?
     var chatID: String?
 
-    enum CodingKeys: String, CodingKey { case addTime, chatID }
-
-    init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        addedAt = c.wildberriesScalar(.addTime).int64.map { Timestamp(millisecondsSinceEpoch: $0) }
-            ?? c.wildberriesScalar(.addTime).timestamp
-        chatID = c.wildberriesScalar(.chatID).text
+    init(json: JSONElement) throws(JSONReadError) {
+        var addTime = WildberriesScalar.null, chatID = WildberriesScalar.null
+        try json.members { key, value throws(JSONReadError) in
+            switch key {
+            case "addTime": addTime = WildberriesScalar(value)
+            case "chatID": chatID = WildberriesScalar(value)
+            default: break
+            }
+        }
+        addedAt = addTime.int64.map { Timestamp(millisecondsSinceEpoch: $0) } ?? addTime.timestamp
+        self.chatID = chatID.text
     }
 }

@@ -11,22 +11,30 @@ struct WildberriesQuestion: WildberriesRecord {
     var product: WildberriesProductDetails?
     var wasViewed: Bool?
 
-    enum CodingKeys: String, CodingKey {
-        case id, text, createdDate, state, answer, productDetails, wasViewed
-    }
-
-    init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let id = c.wildberriesScalar(.id).text else {
-            throw DecodingError.dataCorruptedError(forKey: .id, in: c, debugDescription: "a question without id")
+    init(json: JSONElement) throws(JSONReadError) {
+        var id = WildberriesScalar.null, text = WildberriesScalar.null, createdDate = WildberriesScalar.null
+        var state = WildberriesScalar.null, wasViewed = WildberriesScalar.null
+        var answer: WildberriesAnswer?, product: WildberriesProductDetails?
+        try json.members { key, value throws(JSONReadError) in
+            switch key {
+            case "id": id = WildberriesScalar(value)
+            case "text": text = WildberriesScalar(value)
+            case "createdDate": createdDate = WildberriesScalar(value)
+            case "state": state = WildberriesScalar(value)
+            case "answer": answer = value.wildberriesLenient(WildberriesAnswer.self)
+            case "productDetails": product = value.wildberriesLenient(WildberriesProductDetails.self)
+            case "wasViewed": wasViewed = WildberriesScalar(value)
+            default: break
+            }
         }
+        guard let id = id.text else { throw JSONReadError(reason: "a question without id") }
         self.id = id
-        text = c.wildberriesScalar(.text).string ?? ""
-        createdAt = c.wildberriesScalar(.createdDate).timestamp
-        state = c.wildberriesScalar(.state).text
-        answer = c.wildberriesLenient(WildberriesAnswer.self, forKey: .answer)
-        product = c.wildberriesLenient(WildberriesProductDetails.self, forKey: .productDetails)
-        wasViewed = c.wildberriesScalar(.wasViewed).bool
+        self.text = text.string ?? ""
+        createdAt = createdDate.timestamp
+        self.state = state.text
+        self.answer = answer
+        self.product = product
+        self.wasViewed = wasViewed.bool
     }
 
     var hasAnswer: Bool { answer != nil }

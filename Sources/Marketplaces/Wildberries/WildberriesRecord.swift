@@ -2,7 +2,7 @@ import Connectors
 
 /// What feedbacks and questions share for listing and syncing: an id, a creation date, and
 /// whether the seller has answered (decided by the presence of an answer, never by `state`).
-protocol WildberriesRecord: Decodable, Sendable {
+protocol WildberriesRecord: JSONReadable, Sendable {
     var id: String { get }
     var createdAt: Timestamp? { get }
     var hasAnswer: Bool { get }

@@ -3,7 +3,7 @@ import Connectors
 /// Any JSON value where Wildberries promises a scalar, read without failing: ids and counters
 /// come as numbers or strings, flags as booleans or `0`/`1`, dates in any form of reference
 /// §5.3 or as `""`. An object or array where a scalar belongs is `.other`, not an error.
-enum WildberriesScalar: Decodable, Sendable, Equatable {
+enum WildberriesScalar: JSONReadable, Sendable, Equatable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -11,21 +11,25 @@ enum WildberriesScalar: Decodable, Sendable, Equatable {
     case string(String)
     case other
 
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
+    /// Never fails: whatever `json` is, it is one of the cases.
+    init(_ json: JSONElement) {
+        if json.isNull {
             self = .null
-        } else if let value = try? container.decode(Bool.self) {
+        } else if let value = try? json.bool() {
             self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
+        } else if let value = try? json.int64() {
             self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
+        } else if let value = try? json.double() {
             self = .number(value)
-        } else if let value = try? container.decode(String.self) {
+        } else if let value = try? json.string() {
             self = .string(value)
         } else {
             self = .other
         }
+    }
+
+    init(json: JSONElement) throws(JSONReadError) {
+        self.init(json)
     }
 
     /// Text of a string or a number (integral numbers without a fraction); nil for anything else.

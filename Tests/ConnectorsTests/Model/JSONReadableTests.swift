@@ -99,6 +99,7 @@ struct JSONReadableTests {
         let review = try read(#"{"id":"first","text":"a","\u0069d":"last"}"#)
         #expect(review.id == "last")
         #expect(review.seen == 2)
+        #expect(try read(#"{"\u0069d":"first","id":"last"}"#).id == "last")
         #expect(try JSONValue(parsing: Array(#"{"id":"first","\u0069d":"last"}"#.utf8))["id"] == .string("last"))
     }
 
