@@ -56,6 +56,7 @@ public final class HTTPServer: Sendable {
 
         var listeners: [Socket] = []
         do throws(IOError) {
+            if address.port != 0 { try Socket.checkPortFree(address) }
             let first = try Socket.listener(address: address, backlog: configuration.backlog)
             listeners.append(first)
             let bound = try first.localAddress()

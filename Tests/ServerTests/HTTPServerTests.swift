@@ -1,3 +1,4 @@
+import Glibc
 import HTTP
 import Server
 import Testing
@@ -54,6 +55,25 @@ struct HTTPServerTests {
             let client = try server.connect()
             try client.send(get("/"))
             #expect(try client.readResponse().status == 200)
+        }
+    }
+
+    @Test func aSecondServerOnTheSamePortIsRefusedInsteadOfSharingIt() async throws {
+        try await withServer(handler: Handlers.echoPath) { server in
+            // given: a server listening (with SO_REUSEPORT, as every one of ours does)
+            let second = HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: server.port),
+                                    responder: ClosureResponder(Handlers.ok))
+            // when: another starts on its port
+            var thrown: ServerError?
+            do { try second.start() } catch let error as ServerError { thrown = error }
+            // then: it fails as bind does, and every connection still reaches the first
+            guard case .system(let error)? = thrown else { Issue.record("got \(String(describing: thrown))"); return }
+            #expect(error.errno == EADDRINUSE)
+            for _ in 0..<8 {
+                let client = try server.connect()
+                try client.send(get("/first"))
+                #expect(try client.readResponse().text == "/first")
+            }
         }
     }
 
