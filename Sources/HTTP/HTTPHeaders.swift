@@ -54,7 +54,9 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         fields.makeIterator()
     }
 
-    static func sameName(_ a: String, _ b: String) -> Bool {
+    /// Whether two field names (or other tokens, such as an auth scheme) are equal in any ASCII
+    /// case, compared byte by byte without lower-cased copies (RFC 9110 §5.1).
+    public static func sameName(_ a: String, _ b: String) -> Bool {
         a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { ASCII.lowercased($0) == ASCII.lowercased($1) }
     }
 

@@ -58,10 +58,13 @@ public struct SHA256: Sendable {
     /// Pads, processes the last block(s) and returns the digest. The hasher is spent afterwards.
     public mutating func finalize() -> Digest {
         let bitLength = totalLength &* 8
-        var padding = [UInt8](repeating: 0, count: blockCount < 56 ? 64 - blockCount : 128 - blockCount)
-        padding[0] = 0x80
-        for i in 0..<8 { padding[padding.count - 8 + i] = UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * UInt64(i))) }
-        padding.withUnsafeBytes { update($0) }
+        let count = blockCount < 56 ? 64 - blockCount : 128 - blockCount
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { padding in
+            padding.initialize(repeating: 0)
+            padding[0] = 0x80
+            for i in 0..<8 { padding[count - 8 + i] = UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * UInt64(i))) }
+            update(UnsafeRawBufferPointer(padding))
+        }
         var out: [UInt8] = []
         out.reserveCapacity(32)
         withUnsafeBytes(of: state) { raw in

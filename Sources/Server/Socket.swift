@@ -7,17 +7,9 @@ struct Socket: Sendable, Hashable {
 
     /// A non-blocking TCP listener with SO_REUSEADDR and SO_REUSEPORT, bound and listening.
     static func listener(address: SocketAddress, backlog: Int32) throws(IOError) -> Socket {
-        let fd = Glibc.socket(address.family, Int32(SOCK_STREAM.rawValue) | CS_SOCK_NONBLOCK | CS_SOCK_CLOEXEC, 0)
-        guard fd >= 0 else { throw IOError.last("socket") }
-        let socket = Socket(fd: fd)
-        do throws(IOError) {
-            try socket.setOption(SOL_SOCKET, SO_REUSEADDR, 1)
-            try socket.setOption(SOL_SOCKET, SO_REUSEPORT, 1)
-            if address.family == AF_INET6 { try socket.setOption(Int32(IPPROTO_IPV6), IPV6_V6ONLY, 0) }
-            let bound = address.withSockAddr { Glibc.bind(fd, $0, $1) }
-            guard bound == 0 else { throw IOError.last("bind \(address)") }
-            guard Glibc.listen(fd, backlog) == 0 else { throw IOError.last("listen") }
-        } catch {
+        let socket = try bound(to: address, reusePort: true, flags: CS_SOCK_NONBLOCK)
+        guard Glibc.listen(socket.fd, backlog) == 0 else {
+            let error = IOError.last("listen")
             socket.close()
             throw error
         }
@@ -30,14 +22,25 @@ struct Socket: Sendable, Hashable {
     /// the kernel would then split the connections between the two without a word. A socket
     /// without SO_REUSEPORT can only bind a port nobody holds; it is closed again at once.
     static func checkPortFree(_ address: SocketAddress) throws(IOError) {
-        let fd = Glibc.socket(address.family, Int32(SOCK_STREAM.rawValue) | CS_SOCK_CLOEXEC, 0)
+        try bound(to: address, reusePort: false, flags: 0).close()
+    }
+
+    /// A TCP socket with SO_REUSEADDR (and SO_REUSEPORT when asked), bound to `address`.
+    private static func bound(to address: SocketAddress, reusePort: Bool, flags: Int32) throws(IOError) -> Socket {
+        let fd = Glibc.socket(address.family, Int32(SOCK_STREAM.rawValue) | flags | CS_SOCK_CLOEXEC, 0)
         guard fd >= 0 else { throw IOError.last("socket") }
         let socket = Socket(fd: fd)
-        defer { socket.close() }
-        try socket.setOption(SOL_SOCKET, SO_REUSEADDR, 1)
-        if address.family == AF_INET6 { try socket.setOption(Int32(IPPROTO_IPV6), IPV6_V6ONLY, 0) }
-        let bound = address.withSockAddr { Glibc.bind(fd, $0, $1) }
-        guard bound == 0 else { throw IOError.last("bind \(address)") }
+        do throws(IOError) {
+            try socket.setOption(SOL_SOCKET, SO_REUSEADDR, 1)
+            if reusePort { try socket.setOption(SOL_SOCKET, SO_REUSEPORT, 1) }
+            if address.family == AF_INET6 { try socket.setOption(Int32(IPPROTO_IPV6), IPV6_V6ONLY, 0) }
+            let result = address.withSockAddr { Glibc.bind(fd, $0, $1) }
+            guard result == 0 else { throw IOError.last("bind \(address)") }
+        } catch {
+            socket.close()
+            throw error
+        }
+        return socket
     }
 
     /// The address the socket is bound to (its port, when it was bound to port 0).

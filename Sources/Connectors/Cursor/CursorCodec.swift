@@ -37,7 +37,12 @@ public struct CursorCodec: Sendable {
 
     private func mac(_ payload: [UInt8], _ connector: ConnectorKey) -> [UInt8] {
         var hmac = keyed
-        hmac.update(Array("cursor-v1\u{0}\(connector.marketplace)\u{0}\(connector.channel)\u{0}".utf8))
+        // "cursor-v1\0<marketplace>\0<channel>\0", fed in parts rather than built as a String.
+        hmac.update("cursor-v1\u{0}".utf8)
+        hmac.update(connector.marketplace.rawValue.utf8)
+        hmac.update("\u{0}".utf8)
+        hmac.update(connector.channel.rawValue.utf8)
+        hmac.update("\u{0}".utf8)
         hmac.update(payload)
         return Array(hmac.finalize().prefix(16))
     }

@@ -7,15 +7,18 @@ public enum JSONBytes {
     /// `\t` or `\u00XX`, everything else (non-ASCII UTF-8 included) as is. Runs that need no
     /// escape are copied whole.
     public static func appendString(_ value: String, to bytes: inout [UInt8]) {
+        var value = value
         bytes.append(UInt8(ascii: "\""))
-        let written: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
+        value.withUTF8 { utf8 in
             guard let base = utf8.baseAddress else { return }
             let count = utf8.count
             var runStart = 0
             var index = 0
             while index < count {
                 // Eight bytes at a time while none of them needs an escape.
-                while index + 8 <= count, !needsEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+                while index + 8 <= count {
+                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                    guard !ByteWord.endsJSONRun(word), ByteWord.matching(word, 0x7F) == 0 else { break }
                     index += 8
                 }
                 let end = min(index + 8, count)
@@ -31,27 +34,7 @@ public enum JSONBytes {
             }
             if runStart < count { bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: count - runStart)) }
         }
-        if written == nil {
-            // A bridged string without contiguous UTF-8: copy it once.
-            bytes.removeLast()
-            appendString(String(decoding: Array(value.utf8), as: UTF8.self), to: &bytes)
-            return
-        }
         bytes.append(UInt8(ascii: "\""))
-    }
-
-    /// Whether any byte of `word` is below 0x20, `"`, a backslash or DEL (SWAR: after the XOR a
-    /// byte is zero exactly where it matched; the borrow tests are exact for "any").
-    @inline(__always)
-    private static func needsEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let delete = word ^ (ones &* 0x7F)
-        let zeros = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((delete &- ones) & ~delete)
-        let control = (word &- ones &* 0x20) & ~word
-        return (zeros | control) & highs != 0
     }
 
     /// The decimal digits of `value`, with a minus sign when negative. Concrete types, not one

@@ -1,5 +1,5 @@
 /// One value of a parsed JSON text, as a `JSONReadable` type sees it: ask for the kind you need
-/// (`string()`, `integer()`…, which fail with a `JSONReadError` on another kind), walk an
+/// (`string()`, `int()`…, which fail with a `JSONReadError` on another kind), walk an
 /// object's `members` or an array's `elements`. Nothing is copied out of the text until asked
 /// for: a key is compared as bytes, an integer read from its digits.
 ///
@@ -18,7 +18,6 @@ public struct JSONElement {
 
     public var isNull: Bool { kind == .null }
     public var isString: Bool { kind == .string }
-    public var isNumber: Bool { kind == .number }
     public var isBool: Bool { kind == .true || kind == .false }
 
     /// The element, or nil when it is `null`: `try value.nonNull?.string()` reads an optional member.
@@ -33,9 +32,7 @@ public struct JSONElement {
     public func withStringUTF8<R>(_ body: (UnsafeRawBufferPointer) throws(JSONReadError) -> R) throws(JSONReadError) -> R {
         guard kind == .string else { throw .mismatch(expected: "a string", found: kind) }
         let entry = tape.entries[index]
-        if entry.flags & JSONTape.decoded == 0 {
-            return try body(UnsafeRawBufferPointer(rebasing: tape.bytes[Int(entry.start)..<Int(entry.start + entry.length)]))
-        }
+        if entry.flags & JSONTape.decoded == 0 { return try body(JSONTape.raw(entry, in: tape.bytes)) }
         var text = tape.strings[Int(entry.start)]
         return try text.withUTF8 { utf8 in Result { () throws(JSONReadError) in try body(UnsafeRawBufferPointer(utf8)) } }.get()
     }
@@ -68,12 +65,6 @@ public struct JSONElement {
     public func double() throws(JSONReadError) -> Double {
         guard kind == .number else { throw .mismatch(expected: "a number", found: kind) }
         return tape.number(at: index).double
-    }
-
-    /// The number's text, exactly as written (a 64-bit id keeps every digit).
-    public func number() throws(JSONReadError) -> JSONNumber {
-        guard kind == .number else { throw .mismatch(expected: "a number", found: kind) }
-        return tape.number(at: index)
     }
 
     /// Calls `body` with each member of an object, in the order written. A key given twice is
@@ -119,7 +110,4 @@ public struct JSONElement {
         try elements { element throws(JSONReadError) in result.append(try T(json: element)) }
         return result
     }
-
-    /// The value as a tree, for a reader that keeps the upstream's value as it came.
-    public var value: JSONValue { tape.value(at: index) }
 }

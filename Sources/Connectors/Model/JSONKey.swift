@@ -7,16 +7,13 @@ public struct JSONKey {
     let tape: JSONTape
     let index: Int
 
-    /// The key as a `String`, for a reader that keeps unknown members.
-    public var string: String { tape.string(at: index) }
-
     /// Whether the key is `pattern`, byte for byte.
     public static func ~= (pattern: StaticString, key: JSONKey) -> Bool {
         let entry = key.tape.entries[key.index]
         let count = pattern.utf8CodeUnitCount
         if entry.flags & JSONTape.decoded == 0 {
             return Int(entry.length) == count
-                && (count == 0 || memcmp(pattern.utf8Start, key.tape.bytes.baseAddress! + Int(entry.start), count) == 0)
+                && (count == 0 || memcmp(pattern.utf8Start, JSONTape.raw(entry, in: key.tape.bytes).baseAddress!, count) == 0)
         }
         return key.tape.strings[Int(entry.start)].utf8.elementsEqual(UnsafeBufferPointer(start: pattern.utf8Start, count: count))
     }

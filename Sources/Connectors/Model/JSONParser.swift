@@ -165,25 +165,22 @@ struct JSONParser {
     /// escaped one of equal text (`"id"` and `"\u0069d"`).
     private static func keyBit(_ tape: JSONTape.Builder, _ key: Int) -> UInt64 {
         let entry = tape.entries[key]
-        let length: Int, first: UInt8, last: UInt8
-        if entry.flags & JSONTape.decoded == 0 {
-            guard entry.length > 0 else { return 1 }
-            length = Int(entry.length)
-            first = tape.bytes[Int(entry.start)]
-            last = tape.bytes[Int(entry.start + entry.length - 1)]
-        } else {
-            let utf8 = tape.strings[Int(entry.start)].utf8
-            guard let head = utf8.first, let tail = utf8.last else { return 1 }
-            (length, first, last) = (utf8.count, head, tail)
+        guard entry.flags & JSONTape.decoded == 0 else {
+            return JSONTape.withUTF8(entry, strings: tape.strings, bytes: tape.bytes) { bit($0) }
         }
-        return 1 << ((UInt64(length) &* 31 &+ UInt64(first) &* 7 &+ UInt64(last)) & 63)
+        return bit(JSONTape.raw(entry, in: tape.bytes))
+    }
+
+    private static func bit(_ utf8: UnsafeRawBufferPointer) -> UInt64 {
+        guard let first = utf8.first, let last = utf8.last else { return 1 }
+        return 1 << ((UInt64(utf8.count) &* 31 &+ UInt64(first) &* 7 &+ UInt64(last)) & 63)
     }
 
     /// Marks an earlier key of the object equal to `key` as shadowed: a later value wins. Raw
-    /// keys (the usual case, and that of the filter's false alarms) are compared as bytes.
+    /// keys (the usual case, and that of the filter's false alarms) are compared with `memcmp`.
     private static func shadowEarlier(_ tape: inout JSONTape.Builder, object: Int, key: Int) {
+        let (strings, bytes) = (tape.strings, tape.bytes)
         let entry = tape.entries[key]
-        var text: String?
         var earlier = object + 1
         while earlier < key {
             let other = tape.entries[earlier]
@@ -191,11 +188,11 @@ struct JSONParser {
                 let same: Bool
                 if entry.flags | other.flags == 0 {
                     same = entry.length == other.length
-                        && (entry.length == 0 || memcmp(tape.bytes.baseAddress! + Int(entry.start),
-                                                        tape.bytes.baseAddress! + Int(other.start), Int(entry.length)) == 0)
+                        && memcmp(JSONTape.raw(entry, in: bytes).baseAddress!, JSONTape.raw(other, in: bytes).baseAddress!, Int(entry.length)) == 0
                 } else {
-                    if text == nil { text = JSONTape.string(entry, strings: tape.strings, bytes: tape.bytes) }
-                    same = JSONTape.string(other, equals: &text!, strings: tape.strings, bytes: tape.bytes)
+                    same = JSONTape.withUTF8(entry, strings: strings, bytes: bytes) { a in
+                        JSONTape.withUTF8(other, strings: strings, bytes: bytes) { b in a.elementsEqual(b) }
+                    }
                 }
                 if same { tape.entries[earlier].flags |= JSONTape.shadowed }
             }
@@ -264,7 +261,7 @@ struct JSONParser {
         var wide: UInt64 = 0
         while index + 8 <= bytes.count {
             let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            guard !Self.mayEndRun(word) else { break }
+            guard !ByteWord.endsJSONRun(word) else { break }
             wide |= word
             index += 8
         }
@@ -310,20 +307,6 @@ struct JSONParser {
             }
         }
         throw error("unexpected end of text in a string")
-    }
-
-    /// Whether any byte of `word` is `"`, a backslash or below 0x20 (SWAR: a byte is zero after the
-    /// XOR exactly where it matched; the borrow test is exact for "any", which is all we need).
-    @inline(__always)
-    private static func mayEndRun(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let zeroQuote = (quote &- ones) & ~quote
-        let zeroBackslash = (backslash &- ones) & ~backslash
-        let control = (word &- ones &* 0x20) & ~word
-        return (zeroQuote | zeroBackslash | control) & highs != 0
     }
 
     /// The text of `run`, or nil when it is not valid UTF-8. `String(decoding:)` repairs invalid

@@ -1,5 +1,3 @@
-import Glibc
-
 /// A parsed JSON text as one flat array of entries over the text's bytes: what `JSONReadable`
 /// types read themselves from (through `JSONElement`), with no tree of values built and torn
 /// down per answer. A container's entry is followed by its members (an object's as key, value, key,
@@ -75,20 +73,30 @@ final class JSONTape {
 
     static func string(_ entry: Entry, equals text: inout String, strings: [String], bytes: UnsafeRawBufferPointer) -> Bool {
         if entry.flags & decoded != 0 { return strings[Int(entry.start)] == text }
-        return text.withUTF8 { utf8 in
-            utf8.count == Int(entry.length) && (utf8.isEmpty || memcmp(utf8.baseAddress!, bytes.baseAddress! + Int(entry.start), utf8.count) == 0)
-        }
+        return text.withUTF8 { utf8 in UnsafeRawBufferPointer(utf8).elementsEqual(raw(entry, in: bytes)) }
     }
 
     static func string(_ entry: Entry, strings: [String], bytes: UnsafeRawBufferPointer) -> String {
         if entry.flags & decoded != 0 { return strings[Int(entry.start)] }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.start + entry.length)]), as: UTF8.self)
+        return String(decoding: raw(entry, in: bytes), as: UTF8.self)
+    }
+
+    /// The bytes a number or a raw (undecoded) string occupies in the text.
+    static func raw(_ entry: Entry, in bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.start + entry.length)])
+    }
+
+    /// Calls `body` with the UTF-8 of a string entry, raw or decoded.
+    static func withUTF8<R>(_ entry: Entry, strings: [String], bytes: UnsafeRawBufferPointer,
+                            _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        guard entry.flags & decoded != 0 else { return body(raw(entry, in: bytes)) }
+        var text = strings[Int(entry.start)]
+        return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
     }
 
     /// The bytes of the number at `index`.
     func numberBytes(at index: Int) -> UnsafeRawBufferPointer {
-        let entry = entries[index]
-        return UnsafeRawBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.start + entry.length)])
+        Self.raw(entries[index], in: bytes)
     }
 
     /// The number at `index` as a `T` when it is an integer that fits: `20`, and like

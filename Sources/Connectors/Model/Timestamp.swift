@@ -27,8 +27,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     /// `rfc3339`'s bytes appended to `bytes`, with no String in between: items are written with
-    /// it. A year of four digits (all but the far past and future) is written into 24 bytes on
-    /// the stack and appended at once.
+    /// it. A year of four digits (all but the far past and future) and the rest are written into
+    /// 24 bytes on the stack and appended at once.
     public func appendRFC3339(to bytes: inout [UInt8]) {
         let seconds = secondsSinceEpoch
         let millis = Int(millisecondsSinceEpoch - seconds * 1000)
@@ -36,13 +36,6 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         var secondOfDay = Int(seconds - days * 86_400)
         if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
         let (year, month, day) = Self.civil(days)
-        guard (0...9999).contains(year) else {
-            let text = String(year)
-            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, 4 - text.utf8.count)))
-            bytes.append(contentsOf: text.utf8)
-            bytes.append(contentsOf: Self.rfc3339Tail(month: month, day: day, secondOfDay: secondOfDay, millis: millis).utf8)
-            return
-        }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { out in
             func put(_ value: Int, _ count: Int, at offset: Int) {
                 var rest = value
@@ -51,7 +44,6 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
                     rest /= 10
                 }
             }
-            put(Int(year), 4, at: 0)
             out[4] = UInt8(ascii: "-")
             put(month, 2, at: 5)
             out[7] = UInt8(ascii: "-")
@@ -65,18 +57,16 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
             out[19] = UInt8(ascii: ".")
             put(millis, 3, at: 20)
             out[23] = UInt8(ascii: "Z")
-            bytes.append(contentsOf: UnsafeBufferPointer(out))
+            if (0...9999).contains(year) {
+                put(Int(year), 4, at: 0)
+                bytes.append(contentsOf: UnsafeBufferPointer(out))
+            } else {
+                let text = String(year)
+                bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, 4 - text.utf8.count)))
+                bytes.append(contentsOf: text.utf8)
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: out[4...]))
+            }
         }
-    }
-
-    /// `-MM-DDTHH:MM:SS.mmmZ`, for the rare year outside 0…9999.
-    private static func rfc3339Tail(month: Int, day: Int, secondOfDay: Int, millis: Int) -> String {
-        func digits(_ value: Int, _ count: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, count - text.count)) + text
-        }
-        return "-\(digits(month, 2))-\(digits(day, 2))T\(digits(secondOfDay / 3600, 2)):\(digits(secondOfDay / 60 % 60, 2))"
-            + ":\(digits(secondOfDay % 60, 2)).\(digits(millis, 3))Z"
     }
 
     public var description: String { rfc3339 }

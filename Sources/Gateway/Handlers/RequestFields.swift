@@ -114,40 +114,8 @@ struct RequestFields {
     }
 
     /// One query name or value as form encoding writes it: `+` is a space, `%XX` a byte; nil
-    /// when an escape is malformed or the bytes are not UTF-8. Done over the bytes, since
-    /// Foundation's `replacingOccurrences` and `removingPercentEncoding` cost more per request
-    /// than routing and authentication together.
+    /// when an escape is malformed or the bytes are not UTF-8.
     static func decode(_ part: Substring) -> String? {
-        let utf8 = part.utf8
-        guard utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return String(part) }
-        var out: [UInt8] = []
-        out.reserveCapacity(utf8.count)
-        var index = utf8.startIndex
-        while index < utf8.endIndex {
-            let byte = utf8[index]
-            switch byte {
-            case UInt8(ascii: "+"):
-                out.append(0x20)
-            case UInt8(ascii: "%"):
-                let first = utf8.index(after: index)
-                guard first < utf8.endIndex, utf8.index(after: first) < utf8.endIndex,
-                      let high = hexValue(utf8[first]), let low = hexValue(utf8[utf8.index(after: first)]) else { return nil }
-                out.append(high << 4 | low)
-                index = utf8.index(after: first)
-            default:
-                out.append(byte)
-            }
-            index = utf8.index(after: index)
-        }
-        return String(validating: out, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        PercentDecoding.decode(part, plusIsSpace: true)
     }
 }

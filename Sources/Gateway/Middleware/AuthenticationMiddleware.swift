@@ -27,7 +27,7 @@ public struct AuthenticationMiddleware: Middleware {
         }
         if let value = authorization.first {
             let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-            guard parts.count == 2, isBearer(parts[0]) else {
+            guard parts.count == 2, HTTPHeaders.sameName(String(parts[0]), "bearer") else {
                 throw .unauthorized(detail: "Authorization must be \"Bearer <API key>\".")
             }
             let key = String(trimmed(parts[1]))
@@ -40,11 +40,6 @@ public struct AuthenticationMiddleware: Middleware {
             return key
         }
         throw .unauthorized(detail: "An API key is required: Authorization: Bearer <key> or X-API-Key: <key>.")
-    }
-
-    /// The auth scheme `Bearer`, in any case (RFC 9110 §11.1).
-    private static func isBearer(_ scheme: Substring) -> Bool {
-        scheme.utf8.count == 6 && zip(scheme.utf8, "bearer".utf8).allSatisfy { $0 | 0x20 == $1 }
     }
 
     /// Without the spaces and tabs around it (a key itself has neither).

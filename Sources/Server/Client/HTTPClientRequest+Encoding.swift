@@ -1,3 +1,5 @@
+import HTTP
+
 extension HTTPClientRequest {
     /// Appends the request as HTTP/1.1 to `bytes`. Fails, having appended nothing that matters
     /// (the caller discards `bytes`), when a part cannot be written without changing the
@@ -22,10 +24,10 @@ extension HTTPClientRequest {
                 throw .invalidRequest("header field \(name) has a line break or control character in its value")
             }
             // Framing and connection management are the client's, never the caller's.
-            if Self.clientOwned.contains(where: { Self.sameName(name, $0) }) { continue }
-            if Self.sameName(name, "host") { hasHost = true }
-            if Self.sameName(name, "user-agent") { hasUserAgent = true }
-            if Self.sameName(name, "accept-encoding") { hasAcceptEncoding = true }
+            if Self.clientOwned.contains(where: { HTTPHeaders.sameName(name, $0) }) { continue }
+            if HTTPHeaders.sameName(name, "host") { hasHost = true }
+            if HTTPHeaders.sameName(name, "user-agent") { hasUserAgent = true }
+            if HTTPHeaders.sameName(name, "accept-encoding") { hasAcceptEncoding = true }
             bytes.append(contentsOf: name.utf8)
             bytes.append(contentsOf: ": ".utf8)
             bytes.append(contentsOf: value.utf8)
@@ -61,14 +63,7 @@ extension HTTPClientRequest {
         c == 0x09 || (c >= 0x20 && c != 0x7F)
     }
 
-    private static let clientOwned: [StaticString] = ["content-length", "transfer-encoding", "connection", "keep-alive", "te", "upgrade"]
-
-    /// Whether `name` is `lower` in any ASCII case, without building a lower-cased copy.
-    private static func sameName(_ name: String, _ lower: StaticString) -> Bool {
-        let expected = UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount)
-        return name.utf8.count == expected.count
-            && zip(name.utf8, expected).allSatisfy { c, e in (c >= 65 && c <= 90 ? c | 0x20 : c) == e }
-    }
+    private static let clientOwned = ["content-length", "transfer-encoding", "connection", "keep-alive", "te", "upgrade"]
 
     private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
         if value >= 10 { appendDecimal(value / 10, to: &bytes) }
