@@ -29,6 +29,9 @@ final class EventLoop {
     var dateCache = DateCache()
     private var dirty: [Connection] = []
     private var jobs: [LoopExecutor.Work] = []
+    /// `OutputDeferral` work, run once the turn's responses are written.
+    private var afterFlush: [() -> Void] = []
+    private var afterFlushBatch: [() -> Void] = []
 
     private var timerHeads = [Int32](repeating: -1, count: TimerKind.allCases.count)
     private var timerTails = [Int32](repeating: -1, count: TimerKind.allCases.count)
@@ -102,7 +105,9 @@ final class EventLoop {
             } while executor.hasWork && rounds < 16
             expireTimers()
             flushDirty()
+            runAfterFlush()
         }
+        runAfterFlush()
         shutdown()
     }
 
@@ -226,6 +231,20 @@ final class EventLoop {
             }
         }
         jobs.removeAll(keepingCapacity: true)
+    }
+
+    func deferUntilFlushed(_ body: @escaping () -> Void) {
+        afterFlush.append(body)
+    }
+
+    /// Runs deferred work until none is left (work may defer more, which would otherwise wait
+    /// for the next wake-up).
+    private func runAfterFlush() {
+        while !afterFlush.isEmpty {
+            swap(&afterFlush, &afterFlushBatch)
+            for body in afterFlushBatch { body() }
+            afterFlushBatch.removeAll(keepingCapacity: true)
+        }
     }
 
     func markDirty(_ connection: Connection) {

@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import Server
 import Synchronization
 
 /// Where log lines go: stdout by default. Lines are appended to a buffer that a serial queue
@@ -77,12 +78,14 @@ public final class LogSink: Sendable {
             buffer.scheduled = true
             return true
         }
-        if schedule { queue.async { [self] in writeOut() } }
+        // The writer is woken after the loop has written its responses: woken here, it could
+        // take the core between a handler's return and the write of that handler's response.
+        if schedule { OutputDeferral.afterOutput { [self] in queue.async { [self] in writeOut() } } }
     }
 
     /// Waits until every accepted line is written (at shutdown).
     public func flush() {
-        queue.sync {}
+        queue.sync { writeOut() }
     }
 
     private func writeOut() {
