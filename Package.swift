@@ -34,3 +34,11 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Nonisolated async functions run on their caller's executor (SE-0461) instead of hopping to the
+// generic one: a request's dozens of calls through middleware, connector and client then stay on
+// its loop without a task switch each (each one looked up the task's executor preference under a lock).
+for target in package.targets where target.type != .system && target.name != "CSystem" {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
+}
+

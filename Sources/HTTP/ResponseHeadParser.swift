@@ -125,16 +125,36 @@ public struct ResponseHeadParser: Sendable {
 
     /// One decimal length, or a list of the same length repeated (RFC 9110 §8.6).
     private static func parseContentLength(_ value: String) throws(ResponseParseError) -> Int {
+        // A list of one number repeated (RFC 9110 §8.6), blanks around each element; read byte
+        // by byte, as this runs for every upstream answer.
         var result: Int?
-        for part in value.split(separator: ",", omittingEmptySubsequences: false) {
-            let digits = part.utf8.drop { $0 == ASCII.sp || $0 == ASCII.htab }.reversed().drop { $0 == ASCII.sp || $0 == ASCII.htab }.reversed()
-            guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy(isDigit) else { throw .invalidContentLength }
-            let length = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        var length = 0
+        var digits = 0
+        var blankAfterDigits = false
+        func endElement() throws(ResponseParseError) {
+            guard digits > 0 else { throw .invalidContentLength }
             if let result, result != length { throw .invalidContentLength }
             result = length
+            length = 0
+            digits = 0
+            blankAfterDigits = false
         }
-        guard let result else { throw .invalidContentLength }
-        return result
+        for byte in value.utf8 {
+            switch byte {
+            case ASCII.sp, ASCII.htab:
+                blankAfterDigits = digits > 0
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard !blankAfterDigits, digits < 18 else { throw .invalidContentLength }
+                length = length * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+            case UInt8(ascii: ","):
+                try endElement()
+            default:
+                throw .invalidContentLength
+            }
+        }
+        try endElement()
+        return result ?? 0
     }
 
     /// The comma-separated tokens of a list field, lower-cased, empty elements dropped.

@@ -33,7 +33,14 @@ public struct JSONElement {
         guard kind == .string else { throw .mismatch(expected: "a string", found: kind) }
         let entry = tape.entries[index]
         if entry.flags & JSONTape.decoded == 0 { return try body(JSONTape.raw(entry, in: tape.bytes)) }
-        var text = tape.strings[Int(entry.start)]
+        return try Self.withUTF8(of: tape.strings[Int(entry.start)], body)
+    }
+
+    /// Apart from the above: its `Result` over `R` is generic metadata that an unspecialised
+    /// caller in another module would otherwise look up on every call, strings with escapes or
+    /// not.
+    private static func withUTF8<R>(of string: String, _ body: (UnsafeRawBufferPointer) throws(JSONReadError) -> R) throws(JSONReadError) -> R {
+        var text = string
         return try text.withUTF8 { utf8 in Result { () throws(JSONReadError) in try body(UnsafeRawBufferPointer(utf8)) } }.get()
     }
 

@@ -256,12 +256,18 @@ struct JSONParser {
     private mutating func scanString() throws(JSONSyntaxError) -> StringScan {
         index += 1
         let start = index
-        // Eight bytes at a time while none of them ends the run (a quote, a backslash or a
-        // control character); the loop below finds which one did.
+        // Eight bytes at a time up to the first that ends the run (a quote, a backslash or a
+        // control character), where the loop below takes over; it walks only a last short word.
         var wide: UInt64 = 0
         while index + 8 <= bytes.count {
             let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            guard !ByteWord.endsJSONRun(word) else { break }
+            let ends = ByteWord.jsonRunEnds(word)
+            if ends != 0 {
+                let offset = ByteWord.firstByte(ends)
+                wide |= ByteWord.prefix(word, offset)
+                index += offset
+                break
+            }
             wide |= word
             index += 8
         }

@@ -2,20 +2,20 @@ extension JSONValue {
     /// The value as JSON text: numbers as their text, object members sorted (by Unicode scalar,
     /// which for ASCII keys is byte order), so equal values are equal bytes.
     public func json() -> [UInt8] {
-        var bytes: [UInt8] = []
-        appendJSON(to: &bytes)
-        return bytes
+        var writer = ByteWriter()
+        appendJSON(to: &writer)
+        return writer.bytes
     }
 
     /// `json()` appended to `bytes`, so a value nested in a larger document is not copied.
-    public func appendJSON(to bytes: inout [UInt8]) {
+    public func appendJSON(to bytes: inout ByteWriter) {
         switch self {
         case .null:
-            bytes.append(contentsOf: "null".utf8)
+            bytes.append("null")
         case .bool(let value):
-            bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
+            bytes.append(value ? "true" : "false")
         case .number(let value):
-            bytes.append(contentsOf: value.text.utf8)
+            bytes.append(Array(value.text.utf8))
         case .string(let value):
             JSONBytes.appendString(value, to: &bytes)
         case .array(let values):

@@ -20,16 +20,15 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ`.
     public var rfc3339: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
-        appendRFC3339(to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        var writer = ByteWriter(capacity: 32)
+        appendRFC3339(to: &writer)
+        return writer.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// `rfc3339`'s bytes appended to `bytes`, with no String in between: items are written with
+    /// `rfc3339`'s bytes appended to `writer`, with no String in between: items are written with
     /// it. A year of four digits (all but the far past and future) and the rest are written into
     /// 24 bytes on the stack and appended at once.
-    public func appendRFC3339(to bytes: inout [UInt8]) {
+    public func appendRFC3339(to writer: inout ByteWriter) {
         let seconds = secondsSinceEpoch
         let millis = Int(millisecondsSinceEpoch - seconds * 1000)
         var days = seconds / 86_400
@@ -59,12 +58,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
             out[23] = UInt8(ascii: "Z")
             if (0...9999).contains(year) {
                 put(Int(year), 4, at: 0)
-                bytes.append(contentsOf: UnsafeBufferPointer(out))
+                writer.append(UnsafeRawBufferPointer(UnsafeBufferPointer(out)))
             } else {
                 let text = String(year)
-                bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, 4 - text.utf8.count)))
-                bytes.append(contentsOf: text.utf8)
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: out[4...]))
+                for _ in text.utf8.count..<max(4, text.utf8.count) { writer.append(UInt8(ascii: "0")) }
+                writer.append(Array(text.utf8))
+                writer.append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: out[4...])))
             }
         }
     }

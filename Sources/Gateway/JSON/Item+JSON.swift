@@ -3,15 +3,14 @@ import Connectors
 extension Item {
     /// The item as DESIGN.md §4 shows it, absent members omitted.
     func json() -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(512)
-        appendJSON(to: &bytes)
-        return bytes
+        var writer = ByteWriter(capacity: 512)
+        appendJSON(to: &writer)
+        return writer.bytes
     }
 
     /// Written by hand, into the caller's buffer, because this runs for every item of every
     /// list, where `JSONEncoder` costs several microseconds a field.
-    func appendJSON(to buffer: inout [UInt8]) {
+    func appendJSON(to buffer: inout ByteWriter) {
         var object = JSONObjectWriter(appendingTo: &buffer)
         object.string("id", id)
         object.string("marketplace", marketplace.rawValue)
@@ -60,17 +59,20 @@ extension Item {
 extension [Item] {
     /// `[item, …]`.
     func json() -> [UInt8] {
-        var bytes: [UInt8] = []
-        appendJSON(to: &bytes)
-        return bytes
+        var writer = ByteWriter(capacity: count * 400 + 2)
+        appendJSON(to: &writer)
+        return writer.bytes
     }
 
-    func appendJSON(to bytes: inout [UInt8]) {
-        bytes.reserveCapacity(bytes.count + count * 400 + 2)
+    func appendJSON(to bytes: inout ByteWriter) {
         bytes.append(UInt8(ascii: "["))
-        for (index, item) in enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            item.appendJSON(to: &bytes)
+        // Through the buffer, whose elements are borrowed in place: `for item in self` copied
+        // every item (a retain per string member) only to write it.
+        withUnsafeBufferPointer { items in
+            for index in items.indices {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                items[index].appendJSON(to: &bytes)
+            }
         }
         bytes.append(UInt8(ascii: "]"))
     }

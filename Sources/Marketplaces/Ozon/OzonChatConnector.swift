@@ -39,16 +39,15 @@ public struct OzonChatConnector: ChannelConnector {
             fetch: { token async throws(ConnectorError) in
                 try await chatList(cursor: token, limit: 100, includeRaw: query.includeRaw, deadline: deadline)
             },
-            accept: { chats async throws(ConnectorError) in
-                let wanted = chats.map { chat in
+            accept: { chats, items async throws(ConnectorError) in
+                let wanted = chats.filter { chat in
                     chat.isConversation && listing.since.map { (chat.entry.chat.createdAt?.timestamp ?? OzonDate.missing) >= $0 } ?? true
                 }
-                let built = try await chatItems(for: chats.enumerated().filter { wanted[$0.offset] }.map(\.element), deadline: deadline)
+                let built = try await chatItems(for: Array(wanted), deadline: deadline)
                 var byID: [String: Item] = [:]
                 for item in built { byID[item.id] = item }
-                return chats.map { chat in
-                    guard let item = byID[chat.chatID], listing.status == nil || item.status == listing.status else { return nil }
-                    return item
+                for chat in chats {
+                    if let item = byID[chat.chatID], listing.status == nil || item.status == listing.status { items.append(item) }
                 }
             })
         return ItemPage(items: items, nextCursor: listing.cursor(at: next))

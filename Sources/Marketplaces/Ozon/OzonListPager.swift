@@ -8,21 +8,23 @@ enum OzonListPager {
     ///   - maxPages: upstream pages fetched at most per call (a sparse filter then returns a
     ///     short page with a cursor instead of scanning everything under one deadline).
     ///   - fetch: the upstream page a token names.
-    ///   - accept: the items for a run of entries, nil for an entry filtered out.
+    ///   - accept: appends the items for a run of entries to the page, leaving out the entries
+    ///     filtered out; straight into the page, as an item is costly to copy.
     static func collect<Entry: Sendable>(
         limit: Int, from start: OzonListPosition, maxPages: Int = 5, id: (Entry) -> String,
         fetch: (String?) async throws(ConnectorError) -> OzonPage<Entry>,
-        accept: ([Entry]) async throws(ConnectorError) -> [Item?]
+        accept: (ArraySlice<Entry>, inout [Item]) async throws(ConnectorError) -> Void
     ) async throws(ConnectorError) -> (items: [Item], next: OzonListPosition?) {
         var token = start.page
         var resume = start
         var items: [Item] = []
+        items.reserveCapacity(limit)
         for pageNumber in 1...max(1, maxPages) {
             let page = try await fetch(token)
             var index = resumeIndex(page.entries, resume, id: id)
             while index < page.entries.count, items.count < limit {
-                let batch = Array(page.entries[index..<min(page.entries.count, index + limit - items.count)])
-                items.append(contentsOf: try await accept(batch).compactMap { $0 })
+                let batch = page.entries[index..<min(page.entries.count, index + limit - items.count)]
+                try await accept(batch, &items)
                 index += batch.count
             }
             if index < page.entries.count {

@@ -36,8 +36,8 @@ public struct OzonQuestionConnector: ChannelConnector {
                 try await list(from: listing.since, ascending: false, status: status == .unanswered ? "UNPROCESSED" : "ALL",
                                lastID: token, limit: pageSize, includeRaw: query.includeRaw, deadline: deadline)
             },
-            accept: { entries async throws(ConnectorError) in
-                entries.map { entry in status == nil || entry.item.status == status ? entry.item : nil }
+            accept: { entries, items async throws(ConnectorError) in
+                for entry in entries where status == nil || entry.item.status == status { items.append(entry.item) }
             })
         return ItemPage(items: items, nextCursor: listing.cursor(at: next))
     }
@@ -73,7 +73,7 @@ public struct OzonQuestionConnector: ChannelConnector {
     public func markRead(id: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) {
         try OzonValidation.id(id)
         let (question, _) = try await info(id, deadline: deadline)
-        guard question.status?.uppercased() == "NEW" else { return }
+        guard OzonStatus.is(question.status, "NEW") else { return }
         _ = try await session.post(
             "/v1/question/change-status", .object(["question_ids": .array([.string(id)]), "status": .string("VIEWED")]),
             as: OzonWriteResponse.self, safety: .idempotent, operation: "question.change-status", deadline: deadline)
@@ -130,13 +130,12 @@ public struct OzonQuestionConnector: ChannelConnector {
     }
 
     static func item(_ question: OzonQuestionObject, raw: JSONValue?) -> Item {
-        let status = question.status?.uppercased()
-        let answered = (question.answersCount?.value ?? 0) > 0 || status == "PROCESSED"
+        let answered = (question.answersCount?.value ?? 0) > 0 || OzonStatus.is(question.status, "PROCESSED")
         return Item(
             id: question.id, marketplace: .ozon, channel: .question, kind: .question, text: question.text ?? "",
             createdAt: question.publishedAt?.timestamp ?? OzonDate.missing, status: answered ? .answered : .unanswered,
             author: question.authorName.map { Item.Author(name: $0) },
             product: question.sku.map { Item.Product(id: $0.text, url: question.productURL) },
-            read: OzonStatus.read(status), raw: raw)
+            read: OzonStatus.read(question.status), raw: raw)
     }
 }

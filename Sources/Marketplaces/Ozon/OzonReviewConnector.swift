@@ -40,8 +40,8 @@ public struct OzonReviewConnector: ChannelConnector {
                 try await list(from: listing.since, ascending: false, status: status == .answered ? "PROCESSED" : "ALL",
                                lastID: token, limit: pageSize, includeRaw: query.includeRaw, deadline: deadline)
             },
-            accept: { entries async throws(ConnectorError) in
-                entries.map { entry in status == nil || entry.item.status == status ? entry.item : nil }
+            accept: { entries, items async throws(ConnectorError) in
+                for entry in entries where status == nil || entry.item.status == status { items.append(entry.item) }
             })
         return ItemPage(items: items, nextCursor: listing.cursor(at: next))
     }
@@ -121,11 +121,11 @@ public struct OzonReviewConnector: ChannelConnector {
     }
 
     static func item(_ review: OzonReviewObject, raw: JSONValue?) -> Item {
-        let status = review.status?.uppercased()
-        return Item(
+        Item(
             id: review.id, marketplace: .ozon, channel: .review, kind: .review, text: review.text ?? "",
-            createdAt: review.publishedAt?.timestamp ?? OzonDate.missing, status: status == "PROCESSED" ? .answered : .unanswered,
+            createdAt: review.publishedAt?.timestamp ?? OzonDate.missing,
+            status: OzonStatus.is(review.status, "PROCESSED") ? .answered : .unanswered,
             rating: review.rating?.value, product: review.sku.map { Item.Product(id: $0.text) },
-            read: OzonStatus.read(status), raw: raw)
+            read: OzonStatus.read(review.status), raw: raw)
     }
 }

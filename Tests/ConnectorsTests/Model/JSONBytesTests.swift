@@ -3,10 +3,16 @@ import Testing
 
 @Suite("JSON bytes writer")
 struct JSONBytesTests {
+    /// Through a writer that starts small and already holds a byte, so that long texts make it
+    /// grow mid-document; the array form must agree.
     private func written(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        JSONBytes.appendString(text, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        var writer = ByteWriter(capacity: 1)
+        writer.append(UInt8(ascii: ">"))
+        JSONBytes.appendString(text, to: &writer)
+        var array: [UInt8] = []
+        JSONBytes.appendString(text, to: &array)
+        #expect(writer.bytes == Array(">".utf8) + array)
+        return String(decoding: array, as: UTF8.self)
     }
 
     @Test("given quotes, backslashes, control characters and DEL, when written, then each is escaped and nothing else is")
@@ -41,16 +47,48 @@ struct JSONBytesTests {
         #expect(written(String(filler)) == "\"" + String(filler) + "\"")
     }
 
+    @Test("given texts dense with characters to escape, several in one eight-byte word and side by side, when written, then each is escaped as a byte-by-byte writer would")
+    func denseEscapes() {
+        // The reference: one byte at a time, no word tricks.
+        func reference(_ text: String) -> String {
+            var out = "\""
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): out += #"\""#
+                case UInt8(ascii: "\\"): out += #"\\"#
+                case 0x0A: out += #"\n"#
+                case 0x0D: out += #"\r"#
+                case 0x09: out += #"\t"#
+                case 0..<0x20, 0x7F: out += "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
+                default: out.unicodeScalars.append(Unicode.Scalar(byte))
+                }
+            }
+            return out + "\""
+        }
+        let alphabet: [Character] = ["a", "\"", "\\", "\n", "\u{1}", "\u{7F}", "z", "\t", " "]
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for length in 0..<48 {
+            for _ in 0..<20 {
+                var text = ""
+                for _ in 0..<length {
+                    seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    text.append(alphabet[Int(seed >> 33) % alphabet.count])
+                }
+                #expect(written(text) == reference(text), "\(Array(text.utf8))")
+            }
+        }
+    }
+
     @Test("given the extremes of 64-bit integers, when written, then the digits are String's", arguments: [
         "0", "-1", "7", "42", "-9223372036854775808", "9223372036854775807", "18446744073709551615",
     ])
     func integers(text: String) {
-        var bytes: [UInt8] = []
+        var writer = ByteWriter(capacity: 1)
         if let unsigned = UInt64(text) {
-            JSONBytes.appendInteger(unsigned, to: &bytes)
+            JSONBytes.appendInteger(unsigned, to: &writer)
         } else {
-            JSONBytes.appendInteger(Int64(text)!, to: &bytes)
+            JSONBytes.appendInteger(Int64(text)!, to: &writer)
         }
-        #expect(String(decoding: bytes, as: UTF8.self) == text)
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == text)
     }
 }
