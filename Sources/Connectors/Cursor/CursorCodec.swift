@@ -19,7 +19,12 @@ public struct CursorCodec: Sendable {
 
     public func seal(_ cursor: Cursor, for connector: ConnectorKey) -> String {
         let payload = Self.serialize(cursor)
-        return Base64URL.encode(payload) + "." + Base64URL.encode(mac(payload, connector))
+        let tag = mac(payload, connector)
+        var sealed = ByteWriter(capacity: Base64URL.encodedCount(payload.count) + 1 + Base64URL.encodedCount(tag.count))
+        Base64URL.encode(payload, into: &sealed)
+        sealed.append(UInt8(ascii: "."))
+        Base64URL.encode(tag, into: &sealed)
+        return sealed.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Opens a sealed cursor; `invalidRequest(field: "cursor")` when it is malformed, altered,
@@ -50,14 +55,14 @@ public struct CursorCodec: Sendable {
     /// `key=value` pairs sorted by key, joined by `&`, with `%`, `&` and `=` percent-encoded:
     /// one byte string per cursor, so equal cursors seal identically.
     static func serialize(_ cursor: Cursor) -> [UInt8] {
-        var out: [UInt8] = []
-        for (index, key) in cursor.state.keys.sorted().enumerated() {
+        var out = ByteWriter(capacity: 128)
+        for (index, (key, value)) in cursor.state.sorted(by: { $0.key < $1.key }).enumerated() {
             if index > 0 { out.append(UInt8(ascii: "&")) }
             escape(key, into: &out)
             out.append(UInt8(ascii: "="))
-            escape(cursor.state[key]!, into: &out)
+            escape(value, into: &out)
         }
-        return out
+        return out.bytes
     }
 
     static func deserialize(_ bytes: [UInt8]) -> Cursor? {
@@ -72,13 +77,13 @@ public struct CursorCodec: Sendable {
         return Cursor(state)
     }
 
-    private static func escape(_ text: String, into out: inout [UInt8]) {
-        let hex = Array("0123456789ABCDEF".utf8)
+    private static func escape(_ text: String, into out: inout ByteWriter) {
+        let hex: StaticString = "0123456789ABCDEF"
         for c in text.utf8 {
             if c == UInt8(ascii: "%") || c == UInt8(ascii: "&") || c == UInt8(ascii: "=") {
                 out.append(UInt8(ascii: "%"))
-                out.append(hex[Int(c >> 4)])
-                out.append(hex[Int(c & 15)])
+                out.append(hex.utf8Start[Int(c >> 4)])
+                out.append(hex.utf8Start[Int(c & 15)])
             } else {
                 out.append(c)
             }

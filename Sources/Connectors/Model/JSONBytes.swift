@@ -7,45 +7,51 @@ public enum JSONBytes {
     /// `\t` or `\u00XX`, everything else (non-ASCII UTF-8 included) as is. Written in place,
     /// with room for the worst case reserved once; runs that need no escape are copied whole.
     public static func appendString(_ value: String, to writer: inout ByteWriter) {
-        var value = value
-        value.withUTF8 { utf8 in
-            writer.write(upTo: utf8.count * 6 + 2) { out in
-                var written = 0
-                out[written] = UInt8(ascii: "\"")
-                written += 1
-                guard let base = utf8.baseAddress else {
-                    out[written] = UInt8(ascii: "\"")
-                    return written + 1
-                }
-                let count = utf8.count
-                var runStart = 0
-                var index = 0
-                while index < count {
-                    // Eight bytes at a time, straight to the first that needs an escape; byte by
-                    // byte only in a last short word.
-                    if index + 8 <= count {
-                        let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                        let escapes = ByteWord.jsonRunEnds(word) | ByteWord.matching(word, 0x7F)
-                        guard escapes != 0 else {
-                            index += 8
-                            continue
-                        }
-                        index += ByteWord.firstByte(escapes)
-                    } else if !needsEscape(base[index]) {
-                        index += 1
-                        continue
-                    }
-                    (out.baseAddress! + written).copyMemory(from: base + runStart, byteCount: index - runStart)
-                    written += index - runStart
-                    written += writeEscape(base[index], to: out.baseAddress! + written)
-                    index += 1
-                    runStart = index
-                }
-                (out.baseAddress! + written).copyMemory(from: base + runStart, byteCount: count - runStart)
-                written += count - runStart
+        // A native string lends its bytes as they are; only another (bridged, lazily decoded)
+        // needs the copy that `withUTF8` makes contiguous.
+        if value.utf8.withContiguousStorageIfAvailable({ appendString(utf8: $0, to: &writer) }) == nil {
+            var value = value
+            value.withUTF8 { appendString(utf8: $0, to: &writer) }
+        }
+    }
+
+    private static func appendString(utf8: UnsafeBufferPointer<UInt8>, to writer: inout ByteWriter) {
+        writer.write(upTo: utf8.count * 6 + 2) { out in
+            var written = 0
+            out[written] = UInt8(ascii: "\"")
+            written += 1
+            guard let base = utf8.baseAddress else {
                 out[written] = UInt8(ascii: "\"")
                 return written + 1
             }
+            let count = utf8.count
+            var runStart = 0
+            var index = 0
+            while index < count {
+                // Eight bytes at a time, straight to the first that needs an escape; byte by
+                // byte only in a last short word.
+                if index + 8 <= count {
+                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                    let escapes = ByteWord.jsonRunEnds(word) | ByteWord.matching(word, 0x7F)
+                    guard escapes != 0 else {
+                        index += 8
+                        continue
+                    }
+                    index += ByteWord.firstByte(escapes)
+                } else if !needsEscape(base[index]) {
+                    index += 1
+                    continue
+                }
+                (out.baseAddress! + written).copyMemory(from: base + runStart, byteCount: index - runStart)
+                written += index - runStart
+                written += writeEscape(base[index], to: out.baseAddress! + written)
+                index += 1
+                runStart = index
+            }
+            (out.baseAddress! + written).copyMemory(from: base + runStart, byteCount: count - runStart)
+            written += count - runStart
+            out[written] = UInt8(ascii: "\"")
+            return written + 1
         }
     }
 

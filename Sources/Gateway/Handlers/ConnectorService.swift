@@ -55,7 +55,7 @@ public struct ConnectorService: Sendable {
         var list: [UInt8] = [UInt8(ascii: "[")]
         for (index, factory) in registry.descriptors.enumerated() {
             if index > 0 { list.append(UInt8(ascii: ",")) }
-            var summary = Self.summary(factory, configured: tenant.credentials[factory.key.marketplace] != nil)
+            let summary = Self.summary(factory, configured: tenant.credentials[factory.key.marketplace] != nil)
             list.append(contentsOf: summary.finish())
         }
         list.append(UInt8(ascii: "]"))

@@ -66,12 +66,13 @@ extension [Item] {
 
     func appendJSON(to bytes: inout ByteWriter) {
         bytes.append(UInt8(ascii: "["))
-        // Through the buffer, whose elements are borrowed in place: `for item in self` copied
-        // every item (a retain per string member) only to write it.
+        // Through a pointer, whose elements are borrowed in place: `for item in self` (and the
+        // buffer's subscript) copied every item, a retain per string member, only to write it.
         withUnsafeBufferPointer { items in
-            for index in items.indices {
+            guard let first = items.baseAddress else { return }
+            for index in 0..<items.count {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                items[index].appendJSON(to: &bytes)
+                first[index].appendJSON(to: &bytes)
             }
         }
         bytes.append(UInt8(ascii: "]"))

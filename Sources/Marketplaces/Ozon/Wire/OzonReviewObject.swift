@@ -10,12 +10,11 @@ struct OzonReviewObject: JSONReadable, Sendable {
     let rating: OzonInt?
     /// v2: `NEW`, `VIEWED`, `PROCESSED`; v1: `UNPROCESSED`, `PROCESSED`; anything else tolerated.
     let status: String?
-    let orderStatus: String?
     let commentsAmount: OzonInt?
 
     init(json: JSONElement) throws(JSONReadError) {
         var id: String?, sku: OzonID?, text: String?, publishedAt: OzonDate?, rating: OzonInt?
-        var status: String?, orderStatus: String?, commentsAmount: OzonInt?
+        var status: String?, commentsAmount: OzonInt?
         try json.members { key, value throws(JSONReadError) in
             switch key {
             case "id": id = try value.nonNull?.string()
@@ -24,7 +23,6 @@ struct OzonReviewObject: JSONReadable, Sendable {
             case "published_at": publishedAt = try value.nonNull.map(OzonDate.init(json:))
             case "rating": rating = try value.nonNull.map(OzonInt.init(json:))
             case "status": status = try value.nonNull?.string()
-            case "order_status": orderStatus = try value.nonNull?.string()
             case "comments_amount": commentsAmount = try value.nonNull.map(OzonInt.init(json:))
             default: break
             }
@@ -36,7 +34,6 @@ struct OzonReviewObject: JSONReadable, Sendable {
         self.publishedAt = publishedAt
         self.rating = rating
         self.status = status
-        self.orderStatus = orderStatus
         self.commentsAmount = commentsAmount
     }
 }
