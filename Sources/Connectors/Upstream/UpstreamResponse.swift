@@ -12,16 +12,27 @@ public struct UpstreamResponse: Sendable {
 
     public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
         self.status = status
-        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { "\($0), \($1)" })
+        if headers.keys.contains(where: Self.hasUpperCase) {
+            self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { "\($0), \($1)" })
+        } else {
+            self.headers = headers
+        }
         self.body = body
     }
 
     /// The value of a header field, by case-insensitive name.
     public func header(_ name: String) -> String? {
-        let key = name.lowercased()
+        let key = Self.hasUpperCase(name) ? name.lowercased() : name
         if let value = headers[key] { return value }
         // `headers` is a public var: someone may have stored a name that is not lower case.
+        guard headers.keys.contains(where: Self.hasUpperCase) else { return nil }
         return headers.first { $0.key.lowercased() == key }?.value
+    }
+
+    /// Whether a field name has an ASCII capital: the only names worth lower-casing, which
+    /// allocates (upstream answers' names mostly come lower-cased or are looked up so).
+    public static func hasUpperCase(_ name: String) -> Bool {
+        name.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
     }
 
     public var isSuccess: Bool { (200..<300).contains(status) }

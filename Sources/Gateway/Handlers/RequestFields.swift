@@ -22,10 +22,15 @@ struct RequestFields {
     static func query(of request: HTTPRequest) throws(GatewayError) -> RequestFields {
         var values: [String: Value] = [:]
         var errors: [FieldError] = []
-        for pair in (request.query ?? "").split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = decode(parts[0]), let value = decode(parts.count > 1 ? parts[1] : "") else {
-                errors.append(FieldError(String(parts[0].prefix(64)), "is not valid percent-encoded UTF-8"))
+        // Split over the bytes: splitting a String walks it by Character (grapheme clusters).
+        let query = request.queryBytes ?? []
+        for pair in query.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let equals = pair.firstIndex(of: UInt8(ascii: "=")) ?? pair.endIndex
+            let rawName = pair[..<equals]
+            let rawValue = equals < pair.endIndex ? pair[(equals + 1)...] : pair[equals..<equals]
+            guard let name = PercentDecoding.decode(rawName, plusIsSpace: true),
+                  let value = PercentDecoding.decode(rawValue, plusIsSpace: true) else {
+                errors.append(FieldError(String(decoding: rawName.prefix(64), as: UTF8.self), "is not valid percent-encoded UTF-8"))
                 continue
             }
             if values[name] != nil { errors.append(FieldError(name, "is given more than once")) }

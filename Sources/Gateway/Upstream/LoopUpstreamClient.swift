@@ -38,7 +38,8 @@ public final class LoopUpstreamClient: UpstreamClient {
         var headers: [String: String] = [:]
         headers.reserveCapacity(response.headers.count)
         for (name, value) in response.headers {
-            headers[name] = headers[name].map { "\($0), \(value)" } ?? value
+            let key = UpstreamResponse.hasUpperCase(name) ? name.lowercased() : name
+            headers[key] = headers[key].map { "\($0), \(value)" } ?? value
         }
         return UpstreamResponse(status: response.status, headers: headers, body: Data(response.body))
     }
