@@ -1,3 +1,4 @@
+import Connectors
 import Glibc
 import HTTP
 
@@ -29,7 +30,7 @@ public struct AccessLogMiddleware: Middleware {
     static func line(requestID: String, client: String?, connection: UInt64?, tenant: String?, method: String?,
                      route: String?, status: Int, durationMicros: Int?, bytes: Int, upstreamCalls: Int) -> String {
         var line = JSONObjectWriter(capacity: 320)
-        line.string("time", Self.timestamp())
+        line.timestamp("time", Self.now())
         line.string("request_id", requestID)
         line.string("client", client)
         line.int("connection", connection.map { Int(truncatingIfNeeded: $0) })
@@ -43,35 +44,10 @@ public struct AccessLogMiddleware: Middleware {
         return String(decoding: line.finish(), as: UTF8.self)
     }
 
-    /// Now as `YYYY-MM-DDTHH:MM:SS.mmmZ`, without Foundation's formatters.
-    private static func timestamp() -> String {
+    /// The wall-clock time, to the millisecond (written as `Timestamp` writes every instant).
+    private static func now() -> Timestamp {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        var time = tm()
-        var seconds = now.tv_sec
-        gmtime_r(&seconds, &time)
-        var bytes = [UInt8](repeating: UInt8(ascii: "0"), count: 24)
-        func put(_ value: Int, at offset: Int, width: Int) {
-            var value = value
-            for index in stride(from: offset + width - 1, through: offset, by: -1) {
-                bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
-                value /= 10
-            }
-        }
-        put(Int(time.tm_year) + 1900, at: 0, width: 4)
-        bytes[4] = UInt8(ascii: "-")
-        put(Int(time.tm_mon) + 1, at: 5, width: 2)
-        bytes[7] = UInt8(ascii: "-")
-        put(Int(time.tm_mday), at: 8, width: 2)
-        bytes[10] = UInt8(ascii: "T")
-        put(Int(time.tm_hour), at: 11, width: 2)
-        bytes[13] = UInt8(ascii: ":")
-        put(Int(time.tm_min), at: 14, width: 2)
-        bytes[16] = UInt8(ascii: ":")
-        put(Int(time.tm_sec), at: 17, width: 2)
-        bytes[19] = UInt8(ascii: ".")
-        put(Int(now.tv_nsec / 1_000_000), at: 20, width: 3)
-        bytes[23] = UInt8(ascii: "Z")
-        return String(decoding: bytes, as: UTF8.self)
+        return Timestamp(millisecondsSinceEpoch: Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec / 1_000_000))
     }
 }

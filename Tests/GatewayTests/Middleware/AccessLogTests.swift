@@ -23,8 +23,21 @@ struct AccessLogTests {
         for key in ["time", "request_id", "duration_us", "bytes", "upstream_calls"] {
             #expect(entries[0][key] != nil, "missing \(key)")
         }
+        // The time is UTC to the millisecond, and now.
+        let time = try #require(entries[0]["time"] as? String)
+        #expect(time.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/) != nil, "\(time)")
+        let parsed = try #require(ISO8601DateFormatter.withFractionalSeconds.date(from: time))
+        #expect(abs(parsed.timeIntervalSinceNow) < 60)
         #expect(!lines.joined().contains(GatewayHarness.aliceKey))
         #expect(!lines.joined().contains("not-a-key"))
         #expect(!lines.joined().contains("secret-id-123"))
+    }
+}
+
+extension ISO8601DateFormatter {
+    fileprivate static var withFractionalSeconds: ISO8601DateFormatter {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter
     }
 }
