@@ -11,15 +11,23 @@ public struct ByteWriter: ~Copyable {
     /// The bytes written so far.
     public var count: Int { used }
 
+    /// A writer with room for `capacity` bytes; with 0 it allocates nothing until written to
+    /// (a placeholder to swap another writer out with costs no allocation).
     public init(capacity: Int = 256) {
-        self.capacity = max(capacity, 16)
-        base = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 1)
+        self.capacity = max(capacity, 0)
+        base = self.capacity > 0 ? UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 1) : Self.nothing
         used = 0
     }
 
     deinit {
-        base.deallocate()
+        if capacity > 0 { base.deallocate() }
     }
+
+    /// Where a writer that holds no memory points. `nonisolated(unsafe)`: the pointer itself is
+    /// a constant, and the byte it points to is never read or written (a writer with capacity 0
+    /// grows before it writes, and reads `count` bytes, 0) nor freed (`deinit` and `grow` free
+    /// only a writer's own memory, capacity above 0), so threads share nothing mutable through it.
+    nonisolated(unsafe) private static let nothing = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
 
     @inlinable
     public mutating func append(_ byte: UInt8) {
@@ -69,11 +77,11 @@ public struct ByteWriter: ~Copyable {
 
     @usableFromInline
     mutating func grow(to needed: Int) {
-        var newCapacity = capacity * 2
+        var newCapacity = max(capacity * 2, 64)
         while newCapacity < needed { newCapacity *= 2 }
         let grown = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 1)
         grown.copyMemory(from: base, byteCount: used)
-        base.deallocate()
+        if capacity > 0 { base.deallocate() }
         base = grown
         capacity = newCapacity
     }

@@ -16,7 +16,7 @@ struct JSONObjectWriter: ~Copyable {
     /// Continues `buffer`: the object is appended to what it holds, and `finish(into:)` gives
     /// the buffer back, so writing an element of a list copies nothing.
     init(appendingTo buffer: inout ByteWriter) {
-        writer = ByteWriter(capacity: 16)
+        writer = ByteWriter(capacity: 0)
         swap(&writer, &buffer)
         writer.append(UInt8(ascii: "{"))
     }

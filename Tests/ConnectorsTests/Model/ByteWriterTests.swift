@@ -6,7 +6,7 @@ struct ByteWriterTests {
     @Test("given a small writer, when bytes, runs, literals and in-place writes are appended past its capacity, then it holds exactly them in order")
     func appendsAndGrows() {
         // given
-        var writer = ByteWriter(capacity: 1)
+        var writer = ByteWriter(capacity: 0)
         var expected: [UInt8] = []
         // when
         for round in 0..<300 {
@@ -34,12 +34,14 @@ struct ByteWriterTests {
         #expect(writer.withBytes { Array($0) } == expected)
     }
 
-    @Test("given an empty writer, then it holds nothing, and an empty run changes nothing")
-    func empty() {
-        var writer = ByteWriter()
+    @Test("given an empty writer, with or without room, then it holds nothing, an empty run changes nothing, and one byte fits", arguments: [0, 256])
+    func empty(capacity: Int) {
+        var writer = ByteWriter(capacity: capacity)
         writer.append(UnsafeRawBufferPointer(start: nil, count: 0))
         writer.append([])
         #expect(writer.count == 0)
         #expect(writer.bytes.isEmpty)
+        writer.append(UInt8(ascii: "x"))
+        #expect(writer.bytes == [UInt8(ascii: "x")])
     }
 }
