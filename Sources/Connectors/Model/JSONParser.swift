@@ -74,18 +74,6 @@ struct JSONParser {
         }
     }
 
-    private mutating func string(into tape: inout JSONTape.Builder) throws(JSONSyntaxError) {
-        switch try scanString() {
-        case .ascii(let range):
-            tape.entries.append(JSONTape.Entry(kind: .string, flags: 0, start: UInt32(range.lowerBound), length: UInt32(range.count),
-                                               next: UInt32(tape.entries.count + 1)))
-        case .text(let text):
-            tape.entries.append(JSONTape.Entry(kind: .string, flags: JSONTape.decoded, start: UInt32(tape.strings.count), length: 0,
-                                               next: UInt32(tape.entries.count + 1)))
-            tape.strings.append(text)
-        }
-    }
-
     private mutating func object(into tape: inout JSONTape.Builder) throws(JSONSyntaxError) {
         try enter()
         index += 1
@@ -243,17 +231,11 @@ struct JSONParser {
         while index < bytes.count, isDigit(bytes[index]) { index += 1 }
     }
 
-    /// A string as read: an ASCII run with no escapes is left as its byte range (most keys and
-    /// many values, which a reader may never need as a `String`); anything else has been
-    /// checked and decoded already.
-    private enum StringScan {
-        case ascii(Range<Int>)
-        case text(String)
-    }
-
-    /// Reads a string starting at the opening quote, up to and past the closing one. Runs without
-    /// escapes are taken as they are, after the UTF-8 check (none for ASCII).
-    private mutating func scanString() throws(JSONSyntaxError) -> StringScan {
+    /// Reads a string starting at the opening quote, up to and past the closing one, into its
+    /// entry: an ASCII run with no escapes stays its byte range (most keys and many values, which
+    /// a reader may never need as a `String`); anything else is checked, decoded and kept in
+    /// `strings`.
+    private mutating func string(into tape: inout JSONTape.Builder) throws(JSONSyntaxError) {
         index += 1
         let start = index
         // Eight bytes at a time up to the first that ends the run (a quote, a backslash or a
@@ -277,15 +259,18 @@ struct JSONParser {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 if high < 0x80 {
+                    tape.entries.append(JSONTape.Entry(kind: .string, flags: 0, start: UInt32(start), length: UInt32(index - start),
+                                                       next: UInt32(tape.entries.count + 1)))
                     index += 1
-                    return .ascii(start..<(index - 1))
+                    return
                 }
                 guard let text = Self.validUTF8(UnsafeRawBufferPointer(rebasing: bytes[start..<index])) else {
                     index = start
                     throw error("a string is not valid UTF-8")
                 }
                 index += 1
-                return .text(text)
+                Self.appendDecoded(text, to: &tape)
+                return
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("a control character must be escaped in a string") }
@@ -301,7 +286,8 @@ struct JSONParser {
                     throw error("a string is not valid UTF-8")
                 }
                 index += 1
-                return .text(text)
+                Self.appendDecoded(text, to: &tape)
+                return
             case UInt8(ascii: "\\"):
                 index += 1
                 try escape(into: &decoded)
@@ -313,6 +299,15 @@ struct JSONParser {
             }
         }
         throw error("unexpected end of text in a string")
+    }
+
+    private static func appendDecoded(_ text: String, to tape: inout JSONTape.Builder) {
+        tape.entries.append(JSONTape.Entry(kind: .string, flags: JSONTape.decoded, start: UInt32(tape.strings.count), length: 0,
+                                           next: UInt32(tape.entries.count + 1)))
+        // Answers with one such string mostly have many (texts in Cyrillic): grown once, not
+        // doubled from one.
+        if tape.strings.isEmpty { tape.strings.reserveCapacity(16) }
+        tape.strings.append(text)
     }
 
     /// The text of `run`, or nil when it is not valid UTF-8. `String(decoding:)` repairs invalid
