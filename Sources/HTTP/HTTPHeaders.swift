@@ -60,9 +60,22 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { ASCII.lowercased($0) == ASCII.lowercased($1) }
     }
 
+    /// Whether `text` is a token (RFC 9110 §5.6.2), as a method or a field name must be: not
+    /// empty, letters, digits and ``!#$%&'*+-.^_`|~`` only.
+    public static func isToken(_ text: String) -> Bool {
+        let classes = ASCII.classes
+        return !text.isEmpty && text.utf8.allSatisfy { classes[Int($0)] & ASCII.token != 0 }
+    }
+
+    /// Whether `value` can be written as a field value (RFC 9110 §5.5): no control character but
+    /// HTAB, and no DEL, so no line break that would start a field of the sender's choosing.
+    public static func isFieldValue(_ value: String) -> Bool {
+        let classes = ASCII.classes
+        return value.utf8.allSatisfy { classes[Int($0)] & ASCII.fieldValue != 0 }
+    }
+
     static func isWritable(_ name: String, _ value: String) -> Bool {
-        guard !name.isEmpty, name.utf8.allSatisfy({ ASCII.classes[Int($0)] & ASCII.token != 0 }) else { return false }
-        guard value.utf8.allSatisfy({ ASCII.classes[Int($0)] & ASCII.fieldValue != 0 }) else { return false }
+        guard isToken(name), isFieldValue(value) else { return false }
         switch name.utf8.count {
         case 4: return !sameName(name, "date")
         case 10: return !sameName(name, "connection")

@@ -5,7 +5,7 @@ extension HTTPClientRequest {
     /// (the caller discards `bytes`), when a part cannot be written without changing the
     /// message's meaning: a line break in a value would start a field of the caller's choosing.
     func encode(hostField: String, into bytes: inout [UInt8]) throws(HTTPClientError) {
-        guard !method.isEmpty, method.utf8.allSatisfy(Self.isTokenByte) else {
+        guard HTTPHeaders.isToken(method) else {
             throw .invalidRequest("the method is not an HTTP token")
         }
         guard target.first == UInt8(ascii: "/"), target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
@@ -17,10 +17,10 @@ extension HTTPClientRequest {
         bytes.append(contentsOf: " HTTP/1.1\r\n".utf8)
         var hasHost = false, hasUserAgent = false, hasAcceptEncoding = false
         for (name, value) in headers {
-            guard !name.isEmpty, name.utf8.allSatisfy(Self.isTokenByte) else {
+            guard HTTPHeaders.isToken(name) else {
                 throw .invalidRequest("a header field name is not an HTTP token")
             }
-            guard value.utf8.allSatisfy(Self.isFieldValueByte) else {
+            guard HTTPHeaders.isFieldValue(value) else {
                 throw .invalidRequest("header field \(name) has a line break or control character in its value")
             }
             // Framing and connection management are the client's, never the caller's.
@@ -47,20 +47,6 @@ extension HTTPClientRequest {
         }
         bytes.append(contentsOf: "\r\n".utf8)
         bytes.append(contentsOf: body)
-    }
-
-    private static func isTokenByte(_ c: UInt8) -> Bool {
-        switch c {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            true
-        default:
-            "!#$%&'*+-.^_`|~".utf8.contains(c)
-        }
-    }
-
-    /// VCHAR, obs-text, SP and HTAB: anything but the controls.
-    private static func isFieldValueByte(_ c: UInt8) -> Bool {
-        c == 0x09 || (c >= 0x20 && c != 0x7F)
     }
 
     private static let clientOwned = ["content-length", "transfer-encoding", "connection", "keep-alive", "te", "upgrade"]
