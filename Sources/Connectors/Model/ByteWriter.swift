@@ -53,11 +53,21 @@ public struct ByteWriter: ~Copyable {
         bytes.withUnsafeBytes { append($0) }
     }
 
+    /// The UTF-8 of `text`, lent by a native string without a copy.
+    public mutating func append(utf8Of text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ append(UnsafeRawBufferPointer($0)) }) == nil {
+            var text = text
+            text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+        }
+    }
+
     /// Lets `body` write up to `maximum` bytes in place; it returns how many it wrote.
     @inlinable
     public mutating func write(upTo maximum: Int, _ body: (UnsafeMutableRawBufferPointer) -> Int) {
         if capacity - used < maximum { grow(to: used + maximum) }
-        used &+= body(UnsafeMutableRawBufferPointer(start: base + used, count: maximum))
+        let written = body(UnsafeMutableRawBufferPointer(start: base + used, count: maximum))
+        precondition(written >= 0 && written <= maximum, "ByteWriter.write wrote outside the room it asked for")
+        used &+= written
     }
 
     /// The bytes written, as an array.

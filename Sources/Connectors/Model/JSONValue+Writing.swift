@@ -15,7 +15,7 @@ extension JSONValue {
         case .bool(let value):
             bytes.append(value ? "true" : "false")
         case .number(let value):
-            bytes.append(Array(value.text.utf8))
+            bytes.append(utf8Of: value.text)
         case .string(let value):
             JSONBytes.appendString(value, to: &bytes)
         case .array(let values):

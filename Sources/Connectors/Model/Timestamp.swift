@@ -62,7 +62,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
             } else {
                 let text = String(year)
                 for _ in text.utf8.count..<max(4, text.utf8.count) { writer.append(UInt8(ascii: "0")) }
-                writer.append(Array(text.utf8))
+                writer.append(utf8Of: text)
                 writer.append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: out[4...])))
             }
         }

@@ -136,14 +136,10 @@ public final class URLSessionUpstreamClient: UpstreamClient {
         guard let http = response as? HTTPURLResponse else {
             return .failure(.connectionLost("no HTTP response"))
         }
-        var headers: [String: String] = [:]
-        for (name, value) in http.allHeaderFields {
-            guard let name = name as? String else { continue }
-            let key = name.lowercased()
-            let text = value as? String ?? "\(value)"
-            headers[key] = headers[key].map { "\($0), \(text)" } ?? text
+        let fields = http.allHeaderFields.compactMap { name, value in
+            (name as? String).map { (name: $0, value: value as? String ?? "\(value)") }
         }
-        return .success(UpstreamResponse(status: http.statusCode, headers: headers, body: data ?? Data()))
+        return .success(UpstreamResponse(status: http.statusCode, fields: fields, body: data ?? Data()))
     }
 
     /// A short, stable reason for logs; the URL (which may carry a query) is left out.

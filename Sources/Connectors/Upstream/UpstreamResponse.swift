@@ -11,12 +11,20 @@ public struct UpstreamResponse: Sendable {
     public var body: Data
 
     public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
-        self.status = status
-        if headers.keys.contains(where: Self.hasUpperCase) {
-            self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { "\($0), \($1)" })
-        } else {
-            self.headers = headers
+        self.init(status: status, fields: headers.map { (name: $0.key, value: $0.value) }, body: body)
+    }
+
+    /// From the fields as an upstream sent them: names lower-cased, a repeated field's values
+    /// joined with ", " in order. The one place a client's answer becomes `headers`.
+    public init(status: Int, fields: [(name: String, value: String)], body: Data) {
+        var headers: [String: String] = [:]
+        headers.reserveCapacity(fields.count)
+        for (name, value) in fields {
+            let key = Self.hasUpperCase(name) ? name.lowercased() : name
+            headers[key] = headers[key].map { "\($0), \(value)" } ?? value
         }
+        self.status = status
+        self.headers = headers
         self.body = body
     }
 
@@ -31,7 +39,7 @@ public struct UpstreamResponse: Sendable {
 
     /// Whether a field name has an ASCII capital: the only names worth lower-casing, which
     /// allocates (upstream answers' names mostly come lower-cased or are looked up so).
-    public static func hasUpperCase(_ name: String) -> Bool {
+    private static func hasUpperCase(_ name: String) -> Bool {
         name.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
     }
 

@@ -35,13 +35,7 @@ public final class LoopUpstreamClient: UpstreamClient {
         } catch {
             throw Self.transportError(error)
         }
-        var headers: [String: String] = [:]
-        headers.reserveCapacity(response.headers.count)
-        for (name, value) in response.headers {
-            let key = UpstreamResponse.hasUpperCase(name) ? name.lowercased() : name
-            headers[key] = headers[key].map { "\($0), \(value)" } ?? value
-        }
-        return UpstreamResponse(status: response.status, headers: headers, body: Data(response.body))
+        return UpstreamResponse(status: response.status, fields: response.headers, body: Data(response.body))
     }
 
     static func transportError(_ error: HTTPClientError) -> UpstreamTransportError {
