@@ -39,7 +39,8 @@ let package = Package(
             name: "bench-json",
             dependencies: [.product(name: "Connectors", package: "ConnectorGateway")]
         ),
-        .executableTarget(name: "bench-load"),
+        .target(name: "CLoad"),
+        .executableTarget(name: "bench-load", dependencies: ["CLoad"]),
         .executableTarget(
             name: "bench-parser",
             dependencies: [.product(name: "HTTP", package: "ConnectorGateway")]

@@ -6,7 +6,7 @@
 # the server's CPU time per request. Then the same two lists at a fixed offered rate (bench-load,
 # OPEN_RATE req/s, default 100; 0 skips it), where latency is not wrk's queue. The gateway reaches
 # the simulator through its own client; UPSTREAM_CLIENT=urlsession makes it use URLSession.
-#   swift build -c release --package-path Benchmarks && bash Benchmarks/gateway-bench.sh
+#   swift build -c release --static-swift-stdlib --package-path Benchmarks && bash Benchmarks/gateway-bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-Benchmarks/.build/release/bench-gateway}
@@ -19,7 +19,7 @@ SIM_PORT=${SIM_PORT:-18602}
 SERVER_CORE=${SERVER_CORE:-0}
 WRK_CORE=${WRK_CORE:-1}
 command -v wrk >/dev/null || { echo "gateway-bench: wrk is needed (apt-get install wrk)" >&2; exit 1; }
-[[ -x "$BIN" ]] || { echo "gateway-bench: build first: swift build -c release --package-path Benchmarks" >&2; exit 1; }
+[[ -x "$BIN" ]] || { echo "gateway-bench: build first: swift build -c release --static-swift-stdlib --package-path Benchmarks" >&2; exit 1; }
 
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -91,30 +91,32 @@ run simulator-direct -s "$work/ozon.lua" "http://127.0.0.1:$SIM_PORT/v2/review/l
 python3 -c "import sys; g=float(open('$work/list20.p50').read()); s=float(open('$work/simulator-direct.p50').read()); print(f'added latency (p50, list of 20 through the gateway minus the simulator directly): {g - s:.0f} us')"
 python3 -c "g=float(open('$work/list20.cpu').read()); s=float(open('$work/simulator-direct.cpu').read()); print(f'added CPU (per list of 20, through the gateway minus the simulator directly): {g - s:.0f} us')"
 
-# Open loop: OPEN_RATE requests/s (default 100) spread over the same connections on a fixed
-# schedule, latency counted from when each request was due. Below saturation this is the
-# latency a caller sees, not wrk's queue; "added" is then the gateway's own time per call.
+# Open loop: OPEN_RATE requests/s (default 100) on a fixed schedule, latency counted from when
+# each request was due. Below saturation this is the latency a caller sees, not wrk's queue.
+# The list through the gateway and the same list asked of the simulator alternate in one
+# bench-load run (each over its own CONNS connections), so the machine's slow and fast spells
+# hit both alike; "added" is the median, over the pairs, of gateway minus simulator.
 if [[ "${OPEN_RATE:-100}" != 0 && -x "$LOAD" ]]; then
-  open_run() { # name, url, extra env…
-    local name=$1 url=$2; shift 2
-    for rep in $(seq 1 "$REPS"); do
-      env RATE="${OPEN_RATE:-100}" CONNS="$CONNS" DURATION="$DURATION" "$@" taskset -c "$WRK_CORE" "$LOAD" "$url" > "$work/$name.open.$rep"
-    done
-    python3 - "$name" "$work" "$REPS" <<'PY'
+  echo "gateway-bench: open loop, ${OPEN_RATE:-100} req/s in all, the list through the gateway and the simulator directly alternating, $CONNS connections each"
+  for rep in $(seq 1 "$REPS"); do
+    RATE="${OPEN_RATE:-100}" CONNS="$CONNS" DURATION="$DURATION" HEADERS="Authorization: Bearer bench-key" \
+      METHOD2=POST BODY2="$upstream_body" HEADERS2=$'Content-Type: application/json\nClient-Id: '"$client_id"$'\nApi-Key: '"$api_key" \
+      taskset -c "$WRK_CORE" "$LOAD" "http://127.0.0.1:$PORT/connectors/ozon/review/items?limit=20" \
+      "http://127.0.0.1:$SIM_PORT/v2/review/list" > "$work/open.$rep"
+  done
+  python3 - "$work" "$REPS" <<'PY'
 import re, statistics, sys
-name, work, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
-lines = [open(f"{work}/{name}.open.{rep}").read() for rep in range(1, reps + 1)]
-def median(key):
-    return statistics.median(float(re.search(key + r" ([\d.]+)", line).group(1)) for line in lines)
-errors = sum(int(re.search(r"errors (\d+)", line).group(1)) for line in lines)
-print(f"{name} (open loop)\t{median('rate'):.0f} req/s\tp50 {median('p50'):.0f} us\tp99 {median('p99'):.0f} us\terrors {errors}")
-open(f"{work}/{name}.open.p50", "w").write(str(median("p50")))
+work, reps = sys.argv[1], int(sys.argv[2])
+runs = [open(f"{work}/open.{rep}").read() for rep in range(1, reps + 1)]
+def median(pattern):
+    return statistics.median(float(re.search(pattern, run, re.M).group(1)) for run in runs)
+for number, name in ((1, "list20"), (2, "simulator-direct")):
+    prefix = "^%d\t" % number
+    errors = sum(int(re.search(prefix + r"sent \d+\terrors (\d+)", run, re.M).group(1)) for run in runs)
+    rate, p50, p99 = (median(prefix + ".*" + key + r" ([\d.]+)") for key in ("rate", "p50", "p99"))
+    print(f"{name} (open loop)\t{rate:.0f} req/s\tp50 {p50:.0f} us\tp99 {p99:.0f} us\terrors {errors}")
+paired, difference = median(r"median paired difference (-?[\d.]+)"), median(r"p50 difference (-?[\d.]+)")
+print(f"added latency, open loop (through the gateway minus the simulator directly): median paired difference {paired:.0f} us, p50 difference {difference:.0f} us")
 PY
-  }
-  echo "gateway-bench: open loop, ${OPEN_RATE:-100} req/s over $CONNS connections"
-  open_run list20 "http://127.0.0.1:$PORT/connectors/ozon/review/items?limit=20" HEADERS="Authorization: Bearer bench-key"
-  open_run simulator-direct "http://127.0.0.1:$SIM_PORT/v2/review/list" METHOD=POST BODY="$upstream_body" \
-    HEADERS=$'Content-Type: application/json\nClient-Id: '"$client_id"$'\nApi-Key: '"$api_key"
-  python3 -c "g=float(open('$work/list20.open.p50').read()); s=float(open('$work/simulator-direct.open.p50').read()); print(f'added latency, open loop (p50, through the gateway minus the simulator directly): {g - s:.0f} us')"
 fi
 kill -TERM $server; wait $server || true

@@ -1,16 +1,29 @@
+import CLoad
 import Foundation
 import Glibc
 
 // bench-load: an open-loop load generator, for latency at a fixed offered rate. wrk keeps every
 // connection busy (closed loop), so on a saturated server its latency is queueing: 64 × the time
 // per request. Here RATE requests per second are spread over CONNS keep-alive connections on a
-// fixed schedule (connection i sends at t0 + i/RATE + k·CONNS/RATE), whatever the answers do.
-// Each latency is counted from the time the request was due, not from when it went out, so a
-// stalled server shows as the wait it caused (no coordinated omission).
+// fixed schedule (request j is due at t0 + j/RATE, on connection j mod CONNS), whatever the
+// answers do. Each latency is counted from the time the request was due, not from when it went
+// out, so a stalled server shows as the wait it caused (no coordinated omission): a request due on
+// a connection still waiting for its previous answer is sent as soon as that answer is in.
 //
-//   bench-load http://127.0.0.1:8080/path   env: RATE (default 200), CONNS (64), DURATION (10 s),
-//   WARMUP (2 s), METHOD (GET), BODY, HEADERS ("Name: value" lines)
-// Prints one line: sent, errors, achieved rate, p50/p90/p99/max in microseconds.
+// One thread, one epoll set and a timerfd armed for the next due time: the generator's own part
+// of each latency is one wake-up, not a thread of 64 being scheduled, and its timed waits have
+// 1 µs of slack instead of the default 50. How late each request went out is reported as `lag`.
+//
+// Given a second URL, requests alternate between the two (each its own CONNS connections), so
+// that both are measured in the same moments of a shared machine: request 2k goes to the first,
+// 2k+1 to the second, 1/RATE later. Besides each one's line it prints the difference of their
+// p50s and the median of the differences within each pair, which a slow spell of the machine
+// shifts far less than two runs one after the other.
+//
+//   bench-load http://127.0.0.1:8080/path [http://…/other]   env: RATE (default 200, both URLs
+//   together), CONNS (64 per URL), DURATION (10 s), WARMUP (2 s), METHOD (GET), BODY, HEADERS
+//   ("Name: value" lines); METHOD2, BODY2, HEADERS2 for the second URL
+// Prints per URL: sent, errors, achieved rate, p50/p90/p99/max in microseconds, lag50/lag99.
 
 func environment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
 
@@ -25,103 +38,195 @@ func nanosecondsNow() -> UInt64 {
     return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
 }
 
-func sleep(until deadline: UInt64) {
-    var spec = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
-    while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &spec, nil) == EINTR {}
-}
-
-guard CommandLine.arguments.count == 2, let url = URLComponents(string: CommandLine.arguments[1]),
-      url.scheme == "http", let host = url.host, let port = url.port
-else { fail("usage: bench-load http://HOST:PORT/path") }
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard arguments.count == 1 || arguments.count == 2 else { fail("usage: bench-load http://HOST:PORT/path [http://HOST:PORT/other]") }
 let rate = environment("RATE").flatMap(Double.init) ?? 200
-let connections = environment("CONNS").flatMap(Int.init) ?? 64
+let connectionCount = environment("CONNS").flatMap(Int.init) ?? 64
 let duration = environment("DURATION").flatMap(Double.init) ?? 10
 let warmup = environment("WARMUP").flatMap(Double.init) ?? 2
-let method = environment("METHOD") ?? "GET"
-let body = Array((environment("BODY") ?? "").utf8)
-var head = "\(method) \(url.percentEncodedPath.isEmpty ? "/" : url.percentEncodedPath)\(url.percentEncodedQuery.map { "?\($0)" } ?? "") HTTP/1.1\r\n"
-head += "Host: \(host):\(port)\r\n"
-for line in (environment("HEADERS") ?? "").split(separator: "\n") where !line.isEmpty { head += "\(line)\r\n" }
-if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
-head += "\r\n"
-let request = Array(head.utf8) + body
+guard rate > 0, connectionCount > 0, duration > 0, warmup >= 0 else { fail("RATE, CONNS and DURATION must be positive") }
 
-/// One keep-alive connection with a blocking socket; answers are read by Content-Length.
-final class Connection {
-    private let host: String
-    private let port: Int
-    private var fd: Int32 = -1
-    private var buffer = [UInt8](repeating: 0, count: 1 << 20)
-    private var filled = 0
+/// Where one URL's requests go and the bytes of each.
+struct Target {
+    let host: String
+    let port: Int
+    let request: [UInt8]
 
-    init(host: String, port: Int) {
+    init(url text: String, suffix: String) {
+        guard let url = URLComponents(string: text), url.scheme == "http", let host = url.host, let port = url.port else {
+            fail("not an http://HOST:PORT/path URL: \(text)")
+        }
+        let method = environment("METHOD" + suffix) ?? "GET"
+        let body = Array((environment("BODY" + suffix) ?? "").utf8)
+        var head = "\(method) \(url.percentEncodedPath.isEmpty ? "/" : url.percentEncodedPath)\(url.percentEncodedQuery.map { "?\($0)" } ?? "") HTTP/1.1\r\n"
+        head += "Host: \(host):\(port)\r\n"
+        for line in (environment("HEADERS" + suffix) ?? "").split(separator: "\n") where !line.isEmpty { head += "\(line)\r\n" }
+        if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
+        head += "\r\n"
         self.host = host
         self.port = port
+        request = Array(head.utf8) + body
+    }
+}
+let targets = arguments.enumerated().map { Target(url: $1, suffix: $0 == 0 ? "" : "2") }
+
+/// A request sent or waiting to be: its number in the schedule and when it was due.
+struct Due {
+    let number: Int
+    let time: UInt64
+}
+
+/// What became of each request, by its number; written by the one thread.
+struct Tally {
+    static let none = UInt64.max
+    /// Nanoseconds from due to the whole answer read; `none` when it never came.
+    var latency: [UInt64]
+    /// Nanoseconds from due to written; `none` when never sent.
+    var lag: [UInt64]
+    var status: [UInt16]
+
+    init(count: Int) {
+        latency = Array(repeating: Self.none, count: count)
+        lag = Array(repeating: Self.none, count: count)
+        status = Array(repeating: 0, count: count)
+    }
+}
+
+/// One keep-alive connection: a non-blocking socket in the epoll set, the answer being read, the
+/// request in flight and those due behind it.
+final class Connection {
+    let index: Int
+    private let target: Target
+    private(set) var fd: Int32 = -1
+    private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+    private var filled = 0
+    private(set) var inFlight: Due?
+    private var waiting: [Due] = []
+    private var firstWaiting = 0
+
+    init(index: Int, target: Target) {
+        self.index = index
+        self.target = target
     }
 
-    func send(_ bytes: [UInt8]) -> Bool {
-        if fd < 0, !connect() { return false }
+    var isIdle: Bool { inFlight == nil && firstWaiting == waiting.count }
+
+    /// Sends now, or queues behind the request in flight.
+    func dispatch(_ due: Due, epoll: Int32, tally: inout Tally) {
+        if inFlight == nil { send(due, epoll: epoll, tally: &tally) } else { waiting.append(due) }
+    }
+
+    private func send(_ due: Due, epoll: Int32, tally: inout Tally) {
+        guard fd >= 0 || open(epoll: epoll) else { return }
+        let sentAt = nanosecondsNow()
         var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            guard written > 0 else { reset(); return false }
+        while offset < target.request.count {
+            let written = target.request[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            guard written > 0 else {
+                // A request of a few hundred bytes into an idle connection's empty send buffer
+                // is written whole; anything else means the connection is gone.
+                reset()
+                return
+            }
             offset += written
         }
+        tally.lag[due.number] = sentAt &- min(sentAt, due.time)
+        inFlight = due
+    }
+
+    /// Reads what arrived; records each whole answer and sends the next waiting request.
+    func readable(epoll: Int32, tally: inout Tally) {
+        while true {
+            if filled == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
+            let count = buffer[filled...].withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count > 0 {
+                filled += count
+                continue
+            }
+            if count < 0, cl_errno() == EAGAIN { break }
+            // Closed or failed: the request in flight is lost; the next one reconnects.
+            inFlight = nil
+            reset()
+            sendNext(epoll: epoll, tally: &tally)
+            return
+        }
+        while let (status, length) = answer() {
+            let now = nanosecondsNow()
+            buffer.withUnsafeMutableBytes { raw in _ = memmove(raw.baseAddress!, raw.baseAddress! + length, filled - length) }
+            filled -= length
+            guard let due = inFlight else { fail("an answer nobody asked for on connection \(index)") }
+            tally.latency[due.number] = now &- min(now, due.time)
+            tally.status[due.number] = UInt16(clamping: status)
+            inFlight = nil
+            sendNext(epoll: epoll, tally: &tally)
+        }
+    }
+
+    private func sendNext(epoll: Int32, tally: inout Tally) {
+        guard inFlight == nil, firstWaiting < waiting.count else { return }
+        let due = waiting[firstWaiting]
+        firstWaiting += 1
+        if firstWaiting == waiting.count { waiting.removeAll(keepingCapacity: true); firstWaiting = 0 }
+        send(due, epoll: epoll, tally: &tally)
+    }
+
+    /// Status and length of the whole answer at the front of the buffer, once all of it is in.
+    private func answer() -> (Int, Int)? {
+        buffer.withUnsafeBytes { raw -> (Int, Int)? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var end = -1
+            var i = 3
+            while i < filled {
+                if bytes[i] == 0x0A, bytes[i - 1] == 0x0D, bytes[i - 2] == 0x0A, bytes[i - 3] == 0x0D { end = i + 1; break }
+                i += 1
+            }
+            guard end > 0 else { return nil }
+            guard end >= 12, bytes[0] == UInt8(ascii: "H") else { fail("not an HTTP answer on connection \(index)") }
+            let status = (Int(bytes[9]) - 48) * 100 + (Int(bytes[10]) - 48) * 10 + (Int(bytes[11]) - 48)
+            var contentLength = 0
+            var line = 0
+            while line < end {
+                var next = line
+                while next < end, bytes[next] != 0x0A { next += 1 }
+                if Self.starts(bytes, at: line, upTo: next, with: "transfer-encoding:") { fail("chunked answers are not supported") }
+                if Self.starts(bytes, at: line, upTo: next, with: "content-length:") {
+                    var digit = line + 15
+                    while digit < next, bytes[digit] == 0x20 { digit += 1 }
+                    while digit < next, bytes[digit] >= 0x30, bytes[digit] <= 0x39 {
+                        contentLength = contentLength * 10 + Int(bytes[digit] - 0x30)
+                        digit += 1
+                    }
+                }
+                line = next + 1
+            }
+            return filled >= end + contentLength ? (status, end + contentLength) : nil
+        }
+    }
+
+    private static func starts(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, upTo end: Int, with name: StaticString) -> Bool {
+        let count = name.utf8CodeUnitCount
+        guard end - start >= count else { return false }
+        for offset in 0..<count where bytes[start + offset] | 0x20 != name.utf8Start[offset] { return false }
         return true
     }
 
-    /// Reads one whole response; its status, or nil when the connection failed.
-    func receive() -> Int? {
-        while true {
-            if let (status, length) = parsedResponse() {
-                buffer.withUnsafeMutableBytes { raw in
-                    _ = memmove(raw.baseAddress!, raw.baseAddress! + length, filled - length)
-                }
-                filled -= length
-                return status
-            }
-            guard filled < buffer.count else { reset(); return nil }
-            let count = buffer[filled...].withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            guard count > 0 else { reset(); return nil }
-            filled += count
-        }
-    }
-
-    /// Status and total length of the response at the front of the buffer, once all of it is there.
-    private func parsedResponse() -> (Int, Int)? {
-        let bytes = buffer[0..<filled]
-        guard let end = bytes.firstRange(of: Array("\r\n\r\n".utf8)) else { return nil }
-        let text = String(decoding: bytes[..<end.lowerBound], as: UTF8.self)
-        let lines = text.split(separator: "\r\n")
-        guard let statusLine = lines.first, statusLine.count >= 12, let status = Int(statusLine.dropFirst(9).prefix(3)) else {
-            fail("not an HTTP response: \(text.prefix(80))")
-        }
-        var contentLength = 0
-        for line in lines.dropFirst() {
-            let parts = line.split(separator: ":", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "content-length" {
-                contentLength = Int(parts[1].trimmingCharacters(in: .whitespaces)) ?? 0
-            } else if parts.count == 2, parts[0].lowercased() == "transfer-encoding" {
-                fail("chunked answers are not supported")
-            }
-        }
-        let total = end.upperBound + contentLength
-        return filled >= total ? (status, total) : nil
-    }
-
-    private func connect() -> Bool {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    /// Connects (blocking: on loopback that is immediate), then joins the epoll set non-blocking.
+    func open(epoll: Int32) -> Bool {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host, &address.sin_addr)
+        address.sin_port = in_port_t(UInt16(target.port).bigEndian)
+        inet_pton(AF_INET, target.host == "localhost" ? "127.0.0.1" : target.host, &address.sin_addr)
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        if result != 0 { reset() }
-        return result == 0
+        guard result == 0, fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0, cl_epoll_add(epoll, fd, UInt64(index)) == 0 else {
+            reset()
+            return false
+        }
+        return true
     }
 
     private func reset() {
@@ -131,61 +236,74 @@ final class Connection {
     }
 }
 
-/// Latencies and failures of one connection's requests, merged at the end.
-/// `@unchecked Sendable`: each tally is written only by its own connection's thread, and read
-/// only after `finished.wait()`, whose group `leave()` orders every write before the read.
-final class Tally: @unchecked Sendable {
-    var latencies: [UInt64] = []
-    var errors = 0
-    var sent = 0
-}
+let epoll = epoll_create1(CL_EPOLL_CLOEXEC)
+let timer = timerfd_create(CLOCK_MONOTONIC, CL_TFD_NONBLOCK | CL_TFD_CLOEXEC)
+guard epoll >= 0, timer >= 0, cl_epoll_add(epoll, timer, UInt64.max) == 0 else { fail("epoll: errno \(cl_errno())") }
+_ = cl_set_timer_slack(1_000)
 
-/// What every connection's thread needs: the bytes to send and the schedule.
-struct Plan: Sendable {
-    let host: String
-    let port: Int
-    let request: [UInt8]
-    let rate: Double
-    let interval: UInt64
-    let start: UInt64
-    let measureFrom: UInt64
-    let end: UInt64
-}
-
-let begin = nanosecondsNow() + 100_000_000
-let plan = Plan(host: host, port: port, request: request, rate: rate, interval: UInt64(Double(connections) / rate * 1e9),
-                start: begin, measureFrom: begin + UInt64(warmup * 1e9), end: begin + UInt64((warmup + duration) * 1e9))
-let tallies = (0..<connections).map { _ in Tally() }
-let finished = DispatchGroup()
-for (index, tally) in tallies.enumerated() {
-    finished.enter()
-    Thread.detachNewThread {
-        let connection = Connection(host: plan.host, port: plan.port)
-        var due = plan.start + UInt64(Double(index) / plan.rate * 1e9)
-        while due < plan.end {
-            sleep(until: due)
-            let measured = due >= plan.measureFrom
-            if measured { tally.sent += 1 }
-            if connection.send(plan.request), let status = connection.receive() {
-                if measured {
-                    tally.latencies.append(nanosecondsNow() - due)
-                    if status >= 400 { tally.errors += 1 }
-                }
-            } else if measured {
-                tally.errors += 1
-            }
-            due += plan.interval
+// Connection c of target t is connections[c * targets.count + t]: request j goes to target
+// j mod targets, and on it round-robin over its connections.
+let connections = (0..<connectionCount * targets.count).map { Connection(index: $0, target: targets[$0 % targets.count]) }
+// Connected before the clock starts, so the first requests do not pay for the handshake.
+for connection in connections where !connection.open(epoll: epoll) { fail("cannot connect for connection \(connection.index)") }
+let total = Int((warmup + duration) * rate)
+var tally = Tally(count: total)
+var events = [UInt8](repeating: 0, count: cl_epoll_event_size() * (connections.count + 1))
+let start = nanosecondsNow() + 100_000_000
+let measureFrom = start + UInt64(warmup * 1e9)
+func dueTime(_ j: Int) -> UInt64 { start + UInt64(Double(j) / rate * 1e9) }
+var next = 0
+var deadline = UInt64.max
+while true {
+    let now = nanosecondsNow()
+    while next < total, dueTime(next) <= now {
+        connections[next % connections.count].dispatch(Due(number: next, time: dueTime(next)), epoll: epoll, tally: &tally)
+        next += 1
+    }
+    if next < total {
+        guard cl_timerfd_at(timer, dueTime(next)) == 0 else { fail("timerfd: errno \(cl_errno())") }
+    } else {
+        if deadline == .max { deadline = now + 5_000_000_000 }
+        if connections.allSatisfy(\.isIdle) || now >= deadline { break }
+    }
+    let timeout: Int32 = next < total ? -1 : Int32(max(1, (deadline - min(deadline, now)) / 1_000_000))
+    let ready = events.withUnsafeMutableBytes { epoll_wait(epoll, $0.baseAddress!.assumingMemoryBound(to: epoll_event.self), Int32(connections.count + 1), timeout) }
+    if ready < 0, cl_errno() == EINTR { continue }
+    guard ready >= 0 else { fail("epoll_wait: errno \(cl_errno())") }
+    for slot in 0..<Int(ready) {
+        let data = events.withUnsafeBytes { cl_epoll_event_data($0.baseAddress!.advanced(by: slot * cl_epoll_event_size()).assumingMemoryBound(to: epoll_event.self)) }
+        if data == UInt64.max {
+            var expirations: UInt64 = 0
+            _ = read(timer, &expirations, 8)
+        } else {
+            connections[Int(data)].readable(epoll: epoll, tally: &tally)
         }
-        finished.leave()
     }
 }
-finished.wait()
 
-let latencies = tallies.flatMap(\.latencies).sorted()
-guard !latencies.isEmpty else { fail("no answers") }
-func percentile(_ p: Double) -> Double { Double(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) / 1000 }
-let sent = tallies.reduce(0) { $0 + $1.sent }
-let errors = tallies.reduce(0) { $0 + $1.errors }
-print(String(format: "sent %d\terrors %d\trate %.0f/s\tp50 %.0f us\tp90 %.0f us\tp99 %.0f us\tmax %.0f us",
-             sent, errors, Double(latencies.count) / duration, percentile(0.5), percentile(0.9), percentile(0.99),
-             Double(latencies.last!) / 1000))
+/// The measured requests (due after the warm-up) of target `t`.
+func measured(_ t: Int) -> [Int] { (0..<total).filter { $0 % targets.count == t && dueTime($0) >= measureFrom } }
+func percentile(_ sorted: [UInt64], _ p: Double) -> Double { Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1000 }
+var p50s: [Double] = []
+for t in targets.indices {
+    let numbers = measured(t)
+    let latencies = numbers.map { tally.latency[$0] }.filter { $0 != Tally.none }.sorted()
+    let lags = numbers.map { tally.lag[$0] }.filter { $0 != Tally.none }.sorted()
+    let errors = numbers.count { tally.status[$0] == 0 || tally.status[$0] >= 400 }
+    guard !latencies.isEmpty else { fail("no answers from \(arguments[t])") }
+    p50s.append(percentile(latencies, 0.5))
+    print(String(format: "%@sent %d\terrors %d\trate %.0f/s\tp50 %.0f us\tp90 %.0f us\tp99 %.0f us\tmax %.0f us\tlag50 %.0f us\tlag99 %.0f us",
+                 targets.count > 1 ? "\(t + 1)\t" : "", numbers.count, errors, Double(latencies.count) / duration,
+                 percentile(latencies, 0.5), percentile(latencies, 0.9), percentile(latencies, 0.99),
+                 Double(latencies.last!) / 1000, percentile(lags, 0.5), percentile(lags, 0.99)))
+}
+if targets.count == 2 {
+    // Request 2k on the first URL against 2k+1 on the second, 1/RATE apart: pairs both answered.
+    let pairs = measured(0).compactMap { j -> Double? in
+        guard j + 1 < total, tally.latency[j] != Tally.none, tally.latency[j + 1] != Tally.none else { return nil }
+        return Double(tally.latency[j]) / 1000 - Double(tally.latency[j + 1]) / 1000
+    }.sorted()
+    guard !pairs.isEmpty else { fail("no pair answered on both") }
+    print(String(format: "added\tp50 difference %.0f us\tmedian paired difference %.0f us\tpairs %d",
+                 p50s[0] - p50s[1], pairs[pairs.count / 2], pairs.count))
+}
