@@ -18,7 +18,7 @@ let package = Package(
         .target(name: "HTTP"),
         .target(name: "Hashing"),
         .target(name: "Server", dependencies: ["CSystem", "HTTP"]),
-        .target(name: "Connectors", dependencies: ["Hashing", "CSystem"]),
+        .target(name: "Connectors", dependencies: ["Hashing", "CSystem", "HTTP"]),
         .target(name: "Marketplaces", dependencies: ["Connectors"]),
         .target(name: "MarketplaceSimulator", dependencies: ["Server", "HTTP"]),
         .target(name: "Gateway", dependencies: ["Server", "HTTP", "Connectors", "Marketplaces", "Hashing"]),

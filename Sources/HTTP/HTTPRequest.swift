@@ -48,7 +48,7 @@ public struct HTTPRequest: Sendable {
             bytes.append(contentsOf: "\r\n".utf8)
             if name.lowercased() == "connection" {
                 for token in value.lowercased().split(separator: ",") {
-                    let token = token.trimmingCharacters(in: " \t")
+                    let token = token.trimmingOWS()
                     if token == "close" { close = true }
                     if token == "keep-alive" { keepAliveToken = true }
                 }
@@ -105,14 +105,4 @@ public struct HTTPRequest: Sendable {
     public var body: ArraySlice<UInt8> { storage[bodyRange] }
 
     private static let slash: [UInt8] = [UInt8(ascii: "/")]
-}
-
-extension StringProtocol {
-    /// Drops leading and trailing characters in `set`.
-    fileprivate func trimmingCharacters(in set: String) -> Substring {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s.removeFirst() }
-        while let l = s.last, set.contains(l) { s.removeLast() }
-        return s
-    }
 }

@@ -160,7 +160,7 @@ public struct ResponseHeadParser: Sendable {
     /// The comma-separated tokens of a list field, lower-cased, empty elements dropped.
     private static func tokens(_ value: String) -> [String] {
         value.split(separator: ",").compactMap { part in
-            let token = part.trimmingSpaces().lowercasedASCII()
+            let token = part.trimmingOWS().lowercasedASCII()
             return token.isEmpty ? nil : token
         }
     }
@@ -188,15 +188,6 @@ private struct LineReader {
         let line = position..<lineEnd
         position = i + 1
         return line.isEmpty ? nil : line
-    }
-}
-
-private extension Substring {
-    func trimmingSpaces() -> Substring {
-        var result = self
-        while let first = result.first, first == " " || first == "\t" { result.removeFirst() }
-        while let last = result.last, last == " " || last == "\t" { result.removeLast() }
-        return result
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 
 /// Reads how long an upstream asks us to wait: `Retry-After` as delta-seconds or as an
 /// HTTP-date in any of the three forms RFC 9110 §5.6.7 makes recipients accept, or Wildberries'
@@ -21,7 +22,7 @@ public enum RetryAfter {
 
     /// delta-seconds (`1*DIGIT`), tolerating surrounding spaces and a fraction; at most a day.
     static func seconds(_ text: String) -> Duration? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingOWS()
         let parts = trimmed.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         guard let whole = parts.first, !whole.isEmpty, whole.utf8.allSatisfy(isDigit),
               parts.count == 1 || (!parts[1].isEmpty && parts[1].utf8.allSatisfy(isDigit)),

@@ -1,3 +1,5 @@
+import HTTP
+
 /// Every upstream call of one (marketplace, host, credential) goes through here: the deadline,
 /// the circuit breaker, the rate budget, the send, the marketplace's classification of the
 /// answer, and retries where they are safe. Connectors build requests and decode successes;
@@ -116,7 +118,7 @@ public final class UpstreamCaller: Sendable {
         default: report(.clientError)
         }
         if let value = response.header("x-ratelimit-remaining") ?? response.header("ratelimit-remaining"),
-           let remaining = Int(value.trimmingCharacters(in: .whitespaces)) {
+           let remaining = Int(value.trimmingOWS()) {
             budget.sync(remaining: remaining)
         }
         guard let error = classifier.classify(response, for: request) else {

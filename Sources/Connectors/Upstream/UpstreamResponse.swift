@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 
 /// What an upstream answered: status, header fields (names lower-cased) and the whole body.
 /// The body helpers never fail: error bodies come as JSON of several shapes, problem+json,
@@ -48,7 +49,7 @@ public struct UpstreamResponse: Sendable {
     /// The media type without parameters, lower-cased (`application/problem+json`), if sent.
     public var mediaType: String? {
         guard let value = header("content-type") else { return nil }
-        let type = value.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let type = value.split(separator: ";", maxSplits: 1).first.map { $0.trimmingOWS().lowercased() }
         return type?.isEmpty == false ? type : nil
     }
 
@@ -150,7 +151,7 @@ public struct UpstreamResponse: Sendable {
         guard let value = header("content-type") else { return nil }
         for parameter in value.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else { continue }
+            guard pair.count == 2, pair[0].trimmingOWS().lowercased() == "charset" else { continue }
             return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'")).lowercased()
         }
         return nil

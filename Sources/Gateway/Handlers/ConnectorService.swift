@@ -232,7 +232,7 @@ public struct ConnectorService: Sendable {
 
     /// The key as a structured-field string (`"…"`, as the draft specifies) or a bare token.
     static func idempotencyKey(_ value: String) -> String? {
-        var key = value.trimmingCharacters(in: .whitespaces)
+        var key = String(value.trimmingOWS())
         if key.hasPrefix("\""), key.hasSuffix("\""), key.count >= 2 { key = String(key.dropFirst().dropLast()) }
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") }) else {
             return nil

@@ -50,7 +50,7 @@ struct RequestFields {
             return RequestFields(values: [:], fromQuery: false)
         }
         let contentType = request.headers["Content-Type"]
-        let mediaType = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        let mediaType = contentType?.split(separator: ";").first?.trimmingOWS().lowercased()
         guard mediaType == "application/json" || (mediaType?.hasPrefix("application/") == true && mediaType?.hasSuffix("+json") == true) else {
             throw .unsupportedMediaType(received: contentType)
         }

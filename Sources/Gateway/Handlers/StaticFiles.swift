@@ -67,7 +67,7 @@ public struct StaticFiles: Sendable {
             ("Referrer-Policy", "no-referrer"),
         ])
         if let condition = request.headers["If-None-Match"],
-           condition.split(separator: ",").contains(where: { let tag = $0.trimmingCharacters(in: .whitespaces); return tag == file.etag || tag == "W/" + file.etag || tag == "*" }) {
+           condition.split(separator: ",").contains(where: { let tag = $0.trimmingOWS(); return tag == file.etag || tag == "W/" + file.etag || tag == "*" }) {
             return HTTPResponse(status: HTTPStatus(304), headers: headers)
         }
         headers.add("Accept-Ranges", "none")

@@ -30,26 +30,16 @@ public struct AuthenticationMiddleware: Middleware {
             guard parts.count == 2, HTTPHeaders.sameName(String(parts[0]), "bearer") else {
                 throw .unauthorized(detail: "Authorization must be \"Bearer <API key>\".")
             }
-            let key = String(trimmed(parts[1]))
+            let key = String(parts[1].trimmingOWS())
             guard isPlausibleKey(key) else { throw .unauthorized(detail: "The API key is malformed.") }
             return key
         }
         if let value = apiKey.first {
-            let key = String(trimmed(value[...]))
+            let key = String(value.trimmingOWS())
             guard isPlausibleKey(key) else { throw .unauthorized(detail: "The API key is malformed.") }
             return key
         }
         throw .unauthorized(detail: "An API key is required: Authorization: Bearer <key> or X-API-Key: <key>.")
-    }
-
-    /// Without the spaces and tabs around it (a key itself has neither).
-    private static func trimmed(_ text: Substring) -> Substring {
-        let utf8 = text.utf8
-        let content: (UInt8) -> Bool = { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
-        guard let first = utf8.firstIndex(where: content), let last = utf8.lastIndex(where: content) else {
-            return text[text.endIndex...]
-        }
-        return text[first..<utf8.index(after: last)]
     }
 
     private static func isPlausibleKey(_ key: String) -> Bool {

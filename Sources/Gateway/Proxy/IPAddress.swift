@@ -1,4 +1,5 @@
 import Glibc
+import HTTP
 import Server
 
 /// An IPv4 or IPv6 host address without a port, as CIDR ranges and `X-Forwarded-For` entries
@@ -43,7 +44,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// Parses one `X-Forwarded-For` entry: a bare address, also tolerating what some proxies
     /// write instead (`192.0.2.1:4711`, `[2001:db8::1]` and `[2001:db8::1]:4711`).
     public init?(forwarded entry: Substring) {
-        var text = entry.trimmingSpaces()
+        var text = entry.trimmingOWS()
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]") else { return nil }
             let rest = text[text.index(after: close)...]
@@ -69,14 +70,5 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
             inet_ntop(AF_INET6, &a, &buffer, socklen_t(buffer.count))
         }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingSpaces() -> Substring {
-        var text = self
-        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
-        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
-        return text
     }
 }
