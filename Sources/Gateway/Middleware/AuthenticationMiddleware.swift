@@ -26,11 +26,18 @@ public struct AuthenticationMiddleware: Middleware {
             throw .unauthorized(detail: "Send one API key, in Authorization or in X-API-Key, not several.")
         }
         if let value = authorization.first {
-            let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-            guard parts.count == 2, HTTPHeaders.sameName(String(parts[0]), "bearer") else {
+            // `<scheme> 1*SP <credentials>` (RFC 9110 §11.4), read over bytes: splitting the
+            // String walked grapheme clusters and built an array, for every request.
+            let utf8 = value.utf8
+            let space = UInt8(ascii: " ")
+            guard let schemeStart = utf8.firstIndex(where: { $0 != space }),
+                  let schemeEnd = utf8[schemeStart...].firstIndex(of: space),
+                  utf8[schemeEnd...].contains(where: { $0 != space }),
+                  HTTPHeaders.sameName(String(value[schemeStart..<schemeEnd]), "bearer")
+            else {
                 throw .unauthorized(detail: "Authorization must be \"Bearer <API key>\".")
             }
-            let key = String(parts[1].trimmingOWS())
+            let key = String(value[schemeEnd...].trimmingOWS())
             guard isPlausibleKey(key) else { throw .unauthorized(detail: "The API key is malformed.") }
             return key
         }

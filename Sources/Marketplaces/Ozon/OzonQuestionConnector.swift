@@ -76,7 +76,7 @@ public struct OzonQuestionConnector: ChannelConnector {
     public func markRead(id: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) {
         try OzonValidation.id(id)
         let (question, _) = try await info(id, deadline: deadline)
-        guard OzonStatus.is(question.status, "NEW") else { return }
+        guard question.status?.state == .new else { return }
         _ = try await session.post(
             "/v1/question/change-status", .object(["question_ids": .array([.string(id)]), "status": .string("VIEWED")]),
             as: OzonWriteResponse.self, safety: .idempotent, operation: "question.change-status", deadline: deadline)
@@ -137,12 +137,12 @@ public struct OzonQuestionConnector: ChannelConnector {
     // Inlined into the page's map: called out of line, each item cost one more copy and release.
     @inline(__always)
     static func item(_ question: OzonQuestionObject, raw: JSONValue?) -> Item {
-        let answered = (question.answersCount?.value ?? 0) > 0 || OzonStatus.is(question.status, "PROCESSED")
+        let answered = (question.answersCount?.value ?? 0) > 0 || question.status?.state == .processed
         return Item(
             id: question.id, marketplace: .ozon, channel: .question, kind: .question, text: question.text ?? "",
             createdAt: question.publishedAt?.timestamp ?? OzonDate.missing, status: answered ? .answered : .unanswered,
             author: question.authorName.map { Item.Author(name: $0) },
             product: question.sku.map { Item.Product(id: $0.text, url: question.productURL) },
-            read: OzonStatus.read(question.status), raw: raw)
+            read: question.status?.read, raw: raw)
     }
 }

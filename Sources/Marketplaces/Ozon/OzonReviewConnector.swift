@@ -131,8 +131,8 @@ public struct OzonReviewConnector: ChannelConnector {
         Item(
             id: review.id, marketplace: .ozon, channel: .review, kind: .review, text: review.text ?? "",
             createdAt: review.publishedAt?.timestamp ?? OzonDate.missing,
-            status: OzonStatus.is(review.status, "PROCESSED") ? .answered : .unanswered,
+            status: review.status?.state == .processed ? .answered : .unanswered,
             rating: review.rating?.value, product: review.sku.map { Item.Product(id: $0.text) },
-            read: OzonStatus.read(review.status), raw: raw)
+            read: review.status?.read, raw: raw)
     }
 }

@@ -56,4 +56,27 @@ struct OzonWireScalarTests {
         #expect(try read(OzonDate.self, "{}")?.timestamp == nil)
         #expect(try read(OzonDate.self, "null") == nil)
     }
+
+    @Test("given statuses in any case, escaped or unknown, when read, then the state comes back and only a non-string fails")
+    func statuses() throws {
+        #expect(try read(OzonStatus.self, #""NEW""#)?.state == .new)
+        #expect(try read(OzonStatus.self, #""viewed""#)?.state == .viewed)
+        #expect(try read(OzonStatus.self, #""Processed""#)?.state == .processed)
+        #expect(try read(OzonStatus.self, #""UNPROCESSED""#)?.state == .unprocessed)
+        #expect(try read(OzonStatus.self, #""\u004eEW""#)?.state == .new)
+        #expect(try read(OzonStatus.self, #""ARCHIVED""#)?.state == .other)
+        #expect(try read(OzonStatus.self, #""NEWS""#)?.state == .other)
+        #expect(try read(OzonStatus.self, #""""#)?.state == .other)
+        #expect(try read(OzonStatus.self, "null") == nil)
+        #expect(throws: JSONReadError.self) { try read(OzonStatus.self, "1") }
+    }
+
+    @Test("given each state, then NEW is unread, VIEWED and PROCESSED read, the others unknown")
+    func readFlag() {
+        #expect(OzonStatus(.new).read == false)
+        #expect(OzonStatus(.viewed).read == true)
+        #expect(OzonStatus(.processed).read == true)
+        #expect(OzonStatus(.unprocessed).read == nil)
+        #expect(OzonStatus(.other).read == nil)
+    }
 }

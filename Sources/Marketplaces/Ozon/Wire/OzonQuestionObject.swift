@@ -8,13 +8,13 @@ struct OzonQuestionObject: JSONReadable, Sendable {
     let authorName: String?
     let publishedAt: OzonDate?
     /// `NEW`, `VIEWED`, `PROCESSED` (and `UNPROCESSED` in some copies); others tolerated.
-    let status: String?
+    let status: OzonStatus?
     let answersCount: OzonInt?
     let productURL: String?
 
     init(json: JSONElement) throws(JSONReadError) {
         var id: String?, sku: OzonID?, text: String?, authorName: String?, publishedAt: OzonDate?
-        var status: String?, answersCount: OzonInt?, productURL: String?
+        var status: OzonStatus?, answersCount: OzonInt?, productURL: String?
         try json.members { key, value throws(JSONReadError) in
             switch key {
             case "id": id = try value.nonNull?.string()
@@ -22,7 +22,7 @@ struct OzonQuestionObject: JSONReadable, Sendable {
             case "text": text = try value.nonNull?.string()
             case "author_name": authorName = try value.nonNull?.string()
             case "published_at": publishedAt = try value.nonNull.map(OzonDate.init(json:))
-            case "status": status = try value.nonNull?.string()
+            case "status": status = try value.nonNull.map(OzonStatus.init(json:))
             case "answers_count": answersCount = try value.nonNull.map(OzonInt.init(json:))
             case "product_url": productURL = try value.nonNull?.string()
             default: break

@@ -9,12 +9,12 @@ struct OzonReviewObject: JSONReadable, Sendable {
     let publishedAt: OzonDate?
     let rating: OzonInt?
     /// v2: `NEW`, `VIEWED`, `PROCESSED`; v1: `UNPROCESSED`, `PROCESSED`; anything else tolerated.
-    let status: String?
+    let status: OzonStatus?
     let commentsAmount: OzonInt?
 
     init(json: JSONElement) throws(JSONReadError) {
         var id: String?, sku: OzonID?, text: String?, publishedAt: OzonDate?, rating: OzonInt?
-        var status: String?, commentsAmount: OzonInt?
+        var status: OzonStatus?, commentsAmount: OzonInt?
         try json.members { key, value throws(JSONReadError) in
             switch key {
             case "id": id = try value.nonNull?.string()
@@ -22,7 +22,7 @@ struct OzonReviewObject: JSONReadable, Sendable {
             case "text": text = try value.nonNull?.string()
             case "published_at": publishedAt = try value.nonNull.map(OzonDate.init(json:))
             case "rating": rating = try value.nonNull.map(OzonInt.init(json:))
-            case "status": status = try value.nonNull?.string()
+            case "status": status = try value.nonNull.map(OzonStatus.init(json:))
             case "comments_amount": commentsAmount = try value.nonNull.map(OzonInt.init(json:))
             default: break
             }
