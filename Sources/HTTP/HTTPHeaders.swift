@@ -63,15 +63,25 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     /// Whether `text` is a token (RFC 9110 §5.6.2), as a method or a field name must be: not
     /// empty, letters, digits and ``!#$%&'*+-.^_`|~`` only.
     public static func isToken(_ text: String) -> Bool {
-        let classes = ASCII.classes
-        return !text.isEmpty && text.utf8.allSatisfy { classes[Int($0)] & ASCII.token != 0 }
+        !text.isEmpty && allBytes(of: text, have: ASCII.token)
     }
 
     /// Whether `value` can be written as a field value (RFC 9110 §5.5): no control character but
     /// HTAB, and no DEL, so no line break that would start a field of the sender's choosing.
     public static func isFieldValue(_ value: String) -> Bool {
+        allBytes(of: value, have: ASCII.fieldValue)
+    }
+
+    /// Whether every byte of `text` is in the byte class `bit`: a loop over the string's own
+    /// buffer when it lends one, as a native string does; `allSatisfy` over the UTF-8 view cost
+    /// ~10 instructions a byte, and every response writes several fields.
+    private static func allBytes(of text: String, have bit: UInt8) -> Bool {
         let classes = ASCII.classes
-        return value.utf8.allSatisfy { classes[Int($0)] & ASCII.fieldValue != 0 }
+        let lent = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            for byte in bytes where classes[Int(byte)] & bit == 0 { return false }
+            return true
+        }
+        return lent ?? text.utf8.allSatisfy { classes[Int($0)] & bit != 0 }
     }
 
     static func isWritable(_ name: String, _ value: String) -> Bool {
