@@ -26,8 +26,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     /// `rfc3339`'s bytes appended to `writer`, with no String in between: items are written with
-    /// it. A year of four digits (all but the far past and future) and the rest are written into
-    /// 24 bytes on the stack and appended at once.
+    /// it. A year of four digits (all but the far past and future) and the rest are written in
+    /// place, two digits at a time from a table; a longer or negative year first, by itself.
     public func appendRFC3339(to writer: inout ByteWriter) {
         let seconds = secondsSinceEpoch
         let millis = Int(millisecondsSinceEpoch - seconds * 1000)
@@ -35,38 +35,46 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         var secondOfDay = Int(seconds - days * 86_400)
         if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
         let (year, month, day) = Self.civil(days)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { out in
-            func put(_ value: Int, _ count: Int, at offset: Int) {
-                var rest = value
-                for index in stride(from: offset + count - 1, through: offset, by: -1) {
-                    out[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-                    rest /= 10
-                }
+        let fourDigits = (0...9999).contains(year)
+        if !fourDigits {
+            let text = String(year)
+            for _ in text.utf8.count..<max(4, text.utf8.count) { writer.append(UInt8(ascii: "0")) }
+            writer.append(utf8Of: text)
+        }
+        writer.write(upTo: 24) { out in
+            let pairs = Self.digitPairs.utf8Start
+            func two(_ value: Int, at offset: Int) {
+                out[offset] = pairs[value &* 2]
+                out[offset + 1] = pairs[value &* 2 &+ 1]
             }
-            out[4] = UInt8(ascii: "-")
-            put(month, 2, at: 5)
-            out[7] = UInt8(ascii: "-")
-            put(day, 2, at: 8)
-            out[10] = UInt8(ascii: "T")
-            put(secondOfDay / 3600, 2, at: 11)
-            out[13] = UInt8(ascii: ":")
-            put(secondOfDay / 60 % 60, 2, at: 14)
-            out[16] = UInt8(ascii: ":")
-            put(secondOfDay % 60, 2, at: 17)
-            out[19] = UInt8(ascii: ".")
-            put(millis, 3, at: 20)
-            out[23] = UInt8(ascii: "Z")
-            if (0...9999).contains(year) {
-                put(Int(year), 4, at: 0)
-                writer.append(UnsafeRawBufferPointer(UnsafeBufferPointer(out)))
-            } else {
-                let text = String(year)
-                for _ in text.utf8.count..<max(4, text.utf8.count) { writer.append(UInt8(ascii: "0")) }
-                writer.append(utf8Of: text)
-                writer.append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: out[4...])))
+            var at = 0
+            if fourDigits {
+                two(Int(year) / 100, at: 0)
+                two(Int(year) % 100, at: 2)
+                at = 4
             }
+            out[at] = UInt8(ascii: "-")
+            two(month, at: at + 1)
+            out[at + 3] = UInt8(ascii: "-")
+            two(day, at: at + 4)
+            out[at + 6] = UInt8(ascii: "T")
+            two(secondOfDay / 3600, at: at + 7)
+            out[at + 9] = UInt8(ascii: ":")
+            two(secondOfDay / 60 % 60, at: at + 10)
+            out[at + 12] = UInt8(ascii: ":")
+            two(secondOfDay % 60, at: at + 13)
+            out[at + 15] = UInt8(ascii: ".")
+            out[at + 16] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: millis / 100)
+            two(millis % 100, at: at + 17)
+            out[at + 19] = UInt8(ascii: "Z")
+            return at + 20
         }
     }
+
+    /// "00", "01", … "99", for writing two digits at once.
+    private static let digitPairs: StaticString = """
+        00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899
+        """
 
     public var description: String { rfc3339 }
 

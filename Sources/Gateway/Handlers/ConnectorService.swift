@@ -76,7 +76,7 @@ public struct ConnectorService: Sendable {
             budget.int("burst", health.budgetBurst)
             var upstream = JSONObjectWriter()
             upstream.string("host", health.host)
-            upstream.string("circuit", health.circuit.rawValue)
+            upstream.identifier("circuit", health.circuit.rawValue)
             upstream.raw("rate_budget", budget.finish())
             upstreams.append(contentsOf: upstream.finish())
         }
@@ -277,8 +277,8 @@ public struct ConnectorService: Sendable {
         }
         operations.append(UInt8(ascii: "]"))
         var object = JSONObjectWriter()
-        object.string("marketplace", factory.key.marketplace.rawValue)
-        object.string("channel", factory.key.channel.rawValue)
+        object.identifier("marketplace", factory.key.marketplace.rawValue)
+        object.identifier("channel", factory.key.channel.rawValue)
         object.raw("operations", operations)
         object.bool("configured", configured)
         return object

@@ -13,12 +13,12 @@ extension Item {
     func appendJSON(to buffer: inout ByteWriter) {
         var object = JSONObjectWriter(appendingTo: &buffer)
         object.string("id", id)
-        object.string("marketplace", marketplace.rawValue)
-        object.string("channel", channel.rawValue)
-        object.string("kind", kind.rawValue)
+        object.identifier("marketplace", marketplace.rawValue)
+        object.identifier("channel", channel.rawValue)
+        object.identifier("kind", kind.rawValue)
         object.string("text", text)
         object.timestamp("created_at", createdAt)
-        object.string("status", status.rawValue)
+        object.identifier("status", status.rawValue)
         if let author {
             object.object("author") { nested in
                 if let name = author.name { nested.string("name", name) }

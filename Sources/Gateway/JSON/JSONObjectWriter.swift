@@ -26,6 +26,16 @@ struct JSONObjectWriter: ~Copyable {
         if let value { JSONBytes.appendString(value, to: &writer) } else { writer.append("null") }
     }
 
+    /// A string that needs no escape, such as an enum's raw value (an identifier): written as it
+    /// is, without the scan and the worst-case room `string` takes for each value.
+    mutating func identifier(_ name: StaticString, _ value: String) {
+        assert(value.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 < 0x7F })
+        key(name)
+        writer.append(UInt8(ascii: "\""))
+        writer.append(utf8Of: value)
+        writer.append(UInt8(ascii: "\""))
+    }
+
     mutating func int(_ name: StaticString, _ value: Int?) {
         key(name)
         if let value { JSONBytes.appendInteger(value, to: &writer) } else { writer.append("null") }
