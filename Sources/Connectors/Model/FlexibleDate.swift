@@ -23,6 +23,7 @@ public enum FlexibleDate {
     }
 
     private static func rfc3339(_ b: UnsafeRawBufferPointer) -> Timestamp? {
+        if b.count == 24 || b.count == 20, let common = utc(b) { return common }
         var i = 0
         func digits(_ n: Int) -> Int64? {
             guard i + n <= b.count else { return nil }
@@ -77,5 +78,33 @@ public enum FlexibleDate {
         let days = Timestamp.days(year: year, month: Int(month), day: Int(day))
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offsetMinutes * 60
         return Timestamp(millisecondsSinceEpoch: seconds * 1000 + millis)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ` and `YYYY-MM-DDTHH:MM:SSZ`, the forms the marketplaces write,
+    /// read at their fixed places without the general reader's bookkeeping (a fifth of its cost);
+    /// nil for anything else, which the general reader then decides on.
+    private static func utc(_ b: UnsafeRawBufferPointer) -> Timestamp? {
+        let last = b[b.count - 1]
+        guard b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
+              b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == UInt8(ascii: " "),
+              last == UInt8(ascii: "Z") || last == UInt8(ascii: "z"),
+              b.count == 20 || b[19] == UInt8(ascii: ".")
+        else { return nil }
+        var invalid = false
+        func number(_ start: Int, _ count: Int) -> Int64 {
+            var value: Int64 = 0
+            for index in start..<start + count {
+                let digit = b[index] &- UInt8(ascii: "0")
+                invalid = invalid || digit > 9
+                value = value &* 10 &+ Int64(digit)
+            }
+            return value
+        }
+        let (year, month, day) = (number(0, 4), number(5, 2), number(8, 2))
+        let (hour, minute, second) = (number(11, 2), number(14, 2), number(17, 2))
+        let millis = b.count == 24 ? number(20, 3) : 0
+        guard !invalid, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60 else { return nil }
+        let days = Timestamp.days(year: year, month: Int(month), day: Int(day))
+        return Timestamp(millisecondsSinceEpoch: (days * 86_400 + hour * 3600 + minute * 60 + min(second, 59)) * 1000 + millis)
     }
 }
