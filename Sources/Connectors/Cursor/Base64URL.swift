@@ -1,9 +1,9 @@
 /// Unpadded base64url (RFC 4648 §5): cursors travel in query strings, so no `+`, `/` or `=`.
 enum Base64URL {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    private static let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     private static let values: [UInt8] = {
         var table = [UInt8](repeating: 0xFF, count: 256)
-        for (i, c) in alphabet.enumerated() { table[Int(c)] = UInt8(i) }
+        for i in 0..<alphabet.utf8CodeUnitCount { table[Int(alphabet.utf8Start[i])] = UInt8(i) }
         return table
     }()
 
@@ -20,7 +20,6 @@ enum Base64URL {
 
     /// Appends the encoding of `bytes`, written in place.
     static func encode(_ bytes: [UInt8], into writer: inout ByteWriter) {
-        let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
         let table = alphabet.utf8Start
         let count = encodedCount(bytes.count)
         bytes.withUnsafeBufferPointer { input in

@@ -103,6 +103,6 @@ public struct CursorCodec: Sendable {
                 i += 1
             }
         }
-        return String(validating: out, as: UTF8.self)
+        return String(validUTF8: out)
     }
 }

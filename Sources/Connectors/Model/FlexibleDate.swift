@@ -43,11 +43,10 @@ public enum FlexibleDate {
         }
         guard let year = digits(4), expect(UInt8(ascii: "-")), let month = digits(2), expect(UInt8(ascii: "-")),
               let day = digits(2) else { return nil }
-        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
         guard i < b.count, b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: "t") || b[i] == UInt8(ascii: " ") else { return nil }
         i += 1
         guard let hour = digits(2), expect(UInt8(ascii: ":")), let minute = digits(2), expect(UInt8(ascii: ":")),
-              let second = digits(2), hour < 24, minute < 60, second <= 60 else { return nil }
+              let second = digits(2) else { return nil }
         var millis: Int64 = 0
         if i < b.count, b[i] == UInt8(ascii: ".") {
             i += 1
@@ -75,6 +74,14 @@ public enum FlexibleDate {
             return nil
         }
         guard i == b.count else { return nil }
+        return instant(year, month, day, hour, minute, second, millis: millis, offsetMinutes: offsetMinutes)
+    }
+
+    /// The instant a date and time name, once their fields are in range (a leap second counts as
+    /// the 59th); nil for a field out of range. Both readers end here.
+    private static func instant(_ year: Int64, _ month: Int64, _ day: Int64, _ hour: Int64, _ minute: Int64, _ second: Int64,
+                                millis: Int64, offsetMinutes: Int64) -> Timestamp? {
+        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60 else { return nil }
         let days = Timestamp.days(year: year, month: Int(month), day: Int(day))
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offsetMinutes * 60
         return Timestamp(millisecondsSinceEpoch: seconds * 1000 + millis)
@@ -103,8 +110,7 @@ public enum FlexibleDate {
         let (year, month, day) = (number(0, 4), number(5, 2), number(8, 2))
         let (hour, minute, second) = (number(11, 2), number(14, 2), number(17, 2))
         let millis = b.count == 24 ? number(20, 3) : 0
-        guard !invalid, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60 else { return nil }
-        let days = Timestamp.days(year: year, month: Int(month), day: Int(day))
-        return Timestamp(millisecondsSinceEpoch: (days * 86_400 + hour * 3600 + minute * 60 + min(second, 59)) * 1000 + millis)
+        guard !invalid else { return nil }
+        return instant(year, month, day, hour, minute, second, millis: millis, offsetMinutes: 0)
     }
 }

@@ -264,7 +264,7 @@ struct JSONParser {
                     index += 1
                     return
                 }
-                guard let text = Self.validUTF8(UnsafeRawBufferPointer(rebasing: bytes[start..<index])) else {
+                guard let text = String(validUTF8: UnsafeRawBufferPointer(rebasing: bytes[start..<index])) else {
                     index = start
                     throw error("a string is not valid UTF-8")
                 }
@@ -282,7 +282,7 @@ struct JSONParser {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
-                guard let text = decoded.withUnsafeBytes({ Self.validUTF8($0) }) else {
+                guard let text = decoded.withUnsafeBytes({ String(validUTF8: $0) }) else {
                     throw error("a string is not valid UTF-8")
                 }
                 index += 1
@@ -308,15 +308,6 @@ struct JSONParser {
         // doubled from one.
         if tape.strings.isEmpty { tape.strings.reserveCapacity(16) }
         tape.strings.append(text)
-    }
-
-    /// The text of `run`, or nil when it is not valid UTF-8. `String(decoding:)` repairs invalid
-    /// sequences (with U+FFFD), so a repaired result differs from the input; this is several
-    /// times cheaper than `String(validating:)`, which looks up generic metadata on every call.
-    private static func validUTF8(_ run: UnsafeRawBufferPointer) -> String? {
-        var text = String(decoding: run, as: UTF8.self)
-        let same = text.withUTF8 { $0.count == run.count && (run.isEmpty || memcmp($0.baseAddress!, run.baseAddress!, run.count) == 0) }
-        return same ? text : nil
     }
 
     /// One escape after its backslash, appended as UTF-8.

@@ -1,3 +1,5 @@
+import Connectors
+
 /// Percent-decoding (RFC 3986 §2.1) of the parts of a request target: path segments, and query
 /// names and values in form encoding, where `+` also stands for a space. Over the bytes, since
 /// Foundation's `replacingOccurrences` and `removingPercentEncoding` cost more per request than
@@ -8,7 +10,7 @@ enum PercentDecoding {
     /// `refused` rejects.
     static func decode(_ bytes: some Collection<UInt8>, plusIsSpace: Bool, refusing refused: (UInt8) -> Bool = { _ in false }) -> String? {
         guard bytes.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else {
-            return validUTF8(bytes)
+            return String(validUTF8: bytes)
         }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
@@ -31,16 +33,7 @@ enum PercentDecoding {
                 out.append(byte)
             }
         }
-        return validUTF8(out)
-    }
-
-    /// The text of `bytes` when they are valid UTF-8, else nil. `String(decoding:)` repairs an
-    /// invalid sequence (with U+FFFD), so a result whose bytes differ was repaired. Cheaper than
-    /// `String(validating:)`, which looks up generic metadata on every call: decoding a path
-    /// segment such as `review` went from ~1,900 instructions to ~500.
-    private static func validUTF8(_ bytes: some Collection<UInt8>) -> String? {
-        let text = String(decoding: bytes, as: UTF8.self)
-        return text.utf8.elementsEqual(bytes) ? text : nil
+        return String(validUTF8: out)
     }
 
     /// `text`, already UTF-8, decoded the same way; returned as it is when it has no escape.
