@@ -1,3 +1,5 @@
+import Foundation
+
 /// A type that reads itself from a parsed JSON value by hand, member by member, instead of
 /// through `Decodable`: every upstream answer (Ozon's and Wildberries' wire types) is read this
 /// way. `Decodable` boxes each container, allocates a decoder per nested value and throws
@@ -38,6 +40,12 @@ extension JSONReadable {
         } else {
             self = try Array(bytes).withUnsafeBytes { buffer in Result { () throws(JSONReadError) in try Self(parsing: buffer) } }.get()
         }
+    }
+
+    /// The same for an upstream answer's `Data`, read in place. Through the generic overload
+    /// `Data` lent its bytes by an unspecialised call, via the protocol's witness table.
+    public init(parsing data: Data) throws(JSONReadError) {
+        self = try data.withUnsafeBytes { buffer in Result { () throws(JSONReadError) in try Self(parsing: buffer) } }.get()
     }
 
     private init(parsing bytes: UnsafeRawBufferPointer) throws(JSONReadError) {

@@ -7,39 +7,50 @@ import HTTP
 /// short readable message.
 public struct UpstreamResponse: Sendable {
     public var status: Int
-    /// Field name (lower case) → value; repeated fields are joined with ", ".
-    public var headers: [String: String]
+    /// The header fields in the order received, names lower-cased, a repeated field's values
+    /// joined with ", ". A handful of fields: searched in order, which costs less than hashing
+    /// every name into a dictionary for each answer.
+    public private(set) var fields: [(name: String, value: String)]
     public var body: Data
+
+    /// Field name (lower case) → value, as a dictionary; setting it replaces every field.
+    public var headers: [String: String] {
+        get { Dictionary(fields.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }) }
+        set { fields = Self.merged(newValue.map { (name: $0.key, value: $0.value) }) }
+    }
 
     public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
         self.init(status: status, fields: headers.map { (name: $0.key, value: $0.value) }, body: body)
     }
 
-    /// From the fields as an upstream sent them: names lower-cased, a repeated field's values
-    /// joined with ", " in order. The one place a client's answer becomes `headers`.
+    /// From the fields as an upstream sent them. The one place a client's answer becomes `fields`.
     public init(status: Int, fields: [(name: String, value: String)], body: Data) {
-        var headers: [String: String] = [:]
-        headers.reserveCapacity(fields.count)
-        for (name, value) in fields {
-            let key = Self.hasUpperCase(name) ? name.lowercased() : name
-            headers[key] = headers[key].map { "\($0), \(value)" } ?? value
-        }
         self.status = status
-        self.headers = headers
+        self.fields = Self.merged(fields)
         self.body = body
     }
 
     /// The value of a header field, by case-insensitive name.
     public func header(_ name: String) -> String? {
-        let key = Self.hasUpperCase(name) ? name.lowercased() : name
-        if let value = headers[key] { return value }
-        // `headers` is a public var: someone may have stored a name that is not lower case.
-        guard headers.keys.contains(where: Self.hasUpperCase) else { return nil }
-        return headers.first { $0.key.lowercased() == key }?.value
+        fields.first { HTTPHeaders.sameName($0.name, name) }?.value
     }
 
-    /// Whether a field name has an ASCII capital: the only names worth lower-casing, which
-    /// allocates (upstream answers' names mostly come lower-cased or are looked up so).
+    /// Names lower-cased (only those with an ASCII capital: lower-casing allocates), repeats
+    /// joined in order.
+    private static func merged(_ fields: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        var merged: [(name: String, value: String)] = []
+        merged.reserveCapacity(fields.count)
+        for (name, value) in fields {
+            let name = hasUpperCase(name) ? name.lowercased() : name
+            if let index = merged.firstIndex(where: { $0.name == name }) {
+                merged[index].value += ", " + value
+            } else {
+                merged.append((name: name, value: value))
+            }
+        }
+        return merged
+    }
+
     private static func hasUpperCase(_ name: String) -> Bool {
         name.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
     }

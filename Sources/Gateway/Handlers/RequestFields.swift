@@ -76,8 +76,8 @@ struct RequestFields {
         return RequestFields(values: values, fromQuery: false)
     }
 
-    /// An error for each field not in `allowed`.
-    func unknown(allowed: Set<String>) -> [FieldError] {
+    /// An error for each field not in `allowed` (a handful of names: searched, not hashed into a set per request).
+    func unknown(allowed: [String]) -> [FieldError] {
         values.keys.filter { !allowed.contains($0) }.sorted().map { FieldError($0, "is not a known field") }
     }
 

@@ -94,13 +94,8 @@ public struct OzonReviewConnector: ChannelConnector {
 
     private func list(from: Timestamp?, ascending: Bool, status: String, lastID: String?, limit: Int, includeRaw: Bool,
                       deadline: ContinuousClock.Instant) async throws(ConnectorError) -> OzonPage<OzonDatedEntry> {
-        var filters: [String: OzonBody] = ["status": .string(status)]
-        if let from { filters["published_from"] = .string(from.rfc3339) }
-        var body: [String: OzonBody] = [
-            "filters": .object(filters), "limit": .int(Int64(limit)), "sort_dir": .string(ascending ? "ASC" : "DESC"),
-        ]
-        if let lastID { body["last_id"] = .string(lastID) }
-        let (page, response) = try await session.post("/v2/review/list", .object(body), as: OzonReviewListResponse.self,
+        let body = OzonReviewListRequest(status: status, from: from, lastID: lastID, limit: limit, ascending: ascending)
+        let (page, response) = try await session.post("/v2/review/list", body: body.data, as: OzonReviewListResponse.self,
                                                       safety: .idempotent, operation: "review.list", deadline: deadline)
         let reviews = page.reviews ?? []
         let raws = includeRaw ? OzonSession.rawObjects(response, key: "reviews") : []
