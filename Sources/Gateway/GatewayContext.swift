@@ -11,7 +11,15 @@ public final class GatewayContext {
     public let connection: RequestContext
     /// The client's IP address as text: the TCP peer's, or the one a trusted reverse proxy
     /// reported in `X-Forwarded-For` (`ClientAddressMiddleware`); nil when the peer is unknown.
-    public var clientAddress: String?
+    /// The peer's is written out only when asked for (by the access log, after the response).
+    public var clientAddress: String? {
+        get {
+            if let reported { return reported }
+            return connection.remoteAddress.map { IPAddress($0).description }
+        }
+        set { reported = newValue }
+    }
+    private var reported: String?
     /// The matched route's template, or nil before routing (and for unknown paths).
     public var route: RoutePattern?
     public var parameters = RouteParameters()
@@ -36,7 +44,6 @@ public final class GatewayContext {
     public init(requestID: String = "", connection: RequestContext = RequestContext(), receivedAt: ContinuousClock.Instant = .now) {
         self.requestID = requestID
         self.connection = connection
-        clientAddress = connection.remoteAddress.map { IPAddress($0).description }
         self.receivedAt = receivedAt
     }
 }

@@ -1,6 +1,7 @@
 import Connectors
 import Glibc
 import HTTP
+import Server
 
 /// One JSON line per request: time, request id, client address (behind a trusted proxy, the one
 /// it reports), connection id (shared by the requests of one keep-alive connection), tenant,
@@ -17,11 +18,16 @@ public struct AccessLogMiddleware: Middleware {
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - context.receivedAt
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-        sink.write(Self.line(requestID: context.requestID, client: context.clientAddress,
-                             connection: context.connection.remoteAddress == nil ? nil : context.connection.connectionID,
-                             tenant: context.tenant?.id, method: String(request.method.rawValue.prefix(32)),
-                             route: context.route?.description, status: response.status.code, durationMicros: Int(micros),
-                             bytes: response.body.count, upstreamCalls: context.upstreamCalls))
+        let (sink, method, status, bytes) = (sink, request.method, response.status.code, response.body.count)
+        // The line is written once the response is on its way (on a loop thread; at once on
+        // any other): formatting it is no part of the answer the client waits for.
+        OutputDeferral.afterOutput {
+            sink.write(Self.line(requestID: context.requestID, client: context.clientAddress,
+                                 connection: context.connection.remoteAddress == nil ? nil : context.connection.connectionID,
+                                 tenant: context.tenant?.id, method: String(method.rawValue.prefix(32)),
+                                 route: context.route?.description, status: status, durationMicros: Int(micros),
+                                 bytes: bytes, upstreamCalls: context.upstreamCalls))
+        }
         return response
     }
 

@@ -1,4 +1,5 @@
 import HTTP
+import Server
 
 /// Counts every request by route pattern, method and status class with its latency, and the
 /// upstream attempts it made by marketplace, channel and outcome. Inner middleware and handlers
@@ -18,15 +19,19 @@ public struct MetricsMiddleware: Middleware {
         case .get, .head, .post, .put, .delete, .patch, .options: request.method.rawValue
         default: "other"  // unbounded method tokens must not become unbounded series
         }
-        metrics.recordRequest(route: context.route?.description ?? "unmatched", method: method, status: response.status.code,
-                              seconds: Self.seconds(elapsed))
-        let reports = context.upstreamCounter.reports
-        if !reports.isEmpty {
-            // Only a registered connector calls upstream, so these name a closed set.
-            let channel = context.parameters["channel"] ?? "unknown"
-            for report in reports {
-                metrics.recordUpstream(marketplace: report.marketplace.rawValue, channel: channel, outcome: report.outcome.rawValue,
-                                       attempt: report.attempt, seconds: Self.seconds(report.duration))
+        let (metrics, status) = (metrics, response.status.code)
+        // Counted once the response is on its way (on a loop thread; at once on any other).
+        OutputDeferral.afterOutput {
+            metrics.recordRequest(route: context.route?.description ?? "unmatched", method: method, status: status,
+                                  seconds: Self.seconds(elapsed))
+            let reports = context.upstreamCounter.reports
+            if !reports.isEmpty {
+                // Only a registered connector calls upstream, so these name a closed set.
+                let channel = context.parameters["channel"] ?? "unknown"
+                for report in reports {
+                    metrics.recordUpstream(marketplace: report.marketplace.rawValue, channel: channel, outcome: report.outcome.rawValue,
+                                           attempt: report.attempt, seconds: Self.seconds(report.duration))
+                }
             }
         }
         return response

@@ -11,14 +11,10 @@ public struct TenantRateLimitMiddleware: Middleware {
     }
 
     public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
-        guard let tenant = context.tenant, let limit = limiter.limit(for: tenant.id) else {
+        guard let tenant = context.tenant, let decision = limiter.check(known: tenant.id) else {
             return try await next(request, context)
         }
-        let decision = limiter.check(tenant.id)
-        let fields = [
-            ("RateLimit-Policy", "\"tenant\";q=\(limit.burst);w=\(limit.window)"),
-            ("RateLimit", "\"tenant\";r=\(decision.remaining);t=\(decision.resetSeconds)"),
-        ]
+        let fields = [("RateLimit-Policy", decision.policy), ("RateLimit", decision.field)]
         // The problem renderer adds these to error responses too.
         context.responseHeaders.append(contentsOf: fields)
         guard decision.allowed else {

@@ -13,12 +13,46 @@ public final class TenantRateLimiter: Sendable {
         public var resetSeconds: Int
         /// When refused: how long until one request would pass.
         public var retryAfter: Duration?
+        /// The tenant's `RateLimit-Policy` field value (`"tenant";q=<burst>;w=<window>`), fixed per
+        /// tenant; empty for an unknown one.
+        public var policy: String = ""
+
+        /// The `RateLimit` field value: `"tenant";r=<remaining>;t=<reset seconds>`. Written by
+        /// hand, as interpolating two integers went through generic formatting per request.
+        public var field: String {
+            let prefix: StaticString = "\"tenant\";r="
+            return String(unsafeUninitializedCapacity: prefix.utf8CodeUnitCount + 2 * 20 + 3) { buffer in
+                var used = buffer.initialize(fromContentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+                used = Self.write(remaining, into: buffer, at: used)
+                buffer[used] = UInt8(ascii: ";")
+                buffer[used + 1] = UInt8(ascii: "t")
+                buffer[used + 2] = UInt8(ascii: "=")
+                return Self.write(resetSeconds, into: buffer, at: used + 3)
+            }
+        }
+
+        /// The decimal digits of `value` (not negative) at `start`; returns the index after them.
+        private static func write(_ value: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
+            var digits = 1
+            var rest = max(0, value)
+            while rest >= 10 {
+                rest /= 10
+                digits += 1
+            }
+            rest = max(0, value)
+            for index in stride(from: start + digits - 1, through: start, by: -1) {
+                buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            return start + digits
+        }
     }
 
     private final class Bucket: Sendable {
         let limit: TenantRateLimit
         let interval: Duration
         let tolerance: Duration
+        let policy: String
         /// Theoretical arrival time: the allowance is full when this is ≤ now.
         let nextFree: Mutex<ContinuousClock.Instant>
 
@@ -26,6 +60,7 @@ public final class TenantRateLimiter: Sendable {
             self.limit = limit
             interval = .nanoseconds(Int64((1e9 / limit.rate).rounded()))
             tolerance = interval * (limit.burst - 1)
+            policy = "\"tenant\";q=\(limit.burst);w=\(limit.window)"
             nextFree = Mutex(now)
         }
     }
@@ -40,9 +75,12 @@ public final class TenantRateLimiter: Sendable {
 
     /// Spends one request of `tenant`'s allowance if there is one.
     public func check(_ tenant: String, now: ContinuousClock.Instant = .now) -> Decision {
-        guard let bucket = buckets[tenant] else {
-            return Decision(allowed: false, remaining: 0, resetSeconds: 0, retryAfter: .seconds(1))
-        }
+        check(known: tenant, now: now) ?? Decision(allowed: false, remaining: 0, resetSeconds: 0, retryAfter: .seconds(1))
+    }
+
+    /// The same, or nil when `tenant` has no limit here.
+    public func check(known tenant: String, now: ContinuousClock.Instant = .now) -> Decision? {
+        guard let bucket = buckets[tenant] else { return nil }
         let (allowed, next) = bucket.nextFree.withLock { next -> (Bool, ContinuousClock.Instant) in
             let base = max(next, now)
             if base - bucket.tolerance > now { return (false, next) }
@@ -53,9 +91,10 @@ public final class TenantRateLimiter: Sendable {
         let used = Int((backlog / bucket.interval).rounded(.up))
         let remaining = max(0, bucket.limit.burst - used)
         let reset = Int((backlog / .seconds(1)).rounded(.up))
-        if allowed { return Decision(allowed: true, remaining: remaining, resetSeconds: reset, retryAfter: nil) }
+        if allowed { return Decision(allowed: true, remaining: remaining, resetSeconds: reset, retryAfter: nil, policy: bucket.policy) }
         let wait = (next - bucket.tolerance) - now
-        return Decision(allowed: false, remaining: 0, resetSeconds: reset, retryAfter: wait > .zero ? wait : bucket.interval)
+        return Decision(allowed: false, remaining: 0, resetSeconds: reset, retryAfter: wait > .zero ? wait : bucket.interval,
+                        policy: bucket.policy)
     }
 
     public func limit(for tenant: String) -> TenantRateLimit? {

@@ -1,4 +1,4 @@
-import Gateway
+@testable import Gateway
 import HTTP
 import Testing
 
@@ -24,5 +24,16 @@ struct RequestIDTests {
         let id2 = try #require(second.headers["X-Request-ID"])
         #expect(id1 != offered && id2 != offered)
         #expect(id1 != id2)
+    }
+
+    @Test("given a fresh generator, when ids are drawn, then each is the start-up prefix, a dash and the count in hex")
+    func generated() throws {
+        let generator = RequestIDGenerator()
+        let ids = (1...300).map { _ in generator.next() }
+        let prefix = try #require(ids[0].split(separator: "-").first)
+        #expect(!prefix.isEmpty && prefix.allSatisfy(\.isHexDigit))
+        for (index, id) in ids.enumerated() {
+            #expect(id == "\(prefix)-\(String(index + 1, radix: 16))")
+        }
     }
 }

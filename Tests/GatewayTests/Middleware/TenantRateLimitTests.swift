@@ -1,4 +1,4 @@
-import Gateway
+@testable import Gateway
 import HTTP
 import Testing
 
@@ -45,5 +45,19 @@ struct TenantRateLimiterTests {
         #expect(refused.retryAfter == .milliseconds(100))
         #expect(limiter.check("t", now: start + .milliseconds(100)).allowed)
         #expect(!limiter.check("t", now: start + .milliseconds(100)).allowed)
+    }
+
+    @Test("given a tenant with a burst of 12345, when it spends from its allowance, then the fields carry every digit")
+    func fieldDigits() {
+        let start = ContinuousClock.now
+        let tenant = Tenant(id: "t", keyDigests: [], rateLimit: TenantRateLimit(rate: 1, burst: 12345))
+        let limiter = TenantRateLimiter(tenants: [tenant], now: start)
+        let first = limiter.check("t", now: start)
+        #expect(first.policy == "\"tenant\";q=12345;w=12345")
+        #expect(first.field == "\"tenant\";r=12344;t=1")
+        for _ in 0..<9 { _ = limiter.check("t", now: start) }
+        #expect(limiter.check("t", now: start).field == "\"tenant\";r=12334;t=11")
+        #expect(limiter.check(known: "nobody", now: start) == nil)
+        #expect(TenantRateLimiter.Decision(allowed: false, remaining: 0, resetSeconds: 0, retryAfter: nil).field == "\"tenant\";r=0;t=0")
     }
 }
