@@ -57,7 +57,17 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     /// Whether two field names (or other tokens, such as an auth scheme) are equal in any ASCII
     /// case, compared byte by byte without lower-cased copies (RFC 9110 §5.1).
     public static func sameName(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { ASCII.lowercased($0) == ASCII.lowercased($1) }
+        guard a.utf8.count == b.utf8.count else { return false }
+        // Over the strings' own bytes: zipping the two UTF-8 views stepped two generic iterators
+        // per byte, and names are compared on every upstream call.
+        let compared = a.utf8.withContiguousStorageIfAvailable { a in
+            b.utf8.withContiguousStorageIfAvailable { b in
+                for index in 0..<a.count where ASCII.lowercased(a[index]) != ASCII.lowercased(b[index]) { return false }
+                return true
+            }
+        }
+        if let compared = compared ?? nil { return compared }
+        return zip(a.utf8, b.utf8).allSatisfy { ASCII.lowercased($0) == ASCII.lowercased($1) }
     }
 
     /// Whether `text` is a token (RFC 9110 §5.6.2), as a method or a field name must be: not

@@ -43,12 +43,26 @@ extension JSONReadable {
     }
 
     /// The same for an upstream answer's `Data`, read in place. Through the generic overload
-    /// `Data` lent its bytes by an unspecialised call, via the protocol's witness table.
+    /// `Data` lent its bytes by an unspecialised call, via the protocol's witness table; and
+    /// inlinable, so the caller's module specialises it for `Self` instead of looking up the
+    /// metadata of `Result<Self, JSONReadError>` at run time on every answer.
+    @inlinable
     public init(parsing data: Data) throws(JSONReadError) {
-        self = try data.withUnsafeBytes { buffer in Result { () throws(JSONReadError) in try Self(parsing: buffer) } }.get()
+        var failure: JSONReadError?
+        let read: Self? = data.withUnsafeBytes { buffer in
+            do throws(JSONReadError) {
+                return try Self(parsing: buffer)
+            } catch {
+                failure = error
+                return nil
+            }
+        }
+        guard let read else { throw failure ?? JSONReadError(reason: "not JSON") }
+        self = read
     }
 
-    private init(parsing bytes: UnsafeRawBufferPointer) throws(JSONReadError) {
+    @usableFromInline
+    init(parsing bytes: UnsafeRawBufferPointer) throws(JSONReadError) {
         let tape: JSONTape
         do {
             tape = try JSONTape(parsing: bytes)

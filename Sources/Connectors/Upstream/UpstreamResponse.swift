@@ -1,21 +1,21 @@
 import Foundation
 import HTTP
 
-/// What an upstream answered: status, header fields (names lower-cased) and the whole body.
+/// What an upstream answered: status, header fields and the whole body.
 /// The body helpers never fail: error bodies come as JSON of several shapes, problem+json,
 /// plain text or an HTML page from a proxy, in UTF-8 or not, and all of them must end up as a
 /// short readable message.
 public struct UpstreamResponse: Sendable {
     public var status: Int
-    /// The header fields in the order received, names lower-cased, a repeated field's values
-    /// joined with ", ". A handful of fields: searched in order, which costs less than hashing
-    /// every name into a dictionary for each answer.
+    /// The header fields in the order received, names as sent, a repeated field's values
+    /// joined with ", ". A handful of fields, searched by name without regard to case: that costs
+    /// less than lower-casing and hashing every name into a dictionary for each answer.
     public private(set) var fields: [(name: String, value: String)]
     public var body: Data
 
     /// Field name (lower case) → value, as a dictionary; setting it replaces every field.
     public var headers: [String: String] {
-        get { Dictionary(fields.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }) }
+        get { Dictionary(fields.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first }) }
         set { fields = Self.merged(newValue.map { (name: $0.key, value: $0.value) }) }
     }
 
@@ -35,24 +35,19 @@ public struct UpstreamResponse: Sendable {
         fields.first { HTTPHeaders.sameName($0.name, name) }?.value
     }
 
-    /// Names lower-cased (only those with an ASCII capital: lower-casing allocates), repeats
-    /// joined in order.
+    /// Repeats (by case-insensitive name) joined in order, under the first one's name.
     private static func merged(_ fields: [(name: String, value: String)]) -> [(name: String, value: String)] {
-        var merged: [(name: String, value: String)] = []
-        merged.reserveCapacity(fields.count)
-        for (name, value) in fields {
-            let name = hasUpperCase(name) ? name.lowercased() : name
-            if let index = merged.firstIndex(where: { $0.name == name }) {
-                merged[index].value += ", " + value
+        var merged = fields
+        var index = 1
+        while index < merged.count {
+            if let first = merged[..<index].firstIndex(where: { HTTPHeaders.sameName($0.name, merged[index].name) }) {
+                merged[first].value += ", " + merged[index].value
+                merged.remove(at: index)
             } else {
-                merged.append((name: name, value: value))
+                index += 1
             }
         }
         return merged
-    }
-
-    private static func hasUpperCase(_ name: String) -> Bool {
-        name.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
     }
 
     public var isSuccess: Bool { (200..<300).contains(status) }
