@@ -1,5 +1,3 @@
-import Foundation
-
 /// A type that reads itself from a parsed JSON value by hand, member by member, instead of
 /// through `Decodable`: every upstream answer (Ozon's and Wildberries' wire types) is read this
 /// way. `Decodable` boxes each container, allocates a decoder per nested value and throws
@@ -42,14 +40,14 @@ extension JSONReadable {
         }
     }
 
-    /// The same for an upstream answer's `Data`, read in place. Through the generic overload
-    /// `Data` lent its bytes by an unspecialised call, via the protocol's witness table; and
-    /// inlinable, so the caller's module specialises it for `Self` instead of looking up the
-    /// metadata of `Result<Self, JSONReadError>` at run time on every answer.
+    /// The same for an upstream answer's bytes, read in place: through the generic overload the
+    /// array lent its bytes by an unspecialised call, via the protocol's witness table. Inlinable,
+    /// so the caller's module specialises it for `Self` instead of looking up the metadata of a
+    /// `Result<Self, JSONReadError>` at run time on every answer.
     @inlinable
-    public init(parsing data: Data) throws(JSONReadError) {
+    public init(parsing bytes: [UInt8]) throws(JSONReadError) {
         var failure: JSONReadError?
-        let read: Self? = data.withUnsafeBytes { buffer in
+        let read: Self? = bytes.withUnsafeBytes { buffer in
             do throws(JSONReadError) {
                 return try Self(parsing: buffer)
             } catch {

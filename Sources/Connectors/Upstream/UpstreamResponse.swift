@@ -11,7 +11,9 @@ public struct UpstreamResponse: Sendable {
     /// joined with ", ". A handful of fields, searched by name without regard to case: that costs
     /// less than lower-casing and hashing every name into a dictionary for each answer.
     public private(set) var fields: [(name: String, value: String)]
-    public var body: Data
+    /// The whole body, as the client read it: bytes, not `Data`, so the loop's client hands its
+    /// buffer over instead of copying it into Foundation's storage.
+    public var body: [UInt8]
 
     /// Field name (lower case) → value, as a dictionary; setting it replaces every field.
     public var headers: [String: String] {
@@ -20,14 +22,19 @@ public struct UpstreamResponse: Sendable {
     }
 
     public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
-        self.init(status: status, fields: headers.map { (name: $0.key, value: $0.value) }, body: body)
+        self.init(status: status, fields: headers.map { (name: $0.key, value: $0.value) }, body: [UInt8](body))
     }
 
     /// From the fields as an upstream sent them. The one place a client's answer becomes `fields`.
-    public init(status: Int, fields: [(name: String, value: String)], body: Data) {
+    public init(status: Int, fields: [(name: String, value: String)], body: [UInt8]) {
         self.status = status
         self.fields = Self.merged(fields)
         self.body = body
+    }
+
+    /// The same from URLSession's `Data`.
+    public init(status: Int, fields: [(name: String, value: String)], body: Data) {
+        self.init(status: status, fields: fields, body: [UInt8](body))
     }
 
     /// The value of a header field, by case-insensitive name.
@@ -98,7 +105,7 @@ public struct UpstreamResponse: Sendable {
     /// The body parsed as JSON, whatever the declared media type (upstreams label JSON as
     /// `text/plain` now and then), or nil when it is not JSON.
     public func json() -> JSONValue? {
-        var data = body
+        var data = body[...]
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = data.dropFirst(3) }
         guard let first = data.first(where: { !Self.isJSONSpace($0) }),
               first == UInt8(ascii: "{") || first == UInt8(ascii: "[") || first == UInt8(ascii: "\"") else { return nil }
@@ -163,7 +170,8 @@ public struct UpstreamResponse: Sendable {
         return nil
     }
 
-    private static func decode(_ bytes: Data, charset: String?) -> String {
+    private static func decode(_ slice: ArraySlice<UInt8>, charset: String?) -> String {
+        let bytes = Data(slice)
         switch charset {
         case "windows-1251", "cp1251", "x-cp1251":
             if let text = String(data: bytes, encoding: .windowsCP1251) { return text }

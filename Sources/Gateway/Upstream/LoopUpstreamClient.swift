@@ -35,7 +35,7 @@ public final class LoopUpstreamClient: UpstreamClient {
         } catch {
             throw Self.transportError(error)
         }
-        return UpstreamResponse(status: response.status, fields: response.headers, body: Data(response.body))
+        return UpstreamResponse(status: response.status, fields: response.headers, body: response.body)
     }
 
     static func transportError(_ error: HTTPClientError) -> UpstreamTransportError {

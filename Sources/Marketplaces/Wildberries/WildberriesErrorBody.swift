@@ -17,7 +17,7 @@ struct WildberriesErrorBody {
         requestID = nil
         isPathNotFound = false
         errorFlag = false
-        guard let object = (try? JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed])) as? [String: Any] else {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(response.body), options: [.fragmentsAllowed])) as? [String: Any] else {
             let text = response.bodyText()
             message = text.isEmpty ? "HTTP \(response.status)" : text
             return

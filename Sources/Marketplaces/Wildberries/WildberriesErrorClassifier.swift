@@ -52,7 +52,18 @@ struct WildberriesErrorClassifier: UpstreamErrorClassifier {
 
     /// Cheap pre-check before parsing a success body: only an envelope saying `"error": true`
     /// needs a closer look.
-    private static func mayCarryErrorFlag(_ body: Data) -> Bool {
-        body.range(of: Data("\"error\":true".utf8)) != nil || body.range(of: Data("\"error\": true".utf8)) != nil
+    private static func mayCarryErrorFlag(_ body: [UInt8]) -> Bool {
+        contains(body, "\"error\":true") || contains(body, "\"error\": true")
+    }
+
+    private static func contains(_ body: [UInt8], _ text: StaticString) -> Bool {
+        let needle = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+        var start = 0
+        while start + needle.count <= body.count, let first = body[start...].firstIndex(of: needle[0]) {
+            guard first + needle.count <= body.count else { return false }
+            if body[first..<first + needle.count].elementsEqual(needle) { return true }
+            start = first + 1
+        }
+        return false
     }
 }

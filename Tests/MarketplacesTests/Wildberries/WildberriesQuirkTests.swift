@@ -61,6 +61,8 @@ struct WildberriesQuirkTests {
              "application/problem+json", { if case .upstreamError(let f) = $0 { f.requestID == "abc" && f.message.contains("upstream connect error") } else { false } }),
             (200, #"{"data":null,"error":true,"errorText":"Что-то пошло не так","additionalErrors":null}"#, "application/json",
              { if case .upstreamError(let f) = $0 { f.message == "Что-то пошло не так" } else { false } }),
+            (200, #"{"data": null, "error": true, "errorText": "С пробелами", "additionalErrors": null}"#, "application/json",
+             { if case .upstreamError(let f) = $0 { f.message == "С пробелами" } else { false } }),
         ]
         try await Self.with { scripted in
             for (status, body, type, check) in cases {
