@@ -19,7 +19,10 @@ tree="$work/tree"
 cleanup() { kill "${server:-}" 2>/dev/null || true; git worktree remove --force "$tree" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 git worktree add --detach "$tree" HEAD >/dev/null 2>&1
-git -C "$tree" apply -3 -q "$PWD/Benchmarks/phases/probes.patch"
+git -C "$tree" apply -3 -q "$PWD/Benchmarks/phases/probes.patch" || {
+  echo "gateway-phases: the probes no longer apply to HEAD; re-apply them by hand and regenerate Benchmarks/phases/probes.patch" >&2
+  exit 1
+}
 swift build -c release --static-swift-stdlib --package-path "$tree/Benchmarks" --product bench-gateway >"$work/build.log" 2>&1 \
   || { tail -20 "$work/build.log" >&2; exit 1; }
 PROBE_OUT="$work/probes.txt" PORT=18621 SIM_PORT=18622 LOOPS=1 taskset -c 0 "$tree/Benchmarks/.build/release/bench-gateway" >/dev/null 2>"$work/server.err" &
