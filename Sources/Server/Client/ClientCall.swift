@@ -12,7 +12,11 @@ final class ClientCall {
     let timeout: UInt64
     /// Monotonic nanoseconds; set when the loop takes the call.
     var deadline: UInt64 = 0
-    var continuation: CheckedContinuation<Result, Never>?
+    /// Unchecked: `finishClientCall` takes it out before resuming it, so it is resumed at most
+    /// once, and every call is finished (by its answer, failure, timeout or cancellation, and
+    /// by `closeClients` when the loop stops), so it is resumed at least once. The checked kind
+    /// allocated a canary per call and resumed through an atomic exchange.
+    var continuation: UnsafeContinuation<Result, Never>?
     /// The loop that took the call; nil before and after.
     var loop: EventLoop?
     /// The connection writing it or reading its response; nil while waiting for one.

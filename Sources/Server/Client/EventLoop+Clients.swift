@@ -15,7 +15,7 @@ extension EventLoop {
         return LoopBound(loop, executor: loop.executor)
     }
 
-    func startClientCall(_ call: ClientCall, continuation: CheckedContinuation<ClientCall.Result, Never>) {
+    func startClientCall(_ call: ClientCall, continuation: UnsafeContinuation<ClientCall.Result, Never>) {
         guard !call.cancelledEarly else {
             call.isFinished = true
             continuation.resume(returning: .failure(.cancelled))

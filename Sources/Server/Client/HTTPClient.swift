@@ -85,7 +85,7 @@ public final class HTTPClient: Sendable {
         let call = LoopBound(ClientCall(request: request, encoded: encoded, client: self, timeout: timeout.nanoseconds),
                              executor: loop.executor)
         let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
+            await withUnsafeContinuation { continuation in
                 loop.withValue { loop in loop.startClientCall(call.loopValue, continuation: continuation) }
             }
         } onCancel: {
