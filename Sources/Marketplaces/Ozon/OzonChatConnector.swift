@@ -39,7 +39,8 @@ public struct OzonChatConnector: ChannelConnector {
             fetch: { token async throws(ConnectorError) in
                 try await chatList(cursor: token, limit: 100, includeRaw: query.includeRaw, deadline: deadline)
             },
-            accept: { chats, items async throws(ConnectorError) in
+            accept: { entries, range, items async throws(ConnectorError) in
+                let chats = entries[range]
                 let wanted = chats.filter { chat in
                     chat.isConversation && listing.since.map { (chat.entry.chat.createdAt?.timestamp ?? OzonDate.missing) >= $0 } ?? true
                 }

@@ -5,5 +5,7 @@ import Connectors
 struct OzonDatedEntry: Sendable {
     var id: String
     var publishedAt: Timestamp
-    var item: Item
+    /// Nil once a page has taken it (`Optional.take()`): moved out rather than copied, as a
+    /// copy retains each of the item's strings and the entry is not read again but for its id.
+    var item: Item?
 }

@@ -8,24 +8,25 @@ enum OzonListPager {
     ///   - maxPages: upstream pages fetched at most per call (a sparse filter then returns a
     ///     short page with a cursor instead of scanning everything under one deadline).
     ///   - fetch: the upstream page a token names.
-    ///   - accept: appends the items for a run of entries to the page, leaving out the entries
-    ///     filtered out; straight into the page, as an item is costly to copy.
+    ///   - accept: appends the items for the entries in a range to the page, leaving out the
+    ///     entries filtered out; straight into the page, and it may move them out of the
+    ///     entries (which are read again only for their ids), as an item is costly to copy.
     static func collect<Entry: Sendable>(
         limit: Int, from start: OzonListPosition, maxPages: Int = 5, id: (Entry) -> String,
         fetch: (String?) async throws(ConnectorError) -> OzonPage<Entry>,
-        accept: (ArraySlice<Entry>, inout [Item]) async throws(ConnectorError) -> Void
+        accept: (inout [Entry], Range<Int>, inout [Item]) async throws(ConnectorError) -> Void
     ) async throws(ConnectorError) -> (items: [Item], next: OzonListPosition?) {
         var token = start.page
         var resume = start
         var items: [Item] = []
         items.reserveCapacity(limit)
         for pageNumber in 1...max(1, maxPages) {
-            let page = try await fetch(token)
+            var page = try await fetch(token)
             var index = resumeIndex(page.entries, resume, id: id)
             while index < page.entries.count, items.count < limit {
-                let batch = page.entries[index..<min(page.entries.count, index + limit - items.count)]
-                try await accept(batch, &items)
-                index += batch.count
+                let end = min(page.entries.count, index + limit - items.count)
+                try await accept(&page.entries, index..<end, &items)
+                index = end
             }
             if index < page.entries.count {
                 return (items, OzonListPosition(page: token, skip: index, after: id(page.entries[index - 1])))

@@ -37,7 +37,7 @@ enum OzonPublishedSync {
                     hasMore = true
                     break scan
                 }
-                items.append(entry.item)
+                if let item = entry.item { items.append(item) }
                 if entry.publishedAt != watermark {
                     watermark = entry.publishedAt
                     edge = []

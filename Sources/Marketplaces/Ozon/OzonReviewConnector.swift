@@ -40,10 +40,9 @@ public struct OzonReviewConnector: ChannelConnector {
                 try await list(from: listing.since, ascending: false, status: status == .answered ? "PROCESSED" : "ALL",
                                lastID: token, limit: pageSize, includeRaw: query.includeRaw, deadline: deadline)
             },
-            accept: { entries, items async throws(ConnectorError) in
-                // By index, so that only the accepted item is copied, not each whole entry.
-                for index in entries.indices where status == nil || entries[index].item.status == status {
-                    items.append(entries[index].item)
+            accept: { entries, range, items async throws(ConnectorError) in
+                for index in range where status == nil || entries[index].item?.status == status {
+                    if let item = entries[index].item.take() { items.append(item) }
                 }
             })
         return ItemPage(items: items, nextCursor: listing.cursor(at: next))
