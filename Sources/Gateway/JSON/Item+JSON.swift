@@ -9,9 +9,8 @@ extension Item {
     }
 
     /// Written by hand, into the caller's buffer, because this runs for every item of every
-    /// list, where `JSONEncoder` costs several microseconds a field. Always inlined: called on
-    /// an item in a page's buffer, the item was copied whole first (the compiler cannot prove
-    /// that the writer does not alias it); inlined, only the strings passed on are retained.
+    /// list, where `JSONEncoder` costs several microseconds a field. Always inlined into the
+    /// page's loop, which saves a call and its frame per item (~100 instructions each).
     @inline(__always)
     func appendJSON(to buffer: inout ByteWriter) {
         var object = JSONObjectWriter(appendingTo: &buffer)
@@ -69,8 +68,9 @@ extension [Item] {
 
     func appendJSON(to bytes: inout ByteWriter) {
         bytes.append(UInt8(ascii: "["))
-        // Through a pointer, whose elements are borrowed in place: `for item in self` copied
-        // every item, a retain per string member, only to write it.
+        // Through a pointer. Each item is still copied before it is written (a retain per string
+        // member): the compiler cannot prove the writer does not alias the buffer. Neither
+        // `for item in self` nor the array's subscript does better.
         withUnsafeBufferPointer { items in
             guard let first = items.baseAddress else { return }
             for index in 0..<items.count {
