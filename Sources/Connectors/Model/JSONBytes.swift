@@ -75,21 +75,24 @@ public enum JSONBytes {
     }
 
     public static func appendInteger(_ value: UInt64, to writer: inout ByteWriter) {
-        // 20 digits hold UInt64.max; counted first, then filled from the end.
+        writer.write(upTo: 20) { writeDecimal(value, to: $0) }
+    }
+
+    /// The decimal digits of `value` at the start of `out`, which has room for 20 (enough for
+    /// `UInt64.max`); returns how many were written. Counted first, then filled from the end.
+    public static func writeDecimal(_ value: UInt64, to out: UnsafeMutableRawBufferPointer) -> Int {
         var digits = 1
         var rest = value
         while rest >= 10 {
             rest /= 10
             digits += 1
         }
-        writer.write(upTo: digits) { out in
-            var magnitude = value
-            for index in stride(from: digits - 1, through: 0, by: -1) {
-                out[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
-                magnitude /= 10
-            }
-            return digits
+        var magnitude = value
+        for index in stride(from: digits - 1, through: 0, by: -1) {
+            out[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+            magnitude /= 10
         }
+        return digits
     }
 
     @inline(__always)

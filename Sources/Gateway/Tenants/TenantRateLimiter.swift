@@ -1,3 +1,4 @@
+import Connectors
 import Synchronization
 
 /// Per-tenant request rate (GCRA, the token bucket's arithmetic without a refill timer). Each
@@ -23,28 +24,13 @@ public final class TenantRateLimiter: Sendable {
             let prefix: StaticString = "\"tenant\";r="
             return String(unsafeUninitializedCapacity: prefix.utf8CodeUnitCount + 2 * 20 + 3) { buffer in
                 var used = buffer.initialize(fromContentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
-                used = Self.write(remaining, into: buffer, at: used)
+                used += JSONBytes.writeDecimal(UInt64(max(0, remaining)), to: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[used...])))
                 buffer[used] = UInt8(ascii: ";")
                 buffer[used + 1] = UInt8(ascii: "t")
                 buffer[used + 2] = UInt8(ascii: "=")
-                return Self.write(resetSeconds, into: buffer, at: used + 3)
+                used += 3
+                return used + JSONBytes.writeDecimal(UInt64(max(0, resetSeconds)), to: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[used...])))
             }
-        }
-
-        /// The decimal digits of `value` (not negative) at `start`; returns the index after them.
-        private static func write(_ value: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
-            var digits = 1
-            var rest = max(0, value)
-            while rest >= 10 {
-                rest /= 10
-                digits += 1
-            }
-            rest = max(0, value)
-            for index in stride(from: start + digits - 1, through: start, by: -1) {
-                buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            }
-            return start + digits
         }
     }
 
@@ -95,9 +81,5 @@ public final class TenantRateLimiter: Sendable {
         let wait = (next - bucket.tolerance) - now
         return Decision(allowed: false, remaining: 0, resetSeconds: reset, retryAfter: wait > .zero ? wait : bucket.interval,
                         policy: bucket.policy)
-    }
-
-    public func limit(for tenant: String) -> TenantRateLimit? {
-        buckets[tenant]?.limit
     }
 }
