@@ -6,8 +6,8 @@
 /// It points into the bytes being read and is valid only during the `init(json:)` it was given
 /// to; store what it reads, never the element.
 public struct JSONElement {
-    let tape: JSONTape
-    let index: Int
+    @usableFromInline let tape: JSONTape
+    @usableFromInline let index: Int
 
     init(tape: JSONTape, index: Int) {
         self.tape = tape
@@ -21,7 +21,8 @@ public struct JSONElement {
     public var isBool: Bool { kind == .true || kind == .false }
 
     /// The element, or nil when it is `null`: `try value.nonNull?.string()` reads an optional member.
-    public var nonNull: JSONElement? { isNull ? nil : self }
+    /// Inlinable, so that the copy it returns is no retain of the tape in the reader's module.
+    @inlinable public var nonNull: JSONElement? { isNull ? nil : self }
 
     public func string() throws(JSONReadError) -> String {
         guard kind == .string else { throw .mismatch(expected: "a string", found: kind) }

@@ -81,9 +81,10 @@ struct JSONParser {
         tape.entries.append(JSONTape.Entry(kind: .object, flags: 0, start: 0, length: 0, next: 0))
         skipSpace()
         var count: UInt32 = 0
-        // One bit per (length, first byte, last byte) of the keys so far: only a key whose bit is
-        // already set can repeat one, and only then are earlier keys compared.
-        var seen: UInt64 = 0
+        // One bit of 128 per (length, first byte, last byte) of the keys so far: only a key whose
+        // bit is already set can repeat one, and only then are earlier keys compared. With 64
+        // bits, every Ozon review (11 keys) raised a false alarm ("id", "videos_amount").
+        var seen: (low: UInt64, high: UInt64) = (0, 0)
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
         } else {
@@ -93,8 +94,10 @@ struct JSONParser {
                 let keyIndex = tape.entries.count
                 try string(into: &tape)
                 let bit = Self.keyBit(tape, keyIndex)
-                if seen & bit != 0 { Self.shadowEarlier(&tape, object: slot, key: keyIndex) }
-                seen |= bit
+                let mask: UInt64 = 1 &<< (bit & 63)
+                let repeated = bit < 64 ? seen.low & mask : seen.high & mask
+                if repeated != 0 { Self.shadowEarlier(&tape, object: slot, key: keyIndex) }
+                if bit < 64 { seen.low |= mask } else { seen.high |= mask }
                 skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
                 index += 1
@@ -149,8 +152,8 @@ struct JSONParser {
         tape.entries[slot].next = UInt32(tape.entries.count)
     }
 
-    /// The key's bit: from its length and first and last bytes, the same for a raw key and an
-    /// escaped one of equal text (`"id"` and `"\u0069d"`).
+    /// The key's bit (0…127): from its length and first and last bytes, the same for a raw key
+    /// and an escaped one of equal text (`"id"` and `"\u0069d"`).
     private static func keyBit(_ tape: JSONTape.Builder, _ key: Int) -> UInt64 {
         let entry = tape.entries[key]
         guard entry.flags & JSONTape.decoded == 0 else {
@@ -160,8 +163,8 @@ struct JSONParser {
     }
 
     private static func bit(_ utf8: UnsafeRawBufferPointer) -> UInt64 {
-        guard let first = utf8.first, let last = utf8.last else { return 1 }
-        return 1 << ((UInt64(utf8.count) &* 31 &+ UInt64(first) &* 7 &+ UInt64(last)) & 63)
+        guard let first = utf8.first, let last = utf8.last else { return 0 }
+        return (UInt64(utf8.count) &* 31 &+ UInt64(first) &* 7 &+ UInt64(last)) & 127
     }
 
     /// Marks an earlier key of the object equal to `key` as shadowed: a later value wins. Raw

@@ -101,6 +101,11 @@ struct JSONReadableTests {
         #expect(review.seen == 2)
         #expect(try read(#"{"\u0069d":"first","id":"last"}"#).id == "last")
         #expect(try JSONValue(parsing: Array(#"{"id":"first","\u0069d":"last"}"#.utf8))["id"] == .string("last"))
+        // The parser's filter of keys has 128 bits: "id" sets one of the lower 64, "big" and "sku"
+        // (unknown to the reader, but counted) of the upper.
+        let upper = try read(#"{"id":"r","big":1,"text":"a","big":2,"sku":"1","sku":"2"}"#)
+        #expect(upper.big == 2)
+        #expect(upper.seen == 4)
     }
 
     struct Sum: JSONReadable {
