@@ -16,10 +16,13 @@ WORKDIR /src
 # The package has no dependencies. Tests/ is not compiled here, but SwiftPM refuses a manifest
 # whose test targets have no folder.
 COPY Package.swift ./
+COPY Release ./Release
 COPY Sources ./Sources
 COPY Tests ./Tests
-RUN swift build -c release --static-swift-stdlib --product connector-gateway \
-    && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/connector-gateway" /out/connector-gateway \
+# Release/build.sh: --static-swift-stdlib, and lld laying out the request path's functions side
+# by side in the order of Release/hot-functions.order.
+RUN bash Release/build.sh --product connector-gateway \
+    && install -D -m 0755 "$(bash Release/build.sh --show-bin-path)/connector-gateway" /out/connector-gateway \
     && strip /out/connector-gateway
 
 # --- run: Debian slim with only what the static binary still loads ---

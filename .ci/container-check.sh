@@ -8,8 +8,9 @@
 # Run from anywhere, after `swift test`: `bash .ci/container-check.sh`.
 #
 # Environment (all optional):
-#   GATEWAY_SCRATCH_PATH  SwiftPM scratch path to build in (default .build)
-#   CONTAINER_CHECK_VENV  virtualenv for hadolint (default $GATEWAY_SCRATCH_PATH/container-check-venv)
+#   GATEWAY_SCRATCH_PATH          scratch folder for the hadolint virtualenv (default .build)
+#   GATEWAY_RELEASE_SCRATCH_PATH  SwiftPM scratch path of the release build (default .build-release)
+#   CONTAINER_CHECK_VENV          virtualenv for hadolint (default $GATEWAY_SCRATCH_PATH/container-check-venv)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -18,8 +19,10 @@ hadolint_version=2.15.1
 scratch=${GATEWAY_SCRATCH_PATH:-.build}
 venv=${CONTAINER_CHECK_VENV:-$scratch/container-check-venv}
 [[ "$venv" == /* ]] || venv="$root/$venv"
-# The Dockerfile's build line, word for word.
-build_flags=(-c release --static-swift-stdlib --product connector-gateway)
+release_scratch=${GATEWAY_RELEASE_SCRATCH_PATH:-.build-release}
+# The Dockerfile's build line, word for word (Release/build.sh: --static-swift-stdlib, lld, the
+# hot functions' order).
+build=(bash "$root/Release/build.sh" --product connector-gateway --scratch-path "$release_scratch")
 
 # shellcheck source=lib/demo-gateway.sh
 source "$root/.ci/lib/demo-gateway.sh"
@@ -47,9 +50,9 @@ if ! compgen -G '/usr/lib/*-linux-gnu/libcurl.so' >/dev/null && ! compgen -G '/u
   fi
 fi
 
-echo "== build connector-gateway: swift build ${build_flags[*]}"
-timeout 1200 swift build "${build_flags[@]}" --scratch-path "$scratch"
-binary="$(swift build "${build_flags[@]}" --scratch-path "$scratch" --show-bin-path)/connector-gateway"
+echo "== build connector-gateway: ${build[*]}"
+timeout 1200 "${build[@]}"
+binary="$("${build[@]}" --show-bin-path)/connector-gateway"
 [[ -x "$binary" ]] || fail "no binary at $binary"
 
 echo "== dynamic dependencies of $binary"

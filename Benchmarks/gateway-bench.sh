@@ -6,11 +6,11 @@
 # the server's CPU time per request. Then the same two lists at a fixed offered rate (bench-load,
 # OPEN_RATE req/s, default 100; 0 skips it), where latency is not wrk's queue. The gateway reaches
 # the simulator through its own client; UPSTREAM_CLIENT=urlsession makes it use URLSession.
-#   swift build -c release --static-swift-stdlib --package-path Benchmarks && bash Benchmarks/gateway-bench.sh
+#   bash Release/build.sh --package-path Benchmarks && bash Benchmarks/gateway-bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${BIN:-Benchmarks/.build/release/bench-gateway}
-LOAD=${LOAD:-Benchmarks/.build/release/bench-load}
+BIN=${BIN:-Benchmarks/.build-release/release/bench-gateway}
+LOAD=${LOAD:-Benchmarks/.build-release/release/bench-load}
 DURATION=${DURATION:-10}
 REPS=${REPS:-3}
 CONNS=${CONNS:-64}
@@ -19,7 +19,7 @@ SIM_PORT=${SIM_PORT:-18602}
 SERVER_CORE=${SERVER_CORE:-0}
 WRK_CORE=${WRK_CORE:-1}
 command -v wrk >/dev/null || { echo "gateway-bench: wrk is needed (apt-get install wrk)" >&2; exit 1; }
-[[ -x "$BIN" ]] || { echo "gateway-bench: build first: swift build -c release --static-swift-stdlib --package-path Benchmarks" >&2; exit 1; }
+[[ -x "$BIN" ]] || { echo "gateway-bench: build first: bash Release/build.sh --package-path Benchmarks" >&2; exit 1; }
 
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -6,15 +6,15 @@
 # (default 200) go over one keep-alive connection, one at a time, and each thread's count is
 # divided by N. The gateway's loop is the thread with the second-largest count (the simulator,
 # which builds the answer with Foundation, costs about twice as much).
-#   swift build -c release --static-swift-stdlib --package-path Benchmarks && bash Benchmarks/gateway-instructions.sh
+#   bash Release/build.sh --package-path Benchmarks && bash Benchmarks/gateway-instructions.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${BIN:-Benchmarks/.build/release/bench-gateway}
+BIN=${BIN:-Benchmarks/.build-release/release/bench-gateway}
 N=${N:-200}
 PORT=${PORT:-18701}
 SIM_PORT=${SIM_PORT:-18702}
 command -v valgrind >/dev/null || { echo "gateway-instructions: valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
-[[ -x "$BIN" ]] || { echo "gateway-instructions: build first: swift build -c release --static-swift-stdlib --package-path Benchmarks" >&2; exit 1; }
+[[ -x "$BIN" ]] || { echo "gateway-instructions: build first: bash Release/build.sh --package-path Benchmarks" >&2; exit 1; }
 BIN=$(realpath "$BIN")
 work=$(mktemp -d)
 trap 'kill $vg 2>/dev/null || true; rm -rf "$work"' EXIT

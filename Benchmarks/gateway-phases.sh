@@ -11,8 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RATE=${RATE:-100}
 DURATION=${DURATION:-5}
-LOAD=${LOAD:-Benchmarks/.build/release/bench-load}
-[[ -x "$LOAD" ]] || { echo "gateway-phases: build first: swift build -c release --static-swift-stdlib --package-path Benchmarks" >&2; exit 1; }
+LOAD=${LOAD:-Benchmarks/.build-release/release/bench-load}
+[[ -x "$LOAD" ]] || { echo "gateway-phases: build first: bash Release/build.sh --package-path Benchmarks" >&2; exit 1; }
 LOAD=$(realpath "$LOAD")
 work=$(mktemp -d)
 tree="$work/tree"
@@ -23,9 +23,9 @@ git -C "$tree" apply -3 -q "$PWD/Benchmarks/phases/probes.patch" || {
   echo "gateway-phases: the probes no longer apply to HEAD; re-apply them by hand and regenerate Benchmarks/phases/probes.patch" >&2
   exit 1
 }
-swift build -c release --static-swift-stdlib --package-path "$tree/Benchmarks" --product bench-gateway >"$work/build.log" 2>&1 \
+bash "$tree/Release/build.sh" --package-path "$tree/Benchmarks" --product bench-gateway >"$work/build.log" 2>&1 \
   || { tail -20 "$work/build.log" >&2; exit 1; }
-PROBE_OUT="$work/probes.txt" PORT=18621 SIM_PORT=18622 LOOPS=1 taskset -c 0 "$tree/Benchmarks/.build/release/bench-gateway" >/dev/null 2>"$work/server.err" &
+PROBE_OUT="$work/probes.txt" PORT=18621 SIM_PORT=18622 LOOPS=1 taskset -c 0 "$tree/Benchmarks/.build-release/release/bench-gateway" >/dev/null 2>"$work/server.err" &
 server=$!
 for _ in $(seq 1 100); do grep -q api_key "$work/server.err" 2>/dev/null && break; sleep 0.1; done
 path="/connectors/ozon/review/items?limit=20"

@@ -5,11 +5,11 @@
 # to the simulator directly, at RATE req/s in all (default 100) over 64 connections each, and
 # reports the median of the paired differences. nginx and bench-gateway (whose simulator is the
 # upstream) on core 0, the load on core 1. ROUNDS runs (default 3) of DURATION s (default 10).
-#   swift build -c release --static-swift-stdlib --package-path Benchmarks && bash Benchmarks/proxy-floor.sh
+#   bash Release/build.sh --package-path Benchmarks && bash Benchmarks/proxy-floor.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${BIN:-Benchmarks/.build/release/bench-gateway}
-LOAD=${LOAD:-Benchmarks/.build/release/bench-load}
+BIN=${BIN:-Benchmarks/.build-release/release/bench-gateway}
+LOAD=${LOAD:-Benchmarks/.build-release/release/bench-load}
 RATE=${RATE:-100}
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
@@ -17,7 +17,7 @@ PORT=18641
 SIM_PORT=18642
 PROXY_PORT=18643
 command -v nginx >/dev/null || { echo "proxy-floor: nginx is needed (apt-get install nginx)" >&2; exit 1; }
-[[ -x "$BIN" && -x "$LOAD" ]] || { echo "proxy-floor: build first: swift build -c release --static-swift-stdlib --package-path Benchmarks" >&2; exit 1; }
+[[ -x "$BIN" && -x "$LOAD" ]] || { echo "proxy-floor: build first: bash Release/build.sh --package-path Benchmarks" >&2; exit 1; }
 work=$(mktemp -d)
 cleanup() { kill "${proxy:-}" "${server:-}" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
