@@ -6,8 +6,8 @@
 /// It points into the bytes being read and is valid only during the `init(json:)` it was given
 /// to; store what it reads, never the element.
 public struct JSONElement {
-    @usableFromInline let tape: JSONTape
-    @usableFromInline let index: Int
+    let tape: JSONTape
+    let index: Int
 
     init(tape: JSONTape, index: Int) {
         self.tape = tape

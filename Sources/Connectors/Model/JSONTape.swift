@@ -7,16 +7,13 @@
 ///
 /// The entries point into the bytes it was parsed from, which must outlive it: it lives for one
 /// `JSONReadable.init(parsing:)` call only.
-@usableFromInline
 final class JSONTape {
-    @usableFromInline
     enum Kind: UInt8 {
         case null, `false`, `true`, number, string, array, object
     }
 
-    @usableFromInline
     struct Entry {
-        @usableFromInline var kind: Kind
+        var kind: Kind
         /// Strings: `decoded` (the text is `strings[start]`), `shadowed` (an object key given
         /// again later in the same object, which then wins, as in a dictionary).
         var flags: UInt8
@@ -34,7 +31,7 @@ final class JSONTape {
     // Constants once parsed: reading a `let` of a final class needs no exclusivity check, which
     // for `var`s cost more than the rest of decoding.
     let bytes: UnsafeRawBufferPointer
-    @usableFromInline let entries: [Entry]
+    let entries: [Entry]
     let strings: [String]
 
     /// What the parser fills in; becomes the tape's constants.
