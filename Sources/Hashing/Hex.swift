@@ -1,12 +1,18 @@
 /// Lower-case hexadecimal, for digests in configuration files and logs.
 public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
+    /// The lower-case digit (ASCII) of the low four bits of `value`: for writers that put hex
+    /// straight into their own buffers (request ids).
+    @inlinable
+    public static func digit(_ value: UInt64) -> UInt8 {
+        let digits: StaticString = "0123456789abcdef"
+        return digits.utf8Start[Int(value & 15)]
+    }
 
     public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var out: [UInt8] = []
         for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 15)])
+            out.append(digit(UInt64(byte >> 4)))
+            out.append(digit(UInt64(byte)))
         }
         return String(decoding: out, as: UTF8.self)
     }

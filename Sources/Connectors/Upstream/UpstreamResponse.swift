@@ -10,16 +10,10 @@ public struct UpstreamResponse: Sendable {
     /// The header fields in the order received, names as sent, a repeated field's values
     /// joined with ", ". A handful of fields, searched by name without regard to case: that costs
     /// less than lower-casing and hashing every name into a dictionary for each answer.
-    public private(set) var fields: [(name: String, value: String)]
+    public let fields: [(name: String, value: String)]
     /// The whole body, as the client read it: bytes, not `Data`, so the loop's client hands its
     /// buffer over instead of copying it into Foundation's storage.
     public var body: [UInt8]
-
-    /// Field name (lower case) → value, as a dictionary; setting it replaces every field.
-    public var headers: [String: String] {
-        get { Dictionary(fields.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first }) }
-        set { fields = Self.merged(newValue.map { (name: $0.key, value: $0.value) }) }
-    }
 
     public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
         self.init(status: status, fields: headers.map { (name: $0.key, value: $0.value) }, body: [UInt8](body))

@@ -1,3 +1,4 @@
+import Hashing
 import HTTP
 import Synchronization
 
@@ -56,12 +57,10 @@ final class RequestIDGenerator: Sendable {
             let start = buffer.initialize(fromContentsOf: prefix)
             var rest = n
             for index in stride(from: start + digits - 1, through: start, by: -1) {
-                buffer[index] = Self.hexDigits[Int(rest & 0xF)]
+                buffer[index] = Hex.digit(rest)
                 rest >>= 4
             }
             return start + digits
         }
     }
-
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

@@ -41,9 +41,7 @@ public struct OzonReviewConnector: ChannelConnector {
                                lastID: token, limit: pageSize, includeRaw: query.includeRaw, deadline: deadline)
             },
             accept: { entries, range, items async throws(ConnectorError) in
-                for index in range where status == nil || entries[index].item?.status == status {
-                    if let item = entries[index].item.take() { items.append(item) }
-                }
+                entries.moveItems(in: range, status: status, to: &items)
             })
         return ItemPage(items: items, nextCursor: listing.cursor(at: next))
     }

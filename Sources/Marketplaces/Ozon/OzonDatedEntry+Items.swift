@@ -1,0 +1,13 @@
+import Connectors
+
+extension [OzonDatedEntry] {
+    /// Moves the items of the entries in `range` whose status is `status` (any, when nil) to the
+    /// end of `items`, in order: the reviews' and the questions' pages accept entries this way.
+    /// Moved, not copied (a copy retains each of the item's strings); the entries are read again
+    /// only for their ids.
+    mutating func moveItems(in range: Range<Int>, status: Item.Status?, to items: inout [Item]) {
+        for index in range where status == nil || self[index].item?.status == status {
+            if let item = self[index].item.take() { items.append(item) }
+        }
+    }
+}
