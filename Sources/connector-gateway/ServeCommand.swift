@@ -35,7 +35,14 @@ enum ServeCommand {
                 return 1
             }
         }
-        if let host = options.host ?? environment["HOST"].flatMap({ $0.isEmpty ? nil : $0 }) { configuration.server.host = host }
+        if let host = options.host ?? environment["HOST"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            guard (try? SocketAddress(host: host, port: 0)) != nil else {
+                let source = options.host != nil ? "--host" : "HOST"
+                Output.error("connector-gateway: \(source) must be a numeric IPv4 or IPv6 address or localhost, not \"\(host.prefix(60))\"")
+                return 2
+            }
+            configuration.server.host = host
+        }
         if let port = options.port {
             configuration.server.port = port
         } else if let text = environment["PORT"], !text.isEmpty {

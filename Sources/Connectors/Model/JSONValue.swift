@@ -16,6 +16,20 @@ public enum JSONValue: Sendable, Hashable, Codable {
         self = try (result ?? Array(bytes).withUnsafeBytes { Self.parse($0) }).get()
     }
 
+    /// The path (`tenants[0].id`) of the first key that an object in `bytes` holds twice, or nil;
+    /// throws what `init(parsing:)` would. `init(parsing:)` keeps the last of repeated keys, as
+    /// JavaScript does; a file people edit by hand wants to be told instead.
+    public static func firstRepeatedKey(in bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> String? {
+        let result: Result<String?, JSONSyntaxError> = Array(bytes).withUnsafeBytes { buffer in
+            do throws(JSONSyntaxError) {
+                return .success(try JSONTape(parsing: buffer).firstRepeatedKey())
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
     /// Read into a tape, then built from it: the one grammar the decoder reads as well.
     private static func parse(_ buffer: UnsafeRawBufferPointer) -> Result<JSONValue, JSONSyntaxError> {
         do throws(JSONSyntaxError) {

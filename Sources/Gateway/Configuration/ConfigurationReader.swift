@@ -74,6 +74,11 @@ struct ConfigurationReader {
               url.host?.isEmpty == false else {
             throw ConfigurationError(child(name), "must be an http or https URL")
         }
+        // Credentials in a URL would reach logs and error messages; a query or fragment has no
+        // place to go, as every call sets its own.
+        guard url.user == nil, url.password == nil, url.query == nil, url.fragment == nil else {
+            throw ConfigurationError(child(name), "must be scheme, host, port and path only: no user, password, query or fragment")
+        }
         return url
     }
 }

@@ -33,6 +33,11 @@ public struct GatewayConfiguration: Sendable {
         let root: JSONValue
         do {
             root = try JSONValue(parsing: expanded.utf8)
+            if let repeated = try JSONValue.firstRepeatedKey(in: expanded.utf8) {
+                throw ConfigurationError(repeated, "is given twice in the same object: keep one")
+            }
+        } catch let error as ConfigurationError {
+            throw error
         } catch {
             throw ConfigurationError("", "the file is not valid JSON: \(error)")
         }
@@ -42,7 +47,12 @@ public struct GatewayConfiguration: Sendable {
                               "idempotency", "drain_timeout_ms", "trusted_proxies", "public_rate_limit"])
         if let listen = try reader.object("listen") {
             try listen.allowOnly(["host", "port"])
-            if let host = try listen.string("host") { configuration.server.host = host }
+            if let host = try listen.string("host") {
+                guard (try? SocketAddress(host: host, port: 0)) != nil else {
+                    throw ConfigurationError("listen.host", "must be a numeric IPv4 or IPv6 address (0.0.0.0, ::, 127.0.0.1) or localhost")
+                }
+                configuration.server.host = host
+            }
             if let port = try listen.integer("port", in: 0...65535) { configuration.server.port = port }
         }
         if let server = try reader.object("server") {
@@ -86,9 +96,17 @@ public struct GatewayConfiguration: Sendable {
             throw ConfigurationError("tenants", "at least one tenant is required")
         }
         var ids = Set<String>()
+        // A key that opened two tenants would act as whichever is listed first: refused instead.
+        var owners: [[UInt8]: String] = [:]
         for tenant in tenants {
             let parsed = try Self.tenant(tenant)
             guard ids.insert(parsed.id).inserted else { throw ConfigurationError(tenant.path + ".id", "\"\(parsed.id)\" is used twice") }
+            for (index, digest) in parsed.keyDigests.enumerated() {
+                if let owner = owners.updateValue(parsed.id, forKey: digest) {
+                    let problem = owner == parsed.id ? "is listed twice" : "is already a key of tenant \"\(owner)\": each key opens one tenant"
+                    throw ConfigurationError("\(tenant.path).api_key_sha256[\(index)]", problem)
+                }
+            }
             configuration.tenants.append(parsed)
         }
         return configuration

@@ -60,6 +60,17 @@ struct JSONParserTests {
         }
     }
 
+    @Test("given a key repeated in one object, when parsed, then the last wins, and firstRepeatedKey names where it is", arguments: [
+        (#"{"a": 1, "a": 2}"#, "a"),
+        (#"[{"a": 1}, {"b": {"c": [0, {"d": 1, "\u0064": 2}]}}]"#, "[1].b.c[1].d"),
+        (#"{"x": {"y": 1}, "z": {"y": 2}}"#, nil),
+        (#"{"id": 1, "videos_amount": 2}"#, nil),
+    ] as [(String, String?)])
+    func repeatedKeys(text: String, path: String?) throws {
+        #expect(try JSONValue.firstRepeatedKey(in: Array(text.utf8)) == path)
+        if text.hasPrefix(#"{"a""#) { #expect(try JSONValue(parsing: Array(text.utf8)) == .object(["a": .number(2)])) }
+    }
+
     @Test("given invalid UTF-8 inside a string, when parsed, then it is refused")
     func invalidUTF8() {
         #expect(throws: JSONSyntaxError.self) { try JSONValue(parsing: [0x22, 0xC3, 0x28, 0x22]) }

@@ -164,6 +164,17 @@ struct GatewayBinaryTests {
         #expect(result.stderr.contains(named), "\(result.stderr)")
     }
 
+    @Test("a listen address that is not numeric stops start-up with exit code 2 naming where it came from", arguments: [
+        (["--host", "gateway.internal"], [String: String](), "--host"),
+        ([], ["HOST": "gateway.internal"], "HOST"),
+        ([], ["PORT": "80a"], "PORT"),
+    ])
+    func invalidListenOverride(arguments: [String], environment: [String: String], named: String) throws {
+        let result = try GatewayProcess.run(arguments: arguments, environment: environment)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(named), "\(result.stderr)")
+    }
+
     @Test("hash-key prints the SHA-256 the configuration wants")
     func hashKey() throws {
         let result = try GatewayProcess.run(arguments: ["hash-key"], stdin: "demo-key\n")

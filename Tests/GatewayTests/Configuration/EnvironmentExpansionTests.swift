@@ -1,0 +1,34 @@
+import Gateway
+import Testing
+
+@Suite("${VAR} expansion in the configuration file")
+struct EnvironmentExpansionTests {
+    @Test("given references, when expanded, then each becomes its value and the rest is untouched")
+    func expands() throws {
+        let text = try EnvironmentExpansion.expand(#"{"a": "${A}-${B_2}", "cost": "$5", "b": "x$"}"#,
+                                                   environment: ["A": "one", "B_2": "two"])
+        #expect(text == #"{"a": "one-two", "cost": "$5", "b": "x$"}"#)
+    }
+
+    @Test("given $${, when expanded, then it is a literal ${ and no variable is looked up")
+    func escaped() throws {
+        #expect(try EnvironmentExpansion.expand("pa$${NOT_SET}ss", environment: [:]) == "pa${NOT_SET}ss")
+    }
+
+    @Test("given values with quotes, backslashes and control characters, when expanded, then they stay inside their JSON string")
+    func escapesValues() throws {
+        let text = try EnvironmentExpansion.expand(#"{"token": "${T}"}"#, environment: ["T": "a\"b\\c\nd"])
+        #expect(text == #"{"token": "a\"b\\c\nd"}"#)
+    }
+
+    @Test("given an unset variable or a malformed reference, when expanded, then the error names it",
+          arguments: [("${UNSET}", "UNSET is referenced but not set"), ("${}", "not a valid variable reference"),
+                      ("${A-B}", "not a valid variable reference"), ("${ A}", "not a valid variable reference")])
+    func refuses(text: String, message: String) {
+        #expect {
+            try EnvironmentExpansion.expand(text, environment: ["A": "1"])
+        } throws: { error in
+            (error as? ConfigurationError)?.problem.contains(message) == true
+        }
+    }
+}
