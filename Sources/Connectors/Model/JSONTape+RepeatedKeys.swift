@@ -1,7 +1,13 @@
 extension JSONTape {
     /// The path (`tenants[0].id`) of the first key that an object of the text holds twice, or
-    /// nil. Members are visited in document order, a container before what it holds.
-    func firstRepeatedKey(at index: Int = 0, path: String = "") -> String? {
+    /// nil. Members are visited in document order, a container before what it holds; no path is
+    /// built unless the parser marked a key.
+    func firstRepeatedKey() -> String? {
+        guard entries.contains(where: { $0.flags & Self.shadowed != 0 }) else { return nil }
+        return firstRepeatedKey(at: 0, path: "")
+    }
+
+    private func firstRepeatedKey(at index: Int, path: String) -> String? {
         let entry = entries[index]
         switch entry.kind {
         case .array:

@@ -16,18 +16,21 @@ public enum JSONValue: Sendable, Hashable, Codable {
         self = try (result ?? Array(bytes).withUnsafeBytes { Self.parse($0) }).get()
     }
 
-    /// The path (`tenants[0].id`) of the first key that an object in `bytes` holds twice, or nil;
-    /// throws what `init(parsing:)` would. `init(parsing:)` keeps the last of repeated keys, as
-    /// JavaScript does; a file people edit by hand wants to be told instead.
-    public static func firstRepeatedKey(in bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> String? {
-        let result: Result<String?, JSONSyntaxError> = Array(bytes).withUnsafeBytes { buffer in
+    /// Parses `bytes` as `init(parsing:)` does, and names the first key that an object holds
+    /// twice (its path, `tenants[0].id`; nil when none is). `init(parsing:)` keeps the last of
+    /// repeated keys, as JavaScript does; request bodies and the configuration file refuse them,
+    /// as the query string refuses a repeated parameter.
+    public static func parseNamingRepeatedKey(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> (value: JSONValue, repeatedKey: String?) {
+        let parse = { (buffer: UnsafeRawBufferPointer) -> Result<(value: JSONValue, repeatedKey: String?), JSONSyntaxError> in
             do throws(JSONSyntaxError) {
-                return .success(try JSONTape(parsing: buffer).firstRepeatedKey())
+                let tape = try JSONTape(parsing: buffer)
+                return .success((tape.value(at: 0), tape.firstRepeatedKey()))
             } catch {
                 return .failure(error)
             }
         }
-        return try result.get()
+        let result = bytes.withContiguousStorageIfAvailable { parse(UnsafeRawBufferPointer($0)) }
+        return try (result ?? Array(bytes).withUnsafeBytes(parse)).get()
     }
 
     /// Read into a tape, then built from it: the one grammar the decoder reads as well.

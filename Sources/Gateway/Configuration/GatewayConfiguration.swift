@@ -32,10 +32,11 @@ public struct GatewayConfiguration: Sendable {
         let expanded = try EnvironmentExpansion.expand(text, environment: environment)
         let root: JSONValue
         do {
-            root = try JSONValue(parsing: expanded.utf8)
-            if let repeated = try JSONValue.firstRepeatedKey(in: expanded.utf8) {
+            let parsed = try JSONValue.parseNamingRepeatedKey(expanded.utf8)
+            if let repeated = parsed.repeatedKey {
                 throw ConfigurationError(repeated, "is given twice in the same object: keep one")
             }
+            root = parsed.value
         } catch let error as ConfigurationError {
             throw error
         } catch {

@@ -54,14 +54,18 @@ struct RequestFields {
         guard mediaType == "application/json" || (mediaType?.hasPrefix("application/") == true && mediaType?.hasSuffix("+json") == true) else {
             throw .unsupportedMediaType(received: contentType)
         }
-        let parsed: JSONValue
+        let parsed: (value: JSONValue, repeatedKey: String?)
         do {
-            parsed = try JSONValue(parsing: request.body)
+            parsed = try JSONValue.parseNamingRepeatedKey(request.body)
         } catch {
             throw .invalidRequest(detail: "The body is not valid JSON: \(error).", errors: [FieldError("body", "is not valid JSON: \(error)")])
         }
-        guard case .object(let object) = parsed else {
+        guard case .object(let object) = parsed.value else {
             throw .invalidRequest(detail: "The body must be a JSON object.", errors: [FieldError("body", "is not a JSON object")])
+        }
+        if let repeated = parsed.repeatedKey {
+            throw .invalidRequest(detail: "The body is not valid: \(repeated) is given more than once.",
+                                  errors: [FieldError(repeated, "is given more than once")])
         }
         var values: [String: Value] = [:]
         for (name, value) in object {

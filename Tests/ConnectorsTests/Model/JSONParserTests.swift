@@ -60,14 +60,14 @@ struct JSONParserTests {
         }
     }
 
-    @Test("given a key repeated in one object, when parsed, then the last wins, and firstRepeatedKey names where it is", arguments: [
+    @Test("given a key repeated in one object, when parsed, then the last wins, and parseNamingRepeatedKey names where it is", arguments: [
         (#"{"a": 1, "a": 2}"#, "a"),
         (#"[{"a": 1}, {"b": {"c": [0, {"d": 1, "\u0064": 2}]}}]"#, "[1].b.c[1].d"),
         (#"{"x": {"y": 1}, "z": {"y": 2}}"#, nil),
         (#"{"id": 1, "videos_amount": 2}"#, nil),
     ] as [(String, String?)])
     func repeatedKeys(text: String, path: String?) throws {
-        #expect(try JSONValue.firstRepeatedKey(in: Array(text.utf8)) == path)
+        #expect(try JSONValue.parseNamingRepeatedKey(Array(text.utf8)).repeatedKey == path)
         if text.hasPrefix(#"{"a""#) { #expect(try JSONValue(parsing: Array(text.utf8)) == .object(["a": .number(2)])) }
     }
 

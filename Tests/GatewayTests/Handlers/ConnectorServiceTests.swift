@@ -91,6 +91,7 @@ struct ConnectorServiceTests {
         ("{\"status\":\"pending\",\"since\":\"yesterday\"}", ["status", "since"]),
         ("{\"include_raw\":1}", ["include_raw"]),
         ("{\"colour\":\"red\"}", ["colour"]),
+        ("{\"limit\":5,\"limit\":6}", ["limit"]),
     ])
     func validation(body: String, fields: [String]) async throws {
         let harness = ApplicationHarness()
@@ -146,7 +147,8 @@ struct ConnectorServiceTests {
         #expect(harness.review.reads == ["item-2"])
     }
 
-    @Test("an empty or missing reply text is refused before the connector is called", arguments: ["{}", "{\"text\":\"  \"}", "{\"text\":5}"])
+    @Test("an empty, missing or repeated reply text is refused before the connector is called",
+          arguments: ["{}", "{\"text\":\"  \"}", "{\"text\":5}", "{\"text\":\"Спасибо\",\"text\":\"Нет\"}"])
     func emptyReply(body: String) async throws {
         let harness = ApplicationHarness()
         let response = try await harness.send(.post, "/connectors/wildberries/review/items/item-2/reply", body: body)
