@@ -5,6 +5,7 @@ struct CommandLineOptions {
         case hashKey
         case healthcheck
         case help
+        case version
     }
 
     var command: Command = .serve
@@ -17,10 +18,14 @@ struct CommandLineOptions {
         usage: connector-gateway [--config FILE] [--host HOST] [--port PORT] [--static-root DIR]
                connector-gateway hash-key        (reads an API key on stdin, prints its SHA-256 for the config)
                connector-gateway healthcheck [--host HOST] [--port PORT]   (exit 0 when /healthz answers 200)
+               connector-gateway version         (also --version)
 
         Without --config (or GATEWAY_CONFIG) the gateway starts in demo mode: simulated Wildberries and
         Ozon on loopback and a tenant "demo" with the key "demo-key".
-        Environment: GATEWAY_CONFIG, HOST, PORT, GATEWAY_STATIC_ROOT (the directory holding Public/ and openapi.yaml).
+        Environment: GATEWAY_CONFIG, HOST, PORT, LOG_LEVEL (debug, info, warn, error, off),
+        GATEWAY_STATIC_ROOT (the directory holding Public/ and openapi.yaml).
+        Exit status: 0 after a drain, 1 when it cannot start or on a second signal, 2 for a bad
+        command line or configuration.
         """
 
     /// Parses `arguments` (without the program name); throws a message for the user.
@@ -33,6 +38,7 @@ struct CommandLineOptions {
             case "hash-key": options.command = .hashKey
             case "healthcheck": options.command = .healthcheck
             case "help": options.command = .help
+            case "version": options.command = .version
             default: throw UsageError("unknown command \"\(first)\"")
             }
             rest = rest.dropFirst()
@@ -53,6 +59,7 @@ struct CommandLineOptions {
                 options.port = port
             case "--static-root": options.staticRoot = try value()
             case "--help", "-h": options.command = .help
+            case "--version": options.command = .version
             default: throw UsageError("unknown option \"\(flag)\"")
             }
         }

@@ -15,6 +15,9 @@ switch options.command {
 case .help:
     Output.line(CommandLineOptions.usage)
     exit(0)
+case .version:
+    Output.line("connector-gateway \(GatewayVersion.current)")
+    exit(0)
 case .hashKey:
     exit(HashKeyCommand.run())
 case .healthcheck:

@@ -175,6 +175,13 @@ struct GatewayBinaryTests {
         #expect(result.stderr.contains(named), "\(result.stderr)")
     }
 
+    @Test("version and --version print the build's version and exit 0", arguments: [["version"], ["--version"]])
+    func version(arguments: [String]) throws {
+        let result = try GatewayProcess.run(arguments: arguments)
+        #expect(result.status == 0)
+        #expect(result.stdout.wholeMatch(of: /connector-gateway \d+\.\d+\.\d+\n/) != nil, "\(result.stdout)")
+    }
+
     @Test("hash-key prints the SHA-256 the configuration wants")
     func hashKey() throws {
         let result = try GatewayProcess.run(arguments: ["hash-key"], stdin: "demo-key\n")
