@@ -89,9 +89,19 @@ public final class ConnectorRegistry: Sendable {
     }
 
     /// The health of the upstreams behind `key` for a tenant whose session exists (nil before
-    /// the tenant's first call: nothing has been learned yet).
+    /// the tenant's first call): what metrics report, without building state for idle tenants.
     public func upstreams(for key: ConnectorKey, tenant: String) -> [UpstreamHealth]? {
         state.withLock { $0.sessions[SessionKey(tenant: tenant, marketplace: key.marketplace)] }?.upstreams(for: key.channel)
+    }
+
+    /// The health of the upstreams behind `key` for a tenant with `credentials` for its
+    /// marketplace, building the tenant's session (no call is made) when none has been used yet:
+    /// then every circuit is closed and every budget full. Empty without usable credentials.
+    public func upstreams(for key: ConnectorKey, tenant: String, credentials: MarketplaceCredentials?) -> [UpstreamHealth] {
+        if let existing = upstreams(for: key, tenant: tenant) { return existing }
+        guard let credentials, credentials.marketplace == key.marketplace,
+              let session = try? session(for: key.marketplace, tenant: tenant, credentials: credentials) else { return [] }
+        return session.upstreams(for: key.channel)
     }
 
     private func session(for marketplace: Marketplace, tenant: String, credentials: MarketplaceCredentials) throws(ConnectorError) -> any MarketplaceSession {

@@ -69,7 +69,8 @@ public struct ConnectorService: Sendable {
         let key = try connectorKey(context)
         let factory = try registry.factory(for: key)
         var upstreams: [UInt8] = [UInt8(ascii: "[")]
-        for (index, health) in (registry.upstreams(for: key, tenant: tenant.id) ?? []).enumerated() {
+        let credentials = tenant.credentials[key.marketplace]
+        for (index, health) in registry.upstreams(for: key, tenant: tenant.id, credentials: credentials).enumerated() {
             if index > 0 { upstreams.append(UInt8(ascii: ",")) }
             var budget = JSONObjectWriter()
             budget.int("available", health.budgetAvailable)
@@ -81,8 +82,7 @@ public struct ConnectorService: Sendable {
             upstreams.append(contentsOf: upstream.finish())
         }
         upstreams.append(UInt8(ascii: "]"))
-        // Empty until the tenant's first call has built the session.
-        var body = Self.summary(factory, configured: tenant.credentials[key.marketplace] != nil)
+        var body = Self.summary(factory, configured: credentials != nil)
         body.raw("upstreams", upstreams)
         return JSONResponse.make(bytes: body.finish())
     }

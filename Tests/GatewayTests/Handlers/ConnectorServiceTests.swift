@@ -20,13 +20,22 @@ struct ConnectorServiceTests {
         #expect(connectors[1]["configured"] as? Bool == true)
     }
 
-    @Test("a connector's descriptor, and 404 for an unknown one")
+    @Test("a connector's descriptor shows its upstream hosts before any call, none without credentials, and 404 for an unknown one")
     func descriptor() async throws {
-        let harness = ApplicationHarness()
+        let harness = ApplicationHarness(tenantCredentials: [.wildberries])
         let known = try await harness.send(.get, "/connectors/wildberries/review")
+        let notConfigured = try await harness.send(.get, "/connectors/ozon/chat")
         let unknown = try await harness.send(.get, "/connectors/etsy/review")
         #expect(known.json["channel"] as? String == "review")
-        #expect(known.json["upstreams"] as? [Any] != nil)
+        #expect(known.json["configured"] as? Bool == true)
+        let upstreams = try #require(known.json["upstreams"] as? [[String: Any]])
+        #expect(upstreams.count == 1)
+        #expect(upstreams.first?["host"] as? String == "wildberries.example")
+        #expect(upstreams.first?["circuit"] as? String == "closed")
+        #expect(upstreams.first?["rate_budget"] as? [String: Int] == ["available": 3, "burst": 3])
+        #expect(harness.review.replies.isEmpty && harness.review.lastQuery == nil)
+        #expect(notConfigured.json["configured"] as? Bool == false)
+        #expect((notConfigured.json["upstreams"] as? [Any])?.isEmpty == true)
         #expect(unknown.status.code == 404)
         #expect(unknown.json["code"] as? String == "unknown_connector")
     }

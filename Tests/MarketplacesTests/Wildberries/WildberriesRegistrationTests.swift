@@ -17,6 +17,20 @@ struct WildberriesRegistrationTests {
         #expect(wildberries.allSatisfy { $0.requiredCredentials == ["token"] })
     }
 
+    @Test("given a tenant with a token and no call yet, when its upstreams are asked for, then each channel's host shows closed with its budget full")
+    func upstreamsBeforeFirstCall() {
+        let registry = ConnectorRegistry()
+        WildberriesConnectors.register(in: registry, endpoints: MarketplaceEndpoints())
+        let token = MarketplaceCredentials(marketplace: .wildberries, fields: ["token": "t0ken"])
+        #expect(registry.upstreams(for: ConnectorKey(.wildberries, .review), tenant: "t") == nil)
+        #expect(registry.upstreams(for: ConnectorKey(.wildberries, .review), tenant: "t", credentials: token)
+            == [UpstreamHealth(host: "feedbacks-api.wildberries.ru", circuit: .closed, budgetAvailable: 6, budgetBurst: 6)])
+        #expect(registry.upstreams(for: ConnectorKey(.wildberries, .chat), tenant: "t", credentials: token)
+            == [UpstreamHealth(host: "buyer-chat-api.wildberries.ru", circuit: .closed, budgetAvailable: 10, budgetBurst: 10)])
+        #expect(registry.upstreams(for: ConnectorKey(.wildberries, .chat), tenant: "u", credentials: nil).isEmpty)
+        #expect(registry.upstreams(for: ConnectorKey(.wildberries, .review), tenant: "t") != nil)
+    }
+
     @Test("a tenant without a token is told which field is missing")
     func missingToken() {
         let registry = ConnectorRegistry()
