@@ -30,18 +30,16 @@ public struct GatewayConfiguration: Sendable {
     /// Parses the JSON configuration after expanding `${VAR}` from `environment`.
     public static func parse(_ text: String, environment: [String: String]) throws(ConfigurationError) -> GatewayConfiguration {
         let expanded = try EnvironmentExpansion.expand(text, environment: environment)
-        let root: JSONValue
+        let parsed: (value: JSONValue, repeatedKey: String?)
         do {
-            let parsed = try JSONValue.parseNamingRepeatedKey(expanded.utf8)
-            if let repeated = parsed.repeatedKey {
-                throw ConfigurationError(repeated, "is given twice in the same object: keep one")
-            }
-            root = parsed.value
-        } catch let error as ConfigurationError {
-            throw error
+            parsed = try JSONValue.parseNamingRepeatedKey(expanded.utf8)
         } catch {
             throw ConfigurationError("", "the file is not valid JSON: \(error)")
         }
+        if let repeated = parsed.repeatedKey {
+            throw ConfigurationError(repeated, "is given twice in the same object: keep one")
+        }
+        let root = parsed.value
         let reader = ConfigurationReader(root, path: "")
         var configuration = GatewayConfiguration()
         try reader.allowOnly(["listen", "server", "tenants", "marketplaces", "cursor_secret", "upstream_deadline_ms",
