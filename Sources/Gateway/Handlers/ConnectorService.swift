@@ -96,7 +96,7 @@ public struct ConnectorService: Sendable {
         let status = Self.status(fields.string("status", errors: &errors), errors: &errors)
         let since = Self.timestamp(fields.string("since", errors: &errors), field: "since", errors: &errors)
         let includeRaw = fields.bool("include_raw", errors: &errors) ?? false
-        let cursor = try openCursor(fields.string("cursor", errors: &errors), key: key)
+        let cursor = openCursor(fields.string("cursor", errors: &errors), key: key, errors: &errors)
         try Self.check(errors)
         let query = ListQuery(status: status ?? nil, limit: limit, cursor: cursor, since: since, includeRaw: includeRaw)
         let page = try await connector.listItems(query, deadline: deadline())
@@ -122,7 +122,10 @@ public struct ConnectorService: Sendable {
         let fields = try RequestFields.json(of: request, emptyAllowed: false)
         var errors = fields.unknown(allowed: ["text"])
         let text = fields.string("text", errors: &errors)
-        if fields.values["text"] == nil { errors.append(FieldError("text", "is required")) }
+        switch fields.values["text"] {
+        case nil, .null?: errors.append(FieldError("text", "is required"))
+        default: break
+        }
         if let text, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             errors.append(FieldError("text", "must not be empty"))
         }
@@ -152,7 +155,7 @@ public struct ConnectorService: Sendable {
         let (connector, key) = try connector(context)
         var errors = fields.unknown(allowed: ["limit", "cursor"])
         let limit = fields.integer("limit", in: 1...100, errors: &errors) ?? 50
-        let cursor = try openCursor(fields.string("cursor", errors: &errors), key: key)
+        let cursor = openCursor(fields.string("cursor", errors: &errors), key: key, errors: &errors)
         try Self.check(errors)
         let page = try await connector.updates(since: cursor, limit: limit, deadline: deadline())
         var body = JSONObjectWriter(capacity: page.items.count * 400 + 128)
@@ -192,9 +195,19 @@ public struct ConnectorService: Sendable {
         return id
     }
 
-    private func openCursor(_ sealed: String?, key: ConnectorKey) throws -> Cursor? {
+    /// The cursor, or nil with its error added to `errors`, so it is reported beside the others.
+    private func openCursor(_ sealed: String?, key: ConnectorKey, errors: inout [FieldError]) -> Cursor? {
         guard let sealed, !sealed.isEmpty else { return nil }
-        return try cursors.open(sealed, for: key)
+        do {
+            return try cursors.open(sealed, for: key)
+        } catch {
+            guard case .invalidRequest(let field, let reason) = error else {
+                errors.append(FieldError("cursor", "is not valid"))
+                return nil
+            }
+            errors.append(FieldError(field ?? "cursor", reason))
+            return nil
+        }
     }
 
     /// Runs a write under the request's `Idempotency-Key`, if it has one.

@@ -41,8 +41,17 @@ struct RequestFields {
     }
 
     /// The body as a JSON object. An empty body counts as `{}` when `emptyAllowed`; any other
-    /// body needs `Content-Type: application/json` (415 otherwise).
+    /// body needs `Content-Type: application/json` (415 otherwise). A query string is refused,
+    /// each of its names a field error: filters sent there would otherwise be silently ignored.
     static func json(of request: HTTPRequest, emptyAllowed: Bool) throws(GatewayError) -> RequestFields {
+        if let query = request.queryBytes, !query.isEmpty {
+            let names = query.split(separator: UInt8(ascii: "&")).map { pair in
+                let name = pair.prefix { $0 != UInt8(ascii: "=") }
+                return PercentDecoding.decode(name, plusIsSpace: true) ?? String(decoding: name.prefix(64), as: UTF8.self)
+            }
+            let errors = (names.isEmpty ? ["query"] : names).map { FieldError($0, "belongs in the JSON body: a POST takes no query parameters") }
+            throw .invalidRequest(detail: "A POST takes its fields in the JSON body, not in the query string.", errors: errors)
+        }
         if request.body.isEmpty {
             guard emptyAllowed else {
                 throw .invalidRequest(detail: "A JSON body is required.", errors: [FieldError("body", "is empty")])

@@ -9,6 +9,13 @@ public struct TenantRateLimit: Sendable, Equatable {
         self.burst = burst
     }
 
-    /// The seconds the full burst takes to refill: the `w` of the `RateLimit-Policy` field.
+    /// The seconds the full burst takes to refill, at least one: the `w` of the `RateLimit-Policy`
+    /// field.
     public var window: Int { max(1, Int((Double(burst) / rate).rounded(.up))) }
+
+    /// The requests the `RateLimit-Policy` field promises per `window` (its `q`): the burst, or
+    /// what the rate refills in the window when that is more. A burst smaller than one second of
+    /// the rate (20/s, burst 5) or a window rounded up (3/s, burst 4: 2 s) would otherwise
+    /// advertise less than the tenant gets (5 a second; 2 a second).
+    public var quota: Int { max(burst, Int((rate * Double(window)).rounded(.down))) }
 }

@@ -14,8 +14,8 @@ public final class TenantRateLimiter: Sendable {
         public var resetSeconds: Int
         /// When refused: how long until one request would pass.
         public var retryAfter: Duration?
-        /// The tenant's `RateLimit-Policy` field value (`"tenant";q=<burst>;w=<window>`), fixed per
-        /// tenant; empty for an unknown one.
+        /// The tenant's `RateLimit-Policy` field value (`"tenant";q=<quota>;w=<window>`, see
+        /// `TenantRateLimit`), fixed per tenant; empty for an unknown one.
         public var policy: String = ""
 
         /// The `RateLimit` field value: `"tenant";r=<remaining>;t=<reset seconds>`. Written by
@@ -46,7 +46,7 @@ public final class TenantRateLimiter: Sendable {
             self.limit = limit
             interval = .nanoseconds(Int64((1e9 / limit.rate).rounded()))
             tolerance = interval * (limit.burst - 1)
-            policy = "\"tenant\";q=\(limit.burst);w=\(limit.window)"
+            policy = "\"tenant\";q=\(limit.quota);w=\(limit.window)"
             nextFree = Mutex(now)
         }
     }

@@ -110,6 +110,28 @@ struct ConnectorServiceTests {
         #expect(Set(errors.compactMap { $0["field"] }) == Set(fields))
     }
 
+    @Test("given a POST with a query string, when sent, then it is 400 naming each parameter, and the connector is not called",
+          arguments: ["/items?status=bogus&limit=1", "/items/item-2/reply?text=hi", "/items/item-2/read?x", "/updates?limit=5"])
+    func postWithQuery(path: String) async throws {
+        let harness = ApplicationHarness()
+        let body = path.contains("reply") ? "{\"text\":\"Спасибо!\"}" : ""
+        let response = try await harness.send(.post, "/connectors/wildberries/review\(path)", body: body)
+        #expect(response.status.code == 400)
+        let errors = try #require(response.json["errors"] as? [[String: String]])
+        let names = path.split(separator: "?")[1].split(separator: "&").map { String($0.split(separator: "=")[0]) }
+        #expect(errors.compactMap { $0["field"] } == names)
+        #expect(harness.review.lastQuery == nil && harness.review.replies.isEmpty && harness.review.reads.isEmpty)
+    }
+
+    @Test("given a bad cursor beside other bad fields, when listed, then every field is reported")
+    func cursorWithOthers() async throws {
+        let harness = ApplicationHarness()
+        let response = try await harness.send(.get, "/connectors/wildberries/review/items?limit=0&status=x&cursor=forged.cursor")
+        #expect(response.status.code == 400)
+        let errors = try #require(response.json["errors"] as? [[String: String]])
+        #expect(Set(errors.compactMap { $0["field"] }) == ["limit", "status", "cursor"])
+    }
+
     @Test("query strings follow the same rules", arguments: ["limit=abc", "limit=0", "status=nope", "extra=1", "limit=5&limit=6"])
     func queryValidation(query: String) async throws {
         let harness = ApplicationHarness()
@@ -157,11 +179,12 @@ struct ConnectorServiceTests {
     }
 
     @Test("an empty, missing or repeated reply text is refused before the connector is called",
-          arguments: ["{}", "{\"text\":\"  \"}", "{\"text\":5}", "{\"text\":\"Спасибо\",\"text\":\"Нет\"}"])
+          arguments: ["{}", "{\"text\":null}", "{\"text\":\"  \"}", "{\"text\":5}", "{\"text\":\"Спасибо\",\"text\":\"Нет\"}"])
     func emptyReply(body: String) async throws {
         let harness = ApplicationHarness()
         let response = try await harness.send(.post, "/connectors/wildberries/review/items/item-2/reply", body: body)
         #expect(response.status.code == 400)
+        #expect((response.json["errors"] as? [[String: String]])?.map { $0["field"] } == ["text"])
         #expect(harness.review.replies.isEmpty)
     }
 

@@ -47,6 +47,26 @@ struct TenantRateLimiterTests {
         #expect(!limiter.check("t", now: start + .milliseconds(100)).allowed)
     }
 
+    @Test("given any rate and burst, when the policy is written, then its quota per window is no less than what a steady client gets",
+          arguments: [(5.0, 10, 10, 2), (50, 100, 100, 2), (20, 5, 20, 1), (3, 4, 6, 2), (0.5, 1, 1, 2), (2.5, 3, 5, 2), (0.01, 3, 3, 300)])
+    func policyQuota(rate: Double, burst: Int, quota: Int, window: Int) {
+        let start = ContinuousClock.now
+        let limit = TenantRateLimit(rate: rate, burst: burst)
+        let limiter = TenantRateLimiter(tenants: [Tenant(id: "t", keyDigests: [], rateLimit: limit)], now: start)
+        #expect(limiter.check("t", now: start).policy == "\"tenant\";q=\(quota);w=\(window)")
+        // A client spacing requests at the rate, after the burst is spent, gets no fewer than q per w.
+        var allowed = 0
+        var now = start + .seconds(1000)
+        for _ in 0..<burst { _ = limiter.check("t", now: now) }
+        let end = now + .seconds(window * 10)
+        while now < end {
+            if limiter.check("t", now: now).allowed { allowed += 1 }
+            now += .nanoseconds(Int64(1e9 / rate))
+        }
+        #expect(allowed >= quota * 10 - 1, "\(allowed) in \(window * 10) s")
+        #expect(allowed <= Int((rate * Double(window * 10)).rounded(.up)) + 1)
+    }
+
     @Test("given a tenant with a burst of 12345, when it spends from its allowance, then the fields carry every digit")
     func fieldDigits() {
         let start = ContinuousClock.now
