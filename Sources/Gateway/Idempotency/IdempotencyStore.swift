@@ -50,7 +50,8 @@ public final class IdempotencyStore: Sendable {
         let id = Key(tenant: tenant, key: key)
         let outcome: Result<Admission, GatewayError> = state.withLock { state in
             evict(&state, now: now)
-            if let entry = state.entries[id], entry.expires > now {
+            // An entry in flight holds its key however long its request takes.
+            if let entry = state.entries[id], entry.expires > now || entry.response == nil {
                 guard entry.fingerprint == fingerprint else { return .failure(.idempotencyMismatch) }
                 guard let response = entry.response else { return .failure(.idempotencyConflict) }
                 return .success(.replay(response))
@@ -78,12 +79,23 @@ public final class IdempotencyStore: Sendable {
     public var count: Int { state.withLock { $0.entries.count } }
 
     private func evict(_ state: inout State, now: ContinuousClock.Instant) {
-        // Expired entries and records of replaced or removed ones leave from the front.
+        // Expired entries and records of replaced or removed ones leave from the front. One whose
+        // request is still running (lifetimes can be shorter than the upstream deadline) goes to
+        // the back with a fresh lifetime instead: dropping it would let a repeat run the write
+        // again beside it.
         while state.orderStart < state.order.count {
             let (id, sequence) = state.order[state.orderStart]
-            if let entry = state.entries[id], entry.sequence == sequence {
+            if var entry = state.entries[id], entry.sequence == sequence {
                 guard entry.expires <= now else { break }
-                state.entries.removeValue(forKey: id)
+                if entry.response == nil {
+                    state.sequence += 1
+                    entry.sequence = state.sequence
+                    entry.expires = now + lifetime
+                    state.entries[id] = entry
+                    state.order.append((id, state.sequence))
+                } else {
+                    state.entries.removeValue(forKey: id)
+                }
             }
             state.orderStart += 1
         }

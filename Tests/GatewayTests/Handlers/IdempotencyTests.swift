@@ -84,4 +84,23 @@ struct IdempotencyStoreTests {
         }
         #expect(store.count <= 3)
     }
+
+    @Test("given a request that outlives the key's lifetime, when repeated meanwhile, then the repeat is a conflict, not a second run")
+    func inFlightOutlivesLifetime() throws {
+        let store = IdempotencyStore(lifetime: .seconds(1), capacity: 10)
+        let now = ContinuousClock.now
+        let print: [UInt8] = [7]
+        guard case .proceed = try store.begin(tenant: "a", key: "slow", fingerprint: print, now: now) else { Issue.record("first"); return }
+        _ = try store.begin(tenant: "a", key: "other", fingerprint: print, now: now + .seconds(5))
+        #expect(throws: GatewayError.idempotencyConflict) {
+            try store.begin(tenant: "a", key: "slow", fingerprint: print, now: now + .seconds(5))
+        }
+        store.complete(tenant: "a", key: "slow", response: HTTPResponse(status: .ok))
+        guard case .replay = try store.begin(tenant: "a", key: "slow", fingerprint: print, now: now + .seconds(5)) else {
+            Issue.record("a completed request is replayed"); return
+        }
+        guard case .proceed = try store.begin(tenant: "a", key: "slow", fingerprint: print, now: now + .seconds(30)) else {
+            Issue.record("the completed entry still expires"); return
+        }
+    }
 }
