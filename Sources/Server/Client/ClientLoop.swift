@@ -1,3 +1,4 @@
+import CSystem
 import Dispatch
 import HTTP
 import Synchronization
@@ -8,6 +9,9 @@ enum ClientLoop {
     static let shared: Result<LoopBound<EventLoop>, IOError> = start()
 
     private static func start() -> Result<LoopBound<EventLoop>, IOError> {
+        // A write to a connection the upstream reset must fail with EPIPE, not kill a process
+        // that uses the client without ever starting a server (which ignores SIGPIPE too).
+        _ = cs_ignore_sigpipe()
         let executor: LoopExecutor
         do {
             executor = try LoopExecutor()

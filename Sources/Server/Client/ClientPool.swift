@@ -49,12 +49,19 @@ final class ClientPool {
 
     /// A connection finished a response and can take another request.
     func connectionFree(_ connection: ClientConnection) {
-        if !waiting.isEmpty {
-            connection.send(waiting.removeFirst())
-        } else {
+        guard let next = waiting.first else {
             connection.becomeIdle()
             idle.append(connection)
+            return
         }
+        // As in `submit`: the server may have closed right after its response (a draining
+        // server does), and a write must not go out on such a connection. Closing it opens a
+        // new one for the write (`connectionClosed` pumps the queue).
+        if !next.request.isIdempotent && !connection.isStillOpen() {
+            connection.close()
+            return
+        }
+        connection.send(waiting.removeFirst())
     }
 
     func connectionClosed(_ connection: ClientConnection) {

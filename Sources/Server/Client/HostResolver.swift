@@ -6,7 +6,8 @@ enum HostResolver {
     /// How long a resolved address is reused before the name is looked up again.
     static let cacheLifetime: UInt64 = 30_000_000_000
 
-    /// The first TCP address of `host`, IPv4 preferred (the order getaddrinfo gives).
+    /// The first IPv4 address of `host`, else its first IPv6 one. IPv4 first, whatever order
+    /// getaddrinfo chose: containers often get AAAA answers without a route for them.
     static func resolve(_ host: String, port: Int) -> Result<SocketAddress, HTTPClientError> {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
@@ -18,15 +19,20 @@ enum HostResolver {
             return .failure(.connectFailed("cannot resolve \(host): \(reason)"))
         }
         defer { freeaddrinfo(list) }
+        var fallback: SocketAddress?
         var entry: UnsafeMutablePointer<addrinfo>? = list
         while let current = entry {
             if let raw = current.pointee.ai_addr, Int(current.pointee.ai_addrlen) <= MemoryLayout<sockaddr_storage>.size {
                 var storage = sockaddr_storage()
                 withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(start: raw, count: Int(current.pointee.ai_addrlen))) }
-                if let address = SocketAddress(storage: storage) { return .success(address) }
+                if let address = SocketAddress(storage: storage) {
+                    if case .ipv4 = address { return .success(address) }
+                    if fallback == nil { fallback = address }
+                }
             }
             entry = current.pointee.ai_next
         }
-        return .failure(.connectFailed("cannot resolve \(host): no IPv4 or IPv6 address"))
+        guard let fallback else { return .failure(.connectFailed("cannot resolve \(host): no IPv4 or IPv6 address")) }
+        return .success(fallback)
     }
 }

@@ -150,6 +150,37 @@ struct HTTPClientTests {
         #expect(upstream.connectionCount == 2)
     }
 
+    @Test("given a write waiting for the only connection, when the server closes it right after its response, then the write goes out on a new one")
+    func queuedWriteAfterClose() async throws {
+        // given: one connection; the first answer leaves with the FIN in the same segment
+        // (corked, then shut down), so the client sees both in one wake-up
+        let upstream = ScriptedUpstream { peer in
+            guard let request = peer.readRequest() else { return peer.close() }
+            if request.hasPrefix("GET") {
+                usleep(200_000)  // the write is queued meanwhile
+                var one: Int32 = 1
+                setsockopt(peer.fd, Int32(IPPROTO_TCP), TCP_CORK, &one, socklen_t(MemoryLayout<Int32>.size))
+                peer.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                shutdown(peer.fd, Int32(SHUT_WR))
+                usleep(100_000)
+                peer.close()
+            } else {
+                peer.send("HTTP/1.1 201 Created\r\nContent-Length: 7\r\n\r\nreplied")
+                peer.close()
+            }
+        }
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: .init(maxConnections: 1))
+        // when
+        async let read = client.execute(Self.getRequest(), timeout: .seconds(5))
+        try await Task.sleep(for: .milliseconds(50))
+        let write = try await client.execute(Self.post("{}"), timeout: .seconds(5))
+        // then
+        #expect(Self.text(try await read) == "ok")
+        #expect(Self.text(write) == "replied")
+        #expect(upstream.connectionCount == 2)
+    }
+
     @Test("given a response that never completes, then the call times out and the connection is closed")
     func timeout() async throws {
         let closed = Atomic<Bool>(false)
