@@ -1,14 +1,15 @@
 import Connectors
 
 /// Registers the Wildberries connectors — review, question, chat — and the per-tenant session
-/// they share (`WildberriesSession`), with the tenant's `token`.
+/// they share (`WildberriesSession`), with the tenant's `token` and its seller's rate budgets.
 public enum WildberriesConnectors {
     /// Registers the session factory and the three connectors; `endpoints` points them at
     /// production or at a simulator, `options` tunes limits, retries and caps (tests shrink them).
     public static func register(in registry: ConnectorRegistry, endpoints: MarketplaceEndpoints,
                                 options: WildberriesOptions = WildberriesOptions()) {
+        let budgets = WildberriesRateBudgets(options: options)
         registry.register(marketplace: .wildberries) { credentials throws(ConnectorError) in
-            try WildberriesSession(credentials: credentials, endpoints: endpoints, options: options)
+            try WildberriesSession(credentials: credentials, endpoints: endpoints, options: options, budgets: budgets)
         }
         register(registry, .review, WildberriesReviewConnector.supported) { WildberriesReviewConnector(session: $0) }
         register(registry, .question, WildberriesQuestionConnector.supported) { WildberriesQuestionConnector(session: $0) }

@@ -1,9 +1,10 @@
 import Connectors
 import Foundation
 
-/// What all Wildberries connectors of one tenant share: one caller per host — so the feedbacks
-/// and questions connectors draw on one rate budget, as Wildberries counts them in one bucket —
-/// each with its own connection pool and circuit breaker, and the tenant's token.
+/// What all Wildberries connectors of one tenant share: one caller per host, each with its own
+/// connection pool and circuit breaker, and the tenant's token. The callers draw on the rate
+/// budgets of the token's seller (`WildberriesRateBudgets`): feedbacks and questions from one,
+/// as Wildberries counts them in one bucket, and every tenant of the same seller from the same.
 public final class WildberriesSession: MarketplaceSession {
     public let marketplace = Marketplace.wildberries
     /// feedbacks-api: feedbacks and questions.
@@ -14,20 +15,22 @@ public final class WildberriesSession: MarketplaceSession {
     private let token: String
 
     /// Fails with `credentialsMissing` when the credentials carry no `token`.
-    public init(credentials: MarketplaceCredentials, endpoints: MarketplaceEndpoints, options: WildberriesOptions) throws(ConnectorError) {
+    init(credentials: MarketplaceCredentials, endpoints: MarketplaceEndpoints, options: WildberriesOptions,
+         budgets: WildberriesRateBudgets) throws(ConnectorError) {
         token = try credentials.require(["token"])[0]
         self.options = options
-        func caller(_ url: URL, _ limit: RateLimit) -> UpstreamCaller {
+        let seller = budgets.budgets(forToken: token)
+        func caller(_ url: URL, _ budget: RateBudget) -> UpstreamCaller {
             let client = options.clients.client(baseURL: url, maxConnections: options.maxConnections)
             return UpstreamCaller(
                 marketplace: .wildberries, client: client, classifier: WildberriesErrorClassifier(),
-                budget: RateBudget(limit: limit, clock: options.clock),
+                budget: budget,
                 breaker: CircuitBreaker(host: client.host, failureThreshold: options.breakerFailureThreshold,
                                         coolDown: options.breakerCoolDown, clock: options.clock),
                 retry: options.retry, attemptTimeout: options.attemptTimeout, clock: options.clock)
         }
-        feedbacks = caller(endpoints.wildberriesFeedbacks, options.feedbacksRateLimit)
-        chat = caller(endpoints.wildberriesChat, options.chatRateLimit)
+        feedbacks = caller(endpoints.wildberriesFeedbacks, seller.feedbacks)
+        chat = caller(endpoints.wildberriesChat, seller.chat)
     }
 
     /// The header Wildberries reads the token from, in the raw form its spec gives.

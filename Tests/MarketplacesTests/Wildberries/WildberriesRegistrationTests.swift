@@ -31,6 +31,33 @@ struct WildberriesRegistrationTests {
         #expect(registry.upstreams(for: ConnectorKey(.wildberries, .review), tenant: "t") != nil)
     }
 
+    @Test("given two tenants with tokens of the same seller, when one lists, then the other's budget shows the call; another seller's does not",
+          .timeLimit(.minutes(1)))
+    func budgetPerSeller() async throws {
+        let slow = RateLimit(burst: 6, interval: .seconds(60))
+        try await WildberriesTestEnvironment.with(connector: WildberriesTestEnvironment.connectorOptions { $0.feedbacksRateLimit = slow }) { environment in
+            // given: the environment's tenant uses the demo seller's token; a second tenant a
+            // second token of the same seller; a third tenant another seller's
+            let sameSeller = WildberriesToken.make(sellerID: "5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b", categories: [.feedbacks],
+                                                   tokenID: "second-token")
+            let otherSeller = WildberriesToken.make(sellerID: "0a0b0c0d-0000-4000-8000-000000000001", categories: [.feedbacks])
+            #expect(sameSeller != WildberriesToken.demo)
+            let review = ConnectorKey(.wildberries, .review)
+            func available(_ tenant: String, _ token: String) -> Int? {
+                let credentials = MarketplaceCredentials(marketplace: .wildberries, fields: ["token": token])
+                return environment.registry.upstreams(for: review, tenant: tenant, credentials: credentials).first?.budgetAvailable
+            }
+            #expect(available("second", sameSeller) == 6)
+            // when
+            _ = try await environment.review.listItems(ListQuery(limit: 1), deadline: WildberriesTestEnvironment.deadline)
+            // then
+            let spent = try #require(available(WildberriesTestEnvironment.tenant, WildberriesToken.demo))
+            #expect(spent < 6)
+            #expect(available("second", sameSeller) == spent)
+            #expect(available("third", otherSeller) == 6)
+        }
+    }
+
     @Test("a tenant without a token is told which field is missing")
     func missingToken() {
         let registry = ConnectorRegistry()
