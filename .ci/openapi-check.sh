@@ -59,7 +59,9 @@ checks.not_a_server_error.expected-statuses = ["2xx", "3xx", "4xx", "501"]
 EOF
 # Two inputs only a response can make valid, which the hooks below supply:
 # - cursors are sealed: only one a response issued (for the same connector and kind of listing)
-#   is valid, so a generated cursor that no response gave is replaced by "" (from the start);
+#   is valid, and a list cursor carries its listing's status and since (a page that gives other
+#   ones is 400), so a generated cursor that no response gave, or one issued for other filters,
+#   is replaced by "" (from the start);
 # - an Idempotency-Key is bound to the first request that used it (a reuse with another request
 #   is 422), so a well-formed generated key is replaced by one derived from the request itself:
 #   a repeated request still replays, a different one never collides.
@@ -80,6 +82,16 @@ def _cursor_scope(case):
     return (params.get("marketplace"), params.get("channel"), kind)
 
 
+def _fields(case, names):
+    given = {}
+    for container in (case.query, case.body):
+        if isinstance(container, dict):
+            for name in names:
+                if container.get(name) is not None:
+                    given[name] = container[name]
+    return given
+
+
 @schemathesis.hook
 def after_call(ctx, case, response):
     try:
@@ -87,17 +99,23 @@ def after_call(ctx, case, response):
     except Exception:
         return
     if isinstance(body, dict) and isinstance(body.get("next_cursor"), str):
-        _issued.setdefault(_cursor_scope(case), set()).add(body["next_cursor"])
+        issued = _issued.setdefault(_cursor_scope(case), {})
+        used = _fields(case, ("cursor",)).get("cursor")
+        listing = dict(issued.get(used, {"status": "all"}))
+        listing.update(_fields(case, ("status", "since")))
+        issued[body["next_cursor"]] = listing
 
 
 @schemathesis.hook
 def before_call(ctx, case, **kwargs):
     if case.operation.path.endswith(("/items", "/updates")):
-        issued = _issued.get(_cursor_scope(case), set())
+        issued = _issued.get(_cursor_scope(case), {})
+        given = _fields(case, ("status", "since"))
         for container in (case.query, case.body):
-            if isinstance(container, dict) and isinstance(container.get("cursor"), str) \
-                    and container["cursor"] not in issued:
-                container["cursor"] = ""
+            if isinstance(container, dict) and isinstance(container.get("cursor"), str):
+                listing = issued.get(container["cursor"])
+                if listing is None or any(listing.get(name) != value for name, value in given.items()):
+                    container["cursor"] = ""
     headers = case.headers or {}
     for name in list(headers):
         value = headers[name]

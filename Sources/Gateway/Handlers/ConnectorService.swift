@@ -93,16 +93,38 @@ public struct ConnectorService: Sendable {
         let (connector, key) = try connector(context)
         var errors = fields.unknown(allowed: ["limit", "cursor", "status", "since", "include_raw"])
         let limit = fields.integer("limit", in: 1...100, errors: &errors) ?? 20
-        let status = Self.status(fields.string("status", errors: &errors), errors: &errors)
-        let since = Self.timestamp(fields.string("since", errors: &errors), field: "since", errors: &errors)
+        let statusText = fields.string("status", errors: &errors)
+        let status = Self.status(statusText, errors: &errors)
+        let sinceText = fields.string("since", errors: &errors)
+        let since = Self.timestamp(sinceText, field: "since", errors: &errors)
         let includeRaw = fields.bool("include_raw", errors: &errors) ?? false
-        let cursor = openCursor(fields.string("cursor", errors: &errors), key: key, errors: &errors)
+        var filter = ListFilter(status: status ?? nil, since: since)
+        var cursor = openCursor(fields.string("cursor", errors: &errors), key: key, errors: &errors)
+        if let bound = cursor?.state.removeValue(forKey: ListFilter.cursorField) {
+            // The cursor continues the listing it came from: a filter left out is that listing's,
+            // one given must be the same, or the answer would silently be the cursor's.
+            if let continued = ListFilter(cursorValue: bound) {
+                if statusText != nil, status != nil, continued.status != filter.status {
+                    errors.append(FieldError("status", "differs from the listing this cursor continues (\(continued.statusName)); leave it out or list again without the cursor"))
+                }
+                if sinceText != nil, since != nil, continued.since != filter.since {
+                    errors.append(FieldError("since", "differs from the listing this cursor continues; leave it out or list again without the cursor"))
+                }
+                filter = continued
+            } else {
+                errors.append(FieldError("cursor", "is not valid"))
+            }
+        }
         try Self.check(errors)
-        let query = ListQuery(status: status ?? nil, limit: limit, cursor: cursor, since: since, includeRaw: includeRaw)
+        let query = ListQuery(status: filter.status, limit: limit, cursor: cursor, since: filter.since, includeRaw: includeRaw)
         let page = try await connector.listItems(query, deadline: deadline())
         var body = JSONObjectWriter(capacity: page.items.count * 400 + 128)
         body.value("items") { page.items.appendJSON(to: &$0) }
-        body.string("next_cursor", page.nextCursor.map { cursors.seal($0, for: key) })
+        body.string("next_cursor", page.nextCursor.map { next in
+            var next = next
+            next[ListFilter.cursorField] = filter.cursorValue
+            return cursors.seal(next, for: key)
+        })
         return JSONResponse.make(bytes: body.finish())
     }
 

@@ -66,6 +66,33 @@ struct ConnectorServiceTests {
         #expect(ids == (0..<45).map { "item-\($0)" })
     }
 
+    @Test("given a cursor, when the next page leaves the filters out, then they are the first page's; given different ones, then 400 names each")
+    func cursorKeepsFilters() async throws {
+        let harness = ApplicationHarness()
+        let first = try await harness.send(.get, "/connectors/wildberries/review/items?status=unanswered&since=2026-05-01T00:00:00Z&limit=2")
+        let cursor = try #require(first.json["next_cursor"] as? String)
+        let escaped = cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let path = "/connectors/wildberries/review/items"
+
+        let plain = try await harness.send(.get, "\(path)?limit=2&cursor=\(escaped)")
+        #expect(plain.status == .ok)
+        #expect(harness.review.lastQuery?.status == .unanswered)
+        #expect(harness.review.lastQuery?.since == Timestamp(secondsSinceEpoch: 1_777_593_600))
+        #expect(harness.review.lastQuery?.cursor?["_f"] == nil)
+        let third = try #require(plain.json["next_cursor"] as? String)
+
+        let same = try await harness.send(.post, path, body: "{\"status\":\"unanswered\",\"since\":\"2026-05-01T03:00:00+03:00\",\"cursor\":\"\(third)\"}")
+        #expect(same.status == .ok)
+
+        let other = try await harness.send(.get, "\(path)?status=answered&since=2026-06-01T00:00:00Z&cursor=\(escaped)")
+        #expect(other.status.code == 400)
+        let errors = try #require(other.json["errors"] as? [[String: String]])
+        #expect(errors.compactMap { $0["field"] } == ["status", "since"])
+        #expect(errors.first?["message"]?.contains("(unanswered)") == true)
+        let all = try await harness.send(.get, "\(path)?status=all&cursor=\(escaped)")
+        #expect(all.status.code == 400)
+    }
+
     @Test("items carry the unified fields, RFC 3339 dates, and raw only on request")
     func itemShape() async throws {
         let harness = ApplicationHarness()
