@@ -20,6 +20,9 @@ struct WildberriesConversation: Sendable, Equatable {
     /// Unix ms of the chat's first event, when the stream showed it.
     var openedAt: Int64?
     var last: Message?
+    /// The newest message of the buyer or the seller: what decides the status when Wildberries
+    /// itself (`wb`) wrote last, as Ozon's system notices are passed over too.
+    var lastFromPerson: Message?
 
     init(chatID: String) {
         self.chatID = chatID
@@ -31,8 +34,10 @@ struct WildberriesConversation: Sendable, Equatable {
         if let card = event.goodCard?.product { product = card }
         if let sign = event.replySign { replySign = sign }
         if event.isNewChat { openedAt = min(openedAt ?? .max, event.addTimestamp) }
-        guard event.isMessage, event.addTimestamp >= (last?.at ?? .min) else { return }
-        last = Message(eventID: event.eventID, text: event.text ?? "", at: event.addTimestamp, sender: event.unifiedSender)
+        guard event.isMessage else { return }
+        let message = Message(eventID: event.eventID, text: event.text ?? "", at: event.addTimestamp, sender: event.unifiedSender)
+        if message.sender != "system", message.at >= (lastFromPerson?.at ?? .min) { lastFromPerson = message }
+        if message.at >= (last?.at ?? .min) { last = message }
     }
 
     /// Takes the chat list's view in; its last message replaces ours only when newer (and then
@@ -47,14 +52,16 @@ struct WildberriesConversation: Sendable, Equatable {
     }
 
     /// The unified item. A last message whose sender is unknown counts as the buyer's: it is
-    /// surfaced as unanswered rather than hidden.
+    /// surfaced as unanswered rather than hidden. After a message of Wildberries' own, the last
+    /// one of a person decides (none: nothing to answer).
     func item(lastMessage override: Message? = nil, raw: JSONValue? = nil) -> Item {
         let message = override ?? last
         let at = Timestamp(millisecondsSinceEpoch: message?.at ?? openedAt ?? 0)
         let sender = message?.sender ?? "buyer"
+        let decisive = sender == "system" ? lastFromPerson?.sender : sender
         return Item(id: chatID, marketplace: .wildberries, channel: .chat, kind: .chat, text: message?.text ?? "",
                     createdAt: openedAt.map { Timestamp(millisecondsSinceEpoch: $0) } ?? at,
-                    status: sender == "seller" ? .answered : .unanswered,
+                    status: decisive == nil || decisive == "seller" ? .answered : .unanswered,
                     author: clientName.map { Item.Author(name: $0) }, product: product,
                     lastMessage: message.map { Item.Message(id: $0.eventID, text: $0.text, createdAt: at, sender: sender) },
                     raw: raw)
