@@ -22,27 +22,43 @@ enum OzonPublishedSync {
             }
             edge = Set((cursor["ids"] ?? "").split(separator: ",").map(String.init))
         }
+        let cursorEdge = edge
         let from = watermark
         var items: [Item] = []
         var hasMore = false
+        // Takes `entry` in unless the page is full (then false).
+        func take(_ entry: OzonDatedEntry) -> Bool {
+            if let watermark, entry.publishedAt < watermark { return true }
+            if entry.publishedAt == watermark, edge.contains(entry.id) { return true }
+            if items.count == limit {
+                hasMore = true
+                return false
+            }
+            if let item = entry.item { items.append(item) }
+            if entry.publishedAt != watermark {
+                watermark = entry.publishedAt
+                edge = []
+            }
+            edge.insert(entry.id)
+            return true
+        }
         var token: String?
         var pages = 0
+        var previous: Timestamp?
+        var outOfOrder = false
         scan: while true {
             let page = try await fetch(from, token)
             pages += 1
             for entry in page.entries {
-                if let watermark, entry.publishedAt < watermark { continue }
-                if entry.publishedAt == watermark, edge.contains(entry.id) { continue }
-                if items.count == limit {
-                    hasMore = true
+                // Asked for oldest first (`sort_dir: ASC`, which not every version of Ozon's
+                // spec documents): an item older than the one before means the listing came in
+                // another order, and walking it as it came would pass over older items.
+                if let previous, entry.publishedAt < previous {
+                    outOfOrder = true
                     break scan
                 }
-                if let item = entry.item { items.append(item) }
-                if entry.publishedAt != watermark {
-                    watermark = entry.publishedAt
-                    edge = []
-                }
-                edge.insert(entry.id)
+                previous = entry.publishedAt
+                guard take(entry) else { break scan }
             }
             guard page.hasNext else { break }
             token = page.nextToken
@@ -52,10 +68,31 @@ enum OzonPublishedSync {
                 break
             }
         }
+        if outOfOrder {
+            // Read the whole listing since the watermark again and put it in order here.
+            (watermark, edge, items, hasMore) = (from, cursorEdge, [], false)
+            var entries: [OzonDatedEntry] = []
+            token = nil
+            for round in 1... {
+                guard round <= 20 else { throw Self.unordered }
+                let page = try await fetch(from, token)
+                entries += page.entries
+                guard page.hasNext else { break }
+                token = page.nextToken
+            }
+            entries.sort { ($0.publishedAt, $0.id) < ($1.publishedAt, $1.id) }
+            for entry in entries {
+                guard take(entry) else { break }
+            }
+        }
         var state = ["k": "updates", "ids": edge.sorted().joined(separator: ",")]
         state["w"] = watermark.map { String($0.millisecondsSinceEpoch) }
         return UpdatesPage(items: items, nextCursor: Cursor(state), hasMore: hasMore)
     }
 
     static let invalid = ConnectorError.invalidRequest(field: "cursor", reason: "The cursor does not belong to these updates.")
+
+    static let unordered = ConnectorError.upstreamError(UpstreamFailure(
+        marketplace: .ozon, status: nil,
+        message: "Ozon listed items out of the order asked for (oldest first), over more than 20 pages: updates cannot be put in order"))
 }

@@ -1,0 +1,48 @@
+import Connectors
+@testable import Marketplaces
+import Testing
+
+@Suite("Ozon updates by publication time, whichever order Ozon lists in")
+struct OzonPublishedSyncTests {
+    /// Questions q0…q(n-1), one a minute; pages of `size` in the given order, after `from`.
+    static func listing(_ count: Int, size: Int, newestFirst: Bool, from: Timestamp?, token: String?) -> OzonPage<OzonDatedEntry> {
+            var entries = (0..<count).map { index in
+                let at = Timestamp(secondsSinceEpoch: 1_780_000_000 + Int64(index) * 60)
+                return OzonDatedEntry(id: "q\(index)", publishedAt: at, item: Item(
+                    id: "q\(index)", marketplace: .ozon, channel: .question, kind: .question, text: "?", createdAt: at, status: .unanswered))
+            }.filter { from == nil || !($0.publishedAt < from!) }
+            if newestFirst { entries.reverse() }
+            let start = Int(token ?? "0")!
+            let page = Array(entries.dropFirst(start).prefix(size))
+            let next = start + page.count < entries.count ? String(start + page.count) : nil
+            return OzonPage(entries: page, nextToken: next, hasNext: next != nil)
+    }
+
+    static func drain(newestFirst: Bool, count: Int, size: Int, limit: Int) async throws -> [String] {
+        var ids: [String] = []
+        var cursor: Cursor?
+        for _ in 0..<50 {
+            let page = try await OzonPublishedSync.updates(since: cursor, limit: limit) { from, token async throws(ConnectorError) in
+                listing(count, size: size, newestFirst: newestFirst, from: from, token: token)
+            }
+            ids += page.items.map { $0.id }
+            cursor = page.nextCursor
+            if !page.hasMore { break }
+        }
+        return ids
+    }
+
+    @Test("given a listing oldest first or newest first, when updates are read page by page, then every item comes once, oldest first",
+          arguments: [false, true])
+    func everyItemOnce(newestFirst: Bool) async throws {
+        let ids = try await Self.drain(newestFirst: newestFirst, count: 23, size: 5, limit: 4)
+        #expect(ids == (0..<23).map { "q\($0)" })
+    }
+
+    @Test("given a newest-first listing longer than 20 pages, then updates fail loudly instead of skipping items")
+    func tooLongToOrder() async throws {
+        await #expect(throws: OzonPublishedSync.unordered) {
+            _ = try await Self.drain(newestFirst: true, count: 30, size: 1, limit: 4)
+        }
+    }
+}
