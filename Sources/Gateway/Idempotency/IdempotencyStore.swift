@@ -4,9 +4,10 @@ import Synchronization
 /// Remembers replies made under an `Idempotency-Key` (IETF httpapi idempotency-key draft), per
 /// tenant, so a client that retries after a lost response gets the first outcome instead of a
 /// second reply upstream. A repeat while the first request runs is a conflict (409); the same
-/// key with a different request is a mismatch (422). Only successes are kept: after a failure
-/// the key is free again, so the client can retry it. Entries live `lifetime` (24 h); at most
-/// `capacity` are kept, the oldest dropped first.
+/// key with a different request is a mismatch (422). Successes are kept, and so are failures
+/// after which the marketplace may have applied the write (the caller decides which); after any
+/// other failure the key is free again, so the client can retry it. Entries live `lifetime`
+/// (24 h); at most `capacity` are kept, the oldest dropped first.
 public final class IdempotencyStore: Sendable {
     /// What a request under a key should do.
     public enum Admission: Sendable {
@@ -64,7 +65,7 @@ public final class IdempotencyStore: Sendable {
         return try outcome.get()
     }
 
-    /// Stores the successful response of the request that claimed `key`.
+    /// Stores the response of the request that claimed `key`, replayed to every repeat.
     public func complete(tenant: String, key: String, response: HTTPResponse) {
         state.withLock { state in
             state.entries[Key(tenant: tenant, key: key)]?.response = response

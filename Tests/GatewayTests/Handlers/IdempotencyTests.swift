@@ -44,15 +44,35 @@ struct IdempotencyTests {
         #expect(harness.review.replies.count == 1)
     }
 
-    @Test("after a failure the key is free again, so the client's retry runs")
-    func retryAfterFailure() async throws {
+    @Test("after a failure that changed nothing upstream the key is free again, so the client's retry runs",
+          arguments: [ConnectorError.upstreamRateLimited(retryAfter: .seconds(1), nil), .upstreamUnavailable(retryAfter: nil, nil),
+                      .upstreamAuthFailed(UpstreamFailure(marketplace: .wildberries, status: 401, message: "token expired"))])
+    func retryAfterFailure(failure: ConnectorError) async throws {
         let harness = ApplicationHarness()
-        harness.review.failNext(with: .upstreamTimeout(nil))
+        harness.review.failNext(with: failure)
         let failed = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-4")])
         let retried = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-4")])
-        #expect(failed.status.code == 504)
+        #expect(failed.status.code >= 400)
         #expect(retried.status == .ok)
+        #expect(retried.headers["Idempotent-Replayed"] == nil)
         #expect(harness.review.replies.count == 1)
+    }
+
+    @Test("after a failure the marketplace may have applied (timeout, 5xx), a retry under the key replays it and never writes twice",
+          arguments: [ConnectorError.upstreamTimeout(nil), .upstreamError(UpstreamFailure(marketplace: .wildberries, status: 502, message: "bad gateway"))])
+    func ambiguousFailureKept(failure: ConnectorError) async throws {
+        let harness = ApplicationHarness()
+        harness.review.failNext(with: failure)
+        let failed = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-5")])
+        let retried = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-5")])
+        #expect([502, 504].contains(failed.status.code))
+        #expect((failed.json["detail"] as? String)?.contains("send again with a new key") == true)
+        #expect(retried.status == failed.status)
+        #expect(retried.headers["Idempotent-Replayed"] == "true")
+        #expect(retried.json["detail"] as? String == failed.json["detail"] as? String)
+        #expect(harness.review.replies.isEmpty)
+        let fresh = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-6")])
+        #expect(fresh.status == .ok)
     }
 
     @Test("a malformed key is 400", arguments: ["", "\"\"", String(repeating: "k", count: 256), "two words"])
