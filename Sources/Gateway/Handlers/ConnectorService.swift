@@ -98,23 +98,9 @@ public struct ConnectorService: Sendable {
         let sinceText = fields.string("since", errors: &errors)
         let since = Self.timestamp(sinceText, field: "since", errors: &errors)
         let includeRaw = fields.bool("include_raw", errors: &errors) ?? false
-        var filter = ListFilter(status: status ?? nil, since: since)
         var cursor = openCursor(fields.string("cursor", errors: &errors), key: key, errors: &errors)
-        if let bound = cursor?.state.removeValue(forKey: ListFilter.cursorField) {
-            // The cursor continues the listing it came from: a filter left out is that listing's,
-            // one given must be the same, or the answer would silently be the cursor's.
-            if let continued = ListFilter(cursorValue: bound) {
-                if statusText != nil, status != nil, continued.status != filter.status {
-                    errors.append(FieldError("status", "differs from the listing this cursor continues (\(continued.statusName)); leave it out or list again without the cursor"))
-                }
-                if sinceText != nil, since != nil, continued.since != filter.since {
-                    errors.append(FieldError("since", "differs from the listing this cursor continues; leave it out or list again without the cursor"))
-                }
-                filter = continued
-            } else {
-                errors.append(FieldError("cursor", "is not valid"))
-            }
-        }
+        let filter = ListFilter(status: status ?? nil, since: since).continuing(
+            &cursor, statusGiven: statusText != nil && status != nil, sinceGiven: sinceText != nil && since != nil, errors: &errors)
         try Self.check(errors)
         let query = ListQuery(status: filter.status, limit: limit, cursor: cursor, since: filter.since, includeRaw: includeRaw)
         let page = try await connector.listItems(query, deadline: deadline())

@@ -45,4 +45,23 @@ struct ListFilter: Equatable {
 
     /// The status as the API names it.
     var statusName: String { status?.rawValue ?? "all" }
+
+    /// The filter to list with when `cursor` continues a listing: the one the cursor carries
+    /// (taken out of it, so the connector sees only its own fields), where a filter given beside
+    /// it must be the same, or an error per field joins `errors`. This filter when the cursor
+    /// carries none.
+    func continuing(_ cursor: inout Cursor?, statusGiven: Bool, sinceGiven: Bool, errors: inout [FieldError]) -> ListFilter {
+        guard let bound = cursor?.state.removeValue(forKey: Self.cursorField) else { return self }
+        guard let continued = ListFilter(cursorValue: bound) else {
+            errors.append(FieldError("cursor", "is not valid"))
+            return self
+        }
+        if statusGiven, continued.status != status {
+            errors.append(FieldError("status", "differs from the listing this cursor continues (\(continued.statusName)); leave it out or list again without the cursor"))
+        }
+        if sinceGiven, continued.since != since {
+            errors.append(FieldError("since", "differs from the listing this cursor continues; leave it out or list again without the cursor"))
+        }
+        return continued
+    }
 }
