@@ -242,12 +242,13 @@ final class ClientConnection {
         }
         if served > 0 && input.isEmpty && call.request.isIdempotent && !call.resent {
             // A kept-alive connection the server closed as we reused it: nothing was answered,
-            // so a read goes out once more on a fresh connection (RFC 9112 §9.3.1).
+            // so a read goes out once more (RFC 9112 §9.3.1). Queued first, before this
+            // connection's slot frees, so the slot is its and no later call's.
             call.resent = true
             self.call = nil
             call.connection = nil
-            close()
             pool.resend(call)
+            close()
             return
         }
         let reason: String
