@@ -12,7 +12,9 @@
 //   - the tape that upstream answers are decoded from is well formed: each entry holds what the
 //     value built from it holds, each container ends where its last member does, and in each
 //     object the keys not marked shadowed are unique and are the value's keys (a key given twice
-//     keeps its last value).
+//     keeps its last value);
+//   - `parseNamingRepeatedKey` reads the same value and names a key exactly when the tape marked
+//     one shadowed; the canonical output never has one.
 
 #if canImport(Glibc)
 import Glibc
@@ -50,6 +52,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         fatalError("own output rejected: \(error): \(String(decoding: first, as: UTF8.self))")
     }
     if reparsed != value { fatalError("round trip changed the value") }
+    guard let named = try? JSONValue.parseNamingRepeatedKey(input) else { fatalError("parseNamingRepeatedKey rejected an accepted text") }
+    if named.value != value { fatalError("parseNamingRepeatedKey read another value") }
+    if case .success(let tape) = tape {
+        let marked = input.withUnsafeBytes { _ in tape.entries.contains { $0.flags & JSONTape.shadowed != 0 } }
+        if marked != (named.repeatedKey != nil) { fatalError("a repeated key named: \(named.repeatedKey ?? "none"), marked: \(marked)") }
+    }
+    if (try? JSONValue.parseNamingRepeatedKey(first))?.repeatedKey != nil { fatalError("the canonical output repeats a key") }
     var second: [UInt8] = []
     write(reparsed, to: &second)
     if first != second { fatalError("writing is not stable") }
