@@ -356,8 +356,10 @@
     if (item.author) rows.push(field("Author", [item.author.name, item.author.id].filter(Boolean).join(" · ")));
     if (item.rating) rows.push(field("Rating", `${item.rating} of 5`));
     if (item.product) {
-      rows.push(field("Product", item.product.url
-        ? el("a", { href: item.product.url, target: "_blank", rel: "noopener noreferrer" }, item.product.name || item.product.id)
+      // Only web links: the URL is the marketplace's, passed through.
+      const url = /^https?:\/\//i.test(item.product.url || "") ? item.product.url : null;
+      rows.push(field("Product", url
+        ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, item.product.name || item.product.id)
         : (item.product.name || item.product.id)));
     }
     if (item.read !== undefined) rows.push(field("Read", item.read ? "yes" : "no"));
@@ -410,6 +412,16 @@
       sayInfo(`Reply sent to ${item.id}${data && data.reply_id ? " (reply id " + data.reply_id + ")" : ""}.`);
     } catch (failure) {
       sayFailure(failure, "Sending the reply");
+      if (failure.status === 502 || failure.status === 504) {
+        // The reply may have reached the marketplace, and the gateway keeps this answer under the
+        // key: look at the item, and let the next attempt use a new key if the reply is not there.
+        state.pendingReply = null;
+        const refreshed = await openItem(item.id, false);
+        if (refreshed && refreshed.reply && refreshed.reply.text === text) {
+          $("reply-text").value = "";
+          sayInfo(`The reply reached ${item.id} after all: the item shows it.`);
+        }
+      }
     } finally {
       button.disabled = !(c.operations || []).includes("reply");
     }

@@ -16,7 +16,13 @@ public final class UpstreamCallCounter: Sendable {
     /// Every attempt so far, in the order they ended.
     public var reports: [UpstreamCallReport] { recorded.withLock { $0 } }
 
-    func record(_ report: UpstreamCallReport) {
+    /// Whether some attempt was a write the marketplace may have applied: after that, a failure
+    /// of the request cannot be taken as "nothing happened".
+    public var mayHaveChangedUpstream: Bool { recorded.withLock { $0.contains { $0.mayHaveChanged } } }
+
+    /// Adds an attempt; `UpstreamCaller` reports each it sends, and so must any other way of
+    /// calling a marketplace.
+    public func record(_ report: UpstreamCallReport) {
         recorded.withLock { $0.append(report) }
     }
 }
@@ -41,4 +47,18 @@ public struct UpstreamCallReport: Sendable, Equatable {
     public var attempt: Int
     public var outcome: Outcome
     public var duration: Duration
+    /// A write (not idempotent) that ended in a way that may have applied it: sent, and not
+    /// refused by the marketplace (429, another 4xx) or before reaching it (no connection).
+    public var mayHaveChanged: Bool
+
+    public init(marketplace: Marketplace, host: String, operation: String, attempt: Int, outcome: Outcome, duration: Duration,
+                mayHaveChanged: Bool = false) {
+        self.marketplace = marketplace
+        self.host = host
+        self.operation = operation
+        self.attempt = attempt
+        self.outcome = outcome
+        self.duration = duration
+        self.mayHaveChanged = mayHaveChanged
+    }
 }

@@ -97,9 +97,13 @@ public final class UpstreamCaller: Sendable {
         let response: UpstreamResponse
         let observer = UpstreamCallCounter.current
         let sent = ContinuousClock.now
-        func report(_ outcome: UpstreamCallReport.Outcome) {
+        func report(_ outcome: UpstreamCallReport.Outcome, refused: Bool = false) {
+            // A write the marketplace may have applied: any end but a refusal, before it (no
+            // connection) or by it (429, another 4xx).
+            let changed = request.safety == .nonIdempotent && !refused && outcome != .rateLimited && outcome != .clientError
             observer?.record(UpstreamCallReport(marketplace: marketplace, host: client.host, operation: request.operation,
-                                                attempt: attempt, outcome: outcome, duration: ContinuousClock.now - sent))
+                                                attempt: attempt, outcome: outcome, duration: ContinuousClock.now - sent,
+                                                mayHaveChanged: changed))
         }
         do {
             response = try await client.send(request, timeout: min(remaining, attemptTimeout))
@@ -107,7 +111,8 @@ public final class UpstreamCaller: Sendable {
             switch error {
             case .cancelled: report(.cancelled)
             case .timedOut: report(.timeout)
-            case .connectionRefused, .connectionLost: report(.transportError)
+            case .connectionRefused: report(.transportError, refused: true)
+            case .connectionLost: report(.transportError)
             }
             return transportFailure(error, request: request, admission: admission)
         }

@@ -244,9 +244,11 @@ public struct ConnectorService: Sendable {
                 let response = try await operation()
                 idempotency.complete(tenant: tenant.id, key: key, response: response)
                 return response
-            } catch let error as ConnectorError where Self.mayHaveApplied(error) {
-                // The marketplace may have applied the write before the call failed: the outcome
-                // is kept, so a retry under this key replays it rather than writing twice.
+            } catch let error as ConnectorError where context.upstreamCounter.mayHaveChangedUpstream {
+                // A write went out and may have been applied before the request failed (no answer
+                // in time, a broken connection, a 5xx, or a later call's failure): the outcome is
+                // kept, so a retry under this key replays it rather than writing twice. A failure
+                // before any write, or of writes the marketplace refused, frees the key below.
                 var problem = Problem(error)
                 problem.detail += " The marketplace may have applied it: under this Idempotency-Key the outcome stays as it is."
                     + " Look at the item, and send again with a new key if the reply is not there."
@@ -257,17 +259,6 @@ public struct ConnectorService: Sendable {
                 idempotency.abandon(tenant: tenant.id, key: key)
                 throw error
             }
-        }
-    }
-
-    /// Failures after which a write may have reached the marketplace and been applied: no answer
-    /// in time, a broken connection, a 5xx. Every other failure (refused before or by the
-    /// marketplace without effect: validation, credentials, rate limits, an open circuit) frees
-    /// the key, so a retry runs.
-    static func mayHaveApplied(_ error: ConnectorError) -> Bool {
-        switch error {
-        case .upstreamTimeout, .upstreamError: true
-        default: false
         }
     }
 

@@ -42,6 +42,20 @@ struct UpstreamCallerRetryTests {
         #expect(harness.client.callCount == 2)
     }
 
+    @Test("given writes and reads, when they end, then only writes the marketplace may have applied are reported as such",
+          arguments: [
+              (UpstreamRequest.write, [Step.status(204)], true), (.write, [.fail(.timedOut)], true), (.write, [.fail(.connectionLost("reset"))], true),
+              (.write, [.status(500)], true), (.write, [.status(400)], false), (.write, [.fail(.connectionRefused("refused"))], false),
+              (.read, [.fail(.timedOut)], false), (.read, [.status(200)], false),
+          ])
+    func reportsPossibleChanges(request: UpstreamRequest, steps: [Step], changed: Bool) async throws {
+        let harness = CallerHarness(steps, retry: RetryPolicy(maxAttempts: 1))
+        let counter = UpstreamCallCounter()
+        _ = try? await UpstreamCallCounter.$current.withValue(counter) { try await harness.call(request) }
+        #expect(counter.count == 1)
+        #expect(counter.mayHaveChangedUpstream == changed)
+    }
+
     @Test("a write answered by a maintenance 503 is retried too")
     func writeRetriedOnMaintenance() async throws {
         let harness = CallerHarness([.status(503, body: "Технический перерыв"), .status(204)],

@@ -58,14 +58,26 @@ struct IdempotencyTests {
         #expect(harness.review.replies.count == 1)
     }
 
-    @Test("after a failure the marketplace may have applied (timeout, 5xx), a retry under the key replays it and never writes twice",
-          arguments: [ConnectorError.upstreamTimeout(nil), .upstreamError(UpstreamFailure(marketplace: .wildberries, status: 502, message: "bad gateway"))])
+    @Test("given a failure before any write (a read timed out), when retried under the key, then the retry runs")
+    func failureBeforeWrite() async throws {
+        let harness = ApplicationHarness()
+        harness.review.failNext(with: .upstreamTimeout(nil))
+        let failed = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-7")])
+        let retried = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-7")])
+        #expect(failed.status.code == 504)
+        #expect(retried.status == .ok)
+        #expect(harness.review.replies.count == 1)
+    }
+
+    @Test("after a write the marketplace may have applied, whatever failed then, a retry under the key replays it and never writes twice",
+          arguments: [ConnectorError.upstreamTimeout(nil), .upstreamError(UpstreamFailure(marketplace: .wildberries, status: 502, message: "bad gateway")),
+                      .upstreamRateLimited(retryAfter: .seconds(1), nil)])
     func ambiguousFailureKept(failure: ConnectorError) async throws {
         let harness = ApplicationHarness()
-        harness.review.failNext(with: failure)
+        harness.review.failNext(with: failure, afterWrite: true)
         let failed = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-5")])
         let retried = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-5")])
-        #expect([502, 504].contains(failed.status.code))
+        #expect([429, 502, 504].contains(failed.status.code))
         #expect((failed.json["detail"] as? String)?.contains("send again with a new key") == true)
         #expect(retried.status == failed.status)
         #expect(retried.headers["Idempotent-Replayed"] == "true")

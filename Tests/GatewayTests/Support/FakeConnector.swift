@@ -7,7 +7,8 @@ final class FakeConnector: ChannelConnector {
     let key: ConnectorKey
     let operations: Set<ConnectorOperation>
     let items: [Item]
-    private let state = Mutex<(replies: [String], reads: [String], failure: ConnectorError?, lastQuery: ListQuery?)>(([], [], nil, nil))
+    private let state = Mutex<(replies: [String], reads: [String], failure: ConnectorError?, failAfterWrite: Bool, lastQuery: ListQuery?)>(
+        ([], [], nil, false, nil))
     /// When set, reply waits for it (to hold a request in flight).
     let replyGate = Mutex<CheckedContinuation<Void, Never>?>(nil)
     let holdReplies: Bool
@@ -28,8 +29,25 @@ final class FakeConnector: ChannelConnector {
     var reads: [String] { state.withLock { $0.reads } }
     var lastQuery: ListQuery? { state.withLock { $0.lastQuery } }
 
-    func failNext(with error: ConnectorError) {
-        state.withLock { $0.failure = error }
+    /// The next call throws `error`; with `afterWrite`, a reply or mark-read first reports a write
+    /// the marketplace may have applied, as `UpstreamCaller` does for a write that timed out.
+    func failNext(with error: ConnectorError, afterWrite: Bool = false) {
+        state.withLock {
+            $0.failure = error
+            $0.failAfterWrite = afterWrite
+        }
+    }
+
+    private func takeWriteFailure() -> ConnectorError? {
+        let (failure, afterWrite) = state.withLock { state in
+            defer { (state.failure, state.failAfterWrite) = (nil, false) }
+            return (state.failure, state.failAfterWrite)
+        }
+        if failure != nil, afterWrite {
+            UpstreamCallCounter.current?.record(UpstreamCallReport(marketplace: key.marketplace, host: "fake.example", operation: "write",
+                                                                   attempt: 1, outcome: .timeout, duration: .zero, mayHaveChanged: true))
+        }
+        return failure
     }
 
     private func takeFailure() -> ConnectorError? {
@@ -65,7 +83,7 @@ final class FakeConnector: ChannelConnector {
         if holdReplies {
             await withCheckedContinuation { continuation in replyGate.withLock { $0 = continuation } }
         }
-        if let failure = takeFailure() { throw failure }
+        if let failure = takeWriteFailure() { throw failure }
         guard items.contains(where: { $0.id == id }) else { throw .itemNotFound(id: id) }
         let count = state.withLock { state in
             state.replies.append("\(id): \(text)")
@@ -88,7 +106,7 @@ final class FakeConnector: ChannelConnector {
 
     func markRead(id: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) {
         guard operations.contains(.markRead) else { throw .operationNotSupported(key, .markRead) }
-        if let failure = takeFailure() { throw failure }
+        if let failure = takeWriteFailure() { throw failure }
         state.withLock { $0.reads.append(id) }
     }
 
