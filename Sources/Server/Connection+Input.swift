@@ -17,7 +17,10 @@ extension Connection {
         case .idle, .head, .body:
             break
         }
-        if output.count > loop.configuration.maxPendingOutput {
+        // Pipelined requests wait (in `pending`, then in the kernel) until the output drains;
+        // `continueAfterResponse` reads again. Reading now could meet the client's FIN and
+        // close the connection with those requests unanswered.
+        if awaitingDrain || output.count > loop.configuration.maxPendingOutput {
             setReading(false)
             return
         }

@@ -132,11 +132,14 @@ final class Connection {
 
     /// Sends `response`, then closes after a linger.
     func fail(with response: HTTPResponse) {
+        // A refusal of a HEAD request whose head was read (a bad body, one too large or too
+        // slow) carries no content either (RFC 9110 §9.3.2).
+        let head = currentHead?.method == .head
         keepAlive = false
         currentHead = nil
         chunkDecoder = nil
         storage = []
-        output.appendResponse(response, sendBody: true, dateLine: loop.dateCache.line, connection: .close)
+        output.appendResponse(response, sendBody: !head, dateLine: loop.dateCache.line, connection: .close)
         phase = .closing
         loop.cancelTimer(self)
         loop.markDirty(self)

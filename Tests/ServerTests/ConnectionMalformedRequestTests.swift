@@ -23,6 +23,20 @@ struct ConnectionMalformedRequestTests {
         #expect(calls.current == 0, sourceLocation: sourceLocation)
     }
 
+    @Test func aRefusedHeadRequestGetsItsStatusAndHeadersButNoContent() async throws {
+        // given: a HEAD whose chunked body is malformed
+        try await withServer(handler: { _, _ in HTTPResponse(status: .ok) }) { server in
+            let client = try server.connect()
+            // when
+            try client.send("HEAD / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+            let raw = String(decoding: client.readUntilClose().bytes, as: UTF8.self)
+            // then: the 400's head, Content-Length as a GET would get, and nothing after it
+            #expect(raw.hasPrefix("HTTP/1.1 400 "))
+            #expect(raw.lowercased().contains("content-length: "))
+            #expect(raw.hasSuffix("\r\n\r\n"), "\(raw)")
+        }
+    }
+
     @Test func bareLineFeedsGet400() async throws {
         // given / when / then
         try await expectRefused("GET / HTTP/1.1\nHost: x\n\n", status: 400)

@@ -73,6 +73,29 @@ struct ConnectionPipeliningTests {
         }
     }
 
+    @Test func pipelinedRequestsWaitingBehindUnreadOutputAreAllAnsweredAfterAHalfClose() async throws {
+        // given: 64 KiB responses, more than the kernel and the output limit hold, so the server
+        // stops and waits with requests still unanswered
+        let body = [UInt8](repeating: 0x63, count: 64 * 1024)
+        let handler: Handler = { request, _ in HTTPResponse(status: .ok, headers: ["X-Path": request.path], body: body) }
+        try await withServer(handler: handler) { server in
+            let client = try server.connect(receiveBufferSize: 4096)
+            try client.send(Self.pipelined(120))
+            try await Task.sleep(for: .milliseconds(500))  // the server runs into the limit
+            // when: the client reads part of the answers, then says it will send nothing more
+            var paths: [String] = []
+            for _ in 1...16 { paths.append(try client.readResponse()[header: "X-Path"] ?? "?") }
+            client.shutdownWrite()
+            while paths.count < 120, let response = try? client.readResponse() {
+                paths.append(response[header: "X-Path"] ?? "?")
+            }
+            let rest = client.readUntilClose()
+            // then: every request it had sent is answered, in order, before the close
+            #expect(paths == (1...120).map { "/\($0)" })
+            #expect(rest.bytes.isEmpty)
+        }
+    }
+
     @Test func serverStopsProcessingPipelinedRequestsWhileTheClientDoesNotRead() async throws {
         // given: 64 KiB responses against a 64 KiB output limit
         let calls = Counter()
