@@ -39,6 +39,10 @@ public struct RequestHeadParser: Sendable {
     /// True when no byte of a message has been scanned yet (what an idle connection looks like).
     public var isAtMessageStart: Bool { position == 0 }
 
+    /// True while no request line has begun: nothing scanned, or only the empty lines RFC 9112
+    /// §2.2 says to ignore (some clients send a CRLF after a request's body).
+    public var hasNotBegunARequest: Bool { state == .start || state == .startLF }
+
     /// Forgets any partly parsed message.
     public mutating func reset() {
         state = .start

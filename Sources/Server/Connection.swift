@@ -149,8 +149,9 @@ final class Connection {
     func timerExpired(_ kind: TimerKind) {
         switch kind {
         case .header:
-            if requestCount == 0, parser.isAtMessageStart, pending.isEmpty {
-                close()  // never sent a byte: nobody to answer
+            // No request begun (nothing, or only empty lines, CR LF): nobody to answer.
+            if parser.hasNotBegunARequest, pending.allSatisfy({ $0 == 13 || $0 == 10 }) {
+                close()
             } else {
                 refuse(.requestTimeout)
             }

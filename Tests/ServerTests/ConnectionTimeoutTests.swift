@@ -112,6 +112,21 @@ struct ConnectionTimeoutTests {
         }
     }
 
+    @Test func anEmptyLineAfterARequestIsIgnoredAndTheConnectionClosesSilently() async throws {
+        // given: a client that ends its request with one CRLF too many (RFC 9112 §2.2)
+        try await withServer(Self.short, handler: Handlers.ok) { server in
+            let client = try server.connect()
+            try client.send(get("/") + "\r\n")
+            let response = try client.readResponse()
+            // when: nothing more is sent
+            let rest = client.readUntilClose()
+            // then: no 408 for a request that never began, just the close
+            #expect(response.status == 200)
+            #expect(rest.bytes.isEmpty, "\(String(decoding: rest.bytes, as: UTF8.self))")
+            #expect(rest.end == .eof)
+        }
+    }
+
     @Test func connectionThatNeverSendsIsClosedSilently() async throws {
         // given
         try await withServer(Self.short, handler: Handlers.ok) { server in
