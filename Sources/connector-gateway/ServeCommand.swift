@@ -36,9 +36,10 @@ enum ServeCommand {
             }
         }
         if let host = options.host ?? environment["HOST"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            guard (try? SocketAddress(host: host, port: 0)) != nil else {
-                let source = options.host != nil ? "--host" : "HOST"
-                Output.error("connector-gateway: \(source) must be a numeric IPv4 or IPv6 address or localhost, not \"\(host.prefix(60))\"")
+            do {
+                try GatewayConfiguration.checkListenHost(host, field: options.host != nil ? "--host" : "HOST")
+            } catch {
+                Output.error("connector-gateway: \(error)")
                 return 2
             }
             configuration.server.host = host

@@ -1,5 +1,6 @@
-/// Unpadded base64url (RFC 4648 §5): cursors travel in query strings, so no `+`, `/` or `=`.
-enum Base64URL {
+/// Unpadded base64url (RFC 4648 §5): cursors travel in query strings, so no `+`, `/` or `=`;
+/// JWT segments (a Wildberries token's claims) are written the same way.
+public enum Base64URL {
     private static let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     private static let values: [UInt8] = {
         var table = [UInt8](repeating: 0xFF, count: 256)
@@ -53,7 +54,7 @@ enum Base64URL {
     }
 
     /// Nil for a character outside the alphabet, padding, or an impossible length.
-    static func decode(_ text: Substring) -> [UInt8]? {
+    public static func decode(_ text: Substring) -> [UInt8]? {
         let chars = Array(text.utf8)
         guard chars.count % 4 != 1 else { return nil }
         var out: [UInt8] = []

@@ -47,9 +47,7 @@ public struct GatewayConfiguration: Sendable {
         if let listen = try reader.object("listen") {
             try listen.allowOnly(["host", "port"])
             if let host = try listen.string("host") {
-                guard (try? SocketAddress(host: host, port: 0)) != nil else {
-                    throw ConfigurationError("listen.host", "must be a numeric IPv4 or IPv6 address (0.0.0.0, ::, 127.0.0.1) or localhost")
-                }
+                try checkListenHost(host, field: "listen.host")
                 configuration.server.host = host
             }
             if let port = try listen.integer("port", in: 0...65535) { configuration.server.port = port }
@@ -109,6 +107,15 @@ public struct GatewayConfiguration: Sendable {
             configuration.tenants.append(parsed)
         }
         return configuration
+    }
+
+    /// Refuses a listen host the server could not bind: it takes a numeric IPv4 or IPv6 address
+    /// or `localhost`, no name to resolve. `field` says where the host came from (`listen.host`,
+    /// `HOST`, `--host`).
+    public static func checkListenHost(_ host: String, field: String) throws(ConfigurationError) {
+        guard (try? SocketAddress(host: host, port: 0)) != nil else {
+            throw ConfigurationError(field, "must be a numeric IPv4 or IPv6 address (0.0.0.0, ::, 127.0.0.1) or localhost, not \"\(host.prefix(60))\"")
+        }
     }
 
     private mutating func applyServer(_ server: ConfigurationReader) throws(ConfigurationError) {

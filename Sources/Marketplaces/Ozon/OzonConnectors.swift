@@ -14,7 +14,7 @@ public enum OzonConnectors {
         let client = options.clients.client(baseURL: endpoints.ozonSeller, maxConnections: options.maxConnections)
         let breaker = CircuitBreaker(host: client.host, failureThreshold: options.breakerThreshold,
                                      coolDown: options.breakerCoolDown, clock: options.clock)
-        let budgets = OzonRateBudgets(limit: options.rateLimit, clock: options.clock)
+        let budgets = RateBudgets(limit: options.rateLimit, clock: options.clock)
         registry.register(marketplace: .ozon) { credentials throws(ConnectorError) in
             let values = try credentials.require(requiredCredentials)
             let caller = UpstreamCaller(marketplace: .ozon, client: client, classifier: OzonErrorClassifier(),

@@ -7,7 +7,8 @@ public enum WildberriesConnectors {
     /// production or at a simulator, `options` tunes limits, retries and caps (tests shrink them).
     public static func register(in registry: ConnectorRegistry, endpoints: MarketplaceEndpoints,
                                 options: WildberriesOptions = WildberriesOptions()) {
-        let budgets = WildberriesRateBudgets(options: options)
+        let budgets = (feedbacks: RateBudgets(limit: options.feedbacksRateLimit, clock: options.clock),
+                       chat: RateBudgets(limit: options.chatRateLimit, clock: options.clock))
         registry.register(marketplace: .wildberries) { credentials throws(ConnectorError) in
             try WildberriesSession(credentials: credentials, endpoints: endpoints, options: options, budgets: budgets)
         }

@@ -3,7 +3,7 @@ import Foundation
 
 /// What all Wildberries connectors of one tenant share: one caller per host, each with its own
 /// connection pool and circuit breaker, and the tenant's token. The callers draw on the rate
-/// budgets of the token's seller (`WildberriesRateBudgets`): feedbacks and questions from one,
+/// budgets of the token's seller (`WildberriesSellerAccount`): feedbacks and questions from one,
 /// as Wildberries counts them in one bucket, and every tenant of the same seller from the same.
 public final class WildberriesSession: MarketplaceSession {
     public let marketplace = Marketplace.wildberries
@@ -16,10 +16,10 @@ public final class WildberriesSession: MarketplaceSession {
 
     /// Fails with `credentialsMissing` when the credentials carry no `token`.
     init(credentials: MarketplaceCredentials, endpoints: MarketplaceEndpoints, options: WildberriesOptions,
-         budgets: WildberriesRateBudgets) throws(ConnectorError) {
+         budgets: (feedbacks: RateBudgets, chat: RateBudgets)) throws(ConnectorError) {
         token = try credentials.require(["token"])[0]
         self.options = options
-        let seller = budgets.budgets(forToken: token)
+        let seller = WildberriesSellerAccount.of(token: token)
         func caller(_ url: URL, _ budget: RateBudget) -> UpstreamCaller {
             let client = options.clients.client(baseURL: url, maxConnections: options.maxConnections)
             return UpstreamCaller(
@@ -29,8 +29,8 @@ public final class WildberriesSession: MarketplaceSession {
                                         coolDown: options.breakerCoolDown, clock: options.clock),
                 retry: options.retry, attemptTimeout: options.attemptTimeout, clock: options.clock)
         }
-        feedbacks = caller(endpoints.wildberriesFeedbacks, seller.feedbacks)
-        chat = caller(endpoints.wildberriesChat, seller.chat)
+        feedbacks = caller(endpoints.wildberriesFeedbacks, budgets.feedbacks.budget(for: seller))
+        chat = caller(endpoints.wildberriesChat, budgets.chat.budget(for: seller))
     }
 
     /// The header Wildberries reads the token from, in the raw form its spec gives.
