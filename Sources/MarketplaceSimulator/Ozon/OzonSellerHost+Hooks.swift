@@ -5,8 +5,11 @@ import Foundation
 /// `clientID` nil means the first configured account.
 extension OzonSellerHost {
     /// A buyer writes `text`: into chat `chatID`, or into a new chat when nil. Returns the chat.
+    /// `messageID` is an id taken earlier with `reserveMessageID`: a message that Ozon numbered
+    /// before others but that shows in the chat only now.
     @discardableResult
-    public func addBuyerMessage(_ text: String, chatID: String? = nil, at date: Date? = nil, clientID: Int64? = nil) -> OzonChat {
+    public func addBuyerMessage(_ text: String, chatID: String? = nil, at date: Date? = nil, messageID: UInt64? = nil,
+                                clientID: Int64? = nil) -> OzonChat {
         mutate(clientID) { data in
             let now = date.map(OzonTime.micros) ?? OzonTime.now
             let index: Int
@@ -19,10 +22,16 @@ extension OzonSellerHost {
             let customer = data.chats[index].messages.first { $0.sender == .customer }?.senderID
                 ?? String(data.random.int(in: 10_000_000...99_999_999))
             data.chats[index].messages.append(OzonChatMessage(
-                id: data.allocateMessageID(), createdAt: max(now, (data.chats[index].messages.last?.createdAt ?? 0) + 1),
+                id: messageID ?? data.allocateMessageID(), createdAt: max(now, (data.chats[index].messages.last?.createdAt ?? 0) + 1),
                 text: text, sender: .customer, senderID: customer, isRead: false))
             return data.chats[index]
         }
+    }
+
+    /// Hands out the next message id without writing a message, as one of Ozon's machines does
+    /// for a message it commits later: messages numbered after it can show first.
+    public func reserveMessageID(clientID: Int64? = nil) -> UInt64 {
+        mutate(clientID) { data in data.allocateMessageID() }
     }
 
     /// A buyer publishes a review (now, unless `publishedAt` says when). Returns it.

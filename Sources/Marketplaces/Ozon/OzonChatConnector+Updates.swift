@@ -6,9 +6,11 @@ extension OzonChatConnector {
     /// each chat's `last_message_id` with the watermark (see `OzonChatWatermark`). A nil cursor
     /// reports every conversation once.
     ///
-    /// The watermark only moves up to the highest message id of the first list page: a message
+    /// The watermark never moves past the highest message id of the first list page: a message
     /// written while later pages are read has a higher id than anything on that page, so it is
-    /// caught by the next call even in a chat this scan had already passed.
+    /// caught by the next call even in a chat this scan had already passed. It trails the
+    /// reported chats further (see `OzonChatWatermark`), so a message that shows up in the list
+    /// after a newer one in another chat is not skipped.
     public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
         try OzonValidation.limit(limit)
         let state = try OzonChatWatermark(cursor)
@@ -34,11 +36,11 @@ extension OzonChatConnector {
         changed.sort { ($0.lastMessageID, $0.chatID) < ($1.lastMessageID, $1.chatID) }
         let reported = Array(changed.prefix(limit))
         let hasMore = changed.count > limit
-        var mark = firstPageTop ?? 0
-        if hasMore, let last = reported.last { mark = min(mark, last.lastMessageID) }
+        var ceiling = firstPageTop ?? 0
+        if hasMore, let last = reported.last { ceiling = min(ceiling, last.lastMessageID) }
         // Past 10 000 chats the scan stops early; chats it did not reach keep the old watermark.
-        if !complete { mark = state.mark }
-        let next = state.advanced(to: mark, reported: reported.map { ($0.chatID, $0.lastMessageID) })
+        if !complete { ceiling = state.mark }
+        let next = state.advanced(reporting: reported.map { ($0.chatID, $0.lastMessageID) }, ceiling: ceiling)
         let items = try await chatItems(for: reported, deadline: deadline)
         return UpdatesPage(items: items, nextCursor: next.cursor, hasMore: hasMore)
     }

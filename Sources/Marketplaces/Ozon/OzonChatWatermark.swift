@@ -1,16 +1,21 @@
 import Connectors
 
-/// The state of chat updates between calls. Ozon's message ids only grow, across all chats of an
-/// account, so a chat has news when its `last_message_id` is above the watermark `mark`; `edge`
-/// holds, for chats already reported with a last message above the watermark, that message id
-/// (so they are not reported again until they change). The edge stays small: it only holds chats
-/// that changed while a scan was under way.
+/// The state of chat updates between calls. Ozon's chat message ids grow over time across an
+/// account's chats, so a chat has news when its `last_message_id` is above the watermark `mark`
+/// and is not the message `edge` says was already reported for it.
+///
+/// The watermark trails what was reported: `edge` keeps the most recently reported chats (up to
+/// `maxEdge`) with their last message ids, and `mark` only rises as far as the newest chat that no
+/// longer fits in `edge`. A message whose id was issued before a newer one elsewhere but that shows
+/// in the list only later (ids are handed out and committed by more than one machine) is therefore
+/// still caught, unless `maxEdge` newer chat changes were reported in between. A scan that had
+/// ids move the mark past it would lose that message for good.
 struct OzonChatWatermark: Sendable, Equatable {
     var mark: UInt64
     var edge: [String: UInt64]
 
-    /// Cursors must stay short (sealed cursors are at most 2 KB): beyond this many edge entries
-    /// the lowest are dropped, which can repeat a chat but never lose one.
+    /// Cursors must stay short (sealed cursors are at most 2 KB, and an edge entry is a chat id and
+    /// a message id, ~60 bytes): this many reported chats are remembered by id.
     static let maxEdge = 20
 
     init(mark: UInt64 = 0, edge: [String: UInt64] = [:]) {
@@ -26,9 +31,11 @@ struct OzonChatWatermark: Sendable, Equatable {
         guard cursor["k"] == "chat-updates", let mark = UInt64(cursor["w"] ?? "") else { throw Self.invalid }
         var edge: [String: UInt64] = [:]
         for pair in (cursor["e"] ?? "").split(separator: ",") {
-            guard let colon = pair.lastIndex(of: ":"), let id = UInt64(pair[pair.index(after: colon)...]) else { throw Self.invalid }
-            edge[String(pair[..<colon])] = id
+            guard let colon = pair.lastIndex(of: ":"), let id = UInt64(pair[pair.index(after: colon)...]),
+                  edge.updateValue(id, forKey: String(pair[..<colon])) == nil
+            else { throw Self.invalid }
         }
+        guard edge.count <= Self.maxEdge else { throw Self.invalid }
         self.init(mark: mark, edge: edge)
     }
 
@@ -37,17 +44,23 @@ struct OzonChatWatermark: Sendable, Equatable {
         lastMessageID > mark && edge[chatID] != lastMessageID
     }
 
-    /// The state after reporting `reported` (chat → last message id) with the watermark moved to
-    /// `mark`: edge entries at or below it are no longer needed.
-    func advanced(to mark: UInt64, reported: [(String, UInt64)]) -> OzonChatWatermark {
-        let newMark = max(self.mark, mark)
-        var edge = self.edge
-        for (chat, id) in reported { edge[chat] = id }
-        var kept = edge.filter { $0.value > newMark }
-        if kept.count > Self.maxEdge {
-            kept = Dictionary(uniqueKeysWithValues: kept.sorted { $0.value > $1.value }.prefix(Self.maxEdge).map { ($0.key, $0.value) })
+    /// The state after reporting `reported` (chat → last message id). `ceiling` is the highest id
+    /// the mark may reach: a chat the scan did not report (it passed the chat before a message
+    /// arrived, or the page was full) must stay above the mark, so the caller passes the highest
+    /// id of the scan's first list page, or the last reported id when more are waiting, or the
+    /// old mark when the scan was cut short. The mark stays where it is while the reported chats
+    /// fit in the edge; beyond that it rises to the newest chat left out (never past `ceiling`),
+    /// and an entry that still does not fit is dropped, which can repeat that chat but never lose it.
+    func advanced(reporting reported: [(String, UInt64)], ceiling: UInt64) -> OzonChatWatermark {
+        var entries = edge
+        for (chat, id) in reported { entries[chat] = id }
+        let newestFirst = entries.filter { $0.value > mark }.sorted { ($0.value, $0.key) > ($1.value, $1.key) }
+        var newMark = mark
+        if newestFirst.count > Self.maxEdge {
+            newMark = max(mark, min(ceiling, newestFirst[Self.maxEdge].value))
         }
-        return OzonChatWatermark(mark: newMark, edge: kept)
+        let kept = newestFirst.lazy.filter { $0.value > newMark }.prefix(Self.maxEdge).map { ($0.key, $0.value) }
+        return OzonChatWatermark(mark: newMark, edge: Dictionary(uniqueKeysWithValues: kept))
     }
 
     var cursor: Cursor {

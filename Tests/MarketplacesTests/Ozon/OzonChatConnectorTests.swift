@@ -152,4 +152,51 @@ struct OzonChatConnectorTests {
             #expect(news.items.first?.status == .unanswered)
         }
     }
+
+    @Test("a message numbered before a newer one elsewhere but shown after it is still reported", .timeLimit(.minutes(1)))
+    func lateMessage() async throws {
+        try await OzonTestbed.run { bed in
+            let connector = try bed.chat
+            // Given: a synced client
+            var page = try await connector.updates(since: nil, limit: 100, deadline: bed.deadline)
+            while page.hasMore { page = try await connector.updates(since: page.nextCursor, limit: 100, deadline: bed.deadline) }
+            let chats = conversations(bed)
+            let (slow, busy) = (chats[0].id, chats[1].id)
+            // When: Ozon numbers a message in one chat, a newer one in another chat shows first and
+            // is reported, and only then the older-numbered message shows
+            let lateID = bed.host.reserveMessageID()
+            bed.host.addBuyerMessage("Где мой заказ?", chatID: busy)
+            let first = try await connector.updates(since: page.nextCursor, limit: 100, deadline: bed.deadline)
+            #expect(first.items.map(\.id) == [busy])
+            let late = bed.host.addBuyerMessage("Уже неделя прошла", chatID: slow, messageID: lateID)
+            #expect(late.lastMessageID == lateID)
+            let second = try await connector.updates(since: first.nextCursor, limit: 100, deadline: bed.deadline)
+            // Then: the late message is reported, and nothing else
+            #expect(second.items.map(\.id) == [slow])
+            #expect(second.items.first?.lastMessage?.id == String(lateID))
+            let quiet = try await connector.updates(since: second.nextCursor, limit: 100, deadline: bed.deadline)
+            #expect(quiet.items.isEmpty)
+        }
+    }
+
+    @Test("past the edge the watermark rises, but never past a chat that was not reported", .timeLimit(.minutes(1)))
+    func busyAccount() async throws {
+        try await OzonTestbed.run { bed in
+            let connector = try bed.chat
+            // Given: a synced client, and more new chats than a cursor remembers by id
+            var page = try await connector.updates(since: nil, limit: 100, deadline: bed.deadline)
+            while page.hasMore { page = try await connector.updates(since: page.nextCursor, limit: 100, deadline: bed.deadline) }
+            let fresh = (0..<30).map { bed.host.addBuyerMessage("Вопрос \($0)").id }
+            // When: they are read five at a time
+            var reported: [String] = []
+            repeat {
+                page = try await connector.updates(since: page.nextCursor, limit: 5, deadline: bed.deadline)
+                reported += page.items.map(\.id)
+            } while page.hasMore
+            // Then: each exactly once, oldest first, and the account is quiet afterwards
+            #expect(reported == fresh)
+            let quiet = try await connector.updates(since: page.nextCursor, limit: 5, deadline: bed.deadline)
+            #expect(quiet.items.isEmpty)
+        }
+    }
 }
