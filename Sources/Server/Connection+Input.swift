@@ -169,6 +169,8 @@ extension Connection {
             if inputClosed {
                 phase = .closing
                 loop.markDirty(self)
+            } else if loop.isDraining {
+                closeUnlessARequestWaits()
             } else {
                 loop.setTimer(self, .idle)
                 setReading(true)
@@ -179,6 +181,22 @@ extension Connection {
             } else {
                 setReading(true)
             }
+        }
+    }
+
+    /// A connection with nothing in progress may still have a request in its socket that the
+    /// loop has not read yet: the client sent it before the drain and expects an answer. Read
+    /// it (it is then answered with `Connection: close`); close the connection if there is none.
+    func closeUnlessARequestWaits() {
+        keepAlive = false
+        handleReadable()
+        let nothingStarted = phase == .idle || (phase == .head && parser.isAtMessageStart && pending.isEmpty)
+        guard nothingStarted else { return }
+        if output.isEmpty {
+            close()
+        } else {
+            // A response is still going out: look again once it is sent (`afterDrained`).
+            phase = .idle
         }
     }
 

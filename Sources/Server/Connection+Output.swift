@@ -49,6 +49,8 @@ extension Connection {
         case .idle where awaitingDrain:
             awaitingDrain = false
             continueAfterResponse()
+        case .idle where loop.isDraining && pending.isEmpty:
+            closeUnlessARequestWaits()
         case .idle, .head, .body:
             if !inputClosed { setReading(true) }
         default:

@@ -350,31 +350,19 @@ final class EventLoop {
         for case let connection? in connections {
             switch connection.phase {
             case .idle where connection.output.isEmpty:
-                closeUnlessARequestWaits(connection)
+                connection.closeUnlessARequestWaits()
             case .idle:
-                if connection.pending.isEmpty {
-                    // Its last response is still going out: close once it is sent, instead of
-                    // keeping the connection alive (and the drain waiting) until a timeout.
-                    connection.keepAlive = false
-                    connection.phase = .closing
-                }
+                // Its last response is still going out, announcing keep-alive: the client may
+                // already have sent its next request. Once the output is sent, that request is
+                // read and answered with `Connection: close`, or the connection closed if there
+                // is none (`continueAfterResponse`), instead of waiting for a timeout.
+                connection.keepAlive = false
             case .head where connection.parser.isAtMessageStart && connection.pending.isEmpty:
-                closeUnlessARequestWaits(connection)
+                connection.closeUnlessARequestWaits()
             default:
                 connection.keepAlive = false
             }
         }
-    }
-
-    /// A connection with nothing in progress may still have a request in its socket that the
-    /// loop has not read yet: the client sent it before the drain and expects an answer. Read
-    /// it (it is then answered with `Connection: close`); close the connection if there is none.
-    private func closeUnlessARequestWaits(_ connection: Connection) {
-        connection.keepAlive = false
-        connection.handleReadable()
-        let nothingStarted = connection.phase == .idle
-            || (connection.phase == .head && connection.parser.isAtMessageStart && connection.pending.isEmpty)
-        if nothingStarted { connection.close() }
     }
 
     private func closeAll() {

@@ -217,4 +217,35 @@ struct HTTPServerShutdownTests {
             await stopping.value
         }
     }
+
+    @Test func requestSentWhileItsPredecessorsResponseIsStillGoingOutIsAnsweredDuringADrain() async throws {
+        try await onDedicatedThread {
+            // given: an 8 MiB keep-alive response the client has only started to read, and its
+            // next request already sent (the server does not read it while that much output waits)
+            let body = [UInt8](repeating: 0x61, count: 8 << 20)
+            let server = try TestServer(handler: { request, _ in
+                request.path == "/big" ? HTTPResponse(status: .ok, body: body)
+                    : HTTPResponse(status: .ok, contentType: "text/plain", text: request.path)
+            })
+            let client = try server.connect(receiveBufferSize: 16 * 1024)
+            try client.send(get("/big"))
+            #expect(client.waitReadable(milliseconds: 10_000))
+            try client.send(get("/next"))
+            // when: stop begins
+            let stopping = Task { await server.stop(gracePeriod: .seconds(60)) }
+            #expect(await eventually { server.server.isDraining })
+            let first = try client.readResponse()
+            let second = try client.readResponse()
+            let rest = client.readUntilClose()
+            // then: both are answered, the second with Connection: close, and the server closes
+            #expect(first.status == 200)
+            #expect(first.body.count == body.count)
+            #expect(second.status == 200)
+            #expect(second.text == "/next")
+            #expect(second[header: "Connection"] == "close")
+            #expect(rest.end == .eof)
+            client.close()
+            await stopping.value
+        }
+    }
 }
