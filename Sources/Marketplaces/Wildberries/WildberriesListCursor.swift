@@ -1,9 +1,13 @@
 import Connectors
 
 /// Where a feedback or question list stands: the `isAnswered` phase (Wildberries requires one;
-/// "all" walks unanswered, then answered), the offset, and — once the offset would pass the
-/// host's caps — the date window `[since, windowTo]` (unix seconds) it continues in, with the ids
-/// already returned at the window's upper edge.
+/// "all" walks unanswered, then answered), and the date window `[since, windowTo]` (unix seconds)
+/// it continues in, with the ids already returned at the window's upper edge. Each call resumes
+/// below the last record returned, not at an offset: a client that answers the feedbacks of one
+/// page before asking for the next takes them out of the unanswered list, and an offset would then
+/// skip as many unanswered ones (new feedbacks at the top would repeat others). Within a call, and
+/// when one second holds more records than the edge keeps, pages follow by offset (`skip`), and
+/// past the host's offset caps a new window begins.
 struct WildberriesListCursor: Equatable {
     enum Scope: String {
         case unanswered = "u"
@@ -76,6 +80,16 @@ struct WildberriesListCursor: Equatable {
             lastSecond = second
             lastIDs = [id]
         }
+    }
+
+    /// Starts a call where the previous one stopped: at the second of the last record returned,
+    /// without the ids returned there. When more records share that second than a cursor keeps,
+    /// the walk goes on by offset instead, as it would repeat the ones left out.
+    mutating func resumeBelowLastReturned() {
+        guard let edge = lastSecond, lastIDs.count <= Self.edgeLimit else { return }
+        windowTo = edge
+        excluded = lastIDs
+        skip = 0
     }
 
     /// Continues below the caps: a window ending at the last second returned, skipping the ids

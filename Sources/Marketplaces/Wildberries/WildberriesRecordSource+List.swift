@@ -1,13 +1,16 @@
 import Connectors
 
 extension WildberriesRecordSource {
-    /// One page of a list, newest first: offset pages while the caps allow, then date windows
-    /// below the last second returned; "all" walks the unanswered side, then the answered side.
-    /// A cursor carries its own filter, so `status` and `since` of later calls are not consulted.
+    /// One page of a list, newest first, each call from below the last record the previous one
+    /// returned (see `WildberriesListCursor`); "all" walks the unanswered side, then the answered
+    /// side. A cursor carries its own filter, so `status` and `since` of later calls are not
+    /// consulted. The window's `dateTo` is sent one second above its edge and what lies above the
+    /// edge skipped here, as the reference does not say whether Wildberries' `dateTo` is inclusive.
     func list(_ query: ListQuery, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ItemPage {
         try WildberriesLimits.checkLimit(query.limit)
         var state = try query.cursor.map { cursor throws(ConnectorError) in try WildberriesListCursor(cursor) }
             ?? WildberriesListCursor(status: query.status, since: query.since)
+        state.resumeBelowLastReturned()
         var items: [Item] = []
         var finished = false
         var calls = 0
@@ -24,13 +27,16 @@ extension WildberriesRecordSource {
                 take = min(caps.maxTake, wanted + state.excluded.count)
             }
             let entries = try await page(isAnswered: state.answeredPhase, skip: state.skip, take: take, ascending: false,
-                                         dateFrom: state.sinceSecond, dateTo: state.windowTo, includeRaw: query.includeRaw,
+                                         dateFrom: state.sinceSecond, dateTo: state.windowTo.map { $0 + 1 }, includeRaw: query.includeRaw,
                                          deadline: deadline)
             var consumed = 0
             for entry in entries {
                 consumed += 1
                 guard let record = entry.record else { continue }
-                if state.windowTo != nil, state.excluded.contains(record.id) { continue }
+                if let top = state.windowTo {
+                    if let second = record.createdSecond, second > top { continue }
+                    if state.excluded.contains(record.id) { continue }
+                }
                 if let since = state.since, let created = record.createdAt, created.millisecondsSinceEpoch < since { continue }
                 items.append(record.item(raw: entry.raw))
                 state.noteReturned(id: record.id, second: record.createdSecond)

@@ -8,6 +8,28 @@ import Testing
 struct WildberriesQuestionConnectorTests {
     typealias Env = WildberriesTestEnvironment
 
+    @Test("answering each page before asking for the next skips none of the unanswered", .timeLimit(.minutes(1)))
+    func answerWhilePaging() async throws {
+        try await Env.with { env in
+            // Given: more unanswered questions than three pages of 4
+            let unanswered = env.simulator.feedbacks.questions.filter { $0.answer == nil }.map(\.id)
+            #expect(unanswered.count > 12)
+            // When: a client answers every item of a page, then asks for the next page
+            var query = ListQuery(status: .unanswered, limit: 4)
+            var listed: [String] = []
+            for _ in 0..<50 {
+                let page = try await env.question.listItems(query, deadline: Env.deadline)
+                listed += page.items.map(\.id)
+                for item in page.items { _ = try await env.question.reply(to: item.id, text: "Да, подходит.", deadline: Env.deadline) }
+                guard let next = page.nextCursor else { break }
+                query.cursor = next
+            }
+            // Then: every one of them was listed, newest first, once
+            #expect(listed == unanswered)
+            #expect(env.simulator.feedbacks.questions.allSatisfy { $0.answer != nil })
+        }
+    }
+
     @Test("questions page past the take+skip cap in both phases, each once", .timeLimit(.minutes(1)))
     func pastCaps() async throws {
         try await Env.with { env in
