@@ -17,11 +17,16 @@ public final class UpstreamCaller: Sendable {
     public let retry: RetryPolicy
     /// The longest a single attempt may take, whatever the deadline leaves.
     public let attemptTimeout: Duration
+    /// The least time an attempt is sent with after a wait (a retry's, or the rate budget's): a
+    /// write sent with a few milliseconds left would likely time out after the marketplace applied
+    /// it, turning a clean "not done, try later" into "may have been done".
+    public let minimumAttemptTime: Duration
     private let clock: any ResilienceClock
 
     public init(marketplace: Marketplace, client: any UpstreamClient, classifier: any UpstreamErrorClassifier,
                 budget: RateBudget, breaker: CircuitBreaker, retry: RetryPolicy = .default,
-                attemptTimeout: Duration = .seconds(10), clock: any ResilienceClock = SystemResilienceClock()) {
+                attemptTimeout: Duration = .seconds(10), minimumAttemptTime: Duration = .seconds(1),
+                clock: any ResilienceClock = SystemResilienceClock()) {
         self.marketplace = marketplace
         self.client = client
         self.classifier = classifier
@@ -29,13 +34,14 @@ public final class UpstreamCaller: Sendable {
         self.breaker = breaker
         self.retry = retry
         self.attemptTimeout = attemptTimeout
+        self.minimumAttemptTime = minimumAttemptTime
         self.clock = clock
     }
 
     /// Sends `request` until it succeeds, fails for good, or `deadline` leaves no room for
     /// another attempt; returns the successful response (whatever the classifier accepts).
-    /// The error thrown is the last attempt's. A wait that would end past the deadline is not
-    /// begun: the call fails at once instead. Cancelling the calling task abandons the upstream
+    /// The error thrown is the last attempt's. A wait that would leave less than
+    /// `minimumAttemptTime` before the deadline is not begun: the call fails at once instead. Cancelling the calling task abandons the upstream
     /// request and any wait, and the call ends with `upstreamTimeout`.
     public func call(_ request: UpstreamRequest, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpstreamResponse {
         var attempt = 0
@@ -54,7 +60,7 @@ public final class UpstreamCaller: Sendable {
             let delay = retry.delay(afterAttempt: attempt, retryAfter: retryAfter)
             let resume = clock.now + delay
             // Waiting past the deadline only to fail there helps nobody: report now.
-            guard resume < deadline else { throw failure }
+            guard resume + minimumAttemptTime <= deadline else { throw failure }
             if Task.isCancelled { throw cancelled(request) }
             if delay > .zero {
                 do { try await clock.sleep(until: resume) } catch { throw cancelled(request) }
@@ -81,7 +87,9 @@ public final class UpstreamCaller: Sendable {
             return .failure(error, retryAfter: nil, retryable: false)
         }
         do {
-            try await budget.acquire(deadline: deadline, marketplace: marketplace)
+            // A slot free now is taken however close the deadline; one to wait for must leave
+            // the attempt its time.
+            try await budget.acquire(deadline: max(clock.now, deadline - minimumAttemptTime), marketplace: marketplace)
         } catch {
             breaker.record(.neutral, for: admission)
             if Task.isCancelled { return .failure(cancelled(request), retryAfter: nil, retryable: false) }
@@ -99,7 +107,7 @@ public final class UpstreamCaller: Sendable {
         let sent = ContinuousClock.now
         func report(_ outcome: UpstreamCallReport.Outcome, refused: Bool = false) {
             // A write the marketplace may have applied: any end but a refusal, before it (no
-            // connection) or by it (429, another 4xx).
+            // connection) or by it (429, 503, another 4xx).
             let changed = request.safety == .nonIdempotent && !refused && outcome != .rateLimited && outcome != .clientError
             observer?.record(UpstreamCallReport(marketplace: marketplace, host: client.host, operation: request.operation,
                                                 attempt: attempt, outcome: outcome, duration: ContinuousClock.now - sent,
@@ -119,6 +127,8 @@ public final class UpstreamCaller: Sendable {
         switch response.status {
         case 200..<300: report(.success)
         case 429: report(.rateLimited)
+        // Retried as a refusal (see `classified`), so counted as one: not applied.
+        case 503: report(.serverError, refused: true)
         case 500...: report(.serverError)
         default: report(.clientError)
         }

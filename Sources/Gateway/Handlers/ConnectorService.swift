@@ -249,9 +249,13 @@ public struct ConnectorService: Sendable {
                 // in time, a broken connection, a 5xx, or a later call's failure): the outcome is
                 // kept, so a retry under this key replays it rather than writing twice. A failure
                 // before any write, or of writes the marketplace refused, frees the key below.
+                // Sending it again under this key only replays this answer: not retryable as it is.
                 var problem = Problem(error)
                 problem.detail += " The marketplace may have applied it: under this Idempotency-Key the outcome stays as it is."
                     + " Look at the item, and send again with a new key if the reply is not there."
+                problem.retryable = false
+                problem.retryAfter = nil
+                problem.headers.removeAll { $0.0.lowercased() == "retry-after" }
                 idempotency.complete(tenant: tenant.id, key: key,
                                      response: problem.response(requestID: context.requestID, instance: String(request.path.prefix(512))))
                 throw problem

@@ -79,6 +79,9 @@ public final class IdempotencyStore: Sendable {
 
     public var count: Int { state.withLock { $0.entries.count } }
 
+    /// Records in the eviction order, live or stale: bounded by the entries it tracks.
+    var orderRecords: Int { state.withLock { $0.order.count - $0.orderStart } }
+
     private func evict(_ state: inout State, now: ContinuousClock.Instant) {
         // Expired entries and records of replaced or removed ones leave from the front. One whose
         // request is still running (lifetimes can be shorter than the upstream deadline) goes to
@@ -110,7 +113,14 @@ public final class IdempotencyStore: Sendable {
             }
             index += 1
         }
-        if state.orderStart > 1024, state.orderStart * 2 > state.order.count {
+        // Records of abandoned or replaced entries behind a live one at the front would pile up
+        // with every failed keyed request until that one expires: drop them once they outnumber
+        // the entries (amortised, as at least as many requests came since the last time).
+        if state.order.count - state.orderStart > 2 * state.entries.count + 1024 {
+            let entries = state.entries
+            state.order = state.order[state.orderStart...].filter { entries[$0.0]?.sequence == $0.1 }
+            state.orderStart = 0
+        } else if state.orderStart > 1024, state.orderStart * 2 > state.order.count {
             state.order.removeFirst(state.orderStart)
             state.orderStart = 0
         }

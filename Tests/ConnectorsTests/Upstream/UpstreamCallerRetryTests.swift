@@ -45,7 +45,7 @@ struct UpstreamCallerRetryTests {
     @Test("given writes and reads, when they end, then only writes the marketplace may have applied are reported as such",
           arguments: [
               (UpstreamRequest.write, [Step.status(204)], true), (.write, [.fail(.timedOut)], true), (.write, [.fail(.connectionLost("reset"))], true),
-              (.write, [.status(500)], true), (.write, [.status(400)], false), (.write, [.fail(.connectionRefused("refused"))], false),
+              (.write, [.status(500)], true), (.write, [.status(503)], false), (.write, [.status(400)], false), (.write, [.fail(.connectionRefused("refused"))], false),
               (.read, [.fail(.timedOut)], false), (.read, [.status(200)], false),
           ])
     func reportsPossibleChanges(request: UpstreamRequest, steps: [Step], changed: Bool) async throws {
@@ -54,6 +54,37 @@ struct UpstreamCallerRetryTests {
         _ = try? await UpstreamCallCounter.$current.withValue(counter) { try await harness.call(request) }
         #expect(counter.count == 1)
         #expect(counter.mayHaveChangedUpstream == changed)
+    }
+
+    @Test("given a 429 whose Retry-After leaves under a second of the deadline, when it is a write, then it is not sent again")
+    func noRetryWithoutTimeForTheAttempt() async throws {
+        // given
+        let harness = CallerHarness([.status(429, headers: ["Retry-After": "19"]), .status(204)],
+                                    retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(100), maxDelay: .seconds(30), random: { 0 }))
+        let counter = UpstreamCallCounter()
+        // when
+        let error = await #expect(throws: ConnectorError.self) {
+            try await UpstreamCallCounter.$current.withValue(counter) { try await harness.call(.write, within: .milliseconds(19_500)) }
+        }
+        // then: the clean "not done, try later", not a write sent with half a second left
+        guard case .upstreamRateLimited? = error else { Issue.record("expected upstreamRateLimited, got \(String(describing: error))"); return }
+        #expect(harness.client.callCount == 1)
+        #expect(!counter.mayHaveChangedUpstream)
+    }
+
+    @Test("given a rate budget whose next slot leaves under a second of the deadline, then the write is not sent")
+    func noBudgetWaitWithoutTimeForTheAttempt() async throws {
+        // given: one call per 19.5 s, the slot of now taken
+        let harness = CallerHarness([.status(204), .status(204)], limit: RateLimit(burst: 1, interval: .milliseconds(19_500)))
+        #expect(try await harness.call(.write).status == 204)
+        // when
+        let error = await #expect(throws: ConnectorError.self) { try await harness.call(.write, within: .seconds(20)) }
+        // then
+        guard case .upstreamRateLimited? = error else { Issue.record("expected upstreamRateLimited, got \(String(describing: error))"); return }
+        #expect(harness.client.callCount == 1)
+        // and a slot free now is still taken with little time left
+        harness.clock.advance(by: .seconds(20))
+        #expect(try await harness.call(.write, within: .milliseconds(300)).status == 204)
     }
 
     @Test("a write answered by a maintenance 503 is retried too")

@@ -1,5 +1,5 @@
 import Connectors
-import Gateway
+@testable import Gateway
 import HTTP
 import Testing
 
@@ -82,6 +82,12 @@ struct IdempotencyTests {
         #expect(retried.status == failed.status)
         #expect(retried.headers["Idempotent-Replayed"] == "true")
         #expect(retried.json["detail"] as? String == failed.json["detail"] as? String)
+        // Retrying under the key only replays: neither answer invites it.
+        for answer in [failed, retried] {
+            #expect(answer.json["retryable"] as? Bool == false)
+            #expect(answer.json["retry_after"] == nil)
+            #expect(answer.headers["Retry-After"] == nil)
+        }
         #expect(harness.review.replies.isEmpty)
         let fresh = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-6")])
         #expect(fresh.status == .ok)
@@ -115,6 +121,24 @@ struct IdempotencyStoreTests {
             store.complete(tenant: "c", key: "k\(index)", response: HTTPResponse(status: .ok))
         }
         #expect(store.count <= 3)
+    }
+
+    @Test("given a kept reply, when many later keyed requests fail and free their keys, then the store's bookkeeping stays bounded")
+    func abandonedKeysDoNotAccumulate() throws {
+        let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 100)
+        let now = ContinuousClock.now
+        let print: [UInt8] = [3]
+        _ = try store.begin(tenant: "a", key: "kept", fingerprint: print, now: now)
+        store.complete(tenant: "a", key: "kept", response: HTTPResponse(status: .ok))
+        for index in 0..<20_000 {
+            _ = try store.begin(tenant: "a", key: "failed-\(index)", fingerprint: print, now: now)
+            store.abandon(tenant: "a", key: "failed-\(index)")
+        }
+        #expect(store.count == 1)
+        #expect(store.orderRecords < 2_000)
+        guard case .replay = try store.begin(tenant: "a", key: "kept", fingerprint: print, now: now) else {
+            Issue.record("the kept reply is still replayed"); return
+        }
     }
 
     @Test("given a request that outlives the key's lifetime, when repeated meanwhile, then the repeat is a conflict, not a second run")

@@ -18,6 +18,28 @@ struct OzonReviewConnectorTests {
         }
     }
 
+    @Test("answering each page before asking for the next skips none of the unanswered", .timeLimit(.minutes(1)))
+    func answerWhilePaging() async throws {
+        try await OzonTestbed.run { bed in
+            // Given: unanswered reviews over several pages of 6
+            let unanswered = Set(bed.host.reviews().filter { $0.status != .processed }.map(\.id))
+            #expect(unanswered.count > 12)
+            // When: a client answers every item of a page, then asks for the next page
+            var query = ListQuery(status: .unanswered, limit: 6)
+            var listed: [String] = []
+            for _ in 0..<50 {
+                let page = try await bed.review.listItems(query, deadline: bed.deadline)
+                listed += page.items.map(\.id)
+                for item in page.items { _ = try await bed.review.reply(to: item.id, text: "Спасибо за отзыв!", deadline: bed.deadline) }
+                guard let next = page.nextCursor else { break }
+                query.cursor = next
+            }
+            // Then: every one of them was listed once
+            #expect(listed.count == unanswered.count)
+            #expect(Set(listed) == unanswered)
+        }
+    }
+
     @Test("status filters split reviews into unanswered (NEW, VIEWED) and answered (PROCESSED)", .timeLimit(.minutes(1)))
     func statusFilters() async throws {
         try await OzonTestbed.run { bed in
