@@ -59,6 +59,7 @@ public final class URLSessionUpstreamClient: UpstreamClient {
         // Whichever ends the call first decides: the answer, the timeout (on the scheduler's
         // thread) or the caller's cancellation; the other two find it over and do nothing.
         let call = UpstreamCall()
+        let session = self.session
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 call.start(continuation, timeout: timeout) { finish in

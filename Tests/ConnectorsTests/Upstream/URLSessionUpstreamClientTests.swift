@@ -1,8 +1,13 @@
 @testable import Connectors
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Glibc
 import HTTP
 import MarketplaceSimulator
 import Server
+import Synchronization
 import Testing
 
 @Suite("URLSession upstream client over loopback HTTP", .timeLimit(.minutes(1)))
@@ -21,6 +26,34 @@ struct URLSessionUpstreamClientTests {
         } catch {
             return error
         }
+    }
+
+    @Test("given a call started on some thread, then its data task is made and resumed on another (URLSession waits on its queue there)")
+    func dataTaskMadeOffTheCallingThread() async throws {
+        let port = try ClosedPort()
+        defer { port.close() }
+        let session = URLSession(configuration: .ephemeral)
+        let request = URLRequest(url: URL(string: "http://127.0.0.1:\(port.port)/")!)
+        let threads = Mutex<(caller: pthread_t?, maker: pthread_t?)>((nil, nil))
+        let call = UpstreamCall()
+        // when
+        let result = await withCheckedContinuation { continuation in
+            // started on a thread of its own, as a loop's (the cooperative pool's may run the
+            // queue's work next, on the same thread, once the caller let go of it)
+            let starter = Thread {
+                threads.withLock { $0.caller = pthread_self() }
+                call.start(continuation, timeout: .seconds(10)) { finish in
+                    threads.withLock { $0.maker = pthread_self() }
+                    return session.dataTask(with: request) { _, _, error in finish(.failure(.connectionRefused("\(String(describing: error))"))) }
+                }
+            }
+            starter.start()
+        }
+        // then: the call ended through the task it made, made on another thread
+        guard case .failure(.connectionRefused) = result else { Issue.record("expected the refused connection, got \(result)"); return }
+        let (caller, maker) = threads.withLock { $0 }
+        #expect(caller != nil && maker != nil)
+        #expect(caller.map { thread in maker.map { pthread_equal(thread, $0) == 0 } ?? false } == true)
     }
 
     @Test("method, path, query, headers and body arrive as sent; answers keep status, headers and body")
