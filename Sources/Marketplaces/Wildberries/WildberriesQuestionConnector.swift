@@ -25,10 +25,17 @@ public struct WildberriesQuestionConnector: ChannelConnector {
     }
 
     /// The 200 envelope of `PATCH /api/v1/questions` is the upstream's confirmation; an unknown
-    /// id is its 404, `itemNotFound`.
+    /// id is `itemNotFound`. The question is read first: a reply whose text already is the answer
+    /// (a retry after a lost response) writes nothing, as a second `PATCH` would count as the
+    /// answer's one edit.
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try WildberriesLimits.checkText(text, WildberriesLimits.questionAnswer)
         guard !id.isEmpty else { throw .invalidRequest(field: "id", reason: "An item id is required.") }
+        let (before, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
+        if let existing = before.answer,
+           existing.text.trimmingCharacters(in: .whitespacesAndNewlines) == text.trimmingCharacters(in: .whitespacesAndNewlines) {
+            return ReplyReceipt(itemID: id, createdAt: existing.createdAt)
+        }
         try await source.write("PATCH", path: "/api/v1/questions", body: ["id": id, "answer": ["text": text], "state": "wbRu"],
                                safety: .nonIdempotent, operation: "questions.answer", deadline: deadline)
         return ReplyReceipt(itemID: id)

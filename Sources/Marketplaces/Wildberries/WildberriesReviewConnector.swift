@@ -29,16 +29,20 @@ public struct WildberriesReviewConnector: ChannelConnector {
     /// Answers with `POST /api/v1/feedbacks/answer`, or edits an existing answer with `PATCH`.
     /// Wildberries answers 204 even for an id it does not have, so the feedback is read first
     /// (no such feedback: `itemNotFound`, nothing sent) and again afterwards to confirm the
-    /// answer took.
+    /// answer took. A reply whose text already is the answer (a retry after a lost response)
+    /// writes nothing: Wildberries allows one edit, and sending it again would spend it.
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try WildberriesLimits.checkText(text, WildberriesLimits.feedbackAnswer)
         let (before, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let existing = before.answer, existing.text.trimmingCharacters(in: .whitespacesAndNewlines) == trimmed {
+            return ReplyReceipt(itemID: id, createdAt: existing.createdAt)
+        }
         let edit = before.answer != nil
         try await source.write(edit ? "PATCH" : "POST", path: "/api/v1/feedbacks/answer", body: ["id": id, "text": text],
                                safety: .nonIdempotent, operation: edit ? "feedbacks.answer.edit" : "feedbacks.answer",
                                deadline: deadline)
         let (after, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let answer = after.answer, !edit || answer.text.trimmingCharacters(in: .whitespacesAndNewlines) == trimmed else {
             throw .upstreamError(UpstreamFailure(marketplace: .wildberries, status: 204,
                                                  message: "Wildberries accepted the answer to feedback \(id) but does not show it"))

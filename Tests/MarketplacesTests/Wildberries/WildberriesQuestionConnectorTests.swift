@@ -77,6 +77,20 @@ struct WildberriesQuestionConnectorTests {
         }
     }
 
+    @Test("the same answer sent again writes nothing, so the one edit is left for a real change", .timeLimit(.minutes(1)))
+    func repeatedReply() async throws {
+        try await Env.with { env in
+            let target = try #require(env.simulator.feedbacks.questions.first { $0.answer == nil })
+            _ = try await env.question.reply(to: target.id, text: "Да, подходит.", deadline: Env.deadline)
+            // when: the same text again (a client retrying after a lost response), then a new one
+            _ = try await env.question.reply(to: target.id, text: " Да, подходит.\n", deadline: Env.deadline)
+            #expect(env.simulator.feedbacksLog.count(path: "/api/v1/questions", method: "PATCH") == 1)
+            _ = try await env.question.reply(to: target.id, text: "Да, подходит к модели 2024 года.", deadline: Env.deadline)
+            #expect(env.simulator.feedbacksLog.count(path: "/api/v1/questions", method: "PATCH") == 2)
+            #expect(env.simulator.feedbacks.question(id: target.id)?.answer?.text == "Да, подходит к модели 2024 года.")
+        }
+    }
+
     @Test("a reply to an unknown question is itemNotFound", .timeLimit(.minutes(1)))
     func unknownReply() async throws {
         try await Env.with { env in

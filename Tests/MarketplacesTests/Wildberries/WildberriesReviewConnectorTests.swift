@@ -144,6 +144,22 @@ struct WildberriesReviewConnectorTests {
         }
     }
 
+    @Test("the same answer sent again writes nothing, so the one edit is left for a real change", .timeLimit(.minutes(1)))
+    func repeatedReply() async throws {
+        try await Env.with { env in
+            let target = try #require(env.simulator.feedbacks.feedbacks.first { $0.answer == nil })
+            _ = try await env.review.reply(to: target.id, text: "Спасибо за отзыв!", deadline: Env.deadline)
+            // when: the same text again (a client retrying after a lost response), then a new one
+            let again = try await env.review.reply(to: target.id, text: "Спасибо за отзыв! ", deadline: Env.deadline)
+            #expect(again.itemID == target.id)
+            #expect(env.simulator.feedbacksLog.count(path: "/api/v1/feedbacks/answer", method: "POST") == 1)
+            #expect(env.simulator.feedbacksLog.count(path: "/api/v1/feedbacks/answer", method: "PATCH") == 0)
+            _ = try await env.review.reply(to: target.id, text: "Спасибо! Рады, что подошло.", deadline: Env.deadline)
+            #expect(env.simulator.feedbacksLog.count(path: "/api/v1/feedbacks/answer", method: "PATCH") == 1)
+            #expect(env.simulator.feedbacks.feedback(id: target.id)?.answer?.text == "Спасибо! Рады, что подошло.")
+        }
+    }
+
     @Test("a reply to a bogus id is itemNotFound, and no answer is sent", .timeLimit(.minutes(1)))
     func bogusReply() async throws {
         try await Env.with { env in
