@@ -4,7 +4,10 @@ extension WildberriesChatConnector {
     /// Chats with new events since the cursor, each with the newest of those events as its last
     /// message, oldest first; `limit` bounds the events taken in. Events are deduplicated by
     /// `eventID` at the cursor's millisecond, so resuming never repeats or skips one. Without a
-    /// cursor, from the oldest event the stream keeps.
+    /// cursor, from the oldest event the stream keeps. Each page is read in `addTimestamp` order,
+    /// whatever order it came in (the reference promises none), and the next page is asked from
+    /// just below the newest millisecond read, as a resumed cursor is, in case a page ended
+    /// inside one millisecond.
     public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
         try WildberriesLimits.checkLimit(limit)
         var position = try cursor.map { cursor throws(ConnectorError) in try WildberriesEventPosition(cursor) }
@@ -22,7 +25,8 @@ extension WildberriesChatConnector {
                 break
             }
             var progressed = false
-            for event in page.events where position.isNew(event) {
+            let events = page.events.sorted { ($0.addTimestamp, $0.eventID) < ($1.addTimestamp, $1.eventID) }
+            for event in events where position.isNew(event) {
                 guard taken.count < limit else { break reading }
                 taken.append(event)
                 position.consume(event)
@@ -32,7 +36,7 @@ extension WildberriesChatConnector {
                 hasMore = false
                 break
             }
-            query = next
+            query = progressed ? min(next, position.query ?? next) : next
         }
         var latest: [String: WildberriesChatEvent] = [:]
         for event in taken { latest[event.chatID] = event }

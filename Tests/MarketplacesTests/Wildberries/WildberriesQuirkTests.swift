@@ -161,4 +161,28 @@ struct WildberriesQuirkTests {
             #expect(receipt.createdAt?.millisecondsSinceEpoch == 1_698_045_577_000)
         }
     }
+
+    @Test("given a page whose events are out of order, then each is reported, newest last", .timeLimit(.minutes(1)))
+    func eventsOutOfOrder() async throws {
+        // given: the newer event first, and the stream's next at the newer one
+        let events = #"""
+        {"result":{"next":1698045576000,"totalEvents":2,"events":[
+          {"chatID":"1:c2","eventID":"e-new","eventType":"message","message":{"text":"Ещё вопрос"},"addTimestamp":1698045576000,"sender":"client"},
+          {"chatID":"1:c1","eventID":"e-old","eventType":"message","message":{"text":"Здравствуйте"},"addTimestamp":1698045500000,"sender":"client"}
+        ]},"errors":null}
+        """#
+        let terminal = #"{"result":{"next":1698045576000,"totalEvents":0,"events":[]},"errors":null}"#
+        try await Self.with { scripted in
+            scripted.host.queue("/api/v1/seller/events", json: events)
+            scripted.host.queue("/api/v1/seller/events", json: terminal)
+            // when
+            let page = try await scripted.chat.updates(since: nil, limit: 10, deadline: WildberriesTestEnvironment.deadline)
+            // then
+            #expect(page.items.map(\.id) == ["1:c1", "1:c2"])
+            #expect(page.items.map { $0.lastMessage?.id } == ["e-old", "e-new"])
+            // and the next page was asked from just below the newest millisecond read
+            let asked = scripted.host.requests.filter { $0.path == "/api/v1/seller/events" }.map { $0.query["next"] }
+            #expect(asked == [nil, "1698045575999"])
+        }
+    }
 }
