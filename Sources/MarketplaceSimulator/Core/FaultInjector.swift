@@ -8,16 +8,19 @@ public final class FaultInjector: Sendable {
         var fault: Fault
         var remaining: Int
         var pathPrefix: String?
+        /// Matching requests still to let through before the fault applies.
+        var passing: Int
     }
 
     private let rules = Mutex<[Rule]>([])
 
     public init() {}
 
-    /// The next `times` requests whose path starts with `pathPrefix` (any path when nil) get `fault`.
-    public func inject(_ fault: Fault, times: Int = 1, pathPrefix: String? = nil) {
+    /// The next `times` requests whose path starts with `pathPrefix` (any path when nil) get
+    /// `fault`, once `after` such requests have gone through unharmed.
+    public func inject(_ fault: Fault, times: Int = 1, pathPrefix: String? = nil, after: Int = 0) {
         guard times > 0 else { return }
-        rules.withLock { $0.append(Rule(fault: fault, remaining: times, pathPrefix: pathPrefix)) }
+        rules.withLock { $0.append(Rule(fault: fault, remaining: times, pathPrefix: pathPrefix, passing: max(0, after))) }
     }
 
     public func clear() {
@@ -33,6 +36,10 @@ public final class FaultInjector: Sendable {
     public func take(for path: String) -> Fault? {
         rules.withLock { rules in
             guard let index = rules.firstIndex(where: { rule in rule.pathPrefix.map { path.hasPrefix($0) } ?? true }) else {
+                return nil
+            }
+            if rules[index].passing > 0 {
+                rules[index].passing -= 1
                 return nil
             }
             let fault = rules[index].fault

@@ -5,9 +5,7 @@ extension WildberriesChatConnector {
     /// message, oldest first; `limit` bounds the events taken in. Events are deduplicated by
     /// `eventID` at the cursor's millisecond, so resuming never repeats or skips one. Without a
     /// cursor, from the oldest event the stream keeps. Each page is read in `addTimestamp` order,
-    /// whatever order it came in (the reference promises none), and the next page is asked from
-    /// just below the newest millisecond read, as a resumed cursor is, in case a page ended
-    /// inside one millisecond.
+    /// whatever order it came in (the reference promises none).
     public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
         try WildberriesLimits.checkLimit(limit)
         var position = try cursor.map { cursor throws(ConnectorError) in try WildberriesEventPosition(cursor) }
@@ -36,7 +34,7 @@ extension WildberriesChatConnector {
                 hasMore = false
                 break
             }
-            query = progressed ? min(next, position.query ?? next) : next
+            query = next
         }
         var latest: [String: WildberriesChatEvent] = [:]
         for event in taken { latest[event.chatID] = event }

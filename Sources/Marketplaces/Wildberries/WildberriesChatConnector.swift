@@ -57,7 +57,9 @@ public struct WildberriesChatConnector: ChannelConnector {
         return chats
     }
 
-    /// Reads the event stream on from the ledger's own position.
+    /// Reads the event stream on from the ledger's own position, which moves with each page
+    /// read: a call that fails part way (the rate budget, the deadline) leaves the next one to
+    /// go on from there, not to read the same pages again.
     private func catchUp(deadline: ContinuousClock.Instant) async throws(ConnectorError) {
         var position = ledger.position
         var query = position.query
@@ -66,13 +68,14 @@ public struct WildberriesChatConnector: ChannelConnector {
             ledger.absorb(page.events)
             guard page.totalEvents > 0, !page.events.isEmpty else { break }
             var progressed = false
-            for event in page.events where position.isNew(event) {
+            for event in page.events.sorted(by: { ($0.addTimestamp, $0.eventID) < ($1.addTimestamp, $1.eventID) })
+            where position.isNew(event) {
                 position.consume(event)
                 progressed = true
             }
+            ledger.advance(to: position)
             guard let next = page.next, progressed || next > (query ?? .min) else { break }
             query = next
         }
-        ledger.advance(to: position)
     }
 }

@@ -90,6 +90,29 @@ struct WildberriesChatConnectorTests {
         }
     }
 
+    @Test("given a catch-up on the event stream that fails part way, then the next call goes on from where it stopped", .timeLimit(.minutes(1)))
+    func catchUpKeepsItsProgress() async throws {
+        let options = Env.connectorOptions { $0.retry = .none }
+        let onePerPage = Env.simulatorOptions { $0.eventsPageSize = 1 }
+        // given: how many event pages a catch-up from the start reads
+        let fromStart = try await Env.with(simulator: onePerPage, connector: options) { env in
+            _ = try await env.chat.listItems(ListQuery(limit: 10), deadline: Env.deadline)
+            return env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET")
+        }
+        try #require(fromStart >= 4)
+        try await Env.with(simulator: onePerPage, connector: options) { env in
+            // when: the third page fails, and the list is asked again
+            env.simulator.chatFaults.inject(.serverError(status: 500), pathPrefix: "/api/v1/seller/events", after: 2)
+            await #expect(throws: ConnectorError.self) { _ = try await env.chat.listItems(ListQuery(limit: 10), deadline: Env.deadline) }
+            let failedCall = env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET")
+            _ = try await env.chat.listItems(ListQuery(limit: 10), deadline: Env.deadline)
+            // then: the second call read on from the two pages the first one got (the last again,
+            // as a resumed cursor does), not from the start
+            let secondCall = env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET") - failedCall
+            #expect(secondCall <= fromStart - 1)
+        }
+    }
+
     @Test("a message over 1000 characters is refused before any call", .timeLimit(.minutes(1)))
     func bounds() async throws {
         try await Env.with { env in
