@@ -22,11 +22,20 @@ struct FlexibleDateTests {
         #expect(FlexibleDate.parse(text) == Timestamp(millisecondsSinceEpoch: expected))
     }
 
+    @Test("the last day of each month is a date, leap days only in leap years", arguments: [
+        ("2024-02-29T00:00:00Z", 1_709_164_800_000), ("2000-02-29T00:00:00Z", 951_782_400_000), ("2026-04-30T00:00:00Z", 1_777_507_200_000),
+        ("2026-12-31T23:59:59.999Z", 1_798_761_599_999),
+    ])
+    func lastDays(text: String, expected: Int64) {
+        #expect(FlexibleDate.parse(text) == Timestamp(millisecondsSinceEpoch: expected))
+    }
+
     @Test("malformed or empty dates give nil", arguments: [
         "", "2026-05-14", "2026-13-01T00:00:00Z", "2026-05-14T08:21:37", "2026-05-14T08:21:37.Z",
         "2026-05-14T08:21:37.1234567890Z", "2026-05-14T25:00:00Z", "yesterday", "2026-05-14T08:21:37Zjunk",
         "2026-05-14T08:61:37.000Z", "2026-05-1xT08:21:37.000Z", "2026-00-14T08:21:37Z", "2026-05-32T08:21:37Z",
         "2026-05-14T08:21:37,000Z", "2026-05-14T08:21:61Z", "+026-05-14T08:21:37.000Z",
+        "2026-11-31T00:00:00Z", "2026-02-29T00:00:00Z", "2026-02-30T10:00:00+03:00", "1900-02-29T00:00:00.000Z",
     ])
     func refuses(text: String) {
         #expect(FlexibleDate.parse(text) == nil)

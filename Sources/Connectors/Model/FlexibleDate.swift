@@ -78,13 +78,24 @@ public enum FlexibleDate {
     }
 
     /// The instant a date and time name, once their fields are in range (a leap second counts as
-    /// the 59th); nil for a field out of range. Both readers end here.
+    /// the 59th); nil for a field out of range, a day the month does not have (2026-02-30)
+    /// included. Both readers end here.
     private static func instant(_ year: Int64, _ month: Int64, _ day: Int64, _ hour: Int64, _ minute: Int64, _ second: Int64,
                                 millis: Int64, offsetMinutes: Int64) -> Timestamp? {
-        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60 else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year, month), hour < 24, minute < 60, second <= 60 else {
+            return nil
+        }
         let days = Timestamp.days(year: year, month: Int(month), day: Int(day))
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offsetMinutes * 60
         return Timestamp(millisecondsSinceEpoch: seconds * 1000 + millis)
+    }
+
+    private static func daysInMonth(_ year: Int64, _ month: Int64) -> Int64 {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ` and `YYYY-MM-DDTHH:MM:SSZ`, the forms the marketplaces write,

@@ -136,6 +136,8 @@ public struct ConnectorService: Sendable {
         }
         if let text, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             errors.append(FieldError("text", "must not be empty"))
+        } else if let text, text.unicodeScalars.contains(where: Self.isControl) {
+            errors.append(FieldError("text", "must not contain control characters (other than tab and line breaks)"))
         }
         try Self.check(errors)
         return try await idempotently(request, context) {
@@ -263,6 +265,16 @@ public struct ConnectorService: Sendable {
                 idempotency.abandon(tenant: tenant.id, key: key)
                 throw error
             }
+        }
+    }
+
+    /// C0 and C1 controls and DEL, which no marketplace shows and a buyer would see as garbage or
+    /// nothing; tab, line feed and carriage return are text.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D: false
+        case 0x00...0x1F, 0x7F...0x9F: true
+        default: false
         }
     }
 

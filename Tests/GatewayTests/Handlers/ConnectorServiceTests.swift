@@ -128,6 +128,8 @@ struct ConnectorServiceTests {
         ("{\"include_raw\":1}", ["include_raw"]),
         ("{\"colour\":\"red\"}", ["colour"]),
         ("{\"limit\":5,\"limit\":6}", ["limit"]),
+        ("{\"since\":\"2026-11-31T00:00:00Z\"}", ["since"]),
+        ("{\"since\":\"2026-02-29T12:00:00+03:00\"}", ["since"]),
     ])
     func validation(body: String, fields: [String]) async throws {
         let harness = ApplicationHarness()
@@ -205,14 +207,24 @@ struct ConnectorServiceTests {
         #expect(harness.review.reads == ["item-2"])
     }
 
-    @Test("an empty, missing or repeated reply text is refused before the connector is called",
-          arguments: ["{}", "{\"text\":null}", "{\"text\":\"  \"}", "{\"text\":5}", "{\"text\":\"Спасибо\",\"text\":\"Нет\"}"])
+    @Test("an empty, missing or repeated reply text, or one with control characters, is refused before the connector is called",
+          arguments: ["{}", "{\"text\":null}", "{\"text\":\"  \"}", "{\"text\":5}", "{\"text\":\"Спасибо\",\"text\":\"Нет\"}",
+                      "{\"text\":\"a\\u0000b\"}", "{\"text\":\"\\u001b[31mКрасный\"}", "{\"text\":\"Спасибо\\u0085\"}"])
     func emptyReply(body: String) async throws {
         let harness = ApplicationHarness()
         let response = try await harness.send(.post, "/connectors/wildberries/review/items/item-2/reply", body: body)
         #expect(response.status.code == 400)
         #expect((response.json["errors"] as? [[String: String]])?.map { $0["field"] } == ["text"])
         #expect(harness.review.replies.isEmpty)
+    }
+
+    @Test("tabs and line breaks are text: a reply with them reaches the connector as sent")
+    func replyWithLineBreaks() async throws {
+        let harness = ApplicationHarness()
+        let response = try await harness.send(.post, "/connectors/wildberries/review/items/item-2/reply",
+                                              body: "{\"text\":\"Спасибо!\\r\\n\\tЖдём снова.\"}")
+        #expect(response.status == .ok)
+        #expect(harness.review.replies == ["item-2: Спасибо!\r\n\tЖдём снова."])
     }
 
     @Test("connector errors map to their rows: not configured, unsupported, missing item, upstream")
