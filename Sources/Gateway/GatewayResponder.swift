@@ -33,7 +33,8 @@ public struct GatewayResponder: HTTPResponder {
     /// document with `request_id`, an access-log line and a count in the metrics.
     public func refusal(_ refusal: ServerRefusal, context: RequestContext) -> HTTPResponse {
         let requestID = refusalIDs.next()
-        let problem = Problem(status: refusal.status.code, code: refusal.code, title: refusal.status.reasonPhrase,
+        let problem = Problem(status: refusal.status.code, code: refusal.code,
+                              title: Problem.sharedTitles[refusal.code] ?? refusal.status.reasonPhrase,
                               detail: refusal.detail, retryable: refusal.status == .requestTimeout)
         var response = problem.response(requestID: requestID, instance: nil)
         response.headers.add("X-Request-ID", requestID)
@@ -61,6 +62,13 @@ public struct GatewayResponder: HTTPResponder {
             context.route = pattern
             context.endpoint = { _, _ in
                 HTTPResponse(status: .noContent, headers: HTTPHeaders([("Allow", allow.joined(separator: ", "))]))
+            }
+        case .malformedParameter(let name, let pattern, let access):
+            context.route = pattern
+            if let access { context.access = access }
+            context.endpoint = { _, _ in
+                throw GatewayError.invalidRequest(detail: "The path's \(name) is not valid percent-encoded UTF-8.",
+                                                  errors: [FieldError(name, "is not valid percent-encoded UTF-8")])
             }
         case .notFound:
             let path = request.path

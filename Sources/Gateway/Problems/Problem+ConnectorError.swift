@@ -20,7 +20,7 @@ extension Problem {
             self.init(status: 404, code: "item_not_found", title: "Item not found",
                       detail: "The upstream has no item \(id.prefix(200)).")
         case .invalidRequest(let field, let reason):
-            self.init(status: 400, code: "invalid_request", title: "Invalid request", detail: reason,
+            self.init(status: 400, code: "invalid_request", title: Problem.invalidRequestTitle, detail: reason,
                       errors: field.map { [FieldError($0, reason)] } ?? [])
         case .upstreamAuthFailed(let failure):
             self.init(status: 502, code: "upstream_auth_failed", title: "Upstream refused the credentials",

@@ -2,7 +2,7 @@ extension Problem {
     public init(_ error: GatewayError) {
         switch error {
         case .invalidRequest(let detail, let errors):
-            self.init(status: 400, code: "invalid_request", title: "Invalid request", detail: detail, errors: errors)
+            self.init(status: 400, code: "invalid_request", title: Problem.invalidRequestTitle, detail: detail, errors: errors)
         case .unauthorized(let detail):
             self.init(status: 401, code: "unauthorized", title: "Unauthorized", detail: detail,
                       headers: [("WWW-Authenticate", "Bearer realm=\"connector-gateway\"")])
@@ -21,7 +21,7 @@ extension Problem {
             self.init(status: 422, code: "idempotency_mismatch", title: "Idempotency key reused",
                       detail: "This Idempotency-Key was used with a different request; use a new key for a new request.")
         case .payloadTooLarge(let limit):
-            self.init(status: 413, code: "payload_too_large", title: "Payload Too Large",
+            self.init(status: 413, code: "payload_too_large", title: Problem.payloadTooLargeTitle,
                       detail: "The request body exceeds \(limit) bytes.")
         case .unsupportedMediaType(let received):
             self.init(status: 415, code: "unsupported_media_type", title: "Unsupported Media Type",

@@ -48,6 +48,13 @@ public struct Problem: Sendable, Equatable {
         return max(1, Int(seconds) + (attoseconds > 0 ? 1 : 0))
     }
 
+    static let invalidRequestTitle = "Invalid request"
+    static let payloadTooLargeTitle = "Payload Too Large"
+
+    /// Titles of the problem types both the server core (refusing a request it cannot read) and
+    /// the gateway produce: one type, one title (RFC 9457 §3.1.4), whichever layer answers.
+    static let sharedTitles = ["invalid_request": invalidRequestTitle, "payload_too_large": payloadTooLargeTitle]
+
     static let internalError = Problem(status: 500, code: "internal_error", title: "Internal Server Error",
                                        detail: "The gateway failed to handle the request. Quote the request id when reporting it.")
 }

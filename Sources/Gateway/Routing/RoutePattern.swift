@@ -21,19 +21,33 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The parameters if `path` (split into raw segments) matches.
-    func match(_ path: [ArraySlice<UInt8>]) -> RouteParameters? {
-        guard path.count == segments.count else { return nil }
+    enum Match {
+        case matched(RouteParameters)
+        /// The path has this pattern's shape, but the named parameter's segment does not decode
+        /// (a malformed escape, not UTF-8, an encoded `/` or NUL).
+        case malformed(parameter: String)
+        case none
+    }
+
+    /// Whether `path` (split into raw segments) matches, and with what parameters.
+    func match(_ path: [ArraySlice<UInt8>]) -> Match {
+        guard path.count == segments.count else { return .none }
         var parameters = RouteParameters()
+        var malformed: String?
         for (segment, part) in zip(segments, path) {
             switch segment {
             case .literal(let bytes):
-                guard part.elementsEqual(bytes) else { return nil }
+                guard part.elementsEqual(bytes) else { return .none }
             case .parameter(let name):
-                guard !part.isEmpty, let value = RouteParameters.percentDecoded(part) else { return nil }
-                parameters.values.append((name, value))
+                guard !part.isEmpty else { return .none }
+                if let value = RouteParameters.percentDecoded(part) {
+                    parameters.values.append((name, value))
+                } else if malformed == nil {
+                    malformed = name
+                }
             }
         }
-        return parameters
+        if let malformed { return .malformed(parameter: malformed) }
+        return .matched(parameters)
     }
 }

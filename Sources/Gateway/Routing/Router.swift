@@ -10,6 +10,9 @@ public struct Router: Sendable {
         case methodNotAllowed(allow: [String], RoutePattern)
         /// `OPTIONS` on a known path.
         case options(allow: [String], RoutePattern)
+        /// A known path whose parameter `parameter` is not valid percent-encoded UTF-8: a bad
+        /// request rather than an unknown path. `access` is the method's, when the path takes it.
+        case malformedParameter(parameter: String, RoutePattern, RouteAccess?)
         case notFound
     }
 
@@ -45,15 +48,28 @@ public struct Router: Sendable {
         // "/a//b" and "/a/" are not "/a/b" and "/a": a trailing or doubled slash never matches.
         let slashes = path.reduce(0) { $0 + ($1 == UInt8(ascii: "/") ? 1 : 0) }
         guard slashes == max(segments.count, 1) else { return .notFound }
+        let wanted: HTTPMethod = method == .head ? .get : method
+        var malformed: Resolution?
         for route in routes {
-            guard let parameters = route.pattern.match(segments) else { continue }
-            let wanted: HTTPMethod = method == .head ? .get : method
+            let parameters: RouteParameters
+            switch route.pattern.match(segments) {
+            case .none:
+                continue
+            case .malformed(let name):
+                if malformed == nil {
+                    let access = route.handlers.first { $0.method == wanted }?.access
+                    malformed = .malformedParameter(parameter: name, route.pattern, access)
+                }
+                continue
+            case .matched(let matched):
+                parameters = matched
+            }
             if let entry = route.handlers.first(where: { $0.method == wanted }) {
                 return .handler(entry.handler, route.pattern, parameters, entry.access)
             }
             if method == .options { return .options(allow: route.allow, route.pattern) }
             return .methodNotAllowed(allow: route.allow, route.pattern)
         }
-        return .notFound
+        return malformed ?? .notFound
     }
 }

@@ -44,6 +44,8 @@ struct RefusedRequestTests {
         #expect(!id.isEmpty && id != "client-id")
         #expect(answer.problem["request_id"] as? String == id)
         #expect(answer.problem["code"] as? String == "invalid_request")
+        // the same title as the gateway's own invalid_request problems: one type, one title
+        #expect(answer.problem["title"] as? String == "Invalid request")
         #expect(answer.problem["retryable"] as? Bool == false)
         #expect(answer.problem["instance"] == nil)
         let line = try #require(answer.log.first { $0["request_id"] as? String == id })
@@ -60,6 +62,7 @@ struct RefusedRequestTests {
         #expect(answer.problem["request_id"] as? String == id)
         #expect(answer.problem["code"] as? String == "payload_too_large")
         #expect(answer.problem["type"] as? String == "/problems/payload_too_large")
+        #expect(answer.problem["title"] as? String == "Payload Too Large")
         #expect(answer.log.contains { $0["request_id"] as? String == id && $0["status"] as? Int == 413 })
     }
 

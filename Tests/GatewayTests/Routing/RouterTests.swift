@@ -45,9 +45,14 @@ struct RouterTests {
         #expect(response.headers["Allow"] == "POST, OPTIONS")
     }
 
-    @Test("an encoded slash or NUL in a parameter does not match a route", arguments: ["/things/a%2Fb", "/things/a%00b", "/things/%zz"])
+    @Test("given a parameter that is not valid percent-encoded UTF-8 (or encodes a slash or NUL), then it is 400 naming it, after authentication",
+          arguments: ["/things/a%2Fb", "/things/a%00b", "/things/%zz", "/things/%C3%28", "/things/%"])
     func hostileEncoding(path: String) async throws {
         let response = try await harness.send(.get, path, key: GatewayHarness.aliceKey)
-        #expect(response.status.code == 404)
+        #expect(response.status.code == 400)
+        #expect(response.json["code"] as? String == "invalid_request")
+        #expect((response.json["errors"] as? [[String: String]])?.map { $0["field"] } == ["id"])
+        let anonymous = try await harness.send(.get, path)
+        #expect(anonymous.status.code == 401)
     }
 }
