@@ -41,7 +41,7 @@ struct RequestFields {
     }
 
     /// The body as a JSON object. An empty body counts as `{}` when `emptyAllowed`; any other
-    /// body needs `Content-Type: application/json` (415 otherwise). A query string is refused,
+    /// body needs `Content-Type: application/json` and no `Content-Encoding` (415 otherwise). A query string is refused,
     /// each of its names a field error: filters sent there would otherwise be silently ignored.
     static func json(of request: HTTPRequest, emptyAllowed: Bool) throws(GatewayError) -> RequestFields {
         if let query = request.queryBytes, !query.isEmpty {
@@ -57,6 +57,9 @@ struct RequestFields {
                 throw .invalidRequest(detail: "A JSON body is required.", errors: [FieldError("body", "is empty")])
             }
             return RequestFields(values: [:], fromQuery: false)
+        }
+        if let coding = request.headers["Content-Encoding"], coding.trimmingOWS().lowercased() != "identity" {
+            throw .unsupportedContentEncoding(received: coding)
         }
         let contentType = request.headers["Content-Type"]
         let mediaType = contentType?.split(separator: ";").first?.trimmingOWS().lowercased()

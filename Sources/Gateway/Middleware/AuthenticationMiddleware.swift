@@ -1,7 +1,9 @@
 import HTTP
 
 /// Finds the tenant for routes that need one, from `Authorization: Bearer <key>` or
-/// `X-API-Key: <key>`; anything else on such a route is 401 with `WWW-Authenticate`.
+/// `X-API-Key: <key>`; anything else on such a route is 401 with `WWW-Authenticate`. A tenant's
+/// answers, errors included, say `Cache-Control: no-store`: a shared cache keeps responses to
+/// `Authorization` requests to itself anyway, but not those to `X-API-Key` ones.
 public struct AuthenticationMiddleware: Middleware {
     public let directory: TenantDirectory
 
@@ -16,8 +18,13 @@ public struct AuthenticationMiddleware: Middleware {
             throw GatewayError.unauthorized(detail: "The API key is not valid.")
         }
         context.tenant = tenant
-        return try await next(request, context)
+        context.responseHeaders.append(Self.noStore)
+        var response = try await next(request, context)
+        response.headers.add(Self.noStore.0, Self.noStore.1)
+        return response
     }
+
+    static let noStore = ("Cache-Control", "no-store")
 
     static func presentedKey(_ request: HTTPRequest) throws(GatewayError) -> String {
         let authorization = request.headers.values("Authorization")

@@ -15,6 +15,8 @@ public enum GatewayError: Error, Sendable, Equatable {
     case idempotencyMismatch
     case payloadTooLarge(limit: Int)
     case unsupportedMediaType(received: String?)
+    /// The body came with a `Content-Encoding` (gzip, …) the gateway does not decode.
+    case unsupportedContentEncoding(received: String)
     /// The tenant spent its rate limit; `retryAfter` until the next request is allowed.
     case rateLimited(retryAfter: Duration)
 }

@@ -6,8 +6,10 @@ extension Problem {
     public init(_ error: ConnectorError) {
         switch error {
         case .unknownConnector(let key):
+            // The names come from the path: echoed only as far as any real one could be long.
+            func shown(_ name: String) -> String { name.count > 64 ? name.prefix(64) + "…" : name }
             self.init(status: 404, code: "unknown_connector", title: "Unknown connector",
-                      detail: "No connector for \(key.marketplace)/\(key.channel). GET /connectors lists them.")
+                      detail: "No connector for \(shown(key.marketplace.rawValue))/\(shown(key.channel.rawValue)). GET /connectors lists them.")
         case .credentialsMissing(let marketplace, let missing):
             self.init(status: 403, code: "connector_not_configured", title: "Connector not configured",
                       detail: "This tenant has no \(marketplace) credentials"

@@ -27,6 +27,12 @@ extension Problem {
             self.init(status: 415, code: "unsupported_media_type", title: "Unsupported Media Type",
                       detail: "The body must be application/json\(received.map { ", not \($0.prefix(100))" } ?? "").",
                       headers: [("Accept-Post", "application/json")])
+        case .unsupportedContentEncoding(let received):
+            // RFC 9110 §15.5.16: a content coding the server does not accept is 415, with the
+            // codings it does accept in Accept-Encoding.
+            self.init(status: 415, code: "unsupported_media_type", title: "Unsupported Media Type",
+                      detail: "The body must be sent without a content coding, not \(received.prefix(100)).",
+                      headers: [("Accept-Encoding", "identity")])
         case .rateLimited(let retryAfter):
             self.init(status: 429, code: "rate_limited", title: "Too Many Requests",
                       detail: "This API key has used its request rate; slow down.", retryable: true, retryAfter: retryAfter)

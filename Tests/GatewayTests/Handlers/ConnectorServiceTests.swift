@@ -194,6 +194,20 @@ struct ConnectorServiceTests {
         #expect(harness.review.replies.isEmpty)
     }
 
+    @Test("given a body with a content coding, then it is 415 with Accept-Encoding: identity, and the connector is not called")
+    func contentEncoding() async throws {
+        let harness = ApplicationHarness()
+        let gzip = try await harness.send(.post, "/connectors/wildberries/review/items/item-1/reply", body: "{\"text\":\"hi\"}",
+                                          headers: [("Content-Encoding", "gzip")])
+        #expect(gzip.status.code == 415)
+        #expect(gzip.headers["Accept-Encoding"] == "identity")
+        #expect(gzip.json["code"] as? String == "unsupported_media_type")
+        #expect(harness.review.replies.isEmpty)
+        let identity = try await harness.send(.post, "/connectors/wildberries/review/items/item-1/reply", body: "{\"text\":\"hi\"}",
+                                              headers: [("Content-Encoding", "identity")])
+        #expect(identity.status == .ok)
+    }
+
     @Test("reply and mark read reach the connector")
     func replyAndRead() async throws {
         let harness = ApplicationHarness()

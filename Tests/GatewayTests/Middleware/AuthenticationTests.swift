@@ -12,6 +12,18 @@ struct AuthenticationTests {
         let apiKey = try await harness.send(.get, "/whoami", headers: [("X-API-Key", GatewayHarness.bobKey)])
         #expect(bearer.text == "alice")
         #expect(apiKey.text == "bob")
+        // a tenant's answers are for that tenant only: no cache may keep them
+        #expect(bearer.headers["Cache-Control"] == "no-store")
+        #expect(apiKey.headers["Cache-Control"] == "no-store")
+    }
+
+    @Test("given a tenant's request that fails below authentication, then its problem says no-store too; a public answer does not")
+    func noStoreOnErrors() async throws {
+        let missing = try await harness.send(.get, "/things/%zz", key: GatewayHarness.aliceKey)
+        #expect(missing.status.code == 400)
+        #expect(missing.headers["Cache-Control"] == "no-store")
+        let health = try await harness.send(.get, "/healthz")
+        #expect(health.headers["Cache-Control"] == nil)
     }
 
     @Test("the scheme in any case, and blanks around the key, are accepted", arguments: [
