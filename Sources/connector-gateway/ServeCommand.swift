@@ -65,7 +65,8 @@ enum ServeCommand {
 
         let registry = ConnectorRegistry()
         MarketplaceCatalog.registerAll(in: registry, endpoints: configuration.endpoints, clients: .gateway)
-        let root = URL(fileURLWithPath: options.staticRoot ?? environment["GATEWAY_STATIC_ROOT"] ?? FileManager.default.currentDirectoryPath)
+        let staticRoot = StaticRoot.locate(given: options.staticRoot ?? environment["GATEWAY_STATIC_ROOT"].flatMap { $0.isEmpty ? nil : $0 })
+        let root = staticRoot.directory
         let staticFiles = StaticFiles(directory: root.appendingPathComponent("Public"),
                                       extra: ["/openapi.yaml": root.appendingPathComponent("openapi.yaml")])
         let application = GatewayApplication(configuration: configuration, registry: registry, staticFiles: staticFiles,
@@ -85,7 +86,7 @@ enum ServeCommand {
         var start: [String: Any] = [
             "event": "start", "version": GatewayVersion.current, "listen": address,
             "loops": configuration.server.loopCount, "tenants": configuration.tenants.count,
-            "marketplaces_configured": marketplaces, "log_level": "\(level)",
+            "marketplaces_configured": marketplaces, "log_level": "\(level)", "static_root": root.path,
         ]
         if demo != nil {
             start["mode"] = "demo"
@@ -95,6 +96,10 @@ enum ServeCommand {
             start["mode"] = "configured"
         }
         JSONLine.write(start)
+        if !staticRoot.isComplete {
+            JSONLine.write(["event": "warning", "message": "No Public/ and openapi.yaml under \(root.path): /openapi.yaml, the problem pages "
+                + "(every problem's type) and the console will be 404. Set GATEWAY_STATIC_ROOT (or --static-root) to the directory holding them."])
+        }
         var stopping = false
         for await signal in signals.signals {
             if stopping {

@@ -175,6 +175,28 @@ struct GatewayBinaryTests {
         #expect(result.stderr.contains(named), "\(result.stderr)")
     }
 
+    @Test("given no static root and a working directory elsewhere, then the files are found beside the binary; given a wrong one, start-up warns", .timeLimit(.minutes(1)))
+    func staticRoot() async throws {
+        let elsewhere = FileManager.default.temporaryDirectory
+        // given: GATEWAY_STATIC_ROOT empty (unset) and the working directory without the files
+        let found = try GatewayProcess(environment: ["GATEWAY_STATIC_ROOT": ""], directory: elsewhere)
+        // then: the checkout above the build folder is found, and the spec and problem pages answer
+        #expect(try await GatewayClient.send("GET", port: found.port, "/openapi.yaml", key: nil).status == 200)
+        #expect(try await GatewayClient.send("GET", port: found.port, "/problems/rate_limited", key: nil).status == 200)
+        #expect(!found.stdout.contains("\"event\":\"warning\""))
+        found.signal(SIGTERM)
+        #expect(await found.waitForExit() == 0)
+        // given: a static root without the files
+        let missing = try GatewayProcess(environment: ["GATEWAY_STATIC_ROOT": elsewhere.path])
+        // then: the gateway runs, says at start-up what will be 404, and it is
+        for _ in 0..<250 where !missing.stdout.contains("\"event\":\"warning\"") { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(missing.stdout.contains("\"event\":\"warning\""))
+        #expect(missing.stdout.contains("GATEWAY_STATIC_ROOT"))
+        #expect(try await GatewayClient.send("GET", port: missing.port, "/openapi.yaml", key: nil).status == 404)
+        missing.signal(SIGTERM)
+        #expect(await missing.waitForExit() == 0)
+    }
+
     @Test("version and --version print the build's version and exit 0", arguments: [["version"], ["--version"]])
     func version(arguments: [String]) throws {
         let result = try GatewayProcess.run(arguments: arguments)

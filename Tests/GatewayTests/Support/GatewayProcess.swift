@@ -28,10 +28,11 @@ final class GatewayProcess: Sendable {
 
     enum StartError: Error { case exited(Int32, String), noStartLine(String) }
 
-    init(arguments: [String] = [], environment: [String: String] = [:]) throws {
+    init(arguments: [String] = [], environment: [String: String] = [:], directory: URL? = nil) throws {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         var env = ["PATH": "/usr/bin:/bin", "PORT": "0", "GATEWAY_STATIC_ROOT": Self.packageRoot.path]
         for (name, value) in environment { env[name] = value }
         process.environment = env

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Where the files the gateway serves live (`Public/` — the console, the problem pages — and
+/// `openapi.yaml`). Given (`--static-root`, `GATEWAY_STATIC_ROOT`), it is used as it is; otherwise
+/// the first of the working directory, the binary's directory and those above it (a SwiftPM build
+/// sits two levels under the checkout), and `/usr/share/connector-gateway` (the image's) that
+/// holds both. Not found, the gateway still runs, and says at start-up that those paths will be 404.
+struct StaticRoot {
+    let directory: URL
+    /// Whether `Public/` and `openapi.yaml` are there.
+    let isComplete: Bool
+
+    static let installed = "/usr/share/connector-gateway"
+
+    static func locate(given: String?, workingDirectory: String = FileManager.default.currentDirectoryPath) -> StaticRoot {
+        if let given {
+            let directory = URL(fileURLWithPath: given)
+            return StaticRoot(directory: directory, isComplete: holdsFiles(directory))
+        }
+        var candidates = [URL(fileURLWithPath: workingDirectory)]
+        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
+            for _ in 0..<4 {
+                candidates.append(directory)
+                directory.deleteLastPathComponent()
+            }
+        }
+        candidates.append(URL(fileURLWithPath: installed))
+        let found = candidates.first(where: holdsFiles)
+        return StaticRoot(directory: found ?? candidates[0], isComplete: found != nil)
+    }
+
+    static func holdsFiles(_ directory: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: directory.appendingPathComponent("Public").path, isDirectory: &isDirectory)
+            && isDirectory.boolValue
+            && FileManager.default.fileExists(atPath: directory.appendingPathComponent("openapi.yaml").path)
+    }
+}
