@@ -17,8 +17,10 @@ public struct OzonChatConnector: ChannelConnector {
     public static let operations: Set<ConnectorOperation> = [.listItems, .item, .reply, .markRead, .updates]
     /// Ozon takes chat messages of 1…1000 characters.
     public static let replyBounds = 1...1000
-    /// Messages read per chat to find the latest one from a person (system notices may follow it).
-    static let window = 10
+    /// Messages read per chat, in a list as for one chat (so both show the same `created_at` and
+    /// `product`): the latest one from a person (system notices may follow it), the product the
+    /// conversation names, and the first message when the history is this short.
+    static let window = 50
 
     /// The tenant's Ozon session, shared with its other Ozon connectors.
     public let session: OzonSession
@@ -59,7 +61,7 @@ public struct OzonChatConnector: ChannelConnector {
     /// history fits the window, else the oldest one read.
     public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
         try OzonValidation.id(id)
-        let (messages, _, response) = try await history(chatID: id, from: nil, limit: 50, deadline: deadline)
+        let (messages, _, response) = try await history(chatID: id, from: nil, limit: Self.window, deadline: deadline)
         var item = Self.item(chatID: id, listed: nil, messages: messages)
         if includeRaw { item.raw = response.json() }
         return item

@@ -36,6 +36,23 @@ struct OzonChatConnectorTests {
         }
     }
 
+    @Test("given a conversation longer than a few messages, then the list shows it as the single item does", .timeLimit(.minutes(1)))
+    func listAgreesWithItem() async throws {
+        try await OzonTestbed.run { bed in
+            // given: a chat that grew by 15 buyer messages
+            let chat = try #require(conversations(bed).first)
+            for index in 0..<15 { bed.host.addBuyerMessage("Сообщение \(index)", chatID: chat.id) }
+            // when
+            let listed = try #require(try await bed.listAll(try bed.chat, limit: 100).first { $0.id == chat.id })
+            let single = try await bed.chat.item(id: chat.id, includeRaw: false, deadline: bed.deadline)
+            // then
+            #expect(listed.createdAt == single.createdAt)
+            #expect(listed.product == single.product)
+            #expect(listed.lastMessage == single.lastMessage)
+            #expect(listed.status == single.status)
+        }
+    }
+
     @Test("one chat from its history; ids beyond 2^53 survive exactly", .timeLimit(.minutes(1)))
     func oneChat() async throws {
         try await OzonTestbed.run { bed in
