@@ -140,7 +140,7 @@ public struct ConnectorService: Sendable {
             errors.append(FieldError("text", "must not contain control characters (other than tab and line breaks)"))
         }
         try Self.check(errors)
-        return try await idempotently(request, context) {
+        return try await idempotently(request, context, content: Array((text ?? "").utf8)) {
             let receipt = try await connector.reply(to: id, text: text ?? "", deadline: deadline())
             var body = JSONObjectWriter()
             body.string("item_id", receipt.itemID)
@@ -155,7 +155,7 @@ public struct ConnectorService: Sendable {
         let id = try itemID(context)
         let fields = try RequestFields.json(of: request, emptyAllowed: true)
         try Self.check(fields.unknown(allowed: []))
-        return try await idempotently(request, context) {
+        return try await idempotently(request, context, content: []) {
             try await connector.markRead(id: id, deadline: deadline())
             return HTTPResponse(status: .noContent)
         }
@@ -220,8 +220,11 @@ public struct ConnectorService: Sendable {
         }
     }
 
-    /// Runs a write under the request's `Idempotency-Key`, if it has one.
-    private func idempotently(_ request: HTTPRequest, _ context: GatewayContext,
+    /// Runs a write under the request's `Idempotency-Key`, if it has one. The request's
+    /// fingerprint is its method, path and `content`: what the body means once validated (the
+    /// reply's text; nothing for mark read), so the same request written another way (spacing,
+    /// an empty body or `{}`) is the same request, not a 422.
+    private func idempotently(_ request: HTTPRequest, _ context: GatewayContext, content: [UInt8],
                               _ operation: () async throws -> HTTPResponse) async throws -> HTTPResponse {
         let values = request.headers.values("Idempotency-Key")
         guard !values.isEmpty else { return try await operation() }
@@ -235,7 +238,7 @@ public struct ConnectorService: Sendable {
         fingerprint.update([0])
         fingerprint.update(request.path.utf8)
         fingerprint.update([0])
-        fingerprint.update(request.body)
+        fingerprint.update(content)
         switch try idempotency.begin(tenant: tenant.id, key: key, fingerprint: fingerprint.finalize()) {
         case .replay(var response):
             context.metrics?.recordIdempotentReplay()

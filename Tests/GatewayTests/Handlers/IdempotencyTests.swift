@@ -31,6 +31,18 @@ struct IdempotencyTests {
         #expect(harness.review.replies.count == 3)
     }
 
+    @Test("given the same request written another way (spacing, escapes), when repeated under its key, then it replays, not 422",
+          arguments: ["{ \"text\" : \"Thanks\" }", "{\"text\":\"\\u0054hanks\"}", "{\n\t\"text\": \"Thanks\"\n}"])
+    func sameMeaning(repeat body: String) async throws {
+        let harness = ApplicationHarness()
+        let first = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-8")])
+        let again = try await harness.send(.post, Self.path, body: body, headers: [("Idempotency-Key", "k-8")])
+        #expect(first.status == .ok)
+        #expect(again.status == .ok)
+        #expect(again.headers["Idempotent-Replayed"] == "true")
+        #expect(harness.review.replies.count == 1)
+    }
+
     @Test("a repeat while the first is in flight is 409", .timeLimit(.minutes(1)))
     func conflict() async throws {
         let harness = ApplicationHarness(holdReplies: true)
