@@ -46,8 +46,17 @@ public struct GatewayResponder: HTTPResponder {
         return response
     }
 
+    /// What access-log lines and metrics call `OPTIONS *`.
+    static let serverWide = RoutePattern("/*")
+
     /// Runs a request through routing and the middleware with a context the caller made (tests).
     public func respond(to request: HTTPRequest, context: GatewayContext) async throws -> HTTPResponse {
+        // `OPTIONS *` asks about the server itself (RFC 9110 §9.3.7): the methods some path takes.
+        if request.method == .options, request.pathBytes.count == 1, request.pathBytes.first == UInt8(ascii: "*") {
+            context.route = Self.serverWide
+            context.endpoint = { _, _ in HTTPResponse(status: .noContent, headers: HTTPHeaders([("Allow", "GET, HEAD, POST, OPTIONS")])) }
+            return try await UpstreamCallCounter.$current.withValue(context.upstreamCounter) { try await chain(request, context) }
+        }
         switch router.resolve(request.method, path: request.pathBytes) {
         case .handler(let handler, let pattern, let parameters, let access):
             context.route = pattern

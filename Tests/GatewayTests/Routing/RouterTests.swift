@@ -45,6 +45,13 @@ struct RouterTests {
         #expect(response.headers["Allow"] == "POST, OPTIONS")
     }
 
+    @Test("OPTIONS * asks about the server: 204 with the methods its paths take, without a key")
+    func optionsAsterisk() async throws {
+        let response = try await harness.send(.options, "*")
+        #expect(response.status.code == 204)
+        #expect(response.headers["Allow"] == "GET, HEAD, POST, OPTIONS")
+    }
+
     @Test("given a parameter that is not valid percent-encoded UTF-8 (or encodes a slash or NUL), then it is 400 naming it, after authentication",
           arguments: ["/things/a%2Fb", "/things/a%00b", "/things/%zz", "/things/%C3%28", "/things/%"])
     func hostileEncoding(path: String) async throws {
