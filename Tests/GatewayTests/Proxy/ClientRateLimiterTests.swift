@@ -44,4 +44,22 @@ struct ClientRateLimiterTests {
         #expect(limiter.check(IPAddress("10.0.0.3")!, now: start + .seconds(2)) != nil)
         #expect(limiter.trackedCount == 1)
     }
+
+    @Test("given a table full of active clients, when new addresses keep coming, then the table is not walked for each of them")
+    func sprayAgainstAFullTable() {
+        // given: one request per 1,000 s, 1,000 addresses tracked
+        let limiter = ClientRateLimiter(limit: TenantRateLimit(rate: 0.001, burst: 1), capacity: 1_000)
+        for index in 0..<1_000 { _ = limiter.check(IPAddress("10.0.\(index / 256).\(index % 256)")!, now: start) }
+        // when: 10,000 new addresses, one a millisecond
+        for index in 0..<10_000 {
+            let address = IPAddress("172.16.\(index / 256).\(index % 256)")!
+            #expect(limiter.check(address, now: start + .milliseconds(index)) == nil)
+        }
+        // then: they passed untracked, after one walk of the table, not 10,000
+        #expect(limiter.sweepCount == 1)
+        #expect(limiter.trackedCount == 1_000)
+        // and once an eighth of the table has expired, new clients are tracked again
+        #expect(limiter.check(IPAddress("192.168.0.1")!, now: start + .seconds(1_001)) == nil)
+        #expect(limiter.check(IPAddress("192.168.0.1")!, now: start + .seconds(1_001)) != nil)
+    }
 }
