@@ -1,16 +1,17 @@
 import Connectors
 
 /// Registers the Wildberries connectors — review, question, chat — and the per-tenant session
-/// they share (`WildberriesSession`), with the tenant's `token` and its seller's rate budgets.
+/// they share (`WildberriesSession`), with the tenant's `token`, over the two hosts every tenant
+/// shares (connections, circuit breaker, per-seller rate budgets: `WildberriesHost`).
 public enum WildberriesConnectors {
     /// Registers the session factory and the three connectors; `endpoints` points them at
     /// production or at a simulator, `options` tunes limits, retries and caps (tests shrink them).
     public static func register(in registry: ConnectorRegistry, endpoints: MarketplaceEndpoints,
                                 options: WildberriesOptions = WildberriesOptions()) {
-        let budgets = (feedbacks: RateBudgets(limit: options.feedbacksRateLimit, clock: options.clock),
-                       chat: RateBudgets(limit: options.chatRateLimit, clock: options.clock))
+        let hosts = (feedbacks: WildberriesHost(baseURL: endpoints.wildberriesFeedbacks, limit: options.feedbacksRateLimit, options: options),
+                     chat: WildberriesHost(baseURL: endpoints.wildberriesChat, limit: options.chatRateLimit, options: options))
         registry.register(marketplace: .wildberries) { credentials throws(ConnectorError) in
-            try WildberriesSession(credentials: credentials, endpoints: endpoints, options: options, budgets: budgets)
+            try WildberriesSession(credentials: credentials, options: options, hosts: hosts)
         }
         register(registry, .review, WildberriesReviewConnector.supported) { WildberriesReviewConnector(session: $0) }
         register(registry, .question, WildberriesQuestionConnector.supported) { WildberriesQuestionConnector(session: $0) }

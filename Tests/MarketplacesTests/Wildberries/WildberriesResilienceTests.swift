@@ -94,9 +94,19 @@ struct WildberriesResilienceTests {
                 guard case ConnectorError.upstreamUnavailable(let retryAfter?, _) = error else { return false }
                 return retryAfter > .zero && retryAfter <= .seconds(2)
             }
-            // The questions connector shares the host, so its calls are held back too.
+            // The questions connector shares the host, so its calls are held back too, and so are
+            // another tenant's: the circuit is the host's.
             await #expect(throws: ConnectorError.self) {
                 _ = try await env.question.listItems(query, deadline: Env.deadline)
+            }
+            let other = try env.registry.connector(for: ConnectorKey(.wildberries, .review), tenant: "tenant-2",
+                                                   credentials: MarketplaceCredentials(marketplace: .wildberries,
+                                                                                       fields: ["token": WildberriesToken.demo]))
+            await #expect {
+                _ = try await other.listItems(query, deadline: Env.deadline)
+            } throws: { error in
+                guard case ConnectorError.upstreamUnavailable = error else { return false }
+                return true
             }
             #expect(env.simulator.feedbacksLog.total == 3, "an open circuit sends nothing")
 

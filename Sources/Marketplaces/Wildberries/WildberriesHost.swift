@@ -1,0 +1,20 @@
+import Connectors
+import Foundation
+
+/// One Wildberries host as every tenant reaches it: one circuit breaker (its health is the
+/// host's, whoever calls it; tenants' own refusals, 401 or 422, do not count against it) and the
+/// rate budgets of the sellers calling it. Connections stay per tenant (`WildberriesSession`), so
+/// one tenant's burst does not queue another's calls behind it.
+struct WildberriesHost: Sendable {
+    let baseURL: URL
+    let breaker: CircuitBreaker
+    let budgets: RateBudgets
+
+    init(baseURL: URL, limit: RateLimit, options: WildberriesOptions) {
+        self.baseURL = baseURL
+        let name = baseURL.host ?? baseURL.absoluteString
+        breaker = CircuitBreaker(host: baseURL.port.map { "\(name):\($0)" } ?? name, failureThreshold: options.breakerFailureThreshold,
+                                 coolDown: options.breakerCoolDown, clock: options.clock)
+        budgets = RateBudgets(limit: limit, clock: options.clock)
+    }
+}
