@@ -52,17 +52,19 @@ struct WildberriesErrorClassifier: UpstreamErrorClassifier {
 
     /// Cheap pre-check before parsing a success body: only an envelope saying `"error": true`
     /// needs a closer look.
-    private static func mayCarryErrorFlag(_ body: [UInt8]) -> Bool {
-        contains(body, "\"error\":true") || contains(body, "\"error\": true")
-    }
-
-    private static func contains(_ body: [UInt8], _ text: StaticString) -> Bool {
-        let needle = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+    static func mayCarryErrorFlag(_ body: [UInt8]) -> Bool {
+        let key = Array("\"error\"".utf8)
+        let whitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
         var start = 0
-        while start + needle.count <= body.count, let first = body[start...].firstIndex(of: needle[0]) {
-            guard first + needle.count <= body.count else { return false }
-            if body[first..<first + needle.count].elementsEqual(needle) { return true }
+        while start + key.count <= body.count, let first = body[start...].firstIndex(of: key[0]) {
             start = first + 1
+            guard first + key.count <= body.count, body[first..<first + key.count].elementsEqual(key) else { continue }
+            var index = first + key.count
+            while index < body.count, whitespace.contains(body[index]) { index += 1 }
+            guard index < body.count, body[index] == UInt8(ascii: ":") else { continue }
+            index += 1
+            while index < body.count, whitespace.contains(body[index]) { index += 1 }
+            if body[index...].starts(with: "true".utf8) { return true }
         }
         return false
     }
