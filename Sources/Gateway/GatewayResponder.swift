@@ -74,7 +74,7 @@ public struct GatewayResponder: HTTPResponder {
             }
         case .malformedParameter(let name, let pattern, let access):
             context.route = pattern
-            if let access { context.access = access }
+            context.access = access
             context.endpoint = { _, _ in
                 throw GatewayError.invalidRequest(detail: "The path's \(name) is not valid percent-encoded UTF-8.",
                                                   errors: [FieldError(name, "is not valid percent-encoded UTF-8")])

@@ -2,8 +2,8 @@ import Foundation
 
 /// Where the files the gateway serves live (`Public/` — the console, the problem pages — and
 /// `openapi.yaml`). Given (`--static-root`, `GATEWAY_STATIC_ROOT`), it is used as it is; otherwise
-/// the first of the working directory, the binary's directory and those above it (a SwiftPM build
-/// sits two levels under the checkout), and `/usr/share/connector-gateway` (the image's) that
+/// the first of the working directory, the binary's directory and the three above it (a SwiftPM
+/// build sits two or three levels under the checkout), and `/usr/share/connector-gateway` (the image's) that
 /// holds both. Not found, the gateway still runs, and says at start-up that those paths will be 404.
 struct StaticRoot {
     let directory: URL

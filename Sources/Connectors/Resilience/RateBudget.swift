@@ -27,7 +27,8 @@ public final class RateBudget: Sendable {
     }
 
     /// Waits for a slot. Throws `upstreamRateLimited` (with the wait as `retryAfter`) at once,
-    /// without reserving anything, when the slot comes after `deadline`; throws `upstreamTimeout`
+    /// without reserving anything, when the slot comes after `deadline` (a slot free now is
+    /// always taken); throws `upstreamTimeout`
     /// when the task is cancelled, and then gives the slot back if no later call depends on it.
     public func acquire(deadline: ContinuousClock.Instant, marketplace: Marketplace) async throws(ConnectorError) {
         if Task.isCancelled { throw .upstreamTimeout(nil) }
@@ -35,7 +36,9 @@ public final class RateBudget: Sendable {
         let reservation: Reservation = nextFree.withLock { next in
             let base = max(next, now)
             let start = max(base - tolerance, now)
-            guard start <= deadline else { return .refused(wait: start - now) }
+            // A slot free now is granted even against a deadline that is now or just behind it:
+            // the caller's notion of "now" was read a moment before this one.
+            guard start <= max(deadline, now) else { return .refused(wait: start - now) }
             let before = next
             next = base + limit.interval
             return .granted(slot: start, before: before, after: next)

@@ -62,8 +62,9 @@ final class UpstreamCall: Sendable {
                 state = .running(task, continuation, timeout: timer)
                 return true
             }
-            // Ended while the task was made (timed out, cancelled): it is never sent.
-            if started { task.resume() }
+            // Ended while the task was made (timed out, cancelled): it is never sent, and cancelled
+            // so that its session lets go of it (a made task stays registered until it ends).
+            if started { task.resume() } else { task.cancel() }
         }
     }
 

@@ -137,7 +137,7 @@ public struct ConnectorService: Sendable {
         if let text, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             errors.append(FieldError("text", "must not be empty"))
         } else if let text, text.unicodeScalars.contains(where: Self.isControl) {
-            errors.append(FieldError("text", "must not contain control characters (other than tab and line breaks)"))
+            errors.append(FieldError("text", "must not contain control characters (other than tab, line feed and carriage return)"))
         }
         try Self.check(errors)
         return try await idempotently(request, context, content: Array((text ?? "").utf8)) {
@@ -221,7 +221,7 @@ public struct ConnectorService: Sendable {
     }
 
     /// Runs a write under the request's `Idempotency-Key`, if it has one. The request's
-    /// fingerprint is its method, path and `content`: what the body means once validated (the
+    /// fingerprint is its method, route with decoded parameters, and `content`: what the body means once validated (the
     /// reply's text; nothing for mark read), so the same request written another way (spacing,
     /// an empty body or `{}`) is the same request, not a 422.
     private func idempotently(_ request: HTTPRequest, _ context: GatewayContext, content: [UInt8],
@@ -236,7 +236,12 @@ public struct ConnectorService: Sendable {
         var fingerprint = SHA256()
         fingerprint.update(request.method.rawValue.utf8)
         fingerprint.update([0])
-        fingerprint.update(request.path.utf8)
+        // The route and its decoded parameters: `items/a%62c` is `items/abc`.
+        fingerprint.update(context.route?.description.utf8 ?? request.path.utf8)
+        for (_, value) in context.parameters.values {
+            fingerprint.update([0])
+            fingerprint.update(value.utf8)
+        }
         fingerprint.update([0])
         fingerprint.update(content)
         switch try idempotency.begin(tenant: tenant.id, key: key, fingerprint: fingerprint.finalize()) {

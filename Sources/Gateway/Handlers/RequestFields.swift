@@ -58,8 +58,11 @@ struct RequestFields {
             }
             return RequestFields(values: [:], fromQuery: false)
         }
-        if let coding = request.headers["Content-Encoding"], coding.trimmingOWS().lowercased() != "identity" {
-            throw .unsupportedContentEncoding(received: coding)
+        // Every field line, and every coding of a list: `identity, gzip` is gzip.
+        for field in request.headers.values("Content-Encoding") {
+            for coding in field.split(separator: ",") where coding.trimmingOWS().lowercased() != "identity" {
+                throw .unsupportedContentEncoding(received: field)
+            }
         }
         let contentType = request.headers["Content-Type"]
         let mediaType = contentType?.split(separator: ";").first?.trimmingOWS().lowercased()

@@ -10,9 +10,9 @@ public struct Router: Sendable {
         case methodNotAllowed(allow: [String], RoutePattern)
         /// `OPTIONS` on a known path.
         case options(allow: [String], RoutePattern)
-        /// A known path whose parameter `parameter` is not valid percent-encoded UTF-8: a bad
-        /// request rather than an unknown path. `access` is the method's, when the path takes it.
-        case malformedParameter(parameter: String, RoutePattern, RouteAccess?)
+        /// A known path and method whose parameter `parameter` is not valid percent-encoded
+        /// UTF-8: a bad request rather than an unknown path (after `access`'s authentication).
+        case malformedParameter(parameter: String, RoutePattern, RouteAccess)
         case notFound
     }
 
@@ -56,9 +56,13 @@ public struct Router: Sendable {
             case .none:
                 continue
             case .malformed(let name):
-                if malformed == nil {
-                    let access = route.handlers.first { $0.method == wanted }?.access
-                    malformed = .malformedParameter(parameter: name, route.pattern, access)
+                guard malformed == nil else { continue }
+                if let entry = route.handlers.first(where: { $0.method == wanted }) {
+                    malformed = .malformedParameter(parameter: name, route.pattern, entry.access)
+                } else if method == .options {
+                    malformed = .options(allow: route.allow, route.pattern)
+                } else {
+                    malformed = .methodNotAllowed(allow: route.allow, route.pattern)
                 }
                 continue
             case .matched(let matched):

@@ -23,13 +23,20 @@ struct WildberriesListCursor: Equatable {
     var skip = 0
     /// Unix ms: only records created at or after it.
     var since: Int64?
-    /// The window's upper bound, once the caps forced one.
+    /// The window's upper bound (unix seconds, inclusive).
     var windowTo: Int64?
+    /// Whether `dateTo` is sent as `windowTo` itself: after a crowded second was given up, that
+    /// second must stay out of the window's pages. Otherwise it is sent a second higher, whichever
+    /// way Wildberries counts it, and what lies above `windowTo` is skipped.
+    var windowExact = false
     /// Ids already returned that fall on `windowTo`.
     var excluded: [String] = []
     /// The creation second of the last record returned, and the ids returned with that second.
     var lastSecond: Int64?
     var lastIDs: [String] = []
+    /// How many records were returned at `lastSecond`: the cursor keeps only the last
+    /// `edgeLimit` of their ids.
+    var lastCount = 0
 
     init(status: Item.Status?, since: Timestamp?) {
         switch status {
@@ -50,9 +57,13 @@ struct WildberriesListCursor: Equatable {
         self.skip = Int(skip)
         since = try WildberriesCursorFields.int64(cursor, "f")
         windowTo = try WildberriesCursorFields.int64(cursor, "t")
+        windowExact = cursor["g"] == "1"
         excluded = WildberriesCursorFields.ids(cursor, "x")
         lastSecond = try WildberriesCursorFields.int64(cursor, "l")
         lastIDs = WildberriesCursorFields.ids(cursor, "e")
+        let count = try WildberriesCursorFields.int64(cursor, "n") ?? Int64(lastIDs.count)
+        guard count >= Int64(lastIDs.count), count <= Int64(Int32.max) else { throw WildberriesCursorFields.invalid() }
+        lastCount = Int(count)
     }
 
     /// `since` as `dateFrom` counts: whole seconds, rounded down. Wildberries refuses a negative
@@ -65,9 +76,11 @@ struct WildberriesListCursor: Equatable {
         var state = ["s": scope.rawValue, "p": answeredPhase ? "1" : "0", "k": String(skip)]
         state["f"] = since.map(String.init)
         state["t"] = windowTo.map(String.init)
+        if windowExact { state["g"] = "1" }
         state["x"] = WildberriesCursorFields.join(excluded, limit: Self.edgeLimit)
         state["l"] = lastSecond.map(String.init)
         state["e"] = WildberriesCursorFields.join(lastIDs, limit: Self.edgeLimit)
+        if lastCount > lastIDs.suffix(Self.edgeLimit).count { state["n"] = String(lastCount) }
         return Cursor(state)
     }
 
@@ -76,32 +89,43 @@ struct WildberriesListCursor: Equatable {
         guard let second else { return }
         if second == lastSecond {
             lastIDs.append(id)
+            lastCount += 1
         } else {
             lastSecond = second
             lastIDs = [id]
+            lastCount = 1
         }
     }
 
     /// Starts a call where the previous one stopped: at the second of the last record returned,
     /// without the ids returned there. When more records share that second than a cursor keeps,
-    /// the walk goes on by offset instead, as it would repeat the ones left out.
+    /// the walk goes on by offset instead, as it would repeat the ones left out; so it does when
+    /// the previous call returned nothing in the window it resumed (only unreadable, undated or
+    /// filtered entries): starting that window over would never get past them.
     mutating func resumeBelowLastReturned() {
-        guard let edge = lastSecond, lastIDs.count <= Self.edgeLimit else { return }
+        guard let edge = lastSecond, lastCount <= Self.edgeLimit else { return }
+        if windowTo == edge, excluded == lastIDs { return }
         windowTo = edge
+        windowExact = false
         excluded = lastIDs
         skip = 0
     }
+
+    /// `dateTo` for the window's pages.
+    var dateTo: Int64? { windowTo.map { windowExact ? $0 : $0 + 1 } }
 
     /// Continues below the caps: a window ending at the last second returned, skipping the ids
     /// already returned there. Should one second hold more records than the caps let through,
     /// the rest of that second is given up rather than looping on it.
     mutating func enterWindow() {
         guard let edge = lastSecond else { return }
-        if edge == windowTo {
-            windowTo = edge - 1
+        if let top = windowTo, edge >= top {
+            windowTo = top - 1
+            windowExact = true
             excluded = []
         } else {
             windowTo = edge
+            windowExact = false
             excluded = lastIDs
         }
         skip = 0
@@ -113,9 +137,11 @@ struct WildberriesListCursor: Equatable {
         answeredPhase = true
         skip = 0
         windowTo = nil
+        windowExact = false
         excluded = []
         lastSecond = nil
         lastIDs = []
+        lastCount = 0
         return true
     }
 }

@@ -27,7 +27,7 @@ extension WildberriesRecordSource {
                 take = min(caps.maxTake, wanted + state.excluded.count)
             }
             let entries = try await page(isAnswered: state.answeredPhase, skip: state.skip, take: take, ascending: false,
-                                         dateFrom: state.sinceSecond, dateTo: state.windowTo.map { $0 + 1 }, includeRaw: query.includeRaw,
+                                         dateFrom: state.sinceSecond, dateTo: state.dateTo, includeRaw: query.includeRaw,
                                          deadline: deadline)
             var consumed = 0
             for entry in entries {

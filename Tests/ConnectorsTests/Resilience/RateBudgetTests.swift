@@ -65,6 +65,16 @@ struct RateBudgetTests {
         try await next.value
     }
 
+    @Test("given the system clock and a deadline read a moment ago, when a slot is free, then it is taken, not refused")
+    func freeSlotAgainstADeadlineOfNow() async throws {
+        let budget = RateBudget(limit: RateLimit(burst: 1, interval: .seconds(60)), clock: SystemResilienceClock())
+        // the caller's "now", a little before the budget reads its own
+        let deadline = ContinuousClock.now
+        try await budget.acquire(deadline: deadline, marketplace: .ozon)
+        // and the next slot, a minute away, is refused against the same deadline
+        await #expect(throws: ConnectorError.self) { try await budget.acquire(deadline: ContinuousClock.now, marketplace: .ozon) }
+    }
+
     @Test("the upstream's remaining count only ever makes the budget stricter")
     func syncOnlyTightens() async throws {
         let budget = budget(burst: 5, interval: .milliseconds(100))

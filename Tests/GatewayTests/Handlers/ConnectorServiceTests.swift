@@ -203,6 +203,12 @@ struct ConnectorServiceTests {
         #expect(gzip.headers["Accept-Encoding"] == "identity")
         #expect(gzip.json["code"] as? String == "unsupported_media_type")
         #expect(harness.review.replies.isEmpty)
+        for codings in [[("Content-Encoding", "identity, gzip")], [("Content-Encoding", "identity"), ("Content-Encoding", "br")]] {
+            let hidden = try await harness.send(.post, "/connectors/wildberries/review/items/item-1/reply", body: "{\"text\":\"hi\"}",
+                                                headers: codings)
+            #expect(hidden.status.code == 415)
+        }
+        #expect(harness.review.replies.isEmpty)
         let identity = try await harness.send(.post, "/connectors/wildberries/review/items/item-1/reply", body: "{\"text\":\"hi\"}",
                                               headers: [("Content-Encoding", "identity")])
         #expect(identity.status == .ok)

@@ -41,6 +41,11 @@ struct IdempotencyTests {
         #expect(again.status == .ok)
         #expect(again.headers["Idempotent-Replayed"] == "true")
         #expect(harness.review.replies.count == 1)
+        // and the same item named with an escape is the same item
+        let escaped = try await harness.send(.post, "/connectors/wildberries/review/items/item%2D4/reply", body: body,
+                                             headers: [("Idempotency-Key", "k-8")])
+        #expect(escaped.headers["Idempotent-Replayed"] == "true")
+        #expect(harness.review.replies.count == 1)
     }
 
     @Test("a repeat while the first is in flight is 409", .timeLimit(.minutes(1)))

@@ -61,5 +61,9 @@ struct RouterTests {
         #expect((response.json["errors"] as? [[String: String]])?.map { $0["field"] } == ["id"])
         let anonymous = try await harness.send(.get, path)
         #expect(anonymous.status.code == 401)
+        // a method the path does not take is still 405, however its parameter is encoded
+        let put = try await harness.send(.put, path, key: GatewayHarness.aliceKey)
+        #expect(put.status.code == 405)
+        #expect(put.headers["Allow"] == "GET, HEAD, OPTIONS")
     }
 }

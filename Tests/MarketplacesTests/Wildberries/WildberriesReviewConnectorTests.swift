@@ -45,6 +45,42 @@ struct WildberriesReviewConnectorTests {
         }
     }
 
+    @Test("given more feedbacks in one second than a cursor remembers by id, then paging lists each once and ends", .timeLimit(.minutes(1)))
+    func crowdedSecond() async throws {
+        try await Env.with(simulator: Env.simulatorOptions { $0.feedbacksMaxSkip = 10_000 },
+                           connector: Env.connectorOptions { $0.feedbacksMaxSkip = 10_000 }) { env in
+            // given: 21 unanswered feedbacks published in the same second, newer than the rest
+            let newest = env.simulator.feedbacks.feedbacks.map(\.createdAt).max() ?? 0
+            let crowd = (0..<21).map { env.simulator.feedbacks.addFeedback(text: "Отзыв \($0)", createdAt: newest + 60_000).id }
+            // when
+            let (items, pages) = try await Env.walk(env.review, ListQuery(status: .unanswered, limit: 4))
+            // then
+            let unanswered = env.simulator.feedbacks.feedbacks.filter { $0.answer == nil }
+            #expect(pages < 100)
+            #expect(items.count == unanswered.count)
+            #expect(Set(items.map(\.id)) == Set(unanswered.map(\.id)))
+            #expect(Set(items.prefix(21).map(\.id)) == Set(crowd))
+        }
+    }
+
+    @Test("given a second more crowded than the offset cap lets through, then the walk gives up its rest and ends, repeating nothing", .timeLimit(.minutes(1)))
+    func crowdedSecondPastTheCap() async throws {
+        try await Env.with { env in
+            // given: 21 feedbacks in one second, with offsets capped at 10
+            let newest = env.simulator.feedbacks.feedbacks.map(\.createdAt).max() ?? 0
+            let crowd = Set((0..<21).map { env.simulator.feedbacks.addFeedback(text: "Отзыв \($0)", createdAt: newest + 60_000).id })
+            // when
+            let (items, pages) = try await Env.walk(env.review, ListQuery(status: .unanswered, limit: 4))
+            // then: it ends, nothing twice, everything outside the crowded second, most of the crowd
+            let ids = items.map(\.id)
+            #expect(pages < 100)
+            #expect(Set(ids).count == ids.count)
+            let others = env.simulator.feedbacks.feedbacks.filter { $0.answer == nil && !crowd.contains($0.id) }.map(\.id)
+            #expect(Set(others).isSubset(of: Set(ids)))
+            #expect(Set(ids).intersection(crowd).count >= 16)
+        }
+    }
+
     @Test("status nil walks the unanswered side, then the answered side", .timeLimit(.minutes(1)))
     func allStatuses() async throws {
         try await Env.with { env in
