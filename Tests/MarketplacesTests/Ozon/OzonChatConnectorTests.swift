@@ -11,6 +11,13 @@ struct OzonChatConnectorTests {
         bed.host.chats().filter { $0.type == "BUYER_SELLER" }
     }
 
+    /// The last page of updates read from the start: a client that has seen everything.
+    func synced(_ connector: OzonChatConnector, _ bed: OzonTestbed) async throws -> UpdatesPage {
+        var page = try await connector.updates(since: nil, limit: 100, deadline: bed.deadline)
+        while page.hasMore { page = try await connector.updates(since: page.nextCursor, limit: 100, deadline: bed.deadline) }
+        return page
+    }
+
     @Test("lists every conversation once, with its latest message, unread count and status", .timeLimit(.minutes(1)))
     func listing() async throws {
         try await OzonTestbed.run { bed in
@@ -175,8 +182,7 @@ struct OzonChatConnectorTests {
         try await OzonTestbed.run { bed in
             let connector = try bed.chat
             // Given: a synced client
-            var page = try await connector.updates(since: nil, limit: 100, deadline: bed.deadline)
-            while page.hasMore { page = try await connector.updates(since: page.nextCursor, limit: 100, deadline: bed.deadline) }
+            let page = try await synced(connector, bed)
             let chats = conversations(bed)
             let (slow, busy) = (chats[0].id, chats[1].id)
             // When: Ozon numbers a message in one chat, a newer one in another chat shows first and
@@ -201,8 +207,7 @@ struct OzonChatConnectorTests {
         try await OzonTestbed.run { bed in
             let connector = try bed.chat
             // Given: a synced client, and more new chats than a cursor remembers by id
-            var page = try await connector.updates(since: nil, limit: 100, deadline: bed.deadline)
-            while page.hasMore { page = try await connector.updates(since: page.nextCursor, limit: 100, deadline: bed.deadline) }
+            var page = try await synced(connector, bed)
             let fresh = (0..<30).map { bed.host.addBuyerMessage("Вопрос \($0)").id }
             // When: they are read five at a time
             var reported: [String] = []

@@ -25,15 +25,7 @@ struct OzonReviewConnectorTests {
             let unanswered = Set(bed.host.reviews().filter { $0.status != .processed }.map(\.id))
             #expect(unanswered.count > 12)
             // When: a client answers every item of a page, then asks for the next page
-            var query = ListQuery(status: .unanswered, limit: 6)
-            var listed: [String] = []
-            for _ in 0..<50 {
-                let page = try await bed.review.listItems(query, deadline: bed.deadline)
-                listed += page.items.map(\.id)
-                for item in page.items { _ = try await bed.review.reply(to: item.id, text: "Спасибо за отзыв!", deadline: bed.deadline) }
-                guard let next = page.nextCursor else { break }
-                query.cursor = next
-            }
+            let listed = try await listAnsweringEachPage(bed.review, limit: 6, text: "Спасибо за отзыв!", deadline: { bed.deadline })
             // Then: every one of them was listed once
             #expect(listed.count == unanswered.count)
             #expect(Set(listed) == unanswered)

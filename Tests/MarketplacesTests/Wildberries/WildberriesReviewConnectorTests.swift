@@ -15,15 +15,7 @@ struct WildberriesReviewConnectorTests {
             let unanswered = env.simulator.feedbacks.feedbacks.filter { $0.answer == nil }.map(\.id)
             #expect(unanswered.count > 12)
             // When: a client answers every item of a page, then asks for the next page
-            var query = ListQuery(status: .unanswered, limit: 4)
-            var listed: [String] = []
-            for _ in 0..<50 {
-                let page = try await env.review.listItems(query, deadline: Env.deadline)
-                listed += page.items.map(\.id)
-                for item in page.items { _ = try await env.review.reply(to: item.id, text: "Спасибо за отзыв!", deadline: Env.deadline) }
-                guard let next = page.nextCursor else { break }
-                query.cursor = next
-            }
+            let listed = try await listAnsweringEachPage(env.review, limit: 4, text: "Спасибо за отзыв!", deadline: { Env.deadline })
             // Then: every one of them was listed, newest first, once
             #expect(listed == unanswered)
             #expect(env.simulator.feedbacks.feedbacks.allSatisfy { $0.answer != nil })
