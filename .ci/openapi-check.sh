@@ -73,7 +73,7 @@ import re
 import schemathesis
 
 _issued = {}
-_KEY = re.compile(r'^("[!#-~]{1,255}"|[!#-~]{1,255})$')
+_KEY = re.compile(r'^("([ !#-\[\]-~]|\\["\\]){1,255}"|[!#-~]{1,255})$')
 
 
 def _cursor_scope(case):

@@ -286,14 +286,38 @@ public struct ConnectorService: Sendable {
         }
     }
 
-    /// The key as a structured-field string (`"…"`, as the draft specifies) or a bare token.
+    /// The key: a structured-field string (RFC 8941 §3.3.3: `"…"`, printable ASCII, `\"` and
+    /// `\\` escaped), as the IETF draft specifies, or a bare token of visible ASCII without `"`;
+    /// 1 to 255 characters either way. Nil when it is neither.
     static func idempotencyKey(_ value: String) -> String? {
-        var key = String(value.trimmingOWS())
-        if key.hasPrefix("\""), key.hasSuffix("\""), key.count >= 2 { key = String(key.dropFirst().dropLast()) }
-        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") }) else {
-            return nil
+        let text = Array(value.trimmingOWS().utf8)
+        var key: [UInt8] = []
+        if text.first == UInt8(ascii: "\"") {
+            var index = 1
+            var closed = false
+            while index < text.count {
+                let byte = text[index]
+                index += 1
+                if byte == UInt8(ascii: "\"") {
+                    closed = true
+                    break
+                }
+                if byte == UInt8(ascii: "\\") {
+                    guard index < text.count, text[index] == UInt8(ascii: "\"") || text[index] == UInt8(ascii: "\\") else { return nil }
+                    key.append(text[index])
+                    index += 1
+                    continue
+                }
+                guard byte >= 0x20, byte < 0x7F else { return nil }
+                key.append(byte)
+            }
+            guard closed, index == text.count else { return nil }
+        } else {
+            guard text.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") }) else { return nil }
+            key = text
         }
-        return key
+        guard (1...255).contains(key.count) else { return nil }
+        return String(decoding: key, as: UTF8.self)
     }
 
     private static func check(_ errors: [FieldError]) throws(GatewayError) {

@@ -110,7 +110,19 @@ struct IdempotencyTests {
         #expect(fresh.status == .ok)
     }
 
-    @Test("a malformed key is 400", arguments: ["", "\"\"", String(repeating: "k", count: 256), "two words"])
+    @Test("given a structured-field string with spaces or escapes, then it is a key, and its repeat replays",
+          arguments: ["\"two words\"", "\"say \\\"hi\\\"\"", "\"back\\\\slash\""])
+    func structuredFieldString(key: String) async throws {
+        let harness = ApplicationHarness()
+        let first = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", key)])
+        let again = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", key)])
+        #expect(first.status == .ok)
+        #expect(again.headers["Idempotent-Replayed"] == "true")
+        #expect(harness.review.replies.count == 1)
+    }
+
+    @Test("a malformed key is 400", arguments: ["", "\"\"", String(repeating: "k", count: 256), "two words", "\"unterminated",
+                                                "\"a\"b", "\"bad \\x escape\"", "\"tab\there\"", "\"\(String(repeating: "k", count: 256))\""])
     func malformed(key: String) async throws {
         let harness = ApplicationHarness()
         let response = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", key)])
