@@ -76,8 +76,8 @@ public struct GatewayResponder: HTTPResponder {
             context.route = pattern
             context.access = access
             context.endpoint = { _, _ in
-                throw GatewayError.invalidRequest(detail: "The path's \(name) is not valid percent-encoded UTF-8.",
-                                                  errors: [FieldError(name, "is not valid percent-encoded UTF-8")])
+                throw GatewayError.invalidRequest(detail: "The path's \(name) is not valid percent-encoded UTF-8, or encodes / or NUL.",
+                                                  errors: [FieldError(name, "is not valid percent-encoded UTF-8, or encodes / or NUL")])
             }
         case .notFound:
             let path = request.path
