@@ -18,7 +18,13 @@ extension WildberriesChatConnector {
             pages += 1
             let page = try await api.events(next: query, deadline: deadline)
             ledger.absorb(page.events)
-            guard page.totalEvents > 0, !page.events.isEmpty else {
+            guard page.totalEvents > 0 else {
+                hasMore = false
+                break
+            }
+            guard !page.events.isEmpty else {
+                // Events there, none readable: go past them, or every call would stop here.
+                if let next = page.next, page.unreadable > 0 { position.pass(unreadableUpTo: next) }
                 hasMore = false
                 break
             }

@@ -66,7 +66,14 @@ public struct WildberriesChatConnector: ChannelConnector {
         for _ in 0..<catchUpPages {
             let page = try await api.events(next: query, deadline: deadline)
             ledger.absorb(page.events)
-            guard page.totalEvents > 0, !page.events.isEmpty else { break }
+            guard page.totalEvents > 0 else { break }
+            guard !page.events.isEmpty else {
+                if let next = page.next, page.unreadable > 0 {
+                    position.pass(unreadableUpTo: next)
+                    ledger.advance(to: position)
+                }
+                break
+            }
             var progressed = false
             for event in page.events.sorted(by: { ($0.addTimestamp, $0.eventID) < ($1.addTimestamp, $1.eventID) })
             where position.isNew(event) {

@@ -38,6 +38,14 @@ struct WildberriesEventPosition: Equatable, Sendable {
         return event.addTimestamp > watermark || (event.addTimestamp == watermark && !seen.contains(event.eventID))
     }
 
+    /// Moves past a page none of whose events could be read (`next` is where the stream goes on):
+    /// they are lost either way, and staying put would read that page again on every call.
+    mutating func pass(unreadableUpTo next: Int64) {
+        guard next > (watermark ?? .min) else { return }
+        watermark = next
+        seen = []
+    }
+
     mutating func consume(_ event: WildberriesChatEvent) {
         if event.addTimestamp == watermark {
             seen.append(event.eventID)

@@ -6,6 +6,8 @@ struct WildberriesEventsPage: JSONReadable {
     var next: Int64?
     var totalEvents: Int
     var events: [WildberriesChatEvent]
+    /// Events on the page that could not be read (no chat or event id, odd types).
+    var unreadable = 0
 
     init(json: JSONElement) throws(JSONReadError) {
         var next = WildberriesScalar.null, totalEvents = WildberriesScalar.null
@@ -20,6 +22,7 @@ struct WildberriesEventsPage: JSONReadable {
         }
         self.next = next.int64
         self.events = events.compactMap { $0 }
+        unreadable = events.count - self.events.count
         self.totalEvents = totalEvents.int ?? events.count
     }
 }

@@ -182,4 +182,29 @@ struct WildberriesQuirkTests {
             #expect(page.items.map { $0.lastMessage?.id } == ["e-old", "e-new"])
         }
     }
+
+    @Test("given a page of events none of which can be read, then updates go past it instead of reading it on every call", .timeLimit(.minutes(1)))
+    func unreadableEventsPage() async throws {
+        let unreadable = #"{"result":{"next":1698045576000,"totalEvents":2,"events":[{"foo":1},{"chatID":7}]},"errors":null}"#
+        let fresh = #"""
+        {"result":{"next":1698045577000,"totalEvents":1,"events":[
+          {"chatID":"1:c3","eventID":"e-after","eventType":"message","message":{"text":"Вы тут?"},"addTimestamp":1698045577000,"sender":"client"}
+        ]},"errors":null}
+        """#
+        let terminal = #"{"result":{"next":1698045577000,"totalEvents":0,"events":[]},"errors":null}"#
+        try await Self.with { scripted in
+            // given: a first page nothing of which reads
+            scripted.host.queue("/api/v1/seller/events", json: unreadable)
+            let first = try await scripted.chat.updates(since: nil, limit: 10, deadline: WildberriesTestEnvironment.deadline)
+            #expect(first.items.isEmpty)
+            // when: the client comes back with the cursor
+            scripted.host.queue("/api/v1/seller/events", json: fresh)
+            scripted.host.queue("/api/v1/seller/events", json: terminal)
+            let second = try await scripted.chat.updates(since: first.nextCursor, limit: 10, deadline: WildberriesTestEnvironment.deadline)
+            // then: it asked from past the unreadable page, and got what came after it
+            let asked = scripted.host.requests.filter { $0.path == "/api/v1/seller/events" }.map { $0.query["next"] }
+            #expect(asked.count == 3 && asked[1] == "1698045575999")
+            #expect(second.items.map(\.id) == ["1:c3"])
+        }
+    }
 }
