@@ -89,7 +89,9 @@ final class Connection {
                                      connectionID: connectionID, requestNumber: requestCount)
         let responder = loop.responder
         let bound = LoopBound(self, executor: loop.executor)
+        loop.runningHandlers += 1
         task = Task(executorPreference: loop.executor) {
+            defer { bound.withValue { $0.loop.runningHandlers -= 1 } }
             let response: HTTPResponse
             do {
                 response = try await responder.respond(to: request, context: context)

@@ -24,6 +24,10 @@ final class EventLoop {
     private var generations: [UInt32] = []
     private var freeSlots: [Int32] = []
     private(set) var liveConnections = 0
+    /// Handler tasks started on this loop and not yet ended (`Connection.dispatch`).
+    var runningHandlers = 0
+    /// How long, once closed, the loop still runs the jobs of handlers it cancelled.
+    static let windDownNanoseconds: UInt64 = 250_000_000
 
     let readBuffer: UnsafeMutableRawBufferPointer
     var dateCache = DateCache()
@@ -108,7 +112,27 @@ final class EventLoop {
             runAfterFlush()
         }
         runAfterFlush()
+        windDown()
         shutdown()
+    }
+
+    /// Handlers cancelled when the grace period ended (and client calls cancelled with them)
+    /// resume on this loop: they are let finish what they do on the way out (their access-log
+    /// lines, their idempotency keys) for a bounded while, instead of being left suspended
+    /// forever once the loop stops running jobs.
+    private func windDown() {
+        closeAll()
+        closeClients()
+        let end = MonotonicClock.now() &+ Self.windDownNanoseconds
+        while runningHandlers > 0, MonotonicClock.now() < end {
+            runJobs()
+            runAfterFlush()
+            if !executor.hasWork {
+                selector.wait(timeoutMilliseconds: 10) { id, _ in
+                    if id == Self.wakeID { executor.acknowledgeWake() }
+                }
+            }
+        }
     }
 
     /// Drained: every connection is closed, and so no handler can deliver here any more.

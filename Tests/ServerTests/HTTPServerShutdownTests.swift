@@ -137,6 +137,28 @@ struct HTTPServerShutdownTests {
         }
     }
 
+    @Test func handlerCancelledAtTheDeadlineStillRunsItsWayOut() async throws {
+        try await onDedicatedThread {
+            // given: a handler in a cancellable wait, which notes when it ends
+            let arrived = Counter()
+            let ended = Counter()
+            let server = try TestServer(handler: { _, _ in
+                arrived.increment()
+                defer { ended.increment() }
+                try await Task.sleep(for: .seconds(60))
+                return HTTPResponse(status: .ok)
+            })
+            let client = try server.connect()
+            try client.send(get("/sleeping"))
+            #expect(await eventually { arrived.current == 1 })
+            // when: the deadline comes while it waits
+            await server.stop(deadline: .now + .milliseconds(100))
+            // then: cancelled, it ran to its end (on the loop, before the loop let go)
+            #expect(ended.current == 1)
+            client.close()
+        }
+    }
+
     @Test func stopOnAServerWithoutConnectionsReturnsAndCanBeRepeated() async throws {
         try await onDedicatedThread {
             // given
