@@ -54,7 +54,8 @@ public struct GatewayResponder: HTTPResponder {
         // `OPTIONS *` asks about the server itself (RFC 9110 §9.3.7): the methods some path takes.
         if request.method == .options, request.pathBytes.count == 1, request.pathBytes.first == UInt8(ascii: "*") {
             context.route = Self.serverWide
-            context.endpoint = { _, _ in HTTPResponse(status: .noContent, headers: HTTPHeaders([("Allow", "GET, HEAD, POST, OPTIONS")])) }
+            let allow = router.serverWideAllow
+            context.endpoint = { _, _ in HTTPResponse(status: .noContent, headers: HTTPHeaders([("Allow", allow)])) }
             return try await UpstreamCallCounter.$current.withValue(context.upstreamCounter) { try await chain(request, context) }
         }
         switch router.resolve(request.method, path: request.pathBytes) {

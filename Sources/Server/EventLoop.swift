@@ -373,14 +373,10 @@ final class EventLoop {
         }
         for case let connection? in connections {
             switch connection.phase {
-            case .idle where connection.output.isEmpty:
-                connection.closeUnlessARequestWaits()
             case .idle:
-                // Its last response is still going out, announcing keep-alive: the client may
-                // already have sent its next request. Once the output is sent, that request is
-                // read and answered with `Connection: close`, or the connection closed if there
-                // is none (`continueAfterResponse`), instead of waiting for a timeout.
-                connection.keepAlive = false
+                // A last response still going out announced keep-alive, so the client may already
+                // have sent its next request: it is read and answered once that response is out.
+                connection.closeUnlessARequestWaits()
             case .head where connection.parser.isAtMessageStart && connection.pending.isEmpty:
                 connection.closeUnlessARequestWaits()
             default:
@@ -393,9 +389,8 @@ final class EventLoop {
         for case let connection? in connections { connection.close() }
     }
 
+    /// After `windDown`, which closed every connection and client call.
     private func shutdown() {
-        closeAll()
-        closeClients()
         cs_set_current_loop(nil)
         if let listener {
             listener.close()

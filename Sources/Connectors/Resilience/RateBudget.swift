@@ -28,8 +28,8 @@ public final class RateBudget: Sendable {
 
     /// Waits for a slot. Throws `upstreamRateLimited` (with the wait as `retryAfter`) at once,
     /// without reserving anything, when the slot comes after `deadline` (a slot free now is
-    /// always taken); throws `upstreamTimeout`
-    /// when the task is cancelled, and then gives the slot back if no later call depends on it.
+    /// always taken); throws `upstreamTimeout` when the task is cancelled, and then gives the slot
+    /// back if no later call depends on it.
     public func acquire(deadline: ContinuousClock.Instant, marketplace: Marketplace) async throws(ConnectorError) {
         if Task.isCancelled { throw .upstreamTimeout(nil) }
         let now = clock.now

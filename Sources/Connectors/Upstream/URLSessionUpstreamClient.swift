@@ -19,11 +19,7 @@ public final class URLSessionUpstreamClient: UpstreamClient {
 
     public init(baseURL: URL, maxConnections: Int = 8) {
         self.baseURL = baseURL
-        if let name = baseURL.host {
-            host = baseURL.port.map { "\(name):\($0)" } ?? name
-        } else {
-            host = baseURL.absoluteString
-        }
+        host = baseURL.upstreamHost
         if var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false) {
             var basePath = components.percentEncodedPath
             if basePath.hasSuffix("/") { basePath.removeLast() }

@@ -41,8 +41,9 @@ public final class UpstreamCaller: Sendable {
     /// Sends `request` until it succeeds, fails for good, or `deadline` leaves no room for
     /// another attempt; returns the successful response (whatever the classifier accepts).
     /// The error thrown is the last attempt's. A wait that would leave less than
-    /// `minimumAttemptTime` before the deadline is not begun: the call fails at once instead. Cancelling the calling task abandons the upstream
-    /// request and any wait, and the call ends with `upstreamTimeout`.
+    /// `minimumAttemptTime` before the deadline is not begun: the call fails at once instead.
+    /// Cancelling the calling task abandons the upstream request and any wait, and the call ends
+    /// with `upstreamTimeout`.
     public func call(_ request: UpstreamRequest, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpstreamResponse {
         var attempt = 0
         while true {

@@ -265,7 +265,6 @@ public struct ConnectorService: Sendable {
                     + " Look at the item, and send again with a new key if the reply is not there."
                 problem.retryable = false
                 problem.retryAfter = nil
-                problem.headers.removeAll { $0.0.lowercased() == "retry-after" }
                 idempotency.complete(tenant: tenant.id, key: key,
                                      response: problem.response(requestID: context.requestID, instance: String(request.path.prefix(512))))
                 throw problem

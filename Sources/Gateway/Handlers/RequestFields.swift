@@ -41,8 +41,9 @@ struct RequestFields {
     }
 
     /// The body as a JSON object. An empty body counts as `{}` when `emptyAllowed`; any other
-    /// body needs `Content-Type: application/json` and no `Content-Encoding` (415 otherwise). A query string is refused,
-    /// each of its names a field error: filters sent there would otherwise be silently ignored.
+    /// body needs `Content-Type: application/json` and no `Content-Encoding` (415 otherwise). A
+    /// query string is refused, each of its names a field error: filters sent there would
+    /// otherwise be silently ignored.
     static func json(of request: HTTPRequest, emptyAllowed: Bool) throws(GatewayError) -> RequestFields {
         if let query = request.queryBytes, !query.isEmpty {
             let names = query.split(separator: UInt8(ascii: "&")).map { pair in
@@ -60,7 +61,7 @@ struct RequestFields {
         }
         // Every field line, and every coding of a list: `identity, gzip` is gzip.
         for field in request.headers.values("Content-Encoding") {
-            for coding in field.split(separator: ",") where coding.trimmingOWS().lowercased() != "identity" {
+            for coding in field.split(separator: ",") where !HTTPHeaders.sameName(String(coding.trimmingOWS()), "identity") {
                 throw .unsupportedContentEncoding(received: field)
             }
         }

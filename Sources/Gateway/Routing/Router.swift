@@ -20,12 +20,45 @@ public struct Router: Sendable {
         var pattern: RoutePattern
         var handlers: [(method: HTTPMethod, handler: GatewayHandler, access: RouteAccess)]
 
-        var allow: [String] {
-            var methods = handlers.map(\.method.rawValue)
-            if methods.contains("GET"), !methods.contains("HEAD") { methods.append("HEAD") }
-            methods.append("OPTIONS")
-            return methods
+        var allow: [String] { Router.allow(handlers.map(\.method)) }
+
+        /// What `method` on this route comes to, given what its parameters decoded to.
+        func resolution(for method: HTTPMethod, _ match: Result<RouteParameters, MalformedParameter>) -> Resolution {
+            let wanted: HTTPMethod = method == .head ? .get : method
+            if let entry = handlers.first(where: { $0.method == wanted }) {
+                switch match {
+                case .success(let parameters): return .handler(entry.handler, pattern, parameters, entry.access)
+                case .failure(let malformed): return .malformedParameter(parameter: malformed.name, pattern, entry.access)
+                }
+            }
+            if method == .options { return .options(allow: allow, pattern) }
+            return .methodNotAllowed(allow: allow, pattern)
         }
+    }
+
+    private struct MalformedParameter: Error {
+        var name: String
+    }
+
+    /// The methods of `Allow` for paths that take `methods`: HEAD with GET, and OPTIONS always.
+    /// HEAD follows the route's own methods, or GET itself when `headAfterGet`.
+    private static func allow(_ methods: [HTTPMethod], headAfterGet: Bool = false) -> [String] {
+        var names = methods.map(\.rawValue)
+        if let get = names.firstIndex(of: "GET"), !names.contains("HEAD") {
+            names.insert("HEAD", at: headAfterGet ? get + 1 : names.endIndex)
+        }
+        names.append("OPTIONS")
+        return names
+    }
+
+    /// `Allow` for `OPTIONS *` (RFC 9110 §9.3.7): every method some path takes, GET and HEAD first.
+    public var serverWideAllow: String {
+        var methods: [HTTPMethod] = []
+        for route in routes {
+            for (method, _, _) in route.handlers where !methods.contains(method) { methods.append(method) }
+        }
+        if let get = methods.firstIndex(of: .get) { methods.insert(methods.remove(at: get), at: 0) }
+        return Self.allow(methods, headAfterGet: true).joined(separator: ", ")
     }
 
     private var routes: [Route] = []
@@ -48,31 +81,18 @@ public struct Router: Sendable {
         // "/a//b" and "/a/" are not "/a/b" and "/a": a trailing or doubled slash never matches.
         let slashes = path.reduce(0) { $0 + ($1 == UInt8(ascii: "/") ? 1 : 0) }
         guard slashes == max(segments.count, 1) else { return .notFound }
-        let wanted: HTTPMethod = method == .head ? .get : method
+        // A path that only some route's parameter fails to decode is that route's bad request,
+        // unless a later route takes the path as it is.
         var malformed: Resolution?
         for route in routes {
-            let parameters: RouteParameters
             switch route.pattern.match(segments) {
             case .none:
                 continue
             case .malformed(let name):
-                guard malformed == nil else { continue }
-                if let entry = route.handlers.first(where: { $0.method == wanted }) {
-                    malformed = .malformedParameter(parameter: name, route.pattern, entry.access)
-                } else if method == .options {
-                    malformed = .options(allow: route.allow, route.pattern)
-                } else {
-                    malformed = .methodNotAllowed(allow: route.allow, route.pattern)
-                }
-                continue
-            case .matched(let matched):
-                parameters = matched
+                if malformed == nil { malformed = route.resolution(for: method, .failure(MalformedParameter(name: name))) }
+            case .matched(let parameters):
+                return route.resolution(for: method, .success(parameters))
             }
-            if let entry = route.handlers.first(where: { $0.method == wanted }) {
-                return .handler(entry.handler, route.pattern, parameters, entry.access)
-            }
-            if method == .options { return .options(allow: route.allow, route.pattern) }
-            return .methodNotAllowed(allow: route.allow, route.pattern)
         }
         return malformed ?? .notFound
     }

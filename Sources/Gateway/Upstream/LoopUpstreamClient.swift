@@ -17,7 +17,7 @@ public final class LoopUpstreamClient: UpstreamClient {
               let components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false)
         else { return nil }
         let port = baseURL.port ?? 80
-        host = baseURL.port.map { "\(name):\($0)" } ?? name
+        host = baseURL.upstreamHost
         client = HTTPClient(host: name, port: port, configuration: HTTPClient.Configuration(maxConnections: maxConnections))
         var path = components.percentEncodedPath
         if path.hasSuffix("/") { path.removeLast() }

@@ -4,8 +4,7 @@ extension WildberriesChatConnector {
     /// Chats with new events since the cursor, each with the newest of those events as its last
     /// message, oldest first; `limit` bounds the events taken in. Events are deduplicated by
     /// `eventID` at the cursor's millisecond, so resuming never repeats or skips one. Without a
-    /// cursor, from the oldest event the stream keeps. Each page is read in `addTimestamp` order,
-    /// whatever order it came in (the reference promises none).
+    /// cursor, from the oldest event the stream keeps.
     public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
         try WildberriesLimits.checkLimit(limit)
         var position = try cursor.map { cursor throws(ConnectorError) in try WildberriesEventPosition(cursor) }
@@ -23,14 +22,12 @@ extension WildberriesChatConnector {
                 break
             }
             guard !page.events.isEmpty else {
-                // Events there, none readable: go past them, or every call would stop here.
-                if let next = page.next, page.unreadable > 0 { position.pass(unreadableUpTo: next) }
+                position.pass(unreadable: page)
                 hasMore = false
                 break
             }
             var progressed = false
-            let events = page.events.sorted { ($0.addTimestamp, $0.eventID) < ($1.addTimestamp, $1.eventID) }
-            for event in events where position.isNew(event) {
+            for event in page.events where position.isNew(event) {
                 guard taken.count < limit else { break reading }
                 taken.append(event)
                 position.consume(event)

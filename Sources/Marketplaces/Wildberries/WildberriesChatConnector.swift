@@ -68,15 +68,12 @@ public struct WildberriesChatConnector: ChannelConnector {
             ledger.absorb(page.events)
             guard page.totalEvents > 0 else { break }
             guard !page.events.isEmpty else {
-                if let next = page.next, page.unreadable > 0 {
-                    position.pass(unreadableUpTo: next)
-                    ledger.advance(to: position)
-                }
+                position.pass(unreadable: page)
+                ledger.advance(to: position)
                 break
             }
             var progressed = false
-            for event in page.events.sorted(by: { ($0.addTimestamp, $0.eventID) < ($1.addTimestamp, $1.eventID) })
-            where position.isNew(event) {
+            for event in page.events where position.isNew(event) {
                 position.consume(event)
                 progressed = true
             }

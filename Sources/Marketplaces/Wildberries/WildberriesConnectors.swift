@@ -2,7 +2,7 @@ import Connectors
 
 /// Registers the Wildberries connectors — review, question, chat — and the per-tenant session
 /// they share (`WildberriesSession`), with the tenant's `token`, over the two hosts every tenant
-/// shares (connections, circuit breaker, per-seller rate budgets: `WildberriesHost`).
+/// shares (circuit breaker, per-seller rate budgets: `WildberriesHost`).
 public enum WildberriesConnectors {
     /// Registers the session factory and the three connectors; `endpoints` points them at
     /// production or at a simulator, `options` tunes limits, retries and caps (tests shrink them).

@@ -53,17 +53,18 @@ struct WildberriesErrorClassifier: UpstreamErrorClassifier {
     /// Cheap pre-check before parsing a success body: only an envelope saying `"error": true`
     /// needs a closer look.
     static func mayCarryErrorFlag(_ body: [UInt8]) -> Bool {
-        let key = Array("\"error\"".utf8)
-        let whitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
+        let key: StaticString = "\"error\""
+        let keyBytes = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+        func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
         var start = 0
-        while start + key.count <= body.count, let first = body[start...].firstIndex(of: key[0]) {
+        while start + keyBytes.count <= body.count, let first = body[start...].firstIndex(of: keyBytes[0]) {
             start = first + 1
-            guard first + key.count <= body.count, body[first..<first + key.count].elementsEqual(key) else { continue }
-            var index = first + key.count
-            while index < body.count, whitespace.contains(body[index]) { index += 1 }
+            guard first + keyBytes.count <= body.count, body[first..<first + keyBytes.count].elementsEqual(keyBytes) else { continue }
+            var index = first + keyBytes.count
+            while index < body.count, isWhitespace(body[index]) { index += 1 }
             guard index < body.count, body[index] == UInt8(ascii: ":") else { continue }
             index += 1
-            while index < body.count, whitespace.contains(body[index]) { index += 1 }
+            while index < body.count, isWhitespace(body[index]) { index += 1 }
             if body[index...].starts(with: "true".utf8) { return true }
         }
         return false

@@ -38,10 +38,11 @@ struct WildberriesEventPosition: Equatable, Sendable {
         return event.addTimestamp > watermark || (event.addTimestamp == watermark && !seen.contains(event.eventID))
     }
 
-    /// Moves past a page none of whose events could be read (`next` is where the stream goes on):
-    /// they are lost either way, and staying put would read that page again on every call.
-    mutating func pass(unreadableUpTo next: Int64) {
-        guard next > (watermark ?? .min) else { return }
+    /// Moves past `page` when it holds events none of which could be read, up to where the stream
+    /// goes on (`next`): they are lost either way, and staying put would read that page again on
+    /// every call.
+    mutating func pass(unreadable page: WildberriesEventsPage) {
+        guard page.events.isEmpty, page.unreadable > 0, let next = page.next, next > (watermark ?? .min) else { return }
         watermark = next
         seen = []
     }

@@ -1,7 +1,8 @@
 import Connectors
 
-/// `result` of `GET /api/v1/seller/events`: the events (oldest first), the `next` cursor in ms,
-/// and `totalEvents`, 0 on the page that says "caught up".
+/// `result` of `GET /api/v1/seller/events`: the events, the `next` cursor in ms, and
+/// `totalEvents`, 0 on the page that says "caught up". The events are put in `addTimestamp`
+/// order (then `eventID`), whatever order the page had: the reference promises none.
 struct WildberriesEventsPage: JSONReadable {
     var next: Int64?
     var totalEvents: Int
@@ -21,7 +22,7 @@ struct WildberriesEventsPage: JSONReadable {
             }
         }
         self.next = next.int64
-        self.events = events.compactMap { $0 }
+        self.events = events.compactMap { $0 }.sorted { ($0.addTimestamp, $0.eventID) < ($1.addTimestamp, $1.eventID) }
         unreadable = events.count - self.events.count
         self.totalEvents = totalEvents.int ?? events.count
     }

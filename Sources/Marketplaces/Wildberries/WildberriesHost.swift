@@ -12,8 +12,7 @@ struct WildberriesHost: Sendable {
 
     init(baseURL: URL, limit: RateLimit, options: WildberriesOptions) {
         self.baseURL = baseURL
-        let name = baseURL.host ?? baseURL.absoluteString
-        breaker = CircuitBreaker(host: baseURL.port.map { "\(name):\($0)" } ?? name, failureThreshold: options.breakerFailureThreshold,
+        breaker = CircuitBreaker(host: baseURL.upstreamHost, failureThreshold: options.breakerFailureThreshold,
                                  coolDown: options.breakerCoolDown, clock: options.clock)
         budgets = RateBudgets(limit: limit, clock: options.clock)
     }

@@ -3,9 +3,9 @@ import Foundation
 
 /// What all Wildberries connectors of one tenant share: one caller per host, each with its own
 /// connection pool and the host's circuit breaker (`WildberriesHost`, shared by every tenant, as
-/// the host's health is), and the tenant's token. The callers draw on the rate budgets of the token's seller
-/// (`WildberriesSellerAccount`): feedbacks and questions from one, as Wildberries counts them in
-/// one bucket, and every tenant of the same seller from the same.
+/// the host's health is), and the tenant's token. The callers draw on the rate budgets of the
+/// token's seller (`WildberriesSellerAccount`): feedbacks and questions from one, as Wildberries
+/// counts them in one bucket, and every tenant of the same seller from the same.
 public final class WildberriesSession: MarketplaceSession {
     public let marketplace = Marketplace.wildberries
     /// feedbacks-api: feedbacks and questions.

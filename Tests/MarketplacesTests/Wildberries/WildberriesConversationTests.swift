@@ -10,6 +10,13 @@ struct WildberriesConversationTests {
             """.utf8))
     }
 
+    /// A conversation that has absorbed `events` (id, sender, unix ms), in the order given.
+    static func conversation(_ events: (String, String, Int64)...) throws -> WildberriesConversation {
+        var conversation = WildberriesConversation(chatID: "1:c")
+        for (id, sender, at) in events { conversation.absorb(try event(id, sender: sender, at: at)) }
+        return conversation
+    }
+
     @Test("given the seller answered and Wildberries wrote after, when the item is built, then it stays answered and shows the notice last")
     func systemAfterSeller() throws {
         var conversation = WildberriesConversation(chatID: "1:c")
@@ -24,22 +31,15 @@ struct WildberriesConversationTests {
 
     @Test("given the buyer wrote last before a notice, then it is unanswered; given only notices, then there is nothing to answer")
     func systemAfterBuyer() throws {
-        var conversation = WildberriesConversation(chatID: "1:c")
-        conversation.absorb(try Self.event("e1", sender: "seller", at: 1_000))
-        conversation.absorb(try Self.event("e2", sender: "client", at: 2_000))
-        conversation.absorb(try Self.event("e3", sender: "wb", at: 3_000))
+        let conversation = try Self.conversation(("e1", "seller", 1_000), ("e2", "client", 2_000), ("e3", "wb", 3_000))
         #expect(conversation.item().status == .unanswered)
-        var notices = WildberriesConversation(chatID: "1:d")
-        notices.absorb(try Self.event("e4", sender: "wb", at: 1_000))
+        let notices = try Self.conversation(("e4", "wb", 1_000))
         #expect(notices.item().status == .answered)
     }
 
     @Test("given events out of order, when absorbed, then the newest person's message decides")
     func outOfOrder() throws {
-        var conversation = WildberriesConversation(chatID: "1:c")
-        conversation.absorb(try Self.event("e3", sender: "wb", at: 3_000))
-        conversation.absorb(try Self.event("e2", sender: "seller", at: 2_000))
-        conversation.absorb(try Self.event("e1", sender: "client", at: 1_000))
+        let conversation = try Self.conversation(("e3", "wb", 3_000), ("e2", "seller", 2_000), ("e1", "client", 1_000))
         #expect(conversation.item().status == .answered)
         #expect(conversation.item().lastMessage?.sender == "system")
     }
