@@ -18,6 +18,11 @@ public struct RateLimit: Sendable, Equatable {
     /// Wildberries buyer chat: 10 requests per 10 s, i.e. Wildberries' bucket of burst 10
     /// refilled one request per second.
     public static let wildberriesChat = RateLimit(burst: 10, interval: .seconds(1))
+    /// Wildberries feedbacks and questions for a base token (`acc` 1): 5 requests an hour, one
+    /// every 12 minutes, no burst.
+    public static let wildberriesFeedbacksBaseToken = RateLimit(burst: 1, interval: .seconds(720))
+    /// Wildberries buyer chat for a base token: 1 request an hour.
+    public static let wildberriesChatBaseToken = RateLimit(burst: 1, interval: .seconds(3600))
     /// Ozon Seller API: 50 requests per second per Client-Id across all methods. Ozon publishes
     /// no burst and answers "rate limit per second", so the bucket is shaped to keep every
     /// one-second window at 50 requests or fewer whatever Ozon counts with (fixed or sliding

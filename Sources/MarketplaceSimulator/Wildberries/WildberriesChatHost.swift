@@ -14,7 +14,8 @@ public final class WildberriesChatHost: SimulatedHost {
         self.options = options
         self.store = store
         gate = WildberriesGate(category: .chat, tokens: Set(options.tokens),
-                               limiter: WildberriesRateLimiter(limit: options.chatRateLimit))
+                               limiter: WildberriesRateLimiter(limit: options.chatRateLimit),
+                               baseTokenLimiter: WildberriesRateLimiter(limit: options.chatBaseTokenRateLimit))
     }
 
     private static let downloadPrefix = "/api/v1/seller/download/"

@@ -14,7 +14,8 @@ public final class WildberriesFeedbacksHost: SimulatedHost {
         self.options = options
         self.store = store
         gate = WildberriesGate(category: .feedbacks, tokens: Set(options.tokens),
-                               limiter: WildberriesRateLimiter(limit: options.feedbacksRateLimit))
+                               limiter: WildberriesRateLimiter(limit: options.feedbacksRateLimit),
+                               baseTokenLimiter: WildberriesRateLimiter(limit: options.feedbacksBaseTokenRateLimit))
     }
 
     private static let routes: [String: [String]] = [

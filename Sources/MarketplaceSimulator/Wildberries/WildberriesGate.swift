@@ -1,7 +1,8 @@
 import HTTP
 
 /// What both Wildberries hosts check before routing: the token (raw or `Bearer`, known, not
-/// expired, of the host's category, allowed to write) and the seller's rate limit.
+/// expired, of the host's category, allowed to write) and the seller's rate limit, a base token's
+/// counted apart and far lower.
 struct WildberriesGate: Sendable {
     enum Outcome {
         /// Let through; `remaining` goes into `X-Ratelimit-Remaining`.
@@ -12,6 +13,7 @@ struct WildberriesGate: Sendable {
     let category: WildberriesToken.Categories
     let tokens: Set<String>
     let limiter: WildberriesRateLimiter
+    let baseTokenLimiter: WildberriesRateLimiter
 
     func admit(_ request: SimulatorRequest) -> Outcome {
         var value = (request.header("Authorization") ?? "").trimmingCharacters(in: .whitespaces)
@@ -34,6 +36,7 @@ struct WildberriesGate: Sendable {
         if token.categories.contains(.readOnly), request.method != "GET" {
             return .refuse(unauthorized("read-only token scope not allowed for this method"))
         }
+        let limiter = token.access == .base ? baseTokenLimiter : limiter
         switch limiter.take(for: token.sellerID) {
         case .allowed(let remaining):
             return .pass(remaining: remaining)

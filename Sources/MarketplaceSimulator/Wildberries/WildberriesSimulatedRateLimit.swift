@@ -14,6 +14,10 @@ public struct WildberriesSimulatedRateLimit: Sendable, Equatable {
     public static let feedbacks = WildberriesSimulatedRateLimit(burst: 6, interval: .milliseconds(333))
     /// "Чат с покупателями": 10 requests per 10 seconds, interval 1 s, burst 10.
     public static let chat = WildberriesSimulatedRateLimit(burst: 10, interval: .seconds(1))
+    /// "Вопросы и отзывы" for a base token: 5 requests an hour, interval 12 min, burst 1.
+    public static let feedbacksBaseToken = WildberriesSimulatedRateLimit(burst: 1, interval: .seconds(720))
+    /// "Чат с покупателями" for a base token: 1 request an hour.
+    public static let chatBaseToken = WildberriesSimulatedRateLimit(burst: 1, interval: .seconds(3600))
     /// Effectively no limit, for tests that are about something else.
     public static let unlimited = WildberriesSimulatedRateLimit(burst: 1_000_000, interval: .nanoseconds(1))
 }

@@ -18,6 +18,9 @@ public struct WildberriesSimulatorOptions: Sendable {
     /// Per-seller token buckets of the two hosts (3/s burst 6; 10 per 10 s).
     public var feedbacksRateLimit: WildberriesSimulatedRateLimit
     public var chatRateLimit: WildberriesSimulatedRateLimit
+    /// The same for base tokens, counted apart (5 an hour; 1 an hour).
+    public var feedbacksBaseTokenRateLimit: WildberriesSimulatedRateLimit
+    public var chatBaseTokenRateLimit: WildberriesSimulatedRateLimit
     /// `GET /api/v1/feedbacks`: the largest `take` (5000) and `skip` (199990) accepted.
     public var feedbacksMaxTake: Int
     public var feedbacksMaxSkip: Int
@@ -31,6 +34,8 @@ public struct WildberriesSimulatorOptions: Sendable {
                 referenceDate: Date? = nil, tokens: [String] = [WildberriesToken.demo],
                 feedbacksRateLimit: WildberriesSimulatedRateLimit = .feedbacks,
                 chatRateLimit: WildberriesSimulatedRateLimit = .chat,
+                feedbacksBaseTokenRateLimit: WildberriesSimulatedRateLimit = .feedbacksBaseToken,
+                chatBaseTokenRateLimit: WildberriesSimulatedRateLimit = .chatBaseToken,
                 feedbacksMaxTake: Int = 5000, feedbacksMaxSkip: Int = 199_990, questionsMaxTotal: Int = 10_000,
                 eventsPageSize: Int = 100) {
         self.seed = seed
@@ -41,6 +46,8 @@ public struct WildberriesSimulatorOptions: Sendable {
         self.tokens = tokens
         self.feedbacksRateLimit = feedbacksRateLimit
         self.chatRateLimit = chatRateLimit
+        self.feedbacksBaseTokenRateLimit = feedbacksBaseTokenRateLimit
+        self.chatBaseTokenRateLimit = chatBaseTokenRateLimit
         self.feedbacksMaxTake = feedbacksMaxTake
         self.feedbacksMaxSkip = feedbacksMaxSkip
         self.questionsMaxTotal = questionsMaxTotal

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A Wildberries API token as the hosts read it: a JWT whose payload names the seller (`sid`),
-/// the API categories it may call (the bitmask `s`), and when it expires (`exp`). The simulator
+/// the API categories it may call (the bitmask `s`), its type (`acc`), and when it expires (`exp`). The simulator
 /// issues such tokens with `make` and checks the claims of those it is sent; the signature
 /// segment is opaque, as it is to every client.
 public struct WildberriesToken: Sendable, Equatable {
@@ -18,15 +18,22 @@ public struct WildberriesToken: Sendable, Equatable {
         public static let readOnly = Categories(rawValue: 1 << 30)
     }
 
-    /// The seller account (`sid`): rate limits are counted per seller, whatever its token.
+    /// The `acc` claim (reference §3.1). A base token gets far lower rate limits (§3.4).
+    public enum Access: Int, Sendable {
+        case base = 1, test = 2, personal = 3, service = 4
+    }
+
+    /// The seller account (`sid`): rate limits are counted per seller and token type.
     public var sellerID: String
     public var categories: Categories
+    public var access: Access
     /// Unix seconds (`exp`).
     public var expiresAt: Int64
 
-    public init(sellerID: String, categories: Categories, expiresAt: Int64) {
+    public init(sellerID: String, categories: Categories, access: Access = .personal, expiresAt: Int64) {
         self.sellerID = sellerID
         self.categories = categories
+        self.access = access
         self.expiresAt = expiresAt
     }
 
@@ -42,15 +49,17 @@ public struct WildberriesToken: Sendable, Equatable {
               let bits = (claims["s"] as? NSNumber)?.int64Value
         else { return nil }
         let expires = (claims["exp"] as? NSNumber)?.int64Value ?? Int64.max
-        return WildberriesToken(sellerID: seller, categories: Categories(rawValue: bits), expiresAt: expires)
+        let access = (claims["acc"] as? NSNumber).flatMap { Access(rawValue: $0.intValue) } ?? .personal
+        return WildberriesToken(sellerID: seller, categories: Categories(rawValue: bits), access: access, expiresAt: expires)
     }
 
     /// Issues a token with these claims, shaped like a real one (ES256 header, the usual claims).
-    public static func make(sellerID: String, categories: Categories, expiresAt: Int64 = 4_102_444_800,
+    public static func make(sellerID: String, categories: Categories, access: Access = .personal,
+                            expiresAt: Int64 = 4_102_444_800,
                             tokenID: String = "019c41ab-6da6-765e-8fb9-e6247a69fa7e") -> String {
         let header: [String: Any] = ["alg": "ES256", "kid": "20250107v1", "typ": "JWT"]
         let claims: [String: Any] = [
-            "acc": 3, "ent": 1, "exp": expiresAt, "for": "self", "id": tokenID, "iid": 44_511_123,
+            "acc": access.rawValue, "ent": 1, "exp": expiresAt, "for": "self", "id": tokenID, "iid": 44_511_123,
             "oid": 4_112_188, "s": categories.rawValue, "sid": sellerID, "t": false, "uid": 44_511_123,
         ]
         func segment(_ object: [String: Any]) -> String {

@@ -8,8 +8,10 @@ public enum WildberriesConnectors {
     /// production or at a simulator, `options` tunes limits, retries and caps (tests shrink them).
     public static func register(in registry: ConnectorRegistry, endpoints: MarketplaceEndpoints,
                                 options: WildberriesOptions = WildberriesOptions()) {
-        let hosts = (feedbacks: WildberriesHost(baseURL: endpoints.wildberriesFeedbacks, limit: options.feedbacksRateLimit, options: options),
-                     chat: WildberriesHost(baseURL: endpoints.wildberriesChat, limit: options.chatRateLimit, options: options))
+        let hosts = (feedbacks: WildberriesHost(baseURL: endpoints.wildberriesFeedbacks, limit: options.feedbacksRateLimit,
+                                                baseTokenLimit: options.feedbacksBaseTokenRateLimit, options: options),
+                     chat: WildberriesHost(baseURL: endpoints.wildberriesChat, limit: options.chatRateLimit,
+                                           baseTokenLimit: options.chatBaseTokenRateLimit, options: options))
         registry.register(marketplace: .wildberries) { credentials throws(ConnectorError) in
             try WildberriesSession(credentials: credentials, options: options, hosts: hosts)
         }

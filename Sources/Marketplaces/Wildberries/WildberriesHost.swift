@@ -3,17 +3,25 @@ import Foundation
 
 /// One Wildberries host as every tenant reaches it: one circuit breaker (its health is the
 /// host's, whoever calls it; tenants' own refusals, 401 or 422, do not count against it) and the
-/// rate budgets of the sellers calling it. Connections stay per tenant (`WildberriesSession`), so
+/// rate budgets of the sellers calling it, apart for base tokens, which Wildberries limits apart
+/// and far lower. Connections stay per tenant (`WildberriesSession`), so
 /// one tenant's burst does not queue another's calls behind it.
 struct WildberriesHost: Sendable {
     let baseURL: URL
     let breaker: CircuitBreaker
     let budgets: RateBudgets
+    let baseTokenBudgets: RateBudgets
 
-    init(baseURL: URL, limit: RateLimit, options: WildberriesOptions) {
+    init(baseURL: URL, limit: RateLimit, baseTokenLimit: RateLimit, options: WildberriesOptions) {
         self.baseURL = baseURL
         breaker = CircuitBreaker(host: baseURL.upstreamHost, failureThreshold: options.breakerFailureThreshold,
                                  coolDown: options.breakerCoolDown, clock: options.clock)
         budgets = RateBudgets(limit: limit, clock: options.clock)
+        baseTokenBudgets = RateBudgets(limit: baseTokenLimit, clock: options.clock)
+    }
+
+    /// The budget a token's calls draw on.
+    func budget(for claims: WildberriesTokenClaims) -> RateBudget {
+        (claims.isBase ? baseTokenBudgets : budgets).budget(for: claims.account)
     }
 }

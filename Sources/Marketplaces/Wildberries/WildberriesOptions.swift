@@ -8,6 +8,9 @@ public struct WildberriesOptions: Sendable {
     public var feedbacksRateLimit: RateLimit
     /// The chat host's budget (10 per 10 s).
     public var chatRateLimit: RateLimit
+    /// The same two for a base token, which Wildberries allows far less (5 an hour, 1 an hour).
+    public var feedbacksBaseTokenRateLimit: RateLimit
+    public var chatBaseTokenRateLimit: RateLimit
     /// Retries of transient failures (reads always; writes only where nothing can have been applied).
     public var retry: RetryPolicy
     /// The longest one upstream attempt may take, whatever the deadline leaves.
@@ -30,6 +33,8 @@ public struct WildberriesOptions: Sendable {
     public var clients: UpstreamClientFactory
 
     public init(feedbacksRateLimit: RateLimit = .wildberriesFeedbacks, chatRateLimit: RateLimit = .wildberriesChat,
+                feedbacksBaseTokenRateLimit: RateLimit = .wildberriesFeedbacksBaseToken,
+                chatBaseTokenRateLimit: RateLimit = .wildberriesChatBaseToken,
                 retry: RetryPolicy = .default, attemptTimeout: Duration = .seconds(10),
                 breakerFailureThreshold: Int = 5, breakerCoolDown: Duration = .seconds(30),
                 clock: any ResilienceClock = SystemResilienceClock(),
@@ -37,6 +42,8 @@ public struct WildberriesOptions: Sendable {
                 chatCatchUpPages: Int = 20, maxConnections: Int = 8, clients: UpstreamClientFactory = .urlSession) {
         self.feedbacksRateLimit = feedbacksRateLimit
         self.chatRateLimit = chatRateLimit
+        self.feedbacksBaseTokenRateLimit = feedbacksBaseTokenRateLimit
+        self.chatBaseTokenRateLimit = chatBaseTokenRateLimit
         self.retry = retry
         self.attemptTimeout = attemptTimeout
         self.breakerFailureThreshold = max(1, breakerFailureThreshold)

@@ -4,8 +4,9 @@ import Foundation
 /// What all Wildberries connectors of one tenant share: one caller per host, each with its own
 /// connection pool and the host's circuit breaker (`WildberriesHost`, shared by every tenant, as
 /// the host's health is), and the tenant's token. The callers draw on the rate budgets of the
-/// token's seller (`WildberriesSellerAccount`): feedbacks and questions from one, as Wildberries
-/// counts them in one bucket, and every tenant of the same seller from the same.
+/// token's seller (`WildberriesTokenClaims`): feedbacks and questions from one, as Wildberries
+/// counts them in one bucket, and every tenant of the same seller from the same. A base token's
+/// calls draw on budgets of their own, at Wildberries' far lower limits for base tokens.
 public final class WildberriesSession: MarketplaceSession {
     public let marketplace = Marketplace.wildberries
     /// feedbacks-api: feedbacks and questions.
@@ -20,12 +21,12 @@ public final class WildberriesSession: MarketplaceSession {
          hosts: (feedbacks: WildberriesHost, chat: WildberriesHost)) throws(ConnectorError) {
         token = try credentials.require(["token"])[0]
         self.options = options
-        let seller = WildberriesSellerAccount.of(token: token)
+        let claims = WildberriesTokenClaims(token: token)
         func caller(_ host: WildberriesHost) -> UpstreamCaller {
             UpstreamCaller(marketplace: .wildberries,
                            client: options.clients.client(baseURL: host.baseURL, maxConnections: options.maxConnections),
                            classifier: WildberriesErrorClassifier(),
-                           budget: host.budgets.budget(for: seller), breaker: host.breaker,
+                           budget: host.budget(for: claims), breaker: host.breaker,
                            retry: options.retry, attemptTimeout: options.attemptTimeout, clock: options.clock)
         }
         feedbacks = caller(hosts.feedbacks)

@@ -32,7 +32,7 @@ struct ConnectorServiceTests {
         #expect(upstreams.count == 1)
         #expect(upstreams.first?["host"] as? String == "wildberries.example")
         #expect(upstreams.first?["circuit"] as? String == "closed")
-        #expect(upstreams.first?["rate_budget"] as? [String: Int] == ["available": 3, "burst": 3])
+        #expect(upstreams.first?["rate_budget"] as? [String: Int] == ["available": 3, "burst": 3, "interval_ms": 250])
         #expect(harness.review.replies.isEmpty && harness.review.lastQuery == nil)
         #expect(notConfigured.json["configured"] as? Bool == false)
         #expect((notConfigured.json["upstreams"] as? [Any])?.isEmpty == true)

@@ -122,6 +122,6 @@ struct FakeSession: MarketplaceSession {
     let marketplace: Marketplace
 
     func upstreams(for channel: Channel) -> [UpstreamHealth] {
-        [UpstreamHealth(host: "\(marketplace.rawValue).example", circuit: .closed, budgetAvailable: 3, budgetBurst: 3)]
+        [UpstreamHealth(host: "\(marketplace.rawValue).example", circuit: .closed, budgetAvailable: 3, budgetBurst: 3, budgetInterval: .milliseconds(250))]
     }
 }

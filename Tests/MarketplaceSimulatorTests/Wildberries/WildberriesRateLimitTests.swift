@@ -33,6 +33,38 @@ struct WildberriesRateLimitTests {
         }
     }
 
+    @Test("given a seller's base token and its personal token, when the base token calls twice, then the second is 429 for about 12 minutes and the personal token is still let through",
+          .timeLimit(.minutes(1)))
+    func baseToken() async throws {
+        let base = WildberriesToken.make(sellerID: "5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b", categories: [.feedbacks, .chat],
+                                         access: .base, tokenID: "base-token")
+        let options = WildberriesTestTokens.options {
+            $0.tokens.append(base)
+            $0.feedbacksBaseTokenRateLimit = .feedbacksBaseToken
+            $0.chatBaseTokenRateLimit = .chatBaseToken
+        }
+        try await WildberriesTestTokens.withSimulator(options) { simulator in
+            let feedbacks = WildberriesRawClient(base: simulator.feedbacksURL)
+            // given
+            #expect(WildberriesToken.parse(base)?.access == .base)
+            #expect(WildberriesToken.parse(WildberriesTestTokens.demo)?.access == .personal)
+            // when
+            let first = try await feedbacks.send("GET", "/api/v1/feedbacks/count-unanswered", authorization: base)
+            let second = try await feedbacks.send("GET", "/api/v1/feedbacks/count-unanswered", authorization: base)
+            let chat = try await WildberriesRawClient(base: simulator.chatURL).send("GET", "/api/v1/seller/chats", authorization: base)
+            let personal = try await feedbacks.send("GET", "/api/v1/feedbacks/count-unanswered", authorization: WildberriesTestTokens.demo)
+            // then
+            #expect(first.status == 200)
+            #expect(first.header("X-Ratelimit-Remaining") == "0")
+            #expect(second.status == 429)
+            #expect(second.header("X-Ratelimit-Limit") == "1")
+            let retry = try #require(second.header("X-Ratelimit-Retry").flatMap(Int.init))
+            #expect((700...720).contains(retry))
+            #expect(chat.status == 200)
+            #expect(personal.status == 200)
+        }
+    }
+
     @Test("an injected 429 fault carries the same headers", .timeLimit(.minutes(1)))
     func injected() async throws {
         try await WildberriesTestTokens.withSimulator { simulator in

@@ -24,9 +24,11 @@ struct WildberriesRegistrationTests {
         let token = MarketplaceCredentials(marketplace: .wildberries, fields: ["token": "t0ken"])
         #expect(registry.upstreams(for: ConnectorKey(.wildberries, .review), tenant: "t") == nil)
         #expect(registry.upstreams(for: ConnectorKey(.wildberries, .review), tenant: "t", credentials: token)
-            == [UpstreamHealth(host: "feedbacks-api.wildberries.ru", circuit: .closed, budgetAvailable: 6, budgetBurst: 6)])
+            == [UpstreamHealth(host: "feedbacks-api.wildberries.ru", circuit: .closed, budgetAvailable: 6, budgetBurst: 6,
+                              budgetInterval: .nanoseconds(333_333_334))])
         #expect(registry.upstreams(for: ConnectorKey(.wildberries, .chat), tenant: "t", credentials: token)
-            == [UpstreamHealth(host: "buyer-chat-api.wildberries.ru", circuit: .closed, budgetAvailable: 10, budgetBurst: 10)])
+            == [UpstreamHealth(host: "buyer-chat-api.wildberries.ru", circuit: .closed, budgetAvailable: 10, budgetBurst: 10,
+                              budgetInterval: .seconds(1))])
         #expect(registry.upstreams(for: ConnectorKey(.wildberries, .chat), tenant: "u", credentials: nil).isEmpty)
         #expect(registry.upstreams(for: ConnectorKey(.wildberries, .review), tenant: "t") != nil)
     }

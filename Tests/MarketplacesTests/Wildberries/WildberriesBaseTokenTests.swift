@@ -1,0 +1,65 @@
+import Connectors
+import MarketplaceSimulator
+import Marketplaces
+import Testing
+
+@Suite("Wildberries base tokens")
+struct WildberriesBaseTokenTests {
+    private typealias Env = WildberriesTestEnvironment
+
+    private static let base = WildberriesToken.make(sellerID: "5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b", categories: [.feedbacks, .chat],
+                                                    access: .base, tokenID: "base-token")
+
+    /// A simulator that accepts the base token and does not limit it, so that only the
+    /// gateway's own pacing can hold a call back.
+    private static var simulator: WildberriesSimulatorOptions {
+        Env.simulatorOptions {
+            $0.tokens.append(base)
+            $0.feedbacksBaseTokenRateLimit = .unlimited
+            $0.chatBaseTokenRateLimit = .unlimited
+        }
+    }
+
+    @Test("given a base token, when a tenant lists twice, then the second call is refused here with a wait of about 12 minutes and never sent",
+          .timeLimit(.minutes(1)))
+    func pacedToBaseLimit() async throws {
+        try await Env.with(simulator: Self.simulator, token: Self.base) { env in
+            // given
+            let review = ConnectorKey(.wildberries, .review)
+            let credentials = MarketplaceCredentials(marketplace: .wildberries, fields: ["token": Self.base])
+            let health = try #require(env.registry.upstreams(for: review, tenant: Env.tenant, credentials: credentials).first)
+            #expect(health.budgetBurst == 1)
+            #expect(health.budgetInterval == .seconds(720))
+            // when
+            _ = try await env.review.listItems(ListQuery(status: .unanswered, limit: 5), deadline: Env.deadline)
+            let sent = env.simulator.feedbacksLog.total
+            // then
+            await #expect {
+                _ = try await env.question.listItems(ListQuery(status: .unanswered, limit: 5), deadline: Env.deadline)
+            } throws: { error in
+                guard case ConnectorError.upstreamRateLimited(let retryAfter?, nil) = error else { return false }
+                return retryAfter > .seconds(700) && retryAfter <= .seconds(720)
+            }
+            #expect(env.simulator.feedbacksLog.total == sent)
+            #expect(sent == 1)
+        }
+    }
+
+    @Test("given a seller's base token in use, when a tenant with the seller's personal token lists, then its budget is the full one, untouched",
+          .timeLimit(.minutes(1)))
+    func personalTokenApart() async throws {
+        try await Env.with(simulator: Self.simulator, token: Self.base) { env in
+            _ = try await env.review.listItems(ListQuery(status: .unanswered, limit: 5), deadline: Env.deadline)
+            let personal = MarketplaceCredentials(marketplace: .wildberries, fields: ["token": WildberriesToken.demo])
+            let health = try #require(env.registry.upstreams(for: ConnectorKey(.wildberries, .review), tenant: "personal",
+                                                             credentials: personal).first)
+            #expect(health.budgetAvailable == health.budgetBurst)
+            #expect(health.budgetBurst > 1)
+            let chat = try #require(env.registry.upstreams(for: ConnectorKey(.wildberries, .chat), tenant: Env.tenant,
+                                                           credentials: MarketplaceCredentials(marketplace: .wildberries,
+                                                                                               fields: ["token": Self.base])).first)
+            #expect(chat.budgetInterval == .seconds(3600))
+            #expect(chat.budgetAvailable == 1)
+        }
+    }
+}
