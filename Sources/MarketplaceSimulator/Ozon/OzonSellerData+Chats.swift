@@ -13,12 +13,13 @@ extension OzonSellerData {
             unreadOnly = try filter.bool("unread_only") ?? false
         }
         let offset = try Self.decodeCursor(try body.string("cursor"))
-        // Most recent conversation first, as in the seller's chat list.
-        let matching = chats
-            .filter { chat in
-                (statusFilter == nil || statusFilter == "ALL" || chat.status == statusFilter) && (!unreadOnly || chat.unreadCount > 0)
-            }
-            .sorted { ($0.lastMessageID, $0.id) > ($1.lastMessageID, $1.id) }
+        // Most recent conversation first, as in the seller's chat list (or as opened, when asked).
+        let filtered = chats.filter { chat in
+            (statusFilter == nil || statusFilter == "ALL" || chat.status == statusFilter) && (!unreadOnly || chat.unreadCount > 0)
+        }
+        let matching = chatListMostRecentFirst
+            ? filtered.sorted { ($0.lastMessageID, $0.id) > ($1.lastMessageID, $1.id) }
+            : filtered.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
         let page = matching.dropFirst(offset).prefix(limit)
         let hasNext = offset + page.count < matching.count
         return [

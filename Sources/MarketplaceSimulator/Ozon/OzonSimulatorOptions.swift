@@ -21,10 +21,14 @@ public struct OzonSimulatorOptions: Sendable {
     public var burst: Int
     /// The seller accounts accepted; each gets its own data from the seed and its Client-Id.
     public var accounts: [OzonAccount]
+    /// `/v3/chat/list` gives the most recent conversation first, as the seller's interface does;
+    /// false lists chats in the order they were opened, for tests of a client that must not
+    /// rely on the order (Ozon does not document it).
+    public var chatListMostRecentFirst: Bool
 
     public init(seed: UInt64 = 20_260_514, reviewCount: Int = 60, questionCount: Int = 40, chatCount: Int = 12,
                 messagesPerChat: Int = 6, anchor: Date = Date(), requestsPerSecond: Double = 50, burst: Int = 50,
-                accounts: [OzonAccount] = [.demo]) {
+                accounts: [OzonAccount] = [.demo], chatListMostRecentFirst: Bool = true) {
         self.seed = seed
         self.reviewCount = max(0, reviewCount)
         self.questionCount = max(0, questionCount)
@@ -34,5 +38,6 @@ public struct OzonSimulatorOptions: Sendable {
         self.requestsPerSecond = requestsPerSecond
         self.burst = max(1, burst)
         self.accounts = accounts
+        self.chatListMostRecentFirst = chatListMostRecentFirst
     }
 }

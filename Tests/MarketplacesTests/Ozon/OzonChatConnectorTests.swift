@@ -221,4 +221,50 @@ struct OzonChatConnectorTests {
             #expect(quiet.items.isEmpty)
         }
     }
+
+    @Test("given a synced client on an account of 250 chats listed most recent first, when one buyer writes, then updates read one list page and report that chat",
+          .timeLimit(.minutes(1)))
+    func stopsAtWatermark() async throws {
+        try await OzonTestbed.run(simulator: OzonTestbed.simulatorOptions(chats: 250)) { bed in
+            let connector = try bed.chat
+            // given
+            let page = try await synced(connector, bed)
+            let chats = conversations(bed).sorted { $0.lastMessageID < $1.lastMessageID }
+            let oldest = try #require(chats.first?.id)
+            // when
+            bed.simulator.log.reset()
+            let news = bed.simulator.addBuyerMessage("Есть другой цвет?", chatID: oldest)
+            let next = try await connector.updates(since: page.nextCursor, limit: 20, deadline: bed.deadline)
+            // then
+            #expect(next.items.map(\.id) == [oldest])
+            #expect(next.items.first?.lastMessage?.id == String(news.lastMessageID))
+            #expect(bed.simulator.log.count(path: "/v3/chat/list") == 1)
+            let quiet = try await connector.updates(since: next.nextCursor, limit: 20, deadline: bed.deadline)
+            #expect(quiet.items.isEmpty && !quiet.hasMore)
+        }
+    }
+
+    @Test("given a chat list that is not most recent first, when buyers write in the first and the last listed chats, then updates read the whole list and report both, once",
+          .timeLimit(.minutes(1)))
+    func listOutOfOrder() async throws {
+        var options = OzonTestbed.simulatorOptions(chats: 250)
+        options.chatListMostRecentFirst = false
+        try await OzonTestbed.run(simulator: options) { bed in
+            let connector = try bed.chat
+            // given
+            let page = try await synced(connector, bed)
+            let opened = conversations(bed).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+            let (first, last) = (try #require(opened.first?.id), try #require(opened.last?.id))
+            // when
+            bed.simulator.log.reset()
+            bed.simulator.addBuyerMessage("Когда отправка?", chatID: last)
+            bed.simulator.addBuyerMessage("А размер M есть?", chatID: first)
+            let next = try await connector.updates(since: page.nextCursor, limit: 20, deadline: bed.deadline)
+            // then
+            #expect(next.items.map(\.id) == [last, first])
+            #expect(bed.simulator.log.count(path: "/v3/chat/list") == 3)
+            let quiet = try await connector.updates(since: next.nextCursor, limit: 20, deadline: bed.deadline)
+            #expect(quiet.items.isEmpty && !quiet.hasMore)
+        }
+    }
 }
