@@ -13,7 +13,8 @@ enum ASCII {
 
     /// tchar: the characters of a token (method, field name, coding).
     static let token: UInt8 = 1
-    /// Visible characters allowed in a request target (RFC 3986 characters and a few lenient ones).
+    /// Visible characters allowed in a request target (RFC 3986 characters and a few lenient
+    /// ones), but `#`: a fragment is never part of a request target (RFC 9112 §3.2).
     static let target: UInt8 = 2
     /// VCHAR / obs-text / SP / HTAB: what a field value may contain.
     static let fieldValue: UInt8 = 4
@@ -33,7 +34,7 @@ enum ASCII {
             let isAlpha = (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
             let isDigit = c >= 48 && c <= 57
             if isAlpha || isDigit || tokenPunctuation.contains(c) { flags |= token }
-            if c > 32 && c < 127 { flags |= target }
+            if c > 32 && c < 127 && c != UInt8(ascii: "#") { flags |= target }
             if (c > 32 && c != 127) || c == sp || c == htab { flags |= fieldValue }
             if isDigit || (c >= 65 && c <= 70) || (c >= 97 && c <= 102) { flags |= hex }
             if c == htab || c == sp || c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E) || c >= 0x80 {

@@ -43,6 +43,10 @@ public struct RequestHeadParser: Sendable {
     /// §2.2 says to ignore (some clients send a CRLF after a request's body).
     public var hasNotBegunARequest: Bool { state == .start || state == .startLF }
 
+    /// The method of the message being parsed once its request line has been read, also after
+    /// the head was refused: a refusal of a HEAD request carries no content (RFC 9110 §9.3.2).
+    public var methodRead: HTTPMethod? { state.rawValue >= State.target.rawValue ? method : nil }
+
     /// Forgets any partly parsed message.
     public mutating func reset() {
         state = .start
@@ -227,9 +231,28 @@ public struct RequestHeadParser: Sendable {
         }
         if method == .connect { return }
         let length = targetEnd - targetStart
-        if length > 7, ASCII.equalsLowercase(buffer, targetStart, targetStart + 7, "http://") { return }
-        if length > 8, ASCII.equalsLowercase(buffer, targetStart, targetStart + 8, "https://") { return }
+        if length > 7, ASCII.equalsLowercase(buffer, targetStart, targetStart + 7, "http://") {
+            try Self.checkAuthority(buffer, targetStart + 7, targetEnd)
+            return
+        }
+        if length > 8, ASCII.equalsLowercase(buffer, targetStart, targetStart + 8, "https://") {
+            try Self.checkAuthority(buffer, targetStart + 8, targetEnd)
+            return
+        }
         throw .invalidTarget
+    }
+
+    /// The authority of an absolute-form target: a host must be there (RFC 9110 §4.2.1: an
+    /// `http` URI with an empty host is invalid) and user information must not (§4.2.4).
+    private static func checkAuthority(_ buffer: UnsafeRawBufferPointer, _ start: Int, _ end: Int) throws(HTTPParseError) {
+        var i = start
+        while i < end {
+            let c = buffer[i]
+            if c == UInt8(ascii: "/") || c == UInt8(ascii: "?") { break }
+            if c == UInt8(ascii: "@") { throw .invalidTarget }
+            i += 1
+        }
+        guard i > start, buffer[start] != UInt8(ascii: ":") else { throw .invalidTarget }
     }
 
     private static func parseVersion(_ buffer: UnsafeRawBufferPointer, _ start: Int, _ end: Int) throws(HTTPParseError) -> HTTPVersion {

@@ -81,8 +81,9 @@ extension Connection {
                 do {
                     parsed = try parser.parse(rest)
                 } catch {
+                    let headRequest = parser.methodRead == .head
                     parser.reset()
-                    refuse(ServerRefusal(error))
+                    refuse(ServerRefusal(error), toHead: headRequest)
                     return buffer.count
                 }
                 guard let head = parsed else { return offset }
@@ -197,6 +198,24 @@ extension Connection {
         } else {
             // A response is still going out: look again once it is sent (`afterDrained`).
             phase = .idle
+        }
+    }
+
+    /// Moves what the socket holds into `pending` without parsing it, while a handler runs (the
+    /// parser's state belongs to the request in progress until its response is out).
+    func readWaitingInput() {
+        while pending.count < loop.configuration.maxPendingOutput {
+            switch socket.read(into: loop.readBuffer) {
+            case .bytes(let n):
+                pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<n]))
+                if n < loop.readBuffer.count { return }
+            case .endOfFile:
+                inputClosed = true
+                setReading(false)
+                return
+            case .wouldBlock, .failed:
+                return
+            }
         }
     }
 

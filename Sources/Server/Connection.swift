@@ -112,7 +112,11 @@ final class Connection {
         // A connection closed while its handler ran has already cancelled and dropped the task.
         guard phase == .processing else { return }
         task = nil
-        let close = !keepAlive || loop.isDraining
+        // Draining: requests the client pipelined behind this one were sent before the drain
+        // and are answered too, the last with `Connection: close`. Those still in the socket
+        // are read now, since this response decides whether the connection stays for them.
+        if loop.isDraining, keepAlive, pending.isEmpty { readWaitingInput() }
+        let close = !keepAlive || (loop.isDraining && pending.isEmpty)
         let field: ResponseHeadWriter.ConnectionField = close ? .close : (isHTTP10 ? .keepAlive : .none)
         output.appendResponse(response, sendBody: !isHeadRequest && !response.status.forbidsBody,
                               dateLine: loop.dateCache.line, connection: field)
@@ -126,17 +130,18 @@ final class Connection {
     }
 
     /// Answers a request the server refuses by itself with the responder's rendering of it.
-    func refuse(_ refusal: ServerRefusal) {
+    /// `toHead`: the refused request is a HEAD whose head was refused (its method was read).
+    func refuse(_ refusal: ServerRefusal, toHead: Bool = false) {
         let context = RequestContext(remoteAddress: remoteAddress, loopIndex: loop.index,
                                      connectionID: connectionID, requestNumber: requestCount + 1)
-        fail(with: loop.responder.refusal(refusal, context: context))
+        fail(with: loop.responder.refusal(refusal, context: context), toHead: toHead)
     }
 
     /// Sends `response`, then closes after a linger.
-    func fail(with response: HTTPResponse) {
-        // A refusal of a HEAD request whose head was read (a bad body, one too large or too
-        // slow) carries no content either (RFC 9110 §9.3.2).
-        let head = currentHead?.method == .head
+    func fail(with response: HTTPResponse, toHead: Bool = false) {
+        // A refusal of a HEAD request carries no content (RFC 9110 §9.3.2), whether its head was
+        // refused or its body (too large, too slow, malformed).
+        let head = toHead || currentHead?.method == .head
         keepAlive = false
         currentHead = nil
         chunkDecoder = nil

@@ -379,6 +379,10 @@ final class EventLoop {
                 connection.closeUnlessARequestWaits()
             case .head where connection.parser.isAtMessageStart && connection.pending.isEmpty:
                 connection.closeUnlessARequestWaits()
+            case .processing:
+                // Its response closes the connection unless requests were pipelined behind it
+                // (`Connection.deliver`): those were sent before the drain and are answered too.
+                break
             default:
                 connection.keepAlive = false
             }

@@ -37,6 +37,25 @@ struct ConnectionMalformedRequestTests {
         }
     }
 
+    @Test(arguments: [
+        ("Content-Length: 2000000\r\n", "413"), ("Expect: foo\r\n", "417"), ("Transfer-Encoding: gzip, chunked\r\n", "501"),
+        ("Host: y\r\n", "400"),
+    ])
+    func aHeadRequestWhoseHeadIsRefusedGetsNoContent(field: String, status: String) async throws {
+        // given: a HEAD the server refuses on its head alone (a body too large, an expectation
+        // or a coding it does not meet, a second Host)
+        try await withServer(handler: { _, _ in HTTPResponse(status: .ok) }) { server in
+            let client = try server.connect()
+            // when
+            try client.send("HEAD / HTTP/1.1\r\nHost: x\r\n\(field)\r\n")
+            let raw = String(decoding: client.readUntilClose().bytes, as: UTF8.self)
+            // then: the refusal's head and nothing after it
+            #expect(raw.hasPrefix("HTTP/1.1 \(status) "), "\(raw)")
+            #expect(raw.lowercased().contains("content-length: "))
+            #expect(raw.hasSuffix("\r\n\r\n"), "\(raw)")
+        }
+    }
+
     @Test func bareLineFeedsGet400() async throws {
         // given / when / then
         try await expectRefused("GET / HTTP/1.1\nHost: x\n\n", status: 400)

@@ -270,4 +270,35 @@ struct HTTPServerShutdownTests {
             await stopping.value
         }
     }
+
+    @Test func requestsPipelinedBehindOneInFlightWhenStopBeginsAreAllAnswered() async throws {
+        try await onDedicatedThread {
+            // given: three requests sent in one write, the first held by its handler
+            let gate = Gate()
+            let arrived = Counter()
+            let server = try TestServer(handler: { request, _ in
+                if request.path == "/slow" {
+                    arrived.increment()
+                    await gate.wait()
+                }
+                return HTTPResponse(status: .ok, contentType: "text/plain", text: request.path)
+            })
+            let client = try server.connect()
+            try client.send(get("/slow") + get("/second") + get("/third"))
+            #expect(await eventually { arrived.current == 1 })
+            // when: stop begins, then the first handler ends
+            let stopping = Task { await server.stop(gracePeriod: .seconds(10)) }
+            #expect(await eventually { server.server.isDraining })
+            gate.open()
+            // then: all three are answered in order, only the last with Connection: close
+            let responses = try (0..<3).map { _ in try client.readResponse() }
+            let rest = client.readUntilClose()
+            #expect(responses.map(\.text) == ["/slow", "/second", "/third"])
+            #expect(responses.map { $0[header: "Connection"] } == [nil, nil, "close"])
+            #expect(rest.bytes.isEmpty)
+            #expect(rest.end == .eof)
+            client.close()
+            await stopping.value
+        }
+    }
 }

@@ -49,7 +49,7 @@ public struct Problem: Sendable, Equatable {
     }
 
     static let invalidRequestTitle = "Invalid request"
-    static let payloadTooLargeTitle = "Payload Too Large"
+    static let payloadTooLargeTitle = "Content Too Large"
 
     /// Titles of the problem types both the server core (refusing a request it cannot read) and
     /// the gateway produce: one type, one title (RFC 9457 §3.1.4), whichever layer answers.

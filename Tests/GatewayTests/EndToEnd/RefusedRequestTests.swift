@@ -62,7 +62,7 @@ struct RefusedRequestTests {
         #expect(answer.problem["request_id"] as? String == id)
         #expect(answer.problem["code"] as? String == "payload_too_large")
         #expect(answer.problem["type"] as? String == "/problems/payload_too_large")
-        #expect(answer.problem["title"] as? String == "Payload Too Large")
+        #expect(answer.problem["title"] as? String == "Content Too Large")
         #expect(answer.log.contains { $0["request_id"] as? String == id && $0["status"] as? Int == 413 })
     }
 
