@@ -5,6 +5,9 @@ import Foundation
 ///
 /// - 429 (code 8) → `upstreamRateLimited`, with the wait from `retry-after`.
 /// - "Circle is open" (a method blocked after heavy load or for maintenance), and 503 → `upstreamUnavailable`.
+///   Ozon blocks such a method "for a few minutes": without its own `retry-after` the wait is
+///   `blockedMethodWait`, so the call is not retried into the block within its deadline and the
+///   client is told to come back in a minute rather than at once.
 /// - 401 (code 16), 403 (code 7: missing subscription, missing role, offer not signed, key
 ///   deactivated or IP-restricted), and anything about the Client-Id or Api-Key, including the
 ///   404 code 5 "Invalid Api-Key" Ozon sends for a wrong key → `upstreamAuthFailed`. A missing
@@ -23,7 +26,7 @@ struct OzonErrorClassifier: UpstreamErrorClassifier {
         let failure = UpstreamFailure(marketplace: .ozon, status: response.status, message: message, requestID: response.requestID)
         let lower = message.lowercased()
         let retryAfter = RetryAfter.delay(in: response)
-        if lower.contains("circle is open") { return .upstreamUnavailable(retryAfter: retryAfter, failure) }
+        if lower.contains("circle is open") { return .upstreamUnavailable(retryAfter: retryAfter ?? Self.blockedMethodWait, failure) }
         let aboutCredentials = lower.contains("api-key") || lower.contains("api key") || lower.contains("client-id")
         switch response.status {
         case 429:
@@ -47,6 +50,8 @@ struct OzonErrorClassifier: UpstreamErrorClassifier {
             return .upstreamError(failure)
         }
     }
+
+    static let blockedMethodWait = Duration.seconds(60)
 
     /// The one item a request is about: `review_id`, `question_id`, `chat_id`, or the single
     /// element of `review_ids` / `question_ids`.
