@@ -32,12 +32,14 @@ public struct OzonChatConnector: ChannelConnector {
     }
 
     /// In Ozon's order (most recent conversation first). Each item costs one history call for
-    /// its latest message; the status and `since` (chat creation) filters apply here.
+    /// its latest message; the status and `since` (chat creation) filters apply here. A chat
+    /// that gets a message while the list is walked moves above the walk's position: it is not
+    /// listed again (nor, if the walk had not reached it, by this walk; `updates` reports it).
     public func listItems(_ query: ListQuery, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ItemPage {
         try OzonValidation.limit(query.limit)
         let listing = try OzonListCursor(query)
         let (items, next) = try await OzonListPager.collect(
-            limit: query.limit, from: listing.position, id: { $0.chatID },
+            limit: query.limit, from: listing.position, id: { $0.chatID }, key: { $0.lastMessageID },
             fetch: { token async throws(ConnectorError) in
                 try await chatList(cursor: token, limit: 100, includeRaw: query.includeRaw, deadline: deadline)
             },

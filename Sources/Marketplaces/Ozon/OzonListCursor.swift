@@ -28,7 +28,12 @@ struct OzonListCursor: Sendable, Equatable {
         }
         let skip = Int(cursor["s"] ?? "0") ?? -1
         guard skip >= 0 else { throw Self.invalid }
-        position = OzonListPosition(page: cursor["p"], skip: skip, after: cursor["a"])
+        var afterKey: UInt64?
+        if let raw = cursor["l"] {
+            guard let key = UInt64(raw) else { throw Self.invalid }
+            afterKey = key
+        }
+        position = OzonListPosition(page: cursor["p"], skip: skip, after: cursor["a"], afterKey: afterKey)
     }
 
     /// The cursor of the page after `next`, or nil at the end.
@@ -39,6 +44,7 @@ struct OzonListCursor: Sendable, Equatable {
         state["since"] = since.map { String($0.millisecondsSinceEpoch) }
         state["p"] = next.page
         state["a"] = next.after
+        state["l"] = next.afterKey.map { String($0) }
         return Cursor(state)
     }
 

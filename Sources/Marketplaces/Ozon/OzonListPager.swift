@@ -7,12 +7,16 @@ enum OzonListPager {
     /// - Parameters:
     ///   - maxPages: upstream pages fetched at most per call (a sparse filter then returns a
     ///     short page with a cursor instead of scanning everything under one deadline).
+    ///   - key: what the upstream orders its entries by, highest first, when it does (a chat's
+    ///     last message id): a re-fetched page in that order resumes below the last entry taken,
+    ///     so an entry that has since moved up (a chat with a new message) is not taken again and
+    ///     the ones it passed are not skipped.
     ///   - fetch: the upstream page a token names.
     ///   - accept: appends the items for the entries in a range to the page, leaving out the
     ///     entries filtered out; straight into the page, and it may move them out of the
     ///     entries (which are read again only for their ids), as an item is costly to copy.
     static func collect<Entry: Sendable>(
-        limit: Int, from start: OzonListPosition, maxPages: Int = 5, id: (Entry) -> String,
+        limit: Int, from start: OzonListPosition, maxPages: Int = 5, id: (Entry) -> String, key: ((Entry) -> UInt64)? = nil,
         fetch: (String?) async throws(ConnectorError) -> OzonPage<Entry>,
         accept: (inout [Entry], Range<Int>, inout [Item]) async throws(ConnectorError) -> Void
     ) async throws(ConnectorError) -> (items: [Item], next: OzonListPosition?) {
@@ -22,14 +26,15 @@ enum OzonListPager {
         items.reserveCapacity(limit)
         for pageNumber in 1...max(1, maxPages) {
             var page = try await fetch(token)
-            var index = resumeIndex(page.entries, resume, id: id)
+            var index = resumeIndex(page.entries, resume, id: id, key: key)
             while index < page.entries.count, items.count < limit {
                 let end = min(page.entries.count, index + limit - items.count)
                 try await accept(&page.entries, index..<end, &items)
                 index = end
             }
             if index < page.entries.count {
-                return (items, OzonListPosition(page: token, skip: index, after: id(page.entries[index - 1])))
+                let last = page.entries[index - 1]
+                return (items, OzonListPosition(page: token, skip: index, after: id(last), afterKey: key.map { $0(last) }))
             }
             guard page.hasNext, let next = page.nextToken else { return (items, nil) }
             if items.count >= limit || pageNumber == maxPages {
@@ -43,8 +48,13 @@ enum OzonListPager {
 
     /// Where to continue in a re-fetched page: after the entry named `after` when it is still
     /// at (or has moved from) its old spot, else after `skip` entries.
-    private static func resumeIndex<Entry>(_ entries: [Entry], _ position: OzonListPosition, id: (Entry) -> String) -> Int {
+    private static func resumeIndex<Entry>(_ entries: [Entry], _ position: OzonListPosition, id: (Entry) -> String,
+                                           key: ((Entry) -> UInt64)?) -> Int {
         guard position.skip > 0 else { return 0 }
+        if let key, let afterKey = position.afterKey, afterKey > 0,
+           zip(entries, entries.dropFirst()).allSatisfy({ key($0) >= key($1) }) {
+            return entries.firstIndex { key($0) < afterKey } ?? entries.count
+        }
         if let after = position.after {
             if position.skip <= entries.count, id(entries[position.skip - 1]) == after { return position.skip }
             if let found = entries.firstIndex(where: { id($0) == after }) { return found + 1 }

@@ -1,10 +1,20 @@
 /// Where a listing stopped, possibly inside an upstream page: the token that fetches that page
 /// (nil: the first page), how many of its entries were already consumed, and the id of the last
-/// one consumed (to find the spot again if the page has shifted since).
+/// one consumed (to find the spot again if the page has shifted since). For a page ordered by a
+/// key (chats, by last message id), `afterKey` is that entry's key: the listing resumes below it
+/// even when the entry itself has moved (a chat with a new message goes to the top).
 struct OzonListPosition: Sendable, Equatable {
     var page: String?
     var skip: Int
     var after: String?
+    var afterKey: UInt64?
+
+    init(page: String?, skip: Int, after: String?, afterKey: UInt64? = nil) {
+        self.page = page
+        self.skip = skip
+        self.after = after
+        self.afterKey = afterKey
+    }
 
     static let start = OzonListPosition(page: nil, skip: 0, after: nil)
 }

@@ -267,4 +267,24 @@ struct OzonChatConnectorTests {
             #expect(quiet.items.isEmpty && !quiet.hasMore)
         }
     }
+
+    @Test("given a walk of the chat list three at a time, when the last chat of each page is answered before the next page, then every chat is listed once",
+          .timeLimit(.minutes(1)))
+    func walkWhileAnswering() async throws {
+        try await OzonTestbed.run { bed in
+            let connector = try bed.chat
+            var listed: [String] = []
+            var cursor: Cursor?
+            repeat {
+                // when: a page, then a reply to its last chat, which moves that chat to the top
+                let page = try await connector.listItems(ListQuery(limit: 3, cursor: cursor), deadline: bed.deadline)
+                listed += page.items.map(\.id)
+                if let last = page.items.last { _ = try await connector.reply(to: last.id, text: "Проверяем ваш заказ", deadline: bed.deadline) }
+                cursor = page.nextCursor
+            } while cursor != nil
+            // then
+            #expect(listed.count == Set(listed).count, "listed again: \(listed)")
+            #expect(Set(listed) == Set(conversations(bed).map(\.id)))
+        }
+    }
 }
