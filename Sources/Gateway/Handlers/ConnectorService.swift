@@ -212,11 +212,8 @@ public struct ConnectorService: Sendable {
         do {
             return try cursors.open(sealed, for: key)
         } catch {
-            guard case .invalidRequest(let field, let reason) = error else {
-                errors.append(FieldError("cursor", "is not valid"))
-                return nil
-            }
-            errors.append(FieldError(field ?? "cursor", reason))
+            // Worded as the other fields' messages, which the detail puts after the field's name.
+            errors.append(FieldError("cursor", "is not one this server issued for this connector"))
             return nil
         }
     }
