@@ -116,7 +116,7 @@ struct RequestFields {
         switch values[name] {
         case nil, .null: return nil
         case .number(let value): number = value
-        case .string(let text) where fromQuery: number = Int(text).map(Double.init)
+        case .string(let text) where fromQuery: number = Self.plainInteger(text).map(Double.init)
         default: number = nil
         }
         guard let number, number.rounded() == number, let value = Int(exactly: number), range.contains(value) else {
@@ -124,6 +124,16 @@ struct RequestFields {
             return nil
         }
         return value
+    }
+
+    /// Digits as JSON writes an integer (no sign, no leading zero): `+5` and `05` are not
+    /// taken, so that the query string accepts what the body would.
+    private static func plainInteger(_ text: String) -> Int? {
+        let digits = text.utf8
+        guard let first = digits.first, first != UInt8(ascii: "0") || digits.count == 1,
+              digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        else { return nil }
+        return Int(text)
     }
 
     func bool(_ name: String, errors: inout [FieldError]) -> Bool? {

@@ -162,7 +162,7 @@ struct ConnectorServiceTests {
         #expect(Set(errors.compactMap { $0["field"] }) == ["limit", "status", "cursor"])
     }
 
-    @Test("query strings follow the same rules", arguments: ["limit=abc", "limit=0", "status=nope", "extra=1", "limit=5&limit=6"])
+    @Test("query strings follow the same rules", arguments: ["limit=abc", "limit=0", "limit=+5", "limit=05", "limit=1.0", "status=nope", "extra=1", "limit=5&limit=6"])
     func queryValidation(query: String) async throws {
         let harness = ApplicationHarness()
         let response = try await harness.send(.get, "/connectors/wildberries/review/items?\(query)")
