@@ -5,7 +5,13 @@ import Connectors
 /// returned) and the ids already returned at exactly that instant; the next call asks Ozon for
 /// items published at or after the watermark and drops those ids, so items sharing the edge
 /// instant are neither lost nor repeated. A nil cursor starts from the oldest item.
+///
+/// Cursors must stay short (sealed, at most 2 KB): when more than `maxEdge` items share the
+/// watermark's millisecond, the page takes every item of that millisecond, past `limit` if need
+/// be, and the next call starts a millisecond later with no ids.
 enum OzonPublishedSync {
+    static let maxEdge = 20
+
     /// - Parameter fetch: the page of items published at or after `from` (all when nil), oldest
     ///   first, continuing after the upstream token.
     static func updates(since cursor: Cursor?, limit: Int,
@@ -26,11 +32,13 @@ enum OzonPublishedSync {
         let from = watermark
         var items: [Item] = []
         var hasMore = false
-        // Takes `entry` in unless the page is full (then false).
+        // Takes `entry` in unless the page is full (then false). A crowded millisecond is taken
+        // whole, whatever the limit.
         func take(_ entry: OzonDatedEntry) -> Bool {
             if let watermark, entry.publishedAt < watermark { return true }
             if entry.publishedAt == watermark, edge.contains(entry.id) { return true }
-            if items.count == limit {
+            let crowded = entry.publishedAt == watermark && edge.count >= maxEdge
+            if items.count >= limit, !crowded {
                 hasMore = true
                 return false
             }
@@ -62,8 +70,9 @@ enum OzonPublishedSync {
             }
             guard page.hasNext else { break }
             token = page.nextToken
-            // A full page, or enough scanning for one call: the rest comes with the next cursor.
-            if items.count == limit || pages == 20 {
+            // A full page, or enough scanning for one call: the rest comes with the next cursor
+            // (not inside a crowded millisecond, which is taken whole).
+            if items.count >= limit || pages >= 20, edge.count <= maxEdge {
                 hasMore = true
                 break
             }
@@ -84,6 +93,12 @@ enum OzonPublishedSync {
             for entry in entries {
                 guard take(entry) else { break }
             }
+        }
+        if edge.count > maxEdge, let crowded = watermark {
+            // Every item of the crowded millisecond was taken (the scan went on to a later one or
+            // to the end): go on after it.
+            watermark = Timestamp(millisecondsSinceEpoch: crowded.millisecondsSinceEpoch + 1)
+            edge = []
         }
         var state = ["k": "updates", "ids": edge.sorted().joined(separator: ",")]
         state["w"] = watermark.map { String($0.millisecondsSinceEpoch) }

@@ -197,6 +197,34 @@ struct OzonReviewConnectorTests {
         }
     }
 
+    @Test("given 45 reviews published in one millisecond, when updates are read 10 at a time, then each comes once and no cursor names more than 20 ids",
+          .timeLimit(.minutes(1)))
+    func crowdedMillisecond() async throws {
+        try await OzonTestbed.run(simulator: OzonTestbed.simulatorOptions(reviews: 5)) { bed in
+            let connector = try bed.review
+            // given
+            var page = try await connector.updates(since: nil, limit: 10, deadline: bed.deadline)
+            var seen = page.items.map(\.id)
+            let instant = Date()
+            let crowd = (0..<45).map { bed.simulator.addReview(text: "Отзыв \($0)", publishedAt: instant).id }
+            let after = bed.simulator.addReview(text: "Later", publishedAt: instant.addingTimeInterval(1)).id
+            // when
+            var cursors: [Cursor] = []
+            repeat {
+                page = try await connector.updates(since: page.nextCursor, limit: 10, deadline: bed.deadline)
+                seen += page.items.map(\.id)
+                cursors.append(page.nextCursor)
+            } while page.hasMore
+            // then
+            #expect(seen.count == Set(seen).count)
+            #expect(Set(seen) == Set(bed.host.reviews().map(\.id)))
+            #expect(Set(crowd).isSubset(of: Set(seen)) && seen.last == after)
+            #expect(cursors.allSatisfy { ($0["ids"] ?? "").split(separator: ",").count <= 20 })
+            let quiet = try await connector.updates(since: page.nextCursor, limit: 10, deadline: bed.deadline)
+            #expect(quiet.items.isEmpty && !quiet.hasMore)
+        }
+    }
+
     @Test("since keeps only reviews published at or after it", .timeLimit(.minutes(1)))
     func since() async throws {
         try await OzonTestbed.run { bed in
