@@ -17,6 +17,9 @@
     items: [],
     item: null,
     pendingReply: null,   // {itemPath, text, key}: reused after a failed attempt so a retry is safe
+    shown: "",            // the connector, filter and page size the list on screen is of
+    listCall: 0,          // the latest list and item calls: an answer to an older one is dropped
+    itemCall: 0,
   };
 
   const $ = (id) => document.getElementById(id);
@@ -89,6 +92,8 @@
       if (p.retry_after) meta.push(el("span", {}, `retry after ${p.retry_after} s`));
       else if (p.retryable) meta.push(el("span", {}, "may succeed if retried"));
       if (meta.length) parts.push(el("p", { class: "meta" }, meta.flatMap((m, i) => (i ? [" · ", m] : [m]))));
+    } else if (failure.status === -1) {
+      parts.push(el("p", { class: "message-title" }, `${doing}: ${failure.message}`));
     } else if (failure.status) {
       parts.push(el("p", { class: "message-title" }, `${doing} failed: HTTP ${failure.status}`));
       if (failure.requestId) parts.push(el("p", { class: "meta" }, "request id ", el("code", { class: "request-id" }, failure.requestId)));
@@ -115,7 +120,7 @@
 
   async function api(method, path, options) {
     const opts = options || {};
-    if (!state.key) throw new Failure(0, null, null, "Enter an API key first.");
+    if (!state.key) throw new Failure(-1, null, null, "Enter an API key first.");
     const headers = { "Authorization": "Bearer " + state.key, "Accept": "application/json, application/problem+json" };
     let body;
     if (opts.body !== undefined) {
@@ -187,14 +192,21 @@
 
   async function loadConnectors(announce) {
     let list;
+    const refresh = $("refresh-connectors");
+    refresh.disabled = true;
     try {
       list = (await api("GET", "/connectors")).data.connectors || [];
     } catch (failure) {
-      if (failure.status === 401) setKey("");  // a refused key is not kept; the field still shows it to fix
-      state.connectors = [];
-      renderConnectors();
+      if (failure.status === 401) {
+        setKey("");  // a refused key is not kept; the field still shows it to fix
+        state.connectors = [];
+        renderConnectors();
+      }
+      // Otherwise (429, the gateway down) the table shown stays usable.
       sayFailure(failure, "Listing connectors");
       return;
+    } finally {
+      refresh.disabled = false;
     }
     // Each connector's upstream health (circuit state), fetched side by side.
     const described = await Promise.all(list.map(async (c) => {
@@ -246,7 +258,10 @@
   function chooseConnector(c) {
     state.connector = c;
     state.item = null;
+    state.itemCall += 1;
     state.pendingReply = null;
+    // The previous connector's items must not stay under this one's heading, even if listing fails.
+    showNoList("Loading…");
     $("item-section").hidden = true;
     $("items-section").hidden = false;
     $("items-heading").textContent = `Items of ${connectorName(c)}`;
@@ -260,27 +275,45 @@
   async function listItems(page, cursors) {
     const c = state.connector;
     if (!c) return;
-    state.status = $("status-filter").value;
-    state.limit = Number($("page-size").value);
-    const query = new URLSearchParams({ status: state.status, limit: String(state.limit) });
+    const status = $("status-filter").value;
+    const limit = Number($("page-size").value);
+    const listing = `${connectorName(c)} ${status} ${limit}`;
+    const call = ++state.listCall;
+    const query = new URLSearchParams({ status, limit: String(limit) });
     const cursor = cursors[page];
     if (cursor) query.set("cursor", cursor);
     $("items-list").setAttribute("aria-busy", "true");
     try {
       const { data } = await api("GET", `${connectorPath(c)}/items?${query}`);
+      if (call !== state.listCall) return;  // another list was asked for since: its answer counts
+      state.status = status;
+      state.limit = limit;
+      state.shown = listing;
       state.items = data.items || [];
       state.nextCursor = data.next_cursor || null;
       state.pageCursors = cursors.slice(0, page + 1);
       state.page = page;
       renderItems();
-      sayInfo(`${connectorName(c)}: ${state.items.length} item${state.items.length === 1 ? "" : "s"} (${state.status}, ${state.limit} per page) on page ${page + 1}${state.nextCursor ? ", more on the next page" : ""}.`);
+      sayInfo(`${connectorName(c)}: ${state.items.length} item${state.items.length === 1 ? "" : "s"} (${status}, ${limit} per page) on page ${page + 1}${state.nextCursor ? ", more on the next page" : ""}.`);
     } catch (failure) {
+      if (call !== state.listCall) return;
+      // A list of another connector or filter must not stand for this one.
+      if (state.shown !== listing) showNoList("The items could not be loaded.");
       sayFailure(failure, `Listing ${connectorName(c)} items`);
     } finally {
-      $("items-list").removeAttribute("aria-busy");
+      if (call === state.listCall) $("items-list").removeAttribute("aria-busy");
     }
     // A call may have changed an upstream's circuit: refresh that row quietly.
     refreshConnector(c);
+  }
+
+  function showNoList(text) {
+    state.items = [];
+    state.nextCursor = null;
+    state.pageCursors = [""];
+    state.page = 0;
+    state.shown = "";
+    renderItems(text);
   }
 
   async function refreshConnector(c) {
@@ -296,10 +329,10 @@
     return text ? (text.length > 140 ? text.slice(0, 140) + "…" : text) : "(no text)";
   }
 
-  function renderItems() {
+  function renderItems(emptyText) {
     const list = $("items-list");
     list.replaceChildren();
-    if (!state.items.length) list.append(el("li", { class: "empty muted" }, "No items."));
+    if (!state.items.length) list.append(el("li", { class: "empty muted" }, emptyText || "No items."));
     for (const item of state.items) {
       list.append(el("li", { class: "item", "data-item-id": item.id },
         el("div", { class: "item-head" },
@@ -313,7 +346,7 @@
         el("button", { type: "button", class: "open-item secondary", "aria-label": `Open item ${item.id}`,
           onclick: () => openItem(item.id, true) }, "Open")));
     }
-    $("items-summary").textContent = `${state.items.length} item${state.items.length === 1 ? "" : "s"} (${state.status}).`;
+    $("items-summary").textContent = state.shown ? `${state.items.length} item${state.items.length === 1 ? "" : "s"} (${state.status}).` : "";
     $("prev-page").disabled = state.page === 0;
     $("next-page").disabled = !state.nextCursor;
     $("page-number").textContent = `Page ${state.page + 1}`;
@@ -323,8 +356,11 @@
 
   async function openItem(id, moveFocus) {
     const c = state.connector;
+    const call = ++state.itemCall;
     try {
       const { data } = await api("GET", `${itemPath(c, id)}?include_raw=true`);
+      // Another item or connector was chosen since: this answer is not what the page shows.
+      if (call !== state.itemCall || state.connector !== c) return null;
       if (!state.item || state.item.id !== data.id) {
         $("reply-text").value = "";
         state.pendingReply = null;
@@ -335,9 +371,17 @@
       if (moveFocus) $("item-heading").focus();
       return data;
     } catch (failure) {
-      sayFailure(failure, `Opening item ${id}`);
+      if (call === state.itemCall && state.connector === c) sayFailure(failure, `Opening item ${id}`);
       return null;
     }
+  }
+
+  // The list's copy of an item follows what the item now says (status, reply, read state).
+  function updateListed(item) {
+    state.items = state.items.map((x) => (x.id === item.id
+      ? Object.assign({}, x, { status: item.status, reply: item.reply, read: item.read, unread_count: item.unread_count })
+      : x));
+    renderItems();
   }
 
   function field(name, ...value) {
@@ -399,16 +443,15 @@
       state.pendingReply = { path, text, key: randomKey() };
     }
     const button = $("send-reply");
+    const textarea = $("reply-text");
     button.disabled = true;
+    textarea.readOnly = true;
     try {
       const { data } = await api("POST", path, { body: { text }, headers: { "Idempotency-Key": `"${state.pendingReply.key}"` } });
       state.pendingReply = null;
-      $("reply-text").value = "";
+      if (textarea.value === text) textarea.value = "";
       const refreshed = await openItem(item.id, false);
-      if (refreshed) {
-        state.items = state.items.map((x) => (x.id === refreshed.id ? Object.assign({}, x, { status: refreshed.status, reply: refreshed.reply }) : x));
-        renderItems();
-      }
+      if (refreshed) updateListed(refreshed);
       sayInfo(`Reply sent to ${item.id}${data && data.reply_id ? " (reply id " + data.reply_id + ")" : ""}.`);
     } catch (failure) {
       sayFailure(failure, "Sending the reply");
@@ -418,25 +461,35 @@
         state.pendingReply = null;
         const refreshed = await openItem(item.id, false);
         if (refreshed && refreshed.reply && refreshed.reply.text === text) {
-          $("reply-text").value = "";
+          if (textarea.value === text) textarea.value = "";
+          updateListed(refreshed);
           sayInfo(`The reply reached ${item.id} after all: the item shows it.`);
         }
       }
     } finally {
+      textarea.readOnly = false;
       button.disabled = !(c.operations || []).includes("reply");
+      // The button had the focus and lost it while disabled: give it to the text again.
+      if (document.activeElement === document.body || document.activeElement === button) textarea.focus();
     }
   }
 
   async function onMarkRead() {
     const c = state.connector;
     const item = state.item;
-    if (!c || !item) return;
+    const button = $("mark-read");
+    if (!c || !item || button.getAttribute("aria-disabled") === "true") return;
+    // aria-disabled rather than disabled: the button keeps the keyboard focus meanwhile.
+    button.setAttribute("aria-disabled", "true");
     try {
       await api("POST", itemPath(c, item.id) + "/read");
-      await openItem(item.id, false);
+      const refreshed = await openItem(item.id, false);
+      if (refreshed) updateListed(refreshed);
       sayInfo(`Item ${item.id} marked read.`);
     } catch (failure) {
       sayFailure(failure, "Marking read");
+    } finally {
+      button.removeAttribute("aria-disabled");
     }
   }
 

@@ -256,6 +256,67 @@ class ConsoleTest(unittest.TestCase):
             ".filter(e => !e.labels || e.labels.length === 0).map(e => e.id)")
         self.assertEqual(unlabelled, [])
 
+    def delay_fetches(self, pattern, milliseconds):
+        """Makes the page's requests whose URL matches `pattern` answer `milliseconds` late."""
+        self.driver.execute_script("""
+            const [pattern, ms] = arguments;
+            const original = window.fetch;
+            window.fetch = (url, init) => original(url, init).then((response) =>
+                new RegExp(pattern).test(String(url)) ? new Promise((r) => setTimeout(() => r(response), ms)) : response);
+        """, pattern, milliseconds)
+
+    def test_a_late_answer_of_the_connector_left_does_not_replace_the_one_chosen(self):
+        self.enter_key("demo-key")
+        self.connector_row("ozon/chat")
+        # given Wildberries reviews answer slowly
+        self.delay_fetches(r"/wildberries/review/items", 1500)
+        # when the operator browses them and, before they come, browses Ozon chats
+        self.connector_row("wildberries/review").find_element(By.CSS_SELECTOR, "button.browse").click()
+        self.connector_row("ozon/chat").find_element(By.CSS_SELECTOR, "button.browse").click()
+        self.wait(lambda d: "ozon/chat: " in self.message_text() and self.listed_ids(), "ozon/chat did not load")
+        chats = self.listed_ids()
+        self.driver.execute_script("return new Promise((r) => setTimeout(r, 2500))")
+        # then the Ozon chats stay, under their own heading
+        self.assertEqual(self.listed_ids(), chats)
+        self.assertEqual(self.by_id("items-heading").text, "Items of ozon/chat")
+        self.assertIn("ozon/chat: ", self.message_text())
+
+    def test_a_list_that_fails_after_a_switch_does_not_show_the_previous_connectors_items(self):
+        self.expected_network_errors.append(r"/items\?.* - Failed to load resource: .* status of 400")
+        self.enter_key("demo-key")
+        self.browse("wildberries/review", "all")
+        self.assertTrue(self.listed_ids())
+        # when the next connector's list fails (a page size the gateway refuses)
+        self.driver.execute_script("""
+            const option = document.createElement('option');
+            option.value = '1000'; option.textContent = '1000';
+            document.getElementById('page-size').append(option);
+            document.getElementById('page-size').value = '1000';
+        """)
+        self.connector_row("ozon/review").find_element(By.CSS_SELECTOR, "button.browse").click()
+        self.wait_for_message("Listing ozon/review items failed", "400")
+        # then no item of Wildberries is shown under the Ozon heading, and there is no next page
+        self.assertEqual(self.listed_ids(), [])
+        self.assertIn("could not be loaded", self.by_id("items-list").text)
+        self.assertFalse(self.by_id("next-page").is_enabled())
+
+    def test_a_reply_being_sent_keeps_the_text_and_focus_for_the_next(self):
+        self.enter_key("demo-key")
+        self.browse("ozon/chat", "all")
+        item_id = self.listed_ids()[0]
+        self.open_item(item_id)
+        self.delay_fetches(r"/reply$", 1000)
+        # when the agent sends a reply from the keyboard
+        text = f"Проверяем ваш заказ ({uuid.uuid4().hex[:6]})"
+        self.by_id("reply-text").send_keys(text)
+        self.by_id("send-reply").send_keys(Keys.ENTER)
+        # then the text cannot change while it is sent, and afterwards the field is empty and focused
+        self.wait(lambda d: self.by_id("reply-text").get_attribute("readonly") is not None, "the text stays editable while sending")
+        self.wait_for_message("Reply sent to " + item_id)
+        self.wait(lambda d: self.by_id("reply-text").get_attribute("readonly") is None, "the text stays read-only")
+        self.assertEqual(self.by_id("reply-text").get_attribute("value"), "")
+        self.assertEqual(self.driver.switch_to.active_element.get_attribute("id"), "reply-text")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
