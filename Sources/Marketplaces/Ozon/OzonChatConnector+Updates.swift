@@ -2,17 +2,15 @@ import Connectors
 
 extension OzonChatConnector {
     /// Chats with new messages since the cursor, the least recently changed first, each with its
-    /// latest message. A call reads the chat list (100 chats a request) and compares each chat's
+    /// latest message. Every call reads the whole chat list (100 chats a request; Ozon does not
+    /// document its order, so no chat can be passed over unread) and compares each chat's
     /// `last_message_id` with the watermark (see `OzonChatWatermark`). A nil cursor reports every
     /// conversation once.
     ///
-    /// While the list comes most recent conversation first (last message ids falling, as Ozon's
-    /// interface lists chats), the scan stops at the first chat at or below the watermark: every
-    /// chat after it is older, so none has news, and a call reads one page or a few instead of
-    /// the whole list. A list seen out of that order is read to its end (at most 10 000 chats).
-    /// Past 10 000 chats, a list in order lets the watermark rise as after a whole scan: only a
-    /// client more than 10 000 changed chats behind (a first call on such an account) misses the
-    /// oldest; a list out of order keeps the old watermark for the chats it did not reach.
+    /// Past 10 000 chats the scan stops. If every chat read came most recent first (last message
+    /// ids falling), the watermark rises as after a whole scan: only a client more than 10 000
+    /// changed chats behind (a first call on such an account) misses the oldest; a list out of
+    /// that order keeps the old watermark for the chats the scan did not reach.
     ///
     /// The watermark never moves past the highest message id of the first list page, or of the
     /// whole previous call when that is higher: a message written while later pages are read has
@@ -35,17 +33,15 @@ extension OzonChatConnector {
             let page = try await chatList(cursor: token, limit: 100, includeRaw: false, deadline: deadline)
             if firstPageTop == nil { firstPageTop = page.entries.map(\.lastMessageID).max() ?? 0 }
             for chat in page.entries where seen.insert(chat.chatID).inserted {
-                // A chat without messages (id 0) says nothing about the order.
-                if chat.lastMessageID > 0 {
-                    if chat.lastMessageID > lowest { inOrder = false }
-                    lowest = min(lowest, chat.lastMessageID)
-                    highest = max(highest, chat.lastMessageID)
-                }
+                // A chat without messages (id 0) counts as the oldest.
+                if chat.lastMessageID > lowest { inOrder = false }
+                lowest = min(lowest, chat.lastMessageID)
+                highest = max(highest, chat.lastMessageID)
                 if chat.isConversation, state.isNew(chatID: chat.chatID, lastMessageID: chat.lastMessageID) {
                     changed.append(chat)
                 }
             }
-            guard page.hasNext, !(inOrder && lowest <= state.mark) else {
+            guard page.hasNext else {
                 complete = true
                 break
             }

@@ -32,16 +32,17 @@ enum OzonListPager {
                 try await accept(&page.entries, index..<end, &items)
                 index = end
             }
-            if index < page.entries.count {
-                let last = page.entries[index - 1]
+            let last = index > 0 ? page.entries[index - 1] : nil
+            if index < page.entries.count, let last {
                 return (items, OzonListPosition(page: token, skip: index, after: id(last), afterKey: key.map { $0(last) }))
             }
             guard page.hasNext, let next = page.nextToken else { return (items, nil) }
-            if items.count >= limit || pageNumber == maxPages {
-                return (items, OzonListPosition(page: next, skip: 0, after: nil))
-            }
+            // The next page starts after this one's last entry; keyed, it also resumes below it,
+            // as entries moving up shift the next page's start.
+            let boundary = OzonListPosition(page: next, skip: 0, after: nil, afterKey: key.flatMap { key in last.map(key) })
+            if items.count >= limit || pageNumber == maxPages { return (items, boundary) }
             token = next
-            resume = OzonListPosition(page: next, skip: 0, after: nil)
+            resume = boundary
         }
         return (items, nil)
     }
@@ -50,11 +51,15 @@ enum OzonListPager {
     /// at (or has moved from) its old spot, else after `skip` entries.
     private static func resumeIndex<Entry>(_ entries: [Entry], _ position: OzonListPosition, id: (Entry) -> String,
                                            key: ((Entry) -> UInt64)?) -> Int {
-        guard position.skip > 0 else { return 0 }
-        if let key, let afterKey = position.afterKey, afterKey > 0,
-           zip(entries, entries.dropFirst()).allSatisfy({ key($0) >= key($1) }) {
-            return entries.firstIndex { key($0) < afterKey } ?? entries.count
+        // Keyed (entries come highest key first; 0, an entry without one, may come anywhere):
+        // below the last entry taken, wherever it has moved.
+        if let key, let afterKey = position.afterKey, afterKey > 0 {
+            let keys = entries.map(key).filter { $0 > 0 }
+            if zip(keys, keys.dropFirst()).allSatisfy({ $0 >= $1 }) {
+                return (entries.lastIndex { key($0) >= afterKey } ?? -1) + 1
+            }
         }
+        guard position.skip > 0 else { return 0 }
         if let after = position.after {
             if position.skip <= entries.count, id(entries[position.skip - 1]) == after { return position.skip }
             if let found = entries.firstIndex(where: { id($0) == after }) { return found + 1 }

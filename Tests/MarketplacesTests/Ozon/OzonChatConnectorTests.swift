@@ -222,9 +222,9 @@ struct OzonChatConnectorTests {
         }
     }
 
-    @Test("given a synced client on an account of 250 chats listed most recent first, when one buyer writes, then updates read one list page and report that chat",
+    @Test("given a synced client on an account of 250 chats, when a buyer writes in the chat with the oldest message, then updates report it alone",
           .timeLimit(.minutes(1)))
-    func stopsAtWatermark() async throws {
+    func newsInTheOldestChat() async throws {
         try await OzonTestbed.run(simulator: OzonTestbed.simulatorOptions(chats: 250)) { bed in
             let connector = try bed.chat
             // given
@@ -238,7 +238,7 @@ struct OzonChatConnectorTests {
             // then
             #expect(next.items.map(\.id) == [oldest])
             #expect(next.items.first?.lastMessage?.id == String(news.lastMessageID))
-            #expect(bed.simulator.log.count(path: "/v3/chat/list") == 1)
+            #expect(bed.simulator.log.count(path: "/v3/chat/list") == 3)
             let quiet = try await connector.updates(since: next.nextCursor, limit: 20, deadline: bed.deadline)
             #expect(quiet.items.isEmpty && !quiet.hasMore)
         }
@@ -285,6 +285,33 @@ struct OzonChatConnectorTests {
             // then
             #expect(listed.count == Set(listed).count, "listed again: \(listed)")
             #expect(Set(listed) == Set(conversations(bed).map(\.id)))
+        }
+    }
+
+    @Test("given a walk of 250 chats stopped at an upstream page's end, when a chat not listed yet gets a message, then no chat is listed twice",
+          .timeLimit(.minutes(1)))
+    func walkAcrossUpstreamPages() async throws {
+        try await OzonTestbed.run(simulator: OzonTestbed.simulatorOptions(chats: 250)) { bed in
+            let connector = try bed.chat
+            // given: a first page that ends where Ozon's first page of 100 chats ends
+            let firstUpstreamPage = bed.host.chats().sorted { ($0.lastMessageID, $0.id) > ($1.lastMessageID, $1.id) }.prefix(100)
+            let conversationsThere = firstUpstreamPage.filter { $0.type == "BUYER_SELLER" }.count
+            var page = try await connector.listItems(ListQuery(limit: conversationsThere), deadline: bed.deadline)
+            var listed = page.items.map(\.id)
+            #expect(listed == firstUpstreamPage.filter { $0.type == "BUYER_SELLER" }.map(\.id))
+            // when: a chat further down moves to the top, shifting Ozon's second page by one
+            let moved = try #require(conversations(bed).sorted { $0.lastMessageID < $1.lastMessageID }.first?.id)
+            #expect(!listed.contains(moved))
+            bed.simulator.addBuyerMessage("Ответьте, пожалуйста", chatID: moved)
+            var cursor = page.nextCursor
+            while let next = cursor {
+                page = try await connector.listItems(ListQuery(limit: 50, cursor: next), deadline: bed.deadline)
+                listed += page.items.map(\.id)
+                cursor = page.nextCursor
+            }
+            // then: every other chat once; the moved one went above the walk
+            #expect(listed.count == Set(listed).count, "listed twice: \(listed.count - Set(listed).count)")
+            #expect(Set(listed) == Set(conversations(bed).map(\.id)).subtracting([moved]))
         }
     }
 }
