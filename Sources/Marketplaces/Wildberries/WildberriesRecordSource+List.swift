@@ -6,6 +6,10 @@ extension WildberriesRecordSource {
     /// side. A cursor carries its own filter, so `status` and `since` of later calls are not
     /// consulted. The window's `dateTo` is sent one second above its edge and what lies above the
     /// edge skipped here, as the reference does not say whether Wildberries' `dateTo` is inclusive.
+    /// When the rate budget (ours or Wildberries') refuses a further upstream page, the items
+    /// already read are returned with a cursor that goes on from there: with a base token's one
+    /// call in 12 minutes, a list that needs two (the unanswered side short, then the answered)
+    /// would otherwise fail every time.
     func list(_ query: ListQuery, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ItemPage {
         try WildberriesLimits.checkLimit(query.limit)
         var state = try query.cursor.map { cursor throws(ConnectorError) in try WildberriesListCursor(cursor) }
@@ -16,6 +20,7 @@ extension WildberriesRecordSource {
         var calls = 0
         while items.count < query.limit, calls < WildberriesLimits.pagesPerCall {
             calls += 1
+            let reached = state
             let wanted = query.limit - items.count
             var take = min(caps.maxTake, wanted + (state.windowTo != nil && state.skip == 0 ? state.excluded.count : 0))
             if !caps.fits(skip: state.skip, take: take) {
@@ -26,9 +31,15 @@ extension WildberriesRecordSource {
                 state.enterWindow()
                 take = min(caps.maxTake, wanted + state.excluded.count)
             }
-            let entries = try await page(isAnswered: state.answeredPhase, skip: state.skip, take: take, ascending: false,
+            let entries: [Entry]
+            do {
+                entries = try await page(isAnswered: state.answeredPhase, skip: state.skip, take: take, ascending: false,
                                          dateFrom: state.sinceSecond, dateTo: state.dateTo, includeRaw: query.includeRaw,
                                          deadline: deadline)
+            } catch {
+                guard case .upstreamRateLimited = error, !items.isEmpty else { throw error }
+                return ItemPage(items: items, nextCursor: reached.cursor)
+            }
             var consumed = 0
             for entry in entries {
                 consumed += 1

@@ -62,4 +62,36 @@ struct WildberriesBaseTokenTests {
             #expect(chat.budgetAvailable == 1)
         }
     }
+
+    @Test("given a base token, when a list without status finds fewer unanswered reviews than asked, then they come with a cursor, and the answered ones 12 minutes later",
+          .timeLimit(.minutes(1)))
+    func listSpreadOverSlots() async throws {
+        let clock = WildberriesTestClock()
+        try await Env.with(simulator: Self.simulator, connector: Env.connectorOptions { $0.clock = clock }, token: Self.base) { env in
+            let unanswered = env.simulator.feedbacks.feedbacks.filter { $0.answer == nil }.count
+            let total = env.simulator.feedbacks.feedbacks.count
+            #expect(unanswered > 0 && unanswered < total)
+            // when: one call, which the budget lets read only the unanswered side
+            let first = try await env.review.listItems(ListQuery(limit: 100), deadline: clock.now + .seconds(20))
+            // then
+            #expect(first.items.count == unanswered)
+            #expect(first.items.allSatisfy { $0.status == .unanswered })
+            let cursor = try #require(first.nextCursor)
+            // and the cursor, used at once, is refused with the wait; 12 minutes later it goes on
+            await #expect(throws: ConnectorError.self) {
+                _ = try await env.review.listItems(ListQuery(limit: 100, cursor: cursor), deadline: clock.now + .seconds(20))
+            }
+            clock.advance(by: .seconds(720))
+            var items = first.items
+            var next: Cursor? = cursor
+            while let page = next {
+                let answered = try await env.review.listItems(ListQuery(limit: 100, cursor: page), deadline: clock.now + .seconds(20))
+                items += answered.items
+                next = answered.nextCursor
+                clock.advance(by: .seconds(720))
+            }
+            #expect(items.count == total)
+            #expect(Set(items.map(\.id)).count == total)
+        }
+    }
 }
