@@ -15,15 +15,17 @@ struct CommandLineOptions {
     var staticRoot: String?
 
     static let usage = """
-        usage: connector-gateway [--config FILE] [--host HOST] [--port PORT] [--static-root DIR]
+        usage: connector-gateway [serve] [--config FILE] [--host HOST] [--port PORT] [--static-root DIR]
                connector-gateway hash-key        (reads an API key on stdin, prints its SHA-256 for the config)
                connector-gateway healthcheck [--host HOST] [--port PORT]   (exit 0 when /healthz answers 200)
                connector-gateway version         (also --version)
+               connector-gateway help            (also --help)
 
         Without --config (or GATEWAY_CONFIG) the gateway starts in demo mode: simulated Wildberries and
         Ozon on loopback and a tenant "demo" with the key "demo-key".
         Environment: GATEWAY_CONFIG, HOST, PORT, LOG_LEVEL (debug, info, warn, error, off),
         GATEWAY_STATIC_ROOT (the directory holding Public/ and openapi.yaml).
+        Signals: TERM, INT or HUP drain and exit 0; a second one exits 1 at once.
         Exit status: 0 after a drain, 1 when it cannot start or on a second signal, 2 for a bad
         command line or configuration.
         """

@@ -4,7 +4,8 @@ import Glibc
 /// gateway's port, asks `GET /healthz`, and exits 0 on a 200 within two seconds, 1 otherwise.
 enum HealthCheckCommand {
     static func run(host: String, port: Int) -> Int32 {
-        let target = host == "0.0.0.0" || host.isEmpty ? "127.0.0.1" : host
+        // A wildcard listen address is reached on the loopback of its family.
+        let target = host == "0.0.0.0" || host.isEmpty ? "127.0.0.1" : (host == "::" ? "::1" : host)
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -24,7 +25,9 @@ enum HealthCheckCommand {
             Output.error("healthcheck: nothing listens on \(target):\(port)")
             return 1
         }
-        let request = Array("GET /healthz HTTP/1.1\r\nHost: \(target)\r\nConnection: close\r\n\r\n".utf8)
+        // An IPv6 literal goes in brackets in Host (RFC 9110 §7.2), or the gateway answers 400.
+        let hostField = target.contains(":") ? "[\(target)]" : target
+        let request = Array("GET /healthz HTTP/1.1\r\nHost: \(hostField)\r\nConnection: close\r\n\r\n".utf8)
         guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == request.count else { return 1 }
         var buffer = [UInt8](repeating: 0, count: 64)
         var received = 0

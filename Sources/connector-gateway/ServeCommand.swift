@@ -5,16 +5,25 @@ import Glibc
 import Marketplaces
 import Server
 
-/// Runs the gateway until SIGTERM or SIGINT: drains (readiness fails, in-flight requests finish)
-/// and exits 0; a second signal exits 1 at once. A configuration that cannot be used exits 2.
+/// Runs the gateway until SIGTERM, SIGINT or SIGHUP (a closed terminal): drains (readiness
+/// fails, in-flight requests finish) and exits 0; a second signal exits 1 at once. A configuration that cannot be used exits 2.
 enum ServeCommand {
     static func run(_ options: CommandLineOptions, environment: [String: String]) async -> Int32 {
         var configuration: GatewayConfiguration
         var demo: DemoMarketplaces?
-        let configPath = options.configPath ?? environment["GATEWAY_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        // Set but empty (an unset variable interpolated into it) is a mistake, not a wish for the
+        // demo, which would then listen on HOST with a known key.
+        if options.configPath == nil, environment["GATEWAY_CONFIG"]?.isEmpty == true {
+            Output.error("connector-gateway: GATEWAY_CONFIG is set but empty; name the configuration file, or unset it for demo mode")
+            return 2
+        }
+        let configPath = options.configPath ?? environment["GATEWAY_CONFIG"]
         if let configPath {
-            guard let text = try? String(contentsOfFile: configPath, encoding: .utf8) else {
-                Output.error("connector-gateway: cannot read the configuration file \(configPath)")
+            let text: String
+            switch ConfigurationFile.read(configPath) {
+            case .success(let read): text = read
+            case .failure(let problem):
+                Output.error("connector-gateway: cannot read the configuration file \(configPath): \(problem.reason)")
                 return 2
             }
             do {
@@ -73,13 +82,15 @@ enum ServeCommand {
                                              log: LogSink(level: level))
         let signals: SignalWaiter
         do {
-            signals = try SignalWaiter([SIGTERM, SIGINT])
+            signals = try SignalWaiter([SIGTERM, SIGINT, SIGHUP])
             try application.start()
         } catch {
             Output.error("connector-gateway: cannot start: \(error)")
             return 1
         }
-        let address = "\(configuration.server.host):\(application.server.port)"
+        // An IPv6 address in brackets, as a URL writes it.
+        let host = configuration.server.host
+        let address = "\(host.contains(":") ? "[\(host)]" : host):\(application.server.port)"
         // What an operator needs to know the process is the one they meant, and no secret: ids,
         // counts and marketplace names only.
         let marketplaces = Set(configuration.tenants.flatMap { $0.credentials.keys.map(\.rawValue) }).sorted()

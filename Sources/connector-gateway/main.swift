@@ -21,7 +21,15 @@ case .version:
 case .hashKey:
     exit(HashKeyCommand.run())
 case .healthcheck:
-    let port = options.port ?? environment["PORT"].flatMap(Int.init) ?? 8080
+    var port = options.port ?? 8080
+    if options.port == nil, let text = environment["PORT"], !text.isEmpty {
+        // As serve reads it: a PORT it would refuse is not quietly replaced by 8080 here.
+        guard let value = Int(text), (1...65535).contains(value) else {
+            Output.error("connector-gateway: PORT must be 1…65535, not \"\(text.prefix(40))\"")
+            exit(2)
+        }
+        port = value
+    }
     exit(HealthCheckCommand.run(host: options.host ?? environment["HOST"] ?? "127.0.0.1", port: port))
 case .serve:
     exit(await ServeCommand.run(options, environment: environment))

@@ -21,12 +21,15 @@ public final class UpstreamCaller: Sendable {
     /// write sent with a few milliseconds left would likely time out after the marketplace applied
     /// it, turning a clean "not done, try later" into "may have been done".
     public let minimumAttemptTime: Duration
+    /// The credential values this caller sends, taken out of whatever the upstream says back
+    /// before it reaches an error (`ConnectorError.redacting`).
+    public let secrets: [String]
     private let clock: any ResilienceClock
 
     public init(marketplace: Marketplace, client: any UpstreamClient, classifier: any UpstreamErrorClassifier,
                 budget: RateBudget, breaker: CircuitBreaker, retry: RetryPolicy = .default,
                 attemptTimeout: Duration = .seconds(10), minimumAttemptTime: Duration = .seconds(1),
-                clock: any ResilienceClock = SystemResilienceClock()) {
+                secrets: [String] = [], clock: any ResilienceClock = SystemResilienceClock()) {
         self.marketplace = marketplace
         self.client = client
         self.classifier = classifier
@@ -35,6 +38,7 @@ public final class UpstreamCaller: Sendable {
         self.retry = retry
         self.attemptTimeout = attemptTimeout
         self.minimumAttemptTime = minimumAttemptTime
+        self.secrets = secrets
         self.clock = clock
     }
 
@@ -54,14 +58,14 @@ public final class UpstreamCaller: Sendable {
             case .success(let response):
                 return response
             case .failure(let error, let wait, let retryable):
-                guard retryable, attempt < retry.maxAttempts else { throw error }
+                guard retryable, attempt < retry.maxAttempts else { throw error.redacting(secrets) }
                 failure = error
                 retryAfter = wait
             }
             let delay = retry.delay(afterAttempt: attempt, retryAfter: retryAfter)
             let resume = clock.now + delay
             // Waiting past the deadline only to fail there helps nobody: report now.
-            guard resume + minimumAttemptTime <= deadline else { throw failure }
+            guard resume + minimumAttemptTime <= deadline else { throw failure.redacting(secrets) }
             if Task.isCancelled { throw cancelled(request) }
             if delay > .zero {
                 do { try await clock.sleep(until: resume) } catch { throw cancelled(request) }

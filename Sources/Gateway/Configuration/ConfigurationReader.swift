@@ -79,6 +79,10 @@ struct ConfigurationReader {
         guard url.user == nil, url.password == nil, url.query == nil, url.fragment == nil else {
             throw ConfigurationError(child(name), "must be scheme, host, port and path only: no user, password, query or fragment")
         }
+        // A port out of range would wrap to another one, where the tenant's credentials would go.
+        if let port = url.port, !(1...65535).contains(port) {
+            throw ConfigurationError(child(name), "has port \(port); a port is 1 to 65535")
+        }
         return url
     }
 }

@@ -11,12 +11,12 @@ public final class LoopUpstreamClient: UpstreamClient {
     /// The base URL's path without its trailing slash, percent-encoded as the URL has it.
     private let basePath: [UInt8]
 
-    /// Nil unless `baseURL` is an `http` URL with a host.
+    /// Nil unless `baseURL` is an `http` URL with a host and a port that is one (1…65535).
     public init?(baseURL: URL, maxConnections: Int) {
-        guard baseURL.scheme?.lowercased() == "http", let name = baseURL.host, !name.isEmpty,
+        let port = baseURL.port ?? 80
+        guard baseURL.scheme?.lowercased() == "http", let name = baseURL.host, !name.isEmpty, (1...65535).contains(port),
               let components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false)
         else { return nil }
-        let port = baseURL.port ?? 80
         host = baseURL.upstreamHost
         client = HTTPClient(host: name, port: port, configuration: HTTPClient.Configuration(maxConnections: maxConnections))
         var path = components.percentEncodedPath

@@ -19,7 +19,8 @@ public final class WildberriesSession: MarketplaceSession {
     /// Fails with `credentialsMissing` when the credentials carry no `token`.
     init(credentials: MarketplaceCredentials, options: WildberriesOptions,
          hosts: (feedbacks: WildberriesHost, chat: WildberriesHost)) throws(ConnectorError) {
-        token = try credentials.require(["token"])[0]
+        let token = try credentials.require(["token"])[0]
+        self.token = token
         self.options = options
         let claims = WildberriesTokenClaims(token: token)
         func caller(_ host: WildberriesHost) -> UpstreamCaller {
@@ -27,7 +28,7 @@ public final class WildberriesSession: MarketplaceSession {
                            client: options.clients.client(baseURL: host.baseURL, maxConnections: options.maxConnections),
                            classifier: WildberriesErrorClassifier(),
                            budget: host.budget(for: claims), breaker: host.breaker,
-                           retry: options.retry, attemptTimeout: options.attemptTimeout, clock: options.clock)
+                           retry: options.retry, attemptTimeout: options.attemptTimeout, secrets: [token], clock: options.clock)
         }
         feedbacks = caller(hosts.feedbacks)
         chat = caller(hosts.chat)

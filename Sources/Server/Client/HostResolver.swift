@@ -9,6 +9,8 @@ enum HostResolver {
     /// The first IPv4 address of `host`, else its first IPv6 one. IPv4 first, whatever order
     /// getaddrinfo chose: containers often get AAAA answers without a route for them.
     static func resolve(_ host: String, port: Int) -> Result<SocketAddress, HTTPClientError> {
+        // getaddrinfo would take the number and wrap it into another port.
+        guard (1...65535).contains(port) else { return .failure(.connectFailed("port \(port) is out of range 1-65535")) }
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)

@@ -132,6 +132,7 @@ struct GatewayConfigurationTests {
               (#"{"marketplaces": {"ozon": {"seller_url": "https://user:secret@api-seller.ozon.ru"}}}"#, "marketplaces.ozon.seller_url", "no user"),
               (#"{"marketplaces": {"wildberries": {"chat_url": "https://chat.example/?x=1"}}}"#, "marketplaces.wildberries.chat_url", "query"),
               (#"{"marketplaces": {"wildberries": {"feedbacks_url": "https://wb.example/#top"}}}"#, "marketplaces.wildberries.feedbacks_url", "fragment"),
+              (#"{"marketplaces": {"ozon": {"seller_url": "http://127.0.0.1:85133"}}}"#, "marketplaces.ozon.seller_url", "1 to 65535"),
               (#"{"marketplaces": {"yandex": {}}}"#, "marketplaces.yandex", "not a known setting"),
           ])
     func invalidSetting(settings: String, field: String, message: String) {

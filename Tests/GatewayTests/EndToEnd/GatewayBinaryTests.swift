@@ -164,10 +164,14 @@ struct GatewayBinaryTests {
         #expect(result.stderr.contains(named), "\(result.stderr)")
     }
 
-    @Test("a listen address that is not numeric stops start-up with exit code 2 naming where it came from", arguments: [
+    @Test("a listen address that is not numeric, an empty GATEWAY_CONFIG or a configuration file that cannot be read stops start-up with exit code 2 saying why", arguments: [
         (["--host", "gateway.internal"], [String: String](), "--host"),
         ([], ["HOST": "gateway.internal"], "HOST"),
         ([], ["PORT": "80a"], "PORT"),
+        (["healthcheck"], ["PORT": "abc"], "PORT"),
+        ([], ["GATEWAY_CONFIG": ""], "GATEWAY_CONFIG is set but empty"),
+        (["--config", "/nonexistent/gateway.json"], [String: String](), "no such file"),
+        (["--config", "/tmp"], [String: String](), "it is a directory"),
     ])
     func invalidListenOverride(arguments: [String], environment: [String: String], named: String) throws {
         let result = try GatewayProcess.run(arguments: arguments, environment: environment)
@@ -220,5 +224,16 @@ struct GatewayBinaryTests {
         let down = try GatewayProcess.run(arguments: ["healthcheck", "--port", String(gateway.port)])
         #expect(up.status == 0)
         #expect(down.status == 1)
+    }
+
+    @Test("given a gateway on IPv6 loopback, when healthcheck asks it, then it answers 200: the Host field has brackets",
+          .timeLimit(.minutes(1)))
+    func healthcheckOverIPv6() async throws {
+        let gateway = try GatewayProcess(environment: ["HOST": "::1"])
+        let result = try GatewayProcess.run(arguments: ["healthcheck", "--host", "::1", "--port", String(gateway.port)])
+        gateway.signal(SIGHUP)
+        #expect(await gateway.waitForExit() == 0, "SIGHUP drains and exits 0 as SIGTERM does")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(gateway.stdout.contains("\"listen\":\"[::1]:"))
     }
 }

@@ -13,6 +13,7 @@ struct WildberriesQuirkTests {
         let server: SimulatorServer
         let review: any ChannelConnector
         let chat: any ChannelConnector
+        static let token = "t0ken-of-the-tenant"
 
         init() throws {
             server = SimulatorServer(host: host)
@@ -21,7 +22,7 @@ struct WildberriesQuirkTests {
             WildberriesConnectors.register(in: registry,
                                            endpoints: MarketplaceEndpoints(wildberriesFeedbacks: server.baseURL, wildberriesChat: server.baseURL),
                                            options: WildberriesTestEnvironment.connectorOptions { $0.retry = .none })
-            let credentials = MarketplaceCredentials(marketplace: .wildberries, fields: ["token": "t0ken"])
+            let credentials = MarketplaceCredentials(marketplace: .wildberries, fields: ["token": Self.token])
             review = try registry.connector(for: ConnectorKey(.wildberries, .review), tenant: "t", credentials: credentials)
             chat = try registry.connector(for: ConnectorKey(.wildberries, .chat), tenant: "t", credentials: credentials)
         }
@@ -40,6 +41,23 @@ struct WildberriesQuirkTests {
 
     static let list = "/api/v1/feedbacks"
     static let query = ListQuery(status: .unanswered, limit: 10)
+
+    @Test("given an upstream that quotes the token it refused, when the error reaches the caller, then the token is not in it",
+          .timeLimit(.minutes(1)))
+    func tokenRedacted() async throws {
+        try await Self.with { scripted in
+            for status in [400, 401, 500] {
+                scripted.host.queue(Self.list, status: status, json: "token \(Scripted.token) is not valid here", contentType: "text/plain")
+                do throws(ConnectorError) {
+                    _ = try await scripted.review.listItems(Self.query, deadline: WildberriesTestEnvironment.deadline)
+                    Issue.record("\(status) passed")
+                } catch {
+                    #expect(!"\(error)".contains(Scripted.token), "\(status): \(error)")
+                    #expect("\(error)".contains("token [redacted] is not valid here"), "\(status): \(error)")
+                }
+            }
+        }
+    }
 
     @Test("every error body shape is classified", .timeLimit(.minutes(1)))
     func errorShapes() async throws {

@@ -78,7 +78,7 @@ struct WildberriesRegistrationTests {
             #expect(page.items.isEmpty)
             #expect(page.nextCursor == nil)
             let request = try #require(scripted.host.requests.first)
-            #expect(request.header("Authorization") == "t0ken")
+            #expect(request.header("Authorization") == WildberriesQuirkTests.Scripted.token)
             #expect(request.query["isAnswered"] == "true")
             #expect(request.query["take"] == "3")
             #expect(request.query["skip"] == "0")
