@@ -52,6 +52,9 @@ final class Connection {
     var consuming = false
     /// Further pipelined requests wait until the output queue drains below the limit.
     var awaitingDrain = false
+    /// The server is draining and what this connection's client had sent by then was read in:
+    /// it is answered, and nothing sent later keeps the connection open.
+    var readAtDrain = false
     var task: Task<Void, Never>?
 
     /// epoll interest currently registered.
@@ -115,8 +118,11 @@ final class Connection {
         // Draining: requests the client pipelined behind this one were sent before the drain
         // and are answered too, the last with `Connection: close`. Those still in the socket
         // are read now, since this response decides whether the connection stays for them.
-        if loop.isDraining, keepAlive, pending.isEmpty { readWaitingInput() }
-        let close = !keepAlive || (loop.isDraining && pending.isEmpty)
+        if loop.isDraining, keepAlive, !readAtDrain {
+            readAtDrain = true
+            readWaitingInput()
+        }
+        let close = !keepAlive || (loop.isDraining && !pendingHoldsARequest)
         let field: ResponseHeadWriter.ConnectionField = close ? .close : (isHTTP10 ? .keepAlive : .none)
         output.appendResponse(response, sendBody: !isHeadRequest && !response.status.forbidsBody,
                               dateLine: loop.dateCache.line, connection: field)
@@ -152,15 +158,18 @@ final class Connection {
         loop.markDirty(self)
     }
 
+    /// Whether `pending` has more than the empty lines a client may send after a body (RFC 9112 §2.2).
+    var pendingHoldsARequest: Bool { pending.contains { $0 != 13 && $0 != 10 } }
+
     /// A timer of this connection fired.
     func timerExpired(_ kind: TimerKind) {
         switch kind {
         case .header:
             // No request begun (nothing, or only empty lines, CR LF): nobody to answer.
-            if parser.hasNotBegunARequest, pending.allSatisfy({ $0 == 13 || $0 == 10 }) {
+            if parser.hasNotBegunARequest, !pendingHoldsARequest {
                 close()
             } else {
-                refuse(.requestTimeout)
+                refuse(.requestTimeout, toHead: parser.methodRead == .head)
             }
         case .body:
             refuse(.requestTimeout)

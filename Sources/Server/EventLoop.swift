@@ -379,9 +379,10 @@ final class EventLoop {
                 connection.closeUnlessARequestWaits()
             case .head where connection.parser.isAtMessageStart && connection.pending.isEmpty:
                 connection.closeUnlessARequestWaits()
-            case .processing:
-                // Its response closes the connection unless requests were pipelined behind it
-                // (`Connection.deliver`): those were sent before the drain and are answered too.
+            case .processing, .head, .body:
+                // The response of the request in progress closes the connection unless requests
+                // were pipelined behind it (`Connection.deliver`): those were sent before the
+                // drain and are answered too, the last with `Connection: close`.
                 break
             default:
                 connection.keepAlive = false

@@ -301,4 +301,36 @@ struct HTTPServerShutdownTests {
             await stopping.value
         }
     }
+
+    @Test func requestsStillInTheSocketBehindOneInFlightWhenStopBeginsAreAnswered() async throws {
+        try await onDedicatedThread {
+            // given: a request held by its handler, and two more sent after it started, which the
+            // server has not read (it reads no further while a handler runs)
+            let gate = Gate()
+            let arrived = Counter()
+            let server = try TestServer(handler: { request, _ in
+                if request.path == "/slow" {
+                    arrived.increment()
+                    await gate.wait()
+                }
+                return HTTPResponse(status: .ok, contentType: "text/plain", text: request.path)
+            })
+            let client = try server.connect()
+            try client.send(get("/slow"))
+            #expect(await eventually { arrived.current == 1 })
+            try client.send(get("/second") + get("/third"))
+            // when: stop begins, then the first handler ends
+            let stopping = Task { await server.stop(gracePeriod: .seconds(10)) }
+            #expect(await eventually { server.server.isDraining })
+            gate.open()
+            // then: all three are answered, only the last with Connection: close
+            let responses = try (0..<3).map { _ in try client.readResponse() }
+            let rest = client.readUntilClose()
+            #expect(responses.map(\.text) == ["/slow", "/second", "/third"])
+            #expect(responses.map { $0[header: "Connection"] } == [nil, nil, "close"])
+            #expect(rest.end == .eof)
+            client.close()
+            await stopping.value
+        }
+    }
 }
