@@ -1,20 +1,19 @@
 extension ConnectorError {
-    /// The error with every occurrence of `secrets` (a tenant's credentials) in the upstream's
-    /// words replaced: a marketplace may quote the key it refused ("Api-Key … is invalid"), and
-    /// what it says reaches the client in `detail` and `upstream.message`.
+    /// The error with `secrets` (a tenant's credentials) taken out of every text that came from
+    /// outside: a marketplace may quote the key it refused ("Api-Key … is invalid"), an answer
+    /// that could not be read is quoted in part, and both reach the client in `detail` and
+    /// `upstream.message`. Such texts are cut to a few hundred characters, so a secret cut off
+    /// at the end is taken out too (its first `shortestRedacted` characters or more).
     public func redacting(_ secrets: [String]) -> ConnectorError {
         let secrets = secrets.filter { $0.count >= Self.shortestRedacted }
         guard !secrets.isEmpty else { return self }
-        func clean(_ text: String) -> String {
-            secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "[redacted]") }
-        }
         func clean(_ failure: UpstreamFailure) -> UpstreamFailure {
             var failure = failure
-            failure.message = clean(failure.message)
+            failure.message = Self.redact(failure.message, secrets)
             return failure
         }
         switch self {
-        case .invalidRequest(let field, let reason): return .invalidRequest(field: field, reason: clean(reason))
+        case .invalidRequest(let field, let reason): return .invalidRequest(field: field, reason: Self.redact(reason, secrets))
         case .upstreamAuthFailed(let failure): return .upstreamAuthFailed(clean(failure))
         case .upstreamRejected(let failure): return .upstreamRejected(clean(failure))
         case .upstreamRateLimited(let wait, let failure): return .upstreamRateLimited(retryAfter: wait, failure.map(clean))
@@ -28,4 +27,18 @@ extension ConnectorError {
     /// Shorter values (an Ozon Client-Id is a few digits, and not secret) would blank out
     /// ordinary numbers and words.
     static let shortestRedacted = 8
+
+    static func redact(_ text: String, _ secrets: [String]) -> String {
+        var text = text
+        for secret in secrets {
+            text = text.replacingOccurrences(of: secret, with: "[redacted]")
+            // The start of a secret where the text was cut.
+            for length in stride(from: min(secret.count - 1, text.count), through: shortestRedacted, by: -1)
+            where text.hasSuffix(secret.prefix(length)) {
+                text = String(text.dropLast(length)) + "[redacted]"
+                break
+            }
+        }
+        return text
+    }
 }

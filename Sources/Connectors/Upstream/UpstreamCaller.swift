@@ -21,15 +21,12 @@ public final class UpstreamCaller: Sendable {
     /// write sent with a few milliseconds left would likely time out after the marketplace applied
     /// it, turning a clean "not done, try later" into "may have been done".
     public let minimumAttemptTime: Duration
-    /// The credential values this caller sends, taken out of whatever the upstream says back
-    /// before it reaches an error (`ConnectorError.redacting`).
-    public let secrets: [String]
     private let clock: any ResilienceClock
 
     public init(marketplace: Marketplace, client: any UpstreamClient, classifier: any UpstreamErrorClassifier,
                 budget: RateBudget, breaker: CircuitBreaker, retry: RetryPolicy = .default,
                 attemptTimeout: Duration = .seconds(10), minimumAttemptTime: Duration = .seconds(1),
-                secrets: [String] = [], clock: any ResilienceClock = SystemResilienceClock()) {
+                clock: any ResilienceClock = SystemResilienceClock()) {
         self.marketplace = marketplace
         self.client = client
         self.classifier = classifier
@@ -38,7 +35,6 @@ public final class UpstreamCaller: Sendable {
         self.retry = retry
         self.attemptTimeout = attemptTimeout
         self.minimumAttemptTime = minimumAttemptTime
-        self.secrets = secrets
         self.clock = clock
     }
 
@@ -58,14 +54,14 @@ public final class UpstreamCaller: Sendable {
             case .success(let response):
                 return response
             case .failure(let error, let wait, let retryable):
-                guard retryable, attempt < retry.maxAttempts else { throw error.redacting(secrets) }
+                guard retryable, attempt < retry.maxAttempts else { throw error }
                 failure = error
                 retryAfter = wait
             }
             let delay = retry.delay(afterAttempt: attempt, retryAfter: retryAfter)
             let resume = clock.now + delay
             // Waiting past the deadline only to fail there helps nobody: report now.
-            guard resume + minimumAttemptTime <= deadline else { throw failure.redacting(secrets) }
+            guard resume + minimumAttemptTime <= deadline else { throw failure }
             if Task.isCancelled { throw cancelled(request) }
             if delay > .zero {
                 do { try await clock.sleep(until: resume) } catch { throw cancelled(request) }

@@ -258,7 +258,7 @@ public struct ConnectorService: Sendable {
                 // kept, so a retry under this key replays it rather than writing twice. A failure
                 // before any write, or of writes the marketplace refused, frees the key below.
                 // Sending it again under this key only replays this answer: not retryable as it is.
-                var problem = Problem(error)
+                var problem = Problem(error.redacting(tenant.secrets))
                 problem.detail += " The marketplace may have applied it: under this Idempotency-Key the outcome stays as it is."
                     + " Look at the item, and send again with a new key if the reply is not there."
                 problem.retryable = false

@@ -14,7 +14,7 @@ public struct ProblemMiddleware: Middleware {
         } catch let error as GatewayError {
             problem = Problem(error)
         } catch let error as ConnectorError {
-            problem = Problem(error)
+            problem = Problem(error.redacting(context.tenant?.secrets ?? []))
         } catch let error as Problem {
             problem = error
         } catch {

@@ -19,7 +19,7 @@ public enum OzonConnectors {
             let values = try credentials.require(requiredCredentials)
             let caller = UpstreamCaller(marketplace: .ozon, client: client, classifier: OzonErrorClassifier(),
                                         budget: budgets.budget(for: values[0]), breaker: breaker, retry: options.retry,
-                                        attemptTimeout: options.attemptTimeout, secrets: [values[1]], clock: options.clock)
+                                        attemptTimeout: options.attemptTimeout, clock: options.clock)
             return OzonSession(clientID: values[0], apiKey: values[1], caller: caller)
         }
         register(OzonReviewConnector.key, OzonReviewConnector.operations, in: registry, OzonReviewConnector.init)

@@ -28,7 +28,7 @@ public final class WildberriesSession: MarketplaceSession {
                            client: options.clients.client(baseURL: host.baseURL, maxConnections: options.maxConnections),
                            classifier: WildberriesErrorClassifier(),
                            budget: host.budget(for: claims), breaker: host.breaker,
-                           retry: options.retry, attemptTimeout: options.attemptTimeout, secrets: [token], clock: options.clock)
+                           retry: options.retry, attemptTimeout: options.attemptTimeout, clock: options.clock)
         }
         feedbacks = caller(hosts.feedbacks)
         chat = caller(hosts.chat)

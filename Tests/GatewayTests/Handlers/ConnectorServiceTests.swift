@@ -105,6 +105,17 @@ struct ConnectorServiceTests {
         #expect((raw.json["raw"] as? [String: Any])?["id"] as? String == "item-3")
     }
 
+    @Test("given a marketplace that quotes the tenant's token in its error, when the problem is rendered, then the token is not in it")
+    func credentialRedacted() async throws {
+        let harness = ApplicationHarness(tenantCredentials: [.wildberries])
+        harness.review.failNext(with: .upstreamAuthFailed(UpstreamFailure(marketplace: .wildberries, status: 401,
+                                                                          message: "token wb-token is not valid")))
+        let response = try await harness.send(.get, "/connectors/wildberries/review/items")
+        #expect(response.status.code == 502)
+        #expect(!response.text.contains("wb-token"), "\(response.text)")
+        #expect((response.json["upstream"] as? [String: Any])?["message"] as? String == "token [redacted] is not valid")
+    }
+
     @Test("a forged or foreign cursor is 400 invalid_request on the cursor field")
     func tamperedCursor() async throws {
         let harness = ApplicationHarness()

@@ -1,0 +1,35 @@
+import Connectors
+import Testing
+
+@Suite("ConnectorError.redacting")
+struct ConnectorErrorRedactingTests {
+    private static let token = "eyJhbGciOiJFUzI1NiJ9.eyJzaWQiOiJzZWxsZXIifQ.c2lnbmF0dXJl"
+
+    @Test("a secret quoted whole is replaced, wherever the error carries the marketplace's words")
+    func whole() {
+        let failure = UpstreamFailure(marketplace: .wildberries, status: 401, message: "token \(Self.token) is not valid")
+        for error in [ConnectorError.upstreamAuthFailed(failure), .upstreamError(failure), .upstreamRejected(failure),
+                      .upstreamRateLimited(retryAfter: nil, failure), .upstreamUnavailable(retryAfter: nil, failure),
+                      .upstreamTimeout(failure), .invalidRequest(field: nil, reason: failure.message)] {
+            let text = "\(error.redacting([Self.token]))"
+            #expect(!text.contains(Self.token), "\(text)")
+            #expect(text.contains("token [redacted] is not valid"), "\(text)")
+        }
+    }
+
+    @Test("given a message cut to 300 characters inside the secret, then the part of it that is left is replaced too")
+    func cut() {
+        let message = String(repeating: "x", count: 280) + " " + Self.token
+        let failure = UpstreamFailure(marketplace: .wildberries, status: 400, message: message)
+        #expect(failure.message.count == 300)
+        let redacted = "\(ConnectorError.upstreamRejected(failure).redacting([Self.token]))"
+        #expect(!redacted.contains(String(Self.token.prefix(8))), "\(redacted)")
+        #expect(redacted.contains("[redacted]"))
+    }
+
+    @Test("values shorter than 8 characters (a Client-Id) are left alone, so numbers in the text survive")
+    func short() {
+        let failure = UpstreamFailure(marketplace: .ozon, status: 400, message: "limit 42 is out of range")
+        #expect(ConnectorError.upstreamRejected(failure).redacting(["42"]) == .upstreamRejected(failure))
+    }
+}
