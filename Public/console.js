@@ -283,6 +283,9 @@
     const cursor = cursors[page];
     if (cursor) query.set("cursor", cursor);
     $("items-list").setAttribute("aria-busy", "true");
+    // The pager's cursors are the list's on screen, which this call is about to replace.
+    $("prev-page").disabled = true;
+    $("next-page").disabled = true;
     try {
       const { data } = await api("GET", `${connectorPath(c)}/items?${query}`);
       if (call !== state.listCall) return;  // another list was asked for since: its answer counts
@@ -299,6 +302,7 @@
       if (call !== state.listCall) return;
       // A list of another connector or filter must not stand for this one.
       if (state.shown !== listing) showNoList("The items could not be loaded.");
+      else renderItems();  // the pager as it was
       sayFailure(failure, `Listing ${connectorName(c)} items`);
     } finally {
       if (call === state.listCall) $("items-list").removeAttribute("aria-busy");
@@ -354,8 +358,9 @@
 
   // ---- one item -----------------------------------------------------------------------------
 
-  async function openItem(id, moveFocus) {
-    const c = state.connector;
+  async function openItem(id, moveFocus, connector) {
+    const c = connector || state.connector;
+    if (c !== state.connector) return null;  // the operator has moved to another connector
     const call = ++state.itemCall;
     try {
       const { data } = await api("GET", `${itemPath(c, id)}?include_raw=true`);
@@ -374,6 +379,12 @@
       if (call === state.itemCall && state.connector === c) sayFailure(failure, `Opening item ${id}`);
       return null;
     }
+  }
+
+  // Whether the page still shows `item` of connector `c` (a call about it may end after the
+  // operator moved on).
+  function stillOn(c, item) {
+    return state.connector === c && state.item !== null && state.item.id === item.id;
   }
 
   // The list's copy of an item follows what the item now says (status, reply, read state).
@@ -450,7 +461,8 @@
       const { data } = await api("POST", path, { body: { text }, headers: { "Idempotency-Key": `"${state.pendingReply.key}"` } });
       state.pendingReply = null;
       if (textarea.value === text) textarea.value = "";
-      const refreshed = await openItem(item.id, false);
+      // Only while the operator is still on this item: another opened meanwhile stays.
+      const refreshed = stillOn(c, item) ? await openItem(item.id, false, c) : null;
       if (refreshed) updateListed(refreshed);
       sayInfo(`Reply sent to ${item.id}${data && data.reply_id ? " (reply id " + data.reply_id + ")" : ""}.`);
     } catch (failure) {
@@ -459,7 +471,7 @@
         // The reply may have reached the marketplace, and the gateway keeps this answer under the
         // key: look at the item, and let the next attempt use a new key if the reply is not there.
         state.pendingReply = null;
-        const refreshed = await openItem(item.id, false);
+        const refreshed = stillOn(c, item) ? await openItem(item.id, false, c) : null;
         if (refreshed && refreshed.reply && refreshed.reply.text === text) {
           if (textarea.value === text) textarea.value = "";
           updateListed(refreshed);
@@ -468,7 +480,7 @@
       }
     } finally {
       textarea.readOnly = false;
-      button.disabled = !(c.operations || []).includes("reply");
+      button.disabled = !((state.connector || c).operations || []).includes("reply");
       // The button had the focus and lost it while disabled: give it to the text again.
       if (document.activeElement === document.body || document.activeElement === button) textarea.focus();
     }
@@ -483,7 +495,7 @@
     button.setAttribute("aria-disabled", "true");
     try {
       await api("POST", itemPath(c, item.id) + "/read");
-      const refreshed = await openItem(item.id, false);
+      const refreshed = stillOn(c, item) ? await openItem(item.id, false, c) : null;
       if (refreshed) updateListed(refreshed);
       sayInfo(`Item ${item.id} marked read.`);
     } catch (failure) {

@@ -38,6 +38,12 @@ static void cs_signal_forwarder(int signo) {
     errno = saved;
 }
 
+int cs_signal_is_ignored(int signo) {
+    struct sigaction current;
+    if (sigaction(signo, NULL, &current) != 0) return 0;
+    return current.sa_handler == SIG_IGN;
+}
+
 int cs_forward_signal(int signo, int pipe_write_fd) {
     cs_signal_pipe = pipe_write_fd;
     struct sigaction action;

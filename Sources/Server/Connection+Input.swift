@@ -178,7 +178,15 @@ extension Connection {
             }
         } else if phase == .head || phase == .body {
             if inputClosed {
-                close()  // a partial request that can never complete
+                // A partial request that can never complete; what is queued still goes out.
+                pending = []
+                loop.cancelTimer(self)
+                if output.isEmpty {
+                    close()
+                } else {
+                    phase = .closing
+                    loop.markDirty(self)
+                }
             } else {
                 setReading(true)
             }

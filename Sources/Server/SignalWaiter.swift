@@ -13,6 +13,12 @@ public final class SignalWaiter: Sendable {
     public let signals: AsyncStream<Int32>
     private let thread: LoopThread
 
+    /// Whether `signal` came ignored from the parent (`nohup` does so with SIGHUP): such a signal
+    /// is best left ignored rather than watched.
+    public static func isIgnored(_ signal: Int32) -> Bool {
+        cs_signal_is_ignored(signal) != 0
+    }
+
     public init(_ watched: [Int32]) throws(IOError) {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { throw IOError.last("pipe") }

@@ -82,7 +82,8 @@ enum ServeCommand {
                                              log: LogSink(level: level))
         let signals: SignalWaiter
         do {
-            signals = try SignalWaiter([SIGTERM, SIGINT, SIGHUP])
+            // SIGHUP too, unless it came ignored (`nohup`): then a closed terminal must not stop it.
+            signals = try SignalWaiter([SIGTERM, SIGINT] + (SignalWaiter.isIgnored(SIGHUP) ? [] : [SIGHUP]))
             try application.start()
         } catch {
             Output.error("connector-gateway: cannot start: \(error)")

@@ -46,6 +46,19 @@ struct ConnectionTimeoutTests {
         }
     }
 
+    @Test func aHeadRequestWhoseHeadTimesOutGetsA408WithoutContent() async throws {
+        // given
+        try await withServer(Self.short, handler: Handlers.ok) { server in
+            let client = try server.connect()
+            // when: a HEAD's request line and half a head, then nothing
+            try client.send("HEAD /slow HTTP/1.1\r\nHost: te")
+            let raw = String(decoding: client.readUntilClose().bytes, as: UTF8.self)
+            // then: the 408's head and nothing after it (RFC 9110 §9.3.2)
+            #expect(raw.hasPrefix("HTTP/1.1 408 "), "\(raw)")
+            #expect(raw.hasSuffix("\r\n\r\n"), "\(raw)")
+        }
+    }
+
     @Test func drippingHeaderLinesDoesNotExtendTheHeaderTimeout() async throws {
         // given
         try await withServer(Self.short, handler: Handlers.ok) { server in

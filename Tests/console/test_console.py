@@ -317,6 +317,21 @@ class ConsoleTest(unittest.TestCase):
         self.assertEqual(self.by_id("reply-text").get_attribute("value"), "")
         self.assertEqual(self.driver.switch_to.active_element.get_attribute("id"), "reply-text")
 
+    def test_an_item_opened_while_a_reply_to_another_is_sent_stays_open(self):
+        self.enter_key("demo-key")
+        self.browse("ozon/chat", "all")
+        first, second = self.listed_ids()[:2]
+        self.open_item(first)
+        self.delay_fetches(r"/reply$", 1500)
+        # when the agent sends a reply to the first chat and, before it is through, opens the second
+        self.by_id("reply-text").send_keys(f"Минутку ({uuid.uuid4().hex[:6]})")
+        self.by_id("send-reply").click()
+        self.open_item(second)
+        self.wait_for_message("Reply sent to " + first)
+        self.driver.execute_script("return new Promise((r) => setTimeout(r, 500))")
+        # then the second chat is still the one shown
+        self.assertIn(second, self.by_id("item-heading").text)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

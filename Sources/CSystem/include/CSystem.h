@@ -54,6 +54,8 @@ static inline size_t cs_epoll_event_size(void) { return sizeof(struct epoll_even
 /// `pipe_write_fd` (the self-pipe trick: async-signal-safe, and it works whichever thread the
 /// kernel picks to take the signal). One pipe per process: the last call's fd is used.
 int cs_forward_signal(int signo, int pipe_write_fd);
+/// 1 when `signo` is ignored (SIG_IGN), as `nohup` leaves SIGHUP for the program it starts.
+int cs_signal_is_ignored(int signo);
 
 /// Unblocks `signo` in the calling thread, whatever mask it inherited.
 static inline int cs_unblock_signal(int signo) {

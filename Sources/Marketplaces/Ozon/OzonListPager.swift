@@ -26,7 +26,8 @@ enum OzonListPager {
         items.reserveCapacity(limit)
         for pageNumber in 1...max(1, maxPages) {
             var page = try await fetch(token)
-            var index = resumeIndex(page.entries, resume, id: id, key: key)
+            let first = resumeIndex(page.entries, resume, id: id, key: key)
+            var index = first
             while index < page.entries.count, items.count < limit {
                 let end = min(page.entries.count, index + limit - items.count)
                 try await accept(&page.entries, index..<end, &items)
@@ -37,9 +38,12 @@ enum OzonListPager {
                 return (items, OzonListPosition(page: token, skip: index, after: id(last), afterKey: key.map { $0(last) }))
             }
             guard page.hasNext, let next = page.nextToken else { return (items, nil) }
-            // The next page starts after this one's last entry; keyed, it also resumes below it,
-            // as entries moving up shift the next page's start.
-            let boundary = OzonListPosition(page: next, skip: 0, after: nil, afterKey: key.flatMap { key in last.map(key) })
+            // The next page starts after this one's last entry; keyed, it also resumes below the
+            // last entry taken (this page's, or the one before when this page gave none), as
+            // entries moving up shift the next page's start.
+            var lastKey = key.flatMap { key in last.map(key) }
+            if index == first, let carried = resume.afterKey { lastKey = min(carried, lastKey ?? carried) }
+            let boundary = OzonListPosition(page: next, skip: 0, after: nil, afterKey: lastKey)
             if items.count >= limit || pageNumber == maxPages { return (items, boundary) }
             token = next
             resume = boundary

@@ -226,8 +226,21 @@ struct GatewayBinaryTests {
         #expect(down.status == 1)
     }
 
+    /// Whether this machine has `::1` (many containers have no IPv6 at all).
+    static let hasIPv6Loopback: Bool = {
+        let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_addr = in6addr_loopback
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+        } == 0
+    }()
+
     @Test("given a gateway on IPv6 loopback, when healthcheck asks it, then it answers 200: the Host field has brackets",
-          .timeLimit(.minutes(1)))
+          .enabled(if: Self.hasIPv6Loopback, "no IPv6 loopback here"), .timeLimit(.minutes(1)))
     func healthcheckOverIPv6() async throws {
         let gateway = try GatewayProcess(environment: ["HOST": "::1"])
         let result = try GatewayProcess.run(arguments: ["healthcheck", "--host", "::1", "--port", String(gateway.port)])

@@ -314,4 +314,29 @@ struct OzonChatConnectorTests {
             #expect(Set(listed) == Set(conversations(bed).map(\.id)).subtracting([moved]))
         }
     }
+
+    @Test("given a walk stopped just before an upstream page's end, when two chats from below move to the top, then the next page lists no chat twice",
+          .timeLimit(.minutes(1)))
+    func walkWhenAPageIsPushedOver() async throws {
+        try await OzonTestbed.run(simulator: OzonTestbed.simulatorOptions(chats: 250)) { bed in
+            let connector = try bed.chat
+            // given: a first page that stops at the 99th of Ozon's first 100 chats
+            let listed = bed.host.chats().sorted { ($0.lastMessageID, $0.id) > ($1.lastMessageID, $1.id) }
+            let limit = listed.prefix(99).filter { $0.type == "BUYER_SELLER" }.count
+            var page = try await connector.listItems(ListQuery(limit: limit), deadline: bed.deadline)
+            var ids = page.items.map(\.id)
+            // when: two chats further down get messages, pushing the end of Ozon's first page onto its second
+            let below = listed.suffix(2).map(\.id)
+            for chat in below { bed.simulator.addBuyerMessage("Есть новости?", chatID: chat) }
+            var cursor = page.nextCursor
+            while let next = cursor {
+                page = try await connector.listItems(ListQuery(limit: 50, cursor: next), deadline: bed.deadline)
+                ids += page.items.map(\.id)
+                cursor = page.nextCursor
+            }
+            // then
+            #expect(ids.count == Set(ids).count, "listed twice: \(ids.count - Set(ids).count)")
+            #expect(Set(ids) == Set(conversations(bed).map(\.id)).subtracting(below))
+        }
+    }
 }
