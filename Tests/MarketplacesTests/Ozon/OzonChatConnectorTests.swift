@@ -11,6 +11,18 @@ struct OzonChatConnectorTests {
         bed.host.chats().filter { $0.type == "BUYER_SELLER" }
     }
 
+    /// The ids of a list walked on from `cursor` to its end, 50 at a time.
+    func walkOn(_ connector: OzonChatConnector, from cursor: Cursor?, _ bed: OzonTestbed) async throws -> [String] {
+        var ids: [String] = []
+        var cursor = cursor
+        while let next = cursor {
+            let page = try await connector.listItems(ListQuery(limit: 50, cursor: next), deadline: bed.deadline)
+            ids += page.items.map(\.id)
+            cursor = page.nextCursor
+        }
+        return ids
+    }
+
     /// The last page of updates read from the start: a client that has seen everything.
     func synced(_ connector: OzonChatConnector, _ bed: OzonTestbed) async throws -> UpdatesPage {
         var page = try await connector.updates(since: nil, limit: 100, deadline: bed.deadline)
@@ -296,19 +308,14 @@ struct OzonChatConnectorTests {
             // given: a first page that ends where Ozon's first page of 100 chats ends
             let firstUpstreamPage = bed.host.chats().sorted { ($0.lastMessageID, $0.id) > ($1.lastMessageID, $1.id) }.prefix(100)
             let conversationsThere = firstUpstreamPage.filter { $0.type == "BUYER_SELLER" }.count
-            var page = try await connector.listItems(ListQuery(limit: conversationsThere), deadline: bed.deadline)
+            let page = try await connector.listItems(ListQuery(limit: conversationsThere), deadline: bed.deadline)
             var listed = page.items.map(\.id)
             #expect(listed == firstUpstreamPage.filter { $0.type == "BUYER_SELLER" }.map(\.id))
             // when: a chat further down moves to the top, shifting Ozon's second page by one
             let moved = try #require(conversations(bed).sorted { $0.lastMessageID < $1.lastMessageID }.first?.id)
             #expect(!listed.contains(moved))
             bed.simulator.addBuyerMessage("Ответьте, пожалуйста", chatID: moved)
-            var cursor = page.nextCursor
-            while let next = cursor {
-                page = try await connector.listItems(ListQuery(limit: 50, cursor: next), deadline: bed.deadline)
-                listed += page.items.map(\.id)
-                cursor = page.nextCursor
-            }
+            listed += try await walkOn(connector, from: page.nextCursor, bed)
             // then: every other chat once; the moved one went above the walk
             #expect(listed.count == Set(listed).count, "listed twice: \(listed.count - Set(listed).count)")
             #expect(Set(listed) == Set(conversations(bed).map(\.id)).subtracting([moved]))
@@ -323,17 +330,12 @@ struct OzonChatConnectorTests {
             // given: a first page that stops at the 99th of Ozon's first 100 chats
             let listed = bed.host.chats().sorted { ($0.lastMessageID, $0.id) > ($1.lastMessageID, $1.id) }
             let limit = listed.prefix(99).filter { $0.type == "BUYER_SELLER" }.count
-            var page = try await connector.listItems(ListQuery(limit: limit), deadline: bed.deadline)
+            let page = try await connector.listItems(ListQuery(limit: limit), deadline: bed.deadline)
             var ids = page.items.map(\.id)
             // when: two chats further down get messages, pushing the end of Ozon's first page onto its second
             let below = listed.suffix(2).map(\.id)
             for chat in below { bed.simulator.addBuyerMessage("Есть новости?", chatID: chat) }
-            var cursor = page.nextCursor
-            while let next = cursor {
-                page = try await connector.listItems(ListQuery(limit: 50, cursor: next), deadline: bed.deadline)
-                ids += page.items.map(\.id)
-                cursor = page.nextCursor
-            }
+            ids += try await walkOn(connector, from: page.nextCursor, bed)
             // then
             #expect(ids.count == Set(ids).count, "listed twice: \(ids.count - Set(ids).count)")
             #expect(Set(ids) == Set(conversations(bed).map(\.id)).subtracting(below))
