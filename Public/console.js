@@ -18,6 +18,7 @@
     item: null,
     pendingReply: null,   // {itemPath, text, key}: reused after a failed attempt so a retry is safe
     shown: "",            // the connector, filter and page size the list on screen is of
+    listLoading: false,   // a list call is out: the pager's cursors are about to be replaced
     listCall: 0,          // the latest list and item calls: an answer to an older one is dropped
     itemCall: 0,
   };
@@ -284,6 +285,7 @@
     if (cursor) query.set("cursor", cursor);
     $("items-list").setAttribute("aria-busy", "true");
     // The pager's cursors are the list's on screen, which this call is about to replace.
+    state.listLoading = true;
     $("prev-page").disabled = true;
     $("next-page").disabled = true;
     try {
@@ -302,10 +304,13 @@
       if (call !== state.listCall) return;
       // A list of another connector or filter must not stand for this one.
       if (state.shown !== listing) showNoList("The items could not be loaded.");
-      else renderItems();  // the pager as it was
       sayFailure(failure, `Listing ${connectorName(c)} items`);
     } finally {
-      if (call === state.listCall) $("items-list").removeAttribute("aria-busy");
+      if (call === state.listCall) {
+        state.listLoading = false;
+        $("items-list").removeAttribute("aria-busy");
+        renderPager();
+      }
     }
     // A call may have changed an upstream's circuit: refresh that row quietly.
     refreshConnector(c);
@@ -351,8 +356,12 @@
           onclick: () => openItem(item.id, true) }, "Open")));
     }
     $("items-summary").textContent = state.shown ? `${state.items.length} item${state.items.length === 1 ? "" : "s"} (${state.status}).` : "";
-    $("prev-page").disabled = state.page === 0;
-    $("next-page").disabled = !state.nextCursor;
+    renderPager();
+  }
+
+  function renderPager() {
+    $("prev-page").disabled = state.listLoading || state.page === 0;
+    $("next-page").disabled = state.listLoading || !state.nextCursor;
     $("page-number").textContent = `Page ${state.page + 1}`;
   }
 

@@ -5,7 +5,8 @@ import Glibc
 import Marketplaces
 import Server
 
-/// Runs the gateway until SIGTERM, SIGINT or SIGHUP (a closed terminal): drains (readiness
+/// Runs the gateway until SIGTERM, SIGINT or SIGHUP (a closed terminal; not when started with
+/// SIGHUP ignored, as under `nohup`): drains (readiness
 /// fails, in-flight requests finish) and exits 0; a second signal exits 1 at once. A configuration that cannot be used exits 2.
 enum ServeCommand {
     static func run(_ options: CommandLineOptions, environment: [String: String]) async -> Int32 {

@@ -333,4 +333,33 @@ struct HTTPServerShutdownTests {
             await stopping.value
         }
     }
+
+    @Test func aResponseQueuedBeforeARequestThatCanNeverCompleteIsStillSent() async throws {
+        try await onDedicatedThread {
+            // given: a request held by its handler, then half of another and the client's FIN
+            let gate = Gate()
+            let arrived = Counter()
+            let server = try TestServer(handler: { request, _ in
+                arrived.increment()
+                await gate.wait()
+                return HTTPResponse(status: .ok, contentType: "text/plain", text: request.path)
+            })
+            let client = try server.connect()
+            try client.send(get("/slow") + "GET /never HTTP/1.1\r\nHo")
+            client.shutdownWrite()
+            #expect(await eventually { arrived.current == 1 })
+            // when: stop begins (the connection reads its socket once: the half request, then EOF)
+            let stopping = Task { await server.stop(gracePeriod: .seconds(10)) }
+            #expect(await eventually { server.server.isDraining })
+            gate.open()
+            // then: the first request's answer arrives, then the connection closes
+            let response = try client.readResponse()
+            let rest = client.readUntilClose()
+            #expect(response.text == "/slow")
+            #expect(rest.bytes.isEmpty)
+            #expect(rest.end == .eof)
+            client.close()
+            await stopping.value
+        }
+    }
 }

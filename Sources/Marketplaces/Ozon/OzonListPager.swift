@@ -42,7 +42,7 @@ enum OzonListPager {
             // last entry taken (this page's, or the one before when this page gave none), as
             // entries moving up shift the next page's start.
             var lastKey = key.flatMap { key in last.map(key) }
-            if index == first, let carried = resume.afterKey { lastKey = min(carried, lastKey ?? carried) }
+            if index == first, let carried = resume.afterKey, carried > 0 { lastKey = min(carried, lastKey ?? carried) }
             let boundary = OzonListPosition(page: next, skip: 0, after: nil, afterKey: lastKey)
             if items.count >= limit || pageNumber == maxPages { return (items, boundary) }
             token = next

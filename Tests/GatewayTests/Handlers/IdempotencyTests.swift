@@ -110,6 +110,21 @@ struct IdempotencyTests {
         #expect(fresh.status == .ok)
     }
 
+    @Test("given a write that may have been applied and a marketplace quoting the token, then neither the answer nor its replay carries the token")
+    func keptOutcomeRedacted() async throws {
+        let harness = ApplicationHarness(tenantCredentials: [.wildberries])
+        harness.review.failNext(with: .upstreamError(UpstreamFailure(marketplace: .wildberries, status: 502, message: "token wb-token broke us")),
+                                afterWrite: true)
+        let failed = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-7")])
+        let replayed = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-7")])
+        #expect(failed.status.code == 502)
+        #expect(replayed.headers["Idempotent-Replayed"] == "true")
+        for answer in [failed, replayed] {
+            #expect(!answer.text.contains("wb-token"), "\(answer.text)")
+            #expect(answer.text.contains("[redacted]"))
+        }
+    }
+
     @Test("given a structured-field string with spaces or escapes, then it is a key, and its repeat replays",
           arguments: ["\"two words\"", "\"say \\\"hi\\\"\"", "\"back\\\\slash\""])
     func structuredFieldString(key: String) async throws {
