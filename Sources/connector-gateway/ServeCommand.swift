@@ -6,8 +6,8 @@ import Marketplaces
 import Server
 
 /// Runs the gateway until SIGTERM, SIGINT or SIGHUP (a closed terminal; not when started with
-/// SIGHUP ignored, as under `nohup`): drains (readiness
-/// fails, in-flight requests finish) and exits 0; a second signal exits 1 at once. A configuration that cannot be used exits 2.
+/// SIGHUP ignored, as under `nohup`): drains (readiness fails, in-flight requests finish) and
+/// exits 0; a second signal exits 1 at once. A configuration that cannot be used exits 2.
 enum ServeCommand {
     static func run(_ options: CommandLineOptions, environment: [String: String]) async -> Int32 {
         var configuration: GatewayConfiguration
@@ -90,9 +90,9 @@ enum ServeCommand {
             Output.error("connector-gateway: cannot start: \(error)")
             return 1
         }
-        // An IPv6 address in brackets, as a URL writes it.
-        let host = configuration.server.host
-        let address = "\(host.contains(":") ? "[\(host)]" : host):\(application.server.port)"
+        // As a URL writes it (an IPv6 address in brackets); the listen host is numeric.
+        let host = configuration.server.host, port = application.server.port
+        let address = (try? SocketAddress(host: host, port: port))?.description ?? "\(host):\(port)"
         // What an operator needs to know the process is the one they meant, and no secret: ids,
         // counts and marketplace names only.
         let marketplaces = Set(configuration.tenants.flatMap { $0.credentials.keys.map(\.rawValue) }).sorted()

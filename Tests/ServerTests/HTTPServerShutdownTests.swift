@@ -271,21 +271,36 @@ struct HTTPServerShutdownTests {
         }
     }
 
-    @Test func requestsPipelinedBehindOneInFlightWhenStopBeginsAreAllAnswered() async throws {
+    /// A server whose handler for `/slow` waits until the gate opens; the counter says it began.
+    private static func gatedServer() throws -> (server: TestServer, gate: Gate, arrived: Counter) {
+        let gate = Gate()
+        let arrived = Counter()
+        let server = try TestServer(handler: { request, _ in
+            if request.path == "/slow" {
+                arrived.increment()
+                await gate.wait()
+            }
+            return HTTPResponse(status: .ok, contentType: "text/plain", text: request.path)
+        })
+        return (server, gate, arrived)
+    }
+
+    @Test(arguments: [true, false])
+    func requestsPipelinedBehindOneInFlightWhenStopBeginsAreAllAnswered(inOneWrite: Bool) async throws {
         try await onDedicatedThread {
-            // given: three requests sent in one write, the first held by its handler
-            let gate = Gate()
-            let arrived = Counter()
-            let server = try TestServer(handler: { request, _ in
-                if request.path == "/slow" {
-                    arrived.increment()
-                    await gate.wait()
-                }
-                return HTTPResponse(status: .ok, contentType: "text/plain", text: request.path)
-            })
+            // given: a request held by its handler, and two more either sent with it in one write
+            // or sent after it started, which the server has not read (it reads no further while
+            // a handler runs)
+            let (server, gate, arrived) = try Self.gatedServer()
             let client = try server.connect()
-            try client.send(get("/slow") + get("/second") + get("/third"))
-            #expect(await eventually { arrived.current == 1 })
+            if inOneWrite {
+                try client.send(get("/slow") + get("/second") + get("/third"))
+                #expect(await eventually { arrived.current == 1 })
+            } else {
+                try client.send(get("/slow"))
+                #expect(await eventually { arrived.current == 1 })
+                try client.send(get("/second") + get("/third"))
+            }
             // when: stop begins, then the first handler ends
             let stopping = Task { await server.stop(gracePeriod: .seconds(10)) }
             #expect(await eventually { server.server.isDraining })
@@ -302,48 +317,10 @@ struct HTTPServerShutdownTests {
         }
     }
 
-    @Test func requestsStillInTheSocketBehindOneInFlightWhenStopBeginsAreAnswered() async throws {
-        try await onDedicatedThread {
-            // given: a request held by its handler, and two more sent after it started, which the
-            // server has not read (it reads no further while a handler runs)
-            let gate = Gate()
-            let arrived = Counter()
-            let server = try TestServer(handler: { request, _ in
-                if request.path == "/slow" {
-                    arrived.increment()
-                    await gate.wait()
-                }
-                return HTTPResponse(status: .ok, contentType: "text/plain", text: request.path)
-            })
-            let client = try server.connect()
-            try client.send(get("/slow"))
-            #expect(await eventually { arrived.current == 1 })
-            try client.send(get("/second") + get("/third"))
-            // when: stop begins, then the first handler ends
-            let stopping = Task { await server.stop(gracePeriod: .seconds(10)) }
-            #expect(await eventually { server.server.isDraining })
-            gate.open()
-            // then: all three are answered, only the last with Connection: close
-            let responses = try (0..<3).map { _ in try client.readResponse() }
-            let rest = client.readUntilClose()
-            #expect(responses.map(\.text) == ["/slow", "/second", "/third"])
-            #expect(responses.map { $0[header: "Connection"] } == [nil, nil, "close"])
-            #expect(rest.end == .eof)
-            client.close()
-            await stopping.value
-        }
-    }
-
     @Test func aResponseQueuedBeforeARequestThatCanNeverCompleteIsStillSent() async throws {
         try await onDedicatedThread {
             // given: a request held by its handler, then half of another and the client's FIN
-            let gate = Gate()
-            let arrived = Counter()
-            let server = try TestServer(handler: { request, _ in
-                arrived.increment()
-                await gate.wait()
-                return HTTPResponse(status: .ok, contentType: "text/plain", text: request.path)
-            })
+            let (server, gate, arrived) = try Self.gatedServer()
             let client = try server.connect()
             try client.send(get("/slow") + "GET /never HTTP/1.1\r\nHo")
             client.shutdownWrite()

@@ -75,7 +75,8 @@ public struct ConnectorService: Sendable {
             var budget = JSONObjectWriter()
             budget.int("available", health.budgetAvailable)
             budget.int("burst", health.budgetBurst)
-            budget.int("interval_ms", Self.wholeMilliseconds(health.budgetInterval))
+            // Rounded up, so that a budget's interval is never shown shorter than it is.
+            budget.int("interval_ms", health.budgetInterval.roundedUp(to: .milliseconds(1)))
             var upstream = JSONObjectWriter()
             upstream.string("host", health.host)
             upstream.identifier("circuit", health.circuit.rawValue)
@@ -346,13 +347,6 @@ public struct ConnectorService: Sendable {
     }
 
     /// marketplace, channel, operations (in a fixed order) and whether this tenant is configured.
-    /// Rounded up, so that a budget's interval is never shown shorter than it is.
-    private static func wholeMilliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        let below = attoseconds % 1_000_000_000_000_000
-        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000) + (below > 0 ? 1 : 0)
-    }
-
     private static func summary(_ factory: ConnectorRegistry.Factory, configured: Bool) -> JSONObjectWriter {
         var operations: [UInt8] = [UInt8(ascii: "[")]
         for operation in ConnectorOperation.allCases where factory.operations.contains(operation) {

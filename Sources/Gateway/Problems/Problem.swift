@@ -44,8 +44,7 @@ public struct Problem: Sendable, Equatable {
     /// Whole seconds to wait, rounded up, at least 1 when there is any wait at all.
     public var retryAfterSeconds: Int? {
         guard let retryAfter else { return nil }
-        let (seconds, attoseconds) = retryAfter.components
-        return max(1, Int(seconds) + (attoseconds > 0 ? 1 : 0))
+        return max(1, retryAfter.roundedUp(to: .seconds(1)))
     }
 
     static let invalidRequestTitle = "Invalid request"

@@ -15,9 +15,8 @@ extension OzonChatConnector {
     /// The watermark never moves past the highest message id of the first list page, or of the
     /// whole previous call when that is higher: a message written while later pages are read has
     /// a higher id than either, so it is caught by the next call even in a chat this scan had
-    /// already passed. It trails the
-    /// reported chats further (see `OzonChatWatermark`), so a message that shows up in the list
-    /// after a newer one in another chat is not skipped.
+    /// already passed. It trails the reported chats further (see `OzonChatWatermark`), so a
+    /// message that shows up in the list after a newer one in another chat is not skipped.
     public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
         try OzonValidation.limit(limit)
         let state = try OzonChatWatermark(cursor)

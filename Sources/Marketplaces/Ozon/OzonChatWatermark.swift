@@ -57,9 +57,9 @@ struct OzonChatWatermark: Sendable, Equatable {
     /// (it passed the chat before a message arrived, or the page was full) must stay above the
     /// mark, so the caller passes the highest id of the scan's first list page or of the previous
     /// call (`top`), or the last reported id when more are waiting, or the old mark when the scan
-    /// was cut short. The mark stays where it is while the reported chats
-    /// fit in the edge; beyond that it rises to the newest chat left out (never past `ceiling`),
-    /// and an entry that still does not fit is dropped, which can repeat that chat but never lose it.
+    /// was cut short. The mark stays where it is while the reported chats fit in the edge; beyond
+    /// that it rises to the newest chat left out (never past `ceiling`), and an entry that still
+    /// does not fit is dropped, which can repeat that chat but never lose it.
     func advanced(reporting reported: [(String, UInt64)], ceiling: UInt64, seen: UInt64) -> OzonChatWatermark {
         var entries = edge
         for (chat, id) in reported { entries[chat] = id }

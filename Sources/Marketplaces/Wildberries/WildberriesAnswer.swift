@@ -26,4 +26,10 @@ struct WildberriesAnswer: JSONReadable, Sendable {
         self.editable = editable.bool
         createdAt = createDate.timestamp ?? createdDate.timestamp
     }
+
+    /// Whether the answer already says `text`, as Wildberries keeps it (trimmed): a reply that
+    /// would write nothing new.
+    func says(_ text: String) -> Bool {
+        self.text.trimmingCharacters(in: .whitespacesAndNewlines) == text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 }

@@ -4,8 +4,8 @@ import Foundation
 /// One Wildberries host as every tenant reaches it: one circuit breaker (its health is the
 /// host's, whoever calls it; tenants' own refusals, 401 or 422, do not count against it) and the
 /// rate budgets of the sellers calling it, apart for base tokens, which Wildberries limits apart
-/// and far lower. Connections stay per tenant (`WildberriesSession`), so
-/// one tenant's burst does not queue another's calls behind it.
+/// and far lower. Connections stay per tenant (`WildberriesSession`), so one tenant's burst does
+/// not queue another's calls behind it.
 struct WildberriesHost: Sendable {
     let baseURL: URL
     let breaker: CircuitBreaker

@@ -32,8 +32,7 @@ public struct WildberriesQuestionConnector: ChannelConnector {
         try WildberriesLimits.checkText(text, WildberriesLimits.questionAnswer)
         guard !id.isEmpty else { throw .invalidRequest(field: "id", reason: "An item id is required.") }
         let (before, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
-        if let existing = before.answer,
-           existing.text.trimmingCharacters(in: .whitespacesAndNewlines) == text.trimmingCharacters(in: .whitespacesAndNewlines) {
+        if let existing = before.answer, existing.says(text) {
             return ReplyReceipt(itemID: id, createdAt: existing.createdAt)
         }
         try await source.write("PATCH", path: "/api/v1/questions", body: ["id": id, "answer": ["text": text], "state": "wbRu"],

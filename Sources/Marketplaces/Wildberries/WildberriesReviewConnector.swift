@@ -34,8 +34,7 @@ public struct WildberriesReviewConnector: ChannelConnector {
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try WildberriesLimits.checkText(text, WildberriesLimits.feedbackAnswer)
         let (before, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let existing = before.answer, existing.text.trimmingCharacters(in: .whitespacesAndNewlines) == trimmed {
+        if let existing = before.answer, existing.says(text) {
             return ReplyReceipt(itemID: id, createdAt: existing.createdAt)
         }
         let edit = before.answer != nil
@@ -43,7 +42,7 @@ public struct WildberriesReviewConnector: ChannelConnector {
                                safety: .nonIdempotent, operation: edit ? "feedbacks.answer.edit" : "feedbacks.answer",
                                deadline: deadline)
         let (after, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
-        guard let answer = after.answer, !edit || answer.text.trimmingCharacters(in: .whitespacesAndNewlines) == trimmed else {
+        guard let answer = after.answer, !edit || answer.says(text) else {
             throw .upstreamError(UpstreamFailure(marketplace: .wildberries, status: 204,
                                                  message: "Wildberries accepted the answer to feedback \(id) but does not show it"))
         }

@@ -19,8 +19,7 @@ public final class WildberriesSession: MarketplaceSession {
     /// Fails with `credentialsMissing` when the credentials carry no `token`.
     init(credentials: MarketplaceCredentials, options: WildberriesOptions,
          hosts: (feedbacks: WildberriesHost, chat: WildberriesHost)) throws(ConnectorError) {
-        let token = try credentials.require(["token"])[0]
-        self.token = token
+        token = try credentials.require(["token"])[0]
         self.options = options
         let claims = WildberriesTokenClaims(token: token)
         func caller(_ host: WildberriesHost) -> UpstreamCaller {
