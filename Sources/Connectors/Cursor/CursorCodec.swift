@@ -27,6 +27,12 @@ public struct CursorCodec: Sendable {
         return sealed.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// The length `seal` gives `cursor`, so a connector can tell before handing a cursor out
+    /// whether it stays within `maxLength` and will open again.
+    public static func sealedLength(of cursor: Cursor) -> Int {
+        Base64URL.encodedCount(serialize(cursor).count) + 1 + Base64URL.encodedCount(16)
+    }
+
     /// Opens a sealed cursor; `invalidRequest(field: "cursor")` when it is malformed, altered,
     /// or made for another connector.
     public func open(_ sealed: String, for connector: ConnectorKey) throws(ConnectorError) -> Cursor {

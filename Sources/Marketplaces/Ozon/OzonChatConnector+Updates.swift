@@ -1,59 +1,88 @@
 import Connectors
 
 extension OzonChatConnector {
-    /// Chats with new messages since the cursor, the least recently changed first, each with its
-    /// latest message. Every call reads the whole chat list (100 chats a request; Ozon does not
-    /// document its order, so no chat can be passed over unread) and compares each chat's
-    /// `last_message_id` with the watermark (see `OzonChatWatermark`). A nil cursor reports every
+    /// Chats a sweep reads at most: 100 list pages of 100.
+    static let maxSweepPages = 100
+
+    /// Chats with new messages since the cursor, each with its latest message, oldest first.
+    /// Ozon does not document its chat list's order, so no chat may be passed over unread:
+    /// updates sweep the whole list (100 chats a request), comparing each chat's
+    /// `last_message_id` with the watermark (see `OzonChatWatermark`). A call reads at most
+    /// `sweepPages` pages, and stops at the page where the changed chats exceed `limit` (the
+    /// next call reads that page again for the rest); a longer list is swept over several calls,
+    /// the cursor keeping Ozon's list position, and `has_more` stays true until the sweep
+    /// completes, even through a call that found nothing. A nil cursor reports every
     /// conversation once.
     ///
-    /// Past 10 000 chats the scan stops. If every chat read came most recent first (last message
-    /// ids falling), the watermark rises as after a whole scan: only a client more than 10 000
-    /// changed chats behind (a first call on such an account) misses the oldest; a list out of
-    /// that order keeps the old watermark for the chats the scan did not reach.
+    /// Past 10 000 chats a sweep stops. If every chat it read came most recent first (last
+    /// message ids falling), the watermark rises as after a whole sweep: only a client more than
+    /// 10 000 changed chats behind (a first call on such an account) misses the oldest; a list out
+    /// of that order keeps the old watermark for the chats the sweep did not reach.
     ///
-    /// The watermark never moves past the highest message id of the first list page, or of the
-    /// whole previous call when that is higher: a message written while later pages are read has
-    /// a higher id than either, so it is caught by the next call even in a chat this scan had
-    /// already passed. It trails the reported chats further (see `OzonChatWatermark`), so a
-    /// message that shows up in the list after a newer one in another chat is not skipped.
+    /// The watermark moves only when a sweep completes, and never past the highest message id of
+    /// the sweep's first list page, or of the whole call before the sweep when that is higher: a
+    /// message written while the sweep runs has a higher id than either, so it is caught by the
+    /// next sweep even in a chat this one had already passed. It trails the reported chats
+    /// further (see `OzonChatWatermark`), so a message that shows up in the list after a newer
+    /// one in another chat is not skipped.
     public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
         try OzonValidation.limit(limit)
         let state = try OzonChatWatermark(cursor)
+        var sweep = state.sweep ?? OzonChatSweep(ceiling: state.top)
         var seen: Set<String> = []
-        var changed: [OzonChatListed] = []
-        var firstPageTop: UInt64?
-        var token: String?
+        var reported: [OzonChatListed] = []
         var complete = false
-        var inOrder = true
-        var lowest = UInt64.max
         var highest: UInt64 = 0
-        for _ in 0..<100 {
-            let page = try await chatList(cursor: token, limit: 100, includeRaw: false, deadline: deadline)
-            if firstPageTop == nil { firstPageTop = page.entries.map(\.lastMessageID).max() ?? 0 }
+        var pagesRead = 0
+        while sweep.pages < Self.maxSweepPages, reported.count < limit {
+            // The sweep goes on in the next call, unless its position would crowd the cursor.
+            if pagesRead >= sweepPages, (sweep.token?.utf8.count ?? 0) <= OzonChatSweep.maxToken { break }
+            let again = sweep.reportedUpTo
+            let page = try await chatList(cursor: sweep.token, limit: 100, includeRaw: false, deadline: deadline)
+            if !sweep.started { sweep.ceiling = max(sweep.ceiling, page.entries.map(\.lastMessageID).max() ?? 0) }
+            pagesRead += 1
+            var changed: [OzonChatListed] = []
             for chat in page.entries where seen.insert(chat.chatID).inserted {
                 // A chat without messages (id 0) counts as the oldest.
-                if chat.lastMessageID > lowest { inOrder = false }
-                lowest = min(lowest, chat.lastMessageID)
+                if again == nil { sweep.read(lastMessageID: chat.lastMessageID) }
                 highest = max(highest, chat.lastMessageID)
-                if chat.isConversation, state.isNew(chatID: chat.chatID, lastMessageID: chat.lastMessageID) {
+                if chat.isConversation, chat.lastMessageID > again ?? 0,
+                   state.isNew(chatID: chat.chatID, lastMessageID: chat.lastMessageID) {
                     changed.append(chat)
                 }
             }
-            guard page.hasNext else {
+            changed.sort { ($0.lastMessageID, $0.chatID) < ($1.lastMessageID, $1.chatID) }
+            let room = limit - reported.count
+            if changed.count > room {
+                // The rest of this page is the next call's.
+                reported += changed.prefix(room)
+                sweep.reportedUpTo = changed[room - 1].lastMessageID
+                break
+            }
+            reported += changed
+            sweep.reportedUpTo = nil
+            sweep.pages += 1
+            guard page.hasNext, let token = page.nextToken else {
                 complete = true
                 break
             }
-            token = page.nextToken
+            sweep.token = token
         }
-        changed.sort { ($0.lastMessageID, $0.chatID) < ($1.lastMessageID, $1.chatID) }
-        let reported = Array(changed.prefix(limit))
-        let hasMore = changed.count > limit
-        var ceiling = max(firstPageTop ?? 0, state.top)
-        if hasMore, let last = reported.last { ceiling = min(ceiling, last.lastMessageID) }
-        // Past 10 000 chats out of order, the chats not reached keep the old watermark.
-        if !complete, !inOrder { ceiling = state.mark }
-        let next = state.advanced(reporting: reported.map { ($0.chatID, $0.lastMessageID) }, ceiling: ceiling, seen: highest)
+        reported.sort { ($0.lastMessageID, $0.chatID) < ($1.lastMessageID, $1.chatID) }
+        let pairs = reported.map { ($0.chatID, $0.lastMessageID) }
+        let next: OzonChatWatermark
+        let hasMore: Bool
+        if complete || (sweep.pages >= Self.maxSweepPages && sweep.reportedUpTo == nil) {
+            // Past 10 000 chats out of order, the chats not reached keep the old watermark.
+            let ceiling = !complete && !sweep.inOrder ? state.mark : sweep.ceiling
+            next = state.advanced(reporting: pairs, ceiling: ceiling, seen: highest)
+            // A list not most recent first can hold the mark below chats the sweep reported and
+            // could not keep in the edge: the next sweep reports them again, so it is due now.
+            hasMore = next.mark > state.mark && next.forgets(state.edge.merging(pairs) { $1 }, droppedUpTo: state.sweep?.dropped)
+        } else {
+            next = state.advanced(reporting: pairs, ceiling: state.mark, seen: highest, continuing: sweep)
+            hasMore = true
+        }
         let items = try await chatItems(for: reported, deadline: deadline)
         return UpdatesPage(items: items, nextCursor: next.cursor, hasMore: hasMore)
     }

@@ -24,11 +24,14 @@ public struct OzonChatConnector: ChannelConnector {
 
     /// The tenant's Ozon session, shared with its other Ozon connectors.
     public let session: OzonSession
+    /// List pages one updates call reads at most (`OzonOptions.chatSweepPages`).
+    public let sweepPages: Int
     public var key: ConnectorKey { Self.key }
     public var operations: Set<ConnectorOperation> { Self.operations }
 
-    public init(session: OzonSession) {
+    public init(session: OzonSession, sweepPages: Int = 10) {
         self.session = session
+        self.sweepPages = max(1, sweepPages)
     }
 
     /// In Ozon's order (most recent conversation first). Each item costs one history call for

@@ -14,10 +14,14 @@ import Connectors
 /// `top` is the highest last message id the previous call saw. Every message written after that
 /// call has a higher id, so the next call may raise the mark that far even when its own first
 /// list page shows lower ids (a list not in recency order).
+///
+/// `sweep` is a read of the chat list still in progress (see `OzonChatSweep`): while it runs,
+/// the mark stays where it is.
 struct OzonChatWatermark: Sendable, Equatable {
     var mark: UInt64
     var edge: [String: UInt64]
     var top: UInt64
+    var sweep: OzonChatSweep?
 
     /// Cursors must stay short (sealed cursors are at most 2 KB, and an edge entry is a chat id and
     /// a message id, ~60 bytes): this many reported chats are remembered by id.
@@ -45,6 +49,7 @@ struct OzonChatWatermark: Sendable, Equatable {
         // Cursors issued before `top` was kept have none: 0 leaves the first page's bound alone.
         guard let top = UInt64(cursor["t"] ?? "0") else { throw Self.invalid }
         self.init(mark: mark, edge: edge, top: top)
+        sweep = try OzonChatSweep(cursor)
     }
 
     /// Whether a chat whose last message is `lastMessageID` has news for the holder of this state.
@@ -52,29 +57,56 @@ struct OzonChatWatermark: Sendable, Equatable {
         lastMessageID > mark && edge[chatID] != lastMessageID
     }
 
-    /// The state after reporting `reported` (chat → last message id), by a scan that saw ids up
-    /// to `seen`. `ceiling` is the highest id the mark may reach: a chat the scan did not report
-    /// (it passed the chat before a message arrived, or the page was full) must stay above the
-    /// mark, so the caller passes the highest id of the scan's first list page or of the previous
-    /// call (`top`), or the last reported id when more are waiting, or the old mark when the scan
-    /// was cut short. The mark stays where it is while the reported chats fit in the edge; beyond
-    /// that it rises to the newest chat left out (never past `ceiling`), and an entry that still
-    /// does not fit is dropped, which can repeat that chat but never lose it.
-    func advanced(reporting reported: [(String, UInt64)], ceiling: UInt64, seen: UInt64) -> OzonChatWatermark {
+    /// The state after reporting `reported` (chat → last message id), by a call that saw ids up
+    /// to `seen`. With `continuing`, a sweep that goes on in the next call: the mark stays, and
+    /// the reported chats that do not fit in the edge are noted in the sweep. Otherwise the sweep
+    /// is complete, and `ceiling` is the highest id the mark may reach: a chat the sweep passed
+    /// before a message arrived in it must stay above the mark, so the caller passes the sweep's
+    /// ceiling (see `OzonChatSweep`), or the old mark when the sweep was cut short. The mark
+    /// stays where it is while the chats the sweep reported fit in the edge; beyond that it
+    /// rises to the newest one left out (never past `ceiling`), and an entry that still does not
+    /// fit is dropped, which can repeat that chat but never lose it.
+    func advanced(reporting reported: [(String, UInt64)], ceiling: UInt64, seen: UInt64,
+                  continuing sweep: OzonChatSweep? = nil) -> OzonChatWatermark {
         var entries = edge
         for (chat, id) in reported { entries[chat] = id }
         let newestFirst = entries.filter { $0.value > mark }.sorted { ($0.value, $0.key) > ($1.value, $1.key) }
+        let leftOut = newestFirst.count > Self.maxEdge ? newestFirst[Self.maxEdge].value : nil
         var newMark = mark
-        if newestFirst.count > Self.maxEdge {
-            newMark = max(mark, min(ceiling, newestFirst[Self.maxEdge].value))
+        if sweep == nil, let bound = [leftOut, self.sweep?.dropped].compactMap({ $0 }).max() {
+            newMark = max(mark, min(ceiling, bound))
         }
         let kept = newestFirst.lazy.filter { $0.value > newMark }.prefix(Self.maxEdge).map { ($0.key, $0.value) }
-        return OzonChatWatermark(mark: newMark, edge: Dictionary(uniqueKeysWithValues: kept), top: max(top, seen))
+        var next = OzonChatWatermark(mark: newMark, edge: Dictionary(uniqueKeysWithValues: kept), top: max(top, seen))
+        if var sweep {
+            if let leftOut { sweep.drop(leftOut) }
+            next.sweep = sweep
+            next.fitEdge()
+        }
+        return next
+    }
+
+    /// Whether some of `reported` (chat → last message id), or a chat reported up to
+    /// `droppedUpTo` and let go of earlier, would be news again under this state.
+    func forgets(_ reported: [String: UInt64], droppedUpTo: UInt64?) -> Bool {
+        (droppedUpTo ?? 0) > mark || reported.contains { isNew(chatID: $0.key, lastMessageID: $0.value) }
+    }
+
+    /// Drops the oldest edge entries while the cursor would be longer than a sealed cursor may
+    /// be (a sweep's list position takes room), noting them in the sweep as let go of.
+    private mutating func fitEdge() {
+        while !edge.isEmpty, CursorCodec.sealedLength(of: cursor) > CursorCodec.maxLength {
+            guard let oldest = edge.min(by: { ($0.value, $0.key) < ($1.value, $1.key) }) else { break }
+            edge[oldest.key] = nil
+            sweep?.drop(oldest.value)
+        }
     }
 
     var cursor: Cursor {
         let edgeText = edge.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
-        return Cursor(["k": "chat-updates", "w": String(mark), "e": edgeText, "t": String(top)])
+        var fields = ["k": "chat-updates", "w": String(mark), "e": edgeText, "t": String(top)]
+        sweep?.write(into: &fields)
+        return Cursor(fields)
     }
 
     static let invalid = ConnectorError.invalidRequest(field: "cursor", reason: "The cursor does not belong to these updates.")

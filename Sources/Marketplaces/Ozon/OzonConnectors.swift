@@ -24,7 +24,9 @@ public enum OzonConnectors {
         }
         register(OzonReviewConnector.key, OzonReviewConnector.operations, in: registry, OzonReviewConnector.init)
         register(OzonQuestionConnector.key, OzonQuestionConnector.operations, in: registry, OzonQuestionConnector.init)
-        register(OzonChatConnector.key, OzonChatConnector.operations, in: registry, OzonChatConnector.init)
+        register(OzonChatConnector.key, OzonChatConnector.operations, in: registry) {
+            OzonChatConnector(session: $0, sweepPages: options.chatSweepPages)
+        }
     }
 
     private static func register(_ key: ConnectorKey, _ operations: Set<ConnectorOperation>, in registry: ConnectorRegistry,

@@ -20,10 +20,14 @@ public struct OzonOptions: Sendable {
     public var maxConnections: Int
     /// How the upstream clients are made: URLSession unless the gateway passes its own.
     public var clients: UpstreamClientFactory
+    /// Chat list pages (100 chats each) one `ozon/chat` updates call reads at most; a bigger
+    /// account's list is read over several calls (`has_more`), each within its own deadline.
+    public var chatSweepPages: Int
 
     public init(rateLimit: RateLimit = .ozon, retry: RetryPolicy = .default, attemptTimeout: Duration = .seconds(10),
                 breakerThreshold: Int = 5, breakerCoolDown: Duration = .seconds(30),
-                clock: any ResilienceClock = SystemResilienceClock(), maxConnections: Int = 8, clients: UpstreamClientFactory = .urlSession) {
+                clock: any ResilienceClock = SystemResilienceClock(), maxConnections: Int = 8, clients: UpstreamClientFactory = .urlSession,
+                chatSweepPages: Int = 10) {
         self.rateLimit = rateLimit
         self.retry = retry
         self.attemptTimeout = attemptTimeout
@@ -32,5 +36,6 @@ public struct OzonOptions: Sendable {
         self.clock = clock
         self.maxConnections = max(1, maxConnections)
         self.clients = clients
+        self.chatSweepPages = max(1, chatSweepPages)
     }
 }

@@ -256,6 +256,90 @@ struct OzonChatConnectorTests {
         }
     }
 
+    /// Updates from `cursor` until a sweep ends, with the list requests of each call.
+    func sweep(_ connector: OzonChatConnector, from cursor: Cursor?, limit: Int, _ bed: OzonTestbed)
+        async throws -> (ids: [String], listRequests: [Int], last: UpdatesPage) {
+        var ids: [String] = []
+        var listRequests: [Int] = []
+        var cursor = cursor
+        var page: UpdatesPage
+        repeat {
+            let before = bed.log.count(path: "/v3/chat/list")
+            page = try await connector.updates(since: cursor, limit: limit, deadline: bed.deadline)
+            listRequests.append(bed.log.count(path: "/v3/chat/list") - before)
+            ids += page.items.map(\.id)
+            cursor = page.nextCursor
+        } while page.hasMore && listRequests.count < 30
+        return (ids, listRequests, page)
+    }
+
+    @Test("given 250 chats and updates that read one list page a call, when a client syncs from the start, then the list is swept over three calls and each conversation comes once",
+          .timeLimit(.minutes(1)))
+    func sweptOverCalls() async throws {
+        try await OzonTestbed.run(simulator: OzonTestbed.simulatorOptions(chats: 250), connectors: { $0.chatSweepPages = 1 }) { bed in
+            let connector = try bed.chat
+            // when
+            let first = try await sweep(connector, from: nil, limit: 100, bed)
+            // then
+            #expect(first.listRequests == [1, 1, 1])
+            #expect(first.ids.count == Set(first.ids).count, "reported twice: \(first.ids.count - Set(first.ids).count)")
+            #expect(Set(first.ids) == Set(conversations(bed).map(\.id)))
+            let quiet = try await sweep(connector, from: first.last.nextCursor, limit: 100, bed)
+            #expect(quiet.ids.isEmpty)
+            #expect(quiet.listRequests == [1, 1, 1])
+        }
+    }
+
+    @Test("given a synced client and a sweep of one list page a call, when buyers write in a chat it passed and in one it has not reached, then the next sweep reports both, once",
+          .timeLimit(.minutes(1)))
+    func messagesDuringSweep() async throws {
+        try await OzonTestbed.run(simulator: OzonTestbed.simulatorOptions(chats: 250), connectors: { $0.chatSweepPages = 1 }) { bed in
+            let connector = try bed.chat
+            // given
+            let synced = try await sweep(connector, from: nil, limit: 100, bed).last
+            let started = try await connector.updates(since: synced.nextCursor, limit: 100, deadline: bed.deadline)
+            #expect(started.items.isEmpty && started.hasMore)
+            let recent = conversations(bed).sorted { $0.lastMessageID > $1.lastMessageID }
+            let (passed, unreached) = (recent[10].id, try #require(recent.last?.id))
+            // when
+            bed.simulator.addBuyerMessage("А доставка сегодня будет?", chatID: unreached)
+            bed.simulator.addBuyerMessage("Спасибо, жду", chatID: passed)
+            let rest = try await sweep(connector, from: started.nextCursor, limit: 100, bed)
+            let next = try await sweep(connector, from: rest.last.nextCursor, limit: 100, bed)
+            // then
+            #expect((rest.ids + next.ids).sorted() == [passed, unreached].sorted())
+            let quiet = try await sweep(connector, from: next.last.nextCursor, limit: 100, bed)
+            #expect(quiet.ids.isEmpty)
+        }
+    }
+
+    @Test("given a client 250 chats behind, when it reads updates 20 at a time, one list page a call, then each conversation comes once and oldest first within a call",
+          .timeLimit(.minutes(1)))
+    func smallPagesOverSweeps() async throws {
+        try await OzonTestbed.run(simulator: OzonTestbed.simulatorOptions(chats: 250), connectors: { $0.chatSweepPages = 1 }) { bed in
+            let connector = try bed.chat
+            // when
+            var reported: [String] = []
+            var cursor: Cursor?
+            var calls = 0
+            var page: UpdatesPage
+            repeat {
+                page = try await connector.updates(since: cursor, limit: 20, deadline: bed.deadline)
+                let ids = page.items.compactMap { $0.lastMessage.flatMap { $0.id.flatMap { UInt64($0) } } }
+                #expect(ids == ids.sorted())
+                reported += page.items.map(\.id)
+                cursor = page.nextCursor
+                calls += 1
+            } while page.hasMore && calls < 100
+            // then
+            #expect(!page.hasMore)
+            #expect(reported.count == Set(reported).count, "reported twice: \(reported.count - Set(reported).count)")
+            #expect(Set(reported) == Set(conversations(bed).map(\.id)))
+            let quiet = try await sweep(connector, from: page.nextCursor, limit: 20, bed)
+            #expect(quiet.ids.isEmpty)
+        }
+    }
+
     @Test("given a chat list that is not most recent first, when buyers write in the first and the last listed chats, then updates read the whole list and report both, once",
           .timeLimit(.minutes(1)))
     func listOutOfOrder() async throws {

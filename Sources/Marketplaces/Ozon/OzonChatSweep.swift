@@ -1,0 +1,84 @@
+import Connectors
+
+/// A read of the whole chat list that one `updates` call did not finish, carried in the cursor to
+/// the next: a big account's list is read a few pages a call instead of all of it under one
+/// request's deadline, and a page with more changed chats than a call may report is read again
+/// by the next call for the rest. The watermark moves only when a sweep completes, bounded by
+/// `ceiling`, so the chats a sweep has not reached yet stay news.
+struct OzonChatSweep: Sendable, Equatable {
+    /// Ozon's list position is opaque; one longer than this is not carried (the call reads on).
+    static let maxToken = 256
+
+    /// Ozon's list cursor for the page to read next; nil for the first page.
+    var token: String?
+    /// The highest id the mark may reach when this sweep completes: the highest last message id
+    /// of its first list page, or of the call before it when that is higher. Fixed when the sweep
+    /// starts, so a message written while the sweep runs stays above it.
+    var ceiling: UInt64
+    /// List pages read to their end so far (the sweep stops at `OzonChatConnector.maxSweepPages`).
+    var pages = 0
+    /// The lowest last message id read so far, and whether every chat read came most recent
+    /// first (ids falling), which decides how far a sweep cut short may raise the mark.
+    var lowest = UInt64.max
+    var inOrder = true
+    /// When the page at `token` held more changed chats than a call could report: it reported
+    /// them lowest id first, up to this one, and the next call reports the rest of that page.
+    var reportedUpTo: UInt64?
+    /// The highest last message id of a chat this sweep reported but let go of from the edge
+    /// (more than `OzonChatWatermark.maxEdge` were reported, or the cursor had no room): when the
+    /// sweep completes the mark may rise that far, as if all had been reported in one call.
+    var dropped: UInt64?
+
+    init(ceiling: UInt64) {
+        self.ceiling = ceiling
+    }
+
+    /// Whether the sweep has begun, so the next call must go on with it.
+    var started: Bool { pages > 0 || reportedUpTo != nil }
+
+    /// Notes a chat read from the list for the first time in this sweep.
+    mutating func read(lastMessageID id: UInt64) {
+        if id > lowest { inOrder = false }
+        lowest = min(lowest, id)
+    }
+
+    /// Notes that a reported chat whose last message is `id` left the edge.
+    mutating func drop(_ id: UInt64) {
+        dropped = max(dropped ?? 0, id)
+    }
+
+    /// The sweep a cursor carries, if any (its fields beside the watermark's).
+    init?(_ cursor: Cursor) throws(ConnectorError) {
+        guard let pagesText = cursor["p"] else { return nil }
+        guard let pages = Int(pagesText), pages >= 0, let ceiling = UInt64(cursor["c"] ?? ""),
+              let lowest = UInt64(cursor["l"] ?? ""), let order = cursor["o"], order == "0" || order == "1",
+              cursor["s"].map({ !$0.isEmpty }) ?? true
+        else { throw OzonChatWatermark.invalid }
+        self.init(ceiling: ceiling)
+        token = cursor["s"]
+        self.pages = pages
+        self.lowest = lowest
+        inOrder = order == "1"
+        if let text = cursor["r"] {
+            guard let reportedUpTo = UInt64(text) else { throw OzonChatWatermark.invalid }
+            self.reportedUpTo = reportedUpTo
+        }
+        if let text = cursor["d"] {
+            guard let dropped = UInt64(text) else { throw OzonChatWatermark.invalid }
+            self.dropped = dropped
+        }
+        guard started else { throw OzonChatWatermark.invalid }
+    }
+
+    /// The cursor fields of a sweep in progress.
+    func write(into fields: inout [String: String]) {
+        guard started else { return }
+        fields["s"] = token
+        fields["c"] = String(ceiling)
+        fields["p"] = String(pages)
+        fields["l"] = String(lowest)
+        fields["o"] = inOrder ? "1" : "0"
+        if let reportedUpTo { fields["r"] = String(reportedUpTo) }
+        if let dropped { fields["d"] = String(dropped) }
+    }
+}

@@ -1,0 +1,63 @@
+import Connectors
+import Foundation
+@testable import Marketplaces
+import Testing
+
+@Suite("Ozon chat updates cursor")
+struct OzonChatWatermarkTests {
+    /// A chat id as Ozon writes them and a 19-digit message id, as real accounts have.
+    func chat(_ n: Int) -> (String, UInt64) {
+        (UUID().uuidString.lowercased(), 3_000_000_000_118_032_000 + UInt64(n))
+    }
+
+    @Test("given a full edge and a sweep with a long list position, when a call reports more chats, then the cursor still seals within 2 KB and opens to the same state")
+    func longSweepPosition() throws {
+        // given
+        let edge = Dictionary(uniqueKeysWithValues: (0..<OzonChatWatermark.maxEdge).map { chat($0) })
+        let state = OzonChatWatermark(mark: 3_000_000_000_000_000_000, edge: edge, top: 3_000_000_000_118_032_500)
+        var sweep = OzonChatSweep(ceiling: 3_000_000_000_118_032_500)
+        sweep.token = String(repeating: "Qk", count: OzonChatSweep.maxToken / 2)
+        sweep.pages = 7
+        sweep.lowest = 3_000_000_000_000_000_001
+        // when
+        let next = state.advanced(reporting: (100..<130).map { chat($0) }, ceiling: state.mark, seen: 3_000_000_000_118_032_600,
+                                  continuing: sweep)
+        // then
+        #expect(CursorCodec.sealedLength(of: next.cursor) <= CursorCodec.maxLength)
+        #expect(next.mark == state.mark)
+        #expect(!next.edge.isEmpty && next.edge.count <= OzonChatWatermark.maxEdge)
+        let kept = next.edge.values.min() ?? 0
+        #expect(next.sweep?.dropped.map { $0 < kept } == true, "every chat let go of is older than those kept")
+        let codec = CursorCodec(key: Array(repeating: 7, count: 32))
+        let key = ConnectorKey(.ozon, .chat)
+        let reopened = try OzonChatWatermark(codec.open(codec.seal(next.cursor, for: key), for: key))
+        #expect(reopened == next)
+    }
+
+    @Test("given a sweep that let reported chats go, when it completes, then the mark rises as far as if all had been reported at once")
+    func completionCountsDroppedChats() {
+        // given: 60 chats reported over a sweep's calls, the newest 20 kept, the 21st newest let go of
+        let reported = (0..<60).map { chat($0) }
+        var state = OzonChatWatermark(mark: 1, edge: Dictionary(uniqueKeysWithValues: reported.suffix(20)), top: 0)
+        var sweep = OzonChatSweep(ceiling: reported[59].1)
+        sweep.pages = 2
+        sweep.drop(reported[39].1)
+        state.sweep = sweep
+        // when: the last call reports nothing more
+        let next = state.advanced(reporting: [], ceiling: sweep.ceiling, seen: reported[59].1)
+        // then
+        #expect(next.mark == reported[39].1)
+        #expect(Set(next.edge.keys) == Set(reported.suffix(20).map(\.0)))
+        #expect(next.sweep == nil)
+        #expect(!next.forgets(Dictionary(uniqueKeysWithValues: reported), droppedUpTo: sweep.dropped))
+    }
+
+    @Test("a cursor whose sweep fields are missing or malformed is refused",
+          arguments: [["p": "2"], ["p": "x", "c": "1", "l": "1", "o": "1"], ["p": "0", "c": "1", "l": "1", "o": "1"],
+                      ["p": "2", "c": "1", "l": "1", "o": "2"], ["p": "2", "c": "1", "l": "1", "o": "1", "s": ""],
+                      ["p": "2", "c": "1", "l": "1", "o": "1", "r": "-1"]])
+    func malformedSweep(fields: [String: String]) {
+        let cursor = Cursor(fields.merging(["k": "chat-updates", "w": "5", "e": "", "t": "9"]) { $1 })
+        #expect(throws: ConnectorError.self) { try OzonChatWatermark(cursor) }
+    }
+}
