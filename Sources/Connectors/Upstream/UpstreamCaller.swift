@@ -7,7 +7,7 @@ import HTTP
 ///
 /// What is retried: for `idempotent` requests, 5xx answers, 429, timeouts, refused and lost
 /// connections; for `nonIdempotent` ones only what the upstream cannot have applied: a refused
-/// connection, 429 and 503. Never a rejection of the request itself (400, 401, 403, 404, 422…).
+/// connection and 429. Never a rejection of the request itself (400, 401, 403, 404, 422…).
 public final class UpstreamCaller: Sendable {
     public let marketplace: Marketplace
     public let client: any UpstreamClient
@@ -108,7 +108,7 @@ public final class UpstreamCaller: Sendable {
         let sent = ContinuousClock.now
         func report(_ outcome: UpstreamCallReport.Outcome, refused: Bool = false) {
             // A write the marketplace may have applied: any end but a refusal, before it (no
-            // connection) or by it (429, 503, another 4xx).
+            // connection) or by it (429, a maintenance 503, another 4xx).
             let changed = request.safety == .nonIdempotent && !refused && outcome != .rateLimited && outcome != .clientError
             observer?.record(UpstreamCallReport(marketplace: marketplace, host: client.host, operation: request.operation,
                                                 attempt: attempt, outcome: outcome, duration: ContinuousClock.now - sent,
@@ -125,11 +125,12 @@ public final class UpstreamCaller: Sendable {
             }
             return transportFailure(error, request: request, admission: admission)
         }
+        let classification = classifier.classify(response, for: request)
         switch response.status {
         case 200..<300: report(.success)
         case 429: report(.rateLimited)
-        // Retried as a refusal (see `classified`), so counted as one: not applied.
-        case 503: report(.serverError, refused: true)
+        // The marketplace's own word that it is down (its maintenance answer): it did not act.
+        case 503 where Self.saysUnavailable(classification): report(.serverError, refused: true)
         case 500...: report(.serverError)
         default: report(.clientError)
         }
@@ -137,11 +138,18 @@ public final class UpstreamCaller: Sendable {
            let remaining = Int(value.trimmingOWS()) {
             budget.sync(remaining: remaining)
         }
-        guard let error = classifier.classify(response, for: request) else {
+        guard let error = classification else {
             breaker.record(.success, for: admission)
             return .success(response)
         }
         return classified(error, response: response, request: request, admission: admission)
+    }
+
+    static let longestPause: Duration = .seconds(3600)
+
+    private static func saysUnavailable(_ error: ConnectorError?) -> Bool {
+        if case .upstreamUnavailable? = error { return true }
+        return false
     }
 
     private func classified(_ error: ConnectorError, response: UpstreamResponse, request: UpstreamRequest,
@@ -149,13 +157,19 @@ public final class UpstreamCaller: Sendable {
         let idempotent = request.safety == .idempotent
         let status = response.status
         let announced = RetryAfter.delay(in: response)
-        // 429 and 503 are answers the upstream gives before acting on a request: safe to repeat.
-        let notApplied = status == 429 || status == 503
+        // 429 is an answer the upstream gives before acting on a request: safe to repeat, as is a
+        // 503 the marketplace's classifier recognises as its own maintenance answer. A bare 503
+        // is not (RFC 9110 promises nothing of the kind, and a proxy on the way may give it after
+        // passing the write on), so a write that got one is not sent again.
+        let notApplied = status == 429 || (status == 503 && Self.saysUnavailable(error))
+        // A pause holds every tenant of the credential: no longer than an hour (the longest
+        // interval a marketplace's published limits have), whatever a proxy on the way announces;
+        // a limit still in force then costs one more refused call.
         if case .upstreamRateLimited(let classified, _) = error {
-            budget.pause(for: classified ?? announced ?? .seconds(1))
+            budget.pause(for: min(classified ?? announced ?? .seconds(1), Self.longestPause))
         } else if status == 429 {
             // However the marketplace words it, the credential is over its upstream limit.
-            budget.pause(for: announced ?? .seconds(1))
+            budget.pause(for: min(announced ?? .seconds(1), Self.longestPause))
         }
         switch error {
         case .upstreamRateLimited(let wait, let failure):

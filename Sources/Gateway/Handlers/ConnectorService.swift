@@ -1,6 +1,7 @@
 import Connectors
 import Hashing
 import HTTP
+import Server
 
 /// The connector endpoints of DESIGN.md §4: registry listing and descriptors, items, reply,
 /// mark read, updates. Turns validated requests into connector calls under a deadline and seals
@@ -142,8 +143,9 @@ public struct ConnectorService: Sendable {
             errors.append(FieldError("text", "must not contain control characters (other than tab, line feed and carriage return)"))
         }
         try Self.check(errors)
+        let until = deadline()
         return try await idempotently(request, context, content: Array((text ?? "").utf8)) {
-            let receipt = try await connector.reply(to: id, text: text ?? "", deadline: deadline())
+            let receipt = try await connector.reply(to: id, text: text ?? "", deadline: until)
             var body = JSONObjectWriter()
             body.string("item_id", receipt.itemID)
             body.string("reply_id", receipt.replyID)
@@ -157,8 +159,9 @@ public struct ConnectorService: Sendable {
         let id = try itemID(context)
         let fields = try RequestFields.json(of: request, emptyAllowed: true)
         try Self.check(fields.unknown(allowed: []))
+        let until = deadline()
         return try await idempotently(request, context, content: []) {
-            try await connector.markRead(id: id, deadline: deadline())
+            try await connector.markRead(id: id, deadline: until)
             return HTTPResponse(status: .noContent)
         }
     }
@@ -223,10 +226,26 @@ public struct ConnectorService: Sendable {
     /// fingerprint is its method, route with decoded parameters, and `content`: what the body means once validated (the
     /// reply's text; nothing for mark read), so the same request written another way (spacing,
     /// an empty body or `{}`) is the same request, not a 422.
+    ///
+    /// Under a key the write runs in a task of its own, which a client going away (its
+    /// connection reset, so the request's task is cancelled) does not cancel: the outcome kept
+    /// for the retry is the marketplace's, not a cancellation of ours passed off as one.
     private func idempotently(_ request: HTTPRequest, _ context: GatewayContext, content: [UInt8],
-                              _ operation: () async throws -> HTTPResponse) async throws -> HTTPResponse {
+                              _ operation: @escaping @Sendable () async throws -> HTTPResponse) async throws -> HTTPResponse {
         let values = request.headers.values("Idempotency-Key")
-        guard !values.isEmpty else { return try await operation() }
+        guard !values.isEmpty else {
+            do {
+                return try await operation()
+            } catch let error as ConnectorError where context.upstreamCounter.mayHaveChangedUpstream {
+                // Without a key, sending it again could write twice: not retryable as it is.
+                var problem = Problem(error.redacting(try requireTenant(context).secrets))
+                if !problem.detail.hasSuffix(".") { problem.detail += "." }
+                problem.detail += " The marketplace may have applied it: look at the item before sending it again,"
+                    + " or send writes with an Idempotency-Key, under which a retry replays this outcome."
+                problem.retryable = false
+                throw problem
+            }
+        }
         guard values.count == 1, let key = Self.idempotencyKey(values[0]) else {
             throw GatewayError.invalidRequest(detail: "Idempotency-Key must be one string of 1 to 255 visible characters.",
                                               errors: [FieldError("Idempotency-Key", "is malformed")])
@@ -250,7 +269,7 @@ public struct ConnectorService: Sendable {
             return response
         case .proceed:
             do {
-                let response = try await operation()
+                let response = try await Task(executorPreference: LoopExecutor.current) { try await operation() }.value
                 idempotency.complete(tenant: tenant.id, key: key, response: response)
                 return response
             } catch let error as ConnectorError where context.upstreamCounter.mayHaveChangedUpstream {
@@ -260,6 +279,7 @@ public struct ConnectorService: Sendable {
                 // before any write, or of writes the marketplace refused, frees the key below.
                 // Sending it again under this key only replays this answer: not retryable as it is.
                 var problem = Problem(error.redacting(tenant.secrets))
+                if !problem.detail.hasSuffix(".") { problem.detail += "." }
                 problem.detail += " The marketplace may have applied it: under this Idempotency-Key the outcome stays as it is."
                     + " Look at the item, and send again with a new key if the reply is not there."
                 problem.retryable = false

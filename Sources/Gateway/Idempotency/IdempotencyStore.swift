@@ -6,8 +6,9 @@ import Synchronization
 /// second reply upstream. A repeat while the first request runs is a conflict (409); the same
 /// key with a different request is a mismatch (422). Successes are kept, and so are failures
 /// after which the marketplace may have applied the write (the caller decides which); after any
-/// other failure the key is free again, so the client can retry it. Entries live `lifetime`
-/// (24 h); at most `capacity` are kept, the oldest dropped first.
+/// other failure the key is free again, so the client can retry it. An outcome is kept
+/// `lifetime` (24 h) from when it is stored; each tenant keeps at most `capacity`, its own oldest
+/// dropped first, so one tenant's keyed traffic never pushes out another's.
 public final class IdempotencyStore: Sendable {
     /// What a request under a key should do.
     public enum Admission: Sendable {
@@ -17,11 +18,6 @@ public final class IdempotencyStore: Sendable {
         case replay(HTTPResponse)
     }
 
-    private struct Key: Hashable {
-        var tenant: String
-        var key: String
-    }
-
     private struct Entry {
         var fingerprint: [UInt8]
         var response: HTTPResponse?
@@ -29,16 +25,28 @@ public final class IdempotencyStore: Sendable {
         var sequence: UInt64
     }
 
-    private struct State {
-        var entries: [Key: Entry] = [:]
-        var order: [(Key, UInt64)] = []
+    /// One tenant's keys, with the order they expire in (records of replaced or removed
+    /// entries are skipped by their sequence number).
+    private struct Shelf {
+        var entries: [String: Entry] = [:]
+        var order: [(String, UInt64)] = []
         var orderStart = 0
         var sequence: UInt64 = 0
+
+        /// Files `entry` under `key` at the back of the expiry order.
+        mutating func put(_ key: String, _ entry: Entry) {
+            var entry = entry
+            sequence += 1
+            entry.sequence = sequence
+            entries[key] = entry
+            order.append((key, sequence))
+        }
     }
 
     public let lifetime: Duration
+    /// Outcomes kept per tenant.
     public let capacity: Int
-    private let state = Mutex(State())
+    private let shelves = Mutex([String: Shelf]())
 
     public init(lifetime: Duration = .seconds(24 * 3600), capacity: Int = 10_000) {
         self.lifetime = lifetime
@@ -48,81 +56,85 @@ public final class IdempotencyStore: Sendable {
     /// Claims `key` for a request whose method, path and body hash to `fingerprint`.
     public func begin(tenant: String, key: String, fingerprint: [UInt8],
                       now: ContinuousClock.Instant = .now) throws(GatewayError) -> Admission {
-        let id = Key(tenant: tenant, key: key)
-        let outcome: Result<Admission, GatewayError> = state.withLock { state in
-            evict(&state, now: now)
+        let outcome: Result<Admission, GatewayError> = shelves.withLock { shelves in
+            var shelf = shelves.removeValue(forKey: tenant) ?? Shelf()
+            defer { shelves[tenant] = shelf }
+            evict(&shelf, now: now)
             // An entry in flight holds its key however long its request takes.
-            if let entry = state.entries[id], entry.expires > now || entry.response == nil {
+            if let entry = shelf.entries[key], entry.expires > now || entry.response == nil {
                 guard entry.fingerprint == fingerprint else { return .failure(.idempotencyMismatch) }
                 guard let response = entry.response else { return .failure(.idempotencyConflict) }
                 return .success(.replay(response))
             }
-            state.sequence += 1
-            state.entries[id] = Entry(fingerprint: fingerprint, response: nil, expires: now + lifetime, sequence: state.sequence)
-            state.order.append((id, state.sequence))
+            shelf.put(key, Entry(fingerprint: fingerprint, response: nil, expires: now + lifetime, sequence: 0))
             return .success(.proceed)
         }
         return try outcome.get()
     }
 
-    /// Stores the response of the request that claimed `key`, replayed to every repeat.
-    public func complete(tenant: String, key: String, response: HTTPResponse) {
-        state.withLock { state in
-            state.entries[Key(tenant: tenant, key: key)]?.response = response
+    /// Stores the response of the request that claimed `key`, replayed to every repeat for
+    /// `lifetime` from now.
+    public func complete(tenant: String, key: String, response: HTTPResponse, now: ContinuousClock.Instant = .now) {
+        shelves.withLock { shelves in
+            guard var entry = shelves[tenant]?.entries[key] else { return }
+            entry.response = response
+            entry.expires = now + lifetime
+            shelves[tenant]?.put(key, entry)
         }
     }
 
     /// Frees `key` after its request failed, so a retry runs again.
     public func abandon(tenant: String, key: String) {
-        _ = state.withLock { $0.entries.removeValue(forKey: Key(tenant: tenant, key: key)) }
+        shelves.withLock { shelves in
+            guard shelves[tenant]?.entries.removeValue(forKey: key) != nil else { return }
+            if shelves[tenant]?.entries.isEmpty == true { shelves[tenant] = nil }
+        }
     }
 
-    public var count: Int { state.withLock { $0.entries.count } }
+    /// Entries kept, all tenants together.
+    public var count: Int { shelves.withLock { $0.values.reduce(0) { $0 + $1.entries.count } } }
 
-    /// Records in the eviction order, live or stale: bounded by the entries it tracks.
-    var orderRecords: Int { state.withLock { $0.order.count - $0.orderStart } }
+    /// Records in the eviction orders, live or stale: bounded by the entries they track.
+    var orderRecords: Int { shelves.withLock { $0.values.reduce(0) { $0 + $1.order.count - $1.orderStart } } }
 
-    private func evict(_ state: inout State, now: ContinuousClock.Instant) {
+    private func evict(_ shelf: inout Shelf, now: ContinuousClock.Instant) {
         // Expired entries and records of replaced or removed ones leave from the front. One whose
         // request is still running (lifetimes can be shorter than the upstream deadline) goes to
         // the back with a fresh lifetime instead: dropping it would let a repeat run the write
         // again beside it.
-        while state.orderStart < state.order.count {
-            let (id, sequence) = state.order[state.orderStart]
-            if var entry = state.entries[id], entry.sequence == sequence {
+        while shelf.orderStart < shelf.order.count {
+            let (key, sequence) = shelf.order[shelf.orderStart]
+            if var entry = shelf.entries[key], entry.sequence == sequence {
                 guard entry.expires <= now else { break }
                 if entry.response == nil {
-                    state.sequence += 1
-                    entry.sequence = state.sequence
                     entry.expires = now + lifetime
-                    state.entries[id] = entry
-                    state.order.append((id, state.sequence))
+                    shelf.put(key, entry)
                 } else {
-                    state.entries.removeValue(forKey: id)
+                    shelf.entries.removeValue(forKey: key)
                 }
             }
-            state.orderStart += 1
+            shelf.orderStart += 1
         }
-        // Room for one more: drop the oldest completed entries. One still in flight is never
-        // dropped for space: its request would lose its guard against a concurrent repeat.
-        var index = state.orderStart
-        while state.entries.count >= capacity, index < state.order.count {
-            let (id, sequence) = state.order[index]
-            if let entry = state.entries[id], entry.sequence == sequence, entry.response != nil {
-                state.entries.removeValue(forKey: id)
+        // Room for one more: drop the tenant's oldest completed entries. One still in flight is
+        // never dropped for space: its request would lose its guard against a concurrent repeat.
+        var index = shelf.orderStart
+        while shelf.entries.count >= capacity, index < shelf.order.count {
+            let (key, sequence) = shelf.order[index]
+            if let entry = shelf.entries[key], entry.sequence == sequence, entry.response != nil {
+                shelf.entries.removeValue(forKey: key)
             }
             index += 1
         }
         // Records of abandoned or replaced entries behind a live one at the front would pile up
         // with every failed keyed request until that one expires: drop them once they outnumber
         // the entries (amortised, as at least as many requests came since the last time).
-        if state.order.count - state.orderStart > 2 * state.entries.count + 1024 {
-            let entries = state.entries
-            state.order = state.order[state.orderStart...].filter { entries[$0.0]?.sequence == $0.1 }
-            state.orderStart = 0
-        } else if state.orderStart > 1024, state.orderStart * 2 > state.order.count {
-            state.order.removeFirst(state.orderStart)
-            state.orderStart = 0
+        if shelf.order.count - shelf.orderStart > 2 * shelf.entries.count + 1024 {
+            let entries = shelf.entries
+            shelf.order = shelf.order[shelf.orderStart...].filter { entries[$0.0]?.sequence == $0.1 }
+            shelf.orderStart = 0
+        } else if shelf.orderStart > 1024, shelf.orderStart * 2 > shelf.order.count {
+            shelf.order.removeFirst(shelf.orderStart)
+            shelf.orderStart = 0
         }
     }
 }

@@ -79,7 +79,10 @@ public final class TenantRateLimiter: Sendable {
         let reset = Int((backlog / .seconds(1)).rounded(.up))
         if allowed { return Decision(allowed: true, remaining: remaining, resetSeconds: reset, retryAfter: nil, policy: bucket.policy) }
         let wait = (next - bucket.tolerance) - now
-        return Decision(allowed: false, remaining: 0, resetSeconds: reset, retryAfter: wait > .zero ? wait : bucket.interval,
-                        policy: bucket.policy)
+        let retryAfter = wait > .zero ? wait : bucket.interval
+        // A refusal's reset is the moment Retry-After names (RateLimit headers draft §5), the
+        // seconds rounded up as that field's are: the next request allowed, not a full bucket.
+        return Decision(allowed: false, remaining: 0, resetSeconds: max(1, retryAfter.roundedUp(to: .seconds(1))),
+                        retryAfter: retryAfter, policy: bucket.policy)
     }
 }

@@ -35,7 +35,7 @@ struct UpstreamCallerRetryTests {
     }
 
     @Test("writes are retried when the upstream cannot have applied them",
-          arguments: [Step.fail(.connectionRefused("refused")), .status(429, headers: ["Retry-After": "0"]), .status(503)])
+          arguments: [Step.fail(.connectionRefused("refused")), .status(429, headers: ["Retry-After": "0"])])
     func writesRetriedWhenNotApplied(first: Step) async throws {
         let harness = CallerHarness([first, .status(204)])
         #expect(try await harness.call(.write).status == 204)
@@ -45,7 +45,7 @@ struct UpstreamCallerRetryTests {
     @Test("given writes and reads, when they end, then only writes the marketplace may have applied are reported as such",
           arguments: [
               (UpstreamRequest.write, [Step.status(204)], true), (.write, [.fail(.timedOut)], true), (.write, [.fail(.connectionLost("reset"))], true),
-              (.write, [.status(500)], true), (.write, [.status(503)], false), (.write, [.status(400)], false), (.write, [.fail(.connectionRefused("refused"))], false),
+              (.write, [.status(500)], true), (.write, [.status(503)], true), (.write, [.status(400)], false), (.write, [.fail(.connectionRefused("refused"))], false),
               (.read, [.fail(.timedOut)], false), (.read, [.status(200)], false),
           ])
     func reportsPossibleChanges(request: UpstreamRequest, steps: [Step], changed: Bool) async throws {
@@ -87,6 +87,18 @@ struct UpstreamCallerRetryTests {
         #expect(try await harness.call(.write, within: .milliseconds(300)).status == 204)
     }
 
+    @Test("given a 429 announcing a wait of days, when an hour has passed, then the credential's calls go out again")
+    func pauseAtMostAnHour() async throws {
+        let harness = CallerHarness([.status(429, headers: ["Retry-After": "99999999"]), .status(200)], retry: RetryPolicy(maxAttempts: 1))
+        // given
+        _ = await #expect(throws: ConnectorError.self) { try await harness.call(.read) }
+        // when
+        harness.clock.advance(by: .seconds(3600))
+        // then
+        #expect(try await harness.call(.read, within: .seconds(5)).status == 200)
+        #expect(harness.client.callCount == 2)
+    }
+
     @Test("a write answered by a maintenance 503 is retried too")
     func writeRetriedOnMaintenance() async throws {
         let harness = CallerHarness([.status(503, body: "Технический перерыв"), .status(204)],
@@ -95,8 +107,8 @@ struct UpstreamCallerRetryTests {
         #expect(harness.client.callCount == 2)
     }
 
-    @Test("writes are not retried after a 5xx other than 503, a timeout or a lost connection",
-          arguments: [Step.status(500), .status(502), .status(504), .fail(.timedOut), .fail(.connectionLost("reset"))])
+    @Test("writes are not retried after a 5xx other than a maintenance 503, a timeout or a lost connection",
+          arguments: [Step.status(500), .status(502), .status(503), .status(504), .fail(.timedOut), .fail(.connectionLost("reset"))])
     func writesNotRetriedWhenMaybeApplied(first: Step) async throws {
         let harness = CallerHarness([first])
         let error = await #expect(throws: ConnectorError.self) { try await harness.call(.write) }

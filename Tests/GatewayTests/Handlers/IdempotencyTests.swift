@@ -48,6 +48,30 @@ struct IdempotencyTests {
         #expect(harness.review.replies.count == 1)
     }
 
+    @Test("given a keyed reply in flight, when its client goes away (the request's task is cancelled), then the reply still completes and a retry replays it",
+          .timeLimit(.minutes(1)))
+    func clientGoneMidWrite() async throws {
+        let harness = ApplicationHarness(holdReplies: true)
+        let first = Task { try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-gone")]) }
+        while !harness.review.isReplyWaiting { await Task.yield() }
+        // when
+        first.cancel()
+        while !harness.review.releaseReply() { await Task.yield() }
+        _ = try? await first.value
+        // then: a retry that would reply again is let through, to be counted
+        let releaser = Task {
+            while !Task.isCancelled {
+                _ = harness.review.releaseReply()
+                await Task.yield()
+            }
+        }
+        defer { releaser.cancel() }
+        let retry = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-gone")])
+        #expect(retry.status == .ok)
+        #expect(retry.headers["Idempotent-Replayed"] == "true")
+        #expect(harness.review.replies.count == 1)
+    }
+
     @Test("a repeat while the first is in flight is 409", .timeLimit(.minutes(1)))
     func conflict() async throws {
         let harness = ApplicationHarness(holdReplies: true)
@@ -154,17 +178,59 @@ struct IdempotencyStoreTests {
         let now = ContinuousClock.now
         let print: [UInt8] = [1]
         guard case .proceed = try store.begin(tenant: "a", key: "k", fingerprint: print, now: now) else { Issue.record("a/k"); return }
-        store.complete(tenant: "a", key: "k", response: HTTPResponse(status: .ok))
+        store.complete(tenant: "a", key: "k", response: HTTPResponse(status: .ok), now: now)
         guard case .proceed = try store.begin(tenant: "b", key: "k", fingerprint: print, now: now) else { Issue.record("b/k"); return }
         guard case .replay = try store.begin(tenant: "a", key: "k", fingerprint: print, now: now) else { Issue.record("replay"); return }
         guard case .proceed = try store.begin(tenant: "a", key: "k", fingerprint: print, now: now + .seconds(61)) else {
             Issue.record("expired key should run again"); return
         }
+        store.abandon(tenant: "a", key: "k")
+        store.abandon(tenant: "b", key: "k")
         for index in 0..<10 {
             _ = try store.begin(tenant: "c", key: "k\(index)", fingerprint: print, now: now + .seconds(62))
-            store.complete(tenant: "c", key: "k\(index)", response: HTTPResponse(status: .ok))
+            store.complete(tenant: "c", key: "k\(index)", response: HTTPResponse(status: .ok), now: now + .seconds(62))
         }
-        #expect(store.count <= 3)
+        #expect(store.count == 3)
+    }
+
+    @Test("given a tenant's kept reply, when another tenant stores more outcomes than the capacity, then the first is still replayed")
+    func capacityPerTenant() throws {
+        let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 3)
+        let now = ContinuousClock.now
+        let print: [UInt8] = [2]
+        // given
+        _ = try store.begin(tenant: "a", key: "reply-1", fingerprint: print, now: now)
+        store.complete(tenant: "a", key: "reply-1", response: HTTPResponse(status: .ok), now: now)
+        // when
+        for index in 0..<10 {
+            _ = try store.begin(tenant: "b", key: "read-\(index)", fingerprint: print, now: now + .seconds(1))
+            store.complete(tenant: "b", key: "read-\(index)", response: HTTPResponse(status: .noContent), now: now + .seconds(1))
+        }
+        // then
+        guard case .replay(let response) = try store.begin(tenant: "a", key: "reply-1", fingerprint: print, now: now + .seconds(2)) else {
+            Issue.record("tenant a's outcome was pushed out by tenant b's"); return
+        }
+        #expect(response.status == .ok)
+        guard case .proceed = try store.begin(tenant: "b", key: "read-0", fingerprint: print, now: now + .seconds(2)) else {
+            Issue.record("tenant b's own oldest outcome makes room for its newer ones"); return
+        }
+    }
+
+    @Test("given a keyed request that took longer than nothing, when repeated just under a lifetime after it finished, then the outcome is replayed")
+    func lifetimeFromCompletion() throws {
+        let store = IdempotencyStore(lifetime: .seconds(10), capacity: 10)
+        let start = ContinuousClock.now
+        let print: [UInt8] = [4]
+        // given: claimed at start, finished 8 s later
+        _ = try store.begin(tenant: "a", key: "slow", fingerprint: print, now: start)
+        store.complete(tenant: "a", key: "slow", response: HTTPResponse(status: .ok), now: start + .seconds(8))
+        // when / then
+        guard case .replay = try store.begin(tenant: "a", key: "slow", fingerprint: print, now: start + .seconds(17)) else {
+            Issue.record("kept 10 s from when it was stored"); return
+        }
+        guard case .proceed = try store.begin(tenant: "a", key: "slow", fingerprint: print, now: start + .seconds(19)) else {
+            Issue.record("and no longer"); return
+        }
     }
 
     @Test("given a kept reply, when many later keyed requests fail and free their keys, then the store's bookkeeping stays bounded")
@@ -195,7 +261,7 @@ struct IdempotencyStoreTests {
         #expect(throws: GatewayError.idempotencyConflict) {
             try store.begin(tenant: "a", key: "slow", fingerprint: print, now: now + .seconds(5))
         }
-        store.complete(tenant: "a", key: "slow", response: HTTPResponse(status: .ok))
+        store.complete(tenant: "a", key: "slow", response: HTTPResponse(status: .ok), now: now + .seconds(5))
         guard case .replay = try store.begin(tenant: "a", key: "slow", fingerprint: print, now: now + .seconds(5)) else {
             Issue.record("a completed request is replayed"); return
         }

@@ -82,6 +82,8 @@ final class FakeConnector: ChannelConnector {
         guard operations.contains(.reply) else { throw .operationNotSupported(key, .reply) }
         if holdReplies {
             await withCheckedContinuation { continuation in replyGate.withLock { $0 = continuation } }
+            // As an upstream call does when its task is cancelled meanwhile.
+            if Task.isCancelled { throw .upstreamTimeout(UpstreamFailure(marketplace: key.marketplace, status: nil, message: "reply was cancelled by the caller")) }
         }
         if let failure = takeWriteFailure() { throw failure }
         guard items.contains(where: { $0.id == id }) else { throw .itemNotFound(id: id) }
