@@ -123,7 +123,11 @@ extension EventLoop {
         while i < clientCalls.count {
             let call = clientCalls[i]
             if call.deadline <= now {
-                finishClientCall(call, .failure(.timedOut))  // moves the last call to `i`
+                // Still waiting for a connection (queued, or its connection still connecting),
+                // never sent before: nothing reached the server, which a write's caller must know.
+                let unsent = !call.resent && (call.connection == nil || call.connection?.state == .connecting)
+                let error: HTTPClientError = unsent ? .connectFailed("\(call.client.hostField): no connection within the call's time") : .timedOut
+                finishClientCall(call, .failure(error))  // moves the last call to `i`
             } else {
                 i += 1
             }

@@ -11,7 +11,9 @@ public enum HTTPClientError: Error, Sendable, Equatable {
     /// The request cannot be written as HTTP/1.1 (a line break in a field value, a method that is
     /// not a token): nothing was sent. The message never quotes the offending value.
     case invalidRequest(String)
-    /// No complete response within the call's timeout.
+    /// No complete response within the call's timeout, the request (perhaps) sent. A call that
+    /// was still waiting for a connection then (queued in the pool, or its connection still
+    /// connecting) ends `connectFailed` instead: it was never sent.
     case timedOut
     /// The calling task was cancelled, or the loop serving the call shut down.
     case cancelled

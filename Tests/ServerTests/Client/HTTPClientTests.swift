@@ -195,6 +195,29 @@ struct HTTPClientTests {
         #expect(await waitFor { closed.load(ordering: .relaxed) })
     }
 
+    @Test("given the only connection busy, when a queued call's time runs out, then it ends as never sent, not as timed out")
+    func queuedCallTimesOutUnsent() async throws {
+        let release = Atomic<Bool>(false)
+        let upstream = ScriptedUpstream { peer in
+            _ = peer.readRequest()
+            while !release.load(ordering: .relaxed) { usleep(5_000) }
+            peer.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            peer.close()
+        }
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: .init(maxConnections: 1))
+        // given
+        async let first = client.execute(Self.getRequest(), timeout: .seconds(5))
+        #expect(await waitFor { upstream.connectionCount == 1 })
+        // when
+        let queued = await #expect(throws: HTTPClientError.self) { try await client.execute(Self.post("{}"), timeout: .milliseconds(200)) }
+        release.store(true, ordering: .relaxed)
+        // then
+        guard case .connectFailed? = queued else { Issue.record("expected connectFailed, got \(String(describing: queued))"); return }
+        #expect(Self.text(try await first) == "ok")
+        #expect(upstream.connectionCount == 1)
+    }
+
     @Test("given a call in flight, when its task is cancelled, then it ends as cancelled")
     func cancellation() async throws {
         let upstream = ScriptedUpstream { peer in
