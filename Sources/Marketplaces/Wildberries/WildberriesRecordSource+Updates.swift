@@ -6,6 +6,8 @@ extension WildberriesRecordSource {
     /// walk), minus those already reported at the watermark's second. Both `isAnswered` sides are
     /// walked, so a record answered elsewhere after it was reported comes again with its new
     /// status if it was created after that side's watermark. Without a cursor, from the oldest.
+    /// A watermark second more crowded than the cursor keeps ids of is resumed by offset within
+    /// it (see `WildberriesUpdatesCursor`); one beyond the host's offset caps is given up past.
     func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
         try WildberriesLimits.checkLimit(limit)
         var state = try cursor.map { cursor throws(ConnectorError) in try WildberriesUpdatesCursor(cursor) } ?? WildberriesUpdatesCursor()
@@ -18,8 +20,16 @@ extension WildberriesRecordSource {
             }
             var side = state[answeredSide]
             let wanted = limit - items.count
-            let take = min(caps.maxTake, wanted + side.seen.count)
-            let entries = try await page(isAnswered: answeredSide, skip: 0, take: take, ascending: true,
+            var skip = side.letGo
+            var take = min(caps.maxTake, wanted + side.seen.count)
+            if skip > 0, !caps.fits(skip: skip, take: take) {
+                // A second holding more records than the host lets an offset reach: its rest is
+                // out of reach by any request, so the watermark moves past it.
+                side = WildberriesUpdatesCursor.Side(second: side.second.map { $0 + 1 })
+                skip = 0
+                take = min(caps.maxTake, wanted)
+            }
+            let entries = try await page(isAnswered: answeredSide, skip: skip, take: take, ascending: true,
                                          dateFrom: side.second, dateTo: nil, includeRaw: false, deadline: deadline)
             var delivered = 0
             for entry in entries {

@@ -265,6 +265,38 @@ struct WildberriesReviewConnectorTests {
         }
     }
 
+    @Test("given a synced client, when more feedbacks arrive in one second than an updates cursor remembers by id, then updates report each once and end",
+          arguments: [5, 30])
+    func updatesThroughCrowdedSecond(limit: Int) async throws {
+        try await Env.with(simulator: Env.simulatorOptions { $0.feedbacksMaxSkip = 10_000 },
+                           connector: Env.connectorOptions { $0.feedbacksMaxSkip = 10_000 }) { env in
+            // given
+            var cursor: Cursor?
+            var page: UpdatesPage
+            repeat {
+                page = try await env.review.updates(since: cursor, limit: 100, deadline: Env.deadline)
+                cursor = page.nextCursor
+            } while page.hasMore
+            let newest = env.simulator.feedbacks.feedbacks.map(\.createdAt).max() ?? 0
+            let crowd = (0..<40).map { env.simulator.feedbacks.addFeedback(text: "Отзыв \($0)", createdAt: newest + 60_000).id }
+            // when
+            var reported: [String] = []
+            var calls = 0
+            repeat {
+                page = try await env.review.updates(since: cursor, limit: limit, deadline: Env.deadline)
+                reported += page.items.map(\.id)
+                cursor = page.nextCursor
+                calls += 1
+            } while page.hasMore && calls < 50
+            // then
+            #expect(!page.hasMore)
+            #expect(reported.count == Set(reported).count, "reported twice: \(reported.count - Set(reported).count)")
+            #expect(Set(reported) == Set(crowd))
+            let quiet = try await env.review.updates(since: cursor, limit: limit, deadline: Env.deadline)
+            #expect(quiet.items.isEmpty)
+        }
+    }
+
     @Test("a cursor from elsewhere is invalidRequest", .timeLimit(.minutes(1)))
     func foreignCursor() async throws {
         try await Env.with { env in
