@@ -162,13 +162,15 @@ struct WildberriesReviewConnectorTests {
             #expect(env.simulator.feedbacksLog.count(path: "/api/v1/feedbacks/answer", method: "PATCH") == 1)
             #expect(env.simulator.feedbacks.feedback(id: target.id)?.answer?.text == "Thank you for the feedback!")
 
-            // Wildberries allows one edit; the second is the upstream's refusal.
+            // Wildberries allows one edit and then shows the answer as not editable: a third is
+            // refused without a call
             await #expect {
                 _ = try await env.review.reply(to: target.id, text: "Third try", deadline: Env.deadline)
             } throws: { error in
                 guard case ConnectorError.upstreamRejected(let failure) = error else { return false }
-                return failure.status == 422
+                return failure.status == nil && failure.message.contains("can no longer be edited")
             }
+            #expect(env.simulator.feedbacksLog.count(path: "/api/v1/feedbacks/answer", method: "PATCH") == 1)
         }
     }
 
