@@ -176,6 +176,12 @@ final class ClientConnection {
                     input.removeFirst(length)
                     continue
                 }
+                // Asked for none (`Accept-Encoding: identity`), a coded body cannot be read.
+                if let coding = parsedHead.field("content-encoding")?.trimmingOWS(), !coding.isEmpty,
+                   coding.lowercased() != "identity" {
+                    fail(.connectionLost("\(pool.client.hostField) answered in Content-Encoding \(coding.prefix(40)), which was not asked for"))
+                    return
+                }
                 head = parsedHead
                 bodyOffset = length
                 if case .chunked = parsedHead.framing {

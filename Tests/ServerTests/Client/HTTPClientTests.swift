@@ -218,6 +218,20 @@ struct HTTPClientTests {
         #expect(upstream.connectionCount == 1)
     }
 
+    @Test("given an answer in a content coding that was not asked for, then the call fails saying so, not with the coded bytes")
+    func unaskedContentCoding() async throws {
+        let upstream = ScriptedUpstream { peer in
+            _ = peer.readRequest()
+            peer.send("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\u{1F}\u{7F}\u{08}\u{00}")
+            peer.close()
+        }
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
+        let error = await #expect(throws: HTTPClientError.self) { try await client.execute(Self.getRequest(), timeout: .seconds(5)) }
+        guard case .connectionLost(let reason)? = error else { Issue.record("expected connectionLost, got \(String(describing: error))"); return }
+        #expect(reason.contains("Content-Encoding gzip"))
+    }
+
     @Test("given a call in flight, when its task is cancelled, then it ends as cancelled")
     func cancellation() async throws {
         let upstream = ScriptedUpstream { peer in
