@@ -108,7 +108,7 @@ public final class UpstreamCaller: Sendable {
         let sent = ContinuousClock.now
         func report(_ outcome: UpstreamCallReport.Outcome, refused: Bool = false) {
             // A write the marketplace may have applied: any end but a refusal, before it (no
-            // connection) or by it (429, a maintenance 503, another 4xx).
+            // connection) or by it (429, its maintenance answer, another 4xx).
             let changed = request.safety == .nonIdempotent && !refused && outcome != .rateLimited && outcome != .clientError
             observer?.record(UpstreamCallReport(marketplace: marketplace, host: client.host, operation: request.operation,
                                                 attempt: attempt, outcome: outcome, duration: ContinuousClock.now - sent,
@@ -129,8 +129,8 @@ public final class UpstreamCaller: Sendable {
         switch response.status {
         case 200..<300: report(.success)
         case 429: report(.rateLimited)
-        // The marketplace's own word that it is down (its maintenance answer): it did not act.
-        case 503 where Self.saysUnavailable(classification): report(.serverError, refused: true)
+        // The marketplace's own word that it did not act (its maintenance answer).
+        case 500... where classifier.saysNotApplied(response): report(.serverError, refused: true)
         case 500...: report(.serverError)
         default: report(.clientError)
         }
@@ -147,21 +147,16 @@ public final class UpstreamCaller: Sendable {
 
     static let longestPause: Duration = .seconds(3600)
 
-    private static func saysUnavailable(_ error: ConnectorError?) -> Bool {
-        if case .upstreamUnavailable? = error { return true }
-        return false
-    }
-
     private func classified(_ error: ConnectorError, response: UpstreamResponse, request: UpstreamRequest,
                             admission: CircuitBreaker.Admission) -> Outcome {
         let idempotent = request.safety == .idempotent
         let status = response.status
         let announced = RetryAfter.delay(in: response)
-        // 429 is an answer the upstream gives before acting on a request: safe to repeat, as is a
-        // 503 the marketplace's classifier recognises as its own maintenance answer. A bare 503
-        // is not (RFC 9110 promises nothing of the kind, and a proxy on the way may give it after
-        // passing the write on), so a write that got one is not sent again.
-        let notApplied = status == 429 || (status == 503 && Self.saysUnavailable(error))
+        // 429 is an answer the upstream gives before acting on a request: safe to repeat, as is
+        // an answer the marketplace's classifier recognises as its own word that it did not act
+        // (`saysNotApplied`). A bare 503 is not (RFC 9110 promises nothing of the kind, and a
+        // proxy on the way may give it after passing the write on): not sent again.
+        let notApplied = status == 429 || (status >= 500 && classifier.saysNotApplied(response))
         // A pause holds every tenant of the credential: no longer than an hour (the longest
         // interval a marketplace's published limits have), whatever a proxy on the way announces;
         // a limit still in force then costs one more refused call.

@@ -5,4 +5,12 @@ public protocol UpstreamErrorClassifier: Sendable {
     /// nil when `response` is a success for `request`; otherwise the error the caller should see.
     /// Rate-limit and unavailability errors carry the upstream's announced wait when it sent one.
     func classify(_ response: UpstreamResponse, for request: UpstreamRequest) -> ConnectorError?
+    /// Whether `response` (a 5xx) is the marketplace's own word that it did not act on the
+    /// request, such as its maintenance page: only then is a write that got one sent again. A
+    /// bare 503 says no such thing (RFC 9110), and a proxy may give one after passing a write on.
+    func saysNotApplied(_ response: UpstreamResponse) -> Bool
+}
+
+extension UpstreamErrorClassifier {
+    public func saysNotApplied(_ response: UpstreamResponse) -> Bool { false }
 }

@@ -229,7 +229,10 @@ public struct ConnectorService: Sendable {
     ///
     /// Under a key the write runs in a task of its own, which a client going away (its
     /// connection reset, so the request's task is cancelled) does not cancel: the outcome kept
-    /// for the retry is the marketplace's, not a cancellation of ours passed off as one.
+    /// for the retry is the marketplace's, not a cancellation of ours passed off as one. Nor
+    /// does the end of a drain's grace period: the gateway's own upstream client ends its calls
+    /// when the loops stop; a URLSession call (`https`) runs to its deadline, its outcome lost
+    /// with the process, as any in-flight request's is.
     private func idempotently(_ request: HTTPRequest, _ context: GatewayContext, content: [UInt8],
                               _ operation: @escaping @Sendable () async throws -> HTTPResponse) async throws -> HTTPResponse {
         let values = request.headers.values("Idempotency-Key")
@@ -243,6 +246,7 @@ public struct ConnectorService: Sendable {
                 problem.detail += " The marketplace may have applied it: look at the item before sending it again,"
                     + " or send writes with an Idempotency-Key, under which a retry replays this outcome."
                 problem.retryable = false
+                problem.retryAfter = nil
                 throw problem
             }
         }

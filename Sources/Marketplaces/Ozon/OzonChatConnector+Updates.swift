@@ -82,6 +82,12 @@ extension OzonChatConnector {
         } else {
             next = state.advanced(reporting: pairs, ceiling: state.mark, seen: highest, continuing: sweep)
             hasMore = true
+            // A list position too long for a cursor even without the edge: a cursor that would
+            // not open again is worse than saying so.
+            guard CursorCodec.sealedLength(of: next.cursor) <= CursorCodec.maxLength else {
+                throw .upstreamError(UpstreamFailure(marketplace: .ozon, status: nil,
+                                                     message: "Ozon's chat list position (\(sweep.token?.utf8.count ?? 0) bytes) is too long to carry in an updates cursor"))
+            }
         }
         let items = try await chatItems(for: reported, deadline: deadline)
         return UpdatesPage(items: items, nextCursor: next.cursor, hasMore: hasMore)

@@ -6,8 +6,9 @@ import Connectors
 /// by the next call for the rest. The watermark moves only when a sweep completes, bounded by
 /// `ceiling`, so the chats a sweep has not reached yet stay news.
 struct OzonChatSweep: Sendable, Equatable {
-    /// Ozon's list position is opaque; one longer than this is not carried (the call reads on).
-    static let maxToken = 256
+    /// Ozon's list position is opaque. One longer than this is not carried when a call could
+    /// read on instead; carried, the edge gives way to it (see `OzonChatWatermark.fitEdge`).
+    static let maxToken = 1024
 
     /// Ozon's list cursor for the page to read next; nil for the first page.
     var token: String?

@@ -51,6 +51,11 @@ struct OzonErrorClassifier: UpstreamErrorClassifier {
         }
     }
 
+    /// A method blocked ("Circle is open") is refused before Ozon acts on the request.
+    func saysNotApplied(_ response: UpstreamResponse) -> Bool {
+        response.errorMessage().lowercased().contains("circle is open")
+    }
+
     static let blockedMethodWait = Duration.seconds(60)
 
     /// The one item a request is about: `review_id`, `question_id`, `chat_id`, or the single

@@ -7,6 +7,11 @@ import Foundation
 /// its status; 400 on a read is a request Wildberries will not serve, on a write a rejection of
 /// the content; 5xx is the upstream's failure. A 200 envelope with `error: true` is a failure too.
 struct WildberriesErrorClassifier: UpstreamErrorClassifier {
+    /// Wildberries' maintenance answer ("Технический перерыв"): it did not act on the request.
+    func saysNotApplied(_ response: UpstreamResponse) -> Bool {
+        WildberriesErrorBody(response).isMaintenance
+    }
+
     func classify(_ response: UpstreamResponse, for request: UpstreamRequest) -> ConnectorError? {
         if response.isSuccess {
             guard Self.mayCarryErrorFlag(response.body) else { return nil }

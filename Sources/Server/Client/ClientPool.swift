@@ -49,6 +49,7 @@ final class ClientPool {
 
     /// A connection finished a response and can take another request.
     func connectionFree(_ connection: ClientConnection) {
+        failLateWrites()
         guard let next = waiting.first else {
             connection.becomeIdle()
             idle.append(connection)
@@ -72,6 +73,7 @@ final class ClientPool {
 
     /// Opens connections for waiting calls while there is room.
     private func pump() {
+        failLateWrites()
         while !waiting.isEmpty && openCount < client.configuration.maxConnections {
             guard let address = address() else { return }
             let call = waiting.removeFirst()
@@ -83,6 +85,22 @@ final class ClientPool {
                 openCount -= 1
                 loop.finishClientCall(call, .failure(error))
             }
+        }
+    }
+
+    /// Ends the waiting writes left with less than `minimumWriteTime` of their time, as never
+    /// sent (`connectFailed`): the caller may try again or report it, knowing nothing went out.
+    private func failLateWrites() {
+        guard !waiting.isEmpty else { return }
+        let latest = loop.now &+ client.configuration.minimumWriteTime.nanoseconds
+        var late: [ClientCall] = []
+        waiting.removeAll { call in
+            let isLate = !call.request.isIdempotent && call.deadline < latest
+            if isLate { late.append(call) }
+            return isLate
+        }
+        for call in late {
+            loop.finishClientCall(call, .failure(.connectFailed("\(client.hostField): no connection was free in time to send the write")))
         }
     }
 

@@ -28,13 +28,18 @@ public final class HTTPClient: Sendable {
         public var maxHeadLength: Int
         /// The body after its transfer coding is removed.
         public var maxBodyLength: Int
+        /// The least time a write (a request that is not idempotent) is sent with after waiting
+        /// in line for a connection: one sent with less would likely time out after the server
+        /// acted on it, leaving its outcome unknown. It fails as never sent instead.
+        public var minimumWriteTime: Duration
 
         public init(maxConnections: Int = 8, idleTimeout: Duration = .seconds(4), maxHeadLength: Int = 64 * 1024,
-                    maxBodyLength: Int = 64 * 1024 * 1024) {
+                    maxBodyLength: Int = 64 * 1024 * 1024, minimumWriteTime: Duration = .seconds(1)) {
             self.maxConnections = max(1, maxConnections)
             self.idleTimeout = idleTimeout
             self.maxHeadLength = maxHeadLength
             self.maxBodyLength = maxBodyLength
+            self.minimumWriteTime = minimumWriteTime
         }
     }
 

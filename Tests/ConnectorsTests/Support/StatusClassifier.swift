@@ -20,4 +20,9 @@ struct StatusClassifier: UpstreamErrorClassifier {
         default: return .upstreamError(failure)
         }
     }
+
+    /// The maintenance 503 when `unavailableOn503`, as Wildberries' maintenance page.
+    func saysNotApplied(_ response: UpstreamResponse) -> Bool {
+        unavailableOn503 && response.status == 503
+    }
 }

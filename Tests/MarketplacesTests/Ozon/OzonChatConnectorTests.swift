@@ -290,17 +290,22 @@ struct OzonChatConnectorTests {
         }
     }
 
-    @Test("given a synced client and a sweep of one list page a call, when buyers write in a chat it passed and in one it has not reached, then the next sweep reports both, once",
-          .timeLimit(.minutes(1)))
-    func messagesDuringSweep() async throws {
-        try await OzonTestbed.run(simulator: OzonTestbed.simulatorOptions(chats: 250), connectors: { $0.chatSweepPages = 1 }) { bed in
+    @Test("given a synced client and a sweep of one list page a call, when buyers write in a chat it passed and in one it has not reached, then both are reported, once",
+          .timeLimit(.minutes(1)), arguments: [true, false])
+    func messagesDuringSweep(mostRecentFirst: Bool) async throws {
+        var options = OzonTestbed.simulatorOptions(chats: 250)
+        options.chatListMostRecentFirst = mostRecentFirst
+        try await OzonTestbed.run(simulator: options, connectors: { $0.chatSweepPages = 1 }) { bed in
             let connector = try bed.chat
             // given
             let synced = try await sweep(connector, from: nil, limit: 100, bed).last
             let started = try await connector.updates(since: synced.nextCursor, limit: 100, deadline: bed.deadline)
             #expect(started.items.isEmpty && started.hasMore)
-            let recent = conversations(bed).sorted { $0.lastMessageID > $1.lastMessageID }
-            let (passed, unreached) = (recent[10].id, try #require(recent.last?.id))
+            // in list order: most recent first moves a written chat to the top (the sweep then
+            // meets neither again); in creation order it stays, and the sweep meets the second
+            let listed = mostRecentFirst ? conversations(bed).sorted { $0.lastMessageID > $1.lastMessageID }
+                                         : conversations(bed).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+            let (passed, unreached) = (listed[10].id, try #require(listed.last?.id))
             // when
             bed.simulator.addBuyerMessage("А доставка сегодня будет?", chatID: unreached)
             bed.simulator.addBuyerMessage("Спасибо, жду", chatID: passed)

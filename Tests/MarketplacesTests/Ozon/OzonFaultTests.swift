@@ -156,8 +156,9 @@ struct OzonFaultTests {
         }
     }
 
-    @Test("a reply is retried after a 429 (not applied) but not after a 500 (maybe applied)", .timeLimit(.minutes(1)))
-    func replyRetries() async throws {
+    @Test("a reply is retried after a 429 (not applied) but not after a 500 or a 503 (maybe applied)", .timeLimit(.minutes(1)),
+          arguments: [500, 503])
+    func replyRetries(status: Int) async throws {
         try await OzonTestbed.run { bed in
             let path = "/v1/chat/send/message"
             let chat = try #require(bed.host.chats().first)
@@ -166,11 +167,11 @@ struct OzonFaultTests {
             #expect(bed.log.all.filter { $0.path == path }.map(\.status) == [429, 200])
 
             bed.log.reset()
-            bed.faults.inject(.serverError(status: 500), times: 1, pathPrefix: path)
+            bed.faults.inject(.serverError(status: status), times: 1, pathPrefix: path)
             await #expect(throws: ConnectorError.self) {
                 try await bed.chat.reply(to: chat.id, text: "Ещё раз", deadline: bed.deadline)
             }
-            #expect(bed.log.all.filter { $0.path == path }.map(\.status) == [500])
+            #expect(bed.log.all.filter { $0.path == path }.map(\.status) == [status])
             #expect(bed.host.chat(id: chat.id)?.messages.filter { $0.text == "Ещё раз" }.isEmpty == true)
         }
     }

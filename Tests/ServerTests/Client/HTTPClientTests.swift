@@ -218,6 +218,33 @@ struct HTTPClientTests {
         #expect(upstream.connectionCount == 1)
     }
 
+    @Test("given a write queued behind a slow call, when the connection frees with less than the minimum time left, then the write fails as never sent")
+    func lateQueuedWriteNotSent() async throws {
+        let upstream = ScriptedUpstream { peer in
+            while let request = peer.readRequest() {
+                if request.hasPrefix("GET") {
+                    usleep(400_000)
+                    peer.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                } else {
+                    peer.send("HTTP/1.1 201 Created\r\nContent-Length: 7\r\n\r\nreplied")
+                }
+            }
+        }
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port,
+                                configuration: .init(maxConnections: 1, minimumWriteTime: .milliseconds(500)))
+        // given
+        async let read = client.execute(Self.getRequest(), timeout: .seconds(5))
+        #expect(await waitFor { upstream.connectionCount == 1 })
+        // when: the read ends ~400 ms from now, leaving the write ~300 ms of its 700
+        let error = await #expect(throws: HTTPClientError.self) { try await client.execute(Self.post("{}"), timeout: .milliseconds(700)) }
+        // then
+        guard case .connectFailed(let reason)? = error else { Issue.record("expected connectFailed, got \(String(describing: error))"); return }
+        #expect(reason.contains("in time to send the write"))
+        #expect(Self.text(try await read) == "ok")
+        #expect(upstream.requests.count == 1)
+    }
+
     @Test("given an answer in a content coding that was not asked for, then the call fails saying so, not with the coded bytes")
     func unaskedContentCoding() async throws {
         let upstream = ScriptedUpstream { peer in
