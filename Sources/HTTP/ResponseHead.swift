@@ -35,6 +35,14 @@ public struct ResponseHead: Sendable {
         fields.first { $0.name == name }?.value
     }
 
+    /// Whether a body may follow: not when the framing says none, nor a length of 0.
+    public var mayHaveBody: Bool {
+        switch framing {
+        case .none, .length(0): false
+        default: true
+        }
+    }
+
     /// A 1xx response: another head follows on the same connection.
     public var isInformational: Bool { (100..<200).contains(status) }
 }

@@ -121,6 +121,7 @@ public final class UpstreamCaller: Sendable {
             case .cancelled: report(.cancelled)
             case .timedOut: report(.timeout)
             case .connectionRefused: report(.transportError, refused: true)
+            case .notSent: report(.timeout, refused: true)
             case .connectionLost: report(.transportError)
             }
             return transportFailure(error, request: request, admission: admission)
@@ -211,6 +212,13 @@ public final class UpstreamCaller: Sendable {
             return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
                                                              message: "\(client.host) did not answer \(request.operation) in time")),
                             retryAfter: nil, retryable: idempotent)
+        case .notSent(let reason):
+            // The gateway's own connections were busy (or slow to open): not the host's failure,
+            // and nothing went out, so a write may go again.
+            breaker.record(.neutral, for: admission)
+            return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
+                                                             message: "\(request.operation) was not sent in time: \(reason)")),
+                            retryAfter: nil, retryable: true)
         case .connectionRefused(let reason):
             breaker.record(.failure, for: admission)
             return .failure(.upstreamError(UpstreamFailure(marketplace: marketplace, status: nil,

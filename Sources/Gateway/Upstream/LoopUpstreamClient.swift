@@ -44,6 +44,7 @@ public final class LoopUpstreamClient: UpstreamClient {
         case .connectionLost(let reason): .connectionLost(reason)
         case .responseTooLarge(let limit): .connectionLost("response larger than \(limit) bytes")
         case .timedOut: .timedOut
+        case .notSent(let reason): .notSent(reason)
         case .cancelled: .cancelled
         }
     }

@@ -58,42 +58,36 @@ struct OzonChatWatermark: Sendable, Equatable {
     }
 
     /// The state after reporting `reported` (chat → last message id), by a call that saw ids up
-    /// to `seen`. With `continuing`, a sweep that goes on in the next call: the mark stays, the
-    /// chats the edge already holds stay in it (with the mark held, one let go of would be news
-    /// again when its page comes), the newly reported fill what room is left, newest first, and
-    /// those that do not fit are noted in the sweep. Otherwise the sweep is complete, and
-    /// `ceiling` is the highest id the mark may reach: a chat the sweep passed before a message
-    /// arrived in it must stay above the mark, so the caller passes the sweep's ceiling (see
-    /// `OzonChatSweep`), or the old mark when the sweep was cut short. The mark stays where it is
-    /// while the chats the sweep reported fit in the edge; beyond that it rises to the newest one
-    /// left out (never past `ceiling`), and an entry that still does not fit is dropped, which
-    /// can repeat that chat but never lose it.
+    /// to `seen`. The edge keeps the newest chats reported (and held before), up to `maxEdge`.
+    /// With `continuing`, a sweep that goes on in the next call: the mark stays, and the chats
+    /// that no longer fit in the edge are noted in the sweep (`dropped`): each of them has
+    /// `maxEdge` newer ones reported, so when the sweep completes the mark may rise that far,
+    /// as if all had been reported in one call. A chat let go of while the mark stays is news
+    /// again if the sweep meets it later: a repeat, never a loss. Otherwise the sweep is
+    /// complete, and `ceiling` is the highest id the mark may reach: a chat the sweep passed
+    /// before a message arrived in it must stay above the mark, so the caller passes the sweep's
+    /// ceiling (see `OzonChatSweep`), or the old mark when the sweep was cut short. The mark
+    /// stays where it is while the chats reported fit in the edge; beyond that it rises to the
+    /// newest one left out (never past `ceiling`), and an entry that still does not fit is
+    /// dropped, which can repeat that chat but never lose it.
     func advanced(reporting reported: [(String, UInt64)], ceiling: UInt64, seen: UInt64,
                   continuing sweep: OzonChatSweep? = nil) -> OzonChatWatermark {
-        if var sweep {
-            var entries = edge.filter { $0.value > mark }
-            var fresh: [(String, UInt64)] = []
-            for (chat, id) in reported {
-                if entries[chat] != nil { entries[chat] = id } else { fresh.append((chat, id)) }
-            }
-            for (chat, id) in fresh.sorted(by: { ($0.1, $0.0) > ($1.1, $1.0) }) {
-                if entries.count < Self.maxEdge { entries[chat] = id } else { sweep.drop(id) }
-            }
-            var next = OzonChatWatermark(mark: mark, edge: entries, top: max(top, seen))
-            next.sweep = sweep
-            next.fitEdge()
-            return next
-        }
         var entries = edge
         for (chat, id) in reported { entries[chat] = id }
         let newestFirst = entries.filter { $0.value > mark }.sorted { ($0.value, $0.key) > ($1.value, $1.key) }
         let leftOut = newestFirst.count > Self.maxEdge ? newestFirst[Self.maxEdge].value : nil
         var newMark = mark
-        if let bound = [leftOut, self.sweep?.dropped].compactMap({ $0 }).max() {
+        if sweep == nil, let bound = [leftOut, self.sweep?.dropped].compactMap({ $0 }).max() {
             newMark = max(mark, min(ceiling, bound))
         }
         let kept = newestFirst.lazy.filter { $0.value > newMark }.prefix(Self.maxEdge).map { ($0.key, $0.value) }
-        return OzonChatWatermark(mark: newMark, edge: Dictionary(uniqueKeysWithValues: kept), top: max(top, seen))
+        var next = OzonChatWatermark(mark: newMark, edge: Dictionary(uniqueKeysWithValues: kept), top: max(top, seen))
+        if var sweep {
+            if let leftOut { sweep.drop(leftOut) }
+            next.sweep = sweep
+            next.fitEdge()
+        }
+        return next
     }
 
     /// Whether some of `reported` (chat → last message id), or a chat reported up to

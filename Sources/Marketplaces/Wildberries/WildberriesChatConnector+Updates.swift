@@ -39,18 +39,13 @@ extension WildberriesChatConnector {
             }
             query = next
         }
-        // Each chat the page took events of, ordered by its latest event; its last message is the
-        // latest of them that carries one (text or attachments), as a list shows it: an event
-        // without a message (Wildberries sends some) neither blanks it nor decides the status.
+        // Each chat the page took messages in, with the latest of them (text or attachments), as
+        // a list shows it: an event without a message (Wildberries sends some) is passed by, and
+        // neither blanks the last message nor decides the status.
         var latest: [String: WildberriesChatEvent] = [:]
-        var latestMessage: [String: WildberriesChatEvent] = [:]
-        for event in taken {
-            latest[event.chatID] = event
-            if event.isMessage { latestMessage[event.chatID] = event }
-        }
-        let items = latest.values.sorted { ($0.addTimestamp, $0.eventID) < ($1.addTimestamp, $1.eventID) }.map { event in
-            let conversation = ledger.conversation(event.chatID) ?? WildberriesConversation(chatID: event.chatID)
-            guard let message = latestMessage[event.chatID] else { return conversation.item() }
+        for event in taken where event.isMessage { latest[event.chatID] = event }
+        let items = latest.values.sorted { ($0.addTimestamp, $0.eventID) < ($1.addTimestamp, $1.eventID) }.map { message in
+            let conversation = ledger.conversation(message.chatID) ?? WildberriesConversation(chatID: message.chatID)
             return conversation.item(lastMessage: .init(eventID: message.eventID, text: message.text ?? "", at: message.addTimestamp,
                                                         sender: message.unifiedSender))
         }

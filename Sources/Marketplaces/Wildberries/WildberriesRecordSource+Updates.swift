@@ -2,12 +2,15 @@ import Connectors
 
 extension WildberriesRecordSource {
     /// What appeared since the cursor, oldest first: records created at or after each side's
-    /// watermark (`dateFrom`, `order=dateAsc`, always from offset 0, so nothing shifts under the
-    /// walk), minus those already reported at the watermark's second. Both `isAnswered` sides are
+    /// watermark (`dateFrom`, `order=dateAsc`, from offset 0, so nothing shifts under the walk),
+    /// minus those already reported at the watermark's second. Both `isAnswered` sides are
     /// walked, so a record answered elsewhere after it was reported comes again with its new
     /// status if it was created after that side's watermark. Without a cursor, from the oldest.
     /// A watermark second more crowded than the cursor keeps ids of is resumed by offset within
-    /// it (see `WildberriesUpdatesCursor`); one beyond the host's offset caps is given up past.
+    /// it (see `WildberriesUpdatesCursor`), checked: the page must begin with the ids the cursor
+    /// kept, else (the second's order changed, or a record joined it) it is read from its start
+    /// again, which may repeat records but loses none. A second beyond the host's offset caps is
+    /// given up past.
     func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
         try WildberriesLimits.checkLimit(limit)
         var state = try cursor.map { cursor throws(ConnectorError) in try WildberriesUpdatesCursor(cursor) } ?? WildberriesUpdatesCursor()
@@ -23,14 +26,23 @@ extension WildberriesRecordSource {
             var skip = side.letGo
             var take = min(caps.maxTake, wanted + side.seen.count)
             if skip > 0, !caps.fits(skip: skip, take: take) {
+                // Fewer at a time while the offset still reaches past the ids kept.
+                while take > side.seen.count + 1, !caps.fits(skip: skip, take: take) { take -= 1 }
+            }
+            if skip > 0, !caps.fits(skip: skip, take: take) {
                 // A second holding more records than the host lets an offset reach: its rest is
                 // out of reach by any request, so the watermark moves past it.
                 side = WildberriesUpdatesCursor.Side(second: side.second.map { $0 + 1 })
                 skip = 0
                 take = min(caps.maxTake, wanted)
             }
-            let entries = try await page(isAnswered: answeredSide, skip: skip, take: take, ascending: true,
+            var entries = try await page(isAnswered: answeredSide, skip: skip, take: take, ascending: true,
                                          dateFrom: side.second, dateTo: nil, includeRaw: false, deadline: deadline)
+            if skip > 0, Set(entries.prefix(side.seen.count).compactMap { $0.record?.id }) != Set(side.seen) {
+                take = min(caps.maxTake, wanted + side.count)
+                entries = try await page(isAnswered: answeredSide, skip: 0, take: take, ascending: true,
+                                         dateFrom: side.second, dateTo: nil, includeRaw: false, deadline: deadline)
+            }
             var delivered = 0
             for entry in entries {
                 guard let record = entry.record, let second = record.createdSecond,

@@ -86,21 +86,25 @@ final class ClientPool {
                 loop.finishClientCall(call, .failure(error))
             }
         }
+        // Those left wait for a connection to come free.
+        for call in waiting { call.queued = true }
     }
 
-    /// Ends the waiting writes left with less than `minimumWriteTime` of their time, as never
-    /// sent (`connectFailed`): the caller may try again or report it, knowing nothing went out.
+    /// Ends the writes that waited in line for a free connection (`queued`) and are left with
+    /// less than `minimumWriteTime` of their time, as never sent (`notSent`): the caller may try
+    /// again or report it, knowing nothing went out. A write that never had to wait goes out
+    /// with whatever time it has.
     private func failLateWrites() {
         guard !waiting.isEmpty else { return }
         let latest = loop.now &+ client.configuration.minimumWriteTime.nanoseconds
         var late: [ClientCall] = []
         waiting.removeAll { call in
-            let isLate = !call.request.isIdempotent && call.deadline < latest
+            let isLate = call.queued && !call.request.isIdempotent && call.deadline < latest
             if isLate { late.append(call) }
             return isLate
         }
         for call in late {
-            loop.finishClientCall(call, .failure(.connectFailed("\(client.hostField): no connection was free in time to send the write")))
+            loop.finishClientCall(call, .failure(.notSent("no connection to \(client.hostField) came free in time to send the write")))
         }
     }
 

@@ -126,7 +126,7 @@ extension EventLoop {
                 // Still waiting for a connection (queued, or its connection still connecting),
                 // never sent before: nothing reached the server, which a write's caller must know.
                 let unsent = !call.resent && (call.connection == nil || call.connection?.state == .connecting)
-                let error: HTTPClientError = unsent ? .connectFailed("\(call.client.hostField): no connection within the call's time") : .timedOut
+                let error: HTTPClientError = unsent ? .notSent("no connection to \(call.client.hostField) within the call's time") : .timedOut
                 finishClientCall(call, .failure(error))  // moves the last call to `i`
             } else {
                 i += 1

@@ -12,9 +12,12 @@ public enum HTTPClientError: Error, Sendable, Equatable {
     /// not a token): nothing was sent. The message never quotes the offending value.
     case invalidRequest(String)
     /// No complete response within the call's timeout, the request (perhaps) sent. A call that
-    /// was still waiting for a connection then (queued in the pool, or its connection still
-    /// connecting) ends `connectFailed` instead: it was never sent.
+    /// was still waiting for a connection then ends `notSent` instead.
     case timedOut
+    /// The call ended before its request was written: no connection came free, or none was made,
+    /// within its time (it waited in the pool's queue, or its connection was still connecting),
+    /// or a write had too little time left once one came free. Nothing reached the server.
+    case notSent(String)
     /// The calling task was cancelled, or the loop serving the call shut down.
     case cancelled
 }

@@ -35,7 +35,7 @@ struct UpstreamCallerRetryTests {
     }
 
     @Test("writes are retried when the upstream cannot have applied them",
-          arguments: [Step.fail(.connectionRefused("refused")), .status(429, headers: ["Retry-After": "0"])])
+          arguments: [Step.fail(.connectionRefused("refused")), .fail(.notSent("every connection busy")), .status(429, headers: ["Retry-After": "0"])])
     func writesRetriedWhenNotApplied(first: Step) async throws {
         let harness = CallerHarness([first, .status(204)])
         #expect(try await harness.call(.write).status == 204)
@@ -45,7 +45,7 @@ struct UpstreamCallerRetryTests {
     @Test("given writes and reads, when they end, then only writes the marketplace may have applied are reported as such",
           arguments: [
               (UpstreamRequest.write, [Step.status(204)], true), (.write, [.fail(.timedOut)], true), (.write, [.fail(.connectionLost("reset"))], true),
-              (.write, [.status(500)], true), (.write, [.status(503)], true), (.write, [.status(400)], false), (.write, [.fail(.connectionRefused("refused"))], false),
+              (.write, [.status(500)], true), (.write, [.status(503)], true), (.write, [.status(400)], false), (.write, [.fail(.connectionRefused("refused"))], false), (.write, [.fail(.notSent("every connection busy"))], false),
               (.read, [.fail(.timedOut)], false), (.read, [.status(200)], false),
           ])
     func reportsPossibleChanges(request: UpstreamRequest, steps: [Step], changed: Bool) async throws {

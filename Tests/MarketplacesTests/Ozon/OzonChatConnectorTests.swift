@@ -290,7 +290,7 @@ struct OzonChatConnectorTests {
         }
     }
 
-    @Test("given a synced client and a sweep of one list page a call, when buyers write in a chat it passed and in one it has not reached, then both are reported, once",
+    @Test("given a synced client and a sweep of one list page a call, when buyers write in a chat it passed and in one it has not reached, then both are reported once",
           .timeLimit(.minutes(1)), arguments: [true, false])
     func messagesDuringSweep(mostRecentFirst: Bool) async throws {
         var options = OzonTestbed.simulatorOptions(chats: 250)
@@ -311,8 +311,12 @@ struct OzonChatConnectorTests {
             bed.simulator.addBuyerMessage("Спасибо, жду", chatID: passed)
             let rest = try await sweep(connector, from: started.nextCursor, limit: 100, bed)
             let next = try await sweep(connector, from: rest.last.nextCursor, limit: 100, bed)
-            // then
-            #expect((rest.ids + next.ids).sorted() == [passed, unreached].sorted())
+            // then: both, once; on a list in creation order a chat the edge let go of while the
+            // sweep ran may come again, with the message it had
+            let reported = rest.ids + next.ids
+            #expect(reported.filter { $0 == passed }.count == 1)
+            #expect(reported.filter { $0 == unreached }.count == 1)
+            if mostRecentFirst { #expect(reported.count == 2) }
             let quiet = try await sweep(connector, from: next.last.nextCursor, limit: 100, bed)
             #expect(quiet.ids.isEmpty)
         }

@@ -27,7 +27,7 @@ struct OzonChatWatermarkTests {
         #expect(next.mark == state.mark)
         #expect(!next.edge.isEmpty && next.edge.count <= OzonChatWatermark.maxEdge)
         let dropped = try #require(next.sweep?.dropped, "the chats let go of are noted")
-        #expect(edge.allSatisfy { next.edge[$0.key] == $0.value || $0.value <= dropped }, "a chat held before is kept or noted")
+        #expect(next.edge.values.allSatisfy { $0 > dropped }, "the newest are kept, every chat let go of older than they")
         let codec = CursorCodec(key: Array(repeating: 7, count: 32))
         let key = ConnectorKey(.ozon, .chat)
         let reopened = try OzonChatWatermark(codec.open(codec.seal(next.cursor, for: key), for: key))
@@ -50,6 +50,23 @@ struct OzonChatWatermarkTests {
         #expect(Set(next.edge.keys) == Set(reported.suffix(20).map(\.0)))
         #expect(next.sweep == nil)
         #expect(!next.forgets(Dictionary(uniqueKeysWithValues: reported), droppedUpTo: sweep.dropped))
+    }
+
+    @Test("given a full edge, when a middle call of a sweep reports newer chats and the sweep then completes, then the mark stops at the 21st newest reported")
+    func markTrailsAfterSweep() {
+        // given: 20 chats held, a sweep under way
+        let held = (0..<20).map { chat($0) }
+        var state = OzonChatWatermark(mark: 1, edge: Dictionary(uniqueKeysWithValues: held), top: 0)
+        var sweep = OzonChatSweep(ceiling: .max)
+        sweep.pages = 1
+        state.sweep = sweep
+        // when: a middle call reports five newer, then the last call nothing
+        let fresh = (100..<105).map { chat($0) }
+        let middle = state.advanced(reporting: fresh, ceiling: state.mark, seen: fresh[4].1, continuing: sweep)
+        let done = middle.advanced(reporting: [], ceiling: .max, seen: fresh[4].1)
+        // then: the newest 20 kept, the mark just below them
+        #expect(done.mark == held[4].1)
+        #expect(Set(done.edge.values) == Set((held.suffix(15) + fresh).map(\.1)))
     }
 
     @Test("a cursor whose sweep fields are missing or malformed is refused",

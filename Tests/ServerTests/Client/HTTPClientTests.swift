@@ -195,7 +195,7 @@ struct HTTPClientTests {
         #expect(await waitFor { closed.load(ordering: .relaxed) })
     }
 
-    @Test("given the only connection busy, when a queued call's time runs out, then it ends as never sent, not as timed out")
+    @Test("given the only connection busy, when a queued read's time runs out, then it ends as never sent, not as timed out")
     func queuedCallTimesOutUnsent() async throws {
         let release = Atomic<Bool>(false)
         let upstream = ScriptedUpstream { peer in
@@ -210,10 +210,11 @@ struct HTTPClientTests {
         async let first = client.execute(Self.getRequest(), timeout: .seconds(5))
         #expect(await waitFor { upstream.connectionCount == 1 })
         // when
-        let queued = await #expect(throws: HTTPClientError.self) { try await client.execute(Self.post("{}"), timeout: .milliseconds(200)) }
+        let queued = await #expect(throws: HTTPClientError.self) { try await client.execute(Self.getRequest(), timeout: .milliseconds(200)) }
         release.store(true, ordering: .relaxed)
         // then
-        guard case .connectFailed? = queued else { Issue.record("expected connectFailed, got \(String(describing: queued))"); return }
+        guard case .notSent(let reason)? = queued else { Issue.record("expected notSent, got \(String(describing: queued))"); return }
+        #expect(reason.contains("within the call's time"))
         #expect(Self.text(try await first) == "ok")
         #expect(upstream.connectionCount == 1)
     }
@@ -239,10 +240,22 @@ struct HTTPClientTests {
         // when: the read ends ~400 ms from now, leaving the write ~300 ms of its 700
         let error = await #expect(throws: HTTPClientError.self) { try await client.execute(Self.post("{}"), timeout: .milliseconds(700)) }
         // then
-        guard case .connectFailed(let reason)? = error else { Issue.record("expected connectFailed, got \(String(describing: error))"); return }
+        guard case .notSent(let reason)? = error else { Issue.record("expected notSent, got \(String(describing: error))"); return }
         #expect(reason.contains("in time to send the write"))
         #expect(Self.text(try await read) == "ok")
         #expect(upstream.requests.count == 1)
+    }
+
+    @Test("given no connection yet, when a write with less than the minimum time comes, then it goes out on a new connection")
+    func shortWriteOnFreshPool() async throws {
+        let upstream = ScriptedUpstream { peer in
+            _ = peer.readRequest()
+            peer.send("HTTP/1.1 201 Created\r\nContent-Length: 7\r\n\r\nreplied")
+            peer.close()
+        }
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: .init(minimumWriteTime: .seconds(1)))
+        #expect(Self.text(try await client.execute(Self.post("{}"), timeout: .milliseconds(900))) == "replied")
     }
 
     @Test("given an answer in a content coding that was not asked for, then the call fails saying so, not with the coded bytes")
@@ -257,6 +270,18 @@ struct HTTPClientTests {
         let error = await #expect(throws: HTTPClientError.self) { try await client.execute(Self.getRequest(), timeout: .seconds(5)) }
         guard case .connectionLost(let reason)? = error else { Issue.record("expected connectionLost, got \(String(describing: error))"); return }
         #expect(reason.contains("Content-Encoding gzip"))
+    }
+
+    @Test("given an answer without a body that names a content coding, then it is taken: there is nothing to misread")
+    func contentCodingWithoutBody() async throws {
+        let upstream = ScriptedUpstream { peer in
+            _ = peer.readRequest()
+            peer.send("HTTP/1.1 204 No Content\r\nContent-Encoding: gzip\r\n\r\n")
+            peer.close()
+        }
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
+        #expect(try await client.execute(Self.post("{}"), timeout: .seconds(5)).status == 204)
     }
 
     @Test("given a call in flight, when its task is cancelled, then it ends as cancelled")
