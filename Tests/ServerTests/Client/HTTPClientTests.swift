@@ -221,10 +221,11 @@ struct HTTPClientTests {
 
     @Test("given a write queued behind a slow call, when the connection frees with less than the minimum time left, then the write fails as never sent")
     func lateQueuedWriteNotSent() async throws {
+        let release = Atomic<Bool>(false)
         let upstream = ScriptedUpstream { peer in
             while let request = peer.readRequest() {
                 if request.hasPrefix("GET") {
-                    usleep(400_000)
+                    while !release.load(ordering: .relaxed) { usleep(5_000) }
                     peer.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
                 } else {
                     peer.send("HTTP/1.1 201 Created\r\nContent-Length: 7\r\n\r\nreplied")
@@ -232,15 +233,21 @@ struct HTTPClientTests {
             }
         }
         defer { upstream.stop() }
+        // A write is held to 10 s, and has 5: whenever the connection frees, it is too late.
         let client = HTTPClient(host: "127.0.0.1", port: upstream.port,
-                                configuration: .init(maxConnections: 1, minimumWriteTime: .milliseconds(500)))
+                                configuration: .init(maxConnections: 1, minimumWriteTime: .seconds(10)))
         // given
-        async let read = client.execute(Self.getRequest(), timeout: .seconds(5))
+        async let read = client.execute(Self.getRequest(), timeout: .seconds(10))
         #expect(await waitFor { upstream.connectionCount == 1 })
-        // when: the read ends ~400 ms from now, leaving the write ~300 ms of its 700
-        let error = await #expect(throws: HTTPClientError.self) { try await client.execute(Self.post("{}"), timeout: .milliseconds(700)) }
+        // when: a write joins the queue behind the read, and the read then ends
+        let write = Task { () async throws(HTTPClientError) -> HTTPClientResponse in try await client.execute(Self.post("{}"), timeout: .seconds(5)) }
+        try await Task.sleep(for: .milliseconds(500))
+        release.store(true, ordering: .relaxed)
         // then
-        guard case .notSent(let reason)? = error else { Issue.record("expected notSent, got \(String(describing: error))"); return }
+        let outcome = await write.result
+        guard case .failure(let failure) = outcome, case HTTPClientError.notSent(let reason)? = failure as? HTTPClientError else {
+            Issue.record("expected notSent, got \(outcome)"); return
+        }
         #expect(reason.contains("in time to send the write"))
         #expect(Self.text(try await read) == "ok")
         #expect(upstream.requests.count == 1)
