@@ -305,11 +305,14 @@ struct HTTPServerShutdownTests {
             let stopping = Task { await server.stop(gracePeriod: .seconds(10)) }
             #expect(await eventually { server.server.isDraining })
             gate.open()
-            // then: all three are answered in order, only the last with Connection: close
+            // then: all three are answered in order, none but the last with Connection: close
+            // (the last says it unless the loop came to this connection's drain only once all
+            // three were answered, which leaves an idle connection to close without a word)
             let responses = try (0..<3).map { _ in try client.readResponse() }
             let rest = client.readUntilClose()
             #expect(responses.map(\.text) == ["/slow", "/second", "/third"])
-            #expect(responses.map { $0[header: "Connection"] } == [nil, nil, "close"])
+            #expect(responses.prefix(2).map { $0[header: "Connection"] } == [nil, nil])
+            #expect([nil, "close"].contains(responses[2][header: "Connection"]))
             #expect(rest.bytes.isEmpty)
             #expect(rest.end == .eof)
             client.close()
