@@ -1,8 +1,9 @@
 import Connectors
 
 extension WildberriesChatConnector {
-    /// Chats with new events since the cursor, each with the newest of those events as its last
-    /// message, oldest first; `limit` bounds the events taken in. Events are deduplicated by
+    /// Chats with new messages since the cursor, each with the newest of them as its last
+    /// message, oldest first; `limit` bounds the events taken in (events without a message are
+    /// passed by, so a page can hold no chat and still say `has_more`). Events are deduplicated by
     /// `eventID` at the cursor's millisecond, so resuming never repeats or skips one. Without a
     /// cursor, from the oldest event the stream keeps.
     public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {

@@ -39,7 +39,10 @@ extension WildberriesRecordSource {
             var entries = try await page(isAnswered: answeredSide, skip: skip, take: take, ascending: true,
                                          dateFrom: side.second, dateTo: nil, includeRaw: false, deadline: deadline)
             if skip > 0, Set(entries.prefix(side.seen.count).compactMap { $0.record?.id }) != Set(side.seen) {
-                take = min(caps.maxTake, wanted + side.count)
+                // The second is read again from its start, and counted again from there, so the
+                // offset the next call takes matches what this one reported.
+                side = WildberriesUpdatesCursor.Side(second: side.second)
+                take = min(caps.maxTake, wanted)
                 entries = try await page(isAnswered: answeredSide, skip: 0, take: take, ascending: true,
                                          dateFrom: side.second, dateTo: nil, includeRaw: false, deadline: deadline)
             }

@@ -75,7 +75,7 @@ final class ClientPool {
     private func pump() {
         failLateWrites()
         while !waiting.isEmpty && openCount < client.configuration.maxConnections {
-            guard let address = address() else { return }
+            guard let address = address() else { break }
             let call = waiting.removeFirst()
             openCount += 1
             do throws(HTTPClientError) {
@@ -86,7 +86,7 @@ final class ClientPool {
                 loop.finishClientCall(call, .failure(error))
             }
         }
-        // Those left wait for a connection to come free.
+        // Those left wait for a connection to come free (or for the host's name).
         for call in waiting { call.queued = true }
     }
 

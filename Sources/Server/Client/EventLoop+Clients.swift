@@ -123,10 +123,18 @@ extension EventLoop {
         while i < clientCalls.count {
             let call = clientCalls[i]
             if call.deadline <= now {
-                // Still waiting for a connection (queued, or its connection still connecting),
-                // never sent before: nothing reached the server, which a write's caller must know.
-                let unsent = !call.resent && (call.connection == nil || call.connection?.state == .connecting)
-                let error: HTTPClientError = unsent ? .notSent("no connection to \(call.client.hostField) within the call's time") : .timedOut
+                // Never sent before and still waiting for a connection: nothing reached the server,
+                // which a write's caller must know. Still connecting is the host's failure to take
+                // the connection (`connectFailed`); waiting in line for one is this client's
+                // (`notSent`).
+                let error: HTTPClientError
+                if call.resent || (call.connection != nil && call.connection?.state != .connecting) {
+                    error = .timedOut
+                } else if call.connection?.state == .connecting {
+                    error = .connectFailed("\(call.client.hostField): no connection made within the call's time")
+                } else {
+                    error = .notSent("no connection to \(call.client.hostField) within the call's time")
+                }
                 finishClientCall(call, .failure(error))  // moves the last call to `i`
             } else {
                 i += 1

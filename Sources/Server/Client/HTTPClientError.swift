@@ -1,5 +1,6 @@
 /// Why an `HTTPClient` call got no response. Which case it is decides whether a write may be
-/// sent again: only `connectFailed` and `invalidRequest` guarantee nothing reached the server.
+/// sent again: only `connectFailed`, `notSent` and `invalidRequest` guarantee nothing reached
+/// the server.
 public enum HTTPClientError: Error, Sendable, Equatable {
     /// No connection could be made (refused, unreachable, name not found): nothing was sent.
     case connectFailed(String)
@@ -14,9 +15,10 @@ public enum HTTPClientError: Error, Sendable, Equatable {
     /// No complete response within the call's timeout, the request (perhaps) sent. A call that
     /// was still waiting for a connection then ends `notSent` instead.
     case timedOut
-    /// The call ended before its request was written: no connection came free, or none was made,
-    /// within its time (it waited in the pool's queue, or its connection was still connecting),
-    /// or a write had too little time left once one came free. Nothing reached the server.
+    /// The call ended before its request was written: no connection came free within its time
+    /// (it waited in the pool's queue, or for the host's name), or a write had too little time
+    /// left once one came free. Nothing reached the server. (A connection still being made when
+    /// the time runs out is `connectFailed`.)
     case notSent(String)
     /// The calling task was cancelled, or the loop serving the call shut down.
     case cancelled

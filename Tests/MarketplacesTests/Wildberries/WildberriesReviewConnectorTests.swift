@@ -299,6 +299,43 @@ struct WildberriesReviewConnectorTests {
         }
     }
 
+    @Test("given a crowded second read 10 at a time, when one of its feedbacks is answered mid-walk and new ones arrive a second later, then updates reach them and end",
+          .timeLimit(.minutes(1)))
+    func crowdedSecondShiftsMidWalk() async throws {
+        try await Env.with(simulator: Env.simulatorOptions { $0.feedbacksMaxSkip = 10_000 },
+                           connector: Env.connectorOptions { $0.feedbacksMaxSkip = 10_000 }) { env in
+            // given: a synced client, then 40 feedbacks in one second, 30 of them reported
+            var cursor: Cursor?
+            var page: UpdatesPage
+            repeat {
+                page = try await env.review.updates(since: cursor, limit: 100, deadline: Env.deadline)
+                cursor = page.nextCursor
+            } while page.hasMore
+            let second = (env.simulator.feedbacks.feedbacks.map(\.createdAt).max() ?? 0) + 60_000
+            let crowd = (0..<40).map { env.simulator.feedbacks.addFeedback(text: "Отзыв \($0)", createdAt: second).id }
+            var reported: [String] = []
+            for _ in 0..<3 {
+                page = try await env.review.updates(since: cursor, limit: 10, deadline: Env.deadline)
+                reported += page.items.map(\.id)
+                cursor = page.nextCursor
+            }
+            // when: the first one reported is answered (the second's order shifts), and five more come
+            #expect(env.simulator.feedbacks.answerFeedbackElsewhere(id: reported[0], text: "Спасибо!", at: second + 5_000))
+            let later = (0..<5).map { env.simulator.feedbacks.addFeedback(text: "Новый \($0)", createdAt: second + 1_000).id }
+            var calls = 0
+            repeat {
+                page = try await env.review.updates(since: cursor, limit: 10, deadline: Env.deadline)
+                reported += page.items.map(\.id)
+                cursor = page.nextCursor
+                calls += 1
+            } while page.hasMore && calls < 40
+            // then: it ends, having reported every one of them (some of the crowd more than once)
+            #expect(!page.hasMore)
+            #expect(Set(later).isSubset(of: Set(reported)))
+            #expect(Set(crowd).isSubset(of: Set(reported)))
+        }
+    }
+
     @Test("a cursor from elsewhere is invalidRequest", .timeLimit(.minutes(1)))
     func foreignCursor() async throws {
         try await Env.with { env in
