@@ -17,9 +17,12 @@ public struct ResponseHeadParser: Sendable {
 
     /// The head at the start of `input` and the number of bytes it took, or nil when the empty
     /// line that ends it has not arrived yet. `requestMethod` decides whether a body follows
-    /// (never after HEAD; a 2xx to CONNECT is refused as an upgrade).
-    public func parse(_ input: UnsafeRawBufferPointer, requestMethod: String) throws(ResponseParseError) -> (head: ResponseHead, length: Int)? {
-        guard let end = Self.headEnd(in: input, limit: maxHeadLength) else {
+    /// (never after HEAD; a 2xx to CONNECT is refused as an upgrade). `scanFrom`: where the
+    /// search for that empty line may start, as a caller that already searched the first bytes
+    /// knows (see `resumeOffset`): a head that arrives a few bytes at a time is then scanned
+    /// once, not once per arrival.
+    public func parse(_ input: UnsafeRawBufferPointer, requestMethod: String, scanFrom: Int = 0) throws(ResponseParseError) -> (head: ResponseHead, length: Int)? {
+        guard let end = Self.headEnd(in: input, limit: maxHeadLength, from: scanFrom) else {
             if input.count > maxHeadLength { throw .headTooLarge }
             return nil
         }
@@ -70,10 +73,14 @@ public struct ResponseHeadParser: Sendable {
         return (ResponseHead(version: version, status: status, fields: fields, framing: framing, keepAlive: keepAlive), end)
     }
 
+    /// Where the next search may start after one over `count` bytes found no end: the empty
+    /// line can straddle the last two bytes searched.
+    public static func resumeOffset(afterSearching count: Int) -> Int { max(0, count - 2) }
+
     /// The offset just past the empty line that ends the head, if it is within `limit` bytes.
-    static func headEnd(in input: UnsafeRawBufferPointer, limit: Int) -> Int? {
+    static func headEnd(in input: UnsafeRawBufferPointer, limit: Int, from start: Int = 0) -> Int? {
         let n = min(input.count, limit)
-        var i = 0
+        var i = max(0, start)
         while i < n {
             if input[i] == ASCII.lf {
                 if i + 1 < n, input[i + 1] == ASCII.lf { return i + 2 }

@@ -30,6 +30,22 @@ struct ResponseHeadParserTests {
         #expect(try parse(String(text.prefix(cut))) == nil)
     }
 
+    @Test("given a head arriving one byte at a time, when each search resumes where the last ended, then its end is found where a whole search finds it",
+          arguments: ["HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 204\nDate: x\n\n", "HTTP/1.1 200 OK\r\nA: b\n\r\n"])
+    func resumedSearch(text: String) throws {
+        let bytes = Array(text.utf8)
+        let parser = ResponseHeadParser(maxHeadLength: 256)
+        var scanFrom = 0
+        var found: Int?
+        for count in 1...bytes.count where found == nil {
+            let outcome = try bytes.prefix(count).withUnsafeBytes { raw in
+                Result { () throws(ResponseParseError) in try parser.parse(raw, requestMethod: "GET", scanFrom: scanFrom) }
+            }.get()
+            if let (_, length) = outcome { found = length } else { scanFrom = ResponseHeadParser.resumeOffset(afterSearching: count) }
+        }
+        #expect(found == bytes.count)
+    }
+
     @Test("bare LF line endings and a missing reason phrase are accepted")
     func lenient() throws {
         let (head, _) = try #require(try parse("HTTP/1.1 204\nDate: x\n\n"))

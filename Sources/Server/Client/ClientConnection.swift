@@ -29,6 +29,8 @@ final class ClientConnection {
     private var written = 0
     private var input: [UInt8] = []
     private var head: ResponseHead?
+    /// How far the bytes of a head not yet complete were searched for its end.
+    private var headScanned = 0
     /// Where the body starts in `input`; for chunked bodies, how far the decoder has read.
     private var bodyOffset = 0
     private var chunked = ChunkedBodyDecoder()
@@ -160,8 +162,9 @@ final class ClientConnection {
             while true {
                 let parser = ResponseHeadParser(maxHeadLength: configuration.maxHeadLength)
                 let method = call.request.method
+                let scanFrom = headScanned
                 let outcome = input.withUnsafeBytes { bytes in
-                    Result { () throws(ResponseParseError) in try parser.parse(bytes, requestMethod: method) }
+                    Result { () throws(ResponseParseError) in try parser.parse(bytes, requestMethod: method, scanFrom: scanFrom) }
                 }
                 let parsed: (head: ResponseHead, length: Int)?
                 switch outcome {
@@ -170,7 +173,11 @@ final class ClientConnection {
                     fail(.connectionLost("invalid response from \(pool.client.hostField): \(error)"))
                     return
                 }
-                guard let (parsedHead, length) = parsed else { return }
+                guard let (parsedHead, length) = parsed else {
+                    headScanned = ResponseHeadParser.resumeOffset(afterSearching: input.count)
+                    return
+                }
+                headScanned = 0
                 if parsedHead.isInformational {
                     // 100 Continue, 103 Early Hints: the real answer follows.
                     input.removeFirst(length)
@@ -274,6 +281,7 @@ final class ClientConnection {
         self.call = nil
         call.connection = nil
         self.head = nil
+        headScanned = 0
         input.removeAll(keepingCapacity: input.capacity <= 256 * 1024)
         bodyOffset = 0
         served += 1
