@@ -8,4 +8,8 @@ extension Duration {
         let perSecond = 1_000_000_000_000_000_000 / unitAttoseconds
         return Int(seconds * perSecond + attoseconds / unitAttoseconds + (attoseconds % unitAttoseconds > 0 ? 1 : 0))
     }
+
+    /// Whole seconds to tell a client to wait (`Retry-After`, a refusal's `RateLimit` reset):
+    /// rounded up, at least 1.
+    var secondsToWait: Int { max(1, roundedUp(to: .seconds(1))) }
 }

@@ -29,6 +29,11 @@ final class EventLoop {
     /// How long, once closed, the loop still runs the jobs of handlers it cancelled.
     static let windDownNanoseconds: UInt64 = 250_000_000
 
+    /// The loop whose thread this is, if any (unretained: the loop outlives its thread's work).
+    static var onThisThread: EventLoop? {
+        cs_current_loop().map { Unmanaged<EventLoop>.fromOpaque($0).takeUnretainedValue() }
+    }
+
     let readBuffer: UnsafeMutableRawBufferPointer
     var dateCache = DateCache()
     private var dirty: [Connection] = []

@@ -31,10 +31,7 @@ public final class LoopExecutor: TaskExecutor, Sendable {
 
     /// The executor of the loop whose thread this is, if any: a task started from a request's
     /// handler can prefer the same loop.
-    public static var current: LoopExecutor? {
-        guard let raw = cs_current_loop() else { return nil }
-        return Unmanaged<EventLoop>.fromOpaque(raw).takeUnretainedValue().executor
-    }
+    public static var current: LoopExecutor? { EventLoop.onThisThread?.executor }
 
     public func enqueue(_ job: consuming ExecutorJob) {
         push(.job(UnownedJob(job)))

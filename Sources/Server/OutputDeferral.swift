@@ -9,10 +9,10 @@ import CSystem
 public enum OutputDeferral {
     /// Runs `body` after the current loop turn's output, or now when not on a loop thread.
     public static func afterOutput(_ body: @escaping () -> Void) {
-        guard let raw = cs_current_loop() else {
+        guard let loop = EventLoop.onThisThread else {
             body()
             return
         }
-        Unmanaged<EventLoop>.fromOpaque(raw).takeUnretainedValue().deferUntilFlushed(body)
+        loop.deferUntilFlushed(body)
     }
 }

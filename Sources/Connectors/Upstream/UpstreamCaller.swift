@@ -127,12 +127,12 @@ public final class UpstreamCaller: Sendable {
             return transportFailure(error, request: request, admission: admission)
         }
         let classification = classifier.classify(response, for: request)
+        // The marketplace's own word that it did not act (its maintenance answer).
+        let saysNotApplied = response.status >= 500 && classifier.saysNotApplied(response)
         switch response.status {
         case 200..<300: report(.success)
         case 429: report(.rateLimited)
-        // The marketplace's own word that it did not act (its maintenance answer).
-        case 500... where classifier.saysNotApplied(response): report(.serverError, refused: true)
-        case 500...: report(.serverError)
+        case 500...: report(.serverError, refused: saysNotApplied)
         default: report(.clientError)
         }
         if let value = response.header("x-ratelimit-remaining") ?? response.header("ratelimit-remaining"),
@@ -143,13 +143,13 @@ public final class UpstreamCaller: Sendable {
             breaker.record(.success, for: admission)
             return .success(response)
         }
-        return classified(error, response: response, request: request, admission: admission)
+        return classified(error, response: response, request: request, saysNotApplied: saysNotApplied, admission: admission)
     }
 
     static let longestPause: Duration = .seconds(3600)
 
     private func classified(_ error: ConnectorError, response: UpstreamResponse, request: UpstreamRequest,
-                            admission: CircuitBreaker.Admission) -> Outcome {
+                            saysNotApplied: Bool, admission: CircuitBreaker.Admission) -> Outcome {
         let idempotent = request.safety == .idempotent
         let status = response.status
         let announced = RetryAfter.delay(in: response)
@@ -157,7 +157,7 @@ public final class UpstreamCaller: Sendable {
         // an answer the marketplace's classifier recognises as its own word that it did not act
         // (`saysNotApplied`). A bare 503 is not (RFC 9110 promises nothing of the kind, and a
         // proxy on the way may give it after passing the write on): not sent again.
-        let notApplied = status == 429 || (status >= 500 && classifier.saysNotApplied(response))
+        let notApplied = status == 429 || saysNotApplied
         // A pause holds every tenant of the credential: no longer than an hour (the longest
         // interval a marketplace's published limits have), whatever a proxy on the way announces;
         // a limit still in force then costs one more refused call.
@@ -213,8 +213,8 @@ public final class UpstreamCaller: Sendable {
                                                              message: "\(client.host) did not answer \(request.operation) in time")),
                             retryAfter: nil, retryable: idempotent)
         case .notSent(let reason):
-            // The gateway's own connections were busy (or slow to open): not the host's failure,
-            // and nothing went out, so a write may go again.
+            // The gateway's own connections were busy: not the host's failure, and nothing went
+            // out, so a write may go again.
             breaker.record(.neutral, for: admission)
             return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
                                                              message: "\(request.operation) was not sent in time: \(reason)")),

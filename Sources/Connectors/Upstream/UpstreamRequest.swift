@@ -8,7 +8,8 @@ public struct UpstreamRequest: Sendable {
         /// Reads, and writes the upstream applies at most once: retried after any transient failure.
         case idempotent
         /// Writes (a reply, a message): retried only when the upstream cannot have applied them:
-        /// connection refused, 429, the marketplace's maintenance 503.
+        /// connection refused, 429, an answer the marketplace says it did not act on (its
+        /// maintenance page; `UpstreamErrorClassifier.saysNotApplied`).
         case nonIdempotent
     }
 

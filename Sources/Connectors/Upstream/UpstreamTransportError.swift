@@ -8,7 +8,7 @@ public enum UpstreamTransportError: Error, Sendable, Equatable {
     /// No complete response within the attempt's timeout.
     case timedOut
     /// The attempt's time ran out before the request was written (the client's connections were
-    /// all busy, or connecting took that long): nothing was sent.
+    /// all busy): nothing was sent.
     case notSent(String)
     /// The caller's task was cancelled; the request was abandoned.
     case cancelled

@@ -240,14 +240,10 @@ public struct ConnectorService: Sendable {
             do {
                 return try await operation()
             } catch let error as ConnectorError where context.upstreamCounter.mayHaveChangedUpstream {
-                // Without a key, sending it again could write twice: not retryable as it is.
-                var problem = Problem(error.redacting(try requireTenant(context).secrets))
-                if !problem.detail.hasSuffix(".") { problem.detail += "." }
-                problem.detail += " The marketplace may have applied it: look at the item before sending it again,"
-                    + " or send writes with an Idempotency-Key, under which a retry replays this outcome."
-                problem.retryable = false
-                problem.retryAfter = nil
-                throw problem
+                // Without a key, sending it again could write twice.
+                throw Self.mayHaveApplied(error, secrets: try requireTenant(context).secrets,
+                                          advice: "look at the item before sending it again, or send writes with an"
+                                              + " Idempotency-Key, under which a retry replays this outcome.")
             }
         }
         guard values.count == 1, let key = Self.idempotencyKey(values[0]) else {
@@ -281,13 +277,10 @@ public struct ConnectorService: Sendable {
                 // in time, a broken connection, a 5xx, or a later call's failure): the outcome is
                 // kept, so a retry under this key replays it rather than writing twice. A failure
                 // before any write, or of writes the marketplace refused, frees the key below.
-                // Sending it again under this key only replays this answer: not retryable as it is.
-                var problem = Problem(error.redacting(tenant.secrets))
-                if !problem.detail.hasSuffix(".") { problem.detail += "." }
-                problem.detail += " The marketplace may have applied it: under this Idempotency-Key the outcome stays as it is."
-                    + " Look at the item, and send again with a new key if the reply is not there."
-                problem.retryable = false
-                problem.retryAfter = nil
+                // Sending it again under this key only replays this answer.
+                let problem = Self.mayHaveApplied(error, secrets: tenant.secrets,
+                                                  advice: "under this Idempotency-Key the outcome stays as it is."
+                                                      + " Look at the item, and send again with a new key if the reply is not there.")
                 idempotency.complete(tenant: tenant.id, key: key,
                                      response: problem.response(requestID: context.requestID, instance: String(request.path.prefix(512))))
                 throw problem
@@ -296,6 +289,18 @@ public struct ConnectorService: Sendable {
                 throw error
             }
         }
+    }
+
+    /// The problem for a write that failed after it went out, so the marketplace may have applied
+    /// it: not retryable as it is (sent again it could write twice), with no wait to announce,
+    /// and `advice` on what to do instead.
+    private static func mayHaveApplied(_ error: ConnectorError, secrets: [String], advice: String) -> Problem {
+        var problem = Problem(error.redacting(secrets))
+        if !problem.detail.hasSuffix(".") { problem.detail += "." }
+        problem.detail += " The marketplace may have applied it: " + advice
+        problem.retryable = false
+        problem.retryAfter = nil
+        return problem
     }
 
     /// C0 and C1 controls and DEL, which no marketplace shows and a buyer would see as garbage or

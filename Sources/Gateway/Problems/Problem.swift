@@ -44,7 +44,7 @@ public struct Problem: Sendable, Equatable {
     /// Whole seconds to wait, rounded up, at least 1 when there is any wait at all.
     public var retryAfterSeconds: Int? {
         guard let retryAfter else { return nil }
-        return max(1, retryAfter.roundedUp(to: .seconds(1)))
+        return retryAfter.secondsToWait
     }
 
     static let invalidRequestTitle = "Invalid request"

@@ -82,7 +82,7 @@ public final class TenantRateLimiter: Sendable {
         let retryAfter = wait > .zero ? wait : bucket.interval
         // A refusal's reset is the moment Retry-After names (RateLimit headers draft §5), the
         // seconds rounded up as that field's are: the next request allowed, not a full bucket.
-        return Decision(allowed: false, remaining: 0, resetSeconds: max(1, retryAfter.roundedUp(to: .seconds(1))),
+        return Decision(allowed: false, remaining: 0, resetSeconds: retryAfter.secondsToWait,
                         retryAfter: retryAfter, policy: bucket.policy)
     }
 }

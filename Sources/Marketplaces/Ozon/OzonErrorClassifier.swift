@@ -26,7 +26,7 @@ struct OzonErrorClassifier: UpstreamErrorClassifier {
         let failure = UpstreamFailure(marketplace: .ozon, status: response.status, message: message, requestID: response.requestID)
         let lower = message.lowercased()
         let retryAfter = RetryAfter.delay(in: response)
-        if lower.contains("circle is open") { return .upstreamUnavailable(retryAfter: retryAfter ?? Self.blockedMethodWait, failure) }
+        if Self.blocksMethod(lower) { return .upstreamUnavailable(retryAfter: retryAfter ?? Self.blockedMethodWait, failure) }
         let aboutCredentials = lower.contains("api-key") || lower.contains("api key") || lower.contains("client-id")
         switch response.status {
         case 429:
@@ -53,7 +53,12 @@ struct OzonErrorClassifier: UpstreamErrorClassifier {
 
     /// A method blocked ("Circle is open") is refused before Ozon acts on the request.
     func saysNotApplied(_ response: UpstreamResponse) -> Bool {
-        response.errorMessage().lowercased().contains("circle is open")
+        Self.blocksMethod(response.errorMessage().lowercased())
+    }
+
+    /// Whether Ozon's error text (lower-cased) says the method is blocked for a while.
+    static func blocksMethod(_ lowerMessage: String) -> Bool {
+        lowerMessage.contains("circle is open")
     }
 
     static let blockedMethodWait = Duration.seconds(60)

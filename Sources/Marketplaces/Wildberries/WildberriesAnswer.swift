@@ -32,4 +32,12 @@ struct WildberriesAnswer: JSONReadable, Sendable {
     func says(_ text: String) -> Bool {
         self.text.trimmingCharacters(in: .whitespacesAndNewlines) == text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
+
+    /// Refuses an edit Wildberries would refuse: it allows one edit of an answer, within 60
+    /// days, and says when none is left (`editable` false). `what` names the item ("feedback …").
+    func checkEditable(_ what: String) throws(ConnectorError) {
+        guard editable == false else { return }
+        throw .upstreamRejected(UpstreamFailure(marketplace: .wildberries, status: nil,
+                                                message: "the answer to \(what) can no longer be edited (answer.editable is false)"))
+    }
 }

@@ -11,6 +11,14 @@ enum WildberriesOffsetCaps: Sendable, Equatable {
         }
     }
 
+    /// The largest `take` a page at `skip` may ask for; 0 when the offset itself is too far.
+    func maxTake(skip: Int) -> Int {
+        switch self {
+        case .feedbacks(let maxTake, let maxSkip): skip <= maxSkip ? maxTake : 0
+        case .questions(let maxTotal): max(0, maxTotal - skip)
+        }
+    }
+
     /// The largest `take` a first page (skip 0) may ask for.
     var maxTake: Int {
         switch self {

@@ -35,11 +35,7 @@ public struct WildberriesQuestionConnector: ChannelConnector {
         if let existing = before.answer, existing.says(text) {
             return ReplyReceipt(itemID: id, createdAt: existing.createdAt)
         }
-        // Wildberries allows one edit of an answer, within 60 days, and says when none is left.
-        if let existing = before.answer, existing.editable == false {
-            throw .upstreamRejected(UpstreamFailure(marketplace: .wildberries, status: nil,
-                                                    message: "the answer to question \(id) can no longer be edited (answer.editable is false)"))
-        }
+        try before.answer?.checkEditable("question \(id)")
         try await source.write("PATCH", path: "/api/v1/questions", body: ["id": id, "answer": ["text": text], "state": "wbRu"],
                                safety: .nonIdempotent, operation: "questions.answer", deadline: deadline)
         return ReplyReceipt(itemID: id)

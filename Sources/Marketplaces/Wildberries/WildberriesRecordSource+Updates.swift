@@ -24,12 +24,10 @@ extension WildberriesRecordSource {
             var side = state[answeredSide]
             let wanted = limit - items.count
             var skip = side.letGo
-            var take = min(caps.maxTake, wanted + side.seen.count)
-            if skip > 0, !caps.fits(skip: skip, take: take) {
-                // Fewer at a time while the offset still reaches past the ids kept.
-                while take > side.seen.count + 1, !caps.fits(skip: skip, take: take) { take -= 1 }
-            }
-            if skip > 0, !caps.fits(skip: skip, take: take) {
+            // Fewer at a time where the caps would refuse as many, while the page still reaches
+            // past the ids kept.
+            var take = min(caps.maxTake(skip: skip), wanted + side.seen.count)
+            if skip > 0, take <= side.seen.count {
                 // A second holding more records than the host lets an offset reach: its rest is
                 // out of reach by any request, so the watermark moves past it.
                 side = WildberriesUpdatesCursor.Side(second: side.second.map { $0 + 1 })

@@ -37,11 +37,7 @@ public struct WildberriesReviewConnector: ChannelConnector {
         if let existing = before.answer, existing.says(text) {
             return ReplyReceipt(itemID: id, createdAt: existing.createdAt)
         }
-        // Wildberries allows one edit of an answer, within 60 days, and says when none is left.
-        if let existing = before.answer, existing.editable == false {
-            throw .upstreamRejected(UpstreamFailure(marketplace: .wildberries, status: nil,
-                                                    message: "the answer to feedback \(id) can no longer be edited (answer.editable is false)"))
-        }
+        try before.answer?.checkEditable("feedback \(id)")
         let edit = before.answer != nil
         try await source.write(edit ? "PATCH" : "POST", path: "/api/v1/feedbacks/answer", body: ["id": id, "text": text],
                                safety: .nonIdempotent, operation: edit ? "feedbacks.answer.edit" : "feedbacks.answer",

@@ -185,8 +185,8 @@ final class ClientConnection {
                 }
                 // Asked for none (`Accept-Encoding: identity`), a coded body cannot be read; an
                 // answer without one (a 204, `Content-Length: 0`) has nothing to misread.
-                if let coding = parsedHead.field("content-encoding")?.trimmingOWS(), !coding.isEmpty,
-                   coding.lowercased() != "identity", parsedHead.mayHaveBody {
+                if parsedHead.mayHaveBody, let coding = parsedHead.field("content-encoding")?.trimmingOWS(), !coding.isEmpty,
+                   coding.lowercased() != "identity" {
                     fail(.connectionLost("\(pool.client.hostField) answered in Content-Encoding \(coding.prefix(40)), which was not asked for"))
                     return
                 }

@@ -10,9 +10,7 @@ extension EventLoop {
 
     /// The loop whose thread this is, if any.
     static var current: LoopBound<EventLoop>? {
-        guard let raw = cs_current_loop() else { return nil }
-        let loop = Unmanaged<EventLoop>.fromOpaque(raw).takeUnretainedValue()
-        return LoopBound(loop, executor: loop.executor)
+        onThisThread.map { LoopBound($0, executor: $0.executor) }
     }
 
     func startClientCall(_ call: ClientCall, continuation: UnsafeContinuation<ClientCall.Result, Never>) {

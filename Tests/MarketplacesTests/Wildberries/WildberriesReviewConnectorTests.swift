@@ -267,20 +267,32 @@ struct WildberriesReviewConnectorTests {
         }
     }
 
+    /// The cursor of a client that has read every update so far.
+    func synced(_ env: Env) async throws -> Cursor? {
+        var cursor: Cursor?
+        var page: UpdatesPage
+        repeat {
+            page = try await env.review.updates(since: cursor, limit: 100, deadline: Env.deadline)
+            cursor = page.nextCursor
+        } while page.hasMore
+        return cursor
+    }
+
+    /// `count` new feedbacks published in one second, a minute after the newest; their ids.
+    func crowdInOneSecond(_ env: Env, count: Int) -> [String] {
+        let second = (env.simulator.feedbacks.feedbacks.map(\.createdAt).max() ?? 0) + 60_000
+        return (0..<count).map { env.simulator.feedbacks.addFeedback(text: "Отзыв \($0)", createdAt: second).id }
+    }
+
     @Test("given a synced client, when more feedbacks arrive in one second than an updates cursor remembers by id, then updates report each once and end",
           arguments: [5, 30])
     func updatesThroughCrowdedSecond(limit: Int) async throws {
         try await Env.with(simulator: Env.simulatorOptions { $0.feedbacksMaxSkip = 10_000 },
                            connector: Env.connectorOptions { $0.feedbacksMaxSkip = 10_000 }) { env in
             // given
-            var cursor: Cursor?
+            var cursor = try await synced(env)
             var page: UpdatesPage
-            repeat {
-                page = try await env.review.updates(since: cursor, limit: 100, deadline: Env.deadline)
-                cursor = page.nextCursor
-            } while page.hasMore
-            let newest = env.simulator.feedbacks.feedbacks.map(\.createdAt).max() ?? 0
-            let crowd = (0..<40).map { env.simulator.feedbacks.addFeedback(text: "Отзыв \($0)", createdAt: newest + 60_000).id }
+            let crowd = crowdInOneSecond(env, count: 40)
             // when
             var reported: [String] = []
             var calls = 0
@@ -305,14 +317,10 @@ struct WildberriesReviewConnectorTests {
         try await Env.with(simulator: Env.simulatorOptions { $0.feedbacksMaxSkip = 10_000 },
                            connector: Env.connectorOptions { $0.feedbacksMaxSkip = 10_000 }) { env in
             // given: a synced client, then 40 feedbacks in one second, 30 of them reported
-            var cursor: Cursor?
+            var cursor = try await synced(env)
             var page: UpdatesPage
-            repeat {
-                page = try await env.review.updates(since: cursor, limit: 100, deadline: Env.deadline)
-                cursor = page.nextCursor
-            } while page.hasMore
-            let second = (env.simulator.feedbacks.feedbacks.map(\.createdAt).max() ?? 0) + 60_000
-            let crowd = (0..<40).map { env.simulator.feedbacks.addFeedback(text: "Отзыв \($0)", createdAt: second).id }
+            let crowd = crowdInOneSecond(env, count: 40)
+            let second = try #require(env.simulator.feedbacks.feedback(id: crowd[0])?.createdAt)
             var reported: [String] = []
             for _ in 0..<3 {
                 page = try await env.review.updates(since: cursor, limit: 10, deadline: Env.deadline)
