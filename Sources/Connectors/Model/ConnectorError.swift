@@ -22,13 +22,16 @@ public enum ConnectorError: Error, Sendable, Equatable {
     case upstreamUnavailable(retryAfter: Duration?, UpstreamFailure?)
     /// The upstream did not answer within the deadline.
     case upstreamTimeout(UpstreamFailure?)
-    /// The upstream failed (5xx) or answered something we cannot read.
+    /// The upstream failed (5xx, a broken connection) or answered something we cannot use;
+    /// `status` 2xx says it answered successfully, so the same call would get the same answer.
     case upstreamError(UpstreamFailure)
 
-    /// Whether the same call may succeed if tried again later.
+    /// Whether the same call may succeed if tried again later: not when the upstream refused it
+    /// for what it is, nor when it answered successfully with something the connector cannot use.
     public var isRetryable: Bool {
         switch self {
-        case .upstreamRateLimited, .upstreamUnavailable, .upstreamTimeout, .upstreamError: true
+        case .upstreamRateLimited, .upstreamUnavailable, .upstreamTimeout: true
+        case .upstreamError(let failure): !(200..<300).contains(failure.status ?? 0)
         default: false
         }
     }

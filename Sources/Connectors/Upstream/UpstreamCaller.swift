@@ -44,17 +44,24 @@ public final class UpstreamCaller: Sendable {
     /// `minimumAttemptTime` before the deadline is not begun: the call fails at once instead.
     /// Cancelling the calling task abandons the upstream request and any wait, and the call ends
     /// with `upstreamTimeout`.
-    public func call(_ request: UpstreamRequest, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpstreamResponse {
+    ///
+    /// With `budget: .atHand`, every attempt goes only on a slot of the rate budget free at that
+    /// moment, and the call fails at once with `upstreamRateLimited` instead of waiting for one
+    /// or for a 429's retry time: for calls that only enrich an answer already in hand, which
+    /// should not spend the credential's budget that other calls are waiting for.
+    public func call(_ request: UpstreamRequest, deadline: ContinuousClock.Instant,
+                     budget use: BudgetUse = .wait) async throws(ConnectorError) -> UpstreamResponse {
         var attempt = 0
         while true {
             attempt += 1
             let failure: ConnectorError
             let retryAfter: Duration?
-            switch await attemptOnce(request, attempt: attempt, deadline: deadline) {
+            switch await attemptOnce(request, attempt: attempt, deadline: deadline, budgetUse: use) {
             case .success(let response):
                 return response
             case .failure(let error, let wait, let retryable):
                 guard retryable, attempt < retry.maxAttempts else { throw error }
+                if use == .atHand, case .upstreamRateLimited = error { throw error }
                 failure = error
                 retryAfter = wait
             }
@@ -74,7 +81,8 @@ public final class UpstreamCaller: Sendable {
         case failure(ConnectorError, retryAfter: Duration?, retryable: Bool)
     }
 
-    private func attemptOnce(_ request: UpstreamRequest, attempt: Int, deadline: ContinuousClock.Instant) async -> Outcome {
+    private func attemptOnce(_ request: UpstreamRequest, attempt: Int, deadline: ContinuousClock.Instant,
+                             budgetUse: BudgetUse) async -> Outcome {
         if Task.isCancelled { return .failure(cancelled(request), retryAfter: nil, retryable: false) }
         guard clock.now < deadline else {
             return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
@@ -90,7 +98,8 @@ public final class UpstreamCaller: Sendable {
         do {
             // A slot free now is taken however close the deadline; one to wait for must leave
             // the attempt its time.
-            try await budget.acquire(deadline: max(clock.now, deadline - minimumAttemptTime), marketplace: marketplace)
+            let latestSlot = budgetUse == .atHand ? clock.now : max(clock.now, deadline - minimumAttemptTime)
+            try await budget.acquire(deadline: latestSlot, marketplace: marketplace)
         } catch {
             breaker.record(.neutral, for: admission)
             if Task.isCancelled { return .failure(cancelled(request), retryAfter: nil, retryable: false) }

@@ -45,7 +45,8 @@ extension Problem {
                       retryable: true, upstream: failure.map(Upstream.init))
         case .upstreamError(let failure):
             self.init(status: 502, code: "upstream_error", title: "Upstream error",
-                      detail: "\(failure.marketplace) failed: \(failure.message)", retryable: true, upstream: Upstream(failure))
+                      detail: "\(failure.marketplace) failed: \(failure.message)", retryable: error.isRetryable,
+                      upstream: Upstream(failure))
         }
     }
 }

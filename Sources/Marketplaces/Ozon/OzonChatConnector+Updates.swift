@@ -85,7 +85,7 @@ extension OzonChatConnector {
             // A list position too long for a cursor even without the edge: a cursor that would
             // not open again is worse than saying so.
             guard CursorCodec.sealedLength(of: next.cursor) <= CursorCodec.maxLength else {
-                throw .upstreamError(UpstreamFailure(marketplace: .ozon, status: nil,
+                throw .upstreamError(UpstreamFailure(marketplace: .ozon, status: 200,
                                                      message: "Ozon's chat list position (\(sweep.token?.utf8.count ?? 0) bytes) is too long to carry in an updates cursor"))
             }
         }

@@ -108,6 +108,6 @@ enum OzonPublishedSync {
     static let invalid = ConnectorError.invalidRequest(field: "cursor", reason: "The cursor does not belong to these updates.")
 
     static let unordered = ConnectorError.upstreamError(UpstreamFailure(
-        marketplace: .ozon, status: nil,
+        marketplace: .ozon, status: 200,
         message: "Ozon listed items out of the order asked for (oldest first), over more than 20 pages: updates cannot be put in order"))
 }

@@ -24,12 +24,13 @@ struct WildberriesChatAPI: Sendable {
     }
 
     /// `GET /api/v1/seller/events?next=<ms>` (from the oldest when `next` is nil).
-    func events(next: Int64?, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> WildberriesEventsPage {
+    func events(next: Int64?, deadline: ContinuousClock.Instant,
+                budget: UpstreamCaller.BudgetUse = .wait) async throws(ConnectorError) -> WildberriesEventsPage {
         let operation = "chat.events"
         let response = try await session.chat.call(
             UpstreamRequest(method: "GET", path: "/api/v1/seller/events", query: next.map { [("next", String($0))] } ?? [],
                             headers: [session.authorization], safety: .idempotent, operation: operation),
-            deadline: deadline)
+            deadline: deadline, budget: budget)
         let envelope = try WildberriesDecoding.decode(WildberriesChatEnvelope<WildberriesEventsPage>.self,
                                                       from: response, operation: operation)
         guard let page = envelope.result else { throw WildberriesDecoding.malformed(response, operation: operation) }

@@ -25,7 +25,7 @@ extension WildberriesRecordSource {
             var take = min(caps.maxTake, wanted + (state.windowTo != nil && state.skip == 0 ? state.excluded.count : 0))
             if !caps.fits(skip: state.skip, take: take) {
                 guard state.lastSecond != nil else {
-                    throw .upstreamError(UpstreamFailure(marketplace: .wildberries, status: nil,
+                    throw .upstreamError(UpstreamFailure(marketplace: .wildberries, status: 200,
                                                          message: "\(plural) list reached the offset cap without dated records"))
                 }
                 state.enterWindow()

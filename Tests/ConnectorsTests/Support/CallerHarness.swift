@@ -24,8 +24,9 @@ struct CallerHarness {
     }
 
     /// Calls with a deadline `within` from the clock's now.
-    func call(_ request: UpstreamRequest = .read, within: Duration = .seconds(60)) async throws(ConnectorError) -> UpstreamResponse {
-        try await caller.call(request, deadline: clock.now + within)
+    func call(_ request: UpstreamRequest = .read, within: Duration = .seconds(60),
+              budget use: UpstreamCaller.BudgetUse = .wait) async throws(ConnectorError) -> UpstreamResponse {
+        try await caller.call(request, deadline: clock.now + within, budget: use)
     }
 
     /// Starts a call in its own task, for tests that advance the clock or cancel meanwhile.

@@ -21,6 +21,9 @@ struct ProblemMappingTests {
         (.upstreamUnavailable(retryAfter: .seconds(20), nil), 503, "upstream_unavailable", true),
         (.upstreamTimeout(nil), 504, "upstream_timeout", true),
         (.upstreamError(UpstreamFailure(marketplace: .wildberries, status: 500, message: "Internal error")), 502, "upstream_error", true),
+        (.upstreamError(UpstreamFailure(marketplace: .ozon, status: nil, message: "connection lost")), 502, "upstream_error", true),
+        // Answered successfully with something unusable: the same call gets the same answer.
+        (.upstreamError(UpstreamFailure(marketplace: .ozon, status: 200, message: "unreadable answer")), 502, "upstream_error", false),
     ]
 
     @Test("connector errors", arguments: connectorRows.indices)

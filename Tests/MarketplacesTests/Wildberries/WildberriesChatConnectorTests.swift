@@ -113,6 +113,45 @@ struct WildberriesChatConnectorTests {
         }
     }
 
+    @Test("given a long event stream after a restart, then a list catches up only as far as the chat budget has requests at hand, and later lists go on", .timeLimit(.minutes(1)))
+    func catchUpSpendsOnlyWhatIsAtHand() async throws {
+        let clock = WildberriesTestClock()
+        // given: three requests at hand and one more every 5 s; one event per page
+        let options = Env.connectorOptions {
+            $0.chatRateLimit = RateLimit(burst: 3, interval: .seconds(5))
+            $0.clock = clock
+        }
+        try await Env.with(simulator: Env.simulatorOptions { $0.eventsPageSize = 1 }, connector: options) { env in
+            let last = lastSenders(env.simulator)
+            try #require(env.simulator.chats.events.count >= 6)
+            // when: a list runs on a budget with no slot to spare for the whole stream
+            let page = try await env.chat.listItems(ListQuery(limit: 10), deadline: Env.deadline)
+            // then: it answers with the chats, having read two event pages (the list took the first
+            // request), not waiting for more within its deadline
+            #expect(Set(page.items.map(\.id)) == Set(env.simulator.chats.chats.map(\.chatID)))
+            #expect(env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET") == 2)
+            let unknown = page.items.filter { $0.lastMessage?.id == nil }
+            #expect(!unknown.isEmpty)
+            #expect(unknown.allSatisfy { $0.status == .unanswered })
+
+            // when: the budget refills, and lists are asked again
+            var pages = 0
+            while pages < 40 {
+                clock.advance(by: .seconds(15))
+                pages += 1
+                let again = try await env.chat.listItems(ListQuery(limit: 10), deadline: clock.now + .seconds(20))
+                guard again.items.contains(where: { $0.lastMessage?.id == nil }) else {
+                    // then: in the end every sender is the one the simulator knows
+                    for item in again.items {
+                        #expect(item.lastMessage?.sender == (last[item.id]?.sender == .seller ? "seller" : "buyer"))
+                    }
+                    break
+                }
+            }
+            #expect(pages < 40)
+        }
+    }
+
     @Test("a message over 1000 characters is refused before any call", .timeLimit(.minutes(1)))
     func bounds() async throws {
         try await Env.with { env in

@@ -1,0 +1,9 @@
+extension UpstreamCaller {
+    /// Whether a call waits for the credential's rate budget.
+    public enum BudgetUse: Sendable, Equatable {
+        /// Waits for a slot, as long as the deadline leaves the attempt its time.
+        case wait
+        /// Goes only on a slot free now; otherwise fails at once with `upstreamRateLimited`.
+        case atHand
+    }
+}
