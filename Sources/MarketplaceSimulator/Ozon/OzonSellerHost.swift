@@ -30,7 +30,7 @@ public final class OzonSellerHost: SimulatedHost {
     /// (401 code 16), the Client-Id's form (400 code 3), the Client-Id's rate limit (429), the
     /// Api-Key (404 code 5), then the method's own validation, subscription and work.
     public func handle(_ request: SimulatorRequest) async -> HTTPResponse {
-        guard let route = OzonRoute(rawValue: request.path) else {
+        guard let route = OzonRoute(rawValue: request.path), !options.withdrawnPaths.contains(request.path) else {
             return SimulatorResponse.text("404 page not found", status: 404)
         }
         guard request.method == "POST" else { return OzonFailure.methodNotAllowed.response() }

@@ -25,6 +25,9 @@ public struct OzonSimulatorOptions: Sendable {
     /// false lists chats in the order they were opened, for tests of a client that must not
     /// rely on the order (Ozon does not document it).
     public var chatListMostRecentFirst: Bool
+    /// Paths answered with the plain-text 404 of an unknown method, as an Ozon that serves only
+    /// one spelling of a method the documents disagree on (`/v1/question/change_status`).
+    public var withdrawnPaths: Set<String> = []
 
     public init(seed: UInt64 = 20_260_514, reviewCount: Int = 60, questionCount: Int = 40, chatCount: Int = 12,
                 messagesPerChat: Int = 6, anchor: Date = Date(), requestsPerSecond: Double = 50, burst: Int = 50,

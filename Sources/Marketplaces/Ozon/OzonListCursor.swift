@@ -33,7 +33,12 @@ struct OzonListCursor: Sendable, Equatable {
             guard let key = UInt64(raw) else { throw Self.invalid }
             afterKey = key
         }
-        position = OzonListPosition(page: cursor["p"], skip: skip, after: cursor["a"], afterKey: afterKey)
+        var afterDate: Int64?
+        if let raw = cursor["d"] {
+            guard let millis = Int64(raw) else { throw Self.invalid }
+            afterDate = millis
+        }
+        position = OzonListPosition(page: cursor["p"], skip: skip, after: cursor["a"], afterKey: afterKey, afterDate: afterDate)
     }
 
     /// The cursor of the page after `next`, or nil at the end.
@@ -45,6 +50,7 @@ struct OzonListCursor: Sendable, Equatable {
         state["p"] = next.page
         state["a"] = next.after
         state["l"] = next.afterKey.map { String($0) }
+        state["d"] = next.afterDate.map { String($0) }
         return Cursor(state)
     }
 

@@ -11,12 +11,17 @@ enum OzonListPager {
     ///     last message id): a re-fetched page in that order resumes below the last entry taken,
     ///     so an entry that has since moved up (a chat with a new message) is not taken again and
     ///     the ones it passed are not skipped.
+    ///   - date: the instant entries are listed by, newest first (a review's or question's
+    ///     publication): when the entry last taken has left its page since (answered, in a
+    ///     listing of unanswered ones), the listing resumes at the first entry not newer than it,
+    ///     not after a count of entries that has shrunk with it.
     ///   - fetch: the upstream page a token names.
     ///   - accept: appends the items for the entries in a range to the page, leaving out the
     ///     entries filtered out; straight into the page, and it may move them out of the
     ///     entries (which are read again only for their ids), as an item is costly to copy.
     static func collect<Entry: Sendable>(
         limit: Int, from start: OzonListPosition, maxPages: Int = 5, id: (Entry) -> String, key: ((Entry) -> UInt64)? = nil,
+        date: ((Entry) -> Int64)? = nil,
         fetch: (String?) async throws(ConnectorError) -> OzonPage<Entry>,
         accept: (inout [Entry], Range<Int>, inout [Item]) async throws(ConnectorError) -> Void
     ) async throws(ConnectorError) -> (items: [Item], next: OzonListPosition?) {
@@ -26,7 +31,7 @@ enum OzonListPager {
         items.reserveCapacity(limit)
         for pageNumber in 1...max(1, maxPages) {
             var page = try await fetch(token)
-            let first = resumeIndex(page.entries, resume, id: id, key: key)
+            let first = resumeIndex(page.entries, resume, id: id, key: key, date: date)
             var index = first
             while index < page.entries.count, items.count < limit {
                 let end = min(page.entries.count, index + limit - items.count)
@@ -35,7 +40,8 @@ enum OzonListPager {
             }
             let last = index > 0 ? page.entries[index - 1] : nil
             if index < page.entries.count, let last {
-                return (items, OzonListPosition(page: token, skip: index, after: id(last), afterKey: key.map { $0(last) }))
+                return (items, OzonListPosition(page: token, skip: index, after: id(last), afterKey: key.map { $0(last) },
+                                                afterDate: date.map { $0(last) }))
             }
             guard page.hasNext, let next = page.nextToken else { return (items, nil) }
             // The next page starts after this one's last entry; keyed, it also resumes below the
@@ -52,9 +58,11 @@ enum OzonListPager {
     }
 
     /// Where to continue in a re-fetched page: after the entry named `after` when it is still
-    /// at (or has moved from) its old spot, else after `skip` entries.
+    /// at (or has moved from) its old spot; when it has gone, at the first entry not newer than
+    /// it (entries of its very instant may come again: repeated rather than lost); else after
+    /// `skip` entries.
     private static func resumeIndex<Entry>(_ entries: [Entry], _ position: OzonListPosition, id: (Entry) -> String,
-                                           key: ((Entry) -> UInt64)?) -> Int {
+                                           key: ((Entry) -> UInt64)?, date: ((Entry) -> Int64)?) -> Int {
         // Keyed (entries come highest key first; 0, an entry without one, may come anywhere):
         // below the last entry taken, wherever it has moved.
         if let key, let afterKey = position.afterKey, afterKey > 0 {
@@ -67,6 +75,12 @@ enum OzonListPager {
         if let after = position.after {
             if position.skip <= entries.count, id(entries[position.skip - 1]) == after { return position.skip }
             if let found = entries.firstIndex(where: { id($0) == after }) { return found + 1 }
+            if let date, let afterDate = position.afterDate {
+                let dates = entries.map(date)
+                if zip(dates, dates.dropFirst()).allSatisfy({ $0 >= $1 }) {
+                    return dates.firstIndex { $0 <= afterDate } ?? entries.count
+                }
+            }
         }
         return min(position.skip, entries.count)
     }

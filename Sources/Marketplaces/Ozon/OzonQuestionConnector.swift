@@ -1,7 +1,8 @@
 import Connectors
 
 /// Ozon questions (`ozon/question`) over `/v1/question/list`, `/v1/question/info`,
-/// `/v1/question/answer/create` and `/v1/question/change-status`.
+/// `/v1/question/answer/create` and `/v1/question/change-status` (or `change_status`, whichever
+/// the host answers).
 ///
 /// Mapping: answered when the question has answers (`answers_count > 0`) or Ozon marks it
 /// `PROCESSED` (handled without an answer); `read` is false only for `NEW`; `author.name` =
@@ -31,7 +32,7 @@ public struct OzonQuestionConnector: ChannelConnector {
         let status = listing.status
         let pageSize = status == nil ? query.limit : 100
         let (items, next) = try await OzonListPager.collect(
-            limit: query.limit, from: listing.position, id: { $0.id },
+            limit: query.limit, from: listing.position, id: { $0.id }, date: { $0.publishedAt.millisecondsSinceEpoch },
             fetch: { token async throws(ConnectorError) in
                 try await list(from: listing.since, ascending: false, status: status == .unanswered ? "UNPROCESSED" : "ALL",
                                lastID: token, limit: pageSize, includeRaw: query.includeRaw, deadline: deadline)
@@ -74,10 +75,25 @@ public struct OzonQuestionConnector: ChannelConnector {
         try OzonValidation.id(id)
         let (question, _) = try await info(id, deadline: deadline)
         guard question.status?.state == .new else { return }
-        _ = try await session.post(
-            "/v1/question/change-status", .object(["question_ids": .array([.string(id)]), "status": .string("VIEWED")]),
-            as: OzonWriteResponse.self, safety: .idempotent, operation: "question.change-status", deadline: deadline)
+        let body = OzonBody.object(["question_ids": .array([.string(id)]), "status": .string("VIEWED")])
+        let path = session.questionStatusPath.withLock { $0 }
+        do {
+            _ = try await session.post(path, body, as: OzonWriteResponse.self, safety: .idempotent,
+                                       operation: "question.change-status", deadline: deadline)
+        } catch {
+            // The documents give the method under two spellings; a host that does not know this
+            // one answers a plain 404 (a known method's 404 is JSON, and is an item's).
+            guard case .upstreamError(let failure) = error, failure.status == 404 else { throw error }
+            let other = path == Self.statusPaths.0 ? Self.statusPaths.1 : Self.statusPaths.0
+            _ = try await session.post(other, body, as: OzonWriteResponse.self, safety: .idempotent,
+                                       operation: "question.change-status", deadline: deadline)
+            session.questionStatusPath.withLock { $0 = other }
+        }
     }
+
+    /// `/v1/question/change-status` (Ozon's spec of April 2026) and `/v1/question/change_status`
+    /// (newer copies of its documents and clients).
+    static let statusPaths = ("/v1/question/change-status", "/v1/question/change_status")
 
     /// New questions since the cursor, oldest first, by `filter.date_from` (see `OzonPublishedSync`).
     public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {

@@ -1,5 +1,6 @@
 import Connectors
 import Foundation
+import Synchronization
 
 /// What one tenant's Ozon connectors share: the tenant's Client-Id and Api-Key, and the
 /// `UpstreamCaller` that carries the Client-Id's rate budget and the host's circuit breaker.
@@ -11,6 +12,9 @@ public final class OzonSession: MarketplaceSession {
     private let apiKey: String
     /// Deadline, circuit breaker, rate budget, retries and error classification for every call.
     public let caller: UpstreamCaller
+    /// Which spelling of the question status method this host answered last (the documents
+    /// disagree: `change-status` or `change_status`); the other is tried on a plain 404.
+    let questionStatusPath = Mutex("/v1/question/change-status")
 
     public init(clientID: String, apiKey: String, caller: UpstreamCaller) {
         self.clientID = clientID

@@ -34,6 +34,26 @@ struct OzonQuestionConnectorTests {
         }
     }
 
+    @Test("given a page of unanswered questions, when each is answered, then the next page goes on with the next ones, none skipped",
+          .timeLimit(.minutes(1)))
+    func answeringWhilePaging() async throws {
+        try await OzonTestbed.run { bed in
+            let question = try bed.question
+            let all = try await bed.listAll(question, limit: 100, status: .unanswered)
+            try #require(all.count >= 10)
+            // given: the first five, in a page that ends inside Ozon's page of 100
+            let first = try await question.listItems(ListQuery(status: .unanswered, limit: 5), deadline: bed.deadline)
+            #expect(first.items.map(\.id) == all.prefix(5).map(\.id))
+            // when: each is answered, so they leave Ozon's unprocessed listing
+            for item in first.items {
+                _ = try await question.reply(to: item.id, text: "Да, подойдёт.", deadline: bed.deadline)
+            }
+            let next = try await question.listItems(ListQuery(limit: 5, cursor: first.nextCursor), deadline: bed.deadline)
+            // then: the next page is the sixth to the tenth, not five further on
+            #expect(next.items.map(\.id) == all.dropFirst(5).prefix(5).map(\.id))
+        }
+    }
+
     @Test("one question carries its latest answer as the reply", .timeLimit(.minutes(1)))
     func oneQuestion() async throws {
         try await OzonTestbed.run { bed in
@@ -78,6 +98,22 @@ struct OzonQuestionConnectorTests {
             #expect(bed.log.count(path: "/v1/question/change-status") == 1)
             let item = try await bed.question.item(id: fresh.id, includeRaw: false, deadline: bed.deadline)
             #expect(item.read == true)
+        }
+    }
+
+    @Test("given an Ozon that serves only change_status, then marking read finds it and keeps to it", .timeLimit(.minutes(1)))
+    func markReadOtherSpelling() async throws {
+        var options = OzonTestbed.simulatorOptions()
+        options.withdrawnPaths = ["/v1/question/change-status"]
+        try await OzonTestbed.run(simulator: options) { bed in
+            let fresh = bed.host.questions().filter { $0.status == .new }
+            try #require(fresh.count >= 2)
+            try await bed.question.markRead(id: fresh[0].id, deadline: bed.deadline)
+            try await bed.question.markRead(id: fresh[1].id, deadline: bed.deadline)
+            #expect(bed.host.question(id: fresh[0].id)?.status == .viewed)
+            #expect(bed.host.question(id: fresh[1].id)?.status == .viewed)
+            #expect(bed.log.count(path: "/v1/question/change-status") == 1)
+            #expect(bed.log.count(path: "/v1/question/change_status") == 2)
         }
     }
 
