@@ -22,16 +22,18 @@ public enum ConnectorError: Error, Sendable, Equatable {
     case upstreamUnavailable(retryAfter: Duration?, UpstreamFailure?)
     /// The upstream did not answer within the deadline.
     case upstreamTimeout(UpstreamFailure?)
-    /// The upstream failed (5xx, a broken connection) or answered something we cannot use;
-    /// `status` 2xx says it answered successfully, so the same call would get the same answer.
+    /// The upstream failed (5xx, a broken connection) or answered something we cannot use
+    /// (a 2xx we cannot read or act on, a 4xx refusing a request the gateway built): then the
+    /// same call would get the same answer.
     case upstreamError(UpstreamFailure)
 
     /// Whether the same call may succeed if tried again later: not when the upstream refused it
-    /// for what it is, nor when it answered successfully with something the connector cannot use.
+    /// for what it is, nor when it answered with something the connector cannot use (an
+    /// `upstreamError` with a status below 500 other than 429).
     public var isRetryable: Bool {
         switch self {
         case .upstreamRateLimited, .upstreamUnavailable, .upstreamTimeout: true
-        case .upstreamError(let failure): !(200..<300).contains(failure.status ?? 0)
+        case .upstreamError(let failure): failure.status.map { $0 >= 500 || $0 == 429 } ?? true
         default: false
         }
     }

@@ -16,7 +16,9 @@ import Foundation
 ///   so it is an auth failure (502), not a rejection of the content (422).
 /// - Any other JSON 404 (code 5, "review not found") → `itemNotFound` with the id the request named.
 /// - 400 (code 3) → `upstreamRejected` for writes (the upstream refused the text we sent),
-///   `invalidRequest` for reads (a filter or cursor it will not take).
+///   `upstreamError` for reads: the gateway builds a read from input it has already checked, so
+///   a refusal is Ozon's API and ours disagreeing (a renamed field, an enum it no longer takes),
+///   not the client's request, and sending it again gets the same answer.
 /// - 409, 422 → `upstreamRejected`; other 5xx, a non-JSON 404 (unknown path), anything else → `upstreamError`.
 struct OzonErrorClassifier: UpstreamErrorClassifier {
     func classify(_ response: UpstreamResponse, for request: UpstreamRequest) -> ConnectorError? {
@@ -40,7 +42,7 @@ struct OzonErrorClassifier: UpstreamErrorClassifier {
             return .upstreamError(failure)
         case 400:
             if aboutCredentials { return .upstreamAuthFailed(failure) }
-            return request.safety == .nonIdempotent ? .upstreamRejected(failure) : .invalidRequest(field: nil, reason: message)
+            return request.safety == .nonIdempotent ? .upstreamRejected(failure) : .upstreamError(failure)
         case 409, 422:
             return .upstreamRejected(failure)
         case 503:

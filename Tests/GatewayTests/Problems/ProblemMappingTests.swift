@@ -24,6 +24,8 @@ struct ProblemMappingTests {
         (.upstreamError(UpstreamFailure(marketplace: .ozon, status: nil, message: "connection lost")), 502, "upstream_error", true),
         // Answered successfully with something unusable: the same call gets the same answer.
         (.upstreamError(UpstreamFailure(marketplace: .ozon, status: 200, message: "unreadable answer")), 502, "upstream_error", false),
+        (.upstreamError(UpstreamFailure(marketplace: .ozon, status: 400, message: "invalid field")), 502, "upstream_error", false),
+        (.upstreamError(UpstreamFailure(marketplace: .ozon, status: 429, message: "still limited")), 502, "upstream_error", true),
     ]
 
     @Test("connector errors", arguments: connectorRows.indices)

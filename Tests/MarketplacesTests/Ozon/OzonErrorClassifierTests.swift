@@ -48,11 +48,13 @@ struct OzonErrorClassifierTests {
         }
     }
 
-    @Test("400 code 3 is invalidRequest for a read and upstreamRejected for a write")
+    @Test("400 code 3 is upstreamError (not retryable) for a read and upstreamRejected for a write")
     func validation() {
         let body = #"{"code":3,"message":"Request validation error: invalid field text","details":"text"}"#
-        #expect(classifier.classify(response(400, body), for: request())
-            == .invalidRequest(field: nil, reason: "Request validation error: invalid field text"))
+        let read = classifier.classify(response(400, body), for: request())
+        #expect(read == .upstreamError(UpstreamFailure(marketplace: .ozon, status: 400,
+                                                       message: "Request validation error: invalid field text")))
+        #expect(read?.isRetryable == false)
         guard case .upstreamRejected? = classifier.classify(response(400, body), for: request(safety: .nonIdempotent)) else {
             Issue.record("a refused write is not upstreamRejected")
             return
