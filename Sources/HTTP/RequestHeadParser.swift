@@ -279,10 +279,12 @@ public struct RequestHeadParser: Sendable {
         if s.transferEncodingSeen {
             if s.contentLength >= 0 { throw .contentLengthWithTransferEncoding }
             if !version.isHTTP11OrLater { throw .transferEncodingInHTTP10 }
-            if s.codingCount == 0 || s.chunkedCount > 1 || (s.chunkedCount == 1 && !s.lastCodingIsChunked) {
+            // RFC 9112 §6.3 ¶4: a request whose final coding is not chunked has no knowable
+            // length (400, then close); §6.1: chunked last after a coding we lack is 501.
+            if s.codingCount == 0 || s.chunkedCount != 1 || !s.lastCodingIsChunked {
                 throw .invalidTransferEncoding
             }
-            if s.unknownCoding || s.chunkedCount == 0 { throw .unsupportedTransferCoding }
+            if s.unknownCoding { throw .unsupportedTransferCoding }
             framing = .chunked
         } else if s.contentLength > 0 {
             if s.contentLength > limits.maxBodyLength { throw .bodyTooLarge }

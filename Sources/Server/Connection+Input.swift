@@ -2,6 +2,10 @@ import CSystem
 import HTTP
 
 extension Connection {
+    /// The most a body is given room for before its bytes arrive; beyond it the buffer grows
+    /// as they do.
+    static let bodyReserve = 64 * 1024
+
     /// The socket is readable (or the peer half-closed).
     func handleReadable() {
         switch phase {
@@ -123,7 +127,9 @@ extension Connection {
             dispatch(head, bodyRange: head.length..<head.length)
         case .length(let length):
             storage = []
-            storage.reserveCapacity(head.length + length)
+            // Memory follows the bytes that arrive, not the length announced: a head alone
+            // must not make the loop reserve the whole body limit for each of its connections.
+            storage.reserveCapacity(head.length + min(length, Self.bodyReserve))
             storage.append(contentsOf: headBytes)
             bodyRemaining = length
             startBody(head, moreBytesFollow: moreBytesFollow)

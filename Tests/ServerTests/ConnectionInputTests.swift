@@ -1,3 +1,4 @@
+import Foundation
 import HTTP
 import Server
 import Testing
@@ -105,6 +106,39 @@ struct ConnectionInputTests {
             #expect(rest.end == .eof)
             #expect(calls.current == 0)
         }
+    }
+
+    @Test func aBodyAnnouncedButNotSentTakesNoMemoryForItsLength() async throws {
+        // given: bodies of up to 64 MiB allowed, on one loop
+        try await withServer({
+            $0.limits.maxBodyLength = 64 << 20
+            $0.loopCount = 1
+        }, handler: Handlers.echoBody) { server in
+            let before = try #require(Self.virtualMemoryBytes())
+            // when: 40 clients each announce 64 MiB and send one byte of it
+            var clients: [TestClient] = []
+            for _ in 0..<40 {
+                let client = try server.connect()
+                try client.send("POST /upload HTTP/1.1\r\nHost: test\r\nContent-Length: \(64 << 20)\r\n\r\na")
+                clients.append(client)
+            }
+            // and a request after them is answered, so the loop has read their heads
+            let probe = try server.connect()
+            try probe.send(post("/upload", body: "ok"))
+            #expect(try probe.readResponse().text == "ok")
+            let after = try #require(Self.virtualMemoryBytes())
+            // then: the process grew by far less than the 2.5 GiB announced
+            #expect(after - before < 512 << 20, "grew \((after - before) >> 20) MiB")
+            for client in clients { client.close() }
+        }
+    }
+
+    /// `VmSize` of this process, from /proc.
+    private static func virtualMemoryBytes() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmSize:") }),
+              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return nil }
+        return kilobytes * 1024
     }
 
     @Test func expectContinueIsNotSentWhenTheBodyAlreadyFollowsTheHead() async throws {

@@ -77,9 +77,14 @@ struct ConnectionMalformedRequestTests {
         try await expectRefused("GET / HTTP/2.0\r\nHost: x\r\n\r\n", status: 505)
     }
 
-    @Test func unknownTransferCodingGets501() async throws {
+    @Test func unknownTransferCodingBeforeChunkedGets501() async throws {
         // given / when / then
-        try await expectRefused("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", status: 501)
+        try await expectRefused("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", status: 501)
+    }
+
+    @Test func transferCodingNotEndingInChunkedGets400() async throws {
+        // given / when / then: RFC 9112 §6.3 ¶4, the length cannot be known
+        try await expectRefused("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", status: 400)
     }
 
     @Test func errorResponseReachesAClientThatKeepsSendingItsBody() async throws {

@@ -85,6 +85,9 @@ struct JSONParser {
         // bit is already set can repeat one, and only then are earlier keys compared. With 64
         // bits, every Ozon review (11 keys) raised a false alarm ("id", "videos_amount").
         var seen: (low: UInt64, high: UInt64) = (0, 0)
+        // Past `hashedFrom` keys the filter is full and comparing with every earlier key would
+        // make an object of n keys cost n²: its keys go into a table by hash instead.
+        var table: [UInt64: [Int]] = [:]
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
         } else {
@@ -93,11 +96,16 @@ struct JSONParser {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
                 let keyIndex = tape.entries.count
                 try string(into: &tape)
-                let bit = Self.keyBit(tape, keyIndex)
-                let mask: UInt64 = 1 &<< (bit & 63)
-                let repeated = bit < 64 ? seen.low & mask : seen.high & mask
-                if repeated != 0 { Self.shadowEarlier(&tape, object: slot, key: keyIndex) }
-                if bit < 64 { seen.low |= mask } else { seen.high |= mask }
+                if count < Self.hashedFrom {
+                    let bit = Self.keyBit(tape, keyIndex)
+                    let mask: UInt64 = 1 &<< (bit & 63)
+                    let repeated = bit < 64 ? seen.low & mask : seen.high & mask
+                    if repeated != 0 { Self.shadowEarlier(&tape, object: slot, key: keyIndex) }
+                    if bit < 64 { seen.low |= mask } else { seen.high |= mask }
+                } else {
+                    if count == Self.hashedFrom { Self.fill(&table, tape, object: slot, upTo: keyIndex) }
+                    Self.shadowEarlier(&tape, key: keyIndex, in: &table)
+                }
                 skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
                 index += 1
@@ -167,25 +175,61 @@ struct JSONParser {
         return (UInt64(utf8.count) &* 31 &+ UInt64(first) &* 7 &+ UInt64(last)) & 127
     }
 
+    /// Keys an object holds before its repeats are found by hash rather than by comparison.
+    static let hashedFrom: UInt32 = 32
+
+    /// FNV-1a of the key's text (the same for a raw key and an escaped one of equal text).
+    private static func keyHash(_ tape: JSONTape.Builder, _ key: Int) -> UInt64 {
+        func hash(_ utf8: UnsafeRawBufferPointer) -> UInt64 {
+            var value: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in utf8 { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            return value
+        }
+        let entry = tape.entries[key]
+        guard entry.flags & JSONTape.decoded == 0 else {
+            return JSONTape.withUTF8(entry, strings: tape.strings, bytes: tape.bytes) { hash($0) }
+        }
+        return hash(JSONTape.raw(entry, in: tape.bytes))
+    }
+
+    /// Files the object's keys before `end` (the first `hashedFrom`, repeats already marked) by hash.
+    private static func fill(_ table: inout [UInt64: [Int]], _ tape: JSONTape.Builder, object: Int, upTo end: Int) {
+        var key = object + 1
+        while key < end {
+            table[keyHash(tape, key), default: []].append(key)
+            key = Int(tape.entries[key + 1].next)
+        }
+    }
+
+    /// `shadowEarlier` for a big object: compares `key` only with the earlier keys of its hash,
+    /// then files it.
+    private static func shadowEarlier(_ tape: inout JSONTape.Builder, key: Int, in table: inout [UInt64: [Int]]) {
+        let hash = keyHash(tape, key)
+        for earlier in table[hash] ?? [] where tape.entries[earlier].flags & JSONTape.shadowed == 0 {
+            if sameKey(tape, key, earlier) { tape.entries[earlier].flags |= JSONTape.shadowed }
+        }
+        table[hash, default: []].append(key)
+    }
+
+    private static func sameKey(_ tape: JSONTape.Builder, _ a: Int, _ b: Int) -> Bool {
+        let (strings, bytes) = (tape.strings, tape.bytes)
+        let (entry, other) = (tape.entries[a], tape.entries[b])
+        if entry.flags | other.flags == 0 {
+            return entry.length == other.length
+                && memcmp(JSONTape.raw(entry, in: bytes).baseAddress!, JSONTape.raw(other, in: bytes).baseAddress!, Int(entry.length)) == 0
+        }
+        return JSONTape.withUTF8(entry, strings: strings, bytes: bytes) { x in
+            JSONTape.withUTF8(other, strings: strings, bytes: bytes) { y in x.elementsEqual(y) }
+        }
+    }
+
     /// Marks an earlier key of the object equal to `key` as shadowed: a later value wins. Raw
     /// keys (the usual case, and that of the filter's false alarms) are compared with `memcmp`.
     private static func shadowEarlier(_ tape: inout JSONTape.Builder, object: Int, key: Int) {
-        let (strings, bytes) = (tape.strings, tape.bytes)
-        let entry = tape.entries[key]
         var earlier = object + 1
         while earlier < key {
-            let other = tape.entries[earlier]
-            if other.flags & JSONTape.shadowed == 0 {
-                let same: Bool
-                if entry.flags | other.flags == 0 {
-                    same = entry.length == other.length
-                        && memcmp(JSONTape.raw(entry, in: bytes).baseAddress!, JSONTape.raw(other, in: bytes).baseAddress!, Int(entry.length)) == 0
-                } else {
-                    same = JSONTape.withUTF8(entry, strings: strings, bytes: bytes) { a in
-                        JSONTape.withUTF8(other, strings: strings, bytes: bytes) { b in a.elementsEqual(b) }
-                    }
-                }
-                if same { tape.entries[earlier].flags |= JSONTape.shadowed }
+            if tape.entries[earlier].flags & JSONTape.shadowed == 0, sameKey(tape, key, earlier) {
+                tape.entries[earlier].flags |= JSONTape.shadowed
             }
             earlier = Int(tape.entries[earlier + 1].next)
         }

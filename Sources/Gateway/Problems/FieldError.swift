@@ -1,12 +1,17 @@
 /// One thing wrong with one field of a request, reported in a problem's `errors` member so a
 /// client can point at the field.
 public struct FieldError: Sendable, Equatable, Codable {
-    /// The field's name as the client sent it (`limit`, `text`, `status`), or a JSON pointer.
+    /// The field's name as the client sent it (`limit`, `text`, `status`), or a JSON pointer;
+    /// a name longer than `maxFieldLength` characters is cut there, with "…".
     public var field: String
     public var message: String
 
     public init(_ field: String, _ message: String) {
-        self.field = field
+        self.field = field.count > Self.maxFieldLength ? field.prefix(Self.maxFieldLength) + "…" : field
         self.message = message
     }
+
+    /// No field of ours has a name near this long: a longer one is the client's mistake, echoed
+    /// only far enough to be recognised.
+    public static let maxFieldLength = 64
 }

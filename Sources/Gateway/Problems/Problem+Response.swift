@@ -8,7 +8,10 @@ extension Problem {
         document.string("type", "/problems/\(code)")
         document.string("title", title)
         document.int("status", status)
-        document.string("detail", detail)
+        // However many fields a body gets wrong, the document stays small.
+        let listed = errors.prefix(Self.maxErrors)
+        document.string("detail", errors.count > listed.count
+            ? detail + " The first \(listed.count) of \(errors.count) field errors are listed." : detail)
         if let instance { document.string("instance", instance) }
         document.string("code", code)
         document.string("request_id", requestID)
@@ -16,7 +19,7 @@ extension Problem {
         if let seconds = retryAfterSeconds { document.int("retry_after", seconds) }
         if !errors.isEmpty {
             var list: [UInt8] = [UInt8(ascii: "[")]
-            for (index, error) in errors.enumerated() {
+            for (index, error) in listed.enumerated() {
                 if index > 0 { list.append(UInt8(ascii: ",")) }
                 var item = JSONObjectWriter()
                 item.string("field", error.field)

@@ -47,6 +47,9 @@ public struct Problem: Sendable, Equatable {
         return retryAfter.secondsToWait
     }
 
+    /// Field errors a document lists at most.
+    public static let maxErrors = 50
+
     static let invalidRequestTitle = "Invalid request"
     static let payloadTooLargeTitle = "Content Too Large"
 

@@ -71,6 +71,27 @@ struct JSONParserTests {
         if text.hasPrefix(#"{"a""#) { #expect(try JSONValue(parsing: Array(text.utf8)) == .object(["a": .number(2)])) }
     }
 
+    @Test("given an object of many keys, when a key repeats among the later ones, then the last still wins and it is named")
+    func repeatedKeysInABigObject() throws {
+        // given: 40 distinct keys, then "k3" again (escaped) and "k39" again
+        var members = (0..<40).map { #""k\#($0)": \#($0)"# }
+        members.append(#""\u006b3": "again""#)
+        members.append(#""k39": "last""#)
+        let text = "{" + members.joined(separator: ", ") + "}"
+        // when
+        let parsed = try JSONValue(parsing: Array(text.utf8))
+        // then
+        guard case .object(let object) = parsed else { Issue.record("not an object"); return }
+        #expect(object.count == 40)
+        #expect(object["k3"] == .string("again"))
+        #expect(object["k39"] == .string("last"))
+        #expect(object["k38"] == .number(38))
+        #expect(try JSONValue.parseNamingRepeatedKey(Array(text.utf8)).repeatedKey == "k3")
+        // and without repeats, none is named
+        let distinct = "{" + (0..<100).map { #""k\#($0)": 0"# }.joined(separator: ",") + "}"
+        #expect(try JSONValue.parseNamingRepeatedKey(Array(distinct.utf8)).repeatedKey == nil)
+    }
+
     @Test("given invalid UTF-8 inside a string, when parsed, then it is refused")
     func invalidUTF8() {
         #expect(throws: JSONSyntaxError.self) { try JSONValue(parsing: [0x22, 0xC3, 0x28, 0x22]) }

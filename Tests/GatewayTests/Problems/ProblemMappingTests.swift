@@ -87,6 +87,20 @@ struct ProblemMappingTests {
         #expect(errors == [["field": "limit", "message": "too big"], ["field": "status", "message": "unknown"]])
     }
 
+    @Test("given a body with hundreds of wrong fields, then the problem lists the first 50, each name cut to 64 characters")
+    func manyFieldErrors() {
+        let wrong = (0..<300).map { FieldError("k\($0)" + String(repeating: "x", count: $0 == 0 ? 5000 : 0), "is not a known field") }
+        let response = Problem(GatewayError.invalidRequest(detail: "The body has unknown fields.", errors: wrong))
+            .response(requestID: "r", instance: "/")
+        let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        let errors = json["errors"] as? [[String: String]] ?? []
+        #expect(errors.count == 50)
+        #expect(errors.first?["field"] == "k0" + String(repeating: "x", count: 62) + "…")
+        #expect(errors.last?["field"] == "k49")
+        #expect(json["detail"] as? String == "The body has unknown fields. The first 50 of 300 field errors are listed.")
+        #expect(response.body.count < 8_000)
+    }
+
     @Test("an unexpected error becomes a bare 500 without its description")
     func unexpected() async throws {
         struct Secret: Error, CustomStringConvertible { var description: String { "db password hunter2" } }
