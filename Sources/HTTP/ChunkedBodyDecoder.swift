@@ -9,7 +9,7 @@ public struct ChunkedBodyDecoder: Sendable {
     public let limits: ParserLimits
 
     private enum State: UInt8, Sendable {
-        case size, extBeforeSemicolon, extNameStart, extName, extAfterName, extValueStart
+        case size, sizeSpace, extBeforeSemicolon, extNameStart, extName, extAfterName, extValueStart
         case extValueToken, quoted, quotedEscape, sizeLF
         case data, dataCR, dataLF
         case trailerStart, trailerName, trailerValue, trailerLF, finalLF, done
@@ -57,8 +57,19 @@ public struct ChunkedBodyDecoder: Sendable {
                 switch c {
                 case ASCII.cr: state = .sizeLF
                 case ASCII.semicolon: state = .extNameStart
-                case ASCII.sp, ASCII.htab: state = .extBeforeSemicolon
+                case ASCII.sp, ASCII.htab: state = .sizeSpace
                 default: throw .invalidChunkSize
+                }
+                try countLine()
+                i += 1
+            case .sizeSpace:
+                // RFC 9112 §7.1.1: whitespace after the size only ever comes before a ';'.
+                if c == ASCII.semicolon {
+                    state = .extNameStart
+                } else if c == ASCII.cr {
+                    throw .invalidChunkSize
+                } else if c != ASCII.sp && c != ASCII.htab {
+                    throw .invalidChunkExtension
                 }
                 try countLine()
                 i += 1

@@ -223,13 +223,20 @@ public struct RequestHeadParser: Sendable {
     }
 
     private func checkTargetForm(_ buffer: UnsafeRawBufferPointer) throws(HTTPParseError) {
+        // RFC 9112 §3.2.3: CONNECT takes the authority form, `host:port`, and nothing else.
+        if method == .connect {
+            var colon = targetEnd - 1
+            while colon > targetStart, buffer[colon] >= UInt8(ascii: "0"), buffer[colon] <= UInt8(ascii: "9") { colon -= 1 }
+            guard colon > targetStart, colon < targetEnd - 1, buffer[colon] == UInt8(ascii: ":"),
+                  HostValidator.isValid(buffer, targetStart, targetEnd) else { throw .invalidTarget }
+            return
+        }
         let first = buffer[targetStart]
         if first == UInt8(ascii: "/") { return }
         if first == UInt8(ascii: "*") {
             guard targetEnd - targetStart == 1, method == .options else { throw .invalidTarget }
             return
         }
-        if method == .connect { return }
         let length = targetEnd - targetStart
         if length > 7, ASCII.equalsLowercase(buffer, targetStart, targetStart + 7, "http://") {
             try Self.checkAuthority(buffer, targetStart + 7, targetEnd)

@@ -204,6 +204,10 @@ struct RequestHeadParserRejectionTests {
 
     @Test(arguments: [
         Rejection(line: "relative target", "GET foo HTTP/1.1", .invalidTarget),
+        Rejection(line: "CONNECT to a path", "CONNECT /healthz HTTP/1.1", .invalidTarget),
+        Rejection(line: "CONNECT without a port", "CONNECT example.com HTTP/1.1", .invalidTarget),
+        Rejection(line: "CONNECT to an absolute URI", "CONNECT http://x/ HTTP/1.1", .invalidTarget),
+        Rejection(line: "CONNECT to garbage", "CONNECT @@@ HTTP/1.1", .invalidTarget),
         Rejection(line: "asterisk with GET", "GET * HTTP/1.1", .invalidTarget),
         Rejection(line: "asterisk with POST", "POST * HTTP/1.1", .invalidTarget),
         Rejection(line: "asterisk followed by path", "OPTIONS */x HTTP/1.1", .invalidTarget),
