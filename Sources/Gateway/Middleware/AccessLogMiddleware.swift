@@ -6,8 +6,14 @@ import Server
 /// One JSON line per request: time, request id, client address (behind a trusted proxy, the one
 /// it reports), connection id (shared by the requests of one keep-alive connection), tenant,
 /// method, route pattern (never the raw path with its ids), status, duration, response bytes and
-/// upstream calls. Keys, credentials and bodies are never logged.
+/// upstream calls. Keys, credentials and bodies are never logged. A request whose connection
+/// closed before its response could go out (the server cancels its task) is logged with status
+/// `clientClosed`, as nginx does: the 504 its cancelled upstream call produced was never sent,
+/// and counting it would raise upstream-timeout alarms for a client that gave up.
 public struct AccessLogMiddleware: Middleware {
+    /// The status logged and counted for a response nobody received.
+    public static let clientClosed = 499
+
     public let sink: LogSink
 
     public init(sink: LogSink) {
@@ -18,7 +24,8 @@ public struct AccessLogMiddleware: Middleware {
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - context.receivedAt
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-        let (sink, method, status, bytes) = (sink, request.method, response.status.code, response.body.count)
+        let (sink, method, bytes) = (sink, request.method, response.body.count)
+        let status = Task.isCancelled ? Self.clientClosed : response.status.code
         // The line is written once the response is on its way (on a loop thread; at once on
         // any other): formatting it is no part of the answer the client waits for.
         OutputDeferral.afterOutput {

@@ -19,7 +19,8 @@ public struct MetricsMiddleware: Middleware {
         case .get, .head, .post, .put, .delete, .patch, .options: request.method.rawValue
         default: "other"  // unbounded method tokens must not become unbounded series
         }
-        let (metrics, status) = (metrics, response.status.code)
+        let metrics = metrics
+        let status = Task.isCancelled ? AccessLogMiddleware.clientClosed : response.status.code
         // Counted once the response is on its way (on a loop thread; at once on any other).
         OutputDeferral.afterOutput {
             metrics.recordRequest(route: context.route?.description ?? "unmatched", method: method, status: status,

@@ -32,6 +32,27 @@ struct AccessLogTests {
         #expect(!lines.joined().contains("not-a-key"))
         #expect(!lines.joined().contains("secret-id-123"))
     }
+
+    @Test("given a reply whose client goes away mid-call, then its line and its count say 499, not the 504 of the cancelled call",
+          .timeLimit(.minutes(1)))
+    func clientGone() async throws {
+        // given
+        let harness = ApplicationHarness(holdReplies: true)
+        let path = "/connectors/wildberries/review/items/item-4/reply"
+        let request = Task { try await harness.send(.post, path, body: #"{"text":"Thanks"}"#) }
+        while !harness.review.isReplyWaiting { await Task.yield() }
+        // when: the server cancels the request's task, as it does when the connection closes
+        request.cancel()
+        while !harness.review.releaseReply() { await Task.yield() }
+        #expect(try await request.value.status.code == 504)
+        // then
+        let line = try #require(harness.application.log.lines.last)
+        let entry = try #require((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])
+        #expect(entry["status"] as? Int == 499)
+        let metrics = harness.application.metrics.render()
+        #expect(metrics.contains(#"status_class="4xx""#))
+        #expect(!metrics.contains(#"status_class="5xx""#))
+    }
 }
 
 extension ISO8601DateFormatter {
