@@ -20,7 +20,10 @@ extension Connection {
             afterDrained()
         case .blocked(let progress):
             setWriting(true)
-            if progress || timerKind != .write { loop.setTimer(self, .write) }
+            if progress || timerKind != .write {
+                loop.setTimer(self, .write)
+                unacknowledgedAtWriteTimer = socket.unacknowledgedBytes ?? 0
+            }
         case .failed:
             close()
         }

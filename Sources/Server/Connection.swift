@@ -61,6 +61,9 @@ final class Connection {
     var interest: UInt32
     // Timer list membership (see `TimerKind`).
     var timerKind: TimerKind?
+    /// The socket's unacknowledged bytes when the write timer was armed: a peer that acknowledged
+    /// some since is reading, however slowly, and is given another period.
+    var unacknowledgedAtWriteTimer = 0
     var timerPrev: Int32 = -1
     var timerNext: Int32 = -1
     var deadline: UInt64 = 0
@@ -176,6 +179,14 @@ final class Connection {
         case .idle, .linger:
             close()
         case .write:
+            // The kernel reports room to write only once a good part of a send buffer (which
+            // autotuning grows to megabytes) has drained, so no room for a whole period can
+            // still be a reader that keeps reading: its acknowledgements tell.
+            if let unacknowledged = socket.unacknowledgedBytes, unacknowledged < unacknowledgedAtWriteTimer {
+                unacknowledgedAtWriteTimer = unacknowledged
+                loop.setTimer(self, .write)
+                return
+            }
             close(abortive: true)
         }
     }

@@ -15,6 +15,12 @@ extension Socket {
         _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
+    /// Bytes the peer has not acknowledged yet, sent or still queued (`TIOCOUTQ`); nil if unknown.
+    var unacknowledgedBytes: Int? {
+        let bytes = cs_send_queue_bytes(fd)
+        return bytes >= 0 ? Int(bytes) : nil
+    }
+
     /// On close, reset the connection at once instead of lingering (for timed-out writers).
     func setAbortiveClose() {
         var option = linger(l_onoff: 1, l_linger: 0)

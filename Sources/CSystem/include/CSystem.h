@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -20,6 +21,12 @@
 #include <unistd.h>
 
 static inline int cs_errno(void) { return errno; }
+
+/// Bytes in a TCP socket's send queue not yet acknowledged by the peer (sent or not), or -1.
+static inline int cs_send_queue_bytes(int fd) {
+    int bytes = 0;
+    return ioctl(fd, TIOCOUTQ, &bytes) == 0 ? bytes : -1;
+}
 
 static const uint32_t CS_EPOLLIN = EPOLLIN;
 static const uint32_t CS_EPOLLOUT = EPOLLOUT;

@@ -276,6 +276,30 @@ final class TestClient: @unchecked Sendable {
         return (bytes, end)
     }
 
+    /// Reads at most `chunkSize` bytes at a time with a pause after each, as a slow but steady
+    /// reader does, until `total` bytes came or the stream ended; counts them without keeping them.
+    func drainSlowly(total: Int, chunkSize: Int, pauseMicroseconds: UInt32) -> (count: Int, end: StreamEnd?) {
+        var count = buffered
+        buffer.removeAll()
+        start = 0
+        while count < total {
+            let n = Glibc.recv(fd, chunk.baseAddress, min(chunkSize, chunk.count), 0)
+            if n > 0 {
+                count += n
+                usleep(pauseMicroseconds)
+                continue
+            }
+            if n == 0 { return (count, .eof) }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return (count, .timedOut)
+            case ECONNRESET: return (count, .reset)
+            case let e: return (count, .failed(e))
+            }
+        }
+        return (count, nil)
+    }
+
     /// Counts bytes until close without keeping them (for large bodies).
     func drainUntilClose() -> (count: Int, end: StreamEnd) {
         var count = buffered
