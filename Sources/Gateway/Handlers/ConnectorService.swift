@@ -93,7 +93,7 @@ public struct ConnectorService: Sendable {
     // MARK: - Items
 
     func listItems(_ fields: RequestFields, _ context: GatewayContext) async throws -> HTTPResponse {
-        let (connector, key) = try connector(context)
+        let (connector, key) = try connector(context, for: .listItems)
         var errors = fields.unknown(allowed: ["limit", "cursor", "status", "since", "include_raw"])
         let limit = fields.integer("limit", in: 1...100, errors: &errors) ?? 20
         let statusText = fields.string("status", errors: &errors)
@@ -118,7 +118,7 @@ public struct ConnectorService: Sendable {
     }
 
     func item(_ request: HTTPRequest, _ context: GatewayContext) async throws -> HTTPResponse {
-        let (connector, _) = try connector(context)
+        let (connector, _) = try connector(context, for: .item)
         let fields = try RequestFields.query(of: request)
         var errors = fields.unknown(allowed: ["include_raw"])
         let includeRaw = fields.bool("include_raw", errors: &errors) ?? false
@@ -128,7 +128,7 @@ public struct ConnectorService: Sendable {
     }
 
     func reply(_ request: HTTPRequest, _ context: GatewayContext) async throws -> HTTPResponse {
-        let (connector, _) = try connector(context)
+        let (connector, _) = try connector(context, for: .reply)
         let id = try itemID(context)
         let fields = try RequestFields.json(of: request, emptyAllowed: false)
         var errors = fields.unknown(allowed: ["text"])
@@ -155,7 +155,7 @@ public struct ConnectorService: Sendable {
     }
 
     func markRead(_ request: HTTPRequest, _ context: GatewayContext) async throws -> HTTPResponse {
-        let (connector, _) = try connector(context)
+        let (connector, _) = try connector(context, for: .markRead)
         let id = try itemID(context)
         let fields = try RequestFields.json(of: request, emptyAllowed: true)
         try Self.check(fields.unknown(allowed: []))
@@ -167,7 +167,7 @@ public struct ConnectorService: Sendable {
     }
 
     func updates(_ fields: RequestFields, _ context: GatewayContext) async throws -> HTTPResponse {
-        let (connector, key) = try connector(context)
+        let (connector, key) = try connector(context, for: .updates)
         var errors = fields.unknown(allowed: ["limit", "cursor"])
         let limit = fields.integer("limit", in: 1...100, errors: &errors) ?? 50
         let cursor = openCursor(fields.string("cursor", errors: &errors), key: key, errors: &errors)
@@ -196,9 +196,14 @@ public struct ConnectorService: Sendable {
         return ConnectorKey(Marketplace(rawValue: marketplace), Channel(rawValue: channel))
     }
 
-    private func connector(_ context: GatewayContext) throws -> (any ChannelConnector, ConnectorKey) {
+    /// The tenant's connector for the path's key, for `operation`: one the connector lacks is
+    /// `operation_not_supported` whether or not the tenant has credentials for it.
+    private func connector(_ context: GatewayContext, for operation: ConnectorOperation) throws -> (any ChannelConnector, ConnectorKey) {
         let tenant = try requireTenant(context)
         let key = try connectorKey(context)
+        guard try registry.factory(for: key).operations.contains(operation) else {
+            throw ConnectorError.operationNotSupported(key, operation)
+        }
         let connector = try registry.connector(for: key, tenant: tenant.id, credentials: tenant.credentials[key.marketplace])
         return (connector, key)
     }

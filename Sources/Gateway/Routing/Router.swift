@@ -31,7 +31,12 @@ public struct Router: Sendable {
                 case .failure(let malformed): return .malformedParameter(parameter: malformed.name, pattern, entry.access)
                 }
             }
-            if method == .options { return .options(allow: allow, pattern) }
+            if method == .options {
+                // A path no method of the route would take is refused as it would be for them;
+                // like `OPTIONS` itself, without a key.
+                if case .failure(let malformed) = match { return .malformedParameter(parameter: malformed.name, pattern, .public) }
+                return .options(allow: allow, pattern)
+            }
             return .methodNotAllowed(allow: allow, pattern)
         }
     }

@@ -38,6 +38,6 @@ struct WildberriesAnswer: JSONReadable, Sendable {
     func checkEditable(_ what: String) throws(ConnectorError) {
         guard editable == false else { return }
         throw .upstreamRejected(UpstreamFailure(marketplace: .wildberries, status: nil,
-                                                message: "the answer to \(what) can no longer be edited (answer.editable is false)"))
+                                                message: "not sent: the answer to \(what) can no longer be edited (Wildberries gives answer.editable false)"))
     }
 }

@@ -265,6 +265,10 @@ struct ConnectorServiceTests {
         let notConfigured = try await harness.send(.get, "/connectors/ozon/chat/items")
         #expect(notConfigured.status.code == 403)
         #expect(notConfigured.json["code"] as? String == "connector_not_configured")
+        // An operation the connector lacks is that, whatever the tenant's credentials.
+        let unsupportedUnconfigured = try await harness.send(.post, "/connectors/ozon/chat/items/item-1/read")
+        #expect(unsupportedUnconfigured.status.code == 501)
+        #expect(unsupportedUnconfigured.json["code"] as? String == "operation_not_supported")
         let configured = ApplicationHarness()
         let unsupported = try await configured.send(.post, "/connectors/ozon/chat/items/item-1/read")
         #expect(unsupported.status.code == 501)

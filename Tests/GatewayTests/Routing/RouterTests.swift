@@ -45,6 +45,15 @@ struct RouterTests {
         #expect(response.headers["Allow"] == "POST, OPTIONS")
     }
 
+    @Test("OPTIONS on a path whose parameter encodes a slash or NUL is 400, as every method of the route would answer, without a key",
+          arguments: ["/things/a%2Fb/poke", "/things/a%00b/poke", "/things/%zz/poke"])
+    func optionsHostileEncoding(path: String) async throws {
+        let response = try await harness.send(.options, path)
+        #expect(response.status.code == 400)
+        #expect(response.json["code"] as? String == "invalid_request")
+        #expect(response.headers["Allow"] == nil)
+    }
+
     @Test("OPTIONS * asks about the server: 204 with the methods its paths take, without a key")
     func optionsAsterisk() async throws {
         let response = try await harness.send(.options, "*")
