@@ -94,7 +94,7 @@ public struct ConnectorService: Sendable {
 
     func listItems(_ fields: RequestFields, _ context: GatewayContext) async throws -> HTTPResponse {
         let (connector, key) = try connector(context, for: .listItems)
-        var errors = fields.unknown(allowed: ["limit", "cursor", "status", "since", "include_raw"])
+        var errors = fields.errors(allowed: ["limit", "cursor", "status", "since", "include_raw"])
         let limit = fields.integer("limit", in: 1...100, errors: &errors) ?? 20
         let statusText = fields.string("status", errors: &errors)
         let status = Self.status(statusText, errors: &errors)
@@ -120,7 +120,7 @@ public struct ConnectorService: Sendable {
     func item(_ request: HTTPRequest, _ context: GatewayContext) async throws -> HTTPResponse {
         let (connector, _) = try connector(context, for: .item)
         let fields = try RequestFields.query(of: request)
-        var errors = fields.unknown(allowed: ["include_raw"])
+        var errors = fields.errors(allowed: ["include_raw"])
         let includeRaw = fields.bool("include_raw", errors: &errors) ?? false
         try Self.check(errors)
         let item = try await connector.item(id: try itemID(context), includeRaw: includeRaw, deadline: deadline())
@@ -131,7 +131,7 @@ public struct ConnectorService: Sendable {
         let (connector, _) = try connector(context, for: .reply)
         let id = try itemID(context)
         let fields = try RequestFields.json(of: request, emptyAllowed: false)
-        var errors = fields.unknown(allowed: ["text"])
+        var errors = fields.errors(allowed: ["text"])
         let text = fields.string("text", errors: &errors)
         switch fields.values["text"] {
         case nil, .null?: errors.append(FieldError("text", "is required"))
@@ -158,7 +158,7 @@ public struct ConnectorService: Sendable {
         let (connector, _) = try connector(context, for: .markRead)
         let id = try itemID(context)
         let fields = try RequestFields.json(of: request, emptyAllowed: true)
-        try Self.check(fields.unknown(allowed: []))
+        try Self.check(fields.errors(allowed: []))
         let until = deadline()
         return try await idempotently(request, context, content: []) {
             try await connector.markRead(id: id, deadline: until)
@@ -168,7 +168,7 @@ public struct ConnectorService: Sendable {
 
     func updates(_ fields: RequestFields, _ context: GatewayContext) async throws -> HTTPResponse {
         let (connector, key) = try connector(context, for: .updates)
-        var errors = fields.unknown(allowed: ["limit", "cursor"])
+        var errors = fields.errors(allowed: ["limit", "cursor"])
         let limit = fields.integer("limit", in: 1...100, errors: &errors) ?? 50
         let cursor = openCursor(fields.string("cursor", errors: &errors), key: key, errors: &errors)
         try Self.check(errors)

@@ -17,6 +17,15 @@ struct RequestFields {
     private(set) var values: [String: Value]
     /// Query values are all text: `limit=20` is a number there, not in JSON.
     let fromQuery: Bool
+    /// What was wrong with the names themselves (given twice, not decodable), reported with
+    /// every other field error by `errors(allowed:)`.
+    private var readErrors: [FieldError] = []
+
+    private init(values: [String: Value], fromQuery: Bool, readErrors: [FieldError] = []) {
+        self.values = values
+        self.fromQuery = fromQuery
+        self.readErrors = readErrors
+    }
 
     /// The query string's parameters; a repeated name is an error.
     static func query(of request: HTTPRequest) throws(GatewayError) -> RequestFields {
@@ -36,8 +45,7 @@ struct RequestFields {
             if values[name] != nil { errors.append(FieldError(name, "is given more than once")) }
             values[name] = .string(value)
         }
-        guard errors.isEmpty else { throw .invalidRequest(detail: "The query string is not valid.", errors: errors) }
-        return RequestFields(values: values, fromQuery: true)
+        return RequestFields(values: values, fromQuery: true, readErrors: errors)
     }
 
     /// The body as a JSON object. An empty body counts as `{}` when `emptyAllowed`; any other
@@ -79,10 +87,7 @@ struct RequestFields {
         guard case .object(let object) = parsed.value else {
             throw .invalidRequest(detail: "The body must be a JSON object.", errors: [FieldError("body", "is not a JSON object")])
         }
-        if let repeated = parsed.repeatedKey {
-            throw .invalidRequest(detail: "The body is not valid: \(repeated) is given more than once.",
-                                  errors: [FieldError(repeated, "is given more than once")])
-        }
+        let readErrors = parsed.repeatedKey.map { [FieldError($0, "is given more than once")] } ?? []
         var values: [String: Value] = [:]
         for (name, value) in object {
             switch value {
@@ -93,12 +98,14 @@ struct RequestFields {
             case .array, .object: values[name] = .other
             }
         }
-        return RequestFields(values: values, fromQuery: false)
+        return RequestFields(values: values, fromQuery: false, readErrors: readErrors)
     }
 
-    /// An error for each field not in `allowed` (a handful of names: searched, not hashed into a set per request).
-    func unknown(allowed: [String]) -> [FieldError] {
-        values.keys.filter { !allowed.contains($0) }.sorted().map { FieldError($0, "is not a known field") }
+    /// The errors of reading the fields (a name given twice), then one for each field not in
+    /// `allowed` (a handful of names: searched, not hashed into a set per request): the start of
+    /// a request's field errors, to which its handler adds those of each value.
+    func errors(allowed: [String]) -> [FieldError] {
+        readErrors + values.keys.filter { !allowed.contains($0) }.sorted().map { FieldError($0, "is not a known field") }
     }
 
     func string(_ name: String, errors: inout [FieldError]) -> String? {

@@ -173,6 +173,18 @@ struct ConnectorServiceTests {
         #expect(Set(errors.compactMap { $0["field"] }) == ["limit", "status", "cursor"])
     }
 
+    @Test("given a repeated field beside others that are wrong, then every one is reported, in the query and in the body alike",
+          arguments: [(HTTPMethod.get, "?limit=1&limit=2&zzz=1&status=x", nil),
+                      (.post, "", #"{"limit":0,"limit":0,"zzz":1,"status":"x"}"#)] as [(HTTPMethod, String, String?)])
+    func repeatedBesideOthers(method: HTTPMethod, query: String, body: String?) async throws {
+        let harness = ApplicationHarness()
+        let response = try await harness.send(method, "/connectors/wildberries/review/items\(query)", body: body)
+        #expect(response.status.code == 400)
+        let errors = try #require(response.json["errors"] as? [[String: String]])
+        #expect(Set(errors.compactMap { $0["field"] }) == ["limit", "zzz", "status"])
+        #expect(errors.contains { $0["field"] == "limit" && $0["message"] == "is given more than once" })
+    }
+
     @Test("query strings follow the same rules", arguments: ["limit=abc", "limit=0", "limit=+5", "limit=05", "limit=1.0", "status=nope", "extra=1", "limit=5&limit=6"])
     func queryValidation(query: String) async throws {
         let harness = ApplicationHarness()
