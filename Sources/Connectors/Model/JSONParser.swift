@@ -87,7 +87,7 @@ struct JSONParser {
         var seen: (low: UInt64, high: UInt64) = (0, 0)
         // Past `hashedFrom` keys the filter is full and comparing with every earlier key would
         // make an object of n keys cost n²: its keys go into a table by hash instead.
-        var table: [UInt64: [Int]] = [:]
+        var table: [UInt64: [Int]]? = nil
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
         } else {
@@ -103,8 +103,8 @@ struct JSONParser {
                     if repeated != 0 { Self.shadowEarlier(&tape, object: slot, key: keyIndex) }
                     if bit < 64 { seen.low |= mask } else { seen.high |= mask }
                 } else {
-                    if count == Self.hashedFrom { Self.fill(&table, tape, object: slot, upTo: keyIndex) }
-                    Self.shadowEarlier(&tape, key: keyIndex, in: &table)
+                    if table == nil { table = Self.table(tape, object: slot, upTo: keyIndex) }
+                    Self.shadowEarlier(&tape, key: keyIndex, in: &table!)
                 }
                 skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after an object key") }
@@ -192,13 +192,15 @@ struct JSONParser {
         return hash(JSONTape.raw(entry, in: tape.bytes))
     }
 
-    /// Files the object's keys before `end` (the first `hashedFrom`, repeats already marked) by hash.
-    private static func fill(_ table: inout [UInt64: [Int]], _ tape: JSONTape.Builder, object: Int, upTo end: Int) {
+    /// The object's keys before `end` (the first `hashedFrom`, repeats already marked) by hash.
+    private static func table(_ tape: JSONTape.Builder, object: Int, upTo end: Int) -> [UInt64: [Int]] {
+        var table: [UInt64: [Int]] = [:]
         var key = object + 1
         while key < end {
             table[keyHash(tape, key), default: []].append(key)
             key = Int(tape.entries[key + 1].next)
         }
+        return table
     }
 
     /// `shadowEarlier` for a big object: compares `key` only with the earlier keys of its hash,

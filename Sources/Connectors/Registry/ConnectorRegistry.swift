@@ -70,9 +70,12 @@ public final class ConnectorRegistry: Sendable {
     }
 
     /// The tenant's connector for `key`, built on first use. `credentials` nil means the tenant
-    /// has none for the marketplace.
-    public func connector(for key: ConnectorKey, tenant: String, credentials: MarketplaceCredentials?) throws(ConnectorError) -> any ChannelConnector {
+    /// has none for the marketplace. Given an `operation` the connector lacks, that is the error,
+    /// whatever the credentials.
+    public func connector(for key: ConnectorKey, tenant: String, credentials: MarketplaceCredentials?,
+                          operation: ConnectorOperation? = nil) throws(ConnectorError) -> any ChannelConnector {
         let factory = try factory(for: key)
+        if let operation, !factory.operations.contains(operation) { throw .operationNotSupported(key, operation) }
         guard let credentials, credentials.marketplace == key.marketplace else {
             throw .credentialsMissing(key.marketplace, missing: factory.requiredCredentials)
         }

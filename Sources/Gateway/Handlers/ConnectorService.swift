@@ -201,10 +201,8 @@ public struct ConnectorService: Sendable {
     private func connector(_ context: GatewayContext, for operation: ConnectorOperation) throws -> (any ChannelConnector, ConnectorKey) {
         let tenant = try requireTenant(context)
         let key = try connectorKey(context)
-        guard try registry.factory(for: key).operations.contains(operation) else {
-            throw ConnectorError.operationNotSupported(key, operation)
-        }
-        let connector = try registry.connector(for: key, tenant: tenant.id, credentials: tenant.credentials[key.marketplace])
+        let connector = try registry.connector(for: key, tenant: tenant.id, credentials: tenant.credentials[key.marketplace],
+                                               operation: operation)
         return (connector, key)
     }
 
