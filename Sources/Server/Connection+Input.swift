@@ -105,6 +105,9 @@ extension Connection {
                     if chunkDecoder!.isComplete { finishBody() }
                 } else {
                     let take = min(bodyRemaining, rest.count)
+                    // Past the first reservation the body is on its way: room for exactly the
+                    // rest of it, rather than doubling.
+                    if storage.count + take > storage.capacity { storage.reserveCapacity(storage.count + bodyRemaining) }
                     storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[0..<take]))
                     offset += take
                     bodyRemaining -= take

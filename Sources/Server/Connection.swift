@@ -64,6 +64,8 @@ final class Connection {
     /// The socket's unacknowledged bytes when the write timer was armed: a peer that acknowledged
     /// some since is reading, however slowly, and is given another period.
     var unacknowledgedAtWriteTimer = 0
+    /// Bytes a reader must acknowledge in a write-timeout period to be given another.
+    static let minimumWriteProgress = 16 * 1024
     var timerPrev: Int32 = -1
     var timerNext: Int32 = -1
     var deadline: UInt64 = 0
@@ -181,8 +183,10 @@ final class Connection {
         case .write:
             // The kernel reports room to write only once a good part of a send buffer (which
             // autotuning grows to megabytes) has drained, so no room for a whole period can
-            // still be a reader that keeps reading: its acknowledgements tell.
-            if let unacknowledged = socket.unacknowledgedBytes, unacknowledged < unacknowledgedAtWriteTimer {
+            // still be a reader that keeps reading: its acknowledgements tell. A trickle (less
+            // than `minimumWriteProgress` a period) is a stall all the same.
+            if let unacknowledged = socket.unacknowledgedBytes, unacknowledged < unacknowledgedAtWriteTimer,
+               unacknowledgedAtWriteTimer - unacknowledged >= min(Self.minimumWriteProgress, unacknowledgedAtWriteTimer) {
                 unacknowledgedAtWriteTimer = unacknowledged
                 loop.setTimer(self, .write)
                 return

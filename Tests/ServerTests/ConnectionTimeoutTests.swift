@@ -174,20 +174,20 @@ struct ConnectionTimeoutTests {
     }
 
     @Test func clientThatReadsSlowlyButSteadilyIsNotCutOffByTheWriteTimeout() async throws {
-        // given: an 8 MiB response under a 1 s write timeout (on loopback a reader's window
-        // opens 64 KiB at a time, so a shorter one would not see every acknowledgement)
+        // given: an 8 MiB response under a 2 s write timeout
         let body = [UInt8](repeating: 0x7A, count: 8 << 20)
         try await withServer({
             Self.short(&$0)
-            $0.writeTimeout = .seconds(1)
+            $0.writeTimeout = .seconds(2)
             $0.maxPendingOutput = 64 << 20
         }, handler: { _, _ in HTTPResponse(status: .ok, body: body) }) { server in
             let client = try server.connect()
             try client.send(get("/big"))
-            // when: the client reads 8 KiB every 50 ms (about 160 KB/s) for three times the
-            // timeout, far more often than it, though a send buffer the kernel grew to megabytes
-            // takes seconds to drain far enough at that pace for it to report room again
-            let received = client.drainSlowly(total: 500_000, chunkSize: 8192, pauseMicroseconds: 50_000)
+            // when: the client reads 16 KiB every 50 ms (about 320 KB/s: on loopback its window
+            // opens 64 KiB at a time, five times a period) for three periods, though a send buffer
+            // the kernel grew to megabytes takes seconds to drain far enough at that pace for it
+            // to report room again
+            let received = client.drainSlowly(total: 2_000_000, chunkSize: 16384, pauseMicroseconds: 50_000)
             // then: the connection is still there
             #expect(received.end == nil, "\(String(describing: received.end)) after \(received.count) bytes")
         }

@@ -29,11 +29,11 @@ public enum ConnectorError: Error, Sendable, Equatable {
 
     /// Whether the same call may succeed if tried again later: not when the upstream refused it
     /// for what it is, nor when it answered with something the connector cannot use (an
-    /// `upstreamError` with a status below 500 other than 429).
+    /// `upstreamError` with a status below 500 other than 408, 425 and 429, which say "later").
     public var isRetryable: Bool {
         switch self {
         case .upstreamRateLimited, .upstreamUnavailable, .upstreamTimeout: true
-        case .upstreamError(let failure): failure.status.map { $0 >= 500 || $0 == 429 } ?? true
+        case .upstreamError(let failure): failure.status.map { $0 >= 500 || $0 == 429 || $0 == 408 || $0 == 425 } ?? true
         default: false
         }
     }

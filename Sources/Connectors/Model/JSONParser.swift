@@ -178,12 +178,14 @@ struct JSONParser {
     /// Keys an object holds before its repeats are found by hash rather than by comparison.
     static let hashedFrom: UInt32 = 32
 
-    /// FNV-1a of the key's text (the same for a raw key and an escaped one of equal text).
+    /// The key's text hashed with the process's random seed (the same for a raw key and an
+    /// escaped one of equal text): a fixed hash would let a body of colliding keys bring the n²
+    /// back.
     private static func keyHash(_ tape: JSONTape.Builder, _ key: Int) -> UInt64 {
         func hash(_ utf8: UnsafeRawBufferPointer) -> UInt64 {
-            var value: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in utf8 { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            return value
+            var hasher = Hasher()
+            hasher.combine(bytes: utf8)
+            return UInt64(bitPattern: Int64(hasher.finalize()))
         }
         let entry = tape.entries[key]
         guard entry.flags & JSONTape.decoded == 0 else {

@@ -3,7 +3,8 @@ extension UpstreamCaller {
     public enum BudgetUse: Sendable, Equatable {
         /// Waits for a slot, as long as the deadline leaves the attempt its time.
         case wait
-        /// Goes only on a slot free now; otherwise fails at once with `upstreamRateLimited`.
+        /// One attempt, on a slot free now with another left for the calls that wait; otherwise
+        /// fails at once with `upstreamRateLimited`.
         case atHand
     }
 }

@@ -45,10 +45,11 @@ public final class UpstreamCaller: Sendable {
     /// Cancelling the calling task abandons the upstream request and any wait, and the call ends
     /// with `upstreamTimeout`.
     ///
-    /// With `budget: .atHand`, every attempt goes only on a slot of the rate budget free at that
-    /// moment, and the call fails at once with `upstreamRateLimited` instead of waiting for one
-    /// or for a 429's retry time: for calls that only enrich an answer already in hand, which
-    /// should not spend the credential's budget that other calls are waiting for.
+    /// With `budget: .atHand`, the call makes one attempt, and only on a slot of the rate budget
+    /// free at that moment with another left beside it; otherwise it fails at once with
+    /// `upstreamRateLimited`. It never waits, for a slot, a retry or a 429's retry time: for
+    /// calls that only enrich an answer already in hand, which should not spend the budget that
+    /// the credential's other calls need.
     public func call(_ request: UpstreamRequest, deadline: ContinuousClock.Instant,
                      budget use: BudgetUse = .wait) async throws(ConnectorError) -> UpstreamResponse {
         var attempt = 0
@@ -60,8 +61,7 @@ public final class UpstreamCaller: Sendable {
             case .success(let response):
                 return response
             case .failure(let error, let wait, let retryable):
-                guard retryable, attempt < retry.maxAttempts else { throw error }
-                if use == .atHand, case .upstreamRateLimited = error { throw error }
+                guard retryable, attempt < retry.maxAttempts, use == .wait else { throw error }
                 failure = error
                 retryAfter = wait
             }
@@ -95,11 +95,15 @@ public final class UpstreamCaller: Sendable {
         } catch {
             return .failure(error, retryAfter: nil, retryable: false)
         }
-        do {
+        do throws(ConnectorError) {
             // A slot free now is taken however close the deadline; one to wait for must leave
             // the attempt its time.
-            let latestSlot = budgetUse == .atHand ? clock.now : max(clock.now, deadline - minimumAttemptTime)
-            try await budget.acquire(deadline: latestSlot, marketplace: marketplace)
+            if budgetUse == .atHand {
+                guard budget.available >= 2 else { throw ConnectorError.upstreamRateLimited(retryAfter: budget.waitTime(), nil) }
+                try await budget.acquire(deadline: clock.now, marketplace: marketplace)
+            } else {
+                try await budget.acquire(deadline: max(clock.now, deadline - minimumAttemptTime), marketplace: marketplace)
+            }
         } catch {
             breaker.record(.neutral, for: admission)
             if Task.isCancelled { return .failure(cancelled(request), retryAfter: nil, retryable: false) }

@@ -76,8 +76,10 @@ enum OzonListPager {
             if position.skip <= entries.count, id(entries[position.skip - 1]) == after { return position.skip }
             if let found = entries.firstIndex(where: { id($0) == after }) { return found + 1 }
             if let date, let afterDate = position.afterDate {
+                // An entry without a date (0) may come anywhere, as an entry without a key does.
                 let dates = entries.map(date)
-                if zip(dates, dates.dropFirst()).allSatisfy({ $0 >= $1 }) {
+                let dated = dates.filter { $0 > 0 }
+                if zip(dated, dated.dropFirst()).allSatisfy({ $0 >= $1 }) {
                     return dates.firstIndex { $0 <= afterDate } ?? entries.count
                 }
             }

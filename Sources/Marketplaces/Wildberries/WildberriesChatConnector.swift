@@ -48,8 +48,9 @@ public struct WildberriesChatConnector: ChannelConnector {
 
     /// The chat list taken into the ledger; when it shows a last message the ledger cannot
     /// attribute, the event stream is read on (a bounded number of pages) to learn its sender,
-    /// as far as the chat budget has requests at hand: the list already answers the call, and a
-    /// sender still unknown shows as the buyer's (unanswered) until a later call learns it.
+    /// as far as the chat budget has requests to spare and the stream answers: the list already
+    /// answers the call, and a sender still unknown shows as the buyer's (unanswered) until a
+    /// later call learns it. A failure that is the request's own (the token refused) still fails it.
     func freshChats(includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> [(WildberriesChat, JSONValue?)] {
         let chats = try await api.chats(includeRaw: includeRaw, deadline: deadline)
         ledger.absorb(chats.map(\.0))
@@ -60,7 +61,7 @@ public struct WildberriesChatConnector: ChannelConnector {
     }
 
     /// Reads the event stream on from the ledger's own position, which moves with each page
-    /// read: a call that stops part way (no request left at hand in the budget, a failure)
+    /// read: a call that stops part way (no request to spare in the budget, a passing failure)
     /// leaves the next one to go on from there, not to read the same pages again. It never
     /// waits for the budget: after a restart the stream may be long, and waiting for it would
     /// hold this call and the calls of every other tenant on the credential.
@@ -72,7 +73,7 @@ public struct WildberriesChatConnector: ChannelConnector {
             do {
                 page = try await api.events(next: query, deadline: deadline, budget: .atHand)
             } catch {
-                if case .upstreamRateLimited = error { return }
+                if error.isRetryable { return }
                 throw error
             }
             ledger.absorb(page.events)

@@ -4,8 +4,10 @@ import Foundation
 /// Wildberries' answers read as `ConnectorError`s (reference §3.2): 401/402/403 refuse the
 /// token; 404 (or 422 on a read by id) means no such feedback or question; 429 is the rate limit
 /// with `X-Ratelimit-Retry`; any body announcing maintenance is `upstreamUnavailable`, whatever
-/// its status; 400 on a read is a request Wildberries will not serve, on a write a rejection of
-/// the content; 5xx is the upstream's failure. A 200 envelope with `error: true` is a failure too.
+/// its status; 400 on a write is a rejection of the content, on a read of one item a refusal of
+/// its id (the client's), on any other read Wildberries' API and ours disagreeing (`upstreamError`:
+/// the gateway built it from input it had checked); 5xx is the upstream's failure. A 200
+/// envelope with `error: true` is a failure too.
 struct WildberriesErrorClassifier: UpstreamErrorClassifier {
     /// Wildberries' maintenance answer ("Технический перерыв"): it did not act on the request.
     func saysNotApplied(_ response: UpstreamResponse) -> Bool {
@@ -39,7 +41,8 @@ struct WildberriesErrorClassifier: UpstreamErrorClassifier {
         case 429:
             return .upstreamRateLimited(retryAfter: RetryAfter.delay(in: response), failure)
         case 400 where request.method == "GET":
-            return .invalidRequest(field: nil, reason: "Wildberries refused the request: \(failure.message)")
+            guard itemID != nil else { return .upstreamError(failure) }
+            return .invalidRequest(field: "id", reason: "Wildberries refused the id: \(failure.message)")
         case 500...:
             return .upstreamError(failure)
         default:

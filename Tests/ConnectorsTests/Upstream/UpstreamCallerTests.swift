@@ -57,11 +57,11 @@ struct UpstreamCallerTests {
         #expect(harness.breaker.state == .closed, "a 429 says nothing bad about the host")
     }
 
-    @Test("a call that takes only a slot at hand neither waits for the budget nor for a 429's retry time")
+    @Test("a call that takes only a slot at hand makes one attempt, waits for nothing, and leaves a slot for calls that wait")
     func budgetAtHand() async throws {
-        // Given: a budget of two calls, one more a minute later, and an upstream that first says 429.
+        // Given: a budget of three calls, one more a minute later, and an upstream that first says 429.
         let harness = CallerHarness([.status(429, headers: ["X-Ratelimit-Retry": "1"]), .status(200), .status(200)],
-                                    limit: RateLimit(burst: 2, interval: .seconds(60)))
+                                    limit: RateLimit(burst: 3, interval: .seconds(60)))
         // When: a call that may only use what is at hand meets the 429.
         let refused = await #expect(throws: ConnectorError.self) { try await harness.call(budget: .atHand) }
         // Then: it fails with it at once, unretried.
@@ -71,21 +71,30 @@ struct UpstreamCallerTests {
         }
         #expect(failure.status == 429)
         #expect(harness.client.callCount == 1)
-        // And: once the pause is over, it takes the slot left, and the next is refused unsent.
-        harness.clock.advance(by: .seconds(1))
+        // And: once the budget has refilled past the pause, it takes a slot, and then, with one
+        // left, is refused unsent.
+        harness.clock.advance(by: .seconds(61))
         #expect(try await harness.call(budget: .atHand).status == 200)
-        let empty = await #expect(throws: ConnectorError.self) { try await harness.call(budget: .atHand) }
-        guard case .upstreamRateLimited(let wait?, _)? = empty else {
-            Issue.record("expected upstreamRateLimited, got \(String(describing: empty))")
+        let spare = await #expect(throws: ConnectorError.self) { try await harness.call(budget: .atHand) }
+        guard case .upstreamRateLimited(_, nil)? = spare else {
+            Issue.record("expected an unsent upstreamRateLimited, got \(String(describing: spare))")
             return
         }
-        #expect(wait > .zero)
         #expect(harness.client.callCount == 2)
-        // While a call that may wait is served within its deadline.
-        let waiting = harness.start(within: .seconds(600))
-        await harness.clock.waitForSleepers()
-        harness.clock.advance(by: .seconds(120))
-        #expect(try await waiting.value.status == 200)
+        // While a call that may wait gets the slot kept for it.
+        #expect(try await harness.call().status == 200)
+        #expect(harness.client.callCount == 3)
+    }
+
+    @Test("a call that takes only a slot at hand is not retried after a failure another call would retry")
+    func budgetAtHandNoRetry() async throws {
+        let harness = CallerHarness([.status(500), .status(200)])
+        let error = await #expect(throws: ConnectorError.self) { try await harness.call(budget: .atHand) }
+        guard case .upstreamError? = error else {
+            Issue.record("expected upstreamError, got \(String(describing: error))")
+            return
+        }
+        #expect(harness.client.callCount == 1)
     }
 
     @Test("a 429 without an announced wait still pauses the budget for a second")

@@ -90,7 +90,8 @@ struct WildberriesChatConnectorTests {
         }
     }
 
-    @Test("given a catch-up on the event stream that fails part way, then the next call goes on from where it stopped", .timeLimit(.minutes(1)))
+    @Test("given a catch-up on the event stream that fails part way, then the list still answers, and the next call goes on from where it stopped",
+          .timeLimit(.minutes(1)))
     func catchUpKeepsItsProgress() async throws {
         let options = Env.connectorOptions { $0.retry = .none }
         let onePerPage = Env.simulatorOptions { $0.eventsPageSize = 1 }
@@ -103,7 +104,8 @@ struct WildberriesChatConnectorTests {
         try await Env.with(simulator: onePerPage, connector: options) { env in
             // when: the third page fails, and the list is asked again
             env.simulator.chatFaults.inject(.serverError(status: 500), pathPrefix: "/api/v1/seller/events", after: 2)
-            await #expect(throws: ConnectorError.self) { _ = try await env.chat.listItems(ListQuery(limit: 10), deadline: Env.deadline) }
+            let partial = try await env.chat.listItems(ListQuery(limit: 10), deadline: Env.deadline)
+            #expect(partial.items.count == env.simulator.chats.chats.count)
             let failedCall = env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET")
             _ = try await env.chat.listItems(ListQuery(limit: 10), deadline: Env.deadline)
             // then: the second call read on from the two pages the first one got (the last again,
@@ -116,9 +118,10 @@ struct WildberriesChatConnectorTests {
     @Test("given a long event stream after a restart, then a list catches up only as far as the chat budget has requests at hand, and later lists go on", .timeLimit(.minutes(1)))
     func catchUpSpendsOnlyWhatIsAtHand() async throws {
         let clock = WildberriesTestClock()
-        // given: three requests at hand and one more every 5 s; one event per page
+        // given: four requests at hand (one of them kept for calls that wait) and one more every
+        // 5 s; one event per page
         let options = Env.connectorOptions {
-            $0.chatRateLimit = RateLimit(burst: 3, interval: .seconds(5))
+            $0.chatRateLimit = RateLimit(burst: 4, interval: .seconds(5))
             $0.clock = clock
         }
         try await Env.with(simulator: Env.simulatorOptions { $0.eventsPageSize = 1 }, connector: options) { env in

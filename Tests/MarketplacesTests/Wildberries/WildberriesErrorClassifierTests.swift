@@ -1,3 +1,5 @@
+import Connectors
+import Foundation
 @testable import Marketplaces
 import Testing
 
@@ -9,6 +11,22 @@ struct WildberriesErrorClassifierTests {
     ])
     func errorFlag(body: String) {
         #expect(WildberriesErrorClassifier.mayCarryErrorFlag(Array(body.utf8)))
+    }
+
+    @Test("a 400 to a list is the API's disagreement (upstreamError, not retryable); to one item's read, a refusal of its id")
+    func badRequestOnReads() {
+        let classifier = WildberriesErrorClassifier()
+        let refusal = UpstreamResponse(status: 400, headers: ["content-type": "application/json"],
+                                       body: Data(#"{"title":"Bad request","detail":"Плохой формат isAnswered"}"#.utf8))
+        let list = classifier.classify(refusal, for: UpstreamRequest(method: "GET", path: "/api/v1/feedbacks",
+                                                                     query: [("isAnswered", "maybe")], safety: .idempotent, operation: "list"))
+        guard case .upstreamError(let failure)? = list else { Issue.record("got \(String(describing: list))"); return }
+        #expect(failure.status == 400)
+        #expect(list?.isRetryable == false)
+        let one = classifier.classify(refusal, for: UpstreamRequest(method: "GET", path: "/api/v1/feedback",
+                                                                    query: [("id", "x y")], safety: .idempotent, operation: "item"))
+        guard case .invalidRequest(let field, _)? = one else { Issue.record("got \(String(describing: one))"); return }
+        #expect(field == "id")
     }
 
     @Test("an envelope without the flag set is read as a success", arguments: [

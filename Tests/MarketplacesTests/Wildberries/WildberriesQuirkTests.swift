@@ -55,7 +55,7 @@ struct WildberriesQuirkTests {
              { if case .upstreamUnavailable(_, let f?) = $0 { f.status == 400 } else { false } }),
             (429, "Действуют временные ограничения", "text/plain", { if case .upstreamUnavailable = $0 { true } else { false } }),
             (400, #"{"data":null,"error":true,"errorText":"Плохой формат take","additionalErrors":null}"#, "application/json",
-             { if case .invalidRequest(_, let reason) = $0 { reason.contains("Плохой формат take") } else { false } }),
+             { if case .upstreamError(let f) = $0 { f.status == 400 && f.message.contains("Плохой формат take") } else { false } }),
             (404, #"{"title":"path not found","detail":"Please consult https://dev.wildberries.ru/openapi/api-information","status":404}"#,
              "application/problem+json", { if case .upstreamError(let f) = $0 { f.status == 404 } else { false } }),
             (503, #"{"title":"service unavailable","detail":"upstream connect error","requestId":"abc","status":503}"#,
