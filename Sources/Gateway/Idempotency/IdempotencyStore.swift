@@ -8,7 +8,9 @@ import Synchronization
 /// after which the marketplace may have applied the write (the caller decides which); after any
 /// other failure the key is free again, so the client can retry it. An outcome is kept
 /// `lifetime` (24 h) from when it is stored; each tenant keeps at most `capacity`, its own oldest
-/// dropped first, so one tenant's keyed traffic never pushes out another's.
+/// dropped first, so one tenant's keyed traffic never pushes out another's. Each claim also sweeps
+/// the expired outcomes of one other tenant, in turn, so a tenant that went quiet does not keep
+/// its outcomes in memory until its next keyed request.
 public final class IdempotencyStore: Sendable {
     /// What a request under a key should do.
     public enum Admission: Sendable {
@@ -43,10 +45,35 @@ public final class IdempotencyStore: Sendable {
         }
     }
 
+    /// The shelves, and the order in which claims sweep other tenants' shelves.
+    private struct State {
+        var shelves: [String: Shelf] = [:]
+        var tenants: [String] = []
+        var nextSweep = 0
+
+        /// Evicts what has expired on the next tenant's shelf in turn (not `current`'s, which its
+        /// claim has just swept), and drops the shelf once it is empty.
+        mutating func sweepAnother(than current: String, now: ContinuousClock.Instant, store: IdempotencyStore) {
+            guard tenants.count > 1 else { return }
+            nextSweep = (nextSweep + 1) % tenants.count
+            let tenant = tenants[nextSweep]
+            guard tenant != current else { return }
+            if var shelf = shelves.removeValue(forKey: tenant) {
+                store.evict(&shelf, now: now)
+                guard shelf.entries.isEmpty else {
+                    shelves[tenant] = shelf
+                    return
+                }
+            }
+            tenants.swapAt(nextSweep, tenants.count - 1)
+            tenants.removeLast()
+        }
+    }
+
     public let lifetime: Duration
     /// Outcomes kept per tenant.
     public let capacity: Int
-    private let shelves = Mutex([String: Shelf]())
+    private let state = Mutex(State())
 
     public init(lifetime: Duration = .seconds(24 * 3600), capacity: Int = 10_000) {
         self.lifetime = lifetime
@@ -56,9 +83,16 @@ public final class IdempotencyStore: Sendable {
     /// Claims `key` for a request whose method, path and body hash to `fingerprint`.
     public func begin(tenant: String, key: String, fingerprint: [UInt8],
                       now: ContinuousClock.Instant = .now) throws(GatewayError) -> Admission {
-        let outcome: Result<Admission, GatewayError> = shelves.withLock { shelves in
-            var shelf = shelves.removeValue(forKey: tenant) ?? Shelf()
-            defer { shelves[tenant] = shelf }
+        let outcome: Result<Admission, GatewayError> = state.withLock { state in
+            state.sweepAnother(than: tenant, now: now, store: self)
+            var shelf: Shelf
+            if let existing = state.shelves.removeValue(forKey: tenant) {
+                shelf = existing
+            } else {
+                shelf = Shelf()
+                if !state.tenants.contains(tenant) { state.tenants.append(tenant) }
+            }
+            defer { state.shelves[tenant] = shelf }
             evict(&shelf, now: now)
             // An entry in flight holds its key however long its request takes.
             if let entry = shelf.entries[key], entry.expires > now || entry.response == nil {
@@ -66,6 +100,7 @@ public final class IdempotencyStore: Sendable {
                 guard let response = entry.response else { return .failure(.idempotencyConflict) }
                 return .success(.replay(response))
             }
+            makeRoom(&shelf)
             shelf.put(key, Entry(fingerprint: fingerprint, response: nil, expires: now + lifetime, sequence: 0))
             return .success(.proceed)
         }
@@ -75,28 +110,29 @@ public final class IdempotencyStore: Sendable {
     /// Stores the response of the request that claimed `key`, replayed to every repeat for
     /// `lifetime` from now.
     public func complete(tenant: String, key: String, response: HTTPResponse, now: ContinuousClock.Instant = .now) {
-        shelves.withLock { shelves in
-            guard var entry = shelves[tenant]?.entries[key] else { return }
+        state.withLock { state in
+            guard var entry = state.shelves[tenant]?.entries[key] else { return }
             entry.response = response
             entry.expires = now + lifetime
-            shelves[tenant]?.put(key, entry)
+            state.shelves[tenant]?.put(key, entry)
         }
     }
 
     /// Frees `key` after its request failed, so a retry runs again.
     public func abandon(tenant: String, key: String) {
-        shelves.withLock { shelves in
-            guard shelves[tenant]?.entries.removeValue(forKey: key) != nil else { return }
-            if shelves[tenant]?.entries.isEmpty == true { shelves[tenant] = nil }
+        state.withLock { state in
+            guard state.shelves[tenant]?.entries.removeValue(forKey: key) != nil else { return }
+            if state.shelves[tenant]?.entries.isEmpty == true { state.shelves[tenant] = nil }
         }
     }
 
     /// Entries kept, all tenants together.
-    public var count: Int { shelves.withLock { $0.values.reduce(0) { $0 + $1.entries.count } } }
+    public var count: Int { state.withLock { $0.shelves.values.reduce(0) { $0 + $1.entries.count } } }
 
     /// Records in the eviction orders, live or stale: bounded by the entries they track.
-    var orderRecords: Int { shelves.withLock { $0.values.reduce(0) { $0 + $1.order.count - $1.orderStart } } }
+    var orderRecords: Int { state.withLock { $0.shelves.values.reduce(0) { $0 + $1.order.count - $1.orderStart } } }
 
+    /// Drops what has expired, and compacts the order.
     private func evict(_ shelf: inout Shelf, now: ContinuousClock.Instant) {
         // Expired entries and records of replaced or removed ones leave from the front. One whose
         // request is still running (lifetimes can be shorter than the upstream deadline) goes to
@@ -115,16 +151,6 @@ public final class IdempotencyStore: Sendable {
             }
             shelf.orderStart += 1
         }
-        // Room for one more: drop the tenant's oldest completed entries. One still in flight is
-        // never dropped for space: its request would lose its guard against a concurrent repeat.
-        var index = shelf.orderStart
-        while shelf.entries.count >= capacity, index < shelf.order.count {
-            let (key, sequence) = shelf.order[index]
-            if let entry = shelf.entries[key], entry.sequence == sequence, entry.response != nil {
-                shelf.entries.removeValue(forKey: key)
-            }
-            index += 1
-        }
         // Records of abandoned or replaced entries behind a live one at the front would pile up
         // with every failed keyed request until that one expires: drop them once they outnumber
         // the entries (amortised, as at least as many requests came since the last time).
@@ -135,6 +161,21 @@ public final class IdempotencyStore: Sendable {
         } else if shelf.orderStart > 1024, shelf.orderStart * 2 > shelf.order.count {
             shelf.order.removeFirst(shelf.orderStart)
             shelf.orderStart = 0
+        }
+    }
+
+    /// Room for one more outcome on a tenant's shelf: its oldest completed ones go first. Only
+    /// for a key about to be stored: a repeat of a kept one must find it, not drop it for space.
+    private func makeRoom(_ shelf: inout Shelf) {
+        // Room for one more: drop the tenant's oldest completed entries. One still in flight is
+        // never dropped for space: its request would lose its guard against a concurrent repeat.
+        var index = shelf.orderStart
+        while shelf.entries.count >= capacity, index < shelf.order.count {
+            let (key, sequence) = shelf.order[index]
+            if let entry = shelf.entries[key], entry.sequence == sequence, entry.response != nil {
+                shelf.entries.removeValue(forKey: key)
+            }
+            index += 1
         }
     }
 }

@@ -233,6 +233,68 @@ struct IdempotencyStoreTests {
         }
     }
 
+    @Test("given tenants that went quiet with outcomes now expired, when another tenant keeps sending keyed requests, then theirs are swept, and live ones kept")
+    func quietTenantsAreSwept() throws {
+        let store = IdempotencyStore(lifetime: .seconds(60), capacity: 3)
+        let now = ContinuousClock.now
+        let print: [UInt8] = [5]
+        // given: three quiet tenants with full shelves, and one whose outcome is still live
+        for tenant in ["a", "b", "c"] {
+            for index in 0..<3 {
+                _ = try store.begin(tenant: tenant, key: "k\(index)", fingerprint: print, now: now)
+                store.complete(tenant: tenant, key: "k\(index)", response: HTTPResponse(status: .ok), now: now)
+            }
+        }
+        _ = try store.begin(tenant: "live", key: "fresh", fingerprint: print, now: now + .seconds(50))
+        store.complete(tenant: "live", key: "fresh", response: HTTPResponse(status: .ok), now: now + .seconds(50))
+        #expect(store.count == 10)
+        // when: after the others' lifetime, a busy tenant sends a handful of keyed requests
+        for index in 0..<8 {
+            _ = try store.begin(tenant: "busy", key: "r\(index)", fingerprint: print, now: now + .seconds(61))
+            store.abandon(tenant: "busy", key: "r\(index)")
+        }
+        // then: only the live outcome is left, and it is still replayed
+        #expect(store.count == 1)
+        guard case .replay = try store.begin(tenant: "live", key: "fresh", fingerprint: print, now: now + .seconds(62)) else {
+            Issue.record("a live outcome was swept"); return
+        }
+    }
+
+    @Test("given a tenant at its capacity, when it repeats its oldest key, then that outcome is replayed, not dropped to make room")
+    func repeatAtCapacity() throws {
+        let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 2)
+        let now = ContinuousClock.now
+        let print: [UInt8] = [8]
+        for index in 0..<2 {
+            _ = try store.begin(tenant: "a", key: "k\(index)", fingerprint: print, now: now)
+            store.complete(tenant: "a", key: "k\(index)", response: HTTPResponse(status: .ok), now: now)
+        }
+        guard case .replay = try store.begin(tenant: "a", key: "k0", fingerprint: print, now: now) else {
+            Issue.record("the oldest outcome was dropped for room its repeat did not need: the write would run twice"); return
+        }
+        #expect(store.count == 2)
+    }
+
+    @Test("given a tenant at its capacity, when another tenant's claims sweep its shelf, then nothing live of it is dropped")
+    func sweepMakesNoRoom() throws {
+        let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 2)
+        let now = ContinuousClock.now
+        let print: [UInt8] = [6]
+        for index in 0..<2 {
+            _ = try store.begin(tenant: "full", key: "k\(index)", fingerprint: print, now: now)
+            store.complete(tenant: "full", key: "k\(index)", response: HTTPResponse(status: .ok), now: now)
+        }
+        for index in 0..<6 {
+            _ = try store.begin(tenant: "other", key: "r\(index)", fingerprint: print, now: now)
+            store.abandon(tenant: "other", key: "r\(index)")
+        }
+        for index in 0..<2 {
+            guard case .replay = try store.begin(tenant: "full", key: "k\(index)", fingerprint: print, now: now) else {
+                Issue.record("k\(index) was dropped by another tenant's sweep"); return
+            }
+        }
+    }
+
     @Test("given a kept reply, when many later keyed requests fail and free their keys, then the store's bookkeeping stays bounded")
     func abandonedKeysDoNotAccumulate() throws {
         let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 100)
