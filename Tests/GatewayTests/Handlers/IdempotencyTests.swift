@@ -187,8 +187,7 @@ struct IdempotencyStoreTests {
         store.abandon(tenant: "a", key: "k")
         store.abandon(tenant: "b", key: "k")
         for index in 0..<10 {
-            _ = try store.begin(tenant: "c", key: "k\(index)", fingerprint: print, now: now + .seconds(62))
-            store.complete(tenant: "c", key: "k\(index)", response: HTTPResponse(status: .ok), now: now + .seconds(62))
+            try store.keep(tenant: "c", key: "k\(index)", fingerprint: print, at: now + .seconds(62))
         }
         #expect(store.count == 3)
     }
@@ -199,8 +198,7 @@ struct IdempotencyStoreTests {
         let now = ContinuousClock.now
         let print: [UInt8] = [2]
         // given
-        _ = try store.begin(tenant: "a", key: "reply-1", fingerprint: print, now: now)
-        store.complete(tenant: "a", key: "reply-1", response: HTTPResponse(status: .ok), now: now)
+        try store.keep(tenant: "a", key: "reply-1", fingerprint: print, at: now)
         // when
         for index in 0..<10 {
             _ = try store.begin(tenant: "b", key: "read-\(index)", fingerprint: print, now: now + .seconds(1))
@@ -241,12 +239,10 @@ struct IdempotencyStoreTests {
         // given: three quiet tenants with full shelves, and one whose outcome is still live
         for tenant in ["a", "b", "c"] {
             for index in 0..<3 {
-                _ = try store.begin(tenant: tenant, key: "k\(index)", fingerprint: print, now: now)
-                store.complete(tenant: tenant, key: "k\(index)", response: HTTPResponse(status: .ok), now: now)
+                try store.keep(tenant: tenant, key: "k\(index)", fingerprint: print, at: now)
             }
         }
-        _ = try store.begin(tenant: "live", key: "fresh", fingerprint: print, now: now + .seconds(50))
-        store.complete(tenant: "live", key: "fresh", response: HTTPResponse(status: .ok), now: now + .seconds(50))
+        try store.keep(tenant: "live", key: "fresh", fingerprint: print, at: now + .seconds(50))
         #expect(store.count == 10)
         // when: after the others' lifetime, a busy tenant sends a handful of keyed requests
         for index in 0..<8 {
@@ -266,8 +262,7 @@ struct IdempotencyStoreTests {
         let now = ContinuousClock.now
         let print: [UInt8] = [8]
         for index in 0..<2 {
-            _ = try store.begin(tenant: "a", key: "k\(index)", fingerprint: print, now: now)
-            store.complete(tenant: "a", key: "k\(index)", response: HTTPResponse(status: .ok), now: now)
+            try store.keep(tenant: "a", key: "k\(index)", fingerprint: print, at: now)
         }
         guard case .replay = try store.begin(tenant: "a", key: "k0", fingerprint: print, now: now) else {
             Issue.record("the oldest outcome was dropped for room its repeat did not need: the write would run twice"); return
@@ -281,8 +276,7 @@ struct IdempotencyStoreTests {
         let now = ContinuousClock.now
         let print: [UInt8] = [6]
         for index in 0..<2 {
-            _ = try store.begin(tenant: "full", key: "k\(index)", fingerprint: print, now: now)
-            store.complete(tenant: "full", key: "k\(index)", response: HTTPResponse(status: .ok), now: now)
+            try store.keep(tenant: "full", key: "k\(index)", fingerprint: print, at: now)
         }
         for index in 0..<6 {
             _ = try store.begin(tenant: "other", key: "r\(index)", fingerprint: print, now: now)
@@ -330,5 +324,13 @@ struct IdempotencyStoreTests {
         guard case .proceed = try store.begin(tenant: "a", key: "slow", fingerprint: print, now: now + .seconds(30)) else {
             Issue.record("the completed entry still expires"); return
         }
+    }
+}
+
+extension IdempotencyStore {
+    /// Claims `key` and stores a 200 for it at `now`: an outcome kept.
+    fileprivate func keep(tenant: String, key: String, fingerprint: [UInt8], at now: ContinuousClock.Instant) throws {
+        _ = try begin(tenant: tenant, key: key, fingerprint: fingerprint, now: now)
+        complete(tenant: tenant, key: key, response: HTTPResponse(status: .ok), now: now)
     }
 }

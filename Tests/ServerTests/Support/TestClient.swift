@@ -286,7 +286,7 @@ final class TestClient: @unchecked Sendable {
             let n = Glibc.recv(fd, chunk.baseAddress, min(chunkSize, chunk.count), 0)
             if n > 0 {
                 count += n
-                usleep(pauseMicroseconds)
+                if pauseMicroseconds > 0 { usleep(pauseMicroseconds) }
                 continue
             }
             if n == 0 { return (count, .eof) }
@@ -302,23 +302,8 @@ final class TestClient: @unchecked Sendable {
 
     /// Counts bytes until close without keeping them (for large bodies).
     func drainUntilClose() -> (count: Int, end: StreamEnd) {
-        var count = buffered
-        buffer.removeAll()
-        start = 0
-        while true {
-            let n = Glibc.recv(fd, chunk.baseAddress, chunk.count, 0)
-            if n > 0 {
-                count += n
-                continue
-            }
-            if n == 0 { return (count, .eof) }
-            switch errno {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: return (count, .timedOut)
-            case ECONNRESET: return (count, .reset)
-            case let e: return (count, .failed(e))
-            }
-        }
+        let (count, end) = drainSlowly(total: .max, chunkSize: .max, pauseMicroseconds: 0)
+        return (count, end ?? .eof)
     }
 
     /// True when something (bytes, EOF or an error) can be read within `milliseconds`.
