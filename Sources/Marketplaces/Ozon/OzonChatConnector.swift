@@ -35,14 +35,17 @@ public struct OzonChatConnector: ChannelConnector {
     }
 
     /// In Ozon's order (most recent conversation first). Each item costs one history call for
-    /// its latest message; the status and `since` (chat creation) filters apply here. A chat
+    /// its latest message; the status and `since` (chat creation) filters apply here. Filtered by
+    /// status, a call reads at most `max(2 × limit, 40)` histories (a sparse filter ends the page
+    /// short, with a cursor, rather than spend hundreds of calls under one deadline). A chat
     /// that gets a message while the list is walked moves above the walk's position: it is not
     /// listed again (nor, if the walk had not reached it, by this walk; `updates` reports it).
     public func listItems(_ query: ListQuery, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ItemPage {
         try OzonValidation.limit(query.limit)
         let listing = try OzonListCursor(query)
         let (items, next) = try await OzonListPager.collect(
-            limit: query.limit, from: listing.position, id: { $0.chatID }, key: { $0.lastMessageID },
+            limit: query.limit, from: listing.position, maxExamined: listing.status == nil ? .max : max(2 * query.limit, 40),
+            id: { $0.chatID }, key: { $0.lastMessageID },
             fetch: { token async throws(ConnectorError) in
                 try await chatList(cursor: token, limit: 100, includeRaw: query.includeRaw, deadline: deadline)
             },

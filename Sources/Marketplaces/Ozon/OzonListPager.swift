@@ -7,6 +7,8 @@ enum OzonListPager {
     /// - Parameters:
     ///   - maxPages: upstream pages fetched at most per call (a sparse filter then returns a
     ///     short page with a cursor instead of scanning everything under one deadline).
+    ///   - maxExamined: entries handed to `accept` at most per call, where each costs a call of
+    ///     its own (a chat's history): past it the page ends short, with a cursor at the spot.
     ///   - key: what the upstream orders its entries by, highest first, when it does (a chat's
     ///     last message id): a re-fetched page in that order resumes below the last entry taken,
     ///     so an entry that has since moved up (a chat with a new message) is not taken again and
@@ -20,7 +22,8 @@ enum OzonListPager {
     ///     entries filtered out; straight into the page, and it may move them out of the
     ///     entries (which are read again only for their ids), as an item is costly to copy.
     static func collect<Entry: Sendable>(
-        limit: Int, from start: OzonListPosition, maxPages: Int = 5, id: (Entry) -> String, key: ((Entry) -> UInt64)? = nil,
+        limit: Int, from start: OzonListPosition, maxPages: Int = 5, maxExamined: Int = .max,
+        id: (Entry) -> String, key: ((Entry) -> UInt64)? = nil,
         date: ((Entry) -> Int64)? = nil,
         fetch: (String?) async throws(ConnectorError) -> OzonPage<Entry>,
         accept: (inout [Entry], Range<Int>, inout [Item]) async throws(ConnectorError) -> Void
@@ -29,13 +32,15 @@ enum OzonListPager {
         var resume = start
         var items: [Item] = []
         items.reserveCapacity(limit)
+        var examined = 0
         for pageNumber in 1...max(1, maxPages) {
             var page = try await fetch(token)
             let first = resumeIndex(page.entries, resume, id: id, key: key, date: date)
             var index = first
-            while index < page.entries.count, items.count < limit {
-                let end = min(page.entries.count, index + limit - items.count)
+            while index < page.entries.count, items.count < limit, examined < maxExamined {
+                let end = min(page.entries.count, index + min(limit - items.count, maxExamined - examined))
                 try await accept(&page.entries, index..<end, &items)
+                examined += end - index
                 index = end
             }
             let last = index > 0 ? page.entries[index - 1] : nil
@@ -50,7 +55,7 @@ enum OzonListPager {
             var lastKey = key.flatMap { key in last.map(key) }
             if index == first, let carried = resume.afterKey, carried > 0 { lastKey = min(carried, lastKey ?? carried) }
             let boundary = OzonListPosition(page: next, skip: 0, after: nil, afterKey: lastKey)
-            if items.count >= limit || pageNumber == maxPages { return (items, boundary) }
+            if items.count >= limit || pageNumber == maxPages || examined >= maxExamined { return (items, boundary) }
             token = next
             resume = boundary
         }

@@ -23,6 +23,14 @@ struct WildberriesConversation: Sendable, Equatable {
     /// The newest message of the buyer or the seller: what decides the status when Wildberries
     /// itself (`wb`) wrote last, as Ozon's system notices are passed over too.
     var lastFromPerson: Message?
+    /// The stream's newest message, and its newest event without one: who wrote a last message
+    /// the chat list shows at another precision (the stream's examples are whole seconds, the
+    /// list's milliseconds) or for an event the stream carries without `message`.
+    var newestMessageEvent: Message?
+    var newestBareEvent: Message?
+
+    /// How far apart the list's time and the stream's may be for the same message.
+    static let sameMessageWindow: Int64 = 1000
 
     init(chatID: String) {
         self.chatID = chatID
@@ -34,10 +42,16 @@ struct WildberriesConversation: Sendable, Equatable {
         if let card = event.goodCard?.product { product = card }
         if let sign = event.replySign { replySign = sign }
         if event.isNewChat { openedAt = min(openedAt ?? .max, event.addTimestamp) }
-        guard event.isMessage else { return }
         let message = Message(eventID: event.eventID, text: event.text ?? "", at: event.addTimestamp, sender: event.unifiedSender)
-        if message.sender != "system", message.at >= (lastFromPerson?.at ?? .min) { lastFromPerson = message }
+        guard event.isMessage else {
+            if event.sender != nil, message.at >= (newestBareEvent?.at ?? .min) { newestBareEvent = message }
+            attributeLast()
+            return
+        }
+        if message.at >= (newestMessageEvent?.at ?? .min) { newestMessageEvent = message }
+        if message.sender != "system" { notePersonal(message) }
         if message.at >= (last?.at ?? .min) { last = message }
+        attributeLast()
     }
 
     /// Takes the chat list's view in; its last message replaces ours only when newer (and then
@@ -48,7 +62,32 @@ struct WildberriesConversation: Sendable, Equatable {
         if let sign = chat.replySign { replySign = sign }
         if let message = chat.lastMessage, let at = message.addedAt?.millisecondsSinceEpoch, at > (last?.at ?? .min) {
             last = Message(eventID: nil, text: message.text, at: at, sender: nil)
+            attributeLast()
         }
+    }
+
+    private mutating func notePersonal(_ message: Message) {
+        if message.at >= (lastFromPerson?.at ?? .min) { lastFromPerson = message }
+    }
+
+    /// Gives a last message of unknown sender (the list's) the sender of the stream's newest
+    /// event when that is the same message: its text, within `sameMessageWindow`; or, for a
+    /// list message without text, an event without `message` as close.
+    private mutating func attributeLast() {
+        guard var message = last, message.sender == nil else { return }
+        let candidate: Message?
+        if let event = newestMessageEvent, abs(event.at - message.at) < Self.sameMessageWindow, event.text == message.text {
+            candidate = event
+        } else if message.text.isEmpty, let event = newestBareEvent, abs(event.at - message.at) < Self.sameMessageWindow {
+            candidate = Message(eventID: nil, text: "", at: event.at, sender: event.sender)
+        } else {
+            candidate = nil
+        }
+        guard let candidate else { return }
+        message.sender = candidate.sender
+        message.eventID = message.eventID ?? candidate.eventID
+        last = message
+        if message.sender != "system" { notePersonal(message) }
     }
 
     /// The unified item. A last message whose sender is unknown counts as the buyer's: it is

@@ -30,6 +30,35 @@ struct OzonChatConnectorTests {
         return page
     }
 
+    @Test("given a status filter few chats match, when listed a page at a time, then no call reads more than 40 histories, and the walk finds each match once",
+          .timeLimit(.minutes(1)))
+    func sparseStatusFilterIsBounded() async throws {
+        try await OzonTestbed.run(simulator: OzonTestbed.simulatorOptions(chats: 120)) { bed in
+            let chat = try bed.chat
+            // given: every chat answered, then a buyer writing in two of them
+            for item in try await bed.listAll(chat, limit: 100) where item.status == .unanswered {
+                _ = try await chat.reply(to: item.id, text: "Здравствуйте!", deadline: bed.deadline)
+            }
+            let waiting = [bed.simulator.addBuyerMessage("Вопрос").id, bed.simulator.addBuyerMessage("Ещё вопрос").id]
+            // when
+            var found: [String] = []
+            var cursor: Cursor?
+            var calls = 0
+            repeat {
+                let before = bed.log.count(path: "/v3/chat/history")
+                let page = try await chat.listItems(ListQuery(status: .unanswered, limit: 1, cursor: cursor), deadline: bed.deadline)
+                // then
+                #expect(bed.log.count(path: "/v3/chat/history") - before <= 40)
+                found += page.items.map(\.id)
+                cursor = page.nextCursor
+                calls += 1
+            } while cursor != nil && calls < 20
+            #expect(Set(found) == Set(waiting))
+            #expect(found.count == 2)
+            #expect(calls > 3, "the 118 answered chats take several calls of at most 40")
+        }
+    }
+
     @Test("lists every conversation once, with its latest message, unread count and status", .timeLimit(.minutes(1)))
     func listing() async throws {
         try await OzonTestbed.run { bed in

@@ -37,6 +37,55 @@ struct WildberriesConversationTests {
         #expect(notices.item().status == .answered)
     }
 
+    static func listed(text: String, at: Int64) throws -> WildberriesChat {
+        try WildberriesChat(parsing: Array(#"{"chatID":"1:c","lastMessage":{"text":"\#(text)","addTimestamp":\#(at)}}"#.utf8))
+    }
+
+    static func bareEvent(sender: String, at: Int64) throws -> WildberriesChatEvent {
+        try WildberriesChatEvent(parsing: Array(#"{"chatID":"1:c","eventID":"b1","eventType":"message","addTimestamp":\#(at),"sender":"\#(sender)"}"#.utf8))
+    }
+
+    @Test("given the stream in whole seconds and the list in milliseconds, when they show the same message, then its sender is the stream's, in either order",
+          arguments: [true, false])
+    func sameMessageAtAnotherPrecision(listFirst: Bool) throws {
+        var conversation = WildberriesConversation(chatID: "1:c")
+        let event = try Self.event("e9", sender: "seller", at: 1_698_038_124_000, text: "Заменим товар")
+        let chat = try Self.listed(text: "Заменим товар", at: 1_698_038_124_345)
+        if listFirst {
+            conversation.absorb(chat)
+            conversation.absorb(event)
+        } else {
+            conversation.absorb(event)
+            conversation.absorb(chat)
+        }
+        let item = conversation.item()
+        #expect(item.status == .answered)
+        #expect(item.lastMessage?.sender == "seller")
+        #expect(item.lastMessage?.id == "e9")
+        #expect(item.lastMessage?.createdAt.millisecondsSinceEpoch == 1_698_038_124_345)
+    }
+
+    @Test("given a list message the stream shows otherwise (other text, or further apart), then its sender stays unknown and it counts as the buyer's")
+    func differentMessageStaysUnknown() throws {
+        var conversation = WildberriesConversation(chatID: "1:c")
+        conversation.absorb(try Self.event("e9", sender: "seller", at: 1_698_038_124_000, text: "Заменим товар"))
+        conversation.absorb(try Self.listed(text: "А когда?", at: 1_698_038_124_500))
+        #expect(conversation.item().status == .unanswered)
+        var later = WildberriesConversation(chatID: "1:c")
+        later.absorb(try Self.event("e9", sender: "seller", at: 1_698_038_124_000, text: "Заменим товар"))
+        later.absorb(try Self.listed(text: "Заменим товар", at: 1_698_038_126_000))
+        #expect(later.last?.sender == nil)
+    }
+
+    @Test("given a list message without text and a bare event of the seller as close, then it is the seller's")
+    func bareEventAttributes() throws {
+        var conversation = WildberriesConversation(chatID: "1:c")
+        conversation.absorb(try Self.listed(text: "", at: 1_698_045_576_200))
+        conversation.absorb(try Self.bareEvent(sender: "seller", at: 1_698_045_576_000))
+        #expect(conversation.item().status == .answered)
+        #expect(conversation.item().lastMessage?.sender == "seller")
+    }
+
     @Test("given events out of order, when absorbed, then the newest person's message decides")
     func outOfOrder() throws {
         let conversation = try Self.conversation(("e3", "wb", 3_000), ("e2", "seller", 2_000), ("e1", "client", 1_000))
