@@ -74,6 +74,12 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// Whether the address is this machine's own (127.0.0.0/8, ::1, or 127.x mapped into IPv6).
+    public var isLoopback: Bool {
+        let host = host
+        return host == "::1" || host.hasPrefix("127.") || host.hasPrefix("::ffff:127.")
+    }
+
     public var description: String {
         switch self {
         case .ipv4: "\(host):\(port)"

@@ -13,6 +13,12 @@ enum HashKeyCommand {
             Output.error("hash-key: the key is empty")
             return 2
         }
+        // The gateway takes only keys of visible ASCII (they travel in a header); a hash of
+        // another would be accepted in the configuration and never match.
+        guard key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            Output.error("hash-key: an API key is visible ASCII only, without spaces (the gateway refuses any other)")
+            return 2
+        }
         Output.line(Hex.encode(SHA256.hash(key.utf8)))
         return 0
     }

@@ -109,6 +109,10 @@ enum ServeCommand {
             start["mode"] = "configured"
         }
         JSONLine.write(start)
+        if demo != nil, !((try? SocketAddress(host: host, port: port))?.isLoopback ?? false) {
+            JSONLine.write(["event": "warning", "message": "Demo mode listens on \(address), beyond this machine, with the publicly known key "
+                + "demo-key and no real marketplace. If this was meant to serve real tenants, GATEWAY_CONFIG (or --config) is missing."])
+        }
         if !staticRoot.isComplete {
             JSONLine.write(["event": "warning", "message": "No Public/ and openapi.yaml under \(root.path): /openapi.yaml, the problem pages "
                 + "(every problem's type) and the console will be 404. Set GATEWAY_STATIC_ROOT (or --static-root) to the directory holding them."])
@@ -116,7 +120,7 @@ enum ServeCommand {
         var stopping = false
         for await signal in signals.signals {
             if stopping {
-                Output.error("connector-gateway: second signal, exiting now")
+                JSONLine.write(["event": "exit", "signal": Int(signal), "message": "second signal: exiting without waiting for the drain"])
                 return 1
             }
             stopping = true

@@ -135,6 +135,7 @@ public final class UpstreamCaller: Sendable {
             case .timedOut: report(.timeout)
             case .connectionRefused: report(.transportError, refused: true)
             case .notSent: report(.timeout, refused: true)
+            case .unsendable: report(.transportError, refused: true)
             case .connectionLost: report(.transportError)
             }
             return transportFailure(error, request: request, admission: admission)
@@ -232,6 +233,12 @@ public final class UpstreamCaller: Sendable {
             return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
                                                              message: "\(request.operation) was not sent in time: \(reason)")),
                             retryAfter: nil, retryable: true)
+        case .unsendable(let reason):
+            // Our request, not the host: the circuit is every tenant's, and must not open for it.
+            breaker.record(.neutral, for: admission)
+            return .failure(.upstreamError(UpstreamFailure(marketplace: marketplace, status: nil,
+                                                           message: "\(request.operation) could not be sent: \(reason)")),
+                            retryAfter: nil, retryable: false)
         case .connectionRefused(let reason):
             breaker.record(.failure, for: admission)
             return .failure(.upstreamError(UpstreamFailure(marketplace: marketplace, status: nil,

@@ -10,6 +10,9 @@ public enum UpstreamTransportError: Error, Sendable, Equatable {
     /// The attempt's time ran out before the request was written (the client's connections were
     /// all busy): nothing was sent.
     case notSent(String)
+    /// The request could not be put on the wire as it is (a header value with a line break):
+    /// nothing was sent, and sending it again would fail the same way. Not the host's failure.
+    case unsendable(String)
     /// The caller's task was cancelled; the request was abandoned.
     case cancelled
 }

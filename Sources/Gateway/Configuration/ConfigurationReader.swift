@@ -70,6 +70,10 @@ struct ConfigurationReader {
 
     func url(_ name: String) throws(ConfigurationError) -> URL? {
         guard let text = try string(name) else { return nil }
+        // Foundation takes "http://host/x " and would send "/x%20/…" to the marketplace.
+        guard text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw ConfigurationError(child(name), "must be an http or https URL without spaces or other characters to escape")
+        }
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
               url.host?.isEmpty == false else {
             throw ConfigurationError(child(name), "must be an http or https URL")

@@ -14,15 +14,21 @@ public enum EnvironmentExpansion {
                 rest = after.dropFirst(2)
                 continue
             }
-            guard after.hasPrefix("{"), let close = after.firstIndex(of: "}") else {
+            guard after.hasPrefix("{") else {
                 out += "$"
                 rest = after
                 continue
             }
-            let name = String(after[after.index(after: after.startIndex)..<close])
-            guard !name.isEmpty, name.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }) else {
-                throw ConfigurationError("", "\"${\(name.prefix(40))}\" is not a valid variable reference")
+            // The name runs as far as name characters go; anything else before the `}` (or no
+            // `}` at all) is an error that quotes only the name: the text after it may be a secret.
+            let nameStart = after.index(after: after.startIndex)
+            let nameEnd = after[nameStart...].firstIndex { !Self.isNameCharacter($0) } ?? after.endIndex
+            let name = String(after[nameStart..<nameEnd])
+            guard !name.isEmpty, nameEnd < after.endIndex, after[nameEnd] == "}" else {
+                let line = text[..<dollar].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+                throw ConfigurationError("", "\"${\(name.prefix(40))\" on line \(line) is not a valid variable reference: ${ takes a name of letters, digits and _, then }")
             }
+            let close = nameEnd
             guard let value = environment[name] else {
                 throw ConfigurationError("", "environment variable \(name) is referenced but not set")
             }
@@ -31,6 +37,11 @@ public enum EnvironmentExpansion {
         }
         out += rest
         return out
+    }
+
+    private static func isNameCharacter(_ character: Character) -> Bool {
+        guard let ascii = character.asciiValue else { return false }
+        return ascii == UInt8(ascii: "_") || (ascii >= 0x30 && ascii <= 0x39) || (ascii | 0x20 >= 0x61 && ascii | 0x20 <= 0x7A)
     }
 
     /// Values land inside JSON strings: escaped as a JSON string, without its quotes.

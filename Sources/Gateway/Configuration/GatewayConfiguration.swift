@@ -131,7 +131,16 @@ public struct GatewayConfiguration: Sendable {
         if let ms = try server.integer("write_timeout_ms", in: 100...600_000) { self.server.writeTimeout = .milliseconds(ms) }
         if let value = try server.integer("max_body_bytes", in: 1...(64 << 20)) { self.server.limits.maxBodyLength = value }
         if let value = try server.integer("max_header_bytes", in: 256...(1 << 20)) { self.server.limits.maxHeaderBlockLength = value }
-        if let value = try server.integer("max_field_line_bytes", in: 64...(1 << 20)) { self.server.limits.maxFieldLineLength = value }
+        if let value = try server.integer("max_field_line_bytes", in: 64...(1 << 20)) {
+            self.server.limits.maxFieldLineLength = value
+            guard self.server.limits.maxHeaderBlockLength >= value else {
+                throw ConfigurationError(server.path + ".max_header_bytes",
+                                         "must be at least max_field_line_bytes (\(value)): a field line is part of the header block")
+            }
+        } else {
+            // A smaller header block alone brings the field-line limit (8 KiB by default) down with it.
+            self.server.limits.maxFieldLineLength = min(self.server.limits.maxFieldLineLength, self.server.limits.maxHeaderBlockLength)
+        }
         if let value = try server.integer("max_request_line_bytes", in: 64...(1 << 20)) { self.server.limits.maxRequestLineLength = value }
         if let value = try server.integer("max_header_fields", in: 1...10_000) { self.server.limits.maxFieldCount = value }
     }
@@ -184,6 +193,16 @@ public struct GatewayConfiguration: Sendable {
                 for field in required {
                     guard let value = try reader.string(field), !value.isEmpty else {
                         throw ConfigurationError(reader.path + "." + field, "is required for \(name)")
+                    }
+                    // The value goes into a header as it is: a line break (a secret read from a
+                    // file with its newline), a space or another control character would make
+                    // every call fail, so it is refused here, without echoing it.
+                    guard value.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
+                        throw ConfigurationError(reader.path + "." + field,
+                                                 "has a space, a line break or another control character (a trailing newline from a secret file?)")
+                    }
+                    if field == "client_id", !value.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
+                        throw ConfigurationError(reader.path + "." + field, "must be Ozon's numeric Client-Id")
                     }
                     fields[field] = value
                 }

@@ -1,7 +1,9 @@
 import HTTP
 
-/// Limits the requests each client address may make to routes that need no API key (health,
-/// metrics, the spec, the console, unknown paths), so that one client cannot flood them; behind
+/// Limits the requests each client address may make to routes that need no API key (metrics,
+/// the spec, the console, unknown paths), so that one client cannot flood them. The liveness and
+/// readiness probes are left out: a client sharing the prober's address (behind a proxy, after
+/// SNAT) must not be able to fail them and get the gateway restarted. Behind
 /// a trusted proxy the address is the forwarded client's (`ClientAddressMiddleware`). Routes with
 /// a tenant are limited per tenant instead (`TenantRateLimitMiddleware`). A client over its
 /// allowance gets 429 `rate_limited` with `Retry-After`.
@@ -12,8 +14,12 @@ public struct ClientRateLimitMiddleware: Middleware {
         self.limiter = limiter
     }
 
+    /// Route patterns never limited here.
+    static let probes: Set<String> = ["/healthz", "/readyz"]
+
     public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
-        guard context.access == .public, let text = context.clientAddress, let client = IPAddress(text) else {
+        guard context.access == .public, !Self.probes.contains(context.route?.description ?? ""),
+              let text = context.clientAddress, let client = IPAddress(text) else {
             return try await next(request, context)
         }
         if let wait = limiter.check(client) {

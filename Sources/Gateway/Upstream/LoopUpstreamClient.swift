@@ -40,7 +40,8 @@ public final class LoopUpstreamClient: UpstreamClient {
 
     static func transportError(_ error: HTTPClientError) -> UpstreamTransportError {
         switch error {
-        case .connectFailed(let reason), .invalidRequest(let reason): .connectionRefused(reason)
+        case .connectFailed(let reason): .connectionRefused(reason)
+        case .invalidRequest(let reason): .unsendable(reason)
         case .connectionLost(let reason): .connectionLost(reason)
         case .responseTooLarge(let limit): .connectionLost("response larger than \(limit) bytes")
         case .timedOut: .timedOut

@@ -31,4 +31,15 @@ struct EnvironmentExpansionTests {
             (error as? ConfigurationError)?.problem.contains(message) == true
         }
     }
+
+    @Test("given a ${ that never closes, then the error gives its line and quotes nothing after the name")
+    func unterminatedQuotesNoSecret() {
+        let text = "{\n \"client_id\": \"${OZ_ID\", \"api_key\": \"OZLIVESECRET9f8e\"}"
+        #expect {
+            _ = try EnvironmentExpansion.expand(text, environment: ["OZ_ID": "1"])
+        } throws: { error in
+            let problem = (error as? ConfigurationError)?.problem ?? ""
+            return problem.contains("line 2") && problem.contains("${OZ_ID") && !problem.contains("SECRET")
+        }
+    }
 }

@@ -95,6 +95,13 @@ struct GatewayConfigurationTests {
         #expect(server.limits.maxFieldCount == 30)
     }
 
+    @Test("given a header block smaller than the default field line, when parsed alone, then the field-line limit comes down with it")
+    func smallHeaderBlock() throws {
+        let configuration = try parse(#"{"server": {"max_header_bytes": 4096}, "tenants": [\#(tenantJSON())]}"#)
+        #expect(configuration.server.limits.maxHeaderBlockLength == 4096)
+        #expect(configuration.server.limits.maxFieldLineLength == 4096)
+    }
+
     @Test("given marketplace URLs, when parsed, then the connectors are pointed there, path prefix and port included")
     func marketplaceURLs() throws {
         let configuration = try parse("""
@@ -134,6 +141,8 @@ struct GatewayConfigurationTests {
               (#"{"marketplaces": {"wildberries": {"feedbacks_url": "https://wb.example/#top"}}}"#, "marketplaces.wildberries.feedbacks_url", "fragment"),
               (#"{"marketplaces": {"ozon": {"seller_url": "http://127.0.0.1:85133"}}}"#, "marketplaces.ozon.seller_url", "1 to 65535"),
               (#"{"marketplaces": {"yandex": {}}}"#, "marketplaces.yandex", "not a known setting"),
+              (#"{"marketplaces": {"ozon": {"seller_url": "http://127.0.0.1:1/x "}}}"#, "marketplaces.ozon.seller_url", "without spaces"),
+              (#"{"server": {"max_header_bytes": 4096, "max_field_line_bytes": 8192}}"#, "server.max_header_bytes", "at least max_field_line_bytes"),
           ])
     func invalidSetting(settings: String, field: String, message: String) {
         let json = String(settings.dropLast()) + ", \"tenants\": [\(tenantJSON())]}"
@@ -153,6 +162,10 @@ struct GatewayConfigurationTests {
               (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "credentials": {"wildberries": {"token": "t", "key": "k"}}}"#, "tenants[0].credentials.wildberries.key", "not a known setting"),
               (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "credentials": {"amazon": {}}}"#, "tenants[0].credentials.amazon", "not a known setting"),
               (#"{"id": "acme", "api_key_sha256": ["DIGEST", "DIGEST"]}"#, "tenants[0].api_key_sha256[1]", "listed twice"),
+              (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "credentials": {"wildberries": {"token": "wbtok\n"}}}"#, "tenants[0].credentials.wildberries.token", "line break"),
+              (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "credentials": {"wildberries": {"token": "   "}}}"#, "tenants[0].credentials.wildberries.token", "space"),
+              (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "credentials": {"ozon": {"client_id": "abc", "api_key": "k"}}}"#, "tenants[0].credentials.ozon.client_id", "numeric"),
+              (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "credentials": {"ozon": {"client_id": "1", "api_key": "k\tey"}}}"#, "tenants[0].credentials.ozon.api_key", "control character"),
           ])
     func invalidTenant(tenant: String, field: String, message: String) {
         let json = "{\"tenants\": [\(tenant.replacingOccurrences(of: "DIGEST", with: Self.digest))]}"

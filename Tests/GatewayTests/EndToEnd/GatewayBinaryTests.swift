@@ -215,6 +215,25 @@ struct GatewayBinaryTests {
         #expect(result.stdout == Hex.encode(SHA256.hash("demo-key".utf8)) + "\n")
     }
 
+    @Test("hash-key refuses a key the gateway would never accept (not visible ASCII), rather than print a hash that never matches",
+          arguments: ["é-unicode-key", "has space", "tab\tkey"])
+    func hashKeyRefusesUnusableKeys(key: String) throws {
+        let result = try GatewayProcess.run(arguments: ["hash-key"], stdin: key + "\n")
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("visible ASCII"))
+    }
+
+    @Test("given demo mode on every interface, then start-up warns that the known demo key is reachable from elsewhere", .timeLimit(.minutes(1)))
+    func demoBeyondLoopbackWarns() async throws {
+        let gateway = try GatewayProcess(environment: ["HOST": "0.0.0.0"])
+        for _ in 0..<250 where !gateway.stdout.contains("\"event\":\"warning\"") { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(gateway.stdout.contains("\"event\":\"warning\""))
+        #expect(gateway.stdout.contains("GATEWAY_CONFIG"))
+        gateway.signal(SIGTERM)
+        #expect(await gateway.waitForExit() == 0)
+    }
+
     @Test("healthcheck exits 0 against a running gateway and 1 when none listens", .timeLimit(.minutes(1)))
     func healthcheck() async throws {
         let gateway = try GatewayProcess()

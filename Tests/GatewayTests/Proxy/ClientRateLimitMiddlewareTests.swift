@@ -16,6 +16,12 @@ struct ClientRateLimitMiddlewareTests {
         router.add(.get, "/healthz", access: .public) { _, _ in
             HTTPResponse(status: .ok, contentType: "application/json", text: "{\"status\":\"ok\"}")
         }
+        router.add(.get, "/readyz", access: .public) { _, _ in
+            HTTPResponse(status: .ok, contentType: "application/json", text: "{\"status\":\"ready\"}")
+        }
+        router.add(.get, "/openapi.yaml", access: .public) { _, _ in
+            HTTPResponse(status: .ok, contentType: "application/yaml", text: "openapi: 3.1.0\n")
+        }
         router.add(.get, "/whoami") { _, context in
             HTTPResponse(status: .ok, contentType: "text/plain", text: context.tenant?.id ?? "nobody")
         }
@@ -38,16 +44,28 @@ struct ClientRateLimitMiddlewareTests {
 
     @Test("a client over its allowance on a public route gets 429 rate_limited with Retry-After; others do not")
     func limited() async throws {
-        #expect(try await send("/healthz", peer: "198.51.100.7").status.code == 200)
-        #expect(try await send("/healthz", peer: "198.51.100.7").status.code == 200)
-        let refused = try await send("/healthz", peer: "198.51.100.7")
+        #expect(try await send("/openapi.yaml", peer: "198.51.100.7").status.code == 200)
+        #expect(try await send("/openapi.yaml", peer: "198.51.100.7").status.code == 200)
+        let refused = try await send("/openapi.yaml", peer: "198.51.100.7")
         #expect(refused.status.code == 429)
         let problem = (try JSONSerialization.jsonObject(with: Data(refused.body))) as? [String: Any]
         #expect(problem?["code"] as? String == "rate_limited")
         #expect(refused.headers["Retry-After"] != nil)
-        #expect(try await send("/healthz", peer: "198.51.100.8").status.code == 200)
+        #expect(try await send("/openapi.yaml", peer: "198.51.100.8").status.code == 200)
         // unknown paths need no key either, so they count too
         #expect(try await send("/nothing-here", peer: "198.51.100.7").status.code == 429)
+    }
+
+    @Test("the liveness and readiness probes are never limited, however often one address asks")
+    func probesExempt() async throws {
+        for _ in 0..<10 {
+            #expect(try await send("/healthz", peer: "198.51.100.10").status.code == 200)
+            #expect(try await send("/readyz", peer: "198.51.100.10").status.code == 200)
+        }
+        // while the same address is limited elsewhere
+        #expect(try await send("/openapi.yaml", peer: "198.51.100.10").status.code == 200)
+        #expect(try await send("/openapi.yaml", peer: "198.51.100.10").status.code == 200)
+        #expect(try await send("/openapi.yaml", peer: "198.51.100.10").status.code == 429)
     }
 
     @Test("routes with an API key are limited per tenant, not per address")
@@ -60,8 +78,8 @@ struct ClientRateLimitMiddlewareTests {
     @Test("behind a trusted proxy each forwarded client has its own allowance")
     func forwardedClients() async throws {
         for client in ["203.0.113.1", "203.0.113.1", "203.0.113.2", "203.0.113.2"] {
-            #expect(try await send("/healthz", peer: "127.0.0.1", headers: [("X-Forwarded-For", client)]).status.code == 200)
+            #expect(try await send("/openapi.yaml", peer: "127.0.0.1", headers: [("X-Forwarded-For", client)]).status.code == 200)
         }
-        #expect(try await send("/healthz", peer: "127.0.0.1", headers: [("X-Forwarded-For", "203.0.113.1")]).status.code == 429)
+        #expect(try await send("/openapi.yaml", peer: "127.0.0.1", headers: [("X-Forwarded-For", "203.0.113.1")]).status.code == 429)
     }
 }

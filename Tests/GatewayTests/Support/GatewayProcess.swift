@@ -55,7 +55,8 @@ final class GatewayProcess: Sendable {
         var port: Int?
         for _ in 0..<400 {
             let text = output.text
-            if let range = text.range(of: "\"listen\":\"127.0.0.1:") ?? text.range(of: "\"listen\":\"[::1]:") {
+            if let range = text.range(of: "\"listen\":\"127.0.0.1:") ?? text.range(of: "\"listen\":\"[::1]:")
+                ?? text.range(of: "\"listen\":\"0.0.0.0:") {
                 port = Int(text[range.upperBound...].prefix(while: \.isNumber))
                 break
             }
