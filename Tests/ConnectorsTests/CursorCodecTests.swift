@@ -38,11 +38,19 @@ struct CursorCodecTests {
     @Test("a cursor made for one connector does not open for another, nor under another key")
     func boundToConnector() {
         let sealed = codec.seal(Cursor(["last_id": "x"]), for: reviews)
-        #expect(throws: ConnectorError.invalidRequest(field: "cursor", reason: "The cursor is not one this server issued for this connector.")) {
+        #expect(throws: ConnectorError.invalidRequest(field: "cursor", reason: "The cursor is not one this server issued for this connector and tenant.")) {
             try codec.open(sealed, for: ConnectorKey(.wildberries, .question))
         }
         let other = CursorCodec(key: Array(repeating: 8, count: 32))
         #expect(throws: ConnectorError.self) { try other.open(sealed, for: reviews) }
+    }
+
+    @Test("a cursor made for one tenant does not open for another, though it names the same connector")
+    func boundToTenant() throws {
+        let sealed = codec.seal(Cursor(["last_id": "x"]), for: reviews, tenant: "acme")
+        #expect(try codec.open(sealed, for: reviews, tenant: "acme") == Cursor(["last_id": "x"]))
+        #expect(throws: ConnectorError.self) { try codec.open(sealed, for: reviews, tenant: "globex") }
+        #expect(throws: ConnectorError.self) { try codec.open(sealed, for: reviews) }
     }
 
     @Test("base64url round trip at every length and refusal of non-canonical text")

@@ -17,9 +17,9 @@ public struct CursorCodec: Sendable {
         keyed = HMAC(key: key)
     }
 
-    public func seal(_ cursor: Cursor, for connector: ConnectorKey) -> String {
+    public func seal(_ cursor: Cursor, for connector: ConnectorKey, tenant: String = "") -> String {
         let payload = Self.serialize(cursor)
-        let tag = mac(payload, connector)
+        let tag = mac(payload, connector, tenant)
         var sealed = ByteWriter(capacity: Base64URL.encodedCount(payload.count) + 1 + Base64URL.encodedCount(tag.count))
         Base64URL.encode(payload, into: &sealed)
         sealed.append(UInt8(ascii: "."))
@@ -34,22 +34,25 @@ public struct CursorCodec: Sendable {
     }
 
     /// Opens a sealed cursor; `invalidRequest(field: "cursor")` when it is malformed, altered,
-    /// or made for another connector.
-    public func open(_ sealed: String, for connector: ConnectorKey) throws(ConnectorError) -> Cursor {
-        let invalid = ConnectorError.invalidRequest(field: "cursor", reason: "The cursor is not one this server issued for this connector.")
+    /// or made for another connector or another tenant (a cursor names what its listing had
+    /// reached, ids included: it is its tenant's).
+    public func open(_ sealed: String, for connector: ConnectorKey, tenant: String = "") throws(ConnectorError) -> Cursor {
+        let invalid = ConnectorError.invalidRequest(field: "cursor", reason: "The cursor is not one this server issued for this connector and tenant.")
         guard sealed.utf8.count <= Self.maxLength, let dot = sealed.firstIndex(of: "."),
               let payload = Base64URL.decode(sealed[..<dot]),
               let tag = Base64URL.decode(sealed[sealed.index(after: dot)...]),
-              constantTimeEqual(tag, mac(payload, connector)),
+              constantTimeEqual(tag, mac(payload, connector, tenant)),
               let cursor = Self.deserialize(payload)
         else { throw invalid }
         return cursor
     }
 
-    private func mac(_ payload: [UInt8], _ connector: ConnectorKey) -> [UInt8] {
+    private func mac(_ payload: [UInt8], _ connector: ConnectorKey, _ tenant: String) -> [UInt8] {
         var hmac = keyed
-        // "cursor-v1\0<marketplace>\0<channel>\0", fed in parts rather than built as a String.
-        hmac.update("cursor-v1\u{0}".utf8)
+        // "cursor-v2\0<tenant>\0<marketplace>\0<channel>\0", fed in parts rather than built as a String.
+        hmac.update("cursor-v2\u{0}".utf8)
+        hmac.update(tenant.utf8)
+        hmac.update("\u{0}".utf8)
         hmac.update(connector.marketplace.rawValue.utf8)
         hmac.update("\u{0}".utf8)
         hmac.update(connector.channel.rawValue.utf8)

@@ -101,7 +101,7 @@ public struct ConnectorService: Sendable {
         let sinceText = fields.string("since", errors: &errors)
         let since = Self.timestamp(sinceText, field: "since", errors: &errors)
         let includeRaw = fields.bool("include_raw", errors: &errors) ?? false
-        var cursor = openCursor(fields.string("cursor", errors: &errors), key: key, errors: &errors)
+        var cursor = openCursor(fields.string("cursor", errors: &errors), key: key, context, errors: &errors)
         let filter = ListFilter(status: status ?? nil, since: since).continuing(
             &cursor, statusGiven: statusText != nil && status != nil, sinceGiven: sinceText != nil && since != nil, errors: &errors)
         try Self.check(errors)
@@ -112,7 +112,7 @@ public struct ConnectorService: Sendable {
         body.string("next_cursor", page.nextCursor.map { next in
             var next = next
             next[ListFilter.cursorField] = filter.cursorValue
-            return cursors.seal(next, for: key)
+            return cursors.seal(next, for: key, tenant: context.tenant?.id ?? "")
         })
         return JSONResponse.make(bytes: body.finish())
     }
@@ -170,12 +170,12 @@ public struct ConnectorService: Sendable {
         let (connector, key) = try connector(context, for: .updates)
         var errors = fields.errors(allowed: ["limit", "cursor"])
         let limit = fields.integer("limit", in: 1...100, errors: &errors) ?? 50
-        let cursor = openCursor(fields.string("cursor", errors: &errors), key: key, errors: &errors)
+        let cursor = openCursor(fields.string("cursor", errors: &errors), key: key, context, errors: &errors)
         try Self.check(errors)
         let page = try await connector.updates(since: cursor, limit: limit, deadline: deadline())
         var body = JSONObjectWriter(capacity: page.items.count * 400 + 128)
         body.value("items") { page.items.appendJSON(to: &$0) }
-        body.string("next_cursor", cursors.seal(page.nextCursor, for: key))
+        body.string("next_cursor", cursors.seal(page.nextCursor, for: key, tenant: context.tenant?.id ?? ""))
         body.bool("has_more", page.hasMore)
         return JSONResponse.make(bytes: body.finish())
     }
@@ -214,13 +214,13 @@ public struct ConnectorService: Sendable {
     }
 
     /// The cursor, or nil with its error added to `errors`, so it is reported beside the others.
-    private func openCursor(_ sealed: String?, key: ConnectorKey, errors: inout [FieldError]) -> Cursor? {
+    private func openCursor(_ sealed: String?, key: ConnectorKey, _ context: GatewayContext, errors: inout [FieldError]) -> Cursor? {
         guard let sealed, !sealed.isEmpty else { return nil }
         do {
-            return try cursors.open(sealed, for: key)
+            return try cursors.open(sealed, for: key, tenant: context.tenant?.id ?? "")
         } catch {
             // Worded as the other fields' messages, which the detail puts after the field's name.
-            errors.append(FieldError("cursor", "is not one this server issued for this connector"))
+            errors.append(FieldError("cursor", "is not one this server issued for this connector and tenant"))
             return nil
         }
     }

@@ -127,7 +127,7 @@ struct ConnectorServiceTests {
         for response in [forged, foreign] {
             #expect(response.status.code == 400)
             #expect((response.json["errors"] as? [[String: String]])?.first?["field"] == "cursor")
-            #expect(response.json["detail"] as? String == "cursor is not one this server issued for this connector")
+            #expect(response.json["detail"] as? String == "cursor is not one this server issued for this connector and tenant")
         }
     }
 
