@@ -105,9 +105,11 @@ extension Connection {
                     if chunkDecoder!.isComplete { finishBody() }
                 } else {
                     let take = min(bodyRemaining, rest.count)
-                    // Past the first reservation the body is on its way: room for exactly the
-                    // rest of it, rather than doubling.
-                    if storage.count + take > storage.capacity { storage.reserveCapacity(storage.count + bodyRemaining) }
+                    // Past the first reservation room grows with what arrives (doubling, as an
+                    // array does), but never past the rest of the body announced.
+                    if storage.count + take > storage.capacity {
+                        storage.reserveCapacity(storage.count + min(bodyRemaining, max(storage.capacity, take)))
+                    }
                     storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[0..<take]))
                     offset += take
                     bodyRemaining -= take

@@ -22,8 +22,8 @@ public struct ServerConfiguration: Sendable {
     /// A keep-alive connection with no request in progress is closed silently after this.
     public var idleTimeout: Duration = .seconds(60)
     /// A connection whose pending output makes no progress for this long is reset: the kernel
-    /// took none of it, and the peer acknowledged none of what it holds (a reader too slow to
-    /// free a whole send buffer in this time is still reading).
+    /// took none of it, and the peer acknowledged less than 16 KiB of what it holds (a reader too
+    /// slow to free a whole send buffer in this time is still reading; a trickle is not).
     public var writeTimeout: Duration = .seconds(30)
     /// After an error response, how long unread input is drained so the client sees the response.
     public var lingerTimeout: Duration = .seconds(2)

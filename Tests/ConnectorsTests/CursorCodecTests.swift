@@ -1,4 +1,5 @@
 @testable import Connectors
+import Hashing
 import Testing
 
 @Suite("Cursor codec")
@@ -11,38 +12,38 @@ struct CursorCodecTests {
         // given
         let cursor = Cursor(["skip": "40", "take": "20", "odd": "a=b&c%d ü"])
         // when
-        let sealed = codec.seal(cursor, for: reviews)
+        let sealed = codec.seal(cursor, for: reviews, tenant: "t")
         // then
-        #expect(try codec.open(sealed, for: reviews) == cursor)
+        #expect(try codec.open(sealed, for: reviews, tenant: "t") == cursor)
         #expect(!sealed.contains("skip"))  // opaque: the state is not readable as API
         #expect(sealed.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) })
     }
 
     @Test("equal cursors seal to the same text")
     func deterministic() {
-        #expect(codec.seal(Cursor(["a": "1", "b": "2"]), for: reviews) == codec.seal(Cursor(["b": "2", "a": "1"]), for: reviews))
+        #expect(codec.seal(Cursor(["a": "1", "b": "2"]), for: reviews, tenant: "t") == codec.seal(Cursor(["b": "2", "a": "1"]), for: reviews, tenant: "t"))
     }
 
     @Test("an edited payload, an edited tag, garbage and an over-long cursor are refused")
     func tampering() {
-        let sealed = codec.seal(Cursor(["skip": "40"]), for: reviews)
+        let sealed = codec.seal(Cursor(["skip": "40"]), for: reviews, tenant: "t")
         let dot = sealed.firstIndex(of: ".")!
         let forgedPayload = Base64URL.encode(Array("skip=0".utf8)) + sealed[dot...]
         var flipped = Array(sealed)
         flipped[flipped.count - 1] = flipped.last == "A" ? "B" : "A"
         for bad in [forgedPayload, String(flipped), "", ".", "abc", "a.b.c", String(repeating: "A", count: 3000) + ".AA"] {
-            #expect(throws: ConnectorError.self, "\(bad.prefix(20))") { try codec.open(bad, for: reviews) }
+            #expect(throws: ConnectorError.self, "\(bad.prefix(20))") { try codec.open(bad, for: reviews, tenant: "t") }
         }
     }
 
     @Test("a cursor made for one connector does not open for another, nor under another key")
     func boundToConnector() {
-        let sealed = codec.seal(Cursor(["last_id": "x"]), for: reviews)
+        let sealed = codec.seal(Cursor(["last_id": "x"]), for: reviews, tenant: "t")
         #expect(throws: ConnectorError.invalidRequest(field: "cursor", reason: "The cursor is not one this server issued for this connector and tenant.")) {
-            try codec.open(sealed, for: ConnectorKey(.wildberries, .question))
+            try codec.open(sealed, for: ConnectorKey(.wildberries, .question), tenant: "t")
         }
         let other = CursorCodec(key: Array(repeating: 8, count: 32))
-        #expect(throws: ConnectorError.self) { try other.open(sealed, for: reviews) }
+        #expect(throws: ConnectorError.self) { try other.open(sealed, for: reviews, tenant: "t") }
     }
 
     @Test("a cursor made for one tenant does not open for another, though it names the same connector")
@@ -50,7 +51,18 @@ struct CursorCodecTests {
         let sealed = codec.seal(Cursor(["last_id": "x"]), for: reviews, tenant: "acme")
         #expect(try codec.open(sealed, for: reviews, tenant: "acme") == Cursor(["last_id": "x"]))
         #expect(throws: ConnectorError.self) { try codec.open(sealed, for: reviews, tenant: "globex") }
-        #expect(throws: ConnectorError.self) { try codec.open(sealed, for: reviews) }
+        #expect(throws: ConnectorError.self) { try codec.open(sealed, for: reviews, tenant: "") }
+    }
+
+    @Test("given a cursor sealed before cursors named their tenant, then it still opens under the same secret, for its connector only")
+    func legacyCursorOpens() throws {
+        let cursor = Cursor(["skip": "40"])
+        let payload = CursorCodec.serialize(cursor)
+        var hmac = HMAC(key: Array(repeating: UInt8(7), count: 32))
+        hmac.update(Array("cursor-v1\u{0}wildberries\u{0}review\u{0}".utf8) + payload)
+        let sealed = Base64URL.encode(payload) + "." + Base64URL.encode(Array(hmac.finalize().prefix(16)))
+        #expect(try codec.open(sealed, for: reviews, tenant: "acme") == cursor)
+        #expect(throws: ConnectorError.self) { try codec.open(sealed, for: ConnectorKey(.wildberries, .question), tenant: "acme") }
     }
 
     @Test("base64url round trip at every length and refusal of non-canonical text")

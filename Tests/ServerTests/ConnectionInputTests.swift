@@ -134,6 +134,35 @@ struct ConnectionInputTests {
         }
     }
 
+    @Test func aBodyPastItsFirst64KiBGrowsWithWhatArrivesNotToItsAnnouncedLength() async throws {
+        // given: bodies of up to 64 MiB allowed, on one loop
+        try await withServer({
+            $0.limits.maxBodyLength = 64 << 20
+            $0.loopCount = 1
+        }, handler: Handlers.echoBody) { server in
+            let before = try #require(Self.virtualMemoryBytes())
+            // when: 48 clients each announce 64 MiB and send 64 KiB and 4 KiB more of it
+            var clients: [TestClient] = []
+            for _ in 0..<48 {
+                let client = try server.connect()
+                try client.send("POST /upload HTTP/1.1\r\nHost: test\r\nContent-Length: \(64 << 20)\r\n\r\n")
+                try client.send([UInt8](repeating: 0x61, count: (64 << 10) + 4096))
+                clients.append(client)
+            }
+            // and requests after them are answered, one after another, each a turn of the loop,
+            // so it has read what they sent (a turn reads each connection's bytes at hand)
+            let probe = try server.connect()
+            for _ in 0..<20 {
+                try probe.send(post("/upload", body: "ok"))
+                #expect(try probe.readResponse().text == "ok")
+            }
+            let after = try #require(Self.virtualMemoryBytes())
+            // then: far less than the 3 GiB announced
+            #expect(after - before < 3 << 29, "grew \((after - before) >> 20) MiB")
+            for client in clients { client.close() }
+        }
+    }
+
     /// `VmSize` of this process, from /proc.
     private static func virtualMemoryBytes() -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),

@@ -17,7 +17,7 @@ public struct CursorCodec: Sendable {
         keyed = HMAC(key: key)
     }
 
-    public func seal(_ cursor: Cursor, for connector: ConnectorKey, tenant: String = "") -> String {
+    public func seal(_ cursor: Cursor, for connector: ConnectorKey, tenant: String) -> String {
         let payload = Self.serialize(cursor)
         let tag = mac(payload, connector, tenant)
         var sealed = ByteWriter(capacity: Base64URL.encodedCount(payload.count) + 1 + Base64URL.encodedCount(tag.count))
@@ -36,15 +36,28 @@ public struct CursorCodec: Sendable {
     /// Opens a sealed cursor; `invalidRequest(field: "cursor")` when it is malformed, altered,
     /// or made for another connector or another tenant (a cursor names what its listing had
     /// reached, ids included: it is its tenant's).
-    public func open(_ sealed: String, for connector: ConnectorKey, tenant: String = "") throws(ConnectorError) -> Cursor {
+    public func open(_ sealed: String, for connector: ConnectorKey, tenant: String) throws(ConnectorError) -> Cursor {
         let invalid = ConnectorError.invalidRequest(field: "cursor", reason: "The cursor is not one this server issued for this connector and tenant.")
         guard sealed.utf8.count <= Self.maxLength, let dot = sealed.firstIndex(of: "."),
               let payload = Base64URL.decode(sealed[..<dot]),
               let tag = Base64URL.decode(sealed[sealed.index(after: dot)...]),
-              constantTimeEqual(tag, mac(payload, connector, tenant)),
+              constantTimeEqual(tag, mac(payload, connector, tenant)) || constantTimeEqual(tag, legacyMAC(payload, connector)),
               let cursor = Self.deserialize(payload)
         else { throw invalid }
         return cursor
+    }
+
+    /// The tag of cursors sealed before they named their tenant ("cursor-v1"), still opened so
+    /// that a stored cursor (an updates poller's) survives the upgrade under the same secret.
+    private func legacyMAC(_ payload: [UInt8], _ connector: ConnectorKey) -> [UInt8] {
+        var hmac = keyed
+        hmac.update("cursor-v1\u{0}".utf8)
+        hmac.update(connector.marketplace.rawValue.utf8)
+        hmac.update("\u{0}".utf8)
+        hmac.update(connector.channel.rawValue.utf8)
+        hmac.update("\u{0}".utf8)
+        hmac.update(payload)
+        return Array(hmac.finalize().prefix(16))
     }
 
     private func mac(_ payload: [UInt8], _ connector: ConnectorKey, _ tenant: String) -> [UInt8] {

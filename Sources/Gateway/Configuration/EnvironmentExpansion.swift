@@ -25,7 +25,7 @@ public enum EnvironmentExpansion {
             let nameEnd = after[nameStart...].firstIndex { !Self.isNameCharacter($0) } ?? after.endIndex
             let name = String(after[nameStart..<nameEnd])
             guard !name.isEmpty, nameEnd < after.endIndex, after[nameEnd] == "}" else {
-                let line = text[..<dollar].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+                let line = text[..<dollar].utf8.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
                 throw ConfigurationError("", "\"${\(name.prefix(40))\" on line \(line) is not a valid variable reference: ${ takes a name of letters, digits and _, then }")
             }
             let close = nameEnd

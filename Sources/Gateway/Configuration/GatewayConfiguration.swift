@@ -197,7 +197,10 @@ public struct GatewayConfiguration: Sendable {
                     // The value goes into a header as it is: a line break (a secret read from a
                     // file with its newline), a space or another control character would make
                     // every call fail, so it is refused here, without echoing it.
-                    guard value.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
+                    // A Wildberries token may be written `Bearer <token>`, as Wildberries takes it too.
+                    let bare = field == "token" && value.utf8.count > 7 && value.prefix(7).lowercased() == "bearer "
+                        ? value.dropFirst(7) : Substring(value)
+                    guard bare.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
                         throw ConfigurationError(reader.path + "." + field,
                                                  "has a space, a line break or another control character (a trailing newline from a secret file?)")
                     }

@@ -55,16 +55,21 @@ public final class IdempotencyStore: Sendable {
         /// claim has just swept), and drops the shelf once it is empty.
         mutating func sweepAnother(than current: String, now: ContinuousClock.Instant, store: IdempotencyStore) {
             guard tenants.count > 1 else { return }
-            nextSweep = (nextSweep + 1) % tenants.count
+            if nextSweep >= tenants.count { nextSweep = 0 }
             let tenant = tenants[nextSweep]
-            guard tenant != current else { return }
+            guard tenant != current else {
+                nextSweep += 1
+                return
+            }
             if var shelf = shelves.removeValue(forKey: tenant) {
                 store.evict(&shelf, now: now)
                 guard shelf.entries.isEmpty else {
                     shelves[tenant] = shelf
+                    nextSweep += 1
                     return
                 }
             }
+            // The last tenant takes this one's place, and is the next one swept.
             tenants.swapAt(nextSweep, tenants.count - 1)
             tenants.removeLast()
         }

@@ -14,6 +14,9 @@ public struct WildberriesChatConnector: ChannelConnector {
     let ledger = WildberriesChatLedger()
     let catchUpPages: Int
 
+    /// Catch-ups in a row whose failure a call lets go before it fails the call.
+    static let quietCatchUpFailures = 3
+
     public init(session: WildberriesSession) {
         api = WildberriesChatAPI(session: session)
         catchUpPages = session.options.chatCatchUpPages
@@ -64,7 +67,9 @@ public struct WildberriesChatConnector: ChannelConnector {
     /// read: a call that stops part way (no request to spare in the budget, a passing failure)
     /// leaves the next one to go on from there, not to read the same pages again. It never
     /// waits for the budget: after a restart the stream may be long, and waiting for it would
-    /// hold this call and the calls of every other tenant on the credential.
+    /// hold this call and the calls of every other tenant on the credential. A passing failure is
+    /// let go twice; the third catch-up in a row that fails fails its call, so an event stream
+    /// that stays broken is seen rather than hidden behind chats shown as unanswered.
     private func catchUp(deadline: ContinuousClock.Instant) async throws(ConnectorError) {
         var position = ledger.position
         var query = position.query
@@ -73,9 +78,11 @@ public struct WildberriesChatConnector: ChannelConnector {
             do {
                 page = try await api.events(next: query, deadline: deadline, budget: .atHand)
             } catch {
-                if error.isRetryable { return }
+                if case .upstreamRateLimited = error { return }
+                if error.isRetryable, ledger.catchUpFailed() < Self.quietCatchUpFailures { return }
                 throw error
             }
+            ledger.catchUpSucceeded()
             ledger.absorb(page.events)
             guard page.totalEvents > 0 else { break }
             guard !page.events.isEmpty else {

@@ -6,6 +6,19 @@ final class WildberriesChatLedger: Sendable {
     private struct State {
         var conversations: [String: WildberriesConversation] = [:]
         var position = WildberriesEventPosition()
+        var catchUpFailures = 0
+    }
+
+    /// Catch-ups in a row that an event page's failure cut short, counting this one.
+    func catchUpFailed() -> Int {
+        state.withLock { s in
+            s.catchUpFailures += 1
+            return s.catchUpFailures
+        }
+    }
+
+    func catchUpSucceeded() {
+        state.withLock { $0.catchUpFailures = 0 }
     }
 
     private let state = Mutex(State())
@@ -29,11 +42,7 @@ final class WildberriesChatLedger: Sendable {
     /// Records a message the connector itself sent.
     func noteSent(chatID: String, text: String, at: Int64) {
         state.withLock { s in
-            var conversation = s.conversations[chatID, default: WildberriesConversation(chatID: chatID)]
-            if at >= (conversation.last?.at ?? .min) {
-                conversation.last = .init(eventID: nil, text: text, at: at, sender: "seller")
-            }
-            s.conversations[chatID] = conversation
+            s.conversations[chatID, default: WildberriesConversation(chatID: chatID)].noteSent(text: text, at: at)
         }
     }
 

@@ -61,9 +61,25 @@ struct WildberriesConversation: Sendable, Equatable {
         if let card = chat.goodCard?.product { product = card }
         if let sign = chat.replySign { replySign = sign }
         if let message = chat.lastMessage, let at = message.addedAt?.millisecondsSinceEpoch, at > (last?.at ?? .min) {
-            last = Message(eventID: nil, text: message.text, at: at, sender: nil)
-            attributeLast()
+            if var known = last, known.sender != nil, known.text == message.text, at - known.at < Self.sameMessageWindow {
+                // The message already known (from the stream, or the reply just sent), timed by
+                // the list a little later: its sender stays.
+                known.at = at
+                last = known
+                if known.sender != "system" { notePersonal(known) }
+            } else {
+                last = Message(eventID: nil, text: message.text, at: at, sender: nil)
+                attributeLast()
+            }
         }
+    }
+
+    /// The seller's reply just sent (its receipt's time): the newest message, and the newest of a
+    /// person, until the stream or the list shows a newer one.
+    mutating func noteSent(text: String, at: Int64) {
+        let message = Message(eventID: nil, text: text, at: at, sender: "seller")
+        if at >= (last?.at ?? .min) { last = message }
+        notePersonal(message)
     }
 
     private mutating func notePersonal(_ message: Message) {

@@ -41,5 +41,11 @@ struct EnvironmentExpansionTests {
             let problem = (error as? ConfigurationError)?.problem ?? ""
             return problem.contains("line 2") && problem.contains("${OZ_ID") && !problem.contains("SECRET")
         }
+        // and with Windows line endings the line is the same
+        #expect {
+            _ = try EnvironmentExpansion.expand(text.replacingOccurrences(of: "\n", with: "\r\n"), environment: [:])
+        } throws: { error in
+            (error as? ConfigurationError)?.problem.contains("line 2") == true
+        }
     }
 }

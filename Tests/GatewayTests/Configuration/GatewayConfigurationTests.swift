@@ -95,6 +95,12 @@ struct GatewayConfigurationTests {
         #expect(server.limits.maxFieldCount == 30)
     }
 
+    @Test("given a Wildberries token written with its Bearer scheme, when parsed, then it is taken as written")
+    func bearerToken() throws {
+        let configuration = try parse(#"{"tenants": [\#(tenantJSON(extra: #", "credentials": {"wildberries": {"token": "Bearer eyJ.x.y"}}"#))]}"#)
+        #expect(configuration.tenants.first?.credentials[.wildberries]?["token"] == "Bearer eyJ.x.y")
+    }
+
     @Test("given a header block smaller than the default field line, when parsed alone, then the field-line limit comes down with it")
     func smallHeaderBlock() throws {
         let configuration = try parse(#"{"server": {"max_header_bytes": 4096}, "tenants": [\#(tenantJSON())]}"#)

@@ -30,7 +30,7 @@ struct OzonChatWatermarkTests {
         #expect(next.edge.values.allSatisfy { $0 > dropped }, "the newest are kept, every chat let go of older than they")
         let codec = CursorCodec(key: Array(repeating: 7, count: 32))
         let key = ConnectorKey(.ozon, .chat)
-        let reopened = try OzonChatWatermark(codec.open(codec.seal(next.cursor, for: key), for: key))
+        let reopened = try OzonChatWatermark(codec.open(codec.seal(next.cursor, for: key, tenant: "t"), for: key, tenant: "t"))
         #expect(reopened == next)
     }
 

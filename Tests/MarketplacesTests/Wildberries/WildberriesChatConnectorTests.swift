@@ -115,6 +115,19 @@ struct WildberriesChatConnectorTests {
         }
     }
 
+    @Test("given an event stream that keeps failing, then two lists let it go and the third fails, so the outage is seen", .timeLimit(.minutes(1)))
+    func brokenStreamSurfaces() async throws {
+        let options = Env.connectorOptions { $0.retry = .none }
+        try await Env.with(connector: options) { env in
+            env.simulator.chatFaults.inject(.serverError(status: 500), times: 100, pathPrefix: "/api/v1/seller/events")
+            for _ in 0..<2 {
+                let page = try await env.chat.listItems(ListQuery(limit: 10), deadline: Env.deadline)
+                #expect(page.items.count == env.simulator.chats.chats.count)
+            }
+            await #expect(throws: ConnectorError.self) { _ = try await env.chat.listItems(ListQuery(limit: 10), deadline: Env.deadline) }
+        }
+    }
+
     @Test("given a long event stream after a restart, then a list catches up only as far as the chat budget has requests at hand, and later lists go on", .timeLimit(.minutes(1)))
     func catchUpSpendsOnlyWhatIsAtHand() async throws {
         let clock = WildberriesTestClock()

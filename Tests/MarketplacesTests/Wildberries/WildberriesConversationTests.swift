@@ -86,6 +86,19 @@ struct WildberriesConversationTests {
         #expect(conversation.item().lastMessage?.sender == "seller")
     }
 
+    @Test("given a reply just sent, when the list shows it timed a little later, then it is still the seller's")
+    func sentReplyRetimedByTheList() throws {
+        var conversation = WildberriesConversation(chatID: "1:c")
+        conversation.absorb(try Self.event("e1", sender: "client", at: 1_000, text: "Где заказ?"))
+        conversation.noteSent(text: "Уже в пути", at: 5_000)
+        conversation.absorb(try Self.listed(text: "Уже в пути", at: 5_004))
+        #expect(conversation.item().status == .answered)
+        #expect(conversation.item().lastMessage?.sender == "seller")
+        // and a notice of Wildberries' own after it leaves it answered
+        conversation.absorb(try Self.event("e2", sender: "wb", at: 6_000, text: "Покупатель оценил ответ"))
+        #expect(conversation.item().status == .answered)
+    }
+
     @Test("given events out of order, when absorbed, then the newest person's message decides")
     func outOfOrder() throws {
         let conversation = try Self.conversation(("e3", "wb", 3_000), ("e2", "seller", 2_000), ("e1", "client", 1_000))
