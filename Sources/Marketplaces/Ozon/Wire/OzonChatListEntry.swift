@@ -1,7 +1,9 @@
 import Connectors
 
 /// One chat of `/v3/chat/list`: the nested `chat` object and the counters beside it. Ids arrive
-/// as strings (protobuf JSON) or as numbers.
+/// as strings (protobuf JSON) or as numbers. The chat's own fields are also taken from the entry
+/// itself when it has no `chat`: Ozon's v2 list was documented nested and answered flat
+/// (reference §4.1), and which v3 answers in production is not known.
 struct OzonChatListEntry: JSONReadable, Sendable {
     struct Chat: JSONReadable, Sendable {
         let chatID: String
@@ -46,7 +48,7 @@ struct OzonChatListEntry: JSONReadable, Sendable {
             default: break
             }
         }
-        guard let chat else { throw .missing("chat") }
+        guard let chat = chat ?? (try? Chat(json: json)) else { throw .missing("chat") }
         self.chat = chat
         self.firstUnreadMessageID = firstUnreadMessageID
         self.lastMessageID = lastMessageID
