@@ -17,7 +17,7 @@ struct CommandLineOptions {
     static let usage = """
         usage: connector-gateway [serve] [--config FILE] [--host HOST] [--port PORT] [--static-root DIR]
                connector-gateway hash-key        (reads an API key on stdin, prints its SHA-256 for the config)
-               connector-gateway healthcheck [--host HOST] [--port PORT]   (exit 0 when /healthz answers 200)
+               connector-gateway healthcheck [--config FILE] [--host HOST] [--port PORT]   (exit 0 when /healthz answers 200)
                connector-gateway version         (also --version)
                connector-gateway help            (also --help)
 

@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 
 /// The configuration file's text, or why it cannot be had, in words an operator can act on.
 enum ConfigurationFile {
@@ -19,5 +20,21 @@ enum ConfigurationFile {
             return .failure(Unreadable(reason: "it is not UTF-8 text"))
         }
         return .success(text)
+    }
+
+    /// The parsed configuration at `path`, or nil after saying on stderr why there is none.
+    static func load(_ path: String, environment: [String: String]) -> GatewayConfiguration? {
+        switch read(path) {
+        case .success(let text):
+            do {
+                return try GatewayConfiguration.parse(text, environment: environment)
+            } catch {
+                Output.error("connector-gateway: invalid configuration \(path): \(error)")
+                return nil
+            }
+        case .failure(let problem):
+            Output.error("connector-gateway: cannot read the configuration file \(path): \(problem.reason)")
+            return nil
+        }
     }
 }

@@ -20,19 +20,8 @@ enum ServeCommand {
         }
         let configPath = options.configPath ?? environment["GATEWAY_CONFIG"]
         if let configPath {
-            let text: String
-            switch ConfigurationFile.read(configPath) {
-            case .success(let read): text = read
-            case .failure(let problem):
-                Output.error("connector-gateway: cannot read the configuration file \(configPath): \(problem.reason)")
-                return 2
-            }
-            do {
-                configuration = try GatewayConfiguration.parse(text, environment: environment)
-            } catch {
-                Output.error("connector-gateway: invalid configuration \(configPath): \(error)")
-                return 2
-            }
+            guard let loaded = ConfigurationFile.load(configPath, environment: environment) else { return 2 }
+            configuration = loaded
         } else {
             do {
                 let marketplaces = try DemoMarketplaces()

@@ -21,7 +21,15 @@ case .version:
 case .hashKey:
     exit(HashKeyCommand.run())
 case .healthcheck:
-    var port = options.port ?? 8080
+    // The address serve would listen on: the configuration's (--config or GATEWAY_CONFIG), then
+    // PORT and HOST, then the flags.
+    var host = "127.0.0.1", port = 8080
+    if let path = options.configPath ?? environment["GATEWAY_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
+        guard let configuration = ConfigurationFile.load(path, environment: environment) else { exit(2) }
+        host = configuration.server.host
+        port = configuration.server.port
+    }
+    if let flag = options.port { port = flag }
     if options.port == nil, let text = environment["PORT"], !text.isEmpty {
         // As serve reads it: a PORT it would refuse is not quietly replaced by 8080 here.
         guard let value = Int(text), (1...65535).contains(value) else {
@@ -30,7 +38,7 @@ case .healthcheck:
         }
         port = value
     }
-    exit(HealthCheckCommand.run(host: options.host ?? environment["HOST"] ?? "127.0.0.1", port: port))
+    exit(HealthCheckCommand.run(host: options.host ?? environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? host, port: port))
 case .serve:
     exit(await ServeCommand.run(options, environment: environment))
 }

@@ -234,6 +234,25 @@ struct GatewayBinaryTests {
         #expect(await gateway.waitForExit() == 0)
     }
 
+    @Test("healthcheck --config (or GATEWAY_CONFIG) asks the port the configuration names", .timeLimit(.minutes(1)))
+    func healthcheckFromConfiguration() async throws {
+        let gateway = try GatewayProcess()
+        let digest = Hex.encode(SHA256.hash("acme-0123456789abcdef".utf8))
+        let config = #"{"listen": {"port": \#(gateway.port)}, "tenants": [{"id": "acme", "api_key_sha256": ["\#(digest)"]}]}"#
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("health-\(UUID()).json")
+        try config.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let byFlag = try GatewayProcess.run(arguments: ["healthcheck", "--config", file.path])
+        let byEnvironment = try GatewayProcess.run(arguments: ["healthcheck"], environment: ["GATEWAY_CONFIG": file.path])
+        gateway.signal(SIGTERM)
+        #expect(await gateway.waitForExit() == 0)
+        let down = try GatewayProcess.run(arguments: ["healthcheck", "--config", file.path])
+        #expect(byFlag.status == 0, "\(byFlag.stderr)")
+        #expect(byEnvironment.status == 0, "\(byEnvironment.stderr)")
+        #expect(down.status == 1)
+        #expect(down.stderr.contains(String(gateway.port)))
+    }
+
     @Test("healthcheck exits 0 against a running gateway and 1 when none listens", .timeLimit(.minutes(1)))
     func healthcheck() async throws {
         let gateway = try GatewayProcess()
