@@ -76,8 +76,14 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the address is this machine's own (127.0.0.0/8, ::1, or 127.x mapped into IPv6).
     public var isLoopback: Bool {
-        let host = host
-        return host == "::1" || host.hasPrefix("127.") || host.hasPrefix("::ffff:127.")
+        switch self {
+        case .ipv4(let raw, _):
+            // `s_addr` is in network order: its first byte in memory is the address's first.
+            return withUnsafeBytes(of: raw) { $0[0] } == 127
+        case .ipv6(let bytes, _):
+            let mappedV4 = bytes.prefix(10).allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF
+            return bytes == Array(repeating: 0, count: 15) + [1] || (mappedV4 && bytes[12] == 127)
+        }
     }
 
     public var description: String {

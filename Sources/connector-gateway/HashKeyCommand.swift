@@ -1,3 +1,4 @@
+import Gateway
 import Hashing
 
 /// `connector-gateway hash-key`: the SHA-256 of the key on stdin (one line, surrounding
@@ -13,9 +14,7 @@ enum HashKeyCommand {
             Output.error("hash-key: the key is empty")
             return 2
         }
-        // The gateway takes only keys of visible ASCII (they travel in a header); a hash of
-        // another would be accepted in the configuration and never match.
-        guard key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+        guard AuthenticationMiddleware.hasKeyCharacters(key) else {
             Output.error("hash-key: an API key is visible ASCII only, without spaces (the gateway refuses any other)")
             return 2
         }

@@ -81,7 +81,8 @@ enum ServeCommand {
         }
         // As a URL writes it (an IPv6 address in brackets); the listen host is numeric.
         let host = configuration.server.host, port = application.server.port
-        let address = (try? SocketAddress(host: host, port: port))?.description ?? "\(host):\(port)"
+        let listening = try? SocketAddress(host: host, port: port)
+        let address = listening?.description ?? "\(host):\(port)"
         // What an operator needs to know the process is the one they meant, and no secret: ids,
         // counts and marketplace names only.
         let marketplaces = Set(configuration.tenants.flatMap { $0.credentials.keys.map(\.rawValue) }).sorted()
@@ -98,7 +99,7 @@ enum ServeCommand {
             start["mode"] = "configured"
         }
         JSONLine.write(start)
-        if demo != nil, !((try? SocketAddress(host: host, port: port))?.isLoopback ?? false) {
+        if demo != nil, !(listening?.isLoopback ?? false) {
             JSONLine.write(["event": "warning", "message": "Demo mode listens on \(address), beyond this machine, with the publicly known key "
                 + "demo-key and no real marketplace. If this was meant to serve real tenants, GATEWAY_CONFIG (or --config) is missing."])
         }

@@ -213,43 +213,29 @@ public final class UpstreamCaller: Sendable {
     private func transportFailure(_ error: UpstreamTransportError, request: UpstreamRequest,
                                   admission: CircuitBreaker.Admission) -> Outcome {
         let idempotent = request.safety == .idempotent
-        switch error {
+        func failure(_ message: String) -> UpstreamFailure { UpstreamFailure(marketplace: marketplace, status: nil, message: message) }
+        // What the circuit makes of it, what the caller is told, and whether it may go again.
+        let (health, reported, retryable): (CircuitBreaker.Outcome, ConnectorError, Bool) = switch error {
         case .cancelled:
-            breaker.record(.neutral, for: admission)
-            return .failure(cancelled(request), retryAfter: nil, retryable: false)
+            (.neutral, cancelled(request), false)
+        case .timedOut where Task.isCancelled:
+            (.neutral, cancelled(request), false)
         case .timedOut:
-            if Task.isCancelled {
-                breaker.record(.neutral, for: admission)
-                return .failure(cancelled(request), retryAfter: nil, retryable: false)
-            }
-            breaker.record(.failure, for: admission)
-            return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
-                                                             message: "\(client.host) did not answer \(request.operation) in time")),
-                            retryAfter: nil, retryable: idempotent)
+            (.failure, .upstreamTimeout(failure("\(client.host) did not answer \(request.operation) in time")), idempotent)
         case .notSent(let reason):
             // The gateway's own connections were busy: not the host's failure, and nothing went
             // out, so a write may go again.
-            breaker.record(.neutral, for: admission)
-            return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
-                                                             message: "\(request.operation) was not sent in time: \(reason)")),
-                            retryAfter: nil, retryable: true)
+            (.neutral, .upstreamTimeout(failure("\(request.operation) was not sent in time: \(reason)")), true)
         case .unsendable(let reason):
             // Our request, not the host: the circuit is every tenant's, and must not open for it.
-            breaker.record(.neutral, for: admission)
-            return .failure(.upstreamError(UpstreamFailure(marketplace: marketplace, status: nil,
-                                                           message: "\(request.operation) could not be sent: \(reason)")),
-                            retryAfter: nil, retryable: false)
+            (.neutral, .upstreamError(failure("\(request.operation) could not be sent: \(reason)")), false)
         case .connectionRefused(let reason):
-            breaker.record(.failure, for: admission)
-            return .failure(.upstreamError(UpstreamFailure(marketplace: marketplace, status: nil,
-                                                           message: "cannot connect to \(client.host): \(reason)")),
-                            retryAfter: nil, retryable: true)
+            (.failure, .upstreamError(failure("cannot connect to \(client.host): \(reason)")), true)
         case .connectionLost(let reason):
-            breaker.record(.failure, for: admission)
-            return .failure(.upstreamError(UpstreamFailure(marketplace: marketplace, status: nil,
-                                                           message: "connection to \(client.host) lost: \(reason)")),
-                            retryAfter: nil, retryable: idempotent)
+            (.failure, .upstreamError(failure("connection to \(client.host) lost: \(reason)")), idempotent)
         }
+        breaker.record(health, for: admission)
+        return .failure(reported, retryAfter: nil, retryable: retryable)
     }
 
     private func cancelled(_ request: UpstreamRequest) -> ConnectorError {

@@ -43,6 +43,53 @@ public final class IdempotencyStore: Sendable {
             entries[key] = entry
             order.append((key, sequence))
         }
+
+        /// Drops what has expired, and compacts the order.
+        mutating func evict(now: ContinuousClock.Instant, lifetime: Duration) {
+            // Expired entries and records of replaced or removed ones leave from the front. One whose
+            // request is still running (lifetimes can be shorter than the upstream deadline) goes to
+            // the back with a fresh lifetime instead: dropping it would let a repeat run the write
+            // again beside it.
+            while orderStart < order.count {
+                let (key, sequence) = order[orderStart]
+                if var entry = entries[key], entry.sequence == sequence {
+                    guard entry.expires <= now else { break }
+                    if entry.response == nil {
+                        entry.expires = now + lifetime
+                        put(key, entry)
+                    } else {
+                        entries.removeValue(forKey: key)
+                    }
+                }
+                orderStart += 1
+            }
+            // Records of abandoned or replaced entries behind a live one at the front would pile up
+            // with every failed keyed request until that one expires: drop them once they outnumber
+            // the entries (amortised, as at least as many requests came since the last time).
+            if order.count - orderStart > 2 * entries.count + 1024 {
+                let entries = entries
+                order = order[orderStart...].filter { entries[$0.0]?.sequence == $0.1 }
+                orderStart = 0
+            } else if orderStart > 1024, orderStart * 2 > order.count {
+                order.removeFirst(orderStart)
+                orderStart = 0
+            }
+        }
+
+        /// Room for one more outcome on a tenant's shelf: its oldest completed ones go first. Only
+        /// for a key about to be stored: a repeat of a kept one must find it, not drop it for space.
+        mutating func makeRoom(capacity: Int) {
+            // One still in flight is never dropped for space: its request would lose its guard
+            // against a concurrent repeat.
+            var index = orderStart
+            while entries.count >= capacity, index < order.count {
+                let (key, sequence) = order[index]
+                if let entry = entries[key], entry.sequence == sequence, entry.response != nil {
+                    entries.removeValue(forKey: key)
+                }
+                index += 1
+            }
+        }
     }
 
     /// The shelves, and the order in which claims sweep other tenants' shelves.
@@ -53,7 +100,7 @@ public final class IdempotencyStore: Sendable {
 
         /// Evicts what has expired on the next tenant's shelf in turn (not `current`'s, which its
         /// claim has just swept), and drops the shelf once it is empty.
-        mutating func sweepAnother(than current: String, now: ContinuousClock.Instant, store: IdempotencyStore) {
+        mutating func sweepAnother(than current: String, now: ContinuousClock.Instant, lifetime: Duration) {
             guard tenants.count > 1 else { return }
             if nextSweep >= tenants.count { nextSweep = 0 }
             let tenant = tenants[nextSweep]
@@ -62,7 +109,7 @@ public final class IdempotencyStore: Sendable {
                 return
             }
             if var shelf = shelves.removeValue(forKey: tenant) {
-                store.evict(&shelf, now: now)
+                shelf.evict(now: now, lifetime: lifetime)
                 guard shelf.entries.isEmpty else {
                     shelves[tenant] = shelf
                     nextSweep += 1
@@ -89,7 +136,7 @@ public final class IdempotencyStore: Sendable {
     public func begin(tenant: String, key: String, fingerprint: [UInt8],
                       now: ContinuousClock.Instant = .now) throws(GatewayError) -> Admission {
         let outcome: Result<Admission, GatewayError> = state.withLock { state in
-            state.sweepAnother(than: tenant, now: now, store: self)
+            state.sweepAnother(than: tenant, now: now, lifetime: lifetime)
             var shelf: Shelf
             if let existing = state.shelves.removeValue(forKey: tenant) {
                 shelf = existing
@@ -98,14 +145,14 @@ public final class IdempotencyStore: Sendable {
                 if !state.tenants.contains(tenant) { state.tenants.append(tenant) }
             }
             defer { state.shelves[tenant] = shelf }
-            evict(&shelf, now: now)
+            shelf.evict(now: now, lifetime: lifetime)
             // An entry in flight holds its key however long its request takes.
             if let entry = shelf.entries[key], entry.expires > now || entry.response == nil {
                 guard entry.fingerprint == fingerprint else { return .failure(.idempotencyMismatch) }
                 guard let response = entry.response else { return .failure(.idempotencyConflict) }
                 return .success(.replay(response))
             }
-            makeRoom(&shelf)
+            shelf.makeRoom(capacity: capacity)
             shelf.put(key, Entry(fingerprint: fingerprint, response: nil, expires: now + lifetime, sequence: 0))
             return .success(.proceed)
         }
@@ -136,51 +183,4 @@ public final class IdempotencyStore: Sendable {
 
     /// Records in the eviction orders, live or stale: bounded by the entries they track.
     var orderRecords: Int { state.withLock { $0.shelves.values.reduce(0) { $0 + $1.order.count - $1.orderStart } } }
-
-    /// Drops what has expired, and compacts the order.
-    private func evict(_ shelf: inout Shelf, now: ContinuousClock.Instant) {
-        // Expired entries and records of replaced or removed ones leave from the front. One whose
-        // request is still running (lifetimes can be shorter than the upstream deadline) goes to
-        // the back with a fresh lifetime instead: dropping it would let a repeat run the write
-        // again beside it.
-        while shelf.orderStart < shelf.order.count {
-            let (key, sequence) = shelf.order[shelf.orderStart]
-            if var entry = shelf.entries[key], entry.sequence == sequence {
-                guard entry.expires <= now else { break }
-                if entry.response == nil {
-                    entry.expires = now + lifetime
-                    shelf.put(key, entry)
-                } else {
-                    shelf.entries.removeValue(forKey: key)
-                }
-            }
-            shelf.orderStart += 1
-        }
-        // Records of abandoned or replaced entries behind a live one at the front would pile up
-        // with every failed keyed request until that one expires: drop them once they outnumber
-        // the entries (amortised, as at least as many requests came since the last time).
-        if shelf.order.count - shelf.orderStart > 2 * shelf.entries.count + 1024 {
-            let entries = shelf.entries
-            shelf.order = shelf.order[shelf.orderStart...].filter { entries[$0.0]?.sequence == $0.1 }
-            shelf.orderStart = 0
-        } else if shelf.orderStart > 1024, shelf.orderStart * 2 > shelf.order.count {
-            shelf.order.removeFirst(shelf.orderStart)
-            shelf.orderStart = 0
-        }
-    }
-
-    /// Room for one more outcome on a tenant's shelf: its oldest completed ones go first. Only
-    /// for a key about to be stored: a repeat of a kept one must find it, not drop it for space.
-    private func makeRoom(_ shelf: inout Shelf) {
-        // Room for one more: drop the tenant's oldest completed entries. One still in flight is
-        // never dropped for space: its request would lose its guard against a concurrent repeat.
-        var index = shelf.orderStart
-        while shelf.entries.count >= capacity, index < shelf.order.count {
-            let (key, sequence) = shelf.order[index]
-            if let entry = shelf.entries[key], entry.sequence == sequence, entry.response != nil {
-                shelf.entries.removeValue(forKey: key)
-            }
-            index += 1
-        }
-    }
 }

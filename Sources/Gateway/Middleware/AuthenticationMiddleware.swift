@@ -57,6 +57,12 @@ public struct AuthenticationMiddleware: Middleware {
     }
 
     private static func isPlausibleKey(_ key: String) -> Bool {
-        (1...512).contains(key.utf8.count) && key.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
+        (1...512).contains(key.utf8.count) && hasKeyCharacters(key)
+    }
+
+    /// Whether `key` is made of the characters an API key may have: visible ASCII, as a header
+    /// carries it. `hash-key` refuses others, whose digest could never match.
+    public static func hasKeyCharacters(_ key: String) -> Bool {
+        key.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
     }
 }

@@ -14,7 +14,7 @@ public final class OzonSession: MarketplaceSession {
     public let caller: UpstreamCaller
     /// Which spelling of the question status method this host answered last (the documents
     /// disagree: `change-status` or `change_status`); the other is tried on a plain 404.
-    let questionStatusPath = Mutex("/v1/question/change-status")
+    let questionStatusPath = Mutex(OzonQuestionConnector.statusPaths.0)
 
     public init(clientID: String, apiKey: String, caller: UpstreamCaller) {
         self.clientID = clientID

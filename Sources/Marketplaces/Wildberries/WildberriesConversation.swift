@@ -49,7 +49,7 @@ struct WildberriesConversation: Sendable, Equatable {
             return
         }
         if message.at >= (newestMessageEvent?.at ?? .min) { newestMessageEvent = message }
-        if message.sender != "system" { notePersonal(message) }
+        notePersonal(message)
         if message.at >= (last?.at ?? .min) { last = message }
         attributeLast()
     }
@@ -66,7 +66,7 @@ struct WildberriesConversation: Sendable, Equatable {
                 // the list a little later: its sender stays.
                 known.at = at
                 last = known
-                if known.sender != "system" { notePersonal(known) }
+                notePersonal(known)
             } else {
                 last = Message(eventID: nil, text: message.text, at: at, sender: nil)
                 attributeLast()
@@ -82,8 +82,9 @@ struct WildberriesConversation: Sendable, Equatable {
         notePersonal(message)
     }
 
+    /// Keeps `message` as the newest of a person's when it is one (Wildberries' own are not).
     private mutating func notePersonal(_ message: Message) {
-        if message.at >= (lastFromPerson?.at ?? .min) { lastFromPerson = message }
+        if message.sender != "system", message.at >= (lastFromPerson?.at ?? .min) { lastFromPerson = message }
     }
 
     /// Gives a last message of unknown sender (the list's) the sender of the stream's newest
@@ -103,7 +104,7 @@ struct WildberriesConversation: Sendable, Equatable {
         message.sender = candidate.sender
         message.eventID = message.eventID ?? candidate.eventID
         last = message
-        if message.sender != "system" { notePersonal(message) }
+        notePersonal(message)
     }
 
     /// The unified item. A last message whose sender is unknown counts as the buyer's: it is
