@@ -33,7 +33,8 @@ public enum ConnectorError: Error, Sendable, Equatable {
     public var isRetryable: Bool {
         switch self {
         case .upstreamRateLimited, .upstreamUnavailable, .upstreamTimeout: true
-        case .upstreamError(let failure): failure.status.map { $0 >= 500 || $0 == 429 || $0 == 408 || $0 == 425 } ?? true
+        case .upstreamError(let failure):
+            !failure.isLasting && (failure.status.map { $0 >= 500 || $0 == 429 || $0 == 408 || $0 == 425 } ?? true)
         default: false
         }
     }
@@ -48,12 +49,16 @@ public struct UpstreamFailure: Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// The upstream's request id, when it sent one.
     public var requestID: String?
+    /// The failure is the request's own and no state of the upstream changes it (a request
+    /// that cannot be put on the wire), so the same call fails the same way even without a status.
+    public var isLasting: Bool
 
-    public init(marketplace: Marketplace, status: Int?, message: String, requestID: String? = nil) {
+    public init(marketplace: Marketplace, status: Int?, message: String, requestID: String? = nil, isLasting: Bool = false) {
         self.marketplace = marketplace
         self.status = status
         self.message = String(message.prefix(300))
         self.requestID = requestID
+        self.isLasting = isLasting
     }
 
     public var description: String {

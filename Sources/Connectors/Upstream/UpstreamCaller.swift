@@ -228,7 +228,9 @@ public final class UpstreamCaller: Sendable {
             (.neutral, .upstreamTimeout(failure("\(request.operation) was not sent in time: \(reason)")), true)
         case .unsendable(let reason):
             // Our request, not the host: the circuit is every tenant's, and must not open for it.
-            (.neutral, .upstreamError(failure("\(request.operation) could not be sent: \(reason)")), false)
+            (.neutral, .upstreamError(UpstreamFailure(marketplace: marketplace, status: nil,
+                                                      message: "\(request.operation) could not be sent: \(reason)",
+                                                      isLasting: true)), false)
         case .connectionRefused(let reason):
             (.failure, .upstreamError(failure("cannot connect to \(client.host): \(reason)")), true)
         case .connectionLost(let reason):

@@ -97,13 +97,14 @@ struct UpstreamCallerTests {
         #expect(harness.client.callCount == 1)
     }
 
-    @Test("a request that cannot be put on the wire fails at once, unretried, and leaves the host's circuit closed")
+    @Test("a request that cannot be put on the wire fails at once, unretried, not retryable, and leaves the host's circuit closed")
     func unsendable() async throws {
         let harness = CallerHarness([.fail(.unsendable("header field Authorization has a line break")), .status(200)],
                                     failureThreshold: 1)
         let error = await #expect(throws: ConnectorError.self) { try await harness.call(.read) }
         guard case .upstreamError(let failure)? = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(failure.message.contains("line break"))
+        #expect(error?.isRetryable == false)
         #expect(harness.client.callCount == 1)
         #expect(harness.breaker.state == .closed)
     }
