@@ -8,7 +8,7 @@ public enum Base64URL {
         return table
     }()
 
-    static func encode(_ bytes: [UInt8]) -> String {
+    public static func encode(_ bytes: [UInt8]) -> String {
         var writer = ByteWriter(capacity: encodedCount(bytes.count))
         encode(bytes, into: &writer)
         return writer.withBytes { String(decoding: $0, as: UTF8.self) }

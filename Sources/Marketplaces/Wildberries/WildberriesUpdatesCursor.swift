@@ -1,68 +1,185 @@
 import Connectors
 
-/// Where a feedback or question sync stands, for each `isAnswered` side: the creation second up
-/// to which everything was reported (the watermark) and the ids reported at that second, so the
-/// next call can ask from the watermark again (`dateFrom` is inclusive and in whole seconds)
-/// without reporting them twice. When more records share that second than the cursor keeps ids
-/// of, `count` says how many were reported there, and the next call skips the ones let go of by
-/// offset (the records of one second come in the same order each time) instead of reporting
-/// them again, and instead of asking for that second's first page forever.
+/// Where a feedback or question sync stands, for each `isAnswered` side. Wildberries has no
+/// "changed since": a record is found by its creation second (`dateFrom`, inclusive, whole
+/// seconds), and one can become visible after newer ones were reported (moderation, the host's
+/// replication). So each read starts an overlap before the newest second reported, and the
+/// cursor keeps a short key of every record it reported from there on (`kept`), to report only
+/// the records it has not. The window is the last `overlap` seconds or the last `keptLimit`
+/// records reported, whichever is shorter: a record that shows up later than that is not reported.
+///
+/// When more records share the window's first second than the cursor keeps, `letGo` counts the
+/// ones reported there and no longer kept, and the next read skips them by offset (the records
+/// of one second come in the same order each time), checked by the kept ones that must follow.
 struct WildberriesUpdatesCursor: Equatable {
     struct Side: Equatable {
-        var second: Int64?
-        var seen: [String] = []
-        /// Records reported at `second`; more than `seen` holds once ids were let go of.
-        var count = 0
-
-        /// Whether the record is new past the watermark.
-        func isNew(id: String, second recordSecond: Int64) -> Bool {
-            guard let second else { return true }
-            return recordSecond > second || (recordSecond == second && !seen.contains(id))
+        /// A record reported: its creation second and a 32-bit key of its id.
+        struct Entry: Equatable {
+            var second: Int64
+            var key: UInt32
         }
 
-        mutating func advance(id: String, second recordSecond: Int64) {
-            if recordSecond == second {
-                seen.append(id)
-                count += 1
-            } else {
-                second = recordSecond
-                seen = [id]
-                count = 1
+        /// `dateFrom` of the next read; nil until the window has moved past the oldest record.
+        var from: Int64?
+        /// The records reported at or after `from` (but for the first `letGo` of its second),
+        /// oldest first.
+        var kept: [Entry] = []
+        /// Records at `from` reported and no longer kept: the next read skips them.
+        var letGo = 0
+
+        /// The newest creation second reported.
+        var newest: Int64? { kept.last?.second ?? from }
+
+        /// Whether the record is not among those reported.
+        func isNew(id: String, second: Int64) -> Bool {
+            if let from, second < from { return false }
+            let key = Self.key(id)
+            return !kept.contains { $0.key == key }
+        }
+
+        /// The records kept at the window's first second: a read that skips `letGo` begins with them.
+        var keptAtFrom: [UInt32] {
+            guard let from else { return [] }
+            return kept.prefix { $0.second == from }.map(\.key)
+        }
+
+        mutating func advance(id: String, second: Int64, overlap: Int64, limit: Int) {
+            let index = kept.lastIndex { $0.second <= second }.map { $0 + 1 } ?? 0
+            kept.insert(Entry(second: second, key: Self.key(id)), at: index)
+            if let newest = kept.last?.second, let oldest = kept.first?.second, oldest < newest - overlap {
+                let floor = newest - overlap
+                kept.removeAll { $0.second < floor }
+                from = floor
+                letGo = 0
+            }
+            while kept.count > limit {
+                let dropped = kept.removeFirst()
+                if kept.first?.second == dropped.second {
+                    letGo = from == dropped.second ? letGo + 1 : 1
+                    from = dropped.second
+                } else {
+                    from = dropped.second + 1
+                    letGo = 0
+                }
             }
         }
 
-        /// Records at the watermark's second reported before and no longer known by id: the
-        /// next page starts past them.
-        var letGo: Int { count - seen.count }
+        /// The window's first second holds more records than the host's offset caps let a read
+        /// reach past: the window starts after it.
+        mutating func passFirstSecond() {
+            forgetFirstSecond()
+            from = from.map { $0 + 1 }
+        }
+
+        /// The records of the window's first second are no longer where the cursor counted them
+        /// (one left, or joined): they are read again from the second's start, as not reported.
+        mutating func forgetFirstSecond() {
+            guard let first = from else { return }
+            kept.removeAll { $0.second == first }
+            letGo = 0
+        }
+
+        /// FNV-1a of the id: stable across processes, as a cursor outlives the one that sealed it.
+        static func key(_ id: String) -> UInt32 {
+            var hash: UInt32 = 2_166_136_261
+            for byte in id.utf8 {
+                hash ^= UInt32(byte)
+                hash = hash &* 16_777_619
+            }
+            return hash
+        }
     }
 
-    /// Ids kept per side: more than ever share one second in practice.
-    static let edgeLimit = 24
+    /// How long after the newest record reported an older one may still show up and be reported.
+    static let overlap: Int64 = 3600
+    /// Records kept per side: the window is shorter than `overlap` when more were reported in it.
+    /// Two sides' keys fit a cursor within `CursorCodec.maxLength`.
+    static let keptLimit = 48
 
     var unanswered = Side()
     var answered = Side()
+    /// The answered side is read first: the last call was refused it for the rate (a base
+    /// token's budget, one request in 12 minutes), and it must not wait behind the other for good.
+    var answeredFirst = false
 
     init() {}
 
     init(_ cursor: Cursor) throws(ConnectorError) {
-        guard cursor["v"] == "u1" else { throw WildberriesCursorFields.invalid() }
-        unanswered = try Self.side(cursor, "u")
-        answered = try Self.side(cursor, "a")
+        switch cursor["v"] {
+        case "u2":
+            unanswered = try Self.side(cursor, "u")
+            answered = try Self.side(cursor, "a")
+            answeredFirst = cursor["f"] == "a"
+        case "u1":
+            unanswered = try Self.legacySide(cursor, "u")
+            answered = try Self.legacySide(cursor, "a")
+        default:
+            throw WildberriesCursorFields.invalid()
+        }
     }
 
+    /// A side: `from`, `letGo`, and the kept entries packed as (varint seconds after the one
+    /// before, or after `from`; 4-byte key), base64url.
     private static func side(_ cursor: Cursor, _ key: String) throws(ConnectorError) -> Side {
+        var side = Side(from: try WildberriesCursorFields.int64(cursor, key))
+        let letGo = try WildberriesCursorFields.int64(cursor, key + "n") ?? 0
+        guard letGo >= 0, letGo <= Int64(Int32.max) else { throw WildberriesCursorFields.invalid() }
+        side.letGo = Int(letGo)
+        if let text = cursor[key + "k"] {
+            guard let bytes = Base64URL.decode(Substring(text)) else { throw WildberriesCursorFields.invalid() }
+            var index = 0
+            var second = side.from ?? 0
+            while index < bytes.count {
+                var delta: Int64 = 0
+                var shift: Int64 = 0
+                repeat {
+                    guard index < bytes.count, shift < 63 else { throw WildberriesCursorFields.invalid() }
+                    delta |= Int64(bytes[index] & 0x7F) << shift
+                    shift += 7
+                    index += 1
+                } while bytes[index - 1] & 0x80 != 0
+                guard index + 4 <= bytes.count, delta >= 0, delta < 1 << 40 else { throw WildberriesCursorFields.invalid() }
+                second += delta
+                let entryKey = bytes[index..<(index + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+                side.kept.append(Side.Entry(second: second, key: entryKey))
+                index += 4
+            }
+        }
+        guard side.kept.count <= keptLimit, side.letGo == 0 || side.from != nil else { throw WildberriesCursorFields.invalid() }
+        return side
+    }
+
+    /// A side of the cursors of earlier versions ("u1"): the watermark second and the ids
+    /// reported at it, with their count when more than the ids.
+    private static func legacySide(_ cursor: Cursor, _ key: String) throws(ConnectorError) -> Side {
         let seen = WildberriesCursorFields.ids(cursor, key + "e")
         let count = try WildberriesCursorFields.int64(cursor, key + "n") ?? Int64(seen.count)
         guard count >= Int64(seen.count), count <= Int64(Int32.max) else { throw WildberriesCursorFields.invalid() }
-        return Side(second: try WildberriesCursorFields.int64(cursor, key), seen: seen, count: Int(count))
+        guard let second = try WildberriesCursorFields.int64(cursor, key) else { return Side() }
+        return Side(from: second, kept: seen.map { Side.Entry(second: second, key: Side.key($0)) },
+                    letGo: Int(count) - seen.count)
     }
 
     var cursor: Cursor {
-        var state = ["v": "u1"]
+        var state = ["v": "u2"]
+        if answeredFirst { state["f"] = "a" }
         for (key, side) in [("u", unanswered), ("a", answered)] {
-            state[key] = side.second.map(String.init)
-            state[key + "e"] = WildberriesCursorFields.join(side.seen, limit: Self.edgeLimit)
-            if side.count > min(side.seen.count, Self.edgeLimit) { state[key + "n"] = String(side.count) }
+            state[key] = side.from.map(String.init)
+            if side.letGo > 0 { state[key + "n"] = String(side.letGo) }
+            guard !side.kept.isEmpty else { continue }
+            var bytes: [UInt8] = []
+            var second = side.from ?? 0
+            for entry in side.kept {
+                var delta = UInt64(entry.second - second)
+                second = entry.second
+                while delta >= 0x80 {
+                    bytes.append(UInt8(delta & 0x7F) | 0x80)
+                    delta >>= 7
+                }
+                bytes.append(UInt8(delta))
+                bytes += [UInt8(entry.key >> 24), UInt8(entry.key >> 16 & 0xFF), UInt8(entry.key >> 8 & 0xFF), UInt8(entry.key & 0xFF)]
+            }
+            state[key + "k"] = Base64URL.encode(bytes)
         }
         return Cursor(state)
     }

@@ -94,4 +94,31 @@ struct WildberriesBaseTokenTests {
             #expect(Set(items.map(\.id)).count == total)
         }
     }
+
+    @Test("given a base token, when updates can read only one side a slot, then each call answers what it read and the sides take turns until all are reported",
+          .timeLimit(.minutes(1)))
+    func updatesTakeTurns() async throws {
+        let clock = WildberriesTestClock()
+        try await Env.with(simulator: Self.simulator, connector: Env.connectorOptions { $0.clock = clock }, token: Self.base) { env in
+            let all = Set(env.simulator.feedbacks.feedbacks.map(\.id))
+            let unanswered = Set(env.simulator.feedbacks.feedbacks.filter { $0.answer == nil }.map(\.id))
+            // when: the first call reads the unanswered side and is refused the answered one
+            let first = try await env.review.updates(since: nil, limit: 100, deadline: clock.now + .seconds(20))
+            // then
+            #expect(Set(first.items.map(\.id)) == unanswered)
+            #expect(first.hasMore)
+            // and 12 minutes later the answered side is read first, then nothing new is left
+            var reported = first.items.map(\.id)
+            var cursor = first.nextCursor
+            for _ in 0..<4 {
+                clock.advance(by: .seconds(720))
+                let page = try await env.review.updates(since: cursor, limit: 100, deadline: clock.now + .seconds(20))
+                reported += page.items.map(\.id)
+                cursor = page.nextCursor
+                if !page.hasMore { break }
+            }
+            #expect(reported.count == all.count)
+            #expect(Set(reported) == all)
+        }
+    }
 }

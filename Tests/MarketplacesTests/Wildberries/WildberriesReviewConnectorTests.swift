@@ -267,6 +267,26 @@ struct WildberriesReviewConnectorTests {
         }
     }
 
+    @Test("given a synced client, when a feedback dated before the newest reported shows up late, then the next updates report it once",
+          .timeLimit(.minutes(1)))
+    func updatesLateRecord() async throws {
+        try await Env.with { env in
+            // given
+            let cursor = try await synced(env)
+            let newest = try #require(env.simulator.feedbacks.feedbacks.filter { $0.answer == nil }.map(\.createdAt).max())
+            // when: an unanswered one shows up dated ten minutes before the newest unanswered
+            // (moderation), and a new one comes
+            let late = env.simulator.feedbacks.addFeedback(text: "Прошёл модерацию", createdAt: newest - 600_000)
+            let fresh = env.simulator.feedbacks.addFeedback(text: "Новый", createdAt: newest + 1_000)
+            let page = try await env.review.updates(since: cursor, limit: 10, deadline: Env.deadline)
+            // then
+            #expect(page.items.map(\.id) == [late.id, fresh.id])
+            let again = try await env.review.updates(since: page.nextCursor, limit: 10, deadline: Env.deadline)
+            #expect(again.items.isEmpty)
+            #expect(!again.hasMore)
+        }
+    }
+
     /// The cursor of a client that has read every update so far.
     func synced(_ env: Env) async throws -> Cursor? {
         var cursor: Cursor?
@@ -292,7 +312,7 @@ struct WildberriesReviewConnectorTests {
             // given
             var cursor = try await synced(env)
             var page: UpdatesPage
-            let crowd = crowdInOneSecond(env, count: 40)
+            let crowd = crowdInOneSecond(env, count: 100)
             // when
             var reported: [String] = []
             var calls = 0
@@ -316,13 +336,13 @@ struct WildberriesReviewConnectorTests {
     func crowdedSecondShiftsMidWalk() async throws {
         try await Env.with(simulator: Env.simulatorOptions { $0.feedbacksMaxSkip = 10_000 },
                            connector: Env.connectorOptions { $0.feedbacksMaxSkip = 10_000 }) { env in
-            // given: a synced client, then 40 feedbacks in one second, 30 of them reported
+            // given: a synced client, then 100 feedbacks in one second, 70 of them reported
             var cursor = try await synced(env)
             var page: UpdatesPage
-            let crowd = crowdInOneSecond(env, count: 40)
+            let crowd = crowdInOneSecond(env, count: 100)
             let second = try #require(env.simulator.feedbacks.feedback(id: crowd[0])?.createdAt)
             var reported: [String] = []
-            for _ in 0..<3 {
+            for _ in 0..<7 {
                 page = try await env.review.updates(since: cursor, limit: 10, deadline: Env.deadline)
                 reported += page.items.map(\.id)
                 cursor = page.nextCursor

@@ -1,0 +1,64 @@
+import Connectors
+@testable import Marketplaces
+import Testing
+
+@Suite("Wildberries updates cursor")
+struct WildberriesUpdatesCursorTests {
+    private typealias Side = WildberriesUpdatesCursor.Side
+
+    @Test("given records reported within the hour, then an older one not reported is new and the reported ones are not")
+    func keepsTheWindow() {
+        var side = Side()
+        side.advance(id: "a", second: 1_000, overlap: 3600, limit: 48)
+        side.advance(id: "b", second: 2_000, overlap: 3600, limit: 48)
+        #expect(side.from == nil)
+        #expect(side.isNew(id: "late", second: 1_500))
+        #expect(!side.isNew(id: "a", second: 1_000))
+        side.advance(id: "c", second: 5_000, overlap: 3600, limit: 48)
+        #expect(side.from == 1_400)
+        #expect(side.kept.map(\.second) == [2_000, 5_000])
+        #expect(!side.isNew(id: "older", second: 1_399))
+    }
+
+    @Test("given more reported in one second than the cursor keeps, then the window stays at that second and lets the first ones go by count")
+    func lettingGoInOneSecond() {
+        var side = Side()
+        for index in 0..<5 { side.advance(id: "r\(index)", second: 7_000, overlap: 3600, limit: 3) }
+        #expect(side.from == 7_000)
+        #expect(side.letGo == 2)
+        #expect(side.kept.count == 3)
+        side.advance(id: "next", second: 7_001, overlap: 3600, limit: 3)
+        #expect(side.from == 7_000)
+        #expect(side.letGo == 3)
+        #expect(side.keptAtFrom.count == 2)
+        side.advance(id: "later", second: 7_002, overlap: 3600, limit: 2)
+        #expect(side.from == 7_001)
+        #expect(side.letGo == 0)
+    }
+
+    @Test("a cursor with both sides full round-trips and seals within the codec's length")
+    func roundTripAndLength() throws {
+        var state = WildberriesUpdatesCursor()
+        for index in 0..<200 {
+            state.unanswered.advance(id: "YX52RZEBhH9mrcY\(index)", second: 1_780_000_000 + Int64(index * 50),
+                                     overlap: WildberriesUpdatesCursor.overlap, limit: WildberriesUpdatesCursor.keptLimit)
+            state.answered.advance(id: "Qw\(index)", second: 1_780_000_000, overlap: WildberriesUpdatesCursor.overlap,
+                                   limit: WildberriesUpdatesCursor.keptLimit)
+        }
+        state.answeredFirst = true
+        #expect(state.unanswered.kept.count == WildberriesUpdatesCursor.keptLimit)
+        #expect(state.answered.letGo == 200 - WildberriesUpdatesCursor.keptLimit)
+        #expect(try WildberriesUpdatesCursor(state.cursor) == state)
+        #expect(CursorCodec.sealedLength(of: state.cursor) <= CursorCodec.maxLength)
+    }
+
+    @Test("a cursor of the earlier version opens at its watermark, with the ids it named as reported")
+    func earlierVersion() throws {
+        let state = try WildberriesUpdatesCursor(Cursor(["v": "u1", "u": "1780000000", "ue": "a,b", "un": "5"]))
+        #expect(state.unanswered.from == 1_780_000_000)
+        #expect(state.unanswered.letGo == 3)
+        #expect(!state.unanswered.isNew(id: "b", second: 1_780_000_000))
+        #expect(state.unanswered.isNew(id: "c", second: 1_780_000_000))
+        #expect(state.answered == Side())
+    }
+}
