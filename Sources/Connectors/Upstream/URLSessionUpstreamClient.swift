@@ -4,7 +4,11 @@ import FoundationNetworking
 #endif
 
 /// `UpstreamClient` over (Foundation)URLSession: one session per client, so connections to the
-/// host are kept alive and reused across calls. Each request gets its own timeout, kept to the
+/// host are kept alive and reused across reads. A write goes out on a session of its own, that
+/// is on a new connection: when a kept-alive connection turns out dead under a request, the
+/// HTTP library under FoundationNetworking sends the request again on a new one, by itself and
+/// after the request's timeout has already said "may have applied it", so a reply could reach
+/// the marketplace twice. Each request gets its own timeout, kept to the
 /// millisecond by `TimeoutScheduler` (FoundationNetworking's own timer counts whole seconds only
 /// and serves as a backstop); cancelling the calling task cancels the data task. Redirects are not
 /// followed: they would carry the tenant's credentials to wherever the `Location` points.
@@ -16,6 +20,7 @@ public final class URLSessionUpstreamClient: UpstreamClient {
     /// as the base URL has it: each request's encoded path and query are appended to it.
     private let prefix: String
     private let session: URLSession
+    private let configuration: URLSessionConfiguration
 
     public init(baseURL: URL, maxConnections: Int = 8) {
         self.baseURL = baseURL
@@ -39,6 +44,7 @@ public final class URLSessionUpstreamClient: UpstreamClient {
         // Not only policy: with any other policy FoundationNetworking turns every header line of
         // every answer into a String and splits it, looking for cookies it would then drop.
         configuration.httpCookieAcceptPolicy = .never
+        self.configuration = configuration
         session = URLSession(configuration: configuration, delegate: RedirectRefusal(), delegateQueue: nil)
     }
 
@@ -55,7 +61,9 @@ public final class URLSessionUpstreamClient: UpstreamClient {
         // Whichever ends the call first decides: the answer, the timeout (on the scheduler's
         // thread) or the caller's cancellation; the other two find it over and do nothing.
         let call = UpstreamCall()
-        let session = self.session
+        let ownSession = request.safety == .nonIdempotent
+        let session = ownSession ? URLSession(configuration: configuration, delegate: RedirectRefusal(), delegateQueue: nil) : self.session
+        defer { if ownSession { session.finishTasksAndInvalidate() } }
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 call.start(continuation, timeout: timeout) { finish in

@@ -232,6 +232,30 @@ struct URLSessionUpstreamClientTests {
         }
     }
 
+    @Test("given a kept-alive connection, when the upstream drops it on receiving a write, then the write fails and was sent once",
+          .timeLimit(.minutes(1)))
+    func writeNotResentOnReusedConnection() async throws {
+        try await withLoopbackUpstream({ request, _ in
+            if request.method == .post { throw ConnectionAbort() }
+            return Self.ok
+        }) { upstream in
+            // given
+            let client = URLSessionUpstreamClient(baseURL: upstream.baseURL)
+            _ = try await client.send(Self.get("/warm"), timeout: .seconds(10))
+            // when
+            let error = await transportError { () async throws(UpstreamTransportError) in
+                try await client.send(UpstreamRequest.json("POST", "/reply", body: Data("{}".utf8), safety: .nonIdempotent,
+                                                           operation: "test.reply"),
+                                      timeout: .seconds(3))
+            }
+            _ = try await client.send(Self.get("/after"), timeout: .seconds(10))
+            // then: it fails as the connection breaks, not when its time is up (when the library
+            // under URLSession was found sending it again), and a read after it follows it alone
+            #expect(error == .connectionLost("connection lost"))
+            #expect(upstream.received.map(\.target) == ["/warm", "/reply", "/after"])
+        }
+    }
+
     @Test("redirects are handed back, not followed with the tenant's credentials")
     func redirectsNotFollowed() async throws {
         try await withLoopbackUpstream({ _, _ in
