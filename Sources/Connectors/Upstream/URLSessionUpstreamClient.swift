@@ -116,7 +116,7 @@ public final class URLSessionUpstreamClient: UpstreamClient {
         }
     }
 
-    private static func result(data: Data?, response: URLResponse?, error: (any Error)?) -> Result<UpstreamResponse, UpstreamTransportError> {
+    static func result(data: Data?, response: URLResponse?, error: (any Error)?) -> Result<UpstreamResponse, UpstreamTransportError> {
         if let error {
             let nsError = error as NSError
             let reason = "\(nsError.domain) \(nsError.code)"
@@ -135,6 +135,7 @@ public final class URLSessionUpstreamClient: UpstreamClient {
                 // Nothing of the request reached the upstream.
                 return .failure(.connectionRefused(Self.describe(nsError.code, fallback: reason)))
             default:
+                if let handshake = Self.handshakeFailure(nsError) { return .failure(.connectionRefused(handshake)) }
                 return .failure(.connectionLost(Self.describe(nsError.code, fallback: reason)))
             }
         }
@@ -145,6 +146,18 @@ public final class URLSessionUpstreamClient: UpstreamClient {
             (name as? String).map { (name: $0, value: value as? String ?? "\(value)") }
         }
         return .success(UpstreamResponse(status: http.statusCode, fields: fields, body: data ?? Data()))
+    }
+
+    /// The library under FoundationNetworking reports a failed TLS handshake (an untrusted or
+    /// mismatched certificate) as an unknown error with its own text: no byte of the request
+    /// went out then, so a write may go again. Errors while reading or writing on an established
+    /// connection (`SSL_read`, `SSL_write`) are not handshakes.
+    static func handshakeFailure(_ error: NSError) -> String? {
+        guard let text = error.userInfo[NSLocalizedDescriptionKey] as? String else { return nil }
+        let lower = text.lowercased()
+        guard lower.contains("certificate") || lower.contains("ssl_connect") || lower.contains("ssl connect")
+                || lower.contains("handshake") else { return nil }
+        return "TLS handshake failed: \(text.prefix(120))"
     }
 
     /// A short, stable reason for logs; the URL (which may carry a query) is left out.

@@ -256,6 +256,23 @@ struct URLSessionUpstreamClientTests {
         }
     }
 
+    @Test("an untrusted certificate, which the library reports as an unknown error, is a refused connection: nothing was sent",
+          arguments: ["SSL certificate problem: self-signed certificate",
+                      "SSL: no alternative certificate subject name matches target host name '127.0.0.1'"])
+    func untrustedCertificate(text: String) {
+        let error = NSError(domain: NSURLErrorDomain, code: NSURLErrorUnknown, userInfo: [NSLocalizedDescriptionKey: text])
+        let result = URLSessionUpstreamClient.result(data: nil, response: nil, error: error)
+        #expect(throws: UpstreamTransportError.connectionRefused("TLS handshake failed: \(text)")) { try result.get() }
+    }
+
+    @Test("a TLS read failing on an established connection is a lost one: the request may have gone out")
+    func tlsReadFailure() {
+        let error = NSError(domain: NSURLErrorDomain, code: NSURLErrorUnknown,
+                            userInfo: [NSLocalizedDescriptionKey: "OpenSSL SSL_read: Connection reset by peer, errno 104"])
+        let result = URLSessionUpstreamClient.result(data: nil, response: nil, error: error)
+        #expect(throws: UpstreamTransportError.connectionLost("NSURLErrorDomain -1")) { try result.get() }
+    }
+
     @Test("redirects are handed back, not followed with the tenant's credentials")
     func redirectsNotFollowed() async throws {
         try await withLoopbackUpstream({ _, _ in
