@@ -1,9 +1,10 @@
 import Connectors
 
 /// Registers Ozon with a registry: the shared session (per tenant: the credentials and an
-/// `UpstreamCaller` over one client for the host, the host's circuit breaker, and the
-/// Client-Id's rate budget, shared even by tenants that use the same seller account) and the
-/// review, question and chat connectors built on it.
+/// `UpstreamCaller` over a client of the tenant's own, so that one tenant's slow calls never
+/// hold the connections another's wait for; the host's circuit breaker; and the Client-Id's
+/// rate budget, shared even by tenants that use the same seller account) and the review,
+/// question and chat connectors built on it.
 public enum OzonConnectors {
     /// The credential fields an Ozon tenant must configure.
     public static let requiredCredentials = ["client_id", "api_key"]
@@ -11,12 +12,12 @@ public enum OzonConnectors {
     /// Registers the Ozon session factory and the `ozon/review`, `ozon/question` and `ozon/chat`
     /// connectors, all talking to `endpoints.ozonSeller`.
     public static func register(in registry: ConnectorRegistry, endpoints: MarketplaceEndpoints, options: OzonOptions = OzonOptions()) {
-        let client = options.clients.client(baseURL: endpoints.ozonSeller, maxConnections: options.maxConnections)
-        let breaker = CircuitBreaker(host: client.host, failureThreshold: options.breakerThreshold,
+        let breaker = CircuitBreaker(host: endpoints.ozonSeller.upstreamHost, failureThreshold: options.breakerThreshold,
                                      coolDown: options.breakerCoolDown, clock: options.clock)
         let budgets = RateBudgets(limit: options.rateLimit, clock: options.clock)
         registry.register(marketplace: .ozon) { credentials throws(ConnectorError) in
             let values = try credentials.require(requiredCredentials)
+            let client = options.clients.client(baseURL: endpoints.ozonSeller, maxConnections: options.maxConnections)
             let caller = UpstreamCaller(marketplace: .ozon, client: client, classifier: OzonErrorClassifier(),
                                         budget: budgets.budget(for: values[0]), breaker: breaker, retry: options.retry,
                                         attemptTimeout: options.attemptTimeout, clock: options.clock)

@@ -2,6 +2,7 @@ import Connectors
 import Foundation
 import MarketplaceSimulator
 import Marketplaces
+import Synchronization
 import Testing
 
 @Suite("Ozon connectors under upstream faults")
@@ -246,6 +247,32 @@ struct OzonFaultTests {
         }
     }
 
+    @Test("given one tenant's calls holding every connection of its pool on a slow upstream, when another tenant calls, then its call is not queued behind them",
+          .timeLimit(.minutes(1)))
+    func tenantsHaveOwnConnections() async throws {
+        try await OzonTestbed.run(connectors: { $0.maxConnections = 2 }) { bed in
+            // given
+            bed.faults.inject(.latency(.seconds(5)), times: 2, pathPrefix: Self.list)
+            let busy = try bed.connector(.question, tenant: "busy")
+            let deadline = bed.deadline
+            let finished = Recorder()
+            let held = (0..<2).map { _ in
+                Task {
+                    _ = try? await busy.listItems(ListQuery(limit: 5), deadline: deadline)
+                    finished.note()
+                }
+            }
+            while bed.faults.pending > 0 { try await Task.sleep(for: .milliseconds(5)) }
+            // when
+            let page = try await bed.connector(.question, tenant: "quiet").listItems(ListQuery(limit: 5), deadline: deadline)
+            // then: answered while the busy tenant's calls still wait for theirs
+            #expect(page.items.count == 5)
+            #expect(finished.count == 0)
+            held.forEach { $0.cancel() }
+            for task in held { await task.value }
+        }
+    }
+
     @Test("cancelling the caller abandons the upstream call", .timeLimit(.minutes(1)))
     func cancellation() async throws {
         try await OzonTestbed.run { bed in
@@ -266,4 +293,13 @@ struct OzonFaultTests {
             #expect(bed.faults.pending == 0 && bed.log.count(path: Self.list) <= 1)
         }
     }
+}
+
+/// Counts events from concurrent tasks.
+private final class Recorder: Sendable {
+    private let events = Mutex(0)
+
+    func note() { events.withLock { $0 += 1 } }
+
+    var count: Int { events.withLock { $0 } }
 }
