@@ -32,6 +32,9 @@ public final class CircuitBreaker: Sendable {
         case neutral
     }
 
+    /// The wait told to callers refused while the half-open probe is out.
+    public static let probeWait = Duration.seconds(2)
+
     public let host: String
     public let failureThreshold: Int
     public let coolDown: Duration
@@ -81,7 +84,8 @@ public final class CircuitBreaker: Sendable {
             guard let until = s.openedUntil else { return .success(Admission(probeID: nil)) }
             if now < until { return .failure(Refusal(wait: until - now)) }
             if let probe = s.probe, now < probe.since + coolDown {
-                return .failure(Refusal(wait: probe.since + coolDown - now))
+                // The probe's answer may close the circuit any moment: come back soon.
+                return .failure(Refusal(wait: min(probe.since + coolDown - now, Self.probeWait)))
             }
             s.lastProbeID += 1
             s.probe = Probe(id: s.lastProbeID, since: now)

@@ -136,7 +136,7 @@ public final class UpstreamCaller: Sendable {
             case .connectionRefused: report(.transportError, refused: true)
             case .notSent: report(.timeout, refused: true)
             case .unsendable: report(.transportError, refused: true)
-            case .connectionLost: report(.transportError)
+            case .connectionLost, .responseTooLarge: report(.transportError)
             }
             return transportFailure(error, request: request, admission: admission)
         }
@@ -233,6 +233,10 @@ public final class UpstreamCaller: Sendable {
                                                       isLasting: true)), false)
         case .connectionRefused(let reason):
             (.failure, .upstreamError(failure("cannot connect to \(client.host): \(reason)")), true)
+        case .responseTooLarge(let limit):
+            (.neutral, .upstreamError(UpstreamFailure(marketplace: marketplace, status: nil,
+                                                      message: "\(client.host) answered \(request.operation) with more than \(limit) bytes",
+                                                      isLasting: true)), false)
         case .connectionLost(let reason):
             (.failure, .upstreamError(failure("connection to \(client.host) lost: \(reason)")), idempotent)
         }

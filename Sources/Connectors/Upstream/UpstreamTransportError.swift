@@ -13,6 +13,9 @@ public enum UpstreamTransportError: Error, Sendable, Equatable {
     /// The request could not be put on the wire as it is (a header value with a line break):
     /// nothing was sent, and sending it again would fail the same way. Not the host's failure.
     case unsendable(String)
+    /// An answer came that is too large to take in: the host answered (it is not its failure),
+    /// and asking again would bring the same.
+    case responseTooLarge(limit: Int)
     /// The caller's task was cancelled; the request was abandoned.
     case cancelled
 }

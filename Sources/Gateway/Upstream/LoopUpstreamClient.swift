@@ -43,7 +43,7 @@ public final class LoopUpstreamClient: UpstreamClient {
         case .connectFailed(let reason): .connectionRefused(reason)
         case .invalidRequest(let reason): .unsendable(reason)
         case .connectionLost(let reason): .connectionLost(reason)
-        case .responseTooLarge(let limit): .connectionLost("response larger than \(limit) bytes")
+        case .responseTooLarge(let limit): .responseTooLarge(limit: limit)
         case .timedOut: .timedOut
         case .notSent(let reason): .notSent(reason)
         case .cancelled: .cancelled

@@ -4,7 +4,8 @@ import Foundation
 /// Reads the Seller API's error answers (reference §4.4):
 ///
 /// - 429 (code 8) → `upstreamRateLimited`, with the wait from `retry-after`.
-/// - "Circle is open" (a method blocked after heavy load or for maintenance), and 503 → `upstreamUnavailable`.
+/// - "Circle is open" (a method blocked after heavy load or for maintenance), and a 503 with
+///   `retry-after` → `upstreamUnavailable`; a 503 without one is a 5xx like the others.
 ///   Ozon blocks such a method "for a few minutes": without its own `retry-after` the wait is
 ///   `blockedMethodWait`, so the call is not retried into the block within its deadline and the
 ///   client is told to come back in a minute rather than at once.
@@ -46,7 +47,9 @@ struct OzonErrorClassifier: UpstreamErrorClassifier {
         case 409, 422:
             return .upstreamRejected(failure)
         case 503:
-            return .upstreamUnavailable(retryAfter: retryAfter, failure)
+            // Unavailable for a time Ozon names; without one, a 5xx like any other (DESIGN §5),
+            // rather than a wait the gateway would have to invent.
+            return retryAfter.map { .upstreamUnavailable(retryAfter: $0, failure) } ?? .upstreamError(failure)
         default:
             if aboutCredentials, response.status < 500 { return .upstreamAuthFailed(failure) }
             return .upstreamError(failure)

@@ -79,7 +79,8 @@ struct CircuitBreakerTests {
         let probe = try breaker.admit(marketplace: .wildberries)
         #expect(probe.isProbe)
         for _ in 0..<3 {
-            #expect(answer(breaker) != .admitted, "others are refused while the probe is out")
+            #expect(answer(breaker) == .refused(retryAfter: CircuitBreaker.probeWait),
+                    "others are refused while the probe is out, and told to come back soon")
         }
     }
 
@@ -147,8 +148,10 @@ struct CircuitBreakerTests {
         clock.advance(by: .seconds(30))
         _ = try breaker.admit(marketplace: .wildberries)
         clock.advance(by: .seconds(10))
-        #expect(answer(breaker) == .refused(retryAfter: .seconds(20)))
-        clock.advance(by: .seconds(20))
+        #expect(answer(breaker) == .refused(retryAfter: CircuitBreaker.probeWait))
+        clock.advance(by: .milliseconds(19_999))
+        #expect(answer(breaker) == .refused(retryAfter: .milliseconds(1)))
+        clock.advance(by: .milliseconds(1))
         #expect(try breaker.admit(marketplace: .wildberries).isProbe)
     }
 

@@ -109,6 +109,17 @@ struct UpstreamCallerTests {
         #expect(harness.breaker.state == .closed)
     }
 
+    @Test("an answer too large to take in fails at once, unretried, not retryable, and leaves the host's circuit closed")
+    func responseTooLarge() async throws {
+        let harness = CallerHarness([.fail(.responseTooLarge(limit: 64 << 20)), .status(200)], failureThreshold: 1)
+        let error = await #expect(throws: ConnectorError.self) { try await harness.call(.read) }
+        guard case .upstreamError(let failure)? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(failure.message.contains("more than 67108864 bytes"))
+        #expect(error?.isRetryable == false)
+        #expect(harness.client.callCount == 1)
+        #expect(harness.breaker.state == .closed)
+    }
+
     @Test("a 429 without an announced wait still pauses the budget for a second")
     func rateLimitWithoutWait() async throws {
         let harness = CallerHarness([.status(429)], retry: .none)

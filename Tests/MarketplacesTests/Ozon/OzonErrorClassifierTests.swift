@@ -61,7 +61,7 @@ struct OzonErrorClassifierTests {
         }
     }
 
-    @Test("429 carries retry-after; Circle is open and 503 are unavailability; 500 and odd bodies are upstreamError")
+    @Test("429 carries retry-after; Circle is open and a 503 naming its wait are unavailability; 500, a plain 503 and odd bodies are upstreamError")
     func transient() {
         let limited = classifier.classify(
             response(429, #"{"code":8,"message":"You have reached request rate limit per second"}"#, headers: ["retry-after": "1"]),
@@ -72,11 +72,12 @@ struct OzonErrorClassifierTests {
             Issue.record("Circle is open is not unavailability")
             return
         }
-        guard case .upstreamUnavailable? = classifier.classify(response(503, "Service Unavailable", type: "text/plain"), for: request()) else {
-            Issue.record("503 is not unavailability")
-            return
-        }
-        for (status, body) in [(500, #"{"code":13,"message":"Internal error"}"#), (502, "<html>Bad Gateway</html>"), (500, "")] {
+        let unavailable = classifier.classify(response(503, "Service Unavailable", type: "text/plain", headers: ["Retry-After": "7"]),
+                                              for: request())
+        guard case .upstreamUnavailable(let wait, _)? = unavailable else { Issue.record("got \(String(describing: unavailable))"); return }
+        #expect(wait == .seconds(7))
+        for (status, body) in [(500, #"{"code":13,"message":"Internal error"}"#), (502, "<html>Bad Gateway</html>"), (500, ""),
+                               (503, "Service Unavailable")] {
             guard case .upstreamError(let failure)? = classifier.classify(response(status, body, type: "text/html"), for: request()) else {
                 Issue.record("\(status) is not upstreamError")
                 continue
