@@ -20,9 +20,15 @@ public final class URLSessionUpstreamClient: UpstreamClient {
     /// as the base URL has it: each request's encoded path and query are appended to it.
     private let prefix: String
     private let session: URLSession
+    private let receiver: UpstreamSessionDelegate
     private let configuration: URLSessionConfiguration
+    /// Answers larger than this are cut off and fail the call (`responseTooLarge`), as the
+    /// gateway's own client does: a marketplace answer is a page, never megabytes, and one
+    /// that is would be held in memory whole and then read on an event loop.
+    public let maxResponseBytes: Int
 
-    public init(baseURL: URL, maxConnections: Int = 8) {
+    public init(baseURL: URL, maxConnections: Int = 8, maxResponseBytes: Int = 64 << 20) {
+        self.maxResponseBytes = maxResponseBytes
         self.baseURL = baseURL
         host = baseURL.upstreamHost
         if var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false) {
@@ -45,7 +51,8 @@ public final class URLSessionUpstreamClient: UpstreamClient {
         // every answer into a String and splits it, looking for cookies it would then drop.
         configuration.httpCookieAcceptPolicy = .never
         self.configuration = configuration
-        session = URLSession(configuration: configuration, delegate: RedirectRefusal(), delegateQueue: nil)
+        receiver = UpstreamSessionDelegate(maxResponseBytes: maxResponseBytes)
+        session = URLSession(configuration: configuration, delegate: receiver, delegateQueue: nil)
     }
 
     deinit {
@@ -62,14 +69,15 @@ public final class URLSessionUpstreamClient: UpstreamClient {
         // thread) or the caller's cancellation; the other two find it over and do nothing.
         let call = UpstreamCall()
         let ownSession = request.safety == .nonIdempotent
-        let session = ownSession ? URLSession(configuration: configuration, delegate: RedirectRefusal(), delegateQueue: nil) : self.session
+        let receiver = ownSession ? UpstreamSessionDelegate(maxResponseBytes: maxResponseBytes) : self.receiver
+        let session = ownSession ? URLSession(configuration: configuration, delegate: receiver, delegateQueue: nil) : self.session
         defer { if ownSession { session.finishTasksAndInvalidate() } }
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 call.start(continuation, timeout: timeout) { finish in
-                    session.dataTask(with: urlRequest) { data, response, error in
-                        finish(Self.result(data: data, response: response, error: error))
-                    }
+                    let task = session.dataTask(with: urlRequest)
+                    receiver.track(task, finish: finish)
+                    return task
                 }
             }
         } onCancel: {
@@ -174,13 +182,5 @@ public final class URLSessionUpstreamClient: UpstreamClient {
         case NSURLErrorBadServerResponse, NSURLErrorZeroByteResource, NSURLErrorCannotParseResponse: "no valid HTTP response"
         default: fallback
         }
-    }
-}
-
-/// Answers every redirect with "do not follow", so the 3xx itself is the response.
-private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, Sendable {
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-        completionHandler(nil)
     }
 }

@@ -273,6 +273,37 @@ struct URLSessionUpstreamClientTests {
         #expect(throws: UpstreamTransportError.connectionLost("NSURLErrorDomain -1")) { try result.get() }
     }
 
+    @Test("an answer announcing more bytes than the client takes fails the call as too large")
+    func announcedTooLarge() async throws {
+        try await withLoopbackUpstream({ _, _ in
+            HTTPResponse(status: .ok, contentType: "application/json", text: String(repeating: "x", count: 5_000))
+        }) { upstream in
+            let client = URLSessionUpstreamClient(baseURL: upstream.baseURL, maxResponseBytes: 4_096)
+            let error = await transportError { () async throws(UpstreamTransportError) in
+                try await client.send(Self.get("/big"), timeout: .seconds(10))
+            }
+            #expect(error == .responseTooLarge(limit: 4_096))
+            let small = URLSessionUpstreamClient(baseURL: upstream.baseURL, maxResponseBytes: 5_000)
+            let answer = try await small.send(Self.get("/big"), timeout: .seconds(10))
+            #expect(answer.body.count == 5_000)
+        }
+    }
+
+    @Test("an answer with no length that grows past what the client takes is cut off as too large")
+    func streamedTooLarge() async throws {
+        let body = [UInt8](repeating: UInt8(ascii: "x"), count: 200_000)
+        let server = try RawAnswerServer(answer: Array("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n".utf8) + body)
+        defer { server.stop() }
+        let client = URLSessionUpstreamClient(baseURL: server.baseURL, maxResponseBytes: 65_536)
+        let error = await transportError { () async throws(UpstreamTransportError) in
+            try await client.send(Self.get("/stream"), timeout: .seconds(10))
+        }
+        #expect(error == .responseTooLarge(limit: 65_536))
+        let roomy = URLSessionUpstreamClient(baseURL: server.baseURL, maxResponseBytes: 200_000)
+        let answer = try await roomy.send(Self.get("/stream"), timeout: .seconds(10))
+        #expect(answer.body.count == 200_000)
+    }
+
     @Test("redirects are handed back, not followed with the tenant's credentials")
     func redirectsNotFollowed() async throws {
         try await withLoopbackUpstream({ _, _ in
