@@ -5,12 +5,14 @@ import Connectors
 /// seconds), and one can become visible after newer ones were reported (moderation, the host's
 /// replication). So each read starts an overlap before the newest second reported, and the
 /// cursor keeps a short key of every record it reported from there on (`kept`), to report only
-/// the records it has not. The window is the last `overlap` seconds or the last `keptLimit`
-/// records reported, whichever is shorter: a record that shows up later than that is not reported.
+/// the records it has not. The window is the last `overlap` seconds or the whole seconds of at
+/// most the last `keptLimit` records reported, whichever is shorter: a record that shows up
+/// later than that is not reported.
 ///
-/// When more records share the window's first second than the cursor keeps, `letGo` counts the
-/// ones reported there and no longer kept, and the next read skips them by offset (the records
-/// of one second come in the same order each time), checked by the kept ones that must follow.
+/// Only when one second holds more records than the cursor keeps does the window start inside
+/// it: `letGo` counts the ones reported there and no longer kept, and the next read skips them
+/// by offset (the records of one second come in the same order each time), checked by the kept
+/// ones that must follow.
 struct WildberriesUpdatesCursor: Equatable {
     struct Side: Equatable {
         /// A record reported: its creation second and a 32-bit key of its id.
@@ -52,13 +54,18 @@ struct WildberriesUpdatesCursor: Equatable {
                 from = floor
                 letGo = 0
             }
-            while kept.count > limit {
-                let dropped = kept.removeFirst()
-                if kept.first?.second == dropped.second {
-                    letGo = from == dropped.second ? letGo + 1 : 1
-                    from = dropped.second
+            while kept.count > limit, let oldest = kept.first?.second {
+                if kept.last?.second == oldest {
+                    // One second holds more than the cursor keeps: the first ones are let go
+                    // of by count, and skipped by offset.
+                    kept.removeFirst()
+                    letGo = from == oldest ? letGo + 1 : 1
+                    from = oldest
                 } else {
-                    from = dropped.second + 1
+                    // The window starts at a whole second: an offset into a second shifts as
+                    // soon as one of its records is answered or a late one joins it.
+                    kept.removeAll { $0.second == oldest }
+                    from = oldest + 1
                     letGo = 0
                 }
             }

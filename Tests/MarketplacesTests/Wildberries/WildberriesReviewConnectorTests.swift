@@ -287,6 +287,67 @@ struct WildberriesReviewConnectorTests {
         }
     }
 
+    @Test("given a synced client whose window's first second holds three feedbacks, when one of them is answered elsewhere, then updates repeat none of the others",
+          .timeLimit(.minutes(1)))
+    func windowStartsAtWholeSecond() async throws {
+        try await Env.with { env in
+            // given: three feedbacks in one second, 46 in the seconds after, all reported
+            let newest = try #require(env.simulator.feedbacks.feedbacks.map(\.createdAt).max())
+            let second = (newest / 1000 + 60) * 1000
+            let shared = (0..<3).map { env.simulator.feedbacks.addFeedback(text: "Отзыв \($0)", createdAt: second).id }
+            for index in 1...46 { env.simulator.feedbacks.addFeedback(text: "Позже \(index)", createdAt: second + Int64(index) * 1000) }
+            let cursor = try await synced(env)
+            // when
+            #expect(env.simulator.feedbacks.answerFeedbackElsewhere(id: shared[0], text: "Спасибо!", at: second + 50_000))
+            var reported: [Item] = []
+            var next = cursor
+            var page: UpdatesPage
+            repeat {
+                page = try await env.review.updates(since: next, limit: 10, deadline: Env.deadline)
+                reported += page.items
+                next = page.nextCursor
+            } while page.hasMore
+            // then
+            #expect(reported.filter { $0.status == .unanswered }.map(\.id) == [])
+        }
+    }
+
+    @Test("given feedbacks arriving several a second, some answered elsewhere, between polls of varied limits, then each is reported, and none twice as unanswered",
+          .timeLimit(.minutes(1)), arguments: [3, 17])
+    func arrivalsBetweenPolls(seed: UInt64) async throws {
+        try await Env.with { env in
+            var random = seed
+            func next(_ bound: Int) -> Int {
+                random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return Int((random >> 33) % UInt64(bound))
+            }
+            var cursor = try await synced(env)
+            let start = (try #require(env.simulator.feedbacks.feedbacks.map(\.createdAt).max()) / 1000 + 60) * 1000
+            var added: [String] = []
+            var reportedUnanswered: [String] = []
+            var reported: Set<String> = []
+            for round in 0..<40 {
+                let second = start + Int64(round) * 1000
+                for index in 0..<next(7) { added.append(env.simulator.feedbacks.addFeedback(text: "Отзыв \(round).\(index)", createdAt: second).id) }
+                if next(4) == 0, !reportedUnanswered.isEmpty {
+                    _ = env.simulator.feedbacks.answerFeedbackElsewhere(id: reportedUnanswered[next(reportedUnanswered.count)],
+                                                                        text: "Спасибо!", at: second + 500)
+                }
+                var page: UpdatesPage
+                repeat {
+                    page = try await env.review.updates(since: cursor, limit: 1 + next(10), deadline: Env.deadline)
+                    cursor = page.nextCursor
+                    for item in page.items {
+                        reported.insert(item.id)
+                        if item.status == .unanswered { reportedUnanswered.append(item.id) }
+                    }
+                } while page.hasMore
+            }
+            #expect(Set(added).subtracting(reported).isEmpty, "never reported")
+            #expect(reportedUnanswered.count == Set(reportedUnanswered).count, "reported twice as unanswered")
+        }
+    }
+
     /// The cursor of a client that has read every update so far.
     func synced(_ env: Env) async throws -> Cursor? {
         var cursor: Cursor?

@@ -28,12 +28,20 @@ struct WildberriesUpdatesCursorTests {
         #expect(side.letGo == 2)
         #expect(side.kept.count == 3)
         side.advance(id: "next", second: 7_001, overlap: 3600, limit: 3)
-        #expect(side.from == 7_000)
-        #expect(side.letGo == 3)
-        #expect(side.keptAtFrom.count == 2)
-        side.advance(id: "later", second: 7_002, overlap: 3600, limit: 2)
         #expect(side.from == 7_001)
         #expect(side.letGo == 0)
+        #expect(side.kept.map(\.second) == [7_001])
+    }
+
+    @Test("given the keys over the limit, then the window drops its oldest second whole, never starting inside one")
+    func dropsWholeSeconds() {
+        var side = Side()
+        for (id, second) in [("x", 100), ("e1", 100), ("e2", 100), ("a", 101), ("b", 102)] {
+            side.advance(id: id, second: Int64(second), overlap: 3600, limit: 4)
+        }
+        #expect(side.from == 101)
+        #expect(side.letGo == 0)
+        #expect(side.kept.map(\.second) == [101, 102])
     }
 
     @Test("a cursor with both sides full round-trips and seals within the codec's length")
