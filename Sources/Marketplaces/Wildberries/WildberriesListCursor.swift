@@ -2,7 +2,7 @@ import Connectors
 
 /// Where a feedback or question list stands: the `isAnswered` phase (Wildberries requires one;
 /// "all" walks unanswered, then answered), and the date window `[since, windowTo]` (unix seconds)
-/// it continues in, with the ids already returned at the window's upper edge. Each call resumes
+/// it continues in, with the keys of the ids already returned at the window's upper edge. Each call resumes
 /// below the last record returned, not at an offset: a client that answers the feedbacks of one
 /// page before asking for the next takes them out of the unanswered list, and an offset would then
 /// skip as many unanswered ones (new feedbacks at the top would repeat others). Within a call, and
@@ -15,8 +15,9 @@ struct WildberriesListCursor: Equatable {
         case all = "*"
     }
 
-    /// Ids kept per edge: enough for every record of one second in practice, small enough for a cursor.
-    static let edgeLimit = 16
+    /// Keys kept per edge: enough for every record of one second in practice, small enough for a
+    /// cursor (two edges of 64 keys seal to about 1 KB).
+    static let edgeLimit = 64
 
     var scope: Scope
     var answeredPhase: Bool
@@ -29,13 +30,13 @@ struct WildberriesListCursor: Equatable {
     /// second must stay out of the window's pages. Otherwise it is sent a second higher, whichever
     /// way Wildberries counts it, and what lies above `windowTo` is skipped.
     var windowExact = false
-    /// Ids already returned that fall on `windowTo`.
-    var excluded: [String] = []
-    /// The creation second of the last record returned, and the ids returned with that second.
+    /// Keys of the ids already returned that fall on `windowTo`.
+    var excluded: [UInt32] = []
+    /// The creation second of the last record returned, and the keys of the ids returned with that second.
     var lastSecond: Int64?
-    var lastIDs: [String] = []
+    var lastIDs: [UInt32] = []
     /// How many records were returned at `lastSecond`: the cursor keeps only the last
-    /// `edgeLimit` of their ids.
+    /// `edgeLimit` of their keys.
     var lastCount = 0
 
     init(status: Item.Status?, since: Timestamp?) {
@@ -58,9 +59,9 @@ struct WildberriesListCursor: Equatable {
         since = try WildberriesCursorFields.int64(cursor, "f")
         windowTo = try WildberriesCursorFields.int64(cursor, "t")
         windowExact = cursor["g"] == "1"
-        excluded = WildberriesCursorFields.ids(cursor, "x")
+        excluded = try WildberriesCursorFields.keys(cursor, "xk", legacyKey: "x")
         lastSecond = try WildberriesCursorFields.int64(cursor, "l")
-        lastIDs = WildberriesCursorFields.ids(cursor, "e")
+        lastIDs = try WildberriesCursorFields.keys(cursor, "ek", legacyKey: "e")
         let count = try WildberriesCursorFields.int64(cursor, "n") ?? Int64(lastIDs.count)
         guard count >= Int64(lastIDs.count), count <= Int64(Int32.max) else { throw WildberriesCursorFields.invalid() }
         lastCount = Int(count)
@@ -77,9 +78,9 @@ struct WildberriesListCursor: Equatable {
         state["f"] = since.map(String.init)
         state["t"] = windowTo.map(String.init)
         if windowExact { state["g"] = "1" }
-        state["x"] = WildberriesCursorFields.join(excluded, limit: Self.edgeLimit)
+        state["xk"] = WildberriesCursorFields.join(keys: excluded, limit: Self.edgeLimit)
         state["l"] = lastSecond.map(String.init)
-        state["e"] = WildberriesCursorFields.join(lastIDs, limit: Self.edgeLimit)
+        state["ek"] = WildberriesCursorFields.join(keys: lastIDs, limit: Self.edgeLimit)
         if lastCount > lastIDs.suffix(Self.edgeLimit).count { state["n"] = String(lastCount) }
         return Cursor(state)
     }
@@ -87,12 +88,13 @@ struct WildberriesListCursor: Equatable {
     /// Records a returned record, newest-first order: its second becomes the edge.
     mutating func noteReturned(id: String, second: Int64?) {
         guard let second else { return }
+        let key = WildberriesCursorFields.key(id)
         if second == lastSecond {
-            lastIDs.append(id)
+            lastIDs.append(key)
             lastCount += 1
         } else {
             lastSecond = second
-            lastIDs = [id]
+            lastIDs = [key]
             lastCount = 1
         }
     }

@@ -86,15 +86,7 @@ struct WildberriesUpdatesCursor: Equatable {
             letGo = 0
         }
 
-        /// FNV-1a of the id: stable across processes, as a cursor outlives the one that sealed it.
-        static func key(_ id: String) -> UInt32 {
-            var hash: UInt32 = 2_166_136_261
-            for byte in id.utf8 {
-                hash ^= UInt32(byte)
-                hash = hash &* 16_777_619
-            }
-            return hash
-        }
+        static func key(_ id: String) -> UInt32 { WildberriesCursorFields.key(id) }
     }
 
     /// How long after the newest record reported an older one may still show up and be reported.

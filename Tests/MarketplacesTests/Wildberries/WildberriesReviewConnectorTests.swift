@@ -22,6 +22,23 @@ struct WildberriesReviewConnectorTests {
         }
     }
 
+    @Test("given 30 unanswered feedbacks in one second, answering each page before asking for the next skips none of them",
+          .timeLimit(.minutes(1)))
+    func answerWhilePagingCrowdedSecond() async throws {
+        try await Env.with { env in
+            // given
+            let newest = try #require(env.simulator.feedbacks.feedbacks.map(\.createdAt).max())
+            for index in 0..<30 { env.simulator.feedbacks.addFeedback(text: "Отзыв \(index)", createdAt: newest + 60_000) }
+            let unanswered = Set(env.simulator.feedbacks.feedbacks.filter { $0.answer == nil }.map(\.id))
+            // when
+            let listed = try await listAnsweringEachPage(env.review, limit: 5, text: "Спасибо за отзыв!", deadline: { Env.deadline })
+            // then
+            #expect(Set(listed) == unanswered)
+            #expect(listed.count == unanswered.count)
+            #expect(env.simulator.feedbacks.feedbacks.allSatisfy { $0.answer != nil })
+        }
+    }
+
     @Test("unanswered feedbacks page to the end past the skip cap, newest first, each once", .timeLimit(.minutes(1)))
     func unansweredPastCaps() async throws {
         try await Env.with { env in
