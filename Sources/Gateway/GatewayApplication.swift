@@ -28,6 +28,7 @@ public final class GatewayApplication: Sendable {
         let health = HealthService(
             isDraining: { serverReference.server?.isDraining ?? false },
             metrics: metrics,
+            metricsTokenDigest: configuration.metricsTokenDigest,
             gauges: {
                 var gauges: [(name: String, help: String, labels: [(String, String)], value: Double)] = []
                 if let server = serverReference.server {

@@ -24,6 +24,9 @@ public struct GatewayConfiguration: Sendable {
     /// Requests per client address on the routes that need no API key (`public_rate_limit`);
     /// nil: not limited.
     public var publicRateLimit: TenantRateLimit?
+    /// SHA-256 of the token `/metrics` asks for (`metrics_token`); nil: `/metrics` is public.
+    /// The metrics name tenants and their traffic, which a gateway reachable by others may not show.
+    public var metricsTokenDigest: [UInt8]?
 
     public init() {}
 
@@ -43,7 +46,7 @@ public struct GatewayConfiguration: Sendable {
         let reader = ConfigurationReader(root, path: "")
         var configuration = GatewayConfiguration()
         try reader.allowOnly(["listen", "server", "tenants", "marketplaces", "cursor_secret", "upstream_deadline_ms",
-                              "idempotency", "drain_timeout_ms", "trusted_proxies", "public_rate_limit"])
+                              "idempotency", "drain_timeout_ms", "trusted_proxies", "public_rate_limit", "metrics_token"])
         if let listen = try reader.object("listen") {
             try listen.allowOnly(["host", "port"])
             if let host = try listen.string("host") {
@@ -58,6 +61,12 @@ public struct GatewayConfiguration: Sendable {
         if let secret = try reader.string("cursor_secret") {
             guard secret.utf8.count >= 16 else { throw ConfigurationError("cursor_secret", "must be at least 16 characters") }
             configuration.cursorSecret = Array(secret.utf8)
+        }
+        if let token = try reader.string("metrics_token") {
+            guard (16...512).contains(token.utf8.count), AuthenticationMiddleware.hasKeyCharacters(token) else {
+                throw ConfigurationError("metrics_token", "must be 16 to 512 visible ASCII characters, without spaces")
+            }
+            configuration.metricsTokenDigest = SHA256.hash(token.utf8)
         }
         if let ms = try reader.integer("upstream_deadline_ms", in: 100...300_000) { configuration.upstreamDeadline = .milliseconds(ms) }
         if let ms = try reader.integer("drain_timeout_ms", in: 0...600_000) { configuration.drainTimeout = .milliseconds(ms) }

@@ -1,3 +1,4 @@
+import Hashing
 import HTTP
 
 /// Liveness, readiness and metrics: public routes for orchestrators and scrapers.
@@ -8,10 +9,15 @@ public struct HealthService: Sendable {
     /// Point-in-time values for `/metrics` (open connections, circuit states).
     public let gauges: @Sendable () -> [(name: String, help: String, labels: [(String, String)], value: Double)]
 
-    public init(isDraining: @escaping @Sendable () -> Bool, metrics: GatewayMetrics,
+    /// SHA-256 of the token `/metrics` asks for (as `Authorization: Bearer` or `X-API-Key`);
+    /// nil: `/metrics` is public.
+    public let metricsTokenDigest: [UInt8]?
+
+    public init(isDraining: @escaping @Sendable () -> Bool, metrics: GatewayMetrics, metricsTokenDigest: [UInt8]? = nil,
                 gauges: @escaping @Sendable () -> [(name: String, help: String, labels: [(String, String)], value: Double)] = { [] }) {
         self.isDraining = isDraining
         self.metrics = metrics
+        self.metricsTokenDigest = metricsTokenDigest
         self.gauges = gauges
     }
 
@@ -28,9 +34,15 @@ public struct HealthService: Sendable {
             }
             return HTTPResponse(status: .ok, contentType: "application/json", text: "{\"status\":\"ready\"}")
         }
-        router.add(.get, "/metrics", access: .public) { _, _ in
-            HTTPResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8",
-                         text: service.metrics.render(gauges: service.gauges()))
+        router.add(.get, "/metrics", access: .public) { request, _ in
+            if let expected = service.metricsTokenDigest {
+                let token = try AuthenticationMiddleware.presentedKey(request)
+                guard constantTimeEqual(SHA256.hash(token.utf8), expected) else {
+                    throw GatewayError.unauthorized(detail: "The metrics token is not valid.")
+                }
+            }
+            return HTTPResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8",
+                                text: service.metrics.render(gauges: service.gauges()))
         }
     }
 }

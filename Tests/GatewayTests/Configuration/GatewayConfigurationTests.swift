@@ -101,6 +101,17 @@ struct GatewayConfigurationTests {
         #expect(configuration.tenants.first?.credentials[.wildberries]?["token"] == "Bearer eyJ.x.y")
     }
 
+    @Test("given a metrics token from the environment, when parsed, then only its digest is kept; a short or spaced one is refused by name")
+    func metricsToken() throws {
+        let configuration = try parse(#"{"metrics_token": "${METRICS_TOKEN}", "tenants": [\#(tenantJSON())]}"#,
+                                      environment: ["METRICS_TOKEN": "scrape-0123456789abcdef"])
+        #expect(configuration.metricsTokenDigest == SHA256.hash("scrape-0123456789abcdef".utf8))
+        #expect(try parse(#"{"tenants": [\#(tenantJSON())]}"#).metricsTokenDigest == nil)
+        for token in ["short", "has a space in it, sixteen+"] {
+            expectError(#"{"metrics_token": "\#(token)", "tenants": [\#(tenantJSON())]}"#, field: "metrics_token", containing: "16 to 512")
+        }
+    }
+
     @Test("given a header block smaller than the default field line, when parsed alone, then the field-line limit comes down with it")
     func smallHeaderBlock() throws {
         let configuration = try parse(#"{"server": {"max_header_bytes": 4096}, "tenants": [\#(tenantJSON())]}"#)

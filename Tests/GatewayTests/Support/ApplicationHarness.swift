@@ -12,7 +12,7 @@ struct ApplicationHarness {
     let review: FakeConnector
     let chat: FakeConnector
 
-    init(holdReplies: Bool = false, tenantCredentials: [Marketplace] = [.wildberries, .ozon]) {
+    init(holdReplies: Bool = false, tenantCredentials: [Marketplace] = [.wildberries, .ozon], metricsToken: String? = nil) {
         let review = FakeConnector(key: ConnectorKey(.wildberries, .review), count: 45, holdReplies: holdReplies)
         let chat = FakeConnector(key: ConnectorKey(.ozon, .chat), count: 3,
                                  operations: [.listItems, .item, .reply, .updates])
@@ -34,6 +34,7 @@ struct ApplicationHarness {
         configuration.tenants = [Tenant(id: "acme", keyDigests: [SHA256.hash(Self.key.utf8)],
                                         rateLimit: TenantRateLimit(rate: 1000, burst: 1000), credentials: credentials)]
         configuration.cursorSecret = Array("a fixed test cursor secret".utf8)
+        configuration.metricsTokenDigest = metricsToken.map { SHA256.hash($0.utf8) }
         application = GatewayApplication(configuration: configuration, registry: registry,
                                          staticFiles: StaticFiles(directory: nil), log: LogSink.capturing())
     }
