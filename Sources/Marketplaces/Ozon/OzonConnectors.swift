@@ -2,9 +2,9 @@ import Connectors
 
 /// Registers Ozon with a registry: the shared session (per tenant: the credentials and an
 /// `UpstreamCaller` over a client of the tenant's own, so that one tenant's slow calls never
-/// hold the connections another's wait for; the host's circuit breaker; and the Client-Id's
-/// rate budget, shared even by tenants that use the same seller account) and the review,
-/// question and chat connectors built on it.
+/// hold the connections another's wait for; and the Client-Id's circuit breaker and rate budget,
+/// shared even by tenants that use the same seller account) and the review, question and chat
+/// connectors built on it.
 public enum OzonConnectors {
     /// The credential fields an Ozon tenant must configure.
     public static let requiredCredentials = ["client_id", "api_key"]
@@ -12,14 +12,14 @@ public enum OzonConnectors {
     /// Registers the Ozon session factory and the `ozon/review`, `ozon/question` and `ozon/chat`
     /// connectors, all talking to `endpoints.ozonSeller`.
     public static func register(in registry: ConnectorRegistry, endpoints: MarketplaceEndpoints, options: OzonOptions = OzonOptions()) {
-        let breaker = CircuitBreaker(host: endpoints.ozonSeller.upstreamHost, failureThreshold: options.breakerThreshold,
-                                     coolDown: options.breakerCoolDown, clock: options.clock)
+        let breakers = CircuitBreakers(host: endpoints.ozonSeller.upstreamHost, failureThreshold: options.breakerThreshold,
+                                       coolDown: options.breakerCoolDown, clock: options.clock)
         let budgets = RateBudgets(limit: options.rateLimit, clock: options.clock)
         registry.register(marketplace: .ozon) { credentials throws(ConnectorError) in
             let values = try credentials.require(requiredCredentials)
             let client = options.clients.client(baseURL: endpoints.ozonSeller, maxConnections: options.maxConnections)
             let caller = UpstreamCaller(marketplace: .ozon, client: client, classifier: OzonErrorClassifier(),
-                                        budget: budgets.budget(for: values[0]), breaker: breaker, retry: options.retry,
+                                        budget: budgets.budget(for: values[0]), breaker: breakers.breaker(for: values[0]), retry: options.retry,
                                         attemptTimeout: options.attemptTimeout, clock: options.clock)
             return OzonSession(clientID: values[0], apiKey: values[1], caller: caller)
         }

@@ -2,8 +2,8 @@ import Connectors
 import Foundation
 
 /// What all Wildberries connectors of one tenant share: one caller per host, each with its own
-/// connection pool and the host's circuit breaker (`WildberriesHost`, shared by every tenant, as
-/// the host's health is), and the tenant's token. The callers draw on the rate budgets of the
+/// connection pool and the circuit breaker of the token's seller on that host (`WildberriesHost`,
+/// shared by every tenant of that seller), and the tenant's token. The callers draw on the rate budgets of the
 /// token's seller (`WildberriesTokenClaims`): feedbacks and questions from one, as Wildberries
 /// counts them in one bucket, and every tenant of the same seller from the same. A base token's
 /// calls draw on budgets of their own, at Wildberries' far lower limits for base tokens.
@@ -26,7 +26,7 @@ public final class WildberriesSession: MarketplaceSession {
             UpstreamCaller(marketplace: .wildberries,
                            client: options.clients.client(baseURL: host.baseURL, maxConnections: options.maxConnections),
                            classifier: WildberriesErrorClassifier(),
-                           budget: host.budget(for: claims), breaker: host.breaker,
+                           budget: host.budget(for: claims), breaker: host.breaker(for: claims),
                            retry: options.retry, attemptTimeout: options.attemptTimeout, clock: options.clock)
         }
         feedbacks = caller(hosts.feedbacks)

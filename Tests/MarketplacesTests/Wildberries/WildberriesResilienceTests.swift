@@ -95,7 +95,7 @@ struct WildberriesResilienceTests {
                 return retryAfter > .zero && retryAfter <= .seconds(2)
             }
             // The questions connector shares the host, so its calls are held back too, and so are
-            // another tenant's: the circuit is the host's.
+            // another tenant's of the same seller: the circuit is the seller's on the host.
             await #expect(throws: ConnectorError.self) {
                 _ = try await env.question.listItems(query, deadline: Env.deadline)
             }
@@ -115,6 +115,35 @@ struct WildberriesResilienceTests {
             #expect(page.items.count == 3)
             _ = try await env.question.listItems(query, deadline: Env.deadline)
             #expect(env.simulator.feedbacksLog.total == 5)
+        }
+    }
+
+    @Test("given one seller's calls opening its circuit on a host, when a tenant of another seller calls that host, then its call goes through",
+          .timeLimit(.minutes(1)))
+    func circuitPerSeller() async throws {
+        let other = WildberriesToken.make(sellerID: "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", categories: [.feedbacks, .chat], tokenID: "other")
+        let connector = Env.connectorOptions {
+            $0.breakerFailureThreshold = 3
+            $0.breakerCoolDown = .seconds(30)
+        }
+        try await Env.with(simulator: Env.simulatorOptions { $0.tokens.append(other) }, connector: connector) { env in
+            // given
+            env.simulator.feedbacksFaults.inject(.serverError(status: 502), times: 3, pathPrefix: "/api/v1/feedbacks")
+            let query = ListQuery(status: .unanswered, limit: 3)
+            await #expect(throws: ConnectorError.self) { _ = try await env.review.listItems(query, deadline: Env.deadline) }
+            await #expect {
+                _ = try await env.review.listItems(query, deadline: Env.deadline)
+            } throws: { error in
+                guard case ConnectorError.upstreamUnavailable = error else { return false }
+                return true
+            }
+            // when
+            let elsewhere = try env.registry.connector(for: ConnectorKey(.wildberries, .review), tenant: "tenant-2",
+                                                       credentials: MarketplaceCredentials(marketplace: .wildberries, fields: ["token": other]))
+            let page = try await elsewhere.listItems(query, deadline: Env.deadline)
+            // then
+            #expect(page.items.count == 3)
+            #expect(env.simulator.feedbacksLog.total == 4)
         }
     }
 }
