@@ -20,6 +20,14 @@ public final class UpstreamCallCounter: Sendable {
     /// of the request cannot be taken as "nothing happened".
     public var mayHaveChangedUpstream: Bool { recorded.withLock { $0.contains { $0.mayHaveChanged } } }
 
+    /// The marketplace's answer to `operation` said it did nothing (a 2xx whose body refuses):
+    /// its attempts no longer count as writes that may have changed the marketplace.
+    public func notApplied(operation: String) {
+        recorded.withLock { reports in
+            for index in reports.indices where reports[index].operation == operation { reports[index].mayHaveChanged = false }
+        }
+    }
+
     /// Adds an attempt; `UpstreamCaller` reports each it sends, and so must any other way of
     /// calling a marketplace.
     public func record(_ report: UpstreamCallReport) {

@@ -317,8 +317,8 @@ public struct ConnectorService: Sendable {
     }
 
     /// The key: a structured-field string (RFC 8941 §3.3.3: `"…"`, printable ASCII, `\"` and
-    /// `\\` escaped), as the IETF draft specifies, or a bare token of visible ASCII without `"`;
-    /// 1 to 255 characters either way. Nil when it is neither.
+    /// `\\` escaped), as the IETF draft specifies, with any parameters after it ignored, or a
+    /// bare token of visible ASCII without `"`; 1 to 255 characters either way. Nil when it is neither.
     static func idempotencyKey(_ value: String) -> String? {
         let text = Array(value.trimmingOWS().utf8)
         var key: [UInt8] = []
@@ -341,7 +341,10 @@ public struct ConnectorService: Sendable {
                 guard byte >= 0x20, byte < 0x7F else { return nil }
                 key.append(byte)
             }
-            guard closed, index == text.count else { return nil }
+            // Parameters (`;name=value`) may follow an item; the key is the string alone.
+            guard closed, index == text.count
+                || (text[index] == UInt8(ascii: ";") && text[index...].allSatisfy { $0 >= 0x20 && $0 < 0x7F })
+            else { return nil }
         } else {
             guard text.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") }) else { return nil }
             key = text

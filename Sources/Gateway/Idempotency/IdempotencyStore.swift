@@ -76,15 +76,17 @@ public final class IdempotencyStore: Sendable {
             }
         }
 
-        /// Room for one more outcome on a tenant's shelf: its oldest completed ones go first. Only
-        /// for a key about to be stored: a repeat of a kept one must find it, not drop it for space.
-        mutating func makeRoom(capacity: Int) {
+        /// Brings a tenant's shelf back within `capacity` once `stored` holds an outcome: its
+        /// oldest other completed outcomes go first. Only when an outcome is stored: a request
+        /// that ends storing nothing (it failed before its write) must not have pushed out an
+        /// outcome whose retry would then write again, nor a repeat of a kept key its own.
+        mutating func makeRoom(capacity: Int, keeping stored: String) {
             // One still in flight is never dropped for space: its request would lose its guard
             // against a concurrent repeat.
             var index = orderStart
-            while entries.count >= capacity, index < order.count {
+            while entries.count > capacity, index < order.count {
                 let (key, sequence) = order[index]
-                if let entry = entries[key], entry.sequence == sequence, entry.response != nil {
+                if key != stored, let entry = entries[key], entry.sequence == sequence, entry.response != nil {
                     entries.removeValue(forKey: key)
                 }
                 index += 1
@@ -152,7 +154,6 @@ public final class IdempotencyStore: Sendable {
                 guard let response = entry.response else { return .failure(.idempotencyConflict) }
                 return .success(.replay(response))
             }
-            shelf.makeRoom(capacity: capacity)
             shelf.put(key, Entry(fingerprint: fingerprint, response: nil, expires: now + lifetime, sequence: 0))
             return .success(.proceed)
         }
@@ -167,6 +168,7 @@ public final class IdempotencyStore: Sendable {
             entry.response = response
             entry.expires = now + lifetime
             state.shelves[tenant]?.put(key, entry)
+            state.shelves[tenant]?.makeRoom(capacity: capacity, keeping: key)
         }
     }
 

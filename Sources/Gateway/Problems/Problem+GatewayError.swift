@@ -16,7 +16,7 @@ extension Problem {
         case .idempotencyConflict:
             self.init(status: 409, code: "idempotency_conflict", title: "Idempotency key in use",
                       detail: "A request with this Idempotency-Key is still being processed; retry when it has finished.",
-                      retryable: true)
+                      retryable: true, retryAfter: .seconds(1))
         case .idempotencyMismatch:
             self.init(status: 422, code: "idempotency_mismatch", title: "Idempotency key reused",
                       detail: "This Idempotency-Key was used with a different request; use a new key for a new request.")

@@ -14,4 +14,7 @@ public enum Fault: Sendable, Equatable {
     case malformedBody
     /// The upstream's maintenance-window answer.
     case maintenance
+    /// This JSON answer with this status in place of the normal one, the request not acted on
+    /// (a 200 saying `"result": "blocked"`).
+    case answer(status: Int, json: String)
 }

@@ -34,6 +34,8 @@ public final class SimulatorServer: Sendable {
             case .truncatedBody:
                 response = await host.handle(simulated)
                 response.body = Array(response.body.prefix(response.body.count / 2))
+            case .answer(let status, let json):
+                response = SimulatorResponse.text(json, status: status, contentType: "application/json")
             case .malformedBody:
                 response = SimulatorResponse.text("<html><body><h1>502 Bad Gateway</h1></body></html>", status: 200,
                                                   contentType: "text/html")

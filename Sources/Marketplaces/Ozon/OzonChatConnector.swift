@@ -83,6 +83,8 @@ public struct OzonChatConnector: ChannelConnector {
             "/v1/chat/send/message", .object(["chat_id": .string(id), "text": .string(text)]),
             as: OzonWriteResponse.self, safety: .nonIdempotent, operation: "chat.send.message", deadline: deadline)
         if let result = answer.result, result.lowercased() != "success" {
+            // Not sent: a retry under the request's Idempotency-Key may run again.
+            UpstreamCallCounter.current?.notApplied(operation: "chat.send.message")
             throw .upstreamRejected(UpstreamFailure(marketplace: .ozon, status: response.status, message: "message not sent: \(result)"))
         }
         return ReplyReceipt(itemID: id)

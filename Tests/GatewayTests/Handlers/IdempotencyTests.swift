@@ -80,6 +80,7 @@ struct IdempotencyTests {
         let concurrent = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-3")])
         #expect(concurrent.status.code == 409)
         #expect(concurrent.json["code"] as? String == "idempotency_conflict")
+        #expect(concurrent.headers["Retry-After"] == "1")
         while !harness.review.releaseReply() { await Task.yield() }
         #expect(try await first.value.status == .ok)
         #expect(harness.review.replies.count == 1)
@@ -150,7 +151,7 @@ struct IdempotencyTests {
     }
 
     @Test("given a structured-field string with spaces or escapes, then it is a key, and its repeat replays",
-          arguments: ["\"two words\"", "\"say \\\"hi\\\"\"", "\"back\\\\slash\""])
+          arguments: ["\"two words\"", "\"say \\\"hi\\\"\"", "\"back\\\\slash\"", "\"with-params\";p=1;q"])
     func structuredFieldString(key: String) async throws {
         let harness = ApplicationHarness()
         let first = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", key)])
@@ -268,6 +269,32 @@ struct IdempotencyStoreTests {
             Issue.record("the oldest outcome was dropped for room its repeat did not need: the write would run twice"); return
         }
         #expect(store.count == 2)
+    }
+
+    @Test("given a tenant at its capacity, when keyed requests fail before their write and free their keys, then every kept outcome is still replayed")
+    func failuresMakeNoRoom() throws {
+        let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 2)
+        let now = ContinuousClock.now
+        let print: [UInt8] = [9]
+        for index in 0..<2 {
+            try store.keep(tenant: "a", key: "k\(index)", fingerprint: print, at: now)
+        }
+        for index in 0..<3 {
+            guard case .proceed = try store.begin(tenant: "a", key: "failed\(index)", fingerprint: print, now: now) else {
+                Issue.record("a new key did not run"); return
+            }
+            store.abandon(tenant: "a", key: "failed\(index)")
+        }
+        for index in 0..<2 {
+            guard case .replay = try store.begin(tenant: "a", key: "k\(index)", fingerprint: print, now: now) else {
+                Issue.record("k\(index)'s outcome was dropped for a request that stored nothing: its retry would write again"); return
+            }
+        }
+        try store.keep(tenant: "a", key: "k2", fingerprint: print, at: now)
+        #expect(store.count == 2)
+        guard case .replay = try store.begin(tenant: "a", key: "k2", fingerprint: print, now: now) else {
+            Issue.record("the outcome just stored was dropped"); return
+        }
     }
 
     @Test("given a tenant at its capacity, when another tenant's claims sweep its shelf, then nothing live of it is dropped")

@@ -273,6 +273,28 @@ struct OzonFaultTests {
         }
     }
 
+    @Test("given Ozon answering a chat message 200 with a result other than success, then the reply is upstreamRejected and counts as no write, so its key is freed",
+          .timeLimit(.minutes(1)))
+    func chatMessageNotSent() async throws {
+        try await OzonTestbed.run { bed in
+            // given
+            let chat = try #require(bed.host.chats().first)
+            bed.faults.inject(.answer(status: 200, json: #"{"result":"blocked"}"#), times: 1, pathPrefix: "/v1/chat/send/message")
+            let counter = UpstreamCallCounter()
+            let connector = try bed.chat
+            let deadline = bed.deadline
+            // when
+            let error = await UpstreamCallCounter.$current.withValue(counter) {
+                await #expect(throws: ConnectorError.self) { try await connector.reply(to: chat.id, text: "Добрый день!", deadline: deadline) }
+            }
+            // then
+            guard case .upstreamRejected(let failure)? = error else { Issue.record("got \(String(describing: error))"); return }
+            #expect(failure.message.contains("blocked"))
+            #expect(counter.reports.count == 1)
+            #expect(!counter.mayHaveChangedUpstream)
+        }
+    }
+
     @Test("cancelling the caller abandons the upstream call", .timeLimit(.minutes(1)))
     func cancellation() async throws {
         try await OzonTestbed.run { bed in
