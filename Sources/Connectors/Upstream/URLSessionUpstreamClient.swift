@@ -69,14 +69,17 @@ public final class URLSessionUpstreamClient: UpstreamClient {
         // thread) or the caller's cancellation; the other two find it over and do nothing.
         let call = UpstreamCall()
         let ownSession = request.safety == .nonIdempotent
-        let receiver = ownSession ? UpstreamSessionDelegate(maxResponseBytes: maxResponseBytes) : self.receiver
-        let session = ownSession ? URLSession(configuration: configuration, delegate: receiver, delegateQueue: nil) : self.session
-        defer { if ownSession { session.finishTasksAndInvalidate() } }
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 call.start(continuation, timeout: timeout) { finish in
+                    // A write's session is made with its task and told at once to end when the
+                    // task does: `make` runs only if the call was not over before it started,
+                    // and may run after `send` returned, so nothing else may touch that session.
+                    let receiver = ownSession ? UpstreamSessionDelegate(maxResponseBytes: self.maxResponseBytes) : self.receiver
+                    let session = ownSession ? URLSession(configuration: self.configuration, delegate: receiver, delegateQueue: nil) : self.session
                     let task = session.dataTask(with: urlRequest)
                     receiver.track(task, finish: finish)
+                    if ownSession { session.finishTasksAndInvalidate() }
                     return task
                 }
             }
@@ -161,9 +164,10 @@ public final class URLSessionUpstreamClient: UpstreamClient {
     /// went out then, so a write may go again. Errors while reading or writing on an established
     /// connection (`SSL_read`, `SSL_write`) are not handshakes.
     static func handshakeFailure(_ error: NSError) -> String? {
-        guard let text = error.userInfo[NSLocalizedDescriptionKey] as? String else { return nil }
+        guard error.code == NSURLErrorUnknown, let text = error.userInfo[NSLocalizedDescriptionKey] as? String else { return nil }
         let lower = text.lowercased()
-        guard lower.contains("certificate") || lower.contains("ssl_connect") || lower.contains("ssl connect")
+        guard !lower.contains("ssl_read"), !lower.contains("ssl_write"),
+              lower.contains("certificate") || lower.contains("ssl_connect") || lower.contains("ssl connect")
                 || lower.contains("handshake") else { return nil }
         return "TLS handshake failed: \(text.prefix(120))"
     }

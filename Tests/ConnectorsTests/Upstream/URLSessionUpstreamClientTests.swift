@@ -265,10 +265,11 @@ struct URLSessionUpstreamClientTests {
         #expect(throws: UpstreamTransportError.connectionRefused("TLS handshake failed: \(text)")) { try result.get() }
     }
 
-    @Test("a TLS read failing on an established connection is a lost one: the request may have gone out")
-    func tlsReadFailure() {
-        let error = NSError(domain: NSURLErrorDomain, code: NSURLErrorUnknown,
-                            userInfo: [NSLocalizedDescriptionKey: "OpenSSL SSL_read: Connection reset by peer, errno 104"])
+    @Test("a TLS read or write failing on an established connection is a lost one: the request may have gone out",
+          arguments: ["OpenSSL SSL_read: Connection reset by peer, errno 104",
+                      "OpenSSL SSL_read: error:0A000412:SSL routines::sslv3 alert bad certificate, errno 0"])
+    func tlsReadFailure(text: String) {
+        let error = NSError(domain: NSURLErrorDomain, code: NSURLErrorUnknown, userInfo: [NSLocalizedDescriptionKey: text])
         let result = URLSessionUpstreamClient.result(data: nil, response: nil, error: error)
         #expect(throws: UpstreamTransportError.connectionLost("NSURLErrorDomain -1")) { try result.get() }
     }
@@ -302,6 +303,35 @@ struct URLSessionUpstreamClientTests {
         let roomy = URLSessionUpstreamClient(baseURL: server.baseURL, maxResponseBytes: 200_000)
         let answer = try await roomy.send(Self.get("/stream"), timeout: .seconds(10))
         #expect(answer.body.count == 200_000)
+    }
+
+    @Test("given writes ended (cancelled, or out of time) while their data task is being made, then the process carries on and later writes are sent",
+          .timeLimit(.minutes(1)))
+    func writesEndedWhileStarting() async throws {
+        try await withLoopbackUpstream({ _, _ in Self.ok }) { upstream in
+            let client = URLSessionUpstreamClient(baseURL: upstream.baseURL)
+            let write = UpstreamRequest.json("POST", "/reply", body: Data("{}".utf8), safety: .nonIdempotent, operation: "test.reply")
+            // A write's own session was invalidated as `send` returned, while the task was still
+            // to be made on it: FoundationNetworking stops the process there ("Session invalidated").
+            await withTaskGroup(of: Void.self) { group in
+                for lane in 0..<4 {
+                    group.addTask {
+                        for index in 0..<400 {
+                            if (lane + index) % 2 == 0 {
+                                let task = Task { try? await client.send(write, timeout: .seconds(5)) }
+                                await Task.yield()
+                                task.cancel()
+                                _ = await task.value
+                            } else {
+                                _ = try? await client.send(write, timeout: .nanoseconds(1))
+                            }
+                        }
+                    }
+                }
+            }
+            let answer = try await client.send(write, timeout: .seconds(10))
+            #expect(answer.status == 200)
+        }
     }
 
     @Test("redirects are handed back, not followed with the tenant's credentials")
