@@ -10,11 +10,13 @@ extension WildberriesRecordSource {
     /// first second is skipped into by offset, the page must begin with the records the cursor
     /// kept there, else (the second's order changed, or a record joined it) it is read from its
     /// start again, which may repeat records but loses none. A second beyond the host's offset
-    /// caps is given up past. A record without a readable date counts at the newest second reported.
+    /// caps is given up past. A record without a readable date counts at the newest second
+    /// reported; a page full of records that cannot be read is read past, a few pages a call.
     ///
     /// When the second side is refused for the rate (a base token's budget), what the first
-    /// gave is answered, with `has_more`, rather than read again and thrown away on every call,
-    /// and the refused side is read first by the next call.
+    /// gave is answered rather than read again and thrown away on every call, with `has_more`
+    /// unless both sides had nothing more when last read; the refused side is read first by
+    /// the next call.
     func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
         try WildberriesLimits.checkLimit(limit)
         var state = try cursor.map { cursor throws(ConnectorError) in try WildberriesUpdatesCursor(cursor) } ?? WildberriesUpdatesCursor()
@@ -26,41 +28,67 @@ extension WildberriesRecordSource {
                 break
             }
             var side = state[answeredSide]
-            let wanted = limit - items.count
-            let entries: [Entry]
             do throws(ConnectorError) {
-                let read = try await read(&side, wanted: wanted, answered: answeredSide, deadline: deadline)
-                entries = read.entries
-                if read.full { hasMore = true }
+                let more = try await report(&side, into: &items, wanted: limit - items.count, answered: answeredSide, deadline: deadline)
+                side.drained = !more
+                hasMore = hasMore || more
             } catch .upstreamRateLimited where answeredSide != state.answeredFirst {
                 state.answeredFirst = answeredSide
-                hasMore = true
+                hasMore = hasMore || !side.drained
                 break
             }
-            var delivered = 0
-            for entry in entries {
-                guard let record = entry.record else { continue }
-                let second = max(0, record.createdSecond ?? side.newest ?? 0)
-                guard side.isNew(id: record.id, second: second) else { continue }
-                guard delivered < wanted else {
-                    hasMore = true
-                    break
-                }
-                items.append(record.item(raw: nil))
-                delivered += 1
-                side.advance(id: record.id, second: second, overlap: WildberriesUpdatesCursor.overlap,
-                             limit: WildberriesUpdatesCursor.keptLimit)
-            }
+            side.trim(overlap: WildberriesUpdatesCursor.overlap, limit: WildberriesUpdatesCursor.keptLimit)
             state[answeredSide] = side
         }
-        if !hasMore { state.answeredFirst = false }
         return UpdatesPage(items: items, nextCursor: state.cursor, hasMore: hasMore)
     }
 
-    /// One side's page from its window's start: past the records let go of there, and long
-    /// enough to hold the kept ones and `wanted` more; `full` when the host may hold more.
-    private func read(_ side: inout WildberriesUpdatesCursor.Side, wanted: Int, answered: Bool,
-                      deadline: ContinuousClock.Instant) async throws(ConnectorError) -> (entries: [Entry], full: Bool) {
+    /// Pages a call reads on one side past pages that held nothing to report.
+    static var updatesPagesPerSide: Int { 4 }
+
+    /// Reports up to `wanted` records of one side the cursor does not know, in the host's order;
+    /// true when the side may hold more.
+    private func report(_ side: inout WildberriesUpdatesCursor.Side, into items: inout [Item], wanted: Int, answered: Bool,
+                        deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Bool {
+        var (entries, skip, take) = try await firstPage(&side, wanted: wanted, answered: answered, deadline: deadline)
+        let from = side.from
+        var delivered = 0
+        var pages = 1
+        while true {
+            for entry in entries {
+                guard let record = entry.record else { continue }
+                let second = record.createdSecond.flatMap { (0...Self.latestSecond).contains($0) ? $0 : nil } ?? side.newest ?? 0
+                guard side.isNew(id: record.id, second: second) else { continue }
+                guard delivered < wanted else { return true }
+                items.append(record.item(raw: nil))
+                delivered += 1
+                side.note(id: record.id, second: second)
+            }
+            guard entries.count == take else { return false }
+            if delivered == wanted { return true }
+            // A full page with less to report than asked (records that cannot be read): what
+            // follows it may be new, and the window would not move past it by itself.
+            skip += entries.count
+            take = min(caps.maxTake(skip: skip), 1000)
+            guard pages < Self.updatesPagesPerSide, take > 0 else { return true }
+            do throws(ConnectorError) {
+                entries = try await page(isAnswered: answered, skip: skip, take: take, ascending: true,
+                                         dateFrom: from, dateTo: nil, includeRaw: false, deadline: deadline)
+            } catch .upstreamRateLimited {
+                // What this side gave is answered; the next call goes on from there.
+                return true
+            }
+            pages += 1
+        }
+    }
+
+    /// Creation seconds past this (the year 3000) are no date: a cursor could not hold them.
+    static var latestSecond: Int64 { 32_503_680_000 }
+
+    /// One side's first page from its window's start: past the records let go of there, and long
+    /// enough to hold the kept ones and `wanted` more.
+    private func firstPage(_ side: inout WildberriesUpdatesCursor.Side, wanted: Int, answered: Bool,
+                           deadline: ContinuousClock.Instant) async throws(ConnectorError) -> (entries: [Entry], skip: Int, take: Int) {
         var skip = side.letGo
         var take = min(caps.maxTake(skip: skip), wanted + side.kept.count)
         if skip > 0, take <= side.keptAtFrom.count {
@@ -73,14 +101,15 @@ extension WildberriesRecordSource {
         var entries = try await page(isAnswered: answered, skip: skip, take: take, ascending: true,
                                      dateFrom: side.from, dateTo: nil, includeRaw: false, deadline: deadline)
         let expected = side.keptAtFrom
-        if skip > 0, entries.prefix(expected.count).map({ WildberriesUpdatesCursor.Side.key($0.record?.id ?? "") }).sorted() != expected.sorted() {
+        if skip > 0, entries.prefix(expected.count).map({ WildberriesCursorFields.key($0.record?.id ?? "") }).sorted() != expected.sorted() {
             // The second is read again from its start and its records reported again in the
             // host's order, so what the next call skips matches what this one reported.
             side.forgetFirstSecond()
+            skip = 0
             take = min(caps.maxTake, wanted + side.kept.count)
             entries = try await page(isAnswered: answered, skip: 0, take: take, ascending: true,
                                      dateFrom: side.from, dateTo: nil, includeRaw: false, deadline: deadline)
         }
-        return (entries, entries.count == take)
+        return (entries, skip, take)
     }
 }

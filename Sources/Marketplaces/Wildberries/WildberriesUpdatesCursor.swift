@@ -28,6 +28,9 @@ struct WildberriesUpdatesCursor: Equatable {
         var kept: [Entry] = []
         /// Records at `from` reported and no longer kept: the next read skips them.
         var letGo = 0
+        /// The side's last read reported all it held: a call refused this side for the rate may
+        /// still say there is nothing more.
+        var drained = false
 
         /// The newest creation second reported.
         var newest: Int64? { kept.last?.second ?? from }
@@ -45,9 +48,21 @@ struct WildberriesUpdatesCursor: Equatable {
             return kept.prefix { $0.second == from }.map(\.key)
         }
 
+        /// Notes a record reported and brings the window within its bounds.
         mutating func advance(id: String, second: Int64, overlap: Int64, limit: Int) {
+            note(id: id, second: second)
+            trim(overlap: overlap, limit: limit)
+        }
+
+        /// Notes a record reported; the window keeps its start until `trim`, so that a page's
+        /// late records of one second are all taken, not the second given up after the first.
+        mutating func note(id: String, second: Int64) {
             let index = kept.lastIndex { $0.second <= second }.map { $0 + 1 } ?? 0
             kept.insert(Entry(second: second, key: Self.key(id)), at: index)
+        }
+
+        /// Brings the window within the last `overlap` seconds and `limit` keys.
+        mutating func trim(overlap: Int64, limit: Int) {
             if let newest = kept.last?.second, let oldest = kept.first?.second, oldest < newest - overlap {
                 let floor = newest - overlap
                 kept.removeAll { $0.second < floor }
@@ -121,6 +136,7 @@ struct WildberriesUpdatesCursor: Equatable {
     /// before, or after `from`; 4-byte key), base64url.
     private static func side(_ cursor: Cursor, _ key: String) throws(ConnectorError) -> Side {
         var side = Side(from: try WildberriesCursorFields.int64(cursor, key))
+        side.drained = cursor[key + "d"] == "1"
         let letGo = try WildberriesCursorFields.int64(cursor, key + "n") ?? 0
         guard letGo >= 0, letGo <= Int64(Int32.max) else { throw WildberriesCursorFields.invalid() }
         side.letGo = Int(letGo)
@@ -165,6 +181,7 @@ struct WildberriesUpdatesCursor: Equatable {
         for (key, side) in [("u", unanswered), ("a", answered)] {
             state[key] = side.from.map(String.init)
             if side.letGo > 0 { state[key + "n"] = String(side.letGo) }
+            if side.drained { state[key + "d"] = "1" }
             guard !side.kept.isEmpty else { continue }
             var bytes: [UInt8] = []
             var second = side.from ?? 0

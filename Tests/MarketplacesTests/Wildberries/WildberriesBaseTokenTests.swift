@@ -110,15 +110,20 @@ struct WildberriesBaseTokenTests {
             // and 12 minutes later the answered side is read first, then nothing new is left
             var reported = first.items.map(\.id)
             var cursor = first.nextCursor
+            var caughtUp = false
             for _ in 0..<4 {
                 clock.advance(by: .seconds(720))
                 let page = try await env.review.updates(since: cursor, limit: 100, deadline: clock.now + .seconds(20))
                 reported += page.items.map(\.id)
                 cursor = page.nextCursor
-                if !page.hasMore { break }
+                if !page.hasMore {
+                    caughtUp = true
+                    break
+                }
             }
             #expect(reported.count == all.count)
             #expect(Set(reported) == all)
+            #expect(caughtUp, "has_more stayed true with both sides read to their end")
         }
     }
 }

@@ -127,6 +127,33 @@ struct WildberriesQuirkTests {
         }
     }
 
+    @Test("given feedbacks that cannot be read among new ones, when updates are polled a few at a time, then each readable one comes once and the feed ends",
+          .timeLimit(.minutes(1)))
+    func updatesPastUnreadable() async throws {
+        func page(_ records: [String]) -> String {
+            #"{"data":{"countUnanswered":3,"countArchive":0,"feedbacks":["# + records.joined(separator: ",") + #"]},"error":false,"errorText":"","additionalErrors":null}"#
+        }
+        func feedback(_ id: String, _ second: Int) -> String {
+            #"{"id":"\#(id)","text":"Отзыв","productValuation":5,"createdDate":"2026-05-14T08:21:\#(second)Z","answer":null}"#
+        }
+        let (a, b, c, unreadable) = (feedback("A", 10), feedback("B", 20), feedback("C", 30), #"{"text":"no id here"}"#)
+        try await Self.with { scripted in
+            // Each request of the walk, in order (the unanswered side, then the answered side).
+            scripted.host.queue(Self.list, json: page([a, unreadable]))                   // first call: a full page…
+            scripted.host.queue(Self.list, json: page([b, unreadable, c]))                // …read past: B, and C is more
+            scripted.host.queue(Self.list, json: page([a, unreadable, b, unreadable]))    // second call: nothing new, full…
+            scripted.host.queue(Self.list, json: page([c]))                               // …read past: C, the end
+            scripted.host.queue(Self.list, json: page([]))                                // the answered side: empty
+            let first = try await scripted.review.updates(since: nil, limit: 2, deadline: WildberriesTestEnvironment.deadline)
+            #expect(first.items.map(\.id) == ["A", "B"])
+            #expect(first.hasMore)
+            let second = try await scripted.review.updates(since: first.nextCursor, limit: 2, deadline: WildberriesTestEnvironment.deadline)
+            #expect(second.items.map(\.id) == ["C"])
+            #expect(!second.hasMore)
+            #expect(scripted.host.requests.map { $0.query["skip"] ?? "" } == ["0", "2", "0", "4", "0"])
+        }
+    }
+
     @Test("chat events without message, with unknown senders, and the terminal page are read", .timeLimit(.minutes(1)))
     func tolerantEvents() async throws {
         let events = #"""

@@ -324,8 +324,9 @@ struct WildberriesReviewConnectorTests {
                 reported += page.items
                 next = page.nextCursor
             } while page.hasMore
-            // then
+            // then: the one answered comes as answered, and nothing as unanswered
             #expect(reported.filter { $0.status == .unanswered }.map(\.id) == [])
+            #expect(reported.map(\.id) == [shared[0]])
         }
     }
 

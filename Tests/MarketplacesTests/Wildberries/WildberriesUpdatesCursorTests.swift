@@ -44,6 +44,18 @@ struct WildberriesUpdatesCursorTests {
         #expect(side.kept.map(\.second) == [101, 102])
     }
 
+    @Test("given a full window, when a page holds two late records of its oldest second, then both are new: the window moves only after the page")
+    func lateSiblingsInOnePage() {
+        var side = Side()
+        for index in 0..<48 { side.advance(id: "r\(index)", second: 1_000 + Int64(index), overlap: 3600, limit: 48) }
+        side.note(id: "late-1", second: 1_000)
+        #expect(side.isNew(id: "late-2", second: 1_000))
+        side.note(id: "late-2", second: 1_000)
+        side.trim(overlap: 3600, limit: 48)
+        #expect(side.from == 1_001)
+        #expect(side.kept.count == 47)
+    }
+
     @Test("a cursor with both sides full round-trips and seals within the codec's length")
     func roundTripAndLength() throws {
         var state = WildberriesUpdatesCursor()
