@@ -41,8 +41,12 @@ public struct HealthService: Sendable {
                     throw GatewayError.unauthorized(detail: "The metrics token is not valid.")
                 }
             }
-            return HTTPResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8",
-                                text: service.metrics.render(gauges: service.gauges()))
+            var response = HTTPResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8",
+                                        text: service.metrics.render(gauges: service.gauges()))
+            // Behind a token, not for a shared cache to hand to callers without it (one sent
+            // in X-API-Key is not covered by the rule for Authorization).
+            if service.metricsTokenDigest != nil { response.headers.add("Cache-Control", "no-store") }
+            return response
         }
     }
 }

@@ -105,7 +105,9 @@ struct WildberriesListCursor: Equatable {
     /// the previous call returned nothing in the window it resumed (only unreadable, undated or
     /// filtered entries): starting that window over would never get past them.
     mutating func resumeBelowLastReturned() {
-        guard let edge = lastSecond, lastCount <= Self.edgeLimit else { return }
+        // The keys must name every record returned at the edge (a cursor of an earlier version
+        // kept fewer ids than this one keeps keys).
+        guard let edge = lastSecond, lastCount <= min(lastIDs.count, Self.edgeLimit) else { return }
         if windowTo == edge, excluded == lastIDs { return }
         windowTo = edge
         windowExact = false

@@ -46,7 +46,9 @@ extension WildberriesRecordSource {
                 guard let record = entry.record else { continue }
                 if let top = state.windowTo {
                     if let second = record.createdSecond, second > top { continue }
-                    if state.excluded.contains(WildberriesCursorFields.key(record.id)) { continue }
+                    // Only the edge second's records were returned before: a key is compared
+                    // where an id was, and nowhere a collision could drop another record.
+                    if record.createdSecond == top, state.excluded.contains(WildberriesCursorFields.key(record.id)) { continue }
                 }
                 if let since = state.since, let created = record.createdAt, created.millisecondsSinceEpoch < since { continue }
                 items.append(record.item(raw: entry.raw))

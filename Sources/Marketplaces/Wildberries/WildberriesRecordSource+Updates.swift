@@ -67,14 +67,16 @@ extension WildberriesRecordSource {
             guard entries.count == take else { return false }
             if delivered == wanted { return true }
             // A full page with less to report than asked (records that cannot be read): what
-            // follows it may be new, and the window would not move past it by itself.
-            skip += entries.count
+            // follows it may be new, and the window would not move past it by itself. The next
+            // page starts a few records back, so one that left the side between the two reads
+            // (answered elsewhere) shifts nothing past unread; what is read twice is known.
+            skip += entries.count - min(8, entries.count / 2)
             take = min(caps.maxTake(skip: skip), 1000)
             guard pages < Self.updatesPagesPerSide, take > 0 else { return true }
             do throws(ConnectorError) {
                 entries = try await page(isAnswered: answered, skip: skip, take: take, ascending: true,
                                          dateFrom: from, dateTo: nil, includeRaw: false, deadline: deadline)
-            } catch .upstreamRateLimited {
+            } catch {
                 // What this side gave is answered; the next call goes on from there.
                 return true
             }

@@ -32,6 +32,7 @@ struct HealthServiceTests {
         let response = try await harness.send(.get, "/metrics", headers: [header], authenticated: false)
         #expect(response.status.code == 200)
         #expect(String(decoding: response.body, as: UTF8.self).contains("gateway_requests_total"))
+        #expect(response.headers["Cache-Control"] == "no-store")
         let health = try await harness.send(.get, "/healthz", authenticated: false)
         #expect(health.status.code == 200)
     }

@@ -51,6 +51,15 @@ struct WildberriesListCursorTests {
         #expect(next.excluded == ["a", "b"].map(WildberriesCursorFields.key))
     }
 
+    @Test("a cursor of an earlier version that named fewer ids than records at its edge goes on by offset, repeating none")
+    func earlierVersionCrowdedEdge() throws {
+        let ids = (0..<16).map { "r\($0)" }.joined(separator: ",")
+        var next = try WildberriesListCursor(Cursor(["s": "u", "p": "0", "k": "20", "l": "100", "e": ids, "n": "20"]))
+        next.resumeBelowLastReturned()
+        #expect(next.skip == 20)
+        #expect(next.windowTo == nil)
+    }
+
     @Test("both edges full seal within the codec's length")
     func fullEdgesFit() {
         var state = WildberriesListCursor(status: nil, since: Timestamp(millisecondsSinceEpoch: 1_780_000_000_000))

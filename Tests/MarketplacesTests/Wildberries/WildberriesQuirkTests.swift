@@ -150,7 +150,8 @@ struct WildberriesQuirkTests {
             let second = try await scripted.review.updates(since: first.nextCursor, limit: 2, deadline: WildberriesTestEnvironment.deadline)
             #expect(second.items.map(\.id) == ["C"])
             #expect(!second.hasMore)
-            #expect(scripted.host.requests.map { $0.query["skip"] ?? "" } == ["0", "2", "0", "4", "0"])
+            // Each page read past starts a few records back (half of a short page).
+            #expect(scripted.host.requests.map { $0.query["skip"] ?? "" } == ["0", "1", "0", "2", "0"])
         }
     }
 
