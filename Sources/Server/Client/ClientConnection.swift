@@ -35,11 +35,26 @@ final class ClientConnection {
     private var bodyOffset = 0
     private var chunked = ChunkedBodyDecoder()
     private var decodedBody: [UInt8] = []
+    /// Bytes received for the response in progress, framing included: a chunked body's size
+    /// lines and extensions are not counted by the decoder's limit.
+    private var received = 0
+    /// Interim (1xx) responses received for the call in progress.
+    private var interimResponses = 0
     /// Responses completed on this connection: a call on a reused connection that gets nothing
     /// back may have met a server closing it, and reads are resent.
     private var served = 0
 
     static let readEvents = CS_EPOLLIN | CS_EPOLLRDHUP
+    /// Reads of the loop's buffer per readable event (64 KiB each).
+    static let readsPerWakeup = 16
+    /// Interim responses a call takes before its real one.
+    static let maxInterimResponses = 16
+
+    /// Bytes a response may take on the wire: its head, its body, and as much again for a
+    /// chunked body's framing.
+    static func receiveLimit(_ configuration: HTTPClient.Configuration) -> Int {
+        configuration.maxHeadLength * (maxInterimResponses + 1) + 2 * configuration.maxBodyLength + 64 * 1024
+    }
 
     init(socket: Socket, connected: Bool, slot: Int32, registration: UInt64, pool: ClientPool, loop: EventLoop) {
         self.socket = socket
@@ -128,18 +143,32 @@ final class ClientConnection {
         setInterest(Self.readEvents)
     }
 
+    /// Reads a wake-up's worth: at most `readsPerWakeup` buffers, so that an upstream sending as
+    /// fast as the socket takes never holds the loop (the other connections, the timers that
+    /// end its own call); epoll reports the rest on the next turn.
     private func readAvailable() {
         let buffer = loop.readBuffer
-        while state != .closed {
+        var reads = 0
+        while state != .closed, reads < Self.readsPerWakeup {
+            reads += 1
             switch socket.read(into: buffer) {
             case .bytes(let n):
-                guard call != nil else {
+                guard let reading = call else {
                     // Bytes nobody asked for on an idle connection: its framing cannot be trusted.
                     close()
                     return
                 }
+                received += n
+                guard received <= Self.receiveLimit(pool.client.configuration) else {
+                    fail(.responseTooLarge(limit: pool.client.configuration.maxBodyLength))
+                    return
+                }
                 input.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
                 process()
+                // The call ended (and the connection may already carry the next one): bytes
+                // still in the socket belong to no request of this wake-up's; the next call's
+                // answer is read when epoll reports it, after the pool looked for strays.
+                guard call === reading else { return }
                 if n < buffer.count { return }
             case .wouldBlock:
                 return
@@ -179,7 +208,12 @@ final class ClientConnection {
                 }
                 headScanned = 0
                 if parsedHead.isInformational {
-                    // 100 Continue, 103 Early Hints: the real answer follows.
+                    // 100 Continue, 103 Early Hints: the real answer follows, after a few at most.
+                    interimResponses += 1
+                    guard interimResponses <= Self.maxInterimResponses else {
+                        fail(.connectionLost("\(pool.client.hostField) sent more than \(Self.maxInterimResponses) interim responses"))
+                        return
+                    }
                     input.removeFirst(length)
                     continue
                 }
@@ -229,6 +263,12 @@ final class ClientConnection {
                 return
             }
             bodyOffset += consumed
+            if bodyOffset >= 64 * 1024, bodyOffset * 2 >= input.count {
+                // Decoded bytes are in `decodedBody`: the framing read past is dropped, so
+                // size lines and extensions do not pile up in memory.
+                input.removeFirst(bodyOffset)
+                bodyOffset = 0
+            }
             guard chunked.isComplete else { return }
             let body = decodedBody
             decodedBody = []
@@ -284,6 +324,8 @@ final class ClientConnection {
         headScanned = 0
         input.removeAll(keepingCapacity: input.capacity <= 256 * 1024)
         bodyOffset = 0
+        received = 0
+        interimResponses = 0
         served += 1
         // Bytes past the response were never asked for: the next response could not be trusted.
         if reusable && head.keepAlive && leftover == 0 && written == output.count {

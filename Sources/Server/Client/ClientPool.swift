@@ -24,9 +24,10 @@ final class ClientPool {
     /// Starts `call` on an idle connection, a new one, or queues it.
     func submit(_ call: ClientCall) {
         while let connection = idle.popLast() {
-            // A write must not go out on a connection the server has already closed: it would
-            // be lost with no way to tell whether it was applied. Reads are resent instead.
-            if !call.request.isIdempotent && !connection.isStillOpen() {
+            // A connection the server has closed, or that holds bytes nobody asked for, takes
+            // no call: a write there would be lost with no way to tell whether it was applied,
+            // and a read would take the stray bytes for its answer.
+            if !connection.isStillOpen() {
                 connection.close()
                 continue
             }
@@ -50,15 +51,16 @@ final class ClientPool {
     /// A connection finished a response and can take another request.
     func connectionFree(_ connection: ClientConnection) {
         failLateWrites()
-        guard let next = waiting.first else {
+        guard !waiting.isEmpty else {
             connection.becomeIdle()
             idle.append(connection)
             return
         }
         // As in `submit`: the server may have closed right after its response (a draining
-        // server does), and a write must not go out on such a connection. Closing it opens a
-        // new one for the write (`connectionClosed` pumps the queue).
-        if !next.request.isIdempotent && !connection.isStillOpen() {
+        // server does), or sent more than the response (an answer to no request, which the
+        // next call would take for its own). Closing it opens a new one for the call
+        // (`connectionClosed` pumps the queue).
+        if !connection.isStillOpen() {
             connection.close()
             return
         }

@@ -406,6 +406,54 @@ struct HTTPClientTests {
         await #expect(throws: HTTPClientError.responseTooLarge(limit: 1000)) { try await client.execute(Self.getRequest(), timeout: .seconds(5)) }
     }
 
+    @Test("given a response that exactly fills a read, followed at once by an answer nobody asked for, when a call waits for the connection, then it never gets that answer")
+    func strayAnswerAfterFullRead() async throws {
+        let upstream = ScriptedUpstream { peer in
+            var first = true
+            while let request = peer.readRequest() {
+                let path = String(request.split(separator: " ")[1])
+                if first {
+                    first = false
+                    usleep(100_000)  // the second call is queued behind this one meanwhile
+                    // One response of exactly 65,536 bytes (the loop's read buffer), then a stray one.
+                    let head = "HTTP/1.1 200 OK\r\nContent-Length: "
+                    let length = 65_536 - head.utf8.count - 5 - 4
+                    peer.send(head + String(length) + "\r\n\r\n" + String(repeating: "x", count: length)
+                              + "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nSTRAY!")
+                } else {
+                    peer.send("HTTP/1.1 200 OK\r\nContent-Length: \(path.utf8.count)\r\n\r\n\(path)")
+                }
+            }
+            peer.close()
+        }
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: .init(maxConnections: 1))
+        // Whichever goes out first is answered with the full read; the other waits for the
+        // connection, which then holds the stray answer, and so goes out on a new one (whose
+        // first answer is the same full read).
+        async let one = client.execute(Self.getRequest("/one"), timeout: .seconds(10))
+        async let two = client.execute(Self.getRequest("/two"), timeout: .seconds(10))
+        let bodies = try await [Self.text(one), Self.text(two)]
+        #expect(!bodies.contains("STRAY!"))
+        #expect(bodies.map(\.utf8.count) == [65_494, 65_494])
+        #expect(upstream.connectionCount == 2)
+    }
+
+    @Test("given an upstream that sends interim responses without end, then the call fails instead of holding its loop")
+    func endlessInterimResponses() async throws {
+        let upstream = ScriptedUpstream { peer in
+            _ = peer.readRequest()
+            for _ in 0..<1000 { peer.send(String(repeating: "HTTP/1.1 100 Continue\r\n\r\n", count: 100)) }
+            peer.waitForClose()
+        }
+        defer { upstream.stop() }
+        let error = await #expect(throws: HTTPClientError.self) {
+            try await HTTPClient(host: "127.0.0.1", port: upstream.port).execute(Self.getRequest(), timeout: .seconds(30))
+        }
+        guard case .connectionLost(let reason)? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(reason.contains("interim responses"))
+    }
+
     @Test("given more calls than connections, then they wait their turn and all are answered")
     func poolLimit() async throws {
         let upstream = ScriptedUpstream { peer in
