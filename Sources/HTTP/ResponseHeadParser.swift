@@ -91,7 +91,8 @@ public struct ResponseHeadParser: Sendable {
         return nil
     }
 
-    /// `HTTP/1.x SP 3DIGIT SP reason`; the reason phrase is ignored and may be missing.
+    /// `HTTP/1.x SP 3DIGIT SP reason`, the status 100–599 (RFC 9110 §15); the reason phrase is
+    /// ignored and may be missing, but holds no control character.
     private static func parseStatusLine(_ input: UnsafeRawBufferPointer, _ line: Range<Int>) throws(ResponseParseError) -> (HTTPVersion, Int) {
         let http: [UInt8] = Array("HTTP/".utf8)
         guard line.count >= 12 else { throw .invalidStatusLine }
@@ -105,7 +106,12 @@ public struct ResponseHeadParser: Sendable {
             guard isDigit(input[i]) else { throw .invalidStatusLine }
             status = status * 10 + Int(input[i] - UInt8(ascii: "0"))
         }
-        guard status >= 100, line.count == 12 || input[line.lowerBound + 12] == ASCII.sp else { throw .invalidStatusLine }
+        guard (100...599).contains(status), line.count == 12 || input[line.lowerBound + 12] == ASCII.sp else { throw .invalidStatusLine }
+        // reason-phrase = *( HTAB / SP / VCHAR / obs-text ): a CR or NUL in it would hide what follows.
+        for i in (line.lowerBound + 12)..<line.upperBound {
+            let byte = input[i]
+            guard byte == ASCII.htab || (byte >= 0x20 && byte != 0x7F) else { throw .invalidStatusLine }
+        }
         return (HTTPVersion(major: 1, minor: minor - UInt8(ascii: "0")), status)
     }
 

@@ -90,6 +90,10 @@ struct ResponseHeadParserTests {
         ("HTTP/2.0 200 OK\r\n\r\n", .unsupportedVersion),
         ("HTTP/1.1 20x OK\r\n\r\n", .invalidStatusLine),
         ("HTTP/1.1 099 Odd\r\n\r\n", .invalidStatusLine),
+        ("HTTP/1.1 600 Odd\r\n\r\n", .invalidStatusLine),
+        ("HTTP/1.1 999 Weird\r\n\r\n", .invalidStatusLine),
+        ("HTTP/1.1 200 OK\rX: y\r\nContent-Length: 0\r\n\r\n", .invalidStatusLine),
+        ("HTTP/1.1 200 O\u{0}K\r\n\r\n", .invalidStatusLine),
         ("ICY 200 OK\r\n\r\n", .invalidStatusLine),
         ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n", .unexpectedUpgrade),
     ])
