@@ -213,7 +213,9 @@ public final class UpstreamCaller: Sendable {
     private func transportFailure(_ error: UpstreamTransportError, request: UpstreamRequest,
                                   admission: CircuitBreaker.Admission) -> Outcome {
         let idempotent = request.safety == .idempotent
-        func failure(_ message: String) -> UpstreamFailure { UpstreamFailure(marketplace: marketplace, status: nil, message: message) }
+        func failure(_ message: String, lasting: Bool = false) -> UpstreamFailure {
+            UpstreamFailure(marketplace: marketplace, status: nil, message: message, isLasting: lasting)
+        }
         // What the circuit makes of it, what the caller is told, and whether it may go again.
         let (health, reported, retryable): (CircuitBreaker.Outcome, ConnectorError, Bool) = switch error {
         case .cancelled:
@@ -227,16 +229,12 @@ public final class UpstreamCaller: Sendable {
             // out, so a write may go again.
             (.neutral, .upstreamTimeout(failure("\(request.operation) was not sent in time: \(reason)")), true)
         case .unsendable(let reason):
-            // Our request, not the host: the circuit is every tenant's, and must not open for it.
-            (.neutral, .upstreamError(UpstreamFailure(marketplace: marketplace, status: nil,
-                                                      message: "\(request.operation) could not be sent: \(reason)",
-                                                      isLasting: true)), false)
+            // Our request, not the host: the circuit must not open for it.
+            (.neutral, .upstreamError(failure("\(request.operation) could not be sent: \(reason)", lasting: true)), false)
         case .connectionRefused(let reason):
             (.failure, .upstreamError(failure("cannot connect to \(client.host): \(reason)")), true)
         case .responseTooLarge(let limit):
-            (.neutral, .upstreamError(UpstreamFailure(marketplace: marketplace, status: nil,
-                                                      message: "\(client.host) answered \(request.operation) with more than \(limit) bytes",
-                                                      isLasting: true)), false)
+            (.neutral, .upstreamError(failure("\(client.host) answered \(request.operation) with more than \(limit) bytes", lasting: true)), false)
         case .connectionLost(let reason):
             (.failure, .upstreamError(failure("connection to \(client.host) lost: \(reason)")), idempotent)
         }

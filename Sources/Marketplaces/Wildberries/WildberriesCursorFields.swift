@@ -39,18 +39,24 @@ enum WildberriesCursorFields {
     static func keys(_ cursor: Cursor, _ key: String, legacyKey: String) throws(ConnectorError) -> [UInt32] {
         guard let text = cursor[key] else { return ids(cursor, legacyKey).map(Self.key) }
         guard let bytes = Base64URL.decode(Substring(text)), bytes.count % 4 == 0 else { throw invalid() }
-        return stride(from: 0, to: bytes.count, by: 4).map { index in
-            bytes[index..<(index + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        }
+        return stride(from: 0, to: bytes.count, by: 4).map { Self.key(in: bytes, at: $0) }
     }
 
     /// The last `limit` keys, four bytes each, base64url; nil when empty.
     static func join(keys: [UInt32], limit: Int) -> String? {
         guard !keys.isEmpty else { return nil }
         var bytes: [UInt8] = []
-        for key in keys.suffix(limit) {
-            bytes += [UInt8(key >> 24), UInt8(key >> 16 & 0xFF), UInt8(key >> 8 & 0xFF), UInt8(key & 0xFF)]
-        }
+        for key in keys.suffix(limit) { append(key, to: &bytes) }
         return Base64URL.encode(bytes)
+    }
+
+    /// Writes a key as four bytes, most significant first.
+    static func append(_ key: UInt32, to bytes: inout [UInt8]) {
+        bytes += [UInt8(key >> 24), UInt8(key >> 16 & 0xFF), UInt8(key >> 8 & 0xFF), UInt8(key & 0xFF)]
+    }
+
+    /// The key written by `append` at `index` (four bytes must follow it).
+    static func key(in bytes: [UInt8], at index: Int) -> UInt32 {
+        bytes[index..<(index + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
     }
 }

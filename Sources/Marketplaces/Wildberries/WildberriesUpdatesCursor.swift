@@ -38,7 +38,7 @@ struct WildberriesUpdatesCursor: Equatable {
         /// Whether the record is not among those reported.
         func isNew(id: String, second: Int64) -> Bool {
             if let from, second < from { return false }
-            let key = Self.key(id)
+            let key = WildberriesCursorFields.key(id)
             return !kept.contains { $0.key == key }
         }
 
@@ -48,17 +48,11 @@ struct WildberriesUpdatesCursor: Equatable {
             return kept.prefix { $0.second == from }.map(\.key)
         }
 
-        /// Notes a record reported and brings the window within its bounds.
-        mutating func advance(id: String, second: Int64, overlap: Int64, limit: Int) {
-            note(id: id, second: second)
-            trim(overlap: overlap, limit: limit)
-        }
-
         /// Notes a record reported; the window keeps its start until `trim`, so that a page's
         /// late records of one second are all taken, not the second given up after the first.
         mutating func note(id: String, second: Int64) {
             let index = kept.lastIndex { $0.second <= second }.map { $0 + 1 } ?? 0
-            kept.insert(Entry(second: second, key: Self.key(id)), at: index)
+            kept.insert(Entry(second: second, key: WildberriesCursorFields.key(id)), at: index)
         }
 
         /// Brings the window within the last `overlap` seconds and `limit` keys.
@@ -100,8 +94,6 @@ struct WildberriesUpdatesCursor: Equatable {
             kept.removeAll { $0.second == first }
             letGo = 0
         }
-
-        static func key(_ id: String) -> UInt32 { WildberriesCursorFields.key(id) }
     }
 
     /// How long after the newest record reported an older one may still show up and be reported.
@@ -155,8 +147,7 @@ struct WildberriesUpdatesCursor: Equatable {
                 } while bytes[index - 1] & 0x80 != 0
                 guard index + 4 <= bytes.count, delta >= 0, delta < 1 << 40 else { throw WildberriesCursorFields.invalid() }
                 second += delta
-                let entryKey = bytes[index..<(index + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-                side.kept.append(Side.Entry(second: second, key: entryKey))
+                side.kept.append(Side.Entry(second: second, key: WildberriesCursorFields.key(in: bytes, at: index)))
                 index += 4
             }
         }
@@ -171,7 +162,7 @@ struct WildberriesUpdatesCursor: Equatable {
         let count = try WildberriesCursorFields.int64(cursor, key + "n") ?? Int64(seen.count)
         guard count >= Int64(seen.count), count <= Int64(Int32.max) else { throw WildberriesCursorFields.invalid() }
         guard let second = try WildberriesCursorFields.int64(cursor, key) else { return Side() }
-        return Side(from: second, kept: seen.map { Side.Entry(second: second, key: Side.key($0)) },
+        return Side(from: second, kept: seen.map { Side.Entry(second: second, key: WildberriesCursorFields.key($0)) },
                     letGo: Int(count) - seen.count)
     }
 
@@ -193,7 +184,7 @@ struct WildberriesUpdatesCursor: Equatable {
                     delta >>= 7
                 }
                 bytes.append(UInt8(delta))
-                bytes += [UInt8(entry.key >> 24), UInt8(entry.key >> 16 & 0xFF), UInt8(entry.key >> 8 & 0xFF), UInt8(entry.key & 0xFF)]
+                WildberriesCursorFields.append(entry.key, to: &bytes)
             }
             state[key + "k"] = Base64URL.encode(bytes)
         }

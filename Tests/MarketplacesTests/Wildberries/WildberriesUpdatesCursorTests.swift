@@ -82,3 +82,11 @@ struct WildberriesUpdatesCursorTests {
         #expect(state.answered == Side())
     }
 }
+
+private extension WildberriesUpdatesCursor.Side {
+    /// Notes a record reported and brings the window within its bounds, as a page's end does.
+    mutating func advance(id: String, second: Int64, overlap: Int64, limit: Int) {
+        note(id: id, second: second)
+        trim(overlap: overlap, limit: limit)
+    }
+}
