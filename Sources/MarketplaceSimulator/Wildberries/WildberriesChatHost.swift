@@ -2,7 +2,7 @@ import Foundation
 import HTTP
 
 /// `buyer-chat-api.wildberries.ru`, simulated: the chat list, the event stream with its
-/// millisecond `next` cursor, multipart message sending with the real 400 bodies, file downloads,
+/// `next` cursor (unix ms, the stream's times whole seconds, the next page strictly after it), multipart message sending with the real 400 bodies, file downloads,
 /// token checks and the per-seller limit of 10 requests per 10 seconds.
 public final class WildberriesChatHost: SimulatedHost {
     /// Chats and events: the truth tests compare against, and the hooks that change it.
@@ -57,7 +57,7 @@ public final class WildberriesChatHost: SimulatedHost {
             next = value
         }
         let page = store.events(after: next, pageSize: options.eventsPageSize)
-        let times = page.map { $0.0.addTimestamp }
+        let times = page.map { $0.0.streamTimestamp }
         let result: [String: Any] = [
             "next": times.last ?? next ?? WildberriesResponses.nowMilliseconds(),
             "newestEventTime": times.max().map { WildberriesDateText.utc($0) as Any } ?? NSNull(),

@@ -37,13 +37,13 @@ public final class WildberriesChatStore: Sendable {
         }
     }
 
-    /// Events strictly after `next` (all when nil): at most `pageSize`, but never splitting the
-    /// events of one millisecond between pages. Each comes with its chat, for rendering.
+    /// Events whose stream time (whole seconds) is strictly after `next` (all when nil): the
+    /// first `pageSize` of them, a page ending where it ends even inside a second, as nothing in
+    /// the reference says the real stream avoids. Each comes with its chat, for rendering.
     func events(after next: Int64?, pageSize: Int) -> [(WildberriesSimulatedChatEvent, WildberriesSimulatedChat?)] {
         state.withLock { s in
-            let start = next.map { next in s.events.firstIndex { $0.addTimestamp > next } ?? s.events.count } ?? 0
-            var end = min(s.events.count, start + pageSize)
-            while end > start, end < s.events.count, s.events[end].addTimestamp == s.events[end - 1].addTimestamp { end += 1 }
+            let start = next.map { next in s.events.firstIndex { $0.streamTimestamp > next } ?? s.events.count } ?? 0
+            let end = min(s.events.count, start + pageSize)
             let chats = Dictionary(s.chats.map { ($0.chatID, $0) }, uniquingKeysWith: { a, _ in a })
             return s.events[start..<end].map { ($0, chats[$0.chatID]) }
         }

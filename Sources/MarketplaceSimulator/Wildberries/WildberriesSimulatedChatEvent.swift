@@ -16,7 +16,8 @@ public struct WildberriesSimulatedChatEvent: Sendable, Equatable {
     public var includesGoodCard: Bool
     /// `seller-portal`, `seller-public-api`, `rusite`, `global`, `ios`, `android`.
     public var source: String
-    /// Unix ms.
+    /// Unix ms: the order the store keeps and the time the chat list shows. The stream shows it
+    /// to the second (`streamTimestamp`), as the real one does.
     public var addTimestamp: Int64
     public var sender: Sender
 
@@ -33,10 +34,14 @@ public struct WildberriesSimulatedChatEvent: Sendable, Equatable {
         self.sender = sender
     }
 
+    /// `addTimestamp` as the event stream gives it: whole seconds (every time in the spec's
+    /// example ends in `000`), so many events share one.
+    public var streamTimestamp: Int64 { addTimestamp - addTimestamp % 1000 }
+
     /// The Event object of `GET /api/v1/seller/events`.
     func json(chat: WildberriesSimulatedChat?) -> [String: Any] {
         var event: [String: Any] = ["chatID": chatID, "eventID": eventID, "eventType": "message", "source": source,
-                                    "addTimestamp": addTimestamp, "addTime": WildberriesDateText.utc(addTimestamp),
+                                    "addTimestamp": streamTimestamp, "addTime": WildberriesDateText.utc(streamTimestamp),
                                     "sender": sender.rawValue]
         if isNewChat {
             event["isNewChat"] = true

@@ -26,8 +26,8 @@ public struct WildberriesSimulatorOptions: Sendable {
     public var feedbacksMaxSkip: Int
     /// `GET /api/v1/questions`: `take`, `skip` and `take + skip` are each at most this (10000).
     public var questionsMaxTotal: Int
-    /// How many chat events one `/api/v1/seller/events` page carries at most (a page never
-    /// splits the events of one millisecond).
+    /// How many chat events one `/api/v1/seller/events` page carries at most (a page may end
+    /// inside a second).
     public var eventsPageSize: Int
 
     public init(seed: UInt64 = 20_260_514, feedbackCount: Int = 120, questionCount: Int = 60, chatCount: Int = 16,

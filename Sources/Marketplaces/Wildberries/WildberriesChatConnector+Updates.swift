@@ -34,7 +34,7 @@ extension WildberriesChatConnector {
                 position.consume(event)
                 progressed = true
             }
-            guard let next = page.next, progressed || next > (query ?? .min) else {
+            guard let next = position.nextQuery(after: page, asked: query, progressed: progressed) else {
                 hasMore = false
                 break
             }
@@ -44,8 +44,13 @@ extension WildberriesChatConnector {
         // a list shows it: an event without a message (Wildberries sends some) is passed by, and
         // neither blanks the last message nor decides the status.
         var latest: [String: WildberriesChatEvent] = [:]
-        for event in taken where event.isMessage { latest[event.chatID] = event }
-        let items = latest.values.sorted { ($0.addTimestamp, $0.eventID) < ($1.addTimestamp, $1.eventID) }.map { message in
+        var order: [String: Int] = [:]
+        for (index, event) in taken.enumerated() where event.isMessage {
+            latest[event.chatID] = event
+            order[event.chatID] = index
+        }
+        // In the stream's order: within one second, Wildberries' own, not the ids'.
+        let items = latest.values.sorted { order[$0.chatID, default: 0] < order[$1.chatID, default: 0] }.map { message in
             let conversation = ledger.conversation(message.chatID) ?? WildberriesConversation(chatID: message.chatID)
             return conversation.item(lastMessage: .init(eventID: message.eventID, text: message.text ?? "", at: message.addTimestamp,
                                                         sender: message.unifiedSender))

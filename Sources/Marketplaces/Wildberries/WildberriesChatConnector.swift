@@ -67,9 +67,11 @@ public struct WildberriesChatConnector: ChannelConnector {
     /// read: a call that stops part way (no request to spare in the budget, a passing failure)
     /// leaves the next one to go on from there, not to read the same pages again. It never
     /// waits for the budget: after a restart the stream may be long, and waiting for it would
-    /// hold this call and the calls of every other tenant on the credential. A passing failure is
-    /// let go twice; the third catch-up in a row that fails fails its call, so an event stream
-    /// that stays broken is seen rather than hidden behind chats shown as unanswered.
+    /// hold this call and the calls of every other tenant on the credential. A failure is let go
+    /// twice (a refused token at once fails the call); the third catch-up in a row that fails
+    /// fails its call, so an event stream that stays broken is seen rather than hidden behind
+    /// chats shown as unanswered. An answer that says the stream will not go on from the
+    /// position (a 4xx, or a page that cannot be read) starts the reading over.
     private func catchUp(deadline: ContinuousClock.Instant) async throws(ConnectorError) {
         var position = ledger.position
         var query = position.query
@@ -78,8 +80,20 @@ public struct WildberriesChatConnector: ChannelConnector {
             do {
                 page = try await api.events(next: query, deadline: deadline, budget: .atHand)
             } catch {
-                if case .upstreamRateLimited = error { return }
-                if error.isRetryable, ledger.catchUpFailed() < Self.quietCatchUpFailures { return }
+                switch error {
+                case .upstreamRateLimited:
+                    return
+                case .upstreamAuthFailed, .credentialsMissing:
+                    throw error
+                case .upstreamError(let failure) where !error.isRetryable && failure.status != nil:
+                    // The stream refused its own cursor (or answered what cannot be read): going
+                    // on from there would fail the same way on every call, so the reading starts
+                    // over from the oldest event the stream keeps.
+                    ledger.restartReading()
+                default:
+                    break
+                }
+                if ledger.catchUpFailed() < Self.quietCatchUpFailures { return }
                 throw error
             }
             ledger.catchUpSucceeded()
@@ -96,7 +110,7 @@ public struct WildberriesChatConnector: ChannelConnector {
                 progressed = true
             }
             ledger.advance(to: position)
-            guard let next = page.next, progressed || next > (query ?? .min) else { break }
+            guard let next = position.nextQuery(after: page, asked: query, progressed: progressed) else { break }
             query = next
         }
     }

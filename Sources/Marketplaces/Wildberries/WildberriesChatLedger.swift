@@ -59,6 +59,11 @@ final class WildberriesChatLedger: Sendable {
         state.withLock { $0.position }
     }
 
+    /// Starts the connector's own reading of the stream over, from the oldest event it keeps.
+    func restartReading() {
+        state.withLock { $0.position = WildberriesEventPosition() }
+    }
+
     /// Moves the reading position forward (never back, when two readers race).
     func advance(to position: WildberriesEventPosition) {
         state.withLock { s in

@@ -40,7 +40,8 @@ struct WildberriesConversation: Sendable, Equatable {
     mutating func absorb(_ event: WildberriesChatEvent) {
         if event.sender == "client", let name = event.clientName { clientName = name }
         if let card = event.goodCard?.product { product = card }
-        if let sign = event.replySign { replySign = sign }
+        // The chat list's sign is the current one; a replayed old event must not put its own back.
+        if replySign == nil, let sign = event.replySign { replySign = sign }
         if event.isNewChat { openedAt = min(openedAt ?? .max, event.addTimestamp) }
         let message = Message(eventID: event.eventID, text: event.text ?? "", at: event.addTimestamp, sender: event.unifiedSender)
         guard event.isMessage else {

@@ -2,7 +2,7 @@ import Connectors
 
 /// `result` of `GET /api/v1/seller/events`: the events, the `next` cursor in ms, and
 /// `totalEvents`, 0 on the page that says "caught up". The events are put in `addTimestamp`
-/// order (then `eventID`), whatever order the page had: the reference promises none.
+/// order, whatever order the page had (the reference promises none), those of one time in the page's.
 struct WildberriesEventsPage: JSONReadable {
     var next: Int64?
     var totalEvents: Int
@@ -22,7 +22,10 @@ struct WildberriesEventsPage: JSONReadable {
             }
         }
         self.next = next.int64
-        self.events = events.compactMap { $0 }.sorted { ($0.addTimestamp, $0.eventID) < ($1.addTimestamp, $1.eventID) }
+        // Stable: events of one second keep the page's order, the only one Wildberries gives
+        // them (their ids are random), so a reply sent right after a buyer's message stays last.
+        self.events = events.compactMap { $0 }.enumerated()
+            .sorted { ($0.element.addTimestamp, $0.offset) < ($1.element.addTimestamp, $1.offset) }.map(\.element)
         unreadable = events.count - self.events.count
         self.totalEvents = totalEvents.int ?? events.count
     }

@@ -120,7 +120,7 @@ struct WildberriesChatHostTests {
             let listed = try #require(chats.first { $0["chatID"] as? String == chat.chatID })
             #expect(listed["replySign"] as? String == chat.replySign)
             #expect((listed["lastMessage"] as? [String: Any])?["text"] as? String == "Здравствуйте, где мой заказ?")
-            let events = try await client.send("GET", "/api/v1/seller/events?next=\(event.addTimestamp - 1)")
+            let events = try await client.send("GET", "/api/v1/seller/events?next=\(event.streamTimestamp - 1)")
             let first = try #require(((events.json["result"] as? [String: Any])?["events"] as? [[String: Any]])?.first)
             #expect(first["isNewChat"] as? Bool == true)
             #expect(first["replySign"] as? String == chat.replySign)

@@ -237,4 +237,120 @@ struct WildberriesChatConnectorTests {
             #expect(page.items.first?.author?.name == chat.clientName)
         }
     }
+
+    /// Reads updates to the end of the stream, returning the cursor there.
+    private func drained(_ env: Env) async throws -> Cursor? {
+        var cursor: Cursor?
+        for _ in 0..<50 {
+            let page = try await env.chat.updates(since: cursor, limit: 100, deadline: Env.deadline)
+            cursor = page.nextCursor
+            if !page.hasMore { break }
+        }
+        return cursor
+    }
+
+    /// A whole second (unix ms) `seconds` after the stream's newest event.
+    private func second(after env: Env, _ seconds: Int64) -> Int64 {
+        ((env.simulator.chats.events.last?.addTimestamp ?? 0) / 1000 + seconds) * 1000
+    }
+
+    @Test("given a second whose events a page boundary splits, then updates report each of them once", .timeLimit(.minutes(1)))
+    func updatesAcrossASplitSecond() async throws {
+        try await Env.with(simulator: Env.simulatorOptions { $0.eventsPageSize = 3 }) { env in
+            // given: the stream read to its end at a second of one event, then one event in the
+            // next second, three in the one after (the page of three from the cursor ends inside
+            // it) and one more
+            let chats = env.simulator.chats.chats
+            try #require(chats.count >= 5)
+            env.simulator.chats.addBuyerMessage(chatID: chats[0].chatID, text: "Начало", at: second(after: env, 5))
+            let cursor = try await drained(env)
+            let base = second(after: env, 1)
+            var expected: [String] = []
+            for (index, chat) in chats[1..<5].enumerated() {
+                let at = base + (index == 0 ? 0 : index == 3 ? 2000 : 1000) + Int64(index)
+                expected.append(try #require(env.simulator.chats.addBuyerMessage(chatID: chat.chatID, text: "Вопрос \(index)", at: at)).eventID)
+            }
+            // when
+            let page = try await env.chat.updates(since: cursor, limit: 100, deadline: Env.deadline)
+            // then: all four, none lost at the split; and nothing again after
+            #expect(page.items.compactMap { $0.lastMessage?.id } == expected)
+            #expect(!page.hasMore)
+            let again = try await env.chat.updates(since: page.nextCursor, limit: 100, deadline: Env.deadline)
+            #expect(again.items.isEmpty)
+        }
+    }
+
+    @Test("given more events in one second than a few dozen, then each is reported once and later calls repeat none", .timeLimit(.minutes(1)))
+    func updatesCrowdedSecond() async throws {
+        try await Env.with(simulator: Env.simulatorOptions { $0.eventsPageSize = 100; $0.chatCount = 40 }) { env in
+            let cursor = try await drained(env)
+            // given: a message in each of 40 chats, all in one second
+            let at = second(after: env, 3)
+            for (index, chat) in env.simulator.chats.chats.enumerated() {
+                env.simulator.chats.addBuyerMessage(chatID: chat.chatID, text: "Сообщение \(index)", at: at + Int64(index))
+            }
+            // when: updates are read on and on
+            let first = try await env.chat.updates(since: cursor, limit: 100, deadline: Env.deadline)
+            #expect(first.items.count == 40)
+            var next = first.nextCursor
+            for _ in 0..<3 {
+                let again = try await env.chat.updates(since: next, limit: 100, deadline: Env.deadline)
+                // then: nothing comes twice
+                #expect(again.items.isEmpty)
+                next = again.nextCursor
+            }
+        }
+    }
+
+    @Test("given a reply and a buyer's message in one second, then updates keep Wildberries' order: who wrote last decides", .timeLimit(.minutes(1)))
+    func updatesKeepTheStreamsOrderWithinASecond() async throws {
+        try await Env.with(simulator: Env.simulatorOptions { $0.chatCount = 8; $0.eventsPageSize = 100 }) { env in
+            let chats = env.simulator.chats.chats
+            let cursor = try await drained(env)
+            // given: in one second, four chats where the buyer wrote and the seller answered, and
+            // four where the seller wrote and the buyer answered back (event ids are random, so
+            // only the stream's order tells which came last)
+            let at = second(after: env, 30) + 500
+            for chat in chats[0..<4] {
+                env.simulator.chats.addBuyerMessage(chatID: chat.chatID, text: "Где заказ?", at: at)
+                _ = try await env.chat.reply(to: chat.chatID, text: "Уже в пути", deadline: Env.deadline)
+            }
+            for chat in chats[4..<8] {
+                _ = try await env.chat.reply(to: chat.chatID, text: "Есть вопросы?", deadline: Env.deadline)
+                env.simulator.chats.addBuyerMessage(chatID: chat.chatID, text: "Да, есть", at: at)
+            }
+            try #require(env.simulator.chats.events.suffix(16).allSatisfy { $0.addTimestamp == at })
+            // when
+            let page = try await env.chat.updates(since: cursor, limit: 100, deadline: Env.deadline)
+            // then
+            let byID = Dictionary(page.items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            for chat in chats[0..<4] {
+                #expect(byID[chat.chatID]?.status == .answered)
+                #expect(byID[chat.chatID]?.lastMessage?.text == "Уже в пути")
+            }
+            for chat in chats[4..<8] {
+                #expect(byID[chat.chatID]?.status == .unanswered)
+                #expect(byID[chat.chatID]?.lastMessage?.text == "Да, есть")
+            }
+        }
+    }
+
+    @Test("given an event stream that refuses the connector's position, then the list still answers and the reading starts over", .timeLimit(.minutes(1)))
+    func refusedStreamPosition() async throws {
+        let options = Env.connectorOptions { $0.retry = .none }
+        try await Env.with(connector: options) { env in
+            // given: the stream answers a 400 to the catch-up's first page
+            env.simulator.chatFaults.inject(
+                .answer(status: 400, json: #"{"title":"Bad Request","detail":"Invalid value for \"next\"","errors":["invalid next"]}"#),
+                pathPrefix: "/api/v1/seller/events")
+            // when
+            let page = try await env.chat.listItems(ListQuery(limit: 10), deadline: Env.deadline)
+            // then: the chats are listed, and the next list reads the stream from its start
+            #expect(page.items.count == env.simulator.chats.chats.count)
+            let before = env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET")
+            let again = try await env.chat.listItems(ListQuery(limit: 10), deadline: Env.deadline)
+            #expect(env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET") > before)
+            #expect(again.items.allSatisfy { $0.lastMessage?.sender != nil })
+        }
+    }
 }

@@ -105,4 +105,19 @@ struct WildberriesConversationTests {
         #expect(conversation.item().status == .answered)
         #expect(conversation.item().lastMessage?.sender == "system")
     }
+
+    @Test("given the list's reply sign, when an old first event of the chat is read again, then the list's sign stays")
+    func listSignWins() throws {
+        var conversation = WildberriesConversation(chatID: "1:c")
+        conversation.absorb(try WildberriesChat(parsing: Array(#"{"chatID":"1:c","replySign":"1:c:fresh"}"#.utf8)))
+        let first = try WildberriesChatEvent(parsing: Array(#"""
+            {"chatID":"1:c","eventID":"e0","eventType":"message","isNewChat":true,"replySign":"1:c:old","addTimestamp":1000,"sender":"client","message":{"text":"Здравствуйте"}}
+            """#.utf8))
+        conversation.absorb(first)
+        #expect(conversation.replySign == "1:c:fresh")
+        // An event is the source only for a chat the list has not shown yet.
+        var unseen = WildberriesConversation(chatID: "1:c")
+        unseen.absorb(first)
+        #expect(unseen.replySign == "1:c:old")
+    }
 }
