@@ -18,6 +18,10 @@ enum HashKeyCommand {
             Output.error("hash-key: an API key is visible ASCII only, without spaces (the gateway refuses any other)")
             return 2
         }
+        guard AuthenticationMiddleware.isPlausibleKey(key) else {
+            Output.error("hash-key: an API key is at most 512 bytes (the gateway refuses longer ones)")
+            return 2
+        }
         Output.line(Hex.encode(SHA256.hash(key.utf8)))
         return 0
     }

@@ -53,6 +53,7 @@ public struct ConnectorService: Sendable {
 
     func listConnectors(_ request: HTTPRequest, _ context: GatewayContext) throws -> HTTPResponse {
         let tenant = try requireTenant(context)
+        try Self.refuseQuery(request)
         var list: [UInt8] = [UInt8(ascii: "[")]
         for (index, factory) in registry.descriptors.enumerated() {
             if index > 0 { list.append(UInt8(ascii: ",")) }
@@ -67,6 +68,7 @@ public struct ConnectorService: Sendable {
 
     func describe(_ request: HTTPRequest, _ context: GatewayContext) throws -> HTTPResponse {
         let tenant = try requireTenant(context)
+        try Self.refuseQuery(request)
         let key = try connectorKey(context)
         let factory = try registry.factory(for: key)
         var upstreams: [UInt8] = [UInt8(ascii: "[")]
@@ -361,6 +363,12 @@ public struct ConnectorService: Sendable {
         }
     }
 
+    /// The registry's routes take no parameters: one given is a mistake to report, not to ignore.
+    private static func refuseQuery(_ request: HTTPRequest) throws(GatewayError) {
+        guard let query = request.queryBytes, !query.isEmpty else { return }
+        try check(try RequestFields.query(of: request).errors(allowed: []))
+    }
+
     /// nil: not given; .some(nil): all.
     private static func status(_ text: String?, errors: inout [FieldError]) -> Item.Status?? {
         switch text {
@@ -373,11 +381,20 @@ public struct ConnectorService: Sendable {
         }
     }
 
+    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: what an RFC 3339 date-time can name in UTC.
+    static let timestampRange: ClosedRange<Int64> = -62_135_596_800_000...253_402_300_799_999
+
     private static func timestamp(_ text: String?, field: String, errors: inout [FieldError]) -> Timestamp? {
         guard let text else { return nil }
         // Only RFC 3339 is documented for clients; numbers are refused to avoid unit confusion.
         guard text.contains("T") || text.contains("t"), let timestamp = FlexibleDate.parse(text) else {
-            errors.append(FieldError(field, "must be an RFC 3339 date-time, e.g. 2026-05-14T08:21:37Z"))
+            let hint = text.contains(" ") ? " (a + in a query string must be sent as %2B)" : ""
+            errors.append(FieldError(field, "must be an RFC 3339 date-time, e.g. 2026-05-14T08:21:37Z\(hint)"))
+            return nil
+        }
+        // An offset can carry a date at a year's edge past it: the marketplace could not read it.
+        guard timestampRange.contains(timestamp.millisecondsSinceEpoch) else {
+            errors.append(FieldError(field, "must fall between years 0001 and 9999 in UTC"))
             return nil
         }
         return timestamp

@@ -48,6 +48,18 @@ struct RequestFields {
         return RequestFields(values: values, fromQuery: true, readErrors: errors)
     }
 
+    /// The `charset` parameter of a media type, unquoted; nil when it has none.
+    static func charset(in contentType: String) -> String? {
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, pair[0].trimmingOWS().lowercased() == "charset" else { continue }
+            var value = pair[1].trimmingOWS()
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = value.dropFirst().dropLast() }
+            return String(value)
+        }
+        return nil
+    }
+
     /// The body as a JSON object. An empty body counts as `{}` when `emptyAllowed`; any other
     /// body needs `Content-Type: application/json` and no `Content-Encoding` (415 otherwise). A
     /// query string is refused, each of its names a field error: filters sent there would
@@ -77,6 +89,9 @@ struct RequestFields {
         let mediaType = contentType?.split(separator: ";").first?.trimmingOWS().lowercased()
         guard mediaType == "application/json" || (mediaType?.hasPrefix("application/") == true && mediaType?.hasSuffix("+json") == true) else {
             throw .unsupportedMediaType(received: contentType)
+        }
+        if let contentType, let charset = Self.charset(in: contentType), !["utf-8", "utf8"].contains(charset.lowercased()) {
+            throw .unsupportedCharset(received: charset)
         }
         let parsed: (value: JSONValue, repeatedKey: String?)
         do {

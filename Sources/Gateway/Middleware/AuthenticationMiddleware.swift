@@ -56,12 +56,14 @@ public struct AuthenticationMiddleware: Middleware {
         throw .unauthorized(detail: "An API key is required: Authorization: Bearer <key> or X-API-Key: <key>.")
     }
 
-    private static func isPlausibleKey(_ key: String) -> Bool {
+    /// Whether `key` could authenticate at all: 1–512 bytes of visible ASCII. `hash-key`
+    /// refuses others, whose digest could never match.
+    public static func isPlausibleKey(_ key: String) -> Bool {
         (1...512).contains(key.utf8.count) && hasKeyCharacters(key)
     }
 
     /// Whether `key` is made of the characters an API key may have: visible ASCII, as a header
-    /// carries it. `hash-key` refuses others, whose digest could never match.
+    /// carries it.
     public static func hasKeyCharacters(_ key: String) -> Bool {
         key.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
     }

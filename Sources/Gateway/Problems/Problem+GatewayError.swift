@@ -32,7 +32,11 @@ extension Problem {
             // codings it does accept in Accept-Encoding.
             self.init(status: 415, code: "unsupported_media_type", title: "Unsupported Media Type",
                       detail: "The body must be sent without a content coding, not \(received.prefix(100)).",
-                      headers: [("Accept-Encoding", "identity")])
+                      headers: [("Accept-Encoding", "identity"), ("Accept-Post", "application/json")])
+        case .unsupportedCharset(let received):
+            self.init(status: 415, code: "unsupported_media_type", title: "Unsupported Media Type",
+                      detail: "JSON bodies are UTF-8 (RFC 8259 §8.1), not charset=\(received.prefix(40)).",
+                      headers: [("Accept-Post", "application/json")])
         case .rateLimited(let retryAfter):
             self.init(status: 429, code: "rate_limited", title: "Too Many Requests",
                       detail: "This API key has used its request rate; slow down.", retryable: true, retryAfter: retryAfter)

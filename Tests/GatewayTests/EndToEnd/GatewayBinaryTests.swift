@@ -224,6 +224,16 @@ struct GatewayBinaryTests {
         #expect(result.stderr.contains("visible ASCII"))
     }
 
+    @Test("hash-key refuses a key longer than the 512 bytes the gateway accepts")
+    func hashKeyRefusesLongKeys() throws {
+        let result = try GatewayProcess.run(arguments: ["hash-key"], stdin: String(repeating: "a", count: 513) + "\n")
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("512"))
+        let longest = try GatewayProcess.run(arguments: ["hash-key"], stdin: String(repeating: "a", count: 512) + "\n")
+        #expect(longest.status == 0)
+    }
+
     @Test("given demo mode on every interface, then start-up warns that the known demo key is reachable from elsewhere", .timeLimit(.minutes(1)))
     func demoBeyondLoopbackWarns() async throws {
         let gateway = try GatewayProcess(environment: ["HOST": "0.0.0.0"])

@@ -218,6 +218,51 @@ struct ConnectorServiceTests {
         #expect(harness.review.replies.isEmpty)
     }
 
+    @Test("given a JSON body declared in a charset other than UTF-8, then it is 415 naming it; UTF-8 in any spelling is taken")
+    func charset() async throws {
+        let harness = ApplicationHarness()
+        let path = "/connectors/wildberries/review/items/item-1/reply"
+        for declared in ["application/json; charset=utf-16", "application/json;charset=\"latin1\"", "application/json; Charset=ISO-8859-1"] {
+            let refused = try await harness.send(.post, path, body: "{\"text\":\"hi\"}", contentType: declared)
+            #expect(refused.status.code == 415, "\(declared)")
+            #expect(refused.json["code"] as? String == "unsupported_media_type")
+            #expect((refused.json["detail"] as? String)?.contains("UTF-8") == true)
+            #expect(refused.headers["Accept-Post"] == "application/json")
+        }
+        #expect(harness.review.replies.isEmpty)
+        for declared in ["application/json; charset=utf-8", "application/json; charset=\"UTF-8\"", "application/json; charset=utf8"] {
+            let taken = try await harness.send(.post, path, body: "{\"text\":\"hi\"}", contentType: declared)
+            #expect(taken.status == .ok, "\(declared)")
+        }
+    }
+
+    @Test("given a since that an offset carries past year 9999 (or before year 1) in UTC, then it is 400 on since, and the connector is not called")
+    func sinceOutOfRange() async throws {
+        let harness = ApplicationHarness()
+        for since in ["9999-12-31T23:59:59.999-23:59", "0001-01-01T00:00:00%2B23:59"] {
+            let answer = try await harness.send(.get, "/connectors/wildberries/review/items?since=\(since)")
+            #expect(answer.status.code == 400, "\(since)")
+            let errors = answer.json["errors"] as? [[String: String]]
+            #expect(errors?.first?["field"] == "since")
+        }
+        #expect(harness.review.lastQuery == nil)
+        let edge = try await harness.send(.get, "/connectors/wildberries/review/items?since=9999-12-31T23:59:59.999Z")
+        #expect(edge.status == .ok)
+    }
+
+    @Test("given a query string on the registry's routes, then it is 400 naming each parameter, not silently ignored")
+    func registryTakesNoQuery() async throws {
+        let harness = ApplicationHarness()
+        for path in ["/connectors?foo=1", "/connectors/wildberries/review?limit=5&x"] {
+            let answer = try await harness.send(.get, path)
+            #expect(answer.status.code == 400, "\(path)")
+            #expect(answer.json["code"] as? String == "invalid_request")
+            let fields = (answer.json["errors"] as? [[String: String]])?.compactMap { $0["field"] }
+            #expect(fields == (path.hasPrefix("/connectors?") ? ["foo"] : ["limit", "x"]) || fields == ["x", "limit"])
+        }
+        #expect(try await harness.send(.get, "/connectors").status == .ok)
+    }
+
     @Test("given a body with a content coding, then it is 415 with Accept-Encoding: identity, and the connector is not called")
     func contentEncoding() async throws {
         let harness = ApplicationHarness()
@@ -225,6 +270,7 @@ struct ConnectorServiceTests {
                                           headers: [("Content-Encoding", "gzip")])
         #expect(gzip.status.code == 415)
         #expect(gzip.headers["Accept-Encoding"] == "identity")
+        #expect(gzip.headers["Accept-Post"] == "application/json")
         #expect(gzip.json["code"] as? String == "unsupported_media_type")
         #expect(harness.review.replies.isEmpty)
         for codings in [[("Content-Encoding", "identity, gzip")], [("Content-Encoding", "identity"), ("Content-Encoding", "br")]] {
