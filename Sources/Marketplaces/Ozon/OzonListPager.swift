@@ -51,15 +51,24 @@ enum OzonListPager {
             guard page.hasNext, let next = page.nextToken else { return (items, nil) }
             // The next page starts after this one's last entry; keyed, it also resumes below the
             // last entry taken (this page's, or the one before when this page gave none), as
-            // entries moving up shift the next page's start.
-            var lastKey = key.flatMap { key in last.map(key) }
-            if index == first, let carried = resume.afterKey, carried > 0 { lastKey = min(carried, lastKey ?? carried) }
+            // entries moving up shift the next page's start. Only when this page came in key
+            // order: in a list that is not (Ozon does not say its chat list is), the next page's
+            // entries above that key are not ones already taken, and would be passed over.
+            let ordered = key.map { key in isDescending(page.entries.map(key)) } ?? false
+            var lastKey = ordered ? key.flatMap { key in last.map(key) } : nil
+            if ordered, index == first, let carried = resume.afterKey, carried > 0 { lastKey = min(carried, lastKey ?? carried) }
             let boundary = OzonListPosition(page: next, skip: 0, after: nil, afterKey: lastKey)
             if items.count >= limit || pageNumber == maxPages || examined >= maxExamined { return (items, boundary) }
             token = next
             resume = boundary
         }
         return (items, nil)
+    }
+
+    /// Whether `keys` fall (or stay), leaving out 0, an entry without one, which may come anywhere.
+    private static func isDescending(_ keys: [UInt64]) -> Bool {
+        let keyed = keys.filter { $0 > 0 }
+        return zip(keyed, keyed.dropFirst()).allSatisfy { $0 >= $1 }
     }
 
     /// Where to continue in a re-fetched page: after the entry named `after` when it is still
@@ -70,11 +79,8 @@ enum OzonListPager {
                                            key: ((Entry) -> UInt64)?, date: ((Entry) -> Int64)?) -> Int {
         // Keyed (entries come highest key first; 0, an entry without one, may come anywhere):
         // below the last entry taken, wherever it has moved.
-        if let key, let afterKey = position.afterKey, afterKey > 0 {
-            let keys = entries.map(key).filter { $0 > 0 }
-            if zip(keys, keys.dropFirst()).allSatisfy({ $0 >= $1 }) {
-                return (entries.lastIndex { key($0) >= afterKey } ?? -1) + 1
-            }
+        if let key, let afterKey = position.afterKey, afterKey > 0, isDescending(entries.map(key)) {
+            return (entries.lastIndex { key($0) >= afterKey } ?? -1) + 1
         }
         guard position.skip > 0 else { return 0 }
         if let after = position.after {

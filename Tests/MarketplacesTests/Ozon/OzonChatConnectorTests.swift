@@ -463,4 +463,26 @@ struct OzonChatConnectorTests {
             #expect(Set(ids) == Set(conversations(bed).map(\.id)).subtracting(below))
         }
     }
+
+    @Test("given a chat list in creation order, when it is walked in pages that end where Ozon's pages end, then every chat is listed once",
+          .timeLimit(.minutes(1)), arguments: [100, 20])
+    func walkInCreationOrder(limit: Int) async throws {
+        var options = OzonTestbed.simulatorOptions(chats: 100)
+        options.chatListMostRecentFirst = false
+        try await OzonTestbed.run(simulator: options) { bed in
+            let connector = try bed.chat
+            // given: 100 conversations and the notifications chat, so Ozon's second page holds one
+            // chat, whose last message id is not below those of the first page
+            var ids: [String] = []
+            var cursor: Cursor?
+            repeat {
+                let page = try await connector.listItems(ListQuery(limit: limit, cursor: cursor), deadline: bed.deadline)
+                ids += page.items.map(\.id)
+                cursor = page.nextCursor
+            } while cursor != nil && ids.count < 400
+            // then
+            #expect(ids.count == Set(ids).count, "listed twice: \(ids.count - Set(ids).count)")
+            #expect(Set(ids) == Set(conversations(bed).map(\.id)))
+        }
+    }
 }
