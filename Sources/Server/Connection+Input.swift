@@ -256,6 +256,10 @@ extension Connection {
         }
     }
 
+    /// Whether the response is out and shut, and the connection reads what the client still
+    /// sends until it closes its side (or the linger timer ends it).
+    var isLingering: Bool { phase == .lingering }
+
     private func drainLingering() {
         while true {
             switch socket.read(into: loop.readBuffer) {

@@ -162,8 +162,15 @@ final class EventLoop {
         guard slot >= 0, slot < connections.count, generations[slot] == UInt32(truncatingIfNeeded: id >> 32),
               let connection = connections[slot]
         else { return }  // stale: the fd was closed (and maybe reused) after this event was queued
-        if events & (CS_EPOLLERR | CS_EPOLLHUP) != 0 {
+        if events & CS_EPOLLERR != 0 {
             connection.close()
+            return
+        }
+        if events & CS_EPOLLHUP != 0 {
+            // Both directions shut: after our own shutdown (lingering), the client's FIN. Bytes it
+            // sent that we never read must be read first: closing a socket with unread input
+            // makes the kernel send a reset and drop the response still queued for the client.
+            if connection.isLingering { connection.handleReadable() } else { connection.close() }
             return
         }
         if events & CS_EPOLLOUT != 0 { connection.flush() }

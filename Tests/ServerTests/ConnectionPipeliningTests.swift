@@ -96,6 +96,29 @@ struct ConnectionPipeliningTests {
         }
     }
 
+    @Test func aClientThatHalfClosesAfterALateByteStillGetsItsWholeLastResponse() async throws {
+        // given: a response larger than the client's receive window, answered with close, so it
+        // is still queued in the kernel when the server shuts its side and lingers
+        let body = [UInt8](repeating: 0x64, count: 512 * 1024)
+        let handler: Handler = { _, _ in HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain"], body: body) }
+        try await withServer(handler: handler) { server in
+            let client = try server.connect(receiveBufferSize: 4096)
+            try client.send("GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            try await Task.sleep(for: .milliseconds(300))
+            // when: a stray CRLF the server never reads (RFC 9112 §2.2), then the client's FIN
+            try client.send("\r\n")
+            client.shutdownWrite()
+            try await Task.sleep(for: .milliseconds(300))
+            // then: every byte of the response arrives, ended by a FIN and not a reset
+            let response = try client.readResponse()
+            #expect(response.status == 200)
+            #expect(response.body.count == body.count)
+            let rest = client.readUntilClose()
+            #expect(rest.bytes.isEmpty)
+            #expect(rest.end == .eof)
+        }
+    }
+
     @Test func serverStopsProcessingPipelinedRequestsWhileTheClientDoesNotRead() async throws {
         // given: 64 KiB responses against a 64 KiB output limit
         let calls = Counter()
