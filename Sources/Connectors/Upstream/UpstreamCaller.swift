@@ -188,7 +188,7 @@ public final class UpstreamCaller: Sendable {
             return .failure(.upstreamRateLimited(retryAfter: wait, failure), retryAfter: wait, retryable: true)
         case .upstreamUnavailable(let wait, let failure):
             let wait = wait ?? announced
-            breaker.record(.failure, for: admission)
+            breaker.record(classifier.blocksOperationOnly(response) ? .neutral : .failure, for: admission)
             return .failure(.upstreamUnavailable(retryAfter: wait, failure), retryAfter: wait,
                             retryable: idempotent || notApplied)
         case .upstreamError:

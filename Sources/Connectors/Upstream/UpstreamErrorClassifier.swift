@@ -9,8 +9,13 @@ public protocol UpstreamErrorClassifier: Sendable {
     /// request, such as its maintenance page: only then is a write that got one sent again. A
     /// bare 503 says no such thing (RFC 9110), and a proxy may give one after passing a write on.
     func saysNotApplied(_ response: UpstreamResponse) -> Bool
+    /// Whether `response` refuses this one operation for a while and says nothing of the host
+    /// (Ozon's per-method "Circle is open"): the caller is told to come back, and the host's
+    /// circuit, which every other operation on it shares, is left as it is.
+    func blocksOperationOnly(_ response: UpstreamResponse) -> Bool
 }
 
 extension UpstreamErrorClassifier {
     public func saysNotApplied(_ response: UpstreamResponse) -> Bool { false }
+    public func blocksOperationOnly(_ response: UpstreamResponse) -> Bool { false }
 }

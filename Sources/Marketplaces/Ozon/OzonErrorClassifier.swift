@@ -8,7 +8,8 @@ import Foundation
 ///   `retry-after` → `upstreamUnavailable`; a 503 without one is a 5xx like the others.
 ///   Ozon blocks such a method "for a few minutes": without its own `retry-after` the wait is
 ///   `blockedMethodWait`, so the call is not retried into the block within its deadline and the
-///   client is told to come back in a minute rather than at once.
+///   client is told to come back in a minute rather than at once. The block is the method's,
+///   not the host's: it leaves the circuit of the host (and so of every other method) alone.
 /// - 401 (code 16), 403 (code 7: missing subscription, missing role, offer not signed, key
 ///   deactivated or IP-restricted), and anything about the Client-Id or Api-Key, including the
 ///   404 code 5 "Invalid Api-Key" Ozon sends for a wrong key → `upstreamAuthFailed`. A missing
@@ -59,6 +60,11 @@ struct OzonErrorClassifier: UpstreamErrorClassifier {
     /// A method blocked ("Circle is open") is refused before Ozon acts on the request.
     func saysNotApplied(_ response: UpstreamResponse) -> Bool {
         Self.blocksMethod(response.errorMessage().lowercased())
+    }
+
+    /// Ozon blocks one method at a time: its reviews may be blocked while its chats answer.
+    func blocksOperationOnly(_ response: UpstreamResponse) -> Bool {
+        saysNotApplied(response)
     }
 
     /// Whether Ozon's error text (lower-cased) says the method is blocked for a while.

@@ -87,6 +87,30 @@ struct OzonFaultTests {
         }
     }
 
+    @Test("given one method blocked again and again (\"Circle is open\"), then the host's circuit stays closed and the other channels still call Ozon",
+          .timeLimit(.minutes(1)))
+    func blockedMethodLeavesTheCircuit() async throws {
+        try await OzonTestbed.run(connectors: { $0.breakerThreshold = 3 }) { bed in
+            // given: questions blocked for more calls than open the circuit
+            bed.faults.inject(.maintenance, times: 6, pathPrefix: Self.list)
+            for _ in 0..<6 {
+                let error = await ozonError { () async throws(ConnectorError) in _ = try await listQuestions(bed) }
+                guard case .upstreamUnavailable(_, let failure)? = error else {
+                    Issue.record("not the block: \(String(describing: error))")
+                    return
+                }
+                // each call reached Ozon and met the block itself, not an open circuit
+                #expect(failure?.message == "Circle is open")
+            }
+            #expect(bed.log.count(path: Self.list) == 6)
+            // when: reviews are listed
+            let reviews = try await bed.review.listItems(ListQuery(limit: 5), deadline: bed.deadline)
+            // then
+            #expect(reviews.items.count == 5)
+            #expect(bed.log.count(path: "/v2/review/list") >= 1)
+        }
+    }
+
     @Test("an answer slower than the attempt timeout is abandoned and the read retried", .timeLimit(.minutes(1)))
     func latency() async throws {
         try await OzonTestbed.run(connectors: { $0.attemptTimeout = .milliseconds(150) }) { bed in
