@@ -12,7 +12,7 @@ extension OzonSellerData {
             statusFilter = try filter.enumValue("chat_status", allowed: ["ALL", "OPENED", "CLOSED"])
             unreadOnly = try filter.bool("unread_only") ?? false
         }
-        let offset = try Self.decodeCursor(try body.string("cursor"))
+        let cursor = try body.string("cursor")
         // Most recent conversation first, as in the seller's chat list (or as opened, when asked).
         let filtered = chats.filter { chat in
             (statusFilter == nil || statusFilter == "ALL" || chat.status == statusFilter) && (!unreadOnly || chat.unreadCount > 0)
@@ -20,8 +20,28 @@ extension OzonSellerData {
         let matching = chatListMostRecentFirst
             ? filtered.sorted { ($0.lastMessageID, $0.id) > ($1.lastMessageID, $1.id) }
             : filtered.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        let offset: Int
+        if chatListKeysetCursor, let cursor, !cursor.isEmpty {
+            // After the chat the cursor names, by where its sort key then put it.
+            let after = try Self.decodeKeysetCursor(cursor)
+            let sortKey = chatListMostRecentFirst ? { (chat: OzonChat) in (Int64(bitPattern: chat.lastMessageID), chat.id) }
+                                                  : { (chat: OzonChat) in (chat.createdAt, chat.id) }
+            offset = matching.firstIndex { chat in
+                chatListMostRecentFirst ? sortKey(chat) < after : sortKey(chat) > after
+            } ?? matching.count
+        } else {
+            offset = try Self.decodeCursor(cursor)
+        }
         let page = matching.dropFirst(offset).prefix(limit)
         let hasNext = offset + page.count < matching.count
+        let next: String
+        if !hasNext {
+            next = ""
+        } else if chatListKeysetCursor, let last = page.last {
+            next = Self.encodeKeysetCursor(chatListMostRecentFirst ? Int64(bitPattern: last.lastMessageID) : last.createdAt, last.id)
+        } else {
+            next = Self.encodeCursor(offset + page.count)
+        }
         return [
             "chats": page.map { chat -> [String: Any] in
                 [
@@ -35,7 +55,7 @@ extension OzonSellerData {
                 ]
             },
             "total_unread_count": chats.reduce(0) { $0 + $1.unreadCount },
-            "cursor": hasNext ? Self.encodeCursor(offset + page.count) : "",
+            "cursor": next,
             "has_next": hasNext,
         ]
     }
@@ -107,6 +127,19 @@ extension OzonSellerData {
     /// The list cursor is opaque to clients: base64 of the position it stands for.
     static func encodeCursor(_ offset: Int) -> String {
         Data("chats:\(offset)".utf8).base64EncodedString()
+    }
+
+    /// A keyset cursor: the sort key and id of the last chat of the page it ends.
+    static func encodeKeysetCursor(_ key: Int64, _ id: String) -> String {
+        Data("after:\(key):\(id)".utf8).base64EncodedString()
+    }
+
+    static func decodeKeysetCursor(_ cursor: String) throws(OzonFailure) -> (Int64, String) {
+        guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8), text.hasPrefix("after:")
+        else { throw .invalid("invalid cursor") }
+        let parts = text.dropFirst(6).split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, let key = Int64(parts[0]) else { throw .invalid("invalid cursor") }
+        return (key, String(parts[1]))
     }
 
     static func decodeCursor(_ cursor: String?) throws(OzonFailure) -> Int {

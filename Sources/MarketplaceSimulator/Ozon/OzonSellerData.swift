@@ -8,6 +8,8 @@ struct OzonSellerData: Sendable {
     var random: OzonRandom
     /// `/v3/chat/list` order: most recent conversation first, or the order chats were opened.
     var chatListMostRecentFirst = true
+    /// `/v3/chat/list` cursors name the last chat of their page (keyset) instead of a count.
+    var chatListKeysetCursor = false
     /// The id the next chat message gets; message ids only grow, across all chats.
     var nextMessageID: UInt64 = 3_000_000_000_118_032_000
 

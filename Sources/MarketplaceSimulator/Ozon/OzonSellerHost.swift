@@ -20,6 +20,7 @@ public final class OzonSellerHost: SimulatedHost {
         for account in options.accounts {
             var data = OzonSellerData(account: account, seed: options.seed ^ UInt64(bitPattern: account.clientID &* 0x9E37_79B9))
             data.chatListMostRecentFirst = options.chatListMostRecentFirst
+            data.chatListKeysetCursor = options.chatListKeysetCursor
             OzonSeeder.seed(&data, options: options)
             accounts[account.clientID] = data
         }

@@ -25,6 +25,10 @@ public struct OzonSimulatorOptions: Sendable {
     /// false lists chats in the order they were opened, for tests of a client that must not
     /// rely on the order (Ozon does not document it).
     public var chatListMostRecentFirst: Bool
+    /// `/v3/chat/list`'s opaque cursor goes on after the chat that ended the page, by its sort
+    /// key then (keyset), rather than after a count of chats; Ozon does not say which it is.
+    /// Keyset, a chat moving up pulls the next page's first onto a page read again.
+    public var chatListKeysetCursor = false
     /// Paths answered with the plain-text 404 of an unknown method, as an Ozon that serves only
     /// one spelling of a method the documents disagree on (`/v1/question/change_status`).
     public var withdrawnPaths: Set<String> = []

@@ -9,7 +9,8 @@ extension OzonChatConnector {
     /// updates sweep the whole list (100 chats a request), comparing each chat's
     /// `last_message_id` with the watermark (see `OzonChatWatermark`). A call reads at most
     /// `sweepPages` pages, and stops at the page where the changed chats exceed `limit` (the
-    /// next call reads that page again for the rest); a longer list is swept over several calls,
+    /// next call reads that page again for the rest, and also reports a chat that slid onto the
+    /// page in between, known by an id below any the page held: see `OzonChatSweep.pageLowest`); a longer list is swept over several calls,
     /// the cursor keeping Ozon's list position, and `has_more` stays true until the sweep
     /// completes, even through a call that found nothing. A nil cursor reports every
     /// conversation once.
@@ -37,16 +38,16 @@ extension OzonChatConnector {
         while sweep.pages < Self.maxSweepPages, reported.count < limit {
             // The sweep goes on in the next call, unless its position would crowd the cursor.
             if pagesRead >= sweepPages, (sweep.token?.utf8.count ?? 0) <= OzonChatSweep.maxToken { break }
-            let again = sweep.reportedUpTo
+            let rereading = sweep
             let page = try await chatList(cursor: sweep.token, limit: 100, includeRaw: false, deadline: deadline)
             if !sweep.started { sweep.ceiling = max(sweep.ceiling, page.entries.map(\.lastMessageID).max() ?? 0) }
             pagesRead += 1
             var changed: [OzonChatListed] = []
             for chat in page.entries where seen.insert(chat.chatID).inserted {
                 // A chat without messages (id 0) counts as the oldest.
-                if again == nil { sweep.read(lastMessageID: chat.lastMessageID) }
+                if rereading.reportedUpTo == nil { sweep.read(lastMessageID: chat.lastMessageID) }
                 highest = max(highest, chat.lastMessageID)
-                if chat.isConversation, chat.lastMessageID > again ?? 0,
+                if chat.isConversation, rereading.awaits(chatID: chat.chatID, lastMessageID: chat.lastMessageID),
                    state.isNew(chatID: chat.chatID, lastMessageID: chat.lastMessageID) {
                     changed.append(chat)
                 }
@@ -56,11 +57,12 @@ extension OzonChatConnector {
             if changed.count > room {
                 // The rest of this page is the next call's.
                 reported += changed.prefix(room)
-                sweep.reportedUpTo = changed[room - 1].lastMessageID
+                sweep.noteReported(changed.prefix(room).map { (chatID: $0.chatID, lastMessageID: $0.lastMessageID) },
+                                   pageLowest: page.entries.lazy.map(\.lastMessageID).filter { $0 > 0 }.min())
                 break
             }
             reported += changed
-            sweep.reportedUpTo = nil
+            sweep.finishPage()
             sweep.pages += 1
             guard page.hasNext, let token = page.nextToken else {
                 complete = true

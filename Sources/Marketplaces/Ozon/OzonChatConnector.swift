@@ -34,7 +34,9 @@ public struct OzonChatConnector: ChannelConnector {
         self.sweepPages = max(1, sweepPages)
     }
 
-    /// In Ozon's order (most recent conversation first). Each item costs one history call for
+    /// In Ozon's order (most recent conversation first in Ozon's interface; undocumented for the
+    /// API, so a walk resumes below a chat's message id only on pages that came in that order,
+    /// and otherwise after the chat it stopped at). Each item costs one history call for
     /// its latest message; the status and `since` (chat creation) filters apply here. Filtered by
     /// status, a call reads at most `max(2 × limit, 40)` histories (a sparse filter ends the page
     /// short, with a cursor, rather than spend hundreds of calls under one deadline). A chat

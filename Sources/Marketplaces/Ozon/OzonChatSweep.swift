@@ -25,6 +25,52 @@ struct OzonChatSweep: Sendable, Equatable {
     /// When the page at `token` held more changed chats than a call could report: it reported
     /// them lowest id first, up to this one, and the next call reports the rest of that page.
     var reportedUpTo: UInt64?
+    /// The lowest last message id the page held when first read. Read again, it may hold a chat
+    /// it did not hold then (one of its chats moved up, and, on a list whose cursor names the
+    /// chat a page ended with, the next page's first slid in): a chat whose id is below this one
+    /// was not on the page then (ids only grow), and is reported whatever `reportedUpTo` says;
+    /// by id alone it would be passed over, and the next page, starting after it, would never
+    /// show it.
+    var pageLowest: UInt64?
+    /// 32-bit keys of the chats below `pageLowest` that were reported, so none comes twice.
+    var reportedKeys: [UInt32] = []
+
+    /// The key a chat id is remembered by in `reportedKeys` (FNV-1a: stable across processes).
+    static func key(_ chatID: String) -> UInt32 {
+        var hash: UInt32 = 2_166_136_261
+        for byte in chatID.utf8 {
+            hash ^= UInt32(byte)
+            hash = hash &* 16_777_619
+        }
+        return hash
+    }
+
+    /// Whether a chat read again from the page at `token` is still to be reported by this sweep.
+    func awaits(chatID: String, lastMessageID: UInt64) -> Bool {
+        guard let reportedUpTo else { return true }
+        if lastMessageID > reportedUpTo { return true }
+        guard let pageLowest, lastMessageID < pageLowest else { return false }
+        return !reportedKeys.contains(Self.key(chatID))
+    }
+
+    /// Notes `chats` reported from the page at `token`, which a later call reads again;
+    /// `lowest` is the page's lowest last message id, kept from its first read.
+    mutating func noteReported(_ chats: some Sequence<(chatID: String, lastMessageID: UInt64)>, pageLowest lowest: UInt64?) {
+        if reportedUpTo == nil { pageLowest = lowest }
+        for chat in chats {
+            reportedUpTo = max(reportedUpTo ?? 0, chat.lastMessageID)
+            guard let pageLowest, chat.lastMessageID < pageLowest else { continue }
+            let key = Self.key(chat.chatID)
+            if !reportedKeys.contains(key) { reportedKeys.append(key) }
+        }
+    }
+
+    /// The page read to its end: what was noted of it goes.
+    mutating func finishPage() {
+        reportedUpTo = nil
+        pageLowest = nil
+        reportedKeys = []
+    }
     /// The highest last message id of a chat this sweep reported but let go of from the edge
     /// (more than `OzonChatWatermark.maxEdge` were reported, or the cursor had no room): when the
     /// sweep completes the mark may rise that far, as if all had been reported in one call.
@@ -64,6 +110,18 @@ struct OzonChatSweep: Sendable, Equatable {
             guard let reportedUpTo = UInt64(text) else { throw OzonChatWatermark.invalid }
             self.reportedUpTo = reportedUpTo
         }
+        if let text = cursor["rl"] {
+            guard reportedUpTo != nil, let lowest = UInt64(text) else { throw OzonChatWatermark.invalid }
+            pageLowest = lowest
+        }
+        if let text = cursor["rk"] {
+            guard pageLowest != nil, let bytes = Base64URL.decode(Substring(text)), bytes.count % 4 == 0, bytes.count <= 400 else {
+                throw OzonChatWatermark.invalid
+            }
+            reportedKeys = stride(from: 0, to: bytes.count, by: 4).map { index in
+                bytes[index..<(index + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            }
+        }
         if let text = cursor["d"] {
             guard let dropped = UInt64(text) else { throw OzonChatWatermark.invalid }
             self.dropped = dropped
@@ -80,6 +138,12 @@ struct OzonChatSweep: Sendable, Equatable {
         fields["l"] = String(lowest)
         fields["o"] = inOrder ? "1" : "0"
         if let reportedUpTo { fields["r"] = String(reportedUpTo) }
+        if let pageLowest { fields["rl"] = String(pageLowest) }
+        if !reportedKeys.isEmpty {
+            var bytes: [UInt8] = []
+            for key in reportedKeys { bytes += [UInt8(key >> 24), UInt8(key >> 16 & 0xFF), UInt8(key >> 8 & 0xFF), UInt8(key & 0xFF)] }
+            fields["rk"] = Base64URL.encode(bytes)
+        }
         if let dropped { fields["d"] = String(dropped) }
     }
 }

@@ -485,4 +485,38 @@ struct OzonChatConnectorTests {
             #expect(Set(ids) == Set(conversations(bed).map(\.id)))
         }
     }
+
+    @Test("given a list whose cursor names the chat a page ended with, when a chat on a page split between calls moves up, then the chat that slid onto that page is reported too",
+          .timeLimit(.minutes(1)))
+    func slidOntoASplitPage() async throws {
+        var options = OzonTestbed.simulatorOptions(chats: 250)
+        options.chatListKeysetCursor = true
+        try await OzonTestbed.run(simulator: options) { bed in
+            let connector = try bed.chat
+            // given: a client syncing 30 at a time, so Ozon's pages of 100 are split between calls
+            var reported: [String] = []
+            var cursor: Cursor?
+            var calls = 0
+            var moved: String?
+            var page: UpdatesPage
+            repeat {
+                page = try await connector.updates(since: cursor, limit: 30, deadline: bed.deadline)
+                reported += page.items.map(\.id)
+                cursor = page.nextCursor
+                calls += 1
+                if calls == 4 {
+                    // when: mid-way through the second page, a chat on it gets a message and moves
+                    // to the top; the third page's first chat slides onto the second
+                    let listed = conversations(bed).sorted { $0.lastMessageID > $1.lastMessageID }
+                    moved = listed.first { !reported.contains($0.id) && listed.firstIndex(of: $0)! >= 100 }?.id
+                    bed.simulator.addBuyerMessage("Подскажите, пожалуйста", chatID: try #require(moved))
+                }
+            } while page.hasMore && calls < 40
+            let next = try await sweep(connector, from: cursor, limit: 100, bed)
+            // then: every conversation came, in that sweep or the next (the moved one again with its news)
+            #expect(moved != nil)
+            let missing = Set(conversations(bed).map(\.id)).subtracting(reported + next.ids)
+            #expect(missing.isEmpty, "never reported: \(missing.count)")
+        }
+    }
 }

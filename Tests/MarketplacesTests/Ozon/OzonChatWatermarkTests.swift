@@ -34,6 +34,35 @@ struct OzonChatWatermarkTests {
         #expect(reopened == next)
     }
 
+    @Test("given a split page, then the cursor carries its lowest id and the chats reported from below it; a chat that slid in below is awaited once")
+    func splitPageKeys() throws {
+        let codec = CursorCodec(key: Array(repeating: 7, count: 32))
+        let key = ConnectorKey(.ozon, .chat)
+        let state = OzonChatWatermark(mark: 3_000_000_000_000_000_000, top: 3_000_000_000_118_032_500)
+        // given: a page whose lowest id was 50 above the mark, 30 chats reported from it, two of
+        // them slid in from below on a read before
+        let lowest: UInt64 = 3_000_000_000_118_032_050
+        let reported = (60..<88).map { chat($0) } + [chat(3), chat(4)]
+        var sweep = OzonChatSweep(ceiling: 3_000_000_000_118_032_500)
+        sweep.token = "Qk9LMTIz"
+        sweep.noteReported(reported.map { (chatID: $0.0, lastMessageID: $0.1) }, pageLowest: lowest)
+        // when
+        let next = state.advanced(reporting: reported, ceiling: state.mark, seen: 3_000_000_000_118_032_600, continuing: sweep)
+        let reopened = try OzonChatWatermark(codec.open(codec.seal(next.cursor, for: key, tenant: "t"), for: key, tenant: "t"))
+        // then
+        #expect(reopened == next)
+        let sweepAfter = try #require(reopened.sweep)
+        #expect(sweepAfter.reportedUpTo == reported.map(\.1).max())
+        #expect(sweepAfter.pageLowest == lowest)
+        #expect(sweepAfter.reportedKeys.count == 2)
+        // a chat below the page's lowest not reported is awaited; one reported, or one the page
+        // held (at or above its lowest, up to what was reported), is not
+        #expect(sweepAfter.awaits(chatID: "slid-in", lastMessageID: lowest - 7))
+        #expect(!sweepAfter.awaits(chatID: reported[29].0, lastMessageID: reported[29].1))
+        #expect(!sweepAfter.awaits(chatID: "held", lastMessageID: lowest + 2))
+        #expect(sweepAfter.awaits(chatID: "above", lastMessageID: reported.map(\.1).max()! + 1))
+    }
+
     @Test("given a sweep that let reported chats go, when it completes, then the mark rises as far as if all had been reported at once")
     func completionCountsDroppedChats() {
         // given: 60 chats reported over a sweep's calls, the newest 20 kept, the 21st newest let go of
