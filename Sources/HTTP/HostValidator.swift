@@ -23,11 +23,13 @@ enum HostValidator {
         guard buffer[i] == UInt8(ascii: ":") else { return false }
         i += 1
         guard end - i <= 5 else { return false }
+        var port = 0
         while i < end {
             guard buffer[i] >= 48, buffer[i] <= 57 else { return false }
+            port = port * 10 + Int(buffer[i] - 48)
             i += 1
         }
-        return true
+        return port <= 65535
     }
 
     /// unreserved / pct-encoded / sub-delims.

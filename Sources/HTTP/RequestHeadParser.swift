@@ -250,7 +250,9 @@ public struct RequestHeadParser: Sendable {
     }
 
     /// The authority of an absolute-form target: a host must be there (RFC 9110 §4.2.1: an
-    /// `http` URI with an empty host is invalid) and user information must not (§4.2.4).
+    /// `http` URI with an empty host is invalid), user information must not (§4.2.4), and the
+    /// rest must be a host and port as a Host field's would (an unclosed IPv6 literal, a port
+    /// that is not a number, characters no host has).
     private static func checkAuthority(_ buffer: UnsafeRawBufferPointer, _ start: Int, _ end: Int) throws(HTTPParseError) {
         var i = start
         while i < end {
@@ -259,7 +261,7 @@ public struct RequestHeadParser: Sendable {
             if c == UInt8(ascii: "@") { throw .invalidTarget }
             i += 1
         }
-        guard i > start, buffer[start] != UInt8(ascii: ":") else { throw .invalidTarget }
+        guard i > start, buffer[start] != UInt8(ascii: ":"), HostValidator.isValid(buffer, start, i) else { throw .invalidTarget }
     }
 
     private static func parseVersion(_ buffer: UnsafeRawBufferPointer, _ start: Int, _ end: Int) throws(HTTPParseError) -> HTTPVersion {

@@ -121,7 +121,7 @@ struct RequestHeadParserRejectionTests {
     ])
     func duplicateHost(_ rejection: Rejection) { expectRejected(rejection) }
 
-    @Test(arguments: ["a b", "a/b", "a@b", "[::1", "host:port", "[::1]x", "[]", "[::g]", "a:123456", "a:1:2", "a?b", "a#b", "\u{80}"])
+    @Test(arguments: ["a b", "a/b", "a@b", "[::1", "host:port", "[::1]x", "[]", "[::g]", "a:123456", "a:70000", "a:65536", "a:1:2", "a?b", "a#b", "\u{80}"])
     func malformedHost(host: String) {
         expectRejected(Rejection("Host: \(host)", bytes("GET / HTTP/1.1\r\nHost: \(host)\r\n\r\n"), .invalidHost))
     }
@@ -216,6 +216,10 @@ struct RequestHeadParserRejectionTests {
         Rejection(line: "empty host before the path", "GET http:///healthz HTTP/1.1", .invalidTarget),
         Rejection(line: "empty host with a port", "GET https://:443/ HTTP/1.1", .invalidTarget),
         Rejection(line: "user information", "GET http://user@example.com/ HTTP/1.1", .invalidTarget),
+        Rejection(line: "an unclosed IPv6 literal", "GET http://[::1/healthz HTTP/1.1", .invalidTarget),
+        Rejection(line: "a port that is not a number", "GET http://x:abc/healthz HTTP/1.1", .invalidTarget),
+        Rejection(line: "a port past 65535", "GET http://x:70000/healthz HTTP/1.1", .invalidTarget),
+        Rejection(line: "characters no host has", "GET http://a\"b/healthz HTTP/1.1", .invalidTarget),
         Rejection(line: "fragment", "GET /healthz#top HTTP/1.1", .invalidTarget),
         Rejection(line: "SOH in target", "GET /a\u{01}b HTTP/1.1", .invalidTarget),
         Rejection(line: "HTAB in target", "GET /a\tb HTTP/1.1", .invalidTarget),

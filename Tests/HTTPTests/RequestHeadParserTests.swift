@@ -356,7 +356,7 @@ struct RequestHeadParserTests {
     // MARK: Host
 
     @Test(arguments: [
-        "", "example.com", "example.com:8080", "example.com:", "127.0.0.1:80", "[::1]", "[::1]:8080", "[::1]:",
+        "", "example.com", "example.com:8080", "example.com:65535", "example.com:", "127.0.0.1:80", "[::1]", "[::1]:8080", "[::1]:",
         "[2001:db8::1]", "[::ffff:192.0.2.1]:443", "a-b_c~d.e%41", "sub!$&'()*+,;=delims",
     ])
     func validHost(host: String) throws {
