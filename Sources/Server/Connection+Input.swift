@@ -6,6 +6,16 @@ extension Connection {
     /// as they do.
     static let bodyReserve = 64 * 1024
 
+    /// Whether this connection's next request must wait for its output to drain: it holds more
+    /// than `maxPendingOutput` unsent bytes, or any while the loop's connections together hold
+    /// more than `maxLoopPendingOutput`, so clients that do not read cannot together make the
+    /// server hold more than that (a connection with nothing unsent still gets one answer). Each
+    /// connection held back has output, so its own drain resumes it.
+    var hasTooMuchOutput: Bool {
+        output.count > loop.configuration.maxPendingOutput
+            || (output.count > 0 && loop.pendingOutput > loop.configuration.maxLoopPendingOutput)
+    }
+
     /// The socket is readable (or the peer half-closed).
     func handleReadable() {
         switch phase {
@@ -24,7 +34,7 @@ extension Connection {
         // Pipelined requests wait (in `pending`, then in the kernel) until the output drains;
         // `continueAfterResponse` reads again. Reading now could meet the client's FIN and
         // close the connection with those requests unanswered.
-        if awaitingDrain || output.count > loop.configuration.maxPendingOutput {
+        if awaitingDrain || hasTooMuchOutput {
             setReading(false)
             return
         }
@@ -168,7 +178,7 @@ extension Connection {
     /// After a response on a connection that stays open: the next pipelined request, or idle.
     func continueAfterResponse() {
         guard phase == .idle else { return }
-        if output.count > loop.configuration.maxPendingOutput {
+        if hasTooMuchOutput {
             awaitingDrain = true  // resumed by flush() once the client reads
             return
         }

@@ -42,7 +42,14 @@ final class Connection {
     var currentHead: RequestHead?
     var bodyRemaining = 0
     var chunkDecoder: ChunkedBodyDecoder?
-    var output = OutputQueue()
+    var output = OutputQueue() {
+        didSet {
+            loop.pendingOutput += output.count - accountedOutput
+            accountedOutput = output.count
+        }
+    }
+    /// `output.count` as last added to the loop's `pendingOutput`.
+    private var accountedOutput = 0
     var requestCount = 0
     var keepAlive = true
     var isHeadRequest = false

@@ -24,6 +24,8 @@ final class EventLoop {
     private var generations: [UInt32] = []
     private var freeSlots: [Int32] = []
     private(set) var liveConnections = 0
+    /// Unsent response bytes across this loop's connections (each keeps its share current).
+    var pendingOutput = 0
     /// Handler tasks started on this loop and not yet ended (`Connection.dispatch`).
     var runningHandlers = 0
     /// How long, once closed, the loop still runs the jobs of handlers it cancelled.

@@ -29,6 +29,10 @@ public struct ServerConfiguration: Sendable {
     public var lingerTimeout: Duration = .seconds(2)
     /// Above this many unsent bytes a connection is not read and its next request waits.
     public var maxPendingOutput: Int = 1024 * 1024
+    /// Above this many unsent bytes across one loop's connections, no connection with unsent
+    /// output of its own is read: what clients that do not read make the server hold is bounded
+    /// by this, not by `maxPendingOutput` times the connections.
+    public var maxLoopPendingOutput: Int = 64 * 1024 * 1024
     /// Bytes read per `read` call, into a buffer each loop shares among its connections.
     public var readBufferSize: Int = 64 * 1024
 

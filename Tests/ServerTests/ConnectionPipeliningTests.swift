@@ -153,4 +153,38 @@ struct ConnectionPipeliningTests {
             #expect(calls.current == 200)
         }
     }
+
+    @Test func clientsThatDoNotReadCannotTogetherMakeALoopHoldMoreThanItsBudget() async throws {
+        // given: 512 KiB responses, a per-connection limit no client reaches, and a loop budget of 2 MiB
+        let calls = Counter()
+        let body = [UInt8](repeating: 0x65, count: 512 * 1024)
+        let handler: Handler = { request, _ in
+            calls.increment()
+            return HTTPResponse(status: .ok, headers: ["X-Path": request.path], body: body)
+        }
+        try await withServer({
+            $0.loopCount = 1
+            $0.maxPendingOutput = 64 << 20
+            $0.maxLoopPendingOutput = 2 << 20
+        }, handler: handler) { server in
+            // when: four clients pipeline 30 requests each and read nothing for a while
+            let clients = try (0..<4).map { _ in try server.connect(receiveBufferSize: 4096) }
+            for client in clients { try client.send(Self.pipelined(30)) }
+            #expect(await eventually { calls.current >= 4 })
+            try await Task.sleep(for: .milliseconds(500))
+            let callsWhileNotReading = calls.current
+            // then: what was produced is what the kernel took for each (its send buffer, at most
+            // tcp_wmem's maximum), one response each, and the budget; not all 120 (60 MiB)
+            let kernelResponses = Self.maximumSendBuffer() / body.count + 2
+            #expect(callsWhileNotReading <= 4 * (kernelResponses + 1) + 4, "the loop kept producing responses nobody read")
+            #expect(callsWhileNotReading < 120)
+            // and once the clients read, every request is answered, in order
+            for client in clients {
+                var paths: [String] = []
+                for _ in 1...30 { paths.append(try client.readResponse()[header: "X-Path"] ?? "?") }
+                #expect(paths == (1...30).map { "/\($0)" })
+            }
+            #expect(calls.current == 120)
+        }
+    }
 }
