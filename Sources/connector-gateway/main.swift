@@ -31,9 +31,10 @@ case .healthcheck:
     }
     if let flag = options.port { port = flag }
     if options.port == nil, let text = environment["PORT"], !text.isEmpty {
-        // As serve reads it: a PORT it would refuse is not quietly replaced by 8080 here.
+        // As serve reads it, but for 0: a PORT serve would refuse is not quietly replaced by
+        // 8080 here, and 0 (a port the kernel picks) is no port a health check can reach.
         guard let value = Int(text), (1...65535).contains(value) else {
-            Output.error("connector-gateway: PORT must be 1…65535, not \"\(text.prefix(40))\"")
+            Output.error("connector-gateway: PORT must be 1…65535 for a health check, not \"\(text.prefix(40))\"")
             exit(2)
         }
         port = value

@@ -32,4 +32,12 @@ struct ConnectorErrorRedactingTests {
         let failure = UpstreamFailure(marketplace: .ozon, status: 400, message: "limit 42 is out of range")
         #expect(ConnectorError.upstreamRejected(failure).redacting(["42"]) == .upstreamRejected(failure))
     }
+
+    @Test("given a marketplace that quotes the secret in another letter case, then it is replaced all the same")
+    func anyCase() {
+        let failure = UpstreamFailure(marketplace: .ozon, status: 400, message: "key \(Self.token.lowercased()) or \(Self.token.uppercased()) refused")
+        let redacted = "\(ConnectorError.upstreamRejected(failure).redacting([Self.token]))"
+        #expect(!redacted.lowercased().contains(String(Self.token.prefix(12)).lowercased()), "\(redacted)")
+        #expect(redacted.contains("key [redacted] or [redacted] refused"), "\(redacted)")
+    }
 }

@@ -31,10 +31,11 @@ extension ConnectorError {
     static func redact(_ text: String, _ secrets: [String]) -> String {
         var text = text
         for secret in secrets {
-            text = text.replacingOccurrences(of: secret, with: "[redacted]")
+            // In any letter case: a marketplace may quote a key lower-cased or upper-cased.
+            text = text.replacingOccurrences(of: secret, with: "[redacted]", options: .caseInsensitive)
             // The start of a secret where the text was cut.
             for length in stride(from: min(secret.count - 1, text.count), through: shortestRedacted, by: -1)
-            where text.hasSuffix(secret.prefix(length)) {
+            where text.lowercased().hasSuffix(secret.prefix(length).lowercased()) {
                 text = String(text.dropLast(length)) + "[redacted]"
                 break
             }

@@ -30,7 +30,8 @@ public enum EnvironmentExpansion {
             }
             let close = nameEnd
             guard let value = environment[name] else {
-                throw ConfigurationError("", "environment variable \(name) is referenced but not set")
+                let line = text[..<dollar].utf8.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+                throw ConfigurationError("", "environment variable \(name) is referenced on line \(line) but not set")
             }
             out += jsonEscaped(value)
             rest = after[after.index(after: close)...]

@@ -36,7 +36,13 @@ public struct HealthService: Sendable {
         }
         router.add(.get, "/metrics", access: .public) { request, _ in
             if let expected = service.metricsTokenDigest {
-                let token = try AuthenticationMiddleware.presentedKey(request)
+                let token: String
+                do {
+                    token = try AuthenticationMiddleware.presentedKey(request)
+                } catch {
+                    throw GatewayError.unauthorized(
+                        detail: "/metrics needs the metrics token: Authorization: Bearer <token> or X-API-Key: <token>.")
+                }
                 guard constantTimeEqual(SHA256.hash(token.utf8), expected) else {
                     throw GatewayError.unauthorized(detail: "The metrics token is not valid.")
                 }

@@ -22,7 +22,7 @@ struct EnvironmentExpansionTests {
     }
 
     @Test("given an unset variable or a malformed reference, when expanded, then the error names it",
-          arguments: [("${UNSET}", "UNSET is referenced but not set"), ("${}", "not a valid variable reference"),
+          arguments: [("${UNSET}", "UNSET is referenced on line 1 but not set"), ("${}", "not a valid variable reference"),
                       ("${A-B}", "not a valid variable reference"), ("${ A}", "not a valid variable reference")])
     func refuses(text: String, message: String) {
         #expect {

@@ -231,6 +231,6 @@ struct GatewayConfigurationTests {
         #expect(configuration.cursorSecret == Array("0123456789abcdef-secret".utf8))
         #expect(configuration.server.port == 9090)
         #expect(configuration.tenants[0].credentials[.wildberries]?["token"] == #"to"k\en"#)
-        expectError("{\"cursor_secret\": \"${MISSING}\"}", field: "", containing: "MISSING is referenced but not set")
+        expectError("{\"cursor_secret\": \"${MISSING}\"}", field: "", containing: "MISSING is referenced on line 1 but not set")
     }
 }

@@ -23,6 +23,8 @@ struct HealthServiceTests {
         #expect(response.headers["WWW-Authenticate"] == "Bearer realm=\"connector-gateway\"")
         #expect(String(decoding: response.body, as: UTF8.self).contains("\"code\":\"unauthorized\""))
         #expect(!String(decoding: response.body, as: UTF8.self).contains("gateway_requests_total"))
+        // It names what is asked for: the metrics token, not a tenant's API key.
+        #expect(String(decoding: response.body, as: UTF8.self).contains(headers.isEmpty ? "needs the metrics token" : "metrics token is not valid"))
     }
 
     @Test("given a metrics token, when /metrics is asked with it, in either header, then it answers the metrics",

@@ -33,6 +33,18 @@ struct AccessLogTests {
         #expect(!lines.joined().contains("secret-id-123"))
     }
 
+    @Test("given a HEAD request, then its line counts no bytes, as none of the body went out; the GET counts them")
+    func headSendsNoBytes() async throws {
+        let harness = GatewayHarness()
+        let get = try await harness.send(.get, "/healthz")
+        _ = try await harness.send(.head, "/healthz")
+        let entries = harness.log.lines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+        #expect(entries.count == 2)
+        #expect(entries.first?["bytes"] as? Int == get.body.count && get.body.count > 0)
+        #expect(entries.last?["method"] as? String == "HEAD")
+        #expect(entries.last?["bytes"] as? Int == 0)
+    }
+
     @Test("given a reply whose client goes away mid-call, then its line and its count say 499, not the 504 of the cancelled call",
           .timeLimit(.minutes(1)))
     func clientGone() async throws {
