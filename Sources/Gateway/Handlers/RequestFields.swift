@@ -85,6 +85,11 @@ struct RequestFields {
                 throw .unsupportedContentEncoding(received: field)
             }
         }
+        // A singleton field (RFC 9110 §8.3): two are a request that says two things.
+        guard request.headers.values("Content-Type").count <= 1 else {
+            throw .invalidRequest(detail: "Content-Type is given more than once.",
+                                  errors: [FieldError("Content-Type", "is given more than once")])
+        }
         let contentType = request.headers["Content-Type"]
         let mediaType = contentType?.split(separator: ";").first?.trimmingOWS().lowercased()
         guard mediaType == "application/json" || (mediaType?.hasPrefix("application/") == true && mediaType?.hasSuffix("+json") == true) else {

@@ -236,6 +236,18 @@ struct ConnectorServiceTests {
         }
     }
 
+    @Test("given two Content-Type fields, then it is 400 whichever comes first, and the connector is not called")
+    func twoContentTypes() async throws {
+        let harness = ApplicationHarness()
+        for pair in [("application/json", "text/plain"), ("text/plain", "application/json")] {
+            let answer = try await harness.send(.post, "/connectors/wildberries/review/items/item-1/reply", body: "{\"text\":\"hi\"}",
+                                                contentType: pair.0, headers: [("Content-Type", pair.1)])
+            #expect(answer.status.code == 400)
+            #expect((answer.json["errors"] as? [[String: String]])?.first?["field"] == "Content-Type")
+        }
+        #expect(harness.review.replies.isEmpty)
+    }
+
     @Test("given a since that an offset carries past year 9999 (or before year 1) in UTC, then it is 400 on since, and the connector is not called")
     func sinceOutOfRange() async throws {
         let harness = ApplicationHarness()
