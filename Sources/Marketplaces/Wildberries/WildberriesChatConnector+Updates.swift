@@ -28,13 +28,16 @@ extension WildberriesChatConnector {
                 break
             }
             var progressed = false
-            for event in page.events where position.isNew(event) {
+            // Judged against the position the page was asked from: an edge that closes part way
+            // through the page still takes the rest of its second there.
+            let known = position
+            for event in page.events where known.isNew(event) {
                 guard taken.count < limit else { break reading }
                 taken.append(event)
                 position.consume(event)
                 progressed = true
             }
-            guard let next = position.nextQuery(after: page, asked: query, progressed: progressed) else {
+            guard let next = position.nextQuery(after: page, asked: query, progressed: progressed, full: ledger.notePage(page)) else {
                 hasMore = false
                 break
             }

@@ -70,8 +70,8 @@ public struct WildberriesChatConnector: ChannelConnector {
     /// hold this call and the calls of every other tenant on the credential. A failure is let go
     /// twice (a refused token at once fails the call); the third catch-up in a row that fails
     /// fails its call, so an event stream that stays broken is seen rather than hidden behind
-    /// chats shown as unanswered. An answer that says the stream will not go on from the
-    /// position (a 4xx, or a page that cannot be read) starts the reading over.
+    /// chats shown as unanswered. A 4xx, the stream refusing the position, starts the reading
+    /// over once (see `WildberriesChatLedger.restartReading`).
     private func catchUp(deadline: ContinuousClock.Instant) async throws(ConnectorError) {
         var position = ledger.position
         var query = position.query
@@ -85,11 +85,11 @@ public struct WildberriesChatConnector: ChannelConnector {
                     return
                 case .upstreamAuthFailed, .credentialsMissing:
                     throw error
-                case .upstreamError(let failure) where !error.isRetryable && failure.status != nil:
-                    // The stream refused its own cursor (or answered what cannot be read): going
-                    // on from there would fail the same way on every call, so the reading starts
-                    // over from the oldest event the stream keeps.
-                    ledger.restartReading()
+                case .upstreamError(let failure) where !error.isRetryable && (400..<500).contains(failure.status ?? 0):
+                    // The stream refused its own cursor: going on from there would fail the same
+                    // way on every call, so the reading starts over from the oldest event the
+                    // stream keeps, once; refused there again, the failure stands and is counted.
+                    ledger.restartReading(refusedAt: query)
                 default:
                     break
                 }
@@ -105,12 +105,15 @@ public struct WildberriesChatConnector: ChannelConnector {
                 break
             }
             var progressed = false
-            for event in page.events where position.isNew(event) {
+            let known = position
+            for event in page.events where known.isNew(event) {
                 position.consume(event)
                 progressed = true
             }
+            let full = ledger.notePage(page)
             ledger.advance(to: position)
-            guard let next = position.nextQuery(after: page, asked: query, progressed: progressed) else { break }
+            guard let next = position.nextQuery(after: page, asked: query, progressed: progressed, full: full) else { break }
+            ledger.advance(to: position)
             query = next
         }
     }

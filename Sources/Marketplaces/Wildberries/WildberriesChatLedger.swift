@@ -7,6 +7,12 @@ final class WildberriesChatLedger: Sendable {
         var conversations: [String: WildberriesConversation] = [:]
         var position = WildberriesEventPosition()
         var catchUpFailures = 0
+        /// Where the stream refused the position, when the reading started over from there;
+        /// cleared once the reading has passed it.
+        var refusedAt: Int64?
+        /// The most events (readable or not) a page of the stream has held: its page size, as
+        /// far as it has shown it.
+        var largestPage = 0
     }
 
     /// Catch-ups in a row that an event page's failure cut short, counting this one.
@@ -17,8 +23,23 @@ final class WildberriesChatLedger: Sendable {
         }
     }
 
+    /// A page read: the failures in a row end, unless the reading started over after a refusal
+    /// and has not got past it yet (so a refusal at one place is counted, not restarted forever).
     func catchUpSucceeded() {
-        state.withLock { $0.catchUpFailures = 0 }
+        state.withLock { s in
+            if s.refusedAt == nil { s.catchUpFailures = 0 }
+        }
+    }
+
+    /// Notes a page of the stream; whether it was as long as the stream's longest (full: more
+    /// may follow it at once). Wildberries does not say its page size: until a page shows it,
+    /// every page counts as full.
+    func notePage(_ page: WildberriesEventsPage) -> Bool {
+        let count = page.events.count + page.unreadable
+        return state.withLock { s in
+            s.largestPage = max(s.largestPage, count)
+            return count >= s.largestPage
+        }
     }
 
     private let state = Mutex(State())
@@ -59,15 +80,22 @@ final class WildberriesChatLedger: Sendable {
         state.withLock { $0.position }
     }
 
-    /// Starts the connector's own reading of the stream over, from the oldest event it keeps.
-    func restartReading() {
-        state.withLock { $0.position = WildberriesEventPosition() }
+    /// Starts the connector's own reading of the stream over, from the oldest event it keeps,
+    /// after the stream refused to go on from `refusedAt`; only once until the reading has got
+    /// past that place (a refusal that stays is then a failure to count, not a loop).
+    func restartReading(refusedAt query: Int64?) {
+        state.withLock { s in
+            guard s.refusedAt == nil else { return }
+            s.refusedAt = query ?? 0
+            s.position = WildberriesEventPosition()
+        }
     }
 
     /// Moves the reading position forward (never back, when two readers race).
     func advance(to position: WildberriesEventPosition) {
         state.withLock { s in
             if (position.watermark ?? .min) >= (s.position.watermark ?? .min) { s.position = position }
+            if let refusedAt = s.refusedAt, (position.watermark ?? .min) > refusedAt { s.refusedAt = nil }
         }
     }
 }

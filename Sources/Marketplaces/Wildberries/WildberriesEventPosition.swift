@@ -80,15 +80,28 @@ struct WildberriesEventPosition: Equatable, Sendable {
 
 extension WildberriesEventPosition {
     /// Where to ask the stream next within one call after `page` (asked with `asked`), or nil
-    /// when the reading is over. After new events, from just below the newest (`query`): the
-    /// stream's own `next` is that event's second and gives only what follows it, which would
-    /// skip the rest of a second the page boundary cut. After a page with nothing new, from the
-    /// stream's `next` when it is further on: the page was all events of one second already
-    /// consumed, and only the stream's cursor gets past them (the end of the stream answers
-    /// `totalEvents: 0` there).
-    func nextQuery(after page: WildberriesEventsPage, asked: Int64?, progressed: Bool) -> Int64? {
+    /// when the reading is over.
+    ///
+    /// - A page shorter than the stream's pages (`full` false) held all there was: over.
+    /// - After new events, from just below the newest (`query`): the stream's own `next` is
+    ///   that event's second and gives only what follows it, which would skip the rest of a
+    ///   second the page boundary cut.
+    /// - After a page with nothing new, from the stream's `next` when it is further on: the page
+    ///   was all events of one second already consumed, and only the stream's cursor gets past
+    ///   them (the end of the stream answers `totalEvents: 0` there).
+    /// - When the stream's `next` stays where it was asked and the page is all of the
+    ///   watermark's second (a stream that goes on from `next` inclusively, with a page-full of
+    ///   one second), the edge closes just past that second: stopping there would read the same
+    ///   page on every call and never get further.
+    mutating func nextQuery(after page: WildberriesEventsPage, asked: Int64?, progressed: Bool, full: Bool) -> Int64? {
+        guard full else { return nil }
         if progressed, let query, query != asked { return query }
-        guard let next = page.next, next > (asked ?? .min) else { return nil }
-        return next
+        guard let next = page.next else { return nil }
+        if next > (asked ?? .min) { return next }
+        guard !progressed, let watermark, !page.events.isEmpty, page.events.allSatisfy({ $0.addTimestamp == watermark }) else { return nil }
+        self.watermark = watermark + 1
+        seen = []
+        edgeClosed = true
+        return query
     }
 }

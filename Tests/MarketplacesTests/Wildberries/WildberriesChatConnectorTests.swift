@@ -353,4 +353,65 @@ struct WildberriesChatConnectorTests {
             #expect(again.items.allSatisfy { $0.lastMessage?.sender != nil })
         }
     }
+
+    @Test("given more events in one second than the cursor keeps keys for, on one page, then none of them is dropped when the edge closes",
+          .timeLimit(.minutes(1)))
+    func edgeClosingKeepsThePage() async throws {
+        try await Env.with(simulator: Env.simulatorOptions { $0.eventsPageSize = 300; $0.chatCount = 2 }) { env in
+            let cursor = try await drained(env)
+            // given: 200 messages in one second, alternating between two chats
+            let chats = env.simulator.chats.chats
+            let at = second(after: env, 3)
+            var last: [String: String] = [:]
+            for index in 0..<200 {
+                let chat = chats[index % 2].chatID
+                last[chat] = try #require(env.simulator.chats.addBuyerMessage(chatID: chat, text: "m\(index)", at: at + Int64(index % 1000))).eventID
+            }
+            // when: read 100 events a call to the end
+            var latest: [String: String] = [:]
+            var next = cursor
+            for _ in 0..<5 {
+                let page = try await env.chat.updates(since: next, limit: 100, deadline: Env.deadline)
+                for item in page.items { latest[item.id] = item.lastMessage?.id }
+                next = page.nextCursor
+                if !page.hasMore { break }
+            }
+            // then: each chat's newest message came
+            #expect(latest == last)
+        }
+    }
+
+    @Test("given a stream whose page size the connector has seen, when a poll finds one new event, then it asks the stream once", .timeLimit(.minutes(1)))
+    func productivePollAsksOnce() async throws {
+        try await Env.with { env in
+            let cursor = try await drained(env)
+            let chat = try #require(env.simulator.chats.chats.first)
+            let message = try #require(env.simulator.addBuyerMessage(chatID: chat.chatID, text: "Есть размер M?"))
+            let before = env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET")
+            // when
+            let page = try await env.chat.updates(since: cursor, limit: 100, deadline: Env.deadline)
+            // then: the short page held all there was
+            #expect(page.items.compactMap { $0.lastMessage?.id } == [message.eventID])
+            #expect(!page.hasMore)
+            #expect(env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET") - before == 1)
+            let quiet = try await env.chat.updates(since: page.nextCursor, limit: 100, deadline: Env.deadline)
+            #expect(quiet.items.isEmpty)
+            #expect(env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET") - before == 2)
+        }
+    }
+
+    @Test("given an event stream that refuses the same place every time, then the reading starts over once, and the third list in a row fails", .timeLimit(.minutes(1)))
+    func refusedAgainSurfaces() async throws {
+        let options = Env.connectorOptions { $0.retry = .none }
+        try await Env.with(connector: options) { env in
+            env.simulator.chatFaults.inject(
+                .answer(status: 400, json: #"{"title":"Bad Request","detail":"Invalid value for \"next\"","errors":["invalid next"]}"#),
+                times: 100, pathPrefix: "/api/v1/seller/events")
+            for _ in 0..<2 {
+                let page = try await env.chat.listItems(ListQuery(limit: 10), deadline: Env.deadline)
+                #expect(page.items.count == env.simulator.chats.chats.count)
+            }
+            await #expect(throws: ConnectorError.self) { _ = try await env.chat.listItems(ListQuery(limit: 10), deadline: Env.deadline) }
+        }
+    }
 }

@@ -238,4 +238,26 @@ struct WildberriesQuirkTests {
             #expect(second.items.map(\.id) == ["1:c3"])
         }
     }
+
+    @Test("given a stream that goes on from next inclusively, when a page-full of one second comes back as it was asked, then updates get past that second, not stall on it",
+          .timeLimit(.minutes(1)))
+    func inclusiveStreamDoesNotStall() async throws {
+        func event(_ id: String, _ at: Int64) -> String {
+            #"{"chatID":"1:\#(id)","eventID":"\#(id)","eventType":"message","message":{"text":"\#(id)"},"addTimestamp":\#(at),"sender":"client"}"#
+        }
+        let second: Int64 = 1_698_045_576_000
+        let crowded = #"{"result":{"next":\#(second),"totalEvents":3,"events":[\#(event("a", second)),\#(event("b", second)),\#(event("c", second))]},"errors":null}"#
+        let after = #"{"result":{"next":\#(second + 1000),"totalEvents":1,"events":[\#(event("d", second + 1000))]},"errors":null}"#
+        try await Self.with { scripted in
+            // given: the crowded second, then the same page for just below it and for it itself
+            for _ in 0..<3 { scripted.host.queue("/api/v1/seller/events", json: crowded) }
+            scripted.host.queue("/api/v1/seller/events", json: after)
+            // when
+            let page = try await scripted.chat.updates(since: nil, limit: 10, deadline: WildberriesTestEnvironment.deadline)
+            // then: the second past, the event after it came
+            #expect(page.items.map(\.id) == ["1:a", "1:b", "1:c", "1:d"])
+            let asked = scripted.host.requests.filter { $0.path == "/api/v1/seller/events" }.map { $0.query["next"] ?? "-" }
+            #expect(asked == ["-", "\(second - 1)", "\(second)", "\(second + 1)"])
+        }
+    }
 }
