@@ -48,16 +48,48 @@ struct RequestFields {
         return RequestFields(values: values, fromQuery: true, readErrors: errors)
     }
 
-    /// The `charset` parameter of a media type, unquoted; nil when it has none.
-    static func charset(in contentType: String) -> String? {
-        for parameter in contentType.split(separator: ";").dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, pair[0].trimmingOWS().lowercased() == "charset" else { continue }
-            var value = pair[1].trimmingOWS()
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = value.dropFirst().dropLast() }
-            return String(value)
+    /// The values of every `charset` parameter of a media type (RFC 9110 §5.6.6: `;`-separated
+    /// `name=value` pairs, a value a token or a quoted-string, whose `;` and `=` are its own).
+    static func charsets(in contentType: String) -> [String] {
+        var found: [String] = []
+        var bytes = contentType.utf8[...]
+        guard let firstSemicolon = bytes.firstIndex(of: UInt8(ascii: ";")) else { return [] }
+        bytes = bytes[bytes.index(after: firstSemicolon)...]
+        while !bytes.isEmpty {
+            let nameEnd = bytes.firstIndex { $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: ";") } ?? bytes.endIndex
+            let name = String(decoding: bytes[..<nameEnd], as: UTF8.self).trimmingOWS().lowercased()
+            bytes = bytes[nameEnd...]
+            var value: [UInt8] = []
+            if bytes.first == UInt8(ascii: "=") {
+                bytes = bytes.dropFirst()
+                while let first = bytes.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { bytes = bytes.dropFirst() }
+                if bytes.first == UInt8(ascii: "\"") {
+                    bytes = bytes.dropFirst()
+                    while let byte = bytes.first, byte != UInt8(ascii: "\"") {
+                        bytes = bytes.dropFirst()
+                        if byte == UInt8(ascii: "\\"), let escaped = bytes.first {
+                            value.append(escaped)
+                            bytes = bytes.dropFirst()
+                        } else {
+                            value.append(byte)
+                        }
+                    }
+                    bytes = bytes.dropFirst()
+                }
+                let rest = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex
+                value += bytes[..<rest]
+                bytes = bytes[rest...]
+            }
+            if name == "charset" { found.append(String(String(decoding: value, as: UTF8.self).trimmingOWS())) }
+            bytes = bytes.dropFirst()
         }
-        return nil
+        return found
+    }
+
+    /// UTF-16 and UTF-32 (and UCS-2/4): encodings whose JSON is never valid UTF-8.
+    static func isWideEncoding(_ charset: String) -> Bool {
+        let name = charset.lowercased()
+        return ["utf-16", "utf-32", "utf16", "utf32", "ucs-2", "ucs-4", "ucs2", "ucs4", "iso-10646-ucs-2"].contains { name.hasPrefix($0) }
     }
 
     /// The body as a JSON object. An empty body counts as `{}` when `emptyAllowed`; any other
@@ -95,7 +127,9 @@ struct RequestFields {
         guard mediaType == "application/json" || (mediaType?.hasPrefix("application/") == true && mediaType?.hasSuffix("+json") == true) else {
             throw .unsupportedMediaType(received: contentType)
         }
-        if let contentType, let charset = Self.charset(in: contentType), !["utf-8", "utf8"].contains(charset.lowercased()) {
+        // RFC 8259 §11: a charset parameter has no effect; the body is read as UTF-8 (and refused
+        // when it is not). One naming a wide encoding says the bytes are not UTF-8 at all.
+        if let contentType, let charset = Self.charsets(in: contentType).first(where: Self.isWideEncoding) {
             throw .unsupportedCharset(received: charset)
         }
         let parsed: (value: JSONValue, repeatedKey: String?)

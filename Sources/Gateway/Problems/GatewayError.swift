@@ -17,7 +17,8 @@ public enum GatewayError: Error, Sendable, Equatable {
     case unsupportedMediaType(received: String?)
     /// The body came with a `Content-Encoding` (gzip, …) the gateway does not decode.
     case unsupportedContentEncoding(received: String)
-    /// The JSON body was declared in a character set other than UTF-8 (RFC 8259 §8.1).
+    /// The JSON body was declared in UTF-16 or UTF-32: not UTF-8 (RFC 8259 §8.1), and so not
+    /// readable. Other charset parameters have no effect (§11).
     case unsupportedCharset(received: String)
     /// The tenant spent its rate limit; `retryAfter` until the next request is allowed.
     case rateLimited(retryAfter: Duration)

@@ -218,11 +218,12 @@ struct ConnectorServiceTests {
         #expect(harness.review.replies.isEmpty)
     }
 
-    @Test("given a JSON body declared in a charset other than UTF-8, then it is 415 naming it; UTF-8 in any spelling is taken")
+    @Test("given a JSON body declared in UTF-16 or UTF-32, then it is 415 naming it; any other charset has no effect (RFC 8259 §11)")
     func charset() async throws {
         let harness = ApplicationHarness()
         let path = "/connectors/wildberries/review/items/item-1/reply"
-        for declared in ["application/json; charset=utf-16", "application/json;charset=\"latin1\"", "application/json; Charset=ISO-8859-1"] {
+        for declared in ["application/json; charset=utf-16", "application/json;charset=\"UTF-32LE\"", "application/json; Charset=utf-16be",
+                         "application/json; foo=bar; charset=utf-8; charset=utf-16"] {
             let refused = try await harness.send(.post, path, body: "{\"text\":\"hi\"}", contentType: declared)
             #expect(refused.status.code == 415, "\(declared)")
             #expect(refused.json["code"] as? String == "unsupported_media_type")
@@ -230,7 +231,9 @@ struct ConnectorServiceTests {
             #expect(refused.headers["Accept-Post"] == "application/json")
         }
         #expect(harness.review.replies.isEmpty)
-        for declared in ["application/json; charset=utf-8", "application/json; charset=\"UTF-8\"", "application/json; charset=utf8"] {
+        for declared in ["application/json; charset=utf-8", "application/json; charset=\"UTF-8\"", "application/json; charset=utf8",
+                         "application/json; charset=us-ascii", "application/json; charset=ISO-8859-1",
+                         "application/json; foo=\"a;charset=utf-16\"", "application/json; charset="] {
             let taken = try await harness.send(.post, path, body: "{\"text\":\"hi\"}", contentType: declared)
             #expect(taken.status == .ok, "\(declared)")
         }
