@@ -188,7 +188,8 @@ public final class UpstreamCaller: Sendable {
             return .failure(.upstreamRateLimited(retryAfter: wait, failure), retryAfter: wait, retryable: true)
         case .upstreamUnavailable(let wait, let failure):
             let wait = wait ?? announced
-            breaker.record(classifier.blocksOperationOnly(response) ? .neutral : .failure, for: admission)
+            // A method blocked is the host answering (as a 429 is): healthy, whatever the method.
+            breaker.record(classifier.blocksOperationOnly(response) ? .success : .failure, for: admission)
             return .failure(.upstreamUnavailable(retryAfter: wait, failure), retryAfter: wait,
                             retryable: idempotent || notApplied)
         case .upstreamError:

@@ -11,7 +11,7 @@ public protocol UpstreamErrorClassifier: Sendable {
     func saysNotApplied(_ response: UpstreamResponse) -> Bool
     /// Whether `response` refuses this one operation for a while and says nothing of the host
     /// (Ozon's per-method "Circle is open"): the caller is told to come back, and the host's
-    /// circuit, which every other operation on it shares, is left as it is.
+    /// circuit, which every other operation on it shares, counts it as the host answering.
     func blocksOperationOnly(_ response: UpstreamResponse) -> Bool
 }
 

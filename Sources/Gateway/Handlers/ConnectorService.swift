@@ -68,9 +68,9 @@ public struct ConnectorService: Sendable {
 
     func describe(_ request: HTTPRequest, _ context: GatewayContext) throws -> HTTPResponse {
         let tenant = try requireTenant(context)
-        try Self.refuseQuery(request)
         let key = try connectorKey(context)
         let factory = try registry.factory(for: key)
+        try Self.refuseQuery(request)
         var upstreams: [UInt8] = [UInt8(ascii: "[")]
         let credentials = tenant.credentials[key.marketplace]
         for (index, health) in registry.upstreams(for: key, tenant: tenant.id, credentials: credentials).enumerated() {

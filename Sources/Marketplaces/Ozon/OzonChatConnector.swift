@@ -47,7 +47,8 @@ public struct OzonChatConnector: ChannelConnector {
         let listing = try OzonListCursor(query)
         let (items, next) = try await OzonListPager.collect(
             limit: query.limit, from: listing.position, maxExamined: listing.status == nil ? .max : max(2 * query.limit, 40),
-            id: { $0.chatID }, key: { $0.lastMessageID },
+            // Ozon's own chats (notices) may be pinned anywhere: no key, so no order is read from them.
+            id: { $0.chatID }, key: { $0.isConversation ? $0.lastMessageID : 0 },
             fetch: { token async throws(ConnectorError) in
                 try await chatList(cursor: token, limit: 100, includeRaw: query.includeRaw, deadline: deadline)
             },

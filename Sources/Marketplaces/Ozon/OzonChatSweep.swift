@@ -63,7 +63,12 @@ struct OzonChatSweep: Sendable, Equatable {
             let key = Self.key(chat.chatID)
             if !reportedKeys.contains(key) { reportedKeys.append(key) }
         }
+        // As many as a cursor opens: past them, the oldest go (a chat of theirs could come twice).
+        if reportedKeys.count > Self.maxReportedKeys { reportedKeys.removeFirst(reportedKeys.count - Self.maxReportedKeys) }
     }
+
+    /// Keys of slid-in chats a cursor carries at most.
+    static let maxReportedKeys = 100
 
     /// The page read to its end: what was noted of it goes.
     mutating func finishPage() {
@@ -115,7 +120,7 @@ struct OzonChatSweep: Sendable, Equatable {
             pageLowest = lowest
         }
         if let text = cursor["rk"] {
-            guard pageLowest != nil, let bytes = Base64URL.decode(Substring(text)), bytes.count % 4 == 0, bytes.count <= 400 else {
+            guard pageLowest != nil, let bytes = Base64URL.decode(Substring(text)), bytes.count % 4 == 0, bytes.count <= 4 * Self.maxReportedKeys else {
                 throw OzonChatWatermark.invalid
             }
             reportedKeys = stride(from: 0, to: bytes.count, by: 4).map { index in

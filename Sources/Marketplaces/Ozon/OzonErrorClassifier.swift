@@ -9,7 +9,7 @@ import Foundation
 ///   Ozon blocks such a method "for a few minutes": without its own `retry-after` the wait is
 ///   `blockedMethodWait`, so the call is not retried into the block within its deadline and the
 ///   client is told to come back in a minute rather than at once. The block is the method's,
-///   not the host's: it leaves the circuit of the host (and so of every other method) alone.
+///   not the host's: the circuit of the host (and so of every other method) counts it as an answer.
 /// - 401 (code 16), 403 (code 7: missing subscription, missing role, offer not signed, key
 ///   deactivated or IP-restricted), and anything about the Client-Id or Api-Key, including the
 ///   404 code 5 "Invalid Api-Key" Ozon sends for a wrong key → `upstreamAuthFailed`. A missing

@@ -276,6 +276,8 @@ struct ConnectorServiceTests {
             #expect(fields == (path.hasPrefix("/connectors?") ? ["foo"] : ["limit", "x"]) || fields == ["x", "limit"])
         }
         #expect(try await harness.send(.get, "/connectors").status == .ok)
+        // An unknown connector is that, whatever its query.
+        #expect(try await harness.send(.get, "/connectors/nope/chat?x=1").status.code == 404)
     }
 
     @Test("given a body with a content coding, then it is 415 with Accept-Encoding: identity, and the connector is not called")

@@ -63,6 +63,22 @@ struct OzonChatWatermarkTests {
         #expect(sweepAfter.awaits(chatID: "above", lastMessageID: reported.map(\.1).max()! + 1))
     }
 
+    @Test("given more slid-in chats reported from one page than a cursor carries keys for, then the newest 100 are kept and the cursor opens again")
+    func slidInKeysCapped() throws {
+        let codec = CursorCodec(key: Array(repeating: 7, count: 32))
+        let key = ConnectorKey(.ozon, .chat)
+        var sweep = OzonChatSweep(ceiling: 3_000_000_000_118_032_500)
+        sweep.token = "Qk9LMTIz"
+        let lowest: UInt64 = 3_000_000_000_118_032_900
+        let slid = (0..<110).map { chat($0) }
+        sweep.noteReported(slid.map { (chatID: $0.0, lastMessageID: $0.1) }, pageLowest: lowest)
+        let state = OzonChatWatermark(mark: 3_000_000_000_000_000_000, top: 3_000_000_000_118_032_500)
+        let next = state.advanced(reporting: [], ceiling: state.mark, seen: 3_000_000_000_118_032_600, continuing: sweep)
+        let reopened = try OzonChatWatermark(codec.open(codec.seal(next.cursor, for: key, tenant: "t"), for: key, tenant: "t"))
+        #expect(reopened.sweep?.reportedKeys.count == OzonChatSweep.maxReportedKeys)
+        #expect(reopened.sweep?.awaits(chatID: slid[109].0, lastMessageID: slid[109].1) == false)
+    }
+
     @Test("given a sweep that let reported chats go, when it completes, then the mark rises as far as if all had been reported at once")
     func completionCountsDroppedChats() {
         // given: 60 chats reported over a sweep's calls, the newest 20 kept, the 21st newest let go of
