@@ -34,7 +34,7 @@ public struct WildberriesChatConnector: ChannelConnector {
     }
 
     /// Sends `text` into the chat with its `replySign`, taken from the connector's cache or —
-    /// when the chat is new to it — from a fresh chat list.
+    /// when the chat is new to it, or Wildberries refuses the cached sign — from a fresh chat list.
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try WildberriesLimits.checkText(text, WildberriesLimits.chatMessage)
         guard !id.isEmpty else { throw .invalidRequest(field: "id", reason: "An item id is required.") }
@@ -44,7 +44,17 @@ public struct WildberriesChatConnector: ChannelConnector {
             sign = ledger.replySign(id)
         }
         guard let sign else { throw .itemNotFound(id: id) }
-        let receipt = try await api.send(replySign: sign, text: text, deadline: deadline)
+        let receipt: WildberriesMessageReceipt
+        do {
+            receipt = try await api.send(replySign: sign, text: text, deadline: deadline)
+        } catch {
+            // Wildberries refused the sign (a 400: nothing was sent): the chat list has the
+            // current one. Sent once more only with a sign that differs.
+            guard case .upstreamRejected(let failure) = error, failure.message.lowercased().contains("signature") else { throw error }
+            ledger.absorb(try await api.chats(includeRaw: false, deadline: deadline).map(\.0))
+            guard let fresh = ledger.replySign(id), fresh != sign else { throw error }
+            receipt = try await api.send(replySign: fresh, text: text, deadline: deadline)
+        }
         if let at = receipt.addedAt { ledger.noteSent(chatID: id, text: text, at: at.millisecondsSinceEpoch) }
         return ReplyReceipt(itemID: receipt.chatID ?? id, createdAt: receipt.addedAt)
     }

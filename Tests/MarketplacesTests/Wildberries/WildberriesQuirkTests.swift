@@ -260,4 +260,33 @@ struct WildberriesQuirkTests {
             #expect(asked == ["-", "\(second - 1)", "\(second)", "\(second + 1)"])
         }
     }
+
+    @Test("given a cached reply sign Wildberries refuses, when a reply is sent, then the chat list's current sign is fetched and the reply goes out with it, once",
+          .timeLimit(.minutes(1)))
+    func staleSignRefreshed() async throws {
+        let newChat = #"""
+        {"result":{"next":1698045576000,"totalEvents":1,"events":[
+          {"chatID":"1:c1","eventID":"e1","eventType":"message","isNewChat":true,"replySign":"1:c1:111:old","message":{"text":"Здравствуйте"},"addTimestamp":1698045576000,"sender":"client"}
+        ]},"errors":null}
+        """#
+        let terminal = #"{"result":{"next":1698045576000,"totalEvents":0,"events":[]},"errors":null}"#
+        try await Self.with { scripted in
+            // given: the sign learnt from the chat's first event
+            scripted.host.queue("/api/v1/seller/events", json: newChat)
+            scripted.host.queue("/api/v1/seller/events", json: terminal)
+            _ = try await scripted.chat.updates(since: nil, limit: 10, deadline: WildberriesTestEnvironment.deadline)
+            // when: Wildberries refuses it, and its chat list has another
+            scripted.host.queue("/api/v1/seller/message", status: 400, json: #"{"title":"Bad Request","detail":"Invalid signature","requestId":"r1","origin":"s2s-api-auth-chat","status":400,"error":true}"#,
+                                contentType: "application/problem+json")
+            scripted.host.queue("/api/v1/seller/chats", json: #"{"result":[{"chatID":"1:c1","replySign":"1:c1:222:new","clientName":"Алёна"}],"errors":null}"#)
+            scripted.host.queue("/api/v1/seller/message", json: #"{"result":{"addTime":1698045577000,"chatID":"1:c1"},"errors":[]}"#)
+            let receipt = try await scripted.chat.reply(to: "1:c1", text: "Добрый день", deadline: WildberriesTestEnvironment.deadline)
+            // then
+            #expect(receipt.createdAt?.millisecondsSinceEpoch == 1_698_045_577_000)
+            let sent = scripted.host.requests.filter { $0.path == "/api/v1/seller/message" }.map { String(decoding: $0.body, as: UTF8.self) }
+            #expect(sent.count == 2)
+            #expect(sent.first?.contains("1:c1:111:old") == true)
+            #expect(sent.last?.contains("1:c1:222:new") == true)
+        }
+    }
 }
