@@ -12,7 +12,10 @@ logs and temp files (so it runs without root), then checks what a client would n
   4. the gateway logs the real client behind nginx (`client`), not a spoofed X-Forwarded-For;
      asked directly from an untrusted peer, or with trusted_proxies empty, it ignores the header;
   5. a body over 1 MiB gets nginx's 413 problem+json, the same status and code as the gateway's;
-  6. with the gateway stopped, nginx answers 502 problem+json `gateway_unavailable`.
+  5b. a request line nginx cannot read (400) or too long (414) is problem+json too, and /metrics
+      is not served through it;
+  6. with the gateway stopped, nginx answers 502 problem+json `gateway_unavailable`, retryable
+     for a read and not for a write.
 Usage: nginx_check.py GATEWAY_BINARY (from .ci/nginx-check.sh).
 """
 import http.client
@@ -244,6 +247,23 @@ def main():
         check(body.get("code") == json.loads(direct[2]).get("code") == "payload_too_large" and body.get("status") == 413
               and body.get("request_id") == "too-big", f"with the gateway's code and the request id ({body})")
 
+        print("5b. a request line nginx cannot read, or too long, and /metrics: problem+json too")
+        status, headers, data = request(nginx.port, "GET", "/connectors?" + "q=" + "x" * 9000, {"X-Request-ID": "too-long"})
+        body = json.loads(data or b"{}")
+        # nginx reads no header of a request line it refuses: the id is its own.
+        check(status == 414 and headers.get("content-type") == "application/problem+json" and body.get("code") == "uri_too_long"
+              and body.get("request_id") == headers.get("x-request-id"), f"a 9 KB target: {status} {headers.get('content-type')} {body}")
+        with socket.create_connection(("127.0.0.1", nginx.port), timeout=10) as raw:
+            raw.sendall(b"GARBAGE\r\n\r\n")
+            answer = b""
+            while chunk := raw.recv(65536):
+                answer += chunk
+        head, _, rest = answer.partition(b"\r\n\r\n")
+        check(head.startswith(b"HTTP/1.1 400") and b"application/problem+json" in head and b'"code":"invalid_request"' in rest,
+              f"a malformed request line: {head.splitlines()[:1]} {rest[:80]!r}")
+        status, headers, data = request(nginx.port, "GET", "/metrics")
+        check(status == 404 and json.loads(data or b"{}").get("code") == "not_found", f"/metrics through nginx: {status}")
+
         print("6. the gateway is down: 502 problem+json")
         gateway.stop()
         status, headers, data = request(nginx.port, "GET", "/connectors", dict(auth, **{"X-Request-ID": "down-1"}))
@@ -255,6 +275,10 @@ def main():
               and body.get("request_id") == "down-1" and body.get("retryable") is True,
               f"body {body}")
         check(headers.get("x-request-id") == "down-1" and headers.get("retry-after") == "5", "X-Request-ID and Retry-After")
+        status, headers, data = request(nginx.port, "POST", "/connectors/ozon/review/items/x/reply",
+                                        dict(auth, **{"Content-Type": "application/json"}), b'{"text":"hello there"}')
+        check(status == 502 and json.loads(data or b"{}").get("retryable") is False,
+              f"a write nginx could not pass on is not said to be retryable ({status})")
     finally:
         for thing in reversed(started):
             thing.stop()
