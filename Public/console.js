@@ -346,7 +346,7 @@
       list.append(el("li", { class: "item", "data-item-id": item.id },
         el("div", { class: "item-head" },
           el("span", { class: "badge status-" + item.status }, item.status),
-          item.rating ? el("span", { class: "rating", "aria-label": `rating ${item.rating} of 5` }, "★".repeat(item.rating) + "☆".repeat(Math.max(0, 5 - item.rating))) : null,
+          stars(item.rating) ? el("span", { class: "rating", "aria-label": `rating ${item.rating} of 5` }, "★".repeat(item.rating) + "☆".repeat(5 - item.rating)) : null,
           item.read === false ? el("span", { class: "badge unread" }, "unread") : null,
           el("span", { class: "muted" }, formatTime(item.created_at))),
         el("p", { class: "item-text" }, itemSummary(item)),
@@ -418,7 +418,7 @@
       field("Created", formatTime(item.created_at)),
     ];
     if (item.author) rows.push(field("Author", [item.author.name, item.author.id].filter(Boolean).join(" · ")));
-    if (item.rating) rows.push(field("Rating", `${item.rating} of 5`));
+    if (stars(item.rating)) rows.push(field("Rating", `${item.rating} of 5`));
     if (item.product) {
       // Only web links: the URL is the marketplace's, passed through.
       const url = /^https?:\/\//i.test(item.product.url || "") ? item.product.url : null;
@@ -444,6 +444,11 @@
     $("mark-read").title = ops.includes("mark_read") ? "" : `${connectorName(c)} does not list mark_read`;
   }
 
+  /** Whether a rating can be drawn as stars: a whole number 1–5 (a marketplace may send anything). */
+  function stars(rating) {
+    return Number.isInteger(rating) && rating >= 1 && rating <= 5;
+  }
+
   async function onReply(event) {
     event.preventDefault();
     const c = state.connector;
@@ -460,6 +465,12 @@
     const path = itemPath(c, item.id) + "/reply";
     // Same item and same text as a failed attempt: same key, so the gateway replays rather than replying twice.
     if (!state.pendingReply || state.pendingReply.path !== path || state.pendingReply.text !== text) {
+      state.pendingReply = { path, text, key: randomKey() };
+    } else if (state.pendingReply.uncertain) {
+      // The last attempt may have reached the marketplace and the item does not show it: under
+      // its key the gateway would only replay that answer, so a new key it is, if the operator
+      // accepts that the buyer may get the reply twice.
+      if (!window.confirm("The last attempt may have reached the marketplace, though the item does not show it yet. Send this reply again? It may arrive twice.")) return;
       state.pendingReply = { path, text, key: randomKey() };
     }
     const button = $("send-reply");
@@ -478,13 +489,18 @@
       sayFailure(failure, "Sending the reply");
       if (failure.status === 502 || failure.status === 504) {
         // The reply may have reached the marketplace, and the gateway keeps this answer under the
-        // key: look at the item, and let the next attempt use a new key if the reply is not there.
-        state.pendingReply = null;
+        // key: look at the item (a review's reply, a chat's last message); if it is not there, the
+        // next attempt asks before it goes out under a new key.
         const refreshed = stillOn(c, item) ? await openItem(item.id, false, c) : null;
-        if (refreshed && refreshed.reply && refreshed.reply.text === text) {
+        const shown = refreshed && ((refreshed.reply && refreshed.reply.text === text)
+          || (refreshed.last_message && refreshed.last_message.sender === "seller" && refreshed.last_message.text === text));
+        if (shown) {
+          state.pendingReply = null;
           if (textarea.value === text) textarea.value = "";
           updateListed(refreshed);
           sayInfo(`The reply reached ${item.id} after all: the item shows it.`);
+        } else if (state.pendingReply) {
+          state.pendingReply.uncertain = true;
         }
       }
     } finally {

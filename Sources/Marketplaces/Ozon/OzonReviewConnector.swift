@@ -124,7 +124,7 @@ public struct OzonReviewConnector: ChannelConnector {
             id: review.id, marketplace: .ozon, channel: .review, kind: .review, text: review.text ?? "",
             createdAt: review.publishedAt?.timestamp ?? OzonDate.missing,
             status: review.status?.state == .processed ? .answered : .unanswered,
-            rating: review.rating?.value, product: review.sku.map { Item.Product(id: $0.text) },
+            rating: review.rating.flatMap { (1...5).contains($0.value) ? $0.value : nil }, product: review.sku.map { Item.Product(id: $0.text) },
             read: review.status?.read, raw: raw)
     }
 }

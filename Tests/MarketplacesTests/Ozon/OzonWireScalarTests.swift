@@ -79,4 +79,12 @@ struct OzonWireScalarTests {
         #expect(OzonStatus(.unprocessed).read == nil)
         #expect(OzonStatus(.other).read == nil)
     }
+
+    @Test("given a review whose rating is outside 1-5, when it becomes an item, then it has no rating rather than a wrong one", arguments: [0, 6, -1, 400_000_000])
+    func ratingOutOfRange(rating: Int) throws {
+        let review = try OzonReviewObject(parsing: Array(#"{"id":"r-1","sku":1,"text":"ok","rating":\#(rating),"status":"UNPROCESSED"}"#.utf8))
+        #expect(OzonReviewConnector.item(review, raw: nil).rating == nil)
+        let fine = try OzonReviewObject(parsing: Array(#"{"id":"r-1","sku":1,"text":"ok","rating":4,"status":"UNPROCESSED"}"#.utf8))
+        #expect(OzonReviewConnector.item(fine, raw: nil).rating == 4)
+    }
 }
