@@ -20,13 +20,17 @@ public struct StaticFiles: Sendable {
     private let files: [String: File]
 
     /// Loads every regular file under `directory` as `/<relative path>`, plus `extra` (URL path →
-    /// file path). Missing or unreadable files are skipped.
+    /// file path). Missing or unreadable files are skipped, and so are hidden ones (a name or
+    /// folder starting with a dot: `.env`, `.git`) and editors' leftovers (`~`, `.swp`, `.bak`),
+    /// which a copy of the folder may bring along and nobody meant to publish.
     public init(directory: URL?, extra: [String: URL] = [:]) {
         var files: [String: File] = [:]
-        if let directory, let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) {
+        if let directory, let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey],
+                                                                           options: [.skipsHiddenFiles]) {
             let root = directory.standardizedFileURL.path
             for case let url as URL in enumerator {
-                guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
+                guard !Self.isLeftover(url.lastPathComponent),
+                      (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
                       let data = try? Data(contentsOf: url) else { continue }
                 let path = url.standardizedFileURL.path
                 guard path.hasPrefix(root + "/") else { continue }
@@ -37,6 +41,10 @@ public struct StaticFiles: Sendable {
             if let data = try? Data(contentsOf: fileURL) { files[urlPath] = Self.file(data, name: fileURL.path) }
         }
         self.files = files
+    }
+
+    static func isLeftover(_ name: String) -> Bool {
+        name.hasPrefix(".") || name.hasSuffix("~") || [".swp", ".swo", ".bak", ".orig", ".tmp"].contains { name.lowercased().hasSuffix($0) }
     }
 
     /// Adds a GET route per file; an HTML page is also served without its extension (so a
@@ -90,6 +98,10 @@ public struct StaticFiles: Sendable {
         case "svg": "image/svg+xml"
         case "png": "image/png"
         case "ico": "image/x-icon"
+        case "mjs": "text/javascript; charset=utf-8"
+        case "webp": "image/webp"
+        case "woff2": "font/woff2"
+        case "map": "application/json"
         case "txt": "text/plain; charset=utf-8"
         default: "application/octet-stream"
         }

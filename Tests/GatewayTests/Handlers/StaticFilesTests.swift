@@ -57,4 +57,26 @@ struct StaticFilesTests {
         let response = try await get(path)
         #expect(response.status.code == 404)
     }
+
+    @Test("given a folder with hidden files and editors' leftovers beside its pages, then only the pages are served")
+    func hiddenAndLeftoversNotServed() async throws {
+        // given
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("static-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("docs"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        for (name, text) in [("index.html", "home"), ("docs/index.html", "docs"), (".env", "SECRET=1"), ("index.html~", "old"),
+                             ("docs/.index.html.swp", "swap"), ("app.js.bak", "old js"), (".git/config", "[core]")] {
+            try Data(text.utf8).write(to: folder.appendingPathComponent(name))
+        }
+        var router = Router()
+        StaticFiles(directory: folder).register(into: &router)
+        let responder = GatewayResponder(router: router, middleware: [ProblemMiddleware()])
+        func status(_ path: String) async throws -> Int {
+            try await responder.respond(to: HTTPRequest(method: .get, target: path, headers: [("Host", "g")]), context: GatewayContext()).status.code
+        }
+        // then
+        for path in ["/", "/index.html", "/docs", "/docs/index.html"] { #expect(try await status(path) == 200, "\(path)") }
+        for path in ["/.env", "/index.html~", "/docs/.index.html.swp", "/app.js.bak", "/.git/config"] { #expect(try await status(path) == 404, "\(path)") }
+    }
 }
