@@ -17,6 +17,7 @@
     items: [],
     item: null,
     pendingReply: null,   // {itemPath, text, key}: reused after a failed attempt so a retry is safe
+    uncertainReplies: new Map(),   // item path → text of a reply that may have gone out unconfirmed
     shown: "",            // the connector, filter and page size the list on screen is of
     listLoading: false,   // a list call is out: the pager's cursors are about to be replaced
     listCall: 0,          // the latest list and item calls: an answer to an older one is dropped
@@ -380,6 +381,8 @@
         state.pendingReply = null;
       }
       state.item = data;
+      const path = itemPath(c, data.id) + "/reply";
+      if (state.uncertainReplies.has(path) && showsReply(data, state.uncertainReplies.get(path))) state.uncertainReplies.delete(path);
       renderItem();
       $("item-section").hidden = false;
       if (moveFocus) $("item-heading").focus();
@@ -444,6 +447,12 @@
     $("mark-read").title = ops.includes("mark_read") ? "" : `${connectorName(c)} does not list mark_read`;
   }
 
+  /** Whether `item` shows `text` as the seller's answer: a review's reply, or a chat's last message. */
+  function showsReply(item, text) {
+    return Boolean(item) && ((item.reply && item.reply.text === text)
+      || (item.last_message && item.last_message.sender === "seller" && item.last_message.text === text));
+  }
+
   /** Whether a rating can be drawn as stars: a whole number 1–5 (a marketplace may send anything). */
   function stars(rating) {
     return Number.isInteger(rating) && rating >= 1 && rating <= 5;
@@ -463,14 +472,19 @@
     }
     $("reply-text").removeAttribute("aria-invalid");
     const path = itemPath(c, item.id) + "/reply";
-    // Same item and same text as a failed attempt: same key, so the gateway replays rather than replying twice.
-    if (!state.pendingReply || state.pendingReply.path !== path || state.pendingReply.text !== text) {
+    if (state.uncertainReplies.has(path)) {
+      // A reply to this item may have reached the marketplace and the item does not show it:
+      // under that attempt's key the gateway would only replay its answer, so anything sent now
+      // goes under a new key, which the operator accepts knowingly.
+      if (!window.confirm("An earlier reply to this item may have reached the marketplace, though the item does not show it yet. Send this one anyway? The buyer may get both.")) {
+        say("error", el("p", { class: "message-title" }, "Reply not sent"),
+            el("p", {}, "An earlier reply may already have arrived; reopen the item to see whether it shows."));
+        return;
+      }
+      state.uncertainReplies.delete(path);
       state.pendingReply = { path, text, key: randomKey() };
-    } else if (state.pendingReply.uncertain) {
-      // The last attempt may have reached the marketplace and the item does not show it: under
-      // its key the gateway would only replay that answer, so a new key it is, if the operator
-      // accepts that the buyer may get the reply twice.
-      if (!window.confirm("The last attempt may have reached the marketplace, though the item does not show it yet. Send this reply again? It may arrive twice.")) return;
+    } else if (!state.pendingReply || state.pendingReply.path !== path || state.pendingReply.text !== text) {
+      // Same item and same text as a failed attempt: same key, so the gateway replays rather than replying twice.
       state.pendingReply = { path, text, key: randomKey() };
     }
     const button = $("send-reply");
@@ -492,15 +506,14 @@
         // key: look at the item (a review's reply, a chat's last message); if it is not there, the
         // next attempt asks before it goes out under a new key.
         const refreshed = stillOn(c, item) ? await openItem(item.id, false, c) : null;
-        const shown = refreshed && ((refreshed.reply && refreshed.reply.text === text)
-          || (refreshed.last_message && refreshed.last_message.sender === "seller" && refreshed.last_message.text === text));
+        const shown = showsReply(refreshed, text);
+        state.pendingReply = null;
         if (shown) {
-          state.pendingReply = null;
           if (textarea.value === text) textarea.value = "";
           updateListed(refreshed);
           sayInfo(`The reply reached ${item.id} after all: the item shows it.`);
-        } else if (state.pendingReply) {
-          state.pendingReply.uncertain = true;
+        } else {
+          state.uncertainReplies.set(path, text);
         }
       }
     } finally {

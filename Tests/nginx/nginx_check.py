@@ -279,6 +279,10 @@ def main():
                                         dict(auth, **{"Content-Type": "application/json"}), b'{"text":"hello there"}')
         check(status == 502 and json.loads(data or b"{}").get("retryable") is False,
               f"a write nginx could not pass on is not said to be retryable ({status})")
+        status, headers, data = request(nginx.port, "POST", "/connectors/ozon/review/items",
+                                        dict(auth, **{"Content-Type": "application/json"}), b'{"limit":5}')
+        check(status == 502 and json.loads(data or b"{}").get("retryable") is True,
+              f"a list asked by POST, a read, is ({status})")
     finally:
         for thing in reversed(started):
             thing.stop()

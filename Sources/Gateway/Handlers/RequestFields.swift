@@ -89,7 +89,8 @@ struct RequestFields {
     /// UTF-16 and UTF-32 (and UCS-2/4): encodings whose JSON is never valid UTF-8.
     static func isWideEncoding(_ charset: String) -> Bool {
         let name = charset.lowercased()
-        return ["utf-16", "utf-32", "utf16", "utf32", "ucs-2", "ucs-4", "ucs2", "ucs4", "iso-10646-ucs-2"].contains { name.hasPrefix($0) }
+        return ["utf-16", "utf-32", "utf16", "utf32", "ucs-2", "ucs-4", "ucs2", "ucs4", "iso-10646-ucs-", "csunicode", "csucs4"]
+            .contains { name.hasPrefix($0) }
     }
 
     /// The body as a JSON object. An empty body counts as `{}` when `emptyAllowed`; any other

@@ -55,7 +55,8 @@ enum OzonListPager {
             // order: in a list that is not (Ozon does not say its chat list is), the next page's
             // entries above that key are not ones already taken, and would be passed over.
             let ordered = key.map { key in isDescending(page.entries.map(key)) } ?? false
-            var lastKey = ordered ? key.flatMap { key in last.map(key) } : nil
+            // The last entry taken with a key (an entry without one, 0, says nothing of the order).
+            var lastKey = ordered ? key.flatMap { key in page.entries[..<index].lazy.map(key).last { $0 > 0 } } : nil
             if ordered, index == first, let carried = resume.afterKey, carried > 0 { lastKey = min(carried, lastKey ?? carried) }
             let boundary = OzonListPosition(page: next, skip: 0, after: nil, afterKey: lastKey)
             if items.count >= limit || pageNumber == maxPages || examined >= maxExamined { return (items, boundary) }

@@ -28,10 +28,9 @@ extension WildberriesChatConnector {
                 break
             }
             var progressed = false
-            // Judged against the position the page was asked from: an edge that closes part way
-            // through the page still takes the rest of its second there.
-            let known = position
-            for event in page.events where known.isNew(event) {
+            // Judged against the position the page was asked from: the keys giving way to a count
+            // part way through the page leave the rest of the second there to be taken.
+            for event in position.unconsumed(in: page) {
                 guard taken.count < limit else { break reading }
                 taken.append(event)
                 position.consume(event)

@@ -115,8 +115,7 @@ public struct WildberriesChatConnector: ChannelConnector {
                 break
             }
             var progressed = false
-            let known = position
-            for event in page.events where known.isNew(event) {
+            for event in position.unconsumed(in: page) {
                 position.consume(event)
                 progressed = true
             }

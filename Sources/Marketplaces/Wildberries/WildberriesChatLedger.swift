@@ -7,8 +7,7 @@ final class WildberriesChatLedger: Sendable {
         var conversations: [String: WildberriesConversation] = [:]
         var position = WildberriesEventPosition()
         var catchUpFailures = 0
-        /// Where the stream refused the position, when the reading started over from there;
-        /// cleared once the reading has passed it.
+        /// Where the stream last refused the position (and the reading started over from there).
         var refusedAt: Int64?
         /// The most events (readable or not) a page of the stream has held: its page size, as
         /// far as it has shown it.
@@ -23,12 +22,8 @@ final class WildberriesChatLedger: Sendable {
         }
     }
 
-    /// A page read: the failures in a row end, unless the reading started over after a refusal
-    /// and has not got past it yet (so a refusal at one place is counted, not restarted forever).
     func catchUpSucceeded() {
-        state.withLock { s in
-            if s.refusedAt == nil { s.catchUpFailures = 0 }
-        }
+        state.withLock { $0.catchUpFailures = 0 }
     }
 
     /// Notes a page of the stream; whether it was as long as the stream's longest (full: more
@@ -81,12 +76,14 @@ final class WildberriesChatLedger: Sendable {
     }
 
     /// Starts the connector's own reading of the stream over, from the oldest event it keeps,
-    /// after the stream refused to go on from `refusedAt`; only once until the reading has got
-    /// past that place (a refusal that stays is then a failure to count, not a loop).
+    /// after the stream refused to go on from `query`; not when it refused that same place the
+    /// last time: the reading then stays there, each call fails at once, and the third in a row
+    /// fails its list, so a refusal that stays is seen rather than read up to again and again.
     func restartReading(refusedAt query: Int64?) {
         state.withLock { s in
-            guard s.refusedAt == nil else { return }
-            s.refusedAt = query ?? 0
+            let place = query ?? 0
+            guard s.refusedAt != place else { return }
+            s.refusedAt = place
             s.position = WildberriesEventPosition()
         }
     }
@@ -95,7 +92,6 @@ final class WildberriesChatLedger: Sendable {
     func advance(to position: WildberriesEventPosition) {
         state.withLock { s in
             if (position.watermark ?? .min) >= (s.position.watermark ?? .min) { s.position = position }
-            if let refusedAt = s.refusedAt, (position.watermark ?? .min) > refusedAt { s.refusedAt = nil }
         }
     }
 }

@@ -6,15 +6,20 @@ import Connectors
 /// asked from just below it (`next = watermark − 1`), so events of that second that arrived
 /// later, or that a page boundary cut off, are not lost, and those already consumed are
 /// recognised by key instead of being reported twice. Past `edgeLimit` events in the one second
-/// the edge closes: the stream is then asked from the watermark itself, so nothing repeats, and
-/// only events arriving later in that same second could be missed.
+/// the keys give way to a count (`consumedAtEdge`): the first that many of the second's events,
+/// in the order the stream gives them (later arrivals come after), are the ones consumed.
 struct WildberriesEventPosition: Equatable, Sendable {
     /// Keys kept at the edge: four bytes each in the cursor.
     static let edgeLimit = 128
 
     var watermark: Int64?
     var seen: [UInt32] = []
-    /// Every event at the watermark counts as consumed (more than `edgeLimit` of them were).
+    /// Past `edgeLimit` events at the watermark: how many of them, from the second's first in
+    /// the stream's order, were consumed.
+    var consumedAtEdge: Int?
+    /// Every event at the watermark counts as consumed and the stream is asked from the
+    /// watermark itself: past a page of events none of which could be read, or a second a stream
+    /// that goes on inclusively would give back forever.
     var edgeClosed = false
 
     init(watermark: Int64? = nil, seen: [String] = []) {
@@ -33,6 +38,10 @@ struct WildberriesEventPosition: Equatable, Sendable {
         case "1": edgeClosed = true
         default: throw WildberriesCursorFields.invalid()
         }
+        if let text = cursor["n"] {
+            guard let count = Int(text), count > 0, seen.isEmpty, !edgeClosed, watermark != nil else { throw WildberriesCursorFields.invalid() }
+            consumedAtEdge = count
+        }
     }
 
     var cursor: Cursor {
@@ -40,15 +49,40 @@ struct WildberriesEventPosition: Equatable, Sendable {
         state["w"] = watermark.map(String.init)
         state["k"] = WildberriesCursorFields.join(keys: seen, limit: Self.edgeLimit)
         if edgeClosed { state["x"] = "1" }
+        state["n"] = consumedAtEdge.map(String.init)
         return Cursor(state)
     }
 
     /// The `next` to ask the stream with: nil (from the oldest) before anything was consumed.
     var query: Int64? { watermark.map { edgeClosed ? $0 : max(1, $0 - 1) } }
 
-    func isNew(_ event: WildberriesChatEvent) -> Bool {
+    /// Whether `event` was not consumed yet. `ordinal`: its place among the page's events at the
+    /// watermark (0 for the first), which a count past `edgeLimit` goes by; a page asked from
+    /// below the watermark holds the second's events from its first.
+    func isNew(_ event: WildberriesChatEvent, ordinal: Int = 0) -> Bool {
         guard let watermark, event.addTimestamp <= watermark else { return true }
-        return event.addTimestamp == watermark && !edgeClosed && !seen.contains(WildberriesCursorFields.key(event.eventID))
+        guard event.addTimestamp == watermark, !edgeClosed else { return false }
+        if let consumedAtEdge { return ordinal >= consumedAtEdge }
+        return !seen.contains(WildberriesCursorFields.key(event.eventID))
+    }
+
+    /// The events of `page` not consumed yet, in its order, judged against this position as it
+    /// was before any of them is consumed.
+    func unconsumed(in page: WildberriesEventsPage) -> [WildberriesChatEvent] {
+        var atEdge = 0
+        var fresh: [WildberriesChatEvent] = []
+        var keys: Set<UInt32> = []
+        for event in page.events {
+            var ordinal = 0
+            if event.addTimestamp == watermark {
+                ordinal = atEdge
+                atEdge += 1
+            }
+            // An event the page holds twice is taken once.
+            guard isNew(event, ordinal: ordinal), keys.insert(WildberriesCursorFields.key(event.eventID)).inserted else { continue }
+            fresh.append(event)
+        }
+        return fresh
     }
 
     /// Moves past `page` when it holds events none of which could be read, up to where the stream
@@ -59,20 +93,26 @@ struct WildberriesEventPosition: Equatable, Sendable {
               next > (watermark ?? .min) || !edgeClosed else { return }
         watermark = next
         seen = []
+        consumedAtEdge = nil
         edgeClosed = true
     }
 
     mutating func consume(_ event: WildberriesChatEvent) {
         if event.addTimestamp == watermark {
             guard !edgeClosed else { return }
+            if let count = consumedAtEdge {
+                consumedAtEdge = count + 1
+                return
+            }
             seen.append(WildberriesCursorFields.key(event.eventID))
             if seen.count > Self.edgeLimit {
+                consumedAtEdge = seen.count
                 seen = []
-                edgeClosed = true
             }
         } else if event.addTimestamp > (watermark ?? .min) {
             watermark = event.addTimestamp
             seen = [WildberriesCursorFields.key(event.eventID)]
+            consumedAtEdge = nil
             edgeClosed = false
         }
     }
@@ -82,7 +122,7 @@ extension WildberriesEventPosition {
     /// Where to ask the stream next within one call after `page` (asked with `asked`), or nil
     /// when the reading is over.
     ///
-    /// - A page shorter than the stream's pages (`full` false) held all there was: over.
+    /// - A page with news shorter than the stream's pages (`full` false) held all there was: over.
     /// - After new events, from just below the newest (`query`): the stream's own `next` is
     ///   that event's second and gives only what follows it, which would skip the rest of a
     ///   second the page boundary cut.
@@ -94,13 +134,15 @@ extension WildberriesEventPosition {
     ///   one second), the edge closes just past that second: stopping there would read the same
     ///   page on every call and never get further.
     mutating func nextQuery(after page: WildberriesEventsPage, asked: Int64?, progressed: Bool, full: Bool) -> Int64? {
-        guard full else { return nil }
+        // A short page without news goes on below: the stream's pages may have become shorter.
+        guard full || !progressed else { return nil }
         if progressed, let query, query != asked { return query }
         guard let next = page.next else { return nil }
         if next > (asked ?? .min) { return next }
         guard !progressed, let watermark, !page.events.isEmpty, page.events.allSatisfy({ $0.addTimestamp == watermark }) else { return nil }
         self.watermark = watermark + 1
         seen = []
+        consumedAtEdge = nil
         edgeClosed = true
         return query
     }

@@ -394,9 +394,10 @@ struct WildberriesChatConnectorTests {
             #expect(page.items.compactMap { $0.lastMessage?.id } == [message.eventID])
             #expect(!page.hasMore)
             #expect(env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET") - before == 1)
+            // A poll with nothing new reads on to the stream's end (its pages may have become shorter).
             let quiet = try await env.chat.updates(since: page.nextCursor, limit: 100, deadline: Env.deadline)
             #expect(quiet.items.isEmpty)
-            #expect(env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET") - before == 2)
+            #expect(env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET") - before == 3)
         }
     }
 
@@ -412,6 +413,34 @@ struct WildberriesChatConnectorTests {
                 #expect(page.items.count == env.simulator.chats.chats.count)
             }
             await #expect(throws: ConnectorError.self) { _ = try await env.chat.listItems(ListQuery(limit: 10), deadline: Env.deadline) }
+        }
+    }
+
+    @Test("given 250 chats written in one second, all on one page of the stream, when updates are read 100 events a call, then every chat comes once",
+          .timeLimit(.minutes(1)))
+    func crowdedSecondPastTheKeys() async throws {
+        try await Env.with(simulator: Env.simulatorOptions { $0.eventsPageSize = 300; $0.chatCount = 250 }) { env in
+            let cursor = try await drained(env)
+            let at = second(after: env, 3)
+            var expected: [String: String] = [:]
+            for (index, chat) in env.simulator.chats.chats.enumerated() {
+                expected[chat.chatID] = try #require(env.simulator.chats.addBuyerMessage(chatID: chat.chatID, text: "Вопрос \(index)",
+                                                                                         at: at + Int64(index % 1000))).eventID
+            }
+            var reported: [String: String] = [:]
+            var count = 0
+            var next = cursor
+            for _ in 0..<10 {
+                let page = try await env.chat.updates(since: next, limit: 100, deadline: Env.deadline)
+                for item in page.items { reported[item.id] = item.lastMessage?.id }
+                count += page.items.count
+                next = page.nextCursor
+                if !page.hasMore { break }
+            }
+            #expect(reported == expected)
+            #expect(count == 250, "reported twice: \(count - 250)")
+            let quiet = try await env.chat.updates(since: next, limit: 100, deadline: Env.deadline)
+            #expect(quiet.items.isEmpty)
         }
     }
 }

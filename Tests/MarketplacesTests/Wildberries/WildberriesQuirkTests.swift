@@ -289,4 +289,26 @@ struct WildberriesQuirkTests {
             #expect(sent.last?.contains("1:c1:222:new") == true)
         }
     }
+
+    @Test("given a stream whose pages become shorter, when a short page holds only events already taken, then updates read on past it rather than stop there for good",
+          .timeLimit(.minutes(1)))
+    func shorterPagesDoNotStall() async throws {
+        func event(_ id: String, _ at: Int64) -> String {
+            #"{"chatID":"1:\#(id)","eventID":"\#(id)","eventType":"message","message":{"text":"\#(id)"},"addTimestamp":\#(at),"sender":"client"}"#
+        }
+        func page(_ next: Int64, _ events: [String]) -> String {
+            #"{"result":{"next":\#(next),"totalEvents":\#(events.count),"events":[\#(events.joined(separator: ","))]},"errors":null}"#
+        }
+        let second: Int64 = 1_698_045_576_000
+        try await Self.with { scripted in
+            // given: a page of four, then the second's three again on a page of three, then the event after
+            scripted.host.queue("/api/v1/seller/events", json: page(second, [event("a", second - 1000), event("b", second), event("c", second), event("d", second)]))
+            scripted.host.queue("/api/v1/seller/events", json: page(second, [event("b", second), event("c", second), event("d", second)]))
+            scripted.host.queue("/api/v1/seller/events", json: page(second + 1000, [event("e", second + 1000)]))
+            // when
+            let updates = try await scripted.chat.updates(since: nil, limit: 10, deadline: WildberriesTestEnvironment.deadline)
+            // then
+            #expect(updates.items.map(\.id) == ["1:a", "1:b", "1:c", "1:d", "1:e"])
+        }
+    }
 }
