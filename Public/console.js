@@ -4,6 +4,7 @@
 
 (function () {
   const KEY_STORAGE = "connector-gateway.console.api-key";
+  const UNCERTAIN_STORAGE = "connector-gateway.console.uncertain-replies";
 
   const state = {
     key: "",
@@ -17,7 +18,7 @@
     items: [],
     item: null,
     pendingReply: null,   // {itemPath, text, key}: reused after a failed attempt so a retry is safe
-    uncertainReplies: new Map(),   // item path → text of a reply that may have gone out unconfirmed
+    uncertainReplies: loadUncertain(),   // item path → {text, over}: a reply that may have gone out unconfirmed
     shown: "",            // the connector, filter and page size the list on screen is of
     listLoading: false,   // a list call is out: the pager's cursors are about to be replaced
     listCall: 0,          // the latest list and item calls: an answer to an older one is dropped
@@ -152,6 +153,16 @@
   const connectorPath = (c) => `/connectors/${encodeURIComponent(c.marketplace)}/${encodeURIComponent(c.channel)}`;
   const itemPath = (c, id) => `${connectorPath(c)}/items/${encodeURIComponent(id)}`;
   const connectorName = (c) => `${c.marketplace}/${c.channel}`;
+
+  // ---- Replies whose outcome is not known (kept in the tab's sessionStorage: a reload forgets nothing) ----
+
+  function loadUncertain() {
+    try { return new Map(JSON.parse(sessionStorage.getItem(UNCERTAIN_STORAGE) || "[]")); } catch (_) { return new Map(); }
+  }
+
+  function saveUncertain() {
+    try { sessionStorage.setItem(UNCERTAIN_STORAGE, JSON.stringify([...state.uncertainReplies])); } catch (_) { /* memory only */ }
+  }
 
   // ---- API key ------------------------------------------------------------------------------
 
@@ -382,7 +393,11 @@
       }
       state.item = data;
       const path = itemPath(c, data.id) + "/reply";
-      if (state.uncertainReplies.has(path) && showsReply(data, state.uncertainReplies.get(path))) state.uncertainReplies.delete(path);
+      const uncertain = state.uncertainReplies.get(path);
+      if (uncertain && showsReply(data, uncertain.text, uncertain.over)) {
+        state.uncertainReplies.delete(path);
+        saveUncertain();
+      }
       renderItem();
       $("item-section").hidden = false;
       if (moveFocus) $("item-heading").focus();
@@ -447,11 +462,17 @@
     $("mark-read").title = ops.includes("mark_read") ? "" : `${connectorName(c)} does not list mark_read`;
   }
 
-  /** Whether `item` shows `text` as the seller's answer: a review's reply, or a chat's last message. */
-  function showsReply(item, text) {
+  /** Whether `item` shows `text` as the seller's answer: a review's reply, or a chat's last
+   * message newer than `over` (the last message's time before the reply was sent: a seller's
+   * earlier message with the same words is not this one). */
+  function showsReply(item, text, over) {
     return Boolean(item) && ((item.reply && item.reply.text === text)
-      || (item.last_message && item.last_message.sender === "seller" && item.last_message.text === text));
+      || (item.last_message && item.last_message.sender === "seller" && item.last_message.text === text
+          && (!over || item.last_message.created_at !== over)));
   }
+
+  /** The time of the item's last message, to tell a reply from an earlier message like it. */
+  const lastMessageTime = (item) => (item && item.last_message ? item.last_message.created_at || null : null);
 
   /** Whether a rating can be drawn as stars: a whole number 1–5 (a marketplace may send anything). */
   function stars(rating) {
@@ -482,11 +503,13 @@
         return;
       }
       state.uncertainReplies.delete(path);
+      saveUncertain();
       state.pendingReply = { path, text, key: randomKey() };
     } else if (!state.pendingReply || state.pendingReply.path !== path || state.pendingReply.text !== text) {
       // Same item and same text as a failed attempt: same key, so the gateway replays rather than replying twice.
       state.pendingReply = { path, text, key: randomKey() };
     }
+    const over = lastMessageTime(item);
     const button = $("send-reply");
     const textarea = $("reply-text");
     button.disabled = true;
@@ -506,14 +529,15 @@
         // key: look at the item (a review's reply, a chat's last message); if it is not there, the
         // next attempt asks before it goes out under a new key.
         const refreshed = stillOn(c, item) ? await openItem(item.id, false, c) : null;
-        const shown = showsReply(refreshed, text);
+        const shown = showsReply(refreshed, text, over);
         state.pendingReply = null;
         if (shown) {
           if (textarea.value === text) textarea.value = "";
           updateListed(refreshed);
           sayInfo(`The reply reached ${item.id} after all: the item shows it.`);
         } else {
-          state.uncertainReplies.set(path, text);
+          state.uncertainReplies.set(path, { text, over });
+          saveUncertain();
         }
       }
     } finally {

@@ -36,7 +36,9 @@ extension WildberriesChatConnector {
                 position.consume(event)
                 progressed = true
             }
-            guard let next = position.nextQuery(after: page, asked: query, progressed: progressed, full: ledger.notePage(page)) else {
+            let length = ledger.notePage(page)
+            guard let next = position.nextQuery(after: page, asked: query, progressed: progressed, full: length.full,
+                                                surelyFull: length.surelyFull) else {
                 hasMore = false
                 break
             }

@@ -119,9 +119,10 @@ public struct WildberriesChatConnector: ChannelConnector {
                 position.consume(event)
                 progressed = true
             }
-            let full = ledger.notePage(page)
+            let length = ledger.notePage(page)
             ledger.advance(to: position)
-            guard let next = position.nextQuery(after: page, asked: query, progressed: progressed, full: full) else { break }
+            guard let next = position.nextQuery(after: page, asked: query, progressed: progressed, full: length.full,
+                                                surelyFull: length.surelyFull) else { break }
             ledger.advance(to: position)
             query = next
         }

@@ -26,14 +26,16 @@ final class WildberriesChatLedger: Sendable {
         state.withLock { $0.catchUpFailures = 0 }
     }
 
-    /// Notes a page of the stream; whether it was as long as the stream's longest (full: more
-    /// may follow it at once). Wildberries does not say its page size: until a page shows it,
-    /// every page counts as full.
-    func notePage(_ page: WildberriesEventsPage) -> Bool {
+    /// Notes a page of the stream: whether it was as long as the stream's longest (`full`: more
+    /// may follow it at once; Wildberries does not say its page size, so until a page shows it,
+    /// every page counts as full), and whether an earlier page had shown that length already
+    /// (`surelyFull`).
+    func notePage(_ page: WildberriesEventsPage) -> (full: Bool, surelyFull: Bool) {
         let count = page.events.count + page.unreadable
         return state.withLock { s in
+            let known = s.largestPage
             s.largestPage = max(s.largestPage, count)
-            return count >= s.largestPage
+            return (count >= s.largestPage, known > 0 && count >= known)
         }
     }
 

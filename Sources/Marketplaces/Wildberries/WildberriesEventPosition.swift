@@ -73,14 +73,14 @@ struct WildberriesEventPosition: Equatable, Sendable {
         var fresh: [WildberriesChatEvent] = []
         var keys: Set<UInt32> = []
         for event in page.events {
+            // An event the page holds twice counts once, in the second's order too.
+            guard keys.insert(WildberriesCursorFields.key(event.eventID)).inserted else { continue }
             var ordinal = 0
             if event.addTimestamp == watermark {
                 ordinal = atEdge
                 atEdge += 1
             }
-            // An event the page holds twice is taken once.
-            guard isNew(event, ordinal: ordinal), keys.insert(WildberriesCursorFields.key(event.eventID)).inserted else { continue }
-            fresh.append(event)
+            if isNew(event, ordinal: ordinal) { fresh.append(event) }
         }
         return fresh
     }
@@ -88,13 +88,16 @@ struct WildberriesEventPosition: Equatable, Sendable {
     /// Moves past `page` when it holds events none of which could be read, up to where the stream
     /// goes on (`next`): they are lost either way, and staying put would read that page again on
     /// every call.
+    /// The edge stays open at first, so readable events of `next`'s second after the unreadable
+    /// ones are still taken; only a page of unreadable events asked there again closes it.
     mutating func pass(unreadable page: WildberriesEventsPage) {
         guard page.events.isEmpty, page.unreadable > 0, let next = page.next, next >= (watermark ?? .min),
               next > (watermark ?? .min) || !edgeClosed else { return }
+        let again = next == watermark
         watermark = next
         seen = []
         consumedAtEdge = nil
-        edgeClosed = true
+        edgeClosed = again
     }
 
     mutating func consume(_ event: WildberriesChatEvent) {
@@ -130,16 +133,20 @@ extension WildberriesEventPosition {
     ///   was all events of one second already consumed, and only the stream's cursor gets past
     ///   them (the end of the stream answers `totalEvents: 0` there).
     /// - When the stream's `next` stays where it was asked and the page is all of the
-    ///   watermark's second (a stream that goes on from `next` inclusively, with a page-full of
-    ///   one second), the edge closes just past that second: stopping there would read the same
-    ///   page on every call and never get further.
-    mutating func nextQuery(after page: WildberriesEventsPage, asked: Int64?, progressed: Bool, full: Bool) -> Int64? {
+    ///   watermark's second and as long as a page is known to be (`surelyFull`: a stream that
+    ///   goes on from `next` inclusively, with a page-full of one second), the edge closes just
+    ///   past that second: stopping there would read the same page on every call.
+    mutating func nextQuery(after page: WildberriesEventsPage, asked: Int64?, progressed: Bool, full: Bool,
+                            surelyFull: Bool = true) -> Int64? {
         // A short page without news goes on below: the stream's pages may have become shorter.
         guard full || !progressed else { return nil }
         if progressed, let query, query != asked { return query }
         guard let next = page.next else { return nil }
         if next > (asked ?? .min) { return next }
-        guard !progressed, let watermark, !page.events.isEmpty, page.events.allSatisfy({ $0.addTimestamp == watermark }) else { return nil }
+        // Only for a page as long as the stream's pages are known to be: a shorter one holds the
+        // whole second, and closing the edge would lose what arrives in it later.
+        guard !progressed, surelyFull, let watermark, !page.events.isEmpty, page.events.allSatisfy({ $0.addTimestamp == watermark })
+        else { return nil }
         self.watermark = watermark + 1
         seen = []
         consumedAtEdge = nil

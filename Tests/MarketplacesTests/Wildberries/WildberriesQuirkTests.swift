@@ -231,10 +231,10 @@ struct WildberriesQuirkTests {
             scripted.host.queue("/api/v1/seller/events", json: fresh)
             scripted.host.queue("/api/v1/seller/events", json: terminal)
             let second = try await scripted.chat.updates(since: first.nextCursor, limit: 10, deadline: WildberriesTestEnvironment.deadline)
-            // then: it asked from past the unreadable page (the stream's `next`, whose second
-            // the page's events took), and got what came after it
+            // then: it asked from just below the stream's `next` (readable events of that second
+            // after the unreadable ones are still taken), and got what came after it
             let asked = scripted.host.requests.filter { $0.path == "/api/v1/seller/events" }.map { $0.query["next"] }
-            #expect(asked.count == 3 && asked[1] == "1698045576000")
+            #expect(asked.count == 3 && asked[1] == "1698045575999")
             #expect(second.items.map(\.id) == ["1:c3"])
         }
     }
@@ -309,6 +309,34 @@ struct WildberriesQuirkTests {
             let updates = try await scripted.chat.updates(since: nil, limit: 10, deadline: WildberriesTestEnvironment.deadline)
             // then
             #expect(updates.items.map(\.id) == ["1:a", "1:b", "1:c", "1:d", "1:e"])
+        }
+    }
+
+    @Test("given a stream that goes on from next inclusively and a short page of the newest second, when the poll ends, then the edge stays open for later arrivals in it",
+          .timeLimit(.minutes(1)))
+    func inclusiveShortPageKeepsTheEdge() async throws {
+        func event(_ id: String, _ at: Int64) -> String {
+            #"{"chatID":"1:\#(id)","eventID":"\#(id)","eventType":"message","message":{"text":"\#(id)"},"addTimestamp":\#(at),"sender":"client"}"#
+        }
+        func page(_ next: Int64, _ events: [String]) -> String {
+            #"{"result":{"next":\#(next),"totalEvents":\#(events.count),"events":[\#(events.joined(separator: ","))]},"errors":null}"#
+        }
+        let second: Int64 = 1_698_045_576_000
+        try await Self.with { scripted in
+            // given: a page of four earlier, then the newest second's one event, given back as asked
+            scripted.host.queue("/api/v1/seller/events", json: page(second - 1000, (0..<4).map { event("a\($0)", second - 1000) }))
+            scripted.host.queue("/api/v1/seller/events", json: page(second, [event("b", second)]))
+            let first = try await scripted.chat.updates(since: nil, limit: 10, deadline: WildberriesTestEnvironment.deadline)
+            #expect(first.items.map(\.id).last == "1:b")
+            // and a poll with nothing new: the same page below the second and at it
+            for _ in 0..<2 { scripted.host.queue("/api/v1/seller/events", json: page(second, [event("b", second)])) }
+            let idle = try await scripted.chat.updates(since: first.nextCursor, limit: 10, deadline: WildberriesTestEnvironment.deadline)
+            #expect(idle.items.isEmpty)
+            // when: a reply lands in that same second, and the client polls
+            scripted.host.queue("/api/v1/seller/events", json: page(second, [event("b", second), event("c", second)]))
+            let later = try await scripted.chat.updates(since: idle.nextCursor, limit: 10, deadline: WildberriesTestEnvironment.deadline)
+            // then
+            #expect(later.items.map(\.id) == ["1:c"])
         }
     }
 }
