@@ -35,22 +35,12 @@ struct OzonChatSweep: Sendable, Equatable {
     /// 32-bit keys of the chats below `pageLowest` that were reported, so none comes twice.
     var reportedKeys: [UInt32] = []
 
-    /// The key a chat id is remembered by in `reportedKeys` (FNV-1a: stable across processes).
-    static func key(_ chatID: String) -> UInt32 {
-        var hash: UInt32 = 2_166_136_261
-        for byte in chatID.utf8 {
-            hash ^= UInt32(byte)
-            hash = hash &* 16_777_619
-        }
-        return hash
-    }
-
     /// Whether a chat read again from the page at `token` is still to be reported by this sweep.
     func awaits(chatID: String, lastMessageID: UInt64) -> Bool {
         guard let reportedUpTo else { return true }
         if lastMessageID > reportedUpTo { return true }
         guard let pageLowest, lastMessageID < pageLowest else { return false }
-        return !reportedKeys.contains(Self.key(chatID))
+        return !reportedKeys.contains(CursorKeys.key(chatID))
     }
 
     /// Notes `chats` reported from the page at `token`, which a later call reads again;
@@ -60,7 +50,7 @@ struct OzonChatSweep: Sendable, Equatable {
         for chat in chats {
             reportedUpTo = max(reportedUpTo ?? 0, chat.lastMessageID)
             guard let pageLowest, chat.lastMessageID < pageLowest else { continue }
-            let key = Self.key(chat.chatID)
+            let key = CursorKeys.key(chat.chatID)
             if !reportedKeys.contains(key) { reportedKeys.append(key) }
         }
         // As many as a cursor opens: past them, the oldest go (a chat of theirs could come twice).
@@ -120,12 +110,10 @@ struct OzonChatSweep: Sendable, Equatable {
             pageLowest = lowest
         }
         if let text = cursor["rk"] {
-            guard pageLowest != nil, let bytes = Base64URL.decode(Substring(text)), bytes.count % 4 == 0, bytes.count <= 4 * Self.maxReportedKeys else {
+            guard pageLowest != nil, let keys = CursorKeys.decode(Substring(text)), keys.count <= Self.maxReportedKeys else {
                 throw OzonChatWatermark.invalid
             }
-            reportedKeys = stride(from: 0, to: bytes.count, by: 4).map { index in
-                bytes[index..<(index + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-            }
+            reportedKeys = keys
         }
         if let text = cursor["d"] {
             guard let dropped = UInt64(text) else { throw OzonChatWatermark.invalid }
@@ -144,11 +132,7 @@ struct OzonChatSweep: Sendable, Equatable {
         fields["o"] = inOrder ? "1" : "0"
         if let reportedUpTo { fields["r"] = String(reportedUpTo) }
         if let pageLowest { fields["rl"] = String(pageLowest) }
-        if !reportedKeys.isEmpty {
-            var bytes: [UInt8] = []
-            for key in reportedKeys { bytes += [UInt8(key >> 24), UInt8(key >> 16 & 0xFF), UInt8(key >> 8 & 0xFF), UInt8(key & 0xFF)] }
-            fields["rk"] = Base64URL.encode(bytes)
-        }
+        if !reportedKeys.isEmpty { fields["rk"] = CursorKeys.encode(reportedKeys) }
         if let dropped { fields["d"] = String(dropped) }
     }
 }

@@ -24,7 +24,7 @@ struct WildberriesEventPosition: Equatable, Sendable {
 
     init(watermark: Int64? = nil, seen: [String] = []) {
         self.watermark = watermark
-        self.seen = seen.map(WildberriesCursorFields.key)
+        self.seen = seen.map(CursorKeys.key)
     }
 
     /// Opens a cursor of this version (`c2`) or of the one before it (`c1`, ids in clear).
@@ -63,7 +63,7 @@ struct WildberriesEventPosition: Equatable, Sendable {
         guard let watermark, event.addTimestamp <= watermark else { return true }
         guard event.addTimestamp == watermark, !edgeClosed else { return false }
         if let consumedAtEdge { return ordinal >= consumedAtEdge }
-        return !seen.contains(WildberriesCursorFields.key(event.eventID))
+        return !seen.contains(CursorKeys.key(event.eventID))
     }
 
     /// The events of `page` not consumed yet, in its order, judged against this position as it
@@ -74,7 +74,7 @@ struct WildberriesEventPosition: Equatable, Sendable {
         var keys: Set<UInt32> = []
         for event in page.events {
             // An event the page holds twice counts once, in the second's order too.
-            guard keys.insert(WildberriesCursorFields.key(event.eventID)).inserted else { continue }
+            guard keys.insert(CursorKeys.key(event.eventID)).inserted else { continue }
             var ordinal = 0
             if event.addTimestamp == watermark {
                 ordinal = atEdge
@@ -107,14 +107,14 @@ struct WildberriesEventPosition: Equatable, Sendable {
                 consumedAtEdge = count + 1
                 return
             }
-            seen.append(WildberriesCursorFields.key(event.eventID))
+            seen.append(CursorKeys.key(event.eventID))
             if seen.count > Self.edgeLimit {
                 consumedAtEdge = seen.count
                 seen = []
             }
         } else if event.addTimestamp > (watermark ?? .min) {
             watermark = event.addTimestamp
-            seen = [WildberriesCursorFields.key(event.eventID)]
+            seen = [CursorKeys.key(event.eventID)]
             consumedAtEdge = nil
             edgeClosed = false
         }

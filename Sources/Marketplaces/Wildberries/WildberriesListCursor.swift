@@ -88,7 +88,7 @@ struct WildberriesListCursor: Equatable {
     /// Records a returned record, newest-first order: its second becomes the edge.
     mutating func noteReturned(id: String, second: Int64?) {
         guard let second else { return }
-        let key = WildberriesCursorFields.key(id)
+        let key = CursorKeys.key(id)
         if second == lastSecond {
             lastIDs.append(key)
             lastCount += 1

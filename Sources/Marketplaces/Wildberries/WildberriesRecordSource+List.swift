@@ -48,7 +48,7 @@ extension WildberriesRecordSource {
                     if let second = record.createdSecond, second > top { continue }
                     // Only the edge second's records were returned before: a key is compared
                     // where an id was, and nowhere a collision could drop another record.
-                    if record.createdSecond == top, state.excluded.contains(WildberriesCursorFields.key(record.id)) { continue }
+                    if record.createdSecond == top, state.excluded.contains(CursorKeys.key(record.id)) { continue }
                 }
                 if let since = state.since, let created = record.createdAt, created.millisecondsSinceEpoch < since { continue }
                 items.append(record.item(raw: entry.raw))

@@ -103,7 +103,7 @@ extension WildberriesRecordSource {
         var entries = try await page(isAnswered: answered, skip: skip, take: take, ascending: true,
                                      dateFrom: side.from, dateTo: nil, includeRaw: false, deadline: deadline)
         let expected = side.keptAtFrom
-        if skip > 0, entries.prefix(expected.count).map({ WildberriesCursorFields.key($0.record?.id ?? "") }).sorted() != expected.sorted() {
+        if skip > 0, entries.prefix(expected.count).map({ CursorKeys.key($0.record?.id ?? "") }).sorted() != expected.sorted() {
             // The second is read again from its start and its records reported again in the
             // host's order, so what the next call skips matches what this one reported.
             side.forgetFirstSecond()

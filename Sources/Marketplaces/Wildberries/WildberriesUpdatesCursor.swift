@@ -38,7 +38,7 @@ struct WildberriesUpdatesCursor: Equatable {
         /// Whether the record is not among those reported.
         func isNew(id: String, second: Int64) -> Bool {
             if let from, second < from { return false }
-            let key = WildberriesCursorFields.key(id)
+            let key = CursorKeys.key(id)
             return !kept.contains { $0.key == key }
         }
 
@@ -52,7 +52,7 @@ struct WildberriesUpdatesCursor: Equatable {
         /// late records of one second are all taken, not the second given up after the first.
         mutating func note(id: String, second: Int64) {
             let index = kept.lastIndex { $0.second <= second }.map { $0 + 1 } ?? 0
-            kept.insert(Entry(second: second, key: WildberriesCursorFields.key(id)), at: index)
+            kept.insert(Entry(second: second, key: CursorKeys.key(id)), at: index)
         }
 
         /// Brings the window within the last `overlap` seconds and `limit` keys.
@@ -147,7 +147,7 @@ struct WildberriesUpdatesCursor: Equatable {
                 } while bytes[index - 1] & 0x80 != 0
                 guard index + 4 <= bytes.count, delta >= 0, delta < 1 << 40 else { throw WildberriesCursorFields.invalid() }
                 second += delta
-                side.kept.append(Side.Entry(second: second, key: WildberriesCursorFields.key(in: bytes, at: index)))
+                side.kept.append(Side.Entry(second: second, key: CursorKeys.key(in: bytes, at: index)))
                 index += 4
             }
         }
@@ -162,7 +162,7 @@ struct WildberriesUpdatesCursor: Equatable {
         let count = try WildberriesCursorFields.int64(cursor, key + "n") ?? Int64(seen.count)
         guard count >= Int64(seen.count), count <= Int64(Int32.max) else { throw WildberriesCursorFields.invalid() }
         guard let second = try WildberriesCursorFields.int64(cursor, key) else { return Side() }
-        return Side(from: second, kept: seen.map { Side.Entry(second: second, key: WildberriesCursorFields.key($0)) },
+        return Side(from: second, kept: seen.map { Side.Entry(second: second, key: CursorKeys.key($0)) },
                     letGo: Int(count) - seen.count)
     }
 
@@ -184,7 +184,7 @@ struct WildberriesUpdatesCursor: Equatable {
                     delta >>= 7
                 }
                 bytes.append(UInt8(delta))
-                WildberriesCursorFields.append(entry.key, to: &bytes)
+                CursorKeys.append(entry.key, to: &bytes)
             }
             state[key + "k"] = Base64URL.encode(bytes)
         }

@@ -12,7 +12,7 @@ struct WildberriesListCursorTests {
         state.noteReturned(id: "b", second: 100)
         var next = try WildberriesListCursor(state.cursor)
         next.resumeBelowLastReturned()
-        #expect(next.windowTo == 100 && next.excluded == ["a", "b"].map(WildberriesCursorFields.key) && next.skip == 0)
+        #expect(next.windowTo == 100 && next.excluded == ["a", "b"].map(CursorKeys.key) && next.skip == 0)
         #expect(next.dateTo == 101)
     }
 
@@ -48,7 +48,7 @@ struct WildberriesListCursorTests {
     func earlierVersion() throws {
         var next = try WildberriesListCursor(Cursor(["s": "u", "p": "0", "k": "0", "l": "100", "e": "a,b"]))
         next.resumeBelowLastReturned()
-        #expect(next.excluded == ["a", "b"].map(WildberriesCursorFields.key))
+        #expect(next.excluded == ["a", "b"].map(CursorKeys.key))
     }
 
     @Test("a cursor of an earlier version that named fewer ids than records at its edge goes on by offset, repeating none")

@@ -39,6 +39,16 @@ struct WildberriesQuirkTests {
         }
     }
 
+    /// A buyer's chat event `id` (its chat is `1:<id>`) at `at`, as the stream writes one.
+    static func event(_ id: String, _ at: Int64) -> String {
+        #"{"chatID":"1:\#(id)","eventID":"\#(id)","eventType":"message","message":{"text":"\#(id)"},"addTimestamp":\#(at),"sender":"client"}"#
+    }
+
+    /// An events page holding `events`, going on from `next`.
+    static func page(_ next: Int64, _ events: [String]) -> String {
+        #"{"result":{"next":\#(next),"totalEvents":\#(events.count),"events":[\#(events.joined(separator: ","))]},"errors":null}"#
+    }
+
     static let list = "/api/v1/feedbacks"
     static let query = ListQuery(status: .unanswered, limit: 10)
 
@@ -242,12 +252,9 @@ struct WildberriesQuirkTests {
     @Test("given a stream that goes on from next inclusively, when a page-full of one second comes back as it was asked, then updates get past that second, not stall on it",
           .timeLimit(.minutes(1)))
     func inclusiveStreamDoesNotStall() async throws {
-        func event(_ id: String, _ at: Int64) -> String {
-            #"{"chatID":"1:\#(id)","eventID":"\#(id)","eventType":"message","message":{"text":"\#(id)"},"addTimestamp":\#(at),"sender":"client"}"#
-        }
         let second: Int64 = 1_698_045_576_000
-        let crowded = #"{"result":{"next":\#(second),"totalEvents":3,"events":[\#(event("a", second)),\#(event("b", second)),\#(event("c", second))]},"errors":null}"#
-        let after = #"{"result":{"next":\#(second + 1000),"totalEvents":1,"events":[\#(event("d", second + 1000))]},"errors":null}"#
+        let crowded = Self.page(second, [Self.event("a", second), Self.event("b", second), Self.event("c", second)])
+        let after = Self.page(second + 1000, [Self.event("d", second + 1000)])
         try await Self.with { scripted in
             // given: the crowded second, then the same page for just below it and for it itself
             for _ in 0..<3 { scripted.host.queue("/api/v1/seller/events", json: crowded) }
@@ -293,18 +300,12 @@ struct WildberriesQuirkTests {
     @Test("given a stream whose pages become shorter, when a short page holds only events already taken, then updates read on past it rather than stop there for good",
           .timeLimit(.minutes(1)))
     func shorterPagesDoNotStall() async throws {
-        func event(_ id: String, _ at: Int64) -> String {
-            #"{"chatID":"1:\#(id)","eventID":"\#(id)","eventType":"message","message":{"text":"\#(id)"},"addTimestamp":\#(at),"sender":"client"}"#
-        }
-        func page(_ next: Int64, _ events: [String]) -> String {
-            #"{"result":{"next":\#(next),"totalEvents":\#(events.count),"events":[\#(events.joined(separator: ","))]},"errors":null}"#
-        }
         let second: Int64 = 1_698_045_576_000
         try await Self.with { scripted in
             // given: a page of four, then the second's three again on a page of three, then the event after
-            scripted.host.queue("/api/v1/seller/events", json: page(second, [event("a", second - 1000), event("b", second), event("c", second), event("d", second)]))
-            scripted.host.queue("/api/v1/seller/events", json: page(second, [event("b", second), event("c", second), event("d", second)]))
-            scripted.host.queue("/api/v1/seller/events", json: page(second + 1000, [event("e", second + 1000)]))
+            scripted.host.queue("/api/v1/seller/events", json: Self.page(second, [Self.event("a", second - 1000), Self.event("b", second), Self.event("c", second), Self.event("d", second)]))
+            scripted.host.queue("/api/v1/seller/events", json: Self.page(second, [Self.event("b", second), Self.event("c", second), Self.event("d", second)]))
+            scripted.host.queue("/api/v1/seller/events", json: Self.page(second + 1000, [Self.event("e", second + 1000)]))
             // when
             let updates = try await scripted.chat.updates(since: nil, limit: 10, deadline: WildberriesTestEnvironment.deadline)
             // then
@@ -315,25 +316,19 @@ struct WildberriesQuirkTests {
     @Test("given a stream that goes on from next inclusively and a short page of the newest second, when the poll ends, then the edge stays open for later arrivals in it",
           .timeLimit(.minutes(1)))
     func inclusiveShortPageKeepsTheEdge() async throws {
-        func event(_ id: String, _ at: Int64) -> String {
-            #"{"chatID":"1:\#(id)","eventID":"\#(id)","eventType":"message","message":{"text":"\#(id)"},"addTimestamp":\#(at),"sender":"client"}"#
-        }
-        func page(_ next: Int64, _ events: [String]) -> String {
-            #"{"result":{"next":\#(next),"totalEvents":\#(events.count),"events":[\#(events.joined(separator: ","))]},"errors":null}"#
-        }
         let second: Int64 = 1_698_045_576_000
         try await Self.with { scripted in
             // given: a page of four earlier, then the newest second's one event, given back as asked
-            scripted.host.queue("/api/v1/seller/events", json: page(second - 1000, (0..<4).map { event("a\($0)", second - 1000) }))
-            scripted.host.queue("/api/v1/seller/events", json: page(second, [event("b", second)]))
+            scripted.host.queue("/api/v1/seller/events", json: Self.page(second - 1000, (0..<4).map { Self.event("a\($0)", second - 1000) }))
+            scripted.host.queue("/api/v1/seller/events", json: Self.page(second, [Self.event("b", second)]))
             let first = try await scripted.chat.updates(since: nil, limit: 10, deadline: WildberriesTestEnvironment.deadline)
             #expect(first.items.map(\.id).last == "1:b")
             // and a poll with nothing new: the same page below the second and at it
-            for _ in 0..<2 { scripted.host.queue("/api/v1/seller/events", json: page(second, [event("b", second)])) }
+            for _ in 0..<2 { scripted.host.queue("/api/v1/seller/events", json: Self.page(second, [Self.event("b", second)])) }
             let idle = try await scripted.chat.updates(since: first.nextCursor, limit: 10, deadline: WildberriesTestEnvironment.deadline)
             #expect(idle.items.isEmpty)
             // when: a reply lands in that same second, and the client polls
-            scripted.host.queue("/api/v1/seller/events", json: page(second, [event("b", second), event("c", second)]))
+            scripted.host.queue("/api/v1/seller/events", json: Self.page(second, [Self.event("b", second), Self.event("c", second)]))
             let later = try await scripted.chat.updates(since: idle.nextCursor, limit: 10, deadline: WildberriesTestEnvironment.deadline)
             // then
             #expect(later.items.map(\.id) == ["1:c"])
