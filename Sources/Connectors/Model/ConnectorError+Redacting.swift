@@ -34,8 +34,9 @@ extension ConnectorError {
             // In any letter case: a marketplace may quote a key lower-cased or upper-cased.
             text = text.replacingOccurrences(of: secret, with: "[redacted]", options: .caseInsensitive)
             // The start of a secret where the text was cut.
+            let (lowerText, lowerSecret) = (text.lowercased(), secret.lowercased())
             for length in stride(from: min(secret.count - 1, text.count), through: shortestRedacted, by: -1)
-            where text.lowercased().hasSuffix(secret.prefix(length).lowercased()) {
+            where lowerText.hasSuffix(lowerSecret.prefix(length)) {
                 text = String(text.dropLast(length)) + "[redacted]"
                 break
             }

@@ -20,14 +20,15 @@ extension OzonSellerData {
         let matching = chatListMostRecentFirst
             ? filtered.sorted { ($0.lastMessageID, $0.id) > ($1.lastMessageID, $1.id) }
             : filtered.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        // What the list is ordered by (then the id), which a keyset cursor names.
+        let mostRecentFirst = chatListMostRecentFirst
+        let sortKey = { (chat: OzonChat) in mostRecentFirst ? Int64(bitPattern: chat.lastMessageID) : chat.createdAt }
         let offset: Int
         if chatListKeysetCursor, let cursor, !cursor.isEmpty {
             // After the chat the cursor names, by where its sort key then put it.
             let after = try Self.decodeKeysetCursor(cursor)
-            let sortKey = chatListMostRecentFirst ? { (chat: OzonChat) in (Int64(bitPattern: chat.lastMessageID), chat.id) }
-                                                  : { (chat: OzonChat) in (chat.createdAt, chat.id) }
             offset = matching.firstIndex { chat in
-                chatListMostRecentFirst ? sortKey(chat) < after : sortKey(chat) > after
+                mostRecentFirst ? (sortKey(chat), chat.id) < after : (sortKey(chat), chat.id) > after
             } ?? matching.count
         } else {
             offset = try Self.decodeCursor(cursor)
@@ -38,7 +39,7 @@ extension OzonSellerData {
         if !hasNext {
             next = ""
         } else if chatListKeysetCursor, let last = page.last {
-            next = Self.encodeKeysetCursor(chatListMostRecentFirst ? Int64(bitPattern: last.lastMessageID) : last.createdAt, last.id)
+            next = Self.encodeKeysetCursor(sortKey(last), last.id)
         } else {
             next = Self.encodeCursor(offset + page.count)
         }

@@ -1,9 +1,10 @@
 import Foundation
 import HTTP
 
-/// `buyer-chat-api.wildberries.ru`, simulated: the chat list, the event stream with its
-/// `next` cursor (unix ms, the stream's times whole seconds, the next page strictly after it), multipart message sending with the real 400 bodies, file downloads,
-/// token checks and the per-seller limit of 10 requests per 10 seconds.
+/// `buyer-chat-api.wildberries.ru`, simulated: the chat list, the event stream with its `next`
+/// cursor (unix ms; the stream's times are whole seconds, and the next page starts strictly
+/// after it), multipart message sending with the real 400 bodies, file downloads, token checks
+/// and the per-seller limit of 10 requests per 10 seconds.
 public final class WildberriesChatHost: SimulatedHost {
     /// Chats and events: the truth tests compare against, and the hooks that change it.
     public let store: WildberriesChatStore

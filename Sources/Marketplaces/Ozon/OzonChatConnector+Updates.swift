@@ -10,8 +10,8 @@ extension OzonChatConnector {
     /// `last_message_id` with the watermark (see `OzonChatWatermark`). A call reads at most
     /// `sweepPages` pages, and stops at the page where the changed chats exceed `limit` (the
     /// next call reads that page again for the rest, and also reports a chat that slid onto the
-    /// page in between, known by an id below any the page held: see `OzonChatSweep.pageLowest`); a longer list is swept over several calls,
-    /// the cursor keeping Ozon's list position, and `has_more` stays true until the sweep
+    /// page in between, known by an id below any the page held: see `OzonChatSweep.pageLowest`);
+    /// a longer list is swept over several calls, the cursor keeping Ozon's list position, and `has_more` stays true until the sweep
     /// completes, even through a call that found nothing. A nil cursor reports every
     /// conversation once.
     ///

@@ -34,38 +34,9 @@ struct OzonChatSweep: Sendable, Equatable {
     var pageLowest: UInt64?
     /// 32-bit keys of the chats below `pageLowest` that were reported, so none comes twice.
     var reportedKeys: [UInt32] = []
-
-    /// Whether a chat read again from the page at `token` is still to be reported by this sweep.
-    func awaits(chatID: String, lastMessageID: UInt64) -> Bool {
-        guard let reportedUpTo else { return true }
-        if lastMessageID > reportedUpTo { return true }
-        guard let pageLowest, lastMessageID < pageLowest else { return false }
-        return !reportedKeys.contains(CursorKeys.key(chatID))
-    }
-
-    /// Notes `chats` reported from the page at `token`, which a later call reads again;
-    /// `lowest` is the page's lowest last message id, kept from its first read.
-    mutating func noteReported(_ chats: some Sequence<(chatID: String, lastMessageID: UInt64)>, pageLowest lowest: UInt64?) {
-        if reportedUpTo == nil { pageLowest = lowest }
-        for chat in chats {
-            reportedUpTo = max(reportedUpTo ?? 0, chat.lastMessageID)
-            guard let pageLowest, chat.lastMessageID < pageLowest else { continue }
-            let key = CursorKeys.key(chat.chatID)
-            if !reportedKeys.contains(key) { reportedKeys.append(key) }
-        }
-        // As many as a cursor opens: past them, the oldest go (a chat of theirs could come twice).
-        if reportedKeys.count > Self.maxReportedKeys { reportedKeys.removeFirst(reportedKeys.count - Self.maxReportedKeys) }
-    }
-
     /// Keys of slid-in chats a cursor carries at most.
     static let maxReportedKeys = 100
 
-    /// The page read to its end: what was noted of it goes.
-    mutating func finishPage() {
-        reportedUpTo = nil
-        pageLowest = nil
-        reportedKeys = []
-    }
     /// The highest last message id of a chat this sweep reported but let go of from the edge
     /// (more than `OzonChatWatermark.maxEdge` were reported, or the cursor had no room): when the
     /// sweep completes the mark may rise that far, as if all had been reported in one call.

@@ -36,9 +36,7 @@ extension WildberriesChatConnector {
                 position.consume(event)
                 progressed = true
             }
-            let length = ledger.notePage(page)
-            guard let next = position.nextQuery(after: page, asked: query, progressed: progressed, full: length.full,
-                                                surelyFull: length.surelyFull) else {
+            guard let next = position.nextQuery(after: page, asked: query, progressed: progressed, length: ledger.notePage(page)) else {
                 hasMore = false
                 break
             }

@@ -119,11 +119,9 @@ public struct WildberriesChatConnector: ChannelConnector {
                 position.consume(event)
                 progressed = true
             }
-            let length = ledger.notePage(page)
+            let next = position.nextQuery(after: page, asked: query, progressed: progressed, length: ledger.notePage(page))
             ledger.advance(to: position)
-            guard let next = position.nextQuery(after: page, asked: query, progressed: progressed, full: length.full,
-                                                surelyFull: length.surelyFull) else { break }
-            ledger.advance(to: position)
+            guard let next else { break }
             query = next
         }
     }

@@ -59,7 +59,7 @@ struct WildberriesEventPosition: Equatable, Sendable {
     /// Whether `event` was not consumed yet. `ordinal`: its place among the page's events at the
     /// watermark (0 for the first), which a count past `edgeLimit` goes by; a page asked from
     /// below the watermark holds the second's events from its first.
-    func isNew(_ event: WildberriesChatEvent, ordinal: Int = 0) -> Bool {
+    private func isNew(_ event: WildberriesChatEvent, ordinal: Int) -> Bool {
         guard let watermark, event.addTimestamp <= watermark else { return true }
         guard event.addTimestamp == watermark, !edgeClosed else { return false }
         if let consumedAtEdge { return ordinal >= consumedAtEdge }
@@ -87,8 +87,7 @@ struct WildberriesEventPosition: Equatable, Sendable {
 
     /// Moves past `page` when it holds events none of which could be read, up to where the stream
     /// goes on (`next`): they are lost either way, and staying put would read that page again on
-    /// every call.
-    /// The edge stays open at first, so readable events of `next`'s second after the unreadable
+    /// every call. The edge stays open at first, so readable events of `next`'s second after the unreadable
     /// ones are still taken; only a page of unreadable events asked there again closes it.
     mutating func pass(unreadable page: WildberriesEventsPage) {
         guard page.events.isEmpty, page.unreadable > 0, let next = page.next, next >= (watermark ?? .min),
@@ -125,6 +124,8 @@ extension WildberriesEventPosition {
     /// Where to ask the stream next within one call after `page` (asked with `asked`), or nil
     /// when the reading is over.
     ///
+    /// `length` is what `WildberriesChatLedger.notePage` made of the page.
+    ///
     /// - A page with news shorter than the stream's pages (`full` false) held all there was: over.
     /// - After new events, from just below the newest (`query`): the stream's own `next` is
     ///   that event's second and gives only what follows it, which would skip the rest of a
@@ -136,16 +137,16 @@ extension WildberriesEventPosition {
     ///   watermark's second and as long as a page is known to be (`surelyFull`: a stream that
     ///   goes on from `next` inclusively, with a page-full of one second), the edge closes just
     ///   past that second: stopping there would read the same page on every call.
-    mutating func nextQuery(after page: WildberriesEventsPage, asked: Int64?, progressed: Bool, full: Bool,
-                            surelyFull: Bool = true) -> Int64? {
+    mutating func nextQuery(after page: WildberriesEventsPage, asked: Int64?, progressed: Bool,
+                            length: (full: Bool, surelyFull: Bool)) -> Int64? {
         // A short page without news goes on below: the stream's pages may have become shorter.
-        guard full || !progressed else { return nil }
+        guard length.full || !progressed else { return nil }
         if progressed, let query, query != asked { return query }
         guard let next = page.next else { return nil }
         if next > (asked ?? .min) { return next }
         // Only for a page as long as the stream's pages are known to be: a shorter one holds the
         // whole second, and closing the edge would lose what arrives in it later.
-        guard !progressed, surelyFull, let watermark, !page.events.isEmpty, page.events.allSatisfy({ $0.addTimestamp == watermark })
+        guard !progressed, length.surelyFull, let watermark, !page.events.isEmpty, page.events.allSatisfy({ $0.addTimestamp == watermark })
         else { return nil }
         self.watermark = watermark + 1
         seen = []

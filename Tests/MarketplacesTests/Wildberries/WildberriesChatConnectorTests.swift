@@ -238,6 +238,13 @@ struct WildberriesChatConnectorTests {
         }
     }
 
+    /// The event stream answers its next `times` pages with the 400 Wildberries gives a `next` it refuses.
+    private func refuseStreamPosition(_ env: Env, times: Int = 1) {
+        env.simulator.chatFaults.inject(
+            .answer(status: 400, json: #"{"title":"Bad Request","detail":"Invalid value for \"next\"","errors":["invalid next"]}"#),
+            times: times, pathPrefix: "/api/v1/seller/events")
+    }
+
     /// Reads updates to the end of the stream, returning the cursor there.
     private func drained(_ env: Env) async throws -> Cursor? {
         var cursor: Cursor?
@@ -340,9 +347,7 @@ struct WildberriesChatConnectorTests {
         let options = Env.connectorOptions { $0.retry = .none }
         try await Env.with(connector: options) { env in
             // given: the stream answers a 400 to the catch-up's first page
-            env.simulator.chatFaults.inject(
-                .answer(status: 400, json: #"{"title":"Bad Request","detail":"Invalid value for \"next\"","errors":["invalid next"]}"#),
-                pathPrefix: "/api/v1/seller/events")
+            refuseStreamPosition(env)
             // when
             let page = try await env.chat.listItems(ListQuery(limit: 10), deadline: Env.deadline)
             // then: the chats are listed, and the next list reads the stream from its start
@@ -405,9 +410,7 @@ struct WildberriesChatConnectorTests {
     func refusedAgainSurfaces() async throws {
         let options = Env.connectorOptions { $0.retry = .none }
         try await Env.with(connector: options) { env in
-            env.simulator.chatFaults.inject(
-                .answer(status: 400, json: #"{"title":"Bad Request","detail":"Invalid value for \"next\"","errors":["invalid next"]}"#),
-                times: 100, pathPrefix: "/api/v1/seller/events")
+            refuseStreamPosition(env, times: 100)
             for _ in 0..<2 {
                 let page = try await env.chat.listItems(ListQuery(limit: 10), deadline: Env.deadline)
                 #expect(page.items.count == env.simulator.chats.chats.count)
