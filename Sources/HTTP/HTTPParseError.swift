@@ -69,7 +69,7 @@ public enum HTTPParseError: Error, Sendable, Hashable, CaseIterable {
         switch self {
         case .tooManyEmptyLines: "Too many empty lines before the request line."
         case .invalidMethod: "The request method is not a valid token."
-        case .invalidTarget: "The request target is malformed."
+        case .invalidTarget: "The request target is malformed: a path (or absolute URL) of visible ASCII characters is expected; percent-encode anything else (spaces, quotes, non-ASCII text such as …)."
         case .missingVersion: "The request line has no HTTP version (HTTP/0.9 is not supported)."
         case .invalidVersion: "The HTTP version is malformed."
         case .unsupportedVersion: "Only HTTP/1.0 and HTTP/1.1 are supported on this connection."

@@ -8,7 +8,7 @@ public enum ProblemResponse {
         var body = "{\"type\":\"/problems/"
         body += code
         body += "\",\"title\":"
-        appendJSONString(status.reasonPhrase, to: &body)
+        appendJSONString(title(code: code, status: status), to: &body)
         body += ",\"status\":\(status.code),\"detail\":"
         appendJSONString(detail, to: &body)
         body += ",\"code\":\"" + code + "\"}"
@@ -18,6 +18,13 @@ public enum ProblemResponse {
     /// The plain problem response for a refusal, without anything request-specific.
     public static func make(for refusal: ServerRefusal) -> HTTPResponse {
         make(status: refusal.status, code: refusal.code, detail: refusal.detail)
+    }
+
+    /// One title per problem type (RFC 9457 §3.1.3), the gateway's where it answers the same
+    /// code: the reason phrase, but for `invalid_request`, which the gateway titles for what it
+    /// is rather than "Bad Request".
+    static func title(code: String, status: HTTPStatus) -> String {
+        code == "invalid_request" ? "Invalid request" : status.reasonPhrase
     }
 
     static func code(for status: HTTPStatus) -> String {

@@ -56,6 +56,22 @@ struct ConnectionMalformedRequestTests {
         }
     }
 
+    @Test func aTargetWithTextNotPercentEncodedGets400SayingToEncodeIt() async throws {
+        // given: a target with a raw non-ASCII character, as a copied README placeholder (…) sends it
+        try await withServer(handler: { _, _ in HTTPResponse(status: .ok) }) { server in
+            let client = try server.connect()
+            // when
+            try client.send("GET /items?cursor=… HTTP/1.1\r\nHost: x\r\n\r\n")
+            let response = try client.readResponse()
+            // then
+            #expect(response.status == 400)
+            let body = String(decoding: response.body, as: UTF8.self)
+            #expect(body.contains("percent-encode"), "\(body)")
+            // the gateway's title for the same code, not the reason phrase
+            #expect(body.contains(#""title":"Invalid request""#), "\(body)")
+        }
+    }
+
     @Test func bareLineFeedsGet400() async throws {
         // given / when / then
         try await expectRefused("GET / HTTP/1.1\nHost: x\n\n", status: 400)

@@ -20,7 +20,7 @@ extension ConnectorError {
         case .upstreamUnavailable(let wait, let failure): return .upstreamUnavailable(retryAfter: wait, failure.map(clean))
         case .upstreamTimeout(let failure): return .upstreamTimeout(failure.map(clean))
         case .upstreamError(let failure): return .upstreamError(clean(failure))
-        case .unknownConnector, .credentialsMissing, .operationNotSupported, .itemNotFound: return self
+        case .unknownConnector, .credentialsMissing, .operationNotSupported, .itemNotFound, .malformedItemID: return self
         }
     }
 

@@ -10,6 +10,9 @@ public enum ConnectorError: Error, Sendable, Equatable {
     case operationNotSupported(ConnectorKey, ConnectorOperation)
     /// The upstream has no item with this id.
     case itemNotFound(id: String)
+    /// No item can have this id: it is not of the form the marketplace gives such ids. Answered
+    /// as not found, without asking the upstream.
+    case malformedItemID(id: String, shape: ItemIDShape)
     /// The request cannot be sent as it is (bad cursor, text out of bounds, bad filter).
     case invalidRequest(field: String?, reason: String)
     /// The upstream refused the tenant's marketplace credentials (401/403, Ozon 404 code 5).

@@ -358,7 +358,7 @@ public struct ConnectorService: Sendable {
     private static func check(_ errors: [FieldError]) throws(GatewayError) {
         guard errors.isEmpty else {
             // The detail names the first few; `errors` has the rest (up to `Problem.maxErrors`).
-            let named = errors.prefix(5).map { "\($0.field) \($0.message)" }.joined(separator: "; ")
+            let named = errors.prefix(5).map { $0.field.isEmpty ? "a field with an empty name \($0.message)" : "\($0.field) \($0.message)" }.joined(separator: "; ")
             throw .invalidRequest(detail: errors.count > 5 ? named + "; and \(errors.count - 5) more." : named, errors: errors)
         }
     }

@@ -21,6 +21,10 @@ extension Problem {
         case .itemNotFound(let id):
             self.init(status: 404, code: "item_not_found", title: "Item not found",
                       detail: "The upstream has no item \(id.prefix(200)).")
+        case .malformedItemID(let id, let shape):
+            // The same row as an id the upstream does not know: no item has it. Not asked upstream.
+            self.init(status: 404, code: "item_not_found", title: "Item not found",
+                      detail: "No item has the id \(id.prefix(200)): this connector's ids are \(shape).")
         case .invalidRequest(let field, let reason):
             self.init(status: 400, code: "invalid_request", title: Problem.invalidRequestTitle, detail: reason,
                       errors: field.map { [FieldError($0, reason)] } ?? [])

@@ -24,8 +24,11 @@ extension Problem {
             self.init(status: 413, code: "payload_too_large", title: Problem.payloadTooLargeTitle,
                       detail: "The request body exceeds \(limit) bytes.")
         case .unsupportedMediaType(let received):
+            // `curl -d` labels its body form-encoded: the commonest way to get here, so say the fix.
+            let formEncoded = received.map { $0.lowercased().hasPrefix("application/x-www-form-urlencoded") } ?? false
             self.init(status: 415, code: "unsupported_media_type", title: "Unsupported Media Type",
-                      detail: "The body must be application/json\(received.map { ", not \($0.prefix(100))" } ?? "").",
+                      detail: "The body must be application/json\(received.map { ", not \($0.prefix(100))" } ?? "")."
+                        + (formEncoded ? " (curl -d sends that; add -H 'Content-Type: application/json'.)" : ""),
                       headers: [("Accept-Post", "application/json")])
         case .unsupportedContentEncoding(let received):
             // RFC 9110 §15.5.16: a content coding the server does not accept is 415, with the

@@ -71,7 +71,7 @@ public struct OzonChatConnector: ChannelConnector {
     /// the text, status and unread count; `created_at` is the first message's when the whole
     /// history fits the window, else the oldest one read.
     public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
-        try OzonValidation.id(id)
+        try ItemIDShape.uuidOrNumber.check(id)
         let (messages, _, response) = try await history(chatID: id, from: nil, limit: Self.window, deadline: deadline)
         var item = Self.item(chatID: id, listed: nil, messages: messages)
         if includeRaw { item.raw = response.json() }
@@ -80,7 +80,7 @@ public struct OzonChatConnector: ChannelConnector {
 
     /// Sends `text` as the seller (`/v1/chat/send/message`). Ozon returns no message id.
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
-        try OzonValidation.id(id)
+        try ItemIDShape.uuidOrNumber.check(id)
         try OzonValidation.text(text, bounds: Self.replyBounds)
         let (answer, response) = try await session.post(
             "/v1/chat/send/message", .object(["chat_id": .string(id), "text": .string(text)]),
@@ -96,7 +96,7 @@ public struct OzonChatConnector: ChannelConnector {
     /// Marks every message up to the chat's latest one read (`/v2/chat/read` with its exact
     /// 64-bit id).
     public func markRead(id: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) {
-        try OzonValidation.id(id)
+        try ItemIDShape.uuidOrNumber.check(id)
         let (messages, _, _) = try await history(chatID: id, from: nil, limit: 1, deadline: deadline)
         guard let last = messages.last else { return }
         let messageID: OzonBody = last.messageID.unsigned.map(OzonBody.uint) ?? .string(last.messageID.text)

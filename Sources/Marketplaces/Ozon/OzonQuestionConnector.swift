@@ -45,7 +45,7 @@ public struct OzonQuestionConnector: ChannelConnector {
 
     /// `/v1/question/info`, plus `/v1/question/answer/list` for the latest answer when there are answers.
     public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
-        try OzonValidation.id(id)
+        try ItemIDShape.uuid.check(id)
         let (question, response) = try await info(id, deadline: deadline)
         var item = Self.item(question, raw: includeRaw ? response.json() : nil)
         if let sku = question.sku, (question.answersCount?.value ?? 0) > 0 {
@@ -57,7 +57,7 @@ public struct OzonQuestionConnector: ChannelConnector {
     /// Answers with the question's own sku, which Ozon requires and the caller does not know:
     /// the question is read first.
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
-        try OzonValidation.id(id)
+        try ItemIDShape.uuid.check(id)
         try OzonValidation.text(text, bounds: Self.replyBounds)
         let (question, _) = try await info(id, deadline: deadline)
         guard let sku = question.sku?.unsigned else {
@@ -72,7 +72,7 @@ public struct OzonQuestionConnector: ChannelConnector {
     /// Sets a `NEW` question to `VIEWED`. A question already viewed or processed is left alone:
     /// `change-status` would otherwise move a processed question back to viewed.
     public func markRead(id: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) {
-        try OzonValidation.id(id)
+        try ItemIDShape.uuid.check(id)
         let (question, _) = try await info(id, deadline: deadline)
         guard question.status?.state == .new else { return }
         let body = OzonBody.object(["question_ids": .array([.string(id)]), "status": .string("VIEWED")])

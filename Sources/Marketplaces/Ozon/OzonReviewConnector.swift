@@ -48,7 +48,7 @@ public struct OzonReviewConnector: ChannelConnector {
 
     /// `/v1/review/info`, plus `/v1/review/comment/list` for the seller's comment when there are comments.
     public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
-        try OzonValidation.id(id)
+        try ItemIDShape.uuid.check(id)
         let (review, response) = try await session.post(
             "/v1/review/info", .object(["review_id": .string(id)]), as: OzonReviewObject.self,
             safety: .idempotent, operation: "review.info", deadline: deadline)
@@ -62,7 +62,7 @@ public struct OzonReviewConnector: ChannelConnector {
     /// Comments on the review and marks it processed (`mark_review_as_processed`), so it leaves
     /// the unanswered list as it does in Ozon's own interface.
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
-        try OzonValidation.id(id)
+        try ItemIDShape.uuid.check(id)
         try OzonValidation.text(text, bounds: Self.replyBounds)
         let (answer, _) = try await session.post(
             "/v1/review/comment/create",
@@ -76,7 +76,7 @@ public struct OzonReviewConnector: ChannelConnector {
     /// `PROCESSED`, the state Ozon's interface gives a review the seller has dealt with; the
     /// review then reads as seen and handled (`status` answered).
     public func markRead(id: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) {
-        try OzonValidation.id(id)
+        try ItemIDShape.uuid.check(id)
         _ = try await session.post(
             "/v1/review/change-status", .object(["review_ids": .array([.string(id)]), "status": .string("PROCESSED")]),
             as: OzonWriteResponse.self, safety: .idempotent, operation: "review.change-status", deadline: deadline)

@@ -19,9 +19,4 @@ enum OzonValidation {
             throw .invalidRequest(field: "text", reason: "text must not be blank")
         }
     }
-
-    /// The id of an item named by a caller: not empty.
-    static func id(_ id: String) throws(ConnectorError) {
-        guard !id.isEmpty, id.count <= 200 else { throw .invalidRequest(field: "id", reason: "id must be 1 to 200 characters long") }
-    }
 }

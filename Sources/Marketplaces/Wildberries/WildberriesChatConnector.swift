@@ -23,7 +23,7 @@ public struct WildberriesChatConnector: ChannelConnector {
     }
 
     public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
-        guard !id.isEmpty else { throw .invalidRequest(field: "id", reason: "An item id is required.") }
+        try ItemIDShape.versionedUUID.check(id)
         let chats = try await freshChats(includeRaw: includeRaw, deadline: deadline)
         let listed = chats.first { $0.0.chatID == id }
         // The chat list has been seen to lag behind the event stream: a chat the stream showed counts too.
@@ -37,7 +37,7 @@ public struct WildberriesChatConnector: ChannelConnector {
     /// when the chat is new to it, or Wildberries refuses the cached sign — from a fresh chat list.
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try WildberriesLimits.checkText(text, WildberriesLimits.chatMessage)
-        guard !id.isEmpty else { throw .invalidRequest(field: "id", reason: "An item id is required.") }
+        try ItemIDShape.versionedUUID.check(id)
         var sign = ledger.replySign(id)
         if sign == nil {
             ledger.absorb(try await api.chats(includeRaw: false, deadline: deadline).map(\.0))

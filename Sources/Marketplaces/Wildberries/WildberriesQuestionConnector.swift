@@ -30,7 +30,6 @@ public struct WildberriesQuestionConnector: ChannelConnector {
     /// answer's one edit.
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try WildberriesLimits.checkText(text, WildberriesLimits.questionAnswer)
-        guard !id.isEmpty else { throw .invalidRequest(field: "id", reason: "An item id is required.") }
         let (before, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
         if let existing = before.answer, existing.says(text) {
             return ReplyReceipt(itemID: id, createdAt: existing.createdAt)
@@ -43,7 +42,7 @@ public struct WildberriesQuestionConnector: ChannelConnector {
 
     /// `PATCH /api/v1/questions` with `wasViewed: true`; doing it twice does no harm.
     public func markRead(id: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) {
-        guard !id.isEmpty else { throw .invalidRequest(field: "id", reason: "An item id is required.") }
+        try ItemIDShape.token.check(id)
         try await source.write("PATCH", path: "/api/v1/questions", body: ["id": id, "wasViewed": true],
                                safety: .idempotent, operation: "questions.viewed", deadline: deadline)
     }

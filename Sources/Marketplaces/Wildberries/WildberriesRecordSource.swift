@@ -43,9 +43,10 @@ struct WildberriesRecordSource<Record: WildberriesRecord>: Sendable {
         }
     }
 
-    /// `GET /api/v1/{singular}?id=`; `itemNotFound` when Wildberries has no such record.
+    /// `GET /api/v1/{singular}?id=`; `itemNotFound` when Wildberries has no such record, and
+    /// `malformedItemID`, not asked, for an id no record can have.
     func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> (Record, JSONValue?) {
-        guard !id.isEmpty else { throw .invalidRequest(field: "id", reason: "An item id is required.") }
+        try ItemIDShape.token.check(id)
         let operation = "\(plural).item"
         let response = try await session.feedbacks.call(
             UpstreamRequest(method: "GET", path: "/api/v1/\(singular)", query: [("id", id)], headers: [session.authorization],

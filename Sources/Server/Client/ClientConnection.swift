@@ -116,7 +116,7 @@ final class ClientConnection {
         let error = cs_socket_error(socket.fd)
         guard error == 0 else {
             let reason = error > 0 ? String(cString: strerror(error)) : "connect failed"
-            fail(.connectFailed("\(pool.client.hostField): \(reason)"))
+            fail(.connectFailed(reason))
             return
         }
         state = .busy

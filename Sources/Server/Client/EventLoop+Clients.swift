@@ -77,7 +77,7 @@ extension EventLoop {
             if code == EINTR { continue }
             if code == EINPROGRESS { break }
             socket.close()
-            throw .connectFailed("\(pool.client.hostField): \(String(cString: strerror(code)))")
+            throw .connectFailed(String(cString: strerror(code)))
         }
         let slot: Int32
         if let free = clientFreeSlots.popLast() {
@@ -129,7 +129,7 @@ extension EventLoop {
                 if call.resent || (call.connection != nil && call.connection?.state != .connecting) {
                     error = .timedOut
                 } else if call.connection?.state == .connecting {
-                    error = .connectFailed("\(call.client.hostField): no connection made within the call's time")
+                    error = .connectFailed("no connection made within the call's time")
                 } else {
                     error = .notSent("no connection to \(call.client.hostField) within the call's time")
                 }

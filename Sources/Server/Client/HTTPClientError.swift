@@ -3,6 +3,7 @@
 /// the server.
 public enum HTTPClientError: Error, Sendable, Equatable {
     /// No connection could be made (refused, unreachable, name not found): nothing was sent.
+    /// The reason does not repeat the host: the caller knows which one it asked.
     case connectFailed(String)
     /// The connection broke, or the server answered something that is not HTTP/1.x, after the
     /// request was (perhaps) sent.

@@ -18,7 +18,7 @@ enum HostResolver {
         let rc = getaddrinfo(host, String(port), &hints, &list)
         guard rc == 0, let list else {
             let reason = rc == 0 ? "no address" : String(cString: gai_strerror(rc))
-            return .failure(.connectFailed("cannot resolve \(host): \(reason)"))
+            return .failure(.connectFailed("the name does not resolve: \(reason)"))
         }
         defer { freeaddrinfo(list) }
         var fallback: SocketAddress?
@@ -34,7 +34,7 @@ enum HostResolver {
             }
             entry = current.pointee.ai_next
         }
-        guard let fallback else { return .failure(.connectFailed("cannot resolve \(host): no IPv4 or IPv6 address")) }
+        guard let fallback else { return .failure(.connectFailed("the name has no IPv4 or IPv6 address")) }
         return .success(fallback)
     }
 }

@@ -66,6 +66,25 @@ struct ErrorTableTests {
         await bed.stop()
     }
 
+    @Test("given an id no chat can have, then it is 404 item_not_found saying what chat ids look like, and Wildberries is not asked",
+          .timeLimit(.minutes(1)))
+    func malformedItemID() async throws {
+        let bed = try Bed()
+        for path in ["/items/junk", "/items/1:nope/reply"] {
+            let response = try await bed.application.responder.respond(
+                to: HTTPRequest(method: path.hasSuffix("reply") ? .post : .get, target: "/connectors/wildberries/chat" + path,
+                                headers: [("Host", "g"), ("Authorization", "Bearer \(Self.key)"), ("Content-Type", "application/json")],
+                                body: path.hasSuffix("reply") ? Array(#"{"text":"Hello"}"#.utf8) : []),
+                context: GatewayContext())
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+            #expect(response.status.code == 404)
+            #expect(json["code"] as? String == "item_not_found")
+            #expect((json["detail"] as? String)?.contains("a version, a colon and a UUID") == true, "\(json)")
+        }
+        #expect(bed.wildberries.chatLog.total == 0)
+        await bed.stop()
+    }
+
     @Test("an operation Wildberries lacks is 501 operation_not_supported, and nothing is sent", .timeLimit(.minutes(1)))
     func notSupported() async throws {
         let bed = try Bed()

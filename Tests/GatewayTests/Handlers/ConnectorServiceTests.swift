@@ -192,6 +192,15 @@ struct ConnectorServiceTests {
         #expect(response.status.code == 400)
     }
 
+    @Test("given a query parameter with an empty name, then the 400's detail says so in words")
+    func emptyParameterName() async throws {
+        let harness = ApplicationHarness()
+        let response = try await harness.send(.get, "/connectors/wildberries/review/items?=5")
+        #expect(response.status.code == 400)
+        #expect(response.json["detail"] as? String == "a field with an empty name is not a known field")
+        #expect((response.json["errors"] as? [[String: String]])?.first?["field"] == "")
+    }
+
     @Test("filters reach the connector")
     func filters() async throws {
         let harness = ApplicationHarness()
@@ -208,8 +217,14 @@ struct ConnectorServiceTests {
         let text = try await harness.send(.post, "/connectors/wildberries/review/items/item-1/reply", body: "{\"text\":\"hi\"}", contentType: "text/plain")
         let missing = try await harness.send(.post, "/connectors/wildberries/review/items/item-1/reply", body: "{\"text\":\"hi\"}", contentType: nil)
         let broken = try await harness.send(.post, "/connectors/wildberries/review/items/item-1/reply", body: "{\"text\":")
+        let curlForm = try await harness.send(.post, "/connectors/wildberries/review/items/item-1/reply", body: "{\"text\":\"hi\"}",
+                                              contentType: "application/x-www-form-urlencoded")
         #expect(text.status.code == 415)
         #expect(missing.status.code == 415)
+        #expect(curlForm.status.code == 415)
+        let detail = { (response: HTTPResponse) in (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])?["detail"] as? String }
+        #expect(detail(curlForm)?.hasSuffix("(curl -d sends that; add -H 'Content-Type: application/json'.)") == true, "\(detail(curlForm) ?? "")")
+        #expect(detail(text) == "The body must be application/json, not text/plain.")
         #expect(broken.status.code == 400)
         let problem = try JSONSerialization.jsonObject(with: Data(broken.body)) as? [String: Any]
         let errors = problem?["errors"] as? [[String: String]]

@@ -14,6 +14,7 @@ struct ProblemMappingTests {
         (.credentialsMissing(.ozon, missing: ["api_key"]), 403, "connector_not_configured", false),
         (.operationNotSupported(key, .markRead), 501, "operation_not_supported", false),
         (.itemNotFound(id: "abc"), 404, "item_not_found", false),
+        (.malformedItemID(id: "abc", shape: .uuid), 404, "item_not_found", false),
         (.invalidRequest(field: "cursor", reason: "bad cursor"), 400, "invalid_request", false),
         (.upstreamAuthFailed(UpstreamFailure(marketplace: .ozon, status: 404, message: "Invalid Api-Key")), 502, "upstream_auth_failed", false),
         (.upstreamRejected(UpstreamFailure(marketplace: .wildberries, status: 422, message: "already answered")), 422, "upstream_rejected", false),

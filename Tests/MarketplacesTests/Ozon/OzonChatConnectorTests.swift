@@ -113,8 +113,8 @@ struct OzonChatConnectorTests {
             #expect(item.status == .unanswered)
             #expect(item.createdAt.millisecondsSinceEpoch == chat.messages[0].createdAt / 1000)
             #expect(item.raw?["messages"] != nil)
-            await #expect(throws: ConnectorError.itemNotFound(id: "no-such-chat")) {
-                try await bed.chat.item(id: "no-such-chat", includeRaw: false, deadline: bed.deadline)
+            await #expect(throws: ConnectorError.itemNotFound(id: "00000000-0000-4000-8000-000000000000")) {
+                try await bed.chat.item(id: "00000000-0000-4000-8000-000000000000", includeRaw: false, deadline: bed.deadline)
             }
         }
     }

@@ -46,8 +46,8 @@ struct WildberriesChatConnectorTests {
             let item = try await env.chat.item(id: chat.chatID, includeRaw: true, deadline: Env.deadline)
             #expect(item.id == chat.chatID)
             #expect(item.raw?["replySign"] == .string(chat.replySign))
-            await #expect(throws: ConnectorError.itemNotFound(id: "1:nope")) {
-                _ = try await env.chat.item(id: "1:nope", includeRaw: false, deadline: Env.deadline)
+            await #expect(throws: ConnectorError.itemNotFound(id: "1:00000000-0000-4000-8000-000000000000")) {
+                _ = try await env.chat.item(id: "1:00000000-0000-4000-8000-000000000000", includeRaw: false, deadline: Env.deadline)
             }
         }
     }
@@ -84,8 +84,8 @@ struct WildberriesChatConnectorTests {
             #expect(env.simulator.chats.events.last?.chatID == fresh.chatID)
             #expect(env.simulator.chats.events.last?.sender == .seller)
 
-            await #expect(throws: ConnectorError.itemNotFound(id: "1:no-such-chat")) {
-                _ = try await env.chat.reply(to: "1:no-such-chat", text: "Hello", deadline: Env.deadline)
+            await #expect(throws: ConnectorError.itemNotFound(id: "1:00000000-0000-4000-8000-000000000000")) {
+                _ = try await env.chat.reply(to: "1:00000000-0000-4000-8000-000000000000", text: "Hello", deadline: Env.deadline)
             }
         }
     }

@@ -93,8 +93,8 @@ struct WildberriesQuirkTests {
         try await Self.with { scripted in
             scripted.host.queue("/api/v1/feedback", status: 422,
                                 json: #"{"data":null,"error":true,"errorText":"Ошибка обработки параметров запроса","additionalErrors":null}"#)
-            await #expect(throws: ConnectorError.itemNotFound(id: "abc")) {
-                _ = try await scripted.review.item(id: "abc", includeRaw: false, deadline: WildberriesTestEnvironment.deadline)
+            await #expect(throws: ConnectorError.itemNotFound(id: "abcdefghij0123456789")) {
+                _ = try await scripted.review.item(id: "abcdefghij0123456789", includeRaw: false, deadline: WildberriesTestEnvironment.deadline)
             }
         }
     }
@@ -170,12 +170,12 @@ struct WildberriesQuirkTests {
         let events = #"""
         {"result":{"next":1698045576000,"newestEventTime":"2023-10-23T07:19:36Z","oldestEventTime":"2023-10-23T05:02:20Z",
           "totalEvents":3,"events":[
-          {"chatID":"1:c1","eventID":"e1","eventType":"message","isNewChat":true,"message":{"text":"Здравствуйте!",
+          {"chatID":"1:c1000000-0000-4000-8000-000000000001","eventID":"e1","eventType":"message","isNewChat":true,"message":{"text":"Здравствуйте!",
             "attachments":{"goodCard":{"nmID":"12345678","price":500,"rid":"r1","statusID":11}}},
-           "source":"rusite","addTimestamp":1698037340000,"addTime":"2023-10-23T05:02:20Z","replySign":"1:c1:1:ff",
+           "source":"rusite","addTimestamp":1698037340000,"addTime":"2023-10-23T05:02:20Z","replySign":"1:c1000000-0000-4000-8000-000000000001:1:ff",
            "sender":"client","clientName":"Алёна","clientID":"186132"},
-          {"chatID":"1:c1","eventID":"e2","eventType":"newKind","addTimestamp":"1698045575000","sender":"bot"},
-          {"chatID":"1:c1","eventID":"e3","eventType":"message","addTimestamp":1698045576000,"sender":"seller"}
+          {"chatID":"1:c1000000-0000-4000-8000-000000000001","eventID":"e2","eventType":"newKind","addTimestamp":"1698045575000","sender":"bot"},
+          {"chatID":"1:c1000000-0000-4000-8000-000000000001","eventID":"e3","eventType":"message","addTimestamp":1698045576000,"sender":"seller"}
         ]},"errors":null}
         """#
         let terminal = #"{"result":{"next":1698045576000,"newestEventTime":null,"oldestEventTime":null,"totalEvents":0,"events":[]},"errors":null}"#
@@ -186,7 +186,7 @@ struct WildberriesQuirkTests {
             #expect(!page.hasMore)
             let item = try #require(page.items.first)
             #expect(page.items.count == 1)
-            #expect(item.id == "1:c1")
+            #expect(item.id == "1:c1000000-0000-4000-8000-000000000001")
             // e2 and e3 carry no message: the last message is e1's, the buyer's, as a list shows it
             #expect(item.lastMessage?.id == "e1")
             #expect(item.lastMessage?.text == "Здравствуйте!")
@@ -196,8 +196,8 @@ struct WildberriesQuirkTests {
             #expect(item.createdAt.millisecondsSinceEpoch == 1_698_037_340_000)
 
             // The sign learnt from the isNewChat event is used without a chat list.
-            scripted.host.queue("/api/v1/seller/message", json: #"{"result":{"addTime":1698045577000,"chatID":"1:c1"},"errors":[]}"#)
-            let receipt = try await scripted.chat.reply(to: "1:c1", text: "Добрый день", deadline: WildberriesTestEnvironment.deadline)
+            scripted.host.queue("/api/v1/seller/message", json: #"{"result":{"addTime":1698045577000,"chatID":"1:c1000000-0000-4000-8000-000000000001"},"errors":[]}"#)
+            let receipt = try await scripted.chat.reply(to: "1:c1000000-0000-4000-8000-000000000001", text: "Добрый день", deadline: WildberriesTestEnvironment.deadline)
             #expect(receipt.createdAt?.millisecondsSinceEpoch == 1_698_045_577_000)
         }
     }
@@ -207,8 +207,8 @@ struct WildberriesQuirkTests {
         // given: the newer event first, and the stream's next at the newer one
         let events = #"""
         {"result":{"next":1698045576000,"totalEvents":2,"events":[
-          {"chatID":"1:c2","eventID":"e-new","eventType":"message","message":{"text":"Ещё вопрос"},"addTimestamp":1698045576000,"sender":"client"},
-          {"chatID":"1:c1","eventID":"e-old","eventType":"message","message":{"text":"Здравствуйте"},"addTimestamp":1698045500000,"sender":"client"}
+          {"chatID":"1:c2000000-0000-4000-8000-000000000002","eventID":"e-new","eventType":"message","message":{"text":"Ещё вопрос"},"addTimestamp":1698045576000,"sender":"client"},
+          {"chatID":"1:c1000000-0000-4000-8000-000000000001","eventID":"e-old","eventType":"message","message":{"text":"Здравствуйте"},"addTimestamp":1698045500000,"sender":"client"}
         ]},"errors":null}
         """#
         let terminal = #"{"result":{"next":1698045576000,"totalEvents":0,"events":[]},"errors":null}"#
@@ -218,7 +218,7 @@ struct WildberriesQuirkTests {
             // when
             let page = try await scripted.chat.updates(since: nil, limit: 10, deadline: WildberriesTestEnvironment.deadline)
             // then
-            #expect(page.items.map(\.id) == ["1:c1", "1:c2"])
+            #expect(page.items.map(\.id) == ["1:c1000000-0000-4000-8000-000000000001", "1:c2000000-0000-4000-8000-000000000002"])
             #expect(page.items.map { $0.lastMessage?.id } == ["e-old", "e-new"])
         }
     }
@@ -273,7 +273,7 @@ struct WildberriesQuirkTests {
     func staleSignRefreshed() async throws {
         let newChat = #"""
         {"result":{"next":1698045576000,"totalEvents":1,"events":[
-          {"chatID":"1:c1","eventID":"e1","eventType":"message","isNewChat":true,"replySign":"1:c1:111:old","message":{"text":"Здравствуйте"},"addTimestamp":1698045576000,"sender":"client"}
+          {"chatID":"1:c1000000-0000-4000-8000-000000000001","eventID":"e1","eventType":"message","isNewChat":true,"replySign":"1:c1000000-0000-4000-8000-000000000001:111:old","message":{"text":"Здравствуйте"},"addTimestamp":1698045576000,"sender":"client"}
         ]},"errors":null}
         """#
         let terminal = #"{"result":{"next":1698045576000,"totalEvents":0,"events":[]},"errors":null}"#
@@ -285,15 +285,15 @@ struct WildberriesQuirkTests {
             // when: Wildberries refuses it, and its chat list has another
             scripted.host.queue("/api/v1/seller/message", status: 400, json: #"{"title":"Bad Request","detail":"Invalid signature","requestId":"r1","origin":"s2s-api-auth-chat","status":400,"error":true}"#,
                                 contentType: "application/problem+json")
-            scripted.host.queue("/api/v1/seller/chats", json: #"{"result":[{"chatID":"1:c1","replySign":"1:c1:222:new","clientName":"Алёна"}],"errors":null}"#)
-            scripted.host.queue("/api/v1/seller/message", json: #"{"result":{"addTime":1698045577000,"chatID":"1:c1"},"errors":[]}"#)
-            let receipt = try await scripted.chat.reply(to: "1:c1", text: "Добрый день", deadline: WildberriesTestEnvironment.deadline)
+            scripted.host.queue("/api/v1/seller/chats", json: #"{"result":[{"chatID":"1:c1000000-0000-4000-8000-000000000001","replySign":"1:c1000000-0000-4000-8000-000000000001:222:new","clientName":"Алёна"}],"errors":null}"#)
+            scripted.host.queue("/api/v1/seller/message", json: #"{"result":{"addTime":1698045577000,"chatID":"1:c1000000-0000-4000-8000-000000000001"},"errors":[]}"#)
+            let receipt = try await scripted.chat.reply(to: "1:c1000000-0000-4000-8000-000000000001", text: "Добрый день", deadline: WildberriesTestEnvironment.deadline)
             // then
             #expect(receipt.createdAt?.millisecondsSinceEpoch == 1_698_045_577_000)
             let sent = scripted.host.requests.filter { $0.path == "/api/v1/seller/message" }.map { String(decoding: $0.body, as: UTF8.self) }
             #expect(sent.count == 2)
-            #expect(sent.first?.contains("1:c1:111:old") == true)
-            #expect(sent.last?.contains("1:c1:222:new") == true)
+            #expect(sent.first?.contains("1:c1000000-0000-4000-8000-000000000001:111:old") == true)
+            #expect(sent.last?.contains("1:c1000000-0000-4000-8000-000000000001:222:new") == true)
         }
     }
 

@@ -62,7 +62,7 @@ struct WildberriesResilienceTests {
             #expect(env.simulator.feedbacksLog.all.map(\.status) == [200, 200, 429])
             // The upstream said 10 s; a caller that cannot wait that long is answered at once.
             await #expect {
-                _ = try await env.question.item(id: "any", includeRaw: false, deadline: .now + .seconds(2))
+                _ = try await env.question.item(id: "anyquestion000000000", includeRaw: false, deadline: .now + .seconds(2))
             } throws: { error in
                 guard case ConnectorError.upstreamRateLimited = error else { return false }
                 return true
