@@ -2,8 +2,12 @@ import Gateway
 import Hashing
 
 /// `connector-gateway hash-key`: the SHA-256 of the key on stdin (one line, surrounding
-/// whitespace ignored), in hex, for `api_key_sha256` in the configuration.
+/// whitespace ignored), in hex, for `api_key_sha256` in the configuration. Refuses a key the
+/// gateway would never accept, and one shorter than `minimumLength`.
 enum HashKeyCommand {
+    /// The shortest key hashed: 16 random visible characters are ~100 bits.
+    static let minimumLength = 16
+
     static func run() -> Int32 {
         guard let line = readLine(strippingNewline: true) else {
             Output.error("hash-key: no key on stdin (try: printf '%s' \"$KEY\" | connector-gateway hash-key)")
@@ -16,6 +20,13 @@ enum HashKeyCommand {
         }
         guard AuthenticationMiddleware.hasKeyCharacters(key) else {
             Output.error("hash-key: an API key is visible ASCII only, without spaces (the gateway refuses any other)")
+            return 2
+        }
+        // Failed keys are answered 401 at full speed (counting them per address would let one
+        // client behind a shared address lock every tenant out): a key must be long enough
+        // that guessing it is hopeless.
+        guard key.utf8.count >= minimumLength else {
+            Output.error("hash-key: an API key needs at least \(minimumLength) characters, random ones, or it can be guessed; make one with: openssl rand -base64 24")
             return 2
         }
         guard AuthenticationMiddleware.isPlausibleKey(key) else {

@@ -76,7 +76,11 @@ public final class TenantRateLimiter: Sendable {
         let backlog = next > now ? next - now : .zero
         let used = Int((backlog / bucket.interval).rounded(.up))
         let remaining = max(0, bucket.limit.burst - used)
-        let reset = Int((backlog / .seconds(1)).rounded(.up))
+        // `t` is the seconds until more quota is made available (draft -10 §4.1.2: for a token
+        // bucket, the next unit, not a full bucket), rounded up; 0 when the bucket is full. The
+        // same moment a refusal names below, so a 200 and a 429 of one instant agree.
+        let nextUnit = backlog - bucket.interval * max(0, used - 1)
+        let reset = used == 0 ? 0 : Int((nextUnit / .seconds(1)).rounded(.up))
         if allowed { return Decision(allowed: true, remaining: remaining, resetSeconds: reset, retryAfter: nil, policy: bucket.policy) }
         let wait = (next - bucket.tolerance) - now
         let retryAfter = wait > .zero ? wait : bucket.interval

@@ -210,9 +210,18 @@ struct GatewayBinaryTests {
 
     @Test("hash-key prints the SHA-256 the configuration wants")
     func hashKey() throws {
-        let result = try GatewayProcess.run(arguments: ["hash-key"], stdin: "demo-key\n")
+        let result = try GatewayProcess.run(arguments: ["hash-key"], stdin: "  tenant-key-0123456789\n")
         #expect(result.status == 0)
-        #expect(result.stdout == Hex.encode(SHA256.hash("demo-key".utf8)) + "\n")
+        #expect(result.stdout == Hex.encode(SHA256.hash("tenant-key-0123456789".utf8)) + "\n")
+    }
+
+    @Test("hash-key refuses a key short enough to guess, saying how to make a better one", arguments: ["demo-key", "fifteen-chars-x"])
+    func hashKeyRefusesShortKeys(key: String) throws {
+        let result = try GatewayProcess.run(arguments: ["hash-key"], stdin: key + "\n")
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("at least 16 characters") && result.stderr.contains("openssl rand"), "\(result.stderr)")
+        #expect(try GatewayProcess.run(arguments: ["hash-key"], stdin: key + String(repeating: "1", count: 16 - key.count) + "\n").status == 0)
     }
 
     @Test("hash-key refuses a key the gateway would never accept (not visible ASCII), rather than print a hash that never matches",

@@ -67,6 +67,21 @@ struct TenantRateLimiterTests {
         #expect(allowed <= Int((rate * Double(window * 10)).rounded(.up)) + 1)
     }
 
+    @Test("given a tenant spending its burst at once, then every RateLimit names when the next request is allowed, the 429's as its Retry-After does")
+    func resetIsTheNextUnit() {
+        // given: 3 at once, then one every 5 s
+        let start = ContinuousClock.now
+        let tenant = Tenant(id: "t", keyDigests: [], rateLimit: TenantRateLimit(rate: 0.2, burst: 3))
+        let limiter = TenantRateLimiter(tenants: [tenant], now: start)
+        // when
+        let decisions = (0..<4).map { _ in limiter.check("t", now: start) }
+        // then: not 5, 10, 15 (a full bucket) but 5 each time, as the refusal says
+        #expect(decisions.map(\.field) == ["\"tenant\";r=2;t=5", "\"tenant\";r=1;t=5", "\"tenant\";r=0;t=5", "\"tenant\";r=0;t=5"])
+        #expect(decisions.last?.retryAfter?.secondsToWait == 5)
+        // and part way to the next unit, the seconds left to it, rounded up
+        #expect(limiter.check("t", now: start + .milliseconds(2500)).field == "\"tenant\";r=0;t=3")
+    }
+
     @Test("given a tenant with a burst of 12345, when it spends from its allowance, then the fields carry every digit")
     func fieldDigits() {
         let start = ContinuousClock.now
@@ -76,7 +91,8 @@ struct TenantRateLimiterTests {
         #expect(first.policy == "\"tenant\";q=12345;w=12345")
         #expect(first.field == "\"tenant\";r=12344;t=1")
         for _ in 0..<9 { _ = limiter.check("t", now: start) }
-        #expect(limiter.check("t", now: start).field == "\"tenant\";r=12334;t=11")
+        // t names when the next unit comes back (1 s at 1/s), not when all 11 spent are back
+        #expect(limiter.check("t", now: start).field == "\"tenant\";r=12334;t=1")
         #expect(limiter.check(known: "nobody", now: start) == nil)
         #expect(TenantRateLimiter.Decision(allowed: false, remaining: 0, resetSeconds: 0, retryAfter: nil).field == "\"tenant\";r=0;t=0")
     }
