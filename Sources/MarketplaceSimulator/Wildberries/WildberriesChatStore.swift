@@ -88,6 +88,22 @@ public final class WildberriesChatStore: Sendable {
         }
     }
 
+    /// Wildberries itself writes into an existing chat (`sender: wb`, a notice such as a delivery
+    /// update), at `time` (unix ms; now when nil, never before the newest event). Returns the
+    /// event, or nil for an unknown chat.
+    @discardableResult
+    public func addSystemMessage(chatID: String, text: String, at time: Int64? = nil) -> WildberriesSimulatedChatEvent? {
+        let now = WildberriesResponses.nowMilliseconds()
+        return state.withLock { s in
+            guard s.chats.contains(where: { $0.chatID == chatID }) else { return nil }
+            let event = WildberriesSimulatedChatEvent(chatID: chatID, eventID: s.random.uuid(), text: text, source: "wb",
+                                                      addTimestamp: time ?? max(now, s.events.last?.addTimestamp ?? now),
+                                                      sender: .wb)
+            Self.insert(event, into: &s.events)
+            return event
+        }
+    }
+
     /// A buyer opens a new chat about a product: the chat appears in the list and its first event
     /// (with `isNewChat` and the `replySign`) in the stream.
     @discardableResult

@@ -10,6 +10,10 @@ extension WildberriesChatConnector {
         try WildberriesLimits.checkLimit(limit)
         var position = try cursor.map { cursor throws(ConnectorError) in try WildberriesEventPosition(cursor) }
             ?? WildberriesEventPosition()
+        // Read from no later than where the connector's own reading stands (a first call, from
+        // the stream's start), this call's pages carry that reading on: what they take in is
+        // history the ledger then need not read again.
+        let carriesLedger = (position.watermark ?? .min) <= (ledger.position.watermark ?? .min)
         var taken: [WildberriesChatEvent] = []
         var hasMore = true
         var query = position.query
@@ -50,6 +54,19 @@ extension WildberriesChatConnector {
         for (index, event) in taken.enumerated() where event.isMessage {
             latest[event.chatID] = event
             order[event.chatID] = index
+        }
+        // After a start (a restart, another replica with the same cursor secret) the ledger knows
+        // only the events just read: a chat's earlier messages decide its status when Wildberries
+        // itself wrote last, and give when it opened and its product. The connector's own reading
+        // of the stream fills the ledger in first, as a list's does: without waiting for the
+        // budget, and its failure fails nothing here (the items then come from what is known, and
+        // the next call reads on).
+        if carriesLedger {
+            ledger.advance(to: position)
+            if !hasMore { ledger.noteCaughtUp() }
+        }
+        if !latest.isEmpty, !ledger.hasCaughtUp {
+            do { try await catchUp(deadline: deadline) } catch {}
         }
         // In the stream's order: within one second, Wildberries' own, not the ids'.
         let items = latest.values.sorted { order[$0.chatID, default: 0] < order[$1.chatID, default: 0] }.map { message in

@@ -82,7 +82,7 @@ public struct WildberriesChatConnector: ChannelConnector {
     /// fails its call, so an event stream that stays broken is seen rather than hidden behind
     /// chats shown as unanswered. A 4xx, the stream refusing the position, starts the reading
     /// over once (see `WildberriesChatLedger.restartReading`).
-    private func catchUp(deadline: ContinuousClock.Instant) async throws(ConnectorError) {
+    func catchUp(deadline: ContinuousClock.Instant) async throws(ConnectorError) {
         var position = ledger.position
         var query = position.query
         for _ in 0..<catchUpPages {
@@ -108,7 +108,10 @@ public struct WildberriesChatConnector: ChannelConnector {
             }
             ledger.catchUpSucceeded()
             ledger.absorb(page.events)
-            guard page.totalEvents > 0 else { break }
+            guard page.totalEvents > 0 else {
+                ledger.noteCaughtUp()
+                break
+            }
             guard !page.events.isEmpty else {
                 position.pass(unreadable: page)
                 ledger.advance(to: position)
@@ -121,7 +124,10 @@ public struct WildberriesChatConnector: ChannelConnector {
             }
             let next = position.nextQuery(after: page, asked: query, progressed: progressed, length: ledger.notePage(page))
             ledger.advance(to: position)
-            guard let next else { break }
+            guard let next else {
+                ledger.noteCaughtUp()
+                break
+            }
             query = next
         }
     }

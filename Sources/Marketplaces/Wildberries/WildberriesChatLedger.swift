@@ -12,6 +12,19 @@ final class WildberriesChatLedger: Sendable {
         /// The most events (readable or not) a page of the stream has held: its page size, as
         /// far as it has shown it.
         var largestPage = 0
+        /// The connector's own reading has reached the stream's end once: every chat's history
+        /// (who wrote last among people, when it opened, its product) is in the ledger since.
+        var caughtUp = false
+    }
+
+    /// Whether the ledger holds the stream's history (see `State.caughtUp`); false after a
+    /// start until a catch-up reaches the stream's end.
+    var hasCaughtUp: Bool {
+        state.withLock { $0.caughtUp }
+    }
+
+    func noteCaughtUp() {
+        state.withLock { $0.caughtUp = true }
     }
 
     /// Catch-ups in a row that an event page's failure cut short, counting this one.

@@ -39,6 +39,47 @@ struct WildberriesChatConnectorTests {
         }
     }
 
+    @Test("given another gateway process polling on with the cursor, when Wildberries itself wrote last in a chat its buyer waits in, then updates say unanswered, with the chat's product and opening time",
+          .timeLimit(.minutes(1)))
+    func updatesAfterRestart() async throws {
+        try await Env.with { env in
+            // given: a poll that has taken everything, then a buyer who opens a chat and is reported
+            var cursor: Cursor?
+            while true {
+                let page = try await env.chat.updates(since: cursor, limit: 100, deadline: Env.deadline)
+                cursor = page.nextCursor
+                if !page.hasMore { break }
+            }
+            let (fresh, opened) = env.simulator.chats.startChat(clientName: "Павел", text: "Когда доставка?")
+            let first = try await env.chat.updates(since: cursor, limit: 100, deadline: Env.deadline)
+            let before = try #require(first.items.first { $0.id == fresh.chatID })
+            #expect(before.status == .unanswered)
+            #expect(before.product != nil)
+            // and another chat's buyer writes later, so the cursor moves on past the first's second
+            let (other, _) = env.simulator.chats.startChat(clientName: "Ольга", text: "Есть размер M?", at: opened.addTimestamp + 2000)
+            let second = try await env.chat.updates(since: first.nextCursor, limit: 100, deadline: Env.deadline)
+            #expect(second.items.map(\.id) == [other.chatID])
+            // when: Wildberries writes a notice, and a process that starts afresh (its own, empty
+            // memory of the chats) polls on from the cursor
+            env.simulator.chats.addSystemMessage(chatID: fresh.chatID, text: "Заказ доставлен в пункт выдачи",
+                                                 at: opened.addTimestamp + 5000)
+            let restarted = ConnectorRegistry()
+            WildberriesConnectors.register(in: restarted,
+                                           endpoints: MarketplaceEndpoints(wildberriesFeedbacks: env.simulator.feedbacksURL,
+                                                                           wildberriesChat: env.simulator.chatURL),
+                                           options: Env.connectorOptions())
+            let chat = try restarted.connector(for: ConnectorKey(.wildberries, .chat), tenant: Env.tenant,
+                                               credentials: MarketplaceCredentials(marketplace: .wildberries, fields: ["token": WildberriesToken.demo]))
+            let after = try await chat.updates(since: second.nextCursor, limit: 100, deadline: Env.deadline)
+            // then: the notice is the last message, and the buyer still waits
+            let item = try #require(after.items.first { $0.id == fresh.chatID })
+            #expect(item.lastMessage?.sender == "system")
+            #expect(item.status == .unanswered)
+            #expect(item.product == before.product)
+            #expect(item.createdAt == before.createdAt)
+        }
+    }
+
     @Test("one chat reads by id; an unknown one is itemNotFound", .timeLimit(.minutes(1)))
     func item() async throws {
         try await Env.with { env in
