@@ -71,8 +71,11 @@ extension WildberriesChatConnector {
         // In the stream's order: within one second, Wildberries' own, not the ids'.
         let items = latest.values.sorted { order[$0.chatID, default: 0] < order[$1.chatID, default: 0] }.map { message in
             let conversation = ledger.conversation(message.chatID) ?? WildberriesConversation(chatID: message.chatID)
-            return conversation.item(lastMessage: .init(eventID: message.eventID, text: message.text ?? "", at: message.addTimestamp,
-                                                        sender: message.unifiedSender))
+            // The stream times whole seconds; the chat list, once read, gave the same message its
+            // milliseconds, which a list or an item shows: the same time for the same message.
+            let listed = conversation.last.flatMap { $0.eventID == message.eventID ? $0.at : nil }
+            return conversation.item(lastMessage: .init(eventID: message.eventID, text: message.text ?? "",
+                                                        at: listed ?? message.addTimestamp, sender: message.unifiedSender))
         }
         return UpdatesPage(items: items, nextCursor: position.cursor, hasMore: hasMore)
     }

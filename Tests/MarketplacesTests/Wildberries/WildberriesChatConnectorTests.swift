@@ -302,6 +302,24 @@ struct WildberriesChatConnectorTests {
         ((env.simulator.chats.events.last?.addTimestamp ?? 0) / 1000 + seconds) * 1000
     }
 
+    @Test("given a message a list has shown, when updates report it, then its time is the list's, to the millisecond", .timeLimit(.minutes(1)))
+    func updatesTimeAsTheListShowsIt() async throws {
+        try await Env.with { env in
+            // given: updates read to the end, a buyer's message at 0.7 s past a second, then a list
+            let cursor = try await drained(env)
+            let chatID = try #require(env.simulator.chats.chats.first?.chatID)
+            env.simulator.chats.addBuyerMessage(chatID: chatID, text: "Ещё вопрос", at: second(after: env, 2) + 700)
+            let listed = try await env.chat.listItems(ListQuery(limit: 100), deadline: Env.deadline).items.first { $0.id == chatID }
+            // when
+            let page = try await env.chat.updates(since: cursor, limit: 100, deadline: Env.deadline)
+            // then: the same message at the same time in both, not the stream's whole second in one
+            let reported = try #require(page.items.first { $0.id == chatID })
+            #expect(reported.lastMessage?.text == "Ещё вопрос")
+            #expect(reported.lastMessage?.createdAt == listed?.lastMessage?.createdAt)
+            #expect((reported.lastMessage?.createdAt.millisecondsSinceEpoch ?? 0) % 1000 == 700)
+        }
+    }
+
     @Test("given a second whose events a page boundary splits, then updates report each of them once", .timeLimit(.minutes(1)))
     func updatesAcrossASplitSecond() async throws {
         try await Env.with(simulator: Env.simulatorOptions { $0.eventsPageSize = 3 }) { env in
