@@ -22,6 +22,24 @@ struct FlexibleDateTests {
         #expect(FlexibleDate.parse(text) == Timestamp(millisecondsSinceEpoch: expected))
     }
 
+    @Test("given numbers no date can be (from Int64.min to Int64.max, infinite, 1e300), then they are no date rather than a crash where they are written",
+          arguments: ["-9223372036854775808", "9223372036854775807", "-9223372036854775000", "253402300800000", "-62167219200001"])
+    func outlandishNumbers(text: String) {
+        #expect(FlexibleDate.parse(text) == nil)
+        #expect(FlexibleDate.unix(Int64(text)!) == nil)
+    }
+
+    @Test("given numbers with a fraction or beyond 64 bits, then the fraction is dropped and the rest is no date")
+    func floatingNumbers() {
+        #expect(FlexibleDate.unix(1_778_746_897.9) == Timestamp(millisecondsSinceEpoch: 1_778_746_897_000))
+        #expect(FlexibleDate.unix(1e300) == nil)
+        #expect(FlexibleDate.unix(-Double.infinity) == nil)
+        #expect(FlexibleDate.unix(Double.nan) == nil)
+        // the ends of the range still are dates, and are written
+        #expect(FlexibleDate.unix(Int64(253_402_300_799_999))?.rfc3339 == "9999-12-31T23:59:59.999Z")
+        #expect(FlexibleDate.unix(Int64(-62_167_219_200_000))?.rfc3339 == "0000-01-01T00:00:00.000Z")
+    }
+
     @Test("the last day of each month is a date, leap days only in leap years", arguments: [
         ("2024-02-29T00:00:00Z", 1_709_164_800_000), ("2000-02-29T00:00:00Z", 951_782_400_000), ("2026-04-30T00:00:00Z", 1_777_507_200_000),
         ("2026-12-31T23:59:59.999Z", 1_798_761_599_999),

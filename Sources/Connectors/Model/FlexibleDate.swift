@@ -17,10 +17,23 @@ public enum FlexibleDate {
         return rfc3339(bytes)
     }
 
-    /// Unix time as a number: milliseconds when it is too large to be seconds (after year 33658).
-    public static func unix(_ value: Int64) -> Timestamp {
-        abs(value) >= 1_000_000_000_000 ? Timestamp(millisecondsSinceEpoch: value) : Timestamp(secondsSinceEpoch: value)
+    /// Unix time as a number: milliseconds when it is too large to be seconds (after year 33658);
+    /// nil outside `years` (an upstream's junk, which would otherwise overflow where it is
+    /// rendered).
+    public static func unix(_ value: Int64) -> Timestamp? {
+        let millis = value.magnitude >= 1_000_000_000_000 ? value : value * 1000
+        return years.contains(millis) ? Timestamp(millisecondsSinceEpoch: millis) : nil
     }
+
+    /// The same for a number with a fraction or an exponent, its fraction dropped; nil for one
+    /// no 64-bit integer holds (infinite, NaN, 1e300).
+    public static func unix(_ value: Double) -> Timestamp? {
+        guard value.isFinite, let integer = Int64(exactly: value.rounded(.towardZero)) else { return nil }
+        return unix(integer)
+    }
+
+    /// Years 0000 to 9999 in Unix ms: the instants RFC 3339 text can name.
+    public static let years: ClosedRange<Int64> = -62_167_219_200_000...253_402_300_799_999
 
     private static func rfc3339(_ b: UnsafeRawBufferPointer) -> Timestamp? {
         if b.count == 24 || b.count == 20, let common = utc(b) { return common }

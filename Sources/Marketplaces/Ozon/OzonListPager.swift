@@ -58,7 +58,14 @@ enum OzonListPager {
             // The last entry taken with a key (an entry without one, 0, says nothing of the order).
             var lastKey = ordered ? key.flatMap { key in page.entries[..<index].lazy.map(key).last { $0 > 0 } } : nil
             if ordered, index == first, let carried = resume.afterKey, carried > 0 { lastKey = min(carried, lastKey ?? carried) }
-            let boundary = OzonListPosition(page: next, skip: 0, after: nil, afterKey: lastKey)
+            // Dated, a page whose every entry came out newer than the entry last taken (newer
+            // ones pushed it, and the rest of its instant's, onto the next page) still owes the
+            // resumption: the next page is looked into for that entry, not read from its top.
+            let pushedOn = date != nil && first == page.entries.count && resume.after.map { after in
+                !page.entries.contains { id($0) == after }
+            } == true
+            let boundary = OzonListPosition(page: next, skip: 0, after: pushedOn ? resume.after : nil, afterKey: lastKey,
+                                            afterDate: pushedOn ? resume.afterDate : nil)
             if items.count >= limit || pageNumber == maxPages || examined >= maxExamined { return (items, boundary) }
             token = next
             resume = boundary
@@ -83,9 +90,10 @@ enum OzonListPager {
         if let key, let afterKey = position.afterKey, afterKey > 0, isDescending(entries.map(key)) {
             return (entries.lastIndex { key($0) >= afterKey } ?? -1) + 1
         }
-        guard position.skip > 0 else { return 0 }
+        // `after` without `skip`: carried onto the page after the one it was pushed off.
+        guard position.skip > 0 || position.after != nil else { return 0 }
         if let after = position.after {
-            if position.skip <= entries.count, id(entries[position.skip - 1]) == after { return position.skip }
+            if position.skip > 0, position.skip <= entries.count, id(entries[position.skip - 1]) == after { return position.skip }
             if let found = entries.firstIndex(where: { id($0) == after }) { return found + 1 }
             if let date, let afterDate = position.afterDate {
                 // An entry without a date (0) may come anywhere, as an entry without a key does.

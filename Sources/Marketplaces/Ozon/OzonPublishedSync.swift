@@ -57,15 +57,20 @@ enum OzonPublishedSync {
         scan: while true {
             let page = try await fetch(from, token)
             pages += 1
+            // Asked for oldest first (`sort_dir: ASC`, which not every version of Ozon's spec
+            // documents): an item older than the one before means the listing came in another
+            // order, and walking it as it came would pass over older items. The whole page is
+            // judged before any of it is taken: a call whose limit fills on items of one instant
+            // at the top of a newest-first page would otherwise move the watermark past the
+            // older items below them.
             for entry in page.entries {
-                // Asked for oldest first (`sort_dir: ASC`, which not every version of Ozon's
-                // spec documents): an item older than the one before means the listing came in
-                // another order, and walking it as it came would pass over older items.
                 if let previous, entry.publishedAt < previous {
                     outOfOrder = true
                     break scan
                 }
                 previous = entry.publishedAt
+            }
+            for entry in page.entries {
                 guard take(entry) else { break scan }
             }
             guard page.hasNext else { break }

@@ -78,7 +78,7 @@ enum WildberriesScalar: JSONReadable, Sendable, Equatable {
         switch self {
         case .string(let value): FlexibleDate.parse(value.trimmingCharacters(in: .whitespaces))
         case .integer(let value): value == 0 ? nil : FlexibleDate.unix(value)
-        case .number(let value): value == 0 ? nil : FlexibleDate.unix(Int64(value))
+        case .number(let value): value == 0 ? nil : FlexibleDate.unix(value)
         default: nil
         }
     }

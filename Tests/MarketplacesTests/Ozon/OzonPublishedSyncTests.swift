@@ -39,6 +39,30 @@ struct OzonPublishedSyncTests {
         #expect(ids == (0..<23).map { "q\($0)" })
     }
 
+    @Test("given a newest-first listing whose newest items share a millisecond, when updates are read one at a time, then the older item is not passed over")
+    func newestFirstWithATiedTop() async throws {
+        // given: q1, then q2 and q3 in one millisecond; Ozon lists newest first, whatever was asked
+        let base: Int64 = 1_780_000_000_000
+        let dated = [("q1", base), ("q2", base + 9000), ("q3", base + 9000)].map { id, millis in
+            let at = Timestamp(millisecondsSinceEpoch: millis)
+            return OzonDatedEntry(id: id, publishedAt: at, item: Item(id: id, marketplace: .ozon, channel: .question, kind: .question,
+                                                                      text: "?", createdAt: at, status: .unanswered))
+        }
+        var ids: [String] = []
+        var cursor: Cursor?
+        for _ in 0..<10 {
+            // when
+            let page = try await OzonPublishedSync.updates(since: cursor, limit: 1) { from, _ async throws(ConnectorError) in
+                OzonPage(entries: dated.filter { from == nil || !($0.publishedAt < from!) }.reversed(), nextToken: nil, hasNext: false)
+            }
+            ids += page.items.map(\.id)
+            cursor = page.nextCursor
+            if !page.hasMore && page.items.isEmpty { break }
+        }
+        // then
+        #expect(ids == ["q1", "q2", "q3"])
+    }
+
     @Test("given a newest-first listing longer than 20 pages, then updates fail loudly instead of skipping items")
     func tooLongToOrder() async throws {
         await #expect(throws: OzonPublishedSync.unordered) {

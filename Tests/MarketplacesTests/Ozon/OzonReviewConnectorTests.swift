@@ -32,6 +32,30 @@ struct OzonReviewConnectorTests {
         }
     }
 
+    @Test("given a walk stopped at the end of an upstream page, when newer reviews push its last one onto the next page, then the walk goes on from it, repeating none",
+          .timeLimit(.minutes(1)))
+    func walkWhoseStopIsPushedOn() async throws {
+        try await OzonTestbed.run { bed in
+            let connector = try bed.review
+            let all = bed.host.reviews().sorted { ($0.publishedAt, $0.id) > ($1.publishedAt, $1.id) }.map(\.id)
+            // given: a first page of 19, from an upstream page of 20
+            let first = try await connector.listItems(ListQuery(limit: 19), deadline: bed.deadline)
+            #expect(first.items.map(\.id) == Array(all.prefix(19)))
+            // when: two reviews are published, so the upstream's first page now ends before the 19th
+            bed.host.addReview(text: "Новый отзыв", rating: 4)
+            bed.host.addReview(text: "Ещё один", rating: 5)
+            var items = first.items
+            var cursor = first.nextCursor
+            while let next = cursor {
+                let page = try await connector.listItems(ListQuery(limit: 19, cursor: next), deadline: bed.deadline)
+                items += page.items
+                cursor = page.nextCursor
+            }
+            // then: every review of the walk's start once, in order, the new ones above it not listed
+            #expect(items.map(\.id) == all)
+        }
+    }
+
     @Test("status filters split reviews into unanswered (NEW, VIEWED) and answered (PROCESSED)", .timeLimit(.minutes(1)))
     func statusFilters() async throws {
         try await OzonTestbed.run { bed in
