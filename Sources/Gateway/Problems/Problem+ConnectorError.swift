@@ -26,8 +26,12 @@ extension Problem {
             self.init(status: 404, code: "item_not_found", title: "Item not found",
                       detail: "No item has the id \(id.prefix(200)): this connector's ids are \(shape).")
         case .invalidRequest(let field, let reason):
+            // A field's message says what is wrong with it, as the gateway's own do ("must be …"):
+            // a reason that starts with the field's name has it once, in `field`.
             self.init(status: 400, code: "invalid_request", title: Problem.invalidRequestTitle, detail: reason,
-                      errors: field.map { [FieldError($0, reason)] } ?? [])
+                      errors: field.map { field in
+                          [FieldError(field, reason.hasPrefix(field + " ") ? String(reason.dropFirst(field.count + 1)) : reason)]
+                      } ?? [])
         case .upstreamAuthFailed(let failure):
             self.init(status: 502, code: "upstream_auth_failed", title: "Upstream refused the credentials",
                       detail: "\(failure.marketplace) refused this tenant's credentials; check them in the configuration.",

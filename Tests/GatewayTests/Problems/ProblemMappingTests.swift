@@ -88,6 +88,18 @@ struct ProblemMappingTests {
         #expect(errors == [["field": "limit", "message": "too big"], ["field": "status", "message": "unknown"]])
     }
 
+    @Test("given a connector's reason that starts with its field's name, then the field's message has the name once, in field; the detail keeps the sentence")
+    func connectorFieldMessage() {
+        let named = Problem(ConnectorError.invalidRequest(field: "text", reason: "text must be 2…5000 characters and not blank, got 1."))
+            .response(requestID: "r", instance: "/")
+        let other = Problem(ConnectorError.invalidRequest(field: "cursor", reason: "The cursor is not one this connector issued."))
+            .response(requestID: "r", instance: "/")
+        let json = { (response: HTTPResponse) in (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:] }
+        #expect(json(named)["errors"] as? [[String: String]] == [["field": "text", "message": "must be 2…5000 characters and not blank, got 1."]])
+        #expect(json(named)["detail"] as? String == "text must be 2…5000 characters and not blank, got 1.")
+        #expect(json(other)["errors"] as? [[String: String]] == [["field": "cursor", "message": "The cursor is not one this connector issued."]])
+    }
+
     @Test("given a body with hundreds of wrong fields, then the problem lists the first 50, each name cut to 64 characters")
     func manyFieldErrors() {
         let wrong = (0..<300).map { FieldError("k\($0)" + String(repeating: "x", count: $0 == 0 ? 5000 : 0), "is not a known field") }
