@@ -10,7 +10,8 @@ public final class TenantRateLimiter: Sendable {
         public var allowed: Bool
         /// Requests still allowed right now after this one.
         public var remaining: Int
-        /// Seconds until the allowance is whole again (`t` of the `RateLimit` field).
+        /// Seconds until the allowance grows by one request, rounded up; 0 when it is whole
+        /// (`t` of the `RateLimit` field, as draft -10 words it).
         public var resetSeconds: Int
         /// When refused: how long until one request would pass.
         public var retryAfter: Duration?

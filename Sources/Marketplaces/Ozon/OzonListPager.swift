@@ -61,7 +61,8 @@ enum OzonListPager {
             // Dated, a page whose every entry came out newer than the entry last taken (newer
             // ones pushed it, and the rest of its instant's, onto the next page) still owes the
             // resumption: the next page is looked into for that entry, not read from its top.
-            let pushedOn = date != nil && first == page.entries.count && resume.after.map { after in
+            // (Not for an entry without a date, 0: every dated entry is newer than that.)
+            let pushedOn = date != nil && (resume.afterDate ?? 0) > 0 && first == page.entries.count && resume.after.map { after in
                 !page.entries.contains { id($0) == after }
             } == true
             let boundary = OzonListPosition(page: next, skip: 0, after: pushedOn ? resume.after : nil, afterKey: lastKey,
@@ -81,8 +82,8 @@ enum OzonListPager {
 
     /// Where to continue in a re-fetched page: after the entry named `after` when it is still
     /// at (or has moved from) its old spot; when it has gone, at the first entry not newer than
-    /// it (entries of its very instant may come again: repeated rather than lost); else after
-    /// `skip` entries.
+    /// it (entries of its very instant may come again: repeated rather than lost), or, without
+    /// its date, one entry earlier than before; else after `skip` entries.
     private static func resumeIndex<Entry>(_ entries: [Entry], _ position: OzonListPosition, id: (Entry) -> String,
                                            key: ((Entry) -> UInt64)?, date: ((Entry) -> Int64)?) -> Int {
         // Keyed (entries come highest key first; 0, an entry without one, may come anywhere):
@@ -95,7 +96,7 @@ enum OzonListPager {
         if let after = position.after {
             if position.skip > 0, position.skip <= entries.count, id(entries[position.skip - 1]) == after { return position.skip }
             if let found = entries.firstIndex(where: { id($0) == after }) { return found + 1 }
-            if let date, let afterDate = position.afterDate {
+            if let date, let afterDate = position.afterDate, afterDate > 0 {
                 // An entry without a date (0) may come anywhere, as an entry without a key does.
                 let dates = entries.map(date)
                 let dated = dates.filter { $0 > 0 }
@@ -103,6 +104,8 @@ enum OzonListPager {
                     return dates.firstIndex { $0 <= afterDate } ?? entries.count
                 }
             }
+            // Gone, with no date to find its place by: the entries after it moved up by one.
+            return max(0, min(position.skip - 1, entries.count))
         }
         return min(position.skip, entries.count)
     }

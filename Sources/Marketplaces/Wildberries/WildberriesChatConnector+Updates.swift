@@ -16,6 +16,8 @@ extension WildberriesChatConnector {
         let carriesLedger = (position.watermark ?? .min) <= (ledger.position.watermark ?? .min)
         var taken: [WildberriesChatEvent] = []
         var hasMore = true
+        // The stream said there is nothing after this call's pages (not: a page could not be read).
+        var reachedEnd = false
         var query = position.query
         var pages = 0
         reading: while taken.count < limit, pages < WildberriesLimits.pagesPerCall {
@@ -24,6 +26,7 @@ extension WildberriesChatConnector {
             ledger.absorb(page.events)
             guard page.totalEvents > 0 else {
                 hasMore = false
+                reachedEnd = true
                 break
             }
             guard !page.events.isEmpty else {
@@ -42,6 +45,7 @@ extension WildberriesChatConnector {
             }
             guard let next = position.nextQuery(after: page, asked: query, progressed: progressed, length: ledger.notePage(page)) else {
                 hasMore = false
+                reachedEnd = true
                 break
             }
             query = next
@@ -63,10 +67,10 @@ extension WildberriesChatConnector {
         // the next call reads on).
         if carriesLedger {
             ledger.advance(to: position)
-            if !hasMore { ledger.noteCaughtUp() }
+            if reachedEnd { ledger.noteCaughtUp() }
         }
         if !latest.isEmpty, !ledger.hasCaughtUp {
-            do { try await catchUp(deadline: deadline) } catch {}
+            do { try await catchUp(deadline: deadline, countsFailures: false) } catch {}
         }
         // In the stream's order: within one second, Wildberries' own, not the ids'.
         let items = latest.values.sorted { order[$0.chatID, default: 0] < order[$1.chatID, default: 0] }.map { message in

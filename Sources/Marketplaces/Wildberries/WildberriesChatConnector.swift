@@ -82,7 +82,9 @@ public struct WildberriesChatConnector: ChannelConnector {
     /// fails its call, so an event stream that stays broken is seen rather than hidden behind
     /// chats shown as unanswered. A 4xx, the stream refusing the position, starts the reading
     /// over once (see `WildberriesChatLedger.restartReading`).
-    func catchUp(deadline: ContinuousClock.Instant) async throws(ConnectorError) {
+    /// `countsFailures: false` for a caller that lets any failure go (updates): its failures
+    /// must not bring a list's "third in a row" nearer.
+    func catchUp(deadline: ContinuousClock.Instant, countsFailures: Bool = true) async throws(ConnectorError) {
         var position = ledger.position
         var query = position.query
         for _ in 0..<catchUpPages {
@@ -103,7 +105,7 @@ public struct WildberriesChatConnector: ChannelConnector {
                 default:
                     break
                 }
-                if ledger.catchUpFailed() < Self.quietCatchUpFailures { return }
+                if !countsFailures || ledger.catchUpFailed() < Self.quietCatchUpFailures { return }
                 throw error
             }
             ledger.catchUpSucceeded()

@@ -83,7 +83,9 @@ struct WildberriesChatEvent: JSONReadable, Sendable {
         text = message?.text
         attachmentCount = message?.attachments?.count ?? 0
         goodCard = message?.attachments?.goodCard
-        self.addTimestamp = addTimestamp.int64 ?? addTime.timestamp?.millisecondsSinceEpoch ?? 0
+        // Unix ms; a number no date can be (junk) as if absent, as it would overflow where written.
+        self.addTimestamp = addTimestamp.int64.flatMap { FlexibleDate.years.contains($0) ? $0 : nil }
+            ?? addTime.timestamp?.millisecondsSinceEpoch ?? 0
         self.replySign = replySign.text
         self.sender = sender.text
         self.clientName = clientName.text

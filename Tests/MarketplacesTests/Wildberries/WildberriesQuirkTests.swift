@@ -1,7 +1,7 @@
 import Connectors
 import Foundation
 import MarketplaceSimulator
-import Marketplaces
+@testable import Marketplaces
 import Testing
 
 /// The connectors against a scripted host, for the answers real Wildberries has given that the
@@ -237,6 +237,8 @@ struct WildberriesQuirkTests {
             scripted.host.queue("/api/v1/seller/events", json: unreadable)
             let first = try await scripted.chat.updates(since: nil, limit: 10, deadline: WildberriesTestEnvironment.deadline)
             #expect(first.items.isEmpty)
+            // a page that could not be read is not the stream's end: the chats' history is still owed
+            #expect((scripted.chat as? WildberriesChatConnector)?.ledger.hasCaughtUp == false)
             // when: the client comes back with the cursor
             scripted.host.queue("/api/v1/seller/events", json: fresh)
             scripted.host.queue("/api/v1/seller/events", json: terminal)
@@ -245,7 +247,23 @@ struct WildberriesQuirkTests {
             // after the unreadable ones are still taken), and got what came after it
             let asked = scripted.host.requests.filter { $0.path == "/api/v1/seller/events" }.map { $0.query["next"] }
             #expect(asked.count == 3 && asked[1] == "1698045575999")
+            #expect((scripted.chat as? WildberriesChatConnector)?.ledger.hasCaughtUp == true)
             #expect(second.items.map(\.id) == ["1:c3"])
+        }
+    }
+
+    @Test("given events timed by numbers no date can be, then updates report them as undated instead of crashing where they are written",
+          .timeLimit(.minutes(1)), arguments: [Int64.min, Int64.max, -9_223_372_036_854_775_000])
+    func outlandishEventTimes(at: Int64) async throws {
+        try await Self.with { scripted in
+            scripted.host.queue("/api/v1/seller/events", json: Self.page(1_698_045_577_000, [Self.event("odd", at)]))
+            for _ in 0..<3 {
+                scripted.host.queue("/api/v1/seller/events", json: #"{"result":{"next":1698045577000,"totalEvents":0,"events":[]},"errors":null}"#)
+            }
+            let page = try await scripted.chat.updates(since: nil, limit: 10, deadline: WildberriesTestEnvironment.deadline)
+            let item = try #require(page.items.first)
+            #expect(item.lastMessage?.createdAt == Timestamp(millisecondsSinceEpoch: 0))
+            #expect(item.createdAt.rfc3339 == "1970-01-01T00:00:00.000Z")
         }
     }
 
