@@ -42,7 +42,15 @@ public struct WildberriesReviewConnector: ChannelConnector {
         try await source.write(edit ? "PATCH" : "POST", path: "/api/v1/feedbacks/answer", body: ["id": id, "text": text],
                                safety: .nonIdempotent, operation: edit ? "feedbacks.answer.edit" : "feedbacks.answer",
                                deadline: deadline)
-        let (after, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
+        let after: WildberriesFeedback
+        do {
+            (after, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
+        } catch {
+            // Wildberries took the answer (204) for a feedback the read before showed exists; only
+            // the look that it shows failed (timed out, 5xx, rate-limited): that is no reason to
+            // report the reply as failed, and a caller's retry would find it there anyway.
+            return ReplyReceipt(itemID: id)
+        }
         guard let answer = after.answer, !edit || answer.says(text) else {
             throw .upstreamError(UpstreamFailure(marketplace: .wildberries, status: 204,
                                                  message: "Wildberries accepted the answer to feedback \(id) but does not show it"))

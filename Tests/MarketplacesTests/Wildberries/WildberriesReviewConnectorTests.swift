@@ -207,6 +207,22 @@ struct WildberriesReviewConnectorTests {
         }
     }
 
+    @Test("given a reply Wildberries took, when the look that it shows fails, then the reply is still reported sent, once", .timeLimit(.minutes(1)))
+    func replyWhoseConfirmationFails() async throws {
+        try await Env.with { env in
+            let target = try #require(env.simulator.feedbacks.feedbacks.first { $0.answer == nil })
+            // given: the read before the write and the write pass (the prefix matches both);
+            // every read after them fails
+            env.simulator.feedbacksFaults.inject(.serverError(status: 500), times: 10, pathPrefix: "/api/v1/feedback", after: 2)
+            // when
+            let receipt = try await env.review.reply(to: target.id, text: "Спасибо за отзыв!", deadline: Env.deadline)
+            // then
+            #expect(receipt.itemID == target.id)
+            #expect(env.simulator.feedbacksLog.count(path: "/api/v1/feedbacks/answer", method: "POST") == 1)
+            #expect(env.simulator.feedbacks.feedback(id: target.id)?.answer?.text == "Спасибо за отзыв!")
+        }
+    }
+
     @Test("a reply to a bogus id is itemNotFound, and no answer is sent", .timeLimit(.minutes(1)))
     func bogusReply() async throws {
         try await Env.with { env in
