@@ -40,6 +40,18 @@ struct OzonListPagerTests {
         return (items.map { $0.id }, next)
     }
 
+    /// The ids of every page from `position` to the end.
+    static func rest(after position: OzonListPosition, limit: Int, over listing: Listing) async throws -> [String] {
+        var ids: [String] = []
+        var position = position
+        while true {
+            let page = try await walk(from: position, limit: limit, over: listing)
+            ids += page.ids
+            guard let next = page.next else { return ids }
+            position = next
+        }
+    }
+
     @Test("given a walk that stopped on an entry without a date, when that entry leaves the listing, then the walk goes on with the next, losing none")
     func undatedStopLeaves() async throws {
         // given: A B U D | E F G H | I, U without a date; a first page of 3
@@ -50,34 +62,20 @@ struct OzonListPagerTests {
         #expect(first.ids == ["A", "B", "U"])
         // when: U leaves (answered, in a list of unanswered ones)
         listing.entries.withLock { $0.removeAll { $0.id == "U" } }
-        var ids: [String] = []
-        var position = try #require(first.next)
-        while true {
-            let page = try await Self.walk(from: position, limit: 3, over: listing)
-            ids += page.ids
-            guard let next = page.next else { break }
-            position = next
-        }
+        let ids = try await Self.rest(after: try #require(first.next), limit: 3, over: listing)
         // then
         #expect(ids == ["D", "E", "F", "G", "H", "I"])
     }
 
     @Test("given a walk that stopped at a page's end, when newer entries push its last one onto the next page, then the walk resumes after it there")
     func stopPushedOnTwoPages() async throws {
-        // given: 12 entries, a first page of 4 (the whole first upstream page)
+        // given: 12 entries, upstream pages of 4, a first page of 3
         let listing = Listing((0..<12).map { Entry(id: "e\($0)", at: Int64(1000 - $0 * 10)) })
         let first = try await Self.walk(from: .start, limit: 3, over: listing)
         #expect(first.ids == ["e0", "e1", "e2"])
         // when: five newer ones arrive, pushing e2 two pages on
         listing.entries.withLock { $0.insert(contentsOf: (0..<5).map { Entry(id: "n\($0)", at: Int64(2000 - $0)) }, at: 0) }
-        var ids: [String] = []
-        var position = try #require(first.next)
-        while true {
-            let page = try await Self.walk(from: position, limit: 3, over: listing)
-            ids += page.ids
-            guard let next = page.next else { break }
-            position = next
-        }
+        let ids = try await Self.rest(after: try #require(first.next), limit: 3, over: listing)
         // then: the rest once, the new ones above the walk not in it
         #expect(ids == (3..<12).map { "e\($0)" })
     }
