@@ -7,9 +7,9 @@ extension WildberriesRecordSource {
     /// consulted. The window's `dateTo` is sent one second above its edge and what lies above the
     /// edge skipped here, as the reference does not say whether Wildberries' `dateTo` is inclusive.
     /// When the rate budget (ours or Wildberries') refuses a further upstream page, the items
-    /// already read are returned with a cursor that goes on from there: with a base token's one
-    /// call in 12 minutes, a list that needs two (the unanswered side short, then the answered)
-    /// would otherwise fail every time.
+    /// already read (none, when the unanswered side was empty) are returned with a cursor that
+    /// goes on from there: with a base token's one call in 12 minutes, a list that needs two (the
+    /// unanswered side short, then the answered) would otherwise fail every time.
     func list(_ query: ListQuery, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ItemPage {
         try WildberriesLimits.checkLimit(query.limit)
         var state = try query.cursor.map { cursor throws(ConnectorError) in try WildberriesListCursor(cursor) }
@@ -37,7 +37,10 @@ extension WildberriesRecordSource {
                                          dateFrom: state.sinceSecond, dateTo: state.dateTo, includeRaw: query.includeRaw,
                                          deadline: deadline)
             } catch {
-                guard case .upstreamRateLimited = error, !items.isEmpty else { throw error }
+                // Refused after a page of this call moved the walk on (items, or a side found
+                // empty): what it reached is answered, even with no items, or the next call would
+                // spend its slot on the same page and be refused the same way, for good.
+                guard case .upstreamRateLimited = error, calls > 1 else { throw error }
                 return ItemPage(items: items, nextCursor: reached.cursor)
             }
             var consumed = 0

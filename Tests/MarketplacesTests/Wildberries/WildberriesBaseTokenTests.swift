@@ -95,6 +95,34 @@ struct WildberriesBaseTokenTests {
         }
     }
 
+    @Test("given a base token and nothing unanswered, when a list without status is asked, then it answers an empty page with a cursor, and the answered ones 12 minutes later",
+          .timeLimit(.minutes(1)))
+    func listWithAnEmptyFirstSide() async throws {
+        let clock = WildberriesTestClock()
+        try await Env.with(simulator: Self.simulator, connector: Env.connectorOptions { $0.clock = clock }, token: Self.base) { env in
+            // given: every feedback answered
+            for feedback in env.simulator.feedbacks.feedbacks where feedback.answer == nil {
+                _ = env.simulator.feedbacks.answerFeedbackElsewhere(id: feedback.id, text: "Спасибо!", at: feedback.createdAt + 1000)
+            }
+            let total = env.simulator.feedbacks.feedbacks.count
+            // when: the one call of the slot reads the (empty) unanswered side
+            let first = try await env.review.listItems(ListQuery(limit: 100), deadline: clock.now + .seconds(20))
+            // then: not a refusal that the next slot would meet again, but progress
+            #expect(first.items.isEmpty)
+            var next = try #require(first.nextCursor)
+            var items: [Item] = []
+            for _ in 0..<10 {
+                clock.advance(by: .seconds(720))
+                let page = try await env.review.listItems(ListQuery(limit: 100, cursor: next), deadline: clock.now + .seconds(20))
+                items += page.items
+                guard let cursor = page.nextCursor else { break }
+                next = cursor
+            }
+            #expect(items.count == total)
+            #expect(items.allSatisfy { $0.status == .answered })
+        }
+    }
+
     @Test("given a base token, when updates can read only one side a slot, then each call answers what it read and the sides take turns until all are reported",
           .timeLimit(.minutes(1)))
     func updatesTakeTurns() async throws {
