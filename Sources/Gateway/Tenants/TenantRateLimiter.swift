@@ -80,8 +80,15 @@ public final class TenantRateLimiter: Sendable {
         // `t` is the seconds until more quota is made available (draft -10 §4.1.2: for a token
         // bucket, the next unit, not a full bucket), rounded up; 0 when the bucket is full. The
         // same moment a refusal names below, so a 200 and a 429 of one instant agree.
-        let nextUnit = backlog - bucket.interval * max(0, used - 1)
-        let reset = used == 0 ? 0 : Int((nextUnit / .seconds(1)).rounded(.up))
+        // The next unit is back within one interval: at a rate of 1/s or more, within the second.
+        let reset: Int
+        if used == 0 {
+            reset = 0
+        } else if bucket.interval <= .seconds(1) {
+            reset = 1
+        } else {
+            reset = Int(((backlog - bucket.interval * (used - 1)) / .seconds(1)).rounded(.up))
+        }
         if allowed { return Decision(allowed: true, remaining: remaining, resetSeconds: reset, retryAfter: nil, policy: bucket.policy) }
         let wait = (next - bucket.tolerance) - now
         let retryAfter = wait > .zero ? wait : bucket.interval
