@@ -34,7 +34,7 @@ public struct GatewayResponder: HTTPResponder {
     public func refusal(_ refusal: ServerRefusal, context: RequestContext) -> HTTPResponse {
         let requestID = refusalIDs.next()
         let problem = Problem(status: refusal.status.code, code: refusal.code,
-                              title: Problem.sharedTitles[refusal.code] ?? refusal.status.reasonPhrase,
+                              title: ProblemResponse.title(code: refusal.code, status: refusal.status),
                               detail: refusal.detail, retryable: refusal.status == .requestTimeout)
         var response = problem.response(requestID: requestID, instance: nil)
         response.headers.add("X-Request-ID", requestID)

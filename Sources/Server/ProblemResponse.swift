@@ -20,11 +20,14 @@ public enum ProblemResponse {
         make(status: refusal.status, code: refusal.code, detail: refusal.detail)
     }
 
-    /// One title per problem type (RFC 9457 §3.1.3), the gateway's where it answers the same
-    /// code: the reason phrase, but for `invalid_request`, which the gateway titles for what it
-    /// is rather than "Bad Request".
-    static func title(code: String, status: HTTPStatus) -> String {
-        code == "invalid_request" ? "Invalid request" : status.reasonPhrase
+    /// The title of `invalid_request`, whichever layer answers it.
+    public static let invalidRequestTitle = "Invalid request"
+
+    /// One title per problem type (RFC 9457 §3.1.3), the same whether the server refuses a request
+    /// or an application answers the same code: the reason phrase, but for `invalid_request`,
+    /// titled for what it is rather than "Bad Request".
+    public static func title(code: String, status: HTTPStatus) -> String {
+        code == "invalid_request" ? invalidRequestTitle : status.reasonPhrase
     }
 
     static func code(for status: HTTPStatus) -> String {

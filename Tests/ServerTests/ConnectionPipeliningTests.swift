@@ -5,6 +5,14 @@ import Testing
 
 @Suite("Connection: pipelining and back-pressure")
 struct ConnectionPipeliningTests {
+    /// A handler that counts its calls and answers `body`, naming the request's path in `X-Path`.
+    private static func counting(_ calls: Counter, answering body: [UInt8]) -> Handler {
+        { request, _ in
+            calls.increment()
+            return HTTPResponse(status: .ok, headers: ["X-Path": request.path], body: body)
+        }
+    }
+
     private static func pipelined(_ count: Int) -> String {
         (1...count).map { get("/\($0)") }.joined()
     }
@@ -123,10 +131,7 @@ struct ConnectionPipeliningTests {
         // given: 64 KiB responses against a 64 KiB output limit
         let calls = Counter()
         let body = [UInt8](repeating: 0x62, count: 64 * 1024)
-        let handler: Handler = { request, _ in
-            calls.increment()
-            return HTTPResponse(status: .ok, headers: ["X-Path": request.path], body: body)
-        }
+        let handler = Self.counting(calls, answering: body)
         try await withServer({ $0.maxPendingOutput = 64 * 1024 }, handler: handler) { server in
             let client = try server.connect(receiveBufferSize: 64 * 1024)
             // when: 200 requests pipelined, and nothing read for a while
@@ -158,10 +163,7 @@ struct ConnectionPipeliningTests {
         // given: 512 KiB responses, a per-connection limit no client reaches, and a loop budget of 2 MiB
         let calls = Counter()
         let body = [UInt8](repeating: 0x65, count: 512 * 1024)
-        let handler: Handler = { request, _ in
-            calls.increment()
-            return HTTPResponse(status: .ok, headers: ["X-Path": request.path], body: body)
-        }
+        let handler = Self.counting(calls, answering: body)
         try await withServer({
             $0.loopCount = 1
             $0.maxPendingOutput = 64 << 20

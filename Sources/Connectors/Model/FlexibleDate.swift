@@ -21,8 +21,12 @@ public enum FlexibleDate {
     /// nil outside `years` (an upstream's junk, which would otherwise overflow where it is
     /// rendered).
     public static func unix(_ value: Int64) -> Timestamp? {
-        let millis = value.magnitude >= 1_000_000_000_000 ? value : value * 1000
-        return years.contains(millis) ? Timestamp(millisecondsSinceEpoch: millis) : nil
+        milliseconds(value.magnitude >= 1_000_000_000_000 ? value : value * 1000)
+    }
+
+    /// Unix milliseconds, as an upstream that always gives them writes them; nil outside `years`.
+    public static func milliseconds(_ value: Int64) -> Timestamp? {
+        years.contains(value) ? Timestamp(millisecondsSinceEpoch: value) : nil
     }
 
     /// The same for a number with a fraction or an exponent, its fraction dropped; nil for one

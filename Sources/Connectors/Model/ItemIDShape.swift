@@ -18,7 +18,11 @@ public enum ItemIDShape: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether an item can have `id`.
     public func admits(_ id: String) -> Bool {
-        let bytes = Array(id.utf8)
+        var id = id
+        return id.withUTF8 { admits(utf8: $0) }
+    }
+
+    private func admits(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         switch self {
         case .uuid:
             return Self.isUUID(bytes[...])
@@ -53,7 +57,7 @@ public enum ItemIDShape: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    private static func isUUID(_ bytes: ArraySlice<UInt8>) -> Bool {
+    private static func isUUID(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         guard bytes.count == 36 else { return false }
         for (offset, byte) in bytes.enumerated() {
             switch offset {

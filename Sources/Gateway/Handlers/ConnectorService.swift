@@ -304,7 +304,7 @@ public struct ConnectorService: Sendable {
         if problem.status == 429 || problem.status == 503 {
             // Both say "not done, later" (RFC 9110 §15.6.4, RFC 6585 §4), and a client or proxy
             // that sends again on them would write twice: the row of a marketplace failure.
-            (problem.status, problem.code, problem.title) = (502, "upstream_error", "Upstream error")
+            (problem.status, problem.code, problem.title) = (502, "upstream_error", Problem.upstreamErrorTitle)
         }
         if !problem.detail.hasSuffix(".") { problem.detail += "." }
         problem.detail += " The marketplace may have applied it: " + advice

@@ -52,7 +52,7 @@ extension Problem {
                       detail: failure?.message ?? "The marketplace did not answer in time.",
                       retryable: true, upstream: failure.map(Upstream.init))
         case .upstreamError(let failure):
-            self.init(status: 502, code: "upstream_error", title: "Upstream error",
+            self.init(status: 502, code: "upstream_error", title: Problem.upstreamErrorTitle,
                       detail: "\(failure.marketplace) failed: \(failure.message)", retryable: error.isRetryable,
                       upstream: Upstream(failure))
         }

@@ -1,3 +1,5 @@
+import Server
+
 /// An RFC 9457 problem document as the gateway renders it: the standard members plus `code`,
 /// `request_id`, `retryable`, and where they apply `retry_after`, `errors` and `upstream`.
 public struct Problem: Sendable, Equatable {
@@ -50,12 +52,12 @@ public struct Problem: Sendable, Equatable {
     /// Field errors a document lists at most.
     public static let maxErrors = 50
 
-    static let invalidRequestTitle = "Invalid request"
-    static let payloadTooLargeTitle = "Content Too Large"
-
     /// Titles of the problem types both the server core (refusing a request it cannot read) and
     /// the gateway produce: one type, one title (RFC 9457 §3.1.4), whichever layer answers.
-    static let sharedTitles = ["invalid_request": invalidRequestTitle, "payload_too_large": payloadTooLargeTitle]
+    static let invalidRequestTitle = ProblemResponse.title(code: "invalid_request", status: .badRequest)
+    static let payloadTooLargeTitle = ProblemResponse.title(code: "payload_too_large", status: .contentTooLarge)
+    /// The row of a marketplace failure, which a write that may have applied is answered with too.
+    static let upstreamErrorTitle = "Upstream error"
 
     static let internalError = Problem(status: 500, code: "internal_error", title: "Internal Server Error",
                                        detail: "The gateway failed to handle the request. Quote the request id when reporting it.")

@@ -17,7 +17,7 @@ struct WildberriesChat: JSONReadable, Sendable {
                 }
             }
             self.text = text.string ?? ""
-            addedAt = addTimestamp.int64.flatMap { FlexibleDate.years.contains($0) ? Timestamp(millisecondsSinceEpoch: $0) : nil }
+            addedAt = addTimestamp.int64.flatMap(FlexibleDate.milliseconds)
         }
     }
 

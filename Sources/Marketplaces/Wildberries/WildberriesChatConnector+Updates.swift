@@ -59,16 +59,16 @@ extension WildberriesChatConnector {
             latest[event.chatID] = event
             order[event.chatID] = index
         }
+        if carriesLedger {
+            ledger.advance(to: position)
+            if reachedEnd { ledger.noteCaughtUp() }
+        }
         // After a start (a restart, another replica with the same cursor secret) the ledger knows
         // only the events just read: a chat's earlier messages decide its status when Wildberries
         // itself wrote last, and give when it opened and its product. The connector's own reading
         // of the stream fills the ledger in first, as a list's does: without waiting for the
         // budget, and its failure fails nothing here (the items then come from what is known, and
         // the next call reads on).
-        if carriesLedger {
-            ledger.advance(to: position)
-            if reachedEnd { ledger.noteCaughtUp() }
-        }
         if !latest.isEmpty, !ledger.hasCaughtUp {
             do { try await catchUp(deadline: deadline, countsFailures: false) } catch {}
         }

@@ -84,8 +84,7 @@ struct WildberriesChatEvent: JSONReadable, Sendable {
         attachmentCount = message?.attachments?.count ?? 0
         goodCard = message?.attachments?.goodCard
         // Unix ms; a number no date can be (junk) as if absent, as it would overflow where written.
-        self.addTimestamp = addTimestamp.int64.flatMap { FlexibleDate.years.contains($0) ? $0 : nil }
-            ?? addTime.timestamp?.millisecondsSinceEpoch ?? 0
+        self.addTimestamp = (addTimestamp.int64.flatMap(FlexibleDate.milliseconds) ?? addTime.timestamp)?.millisecondsSinceEpoch ?? 0
         self.replySign = replySign.text
         self.sender = sender.text
         self.clientName = clientName.text

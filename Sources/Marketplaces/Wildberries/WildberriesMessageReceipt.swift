@@ -14,7 +14,7 @@ struct WildberriesMessageReceipt: JSONReadable {
             default: break
             }
         }
-        addedAt = addTime.int64.flatMap { FlexibleDate.years.contains($0) ? Timestamp(millisecondsSinceEpoch: $0) : nil } ?? addTime.timestamp
+        addedAt = addTime.int64.flatMap(FlexibleDate.milliseconds) ?? addTime.timestamp
         self.chatID = chatID.text
     }
 }
