@@ -42,29 +42,3 @@ public enum ConnectorError: Error, Sendable, Equatable {
         }
     }
 }
-
-/// What the upstream said: enough for a caller to act and for an operator to search logs.
-public struct UpstreamFailure: Sendable, Equatable, CustomStringConvertible {
-    public var marketplace: Marketplace
-    /// HTTP status, or nil when no response arrived (connection refused, reset, timeout).
-    public var status: Int?
-    /// The upstream's own message, trimmed to a few hundred characters.
-    public var message: String
-    /// The upstream's request id, when it sent one.
-    public var requestID: String?
-    /// The failure is the request's own and no state of the upstream changes it (a request
-    /// that cannot be put on the wire), so the same call fails the same way even without a status.
-    public var isLasting: Bool
-
-    public init(marketplace: Marketplace, status: Int?, message: String, requestID: String? = nil, isLasting: Bool = false) {
-        self.marketplace = marketplace
-        self.status = status
-        self.message = String(message.prefix(300))
-        self.requestID = requestID
-        self.isLasting = isLasting
-    }
-
-    public var description: String {
-        "\(marketplace) \(status.map(String.init) ?? "no response"): \(message)"
-    }
-}

@@ -120,15 +120,3 @@ public final class ConnectorRegistry: Sendable {
         }
     }
 }
-
-/// State shared by all channels of one marketplace for one tenant: typically the upstream HTTP
-/// client (its connection pool), the rate budgets of the tenant's credential, circuit breakers.
-public protocol MarketplaceSession: Sendable {
-    var marketplace: Marketplace { get }
-    /// The upstream hosts this session calls, for `channel`, with their circuit and budget.
-    func upstreams(for channel: Channel) -> [UpstreamHealth]
-}
-
-extension MarketplaceSession {
-    public func upstreams(for channel: Channel) -> [UpstreamHealth] { [] }
-}

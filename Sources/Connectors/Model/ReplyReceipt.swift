@@ -1,0 +1,19 @@
+/// The outcome of a reply the upstream accepted.
+public struct ReplyReceipt: Sendable, Equatable, Codable {
+    public var itemID: String
+    /// The upstream's id of the new answer or message, when it returns one.
+    public var replyID: String?
+    public var createdAt: Timestamp?
+
+    public init(itemID: String, replyID: String? = nil, createdAt: Timestamp? = nil) {
+        self.itemID = itemID
+        self.replyID = replyID
+        self.createdAt = createdAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case itemID = "item_id"
+        case replyID = "reply_id"
+        case createdAt = "created_at"
+    }
+}

@@ -1,0 +1,70 @@
+@testable import Gateway
+import HTTP
+import Testing
+
+@Suite("Tenant rate limiter")
+struct TenantRateLimiterTests {
+    @Test("the allowance refills at the tenant's rate")
+    func refill() {
+        let start = ContinuousClock.now
+        let tenant = Tenant(id: "t", keyDigests: [], rateLimit: TenantRateLimit(rate: 10, burst: 2))
+        let limiter = TenantRateLimiter(tenants: [tenant], now: start)
+        #expect(limiter.check("t", now: start).allowed)
+        #expect(limiter.check("t", now: start).allowed)
+        let refused = limiter.check("t", now: start)
+        #expect(!refused.allowed)
+        #expect(refused.retryAfter == .milliseconds(100))
+        #expect(limiter.check("t", now: start + .milliseconds(100)).allowed)
+        #expect(!limiter.check("t", now: start + .milliseconds(100)).allowed)
+    }
+
+    @Test("given any rate and burst, when the policy is written, then its quota per window is no less than what a steady client gets",
+          arguments: [(5.0, 10, 10, 2), (50, 100, 100, 2), (20, 5, 20, 1), (3, 4, 6, 2), (0.5, 1, 1, 2), (2.5, 3, 5, 2), (0.01, 3, 3, 300)])
+    func policyQuota(rate: Double, burst: Int, quota: Int, window: Int) {
+        let start = ContinuousClock.now
+        let limit = TenantRateLimit(rate: rate, burst: burst)
+        let limiter = TenantRateLimiter(tenants: [Tenant(id: "t", keyDigests: [], rateLimit: limit)], now: start)
+        #expect(limiter.check("t", now: start).policy == "\"tenant\";q=\(quota);w=\(window)")
+        // A client spacing requests at the rate, after the burst is spent, gets no fewer than q per w.
+        var allowed = 0
+        var now = start + .seconds(1000)
+        for _ in 0..<burst { _ = limiter.check("t", now: now) }
+        let end = now + .seconds(window * 10)
+        while now < end {
+            if limiter.check("t", now: now).allowed { allowed += 1 }
+            now += .nanoseconds(Int64(1e9 / rate))
+        }
+        #expect(allowed >= quota * 10 - 1, "\(allowed) in \(window * 10) s")
+        #expect(allowed <= Int((rate * Double(window * 10)).rounded(.up)) + 1)
+    }
+
+    @Test("given a tenant spending its burst at once, then every RateLimit names when the next request is allowed, the 429's as its Retry-After does")
+    func resetIsTheNextUnit() {
+        // given: 3 at once, then one every 5 s
+        let start = ContinuousClock.now
+        let tenant = Tenant(id: "t", keyDigests: [], rateLimit: TenantRateLimit(rate: 0.2, burst: 3))
+        let limiter = TenantRateLimiter(tenants: [tenant], now: start)
+        // when
+        let decisions = (0..<4).map { _ in limiter.check("t", now: start) }
+        // then: not 5, 10, 15 (a full bucket) but 5 each time, as the refusal says
+        #expect(decisions.map(\.field) == ["\"tenant\";r=2;t=5", "\"tenant\";r=1;t=5", "\"tenant\";r=0;t=5", "\"tenant\";r=0;t=5"])
+        #expect(decisions.last?.retryAfter?.secondsToWait == 5)
+        // and part way to the next unit, the seconds left to it, rounded up
+        #expect(limiter.check("t", now: start + .milliseconds(2500)).field == "\"tenant\";r=0;t=3")
+    }
+
+    @Test("given a tenant with a burst of 12345, when it spends from its allowance, then the fields carry every digit")
+    func fieldDigits() {
+        let start = ContinuousClock.now
+        let tenant = Tenant(id: "t", keyDigests: [], rateLimit: TenantRateLimit(rate: 1, burst: 12345))
+        let limiter = TenantRateLimiter(tenants: [tenant], now: start)
+        let first = limiter.check("t", now: start)
+        #expect(first.policy == "\"tenant\";q=12345;w=12345")
+        #expect(first.field == "\"tenant\";r=12344;t=1")
+        for _ in 0..<9 { _ = limiter.check("t", now: start) }
+        // t names when the next unit comes back (1 s at 1/s), not when all 11 spent are back
+        #expect(limiter.check("t", now: start).field == "\"tenant\";r=12334;t=1")
+        #expect(limiter.check(known: "nobody", now: start) == nil)
+        #expect(TenantRateLimiter.Decision(allowed: false, remaining: 0, resetSeconds: 0, retryAfter: nil).field == "\"tenant\";r=0;t=0")
+    }
+}
