@@ -59,6 +59,9 @@ final class EventLoop {
     var clientPools: [UInt64: ClientPool] = [:]
     /// Calls in progress, each with a deadline; unordered.
     var clientCalls: [ClientCall] = []
+    /// Set by `closeClients` at shutdown: a call that comes after it (a task woken from a sleep
+    /// while the loop winds down) ends at once as cancelled, as nothing would drive it.
+    var clientsClosed = false
 
     /// A loop with no `listener` serves only `HTTPClient` calls (see `ClientLoop`).
     init(index: Int, configuration: ServerConfiguration, responder: any HTTPResponder, executor: LoopExecutor,

@@ -1,9 +1,13 @@
 /// Carries a value that belongs to one event loop (a connection) through a `@Sendable` closure.
 ///
-/// `@unchecked Sendable` is sound because the value is only reachable through `withValue`, which
-/// traps unless it runs on the owning loop's thread, and every loop-confined object is only ever
-/// touched on that thread. So the value is never accessed concurrently, whichever thread carries
-/// the wrapper around.
+/// `@unchecked Sendable` is sound because the value is only reachable on the owning loop's
+/// thread: `withValue` runs `body` at once only when already there and otherwise enqueues it on
+/// that loop's executor, whose jobs run only on its thread (and never once the loop has stopped);
+/// `loopValue` traps anywhere else. Every loop-confined object is only ever touched on that
+/// thread, so the value is never accessed concurrently, whichever thread carries the wrapper.
+/// The wrapper's last release may come on any thread: that is safe only because no loop-bound
+/// type (`Connection`, `ClientCall`, `ClientPool`, `EventLoop`) has a `deinit` that touches loop
+/// state, an invariant to keep.
 struct LoopBound<Value: AnyObject>: @unchecked Sendable {
     private let value: Value
     let executor: LoopExecutor

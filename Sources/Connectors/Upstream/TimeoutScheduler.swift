@@ -33,7 +33,9 @@ final class TimeoutScheduler: @unchecked Sendable {
     /// needs to wake it.
     private var sleepingUntil = UInt64.max
 
-    private init() {
+    /// A scheduler with a thread of its own. It must never be deallocated (its thread holds it
+    /// unowned): make one only as a global or a `static let`, as `shared` is.
+    init() {
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
         condition = .allocate(capacity: 1)

@@ -14,7 +14,7 @@ extension EventLoop {
     }
 
     func startClientCall(_ call: ClientCall, continuation: UnsafeContinuation<ClientCall.Result, Never>) {
-        guard !call.cancelledEarly else {
+        guard !call.cancelledEarly, !clientsClosed else {
             call.isFinished = true
             continuation.resume(returning: .failure(.cancelled))
             return
@@ -159,8 +159,10 @@ extension EventLoop {
         return earliest
     }
 
-    /// At shutdown: every call still on this loop ends as cancelled, every connection closes.
+    /// At shutdown: every call still on this loop ends as cancelled, every connection closes, and
+    /// a call started later ends as cancelled without being sent.
     func closeClients() {
+        clientsClosed = true
         // Waiting calls first: ending a call on a connection would otherwise hand the freed
         // room to a waiting one and open a connection only to close it.
         for call in clientCalls where call.connection == nil { finishClientCall(call, .failure(.cancelled)) }

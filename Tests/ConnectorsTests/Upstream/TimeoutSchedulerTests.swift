@@ -4,6 +4,11 @@ import Testing
 @Suite("Timeout scheduler", .serialized)
 struct TimeoutSchedulerTests {
     private typealias Fired = Recorder<String>
+    /// One scheduler per test, never deallocated (as the scheduler requires), so that deadlines
+    /// other suites set on `shared` meanwhile cannot wake its thread and hide a missing wake-up.
+    private static let earliestFirstScheduler = TimeoutScheduler()
+    private static let nearDeadlineScheduler = TimeoutScheduler()
+    private static let cancelledScheduler = TimeoutScheduler()
 
     /// Whether `count` actions fired within a bound far beyond any deadline here (20 s): a
     /// liveness check, so that a scheduler that never wakes fails the test instead of hanging it.
@@ -22,7 +27,7 @@ struct TimeoutSchedulerTests {
     @Test("given deadlines scheduled latest first, when they pass, then each fires once, earliest first", .timeLimit(.minutes(1)))
     func earliestFirst() async {
         let fired = Fired()
-        let scheduler = TimeoutScheduler.shared
+        let scheduler = Self.earliestFirstScheduler
         _ = scheduler.schedule(after: .milliseconds(900)) { fired.append("third") }
         _ = scheduler.schedule(after: .milliseconds(600)) { fired.append("second") }
         _ = scheduler.schedule(after: .milliseconds(300)) { fired.append("first") }
@@ -34,7 +39,7 @@ struct TimeoutSchedulerTests {
           .timeLimit(.minutes(1)))
     func nearDeadlineWakesTheThread() async {
         let fired = Fired()
-        let scheduler = TimeoutScheduler.shared
+        let scheduler = Self.nearDeadlineScheduler
         let far = scheduler.schedule(after: .seconds(600)) { fired.append("far") }
         defer { scheduler.cancel(far) }
         // Let the thread go to sleep towards the far deadline first.
@@ -48,7 +53,7 @@ struct TimeoutSchedulerTests {
     @Test("given a cancelled deadline, when its time passes, then its action never runs", .timeLimit(.minutes(1)))
     func cancelledNeverFires() async {
         let fired = Fired()
-        let scheduler = TimeoutScheduler.shared
+        let scheduler = Self.cancelledScheduler
         let cancelled = scheduler.schedule(after: .milliseconds(100)) { fired.append("cancelled") }
         let alsoCancelled = scheduler.schedule(after: .milliseconds(150)) { fired.append("also cancelled") }
         scheduler.cancel(alsoCancelled)

@@ -167,23 +167,18 @@ struct URLSessionUpstreamClientTests {
         }
     }
 
-    @Test("cancelling the calling task while the upstream works ends send with cancelled")
+    @Test("cancelling the calling task while the upstream works ends send with cancelled and closes its connection")
     func cancellation() async throws {
-        let release = Gate()
-        try await withLoopbackUpstream({ _, _ in
-            await release.wait()
-            return Self.ok
-        }) { upstream in
-            defer { release.open() }
-            let client = URLSessionUpstreamClient(baseURL: upstream.baseURL)
-            // A timeout far beyond the test's time limit: only cancellation can end this call in time.
-            let call = Task { try await client.send(Self.get("/held"), timeout: .seconds(120)) }
-            await upstream.waitForRequests(1)
-            call.cancel()
-            let result = await call.result
-            #expect(throws: UpstreamTransportError.cancelled) { try result.get() }
-            #expect(!release.isOpen, "the upstream was still working when the call ended")
-        }
+        let upstream = try HoldingServer()
+        defer { upstream.stop() }
+        let client = URLSessionUpstreamClient(baseURL: upstream.baseURL)
+        // A timeout far beyond the test's time limit: only cancellation can end this call in time.
+        let call = Task { try await client.send(Self.get("/held"), timeout: .seconds(120)) }
+        await upstream.waitForRequests(1)
+        call.cancel()
+        let result = await call.result
+        #expect(throws: UpstreamTransportError.cancelled) { try result.get() }
+        #expect(await upstream.waitForCloses(1), "the request's connection was closed, not left to the upstream")
     }
 
     @Test("a task cancelled before sending sends nothing")

@@ -136,6 +136,7 @@ struct WildberriesReviewConnectorTests {
             let (items, _) = try await Env.walk(env.review, ListQuery(status: nil, limit: 100))
             let truth = Dictionary(uniqueKeysWithValues: env.simulator.feedbacks.feedbacks.map { ($0.id, $0) })
             #expect(Set(truth.values.map { $0.createdDateText.suffix(6) }).contains("+03:00"))
+            #expect(items.count == truth.count)
             for item in items {
                 #expect(item.createdAt.millisecondsSinceEpoch / 1000 == truth[item.id]!.createdAt / 1000, "\(truth[item.id]!.createdDateText)")
             }

@@ -1,6 +1,6 @@
 import Glibc
 import HTTP
-import Server
+@testable import Server
 import Synchronization
 import Testing
 
@@ -291,18 +291,20 @@ struct HTTPClientTests {
         #expect(try await client.execute(Self.post("{}"), timeout: .seconds(5)).status == 204)
     }
 
-    @Test("given a call in flight, when its task is cancelled, then it ends as cancelled")
+    @Test("given a call in flight, when its task is cancelled, then it ends as cancelled and its connection is closed")
     func cancellation() async throws {
+        let upstreamClosed = Atomic<Bool>(false)
         let upstream = ScriptedUpstream { peer in
             _ = peer.readRequest()
-            peer.waitForClose()
+            if peer.waitForClose() { upstreamClosed.store(true, ordering: .relaxed) }
         }
         defer { upstream.stop() }
         let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
         let call = Task { try await client.execute(Self.getRequest(), timeout: .seconds(30)) }
-        try await Task.sleep(for: .milliseconds(50))
+        #expect(await waitFor { upstream.requests.count == 1 })
         call.cancel()
         await #expect(throws: HTTPClientError.cancelled) { try await call.value }
+        #expect(await waitFor { upstreamClosed.load(ordering: .relaxed) })
     }
 
     @Test("given nothing listening, then the call fails as connectFailed")
@@ -483,7 +485,9 @@ struct HTTPClientTests {
         let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
         try await withServer(handler: { _, _ in
             let answer = try await client.execute(Self.getRequest(), timeout: .seconds(5))
-            return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: answer.body)
+            // The call went through this loop's own pool, not the shared client loop's.
+            let servedHere = EventLoop.onThisThread?.clientPools[client.id] != nil
+            return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json", "Served-Here": "\(servedHere)"], body: answer.body)
         }) { server in
             try await onDedicatedThread {
                 let connection = try server.connect()
@@ -491,6 +495,7 @@ struct HTTPClientTests {
                     try connection.send(get("/proxy"))
                     let response = try connection.readResponse()
                     #expect(response.status == 200)
+                    #expect(response[header: "Served-Here"] == "true")
                     #expect(String(decoding: response.body, as: UTF8.self) == "{\"upstream\":true}")
                 }
                 connection.close()
@@ -509,8 +514,14 @@ struct HTTPClientTests {
         }
         defer { upstream.stop() }
         let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
+        let seen = CallOutcome()
         let server = try TestServer { _, _ in
-            _ = try await client.execute(Self.getRequest(), timeout: .seconds(30))
+            do {
+                _ = try await client.execute(Self.getRequest(), timeout: .seconds(30))
+                seen.outcome.withLock { $0 = "answered" }
+            } catch {
+                seen.outcome.withLock { $0 = "\(error)" }
+            }
             return HTTPResponse(status: .ok)
         }
         try await onDedicatedThread {
@@ -520,7 +531,52 @@ struct HTTPClientTests {
             await server.stop(gracePeriod: .milliseconds(100))
             connection.close()
         }
+        #expect(seen.outcome.withLock { $0 } == "\(HTTPClientError.cancelled)")
         #expect(await waitFor { upstreamClosed.load(ordering: .relaxed) })
+    }
+
+    @Test("given a task on the loop that is not cancelled with its handler, when it starts an upstream call after the grace period ended, then the call ends as cancelled and nothing is sent")
+    func callAfterShutdownIsRefused() async throws {
+        let upstream = ScriptedUpstream(Self.answering("{}"))
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
+        let seen = CallOutcome()
+        let server = try TestServer { _, _ in
+            // As a keyed write does: the work runs in a task of its own on this loop, which the
+            // handler's cancellation does not reach, and it calls after a wait (a rate budget's).
+            let work = Task(executorPreference: LoopExecutor.current) {
+                while !seen.handlerCancelled.load(ordering: .relaxed) { try? await Task.sleep(for: .milliseconds(5)) }
+                try? await Task.sleep(for: .milliseconds(30))
+                do {
+                    _ = try await client.execute(Self.getRequest(), timeout: .seconds(30))
+                    seen.outcome.withLock { $0 = "answered" }
+                } catch {
+                    seen.outcome.withLock { $0 = "\(error)" }
+                }
+            }
+            await withTaskCancellationHandler {
+                await work.value
+            } onCancel: {
+                seen.handlerCancelled.store(true, ordering: .relaxed)
+            }
+            return HTTPResponse(status: .ok)
+        }
+        try await onDedicatedThread {
+            let connection = try server.connect()
+            try connection.send(get("/write"))
+            await server.stop(gracePeriod: .milliseconds(50))
+            connection.close()
+        }
+        let wasCancelled = seen.handlerCancelled.load(ordering: .relaxed)
+        #expect(wasCancelled)
+        #expect(seen.outcome.withLock { $0 } == "\(HTTPClientError.cancelled)")
+        #expect(upstream.requests.isEmpty)
+    }
+
+    /// What a handler's call saw: whether the handler was cancelled, and how the call ended.
+    private final class CallOutcome: Sendable {
+        let handlerCancelled = Atomic<Bool>(false)
+        let outcome = Mutex<String?>(nil)
     }
 
     private func waitFor(_ condition: @Sendable () -> Bool) async -> Bool {

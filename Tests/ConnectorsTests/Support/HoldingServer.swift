@@ -1,0 +1,82 @@
+import Foundation
+import Glibc
+import Synchronization
+
+/// A loopback listener that reads each connection's request head and then never answers: it
+/// waits for the client to close, and counts the heads it read and the closes it saw. For calls
+/// that must be abandoned on the wire, not only given up on by their caller. Stop it at the end.
+final class HoldingServer: Sendable {
+    let port: Int
+    private let descriptor: Int32
+    private let heads = Atomic<Int>(0)
+    private let closes = Atomic<Int>(0)
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw ClosedPort.SocketFailure(call: "socket", code: errno) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ready = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && listen(descriptor, 8) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
+        }
+        guard ready else {
+            let code = errno
+            Glibc.close(descriptor)
+            throw ClosedPort.SocketFailure(call: "bind/listen", code: code)
+        }
+        self.descriptor = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+        Thread.detachNewThread { [self] in
+            while true {
+                let connection = accept(descriptor, nil, nil)
+                guard connection >= 0 else { return }
+                Thread.detachNewThread { [self] in hold(connection) }
+            }
+        }
+    }
+
+    var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    /// Request heads read in full.
+    var requestCount: Int { heads.load(ordering: .relaxed) }
+    /// Connections the client closed after sending a head.
+    var closeCount: Int { closes.load(ordering: .relaxed) }
+
+    /// Waits until `count` request heads have arrived.
+    func waitForRequests(_ count: Int) async {
+        while requestCount < count { try? await Task.sleep(for: .milliseconds(5)) }
+    }
+
+    /// Whether `count` connections were closed by their client within ten seconds.
+    func waitForCloses(_ count: Int) async -> Bool {
+        for _ in 0..<1000 {
+            if closeCount >= count { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+
+    private func hold(_ connection: Int32) {
+        defer { Glibc.close(connection) }
+        var head: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !head.suffix(4).elementsEqual([13, 10, 13, 10]) {
+            let count = read(connection, &buffer, buffer.count)
+            guard count > 0 else { return }
+            head += buffer[0..<count]
+        }
+        heads.add(1, ordering: .relaxed)
+        while read(connection, &buffer, buffer.count) > 0 {}
+        closes.add(1, ordering: .relaxed)
+    }
+
+    /// Stops accepting: the accepting thread ends (held connections end when their clients close).
+    func stop() {
+        shutdown(descriptor, Int32(SHUT_RDWR))
+        Glibc.close(descriptor)
+    }
+}
