@@ -25,7 +25,7 @@ struct TenantRateLimitTests {
         #expect(statuses == [200, 200, 200, 429, 429])
         #expect(refused.json["code"] as? String == "rate_limited")
         let retryAfter = try #require(refused.headers["Retry-After"].flatMap(Int.init))
-        #expect((90...100).contains(retryAfter))
+        #expect((60...100).contains(retryAfter), "100 s less the time the test took")
         #expect(refused.headers["RateLimit"] == "\"tenant\";r=0;t=\(retryAfter)", "the reset names the time Retry-After does")
         #expect(bob.status == .ok)
     }

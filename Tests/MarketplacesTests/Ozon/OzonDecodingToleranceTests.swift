@@ -42,7 +42,7 @@ struct OzonDecodingToleranceTests {
         """
         try await withCannedOzon(["/v3/chat/list": [firstPage, secondPage], "/v3/chat/history": [history]]) { registry, credentials in
             let connector = try registry.connector(for: ConnectorKey(.ozon, .chat), tenant: "t", credentials: credentials)
-            let page = try await connector.listItems(ListQuery(limit: 10), deadline: .now + .seconds(10))
+            let page = try await connector.listItems(ListQuery(limit: 10), deadline: .now + .seconds(50))
             #expect(page.items.map(\.id) == ["c-1"])
             let item = try #require(page.items.first)
             #expect(item.lastMessage?.id == "3000000000118032117")
@@ -69,7 +69,7 @@ struct OzonDecodingToleranceTests {
         """
         try await withCannedOzon(["/v3/chat/list": [flat], "/v3/chat/history": [history]]) { registry, credentials in
             let connector = try registry.connector(for: ConnectorKey(.ozon, .chat), tenant: "t", credentials: credentials)
-            let page = try await connector.listItems(ListQuery(limit: 10), deadline: .now + .seconds(10))
+            let page = try await connector.listItems(ListQuery(limit: 10), deadline: .now + .seconds(50))
             #expect(page.items.map(\.id) == ["c-9"])
             #expect(page.items.first?.status == .unanswered)
             #expect(page.items.first?.text == "Здравствуйте")
@@ -87,7 +87,7 @@ struct OzonDecodingToleranceTests {
         """
         try await withCannedOzon(["/v2/review/list": [list]]) { registry, credentials in
             let connector = try registry.connector(for: ConnectorKey(.ozon, .review), tenant: "t", credentials: credentials)
-            let page = try await connector.listItems(ListQuery(limit: 10), deadline: .now + .seconds(10))
+            let page = try await connector.listItems(ListQuery(limit: 10), deadline: .now + .seconds(50))
             #expect(page.items.map(\.id) == ["r-1", "r-2", "r-3"])
             #expect(page.items.map(\.product?.id) == ["148591503", "209384771", nil])
             #expect(page.items.map(\.status) == [.answered, .unanswered, .unanswered])
@@ -105,10 +105,10 @@ struct OzonDecodingToleranceTests {
         """
         try await withCannedOzon(["/v1/question/list": [first, #"{"questions":[],"last_id":""}"#]]) { registry, credentials in
             let connector = try registry.connector(for: ConnectorKey(.ozon, .question), tenant: "t", credentials: credentials)
-            let page = try await connector.listItems(ListQuery(limit: 1), deadline: .now + .seconds(10))
+            let page = try await connector.listItems(ListQuery(limit: 1), deadline: .now + .seconds(50))
             #expect(page.items.map(\.author?.name) == ["Анна"])
             let next = try #require(page.nextCursor)
-            let end = try await connector.listItems(ListQuery(limit: 1, cursor: next), deadline: .now + .seconds(10))
+            let end = try await connector.listItems(ListQuery(limit: 1, cursor: next), deadline: .now + .seconds(50))
             #expect(end.items.isEmpty)
             #expect(end.nextCursor == nil)
         }

@@ -113,8 +113,9 @@ struct OzonFaultTests {
 
     @Test("an answer slower than the attempt timeout is abandoned and the read retried", .timeLimit(.minutes(1)))
     func latency() async throws {
-        try await OzonTestbed.run(connectors: { $0.attemptTimeout = .milliseconds(150) }) { bed in
-            bed.faults.inject(.latency(.milliseconds(400)), times: 1, pathPrefix: Self.list)
+        // A second for the retried attempt, so that a busy machine does not make it time out too.
+        try await OzonTestbed.run(connectors: { $0.attemptTimeout = .seconds(1) }) { bed in
+            bed.faults.inject(.latency(.seconds(3)), times: 1, pathPrefix: Self.list)
             let items = try await count(bed)
             #expect(items == 5)
             try await bed.waitForLog(path: Self.list, count: 2)
@@ -141,8 +142,9 @@ struct OzonFaultTests {
     @Test("a reset connection is retried for a read; reset every time is upstreamError", .timeLimit(.minutes(1)))
     func connectionReset() async throws {
         // URLSession on Linux does not report a reset of a reused keep-alive connection: that
-        // attempt runs into its timeout instead, so keep the timeout short.
-        try await OzonTestbed.run(connectors: { $0.attemptTimeout = .milliseconds(300) }) { bed in
+        // attempt runs into its timeout instead, so keep the timeout short (but a second, so that
+        // a busy machine does not make the retried attempt time out too).
+        try await OzonTestbed.run(connectors: { $0.attemptTimeout = .seconds(1) }) { bed in
             bed.faults.inject(.connectionReset, times: 1, pathPrefix: Self.list)
             let items = try await count(bed)
             #expect(items == 5)
@@ -201,15 +203,16 @@ struct OzonFaultTests {
         }
     }
 
-    @Test("the rate budget keeps a burst of 100 calls clear of upstream 429s", .timeLimit(.minutes(1)))
+    @Test("the rate budget keeps a burst of 150 calls clear of upstream 429s", .timeLimit(.minutes(1)))
     func rateBudget() async throws {
-        // Given: on real time, the simulator allows 100 requests a second from a bucket of 50,
+        // Given: on real time, the simulator allows 100 requests a second from a bucket of 100,
         // and the budget paces calls 20 ms apart, shaped like the production `RateLimit.ozon`
-        // (evenly spaced, no burst of its own). 100 unpaced calls overrun the bucket; paced ones
-        // arrive at half the rate it refills, so only a stall of the simulator's loop for about
-        // a second (it stamps a request when its loop reaches it, not when it arrives) would
-        // bunch enough of them to empty it.
-        let options = OzonTestbed.simulatorOptions(rate: 100, burst: 50)
+        // (evenly spaced, no burst of its own). 150 unpaced calls overrun the bucket; paced ones
+        // arrive at half the rate it refills, so only a stall of about two seconds (of the
+        // simulator's loop, which stamps a request when it reaches it, or of the calls' tasks,
+        // which then wake together past their slots) would bunch enough of them to empty it.
+        // A bucket of 50 was emptied once when the whole suite ran beside a busy loop.
+        let options = OzonTestbed.simulatorOptions(rate: 100, burst: 100)
         try await OzonTestbed.run(simulator: options, connectors: {
             $0.rateLimit = RateLimit(burst: 1, interval: .milliseconds(20))
             $0.retry = .none
@@ -217,9 +220,9 @@ struct OzonFaultTests {
         }) { bed in
             let connector = try bed.question
             let deadline = ContinuousClock.now + .seconds(30)
-            // When: 100 calls at once
+            // When: 150 calls at once
             let successes = await withTaskGroup(of: Bool.self) { group in
-                for _ in 0..<100 {
+                for _ in 0..<150 {
                     group.addTask {
                         (try? await connector.listItems(ListQuery(limit: 1), deadline: deadline)) != nil
                     }
@@ -229,9 +232,9 @@ struct OzonFaultTests {
                 return count
             }
             // Then
-            #expect(successes == 100)
+            #expect(successes == 150)
             #expect(bed.log.all.filter { $0.status == 429 }.isEmpty)
-            #expect(bed.log.count(path: Self.list) == 100)
+            #expect(bed.log.count(path: Self.list) == 150)
         }
     }
 
@@ -274,9 +277,11 @@ struct OzonFaultTests {
     @Test("given one tenant's calls holding every connection of its pool on a slow upstream, when another tenant calls, then its call is not queued behind them",
           .timeLimit(.minutes(1)))
     func tenantsHaveOwnConnections() async throws {
-        try await OzonTestbed.run(connectors: { $0.maxConnections = 2 }) { bed in
+        // The busy calls are held far longer than a busy machine could take to answer the quiet
+        // one (their own deadline, 30 s, ends them; the test cancels them first).
+        try await OzonTestbed.run(connectors: { $0.maxConnections = 2; $0.attemptTimeout = .seconds(45) }) { bed in
             // given
-            bed.faults.inject(.latency(.seconds(5)), times: 2, pathPrefix: Self.list)
+            bed.faults.inject(.latency(.seconds(40)), times: 2, pathPrefix: Self.list)
             let busy = try bed.connector(.question, tenant: "busy")
             let deadline = bed.deadline
             let finished = Recorder()

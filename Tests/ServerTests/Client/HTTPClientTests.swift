@@ -8,6 +8,10 @@ import Testing
 /// connection pool, and every way a call can end without a response.
 @Suite("HTTP client: framing, keep-alive and failures", .timeLimit(.minutes(1)))
 struct HTTPClientTests {
+    /// Idle connections kept an hour, not the default 4 s: a busy machine can hold a test's task
+    /// that long between two calls, and the next would rightly open another connection.
+    static let keptIdle = HTTPClient.Configuration(idleTimeout: .seconds(3600))
+
     static func getRequest(_ path: String = "/items") -> HTTPClientRequest {
         HTTPClientRequest(method: "GET", target: Array(path.utf8), isIdempotent: true)
     }
@@ -95,7 +99,7 @@ struct HTTPClientTests {
     func keepAlive() async throws {
         let upstream = ScriptedUpstream(Self.answering("fine"))
         defer { upstream.stop() }
-        let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: Self.keptIdle)
         _ = try await client.execute(Self.getRequest("/a?x=1"), timeout: .seconds(5))
         _ = try await client.execute(Self.post("{\"text\":\"привет\"}"), timeout: .seconds(5))
         _ = try await client.execute(HTTPClientRequest(method: "POST", target: Array("/empty".utf8), isIdempotent: false),
@@ -123,7 +127,7 @@ struct HTTPClientTests {
             peer.close()
         }
         defer { upstream.stop() }
-        let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: Self.keptIdle)
         _ = try await client.execute(Self.getRequest(), timeout: .seconds(5))
         let read = try await client.execute(Self.getRequest(), timeout: .seconds(5))
         #expect(Self.text(read) == "first")
@@ -136,15 +140,18 @@ struct HTTPClientTests {
 
     @Test("given an idle connection the server has closed, then a write goes out on a new connection")
     func closedIdleConnection() async throws {
+        let firstClosed = Atomic<Bool>(false)
         let upstream = ScriptedUpstream { peer in
             guard peer.readRequest() != nil else { return peer.close() }
             peer.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
             peer.close()
+            firstClosed.store(true, ordering: .relaxed)
         }
         defer { upstream.stop() }
-        let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: Self.keptIdle)
         _ = try await client.execute(Self.getRequest(), timeout: .seconds(5))
-        try await Task.sleep(for: .milliseconds(100))  // the FIN arrives
+        #expect(await waitFor { firstClosed.load(ordering: .relaxed) })
+        try await Task.sleep(for: .milliseconds(20))  // the FIN, sent, reaches the client's socket
         let response = try await client.execute(Self.post("{}"), timeout: .seconds(5))
         #expect(Self.text(response) == "ok")
         #expect(upstream.connectionCount == 2)
@@ -240,8 +247,13 @@ struct HTTPClientTests {
         async let read = client.execute(Self.getRequest(), timeout: .seconds(10))
         #expect(await waitFor { upstream.connectionCount == 1 })
         // when: a write joins the queue behind the read, and the read then ends
-        let write = Task { () async throws(HTTPClientError) -> HTTPClientResponse in try await client.execute(Self.post("{}"), timeout: .seconds(5)) }
-        try await Task.sleep(for: .milliseconds(500))
+        let writeStarted = WriteStarted()
+        let write = Task { () async throws(HTTPClientError) -> HTTPClientResponse in
+            writeStarted.flag.store(true, ordering: .relaxed)
+            return try await client.execute(Self.post("{}"), timeout: .seconds(5))
+        }
+        #expect(await waitFor { writeStarted.flag.load(ordering: .relaxed) })
+        try await Task.sleep(for: .milliseconds(300))  // the call reaches the loop and its queue
         release.store(true, ordering: .relaxed)
         // then
         let outcome = await write.result
@@ -261,8 +273,8 @@ struct HTTPClientTests {
             peer.close()
         }
         defer { upstream.stop() }
-        let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: .init(minimumWriteTime: .seconds(1)))
-        #expect(Self.text(try await client.execute(Self.post("{}"), timeout: .milliseconds(900))) == "replied")
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: .init(minimumWriteTime: .seconds(30)))
+        #expect(Self.text(try await client.execute(Self.post("{}"), timeout: .seconds(20))) == "replied")
     }
 
     @Test("given an answer in a content coding that was not asked for, then the call fails saying so, not with the coded bytes")
@@ -469,7 +481,7 @@ struct HTTPClientTests {
             peer.close()
         }
         defer { upstream.stop() }
-        let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: .init(maxConnections: 2))
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: .init(maxConnections: 2, idleTimeout: .seconds(3600)))
         let bodies = try await withThrowingTaskGroup(of: String.self) { group in
             for i in 0..<6 { group.addTask { Self.text(try await client.execute(Self.getRequest("/\(i)"), timeout: .seconds(10))) } }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -571,6 +583,11 @@ struct HTTPClientTests {
         #expect(wasCancelled)
         #expect(seen.outcome.withLock { $0 } == "\(HTTPClientError.cancelled)")
         #expect(upstream.requests.isEmpty)
+    }
+
+    /// Set by a write's task as it starts.
+    private final class WriteStarted: Sendable {
+        let flag = Atomic<Bool>(false)
     }
 
     /// What a handler's call saw: whether the handler was cancelled, and how the call ended.
