@@ -62,8 +62,12 @@ enum ServeCommand {
             level = parsed
         }
 
+        let endpoints = configuration.endpoints
+        if [endpoints.wildberriesFeedbacks, endpoints.wildberriesChat, endpoints.ozonSeller].contains(where: { $0.scheme == "https" }) {
+            URLSessionUpstreamClient.prepareProcess()
+        }
         let registry = ConnectorRegistry()
-        MarketplaceCatalog.registerAll(in: registry, endpoints: configuration.endpoints, clients: .gateway)
+        MarketplaceCatalog.registerAll(in: registry, endpoints: endpoints, clients: .gateway)
         let staticRoot = StaticRoot.locate(given: options.staticRoot ?? environment["GATEWAY_STATIC_ROOT"].flatMap { $0.isEmpty ? nil : $0 })
         let root = staticRoot.directory
         let staticFiles = StaticFiles(directory: root.appendingPathComponent("Public"),

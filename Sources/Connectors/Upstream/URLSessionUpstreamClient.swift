@@ -59,6 +59,15 @@ public final class URLSessionUpstreamClient: UpstreamClient {
         session.finishTasksAndInvalidate()
     }
 
+    /// Does, on the calling thread, what FoundationNetworking does once per process when it makes
+    /// its first session: libcurl's and OpenSSL's global set-up, which reads OpenSSL's
+    /// configuration file, and the look-up of the executable's bundle. Called at start-up when an
+    /// upstream is reached over https; otherwise the first tenant's first call does that disk I/O
+    /// on the event loop that builds the tenant's session, holding every connection on it.
+    public static func prepareProcess() {
+        URLSession(configuration: .ephemeral).invalidateAndCancel()
+    }
+
     public func send(_ request: UpstreamRequest, timeout: Duration) async throws(UpstreamTransportError) -> UpstreamResponse {
         if Task.isCancelled { throw .cancelled }
         guard timeout > .zero else { throw .timedOut }
