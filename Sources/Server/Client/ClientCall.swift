@@ -15,8 +15,8 @@ final class ClientCall {
     /// Unchecked: `finishClientCall` takes it out before resuming it, so it is resumed at most
     /// once, and every call is finished (by its answer, failure, timeout or cancellation, and
     /// by `closeClients` when the loop stops; one that comes later is refused as cancelled by
-    /// `startClientCall`), so it is resumed at least once. The checked kind
-    /// allocated a canary per call and resumed through an atomic exchange.
+    /// `startClientCall`), so it is resumed at least once. The checked kind allocated a canary
+    /// per call and resumed through an atomic exchange.
     var continuation: UnsafeContinuation<Result, Never>?
     /// The loop that took the call; nil before and after.
     var loop: EventLoop?
