@@ -43,7 +43,8 @@ extension WildberriesChatConnector {
                 position.consume(event)
                 progressed = true
             }
-            guard let next = position.nextQuery(after: page, asked: query, progressed: progressed, length: ledger.notePage(page)) else {
+            guard let next = position.nextQuery(after: page, asked: query, progressed: progressed, length: ledger.notePage(page),
+                                                now: unixMilliseconds()) else {
                 hasMore = false
                 reachedEnd = true
                 break

@@ -13,6 +13,7 @@ public struct WildberriesChatConnector: ChannelConnector {
     let api: WildberriesChatAPI
     let ledger = WildberriesChatLedger()
     let catchUpPages: Int
+    let unixMilliseconds: @Sendable () -> Int64
 
     /// Catch-ups in a row whose failure a call lets go before it fails the call.
     static let quietCatchUpFailures = 3
@@ -20,6 +21,7 @@ public struct WildberriesChatConnector: ChannelConnector {
     public init(session: WildberriesSession) {
         api = WildberriesChatAPI(session: session)
         catchUpPages = session.options.chatCatchUpPages
+        unixMilliseconds = session.options.unixMilliseconds
     }
 
     public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
@@ -124,7 +126,8 @@ public struct WildberriesChatConnector: ChannelConnector {
                 position.consume(event)
                 progressed = true
             }
-            let next = position.nextQuery(after: page, asked: query, progressed: progressed, length: ledger.notePage(page))
+            let next = position.nextQuery(after: page, asked: query, progressed: progressed, length: ledger.notePage(page),
+                                          now: unixMilliseconds())
             ledger.advance(to: position)
             guard let next else {
                 ledger.noteCaughtUp()

@@ -11,6 +11,10 @@ import Connectors
 struct WildberriesEventPosition: Equatable, Sendable {
     /// Keys kept at the edge: four bytes each in the cursor.
     static let edgeLimit = 128
+    /// How long after a second the stream may still be written into at it, by this machine's
+    /// clock: Wildberries stamps an event when it takes it, in whole seconds, and the two clocks
+    /// may disagree by a few seconds. Until then the stream is never asked past that second.
+    static let settleMilliseconds: Int64 = 5_000
 
     var watermark: Int64?
     var seen: [UInt32] = []
@@ -137,16 +141,25 @@ extension WildberriesEventPosition {
     ///   watermark's second and as long as a page is known to be (`surelyFull`: a stream that
     ///   goes on from `next` inclusively, with a page-full of one second), the edge closes just
     ///   past that second: stopping there would read the same page on every call.
+    /// - Neither of the last two moves past the watermark's second while it may still be
+    ///   written into (`settleMilliseconds` before `now`, unix ms): an event Wildberries takes
+    ///   at that second between two requests would be passed for good. The reading ends there
+    ///   instead, and the next call asks from just below it again.
     mutating func nextQuery(after page: WildberriesEventsPage, asked: Int64?, progressed: Bool,
-                            length: (full: Bool, surelyFull: Bool)) -> Int64? {
+                            length: (full: Bool, surelyFull: Bool), now: Int64) -> Int64? {
         // A short page without news goes on below: the stream's pages may have become shorter.
         guard length.full || !progressed else { return nil }
         if progressed, let query, query != asked { return query }
         guard let next = page.next else { return nil }
-        if next > (asked ?? .min) { return next }
+        let settled = watermark.map { $0 <= now - Self.settleMilliseconds } ?? true
+        if next > (asked ?? .min) {
+            guard settled || next < (watermark ?? .min) else { return nil }
+            return next
+        }
         // Only for a page as long as the stream's pages are known to be: a shorter one holds the
         // whole second, and closing the edge would lose what arrives in it later.
-        guard !progressed, length.surelyFull, let watermark, !page.events.isEmpty, page.events.allSatisfy({ $0.addTimestamp == watermark })
+        guard !progressed, settled, length.surelyFull, let watermark, !page.events.isEmpty,
+              page.events.allSatisfy({ $0.addTimestamp == watermark })
         else { return nil }
         self.watermark = watermark + 1
         seen = []

@@ -1,4 +1,5 @@
 import Connectors
+import Foundation
 
 /// How the Wildberries connectors behave toward the upstream. Defaults are the published
 /// limits and caps (reference §1.2, §1.3, §3.4); tests shrink them so that walking past the caps
@@ -31,6 +32,9 @@ public struct WildberriesOptions: Sendable {
     public var maxConnections: Int
     /// How the upstream clients are made: URLSession unless the gateway passes its own.
     public var clients: UpstreamClientFactory
+    /// The time of day in unix milliseconds, to tell a second of the chat event stream that may
+    /// still be written into from one that is over; tests set it beside the simulator's times.
+    public var unixMilliseconds: @Sendable () -> Int64
 
     public init(feedbacksRateLimit: RateLimit = .wildberriesFeedbacks, chatRateLimit: RateLimit = .wildberriesChat,
                 feedbacksBaseTokenRateLimit: RateLimit = .wildberriesFeedbacksBaseToken,
@@ -39,7 +43,8 @@ public struct WildberriesOptions: Sendable {
                 breakerFailureThreshold: Int = 5, breakerCoolDown: Duration = .seconds(30),
                 clock: any ResilienceClock = SystemResilienceClock(),
                 feedbacksMaxTake: Int = 5000, feedbacksMaxSkip: Int = 199_990, questionsMaxTotal: Int = 10_000,
-                chatCatchUpPages: Int = 20, maxConnections: Int = 8, clients: UpstreamClientFactory = .urlSession) {
+                chatCatchUpPages: Int = 20, maxConnections: Int = 8, clients: UpstreamClientFactory = .urlSession,
+                unixMilliseconds: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }) {
         self.feedbacksRateLimit = feedbacksRateLimit
         self.chatRateLimit = chatRateLimit
         self.feedbacksBaseTokenRateLimit = feedbacksBaseTokenRateLimit
@@ -55,5 +60,6 @@ public struct WildberriesOptions: Sendable {
         self.chatCatchUpPages = max(1, chatCatchUpPages)
         self.maxConnections = max(1, maxConnections)
         self.clients = clients
+        self.unixMilliseconds = unixMilliseconds
     }
 }

@@ -2,6 +2,7 @@ import Connectors
 import Foundation
 import MarketplaceSimulator
 import Marketplaces
+import Synchronization
 import Testing
 
 @Suite("Wildberries chat connector")
@@ -449,7 +450,9 @@ struct WildberriesChatConnectorTests {
 
     @Test("given a stream whose page size the connector has seen, when a poll finds one new event, then it asks the stream once", .timeLimit(.minutes(1)))
     func productivePollAsksOnce() async throws {
-        try await Env.with { env in
+        let wallClock = ShiftedWallClock()
+        let options = Env.connectorOptions { $0.unixMilliseconds = { wallClock.now } }
+        try await Env.with(connector: options) { env in
             let cursor = try await drained(env)
             let chat = try #require(env.simulator.chats.chats.first)
             let message = try #require(env.simulator.addBuyerMessage(chatID: chat.chatID, text: "Есть размер M?"))
@@ -460,10 +463,37 @@ struct WildberriesChatConnectorTests {
             #expect(page.items.compactMap { $0.lastMessage?.id } == [message.eventID])
             #expect(!page.hasMore)
             #expect(env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET") - before == 1)
-            // A poll with nothing new reads on to the stream's end (its pages may have become shorter).
+            // A poll with nothing new does not ask past a second that may still be written into:
+            // an event Wildberries took at it between two requests would be passed for good.
             let quiet = try await env.chat.updates(since: page.nextCursor, limit: 100, deadline: Env.deadline)
             #expect(quiet.items.isEmpty)
-            #expect(env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET") - before == 3)
+            #expect(!quiet.hasMore)
+            #expect(env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET") - before == 2)
+            // Once that second is over, a poll with nothing new reads on to the stream's end (its
+            // pages may have become shorter).
+            wallClock.shift(byMilliseconds: 60_000)
+            let settled = try await env.chat.updates(since: quiet.nextCursor, limit: 100, deadline: Env.deadline)
+            #expect(settled.items.isEmpty)
+            #expect(env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET") - before == 4)
+        }
+    }
+
+    @Test("given a poll that has read the newest second, when Wildberries takes another event at that second, then the next poll reports it", .timeLimit(.minutes(1)))
+    func lateEventAtTheNewestSecond() async throws {
+        try await Env.with { env in
+            let cursor = try await drained(env)
+            let chats = env.simulator.chats.chats
+            try #require(chats.count >= 2)
+            let first = try #require(env.simulator.addBuyerMessage(chatID: chats[0].chatID, text: "Где заказ?"))
+            let page = try await env.chat.updates(since: cursor, limit: 100, deadline: Env.deadline)
+            #expect(page.items.compactMap { $0.lastMessage?.id } == [first.eventID])
+            // when: a quiet poll, then an event at the second already read
+            let quiet = try await env.chat.updates(since: page.nextCursor, limit: 100, deadline: Env.deadline)
+            #expect(quiet.items.isEmpty)
+            let late = try #require(env.simulator.chats.addBuyerMessage(chatID: chats[1].chatID, text: "И ещё вопрос", at: first.addTimestamp))
+            let next = try await env.chat.updates(since: quiet.nextCursor, limit: 100, deadline: Env.deadline)
+            // then
+            #expect(next.items.compactMap { $0.lastMessage?.id } == [late.eventID])
         }
     }
 
@@ -506,5 +536,17 @@ struct WildberriesChatConnectorTests {
             let quiet = try await env.chat.updates(since: next, limit: 100, deadline: Env.deadline)
             #expect(quiet.items.isEmpty)
         }
+    }
+}
+
+/// Unix milliseconds as this machine's clock gives them, moved on by a test: a second of the
+/// event stream is then over without waiting for it.
+private final class ShiftedWallClock: Sendable {
+    private let shift = Atomic<Int64>(0)
+
+    var now: Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) + shift.load(ordering: .relaxed) }
+
+    func shift(byMilliseconds milliseconds: Int64) {
+        shift.add(milliseconds, ordering: .relaxed)
     }
 }

@@ -2,6 +2,7 @@ import Connectors
 import Foundation
 import MarketplaceSimulator
 @testable import Marketplaces
+import Synchronization
 import Testing
 
 /// The connectors against a scripted host, for the answers real Wildberries has given that the
@@ -352,4 +353,51 @@ struct WildberriesQuirkTests {
             #expect(later.items.map(\.id) == ["1:c"])
         }
     }
+
+    @Test("given an event Wildberries takes at the newest second read, between two requests of one poll, then a later poll still reports it", .timeLimit(.minutes(1)))
+    func eventAtTheNewestSecondBetweenRequests() async throws {
+        // given: a stream (strictly after `next`, whole seconds) whose newest event is this second's
+        let host = WildberriesStreamHost()
+        let server = SimulatorServer(host: host)
+        try server.start()
+        defer { Task { await server.stop() } }
+        let registry = ConnectorRegistry()
+        WildberriesConnectors.register(in: registry,
+                                       endpoints: MarketplaceEndpoints(wildberriesFeedbacks: server.baseURL, wildberriesChat: server.baseURL),
+                                       options: WildberriesTestEnvironment.connectorOptions { $0.retry = .none })
+        let chat = try registry.connector(for: ConnectorKey(.wildberries, .chat), tenant: "t",
+                                          credentials: MarketplaceCredentials(marketplace: .wildberries, fields: ["token": Scripted.token]))
+        let second = Int64(Date().timeIntervalSince1970) * 1000
+        host.add("e1", at: second)
+        let first = try await chat.updates(since: nil, limit: 50, deadline: WildberriesTestEnvironment.deadline)
+        #expect(first.items.map(\.id) == ["1:e1"])
+        // when: while the next poll reads, Wildberries takes B at that same second and C at the
+        // next one, just before the poll asks past the second (if it ever does)
+        let arrived = Arrival()
+        host.beforeEachAnswer { next in
+            if next == second, !arrived.done.exchange(true, ordering: .relaxed) {
+                host.add("b", at: second)
+                host.add("c", at: second + 1000)
+            }
+        }
+        var reported: [String] = []
+        var cursor = first.nextCursor
+        for _ in 0..<3 {
+            let page = try await chat.updates(since: cursor, limit: 50, deadline: WildberriesTestEnvironment.deadline)
+            reported += page.items.map(\.id)
+            cursor = page.nextCursor
+            if !arrived.done.exchange(true, ordering: .relaxed) {
+                host.add("b", at: second)
+                host.add("c", at: second + 1000)
+            }
+        }
+        // then: both are reported, once each; the stream was never asked past the unsettled second
+        #expect(reported.sorted() == ["1:b", "1:c"])
+        #expect(!host.asked.contains(second))
+    }
+}
+
+/// Whether the events a test lets arrive mid-poll have arrived.
+private final class Arrival: Sendable {
+    let done = Atomic<Bool>(false)
 }
