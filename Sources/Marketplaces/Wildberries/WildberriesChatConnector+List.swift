@@ -9,9 +9,10 @@ extension WildberriesChatConnector {
         let state = try query.cursor.map { cursor throws(ConnectorError) in try WildberriesChatListCursor(cursor) }
             ?? WildberriesChatListCursor(status: query.status, since: query.since)
         let chats = try await freshChats(includeRaw: query.includeRaw, deadline: deadline)
+        let historyKnown = ledger.hasCaughtUp
         let ordered = chats.compactMap { chat, raw -> (Item, Int64)? in
             guard let conversation = ledger.conversation(chat.chatID) else { return nil }
-            let item = conversation.item(raw: raw)
+            let item = conversation.item(raw: raw, historyKnown: historyKnown)
             return (item, item.lastMessage?.createdAt.millisecondsSinceEpoch ?? item.createdAt.millisecondsSinceEpoch)
         }
         .filter { item, time in

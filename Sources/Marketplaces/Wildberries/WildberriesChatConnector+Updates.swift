@@ -74,13 +74,15 @@ extension WildberriesChatConnector {
             do { try await catchUp(deadline: deadline, countsFailures: false) } catch {}
         }
         // In the stream's order: within one second, Wildberries' own, not the ids'.
+        let historyKnown = ledger.hasCaughtUp
         let items = latest.values.sorted { order[$0.chatID, default: 0] < order[$1.chatID, default: 0] }.map { message in
             let conversation = ledger.conversation(message.chatID) ?? WildberriesConversation(chatID: message.chatID)
             // The stream times whole seconds; the chat list, once read, gave the same message its
             // milliseconds, which a list or an item shows: the same time for the same message.
             let listed = conversation.last.flatMap { $0.eventID == message.eventID ? $0.at : nil }
             return conversation.item(lastMessage: .init(eventID: message.eventID, text: message.text ?? "",
-                                                        at: listed ?? message.addTimestamp, sender: message.unifiedSender))
+                                                        at: listed ?? message.addTimestamp, sender: message.unifiedSender),
+                                     historyKnown: historyKnown)
         }
         return UpdatesPage(items: items, nextCursor: position.cursor, hasMore: hasMore)
     }

@@ -32,7 +32,7 @@ public struct WildberriesChatConnector: ChannelConnector {
         guard let conversation = ledger.conversation(id), listed != nil || conversation.last != nil else {
             throw .itemNotFound(id: id)
         }
-        return conversation.item(raw: listed?.1)
+        return conversation.item(raw: listed?.1, historyKnown: ledger.hasCaughtUp)
     }
 
     /// Sends `text` into the chat with its `replySign`, taken from the connector's cache or —

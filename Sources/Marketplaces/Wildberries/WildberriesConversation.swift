@@ -110,12 +110,14 @@ struct WildberriesConversation: Sendable, Equatable {
 
     /// The unified item. A last message whose sender is unknown counts as the buyer's: it is
     /// surfaced as unanswered rather than hidden. After a message of Wildberries' own, the last
-    /// one of a person decides (none: nothing to answer).
-    func item(lastMessage override: Message? = nil, raw: JSONValue? = nil) -> Item {
+    /// one of a person decides; when none is known, there is nothing to answer only if the
+    /// chat's history is (`historyKnown`: the connector's reading of the stream reached its end
+    /// since it started); otherwise the buyer may have written before, and the chat is surfaced.
+    func item(lastMessage override: Message? = nil, raw: JSONValue? = nil, historyKnown: Bool) -> Item {
         let message = override ?? last
         let at = Timestamp(millisecondsSinceEpoch: message?.at ?? openedAt ?? 0)
         let sender = message?.sender ?? "buyer"
-        let decisive = sender == "system" ? lastFromPerson?.sender : sender
+        let decisive = sender == "system" ? lastFromPerson?.sender ?? (historyKnown ? nil : "buyer") : sender
         return Item(id: chatID, marketplace: .wildberries, channel: .chat, kind: .chat, text: message?.text ?? "",
                     createdAt: openedAt.map { Timestamp(millisecondsSinceEpoch: $0) } ?? at,
                     status: decisive == nil || decisive == "seller" ? .answered : .unanswered,

@@ -81,6 +81,38 @@ struct WildberriesChatConnectorTests {
         }
     }
 
+    @Test("given another gateway process whose catch-up cannot reach a chat's earlier messages, when Wildberries wrote last, then updates surface the chat as unanswered",
+          .timeLimit(.minutes(1)))
+    func updatesAfterRestartWithoutHistory() async throws {
+        try await Env.with(simulator: Env.simulatorOptions { $0.eventsPageSize = 2 }) { env in
+            // given: a buyer who opens a chat, reported
+            let cursor = try await drained(env)
+            let (fresh, opened) = env.simulator.chats.startChat(clientName: "Павел", text: "Когда доставка?")
+            let first = try await env.chat.updates(since: cursor, limit: 100, deadline: Env.deadline)
+            #expect(first.items.first { $0.id == fresh.chatID }?.status == .unanswered)
+            // and another chat's buyer writes later, so the cursor moves on past the first's second
+            let (other, _) = env.simulator.chats.startChat(clientName: "Ольга", text: "Есть размер M?", at: opened.addTimestamp + 2000)
+            let second = try await env.chat.updates(since: first.nextCursor, limit: 100, deadline: Env.deadline)
+            #expect(second.items.map(\.id) == [other.chatID])
+            // when: Wildberries writes a notice, and a process that starts afresh polls on, its
+            // reading of the stream (one page of two events) far from the chat's opening
+            env.simulator.chats.addSystemMessage(chatID: fresh.chatID, text: "Заказ доставлен в пункт выдачи",
+                                                 at: opened.addTimestamp + 5000)
+            let restarted = ConnectorRegistry()
+            WildberriesConnectors.register(in: restarted,
+                                           endpoints: MarketplaceEndpoints(wildberriesFeedbacks: env.simulator.feedbacksURL,
+                                                                           wildberriesChat: env.simulator.chatURL),
+                                           options: Env.connectorOptions { $0.chatCatchUpPages = 1 })
+            let chat = try restarted.connector(for: ConnectorKey(.wildberries, .chat), tenant: Env.tenant,
+                                               credentials: MarketplaceCredentials(marketplace: .wildberries, fields: ["token": WildberriesToken.demo]))
+            let after = try await chat.updates(since: second.nextCursor, limit: 100, deadline: Env.deadline)
+            // then: the notice is the last message, and the chat is not hidden as answered
+            let item = try #require(after.items.first { $0.id == fresh.chatID })
+            #expect(item.lastMessage?.sender == "system")
+            #expect(item.status == .unanswered)
+        }
+    }
+
     @Test("one chat reads by id; an unknown one is itemNotFound", .timeLimit(.minutes(1)))
     func item() async throws {
         try await Env.with { env in

@@ -23,18 +23,24 @@ struct WildberriesConversationTests {
         conversation.absorb(try Self.event("e1", sender: "client", at: 1_000, text: "Где заказ?"))
         conversation.absorb(try Self.event("e2", sender: "seller", at: 2_000, text: "Уже в пути"))
         conversation.absorb(try Self.event("e3", sender: "wb", at: 3_000, text: "Покупатель оценил ответ"))
-        let item = conversation.item()
+        let item = conversation.item(historyKnown: true)
         #expect(item.status == .answered)
         #expect(item.lastMessage?.sender == "system")
         #expect(item.lastMessage?.text == "Покупатель оценил ответ")
     }
 
-    @Test("given the buyer wrote last before a notice, then it is unanswered; given only notices, then there is nothing to answer")
+    @Test("given the buyer wrote last before a notice, then it is unanswered; given only notices, then there is nothing to answer, unless the chat's history is not known")
     func systemAfterBuyer() throws {
         let conversation = try Self.conversation(("e1", "seller", 1_000), ("e2", "client", 2_000), ("e3", "wb", 3_000))
-        #expect(conversation.item().status == .unanswered)
+        #expect(conversation.item(historyKnown: true).status == .unanswered)
         let notices = try Self.conversation(("e4", "wb", 1_000))
-        #expect(notices.item().status == .answered)
+        #expect(notices.item(historyKnown: true).status == .answered)
+        // After a start whose reading of the stream has not reached its end, the buyer may have
+        // written before the notice: the chat is surfaced, as one whose last sender is unknown.
+        #expect(notices.item(historyKnown: false).status == .unanswered)
+        #expect(conversation.item(historyKnown: false).status == .unanswered)
+        let answered = try Self.conversation(("e5", "client", 1_000), ("e6", "seller", 2_000), ("e7", "wb", 3_000))
+        #expect(answered.item(historyKnown: false).status == .answered)
     }
 
     static func listed(text: String, at: Int64) throws -> WildberriesChat {
@@ -58,7 +64,7 @@ struct WildberriesConversationTests {
             conversation.absorb(event)
             conversation.absorb(chat)
         }
-        let item = conversation.item()
+        let item = conversation.item(historyKnown: true)
         #expect(item.status == .answered)
         #expect(item.lastMessage?.sender == "seller")
         #expect(item.lastMessage?.id == "e9")
@@ -70,7 +76,7 @@ struct WildberriesConversationTests {
         var conversation = WildberriesConversation(chatID: "1:c")
         conversation.absorb(try Self.event("e9", sender: "seller", at: 1_698_038_124_000, text: "Заменим товар"))
         conversation.absorb(try Self.listed(text: "А когда?", at: 1_698_038_124_500))
-        #expect(conversation.item().status == .unanswered)
+        #expect(conversation.item(historyKnown: true).status == .unanswered)
         var later = WildberriesConversation(chatID: "1:c")
         later.absorb(try Self.event("e9", sender: "seller", at: 1_698_038_124_000, text: "Заменим товар"))
         later.absorb(try Self.listed(text: "Заменим товар", at: 1_698_038_126_000))
@@ -82,8 +88,8 @@ struct WildberriesConversationTests {
         var conversation = WildberriesConversation(chatID: "1:c")
         conversation.absorb(try Self.listed(text: "", at: 1_698_045_576_200))
         conversation.absorb(try Self.bareEvent(sender: "seller", at: 1_698_045_576_000))
-        #expect(conversation.item().status == .answered)
-        #expect(conversation.item().lastMessage?.sender == "seller")
+        #expect(conversation.item(historyKnown: true).status == .answered)
+        #expect(conversation.item(historyKnown: true).lastMessage?.sender == "seller")
     }
 
     @Test("given a reply just sent, when the list shows it timed a little later, then it is still the seller's")
@@ -92,18 +98,18 @@ struct WildberriesConversationTests {
         conversation.absorb(try Self.event("e1", sender: "client", at: 1_000, text: "Где заказ?"))
         conversation.noteSent(text: "Уже в пути", at: 5_000)
         conversation.absorb(try Self.listed(text: "Уже в пути", at: 5_004))
-        #expect(conversation.item().status == .answered)
-        #expect(conversation.item().lastMessage?.sender == "seller")
+        #expect(conversation.item(historyKnown: true).status == .answered)
+        #expect(conversation.item(historyKnown: true).lastMessage?.sender == "seller")
         // and a notice of Wildberries' own after it leaves it answered
         conversation.absorb(try Self.event("e2", sender: "wb", at: 6_000, text: "Покупатель оценил ответ"))
-        #expect(conversation.item().status == .answered)
+        #expect(conversation.item(historyKnown: true).status == .answered)
     }
 
     @Test("given events out of order, when absorbed, then the newest person's message decides")
     func outOfOrder() throws {
         let conversation = try Self.conversation(("e3", "wb", 3_000), ("e2", "seller", 2_000), ("e1", "client", 1_000))
-        #expect(conversation.item().status == .answered)
-        #expect(conversation.item().lastMessage?.sender == "system")
+        #expect(conversation.item(historyKnown: true).status == .answered)
+        #expect(conversation.item(historyKnown: true).lastMessage?.sender == "system")
     }
 
     @Test("given the list's reply sign, when an old first event of the chat is read again, then the list's sign stays")
