@@ -55,9 +55,13 @@ enum OzonListPager {
             // order: in a list that is not (Ozon does not say its chat list is), the next page's
             // entries above that key are not ones already taken, and would be passed over.
             let ordered = key.map { key in isDescending(page.entries.map(key)) } ?? false
-            // The last entry taken with a key (an entry without one, 0, says nothing of the order).
-            var lastKey = ordered ? key.flatMap { key in page.entries[..<index].lazy.map(key).last { $0 > 0 } } : nil
-            if ordered, index == first, let carried = resume.afterKey, carried > 0 { lastKey = min(carried, lastKey ?? carried) }
+            // The last entry taken with a key (an entry without one, 0, says nothing of the order),
+            // or the one carried in when this page took none with a key: the entries above where
+            // it resumed, skipped as taken before, are not the boundary (after an announcement
+            // chat alone taken here, the next page would have been read from above the last one
+            // taken, and it would have come again).
+            var lastKey = ordered ? key.flatMap { key in page.entries[first..<index].lazy.map(key).last { $0 > 0 } } : nil
+            if ordered, let carried = resume.afterKey, carried > 0 { lastKey = min(carried, lastKey ?? carried) }
             // Dated, a page whose every entry came out newer than the entry last taken (newer
             // ones pushed it, and the rest of its instant's, onto the next page) still owes the
             // resumption: the next page is looked into for that entry, not read from its top.

@@ -79,4 +79,48 @@ struct OzonListPagerTests {
         // then: the rest once, the new ones above the walk not in it
         #expect(ids == (3..<12).map { "e\($0)" })
     }
+
+    /// A walk over a listing ordered by key, highest first (`at` serves as the key; 0: an entry
+    /// without one, such as an announcement chat), whose pages are named by offset.
+    static func keyedWalk(from position: OzonListPosition, limit: Int, over listing: Listing) async throws
+        -> (ids: [String], next: OzonListPosition?) {
+        let (items, next) = try await OzonListPager.collect(
+            limit: limit, from: position, maxPages: 5, id: { $0.id }, key: { UInt64($0.at) },
+            fetch: { token async throws(ConnectorError) in
+                let entries = listing.entries.withLock { $0 }
+                let start = token.flatMap { Int($0) } ?? 0
+                let page = Array(entries.dropFirst(start).prefix(4))
+                let more = start + page.count < entries.count
+                return OzonPage(entries: page, nextToken: more ? String(start + page.count) : nil, hasNext: more)
+            },
+            accept: { entries, range, items async throws(ConnectorError) in
+                for entry in entries[range] {
+                    items.append(Item(id: entry.id, marketplace: .ozon, channel: .chat, kind: .chat, text: "",
+                                      createdAt: Timestamp(millisecondsSinceEpoch: 0), status: .unanswered))
+                }
+            })
+        return (items.map { $0.id }, next)
+    }
+
+    @Test("given a keyed walk whose re-read page gives only an entry without a key, when newer entries pushed the last one taken onto the next page, then that one is not taken again")
+    func keyedResumeAfterUnkeyedEntry() async throws {
+        // given: A B C N | T D E F | G by key, N without one; a first page of 5 ends on T
+        let listing = Listing([Entry(id: "A", at: 900), Entry(id: "B", at: 800), Entry(id: "C", at: 700), Entry(id: "N", at: 0),
+                               Entry(id: "T", at: 600), Entry(id: "D", at: 500), Entry(id: "E", at: 400), Entry(id: "F", at: 300),
+                               Entry(id: "G", at: 200)])
+        let first = try await Self.keyedWalk(from: .start, limit: 5, over: listing)
+        #expect(first.ids == ["A", "B", "C", "N", "T"])
+        // when: four chats get messages and move to the top, so T starts the page after N's
+        listing.entries.withLock { $0.insert(contentsOf: (1...4).map { Entry(id: "X\($0)", at: Int64(1000 + $0)) }, at: 0) }
+        var ids: [String] = []
+        var position = try #require(first.next)
+        while true {
+            let page = try await Self.keyedWalk(from: position, limit: 5, over: listing)
+            ids += page.ids
+            guard let next = page.next else { break }
+            position = next
+        }
+        // then: the rest once each, T not again (N, without a key, may come anywhere)
+        #expect(ids.filter { $0 != "N" } == ["D", "E", "F", "G"])
+    }
 }
