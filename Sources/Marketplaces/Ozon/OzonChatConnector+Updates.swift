@@ -10,7 +10,7 @@ extension OzonChatConnector {
     /// `last_message_id` with the watermark (see `OzonChatWatermark`). A call reads at most
     /// `sweepPages` pages, and stops at the page where the changed chats exceed `limit` (the
     /// next call reads that page again for the rest, and also reports a chat that slid onto the
-    /// page in between, known by an id below any the page held: see `OzonChatSweep.pageLowest`);
+    /// page in between: see `OzonChatSweep.reportedKeys`);
     /// a longer list is swept over several calls, the cursor keeping Ozon's list position, and `has_more` stays true until the sweep
     /// completes, even through a call that found nothing. A nil cursor reports every
     /// conversation once.
@@ -58,7 +58,7 @@ extension OzonChatConnector {
                 // The rest of this page is the next call's.
                 reported += changed.prefix(room)
                 sweep.noteReported(changed.prefix(room).map { (chatID: $0.chatID, lastMessageID: $0.lastMessageID) },
-                                   pageLowest: page.entries.lazy.map(\.lastMessageID).filter { $0 > 0 }.min())
+                                   held: page.entries.lazy.map(\.chatID))
                 break
             }
             reported += changed

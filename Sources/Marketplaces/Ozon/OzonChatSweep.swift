@@ -25,16 +25,12 @@ struct OzonChatSweep: Sendable, Equatable {
     /// When the page at `token` held more changed chats than a call could report: it reported
     /// them lowest id first, up to this one, and the next call reports the rest of that page.
     var reportedUpTo: UInt64?
-    /// The lowest last message id the page held when first read. Read again, it may hold a chat
-    /// it did not hold then (one of its chats moved up, and, on a list whose cursor names the
-    /// chat a page ended with, the next page's first slid in): a chat whose id is below this one
-    /// was not on the page then (ids only grow), and is reported whatever `reportedUpTo` says;
-    /// by id alone it would be passed over, and the next page, starting after it, would never
-    /// show it.
-    var pageLowest: UInt64?
-    /// 32-bit keys of the chats below `pageLowest` that were reported, so none comes twice.
+    /// 32-bit keys of the chats that page held when first read and of those reported from it
+    /// since: read again, it may hold a chat it did not hold then (one of its chats moved up,
+    /// and the next page's first slid in), with any id; that one is still to be reported.
     var reportedKeys: [UInt32] = []
-    /// Keys of slid-in chats a cursor carries at most.
+    /// Keys a cursor carries at most: a page's worth (past them, the oldest go, and a chat of
+    /// theirs could come twice).
     static let maxReportedKeys = 100
 
     /// The highest last message id of a chat this sweep reported but let go of from the edge
@@ -76,12 +72,13 @@ struct OzonChatSweep: Sendable, Equatable {
             guard let reportedUpTo = UInt64(text) else { throw OzonChatWatermark.invalid }
             self.reportedUpTo = reportedUpTo
         }
+        // A cursor of an earlier version names the page's lowest id, which no longer decides
+        // anything: its keys are only the chats reported from below it, so others may come again.
         if let text = cursor["rl"] {
-            guard reportedUpTo != nil, let lowest = UInt64(text) else { throw OzonChatWatermark.invalid }
-            pageLowest = lowest
+            guard reportedUpTo != nil, UInt64(text) != nil else { throw OzonChatWatermark.invalid }
         }
         if let text = cursor["rk"] {
-            guard pageLowest != nil, let keys = CursorKeys.decode(Substring(text)), keys.count <= Self.maxReportedKeys else {
+            guard reportedUpTo != nil, let keys = CursorKeys.decode(Substring(text)), keys.count <= Self.maxReportedKeys else {
                 throw OzonChatWatermark.invalid
             }
             reportedKeys = keys
@@ -102,7 +99,6 @@ struct OzonChatSweep: Sendable, Equatable {
         fields["l"] = String(lowest)
         fields["o"] = inOrder ? "1" : "0"
         if let reportedUpTo { fields["r"] = String(reportedUpTo) }
-        if let pageLowest { fields["rl"] = String(pageLowest) }
         if !reportedKeys.isEmpty { fields["rk"] = CursorKeys.encode(reportedKeys) }
         if let dropped { fields["d"] = String(dropped) }
     }

@@ -34,7 +34,7 @@ struct OzonChatWatermarkTests {
         #expect(reopened == next)
     }
 
-    @Test("given a split page, then the cursor carries its lowest id and the chats reported from below it; a chat that slid in below is awaited once")
+    @Test("given a split page, then the cursor carries the chats reported from it; any other, whatever its id, is awaited, a reported one is not")
     func splitPageKeys() throws {
         let codec = CursorCodec(key: Array(repeating: 7, count: 32))
         let key = ConnectorKey(.ozon, .chat)
@@ -45,7 +45,7 @@ struct OzonChatWatermarkTests {
         let reported = (60..<88).map { chat($0) } + [chat(3), chat(4)]
         var sweep = OzonChatSweep(ceiling: 3_000_000_000_118_032_500)
         sweep.token = "Qk9LMTIz"
-        sweep.noteReported(reported.map { (chatID: $0.0, lastMessageID: $0.1) }, pageLowest: lowest)
+        sweep.noteReported(reported.map { (chatID: $0.0, lastMessageID: $0.1) }, held: reported.map(\.0) + ["held"])
         // when
         let next = state.advanced(reporting: reported, ceiling: state.mark, seen: 3_000_000_000_118_032_600, continuing: sweep)
         let reopened = try OzonChatWatermark(codec.open(codec.seal(next.cursor, for: key, tenant: "t"), for: key, tenant: "t"))
@@ -53,25 +53,27 @@ struct OzonChatWatermarkTests {
         #expect(reopened == next)
         let sweepAfter = try #require(reopened.sweep)
         #expect(sweepAfter.reportedUpTo == reported.map(\.1).max())
-        #expect(sweepAfter.pageLowest == lowest)
-        #expect(sweepAfter.reportedKeys.count == 2)
-        // a chat below the page's lowest not reported is awaited; one reported, or one the page
-        // held (at or above its lowest, up to what was reported), is not
+        #expect(sweepAfter.reportedKeys.count == 31)
+        // a chat the page did not hold is awaited, below the page's lowest id or among the
+        // reported ones' (on a list not in id order, one that slid in can hold any id); whether
+        // it is news is the watermark's to say. One it held or reported is not, unless a newer
+        // message came
         #expect(sweepAfter.awaits(chatID: "slid-in", lastMessageID: lowest - 7))
+        #expect(sweepAfter.awaits(chatID: "slid-in-among", lastMessageID: reported[5].1 + 1))
         #expect(!sweepAfter.awaits(chatID: reported[29].0, lastMessageID: reported[29].1))
+        #expect(!sweepAfter.awaits(chatID: reported[5].0, lastMessageID: reported[5].1))
         #expect(!sweepAfter.awaits(chatID: "held", lastMessageID: lowest + 2))
         #expect(sweepAfter.awaits(chatID: "above", lastMessageID: reported.map(\.1).max()! + 1))
     }
 
-    @Test("given more slid-in chats reported from one page than a cursor carries keys for, then the newest 100 are kept and the cursor opens again")
+    @Test("given more chats reported from one page than a cursor carries keys for, then the newest 100 are kept and the cursor opens again")
     func slidInKeysCapped() throws {
         let codec = CursorCodec(key: Array(repeating: 7, count: 32))
         let key = ConnectorKey(.ozon, .chat)
         var sweep = OzonChatSweep(ceiling: 3_000_000_000_118_032_500)
         sweep.token = "Qk9LMTIz"
-        let lowest: UInt64 = 3_000_000_000_118_032_900
         let slid = (0..<110).map { chat($0) }
-        sweep.noteReported(slid.map { (chatID: $0.0, lastMessageID: $0.1) }, pageLowest: lowest)
+        sweep.noteReported(slid.map { (chatID: $0.0, lastMessageID: $0.1) }, held: [])
         let state = OzonChatWatermark(mark: 3_000_000_000_000_000_000, top: 3_000_000_000_118_032_500)
         let next = state.advanced(reporting: [], ceiling: state.mark, seen: 3_000_000_000_118_032_600, continuing: sweep)
         let reopened = try OzonChatWatermark(codec.open(codec.seal(next.cursor, for: key, tenant: "t"), for: key, tenant: "t"))
