@@ -40,12 +40,12 @@ struct OzonListPagerTests {
         return (items.map { $0.id }, next)
     }
 
-    /// The ids of every page from `position` to the end.
-    static func rest(after position: OzonListPosition, limit: Int, over listing: Listing) async throws -> [String] {
+    /// The ids of every page from `position` to the end (`keyed`: by `keyedWalk`).
+    static func rest(after position: OzonListPosition, limit: Int, over listing: Listing, keyed: Bool = false) async throws -> [String] {
         var ids: [String] = []
         var position = position
         while true {
-            let page = try await walk(from: position, limit: limit, over: listing)
+            let page = try await keyed ? keyedWalk(from: position, limit: limit, over: listing) : walk(from: position, limit: limit, over: listing)
             ids += page.ids
             guard let next = page.next else { return ids }
             position = next
@@ -112,14 +112,7 @@ struct OzonListPagerTests {
         #expect(first.ids == ["A", "B", "C", "N", "T"])
         // when: four chats get messages and move to the top, so T starts the page after N's
         listing.entries.withLock { $0.insert(contentsOf: (1...4).map { Entry(id: "X\($0)", at: Int64(1000 + $0)) }, at: 0) }
-        var ids: [String] = []
-        var position = try #require(first.next)
-        while true {
-            let page = try await Self.keyedWalk(from: position, limit: 5, over: listing)
-            ids += page.ids
-            guard let next = page.next else { break }
-            position = next
-        }
+        let ids = try await Self.rest(after: try #require(first.next), limit: 5, over: listing, keyed: true)
         // then: the rest once each, T not again (N, without a key, may come anywhere)
         #expect(ids.filter { $0 != "N" } == ["D", "E", "F", "G"])
     }

@@ -64,13 +64,7 @@ struct WildberriesChatConnectorTests {
             // memory of the chats) polls on from the cursor
             env.simulator.chats.addSystemMessage(chatID: fresh.chatID, text: "Заказ доставлен в пункт выдачи",
                                                  at: opened.addTimestamp + 5000)
-            let restarted = ConnectorRegistry()
-            WildberriesConnectors.register(in: restarted,
-                                           endpoints: MarketplaceEndpoints(wildberriesFeedbacks: env.simulator.feedbacksURL,
-                                                                           wildberriesChat: env.simulator.chatURL),
-                                           options: Env.connectorOptions())
-            let chat = try restarted.connector(for: ConnectorKey(.wildberries, .chat), tenant: Env.tenant,
-                                               credentials: MarketplaceCredentials(marketplace: .wildberries, fields: ["token": WildberriesToken.demo]))
+            let chat = try restartedChat(env, Env.connectorOptions())
             let after = try await chat.updates(since: second.nextCursor, limit: 100, deadline: Env.deadline)
             // then: the notice is the last message, and the buyer still waits
             let item = try #require(after.items.first { $0.id == fresh.chatID })
@@ -98,13 +92,7 @@ struct WildberriesChatConnectorTests {
             // reading of the stream (one page of two events) far from the chat's opening
             env.simulator.chats.addSystemMessage(chatID: fresh.chatID, text: "Заказ доставлен в пункт выдачи",
                                                  at: opened.addTimestamp + 5000)
-            let restarted = ConnectorRegistry()
-            WildberriesConnectors.register(in: restarted,
-                                           endpoints: MarketplaceEndpoints(wildberriesFeedbacks: env.simulator.feedbacksURL,
-                                                                           wildberriesChat: env.simulator.chatURL),
-                                           options: Env.connectorOptions { $0.chatCatchUpPages = 1 })
-            let chat = try restarted.connector(for: ConnectorKey(.wildberries, .chat), tenant: Env.tenant,
-                                               credentials: MarketplaceCredentials(marketplace: .wildberries, fields: ["token": WildberriesToken.demo]))
+            let chat = try restartedChat(env, Env.connectorOptions { $0.chatCatchUpPages = 1 })
             let after = try await chat.updates(since: second.nextCursor, limit: 100, deadline: Env.deadline)
             // then: the notice is the last message, and the chat is not hidden as answered
             let item = try #require(after.items.first { $0.id == fresh.chatID })
@@ -322,6 +310,18 @@ struct WildberriesChatConnectorTests {
     }
 
     /// Reads updates to the end of the stream, returning the cursor there.
+    /// The chat connector of a process that starts afresh against the same simulator: its own,
+    /// empty memory of the chats.
+    private func restartedChat(_ env: Env, _ options: WildberriesOptions) throws -> any ChannelConnector {
+        let restarted = ConnectorRegistry()
+        WildberriesConnectors.register(in: restarted,
+                                       endpoints: MarketplaceEndpoints(wildberriesFeedbacks: env.simulator.feedbacksURL,
+                                                                       wildberriesChat: env.simulator.chatURL),
+                                       options: options)
+        return try restarted.connector(for: ConnectorKey(.wildberries, .chat), tenant: Env.tenant,
+                                       credentials: MarketplaceCredentials(marketplace: .wildberries, fields: ["token": WildberriesToken.demo]))
+    }
+
     private func drained(_ env: Env) async throws -> Cursor? {
         var cursor: Cursor?
         for _ in 0..<50 {
