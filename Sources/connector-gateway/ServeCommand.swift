@@ -63,7 +63,7 @@ enum ServeCommand {
         }
 
         let endpoints = configuration.endpoints
-        if [endpoints.wildberriesFeedbacks, endpoints.wildberriesChat, endpoints.ozonSeller].contains(where: { $0.scheme == "https" }) {
+        if [endpoints.wildberriesFeedbacks, endpoints.wildberriesChat, endpoints.ozonSeller].contains(where: { $0.scheme?.lowercased() == "https" }) {
             URLSessionUpstreamClient.prepareProcess()
         }
         let registry = ConnectorRegistry()

@@ -57,8 +57,11 @@ extension OzonChatConnector {
             if changed.count > room {
                 // The rest of this page is the next call's.
                 reported += changed.prefix(room)
+                // Of the chats the page holds, only those above the mark can be news in this sweep
+                // (the mark stays until it completes): the others need no key, and the cursor
+                // keeps its room for the chats reported.
                 sweep.noteReported(changed.prefix(room).map { (chatID: $0.chatID, lastMessageID: $0.lastMessageID) },
-                                   held: page.entries.lazy.map(\.chatID))
+                                   held: page.entries.lazy.filter { $0.lastMessageID > state.mark }.map(\.chatID))
                 break
             }
             reported += changed

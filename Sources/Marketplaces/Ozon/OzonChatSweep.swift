@@ -98,7 +98,13 @@ struct OzonChatSweep: Sendable, Equatable {
         fields["p"] = String(pages)
         fields["l"] = String(lowest)
         fields["o"] = inOrder ? "1" : "0"
-        if let reportedUpTo { fields["r"] = String(reportedUpTo) }
+        if let reportedUpTo {
+            fields["r"] = String(reportedUpTo)
+            // For a process of the earlier version (a rolling deploy, a rollback), which reads
+            // keys only beside the page's lowest id and awaits, at or below `r`, the chats below
+            // it that are not keyed: with the highest id there is, that is this version's rule.
+            fields["rl"] = String(UInt64.max)
+        }
         if !reportedKeys.isEmpty { fields["rk"] = CursorKeys.encode(reportedKeys) }
         if let dropped { fields["d"] = String(dropped) }
     }

@@ -30,7 +30,7 @@ extension WildberriesChatConnector {
                 break
             }
             guard !page.events.isEmpty else {
-                position.pass(unreadable: page)
+                position.pass(unreadable: page, settled: isSettled)
                 hasMore = false
                 break
             }
@@ -43,13 +43,20 @@ extension WildberriesChatConnector {
                 position.consume(event)
                 progressed = true
             }
-            guard let next = position.nextQuery(after: page, asked: query, progressed: progressed, length: ledger.notePage(page),
-                                                now: unixMilliseconds()) else {
+            switch position.nextQuery(after: page, asked: query, progressed: progressed, length: ledger.notePage(page),
+                                      settled: isSettled) {
+            case .ask(let next):
+                query = next
+            case .end:
                 hasMore = false
                 reachedEnd = true
-                break
+                break reading
+            case .unsettled:
+                // More may follow the second, for a call once it is over; asking again at once
+                // would only read the same page.
+                hasMore = false
+                break reading
             }
-            query = next
         }
         // Each chat the page took messages in, with the latest of them (text or attachments), as
         // a list shows it: an event without a message (Wildberries sends some) is passed by, and

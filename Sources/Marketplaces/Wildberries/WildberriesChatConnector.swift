@@ -14,6 +14,7 @@ public struct WildberriesChatConnector: ChannelConnector {
     let ledger = WildberriesChatLedger()
     let catchUpPages: Int
     let unixMilliseconds: @Sendable () -> Int64
+    let clock: any ResilienceClock
 
     /// Catch-ups in a row whose failure a call lets go before it fails the call.
     static let quietCatchUpFailures = 3
@@ -22,6 +23,12 @@ public struct WildberriesChatConnector: ChannelConnector {
         api = WildberriesChatAPI(session: session)
         catchUpPages = session.options.chatCatchUpPages
         unixMilliseconds = session.options.unixMilliseconds
+        clock = session.options.clock
+    }
+
+    /// Whether a second of the event stream is over (see `WildberriesChatLedger.isSettled`).
+    func isSettled(_ second: Int64) -> Bool {
+        ledger.isSettled(second, unixNow: unixMilliseconds(), now: clock.now)
     }
 
     public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
@@ -69,7 +76,8 @@ public struct WildberriesChatConnector: ChannelConnector {
     func freshChats(includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> [(WildberriesChat, JSONValue?)] {
         let chats = try await api.chats(includeRaw: includeRaw, deadline: deadline)
         ledger.absorb(chats.map(\.0))
-        if chats.contains(where: { chat in ledger.conversation(chat.0.chatID)?.last.map { $0.sender == nil } ?? false }) {
+        let historyKnown = ledger.hasCaughtUp
+        if chats.contains(where: { chat in ledger.conversation(chat.0.chatID)?.needsHistory(historyKnown: historyKnown) ?? false }) {
             try await catchUp(deadline: deadline)
         }
         return chats
@@ -117,7 +125,7 @@ public struct WildberriesChatConnector: ChannelConnector {
                 break
             }
             guard !page.events.isEmpty else {
-                position.pass(unreadable: page)
+                position.pass(unreadable: page, settled: isSettled)
                 ledger.advance(to: position)
                 break
             }
@@ -127,13 +135,18 @@ public struct WildberriesChatConnector: ChannelConnector {
                 progressed = true
             }
             let next = position.nextQuery(after: page, asked: query, progressed: progressed, length: ledger.notePage(page),
-                                          now: unixMilliseconds())
+                                          settled: isSettled)
             ledger.advance(to: position)
-            guard let next else {
+            switch next {
+            case .ask(let next):
+                query = next
+                continue
+            case .end:
                 ledger.noteCaughtUp()
+            case .unsettled:
                 break
             }
-            query = next
+            break
         }
     }
 }

@@ -108,6 +108,14 @@ struct WildberriesConversation: Sendable, Equatable {
         notePersonal(message)
     }
 
+    /// Whether the item depends on history the ledger has not read: the last message's sender is
+    /// unknown, or it is Wildberries' own while the history is not known (`historyKnown`): the
+    /// newest person's message the ledger holds may not be the chat's newest.
+    func needsHistory(historyKnown: Bool) -> Bool {
+        guard let last else { return false }
+        return last.sender == nil || (!historyKnown && last.sender == "system")
+    }
+
     /// The unified item. A last message whose sender is unknown counts as the buyer's: it is
     /// surfaced as unanswered rather than hidden. After a message of Wildberries' own, the last
     /// one of a person decides; when none is known, there is nothing to answer only if the

@@ -11,10 +11,21 @@ import Connectors
 struct WildberriesEventPosition: Equatable, Sendable {
     /// Keys kept at the edge: four bytes each in the cursor.
     static let edgeLimit = 128
-    /// How long after a second the stream may still be written into at it, by this machine's
-    /// clock: Wildberries stamps an event when it takes it, in whole seconds, and the two clocks
-    /// may disagree by a few seconds. Until then the stream is never asked past that second.
+    /// How long after a second the stream may still be written into at it: Wildberries stamps
+    /// an event when it takes it, in whole seconds. Until then the stream is never asked past
+    /// that second (see `WildberriesChatLedger.isSettled`).
     static let settleMilliseconds: Int64 = 5_000
+
+    /// What a reading does after a page.
+    enum NextRead: Equatable {
+        /// Asks the stream from this `next`.
+        case ask(Int64)
+        /// Has read all there is.
+        case end
+        /// Stops at the watermark's second, which may still be written into, with a page-full
+        /// of it read: there may be more beyond, for a later call once the second is over.
+        case unsettled
+    }
 
     var watermark: Int64?
     var seen: [UInt32] = []
@@ -92,11 +103,13 @@ struct WildberriesEventPosition: Equatable, Sendable {
     /// Moves past `page` when it holds events none of which could be read, up to where the stream
     /// goes on (`next`): they are lost either way, and staying put would read that page again on
     /// every call. The edge stays open at first, so readable events of `next`'s second after the unreadable
-    /// ones are still taken; only a page of unreadable events asked there again closes it.
-    mutating func pass(unreadable page: WildberriesEventsPage) {
+    /// ones are still taken; only a page of unreadable events asked there again closes it, once
+    /// that second is over (`settled`).
+    mutating func pass(unreadable page: WildberriesEventsPage, settled: (Int64) -> Bool) {
         guard page.events.isEmpty, page.unreadable > 0, let next = page.next, next >= (watermark ?? .min),
               next > (watermark ?? .min) || !edgeClosed else { return }
         let again = next == watermark
+        if again, !settled(next) { return }
         watermark = next
         seen = []
         consumedAtEdge = nil
@@ -125,8 +138,8 @@ struct WildberriesEventPosition: Equatable, Sendable {
 }
 
 extension WildberriesEventPosition {
-    /// Where to ask the stream next within one call after `page` (asked with `asked`), or nil
-    /// when the reading is over.
+    /// Where to ask the stream next within one call after `page` (asked with `asked`), or why
+    /// the reading stops.
     ///
     /// `length` is what `WildberriesChatLedger.notePage` made of the page.
     ///
@@ -141,30 +154,30 @@ extension WildberriesEventPosition {
     ///   watermark's second and as long as a page is known to be (`surelyFull`: a stream that
     ///   goes on from `next` inclusively, with a page-full of one second), the edge closes just
     ///   past that second: stopping there would read the same page on every call.
-    /// - Neither of the last two moves past the watermark's second while it may still be
-    ///   written into (`settleMilliseconds` before `now`, unix ms): an event Wildberries takes
-    ///   at that second between two requests would be passed for good. The reading ends there
-    ///   instead, and the next call asks from just below it again.
+    /// - Neither of the last two moves past the watermark's second before it is over
+    ///   (`settled`): an event Wildberries takes at that second between two requests would be
+    ///   passed for good. The reading stops there instead (`unsettled` after a page-full, else
+    ///   `end`), and the next call asks from just below it again.
     mutating func nextQuery(after page: WildberriesEventsPage, asked: Int64?, progressed: Bool,
-                            length: (full: Bool, surelyFull: Bool), now: Int64) -> Int64? {
+                            length: (full: Bool, surelyFull: Bool), settled: (Int64) -> Bool) -> NextRead {
         // A short page without news goes on below: the stream's pages may have become shorter.
-        guard length.full || !progressed else { return nil }
-        if progressed, let query, query != asked { return query }
-        guard let next = page.next else { return nil }
-        let settled = watermark.map { $0 <= now - Self.settleMilliseconds } ?? true
+        guard length.full || !progressed else { return .end }
+        if progressed, let query, query != asked { return .ask(query) }
+        guard let next = page.next else { return .end }
         if next > (asked ?? .min) {
-            guard settled || next < (watermark ?? .min) else { return nil }
-            return next
+            if let watermark, next >= watermark, !settled(watermark) { return length.full ? .unsettled : .end }
+            return .ask(next)
         }
         // Only for a page as long as the stream's pages are known to be: a shorter one holds the
         // whole second, and closing the edge would lose what arrives in it later.
-        guard !progressed, settled, length.surelyFull, let watermark, !page.events.isEmpty,
+        guard !progressed, length.surelyFull, let watermark, !page.events.isEmpty,
               page.events.allSatisfy({ $0.addTimestamp == watermark })
-        else { return nil }
+        else { return .end }
+        guard settled(watermark) else { return .unsettled }
         self.watermark = watermark + 1
         seen = []
         consumedAtEdge = nil
         edgeClosed = true
-        return query
+        return query.map(NextRead.ask) ?? .end
     }
 }

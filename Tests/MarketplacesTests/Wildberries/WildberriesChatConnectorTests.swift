@@ -101,6 +101,69 @@ struct WildberriesChatConnectorTests {
         }
     }
 
+    @Test("given another gateway process that then lists, when a chat its seller answered ends with a notice, then the lists read the stream on until they know it is answered",
+          .timeLimit(.minutes(1)))
+    func listsAfterRestartLearnTheHistory() async throws {
+        // Every second of the stream over by this clock, so the readings wait for none.
+        let wallClock = ShiftedWallClock()
+        wallClock.shift(byMilliseconds: 3_600_000)
+        let options = Env.connectorOptions { $0.unixMilliseconds = { wallClock.now } }
+        try await Env.with(simulator: Env.simulatorOptions { $0.eventsPageSize = 2 }, connector: options) { env in
+            // given: a buyer's question, the seller's answer, a later chat, then a notice
+            let cursor = try await drained(env)
+            let (fresh, opened) = env.simulator.chats.startChat(clientName: "Павел", text: "Когда доставка?")
+            let first = try await env.chat.updates(since: cursor, limit: 100, deadline: Env.deadline)
+            _ = try await env.chat.reply(to: fresh.chatID, text: "Завтра", deadline: Env.deadline)
+            env.simulator.chats.startChat(clientName: "Ольга", text: "Есть размер M?", at: opened.addTimestamp + 2000)
+            let second = try await env.chat.updates(since: first.nextCursor, limit: 100, deadline: Env.deadline)
+            env.simulator.chats.addSystemMessage(chatID: fresh.chatID, text: "Заказ доставлен в пункт выдачи",
+                                                 at: opened.addTimestamp + 5000)
+            // when: a process that starts afresh, reading two pages of two events a call, polls
+            // on (which shows it the notice, so every last message's sender is known), then lists
+            let chat = try restartedChat(env, Env.connectorOptions { $0.chatCatchUpPages = 2; $0.unixMilliseconds = { wallClock.now } })
+            _ = try await chat.updates(since: second.nextCursor, limit: 100, deadline: Env.deadline)
+            var statuses: [Item.Status] = []
+            for _ in 0..<100 {
+                let page = try await chat.listItems(ListQuery(limit: 100), deadline: Env.deadline)
+                statuses.append(try #require(page.items.first { $0.id == fresh.chatID }).status)
+                if statuses.last == .answered { break }
+            }
+            // then: unanswered while its history is unread, answered once it is
+            #expect(statuses.first == .unanswered)
+            #expect(statuses.last == .answered)
+            #expect(try await chat.item(id: fresh.chatID, includeRaw: false, deadline: Env.deadline).status == .answered)
+        }
+    }
+
+    @Test("given this machine's clock an hour behind Wildberries', when a poll has read a page-full of one second, then the feed goes past it once this process has waited the settling time",
+          .timeLimit(.minutes(1)))
+    func clockBehindWildberries() async throws {
+        let clock = WildberriesTestClock()
+        let wallClock = ShiftedWallClock()
+        let options = Env.connectorOptions { $0.clock = clock; $0.unixMilliseconds = { wallClock.now } }
+        try await Env.with(simulator: Env.simulatorOptions { $0.eventsPageSize = 2 }, connector: options) { env in
+            let cursor = try await drained(env)
+            wallClock.shift(byMilliseconds: -3_600_000)
+            // given: two buyers write in one second, a third three seconds later
+            let chats = env.simulator.chats.chats
+            try #require(chats.count >= 3)
+            let second = (Int64(Date().timeIntervalSince1970) - 10) * 1000
+            env.simulator.chats.addBuyerMessage(chatID: chats[0].chatID, text: "a", at: second)
+            env.simulator.chats.addBuyerMessage(chatID: chats[1].chatID, text: "b", at: second)
+            env.simulator.chats.addBuyerMessage(chatID: chats[2].chatID, text: "c", at: second + 3000)
+            // when: the page-full of that second is read, and polled again at once
+            let early = try await env.chat.updates(since: cursor, limit: 100, deadline: Env.deadline)
+            let again = try await env.chat.updates(since: early.nextCursor, limit: 100, deadline: Env.deadline)
+            // then: the reading waits at that second, by this process's time, not by the clocks' gap
+            #expect(early.items.compactMap { $0.lastMessage?.text }.sorted() == ["a", "b"])
+            #expect(!early.hasMore)
+            #expect(again.items.isEmpty)
+            clock.advance(by: .seconds(6))
+            let later = try await env.chat.updates(since: again.nextCursor, limit: 100, deadline: Env.deadline)
+            #expect(later.items.compactMap { $0.lastMessage?.text } == ["c"])
+        }
+    }
+
     @Test("one chat reads by id; an unknown one is itemNotFound", .timeLimit(.minutes(1)))
     func item() async throws {
         try await Env.with { env in
