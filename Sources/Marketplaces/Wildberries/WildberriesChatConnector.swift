@@ -14,7 +14,6 @@ public struct WildberriesChatConnector: ChannelConnector {
     let ledger = WildberriesChatLedger()
     let catchUpPages: Int
     let unixMilliseconds: @Sendable () -> Int64
-    let clock: any ResilienceClock
 
     /// Catch-ups in a row whose failure a call lets go before it fails the call.
     static let quietCatchUpFailures = 3
@@ -23,12 +22,11 @@ public struct WildberriesChatConnector: ChannelConnector {
         api = WildberriesChatAPI(session: session)
         catchUpPages = session.options.chatCatchUpPages
         unixMilliseconds = session.options.unixMilliseconds
-        clock = session.options.clock
     }
 
     /// Whether a second of the event stream is over (see `WildberriesChatLedger.isSettled`).
     func isSettled(_ second: Int64) -> Bool {
-        ledger.isSettled(second, unixNow: unixMilliseconds(), now: clock.now)
+        ledger.isSettled(second, unixNow: unixMilliseconds())
     }
 
     public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {

@@ -15,29 +15,26 @@ final class WildberriesChatLedger: Sendable {
         /// The connector's own reading has reached the stream's end once: every chat's history
         /// (who wrote last among people, when it opened, its product) is in the ledger since.
         var caughtUp = false
-        /// When this process first found each second of the stream not yet over by its clock.
-        var unsettledSince: [Int64: ContinuousClock.Instant] = [:]
+        /// How far ahead of this machine's clock the stream's times have been seen (ms, at
+        /// least 0): Wildberries' clock, as far as its events show it.
+        var clockLead: Int64 = 0
     }
 
-    /// Seconds of the stream remembered as found unsettled, at most.
-    static let unsettledMemory = 64
+    /// A lead beyond this is taken for a wrong time on an event, not for a clock.
+    static let maxClockLead: Int64 = 86_400_000
 
-    /// Whether the stream's second `second` (unix ms) can take no more events: it is
-    /// `WildberriesEventPosition.settleMilliseconds` old by this machine's clock (`unixNow`), or
-    /// this process found it unsettled that long ago (`now`): a clock behind Wildberries' holds a
-    /// reading at a second for that long, not for as far as the clocks disagree.
-    func isSettled(_ second: Int64, unixNow: Int64, now: ContinuousClock.Instant) -> Bool {
-        if second <= unixNow - WildberriesEventPosition.settleMilliseconds { return true }
-        return state.withLock { s in
-            if let since = s.unsettledSince[second] {
-                return now - since >= .milliseconds(WildberriesEventPosition.settleMilliseconds)
-            }
-            if s.unsettledSince.count >= Self.unsettledMemory, let oldest = s.unsettledSince.keys.min() {
-                s.unsettledSince[oldest] = nil
-            }
-            s.unsettledSince[second] = now
-            return false
+    /// Whether the stream's second `second` (unix ms), which a reading has reached, can take no
+    /// more events: it is `WildberriesEventPosition.settleMilliseconds` old by Wildberries' clock
+    /// as far as the stream has shown it, this machine's (`unixNow`) plus the most the stream's
+    /// times have been seen ahead of it. A clock behind Wildberries' then holds a reading at a
+    /// second for that long, not for as far as the clocks disagree.
+    func isSettled(_ second: Int64, unixNow: Int64) -> Bool {
+        let lead = state.withLock { s in
+            let ahead = second - unixNow
+            if ahead > s.clockLead, ahead < Self.maxClockLead { s.clockLead = ahead }
+            return s.clockLead
         }
+        return second <= unixNow + lead - WildberriesEventPosition.settleMilliseconds
     }
 
     /// Whether the ledger holds the stream's history (see `State.caughtUp`); false after a
