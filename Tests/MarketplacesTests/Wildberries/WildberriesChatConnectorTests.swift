@@ -634,14 +634,15 @@ struct WildberriesChatConnectorTests {
     }
 }
 
-/// Unix milliseconds as this machine's clock gives them, moved on by a test: a second of the
-/// event stream is then over without waiting for it.
+/// Unix milliseconds that stand still from this machine's time when made until a test moves
+/// them: whether a second of the event stream is over then depends on the test's steps, not on
+/// how long a busy machine takes over them.
 private final class ShiftedWallClock: Sendable {
-    private let shift = Atomic<Int64>(0)
+    private let milliseconds = Atomic<Int64>(Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
 
-    var now: Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) + shift.load(ordering: .relaxed) }
+    var now: Int64 { milliseconds.load(ordering: .relaxed) }
 
-    func shift(byMilliseconds milliseconds: Int64) {
-        shift.add(milliseconds, ordering: .relaxed)
+    func shift(byMilliseconds shift: Int64) {
+        milliseconds.add(shift, ordering: .relaxed)
     }
 }
