@@ -214,7 +214,7 @@ struct HTTPClientTests {
         defer { upstream.stop() }
         let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: .init(maxConnections: 1))
         // given
-        async let first = client.execute(Self.getRequest(), timeout: .seconds(5))
+        async let first = client.execute(Self.getRequest(), timeout: .seconds(30))
         #expect(await waitFor { upstream.connectionCount == 1 })
         // when
         let queued = await #expect(throws: HTTPClientError.self) { try await client.execute(Self.getRequest(), timeout: .milliseconds(200)) }
@@ -597,7 +597,7 @@ struct HTTPClientTests {
     }
 
     private func waitFor(_ condition: @Sendable () -> Bool) async -> Bool {
-        for _ in 0..<500 {
+        for _ in 0..<2000 {
             if condition() { return true }
             try? await Task.sleep(for: .milliseconds(10))
         }
