@@ -135,16 +135,12 @@ public struct WildberriesChatConnector: ChannelConnector {
             let next = position.nextQuery(after: page, asked: query, progressed: progressed, length: ledger.notePage(page),
                                           settled: isSettled)
             ledger.advance(to: position)
-            switch next {
-            case .ask(let next):
-                query = next
-                continue
-            case .end:
-                ledger.noteCaughtUp()
-            case .unsettled:
+            guard case .ask(let next) = next else {
+                // Stopped short of an unsettled second, the reading has not reached the end.
+                if next == .end { ledger.noteCaughtUp() }
                 break
             }
-            break
+            query = next
         }
     }
 }

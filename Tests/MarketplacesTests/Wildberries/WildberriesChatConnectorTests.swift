@@ -2,7 +2,6 @@ import Connectors
 import Foundation
 import MarketplaceSimulator
 import Marketplaces
-import Synchronization
 import Testing
 
 @Suite("Wildberries chat connector")
@@ -105,7 +104,7 @@ struct WildberriesChatConnectorTests {
           .timeLimit(.minutes(1)))
     func listsAfterRestartLearnTheHistory() async throws {
         // Every second of the stream over by this clock, so the readings wait for none.
-        let wallClock = ShiftedWallClock()
+        let wallClock = StandingWallClock()
         wallClock.shift(byMilliseconds: 3_600_000)
         let options = Env.connectorOptions { $0.unixMilliseconds = { wallClock.now } }
         try await Env.with(simulator: Env.simulatorOptions { $0.eventsPageSize = 2 }, connector: options) { env in
@@ -138,7 +137,7 @@ struct WildberriesChatConnectorTests {
     @Test("given this machine's clock an hour behind Wildberries', when a poll has read a page-full of one second, then the feed goes past it once the settling time has passed by this clock",
           .timeLimit(.minutes(1)))
     func clockBehindWildberries() async throws {
-        let wallClock = ShiftedWallClock()
+        let wallClock = StandingWallClock()
         let options = Env.connectorOptions { $0.unixMilliseconds = { wallClock.now } }
         try await Env.with(simulator: Env.simulatorOptions { $0.eventsPageSize = 2 }, connector: options) { env in
             let cursor = try await drained(env)
@@ -545,7 +544,7 @@ struct WildberriesChatConnectorTests {
 
     @Test("given a stream whose page size the connector has seen, when a poll finds one new event, then it asks the stream once", .timeLimit(.minutes(1)))
     func productivePollAsksOnce() async throws {
-        let wallClock = ShiftedWallClock()
+        let wallClock = StandingWallClock()
         let options = Env.connectorOptions { $0.unixMilliseconds = { wallClock.now } }
         try await Env.with(connector: options) { env in
             let cursor = try await drained(env)
@@ -631,18 +630,5 @@ struct WildberriesChatConnectorTests {
             let quiet = try await env.chat.updates(since: next, limit: 100, deadline: Env.deadline)
             #expect(quiet.items.isEmpty)
         }
-    }
-}
-
-/// Unix milliseconds that stand still from this machine's time when made until a test moves
-/// them: whether a second of the event stream is over then depends on the test's steps, not on
-/// how long a busy machine takes over them.
-private final class ShiftedWallClock: Sendable {
-    private let milliseconds = Atomic<Int64>(Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
-
-    var now: Int64 { milliseconds.load(ordering: .relaxed) }
-
-    func shift(byMilliseconds shift: Int64) {
-        milliseconds.add(shift, ordering: .relaxed)
     }
 }

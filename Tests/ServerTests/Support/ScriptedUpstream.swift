@@ -154,3 +154,14 @@ final class ScriptedUpstream: Sendable {
         }
     }
 }
+
+extension ScriptedUpstream {
+    /// An upstream that reads each request and never answers, counting in `closes` the
+    /// connections its client closed: for calls that must be abandoned on the wire.
+    static func silent(closes: Counter) -> ScriptedUpstream {
+        ScriptedUpstream { peer in
+            _ = peer.readRequest()
+            if peer.waitForClose() { closes.increment() }
+        }
+    }
+}
