@@ -4,56 +4,110 @@ import Synchronization
 /// here instead of earning 429s upstream. A generic cell-rate algorithm: each call reserves the
 /// next free slot; a caller whose slot lies beyond its deadline is refused at once with
 /// `upstreamRateLimited` and reserves nothing. The upstream's own view (`X-Ratelimit-Remaining`,
-/// `ratelimit-remaining`, a 429's retry delay) only ever makes the budget stricter.
+/// `ratelimit-remaining`, a 429's retry delay) only ever makes the budget stricter, for calls
+/// already waiting for their slot too: one that wakes while a 429's pause holds reserves again.
+///
+/// A slot given up by a cancelled waiter is not lost: the next caller takes it (the earliest such
+/// slot still ahead) before the end of the schedule, so the calls sent are always a subset of a
+/// schedule the limit allows, and callers who give up do not make later ones wait for nothing.
 public final class RateBudget: Sendable {
     public let limit: RateLimit
     private let clock: any ResilienceClock
-    /// The theoretical arrival time of the next request: the budget is full when it is ≤ now,
-    /// and a request may start once now ≥ nextFree − tolerance.
-    private let nextFree: Mutex<ContinuousClock.Instant>
+
+    private struct State {
+        /// The theoretical arrival time of the next request: the budget is full when it is ≤ now,
+        /// and a request may start once now ≥ nextFree − tolerance.
+        var nextFree: ContinuousClock.Instant
+        /// Slots reserved and then given up by cancelled waiters, earliest first: free for the
+        /// next callers while they are still ahead.
+        var vacated: [ContinuousClock.Instant] = []
+        /// Until then the upstream refuses for rate (a 429's pause).
+        var pausedUntil: ContinuousClock.Instant
+
+        /// Forgets vacated slots that have passed: a call sent later than its slot could crowd the one after it.
+        mutating func dropVacated(before now: ContinuousClock.Instant) {
+            let passed = vacated.prefix { $0 < now }.count
+            if passed > 0 { vacated.removeFirst(passed) }
+        }
+    }
+
+    /// Vacated slots remembered at most (each cancelled waiter adds one; they pass within the schedule).
+    static let maxVacated = 1024
+
+    private let state: Mutex<State>
 
     public init(limit: RateLimit, clock: any ResilienceClock = SystemResilienceClock()) {
         self.limit = limit
         self.clock = clock
-        self.nextFree = Mutex(clock.now)
+        self.state = Mutex(State(nextFree: clock.now, pausedUntil: clock.now))
     }
 
     /// How far ahead of real time the schedule may run: the burst beyond the first request.
     private var tolerance: Duration { limit.interval * (limit.burst - 1) }
 
     private enum Reservation {
-        case granted(slot: ContinuousClock.Instant, before: ContinuousClock.Instant, after: ContinuousClock.Instant)
+        /// `slot`; when it was the end of the schedule, the schedule's end before and after it.
+        case granted(slot: ContinuousClock.Instant, ends: (before: ContinuousClock.Instant, after: ContinuousClock.Instant)?)
         case refused(wait: Duration)
     }
 
     /// Waits for a slot. Throws `upstreamRateLimited` (with the wait as `retryAfter`) at once,
     /// without reserving anything, when the slot comes after `deadline` (a slot free now is
     /// always taken); throws `upstreamTimeout` when the task is cancelled, and then gives the slot
-    /// back if no later call depends on it.
+    /// back for the next caller. A waiter that wakes while a 429's pause is in force (set after
+    /// it reserved) reserves again, after the pause, under the same deadline.
     public func acquire(deadline: ContinuousClock.Instant, marketplace: Marketplace) async throws(ConnectorError) {
-        if Task.isCancelled { throw .upstreamTimeout(nil) }
-        let now = clock.now
-        let reservation: Reservation = nextFree.withLock { next in
-            let base = max(next, now)
+        while true {
+            if Task.isCancelled { throw .upstreamTimeout(nil) }
+            let now = clock.now
+            switch reserve(now: now, deadline: deadline) {
+            case .refused(let wait):
+                throw .upstreamRateLimited(retryAfter: wait, nil)
+            case .granted(let slot, let ends):
+                guard slot > now else { return }
+                do {
+                    try await clock.sleep(until: slot)
+                } catch {
+                    giveBack(slot: slot, ends: ends)
+                    throw .upstreamTimeout(nil)
+                }
+                let woken = clock.now
+                guard state.withLock({ $0.pausedUntil > woken }) else { return }
+            }
+        }
+    }
+
+    private func reserve(now: ContinuousClock.Instant, deadline: ContinuousClock.Instant) -> Reservation {
+        state.withLock { state in
+            state.dropVacated(before: now)
+            // A vacated slot is part of the schedule already: taking it sends no more than the
+            // schedule allows. Not one inside a pause set since it was vacated.
+            if let index = state.vacated.firstIndex(where: { $0 >= state.pausedUntil }),
+               state.vacated[index] <= max(deadline, now) {
+                return .granted(slot: state.vacated.remove(at: index), ends: nil)
+            }
+            let base = max(state.nextFree, now)
             let start = max(base - tolerance, now)
             // A slot free now is granted even against a deadline that is now or just behind it:
             // the caller's notion of "now" was read a moment before this one.
             guard start <= max(deadline, now) else { return .refused(wait: start - now) }
-            let before = next
-            next = base + limit.interval
-            return .granted(slot: start, before: before, after: next)
+            let before = state.nextFree
+            state.nextFree = base + limit.interval
+            return .granted(slot: start, ends: (before, state.nextFree))
         }
-        switch reservation {
-        case .refused(let wait):
-            throw .upstreamRateLimited(retryAfter: wait, nil)
-        case .granted(let slot, let before, let after):
-            guard slot > now else { return }
-            do {
-                try await clock.sleep(until: slot)
-            } catch {
-                nextFree.withLock { if $0 == after { $0 = before } }
-                throw .upstreamTimeout(nil)
+    }
+
+    /// A cancelled waiter's slot: the end of the schedule goes back if nothing was reserved
+    /// after it; otherwise the slot is kept for the next caller.
+    private func giveBack(slot: ContinuousClock.Instant, ends: (before: ContinuousClock.Instant, after: ContinuousClock.Instant)?) {
+        state.withLock { state in
+            if let ends, state.nextFree == ends.after {
+                state.nextFree = ends.before
+                return
             }
+            guard state.vacated.count < Self.maxVacated else { return }
+            let index = state.vacated.firstIndex { $0 > slot } ?? state.vacated.endIndex
+            state.vacated.insert(slot, at: index)
         }
     }
 
@@ -63,7 +117,7 @@ public final class RateBudget: Sendable {
     /// Calls that could start right now.
     public var available: Int {
         let now = clock.now
-        let next = nextFree.withLock { $0 }
+        let next = state.withLock { $0.nextFree }
         guard next > now else { return limit.burst }
         let used = min(((next - now) / limit.interval).rounded(.up), Double(limit.burst))
         return limit.burst - Int(used)
@@ -74,18 +128,23 @@ public final class RateBudget: Sendable {
         let now = clock.now
         let used = max(0, limit.burst - max(0, remaining))
         let candidate = now + limit.interval * used
-        nextFree.withLock { $0 = max($0, candidate) }
+        state.withLock { $0.nextFree = max($0.nextFree, candidate) }
     }
 
     /// The upstream refused for rate (a 429): no call until `delay` has passed, and from then
-    /// on the budget refills from empty.
+    /// on the budget refills from empty. Calls already waiting for a slot inside the pause
+    /// reserve again when they wake.
     public func pause(for delay: Duration) {
-        let candidate = clock.now + max(delay, .zero) + tolerance
-        nextFree.withLock { $0 = max($0, candidate) }
+        let now = clock.now
+        let end = now + max(delay, .zero)
+        state.withLock { state in
+            state.nextFree = max(state.nextFree, end + tolerance)
+            state.pausedUntil = max(state.pausedUntil, end)
+        }
     }
 
     private func waitTime(now: ContinuousClock.Instant) -> Duration {
-        let next = nextFree.withLock { $0 }
+        let next = state.withLock { $0.nextFree }
         let allowedAt = next - tolerance
         return allowedAt > now ? allowedAt - now : .zero
     }

@@ -7,6 +7,7 @@ public final class UpstreamCallCounter: Sendable {
     @TaskLocal public static var current: UpstreamCallCounter?
 
     private let recorded = Mutex<[UpstreamCallReport]>([])
+    private let firstCall = Mutex<ContinuousClock.Instant?>(nil)
 
     public init() {}
 
@@ -25,6 +26,16 @@ public final class UpstreamCallCounter: Sendable {
     public func notApplied(operation: String) {
         recorded.withLock { reports in
             for index in reports.indices where reports[index].operation == operation { reports[index].mayHaveChanged = false }
+        }
+    }
+
+    /// When the request's first upstream call began: the first `now` noted. `UpstreamCaller`
+    /// judges by it how much of the request's time earlier calls have used.
+    public func began(noting now: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        firstCall.withLock { first in
+            if let first { return first }
+            first = now
+            return now
         }
     }
 

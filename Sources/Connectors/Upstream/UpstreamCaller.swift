@@ -17,9 +17,11 @@ public final class UpstreamCaller: Sendable {
     public let retry: RetryPolicy
     /// The longest a single attempt may take, whatever the deadline leaves.
     public let attemptTimeout: Duration
-    /// The least time an attempt is sent with after a wait (a retry's, or the rate budget's): a
-    /// write sent with a few milliseconds left would likely time out after the marketplace applied
-    /// it, turning a clean "not done, try later" into "may have been done".
+    /// The least time an attempt is sent with after a wait (a retry's, or the rate budget's), and
+    /// a write after earlier calls of the same request: a write sent with a few milliseconds left
+    /// would likely time out after the marketplace applied it, turning a clean "not done, try
+    /// later" into "may have been done". A write is held to the lesser of this and half the time
+    /// a request's first attempt has (so a short `upstream_deadline_ms` still lets writes go).
     public let minimumAttemptTime: Duration
     private let clock: any ResilienceClock
 
@@ -52,12 +54,16 @@ public final class UpstreamCaller: Sendable {
     /// the credential's other calls need.
     public func call(_ request: UpstreamRequest, deadline: ContinuousClock.Instant,
                      budget use: BudgetUse = .wait) async throws(ConnectorError) -> UpstreamResponse {
+        // What a fresh attempt of this request had: the deadline from its first upstream call,
+        // at most `attemptTimeout`.
+        let began = UpstreamCallCounter.current?.began(noting: clock.now) ?? clock.now
+        let fullAttempt = min(max(deadline - began, .zero), attemptTimeout)
         var attempt = 0
         while true {
             attempt += 1
             let failure: ConnectorError
             let retryAfter: Duration?
-            switch await attemptOnce(request, attempt: attempt, deadline: deadline, budgetUse: use) {
+            switch await attemptOnce(request, attempt: attempt, deadline: deadline, fullAttempt: fullAttempt, budgetUse: use) {
             case .success(let response):
                 return response
             case .failure(let error, let wait, let retryable):
@@ -82,7 +88,7 @@ public final class UpstreamCaller: Sendable {
     }
 
     private func attemptOnce(_ request: UpstreamRequest, attempt: Int, deadline: ContinuousClock.Instant,
-                             budgetUse: BudgetUse) async -> Outcome {
+                             fullAttempt: Duration, budgetUse: BudgetUse) async -> Outcome {
         if Task.isCancelled { return .failure(cancelled(request), retryAfter: nil, retryable: false) }
         guard clock.now < deadline else {
             return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
@@ -116,6 +122,16 @@ public final class UpstreamCaller: Sendable {
                                                              message: "deadline passed waiting for the rate budget")),
                             retryAfter: nil, retryable: false)
         }
+        // Earlier calls of the request (a read before the write, their retries) used its time.
+        if request.safety == .nonIdempotent, remaining < min(minimumAttemptTime, fullAttempt / 2) {
+            breaker.record(.neutral, for: admission)
+            return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
+                                                             message: "\(request.operation) was not sent: \(Self.milliseconds(remaining)) ms were left before the deadline, too little to learn whether it was applied")),
+                            retryAfter: nil, retryable: false)
+        }
+        // An attempt the deadline cut to under half of a fresh one's time says little about the
+        // host when it times out: the gateway's own queue and earlier calls took the rest.
+        let cutShort = min(remaining, attemptTimeout) < fullAttempt / 2
         let response: UpstreamResponse
         let observer = UpstreamCallCounter.current
         let sent = ContinuousClock.now
@@ -138,7 +154,7 @@ public final class UpstreamCaller: Sendable {
             case .unsendable: report(.transportError, refused: true)
             case .connectionLost, .responseTooLarge: report(.transportError)
             }
-            return transportFailure(error, request: request, admission: admission)
+            return transportFailure(error, request: request, cutShort: cutShort, admission: admission)
         }
         let classification = classifier.classify(response, for: request)
         // The marketplace's own word that it did not act (its maintenance answer).
@@ -211,7 +227,7 @@ public final class UpstreamCaller: Sendable {
         }
     }
 
-    private func transportFailure(_ error: UpstreamTransportError, request: UpstreamRequest,
+    private func transportFailure(_ error: UpstreamTransportError, request: UpstreamRequest, cutShort: Bool,
                                   admission: CircuitBreaker.Admission) -> Outcome {
         let idempotent = request.safety == .idempotent
         func failure(_ message: String, lasting: Bool = false) -> UpstreamFailure {
@@ -224,7 +240,7 @@ public final class UpstreamCaller: Sendable {
         case .timedOut where Task.isCancelled:
             (.neutral, cancelled(request), false)
         case .timedOut:
-            (.failure, .upstreamTimeout(failure("\(client.host) did not answer \(request.operation) in time")), idempotent)
+            (cutShort ? .neutral : .failure, .upstreamTimeout(failure("\(client.host) did not answer \(request.operation) in time")), idempotent)
         case .notSent(let reason):
             // The gateway's own connections were busy: not the host's failure, and nothing went
             // out, so a write may go again.
@@ -241,6 +257,10 @@ public final class UpstreamCaller: Sendable {
         }
         breaker.record(health, for: admission)
         return .failure(reported, retryAfter: nil, retryable: retryable)
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 
     private func cancelled(_ request: UpstreamRequest) -> ConnectorError {

@@ -6,7 +6,9 @@ import Foundation
 /// with `X-Ratelimit-Retry`; any body announcing maintenance is `upstreamUnavailable`, whatever
 /// its status; 400 on a write is a rejection of the content, on a read of one item a refusal of
 /// its id (the client's), on any other read Wildberries' API and ours disagreeing (`upstreamError`:
-/// the gateway built it from input it had checked); 5xx is the upstream's failure. A 200
+/// the gateway built it from input it had checked); 5xx is the upstream's failure, and so is
+/// any other answer to a read, or a redirect (`upstreamError`); any other 4xx to a write refuses
+/// its content (`upstreamRejected`). A 200
 /// envelope with `error: true` is a failure too.
 struct WildberriesErrorClassifier: UpstreamErrorClassifier {
     /// Wildberries' maintenance answer ("Технический перерыв"): it did not act on the request.
@@ -44,6 +46,10 @@ struct WildberriesErrorClassifier: UpstreamErrorClassifier {
             guard itemID != nil else { return .upstreamError(failure) }
             return .invalidRequest(field: "id", reason: "Wildberries refused the id: \(failure.message)")
         case 500...:
+            return .upstreamError(failure)
+        case _ where request.method == "GET" || response.status < 400:
+            // A read carries no content to refuse, and a redirect (not followed) refuses nothing:
+            // an answer the API's description does not explain.
             return .upstreamError(failure)
         default:
             return .upstreamRejected(failure)

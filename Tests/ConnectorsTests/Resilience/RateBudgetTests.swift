@@ -146,4 +146,63 @@ struct RateBudgetTests {
         clock.advance(by: .seconds(1))
         try await next.value
     }
+
+    @Test("given callers waiting in line, when the first of them gives up, then the next new caller takes its slot, not one at the end")
+    func vacatedSlotTakenByNextCaller() async throws {
+        // given: a spent budget of one a second, and waiters for the slots at 1 s and 2 s
+        let budget = budget(burst: 1, interval: .seconds(1))
+        try await budget.acquire(deadline: farDeadline, marketplace: .ozon)
+        let first = Task { [farDeadline] in try await budget.acquire(deadline: farDeadline, marketplace: .ozon) }
+        await clock.waitForSleepers(1)
+        let second = Task { [farDeadline] in try await budget.acquire(deadline: farDeadline, marketplace: .ozon) }
+        await clock.waitForSleepers(2)
+        // when: the one waiting for 1 s gives up
+        first.cancel()
+        let cancelled = await first.result
+        #expect(throws: ConnectorError.upstreamTimeout(nil)) { try cancelled.get() }
+        // then: a new caller waits for 1 s, not 3 s
+        let third = Task { [farDeadline] in try await budget.acquire(deadline: farDeadline, marketplace: .ozon) }
+        await clock.waitForSleepers(2)
+        #expect(clock.pendingWakeUps.sorted() == [clock.start + .seconds(1), clock.start + .seconds(2)])
+        clock.advance(by: .seconds(2))
+        try await third.value
+        try await second.value
+        // and the schedule's end is where it was: the next caller waits for 3 s
+        let fourth = Task { [farDeadline] in try await budget.acquire(deadline: farDeadline, marketplace: .ozon) }
+        await clock.waitForSleepers(1)
+        #expect(clock.pendingWakeUps == [clock.start + .seconds(3)])
+        clock.advance(by: .seconds(1))
+        try await fourth.value
+    }
+
+    @Test("given a caller waiting for its slot, when a 429 pauses the budget past that slot, then it waits out the pause before it goes")
+    func waiterHonoursLaterPause() async throws {
+        // given: a spent budget of one a second and a caller waiting for the slot at 1 s
+        let budget = budget(burst: 1, interval: .seconds(1))
+        try await budget.acquire(deadline: farDeadline, marketplace: .wildberries)
+        let waiting = Task { [farDeadline] in try await budget.acquire(deadline: farDeadline, marketplace: .wildberries) }
+        await clock.waitForSleepers(1)
+        // when: at 0.5 s the upstream answers 429 with a retry time of 2 s
+        clock.advance(by: .milliseconds(500))
+        budget.pause(for: .seconds(2))
+        // then: waking at 1 s, it does not go, but waits until the pause is over
+        clock.advance(by: .milliseconds(500))
+        await clock.waitForSleepers(1)
+        #expect(clock.pendingWakeUps == [clock.start + .milliseconds(2_500)])
+        clock.advance(by: .milliseconds(1_500))
+        try await waiting.value
+    }
+
+    @Test("given a caller waiting for its slot, when a 429 pauses the budget past its deadline, then it is refused when it wakes")
+    func waiterRefusedWhenPauseOutlastsDeadline() async throws {
+        let budget = budget(burst: 1, interval: .seconds(1))
+        try await budget.acquire(deadline: farDeadline, marketplace: .wildberries)
+        let deadline = clock.now + .seconds(5)
+        let waiting = Task { try await budget.acquire(deadline: deadline, marketplace: .wildberries) }
+        await clock.waitForSleepers(1)
+        budget.pause(for: .seconds(60))
+        clock.advance(by: .seconds(1))
+        let result = await waiting.result
+        #expect(throws: ConnectorError.upstreamRateLimited(retryAfter: .seconds(59), nil)) { try result.get() }
+    }
 }

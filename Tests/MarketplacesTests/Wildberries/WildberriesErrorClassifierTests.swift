@@ -29,6 +29,29 @@ struct WildberriesErrorClassifierTests {
         #expect(field == "id")
     }
 
+    @Test("a read answered with a status the API does not explain, or any call with a redirect, is the upstream's error, not a refusal of content",
+          arguments: [("GET", 301), ("GET", 308), ("GET", 405), ("GET", 409), ("GET", 410), ("POST", 302), ("PATCH", 307)])
+    func unexplainedStatuses(method: String, status: Int) {
+        let answer = UpstreamResponse(status: status, headers: ["content-type": "text/plain"], body: Data("moved".utf8))
+        let request = UpstreamRequest(method: method, path: "/api/v1/feedbacks", query: [], safety: method == "GET" ? .idempotent : .nonIdempotent,
+                                      operation: "feedbacks")
+        guard case .upstreamError(let failure)? = WildberriesErrorClassifier().classify(answer, for: request) else {
+            Issue.record("got \(String(describing: WildberriesErrorClassifier().classify(answer, for: request)))")
+            return
+        }
+        #expect(failure.status == status)
+    }
+
+    @Test("a write answered with a 4xx the API does not name otherwise is a refusal of its content")
+    func writeRefused() {
+        let answer = UpstreamResponse(status: 409, headers: ["content-type": "application/json"], body: Data(#"{"detail":"already answered"}"#.utf8))
+        let request = UpstreamRequest(method: "PATCH", path: "/api/v1/feedbacks", query: [], safety: .nonIdempotent, operation: "answer")
+        guard case .upstreamRejected? = WildberriesErrorClassifier().classify(answer, for: request) else {
+            Issue.record("expected upstreamRejected")
+            return
+        }
+    }
+
     @Test("an envelope without the flag set is read as a success", arguments: [
         #"{"data":{},"error":false,"errorText":""}"#, #"{"errorText":"true"}"#, #"{"data":{"text":"\"error\": maybe"}}"#,
         #"{"error""#, "",
