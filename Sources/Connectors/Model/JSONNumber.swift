@@ -47,13 +47,52 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible, Expressib
     /// The nearest `Double` (exact for integers up to 2^53).
     public var double: Double { Double(text) ?? 0 }
 
-    /// The value when it is an integer that fits `Int64`, written with or without a zero
-    /// fraction or exponent (`20`, `20.0`, `2e1`); nil otherwise.
+    /// The value when it is exactly an integer that fits `Int64`, written with or without a zero
+    /// fraction or exponent (`20`, `20.0`, `2e1`, `2000e-2`); nil otherwise. Read from the
+    /// digits, not through `Double`: `4.9999999999999999999` and `100.00000000000000001` are not
+    /// integers, though both round to one.
     public var int64: Int64? {
         if let value = Int64(text) { return value }
-        let value = double
-        guard value == value.rounded(), abs(value) < 9_007_199_254_740_992 else { return nil }
-        return Int64(value)
+        var bytes = Array(text.utf8)[...]
+        let negative = bytes.first == UInt8(ascii: "-")
+        if negative { bytes = bytes.dropFirst() }
+        var digits: [UInt8] = []
+        var pointAt: Int?
+        while let byte = bytes.first, byte != UInt8(ascii: "e"), byte != UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            if byte == UInt8(ascii: ".") {
+                guard pointAt == nil else { return nil }
+                pointAt = digits.count
+            } else {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                digits.append(byte - UInt8(ascii: "0"))
+            }
+        }
+        var exponent = 0
+        if !bytes.isEmpty {
+            bytes = bytes.dropFirst()
+            let exponentText = String(decoding: bytes.first == UInt8(ascii: "+") ? bytes.dropFirst() : bytes, as: UTF8.self)
+            // Past ±10,000 (or past Int's range) any digit but a zero lands outside Int64's range.
+            let value = Int(exponentText) ?? (exponentText.hasPrefix("-") ? -10_000 : 10_000)
+            exponent = max(-10_000, min(10_000, value))
+        }
+        guard !digits.isEmpty else { return nil }
+        // The decimal point's place among the digits once the exponent has moved it.
+        let point = (pointAt ?? digits.count) + exponent
+        if point < digits.count, digits[max(0, point)...].contains(where: { $0 != 0 }) { return nil }
+        var magnitude: UInt64 = 0
+        for place in 0..<max(0, point) {
+            let digit = place < digits.count ? UInt64(digits[place]) : 0
+            let (times10, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(digit)
+            guard !o1, !o2 else { return nil }
+            magnitude = sum
+        }
+        if negative {
+            guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
+            return magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude)
+        }
+        return Int64(exactly: magnitude)
     }
 
     public var description: String { text }

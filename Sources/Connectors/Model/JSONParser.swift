@@ -199,20 +199,23 @@ struct JSONParser {
         var table: [UInt64: [Int]] = [:]
         var key = object + 1
         while key < end {
-            table[keyHash(tape, key), default: []].append(key)
+            if tape.entries[key].flags & JSONTape.shadowed == 0 { table[keyHash(tape, key), default: []].append(key) }
             key = Int(tape.entries[key + 1].next)
         }
         return table
     }
 
     /// `shadowEarlier` for a big object: compares `key` only with the earlier keys of its hash,
-    /// then files it.
+    /// then files it. The table holds only keys not shadowed, so a key given a thousand times
+    /// is compared with one earlier key each time, not with all its earlier copies.
     private static func shadowEarlier(_ tape: inout JSONTape.Builder, key: Int, in table: inout [UInt64: [Int]]) {
         let hash = keyHash(tape, key)
-        for earlier in table[hash] ?? [] where tape.entries[earlier].flags & JSONTape.shadowed == 0 {
-            if sameKey(tape, key, earlier) { tape.entries[earlier].flags |= JSONTape.shadowed }
+        if let keys = table[hash], let position = keys.firstIndex(where: { sameKey(tape, key, $0) }) {
+            tape.entries[keys[position]].flags |= JSONTape.shadowed
+            table[hash]![position] = key
+        } else {
+            table[hash, default: []].append(key)
         }
-        table[hash, default: []].append(key)
     }
 
     private static func sameKey(_ tape: JSONTape.Builder, _ a: Int, _ b: Int) -> Bool {

@@ -8,7 +8,7 @@ import HTTP
 struct RequestFields {
     enum Value {
         case string(String)
-        case number(Double)
+        case number(JSONNumber)
         case bool(Bool)
         case null
         case other
@@ -147,7 +147,7 @@ struct RequestFields {
         for (name, value) in object {
             switch value {
             case .bool(let flag): values[name] = .bool(flag)
-            case .number(let number): values[name] = .number(number.double)
+            case .number(let number): values[name] = .number(number)
             case .string(let text): values[name] = .string(text)
             case .null: values[name] = .null
             case .array, .object: values[name] = .other
@@ -173,15 +173,17 @@ struct RequestFields {
         }
     }
 
+    /// An integer in `range`: in JSON, any number whose exact value is one (`20`, `20.0`, `2e1`,
+    /// as JSON Schema's `integer`), read from its digits, not rounded through `Double`.
     func integer(_ name: String, in range: ClosedRange<Int>, errors: inout [FieldError]) -> Int? {
-        let number: Double?
+        let number: Int64?
         switch values[name] {
         case nil, .null: return nil
-        case .number(let value): number = value
-        case .string(let text) where fromQuery: number = Self.plainInteger(text).map(Double.init)
+        case .number(let value): number = value.int64
+        case .string(let text) where fromQuery: number = Self.plainInteger(text).map(Int64.init)
         default: number = nil
         }
-        guard let number, number.rounded() == number, let value = Int(exactly: number), range.contains(value) else {
+        guard let number, let value = Int(exactly: number), range.contains(value) else {
             errors.append(FieldError(name, "must be an integer from \(range.lowerBound) to \(range.upperBound)"))
             return nil
         }

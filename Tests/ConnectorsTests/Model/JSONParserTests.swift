@@ -92,6 +92,18 @@ struct JSONParserTests {
         #expect(try JSONValue.parseNamingRepeatedKey(Array(distinct.utf8)).repeatedKey == nil)
     }
 
+    @Test("given an object of 100,000 members under two keys (a 1 MiB body), when parsed, then each repeat is compared with one earlier key, not all of them",
+          .timeLimit(.minutes(1)))
+    func manyRepeatsOfFewKeys() throws {
+        // given: "a" and "b" alternating, 50,000 times each (before the fix: minutes of one CPU, growing with the square)
+        let text = "{" + (0..<100_000).map { #""\#($0 % 2 == 0 ? "a" : "b")": \#($0)"# }.joined(separator: ",") + "}"
+        // when
+        let parsed = try JSONValue.parseNamingRepeatedKey(Array(text.utf8))
+        // then: the last of each wins, and the first repeat is named
+        #expect(parsed.value == .object(["a": .number(JSONNumber(99_998)), "b": .number(JSONNumber(99_999))]))
+        #expect(parsed.repeatedKey == "a")
+    }
+
     @Test("given invalid UTF-8 inside a string, when parsed, then it is refused")
     func invalidUTF8() {
         #expect(throws: JSONSyntaxError.self) { try JSONValue(parsing: [0x22, 0xC3, 0x28, 0x22]) }

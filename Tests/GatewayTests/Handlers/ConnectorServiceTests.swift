@@ -135,6 +135,8 @@ struct ConnectorServiceTests {
         ("{\"limit\":0}", ["limit"]),
         ("{\"limit\":101}", ["limit"]),
         ("{\"limit\":2.5}", ["limit"]),
+        ("{\"limit\":4.9999999999999999999}", ["limit"]),
+        ("{\"limit\":100.00000000000000001}", ["limit"]),
         ("{\"limit\":\"20\"}", ["limit"]),
         ("{\"status\":\"pending\",\"since\":\"yesterday\"}", ["status", "since"]),
         ("{\"include_raw\":1}", ["include_raw"]),
