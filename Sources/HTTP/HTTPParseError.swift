@@ -5,6 +5,10 @@ public enum HTTPParseError: Error, Sendable, Hashable, CaseIterable {
     case tooManyEmptyLines
     case invalidMethod
     case invalidTarget
+    /// A `%` in the target not followed by two hexadecimal digits (RFC 3986 §2.1).
+    case invalidPercentEncoding
+    /// Two spaces where the request line has one, or a space after the version.
+    case extraSpaceInRequestLine
     case missingVersion
     case invalidVersion
     /// HTTP/2 and later, or 0.x, on an HTTP/1 connection: 505.
@@ -70,6 +74,8 @@ public enum HTTPParseError: Error, Sendable, Hashable, CaseIterable {
         case .tooManyEmptyLines: "Too many empty lines before the request line."
         case .invalidMethod: "The request method is not a valid token."
         case .invalidTarget: "The request target is malformed: a path (or absolute URL) of visible ASCII characters is expected; percent-encode anything else (spaces, quotes, non-ASCII text such as …)."
+        case .invalidPercentEncoding: "The request target has a malformed percent-escape: '%' must be followed by two hexadecimal digits (a '%' itself is written '%25')."
+        case .extraSpaceInRequestLine: "The request line has a space too many: it is the method, one space, the target, one space and the HTTP version (a space inside the target is written %20)."
         case .missingVersion: "The request line has no HTTP version (HTTP/0.9 is not supported)."
         case .invalidVersion: "The HTTP version is malformed."
         case .unsupportedVersion: "Only HTTP/1.0 and HTTP/1.1 are supported on this connection."

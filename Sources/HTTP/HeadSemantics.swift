@@ -23,10 +23,13 @@ struct HeadSemantics: Sendable {
             hostCount += 1
             hostIndex = index
         case 6 where ASCII.equalsLowercase(buffer, nameStart, nameEnd, "expect"):
-            if ASCII.equalsLowercase(buffer, valueStart, valueEnd, "100-continue") {
-                expectsContinue = true
-            } else {
-                otherExpectation = true
+            // A list (RFC 9110 §10.1.1, §5.6.1): two lines or one comma-joined mean the same.
+            try ListElements.forEach(buffer, valueStart, valueEnd) { s, e throws(HTTPParseError) in
+                if ASCII.equalsLowercase(buffer, s, e, "100-continue") {
+                    expectsContinue = true
+                } else {
+                    otherExpectation = true
+                }
             }
         case 10 where ASCII.equalsLowercase(buffer, nameStart, nameEnd, "connection"):
             try ListElements.forEach(buffer, valueStart, valueEnd) { s, e throws(HTTPParseError) in

@@ -100,7 +100,7 @@ public struct RequestHeadParser: Sendable {
                 guard i - lineStart <= limits.maxRequestLineLength else { throw .requestLineTooLong }
                 guard i < n else { break scan }
                 let c = buffer[i]
-                guard i > targetStart else { throw .invalidTarget }
+                guard i > targetStart else { throw c == ASCII.sp ? .extraSpaceInRequestLine : .invalidTarget }
                 if c == ASCII.sp {
                     targetEnd = i
                     i += 1
@@ -116,7 +116,7 @@ public struct RequestHeadParser: Sendable {
                     guard i - lineStart <= limits.maxRequestLineLength else { throw .requestLineTooLong }
                     let c = buffer[i]
                     if c == ASCII.cr || c == ASCII.lf { break }
-                    if c == ASCII.sp { throw .invalidTarget }
+                    if c == ASCII.sp { throw .extraSpaceInRequestLine }
                     i += 1
                     if i - versionStart > 8 { throw .invalidVersion }
                 }
@@ -231,6 +231,7 @@ public struct RequestHeadParser: Sendable {
                   HostValidator.isValid(buffer, targetStart, targetEnd) else { throw .invalidTarget }
             return
         }
+        try checkPercentEscapes(buffer)
         let first = buffer[targetStart]
         if first == UInt8(ascii: "/") { return }
         if first == UInt8(ascii: "*") {
@@ -247,6 +248,25 @@ public struct RequestHeadParser: Sendable {
             return
         }
         throw .invalidTarget
+    }
+
+    /// Every `%` of the target starts an escape of two hexadecimal digits (RFC 9112 §3.2, RFC 3986
+    /// §2.1): one that does not makes the target invalid, whatever route it would reach.
+    private func checkPercentEscapes(_ buffer: UnsafeRawBufferPointer) throws(HTTPParseError) {
+        var i = targetStart
+        while i < targetEnd {
+            if buffer[i] == UInt8(ascii: "%") {
+                guard i + 2 < targetEnd,
+                      Self.isHexDigit(buffer[i + 1]), Self.isHexDigit(buffer[i + 2]) else { throw .invalidPercentEncoding }
+                i += 3
+            } else {
+                i += 1
+            }
+        }
+    }
+
+    private static func isHexDigit(_ c: UInt8) -> Bool {
+        (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "f"))
     }
 
     /// The authority of an absolute-form target: a host must be there (RFC 9110 §4.2.1: an

@@ -225,10 +225,16 @@ struct RequestHeadParserRejectionTests {
         Rejection(line: "HTAB in target", "GET /a\tb HTTP/1.1", .invalidTarget),
         Rejection(line: "NUL in target", "GET /a\u{0} HTTP/1.1", .invalidTarget),
         Rejection(line: "DEL in target", "GET /a\u{7F} HTTP/1.1", .invalidTarget),
-        Rejection(line: "space in target", "GET /a b HTTP/1.1", .invalidTarget),
-        Rejection(line: "empty target", "GET  HTTP/1.1", .invalidTarget),
+        Rejection(line: "space in target", "GET /a b HTTP/1.1", .extraSpaceInRequestLine),
+        Rejection(line: "empty target", "GET  HTTP/1.1", .extraSpaceInRequestLine),
+        Rejection(line: "two spaces before the target", "GET  /healthz HTTP/1.1", .extraSpaceInRequestLine),
         Rejection(line: "no target", "GET", .invalidTarget),
-        Rejection(line: "space after version", "GET / HTTP/1.1 ", .invalidTarget),
+        Rejection(line: "space after version", "GET / HTTP/1.1 ", .extraSpaceInRequestLine),
+        Rejection(line: "a bad escape in the path", "GET /healthz%zz HTTP/1.1", .invalidPercentEncoding),
+        Rejection(line: "a % at the end of the path", "GET /healthz% HTTP/1.1", .invalidPercentEncoding),
+        Rejection(line: "an escape cut short", "GET /a%4 HTTP/1.1", .invalidPercentEncoding),
+        Rejection(line: "a bad escape in the query", "GET /a?x=%g1 HTTP/1.1", .invalidPercentEncoding),
+        Rejection(line: "a bad escape in an absolute URL", "GET http://x/a%2 HTTP/1.1", .invalidPercentEncoding),
         Rejection("obs-text in target", bytes("GET /") + [0x80] + bytes(" HTTP/1.1\r\nHost: a\r\n\r\n"), .invalidTarget),
         Rejection("0xFF in target", bytes("GET /") + [0xFF] + bytes(" HTTP/1.1\r\nHost: a\r\n\r\n"), .invalidTarget),
     ])
@@ -413,6 +419,6 @@ struct RequestHeadParserRejectionTests {
             #expect(!error.detail.isEmpty, "\(error)")
             #expect(error.detail.hasSuffix("."), "\(error)")
         }
-        #expect(HTTPParseError.allCases.count == 35)
+        #expect(HTTPParseError.allCases.count == 37)
     }
 }

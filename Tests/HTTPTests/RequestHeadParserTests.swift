@@ -282,6 +282,14 @@ struct RequestHeadParserTests {
         #expect(head.expectsContinue)
     }
 
+    @Test("Expect is a list: 100-continue repeated, comma-joined, or beside empty elements is still 100-continue, and an empty value expects nothing",
+          arguments: [("Expect: 100-continue, 100-continue", true), ("Expect: 100-continue\r\nExpect: 100-continue", true),
+                      ("Expect: , 100-continue ,", true), ("Expect:", false), ("Expect: ,", false)])
+    func expectationList(fields: String, expects: Bool) throws {
+        let head = try ParserHarness.head(head11(fields, "Content-Length: 1"))
+        #expect(head.expectsContinue == expects)
+    }
+
     @Test func otherExpectationIsIgnoredInHTTP10() throws {
         let head = try ParserHarness.head(bytes("GET / HTTP/1.0\r\nExpect: something-else\r\n\r\n"))
         #expect(!head.expectsContinue)

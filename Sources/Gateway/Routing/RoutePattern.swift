@@ -37,7 +37,10 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
         for (segment, part) in zip(segments, path) {
             switch segment {
             case .literal(let bytes):
-                guard part.elementsEqual(bytes) else { return .none }
+                // `%68ealthz` is `healthz` (RFC 3986 §6.2.2.2): an escaped segment matches by its decoded text.
+                guard part.elementsEqual(bytes)
+                    || (part.contains(UInt8(ascii: "%")) && RouteParameters.percentDecoded(part)?.utf8.elementsEqual(bytes) == true)
+                else { return .none }
             case .parameter(let name):
                 guard !part.isEmpty else { return .none }
                 if let value = RouteParameters.percentDecoded(part) {

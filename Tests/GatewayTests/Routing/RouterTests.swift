@@ -13,8 +13,16 @@ struct RouterTests {
         #expect(response.text == "thing café au lait")
     }
 
+    @Test("a literal segment written with escapes is the same segment: /%74hings/7 is /things/7",
+          arguments: ["/%74hings/7", "/thing%73/7", "/%74%68%69%6E%67%73/7"])
+    func escapedLiteral(path: String) async throws {
+        let response = try await harness.send(.get, path, key: GatewayHarness.aliceKey)
+        #expect(response.status == .ok)
+        #expect(response.text == "thing 7")
+    }
+
     @Test("unknown paths get 404 problem+json, without needing a key",
-          arguments: ["/nope", "/things", "/things/1/poke/extra", "/things//poke", "/healthz/", "//healthz"])
+          arguments: ["/nope", "/things", "/things/1/poke/extra", "/things//poke", "/healthz/", "//healthz", "/thing%2Fs/7", "/%54hings/7"])
     func unknownPath(path: String) async throws {
         let response = try await harness.send(.get, path)
         #expect(response.status.code == 404)
