@@ -40,6 +40,9 @@ public struct HTTPRequestHeaders: Sendable, Sequence {
 
     public func contains(_ name: String) -> Bool { spans.contains { nameMatches($0, name) } }
 
+    /// How many field lines are called `name`.
+    public func lineCount(_ name: String) -> Int { spans.reduce(0) { $0 + (nameMatches($1, name) ? 1 : 0) } }
+
     /// True when the first `name` field's value equals `expected` byte for byte.
     public func firstValue(_ name: String, equals expected: StaticString) -> Bool {
         guard let value = firstValueBytes(name), value.count == expected.utf8CodeUnitCount else { return false }

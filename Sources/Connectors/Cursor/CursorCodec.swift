@@ -37,7 +37,7 @@ public struct CursorCodec: Sendable {
     /// or made for another connector or another tenant (a cursor names what its listing had
     /// reached, ids included: it is its tenant's).
     public func open(_ sealed: String, for connector: ConnectorKey, tenant: String) throws(ConnectorError) -> Cursor {
-        let invalid = ConnectorError.invalidRequest(field: "cursor", reason: "The cursor is not one this server issued for this connector and tenant.")
+        let invalid = ConnectorError.invalidRequest(field: "cursor", reason: "cursor is not one this server issued for this connector and tenant")
         guard sealed.utf8.count <= Self.maxLength, let dot = sealed.firstIndex(of: "."),
               let payload = Base64URL.decode(sealed[..<dot]),
               let tag = Base64URL.decode(sealed[sealed.index(after: dot)...]),

@@ -28,7 +28,7 @@ public struct HealthService: Sendable {
         }
         router.add(.get, "/readyz", access: .public) { _, _ in
             guard !service.isDraining() else {
-                throw Problem(status: 503, code: "not_ready", title: "Service Unavailable",
+                throw Problem(status: 503, code: "not_ready", title: "Not ready",
                               detail: "The gateway is shutting down and takes no new work.", retryable: true,
                               retryAfter: .seconds(5))
             }

@@ -3,15 +3,15 @@ import HTTP
 import Synchronization
 
 /// Gives every request an id and echoes it in `X-Request-ID`: the client's own when it is sane
-/// (1–128 characters of letters, digits and `-_.:`), so a proxy's id runs through the logs,
-/// otherwise a fresh one.
+/// (1–128 characters of letters, digits and `-_.:`, in one field line), so a proxy's id runs
+/// through the logs, otherwise a fresh one: two lines are the list `one, two`, which is no id.
 public struct RequestIDMiddleware: Middleware {
     private let generator = RequestIDGenerator()
 
     public init() {}
 
     public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
-        if let offered = request.headers["X-Request-ID"], Self.isSane(offered) {
+        if let offered = request.headers["X-Request-ID"], Self.isSane(offered), request.headers.lineCount("X-Request-ID") == 1 {
             context.requestID = offered
         } else {
             context.requestID = generator.next()

@@ -120,5 +120,5 @@ struct OzonChatWatermark: Sendable, Equatable {
         return Cursor(fields)
     }
 
-    static let invalid = ConnectorError.invalidRequest(field: "cursor", reason: "The cursor does not belong to these updates.")
+    static let invalid = ConnectorError.invalidRequest(field: "cursor", reason: "cursor is not one this connector issued for these updates")
 }

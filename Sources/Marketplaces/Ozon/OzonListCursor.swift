@@ -54,5 +54,5 @@ struct OzonListCursor: Sendable, Equatable {
         return Cursor(state)
     }
 
-    static let invalid = ConnectorError.invalidRequest(field: "cursor", reason: "The cursor does not belong to this listing.")
+    static let invalid = ConnectorError.invalidRequest(field: "cursor", reason: "cursor is not one this connector issued for this listing")
 }

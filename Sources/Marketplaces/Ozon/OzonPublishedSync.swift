@@ -110,7 +110,7 @@ enum OzonPublishedSync {
         return UpdatesPage(items: items, nextCursor: Cursor(state), hasMore: hasMore)
     }
 
-    static let invalid = ConnectorError.invalidRequest(field: "cursor", reason: "The cursor does not belong to these updates.")
+    static let invalid = ConnectorError.invalidRequest(field: "cursor", reason: "cursor is not one this connector issued for these updates")
 
     static let unordered = ConnectorError.upstreamError(UpstreamFailure(
         marketplace: .ozon, status: 200,

@@ -6,7 +6,7 @@ import Connectors
 /// cursor invalid.
 enum WildberriesCursorFields {
     static func invalid() -> ConnectorError {
-        .invalidRequest(field: "cursor", reason: "The cursor is not one this connector issued.")
+        .invalidRequest(field: "cursor", reason: "cursor is not one this connector issued")
     }
 
     static func int64(_ cursor: Cursor, _ key: String) throws(ConnectorError) -> Int64? {

@@ -2,10 +2,11 @@ import Connectors
 
 extension WildberriesFeedback {
     /// The unified item: answered iff there is an answer (reference §5.4: `state` may say `wbRu`
-    /// with no answer), read from `wasViewed`, the buyer's text (or, when it is empty, the pros
-    /// and cons they wrote).
+    /// with no answer), read from `wasViewed`, and all the buyer wrote: the comment, then the
+    /// pros and the cons, each on a line of its own when given (a seller answering from the
+    /// comment alone would miss a complaint made only under cons).
     func item(raw: JSONValue?) -> Item {
-        let body = text.isEmpty ? [pros, cons].filter { !$0.isEmpty }.joined(separator: "\n") : text
+        let body = [text, pros, cons].filter { !$0.isEmpty }.joined(separator: "\n")
         return Item(id: id, marketplace: .wildberries, channel: .review, kind: .review, text: body,
                     createdAt: createdAt ?? Timestamp(millisecondsSinceEpoch: 0),
                     status: hasAnswer ? .answered : .unanswered,

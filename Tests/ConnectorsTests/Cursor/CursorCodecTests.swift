@@ -39,7 +39,7 @@ struct CursorCodecTests {
     @Test("a cursor made for one connector does not open for another, nor under another key")
     func boundToConnector() {
         let sealed = codec.seal(Cursor(["last_id": "x"]), for: reviews, tenant: "t")
-        #expect(throws: ConnectorError.invalidRequest(field: "cursor", reason: "The cursor is not one this server issued for this connector and tenant.")) {
+        #expect(throws: ConnectorError.invalidRequest(field: "cursor", reason: "cursor is not one this server issued for this connector and tenant")) {
             try codec.open(sealed, for: ConnectorKey(.wildberries, .question), tenant: "t")
         }
         let other = CursorCodec(key: Array(repeating: 8, count: 32))

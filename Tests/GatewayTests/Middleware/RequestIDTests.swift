@@ -26,6 +26,13 @@ struct RequestIDTests {
         #expect(id1 != id2)
     }
 
+    @Test("given two X-Request-ID lines, each sane, when sent, then neither is taken: together they are a list, and a fresh id is given")
+    func twoLines() async throws {
+        let response = try await harness.send(.get, "/healthz", headers: [("X-Request-ID", "one"), ("X-Request-ID", "two")])
+        let id = try #require(response.headers["X-Request-ID"])
+        #expect(id != "one" && id != "two")
+    }
+
     @Test("given a fresh generator, when ids are drawn, then each is the start-up prefix, a dash and the count in hex")
     func generated() throws {
         let generator = RequestIDGenerator()

@@ -2,6 +2,7 @@ import Connectors
 import Foundation
 import Gateway
 import HTTP
+import Server
 import Testing
 
 @Suite("Problem documents: one row of the error table each")
@@ -77,6 +78,30 @@ struct ProblemMappingTests {
         let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
         #expect(response.status.code == status)
         #expect(json["code"] as? String == code)
+    }
+
+    @Test("each problem's title is the heading of the page its type names, so a client and its reader see one name")
+    func titlesMatchPages() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        func heading(_ code: String) throws -> String {
+            let page = try String(contentsOf: root.appendingPathComponent("Public/problems/\(code).html"), encoding: .utf8)
+            let start = try #require(page.range(of: "<h1>")), end = try #require(page.range(of: "</h1>"))
+            return String(page[start.upperBound..<end.lowerBound])
+        }
+        var titles: [(code: String, title: String)] = []
+        for problem in Self.connectorRows.map({ Problem($0.0) }) + Self.gatewayRows.map({ Problem($0.0) }) {
+            titles.append((problem.code, problem.title))
+        }
+        let server: [(String, HTTPStatus)] = [("invalid_request", .badRequest), ("request_timeout", HTTPStatus(code: 408)),
+                                              ("payload_too_large", .contentTooLarge), ("uri_too_long", .uriTooLong),
+                                              ("expectation_failed", .expectationFailed), ("header_fields_too_large", .requestHeaderFieldsTooLarge),
+                                              ("not_implemented", .notImplemented), ("http_version_not_supported", .httpVersionNotSupported),
+                                              ("internal_error", HTTPStatus(code: 500))]
+        titles += server.map { ($0.0, ProblemResponse.title(code: $0.0, status: $0.1)) }
+        for (code, title) in titles {
+            #expect(try heading(code) == title, "\(code)")
+        }
     }
 
     @Test("field errors are listed per field")

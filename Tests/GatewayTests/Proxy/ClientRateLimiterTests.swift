@@ -39,10 +39,11 @@ struct ClientRateLimiterTests {
         #expect(limiter.check(IPAddress("10.0.0.3")!, now: start) == nil)
         #expect(limiter.check(IPAddress("10.0.0.3")!, now: start) == nil)
         #expect(limiter.trackedCount == 2)
-        // two seconds on, the first two are whole again and make room
+        // two seconds on, the first is whole again and makes room: the third is tracked
         #expect(limiter.check(IPAddress("10.0.0.3")!, now: start + .seconds(2)) == nil)
         #expect(limiter.check(IPAddress("10.0.0.3")!, now: start + .seconds(2)) != nil)
-        #expect(limiter.trackedCount == 1)
+        #expect(limiter.trackedCount == 2)
+        #expect(limiter.queuedCount == 2)
     }
 
     @Test("given a table full of active clients, when new addresses keep coming, then the table is not walked for each of them")
@@ -55,11 +56,35 @@ struct ClientRateLimiterTests {
             let address = IPAddress("172.16.\(index / 256).\(index % 256)")!
             #expect(limiter.check(address, now: start + .milliseconds(index)) == nil)
         }
-        // then: they passed untracked, after one walk of the table, not 10,000
-        #expect(limiter.sweepCount == 1)
+        // then: they passed untracked, and not one tracked entry was looked at for them
+        #expect(limiter.examinedCount == 0)
         #expect(limiter.trackedCount == 1_000)
-        // and once an eighth of the table has expired, new clients are tracked again
+        // and once the first tracked clients are whole again, a new client takes one's place,
+        // looking at one record, not the table
         #expect(limiter.check(IPAddress("192.168.0.1")!, now: start + .seconds(1_001)) == nil)
         #expect(limiter.check(IPAddress("192.168.0.1")!, now: start + .seconds(1_001)) != nil)
+        #expect(limiter.examinedCount == 1)
+        #expect(limiter.trackedCount == 1_000)
+        #expect(limiter.queuedCount == 1_000)
+    }
+
+    @Test("given a full table, when making room, then a client that has spent since it was first tracked keeps its place")
+    func activeClientKeptWhenMakingRoom() {
+        // given: one client tracked in a table of one, two requests a second, spending again before its first is whole
+        let limiter = ClientRateLimiter(limit: TenantRateLimit(rate: 1, burst: 2), capacity: 1)
+        let client = IPAddress("10.0.0.1")!
+        #expect(limiter.check(client, now: start) == nil)
+        #expect(limiter.check(client, now: start + .milliseconds(900)) == nil)
+        // when: a new address comes after the first request is whole, while the second is not
+        #expect(limiter.check(IPAddress("10.0.0.2")!, now: start + .milliseconds(1_500)) == nil)
+        // then: the new one passed untracked, and the first client still has only one request left
+        #expect(limiter.trackedCount == 1)
+        #expect(limiter.check(client, now: start + .milliseconds(1_500)) == nil)
+        #expect(limiter.check(client, now: start + .milliseconds(1_500)) != nil)
+        // and once the first client is whole, the new one is tracked in its place
+        #expect(limiter.check(IPAddress("10.0.0.2")!, now: start + .seconds(10)) == nil)
+        #expect(limiter.check(IPAddress("10.0.0.2")!, now: start + .seconds(10)) == nil)
+        #expect(limiter.check(IPAddress("10.0.0.2")!, now: start + .seconds(10)) != nil)
+        #expect(limiter.queuedCount == 1)
     }
 }

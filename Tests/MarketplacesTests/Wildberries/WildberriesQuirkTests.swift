@@ -104,7 +104,7 @@ struct WildberriesQuirkTests {
     func tolerantFeedbacks() async throws {
         let body = #"""
         {"data":{"countUnanswered":"3","countArchive":0,"feedbacks":[
-          {"id":"A1","text":"Хорошо","productValuation":"5","createdDate":"2026-05-14T08:21:37.05603Z","answer":null,
+          {"id":"A1","text":"Хорошо","pros":"Ткань","cons":"Швы разошлись","productValuation":"5","createdDate":"2026-05-14T08:21:37.05603Z","answer":null,
            "state":"wbRu","productDetails":{"nmId":"318822017","productName":"Футболка","newField":{"x":1}},
            "wasViewed":1,"userName":"Мария","orderStatus":"somethingNew","brandNewField":[1,2,3]},
           {"id":42,"text":"","pros":"Мягкая","cons":"","productValuation":4,"createdDate":"",
@@ -120,6 +120,8 @@ struct WildberriesQuirkTests {
             #expect(page.items.map(\.id) == ["A1", "42", "C3"])
             #expect(page.nextCursor == nil)
             let first = page.items[0]
+            // all the buyer wrote: a complaint made under cons is not hidden behind the comment
+            #expect(first.text == "Хорошо\nТкань\nШвы разошлись")
             #expect(first.status == .unanswered)
             #expect(first.rating == 5)
             #expect(first.read == true)

@@ -1,0 +1,38 @@
+import Connectors
+@testable import Gateway
+import Hashing
+import Testing
+
+@Suite("What of a tenant's credentials is kept out of problems")
+struct TenantSecretsTests {
+    let token = "eyJhbGciOiJFUzI1NiIsImtpZCI6IjIwMjUwOTA0djEifQ.eyJlbnQiOjEsImV4cCI6MTc4MDAwMDAwMH0.c2lnbmF0dXJlLXNlY3JldC1wYXJ0LW9mLXRoZS10b2tlbg"
+    let apiKey = "7d5f3c1e-9a2b-4c8d-b6e4-2f0a9c7e1b35"
+
+    var tenant: Tenant {
+        Tenant(id: "acme", keyDigests: [SHA256.hash("k".utf8)], rateLimit: TenantRateLimit(rate: 1, burst: 1), credentials: [
+            .wildberries: MarketplaceCredentials(marketplace: .wildberries, fields: ["token": token]),
+            .ozon: MarketplaceCredentials(marketplace: .ozon, fields: ["client_id": "1836402", "api_key": apiKey]),
+        ])
+    }
+
+    func redacted(_ message: String) -> String {
+        let error = ConnectorError.upstreamAuthFailed(UpstreamFailure(marketplace: .ozon, status: 401, message: message))
+        guard case .upstreamAuthFailed(let failure) = error.redacting(tenant.secrets) else { return "" }
+        return failure.message
+    }
+
+    @Test("given a marketplace that quotes a credential whole, percent-encoded in any case, or a token's signature alone, then none of it reaches the client")
+    func quotedForms() {
+        let signature = String(token.split(separator: ".")[2])
+        #expect(redacted("bad signature \(signature)") == "bad signature [redacted]")
+        #expect(redacted("key 7d5f3c1e%2D9a2b%2D4c8d%2Db6e4%2D2f0a9c7e1b35 unknown") == "key [redacted] unknown")
+        #expect(redacted("key 7d5f3c1e%2d9a2b%2d4c8d%2db6e4%2d2f0a9c7e1b35 unknown") == "key [redacted] unknown")
+        #expect(redacted("token \(token) expired") == "token [redacted] expired")
+        #expect(!redacted("claims \(token.split(separator: ".")[1])").contains(String(token.split(separator: ".")[1])))
+    }
+
+    @Test("given a short value that is not secret (an Ozon Client-Id), then ordinary text is left alone")
+    func shortValuesKept() {
+        #expect(redacted("client 1836402 has no access") == "client 1836402 has no access")
+    }
+}
