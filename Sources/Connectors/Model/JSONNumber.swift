@@ -72,9 +72,11 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible, Expressib
         if !bytes.isEmpty {
             bytes = bytes.dropFirst()
             let exponentText = String(decoding: bytes.first == UInt8(ascii: "+") ? bytes.dropFirst() : bytes, as: UTF8.self)
-            // Past ±10,000 (or past Int's range) any digit but a zero lands outside Int64's range.
-            let value = Int(exponentText) ?? (exponentText.hasPrefix("-") ? -10_000 : 10_000)
-            exponent = max(-10_000, min(10_000, value))
+            // Moved further than the digits are long and 20 places beyond, the point leaves every
+            // digit in the fraction or puts 20 zeros after them: clamped there, the answer is the same.
+            let bound = digits.count + 20
+            let value = Int(exponentText) ?? (exponentText.hasPrefix("-") ? -bound : bound)
+            exponent = max(-bound, min(bound, value))
         }
         guard !digits.isEmpty else { return nil }
         // The decimal point's place among the digits once the exponent has moved it.

@@ -79,12 +79,14 @@ public final class RateBudget: Sendable {
 
     private func reserve(now: ContinuousClock.Instant, deadline: ContinuousClock.Instant) -> Reservation {
         state.withLock { state in
-            state.dropVacated(before: now)
-            // A vacated slot is part of the schedule already: taking it sends no more than the
-            // schedule allows. Not one inside a pause set since it was vacated.
-            if let index = state.vacated.firstIndex(where: { $0 >= state.pausedUntil }),
-               state.vacated[index] <= max(deadline, now) {
-                return .granted(slot: state.vacated.remove(at: index), ends: nil)
+            if !state.vacated.isEmpty {
+                state.dropVacated(before: now)
+                // A vacated slot is part of the schedule already: taking it sends no more than the
+                // schedule allows. Not one inside a pause set since it was vacated.
+                if let index = state.vacated.firstIndex(where: { $0 >= state.pausedUntil }),
+                   state.vacated[index] <= max(deadline, now) {
+                    return .granted(slot: state.vacated.remove(at: index), ends: nil)
+                }
             }
             let base = max(state.nextFree, now)
             let start = max(base - tolerance, now)
@@ -102,7 +104,8 @@ public final class RateBudget: Sendable {
     private func giveBack(slot: ContinuousClock.Instant, ends: (before: ContinuousClock.Instant, after: ContinuousClock.Instant)?) {
         state.withLock { state in
             if let ends, state.nextFree == ends.after {
-                state.nextFree = ends.before
+                // Never back into a 429's pause set meanwhile: a caller given that time would go inside it.
+                state.nextFree = max(ends.before, state.pausedUntil + tolerance)
                 return
             }
             guard state.vacated.count < Self.maxVacated else { return }

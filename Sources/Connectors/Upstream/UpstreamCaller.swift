@@ -56,14 +56,17 @@ public final class UpstreamCaller: Sendable {
                      budget use: BudgetUse = .wait) async throws(ConnectorError) -> UpstreamResponse {
         // What a fresh attempt of this request had: the deadline from its first upstream call,
         // at most `attemptTimeout`.
-        let began = UpstreamCallCounter.current?.began(noting: clock.now) ?? clock.now
+        let observer = UpstreamCallCounter.current
+        let now = clock.now
+        let began = observer?.began(noting: now) ?? now
         let fullAttempt = min(max(deadline - began, .zero), attemptTimeout)
         var attempt = 0
         while true {
             attempt += 1
             let failure: ConnectorError
             let retryAfter: Duration?
-            switch await attemptOnce(request, attempt: attempt, deadline: deadline, fullAttempt: fullAttempt, budgetUse: use) {
+            switch await attemptOnce(request, attempt: attempt, deadline: deadline, fullAttempt: fullAttempt,
+                                     budgetUse: use, observer: observer) {
             case .success(let response):
                 return response
             case .failure(let error, let wait, let retryable):
@@ -88,11 +91,20 @@ public final class UpstreamCaller: Sendable {
     }
 
     private func attemptOnce(_ request: UpstreamRequest, attempt: Int, deadline: ContinuousClock.Instant,
-                             fullAttempt: Duration, budgetUse: BudgetUse) async -> Outcome {
+                             fullAttempt: Duration, budgetUse: BudgetUse, observer: UpstreamCallCounter?) async -> Outcome {
         if Task.isCancelled { return .failure(cancelled(request), retryAfter: nil, retryable: false) }
         guard clock.now < deadline else {
             return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
                                                              message: "deadline passed before \(request.operation) could be sent")),
+                            retryAfter: nil, retryable: false)
+        }
+        // Earlier calls of the request (a read before the write, their retries) used its time.
+        // Judged before the budget and the circuit, so a write not sent spends neither a slot
+        // nor a probe; a slot waited for comes at least `minimumAttemptTime` before the deadline.
+        let left = deadline - clock.now
+        if request.safety == .nonIdempotent, left < min(minimumAttemptTime, fullAttempt / 2) {
+            return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
+                                                             message: "\(request.operation) was not sent: \(Self.milliseconds(left)) ms were left before the deadline, too little to learn whether it was applied")),
                             retryAfter: nil, retryable: false)
         }
         let admission: CircuitBreaker.Admission
@@ -122,18 +134,7 @@ public final class UpstreamCaller: Sendable {
                                                              message: "deadline passed waiting for the rate budget")),
                             retryAfter: nil, retryable: false)
         }
-        // Earlier calls of the request (a read before the write, their retries) used its time.
-        if request.safety == .nonIdempotent, remaining < min(minimumAttemptTime, fullAttempt / 2) {
-            breaker.record(.neutral, for: admission)
-            return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
-                                                             message: "\(request.operation) was not sent: \(Self.milliseconds(remaining)) ms were left before the deadline, too little to learn whether it was applied")),
-                            retryAfter: nil, retryable: false)
-        }
-        // An attempt the deadline cut to under half of a fresh one's time says little about the
-        // host when it times out: the gateway's own queue and earlier calls took the rest.
-        let cutShort = min(remaining, attemptTimeout) < fullAttempt / 2
         let response: UpstreamResponse
-        let observer = UpstreamCallCounter.current
         let sent = ContinuousClock.now
         func report(_ outcome: UpstreamCallReport.Outcome, refused: Bool = false) {
             // A write the marketplace may have applied: any end but a refusal, before it (no
@@ -154,7 +155,8 @@ public final class UpstreamCaller: Sendable {
             case .unsendable: report(.transportError, refused: true)
             case .connectionLost, .responseTooLarge: report(.transportError)
             }
-            return transportFailure(error, request: request, cutShort: cutShort, admission: admission)
+            return transportFailure(error, request: request, attemptTime: min(remaining, attemptTimeout),
+                                    fullAttempt: fullAttempt, admission: admission)
         }
         let classification = classifier.classify(response, for: request)
         // The marketplace's own word that it did not act (its maintenance answer).
@@ -227,8 +229,9 @@ public final class UpstreamCaller: Sendable {
         }
     }
 
-    private func transportFailure(_ error: UpstreamTransportError, request: UpstreamRequest, cutShort: Bool,
-                                  admission: CircuitBreaker.Admission) -> Outcome {
+    /// `attemptTime`: what the failed attempt had; `fullAttempt`: what a fresh one of the request had.
+    private func transportFailure(_ error: UpstreamTransportError, request: UpstreamRequest, attemptTime: Duration,
+                                  fullAttempt: Duration, admission: CircuitBreaker.Admission) -> Outcome {
         let idempotent = request.safety == .idempotent
         func failure(_ message: String, lasting: Bool = false) -> UpstreamFailure {
             UpstreamFailure(marketplace: marketplace, status: nil, message: message, isLasting: lasting)
@@ -240,7 +243,9 @@ public final class UpstreamCaller: Sendable {
         case .timedOut where Task.isCancelled:
             (.neutral, cancelled(request), false)
         case .timedOut:
-            (cutShort ? .neutral : .failure, .upstreamTimeout(failure("\(client.host) did not answer \(request.operation) in time")), idempotent)
+            // An attempt the deadline cut to under half of a fresh one's time says little about
+            // the host: the gateway's own queue and the request's earlier calls took the rest.
+            (attemptTime < fullAttempt / 2 ? .neutral : .failure, .upstreamTimeout(failure("\(client.host) did not answer \(request.operation) in time")), idempotent)
         case .notSent(let reason):
             // The gateway's own connections were busy: not the host's failure, and nothing went
             // out, so a write may go again.

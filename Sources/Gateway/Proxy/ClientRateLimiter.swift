@@ -7,11 +7,12 @@ import Synchronization
 /// The table is bounded: an address whose allowance is whole again is indistinguishable from one
 /// never seen, so such entries are dropped when the table is full; if every entry is still
 /// active, a new address passes untracked (fail open) rather than growing memory without bound.
-/// The table is never walked: each tracked address has one record in a queue, in the order it
-/// came, and a full table looks only at the queue's front. A record whose address is whole
-/// again leaves with its entry; one whose address has spent since goes to the back. So a spray
-/// of new addresses against a full table of active ones costs each request a few steps under the
-/// lock, however large the table (a walk of 100,000 entries took ~120 ms of the lock).
+/// The table is never walked: each tracked address has one record in a queue, and a full table
+/// looks at no more than `maxExamined` records from its front (a clock hand): an address whose
+/// allowance is whole again leaves; one still active goes to the back, a second chance. So a
+/// spray of new addresses against a full table of active ones costs each request a few steps
+/// under the lock, however large the table (a walk of 100,000 entries took ~120 ms of the lock),
+/// and an entry that has expired is found within a few turns of the hand.
 public final class ClientRateLimiter: Sendable {
     public let limit: TenantRateLimit
     private let interval: Duration
@@ -32,26 +33,27 @@ public final class ClientRateLimiter: Sendable {
     private struct State {
         /// Theoretical arrival time per key: the allowance is whole when it is ≤ now.
         var nextFree: [ClientKey: ContinuousClock.Instant] = [:]
-        /// One record per tracked key, with its `nextFree` when the record was queued.
-        var queue: [(key: ClientKey, due: ContinuousClock.Instant)] = []
+        /// One record per tracked key: the clock hand's round.
+        var queue: [ClientKey] = []
         var queueStart = 0
         /// Records looked at to make room (for tests of its cost).
         var examined = 0
 
-        /// Drops entries at the front of the queue whose allowance is whole again until the table
-        /// is below `capacity`; one that has spent since its record was queued goes to the back
-        /// with its later time. Stops at the first record not yet due, so the cost is amortised
-        /// over the requests that queued them.
-        mutating func evict(now: ContinuousClock.Instant, below capacity: Int) {
-            while nextFree.count >= capacity, queueStart < queue.count, queue[queueStart].due <= now {
-                let key = queue[queueStart].key
+        /// Looks at up to `maxExamined` records from the front of the queue while the table is
+        /// at `capacity`: an entry whose allowance is whole again leaves with its record; an
+        /// active one's record goes to the back.
+        mutating func makeRoom(now: ContinuousClock.Instant, capacity: Int) {
+            var budget = min(ClientRateLimiter.maxExamined, queue.count - queueStart)
+            while nextFree.count >= capacity, budget > 0 {
+                let key = queue[queueStart]
                 queueStart += 1
+                budget -= 1
                 examined += 1
                 guard let due = nextFree[key] else { continue }
                 if due <= now {
                     nextFree.removeValue(forKey: key)
                 } else {
-                    queue.append((key, due))
+                    queue.append(key)
                 }
             }
             if queueStart > 1024, queueStart * 2 > queue.count {
@@ -60,6 +62,9 @@ public final class ClientRateLimiter: Sendable {
             }
         }
     }
+
+    /// Records a request for an untracked address looks at, at most, to make room.
+    static let maxExamined = 8
 
     private let state = Mutex(State())
 
@@ -76,7 +81,7 @@ public final class ClientRateLimiter: Sendable {
         return state.withLock { state -> Duration? in
             let known = state.nextFree[key]
             if known == nil, state.nextFree.count >= capacity {
-                state.evict(now: now, below: capacity)
+                state.makeRoom(now: now, capacity: capacity)
                 if state.nextFree.count >= capacity { return nil }
             }
             let base = max(known ?? now, now)
@@ -85,7 +90,7 @@ public final class ClientRateLimiter: Sendable {
                 return wait > .zero ? wait : interval
             }
             state.nextFree[key] = base + interval
-            if known == nil { state.queue.append((key, base + interval)) }
+            if known == nil { state.queue.append(key) }
             return nil
         }
     }

@@ -205,4 +205,27 @@ struct RateBudgetTests {
         let result = await waiting.result
         #expect(throws: ConnectorError.upstreamRateLimited(retryAfter: .seconds(59), nil)) { try result.get() }
     }
+
+    @Test("given a 429's pause while the last waiter holds its slot, when that waiter gives up, then the slot it hands back is not inside the pause")
+    func refundNeverInsidePause() async throws {
+        // given: one a second; A went at 0, B waits for 1 s
+        let budget = budget(burst: 1, interval: .seconds(1))
+        try await budget.acquire(deadline: farDeadline, marketplace: .ozon)
+        let waiting = Task { [farDeadline] in try await budget.acquire(deadline: farDeadline, marketplace: .ozon) }
+        await clock.waitForSleepers(1)
+        // and at 0.1 s a 429 pauses the credential for 1.5 s (until 1.6 s)
+        clock.advance(by: .milliseconds(100))
+        budget.pause(for: .milliseconds(1_500))
+        // when: B gives up
+        waiting.cancel()
+        let cancelled = await waiting.result
+        #expect(throws: ConnectorError.upstreamTimeout(nil)) { try cancelled.get() }
+        // then: a caller at 1.2 s waits until the pause is over, not going at once
+        clock.advance(by: .milliseconds(1_100))
+        let next = Task { [farDeadline] in try await budget.acquire(deadline: farDeadline, marketplace: .ozon) }
+        await clock.waitForSleepers(1)
+        #expect(clock.pendingWakeUps == [clock.start + .milliseconds(1_600)])
+        clock.advance(by: .milliseconds(400))
+        try await next.value
+    }
 }

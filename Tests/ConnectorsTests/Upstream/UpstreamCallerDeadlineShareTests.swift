@@ -14,6 +14,7 @@ struct UpstreamCallerDeadlineShareTests {
         let caller = harness.caller
         _ = try await UpstreamCallCounter.$current.withValue(counter) { try await caller.call(.read, deadline: deadline) }
         harness.clock.advance(by: .milliseconds(19_500))
+        let slotsBefore = harness.budget.available
         // when: the write comes
         let error = await #expect(throws: ConnectorError.self) {
             try await UpstreamCallCounter.$current.withValue(counter) { try await caller.call(.write, deadline: deadline) }
@@ -28,6 +29,7 @@ struct UpstreamCallerDeadlineShareTests {
         #expect(harness.client.callCount == 1)
         #expect(!counter.mayHaveChangedUpstream)
         #expect(harness.breaker.state == .closed)
+        #expect(harness.budget.available == slotsBefore, "a write not sent spends no slot of the budget")
     }
 
     @Test("given a short upstream deadline, when a write is the request's first call, then it goes with what there is")

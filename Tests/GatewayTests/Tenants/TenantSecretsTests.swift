@@ -15,6 +15,14 @@ struct TenantSecretsTests {
         ])
     }
 
+    func redactedFor(key: String, _ message: String) -> String {
+        let tenant = Tenant(id: "t", keyDigests: [SHA256.hash("k".utf8)], rateLimit: TenantRateLimit(rate: 1, burst: 1),
+                            credentials: [.ozon: MarketplaceCredentials(marketplace: .ozon, fields: ["client_id": "1", "api_key": key])])
+        let error = ConnectorError.upstreamAuthFailed(UpstreamFailure(marketplace: .ozon, status: 401, message: message))
+        guard case .upstreamAuthFailed(let failure) = error.redacting(tenant.secrets) else { return "" }
+        return failure.message
+    }
+
     func redacted(_ message: String) -> String {
         let error = ConnectorError.upstreamAuthFailed(UpstreamFailure(marketplace: .ozon, status: 401, message: message))
         guard case .upstreamAuthFailed(let failure) = error.redacting(tenant.secrets) else { return "" }
@@ -28,6 +36,8 @@ struct TenantSecretsTests {
         #expect(redacted("key 7d5f3c1e%2D9a2b%2D4c8d%2Db6e4%2D2f0a9c7e1b35 unknown") == "key [redacted] unknown")
         #expect(redacted("key 7d5f3c1e%2d9a2b%2d4c8d%2db6e4%2d2f0a9c7e1b35 unknown") == "key [redacted] unknown")
         #expect(redacted("token \(token) expired") == "token [redacted] expired")
+        // as RFC 3986 encodes it (unreserved characters kept): a key with a '+' quoted as %2B
+        #expect(redactedFor(key: "ab-cd+ef/gh.ij", "key ab-cd%2Bef%2Fgh.ij unknown") == "key [redacted] unknown")
         #expect(!redacted("claims \(token.split(separator: ".")[1])").contains(String(token.split(separator: ".")[1])))
     }
 
