@@ -17,11 +17,11 @@ struct ConnectionTimeoutTests {
 
     @Test func aConnectionAfterALongQuietSpellIsServed() async throws {
         // given: one loop whose header timeout is shorter than the time it then sleeps in epoll
-        try await withServer({ $0.loopCount = 1; $0.headerReadTimeout = .milliseconds(200) }, handler: Handlers.ok) { server in
+        try await withServer({ $0.loopCount = 1; $0.headerReadTimeout = .milliseconds(500) }, handler: Handlers.ok) { server in
             let warm = try server.connect()
             try warm.send(get("/warm", "Connection: close"))
             #expect(try warm.readResponse().status == 200)
-            usleep(600_000)
+            usleep(1_200_000)
             // when: a new client arrives
             let client = try server.connect()
             try client.send(get("/after-quiet"))

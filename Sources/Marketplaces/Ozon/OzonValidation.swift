@@ -13,10 +13,10 @@ enum OzonValidation {
     static func text(_ text: String, bounds: ClosedRange<Int>) throws(ConnectorError) {
         let length = text.unicodeScalars.count
         guard bounds.contains(length) else {
-            throw .invalidRequest(field: "text", reason: "text must be \(bounds.lowerBound) to \(bounds.upperBound) characters long")
+            throw .invalidRequest(field: "text", reason: "text must be \(bounds.lowerBound)…\(bounds.upperBound) characters, got \(length).")
         }
         guard text.contains(where: { !$0.isWhitespace }) else {
-            throw .invalidRequest(field: "text", reason: "text must not be blank")
+            throw .invalidRequest(field: "text", reason: "text must not be blank.")
         }
     }
 }

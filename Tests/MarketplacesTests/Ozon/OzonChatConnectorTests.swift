@@ -129,10 +129,10 @@ struct OzonChatConnectorTests {
             let item = try await bed.chat.item(id: chat.id, includeRaw: false, deadline: bed.deadline)
             #expect(item.status == .answered)
             #expect(item.lastMessage?.sender == "seller")
-            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must be 1 to 1000 characters long")) {
+            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must be 1…1000 characters, got 1001.")) {
                 try await bed.chat.reply(to: chat.id, text: String(repeating: "ы", count: 1001), deadline: bed.deadline)
             }
-            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must be 1 to 1000 characters long")) {
+            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must be 1…1000 characters, got 0.")) {
                 try await bed.chat.reply(to: chat.id, text: "", deadline: bed.deadline)
             }
             #expect(bed.log.count(path: "/v1/chat/send/message") == 1)

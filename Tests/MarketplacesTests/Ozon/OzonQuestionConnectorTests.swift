@@ -76,10 +76,10 @@ struct OzonQuestionConnectorTests {
             #expect(stored.answers.last?.text == "Да, в наличии.")
             let item = try await bed.question.item(id: target.id, includeRaw: false, deadline: bed.deadline)
             #expect(item.status == .answered)
-            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must be 2 to 3000 characters long")) {
+            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must be 2…3000 characters, got 1.")) {
                 try await bed.question.reply(to: target.id, text: "Д", deadline: bed.deadline)
             }
-            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must be 2 to 3000 characters long")) {
+            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must be 2…3000 characters, got 3001.")) {
                 try await bed.question.reply(to: target.id, text: String(repeating: "a", count: 3001), deadline: bed.deadline)
             }
             #expect(bed.log.count(path: "/v1/question/answer/create") == 1)

@@ -113,13 +113,13 @@ struct OzonReviewConnectorTests {
     func validation() async throws {
         try await OzonTestbed.run { bed in
             let id = bed.host.reviews()[0].id
-            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must be 1 to 3000 characters long")) {
+            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must be 1…3000 characters, got 0.")) {
                 try await bed.review.reply(to: id, text: "", deadline: bed.deadline)
             }
-            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must be 1 to 3000 characters long")) {
+            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must be 1…3000 characters, got 3001.")) {
                 try await bed.review.reply(to: id, text: String(repeating: "я", count: 3001), deadline: bed.deadline)
             }
-            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must not be blank")) {
+            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must not be blank.")) {
                 try await bed.review.reply(to: id, text: "   ", deadline: bed.deadline)
             }
             for limit in [0, 101] {
