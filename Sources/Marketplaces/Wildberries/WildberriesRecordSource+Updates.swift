@@ -16,23 +16,38 @@ extension WildberriesRecordSource {
     /// When the second side is refused for the rate (a base token's budget), what the first
     /// gave is answered rather than read again and thrown away on every call, with `has_more`
     /// unless both sides had nothing more when last read; the refused side is read first by
-    /// the next call.
+    /// the next call, and then the usual order resumes.
+    ///
+    /// The answered side never reports past what the unanswered side has been read through,
+    /// unless that side was read to its end in the same call: its window would move past an
+    /// unanswered record not yet reported, and once that record is answered it leaves the
+    /// unanswered list and would be below the answered side's window, reported by neither.
     func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
         try WildberriesLimits.checkLimit(limit)
         var state = try cursor.map { cursor throws(ConnectorError) in try WildberriesUpdatesCursor(cursor) } ?? WildberriesUpdatesCursor()
         var items: [Item] = []
         var hasMore = false
-        for answeredSide in state.answeredFirst ? [true, false] : [false, true] {
+        let answeredFirst = state.answeredFirst
+        var unansweredReadToEnd = false
+        for answeredSide in answeredFirst ? [true, false] : [false, true] {
             guard items.count < limit else {
                 hasMore = true
                 break
             }
             var side = state[answeredSide]
+            let ceiling = answeredSide && !unansweredReadToEnd
+                ? state.unanswered.reportedThrough(margin: WildberriesUpdatesCursor.clockMargin) : nil
             do throws(ConnectorError) {
-                let more = try await report(&side, into: &items, wanted: limit - items.count, answered: answeredSide, deadline: deadline)
+                let more = try await report(&side, into: &items, wanted: limit - items.count, answered: answeredSide,
+                                            ceiling: ceiling, deadline: deadline)
                 side.drained = !more
+                if !answeredSide, !more {
+                    unansweredReadToEnd = true
+                    side.drainedAt = session.options.unixMilliseconds() / 1000
+                }
+                if answeredSide { state.answeredFirst = false }
                 hasMore = hasMore || more
-            } catch .upstreamRateLimited where answeredSide != state.answeredFirst {
+            } catch .upstreamRateLimited where answeredSide != answeredFirst {
                 state.answeredFirst = answeredSide
                 hasMore = hasMore || !side.drained
                 break
@@ -46,10 +61,10 @@ extension WildberriesRecordSource {
     /// Pages a call reads on one side past pages that held nothing to report.
     static var updatesPagesPerSide: Int { 4 }
 
-    /// Reports up to `wanted` records of one side the cursor does not know, in the host's order;
-    /// true when the side may hold more.
+    /// Reports up to `wanted` records of one side the cursor does not know, in the host's order,
+    /// none created after `ceiling`; true when the side may hold more.
     private func report(_ side: inout WildberriesUpdatesCursor.Side, into items: inout [Item], wanted: Int, answered: Bool,
-                        deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Bool {
+                        ceiling: Int64?, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Bool {
         var (entries, skip, take) = try await firstPage(&side, wanted: wanted, answered: answered, deadline: deadline)
         let from = side.from
         var delivered = 0
@@ -58,6 +73,8 @@ extension WildberriesRecordSource {
             for entry in entries {
                 guard let record = entry.record else { continue }
                 let second = record.createdSecond.flatMap { (0...Self.latestSecond).contains($0) ? $0 : nil } ?? side.newest ?? 0
+                // The host's order is by creation: what follows is past the ceiling too.
+                if let ceiling, second > ceiling { return true }
                 guard side.isNew(id: record.id, second: second) else { continue }
                 guard delivered < wanted else { return true }
                 items.append(record.item(raw: nil))

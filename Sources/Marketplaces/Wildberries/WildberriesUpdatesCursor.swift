@@ -31,9 +31,20 @@ struct WildberriesUpdatesCursor: Equatable {
         /// The side's last read reported all it held: a call refused this side for the rate may
         /// still say there is nothing more.
         var drained = false
+        /// When (unix seconds, this machine's clock) the side was last read to its end.
+        var drainedAt: Int64?
 
         /// The newest creation second reported.
         var newest: Int64? { kept.last?.second ?? from }
+
+        /// The newest creation second at or before which the side has no record it has not
+        /// reported (late ones aside): its newest reported second, or, once read to its end,
+        /// `margin` before that read (a clock ahead of Wildberries' would claim too much).
+        func reportedThrough(margin: Int64) -> Int64 {
+            var through = newest ?? .min
+            if drained, let drainedAt { through = max(through, drainedAt - margin) }
+            return through
+        }
 
         /// Whether the record is not among those reported.
         func isNew(id: String, second: Int64) -> Bool {
@@ -106,7 +117,11 @@ struct WildberriesUpdatesCursor: Equatable {
     var answered = Side()
     /// The answered side is read first: the last call was refused it for the rate (a base
     /// token's budget, one request in 12 minutes), and it must not wait behind the other for good.
+    /// Once it has been read, the next call goes back to the usual order.
     var answeredFirst = false
+    /// How far before the unanswered side's last complete read the answered side may report,
+    /// for a clock ahead of Wildberries'.
+    static let clockMargin: Int64 = 120
 
     init() {}
 
@@ -129,6 +144,7 @@ struct WildberriesUpdatesCursor: Equatable {
     private static func side(_ cursor: Cursor, _ key: String) throws(ConnectorError) -> Side {
         var side = Side(from: try WildberriesCursorFields.int64(cursor, key))
         side.drained = cursor[key + "d"] == "1"
+        side.drainedAt = try WildberriesCursorFields.int64(cursor, key + "t")
         let letGo = try WildberriesCursorFields.int64(cursor, key + "n") ?? 0
         guard letGo >= 0, letGo <= Int64(Int32.max) else { throw WildberriesCursorFields.invalid() }
         side.letGo = Int(letGo)
@@ -173,6 +189,7 @@ struct WildberriesUpdatesCursor: Equatable {
             state[key] = side.from.map(String.init)
             if side.letGo > 0 { state[key + "n"] = String(side.letGo) }
             if side.drained { state[key + "d"] = "1" }
+            if side.drained, let drainedAt = side.drainedAt { state[key + "t"] = String(drainedAt) }
             guard !side.kept.isEmpty else { continue }
             var bytes: [UInt8] = []
             var second = side.from ?? 0
