@@ -35,15 +35,18 @@ extension WildberriesRecordSource {
                 break
             }
             var side = state[answeredSide]
-            let ceiling = answeredSide && !unansweredReadToEnd
-                ? state.unanswered.reportedThrough(margin: WildberriesUpdatesCursor.clockMargin) : nil
+            let ceiling = answeredSide && !unansweredReadToEnd ? state.unanswered.reportedThrough : nil
             do throws(ConnectorError) {
+                var answeredAt: Int64?
                 let more = try await report(&side, into: &items, wanted: limit - items.count, answered: answeredSide,
-                                            ceiling: ceiling, deadline: deadline)
+                                            ceiling: ceiling, answeredAt: &answeredAt, deadline: deadline)
                 side.drained = !more
                 if !answeredSide, !more {
                     unansweredReadToEnd = true
-                    side.drainedAt = session.options.unixMilliseconds() / 1000
+                    // Wildberries' own time, so that a clock here ahead of its own claims nothing
+                    // the read did not see; a second before it, which may still be filling.
+                    side.readThrough = answeredAt.map { $0 - 1 }
+                        ?? session.options.unixMilliseconds() / 1000 - WildberriesUpdatesCursor.clockMargin
                 }
                 if answeredSide { state.answeredFirst = false }
                 hasMore = hasMore || more
@@ -62,10 +65,13 @@ extension WildberriesRecordSource {
     static var updatesPagesPerSide: Int { 4 }
 
     /// Reports up to `wanted` records of one side the cursor does not know, in the host's order,
-    /// none created after `ceiling`; true when the side may hold more.
+    /// none created after `ceiling`; true when the side may hold more that could be reported now
+    /// (what lies past the ceiling waits for a later call, without `has_more`). `answeredAt`:
+    /// Wildberries' time of the last page read.
     private func report(_ side: inout WildberriesUpdatesCursor.Side, into items: inout [Item], wanted: Int, answered: Bool,
-                        ceiling: Int64?, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Bool {
-        var (entries, skip, take) = try await firstPage(&side, wanted: wanted, answered: answered, deadline: deadline)
+                        ceiling: Int64?, answeredAt: inout Int64?, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Bool {
+        var (entries, skip, take) = try await firstPage(&side, wanted: wanted, answered: answered, answeredAt: &answeredAt,
+                                                        deadline: deadline)
         let from = side.from
         var delivered = 0
         var pages = 1
@@ -74,7 +80,7 @@ extension WildberriesRecordSource {
                 guard let record = entry.record else { continue }
                 let second = record.createdSecond.flatMap { (0...Self.latestSecond).contains($0) ? $0 : nil } ?? side.newest ?? 0
                 // The host's order is by creation: what follows is past the ceiling too.
-                if let ceiling, second > ceiling { return true }
+                if let ceiling, second > ceiling { return false }
                 guard side.isNew(id: record.id, second: second) else { continue }
                 guard delivered < wanted else { return true }
                 items.append(record.item(raw: nil))
@@ -91,8 +97,8 @@ extension WildberriesRecordSource {
             take = min(caps.maxTake(skip: skip), 1000)
             guard pages < Self.updatesPagesPerSide, take > 0 else { return true }
             do throws(ConnectorError) {
-                entries = try await page(isAnswered: answered, skip: skip, take: take, ascending: true,
-                                         dateFrom: from, dateTo: nil, includeRaw: false, deadline: deadline)
+                (entries, answeredAt) = try await datedPage(isAnswered: answered, skip: skip, take: take, ascending: true,
+                                                            dateFrom: from, dateTo: nil, includeRaw: false, deadline: deadline)
             } catch {
                 // What this side gave is answered; the next call goes on from there.
                 return true
@@ -106,7 +112,7 @@ extension WildberriesRecordSource {
 
     /// One side's first page from its window's start: past the records let go of there, and long
     /// enough to hold the kept ones and `wanted` more.
-    private func firstPage(_ side: inout WildberriesUpdatesCursor.Side, wanted: Int, answered: Bool,
+    private func firstPage(_ side: inout WildberriesUpdatesCursor.Side, wanted: Int, answered: Bool, answeredAt: inout Int64?,
                            deadline: ContinuousClock.Instant) async throws(ConnectorError) -> (entries: [Entry], skip: Int, take: Int) {
         var skip = side.letGo
         var take = min(caps.maxTake(skip: skip), wanted + side.kept.count)
@@ -117,8 +123,9 @@ extension WildberriesRecordSource {
             skip = 0
             take = min(caps.maxTake, wanted + side.kept.count)
         }
-        var entries = try await page(isAnswered: answered, skip: skip, take: take, ascending: true,
-                                     dateFrom: side.from, dateTo: nil, includeRaw: false, deadline: deadline)
+        var entries: [Entry]
+        (entries, answeredAt) = try await datedPage(isAnswered: answered, skip: skip, take: take, ascending: true,
+                                                    dateFrom: side.from, dateTo: nil, includeRaw: false, deadline: deadline)
         let expected = side.keptAtFrom
         if skip > 0, entries.prefix(expected.count).map({ CursorKeys.key($0.record?.id ?? "") }).sorted() != expected.sorted() {
             // The second is read again from its start and its records reported again in the
@@ -126,8 +133,8 @@ extension WildberriesRecordSource {
             side.forgetFirstSecond()
             skip = 0
             take = min(caps.maxTake, wanted + side.kept.count)
-            entries = try await page(isAnswered: answered, skip: 0, take: take, ascending: true,
-                                     dateFrom: side.from, dateTo: nil, includeRaw: false, deadline: deadline)
+            (entries, answeredAt) = try await datedPage(isAnswered: answered, skip: 0, take: take, ascending: true,
+                                                        dateFrom: side.from, dateTo: nil, includeRaw: false, deadline: deadline)
         }
         return (entries, skip, take)
     }

@@ -20,6 +20,13 @@ struct WildberriesRecordSource<Record: WildberriesRecord>: Sendable {
     /// `GET /api/v1/{plural}` with `isAnswered`, `take`, `skip`, `order`, and dates in unix seconds.
     func page(isAnswered: Bool, skip: Int, take: Int, ascending: Bool, dateFrom: Int64?, dateTo: Int64?,
               includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> [Entry] {
+        try await datedPage(isAnswered: isAnswered, skip: skip, take: take, ascending: ascending, dateFrom: dateFrom,
+                            dateTo: dateTo, includeRaw: includeRaw, deadline: deadline).entries
+    }
+
+    /// `page`, with Wildberries' time of the answer (its `Date`, unix seconds) when it gave one.
+    func datedPage(isAnswered: Bool, skip: Int, take: Int, ascending: Bool, dateFrom: Int64?, dateTo: Int64?,
+                   includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> (entries: [Entry], answeredAt: Int64?) {
         var query: [(name: String, value: String)] = [
             ("isAnswered", isAnswered ? "true" : "false"), ("take", String(take)), ("skip", String(skip)),
             ("order", ascending ? "dateAsc" : "dateDesc"),
@@ -38,9 +45,10 @@ struct WildberriesRecordSource<Record: WildberriesRecord>: Sendable {
         if includeRaw, case .array(let values)? = try WildberriesDecoding.json(response, operation: operation)["data"]?[plural] {
             raws = values
         }
-        return data.records.enumerated().map { index, record in
+        let entries = data.records.enumerated().map { index, record in
             Entry(record: record, raw: index < raws.count ? raws[index] : nil)
         }
+        return (entries, response.answeredAtUnixSeconds)
     }
 
     /// `GET /api/v1/{singular}?id=`; `itemNotFound` when Wildberries has no such record, and

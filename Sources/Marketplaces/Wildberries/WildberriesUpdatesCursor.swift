@@ -31,18 +31,20 @@ struct WildberriesUpdatesCursor: Equatable {
         /// The side's last read reported all it held: a call refused this side for the rate may
         /// still say there is nothing more.
         var drained = false
-        /// When (unix seconds, this machine's clock) the side was last read to its end.
-        var drainedAt: Int64?
+        /// The newest creation second the side's last read to its end saw whole: a second
+        /// before Wildberries' time of that answer (its `Date`), or, without one, `clockMargin`
+        /// before this machine's time then.
+        var readThrough: Int64?
 
         /// The newest creation second reported.
         var newest: Int64? { kept.last?.second ?? from }
 
         /// The newest creation second at or before which the side has no record it has not
         /// reported (late ones aside): its newest reported second, or, once read to its end,
-        /// `margin` before that read (a clock ahead of Wildberries' would claim too much).
-        func reportedThrough(margin: Int64) -> Int64 {
+        /// what that read saw whole.
+        var reportedThrough: Int64 {
             var through = newest ?? .min
-            if drained, let drainedAt { through = max(through, drainedAt - margin) }
+            if drained, let readThrough { through = max(through, readThrough) }
             return through
         }
 
@@ -119,8 +121,8 @@ struct WildberriesUpdatesCursor: Equatable {
     /// token's budget, one request in 12 minutes), and it must not wait behind the other for good.
     /// Once it has been read, the next call goes back to the usual order.
     var answeredFirst = false
-    /// How far before the unanswered side's last complete read the answered side may report,
-    /// for a clock ahead of Wildberries'.
+    /// How far before this machine's time a read to the end is taken to have seen whole when
+    /// Wildberries gave no `Date`: a clock ahead of Wildberries' by less than this claims no more.
     static let clockMargin: Int64 = 120
 
     init() {}
@@ -144,7 +146,7 @@ struct WildberriesUpdatesCursor: Equatable {
     private static func side(_ cursor: Cursor, _ key: String) throws(ConnectorError) -> Side {
         var side = Side(from: try WildberriesCursorFields.int64(cursor, key))
         side.drained = cursor[key + "d"] == "1"
-        side.drainedAt = try WildberriesCursorFields.int64(cursor, key + "t")
+        side.readThrough = try WildberriesCursorFields.int64(cursor, key + "t")
         let letGo = try WildberriesCursorFields.int64(cursor, key + "n") ?? 0
         guard letGo >= 0, letGo <= Int64(Int32.max) else { throw WildberriesCursorFields.invalid() }
         side.letGo = Int(letGo)
@@ -189,7 +191,7 @@ struct WildberriesUpdatesCursor: Equatable {
             state[key] = side.from.map(String.init)
             if side.letGo > 0 { state[key + "n"] = String(side.letGo) }
             if side.drained { state[key + "d"] = "1" }
-            if side.drained, let drainedAt = side.drainedAt { state[key + "t"] = String(drainedAt) }
+            if side.drained, let readThrough = side.readThrough { state[key + "t"] = String(readThrough) }
             guard !side.kept.isEmpty else { continue }
             var bytes: [UInt8] = []
             var second = side.from ?? 0
