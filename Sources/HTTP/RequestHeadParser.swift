@@ -257,16 +257,13 @@ public struct RequestHeadParser: Sendable {
         while i < targetEnd {
             if buffer[i] == UInt8(ascii: "%") {
                 guard i + 2 < targetEnd,
-                      Self.isHexDigit(buffer[i + 1]), Self.isHexDigit(buffer[i + 2]) else { throw .invalidPercentEncoding }
+                      ASCII.classes[Int(buffer[i + 1])] & ASCII.hex != 0,
+                      ASCII.classes[Int(buffer[i + 2])] & ASCII.hex != 0 else { throw .invalidPercentEncoding }
                 i += 3
             } else {
                 i += 1
             }
         }
-    }
-
-    private static func isHexDigit(_ c: UInt8) -> Bool {
-        (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "f"))
     }
 
     /// The authority of an absolute-form target: a host must be there (RFC 9110 §4.2.1: an
