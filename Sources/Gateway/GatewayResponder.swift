@@ -12,7 +12,8 @@ public struct GatewayResponder: HTTPResponder {
     private let refusalIDs = RequestIDGenerator()
 
     /// `middleware` runs outermost first. Requests the server refuses before routing (malformed,
-    /// too large, too slow) are logged to `log` and counted in `metrics` when given.
+    /// too large, too slow) or the client abandons mid-body are logged to `log` and counted in
+    /// `metrics` when given.
     public init(router: Router, middleware: [any Middleware], log: LogSink? = nil, metrics: GatewayMetrics? = nil) {
         self.router = router
         refusalLog = log
@@ -28,22 +29,52 @@ public struct GatewayResponder: HTTPResponder {
         return try await respond(to: request, context: context)
     }
 
-    /// A refused request gets what every other answer gets: a fresh `X-Request-ID` (the head, and
-    /// with it any id the client offered, may not have been readable), the gateway's problem
-    /// document with `request_id`, an access-log line and a count in the metrics.
-    public func refusal(_ refusal: ServerRefusal, context: RequestContext) -> HTTPResponse {
-        let requestID = refusalIDs.next()
+    /// A refused request gets what every other answer gets: an `X-Request-ID` (the client's, when
+    /// its head was read and offered a sane one, else a fresh one), the gateway's problem
+    /// document with `request_id`, an access-log line and a count in the metrics, with the
+    /// method and route when the head was read and the time since the request began.
+    public func refusal(_ refusal: ServerRefusal, request: HTTPRequest?, context: RequestContext) -> HTTPResponse {
+        let requestID = request.flatMap(RequestIDMiddleware.offeredID(in:)) ?? refusalIDs.next()
         let problem = Problem(status: refusal.status.code, code: refusal.code,
                               title: ProblemResponse.title(code: refusal.code, status: refusal.status),
                               detail: refusal.detail, retryable: refusal.status == .requestTimeout)
         var response = problem.response(requestID: requestID, instance: nil)
         response.headers.add("X-Request-ID", requestID)
-        refusalMetrics?.recordRequest(route: "unmatched", method: "other", status: refusal.status.code, seconds: 0)
+        let sent = request?.method == .head ? 0 : response.body.count
+        account(request, context: context, requestID: requestID, status: refusal.status.code, bytes: sent)
+        return response
+    }
+
+    /// A request the client gave up on while sending its body is logged and counted as one
+    /// whose client closed the connection (`AccessLogMiddleware.clientClosed`), nothing sent.
+    public func abandoned(_ request: HTTPRequest, context: RequestContext) {
+        let requestID = RequestIDMiddleware.offeredID(in: request) ?? refusalIDs.next()
+        account(request, context: context, requestID: requestID, status: AccessLogMiddleware.clientClosed, bytes: 0)
+    }
+
+    /// The access-log line and the metrics count of a request the middleware never saw.
+    private func account(_ request: HTTPRequest?, context: RequestContext, requestID: String, status: Int, bytes: Int) {
+        let elapsed = context.elapsed
+        let route = request.flatMap(pattern(of:))?.description
+        refusalMetrics?.recordRequest(route: route ?? "unmatched", method: request.map { MetricsMiddleware.label($0.method) } ?? "other",
+                                      status: status, seconds: elapsed.map(MetricsMiddleware.seconds) ?? 0)
         refusalLog?.write(AccessLogMiddleware.line(
             requestID: requestID, client: context.remoteAddress.map { IPAddress($0).description },
-            connection: context.remoteAddress == nil ? nil : context.connectionID, tenant: nil, method: nil, route: nil,
-            status: refusal.status.code, durationMicros: nil, bytes: response.body.count, upstreamCalls: 0))
-        return response
+            connection: context.remoteAddress == nil ? nil : context.connectionID, tenant: nil,
+            method: request.map { String($0.method.rawValue.prefix(32)) }, route: route, status: status,
+            durationMicros: elapsed.map { Int($0.components.seconds) * 1_000_000 + Int($0.components.attoseconds / 1_000_000_000_000) },
+            bytes: bytes, upstreamCalls: 0))
+    }
+
+    /// The route pattern `request`'s path resolves to, if any.
+    private func pattern(of request: HTTPRequest) -> RoutePattern? {
+        switch router.resolve(request.method, path: request.pathBytes) {
+        case .handler(_, let pattern, _, _), .methodNotAllowed(_, let pattern), .options(_, let pattern),
+             .malformedParameter(_, let pattern, _):
+            pattern
+        case .notFound:
+            nil
+        }
     }
 
     /// What access-log lines and metrics call `OPTIONS *`.

@@ -46,15 +46,20 @@ extension Connection {
         case .wouldBlock:
             return
         case .failed:
+            abandonBody()
             close()
         }
     }
 
+    /// A new request's first byte arrived on a connection with nothing in progress.
+    private func beginHead() {
+        phase = .head
+        requestStartedAt = loop.now
+        loop.setTimer(self, .header)
+    }
+
     private func received(_ bytes: UnsafeRawBufferPointer) {
-        if phase == .idle {
-            phase = .head
-            loop.setTimer(self, .header)
-        }
+        if phase == .idle { beginHead() }
         if pending.isEmpty {
             let used = consume(bytes)
             if used < bytes.count, phase != .closing, phase != .closed {
@@ -87,10 +92,7 @@ extension Connection {
             let rest = UnsafeRawBufferPointer(rebasing: buffer[offset...])
             switch phase {
             case .idle, .head:
-                if phase == .idle {
-                    phase = .head
-                    loop.setTimer(self, .header)
-                }
+                if phase == .idle { beginHead() }
                 let parsed: RequestHead?
                 do {
                     parsed = try parser.parse(rest)
@@ -183,8 +185,7 @@ extension Connection {
             return
         }
         if !pending.isEmpty {
-            phase = .head
-            loop.setTimer(self, .header)
+            beginHead()
             consumePending()
         }
         if phase == .idle {
@@ -200,6 +201,7 @@ extension Connection {
         } else if phase == .head || phase == .body {
             if inputClosed {
                 // A partial request that can never complete; what is queued still goes out.
+                abandonBody()
                 pending = []
                 loop.cancelTimer(self)
                 if output.isEmpty {
@@ -252,6 +254,7 @@ extension Connection {
     private func endOfInput() {
         inputClosed = true
         setReading(false)
+        abandonBody()
         switch phase {
         case .idle, .head, .body:
             if output.isEmpty {

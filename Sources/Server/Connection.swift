@@ -76,6 +76,10 @@ final class Connection {
     var timerPrev: Int32 = -1
     var timerNext: Int32 = -1
     var deadline: UInt64 = 0
+    /// When the request being received began (`MonotonicClock`, as the loop last read it): the
+    /// connection's start for its first request, else the wake-up that brought the request's
+    /// first byte. A refusal or an abandoned request reports its duration from here.
+    var requestStartedAt: UInt64
 
     static let readEvents = CS_EPOLLIN | CS_EPOLLRDHUP
 
@@ -89,6 +93,7 @@ final class Connection {
         self.loop = loop
         self.parser = RequestHeadParser(limits: loop.configuration.limits)
         self.interest = Self.readEvents
+        self.requestStartedAt = loop.now
     }
 
     // MARK: - Handing requests to the responder
@@ -100,8 +105,8 @@ final class Connection {
         requestCount += 1
         let request = HTTPRequest(head: head, storage: storage, bodyRange: bodyRange)
         storage = []
-        let context = RequestContext(remoteAddress: remoteAddress, loopIndex: loop.index,
-                                     connectionID: connectionID, requestNumber: requestCount)
+        let context = RequestContext(remoteAddress: remoteAddress, loopIndex: loop.index, connectionID: connectionID,
+                                     requestNumber: requestCount, startedAt: requestStartedAt)
         let responder = loop.responder
         let bound = LoopBound(self, executor: loop.executor)
         loop.runningHandlers += 1
@@ -116,7 +121,7 @@ final class Connection {
                 }
                 return
             } catch {
-                response = responder.refusal(.internalError, context: context)
+                response = responder.refusal(.internalError, request: request, context: context)
             }
             bound.withValue { $0.deliver(response) }
         }
@@ -150,9 +155,29 @@ final class Connection {
     /// Answers a request the server refuses by itself with the responder's rendering of it.
     /// `toHead`: the refused request is a HEAD whose head was refused (its method was read).
     func refuse(_ refusal: ServerRefusal, toHead: Bool = false) {
-        let context = RequestContext(remoteAddress: remoteAddress, loopIndex: loop.index,
-                                     connectionID: connectionID, requestNumber: requestCount + 1)
-        fail(with: loop.responder.refusal(refusal, context: context), toHead: toHead)
+        fail(with: loop.responder.refusal(refusal, request: requestSoFar(), context: nextContext()), toHead: toHead)
+    }
+
+    /// The client closed its side, or the connection broke, after a request's head and before
+    /// the rest of its body: nobody can be answered, and the responder is told so it can
+    /// account for the request.
+    func abandonBody() {
+        guard phase == .body, let request = requestSoFar() else { return }
+        currentHead = nil
+        chunkDecoder = nil
+        loop.responder.abandoned(request, context: nextContext())
+    }
+
+    /// The context of the request being received.
+    private func nextContext() -> RequestContext {
+        RequestContext(remoteAddress: remoteAddress, loopIndex: loop.index, connectionID: connectionID,
+                       requestNumber: requestCount + 1, startedAt: requestStartedAt)
+    }
+
+    /// The request being received, when its head was read: the head, without the body.
+    private func requestSoFar() -> HTTPRequest? {
+        guard let head = currentHead, storage.count >= head.length else { return nil }
+        return HTTPRequest(head: head, storage: storage, bodyRange: head.length..<head.length)
     }
 
     /// Sends `response`, then closes after a linger.

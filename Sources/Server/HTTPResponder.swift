@@ -5,16 +5,34 @@ import HTTP
 /// A thrown error becomes a 500 problem response without details; handlers that want a
 /// particular status return it instead.
 public protocol HTTPResponder: Sendable {
+    /// The response to `request`. A connection runs one call at a time and reads nothing more
+    /// until it returns, so pipelined requests are answered in order. Throwing `ConnectionAbort`
+    /// resets the connection; any other error is answered with `refusal(_:request:context:)` for a 500.
     func respond(to request: HTTPRequest, context: RequestContext) async throws -> HTTPResponse
 
-    /// The response to a request the server refuses by itself (see `ServerRefusal`). Called on
-    /// the loop thread, so it must not block or suspend; the connection closes after it. The
-    /// default is a plain problem+json document.
-    func refusal(_ refusal: ServerRefusal, context: RequestContext) -> HTTPResponse
+    /// The response to a request the server refuses by itself (see `ServerRefusal`). `request`
+    /// is what was read of it when its head was (the head, with an empty body: a body too slow
+    /// or malformed), or the whole request for the 500 that stands in for a `respond` that
+    /// threw; nil when the head itself was refused. Called on the loop thread, so it must not
+    /// block or suspend; the connection closes after it, except after that 500. The default is
+    /// a plain problem+json document.
+    func refusal(_ refusal: ServerRefusal, request: HTTPRequest?, context: RequestContext) -> HTTPResponse
+
+    /// A request whose head arrived but whose client closed the connection (or whose connection
+    /// broke) before the rest of its body: it is never handled and nothing can be answered.
+    /// `request` is its head with an empty body. Lets the responder account for it as a request
+    /// the client gave up on. Called on the loop thread, so it must not block or suspend. The
+    /// default does nothing.
+    func abandoned(_ request: HTTPRequest, context: RequestContext)
 }
 
 extension HTTPResponder {
-    public func refusal(_ refusal: ServerRefusal, context: RequestContext) -> HTTPResponse {
+    /// The plain problem+json answer of `ProblemResponse.make(for:)`: status, code and detail of
+    /// the refusal, nothing else.
+    public func refusal(_ refusal: ServerRefusal, request: HTTPRequest?, context: RequestContext) -> HTTPResponse {
         ProblemResponse.make(for: refusal)
     }
+
+    /// Nothing: a server without an access log has nothing to account for.
+    public func abandoned(_ request: HTTPRequest, context: RequestContext) {}
 }

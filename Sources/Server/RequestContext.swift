@@ -8,11 +8,24 @@ public struct RequestContext: Sendable {
     public var connectionID: UInt64
     /// 1 for the first request on the connection, then 2, 3…
     public var requestNumber: Int
+    /// When the request began to arrive, in `MonotonicClock` nanoseconds (to the loop's
+    /// wake-up; the connection's start for its first request); 0 when unknown. A request the
+    /// server refuses or the client abandons is timed from here.
+    public var startedAt: UInt64
 
-    public init(remoteAddress: SocketAddress? = nil, loopIndex: Int = 0, connectionID: UInt64 = 0, requestNumber: Int = 1) {
+    public init(remoteAddress: SocketAddress? = nil, loopIndex: Int = 0, connectionID: UInt64 = 0, requestNumber: Int = 1,
+                startedAt: UInt64 = 0) {
         self.remoteAddress = remoteAddress
         self.loopIndex = loopIndex
         self.connectionID = connectionID
         self.requestNumber = requestNumber
+        self.startedAt = startedAt
+    }
+
+    /// How long ago the request began to arrive (`startedAt`), or nil when that is unknown.
+    public var elapsed: Duration? {
+        guard startedAt != 0 else { return nil }
+        let now = MonotonicClock.now()
+        return .nanoseconds(Int64(now > startedAt ? now - startedAt : 0))
     }
 }

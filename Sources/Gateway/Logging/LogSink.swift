@@ -12,6 +12,8 @@ public final class LogSink: Sendable {
     public enum Level: Int, Sendable, Comparable {
         case debug, info, warn, error, off
 
+        /// The level a `LOG_LEVEL` value names, without regard to case (`warning` for `warn`, `none`
+        /// for `off`); nil for anything else.
         public init?(name: String) {
             switch name.lowercased() {
             case "debug": self = .debug
@@ -64,6 +66,8 @@ public final class LogSink: Sendable {
     /// Captured lines (only for a capturing sink).
     public var lines: [String] { buffer.withLock { $0.captured } }
 
+    /// Queues `line` (a newline is added) when `level` is at or above the sink's. Never blocks on
+    /// the output: written shortly after, off the calling thread; dropped when too much is waiting.
     public func write(_ line: String, level: Level = .info) {
         guard level >= self.level, level != .off else { return }
         if capturing {
@@ -71,7 +75,7 @@ public final class LogSink: Sendable {
             return
         }
         let schedule = buffer.withLock { buffer -> Bool in
-            guard buffer.bytes.count + line.utf8.count < maxPending else { return false }
+            guard buffer.bytes.count + line.utf8.count + 1 <= maxPending else { return false }
             buffer.bytes.append(contentsOf: line.utf8)
             buffer.bytes.append(UInt8(ascii: "\n"))
             guard !buffer.scheduled else { return false }
@@ -100,7 +104,18 @@ public final class LogSink: Sendable {
             var offset = 0
             while offset < bytes.count {
                 let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-                if n > 0 { offset += n } else if n < 0, errno == EINTR { continue } else { break }
+                if n > 0 {
+                    offset += n
+                } else if n < 0, errno == EINTR {
+                    continue
+                } else if n < 0, errno == EAGAIN || errno == EWOULDBLOCK {
+                    // Output that another process made non-blocking (a shared pipe): wait on this
+                    // queue until the reader makes room, as a blocking write would.
+                    var ready = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&ready, 1, 1000)
+                } else {
+                    break  // the reader is gone (EPIPE) or the descriptor is: nothing can be written
+                }
             }
         }
     }

@@ -24,10 +24,12 @@ public struct AccessLogMiddleware: Middleware {
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - context.receivedAt
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-        // A HEAD answer (and a 304) carries no content: what went out is nothing of the body.
-        let sent = request.method == .head || response.status.code == 304 ? 0 : response.body.count
+        // A HEAD answer (and a 304) carries no content: what went out is nothing of the body;
+        // nor does an answer to a client that is gone.
+        let cancelled = Task.isCancelled
+        let sent = cancelled || request.method == .head || response.status.code == 304 ? 0 : response.body.count
         let (sink, method, bytes) = (sink, request.method, sent)
-        let status = Task.isCancelled ? Self.clientClosed : response.status.code
+        let status = cancelled ? Self.clientClosed : response.status.code
         // The line is written once the response is on its way (on a loop thread; at once on
         // any other): formatting it is no part of the answer the client waits for.
         OutputDeferral.afterOutput {

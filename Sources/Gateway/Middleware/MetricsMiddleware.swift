@@ -15,10 +15,7 @@ public struct MetricsMiddleware: Middleware {
         context.metrics = metrics
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - context.receivedAt
-        let method: String = switch request.method {
-        case .get, .head, .post, .put, .delete, .patch, .options: request.method.rawValue
-        default: "other"  // unbounded method tokens must not become unbounded series
-        }
+        let method = Self.label(request.method)
         let metrics = metrics
         let status = Task.isCancelled ? AccessLogMiddleware.clientClosed : response.status.code
         // Counted once the response is on its way (on a loop thread; at once on any other).
@@ -36,6 +33,15 @@ public struct MetricsMiddleware: Middleware {
             }
         }
         return response
+    }
+
+    /// The `method` label: the standard methods by name, every other token as `other`, since
+    /// unbounded method tokens must not become unbounded series.
+    static func label(_ method: HTTPMethod) -> String {
+        switch method {
+        case .get, .head, .post, .put, .delete, .patch, .options: method.rawValue
+        default: "other"
+        }
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -5,20 +5,28 @@ import Synchronization
 /// Gives every request an id and echoes it in `X-Request-ID`: the client's own when it is sane
 /// (1–128 characters of letters, digits and `-_.:`, in one field line), so a proxy's id runs
 /// through the logs, otherwise a fresh one: two lines are the list `one, two`, which is no id.
+/// An id found inside the request's `Authorization` or `X-API-Key` is a credential sent in the
+/// wrong field, which the log and the response must not repeat: it gets a fresh one too.
 public struct RequestIDMiddleware: Middleware {
     private let generator = RequestIDGenerator()
 
     public init() {}
 
     public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
-        if let offered = request.headers["X-Request-ID"], Self.isSane(offered), request.headers.lineCount("X-Request-ID") == 1 {
-            context.requestID = offered
-        } else {
-            context.requestID = generator.next()
-        }
+        context.requestID = Self.offeredID(in: request) ?? generator.next()
         var response = try await next(request, context)
         response.headers.add("X-Request-ID", context.requestID)
         return response
+    }
+
+    /// The client's `X-Request-ID` when it may be used as the request's id (see the type).
+    static func offeredID(in request: HTTPRequest) -> String? {
+        guard let offered = request.headers["X-Request-ID"], isSane(offered),
+              request.headers.lineCount("X-Request-ID") == 1 else { return nil }
+        for name in ["Authorization", "X-API-Key"] {
+            for value in request.headers.values(name) where value.contains(offered) { return nil }
+        }
+        return offered
     }
 
     static func isSane(_ id: String) -> Bool {

@@ -9,6 +9,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// 4 bytes for IPv4, 16 for IPv6, in network order.
     public let bytes: [UInt8]
 
+    /// Whether this is an IPv4 address (IPv4-mapped IPv6 ones included).
     public var isIPv4: Bool { bytes.count == 4 }
 
     /// Parses a numeric address (`192.0.2.1`, `2001:db8::1`); nil for anything else.
@@ -48,11 +49,11 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]") else { return nil }
             let rest = text[text.index(after: close)...]
-            guard rest.isEmpty || (rest.hasPrefix(":") && rest.dropFirst().allSatisfy(\.isNumber) && rest.count > 1) else { return nil }
+            guard rest.isEmpty || (rest.hasPrefix(":") && rest.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }) && rest.count > 1) else { return nil }
             text = text[text.index(after: text.startIndex)..<close]
         } else if let colon = text.firstIndex(of: ":"), text.contains("."), text.lastIndex(of: ":") == colon {
             let port = text[text.index(after: colon)...]
-            guard !port.isEmpty, port.allSatisfy(\.isNumber) else { return nil }
+            guard !port.isEmpty, port.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
             text = text[..<colon]
         }
         self.init(String(text))

@@ -8,10 +8,8 @@ import Testing
 /// traceable (`X-Request-ID`, `request_id`, an access-log line) like every other answer.
 @Suite("Requests refused before routing")
 struct RefusedRequestTests {
-    /// Sends `request` raw to an in-process gateway on loopback; returns the answer's head fields,
-    /// its problem document, and the access log.
-    private func refuse(_ request: String, configure: (inout ServerConfiguration) -> Void = { _ in })
-        async throws -> (head: [String: String], status: Int, problem: [String: Any], log: [[String: Any]]) {
+    /// An in-process gateway on loopback with one loop and a capturing log.
+    private func gateway(configure: (inout ServerConfiguration) -> Void) throws -> (GatewayApplication, LogSink) {
         var configuration = ApplicationHarness().application.configuration
         configuration.server = ServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.server.loopCount = 1
@@ -20,6 +18,18 @@ struct RefusedRequestTests {
         let application = GatewayApplication(configuration: configuration, registry: ConnectorRegistry(),
                                              staticFiles: StaticFiles(directory: nil), log: log)
         try application.start()
+        return (application, log)
+    }
+
+    private static func parse(_ log: LogSink) -> [[String: Any]] {
+        log.lines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+    }
+
+    /// Sends `request` raw to an in-process gateway on loopback; returns the answer's head fields,
+    /// its problem document, and the access log.
+    private func refuse(_ request: String, configure: (inout ServerConfiguration) -> Void = { _ in })
+        async throws -> (head: [String: String], status: Int, problem: [String: Any], log: [[String: Any]]) {
+        let (application, log) = try gateway(configure: configure)
         let sockets = try RawHTTPClient.connectAndSend(port: application.server.port, requests: [request])
         let answer = await RawHTTPClient.readAllUntilClose(sockets)[0]
         await application.stop()
@@ -32,8 +42,7 @@ struct RefusedRequestTests {
         }
         let status = Int(headLines[0].split(separator: " ")[1]) ?? 0
         let problem = (try? JSONSerialization.jsonObject(with: Data(parts.dropFirst().joined(separator: "\r\n\r\n").utf8))) as? [String: Any] ?? [:]
-        let lines = log.lines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
-        return (head, status, problem, lines)
+        return (head, status, problem, Self.parse(log))
     }
 
     @Test("given a malformed request line, when refused, then the 400 carries a request id in the header, the body and the log")
@@ -74,5 +83,48 @@ struct RefusedRequestTests {
         let id = try #require(answer.head["x-request-id"])
         #expect(answer.problem["request_id"] as? String == id)
         #expect(answer.problem["retryable"] as? Bool == true)
+        let line = try #require(answer.log.first { $0["request_id"] as? String == id })
+        let micros = try #require(line["duration_us"] as? Int, "a refusal is timed from the request's start")
+        #expect(micros >= 200_000, "the 408 comes after the 200 ms timeout, so it cannot have taken less")
+    }
+
+    @Test("given a body that stalls after its head, when the body timeout passes, then the 408 keeps the client's id and logs the method and route")
+    func bodyTimeout() async throws {
+        let answer = try await refuse("POST /connectors/ozon/review/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                      + "Content-Length: 40\r\nX-Request-ID: proxy-7\r\n\r\n{\"lim",
+                                      configure: { $0.bodyReadTimeout = .milliseconds(200) })
+        #expect(answer.status == 408)
+        #expect(answer.head["x-request-id"] == "proxy-7")
+        #expect(answer.problem["request_id"] as? String == "proxy-7")
+        let line = try #require(answer.log.first { $0["request_id"] as? String == "proxy-7" })
+        #expect(line["status"] as? Int == 408)
+        #expect(line["method"] as? String == "POST")
+        #expect(line["route"] as? String == "/connectors/{marketplace}/{channel}/items")
+        #expect((line["duration_us"] as? Int ?? 0) >= 200_000)
+    }
+
+    @Test("given a client that closes after the head and part of the body, then the request is logged once as 499 with nothing sent",
+          arguments: [false, true])
+    func abandonedBody(chunked: Bool) async throws {
+        let (application, log) = try gateway(configure: { _ in })
+        let framing = chunked ? "Transfer-Encoding: chunked\r\n\r\n10\r\n{\"lim" : "Content-Length: 40\r\n\r\n{\"lim"
+        let request = "POST /connectors/ozon/review/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "X-Request-ID: gave-up-\(chunked)\r\n" + framing
+        let sockets = try RawHTTPClient.connectAndSend(port: application.server.port, requests: [request])
+        // The head is read before the close arrives: the close then ends a body in progress.
+        try await Task.sleep(for: .milliseconds(100))
+        shutdown(sockets[0], Int32(SHUT_WR))
+        let answer = await RawHTTPClient.readAllUntilClose(sockets)[0]
+        for _ in 0..<200 where !log.lines.contains(where: { $0.contains("gave-up-") }) { try await Task.sleep(for: .milliseconds(10)) }
+        await application.stop()
+        #expect(answer.isEmpty, "nobody is answered: \(answer)")
+        let lines = Self.parse(log).filter { $0["request_id"] as? String == "gave-up-\(chunked)" }
+        #expect(lines.count == 1)
+        let line = try #require(lines.first)
+        #expect(line["status"] as? Int == 499)
+        #expect(line["bytes"] as? Int == 0)
+        #expect(line["method"] as? String == "POST")
+        #expect(line["route"] as? String == "/connectors/{marketplace}/{channel}/items")
+        #expect(line["duration_us"] as? Int != nil)
     }
 }

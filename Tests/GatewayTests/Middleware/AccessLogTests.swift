@@ -61,6 +61,7 @@ struct AccessLogTests {
         let line = try #require(harness.application.log.lines.last)
         let entry = try #require((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])
         #expect(entry["status"] as? Int == 499)
+        #expect(entry["bytes"] as? Int == 0, "the 504's problem document was never sent")
         let metrics = harness.application.metrics.render()
         #expect(metrics.contains(#"status_class="4xx""#))
         #expect(!metrics.contains(#"status_class="5xx""#))

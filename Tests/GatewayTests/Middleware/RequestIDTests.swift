@@ -33,6 +33,17 @@ struct RequestIDTests {
         #expect(id != "one" && id != "two")
     }
 
+    @Test("given an X-Request-ID that is the caller's key, or part of its Authorization field, then it is neither echoed nor logged: a fresh id is given",
+          arguments: [("X-API-Key", GatewayHarness.aliceKey, GatewayHarness.aliceKey),
+                      ("Authorization", "Bearer \(GatewayHarness.aliceKey)", GatewayHarness.aliceKey),
+                      ("Authorization", "Bearer \(GatewayHarness.aliceKey)", "secret-key")])
+    func credentialAsID(field: String, value: String, offered: String) async throws {
+        let response = try await harness.send(.get, "/whoami", headers: [(field, value), ("X-Request-ID", offered)])
+        let id = try #require(response.headers["X-Request-ID"])
+        #expect(response.status == .ok)
+        #expect(id != offered)
+    }
+
     @Test("given a fresh generator, when ids are drawn, then each is the start-up prefix, a dash and the count in hex")
     func generated() throws {
         let generator = RequestIDGenerator()

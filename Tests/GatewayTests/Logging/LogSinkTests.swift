@@ -1,0 +1,40 @@
+import Foundation
+import Gateway
+import Glibc
+import Testing
+
+@Suite("Log sink")
+struct LogSinkTests {
+    @Test("given stdout made non-blocking by another process and a reader slower than the lines, then every line still arrives, whole and in order")
+    func nonBlockingOutput() async throws {
+        // given: a pipe of one page whose write end is non-blocking, as a parent sharing it may set it
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let (reader, writer) = (ends[0], ends[1])
+        _ = fcntl(writer, 1031, 4096)  // F_SETPIPE_SZ (Linux), which Glibc does not export to Swift
+        _ = fcntl(writer, F_SETFL, fcntl(writer, F_GETFL) | O_NONBLOCK)
+        let sink = LogSink(fd: writer)
+        let lines = (0..<4_000).map { "line \($0) " + String(repeating: "x", count: 40) }
+        // when: far more than the pipe holds is logged before anyone reads
+        for line in lines { sink.write(line) }
+        let received = await withCheckedContinuation { continuation in
+            Thread {
+                var data: [UInt8] = []
+                var chunk = [UInt8](repeating: 0, count: 1024)
+                while true {
+                    let n = chunk.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
+                    if n <= 0 { break }
+                    data += chunk[0..<n]
+                }
+                continuation.resume(returning: String(decoding: data, as: UTF8.self))
+            }.start()
+            sink.flush()
+            close(writer)
+        }
+        close(reader)
+        // then
+        let got = received.split(separator: "\n").map(String.init)
+        #expect(got.count == lines.count)
+        #expect(got.elementsEqual(lines), "the first line that differs: \(String(describing: zip(got, lines).first { $0 != $1 }))")
+    }
+}
