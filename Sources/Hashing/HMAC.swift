@@ -8,6 +8,8 @@ public struct HMAC: Sendable {
     /// The outer hash with the key pad already in it.
     private var outer: SHA256
 
+    /// Keyed with `key` (hashed first when longer than SHA-256's 64-byte block, as RFC 2104
+    /// says); copy the value to authenticate each message without keying again.
     public init<Key: Collection>(key: Key) where Key.Element == UInt8 {
         var block = key.count > 64 ? SHA256.hash(key) : Array(key)
         block += [UInt8](repeating: 0, count: 64 - block.count)
@@ -25,36 +27,14 @@ public struct HMAC: Sendable {
         return mac.finalize()
     }
 
+    /// Adds the next bytes of the message.
     public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         inner.update(bytes)
     }
 
+    /// The 32-byte authentication code of the message added so far; the value is spent after it.
     public mutating func finalize() -> [UInt8] {
         outer.update(inner.finalize())
         return outer.finalize()
-    }
-}
-
-/// Compares two byte strings in time that depends only on their lengths, so a caller checking a
-/// secret (an API key hash, a cursor's MAC) does not leak how many leading bytes matched.
-@inlinable
-public func constantTimeEqual<A: Collection, B: Collection>(_ a: A, _ b: B) -> Bool
-where A.Element == UInt8, B.Element == UInt8 {
-    guard a.count == b.count else { return false }
-    var difference: UInt8 = 0
-    for (x, y) in zip(a, b) { difference |= x ^ y }
-    return difference == 0
-}
-
-/// The same for arrays, over contiguous memory: the form every key and MAC check uses.
-@inlinable
-public func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    guard a.count == b.count else { return false }
-    return a.withUnsafeBufferPointer { x in
-        b.withUnsafeBufferPointer { y in
-            var difference: UInt8 = 0
-            for index in 0..<x.count { difference |= x[index] ^ y[index] }
-            return difference == 0
-        }
     }
 }

@@ -16,14 +16,18 @@ public struct JSONElement {
 
     var kind: JSONTape.Kind { tape.entries[index].kind }
 
+    /// Whether the value is `null`; readers treat a null member as an absent one.
     public var isNull: Bool { kind == .null }
+    /// Whether the value is a string: for members a marketplace sends as a string or a number.
     public var isString: Bool { kind == .string }
+    /// Whether the value is `true` or `false`.
     public var isBool: Bool { kind == .true || kind == .false }
 
     /// The element, or nil when it is `null`: `try value.nonNull?.string()` reads an optional member.
     /// Inlinable, so that the copy it returns is no retain of the tape in the reader's module.
     @inlinable public var nonNull: JSONElement? { isNull ? nil : self }
 
+    /// The text of a string, its escapes decoded; a value of another kind is a `mismatch`.
     public func string() throws(JSONReadError) -> String {
         guard kind == .string else { throw .mismatch(expected: "a string", found: kind) }
         return tape.string(at: index)
@@ -45,6 +49,7 @@ public struct JSONElement {
         return try text.withUTF8 { utf8 in Result { () throws(JSONReadError) in try body(UnsafeRawBufferPointer(utf8)) } }.get()
     }
 
+    /// A boolean's value; a value of another kind is a `mismatch`.
     public func bool() throws(JSONReadError) -> Bool {
         switch kind {
         case .true: return true
@@ -64,7 +69,7 @@ public struct JSONElement {
     private func integer<T: FixedWidthInteger>(_ type: T.Type) throws(JSONReadError) -> T {
         guard kind == .number else { throw .mismatch(expected: "an integer", found: kind) }
         guard let value = tape.integer(at: index, as: type) else {
-            throw JSONReadError(reason: "expected an integer that fits \(T.self), found another number")
+            throw .notAnInteger(expected: "an integer that fits \(T.self), found another number")
         }
         return value
     }

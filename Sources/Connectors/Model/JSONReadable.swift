@@ -55,7 +55,7 @@ extension JSONReadable {
                 return nil
             }
         }
-        guard let read else { throw failure ?? JSONReadError(reason: "not JSON") }
+        guard let read else { throw failure ?? .notJSON(nil) }
         self = read
     }
 
@@ -65,7 +65,7 @@ extension JSONReadable {
         do {
             tape = try JSONTape(parsing: bytes)
         } catch {
-            throw JSONReadError(reason: "not JSON: \(error)")
+            throw .notJSON(error)
         }
         try self.init(json: JSONElement(tape: tape, index: 0))
     }

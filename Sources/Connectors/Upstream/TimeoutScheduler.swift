@@ -11,7 +11,8 @@ import Glibc
 ///
 /// `@unchecked Sendable`: every stored property other than the mutex and condition is read and
 /// written only with `mutex` held (the thread's loop included), and the mutex and condition
-/// themselves live at fixed, never-freed addresses (the scheduler is never deallocated).
+/// themselves live at fixed addresses that are never freed: the scheduler's thread runs for the
+/// life of the process and holds the scheduler strongly, so it is never deallocated.
 final class TimeoutScheduler: @unchecked Sendable {
     /// The scheduler every `URLSessionUpstreamClient` uses.
     static let shared = TimeoutScheduler()
@@ -33,8 +34,8 @@ final class TimeoutScheduler: @unchecked Sendable {
     /// needs to wake it.
     private var sleepingUntil = UInt64.max
 
-    /// A scheduler with a thread of its own. It must never be deallocated (its thread holds it
-    /// unowned): make one only as a global or a `static let`, as `shared` is.
+    /// A scheduler with a thread of its own, which holds it for the life of the process: make
+    /// one only as a global or a `static let`, as `shared` is.
     init() {
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
@@ -44,7 +45,7 @@ final class TimeoutScheduler: @unchecked Sendable {
         pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
         pthread_cond_init(condition, &attributes)
         pthread_condattr_destroy(&attributes)
-        Thread.detachNewThread { [unowned self] in run() }
+        Thread.detachNewThread { self.run() }
     }
 
     /// Runs `action` on the scheduler's thread once `timeout` has passed, unless cancelled first.

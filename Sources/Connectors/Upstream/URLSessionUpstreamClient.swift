@@ -72,7 +72,7 @@ public final class URLSessionUpstreamClient: UpstreamClient {
         if Task.isCancelled { throw .cancelled }
         guard timeout > .zero else { throw .timedOut }
         guard let urlRequest = makeURLRequest(request, timeout: timeout) else {
-            throw .connectionRefused("cannot build a URL for \(request.path)")
+            throw .unsendable("cannot build a URL for \(request.path)")
         }
         // Whichever ends the call first decides: the answer, the timeout (on the scheduler's
         // thread) or the caller's cancellation; the other two find it over and do nothing.

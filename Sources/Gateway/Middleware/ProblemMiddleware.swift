@@ -25,5 +25,3 @@ public struct ProblemMiddleware: Middleware {
         return response
     }
 }
-
-extension Problem: Error {}

@@ -40,7 +40,7 @@ struct WildberriesChat: JSONReadable, Sendable {
             default: break
             }
         }
-        guard let chatID = chatID.text else { throw JSONReadError(reason: "a chat without chatID") }
+        guard let chatID = chatID.text else { throw .unidentified(record: "a chat", members: "chatID") }
         self.chatID = chatID
         self.replySign = replySign.text
         self.clientName = clientName.text

@@ -74,7 +74,7 @@ struct WildberriesChatEvent: JSONReadable, Sendable {
             }
         }
         guard let chatID = chatID.text, let eventID = eventID.text else {
-            throw JSONReadError(reason: "an event without chatID or eventID")
+            throw .unidentified(record: "an event", members: "chatID or eventID")
         }
         self.chatID = chatID
         self.eventID = eventID

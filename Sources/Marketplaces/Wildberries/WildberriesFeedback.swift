@@ -36,7 +36,7 @@ struct WildberriesFeedback: WildberriesRecord {
             default: break
             }
         }
-        guard let id = id.text else { throw JSONReadError(reason: "a feedback without id") }
+        guard let id = id.text else { throw .unidentified(record: "a feedback", members: "id") }
         self.id = id
         self.text = text.string ?? ""
         self.pros = pros.string ?? ""

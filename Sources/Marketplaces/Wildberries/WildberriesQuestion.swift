@@ -27,7 +27,7 @@ struct WildberriesQuestion: WildberriesRecord {
             default: break
             }
         }
-        guard let id = id.text else { throw JSONReadError(reason: "a question without id") }
+        guard let id = id.text else { throw .unidentified(record: "a question", members: "id") }
         self.id = id
         self.text = text.string ?? ""
         createdAt = createdDate.timestamp

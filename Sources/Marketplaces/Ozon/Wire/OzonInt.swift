@@ -7,13 +7,13 @@ struct OzonInt: JSONReadable, Sendable, Hashable {
 
     init(json: JSONElement) throws(JSONReadError) {
         if json.isString {
-            guard let value = Int(try json.string()) else { throw JSONReadError(reason: "expected an integer in a string") }
+            guard let value = Int(try json.string()) else { throw .notAnInteger(expected: "an integer in a string") }
             self.value = value
         } else if let value = try? json.int() {
             self.value = value
         } else {
             guard let value = Int(exactly: try json.double().rounded(.towardZero)) else {
-                throw JSONReadError(reason: "expected a number that fits Int")
+                throw .notAnInteger(expected: "a number that fits Int")
             }
             self.value = value
         }
