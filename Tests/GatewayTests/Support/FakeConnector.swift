@@ -118,12 +118,3 @@ final class FakeConnector: ChannelConnector {
         return UpdatesPage(items: page, nextCursor: Cursor(["seen": String(start + page.count)]), hasMore: start + page.count < items.count)
     }
 }
-
-/// A session that has nothing to share, in front of one made-up host per marketplace.
-struct FakeSession: MarketplaceSession {
-    let marketplace: Marketplace
-
-    func upstreams(for channel: Channel) -> [UpstreamHealth] {
-        [UpstreamHealth(host: "\(marketplace.rawValue).example", circuit: .closed, budgetAvailable: 3, budgetBurst: 3, budgetInterval: .milliseconds(250))]
-    }
-}

@@ -1,8 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-import Synchronization
 
 /// The real `connector-gateway` binary, started for a test and stopped with a signal. Its first
 /// stdout line (the start event) tells the port it listens on.
@@ -111,47 +107,5 @@ final class GatewayProcess: Sendable {
         let stderrData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: stdoutData, as: UTF8.self), String(decoding: stderrData, as: UTF8.self))
-    }
-}
-
-/// Text a child process writes, collected as it arrives.
-final class TextBuffer: Sendable {
-    private let value = Mutex("")
-
-    func append(_ data: Data) {
-        value.withLock { $0 += String(decoding: data, as: UTF8.self) }
-    }
-
-    var text: String { value.withLock { $0 } }
-}
-
-/// Small HTTP calls to the gateway over loopback.
-enum GatewayClient {
-    static let session = makeSession()
-    /// A second pool, so that watching the gateway never borrows a connection of the calls watched.
-    static let probeSession = makeSession()
-
-    private static func makeSession() -> URLSession {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 30
-        configuration.httpMaximumConnectionsPerHost = 64
-        return URLSession(configuration: configuration)
-    }
-
-    static func send(_ method: String, port: Int, _ path: String, key: String? = "demo-key", json: String? = nil,
-                     session: URLSession = session) async throws -> (status: Int, headers: [String: String], body: [String: Any], text: String) {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.httpMethod = method
-        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
-        if let json {
-            request.httpBody = Data(json.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await session.data(for: request)
-        let http = response as! HTTPURLResponse
-        var headers: [String: String] = [:]
-        for (name, value) in http.allHeaderFields { headers[String(describing: name).lowercased()] = String(describing: value) }
-        let body = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-        return (http.statusCode, headers, body, String(decoding: data, as: UTF8.self))
     }
 }

@@ -1,67 +1,13 @@
 import CSystem
 import Glibc
 
-/// Why a `TestClient` call gave up.
-enum TestClientError: Error, CustomStringConvertible {
-    case connectFailed(errno: Int32)
-    case sendFailed(errno: Int32)
-    case receiveFailed(errno: Int32)
-    /// Nothing arrived within the receive timeout.
-    case timedOut(buffered: Int)
-    /// The server closed (FIN) before a whole response arrived.
-    case closedEarly(buffered: Int)
-    /// The server reset the connection before a whole response arrived.
-    case reset(buffered: Int)
-    case malformedResponse(String)
-
-    var description: String {
-        switch self {
-        case .connectFailed(let e): "connect failed: \(String(cString: strerror(e)))"
-        case .sendFailed(let e): "send failed: \(String(cString: strerror(e)))"
-        case .receiveFailed(let e): "recv failed: \(String(cString: strerror(e)))"
-        case .timedOut(let n): "no data within the receive timeout (\(n) bytes buffered)"
-        case .closedEarly(let n): "connection closed before a whole response (\(n) bytes buffered)"
-        case .reset(let n): "connection reset before a whole response (\(n) bytes buffered)"
-        case .malformedResponse(let why): "malformed response: \(why)"
-        }
-    }
-}
-
-/// One parsed HTTP/1.1 response as a client sees it.
-struct TestResponse: Sendable {
-    var statusLine: String
-    var status: Int
-    var headers: [(name: String, value: String)]
-    var body: [UInt8]
-
-    /// The first value of the header `name` (case-insensitive).
-    subscript(header name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
-    }
-
-    func values(_ name: String) -> [String] {
-        headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
-    }
-
-    var text: String { String(decoding: body, as: UTF8.self) }
-}
-
-/// How `readUntilClose()` ended.
-enum StreamEnd: Equatable, Sendable {
-    /// Orderly close: recv returned 0.
-    case eof
-    /// ECONNRESET.
-    case reset
-    /// Nothing arrived for the whole receive timeout: the server kept the connection open.
-    case timedOut
-    case failed(Int32)
-}
-
 /// A blocking TCP client over Glibc for loopback tests. Every receive is bounded by
 /// SO_RCVTIMEO and every connect/send by SO_SNDTIMEO, so no test can hang forever.
 ///
-/// `@unchecked Sendable`: a client is used by one thread at a time (tests hand it from the
-/// creating thread to a worker and back, never share it concurrently).
+/// `@unchecked Sendable`: a client belongs to the code that created it, either one test body
+/// (run on its dedicated thread by `withServer` or `onDedicatedThread`) or one `TestThreads`
+/// worker closure, and only that code uses it, one call after another. No test passes a client
+/// to another thread or task, or shares it with one.
 final class TestClient: @unchecked Sendable {
     static let defaultTimeout: Duration = .seconds(10)
 
@@ -343,21 +289,4 @@ extension Substring {
         while s.last == " " || s.last == "\t" { s.removeLast() }
         return String(s)
     }
-}
-
-/// The UTF-8 bytes of `text`.
-func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
-
-/// A GET request for `target` with a Host header and `extra` header lines (without CRLF).
-func get(_ target: String, _ extra: String...) -> String {
-    var text = "GET \(target) HTTP/1.1\r\nHost: test\r\n"
-    for line in extra { text += line + "\r\n" }
-    return text + "\r\n"
-}
-
-/// A POST request for `target` with a Content-Length body.
-func post(_ target: String, body: String, _ extra: String...) -> String {
-    var text = "POST \(target) HTTP/1.1\r\nHost: test\r\nContent-Length: \(body.utf8.count)\r\n"
-    for line in extra { text += line + "\r\n" }
-    return text + "\r\n" + body
 }

@@ -1,0 +1,4 @@
+import HTTP
+import Server
+
+typealias Handler = @Sendable (HTTPRequest, RequestContext) async throws -> HTTPResponse

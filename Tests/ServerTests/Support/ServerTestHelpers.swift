@@ -1,0 +1,32 @@
+import Server
+
+/// Runs `body` with a started server and stops the server afterwards, also when `body` throws.
+/// `body` runs on a dedicated thread (see `onDedicatedThread`), so it may block.
+func withServer(
+    _ configure: (inout ServerConfiguration) -> Void = { _ in },
+    handler: @escaping Handler,
+    _ body: (TestServer) async throws -> Void
+) async throws {
+    try await onDedicatedThread {
+        let server = try TestServer(configure, handler: handler)
+        do {
+            try await body(server)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+}
+
+/// Polls `condition` every few milliseconds until it holds or `timeout` passes (a deadlock guard,
+/// not a timing assertion). Returns whether it held.
+func eventually(timeout: Duration = .seconds(10), _ condition: @Sendable () -> Bool) async -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return condition()
+}
