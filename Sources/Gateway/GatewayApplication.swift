@@ -7,12 +7,20 @@ import Synchronization
 /// server that serves them. The caller supplies the connector registry (with the marketplaces
 /// registered) so that tests and demo mode can choose what stands behind it.
 public final class GatewayApplication: Sendable {
+    /// The configuration the gateway was built from; its `drainTimeout` bounds `stop()`.
     public let configuration: GatewayConfiguration
+    /// The HTTP server; its draining state is what `/readyz` reports.
     public let server: HTTPServer
+    /// The router and middleware chain the server hands every request to.
     public let responder: GatewayResponder
+    /// The counters `/metrics` renders, fed by the middleware and the handlers.
     public let metrics: GatewayMetrics
+    /// Where access-log and event lines go; `stop()` flushes it.
     public let log: LogSink
 
+    /// Wires the routes (health, connectors, static files) and the middleware, outermost first:
+    /// request id, client address, access log, metrics, problems, the public rate limit when
+    /// configured, authentication, tenant rate limit. Nothing listens until `start()`.
     public init(configuration: GatewayConfiguration, registry: ConnectorRegistry, staticFiles: StaticFiles,
                 log: LogSink = LogSink()) {
         self.configuration = configuration
@@ -68,6 +76,8 @@ public final class GatewayApplication: Sendable {
         serverReference.server = server
     }
 
+    /// Binds the listening sockets and starts the event loops; returns once every loop runs.
+    /// Throws when the address cannot be bound or the server was started before.
     public func start() throws(ServerError) {
         try server.start()
     }

@@ -22,6 +22,7 @@ public final class GatewayContext {
     private var reported: String?
     /// The matched route's template, or nil before routing (and for unknown paths).
     public var route: RoutePattern?
+    /// What the matched route's `{parameters}` captured, percent-decoded; empty before routing.
     public var parameters = RouteParameters()
     /// Whether the matched route needs a tenant (unknown paths need none: they are 404 for all).
     public var access: RouteAccess = .public
@@ -37,10 +38,13 @@ public final class GatewayContext {
     public var upstreamCalls: Int { upstreamCounter.count }
     /// Response header fields middleware wants on whatever response goes out (rate-limit fields).
     public var responseHeaders: [(String, String)] = []
+    /// When the gateway began handling the request: the start of its latency in metrics and logs.
     public let receivedAt: ContinuousClock.Instant
     /// Where counters of this request go (set by `MetricsMiddleware`; nil when none records).
     public var metrics: GatewayMetrics?
 
+    /// The context of one request; `GatewayResponder` makes it, tests make their own.
+    /// `RequestIDMiddleware` sets the final request id.
     public init(requestID: String = "", connection: RequestContext = RequestContext(), receivedAt: ContinuousClock.Instant = .now) {
         self.requestID = requestID
         self.connection = connection

@@ -6,6 +6,8 @@
 /// (validated, then dropped), upper- and lower-case hex and leading zeros. Refuses everything
 /// else that could make two parsers disagree about where the body ends.
 public struct ChunkedBodyDecoder: Sendable {
+    /// The bounds checked while decoding: `maxBodyLength` (413), `maxChunkLineLength`, and the
+    /// header limits for the trailer section.
     public let limits: ParserLimits
 
     private enum State: UInt8, Sendable {
@@ -27,6 +29,7 @@ public struct ChunkedBodyDecoder: Sendable {
     /// Decoded body bytes so far.
     public private(set) var decodedLength = 0
 
+    /// A decoder at the start of a chunked body; use one per message.
     public init(limits: ParserLimits = ParserLimits()) {
         self.limits = limits
     }

@@ -20,17 +20,22 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     private(set) var storage: [Field]
 
+    /// No fields.
     public init() { storage = [] }
 
+    /// `fields` in the order given, repeats kept.
     public init(_ fields: [(String, String)]) {
         storage = fields.map { Field($0.0, $0.1) }
     }
 
+    /// The fields of a literal, in the order written.
     public init(dictionaryLiteral elements: (String, String)...) {
         self.init(elements)
     }
 
+    /// The number of fields, repeats and unwritable ones counted.
     public var count: Int { storage.count }
+    /// Whether no field has been set.
     public var isEmpty: Bool { storage.isEmpty }
 
     /// The fields in order, as set.

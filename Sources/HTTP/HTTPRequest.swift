@@ -1,7 +1,9 @@
 /// A complete request as handed to a handler: the head's bytes and the body in one array, with
 /// every part addressed by range. Reading a part as a String copies it; reading it as bytes does not.
 public struct HTTPRequest: Sendable {
+    /// The method from the request line.
     public let method: HTTPMethod
+    /// The version from the request line (HTTP/1.0 or 1.x).
     public let version: HTTPVersion
     /// Whether the client lets the connection carry another request after this one.
     public let keepAlive: Bool
@@ -68,6 +70,7 @@ public struct HTTPRequest: Sendable {
 
     /// The request target exactly as sent (origin-form `/path?query`, or absolute-form).
     public var targetBytes: ArraySlice<UInt8> { storage[targetRange] }
+    /// `targetBytes` as a String (a copy; invalid UTF-8 replaced).
     public var target: String { String(decoding: targetBytes, as: UTF8.self) }
 
     /// The path component, still percent-encoded. For an absolute-form target, the part after
@@ -89,6 +92,7 @@ public struct HTTPRequest: Sendable {
         return storage[start..<i]
     }
 
+    /// `pathBytes` as a String, still percent-encoded (a copy).
     public var path: String { String(decoding: pathBytes, as: UTF8.self) }
 
     /// The query component without its `?`, or nil when the target has none.
@@ -99,6 +103,7 @@ public struct HTTPRequest: Sendable {
         return storage[(q + 1)..<end]
     }
 
+    /// `queryBytes` as a String, still percent-encoded; nil without a `?`.
     public var query: String? { queryBytes.map { String(decoding: $0, as: UTF8.self) } }
 
     /// The body, decoded from chunked framing if it was chunked.

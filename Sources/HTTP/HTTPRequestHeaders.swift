@@ -3,6 +3,7 @@ public struct HTTPRequestHeaders: Sendable, Sequence {
     let storage: [UInt8]
     let spans: [FieldSpan]
 
+    /// The number of field lines, repeats counted.
     public var count: Int { spans.count }
 
     /// The first value of the field `name`, as bytes, without copying.
@@ -38,6 +39,7 @@ public struct HTTPRequestHeaders: Sendable, Sequence {
         spans.filter { nameMatches($0, name) }.map { value(of: $0) }
     }
 
+    /// Whether any field line is called `name` (in any case).
     public func contains(_ name: String) -> Bool { spans.contains { nameMatches($0, name) } }
 
     /// How many field lines are called `name`.

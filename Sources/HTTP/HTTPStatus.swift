@@ -1,12 +1,15 @@
 /// A response status code with its reason phrase.
 public struct HTTPStatus: Sendable, Hashable, CustomStringConvertible {
+    /// The three-digit code, 100…999.
     public var code: Int
 
+    /// Traps unless `code` has three digits (100…999): statuses come from code, not from peers.
     public init(_ code: Int) {
         precondition((100...999).contains(code), "status codes have three digits")
         self.code = code
     }
 
+    /// The same as `init(_:)`, for call sites that read better with the label.
     public init(code: Int) { self.init(code) }
 
     /// The standard reason phrase (RFC 9110), or "Unknown" for an unregistered code.
@@ -59,6 +62,7 @@ public struct HTTPStatus: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(code) \(reasonPhrase)" }
 
+    /// 100, the interim answer to `Expect: 100-continue`; the server sends it itself.
     public static let `continue` = HTTPStatus(100)
     public static let ok = HTTPStatus(200)
     public static let created = HTTPStatus(201)
@@ -72,10 +76,12 @@ public struct HTTPStatus: Sendable, Hashable, CustomStringConvertible {
     public static let methodNotAllowed = HTTPStatus(405)
     public static let requestTimeout = HTTPStatus(408)
     public static let conflict = HTTPStatus(409)
+    /// 413, RFC 9110's name for what RFC 7231 called Payload Too Large.
     public static let contentTooLarge = HTTPStatus(413)
     public static let uriTooLong = HTTPStatus(414)
     public static let unsupportedMediaType = HTTPStatus(415)
     public static let expectationFailed = HTTPStatus(417)
+    /// 422, RFC 9110's name for what WebDAV called Unprocessable Entity.
     public static let unprocessableContent = HTTPStatus(422)
     public static let tooManyRequests = HTTPStatus(429)
     public static let requestHeaderFieldsTooLarge = HTTPStatus(431)

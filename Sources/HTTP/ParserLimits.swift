@@ -15,6 +15,7 @@ public struct ParserLimits: Sendable, Equatable {
     /// bound is small: it only has to admit what real clients send.
     public var maxChunkLineLength: Int = 1024
 
+    /// The defaults suit the gateway's API; a test or a simulator lowers or raises only what it needs.
     public init(
         maxRequestLineLength: Int = 8 * 1024,
         maxFieldLineLength: Int = 8 * 1024,

@@ -1,7 +1,9 @@
 /// A parsed request head. Everything variable is a range into the bytes the parser was given,
 /// so nothing has been copied or turned into a String yet.
 public struct RequestHead: Sendable {
+    /// The method token, already validated.
     public var method: HTTPMethod
+    /// The version of the request line: 1.0 or 1.x.
     public var version: HTTPVersion
     /// The request target's bytes, as offsets from the start of the message.
     public var target: Range<Int>
@@ -9,6 +11,7 @@ public struct RequestHead: Sendable {
     public var fields: [FieldSpan]
     /// Bytes from the start of the message to the end of the empty line that ends the head.
     public var length: Int
+    /// How the body that follows the head is delimited, with every framing ambiguity refused.
     public var framing: BodyFraming
     /// Whether the connection may carry another request after this one.
     public var keepAlive: Bool

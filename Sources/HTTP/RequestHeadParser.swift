@@ -10,6 +10,7 @@
 /// with 400 (RFC 9112 §2.2 allows either; refusing closes a request-smuggling door), as are
 /// obs-fold, whitespace before a colon, and every framing ambiguity.
 public struct RequestHeadParser: Sendable {
+    /// The bounds on request line, field lines and field count, checked as bytes are scanned.
     public let limits: ParserLimits
 
     private enum State: UInt8, Sendable {
@@ -32,6 +33,8 @@ public struct RequestHeadParser: Sendable {
     private var fields: [FieldSpan] = []
     private var semantics = HeadSemantics()
 
+    /// A parser waiting for the first byte of a message; a connection keeps one and resets it
+    /// between messages.
     public init(limits: ParserLimits = ParserLimits()) {
         self.limits = limits
     }

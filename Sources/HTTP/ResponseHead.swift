@@ -14,14 +14,18 @@ public struct ResponseHead: Sendable {
         case untilClose
     }
 
+    /// The version of the status line: HTTP/1.0 or HTTP/1.1.
     public var version: HTTPVersion
+    /// The three-digit status code.
     public var status: Int
     /// Field lines in order, names lower-cased, values without surrounding white space.
     public var fields: [(name: String, value: String)]
+    /// Where the body ends; decided by the request's method as well as the fields.
     public var framing: Framing
     /// Whether the connection can be used again once this response's body has been read.
     public var keepAlive: Bool
 
+    /// A head as the parser builds it; `fields` must already have lower-cased names.
     public init(version: HTTPVersion, status: Int, fields: [(name: String, value: String)], framing: Framing, keepAlive: Bool) {
         self.version = version
         self.status = status

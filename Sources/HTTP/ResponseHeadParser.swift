@@ -8,8 +8,10 @@
 public struct ResponseHeadParser: Sendable {
     /// The longest head accepted, status line and fields together.
     public var maxHeadLength: Int
+    /// The most field lines accepted; more is `tooManyFields`.
     public var maxFieldCount: Int
 
+    /// A parser with the client's limits; it keeps no state between calls.
     public init(maxHeadLength: Int = 64 * 1024, maxFieldCount: Int = 200) {
         self.maxHeadLength = maxHeadLength
         self.maxFieldCount = maxFieldCount

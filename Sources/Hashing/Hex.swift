@@ -8,6 +8,7 @@ public enum Hex {
         return digits.utf8Start[Int(value & 15)]
     }
 
+    /// Two lower-case digits per byte, most significant first.
     public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var out: [UInt8] = []
         for byte in bytes {

@@ -12,6 +12,7 @@ public struct SHA256: Sendable {
     private var blockCount = 0
     private var totalLength: UInt64 = 0
 
+    /// A hasher with nothing fed yet; feed it with `update`, then call `finalize` once.
     public init() {}
 
     /// The digest of `bytes` in one call.
@@ -21,6 +22,8 @@ public struct SHA256: Sendable {
         return hasher.finalize()
     }
 
+    /// Feeds `bytes`; any split of a message into calls gives the same digest. Contiguous
+    /// collections are read in place, others a block at a time.
     public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         let done: Void? = bytes.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) }
         if done != nil { return }

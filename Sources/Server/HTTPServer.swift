@@ -14,6 +14,7 @@ import Synchronization
 /// await server.stop(gracePeriod: .seconds(10))
 /// ```
 public final class HTTPServer: Sendable {
+    /// The configuration it was made with; checked by `start()`.
     public let configuration: ServerConfiguration
     private let responder: any HTTPResponder
     private let counter: ConnectionCounter
@@ -28,6 +29,8 @@ public final class HTTPServer: Sendable {
         var draining = false
     }
 
+    /// A server that is not yet listening: `start()` validates `configuration` and binds.
+    /// `responder` is called from every loop thread at once.
     public init(configuration: ServerConfiguration, responder: any HTTPResponder) {
         self.configuration = configuration
         self.responder = responder

@@ -4,8 +4,10 @@ import Glibc
 public struct IOError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The failing call, e.g. "bind" or "epoll_ctl".
     public var operation: String
+    /// The `errno` the call left, as `strerror` and the `E…` constants name it.
     public var errno: Int32
 
+    /// An error of `operation`, for code that has the `errno` already.
     public init(_ operation: String, errno: Int32) {
         self.operation = operation
         self.errno = errno

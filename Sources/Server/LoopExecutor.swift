@@ -33,6 +33,8 @@ public final class LoopExecutor: TaskExecutor, Sendable {
     /// handler can prefer the same loop.
     public static var current: LoopExecutor? { EventLoop.onThisThread?.executor }
 
+    /// Queues `job` to run on the loop thread. Safe from any thread; called off the loop, it
+    /// also wakes the loop.
     public func enqueue(_ job: consuming ExecutorJob) {
         push(.job(UnownedJob(job)))
     }

@@ -10,9 +10,11 @@ public struct ServerConfiguration: Sendable {
     /// Event loops, one thread and one SO_REUSEPORT listener each. Defaults to the CPUs this
     /// process may use, so a server pinned with `taskset` runs one loop per pinned core.
     public var loopCount: Int = Int(cs_available_cpus())
+    /// The `listen(2)` backlog of each loop's listener: connections the kernel holds before accept.
     public var backlog: Int32 = 4096
     /// Connections open at once across all loops; above it new ones wait in the kernel backlog.
     public var maxConnections: Int = 10_000
+    /// Request size limits, enforced while bytes arrive.
     public var limits = ParserLimits()
     /// From the first byte of a request (or from accept) to the end of its head. Fixed: a client
     /// that drips bytes does not extend it.
@@ -36,8 +38,10 @@ public struct ServerConfiguration: Sendable {
     /// Bytes read per `read` call, into a buffer each loop shares among its connections.
     public var readBufferSize: Int = 64 * 1024
 
+    /// The defaults: `127.0.0.1:8080`, one loop per usable CPU.
     public init() {}
 
+    /// The defaults, listening on `host` and `port` (0 for any free port).
     public init(host: String, port: Int) {
         self.host = host
         self.port = port

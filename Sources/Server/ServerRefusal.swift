@@ -5,6 +5,7 @@ import HTTP
 /// chooses the response (`HTTPResponder.refusal(_:context:)`) so it can carry the same request
 /// id, log line and metrics as every other answer.
 public struct ServerRefusal: Sendable, Equatable {
+    /// The status the refusal is answered with (400, 408, 413, 414, 431, 500, 501, 505…).
     public var status: HTTPStatus
     /// Stable machine-readable name (`invalid_request`, `payload_too_large`…); the problem's
     /// `type` is `/problems/<code>`.
@@ -12,6 +13,7 @@ public struct ServerRefusal: Sendable, Equatable {
     /// One sentence for the client saying what was wrong.
     public var detail: String
 
+    /// A refusal as given; `code` should be a problem code the responder documents.
     public init(status: HTTPStatus, code: String, detail: String) {
         self.status = status
         self.code = code

@@ -19,6 +19,8 @@ public final class SignalWaiter: Sendable {
         cs_signal_is_ignored(signal) != 0
     }
 
+    /// Starts watching `watched` (SIGTERM, SIGINT…), replacing their handlers for the rest of the
+    /// process's life. Throws when the pipe, a handler or the reader thread cannot be set up.
     public init(_ watched: [Int32]) throws(IOError) {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { throw IOError.last("pipe") }

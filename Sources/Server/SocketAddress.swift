@@ -2,7 +2,9 @@ import Glibc
 
 /// An IPv4 or IPv6 address with a port, as the server binds to or a peer connects from.
 public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
+    /// An IPv4 address as `in_addr.s_addr` holds it (network byte order in memory) and a port.
     case ipv4(UInt32, port: UInt16)
+    /// An IPv6 address as 16 bytes in network order, and a port.
     case ipv6([UInt8], port: UInt16)
 
     /// Parses a numeric host (`127.0.0.1`, `::1`, `0.0.0.0`, `::`) or `localhost`.
@@ -46,6 +48,7 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The port, in host order.
     public var port: Int {
         switch self {
         case .ipv4(_, let port), .ipv6(_, let port): Int(port)

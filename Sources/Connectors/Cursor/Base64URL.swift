@@ -8,6 +8,7 @@ public enum Base64URL {
         return table
     }()
 
+    /// `bytes` as unpadded base64url text.
     public static func encode(_ bytes: [UInt8]) -> String {
         var writer = ByteWriter(capacity: encodedCount(bytes.count))
         encode(bytes, into: &writer)

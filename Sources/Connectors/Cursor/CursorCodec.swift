@@ -2,8 +2,8 @@ import Hashing
 
 /// Seals cursors for clients and opens them again. A sealed cursor is
 /// `base64url(payload) "." base64url(mac)` where the MAC (HMAC-SHA-256, truncated to 128 bits)
-/// covers a version, the connector the cursor belongs to, and the payload: a cursor cannot be
-/// edited, forged, or replayed against another connector.
+/// covers a version, the tenant and the connector the cursor belongs to, and the payload: a
+/// cursor cannot be edited, forged, or replayed against another connector or tenant.
 public struct CursorCodec: Sendable {
     /// HMAC keyed once; each MAC starts from a copy.
     private let keyed: HMAC
@@ -17,6 +17,8 @@ public struct CursorCodec: Sendable {
         keyed = HMAC(key: key)
     }
 
+    /// The opaque string a client gets for `cursor`, bound to `connector` and `tenant` so that only
+    /// `open` with the same two accepts it. Equal cursors seal to equal strings.
     public func seal(_ cursor: Cursor, for connector: ConnectorKey, tenant: String) -> String {
         let payload = Self.serialize(cursor)
         let tag = mac(payload, connector, tenant)

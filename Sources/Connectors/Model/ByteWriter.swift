@@ -29,6 +29,7 @@ public struct ByteWriter: ~Copyable {
     /// only a writer's own memory, capacity above 0), so threads share nothing mutable through it.
     nonisolated(unsafe) private static let nothing = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
 
+    /// Appends one byte, growing the storage when full.
     @inlinable
     public mutating func append(_ byte: UInt8) {
         if used == capacity { grow(to: used + 1) }
@@ -36,6 +37,7 @@ public struct ByteWriter: ~Copyable {
         used &+= 1
     }
 
+    /// Copies `bytes` in; an empty buffer appends nothing.
     @inlinable
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress else { return }
@@ -44,11 +46,13 @@ public struct ByteWriter: ~Copyable {
         used &+= bytes.count
     }
 
+    /// Appends the UTF-8 of a literal, without making a String.
     @inlinable
     public mutating func append(_ text: StaticString) {
         append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
+    /// Copies the array's bytes in.
     public mutating func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { append($0) }
     }

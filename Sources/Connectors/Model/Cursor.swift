@@ -6,10 +6,12 @@ public struct Cursor: Sendable, Hashable {
     /// Field → value, each a short string; the connector that made the cursor knows the meaning.
     public var state: [String: String]
 
+    /// A cursor holding `state`; keep it short, as the sealed form may be at most `CursorCodec.maxLength`.
     public init(_ state: [String: String]) {
         self.state = state
     }
 
+    /// The value of one state field; setting nil removes it.
     public subscript(key: String) -> String? {
         get { state[key] }
         set { state[key] = newValue }

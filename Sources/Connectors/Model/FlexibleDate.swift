@@ -2,6 +2,7 @@
 /// digits, `Z` or a numeric offset (and `z`, or a space instead of `T`), and unix seconds or
 /// milliseconds given as digits (told apart by magnitude). Empty text is "no date" (nil).
 public enum FlexibleDate {
+    /// The instant `text` names in any of the forms above; nil for empty or unreadable text.
     public static func parse(_ text: String) -> Timestamp? {
         var text = text
         return text.withUTF8 { parse(utf8: UnsafeRawBufferPointer($0)) }

@@ -69,11 +69,13 @@ public enum JSONBytes {
         appendInteger(Int64(value), to: &writer)
     }
 
+    /// The decimal digits of `value`, with a minus sign when negative (`Int64.min` included).
     public static func appendInteger(_ value: Int64, to writer: inout ByteWriter) {
         if value < 0 { writer.append(UInt8(ascii: "-")) }
         appendInteger(value.magnitude, to: &writer)
     }
 
+    /// The decimal digits of `value`, written in place.
     public static func appendInteger(_ value: UInt64, to writer: inout ByteWriter) {
         writer.write(upTo: 20) { writeDecimal(value, to: $0) }
     }

@@ -16,10 +16,12 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible, Expressib
         self = number
     }
 
+    /// The integer's decimal text.
     public init(_ value: Int64) {
         text = String(value)
     }
 
+    /// The integer's decimal text, for ids beyond `Int64.max`.
     public init(_ value: UInt64) {
         text = String(value)
     }

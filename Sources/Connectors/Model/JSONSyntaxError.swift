@@ -5,6 +5,7 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
     /// What was expected or wrong there, e.g. `expected ':' after an object key`.
     public var reason: String
 
+    /// `offset` counts bytes from the start of the text; `reason` is shown to clients as it is.
     public init(offset: Int, reason: String) {
         self.offset = offset
         self.reason = reason

@@ -1,4 +1,4 @@
-/// What `listItems` returns: a filter, a page size and where to continue.
+/// What `listItems` is asked for: a filter, a page size and where to continue.
 public struct ListQuery: Sendable, Equatable {
     /// Which items: unanswered, answered, or both (nil).
     public var status: Item.Status?
@@ -11,6 +11,8 @@ public struct ListQuery: Sendable, Equatable {
     /// Whether items carry the upstream's own object in `raw`.
     public var includeRaw: Bool
 
+    /// The first page of every item, 20 at a time, unless told otherwise. `limit` is not checked
+    /// here: connectors refuse one outside 1…100 with `invalidRequest`.
     public init(status: Item.Status? = nil, limit: Int = 20, cursor: Cursor? = nil, since: Timestamp? = nil, includeRaw: Bool = false) {
         self.status = status
         self.limit = limit

@@ -2,16 +2,20 @@
 /// precision (`2026-05-14T08:21:37.000Z`), which every client parses; parsed by `FlexibleDate`
 /// from whatever an upstream sends.
 public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// Milliseconds since 1970-01-01T00:00:00Z, negative before it.
     public var millisecondsSinceEpoch: Int64
 
+    /// The instant `millisecondsSinceEpoch` ms after the epoch; not range-checked (`FlexibleDate` is).
     public init(millisecondsSinceEpoch: Int64) {
         self.millisecondsSinceEpoch = millisecondsSinceEpoch
     }
 
+    /// The instant at the start of that Unix second. Traps when the milliseconds overflow `Int64`.
     public init(secondsSinceEpoch: Int64) {
         self.millisecondsSinceEpoch = secondsSinceEpoch * 1000
     }
 
+    /// Whole Unix seconds, rounded down (towards the past also before 1970).
     public var secondsSinceEpoch: Int64 {
         millisecondsSinceEpoch >= 0 ? millisecondsSinceEpoch / 1000 : (millisecondsSinceEpoch - 999) / 1000
     }

@@ -1,5 +1,6 @@
 /// What the upstream said: enough for a caller to act and for an operator to search logs.
 public struct UpstreamFailure: Sendable, Equatable, CustomStringConvertible {
+    /// The marketplace that answered (or failed to).
     public var marketplace: Marketplace
     /// HTTP status, or nil when no response arrived (connection refused, reset, timeout).
     public var status: Int?
@@ -11,6 +12,7 @@ public struct UpstreamFailure: Sendable, Equatable, CustomStringConvertible {
     /// that cannot be put on the wire), so the same call fails the same way even without a status.
     public var isLasting: Bool
 
+    /// `message` is cut to 300 characters; it must never carry a credential.
     public init(marketplace: Marketplace, status: Int?, message: String, requestID: String? = nil, isLasting: Bool = false) {
         self.marketplace = marketplace
         self.status = status

@@ -12,12 +12,18 @@ public final class ConnectorRegistry: Sendable {
 
     /// Builds a connector from the shared session and the tenant's credentials.
     public struct Factory: Sendable {
+        /// The (marketplace, channel) the factory builds connectors for.
         public let key: ConnectorKey
+        /// What the connectors it builds offer: listed by `GET /connectors` and checked before any
+        /// connector is built, so an unsupported operation fails the same with or without credentials.
         public let operations: Set<ConnectorOperation>
         /// Credential fields the connector cannot work without.
         public let requiredCredentials: [String]
         let make: @Sendable (any MarketplaceSession, MarketplaceCredentials) throws(ConnectorError) -> any ChannelConnector
 
+        /// `make` is called once per (tenant, connector) with the tenant's shared session and
+        /// credentials, after `requiredCredentials` have been checked; it may be called twice in a
+        /// race, and then one result is kept.
         public init(key: ConnectorKey, operations: Set<ConnectorOperation>, requiredCredentials: [String],
                     make: @escaping @Sendable (any MarketplaceSession, MarketplaceCredentials) throws(ConnectorError) -> any ChannelConnector) {
             self.key = key
@@ -46,6 +52,7 @@ public final class ConnectorRegistry: Sendable {
 
     private let state = Mutex(State())
 
+    /// An empty registry: register every session and connector factory at start-up, before serving.
     public init() {}
 
     /// Registers how to build the shared session for a marketplace.
@@ -53,6 +60,8 @@ public final class ConnectorRegistry: Sendable {
         state.withLock { $0.sessionFactories[marketplace] = session }
     }
 
+    /// Registers how to build the connector for `factory.key`, replacing any earlier one. Its
+    /// marketplace also needs a session factory (`register(marketplace:session:)`).
     public func register(_ factory: Factory) {
         state.withLock { $0.factories[factory.key] = factory }
     }
@@ -64,6 +73,8 @@ public final class ConnectorRegistry: Sendable {
         }
     }
 
+    /// The registered factory for `key`, for describing a connector without building it; throws
+    /// `unknownConnector` when none is registered.
     public func factory(for key: ConnectorKey) throws(ConnectorError) -> Factory {
         guard let factory = state.withLock({ $0.factories[key] }) else { throw .unknownConnector(key) }
         return factory

@@ -5,6 +5,7 @@ import Synchronization
 /// `failureThreshold` consecutive failures; after `coolDown` one probe is let through
 /// (half-open): its success closes the circuit, its failure opens it for another cool-down.
 public final class CircuitBreaker: Sendable {
+    /// Where the circuit stands; the raw values are what the connector descriptor shows.
     public enum State: String, Sendable, Equatable {
         case closed
         case open
@@ -35,8 +36,12 @@ public final class CircuitBreaker: Sendable {
     /// The wait told to callers refused while the half-open probe is out.
     public static let probeWait = Duration.seconds(2)
 
+    /// The upstream host the breaker guards, named in the `upstreamUnavailable` it throws.
     public let host: String
+    /// Consecutive failures, while closed, that open the circuit (at least 1).
     public let failureThreshold: Int
+    /// How long the circuit stays open before a probe is let through, and how long a probe may
+    /// stay out before it is presumed lost.
     public let coolDown: Duration
     private let clock: any ResilienceClock
 
@@ -54,6 +59,7 @@ public final class CircuitBreaker: Sendable {
 
     private let storage = Mutex(Storage())
 
+    /// A closed circuit. `failureThreshold` must be at least 1; `clock` is injected by tests.
     public init(host: String, failureThreshold: Int = 5, coolDown: Duration = .seconds(30),
                 clock: any ResilienceClock = SystemResilienceClock()) {
         precondition(failureThreshold >= 1, "failureThreshold must be at least 1")
@@ -63,6 +69,8 @@ public final class CircuitBreaker: Sendable {
         self.clock = clock
     }
 
+    /// The state as of now: `open` during the cool-down, `halfOpen` once it has passed and until a
+    /// probe's outcome closes or reopens the circuit.
     public var state: State {
         let now = clock.now
         return storage.withLock { s in

@@ -6,12 +6,14 @@ import Synchronization
 /// not for every tenant of the gateway; an outage of the whole host opens each account's circuit
 /// after its own few failures. Every tenant configured with the same account shares its breaker.
 public final class CircuitBreakers: Sendable {
+    /// The upstream host every breaker of this set guards.
     public let host: String
     private let failureThreshold: Int
     private let coolDown: Duration
     private let clock: any ResilienceClock
     private let breakers = Mutex<[String: CircuitBreaker]>([:])
 
+    /// The settings every account's breaker is made with (see `CircuitBreaker.init`).
     public init(host: String, failureThreshold: Int = 5, coolDown: Duration = .seconds(30),
                 clock: any ResilienceClock = SystemResilienceClock()) {
         self.host = host

@@ -11,6 +11,8 @@ import Synchronization
 /// slot still ahead) before the end of the schedule, so the calls sent are always a subset of a
 /// schedule the limit allows, and callers who give up do not make later ones wait for nothing.
 public final class RateBudget: Sendable {
+    /// The published limit the schedule is built on; the upstream's signals (`sync`, `pause`)
+    /// can only make the schedule stricter than it.
     public let limit: RateLimit
     private let clock: any ResilienceClock
 
@@ -36,6 +38,7 @@ public final class RateBudget: Sendable {
 
     private let state: Mutex<State>
 
+    /// A full budget: `limit.burst` calls may start at once.
     public init(limit: RateLimit, clock: any ResilienceClock = SystemResilienceClock()) {
         self.limit = limit
         self.clock = clock

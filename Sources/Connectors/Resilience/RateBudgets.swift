@@ -8,6 +8,7 @@ public final class RateBudgets: Sendable {
     private let clock: any ResilienceClock
     private let budgets = Mutex<[String: RateBudget]>([:])
 
+    /// `limit` and `clock` are what each account's budget is made with.
     public init(limit: RateLimit, clock: any ResilienceClock = SystemResilienceClock()) {
         self.limit = limit
         self.clock = clock

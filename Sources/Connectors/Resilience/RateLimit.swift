@@ -2,9 +2,13 @@
 /// request per `interval`. In any window of length `w` a budget built on it lets through at most
 /// `burst + ⌈w / interval⌉ − 1` requests.
 public struct RateLimit: Sendable, Equatable {
+    /// Requests that may start at once from a full bucket (at least 1).
     public var burst: Int
+    /// Time to refill one request (positive).
     public var interval: Duration
 
+    /// Traps unless `burst` ≥ 1 and `interval` > 0: a limit is a constant of the code or the
+    /// configuration, checked where it is made.
     public init(burst: Int, interval: Duration) {
         precondition(burst >= 1 && interval > .zero, "a rate limit needs a burst ≥ 1 and a positive interval")
         self.burst = burst

@@ -5,11 +5,14 @@
 public struct RetryPolicy: Sendable {
     /// Attempts in all, the first included.
     public var maxAttempts: Int
+    /// The backoff ceiling after the first failed attempt; it doubles with each further one.
     public var baseDelay: Duration
+    /// The cap on the backoff ceiling. An upstream's `Retry-After` is not capped by it.
     public var maxDelay: Duration
     /// Returns a value in 0..<1; injectable so tests see exact delays.
     public var random: @Sendable () -> Double
 
+    /// Out-of-range values are clamped: at least one attempt, no negative delays.
     public init(maxAttempts: Int = 3, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(5),
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.maxAttempts = max(1, maxAttempts)
@@ -18,6 +21,7 @@ public struct RetryPolicy: Sendable {
         self.random = random
     }
 
+    /// Three attempts, backoff from 200 ms capped at 5 s: what connectors use unless configured.
     public static let `default` = RetryPolicy()
     /// One attempt: nothing is retried.
     public static let none = RetryPolicy(maxAttempts: 1)

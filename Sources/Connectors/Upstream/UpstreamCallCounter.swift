@@ -4,11 +4,14 @@ import Synchronization
 /// its access-log line and metrics. Bound as a task-local around the request's handling;
 /// `UpstreamCaller` reports every attempt it sends.
 public final class UpstreamCallCounter: Sendable {
+    /// The counter of the gateway request being handled; nil outside one (tests, start-up). The
+    /// gateway binds it around each request; connectors only read it.
     @TaskLocal public static var current: UpstreamCallCounter?
 
     private let recorded = Mutex<[UpstreamCallReport]>([])
     private let firstCall = Mutex<ContinuousClock.Instant?>(nil)
 
+    /// A counter with no attempts; the gateway makes one per request (`GatewayContext.upstreamCounter`).
     public init() {}
 
     /// Attempts so far.

@@ -9,11 +9,17 @@ import HTTP
 /// connections; for `nonIdempotent` ones only what the upstream cannot have applied: a refused
 /// connection and 429. Never a rejection of the request itself (400, 401, 403, 404, 422…).
 public final class UpstreamCaller: Sendable {
+    /// The marketplace named in every `UpstreamFailure` this caller reports.
     public let marketplace: Marketplace
+    /// Sends each attempt; its `host` names the upstream in reports and errors.
     public let client: any UpstreamClient
+    /// The marketplace's reading of the answers: what is a failure, and of which kind.
     public let classifier: any UpstreamErrorClassifier
+    /// The credential's rate budget: every attempt takes a slot from it.
     public let budget: RateBudget
+    /// The circuit of the credential's account on this host: admits or refuses every attempt.
     public let breaker: CircuitBreaker
+    /// How many attempts a call may make and the backoff between them.
     public let retry: RetryPolicy
     /// The longest a single attempt may take, whatever the deadline leaves.
     public let attemptTimeout: Duration
@@ -25,6 +31,8 @@ public final class UpstreamCaller: Sendable {
     public let minimumAttemptTime: Duration
     private let clock: any ResilienceClock
 
+    /// A caller for one credential on one host. `budget` and `breaker` are usually shared by every
+    /// caller of that account (see `RateBudgets`, `CircuitBreakers`); `clock` is injected by tests.
     public init(marketplace: Marketplace, client: any UpstreamClient, classifier: any UpstreamErrorClassifier,
                 budget: RateBudget, breaker: CircuitBreaker, retry: RetryPolicy = .default,
                 attemptTimeout: Duration = .seconds(10), minimumAttemptTime: Duration = .seconds(1),

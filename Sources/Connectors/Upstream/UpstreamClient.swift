@@ -6,5 +6,8 @@ public protocol UpstreamClient: Sendable {
     /// The host this client talks to, e.g. `feedbacks-api.wildberries.ru`: circuit breakers are per host.
     var host: String { get }
 
+    /// Sends `request` once and returns the response whatever its status. `timeout` bounds the
+    /// whole attempt, waiting for a connection included. The `UpstreamTransportError` case says
+    /// whether the request can have reached the upstream, which decides if a write may be retried.
     func send(_ request: UpstreamRequest, timeout: Duration) async throws(UpstreamTransportError) -> UpstreamResponse
 }

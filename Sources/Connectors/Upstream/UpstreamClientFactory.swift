@@ -6,10 +6,14 @@ import Foundation
 public struct UpstreamClientFactory: Sendable {
     private let make: @Sendable (_ baseURL: URL, _ maxConnections: Int) -> any UpstreamClient
 
+    /// A factory that builds each client with `make`, given the upstream's base URL and the most
+    /// keep-alive connections the client may hold to it.
     public init(_ make: @escaping @Sendable (_ baseURL: URL, _ maxConnections: Int) -> any UpstreamClient) {
         self.make = make
     }
 
+    /// A new client for `baseURL`, with its own connections; a session makes one per host and
+    /// shares it among its channels.
     public func client(baseURL: URL, maxConnections: Int) -> any UpstreamClient {
         make(baseURL, maxConnections)
     }

@@ -16,6 +16,8 @@ public protocol UpstreamErrorClassifier: Sendable {
 }
 
 extension UpstreamErrorClassifier {
+    /// Default: no 5xx is taken as the marketplace's word that it did not act.
     public func saysNotApplied(_ response: UpstreamResponse) -> Bool { false }
+    /// Default: every unavailability counts against the host's circuit.
     public func blocksOperationOnly(_ response: UpstreamResponse) -> Bool { false }
 }

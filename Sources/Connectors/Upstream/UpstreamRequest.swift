@@ -13,6 +13,7 @@ public struct UpstreamRequest: Sendable {
         case nonIdempotent
     }
 
+    /// The HTTP method, upper-case (`GET`, `POST`, `PATCH`).
     public var method: String
     /// Path starting with `/`, without the query.
     public var path: String
@@ -20,11 +21,14 @@ public struct UpstreamRequest: Sendable {
     public var query: [(name: String, value: String)]
     /// Header fields besides those the client adds itself (credentials come from the connector).
     public var headers: [(name: String, value: String)]
+    /// The body as sent; nil for none.
     public var body: Data?
+    /// Whether the request may be sent twice; decides which failures `UpstreamCaller` retries.
     public var safety: Safety
     /// A stable label for logs and metrics, e.g. `feedbacks.list`.
     public var operation: String
 
+    /// A request as given; `UpstreamRequest.json` sets the body and its media type together.
     public init(method: String, path: String, query: [(name: String, value: String)] = [],
                 headers: [(name: String, value: String)] = [], body: Data? = nil,
                 safety: Safety, operation: String) {

@@ -6,6 +6,7 @@ import HTTP
 /// plain text or an HTML page from a proxy, in UTF-8 or not, and all of them must end up as a
 /// short readable message.
 public struct UpstreamResponse: Sendable {
+    /// The HTTP status code.
     public var status: Int
     /// The header fields in the order received, names as sent, a repeated field's values
     /// joined with ", ". A handful of fields, searched by name without regard to case: that costs
@@ -15,6 +16,7 @@ public struct UpstreamResponse: Sendable {
     /// buffer over instead of copying it into Foundation's storage.
     public var body: [UInt8]
 
+    /// A response from a dictionary of fields, in no particular order: for tests and simulators.
     public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
         self.init(status: status, fields: headers.map { (name: $0.key, value: $0.value) }, body: [UInt8](body))
     }
@@ -51,6 +53,7 @@ public struct UpstreamResponse: Sendable {
         return merged
     }
 
+    /// Whether the status is 2xx. Whether the answer is usable is the classifier's call.
     public var isSuccess: Bool { (200..<300).contains(status) }
 
     /// The media type without parameters, lower-cased (`application/problem+json`), if sent.
@@ -61,7 +64,7 @@ public struct UpstreamResponse: Sendable {
     }
 
     /// Whether the body claims to be JSON: `application/json`, `application/problem+json`,
-    /// any other `+json` type.
+    /// any other `+json` type, or `text/json`.
     public var isJSON: Bool {
         guard let type = mediaType else { return false }
         return type == "application/json" || type.hasSuffix("+json") || type == "text/json"

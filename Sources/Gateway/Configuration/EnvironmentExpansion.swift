@@ -3,6 +3,9 @@ import Connectors
 /// Replaces `${NAME}` in configuration text with the environment's value, so secrets stay out of
 /// the file. `$${` is a literal `${`. An unset variable is an error naming it, not an empty string.
 public enum EnvironmentExpansion {
+    /// `text` with every `${NAME}` replaced by `environment[NAME]`, escaped to sit inside a JSON
+    /// string (so a reference belongs between quotes). Throws naming the variable and its line for
+    /// an unset variable or a malformed reference, never quoting the text after it.
     public static func expand(_ text: String, environment: [String: String]) throws(ConfigurationError) -> String {
         var out = ""
         var rest = Substring(text)

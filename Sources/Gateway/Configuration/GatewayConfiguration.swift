@@ -8,13 +8,19 @@ import Server
 /// core's limits and timeouts, tenants with their key digests, rate limits and marketplace
 /// credentials, and where each marketplace's hosts are.
 public struct GatewayConfiguration: Sendable {
+    /// Listen address, limits and timeouts of the server core (`listen`, `server`); loopback by default.
     public var server = ServerConfiguration(host: "127.0.0.1", port: 8080)
+    /// The tenants that may call the gateway (`tenants`); none means only public routes answer.
     public var tenants: [Tenant] = []
+    /// Base URLs of each marketplace's hosts (`marketplaces`); production by default.
     public var endpoints = MarketplaceEndpoints()
     /// Seals cursors; a fixed secret keeps cursors valid across restarts and replicas.
     public var cursorSecret: [UInt8] = Array((0..<32).map { _ in UInt8.random(in: 0...255) })
+    /// How long one gateway request may spend on upstream calls, retries included (`upstream_deadline_ms`).
     public var upstreamDeadline: Duration = .seconds(20)
+    /// How long an `Idempotency-Key` outcome is replayed (`idempotency.lifetime_s`).
     public var idempotencyLifetime: Duration = .seconds(24 * 3600)
+    /// Outcomes kept per tenant for `Idempotency-Key` replays (`idempotency.capacity`).
     public var idempotencyCapacity = 10_000
     /// How long in-flight requests get to finish after SIGTERM.
     public var drainTimeout: Duration = .seconds(10)
@@ -28,6 +34,7 @@ public struct GatewayConfiguration: Sendable {
     /// The metrics name tenants and their traffic, which a gateway reachable by others may not show.
     public var metricsTokenDigest: [UInt8]?
 
+    /// The defaults: loopback on 8080, no tenants, production endpoints, a random cursor secret.
     public init() {}
 
     /// Parses the JSON configuration after expanding `${VAR}` from `environment`.

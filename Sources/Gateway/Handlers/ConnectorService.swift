@@ -7,12 +7,17 @@ import Server
 /// mark read, updates. Turns validated requests into connector calls under a deadline and seals
 /// cursors so clients can neither read nor forge them.
 public struct ConnectorService: Sendable {
+    /// Where connectors come from, built per tenant on first use.
     public let registry: ConnectorRegistry
+    /// Seals the cursors handed to clients and opens the ones they send back.
     public let cursors: CursorCodec
+    /// Outcomes of writes sent with an `Idempotency-Key`, replayed to repeats.
     public let idempotency: IdempotencyStore
     /// How long one gateway request may spend on upstream calls, retries included.
     public let upstreamDeadline: Duration
 
+    /// The service over `registry`; cursors and idempotent outcomes are only valid within one
+    /// `cursors` key and one `idempotency` store.
     public init(registry: ConnectorRegistry, cursors: CursorCodec, idempotency: IdempotencyStore,
                 upstreamDeadline: Duration = .seconds(20)) {
         self.registry = registry

@@ -5,6 +5,7 @@ import HTTP
 public struct HealthService: Sendable {
     /// True while the server drains: readiness then fails so the balancer stops sending traffic.
     public let isDraining: @Sendable () -> Bool
+    /// The counters `/metrics` renders.
     public let metrics: GatewayMetrics
     /// Point-in-time values for `/metrics` (open connections, circuit states).
     public let gauges: @Sendable () -> [(name: String, help: String, labels: [(String, String)], value: Double)]
@@ -13,6 +14,8 @@ public struct HealthService: Sendable {
     /// nil: `/metrics` is public.
     public let metricsTokenDigest: [UInt8]?
 
+    /// `isDraining` and `gauges` are read on every probe and scrape: they must be cheap and safe
+    /// from any loop thread.
     public init(isDraining: @escaping @Sendable () -> Bool, metrics: GatewayMetrics, metricsTokenDigest: [UInt8]? = nil,
                 gauges: @escaping @Sendable () -> [(name: String, help: String, labels: [(String, String)], value: Double)] = { [] }) {
         self.isDraining = isDraining
@@ -21,6 +24,8 @@ public struct HealthService: Sendable {
         self.gauges = gauges
     }
 
+    /// Adds `GET /healthz`, `/readyz` and `/metrics`, all public; `/metrics` checks the metrics
+    /// token itself when there is one.
     public func register(into router: inout Router) {
         let service = self
         router.add(.get, "/healthz", access: .public) { _, _ in

@@ -124,17 +124,23 @@ public final class IdempotencyStore: Sendable {
         }
     }
 
+    /// How long a completed outcome is replayed; an outcome still in flight holds its key however long.
     public let lifetime: Duration
     /// Outcomes kept per tenant.
     public let capacity: Int
     private let state = Mutex(State())
 
+    /// An empty store; `capacity` (at least 1) bounds each tenant's outcomes, the oldest going first.
     public init(lifetime: Duration = .seconds(24 * 3600), capacity: Int = 10_000) {
         self.lifetime = lifetime
         self.capacity = max(1, capacity)
     }
 
-    /// Claims `key` for a request whose method, path and body hash to `fingerprint`.
+    /// Claims `key` for a request whose fingerprint is `fingerprint` (the caller's hash of what
+    /// makes two requests the same: method, route and validated content).
+    /// `.replay` for a repeat whose outcome is stored, `.proceed` for a new key; throws
+    /// `idempotencyConflict` while the first is in flight and `idempotencyMismatch` for another
+    /// request under the same key.
     public func begin(tenant: String, key: String, fingerprint: [UInt8],
                       now: ContinuousClock.Instant = .now) throws(GatewayError) -> Admission {
         let outcome: Result<Admission, GatewayError> = state.withLock { state in

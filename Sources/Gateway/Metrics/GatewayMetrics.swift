@@ -6,8 +6,9 @@ import Synchronization
 /// are patterns and names from closed sets, never raw paths or keys, so the series stay bounded
 /// whatever clients send.
 public final class GatewayMetrics: Sendable {
-    /// Upper bounds of the latency buckets, in seconds.
+    /// The `status_class` labels, by hundreds; a status above 599 counts as `5xx`.
     static let statusClasses = ["0xx", "1xx", "2xx", "3xx", "4xx", "5xx"]
+    /// Upper bounds of the latency buckets, in seconds.
     static let buckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
     private struct RequestKey: Hashable, Comparable {
@@ -46,8 +47,11 @@ public final class GatewayMetrics: Sendable {
 
     private let state = Mutex(State())
 
+    /// Empty counters; one instance serves the whole gateway and is safe from any thread.
     public init() {}
 
+    /// One answered request: `route` is the matched pattern (or `unmatched`), `method` a label from
+    /// a closed set, `status` counted by class, `seconds` its latency.
     public func recordRequest(route: String, method: String, status: Int, seconds: Double) {
         let key = RequestKey(route: route, method: method, statusClass: Self.statusClasses[min(max(status / 100, 0), 5)])
         state.withLock { $0.requests[key, default: Histogram()].observe(seconds) }
@@ -63,10 +67,12 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
+    /// One request refused by `tenant`'s rate limit.
     public func recordRateLimited(tenant: String) {
         state.withLock { $0.rateLimited[tenant, default: 0] += 1 }
     }
 
+    /// One write answered from the idempotency store instead of the upstream.
     public func recordIdempotentReplay() {
         state.withLock { $0.idempotentReplays += 1 }
     }

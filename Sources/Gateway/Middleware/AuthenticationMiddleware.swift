@@ -5,12 +5,16 @@ import HTTP
 /// answers, errors included, say `Cache-Control: no-store`: a shared cache keeps responses to
 /// `Authorization` requests to itself anyway, but not those to `X-API-Key` ones.
 public struct AuthenticationMiddleware: Middleware {
+    /// The tenants and their key digests that keys are checked against.
     public let directory: TenantDirectory
 
+    /// Authenticates against `directory`, which is fixed for the gateway's life.
     public init(directory: TenantDirectory) {
         self.directory = directory
     }
 
+    /// Passes public routes through. On tenant routes, sets `context.tenant` or throws
+    /// `unauthorized` before `next` runs.
     public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
         guard context.access == .tenant else { return try await next(request, context) }
         let key = try Self.presentedKey(request)

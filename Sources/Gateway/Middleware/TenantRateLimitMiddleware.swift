@@ -4,12 +4,16 @@ import HTTP
 /// and `RateLimit` fields (draft -08 and later) on every response, the refusals included:
 /// a tenant over its limit gets 429 with `Retry-After`, and others are not slowed by it.
 public struct TenantRateLimitMiddleware: Middleware {
+    /// The per-tenant allowances, shared by every loop.
     public let limiter: TenantRateLimiter
 
+    /// Limits with `limiter`; must run after `AuthenticationMiddleware`, which names the tenant.
     public init(limiter: TenantRateLimiter) {
         self.limiter = limiter
     }
 
+    /// Passes requests without a tenant (public routes) through untouched. Throws `rateLimited`
+    /// when the tenant's allowance is spent, with the rate-limit fields queued for the problem.
     public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
         guard let tenant = context.tenant, let decision = limiter.check(known: tenant.id) else {
             return try await next(request, context)

@@ -4,8 +4,10 @@ public struct FieldError: Sendable, Equatable, Codable {
     /// The field's name as the client sent it (`limit`, `text`, `status`), or a JSON pointer;
     /// a name longer than `maxFieldLength` characters is cut there, with "…".
     public var field: String
+    /// What is wrong, worded to follow the field's name (`must be between 1 and 100`).
     public var message: String
 
+    /// An error for `field` (cut to `maxFieldLength` characters) saying `message`.
     public init(_ field: String, _ message: String) {
         self.field = field.count > Self.maxFieldLength ? field.prefix(Self.maxFieldLength) + "…" : field
         self.message = message

@@ -13,7 +13,9 @@ public enum GatewayError: Error, Sendable, Equatable {
     case idempotencyConflict
     /// The `Idempotency-Key` was used before with a different request.
     case idempotencyMismatch
+    /// The body is longer than `limit` bytes.
     case payloadTooLarge(limit: Int)
+    /// The body is not declared `application/json`; `received` is the `Content-Type` sent, if any.
     case unsupportedMediaType(received: String?)
     /// The body came with a `Content-Encoding` (gzip, …) the gateway does not decode.
     case unsupportedContentEncoding(received: String)

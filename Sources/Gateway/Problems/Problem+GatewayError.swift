@@ -1,4 +1,6 @@
 extension Problem {
+    /// The row of DESIGN.md §5 for a failure the gateway found itself, with the fields its status
+    /// requires (`WWW-Authenticate`, `Allow`, `Retry-After`).
     public init(_ error: GatewayError) {
         switch error {
         case .invalidRequest(let detail, let errors):

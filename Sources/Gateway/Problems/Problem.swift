@@ -5,24 +5,35 @@ import Server
 public struct Problem: Sendable, Equatable {
     /// What the upstream said, without any credential.
     public struct Upstream: Sendable, Equatable {
+        /// The marketplace's identifier (`wildberries`, `ozon`).
         public var marketplace: String
+        /// The upstream's HTTP status; nil when no answer came.
         public var status: Int?
+        /// The upstream's own words, short, never a credential.
         public var message: String
     }
 
+    /// The HTTP status of the response, also the document's `status`.
     public var status: Int
     /// Stable machine-readable name; `type` is `/problems/<code>`.
     public var code: String
+    /// The problem type's one title (RFC 9457 §3.1.4): the same for every instance of `code`.
     public var title: String
+    /// This occurrence explained for the client, in a sentence or two.
     public var detail: String
+    /// Whether the same request may succeed later, sent as it is; rendered as `retryable`.
     public var retryable: Bool
     /// Rendered as `retry_after` (whole seconds, rounded up) and as the `Retry-After` field.
     public var retryAfter: Duration?
+    /// Field-level errors, for `invalid_request`; at most `maxErrors` are rendered.
     public var errors: [FieldError]
+    /// The marketplace's answer, when the problem is one.
     public var upstream: Upstream?
     /// Extra response fields the status requires (`Allow`, `WWW-Authenticate`).
     public var headers: [(String, String)]
 
+    /// A problem with every member given. `Problem(_:)` from a `GatewayError` or `ConnectorError`
+    /// keeps status, code and title consistent; use this one for codes of your own.
     public init(status: Int, code: String, title: String, detail: String, retryable: Bool = false,
                 retryAfter: Duration? = nil, errors: [FieldError] = [], upstream: Upstream? = nil,
                 headers: [(String, String)] = []) {

@@ -3,11 +3,13 @@
 public struct CIDR: Sendable, Hashable, CustomStringConvertible {
     /// Why a text is not a CIDR range; the message names what to fix.
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The message, naming the text and what to fix.
         public let description: String
     }
 
     /// The network address: host bits are zero.
     public let network: IPAddress
+    /// The number of leading bits that are the network: 0…32 for IPv4, 0…128 for IPv6.
     public let prefixLength: Int
 
     /// Parses `address/length` or a bare address. A range with host bits set (`10.0.0.1/8`) is

@@ -8,8 +8,11 @@ import HTTP
 /// a tenant are limited per tenant instead (`TenantRateLimitMiddleware`). A client over its
 /// allowance gets 429 `rate_limited` with `Retry-After`.
 public struct ClientRateLimitMiddleware: Middleware {
+    /// The per-address allowances, shared by every loop.
     public let limiter: ClientRateLimiter
 
+    /// Limits with `limiter`; runs after routing and `ClientAddressMiddleware`, which say whether
+    /// a route is public and who the client is.
     public init(limiter: ClientRateLimiter) {
         self.limiter = limiter
     }
@@ -17,6 +20,8 @@ public struct ClientRateLimitMiddleware: Middleware {
     /// Route patterns never limited here.
     static let probes: Set<String> = ["/healthz", "/readyz"]
 
+    /// Spends one request of the client's allowance on public routes other than the probes; throws
+    /// a 429 `rate_limited` problem when it is spent. Requests from an unknown address pass.
     public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
         guard context.access == .public, !Self.probes.contains(context.route?.description ?? ""),
               let text = context.clientAddress, let client = IPAddress(text) else {

@@ -14,6 +14,7 @@ import Synchronization
 /// under the lock, however large the table (a walk of 100,000 entries took ~120 ms of the lock),
 /// and an entry that has expired is found within a few turns of the hand.
 public final class ClientRateLimiter: Sendable {
+    /// The allowance every client address gets.
     public let limit: TenantRateLimit
     private let interval: Duration
     private let tolerance: Duration
@@ -68,6 +69,8 @@ public final class ClientRateLimiter: Sendable {
 
     private let state = Mutex(State())
 
+    /// `capacity` (at least 1) bounds the addresses tracked at once; past it new addresses pass
+    /// untracked rather than grow the table.
     public init(limit: TenantRateLimit, capacity: Int = 100_000) {
         self.limit = limit
         self.capacity = max(1, capacity)

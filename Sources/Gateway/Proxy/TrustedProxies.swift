@@ -2,6 +2,7 @@
 /// rule that finds the client behind them. Only a trusted peer may speak for someone else: a
 /// client connecting directly can put anything in `X-Forwarded-For`, so it is ignored then.
 public struct TrustedProxies: Sendable, Equatable {
+    /// The trusted ranges, as configured; empty trusts no one.
     public var ranges: [CIDR]
 
     /// No proxy is trusted: the client is always the TCP peer.
@@ -9,6 +10,7 @@ public struct TrustedProxies: Sendable, Equatable {
         self.ranges = ranges
     }
 
+    /// Whether `address` lies in one of the trusted ranges.
     public func trusts(_ address: IPAddress) -> Bool {
         ranges.contains { $0.contains(address) }
     }

@@ -2,8 +2,10 @@
 public struct RouteParameters: Sendable {
     var values: [(name: String, value: String)] = []
 
+    /// No parameters: what a context holds before routing.
     public init() {}
 
+    /// The decoded value of the parameter `{name}`; nil when the route has none by that name.
     public subscript(name: String) -> String? {
         values.first { $0.name == name }?.value
     }

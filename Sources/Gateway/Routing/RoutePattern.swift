@@ -10,6 +10,8 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
     /// The template as written: what access logs and metrics show instead of the raw path.
     public let description: String
 
+    /// Parses `template`, which must start with `/`; a segment in braces is a parameter named by
+    /// what is inside them. Empty segments are ignored.
     public init(_ template: String) {
         precondition(template.hasPrefix("/"), "a route pattern starts with /")
         description = template

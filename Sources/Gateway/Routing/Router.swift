@@ -4,7 +4,11 @@ import HTTP
 /// HEAD is answered by the GET handler (the server drops the body), OPTIONS by the list of
 /// methods the path allows, and a known path with another method by 405 with `Allow`.
 public struct Router: Sendable {
+    /// What a request's method and path come to; `GatewayResponder` turns each into a handler call
+    /// or the matching problem.
     public enum Resolution {
+        /// The route's handler for the method (GET's for HEAD), with its pattern, decoded parameters
+        /// and who may call it.
         case handler(GatewayHandler, RoutePattern, RouteParameters, RouteAccess)
         /// The path exists; the method is not one it takes.
         case methodNotAllowed(allow: [String], RoutePattern)
@@ -68,8 +72,12 @@ public struct Router: Sendable {
 
     private var routes: [Route] = []
 
+    /// A router with no routes: every path is `notFound` until routes are added.
     public init() {}
 
+    /// Adds `handler` for `method` on `template` (see `RoutePattern`); routes are tried in the order
+    /// their templates were first added. Tenant-only unless `access` says otherwise. Adding the same
+    /// method and template twice is a programming error and traps.
     public mutating func add(_ method: HTTPMethod, _ template: String, access: RouteAccess = .tenant,
                              _ handler: @escaping GatewayHandler) {
         let pattern = RoutePattern(template)
@@ -81,6 +89,8 @@ public struct Router: Sendable {
         }
     }
 
+    /// What `method` on `path` (the request target's path, still percent-encoded, without the
+    /// query) comes to. A trailing or doubled slash never matches. Safe from any thread.
     public func resolve(_ method: HTTPMethod, path: ArraySlice<UInt8>) -> Resolution {
         let segments = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
         // "/a//b" and "/a/" are not "/a/b" and "/a": a trailing or doubled slash never matches.

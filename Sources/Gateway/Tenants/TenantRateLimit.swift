@@ -1,8 +1,11 @@
 /// A tenant's allowance: `rate` requests per second on average, `burst` at once.
 public struct TenantRateLimit: Sendable, Equatable {
+    /// Requests per second refilled, positive; fractions allowed (0.5: one every two seconds).
     public var rate: Double
+    /// Requests that may come at once from a full allowance (at least 1).
     public var burst: Int
 
+    /// Traps unless `rate` > 0 and `burst` ≥ 1; the configuration reader checks both first.
     public init(rate: Double, burst: Int) {
         precondition(rate > 0 && burst >= 1, "a tenant rate limit needs a positive rate and a burst ≥ 1")
         self.rate = rate

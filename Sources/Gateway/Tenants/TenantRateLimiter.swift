@@ -7,6 +7,7 @@ import Synchronization
 public final class TenantRateLimiter: Sendable {
     /// The outcome of one request's check, with what the `RateLimit` fields report.
     public struct Decision: Sendable, Equatable {
+        /// Whether the request may go on; when false it is answered 429.
         public var allowed: Bool
         /// Requests still allowed right now after this one.
         public var remaining: Int
@@ -54,6 +55,8 @@ public final class TenantRateLimiter: Sendable {
 
     private let buckets: [String: Bucket]
 
+    /// One full allowance per tenant as of `now`. A tenant not listed is refused by `check(_:)`
+    /// and unknown to `check(known:)`.
     public init(tenants: [Tenant], now: ContinuousClock.Instant = .now) {
         var buckets: [String: Bucket] = [:]
         for tenant in tenants { buckets[tenant.id] = Bucket(limit: tenant.rateLimit, now: now) }

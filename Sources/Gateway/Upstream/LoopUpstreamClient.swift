@@ -6,6 +6,7 @@ import Server
 /// TLS-originating sidecar) over the server's own `HTTPClient`: the call runs on the event loop
 /// of the request that makes it, with no thread hop, where URLSession would take several.
 public final class LoopUpstreamClient: UpstreamClient {
+    /// `name:port` as `URL.upstreamHost` gives it, for breakers and reports.
     public let host: String
     private let client: HTTPClient
     /// The base URL's path without its trailing slash, percent-encoded as the URL has it.
@@ -24,6 +25,9 @@ public final class LoopUpstreamClient: UpstreamClient {
         basePath = Array(path.utf8)
     }
 
+    /// Served by the event loop of the calling thread when it is one (a request handler's), else
+    /// by the shared client loop; `HTTPClient`'s failures become the transport errors
+    /// `UpstreamCaller` judges retries by.
     public func send(_ request: UpstreamRequest, timeout: Duration) async throws(UpstreamTransportError) -> UpstreamResponse {
         var target = basePath
         request.appendTarget(to: &target)

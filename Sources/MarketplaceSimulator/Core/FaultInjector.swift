@@ -14,6 +14,7 @@ public final class FaultInjector: Sendable {
 
     private let rules = Mutex<[Rule]>([])
 
+    /// No faults queued: every request is answered normally.
     public init() {}
 
     /// The next `times` requests whose path starts with `pathPrefix` (any path when nil) get
@@ -23,6 +24,7 @@ public final class FaultInjector: Sendable {
         rules.withLock { $0.append(Rule(fault: fault, remaining: times, pathPrefix: pathPrefix, passing: max(0, after))) }
     }
 
+    /// Drops every fault still queued.
     public func clear() {
         rules.withLock { $0.removeAll() }
     }

@@ -5,6 +5,8 @@ import Foundation
 /// more with sorted keys, which compare through `NSLocale`); simulators stand in for upstreams
 /// in benchmarks, so they must not be the slow side.
 public enum SimulatorJSON {
+    /// `value` as compact JSON: strings, booleans, integers, doubles, `NSNumber`, `[String: Any]`
+    /// (keys sorted), `[Any]`, optionals; `NSNull`, nil and anything else are written as `null`.
     public static func encode(_ value: Any) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1024)

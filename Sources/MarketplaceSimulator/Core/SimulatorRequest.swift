@@ -4,13 +4,18 @@ import HTTP
 /// A request as a simulated upstream sees it: method, decoded path and query, header lookup and
 /// the body, with JSON helpers. Built from the server's `HTTPRequest`.
 public struct SimulatorRequest: Sendable {
+    /// The method as sent.
     public var method: String
+    /// The path, percent-decoded, without the query.
     public var path: String
     /// Query parameters, percent-decoded; a repeated name keeps its last value.
     public var query: [String: String]
+    /// The header fields in order of arrival.
     public var headers: [(name: String, value: String)]
+    /// The body, decoded from chunked framing when it was chunked.
     public var body: Data
 
+    /// A request as given, for calling a host directly in tests.
     public init(method: String, path: String, query: [String: String] = [:],
                 headers: [(name: String, value: String)] = [], body: Data = Data()) {
         self.method = method
@@ -20,6 +25,7 @@ public struct SimulatorRequest: Sendable {
         self.body = body
     }
 
+    /// The server's request as a host sees it: path and query percent-decoded (`+` in the query as a space).
     public init(_ request: HTTPRequest) {
         method = request.method.rawValue
         path = request.path.removingPercentEncoding ?? request.path

@@ -12,6 +12,7 @@ public enum SimulatorResponse {
         return HTTPResponse(status: HTTPStatus(status), headers: fields, body: data)
     }
 
+    /// `text` in UTF-8 with `status` and `contentType`, plus `headers`.
     public static func text(_ text: String, status: Int, contentType: String = "text/plain; charset=utf-8",
                             headers: [(String, String)] = []) -> HTTPResponse {
         var fields = HTTPHeaders([("Content-Type", contentType)])
@@ -19,6 +20,7 @@ public enum SimulatorResponse {
         return HTTPResponse(status: HTTPStatus(status), headers: fields, body: Array(text.utf8))
     }
 
+    /// A response without a body (a 204, or a status whose body does not matter).
     public static func empty(status: Int, headers: [(String, String)] = []) -> HTTPResponse {
         HTTPResponse(status: HTTPStatus(status), headers: HTTPHeaders(headers), body: [])
     }

@@ -5,8 +5,11 @@ import Server
 /// Serves a `SimulatedHost` on loopback with our own HTTP server, applying the faults queued in
 /// `faults` and recording every request in `log`.
 public final class SimulatorServer: Sendable {
+    /// The host answering the requests.
     public let host: any SimulatedHost
+    /// Faults to apply to the next requests, before the host sees them.
     public let faults = FaultInjector()
+    /// Every request received, with the status answered (nil for a reset).
     public let log = RequestLog()
     private let server: HTTPServer
 
@@ -47,15 +50,18 @@ public final class SimulatorServer: Sendable {
         })
     }
 
+    /// Binds and starts serving; throws when the port cannot be bound.
     public func start() throws {
         try server.start()
     }
 
+    /// The port listened on; 0 before `start()`.
     public var port: Int { server.port }
 
     /// `http://127.0.0.1:<port>`, for pointing a connector at this simulator.
     public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
+    /// Stops serving, giving requests in flight a second to finish.
     public func stop() async {
         await server.stop(gracePeriod: .seconds(1))
     }

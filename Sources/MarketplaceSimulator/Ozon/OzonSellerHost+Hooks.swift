@@ -66,17 +66,22 @@ extension OzonSellerHost {
 
     /// The account's reviews, questions and chats as they are now.
     public func reviews(clientID: Int64? = nil) -> [OzonReview] { mutate(clientID) { $0.reviews } }
+    /// The account's questions as they are now.
     public func questions(clientID: Int64? = nil) -> [OzonQuestion] { mutate(clientID) { $0.questions } }
+    /// The account's chats as they are now, the notifications chat included.
     public func chats(clientID: Int64? = nil) -> [OzonChat] { mutate(clientID) { $0.chats } }
 
+    /// The review `id` as it is now; nil when the account has none by that id.
     public func review(id: String, clientID: Int64? = nil) -> OzonReview? {
         mutate(clientID) { data in data.reviewIndex(id).map { data.reviews[$0] } }
     }
 
+    /// The question `id` as it is now; nil when the account has none by that id.
     public func question(id: String, clientID: Int64? = nil) -> OzonQuestion? {
         mutate(clientID) { data in data.questionIndex(id).map { data.questions[$0] } }
     }
 
+    /// The chat `id` as it is now; nil when the account has none by that id.
     public func chat(id: String, clientID: Int64? = nil) -> OzonChat? {
         mutate(clientID) { data in data.chatIndex(id).map { data.chats[$0] } }
     }

@@ -13,6 +13,8 @@ public final class OzonSellerHost: SimulatedHost {
     private let limiter: OzonRateLimiter
     let accounts: Mutex<[Int64: OzonSellerData]>
 
+    /// Seeds each account's data from `options.seed` and its Client-Id; nothing is served until a
+    /// `SimulatorServer` serves the host.
     public init(options: OzonSimulatorOptions = OzonSimulatorOptions()) {
         self.options = options
         limiter = OzonRateLimiter(requestsPerSecond: options.requestsPerSecond, burst: options.burst)

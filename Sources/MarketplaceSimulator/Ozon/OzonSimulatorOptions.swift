@@ -8,6 +8,7 @@ public struct OzonSimulatorOptions: Sendable {
     public var seed: UInt64
     /// Reviews and questions seeded per account.
     public var reviewCount: Int
+    /// Questions seeded per account.
     public var questionCount: Int
     /// Buyer chats seeded per account (plus one Ozon notifications chat, as real accounts have).
     public var chatCount: Int
@@ -33,6 +34,8 @@ public struct OzonSimulatorOptions: Sendable {
     /// one spelling of a method the documents disagree on (`/v1/question/change_status`).
     public var withdrawnPaths: Set<String> = []
 
+    /// Realistic defaults for the demo account. Negative counts become 0, and at least one message
+    /// per chat and a burst of one are kept.
     public init(seed: UInt64 = 20_260_514, reviewCount: Int = 60, questionCount: Int = 40, chatCount: Int = 12,
                 messagesPerChat: Int = 6, anchor: Date = Date(), requestsPerSecond: Double = 50, burst: Int = 50,
                 accounts: [OzonAccount] = [.demo], chatListMostRecentFirst: Bool = true) {

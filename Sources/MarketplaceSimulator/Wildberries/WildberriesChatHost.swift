@@ -21,6 +21,8 @@ public final class WildberriesChatHost: SimulatedHost {
 
     private static let downloadPrefix = "/api/v1/seller/download/"
 
+    /// Routes as the real host: an unknown path is 404 and a wrong method 405 before any token
+    /// check; then the token, the rate limit and the route's own validation.
     public func handle(_ request: SimulatorRequest) async -> HTTPResponse {
         let allowed: [String]
         switch request.path {
@@ -76,6 +78,8 @@ public final class WildberriesChatHost: SimulatedHost {
         return HTTPResponse(status: .ok, headers: ["Content-Type": file.contentType], body: file.bytes)
     }
 
+    /// The chat host's own 429 (with its rate-limit headers), 5xx, and maintenance answer (a 400
+    /// announcing a "Технический перерыв").
     public func faultResponse(_ fault: Fault) -> HTTPResponse {
         switch fault {
         case .rateLimited(let retryAfter):

@@ -23,6 +23,7 @@ public final class WildberriesChatStore: Sendable {
     /// The whole event stream, oldest first.
     public var events: [WildberriesSimulatedChatEvent] { state.withLock { $0.events } }
 
+    /// The chat `id` as it is now; nil when there is none.
     public func chat(id: String) -> WildberriesSimulatedChat? {
         state.withLock { $0.chats.first { $0.chatID == id } }
     }

@@ -32,6 +32,8 @@ public final class WildberriesFeedbacksHost: SimulatedHost {
         "/api/v1/question": ["GET"],
     ]
 
+    /// Routes as the real host: an unknown path is 404 and a wrong method 405 before any token
+    /// check; then the token, the rate limit and the route's own validation.
     public func handle(_ request: SimulatorRequest) async -> HTTPResponse {
         guard let methods = Self.routes[request.path] else { return WildberriesResponses.pathNotFound() }
         guard methods.contains(request.method) else { return WildberriesResponses.methodNotAllowed(allowed: methods) }
@@ -89,6 +91,8 @@ public final class WildberriesFeedbacksHost: SimulatedHost {
         return WildberriesResponses.envelope(total)
     }
 
+    /// The host's 429 (problem+json with its rate-limit headers) and legacy 5xx bodies; for
+    /// maintenance, the 429 whose body announces a "Технический перерыв", as sellers saw it.
     public func faultResponse(_ fault: Fault) -> HTTPResponse {
         switch fault {
         case .rateLimited(let retryAfter):

@@ -36,10 +36,12 @@ public final class WildberriesFeedbacksStore: Sendable {
         state.withLock { $0.questions }.sorted { $0.createdAt != $1.createdAt ? $0.createdAt > $1.createdAt : $0.id < $1.id }
     }
 
+    /// The feedback `id` as it is now; nil when there is none.
     public func feedback(id: String) -> WildberriesSimulatedFeedback? {
         state.withLock { $0.feedbacks.first { $0.id == id } }
     }
 
+    /// The question `id` as it is now; nil when there is none.
     public func question(id: String) -> WildberriesSimulatedQuestion? {
         state.withLock { $0.questions.first { $0.id == id } }
     }

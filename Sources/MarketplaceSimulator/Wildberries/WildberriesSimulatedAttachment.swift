@@ -2,13 +2,18 @@ import Foundation
 
 /// A file or image sent in a chat message, kept so `GET /api/v1/seller/download/{id}` can serve it.
 public struct WildberriesSimulatedAttachment: Sendable, Equatable {
+    /// The id `GET /api/v1/seller/download/{id}` serves the file under.
     public var downloadID: String
+    /// The file name as uploaded.
     public var name: String
+    /// The media type as uploaded; `image/…` files are listed as images, the rest as files.
     public var contentType: String
+    /// The file's content.
     public var bytes: [UInt8]
     /// Unix ms of the upload.
     public var uploadedAt: Int64
 
+    /// An attachment as given; `uploadedAt` in unix ms.
     public init(downloadID: String, name: String, contentType: String, bytes: [UInt8], uploadedAt: Int64) {
         self.downloadID = downloadID
         self.name = name
@@ -17,6 +22,7 @@ public struct WildberriesSimulatedAttachment: Sendable, Equatable {
         self.uploadedAt = uploadedAt
     }
 
+    /// Whether the event lists it under `images` rather than `files`.
     public var isImage: Bool { contentType.hasPrefix("image/") }
 
     func json() -> [String: Any] {

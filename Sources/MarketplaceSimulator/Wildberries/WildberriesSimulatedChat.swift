@@ -6,13 +6,16 @@ public struct WildberriesSimulatedChat: Sendable, Equatable {
     public var chatID: String
     /// `1:<uuid>:<digits>:<hex>`: what a seller must send to write into this chat.
     public var replySign: String
+    /// The buyer's name as the chat list and the buyer's events show it.
     public var clientName: String
+    /// The product of the order the chat is about (`goodCard`).
     public var product: WildberriesSimulatedProduct
     /// The order (`goodCard.rid`) the buyer wrote about.
     public var orderID: String
     /// Unix ms of the order (`goodCard.date`).
     public var orderedAt: Int64
 
+    /// A chat as given; `orderedAt` in unix ms.
     public init(chatID: String, replySign: String, clientName: String, product: WildberriesSimulatedProduct,
                 orderID: String, orderedAt: Int64) {
         self.chatID = chatID

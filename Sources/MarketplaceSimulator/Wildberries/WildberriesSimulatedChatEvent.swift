@@ -2,8 +2,10 @@ import Foundation
 
 /// One event of the chat host's stream: a message from the buyer, the seller or Wildberries.
 public struct WildberriesSimulatedChatEvent: Sendable, Equatable {
+    /// Who wrote the message: the buyer, the seller, or Wildberries itself.
     public enum Sender: String, Sendable { case client, seller, wb }
 
+    /// The chat the event belongs to.
     public var chatID: String
     /// A UUID: the key clients deduplicate by.
     public var eventID: String
@@ -11,6 +13,7 @@ public struct WildberriesSimulatedChatEvent: Sendable, Equatable {
     public var isNewChat: Bool
     /// nil for an event without a `message` object (the spec's example has one).
     public var text: String?
+    /// Files and images sent with the message.
     public var attachments: [WildberriesSimulatedAttachment]
     /// Whether the message carries the chat's `goodCard` (the first message of a chat does).
     public var includesGoodCard: Bool
@@ -19,8 +22,10 @@ public struct WildberriesSimulatedChatEvent: Sendable, Equatable {
     /// Unix ms: the order the store keeps and the time the chat list shows. The stream shows it
     /// to the second (`streamTimestamp`), as the real one does.
     public var addTimestamp: Int64
+    /// Who wrote it.
     public var sender: Sender
 
+    /// An event as given; `addTimestamp` in unix ms.
     public init(chatID: String, eventID: String, isNewChat: Bool = false, text: String?, attachments: [WildberriesSimulatedAttachment] = [],
                 includesGoodCard: Bool = false, source: String, addTimestamp: Int64, sender: Sender) {
         self.chatID = chatID

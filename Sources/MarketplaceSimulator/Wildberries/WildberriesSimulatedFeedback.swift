@@ -3,26 +3,41 @@ import Foundation
 /// One buyer feedback as the feedbacks host keeps it. `createdDateText` is the date exactly as
 /// the host writes it (formats vary, reference §5.3); `createdAt` orders and filters.
 public struct WildberriesSimulatedFeedback: Sendable, Equatable {
+    /// The feedback id, 20 base62 characters.
     public var id: String
+    /// The buyer's comment.
     public var text: String
+    /// The buyer's "Достоинства" field; may be empty.
     public var pros: String
+    /// The buyer's "Недостатки" field; may be empty.
     public var cons: String
     /// `productValuation`, 1…5.
     public var rating: Int
     /// Unix milliseconds.
     public var createdAt: Int64
+    /// `createdDate` exactly as the host writes it.
     public var createdDateText: String
+    /// The seller's answer, nil while unanswered.
     public var answer: WildberriesSimulatedAnswer?
     /// `none` or `wbRu`; not always in step with `answer` (reference §5.4).
     public var state: String
+    /// The product reviewed (`productDetails`).
     public var product: WildberriesSimulatedProduct
+    /// Whether the seller has opened the feedback.
     public var wasViewed: Bool
+    /// The buyer's name as shown.
     public var userName: String
+    /// `buyout`, `rejected`, `returned` and the like, as the host reports the order.
     public var orderStatus: String
+    /// `ok`, `smaller` or `bigger`; empty for products without a size.
     public var matchingSize: String
+    /// Photos attached; each is listed under `photoLinks`.
     public var photoCount: Int
+    /// The buyer's picked tags ("качественный материал"), under Wildberries' own spelling `bables`.
     public var bables: [String]
 
+    /// An unanswered, unviewed feedback unless told otherwise. `createdAt` in unix ms;
+    /// `createdDateText` and `state` default to what the host would write for them.
     public init(id: String, text: String, pros: String = "", cons: String = "", rating: Int, createdAt: Int64,
                 createdDateText: String? = nil, answer: WildberriesSimulatedAnswer? = nil, state: String? = nil,
                 product: WildberriesSimulatedProduct, wasViewed: Bool = false, userName: String,

@@ -1,9 +1,12 @@
 /// One of Wildberries' published limits as its token bucket: `burst` requests at once, one more
 /// allowed every `interval` (feedbacks and questions: 6 and 333 ms; buyer chat: 10 and 1 s).
 public struct WildberriesSimulatedRateLimit: Sendable, Equatable {
+    /// Requests a full bucket lets through at once (at least 1).
     public var burst: Int
+    /// Time to refill one request (positive).
     public var interval: Duration
 
+    /// Traps unless `burst` ≥ 1 and `interval` > 0.
     public init(burst: Int, interval: Duration) {
         precondition(burst >= 1 && interval > .zero, "a rate limit needs a burst ≥ 1 and a positive interval")
         self.burst = burst

@@ -6,11 +6,15 @@ import Foundation
 /// `feedbacksLog`/`chatLog`, and change the world through the stores' hooks (a buyer writes,
 /// a new feedback arrives).
 public final class WildberriesSimulator: Sendable {
+    /// What the simulator was built with.
     public let options: WildberriesSimulatorOptions
     /// The hosts (their state is in `feedbacks` and `chats`) and the servers that serve them.
     public let feedbacksHost: WildberriesFeedbacksHost
+    /// The buyer-chat host; its state is in `chats`.
     public let chatHost: WildberriesChatHost
+    /// The loopback server of the feedbacks host.
     public let feedbacksServer: SimulatorServer
+    /// The loopback server of the chat host.
     public let chatServer: SimulatorServer
 
     /// Builds the hosts and their seeded data; `start()` binds them (port 0: any free port).
@@ -48,10 +52,15 @@ public final class WildberriesSimulator: Sendable {
 
     /// Base URLs to point `MarketplaceEndpoints` at; faults to inject and the log of what each host received.
     public var feedbacksURL: URL { feedbacksServer.baseURL }
+    /// The chat host's base URL; meaningful once started.
     public var chatURL: URL { chatServer.baseURL }
+    /// Faults for the feedbacks host's next requests.
     public var feedbacksFaults: FaultInjector { feedbacksServer.faults }
+    /// Faults for the chat host's next requests.
     public var chatFaults: FaultInjector { chatServer.faults }
+    /// What the feedbacks host received.
     public var feedbacksLog: RequestLog { feedbacksServer.log }
+    /// What the chat host received.
     public var chatLog: RequestLog { chatServer.log }
 
     /// Feedbacks and questions, for reading the truth and for hooks (`addFeedback`, `addQuestion`).

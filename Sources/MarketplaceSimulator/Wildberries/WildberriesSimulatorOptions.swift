@@ -8,7 +8,9 @@ public struct WildberriesSimulatorOptions: Sendable {
     public var seed: UInt64
     /// How many records of each kind are seeded.
     public var feedbackCount: Int
+    /// Questions seeded.
     public var questionCount: Int
+    /// Chats seeded, each with a few events.
     public var chatCount: Int
     /// The instant seeded data is dated back from; nil means the moment the simulator is built.
     public var referenceDate: Date?
@@ -17,12 +19,15 @@ public struct WildberriesSimulatorOptions: Sendable {
     public var tokens: [String]
     /// Per-seller token buckets of the two hosts (3/s burst 6; 10 per 10 s).
     public var feedbacksRateLimit: WildberriesSimulatedRateLimit
+    /// The chat host's bucket per seller.
     public var chatRateLimit: WildberriesSimulatedRateLimit
     /// The same for base tokens, counted apart (5 an hour; 1 an hour).
     public var feedbacksBaseTokenRateLimit: WildberriesSimulatedRateLimit
+    /// The chat host's bucket for a seller's base tokens.
     public var chatBaseTokenRateLimit: WildberriesSimulatedRateLimit
     /// `GET /api/v1/feedbacks`: the largest `take` (5000) and `skip` (199990) accepted.
     public var feedbacksMaxTake: Int
+    /// The largest `skip` `GET /api/v1/feedbacks` accepts; more is a 400.
     public var feedbacksMaxSkip: Int
     /// `GET /api/v1/questions`: `take`, `skip` and `take + skip` are each at most this (10000).
     public var questionsMaxTotal: Int
@@ -30,6 +35,8 @@ public struct WildberriesSimulatorOptions: Sendable {
     /// inside a second).
     public var eventsPageSize: Int
 
+    /// Production caps and limits, the demo token, and seeded data dated back from now, unless told
+    /// otherwise. Only `eventsPageSize` is clamped (to at least 1).
     public init(seed: UInt64 = 20_260_514, feedbackCount: Int = 120, questionCount: Int = 60, chatCount: Int = 16,
                 referenceDate: Date? = nil, tokens: [String] = [WildberriesToken.demo],
                 feedbacksRateLimit: WildberriesSimulatedRateLimit = .feedbacks,

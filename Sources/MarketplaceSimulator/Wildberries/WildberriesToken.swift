@@ -7,7 +7,9 @@ import Foundation
 public struct WildberriesToken: Sendable, Equatable {
     /// Bits of the `s` claim (reference §3.1).
     public struct Categories: OptionSet, Sendable, Hashable {
+        /// The bits of the `s` claim.
         public let rawValue: Int64
+        /// Categories from the bits of an `s` claim; unknown bits are kept.
         public init(rawValue: Int64) { self.rawValue = rawValue }
 
         /// Bit 7: "Вопросы и отзывы", the feedbacks-api host.
@@ -25,11 +27,14 @@ public struct WildberriesToken: Sendable, Equatable {
 
     /// The seller account (`sid`): rate limits are counted per seller and token type.
     public var sellerID: String
+    /// The hosts the token may call (`s`); a host refuses a token without its bit.
     public var categories: Categories
+    /// The token type (`acc`).
     public var access: Access
     /// Unix seconds (`exp`).
     public var expiresAt: Int64
 
+    /// Claims as given; `expiresAt` in unix seconds.
     public init(sellerID: String, categories: Categories, access: Access = .personal, expiresAt: Int64) {
         self.sellerID = sellerID
         self.categories = categories
@@ -72,6 +77,7 @@ public struct WildberriesToken: Sendable, Equatable {
         return head + "." + WildberriesBase64URL.encode(signature)
     }
 
-    /// The token the simulator accepts by default: seller `demo`, both categories, never expiring.
+    /// The token the simulator accepts by default: the demo seller (`sid` `5f0c1a2b-…`), both
+    /// categories, a personal token valid until 2100.
     public static let demo = make(sellerID: "5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b", categories: [.feedbacks, .chat])
 }

@@ -26,9 +26,12 @@ public struct OzonChatConnector: ChannelConnector {
     public let session: OzonSession
     /// List pages one updates call reads at most (`OzonOptions.chatSweepPages`).
     public let sweepPages: Int
+    /// `ozon/chat`.
     public var key: ConnectorKey { Self.key }
+    /// Every operation (`Self.operations`).
     public var operations: Set<ConnectorOperation> { Self.operations }
 
+    /// The tenant's chat connector over its shared `session`; `sweepPages` below 1 becomes 1.
     public init(session: OzonSession, sweepPages: Int = 10) {
         self.session = session
         self.sweepPages = max(1, sweepPages)

@@ -24,6 +24,7 @@ public struct OzonOptions: Sendable {
     /// account's list is read over several calls (`has_more`), each within its own deadline.
     public var chatSweepPages: Int
 
+    /// Production defaults. Counts below 1 (breaker threshold, connections, sweep pages) become 1.
     public init(rateLimit: RateLimit = .ozon, retry: RetryPolicy = .default, attemptTimeout: Duration = .seconds(10),
                 breakerThreshold: Int = 5, breakerCoolDown: Duration = .seconds(30),
                 clock: any ResilienceClock = SystemResilienceClock(), maxConnections: Int = 8, clients: UpstreamClientFactory = .urlSession,

@@ -17,9 +17,12 @@ public struct OzonQuestionConnector: ChannelConnector {
 
     /// The tenant's Ozon session, shared with its other Ozon connectors.
     public let session: OzonSession
+    /// `ozon/question`.
     public var key: ConnectorKey { Self.key }
+    /// Every operation (`Self.operations`).
     public var operations: Set<ConnectorOperation> { Self.operations }
 
+    /// The tenant's question connector over its shared `session`.
     public init(session: OzonSession) {
         self.session = session
     }

@@ -19,9 +19,12 @@ public struct OzonReviewConnector: ChannelConnector {
 
     /// The tenant's Ozon session, shared with its other Ozon connectors.
     public let session: OzonSession
+    /// `ozon/review`.
     public var key: ConnectorKey { Self.key }
+    /// Every operation (`Self.operations`).
     public var operations: Set<ConnectorOperation> { Self.operations }
 
+    /// The tenant's review connector over its shared `session`.
     public init(session: OzonSession) {
         self.session = session
     }

@@ -6,6 +6,7 @@ import Synchronization
 /// `UpstreamCaller` that carries the Client-Id's rate budget and the host's circuit breaker.
 /// Built once per (tenant, Ozon) by the registry. The Api-Key only ever leaves in a header.
 public final class OzonSession: MarketplaceSession {
+    /// Always `ozon`.
     public let marketplace = Marketplace.ozon
     /// The seller account (Client-Id): not a secret, it names the account in logs and budgets.
     public let clientID: String
@@ -16,6 +17,8 @@ public final class OzonSession: MarketplaceSession {
     /// disagree: `change-status` or `change_status`); the other is tried on a plain 404.
     let questionStatusPath = Mutex(OzonQuestionConnector.statusPaths.0)
 
+    /// A session for one Client-Id; `caller` should carry that Client-Id's shared budget and
+    /// breaker, as `OzonConnectors.register` builds it.
     public init(clientID: String, apiKey: String, caller: UpstreamCaller) {
         self.clientID = clientID
         self.apiKey = apiKey

@@ -8,7 +8,9 @@ public struct WildberriesChatConnector: ChannelConnector {
     /// What Wildberries lets this channel do; the registry lists it before any connector is built.
     public static let supported: Set<ConnectorOperation> = [.listItems, .item, .reply, .updates]
 
+    /// `wildberries/chat`.
     public let key = ConnectorKey(.wildberries, .chat)
+    /// `Self.supported`: everything but `markRead`.
     public var operations: Set<ConnectorOperation> { Self.supported }
     let api: WildberriesChatAPI
     let ledger = WildberriesChatLedger()
@@ -18,6 +20,8 @@ public struct WildberriesChatConnector: ChannelConnector {
     /// Catch-ups in a row whose failure a call lets go before it fails the call.
     static let quietCatchUpFailures = 3
 
+    /// The tenant's chat connector over the session's chat caller. Its ledger of conversations and
+    /// event-stream position lives as long as the connector, which the registry keeps per tenant.
     public init(session: WildberriesSession) {
         api = WildberriesChatAPI(session: session)
         catchUpPages = session.options.chatCatchUpPages
@@ -29,6 +33,8 @@ public struct WildberriesChatConnector: ChannelConnector {
         ledger.isSettled(second, unixNow: unixMilliseconds())
     }
 
+    /// One chat, from a fresh chat list (and the event stream, to learn who wrote its last message).
+    /// `malformedItemID` for an id not of the form `1:<uuid>`; `itemNotFound` when neither shows the chat.
     public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
         try ItemIDShape.versionedUUID.check(id)
         let chats = try await freshChats(includeRaw: includeRaw, deadline: deadline)

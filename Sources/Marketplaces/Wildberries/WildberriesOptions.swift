@@ -11,6 +11,7 @@ public struct WildberriesOptions: Sendable {
     public var chatRateLimit: RateLimit
     /// The same two for a base token, which Wildberries allows far less (5 an hour, 1 an hour).
     public var feedbacksBaseTokenRateLimit: RateLimit
+    /// The chat host's budget for a base token (1 an hour).
     public var chatBaseTokenRateLimit: RateLimit
     /// Retries of transient failures (reads always; writes only where nothing can have been applied).
     public var retry: RetryPolicy
@@ -18,11 +19,13 @@ public struct WildberriesOptions: Sendable {
     public var attemptTimeout: Duration
     /// Consecutive failures of a host that open its circuit, and how long it stays open.
     public var breakerFailureThreshold: Int
+    /// How long an open circuit refuses calls before a probe is let through.
     public var breakerCoolDown: Duration
     /// Time for budgets, breakers and waits; tests inject one they can move.
     public var clock: any ResilienceClock
     /// `GET /api/v1/feedbacks`: largest `take` (5000) and `skip` (199990).
     public var feedbacksMaxTake: Int
+    /// The largest `skip` of `GET /api/v1/feedbacks`; past it lists go on through date windows.
     public var feedbacksMaxSkip: Int
     /// `GET /api/v1/questions`: `take + skip` at most this (10000).
     public var questionsMaxTotal: Int
@@ -36,6 +39,7 @@ public struct WildberriesOptions: Sendable {
     /// still be written into from one that is over; tests set it beside the simulator's times.
     public var unixMilliseconds: @Sendable () -> Int64
 
+    /// Production defaults. Counts are clamped: at least 1 (a skip cap at least 0).
     public init(feedbacksRateLimit: RateLimit = .wildberriesFeedbacks, chatRateLimit: RateLimit = .wildberriesChat,
                 feedbacksBaseTokenRateLimit: RateLimit = .wildberriesFeedbacksBaseToken,
                 chatBaseTokenRateLimit: RateLimit = .wildberriesChatBaseToken,

@@ -6,19 +6,24 @@ public struct WildberriesQuestionConnector: ChannelConnector {
     /// What Wildberries lets this channel do; the registry lists it before any connector is built.
     public static let supported: Set<ConnectorOperation> = [.listItems, .item, .reply, .markRead, .updates]
 
+    /// `wildberries/question`.
     public let key = ConnectorKey(.wildberries, .question)
+    /// `Self.supported`: every operation.
     public var operations: Set<ConnectorOperation> { Self.supported }
     let source: WildberriesRecordSource<WildberriesQuestion>
 
+    /// The tenant's question connector over the session's feedbacks-api caller.
     public init(session: WildberriesSession) {
         source = WildberriesRecordSource(session: session, plural: "questions", singular: "question",
                                          caps: .questions(maxTotal: session.options.questionsMaxTotal))
     }
 
+    /// Newest first, from `GET /api/v1/questions` by `isAnswered`; see `WildberriesRecordSource.list`.
     public func listItems(_ query: ListQuery, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ItemPage {
         try await source.list(query, deadline: deadline)
     }
 
+    /// `GET /api/v1/question?id=`, with the answer as `reply` when there is one.
     public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
         let (question, raw) = try await source.item(id: id, includeRaw: includeRaw, deadline: deadline)
         return question.item(raw: raw)
@@ -47,6 +52,7 @@ public struct WildberriesQuestionConnector: ChannelConnector {
                                safety: .idempotent, operation: "questions.viewed", deadline: deadline)
     }
 
+    /// New and newly answered questions, oldest first; see `WildberriesRecordSource.updates`.
     public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
         try await source.updates(since: cursor, limit: limit, deadline: deadline)
     }

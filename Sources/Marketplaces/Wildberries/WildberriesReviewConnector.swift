@@ -7,20 +7,26 @@ public struct WildberriesReviewConnector: ChannelConnector {
     /// What Wildberries lets this channel do; the registry lists it before any connector is built.
     public static let supported: Set<ConnectorOperation> = [.listItems, .item, .reply, .updates]
 
+    /// `wildberries/review`.
     public let key = ConnectorKey(.wildberries, .review)
+    /// `Self.supported`: everything but `markRead`.
     public var operations: Set<ConnectorOperation> { Self.supported }
     let source: WildberriesRecordSource<WildberriesFeedback>
 
+    /// The tenant's review connector over the session's feedbacks-api caller, with the offset caps
+    /// of `session.options`.
     public init(session: WildberriesSession) {
         source = WildberriesRecordSource(session: session, plural: "feedbacks", singular: "feedback",
                                          caps: .feedbacks(maxTake: session.options.feedbacksMaxTake,
                                                           maxSkip: session.options.feedbacksMaxSkip))
     }
 
+    /// Newest first, from `GET /api/v1/feedbacks` by `isAnswered`; see `WildberriesRecordSource.list`.
     public func listItems(_ query: ListQuery, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ItemPage {
         try await source.list(query, deadline: deadline)
     }
 
+    /// `GET /api/v1/feedback?id=`, with the seller's answer as `reply` when there is one.
     public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
         let (feedback, raw) = try await source.item(id: id, includeRaw: includeRaw, deadline: deadline)
         return feedback.item(raw: raw)
@@ -58,6 +64,7 @@ public struct WildberriesReviewConnector: ChannelConnector {
         return ReplyReceipt(itemID: id, createdAt: answer.createdAt)
     }
 
+    /// New and newly answered feedbacks, oldest first; see `WildberriesRecordSource.updates`.
     public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
         try await source.updates(since: cursor, limit: limit, deadline: deadline)
     }

@@ -8,6 +8,7 @@ import Foundation
 /// counts them in one bucket, and every tenant of the same seller from the same. A base token's
 /// calls draw on budgets of their own, at Wildberries' far lower limits for base tokens.
 public final class WildberriesSession: MarketplaceSession {
+    /// Always `wildberries`.
     public let marketplace = Marketplace.wildberries
     /// feedbacks-api: feedbacks and questions.
     public let feedbacks: UpstreamCaller

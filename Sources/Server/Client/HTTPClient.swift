@@ -17,6 +17,7 @@ import Synchronization
 ///
 /// TLS is not spoken here: `https` origins go through URLSession.
 public final class HTTPClient: Sendable {
+    /// Limits and timeouts of one client, the same on every loop.
     public struct Configuration: Sendable {
         /// Connections to the origin per event loop, busy and idle together.
         public var maxConnections: Int
@@ -33,6 +34,7 @@ public final class HTTPClient: Sendable {
         /// acted on it, leaving its outcome unknown. It fails as never sent instead.
         public var minimumWriteTime: Duration
 
+        /// The defaults suit an API origin; `maxConnections` below 1 becomes 1.
         public init(maxConnections: Int = 8, idleTimeout: Duration = .seconds(4), maxHeadLength: Int = 64 * 1024,
                     maxBodyLength: Int = 64 * 1024 * 1024, minimumWriteTime: Duration = .seconds(1)) {
             self.maxConnections = max(1, maxConnections)
@@ -45,7 +47,9 @@ public final class HTTPClient: Sendable {
 
     /// The host as given: a name, or an IPv4 or IPv6 literal (without brackets).
     public let host: String
+    /// The origin's TCP port.
     public let port: Int
+    /// The limits every call of this client runs under.
     public let configuration: Configuration
     /// The `Host` field: the host, bracketed if IPv6, with the port unless it is 80.
     let hostField: String
@@ -58,6 +62,8 @@ public final class HTTPClient: Sendable {
 
     private static let nextID = Atomic<UInt64>(1)
 
+    /// A client for `host:port`. Nothing connects until the first call; a name is resolved then,
+    /// and again when its resolution expires.
     public init(host: String, port: Int = 80, configuration: Configuration = Configuration()) {
         self.host = host
         self.port = port
