@@ -5,6 +5,7 @@ import Server
 /// The gateway as the server sees it: resolves the route first (so middleware knows whether a
 /// tenant is needed and which pattern to log), then runs the middleware chain around the handler.
 public struct GatewayResponder: HTTPResponder {
+    /// The routes this responder resolves, before any middleware runs.
     public let router: Router
     private let chain: GatewayHandler
     private let refusalLog: LogSink?
@@ -24,6 +25,8 @@ public struct GatewayResponder: HTTPResponder {
         }
     }
 
+    /// Runs a request the server read: a fresh `GatewayContext` around the connection's facts,
+    /// then routing and the middleware chain.
     public func respond(to request: HTTPRequest, context connection: RequestContext) async throws -> HTTPResponse {
         let context = GatewayContext(connection: connection)
         return try await respond(to: request, context: context)

@@ -13,6 +13,8 @@ public struct RequestContext: Sendable {
     /// server refuses or the client abandons is timed from here.
     public var startedAt: UInt64
 
+    /// The server makes one per request; tests and in-process callers may leave out what they
+    /// do not know (no address, loop 0, connection 0, the first request, start unknown).
     public init(remoteAddress: SocketAddress? = nil, loopIndex: Int = 0, connectionID: UInt64 = 0, requestNumber: Int = 1,
                 startedAt: UInt64 = 0) {
         self.remoteAddress = remoteAddress

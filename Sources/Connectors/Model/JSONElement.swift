@@ -63,7 +63,9 @@ public struct JSONElement {
     /// Concrete types rather than one generic method, so that a reader in another module does
     /// not look up generic metadata for every number it reads.
     public func int() throws(JSONReadError) -> Int { try integer(Int.self) }
+    /// An integer that fits `Int64` exactly (as `int()`).
     public func int64() throws(JSONReadError) -> Int64 { try integer(Int64.self) }
+    /// An integer that fits `UInt64` exactly (as `int()`).
     public func uint64() throws(JSONReadError) -> UInt64 { try integer(UInt64.self) }
 
     private func integer<T: FixedWidthInteger>(_ type: T.Type) throws(JSONReadError) -> T {

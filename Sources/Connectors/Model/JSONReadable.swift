@@ -73,6 +73,7 @@ extension JSONReadable {
 
 /// An array of readable values reads element by element; one that fails fails the array.
 extension Array: JSONReadable where Element: JSONReadable {
+    /// The elements of a JSON array, each read as an `Element`.
     public init(json: JSONElement) throws(JSONReadError) {
         self = try json.array(of: Element.self)
     }

@@ -13,6 +13,7 @@ import FoundationNetworking
 /// and serves as a backstop); cancelling the calling task cancels the data task. Redirects are not
 /// followed: they would carry the tenant's credentials to wherever the `Location` points.
 public final class URLSessionUpstreamClient: UpstreamClient {
+    /// Where requests go: each request's path and query are appended to this URL's path.
     public let baseURL: URL
     /// The base URL's host, with its port when the URL names one (`127.0.0.1:8081`).
     public let host: String
@@ -27,6 +28,8 @@ public final class URLSessionUpstreamClient: UpstreamClient {
     /// that is would be held in memory whole and then read on an event loop.
     public let maxResponseBytes: Int
 
+    /// A client of `baseURL` keeping up to `maxConnections` connections to its host for reads,
+    /// and refusing answers over `maxResponseBytes`.
     public init(baseURL: URL, maxConnections: Int = 8, maxResponseBytes: Int = 64 << 20) {
         self.maxResponseBytes = maxResponseBytes
         self.baseURL = baseURL
@@ -68,6 +71,8 @@ public final class URLSessionUpstreamClient: UpstreamClient {
         URLSession(configuration: .ephemeral).invalidateAndCancel()
     }
 
+    /// Sends `request` and waits for the whole answer or `timeout` (see `UpstreamClient.send`);
+    /// a write goes on a connection of its own (see the type).
     public func send(_ request: UpstreamRequest, timeout: Duration) async throws(UpstreamTransportError) -> UpstreamResponse {
         if Task.isCancelled { throw .cancelled }
         guard timeout > .zero else { throw .timedOut }

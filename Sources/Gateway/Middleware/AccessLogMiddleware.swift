@@ -14,12 +14,15 @@ public struct AccessLogMiddleware: Middleware {
     /// The status logged and counted for a response nobody received.
     public static let clientClosed = 499
 
+    /// Where the lines go (stdout in the gateway).
     public let sink: LogSink
 
+    /// Logs to `sink`.
     public init(sink: LogSink) {
         self.sink = sink
     }
 
+    /// Part of the chain (see `Middleware`).
     public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - context.receivedAt

@@ -5,12 +5,15 @@ import Server
 /// upstream attempts it made by marketplace, channel and outcome. Inner middleware and handlers
 /// reach the same metrics through the context (rate-limit refusals, idempotent replays).
 public struct MetricsMiddleware: Middleware {
+    /// The registry `/metrics` renders.
     public let metrics: GatewayMetrics
 
+    /// Counts into `metrics`.
     public init(metrics: GatewayMetrics) {
         self.metrics = metrics
     }
 
+    /// Part of the chain (see `Middleware`).
     public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
         context.metrics = metrics
         let response = try await next(request, context)

@@ -5,8 +5,10 @@ import HTTP
 /// a `GatewayError` or `ConnectorError` becomes a bare 500, its description kept out of the
 /// response.
 public struct ProblemMiddleware: Middleware {
+    /// Needs nothing: what it renders comes with the error and the context.
     public init() {}
 
+    /// Part of the chain (see `Middleware`).
     public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
         let problem: Problem
         do {

@@ -10,8 +10,10 @@ import Synchronization
 public struct RequestIDMiddleware: Middleware {
     private let generator = RequestIDGenerator()
 
+    /// Ids come from a generator of its own, fresh per process.
     public init() {}
 
+    /// Part of the chain (see `Middleware`).
     public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
         context.requestID = Self.offeredID(in: request) ?? generator.next()
         var response = try await next(request, context)
