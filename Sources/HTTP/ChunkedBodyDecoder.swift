@@ -25,6 +25,10 @@ public struct ChunkedBodyDecoder: Sendable {
     private var trailerLineLength = 0
     private var trailerBytes = 0
     private var trailerNameLength = 0
+    /// Framing beyond what the data it frames allows (see `chargeFraming`).
+    private var excessFraming = 0
+    /// How far framing may run ahead of the data before the body is refused.
+    static let maxExcessFraming = 16 * 1024
 
     /// Decoded body bytes so far.
     public private(set) var decodedLength = 0
@@ -155,6 +159,7 @@ public struct ChunkedBodyDecoder: Sendable {
             case .sizeLF:
                 guard c == ASCII.lf else { throw .invalidChunkFraming }
                 i += 1
+                try chargeFraming()
                 lineLength = 0
                 sizeDigits = 0
                 if chunkSize == 0 {
@@ -227,6 +232,17 @@ public struct ChunkedBodyDecoder: Sendable {
     }
 
     @inline(__always)
+    /// Counts a chunk's framing against its data, as Go's HTTP server does since CVE-2023-39326:
+    /// its size line and the line ends around its data, less 16 bytes and twice its size, carried
+    /// over (never below zero). Ordinary chunks, and even one-byte chunks with short sizes, stay
+    /// at zero; a run of tiny chunks with long extensions grows it without bound, and past
+    /// `maxExcessFraming` the body is refused.
+    private mutating func chargeFraming() throws(HTTPParseError) {
+        excessFraming += lineLength + 4 - 16 - 2 * min(chunkSize, Self.maxExcessFraming)
+        if excessFraming < 0 { excessFraming = 0 }
+        if excessFraming > Self.maxExcessFraming { throw .excessiveChunkFraming }
+    }
+
     private mutating func countLine() throws(HTTPParseError) {
         // The CR ending the line (state is then .sizeLF) is not part of it, as for field lines.
         guard state != .sizeLF else { return }

@@ -50,6 +50,9 @@ public enum HTTPParseError: Error, Sendable, Hashable, CaseIterable {
     case chunkSizeOverflow
     case invalidChunkExtension
     case chunkLineTooLong
+    /// Far more chunk framing (sizes, extensions, line ends) than data: many tiny chunks with
+    /// long extensions, which cost the server work per byte for no body.
+    case excessiveChunkFraming
     case invalidChunkFraming
     case invalidTrailer
     /// 431.
@@ -105,6 +108,7 @@ public enum HTTPParseError: Error, Sendable, Hashable, CaseIterable {
         case .chunkSizeOverflow: "A chunk size is too large."
         case .invalidChunkExtension: "A chunk extension is malformed."
         case .chunkLineTooLong: "A chunk-size line with its extensions is longer than the server accepts."
+        case .excessiveChunkFraming: "The chunked body carries far more framing (chunk sizes and extensions) than data."
         case .invalidChunkFraming: "Chunk data is not followed by CRLF where its size says it ends."
         case .invalidTrailer: "A trailer field is malformed."
         case .trailersTooLarge: "The trailer section is larger than the server accepts."

@@ -34,7 +34,7 @@ extension Connection {
         // Pipelined requests wait (in `pending`, then in the kernel) until the output drains;
         // `continueAfterResponse` reads again. Reading now could meet the client's FIN and
         // close the connection with those requests unanswered.
-        if awaitingDrain || hasTooMuchOutput {
+        if awaitingDrain || hasTooMuchOutput || awaitsBodyRoom {
             setReading(false)
             return
         }
@@ -107,6 +107,7 @@ extension Connection {
                 begin(head, headBytes: UnsafeRawBufferPointer(rebasing: rest[0..<head.length]),
                       moreBytesFollow: offset < buffer.count)
             case .body:
+                if awaitsBodyRoom { return offset }  // kept in `pending` until the body has room
                 if chunkDecoder != nil {
                     do {
                         offset += try chunkDecoder!.decode(rest, into: &storage)
@@ -163,10 +164,14 @@ extension Connection {
         currentHead = head
         phase = .body
         loop.setTimer(self, .body)
-        // RFC 9110 §10.1.1: the interim response is pointless once body bytes are arriving.
-        if head.expectsContinue, !moreBytesFollow {
-            output.appendOwned { $0.append(contentsOf: ResponseHeadWriter.continueResponse) }
-            loop.markDirty(self)
+        continueOnAdmission = head.expectsContinue && !moreBytesFollow
+        // A body no larger than the room every body is given up front is always taken: one that
+        // waited would hold as much in `pending`, and small writes must not queue behind uploads.
+        let announced = chunkDecoder != nil ? loop.configuration.limits.maxBodyLength : bodyRemaining
+        if announced <= Self.bodyReserve || loop.reserveBodyRoom(announced, for: self) {
+            sendContinueIfAsked()
+        } else {
+            setReading(false)
         }
     }
 
@@ -174,6 +179,7 @@ extension Connection {
         let head = currentHead!
         currentHead = nil
         chunkDecoder = nil
+        loop.releaseBodyRoom(of: self)
         dispatch(head, bodyRange: head.length..<storage.count)
     }
 
@@ -210,7 +216,7 @@ extension Connection {
                     phase = .closing
                     loop.markDirty(self)
                 }
-            } else {
+            } else if !awaitsBodyRoom {
                 setReading(true)
             }
         }

@@ -73,6 +73,12 @@ final class Connection {
     var unacknowledgedAtWriteTimer = 0
     /// Bytes a reader must acknowledge in a write-timeout period to be given another.
     static let minimumWriteProgress = 16 * 1024
+    /// Body bytes this connection holds room for on its loop (`EventLoop+BodyRoom`); 0: none.
+    var bodyReservation = 0
+    /// Room the body being received asks for while it waits in `loop.bodyWaiters`; 0: not waiting.
+    var bodyRoomWanted = 0
+    /// The request expects `100 Continue`, to be sent once its body has room.
+    var continueOnAdmission = false
     var timerPrev: Int32 = -1
     var timerNext: Int32 = -1
     var deadline: UInt64 = 0
@@ -165,6 +171,7 @@ final class Connection {
         guard phase == .body, let request = requestSoFar() else { return }
         currentHead = nil
         chunkDecoder = nil
+        loop.releaseBodyRoom(of: self)
         loop.responder.abandoned(request, context: nextContext())
     }
 
@@ -188,6 +195,8 @@ final class Connection {
         keepAlive = false
         currentHead = nil
         chunkDecoder = nil
+        continueOnAdmission = false
+        loop.releaseBodyRoom(of: self)
         storage = []
         output.appendResponse(response, sendBody: !head, dateLine: loop.dateCache.line, connection: .close)
         phase = .closing
@@ -231,7 +240,11 @@ final class Connection {
     /// from epoll), and frees the slot.
     func close(abortive: Bool = false) {
         guard phase != .closed else { return }
+        // However the connection ends mid-body (a reset's error event, a hang-up, a failed
+        // write, the drain's forced close), the request it was receiving is accounted for.
+        abandonBody()
         phase = .closed
+        loop.releaseBodyRoom(of: self)
         task?.cancel()
         task = nil
         loop.cancelTimer(self)

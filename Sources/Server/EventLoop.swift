@@ -26,6 +26,12 @@ final class EventLoop {
     private(set) var liveConnections = 0
     /// Unsent response bytes across this loop's connections (each keeps its share current).
     var pendingOutput = 0
+    /// Body bytes the requests being received on this loop announced (see `EventLoop+BodyRoom`).
+    var bodyBytesReserved = 0
+    /// Connections whose body waits, unread, for room under `maxLoopBodyBytes`; oldest first.
+    var bodyWaiters: [Connection] = []
+    /// Room is being handed to waiters (admitting one can end a body and free room again).
+    var admittingBodies = false
     /// Handler tasks started on this loop and not yet ended (`Connection.dispatch`).
     var runningHandlers = 0
     /// How long, once closed, the loop still runs the jobs of handlers it cancelled.
@@ -342,7 +348,14 @@ final class EventLoop {
         }
         if let retry = acceptRetryAt, retry <= now {
             acceptRetryAt = nil
-            if counter.hasRoom { resumeAccepting() }
+            if counter.hasRoom {
+                resumeAccepting()
+            } else {
+                // Another loop took the room meanwhile: wait for a release as a full loop does,
+                // or the listener would stay paused with nobody to resume it.
+                counter.notePaused(LoopBound(self, executor: executor))
+                if counter.hasRoom { resumeAccepting() }
+            }
         }
         if let force = forceCloseAt, force <= now {
             closeAll()

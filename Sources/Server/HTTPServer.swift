@@ -31,10 +31,36 @@ public final class HTTPServer: Sendable {
 
     /// A server that is not yet listening: `start()` validates `configuration` and binds.
     /// `responder` is called from every loop thread at once.
+    /// The process's soft descriptor limit is raised to its hard one here, and the connections
+    /// taken are capped to what that limit leaves room for (`maxConnections`).
     public init(configuration: ServerConfiguration, responder: any HTTPResponder) {
         self.configuration = configuration
         self.responder = responder
-        self.counter = ConnectionCounter(maximum: configuration.maxConnections)
+        Self.raiseDescriptorLimit()
+        self.counter = ConnectionCounter(maximum: Self.connectionLimit(configured: configuration.maxConnections,
+                                                                       descriptors: Self.descriptorLimit()))
+    }
+
+    /// The most connections this server holds open at once: the configured `maxConnections`, or
+    /// fewer when the process may not open that many descriptors with room to spare.
+    public var maxConnections: Int { counter.maximum }
+
+    /// `configured`, capped so that `descriptors` (the process's limit, nil: unlimited) keep a
+    /// reserve beyond the connections: a quarter of the limit, at least 64 and at most 4,096,
+    /// for the listeners, the upstream connections, the log and the runtime. With no descriptor
+    /// left, a call to a marketplace fails, and libdispatch ends the whole process when it
+    /// cannot open a file it needs, so clients alone must never be able to take them all.
+    static func connectionLimit(configured: Int, descriptors: Int?) -> Int {
+        guard let descriptors else { return configured }
+        let reserve = min(max(64, descriptors / 4), 4096)
+        return max(1, min(configured, descriptors - reserve))
+    }
+
+    /// The soft limit on open descriptors (`RLIMIT_NOFILE`); nil when unlimited or unknown.
+    private static func descriptorLimit() -> Int? {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
+        return Int(clamping: limit.rlim_cur)
     }
 
     /// The port being listened on (the chosen one when configured with port 0); 0 before `start()`.
@@ -55,7 +81,6 @@ public final class HTTPServer: Sendable {
             state.started = true
         }
         _ = cs_ignore_sigpipe()
-        Self.raiseDescriptorLimit()
 
         var listeners: [Socket] = []
         do throws(IOError) {

@@ -35,6 +35,13 @@ public struct ServerConfiguration: Sendable {
     /// output of its own is read: what clients that do not read make the server hold is bounded
     /// by this, not by `maxPendingOutput` times the connections.
     public var maxLoopPendingOutput: Int = 64 * 1024 * 1024
+    /// Request bodies one loop receives at once, counted as they are announced (Content-Length;
+    /// a chunked body counts as `limits.maxBodyLength`). A body that would go past it waits,
+    /// unread, until others have arrived, so clients that send bodies slowly cannot together
+    /// make the server hold more than this per loop; one body is always taken, however large,
+    /// and so is any body of 64 KiB or less (it would hold as much waiting).
+    /// A body still waiting when its body timeout ends gets the timeout's 408.
+    public var maxLoopBodyBytes: Int = 64 * 1024 * 1024
     /// Bytes read per `read` call, into a buffer each loop shares among its connections.
     public var readBufferSize: Int = 64 * 1024
 
@@ -61,6 +68,7 @@ public struct ServerConfiguration: Sendable {
         try check(limits.maxRequestLineLength <= 1 << 20, "limits.maxRequestLineLength", "must be at most 1 MiB")
         try check(limits.maxFieldCount >= 1, "limits.maxFieldCount", "must be at least 1")
         try check(limits.maxBodyLength >= 0, "limits.maxBodyLength", "must not be negative")
+        try check(maxLoopBodyBytes >= 1, "maxLoopBodyBytes", "must be at least 1")
         try check(readBufferSize >= 1024, "readBufferSize", "must be at least 1024")
         for (name, value) in [("headerReadTimeout", headerReadTimeout), ("bodyReadTimeout", bodyReadTimeout),
                               ("idleTimeout", idleTimeout), ("writeTimeout", writeTimeout), ("lingerTimeout", lingerTimeout)] {

@@ -107,6 +107,12 @@ enum ServeCommand {
             JSONLine.write(["event": "warning", "message": "Demo mode listens on \(address), beyond this machine, with the publicly known key "
                 + "demo-key and no real marketplace. If this was meant to serve real tenants, GATEWAY_CONFIG (or --config) is missing."])
         }
+        if application.server.maxConnections < configuration.server.maxConnections {
+            JSONLine.write(["event": "warning", "message": "max_connections \(configuration.server.maxConnections) lowered to "
+                + "\(application.server.maxConnections): this process may open too few file descriptors to hold that many "
+                + "connections and still reach the marketplaces. Raise the limit (ulimit -n, docker run --ulimit nofile=65536) "
+                + "or lower server.max_connections."])
+        }
         if !staticRoot.isComplete {
             JSONLine.write(["event": "warning", "message": "No Public/ and openapi.yaml under \(root.path): /openapi.yaml, the problem pages "
                 + "(every problem's type) and the console will be 404. Set GATEWAY_STATIC_ROOT (or --static-root) to the directory holding them."])

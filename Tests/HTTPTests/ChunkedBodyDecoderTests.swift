@@ -57,6 +57,19 @@ struct ChunkedBodyDecoderTests {
         expectBody(input, expected)
     }
 
+    @Test("given 5,000 one-byte chunks, when decoded, then the body is whole: small chunks alone are not excessive framing")
+    func oneByteChunks() {
+        let input = String(repeating: "1\r\nz\r\n", count: 5_000) + "0\r\n\r\n"
+        expectBody(input, String(repeating: "z", count: 5_000))
+    }
+
+    @Test("given one-byte chunks each carrying a 60-byte extension, when their framing runs 16 KiB ahead of the data, then the body is refused with 400")
+    func excessiveFraming() {
+        let chunk = "1;" + String(repeating: "e", count: 60) + "\r\nz\r\n"
+        let input = String(repeating: chunk, count: 400) + "0\r\n\r\n"
+        expectError(bytes(input), .excessiveChunkFraming)
+    }
+
     @Test func bodyAppendsToExistingBytes() throws {
         let input = bytes("3\r\nabc\r\n0\r\n\r\n")
         var decoder = ChunkedBodyDecoder()

@@ -386,6 +386,6 @@ struct RequestHeadParserRejectionTests {
             #expect(!error.detail.isEmpty, "\(error)")
             #expect(error.detail.hasSuffix("."), "\(error)")
         }
-        #expect(HTTPParseError.allCases.count == 37)
+        #expect(HTTPParseError.allCases.count == 38)
     }
 }

@@ -38,6 +38,8 @@ public final class LogSink: Sendable {
     private let fd: Int32
     private let queue = DispatchQueue(label: "connector-gateway.log")
     private let buffer = Mutex(Buffer())
+    /// Set by `flush`: a write-out waiting for a reader that does not read gives up then.
+    private let giveUpAt = Mutex<ContinuousClock.Instant?>(nil)
     private let maxPending: Int
     private let capturing: Bool
     /// Lines below this level are not written.
@@ -87,8 +89,12 @@ public final class LogSink: Sendable {
         if schedule { OutputDeferral.afterOutput { [self] in queue.async { [self] in writeOut() } } }
     }
 
-    /// Waits until every accepted line is written (at shutdown).
-    public func flush() {
+    /// Waits until every accepted line is written (at shutdown), or, when the output is a
+    /// non-blocking pipe nobody reads, until `patience` has passed: then what is left is dropped,
+    /// so a stalled log reader cannot keep the process from exiting.
+    public func flush(patience: Duration = .seconds(5)) {
+        // Set before queueing: a write-out already waiting on the queue sees it too.
+        giveUpAt.withLock { $0 = .now + patience }
         queue.sync { writeOut() }
     }
 
@@ -111,8 +117,10 @@ public final class LogSink: Sendable {
                 } else if n < 0, errno == EAGAIN || errno == EWOULDBLOCK {
                     // Output that another process made non-blocking (a shared pipe): wait on this
                     // queue until the reader makes room, as a blocking write would.
+                    let deadline = giveUpAt.withLock { $0 }
+                    if let deadline, ContinuousClock.now >= deadline { break }
                     var ready = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                    _ = poll(&ready, 1, 1000)
+                    _ = poll(&ready, 1, 100)
                 } else {
                     break  // the reader is gone (EPIPE) or the descriptor is: nothing can be written
                 }

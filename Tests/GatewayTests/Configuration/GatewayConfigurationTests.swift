@@ -84,7 +84,8 @@ struct GatewayConfigurationTests {
             {"server": {"loops": 3, "max_connections": 500, "backlog": 64, "header_timeout_ms": 1500, "body_timeout_ms": 2500,
                         "idle_timeout_ms": 3500, "write_timeout_ms": 4500, "max_body_bytes": 2048, "max_header_bytes": 4096,
                         "max_field_line_bytes": 1000, "max_request_line_bytes": 900, "max_header_fields": 30,
-                        "linger_timeout_ms": 1200, "max_pending_output_bytes": 262144, "max_loop_pending_output_bytes": 8388608},
+                        "linger_timeout_ms": 1200, "max_pending_output_bytes": 262144, "max_loop_pending_output_bytes": 8388608,
+                        "max_loop_body_bytes": 4194304},
              "tenants": [\(tenantJSON())]}
             """)
         let server = configuration.server
@@ -96,6 +97,7 @@ struct GatewayConfigurationTests {
         #expect(server.limits.maxFieldCount == 30)
         #expect(server.lingerTimeout == .milliseconds(1200))
         #expect(server.maxPendingOutput == 262_144 && server.maxLoopPendingOutput == 8_388_608)
+        #expect(server.maxLoopBodyBytes == 4_194_304)
     }
 
     @Test("given a Wildberries token written with its Bearer scheme, when parsed, then it is taken as written")

@@ -1,6 +1,7 @@
 import Connectors
 import Foundation
 import Gateway
+import Glibc
 import Server
 import Testing
 
@@ -103,22 +104,30 @@ struct RefusedRequestTests {
         #expect((line["duration_us"] as? Int ?? 0) >= 200_000)
     }
 
-    @Test("given a client that closes after the head and part of the body, then the request is logged once as 499 with nothing sent",
-          arguments: [false, true])
-    func abandonedBody(chunked: Bool) async throws {
+    @Test("given a client that closes or resets after the head and part of the body, then the request is logged once as 499 with nothing sent",
+          arguments: [(false, false), (true, false), (false, true)])
+    func abandonedBody(chunked: Bool, reset: Bool) async throws {
         let (application, log) = try gateway(configure: { _ in })
         let framing = chunked ? "Transfer-Encoding: chunked\r\n\r\n10\r\n{\"lim" : "Content-Length: 40\r\n\r\n{\"lim"
+        let id = "gave-up-\(chunked)-\(reset)"
         let request = "POST /connectors/ozon/review/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            + "X-Request-ID: gave-up-\(chunked)\r\n" + framing
+            + "X-Request-ID: \(id)\r\n" + framing
         let sockets = try RawHTTPClient.connectAndSend(port: application.server.port, requests: [request])
         // The head is read before the close arrives: the close then ends a body in progress.
         try await Task.sleep(for: .milliseconds(100))
-        shutdown(sockets[0], Int32(SHUT_WR))
-        let answer = await RawHTTPClient.readAllUntilClose(sockets)[0]
-        for _ in 0..<200 where !log.lines.contains(where: { $0.contains("gave-up-") }) { try await Task.sleep(for: .milliseconds(10)) }
+        var answer = ""
+        if reset {
+            var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+            setsockopt(sockets[0], SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+            close(sockets[0])
+        } else {
+            shutdown(sockets[0], Int32(SHUT_WR))
+            answer = await RawHTTPClient.readAllUntilClose(sockets)[0]
+        }
+        for _ in 0..<200 where !log.lines.contains(where: { $0.contains(id) }) { try await Task.sleep(for: .milliseconds(10)) }
         await application.stop()
         #expect(answer.isEmpty, "nobody is answered: \(answer)")
-        let lines = Self.parse(log).filter { $0["request_id"] as? String == "gave-up-\(chunked)" }
+        let lines = Self.parse(log).filter { $0["request_id"] as? String == id }
         #expect(lines.count == 1)
         let line = try #require(lines.first)
         #expect(line["status"] as? Int == 499)

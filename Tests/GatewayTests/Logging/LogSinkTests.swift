@@ -37,4 +37,21 @@ struct LogSinkTests {
         #expect(got.count == lines.count)
         #expect(got.elementsEqual(lines), "the first line that differs: \(String(describing: zip(got, lines).first { $0 != $1 }))")
     }
+
+    @Test("given a non-blocking output nobody reads, when flushed at shutdown, then flush gives up after its patience instead of waiting forever",
+          .timeLimit(.minutes(1)))
+    func flushGivesUp() {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let (reader, writer) = (ends[0], ends[1])
+        defer { close(reader); close(writer) }
+        _ = fcntl(writer, F_SETFL, fcntl(writer, F_GETFL) | O_NONBLOCK)
+        let sink = LogSink(fd: writer)
+        for index in 0..<4_000 { sink.write("line \(index) " + String(repeating: "y", count: 40)) }
+        sink.flush(patience: .milliseconds(200))
+        // then: flush returned (the time limit is the assertion), and what fit in the pipe was written
+        var chunk = [UInt8](repeating: 0, count: 1024)
+        _ = fcntl(reader, F_SETFL, fcntl(reader, F_GETFL) | O_NONBLOCK)
+        #expect(chunk.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) } > 0)
+    }
 }

@@ -44,6 +44,13 @@ struct RequestIDTests {
         #expect(id != offered)
     }
 
+    @Test("given a short X-Request-ID that happens to occur in the Authorization field, then it is kept: under 8 bytes it is no key")
+    func shortIDInAuthorization() async throws {
+        let response = try await harness.send(.get, "/whoami", headers: [("Authorization", "Bearer \(GatewayHarness.aliceKey)"),
+                                                                        ("X-Request-ID", "key")])
+        #expect(response.headers["X-Request-ID"] == "key")
+    }
+
     @Test("given a fresh generator, when ids are drawn, then each is the start-up prefix, a dash and the count in hex")
     func generated() throws {
         let generator = RequestIDGenerator()

@@ -1,0 +1,106 @@
+import HTTP
+import Server
+import Testing
+
+/// Room for request bodies on a loop (`maxLoopBodyBytes`): bodies that would go past it wait,
+/// unread, so slow uploads cannot make the server hold more than that.
+@Suite("Connection: room for request bodies on a loop")
+struct ConnectionBodyRoomTests {
+    private static let echoLength: Handler = { request, _ in
+        HTTPResponse(status: .ok, body: Array("\(request.body.count)".utf8))
+    }
+
+    private static func head(_ length: Int) -> String {
+        "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: \(length)\r\n\r\n"
+    }
+
+    @Test("given room for one 80 kB body, when a second arrives whole while the first is still coming, then the second waits unanswered until the first is in, and both succeed")
+    func secondBodyWaits() async throws {
+        try await withServer({
+            $0.loopCount = 1
+            $0.maxLoopBodyBytes = 100_000
+        }, handler: Self.echoLength) { server in
+            // given: the first body has begun
+            let first = try server.connect()
+            try first.send(Self.head(80_000) + String(repeating: "a", count: 10))
+            _ = first.waitReadable(milliseconds: 100)
+            // when: a second comes whole
+            let second = try server.connect()
+            try second.send(Self.head(80_000) + String(repeating: "b", count: 80_000))
+            let answeredEarly = second.waitReadable(milliseconds: 300)
+            // then: it is answered only once the first body is complete
+            #expect(!answeredEarly, "the second body was read while the first held the room")
+            try first.send(String(repeating: "a", count: 79_990))
+            let firstResponse = try first.readResponse()
+            let secondResponse = try second.readResponse()
+            #expect(firstResponse.status == 200 && firstResponse.text == "80000")
+            #expect(secondResponse.status == 200 && secondResponse.text == "80000")
+        }
+    }
+
+    @Test("given a chunked body holding the room, when a 100 kB body arrives, then it waits too; once the chunked one ends it is taken")
+    func chunkedBodyCountsAsTheLimit() async throws {
+        try await withServer({
+            $0.loopCount = 1
+            $0.limits.maxBodyLength = 200_000
+            $0.maxLoopBodyBytes = 250_000
+        }, handler: Self.echoLength) { server in
+            let chunked = try server.connect()
+            try chunked.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
+            _ = chunked.waitReadable(milliseconds: 100)
+            let sized = try server.connect()
+            try sized.send(Self.head(100_000) + String(repeating: "c", count: 100_000))
+            #expect(!sized.waitReadable(milliseconds: 300), "a chunked body counts as the largest body allowed")
+            try chunked.send("0\r\n\r\n")
+            #expect(try chunked.readResponse().text == "5")
+            #expect(try sized.readResponse().text == "100000")
+        }
+    }
+
+    @Test("given a body holding the room that stalls, when its body timeout ends, then it gets the 408 and the body waiting behind it is taken and answered")
+    func stalledHolderGivesWay() async throws {
+        try await withServer({
+            $0.loopCount = 1
+            $0.maxLoopBodyBytes = 100_000
+            $0.bodyReadTimeout = .milliseconds(300)
+        }, handler: Self.echoLength) { server in
+            let stalled = try server.connect()
+            try stalled.send(Self.head(80_000) + "a")
+            _ = stalled.waitReadable(milliseconds: 50)
+            let waiting = try server.connect()
+            try waiting.send(Self.head(80_000) + String(repeating: "b", count: 80_000))
+            expectProblem(try stalled.readResponse(), status: 408)
+            let response = try waiting.readResponse()
+            #expect(response.status == 200 && response.text == "80000")
+        }
+    }
+
+    @Test("given the room held by a large body, when a small body (64 KiB or less) arrives, then it is taken at once")
+    func smallBodiesNeverWait() async throws {
+        try await withServer({
+            $0.loopCount = 1
+            $0.maxLoopBodyBytes = 100_000
+        }, handler: Self.echoLength) { server in
+            let large = try server.connect()
+            try large.send(Self.head(90_000) + "a")
+            _ = large.waitReadable(milliseconds: 50)
+            let small = try server.connect()
+            try small.send(Self.head(30_000) + String(repeating: "s", count: 30_000))
+            let response = try small.readResponse()
+            #expect(response.status == 200 && response.text == "30000")
+        }
+    }
+
+    @Test("given a body larger than the whole room, when nothing else is being received, then it is taken alone")
+    func oversizedBodyGoesAlone() async throws {
+        try await withServer({
+            $0.loopCount = 1
+            $0.maxLoopBodyBytes = 10_000
+        }, handler: Self.echoLength) { server in
+            let client = try server.connect()
+            try client.send(Self.head(200_000) + String(repeating: "d", count: 200_000))
+            let response = try client.readResponse()
+            #expect(response.status == 200 && response.text == "200000")
+        }
+    }
+}
