@@ -4,9 +4,11 @@ extension Connection {
     /// Whether the body being received waits for room on the loop (`EventLoop+BodyRoom`).
     var awaitsBodyRoom: Bool { bodyRoomWanted > 0 }
 
-    /// The loop found room for the body that waited: read it, from what is already here on.
+    /// The loop found room for the body that waited: read it, from what is already here on,
+    /// with the whole body timeout ahead of it (the wait was the server's, not the client's).
     func bodyAdmitted() {
         guard phase == .body else { return }
+        loop.setTimer(self, .body)
         sendContinueIfAsked()
         setReading(true)
         consumePending()

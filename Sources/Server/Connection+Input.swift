@@ -109,6 +109,11 @@ extension Connection {
             case .body:
                 if awaitsBodyRoom { return offset }  // kept in `pending` until the body has room
                 if chunkDecoder != nil {
+                    if bodyReservation == 0, chunkDecoder!.decodedLength > Self.bodyReserve,
+                       !loop.reserveBodyRoom(loop.configuration.limits.maxBodyLength, for: self) {
+                        setReading(false)
+                        return offset
+                    }
                     do {
                         offset += try chunkDecoder!.decode(rest, into: &storage)
                     } catch {
@@ -167,7 +172,9 @@ extension Connection {
         continueOnAdmission = head.expectsContinue && !moreBytesFollow
         // A body no larger than the room every body is given up front is always taken: one that
         // waited would hold as much in `pending`, and small writes must not queue behind uploads.
-        let announced = chunkDecoder != nil ? loop.configuration.limits.maxBodyLength : bodyRemaining
+        // A chunked body, whose size nobody knows yet, starts so too and asks for room for the
+        // largest body once it grows past that (`consume`).
+        let announced = chunkDecoder != nil ? 0 : bodyRemaining
         if announced <= Self.bodyReserve || loop.reserveBodyRoom(announced, for: self) {
             sendContinueIfAsked()
         } else {

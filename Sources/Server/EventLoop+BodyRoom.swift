@@ -1,5 +1,6 @@
 /// Room for request bodies on one loop (`ServerConfiguration.maxLoopBodyBytes`). A body takes
-/// the room it announces when its head is read; one that does not fit waits, unread (the
+/// the room it announces when its head is read (a chunked one, the largest body allowed, once
+/// it has grown past 64 KiB); one that does not fit waits, unread (the
 /// kernel holds its bytes and the client's window closes), until earlier bodies are complete,
 /// refused or abandoned. Waiters are admitted in arrival order, and an empty loop always admits
 /// the next one, so a body larger than the whole room still goes through alone. Bodies of up to

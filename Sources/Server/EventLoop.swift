@@ -421,7 +421,11 @@ final class EventLoop {
     }
 
     private func closeAll() {
+        // Nothing is admitted while everything closes: a waiting body would be read and
+        // dispatched only to be closed a moment later.
+        admittingBodies = true
         for case let connection? in connections { connection.close() }
+        admittingBodies = false
     }
 
     /// After `windDown`, which closed every connection and client call.

@@ -36,7 +36,7 @@ public struct ServerConfiguration: Sendable {
     /// by this, not by `maxPendingOutput` times the connections.
     public var maxLoopPendingOutput: Int = 64 * 1024 * 1024
     /// Request bodies one loop receives at once, counted as they are announced (Content-Length;
-    /// a chunked body counts as `limits.maxBodyLength`). A body that would go past it waits,
+    /// a chunked body counts as `limits.maxBodyLength` once past its first 64 KiB). A body that would go past it waits,
     /// unread, until others have arrived, so clients that send bodies slowly cannot together
     /// make the server hold more than this per loop; one body is always taken, however large,
     /// and so is any body of 64 KiB or less (it would hold as much waiting).

@@ -38,22 +38,31 @@ struct ConnectionBodyRoomTests {
         }
     }
 
-    @Test("given a chunked body holding the room, when a 100 kB body arrives, then it waits too; once the chunked one ends it is taken")
-    func chunkedBodyCountsAsTheLimit() async throws {
+    @Test("given the room held by a large body, when a small chunked body arrives, then it is taken at once; a chunked body past 64 KiB waits for room for the largest body")
+    func chunkedBodies() async throws {
         try await withServer({
             $0.loopCount = 1
             $0.limits.maxBodyLength = 200_000
             $0.maxLoopBodyBytes = 250_000
         }, handler: Self.echoLength) { server in
-            let chunked = try server.connect()
-            try chunked.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
-            _ = chunked.waitReadable(milliseconds: 100)
-            let sized = try server.connect()
-            try sized.send(Self.head(100_000) + String(repeating: "c", count: 100_000))
-            #expect(!sized.waitReadable(milliseconds: 300), "a chunked body counts as the largest body allowed")
-            try chunked.send("0\r\n\r\n")
-            #expect(try chunked.readResponse().text == "5")
-            #expect(try sized.readResponse().text == "100000")
+            // given: 100 kB of the room held by a body still coming
+            let holder = try server.connect()
+            try holder.send(Self.head(100_000) + "h")
+            _ = holder.waitReadable(milliseconds: 100)
+            // when: a small chunked body comes
+            let small = try server.connect()
+            try small.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
+            // then: it does not wait
+            #expect(try small.readResponse().text == "5")
+            // when: a chunked body of 150 kB comes, more than its first 64 KiB
+            let large = try server.connect()
+            try large.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                           + String(150_000, radix: 16) + "\r\n" + String(repeating: "c", count: 150_000) + "\r\n0\r\n\r\n")
+            // then: past 64 KiB it counts as 200 kB, which does not fit beside 100 kB, so it waits for the holder
+            #expect(!large.waitReadable(milliseconds: 300), "a chunked body past 64 KiB counts as the largest body allowed")
+            try holder.send(String(repeating: "h", count: 99_999))
+            #expect(try holder.readResponse().text == "100000")
+            #expect(try large.readResponse().text == "150000")
         }
     }
 
