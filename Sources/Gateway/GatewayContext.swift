@@ -38,8 +38,13 @@ public final class GatewayContext {
     public var upstreamCalls: Int { upstreamCounter.count }
     /// Response header fields middleware wants on whatever response goes out (rate-limit fields).
     public var responseHeaders: [(String, String)] = []
-    /// When the gateway began handling the request: the start of its latency in metrics and logs.
+    /// When the gateway began handling the request (its head and body read).
     public let receivedAt: ContinuousClock.Instant
+
+    /// The request's time so far, as metrics and logs report it: from when it began to arrive,
+    /// reading its head and body included (as nginx's `$request_time`), the same clock refused and
+    /// abandoned requests are timed by; from `receivedAt` for a request made in-process.
+    public var elapsed: Duration { connection.elapsed ?? (ContinuousClock.now - receivedAt) }
     /// Where counters of this request go (set by `MetricsMiddleware`; nil when none records).
     public var metrics: GatewayMetrics?
 

@@ -231,7 +231,6 @@ public struct ChunkedBodyDecoder: Sendable {
         return i
     }
 
-    @inline(__always)
     /// Counts a chunk's framing against its data, as Go's HTTP server does since CVE-2023-39326:
     /// its size line and the line ends around its data, less 16 bytes and twice its size, carried
     /// over (never below zero). Ordinary chunks, and even one-byte chunks with short sizes, stay
@@ -243,6 +242,7 @@ public struct ChunkedBodyDecoder: Sendable {
         if excessFraming > Self.maxExcessFraming { throw .excessiveChunkFraming }
     }
 
+    @inline(__always)
     private mutating func countLine() throws(HTTPParseError) {
         // The CR ending the line (state is then .sizeLF) is not part of it, as for field lines.
         guard state != .sizeLF else { return }

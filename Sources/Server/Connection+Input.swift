@@ -46,7 +46,6 @@ extension Connection {
         case .wouldBlock:
             return
         case .failed:
-            abandonBody()
             close()
         }
     }
@@ -59,7 +58,11 @@ extension Connection {
     }
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
-        if phase == .idle { beginHead() }
+        if phase == .idle {
+            beginHead()
+        } else if phase == .head, pending.isEmpty, parser.hasNotBegunARequest {
+            requestStartedAt = loop.now  // a connection's first request: from its first byte, not the accept
+        }
         if pending.isEmpty {
             let used = consume(bytes)
             if used < bytes.count, phase != .closing, phase != .closed {
@@ -109,13 +112,22 @@ extension Connection {
             case .body:
                 if awaitsBodyRoom { return offset }  // kept in `pending` until the body has room
                 if chunkDecoder != nil {
-                    if bodyReservation == 0, chunkDecoder!.decodedLength > Self.bodyReserve,
-                       !loop.reserveBodyRoom(loop.configuration.limits.maxBodyLength, for: self) {
-                        setReading(false)
-                        return offset
+                    var input = rest
+                    if bodyReservation == 0 {
+                        let decoded = chunkDecoder!.decodedLength
+                        if decoded > Self.bodyReserve {
+                            guard loop.reserveBodyRoom(loop.configuration.limits.maxBodyLength, for: self) else {
+                                setReading(false)
+                                return offset
+                            }
+                        } else {
+                            // No further than just past 64 KiB of data (framing only shortens
+                            // it), so the room is asked for before more is taken in.
+                            input = UnsafeRawBufferPointer(rebasing: rest.prefix(Self.bodyReserve + 1 - decoded))
+                        }
                     }
                     do {
-                        offset += try chunkDecoder!.decode(rest, into: &storage)
+                        offset += try chunkDecoder!.decode(input, into: &storage)
                     } catch {
                         refuse(ServerRefusal(error))
                         return buffer.count

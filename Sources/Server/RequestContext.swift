@@ -8,9 +8,9 @@ public struct RequestContext: Sendable {
     public var connectionID: UInt64
     /// 1 for the first request on the connection, then 2, 3…
     public var requestNumber: Int
-    /// When the request began to arrive, in `MonotonicClock` nanoseconds (to the loop's
-    /// wake-up; the connection's start for its first request); 0 when unknown. A request the
-    /// server refuses or the client abandons is timed from here.
+    /// When the request began to arrive, in nanoseconds of `CLOCK_MONOTONIC` as the loop read it
+    /// on the wake-up that brought its first byte (a pipelined request's, once the response
+    /// before it was out); 0 when unknown. Requests are timed from here (`elapsed`).
     public var startedAt: UInt64
 
     /// The server makes one per request; tests and in-process callers may leave out what they

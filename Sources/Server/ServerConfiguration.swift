@@ -13,13 +13,15 @@ public struct ServerConfiguration: Sendable {
     /// The `listen(2)` backlog of each loop's listener: connections the kernel holds before accept.
     public var backlog: Int32 = 4096
     /// Connections open at once across all loops; above it new ones wait in the kernel backlog.
+    /// Fewer when the descriptor limit leaves too little room (`HTTPServer.maxConnections`).
     public var maxConnections: Int = 10_000
     /// Request size limits, enforced while bytes arrive.
     public var limits = ParserLimits()
     /// From the first byte of a request (or from accept) to the end of its head. Fixed: a client
     /// that drips bytes does not extend it.
     public var headerReadTimeout: Duration = .seconds(10)
-    /// From the end of the head to the end of the body.
+    /// From the end of the head to the end of the body; a body that waited for room
+    /// (`maxLoopBodyBytes`) has it again from when it is taken.
     public var bodyReadTimeout: Duration = .seconds(30)
     /// A keep-alive connection with no request in progress is closed silently after this.
     public var idleTimeout: Duration = .seconds(60)
@@ -38,8 +40,11 @@ public struct ServerConfiguration: Sendable {
     /// Request bodies one loop receives at once, counted as they are announced (Content-Length;
     /// a chunked body counts as `limits.maxBodyLength` once past its first 64 KiB). A body that would go past it waits,
     /// unread, until others have arrived, so clients that send bodies slowly cannot together
-    /// make the server hold more than this per loop; one body is always taken, however large,
-    /// and so is any body of 64 KiB or less (it would hold as much waiting).
+    /// make the server hold more than this per loop, besides up to 64 KiB a connection (the
+    /// room every body gets up front, and what a waiting one read with its head); one body is
+    /// always taken, however large, and so is any body of 64 KiB or less (it would hold as much
+    /// waiting). A client that gives up while its body waits is noticed when the body is taken
+    /// or at its body timeout (408), since a waiting connection is not read.
     /// A body still waiting when its body timeout ends gets the timeout's 408.
     public var maxLoopBodyBytes: Int = 64 * 1024 * 1024
     /// Bytes read per `read` call, into a buffer each loop shares among its connections.

@@ -24,7 +24,7 @@ struct HTTPServerConnectionLimitTests {
         #expect(HTTPServer.connectionLimit(configured: 10_000, descriptors: nil) == 10_000)
     }
 
-    @Test("given a running server, then it reports the cap it applies, never above the configured maximum")
+    @Test("given a server, then it reports the cap it applies, never above the configured maximum")
     func reported() {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.maxConnections = 5

@@ -7,7 +7,8 @@ public enum JSONReadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A value of the wrong kind: `expected` and `found` are "a string", "an integer", "null"…
     case mismatch(expected: String, found: String)
     /// A number, or a string that must hold one, that is not the integer expected or does not
-    /// fit it: `expected` says which, e.g. "an integer that fits Int64".
+    /// fit it: `expected` says what was wanted and, where it helps, what came instead, e.g. "an
+    /// integer that fits Int64, found another number".
     case notAnInteger(expected: String)
     /// A required member is absent or null.
     case missing(member: String)

@@ -96,6 +96,7 @@ public final class LogSink: Sendable {
         // Set before queueing: a write-out already waiting on the queue sees it too.
         giveUpAt.withLock { $0 = .now + patience }
         queue.sync { writeOut() }
+        giveUpAt.withLock { $0 = nil }
     }
 
     private func writeOut() {

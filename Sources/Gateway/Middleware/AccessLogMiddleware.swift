@@ -25,7 +25,7 @@ public struct AccessLogMiddleware: Middleware {
     /// Part of the chain (see `Middleware`).
     public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
         let response = try await next(request, context)
-        let elapsed = ContinuousClock.now - context.receivedAt
+        let elapsed = context.elapsed
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         // A HEAD answer (and a 304) carries no content: what went out is nothing of the body;
         // nor does an answer to a client that is gone.

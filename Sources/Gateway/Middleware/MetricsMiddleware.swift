@@ -17,7 +17,7 @@ public struct MetricsMiddleware: Middleware {
     public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
         context.metrics = metrics
         let response = try await next(request, context)
-        let elapsed = ContinuousClock.now - context.receivedAt
+        let elapsed = context.elapsed
         let method = Self.label(request.method)
         let metrics = metrics
         let status = Task.isCancelled ? AccessLogMiddleware.clientClosed : response.status.code

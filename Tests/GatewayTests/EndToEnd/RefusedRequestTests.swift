@@ -114,7 +114,7 @@ struct RefusedRequestTests {
             + "X-Request-ID: \(id)\r\n" + framing
         let sockets = try RawHTTPClient.connectAndSend(port: application.server.port, requests: [request])
         // The head is read before the close arrives: the close then ends a body in progress.
-        try await Task.sleep(for: .milliseconds(100))
+        try await Task.sleep(for: .milliseconds(300))
         var answer = ""
         if reset {
             var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
@@ -135,5 +135,20 @@ struct RefusedRequestTests {
         #expect(line["method"] as? String == "POST")
         #expect(line["route"] as? String == "/connectors/{marketplace}/{channel}/items")
         #expect(line["duration_us"] as? Int != nil)
+    }
+
+    @Test("given a connection opened long before its first request, when the request is answered, then its duration counts from its first byte, not from the accept")
+    func firstRequestTimedFromItsFirstByte() async throws {
+        let (application, log) = try gateway(configure: { _ in })
+        let fd = try RawHTTPClient.connectAndSend(port: application.server.port, requests: [""])[0]
+        try await Task.sleep(for: .milliseconds(1500))
+        let request = Array("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Request-ID: late-first\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        _ = await RawHTTPClient.readAllUntilClose([fd])
+        for _ in 0..<200 where !log.lines.contains(where: { $0.contains("late-first") }) { try await Task.sleep(for: .milliseconds(10)) }
+        await application.stop()
+        let line = try #require(Self.parse(log).first { $0["request_id"] as? String == "late-first" })
+        let micros = try #require(line["duration_us"] as? Int)
+        #expect(micros < 1_000_000, "the 1.5 s before the first byte is not the request's: \(micros) µs")
     }
 }
