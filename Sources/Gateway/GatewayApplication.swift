@@ -71,7 +71,8 @@ public final class GatewayApplication: Sendable {
             AuthenticationMiddleware(directory: TenantDirectory(tenants)),
             TenantRateLimitMiddleware(limiter: TenantRateLimiter(tenants: tenants)),
         ]
-        responder = GatewayResponder(router: router, middleware: middleware, log: log, metrics: metrics)
+        responder = GatewayResponder(router: router, middleware: middleware, log: log, metrics: metrics,
+                                     trustedProxies: configuration.trustedProxies)
         server = HTTPServer(configuration: configuration.server, responder: responder)
         serverReference.server = server
     }

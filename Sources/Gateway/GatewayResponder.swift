@@ -10,15 +10,20 @@ public struct GatewayResponder: HTTPResponder {
     private let chain: GatewayHandler
     private let refusalLog: LogSink?
     private let refusalMetrics: GatewayMetrics?
+    private let trustedProxies: TrustedProxies
     private let refusalIDs = RequestIDGenerator()
 
     /// `middleware` runs outermost first. Requests the server refuses before routing (malformed,
     /// too large, too slow) or the client abandons mid-body are logged to `log` and counted in
     /// `metrics` when given.
-    public init(router: Router, middleware: [any Middleware], log: LogSink? = nil, metrics: GatewayMetrics? = nil) {
+    /// `trustedProxies` name the client of those requests as `ClientAddressMiddleware` names it
+    /// when their head was read.
+    public init(router: Router, middleware: [any Middleware], log: LogSink? = nil, metrics: GatewayMetrics? = nil,
+                trustedProxies: TrustedProxies = TrustedProxies()) {
         self.router = router
         refusalLog = log
         refusalMetrics = metrics
+        self.trustedProxies = trustedProxies
         chain = middleware.wrapping { request, context in
             guard let endpoint = context.endpoint else { throw GatewayError.notFound(path: request.path) }
             return try await endpoint(request, context)
@@ -61,8 +66,10 @@ public struct GatewayResponder: HTTPResponder {
         let route = request.flatMap(pattern(of:))?.description
         refusalMetrics?.recordRequest(route: route ?? "unmatched", method: request.map { MetricsMiddleware.label($0.method) } ?? "other",
                                       status: status, seconds: elapsed.map(MetricsMiddleware.seconds) ?? 0)
+        let peer = context.remoteAddress.map { IPAddress($0).description }
+        let client = request.flatMap { ClientAddressMiddleware.forwardedClient(of: $0, peer: context.remoteAddress, trusting: trustedProxies) }
         refusalLog?.write(AccessLogMiddleware.line(
-            requestID: requestID, client: context.remoteAddress.map { IPAddress($0).description },
+            requestID: requestID, client: client ?? peer,
             connection: context.remoteAddress == nil ? nil : context.connectionID, tenant: nil,
             method: request.map { String($0.method.rawValue.prefix(32)) }, route: route, status: status,
             durationMicros: elapsed.map { Int($0.components.seconds) * 1_000_000 + Int($0.components.attoseconds / 1_000_000_000_000) },

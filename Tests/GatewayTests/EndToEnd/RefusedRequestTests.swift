@@ -10,10 +10,12 @@ import Testing
 @Suite("Requests refused before routing")
 struct RefusedRequestTests {
     /// An in-process gateway on loopback with one loop and a capturing log.
-    private func gateway(configure: (inout ServerConfiguration) -> Void) throws -> (GatewayApplication, LogSink) {
+    private func gateway(trustedProxies: TrustedProxies = TrustedProxies(),
+                         configure: (inout ServerConfiguration) -> Void) throws -> (GatewayApplication, LogSink) {
         var configuration = ApplicationHarness().application.configuration
         configuration.server = ServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.server.loopCount = 1
+        configuration.trustedProxies = trustedProxies
         configure(&configuration.server)
         let log = LogSink.capturing()
         let application = GatewayApplication(configuration: configuration, registry: ConnectorRegistry(),
@@ -150,5 +152,20 @@ struct RefusedRequestTests {
         let line = try #require(Self.parse(log).first { $0["request_id"] as? String == "late-first" })
         let micros = try #require(line["duration_us"] as? Int)
         #expect(micros < 1_000_000, "the 1.5 s before the first byte is not the request's: \(micros) µs")
+    }
+
+    @Test("given a trusted proxy in front, when a request it forwards is refused after its head, then the log names the client the proxy reports, as for any answered request")
+    func refusalBehindATrustedProxy() async throws {
+        let (application, log) = try gateway(trustedProxies: TrustedProxies([try CIDR("127.0.0.0/8")]),
+                                             configure: { $0.bodyReadTimeout = .milliseconds(200) })
+        let sockets = try RawHTTPClient.connectAndSend(port: application.server.port, requests: [
+            "POST /connectors/ozon/review/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "X-Forwarded-For: 203.0.113.9\r\nX-Request-ID: forwarded-408\r\nContent-Length: 40\r\n\r\n{",
+        ])
+        _ = await RawHTTPClient.readAllUntilClose(sockets)
+        await application.stop()
+        let line = try #require(Self.parse(log).first { $0["request_id"] as? String == "forwarded-408" })
+        #expect(line["status"] as? Int == 408)
+        #expect(line["client"] as? String == "203.0.113.9")
     }
 }
