@@ -118,12 +118,17 @@ enum ServeCommand {
                 + "(every problem's type) and the console will be 404. Set GATEWAY_STATIC_ROOT (or --static-root) to the directory holding them."])
         }
         var stopping = false
+        var first: (signal: Int32, at: ContinuousClock.Instant)?
         for await signal in signals.signals {
+            // The same signal again within 250 ms is one sender's echo, not an operator insisting:
+            // `timeout`, for one, signals the process and then its process group.
+            if let first, first.signal == signal, ContinuousClock.now - first.at < .milliseconds(250) { continue }
             if stopping {
                 JSONLine.write(["event": "exit", "signal": Int(signal), "message": "second signal: exiting without waiting for the drain"])
                 return 1
             }
             stopping = true
+            first = (signal, ContinuousClock.now)
             JSONLine.write(["event": "drain", "signal": Int(signal)])
             let demoToStop = demo
             Task {

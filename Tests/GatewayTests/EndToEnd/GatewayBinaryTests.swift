@@ -243,6 +243,39 @@ struct GatewayBinaryTests {
         #expect(longest.status == 0)
     }
 
+    @Test("given a drain held by a request in flight, when the same signal comes again at once (timeout signals the process and then its group), then it is one signal and the drain ends in exit 0; a second signal later exits 1 at once",
+          .timeLimit(.minutes(1)), arguments: [false, true])
+    func secondSignal(later: Bool) async throws {
+        // given: an Ozon whose next answer takes 5 s, and a list waiting on it
+        let ozon = try OzonSimulator()
+        ozon.faults.inject(.latency(.seconds(5)))
+        let key = "acme-0123456789abcdef"
+        let config = """
+            {"listen": {"host": "127.0.0.1", "port": 0}, "drain_timeout_ms": 3000,
+             "tenants": [{"id": "acme", "api_key_sha256": ["\(Hex.encode(SHA256.hash(key.utf8)))"],
+                          "credentials": {"ozon": {"client_id": "\(ozon.credentials["client_id"]!)", "api_key": "\(ozon.credentials["api_key"]!)"}}}],
+             "marketplaces": {"ozon": {"seller_url": "\(ozon.baseURL.absoluteString)"}}}
+            """
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("signals-\(UUID()).json")
+        try config.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let gateway = try GatewayProcess(arguments: ["--config", file.path])
+        let port = gateway.port
+        let list = Task { _ = try? await GatewayClient.send("GET", port: port, "/connectors/ozon/review/items?limit=5", key: key) }
+        try await Task.sleep(for: .seconds(1))  // the list reaches Ozon, which answers only 5 s later
+        // when: SIGTERM, and once its drain has begun, SIGTERM again
+        gateway.signal(SIGTERM)
+        for _ in 0..<2000 where !gateway.stdout.contains("\"event\":\"drain\"") { try await Task.sleep(for: .milliseconds(1)) }
+        if later { try await Task.sleep(for: .milliseconds(600)) }
+        gateway.signal(SIGTERM)
+        let status = await gateway.waitForExit()
+        _ = await list.value
+        await ozon.stop()
+        // then
+        #expect(status == (later ? 1 : 0), "\(gateway.stdout.suffix(400))")
+        #expect(gateway.stdout.contains("second signal") == later)
+    }
+
     @Test("given demo mode on every interface, then start-up warns that the known demo key is reachable from elsewhere", .timeLimit(.minutes(1)))
     func demoBeyondLoopbackWarns() async throws {
         let gateway = try GatewayProcess(environment: ["HOST": "0.0.0.0"])
