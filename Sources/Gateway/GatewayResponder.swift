@@ -71,9 +71,7 @@ public struct GatewayResponder: HTTPResponder {
         refusalLog?.write(AccessLogMiddleware.line(
             requestID: requestID, client: client ?? peer,
             connection: context.remoteAddress == nil ? nil : context.connectionID, tenant: nil,
-            method: request.map { String($0.method.rawValue.prefix(32)) }, route: route, status: status,
-            durationMicros: elapsed.map { Int($0.components.seconds) * 1_000_000 + Int($0.components.attoseconds / 1_000_000_000_000) },
-            bytes: bytes, upstreamCalls: 0))
+            method: request?.method, route: route, status: status, duration: elapsed, bytes: bytes, upstreamCalls: 0))
     }
 
     /// The route pattern `request`'s path resolves to, if any.

@@ -244,7 +244,6 @@ final class Connection {
         // write, the drain's forced close), the request it was receiving is accounted for.
         abandonBody()
         phase = .closed
-        loop.releaseBodyRoom(of: self)
         task?.cancel()
         task = nil
         loop.cancelTimer(self)

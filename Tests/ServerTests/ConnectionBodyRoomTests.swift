@@ -10,16 +10,24 @@ struct ConnectionBodyRoomTests {
         HTTPResponse(status: .ok, body: Array("\(request.body.count)".utf8))
     }
 
+    /// A server of one loop (so every connection shares one room) with `bytes` of body room,
+    /// answering each body with its length.
+    private func withBodyRoom(_ bytes: Int, _ configure: (inout ServerConfiguration) -> Void = { _ in },
+                              _ body: (TestServer) async throws -> Void) async throws {
+        try await withServer({
+            $0.loopCount = 1
+            $0.maxLoopBodyBytes = bytes
+            configure(&$0)
+        }, handler: Self.echoLength, body)
+    }
+
     private static func head(_ length: Int) -> String {
         "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: \(length)\r\n\r\n"
     }
 
     @Test("given room for one 80 kB body, when a second arrives whole while the first is still coming, then the second waits unanswered until the first is in, and both succeed")
     func secondBodyWaits() async throws {
-        try await withServer({
-            $0.loopCount = 1
-            $0.maxLoopBodyBytes = 100_000
-        }, handler: Self.echoLength) { server in
+        try await withBodyRoom(100_000) { server in
             // given: the first body has begun
             let first = try server.connect()
             try first.send(Self.head(80_000) + String(repeating: "a", count: 10))
@@ -40,11 +48,7 @@ struct ConnectionBodyRoomTests {
 
     @Test("given the room held by a large body, when a small chunked body arrives, then it is taken at once; a chunked body past 64 KiB waits for room for the largest body")
     func chunkedBodies() async throws {
-        try await withServer({
-            $0.loopCount = 1
-            $0.limits.maxBodyLength = 200_000
-            $0.maxLoopBodyBytes = 250_000
-        }, handler: Self.echoLength) { server in
+        try await withBodyRoom(250_000, { $0.limits.maxBodyLength = 200_000 }) { server in
             // given: 100 kB of the room held by a body still coming
             let holder = try server.connect()
             try holder.send(Self.head(100_000) + "h")
@@ -68,11 +72,7 @@ struct ConnectionBodyRoomTests {
 
     @Test("given a chunked body that passes 64 KiB in one read and stalls, then it holds room for the largest body, and a 90 kB body waits for it")
     func chunkedBodyReservesAsItCrosses64KiB() async throws {
-        try await withServer({
-            $0.loopCount = 1
-            $0.limits.maxBodyLength = 200_000
-            $0.maxLoopBodyBytes = 100_000
-        }, handler: Self.echoLength) { server in
+        try await withBodyRoom(100_000, { $0.limits.maxBodyLength = 200_000 }) { server in
             let chunked = try server.connect()
             try chunked.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                              + String(130_000, radix: 16) + "\r\n" + String(repeating: "c", count: 130_000))
@@ -88,11 +88,7 @@ struct ConnectionBodyRoomTests {
 
     @Test("given a body holding the room that stalls, when its body timeout ends, then it gets the 408 and the body waiting behind it is taken and answered")
     func stalledHolderGivesWay() async throws {
-        try await withServer({
-            $0.loopCount = 1
-            $0.maxLoopBodyBytes = 100_000
-            $0.bodyReadTimeout = .seconds(1)
-        }, handler: Self.echoLength) { server in
+        try await withBodyRoom(100_000, { $0.bodyReadTimeout = .seconds(1) }) { server in
             let stalled = try server.connect()
             try stalled.send(Self.head(80_000) + "a")
             _ = stalled.waitReadable(milliseconds: 300)  // time for the server to read that head first
@@ -106,10 +102,7 @@ struct ConnectionBodyRoomTests {
 
     @Test("given the room held by a large body, when a small body (64 KiB or less) arrives, then it is taken at once")
     func smallBodiesNeverWait() async throws {
-        try await withServer({
-            $0.loopCount = 1
-            $0.maxLoopBodyBytes = 100_000
-        }, handler: Self.echoLength) { server in
+        try await withBodyRoom(100_000) { server in
             let large = try server.connect()
             try large.send(Self.head(90_000) + "a")
             _ = large.waitReadable(milliseconds: 300)  // time for the server to read that head first
@@ -122,10 +115,7 @@ struct ConnectionBodyRoomTests {
 
     @Test("given a body larger than the whole room, when nothing else is being received, then it is taken alone")
     func oversizedBodyGoesAlone() async throws {
-        try await withServer({
-            $0.loopCount = 1
-            $0.maxLoopBodyBytes = 10_000
-        }, handler: Self.echoLength) { server in
+        try await withBodyRoom(10_000) { server in
             let client = try server.connect()
             try client.send(Self.head(200_000) + String(repeating: "d", count: 200_000))
             let response = try client.readResponse()

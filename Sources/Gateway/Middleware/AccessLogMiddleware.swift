@@ -26,7 +26,6 @@ public struct AccessLogMiddleware: Middleware {
     public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
         let response = try await next(request, context)
         let elapsed = context.elapsed
-        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         // A HEAD answer (and a 304) carries no content: what went out is nothing of the body;
         // nor does an answer to a client that is gone.
         let cancelled = Task.isCancelled
@@ -38,17 +37,20 @@ public struct AccessLogMiddleware: Middleware {
         OutputDeferral.afterOutput {
             sink.write(Self.line(requestID: context.requestID, client: context.clientAddress,
                                  connection: context.connection.remoteAddress == nil ? nil : context.connection.connectionID,
-                                 tenant: context.tenant?.id, method: String(method.rawValue.prefix(32)),
-                                 route: context.route?.description, status: status, durationMicros: Int(micros),
+                                 tenant: context.tenant?.id, method: method,
+                                 route: context.route?.description, status: status, duration: elapsed,
                                  bytes: bytes, upstreamCalls: context.upstreamCalls))
         }
         return response
     }
 
-    /// One access-log line. Also written for requests the server refuses before routing, which
-    /// have no method, route or tenant.
-    static func line(requestID: String, client: String?, connection: UInt64?, tenant: String?, method: String?,
-                     route: String?, status: Int, durationMicros: Int?, bytes: Int, upstreamCalls: Int) -> String {
+    /// One access-log line. Also written for requests the server refuses or the client abandons,
+    /// which have no tenant, and no method or route when their head was not read. The method is
+    /// cut to 32 characters (a method token has no length limit) and the duration written in µs.
+    static func line(requestID: String, client: String?, connection: UInt64?, tenant: String?, method: HTTPMethod?,
+                     route: String?, status: Int, duration: Duration?, bytes: Int, upstreamCalls: Int) -> String {
+        let method = method.map { String($0.rawValue.prefix(32)) }
+        let durationMicros = duration.map { Int($0.components.seconds) * 1_000_000 + Int($0.components.attoseconds / 1_000_000_000_000) }
         var line = JSONObjectWriter(capacity: 320)
         line.timestamp("time", Self.now())
         line.string("request_id", requestID)
