@@ -113,10 +113,12 @@ struct WildberriesChatConnectorTests {
             let (fresh, opened) = env.simulator.chats.startChat(clientName: "Павел", text: "Когда доставка?")
             let first = try await env.chat.updates(since: cursor, limit: 100, deadline: Env.deadline)
             _ = try await env.chat.reply(to: fresh.chatID, text: "Завтра", deadline: Env.deadline)
-            env.simulator.chats.startChat(clientName: "Ольга", text: "Есть размер M?", at: opened.addTimestamp + 2000)
+            // (minutes apart: the answer is timed by the simulator's clock when it is sent, and a
+            // loaded machine can take seconds to send it; it must come before these two)
+            env.simulator.chats.startChat(clientName: "Ольга", text: "Есть размер M?", at: opened.addTimestamp + 120_000)
             let second = try await env.chat.updates(since: first.nextCursor, limit: 100, deadline: Env.deadline)
             env.simulator.chats.addSystemMessage(chatID: fresh.chatID, text: "Заказ доставлен в пункт выдачи",
-                                                 at: opened.addTimestamp + 5000)
+                                                 at: opened.addTimestamp + 240_000)
             // when: a process that starts afresh, reading two pages of two events a call, polls
             // on (which shows it the notice, so every last message's sender is known), then lists
             let chat = try env.restartedChat(Env.connectorOptions { $0.chatCatchUpPages = 2; $0.unixMilliseconds = { wallClock.now } })
