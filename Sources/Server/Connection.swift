@@ -75,8 +75,11 @@ final class Connection {
     static let minimumWriteProgress = 16 * 1024
     /// Body bytes this connection holds room for on its loop (`EventLoop+BodyRoom`); 0: none.
     var bodyReservation = 0
-    /// Room the body being received asks for while it waits in `loop.bodyWaiters`; 0: not waiting.
+    /// Room the body being received asks for while it waits on its loop; 0: not waiting.
     var bodyRoomWanted = 0
+    /// The slots of the bodies waiting before and after this one on the loop; -1: none.
+    var bodyWaiterPrev: Int32 = -1
+    var bodyWaiterNext: Int32 = -1
     /// The request expects `100 Continue`, to be sent once its body has room.
     var continueOnAdmission = false
     var timerPrev: Int32 = -1
@@ -252,6 +255,7 @@ final class Connection {
         pending = []
         storage = []
         output.removeAll()
+        if bodyReservation > 0 || awaitsBodyRoom { loop.releaseBodyRoom(of: self) }  // the slot must leave the waiters' list
         loop.release(self)
     }
 }

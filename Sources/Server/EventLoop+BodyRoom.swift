@@ -8,13 +8,16 @@
 extension EventLoop {
     /// Takes `bytes` of room for `connection`'s body, or queues it: false when it must wait.
     func reserveBodyRoom(_ bytes: Int, for connection: Connection) -> Bool {
-        if bodyWaiters.isEmpty, fitsBody(bytes) {
+        if firstBodyWaiter < 0, fitsBody(bytes) {
             bodyBytesReserved += bytes
             connection.bodyReservation = bytes
             return true
         }
         connection.bodyRoomWanted = max(1, bytes)
-        bodyWaiters.append(connection)
+        connection.bodyWaiterPrev = lastBodyWaiter
+        connection.bodyWaiterNext = -1
+        if lastBodyWaiter >= 0 { connections[Int(lastBodyWaiter)]!.bodyWaiterNext = connection.slot } else { firstBodyWaiter = connection.slot }
+        lastBodyWaiter = connection.slot
         return false
     }
 
@@ -26,9 +29,19 @@ extension EventLoop {
         }
         if connection.bodyRoomWanted > 0 {
             connection.bodyRoomWanted = 0
-            bodyWaiters.removeAll { $0 === connection }
+            unlinkBodyWaiter(connection)
         }
         admitBodyWaiters()
+    }
+
+    /// Takes `connection` out of the waiters' list, wherever it is in it: O(1), so thousands of
+    /// waiters going at once (a drain, clients giving up together) cost no more than their count.
+    private func unlinkBodyWaiter(_ connection: Connection) {
+        let prev = connection.bodyWaiterPrev, next = connection.bodyWaiterNext
+        if prev >= 0 { connections[Int(prev)]!.bodyWaiterNext = next } else { firstBodyWaiter = next }
+        if next >= 0 { connections[Int(next)]!.bodyWaiterPrev = prev } else { lastBodyWaiter = prev }
+        connection.bodyWaiterPrev = -1
+        connection.bodyWaiterNext = -1
     }
 
     private func fitsBody(_ bytes: Int) -> Bool {
@@ -39,8 +52,8 @@ extension EventLoop {
         guard !admittingBodies else { return }
         admittingBodies = true
         defer { admittingBodies = false }
-        while let next = bodyWaiters.first, fitsBody(next.bodyRoomWanted) {
-            bodyWaiters.removeFirst()
+        while firstBodyWaiter >= 0, let next = connections[Int(firstBodyWaiter)], fitsBody(next.bodyRoomWanted) {
+            unlinkBodyWaiter(next)
             bodyBytesReserved += next.bodyRoomWanted
             next.bodyReservation = next.bodyRoomWanted
             next.bodyRoomWanted = 0

@@ -20,7 +20,7 @@ final class EventLoop {
     private var listenerPaused = false
     private var acceptRetryAt: UInt64?
 
-    private var connections: [Connection?] = []
+    private(set) var connections: [Connection?] = []
     private var generations: [UInt32] = []
     private var freeSlots: [Int32] = []
     private(set) var liveConnections = 0
@@ -28,8 +28,10 @@ final class EventLoop {
     var pendingOutput = 0
     /// Body bytes the requests being received on this loop announced (see `EventLoop+BodyRoom`).
     var bodyBytesReserved = 0
-    /// Connections whose body waits, unread, for room under `maxLoopBodyBytes`; oldest first.
-    var bodyWaiters: [Connection] = []
+    /// The slots of the first and last connections whose body waits, unread, for room under
+    /// `maxLoopBodyBytes`, linked oldest first through `Connection.bodyWaiterNext`; -1: none.
+    var firstBodyWaiter: Int32 = -1
+    var lastBodyWaiter: Int32 = -1
     /// Room is being handed to waiters (admitting one can end a body and free room again).
     var admittingBodies = false
     /// Handler tasks started on this loop and not yet ended (`Connection.dispatch`).

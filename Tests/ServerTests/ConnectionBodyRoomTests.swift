@@ -25,13 +25,22 @@ struct ConnectionBodyRoomTests {
         "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: \(length)\r\n\r\n"
     }
 
+    /// A connection whose body of `length` bytes holds its room, then `first` of it: the head
+    /// asks for `100 Continue`, which the server sends once it has taken the room, so what comes
+    /// after is known to come after it, however slowly this machine runs.
+    private func holder(_ server: TestServer, length: Int, first: String) throws -> TestClient {
+        let client = try server.connect()
+        try client.send("POST /upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: \(length)\r\n\r\n")
+        #expect(try client.readResponse().statusLine == "HTTP/1.1 100 Continue")
+        try client.send(first)
+        return client
+    }
+
     @Test("given room for one 80 kB body, when a second arrives whole while the first is still coming, then the second waits unanswered until the first is in, and both succeed")
     func secondBodyWaits() async throws {
         try await withBodyRoom(100_000) { server in
             // given: the first body has begun
-            let first = try server.connect()
-            try first.send(Self.head(80_000) + String(repeating: "a", count: 10))
-            _ = first.waitReadable(milliseconds: 300)  // time for the server to read that head first
+            let first = try holder(server, length: 80_000, first: String(repeating: "a", count: 10))
             // when: a second comes whole
             let second = try server.connect()
             try second.send(Self.head(80_000) + String(repeating: "b", count: 80_000))
@@ -50,9 +59,7 @@ struct ConnectionBodyRoomTests {
     func chunkedBodies() async throws {
         try await withBodyRoom(250_000, { $0.limits.maxBodyLength = 200_000 }) { server in
             // given: 100 kB of the room held by a body still coming
-            let holder = try server.connect()
-            try holder.send(Self.head(100_000) + "h")
-            _ = holder.waitReadable(milliseconds: 300)  // time for the server to read that head first
+            let holder = try holder(server, length: 100_000, first: "h")
             // when: a small chunked body comes
             let small = try server.connect()
             try small.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
@@ -86,12 +93,41 @@ struct ConnectionBodyRoomTests {
         }
     }
 
+    @Test("given three bodies waiting in turn, when the first and then the middle one's clients reset, then the last is still taken once the room frees, and answered",
+          .timeLimit(.minutes(1)))
+    func waitersLeavingFromAnywhereKeepTheQueue() async throws {
+        try await withBodyRoom(100_000) { server in
+            // given: the room held by a body still coming, and three 70 kB bodies waiting behind it
+            let holder = try holder(server, length: 80_000, first: "h")
+            var waiting: [TestClient] = []
+            for name in ["a", "b", "c"] {
+                let client = try server.connect()
+                try client.send(Self.head(70_000) + String(repeating: name, count: 70_000))
+                _ = client.waitReadable(milliseconds: 100)  // in this order
+                waiting.append(client)
+            }
+            #expect(!waiting[2].waitReadable(milliseconds: 200), "a 70 kB body was read beside the 80 kB holder")
+            // when: the first waiter's client resets, then the middle one's
+            waiting[0].resetClose()
+            _ = waiting[2].waitReadable(milliseconds: 200)
+            waiting[1].resetClose()
+            _ = waiting[2].waitReadable(milliseconds: 200)
+            // then: the last is taken as soon as the holder's body is in
+            try holder.send(String(repeating: "h", count: 79_999))
+            #expect(try holder.readResponse().text == "80000")
+            let last = try waiting[2].readResponse()
+            #expect(last.status == 200 && last.text == "70000")
+            // and the room works on for a body that comes after
+            let later = try server.connect()
+            try later.send(Self.head(90_000) + String(repeating: "d", count: 90_000))
+            #expect(try later.readResponse().text == "90000")
+        }
+    }
+
     @Test("given a body holding the room that stalls, when its body timeout ends, then it gets the 408 and the body waiting behind it is taken and answered")
     func stalledHolderGivesWay() async throws {
         try await withBodyRoom(100_000, { $0.bodyReadTimeout = .seconds(1) }) { server in
-            let stalled = try server.connect()
-            try stalled.send(Self.head(80_000) + "a")
-            _ = stalled.waitReadable(milliseconds: 300)  // time for the server to read that head first
+            let stalled = try holder(server, length: 80_000, first: "a")
             let waiting = try server.connect()
             try waiting.send(Self.head(80_000) + String(repeating: "b", count: 80_000))
             expectProblem(try stalled.readResponse(), status: 408)
@@ -103,9 +139,7 @@ struct ConnectionBodyRoomTests {
     @Test("given the room held by a large body, when a small body (64 KiB or less) arrives, then it is taken at once")
     func smallBodiesNeverWait() async throws {
         try await withBodyRoom(100_000) { server in
-            let large = try server.connect()
-            try large.send(Self.head(90_000) + "a")
-            _ = large.waitReadable(milliseconds: 300)  // time for the server to read that head first
+            let large = try holder(server, length: 90_000, first: "a")
             let small = try server.connect()
             try small.send(Self.head(30_000) + String(repeating: "s", count: 30_000))
             let response = try small.readResponse()
