@@ -219,7 +219,11 @@ struct WildberriesChatConnectorTests {
     @Test("given a catch-up on the event stream that fails part way, then the list still answers, and the next call goes on from where it stopped",
           .timeLimit(.minutes(1)))
     func catchUpKeepsItsProgress() async throws {
-        let options = Env.connectorOptions { $0.retry = .none }
+        // Every second of the stream over by this clock, so how many pages a call reads does not
+        // depend on how long a busy machine takes between calls.
+        let wallClock = StandingWallClock()
+        wallClock.shift(byMilliseconds: 3_600_000)
+        let options = Env.connectorOptions { $0.retry = .none; $0.unixMilliseconds = { wallClock.now } }
         let onePerPage = Env.simulatorOptions { $0.eventsPageSize = 1 }
         // given: how many event pages a catch-up from the start reads
         let fromStart = try await Env.with(simulator: onePerPage, connector: options) { env in
