@@ -99,8 +99,29 @@ public final class HTTPServer: Sendable {
         }
 
         for (index, listener) in listeners.enumerated() {
-            try startLoop(index: index, listener: listener)
+            do throws(ServerError) {
+                try startLoop(index: index, listener: listener)
+            } catch {
+                // A start that fails part way leaves nothing behind: no listener open that no
+                // loop accepts on, no loop serving a server its caller believes did not start.
+                listeners[(index + 1)...].forEach { $0.close() }
+                stopStartedLoops()
+                throw error
+            }
         }
+    }
+
+    /// Closes and joins the loops a failed `start()` had already started.
+    private func stopStartedLoops() {
+        let (loops, threads) = state.withLock { state in
+            state.draining = true
+            defer { state.loops = []; state.threads = [] }
+            return (state.loops, state.threads)
+        }
+        for loop in loops {
+            loop.withValue { $0.beginDrain(grace: .zero) }
+        }
+        for thread in threads { thread.join() }
     }
 
     private func startLoop(index: Int, listener: Socket) throws(ServerError) {
