@@ -48,8 +48,9 @@ public struct GatewayResponder: HTTPResponder {
                               detail: refusal.detail, retryable: refusal.status == .requestTimeout)
         var response = problem.response(requestID: requestID, instance: nil)
         response.headers.add("X-Request-ID", requestID)
-        let sent = request?.method == .head ? 0 : response.body.count
-        account(request, context: context, requestID: requestID, status: refusal.status.code, bytes: sent)
+        let method = request?.method ?? refusal.method
+        let sent = method == .head ? 0 : response.body.count
+        account(request, method: method, context: context, requestID: requestID, status: refusal.status.code, bytes: sent)
         return response
     }
 
@@ -57,21 +58,23 @@ public struct GatewayResponder: HTTPResponder {
     /// whose client closed the connection (`AccessLogMiddleware.clientClosed`), nothing sent.
     public func abandoned(_ request: HTTPRequest, context: RequestContext) {
         let requestID = RequestIDMiddleware.offeredID(in: request) ?? refusalIDs.next()
-        account(request, context: context, requestID: requestID, status: AccessLogMiddleware.clientClosed, bytes: 0)
+        account(request, method: request.method, context: context, requestID: requestID,
+                status: AccessLogMiddleware.clientClosed, bytes: 0)
     }
 
     /// The access-log line and the metrics count of a request the middleware never saw.
-    private func account(_ request: HTTPRequest?, context: RequestContext, requestID: String, status: Int, bytes: Int) {
+    private func account(_ request: HTTPRequest?, method: HTTPMethod?, context: RequestContext, requestID: String,
+                         status: Int, bytes: Int) {
         let elapsed = context.elapsed
         let route = request.flatMap(pattern(of:))?.description
-        refusalMetrics?.recordRequest(route: route ?? "unmatched", method: request.map { MetricsMiddleware.label($0.method) } ?? "other",
+        refusalMetrics?.recordRequest(route: route ?? "unmatched", method: method.map(MetricsMiddleware.label) ?? "other",
                                       status: status, seconds: elapsed.map(MetricsMiddleware.seconds) ?? 0)
         let peer = context.remoteAddress.map { IPAddress($0).description }
         let client = request.flatMap { ClientAddressMiddleware.forwardedClient(of: $0, peer: context.remoteAddress, trusting: trustedProxies) }
         refusalLog?.write(AccessLogMiddleware.line(
             requestID: requestID, client: client ?? peer,
             connection: context.remoteAddress == nil ? nil : context.connectionID, tenant: nil,
-            method: request?.method, route: route, status: status, duration: elapsed, bytes: bytes, upstreamCalls: 0))
+            method: method, route: route, status: status, duration: elapsed, bytes: bytes, upstreamCalls: 0))
     }
 
     /// The route pattern `request`'s path resolves to, if any.

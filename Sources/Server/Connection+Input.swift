@@ -100,9 +100,9 @@ extension Connection {
                 do {
                     parsed = try parser.parse(rest)
                 } catch {
-                    let headRequest = parser.methodRead == .head
+                    let method = parser.methodRead
                     parser.reset()
-                    refuse(ServerRefusal(error), toHead: headRequest)
+                    refuse(ServerRefusal(error), methodRead: method)
                     return buffer.count
                 }
                 guard let head = parsed else { return offset }

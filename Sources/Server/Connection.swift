@@ -162,9 +162,11 @@ final class Connection {
     }
 
     /// Answers a request the server refuses by itself with the responder's rendering of it.
-    /// `toHead`: the refused request is a HEAD whose head was refused (its method was read).
-    func refuse(_ refusal: ServerRefusal, toHead: Bool = false) {
-        fail(with: loop.responder.refusal(refusal, request: requestSoFar(), context: nextContext()), toHead: toHead)
+    /// `methodRead`: the method of a request whose head was refused after its method was read.
+    func refuse(_ refusal: ServerRefusal, methodRead: HTTPMethod? = nil) {
+        var refusal = refusal
+        refusal.method = methodRead
+        fail(with: loop.responder.refusal(refusal, request: requestSoFar(), context: nextContext()), toHead: methodRead == .head)
     }
 
     /// The client closed its side, or the connection broke, after a request's head and before
@@ -218,7 +220,7 @@ final class Connection {
             if parser.hasNotBegunARequest, !pendingHoldsARequest {
                 close()
             } else {
-                refuse(.requestTimeout, toHead: parser.methodRead == .head)
+                refuse(.requestTimeout, methodRead: parser.methodRead)
             }
         case .body:
             refuse(.requestTimeout)

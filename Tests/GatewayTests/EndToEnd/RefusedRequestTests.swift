@@ -65,6 +65,17 @@ struct RefusedRequestTests {
         #expect(line["client"] as? String == "127.0.0.1")
     }
 
+    @Test("given a HEAD whose head is refused after its method was read, then the log names the method and counts no content, as none was sent")
+    func refusedHeadRequest() async throws {
+        let answer = try await refuse("HEAD /connectors HTTP/1.1\r\nHost: x\r\nX-Long: \(String(repeating: "a", count: 10_000))\r\n\r\n")
+        #expect(answer.status == 431)
+        let id = try #require(answer.head["x-request-id"])
+        let line = try #require(answer.log.first { $0["request_id"] as? String == id })
+        #expect(line["status"] as? Int == 431)
+        #expect(line["method"] as? String == "HEAD")
+        #expect(line["bytes"] as? Int == 0)
+    }
+
     @Test("given a body over the limit, when refused, then the 413 carries a request id in the header, the body and the log")
     func bodyTooLarge() async throws {
         let answer = try await refuse("POST /connectors/ozon/review/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n",
