@@ -104,8 +104,9 @@ struct ConnectionMalformedRequestTests {
     }
 
     @Test func errorResponseReachesAClientThatKeepsSendingItsBody() async throws {
-        // given: a refused head followed by 2 MiB the server will never parse
-        try await withServer(handler: Handlers.ok) { server in
+        // given: a refused head followed by 2 MiB the server will never parse (and drains for as
+        // long as the client may take to send them)
+        try await withServer({ $0.lingerTimeout = .seconds(60) }, handler: Handlers.ok) { server in
             let client = try server.connect()
             let head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 12abc\r\n\r\n"
             // when: the client sends everything before reading

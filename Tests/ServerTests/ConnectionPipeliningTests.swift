@@ -109,7 +109,8 @@ struct ConnectionPipeliningTests {
         // is still queued in the kernel when the server shuts its side and lingers
         let body = [UInt8](repeating: 0x64, count: 512 * 1024)
         let handler: Handler = { _, _ in HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain"], body: body) }
-        try await withServer(handler: handler) { server in
+        // the linger must outlast any stall before the client reads
+        try await withServer({ $0.lingerTimeout = .seconds(60) }, handler: handler) { server in
             let client = try server.connect(receiveBufferSize: 4096)
             try client.send("GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             try await Task.sleep(for: .milliseconds(300))

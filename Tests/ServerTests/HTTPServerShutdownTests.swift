@@ -38,7 +38,7 @@ struct HTTPServerShutdownTests {
             #expect(await eventually { arrived.current == 20 })
 
             // when: stop begins
-            let stopping = Task { await server.stop(gracePeriod: .seconds(5)) }
+            let stopping = Task { await server.stop(gracePeriod: .seconds(60)) }
             #expect(await eventually { server.server.isDraining })
 
             // then: the idle connections are closed without a response
@@ -97,7 +97,7 @@ struct HTTPServerShutdownTests {
             let fresh = try server.connect()
             try fresh.send(get("/sent-on-new"))
             // when: stop begins while the loop is still held, then the loop goes on
-            let stopping = Task { await server.stop(gracePeriod: .seconds(5)) }
+            let stopping = Task { await server.stop(gracePeriod: .seconds(60)) }
             #expect(await eventually { server.server.isDraining })
             release.signal()
             // then: both requests are answered (with Connection: close), not reset
@@ -180,10 +180,11 @@ struct HTTPServerShutdownTests {
     @Test func requestHalfReceivedWhenStopBeginsIsCompletedAndAnsweredWithConnectionClose() async throws {
         try await onDedicatedThread {
             // given: one request in flight keeps the server draining (one loop, so that the probe
-            // below shows the loop has read the partial head before stop() is called)
+            // below shows the loop has read the partial head before stop() is called); the partial
+            // head must not time out however long the test side stalls
             let gate = Gate()
             let arrived = Counter()
-            let server = try TestServer({ $0.loopCount = 1 }, handler: { request, _ in
+            let server = try TestServer({ $0.loopCount = 1; $0.headerReadTimeout = .seconds(600) }, handler: { request, _ in
                 if request.path == "/slow" {
                     arrived.increment()
                     await gate.wait()
@@ -200,7 +201,7 @@ struct HTTPServerShutdownTests {
             #expect(try probe.readResponse().text == "/probe")
             probe.close()
             // when
-            let stopping = Task { await server.stop(gracePeriod: .seconds(5)) }
+            let stopping = Task { await server.stop(gracePeriod: .seconds(60)) }
             #expect(await eventually { server.server.isDraining })
             try partial.send("st\r\n\r\n")
             let late = try partial.readResponse()
@@ -302,7 +303,7 @@ struct HTTPServerShutdownTests {
                 try client.send(get("/second") + get("/third"))
             }
             // when: stop begins, then the first handler ends
-            let stopping = Task { await server.stop(gracePeriod: .seconds(10)) }
+            let stopping = Task { await server.stop(gracePeriod: .seconds(60)) }
             #expect(await eventually { server.server.isDraining })
             gate.open()
             // then: all three are answered in order, none but the last with Connection: close
@@ -329,7 +330,7 @@ struct HTTPServerShutdownTests {
             client.shutdownWrite()
             #expect(await eventually { arrived.current == 1 })
             // when: stop begins (the connection reads its socket once: the half request, then EOF)
-            let stopping = Task { await server.stop(gracePeriod: .seconds(10)) }
+            let stopping = Task { await server.stop(gracePeriod: .seconds(60)) }
             #expect(await eventually { server.server.isDraining })
             gate.open()
             // then: the first request's answer arrives, then the connection closes

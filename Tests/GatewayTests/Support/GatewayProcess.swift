@@ -80,7 +80,7 @@ final class GatewayProcess: Sendable {
 
     /// Waits for the process to end (bounded by the test's time limit) and returns its status.
     /// Waits for the process to end and returns its status; after `limit` it is killed and -1 returned.
-    func waitForExit(limit: Duration = .seconds(20)) async -> Int32 {
+    func waitForExit(limit: Duration = .seconds(45)) async -> Int32 {
         let end = ContinuousClock.now + limit
         while process.isRunning, ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(20)) }
         guard !process.isRunning else {

@@ -81,12 +81,4 @@ struct OzonTestbed {
         } while cursor != nil && pages < 500
         return items
     }
-
-    /// Waits until the simulator has logged `count` requests to `path` (it logs a delayed
-    /// answer only once written), giving up after 20 s.
-    func waitForLog(path: String, count: Int) async throws {
-        for _ in 0..<2000 where log.count(path: path) < count {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-    }
 }

@@ -80,17 +80,18 @@ struct WildberriesFaultTests {
 
     @Test("an answer slower than the attempt timeout is retried, then upstreamTimeout", .timeLimit(.minutes(1)))
     func latency() async throws {
-        let options = Env.connectorOptions { $0.attemptTimeout = .milliseconds(150) }
+        // Each attempt has time to reach the simulator however busy the machine, and each answer
+        // comes far later (and is logged only then).
+        let options = Env.connectorOptions { $0.attemptTimeout = .seconds(1) }
         try await Env.with(connector: options) { env in
-            env.simulator.feedbacksFaults.inject(.latency(.milliseconds(600)), times: 3, pathPrefix: Self.feedbacks)
+            env.simulator.feedbacksFaults.inject(.latency(.seconds(5)), times: 3, pathPrefix: Self.feedbacks)
             await #expect {
                 _ = try await list(env)
             } throws: { error in
                 guard case ConnectorError.upstreamTimeout = error else { return false }
                 return true
             }
-            await Env.waitForLog(env.simulator.feedbacksLog, count: 3)
-            #expect(env.simulator.feedbacksLog.count(path: Self.feedbacks) == 3)
+            #expect(env.simulator.feedbacksFaults.pending == 0, "each of the three attempts reached the simulator")
         }
     }
 

@@ -83,12 +83,4 @@ struct WildberriesTestEnvironment {
         }
         return (items, pages)
     }
-
-    /// Waits (briefly, politely) until the simulator has logged `count` requests: requests held
-    /// back by an injected latency are logged when they finish.
-    static func waitForLog(_ log: RequestLog, count: Int) async {
-        for _ in 0..<400 where log.total < count {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-    }
 }

@@ -27,12 +27,12 @@ struct HTTPClientShutdownTests {
         try await onDedicatedThread {
             let connection = try server.connect()
             try connection.send(get("/proxy"))
-            #expect(await eventually(timeout: .seconds(20)) { upstream.requests.count == 1 })
+            #expect(await eventually { upstream.requests.count == 1 })
             await server.stop(gracePeriod: .milliseconds(100))
             connection.close()
         }
         #expect(seen.outcome.withLock { $0 } == "\(HTTPClientError.cancelled)")
-        #expect(await eventually(timeout: .seconds(20)) { upstreamClosed.current == 1 })
+        #expect(await eventually { upstreamClosed.current == 1 })
     }
 
     @Test("given a task on the loop that is not cancelled with its handler, when it starts an upstream call after the grace period ended, then the call ends as cancelled and nothing is sent")

@@ -150,7 +150,7 @@ struct HTTPClientTests {
         defer { upstream.stop() }
         let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: Self.keptIdle)
         _ = try await client.execute(Self.getRequest(), timeout: .seconds(5))
-        #expect(await eventually(timeout: .seconds(20)) { firstClosed.load(ordering: .relaxed) })
+        #expect(await eventually { firstClosed.load(ordering: .relaxed) })
         try await Task.sleep(for: .milliseconds(20))  // the FIN, sent, reaches the client's socket
         let response = try await client.execute(Self.post("{}"), timeout: .seconds(5))
         #expect(Self.text(response) == "ok")
@@ -199,7 +199,7 @@ struct HTTPClientTests {
         defer { upstream.stop() }
         let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
         await #expect(throws: HTTPClientError.timedOut) { try await client.execute(Self.getRequest(), timeout: .milliseconds(200)) }
-        #expect(await eventually(timeout: .seconds(20)) { closed.load(ordering: .relaxed) })
+        #expect(await eventually { closed.load(ordering: .relaxed) })
     }
 
     @Test("given the only connection busy, when a queued read's time runs out, then it ends as never sent, not as timed out")
@@ -215,7 +215,7 @@ struct HTTPClientTests {
         let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: .init(maxConnections: 1))
         // given
         async let first = client.execute(Self.getRequest(), timeout: .seconds(30))
-        #expect(await eventually(timeout: .seconds(20)) { upstream.connectionCount == 1 })
+        #expect(await eventually { upstream.connectionCount == 1 })
         // when
         let queued = await #expect(throws: HTTPClientError.self) { try await client.execute(Self.getRequest(), timeout: .milliseconds(200)) }
         release.store(true, ordering: .relaxed)
@@ -240,19 +240,20 @@ struct HTTPClientTests {
             }
         }
         defer { upstream.stop() }
-        // A write is held to 10 s, and has 5: whenever the connection frees, it is too late.
+        // A write is held to 45 s, and has 40: whenever the connection frees, it is too late. Both
+        // calls' times are long so that no stall of the test runs them out first.
         let client = HTTPClient(host: "127.0.0.1", port: upstream.port,
-                                configuration: .init(maxConnections: 1, minimumWriteTime: .seconds(10)))
+                                configuration: .init(maxConnections: 1, minimumWriteTime: .seconds(45)))
         // given
-        async let read = client.execute(Self.getRequest(), timeout: .seconds(10))
-        #expect(await eventually(timeout: .seconds(20)) { upstream.connectionCount == 1 })
+        async let read = client.execute(Self.getRequest(), timeout: .seconds(50))
+        #expect(await eventually { upstream.connectionCount == 1 })
         // when: a write joins the queue behind the read, and the read then ends
         let writeStarted = Counter()
         let write = Task { () async throws(HTTPClientError) -> HTTPClientResponse in
             writeStarted.increment()
-            return try await client.execute(Self.post("{}"), timeout: .seconds(5))
+            return try await client.execute(Self.post("{}"), timeout: .seconds(40))
         }
-        #expect(await eventually(timeout: .seconds(20)) { writeStarted.current == 1 })
+        #expect(await eventually { writeStarted.current == 1 })
         try await Task.sleep(for: .milliseconds(300))  // the call reaches the loop and its queue
         release.store(true, ordering: .relaxed)
         // then
@@ -310,10 +311,10 @@ struct HTTPClientTests {
         defer { upstream.stop() }
         let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
         let call = Task { try await client.execute(Self.getRequest(), timeout: .seconds(30)) }
-        #expect(await eventually(timeout: .seconds(20)) { upstream.requests.count == 1 })
+        #expect(await eventually { upstream.requests.count == 1 })
         call.cancel()
         await #expect(throws: HTTPClientError.cancelled) { try await call.value }
-        #expect(await eventually(timeout: .seconds(20)) { upstreamClosed.current == 1 })
+        #expect(await eventually { upstreamClosed.current == 1 })
     }
 
     @Test("given nothing listening, then the call fails as connectFailed")

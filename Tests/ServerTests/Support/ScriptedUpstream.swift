@@ -80,12 +80,13 @@ final class ScriptedUpstream: Sendable {
             Glibc.close(fd)
         }
 
-        /// Blocks until the client closes its side (true) or 5 s pass (false).
+        /// Blocks until the client closes its side (true) or 60 s pass (false): long, as a busy
+        /// machine can hold the client's close that long.
         @discardableResult
         func waitForClose() -> Bool {
             var pollfd = Glibc.pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             var byte: UInt8 = 0
-            while poll(&pollfd, 1, 5000) > 0 {
+            while poll(&pollfd, 1, 60_000) > 0 {
                 if recv(fd, &byte, 1, 0) <= 0 { return true }
             }
             return false

@@ -20,8 +20,8 @@ func withServer(
 }
 
 /// Polls `condition` every few milliseconds until it holds or `timeout` passes (a deadlock guard,
-/// not a timing assertion). Returns whether it held.
-func eventually(timeout: Duration = .seconds(10), _ condition: @Sendable () -> Bool) async -> Bool {
+/// not a timing assertion: long, as a starved machine can stretch every poll). Returns whether it held.
+func eventually(timeout: Duration = .seconds(60), _ condition: @Sendable () -> Bool) async -> Bool {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
     while clock.now < deadline {

@@ -30,7 +30,7 @@ final class TestServer: Sendable {
     }
 
     /// Waits (bounded) until the server holds no connection; false if it still does after `timeout`.
-    func waitUntilNoConnections(timeout: Duration = .seconds(10)) async -> Bool {
+    func waitUntilNoConnections(timeout: Duration = .seconds(60)) async -> Bool {
         await eventually(timeout: timeout) { self.openConnections == 0 }
     }
 }
