@@ -353,16 +353,53 @@ public struct ConnectorService: Sendable {
                 guard byte >= 0x20, byte < 0x7F else { return nil }
                 key.append(byte)
             }
-            // Parameters (`;name=value`) may follow an item; the key is the string alone.
-            guard closed, index == text.count
-                || (text[index] == UInt8(ascii: ";") && text[index...].allSatisfy { $0 >= 0x20 && $0 < 0x7F })
-            else { return nil }
+            // Parameters may follow an item; the key is the string alone.
+            guard closed, isParameters(text[index...]) else { return nil }
         } else {
-            guard text.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") }) else { return nil }
+            // Not `,`: two fields a proxy joined into one (`k1,k2`) are two keys, not a new one.
+            guard text.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: ",") }) else { return nil }
             key = text
         }
         guard (1...255).contains(key.count) else { return nil }
         return String(decoding: key, as: UTF8.self)
+    }
+
+    /// Structured-field parameters (RFC 8941 §3.1.2), read for their shape only:
+    /// `*( ";" *SP key [ "=" value ] )`, a key as the RFC spells it, a value a quoted string or a
+    /// run of visible ASCII without `;` or `,`. Anything else after the key's string (a list, a
+    /// stray `;`) makes the field malformed.
+    private static func isParameters(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var index = bytes.startIndex
+        func isKeyStart(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) || byte == UInt8(ascii: "*") }
+        func isKeyByte(_ byte: UInt8) -> Bool {
+            isKeyStart(byte) || (0x30...0x39).contains(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: ".")
+        }
+        while index < bytes.endIndex {
+            guard bytes[index] == UInt8(ascii: ";") else { return false }
+            index += 1
+            while index < bytes.endIndex, bytes[index] == UInt8(ascii: " ") { index += 1 }
+            guard index < bytes.endIndex, isKeyStart(bytes[index]) else { return false }
+            while index < bytes.endIndex, isKeyByte(bytes[index]) { index += 1 }
+            guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "=") else { continue }
+            index += 1
+            guard index < bytes.endIndex else { return false }
+            if bytes[index] == UInt8(ascii: "\"") {
+                index += 1
+                while index < bytes.endIndex, bytes[index] != UInt8(ascii: "\"") {
+                    guard bytes[index] >= 0x20, bytes[index] < 0x7F else { return false }
+                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                guard index < bytes.endIndex else { return false }
+                index += 1
+            } else {
+                let start = index
+                while index < bytes.endIndex, bytes[index] > 0x20, bytes[index] < 0x7F,
+                      bytes[index] != UInt8(ascii: ";"), bytes[index] != UInt8(ascii: ",") { index += 1 }
+                guard index > start else { return false }
+            }
+        }
+        return true
     }
 
     private static func check(_ errors: [FieldError]) throws(GatewayError) {

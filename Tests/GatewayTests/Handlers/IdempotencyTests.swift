@@ -153,7 +153,8 @@ struct IdempotencyTests {
     }
 
     @Test("given a structured-field string with spaces or escapes, then it is a key, and its repeat replays",
-          arguments: ["\"two words\"", "\"say \\\"hi\\\"\"", "\"back\\\\slash\"", "\"with-params\";p=1;q"])
+          arguments: ["\"two words\"", "\"say \\\"hi\\\"\"", "\"back\\\\slash\"", "\"with-params\";p=1;q",
+                     "\"quoted-param\"; a=\"x;y\";b=?1"])
     func structuredFieldString(key: String) async throws {
         let harness = ApplicationHarness()
         let first = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", key)])
@@ -164,7 +165,9 @@ struct IdempotencyTests {
     }
 
     @Test("a malformed key is 400", arguments: ["", "\"\"", String(repeating: "k", count: 256), "two words", "\"unterminated",
-                                                "\"a\"b", "\"bad \\x escape\"", "\"tab\there\"", "\"\(String(repeating: "k", count: 256))\""])
+                                                "\"a\"b", "\"bad \\x escape\"", "\"tab\there\"", "\"\(String(repeating: "k", count: 256))\"",
+                                                // a list (two fields a proxy joined), and stray or malformed parameters
+                                                "a1,a2", "\"a1\", \"a2\"", "\"a4\";;;", "\"a5\";X=1", "\"a6\";p=", "\"a7\";p=\"open"])
     func malformed(key: String) async throws {
         let harness = ApplicationHarness()
         let response = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", key)])
