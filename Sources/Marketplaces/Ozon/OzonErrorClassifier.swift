@@ -21,7 +21,8 @@ import Foundation
 ///   `upstreamError` for reads: the gateway builds a read from input it has already checked, so
 ///   a refusal is Ozon's API and ours disagreeing (a renamed field, an enum it no longer takes),
 ///   not the client's request, and sending it again gets the same answer.
-/// - 409, 422 → `upstreamRejected`; other 5xx, a non-JSON 404 (unknown path), anything else → `upstreamError`.
+/// - 409, 422 → `upstreamRejected` for writes and `upstreamError` for reads, as 400; other 5xx, a
+///   non-JSON 404 (unknown path), anything else → `upstreamError`.
 struct OzonErrorClassifier: UpstreamErrorClassifier {
     func classify(_ response: UpstreamResponse, for request: UpstreamRequest) -> ConnectorError? {
         guard !response.isSuccess else { return nil }
@@ -46,7 +47,7 @@ struct OzonErrorClassifier: UpstreamErrorClassifier {
             if aboutCredentials { return .upstreamAuthFailed(failure) }
             return request.safety == .nonIdempotent ? .upstreamRejected(failure) : .upstreamError(failure)
         case 409, 422:
-            return .upstreamRejected(failure)
+            return request.safety == .nonIdempotent ? .upstreamRejected(failure) : .upstreamError(failure)
         case 503:
             // Unavailable for a time Ozon names; without one, a 5xx like any other (DESIGN §5),
             // rather than a wait the gateway would have to invent.

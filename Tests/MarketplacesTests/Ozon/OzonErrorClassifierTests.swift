@@ -48,6 +48,19 @@ struct OzonErrorClassifierTests {
         }
     }
 
+    @Test("409 and 422 are upstreamRejected for a write and upstreamError (not retryable) for a read, whose content the gateway built",
+          arguments: [409, 422])
+    func conflictOrUnprocessable(status: Int) {
+        let body = #"{"code":6,"message":"conflict"}"#
+        let read = classifier.classify(response(status, body), for: request())
+        #expect(read == .upstreamError(UpstreamFailure(marketplace: .ozon, status: status, message: "conflict")))
+        #expect(read?.isRetryable == false)
+        guard case .upstreamRejected? = classifier.classify(response(status, body), for: request(safety: .nonIdempotent)) else {
+            Issue.record("a refused write is not upstreamRejected")
+            return
+        }
+    }
+
     @Test("400 code 3 is upstreamError (not retryable) for a read and upstreamRejected for a write")
     func validation() {
         let body = #"{"code":3,"message":"Request validation error: invalid field text","details":"text"}"#
