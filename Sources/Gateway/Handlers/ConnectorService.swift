@@ -144,8 +144,8 @@ public struct ConnectorService: Sendable {
         case nil, .null?: errors.append(FieldError("text", "is required"))
         default: break
         }
-        if let text, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            errors.append(FieldError("text", "must not be empty"))
+        if let text, text.unicodeScalars.allSatisfy(Self.isBlank) {
+            errors.append(FieldError("text", "must not be blank"))
         } else if let text, text.unicodeScalars.contains(where: Self.isControl) {
             errors.append(FieldError("text", "must not contain control characters (other than tab, line feed and carriage return)"))
         }
@@ -292,7 +292,7 @@ public struct ConnectorService: Sendable {
                                                   advice: "under this Idempotency-Key the outcome stays as it is."
                                                       + " Look at the item, and send again with a new key if the reply is not there.")
                 idempotency.complete(tenant: tenant.id, key: key,
-                                     response: problem.response(requestID: context.requestID, instance: String(request.path.prefix(512))))
+                                     response: problem.response(requestID: context.requestID, instance: Problem.instance(of: request.path)))
                 throw problem
             } catch {
                 idempotency.abandon(tenant: tenant.id, key: key)
@@ -324,6 +324,16 @@ public struct ConnectorService: Sendable {
         switch scalar.value {
         case 0x09, 0x0A, 0x0D: false
         case 0x00...0x1F, 0x7F...0x9F: true
+        default: false
+        }
+    }
+
+    /// Blank as the published schema's pattern means it (`\s` of ECMAScript, which JSON Schema
+    /// patterns use): white space and line terminators, so that the server refuses exactly the
+    /// texts the schema does. (Foundation's whitespace set also takes U+200B, and not U+FEFF.)
+    static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09...0x0D, 0x20, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF: true
         default: false
         }
     }
@@ -431,10 +441,21 @@ public struct ConnectorService: Sendable {
     /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: what an RFC 3339 date-time can name in UTC.
     static let timestampRange: ClosedRange<Int64> = -62_135_596_800_000...253_402_300_799_999
 
+    /// `T` between date and time and an offset of `Z` or `±hh:mm`, as RFC 3339 §5.6 writes them:
+    /// `FlexibleDate` also reads the forms upstreams send (a space, `+0300`), which a client's
+    /// input, documented as RFC 3339, does not get.
+    private static func hasRFC3339Shape(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") else { return false }
+        if let last = bytes.last, last == UInt8(ascii: "Z") || last == UInt8(ascii: "z") { return true }
+        let sign = bytes[bytes.count - 6]
+        return (sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-")) && bytes[bytes.count - 3] == UInt8(ascii: ":")
+    }
+
     private static func timestamp(_ text: String?, field: String, errors: inout [FieldError]) -> Timestamp? {
         guard let text else { return nil }
         // Only RFC 3339 is documented for clients; numbers are refused to avoid unit confusion.
-        guard text.contains("T") || text.contains("t"), let timestamp = FlexibleDate.parse(text) else {
+        guard Self.hasRFC3339Shape(text), let timestamp = FlexibleDate.parse(text) else {
             let hint = text.contains(" ") ? " (a + in a query string must be sent as %2B)" : ""
             errors.append(FieldError(field, "must be an RFC 3339 date-time, e.g. 2026-05-14T08:21:37Z\(hint)"))
             return nil

@@ -12,6 +12,8 @@ struct RequestFields {
         case bool(Bool)
         case null
         case other
+        /// Given more than once: reported once, by `errors(allowed:)`, and not read.
+        case repeated
     }
 
     private(set) var values: [String: Value]
@@ -42,7 +44,12 @@ struct RequestFields {
                 errors.append(FieldError(String(decoding: rawName.prefix(64), as: UTF8.self), "is not valid percent-encoded UTF-8"))
                 continue
             }
-            if values[name] != nil { errors.append(FieldError(name, "is given more than once")) }
+            if case .repeated? = values[name] { continue }
+            if values[name] != nil {
+                errors.append(FieldError(name, "is given more than once"))
+                values[name] = .repeated
+                continue
+            }
             values[name] = .string(value)
         }
         return RequestFields(values: values, fromQuery: true, readErrors: errors)
@@ -153,6 +160,7 @@ struct RequestFields {
             case .array, .object: values[name] = .other
             }
         }
+        if let repeated = parsed.repeatedKey { values[repeated] = .repeated }
         return RequestFields(values: values, fromQuery: false, readErrors: readErrors)
     }
 
@@ -165,7 +173,7 @@ struct RequestFields {
 
     func string(_ name: String, errors: inout [FieldError]) -> String? {
         switch values[name] {
-        case nil, .null: return nil
+        case nil, .null, .repeated: return nil
         case .string(let text): return text
         default:
             errors.append(FieldError(name, "must be a string"))
@@ -173,14 +181,15 @@ struct RequestFields {
         }
     }
 
-    /// An integer in `range`: in JSON, any number whose exact value is one (`20`, `20.0`, `2e1`,
-    /// as JSON Schema's `integer`), read from its digits, not rounded through `Double`.
+    /// An integer in `range`: any number whose exact value is one (`20`, `20.0`, `2e1`, as JSON
+    /// Schema's `integer`), read from its digits, not rounded through `Double`; in a query string
+    /// the same literals as in a body.
     func integer(_ name: String, in range: ClosedRange<Int>, errors: inout [FieldError]) -> Int? {
         let number: Int64?
         switch values[name] {
-        case nil, .null: return nil
+        case nil, .null, .repeated: return nil
         case .number(let value): number = value.int64
-        case .string(let text) where fromQuery: number = Self.plainInteger(text).map(Int64.init)
+        case .string(let text) where fromQuery: number = Self.plainInteger(text).map(Int64.init) ?? JSONNumber(text: text)?.int64
         default: number = nil
         }
         guard let number, let value = Int(exactly: number), range.contains(value) else {
@@ -190,8 +199,9 @@ struct RequestFields {
         return value
     }
 
-    /// Digits as JSON writes an integer (no sign, no leading zero): `+5` and `05` are not
-    /// taken, so that the query string accepts what the body would.
+    /// Digits as JSON writes an integer (no sign, no leading zero), read without a JSON parse:
+    /// the common case. Other literals (`2e1`, `20.0`) go through `JSONNumber`; `+5` and `05`,
+    /// which JSON does not write, are taken by neither.
     private static func plainInteger(_ text: String) -> Int? {
         let digits = text.utf8
         guard let first = digits.first, first != UInt8(ascii: "0") || digits.count == 1,
@@ -202,7 +212,7 @@ struct RequestFields {
 
     func bool(_ name: String, errors: inout [FieldError]) -> Bool? {
         switch values[name] {
-        case nil, .null: return nil
+        case nil, .null, .repeated: return nil
         case .bool(let value): return value
         case .string("true") where fromQuery: return true
         case .string("false") where fromQuery: return false

@@ -22,7 +22,7 @@ public struct ProblemMiddleware: Middleware {
         } catch {
             problem = .internalError
         }
-        var response = problem.response(requestID: context.requestID, instance: String(request.path.prefix(512)))
+        var response = problem.response(requestID: context.requestID, instance: Problem.instance(of: request.path))
         for (name, value) in context.responseHeaders { response.headers.add(name, value) }
         return response
     }

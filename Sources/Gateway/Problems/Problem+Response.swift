@@ -1,6 +1,27 @@
 import HTTP
 
 extension Problem {
+    /// The longest `instance` a problem carries.
+    static let maxInstanceLength = 512
+
+    /// A request's path as a problem's `instance`: at most `maxInstanceLength` bytes, cut before
+    /// a percent-escape the limit would split, so that it stays a valid URI reference.
+    public static func instance(of path: String) -> String {
+        let bytes = path.utf8
+        guard bytes.count > maxInstanceLength else { return path }
+        var end = bytes.index(bytes.startIndex, offsetBy: maxInstanceLength)
+        // `%` is never inside an escape, so one among the last two bytes kept starts a split one.
+        var index = end
+        for _ in 0..<2 {
+            index = bytes.index(before: index)
+            if bytes[index] == UInt8(ascii: "%") {
+                end = index
+                break
+            }
+        }
+        return String(decoding: bytes[..<end], as: UTF8.self)
+    }
+
     /// The problem as an `application/problem+json` response for the request at `instance`
     /// (left out when the request never got as far as a path).
     public func response(requestID: String, instance: String?) -> HTTPResponse {

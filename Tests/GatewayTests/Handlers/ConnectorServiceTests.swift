@@ -144,6 +144,9 @@ struct ConnectorServiceTests {
         ("{\"limit\":5,\"limit\":6}", ["limit"]),
         ("{\"since\":\"2026-11-31T00:00:00Z\"}", ["since"]),
         ("{\"since\":\"2026-02-29T12:00:00+03:00\"}", ["since"]),
+        // forms upstreams send but RFC 3339 does not have
+        ("{\"since\":\"2026-11-01T00:00:00+0300\"}", ["since"]),
+        ("{\"since\":\"2026-11-01 00:00:00Z\"}", ["since"]),
     ])
     func validation(body: String, fields: [String]) async throws {
         let harness = ApplicationHarness()
@@ -185,13 +188,26 @@ struct ConnectorServiceTests {
         let errors = try #require(response.json["errors"] as? [[String: String]])
         #expect(Set(errors.compactMap { $0["field"] }) == ["limit", "zzz", "status"])
         #expect(errors.contains { $0["field"] == "limit" && $0["message"] == "is given more than once" })
+        #expect(errors.filter { $0["field"] == "limit" }.count == 1, "one entry per field: \(errors)")
     }
 
-    @Test("query strings follow the same rules", arguments: ["limit=abc", "limit=0", "limit=+5", "limit=05", "limit=1.0", "status=nope", "extra=1", "limit=5&limit=6"])
+    @Test("query strings follow the same rules", arguments: ["limit=abc", "limit=0", "limit=+5", "limit=05", "limit=1.5", "limit=1e400", "status=nope", "extra=1", "limit=5&limit=6"])
     func queryValidation(query: String) async throws {
         let harness = ApplicationHarness()
         let response = try await harness.send(.get, "/connectors/wildberries/review/items?\(query)")
         #expect(response.status.code == 400)
+    }
+
+    @Test("given an integer written as JSON may write it (2e0, 2.0), then the query string takes it as the body does",
+          arguments: ["2e0", "2.0", "20e-1"])
+    func integralLiteralsInTheQuery(limit: String) async throws {
+        let harness = ApplicationHarness()
+        let fromQuery = try await harness.send(.get, "/connectors/wildberries/review/items?limit=\(limit)")
+        let fromBody = try await harness.send(.post, "/connectors/wildberries/review/items", body: "{\"limit\":\(limit)}")
+        #expect(fromQuery.status == .ok)
+        #expect(fromBody.status == .ok)
+        #expect((fromQuery.json["items"] as? [Any])?.count == 2)
+        #expect((fromBody.json["items"] as? [Any])?.count == 2)
     }
 
     @Test("given a query parameter with an empty name, then the 400's detail says so in words")
@@ -332,7 +348,7 @@ struct ConnectorServiceTests {
     }
 
     @Test("an empty, missing or repeated reply text, or one with control characters, is refused before the connector is called",
-          arguments: ["{}", "{\"text\":null}", "{\"text\":\"  \"}", "{\"text\":5}", "{\"text\":\"Спасибо\",\"text\":\"Нет\"}",
+          arguments: ["{}", "{\"text\":null}", "{\"text\":\"  \"}", "{\"text\":\"\\u00a0\\u3000\\ufeff\"}", "{\"text\":5}", "{\"text\":\"Спасибо\",\"text\":\"Нет\"}",
                       "{\"text\":\"a\\u0000b\"}", "{\"text\":\"\\u001b[31mКрасный\"}", "{\"text\":\"Спасибо\\u0085\"}"])
     func emptyReply(body: String) async throws {
         let harness = ApplicationHarness()
