@@ -161,7 +161,7 @@ public final class UpstreamCaller: Sendable {
             case .connectionRefused: report(.transportError, refused: true)
             case .notSent: report(.timeout, refused: true)
             case .unsendable: report(.transportError, refused: true)
-            case .connectionLost, .responseTooLarge: report(.transportError)
+            case .connectionLost, .responseTooLarge, .unreadableResponse: report(.transportError)
             }
             return transportFailure(error, request: request, attemptTime: min(remaining, attemptTimeout),
                                     fullAttempt: fullAttempt, admission: admission)
@@ -265,6 +265,10 @@ public final class UpstreamCaller: Sendable {
             (.failure, .upstreamError(failure("cannot connect to \(client.host): \(reason)")), true)
         case .responseTooLarge(let limit):
             (.neutral, .upstreamError(failure("\(client.host) answered \(request.operation) with more than \(limit) bytes", lasting: true)), false)
+        case .unreadableResponse(let status, let reason):
+            (.neutral, .upstreamError(UpstreamFailure(marketplace: marketplace, status: status,
+                                                      message: "\(client.host) answered \(request.operation) in a form the gateway cannot read: \(reason)",
+                                                      isLasting: true)), false)
         case .connectionLost(let reason):
             (.failure, .upstreamError(failure("connection to \(client.host) lost: \(reason)")), idempotent)
         }

@@ -48,6 +48,7 @@ public final class LoopUpstreamClient: UpstreamClient {
         case .invalidRequest(let reason): .unsendable(reason)
         case .connectionLost(let reason): .connectionLost(reason)
         case .responseTooLarge(let limit): .responseTooLarge(limit: limit)
+        case .unreadableResponse(let status, let reason): .unreadableResponse(status: status, reason)
         case .timedOut: .timedOut
         case .notSent(let reason): .notSent(reason)
         case .cancelled: .cancelled

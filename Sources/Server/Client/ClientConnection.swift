@@ -221,7 +221,7 @@ final class ClientConnection {
                 // answer without one (a 204, `Content-Length: 0`) has nothing to misread.
                 if parsedHead.mayHaveBody, let coding = parsedHead.field("content-encoding")?.trimmingOWS(), !coding.isEmpty,
                    coding.lowercased() != "identity" {
-                    fail(.connectionLost("\(pool.client.hostField) answered in Content-Encoding \(coding.prefix(40)), which was not asked for"))
+                    fail(.unreadableResponse(status: parsedHead.status, "Content-Encoding \(coding.prefix(40)), which was not asked for"))
                     return
                 }
                 head = parsedHead
