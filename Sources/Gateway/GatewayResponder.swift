@@ -39,14 +39,15 @@ public struct GatewayResponder: HTTPResponder {
 
     /// A refused request gets what every other answer gets: an `X-Request-ID` (the client's, when
     /// its head was read and offered a sane one, else a fresh one), the gateway's problem
-    /// document with `request_id`, an access-log line and a count in the metrics, with the
-    /// method and route when the head was read and the time since the request began.
+    /// document with `request_id` (and `instance`, the path, when the head was read), an
+    /// access-log line and a count in the metrics, with the method and route when the head was
+    /// read and the time since the request began.
     public func refusal(_ refusal: ServerRefusal, request: HTTPRequest?, context: RequestContext) -> HTTPResponse {
         let requestID = request.flatMap(RequestIDMiddleware.offeredID(in:)) ?? refusalIDs.next()
         let problem = Problem(status: refusal.status.code, code: refusal.code,
                               title: ProblemResponse.title(code: refusal.code, status: refusal.status),
                               detail: refusal.detail, retryable: refusal.status == .requestTimeout)
-        var response = problem.response(requestID: requestID, instance: nil)
+        var response = problem.response(requestID: requestID, instance: request.map { Problem.instance(of: $0.path) })
         response.headers.add("X-Request-ID", requestID)
         let method = request?.method ?? refusal.method
         let sent = method == .head ? 0 : response.body.count

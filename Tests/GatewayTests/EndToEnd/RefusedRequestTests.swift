@@ -110,6 +110,7 @@ struct RefusedRequestTests {
         #expect(answer.status == 408)
         #expect(answer.head["x-request-id"] == "proxy-7")
         #expect(answer.problem["request_id"] as? String == "proxy-7")
+        #expect(answer.problem["instance"] as? String == "/connectors/ozon/review/items", "the head was read: its path is known")
         let line = try #require(answer.log.first { $0["request_id"] as? String == "proxy-7" })
         #expect(line["status"] as? Int == 408)
         #expect(line["method"] as? String == "POST")
