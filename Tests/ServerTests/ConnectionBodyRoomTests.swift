@@ -106,12 +106,13 @@ struct ConnectionBodyRoomTests {
                 _ = client.waitReadable(milliseconds: 100)  // in this order
                 waiting.append(client)
             }
+            #expect(await eventually { server.openConnections == 4 })
             #expect(!waiting[2].waitReadable(milliseconds: 200), "a 70 kB body was read beside the 80 kB holder")
-            // when: the first waiter's client resets, then the middle one's
+            // when: the first waiter's client resets, then the middle one's, each seen by the server
             waiting[0].resetClose()
-            _ = waiting[2].waitReadable(milliseconds: 200)
+            #expect(await eventually { server.openConnections == 3 })
             waiting[1].resetClose()
-            _ = waiting[2].waitReadable(milliseconds: 200)
+            #expect(await eventually { server.openConnections == 2 })
             // then: the last is taken as soon as the holder's body is in
             try holder.send(String(repeating: "h", count: 79_999))
             #expect(try holder.readResponse().text == "80000")

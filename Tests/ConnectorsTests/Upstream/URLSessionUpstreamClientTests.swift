@@ -158,7 +158,7 @@ struct URLSessionUpstreamClientTests {
             let client = URLSessionUpstreamClient(baseURL: upstream.baseURL)
             // Time enough for the request to reach the upstream however busy the machine.
             let error = await transportError { () async throws(UpstreamTransportError) in
-                try await client.send(Self.get("/slow"), timeout: .seconds(3))
+                try await client.send(Self.get("/slow"), timeout: .seconds(1))
             }
             #expect(error == .timedOut)
             #expect(upstream.received.count == 1, "the request did reach the upstream")
