@@ -105,23 +105,25 @@ public final class HTTPServer: Sendable {
                 // A start that fails part way leaves nothing behind: no listener open that no
                 // loop accepts on, no loop serving a server its caller believes did not start.
                 listeners[(index + 1)...].forEach { $0.close() }
-                stopStartedLoops()
+                for thread in beginDrain(grace: .zero) { thread.join() }
                 throw error
             }
         }
     }
 
-    /// Closes and joins the loops a failed `start()` had already started.
-    private func stopStartedLoops() {
+    /// Marks the server draining, starts every loop's drain with `grace`, and hands back the loop
+    /// threads to join, each once: joining a pthread twice is undefined (a repeated or concurrent
+    /// stop could block on whatever thread reused the handle).
+    private func beginDrain(grace: Duration) -> [LoopThread] {
         let (loops, threads) = state.withLock { state in
             state.draining = true
-            defer { state.loops = []; state.threads = [] }
+            defer { state.threads = [] }
             return (state.loops, state.threads)
         }
         for loop in loops {
-            loop.withValue { $0.beginDrain(grace: .zero) }
+            loop.withValue { $0.beginDrain(grace: grace) }
         }
-        for thread in threads { thread.join() }
+        return threads
     }
 
     private func startLoop(index: Int, listener: Socket) throws(ServerError) {
@@ -166,16 +168,7 @@ public final class HTTPServer: Sendable {
     /// in flight finish (their responses carry `Connection: close`), and returns when all
     /// connections are gone or `gracePeriod` has passed (then the rest are closed).
     public func stop(gracePeriod: Duration = .seconds(10)) async {
-        let (loops, threads) = state.withLock { state in
-            state.draining = true
-            // Each thread is joined once: joining a pthread twice is undefined (a repeated or
-            // concurrent stop() could block on whatever thread reused the handle).
-            defer { state.threads = [] }
-            return (state.loops, state.threads)
-        }
-        for loop in loops {
-            loop.withValue { $0.beginDrain(grace: gracePeriod) }
-        }
+        let threads = beginDrain(grace: gracePeriod)
         await shared.waitUntilFinished()
         for thread in threads { thread.join() }
     }

@@ -140,11 +140,7 @@ struct ConnectionTimeoutTests {
     @Test func anEmptyLineAfterARequestIsIgnoredAndTheConnectionClosesSilently() async throws {
         // given: a client that ends its request with one CRLF too many (RFC 9112 §2.2)
         try await withServer(Self.short, handler: Handlers.ok) { server in
-            let began = ContinuousClock.now
-            let client = try server.connect()
-            try client.send(get("/") + "\r\n")
-            // A busy machine that took the header timeout to send the head leaves nothing to check.
-            guard ContinuousClock.now - began < .milliseconds(500) else { return }
+            guard let client = try server.connect(sending: get("/") + "\r\n", within: .milliseconds(500)) else { return }
             let response = try client.readResponse()
             // when: nothing more is sent
             let rest = client.readUntilClose()
@@ -175,11 +171,8 @@ struct ConnectionTimeoutTests {
             $0.writeTimeout = .seconds(10)
             $0.maxPendingOutput = 64 << 20
         }, handler: { _, _ in HTTPResponse(status: .ok, body: body) }) { server in
-            let began = ContinuousClock.now
-            let client = try server.connect(receiveBufferSize: 16 * 1024)
-            try client.send(get("/big") + "GET /next HTTP/1.1\r\n")
-            // A busy machine that took the header timeout to send the first head leaves nothing to check.
-            guard ContinuousClock.now - began < .milliseconds(500) else { return }
+            guard let client = try server.connect(sending: get("/big") + "GET /next HTTP/1.1\r\n", within: .milliseconds(500),
+                                                  receiveBufferSize: 16 * 1024) else { return }
             _ = client.waitReadable(milliseconds: 200)  // let the server fill the buffers and block
             // when: the client reads the big response but never finishes the second head
             let first = try client.readResponse()

@@ -241,8 +241,8 @@ public final class UpstreamCaller: Sendable {
     private func transportFailure(_ error: UpstreamTransportError, request: UpstreamRequest, attemptTime: Duration,
                                   fullAttempt: Duration, admission: CircuitBreaker.Admission) -> Outcome {
         let idempotent = request.safety == .idempotent
-        func failure(_ message: String, lasting: Bool = false) -> UpstreamFailure {
-            UpstreamFailure(marketplace: marketplace, status: nil, message: message, isLasting: lasting)
+        func failure(_ message: String, status: Int? = nil, lasting: Bool = false) -> UpstreamFailure {
+            UpstreamFailure(marketplace: marketplace, status: status, message: message, isLasting: lasting)
         }
         // What the circuit makes of it, what the caller is told, and whether it may go again.
         let (health, reported, retryable): (CircuitBreaker.Outcome, ConnectorError, Bool) = switch error {
@@ -266,9 +266,8 @@ public final class UpstreamCaller: Sendable {
         case .responseTooLarge(let limit):
             (.neutral, .upstreamError(failure("\(client.host) answered \(request.operation) with more than \(limit) bytes", lasting: true)), false)
         case .unreadableResponse(let status, let reason):
-            (.neutral, .upstreamError(UpstreamFailure(marketplace: marketplace, status: status,
-                                                      message: "\(client.host) answered \(request.operation) in a form the gateway cannot read: \(reason)",
-                                                      isLasting: true)), false)
+            (.neutral, .upstreamError(failure("\(client.host) answered \(request.operation) in a form the gateway cannot read: \(reason)",
+                                              status: status, lasting: true)), false)
         case .connectionLost(let reason):
             (.failure, .upstreamError(failure("connection to \(client.host) lost: \(reason)")), idempotent)
         }

@@ -43,10 +43,8 @@ struct OzonErrorClassifier: UpstreamErrorClassifier {
             if aboutCredentials || body?.code == 16 { return .upstreamAuthFailed(failure) }
             if let id = Self.itemID(in: request) { return .itemNotFound(id: id) }
             return .upstreamError(failure)
-        case 400:
-            if aboutCredentials { return .upstreamAuthFailed(failure) }
-            return request.safety == .nonIdempotent ? .upstreamRejected(failure) : .upstreamError(failure)
-        case 409, 422:
+        case 400, 409, 422:
+            if response.status == 400, aboutCredentials { return .upstreamAuthFailed(failure) }
             return request.safety == .nonIdempotent ? .upstreamRejected(failure) : .upstreamError(failure)
         case 503:
             // Unavailable for a time Ozon names; without one, a 5xx like any other (DESIGN §5),
