@@ -41,6 +41,7 @@ let package = Package(
         ),
         .target(name: "CLoad"),
         .executableTarget(name: "bench-load", dependencies: ["CLoad"]),
+        .executableTarget(name: "bench-cache-decay"),
         .executableTarget(
             name: "bench-parser",
             dependencies: [.product(name: "HTTP", package: "ConnectorGateway")]

@@ -9,7 +9,7 @@ import Connectors
 /// are the latest message (from the chat's history); `status` is answered when the latest
 /// message from the buyer or the seller is the seller's; `unread_count` and `read`
 /// (no unread messages) from the list; `author.id` is the buyer's user id; `product` the sku a
-/// message was about. Ozon's announcement chats are left out.
+/// message was about. Ozon's announcement chats and the seller's support chats are left out.
 public struct OzonChatConnector: ChannelConnector {
     /// `ozon/chat` in the registry.
     public static let key = ConnectorKey(.ozon, .chat)
