@@ -14,6 +14,31 @@ extension WildberriesFeedbacksHost {
         }
     }
 
+    /// `GET /api/v1/feedbacks/archive`: `take` (1…5000) and `skip` required, `order` and `nmId`
+    /// optional; no `isAnswered`, no dates, no counters (reference §1.1).
+    func listArchivedFeedbacks(_ request: SimulatorRequest) -> HTTPResponse {
+        let query = request.query
+        func bad(_ name: String) -> HTTPResponse { WildberriesResponses.legacyError(400, "Плохой формат \(name)") }
+        guard let takeText = query["take"], let take = Int(takeText), take >= 1 else { return bad("take") }
+        guard take <= options.feedbacksMaxTake else {
+            return WildberriesResponses.legacyError(400, "Превышено максимальное значение take: \(options.feedbacksMaxTake)")
+        }
+        guard let skipText = query["skip"], let skip = Int(skipText), skip >= 0 else { return bad("skip") }
+        let ascending: Bool
+        switch query["order"] ?? "" {
+        case "", "dateDesc": ascending = false
+        case "dateAsc": ascending = true
+        default: return bad("order")
+        }
+        var nmId: Int64?
+        if let text = query["nmId"], !text.isEmpty {
+            guard let value = Int64(text) else { return bad("nmId") }
+            nmId = value
+        }
+        let page = store.listArchivedFeedbacks(take: take, skip: skip, ascending: ascending, nmId: nmId)
+        return WildberriesResponses.envelope(["feedbacks": page.map { $0.json() }])
+    }
+
     func feedback(_ request: SimulatorRequest) -> HTTPResponse {
         guard let id = request.query["id"], !id.isEmpty else {
             return WildberriesResponses.legacyError(422, "Некорректный ID отзыва")

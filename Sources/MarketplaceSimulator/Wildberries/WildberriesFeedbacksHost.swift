@@ -24,6 +24,7 @@ public final class WildberriesFeedbacksHost: SimulatedHost {
         "/api/v1/feedbacks/count-unanswered": ["GET"],
         "/api/v1/feedbacks/count": ["GET"],
         "/api/v1/feedbacks": ["GET"],
+        "/api/v1/feedbacks/archive": ["GET"],
         "/api/v1/feedback": ["GET"],
         "/api/v1/feedbacks/answer": ["POST", "PATCH"],
         "/api/v1/questions/count-unanswered": ["GET"],
@@ -58,6 +59,8 @@ public final class WildberriesFeedbacksHost: SimulatedHost {
             return count(request, questions: request.path.hasPrefix("/api/v1/questions"))
         case ("GET", "/api/v1/feedbacks"):
             return listFeedbacks(request)
+        case ("GET", "/api/v1/feedbacks/archive"):
+            return listArchivedFeedbacks(request)
         case ("GET", "/api/v1/feedback"):
             return feedback(request)
         case ("POST", "/api/v1/feedbacks/answer"), ("PATCH", "/api/v1/feedbacks/answer"):

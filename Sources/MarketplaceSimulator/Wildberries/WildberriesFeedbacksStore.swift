@@ -46,9 +46,35 @@ public final class WildberriesFeedbacksStore: Sendable {
         state.withLock { $0.questions.first { $0.id == id } }
     }
 
+    /// A page of the feedbacks not archived, with the host's counters: unanswered ones outside
+    /// the archive, and the processed ones (answered or archived).
     func listFeedbacks(_ query: WildberriesListQuery) -> (page: [WildberriesSimulatedFeedback], unanswered: Int, answered: Int) {
         state.withLock { s in
-            (query.page(of: s.feedbacks), s.feedbacks.count { $0.answer == nil }, s.feedbacks.count { $0.answer != nil })
+            (query.page(of: s.feedbacks), s.feedbacks.count { $0.answer == nil && !$0.isArchived },
+             s.feedbacks.count { $0.answer != nil || $0.isArchived })
+        }
+    }
+
+    /// `GET /api/v1/feedbacks/archive`: archived feedbacks by creation date (ties by id), answered
+    /// or not, optionally of one product; `skip` and `take` as given.
+    func listArchivedFeedbacks(take: Int, skip: Int, ascending: Bool, nmId: Int64?) -> [WildberriesSimulatedFeedback] {
+        let archived = state.withLock { s in s.feedbacks.filter { $0.isArchived && (nmId == nil || $0.product.nmId == nmId) } }
+            .sorted { a, b in
+                if a.createdAt != b.createdAt { return ascending ? a.createdAt < b.createdAt : a.createdAt > b.createdAt }
+                return a.id < b.id
+            }
+        guard skip < archived.count else { return [] }
+        return Array(archived[skip..<min(archived.count, skip + take)])
+    }
+
+    /// Moves the feedback `id` to the archive, as Wildberries does with answered ones, ones left
+    /// unanswered for 30 days and ones without text or photos; false when there is no such feedback.
+    @discardableResult
+    public func archiveFeedback(id: String) -> Bool {
+        state.withLock { s in
+            guard let index = s.feedbacks.firstIndex(where: { $0.id == id }) else { return false }
+            s.feedbacks[index].isArchived = true
+            return true
         }
     }
 
@@ -71,7 +97,7 @@ public final class WildberriesFeedbacksStore: Sendable {
         let startOfDay = now - now % 86_400_000
         return state.withLock { s in
             let dates = questions ? s.questions.filter { $0.answer == nil }.map(\.createdAt)
-                                  : s.feedbacks.filter { $0.answer == nil }.map(\.createdAt)
+                                  : s.feedbacks.filter { $0.answer == nil && !$0.isArchived }.map(\.createdAt)
             return (dates.count, dates.count { $0 >= startOfDay })
         }
     }

@@ -91,7 +91,7 @@ struct WildberriesListQuery {
     func matches<Record: WildberriesListable>(_ records: [Record]) -> [Record] {
         records.filter { record in
             let second = record.createdAt >= 0 ? record.createdAt / 1000 : (record.createdAt - 999) / 1000
-            return record.isAnswered == isAnswered
+            return !record.isArchived && record.isAnswered == isAnswered
                 && (nmId == nil || record.nmId == nmId)
                 && (dateFrom.map { second >= $0 } ?? true)
                 && (dateTo.map { second <= $0 } ?? true)

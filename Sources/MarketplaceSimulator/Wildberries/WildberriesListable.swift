@@ -4,4 +4,6 @@ protocol WildberriesListable {
     var createdAt: Int64 { get }
     var isAnswered: Bool { get }
     var nmId: Int64 { get }
+    /// In the archive, out of the lists that filter on `isAnswered` (feedbacks only).
+    var isArchived: Bool { get }
 }

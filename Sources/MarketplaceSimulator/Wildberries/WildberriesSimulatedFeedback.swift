@@ -35,6 +35,9 @@ public struct WildberriesSimulatedFeedback: Sendable, Equatable {
     public var photoCount: Int
     /// The buyer's picked tags ("качественный материал"), under Wildberries' own spelling `bables`.
     public var bables: [String]
+    /// Moved to the archive (answered, unanswered for 30 days, or without text or photos, as
+    /// Wildberries decides): listed by `/api/v1/feedbacks/archive`, no longer by `/api/v1/feedbacks`.
+    public var isArchived = false
 
     /// An unanswered, unviewed feedback unless told otherwise. `createdAt` in unix ms;
     /// `createdDateText` and `state` default to what the host would write for them.

@@ -13,6 +13,15 @@ struct WildberriesListCursor: Equatable {
         case unanswered = "u"
         case answered = "a"
         case all = "*"
+
+        /// Whether a record, answered or not, belongs to a list of this scope.
+        func admits(answered: Bool) -> Bool {
+            switch self {
+            case .unanswered: !answered
+            case .answered: answered
+            case .all: true
+            }
+        }
     }
 
     /// Keys kept per edge: enough for every record of one second in practice, small enough for a
@@ -21,6 +30,9 @@ struct WildberriesListCursor: Equatable {
 
     var scope: Scope
     var answeredPhase: Bool
+    /// Reading the archive, after the phases by `isAnswered`: by offset alone, newest first, the
+    /// scope's status filtered here (the archive has neither `isAnswered` nor dates).
+    var archivePhase = false
     var skip = 0
     /// Unix ms: only records created at or after it.
     var since: Int64?
@@ -50,11 +62,12 @@ struct WildberriesListCursor: Equatable {
     }
 
     init(_ cursor: Cursor) throws(ConnectorError) {
-        guard let scope = cursor["s"].flatMap(Scope.init(rawValue:)), let phase = cursor["p"], phase == "0" || phase == "1",
+        guard let scope = cursor["s"].flatMap(Scope.init(rawValue:)), let phase = cursor["p"], ["0", "1", "2"].contains(phase),
               let skip = try WildberriesCursorFields.int64(cursor, "k"), skip >= 0, skip <= Int64(Int32.max)
         else { throw WildberriesCursorFields.invalid() }
         self.scope = scope
         answeredPhase = phase == "1"
+        archivePhase = phase == "2"
         self.skip = Int(skip)
         since = try WildberriesCursorFields.int64(cursor, "f")
         windowTo = try WildberriesCursorFields.int64(cursor, "t")
@@ -74,7 +87,7 @@ struct WildberriesListCursor: Equatable {
     }
 
     var cursor: Cursor {
-        var state = ["s": scope.rawValue, "p": answeredPhase ? "1" : "0", "k": String(skip)]
+        var state = ["s": scope.rawValue, "p": archivePhase ? "2" : answeredPhase ? "1" : "0", "k": String(skip)]
         state["f"] = since.map(String.init)
         state["t"] = windowTo.map(String.init)
         if windowExact { state["g"] = "1" }
@@ -105,6 +118,7 @@ struct WildberriesListCursor: Equatable {
     /// the previous call returned nothing in the window it resumed (only unreadable, undated or
     /// filtered entries): starting that window over would never get past them.
     mutating func resumeBelowLastReturned() {
+        guard !archivePhase else { return }
         // The keys must name every record returned at the edge (a cursor of an earlier version
         // kept fewer ids than this one keeps keys).
         guard let edge = lastSecond, lastCount <= min(lastIDs.count, Self.edgeLimit) else { return }
@@ -135,10 +149,16 @@ struct WildberriesListCursor: Equatable {
         skip = 0
     }
 
-    /// Moves from the unanswered to the answered phase when listing all; false when the list is done.
-    mutating func nextPhase() -> Bool {
-        guard scope == .all, !answeredPhase else { return false }
-        answeredPhase = true
+    /// Moves from the unanswered to the answered phase when listing all, and from the last of
+    /// those to the archive when there is one; false when the list is done.
+    mutating func nextPhase(archive: Bool) -> Bool {
+        if scope == .all, !answeredPhase, !archivePhase {
+            answeredPhase = true
+        } else if archive, !archivePhase {
+            archivePhase = true
+        } else {
+            return false
+        }
         skip = 0
         windowTo = nil
         windowExact = false

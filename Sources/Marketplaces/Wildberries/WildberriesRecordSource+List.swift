@@ -3,7 +3,10 @@ import Connectors
 extension WildberriesRecordSource {
     /// One page of a list, newest first, each call from below the last record the previous one
     /// returned (see `WildberriesListCursor`); "all" walks the unanswered side, then the answered
-    /// side. A cursor carries its own filter, so `status` and `since` of later calls are not
+    /// side, and then, for records that have one (feedbacks), the archive, where Wildberries moves
+    /// answered feedbacks, ones left unanswered for 30 days and ones without text or photos. The
+    /// archive has no `isAnswered` and no dates: it is read newest first by offset, the list's
+    /// status filtered here, and it ends at the first record older than `since`. A cursor carries its own filter, so `status` and `since` of later calls are not
     /// consulted. The window's `dateTo` is sent one second above its edge and what lies above the
     /// edge skipped here, as the reference does not say whether Wildberries' `dateTo` is inclusive.
     /// When the rate budget (ours or Wildberries') refuses a further upstream page, the items
@@ -22,6 +25,44 @@ extension WildberriesRecordSource {
             calls += 1
             let reached = state
             let wanted = query.limit - items.count
+            if state.archivePhase, let archivePath {
+                // Filtered by status here, a page may keep few of its records: read a fuller one.
+                let take = min(caps.maxTake(skip: state.skip), max(wanted, Self.archivePageSize))
+                guard take > 0 else {
+                    finished = true  // the offset cap: what lies deeper cannot be asked for
+                    break
+                }
+                let entries: [Entry]
+                do {
+                    entries = try await archivePage(path: archivePath, skip: state.skip, take: take,
+                                                    includeRaw: query.includeRaw, deadline: deadline)
+                } catch {
+                    guard case .upstreamRateLimited = error, calls > 1 else { throw error }
+                    return ItemPage(items: items, nextCursor: reached.cursor)
+                }
+                var consumed = 0
+                var passedSince = false
+                for entry in entries {
+                    guard let record = entry.record else {
+                        consumed += 1
+                        continue
+                    }
+                    if let since = state.since, let created = record.createdAt, created.millisecondsSinceEpoch < since {
+                        passedSince = true  // newest first: everything after it is older still
+                        break
+                    }
+                    consumed += 1
+                    guard state.scope.admits(answered: record.hasAnswer) else { continue }
+                    items.append(record.item(raw: entry.raw))
+                    if items.count == query.limit { break }
+                }
+                state.skip += consumed
+                if passedSince || (entries.count < take && consumed == entries.count) {
+                    finished = true
+                    break
+                }
+                continue
+            }
             var take = min(caps.maxTake, wanted + (state.windowTo != nil && state.skip == 0 ? state.excluded.count : 0))
             if !caps.fits(skip: state.skip, take: take) {
                 guard state.lastSecond != nil else {
@@ -59,11 +100,14 @@ extension WildberriesRecordSource {
                 if items.count == query.limit { break }
             }
             state.skip += consumed
-            if entries.count < take, consumed == entries.count, !state.nextPhase() {
+            if entries.count < take, consumed == entries.count, !state.nextPhase(archive: archivePath != nil) {
                 finished = true
                 break
             }
         }
         return ItemPage(items: items, nextCursor: finished ? nil : state.cursor)
     }
+
+    /// Records asked for per archive page at least: the archive mixes answered and unanswered.
+    static var archivePageSize: Int { 100 }
 }

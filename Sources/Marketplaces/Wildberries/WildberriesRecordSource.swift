@@ -16,6 +16,9 @@ struct WildberriesRecordSource<Record: WildberriesRecord>: Sendable {
     /// `feedback` or `question`: the path of one record.
     let singular: String
     let caps: WildberriesOffsetCaps
+    /// Where Wildberries moves records it no longer lists by `isAnswered` (feedbacks only:
+    /// `/api/v1/feedbacks/archive`); nil when the records have no archive.
+    var archivePath: String? = nil
 
     /// `GET /api/v1/{plural}` with `isAnswered`, `take`, `skip`, `order`, and dates in unix seconds.
     func page(isAnswered: Bool, skip: Int, take: Int, ascending: Bool, dateFrom: Int64?, dateTo: Int64?,
@@ -49,6 +52,28 @@ struct WildberriesRecordSource<Record: WildberriesRecord>: Sendable {
             Entry(record: record, raw: index < raws.count ? raws[index] : nil)
         }
         return (entries, response.answeredAtUnixSeconds)
+    }
+
+    /// A page of the archive (`archivePath`), newest first: `take` and `skip` only, as the archive
+    /// has no `isAnswered` and no dates; its envelope has no counters.
+    func archivePage(path: String, skip: Int, take: Int, includeRaw: Bool,
+                     deadline: ContinuousClock.Instant) async throws(ConnectorError) -> [Entry] {
+        let operation = "\(plural).archive"
+        let response = try await session.feedbacks.call(
+            UpstreamRequest(method: "GET", path: path,
+                            query: [("take", String(take)), ("skip", String(skip)), ("order", "dateDesc")],
+                            headers: [session.authorization], safety: .idempotent, operation: operation),
+            deadline: deadline)
+        let envelope = try WildberriesDecoding.decode(WildberriesEnvelope<WildberriesRecordPage<Record>>.self,
+                                                      from: response, operation: operation)
+        guard let data = envelope.data else { throw WildberriesDecoding.malformed(response, operation: operation) }
+        var raws: [JSONValue] = []
+        if includeRaw, case .array(let values)? = try WildberriesDecoding.json(response, operation: operation)["data"]?[plural] {
+            raws = values
+        }
+        return data.records.enumerated().map { index, record in
+            Entry(record: record, raw: index < raws.count ? raws[index] : nil)
+        }
     }
 
     /// `GET /api/v1/{singular}?id=`; `itemNotFound` when Wildberries has no such record, and

@@ -1,7 +1,7 @@
 import Connectors
 
 /// `wildberries/review`: buyer feedbacks on feedbacks-api. Lists (by `isAnswered`, since a date,
-/// past the offset caps through date windows), reads one, answers or edits the answer, and
+/// past the offset caps through date windows, then the archive), reads one, answers or edits the answer, and
 /// syncs. Wildberries no longer lets sellers mark feedbacks viewed, so `markRead` is not offered.
 public struct WildberriesReviewConnector: ChannelConnector {
     /// What Wildberries lets this channel do; the registry lists it before any connector is built.
@@ -18,10 +18,12 @@ public struct WildberriesReviewConnector: ChannelConnector {
     public init(session: WildberriesSession) {
         source = WildberriesRecordSource(session: session, plural: "feedbacks", singular: "feedback",
                                          caps: .feedbacks(maxTake: session.options.feedbacksMaxTake,
-                                                          maxSkip: session.options.feedbacksMaxSkip))
+                                                          maxSkip: session.options.feedbacksMaxSkip),
+                                         archivePath: "/api/v1/feedbacks/archive")
     }
 
-    /// Newest first, from `GET /api/v1/feedbacks` by `isAnswered`; see `WildberriesRecordSource.list`.
+    /// Newest first, from `GET /api/v1/feedbacks` by `isAnswered`, then the archive; see
+    /// `WildberriesRecordSource.list`.
     public func listItems(_ query: ListQuery, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ItemPage {
         try await source.list(query, deadline: deadline)
     }

@@ -32,6 +32,36 @@ struct WildberriesFeedbacksHostTests {
         }
     }
 
+    @Test("given archived feedbacks, then the list leaves them out and the archive lists only them, newest first, answered or not",
+          .timeLimit(.minutes(1)))
+    func archive() async throws {
+        try await WildberriesTestTokens.withSimulator { simulator in
+            // given
+            let all = simulator.feedbacks.feedbacks
+            let moved = [all.last { $0.answer == nil }, all.last { $0.answer != nil }].compactMap { $0 }
+            #expect(moved.count == 2)
+            for feedback in moved { simulator.feedbacks.archiveFeedback(id: feedback.id) }
+            let client = WildberriesRawClient(base: simulator.feedbacksURL)
+            // when
+            let archive = try await client.send("GET", "/api/v1/feedbacks/archive?take=10&skip=0&order=dateDesc")
+            var listed: [String] = []
+            for side in ["false", "true"] {
+                let page = try await client.send("GET", "/api/v1/feedbacks?isAnswered=\(side)&take=5000&skip=0")
+                listed += ((page.json["data"] as? [String: Any])?["feedbacks"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            }
+            // then
+            #expect(archive.status == 200)
+            let data = archive.json["data"] as? [String: Any]
+            #expect((data?["feedbacks"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+                    == moved.sorted { $0.createdAt > $1.createdAt }.map(\.id))
+            #expect(data?["countArchive"] == nil)
+            #expect(Set(listed) == Set(all.map(\.id)).subtracting(moved.map(\.id)))
+            #expect(try await client.send("GET", "/api/v1/feedbacks/archive?skip=0").status == 400)
+            #expect(try await client.send("GET", "/api/v1/feedbacks/archive?take=5001&skip=0").status == 400)
+            #expect(try await client.send("GET", "/api/v1/feedbacks/archive?take=1&skip=0&order=new").status == 400)
+        }
+    }
+
     @Test("pages follow isAnswered, order and the inclusive date window", .timeLimit(.minutes(1)))
     func paging() async throws {
         try await WildberriesTestTokens.withSimulator { simulator in

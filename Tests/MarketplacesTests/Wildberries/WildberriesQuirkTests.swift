@@ -115,6 +115,7 @@ struct WildberriesQuirkTests {
         """#
         try await Self.with { scripted in
             scripted.host.queue(Self.list, json: body)
+            scripted.host.queue("/api/v1/feedbacks/archive", json: #"{"data":{"feedbacks":[]},"error":false,"errorText":"","additionalErrors":null}"#)
             let page = try await scripted.review.listItems(ListQuery(status: .unanswered, limit: 10, includeRaw: true),
                                                            deadline: WildberriesTestEnvironment.deadline)
             #expect(page.items.map(\.id) == ["A1", "42", "C3"])

@@ -74,6 +74,7 @@ struct WildberriesRegistrationTests {
     func rawToken() async throws {
         try await WildberriesQuirkTests.with { scripted in
             scripted.host.queue("/api/v1/feedbacks", json: #"{"data":{"feedbacks":[]},"error":false,"errorText":"","additionalErrors":null}"#)
+            scripted.host.queue("/api/v1/feedbacks/archive", json: #"{"data":{"feedbacks":[]},"error":false,"errorText":"","additionalErrors":null}"#)
             let page = try await scripted.review.listItems(ListQuery(status: .answered, limit: 3), deadline: WildberriesTestEnvironment.deadline)
             #expect(page.items.isEmpty)
             #expect(page.nextCursor == nil)

@@ -1,0 +1,98 @@
+import Connectors
+import Foundation
+import MarketplaceSimulator
+import Marketplaces
+import Testing
+
+/// Feedbacks Wildberries moved to its archive (`/api/v1/feedbacks/archive`): answered ones, ones
+/// left unanswered for 30 days, ones without text or photos. `/api/v1/feedbacks` no longer lists them.
+@Suite("Wildberries review archive")
+struct WildberriesReviewArchiveTests {
+    typealias Env = WildberriesTestEnvironment
+
+    /// Archives the two oldest unanswered and the two oldest answered feedbacks; returns the
+    /// archive newest first.
+    static func archiveSome(_ env: Env) -> [WildberriesSimulatedFeedback] {
+        let all = env.simulator.feedbacks.feedbacks
+        let moved = all.filter { $0.answer == nil }.suffix(2) + all.filter { $0.answer != nil }.suffix(2)
+        for feedback in moved { env.simulator.feedbacks.archiveFeedback(id: feedback.id) }
+        return env.simulator.feedbacks.feedbacks.filter(\.isArchived)
+    }
+
+    @Test("given feedbacks in the archive, when all are listed, then the unanswered come, then the answered, then the archive, each once",
+          .timeLimit(.minutes(1)))
+    func allStatuses() async throws {
+        try await Env.with { env in
+            // given
+            let archived = Self.archiveSome(env)
+            let active = env.simulator.feedbacks.feedbacks.filter { !$0.isArchived }
+            let expected = active.filter { $0.answer == nil }.map(\.id) + active.filter { $0.answer != nil }.map(\.id)
+                + archived.map(\.id)
+            // when
+            let (items, _) = try await Env.walk(env.review, ListQuery(status: nil, limit: 3))
+            // then
+            #expect(items.map(\.id) == expected)
+            #expect(items.suffix(archived.count).map(\.status) == archived.map { $0.answer == nil ? .unanswered : .answered })
+            #expect(env.simulator.feedbacksLog.all.contains { $0.path == "/api/v1/feedbacks/archive" })
+        }
+    }
+
+    @Test("given feedbacks in the archive, when the unanswered are listed, then the archive's unanswered ones follow the others; the answered likewise",
+          .timeLimit(.minutes(1)))
+    func byStatus() async throws {
+        try await Env.with { env in
+            // given
+            let archived = Self.archiveSome(env)
+            let active = env.simulator.feedbacks.feedbacks.filter { !$0.isArchived }
+            // when
+            let (unanswered, _) = try await Env.walk(env.review, ListQuery(status: .unanswered, limit: 4))
+            let (answered, _) = try await Env.walk(env.review, ListQuery(status: .answered, limit: 4))
+            // then
+            #expect(unanswered.map(\.id) == active.filter { $0.answer == nil }.map(\.id) + archived.filter { $0.answer == nil }.map(\.id))
+            #expect(answered.map(\.id) == active.filter { $0.answer != nil }.map(\.id) + archived.filter { $0.answer != nil }.map(\.id))
+            #expect(unanswered.allSatisfy { $0.status == .unanswered })
+            #expect(answered.allSatisfy { $0.status == .answered && $0.reply != nil })
+        }
+    }
+
+    @Test("given an archive of old feedbacks, when listed since a date, then the archive ends at the first one older", .timeLimit(.minutes(1)))
+    func since() async throws {
+        try await Env.with { env in
+            // given: the archive holds the oldest half; since falls inside it
+            let all = env.simulator.feedbacks.feedbacks
+            for feedback in all.suffix(all.count / 2) { env.simulator.feedbacks.archiveFeedback(id: feedback.id) }
+            let archived = env.simulator.feedbacks.feedbacks.filter(\.isArchived)
+            let pivot = archived[archived.count / 2].createdAt / 1000
+            // when
+            let (items, _) = try await Env.walk(env.review, ListQuery(status: nil, limit: 5, since: Timestamp(secondsSinceEpoch: pivot)))
+            // then
+            #expect(Set(items.map(\.id)) == Set(all.filter { $0.createdAt / 1000 >= pivot }.map(\.id)))
+            #expect(items.count == Set(items.map(\.id)).count)
+            #expect(items.contains { id in archived.contains { $0.id == id.id } })
+        }
+    }
+
+    @Test("given an archived feedback, when it is asked for by id or answered, then it is found", .timeLimit(.minutes(1)))
+    func byID() async throws {
+        try await Env.with { env in
+            // given
+            let archived = Self.archiveSome(env)
+            let unanswered = try #require(archived.first { $0.answer == nil })
+            // when
+            let item = try await env.review.item(id: unanswered.id, includeRaw: false, deadline: Env.deadline)
+            _ = try await env.review.reply(to: unanswered.id, text: "Спасибо, что написали!", deadline: Env.deadline)
+            // then
+            #expect(item.status == .unanswered)
+            #expect(env.simulator.feedbacks.feedback(id: unanswered.id)?.answer?.text == "Спасибо, что написали!")
+        }
+    }
+
+    @Test("given no archive (questions), when all are listed, then the walk ends after the answered side", .timeLimit(.minutes(1)))
+    func questionsHaveNone() async throws {
+        try await Env.with { env in
+            let (items, _) = try await Env.walk(env.question, ListQuery(status: nil, limit: 10))
+            #expect(items.count == env.simulator.feedbacks.questions.count)
+            #expect(!env.simulator.feedbacksLog.all.contains { $0.path.hasSuffix("/archive") })
+        }
+    }
+}
