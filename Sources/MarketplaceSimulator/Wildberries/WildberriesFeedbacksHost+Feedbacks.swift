@@ -15,7 +15,8 @@ extension WildberriesFeedbacksHost {
     }
 
     /// `GET /api/v1/feedbacks/archive`: `take` (1…5000) and `skip` required, `order` and `nmId`
-    /// optional; no `isAnswered`, no dates, no counters (reference §1.1).
+    /// optional; no `isAnswered`, no dates, no counters (reference §1.1). The reference gives no
+    /// offset cap of its own: the list's (`feedbacksMaxSkip`) is assumed.
     func listArchivedFeedbacks(_ request: SimulatorRequest) -> HTTPResponse {
         let query = request.query
         func bad(_ name: String) -> HTTPResponse { WildberriesResponses.legacyError(400, "Плохой формат \(name)") }
@@ -24,6 +25,9 @@ extension WildberriesFeedbacksHost {
             return WildberriesResponses.legacyError(400, "Превышено максимальное значение take: \(options.feedbacksMaxTake)")
         }
         guard let skipText = query["skip"], let skip = Int(skipText), skip >= 0 else { return bad("skip") }
+        guard skip <= options.feedbacksMaxSkip else {
+            return WildberriesResponses.legacyError(400, "Превышено максимальное значение skip: \(options.feedbacksMaxSkip)")
+        }
         let ascending: Bool
         switch query["order"] ?? "" {
         case "", "dateDesc": ascending = false

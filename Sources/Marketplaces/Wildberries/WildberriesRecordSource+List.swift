@@ -27,10 +27,13 @@ extension WildberriesRecordSource {
             let wanted = query.limit - items.count
             if state.archivePhase, let archivePath {
                 // Filtered by status here, a page may keep few of its records: read a fuller one.
-                let take = min(caps.maxTake(skip: state.skip), max(wanted, Self.archivePageSize))
+                let take = min(caps.maxTake(skip: state.skip), state.scope == .all ? wanted : max(wanted, Self.archivePageSize))
                 guard take > 0 else {
-                    finished = true  // the offset cap: what lies deeper cannot be asked for
-                    break
+                    // Without dates there is no window to go on in, and ending here would pass
+                    // over every older feedback without a word.
+                    throw .upstreamError(UpstreamFailure(
+                        marketplace: .wildberries, status: 200,
+                        message: "\(plural) archive reached the offset cap (skip \(state.skip)): older archived \(plural) cannot be listed"))
                 }
                 let entries: [Entry]
                 do {
@@ -48,7 +51,9 @@ extension WildberriesRecordSource {
                         continue
                     }
                     if let since = state.since, let created = record.createdAt, created.millisecondsSinceEpoch < since {
-                        passedSince = true  // newest first: everything after it is older still
+                        // `order=dateDesc` sorts by creation, as in the lists by `isAnswered`:
+                        // everything after it is older still.
+                        passedSince = true
                         break
                     }
                     consumed += 1
@@ -108,6 +113,7 @@ extension WildberriesRecordSource {
         return ItemPage(items: items, nextCursor: finished ? nil : state.cursor)
     }
 
-    /// Records asked for per archive page at least: the archive mixes answered and unanswered.
-    static var archivePageSize: Int { 100 }
+    /// Records asked for per archive page at least when a status filters it: the archive mixes
+    /// answered and unanswered, and a page read for a few would come back mostly left out.
+    static var archivePageSize: Int { 500 }
 }

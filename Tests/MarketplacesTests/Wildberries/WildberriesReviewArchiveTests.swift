@@ -69,6 +69,45 @@ struct WildberriesReviewArchiveTests {
             #expect(Set(items.map(\.id)) == Set(all.filter { $0.createdAt / 1000 >= pivot }.map(\.id)))
             #expect(items.count == Set(items.map(\.id)).count)
             #expect(items.contains { id in archived.contains { $0.id == id.id } })
+            // The archive was left at its first older feedback (index 8 of 15, pages of at most
+            // 5): reading on to its end would take at least 4 requests.
+            #expect(env.simulator.feedbacksLog.all.count { $0.path == "/api/v1/feedbacks/archive" } <= 3)
+        }
+    }
+
+    @Test("given an archive deeper than the offset cap, when it is walked, then what lies within is listed and the walk then fails saying why",
+          .timeLimit(.minutes(1)))
+    func pastTheCap() async throws {
+        try await Env.with { env in
+            // given: every feedback archived, the cap at skip 10 (the environment's)
+            let all = env.simulator.feedbacks.feedbacks
+            for feedback in all { env.simulator.feedbacks.archiveFeedback(id: feedback.id) }
+            var query = ListQuery(status: nil, limit: 5)
+            var listed: [String] = []
+            // when
+            let failure: ConnectorError? = await {
+                do {
+                    for _ in 0..<20 {
+                        let page = try await env.review.listItems(query, deadline: Env.deadline)
+                        listed += page.items.map(\.id)
+                        guard let next = page.nextCursor else { return nil }
+                        query.cursor = next
+                    }
+                    return nil
+                } catch let error as ConnectorError {
+                    return error
+                } catch {
+                    return nil
+                }
+            }()
+            // then
+            #expect(listed == Array(all.map(\.id).prefix(listed.count)))
+            #expect(listed.count >= 10)
+            guard case .upstreamError(let upstream)? = failure else {
+                Issue.record("expected the walk to fail at the cap, got \(String(describing: failure)) after \(listed.count) of \(all.count)")
+                return
+            }
+            #expect(upstream.message.contains("offset cap"))
         }
     }
 
