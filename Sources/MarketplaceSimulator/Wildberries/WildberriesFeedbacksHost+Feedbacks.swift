@@ -18,29 +18,14 @@ extension WildberriesFeedbacksHost {
     /// optional; no `isAnswered`, no dates, no counters (reference §1.1). The reference gives no
     /// offset cap of its own: the list's (`feedbacksMaxSkip`) is assumed.
     func listArchivedFeedbacks(_ request: SimulatorRequest) -> HTTPResponse {
-        let query = request.query
-        func bad(_ name: String) -> HTTPResponse { WildberriesResponses.legacyError(400, "Плохой формат \(name)") }
-        guard let takeText = query["take"], let take = Int(takeText), take >= 1 else { return bad("take") }
-        guard take <= options.feedbacksMaxTake else {
-            return WildberriesResponses.legacyError(400, "Превышено максимальное значение take: \(options.feedbacksMaxTake)")
+        switch WildberriesListQuery.paging(request.query, feedbackCaps: (options.feedbacksMaxTake, options.feedbacksMaxSkip)) {
+        case .invalid(let response):
+            return response
+        case .valid(let paging):
+            let page = store.listArchivedFeedbacks(take: paging.take, skip: paging.skip, ascending: paging.ascending,
+                                                   nmId: paging.nmId)
+            return WildberriesResponses.envelope(["feedbacks": page.map { $0.json() }])
         }
-        guard let skipText = query["skip"], let skip = Int(skipText), skip >= 0 else { return bad("skip") }
-        guard skip <= options.feedbacksMaxSkip else {
-            return WildberriesResponses.legacyError(400, "Превышено максимальное значение skip: \(options.feedbacksMaxSkip)")
-        }
-        let ascending: Bool
-        switch query["order"] ?? "" {
-        case "", "dateDesc": ascending = false
-        case "dateAsc": ascending = true
-        default: return bad("order")
-        }
-        var nmId: Int64?
-        if let text = query["nmId"], !text.isEmpty {
-            guard let value = Int64(text) else { return bad("nmId") }
-            nmId = value
-        }
-        let page = store.listArchivedFeedbacks(take: take, skip: skip, ascending: ascending, nmId: nmId)
-        return WildberriesResponses.envelope(["feedbacks": page.map { $0.json() }])
     }
 
     func feedback(_ request: SimulatorRequest) -> HTTPResponse {

@@ -25,25 +25,65 @@ struct WildberriesListQuery {
     var dateFrom: Int64?
     var dateTo: Int64?
 
-    /// The query, or the 400 legacy envelope the host answers a bad one with.
-    static func parse(_ query: [String: String], caps: Caps) -> Parsed {
-        func bad(_ name: String) -> Parsed {
-            .invalid(WildberriesResponses.legacyError(400, "Плохой формат \(name)"))
-        }
-        guard let isAnswered = flag(query["isAnswered"]) else { return bad("isAnswered") }
-        guard let takeText = query["take"], let take = Int(takeText), take >= 1 else { return bad("take") }
-        guard let skipText = query["skip"], let skip = Int(skipText), skip >= 0 else { return bad("skip") }
+    /// What every list of the host pages and filters by: `take` and `skip` (required), `order`
+    /// and `nmId`; the archive has nothing else.
+    struct Paging {
+        var take: Int
+        var skip: Int
+        var ascending: Bool
+        var nmId: Int64?
+    }
+
+    /// `Paging` read from a query, or the 400 legacy envelope naming the bad field.
+    enum ParsedPaging {
+        case valid(Paging)
+        case invalid(HTTPResponse)
+    }
+
+    /// The 400 legacy envelope the host answers a malformed field with.
+    static func badFormat(_ name: String) -> HTTPResponse {
+        WildberriesResponses.legacyError(400, "Плохой формат \(name)")
+    }
+
+    /// `take`, `skip`, `order` and `nmId`, checked in that order; `caps` (feedbacks only) bounds
+    /// `take` and `skip`.
+    static func paging(_ query: [String: String], feedbackCaps caps: (maxTake: Int, maxSkip: Int)? = nil) -> ParsedPaging {
+        guard let takeText = query["take"], let take = Int(takeText), take >= 1 else { return .invalid(badFormat("take")) }
+        guard let skipText = query["skip"], let skip = Int(skipText), skip >= 0 else { return .invalid(badFormat("skip")) }
         var ascending = false
         switch query["order"] ?? "" {
         case "", "dateDesc": ascending = false
         case "dateAsc": ascending = true
-        default: return bad("order")
+        default: return .invalid(badFormat("order"))
         }
         var nmId: Int64?
         if let text = query["nmId"], !text.isEmpty {
-            guard let value = Int64(text) else { return bad("nmId") }
+            guard let value = Int64(text) else { return .invalid(badFormat("nmId")) }
             nmId = value
         }
+        if let caps {
+            if take > caps.maxTake {
+                return .invalid(WildberriesResponses.legacyError(400, "Превышено максимальное значение take: \(caps.maxTake)"))
+            }
+            if skip > caps.maxSkip {
+                return .invalid(WildberriesResponses.legacyError(400, "Превышено максимальное значение skip: \(caps.maxSkip)"))
+            }
+        }
+        return .valid(Paging(take: take, skip: skip, ascending: ascending, nmId: nmId))
+    }
+
+    /// The query, or the 400 legacy envelope the host answers a bad one with.
+    static func parse(_ query: [String: String], caps: Caps) -> Parsed {
+        func bad(_ name: String) -> Parsed { .invalid(badFormat(name)) }
+        guard let isAnswered = flag(query["isAnswered"]) else { return bad("isAnswered") }
+        var feedbackCaps: (maxTake: Int, maxSkip: Int)?
+        if case .feedbacks(let maxTake, let maxSkip) = caps { feedbackCaps = (maxTake, maxSkip) }
+        let paging: Paging
+        switch Self.paging(query, feedbackCaps: feedbackCaps) {
+        case .invalid(let response): return .invalid(response)
+        case .valid(let parsed): paging = parsed
+        }
+        let (take, skip, ascending, nmId) = (paging.take, paging.skip, paging.ascending, paging.nmId)
         var dates: [Int64?] = []
         for name in ["dateFrom", "dateTo"] {
             if let text = query[name], !text.isEmpty {
@@ -53,15 +93,7 @@ struct WildberriesListQuery {
                 dates.append(nil)
             }
         }
-        switch caps {
-        case .feedbacks(let maxTake, let maxSkip):
-            if take > maxTake {
-                return .invalid(WildberriesResponses.legacyError(400, "Превышено максимальное значение take: \(maxTake)"))
-            }
-            if skip > maxSkip {
-                return .invalid(WildberriesResponses.legacyError(400, "Превышено максимальное значение skip: \(maxSkip)"))
-            }
-        case .questions(let maxTotal):
+        if case .questions(let maxTotal) = caps {
             if take > maxTotal || skip > maxTotal || take + skip > maxTotal {
                 return .invalid(WildberriesResponses.legacyError(
                     400, "Сумма значений take и skip не должна превышать \(maxTotal)"))

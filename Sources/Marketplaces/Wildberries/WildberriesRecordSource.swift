@@ -41,17 +41,7 @@ struct WildberriesRecordSource<Record: WildberriesRecord>: Sendable {
             UpstreamRequest(method: "GET", path: "/api/v1/\(plural)", query: query, headers: [session.authorization],
                             safety: .idempotent, operation: operation),
             deadline: deadline)
-        let envelope = try WildberriesDecoding.decode(WildberriesEnvelope<WildberriesRecordPage<Record>>.self,
-                                                      from: response, operation: operation)
-        guard let data = envelope.data else { throw WildberriesDecoding.malformed(response, operation: operation) }
-        var raws: [JSONValue] = []
-        if includeRaw, case .array(let values)? = try WildberriesDecoding.json(response, operation: operation)["data"]?[plural] {
-            raws = values
-        }
-        let entries = data.records.enumerated().map { index, record in
-            Entry(record: record, raw: index < raws.count ? raws[index] : nil)
-        }
-        return (entries, response.answeredAtUnixSeconds)
+        return (try entries(of: response, operation: operation, includeRaw: includeRaw), response.answeredAtUnixSeconds)
     }
 
     /// A page of the archive (`archivePath`), newest first: `take` and `skip` only, as the archive
@@ -64,6 +54,12 @@ struct WildberriesRecordSource<Record: WildberriesRecord>: Sendable {
                             query: [("take", String(take)), ("skip", String(skip)), ("order", "dateDesc")],
                             headers: [session.authorization], safety: .idempotent, operation: operation),
             deadline: deadline)
+        return try entries(of: response, operation: operation, includeRaw: includeRaw)
+    }
+
+    /// The records of a list's or the archive's envelope (`data.feedbacks` or `data.questions`),
+    /// each with its raw JSON when asked for.
+    private func entries(of response: UpstreamResponse, operation: String, includeRaw: Bool) throws(ConnectorError) -> [Entry] {
         let envelope = try WildberriesDecoding.decode(WildberriesEnvelope<WildberriesRecordPage<Record>>.self,
                                                       from: response, operation: operation)
         guard let data = envelope.data else { throw WildberriesDecoding.malformed(response, operation: operation) }
