@@ -20,7 +20,7 @@ func monotonicNanoseconds() -> Int {
     return time.tv_sec * 1_000_000_000 + time.tv_nsec
 }
 
-let sizeKB = environmentList("SIZE_KB", default: [64]).first!
+let sizeKB = max(1, environmentList("SIZE_KB", default: [64]).first!)
 let sleeps = environmentList("SLEEPS_US", default: [0, 1000, 2000, 3000, 5000, 10000, 20000])
 let lineCount = sizeKB * 1024 / 64
 let buffer = UnsafeMutableRawPointer.allocate(byteCount: lineCount * 64, alignment: 64)

@@ -61,25 +61,27 @@ struct WildberriesListQuery {
             guard let value = Int64(text) else { return .invalid(badFormat("nmId")) }
             nmId = value
         }
-        if let caps {
-            if take > caps.maxTake {
-                return .invalid(WildberriesResponses.legacyError(400, "Превышено максимальное значение take: \(caps.maxTake)"))
-            }
-            if skip > caps.maxSkip {
-                return .invalid(WildberriesResponses.legacyError(400, "Превышено максимальное значение skip: \(caps.maxSkip)"))
-            }
-        }
+        if let caps, let refusal = feedbackCapsRefusal(take: take, skip: skip, caps: caps) { return .invalid(refusal) }
         return .valid(Paging(take: take, skip: skip, ascending: ascending, nmId: nmId))
+    }
+
+    /// The host's 400 for a feedbacks `take` or `skip` beyond its caps; nil within them.
+    static func feedbackCapsRefusal(take: Int, skip: Int, caps: (maxTake: Int, maxSkip: Int)) -> HTTPResponse? {
+        if take > caps.maxTake {
+            return WildberriesResponses.legacyError(400, "Превышено максимальное значение take: \(caps.maxTake)")
+        }
+        if skip > caps.maxSkip {
+            return WildberriesResponses.legacyError(400, "Превышено максимальное значение skip: \(caps.maxSkip)")
+        }
+        return nil
     }
 
     /// The query, or the 400 legacy envelope the host answers a bad one with.
     static func parse(_ query: [String: String], caps: Caps) -> Parsed {
         func bad(_ name: String) -> Parsed { .invalid(badFormat(name)) }
         guard let isAnswered = flag(query["isAnswered"]) else { return bad("isAnswered") }
-        var feedbackCaps: (maxTake: Int, maxSkip: Int)?
-        if case .feedbacks(let maxTake, let maxSkip) = caps { feedbackCaps = (maxTake, maxSkip) }
         let paging: Paging
-        switch Self.paging(query, feedbackCaps: feedbackCaps) {
+        switch Self.paging(query) {
         case .invalid(let response): return .invalid(response)
         case .valid(let parsed): paging = parsed
         }
@@ -93,7 +95,10 @@ struct WildberriesListQuery {
                 dates.append(nil)
             }
         }
-        if case .questions(let maxTotal) = caps {
+        switch caps {
+        case .feedbacks(let maxTake, let maxSkip):
+            if let refusal = feedbackCapsRefusal(take: take, skip: skip, caps: (maxTake, maxSkip)) { return .invalid(refusal) }
+        case .questions(let maxTotal):
             if take > maxTotal || skip > maxTotal || take + skip > maxTotal {
                 return .invalid(WildberriesResponses.legacyError(
                     400, "Сумма значений take и skip не должна превышать \(maxTotal)"))

@@ -10,8 +10,8 @@ struct OzonChatListed: Sendable {
 
     /// Ozon's announcement chats (API updates, notifications, logistics notices) are not
     /// conversations one replies to, and its support chats are the seller's with Ozon, not with a
-    /// buyer (their messages all read as `system`, so they would never show unanswered): lists
-    /// and updates leave both out.
+    /// buyer (with no buyer's message in them, they would never show unanswered): lists and
+    /// updates leave both out.
     var isConversation: Bool {
         guard let type = entry.chat.chatType?.uppercased() else { return true }
         return !["SELLER_API_UPDATES", "SELLER_API_NOTIFICATIONS", "SELLER_NOTIFICATION_LOGISTICS", "SELLER_SUPPORT"].contains(type)

@@ -1,7 +1,8 @@
 import Connectors
 
 /// Where a feedback or question list stands: the `isAnswered` phase (Wildberries requires one;
-/// "all" walks unanswered, then answered), and the date window `[since, windowTo]` (unix seconds)
+/// "all" walks unanswered, then answered; feedbacks then the archive, which has no `isAnswered`
+/// and no dates and is walked by offset alone), and the date window `[since, windowTo]` (unix seconds)
 /// it continues in, with the keys of the ids already returned at the window's upper edge. Each call resumes
 /// below the last record returned, not at an offset: a client that answers the feedbacks of one
 /// page before asking for the next takes them out of the unanswered list, and an offset would then

@@ -27,22 +27,26 @@ extension WildberriesRecordSource {
             let wanted = query.limit - items.count
             if state.archivePhase, let archivePath {
                 // Filtered by status here, a page may keep few of its records: read a fuller one.
-                let take = min(caps.maxTake(skip: state.skip), state.scope == .all ? wanted : max(wanted, Self.archivePageSize))
-                guard take > 0 else {
-                    // Without dates there is no window to go on in, and ending here would pass
-                    // over every older feedback without a word.
+                let want = state.scope == .all ? wanted : max(wanted, Self.archivePageSize)
+                guard let request = caps.archiveRequest(skip: state.skip, want: want) else {
+                    // Past the offset cap, with no dates to go on in a window: what this call
+                    // found goes out first, and the next call says why the walk stops there
+                    // (ending quietly would pass over every older feedback).
+                    if !items.isEmpty { return ItemPage(items: items, nextCursor: state.cursor) }
                     throw .upstreamError(UpstreamFailure(
-                        marketplace: .wildberries, status: 200,
-                        message: "\(plural) archive reached the offset cap (skip \(state.skip)): older archived \(plural) cannot be listed"))
+                        marketplace: .wildberries, status: nil,
+                        message: "\(plural) archive reached the offset cap (skip \(state.skip)): older archived \(plural) cannot be listed",
+                        isLasting: true))
                 }
-                let entries: [Entry]
+                let page: [Entry]
                 do {
-                    entries = try await archivePage(path: archivePath, skip: state.skip, take: take,
-                                                    includeRaw: query.includeRaw, deadline: deadline)
+                    page = try await archivePage(path: archivePath, skip: request.skip, take: request.take,
+                                                 includeRaw: query.includeRaw, deadline: deadline)
                 } catch {
                     guard case .upstreamRateLimited = error, calls > 1 else { throw error }
                     return ItemPage(items: items, nextCursor: reached.cursor)
                 }
+                let entries = page.dropFirst(request.drop)
                 var consumed = 0
                 var passedSince = false
                 for entry in entries {
@@ -62,7 +66,7 @@ extension WildberriesRecordSource {
                     if items.count == query.limit { break }
                 }
                 state.skip += consumed
-                if passedSince || (entries.count < take && consumed == entries.count) {
+                if passedSince || (page.count < request.take && consumed == entries.count) {
                     finished = true
                     break
                 }
@@ -71,8 +75,9 @@ extension WildberriesRecordSource {
             var take = min(caps.maxTake, wanted + (state.windowTo != nil && state.skip == 0 ? state.excluded.count : 0))
             if !caps.fits(skip: state.skip, take: take) {
                 guard state.lastSecond != nil else {
-                    throw .upstreamError(UpstreamFailure(marketplace: .wildberries, status: 200,
-                                                         message: "\(plural) list reached the offset cap without dated records"))
+                    throw .upstreamError(UpstreamFailure(marketplace: .wildberries, status: nil,
+                                                         message: "\(plural) list reached the offset cap without dated records",
+                                                         isLasting: true))
                 }
                 state.enterWindow()
                 take = min(caps.maxTake, wanted + state.excluded.count)
