@@ -4,7 +4,8 @@ extension OzonSellerData {
     func questionList(_ body: OzonJSONBody) throws(OzonFailure) -> [String: Any] {
         let limit = Int(try body.int64("limit") ?? 100)
         guard (1...100).contains(limit) else { throw .invalid("invalid field limit: value must be inside range [1, 100]") }
-        let ascending = try Self.sortAscending(body, default: false)
+        let asked = try Self.sortAscending(body, default: false)
+        let ascending = questionListIgnoresSortDirection ? false : asked
         let lastID = try body.string("last_id")
         var statuses = Set(OzonQuestionStatus.allCases)
         var from: Int64?

@@ -100,8 +100,9 @@ public struct OzonQuestionConnector: ChannelConnector {
 
     /// New questions since the cursor, oldest first, by `filter.date_from` (see `OzonPublishedSync`).
     public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
-        try await OzonPublishedSync.updates(since: cursor, limit: limit) { from, token async throws(ConnectorError) in
-            try await list(from: from, ascending: true, status: "ALL", lastID: token, limit: 100, includeRaw: false, deadline: deadline)
+        try await OzonPublishedSync.updates(since: cursor, limit: limit) { from, to, token async throws(ConnectorError) in
+            try await list(from: from, to: to, ascending: true, status: "ALL", lastID: token, limit: 100, includeRaw: false,
+                           deadline: deadline)
         }
     }
 
@@ -110,10 +111,11 @@ public struct OzonQuestionConnector: ChannelConnector {
                                safety: .idempotent, operation: "question.info", deadline: deadline)
     }
 
-    private func list(from: Timestamp?, ascending: Bool, status: String, lastID: String?, limit: Int, includeRaw: Bool,
-                      deadline: ContinuousClock.Instant) async throws(ConnectorError) -> OzonPage<OzonDatedEntry> {
+    private func list(from: Timestamp?, to: Timestamp? = nil, ascending: Bool, status: String, lastID: String?, limit: Int,
+                      includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> OzonPage<OzonDatedEntry> {
         var filter: [String: OzonBody] = ["status": .string(status)]
         if let from { filter["date_from"] = .string(from.rfc3339) }
+        if let to { filter["date_to"] = .string(to.rfc3339) }
         var body: [String: OzonBody] = [
             "filter": .object(filter), "limit": .int(Int64(limit)), "sort_dir": .string(ascending ? "ASC" : "DESC"),
         ]

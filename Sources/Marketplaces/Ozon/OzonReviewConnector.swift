@@ -87,14 +87,15 @@ public struct OzonReviewConnector: ChannelConnector {
 
     /// New reviews since the cursor, oldest first, by `filters.published_from` (see `OzonPublishedSync`).
     public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
-        try await OzonPublishedSync.updates(since: cursor, limit: limit) { from, token async throws(ConnectorError) in
-            try await list(from: from, ascending: true, status: "ALL", lastID: token, limit: 100, includeRaw: false, deadline: deadline)
+        try await OzonPublishedSync.updates(since: cursor, limit: limit) { from, to, token async throws(ConnectorError) in
+            try await list(from: from, to: to, ascending: true, status: "ALL", lastID: token, limit: 100, includeRaw: false,
+                           deadline: deadline)
         }
     }
 
-    private func list(from: Timestamp?, ascending: Bool, status: String, lastID: String?, limit: Int, includeRaw: Bool,
-                      deadline: ContinuousClock.Instant) async throws(ConnectorError) -> OzonPage<OzonDatedEntry> {
-        let body = OzonReviewListRequest(status: status, from: from, lastID: lastID, limit: limit, ascending: ascending)
+    private func list(from: Timestamp?, to: Timestamp? = nil, ascending: Bool, status: String, lastID: String?, limit: Int,
+                      includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> OzonPage<OzonDatedEntry> {
+        let body = OzonReviewListRequest(status: status, from: from, to: to, lastID: lastID, limit: limit, ascending: ascending)
         let (page, response) = try await session.post("/v2/review/list", body: body.data, as: OzonReviewListResponse.self,
                                                       safety: .idempotent, operation: "review.list", deadline: deadline)
         let reviews = page.reviews ?? []

@@ -10,6 +10,9 @@ struct OzonReviewListRequest {
     var status: String
     /// `filters.published_from`: only reviews published at or after it.
     var from: Timestamp?
+    /// `filters.published_to`: only reviews published at or before it (updates' windows, when
+    /// Ozon lists out of the order asked for).
+    var to: Timestamp? = nil
     /// The previous page's `last_id`.
     var lastID: String?
     var limit: Int
@@ -21,6 +24,11 @@ struct OzonReviewListRequest {
         if let from {
             writer.append(#""published_from":""#)
             from.appendRFC3339(to: &writer)
+            writer.append(#"","#)
+        }
+        if let to {
+            writer.append(#""published_to":""#)
+            to.appendRFC3339(to: &writer)
             writer.append(#"","#)
         }
         writer.append(#""status":"#)

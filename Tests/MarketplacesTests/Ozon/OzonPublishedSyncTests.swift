@@ -4,26 +4,31 @@ import Testing
 
 @Suite("Ozon updates by publication time, whichever order Ozon lists in")
 struct OzonPublishedSyncTests {
-    /// Questions q0…q(n-1), one a minute; pages of `size` in the given order, after `from`.
-    static func listing(_ count: Int, size: Int, newestFirst: Bool, from: Timestamp?, token: String?) -> OzonPage<OzonDatedEntry> {
+    /// Questions q0…q(n-1), one a minute; pages of `size` in the given order, from `from` to `to`
+    /// (both inclusive; `to` ignored unless `honoursTo`).
+    static func listing(_ count: Int, size: Int, newestFirst: Bool, scrambled: Bool = false, from: Timestamp?, to: Timestamp? = nil,
+                        honoursTo: Bool = true, token: String?) -> OzonPage<OzonDatedEntry> {
             var entries = (0..<count).map { index in
                 let at = Timestamp(secondsSinceEpoch: 1_780_000_000 + Int64(index) * 60)
                 return OzonDatedEntry(id: "q\(index)", publishedAt: at, item: Item(
                     id: "q\(index)", marketplace: .ozon, channel: .question, kind: .question, text: "?", createdAt: at, status: .unanswered))
-            }.filter { from == nil || !($0.publishedAt < from!) }
+            }.filter { (from == nil || !($0.publishedAt < from!)) && (!honoursTo || to == nil || !(to! < $0.publishedAt)) }
             if newestFirst { entries.reverse() }
+            if scrambled { entries.sort { (Int($0.id.dropFirst())! * 7919) % 1009 < (Int($1.id.dropFirst())! * 7919) % 1009 } }
             let start = Int(token ?? "0")!
             let page = Array(entries.dropFirst(start).prefix(size))
             let next = start + page.count < entries.count ? String(start + page.count) : nil
             return OzonPage(entries: page, nextToken: next, hasNext: next != nil)
     }
 
-    static func drain(newestFirst: Bool, count: Int, size: Int, limit: Int) async throws -> [String] {
+    static func drain(newestFirst: Bool, scrambled: Bool = false, count: Int, size: Int, limit: Int, honoursTo: Bool = true,
+                      calls: Int = 50) async throws -> [String] {
         var ids: [String] = []
         var cursor: Cursor?
-        for _ in 0..<50 {
-            let page = try await OzonPublishedSync.updates(since: cursor, limit: limit) { from, token async throws(ConnectorError) in
-                listing(count, size: size, newestFirst: newestFirst, from: from, token: token)
+        for _ in 0..<calls {
+            let page = try await OzonPublishedSync.updates(since: cursor, limit: limit) { from, to, token async throws(ConnectorError) in
+                listing(count, size: size, newestFirst: newestFirst, scrambled: scrambled, from: from, to: to, honoursTo: honoursTo,
+                        token: token)
             }
             ids += page.items.map { $0.id }
             cursor = page.nextCursor
@@ -52,7 +57,7 @@ struct OzonPublishedSyncTests {
         var cursor: Cursor?
         for _ in 0..<10 {
             // when
-            let page = try await OzonPublishedSync.updates(since: cursor, limit: 1) { from, _ async throws(ConnectorError) in
+            let page = try await OzonPublishedSync.updates(since: cursor, limit: 1) { from, _, _ async throws(ConnectorError) in
                 OzonPage(entries: dated.filter { from == nil || !($0.publishedAt < from!) }.reversed(), nextToken: nil, hasNext: false)
             }
             ids += page.items.map(\.id)
@@ -63,10 +68,23 @@ struct OzonPublishedSyncTests {
         #expect(ids == ["q1", "q2", "q3"])
     }
 
-    @Test("given a newest-first listing longer than 20 pages, then updates fail loudly instead of skipping items")
+    @Test("given a newest-first listing longer than a call reads, when updates are read page by page, then it is read in windows of publication time and every item comes once, oldest first",
+          arguments: [(30, 1, 4), (95, 2, 7), (250, 5, 100)])
+    func tooLongForOneCall(count: Int, size: Int, limit: Int) async throws {
+        let ids = try await Self.drain(newestFirst: true, count: count, size: size, limit: limit, calls: 200)
+        #expect(ids == (0..<count).map { "q\($0)" })
+    }
+
+    @Test("given a listing in no order at all, longer than a call reads, when updates are read page by page, then every item comes once, oldest first")
+    func scrambledListing() async throws {
+        let ids = try await Self.drain(newestFirst: false, scrambled: true, count: 120, size: 3, limit: 10, calls: 400)
+        #expect(ids == (0..<120).map { "q\($0)" })
+    }
+
+    @Test("given a newest-first listing longer than a call reads that ignores the upper bound of a window too, then updates fail loudly instead of skipping items")
     func tooLongToOrder() async throws {
         await #expect(throws: OzonPublishedSync.unordered) {
-            _ = try await Self.drain(newestFirst: true, count: 30, size: 1, limit: 4)
+            _ = try await Self.drain(newestFirst: true, count: 30, size: 1, limit: 4, honoursTo: false)
         }
     }
 }

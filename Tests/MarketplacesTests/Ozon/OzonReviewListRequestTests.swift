@@ -9,12 +9,14 @@ struct OzonReviewListRequestTests {
     func sameBytesAsOzonBody() {
         let from = Timestamp(millisecondsSinceEpoch: 1_778_746_169_099)
         for status in ["ALL", "PROCESSED"] {
-            for since in [nil, from] {
+            for (since, until) in [(nil, nil), (from, nil), (nil, from), (from, Timestamp(millisecondsSinceEpoch: 1_778_846_169_000))] {
                 for lastID in [nil, "01a2256e-ad74-703a-8c3b-db34e25baeba", "quote \" and \\ and \u{1}"] {
                     for ascending in [false, true] {
-                        let request = OzonReviewListRequest(status: status, from: since, lastID: lastID, limit: 100, ascending: ascending)
+                        let request = OzonReviewListRequest(status: status, from: since, to: until, lastID: lastID, limit: 100,
+                                                            ascending: ascending)
                         var filters: [String: OzonBody] = ["status": .string(status)]
                         if let since { filters["published_from"] = .string(since.rfc3339) }
+                        if let until { filters["published_to"] = .string(until.rfc3339) }
                         var body: [String: OzonBody] = [
                             "filters": .object(filters), "limit": .int(100), "sort_dir": .string(ascending ? "ASC" : "DESC"),
                         ]
