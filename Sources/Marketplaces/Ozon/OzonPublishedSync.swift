@@ -14,9 +14,9 @@ import Connectors
 /// documents). A listing that comes in another order is read whole and sorted here, a window of
 /// publication times at a time: one that does not fit in `pageBudget` pages is cut at the
 /// oldest time its newest pages reached (`published_to`, `date_to`), and the cursor keeps the
-/// cuts (`h`), so each later window is one that was read before and fits. Every call reads at
-/// most `pageBudget` pages in this way; one that only found where to cut answers no items with
-/// `hasMore`.
+/// cuts (`h`, the lowest `maxBounds`), so a later window is mostly one read before (a deeper
+/// backlog is cut again from the top). A call reads at most `pageBudget` pages, the ones its
+/// scan read first included; one that only found where to cut answers no items with `hasMore`.
 enum OzonPublishedSync {
     static let maxEdge = 20
     /// Pages a call reads at most to put an out-of-order listing in order.
@@ -105,7 +105,9 @@ enum OzonPublishedSync {
         }
         if outOfOrder {
             (watermark, edge, items, hasMore) = (from, cursorEdge, [], false)
-            if try await readInWindows(from: from, bounds: &bounds, fetch: fetch, take: take) { hasMore = true }
+            if try await readInWindows(from: from, bounds: &bounds, budget: max(1, pageBudget - pages), fetch: fetch, take: take) {
+                hasMore = true
+            }
         }
         if edge.count > maxEdge, let crowded = watermark {
             // Every item of the crowded millisecond was taken (the scan went on to a later one or
@@ -126,7 +128,7 @@ enum OzonPublishedSync {
     /// above it. Stops when `take` refuses an item (the page is full), when the budget is spent
     /// or a window was cut (true: more to read), or when the listing is done.
     private static func readInWindows(
-        from: Timestamp?, bounds: inout [Int64],
+        from: Timestamp?, bounds: inout [Int64], budget: Int,
         fetch: (_ from: Timestamp?, _ to: Timestamp?, _ token: String?) async throws(ConnectorError) -> OzonPage<OzonDatedEntry>,
         take: (OzonDatedEntry) -> Bool
     ) async throws(ConnectorError) -> Bool {
@@ -137,8 +139,10 @@ enum OzonPublishedSync {
             var entries: [OzonDatedEntry] = []
             var token: String?
             var complete = false
-            while pages < pageBudget {
-                let page = try await fetch(lower, to, token)
+            while pages < budget {
+                // Asked a millisecond past the bound, and cut back here: Ozon keeps microseconds,
+                // and a window must hold the whole of its top millisecond.
+                let page = try await fetch(lower, to.map { Timestamp(millisecondsSinceEpoch: $0.millisecondsSinceEpoch + 1) }, token)
                 pages += 1
                 entries += page.entries
                 guard page.hasNext else {
@@ -164,7 +168,7 @@ enum OzonPublishedSync {
             }
             guard let done = bounds.popLast() else { return false }  // the open window: the listing is done
             lower = lower.map { max($0, Timestamp(millisecondsSinceEpoch: done)) } ?? Timestamp(millisecondsSinceEpoch: done)
-            guard pages < pageBudget else { return true }
+            guard pages < budget else { return true }
         }
     }
 
