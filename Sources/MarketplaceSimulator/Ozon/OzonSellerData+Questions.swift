@@ -5,7 +5,7 @@ extension OzonSellerData {
         let limit = Int(try body.int64("limit") ?? 100)
         guard (1...100).contains(limit) else { throw .invalid("invalid field limit: value must be inside range [1, 100]") }
         let asked = try Self.sortAscending(body, default: false)
-        let ascending = questionListIgnoresSortDirection ? false : asked
+        let ascending = listsIgnoreSortDirection ? false : asked
         let lastID = try body.string("last_id")
         var statuses = Set(OzonQuestionStatus.allCases)
         var from: Int64?

@@ -18,7 +18,8 @@ extension OzonSellerData {
 
     func reviewList(_ body: OzonJSONBody, v2: Bool) throws(OzonFailure) -> [String: Any] {
         let limit = try Self.reviewLimit(body)
-        let ascending = try Self.sortAscending(body, default: false)
+        let asked = try Self.sortAscending(body, default: false)
+        let ascending = listsIgnoreSortDirection ? false : asked
         let lastID = try body.string("last_id")
         var statuses = Set(OzonReviewStatus.allCases)
         var from: Int64?

@@ -30,9 +30,10 @@ public struct OzonSimulatorOptions: Sendable {
     /// key then (keyset), rather than after a count of chats; Ozon does not say which it is.
     /// Keyset, a chat moving up pulls the next page's first onto a page read again.
     public var chatListKeysetCursor = false
-    /// `/v1/question/list` lists newest first whatever `sort_dir` asks, as one version of Ozon's
-    /// spec has no `sort_dir` for it (reference, OZ-S1): for tests of updates that must not rely on it.
-    public var questionListIgnoresSortDirection = false
+    /// The review and question lists come newest first whatever `sort_dir` asks (one version of
+    /// Ozon's spec has no `sort_dir` for `/v1/question/list`): for tests of updates that must not
+    /// rely on it.
+    public var listsIgnoreSortDirection = false
     /// Paths answered with the plain-text 404 of an unknown method, as an Ozon that serves only
     /// one spelling of a method the documents disagree on (`/v1/question/change_status`).
     public var withdrawnPaths: Set<String> = []

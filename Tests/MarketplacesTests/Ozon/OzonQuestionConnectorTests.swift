@@ -175,21 +175,15 @@ struct OzonQuestionConnectorTests {
     func updatesOutOfOrder() async throws {
         // given: 2,150 questions, listed newest first whatever is asked (22 pages of 100)
         var options = OzonTestbed.simulatorOptions(questions: 2150)
-        options.questionListIgnoresSortDirection = true
+        options.listsIgnoreSortDirection = true
         try await OzonTestbed.run(simulator: options) { bed in
             let connector = try bed.question
             // Oldest first to the millisecond (the simulator keeps microseconds), ties by id.
             let truth = bed.host.questions().sorted { ($0.publishedAt / 1000, $0.id) < ($1.publishedAt / 1000, $1.id) }.map(\.id)
             // when
-            var seen: [String] = []
-            var page = try await connector.updates(since: nil, limit: 100, deadline: bed.deadline)
-            seen += page.items.map(\.id)
-            for _ in 0..<200 where page.hasMore {
-                page = try await connector.updates(since: page.nextCursor, limit: 100, deadline: bed.deadline)
-                seen += page.items.map(\.id)
-            }
+            let (seen, hasMore) = try await bed.drainUpdates(connector, limit: 100)
             // then
-            #expect(!page.hasMore)
+            #expect(!hasMore)
             #expect(seen == truth)
             #expect(bed.log.all.contains { $0.path == "/v1/question/list" })
         }

@@ -221,6 +221,27 @@ struct OzonReviewConnectorTests {
         }
     }
 
+    @Test("given an Ozon whose review list ignores sort_dir, with more reviews than a call reads and 45 of them in one millisecond, when updates are drained, then every review comes once, oldest first",
+          .timeLimit(.minutes(1)))
+    func updatesOutOfOrder() async throws {
+        // given: 2,150 reviews listed newest first whatever is asked, 45 more in one millisecond among them
+        var options = OzonTestbed.simulatorOptions(reviews: 2150)
+        options.listsIgnoreSortDirection = true
+        try await OzonTestbed.run(simulator: options) { bed in
+            let connector = try bed.review
+            let seeded = bed.host.reviews().sorted { $0.publishedAt < $1.publishedAt }
+            let crowded = Date(timeIntervalSince1970: Double(seeded[seeded.count / 3].publishedAt / 1000) / 1000)
+            for k in 0..<45 { bed.simulator.addReview(text: "Отзыв \(k)", rating: 5, publishedAt: crowded) }
+            // Oldest first to the millisecond (the simulator keeps microseconds), ties by id.
+            let truth = bed.host.reviews().sorted { ($0.publishedAt / 1000, $0.id) < ($1.publishedAt / 1000, $1.id) }.map(\.id)
+            // when
+            let (seen, hasMore) = try await bed.drainUpdates(connector, limit: 100)
+            // then
+            #expect(!hasMore)
+            #expect(seen == truth)
+        }
+    }
+
     @Test("given 45 reviews published in one millisecond, when updates are read 10 at a time, then each comes once and no cursor names more than 20 ids",
           .timeLimit(.minutes(1)))
     func crowdedMillisecond() async throws {

@@ -81,4 +81,16 @@ struct OzonTestbed {
         } while cursor != nil && pages < 500
         return items
     }
+
+    /// Every update from a nil cursor until a page says there is no more (at most `calls` calls):
+    /// the ids in order, and whether the last page still said more.
+    func drainUpdates(_ connector: any ChannelConnector, limit: Int, calls: Int = 200) async throws -> (ids: [String], hasMore: Bool) {
+        var page = try await connector.updates(since: nil, limit: limit, deadline: deadline)
+        var ids = page.items.map(\.id)
+        for _ in 0..<calls where page.hasMore {
+            page = try await connector.updates(since: page.nextCursor, limit: limit, deadline: deadline)
+            ids += page.items.map(\.id)
+        }
+        return (ids, page.hasMore)
+    }
 }
