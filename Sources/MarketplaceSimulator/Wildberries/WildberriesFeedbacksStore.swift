@@ -59,12 +59,7 @@ public final class WildberriesFeedbacksStore: Sendable {
     /// or not, optionally of one product; `skip` and `take` as given.
     func listArchivedFeedbacks(take: Int, skip: Int, ascending: Bool, nmId: Int64?) -> [WildberriesSimulatedFeedback] {
         let archived = state.withLock { s in s.feedbacks.filter { $0.isArchived && (nmId == nil || $0.product.nmId == nmId) } }
-            .sorted { a, b in
-                if a.createdAt != b.createdAt { return ascending ? a.createdAt < b.createdAt : a.createdAt > b.createdAt }
-                return a.id < b.id
-            }
-        guard skip < archived.count else { return [] }
-        return Array(archived[skip..<min(archived.count, skip + take)])
+        return WildberriesListQuery.slice(WildberriesListQuery.ordered(archived, ascending: ascending), skip: skip, take: take)
     }
 
     /// Moves the feedback `id` to the archive, as Wildberries does with answered ones, ones left

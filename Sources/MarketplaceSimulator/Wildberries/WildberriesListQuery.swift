@@ -119,22 +119,31 @@ struct WildberriesListQuery {
 
     /// The records matching the filters, sorted by creation date (ties by id), this page of them.
     func page<Record: WildberriesListable>(of records: [Record]) -> [Record] {
-        let matching = matches(records)
-        guard skip < matching.count else { return [] }
-        return Array(matching[skip..<min(matching.count, skip + take)])
+        Self.slice(matches(records), skip: skip, take: take)
+    }
+
+    /// `take` records from `skip` on, as the host pages every list.
+    static func slice<Record>(_ records: [Record], skip: Int, take: Int) -> [Record] {
+        guard skip < records.count else { return [] }
+        return Array(records[skip..<min(records.count, skip + take)])
+    }
+
+    /// `records` by creation date, oldest or newest first, ties by id: the host's order.
+    static func ordered<Record: WildberriesListable>(_ records: [Record], ascending: Bool) -> [Record] {
+        records.sorted { a, b in
+            if a.createdAt != b.createdAt { return ascending ? a.createdAt < b.createdAt : a.createdAt > b.createdAt }
+            return a.id < b.id
+        }
     }
 
     /// Every record matching the filters, in the requested order.
     func matches<Record: WildberriesListable>(_ records: [Record]) -> [Record] {
-        records.filter { record in
+        Self.ordered(records.filter { record in
             let second = record.createdAt >= 0 ? record.createdAt / 1000 : (record.createdAt - 999) / 1000
             return !record.isArchived && record.isAnswered == isAnswered
                 && (nmId == nil || record.nmId == nmId)
                 && (dateFrom.map { second >= $0 } ?? true)
                 && (dateTo.map { second <= $0 } ?? true)
-        }.sorted { a, b in
-            if a.createdAt != b.createdAt { return ascending ? a.createdAt < b.createdAt : a.createdAt > b.createdAt }
-            return a.id < b.id
-        }
+        }, ascending: ascending)
     }
 }

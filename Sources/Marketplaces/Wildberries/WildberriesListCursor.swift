@@ -29,11 +29,19 @@ struct WildberriesListCursor: Equatable {
     /// cursor (two edges of 64 keys seal to about 1 KB).
     static let edgeLimit = 64
 
+    /// Which list is being read; the raw value is the cursor's `p`.
+    enum Phase: String {
+        /// `isAnswered=false`.
+        case unanswered = "0"
+        /// `isAnswered=true`.
+        case answered = "1"
+        /// The archive, after the lists by `isAnswered`: by offset alone, newest first, the
+        /// scope's status filtered here (it has neither `isAnswered` nor dates).
+        case archive = "2"
+    }
+
     var scope: Scope
-    var answeredPhase: Bool
-    /// Reading the archive, after the phases by `isAnswered`: by offset alone, newest first, the
-    /// scope's status filtered here (the archive has neither `isAnswered` nor dates).
-    var archivePhase = false
+    var phase: Phase
     var skip = 0
     /// Unix ms: only records created at or after it.
     var since: Int64?
@@ -58,17 +66,16 @@ struct WildberriesListCursor: Equatable {
         case .answered?: scope = .answered
         case nil: scope = .all
         }
-        answeredPhase = scope == .answered
+        phase = scope == .answered ? .answered : .unanswered
         self.since = since?.millisecondsSinceEpoch
     }
 
     init(_ cursor: Cursor) throws(ConnectorError) {
-        guard let scope = cursor["s"].flatMap(Scope.init(rawValue:)), let phase = cursor["p"], ["0", "1", "2"].contains(phase),
+        guard let scope = cursor["s"].flatMap(Scope.init(rawValue:)), let phase = cursor["p"].flatMap(Phase.init(rawValue:)),
               let skip = try WildberriesCursorFields.int64(cursor, "k"), skip >= 0, skip <= Int64(Int32.max)
         else { throw WildberriesCursorFields.invalid() }
         self.scope = scope
-        answeredPhase = phase == "1"
-        archivePhase = phase == "2"
+        self.phase = phase
         self.skip = Int(skip)
         since = try WildberriesCursorFields.int64(cursor, "f")
         windowTo = try WildberriesCursorFields.int64(cursor, "t")
@@ -88,7 +95,7 @@ struct WildberriesListCursor: Equatable {
     }
 
     var cursor: Cursor {
-        var state = ["s": scope.rawValue, "p": archivePhase ? "2" : answeredPhase ? "1" : "0", "k": String(skip)]
+        var state = ["s": scope.rawValue, "p": phase.rawValue, "k": String(skip)]
         state["f"] = since.map(String.init)
         state["t"] = windowTo.map(String.init)
         if windowExact { state["g"] = "1" }
@@ -119,7 +126,7 @@ struct WildberriesListCursor: Equatable {
     /// the previous call returned nothing in the window it resumed (only unreadable, undated or
     /// filtered entries): starting that window over would never get past them.
     mutating func resumeBelowLastReturned() {
-        guard !archivePhase else { return }
+        guard phase != .archive else { return }
         // The keys must name every record returned at the edge (a cursor of an earlier version
         // kept fewer ids than this one keeps keys).
         guard let edge = lastSecond, lastCount <= min(lastIDs.count, Self.edgeLimit) else { return }
@@ -153,12 +160,10 @@ struct WildberriesListCursor: Equatable {
     /// Moves from the unanswered to the answered phase when listing all, and from the last of
     /// those to the archive when there is one; false when the list is done.
     mutating func nextPhase(archive: Bool) -> Bool {
-        if scope == .all, !answeredPhase, !archivePhase {
-            answeredPhase = true
-        } else if archive, !archivePhase {
-            archivePhase = true
-        } else {
-            return false
+        switch phase {
+        case .unanswered where scope == .all: phase = .answered
+        case .unanswered where archive, .answered where archive: phase = .archive
+        default: return false
         }
         skip = 0
         windowTo = nil

@@ -6,8 +6,8 @@ extension WildberriesRecordSource {
     /// side, and then, for records that have one (feedbacks), the archive, where Wildberries moves
     /// answered feedbacks, ones left unanswered for 30 days and ones without text or photos. The
     /// archive has no `isAnswered` and no dates: it is read newest first by offset, the list's
-    /// status filtered here, and it ends at the first record older than `since`. A cursor carries its own filter, so `status` and `since` of later calls are not
-    /// consulted. The window's `dateTo` is sent one second above its edge and what lies above the
+    /// status filtered here, and it ends at the first record older than `since`. A cursor carries
+    /// its own filter, so `status` and `since` of later calls are not consulted. The window's `dateTo` is sent one second above its edge and what lies above the
     /// edge skipped here, as the reference does not say whether Wildberries' `dateTo` is inclusive.
     /// When the rate budget (ours or Wildberries') refuses a further upstream page, the items
     /// already read (none, when the unanswered side was empty) are returned with a cursor that
@@ -25,7 +25,7 @@ extension WildberriesRecordSource {
             calls += 1
             let reached = state
             let wanted = query.limit - items.count
-            if state.archivePhase, let archivePath {
+            if state.phase == .archive, let archivePath {
                 // Filtered by status here, a page may keep few of its records: read a fuller one.
                 let want = state.scope == .all ? wanted : max(wanted, Self.archivePageSize)
                 guard let request = caps.archiveRequest(skip: state.skip, want: want) else {
@@ -84,7 +84,7 @@ extension WildberriesRecordSource {
             }
             let entries: [Entry]
             do {
-                entries = try await page(isAnswered: state.answeredPhase, skip: state.skip, take: take, ascending: false,
+                entries = try await page(isAnswered: state.phase == .answered, skip: state.skip, take: take, ascending: false,
                                          dateFrom: state.sinceSecond, dateTo: state.dateTo, includeRaw: query.includeRaw,
                                          deadline: deadline)
             } catch {

@@ -1,8 +1,8 @@
 import Connectors
 
 /// `wildberries/review`: buyer feedbacks on feedbacks-api. Lists (by `isAnswered`, since a date,
-/// past the offset caps through date windows, then the archive), reads one, answers or edits the answer, and
-/// syncs. Wildberries no longer lets sellers mark feedbacks viewed, so `markRead` is not offered.
+/// past the offset caps through date windows, then the archive), reads one, answers or edits the
+/// answer, and syncs. Wildberries no longer lets sellers mark feedbacks viewed, so `markRead` is not offered.
 public struct WildberriesReviewConnector: ChannelConnector {
     /// What Wildberries lets this channel do; the registry lists it before any connector is built.
     public static let supported: Set<ConnectorOperation> = [.listItems, .item, .reply, .updates]
