@@ -38,7 +38,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 gateway \
     && useradd --system --uid 10001 --gid gateway --no-log-init --no-create-home \
-        --home-dir /nonexistent --shell /usr/sbin/nologin gateway
+        --home-dir /nonexistent --shell /usr/sbin/nologin gateway \
+    && install -d -m 0700 -o 10001 -g 10001 /var/lib/connector-gateway
 
 COPY --from=build /out/connector-gateway /usr/local/bin/connector-gateway
 COPY Public /usr/share/connector-gateway/Public

@@ -17,21 +17,27 @@ public final class GatewayApplication: Sendable {
     public let metrics: GatewayMetrics
     /// Where access-log and event lines go; `stop()` flushes it.
     public let log: LogSink
+    /// Where `Idempotency-Key` outcomes are kept across restarts, if anywhere; `stop()` closes it.
+    public let idempotencyJournal: IdempotencyJournal?
 
     /// Wires the routes (health, connectors, static files) and the middleware, outermost first:
     /// request id, client address, access log, metrics, problems, the public rate limit when
     /// configured, authentication, tenant rate limit. Nothing listens until `start()`.
+    /// `idempotencyJournal`, opened from `configuration.idempotencyJournal`, keeps the
+    /// `Idempotency-Key` outcomes across restarts.
     public init(configuration: GatewayConfiguration, registry: ConnectorRegistry, staticFiles: StaticFiles,
-                log: LogSink = LogSink()) {
+                log: LogSink = LogSink(), idempotencyJournal: IdempotencyJournal? = nil) {
         self.configuration = configuration
         self.log = log
+        self.idempotencyJournal = idempotencyJournal
         let metrics = GatewayMetrics()
         self.metrics = metrics
         let serverReference = ServerReference()
         let tenants = configuration.tenants
         let connectors = ConnectorService(
             registry: registry, cursors: CursorCodec(key: configuration.cursorSecret),
-            idempotency: IdempotencyStore(lifetime: configuration.idempotencyLifetime, capacity: configuration.idempotencyCapacity),
+            idempotency: IdempotencyStore(lifetime: configuration.idempotencyLifetime, capacity: configuration.idempotencyCapacity,
+                                          journal: idempotencyJournal),
             upstreamDeadline: configuration.upstreamDeadline)
         let health = HealthService(
             isDraining: { serverReference.server?.isDraining ?? false },
@@ -86,6 +92,7 @@ public final class GatewayApplication: Sendable {
     /// Drains: readiness fails at once, in-flight requests finish, then the server stops.
     public func stop() async {
         await server.stop(gracePeriod: configuration.drainTimeout)
+        idempotencyJournal?.close()
         log.flush()
     }
 }

@@ -72,8 +72,18 @@ enum ServeCommand {
         let root = staticRoot.directory
         let staticFiles = StaticFiles(directory: root.appendingPathComponent("Public"),
                                       extra: ["/openapi.yaml": root.appendingPathComponent("openapi.yaml")])
+        let log = LogSink(level: level)
+        var journal: IdempotencyJournal?
+        if let path = configuration.idempotencyJournal {
+            do {
+                journal = try IdempotencyJournal.open(path: path, lifetime: configuration.idempotencyLifetime, log: log)
+            } catch {
+                Output.error("connector-gateway: idempotency.journal: \(error)")
+                return 2
+            }
+        }
         let application = GatewayApplication(configuration: configuration, registry: registry, staticFiles: staticFiles,
-                                             log: LogSink(level: level))
+                                             log: log, idempotencyJournal: journal)
         let signals: SignalWaiter
         do {
             // SIGHUP too, unless it came ignored (`nohup`): then a closed terminal must not stop it.
@@ -95,6 +105,10 @@ enum ServeCommand {
             "loops": configuration.server.loopCount, "tenants": configuration.tenants.count,
             "marketplaces_configured": marketplaces, "log_level": "\(level)", "static_root": root.path,
         ]
+        if let journal {
+            start["idempotency_journal"] = journal.path
+            start["idempotency_outcomes_restored"] = journal.restoredCount
+        }
         if demo != nil {
             start["mode"] = "demo"
             start["message"] = "DEMO MODE: simulated Wildberries and Ozon, tenant demo, key demo-key. "

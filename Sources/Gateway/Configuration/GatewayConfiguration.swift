@@ -22,6 +22,9 @@ public struct GatewayConfiguration: Sendable {
     public var idempotencyLifetime: Duration = .seconds(24 * 3600)
     /// Outcomes kept per tenant for `Idempotency-Key` replays (`idempotency.capacity`).
     public var idempotencyCapacity = 10_000
+    /// The file that keeps `Idempotency-Key` claims and outcomes across restarts
+    /// (`idempotency.journal`); nil keeps them in memory only.
+    public var idempotencyJournal: String?
     /// How long in-flight requests get to finish after SIGTERM.
     public var drainTimeout: Duration = .seconds(10)
     /// Reverse proxies whose `X-Forwarded-For` names the client (`trusted_proxies`); empty: none,
@@ -78,9 +81,15 @@ public struct GatewayConfiguration: Sendable {
         if let ms = try reader.integer("upstream_deadline_ms", in: 100...300_000) { configuration.upstreamDeadline = .milliseconds(ms) }
         if let ms = try reader.integer("drain_timeout_ms", in: 0...600_000) { configuration.drainTimeout = .milliseconds(ms) }
         if let idempotency = try reader.object("idempotency") {
-            try idempotency.allowOnly(["lifetime_s", "capacity"])
+            try idempotency.allowOnly(["lifetime_s", "capacity", "journal"])
             if let seconds = try idempotency.integer("lifetime_s", in: 1...(7 * 86_400)) { configuration.idempotencyLifetime = .seconds(seconds) }
             if let capacity = try idempotency.integer("capacity", in: 1...10_000_000) { configuration.idempotencyCapacity = capacity }
+            if let path = try idempotency.string("journal") {
+                guard !path.isEmpty, !path.hasSuffix("/"), !path.utf8.contains(0) else {
+                    throw ConfigurationError("idempotency.journal", "must name a file (the gateway creates it), such as /var/lib/connector-gateway/idempotency.journal")
+                }
+                configuration.idempotencyJournal = path
+            }
         }
         if let proxies = try reader.array("trusted_proxies") {
             for entry in proxies {

@@ -272,15 +272,27 @@ public struct ConnectorService: Sendable {
         }
         fingerprint.update([0])
         fingerprint.update(content)
-        switch try idempotency.begin(tenant: tenant.id, key: key, fingerprint: fingerprint.finalize()) {
+        let instance = Problem.instance(of: request.path)
+        switch try idempotency.begin(tenant: tenant.id, key: key, fingerprint: fingerprint.finalize(),
+                                     fallback: Self.outcomeUnknown.response(requestID: context.requestID, instance: instance)) {
         case .replay(var response):
             context.metrics?.recordIdempotentReplay()
             response.headers.add("Idempotent-Replayed", "true")
             return response
         case .proceed:
             do {
+                // Nothing goes upstream before the claim is on disk: a restart must not forget it.
+                try await idempotency.persisted(tenant: tenant.id, key: key)
+            } catch {
+                idempotency.abandon(tenant: tenant.id, key: key)
+                throw Self.notRecorded(error)
+            }
+            do {
                 let response = try await Task(executorPreference: LoopExecutor.current) { try await operation() }.value
                 idempotency.complete(tenant: tenant.id, key: key, response: response)
+                // Answered only once the outcome is on disk. Should that write fail (the journal
+                // logs it), the claim on disk still keeps a retry from writing again.
+                try? await idempotency.persisted(tenant: tenant.id, key: key)
                 return response
             } catch let error as ConnectorError where context.upstreamCounter.mayHaveChangedUpstream {
                 // A write went out and may have been applied before the request failed (no answer
@@ -292,13 +304,31 @@ public struct ConnectorService: Sendable {
                                                   advice: "under this Idempotency-Key the outcome stays as it is."
                                                       + " Look at the item, and send again with a new key if the reply is not there.")
                 idempotency.complete(tenant: tenant.id, key: key,
-                                     response: problem.response(requestID: context.requestID, instance: Problem.instance(of: request.path)))
+                                     response: problem.response(requestID: context.requestID, instance: instance))
+                try? await idempotency.persisted(tenant: tenant.id, key: key)
                 throw problem
             } catch {
                 idempotency.abandon(tenant: tenant.id, key: key)
                 throw error
             }
         }
+    }
+
+    /// What a repeat under a key is answered when the gateway stopped (a crash, a drain that ran
+    /// out of time) while the key's first request ran: its outcome was never stored, so the write
+    /// may have gone out, and is not sent again (with `idempotency.journal`, which keeps the claim).
+    static let outcomeUnknown = Problem(
+        status: 500, code: "internal_error", title: Problem.internalError.title,
+        detail: "The gateway stopped while the first request under this Idempotency-Key ran, so its outcome is unknown:"
+            + " the marketplace may have applied it. Under this Idempotency-Key the outcome stays as it is."
+            + " Look at the item, and send again with a new key if the reply is not there.")
+
+    /// The problem for a keyed write whose claim the journal could not record: nothing was sent,
+    /// and the key is free again.
+    static func notRecorded(_ error: IdempotencyJournalError) -> Problem {
+        Problem(status: 500, code: "internal_error", title: Problem.internalError.title,
+                detail: "The gateway could not record the Idempotency-Key on disk, so nothing was sent to the marketplace;"
+                    + " the key is free, and the request can be sent again.", retryable: true)
     }
 
     /// The problem for a write that failed after it went out, so the marketplace may have applied

@@ -11,6 +11,10 @@ import Synchronization
 /// dropped first, so one tenant's keyed traffic never pushes out another's. Each claim also sweeps
 /// the expired outcomes of one other tenant, in turn, so a tenant that went quiet does not keep
 /// its outcomes in memory until its next keyed request.
+///
+/// With a journal (`idempotency.journal`) every claim, outcome and freed key is also written to
+/// disk, in the order the store saw them, and the store starts from what the journal kept, so
+/// a restart forgets nothing: `persisted(tenant:key:)` waits until a key's latest change is there.
 public final class IdempotencyStore: Sendable {
     /// What a request under a key should do.
     public enum Admission: Sendable {
@@ -25,6 +29,17 @@ public final class IdempotencyStore: Sendable {
         var response: HTTPResponse?
         var expires: ContinuousClock.Instant
         var sequence: UInt64
+        /// When the key was claimed, or its outcome stored (milliseconds since 1970; with a journal).
+        var time: Int64 = 0
+        /// What a repeat gets if the process ends before the outcome is stored (with a journal).
+        var fallback: HTTPResponse?
+        /// The journal's number for the entry's latest record.
+        var journaled: UInt64 = 0
+
+        func record(tenant: String, key: String) -> IdempotencyJournalRecord {
+            IdempotencyJournalRecord(kind: response == nil ? .began : .completed, tenant: tenant, key: key,
+                                     fingerprint: fingerprint, time: time, response: response ?? fallback)
+        }
     }
 
     /// One tenant's keys, with the order they expire in (records of replaced or removed
@@ -128,12 +143,42 @@ public final class IdempotencyStore: Sendable {
     public let lifetime: Duration
     /// Outcomes kept per tenant.
     public let capacity: Int
+    /// Where claims and outcomes are kept across restarts; nil keeps them in memory only.
+    public let journal: IdempotencyJournal?
     private let state = Mutex(State())
 
-    /// An empty store; `capacity` (at least 1) bounds each tenant's outcomes, the oldest going first.
-    public init(lifetime: Duration = .seconds(24 * 3600), capacity: Int = 10_000) {
+    /// A store; `capacity` (at least 1) bounds each tenant's outcomes, the oldest going first.
+    /// With a `journal`, it starts with the outcomes the journal kept, each replayed until
+    /// `lifetime` after it was stored (by the wall clock, which is all that survives a restart).
+    public init(lifetime: Duration = .seconds(24 * 3600), capacity: Int = 10_000, journal: IdempotencyJournal? = nil,
+                now: ContinuousClock.Instant = .now, wallClock: Int64 = IdempotencyJournal.wallClock()) {
         self.lifetime = lifetime
         self.capacity = max(1, capacity)
+        self.journal = journal
+        guard let journal else { return }
+        state.withLock { state in
+            for record in journal.restored {
+                guard let response = record.response else { continue }
+                let remaining = lifetime - .milliseconds(max(0, wallClock - record.time))
+                if !state.tenants.contains(record.tenant) { state.tenants.append(record.tenant) }
+                state.shelves[record.tenant, default: Shelf()].put(record.key, Entry(
+                    fingerprint: record.fingerprint, response: response, expires: now + remaining, sequence: 0, time: record.time))
+                state.shelves[record.tenant]?.makeRoom(capacity: self.capacity, keeping: record.key)
+            }
+        }
+        // Weak both: the journal keeps the closure, and the store keeps the journal.
+        journal.attach { [weak self, weak journal] in
+            guard let self, let journal else { return ([], IdempotencyJournal.PendingMark(sequence: 0, byteCount: 0)) }
+            return state.withLock { state in
+                var records: [IdempotencyJournalRecord] = []
+                for (tenant, shelf) in state.shelves {
+                    for (key, entry) in shelf.entries { records.append(entry.record(tenant: tenant, key: key)) }
+                }
+                // Oldest first, as they were written.
+                records.sort { $0.time < $1.time }
+                return (records, journal.mark())
+            }
+        }
     }
 
     /// Claims `key` for a request whose fingerprint is `fingerprint` (the caller's hash of what
@@ -141,7 +186,9 @@ public final class IdempotencyStore: Sendable {
     /// `.replay` for a repeat whose outcome is stored, `.proceed` for a new key; throws
     /// `idempotencyConflict` while the first is in flight and `idempotencyMismatch` for another
     /// request under the same key.
-    public func begin(tenant: String, key: String, fingerprint: [UInt8],
+    /// With a journal, `fallback` is what a repeat will get if the process ends before the outcome
+    /// is stored; wait for `persisted(tenant:key:)` before acting on `.proceed`.
+    public func begin(tenant: String, key: String, fingerprint: [UInt8], fallback: @autoclosure () -> HTTPResponse? = nil,
                       now: ContinuousClock.Instant = .now) throws(GatewayError) -> Admission {
         let outcome: Result<Admission, GatewayError> = state.withLock { state in
             state.sweepAnother(than: tenant, now: now, lifetime: lifetime)
@@ -160,7 +207,13 @@ public final class IdempotencyStore: Sendable {
                 guard let response = entry.response else { return .failure(.idempotencyConflict) }
                 return .success(.replay(response))
             }
-            shelf.put(key, Entry(fingerprint: fingerprint, response: nil, expires: now + lifetime, sequence: 0))
+            var entry = Entry(fingerprint: fingerprint, response: nil, expires: now + lifetime, sequence: 0)
+            if let journal {
+                entry.time = IdempotencyJournal.wallClock()
+                entry.fallback = fallback()
+                entry.journaled = journal.append(entry.record(tenant: tenant, key: key))
+            }
+            shelf.put(key, entry)
             return .success(.proceed)
         }
         return try outcome.get()
@@ -173,6 +226,11 @@ public final class IdempotencyStore: Sendable {
             guard var entry = state.shelves[tenant]?.entries[key] else { return }
             entry.response = response
             entry.expires = now + lifetime
+            if let journal {
+                entry.time = IdempotencyJournal.wallClock()
+                entry.fallback = nil
+                entry.journaled = journal.append(entry.record(tenant: tenant, key: key))
+            }
             state.shelves[tenant]?.put(key, entry)
             state.shelves[tenant]?.makeRoom(capacity: capacity, keeping: key)
         }
@@ -183,7 +241,16 @@ public final class IdempotencyStore: Sendable {
         state.withLock { state in
             guard state.shelves[tenant]?.entries.removeValue(forKey: key) != nil else { return }
             if state.shelves[tenant]?.entries.isEmpty == true { state.shelves[tenant] = nil }
+            journal?.append(IdempotencyJournalRecord(kind: .abandoned, tenant: tenant, key: key, fingerprint: [],
+                                                     time: IdempotencyJournal.wallClock(), response: nil))
         }
+    }
+
+    /// Returns once the latest claim or outcome of `key` is on disk (at once without a journal,
+    /// or when the key holds nothing); throws when the journal could not write it.
+    public func persisted(tenant: String, key: String) async throws(IdempotencyJournalError) {
+        guard let journal, let sequence = state.withLock({ $0.shelves[tenant]?.entries[key]?.journaled }) else { return }
+        try await journal.waitUntilWritten(sequence)
     }
 
     /// Entries kept, all tenants together.

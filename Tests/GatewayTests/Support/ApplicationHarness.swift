@@ -12,7 +12,8 @@ struct ApplicationHarness {
     let review: FakeConnector
     let chat: FakeConnector
 
-    init(holdReplies: Bool = false, tenantCredentials: [Marketplace] = [.wildberries, .ozon], metricsToken: String? = nil) {
+    init(holdReplies: Bool = false, tenantCredentials: [Marketplace] = [.wildberries, .ozon], metricsToken: String? = nil,
+         idempotencyJournal: IdempotencyJournal? = nil) {
         let review = FakeConnector(key: ConnectorKey(.wildberries, .review), count: 45, holdReplies: holdReplies)
         let chat = FakeConnector(key: ConnectorKey(.ozon, .chat), count: 3,
                                  operations: [.listItems, .item, .reply, .updates])
@@ -36,7 +37,8 @@ struct ApplicationHarness {
         configuration.cursorSecret = Array("a fixed test cursor secret".utf8)
         configuration.metricsTokenDigest = metricsToken.map { SHA256.hash($0.utf8) }
         application = GatewayApplication(configuration: configuration, registry: registry,
-                                         staticFiles: StaticFiles(directory: nil), log: LogSink.capturing())
+                                         staticFiles: StaticFiles(directory: nil), log: LogSink.capturing(),
+                                         idempotencyJournal: idempotencyJournal)
     }
 
     func send(_ method: HTTPMethod, _ target: String, body: String? = nil, contentType: String? = "application/json",

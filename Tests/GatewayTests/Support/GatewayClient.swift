@@ -17,10 +17,12 @@ enum GatewayClient {
     }
 
     static func send(_ method: String, port: Int, _ path: String, key: String? = "demo-key", json: String? = nil,
+                     headers fields: [String: String] = [:],
                      session: URLSession = session) async throws -> (status: Int, headers: [String: String], body: [String: Any], text: String) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+        for (name, value) in fields { request.setValue(value, forHTTPHeaderField: name) }
         if let json {
             request.httpBody = Data(json.utf8)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")

@@ -1,0 +1,391 @@
+import Dispatch
+import Glibc
+import Synchronization
+
+/// The idempotency store's outcomes on disk (`idempotency.journal`), so that a restart, a
+/// redeploy or a crash does not forget which replies went out: a retry after it replays the
+/// first outcome instead of writing to the marketplace again.
+///
+/// An append-only file of `IdempotencyJournalRecord` frames behind an 8-byte header. Records are
+/// written and `fdatasync`ed on a queue of their own, a batch at a time, never on a loop thread;
+/// a keyed request waits for its claim to be on disk before anything is sent upstream, and for
+/// its outcome before it is answered. When the file has doubled since it was last rewritten it is
+/// rewritten from the store's live entries (to a temporary file, synced, renamed over it). At
+/// opening, the file is read back, a last frame cut short by a crash is dropped, and the live
+/// records are rewritten; a request that was still running when the process ended is replayed as
+/// the answer its claim recorded (the outcome is unknown: it is not run twice). The file is
+/// locked (`flock`), so two gateways cannot share one journal.
+public final class IdempotencyJournal: Sendable {
+    /// The journal's path.
+    public let path: String
+    /// The live records found at opening, for the store to restore.
+    let restored: [IdempotencyJournalRecord]
+    /// How many outcomes the journal held when it was opened (claims whose outcome is unknown included).
+    public var restoredCount: Int { restored.count }
+    /// The file is rewritten when it reaches twice its size at the last rewrite, and at least this.
+    let rewriteThreshold: Int
+    private let queue = DispatchQueue(label: "connector-gateway.idempotency-journal")
+    private let pending: Mutex<Pending>
+    /// Only touched on `queue`.
+    private let file: Mutex<File>
+    private let snapshot = Mutex<(@Sendable () -> (records: [IdempotencyJournalRecord], mark: PendingMark))?>(nil)
+    private let log: LogSink?
+
+    static let header: [UInt8] = Array("CGIDEMP1".utf8)
+
+    /// Records waiting to be written, and the requests waiting for them.
+    private struct Pending {
+        var bytes: [UInt8] = []
+        /// Sequence number of the last record queued, and of the last one on disk.
+        var queued: UInt64 = 0
+        var durable: UInt64 = 0
+        var waiters: [(sequence: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
+        var scheduled = false
+        /// Set once the file can no longer be trusted to take appends (a failed write could not be undone).
+        var broken: IdempotencyJournalError?
+        var closed = false
+        /// The latest batches whose write failed: a request that asks after its batch was
+        /// written is told so too. Requests wait right after queueing, so a few suffice.
+        var failures: [(sequences: ClosedRange<UInt64>, error: IdempotencyJournalError)] = []
+
+        func failure(of sequence: UInt64) -> IdempotencyJournalError? {
+            failures.last { $0.sequences.contains(sequence) }?.error
+        }
+    }
+
+    /// Where the queue stood when a snapshot of the store was taken: the records queued so far
+    /// are in the snapshot, and their bytes are the first `byteCount` of those pending.
+    struct PendingMark {
+        var sequence: UInt64
+        var byteCount: Int
+    }
+
+    private struct File {
+        var descriptor: Int32
+        var size: Int
+        var sizeAtRewrite: Int
+    }
+
+    /// Opens (creating it, mode 0600) and locks the journal at `path`, reads it back, and rewrites
+    /// it with the records still live at `now` (milliseconds since 1970) for outcomes kept
+    /// `lifetime`. Errors name what to do: a file another process holds, one that is not a
+    /// journal, one damaged before its end.
+    public static func open(path: String, lifetime: Duration, now: Int64 = IdempotencyJournal.wallClock(),
+                            rewriteThreshold: Int = 4 << 20, log: LogSink? = nil) throws(IdempotencyJournalError) -> IdempotencyJournal {
+        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw .system("cannot open it", path: path, code: errno) }
+        var keep = false
+        defer { if !keep { Glibc.close(descriptor) } }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            if code == EWOULDBLOCK {
+                throw IdempotencyJournalError(path: path, problem: "another process (another gateway?) has it open; give each gateway a journal of its own",
+                                              errorNumber: code)
+            }
+            throw .system("cannot lock it", path: path, code: code)
+        }
+        let bytes = try readAll(descriptor, path: path)
+        var records: [IdempotencyJournalRecord] = []
+        if !bytes.isEmpty {
+            guard bytes.count >= header.count, bytes.prefix(header.count).elementsEqual(header) else {
+                throw IdempotencyJournalError(path: path, problem: "is not an idempotency journal (its first bytes are not the journal's); name another file")
+            }
+            let scan = IdempotencyJournalRecord.records(in: Array(bytes[header.count...]))
+            if case .damaged(let offset) = scan.end {
+                throw IdempotencyJournalError(
+                    path: path, problem: "the record at byte \(offset + header.count) is damaged; move the file aside to start"
+                        + " without the outcomes it keeps (a retry of those replies would then write again)")
+            }
+            if case .torn(let offset) = scan.end {
+                Self.report("idempotency_journal_torn_record", IdempotencyJournalError(
+                    path: path, problem: "its last record, at byte \(offset + header.count), was cut short (a write the process did not finish) and is dropped"),
+                       to: log, level: .warn)
+            }
+            records = live(scan.records, now: now, lifetime: lifetime)
+        }
+        let rewritten = try rewrite(records, path: path, replacing: descriptor)
+        keep = true
+        Glibc.close(descriptor)
+        return IdempotencyJournal(path: path, descriptor: rewritten.descriptor, size: rewritten.size, restored: records,
+                                  rewriteThreshold: rewriteThreshold, log: log)
+    }
+
+    private init(path: String, descriptor: Int32, size: Int, restored: [IdempotencyJournalRecord], rewriteThreshold: Int, log: LogSink?) {
+        self.path = path
+        self.restored = restored
+        self.rewriteThreshold = rewriteThreshold
+        self.log = log
+        file = Mutex(File(descriptor: descriptor, size: size, sizeAtRewrite: size))
+        pending = Mutex(Pending())
+    }
+
+    deinit {
+        let descriptor = file.withLock { $0.descriptor }
+        if descriptor >= 0 { Glibc.close(descriptor) }
+    }
+
+    /// Milliseconds since 1970, the clock records are dated by.
+    public static func wallClock() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000 + Int64(now.tv_nsec) / 1_000_000
+    }
+
+    /// What replaying `records` in order leaves, without what expired by `now`: a key's last
+    /// claim or outcome, none when it was freed last. A claim without an outcome (the process
+    /// ended while its request ran) becomes its own recorded answer, kept as an outcome.
+    static func live(_ records: [IdempotencyJournalRecord], now: Int64, lifetime: Duration) -> [IdempotencyJournalRecord] {
+        struct Slot: Hashable { var tenant: String, key: String }
+        var latest: [Slot: (order: Int, record: IdempotencyJournalRecord)] = [:]
+        for (order, record) in records.enumerated() {
+            let slot = Slot(tenant: record.tenant, key: record.key)
+            if record.kind == .abandoned {
+                latest[slot] = nil
+            } else {
+                latest[slot] = (order, record)
+            }
+        }
+        let lifetimeMilliseconds = lifetime.components.seconds * 1_000 + lifetime.components.attoseconds / 1_000_000_000_000_000
+        return latest.values.sorted { $0.order < $1.order }.compactMap { entry in
+            var record = entry.record
+            guard record.time + lifetimeMilliseconds > now else { return nil }
+            record.kind = .completed
+            return record
+        }
+    }
+
+    /// Gives the journal the store's live records when it rewrites the file: `take` runs under
+    /// the store's lock and returns them with `mark()` taken inside that lock.
+    func attach(_ take: @escaping @Sendable () -> (records: [IdempotencyJournalRecord], mark: PendingMark)) {
+        snapshot.withLock { $0 = take }
+    }
+
+    /// Where the queue stands now (call under the store's lock, with the snapshot it goes with).
+    func mark() -> PendingMark {
+        pending.withLock { PendingMark(sequence: $0.queued, byteCount: $0.bytes.count) }
+    }
+
+    /// Queues `record` (call under the store's lock, so records go out in the store's order);
+    /// returns its sequence number, for `waitUntilWritten`. Never blocks on the disk.
+    @discardableResult
+    func append(_ record: IdempotencyJournalRecord) -> UInt64 {
+        let (sequence, schedule) = pending.withLock { pending -> (UInt64, Bool) in
+            record.frame(into: &pending.bytes)
+            pending.queued += 1
+            guard !pending.scheduled, !pending.closed else { return (pending.queued, false) }
+            pending.scheduled = true
+            return (pending.queued, true)
+        }
+        if schedule { queue.async { [self] in writeOut() } }
+        return sequence
+    }
+
+    /// Returns once the record numbered `sequence`, and every one before it, is on disk; throws
+    /// when its write failed.
+    func waitUntilWritten(_ sequence: UInt64) async throws(IdempotencyJournalError) {
+        do {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let now: Result<Void, IdempotencyJournalError>? = pending.withLock { pending in
+                    if let failure = pending.failure(of: sequence) { return .failure(failure) }
+                    if pending.durable >= sequence { return .success(()) }
+                    if let broken = pending.broken { return .failure(broken) }
+                    if pending.closed {
+                        return .failure(IdempotencyJournalError(path: path, problem: "the journal was closed before the record was written"))
+                    }
+                    pending.waiters.append((sequence, continuation))
+                    return nil
+                }
+                if let now { continuation.resume(with: now) }
+            }
+        } catch let error as IdempotencyJournalError {
+            throw error
+        } catch {
+            throw IdempotencyJournalError(path: path, problem: "\(error)")
+        }
+    }
+
+    /// Writes what is queued and closes the file (at shutdown); later appends are not written.
+    public func close() {
+        queue.sync {
+            writeOut()
+            pending.withLock { $0.closed = true }
+            let waiters = pending.withLock { pending in
+                defer { pending.waiters = [] }
+                return pending.waiters
+            }
+            let error = IdempotencyJournalError(path: path, problem: "the journal was closed before the record was written")
+            for waiter in waiters { waiter.continuation.resume(throwing: error) }
+            file.withLock { file in
+                if file.descriptor >= 0 { Glibc.close(file.descriptor) }
+                file.descriptor = -1
+            }
+        }
+    }
+
+    /// The journal's size on disk now.
+    var size: Int { queue.sync { file.withLock { $0.size } } }
+
+    // MARK: - The writer (on `queue`)
+
+    private func writeOut() {
+        while true {
+            let (bytes, sequence, broken) = pending.withLock { pending -> ([UInt8], UInt64, IdempotencyJournalError?) in
+                let taken = pending.bytes
+                pending.bytes = []
+                if taken.isEmpty { pending.scheduled = false }
+                return (taken, pending.queued, pending.broken)
+            }
+            if bytes.isEmpty { return }
+            if let broken {
+                finish(upTo: sequence, with: broken)
+                continue
+            }
+            let result = appendToFile(bytes)
+            finish(upTo: sequence, with: result)
+            if result == nil { rewriteIfGrown() }
+        }
+    }
+
+    /// Writes and syncs `bytes` at the file's end; on failure cuts the file back to where it was,
+    /// and if even that fails, marks the journal broken.
+    private func appendToFile(_ bytes: [UInt8]) -> IdempotencyJournalError? {
+        file.withLock { file -> IdempotencyJournalError? in
+            guard file.descriptor >= 0 else { return IdempotencyJournalError(path: path, problem: "the journal is closed") }
+            var failure: IdempotencyJournalError?
+            if let error = Self.writeAll(bytes, to: file.descriptor, at: file.size, path: path) {
+                failure = error
+            } else if fdatasync(file.descriptor) != 0 {
+                failure = .system("cannot sync it", path: path, code: errno)
+            }
+            guard let failure else {
+                file.size += bytes.count
+                return nil
+            }
+            Self.report("idempotency_journal_write_failed", failure, to: log, level: .error)
+            if ftruncate(file.descriptor, off_t(file.size)) != 0 {
+                let broken = IdempotencyJournalError.system("a failed write could not be undone; restart the gateway", path: path, code: errno)
+                pending.withLock { $0.broken = broken }
+            }
+            return failure
+        }
+    }
+
+    /// Resumes the requests waiting for records up to `sequence`.
+    private func finish(upTo sequence: UInt64, with failure: IdempotencyJournalError?) {
+        let ready = pending.withLock { pending -> [CheckedContinuation<Void, any Error>] in
+            if let failure, sequence > pending.durable {
+                pending.failures.append((pending.durable + 1...sequence, failure))
+                if pending.failures.count > 16 { pending.failures.removeFirst() }
+            }
+            pending.durable = max(pending.durable, sequence)
+            var ready: [CheckedContinuation<Void, any Error>] = []
+            pending.waiters.removeAll { waiter in
+                guard waiter.sequence <= sequence else { return false }
+                ready.append(waiter.continuation)
+                return true
+            }
+            return ready
+        }
+        for continuation in ready {
+            if let failure { continuation.resume(throwing: failure) } else { continuation.resume() }
+        }
+    }
+
+    /// Rewrites the file from the store's live records once it has doubled since the last time
+    /// (and passed the threshold). The records queued before the snapshot are in it, so their
+    /// bytes are dropped; those queued after it follow in the new file.
+    private func rewriteIfGrown() {
+        let due = file.withLock { $0.size >= max(rewriteThreshold, 2 * $0.sizeAtRewrite) }
+        guard due, let take = snapshot.withLock({ $0 }) else { return }
+        let (records, mark) = take()
+        do {
+            let rewritten = try file.withLock { file throws(IdempotencyJournalError) -> Int in
+                let rewritten = try Self.rewrite(records, path: path, replacing: file.descriptor)
+                Glibc.close(file.descriptor)
+                file = File(descriptor: rewritten.descriptor, size: rewritten.size, sizeAtRewrite: rewritten.size)
+                return rewritten.size
+            }
+            _ = rewritten
+            pending.withLock { pending in
+                pending.bytes.removeFirst(min(mark.byteCount, pending.bytes.count))
+            }
+            finish(upTo: mark.sequence, with: nil)
+        } catch {
+            // The old file stays, and takes the appends as before.
+            Self.report("idempotency_journal_rewrite_failed", error, to: log, level: .warn)
+            file.withLock { $0.sizeAtRewrite = $0.size }
+        }
+    }
+
+    private static func report(_ event: String, _ error: IdempotencyJournalError, to log: LogSink?, level: LogSink.Level) {
+        guard let log else { return }
+        var line = JSONObjectWriter(capacity: 256)
+        line.string("event", event)
+        line.string("path", error.path)
+        line.string("error", error.problem)
+        log.write(String(decoding: line.finish(), as: UTF8.self), level: level)
+    }
+
+    // MARK: - File operations
+
+    private static func readAll(_ descriptor: Int32, path: String) throws(IdempotencyJournalError) -> [UInt8] {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw .system("cannot read its size", path: path, code: errno) }
+        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + offset, $0.count - offset, off_t(offset)) }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { throw .system("cannot read it", path: path, code: errno) }
+            if count == 0 { break }
+            offset += count
+        }
+        return Array(bytes.prefix(offset))
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, at start: Int, path: String) -> IdempotencyJournalError? {
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + offset, $0.count - offset, off_t(start + offset)) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return .system("cannot write it", path: path, code: count < 0 ? errno : EIO) }
+            offset += count
+        }
+        return nil
+    }
+
+    /// Writes `records` behind the header to `<path>.tmp`, syncs and locks it, renames it over
+    /// `path` and syncs the folder; returns the new file, open and locked. The old file (`replacing`,
+    /// locked by this process) stays as it was until the rename, so a failure leaves it whole.
+    private static func rewrite(_ records: [IdempotencyJournalRecord], path: String,
+                                replacing old: Int32) throws(IdempotencyJournalError) -> (descriptor: Int32, size: Int) {
+        var bytes = header
+        for record in records { record.frame(into: &bytes) }
+        let temporary = path + ".tmp"
+        let descriptor = Glibc.open(temporary, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw .system("cannot create \(temporary) to rewrite it", path: path, code: errno) }
+        var keep = false
+        defer {
+            if !keep {
+                Glibc.close(descriptor)
+                unlink(temporary)
+            }
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { throw .system("cannot lock \(temporary)", path: path, code: errno) }
+        if let error = writeAll(bytes, to: descriptor, at: 0, path: path) { throw error }
+        guard fsync(descriptor) == 0 else { throw .system("cannot sync \(temporary)", path: path, code: errno) }
+        guard rename(temporary, path) == 0 else { throw .system("cannot rename \(temporary) over it", path: path, code: errno) }
+        keep = true
+        syncFolder(of: path)
+        return (descriptor, bytes.count)
+    }
+
+    /// Makes a rename in the journal's folder durable; a folder that cannot be synced is left as it is.
+    private static func syncFolder(of path: String) {
+        let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let descriptor = Glibc.open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        Glibc.close(descriptor)
+    }
+}

@@ -1,0 +1,174 @@
+import Hashing
+import HTTP
+
+/// One change to the idempotency store as the journal keeps it on disk: a key claimed, an
+/// outcome stored, or a key freed. Each record stands on its own (a `completed` one carries its
+/// fingerprint), so replaying a journal in order rebuilds the store without the records before.
+///
+/// On disk a record is framed as a little-endian `UInt32` payload length, the payload, and the
+/// first 8 bytes of the payload's SHA-256: a frame cut short is a write the process did not
+/// finish, a frame whose check fails is damage.
+struct IdempotencyJournalRecord: Sendable, Equatable {
+    enum Kind: UInt8, Sendable {
+        /// A request under the key started; `response` is what a repeat gets if the process ends
+        /// before its outcome is stored.
+        case began = 1
+        /// The outcome to replay.
+        case completed = 2
+        /// The request failed without writing anything: the key is free again.
+        case abandoned = 3
+    }
+
+    var kind: Kind
+    var tenant: String
+    var key: String
+    /// The request's fingerprint (empty for `abandoned`).
+    var fingerprint: [UInt8]
+    /// Milliseconds since 1970 when the key was claimed or its outcome stored: lifetimes count
+    /// from it across restarts.
+    var time: Int64
+    /// The outcome (`completed`), the answer if the process ends first (`began`); nil for `abandoned`.
+    var response: HTTPResponse?
+
+    static func == (a: Self, b: Self) -> Bool {
+        a.kind == b.kind && a.tenant == b.tenant && a.key == b.key && a.fingerprint == b.fingerprint
+            && a.time == b.time && a.response?.status == b.response?.status && a.response?.body == b.response?.body
+            && fields(of: a.response) == fields(of: b.response)
+    }
+
+    private static func fields(of response: HTTPResponse?) -> [String]? {
+        response?.headers.fields.map { "\($0.name): \($0.value)" }
+    }
+
+    /// Bytes of a frame besides its payload.
+    static let frameOverhead = 4 + checkLength
+    static let checkLength = 8
+    /// The largest payload read back: larger lengths are damage, not records.
+    static let maxPayload = 64 << 20
+
+    /// The record as one frame, appended to `bytes`.
+    func frame(into bytes: inout [UInt8]) {
+        var payload: [UInt8] = []
+        payload.reserveCapacity(64 + tenant.utf8.count + key.utf8.count + (response?.body.count ?? 0))
+        payload.append(kind.rawValue)
+        Self.put(string: tenant, into: &payload)
+        Self.put(string: key, into: &payload)
+        Self.put(bytes: fingerprint, into: &payload)
+        Self.put(UInt64(bitPattern: time), into: &payload)
+        if let response {
+            payload.append(1)
+            Self.put(UInt64(response.status.code), into: &payload)
+            let fields = response.headers.fields
+            Self.put(UInt64(fields.count), into: &payload)
+            for field in fields {
+                Self.put(string: field.name, into: &payload)
+                Self.put(string: field.value, into: &payload)
+            }
+            Self.put(bytes: response.body, into: &payload)
+        } else {
+            payload.append(0)
+        }
+        let length = UInt32(payload.count)
+        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
+        bytes += payload
+        bytes += SHA256.hash(payload).prefix(Self.checkLength)
+    }
+
+    /// How a journal's bytes read: the records of its whole frames, and where that stopped.
+    enum Scan: Equatable {
+        /// Every byte is in a whole frame.
+        case whole
+        /// The last frame, from this offset, is cut short: a write the process never finished.
+        case torn(at: Int)
+        /// The frame at this offset fails its check or does not parse.
+        case damaged(at: Int)
+    }
+
+    /// The records framed in `bytes`, in order, and how the scan ended.
+    static func records(in bytes: [UInt8]) -> (records: [IdempotencyJournalRecord], end: Scan) {
+        var records: [IdempotencyJournalRecord] = []
+        var offset = 0
+        while offset < bytes.count {
+            guard bytes.count - offset >= 4 else { return (records, .torn(at: offset)) }
+            var length = 0
+            for index in 0..<4 { length |= Int(bytes[offset + index]) << (8 * index) }
+            guard length <= maxPayload else { return (records, .damaged(at: offset)) }
+            let payloadStart = offset + 4, payloadEnd = payloadStart + length
+            guard bytes.count >= payloadEnd + checkLength else { return (records, .torn(at: offset)) }
+            let payload = bytes[payloadStart..<payloadEnd]
+            guard SHA256.hash(payload).prefix(checkLength).elementsEqual(bytes[payloadEnd..<payloadEnd + checkLength]),
+                  let record = parse(payload) else { return (records, .damaged(at: offset)) }
+            records.append(record)
+            offset = payloadEnd + checkLength
+        }
+        return (records, .whole)
+    }
+
+    private static func parse(_ payload: ArraySlice<UInt8>) -> IdempotencyJournalRecord? {
+        var reader = Reader(bytes: payload)
+        guard let kindByte = reader.byte(), let kind = Kind(rawValue: kindByte),
+              let tenant = reader.string(), let key = reader.string(), let fingerprint = reader.bytes(),
+              let time = reader.integer(), let hasResponse = reader.byte() else { return nil }
+        var response: HTTPResponse?
+        if hasResponse == 1 {
+            guard let status = reader.integer(), (100...599).contains(status), let count = reader.integer(),
+                  count <= 1_000 else { return nil }
+            var headers = HTTPHeaders()
+            for _ in 0..<count {
+                guard let name = reader.string(), let value = reader.string() else { return nil }
+                headers.add(name, value)
+            }
+            guard let body = reader.bytes() else { return nil }
+            response = HTTPResponse(status: HTTPStatus(Int(status)), headers: headers, body: body)
+        } else if hasResponse != 0 {
+            return nil
+        }
+        guard reader.isAtEnd else { return nil }
+        return IdempotencyJournalRecord(kind: kind, tenant: tenant, key: key, fingerprint: fingerprint,
+                                        time: Int64(bitPattern: UInt64(time)), response: response)
+    }
+
+    private static func put(_ value: UInt64, into bytes: inout [UInt8]) {
+        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    }
+
+    private static func put(bytes value: [UInt8], into bytes: inout [UInt8]) {
+        put(UInt64(value.count), into: &bytes)
+        bytes += value
+    }
+
+    private static func put(string value: String, into bytes: inout [UInt8]) {
+        put(UInt64(value.utf8.count), into: &bytes)
+        bytes += value.utf8
+    }
+
+    /// Reads a payload's fields front to back; nil once anything is short or out of range.
+    private struct Reader {
+        var rest: ArraySlice<UInt8>
+
+        init(bytes: ArraySlice<UInt8>) { rest = bytes }
+
+        var isAtEnd: Bool { rest.isEmpty }
+
+        mutating func byte() -> UInt8? { rest.popFirst() }
+
+        mutating func integer() -> UInt64? {
+            guard rest.count >= 8 else { return nil }
+            var value: UInt64 = 0
+            for (index, byte) in rest.prefix(8).enumerated() { value |= UInt64(byte) << UInt64(8 * index) }
+            rest = rest.dropFirst(8)
+            return value
+        }
+
+        mutating func bytes() -> [UInt8]? {
+            guard let count = integer(), count <= UInt64(rest.count) else { return nil }
+            defer { rest = rest.dropFirst(Int(count)) }
+            return Array(rest.prefix(Int(count)))
+        }
+
+        mutating func string() -> String? {
+            guard let raw = bytes() else { return nil }
+            return String(validating: raw, as: UTF8.self)
+        }
+    }
+}

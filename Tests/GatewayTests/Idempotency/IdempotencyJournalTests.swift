@@ -1,0 +1,222 @@
+import Foundation
+@testable import Gateway
+import Glibc
+import HTTP
+import Testing
+
+@Suite("Idempotency journal")
+struct IdempotencyJournalTests {
+    /// A folder of its own per test, removed at the end.
+    final class Folder {
+        let path: String
+        init() throws {
+            path = NSTemporaryDirectory() + "idempotency-journal-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        var journal: String { path + "/idempotency.journal" }
+        deinit { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    static let print: [UInt8] = Array(repeating: 7, count: 32)
+    static let reply = HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: Array(#"{"id":"r-1","status":"answered"}"#.utf8))
+    static let fallback = HTTPResponse(status: HTTPStatus(500), headers: ["Content-Type": "application/problem+json"],
+                                       body: Array(#"{"code":"internal_error"}"#.utf8))
+
+    /// A store over the journal at `path`, opened afresh as a restarted gateway opens it.
+    static func reopen(_ path: String, lifetime: Duration = .seconds(3600), wallClock: Int64 = IdempotencyJournal.wallClock(),
+                       rewriteThreshold: Int = 4 << 20) throws -> IdempotencyStore {
+        let journal = try IdempotencyJournal.open(path: path, lifetime: lifetime, now: wallClock, rewriteThreshold: rewriteThreshold)
+        return IdempotencyStore(lifetime: lifetime, journal: journal, wallClock: wallClock)
+    }
+
+    @Test("a record comes back from its frame as it went in, with and without a response")
+    func frames() {
+        let records = [
+            IdempotencyJournalRecord(kind: .began, tenant: "acme", key: "reply-42", fingerprint: Self.print, time: 1_764_000_000_123, response: Self.fallback),
+            IdempotencyJournalRecord(kind: .completed, tenant: "acme", key: "ключ ✓", fingerprint: Self.print, time: 1_764_000_000_456, response: Self.reply),
+            IdempotencyJournalRecord(kind: .abandoned, tenant: "beta", key: "k", fingerprint: [], time: -5, response: nil),
+        ]
+        var bytes: [UInt8] = []
+        for record in records { record.frame(into: &bytes) }
+        let scan = IdempotencyJournalRecord.records(in: bytes)
+        #expect(scan.end == .whole)
+        #expect(scan.records == records)
+        // A frame cut anywhere reads as torn at its start; a flipped byte as damage there.
+        var first: [UInt8] = []
+        records[0].frame(into: &first)
+        for cut in [1, 4, 20, first.count - 1] {
+            let torn = IdempotencyJournalRecord.records(in: Array(bytes.prefix(first.count + cut)))
+            #expect(torn.records == [records[0]])
+            #expect(torn.end == .torn(at: first.count))
+        }
+        var flipped = bytes
+        flipped[first.count + 10] ^= 0x40
+        #expect(IdempotencyJournalRecord.records(in: flipped).end == .damaged(at: first.count))
+    }
+
+    @Test("given a stored outcome, when the gateway restarts on its journal, then a repeat replays it and another request under the key is a mismatch")
+    func outcomeSurvivesRestart() async throws {
+        let folder = try Folder()
+        // given
+        do {
+            let store = try Self.reopen(folder.journal)
+            guard case .proceed = try store.begin(tenant: "acme", key: "reply-42", fingerprint: Self.print, fallback: Self.fallback) else {
+                Issue.record("a new key runs"); return
+            }
+            try await store.persisted(tenant: "acme", key: "reply-42")
+            store.complete(tenant: "acme", key: "reply-42", response: Self.reply)
+            try await store.persisted(tenant: "acme", key: "reply-42")
+            store.journal?.close()
+        }
+        // when
+        let store = try Self.reopen(folder.journal)
+        // then
+        guard case .replay(let response) = try store.begin(tenant: "acme", key: "reply-42", fingerprint: Self.print) else {
+            Issue.record("the outcome is replayed after the restart"); return
+        }
+        #expect(response.status == .ok)
+        #expect(response.body == Self.reply.body)
+        #expect(throws: GatewayError.idempotencyMismatch) {
+            try store.begin(tenant: "acme", key: "reply-42", fingerprint: [1, 2, 3])
+        }
+        // Another tenant's key of the same name is its own.
+        guard case .proceed = try store.begin(tenant: "beta", key: "reply-42", fingerprint: Self.print) else {
+            Issue.record("keys are per tenant"); return
+        }
+    }
+
+    @Test("given a request that was running when the process ended, when the gateway restarts, then a repeat gets the claim's recorded answer and nothing runs again")
+    func claimWithoutOutcome() async throws {
+        let folder = try Folder()
+        // given: the claim is on disk; the process ends before the outcome (no close either).
+        do {
+            let store = try Self.reopen(folder.journal)
+            _ = try store.begin(tenant: "acme", key: "reply-7", fingerprint: Self.print, fallback: Self.fallback)
+            try await store.persisted(tenant: "acme", key: "reply-7")
+            store.journal?.close()
+        }
+        // when
+        let store = try Self.reopen(folder.journal)
+        // then
+        guard case .replay(let response) = try store.begin(tenant: "acme", key: "reply-7", fingerprint: Self.print) else {
+            Issue.record("the unknown outcome is replayed, not run again"); return
+        }
+        #expect(response.status.code == 500)
+        #expect(response.body == Self.fallback.body)
+    }
+
+    @Test("given a key freed after a failure and a kept outcome, when the gateway restarts within the outcome's lifetime, then the freed key runs and the outcome replays; past it, both run",
+          arguments: [Int64(30_000), 120_000])
+    func freedAndExpiredKeys(restartAfter milliseconds: Int64) async throws {
+        let folder = try Folder()
+        let start = IdempotencyJournal.wallClock()
+        do {
+            let store = try Self.reopen(folder.journal, lifetime: .seconds(60), wallClock: start)
+            _ = try store.begin(tenant: "acme", key: "failed", fingerprint: Self.print, fallback: Self.fallback)
+            store.abandon(tenant: "acme", key: "failed")
+            _ = try store.begin(tenant: "acme", key: "kept", fingerprint: Self.print, fallback: Self.fallback)
+            store.complete(tenant: "acme", key: "kept", response: Self.reply)
+            try await store.persisted(tenant: "acme", key: "kept")
+            store.journal?.close()
+        }
+        // when: restarted that much later by the wall clock, with a minute's lifetime
+        let store = try Self.reopen(folder.journal, lifetime: .seconds(60), wallClock: start + milliseconds)
+        let expired = milliseconds > 60_000
+        #expect(store.count == (expired ? 0 : 1))
+        guard case .proceed = try store.begin(tenant: "acme", key: "failed", fingerprint: Self.print) else {
+            Issue.record("a freed key runs again"); return
+        }
+        switch try store.begin(tenant: "acme", key: "kept", fingerprint: Self.print) {
+        case .proceed: #expect(expired, "a kept outcome is replayed within its lifetime")
+        case .replay: #expect(!expired, "an expired outcome runs again")
+        }
+    }
+
+    @Test("a journal another process holds, a file that is not a journal, and one damaged before its end are refused, each saying what to do")
+    func refusals() throws {
+        let folder = try Folder()
+        let held = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
+        let second = #expect(throws: IdempotencyJournalError.self) {
+            _ = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
+        }
+        #expect(second?.problem.contains("another process") == true)
+        held.close()
+
+        let other = folder.path + "/config.json"
+        _ = FileManager.default.createFile(atPath: other, contents: Data(#"{"tenants":[]}"#.utf8))
+        let notJournal = #expect(throws: IdempotencyJournalError.self) {
+            _ = try IdempotencyJournal.open(path: other, lifetime: .seconds(60))
+        }
+        #expect(notJournal?.problem.contains("not an idempotency journal") == true)
+        #expect(try String(contentsOfFile: other, encoding: .utf8) == #"{"tenants":[]}"#, "a file that is not a journal is left as it was")
+
+        let damaged = folder.path + "/damaged.journal"
+        var bytes = IdempotencyJournal.header
+        IdempotencyJournalRecord(kind: .completed, tenant: "a", key: "k1", fingerprint: Self.print, time: IdempotencyJournal.wallClock(),
+                                 response: Self.reply).frame(into: &bytes)
+        let second2 = bytes.count
+        IdempotencyJournalRecord(kind: .completed, tenant: "a", key: "k2", fingerprint: Self.print, time: IdempotencyJournal.wallClock(),
+                                 response: Self.reply).frame(into: &bytes)
+        bytes[second2 + 12] ^= 1
+        _ = FileManager.default.createFile(atPath: damaged, contents: Data(bytes))
+        let error = #expect(throws: IdempotencyJournalError.self) {
+            _ = try IdempotencyJournal.open(path: damaged, lifetime: .seconds(60))
+        }
+        #expect(error?.problem.contains("byte \(second2) is damaged") == true)
+
+        let missingFolder = #expect(throws: IdempotencyJournalError.self) {
+            _ = try IdempotencyJournal.open(path: folder.path + "/no/such/folder/journal", lifetime: .seconds(60))
+        }
+        #expect(missingFolder?.errorNumber == ENOENT)
+    }
+
+    @Test("given a journal whose last record a crash cut short, when it is opened, then the whole records are kept and the torn one is dropped")
+    func tornTail() throws {
+        let folder = try Folder()
+        var bytes = IdempotencyJournal.header
+        IdempotencyJournalRecord(kind: .completed, tenant: "a", key: "whole", fingerprint: Self.print, time: IdempotencyJournal.wallClock(),
+                                 response: Self.reply).frame(into: &bytes)
+        var torn: [UInt8] = []
+        IdempotencyJournalRecord(kind: .completed, tenant: "a", key: "torn", fingerprint: Self.print, time: IdempotencyJournal.wallClock(),
+                                 response: Self.reply).frame(into: &torn)
+        bytes += torn.prefix(torn.count / 2)
+        _ = FileManager.default.createFile(atPath: folder.journal, contents: Data(bytes))
+        let store = try Self.reopen(folder.journal)
+        #expect(store.count == 1)
+        guard case .replay = try store.begin(tenant: "a", key: "whole", fingerprint: Self.print) else { Issue.record("whole"); return }
+        guard case .proceed = try store.begin(tenant: "a", key: "torn", fingerprint: Self.print) else { Issue.record("torn"); return }
+    }
+
+    @Test("given many keyed requests, when the journal passes twice its size at the last rewrite, then it is rewritten with only the live keys, and a restart still has them")
+    func rewriteOnGrowth() async throws {
+        let folder = try Folder()
+        do {
+            let store = try Self.reopen(folder.journal, rewriteThreshold: 16 << 10)
+            for index in 0..<400 {
+                let key = "k\(index)"
+                _ = try store.begin(tenant: "acme", key: key, fingerprint: Self.print, fallback: Self.fallback)
+                try await store.persisted(tenant: "acme", key: key)
+                if index % 4 == 0 {
+                    store.complete(tenant: "acme", key: key, response: Self.reply)
+                } else {
+                    store.abandon(tenant: "acme", key: key)
+                }
+            }
+            _ = try store.begin(tenant: "acme", key: "last", fingerprint: Self.print, fallback: Self.fallback)
+            store.complete(tenant: "acme", key: "last", response: Self.reply)
+            try await store.persisted(tenant: "acme", key: "last")
+            let size = try #require(store.journal?.size)
+            // 101 live outcomes of ~190 bytes; without rewrites 400 claims and 400 outcomes or frees.
+            var one: [UInt8] = []
+            IdempotencyJournalRecord(kind: .completed, tenant: "acme", key: "k100", fingerprint: Self.print, time: 0,
+                                     response: Self.reply).frame(into: &one)
+            #expect(size < 2 * max(16 << 10, 101 * one.count) + 4 * one.count, "size \(size)")
+            store.journal?.close()
+        }
+        let store = try Self.reopen(folder.journal)
+        #expect(store.count == 101)
+        guard case .replay = try store.begin(tenant: "acme", key: "k0", fingerprint: Self.print) else { Issue.record("k0"); return }
+        guard case .replay = try store.begin(tenant: "acme", key: "k396", fingerprint: Self.print) else { Issue.record("k396"); return }
+        guard case .proceed = try store.begin(tenant: "acme", key: "k397", fingerprint: Self.print) else { Issue.record("k397"); return }
+    }
+}
