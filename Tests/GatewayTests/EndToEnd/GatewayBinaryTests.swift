@@ -336,6 +336,17 @@ struct GatewayBinaryTests {
         #expect(down.status == 1)
     }
 
+    @Test("given HOST=localhost for both, when healthcheck asks, then it reaches the gateway on 127.0.0.1, where serve listens for localhost",
+          .timeLimit(.minutes(1)))
+    func healthcheckLocalhost() async throws {
+        let gateway = try GatewayProcess(environment: ["HOST": "localhost"])
+        let result = try GatewayProcess.run(arguments: ["healthcheck"], environment: ["HOST": "localhost", "PORT": String(gateway.port)])
+        gateway.signal(SIGTERM)
+        #expect(await gateway.waitForExit() == 0)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(gateway.stdout.contains("\"listen\":\"127.0.0.1:"))
+    }
+
     /// Whether this machine has `::1` (many containers have no IPv6 at all).
     static let hasIPv6Loopback: Bool = {
         let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
