@@ -32,6 +32,7 @@ public final class GatewayApplication: Sendable {
         self.idempotencyJournal = idempotencyJournal
         let metrics = GatewayMetrics()
         self.metrics = metrics
+        idempotencyJournal?.observeFailures { metrics.recordIdempotencyJournalFailure() }
         let serverReference = ServerReference()
         let tenants = configuration.tenants
         let connectors = ConnectorService(

@@ -30,6 +30,7 @@ public final class IdempotencyJournal: Sendable {
     private let file: Mutex<File>
     private let snapshot = Mutex<(@Sendable () -> (records: [IdempotencyJournalRecord], mark: PendingMark))?>(nil)
     private let log: LogSink?
+    private let failureObserver = Mutex<(@Sendable () -> Void)?>(nil)
 
     static let header: [UInt8] = Array("CGIDEMP1".utf8)
 
@@ -160,6 +161,11 @@ public final class IdempotencyJournal: Sendable {
         snapshot.withLock { $0 = take }
     }
 
+    /// Calls `observer` (off the loops) each time a batch of records could not be written: for a metric.
+    public func observeFailures(_ observer: @escaping @Sendable () -> Void) {
+        failureObserver.withLock { $0 = observer }
+    }
+
     /// Where the queue stands now (call under the store's lock, with the snapshot it goes with).
     func mark() -> PendingMark {
         pending.withLock { PendingMark(sequence: $0.queued, byteCount: $0.bytes.count) }
@@ -222,6 +228,11 @@ public final class IdempotencyJournal: Sendable {
         }
     }
 
+    /// Makes the journal write to `descriptor` from now on (tests: one that refuses writes).
+    func replaceDescriptorForTesting(_ descriptor: Int32) {
+        queue.sync { file.withLock { $0.descriptor = descriptor } }
+    }
+
     /// The journal's size on disk now.
     var size: Int { queue.sync { file.withLock { $0.size } } }
 
@@ -262,6 +273,7 @@ public final class IdempotencyJournal: Sendable {
                 return nil
             }
             Self.report("idempotency_journal_write_failed", failure, to: log, level: .error)
+            failureObserver.withLock { $0 }?()
             if ftruncate(file.descriptor, off_t(file.size)) != 0 {
                 let broken = IdempotencyJournalError.system("a failed write could not be undone; restart the gateway", path: path, code: errno)
                 pending.withLock { $0.broken = broken }

@@ -2,7 +2,8 @@ import Synchronization
 
 /// What `/metrics` shows, in the Prometheus text format (0.0.4): requests and their latency by
 /// route pattern, method and status class; upstream calls by marketplace, channel and outcome
-/// with their latency; retries; tenants refused by their rate limit; idempotent replays. Labels
+/// with their latency; retries; tenants refused by their rate limit; idempotent replays; failed
+/// writes of the idempotency journal. Labels
 /// are patterns and names from closed sets, never raw paths or keys, so the series stay bounded
 /// whatever clients send.
 public final class GatewayMetrics: Sendable {
@@ -43,6 +44,7 @@ public final class GatewayMetrics: Sendable {
         var retries: [UpstreamKey: UInt64] = [:]
         var rateLimited: [String: UInt64] = [:]
         var idempotentReplays: UInt64 = 0
+        var journalFailures: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -77,6 +79,11 @@ public final class GatewayMetrics: Sendable {
         state.withLock { $0.idempotentReplays += 1 }
     }
 
+    /// One batch of `idempotency.journal` records that could not be written.
+    public func recordIdempotencyJournalFailure() {
+        state.withLock { $0.journalFailures += 1 }
+    }
+
     /// The exposition text; `gauges` adds point-in-time values (open connections, circuits).
     public func render(gauges: [(name: String, help: String, labels: [(String, String)], value: Double)] = []) -> String {
         let snapshot = state.withLock { $0 }
@@ -109,6 +116,9 @@ public final class GatewayMetrics: Sendable {
         }
         family(&out, "gateway_idempotent_replays_total", "counter", "Replies answered from the Idempotency-Key store instead of upstream.")
         out += "gateway_idempotent_replays_total \(snapshot.idempotentReplays)\n"
+        family(&out, "gateway_idempotency_journal_failures_total", "counter",
+               "Writes to idempotency.journal that failed: the keyed requests waiting on them failed before sending, or were answered with an outcome a restart may not replay.")
+        out += "gateway_idempotency_journal_failures_total \(snapshot.journalFailures)\n"
         var described = Set<String>()
         for gauge in gauges {
             if described.insert(gauge.name).inserted { family(&out, gauge.name, "gauge", gauge.help) }

@@ -1,5 +1,6 @@
 import Connectors
 import Foundation
+import Glibc
 @testable import Gateway
 import HTTP
 import Testing
@@ -73,6 +74,29 @@ struct IdempotencyJournalReplyTests {
         #expect(harness.review.replies.isEmpty)
         let again = try await harness.send(.post, Self.path, body: #"{"text":"Thanks"}"#, headers: [("Idempotency-Key", "k-3")])
         #expect(again.status.code == 500, "the key was freed, so the retry tries again rather than hitting a conflict")
+        #expect(harness.review.replies.isEmpty)
+    }
+
+    @Test("given a journal whose file refuses writes, when a keyed reply comes, then it fails retryable with nothing sent, and the failure is logged and counted")
+    func writeRefused() async throws {
+        let folder = try IdempotencyJournalTests.Folder()
+        let log = LogSink.capturing()
+        let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(3600), log: log)
+        let harness = ApplicationHarness(idempotencyJournal: journal)
+        let readOnly = open(folder.journal, O_RDONLY | O_CLOEXEC)
+        try #require(readOnly >= 0)
+        journal.replaceDescriptorForTesting(readOnly)
+        // when
+        let failed = try await harness.send(.post, Self.path, body: #"{"text":"Thanks"}"#, headers: [("Idempotency-Key", "k-4")])
+        // then
+        #expect(failed.status.code == 500)
+        #expect(failed.json["retryable"] as? Bool == true)
+        #expect(harness.review.replies.isEmpty)
+        #expect(harness.application.metrics.render().contains("gateway_idempotency_journal_failures_total 1\n"))
+        #expect(log.lines.contains { $0.contains(#""event":"idempotency_journal_write_failed""#) })
+        // A write that failed and could not be cut back (a read-only descriptor cannot be truncated) leaves the journal refusing.
+        let again = try await harness.send(.post, Self.path, body: #"{"text":"Thanks"}"#, headers: [("Idempotency-Key", "k-5")])
+        #expect(again.status.code == 500)
         #expect(harness.review.replies.isEmpty)
     }
 }
