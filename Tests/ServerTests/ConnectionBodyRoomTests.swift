@@ -137,6 +137,29 @@ struct ConnectionBodyRoomTests {
         }
     }
 
+    @Test("given a body that waited two seconds for room, when it is taken, then its body timeout (3 s) starts again: its body sent 1.6 s later is answered, not 408",
+          .timeLimit(.minutes(1)))
+    func waitingBodyGetsItsWholeTimeout() async throws {
+        try await withBodyRoom(100_000, { $0.bodyReadTimeout = .seconds(3) }) { server in
+            // given: the room held, and a body waiting behind it (its head asks for 100 Continue,
+            // which comes when it is taken)
+            let holder = try holder(server, length: 80_000, first: String(repeating: "a", count: 10))
+            let waiting = try server.connect()
+            try waiting.send("POST /upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 80000\r\n\r\n")
+            #expect(!waiting.waitReadable(milliseconds: 2_000), "the waiting body was taken while the room was held")
+            try holder.send(String(repeating: "a", count: 79_990))
+            #expect(try holder.readResponse().status == 200)
+            // when: taken two seconds after its head, it sends its body 1.6 s after that, past
+            // three seconds from its head but within three from when it was taken
+            #expect(try waiting.readResponse().statusLine == "HTTP/1.1 100 Continue")
+            try await Task.sleep(for: .milliseconds(1_600))
+            try waiting.send(String(repeating: "b", count: 80_000))
+            // then
+            let response = try waiting.readResponse()
+            #expect(response.status == 200 && response.text == "80000", "\(response.statusLine)")
+        }
+    }
+
     @Test("given the room held by a large body, when a small body (64 KiB or less) arrives, then it is taken at once")
     func smallBodiesNeverWait() async throws {
         try await withBodyRoom(100_000) { server in
@@ -145,6 +168,8 @@ struct ConnectionBodyRoomTests {
             try small.send(Self.head(30_000) + String(repeating: "s", count: 30_000))
             let response = try small.readResponse()
             #expect(response.status == 200 && response.text == "30000")
+            // The large body holds the room until here.
+            withExtendedLifetime(large) {}
         }
     }
 
