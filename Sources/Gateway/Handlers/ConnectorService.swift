@@ -274,8 +274,11 @@ public struct ConnectorService: Sendable {
         fingerprint.update(content)
         let instance = Problem.instance(of: request.path)
         switch try idempotency.begin(tenant: tenant.id, key: key, fingerprint: fingerprint.finalize(),
-                                     fallback: Self.outcomeUnknown.response(requestID: context.requestID, instance: instance)) {
+                                     fallback: IdempotencyStore.unknownOutcome.response(requestID: context.requestID, instance: instance)) {
         case .replay(var response):
+            // An outcome is replayed only once it is on disk, as it was answered the first time:
+            // a restart must not change the answer a key gets.
+            try? await idempotency.persisted(tenant: tenant.id, key: key)
             context.metrics?.recordIdempotentReplay()
             response.headers.add("Idempotent-Replayed", "true")
             return response
@@ -313,15 +316,6 @@ public struct ConnectorService: Sendable {
             }
         }
     }
-
-    /// What a repeat under a key is answered when the gateway stopped (a crash, a drain that ran
-    /// out of time) while the key's first request ran: its outcome was never stored, so the write
-    /// may have gone out, and is not sent again (with `idempotency.journal`, which keeps the claim).
-    static let outcomeUnknown = Problem(
-        status: 500, code: "internal_error", title: Problem.internalError.title,
-        detail: "The gateway stopped while the first request under this Idempotency-Key ran, so its outcome is unknown:"
-            + " the marketplace may have applied it. Under this Idempotency-Key the outcome stays as it is."
-            + " Look at the item, and send again with a new key if the reply is not there.")
 
     /// The problem for a keyed write whose claim the journal could not record: nothing was sent,
     /// and the key is free again.

@@ -28,7 +28,7 @@ public final class IdempotencyJournal: Sendable {
     private let pending: Mutex<Pending>
     /// Only touched on `queue`.
     private let file: Mutex<File>
-    private let snapshot = Mutex<(@Sendable () -> (records: [IdempotencyJournalRecord], mark: PendingMark))?>(nil)
+    private let snapshot = Mutex<(@Sendable () -> (records: [IdempotencyJournalRecord], mark: PendingMark)?)?>(nil)
     private let log: LogSink?
     private let failureObserver = Mutex<(@Sendable () -> Void)?>(nil)
 
@@ -37,16 +37,17 @@ public final class IdempotencyJournal: Sendable {
     /// Records waiting to be written, and the requests waiting for them.
     private struct Pending {
         var bytes: [UInt8] = []
-        /// Sequence number of the last record queued, and of the last one on disk.
+        /// Sequence number of the last record queued.
         var queued: UInt64 = 0
-        var durable: UInt64 = 0
         var waiters: [(sequence: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
         var scheduled = false
         /// Set once the file can no longer be trusted to take appends (a failed write could not be undone).
         var broken: IdempotencyJournalError?
         var closed = false
-        /// The latest batches whose write failed: a request that asks after its batch was
-        /// written is told so too. Requests wait right after queueing, so a few suffice.
+        /// Every record up to this one was written, or failed to be.
+        var processed: UInt64 = 0
+        /// The records whose write failed, in ranges (consecutive failures make one), all kept:
+        /// a request that asks after its batch was processed must still be told.
         var failures: [(sequences: ClosedRange<UInt64>, error: IdempotencyJournalError)] = []
 
         func failure(of sequence: UInt64) -> IdempotencyJournalError? {
@@ -73,18 +74,9 @@ public final class IdempotencyJournal: Sendable {
     /// journal, one damaged before its end.
     public static func open(path: String, lifetime: Duration, now: Int64 = IdempotencyJournal.wallClock(),
                             rewriteThreshold: Int = 4 << 20, log: LogSink? = nil) throws(IdempotencyJournalError) -> IdempotencyJournal {
-        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw .system("cannot open it", path: path, code: errno) }
+        let descriptor = try openLocked(path)
         var keep = false
         defer { if !keep { Glibc.close(descriptor) } }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let code = errno
-            if code == EWOULDBLOCK {
-                throw IdempotencyJournalError(path: path, problem: "another process (another gateway?) has it open; give each gateway a journal of its own",
-                                              errorNumber: code)
-            }
-            throw .system("cannot lock it", path: path, code: code)
-        }
         let bytes = try readAll(descriptor, path: path)
         var records: [IdempotencyJournalRecord] = []
         if !bytes.isEmpty {
@@ -104,7 +96,7 @@ public final class IdempotencyJournal: Sendable {
             }
             records = live(scan.records, now: now, lifetime: lifetime)
         }
-        let rewritten = try rewrite(records, path: path, replacing: descriptor)
+        let rewritten = try rewrite(records, path: path, log: log)
         keep = true
         Glibc.close(descriptor)
         return IdempotencyJournal(path: path, descriptor: rewritten.descriptor, size: rewritten.size, restored: records,
@@ -149,16 +141,25 @@ public final class IdempotencyJournal: Sendable {
         let lifetimeMilliseconds = lifetime.components.seconds * 1_000 + lifetime.components.attoseconds / 1_000_000_000_000_000
         return latest.values.sorted { $0.order < $1.order }.compactMap { entry in
             var record = entry.record
+            if record.kind == .began {
+                // Its outcome became known (as unknown) when the process ended: kept a lifetime
+                // from now, as an outcome stored then would be. In memory a claim never expires.
+                record.kind = .completed
+                record.time = now
+            }
             guard record.time + lifetimeMilliseconds > now else { return nil }
-            record.kind = .completed
             return record
         }
     }
 
-    /// Gives the journal the store's live records when it rewrites the file: `take` runs under
-    /// the store's lock and returns them with `mark()` taken inside that lock.
-    func attach(_ take: @escaping @Sendable () -> (records: [IdempotencyJournalRecord], mark: PendingMark)) {
-        snapshot.withLock { $0 = take }
+    /// Gives the journal the store's live records when it rewrites the file: `take` returns them
+    /// with `mark()` taken under the store's lock at the moment they were, or nil when there is
+    /// no store any more (the file is then left as it is). One store per journal.
+    func attach(_ take: @escaping @Sendable () -> (records: [IdempotencyJournalRecord], mark: PendingMark)?) {
+        snapshot.withLock { current in
+            precondition(current == nil, "one store per idempotency journal")
+            current = take
+        }
     }
 
     /// Calls `observer` (off the loops) each time a batch of records could not be written: for a metric.
@@ -176,9 +177,11 @@ public final class IdempotencyJournal: Sendable {
     @discardableResult
     func append(_ record: IdempotencyJournalRecord) -> UInt64 {
         let (sequence, schedule) = pending.withLock { pending -> (UInt64, Bool) in
-            record.frame(into: &pending.bytes)
             pending.queued += 1
-            guard !pending.scheduled, !pending.closed else { return (pending.queued, false) }
+            // Once closed nothing is written: its waiter is told so.
+            guard !pending.closed else { return (pending.queued, false) }
+            record.frame(into: &pending.bytes)
+            guard !pending.scheduled else { return (pending.queued, false) }
             pending.scheduled = true
             return (pending.queued, true)
         }
@@ -192,8 +195,7 @@ public final class IdempotencyJournal: Sendable {
         do {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let now: Result<Void, IdempotencyJournalError>? = pending.withLock { pending in
-                    if let failure = pending.failure(of: sequence) { return .failure(failure) }
-                    if pending.durable >= sequence { return .success(()) }
+                    if sequence <= pending.processed { return pending.failure(of: sequence).map { .failure($0) } ?? .success(()) }
                     if let broken = pending.broken { return .failure(broken) }
                     if pending.closed {
                         return .failure(IdempotencyJournalError(path: path, problem: "the journal was closed before the record was written"))
@@ -285,11 +287,14 @@ public final class IdempotencyJournal: Sendable {
     /// Resumes the requests waiting for records up to `sequence`.
     private func finish(upTo sequence: UInt64, with failure: IdempotencyJournalError?) {
         let ready = pending.withLock { pending -> [CheckedContinuation<Void, any Error>] in
-            if let failure, sequence > pending.durable {
-                pending.failures.append((pending.durable + 1...sequence, failure))
-                if pending.failures.count > 16 { pending.failures.removeFirst() }
+            if let failure, sequence > pending.processed {
+                if let last = pending.failures.last, last.sequences.upperBound == pending.processed {
+                    pending.failures[pending.failures.count - 1] = (last.sequences.lowerBound...sequence, failure)
+                } else {
+                    pending.failures.append((pending.processed + 1...sequence, failure))
+                }
             }
-            pending.durable = max(pending.durable, sequence)
+            pending.processed = max(pending.processed, sequence)
             var ready: [CheckedContinuation<Void, any Error>] = []
             pending.waiters.removeAll { waiter in
                 guard waiter.sequence <= sequence else { return false }
@@ -308,11 +313,10 @@ public final class IdempotencyJournal: Sendable {
     /// bytes are dropped; those queued after it follow in the new file.
     private func rewriteIfGrown() {
         let due = file.withLock { $0.size >= max(rewriteThreshold, 2 * $0.sizeAtRewrite) }
-        guard due, let take = snapshot.withLock({ $0 }) else { return }
-        let (records, mark) = take()
+        guard due, let take = snapshot.withLock({ $0 }), let (records, mark) = take() else { return }
         do {
             let rewritten = try file.withLock { file throws(IdempotencyJournalError) -> Int in
-                let rewritten = try Self.rewrite(records, path: path, replacing: file.descriptor)
+                let rewritten = try Self.rewrite(records, path: path, log: log)
                 Glibc.close(file.descriptor)
                 file = File(descriptor: rewritten.descriptor, size: rewritten.size, sizeAtRewrite: rewritten.size)
                 return rewritten.size
@@ -339,6 +343,31 @@ public final class IdempotencyJournal: Sendable {
     }
 
     // MARK: - File operations
+
+    /// Opens `path` (creating it) and takes its lock. A gateway that rewrites the journal renames
+    /// a new file over it, so a lock taken on a file just renamed away is let go and taken again
+    /// on the one now at `path`.
+    private static func openLocked(_ path: String) throws(IdempotencyJournalError) -> Int32 {
+        for _ in 0..<8 {
+            let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw .system("cannot open it", path: path, code: errno) }
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+                let code = errno
+                Glibc.close(descriptor)
+                if code == EWOULDBLOCK {
+                    throw IdempotencyJournalError(path: path, problem: "another process (another gateway?) has it open; give each gateway a journal of its own",
+                                                  errorNumber: code)
+                }
+                throw .system("cannot lock it", path: path, code: code)
+            }
+            var opened = stat(), named = stat()
+            if fstat(descriptor, &opened) == 0, stat(path, &named) == 0, opened.st_dev == named.st_dev, opened.st_ino == named.st_ino {
+                return descriptor
+            }
+            Glibc.close(descriptor)
+        }
+        throw IdempotencyJournalError(path: path, problem: "it keeps being replaced while it is opened (another gateway rewriting it?); give each gateway a journal of its own")
+    }
 
     private static func readAll(_ descriptor: Int32, path: String) throws(IdempotencyJournalError) -> [UInt8] {
         var status = stat()
@@ -367,10 +396,10 @@ public final class IdempotencyJournal: Sendable {
     }
 
     /// Writes `records` behind the header to `<path>.tmp`, syncs and locks it, renames it over
-    /// `path` and syncs the folder; returns the new file, open and locked. The old file (`replacing`,
-    /// locked by this process) stays as it was until the rename, so a failure leaves it whole.
+    /// `path` and syncs the folder; returns the new file, open and locked. The old file (locked
+    /// by this process) stays as it was until the rename, so a failure leaves it whole.
     private static func rewrite(_ records: [IdempotencyJournalRecord], path: String,
-                                replacing old: Int32) throws(IdempotencyJournalError) -> (descriptor: Int32, size: Int) {
+                                log: LogSink?) throws(IdempotencyJournalError) -> (descriptor: Int32, size: Int) {
         var bytes = header
         for record in records { record.frame(into: &bytes) }
         let temporary = path + ".tmp"
@@ -388,16 +417,21 @@ public final class IdempotencyJournal: Sendable {
         guard fsync(descriptor) == 0 else { throw .system("cannot sync \(temporary)", path: path, code: errno) }
         guard rename(temporary, path) == 0 else { throw .system("cannot rename \(temporary) over it", path: path, code: errno) }
         keep = true
-        syncFolder(of: path)
+        if !syncFolder(of: path) {
+            // The rename may not survive a power loss: the old file would come back, without
+            // what is appended to the new one. Said, as nothing better can be done about it.
+            report("idempotency_journal_folder_not_synced", .system("cannot sync its folder after a rewrite", path: path, code: errno),
+                   to: log, level: .warn)
+        }
         return (descriptor, bytes.count)
     }
 
-    /// Makes a rename in the journal's folder durable; a folder that cannot be synced is left as it is.
-    private static func syncFolder(of path: String) {
+    /// Makes a rename in the journal's folder durable; false (errno set) when it could not.
+    private static func syncFolder(of path: String) -> Bool {
         let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         let descriptor = Glibc.open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        fsync(descriptor)
-        Glibc.close(descriptor)
+        guard descriptor >= 0 else { return false }
+        defer { Glibc.close(descriptor) }
+        return fsync(descriptor) == 0
     }
 }

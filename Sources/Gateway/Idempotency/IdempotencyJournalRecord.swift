@@ -43,8 +43,12 @@ struct IdempotencyJournalRecord: Sendable, Equatable {
     /// Bytes of a frame besides its payload.
     static let frameOverhead = 4 + checkLength
     static let checkLength = 8
-    /// The largest payload read back: larger lengths are damage, not records.
+    /// The largest payload read back: larger lengths are damage, not records. The outcomes kept
+    /// are the gateway's own answers to writes, a few KiB each.
     static let maxPayload = 64 << 20
+    /// The smallest payload a record makes (kind, four empty or 8-byte fields, no response):
+    /// shorter lengths, zeros among them, are refused without hashing.
+    static let minPayload = 1 + 8 + 8 + 8 + 8 + 1
 
     /// The record as one frame, appended to `bytes`.
     func frame(into bytes: inout [UInt8]) {
@@ -78,30 +82,63 @@ struct IdempotencyJournalRecord: Sendable, Equatable {
     enum Scan: Equatable {
         /// Every byte is in a whole frame.
         case whole
-        /// The last frame, from this offset, is cut short: a write the process never finished.
+        /// From this offset on, nothing is a whole frame: the last batch a crash cut short, or
+        /// left unwritten (zeros, or pages of it) when the machine stopped before its sync.
         case torn(at: Int)
-        /// The frame at this offset fails its check or does not parse.
+        /// The frame at this offset fails its check or does not parse, and a whole frame follows:
+        /// damage, not a write the process did not finish.
         case damaged(at: Int)
     }
 
-    /// The records framed in `bytes`, in order, and how the scan ended.
+    /// The records framed in `bytes`, in order, and how the scan ended. Each batch is synced
+    /// before the next is written, so only the last one can be left broken by a crash: a bad
+    /// frame is damage only when a whole frame comes after it.
     static func records(in bytes: [UInt8]) -> (records: [IdempotencyJournalRecord], end: Scan) {
         var records: [IdempotencyJournalRecord] = []
         var offset = 0
         while offset < bytes.count {
-            guard bytes.count - offset >= 4 else { return (records, .torn(at: offset)) }
-            var length = 0
-            for index in 0..<4 { length |= Int(bytes[offset + index]) << (8 * index) }
-            guard length <= maxPayload else { return (records, .damaged(at: offset)) }
-            let payloadStart = offset + 4, payloadEnd = payloadStart + length
-            guard bytes.count >= payloadEnd + checkLength else { return (records, .torn(at: offset)) }
-            let payload = bytes[payloadStart..<payloadEnd]
-            guard SHA256.hash(payload).prefix(checkLength).elementsEqual(bytes[payloadEnd..<payloadEnd + checkLength]),
-                  let record = parse(payload) else { return (records, .damaged(at: offset)) }
-            records.append(record)
-            offset = payloadEnd + checkLength
+            switch frame(in: bytes, at: offset) {
+            case .whole(let record, let end):
+                records.append(record)
+                offset = end
+            case .short, .bad:
+                // A length bent by damage can point past the end too: what follows decides.
+                return (records, wholeFrame(in: bytes, after: offset) ? .damaged(at: offset) : .torn(at: offset))
+            }
         }
         return (records, .whole)
+    }
+
+    private enum Frame {
+        case whole(IdempotencyJournalRecord, end: Int)
+        /// The frame runs past the end of the bytes.
+        case short
+        /// Its length is impossible, its check fails, or its payload does not parse.
+        case bad
+    }
+
+    private static func frame(in bytes: [UInt8], at offset: Int) -> Frame {
+        guard bytes.count - offset >= 4 else { return .short }
+        var length = 0
+        for index in 0..<4 { length |= Int(bytes[offset + index]) << (8 * index) }
+        guard (minPayload...maxPayload).contains(length) else { return .bad }
+        let payloadStart = offset + 4, payloadEnd = payloadStart + length
+        guard bytes.count >= payloadEnd + checkLength else { return .short }
+        let payload = bytes[payloadStart..<payloadEnd]
+        guard SHA256.hash(payload).prefix(checkLength).elementsEqual(bytes[payloadEnd..<payloadEnd + checkLength]),
+              let record = parse(payload) else { return .bad }
+        return .whole(record, end: payloadEnd + checkLength)
+    }
+
+    /// Whether a whole frame starts anywhere after `offset`. Zeros (length 0) and lengths past
+    /// the end are passed over without hashing, so a torn tail costs little to search.
+    private static func wholeFrame(in bytes: [UInt8], after offset: Int) -> Bool {
+        var start = offset + 1
+        while start + frameOverhead <= bytes.count {
+            if case .whole = frame(in: bytes, at: start) { return true }
+            start += 1
+        }
+        return false
     }
 
     private static func parse(_ payload: ArraySlice<UInt8>) -> IdempotencyJournalRecord? {
@@ -111,8 +148,8 @@ struct IdempotencyJournalRecord: Sendable, Equatable {
               let time = reader.integer(), let hasResponse = reader.byte() else { return nil }
         var response: HTTPResponse?
         if hasResponse == 1 {
-            guard let status = reader.integer(), (100...599).contains(status), let count = reader.integer(),
-                  count <= 1_000 else { return nil }
+            guard let status = reader.integer(), status <= 999, let count = reader.integer(),
+                  count <= 100_000 else { return nil }
             var headers = HTTPHeaders()
             for _ in 0..<count {
                 guard let name = reader.string(), let value = reader.string() else { return nil }

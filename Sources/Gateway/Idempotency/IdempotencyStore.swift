@@ -157,29 +157,51 @@ public final class IdempotencyStore: Sendable {
         self.journal = journal
         guard let journal else { return }
         state.withLock { state in
+            // A tenant's newest `capacity` outcomes, as the store kept them before the restart
+            // (outcomes it dropped for room are still in the journal until its next rewrite).
+            var byTenant: [String: [IdempotencyJournalRecord]] = [:]
             for record in journal.restored {
-                guard let response = record.response else { continue }
-                let remaining = lifetime - .milliseconds(max(0, wallClock - record.time))
-                if !state.tenants.contains(record.tenant) { state.tenants.append(record.tenant) }
-                state.shelves[record.tenant, default: Shelf()].put(record.key, Entry(
-                    fingerprint: record.fingerprint, response: response, expires: now + remaining, sequence: 0, time: record.time))
-                state.shelves[record.tenant]?.makeRoom(capacity: self.capacity, keeping: record.key)
+                if byTenant[record.tenant] == nil { state.tenants.append(record.tenant) }
+                byTenant[record.tenant, default: []].append(record)
+            }
+            for (tenant, records) in byTenant {
+                var shelf = Shelf()
+                for record in records.suffix(self.capacity) {
+                    let remaining = lifetime - .milliseconds(max(0, wallClock - record.time))
+                    shelf.put(record.key, Entry(fingerprint: record.fingerprint, response: record.response ?? Self.outcomeUnknown,
+                                                expires: now + remaining, sequence: 0, time: record.time))
+                }
+                state.shelves[tenant] = shelf
             }
         }
-        // Weak both: the journal keeps the closure, and the store keeps the journal.
+        // Weak both: the journal keeps the closure, and the store keeps the journal. The state is
+        // copied under the lock (its storage is shared until written) and read outside it, so the
+        // loops wait for the copy, not for the records.
         journal.attach { [weak self, weak journal] in
-            guard let self, let journal else { return ([], IdempotencyJournal.PendingMark(sequence: 0, byteCount: 0)) }
-            return state.withLock { state in
-                var records: [IdempotencyJournalRecord] = []
-                for (tenant, shelf) in state.shelves {
-                    for (key, entry) in shelf.entries { records.append(entry.record(tenant: tenant, key: key)) }
-                }
-                // Oldest first, as they were written.
-                records.sort { $0.time < $1.time }
-                return (records, journal.mark())
+            guard let self, let journal else { return nil }
+            let (copy, mark) = state.withLock { ($0, journal.mark()) }
+            var records: [IdempotencyJournalRecord] = []
+            for (tenant, shelf) in copy.shelves {
+                for (key, entry) in shelf.entries { records.append(entry.record(tenant: tenant, key: key)) }
             }
+            // Oldest first, as they were written.
+            records.sort { $0.time < $1.time }
+            return (records, mark)
         }
     }
+
+    /// What a repeat under a key is answered when the gateway stopped (a crash, a drain that ran
+    /// out of time) while the key's first request ran: its outcome was never stored, so the write
+    /// may have gone out, and is not sent again. `ConnectorService` records it with each claim,
+    /// naming the request.
+    static let unknownOutcome = Problem(
+        status: 500, code: "internal_error", title: Problem.internalError.title,
+        detail: "The gateway stopped while the first request under this Idempotency-Key ran, so its outcome is unknown:"
+            + " the marketplace may have applied it. Under this Idempotency-Key the outcome stays as it is."
+            + " Look at the item, and send again with a new key if the reply is not there.")
+
+    /// `unknownOutcome` for a claim that recorded no answer of its own.
+    private static let outcomeUnknown = unknownOutcome.response(requestID: "", instance: nil)
 
     /// Claims `key` for a request whose fingerprint is `fingerprint` (the caller's hash of what
     /// makes two requests the same: method, route and validated content).
@@ -210,7 +232,7 @@ public final class IdempotencyStore: Sendable {
             var entry = Entry(fingerprint: fingerprint, response: nil, expires: now + lifetime, sequence: 0)
             if let journal {
                 entry.time = IdempotencyJournal.wallClock()
-                entry.fallback = fallback()
+                entry.fallback = fallback() ?? Self.outcomeUnknown
                 entry.journaled = journal.append(entry.record(tenant: tenant, key: key))
             }
             shelf.put(key, entry)

@@ -88,7 +88,7 @@ struct IdempotencyJournalTests {
     @Test("given a request that was running when the process ended, when the gateway restarts, then a repeat gets the claim's recorded answer and nothing runs again")
     func claimWithoutOutcome() async throws {
         let folder = try Folder()
-        // given: the claim is on disk; the process ends before the outcome (no close either).
+        // given: the claim is on disk; the process ends before the outcome.
         do {
             let store = try Self.reopen(folder.journal)
             _ = try store.begin(tenant: "acme", key: "reply-7", fingerprint: Self.print, fallback: Self.fallback)
@@ -155,8 +155,11 @@ struct IdempotencyJournalTests {
         IdempotencyJournalRecord(kind: .completed, tenant: "a", key: "k1", fingerprint: Self.print, time: IdempotencyJournal.wallClock(),
                                  response: Self.reply).frame(into: &bytes)
         let second2 = bytes.count
-        IdempotencyJournalRecord(kind: .completed, tenant: "a", key: "k2", fingerprint: Self.print, time: IdempotencyJournal.wallClock(),
-                                 response: Self.reply).frame(into: &bytes)
+        for key in ["k2", "k3"] {
+            IdempotencyJournalRecord(kind: .completed, tenant: "a", key: key, fingerprint: Self.print, time: IdempotencyJournal.wallClock(),
+                                     response: Self.reply).frame(into: &bytes)
+        }
+        // A flipped bit in the middle record, with a whole one after it: damage, not a crash.
         bytes[second2 + 12] ^= 1
         _ = FileManager.default.createFile(atPath: damaged, contents: Data(bytes))
         let error = #expect(throws: IdempotencyJournalError.self) {
@@ -170,16 +173,31 @@ struct IdempotencyJournalTests {
         #expect(missingFolder?.errorNumber == ENOENT)
     }
 
-    @Test("given a journal whose last record a crash cut short, when it is opened, then the whole records are kept and the torn one is dropped")
-    func tornTail() throws {
+    /// How the last batch can look after a crash: cut short (the process died mid-write), or
+    /// whole in length but zeros, or with a page of it not written (the machine stopped before its sync).
+    enum Tail: String, CaseIterable, Sendable {
+        case cutShort, zeros, pageMissing
+    }
+
+    @Test("given a journal whose last batch a crash left broken, when it is opened, then the whole records before it are kept and the broken ones dropped",
+          arguments: Tail.allCases)
+    func tornTail(_ tail: Tail) throws {
         let folder = try Folder()
         var bytes = IdempotencyJournal.header
         IdempotencyJournalRecord(kind: .completed, tenant: "a", key: "whole", fingerprint: Self.print, time: IdempotencyJournal.wallClock(),
                                  response: Self.reply).frame(into: &bytes)
         var torn: [UInt8] = []
-        IdempotencyJournalRecord(kind: .completed, tenant: "a", key: "torn", fingerprint: Self.print, time: IdempotencyJournal.wallClock(),
-                                 response: Self.reply).frame(into: &torn)
-        bytes += torn.prefix(torn.count / 2)
+        for key in ["torn", "torn-2"] {
+            IdempotencyJournalRecord(kind: .completed, tenant: "a", key: key, fingerprint: Self.print, time: IdempotencyJournal.wallClock(),
+                                     response: Self.reply).frame(into: &torn)
+        }
+        switch tail {
+        case .cutShort: bytes += torn.prefix(torn.count / 4)
+        case .zeros: bytes += [UInt8](repeating: 0, count: torn.count)
+        case .pageMissing:
+            // The first bytes (its length) came through, the rest of the first record did not.
+            bytes += torn.prefix(6) + [UInt8](repeating: 0, count: torn.count / 2 - 6) + torn.suffix(from: torn.count / 2).prefix(10)
+        }
         _ = FileManager.default.createFile(atPath: folder.journal, contents: Data(bytes))
         let store = try Self.reopen(folder.journal)
         #expect(store.count == 1)
@@ -218,5 +236,90 @@ struct IdempotencyJournalTests {
         guard case .replay = try store.begin(tenant: "acme", key: "k0", fingerprint: Self.print) else { Issue.record("k0"); return }
         guard case .replay = try store.begin(tenant: "acme", key: "k396", fingerprint: Self.print) else { Issue.record("k396"); return }
         guard case .proceed = try store.begin(tenant: "acme", key: "k397", fingerprint: Self.print) else { Issue.record("k397"); return }
+    }
+
+    @Test("given a journal that failed many batches, when a request asks about its claim only afterwards, then it is still told its claim was not written")
+    func failureRemembered() async throws {
+        let folder = try Folder()
+        let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
+        let readOnly = open(folder.journal, O_RDONLY | O_CLOEXEC)
+        try #require(readOnly >= 0)
+        journal.replaceDescriptorForTesting(readOnly)
+        let record = IdempotencyJournalRecord(kind: .began, tenant: "a", key: "first", fingerprint: Self.print, time: 0, response: Self.fallback)
+        let first = journal.append(record)
+        // when: forty more batches fail before the first request asks
+        for _ in 0..<40 {
+            let sequence = journal.append(record)
+            await #expect(throws: IdempotencyJournalError.self) { try await journal.waitUntilWritten(sequence) }
+        }
+        // then
+        await #expect(throws: IdempotencyJournalError.self) { try await journal.waitUntilWritten(first) }
+        journal.close()
+    }
+
+    @Test("given a tenant with more outcomes in its journal than the capacity and another with few, when restored, then each keeps its newest up to the capacity")
+    func restoreWithinCapacity() async throws {
+        let folder = try Folder()
+        do {
+            let store = try Self.reopen(folder.journal)
+            for index in 0..<10 {
+                _ = try store.begin(tenant: "busy", key: "b\(index)", fingerprint: Self.print, fallback: Self.fallback)
+                store.complete(tenant: "busy", key: "b\(index)", response: Self.reply)
+                if index < 2 {
+                    _ = try store.begin(tenant: "quiet", key: "q\(index)", fingerprint: Self.print, fallback: Self.fallback)
+                    store.complete(tenant: "quiet", key: "q\(index)", response: Self.reply)
+                }
+            }
+            try await store.persisted(tenant: "busy", key: "b9")
+            store.journal?.close()
+        }
+        let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(3600))
+        let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 3, journal: journal)
+        #expect(store.count == 5)
+        for key in ["b7", "b8", "b9"] {
+            guard case .replay = try store.begin(tenant: "busy", key: key, fingerprint: Self.print) else { Issue.record("\(key) kept"); return }
+        }
+        guard case .proceed = try store.begin(tenant: "busy", key: "b6", fingerprint: Self.print) else { Issue.record("b6 dropped"); return }
+        for key in ["q0", "q1"] {
+            guard case .replay = try store.begin(tenant: "quiet", key: key, fingerprint: Self.print) else { Issue.record("\(key) kept"); return }
+        }
+    }
+
+    @Test("given keyed requests from many tasks at once while the journal is rewritten again and again, when it is reopened, then every outcome that was acknowledged is there")
+    func concurrentRewrites() async throws {
+        let folder = try Folder()
+        let acknowledged: [String]
+        do {
+            let store = try Self.reopen(folder.journal, rewriteThreshold: 4 << 10)
+            acknowledged = try await withThrowingTaskGroup(of: String?.self) { group in
+                for index in 0..<300 {
+                    group.addTask {
+                        let key = "k\(index)"
+                        _ = try store.begin(tenant: "t\(index % 3)", key: key, fingerprint: Self.print, fallback: Self.fallback)
+                        try await store.persisted(tenant: "t\(index % 3)", key: key)
+                        guard index % 5 != 0 else {
+                            store.abandon(tenant: "t\(index % 3)", key: key)
+                            return nil
+                        }
+                        store.complete(tenant: "t\(index % 3)", key: key, response: Self.reply)
+                        try await store.persisted(tenant: "t\(index % 3)", key: key)
+                        return key
+                    }
+                }
+                var keys: [String] = []
+                for try await key in group { if let key { keys.append(key) } }
+                return keys
+            }
+            store.journal?.close()
+        }
+        let store = try Self.reopen(folder.journal)
+        #expect(acknowledged.count == 240)
+        #expect(store.count == 240)
+        for key in acknowledged {
+            let tenant = "t\(Int(key.dropFirst())! % 3)"
+            guard case .replay(let response) = try store.begin(tenant: tenant, key: key, fingerprint: Self.print), response.status == .ok else {
+                Issue.record("\(key) is replayed with its outcome"); return
+            }
+        }
     }
 }
