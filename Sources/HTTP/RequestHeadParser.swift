@@ -161,7 +161,16 @@ public struct RequestHeadParser: Sendable {
                     i += 1
                     state = .valueOWS
                 } else if c == ASCII.sp || c == ASCII.htab {
-                    throw .whitespaceBeforeColon
+                    // Whitespace after a name: before its colon (RFC 9112 §5.1), inside the name,
+                    // or on a line with no colon at all. The rest of the line tells which, so the
+                    // client is told what it got wrong; until it is here, wait for it.
+                    var j = i
+                    while j < n, buffer[j] == ASCII.sp || buffer[j] == ASCII.htab { j += 1 }
+                    if j < n, buffer[j] == ASCII.colon { throw .whitespaceBeforeColon }
+                    while j < n, buffer[j] != ASCII.cr, buffer[j] != ASCII.lf, buffer[j] != ASCII.colon { j += 1 }
+                    try checkFieldLimits(j)
+                    guard j < n else { break scan }
+                    throw buffer[j] == ASCII.colon ? .invalidFieldName : .missingColon
                 } else if c == ASCII.cr || c == ASCII.lf {
                     throw .missingColon
                 } else {

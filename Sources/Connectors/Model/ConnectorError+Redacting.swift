@@ -24,12 +24,47 @@ extension ConnectorError {
         }
     }
 
+    /// `text` with the percent-escapes of unreserved characters (letters, digits, `-._~`) written
+    /// as those characters, as RFC 3986 §6.2.2.2 normalizes them: a secret quoted with its
+    /// letters escaped is then the same text as one quoted without. Other escapes stay.
+    static func decodingUnreserved(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
+        func hexValue(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
+               let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+                let decoded = high << 4 | low
+                let unreserved = (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(decoded | 0x20)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(decoded) || "-._~".utf8.contains(decoded)
+                if unreserved {
+                    out.append(decoded)
+                    index += 3
+                    continue
+                }
+            }
+            out.append(bytes[index])
+            index += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// Shorter values (an Ozon Client-Id is a few digits, and not secret) would blank out
     /// ordinary numbers and words.
     static let shortestRedacted = 8
 
     static func redact(_ text: String, _ secrets: [String]) -> String {
-        var text = text
+        var text = decodingUnreserved(text)
         for secret in secrets {
             // In any letter case: a marketplace may quote a key lower-cased or upper-cased.
             text = text.replacingOccurrences(of: secret, with: "[redacted]", options: .caseInsensitive)

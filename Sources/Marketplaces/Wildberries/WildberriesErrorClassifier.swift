@@ -4,7 +4,7 @@ import Foundation
 /// Wildberries' answers read as `ConnectorError`s (reference §3.2): 401/402/403 refuse the
 /// token; 404 (or 422 on a read by id) means no such feedback or question; 429 is the rate limit
 /// with `X-Ratelimit-Retry`; any body announcing maintenance is `upstreamUnavailable`, whatever
-/// its status; 400 on a write is a rejection of the content, on a read of one item a refusal of
+/// its status, and so is a 503 naming its wait (`Retry-After`); 400 on a write is a rejection of the content, on a read of one item a refusal of
 /// its id (the client's), on any other read Wildberries' API and ours disagreeing (`upstreamError`:
 /// the gateway built it from input it had checked); 5xx is the upstream's failure, and so is
 /// any other answer to a read, or a redirect (`upstreamError`); any other 4xx to a write refuses
@@ -42,6 +42,10 @@ struct WildberriesErrorClassifier: UpstreamErrorClassifier {
             return .itemNotFound(id: itemID!)
         case 429:
             return .upstreamRateLimited(retryAfter: RetryAfter.delay(in: response), failure)
+        case 503:
+            // Unavailable for a time Wildberries names; without one, a 5xx like any other
+            // (DESIGN §5), rather than a wait the gateway would have to invent.
+            return RetryAfter.delay(in: response).map { .upstreamUnavailable(retryAfter: $0, failure) } ?? .upstreamError(failure)
         case 400 where request.method == "GET":
             guard itemID != nil else { return .upstreamError(failure) }
             return .invalidRequest(field: "id", reason: "Wildberries refused the id: \(failure.message)")

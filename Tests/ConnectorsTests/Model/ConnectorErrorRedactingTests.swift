@@ -40,4 +40,12 @@ struct ConnectorErrorRedactingTests {
         #expect(!redacted.lowercased().contains(String(Self.token.prefix(12)).lowercased()), "\(redacted)")
         #expect(redacted.contains("key [redacted] or [redacted] refused"), "\(redacted)")
     }
+
+    @Test("given a marketplace that quotes the secret with letters or digits percent-escaped, then it is replaced all the same, and other escapes stay")
+    func escapedLetters() {
+        let escaped = Self.token.replacingOccurrences(of: "J", with: "%4A").replacingOccurrences(of: "9", with: "%39")
+        let failure = UpstreamFailure(marketplace: .ozon, status: 400, message: "key \(escaped) refused (a%20b, 100%)")
+        let redacted = "\(ConnectorError.upstreamRejected(failure).redacting([Self.token]))"
+        #expect(redacted.contains("key [redacted] refused (a%20b, 100%)"), "\(redacted)")
+    }
 }

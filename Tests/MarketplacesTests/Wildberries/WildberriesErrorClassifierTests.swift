@@ -42,6 +42,25 @@ struct WildberriesErrorClassifierTests {
         #expect(failure.status == status)
     }
 
+    @Test("a 503 naming its wait is the marketplace unavailable for that long, on a read as on a write; without a wait, a 5xx like the others",
+          arguments: ["GET", "PATCH"])
+    func unavailableWithWait(method: String) {
+        let request = UpstreamRequest(method: method, path: "/api/v1/questions", query: [],
+                                      safety: method == "GET" ? .idempotent : .nonIdempotent, operation: "questions")
+        let named = UpstreamResponse(status: 503, headers: ["content-type": "text/plain", "retry-after": "7"], body: Data("busy".utf8))
+        guard case .upstreamUnavailable(let wait, let failure)? = WildberriesErrorClassifier().classify(named, for: request) else {
+            Issue.record("got \(String(describing: WildberriesErrorClassifier().classify(named, for: request)))")
+            return
+        }
+        #expect(wait == .seconds(7))
+        #expect(failure?.status == 503)
+        let unnamed = UpstreamResponse(status: 503, headers: ["content-type": "text/plain"], body: Data("busy".utf8))
+        guard case .upstreamError? = WildberriesErrorClassifier().classify(unnamed, for: request) else {
+            Issue.record("a 503 without a wait is upstreamError")
+            return
+        }
+    }
+
     @Test("a write answered with a 4xx the API does not name otherwise is a refusal of its content")
     func writeRefused() {
         let answer = UpstreamResponse(status: 409, headers: ["content-type": "application/json"], body: Data(#"{"detail":"already answered"}"#.utf8))
