@@ -4,6 +4,7 @@ struct CommandLineOptions {
         case serve
         case hashKey
         case healthcheck
+        case checkConfig
         case help
         case version
     }
@@ -18,6 +19,7 @@ struct CommandLineOptions {
         usage: connector-gateway [serve] [--config FILE] [--host HOST] [--port PORT] [--static-root DIR]
                connector-gateway hash-key        (reads an API key on stdin, prints its SHA-256 for the config)
                connector-gateway healthcheck [--config FILE] [--host HOST] [--port PORT]   (exit 0 when /healthz answers 200)
+               connector-gateway check-config [--config FILE]   (validate the configuration, as serve reads it, and exit)
                connector-gateway version         (also --version)
                connector-gateway help            (also --help)
 
@@ -39,6 +41,7 @@ struct CommandLineOptions {
             case "serve": options.command = .serve
             case "hash-key": options.command = .hashKey
             case "healthcheck": options.command = .healthcheck
+            case "check-config": options.command = .checkConfig
             case "help": options.command = .help
             case "version": options.command = .version
             default: throw UsageError("unknown command \"\(first)\"")

@@ -40,6 +40,9 @@ case .healthcheck:
         port = value
     }
     exit(HealthCheckCommand.run(host: options.host ?? environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? host, port: port))
+case .checkConfig:
+    exit(CheckConfigCommand.run(path: options.configPath ?? environment["GATEWAY_CONFIG"].flatMap { $0.isEmpty ? nil : $0 },
+                                environment: environment))
 case .serve:
     exit(await ServeCommand.run(options, environment: environment))
 }

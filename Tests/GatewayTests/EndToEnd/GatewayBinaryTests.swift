@@ -207,6 +207,45 @@ struct GatewayBinaryTests {
         #expect(await missing.waitForExit() == 0)
     }
 
+    @Test("check-config accepts a good file with exit 0 and a summary line, refuses a bad one, a journal whose folder is missing, or none at all with exit 2 saying why")
+    func checkConfig() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let digest = Hex.encode(SHA256.hash("acme-0123456789abcdef".utf8))
+        func write(_ text: String) throws -> String {
+            let file = folder.appendingPathComponent("\(UUID()).json")
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            return file.path
+        }
+        let good = try write("""
+            {"idempotency": {"journal": "\(folder.path)/idempotency.journal"},
+             "tenants": [{"id": "acme", "api_key_sha256": ["\(digest)"], "credentials": {"ozon": {"client_id": "1", "api_key": "${OZON_KEY}"}}}]}
+            """)
+        let accepted = try GatewayProcess.run(arguments: ["check-config", "--config", good], environment: ["OZON_KEY": "k-0123456789"])
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        #expect(accepted.stdout.contains(#""event":"config_ok""#) && accepted.stdout.contains(#""tenants":1"#)
+                && accepted.stdout.contains(#""marketplaces_configured":["ozon"]"#), "\(accepted.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/idempotency.journal"), "the journal is not created by a check")
+        let byEnvironment = try GatewayProcess.run(arguments: ["check-config"], environment: ["GATEWAY_CONFIG": good, "OZON_KEY": "k-0123456789"])
+        #expect(byEnvironment.status == 0)
+
+        let unset = try GatewayProcess.run(arguments: ["check-config", "--config", good])
+        #expect(unset.status == 2)
+        #expect(unset.stderr.contains("OZON_KEY"), "\(unset.stderr)")
+        let bad = try GatewayProcess.run(arguments: ["check-config", "--config", try write(#"{"tenants": [{"id": "a", "api_key_sha256": ["x"]}]}"#)])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("tenants[0].api_key_sha256[0]"), "\(bad.stderr)")
+        let noFolder = try GatewayProcess.run(arguments: ["check-config", "--config", try write("""
+            {"idempotency": {"journal": "\(folder.path)/missing/idempotency.journal"}, "tenants": [{"id": "acme", "api_key_sha256": ["\(digest)"]}]}
+            """)])
+        #expect(noFolder.status == 2)
+        #expect(noFolder.stderr.contains("idempotency.journal") && noFolder.stderr.contains("does not exist"), "\(noFolder.stderr)")
+        let none = try GatewayProcess.run(arguments: ["check-config"])
+        #expect(none.status == 2)
+        #expect(none.stderr.contains("--config"))
+    }
+
     @Test("version and --version print the build's version and exit 0", arguments: [["version"], ["--version"]])
     func version(arguments: [String]) throws {
         let result = try GatewayProcess.run(arguments: arguments)
