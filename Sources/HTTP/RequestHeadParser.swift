@@ -16,6 +16,9 @@ public struct RequestHeadParser: Sendable {
     private enum State: UInt8, Sendable {
         case start, startLF, method, target, version, requestLineLF
         case fieldStart, fieldName, valueOWS, value, fieldLF, endLF
+        /// A name followed by whitespace, and then the rest of that line: refused either way,
+        /// read on only to say what is wrong with it.
+        case nameWhitespace, nameRest
     }
 
     private var state = State.start
@@ -163,14 +166,8 @@ public struct RequestHeadParser: Sendable {
                 } else if c == ASCII.sp || c == ASCII.htab {
                     // Whitespace after a name: before its colon (RFC 9112 §5.1), inside the name,
                     // or on a line with no colon at all. The rest of the line tells which, so the
-                    // client is told what it got wrong; until it is here, wait for it.
-                    var j = i
-                    while j < n, buffer[j] == ASCII.sp || buffer[j] == ASCII.htab { j += 1 }
-                    if j < n, buffer[j] == ASCII.colon { throw .whitespaceBeforeColon }
-                    while j < n, buffer[j] != ASCII.cr, buffer[j] != ASCII.lf, buffer[j] != ASCII.colon { j += 1 }
-                    try checkFieldLimits(j)
-                    guard j < n else { break scan }
-                    throw buffer[j] == ASCII.colon ? .invalidFieldName : .missingColon
+                    // client is told what it got wrong.
+                    state = .nameWhitespace
                 } else if c == ASCII.cr || c == ASCII.lf {
                     throw .missingColon
                 } else {
@@ -208,6 +205,17 @@ public struct RequestHeadParser: Sendable {
                 fields.append(span)
                 try semantics.note(span, index: fields.count - 1, in: buffer)
                 state = .fieldStart
+            case .nameWhitespace:
+                while i < n, buffer[i] == ASCII.sp || buffer[i] == ASCII.htab { i += 1 }
+                try checkFieldLimits(i)
+                guard i < n else { break scan }
+                if buffer[i] == ASCII.colon { throw .whitespaceBeforeColon }
+                state = .nameRest
+            case .nameRest:
+                while i < n, buffer[i] != ASCII.cr, buffer[i] != ASCII.lf, buffer[i] != ASCII.colon { i += 1 }
+                try checkFieldLimits(i)
+                guard i < n else { break scan }
+                throw buffer[i] == ASCII.colon ? .invalidFieldName : .missingColon
             case .endLF:
                 guard i - blockStart <= limits.maxHeaderBlockLength + 2 else { throw .headerBlockTooLarge }
                 guard buffer[i] == ASCII.lf else { throw .bareCarriageReturn }

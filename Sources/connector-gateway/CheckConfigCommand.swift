@@ -2,17 +2,19 @@ import Foundation
 import Gateway
 
 /// `connector-gateway check-config`: reads and validates the configuration as `serve` would
-/// (`--config` or `GATEWAY_CONFIG`, `${VAR}` from the environment), without binding a port or
-/// opening the idempotency journal a running gateway holds, so a deployment can check a file
-/// before it replaces the one in use. Exit 0 with a one-line summary, 2 with the reason.
+/// (`--config` or `GATEWAY_CONFIG`, `${VAR}` from the environment, `HOST`, `PORT`, `LOG_LEVEL`
+/// and the flags over it), without binding a port or opening the idempotency journal a running
+/// gateway holds, so a deployment can check a file before it replaces the one in use. Exit 0
+/// with a one-line summary, 2 with the reason.
 enum CheckConfigCommand {
-    static func run(path: String?, environment: [String: String]) -> Int32 {
-        guard let path else {
+    static func run(_ options: CommandLineOptions, environment: [String: String]) -> Int32 {
+        guard let path = options.configPath ?? environment["GATEWAY_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) else {
             Output.error("connector-gateway: check-config needs --config FILE or GATEWAY_CONFIG")
             return 2
         }
-        guard let configuration = ConfigurationFile.load(path, environment: environment) else { return 2 }
-        if let journal = configuration.idempotencyJournal, let problem = journalFolderProblem(journal) {
+        guard var configuration = ConfigurationFile.load(path, environment: environment),
+              RuntimeOverrides.apply(options, environment: environment, to: &configuration) != nil else { return 2 }
+        if let journal = configuration.idempotencyJournal, let problem = IdempotencyJournal.problemOpening(journal) {
             Output.error("connector-gateway: invalid configuration \(path): idempotency.journal: \(problem)")
             return 2
         }
@@ -25,18 +27,5 @@ enum CheckConfigCommand {
         if let journal = configuration.idempotencyJournal { summary["idempotency_journal"] = journal }
         JSONLine.write(summary)
         return 0
-    }
-
-    /// Why the gateway could not create or write the journal at `path`, if it could not: its
-    /// folder must exist and be writable (the file itself may not exist yet).
-    static func journalFolderProblem(_ path: String) -> String? {
-        let folder = (path as NSString).deletingLastPathComponent
-        let directory = folder.isEmpty ? "." : folder
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return "its folder \(directory) does not exist"
-        }
-        guard FileManager.default.isWritableFile(atPath: directory) else { return "its folder \(directory) is not writable by this user" }
-        return nil
     }
 }

@@ -34,33 +34,7 @@ enum ServeCommand {
                 return 1
             }
         }
-        if let host = options.host ?? environment["HOST"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            do {
-                try GatewayConfiguration.checkListenHost(host, field: options.host != nil ? "--host" : "HOST")
-            } catch {
-                Output.error("connector-gateway: \(error)")
-                return 2
-            }
-            configuration.server.host = host
-        }
-        if let port = options.port {
-            configuration.server.port = port
-        } else if let text = environment["PORT"], !text.isEmpty {
-            guard let port = Int(text), (0...65535).contains(port) else {
-                Output.error("connector-gateway: PORT must be 0…65535, not \"\(text)\"")
-                return 2
-            }
-            configuration.server.port = port
-        }
-
-        var level = LogSink.Level.info
-        if let name = environment["LOG_LEVEL"], !name.isEmpty {
-            guard let parsed = LogSink.Level(name: name) else {
-                Output.error("connector-gateway: LOG_LEVEL must be debug, info, warn, error or off, not \"\(name.prefix(40))\"")
-                return 2
-            }
-            level = parsed
-        }
+        guard let level = RuntimeOverrides.apply(options, environment: environment, to: &configuration) else { return 2 }
 
         let endpoints = configuration.endpoints
         if [endpoints.wildberriesFeedbacks, endpoints.wildberriesChat, endpoints.ozonSeller].contains(where: { $0.scheme?.lowercased() == "https" }) {
@@ -76,7 +50,8 @@ enum ServeCommand {
         var journal: IdempotencyJournal?
         if let path = configuration.idempotencyJournal {
             do {
-                journal = try IdempotencyJournal.open(path: path, lifetime: configuration.idempotencyLifetime, log: log)
+                journal = try IdempotencyJournal.open(path: path, lifetime: configuration.idempotencyLifetime,
+                                                      capacity: configuration.idempotencyCapacity, log: log)
             } catch {
                 Output.error("connector-gateway: idempotency.journal: \(error)")
                 return 2

@@ -41,8 +41,7 @@ case .healthcheck:
     }
     exit(HealthCheckCommand.run(host: options.host ?? environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? host, port: port))
 case .checkConfig:
-    exit(CheckConfigCommand.run(path: options.configPath ?? environment["GATEWAY_CONFIG"].flatMap { $0.isEmpty ? nil : $0 },
-                                environment: environment))
+    exit(CheckConfigCommand.run(options, environment: environment))
 case .serve:
     exit(await ServeCommand.run(options, environment: environment))
 }

@@ -306,6 +306,8 @@ struct RequestHeadParserRejectionTests {
         ("long value", "X: 0123456789abcd"),
         ("long name", "X-0123456789abcd:"),
         ("long whitespace", "X:" + String(repeating: " ", count: 15)),
+        ("long whitespace before the colon", "X" + String(repeating: " ", count: 16) + ":"),
+        ("a name, a space, and a long rest without a colon", "X a" + String(repeating: "b", count: 14)),
     ])
     func fieldLineTooLong(label: String, field: String) {
         // given: field lines limited to 16 bytes, and a 17-byte line

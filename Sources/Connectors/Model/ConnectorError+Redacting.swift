@@ -65,7 +65,8 @@ extension ConnectorError {
 
     static func redact(_ text: String, _ secrets: [String]) -> String {
         var text = decodingUnreserved(text)
-        for secret in secrets {
+        // Both sides normalized alike: a secret with an escape of its own matches as quoted.
+        for secret in secrets.map(decodingUnreserved) {
             // In any letter case: a marketplace may quote a key lower-cased or upper-cased.
             text = text.replacingOccurrences(of: secret, with: "[redacted]", options: .caseInsensitive)
             // The start of a secret where the text was cut.

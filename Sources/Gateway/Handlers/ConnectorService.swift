@@ -312,6 +312,9 @@ public struct ConnectorService: Sendable {
                 throw problem
             } catch {
                 idempotency.abandon(tenant: tenant.id, key: key)
+                // Answered once the key is free on disk too: after a restart, a retry the client
+                // was told it could make must not meet the claim's "outcome unknown".
+                await idempotency.persistedAll()
                 throw error
             }
         }

@@ -6,8 +6,9 @@ import Synchronization
 /// redeploy or a crash does not forget which replies went out: a retry after it replays the
 /// first outcome instead of writing to the marketplace again.
 ///
-/// An append-only file of `IdempotencyJournalRecord` frames behind an 8-byte header. Records are
-/// written and `fdatasync`ed on a queue of their own, a batch at a time, never on a loop thread;
+/// An append-only file of batches (`IdempotencyJournalBatch`) of `IdempotencyJournalRecord`
+/// frames behind an 8-byte header. Records are written and `fdatasync`ed on a queue of their own,
+/// a batch at a time, never on a loop thread;
 /// a keyed request waits for its claim to be on disk before anything is sent upstream, and for
 /// its outcome before it is answered. When the file has doubled since it was last rewritten it is
 /// rewritten from the store's live entries (to a temporary file, synced, renamed over it). At
@@ -18,21 +19,22 @@ import Synchronization
 public final class IdempotencyJournal: Sendable {
     /// The journal's path.
     public let path: String
-    /// The live records found at opening, for the store to restore.
-    let restored: [IdempotencyJournalRecord]
-    /// How many outcomes the journal held when it was opened (claims whose outcome is unknown included).
-    public var restoredCount: Int { restored.count }
+    /// The live records found at opening, until the store takes them.
+    private let restored: Mutex<[IdempotencyJournalRecord]>
+    /// How many outcomes the journal held when it was opened (claims whose outcome is unknown
+    /// included), each tenant's newest up to the capacity it was opened with.
+    public let restoredCount: Int
     /// The file is rewritten when it reaches twice its size at the last rewrite, and at least this.
     let rewriteThreshold: Int
     private let queue = DispatchQueue(label: "connector-gateway.idempotency-journal")
     private let pending: Mutex<Pending>
-    /// Only touched on `queue`.
+    /// Written on `queue` only (and at `deinit`).
     private let file: Mutex<File>
     private let snapshot = Mutex<(@Sendable () -> (records: [IdempotencyJournalRecord], mark: PendingMark)?)?>(nil)
     private let log: LogSink?
     private let failureObserver = Mutex<(@Sendable () -> Void)?>(nil)
 
-    static let header: [UInt8] = Array("CGIDEMP1".utf8)
+    static let header: [UInt8] = Array("CGIDEMP2".utf8)
 
     /// Records waiting to be written, and the requests waiting for them.
     private struct Pending {
@@ -70,9 +72,9 @@ public final class IdempotencyJournal: Sendable {
 
     /// Opens (creating it, mode 0600) and locks the journal at `path`, reads it back, and rewrites
     /// it with the records still live at `now` (milliseconds since 1970) for outcomes kept
-    /// `lifetime`. Errors name what to do: a file another process holds, one that is not a
-    /// journal, one damaged before its end.
-    public static func open(path: String, lifetime: Duration, now: Int64 = IdempotencyJournal.wallClock(),
+    /// `lifetime`, each tenant's newest `capacity`. Errors name what to do: a file another
+    /// process holds, one that is not a journal, one damaged where whole batches follow.
+    public static func open(path: String, lifetime: Duration, capacity: Int = 10_000, now: Int64 = IdempotencyJournal.wallClock(),
                             rewriteThreshold: Int = 4 << 20, log: LogSink? = nil) throws(IdempotencyJournalError) -> IdempotencyJournal {
         let descriptor = try openLocked(path)
         var keep = false
@@ -83,18 +85,19 @@ public final class IdempotencyJournal: Sendable {
             guard bytes.count >= header.count, bytes.prefix(header.count).elementsEqual(header) else {
                 throw IdempotencyJournalError(path: path, problem: "is not an idempotency journal (its first bytes are not the journal's); name another file")
             }
-            let scan = IdempotencyJournalRecord.records(in: Array(bytes[header.count...]))
+            let scan = IdempotencyJournalBatch.records(in: Array(bytes[header.count...]))
             if case .damaged(let offset) = scan.end {
                 throw IdempotencyJournalError(
-                    path: path, problem: "the record at byte \(offset + header.count) is damaged; move the file aside to start"
-                        + " without the outcomes it keeps (a retry of those replies would then write again)")
+                    path: path, problem: "the batch at byte \(offset + header.count) is damaged, with whole ones after it; move the file"
+                        + " aside to start without the outcomes it keeps (a retry of those replies would then write again)")
             }
             if case .torn(let offset) = scan.end {
-                Self.report("idempotency_journal_torn_record", IdempotencyJournalError(
-                    path: path, problem: "its last record, at byte \(offset + header.count), was cut short (a write the process did not finish) and is dropped"),
+                Self.report("idempotency_journal_torn_write", IdempotencyJournalError(
+                    path: path, problem: "its last write, from byte \(offset + header.count), was left broken by a crash before it was"
+                        + " synced (so never acknowledged) and is dropped"),
                        to: log, level: .warn)
             }
-            records = live(scan.records, now: now, lifetime: lifetime)
+            records = live(scan.records, now: now, lifetime: lifetime, capacity: max(1, capacity))
         }
         let rewritten = try rewrite(records, path: path, log: log)
         keep = true
@@ -105,7 +108,8 @@ public final class IdempotencyJournal: Sendable {
 
     private init(path: String, descriptor: Int32, size: Int, restored: [IdempotencyJournalRecord], rewriteThreshold: Int, log: LogSink?) {
         self.path = path
-        self.restored = restored
+        self.restored = Mutex(restored)
+        restoredCount = restored.count
         self.rewriteThreshold = rewriteThreshold
         self.log = log
         file = Mutex(File(descriptor: descriptor, size: size, sizeAtRewrite: size))
@@ -124,10 +128,20 @@ public final class IdempotencyJournal: Sendable {
         return Int64(now.tv_sec) * 1_000 + Int64(now.tv_nsec) / 1_000_000
     }
 
-    /// What replaying `records` in order leaves, without what expired by `now`: a key's last
-    /// claim or outcome, none when it was freed last. A claim without an outcome (the process
-    /// ended while its request ran) becomes its own recorded answer, kept as an outcome.
-    static func live(_ records: [IdempotencyJournalRecord], now: Int64, lifetime: Duration) -> [IdempotencyJournalRecord] {
+    /// The live records found at opening, for the store to restore; empty after the first call.
+    func takeRestored() -> [IdempotencyJournalRecord] {
+        restored.withLock { records in
+            defer { records = [] }
+            return records
+        }
+    }
+
+    /// What replaying `records` in order leaves, without what expired by `now`, each tenant's
+    /// newest `capacity`: a key's last claim or outcome, none when it was freed last. A claim
+    /// without an outcome (the process ended while its request ran) becomes its own recorded
+    /// answer, kept as an outcome stored now: after all the others, so room is made from theirs.
+    static func live(_ records: [IdempotencyJournalRecord], now: Int64, lifetime: Duration,
+                     capacity: Int = .max) -> [IdempotencyJournalRecord] {
         struct Slot: Hashable { var tenant: String, key: String }
         var latest: [Slot: (order: Int, record: IdempotencyJournalRecord)] = [:]
         for (order, record) in records.enumerated() {
@@ -139,17 +153,23 @@ public final class IdempotencyJournal: Sendable {
             }
         }
         let lifetimeMilliseconds = lifetime.components.seconds * 1_000 + lifetime.components.attoseconds / 1_000_000_000_000_000
-        return latest.values.sorted { $0.order < $1.order }.compactMap { entry in
-            var record = entry.record
-            if record.kind == .began {
-                // Its outcome became known (as unknown) when the process ended: kept a lifetime
-                // from now, as an outcome stored then would be. In memory a claim never expires.
-                record.kind = .completed
-                record.time = now
-            }
-            guard record.time + lifetimeMilliseconds > now else { return nil }
+        let ordered = latest.values.sorted { $0.order < $1.order }.map(\.record)
+        // A claim's outcome became known (as unknown) when the process ended: kept a lifetime
+        // from now, as an outcome stored then would be (in memory a claim never expires).
+        var live = ordered.filter { $0.kind != .began && $0.time + lifetimeMilliseconds > now }
+        live += ordered.filter { $0.kind == .began }.map { claim in
+            var record = claim
+            record.kind = .completed
+            record.time = now
             return record
         }
+        var kept: [String: Int] = [:]
+        var newestFirst: [IdempotencyJournalRecord] = []
+        for record in live.reversed() where kept[record.tenant, default: 0] < capacity {
+            kept[record.tenant, default: 0] += 1
+            newestFirst.append(record)
+        }
+        return newestFirst.reversed()
     }
 
     /// Gives the journal the store's live records when it rewrites the file: `take` returns them
@@ -214,9 +234,11 @@ public final class IdempotencyJournal: Sendable {
 
     /// Writes what is queued and closes the file (at shutdown); later appends are not written.
     public func close() {
+        // Closed first: a record queued from now on is not written (its waiter is told), and
+        // what was queued before goes out below.
+        pending.withLock { $0.closed = true }
         queue.sync {
             writeOut()
-            pending.withLock { $0.closed = true }
             let waiters = pending.withLock { pending in
                 defer { pending.waiters = [] }
                 return pending.waiters
@@ -253,7 +275,10 @@ public final class IdempotencyJournal: Sendable {
                 finish(upTo: sequence, with: broken)
                 continue
             }
-            let result = appendToFile(bytes)
+            var batch: [UInt8] = []
+            batch.reserveCapacity(bytes.count + IdempotencyJournalBatch.overhead)
+            IdempotencyJournalBatch.frame(bytes, into: &batch)
+            let result = appendToFile(batch)
             finish(upTo: sequence, with: result)
             if result == nil { rewriteIfGrown() }
         }
@@ -315,13 +340,11 @@ public final class IdempotencyJournal: Sendable {
         let due = file.withLock { $0.size >= max(rewriteThreshold, 2 * $0.sizeAtRewrite) }
         guard due, let take = snapshot.withLock({ $0 }), let (records, mark) = take() else { return }
         do {
-            let rewritten = try file.withLock { file throws(IdempotencyJournalError) -> Int in
+            try file.withLock { file throws(IdempotencyJournalError) in
                 let rewritten = try Self.rewrite(records, path: path, log: log)
                 Glibc.close(file.descriptor)
                 file = File(descriptor: rewritten.descriptor, size: rewritten.size, sizeAtRewrite: rewritten.size)
-                return rewritten.size
             }
-            _ = rewritten
             pending.withLock { pending in
                 pending.bytes.removeFirst(min(mark.byteCount, pending.bytes.count))
             }
@@ -343,6 +366,30 @@ public final class IdempotencyJournal: Sendable {
     }
 
     // MARK: - File operations
+
+    /// Why `open` would refuse `path` before reading its records, checked without creating,
+    /// locking or changing anything (a running gateway may hold it): a folder that is missing
+    /// or not writable, a path that is not a regular file, a file not writable, or one that is not
+    /// a journal. Nil when none of these holds.
+    public static func problemOpening(_ path: String) -> String? {
+        let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        var status = stat()
+        guard stat(folder, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else { return "its folder \(folder) does not exist" }
+        guard access(folder, W_OK | X_OK) == 0 else { return "its folder \(folder) is not writable by this user" }
+        guard stat(path, &status) == 0 else { return nil }
+        guard status.st_mode & S_IFMT == S_IFREG else { return "it is not a regular file (a directory?)" }
+        guard access(path, R_OK | W_OK) == 0 else { return "it is not readable and writable by this user" }
+        guard status.st_size > 0 else { return nil }
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return "cannot open it: \(String(cString: strerror(errno)))" }
+        defer { Glibc.close(descriptor) }
+        var first = [UInt8](repeating: 0, count: header.count)
+        let count = first.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        guard count == header.count, first == header else {
+            return "is not an idempotency journal (its first bytes are not the journal's); name another file"
+        }
+        return nil
+    }
 
     /// Opens `path` (creating it) and takes its lock. A gateway that rewrites the journal renames
     /// a new file over it, so a lock taken on a file just renamed away is let go and taken again
@@ -401,7 +448,11 @@ public final class IdempotencyJournal: Sendable {
     private static func rewrite(_ records: [IdempotencyJournalRecord], path: String,
                                 log: LogSink?) throws(IdempotencyJournalError) -> (descriptor: Int32, size: Int) {
         var bytes = header
-        for record in records { record.frame(into: &bytes) }
+        if !records.isEmpty {
+            var content: [UInt8] = []
+            for record in records { record.frame(into: &content) }
+            IdempotencyJournalBatch.frame(content, into: &bytes)
+        }
         let temporary = path + ".tmp"
         let descriptor = Glibc.open(temporary, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw .system("cannot create \(temporary) to rewrite it", path: path, code: errno) }

@@ -23,5 +23,6 @@ public struct IdempotencyJournalError: Error, Sendable, Equatable, CustomStringC
         Self(path: path, problem: "\(what): \(String(cString: strerror(code))) (errno \(code))", errorNumber: code)
     }
 
+    /// The path and the problem, as start-up prints them.
     public var description: String { "\(path): \(problem)" }
 }

@@ -6,8 +6,7 @@ import HTTP
 /// fingerprint), so replaying a journal in order rebuilds the store without the records before.
 ///
 /// On disk a record is framed as a little-endian `UInt32` payload length, the payload, and the
-/// first 8 bytes of the payload's SHA-256: a frame cut short is a write the process did not
-/// finish, a frame whose check fails is damage.
+/// first 8 bytes of the payload's SHA-256, inside a batch (`IdempotencyJournalBatch`).
 struct IdempotencyJournalRecord: Sendable, Equatable {
     enum Kind: UInt8, Sendable {
         /// A request under the key started; `response` is what a repeat gets if the process ends
@@ -46,8 +45,7 @@ struct IdempotencyJournalRecord: Sendable, Equatable {
     /// The largest payload read back: larger lengths are damage, not records. The outcomes kept
     /// are the gateway's own answers to writes, a few KiB each.
     static let maxPayload = 64 << 20
-    /// The smallest payload a record makes (kind, four empty or 8-byte fields, no response):
-    /// shorter lengths, zeros among them, are refused without hashing.
+    /// The smallest payload a record makes (kind, four empty or 8-byte fields, no response).
     static let minPayload = 1 + 8 + 8 + 8 + 8 + 1
 
     /// The record as one frame, appended to `bytes`.
@@ -78,67 +76,25 @@ struct IdempotencyJournalRecord: Sendable, Equatable {
         bytes += SHA256.hash(payload).prefix(Self.checkLength)
     }
 
-    /// How a journal's bytes read: the records of its whole frames, and where that stopped.
-    enum Scan: Equatable {
-        /// Every byte is in a whole frame.
-        case whole
-        /// From this offset on, nothing is a whole frame: the last batch a crash cut short, or
-        /// left unwritten (zeros, or pages of it) when the machine stopped before its sync.
-        case torn(at: Int)
-        /// The frame at this offset fails its check or does not parse, and a whole frame follows:
-        /// damage, not a write the process did not finish.
-        case damaged(at: Int)
-    }
-
-    /// The records framed in `bytes`, in order, and how the scan ended. Each batch is synced
-    /// before the next is written, so only the last one can be left broken by a crash: a bad
-    /// frame is damage only when a whole frame comes after it.
-    static func records(in bytes: [UInt8]) -> (records: [IdempotencyJournalRecord], end: Scan) {
+    /// The records framed in `content` (a batch's, whose check passed), in order; nil when a
+    /// frame does not parse or the frames do not fill it exactly.
+    static func records(in content: ArraySlice<UInt8>) -> [IdempotencyJournalRecord]? {
         var records: [IdempotencyJournalRecord] = []
-        var offset = 0
-        while offset < bytes.count {
-            switch frame(in: bytes, at: offset) {
-            case .whole(let record, let end):
-                records.append(record)
-                offset = end
-            case .short, .bad:
-                // A length bent by damage can point past the end too: what follows decides.
-                return (records, wholeFrame(in: bytes, after: offset) ? .damaged(at: offset) : .torn(at: offset))
-            }
+        var offset = content.startIndex
+        while offset < content.endIndex {
+            guard content.endIndex - offset >= 4 else { return nil }
+            var length = 0
+            for index in 0..<4 { length |= Int(content[offset + index]) << (8 * index) }
+            guard (minPayload...maxPayload).contains(length) else { return nil }
+            let payloadStart = offset + 4, payloadEnd = payloadStart + length
+            guard content.endIndex >= payloadEnd + checkLength else { return nil }
+            let payload = content[payloadStart..<payloadEnd]
+            guard SHA256.hash(payload).prefix(checkLength).elementsEqual(content[payloadEnd..<payloadEnd + checkLength]),
+                  let record = parse(payload) else { return nil }
+            records.append(record)
+            offset = payloadEnd + checkLength
         }
-        return (records, .whole)
-    }
-
-    private enum Frame {
-        case whole(IdempotencyJournalRecord, end: Int)
-        /// The frame runs past the end of the bytes.
-        case short
-        /// Its length is impossible, its check fails, or its payload does not parse.
-        case bad
-    }
-
-    private static func frame(in bytes: [UInt8], at offset: Int) -> Frame {
-        guard bytes.count - offset >= 4 else { return .short }
-        var length = 0
-        for index in 0..<4 { length |= Int(bytes[offset + index]) << (8 * index) }
-        guard (minPayload...maxPayload).contains(length) else { return .bad }
-        let payloadStart = offset + 4, payloadEnd = payloadStart + length
-        guard bytes.count >= payloadEnd + checkLength else { return .short }
-        let payload = bytes[payloadStart..<payloadEnd]
-        guard SHA256.hash(payload).prefix(checkLength).elementsEqual(bytes[payloadEnd..<payloadEnd + checkLength]),
-              let record = parse(payload) else { return .bad }
-        return .whole(record, end: payloadEnd + checkLength)
-    }
-
-    /// Whether a whole frame starts anywhere after `offset`. Zeros (length 0) and lengths past
-    /// the end are passed over without hashing, so a torn tail costs little to search.
-    private static func wholeFrame(in bytes: [UInt8], after offset: Int) -> Bool {
-        var start = offset + 1
-        while start + frameOverhead <= bytes.count {
-            if case .whole = frame(in: bytes, at: start) { return true }
-            start += 1
-        }
-        return false
+        return records
     }
 
     private static func parse(_ payload: ArraySlice<UInt8>) -> IdempotencyJournalRecord? {

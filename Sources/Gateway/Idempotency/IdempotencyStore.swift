@@ -148,8 +148,9 @@ public final class IdempotencyStore: Sendable {
     private let state = Mutex(State())
 
     /// A store; `capacity` (at least 1) bounds each tenant's outcomes, the oldest going first.
-    /// With a `journal`, it starts with the outcomes the journal kept, each replayed until
-    /// `lifetime` after it was stored (by the wall clock, which is all that survives a restart).
+    /// With a `journal` (which serves this store alone: a second store on it traps), it starts
+    /// with the outcomes the journal kept, each replayed until `lifetime` after it was stored (by
+    /// the wall clock, which is all that survives a restart).
     public init(lifetime: Duration = .seconds(24 * 3600), capacity: Int = 10_000, journal: IdempotencyJournal? = nil,
                 now: ContinuousClock.Instant = .now, wallClock: Int64 = IdempotencyJournal.wallClock()) {
         self.lifetime = lifetime
@@ -157,10 +158,10 @@ public final class IdempotencyStore: Sendable {
         self.journal = journal
         guard let journal else { return }
         state.withLock { state in
-            // A tenant's newest `capacity` outcomes, as the store kept them before the restart
-            // (outcomes it dropped for room are still in the journal until its next rewrite).
+            // A tenant's newest `capacity` outcomes (the journal, opened with another capacity,
+            // may hold more).
             var byTenant: [String: [IdempotencyJournalRecord]] = [:]
-            for record in journal.restored {
+            for record in journal.takeRestored() {
                 if byTenant[record.tenant] == nil { state.tenants.append(record.tenant) }
                 byTenant[record.tenant, default: []].append(record)
             }
@@ -175,8 +176,8 @@ public final class IdempotencyStore: Sendable {
             }
         }
         // Weak both: the journal keeps the closure, and the store keeps the journal. The state is
-        // copied under the lock (its storage is shared until written) and read outside it, so the
-        // loops wait for the copy, not for the records.
+        // copied under the lock (its storage shared until written, when the writer copies what it
+        // changes: one tenant's shelf) and turned into records outside it.
         journal.attach { [weak self, weak journal] in
             guard let self, let journal else { return nil }
             let (copy, mark) = state.withLock { ($0, journal.mark()) }
@@ -266,6 +267,13 @@ public final class IdempotencyStore: Sendable {
             journal?.append(IdempotencyJournalRecord(kind: .abandoned, tenant: tenant, key: key, fingerprint: [],
                                                      time: IdempotencyJournal.wallClock(), response: nil))
         }
+    }
+
+    /// Returns once every claim, outcome and freed key recorded so far is on disk, or could not
+    /// be written (at once without a journal): for a freed key, whose record has no entry to wait on.
+    public func persistedAll() async {
+        guard let journal else { return }
+        try? await journal.waitUntilWritten(journal.mark().sequence)
     }
 
     /// Returns once the latest claim or outcome of `key` is on disk (at once without a journal,

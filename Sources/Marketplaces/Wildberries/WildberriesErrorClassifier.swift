@@ -4,11 +4,11 @@ import Foundation
 /// Wildberries' answers read as `ConnectorError`s (reference §3.2): 401/402/403 refuse the
 /// token; 404 (or 422 on a read by id) means no such feedback or question; 429 is the rate limit
 /// with `X-Ratelimit-Retry`; any body announcing maintenance is `upstreamUnavailable`, whatever
-/// its status, and so is a 503 naming its wait (`Retry-After`); 400 on a write is a rejection of the content, on a read of one item a refusal of
-/// its id (the client's), on any other read Wildberries' API and ours disagreeing (`upstreamError`:
-/// the gateway built it from input it had checked); 5xx is the upstream's failure, and so is
-/// any other answer to a read, or a redirect (`upstreamError`); any other 4xx to a write refuses
-/// its content (`upstreamRejected`). A 200
+/// its status, and so is a 503 naming its wait (`Retry-After`); 400 on a write is a rejection of
+/// the content, on a read of one item a refusal of its id (the client's), on any other read
+/// Wildberries' API and ours disagreeing (`upstreamError`: the gateway built it from input it had
+/// checked); 5xx is the upstream's failure, and so is any other answer to a read, or a redirect
+/// (`upstreamError`); any other 4xx to a write refuses its content (`upstreamRejected`). A 200
 /// envelope with `error: true` is a failure too.
 struct WildberriesErrorClassifier: UpstreamErrorClassifier {
     /// Wildberries' maintenance answer ("Технический перерыв"): it did not act on the request.

@@ -241,6 +241,16 @@ struct GatewayBinaryTests {
             """)])
         #expect(noFolder.status == 2)
         #expect(noFolder.stderr.contains("idempotency.journal") && noFolder.stderr.contains("does not exist"), "\(noFolder.stderr)")
+        let badPort = try GatewayProcess.run(arguments: ["check-config", "--config", good], environment: ["OZON_KEY": "k-0123456789", "PORT": "80000"])
+        #expect(badPort.status == 2, "PORT is checked as serve checks it")
+        #expect(badPort.stderr.contains("PORT"))
+        for (journal, reason) in [(folder.path, "not a regular file"), (good, "not an idempotency journal")] {
+            let refused = try GatewayProcess.run(arguments: ["check-config", "--config", try write("""
+                {"idempotency": {"journal": "\(journal)"}, "tenants": [{"id": "acme", "api_key_sha256": ["\(digest)"]}]}
+                """)])
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains(reason), "\(refused.stderr)")
+        }
         let none = try GatewayProcess.run(arguments: ["check-config"])
         #expect(none.status == 2)
         #expect(none.stderr.contains("--config"))

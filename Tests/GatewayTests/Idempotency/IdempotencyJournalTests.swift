@@ -29,29 +29,44 @@ struct IdempotencyJournalTests {
         return IdempotencyStore(lifetime: lifetime, journal: journal, wallClock: wallClock)
     }
 
-    @Test("a record comes back from its frame as it went in, with and without a response")
-    func frames() {
+    /// `records` framed as one batch, as one write of the journal puts them.
+    static func batch(_ records: [IdempotencyJournalRecord]) -> [UInt8] {
+        var content: [UInt8] = []
+        for record in records { record.frame(into: &content) }
+        var bytes: [UInt8] = []
+        IdempotencyJournalBatch.frame(content, into: &bytes)
+        return bytes
+    }
+
+    static func outcome(_ key: String, tenant: String = "a") -> IdempotencyJournalRecord {
+        IdempotencyJournalRecord(kind: .completed, tenant: tenant, key: key, fingerprint: print, time: IdempotencyJournal.wallClock(), response: reply)
+    }
+
+    @Test("records come back from their batches as they went in, with and without a response; a last batch broken anyhow reads as torn, an earlier one as damage")
+    func batches() {
         let records = [
             IdempotencyJournalRecord(kind: .began, tenant: "acme", key: "reply-42", fingerprint: Self.print, time: 1_764_000_000_123, response: Self.fallback),
             IdempotencyJournalRecord(kind: .completed, tenant: "acme", key: "ключ ✓", fingerprint: Self.print, time: 1_764_000_000_456, response: Self.reply),
             IdempotencyJournalRecord(kind: .abandoned, tenant: "beta", key: "k", fingerprint: [], time: -5, response: nil),
         ]
-        var bytes: [UInt8] = []
-        for record in records { record.frame(into: &bytes) }
-        let scan = IdempotencyJournalRecord.records(in: bytes)
+        let first = Self.batch([records[0]]), second = Self.batch(Array(records[1...]))
+        let bytes = first + second
+        let scan = IdempotencyJournalBatch.records(in: bytes)
         #expect(scan.end == .whole)
         #expect(scan.records == records)
-        // A frame cut anywhere reads as torn at its start; a flipped byte as damage there.
-        var first: [UInt8] = []
-        records[0].frame(into: &first)
-        for cut in [1, 4, 20, first.count - 1] {
-            let torn = IdempotencyJournalRecord.records(in: Array(bytes.prefix(first.count + cut)))
+        // The last batch cut anywhere, or with a byte changed, is the write a crash broke.
+        for cut in [1, 4, 20, second.count - 1] {
+            let torn = IdempotencyJournalBatch.records(in: Array(bytes.prefix(first.count + cut)))
             #expect(torn.records == [records[0]])
             #expect(torn.end == .torn(at: first.count))
         }
         var flipped = bytes
-        flipped[first.count + 10] ^= 0x40
-        #expect(IdempotencyJournalRecord.records(in: flipped).end == .damaged(at: first.count))
+        flipped[first.count + second.count - 3] ^= 0x40
+        #expect(IdempotencyJournalBatch.records(in: flipped).end == .torn(at: first.count))
+        // With a whole batch after it, a changed byte is damage.
+        flipped = bytes + Self.batch([Self.outcome("after")])
+        flipped[first.count + 30] ^= 0x40
+        #expect(IdempotencyJournalBatch.records(in: flipped).end == .damaged(at: first.count))
     }
 
     @Test("given a stored outcome, when the gateway restarts on its journal, then a repeat replays it and another request under the key is a mismatch")
@@ -105,6 +120,29 @@ struct IdempotencyJournalTests {
         #expect(response.body == Self.fallback.body)
     }
 
+    @Test("given a claim in flight while more outcomes than the capacity were stored after it, when the process ends and restarts, then the claim is still kept, its room made from the others")
+    func claimOutlivesNewerOutcomes() async throws {
+        let folder = try Folder()
+        do {
+            let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(3600), capacity: 2)
+            let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 2, journal: journal)
+            _ = try store.begin(tenant: "acme", key: "in-flight", fingerprint: Self.print, fallback: Self.fallback)
+            for key in ["b", "c", "d"] {
+                _ = try store.begin(tenant: "acme", key: key, fingerprint: Self.print, fallback: Self.fallback)
+                store.complete(tenant: "acme", key: key, response: Self.reply)
+            }
+            try await store.persisted(tenant: "acme", key: "d")
+            journal.close()
+        }
+        let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(3600), capacity: 2)
+        let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 2, journal: journal)
+        guard case .replay(let response) = try store.begin(tenant: "acme", key: "in-flight", fingerprint: Self.print) else {
+            Issue.record("the claim whose outcome is unknown is kept, not run again"); return
+        }
+        #expect(response.status.code == 500)
+        guard case .replay = try store.begin(tenant: "acme", key: "d", fingerprint: Self.print) else { Issue.record("the newest outcome is kept"); return }
+    }
+
     @Test("given a key freed after a failure and a kept outcome, when the gateway restarts within the outcome's lifetime, then the freed key runs and the outcome replays; past it, both run",
           arguments: [Int64(30_000), 120_000])
     func freedAndExpiredKeys(restartAfter milliseconds: Int64) async throws {
@@ -151,21 +189,17 @@ struct IdempotencyJournalTests {
         #expect(try String(contentsOfFile: other, encoding: .utf8) == #"{"tenants":[]}"#, "a file that is not a journal is left as it was")
 
         let damaged = folder.path + "/damaged.journal"
-        var bytes = IdempotencyJournal.header
-        IdempotencyJournalRecord(kind: .completed, tenant: "a", key: "k1", fingerprint: Self.print, time: IdempotencyJournal.wallClock(),
-                                 response: Self.reply).frame(into: &bytes)
+        let middle = Self.batch([Self.outcome("k2")])
+        var bytes = IdempotencyJournal.header + Self.batch([Self.outcome("k1")])
         let second2 = bytes.count
-        for key in ["k2", "k3"] {
-            IdempotencyJournalRecord(kind: .completed, tenant: "a", key: key, fingerprint: Self.print, time: IdempotencyJournal.wallClock(),
-                                     response: Self.reply).frame(into: &bytes)
-        }
-        // A flipped bit in the middle record, with a whole one after it: damage, not a crash.
-        bytes[second2 + 12] ^= 1
+        bytes += middle + Self.batch([Self.outcome("k3")])
+        // A flipped bit in the middle batch, with a whole one after it: damage, not a crash.
+        bytes[second2 + 40] ^= 1
         _ = FileManager.default.createFile(atPath: damaged, contents: Data(bytes))
         let error = #expect(throws: IdempotencyJournalError.self) {
             _ = try IdempotencyJournal.open(path: damaged, lifetime: .seconds(60))
         }
-        #expect(error?.problem.contains("byte \(second2) is damaged") == true)
+        #expect(error?.problem.contains("batch at byte \(second2) is damaged") == true, "\(String(describing: error))")
 
         let missingFolder = #expect(throws: IdempotencyJournalError.self) {
             _ = try IdempotencyJournal.open(path: folder.path + "/no/such/folder/journal", lifetime: .seconds(60))
@@ -174,29 +208,32 @@ struct IdempotencyJournalTests {
     }
 
     /// How the last batch can look after a crash: cut short (the process died mid-write), or
-    /// whole in length but zeros, or with a page of it not written (the machine stopped before its sync).
+    /// whole in length but zeros, or with a page of it not written and whole records after the
+    /// hole (the machine stopped before its sync).
     enum Tail: String, CaseIterable, Sendable {
         case cutShort, zeros, pageMissing
     }
 
-    @Test("given a journal whose last batch a crash left broken, when it is opened, then the whole records before it are kept and the broken ones dropped",
+    @Test("given a journal whose last batch a crash left broken, when it is opened, then the whole batches before it are kept and the broken one dropped",
           arguments: Tail.allCases)
     func tornTail(_ tail: Tail) throws {
         let folder = try Folder()
-        var bytes = IdempotencyJournal.header
-        IdempotencyJournalRecord(kind: .completed, tenant: "a", key: "whole", fingerprint: Self.print, time: IdempotencyJournal.wallClock(),
-                                 response: Self.reply).frame(into: &bytes)
-        var torn: [UInt8] = []
-        for key in ["torn", "torn-2"] {
-            IdempotencyJournalRecord(kind: .completed, tenant: "a", key: key, fingerprint: Self.print, time: IdempotencyJournal.wallClock(),
-                                     response: Self.reply).frame(into: &torn)
-        }
+        var bytes = IdempotencyJournal.header + Self.batch([Self.outcome("whole")])
+        // Twelve outcomes of ~1.3 KiB each (a list-sized answer), so the write spans 4 pages.
+        let large = HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: Array(repeating: UInt8(ascii: "x"), count: 1_300))
+        let torn = Self.batch((0..<12).map { index in
+            var record = Self.outcome(index == 0 ? "torn" : "torn-\(index)")
+            record.response = large
+            return record
+        })
         switch tail {
         case .cutShort: bytes += torn.prefix(torn.count / 4)
         case .zeros: bytes += [UInt8](repeating: 0, count: torn.count)
         case .pageMissing:
-            // The first bytes (its length) came through, the rest of the first record did not.
-            bytes += torn.prefix(6) + [UInt8](repeating: 0, count: torn.count / 2 - 6) + torn.suffix(from: torn.count / 2).prefix(10)
+            // Its first 4 KiB page reached the disk, the second did not, the rest did: whole
+            // records follow the hole, inside the batch that was never synced.
+            precondition(torn.count > 3 * 4096)
+            bytes += torn.prefix(4096) + [UInt8](repeating: 0, count: 4096) + torn.dropFirst(8192)
         }
         _ = FileManager.default.createFile(atPath: folder.journal, contents: Data(bytes))
         let store = try Self.reopen(folder.journal)
@@ -273,7 +310,8 @@ struct IdempotencyJournalTests {
             try await store.persisted(tenant: "busy", key: "b9")
             store.journal?.close()
         }
-        let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(3600))
+        let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(3600), capacity: 3)
+        #expect(journal.restoredCount == 5, "what the start-up line reports is what the store gets")
         let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 3, journal: journal)
         #expect(store.count == 5)
         for key in ["b7", "b8", "b9"] {

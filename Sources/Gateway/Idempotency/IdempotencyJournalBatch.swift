@@ -1,0 +1,73 @@
+import Hashing
+
+/// One write of the idempotency journal: the records queued together, framed as a unit (a
+/// little-endian `UInt32` length, the first 8 bytes of the content's SHA-256, the content: the
+/// records' frames). The journal syncs each batch before it writes the next, so a crash can
+/// leave only the last one broken, in whatever way a disk leaves an unsynced write: cut short,
+/// zeros, some of its pages and not others. A broken batch with no whole batch after it is that
+/// write, never acknowledged, and dropped; one with a whole batch after it is damage.
+enum IdempotencyJournalBatch {
+    /// Bytes of a batch besides its content.
+    static let overhead = 4 + IdempotencyJournalRecord.checkLength
+    /// The largest content read back: larger lengths are damage, not batches.
+    static let maxContent = 1 << 30
+    /// The smallest content a batch has: one record's frame.
+    static let minContent = IdempotencyJournalRecord.frameOverhead + IdempotencyJournalRecord.minPayload
+
+    /// `content` (record frames) as one batch, appended to `bytes`.
+    static func frame(_ content: [UInt8], into bytes: inout [UInt8]) {
+        precondition(content.count <= maxContent, "an idempotency journal batch of \(content.count) bytes")
+        let length = UInt32(content.count)
+        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
+        bytes += SHA256.hash(content).prefix(IdempotencyJournalRecord.checkLength)
+        bytes += content
+    }
+
+    /// How a journal's bytes read: the records of its whole batches, and where that stopped.
+    enum Scan: Equatable {
+        /// Every byte is in a whole batch.
+        case whole
+        /// From this offset on nothing is a whole batch: the last write, broken by a crash.
+        case torn(at: Int)
+        /// The batch at this offset is broken and a whole batch follows it: damage.
+        case damaged(at: Int)
+    }
+
+    /// The records of the batches in `bytes`, in order, and how the scan ended.
+    static func records(in bytes: [UInt8]) -> (records: [IdempotencyJournalRecord], end: Scan) {
+        var records: [IdempotencyJournalRecord] = []
+        var offset = 0
+        while offset < bytes.count {
+            guard let (batch, end) = batch(in: bytes, at: offset) else {
+                return (records, wholeBatch(in: bytes, after: offset) ? .damaged(at: offset) : .torn(at: offset))
+            }
+            records += batch
+            offset = end
+        }
+        return (records, .whole)
+    }
+
+    /// The records of the whole batch at `offset` and where it ends; nil when none is there.
+    private static func batch(in bytes: [UInt8], at offset: Int) -> ([IdempotencyJournalRecord], end: Int)? {
+        guard bytes.count - offset >= overhead + minContent else { return nil }
+        var length = 0
+        for index in 0..<4 { length |= Int(bytes[offset + index]) << (8 * index) }
+        let contentStart = offset + overhead
+        guard (minContent...maxContent).contains(length), bytes.count - contentStart >= length else { return nil }
+        let content = bytes[contentStart..<contentStart + length]
+        guard SHA256.hash(content).prefix(IdempotencyJournalRecord.checkLength).elementsEqual(bytes[offset + 4..<contentStart]),
+              let records = IdempotencyJournalRecord.records(in: content) else { return nil }
+        return (records, contentStart + length)
+    }
+
+    /// Whether a whole batch starts anywhere after `offset`. Zeros (a length too small) and
+    /// lengths past the end are passed over without hashing, so a torn tail costs little to search.
+    private static func wholeBatch(in bytes: [UInt8], after offset: Int) -> Bool {
+        var start = offset + 1
+        while start + overhead + minContent <= bytes.count {
+            if batch(in: bytes, at: start) != nil { return true }
+            start += 1
+        }
+        return false
+    }
+}
