@@ -281,6 +281,7 @@ public final class UpstreamCaller: Sendable {
 
     private func cancelled(_ request: UpstreamRequest) -> ConnectorError {
         .upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
-                                         message: "\(request.operation) was cancelled by the caller"))
+                                         message: "\(request.operation) was cancelled before the marketplace answered"
+                                             + " (the request's client went away, or the gateway was stopping)"))
     }
 }

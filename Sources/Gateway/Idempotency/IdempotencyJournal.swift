@@ -17,8 +17,11 @@ import Synchronization
 /// the answer its claim recorded (the outcome is unknown: it is not run twice). The file is
 /// locked (`flock`), so two gateways cannot share one journal.
 public final class IdempotencyJournal: Sendable {
-    /// The journal's path.
+    /// The journal's path, as configured.
     public let path: String
+    /// The file the journal is: `path`, or the file it is a symbolic link to (rewrites replace
+    /// that file, so the link keeps pointing at the journal).
+    private let target: String
     /// The live records found at opening, until the store takes them.
     private let restored: Mutex<[IdempotencyJournalRecord]>
     /// How many outcomes the journal held when it was opened (claims whose outcome is unknown
@@ -76,7 +79,8 @@ public final class IdempotencyJournal: Sendable {
     /// process holds, one that is not a journal, one damaged where whole batches follow.
     public static func open(path: String, lifetime: Duration, capacity: Int = 10_000, now: Int64 = IdempotencyJournal.wallClock(),
                             rewriteThreshold: Int = 4 << 20, log: LogSink? = nil) throws(IdempotencyJournalError) -> IdempotencyJournal {
-        let descriptor = try openLocked(path)
+        let target = try resolvedTarget(path)
+        let descriptor = try openLocked(target, path: path)
         var keep = false
         defer { if !keep { Glibc.close(descriptor) } }
         let bytes = try readAll(descriptor, path: path)
@@ -99,15 +103,16 @@ public final class IdempotencyJournal: Sendable {
             }
             records = live(scan.records, now: now, lifetime: lifetime, capacity: max(1, capacity))
         }
-        let rewritten = try rewrite(records, path: path, log: log)
+        let rewritten = try rewrite(records, path: path, target: target, log: log)
         keep = true
         Glibc.close(descriptor)
-        return IdempotencyJournal(path: path, descriptor: rewritten.descriptor, size: rewritten.size, restored: records,
+        return IdempotencyJournal(path: path, target: target, descriptor: rewritten.descriptor, size: rewritten.size, restored: records,
                                   rewriteThreshold: rewriteThreshold, log: log)
     }
 
-    private init(path: String, descriptor: Int32, size: Int, restored: [IdempotencyJournalRecord], rewriteThreshold: Int, log: LogSink?) {
+    private init(path: String, target: String, descriptor: Int32, size: Int, restored: [IdempotencyJournalRecord], rewriteThreshold: Int, log: LogSink?) {
         self.path = path
+        self.target = target
         self.restored = Mutex(restored)
         restoredCount = restored.count
         self.rewriteThreshold = rewriteThreshold
@@ -341,7 +346,7 @@ public final class IdempotencyJournal: Sendable {
         guard due, let take = snapshot.withLock({ $0 }), let (records, mark) = take() else { return }
         do {
             try file.withLock { file throws(IdempotencyJournalError) in
-                let rewritten = try Self.rewrite(records, path: path, log: log)
+                let rewritten = try Self.rewrite(records, path: path, target: target, log: log)
                 Glibc.close(file.descriptor)
                 file = File(descriptor: rewritten.descriptor, size: rewritten.size, sizeAtRewrite: rewritten.size)
             }
@@ -367,20 +372,51 @@ public final class IdempotencyJournal: Sendable {
 
     // MARK: - File operations
 
+    /// The file a journal at `path` is: `path` itself, or the existing file it is a symbolic
+    /// link to. Anything else there (a directory, a device, a pipe, a link to nothing) is refused:
+    /// the journal is rewritten by renaming a new file over it, which would replace it.
+    static func resolvedTarget(_ path: String) throws(IdempotencyJournalError) -> String {
+        var link = stat()
+        // Not there yet: created at `path`.
+        guard lstat(path, &link) == 0 else { return path }
+        var target = path
+        if link.st_mode & S_IFMT == S_IFLNK {
+            guard let real = realpath(path, nil) else {
+                throw IdempotencyJournalError(path: path, problem: "it is a symbolic link to nothing; create the file it names (empty) or name that file",
+                                              errorNumber: errno)
+            }
+            target = String(cString: real)
+            free(real)
+        }
+        var status = stat()
+        guard stat(target, &status) == 0 else { throw .system("cannot tell what it is", path: path, code: errno) }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw notRegular(path) }
+        return target
+    }
+
+    private static func notRegular(_ path: String) -> IdempotencyJournalError {
+        IdempotencyJournalError(path: path, problem: "it is not a regular file (a directory, a device or a pipe); name a file")
+    }
+
     /// Why `open` would refuse `path` before reading its records, checked without creating,
     /// locking or changing anything (a running gateway may hold it): a folder that is missing
     /// or not writable, a path that is not a regular file, a file not writable, or one that is not
     /// a journal. Nil when none of these holds.
     public static func problemOpening(_ path: String) -> String? {
-        let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let target: String
+        do {
+            target = try resolvedTarget(path)
+        } catch {
+            return error.problem
+        }
+        let folder = target.lastIndex(of: "/").map { $0 == target.startIndex ? "/" : String(target[..<$0]) } ?? "."
         var status = stat()
         guard stat(folder, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else { return "its folder \(folder) does not exist" }
         guard access(folder, W_OK | X_OK) == 0 else { return "its folder \(folder) is not writable by this user" }
-        guard stat(path, &status) == 0 else { return nil }
-        guard status.st_mode & S_IFMT == S_IFREG else { return "it is not a regular file (a directory?)" }
-        guard access(path, R_OK | W_OK) == 0 else { return "it is not readable and writable by this user" }
+        guard stat(target, &status) == 0 else { return nil }
+        guard access(target, R_OK | W_OK) == 0 else { return "it is not readable and writable by this user" }
         guard status.st_size > 0 else { return nil }
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = Glibc.open(target, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return "cannot open it: \(String(cString: strerror(errno)))" }
         defer { Glibc.close(descriptor) }
         var first = [UInt8](repeating: 0, count: header.count)
@@ -394,9 +430,9 @@ public final class IdempotencyJournal: Sendable {
     /// Opens `path` (creating it) and takes its lock. A gateway that rewrites the journal renames
     /// a new file over it, so a lock taken on a file just renamed away is let go and taken again
     /// on the one now at `path`.
-    private static func openLocked(_ path: String) throws(IdempotencyJournalError) -> Int32 {
+    private static func openLocked(_ target: String, path: String) throws(IdempotencyJournalError) -> Int32 {
         for _ in 0..<8 {
-            let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            let descriptor = Glibc.open(target, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
             guard descriptor >= 0 else { throw .system("cannot open it", path: path, code: errno) }
             guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
                 let code = errno
@@ -408,7 +444,11 @@ public final class IdempotencyJournal: Sendable {
                 throw .system("cannot lock it", path: path, code: code)
             }
             var opened = stat(), named = stat()
-            if fstat(descriptor, &opened) == 0, stat(path, &named) == 0, opened.st_dev == named.st_dev, opened.st_ino == named.st_ino {
+            if fstat(descriptor, &opened) == 0, stat(target, &named) == 0, opened.st_dev == named.st_dev, opened.st_ino == named.st_ino {
+                guard opened.st_mode & S_IFMT == S_IFREG else {
+                    Glibc.close(descriptor)
+                    throw notRegular(path)
+                }
                 return descriptor
             }
             Glibc.close(descriptor)
@@ -442,10 +482,11 @@ public final class IdempotencyJournal: Sendable {
         return nil
     }
 
-    /// Writes `records` behind the header to `<path>.tmp`, syncs and locks it, renames it over
-    /// `path` and syncs the folder; returns the new file, open and locked. The old file (locked
-    /// by this process) stays as it was until the rename, so a failure leaves it whole.
-    private static func rewrite(_ records: [IdempotencyJournalRecord], path: String,
+    /// Writes `records` behind the header to `<target>.tmp`, syncs and locks it, renames it over
+    /// `target` and syncs the folder; returns the new file, open and locked. The old file (locked
+    /// by this process) stays as it was until the rename, so a failure leaves it whole. `path`
+    /// (the configured one) names the journal in errors.
+    private static func rewrite(_ records: [IdempotencyJournalRecord], path: String, target: String,
                                 log: LogSink?) throws(IdempotencyJournalError) -> (descriptor: Int32, size: Int) {
         var bytes = header
         if !records.isEmpty {
@@ -453,7 +494,7 @@ public final class IdempotencyJournal: Sendable {
             for record in records { record.frame(into: &content) }
             IdempotencyJournalBatch.frame(content, into: &bytes)
         }
-        let temporary = path + ".tmp"
+        let temporary = target + ".tmp"
         let descriptor = Glibc.open(temporary, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw .system("cannot create \(temporary) to rewrite it", path: path, code: errno) }
         var keep = false
@@ -466,9 +507,9 @@ public final class IdempotencyJournal: Sendable {
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { throw .system("cannot lock \(temporary)", path: path, code: errno) }
         if let error = writeAll(bytes, to: descriptor, at: 0, path: path) { throw error }
         guard fsync(descriptor) == 0 else { throw .system("cannot sync \(temporary)", path: path, code: errno) }
-        guard rename(temporary, path) == 0 else { throw .system("cannot rename \(temporary) over it", path: path, code: errno) }
+        guard rename(temporary, target) == 0 else { throw .system("cannot rename \(temporary) over it", path: path, code: errno) }
         keep = true
-        if !syncFolder(of: path) {
+        if !syncFolder(of: target) {
             // The rename may not survive a power loss: the old file would come back, without
             // what is appended to the new one. Said, as nothing better can be done about it.
             report("idempotency_journal_folder_not_synced", .system("cannot sync its folder after a rewrite", path: path, code: errno),

@@ -191,15 +191,15 @@ public final class IdempotencyStore: Sendable {
         }
     }
 
-    /// What a repeat under a key is answered when the gateway stopped (a crash, a drain that ran
-    /// out of time) while the key's first request ran: its outcome was never stored, so the write
-    /// may have gone out, and is not sent again. `ConnectorService` records it with each claim,
-    /// naming the request.
+    /// What a repeat under a key is answered when the key's claim is on disk but its outcome is
+    /// not (the gateway stopped while the first request ran, or could not write the outcome): the
+    /// write may have gone out, and is not sent again. `ConnectorService` records it with each
+    /// claim, naming the request.
     static let unknownOutcome = Problem(
         status: 500, code: "internal_error", title: Problem.internalError.title,
-        detail: "The gateway stopped while the first request under this Idempotency-Key ran, so its outcome is unknown:"
-            + " the marketplace may have applied it. Under this Idempotency-Key the outcome stays as it is."
-            + " Look at the item, and send again with a new key if the reply is not there.")
+        detail: "The outcome of the first request under this Idempotency-Key was not recorded (the gateway stopped while it ran,"
+            + " or could not write it), so it is unknown: the marketplace may have applied it. Under this Idempotency-Key the"
+            + " outcome stays as it is. Look at the item, and send again with a new key if the reply is not there.")
 
     /// `unknownOutcome` for a claim that recorded no answer of its own.
     private static let outcomeUnknown = unknownOutcome.response(requestID: "", instance: nil)

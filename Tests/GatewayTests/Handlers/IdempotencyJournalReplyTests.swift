@@ -54,7 +54,7 @@ struct IdempotencyJournalReplyTests {
         #expect(again.headers["Content-Type"] == "application/problem+json")
         #expect(again.json["code"] as? String == "internal_error")
         #expect(again.json["retryable"] as? Bool == false)
-        #expect((again.json["detail"] as? String)?.contains("outcome is unknown") == true)
+        #expect((again.json["detail"] as? String)?.contains("was not recorded") == true)
         #expect(again.json["instance"] as? String == Self.path)
         #expect(after.review.replies.isEmpty)
     }

@@ -360,4 +360,45 @@ struct IdempotencyJournalTests {
             }
         }
     }
+
+    @Test("given a journal path that is a symbolic link to a journal in another folder, when the gateway restarts on it, then the link is followed: the outcomes come back and the link still names the journal it pointed at")
+    func symbolicLinkFollowed() async throws {
+        let folder = try Folder()
+        let volume = folder.path + "/volume"
+        try FileManager.default.createDirectory(atPath: volume, withIntermediateDirectories: true)
+        let real = volume + "/idempotency.journal"
+        _ = FileManager.default.createFile(atPath: real, contents: Data())
+        try FileManager.default.createSymbolicLink(atPath: folder.journal, withDestinationPath: real)
+        do {
+            let store = try Self.reopen(folder.journal)
+            _ = try store.begin(tenant: "acme", key: "k", fingerprint: Self.print, fallback: Self.fallback)
+            store.complete(tenant: "acme", key: "k", response: Self.reply)
+            try await store.persisted(tenant: "acme", key: "k")
+            store.journal?.close()
+        }
+        let store = try Self.reopen(folder.journal)
+        guard case .replay = try store.begin(tenant: "acme", key: "k", fingerprint: Self.print) else { Issue.record("replayed through the link"); return }
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.journal) == real, "the link is left a link")
+        #expect(IdempotencyJournalBatch.records(in: Array(try Data(contentsOf: URL(fileURLWithPath: real)).dropFirst(8))).records.count == 1,
+                "the outcome is in the file the link names")
+        store.journal?.close()
+    }
+
+    @Test("a journal path naming a directory, a pipe or a link to nothing is refused, and left as it was", arguments: ["directory", "pipe", "dangling link"])
+    func notARegularFile(kind: String) throws {
+        let folder = try Folder()
+        switch kind {
+        case "directory": try FileManager.default.createDirectory(atPath: folder.journal, withIntermediateDirectories: false)
+        case "pipe": try #require(mkfifo(folder.journal, 0o600) == 0)
+        default: try FileManager.default.createSymbolicLink(atPath: folder.journal, withDestinationPath: folder.path + "/nothing")
+        }
+        let before = try FileManager.default.attributesOfItem(atPath: folder.journal)[.type] as? FileAttributeType
+        let error = #expect(throws: IdempotencyJournalError.self) {
+            _ = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
+        }
+        #expect(error?.problem.contains(kind == "dangling link" ? "symbolic link to nothing" : "not a regular file") == true, "\(String(describing: error))")
+        #expect(IdempotencyJournal.problemOpening(folder.journal) != nil, "check-config says so too")
+        #expect(try FileManager.default.attributesOfItem(atPath: folder.journal)[.type] as? FileAttributeType == before)
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/nothing"))
+    }
 }
