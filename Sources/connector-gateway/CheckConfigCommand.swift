@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import Server
 
 /// `connector-gateway check-config`: reads and validates the configuration as `serve` would
 /// (`--config` or `GATEWAY_CONFIG`, `${VAR}` from the environment, `HOST`, `PORT`, `LOG_LEVEL`
@@ -22,7 +23,9 @@ enum CheckConfigCommand {
         var summary: [String: Any] = [
             "event": "config_ok", "config": path, "tenants": configuration.tenants.count,
             "marketplaces_configured": marketplaces,
-            "listen": "\(configuration.server.host):\(configuration.server.port)", "loops": configuration.server.loopCount,
+            "listen": (try? SocketAddress(host: configuration.server.host, port: configuration.server.port))?.description
+                ?? "\(configuration.server.host):\(configuration.server.port)",
+            "loops": configuration.server.loopCount,
         ]
         if let journal = configuration.idempotencyJournal { summary["idempotency_journal"] = journal }
         JSONLine.write(summary)

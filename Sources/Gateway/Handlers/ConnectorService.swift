@@ -312,8 +312,9 @@ public struct ConnectorService: Sendable {
                 throw problem
             } catch {
                 idempotency.abandon(tenant: tenant.id, key: key)
-                // Answered once the key is free on disk too: after a restart, a retry the client
-                // was told it could make must not meet the claim's "outcome unknown".
+                // Answered once the key is free on disk too, so that a retry after a restart does
+                // not meet the claim's "not recorded" (should that write fail, it would: nothing
+                // is sent twice either way).
                 await idempotency.persistedAll()
                 throw error
             }

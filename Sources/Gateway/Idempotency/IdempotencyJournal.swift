@@ -12,7 +12,7 @@ import Synchronization
 /// a keyed request waits for its claim to be on disk before anything is sent upstream, and for
 /// its outcome before it is answered. When the file has doubled since it was last rewritten it is
 /// rewritten from the store's live entries (to a temporary file, synced, renamed over it). At
-/// opening, the file is read back, a last frame cut short by a crash is dropped, and the live
+/// opening, the file is read back, a last write a crash left broken is dropped, and the live
 /// records are rewritten; a request that was still running when the process ended is replayed as
 /// the answer its claim recorded (the outcome is unknown: it is not run twice). The file is
 /// locked (`flock`), so two gateways cannot share one journal.
@@ -382,8 +382,10 @@ public final class IdempotencyJournal: Sendable {
         var target = path
         if link.st_mode & S_IFMT == S_IFLNK {
             guard let real = realpath(path, nil) else {
+                let code = errno
+                guard code == ENOENT else { throw .system("cannot follow the symbolic link", path: path, code: code) }
                 throw IdempotencyJournalError(path: path, problem: "it is a symbolic link to nothing; create the file it names (empty) or name that file",
-                                              errorNumber: errno)
+                                              errorNumber: code)
             }
             target = String(cString: real)
             free(real)
@@ -398,10 +400,10 @@ public final class IdempotencyJournal: Sendable {
         IdempotencyJournalError(path: path, problem: "it is not a regular file (a directory, a device or a pipe); name a file")
     }
 
-    /// Why `open` would refuse `path` before reading its records, checked without creating,
-    /// locking or changing anything (a running gateway may hold it): a folder that is missing
-    /// or not writable, a path that is not a regular file, a file not writable, or one that is not
-    /// a journal. Nil when none of these holds.
+    /// Why `open` would refuse `path`, checked without creating, locking or changing anything (a
+    /// running gateway may hold it): a folder that is missing or not writable, a path that is not
+    /// a regular file, a file not writable, one that is not a journal or is damaged. Nil when none
+    /// of these holds.
     public static func problemOpening(_ path: String) -> String? {
         let target: String
         do {
@@ -416,13 +418,21 @@ public final class IdempotencyJournal: Sendable {
         guard stat(target, &status) == 0 else { return nil }
         guard access(target, R_OK | W_OK) == 0 else { return "it is not readable and writable by this user" }
         guard status.st_size > 0 else { return nil }
-        let descriptor = Glibc.open(target, O_RDONLY | O_CLOEXEC)
+        // Non-blocking: a pipe put there since the check above must not hang the check.
+        let descriptor = Glibc.open(target, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { return "cannot open it: \(String(cString: strerror(errno)))" }
         defer { Glibc.close(descriptor) }
-        var first = [UInt8](repeating: 0, count: header.count)
-        let count = first.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
-        guard count == header.count, first == header else {
+        let bytes: [UInt8]
+        do {
+            bytes = try readAll(descriptor, path: path)
+        } catch {
+            return error.problem
+        }
+        guard bytes.count >= header.count, bytes.prefix(header.count).elementsEqual(header) else {
             return "is not an idempotency journal (its first bytes are not the journal's); name another file"
+        }
+        if case .damaged(let offset) = IdempotencyJournalBatch.records(in: Array(bytes[header.count...])).end {
+            return "the batch at byte \(offset + header.count) is damaged, with whole ones after it"
         }
         return nil
     }

@@ -14,9 +14,28 @@ enum IdempotencyJournalBatch {
     /// The smallest content a batch has: one record's frame.
     static let minContent = IdempotencyJournalRecord.frameOverhead + IdempotencyJournalRecord.minPayload
 
-    /// `content` (record frames) as one batch, appended to `bytes`.
-    static func frame(_ content: [UInt8], into bytes: inout [UInt8]) {
-        precondition(content.count <= maxContent, "an idempotency journal batch of \(content.count) bytes")
+    /// The content a write puts in one batch at most: more records make several batches.
+    static let batchContent = 16 << 20
+
+    /// `content` (record frames, whole) as batches of about `batchContent` bytes each, cut
+    /// between records, appended to `bytes`: a rewrite of millions of outcomes stays readable.
+    static func frame(_ content: [UInt8], into bytes: inout [UInt8], batchContent: Int = batchContent) {
+        var start = 0
+        while start < content.count {
+            // Whole records up to the batch size; one larger record goes alone.
+            var end = start
+            repeat {
+                var length = 0
+                for index in 0..<4 { length |= Int(content[end + index]) << (8 * index) }
+                end += IdempotencyJournalRecord.frameOverhead + length
+            } while end < content.count && end - start < batchContent
+            frameOne(content[start..<end], into: &bytes)
+            start = end
+        }
+    }
+
+    private static func frameOne(_ content: ArraySlice<UInt8>, into bytes: inout [UInt8]) {
+        precondition(content.count <= maxContent, "an idempotency journal record of \(content.count) bytes")
         let length = UInt32(content.count)
         for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
         bytes += SHA256.hash(content).prefix(IdempotencyJournalRecord.checkLength)

@@ -63,6 +63,16 @@ struct IdempotencyJournalTests {
         var flipped = bytes
         flipped[first.count + second.count - 3] ^= 0x40
         #expect(IdempotencyJournalBatch.records(in: flipped).end == .torn(at: first.count))
+        // Many records make several batches, cut between records; a record larger than a batch goes alone.
+        var content: [UInt8] = []
+        let many = (0..<10).map { Self.outcome("k\($0)") } + [records[0]]
+        for record in many { record.frame(into: &content) }
+        var split: [UInt8] = []
+        IdempotencyJournalBatch.frame(content, into: &split, batchContent: 400)
+        #expect(split.count > content.count + 3 * IdempotencyJournalBatch.overhead, "several batches")
+        let read = IdempotencyJournalBatch.records(in: split)
+        #expect(read.end == .whole)
+        #expect(read.records == many)
         // With a whole batch after it, a changed byte is damage.
         flipped = bytes + Self.batch([Self.outcome("after")])
         flipped[first.count + 30] ^= 0x40
