@@ -257,6 +257,12 @@ public final class IdempotencyJournal: Sendable {
         }
     }
 
+    /// Holds the writer (tests: a disk slow to sync), until `resumeWritesForTesting`.
+    func suspendWritesForTesting() { queue.suspend() }
+
+    /// Lets the writer go on after `suspendWritesForTesting`.
+    func resumeWritesForTesting() { queue.resume() }
+
     /// Makes the journal write to `descriptor` from now on (tests: one that refuses writes).
     func replaceDescriptorForTesting(_ descriptor: Int32) {
         queue.sync { file.withLock { $0.descriptor = descriptor } }

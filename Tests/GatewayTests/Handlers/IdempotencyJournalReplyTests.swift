@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 @testable import Gateway
 import HTTP
+import Synchronization
 import Testing
 
 @Suite("Gateway idempotent replies across restarts")
@@ -98,5 +99,37 @@ struct IdempotencyJournalReplyTests {
         let again = try await harness.send(.post, Self.path, body: #"{"text":"Thanks"}"#, headers: [("Idempotency-Key", "k-5")])
         #expect(again.status.code == 500)
         #expect(harness.review.replies.isEmpty)
+    }
+
+    @Test("given an outcome not yet on disk, when a repeat comes, then it is answered only once the outcome is there, as the first request is",
+          .timeLimit(.minutes(1)))
+    func replayWaitsForTheDisk() async throws {
+        let folder = try IdempotencyJournalTests.Folder()
+        let journal = try Self.journal(in: folder)
+        let harness = ApplicationHarness(holdReplies: true, idempotencyJournal: journal)
+        let first = Task { try await harness.send(.post, Self.path, body: #"{"text":"Thanks"}"#, headers: [("Idempotency-Key", "k-6")]) }
+        while !harness.review.isReplyWaiting { await Task.yield() }
+        // given: the claim is on disk; the disk now holds every write back
+        journal.suspendWritesForTesting()
+        while !harness.review.releaseReply() { await Task.yield() }
+        // The outcome is in the store (its record queued: the claim was the first).
+        while journal.mark().sequence < 2 { await Task.yield() }
+        // when
+        let answered = Mutex(false)
+        let repeated = Task {
+            let response = try await harness.send(.post, Self.path, body: #"{"text":"Thanks"}"#, headers: [("Idempotency-Key", "k-6")])
+            answered.withLock { $0 = true }
+            return response
+        }
+        // then: neither is answered while the outcome is not on disk (a repeat that did not wait
+        // would be answered at once, before this sleep ends)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!answered.withLock { $0 })
+        journal.resumeWritesForTesting()
+        let replay = try await repeated.value
+        #expect(try await first.value.status == .ok)
+        #expect(replay.status == .ok)
+        #expect(replay.headers["Idempotent-Replayed"] == "true")
+        #expect(harness.review.replies.count == 1)
     }
 }
