@@ -1,0 +1,170 @@
+import Glibc
+
+/// The journal's file: what the path names, opening and locking it, reading it whole, writing
+/// and syncing, and rewriting it by a rename; each a system call or two, off the loops.
+extension IdempotencyJournal {
+    /// The file a journal at `path` is: `path` itself, or the existing file it is a symbolic
+    /// link to. Anything else there (a directory, a device, a pipe, a link to nothing) is refused:
+    /// the journal is rewritten by renaming a new file over it, which would replace it.
+    static func resolvedTarget(_ path: String) throws(IdempotencyJournalError) -> String {
+        var link = stat()
+        // Not there yet: created at `path`.
+        guard lstat(path, &link) == 0 else { return path }
+        var target = path
+        if link.st_mode & S_IFMT == S_IFLNK {
+            guard let real = realpath(path, nil) else {
+                let code = errno
+                guard code == ENOENT else { throw .system("cannot follow the symbolic link", path: path, code: code) }
+                throw IdempotencyJournalError(path: path, problem: "it is a symbolic link to nothing; create the file it names (empty) or name that file",
+                                              errorNumber: code)
+            }
+            target = String(cString: real)
+            free(real)
+        }
+        var status = stat()
+        guard stat(target, &status) == 0 else { throw .system("cannot tell what it is", path: path, code: errno) }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw notRegular(path) }
+        return target
+    }
+
+    static func notRegular(_ path: String) -> IdempotencyJournalError {
+        IdempotencyJournalError(path: path, problem: "it is not a regular file (a directory, a device or a pipe); name a file")
+    }
+
+    /// Why `open` would refuse `path`, checked without creating, locking or changing anything (a
+    /// running gateway may hold it): a folder that is missing or not writable, a path that is not
+    /// a regular file, a file not writable, one that is not a journal or is damaged. Nil when none
+    /// of these holds.
+    public static func problemOpening(_ path: String) -> String? {
+        let target: String
+        do {
+            target = try resolvedTarget(path)
+        } catch {
+            return error.problem
+        }
+        let folder = target.lastIndex(of: "/").map { $0 == target.startIndex ? "/" : String(target[..<$0]) } ?? "."
+        var status = stat()
+        guard stat(folder, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else { return "its folder \(folder) does not exist" }
+        guard access(folder, W_OK | X_OK) == 0 else { return "its folder \(folder) is not writable by this user" }
+        guard stat(target, &status) == 0 else { return nil }
+        guard access(target, R_OK | W_OK) == 0 else { return "it is not readable and writable by this user" }
+        guard status.st_size > 0 else { return nil }
+        // Non-blocking: a pipe put there since the check above must not hang the check.
+        let descriptor = Glibc.open(target, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else { return "cannot open it: \(String(cString: strerror(errno)))" }
+        defer { Glibc.close(descriptor) }
+        let bytes: [UInt8]
+        do {
+            bytes = try readAll(descriptor, path: path)
+        } catch {
+            return error.problem
+        }
+        guard bytes.count >= header.count, bytes.prefix(header.count).elementsEqual(header) else {
+            return "is not an idempotency journal (its first bytes are not the journal's); name another file"
+        }
+        if case .damaged(let offset) = IdempotencyJournalBatch.records(in: Array(bytes[header.count...])).end {
+            return "the batch at byte \(offset + header.count) is damaged, with whole ones after it"
+        }
+        return nil
+    }
+
+    /// Opens `path` (creating it) and takes its lock. A gateway that rewrites the journal renames
+    /// a new file over it, so a lock taken on a file just renamed away is let go and taken again
+    /// on the one now at `path`.
+    static func openLocked(_ target: String, path: String) throws(IdempotencyJournalError) -> Int32 {
+        for _ in 0..<8 {
+            let descriptor = Glibc.open(target, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard descriptor >= 0 else { throw .system("cannot open it", path: path, code: errno) }
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+                let code = errno
+                Glibc.close(descriptor)
+                if code == EWOULDBLOCK {
+                    throw IdempotencyJournalError(path: path, problem: "another process (another gateway?) has it open; give each gateway a journal of its own",
+                                                  errorNumber: code)
+                }
+                throw .system("cannot lock it", path: path, code: code)
+            }
+            var opened = stat(), named = stat()
+            if fstat(descriptor, &opened) == 0, stat(target, &named) == 0, opened.st_dev == named.st_dev, opened.st_ino == named.st_ino {
+                guard opened.st_mode & S_IFMT == S_IFREG else {
+                    Glibc.close(descriptor)
+                    throw notRegular(path)
+                }
+                return descriptor
+            }
+            Glibc.close(descriptor)
+        }
+        throw IdempotencyJournalError(path: path, problem: "it keeps being replaced while it is opened (another gateway rewriting it?); give each gateway a journal of its own")
+    }
+
+    static func readAll(_ descriptor: Int32, path: String) throws(IdempotencyJournalError) -> [UInt8] {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw .system("cannot read its size", path: path, code: errno) }
+        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + offset, $0.count - offset, off_t(offset)) }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { throw .system("cannot read it", path: path, code: errno) }
+            if count == 0 { break }
+            offset += count
+        }
+        return Array(bytes.prefix(offset))
+    }
+
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32, at start: Int, path: String) -> IdempotencyJournalError? {
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + offset, $0.count - offset, off_t(start + offset)) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return .system("cannot write it", path: path, code: count < 0 ? errno : EIO) }
+            offset += count
+        }
+        return nil
+    }
+
+    /// Writes `records` behind the header to `<target>.tmp`, syncs and locks it, renames it over
+    /// `target` and syncs the folder; returns the new file, open and locked. The old file (locked
+    /// by this process) stays as it was until the rename, so a failure leaves it whole. `path`
+    /// (the configured one) names the journal in errors.
+    static func rewrite(_ records: [IdempotencyJournalRecord], path: String, target: String,
+                                log: LogSink?) throws(IdempotencyJournalError) -> (descriptor: Int32, size: Int) {
+        var bytes = header
+        if !records.isEmpty {
+            var content: [UInt8] = []
+            for record in records { record.frame(into: &content) }
+            IdempotencyJournalBatch.frame(content, into: &bytes)
+        }
+        let temporary = target + ".tmp"
+        let descriptor = Glibc.open(temporary, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw .system("cannot create \(temporary) to rewrite it", path: path, code: errno) }
+        var keep = false
+        defer {
+            if !keep {
+                Glibc.close(descriptor)
+                unlink(temporary)
+            }
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { throw .system("cannot lock \(temporary)", path: path, code: errno) }
+        if let error = writeAll(bytes, to: descriptor, at: 0, path: path) { throw error }
+        guard fsync(descriptor) == 0 else { throw .system("cannot sync \(temporary)", path: path, code: errno) }
+        guard rename(temporary, target) == 0 else { throw .system("cannot rename \(temporary) over it", path: path, code: errno) }
+        keep = true
+        if !syncFolder(of: target) {
+            // The rename may not survive a power loss: the old file would come back, without
+            // what is appended to the new one. Said, as nothing better can be done about it.
+            report("idempotency_journal_folder_not_synced", .system("cannot sync its folder after a rewrite", path: path, code: errno),
+                   to: log, level: .warn)
+        }
+        return (descriptor, bytes.count)
+    }
+
+    /// Makes a rename in the journal's folder durable; false (errno set) when it could not.
+    static func syncFolder(of path: String) -> Bool {
+        let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let descriptor = Glibc.open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { Glibc.close(descriptor) }
+        return fsync(descriptor) == 0
+    }
+}
