@@ -33,7 +33,8 @@ public enum Hex {
         return out
     }
 
-    private static func value(_ c: UInt8) -> UInt8? {
+    /// The value of one hex digit (ASCII, either case); nil for any other byte.
+    public static func value(_ c: UInt8) -> UInt8? {
         switch c {
         case 48...57: c - 48
         case 65...70: c - 55

@@ -1,3 +1,5 @@
+import Hashing
+
 extension ConnectorError {
     /// The error with `secrets` (a tenant's credentials) taken out of every text that came from
     /// outside: a marketplace may quote the key it refused ("Api-Key … is invalid"), an answer
@@ -29,21 +31,13 @@ extension ConnectorError {
     /// letters escaped is then the same text as one quoted without. Other escapes stay.
     static func decodingUnreserved(_ text: String) -> String {
         guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
-        func hexValue(_ byte: UInt8) -> UInt8? {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-            default: nil
-            }
-        }
         let bytes = Array(text.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var index = 0
         while index < bytes.count {
             if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
-               let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+               let high = Hex.value(bytes[index + 1]), let low = Hex.value(bytes[index + 2]) {
                 let decoded = high << 4 | low
                 let unreserved = (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(decoded | 0x20)
                     || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(decoded) || "-._~".utf8.contains(decoded)

@@ -42,7 +42,7 @@ extension IdempotencyJournal {
         } catch {
             return error.problem
         }
-        let folder = target.lastIndex(of: "/").map { $0 == target.startIndex ? "/" : String(target[..<$0]) } ?? "."
+        let folder = folder(of: target)
         var status = stat()
         guard stat(folder, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else { return "its folder \(folder) does not exist" }
         guard access(folder, W_OK | X_OK) == 0 else { return "its folder \(folder) is not writable by this user" }
@@ -53,19 +53,32 @@ extension IdempotencyJournal {
         let descriptor = Glibc.open(target, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { return "cannot open it: \(String(cString: strerror(errno)))" }
         defer { Glibc.close(descriptor) }
-        let bytes: [UInt8]
         do {
-            bytes = try readAll(descriptor, path: path)
+            _ = try contents(try readAll(descriptor, path: path), path: path)
         } catch {
             return error.problem
         }
-        guard bytes.count >= header.count, bytes.prefix(header.count).elementsEqual(header) else {
-            return "is not an idempotency journal (its first bytes are not the journal's); name another file"
-        }
-        if case .damaged(let offset) = IdempotencyJournalBatch.records(in: Array(bytes[header.count...])).end {
-            return "the batch at byte \(offset + header.count) is damaged, with whole ones after it"
-        }
         return nil
+    }
+
+    /// The records in a journal file's `bytes` and, when its last write was left broken by a
+    /// crash, the byte it starts at; throws for a file that is not a journal or is damaged.
+    static func contents(_ bytes: [UInt8], path: String) throws(IdempotencyJournalError) -> (records: [IdempotencyJournalRecord], tornAt: Int?) {
+        guard !bytes.isEmpty else { return ([], nil) }
+        guard bytes.count >= header.count, bytes.prefix(header.count).elementsEqual(header) else {
+            throw IdempotencyJournalError(path: path, problem: "is not an idempotency journal (its first bytes are not the journal's); name another file")
+        }
+        let scan = IdempotencyJournalBatch.records(in: Array(bytes[header.count...]))
+        switch scan.end {
+        case .whole:
+            return (scan.records, nil)
+        case .torn(let offset):
+            return (scan.records, offset + header.count)
+        case .damaged(let offset):
+            throw IdempotencyJournalError(
+                path: path, problem: "the batch at byte \(offset + header.count) is damaged, with whole ones after it; move the file"
+                    + " aside to start without the outcomes it keeps (a retry of those replies would then write again)")
+        }
     }
 
     /// Opens `path` (creating it) and takes its lock. A gateway that rewrites the journal renames
@@ -128,13 +141,11 @@ extension IdempotencyJournal {
     /// by this process) stays as it was until the rename, so a failure leaves it whole. `path`
     /// (the configured one) names the journal in errors.
     static func rewrite(_ records: [IdempotencyJournalRecord], path: String, target: String,
-                                log: LogSink?) throws(IdempotencyJournalError) -> (descriptor: Int32, size: Int) {
+                        log: LogSink?) throws(IdempotencyJournalError) -> (descriptor: Int32, size: Int) {
+        var content: [UInt8] = []
+        for record in records { record.frame(into: &content) }
         var bytes = header
-        if !records.isEmpty {
-            var content: [UInt8] = []
-            for record in records { record.frame(into: &content) }
-            IdempotencyJournalBatch.frame(content, into: &bytes)
-        }
+        IdempotencyJournalBatch.frame(content, into: &bytes)
         let temporary = target + ".tmp"
         let descriptor = Glibc.open(temporary, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw .system("cannot create \(temporary) to rewrite it", path: path, code: errno) }
@@ -161,10 +172,14 @@ extension IdempotencyJournal {
 
     /// Makes a rename in the journal's folder durable; false (errno set) when it could not.
     static func syncFolder(of path: String) -> Bool {
-        let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-        let descriptor = Glibc.open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let descriptor = Glibc.open(folder(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { Glibc.close(descriptor) }
         return fsync(descriptor) == 0
+    }
+
+    /// The folder `path` is in: what comes before its last `/`, else the working directory.
+    static func folder(of path: String) -> String {
+        path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
     }
 }

@@ -1,3 +1,4 @@
+import Connectors
 import Dispatch
 import Glibc
 import Synchronization
@@ -83,26 +84,14 @@ public final class IdempotencyJournal: Sendable {
         let descriptor = try openLocked(target, path: path)
         var keep = false
         defer { if !keep { Glibc.close(descriptor) } }
-        let bytes = try readAll(descriptor, path: path)
-        var records: [IdempotencyJournalRecord] = []
-        if !bytes.isEmpty {
-            guard bytes.count >= header.count, bytes.prefix(header.count).elementsEqual(header) else {
-                throw IdempotencyJournalError(path: path, problem: "is not an idempotency journal (its first bytes are not the journal's); name another file")
-            }
-            let scan = IdempotencyJournalBatch.records(in: Array(bytes[header.count...]))
-            if case .damaged(let offset) = scan.end {
-                throw IdempotencyJournalError(
-                    path: path, problem: "the batch at byte \(offset + header.count) is damaged, with whole ones after it; move the file"
-                        + " aside to start without the outcomes it keeps (a retry of those replies would then write again)")
-            }
-            if case .torn(let offset) = scan.end {
-                Self.report("idempotency_journal_torn_write", IdempotencyJournalError(
-                    path: path, problem: "its last write, from byte \(offset + header.count), was left broken by a crash before it was"
-                        + " synced (so never acknowledged) and is dropped"),
-                       to: log, level: .warn)
-            }
-            records = live(scan.records, now: now, lifetime: lifetime, capacity: max(1, capacity))
+        let (read, tornAt) = try contents(try readAll(descriptor, path: path), path: path)
+        if let tornAt {
+            Self.report("idempotency_journal_torn_write", IdempotencyJournalError(
+                path: path, problem: "its last write, from byte \(tornAt), was left broken by a crash before it was"
+                    + " synced (so never acknowledged) and is dropped"),
+                   to: log, level: .warn)
         }
+        let records = live(read, now: now, lifetime: lifetime, capacity: max(1, capacity))
         let rewritten = try rewrite(records, path: path, target: target, log: log)
         keep = true
         Glibc.close(descriptor)
@@ -128,9 +117,7 @@ public final class IdempotencyJournal: Sendable {
 
     /// Milliseconds since 1970, the clock records are dated by.
     public static func wallClock() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1_000 + Int64(now.tv_nsec) / 1_000_000
+        Timestamp.wallClock().millisecondsSinceEpoch
     }
 
     /// The live records found at opening, for the store to restore; empty after the first call.
@@ -157,7 +144,7 @@ public final class IdempotencyJournal: Sendable {
                 latest[slot] = (order, record)
             }
         }
-        let lifetimeMilliseconds = lifetime.components.seconds * 1_000 + lifetime.components.attoseconds / 1_000_000_000_000_000
+        let lifetimeMilliseconds = Int64(lifetime.roundedUp(to: .milliseconds(1)))
         let ordered = latest.values.sorted { $0.order < $1.order }.map(\.record)
         // A claim's outcome became known (as unknown) when the process ended: kept a lifetime
         // from now, as an outcome stored then would be (in memory a claim never expires).

@@ -2,17 +2,19 @@ import Hashing
 
 /// One write of the idempotency journal: the records queued together, framed as a unit (a
 /// little-endian `UInt32` length, the first 8 bytes of the content's SHA-256, the content: the
-/// records' frames). The journal syncs each batch before it writes the next, so a crash can
+/// records' frames, which the batch's check covers). The journal syncs each batch before it writes the next, so a crash can
 /// leave only the last one broken, in whatever way a disk leaves an unsynced write: cut short,
 /// zeros, some of its pages and not others. A broken batch with no whole batch after it is that
 /// write, never acknowledged, and dropped; one with a whole batch after it is damage.
 enum IdempotencyJournalBatch {
+    /// Bytes of the content's SHA-256 a batch keeps as its check.
+    static let checkLength = 8
     /// Bytes of a batch besides its content.
-    static let overhead = 4 + IdempotencyJournalRecord.checkLength
+    static let overhead = 4 + checkLength
     /// The largest content read back: larger lengths are damage, not batches.
     static let maxContent = 1 << 30
     /// The smallest content a batch has: one record's frame.
-    static let minContent = IdempotencyJournalRecord.frameOverhead + IdempotencyJournalRecord.minPayload
+    static let minContent = 4 + IdempotencyJournalRecord.minPayload
 
     /// The content a write puts in one batch at most: more records make several batches.
     static let batchContent = 16 << 20
@@ -25,9 +27,7 @@ enum IdempotencyJournalBatch {
             // Whole records up to the batch size; one larger record goes alone.
             var end = start
             repeat {
-                var length = 0
-                for index in 0..<4 { length |= Int(content[end + index]) << (8 * index) }
-                end += IdempotencyJournalRecord.frameOverhead + length
+                end += 4 + length(in: content, at: end)
             } while end < content.count && end - start < batchContent
             frameOne(content[start..<end], into: &bytes)
             start = end
@@ -36,10 +36,22 @@ enum IdempotencyJournalBatch {
 
     private static func frameOne(_ content: ArraySlice<UInt8>, into bytes: inout [UInt8]) {
         precondition(content.count <= maxContent, "an idempotency journal record of \(content.count) bytes")
-        let length = UInt32(content.count)
-        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
-        bytes += SHA256.hash(content).prefix(IdempotencyJournalRecord.checkLength)
+        putLength(content.count, into: &bytes)
+        bytes += SHA256.hash(content).prefix(checkLength)
         bytes += content
+    }
+
+    /// `length` as the little-endian `UInt32` that begins a batch or a record's frame.
+    static func putLength(_ length: Int, into bytes: inout [UInt8]) {
+        let length = UInt32(length)
+        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
+    }
+
+    /// The little-endian `UInt32` length at `offset` (4 bytes must be there).
+    static func length<Bytes: RandomAccessCollection<UInt8>>(in bytes: Bytes, at offset: Bytes.Index) -> Int where Bytes.Index == Int {
+        var length = 0
+        for index in 0..<4 { length |= Int(bytes[offset + index]) << (8 * index) }
+        return length
     }
 
     /// How a journal's bytes read: the records of its whole batches, and where that stopped.
@@ -69,12 +81,11 @@ enum IdempotencyJournalBatch {
     /// The records of the whole batch at `offset` and where it ends; nil when none is there.
     private static func batch(in bytes: [UInt8], at offset: Int) -> ([IdempotencyJournalRecord], end: Int)? {
         guard bytes.count - offset >= overhead + minContent else { return nil }
-        var length = 0
-        for index in 0..<4 { length |= Int(bytes[offset + index]) << (8 * index) }
+        let length = length(in: bytes, at: offset)
         let contentStart = offset + overhead
         guard (minContent...maxContent).contains(length), bytes.count - contentStart >= length else { return nil }
         let content = bytes[contentStart..<contentStart + length]
-        guard SHA256.hash(content).prefix(IdempotencyJournalRecord.checkLength).elementsEqual(bytes[offset + 4..<contentStart]),
+        guard SHA256.hash(content).prefix(checkLength).elementsEqual(bytes[offset + 4..<contentStart]),
               let records = IdempotencyJournalRecord.records(in: content) else { return nil }
         return (records, contentStart + length)
     }

@@ -1,12 +1,11 @@
-import Hashing
 import HTTP
 
 /// One change to the idempotency store as the journal keeps it on disk: a key claimed, an
 /// outcome stored, or a key freed. Each record stands on its own (a `completed` one carries its
 /// fingerprint), so replaying a journal in order rebuilds the store without the records before.
 ///
-/// On disk a record is framed as a little-endian `UInt32` payload length, the payload, and the
-/// first 8 bytes of the payload's SHA-256, inside a batch (`IdempotencyJournalBatch`).
+/// On disk a record is framed as a little-endian `UInt32` payload length and the payload, inside
+/// a batch (`IdempotencyJournalBatch`), whose check covers it.
 struct IdempotencyJournalRecord: Sendable, Equatable {
     enum Kind: UInt8, Sendable {
         /// A request under the key started; `response` is what a repeat gets if the process ends
@@ -39,9 +38,6 @@ struct IdempotencyJournalRecord: Sendable, Equatable {
         response?.headers.fields.map { "\($0.name): \($0.value)" }
     }
 
-    /// Bytes of a frame besides its payload.
-    static let frameOverhead = 4 + checkLength
-    static let checkLength = 8
     /// The largest payload read back: larger lengths are damage, not records. The outcomes kept
     /// are the gateway's own answers to writes, a few KiB each.
     static let maxPayload = 64 << 20
@@ -70,10 +66,8 @@ struct IdempotencyJournalRecord: Sendable, Equatable {
         } else {
             payload.append(0)
         }
-        let length = UInt32(payload.count)
-        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
+        IdempotencyJournalBatch.putLength(payload.count, into: &bytes)
         bytes += payload
-        bytes += SHA256.hash(payload).prefix(Self.checkLength)
     }
 
     /// The records framed in `content` (a batch's, whose check passed), in order; nil when a
@@ -83,16 +77,12 @@ struct IdempotencyJournalRecord: Sendable, Equatable {
         var offset = content.startIndex
         while offset < content.endIndex {
             guard content.endIndex - offset >= 4 else { return nil }
-            var length = 0
-            for index in 0..<4 { length |= Int(content[offset + index]) << (8 * index) }
+            let length = IdempotencyJournalBatch.length(in: content, at: offset)
             guard (minPayload...maxPayload).contains(length) else { return nil }
             let payloadStart = offset + 4, payloadEnd = payloadStart + length
-            guard content.endIndex >= payloadEnd + checkLength else { return nil }
-            let payload = content[payloadStart..<payloadEnd]
-            guard SHA256.hash(payload).prefix(checkLength).elementsEqual(content[payloadEnd..<payloadEnd + checkLength]),
-                  let record = parse(payload) else { return nil }
+            guard content.endIndex >= payloadEnd, let record = parse(content[payloadStart..<payloadEnd]) else { return nil }
             records.append(record)
-            offset = payloadEnd + checkLength
+            offset = payloadEnd
         }
         return records
     }

@@ -169,7 +169,7 @@ public final class IdempotencyStore: Sendable {
                 var shelf = Shelf()
                 for record in records.suffix(self.capacity) {
                     let remaining = lifetime - .milliseconds(max(0, wallClock - record.time))
-                    shelf.put(record.key, Entry(fingerprint: record.fingerprint, response: record.response ?? Self.outcomeUnknown,
+                    shelf.put(record.key, Entry(fingerprint: record.fingerprint, response: record.response ?? Self.unknownOutcomeResponse,
                                                 expires: now + remaining, sequence: 0, time: record.time))
                 }
                 state.shelves[tenant] = shelf
@@ -202,7 +202,7 @@ public final class IdempotencyStore: Sendable {
             + " outcome stays as it is. Look at the item, and send again with a new key if the reply is not there.")
 
     /// `unknownOutcome` for a claim that recorded no answer of its own.
-    private static let outcomeUnknown = unknownOutcome.response(requestID: "", instance: nil)
+    private static let unknownOutcomeResponse = unknownOutcome.response(requestID: "", instance: nil)
 
     /// Claims `key` for a request whose fingerprint is `fingerprint` (the caller's hash of what
     /// makes two requests the same: method, route and validated content).
@@ -233,7 +233,7 @@ public final class IdempotencyStore: Sendable {
             var entry = Entry(fingerprint: fingerprint, response: nil, expires: now + lifetime, sequence: 0)
             if let journal {
                 entry.time = IdempotencyJournal.wallClock()
-                entry.fallback = fallback() ?? Self.outcomeUnknown
+                entry.fallback = fallback() ?? Self.unknownOutcomeResponse
                 entry.journaled = journal.append(entry.record(tenant: tenant, key: key))
             }
             shelf.put(key, entry)

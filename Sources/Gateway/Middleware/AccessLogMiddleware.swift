@@ -52,7 +52,7 @@ public struct AccessLogMiddleware: Middleware {
         let method = method.map { String($0.rawValue.prefix(32)) }
         let durationMicros = duration.map { Int($0.components.seconds) * 1_000_000 + Int($0.components.attoseconds / 1_000_000_000_000) }
         var line = JSONObjectWriter(capacity: 320)
-        line.timestamp("time", Self.now())
+        line.timestamp("time", Timestamp.wallClock())
         line.string("request_id", requestID)
         line.string("client", client)
         line.int("connection", connection.map { Int(truncatingIfNeeded: $0) })
@@ -64,12 +64,5 @@ public struct AccessLogMiddleware: Middleware {
         line.int("bytes", bytes)
         line.int("upstream_calls", upstreamCalls)
         return String(decoding: line.finish(), as: UTF8.self)
-    }
-
-    /// The wall-clock time, to the millisecond (written as `Timestamp` writes every instant).
-    private static func now() -> Timestamp {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Timestamp(millisecondsSinceEpoch: Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec / 1_000_000))
     }
 }

@@ -14,6 +14,14 @@ struct IdempotencyJournalReplyTests {
         try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(24 * 3600))
     }
 
+    /// A keyed reply sent in a task of its own, handed back once it waits upstream (its claim
+    /// on disk), for the marketplace to answer when `releaseReply` says.
+    static func replyHeldUpstream(_ harness: ApplicationHarness, key: String) async -> Task<HTTPResponse, any Error> {
+        let reply = Task { try await harness.send(.post, Self.path, body: #"{"text":"Thanks"}"#, headers: [("Idempotency-Key", key)]) }
+        while !harness.review.isReplyWaiting { await Task.yield() }
+        return reply
+    }
+
     @Test("given a keyed reply answered, when the gateway restarts on its journal, then the repeat replays the answer and nothing is sent upstream")
     func replayAfterRestart() async throws {
         let folder = try IdempotencyJournalTests.Folder()
@@ -41,8 +49,7 @@ struct IdempotencyJournalReplyTests {
         // given: the claim is on disk, the reply waits upstream; the journal closes (the process ends) before it answers.
         let journal = try Self.journal(in: folder)
         let before = ApplicationHarness(holdReplies: true, idempotencyJournal: journal)
-        let first = Task { try await before.send(.post, Self.path, body: #"{"text":"Thanks"}"#, headers: [("Idempotency-Key", "k-2")]) }
-        while !before.review.isReplyWaiting { await Task.yield() }
+        let first = await Self.replyHeldUpstream(before, key: "k-2")
         journal.close()
         while !before.review.releaseReply() { await Task.yield() }
         _ = try await first.value
@@ -107,8 +114,7 @@ struct IdempotencyJournalReplyTests {
         let folder = try IdempotencyJournalTests.Folder()
         let journal = try Self.journal(in: folder)
         let harness = ApplicationHarness(holdReplies: true, idempotencyJournal: journal)
-        let first = Task { try await harness.send(.post, Self.path, body: #"{"text":"Thanks"}"#, headers: [("Idempotency-Key", "k-6")]) }
-        while !harness.review.isReplyWaiting { await Task.yield() }
+        let first = await Self.replyHeldUpstream(harness, key: "k-6")
         // given: the claim is on disk; the disk now holds every write back
         journal.suspendWritesForTesting()
         while !harness.review.releaseReply() { await Task.yield() }

@@ -87,10 +87,8 @@ struct WildberriesReviewArchiveTests {
                 query.cursor = next
             }
             return (listed, nil)
-        } catch let error as ConnectorError {
-            return (listed, error)
         } catch {
-            return (listed, nil)
+            return (listed, error)
         }
     }
 
