@@ -138,4 +138,37 @@ struct IdempotencyJournalReplyTests {
         #expect(replay.headers["Idempotent-Replayed"] == "true")
         #expect(harness.review.replies.count == 1)
     }
+
+    @Test("given a keyed reply the marketplace refuses, when it is answered, then its key is free on disk first, so a retry after a restart runs",
+          .timeLimit(.minutes(1)))
+    func freedKeyOnDiskFirst() async throws {
+        let folder = try IdempotencyJournalTests.Folder()
+        let journal = try Self.journal(in: folder)
+        let harness = ApplicationHarness(holdReplies: true, idempotencyJournal: journal)
+        let first = await Self.replyHeldUpstream(harness, key: "k-7")
+        // given: the claim is on disk; the marketplace will refuse the reply; the disk now holds every write back
+        harness.review.failNext(with: .itemNotFound(id: "item-0"))
+        journal.suspendWritesForTesting()
+        let answered = Mutex(false)
+        let failure = Task {
+            let response = try await first.value
+            answered.withLock { $0 = true }
+            return response
+        }
+        // when
+        while !harness.review.releaseReply() { await Task.yield() }
+        // then: the refusal is not answered while the freed key is not on disk (a failure that
+        // did not wait would be answered at once, before this sleep ends)
+        while journal.mark().sequence < 2 { await Task.yield() }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!answered.withLock { $0 })
+        journal.resumeWritesForTesting()
+        #expect(try await failure.value.status.code == 404)
+        journal.close()
+        let after = ApplicationHarness(idempotencyJournal: try Self.journal(in: folder))
+        let retry = try await after.send(.post, Self.path, body: #"{"text":"Thanks"}"#, headers: [("Idempotency-Key", "k-7")])
+        #expect(retry.status == .ok, "the retry runs: the restart found the key freed, not a claim without an outcome")
+        #expect(retry.headers["Idempotent-Replayed"] == nil)
+        #expect(after.review.replies.count == 1)
+    }
 }
