@@ -250,9 +250,14 @@ public final class IdempotencyJournal: Sendable {
     /// Lets the writer go on after `suspendWritesForTesting`.
     func resumeWritesForTesting() { queue.resume() }
 
-    /// Makes the journal write to `descriptor` from now on (tests: one that refuses writes).
-    func replaceDescriptorForTesting(_ descriptor: Int32) {
-        queue.sync { file.withLock { $0.descriptor = descriptor } }
+    /// Makes the journal write to `descriptor` from now on (tests: one that refuses writes);
+    /// returns the one it wrote to, which the caller now owns.
+    @discardableResult
+    func replaceDescriptorForTesting(_ descriptor: Int32) -> Int32 {
+        queue.sync { file.withLock { file in
+            defer { file.descriptor = descriptor }
+            return file.descriptor
+        } }
     }
 
     /// The journal's size on disk now.

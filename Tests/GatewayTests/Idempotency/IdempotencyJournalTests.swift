@@ -304,6 +304,53 @@ struct IdempotencyJournalTests {
         journal.close()
     }
 
+    /// An in-memory file of `size` zero bytes that refuses to grow (`memfd_create`, which Glibc's
+    /// Swift module does not declare, and `F_SEAL_GROW`): writes past its end fail with EPERM,
+    /// while cutting it back to its size succeeds.
+    static func sealedAgainstGrowth(size: Int) throws -> Int32 {
+        typealias MemfdCreate = @convention(c) (UnsafePointer<CChar>, UInt32) -> Int32
+        let symbol = try #require(dlsym(nil, "memfd_create"))
+        let (allowSealing, closeOnExec, addSeals, sealGrow): (UInt32, UInt32, Int32, Int32) = (2, 1, 1033, 4)
+        let descriptor = unsafeBitCast(symbol, to: MemfdCreate.self)("journal", allowSealing | closeOnExec)
+        try #require(descriptor >= 0)
+        try #require(ftruncate(descriptor, off_t(size)) == 0)
+        try #require(fcntl(descriptor, addSeals, sealGrow) == 0)
+        return descriptor
+    }
+
+    @Test("given writes that fail between writes that succeed, when requests ask about their records afterwards, then each is told its own batch's fate, and only the written ones are read back")
+    func failuresBetweenSuccesses() async throws {
+        let folder = try Folder()
+        let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
+        // given: files that take no byte past their end (sealed against growth) but can be cut
+        // back to it, so a failed write is undone and the journal goes on
+        var sequences: [UInt64] = []
+        // when: four batches, the first and the third on a sealed file
+        for index in 0..<4 {
+            let sealed = index.isMultiple(of: 2) ? try Self.sealedAgainstGrowth(size: journal.size) : -1
+            let real = sealed >= 0 ? journal.replaceDescriptorForTesting(sealed) : -1
+            let sequence = journal.append(IdempotencyJournalRecord(kind: .completed, tenant: "a", key: "k\(index)", fingerprint: Self.print,
+                                                                   time: IdempotencyJournal.wallClock(), response: Self.reply))
+            sequences.append(sequence)
+            try? await journal.waitUntilWritten(sequence)
+            if sealed >= 0 { Glibc.close(journal.replaceDescriptorForTesting(real)) }
+        }
+        // then
+        await #expect(throws: IdempotencyJournalError.self) { try await journal.waitUntilWritten(sequences[0]) }
+        try await journal.waitUntilWritten(sequences[1])
+        await #expect(throws: IdempotencyJournalError.self) { try await journal.waitUntilWritten(sequences[2]) }
+        try await journal.waitUntilWritten(sequences[3])
+        journal.close()
+        let reopened = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
+        #expect(reopened.restoredCount == 2)
+        let store = IdempotencyStore(lifetime: .seconds(60), journal: reopened)
+        for (key, kept) in [("k0", false), ("k1", true), ("k2", false), ("k3", true)] {
+            let begun = try store.begin(tenant: "a", key: key, fingerprint: Self.print)
+            if case .replay = begun { #expect(kept, "\(key) was never written") } else { #expect(!kept, "\(key) was written") }
+        }
+        reopened.close()
+    }
+
     @Test("given a tenant with more outcomes in its journal than the capacity and another with few, when restored, then each keeps its newest up to the capacity")
     func restoreWithinCapacity() async throws {
         let folder = try Folder()
