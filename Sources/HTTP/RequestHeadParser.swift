@@ -53,8 +53,14 @@ public struct RequestHeadParser: Sendable {
     /// the head was refused: a refusal of a HEAD request carries no content (RFC 9110 §9.3.2).
     public var methodRead: HTTPMethod? { state.rawValue >= State.target.rawValue ? method : nil }
 
+    /// The head of the last message refused for the length of the body it announced alone: a
+    /// well-formed head, so the refusal can be logged and answered with its route and request id.
+    /// `reset`, which follows every refusal, clears it.
+    public private(set) var refusedHead: RequestHead?
+
     /// Forgets any partly parsed message.
     public mutating func reset() {
+        refusedHead = nil
         state = .start
         position = 0
         fields = []
@@ -333,7 +339,6 @@ public struct RequestHeadParser: Sendable {
             if s.unknownCoding { throw .unsupportedTransferCoding }
             framing = .chunked
         } else if s.contentLength > 0 {
-            if s.contentLength > limits.maxBodyLength { throw .bodyTooLarge }
             framing = .length(s.contentLength)
         }
         let http11 = version.isHTTP11OrLater
@@ -351,6 +356,10 @@ public struct RequestHeadParser: Sendable {
         state = .start
         fields = []
         semantics = HeadSemantics()
+        if s.contentLength > limits.maxBodyLength {
+            refusedHead = head
+            throw .bodyTooLarge
+        }
         return head
     }
 }

@@ -101,6 +101,11 @@ extension Connection {
                     parsed = try parser.parse(rest)
                 } catch {
                     let method = parser.methodRead
+                    if let head = parser.refusedHead {
+                        // A whole head refused for its body's length: answered and logged as its request.
+                        currentHead = head
+                        storage = Array(rest[0..<head.length])
+                    }
                     parser.reset()
                     refuse(ServerRefusal(error), methodRead: method)
                     return buffer.count

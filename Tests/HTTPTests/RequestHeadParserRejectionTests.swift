@@ -360,6 +360,30 @@ struct RequestHeadParserRejectionTests {
         }
     }
 
+    @Test func refusedForItsBodyLengthAloneTheHeadIsKept() throws {
+        // given
+        var parser = RequestHeadParser(limits: ParserLimits(maxBodyLength: 10))
+        let input = Array("POST /a/b?c=1 HTTP/1.1\r\nHost: x\r\nX-Request-ID: r-1\r\nContent-Length: 11\r\n\r\n".utf8)
+        // when
+        let error = input.withUnsafeBytes { buffer -> HTTPParseError? in
+            do throws(HTTPParseError) { _ = try parser.parse(buffer); return nil } catch { return error }
+        }
+        // then: the head can be answered and logged as its request; any other refusal keeps none
+        #expect(error == .bodyTooLarge)
+        let head = try #require(parser.refusedHead)
+        #expect(head.method == .post)
+        #expect(Array(input[head.target]) == Array("/a/b?c=1".utf8))
+        #expect(head.length == input.count)
+        parser.reset()
+        #expect(parser.refusedHead == nil)
+        let malformed = Array("POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\n".utf8)
+        let other = malformed.withUnsafeBytes { buffer -> HTTPParseError? in
+            do throws(HTTPParseError) { _ = try parser.parse(buffer); return nil } catch { return error }
+        }
+        #expect(other == .invalidContentLength)
+        #expect(parser.refusedHead == nil)
+    }
+
     @Test func bodyTooLarge() {
         var rejection = Rejection(field: "Content-Length over limit", "Content-Length: 1025", .bodyTooLarge, status: 413)
         rejection.limits = ParserLimits(maxBodyLength: 1024)

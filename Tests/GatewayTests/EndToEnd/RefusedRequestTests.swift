@@ -76,17 +76,35 @@ struct RefusedRequestTests {
         #expect(line["bytes"] as? Int == 0)
     }
 
-    @Test("given a body over the limit, when refused, then the 413 carries a request id in the header, the body and the log")
+    @Test("given a body announced over the limit, when refused at its head, then the 413 keeps the client's id and logs the method and route")
     func bodyTooLarge() async throws {
-        let answer = try await refuse("POST /connectors/ozon/review/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n",
+        let answer = try await refuse("POST /connectors/ozon/review/items?x=1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                      + "Content-Length: 5000\r\nX-Request-ID: proxy-8\r\n\r\n",
                                       configure: { $0.limits.maxBodyLength = 1000 })
         #expect(answer.status == 413)
-        let id = try #require(answer.head["x-request-id"])
-        #expect(answer.problem["request_id"] as? String == id)
+        #expect(answer.head["x-request-id"] == "proxy-8")
+        #expect(answer.problem["request_id"] as? String == "proxy-8")
         #expect(answer.problem["code"] as? String == "payload_too_large")
         #expect(answer.problem["type"] as? String == "/problems/payload_too_large")
         #expect(answer.problem["title"] as? String == "Content Too Large")
-        #expect(answer.log.contains { $0["request_id"] as? String == id && $0["status"] as? Int == 413 })
+        #expect(answer.problem["instance"] as? String == "/connectors/ozon/review/items", "the head was read: its path is known")
+        let line = try #require(answer.log.first { $0["request_id"] as? String == "proxy-8" })
+        #expect(line["status"] as? Int == 413)
+        #expect(line["method"] as? String == "POST")
+        #expect(line["route"] as? String == "/connectors/{marketplace}/{channel}/items")
+    }
+
+    @Test("given a HEAD announcing a body over the limit, when refused at its head, then the 413 has no content and the log counts none")
+    func headBodyTooLarge() async throws {
+        let answer = try await refuse("HEAD /connectors HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n",
+                                      configure: { $0.limits.maxBodyLength = 1000 })
+        #expect(answer.status == 413)
+        #expect(answer.problem.isEmpty)
+        let id = try #require(answer.head["x-request-id"])
+        let line = try #require(answer.log.first { $0["request_id"] as? String == id })
+        #expect(line["method"] as? String == "HEAD")
+        #expect(line["route"] as? String == "/connectors")
+        #expect(line["bytes"] as? Int == 0)
     }
 
     @Test("given a head that never ends, when the header timeout passes, then the 408 is retryable and carries a request id")
