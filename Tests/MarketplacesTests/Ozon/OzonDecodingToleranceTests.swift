@@ -77,6 +77,25 @@ struct OzonDecodingToleranceTests {
         }
     }
 
+    @Test("given a flat chat list with a numeric chat id (the v2 list's flat items had numeric ids), then the chat reads with its id in digits",
+          .timeLimit(.minutes(1)))
+    func numericChatID() async throws {
+        let flat = """
+        {"chats":[{"chat_id":9007199254740993,"chat_status":"OPENED","chat_type":"BUYER_SELLER","created_at":"2026-05-14T07:00:00Z",
+        "last_message_id":"3000000000118032117","unread_count":1}],"cursor":"","has_next":false}
+        """
+        let history = """
+        {"has_next":false,"messages":[{"message_id":"3000000000118032117","created_at":"2026-05-14T07:09:29.099Z",
+        "data":["Здравствуйте"],"is_read":false,"user":{"id":"77","type":"customer"}}]}
+        """
+        try await withCannedOzon(["/v3/chat/list": [flat], "/v3/chat/history": [history]]) { registry, credentials in
+            let connector = try registry.connector(for: ConnectorKey(.ozon, .chat), tenant: "t", credentials: credentials)
+            let page = try await connector.listItems(ListQuery(limit: 10), deadline: .now + .seconds(50))
+            #expect(page.items.map(\.id) == ["9007199254740993"], "exact: 2^53 + 1 does not survive a Double")
+            #expect(page.items.first?.text == "Здравствуйте")
+        }
+    }
+
     @Test("reviews with sku as number or string, unknown status values and missing optional fields", .timeLimit(.minutes(1)))
     func reviews() async throws {
         let list = """

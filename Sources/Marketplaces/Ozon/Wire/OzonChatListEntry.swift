@@ -17,7 +17,7 @@ struct OzonChatListEntry: JSONReadable, Sendable {
             var chatID: String?, chatStatus: String?, chatType: String?, createdAt: OzonDate?
             try json.members { key, value throws(JSONReadError) in
                 switch key {
-                case "chat_id": chatID = try value.nonNull?.string()
+                case "chat_id": chatID = try value.nonNull.map(OzonID.init(json:))?.text
                 case "chat_status": chatStatus = try value.nonNull?.string()
                 case "chat_type": chatType = try value.nonNull?.string()
                 case "created_at": createdAt = try value.nonNull.map(OzonDate.init(json:))
