@@ -70,8 +70,8 @@ extension OzonSellerData {
         try requireSubscription()
         guard let index = reviewIndex(id) else { throw .notFound("review not found") }
         let review = reviews[index]
-        var json = reviewJSON(review, v2: true)
-        json["sku"] = review.sku
+        // A v1 method answers in v1's words: `UNPROCESSED`/`PROCESSED`, sku a number.
+        var json = reviewJSON(review, v2: false)
         json["likes_amount"] = review.likes
         json["dislikes_amount"] = review.dislikes
         json["photos"] = (0..<review.photosAmount).map { k in

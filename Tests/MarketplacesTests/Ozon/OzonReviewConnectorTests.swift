@@ -91,6 +91,19 @@ struct OzonReviewConnectorTests {
         }
     }
 
+    @Test("given a review not processed, when read alone (v1 info says only UNPROCESSED), then it is unanswered and its read state is left out, not guessed",
+          .timeLimit(.minutes(1)))
+    func oneUnprocessedReview() async throws {
+        try await OzonTestbed.run { bed in
+            let seeded = try #require(bed.host.reviews().first { $0.status == .viewed })
+            let item = try await bed.review.item(id: seeded.id, includeRaw: false, deadline: bed.deadline)
+            #expect(item.status == .unanswered)
+            #expect(item.read == nil)
+            let listed = try await bed.review.listItems(ListQuery(limit: 100), deadline: bed.deadline).items.first { $0.id == seeded.id }
+            #expect(listed?.read == true, "the v2 list says VIEWED")
+        }
+    }
+
     @Test("a reply comments on the review and marks it processed, so it leaves the unanswered list", .timeLimit(.minutes(1)))
     func reply() async throws {
         try await OzonTestbed.run { bed in
