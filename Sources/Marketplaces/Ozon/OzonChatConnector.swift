@@ -17,10 +17,14 @@ public struct OzonChatConnector: ChannelConnector {
     public static let operations: Set<ConnectorOperation> = [.listItems, .item, .reply, .markRead, .updates]
     /// Ozon takes chat messages of 1…1000 characters.
     public static let replyBounds = 1...1000
-    /// Messages read per chat, in a list as for one chat (so both show the same `created_at` and
-    /// `product`): the latest one from a person (system notices may follow it), the product the
-    /// conversation names, and the first message when the history is this short.
+    /// Messages a list reads of each chat: the latest one from a person (system notices may
+    /// follow it) and the product the conversation names. The list's entry gives the chat's
+    /// start and unread count.
     static let window = 50
+    /// Messages one chat read alone asks for (Ozon's most a call): it has no list entry, so its
+    /// start is its first message and its unread count is counted, both exact for any chat up to
+    /// this long, as the list shows them.
+    static let itemWindow = 1000
 
     /// The tenant's Ozon session, shared with its other Ozon connectors.
     public let session: OzonSession
@@ -70,12 +74,12 @@ public struct OzonChatConnector: ChannelConnector {
         return ItemPage(items: items, nextCursor: listing.cursor(at: next))
     }
 
-    /// From the chat's history alone (Ozon has no single-chat method): the latest messages give
-    /// the text, status and unread count; `created_at` is the first message's when the whole
-    /// history fits the window, else the oldest one read.
+    /// From the chat's history alone (Ozon has no single-chat method): its latest `itemWindow`
+    /// messages give the text, status and unread count, and `created_at` is the first message's
+    /// (for a longer chat, the oldest one read, and the unread among those read).
     public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
         try ItemIDShape.uuidOrNumber.check(id)
-        let (messages, _, response) = try await history(chatID: id, from: nil, limit: Self.window, deadline: deadline)
+        let (messages, _, response) = try await history(chatID: id, from: nil, limit: Self.itemWindow, deadline: deadline)
         var item = Self.item(chatID: id, listed: nil, messages: messages)
         if includeRaw { item.raw = response.json() }
         return item

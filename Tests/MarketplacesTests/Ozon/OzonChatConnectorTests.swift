@@ -98,6 +98,27 @@ struct OzonChatConnectorTests {
             #expect(listed.product == single.product)
             #expect(listed.lastMessage == single.lastMessage)
             #expect(listed.status == single.status)
+            #expect(listed.unreadCount == single.unreadCount)
+        }
+    }
+
+    @Test("given a conversation longer than the 50 messages a list reads of each chat, then the single item still shows when it began and all its unread, as the list does",
+          .timeLimit(.minutes(1)))
+    func longConversationItem() async throws {
+        try await OzonTestbed.run { bed in
+            // given
+            let chat = try #require(conversations(bed).first)
+            for index in 0..<60 { bed.host.addBuyerMessage("Сообщение \(index)", chatID: chat.id) }
+            // when
+            let listed = try #require(try await bed.listAll(try bed.chat, limit: 100).first { $0.id == chat.id })
+            let single = try await bed.chat.item(id: chat.id, includeRaw: false, deadline: bed.deadline)
+            // then
+            #expect(listed.createdAt == single.createdAt)
+            #expect(listed.unreadCount == single.unreadCount)
+            #expect((single.unreadCount ?? 0) > 50)
+            #expect(listed.read == single.read)
+            #expect(listed.lastMessage == single.lastMessage)
+            #expect(listed.status == single.status)
         }
     }
 
