@@ -121,7 +121,7 @@ public struct OzonChatConnector: ChannelConnector {
         let chats = page.chats ?? []
         let raws = includeRaw ? OzonSession.rawObjects(response, key: "chats") : []
         let entries = chats.enumerated().map { index, entry in OzonChatListed(entry: entry, raw: index < raws.count ? raws[index] : nil) }
-        return OzonPage(entries: entries, nextToken: page.cursor, hasNext: page.hasNext?.value ?? false)
+        return OzonPage(entries: entries, nextToken: page.cursor, hasNext: page.hasNext?.value ?? false, asked: cursor)
     }
 
     /// The latest `limit` messages up to `from` (inclusive; the newest when nil), oldest first,

@@ -5,7 +5,18 @@ struct OzonPage<Entry: Sendable>: Sendable {
     var nextToken: String?
     var hasNext: Bool
 
-    init(entries: [Entry], nextToken: String?, hasNext: Bool) {
+    /// - Parameter asked: the token the page was fetched with (nil for the first page).
+    init(entries: [Entry], nextToken: String?, hasNext: Bool, asked: String? = nil) {
+        // A page that names as its next the very token it was asked with has not moved on: the
+        // same page again, or an empty one that still says there is more. Its entries, if any,
+        // are the ones before it (the token is the last of them), and following it would ask
+        // for it forever: the listing ends here.
+        if let asked, !asked.isEmpty, nextToken == asked {
+            self.entries = []
+            self.nextToken = nil
+            self.hasNext = false
+            return
+        }
         self.entries = entries
         self.nextToken = nextToken
         // A page without a token to continue from is the last, whatever `has_next` says.

@@ -131,7 +131,7 @@ public struct OzonQuestionConnector: ChannelConnector {
             return OzonDatedEntry(id: questions[index].id, publishedAt: publishedAt, item: consume item)
         }
         // Versions without `has_next` end the list with an empty page or an empty `last_id`.
-        return OzonPage(entries: entries, nextToken: page.lastID, hasNext: page.hasNext?.value ?? !questions.isEmpty)
+        return OzonPage(entries: entries, nextToken: page.lastID, hasNext: page.hasNext?.value ?? !questions.isEmpty, asked: lastID)
     }
 
     private func latestAnswer(questionID: String, sku: OzonID, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item.Reply? {

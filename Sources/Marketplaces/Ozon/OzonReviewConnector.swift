@@ -106,7 +106,7 @@ public struct OzonReviewConnector: ChannelConnector {
             let publishedAt = item.createdAt
             return OzonDatedEntry(id: reviews[index].id, publishedAt: publishedAt, item: consume item)
         }
-        return OzonPage(entries: entries, nextToken: page.lastID, hasNext: page.hasNext?.value ?? !reviews.isEmpty)
+        return OzonPage(entries: entries, nextToken: page.lastID, hasNext: page.hasNext?.value ?? !reviews.isEmpty, asked: lastID)
     }
 
     private func sellerComment(reviewID: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item.Reply? {

@@ -96,6 +96,41 @@ struct OzonDecodingToleranceTests {
         }
     }
 
+    @Test("given Ozon answering the page after last_id X with X again (the same page), when reviews are listed, then each comes once and the list ends",
+          .timeLimit(.minutes(1)))
+    func repeatedPageEndsTheList() async throws {
+        let same = """
+        {"reviews":[{"id":"r-1","sku":1,"text":"A","published_at":"2026-05-14T08:21:37Z","rating":5,"status":"NEW"},
+        {"id":"r-2","sku":1,"text":"B","published_at":"2026-05-13T08:21:37Z","rating":4,"status":"NEW"}],"last_id":"r-2","has_next":true}
+        """
+        try await withCannedOzon(["/v2/review/list": [same]]) { registry, credentials in
+            let connector = try registry.connector(for: ConnectorKey(.ozon, .review), tenant: "t", credentials: credentials)
+            let page = try await connector.listItems(ListQuery(limit: 10), deadline: .now + .seconds(50))
+            #expect(page.items.map(\.id) == ["r-1", "r-2"])
+            #expect(page.nextCursor == nil)
+        }
+    }
+
+    @Test("given Ozon answering empty pages that say there is more but name the token they were asked with, then lists and updates end instead of asking forever",
+          .timeLimit(.minutes(1)))
+    func emptyPagesThatSayMore() async throws {
+        let reviews = #"{"reviews":[],"last_id":"0190a1b2-c3d4-7e5f-8a9b-000000000000","has_next":true}"#
+        let chats = #"{"chats":[],"cursor":"abc","has_next":true}"#
+        try await withCannedOzon(["/v2/review/list": [reviews], "/v3/chat/list": [chats]]) { registry, credentials in
+            let review = try registry.connector(for: ConnectorKey(.ozon, .review), tenant: "t", credentials: credentials)
+            let listed = try await review.listItems(ListQuery(limit: 10), deadline: .now + .seconds(50))
+            #expect(listed.items.isEmpty)
+            #expect(listed.nextCursor == nil)
+            let updates = try await review.updates(since: nil, limit: 10, deadline: .now + .seconds(50))
+            #expect(updates.items.isEmpty)
+            #expect(!updates.hasMore)
+            let chat = try registry.connector(for: ConnectorKey(.ozon, .chat), tenant: "t", credentials: credentials)
+            let chatsListed = try await chat.listItems(ListQuery(limit: 10), deadline: .now + .seconds(50))
+            #expect(chatsListed.items.isEmpty)
+            #expect(chatsListed.nextCursor == nil)
+        }
+    }
+
     @Test("reviews with sku as number or string, unknown status values and missing optional fields", .timeLimit(.minutes(1)))
     func reviews() async throws {
         let list = """
