@@ -11,6 +11,11 @@ import Foundation
 /// (`upstreamError`); any other 4xx to a write refuses its content (`upstreamRejected`). A 200
 /// envelope with `error: true` is a failure too.
 struct WildberriesErrorClassifier: UpstreamErrorClassifier {
+    /// The wait a maintenance answer that names none is given: a maintenance window lasts
+    /// minutes or hours ("до 16:00", in a time zone it does not say), so asking again within the
+    /// same request, a few hundred milliseconds later, would only be refused again.
+    static let maintenanceWait: Duration = .seconds(30)
+
     /// Wildberries' maintenance answer ("Технический перерыв"): it did not act on the request.
     func saysNotApplied(_ response: UpstreamResponse) -> Bool {
         WildberriesErrorBody(response).isMaintenance
@@ -23,13 +28,13 @@ struct WildberriesErrorClassifier: UpstreamErrorClassifier {
             guard body.errorFlag else { return nil }
             let failure = UpstreamFailure(marketplace: .wildberries, status: response.status, message: body.message,
                                           requestID: body.requestID)
-            return body.isMaintenance ? .upstreamUnavailable(retryAfter: nil, failure) : .upstreamError(failure)
+            return body.isMaintenance ? .upstreamUnavailable(retryAfter: Self.maintenanceWait, failure) : .upstreamError(failure)
         }
         let body = WildberriesErrorBody(response)
         let failure = UpstreamFailure(marketplace: .wildberries, status: response.status, message: body.message,
                                       requestID: body.requestID)
         if body.isMaintenance {
-            return .upstreamUnavailable(retryAfter: RetryAfter.delay(in: response), failure)
+            return .upstreamUnavailable(retryAfter: RetryAfter.delay(in: response) ?? Self.maintenanceWait, failure)
         }
         let itemID = Self.itemID(of: request)
         switch response.status {
