@@ -9,11 +9,15 @@ extension Connection {
     /// Whether this connection's next request must wait for its output to drain: it holds more
     /// than `maxPendingOutput` unsent bytes, or any while the loop's connections together hold
     /// more than `maxLoopPendingOutput`, so clients that do not read cannot together make the
-    /// server hold more than that (a connection with nothing unsent still gets one answer). Each
-    /// connection held back has output, so its own drain resumes it.
+    /// server hold more than that (a connection with nothing unsent still gets one answer), or
+    /// any while the kernel takes no more of it (waiting for EPOLLOUT under the write timer): a
+    /// client that does not read gains nothing by sending more, and a request taken in then
+    /// would replace that timer with its own, so one small request in each write timeout would
+    /// keep a stalled connection forever. Each connection held back has output, so its own drain
+    /// resumes it.
     var hasTooMuchOutput: Bool {
-        output.count > loop.configuration.maxPendingOutput
-            || (output.count > 0 && loop.pendingOutput > loop.configuration.maxLoopPendingOutput)
+        output.count > 0 && (interest & CS_EPOLLOUT != 0 || output.count > loop.configuration.maxPendingOutput
+            || loop.pendingOutput > loop.configuration.maxLoopPendingOutput)
     }
 
     /// The socket is readable (or the peer half-closed).
@@ -74,6 +78,17 @@ extension Connection {
         }
     }
 
+    /// Empty lines after a response (RFC 9112 §2.2: some clients end a body with one more CRLF)
+    /// begin no request: the connection stays idle, under the idle timer, not the header timer
+    /// (which would close a kept-alive connection early, and keep a drain waiting for it). The
+    /// parser keeps them, counted against its limit of empty lines, with the bytes in `pending`.
+    /// A connection yet to send its first request stays under the header timer from its accept.
+    private func stayIdleUnlessARequestBegan() {
+        guard phase == .head, requestCount > 0, parser.hasNotBegunARequest else { return }
+        phase = .idle
+        loop.setTimer(self, .idle)
+    }
+
     /// Parses what `pending` holds, as far as the state allows.
     func consumePending() {
         guard !pending.isEmpty, !consuming else { return }
@@ -110,7 +125,10 @@ extension Connection {
                     refuse(ServerRefusal(error), methodRead: method)
                     return buffer.count
                 }
-                guard let head = parsed else { return offset }
+                guard let head = parsed else {
+                    stayIdleUnlessARequestBegan()
+                    return offset
+                }
                 offset += head.length
                 begin(head, headBytes: UnsafeRawBufferPointer(rebasing: rest[0..<head.length]),
                       moreBytesFollow: offset < buffer.count)
@@ -252,7 +270,7 @@ extension Connection {
     func closeUnlessARequestWaits() {
         keepAlive = false
         handleReadable()
-        let nothingStarted = phase == .idle || (phase == .head && parser.isAtMessageStart && pending.isEmpty)
+        let nothingStarted = phase == .idle || (phase == .head && parser.hasNotBegunARequest && !pendingHoldsARequest)
         guard nothingStarted else { return }
         if output.isEmpty {
             close()

@@ -52,7 +52,7 @@ extension Connection {
         case .idle where awaitingDrain:
             awaitingDrain = false
             continueAfterResponse()
-        case .idle where loop.isDraining && pending.isEmpty:
+        case .idle where loop.isDraining && !pendingHoldsARequest:
             closeUnlessARequestWaits()
         case .idle, .head, .body:
             if !inputClosed { setReading(true) }

@@ -409,7 +409,7 @@ final class EventLoop {
                 // A last response still going out announced keep-alive, so the client may already
                 // have sent its next request: it is read and answered once that response is out.
                 connection.closeUnlessARequestWaits()
-            case .head where connection.parser.isAtMessageStart && connection.pending.isEmpty:
+            case .head where connection.parser.hasNotBegunARequest && !connection.pendingHoldsARequest:
                 connection.closeUnlessARequestWaits()
             case .processing, .head, .body:
                 // The response of the request in progress closes the connection unless requests

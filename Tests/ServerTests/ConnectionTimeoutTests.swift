@@ -151,6 +151,23 @@ struct ConnectionTimeoutTests {
         }
     }
 
+    @Test func emptyLinesAfterAResponseLeaveTheConnectionIdleNotWaitingForAHead() async throws {
+        // given: a header timeout far shorter than the idle one
+        try await withServer({
+            $0.headerReadTimeout = .milliseconds(300)
+            $0.idleTimeout = .seconds(60)
+        }, handler: Handlers.ok) { server in
+            guard let client = try server.connect(sending: get("/") + "\r\n", within: .milliseconds(300)) else { return }
+            #expect(try client.readResponse().status == 200)
+            try client.send("\r\n")
+            // when: the client comes back after more than the header timeout
+            try await Task.sleep(for: .milliseconds(900))
+            try client.send(get("/again"))
+            // then: the kept-alive connection serves it; empty lines began no request to time out
+            #expect(try client.readResponse().status == 200)
+        }
+    }
+
     @Test func connectionThatNeverSendsIsClosedSilently() async throws {
         // given
         try await withServer(Self.short, handler: Handlers.ok) { server in
@@ -211,6 +228,32 @@ struct ConnectionTimeoutTests {
                 }
             }
             if !stalled { break }
+        }
+    }
+
+    @Test func clientThatStopsReadingIsCutOffByTheWriteTimeoutThoughItKeepsSendingRequests() async throws {
+        // given: a 32 MiB response, and a client with a small receive buffer that never reads
+        let body = [UInt8](repeating: 0x7A, count: 32 << 20)
+        try await withServer({
+            Self.shortAfterTheHead(&$0)
+            $0.maxPendingOutput = 64 << 20
+        }, handler: { request, _ in
+            request.path == "/huge" ? HTTPResponse(status: .ok, body: body) : HTTPResponse(status: .ok, body: Array("ok".utf8))
+        }) { server in
+            let client = try server.connect(receiveBufferSize: 4096)
+            try client.send(get("/huge"))
+            #expect(client.waitReadable(milliseconds: 10_000))
+            // when: it sends a small request every 100 ms, a third of the write timeout, reading nothing
+            let sending = Task {
+                for _ in 0..<150 where !Task.isCancelled {
+                    guard (try? client.send(get("/small"))) != nil else { return }
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            let gaveUp = await server.waitUntilNoConnections(timeout: .seconds(10))
+            sending.cancel()
+            // then: the requests do not stand in for the reads the write timeout waits for
+            #expect(gaveUp)
         }
     }
 

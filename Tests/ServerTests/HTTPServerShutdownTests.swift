@@ -159,6 +159,24 @@ struct HTTPServerShutdownTests {
         }
     }
 
+    @Test func aConnectionIdleAfterAnEmptyLineIsClosedAtOnceByADrain() async throws {
+        try await onDedicatedThread {
+            // given: a request ended with one CRLF too many (RFC 9112 §2.2), answered; timeouts of a minute
+            let server = try TestServer({ $0.headerReadTimeout = .seconds(60) }, handler: Handlers.ok)
+            let client = try server.connect()
+            try client.send(get("/") + "\r\n")
+            #expect(try client.readResponse().status == 200)
+            // when
+            let stopping = Task { await server.stop(gracePeriod: .seconds(60)) }
+            // then: closed by the drain as the idle connection it is, not left to a header timeout
+            #expect(client.waitReadable(milliseconds: 10_000))
+            let rest = client.readUntilClose()
+            #expect(rest.bytes.isEmpty)
+            #expect(rest.end == .eof)
+            await stopping.value
+        }
+    }
+
     @Test func stopOnAServerWithoutConnectionsReturnsAndCanBeRepeated() async throws {
         try await onDedicatedThread {
             // given
