@@ -168,6 +168,7 @@ struct HTTPServerShutdownTests {
             #expect(try client.readResponse().status == 200)
             // when
             let stopping = Task { await server.stop(gracePeriod: .seconds(60)) }
+            #expect(await eventually { server.server.isDraining })
             // then: closed by the drain as the idle connection it is, not left to a header timeout
             #expect(client.waitReadable(milliseconds: 10_000))
             let rest = client.readUntilClose()
