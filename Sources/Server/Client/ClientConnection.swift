@@ -133,14 +133,25 @@ final class ClientConnection {
                 setInterest(Self.readEvents | CS_EPOLLOUT)
                 return
             case .endOfFile:
-                lost(errno: 0)
+                lostWhileSending(errno: 0)
                 return
             case .failed(let code):
-                lost(errno: code)
+                lostWhileSending(errno: code)
                 return
             }
         }
         setInterest(Self.readEvents)
+    }
+
+    /// The upstream stopped taking the request: it may have answered first and closed (a 413
+    /// for a body it will not read), and that answer, whole in the socket, is the call's outcome
+    /// rather than the broken write. The connection is not reused either way (`complete` keeps
+    /// only one whose request went out whole).
+    private func lostWhileSending(errno code: Int32) {
+        let sending = call
+        if sending != nil { readAvailable() }
+        guard state != .closed, call === sending else { return }
+        lost(errno: code)
     }
 
     /// Reads a wake-up's worth: at most `readsPerWakeup` buffers, so that an upstream sending as

@@ -117,6 +117,23 @@ struct HTTPClientTests {
         #expect(requests[2].contains("\r\nContent-Length: 0\r\n"))
     }
 
+    @Test("given an upstream that answers a large body early and closes without reading it, then its answer is the call's outcome, not the broken write")
+    func earlyAnswer() async throws {
+        let upstream = ScriptedUpstream { peer in
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            _ = recv(peer.fd, &chunk, chunk.count, 0)
+            peer.send("HTTP/1.1 413 Content Too Large\r\nContent-Length: 9\r\nConnection: close\r\n\r\ntoo large")
+            // Closed with the body unread: the kernel resets the connection under the client's write.
+            peer.close()
+        }
+        defer { upstream.stop() }
+        let request = HTTPClientRequest(method: "POST", target: Array("/upload".utf8), headers: [("Content-Type", "application/octet-stream")],
+                                        body: [UInt8](repeating: 0x61, count: 32 << 20), isIdempotent: false)
+        let response = try await HTTPClient(host: "127.0.0.1", port: upstream.port).execute(request, timeout: .seconds(10))
+        #expect(response.status == 413)
+        #expect(Self.text(response) == "too large")
+    }
+
     @Test("given a kept-alive connection the server drops as a request arrives, then a read is sent again and a write is not")
     func staleConnection() async throws {
         // Every connection answers its first request and drops the second unanswered.
