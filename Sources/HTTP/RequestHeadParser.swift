@@ -50,7 +50,8 @@ public struct RequestHeadParser: Sendable {
     public var hasNotBegunARequest: Bool { state == .start || state == .startLF }
 
     /// The method of the message being parsed once its request line has been read, also after
-    /// the head was refused: a refusal of a HEAD request carries no content (RFC 9110 §9.3.2).
+    /// the head was refused (but for a refusal that keeps the whole head, `refusedHead`, which
+    /// has it): a refusal of a HEAD request carries no content (RFC 9110 §9.3.2).
     public var methodRead: HTTPMethod? { state.rawValue >= State.target.rawValue ? method : nil }
 
     /// The head of the last message refused for the length of the body it announced alone: a

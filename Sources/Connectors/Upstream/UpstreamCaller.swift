@@ -217,7 +217,7 @@ public final class UpstreamCaller: Sendable {
             // A method blocked is the host answering (as a 429 is): healthy, whatever the method.
             breaker.record(classifier.blocksOperationOnly(response) ? .success : .failure, for: admission)
             return .failure(.upstreamUnavailable(retryAfter: wait, failure), retryAfter: wait,
-                            retryable: idempotent || notApplied)
+                            retryable: (idempotent || notApplied) && !classifier.outlastsTheRequest(response))
         case .upstreamError:
             if status >= 500 {
                 breaker.record(.failure, for: admission)

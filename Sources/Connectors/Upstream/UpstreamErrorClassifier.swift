@@ -13,6 +13,10 @@ public protocol UpstreamErrorClassifier: Sendable {
     /// (Ozon's per-method "Circle is open"): the caller is told to come back, and the host's
     /// circuit, which every other operation on it shares, counts it as the host answering.
     func blocksOperationOnly(_ response: UpstreamResponse) -> Bool
+    /// Whether `response` announces an unavailability that outlasts any one request (a
+    /// maintenance window, a method blocked for a minute): it is not asked again within the call,
+    /// whatever the deadline leaves, and the caller is told when to come back.
+    func outlastsTheRequest(_ response: UpstreamResponse) -> Bool
 }
 
 extension UpstreamErrorClassifier {
@@ -20,4 +24,6 @@ extension UpstreamErrorClassifier {
     public func saysNotApplied(_ response: UpstreamResponse) -> Bool { false }
     /// Default: every unavailability counts against the host's circuit.
     public func blocksOperationOnly(_ response: UpstreamResponse) -> Bool { false }
+    /// Default: an unavailability may be over by the next attempt.
+    public func outlastsTheRequest(_ response: UpstreamResponse) -> Bool { false }
 }

@@ -33,6 +33,7 @@ extension OzonChatConnector {
         var seen: Set<String> = []
         var reported: [OzonChatListed] = []
         var complete = false
+        var stalled = false
         var highest: UInt64 = 0
         var pagesRead = 0
         while sweep.pages < Self.maxSweepPages, reported.count < limit {
@@ -69,6 +70,7 @@ extension OzonChatConnector {
             sweep.pages += 1
             guard page.hasNext, let token = page.nextToken else {
                 complete = true
+                stalled = page.stalled
                 break
             }
             sweep.token = token
@@ -79,7 +81,8 @@ extension OzonChatConnector {
         let hasMore: Bool
         if complete || (sweep.pages >= Self.maxSweepPages && sweep.reportedUpTo == nil) {
             // Past 10 000 chats out of order, the chats not reached keep the old watermark.
-            let ceiling = !complete && !sweep.inOrder ? state.mark : sweep.ceiling
+            // So do they when Ozon's paging stalled before the list's end.
+            let ceiling = (!complete && !sweep.inOrder) || stalled ? state.mark : sweep.ceiling
             next = state.advanced(reporting: pairs, ceiling: ceiling, seen: highest)
             // A list not most recent first can hold the mark below chats the sweep reported and
             // could not keep in the edge: the next sweep reports them again, so it is due now.

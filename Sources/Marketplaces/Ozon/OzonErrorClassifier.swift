@@ -66,6 +66,12 @@ struct OzonErrorClassifier: UpstreamErrorClassifier {
         saysNotApplied(response)
     }
 
+    /// A blocked method stays blocked for a while (the minute told to the caller): asking again
+    /// within the request would only meet the block.
+    func outlastsTheRequest(_ response: UpstreamResponse) -> Bool {
+        saysNotApplied(response)
+    }
+
     /// Whether Ozon's error text (lower-cased) says the method is blocked for a while.
     static func blocksMethod(_ lowerMessage: String) -> Bool {
         lowerMessage.contains("circle is open")

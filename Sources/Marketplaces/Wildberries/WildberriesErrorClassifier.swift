@@ -11,13 +11,18 @@ import Foundation
 /// (`upstreamError`); any other 4xx to a write refuses its content (`upstreamRejected`). A 200
 /// envelope with `error: true` is a failure too.
 struct WildberriesErrorClassifier: UpstreamErrorClassifier {
-    /// The wait a maintenance answer that names none is given: a maintenance window lasts
-    /// minutes or hours ("до 16:00", in a time zone it does not say), so asking again within the
-    /// same request, a few hundred milliseconds later, would only be refused again.
+    /// The wait a maintenance answer that names none is given (it says "до 16:00", in a time
+    /// zone it does not name): when the caller may come back.
     static let maintenanceWait: Duration = .seconds(30)
 
     /// Wildberries' maintenance answer ("Технический перерыв"): it did not act on the request.
     func saysNotApplied(_ response: UpstreamResponse) -> Bool {
+        WildberriesErrorBody(response).isMaintenance
+    }
+
+    /// A maintenance window lasts minutes or hours: asking again within the request, however long
+    /// its deadline, would only be refused again.
+    func outlastsTheRequest(_ response: UpstreamResponse) -> Bool {
         WildberriesErrorBody(response).isMaintenance
     }
 

@@ -146,10 +146,11 @@ final class ClientConnection {
     /// The upstream stopped taking the request: it may have answered first and closed (a 413
     /// for a body it will not read), and that answer, whole in the socket, is the call's outcome
     /// rather than the broken write. The connection is not reused either way (`complete` keeps
-    /// only one whose request went out whole).
+    /// only one whose request went out whole). Read to the end: no later wake-up would bring the
+    /// rest of it (the answer is bounded by the client's response limit).
     private func lostWhileSending(errno code: Int32) {
         let sending = call
-        if sending != nil { readAvailable() }
+        if sending != nil { readAvailable(reads: .max) }
         guard state != .closed, call === sending else { return }
         lost(errno: code)
     }
@@ -157,10 +158,11 @@ final class ClientConnection {
     /// Reads a wake-up's worth: at most `readsPerWakeup` buffers, so that an upstream sending as
     /// fast as the socket takes never holds the loop (the other connections, the timers that
     /// end its own call); epoll reports the rest on the next turn.
-    private func readAvailable() {
+    /// `reads`: buffers read at most (the whole socket when it is all the call will get).
+    private func readAvailable(reads limit: Int = ClientConnection.readsPerWakeup) {
         let buffer = loop.readBuffer
         var reads = 0
-        while state != .closed, reads < Self.readsPerWakeup {
+        while state != .closed, reads < limit {
             reads += 1
             switch socket.read(into: buffer) {
             case .bytes(let n):

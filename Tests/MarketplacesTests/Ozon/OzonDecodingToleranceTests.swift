@@ -116,6 +116,39 @@ struct OzonDecodingToleranceTests {
         }
     }
 
+    @Test("given a chat updates sweep that stalls on its second list page after reporting more chats than the cursor keeps, when a chat on that page gets a message, then a later sweep still reports it",
+          .timeLimit(.minutes(1)))
+    func stalledChatSweepKeepsTheMark() async throws {
+        func chat(_ id: String, _ lastMessageID: Int) -> String {
+            #"{"chat":{"chat_id":"\#(id)","chat_status":"OPENED","chat_type":"BUYER_SELLER","created_at":"2026-05-14T07:00:00Z"},"#
+                + #""last_message_id":"\#(lastMessageID)","unread_count":1}"#
+        }
+        func page(_ chats: [String], cursor: String, hasNext: Bool) -> String {
+            #"{"chats":[\#(chats.joined(separator: ","))],"cursor":"\#(cursor)","has_next":\#(hasNext)}"#
+        }
+        // Before: chats b and z. Then 22 chats get messages (ids 2000…2021), on the list's first page;
+        // b, on its second, gets one numbered 1600 (the list is not in recency order).
+        let before = page([chat("b", 1500), chat("z", 3000)], cursor: "p2", hasNext: false)
+        let busy = page((2000...2021).map { chat("c\($0)", $0) }, cursor: "p2", hasNext: true)
+        let stalled = page([], cursor: "p2", hasNext: true)
+        let rest = page([chat("b", 1600)], cursor: "p3", hasNext: false)
+        let history = """
+        {"has_next":false,"messages":[{"message_id":"1600","created_at":"2026-05-14T07:09:29.099Z",
+        "data":["Здравствуйте"],"is_read":false,"user":{"id":"77","type":"customer"}}]}
+        """
+        try await withCannedOzon(["/v3/chat/list": [before, busy, stalled, busy, rest], "/v3/chat/history": [history]]) { registry, credentials in
+            let connector = try registry.connector(for: ConnectorKey(.ozon, .chat), tenant: "t", credentials: credentials)
+            let first = try await connector.updates(since: nil, limit: 100, deadline: .now + .seconds(50))
+            #expect(Set(first.items.map(\.id)) == ["b", "z"])
+            // when: the next sweep stalls after its first page
+            let second = try await connector.updates(since: first.nextCursor, limit: 100, deadline: .now + .seconds(50))
+            #expect(second.items.count == 22)
+            let third = try await connector.updates(since: second.nextCursor, limit: 100, deadline: .now + .seconds(50))
+            // then: the stalled sweep did not take the chats it never reached as seen
+            #expect(third.items.map(\.id).contains("b"))
+        }
+    }
+
     @Test("reviews with sku as number or string, unknown status values and missing optional fields", .timeLimit(.minutes(1)))
     func reviews() async throws {
         let list = """
