@@ -42,6 +42,10 @@ public struct RequestHeadParser: Sendable {
         self.limits = limits
     }
 
+    /// The bytes of empty lines (CR LF) taken before a request line: 32 of them; one more is
+    /// `tooManyEmptyLines`.
+    public static let maxEmptyLineBytes = 64
+
     /// True when no byte of a message has been scanned yet (what an idle connection looks like).
     public var isAtMessageStart: Bool { position == 0 }
 
@@ -94,7 +98,7 @@ public struct RequestHeadParser: Sendable {
                 guard buffer[i] == ASCII.lf else { throw .bareCarriageReturn }
                 i += 1
                 // RFC 9112 §2.2 asks us to ignore at least one empty line; a stream of them is an attack.
-                guard i <= 64 else { throw .tooManyEmptyLines }
+                guard i <= Self.maxEmptyLineBytes else { throw .tooManyEmptyLines }
                 state = .start
             case .method:
                 while i < n, table[Int(buffer[i])] & ASCII.token != 0 { i += 1 }

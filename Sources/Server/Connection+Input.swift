@@ -63,6 +63,13 @@ extension Connection {
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
         if phase == .idle {
+            // Empty lines while idle begin no request (RFC 9112 §2.2): kept for the parser, with
+            // the idle timer left running, so that sending them cannot hold the connection open.
+            // Past the parser's allowance the next request's parse refuses them.
+            if pending.count + bytes.count <= RequestHeadParser.maxEmptyLineBytes, !bytes.contains(where: { $0 != 13 && $0 != 10 }) {
+                pending.append(contentsOf: bytes)
+                return
+            }
             beginHead()
         } else if phase == .head, pending.isEmpty, parser.hasNotBegunARequest {
             requestStartedAt = loop.now  // a connection's first request: from its first byte, not the accept

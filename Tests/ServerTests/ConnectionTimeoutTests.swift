@@ -168,6 +168,26 @@ struct ConnectionTimeoutTests {
         }
     }
 
+    @Test func emptyLinesWhileIdleDoNotHoldTheConnectionPastTheIdleTimeout() async throws {
+        // given: an idle timeout of 300 ms, and a client that was answered
+        try await withServer(Self.shortAfterTheHead, handler: Handlers.ok) { server in
+            let client = try server.connect()
+            try client.send(get("/"))
+            #expect(try client.readResponse().status == 200)
+            // when: it sends an empty line every 100 ms, for up to 2.5 s
+            var sent = 0
+            while sent < 25, !client.waitReadable(milliseconds: 0) {
+                guard (try? client.send("\r\n")) != nil else { break }
+                sent += 1
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            // then: the idle timeout closed it meanwhile, silently; the empty lines did not restart it
+            #expect(sent < 25, "still open after \(sent) empty lines")
+            let rest = client.readUntilClose()
+            #expect(rest.bytes.isEmpty)
+        }
+    }
+
     @Test func connectionThatNeverSendsIsClosedSilently() async throws {
         // given
         try await withServer(Self.short, handler: Handlers.ok) { server in

@@ -25,6 +25,8 @@ public struct TrustedProxies: Sendable, Equatable {
         var client = peer
         for line in forwardedFor.reversed() {
             for entry in line.split(separator: ",", omittingEmptySubsequences: false).reversed() {
+                // Empty list elements are ignored (RFC 9110 §5.6.1): they name no hop.
+                if entry.utf8.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
                 guard let hop = IPAddress(forwarded: entry) else { return client }
                 client = hop
                 guard trusts(hop) else { return hop }
