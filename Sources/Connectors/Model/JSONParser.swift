@@ -1,25 +1,32 @@
 import Glibc
+import Hashing
 
 /// A strict RFC 8259 reader: numbers keep their text (and must fit a double's range), strings
 /// must be valid UTF-8 with valid escapes (no lone surrogates), no trailing commas (Foundation
 /// lets those pass), nothing but whitespace may follow the value, and nesting stops at
 /// `maxDepth` so a hostile body cannot exhaust the stack. It writes a `JSONTape`, from which
 /// `JSONReadable` types read themselves and `JSONValue` is built, and it says where a text stops
-/// being JSON.
+/// being JSON. One leniency can be asked for: a lone surrogate escape (`"\ud800"`, which RFC 8259
+/// §8.2 leaves unpredictable) read as U+FFFD, for a marketplace's answer, where one stray
+/// escape in one buyer's text would otherwise make the whole page unreadable.
 struct JSONParser {
     static let maxDepth = 512
 
     private let bytes: UnsafeRawBufferPointer
+    private let replacesLoneSurrogates: Bool
     private var index = 0
     private var depth = 0
 
-    private init(_ bytes: UnsafeRawBufferPointer) {
+    private init(_ bytes: UnsafeRawBufferPointer, replacesLoneSurrogates: Bool) {
         self.bytes = bytes
+        self.replacesLoneSurrogates = replacesLoneSurrogates
     }
 
-    /// Reads `bytes`, which must hold one JSON value and nothing else but white space, into `tape`.
-    static func parse(_ bytes: UnsafeRawBufferPointer, into tape: inout JSONTape.Builder) throws(JSONSyntaxError) {
-        var parser = JSONParser(bytes)
+    /// Reads `bytes`, which must hold one JSON value and nothing else but white space, into `tape`;
+    /// with `replacesLoneSurrogates`, a lone surrogate escape is U+FFFD instead of an error.
+    static func parse(_ bytes: UnsafeRawBufferPointer, into tape: inout JSONTape.Builder,
+                      replacesLoneSurrogates: Bool = false) throws(JSONSyntaxError) {
+        var parser = JSONParser(bytes, replacesLoneSurrogates: replacesLoneSurrogates)
         parser.skipSpace()
         try parser.value(into: &tape)
         parser.skipSpace()
@@ -379,15 +386,21 @@ struct JSONParser {
         case UInt8(ascii: "u"):
             var scalar = try hex4()
             if (0xD800...0xDBFF).contains(scalar) {
-                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u"),
+                   let low = peekHex4(at: index + 2), (0xDC00...0xDFFF).contains(low) {
+                    index += 6
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if replacesLoneSurrogates {
+                    // What follows is read as itself.
+                    out.append(contentsOf: Self.replacementCharacter)
+                    return
+                } else {
                     throw error("a high surrogate must be followed by a low surrogate")
                 }
-                index += 2
-                let low = try hex4()
-                guard (0xDC00...0xDFFF).contains(low) else { throw error("a high surrogate must be followed by a low surrogate") }
-                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             } else if (0xDC00...0xDFFF).contains(scalar) {
-                throw error("a low surrogate without a high one")
+                guard replacesLoneSurrogates else { throw error("a low surrogate without a high one") }
+                out.append(contentsOf: Self.replacementCharacter)
+                return
             }
             guard let unicode = Unicode.Scalar(scalar) else { throw error("not a Unicode scalar") }
             out.append(contentsOf: UTF8.encode(unicode)!)
@@ -395,6 +408,20 @@ struct JSONParser {
             index -= 1
             throw error("unknown escape")
         }
+    }
+
+    /// U+FFFD in UTF-8.
+    private static let replacementCharacter: [UInt8] = [0xEF, 0xBF, 0xBD]
+
+    /// The four hex digits at `start` as a number, without moving on; nil when they are not.
+    private func peekHex4(at start: Int) -> UInt32? {
+        guard start + 4 <= bytes.count else { return nil }
+        var value: UInt32 = 0
+        for offset in 0..<4 {
+            guard let digit = Hex.value(bytes[start + offset]) else { return nil }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
     }
 
     private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {

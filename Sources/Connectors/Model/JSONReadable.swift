@@ -28,7 +28,8 @@ public protocol JSONReadable {
 }
 
 extension JSONReadable {
-    /// Parses `bytes` (strictly, with `JSONParser`'s rules) and reads `Self` from the value.
+    /// Parses `bytes` (with `JSONParser`'s rules, a lone surrogate escape read as U+FFFD: these
+    /// are marketplaces' answers) and reads `Self` from the value.
     public init(parsing bytes: some Collection<UInt8>) throws(JSONReadError) {
         let read: Result<Self, JSONReadError>? = bytes.withContiguousStorageIfAvailable { buffer in
             Result { () throws(JSONReadError) in try Self(parsing: UnsafeRawBufferPointer(buffer)) }
@@ -63,7 +64,7 @@ extension JSONReadable {
     init(parsing bytes: UnsafeRawBufferPointer) throws(JSONReadError) {
         let tape: JSONTape
         do {
-            tape = try JSONTape(parsing: bytes)
+            tape = try JSONTape(parsing: bytes, replacesLoneSurrogates: true)
         } catch {
             throw .notJSON(error)
         }

@@ -46,8 +46,9 @@ final class JSONTape {
         }
     }
 
-    /// Parses `bytes` (a UTF-8 byte order mark is skipped) with `JSONParser`'s rules.
-    init(parsing bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) {
+    /// Parses `bytes` (a UTF-8 byte order mark is skipped) with `JSONParser`'s rules, a lone
+    /// surrogate escape read as U+FFFD with `replacesLoneSurrogates` (see `JSONParser`).
+    init(parsing bytes: UnsafeRawBufferPointer, replacesLoneSurrogates: Bool = false) throws(JSONSyntaxError) {
         var bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeRawBufferPointer(rebasing: bytes[3...]) }
         var builder = Builder(bytes: bytes)
@@ -55,7 +56,7 @@ final class JSONTape {
         // 12, it is not grown (and copied) half-way; texts longer than the simulator's only leave
         // room unused.
         builder.entries.reserveCapacity(bytes.count / 12 + 4)
-        try JSONParser.parse(bytes, into: &builder)
+        try JSONParser.parse(bytes, into: &builder, replacesLoneSurrogates: replacesLoneSurrogates)
         self.bytes = bytes
         entries = builder.entries
         strings = builder.strings

@@ -141,6 +141,23 @@ struct WildberriesQuirkTests {
         }
     }
 
+    @Test("given a feedback whose text holds lone surrogate escapes, then the page reads, each one U+FFFD, the pair beside them kept", .timeLimit(.minutes(1)))
+    func loneSurrogates() async throws {
+        let body = #"""
+        {"data":{"countUnanswered":"1","countArchive":0,"feedbacks":[
+          {"id":"A1","text":"a\ud800b\udc00c\ud83d\ude00","createdDate":"2026-05-14T08:21:37Z","answer":null,"productDetails":null},
+          {"id":"B2","text":"ok","createdDate":"2026-05-13T08:21:37Z","answer":null,"productDetails":null}
+        ]},"error":false,"errorText":"","additionalErrors":null}
+        """#
+        try await Self.with { scripted in
+            scripted.host.queue(Self.list, json: body)
+            scripted.host.queue("/api/v1/feedbacks/archive", json: #"{"data":{"feedbacks":[]},"error":false,"errorText":"","additionalErrors":null}"#)
+            let page = try await scripted.review.listItems(Self.query, deadline: WildberriesTestEnvironment.deadline)
+            #expect(page.items.map(\.id) == ["A1", "B2"])
+            #expect(page.items.first?.text == "a\u{FFFD}b\u{FFFD}c\u{1F600}")
+        }
+    }
+
     @Test("given feedbacks that cannot be read among new ones, when updates are polled a few at a time, then each readable one comes once and the feed ends",
           .timeLimit(.minutes(1)))
     func updatesPastUnreadable() async throws {
