@@ -1,5 +1,4 @@
 import Glibc
-import Hashing
 
 /// A strict RFC 8259 reader: numbers keep their text (and must fit a double's range), strings
 /// must be valid UTF-8 with valid escapes (no lone surrogates), no trailing commas (Foundation
@@ -418,7 +417,7 @@ struct JSONParser {
         guard start + 4 <= bytes.count else { return nil }
         var value: UInt32 = 0
         for offset in 0..<4 {
-            guard let digit = Hex.value(bytes[start + offset]) else { return nil }
+            guard let digit = Self.hexDigit(bytes[start + offset]) else { return nil }
             value = value << 4 | UInt32(digit)
         }
         return value
@@ -428,17 +427,20 @@ struct JSONParser {
         guard index + 4 <= bytes.count else { throw error("expected four hex digits after \\u") }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw error("expected four hex digits after \\u")
-            }
+            guard let digit = Self.hexDigit(bytes[index]) else { throw error("expected four hex digits after \\u") }
             value = value << 4 | UInt32(digit)
             index += 1
         }
         return value
+    }
+
+    /// A hexadecimal digit's value (the parser is built alone for fuzzing, without `Hashing`'s `Hex`).
+    private static func hexDigit(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
