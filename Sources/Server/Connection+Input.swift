@@ -66,7 +66,7 @@ extension Connection {
             // Empty lines while idle begin no request (RFC 9112 §2.2): kept for the parser, with
             // the idle timer left running, so that sending them cannot hold the connection open.
             // Past the parser's allowance the next request's parse refuses them.
-            if pending.count + bytes.count <= RequestHeadParser.maxEmptyLineBytes, !bytes.contains(where: { $0 != 13 && $0 != 10 }) {
+            if pending.count + bytes.count <= RequestHeadParser.maxEmptyLineBytes, !Self.holdsMoreThanEmptyLines(bytes) {
                 pending.append(contentsOf: bytes)
                 return
             }

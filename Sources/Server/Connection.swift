@@ -210,7 +210,12 @@ final class Connection {
     }
 
     /// Whether `pending` has more than the empty lines a client may send after a body (RFC 9112 §2.2).
-    var pendingHoldsARequest: Bool { pending.contains { $0 != 13 && $0 != 10 } }
+    var pendingHoldsARequest: Bool { Self.holdsMoreThanEmptyLines(pending) }
+
+    /// Whether `bytes` hold anything but CR and LF, the bytes of empty lines.
+    static func holdsMoreThanEmptyLines(_ bytes: some Sequence<UInt8>) -> Bool {
+        bytes.contains { $0 != 13 && $0 != 10 }
+    }
 
     /// A timer of this connection fired.
     func timerExpired(_ kind: TimerKind) {

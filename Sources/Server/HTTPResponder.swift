@@ -13,9 +13,9 @@ public protocol HTTPResponder: Sendable {
     /// The response to a request the server refuses by itself (see `ServerRefusal`). `request`
     /// is what was read of it when its head was (the head, with an empty body: a body too slow,
     /// malformed, or announced over the limit), or the whole request for the 500 that stands in
-    /// for a `respond` that threw; nil when the head itself was refused. Called on the loop thread, so it must not
-    /// block or suspend; the connection closes after it, except after that 500. The default is
-    /// a plain problem+json document.
+    /// for a `respond` that threw; nil when the head itself was refused. Called on the loop
+    /// thread, so it must not block or suspend; the connection closes after it, except after
+    /// that 500. The default is a plain problem+json document.
     func refusal(_ refusal: ServerRefusal, request: HTTPRequest?, context: RequestContext) -> HTTPResponse
 
     /// A request whose head arrived but whose client closed the connection (or whose connection

@@ -1,3 +1,5 @@
+import HTTP
+
 /// The reverse proxies whose `X-Forwarded-For` the gateway believes (`trusted_proxies`), and the
 /// rule that finds the client behind them. Only a trusted peer may speak for someone else: a
 /// client connecting directly can put anything in `X-Forwarded-For`, so it is ignored then.
@@ -26,7 +28,7 @@ public struct TrustedProxies: Sendable, Equatable {
         for line in forwardedFor.reversed() {
             for entry in line.split(separator: ",", omittingEmptySubsequences: false).reversed() {
                 // Empty list elements are ignored (RFC 9110 §5.6.1): they name no hop.
-                if entry.utf8.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
+                if entry.trimmingOWS().isEmpty { continue }
                 guard let hop = IPAddress(forwarded: entry) else { return client }
                 client = hop
                 guard trusts(hop) else { return hop }

@@ -23,7 +23,7 @@ struct WildberriesErrorClassifier: UpstreamErrorClassifier {
     /// A maintenance window lasts minutes or hours: asking again within the request, however long
     /// its deadline, would only be refused again.
     func outlastsTheRequest(_ response: UpstreamResponse) -> Bool {
-        WildberriesErrorBody(response).isMaintenance
+        saysNotApplied(response)
     }
 
     func classify(_ response: UpstreamResponse, for request: UpstreamRequest) -> ConnectorError? {

@@ -22,6 +22,16 @@ struct IdempotencyJournalReplyTests {
         return reply
     }
 
+    /// A gateway on a fresh journal whose marketplace holds replies, and a keyed reply under `key`
+    /// held upstream, its claim on disk.
+    static func heldReplyOnJournal(key: String) async throws
+        -> (folder: IdempotencyJournalTests.Folder, journal: IdempotencyJournal, harness: ApplicationHarness, reply: Task<HTTPResponse, any Error>) {
+        let folder = try IdempotencyJournalTests.Folder()
+        let journal = try Self.journal(in: folder)
+        let harness = ApplicationHarness(holdReplies: true, idempotencyJournal: journal)
+        return (folder, journal, harness, await Self.replyHeldUpstream(harness, key: key))
+    }
+
     @Test("given a keyed reply answered, when the gateway restarts on its journal, then the repeat replays the answer and nothing is sent upstream")
     func replayAfterRestart() async throws {
         let folder = try IdempotencyJournalTests.Folder()
@@ -45,11 +55,8 @@ struct IdempotencyJournalReplyTests {
     @Test("given a keyed reply in flight when the process ends, when the gateway restarts, then a repeat is told the outcome is unknown and nothing is sent again",
           .timeLimit(.minutes(1)))
     func inFlightAtTheEnd() async throws {
-        let folder = try IdempotencyJournalTests.Folder()
         // given: the claim is on disk, the reply waits upstream; the journal closes (the process ends) before it answers.
-        let journal = try Self.journal(in: folder)
-        let before = ApplicationHarness(holdReplies: true, idempotencyJournal: journal)
-        let first = await Self.replyHeldUpstream(before, key: "k-2")
+        let (folder, journal, before, first) = try await Self.heldReplyOnJournal(key: "k-2")
         journal.close()
         while !before.review.releaseReply() { await Task.yield() }
         _ = try await first.value
@@ -111,10 +118,8 @@ struct IdempotencyJournalReplyTests {
     @Test("given an outcome not yet on disk, when a repeat comes, then it is answered only once the outcome is there, as the first request is",
           .timeLimit(.minutes(1)))
     func replayWaitsForTheDisk() async throws {
-        let folder = try IdempotencyJournalTests.Folder()
-        let journal = try Self.journal(in: folder)
-        let harness = ApplicationHarness(holdReplies: true, idempotencyJournal: journal)
-        let first = await Self.replyHeldUpstream(harness, key: "k-6")
+        let (folder, journal, harness, first) = try await Self.heldReplyOnJournal(key: "k-6")
+        defer { withExtendedLifetime(folder) {} }
         // given: the claim is on disk; the disk now holds every write back
         journal.suspendWritesForTesting()
         while !harness.review.releaseReply() { await Task.yield() }
@@ -142,10 +147,7 @@ struct IdempotencyJournalReplyTests {
     @Test("given a keyed reply the marketplace refuses, when it is answered, then its key is free on disk first, so a retry after a restart runs",
           .timeLimit(.minutes(1)))
     func freedKeyOnDiskFirst() async throws {
-        let folder = try IdempotencyJournalTests.Folder()
-        let journal = try Self.journal(in: folder)
-        let harness = ApplicationHarness(holdReplies: true, idempotencyJournal: journal)
-        let first = await Self.replyHeldUpstream(harness, key: "k-7")
+        let (folder, journal, harness, first) = try await Self.heldReplyOnJournal(key: "k-7")
         // given: the claim is on disk; the marketplace will refuse the reply; the disk now holds every write back
         harness.review.failNext(with: .itemNotFound(id: "item-0"))
         journal.suspendWritesForTesting()

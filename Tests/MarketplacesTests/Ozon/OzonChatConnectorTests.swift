@@ -84,15 +84,20 @@ struct OzonChatConnectorTests {
         }
     }
 
+    /// The first conversation after `messages` more buyer messages, as the list shows it and as it reads alone.
+    func grownConversation(_ bed: OzonTestbed, by messages: Int) async throws -> (listed: Item, single: Item) {
+        let chat = try #require(conversations(bed).first)
+        for index in 0..<messages { bed.host.addBuyerMessage("Сообщение \(index)", chatID: chat.id) }
+        let listed = try #require(try await bed.listAll(try bed.chat, limit: 100).first { $0.id == chat.id })
+        return (listed, try await bed.chat.item(id: chat.id, includeRaw: false, deadline: bed.deadline))
+    }
+
     @Test("given a conversation longer than a few messages, then the list shows it as the single item does", .timeLimit(.minutes(1)))
     func listAgreesWithItem() async throws {
         try await OzonTestbed.run { bed in
             // given: a chat that grew by 15 buyer messages
-            let chat = try #require(conversations(bed).first)
-            for index in 0..<15 { bed.host.addBuyerMessage("Сообщение \(index)", chatID: chat.id) }
             // when
-            let listed = try #require(try await bed.listAll(try bed.chat, limit: 100).first { $0.id == chat.id })
-            let single = try await bed.chat.item(id: chat.id, includeRaw: false, deadline: bed.deadline)
+            let (listed, single) = try await grownConversation(bed, by: 15)
             // then
             #expect(listed.createdAt == single.createdAt)
             #expect(listed.product == single.product)
@@ -106,12 +111,9 @@ struct OzonChatConnectorTests {
           .timeLimit(.minutes(1)))
     func longConversationItem() async throws {
         try await OzonTestbed.run { bed in
-            // given
-            let chat = try #require(conversations(bed).first)
-            for index in 0..<60 { bed.host.addBuyerMessage("Сообщение \(index)", chatID: chat.id) }
+            // given: a chat that grew by 60 buyer messages
             // when
-            let listed = try #require(try await bed.listAll(try bed.chat, limit: 100).first { $0.id == chat.id })
-            let single = try await bed.chat.item(id: chat.id, includeRaw: false, deadline: bed.deadline)
+            let (listed, single) = try await grownConversation(bed, by: 60)
             // then
             #expect(listed.createdAt == single.createdAt)
             #expect(listed.unreadCount == single.unreadCount)
