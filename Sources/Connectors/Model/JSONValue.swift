@@ -8,12 +8,17 @@ public enum JSONValue: Sendable, Hashable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses `bytes` as one JSON text (RFC 8259; a UTF-8 byte order mark is skipped).
-    public init(parsing bytes: some Collection<UInt8>) throws(JSONSyntaxError) {
+    /// Parses `bytes` as one JSON text (RFC 8259; a UTF-8 byte order mark is skipped). A lone
+    /// surrogate escape is an error unless `replacingLoneSurrogates`, which reads it as U+FFFD:
+    /// a marketplace's answer is taken as its other readers take it (`JSONReadable`), while
+    /// client bodies and the configuration stay strict.
+    public init(parsing bytes: some Collection<UInt8>, replacingLoneSurrogates: Bool = false) throws(JSONSyntaxError) {
         let result: Result<JSONValue, JSONSyntaxError>? = bytes.withContiguousStorageIfAvailable { buffer in
-            Self.parse(UnsafeRawBufferPointer(buffer))
+            Self.parse(UnsafeRawBufferPointer(buffer), replacingLoneSurrogates: replacingLoneSurrogates)
         }
-        self = try (result ?? Array(bytes).withUnsafeBytes { Self.parse($0) }).get()
+        self = try (result ?? Array(bytes).withUnsafeBytes {
+            Self.parse($0, replacingLoneSurrogates: replacingLoneSurrogates)
+        }).get()
     }
 
     /// Parses `bytes` as `init(parsing:)` does, and names the first key that an object holds
@@ -34,9 +39,9 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// Read into a tape, then built from it: the one grammar the decoder reads as well.
-    private static func parse(_ buffer: UnsafeRawBufferPointer) -> Result<JSONValue, JSONSyntaxError> {
+    private static func parse(_ buffer: UnsafeRawBufferPointer, replacingLoneSurrogates: Bool) -> Result<JSONValue, JSONSyntaxError> {
         do throws(JSONSyntaxError) {
-            return .success(try JSONTape(parsing: buffer).value(at: 0))
+            return .success(try JSONTape(parsing: buffer, replacesLoneSurrogates: replacingLoneSurrogates).value(at: 0))
         } catch {
             return .failure(error)
         }

@@ -100,13 +100,15 @@ public struct UpstreamResponse: Sendable {
     }
 
     /// The body parsed as JSON, whatever the declared media type (upstreams label JSON as
-    /// `text/plain` now and then), or nil when it is not JSON.
+    /// `text/plain` now and then), or nil when it is not JSON. A lone surrogate escape reads as
+    /// U+FFFD, as the connectors' readers take it (`JSONReadable`), so `raw` is not left out
+    /// of an item whose text holds one.
     public func json() -> JSONValue? {
         var data = body[...]
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = data.dropFirst(3) }
         guard let first = data.first(where: { !Self.isJSONSpace($0) }),
               first == UInt8(ascii: "{") || first == UInt8(ascii: "[") || first == UInt8(ascii: "\"") else { return nil }
-        return try? JSONValue(parsing: data)
+        return try? JSONValue(parsing: data, replacingLoneSurrogates: true)
     }
 
     /// The upstream's own words about a failure, from whichever documented error shape the body

@@ -12,10 +12,11 @@ enum WildberriesDecoding {
         }
     }
 
-    /// The body as a JSON value, for `raw`.
+    /// The body as a JSON value, for `raw`, read as `decode` reads it (a lone surrogate escape
+    /// is U+FFFD): a page the decoder took is not refused for asking its raw objects too.
     static func json(_ response: UpstreamResponse, operation: String) throws(ConnectorError) -> JSONValue {
         do {
-            return try JSONValue(parsing: response.body)
+            return try JSONValue(parsing: response.body, replacingLoneSurrogates: true)
         } catch {
             throw malformed(response, operation: operation)
         }

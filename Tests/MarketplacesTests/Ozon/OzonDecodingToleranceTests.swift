@@ -170,6 +170,22 @@ struct OzonDecodingToleranceTests {
         }
     }
 
+    @Test("given a review whose text holds a lone surrogate escape, when reviews are listed with their raw objects, then the text and the raw object both read it as U+FFFD",
+          .timeLimit(.minutes(1)))
+    func loneSurrogateWithRaw() async throws {
+        let list = #"""
+        {"reviews":[{"id":"r-1","sku":148591503,"text":"a\ud800b","published_at":"2026-05-14T08:21:37Z","rating":5,"status":"UNPROCESSED"}],
+        "last_id":"r-1","has_next":false}
+        """#
+        try await withCannedOzon(["/v2/review/list": [list]]) { registry, credentials in
+            let connector = try registry.connector(for: ConnectorKey(.ozon, .review), tenant: "t", credentials: credentials)
+            let page = try await connector.listItems(ListQuery(limit: 10, includeRaw: true), deadline: .now + .seconds(50))
+            #expect(page.items.map(\.text) == ["a\u{FFFD}b"])
+            #expect(page.items.first?.raw?["text"] == .string("a\u{FFFD}b"))
+            #expect(page.items.first?.raw?["id"] == .string("r-1"))
+        }
+    }
+
     @Test("questions from an older version without has_next end on an empty page", .timeLimit(.minutes(1)))
     func questionsWithoutHasNext() async throws {
         let first = """

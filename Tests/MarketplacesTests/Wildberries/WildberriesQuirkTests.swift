@@ -141,8 +141,9 @@ struct WildberriesQuirkTests {
         }
     }
 
-    @Test("given a feedback whose text holds lone surrogate escapes, then the page reads, each one U+FFFD, the pair beside them kept", .timeLimit(.minutes(1)))
-    func loneSurrogates() async throws {
+    @Test("given a feedback whose text holds lone surrogate escapes, then the page reads, each one U+FFFD, the pair beside them kept, raw objects too",
+          .timeLimit(.minutes(1)), arguments: [false, true])
+    func loneSurrogates(includeRaw: Bool) async throws {
         let body = #"""
         {"data":{"countUnanswered":"1","countArchive":0,"feedbacks":[
           {"id":"A1","text":"a\ud800b\udc00c\ud83d\ude00","createdDate":"2026-05-14T08:21:37Z","answer":null,"productDetails":null},
@@ -152,9 +153,11 @@ struct WildberriesQuirkTests {
         try await Self.with { scripted in
             scripted.host.queue(Self.list, json: body)
             scripted.host.queue("/api/v1/feedbacks/archive", json: #"{"data":{"feedbacks":[]},"error":false,"errorText":"","additionalErrors":null}"#)
-            let page = try await scripted.review.listItems(Self.query, deadline: WildberriesTestEnvironment.deadline)
+            let page = try await scripted.review.listItems(ListQuery(status: .unanswered, limit: 10, includeRaw: includeRaw),
+                                                           deadline: WildberriesTestEnvironment.deadline)
             #expect(page.items.map(\.id) == ["A1", "B2"])
             #expect(page.items.first?.text == "a\u{FFFD}b\u{FFFD}c\u{1F600}")
+            #expect(page.items.first?.raw?["text"] == (includeRaw ? .string("a\u{FFFD}b\u{FFFD}c\u{1F600}") : nil))
         }
     }
 
