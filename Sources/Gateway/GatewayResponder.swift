@@ -80,12 +80,13 @@ public struct GatewayResponder: HTTPResponder {
 
     /// The route pattern `request`'s path resolves to, if any.
     private func pattern(of request: HTTPRequest) -> RoutePattern? {
+        if request.method == .connect { return nil }
         switch router.resolve(request.method, path: request.pathBytes) {
         case .handler(_, let pattern, _, _), .methodNotAllowed(_, let pattern), .options(_, let pattern),
              .malformedParameter(_, let pattern, _):
-            pattern
+            return pattern
         case .notFound:
-            nil
+            return nil
         }
     }
 
@@ -99,6 +100,11 @@ public struct GatewayResponder: HTTPResponder {
             context.route = Self.serverWide
             let allow = router.serverWideAllow
             context.endpoint = { _, _ in HTTPResponse(status: .noContent, headers: HTTPHeaders([("Allow", allow)])) }
+            return try await UpstreamCallCounter.$current.withValue(context.upstreamCounter) { try await chain(request, context) }
+        }
+        // CONNECT's target is `host:port` (RFC 9112 §3.2.3), a tunnel to open, not a path here.
+        if request.method == .connect {
+            context.endpoint = { _, _ in throw GatewayError.methodNotAllowed(method: "CONNECT", allow: []) }
             return try await UpstreamCallCounter.$current.withValue(context.upstreamCounter) { try await chain(request, context) }
         }
         switch router.resolve(request.method, path: request.pathBytes) {

@@ -22,7 +22,9 @@ public struct ProblemMiddleware: Middleware {
         } catch {
             problem = .internalError
         }
-        var response = problem.response(requestID: context.requestID, instance: Problem.instance(of: request.path))
+        // A CONNECT's `host:port` is no URI reference of this gateway's: no `instance`.
+        let instance = request.method == .connect ? nil : Problem.instance(of: request.path)
+        var response = problem.response(requestID: context.requestID, instance: instance)
         for (name, value) in context.responseHeaders { response.headers.add(name, value) }
         return response
     }

@@ -7,7 +7,8 @@ public enum GatewayError: Error, Sendable, Equatable {
     case unauthorized(detail: String)
     /// No route has this path.
     case notFound(path: String)
-    /// The path exists but not with this method.
+    /// The path exists but not with this method; with no `allow`, the target is no path of the
+    /// gateway's at all (`CONNECT`'s `host:port`: the gateway is not a proxy).
     case methodNotAllowed(method: String, allow: [String])
     /// The same `Idempotency-Key` is still being processed.
     case idempotencyConflict

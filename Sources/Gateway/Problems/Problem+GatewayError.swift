@@ -11,6 +11,11 @@ extension Problem {
         case .notFound(let path):
             self.init(status: 404, code: "not_found", title: "Not Found",
                       detail: "No resource at \(path.prefix(200)). GET /connectors lists what this gateway serves.")
+        case .methodNotAllowed(let method, let allow) where allow.isEmpty:
+            // RFC 9110 §10.2.1: an empty `Allow` says the target allows no method at all.
+            self.init(status: 405, code: "method_not_allowed", title: "Method Not Allowed",
+                      detail: "\(method.prefix(32)) is not served: this gateway is not a proxy and opens no tunnels.",
+                      headers: [("Allow", "")])
         case .methodNotAllowed(let method, let allow):
             self.init(status: 405, code: "method_not_allowed", title: "Method Not Allowed",
                       detail: "\(method.prefix(32)) is not allowed here; allowed: \(allow.joined(separator: ", ")).",

@@ -69,6 +69,17 @@ struct RouterTests {
         #expect(response.headers["Allow"] == "GET, HEAD, POST, OPTIONS")
     }
 
+    @Test("given CONNECT to host:port (or to a path), then it is 405 with an empty Allow and no instance: the gateway is no proxy, and the target no path of its own",
+          arguments: ["example.com:443", "127.0.0.1:8080"])
+    func connect(target: String) async throws {
+        let response = try await harness.send(.connect, target, key: GatewayHarness.aliceKey)
+        #expect(response.status.code == 405)
+        #expect(response.headers["Allow"] == "")
+        #expect(response.json["code"] as? String == "method_not_allowed")
+        #expect(response.json["instance"] == nil)
+        #expect((response.json["detail"] as? String)?.contains("not a proxy") == true)
+    }
+
     @Test("given a parameter that is not valid percent-encoded UTF-8 (or encodes a slash or NUL), then it is 400 naming it, after authentication",
           arguments: ["/things/a%2Fb", "/things/a%00b", "/things/%zz", "/things/%C3%28", "/things/%"])
     func hostileEncoding(path: String) async throws {
