@@ -27,6 +27,10 @@ struct WildberriesAnswer: JSONReadable, Sendable {
         createdAt = createDate.timestamp ?? createdDate.timestamp
     }
 
+    /// Moderation turned the answer down (`rejected`, or `rejectedAntispam` since 2025-10): the
+    /// buyer does not see it, so the feedback is still waiting for one.
+    var wasRejected: Bool { state == "rejected" || state == "rejectedAntispam" }
+
     /// Whether the answer already says `text`, as Wildberries keeps it (trimmed): a reply that
     /// would write nothing new.
     func says(_ text: String) -> Bool {
@@ -35,8 +39,10 @@ struct WildberriesAnswer: JSONReadable, Sendable {
 
     /// Refuses an edit Wildberries would refuse: it allows one edit of an answer, within 60
     /// days, and says when none is left (`editable` false). `what` names the item ("feedback …").
+    /// An answer moderation turned down is not checked: whether Wildberries takes another is its
+    /// call, and its refusal comes back in its own words.
     func checkEditable(_ what: String) throws(ConnectorError) {
-        guard editable == false else { return }
+        guard editable == false, !wasRejected else { return }
         throw .upstreamRejected(UpstreamFailure(marketplace: .wildberries, status: nil,
                                                 message: "not sent: the answer to \(what) can no longer be edited (Wildberries gives answer.editable false)"))
     }

@@ -1,15 +1,16 @@
 import Connectors
 
 extension WildberriesFeedback {
-    /// The unified item: answered iff there is an answer (reference §5.4: `state` may say `wbRu`
-    /// with no answer), read from `wasViewed`, and all the buyer wrote: the comment, then the
+    /// The unified item: answered iff there is an answer moderation did not turn down (reference
+    /// §5.4: `state` may say `wbRu` with no answer; a rejected answer stays in `reply` with its
+    /// `state`), read from `wasViewed`, and all the buyer wrote: the comment, then the
     /// pros and the cons, each on a line of its own when given (a seller answering from the
     /// comment alone would miss a complaint made only under cons).
     func item(raw: JSONValue?) -> Item {
         let body = [text, pros, cons].filter { !$0.isEmpty }.joined(separator: "\n")
         return Item(id: id, marketplace: .wildberries, channel: .review, kind: .review, text: body,
                     createdAt: createdAt ?? Timestamp(millisecondsSinceEpoch: 0),
-                    status: hasAnswer ? .answered : .unanswered,
+                    status: hasStandingAnswer ? .answered : .unanswered,
                     author: userName.map { Item.Author(name: $0) },
                     rating: rating.flatMap { (1...5).contains($0) ? $0 : nil },
                     product: product?.itemProduct,

@@ -50,5 +50,11 @@ struct WildberriesFeedback: WildberriesRecord {
         self.userName = userName.text
     }
 
+    /// The side Wildberries files the feedback under (`isAnswered`), which the archive is sorted
+    /// by as well: any answer, even one moderation turned down.
     var hasAnswer: Bool { answer != nil }
+
+    /// An answer the buyer sees, or one still under moderation: one moderation turned down
+    /// leaves the feedback waiting for an answer, whichever side it is filed under.
+    var hasStandingAnswer: Bool { answer.map { !$0.wasRejected } ?? false }
 }

@@ -36,14 +36,18 @@ public struct WildberriesReviewConnector: ChannelConnector {
 
     /// Answers with `POST /api/v1/feedbacks/answer`, or edits an existing answer with `PATCH`.
     /// Wildberries answers 204 even for an id it does not have, so the feedback is read first
-    /// (no such feedback: `itemNotFound`, nothing sent) and again afterwards to confirm the
-    /// answer took. A reply whose text already is the answer (a retry after a lost response)
-    /// writes nothing: Wildberries allows one edit, and sending it again would spend it.
+    /// (no such feedback: `itemNotFound`, nothing sent) and again afterwards for the answer's
+    /// time. A reply whose text already is the answer (a retry after a lost response) writes
+    /// nothing: Wildberries allows one edit, and sending it again would spend it; unless
+    /// moderation turned that very text down, which is said rather than reported sent.
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try WildberriesLimits.checkText(text, WildberriesLimits.feedbackAnswer)
         let (before, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
         if let existing = before.answer, existing.says(text) {
-            return ReplyReceipt(itemID: id, createdAt: existing.createdAt)
+            guard existing.wasRejected else { return ReplyReceipt(itemID: id, createdAt: existing.createdAt) }
+            throw .upstreamRejected(UpstreamFailure(
+                marketplace: .wildberries, status: nil,
+                message: "not sent: Wildberries' moderation turned this very answer to feedback \(id) down (answer.state \(existing.state ?? "")); write another"))
         }
         try before.answer?.checkEditable("feedback \(id)")
         let edit = before.answer != nil
@@ -59,10 +63,11 @@ public struct WildberriesReviewConnector: ChannelConnector {
             // report the reply as failed, and a caller's retry would find it there anyway.
             return ReplyReceipt(itemID: id)
         }
-        guard let answer = after.answer, !edit || answer.says(text) else {
-            throw .upstreamError(UpstreamFailure(marketplace: .wildberries, status: 204,
-                                                 message: "Wildberries accepted the answer to feedback \(id) but does not show it"))
-        }
+        // The 204 is Wildberries' word for a feedback the read before showed it has; an answer
+        // not shown yet (or the old text still, while an edit waits for moderation) is its
+        // replicas catching up, not a failure, and reporting one would invite a retry that
+        // answers twice or spends the one edit.
+        guard let answer = after.answer, answer.says(text) else { return ReplyReceipt(itemID: id) }
         return ReplyReceipt(itemID: id, createdAt: answer.createdAt)
     }
 

@@ -120,7 +120,7 @@ struct WildberriesBaseTokenTests {
                 next = cursor
             }
             #expect(items.count == total)
-            #expect(items.allSatisfy { $0.status == .answered })
+            #expect(items.allSatisfy { ($0.status == .answered) != $0.replyWasRejected })
         }
     }
 

@@ -131,13 +131,62 @@ struct WildberriesQuirkTests {
             #expect(first.raw?["orderStatus"] == .string("somethingNew"))
             let second = page.items[1]
             #expect(second.text == "Мягкая")
-            #expect(second.status == .answered)
+            // moderation turned the answer down: the buyer sees none, so the feedback still waits
+            #expect(second.status == .unanswered)
             #expect(second.reply?.state == "rejectedAntispam")
             #expect(second.reply?.editable == false)
             #expect(second.createdAt.millisecondsSinceEpoch == 0)
             #expect(second.product == nil)
             #expect(page.items[2].product?.id == "9007199254740993")
             #expect(page.items[2].createdAt == FlexibleDate.parse("2024-09-26T07:20:48Z"))
+        }
+    }
+
+    /// A feedback as `GET /api/v1/feedback?id=` answers it, with `answer` (JSON, or `null`).
+    static func single(_ id: String, answer: String) -> String {
+        #"{"data":{"id":"\#(id)","text":"Плохо","productValuation":2,"createdDate":"2026-05-14T08:21:37Z","answer":\#(answer),"productDetails":null},"error":false,"errorText":"","additionalErrors":null}"#
+    }
+
+    @Test("given a feedback whose answer moderation turned down and marked not editable, when another answer is sent, then Wildberries is asked (PATCH), and the same text again is refused unsent",
+          .timeLimit(.minutes(1)))
+    func replyAfterRejection() async throws {
+        let id = "Rj3ctedFeedback00001"
+        let rejected = #"{"text":"Пишите в личку","state":"rejected","editable":false}"#
+        try await Self.with { scripted in
+            scripted.host.queue("/api/v1/feedback", json: Self.single(id, answer: rejected))  // the item
+            scripted.host.queue("/api/v1/feedback", json: Self.single(id, answer: rejected))  // the reply's look before
+            scripted.host.queue("/api/v1/feedbacks/answer", SimulatorResponse.empty(status: 204))
+            scripted.host.queue("/api/v1/feedback", json: Self.single(id, answer: #"{"text":"Спасибо, разберёмся","state":"reviewRequired","editable":false}"#))
+            let item = try await scripted.review.item(id: id, includeRaw: false, deadline: WildberriesTestEnvironment.deadline)
+            #expect(item.status == .unanswered)
+            #expect(item.reply?.state == "rejected")
+            let receipt = try await scripted.review.reply(to: id, text: "Спасибо, разберёмся", deadline: WildberriesTestEnvironment.deadline)
+            #expect(receipt.itemID == id)
+            #expect(scripted.host.requests.filter { $0.path == "/api/v1/feedbacks/answer" }.map(\.method) == ["PATCH"])
+
+            scripted.host.queue("/api/v1/feedback", json: Self.single(id, answer: rejected))
+            await #expect {
+                _ = try await scripted.review.reply(to: id, text: "Пишите в личку", deadline: WildberriesTestEnvironment.deadline)
+            } throws: { error in
+                guard case ConnectorError.upstreamRejected(let failure) = error else { return false }
+                return failure.message.contains("turned this very answer") && failure.message.contains("rejected")
+            }
+            #expect(scripted.host.requests.filter { $0.path == "/api/v1/feedbacks/answer" }.count == 1)
+        }
+    }
+
+    @Test("given Wildberries takes an answer (204) for a feedback it has, when the read after does not show it yet, then the reply is reported sent, without a time, and nothing is sent again",
+          .timeLimit(.minutes(1)))
+    func replyNotShownYet() async throws {
+        let id = "LaggingFeedback00001"
+        try await Self.with { scripted in
+            scripted.host.queue("/api/v1/feedback", json: Self.single(id, answer: "null"))
+            scripted.host.queue("/api/v1/feedbacks/answer", SimulatorResponse.empty(status: 204))
+            scripted.host.queue("/api/v1/feedback", json: Self.single(id, answer: "null"))
+            let receipt = try await scripted.review.reply(to: id, text: "Спасибо за отзыв!", deadline: WildberriesTestEnvironment.deadline)
+            #expect(receipt.itemID == id)
+            #expect(receipt.createdAt == nil)
+            #expect(scripted.host.requests.map(\.method) == ["GET", "POST", "GET"])
         }
     }
 

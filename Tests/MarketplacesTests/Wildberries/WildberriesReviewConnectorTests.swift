@@ -99,8 +99,11 @@ struct WildberriesReviewConnectorTests {
             #expect(items.map(\.id) == expected)
             #expect(Set(items.map(\.id)).count == all.count)
             let answered = items.filter { $0.status == .answered }
-            #expect(answered.count == all.count { $0.answer != nil })
-            #expect(answered.allSatisfy { $0.reply != nil })
+            let rejected = all.count { ["rejected", "rejectedAntispam"].contains($0.answer?.state ?? "") }
+            #expect(rejected > 0)
+            #expect(answered.count == all.count { $0.answer != nil } - rejected)
+            #expect(answered.allSatisfy { $0.reply != nil && !$0.replyWasRejected })
+            #expect(items.filter(\.replyWasRejected).allSatisfy { $0.status == .unanswered })
         }
     }
 

@@ -84,3 +84,9 @@ struct WildberriesTestEnvironment {
         return (items, pages)
     }
 }
+
+extension Item {
+    /// Whether the item's reply is one Wildberries' moderation turned down (the simulator seeds
+    /// `rejectedAntispam` answers): filed as answered, shown as waiting for an answer.
+    var replyWasRejected: Bool { ["rejected", "rejectedAntispam"].contains(reply?.state ?? "") }
+}
