@@ -46,6 +46,16 @@ struct ProblemMappingTests {
         #expect(json["title"] is String && json["detail"] is String)
     }
 
+    @Test("given Wildberries asking for payment (402), then the problem says so instead of sending the operator to check credentials it accepted")
+    func paymentRequired() {
+        let unpaid = Problem(.upstreamAuthFailed(UpstreamFailure(marketplace: .wildberries, status: 402, message: "payment required")))
+        let refused = Problem(.upstreamAuthFailed(UpstreamFailure(marketplace: .wildberries, status: 401, message: "token expired")))
+        #expect(unpaid.status == 502 && unpaid.code == "upstream_auth_failed")
+        #expect(unpaid.detail.contains("payment (402)"))
+        #expect(!unpaid.detail.contains("check them"))
+        #expect(refused.detail.contains("check them in the configuration"))
+    }
+
     @Test("upstream waits surface as Retry-After, rounded up to whole seconds")
     func retryAfter() {
         let limited = Problem(.upstreamRateLimited(retryAfter: .milliseconds(1500), Self.failure)).response(requestID: "r", instance: "/")

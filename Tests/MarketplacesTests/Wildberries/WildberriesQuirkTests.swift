@@ -59,6 +59,8 @@ struct WildberriesQuirkTests {
             (401, "proxy: invalid token", "text/plain", { if case .upstreamAuthFailed(let f) = $0 { f.message == "proxy: invalid token" } else { false } }),
             (403, #"{"data":null,"error":true,"errorText":"Ошибка авторизации","additionalErrors":null,"requestId":"r-1"}"#,
              "application/json", { if case .upstreamAuthFailed(let f) = $0 { f.message == "Ошибка авторизации" && f.requestID == "r-1" } else { false } }),
+            (402, #"{"title":"payment required","detail":"Catalog service is out of balance","status":402}"#, "application/problem+json",
+             { if case .upstreamAuthFailed(let f) = $0 { f.status == 402 && f.message.contains("out of balance") } else { false } }),
             (429, #"{"errors":["(api-new) too many requests"]}"#, "application/json",
              { if case .upstreamRateLimited(_, let f?) = $0 { f.message.contains("too many requests") } else { false } }),
             (429, #"{"code":429,"message":""}"#, "application/json", { if case .upstreamRateLimited = $0 { true } else { false } }),
