@@ -12,13 +12,24 @@ public struct TenantRateLimit: Sendable, Equatable {
         self.burst = burst
     }
 
-    /// The seconds the full burst takes to refill, at least one: the `w` of the `RateLimit-Policy`
-    /// field.
-    public var window: Int { max(1, Int((Double(burst) / rate).rounded(.up))) }
+    /// The spacing the limiter keeps between requests once the burst is spent, in nanoseconds
+    /// (the rate's reciprocal, rounded as `TenantRateLimiter` rounds it).
+    public var intervalNanoseconds: Int64 { max(1, Int64((1e9 / rate).rounded())) }
 
-    /// The requests the `RateLimit-Policy` field promises per `window` (its `q`): the burst, or
-    /// what the rate refills in the window when that is more. A burst smaller than one second of
-    /// the rate (20/s, burst 5) or a window rounded up (3/s, burst 4: 2 s) would otherwise
-    /// advertise less than the tenant gets (5 a second; 2 a second).
-    public var quota: Int { max(burst, Int((rate * Double(window)).rounded(.down))) }
+    /// The `q` and `w` of the `RateLimit-Policy` field: `quota` requests per `window` seconds,
+    /// a promise kept however a client spends it. Sent at the start of every window, all of a
+    /// window's requests pass, since `quota` is within the burst and the rate refills it
+    /// within the window (draft §5: no value may expose more than the server allows). A token
+    /// bucket is no fixed window, so the pair is the better of two that keep the promise: one
+    /// second and what the rate refills in it (up to the burst), or the whole burst and the
+    /// seconds it takes to refill; on a tie the longer, which tells the burst too. 20/s with
+    /// a burst of 5 is `q=5;w=1` (twenty at once would not pass), 10/s with 20 is `q=20;w=2`.
+    public var policy: (quota: Int, window: Int) {
+        let interval = intervalNanoseconds
+        // burst ≤ 10⁶ and interval ≤ 10¹² ns (0.001/s, the configuration's bounds): no overflow.
+        let whole = (quota: burst, window: max(1, Int((Int64(burst) * interval + 999_999_999) / 1_000_000_000)))
+        let perSecond = min(Int64(burst), 1_000_000_000 / interval)
+        guard perSecond >= 1, Int(perSecond) * whole.window > whole.quota else { return whole }
+        return (Int(perSecond), 1)
+    }
 }

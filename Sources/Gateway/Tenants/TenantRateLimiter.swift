@@ -46,9 +46,10 @@ public final class TenantRateLimiter: Sendable {
 
         init(limit: TenantRateLimit, now: ContinuousClock.Instant) {
             self.limit = limit
-            interval = .nanoseconds(Int64((1e9 / limit.rate).rounded()))
+            interval = .nanoseconds(limit.intervalNanoseconds)
             tolerance = interval * (limit.burst - 1)
-            policy = "\"tenant\";q=\(limit.quota);w=\(limit.window)"
+            let (quota, window) = limit.policy
+            policy = "\"tenant\";q=\(quota);w=\(window)"
             nextFree = Mutex(now)
         }
     }
