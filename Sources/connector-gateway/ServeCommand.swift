@@ -102,6 +102,12 @@ enum ServeCommand {
                 + "connections and still reach the marketplaces. Raise the limit (ulimit -n, docker run --ulimit nofile=65536) "
                 + "or lower server.max_connections."])
         }
+        for tenant in configuration.tenants where Double(tenant.rateLimit.burst) < tenant.rateLimit.rate {
+            let (quota, window) = tenant.rateLimit.policy
+            JSONLine.write(["event": "warning", "message": "Tenant \(tenant.id): a burst of \(tenant.rateLimit.burst) is less than one second "
+                + "of its rate (\(tenant.rateLimit.rate)/s), so its RateLimit-Policy promises q=\(quota);w=\(window), all that passes sent at once, "
+                + "and clients pacing by it stay below the rate. A burst of at least the rate lets them use all of it."])
+        }
         if !staticRoot.isComplete {
             JSONLine.write(["event": "warning", "message": "No Public/ and openapi.yaml under \(root.path): /openapi.yaml, the problem pages "
                 + "(every problem's type) and the console will be 404. Set GATEWAY_STATIC_ROOT (or --static-root) to the directory holding them."])
