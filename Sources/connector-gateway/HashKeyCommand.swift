@@ -2,7 +2,7 @@ import Gateway
 import Hashing
 
 /// `connector-gateway hash-key`: the SHA-256 of the key on stdin (one line, surrounding
-/// whitespace ignored), in hex, for `api_key_sha256` in the configuration. Refuses a key the
+/// whitespace and blank lines after it ignored), in hex, for `api_key_sha256` in the configuration. Refuses a key the
 /// gateway would never accept, and one shorter than `minimumLength`.
 enum HashKeyCommand {
     /// The shortest key hashed: 16 random visible characters are ~100 bits.
@@ -14,6 +14,13 @@ enum HashKeyCommand {
             return 2
         }
         let key = line.trimmingCharacters(in: .whitespaces)
+        // A file of several keys piped in would otherwise have its first hashed, silently.
+        while let more = readLine(strippingNewline: true) {
+            guard more.trimmingCharacters(in: .whitespaces).isEmpty else {
+                Output.error("hash-key: stdin holds more than one line; hash one key at a time")
+                return 2
+            }
+        }
         guard !key.isEmpty else {
             Output.error("hash-key: the key is empty")
             return 2

@@ -1,8 +1,31 @@
+import Gateway
 import Glibc
 
 /// `connector-gateway healthcheck`: for a container HEALTHCHECK without curl. Connects to the
-/// gateway's port, asks `GET /healthz`, and exits 0 on a 200 within two seconds, 1 otherwise.
+/// gateway's port, asks `GET /healthz`, and exits 0 on a 200 within two seconds, 1 otherwise;
+/// 2 for an address `serve` would refuse, read as `serve` reads it.
 enum HealthCheckCommand {
+    /// The address serve would listen on: the configuration's (`--config` or `GATEWAY_CONFIG`),
+    /// then `PORT` and `HOST`, then the flags, each checked as serve checks it; and a port, as
+    /// 0 (the kernel's pick) is none a health check can reach.
+    static func run(_ options: CommandLineOptions, environment: [String: String]) -> Int32 {
+        if options.configPath == nil, environment["GATEWAY_CONFIG"]?.isEmpty == true {
+            Output.error("connector-gateway: GATEWAY_CONFIG is set but empty; name the configuration file, or unset it")
+            return 2
+        }
+        var configuration = GatewayConfiguration()
+        if let path = options.configPath ?? environment["GATEWAY_CONFIG"] {
+            guard let loaded = ConfigurationFile.load(path, environment: environment) else { return 2 }
+            configuration = loaded
+        }
+        guard RuntimeOverrides.apply(options, environment: environment, to: &configuration) != nil else { return 2 }
+        guard configuration.server.port != 0 else {
+            Output.error("connector-gateway: a health check needs the gateway's port; port 0 (the kernel's pick) names none")
+            return 2
+        }
+        return run(host: configuration.server.host, port: configuration.server.port)
+    }
+
     static func run(host: String, port: Int) -> Int32 {
         // A wildcard listen address is reached on the loopback of its family; `localhost` is what
         // serve makes of it (`SocketAddress`), 127.0.0.1, whatever /etc/hosts lists first.

@@ -19,6 +19,14 @@ struct ConfigurationReader {
 
     private func child(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
 
+    /// Whether the file gives `name` a value (null counts as not given, as the readers take it).
+    func gives(_ name: String) -> Bool {
+        switch members[name] {
+        case nil, .null?: false
+        default: true
+        }
+    }
+
     func allowOnly(_ names: Set<String>) throws(ConfigurationError) {
         guard case .object(let members) = value else { throw ConfigurationError(path, "must be an object") }
         if let unknown = members.keys.sorted().first(where: { !names.contains($0) }) {
@@ -87,6 +95,21 @@ struct ConfigurationReader {
         if let port = url.port, !(1...65535).contains(port) {
             throw ConfigurationError(child(name), "has port \(port); a port is 1 to 65535")
         }
+        // Foundation gives no port at all for one past Int's range, and the client would then
+        // call the scheme's own.
+        if url.port == nil, let written = Self.writtenPort(text), !written.isEmpty {
+            throw ConfigurationError(child(name), "has port \(written.prefix(24)); a port is 1 to 65535")
+        }
         return url
+    }
+
+    /// The port as `text`, an absolute URL, writes it (empty after a bare colon), or nil when its
+    /// authority has none.
+    static func writtenPort(_ text: String) -> Substring? {
+        guard let start = text.range(of: "://")?.upperBound else { return nil }
+        let authority = text[start...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostEnd = authority.hasPrefix("[") ? (authority.firstIndex(of: "]") ?? authority.endIndex) : authority.startIndex
+        guard let colon = authority[hostEnd...].lastIndex(of: ":") else { return nil }
+        return authority[authority.index(after: colon)...]
     }
 }

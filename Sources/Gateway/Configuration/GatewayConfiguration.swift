@@ -40,6 +40,18 @@ public struct GatewayConfiguration: Sendable {
     /// The defaults: loopback on 8080, no tenants, production endpoints, a random cursor secret.
     public init() {}
 
+    /// Where a syntax error lies, as an editor counts: line and column (in bytes, from 1).
+    /// Expansion keeps lines (a value's line break is escaped), not columns: a line that
+    /// referred to a variable says its column is the expanded text's.
+    static func place(of error: JSONSyntaxError, in expanded: [UInt8], file: String) -> String {
+        let before = expanded.prefix(error.offset)
+        let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        let column = before.count - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+        let fileLine = file.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(line - 1).first ?? ""
+        let expandedNote = fileLine.contains("${") ? ", once its ${VAR} are expanded" : ""
+        return "\(error.reason) on line \(line), column \(column)\(expandedNote)"
+    }
+
     /// Parses the JSON configuration after expanding `${VAR}` from `environment`.
     public static func parse(_ text: String, environment: [String: String]) throws(ConfigurationError) -> GatewayConfiguration {
         let expanded = try EnvironmentExpansion.expand(text, environment: environment)
@@ -47,7 +59,7 @@ public struct GatewayConfiguration: Sendable {
         do {
             parsed = try JSONValue.parseNamingRepeatedKey(expanded.utf8)
         } catch {
-            throw ConfigurationError("", "the file is not valid JSON: \(error)")
+            throw ConfigurationError("", "the file is not valid JSON: \(Self.place(of: error, in: Array(expanded.utf8), file: text))")
         }
         if let repeated = parsed.repeatedKey {
             throw ConfigurationError(repeated, "is given twice in the same object: keep one")
@@ -69,7 +81,7 @@ public struct GatewayConfiguration: Sendable {
             try configuration.applyServer(server)
         }
         if let secret = try reader.string("cursor_secret") {
-            guard secret.utf8.count >= 16 else { throw ConfigurationError("cursor_secret", "must be at least 16 characters") }
+            guard secret.utf8.count >= 16 else { throw ConfigurationError("cursor_secret", "must be at least 16 bytes") }
             configuration.cursorSecret = Array(secret.utf8)
         }
         if let token = try reader.string("metrics_token") {
@@ -160,8 +172,11 @@ public struct GatewayConfiguration: Sendable {
         if let value = try server.integer("max_field_line_bytes", in: 64...(1 << 20)) {
             self.server.limits.maxFieldLineLength = value
             guard self.server.limits.maxHeaderBlockLength >= value else {
-                throw ConfigurationError(server.path + ".max_header_bytes",
-                                         "must be at least max_field_line_bytes (\(value)): a field line is part of the header block")
+                // Name the setting the file gave: max_header_bytes may be its default.
+                let headerGiven = server.gives("max_header_bytes")
+                throw ConfigurationError(server.path + (headerGiven ? ".max_header_bytes" : ".max_field_line_bytes"),
+                                         headerGiven ? "must be at least max_field_line_bytes (\(value)): a field line is part of the header block"
+                                             : "must be at most max_header_bytes (\(self.server.limits.maxHeaderBlockLength), its default): a field line is part of the header block; raise max_header_bytes too")
             }
         } else {
             // A smaller header block alone brings the field-line limit (8 KiB by default) down with it.
@@ -227,14 +242,15 @@ public struct GatewayConfiguration: Sendable {
                         throw ConfigurationError(reader.path + "." + field, "is required for \(name)")
                     }
                     // The value goes into a header as it is: a line break (a secret read from a
-                    // file with its newline), a space or another control character would make
-                    // every call fail, so it is refused here, without echoing it.
+                    // file with its newline), a space, another control character or anything
+                    // beyond ASCII (a no-break space or curly quotes pasted from a document)
+                    // would make every call fail, so it is refused here, without echoing it.
                     // A Wildberries token may be written `Bearer <token>`, as Wildberries takes it too.
                     let bare = field == "token" && value.utf8.count > 7 && value.prefix(7).lowercased() == "bearer "
                         ? value.dropFirst(7) : Substring(value)
-                    guard bare.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
+                    guard bare.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
                         throw ConfigurationError(reader.path + "." + field,
-                                                 "has a space, a line break or another control character (a trailing newline from a secret file?)")
+                                                 "has a space, a line break, another control character or a character beyond ASCII (a trailing newline from a secret file? a no-break space or quotes pasted from a document?)")
                     }
                     if field == "client_id", !value.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
                         throw ConfigurationError(reader.path + "." + field, "must be Ozon's numeric Client-Id")

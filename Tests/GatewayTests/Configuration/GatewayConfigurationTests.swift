@@ -168,6 +168,9 @@ struct GatewayConfigurationTests {
               (#"{"marketplaces": {"yandex": {}}}"#, "marketplaces.yandex", "not a known setting"),
               (#"{"marketplaces": {"ozon": {"seller_url": "http://127.0.0.1:1/x "}}}"#, "marketplaces.ozon.seller_url", "without spaces"),
               (#"{"server": {"max_header_bytes": 4096, "max_field_line_bytes": 8192}}"#, "server.max_header_bytes", "at least max_field_line_bytes"),
+              (#"{"server": {"max_field_line_bytes": 40000}}"#, "server.max_field_line_bytes", "at most max_header_bytes (32768, its default)"),
+              (#"{"marketplaces": {"ozon": {"seller_url": "http://127.0.0.1:9223372036854775808"}}}"#, "marketplaces.ozon.seller_url", "1 to 65535"),
+              (#"{"marketplaces": {"ozon": {"seller_url": "https://[::1]:99999999999999999999/x"}}}"#, "marketplaces.ozon.seller_url", "1 to 65535"),
           ])
     func invalidSetting(settings: String, field: String, message: String) {
         let json = String(settings.dropLast()) + ", \"tenants\": [\(tenantJSON())]}"
@@ -191,6 +194,8 @@ struct GatewayConfigurationTests {
               (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "credentials": {"wildberries": {"token": "   "}}}"#, "tenants[0].credentials.wildberries.token", "space"),
               (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "credentials": {"ozon": {"client_id": "abc", "api_key": "k"}}}"#, "tenants[0].credentials.ozon.client_id", "numeric"),
               (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "credentials": {"ozon": {"client_id": "1", "api_key": "k\tey"}}}"#, "tenants[0].credentials.ozon.api_key", "control character"),
+              (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "credentials": {"wildberries": {"token": "wbtok\u00a0"}}}"#, "tenants[0].credentials.wildberries.token", "beyond ASCII"),
+              (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "credentials": {"ozon": {"client_id": "1", "api_key": "“key”"}}}"#, "tenants[0].credentials.ozon.api_key", "beyond ASCII"),
           ])
     func invalidTenant(tenant: String, field: String, message: String) {
         let json = "{\"tenants\": [\(tenant.replacingOccurrences(of: "DIGEST", with: Self.digest))]}"
@@ -225,6 +230,15 @@ struct GatewayConfigurationTests {
           ])
     func notAConfiguration(json: String, field: String, message: String) {
         expectError(json, field: field, containing: message)
+    }
+
+    @Test("given a syntax error, when parsed, then it is placed by the file's line and column; on a line that referred to a variable, the column is said to be the expanded text's")
+    func syntaxErrorPlace() {
+        let file = "{\n  \"cursor_secret\": \"${CS}\",\n  \"listen\": {\"port\": 8080,}\n}\n"
+        expectError(file, field: "", containing: "expected a string key on line 3, column 27", environment: ["CS": "0123456789abcdef-0123456789"])
+        let expandedLine = "{\"cursor_secret\": \"${CS}\",}"
+        expectError(expandedLine, field: "", containing: "on line 1, column 49, once its ${VAR} are expanded",
+                    environment: ["CS": "0123456789abcdef-0123456789"])
     }
 
     @Test("given ${VAR} in the file, when parsed, then the environment's value is used, JSON-escaped")

@@ -179,6 +179,10 @@ struct GatewayBinaryTests {
         ([], ["HOST": "gateway.internal"], "HOST"),
         ([], ["PORT": "80a"], "PORT"),
         (["healthcheck"], ["PORT": "abc"], "PORT"),
+        (["healthcheck"], ["PORT": "0"], "port 0"),
+        (["healthcheck", "--port", "0"], [String: String](), "port 0"),
+        (["healthcheck"], ["HOST": "gateway.internal"], "HOST"),
+        (["healthcheck"], ["GATEWAY_CONFIG": ""], "GATEWAY_CONFIG is set but empty"),
         ([], ["GATEWAY_CONFIG": ""], "GATEWAY_CONFIG is set but empty"),
         (["--config", "/nonexistent/gateway.json"], [String: String](), "no such file"),
         (["--config", "/tmp"], [String: String](), "it is a directory"),
@@ -272,6 +276,17 @@ struct GatewayBinaryTests {
         let result = try GatewayProcess.run(arguments: ["hash-key"], stdin: "  tenant-key-0123456789\n")
         #expect(result.status == 0)
         #expect(result.stdout == Hex.encode(SHA256.hash("tenant-key-0123456789".utf8)) + "\n")
+    }
+
+    @Test("given several keys on stdin, then hash-key refuses rather than hash the first alone; blank lines after one key are fine")
+    func hashKeyOneAtATime() throws {
+        let several = try GatewayProcess.run(arguments: ["hash-key"], stdin: "tenant-key-0123456789\nsecond-key-0123456789\n")
+        #expect(several.status == 2)
+        #expect(several.stdout.isEmpty)
+        #expect(several.stderr.contains("more than one line"), "\(several.stderr)")
+        let blank = try GatewayProcess.run(arguments: ["hash-key"], stdin: "tenant-key-0123456789\n\n  \n")
+        #expect(blank.status == 0)
+        #expect(blank.stdout == Hex.encode(SHA256.hash("tenant-key-0123456789".utf8)) + "\n")
     }
 
     @Test("hash-key refuses a key short enough to guess, saying how to make a better one", arguments: ["demo-key", "fifteen-chars-x"])
