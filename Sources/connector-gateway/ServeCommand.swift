@@ -10,6 +10,17 @@ import Server
 /// exits 0; a second signal exits 1 at once. A configuration that cannot be used exits 2.
 enum ServeCommand {
     static func run(_ options: CommandLineOptions, environment: [String: String]) async -> Int32 {
+        // Watched before anything else: a signal while the configuration is read or the demo and
+        // the journal are set up (seconds for a large one) is kept, and stops the gateway as soon
+        // as it serves, instead of killing the process by the default action with nothing said.
+        // SIGHUP too, unless it came ignored (`nohup`): then a closed terminal must not stop it.
+        let signals: SignalWaiter
+        do {
+            signals = try SignalWaiter([SIGTERM, SIGINT] + (SignalWaiter.isIgnored(SIGHUP) ? [] : [SIGHUP]))
+        } catch {
+            Output.error("connector-gateway: cannot start: \(error)")
+            return 1
+        }
         var configuration: GatewayConfiguration
         var demo: DemoMarketplaces?
         // Set but empty (an unset variable interpolated into it) is a mistake, not a wish for the
@@ -59,10 +70,7 @@ enum ServeCommand {
         }
         let application = GatewayApplication(configuration: configuration, registry: registry, staticFiles: staticFiles,
                                              log: log, idempotencyJournal: journal)
-        let signals: SignalWaiter
         do {
-            // SIGHUP too, unless it came ignored (`nohup`): then a closed terminal must not stop it.
-            signals = try SignalWaiter([SIGTERM, SIGINT] + (SignalWaiter.isIgnored(SIGHUP) ? [] : [SIGHUP]))
             try application.start()
         } catch {
             Output.error("connector-gateway: cannot start: \(error)")

@@ -11,14 +11,20 @@ public struct UpstreamFailure: Sendable, Equatable, CustomStringConvertible {
     /// The failure is the request's own and no state of the upstream changes it (a request
     /// that cannot be put on the wire), so the same call fails the same way even without a status.
     public var isLasting: Bool
+    /// The marketplace took the credentials but does not serve this to the account: a
+    /// subscription, a signed offer or a payment is missing (Wildberries' 402, Ozon's 403 "not
+    /// available with existing subscription"). Checking the credentials would not help.
+    public var lacksEntitlement: Bool
 
     /// `message` is cut to 300 characters; it must never carry a credential.
-    public init(marketplace: Marketplace, status: Int?, message: String, requestID: String? = nil, isLasting: Bool = false) {
+    public init(marketplace: Marketplace, status: Int?, message: String, requestID: String? = nil, isLasting: Bool = false,
+                lacksEntitlement: Bool = false) {
         self.marketplace = marketplace
         self.status = status
         self.message = String(message.prefix(300))
         self.requestID = requestID
         self.isLasting = isLasting
+        self.lacksEntitlement = lacksEntitlement
     }
 
     public var description: String {

@@ -32,11 +32,11 @@ extension Problem {
                       errors: field.map { field in
                           [FieldError(field, reason.hasPrefix(field + " ") ? String(reason.dropFirst(field.count + 1)) : reason)]
                       } ?? [])
-        case .upstreamAuthFailed(let failure) where failure.status == 402:
-            // Wildberries' "payment required": the token is good, its service is unpaid. Checking
-            // the credentials would send the operator the wrong way.
+        case .upstreamAuthFailed(let failure) where failure.lacksEntitlement:
+            // The credentials are good; the account lacks a subscription, a signed offer or a
+            // payment. Checking the credentials would send the operator the wrong way.
             self.init(status: 502, code: "upstream_auth_failed", title: "Upstream refused the credentials",
-                      detail: "\(failure.marketplace) wants payment (402) for the service behind this tenant's credentials; the credentials themselves are not in question (its words: upstream.message).",
+                      detail: "\(failure.marketplace) took this tenant's credentials but does not serve this to the account: a subscription, a signed offer or a payment is missing (its words: upstream.message).",
                       upstream: Upstream(failure))
         case .upstreamAuthFailed(let failure):
             self.init(status: 502, code: "upstream_auth_failed", title: "Upstream refused the credentials",

@@ -36,6 +36,10 @@ struct OzonErrorClassifier: UpstreamErrorClassifier {
         switch response.status {
         case 429:
             return .upstreamRateLimited(retryAfter: retryAfter, failure)
+        case 403 where lower.contains("subscription") || lower.contains("offer not signed"):
+            var lacking = failure
+            lacking.lacksEntitlement = true
+            return .upstreamAuthFailed(lacking)
         case 401, 403:
             return .upstreamAuthFailed(failure)
         case 404:

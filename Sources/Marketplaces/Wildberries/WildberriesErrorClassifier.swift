@@ -43,7 +43,12 @@ struct WildberriesErrorClassifier: UpstreamErrorClassifier {
         }
         let itemID = Self.itemID(of: request)
         switch response.status {
-        case 401, 402, 403:
+        case 402:
+            // Payment required: the token is good, its service (a service token's) is unpaid.
+            var lacking = failure
+            lacking.lacksEntitlement = true
+            return .upstreamAuthFailed(lacking)
+        case 401, 403:
             return .upstreamAuthFailed(failure)
         case 404:
             guard !body.isPathNotFound, let itemID else { return .upstreamError(failure) }

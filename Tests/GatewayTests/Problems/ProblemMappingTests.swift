@@ -46,12 +46,12 @@ struct ProblemMappingTests {
         #expect(json["title"] is String && json["detail"] is String)
     }
 
-    @Test("given Wildberries asking for payment (402), then the problem says so instead of sending the operator to check credentials it accepted")
-    func paymentRequired() {
-        let unpaid = Problem(.upstreamAuthFailed(UpstreamFailure(marketplace: .wildberries, status: 402, message: "payment required")))
+    @Test("given a marketplace that took the credentials but lacks a subscription or payment for the account, then the problem says so instead of sending the operator to check them")
+    func lacksEntitlement() {
+        let unpaid = Problem(.upstreamAuthFailed(UpstreamFailure(marketplace: .wildberries, status: 402, message: "payment required", lacksEntitlement: true)))
         let refused = Problem(.upstreamAuthFailed(UpstreamFailure(marketplace: .wildberries, status: 401, message: "token expired")))
         #expect(unpaid.status == 502 && unpaid.code == "upstream_auth_failed")
-        #expect(unpaid.detail.contains("payment (402)"))
+        #expect(unpaid.detail.contains("a subscription, a signed offer or a payment is missing"))
         #expect(!unpaid.detail.contains("check them"))
         #expect(refused.detail.contains("check them in the configuration"))
     }

@@ -34,17 +34,19 @@ struct OzonErrorClassifierTests {
         #expect(failure.message == "404 page not found")
     }
 
-    @Test("401 code 16, 403 code 7 (subscription, role) and a bad Client-Id are auth failures")
+    @Test("401 code 16, 403 code 7 (subscription, offer, role) and a bad Client-Id are auth failures; a missing subscription or offer says the account lacks it")
     func auth() {
         let bodies = [
-            (401, #"{"code":16,"message":"Client-Id and Api-Key headers are required"}"#),
-            (403, #"{"code":7,"message":"rpc error: code = PermissionDenied desc = not available with existing subscription"}"#),
-            (403, #"{"code":7,"message":"Api-Key is missing a required role for a method"}"#),
-            (400, #"{"code":3,"message":"Client-Id header value should be positive integer"}"#),
+            (401, #"{"code":16,"message":"Client-Id and Api-Key headers are required"}"#, false),
+            (403, #"{"code":7,"message":"rpc error: code = PermissionDenied desc = not available with existing subscription"}"#, true),
+            (403, #"{"code":7,"message":"403 Offer not signed"}"#, true),
+            (403, #"{"code":7,"message":"Api-Key is missing a required role for a method"}"#, false),
+            (400, #"{"code":3,"message":"Client-Id header value should be positive integer"}"#, false),
         ]
-        for (status, body) in bodies {
+        for (status, body, lacking) in bodies {
             let result = classifier.classify(response(status, body), for: request())
-            guard case .upstreamAuthFailed? = result else { Issue.record("\(status) \(body) → \(String(describing: result))"); continue }
+            guard case .upstreamAuthFailed(let failure)? = result else { Issue.record("\(status) \(body) → \(String(describing: result))"); continue }
+            #expect(failure.lacksEntitlement == lacking, "\(body)")
         }
     }
 

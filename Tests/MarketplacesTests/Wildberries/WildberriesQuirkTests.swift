@@ -58,9 +58,9 @@ struct WildberriesQuirkTests {
         let cases: [(status: Int, body: String, type: String, check: @Sendable (ConnectorError) -> Bool)] = [
             (401, "proxy: invalid token", "text/plain", { if case .upstreamAuthFailed(let f) = $0 { f.message == "proxy: invalid token" } else { false } }),
             (403, #"{"data":null,"error":true,"errorText":"Ошибка авторизации","additionalErrors":null,"requestId":"r-1"}"#,
-             "application/json", { if case .upstreamAuthFailed(let f) = $0 { f.message == "Ошибка авторизации" && f.requestID == "r-1" } else { false } }),
+             "application/json", { if case .upstreamAuthFailed(let f) = $0 { f.message == "Ошибка авторизации" && f.requestID == "r-1" && !f.lacksEntitlement } else { false } }),
             (402, #"{"title":"payment required","detail":"Catalog service is out of balance","status":402}"#, "application/problem+json",
-             { if case .upstreamAuthFailed(let f) = $0 { f.status == 402 && f.message.contains("out of balance") } else { false } }),
+             { if case .upstreamAuthFailed(let f) = $0 { f.status == 402 && f.message.contains("out of balance") && f.lacksEntitlement } else { false } }),
             (429, #"{"errors":["(api-new) too many requests"]}"#, "application/json",
              { if case .upstreamRateLimited(_, let f?) = $0 { f.message.contains("too many requests") } else { false } }),
             (429, #"{"code":429,"message":""}"#, "application/json", { if case .upstreamRateLimited = $0 { true } else { false } }),
