@@ -271,6 +271,87 @@ struct GatewayBinaryTests {
         #expect(result.stdout.wholeMatch(of: /connector-gateway \d+\.\d+\.\d+\n/) != nil, "\(result.stdout)")
     }
 
+    /// CPU time `pid` has used, all threads, in clock ticks (`/proc/<pid>/stat` utime + stime).
+    static func cpuTicks(of pid: Int32) -> Int? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let end = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        // After the command: state is field 3, utime 14 and stime 15 (1-based, in the man page).
+        guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+        return user + system
+    }
+
+    @Test("given a signal while a large configuration is still being read, then the gateway starts, drains at once and exits 0, instead of dying by the signal unheard",
+          .timeLimit(.minutes(1)))
+    func signalDuringStartUp() async throws {
+        // given: a configuration of 40,000 tenants, which takes the binary a second or two of CPU to read
+        var tenants: [String] = []
+        for i in 0..<40_000 {
+            let hex = String(i, radix: 16)
+            let digest = String(repeating: "0", count: 64 - hex.count) + hex
+            tenants.append(#"{"id":"t\#(i)","api_key_sha256":["\#(digest)"],"rate_limit":{"rate":100,"burst":100}}"#)
+        }
+        let directory = FileManager.default.temporaryDirectory
+        let file = directory.appendingPathComponent("gateway-\(UUID()).json")
+        let log = directory.appendingPathComponent("gateway-\(UUID()).out")
+        try #"{"listen":{"host":"127.0.0.1","port":0},"tenants":[\#(tenants.joined(separator: ","))]}"#.write(to: file, atomically: true, encoding: .utf8)
+        defer {
+            try? FileManager.default.removeItem(at: file)
+            try? FileManager.default.removeItem(at: log)
+        }
+        // Spawned with no signal blocked, as a shell or a container runtime starts it: a child of
+        // this test process would inherit its mask, which blocks SIGTERM, and never see it early.
+        let pid = try Self.spawnUnblocked(GatewayProcess.binary.path, ["--config", file.path], stdout: log.path,
+                                          environment: ["PATH=/usr/bin:/bin", "GATEWAY_STATIC_ROOT=\(GatewayProcess.packageRoot.path)"])
+        var status: Int32 = 0
+        defer { if waitpid(pid, &status, WNOHANG) == 0 { kill(pid, SIGKILL); waitpid(pid, &status, 0) } }
+        // when: 150 ms of its CPU in (well into the reading, whatever the machine's load), SIGTERM
+        for _ in 0..<4_000 where (Self.cpuTicks(of: pid) ?? 0) < 15 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(!((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("\"event\":\"start\""), "read before the signal")
+        kill(pid, SIGTERM)
+        // then
+        var exited: pid_t = 0
+        for _ in 0..<4_000 {
+            exited = waitpid(pid, &status, WNOHANG)
+            if exited != 0 { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(exited == pid)
+        let signalled = status & 0x7F
+        #expect(signalled == 0, "killed by signal \(signalled)")
+        #expect((status >> 8) & 0xFF == 0)
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(text.contains("\"event\":\"drain\""), "\(text)")
+    }
+
+    /// Starts `path` with `arguments`, stdout into the file `stdout`, stderr discarded, with no
+    /// signal blocked and every signal's action the default.
+    static func spawnUnblocked(_ path: String, _ arguments: [String], stdout: String, environment: [String]) throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
+        return pid
+    }
+
     @Test("hash-key prints the SHA-256 the configuration wants")
     func hashKey() throws {
         let result = try GatewayProcess.run(arguments: ["hash-key"], stdin: "  tenant-key-0123456789\n")
