@@ -52,6 +52,11 @@ struct RequestFields {
             }
             values[name] = .string(value)
         }
+        // A GET's content has no meaning (RFC 9110 §9.3.1): filters sent there, as some client
+        // libraries send them, would be dropped without a word, as a POST's query would be.
+        if !request.body.isEmpty {
+            errors.append(FieldError("body", "is not read on a GET: send the fields as query parameters, or POST them as a JSON body"))
+        }
         return RequestFields(values: values, fromQuery: true, readErrors: errors)
     }
 

@@ -169,6 +169,17 @@ struct ConnectorServiceTests {
         #expect(harness.review.lastQuery == nil && harness.review.replies.isEmpty && harness.review.reads.isEmpty)
     }
 
+    @Test("given a GET with a JSON body (as some client libraries send filters), then it is 400 on body, beside any query error, and the connector is not called",
+          arguments: ["/items", "/items?limit=0", "/updates", "/items/item-2"])
+    func getWithBody(path: String) async throws {
+        let harness = ApplicationHarness()
+        let response = try await harness.send(.get, "/connectors/wildberries/review\(path)", body: #"{"limit":1,"status":"bogus"}"#)
+        #expect(response.status.code == 400)
+        let fields = (response.json["errors"] as? [[String: String]])?.compactMap { $0["field"] } ?? []
+        #expect(fields == (path.contains("limit=0") ? ["body", "limit"] : ["body"]))
+        #expect(harness.review.lastQuery == nil)
+    }
+
     @Test("given a bad cursor beside other bad fields, when listed, then every field is reported")
     func cursorWithOthers() async throws {
         let harness = ApplicationHarness()
