@@ -50,9 +50,24 @@ struct WildberriesConversation: Sendable, Equatable {
             return
         }
         if message.at >= (newestMessageEvent?.at ?? .min) { newestMessageEvent = message }
+        if let known = last, Self.isTimedFiner(known, message) {
+            // The reply just sent (its receipt's milliseconds), which the stream shows in whole
+            // seconds, a little earlier: the same message, given its id and keeping its time, so
+            // a list, an item and updates show one message, not two.
+            last?.eventID = message.eventID
+            if let person = lastFromPerson, Self.isTimedFiner(person, message) { lastFromPerson?.eventID = message.eventID }
+            return
+        }
         notePersonal(message)
         if message.at >= (last?.at ?? .min) { last = message }
         attributeLast()
+    }
+
+    /// Whether `known`, a message without an id whose sender is known, is `event` timed at
+    /// another precision: the same sender and text, within `sameMessageWindow`.
+    private static func isTimedFiner(_ known: Message, _ event: Message) -> Bool {
+        known.eventID == nil && known.sender != nil && known.sender == event.sender && known.text == event.text
+            && abs(known.at - event.at) < sameMessageWindow
     }
 
     /// Takes the chat list's view in; its last message replaces ours only when newer (and then

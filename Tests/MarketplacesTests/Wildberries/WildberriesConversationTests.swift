@@ -105,6 +105,21 @@ struct WildberriesConversationTests {
         #expect(conversation.item(historyKnown: true).status == .answered)
     }
 
+    @Test("given a reply just sent (its receipt's milliseconds), when the stream shows it in whole seconds, then it is one message: the stream's id, the receipt's time")
+    func sentReplyFromTheStream() throws {
+        var conversation = WildberriesConversation(chatID: "1:c")
+        conversation.absorb(try Self.event("e1", sender: "client", at: 1_000, text: "Где заказ?"))
+        conversation.noteSent(text: "Уже в пути", at: 5_733)
+        conversation.absorb(try Self.event("e2", sender: "seller", at: 5_000, text: "Уже в пути"))
+        let message = conversation.item(historyKnown: true).lastMessage
+        #expect(message?.id == "e2")
+        #expect(message?.createdAt.millisecondsSinceEpoch == 5_733)
+        #expect(conversation.item(historyKnown: true).status == .answered)
+        // another message of the same text from the buyer is not taken for it
+        conversation.absorb(try Self.event("e3", sender: "client", at: 5_000, text: "Уже в пути"))
+        #expect(conversation.item(historyKnown: true).lastMessage?.id == "e2")
+    }
+
     @Test("given events out of order, when absorbed, then the newest person's message decides")
     func outOfOrder() throws {
         let conversation = try Self.conversation(("e3", "wb", 3_000), ("e2", "seller", 2_000), ("e1", "client", 1_000))
