@@ -74,7 +74,7 @@ public enum FlexibleDate {
                 count += 1
                 i += 1
             }
-            guard (1...9).contains(count) else { return nil }
+            guard count >= 1 else { return nil }  // RFC 3339 sets no bound on the fraction's digits
             if count < 3 { for _ in count..<3 { millis *= 10 } }
         }
         var offsetMinutes: Int64 = 0
