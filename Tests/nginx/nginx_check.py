@@ -8,7 +8,8 @@ logs and temp files (so it runs without root), then checks what a client would n
      (status, Content-Type, WWW-Authenticate and body identical to asking the gateway directly);
   2. nginx keeps upstream connections alive: 50 requests through nginx, each on a new client
      connection, reach the gateway on a few connections (the access log's `connection` field);
-  3. the client's X-Request-ID reaches the gateway's log, and one nginx made up does too;
+  3. the client's X-Request-ID reaches the gateway's log, and one nginx made up does too; one
+     found inside the request's key is replaced; HTTP/1.0 without Host is passed on with one;
   4. the gateway logs the real client behind nginx (`client`), not a spoofed X-Forwarded-For;
      asked directly from an untrusted peer, or with trusted_proxies empty, it ignores the header;
   5. a body over 1 MiB gets nginx's 413 problem+json, the same status and code as the gateway's;
@@ -215,6 +216,17 @@ def main():
         status, headers, _ = request(nginx.port, "GET", "/healthz", {"X-Request-ID": "bad id\"}"})
         check(re.fullmatch(r"[0-9a-f]{32}", headers.get("x-request-id", "")) is not None,
               "an unusable client id is replaced by nginx's")
+        status, headers, _ = request(nginx.port, "GET", "/connectors", dict(auth, **{"X-Request-ID": KEY[-12:]}))
+        replaced = headers.get("x-request-id", "")
+        check(status == 200 and re.fullmatch(r"[0-9a-f]{32}", replaced) is not None,
+              f"an id found inside the request's key is replaced by nginx's, not echoed ({replaced})")
+        check(replaced in gateway.entries([replaced]), "and the gateway logs that one")
+        with socket.create_connection(("127.0.0.1", nginx.port), timeout=10) as raw:
+            raw.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
+            answer = b""
+            while chunk := raw.recv(65536):
+                answer += chunk
+        check(answer.startswith(b"HTTP/1.1 200"), f"HTTP/1.0 without Host reaches the gateway ({answer[:40]!r})")
 
         print("4. the client address behind nginx; spoofed X-Forwarded-For ignored")
         request(nginx.port, "GET", "/healthz", {"X-Request-ID": "via-nginx", "X-Forwarded-For": "6.6.6.6"}, source="127.0.0.2")

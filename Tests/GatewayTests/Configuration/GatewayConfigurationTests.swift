@@ -50,7 +50,7 @@ struct GatewayConfigurationTests {
         #expect(configuration.server.host == "0.0.0.0" && configuration.server.port == 8080)
         #expect(configuration.cursorSecret == Array("a-cursor-secret-of-32-characters".utf8))
         #expect(configuration.upstreamDeadline == .milliseconds(20_000))
-        #expect(configuration.drainTimeout == .milliseconds(10_000))
+        #expect(configuration.drainTimeout == .milliseconds(25_000))
         #expect(configuration.idempotencyLifetime == .seconds(86_400) && configuration.idempotencyCapacity == 10_000)
         #expect(configuration.server.loopCount == 2 && configuration.server.maxConnections == 10_000)
         #expect(configuration.server.headerReadTimeout == .seconds(10) && configuration.server.bodyReadTimeout == .seconds(30))
