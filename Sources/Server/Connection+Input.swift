@@ -183,7 +183,9 @@ extension Connection {
     }
 
     private func begin(_ head: RequestHead, headBytes: UnsafeRawBufferPointer, moreBytesFollow: Bool) {
-        keepAlive = head.keepAlive
+        // After a CONNECT the client may send its tunnel's bytes (RFC 9110 §9.3.6), which are no
+        // request: whatever the answer, the connection ends with it.
+        keepAlive = head.keepAlive && head.method != .connect
         isHeadRequest = head.method == .head
         isHTTP10 = !head.version.isHTTP11OrLater
         switch head.framing {

@@ -75,6 +75,28 @@ struct ConnectionKeepAliveTests {
         }
     }
 
+    /// What follows a CONNECT is the tunnel's bytes as the client means them (RFC 9110 §9.3.6),
+    /// not a request: the connection closes after the answer, whatever the handler says.
+    @Test func connectIsAnsweredAndTheConnectionClosed() async throws {
+        // given
+        let calls = Counter()
+        try await withServer(handler: { request, context in
+            calls.increment()
+            return try await Self.identify(request, context)
+        }) { server in
+            let client = try server.connect()
+            // when: a CONNECT with a body, then bytes that read as a request
+            try client.send("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nContent-Length: 3\r\n\r\nabc" + get("/smuggled"))
+            let response = try client.readResponse()
+            let rest = client.readUntilClose()
+            // then
+            #expect(response[header: "Connection"] == "close")
+            #expect(rest.bytes.isEmpty)
+            #expect(rest.end == .eof)
+            #expect(calls.current == 1)
+        }
+    }
+
     @Test func http10WithoutKeepAliveIsClosedAfterTheResponse() async throws {
         // given
         try await withServer(handler: Self.identify) { server in
