@@ -3,31 +3,38 @@ extension JSONTape {
     /// nil. Members are visited in document order, a container before what it holds; no path is
     /// built unless the parser marked a key.
     func firstRepeatedKey() -> String? {
-        guard entries.contains(where: { $0.flags & Self.shadowed != 0 }) else { return nil }
-        return firstRepeatedKey(at: 0, path: "")
+        repeatedKeys(limit: 1).first
     }
 
-    private func firstRepeatedKey(at index: Int, path: String) -> String? {
+    /// The paths of the keys an object holds more than once (`tenants[0].id`), each once, in
+    /// the order the text has them; at most `limit`.
+    func repeatedKeys(limit: Int) -> [String] {
+        guard entries.contains(where: { $0.flags & Self.shadowed != 0 }) else { return [] }
+        var found: [String] = []
+        collectRepeatedKeys(at: 0, path: "", into: &found, limit: limit)
+        return found
+    }
+
+    private func collectRepeatedKeys(at index: Int, path: String, into found: inout [String], limit: Int) {
         let entry = entries[index]
         switch entry.kind {
         case .array:
             var element = index + 1
-            for position in 0..<Int(entry.length) {
-                if let found = firstRepeatedKey(at: element, path: "\(path)[\(position)]") { return found }
+            for position in 0..<Int(entry.length) where found.count < limit {
+                collectRepeatedKeys(at: element, path: "\(path)[\(position)]", into: &found, limit: limit)
                 element = Int(entries[element].next)
             }
         case .object:
             var key = index + 1
-            for _ in 0..<entry.length {
+            for _ in 0..<entry.length where found.count < limit {
                 let name = string(at: key)
                 let member = path.isEmpty ? name : "\(path).\(name)"
-                if entries[key].flags & Self.shadowed != 0 { return member }
-                if let found = firstRepeatedKey(at: key + 1, path: member) { return found }
+                if entries[key].flags & Self.shadowed != 0, !found.contains(member) { found.append(member) }
+                collectRepeatedKeys(at: key + 1, path: member, into: &found, limit: limit)
                 key = Int(entries[key + 1].next)
             }
         default:
             break
         }
-        return nil
     }
 }

@@ -26,10 +26,17 @@ public enum JSONValue: Sendable, Hashable, Codable {
     /// repeated keys, as JavaScript does; request bodies and the configuration file refuse them,
     /// as the query string refuses a repeated parameter.
     public static func parseNamingRepeatedKey(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> (value: JSONValue, repeatedKey: String?) {
-        let parse = { (buffer: UnsafeRawBufferPointer) -> Result<(value: JSONValue, repeatedKey: String?), JSONSyntaxError> in
+        let parsed = try parseNamingRepeatedKeys(bytes, limit: 1)
+        return (parsed.value, parsed.repeatedKeys.first)
+    }
+
+    /// The same, naming every repeated key (each once, in the text's order, at most `limit`), so
+    /// a client hears of all its mistakes at once.
+    public static func parseNamingRepeatedKeys(_ bytes: some Collection<UInt8>, limit: Int) throws(JSONSyntaxError) -> (value: JSONValue, repeatedKeys: [String]) {
+        let parse = { (buffer: UnsafeRawBufferPointer) -> Result<(value: JSONValue, repeatedKeys: [String]), JSONSyntaxError> in
             do throws(JSONSyntaxError) {
                 let tape = try JSONTape(parsing: buffer)
-                return .success((tape.value(at: 0), tape.firstRepeatedKey()))
+                return .success((tape.value(at: 0), tape.repeatedKeys(limit: limit)))
             } catch {
                 return .failure(error)
             }

@@ -145,16 +145,16 @@ struct RequestFields {
         if let contentType, let charset = Self.charsets(in: contentType).first(where: Self.isWideEncoding) {
             throw .unsupportedCharset(received: charset)
         }
-        let parsed: (value: JSONValue, repeatedKey: String?)
+        let parsed: (value: JSONValue, repeatedKeys: [String])
         do {
-            parsed = try JSONValue.parseNamingRepeatedKey(request.body)
+            parsed = try JSONValue.parseNamingRepeatedKeys(request.body, limit: Problem.maxErrors)
         } catch {
             throw .invalidRequest(detail: "The body is not valid JSON: \(error).", errors: [FieldError("body", "is not valid JSON: \(error)")])
         }
         guard case .object(let object) = parsed.value else {
             throw .invalidRequest(detail: "The body must be a JSON object.", errors: [FieldError("body", "is not a JSON object")])
         }
-        let readErrors = parsed.repeatedKey.map { [FieldError($0, "is given more than once")] } ?? []
+        let readErrors = parsed.repeatedKeys.map { FieldError($0, "is given more than once") }
         var values: [String: Value] = [:]
         for (name, value) in object {
             switch value {
@@ -165,7 +165,7 @@ struct RequestFields {
             case .array, .object: values[name] = .other
             }
         }
-        if let repeated = parsed.repeatedKey { values[repeated] = .repeated }
+        for repeated in parsed.repeatedKeys { values[repeated] = .repeated }
         return RequestFields(values: values, fromQuery: false, readErrors: readErrors)
     }
 

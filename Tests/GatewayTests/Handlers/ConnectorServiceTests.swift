@@ -190,8 +190,8 @@ struct ConnectorServiceTests {
     }
 
     @Test("given a repeated field beside others that are wrong, then every one is reported, in the query and in the body alike",
-          arguments: [(HTTPMethod.get, "?limit=1&limit=2&zzz=1&status=x", nil),
-                      (.post, "", #"{"limit":0,"limit":0,"zzz":1,"status":"x"}"#)] as [(HTTPMethod, String, String?)])
+          arguments: [(HTTPMethod.get, "?limit=1&limit=2&zzz=1&status=x&status=y", nil),
+                      (.post, "", #"{"limit":0,"limit":0,"zzz":1,"status":"x","status":"y","status":"z"}"#)] as [(HTTPMethod, String, String?)])
     func repeatedBesideOthers(method: HTTPMethod, query: String, body: String?) async throws {
         let harness = ApplicationHarness()
         let response = try await harness.send(method, "/connectors/wildberries/review/items\(query)", body: body)
@@ -200,6 +200,9 @@ struct ConnectorServiceTests {
         #expect(Set(errors.compactMap { $0["field"] }) == ["limit", "zzz", "status"])
         #expect(errors.contains { $0["field"] == "limit" && $0["message"] == "is given more than once" })
         #expect(errors.filter { $0["field"] == "limit" }.count == 1, "one entry per field: \(errors)")
+        // every repeated name is named, not only the first
+        #expect(errors.contains { $0["field"] == "status" && $0["message"] == "is given more than once" }, "\(errors)")
+        #expect(errors.filter { $0["field"] == "status" }.count == 1, "one entry per field: \(errors)")
     }
 
     @Test("query strings follow the same rules", arguments: ["limit=abc", "limit=0", "limit=+5", "limit=05", "limit=1.5", "limit=1e400", "status=nope", "extra=1", "limit=5&limit=6"])
