@@ -38,6 +38,10 @@ public final class GatewayContext {
     public var upstreamCalls: Int { upstreamCounter.count }
     /// Response header fields middleware wants on whatever response goes out (rate-limit fields).
     public var responseHeaders: [(String, String)] = []
+    /// Set when this request spent the tenant's last allowance (`RateLimit` says `r=0`): how long
+    /// until it has another. A problem's `Retry-After` names no earlier time, or the retry it
+    /// invites would be refused (RateLimit draft: `Retry-After` no earlier than the reset).
+    public var tenantAllowanceBackIn: Duration?
     /// When the gateway began handling the request (its head and body read).
     public let receivedAt: ContinuousClock.Instant
 

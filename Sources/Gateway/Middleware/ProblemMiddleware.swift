@@ -10,7 +10,7 @@ public struct ProblemMiddleware: Middleware {
 
     /// Part of the chain (see `Middleware`).
     public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
-        let problem: Problem
+        var problem: Problem
         do {
             return try await next(request, context)
         } catch let error as GatewayError {
@@ -22,6 +22,7 @@ public struct ProblemMiddleware: Middleware {
         } catch {
             problem = .internalError
         }
+        if let back = context.tenantAllowanceBackIn, let wait = problem.retryAfter, wait < back { problem.retryAfter = back }
         // A CONNECT's `host:port` is no URI reference of this gateway's: no `instance`.
         let instance = request.method == .connect ? nil : Problem.instance(of: request.path)
         var response = problem.response(requestID: context.requestID, instance: instance)

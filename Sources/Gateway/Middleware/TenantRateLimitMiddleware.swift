@@ -25,6 +25,7 @@ public struct TenantRateLimitMiddleware: Middleware {
             context.metrics?.recordRateLimited(tenant: tenant.id)
             throw GatewayError.rateLimited(retryAfter: decision.retryAfter ?? .seconds(1))
         }
+        if decision.remaining == 0, decision.resetSeconds > 0 { context.tenantAllowanceBackIn = .seconds(decision.resetSeconds) }
         var response = try await next(request, context)
         for (name, value) in fields { response.headers.add(name, value) }
         return response

@@ -12,6 +12,25 @@ struct TenantRateLimitTests {
         #expect(response.headers["RateLimit"]?.hasPrefix("\"tenant\";r=9;t=") == true)
     }
 
+    @Test("given a request that spends the tenant's last allowance and fails with a short Retry-After (409), then its Retry-After is no earlier than the allowance's return; with allowance left, it stays as it was")
+    func retryAfterNoEarlierThanTheAllowance() async throws {
+        // given: alice may send one now, then one every 100 s; bob has plenty
+        let harness = GatewayHarness(aliceLimit: TenantRateLimit(rate: 0.01, burst: 1)) { router in
+            router.add(.post, "/busy") { _, _ in throw GatewayError.idempotencyConflict }
+        }
+        // when
+        let spent = try await harness.send(.post, "/busy", key: GatewayHarness.aliceKey)
+        let plenty = try await harness.send(.post, "/busy", key: GatewayHarness.bobKey)
+        // then
+        #expect(spent.status.code == 409)
+        #expect(spent.headers["RateLimit"]?.hasPrefix("\"tenant\";r=0;t=") == true)
+        let retryAfter = try #require(spent.headers["Retry-After"].flatMap(Int.init))
+        #expect(retryAfter >= 99, "Retry-After \(retryAfter), the allowance back in ~100 s")
+        #expect(spent.json["retry_after"] as? Int == retryAfter)
+        #expect(plenty.status.code == 409)
+        #expect(plenty.headers["Retry-After"] == "1")
+    }
+
     @Test("past its burst a tenant gets 429 with Retry-After, and another tenant is not affected")
     func isolation() async throws {
         // given: alice may send 3 at once and then 1 per 100 s; bob has plenty
