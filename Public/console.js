@@ -23,6 +23,7 @@
     listLoading: false,   // a list call is out: the pager's cursors are about to be replaced
     listCall: 0,          // the latest list and item calls: an answer to an older one is dropped
     itemCall: 0,
+    keyGeneration: 0,     // bumped by every key change: an answer asked for under another key is dropped
   };
 
   const $ = (id) => document.getElementById(id);
@@ -168,6 +169,7 @@
 
   function setKey(key) {
     state.key = key;
+    state.keyGeneration++;
     try {
       if (key) sessionStorage.setItem(KEY_STORAGE, key);
       else sessionStorage.removeItem(KEY_STORAGE);
@@ -194,6 +196,14 @@
     $("api-key").value = "";
     state.connectors = [];
     state.connector = null;
+    // Answers still on their way are dropped, and no tenant data stays in the page.
+    state.listCall++;
+    state.itemCall++;
+    state.items = [];
+    state.item = null;
+    $("items-list").replaceChildren();
+    $("item-fields").replaceChildren();
+    $("item-raw").textContent = "";
     renderConnectors();
     $("items-section").hidden = true;
     $("item-section").hidden = true;
@@ -205,11 +215,13 @@
 
   async function loadConnectors(announce) {
     let list;
+    const generation = state.keyGeneration;
     const refresh = $("refresh-connectors");
     refresh.disabled = true;
     try {
       list = (await api("GET", "/connectors")).data.connectors || [];
     } catch (failure) {
+      if (generation !== state.keyGeneration) return;  // asked under a key since replaced or forgotten
       if (failure.status === 401) {
         setKey("");  // a refused key is not kept; the field still shows it to fix
         state.connectors = [];
@@ -221,6 +233,7 @@
     } finally {
       refresh.disabled = false;
     }
+    if (generation !== state.keyGeneration) return;
     // Each connector's upstream health (circuit state), fetched side by side.
     const described = await Promise.all(list.map(async (c) => {
       try {
@@ -229,6 +242,7 @@
         return Object.assign({}, c, { upstreamsFailure: failure });
       }
     }));
+    if (generation !== state.keyGeneration) return;
     state.connectors = described;
     renderConnectors();
     const failed = described.find((c) => c.upstreamsFailure);
@@ -347,7 +361,9 @@
 
   function itemSummary(item) {
     const text = (item.text || "").trim();
-    return text ? (text.length > 140 ? text.slice(0, 140) + "…" : text) : "(no text)";
+    // By code points: a cut through a surrogate pair would show half an emoji.
+    const points = Array.from(text);
+    return text ? (points.length > 140 ? points.slice(0, 140).join("") + "…" : text) : "(no text)";
   }
 
   function renderItems(emptyText) {
@@ -524,7 +540,9 @@
       sayInfo(`Reply sent to ${item.id}${data && data.reply_id ? " (reply id " + data.reply_id + ")" : ""}.`);
     } catch (failure) {
       sayFailure(failure, "Sending the reply");
-      if (failure.status === 502 || failure.status === 504) {
+      // 502, 504 and 500 may come after the write went out, and a failed fetch (status 0) may have
+      // delivered the request before the answer was lost; 503 and 429 say it was not done.
+      if (failure.status === 0 || failure.status === 500 || failure.status === 502 || failure.status === 504) {
         // The reply may have reached the marketplace, and the gateway keeps this answer under the
         // key: look at the item (a review's reply, a chat's last message); if it is not there, the
         // next attempt asks before it goes out under a new key.

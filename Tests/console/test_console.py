@@ -332,6 +332,37 @@ class ConsoleTest(unittest.TestCase):
         # then the second chat is still the one shown
         self.assertIn(second, self.by_id("item-heading").text)
 
+    def test_a_reply_whose_answer_is_lost_is_looked_for_before_anything_else_goes_out(self):
+        self.enter_key("demo-key")
+        self.browse("ozon/chat", "all")
+        item_id = self.listed_ids()[0]
+        self.open_item(item_id)
+        # given the reply reaches the gateway but its answer is lost on the way back
+        self.driver.execute_script("""
+            const original = window.fetch;
+            window.fetch = (url, init) => /\\/reply$/.test(String(url))
+                ? original(url, init).then(() => { throw new TypeError("Failed to fetch"); })
+                : original(url, init);
+        """)
+        text = f"Заказ уже в пути ({uuid.uuid4().hex[:6]})"
+        self.by_id("reply-text").send_keys(text)
+        self.by_id("send-reply").click()
+        # then the page looks at the item, finds the reply there, and says so rather than invite a resend
+        self.wait_for_message("reached " + item_id + " after all")
+        self.assertEqual(self.by_id("reply-text").get_attribute("value"), "")
+
+    def test_forgetting_the_key_drops_answers_still_on_their_way(self):
+        self.enter_key("demo-key")
+        self.delay_fetches(r"/items\?", 1500)
+        # when a list is asked for and the key forgotten before it comes
+        self.connector_row("wildberries/review").find_element(By.CSS_SELECTOR, "button.browse").click()
+        self.by_id("forget-key").click()
+        self.driver.execute_script("return new Promise((r) => setTimeout(r, 2500))")
+        # then nothing of the tenant's shows up afterwards
+        self.assertEqual(self.listed_ids(), [])
+        self.assertIn("forgotten", self.message_text())
+
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
