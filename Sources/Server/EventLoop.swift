@@ -153,9 +153,14 @@ final class EventLoop {
         }
     }
 
-    /// Drained: every connection is closed, and so no handler can deliver here any more.
+    /// Drained: every connection is closed, so no handler can deliver here any more, and every
+    /// handler has ended, or the grace period has. A handler whose client has gone can still be
+    /// doing what it must finish (a keyed reply runs to its end, its outcome stored for a
+    /// retry): its upstream calls are cancelled only when the grace period runs out, not as soon
+    /// as the last connection closes.
     private var isFinished: Bool {
-        isDraining && liveConnections == 0
+        guard isDraining, liveConnections == 0 else { return false }
+        return runningHandlers == 0 || forceCloseAt.map { $0 <= now } ?? true
     }
 
     private func handle(id: UInt64, events: UInt32) {

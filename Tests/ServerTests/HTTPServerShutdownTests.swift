@@ -137,6 +137,41 @@ struct HTTPServerShutdownTests {
         }
     }
 
+    @Test func aHandlerWhoseClientLeftIsWaitedForUntilTheDeadline() async throws {
+        try await onDedicatedThread {
+            // given: a handler that goes on after its client leaves (as a keyed reply does), and
+            // notes when it ends
+            let gate = Gate()
+            let arrived = Counter()
+            let ended = Counter()
+            let server = try TestServer(handler: { _, _ in
+                arrived.increment()
+                await gate.wait()
+                ended.increment()
+                return HTTPResponse(status: .ok)
+            })
+            let client = try server.connect()
+            try client.send(get("/write"))
+            #expect(await eventually { arrived.current == 1 })
+            client.resetClose()
+            #expect(await eventually { server.openConnections == 0 })
+            // when: a drain with time to spare begins, and the handler's work ends a while later
+            let stopped = Counter()
+            let stopping = Task {
+                await server.stop(deadline: .now + .seconds(30))
+                stopped.increment()
+            }
+            #expect(await eventually { server.server.isDraining })
+            try await Task.sleep(for: .milliseconds(400))  // past the 250 ms a loop gives handlers once it has stopped
+            let stoppedEarly = stopped.current == 1
+            gate.open()
+            await stopping.value
+            // then: the loop waited for it, and it ran to its end
+            #expect(!stoppedEarly)
+            #expect(ended.current == 1)
+        }
+    }
+
     @Test func handlerCancelledAtTheDeadlineStillRunsItsWayOut() async throws {
         try await onDedicatedThread {
             // given: a handler in a cancellable wait, which notes when it ends
