@@ -341,7 +341,11 @@ final class ClientConnection {
         interimResponses = 0
         served += 1
         // Bytes past the response were never asked for: the next response could not be trusted.
-        if reusable && head.keepAlive && leftover == 0 && written == output.count {
+        let reuse = reusable && head.keepAlive && leftover == 0 && written == output.count
+        // The request is done with: an idle pooled connection holds none of its bytes.
+        output = []
+        written = 0
+        if reuse {
             pool.connectionFree(self)
         } else {
             close()
