@@ -54,6 +54,8 @@ int cs_forward_signal(int signo, int pipe_write_fd) {
     return sigaction(signo, &action, NULL);
 }
 
+void cs_signal_forwarding_off(void) { cs_signal_pipe = -1; }
+
 static __thread void *current_loop;
 
 void cs_set_current_loop(void *loop) { current_loop = loop; }

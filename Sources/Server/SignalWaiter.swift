@@ -27,8 +27,13 @@ public final class SignalWaiter: Sendable {
         let (readFD, writeFD) = (fds[0], fds[1])
         _ = fcntl(readFD, F_SETFD, FD_CLOEXEC)
         _ = fcntl(writeFD, F_SETFD, FD_CLOEXEC)
+        // The handler must never block the thread the kernel picked (a loop's, perhaps): with the
+        // pipe full (thousands of signals unread) one more is dropped, not waited on.
+        _ = fcntl(writeFD, F_SETFL, fcntl(writeFD, F_GETFL) | O_NONBLOCK)
         for signal in watched where cs_forward_signal(signal, writeFD) != 0 {
             let error = IOError.last("sigaction")
+            // Nothing may write to the number once closed: another file may get it.
+            cs_signal_forwarding_off()
             _ = close(readFD)
             _ = close(writeFD)
             throw error
@@ -55,6 +60,7 @@ public final class SignalWaiter: Sendable {
                 }
             }
         } catch {
+            cs_signal_forwarding_off()
             _ = close(readFD)
             _ = close(writeFD)
             throw error

@@ -61,6 +61,8 @@ static inline size_t cs_epoll_event_size(void) { return sizeof(struct epoll_even
 /// `pipe_write_fd` (the self-pipe trick: async-signal-safe, and it works whichever thread the
 /// kernel picks to take the signal). One pipe per process: the last call's fd is used.
 int cs_forward_signal(int signo, int pipe_write_fd);
+/// Stops the forwarder writing anywhere (a waiter whose set-up failed closes its pipe).
+void cs_signal_forwarding_off(void);
 /// 1 when `signo` is ignored (SIG_IGN), as `nohup` leaves SIGHUP for the program it starts.
 int cs_signal_is_ignored(int signo);
 
