@@ -55,7 +55,9 @@ struct ConnectionKeepAliveTests {
         }
     }
 
-    @Test func requestsPipelinedAfterConnectionCloseAreNotAnswered() async throws {
+    /// Sends `bytes` (a request the connection must end with, then one more) and checks that the
+    /// first alone is answered, with `Connection: close`, and the connection then closed.
+    private static func expectAnsweredOnceThenClosed(_ bytes: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         // given
         let calls = Counter()
         try await withServer(handler: { request, context in
@@ -64,37 +66,27 @@ struct ConnectionKeepAliveTests {
         }) { server in
             let client = try server.connect()
             // when
-            try client.send(get("/last", "Connection: close") + get("/ignored"))
+            try client.send(bytes)
             let response = try client.readResponse()
             let rest = client.readUntilClose()
             // then
-            #expect(response[header: "Connection"] == "close")
-            #expect(rest.bytes.isEmpty)
-            #expect(rest.end == .eof)
-            #expect(calls.current == 1)
+            #expect(response[header: "Connection"] == "close", sourceLocation: sourceLocation)
+            #expect(rest.bytes.isEmpty, sourceLocation: sourceLocation)
+            #expect(rest.end == .eof, sourceLocation: sourceLocation)
+            #expect(calls.current == 1, sourceLocation: sourceLocation)
         }
+    }
+
+    @Test func requestsPipelinedAfterConnectionCloseAreNotAnswered() async throws {
+        try await Self.expectAnsweredOnceThenClosed(get("/last", "Connection: close") + get("/ignored"))
     }
 
     /// What follows a CONNECT is the tunnel's bytes as the client means them (RFC 9110 §9.3.6),
     /// not a request: the connection closes after the answer, whatever the handler says.
     @Test func connectIsAnsweredAndTheConnectionClosed() async throws {
-        // given
-        let calls = Counter()
-        try await withServer(handler: { request, context in
-            calls.increment()
-            return try await Self.identify(request, context)
-        }) { server in
-            let client = try server.connect()
-            // when: a CONNECT with a body, then bytes that read as a request
-            try client.send("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nContent-Length: 3\r\n\r\nabc" + get("/smuggled"))
-            let response = try client.readResponse()
-            let rest = client.readUntilClose()
-            // then
-            #expect(response[header: "Connection"] == "close")
-            #expect(rest.bytes.isEmpty)
-            #expect(rest.end == .eof)
-            #expect(calls.current == 1)
-        }
+        // a CONNECT with a body, then bytes that read as a request
+        try await Self.expectAnsweredOnceThenClosed(
+            "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nContent-Length: 3\r\n\r\nabc" + get("/smuggled"))
     }
 
     @Test func http10WithoutKeepAliveIsClosedAfterTheResponse() async throws {
