@@ -170,6 +170,11 @@
   function setKey(key) {
     state.key = key;
     state.keyGeneration++;
+    // Lists and items asked for under the previous key are dropped when they answer.
+    state.listCall++;
+    state.itemCall++;
+    state.listLoading = false;
+    $("items-list").removeAttribute("aria-busy");
     try {
       if (key) sessionStorage.setItem(KEY_STORAGE, key);
       else sessionStorage.removeItem(KEY_STORAGE);
@@ -196,9 +201,7 @@
     $("api-key").value = "";
     state.connectors = [];
     state.connector = null;
-    // Answers still on their way are dropped, and no tenant data stays in the page.
-    state.listCall++;
-    state.itemCall++;
+    // Answers still on their way are dropped (setKey), and no tenant data stays in the page.
     state.items = [];
     state.item = null;
     $("items-list").replaceChildren();
@@ -509,10 +512,15 @@
     }
     $("reply-text").removeAttribute("aria-invalid");
     const path = itemPath(c, item.id) + "/reply";
-    if (state.uncertainReplies.has(path)) {
+    const uncertain = state.uncertainReplies.get(path);
+    if (uncertain && uncertain.key && uncertain.text === text) {
+      // The same text after an answer lost on the way: under the same key the gateway replays
+      // that attempt's outcome (or says it is still running) rather than reply twice.
+      state.pendingReply = { path, text, key: uncertain.key };
+    } else if (uncertain) {
       // A reply to this item may have reached the marketplace and the item does not show it:
-      // under that attempt's key the gateway would only replay its answer, so anything sent now
-      // goes under a new key, which the operator accepts knowingly.
+      // under that attempt's key the gateway would only replay its answer (or it is another
+      // text), so anything sent now goes under a new key, which the operator accepts knowingly.
       if (!window.confirm("An earlier reply to this item may have reached the marketplace, though the item does not show it yet. Send this one anyway? The buyer may get both.")) {
         say("error", el("p", { class: "message-title" }, "Reply not sent"),
             el("p", {}, "An earlier reply may already have arrived; reopen the item to see whether it shows."));
@@ -533,6 +541,7 @@
     try {
       const { data } = await api("POST", path, { body: { text }, headers: { "Idempotency-Key": `"${state.pendingReply.key}"` } });
       state.pendingReply = null;
+      if (state.uncertainReplies.delete(path)) saveUncertain();
       if (textarea.value === text) textarea.value = "";
       // Only while the operator is still on this item: another opened meanwhile stays.
       const refreshed = stillOn(c, item) ? await openItem(item.id, false, c) : null;
@@ -548,13 +557,16 @@
         // next attempt asks before it goes out under a new key.
         const refreshed = stillOn(c, item) ? await openItem(item.id, false, c) : null;
         const shown = showsReply(refreshed, text, over);
+        // After a lost answer the gateway may hold the real outcome under this key: the same
+        // text goes again under it. After a 5xx it holds that failure, and only a new key sends.
+        const key = failure.status === 0 && state.pendingReply ? state.pendingReply.key : undefined;
         state.pendingReply = null;
         if (shown) {
           if (textarea.value === text) textarea.value = "";
           updateListed(refreshed);
           sayInfo(`The reply reached ${item.id} after all: the item shows it.`);
         } else {
-          state.uncertainReplies.set(path, { text, over });
+          state.uncertainReplies.set(path, { text, over, key });
           saveUncertain();
         }
       }

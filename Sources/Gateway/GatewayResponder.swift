@@ -47,7 +47,7 @@ public struct GatewayResponder: HTTPResponder {
         let problem = Problem(status: refusal.status.code, code: refusal.code,
                               title: ProblemResponse.title(code: refusal.code, status: refusal.status),
                               detail: refusal.detail, retryable: refusal.status == .requestTimeout)
-        var response = problem.response(requestID: requestID, instance: request.map { Problem.instance(of: $0.path) })
+        var response = problem.response(requestID: requestID, instance: request.flatMap { Problem.instance(of: $0) })
         response.headers.add("X-Request-ID", requestID)
         let method = request?.method ?? refusal.method
         let sent = method == .head ? 0 : response.body.count

@@ -1,4 +1,5 @@
 import Gateway
+import Glibc
 import Hashing
 
 /// `connector-gateway hash-key`: the SHA-256 of the key on stdin (one line, surrounding
@@ -14,8 +15,9 @@ enum HashKeyCommand {
             return 2
         }
         let key = line.trimmingCharacters(in: .whitespaces)
-        // A file of several keys piped in would otherwise have its first hashed, silently.
-        while let more = readLine(strippingNewline: true) {
+        // A file of several keys piped in would otherwise have its first hashed, silently. A key
+        // typed at a terminal is answered at once, without waiting for the end of input.
+        while isatty(STDIN_FILENO) == 0, let more = readLine(strippingNewline: true) {
             guard more.trimmingCharacters(in: .whitespaces).isEmpty else {
                 Output.error("hash-key: stdin holds more than one line; hash one key at a time")
                 return 2

@@ -110,11 +110,12 @@ enum ServeCommand {
                 + "connections and still reach the marketplaces. Raise the limit (ulimit -n, docker run --ulimit nofile=65536) "
                 + "or lower server.max_connections."])
         }
-        for tenant in configuration.tenants where Double(tenant.rateLimit.burst) < tenant.rateLimit.rate {
+        for tenant in configuration.tenants where !tenant.rateLimit.policyCoversTheRate {
             let (quota, window) = tenant.rateLimit.policy
-            JSONLine.write(["event": "warning", "message": "Tenant \(tenant.id): a burst of \(tenant.rateLimit.burst) is less than one second "
-                + "of its rate (\(tenant.rateLimit.rate)/s), so its RateLimit-Policy promises q=\(quota);w=\(window), all that passes sent at once, "
-                + "and clients pacing by it stay below the rate. A burst of at least the rate lets them use all of it."])
+            JSONLine.write(["event": "warning", "message": "Tenant \(tenant.id): with a rate of \(tenant.rateLimit.rate)/s and a burst of "
+                + "\(tenant.rateLimit.burst), its RateLimit-Policy can promise only q=\(quota);w=\(window) (what passes even sent at once), "
+                + "less than the rate, and clients pacing by it stay below it. A burst the rate refills in a whole number of seconds, "
+                + "at least one, lets them use all of it."])
         }
         if !staticRoot.isComplete {
             JSONLine.write(["event": "warning", "message": "No Public/ and openapi.yaml under \(root.path): /openapi.yaml, the problem pages "

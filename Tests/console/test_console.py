@@ -332,11 +332,16 @@ class ConsoleTest(unittest.TestCase):
         # then the second chat is still the one shown
         self.assertIn(second, self.by_id("item-heading").text)
 
-    def test_a_reply_whose_answer_is_lost_is_looked_for_before_anything_else_goes_out(self):
+    def open_first_ozon_chat(self):
+        """Enters the demo key and opens the first Ozon chat; returns its id."""
         self.enter_key("demo-key")
         self.browse("ozon/chat", "all")
         item_id = self.listed_ids()[0]
         self.open_item(item_id)
+        return item_id
+
+    def test_a_reply_whose_answer_is_lost_is_looked_for_before_anything_else_goes_out(self):
+        item_id = self.open_first_ozon_chat()
         # given the reply reaches the gateway but its answer is lost on the way back
         self.driver.execute_script("""
             const original = window.fetch;
@@ -350,6 +355,33 @@ class ConsoleTest(unittest.TestCase):
         # then the page looks at the item, finds the reply there, and says so rather than invite a resend
         self.wait_for_message("reached " + item_id + " after all")
         self.assertEqual(self.by_id("reply-text").get_attribute("value"), "")
+
+    def test_the_same_text_after_a_lost_answer_goes_again_under_the_same_key_without_asking(self):
+        item_id = self.open_first_ozon_chat()
+        # given the first attempt is lost on the way (it never reaches the gateway); later ones go through
+        self.driver.execute_script("""
+            const original = window.fetch;
+            window.sentKeys = [];
+            let lost = false;
+            window.fetch = (url, init) => {
+                if (/\\/reply$/.test(String(url))) {
+                    window.sentKeys.push(init.headers["Idempotency-Key"]);
+                    if (!lost) { lost = true; return Promise.reject(new TypeError("Failed to fetch")); }
+                }
+                return original(url, init);
+            };
+        """)
+        text = f"Отправили сегодня ({uuid.uuid4().hex[:6]})"
+        self.by_id("reply-text").send_keys(text)
+        self.by_id("send-reply").click()
+        self.wait_for_message("Sending the reply")
+        self.wait(lambda d: self.by_id("send-reply").is_enabled(), "the button stays disabled")
+        # when the same text is sent again: no question asked (an alert would fail the test), same key
+        self.by_id("send-reply").click()
+        self.wait_for_message("Reply sent to " + item_id)
+        keys = self.driver.execute_script("return window.sentKeys")
+        self.assertEqual(len(keys), 2)
+        self.assertEqual(keys[0], keys[1])
 
     def test_forgetting_the_key_drops_answers_still_on_their_way(self):
         self.enter_key("demo-key")

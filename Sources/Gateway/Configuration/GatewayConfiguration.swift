@@ -44,11 +44,14 @@ public struct GatewayConfiguration: Sendable {
     /// Expansion keeps lines (a value's line break is escaped), not columns: a line that
     /// referred to a variable says its column is the expanded text's.
     static func place(of error: JSONSyntaxError, in expanded: [UInt8], file: String) -> String {
-        let before = expanded.prefix(error.offset)
+        // The parser counts from after a byte order mark, as an editor does; lines are split over
+        // bytes, as a CR LF is one Character to Swift.
+        let text = expanded.starts(with: [0xEF, 0xBB, 0xBF]) ? expanded.dropFirst(3) : expanded[...]
+        let before = text.prefix(error.offset)
         let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-        let column = before.count - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
-        let fileLine = file.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(line - 1).first ?? ""
-        let expandedNote = fileLine.contains("${") ? ", once its ${VAR} are expanded" : ""
+        let column = before.count - (before.lastIndex(of: 0x0A).map { $0 - before.startIndex + 1 } ?? 0) + 1
+        let fileLine = file.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).dropFirst(line - 1).first ?? []
+        let expandedNote = fileLine.indices.contains { fileLine[$0...].starts(with: "${".utf8) } ? ", once its ${VAR} are expanded" : ""
         return "\(error.reason) on line \(line), column \(column)\(expandedNote)"
     }
 

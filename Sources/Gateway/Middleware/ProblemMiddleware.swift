@@ -23,9 +23,7 @@ public struct ProblemMiddleware: Middleware {
             problem = .internalError
         }
         if let back = context.tenantAllowanceBackIn, let wait = problem.retryAfter, wait < back { problem.retryAfter = back }
-        // A CONNECT's `host:port` is no URI reference of this gateway's: no `instance`.
-        let instance = request.method == .connect ? nil : Problem.instance(of: request.path)
-        var response = problem.response(requestID: context.requestID, instance: instance)
+        var response = problem.response(requestID: context.requestID, instance: Problem.instance(of: request))
         for (name, value) in context.responseHeaders { response.headers.add(name, value) }
         return response
     }

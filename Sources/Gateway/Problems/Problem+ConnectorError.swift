@@ -35,11 +35,11 @@ extension Problem {
         case .upstreamAuthFailed(let failure) where failure.lacksEntitlement:
             // The credentials are good; the account lacks a subscription, a signed offer or a
             // payment. Checking the credentials would send the operator the wrong way.
-            self.init(status: 502, code: "upstream_auth_failed", title: "Upstream refused the credentials",
+            self.init(status: 502, code: "upstream_auth_failed", title: "Upstream refused access",
                       detail: "\(failure.marketplace) took this tenant's credentials but does not serve this to the account: a subscription, a signed offer or a payment is missing (its words: upstream.message).",
                       upstream: Upstream(failure))
         case .upstreamAuthFailed(let failure):
-            self.init(status: 502, code: "upstream_auth_failed", title: "Upstream refused the credentials",
+            self.init(status: 502, code: "upstream_auth_failed", title: "Upstream refused access",
                       detail: "\(failure.marketplace) refused this tenant's credentials; check them in the configuration.",
                       upstream: Upstream(failure))
         case .upstreamRejected(let failure):

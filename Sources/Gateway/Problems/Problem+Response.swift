@@ -4,6 +4,12 @@ extension Problem {
     /// The longest `instance` a problem carries.
     static let maxInstanceLength = 512
 
+    /// A request's `instance`: its path, or none for a `CONNECT`, whose `host:port` target is no
+    /// URI reference of this gateway's.
+    public static func instance(of request: HTTPRequest) -> String? {
+        request.method == .connect ? nil : instance(of: request.path)
+    }
+
     /// A request's path as a problem's `instance`: at most `maxInstanceLength` bytes, cut before
     /// a percent-escape the limit would split, so that it stays a valid URI reference.
     public static func instance(of path: String) -> String {

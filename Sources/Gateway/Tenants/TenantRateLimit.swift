@@ -12,9 +12,18 @@ public struct TenantRateLimit: Sendable, Equatable {
         self.burst = burst
     }
 
-    /// The spacing the limiter keeps between requests once the burst is spent, in nanoseconds
-    /// (the rate's reciprocal, rounded as `TenantRateLimiter` rounds it).
-    public var intervalNanoseconds: Int64 { max(1, Int64((1e9 / rate).rounded())) }
+    /// The spacing the limiter keeps between requests once the burst is spent, in nanoseconds:
+    /// the rate's reciprocal rounded down, so the limiter is never stricter than the rate given
+    /// and a whole rate refills whole requests in a second (7/s: 142,857,142 ns, 7 a second).
+    public var intervalNanoseconds: Int64 { max(1, Int64((1e9 / rate).rounded(.down))) }
+
+    /// Whether `RateLimit-Policy` can promise the whole rate: the burst is refilled in a whole
+    /// number of seconds, at least one (10/s with 20, 2.5/s with 5). Otherwise clients pacing by
+    /// the policy stay below the rate.
+    public var policyCoversTheRate: Bool {
+        let (quota, window) = policy
+        return Double(quota) / Double(window) >= rate * (1 - 1e-9)
+    }
 
     /// The `q` and `w` of the `RateLimit-Policy` field: `quota` requests per `window` seconds,
     /// a promise kept however a client spends it. Sent at the start of every window, all of a

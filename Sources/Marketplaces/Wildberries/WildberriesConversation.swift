@@ -93,7 +93,10 @@ struct WildberriesConversation: Sendable, Equatable {
     /// The seller's reply just sent (its receipt's time): the newest message, and the newest of a
     /// person, until the stream or the list shows a newer one.
     mutating func noteSent(text: String, at: Int64) {
-        let message = Message(eventID: nil, text: text, at: at, sender: "seller")
+        var message = Message(eventID: nil, text: text, at: at, sender: "seller")
+        // The stream may have shown it first (an updates call meanwhile), in whole seconds: the
+        // same message keeps the stream's id.
+        if let known = last, known.eventID != nil, Self.isTimedFiner(message, known) { message.eventID = known.eventID }
         if at >= (last?.at ?? .min) { last = message }
         notePersonal(message)
     }

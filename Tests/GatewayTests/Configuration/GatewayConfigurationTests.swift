@@ -236,6 +236,11 @@ struct GatewayConfigurationTests {
     func syntaxErrorPlace() {
         let file = "{\n  \"cursor_secret\": \"${CS}\",\n  \"listen\": {\"port\": 8080,}\n}\n"
         expectError(file, field: "", containing: "expected a string key on line 3, column 27", environment: ["CS": "0123456789abcdef-0123456789"])
+        // CR LF line ends, and a byte order mark (which an editor does not count), place it the same
+        let crlf = "{\r\n  \"cursor_secret\": \"0123456789abcdef-0123\",\r\n  \"x\": \"${CS}\",}\r\n"
+        expectError(crlf, field: "", containing: "on line 3, column 38, once its ${VAR} are expanded",
+                    environment: ["CS": "0123456789abcdef-0123456789"])
+        expectError("\u{FEFF}{\n,}", field: "", containing: "on line 2, column 1")
         let expandedLine = "{\"cursor_secret\": \"${CS}\",}"
         expectError(expandedLine, field: "", containing: "on line 1, column 49, once its ${VAR} are expanded",
                     environment: ["CS": "0123456789abcdef-0123456789"])

@@ -20,7 +20,7 @@ struct TenantRateLimiterTests {
 
     @Test("given any rate and burst, when the policy is written, then a client sending its whole quota at the start of every window has every request pass",
           arguments: [(5.0, 10, 10, 2), (50, 100, 100, 2), (10, 20, 20, 2), (20, 5, 5, 1), (3, 4, 3, 1), (0.5, 1, 1, 2), (2.5, 3, 2, 1),
-                      (0.01, 3, 3, 300), (1.4, 21, 21, 15), (1_000_000, 1, 1, 1), (0.001, 1_000_000, 1_000_000, 1_000_000_000)])
+                      (0.01, 3, 3, 300), (1.4, 21, 21, 15), (7, 14, 14, 2), (6, 12, 12, 2), (15, 30, 30, 2), (1_000_000, 1, 1, 1), (0.001, 1_000_000, 1_000_000, 1_000_000_000)])
     func policyQuota(rate: Double, burst: Int, quota: Int, window: Int) {
         let start = ContinuousClock.now
         let limit = TenantRateLimit(rate: rate, burst: burst)
@@ -34,6 +34,13 @@ struct TenantRateLimiterTests {
             for _ in 0..<(k == 0 ? quota - 1 : quota) where !limiter.check("t", now: at).allowed { refused += 1 }
         }
         #expect(refused == 0)
+    }
+
+    @Test("given a burst the rate refills in a whole number of seconds, then the policy covers the rate; otherwise not, and start-up warns",
+          arguments: [(10.0, 20, true), (7, 14, true), (2.5, 5, true), (1_000_000, 1_000_000, true), (0.5, 1, true),
+                      (3, 4, true), (10, 15, true), (20, 5, false), (2.5, 3, false), (2.5, 4, false)])
+    func coversTheRate(rate: Double, burst: Int, covers: Bool) {
+        #expect(TenantRateLimit(rate: rate, burst: burst).policyCoversTheRate == covers)
     }
 
     @Test("given a tenant spending its burst at once, then every RateLimit names when the next request is allowed, the 429's as its Retry-After does")

@@ -118,6 +118,13 @@ struct WildberriesConversationTests {
         // another message of the same text from the buyer is not taken for it
         conversation.absorb(try Self.event("e3", sender: "client", at: 5_000, text: "Уже в пути"))
         #expect(conversation.item(historyKnown: true).lastMessage?.id == "e2")
+        // and the other way round: the stream first (an updates call meanwhile), then the receipt
+        var streamFirst = WildberriesConversation(chatID: "1:c")
+        streamFirst.absorb(try Self.event("e1", sender: "client", at: 1_000, text: "Где заказ?"))
+        streamFirst.absorb(try Self.event("e2", sender: "seller", at: 5_000, text: "Уже в пути"))
+        streamFirst.noteSent(text: "Уже в пути", at: 5_733)
+        #expect(streamFirst.item(historyKnown: true).lastMessage?.id == "e2")
+        #expect(streamFirst.item(historyKnown: true).lastMessage?.createdAt.millisecondsSinceEpoch == 5_733)
     }
 
     @Test("given events out of order, when absorbed, then the newest person's message decides")
