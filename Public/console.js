@@ -377,7 +377,7 @@
       list.append(el("li", { class: "item", "data-item-id": item.id },
         el("div", { class: "item-head" },
           el("span", { class: "badge status-" + item.status }, item.status),
-          stars(item.rating) ? el("span", { class: "rating", "aria-label": `rating ${item.rating} of 5` }, "★".repeat(item.rating) + "☆".repeat(5 - item.rating)) : null,
+          stars(item.rating) ? el("span", { class: "rating", role: "img", "aria-label": `rating ${item.rating} of 5` }, "★".repeat(item.rating) + "☆".repeat(5 - item.rating)) : null,
           item.read === false ? el("span", { class: "badge unread" }, "unread") : null,
           el("span", { class: "muted" }, formatTime(item.created_at))),
         el("p", { class: "item-text" }, itemSummary(item)),
