@@ -75,7 +75,8 @@ public struct GatewayResponder: HTTPResponder {
         refusalLog?.write(AccessLogMiddleware.line(
             requestID: requestID, client: client ?? peer,
             connection: context.remoteAddress == nil ? nil : context.connectionID, tenant: nil,
-            method: method, route: route, status: status, duration: elapsed, bytes: bytes, upstreamCalls: 0))
+            method: method, route: route, status: status, duration: elapsed, bytes: bytes, upstreamCalls: 0),
+            level: AccessLogMiddleware.level(of: status))
     }
 
     /// The route pattern `request`'s path resolves to, if any.

@@ -30,6 +30,8 @@ public final class LogSink: Sendable {
 
     private struct Buffer {
         var bytes: [UInt8] = []
+        /// Lines dropped since the last write-out, said in a line of their own once there is room.
+        var dropped = 0
         /// A write-out is scheduled and will take whatever is in `bytes` when it runs.
         var scheduled = false
         var captured: [String] = []
@@ -53,16 +55,16 @@ public final class LogSink: Sendable {
         capturing = false
     }
 
-    private init(capturingLines: Bool) {
+    private init(capturingAt level: Level) {
         fd = -1
-        level = .debug
+        self.level = level
         maxPending = .max
-        capturing = capturingLines
+        capturing = true
     }
 
-    /// A sink that keeps lines in memory instead of writing them, for tests.
-    public static func capturing() -> LogSink {
-        LogSink(capturingLines: true)
+    /// A sink that keeps the lines at `level` or above in memory instead of writing them, for tests.
+    public static func capturing(level: Level = .debug) -> LogSink {
+        LogSink(capturingAt: level)
     }
 
     /// Captured lines (only for a capturing sink).
@@ -77,7 +79,10 @@ public final class LogSink: Sendable {
             return
         }
         let schedule = buffer.withLock { buffer -> Bool in
-            guard buffer.bytes.count + line.utf8.count + 1 <= maxPending else { return false }
+            guard buffer.bytes.count + line.utf8.count + 1 <= maxPending else {
+                buffer.dropped += 1
+                return false
+            }
             buffer.bytes.append(contentsOf: line.utf8)
             buffer.bytes.append(UInt8(ascii: "\n"))
             guard !buffer.scheduled else { return false }
@@ -89,21 +94,39 @@ public final class LogSink: Sendable {
         if schedule { OutputDeferral.afterOutput { [self] in queue.async { [self] in writeOut() } } }
     }
 
-    /// Waits until every accepted line is written (at shutdown), or, when the output is a
-    /// non-blocking pipe nobody reads, until `patience` has passed: then what is left is dropped,
-    /// so a stalled log reader cannot keep the process from exiting.
+    /// Waits until every accepted line is written (at shutdown), or until `patience` has passed
+    /// when nobody reads the output: then what is left is given up, so a stalled log reader
+    /// (a blocking pipe whose reader sleeps, a stuck logging driver) cannot keep the process
+    /// from exiting. A non-blocking output is given up by the writer itself; a blocking one
+    /// holds the writer in `write`, so the wait here has its own limit.
     public func flush(patience: Duration = .seconds(5)) {
         // Set before queueing: a write-out already waiting on the queue sees it too.
         giveUpAt.withLock { $0 = .now + patience }
-        queue.sync { writeOut() }
+        let done = DispatchSemaphore(value: 0)
+        queue.async { [self] in
+            writeOut()
+            done.signal()
+        }
+        let milliseconds = Int((patience / .milliseconds(1)).rounded(.up))
+        _ = done.wait(timeout: .now() + .milliseconds(max(0, milliseconds)))
         giveUpAt.withLock { $0 = nil }
+    }
+
+    /// The line that says how many were lost while the output did not keep up.
+    static func droppedLine(_ count: Int) -> String {
+        "{\"event\":\"log_lines_dropped\",\"count\":\(count),\"message\":\"the log output did not keep up; these lines were not written\"}\n"
     }
 
     private func writeOut() {
         while true {
             let bytes = buffer.withLock { buffer -> [UInt8] in
-                let taken = buffer.bytes
+                var taken = buffer.bytes
                 buffer.bytes = []
+                if buffer.dropped > 0 {
+                    // After what was waiting, as the lines lost came after it.
+                    taken.append(contentsOf: Self.droppedLine(buffer.dropped).utf8)
+                    buffer.dropped = 0
+                }
                 if taken.isEmpty { buffer.scheduled = false }
                 return taken
             }

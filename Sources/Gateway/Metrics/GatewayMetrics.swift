@@ -154,15 +154,17 @@ public final class GatewayMetrics: Sendable {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
-    /// A label value, escaped as the text format requires.
+    /// A label value, escaped as the text format requires (backslash, quote, line feed). Walked by
+    /// scalar: a CR LF is one Character, which a `\n` case would never meet, and its raw line
+    /// feed would end the sample mid-value.
     static func quoted(_ value: String) -> String {
         var out = "\""
-        for character in value {
-            switch character {
+        for scalar in value.unicodeScalars {
+            switch scalar {
             case "\\": out += "\\\\"
             case "\"": out += "\\\""
             case "\n": out += "\\n"
-            default: out.append(character)
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out + "\""

@@ -39,7 +39,8 @@ public struct AccessLogMiddleware: Middleware {
                                  connection: context.connection.remoteAddress == nil ? nil : context.connection.connectionID,
                                  tenant: context.tenant?.id, method: method,
                                  route: context.route?.description, status: status, duration: elapsed,
-                                 bytes: bytes, upstreamCalls: context.upstreamCalls))
+                                 bytes: bytes, upstreamCalls: context.upstreamCalls),
+                       level: Self.level(of: status))
         }
         return response
     }
@@ -47,6 +48,12 @@ public struct AccessLogMiddleware: Middleware {
     /// One access-log line. Also written for requests the server refuses or the client abandons,
     /// which have no tenant, and no method or route when their head was not read. The method is
     /// cut to 32 characters (a method token has no length limit) and the duration written in µs.
+    /// The level of a request's line: `warn` for a 5xx, the gateway's or the marketplace's
+    /// failure, so that `LOG_LEVEL=warn` keeps those and drops the rest.
+    static func level(of status: Int) -> LogSink.Level {
+        status >= 500 ? .warn : .info
+    }
+
     static func line(requestID: String, client: String?, connection: UInt64?, tenant: String?, method: HTTPMethod?,
                      route: String?, status: Int, duration: Duration?, bytes: Int, upstreamCalls: Int) -> String {
         let method = method.map { String($0.rawValue.prefix(32)) }

@@ -39,6 +39,67 @@ struct LogSinkTests {
         #expect(got.elementsEqual(lines), "the first line that differs: \(String(describing: zip(got, lines).first { $0 != $1 }))")
     }
 
+    /// Reads `reader` on a thread of its own until it has `bytes` bytes or end of file.
+    static func drain(_ reader: Int32, bytes: Int = .max) async -> String {
+        await withCheckedContinuation { continuation in
+            Thread {
+                var data: [UInt8] = []
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                while data.count < bytes {
+                    let n = chunk.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
+                    if n <= 0 { break }
+                    data += chunk[0..<n]
+                }
+                continuation.resume(returning: String(decoding: data, as: UTF8.self))
+            }.start()
+        }
+    }
+
+    @Test("given a blocking output whose reader does not read, when flushed at shutdown, then flush gives up after its patience instead of waiting as long as the reader",
+          .timeLimit(.minutes(1)))
+    func flushGivesUpOnABlockingOutput() async throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let (reader, writer) = (ends[0], ends[1])
+        let sink = LogSink(fd: writer)
+        let lines = (0..<4_000).map { "line \($0) " + String(repeating: "z", count: 40) }
+        for line in lines { sink.write(line) }
+        // when: the writer is stuck in write() on a full pipe
+        sink.flush(patience: .milliseconds(200))
+        // then: flush returned (the time limit is the assertion); reading lets the writer finish
+        let received = await Self.drain(reader, bytes: lines.reduce(0) { $0 + $1.utf8.count + 1 })
+        #expect(received.split(separator: "\n").count == lines.count)
+        close(reader)
+        close(writer)
+    }
+
+    @Test("given more lines than the sink may hold while the output is stuck, then the lines lost are counted in a line of their own, and none is lost unsaid",
+          .timeLimit(.minutes(1)))
+    func droppedLinesAreSaid() async throws {
+        // given: a one-page pipe nobody reads yet, and room for about twenty lines
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let (reader, writer) = (ends[0], ends[1])
+        _ = fcntl(writer, 1031, 4096)  // F_SETPIPE_SZ
+        let sink = LogSink(fd: writer, maxPending: 1_000)
+        let lines = (0..<1_000).map { "line \($0) " + String(repeating: "w", count: 40) }
+        // when
+        for line in lines { sink.write(line) }
+        let reading = Task { await Self.drain(reader) }
+        sink.flush(patience: .seconds(30))
+        close(writer)
+        let received = await reading.value
+        close(reader)
+        // then
+        let got = received.split(separator: "\n").map(String.init)
+        let markers = got.filter { $0.hasPrefix(#"{"event":"log_lines_dropped""#) }
+        let written = got.filter { $0.hasPrefix("line ") }
+        let dropped = markers.compactMap { $0.split(separator: ",").first { $0.hasPrefix(#""count":"#) }.flatMap { Int($0.dropFirst(8)) } }
+        #expect(!markers.isEmpty)
+        #expect(written.count + dropped.reduce(0, +) == lines.count, "\(written.count) written, \(dropped) dropped")
+        #expect(written == lines.filter { written.contains($0) }, "in order")
+    }
+
     @Test("given a non-blocking output nobody reads, when flushed at shutdown, then flush gives up after its patience instead of waiting forever",
           .timeLimit(.minutes(1)))
     func flushGivesUp() {

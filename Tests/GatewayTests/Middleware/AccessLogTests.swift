@@ -1,3 +1,4 @@
+import Connectors
 import Foundation
 import Gateway
 import HTTP
@@ -31,6 +32,22 @@ struct AccessLogTests {
         #expect(!lines.joined().contains(GatewayHarness.aliceKey))
         #expect(!lines.joined().contains("not-a-key"))
         #expect(!lines.joined().contains("secret-id-123"))
+    }
+
+    @Test("given LOG_LEVEL warn, then a 5xx request still gets its line, and a 200 or a 4xx none")
+    func warnKeepsFailures() async throws {
+        let harness = GatewayHarness(logLevel: .warn) { router in
+            router.add(.get, "/broken") { _, _ in
+                throw ConnectorError.upstreamError(UpstreamFailure(marketplace: .ozon, status: 500, message: "Internal error"))
+            }
+        }
+        _ = try await harness.send(.get, "/whoami", key: GatewayHarness.aliceKey)
+        _ = try await harness.send(.get, "/nope")
+        let failed = try await harness.send(.get, "/broken", key: GatewayHarness.aliceKey)
+        #expect(failed.status.code == 502)
+        let statuses = harness.log.lines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+            .compactMap { $0["status"] as? Int }
+        #expect(statuses == [502])
     }
 
     @Test("given a HEAD request, then its line counts no bytes, as none of the body went out; the GET counts them")

@@ -13,6 +13,7 @@ struct GatewayHarness {
 
     init(aliceLimit: TenantRateLimit = TenantRateLimit(rate: 1000, burst: 1000),
          bobLimit: TenantRateLimit = TenantRateLimit(rate: 1000, burst: 1000),
+         logLevel: LogSink.Level = .debug,
          extraRoutes: (inout Router) -> Void = { _ in }) {
         let tenants = [
             Tenant(id: "alice", keyDigests: [SHA256.hash(Self.aliceKey.utf8)], rateLimit: aliceLimit),
@@ -32,7 +33,7 @@ struct GatewayHarness {
             HTTPResponse(status: .ok, contentType: "text/plain", text: "thing \(context.parameters["id"] ?? "?")")
         }
         extraRoutes(&router)
-        log = LogSink.capturing()
+        log = LogSink.capturing(level: logLevel)
         responder = GatewayResponder(router: router, middleware: [
             RequestIDMiddleware(),
             AccessLogMiddleware(sink: log),
