@@ -21,7 +21,10 @@ public final class UpstreamCaller: Sendable {
     public let breaker: CircuitBreaker
     /// How many attempts a call may make and the backoff between them.
     public let retry: RetryPolicy
-    /// The longest a single attempt may take, whatever the deadline leaves.
+    /// The longest a single attempt of a read may take, whatever the deadline leaves, so that a
+    /// stuck connection leaves time for another try. A write has the whole deadline: it is not
+    /// tried again after a timeout, and cutting it short would only turn an answer on its way
+    /// into "may have applied".
     public let attemptTimeout: Duration
     /// The least time an attempt is sent with after a wait (a retry's, or the rate budget's), and
     /// a write after earlier calls of the same request: a write sent with a few milliseconds left
@@ -152,8 +155,9 @@ public final class UpstreamCaller: Sendable {
                                                 attempt: attempt, outcome: outcome, duration: ContinuousClock.now - sent,
                                                 mayHaveChanged: changed))
         }
+        let attemptTime = request.safety == .nonIdempotent ? remaining : min(remaining, attemptTimeout)
         do {
-            response = try await client.send(request, timeout: min(remaining, attemptTimeout))
+            response = try await client.send(request, timeout: attemptTime)
         } catch {
             switch error {
             case .cancelled: report(.cancelled)
@@ -163,7 +167,7 @@ public final class UpstreamCaller: Sendable {
             case .unsendable: report(.transportError, refused: true)
             case .connectionLost, .responseTooLarge, .unreadableResponse: report(.transportError)
             }
-            return transportFailure(error, request: request, attemptTime: min(remaining, attemptTimeout),
+            return transportFailure(error, request: request, attemptTime: attemptTime,
                                     fullAttempt: fullAttempt, admission: admission)
         }
         let classification = classifier.classify(response, for: request)
