@@ -16,9 +16,10 @@ public enum UpstreamTransportError: Error, Sendable, Equatable {
     /// An answer came that is too large to take in: the host answered (it is not its failure),
     /// and asking again would bring the same.
     case responseTooLarge(limit: Int)
-    /// An answer with `status` in a form the client cannot read (a content coding it did not ask
-    /// for): the host answered, and asking again would bring the same.
-    case unreadableResponse(status: Int, String)
+    /// An answer in a form the client cannot read (a content coding it did not ask for, with its
+    /// `status`; a head HTTP/1.1 does not allow, with none): the host answered, and asking again
+    /// would bring the same.
+    case unreadableResponse(status: Int?, String)
     /// The caller's task was cancelled; the request was abandoned.
     case cancelled
 }

@@ -212,7 +212,9 @@ final class ClientConnection {
                 switch outcome {
                 case .success(let value): parsed = value
                 case .failure(let error):
-                    fail(.connectionLost("invalid response from \(pool.client.hostField): \(error)"))
+                    // The host answered, in a head no HTTP/1.1 reader may take: not a lost
+                    // connection to try again, nor the host's failure to open a circuit for.
+                    fail(.unreadableResponse(status: nil, "a response head HTTP/1.1 does not allow (\(error))"))
                     return
                 }
                 guard let (parsedHead, length) = parsed else {

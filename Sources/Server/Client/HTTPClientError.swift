@@ -10,9 +10,11 @@ public enum HTTPClientError: Error, Sendable, Equatable {
     case connectionLost(String)
     /// The response's body is longer than the client accepts.
     case responseTooLarge(limit: Int)
-    /// The server answered with `status`, in a form the client cannot read (a content coding it
-    /// did not ask for): it answered, and asking again would bring the same.
-    case unreadableResponse(status: Int, String)
+    /// The server answered, in a form the client cannot read: a content coding it did not ask
+    /// for (with the answer's `status`), or a head HTTP/1.1 does not allow (conflicting lengths,
+    /// an unknown transfer coding, a head too large: no status then). It answered, and asking
+    /// again would bring the same.
+    case unreadableResponse(status: Int?, String)
     /// The request cannot be written as HTTP/1.1 (a line break in a field value, a method that is
     /// not a token): nothing was sent. The message never quotes the offending value.
     case invalidRequest(String)

@@ -120,14 +120,14 @@ struct UpstreamCallerTests {
         #expect(harness.breaker.state == .closed)
     }
 
-    @Test("an answer in a form the client cannot read (a coding not asked for) fails at once with its status, unretried, not retryable, and leaves the circuit closed")
-    func unreadableResponse() async throws {
-        let harness = CallerHarness([.fail(.unreadableResponse(status: 200, "Content-Encoding gzip, which was not asked for")), .status(200)],
-                                    failureThreshold: 1)
+    @Test("an answer in a form the client cannot read (a coding not asked for; a head HTTP/1.1 does not allow) fails at once with its status if any, unretried, not retryable, and leaves the circuit closed",
+          arguments: [(200, "Content-Encoding gzip, which was not asked for"), (nil, "a response head HTTP/1.1 does not allow (invalidContentLength)")] as [(Int?, String)])
+    func unreadableResponse(status: Int?, reason: String) async throws {
+        let harness = CallerHarness([.fail(.unreadableResponse(status: status, reason)), .status(200)], failureThreshold: 1)
         let error = await #expect(throws: ConnectorError.self) { try await harness.call(.read) }
         guard case .upstreamError(let failure)? = error else { Issue.record("got \(String(describing: error))"); return }
-        #expect(failure.status == 200)
-        #expect(failure.message.contains("cannot read: Content-Encoding gzip"))
+        #expect(failure.status == status)
+        #expect(failure.message.contains("cannot read: " + reason))
         #expect(error?.isRetryable == false)
         #expect(harness.client.callCount == 1)
         #expect(harness.breaker.state == .closed)
