@@ -107,9 +107,13 @@ public final class LogSink: Sendable {
             writeOut()
             done.signal()
         }
-        let milliseconds = Int((patience / .milliseconds(1)).rounded(.up))
-        _ = done.wait(timeout: .now() + .milliseconds(max(0, milliseconds)))
-        giveUpAt.withLock { $0 = nil }
+        // A little past the patience: a non-blocking output's writer gives up by itself at its
+        // next poll (100 ms), and is done when this returns; only a writer held in a blocking
+        // `write` is left behind, its deadline kept.
+        let milliseconds = Int((patience / .milliseconds(1)).rounded(.up)) + 250
+        if done.wait(timeout: .now() + .milliseconds(max(0, milliseconds))) == .success {
+            giveUpAt.withLock { $0 = nil }
+        }
     }
 
     /// The line that says how many were lost while the output did not keep up.

@@ -18,29 +18,17 @@ struct LogSinkTests {
         let lines = (0..<4_000).map { "line \($0) " + String(repeating: "x", count: 40) }
         // when: far more than the pipe holds is logged before anyone reads
         for line in lines { sink.write(line) }
-        let received = await withCheckedContinuation { continuation in
-            Thread {
-                var data: [UInt8] = []
-                var chunk = [UInt8](repeating: 0, count: 1024)
-                while true {
-                    let n = chunk.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
-                    if n <= 0 { break }
-                    data += chunk[0..<n]
-                }
-                continuation.resume(returning: String(decoding: data, as: UTF8.self))
-            }.start()
-            sink.flush(patience: .seconds(120))  // however late a busy machine starts the reader
-            close(writer)
-        }
-        close(reader)
+        let received = await Self.flushedAndRead(sink, writer: writer, reader: reader, patience: .seconds(120))  // however late a busy machine starts the reader
         // then
         let got = received.split(separator: "\n").map(String.init)
         #expect(got.count == lines.count)
         #expect(got.elementsEqual(lines), "the first line that differs: \(String(describing: zip(got, lines).first { $0 != $1 }))")
     }
 
-    /// Reads `reader` on a thread of its own until it has `bytes` bytes or end of file.
-    static func drain(_ reader: Int32, bytes: Int = .max) async -> String {
+    /// Reads `reader` on a thread of its own, started before `meanwhile` runs (which may block
+    /// this thread: a task started instead could wait for a free thread of the pool), until it has
+    /// `bytes` bytes or end of file.
+    static func drain(_ reader: Int32, bytes: Int = .max, meanwhile: () -> Void = {}) async -> String {
         await withCheckedContinuation { continuation in
             Thread {
                 var data: [UInt8] = []
@@ -52,7 +40,18 @@ struct LogSinkTests {
                 }
                 continuation.resume(returning: String(decoding: data, as: UTF8.self))
             }.start()
+            meanwhile()
         }
+    }
+
+    /// Reads `reader` to its end while `sink` is flushed into `writer`, then closes both ends.
+    static func flushedAndRead(_ sink: LogSink, writer: Int32, reader: Int32, patience: Duration) async -> String {
+        let received = await drain(reader) {
+            sink.flush(patience: patience)
+            close(writer)
+        }
+        close(reader)
+        return received
     }
 
     @Test("given a blocking output whose reader does not read, when flushed at shutdown, then flush gives up after its patience instead of waiting as long as the reader",
@@ -85,11 +84,7 @@ struct LogSinkTests {
         let lines = (0..<1_000).map { "line \($0) " + String(repeating: "w", count: 40) }
         // when
         for line in lines { sink.write(line) }
-        let reading = Task { await Self.drain(reader) }
-        sink.flush(patience: .seconds(30))
-        close(writer)
-        let received = await reading.value
-        close(reader)
+        let received = await Self.flushedAndRead(sink, writer: writer, reader: reader, patience: .seconds(30))
         // then
         let got = received.split(separator: "\n").map(String.init)
         let markers = got.filter { $0.hasPrefix(#"{"event":"log_lines_dropped""#) }
