@@ -9,7 +9,7 @@ import Server
 /// with a one-line summary, 2 with the reason.
 enum CheckConfigCommand {
     static func run(_ options: CommandLineOptions, environment: [String: String]) -> Int32 {
-        guard let path = options.configPath ?? environment["GATEWAY_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+        guard case .file(let path) = ConfigurationFile.named(options, environment: environment) else {
             Output.error("connector-gateway: check-config needs --config FILE or GATEWAY_CONFIG")
             return 2
         }

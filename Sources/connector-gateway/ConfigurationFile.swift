@@ -7,6 +7,25 @@ enum ConfigurationFile {
         let reason: String
     }
 
+    /// Which file the commands read: `--config`'s, else `GATEWAY_CONFIG`'s.
+    enum Named {
+        case file(String)
+        /// Neither names one (serve runs the demo).
+        case none
+        /// `GATEWAY_CONFIG` is set but empty: an unset variable interpolated into it, a mistake
+        /// rather than a wish for no file (serve would run the demo, on HOST, with a known key).
+        case emptyVariable
+    }
+
+    static func named(_ options: CommandLineOptions, environment: [String: String]) -> Named {
+        if let path = options.configPath { return .file(path) }
+        switch environment["GATEWAY_CONFIG"] {
+        case nil: return .none
+        case ""?: return .emptyVariable
+        case let path?: return .file(path)
+        }
+    }
+
     static func read(_ path: String) -> Result<String, Unreadable> {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

@@ -9,14 +9,16 @@ enum HealthCheckCommand {
     /// then `PORT` and `HOST`, then the flags, each checked as serve checks it; and a port, as
     /// 0 (the kernel's pick) is none a health check can reach.
     static func run(_ options: CommandLineOptions, environment: [String: String]) -> Int32 {
-        if options.configPath == nil, environment["GATEWAY_CONFIG"]?.isEmpty == true {
+        var configuration = GatewayConfiguration()
+        switch ConfigurationFile.named(options, environment: environment) {
+        case .emptyVariable:
             Output.error("connector-gateway: GATEWAY_CONFIG is set but empty; name the configuration file, or unset it")
             return 2
-        }
-        var configuration = GatewayConfiguration()
-        if let path = options.configPath ?? environment["GATEWAY_CONFIG"] {
+        case .file(let path):
             guard let loaded = ConfigurationFile.load(path, environment: environment) else { return 2 }
             configuration = loaded
+        case .none:
+            break
         }
         guard RuntimeOverrides.apply(options, environment: environment, to: &configuration) != nil else { return 2 }
         guard configuration.server.port != 0 else {

@@ -23,17 +23,14 @@ enum ServeCommand {
         }
         var configuration: GatewayConfiguration
         var demo: DemoMarketplaces?
-        // Set but empty (an unset variable interpolated into it) is a mistake, not a wish for the
-        // demo, which would then listen on HOST with a known key.
-        if options.configPath == nil, environment["GATEWAY_CONFIG"]?.isEmpty == true {
+        switch ConfigurationFile.named(options, environment: environment) {
+        case .emptyVariable:
             Output.error("connector-gateway: GATEWAY_CONFIG is set but empty; name the configuration file, or unset it for demo mode")
             return 2
-        }
-        let configPath = options.configPath ?? environment["GATEWAY_CONFIG"]
-        if let configPath {
+        case .file(let configPath):
             guard let loaded = ConfigurationFile.load(configPath, environment: environment) else { return 2 }
             configuration = loaded
-        } else {
+        case .none:
             do {
                 let marketplaces = try DemoMarketplaces()
                 configuration = GatewayConfiguration()

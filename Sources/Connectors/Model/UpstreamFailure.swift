@@ -27,6 +27,13 @@ public struct UpstreamFailure: Sendable, Equatable, CustomStringConvertible {
         self.lacksEntitlement = lacksEntitlement
     }
 
+    /// The same failure, marked `lacksEntitlement`, as a classifier finds it in the words.
+    public var lackingEntitlement: UpstreamFailure {
+        var marked = self
+        marked.lacksEntitlement = true
+        return marked
+    }
+
     public var description: String {
         "\(marketplace) \(status.map(String.init) ?? "no response"): \(message)"
     }

@@ -480,26 +480,16 @@ public struct ConnectorService: Sendable {
         return (sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-")) && bytes[bytes.count - 3] == UInt8(ascii: ":")
     }
 
-    /// Whether an RFC 3339 text's fraction of a second goes past the millisecond with a digit
-    /// other than 0.
-    private static func hasSubMillisecondRemainder(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")) else { return false }
-        return bytes[(dot + 1)...].prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.dropFirst(3)
-            .contains { $0 != UInt8(ascii: "0") }
-    }
-
     private static func timestamp(_ text: String?, field: String, errors: inout [FieldError]) -> Timestamp? {
         guard let text else { return nil }
         // Only RFC 3339 is documented for clients; numbers are refused to avoid unit confusion.
-        guard Self.hasRFC3339Shape(text), var timestamp = FlexibleDate.parse(text) else {
+        // "At or after" a time finer than the items' milliseconds: rounded up, so an item of that
+        // millisecond, which is earlier, is not taken in.
+        guard Self.hasRFC3339Shape(text), let timestamp = FlexibleDate.parse(text, roundingUp: true) else {
             let hint = text.contains(" ") ? " (a + in a query string must be sent as %2B)" : ""
             errors.append(FieldError(field, "must be an RFC 3339 date-time, e.g. 2026-05-14T08:21:37Z\(hint)"))
             return nil
         }
-        // "At or after" a time finer than the items' milliseconds: rounded up, so an item of that
-        // millisecond, which is earlier, is not taken in.
-        if Self.hasSubMillisecondRemainder(text) { timestamp = Timestamp(millisecondsSinceEpoch: timestamp.millisecondsSinceEpoch + 1) }
         // An offset can carry a date at a year's edge past it: the marketplace could not read it.
         guard timestampRange.contains(timestamp.millisecondsSinceEpoch) else {
             errors.append(FieldError(field, "must fall between years 0001 and 9999 in UTC"))

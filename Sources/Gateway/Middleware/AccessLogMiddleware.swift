@@ -45,15 +45,15 @@ public struct AccessLogMiddleware: Middleware {
         return response
     }
 
-    /// One access-log line. Also written for requests the server refuses or the client abandons,
-    /// which have no tenant, and no method or route when their head was not read. The method is
-    /// cut to 32 characters (a method token has no length limit) and the duration written in µs.
     /// The level of a request's line: `warn` for a 5xx, the gateway's or the marketplace's
     /// failure, so that `LOG_LEVEL=warn` keeps those and drops the rest.
     static func level(of status: Int) -> LogSink.Level {
         status >= 500 ? .warn : .info
     }
 
+    /// One access-log line. Also written for requests the server refuses or the client abandons,
+    /// which have no tenant, and no method or route when their head was not read. The method is
+    /// cut to 32 characters (a method token has no length limit) and the duration written in µs.
     static func line(requestID: String, client: String?, connection: UInt64?, tenant: String?, method: HTTPMethod?,
                      route: String?, status: Int, duration: Duration?, bytes: Int, upstreamCalls: Int) -> String {
         let method = method.map { String($0.rawValue.prefix(32)) }

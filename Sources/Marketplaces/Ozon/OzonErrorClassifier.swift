@@ -37,9 +37,7 @@ struct OzonErrorClassifier: UpstreamErrorClassifier {
         case 429:
             return .upstreamRateLimited(retryAfter: retryAfter, failure)
         case 403 where lower.contains("subscription") || lower.contains("offer not signed"):
-            var lacking = failure
-            lacking.lacksEntitlement = true
-            return .upstreamAuthFailed(lacking)
+            return .upstreamAuthFailed(failure.lackingEntitlement)
         case 401, 403:
             return .upstreamAuthFailed(failure)
         case 404:

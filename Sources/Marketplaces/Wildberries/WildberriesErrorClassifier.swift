@@ -45,9 +45,7 @@ struct WildberriesErrorClassifier: UpstreamErrorClassifier {
         switch response.status {
         case 402:
             // Payment required: the token is good, its service (a service token's) is unpaid.
-            var lacking = failure
-            lacking.lacksEntitlement = true
-            return .upstreamAuthFailed(lacking)
+            return .upstreamAuthFailed(failure.lackingEntitlement)
         case 401, 403:
             return .upstreamAuthFailed(failure)
         case 404:

@@ -5,17 +5,27 @@ import Testing
 
 @Suite("Log sink")
 struct LogSinkTests {
+    /// A pipe (reader, writer) of one page when `onePage`, its write end non-blocking when asked.
+    static func pipe(onePage: Bool = false, nonBlocking: Bool = false) throws -> (reader: Int32, writer: Int32) {
+        var ends: [Int32] = [0, 0]
+        try #require(Glibc.pipe(&ends) == 0)
+        if onePage { _ = fcntl(ends[1], 1031, 4096) }  // F_SETPIPE_SZ (Linux), which Glibc does not export to Swift
+        if nonBlocking { _ = fcntl(ends[1], F_SETFL, fcntl(ends[1], F_GETFL) | O_NONBLOCK) }
+        return (ends[0], ends[1])
+    }
+
+    /// `count` numbered lines of some 50 bytes.
+    static func lines(_ count: Int) -> [String] {
+        (0..<count).map { "line \($0) " + String(repeating: "x", count: 40) }
+    }
+
     @Test("given stdout made non-blocking by another process and a reader slower than the lines, then every line still arrives, whole and in order",
           .timeLimit(.minutes(3)))
     func nonBlockingOutput() async throws {
         // given: a pipe of one page whose write end is non-blocking, as a parent sharing it may set it
-        var ends: [Int32] = [0, 0]
-        #expect(pipe(&ends) == 0)
-        let (reader, writer) = (ends[0], ends[1])
-        _ = fcntl(writer, 1031, 4096)  // F_SETPIPE_SZ (Linux), which Glibc does not export to Swift
-        _ = fcntl(writer, F_SETFL, fcntl(writer, F_GETFL) | O_NONBLOCK)
+        let (reader, writer) = try Self.pipe(onePage: true, nonBlocking: true)
         let sink = LogSink(fd: writer)
-        let lines = (0..<4_000).map { "line \($0) " + String(repeating: "x", count: 40) }
+        let lines = Self.lines(4_000)
         // when: far more than the pipe holds is logged before anyone reads
         for line in lines { sink.write(line) }
         let received = await Self.flushedAndRead(sink, writer: writer, reader: reader, patience: .seconds(120))  // however late a busy machine starts the reader
@@ -57,11 +67,9 @@ struct LogSinkTests {
     @Test("given a blocking output whose reader does not read, when flushed at shutdown, then flush gives up after its patience instead of waiting as long as the reader",
           .timeLimit(.minutes(1)))
     func flushGivesUpOnABlockingOutput() async throws {
-        var ends: [Int32] = [0, 0]
-        #expect(pipe(&ends) == 0)
-        let (reader, writer) = (ends[0], ends[1])
+        let (reader, writer) = try Self.pipe()
         let sink = LogSink(fd: writer)
-        let lines = (0..<4_000).map { "line \($0) " + String(repeating: "z", count: 40) }
+        let lines = Self.lines(4_000)
         for line in lines { sink.write(line) }
         // when: the writer is stuck in write() on a full pipe
         sink.flush(patience: .milliseconds(200))
@@ -76,12 +84,9 @@ struct LogSinkTests {
           .timeLimit(.minutes(1)))
     func droppedLinesAreSaid() async throws {
         // given: a one-page pipe nobody reads yet, and room for about twenty lines
-        var ends: [Int32] = [0, 0]
-        #expect(pipe(&ends) == 0)
-        let (reader, writer) = (ends[0], ends[1])
-        _ = fcntl(writer, 1031, 4096)  // F_SETPIPE_SZ
+        let (reader, writer) = try Self.pipe(onePage: true)
         let sink = LogSink(fd: writer, maxPending: 1_000)
-        let lines = (0..<1_000).map { "line \($0) " + String(repeating: "w", count: 40) }
+        let lines = Self.lines(1_000)
         // when
         for line in lines { sink.write(line) }
         let received = await Self.flushedAndRead(sink, writer: writer, reader: reader, patience: .seconds(30))
@@ -97,14 +102,11 @@ struct LogSinkTests {
 
     @Test("given a non-blocking output nobody reads, when flushed at shutdown, then flush gives up after its patience instead of waiting forever",
           .timeLimit(.minutes(1)))
-    func flushGivesUp() {
-        var ends: [Int32] = [0, 0]
-        #expect(pipe(&ends) == 0)
-        let (reader, writer) = (ends[0], ends[1])
+    func flushGivesUp() throws {
+        let (reader, writer) = try Self.pipe(nonBlocking: true)
         defer { close(reader); close(writer) }
-        _ = fcntl(writer, F_SETFL, fcntl(writer, F_GETFL) | O_NONBLOCK)
         let sink = LogSink(fd: writer)
-        for index in 0..<4_000 { sink.write("line \(index) " + String(repeating: "y", count: 40)) }
+        for line in Self.lines(4_000) { sink.write(line) }
         sink.flush(patience: .milliseconds(200))
         // then: flush returned (the time limit is the assertion), and what fit in the pipe was written
         var chunk = [UInt8](repeating: 0, count: 1024)

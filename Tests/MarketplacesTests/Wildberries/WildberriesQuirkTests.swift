@@ -27,6 +27,15 @@ struct WildberriesQuirkTests {
             review = try registry.connector(for: ConnectorKey(.wildberries, .review), tenant: "t", credentials: credentials)
             chat = try registry.connector(for: ConnectorKey(.wildberries, .chat), tenant: "t", credentials: credentials)
         }
+
+        /// The unanswered reviews of one list call whose unanswered side answers `body` and whose
+        /// archive is empty.
+        func unanswered(_ body: String, includeRaw: Bool) async throws -> ItemPage {
+            host.queue(WildberriesQuirkTests.list, json: body)
+            host.queue("/api/v1/feedbacks/archive", json: #"{"data":{"feedbacks":[]},"error":false,"errorText":"","additionalErrors":null}"#)
+            return try await review.listItems(ListQuery(status: .unanswered, limit: 10, includeRaw: includeRaw),
+                                              deadline: WildberriesTestEnvironment.deadline)
+        }
     }
 
     static func with(_ body: (Scripted) async throws -> Void) async throws {
@@ -116,10 +125,7 @@ struct WildberriesQuirkTests {
         ]},"error":false,"errorText":"","additionalErrors":null}
         """#
         try await Self.with { scripted in
-            scripted.host.queue(Self.list, json: body)
-            scripted.host.queue("/api/v1/feedbacks/archive", json: #"{"data":{"feedbacks":[]},"error":false,"errorText":"","additionalErrors":null}"#)
-            let page = try await scripted.review.listItems(ListQuery(status: .unanswered, limit: 10, includeRaw: true),
-                                                           deadline: WildberriesTestEnvironment.deadline)
+            let page = try await scripted.unanswered(body, includeRaw: true)
             #expect(page.items.map(\.id) == ["A1", "42", "C3"])
             #expect(page.nextCursor == nil)
             let first = page.items[0]
@@ -202,10 +208,7 @@ struct WildberriesQuirkTests {
         ]},"error":false,"errorText":"","additionalErrors":null}
         """#
         try await Self.with { scripted in
-            scripted.host.queue(Self.list, json: body)
-            scripted.host.queue("/api/v1/feedbacks/archive", json: #"{"data":{"feedbacks":[]},"error":false,"errorText":"","additionalErrors":null}"#)
-            let page = try await scripted.review.listItems(ListQuery(status: .unanswered, limit: 10, includeRaw: includeRaw),
-                                                           deadline: WildberriesTestEnvironment.deadline)
+            let page = try await scripted.unanswered(body, includeRaw: includeRaw)
             #expect(page.items.map(\.id) == ["A1", "B2"])
             #expect(page.items.first?.text == "a\u{FFFD}b\u{FFFD}c\u{1F600}")
             #expect(page.items.first?.raw?["text"] == (includeRaw ? .string("a\u{FFFD}b\u{FFFD}c\u{1F600}") : nil))
