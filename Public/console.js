@@ -408,6 +408,7 @@
       if (call !== state.itemCall || state.connector !== c) return null;
       if (!state.item || state.item.id !== data.id) {
         $("reply-text").value = "";
+        showReplyCount();
         state.pendingReply = null;
       }
       state.item = data;
@@ -478,7 +479,26 @@
     $("item-raw").textContent = item.raw === undefined ? "(none)" : JSON.stringify(item.raw, null, 2);
     const ops = c.operations || [];
     $("send-reply").disabled = !ops.includes("reply");
+    showReplyCount();
     $("mark-read").title = ops.includes("mark_read") ? "" : `${connectorName(c)} does not list mark_read`;
+  }
+
+  /** The reply's length in Unicode code points, as the gateway and the marketplaces count it. */
+  const replyLength = (text) => [...text].length;
+
+  /** The reply text's bounds for the open connector (`reply_length` of GET /connectors), or null. */
+  const replyBounds = () => (state.connector && state.connector.reply_length) || null;
+
+  /** Shows the reply's length against the connector's bounds, and whether it is outside them. */
+  function showReplyCount() {
+    const text = $("reply-text").value;
+    const bounds = replyBounds();
+    const length = replyLength(text);
+    const over = bounds && length > bounds.max;
+    $("reply-count").textContent = bounds
+      ? `${length} of ${bounds.max} characters${over ? `: ${length - bounds.max} too many` : ""}`
+      : `${length} characters`;
+    $("reply-count").classList.toggle("error-text", Boolean(over));
   }
 
   /** Whether `item` shows `text` as the seller's answer: a review's reply, or a chat's last
@@ -507,6 +527,16 @@
     if (!text.trim()) {
       $("reply-text").setAttribute("aria-invalid", "true");
       say("error", el("p", { class: "message-title" }, "Write a reply first"), el("p", {}, "The reply text is empty."));
+      $("reply-text").focus();
+      return;
+    }
+    const bounds = replyBounds();
+    const length = replyLength(text);
+    if (bounds && (length < bounds.min || length > bounds.max)) {
+      // The gateway would refuse it on `text` before any upstream call; say so without asking.
+      $("reply-text").setAttribute("aria-invalid", "true");
+      say("error", el("p", { class: "message-title" }, "Reply not sent"),
+          el("p", {}, `${connectorName(c)} takes replies of ${bounds.min} to ${bounds.max} characters; this one has ${length}.`));
       $("reply-text").focus();
       return;
     }
@@ -543,6 +573,7 @@
       state.pendingReply = null;
       if (state.uncertainReplies.delete(path)) saveUncertain();
       if (textarea.value === text) textarea.value = "";
+      showReplyCount();
       // Only while the operator is still on this item: another opened meanwhile stays.
       const refreshed = stillOn(c, item) ? await openItem(item.id, false, c) : null;
       if (refreshed) updateListed(refreshed);
@@ -563,6 +594,7 @@
         state.pendingReply = null;
         if (shown) {
           if (textarea.value === text) textarea.value = "";
+          showReplyCount();
           updateListed(refreshed);
           sayInfo(`The reply reached ${item.id} after all: the item shows it.`);
         } else {
@@ -613,6 +645,7 @@
       if (state.page > 0) listItems(state.page - 1, state.pageCursors);
     });
     $("reply-form").addEventListener("submit", onReply);
+    $("reply-text").addEventListener("input", showReplyCount);
     $("mark-read").addEventListener("click", onMarkRead);
     $("reload-item").addEventListener("click", () => { if (state.item) openItem(state.item.id, false).then((i) => i && sayInfo(`Item ${i.id} reloaded.`)); });
 

@@ -340,6 +340,29 @@ class ConsoleTest(unittest.TestCase):
         self.open_item(item_id)
         return item_id
 
+    def test_a_reply_past_the_connectors_length_is_counted_and_not_sent(self):
+        self.open_first_ozon_chat()
+        self.driver.execute_script("""
+            window.replyCalls = 0;
+            const original = window.fetch;
+            window.fetch = (url, init) => { if (/\\/reply$/.test(String(url))) window.replyCalls++; return original(url, init); };
+        """)
+        # when the operator's text is one character past Ozon's 1000 for chats (code points, not bytes)
+        self.driver.execute_script("""
+            const area = document.getElementById('reply-text');
+            area.value = 'я'.repeat(1000) + '😀';
+            area.dispatchEvent(new Event('input'));
+        """)
+        # then the counter says so, and sending it says why without calling the gateway
+        self.assertEqual(self.by_id("reply-count").text, "1001 of 1000 characters: 1 too many")
+        self.by_id("send-reply").click()
+        self.wait_for_message("Reply not sent", "1 to 1000 characters", "this one has 1001")
+        self.assertEqual(self.by_id("reply-text").get_attribute("aria-invalid"), "true")
+        self.assertEqual(self.driver.execute_script("return window.replyCalls"), 0)
+        # and one character less is within them
+        self.by_id("reply-text").send_keys(Keys.BACKSPACE)
+        self.assertEqual(self.by_id("reply-count").text, "1000 of 1000 characters")
+
     def test_a_reply_whose_answer_is_lost_is_looked_for_before_anything_else_goes_out(self):
         item_id = self.open_first_ozon_chat()
         # given the reply reaches the gateway but its answer is lost on the way back

@@ -19,16 +19,24 @@ public final class ConnectorRegistry: Sendable {
         public let operations: Set<ConnectorOperation>
         /// Credential fields the connector cannot work without.
         public let requiredCredentials: [String]
+        /// The lengths of reply text the connector takes, in Unicode scalars (as the marketplaces
+        /// count): shown to clients so they can check a reply before sending it. Nil when the
+        /// connector cannot reply.
+        public let replyLength: ClosedRange<Int>?
         let make: @Sendable (any MarketplaceSession, MarketplaceCredentials) throws(ConnectorError) -> any ChannelConnector
 
         /// `make` is called once per (tenant, connector) with the tenant's shared session and
         /// credentials, after `requiredCredentials` have been checked; it may be called twice in a
-        /// race, and then one result is kept.
+        /// race, and then one result is kept. `replyLength` is the bound the connectors' `reply`
+        /// checks, and is required exactly when `operations` has `reply`.
         public init(key: ConnectorKey, operations: Set<ConnectorOperation>, requiredCredentials: [String],
+                    replyLength: ClosedRange<Int>? = nil,
                     make: @escaping @Sendable (any MarketplaceSession, MarketplaceCredentials) throws(ConnectorError) -> any ChannelConnector) {
+            precondition((replyLength != nil) == operations.contains(.reply), "a replying connector states its reply length, and only it")
             self.key = key
             self.operations = operations
             self.requiredCredentials = requiredCredentials
+            self.replyLength = replyLength
             self.make = make
         }
     }

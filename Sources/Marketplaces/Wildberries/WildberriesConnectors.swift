@@ -15,15 +15,22 @@ public enum WildberriesConnectors {
         registry.register(marketplace: .wildberries) { credentials throws(ConnectorError) in
             try WildberriesSession(credentials: credentials, options: options, hosts: hosts)
         }
-        register(registry, .review, WildberriesReviewConnector.supported) { WildberriesReviewConnector(session: $0) }
-        register(registry, .question, WildberriesQuestionConnector.supported) { WildberriesQuestionConnector(session: $0) }
-        register(registry, .chat, WildberriesChatConnector.supported) { WildberriesChatConnector(session: $0) }
+        register(registry, .review, WildberriesReviewConnector.supported, WildberriesLimits.feedbackAnswer) {
+            WildberriesReviewConnector(session: $0)
+        }
+        register(registry, .question, WildberriesQuestionConnector.supported, WildberriesLimits.questionAnswer) {
+            WildberriesQuestionConnector(session: $0)
+        }
+        register(registry, .chat, WildberriesChatConnector.supported, WildberriesLimits.chatMessage) {
+            WildberriesChatConnector(session: $0)
+        }
     }
 
     private static func register(_ registry: ConnectorRegistry, _ channel: Channel, _ operations: Set<ConnectorOperation>,
-                                 _ make: @escaping @Sendable (WildberriesSession) -> any ChannelConnector) {
+                                 _ replyLength: ClosedRange<Int>, _ make: @escaping @Sendable (WildberriesSession) -> any ChannelConnector) {
         let key = ConnectorKey(.wildberries, channel)
-        registry.register(.init(key: key, operations: operations, requiredCredentials: ["token"]) { session, _ throws(ConnectorError) in
+        registry.register(.init(key: key, operations: operations, requiredCredentials: ["token"],
+                                replyLength: replyLength) { session, _ throws(ConnectorError) in
             guard let session = session as? WildberriesSession else { throw .unknownConnector(key) }
             return make(session)
         })

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Gateway connector endpoints")
 struct ConnectorServiceTests {
-    @Test("GET /connectors lists every connector with its operations and whether this tenant is configured")
+    @Test("GET /connectors lists every connector with its operations, its reply text's bounds and whether this tenant is configured")
     func listing() async throws {
         let harness = ApplicationHarness(tenantCredentials: [.wildberries])
         let response = try await harness.send(.get, "/connectors")
@@ -16,7 +16,9 @@ struct ConnectorServiceTests {
         #expect(connectors[0]["marketplace"] as? String == "ozon")
         #expect(connectors[0]["configured"] as? Bool == false)
         #expect(connectors[0]["operations"] as? [String] == ["list_items", "item", "reply", "updates"])
+        #expect(connectors[0]["reply_length"] as? [String: Int] == ["min": 1, "max": 1000])
         #expect(connectors[1]["marketplace"] as? String == "wildberries")
+        #expect(connectors[1]["reply_length"] as? [String: Int] == ["min": 2, "max": 5000])
         #expect(connectors[1]["configured"] as? Bool == true)
     }
 
@@ -28,6 +30,7 @@ struct ConnectorServiceTests {
         let unknown = try await harness.send(.get, "/connectors/etsy/review")
         #expect(known.json["channel"] as? String == "review")
         #expect(known.json["configured"] as? Bool == true)
+        #expect(known.json["reply_length"] as? [String: Int] == ["min": 2, "max": 5000])
         let upstreams = try #require(known.json["upstreams"] as? [[String: Any]])
         #expect(upstreams.count == 1)
         #expect(upstreams.first?["host"] as? String == "wildberries.example")
