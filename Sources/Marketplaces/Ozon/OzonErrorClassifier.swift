@@ -17,10 +17,12 @@ import Foundation
 ///   succeed, the operator has to fix the account, exactly as for a key without the needed role,
 ///   so it is an auth failure (502), not a rejection of the content (422).
 /// - Any other JSON 404 (code 5, "review not found") → `itemNotFound` with the id the request named.
-/// - 400 (code 3) → `upstreamRejected` for writes (the upstream refused the text we sent),
-///   `upstreamError` for reads: the gateway builds a read from input it has already checked, so
-///   a refusal is Ozon's API and ours disagreeing (a renamed field, an enum it no longer takes),
-///   not the client's request, and sending it again gets the same answer.
+/// - 400 (code 3) → `upstreamRejected` for writes (a reply, a mark-read: Ozon refused what the
+///   client asked of that item), `upstreamError` for reads: the gateway builds a read from input
+///   it has already checked, so a refusal is Ozon's API and ours disagreeing (a renamed field, an
+///   enum it no longer takes), not the client's request, and sending it again gets the same answer.
+///   Every Seller API call is a POST, so a write is known by its path (`writePaths`), not its
+///   method, and not by whether it may be sent twice: a mark-read may, and is still a write.
 /// - 409, 422 → `upstreamRejected` for writes and `upstreamError` for reads, as 400; other 5xx, a
 ///   non-JSON 404 (unknown path), anything else → `upstreamError`.
 struct OzonErrorClassifier: UpstreamErrorClassifier {
@@ -47,7 +49,7 @@ struct OzonErrorClassifier: UpstreamErrorClassifier {
             return .upstreamError(failure)
         case 400, 409, 422:
             if response.status == 400, aboutCredentials { return .upstreamAuthFailed(failure) }
-            return request.safety == .nonIdempotent ? .upstreamRejected(failure) : .upstreamError(failure)
+            return Self.isWrite(request) ? .upstreamRejected(failure) : .upstreamError(failure)
         case 503:
             // Unavailable for a time Ozon names; without one, a 5xx like any other (DESIGN §5),
             // rather than a wait the gateway would have to invent.
@@ -56,6 +58,20 @@ struct OzonErrorClassifier: UpstreamErrorClassifier {
             if aboutCredentials, response.status < 500 { return .upstreamAuthFailed(failure) }
             return .upstreamError(failure)
         }
+    }
+
+    /// The Seller API methods the connectors change something with: replies and mark-reads
+    /// (both spellings of the question status method).
+    static let writePaths: Set<String> = [
+        "/v1/review/comment/create", "/v1/review/change-status",
+        "/v1/question/answer/create", "/v1/question/change-status", "/v1/question/change_status",
+        "/v1/chat/send/message", "/v2/chat/read",
+    ]
+
+    /// Whether `request` changes something at Ozon: a refusal of it is the client's (422), not a
+    /// disagreement between Ozon's API and a read the gateway built (502).
+    static func isWrite(_ request: UpstreamRequest) -> Bool {
+        request.safety == .nonIdempotent || writePaths.contains(request.path)
     }
 
     /// A method blocked ("Circle is open") is refused before Ozon acts on the request.

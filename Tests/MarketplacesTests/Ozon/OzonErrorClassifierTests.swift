@@ -76,6 +76,22 @@ struct OzonErrorClassifierTests {
         }
     }
 
+    @Test("a refused mark-read (sent as safe to repeat) is a refused write, upstreamRejected, as a refused reply is; a refused read on another path stays upstreamError",
+          arguments: ["/v1/review/change-status", "/v1/question/change-status", "/v1/question/change_status", "/v2/chat/read"])
+    func refusedMarkRead(path: String) {
+        for (status, body) in [(400, #"{"code":3,"message":"Request validation error: invalid chat_id"}"#), (409, #"{"code":6,"message":"conflict"}"#)] {
+            let markRead = UpstreamRequest.json("POST", path, body: Data("{}".utf8), safety: .idempotent, operation: "test")
+            guard case .upstreamRejected(let failure)? = classifier.classify(response(status, body), for: markRead) else {
+                Issue.record("\(status) on \(path) is not upstreamRejected")
+                continue
+            }
+            #expect(failure.status == status)
+        }
+        let read = UpstreamRequest.json("POST", "/v3/chat/history", body: Data("{}".utf8), safety: .idempotent, operation: "test")
+        #expect(classifier.classify(response(409, #"{"code":6,"message":"conflict"}"#), for: read)
+            == .upstreamError(UpstreamFailure(marketplace: .ozon, status: 409, message: "conflict")))
+    }
+
     @Test("429 carries retry-after; Circle is open and a 503 naming its wait are unavailability; 500, a plain 503 and odd bodies are upstreamError")
     func transient() {
         let limited = classifier.classify(
