@@ -59,6 +59,22 @@ extension OzonSellerHost {
         }
     }
 
+    /// Ozon's moderation ruling on the question's answers: `statusPublication` for each answer
+    /// `answerIDs` names (every one when nil), and the question's status set to `questionStatus`
+    /// where given. Returns the question as it is then, nil when there is none by that id.
+    @discardableResult
+    public func moderateAnswers(ofQuestion id: String, _ answerIDs: Set<String>? = nil, to statusPublication: String,
+                                questionStatus: OzonQuestionStatus? = nil, clientID: Int64? = nil) -> OzonQuestion? {
+        mutate(clientID) { data in
+            guard let index = data.questionIndex(id) else { return nil }
+            for answer in data.questions[index].answers.indices where answerIDs?.contains(data.questions[index].answers[answer].id) ?? true {
+                data.questions[index].answers[answer].statusPublication = statusPublication
+            }
+            if let questionStatus { data.questions[index].status = questionStatus }
+            return data.questions[index]
+        }
+    }
+
     /// Switches the account's paid subscription on or off.
     public func setSubscription(_ enabled: Bool, clientID: Int64? = nil) {
         mutate(clientID) { $0.account.hasSubscription = enabled }

@@ -4,9 +4,13 @@ import Connectors
 /// `/v1/question/answer/create` and `/v1/question/change-status` (or `change_status`, whichever
 /// the host answers).
 ///
-/// Mapping: answered when the question has answers (`answers_count > 0`) or Ozon marks it
-/// `PROCESSED` (handled without an answer); `read` is false only for `NEW`; `author.name` =
-/// `author_name`; `product` = sku with `product_url`. `item` adds the latest answer as `reply`.
+/// Mapping: answered when Ozon marks the question `PROCESSED` (answered, or handled without an
+/// answer), or it has an answer the buyer sees or soon will; a question Ozon has not processed
+/// whose every answer moderation turned down (`MODERATION_FAILED`, `DUPLICATE`) is unanswered.
+/// `answers_count` cannot tell, so such questions (answers, not processed) have their answers
+/// read, in lists and updates too. `read` is false only for `NEW`; `author.name` =
+/// `author_name`; `product` = sku with `product_url`. `item` adds the latest answer as `reply`
+/// (the latest standing one, when there is one).
 public struct OzonQuestionConnector: ChannelConnector {
     /// `ozon/question` in the registry.
     public static let key = ConnectorKey(.ozon, .question)
@@ -52,7 +56,9 @@ public struct OzonQuestionConnector: ChannelConnector {
         let (question, response) = try await info(id, deadline: deadline)
         var item = Self.item(question, raw: includeRaw ? response.json() : nil)
         if let sku = question.sku, (question.answersCount?.value ?? 0) > 0 {
-            item.reply = try await latestAnswer(questionID: id, sku: sku, deadline: deadline)
+            let answers = try await answers(questionID: id, sku: sku, deadline: deadline)
+            item.reply = Self.reply(from: answers)
+            if Self.isTurnedDown(question, answers: answers) { item.status = .unanswered }
         }
         return item
     }
@@ -125,16 +131,79 @@ public struct OzonQuestionConnector: ChannelConnector {
         let questions = page.questions ?? []
         let raws = includeRaw ? OzonSession.rawObjects(response, key: "questions") : []
         // By index: `enumerated()` hands each question over as a copy in a tuple.
-        let entries = questions.indices.map { index in
+        var entries = questions.indices.map { index in
             let item = Self.item(questions[index], raw: index < raws.count ? raws[index] : nil)
             let publishedAt = item.createdAt
             return OzonDatedEntry(id: questions[index].id, publishedAt: publishedAt, item: consume item)
+        }
+        let candidates = questions.filter(Self.mayBeTurnedDown)
+        if !candidates.isEmpty {
+            let ids = try await turnedDown(candidates, deadline: deadline)
+            for index in entries.indices where ids.contains(entries[index].id) { entries[index].item?.status = .unanswered }
         }
         // Versions without `has_next` end the list with an empty page or an empty `last_id`.
         return OzonPage(entries: entries, nextToken: page.lastID, hasNext: page.hasNext?.value ?? !questions.isEmpty, asked: lastID)
     }
 
-    private func latestAnswer(questionID: String, sku: OzonID, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item.Reply? {
+    /// The ids of those of `candidates` (questions with answers that Ozon has not processed)
+    /// that have no standing answer; their answers are read eight at a time. A question gone
+    /// meanwhile keeps what its list entry said.
+    private func turnedDown(_ candidates: [OzonQuestionObject], deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Set<String> {
+        var found: Set<String> = []
+        var start = 0
+        while start < candidates.count {
+            let chunk = start..<min(candidates.count, start + 8)
+            let outcomes = await withTaskGroup(of: (Int, Result<Bool, ConnectorError>).self) { group in
+                for index in chunk {
+                    let question = candidates[index]
+                    group.addTask {
+                        guard let sku = question.sku else { return (index, .success(false)) }
+                        do throws(ConnectorError) {
+                            let answers = try await answers(questionID: question.id, sku: sku, deadline: deadline)
+                            return (index, .success(Self.isTurnedDown(question, answers: answers)))
+                        } catch {
+                            return (index, .failure(error))
+                        }
+                    }
+                }
+                var collected: [(Int, Result<Bool, ConnectorError>)] = []
+                for await outcome in group { collected.append(outcome) }
+                return collected
+            }
+            for (index, outcome) in outcomes {
+                switch outcome {
+                case .success(true): found.insert(candidates[index].id)
+                case .success(false), .failure(.itemNotFound): continue
+                case .failure(let error): throw error
+                }
+            }
+            start = chunk.upperBound
+        }
+        return found
+    }
+
+    /// A question whose list entry alone cannot say whether it is answered: it has answers,
+    /// and Ozon has not processed it.
+    static func mayBeTurnedDown(_ question: OzonQuestionObject) -> Bool {
+        (question.answersCount?.value ?? 0) > 0 && question.status?.state != .processed
+    }
+
+    /// Whether moderation turned down every answer of a question Ozon has not processed.
+    static func isTurnedDown(_ question: OzonQuestionObject, answers: [OzonQuestionAnswerObject]) -> Bool {
+        question.status?.state != .processed && !answers.isEmpty && !answers.contains(where: \.isStanding)
+    }
+
+    /// The latest standing answer, or the latest of all when moderation turned every one down.
+    static func reply(from answers: [OzonQuestionAnswerObject]) -> Item.Reply? {
+        let byTime = { (a: OzonQuestionAnswerObject, b: OzonQuestionAnswerObject) in
+            (a.publishedAt?.timestamp ?? OzonDate.missing) < (b.publishedAt?.timestamp ?? OzonDate.missing)
+        }
+        guard let latest = answers.filter(\.isStanding).max(by: byTime) ?? answers.max(by: byTime) else { return nil }
+        return Item.Reply(text: latest.text ?? "", createdAt: latest.publishedAt?.timestamp, state: latest.statusPublication)
+    }
+
+    /// Every answer of the question (up to five of Ozon's pages).
+    private func answers(questionID: String, sku: OzonID, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> [OzonQuestionAnswerObject] {
         var answers: [OzonQuestionAnswerObject] = []
         var lastID: String?
         for _ in 0..<5 {
@@ -147,9 +216,7 @@ public struct OzonQuestionConnector: ChannelConnector {
             guard !received.isEmpty, let next = page.lastID, !next.isEmpty, next != lastID else { break }
             lastID = next
         }
-        guard let latest = answers.max(by: { ($0.publishedAt?.timestamp ?? OzonDate.missing) < ($1.publishedAt?.timestamp ?? OzonDate.missing) })
-        else { return nil }
-        return Item.Reply(text: latest.text ?? "", createdAt: latest.publishedAt?.timestamp, state: latest.statusPublication)
+        return answers
     }
 
     // Inlined into the page's map: called out of line, each item cost one more copy and release.

@@ -66,6 +66,59 @@ struct OzonQuestionConnectorTests {
         }
     }
 
+    @Test("given a question Ozon has not processed whose only answer moderation turned down, then it is unanswered in its item, in lists and in updates, its answer kept as the reply",
+          .timeLimit(.minutes(1)))
+    func turnedDownAnswer() async throws {
+        try await OzonTestbed.run { bed in
+            let question = try bed.question
+            // given: an answer sent, which moderation then turned down, the question back to viewed
+            let target = try #require(bed.host.questions().first { $0.answers.isEmpty })
+            _ = try await question.reply(to: target.id, text: "Да, подойдёт.", deadline: bed.deadline)
+            try #require(bed.host.moderateAnswers(ofQuestion: target.id, to: "MODERATION_FAILED", questionStatus: .viewed) != nil)
+            // then: the item is unanswered, with the answer and its state
+            let item = try await question.item(id: target.id, includeRaw: false, deadline: bed.deadline)
+            #expect(item.status == .unanswered)
+            #expect(item.reply?.text == "Да, подойдёт.")
+            #expect(item.reply?.state == "MODERATION_FAILED")
+            // and the lists agree, whichever filter
+            #expect(try await bed.listAll(question, limit: 7, status: .unanswered).contains { $0.id == target.id })
+            #expect(try await !bed.listAll(question, limit: 7, status: .answered).contains { $0.id == target.id })
+            #expect(try await bed.listAll(question, limit: 7).first { $0.id == target.id }?.status == .unanswered)
+            // and so do updates
+            var page = try await question.updates(since: nil, limit: 100, deadline: bed.deadline)
+            var seen = page.items.filter { $0.id == target.id }
+            for _ in 0..<50 where page.hasMore {
+                page = try await question.updates(since: page.nextCursor, limit: 100, deadline: bed.deadline)
+                seen += page.items.filter { $0.id == target.id }
+            }
+            #expect(!seen.isEmpty && seen.allSatisfy { $0.status == .unanswered })
+            // when: a second answer stands, then it is answered, and that answer is the reply
+            _ = try await question.reply(to: target.id, text: "Да, подойдёт к модели 2024 года.", deadline: bed.deadline)
+            try #require(bed.host.moderateAnswers(ofQuestion: target.id, [try #require(bed.host.question(id: target.id)?.answers.last?.id)],
+                                                  to: "PUBLISHED", questionStatus: .viewed) != nil)
+            let answered = try await question.item(id: target.id, includeRaw: false, deadline: bed.deadline)
+            #expect(answered.status == .answered)
+            #expect(answered.reply?.text == "Да, подойдёт к модели 2024 года.")
+            #expect(try await bed.listAll(question, limit: 7, status: .answered).contains { $0.id == target.id })
+        }
+    }
+
+    @Test("given a question Ozon processed, whose answer moderation turned down, then it stays answered: Ozon counts it handled",
+          .timeLimit(.minutes(1)))
+    func turnedDownButProcessed() async throws {
+        try await OzonTestbed.run { bed in
+            let target = try #require(bed.host.questions().first { $0.answers.isEmpty })
+            _ = try await bed.question.reply(to: target.id, text: "Да, подойдёт.", deadline: bed.deadline)
+            try #require(bed.host.moderateAnswers(ofQuestion: target.id, to: "DUPLICATE", questionStatus: .processed) != nil)
+            let item = try await bed.question.item(id: target.id, includeRaw: false, deadline: bed.deadline)
+            #expect(item.status == .answered)
+            #expect(item.reply?.state == "DUPLICATE")
+            let before = bed.log.count(path: "/v1/question/answer/list")
+            #expect(try await bed.listAll(bed.question, limit: 100, status: .answered).contains { $0.id == target.id })
+            #expect(bed.log.count(path: "/v1/question/answer/list") == before, "a processed question's answers are not read for a list")
+        }
+    }
+
     @Test("a reply answers with the question's sku and counts as an answer", .timeLimit(.minutes(1)))
     func reply() async throws {
         try await OzonTestbed.run { bed in

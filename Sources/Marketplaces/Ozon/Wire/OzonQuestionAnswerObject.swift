@@ -7,6 +7,13 @@ struct OzonQuestionAnswerObject: JSONReadable, Sendable {
     let publishedAt: OzonDate?
     let statusPublication: String?
 
+    /// Whether the buyer sees the answer or soon will: every state but the two moderation's
+    /// refusals (`MODERATION_FAILED`, `DUPLICATE`); one not known yet counts as seen, so that a
+    /// new state never reopens questions.
+    var isStanding: Bool {
+        statusPublication != "MODERATION_FAILED" && statusPublication != "DUPLICATE"
+    }
+
     init(json: JSONElement) throws(JSONReadError) {
         var id: String?, text: String?, publishedAt: OzonDate?, statusPublication: String?
         try json.members { key, value throws(JSONReadError) in
