@@ -29,16 +29,19 @@ struct ConnectionTimeoutTests {
             let warm = try server.connect()
             try warm.send(get("/warm", "Connection: close"))
             #expect(try warm.readResponse().status == 200)
-            usleep(1_200_000)
-            // when: a new client arrives
-            let began = ContinuousClock.now
-            let client = try server.connect()
-            try client.send(get("/after-quiet"))
-            let sending = ContinuousClock.now - began
+            // when: a new client arrives after the quiet spell, and (a busy machine may stall one
+            // attempt past the header timeout) sends its request within that timeout
+            var sent: TestClient?
+            for _ in 0..<3 where sent == nil {
+                usleep(1_200_000)
+                let began = ContinuousClock.now
+                let client = try server.connect()
+                try client.send(get("/after-quiet"))
+                if ContinuousClock.now - began < .milliseconds(500) { sent = client }
+            }
+            let client = try #require(sent, "never connected and sent within the header timeout")
             // then: its timers count from when the loop woke up, so it is answered, not cut off
-            // (unless connecting and sending alone took the header timeout, on a busy machine)
-            let status = (try? client.readResponse())?.status
-            #expect(status == 200 || sending >= .milliseconds(500), "\(String(describing: status)) after \(sending)")
+            #expect(try client.readResponse().status == 200)
         }
     }
 
@@ -140,7 +143,7 @@ struct ConnectionTimeoutTests {
     @Test func anEmptyLineAfterARequestIsIgnoredAndTheConnectionClosesSilently() async throws {
         // given: a client that ends its request with one CRLF too many (RFC 9112 §2.2)
         try await withServer(Self.short, handler: Handlers.ok) { server in
-            guard let client = try server.connect(sending: get("/") + "\r\n", within: .milliseconds(500)) else { return }
+            let client = try #require(try server.connect(sending: get("/") + "\r\n", within: .milliseconds(500)), "never sent within the timeout")
             let response = try client.readResponse()
             // when: nothing more is sent
             let rest = client.readUntilClose()
@@ -157,7 +160,7 @@ struct ConnectionTimeoutTests {
             $0.headerReadTimeout = .milliseconds(300)
             $0.idleTimeout = .seconds(60)
         }, handler: Handlers.ok) { server in
-            guard let client = try server.connect(sending: get("/") + "\r\n", within: .milliseconds(300)) else { return }
+            let client = try #require(try server.connect(sending: get("/") + "\r\n", within: .milliseconds(300)), "never sent within the timeout")
             #expect(try client.readResponse().status == 200)
             try client.send("\r\n")
             // when: the client comes back after more than the header timeout
@@ -208,8 +211,8 @@ struct ConnectionTimeoutTests {
             $0.writeTimeout = .seconds(10)
             $0.maxPendingOutput = 64 << 20
         }, handler: { _, _ in HTTPResponse(status: .ok, body: body) }) { server in
-            guard let client = try server.connect(sending: get("/big") + "GET /next HTTP/1.1\r\n", within: .milliseconds(500),
-                                                  receiveBufferSize: 16 * 1024) else { return }
+            let client = try #require(try server.connect(sending: get("/big") + "GET /next HTTP/1.1\r\n", within: .milliseconds(500),
+                                                         receiveBufferSize: 16 * 1024), "never sent within the timeout")
             _ = client.waitReadable(milliseconds: 200)  // let the server fill the buffers and block
             // when: the client reads the big response but never finishes the second head
             let first = try client.readResponse()
@@ -224,10 +227,11 @@ struct ConnectionTimeoutTests {
     @Test func clientThatReadsSlowlyButSteadilyIsNotCutOffByTheWriteTimeout() async throws {
         // given: an 8 MiB response under a 2 s write timeout
         let body = [UInt8](repeating: 0x7A, count: 8 << 20)
-        // Tried again once if the reader stalled (a busy machine) a second or more beyond its
-        // pauses: stalls adding up to the write timeout between two window updates earn the cut-off.
-        for _ in 1...2 {
-            var stalled = false
+        // Tried again if the reader stalled (a busy machine) a second or more beyond its pauses:
+        // stalls adding up to the write timeout between two window updates earn the cut-off.
+        var stalled = false
+        for _ in 1...3 {
+            stalled = false
             try await withServer({
                 Self.shortAfterTheHead(&$0)
                 $0.writeTimeout = .seconds(2)
@@ -249,6 +253,7 @@ struct ConnectionTimeoutTests {
             }
             if !stalled { break }
         }
+        #expect(!stalled, "the reader stalled in every attempt, so nothing was checked")
     }
 
     @Test func clientThatStopsReadingIsCutOffByTheWriteTimeoutThoughItKeepsSendingRequests() async throws {

@@ -129,15 +129,15 @@ struct HTTPServerTests {
                 try server.connect(sending: text, within: .milliseconds(500))
             }
             // when: a handler response, a 204, a thrown error, a refused request, a too-large body, a timeout
-            guard let client = try connected(sending: get("/ok")) else { return }
+            let client = try #require(try connected(sending: get("/ok")), "never sent within the timeout")
             responses.append(try client.readResponse())
             try client.send(get("/boom"))
             responses.append(try client.readResponse())
-            guard let malformed = try connected(sending: "GET / HTTP/1.1\r\n\r\n") else { return }  // no Host
+            let malformed = try #require(try connected(sending: "GET / HTTP/1.1\r\n\r\n"))  // no Host
             responses.append(try malformed.readResponse())
-            guard let tooLarge = try connected(sending: post("/", body: String(repeating: "x", count: 11))) else { return }
+            let tooLarge = try #require(try connected(sending: post("/", body: String(repeating: "x", count: 11))))
             responses.append(try tooLarge.readResponse())
-            guard let slow = try connected(sending: "GET / HTTP/1.1\r\n") else { return }
+            let slow = try #require(try connected(sending: "GET / HTTP/1.1\r\n"))
             responses.append(try slow.readResponse())
             // then
             #expect(responses.map(\.status) == [204, 500, 400, 413, 408])

@@ -277,6 +277,10 @@ struct WildberriesQuirkTests {
             scripted.host.queue("/api/v1/seller/message", json: #"{"result":{"addTime":1698045577000,"chatID":"1:c1000000-0000-4000-8000-000000000001"},"errors":[]}"#)
             let receipt = try await scripted.chat.reply(to: "1:c1000000-0000-4000-8000-000000000001", text: "Добрый день", deadline: WildberriesTestEnvironment.deadline)
             #expect(receipt.createdAt?.millisecondsSinceEpoch == 1_698_045_577_000)
+            let sent = scripted.host.requests.filter { $0.path == "/api/v1/seller/message" }.map { String(decoding: $0.body, as: UTF8.self) }
+            #expect(sent.count == 1)
+            #expect(sent.first?.contains("1:c1000000-0000-4000-8000-000000000001:1:ff") == true, "the reply went without the event's sign")
+            #expect(!scripted.host.requests.contains { $0.path == "/api/v1/seller/chats" }, "the chat list was asked for the sign")
         }
     }
 
