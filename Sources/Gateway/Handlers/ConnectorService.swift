@@ -167,7 +167,7 @@ public struct ConnectorService: Sendable {
         let fields = try RequestFields.json(of: request, emptyAllowed: true)
         try Self.check(fields.errors(allowed: []))
         let until = deadline()
-        return try await idempotently(request, context, content: []) {
+        return try await idempotently(request, context, content: [], harmlessTwice: true) {
             try await connector.markRead(id: id, deadline: until)
             return HTTPResponse(status: .noContent)
         }
@@ -243,7 +243,9 @@ public struct ConnectorService: Sendable {
     /// does the end of a drain's grace period: the gateway's own upstream client ends its calls
     /// when the loops stop; a URLSession call (`https`) runs to its deadline, its outcome lost
     /// with the process, as any in-flight request's is.
-    private func idempotently(_ request: HTTPRequest, _ context: GatewayContext, content: [UInt8],
+    /// `harmlessTwice` (a mark-read): run again after a restart cut it short, rather than
+    /// answered with the unknown outcome, which is for writes that must not be repeated.
+    private func idempotently(_ request: HTTPRequest, _ context: GatewayContext, content: [UInt8], harmlessTwice: Bool = false,
                               _ operation: @escaping @Sendable () async throws -> HTTPResponse) async throws -> HTTPResponse {
         let values = request.headers.values("Idempotency-Key")
         guard !values.isEmpty else {
@@ -274,7 +276,8 @@ public struct ConnectorService: Sendable {
         fingerprint.update(content)
         let instance = Problem.instance(of: request.path)
         switch try idempotency.begin(tenant: tenant.id, key: key, fingerprint: fingerprint.finalize(),
-                                     fallback: IdempotencyStore.unknownOutcome.response(requestID: context.requestID, instance: instance)) {
+                                     fallback: IdempotencyStore.unknownOutcome.response(requestID: context.requestID, instance: instance),
+                                     freedIfCutShort: harmlessTwice) {
         case .replay(var response):
             // An outcome is replayed only once it is on disk, as it was answered the first time:
             // a restart must not change the answer a key gets.

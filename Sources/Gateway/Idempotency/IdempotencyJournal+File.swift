@@ -1,4 +1,5 @@
 import Glibc
+import Hashing
 
 /// The journal's file: what the path names, opening and locking it, reading it whole, writing
 /// and syncing, and rewriting it by a rename; each a system call or two, off the loops.
@@ -65,20 +66,47 @@ extension IdempotencyJournal {
     /// crash, the byte it starts at; throws for a file that is not a journal or is damaged.
     static func contents(_ bytes: [UInt8], path: String) throws(IdempotencyJournalError) -> (records: [IdempotencyJournalRecord], tornAt: Int?) {
         guard !bytes.isEmpty else { return ([], nil) }
-        guard bytes.count >= header.count, bytes.prefix(header.count).elementsEqual(header) else {
+        let moveAside = "; move the file aside to start without the outcomes it keeps (a retry of those replies would then write again)"
+        let start: Int, sealed: Int
+        if bytes.starts(with: legacyHeader) {
+            (start, sealed) = (legacyHeader.count, legacyHeader.count)
+        } else if bytes.starts(with: sealingMagic) {
+            guard bytes.count >= headerLength,
+                  SHA256.hash(bytes[..<16]).prefix(8).elementsEqual(bytes[16..<headerLength]) else {
+                throw IdempotencyJournalError(path: path, problem: "its header is damaged" + moveAside)
+            }
+            let length = bytes[8..<16].reversed().reduce(0) { $0 << 8 | UInt64($1) }
+            guard length >= UInt64(headerLength), length <= UInt64(bytes.count) else {
+                throw IdempotencyJournalError(path: path, problem: "it is shorter than its last rewrite wrote it (\(length) bytes, \(bytes.count) left)"
+                                                  + moveAside)
+            }
+            (start, sealed) = (headerLength, Int(length))
+        } else {
             throw IdempotencyJournalError(path: path, problem: "is not an idempotency journal (its first bytes are not the journal's); name another file")
         }
-        let scan = IdempotencyJournalBatch.records(in: Array(bytes[header.count...]))
+        let scan = IdempotencyJournalBatch.records(in: Array(bytes[start...]), sealed: sealed - start)
         switch scan.end {
         case .whole:
             return (scan.records, nil)
         case .torn(let offset):
-            return (scan.records, offset + header.count)
+            return (scan.records, offset + start)
         case .damaged(let offset):
-            throw IdempotencyJournalError(
-                path: path, problem: "the batch at byte \(offset + header.count) is damaged, with whole ones after it; move the file"
-                    + " aside to start without the outcomes it keeps (a retry of those replies would then write again)")
+            let which = offset + start < sealed ? "written by its last rewrite" : "with whole ones after it"
+            throw IdempotencyJournalError(path: path, problem: "the batch at byte \(offset + start) is damaged, \(which)" + moveAside)
         }
+    }
+
+    /// Keeps the journal open on `descriptor` as it is, cut back to `cutAt` (its broken last
+    /// write) when given; returns its size.
+    static func keptAsItIs(_ descriptor: Int32, cutAt: Int?, path: String) throws(IdempotencyJournalError) -> Int {
+        if let cutAt {
+            guard ftruncate(descriptor, off_t(cutAt)) == 0, fsync(descriptor) == 0 else {
+                throw .system("cannot rewrite it, nor cut its broken last write off", path: path, code: errno)
+            }
+        }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw .system("cannot read its size", path: path, code: errno) }
+        return Int(status.st_size)
     }
 
     /// Opens `path` (creating it) and takes its lock. A gateway that rewrites the journal renames
@@ -144,8 +172,9 @@ extension IdempotencyJournal {
                         log: LogSink?) throws(IdempotencyJournalError) -> (descriptor: Int32, size: Int) {
         var content: [UInt8] = []
         for record in records { record.frame(into: &content) }
-        var bytes = header
-        IdempotencyJournalBatch.frame(content, into: &bytes)
+        var batches: [UInt8] = []
+        IdempotencyJournalBatch.frame(content, into: &batches)
+        let bytes = header(sealing: headerLength + batches.count) + batches
         let temporary = target + ".tmp"
         let descriptor = Glibc.open(temporary, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw .system("cannot create \(temporary) to rewrite it", path: path, code: errno) }

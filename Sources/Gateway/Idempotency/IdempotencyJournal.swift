@@ -1,6 +1,7 @@
 import Connectors
 import Dispatch
 import Glibc
+import Hashing
 import Synchronization
 
 /// The idempotency store's outcomes on disk (`idempotency.journal`), so that a restart, a
@@ -8,13 +9,14 @@ import Synchronization
 /// first outcome instead of writing to the marketplace again.
 ///
 /// An append-only file of batches (`IdempotencyJournalBatch`) of `IdempotencyJournalRecord`
-/// frames behind an 8-byte header. Records are written and `fdatasync`ed on a queue of their own,
+/// frames behind a header that says how many of its bytes the last rewrite wrote (`header(sealing:)`). Records are written and `fdatasync`ed on a queue of their own,
 /// a batch at a time, never on a loop thread;
 /// a keyed request waits for its claim to be on disk before anything is sent upstream, and for
 /// its outcome before it is answered. When the file has doubled since it was last rewritten it is
 /// rewritten from the store's live entries (to a temporary file, synced, renamed over it). At
 /// opening, the file is read back, a last write a crash left broken is dropped, and the live
-/// records are rewritten; a request that was still running when the process ended is replayed as
+/// records are rewritten (or, when that cannot be done, a disk full, the file is kept as it is,
+/// without the broken write); a request that was still running when the process ended is replayed as
 /// the answer its claim recorded (the outcome is unknown: it is not run twice). The file is
 /// locked (`flock`), so two gateways cannot share one journal.
 public final class IdempotencyJournal: Sendable {
@@ -38,10 +40,25 @@ public final class IdempotencyJournal: Sendable {
     private let log: LogSink?
     private let failureObserver = Mutex<(@Sendable () -> Void)?>(nil)
 
-    static let header: [UInt8] = Array("CGIDEMP2".utf8)
+    /// The first bytes of a journal before sealed rewrites: everything after them is appended batches.
+    static let legacyHeader: [UInt8] = Array("CGIDEMP2".utf8)
+    /// The first bytes of a journal whose header seals the bytes its last rewrite wrote.
+    static let sealingMagic: [UInt8] = Array("CGIDEMP3".utf8)
+    /// The magic, the sealed length (a little-endian `UInt64`, the header included) and the first
+    /// 8 bytes of the SHA-256 of those 16.
+    static let headerLength = 24
+
+    /// The header of a file whose first `length` bytes (the header and the rewrite's batches)
+    /// a rewrite wrote and synced: a broken batch among them is damage, not a torn write.
+    static func header(sealing length: Int) -> [UInt8] {
+        var bytes = sealingMagic
+        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: UInt64(length) >> UInt64(shift))) }
+        bytes += SHA256.hash(bytes).prefix(8)
+        return bytes
+    }
 
     /// Records waiting to be written, and the requests waiting for them.
-    private struct Pending {
+    struct Pending {
         var bytes: [UInt8] = []
         /// Sequence number of the last record queued.
         var queued: UInt64 = 0
@@ -52,12 +69,29 @@ public final class IdempotencyJournal: Sendable {
         var closed = false
         /// Every record up to this one was written, or failed to be.
         var processed: UInt64 = 0
-        /// The records whose write failed, in ranges (consecutive failures make one), all kept:
-        /// a request that asks after its batch was processed must still be told.
+        /// The records whose write failed, in ranges (consecutive failures make one): a request
+        /// that asks after its batch was processed must still be told. The newest
+        /// `keptFailures` ranges are kept; a record at or before `forgottenThrough` that none of
+        /// them names is told its write failed, as it may have.
         var failures: [(sequences: ClosedRange<UInt64>, error: IdempotencyJournalError)] = []
+        var forgottenThrough: UInt64 = 0
+
+        /// Failure ranges kept while a disk keeps refusing writes between ones it takes: a
+        /// request asks right after it queues its record, so older ones are not asked about.
+        static let keptFailures = 1024
 
         func failure(of sequence: UInt64) -> IdempotencyJournalError? {
-            failures.last { $0.sequences.contains(sequence) }?.error
+            if let kept = failures.last(where: { $0.sequences.contains(sequence) }) { return kept.error }
+            guard sequence <= forgottenThrough else { return nil }
+            return failures.first?.error
+        }
+
+        mutating func noteFailure(_ sequences: ClosedRange<UInt64>, _ error: IdempotencyJournalError) {
+            failures.append((sequences, error))
+            guard failures.count > Self.keptFailures else { return }
+            let dropped = failures.count - Self.keptFailures / 2
+            forgottenThrough = failures[dropped - 1].sequences.upperBound
+            failures.removeFirst(dropped)
         }
     }
 
@@ -92,10 +126,20 @@ public final class IdempotencyJournal: Sendable {
                    to: log, level: .warn)
         }
         let records = live(read, now: now, lifetime: lifetime, capacity: max(1, capacity))
-        let rewritten = try rewrite(records, path: path, target: target, log: log)
+        let opened: (descriptor: Int32, size: Int)
+        do {
+            opened = try rewrite(records, path: path, target: target, log: log)
+            Glibc.close(descriptor)
+        } catch {
+            // A rewrite needs room for a whole copy, which a full disk does not have: the file
+            // is kept, without its broken last write (cutting it back takes no room), and takes
+            // the appends. A restart must not stop a gateway that could go on.
+            let size = try keptAsItIs(descriptor, cutAt: tornAt, path: path)
+            report("idempotency_journal_rewrite_failed", error, to: log, level: .warn)
+            opened = (descriptor, size)
+        }
         keep = true
-        Glibc.close(descriptor)
-        return IdempotencyJournal(path: path, target: target, descriptor: rewritten.descriptor, size: rewritten.size, restored: records,
+        return IdempotencyJournal(path: path, target: target, descriptor: opened.descriptor, size: opened.size, restored: records,
                                   rewriteThreshold: rewriteThreshold, log: log)
     }
 
@@ -132,6 +176,8 @@ public final class IdempotencyJournal: Sendable {
     /// newest `capacity`: a key's last claim or outcome, none when it was freed last. A claim
     /// without an outcome (the process ended while its request ran) becomes its own recorded
     /// answer, kept as an outcome stored now: after all the others, so room is made from theirs.
+    /// A claim that recorded no answer (a request that does no harm run again, as a mark-read)
+    /// frees its key instead.
     static func live(_ records: [IdempotencyJournalRecord], now: Int64, lifetime: Duration,
                      capacity: Int = .max) -> [IdempotencyJournalRecord] {
         struct Slot: Hashable { var tenant: String, key: String }
@@ -149,7 +195,7 @@ public final class IdempotencyJournal: Sendable {
         // A claim's outcome became known (as unknown) when the process ended: kept a lifetime
         // from now, as an outcome stored then would be (in memory a claim never expires).
         var live = ordered.filter { $0.kind != .began && $0.time + lifetimeMilliseconds > now }
-        live += ordered.filter { $0.kind == .began }.map { claim in
+        live += ordered.filter { $0.kind == .began && $0.response != nil }.map { claim in
             var record = claim
             record.kind = .completed
             record.time = now
@@ -319,7 +365,7 @@ public final class IdempotencyJournal: Sendable {
                 if let last = pending.failures.last, last.sequences.upperBound == pending.processed {
                     pending.failures[pending.failures.count - 1] = (last.sequences.lowerBound...sequence, failure)
                 } else {
-                    pending.failures.append((pending.processed + 1...sequence, failure))
+                    pending.noteFailure(pending.processed + 1...sequence, failure)
                 }
             }
             pending.processed = max(pending.processed, sequence)

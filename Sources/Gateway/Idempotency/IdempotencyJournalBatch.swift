@@ -5,7 +5,9 @@ import Hashing
 /// records' frames, which the batch's check covers). The journal syncs each batch before it writes the next, so a crash can
 /// leave only the last one broken, in whatever way a disk leaves an unsynced write: cut short,
 /// zeros, some of its pages and not others. A broken batch with no whole batch after it is that
-/// write, never acknowledged, and dropped; one with a whole batch after it is damage.
+/// write, never acknowledged, and dropped; one with a whole batch after it is damage, and so is
+/// one a rewrite wrote (before the header's sealed length): a rewrite is synced before it is
+/// renamed into place, so no crash leaves it broken.
 enum IdempotencyJournalBatch {
     /// Bytes of the content's SHA-256 a batch keeps as its check.
     static let checkLength = 8
@@ -64,12 +66,14 @@ enum IdempotencyJournalBatch {
         case damaged(at: Int)
     }
 
-    /// The records of the batches in `bytes`, in order, and how the scan ended.
-    static func records(in bytes: [UInt8]) -> (records: [IdempotencyJournalRecord], end: Scan) {
+    /// The records of the batches in `bytes`, in order, and how the scan ended. The first
+    /// `sealed` bytes were written by a rewrite: a broken batch there is damage.
+    static func records(in bytes: [UInt8], sealed: Int = 0) -> (records: [IdempotencyJournalRecord], end: Scan) {
         var records: [IdempotencyJournalRecord] = []
         var offset = 0
         while offset < bytes.count {
             guard let (batch, end) = batch(in: bytes, at: offset) else {
+                if offset < sealed { return (records, .damaged(at: offset)) }
                 return (records, wholeBatch(in: bytes, after: offset) ? .damaged(at: offset) : .torn(at: offset))
             }
             records += batch
@@ -85,9 +89,27 @@ enum IdempotencyJournalBatch {
         let contentStart = offset + overhead
         guard (minContent...maxContent).contains(length), bytes.count - contentStart >= length else { return nil }
         let content = bytes[contentStart..<contentStart + length]
-        guard SHA256.hash(content).prefix(checkLength).elementsEqual(bytes[offset + 4..<contentStart]),
+        // Record frames that fill the content exactly, before its hash: a search for a whole
+        // batch through damage meets a plausible length at almost every offset, and hashing
+        // each (up to the rest of the file) would take quadratic time.
+        guard framesFill(content),
+              SHA256.hash(content).prefix(checkLength).elementsEqual(bytes[offset + 4..<contentStart]),
               let records = IdempotencyJournalRecord.records(in: content) else { return nil }
         return (records, contentStart + length)
+    }
+
+    /// Whether `content` is a chain of record frames of plausible lengths that ends exactly at
+    /// its end: a hop per record, no byte read but their lengths.
+    private static func framesFill(_ content: ArraySlice<UInt8>) -> Bool {
+        var offset = content.startIndex
+        while offset < content.endIndex {
+            guard content.endIndex - offset >= 4 else { return false }
+            let length = length(in: content, at: offset)
+            guard (IdempotencyJournalRecord.minPayload...IdempotencyJournalRecord.maxPayload).contains(length),
+                  content.endIndex - offset - 4 >= length else { return false }
+            offset += 4 + length
+        }
+        return true
     }
 
     /// Whether a whole batch starts anywhere after `offset`. Zeros (a length too small) and

@@ -31,7 +31,8 @@ public final class IdempotencyStore: Sendable {
         var sequence: UInt64
         /// When the key was claimed, or its outcome stored (milliseconds since 1970; with a journal).
         var time: Int64 = 0
-        /// What a repeat gets if the process ends before the outcome is stored (with a journal).
+        /// What a repeat gets if the process ends before the outcome is stored (with a journal);
+        /// nil for a request run again after such an end (its claim then frees the key).
         var fallback: HTTPResponse?
         /// The journal's number for the entry's latest record.
         var journaled: UInt64 = 0
@@ -210,9 +211,11 @@ public final class IdempotencyStore: Sendable {
     /// `idempotencyConflict` while the first is in flight and `idempotencyMismatch` for another
     /// request under the same key.
     /// With a journal, `fallback` is what a repeat will get if the process ends before the outcome
-    /// is stored; wait for `persisted(tenant:key:)` before acting on `.proceed`.
+    /// is stored (`unknownOutcome` when nil), and with `freedIfCutShort` (a request that does no
+    /// harm run twice) the key is free after such an end instead; wait for
+    /// `persisted(tenant:key:)` before acting on `.proceed`.
     public func begin(tenant: String, key: String, fingerprint: [UInt8], fallback: @autoclosure () -> HTTPResponse? = nil,
-                      now: ContinuousClock.Instant = .now) throws(GatewayError) -> Admission {
+                      freedIfCutShort: Bool = false, now: ContinuousClock.Instant = .now) throws(GatewayError) -> Admission {
         let outcome: Result<Admission, GatewayError> = state.withLock { state in
             state.sweepAnother(than: tenant, now: now, lifetime: lifetime)
             var shelf: Shelf
@@ -233,7 +236,7 @@ public final class IdempotencyStore: Sendable {
             var entry = Entry(fingerprint: fingerprint, response: nil, expires: now + lifetime, sequence: 0)
             if let journal {
                 entry.time = IdempotencyJournal.wallClock()
-                entry.fallback = fallback() ?? Self.unknownOutcomeResponse
+                entry.fallback = freedIfCutShort ? nil : fallback() ?? Self.unknownOutcomeResponse
                 entry.journaled = journal.append(entry.record(tenant: tenant, key: key))
             }
             shelf.put(key, entry)

@@ -74,6 +74,28 @@ struct IdempotencyJournalReplyTests {
         #expect(after.review.replies.isEmpty)
     }
 
+    @Test("given a keyed mark-read in flight when the process ends, when the gateway restarts, then a repeat runs it (it does no harm twice), rather than being told the outcome is unknown",
+          .timeLimit(.minutes(1)))
+    func markReadInFlightAtTheEnd() async throws {
+        // given: the claim is on disk, the mark-read waits upstream; the process ends first
+        let folder = try IdempotencyJournalTests.Folder()
+        let journal = try Self.journal(in: folder)
+        let before = ApplicationHarness(holdReplies: true, idempotencyJournal: journal)
+        let read = IdempotencyTests.path.replacingOccurrences(of: "/reply", with: "/read")
+        let first = Task { try await before.send(.post, read, headers: [("Idempotency-Key", "r-1")]) }
+        while !before.review.isReplyWaiting { await Task.yield() }
+        journal.close()
+        while !before.review.releaseReply() { await Task.yield() }
+        _ = try await first.value
+        // when
+        let after = ApplicationHarness(idempotencyJournal: try Self.journal(in: folder))
+        let again = try await after.send(.post, read, headers: [("Idempotency-Key", "r-1")])
+        // then
+        #expect(again.status == .noContent)
+        #expect(again.headers["Idempotent-Replayed"] == nil)
+        #expect(after.review.reads.count == 1)
+    }
+
     @Test("given a journal that cannot take the claim, when a keyed reply comes, then it fails retryable with nothing sent upstream, and the key stays free")
     func claimNotRecorded() async throws {
         let folder = try IdempotencyJournalTests.Folder()

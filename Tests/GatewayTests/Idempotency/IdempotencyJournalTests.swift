@@ -38,6 +38,12 @@ struct IdempotencyJournalTests {
         return bytes
     }
 
+    /// A journal file as a rewrite leaves it (`sealed`, the rewrite's batches, under a header
+    /// that seals them) with `appended` batches after it.
+    static func file(sealed: [UInt8], appended: [UInt8] = []) -> [UInt8] {
+        IdempotencyJournal.header(sealing: IdempotencyJournal.headerLength + sealed.count) + sealed + appended
+    }
+
     static func outcome(_ key: String, tenant: String = "a") -> IdempotencyJournalRecord {
         IdempotencyJournalRecord(kind: .completed, tenant: tenant, key: key, fingerprint: print, time: IdempotencyJournal.wallClock(), response: reply)
     }
@@ -200,7 +206,7 @@ struct IdempotencyJournalTests {
 
         let damaged = folder.path + "/damaged.journal"
         let middle = Self.batch([Self.outcome("k2")])
-        var bytes = IdempotencyJournal.header + Self.batch([Self.outcome("k1")])
+        var bytes = Self.file(sealed: Self.batch([Self.outcome("k1")]))
         let second2 = bytes.count
         bytes += middle + Self.batch([Self.outcome("k3")])
         // A flipped bit in the middle batch, with a whole one after it: damage, not a crash.
@@ -228,7 +234,7 @@ struct IdempotencyJournalTests {
           arguments: Tail.allCases)
     func tornTail(_ tail: Tail) throws {
         let folder = try Folder()
-        var bytes = IdempotencyJournal.header + Self.batch([Self.outcome("whole")])
+        var bytes = Self.file(sealed: Self.batch([Self.outcome("whole")]))
         // Twelve outcomes of ~1.3 KiB each (a list-sized answer), so the write spans 4 pages.
         let large = HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: Array(repeating: UInt8(ascii: "x"), count: 1_300))
         let torn = Self.batch((0..<12).map { index in
@@ -283,6 +289,122 @@ struct IdempotencyJournalTests {
         guard case .replay = try store.begin(tenant: "acme", key: "k0", fingerprint: Self.print) else { Issue.record("k0"); return }
         guard case .replay = try store.begin(tenant: "acme", key: "k396", fingerprint: Self.print) else { Issue.record("k396"); return }
         guard case .proceed = try store.begin(tenant: "acme", key: "k397", fingerprint: Self.print) else { Issue.record("k397"); return }
+    }
+
+    @Test("given a journal just rewritten (one batch), when a byte of that batch is damaged, then opening and check-config refuse it: a rewrite is synced before it is in place, so no crash broke it")
+    func damagedRewrite() throws {
+        let folder = try Folder()
+        // given: outcomes, then a restart, which rewrites them as one batch
+        do {
+            let store = try Self.reopen(folder.journal)
+            for index in 0..<20 {
+                _ = try store.begin(tenant: "a", key: "k\(index)", fingerprint: Self.print, fallback: Self.fallback)
+                store.complete(tenant: "a", key: "k\(index)", response: Self.reply)
+            }
+            store.journal?.close()
+        }
+        try Self.reopen(folder.journal).journal?.close()
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder.journal)))
+        try #require(bytes.starts(with: IdempotencyJournal.sealingMagic))
+        // when: one bit of the last (and only) batch flips
+        bytes[bytes.count - 100] ^= 1
+        try Data(bytes).write(to: URL(fileURLWithPath: folder.journal))
+        // then
+        let error = #expect(throws: IdempotencyJournalError.self) { _ = try Self.reopen(folder.journal) }
+        #expect(error?.problem.contains("written by its last rewrite") == true, "\(String(describing: error))")
+        #expect(IdempotencyJournal.problemOpening(folder.journal)?.contains("damaged") == true)
+        // and one cut short of what the rewrite wrote is refused too
+        try Data(bytes.prefix(bytes.count - 200)).write(to: URL(fileURLWithPath: folder.journal))
+        let short = #expect(throws: IdempotencyJournalError.self) { _ = try Self.reopen(folder.journal) }
+        #expect(short?.problem.contains("shorter than its last rewrite") == true, "\(String(describing: short))")
+    }
+
+    @Test("given a journal of the format before sealed rewrites, when opened, then its outcomes come back, and it is rewritten sealed")
+    func legacyJournal() throws {
+        let folder = try Folder()
+        let bytes = IdempotencyJournal.legacyHeader + Self.batch([Self.outcome("old-1")]) + Self.batch([Self.outcome("old-2")])
+        _ = FileManager.default.createFile(atPath: folder.journal, contents: Data(bytes))
+        let store = try Self.reopen(folder.journal)
+        #expect(store.count == 2)
+        guard case .replay = try store.begin(tenant: "a", key: "old-2", fingerprint: Self.print) else { Issue.record("old-2"); return }
+        store.journal?.close()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.journal)).starts(with: IdempotencyJournal.sealingMagic))
+    }
+
+    @Test("given a large journal damaged in its first appended batch, when opened, then it is refused as damaged, in about the time reading it takes",
+          .timeLimit(.minutes(1)))
+    func damageSearchIsLinear() throws {
+        let folder = try Folder()
+        // given: a batch of 2,500 outcomes (~500 KB, a store's worth written at once), damaged
+        // near its start, and a whole batch after it
+        var appended = Self.batch((0..<2_500).map { Self.outcome("k\($0)") })
+        appended[30] ^= 1
+        appended += Self.batch([Self.outcome("last")])
+        let bytes = Self.file(sealed: [], appended: appended)
+        _ = FileManager.default.createFile(atPath: folder.journal, contents: Data(bytes))
+        // then (it took minutes when every offset's plausible length was hashed and parsed)
+        let error = #expect(throws: IdempotencyJournalError.self) { _ = try Self.reopen(folder.journal) }
+        #expect(error?.problem.contains("batch at byte \(IdempotencyJournal.headerLength) is damaged, with whole ones after it") == true,
+                "\(String(describing: error))")
+    }
+
+    @Test("given a journal that cannot be rewritten at opening (no room for the copy), then it is kept as it is, its broken last write cut off, and takes appends")
+    func keptWhenTheRewriteFails() async throws {
+        let folder = try Folder()
+        // given: a kept outcome and a torn last write; the rewrite's temporary file cannot be made
+        let torn = Self.batch([Self.outcome("torn")])
+        let bytes = Self.file(sealed: Self.batch([Self.outcome("kept")]), appended: Array(torn.prefix(torn.count / 2)))
+        _ = FileManager.default.createFile(atPath: folder.journal, contents: Data(bytes))
+        try FileManager.default.createDirectory(atPath: folder.journal + ".tmp", withIntermediateDirectories: false)
+        // when
+        let store = try Self.reopen(folder.journal)
+        // then: the outcome is there, the torn write gone, and a new outcome goes on the end
+        #expect(store.count == 1)
+        guard case .replay = try store.begin(tenant: "a", key: "kept", fingerprint: Self.print) else { Issue.record("kept"); return }
+        #expect(store.journal?.size == bytes.count - torn.count / 2)
+        _ = try store.begin(tenant: "a", key: "new", fingerprint: Self.print, fallback: Self.fallback)
+        store.complete(tenant: "a", key: "new", response: Self.reply)
+        try await store.persisted(tenant: "a", key: "new")
+        store.journal?.close()
+        // and a restart that can rewrite it has both
+        try FileManager.default.removeItem(atPath: folder.journal + ".tmp")
+        let reopened = try Self.reopen(folder.journal)
+        #expect(reopened.count == 2)
+        guard case .replay = try reopened.begin(tenant: "a", key: "new", fingerprint: Self.print) else { Issue.record("new"); return }
+    }
+
+    @Test("given a claim that frees its key if cut short (a mark-read), when the process ends while it runs, then after a restart the key runs again; a reply's claim still replays its answer")
+    func harmlessClaimFreedAtRestart() async throws {
+        let folder = try Folder()
+        do {
+            let store = try Self.reopen(folder.journal)
+            _ = try store.begin(tenant: "a", key: "read-1", fingerprint: Self.print, fallback: Self.fallback, freedIfCutShort: true)
+            _ = try store.begin(tenant: "a", key: "reply-1", fingerprint: Self.print, fallback: Self.fallback)
+            try await store.persisted(tenant: "a", key: "reply-1")
+            // in flight: a repeat meanwhile is a conflict, as for any claim
+            #expect(throws: GatewayError.idempotencyConflict) { try store.begin(tenant: "a", key: "read-1", fingerprint: Self.print) }
+            store.journal?.close()
+        }
+        let store = try Self.reopen(folder.journal)
+        guard case .proceed = try store.begin(tenant: "a", key: "read-1", fingerprint: Self.print) else { Issue.record("read-1 replayed"); return }
+        guard case .replay(let answer) = try store.begin(tenant: "a", key: "reply-1", fingerprint: Self.print) else { Issue.record("reply-1"); return }
+        #expect(answer.body == Self.fallback.body)
+    }
+
+    @Test("given failures between successes for longer than the kept ranges, then the ranges stay bounded, the newest are told exactly, and an older one is told it failed")
+    func failureRangesBounded() {
+        var pending = IdempotencyJournal.Pending()
+        let error = IdempotencyJournalError(path: "j", problem: "no room")
+        // given: every other record fails, each a range of its own
+        for sequence in stride(from: UInt64(2), through: 4 * UInt64(IdempotencyJournal.Pending.keptFailures), by: 2) {
+            pending.noteFailure(sequence...sequence, error)
+        }
+        // then
+        #expect(pending.failures.count <= IdempotencyJournal.Pending.keptFailures)
+        let newest = 4 * UInt64(IdempotencyJournal.Pending.keptFailures)
+        #expect(pending.failure(of: newest) != nil)
+        #expect(pending.failure(of: newest - 1) == nil, "a record written between two failures")
+        #expect(pending.failure(of: 2) != nil, "a failure no longer kept is still a failure")
     }
 
     @Test("given a journal that failed many batches, when a request asks about its claim only afterwards, then it is still told its claim was not written")
@@ -436,7 +558,7 @@ struct IdempotencyJournalTests {
         let store = try Self.reopen(folder.journal)
         guard case .replay = try store.begin(tenant: "acme", key: "k", fingerprint: Self.print) else { Issue.record("replayed through the link"); return }
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.journal) == real, "the link is left a link")
-        #expect(IdempotencyJournalBatch.records(in: Array(try Data(contentsOf: URL(fileURLWithPath: real)).dropFirst(8))).records.count == 1,
+        #expect(IdempotencyJournalBatch.records(in: Array(try Data(contentsOf: URL(fileURLWithPath: real)).dropFirst(IdempotencyJournal.headerLength))).records.count == 1,
                 "the outcome is in the file the link names")
         store.journal?.close()
     }

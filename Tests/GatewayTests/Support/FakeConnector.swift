@@ -108,6 +108,10 @@ final class FakeConnector: ChannelConnector {
 
     func markRead(id: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) {
         guard operations.contains(.markRead) else { throw .operationNotSupported(key, .markRead) }
+        if holdReplies {
+            // Held as a reply is (`releaseReply`).
+            await withCheckedContinuation { continuation in replyGate.withLock { $0 = continuation } }
+        }
         if let failure = takeWriteFailure() { throw failure }
         state.withLock { $0.reads.append(id) }
     }
