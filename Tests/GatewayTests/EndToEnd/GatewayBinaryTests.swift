@@ -442,10 +442,13 @@ struct GatewayBinaryTests {
         let status = await gateway.waitForExit()
         _ = await list.value
         await ozon.stop()
-        // then (the echo case only when this machine sent the two within the window it is about)
+        // then: a second signal exits 1 at once, saying so; an echo is ignored and the drain ends
+        // with 0. Whichever it was taken for, the exit status and the log agree; and the echo
+        // case is asserted when this machine sent the two well within the window it is about.
+        #expect(status == 1 || status == 0, "\(gateway.stdout.suffix(400))")
+        #expect((status == 1) == gateway.stdout.contains("second signal"), "\(gateway.stdout.suffix(400))")
         if later || apart < .milliseconds(200) {
             #expect(status == (later ? 1 : 0), "\(gateway.stdout.suffix(400))")
-            #expect(gateway.stdout.contains("second signal") == later)
         }
     }
 
