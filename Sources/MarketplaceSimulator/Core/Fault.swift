@@ -8,6 +8,9 @@ public enum Fault: Sendable, Equatable {
     case latency(Duration)
     /// The connection is reset without an answer.
     case connectionReset
+    /// The request is acted on, then the connection is reset before the answer: a write that
+    /// took effect though its sender never heard so.
+    case appliedThenReset
     /// The normal answer with its body cut in half (framing stays valid; the JSON does not).
     case truncatedBody
     /// A 200 whose body is not what the API promises (an HTML error page).

@@ -29,6 +29,10 @@ public final class SimulatorServer: Sendable {
             case .connectionReset:
                 log.record(.init(method: simulated.method, path: simulated.path, status: nil))
                 throw ConnectionAbort()
+            case .appliedThenReset:
+                _ = await host.handle(simulated)
+                log.record(.init(method: simulated.method, path: simulated.path, status: nil))
+                throw ConnectionAbort()
             case .rateLimited, .serverError, .maintenance:
                 response = host.faultResponse(fault!)
             case .latency(let delay):

@@ -85,19 +85,30 @@ public struct OzonChatConnector: ChannelConnector {
         return item
     }
 
-    /// Sends `text` as the seller (`/v1/chat/send/message`). Ozon returns no message id.
+    /// Sends `text` as the seller (`/v1/chat/send/message`). Ozon returns no message id. A
+    /// message whose answer was lost is looked for among the chat's latest
+    /// (`OzonSession.confirmedReply`), and then has its id and time.
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try ItemIDShape.uuidOrNumber.check(id)
         try OzonValidation.text(text, bounds: Self.replyBounds)
-        let (answer, response) = try await session.post(
-            "/v1/chat/send/message", .object(["chat_id": .string(id), "text": .string(text)]),
-            as: OzonWriteResponse.self, safety: .nonIdempotent, operation: "chat.send.message", deadline: deadline)
-        if let result = answer.result, result.lowercased() != "success" {
-            // Not sent: a retry under the request's Idempotency-Key may run again.
-            UpstreamCallCounter.current?.notApplied(operation: "chat.send.message")
-            throw .upstreamRejected(UpstreamFailure(marketplace: .ozon, status: response.status, message: "message not sent: \(result)"))
+        let session = session
+        return try await session.confirmedReply(deadline: deadline) { until throws(ConnectorError) in
+            let (answer, response) = try await session.post(
+                "/v1/chat/send/message", .object(["chat_id": .string(id), "text": .string(text)]),
+                as: OzonWriteResponse.self, safety: .nonIdempotent, operation: "chat.send.message", deadline: until)
+            if let result = answer.result, result.lowercased() != "success" {
+                // Not sent: a retry under the request's Idempotency-Key may run again.
+                UpstreamCallCounter.current?.notApplied(operation: "chat.send.message")
+                throw .upstreamRejected(UpstreamFailure(marketplace: .ozon, status: response.status, message: "message not sent: \(result)"))
+            }
+            return ReplyReceipt(itemID: id)
+        } find: { since, until throws(ConnectorError) in
+            let (messages, _, _) = try await history(chatID: id, from: nil, limit: Self.window, deadline: until)
+            let sent = messages.last {
+                Self.sender($0) == "seller" && Self.text($0) == text && ($0.createdAt?.timestamp).map { $0 >= since } == true
+            }
+            return sent.map { ReplyReceipt(itemID: id, replyID: $0.messageID.text, createdAt: $0.createdAt?.timestamp) }
         }
-        return ReplyReceipt(itemID: id)
     }
 
     /// Marks every message up to the chat's latest one read (`/v2/chat/read` with its exact

@@ -64,18 +64,27 @@ public struct OzonQuestionConnector: ChannelConnector {
     }
 
     /// Answers with the question's own sku, which Ozon requires and the caller does not know:
-    /// the question is read first.
+    /// the question is read first. An answer whose response was lost is looked for among the
+    /// question's (`OzonSession.confirmedReply`).
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try ItemIDShape.uuid.check(id)
         try OzonValidation.text(text, bounds: Self.replyBounds)
         let (question, _) = try await info(id, deadline: deadline)
-        guard let sku = question.sku?.unsigned else {
+        guard let sku = question.sku, let number = sku.unsigned else {
             throw .upstreamError(UpstreamFailure(marketplace: .ozon, status: 200, message: "question \(id) came without a sku"))
         }
-        let (answer, _) = try await session.post(
-            "/v1/question/answer/create", .object(["question_id": .string(id), "sku": .uint(sku), "text": .string(text)]),
-            as: OzonWriteResponse.self, safety: .nonIdempotent, operation: "question.answer.create", deadline: deadline)
-        return ReplyReceipt(itemID: id, replyID: answer.answerID)
+        let session = session
+        return try await session.confirmedReply(deadline: deadline) { until throws(ConnectorError) in
+            let (answer, _) = try await session.post(
+                "/v1/question/answer/create", .object(["question_id": .string(id), "sku": .uint(number), "text": .string(text)]),
+                as: OzonWriteResponse.self, safety: .nonIdempotent, operation: "question.answer.create", deadline: until)
+            return ReplyReceipt(itemID: id, replyID: answer.answerID)
+        } find: { since, until throws(ConnectorError) in
+            let answer = try await answers(questionID: id, sku: sku, deadline: until)
+                .filter { $0.text == text && ($0.publishedAt?.timestamp).map { $0 >= since } == true }
+                .max { ($0.publishedAt?.timestamp ?? OzonDate.missing) < ($1.publishedAt?.timestamp ?? OzonDate.missing) }
+            return answer.map { ReplyReceipt(itemID: id, replyID: $0.id, createdAt: $0.publishedAt?.timestamp) }
+        }
     }
 
     /// Sets a `NEW` question to `VIEWED`. A question already viewed or processed is left alone:

@@ -63,15 +63,24 @@ public struct OzonReviewConnector: ChannelConnector {
     }
 
     /// Comments on the review and marks it processed (`mark_review_as_processed`), so it leaves
-    /// the unanswered list as it does in Ozon's own interface.
+    /// the unanswered list as it does in Ozon's own interface. A comment whose answer was lost is
+    /// looked for among the review's (`OzonSession.confirmedReply`).
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try ItemIDShape.uuid.check(id)
         try OzonValidation.text(text, bounds: Self.replyBounds)
-        let (answer, _) = try await session.post(
-            "/v1/review/comment/create",
-            .object(["review_id": .string(id), "text": .string(text), "mark_review_as_processed": .bool(true)]),
-            as: OzonWriteResponse.self, safety: .nonIdempotent, operation: "review.comment.create", deadline: deadline)
-        return ReplyReceipt(itemID: id, replyID: answer.commentID)
+        let session = session
+        return try await session.confirmedReply(deadline: deadline) { until throws(ConnectorError) in
+            let (answer, _) = try await session.post(
+                "/v1/review/comment/create",
+                .object(["review_id": .string(id), "text": .string(text), "mark_review_as_processed": .bool(true)]),
+                as: OzonWriteResponse.self, safety: .nonIdempotent, operation: "review.comment.create", deadline: until)
+            return ReplyReceipt(itemID: id, replyID: answer.commentID)
+        } find: { since, until throws(ConnectorError) in
+            let comment = try await ownComments(reviewID: id, deadline: until)
+                .filter { $0.text == text && ($0.publishedAt?.timestamp).map { $0 >= since } == true }
+                .max { ($0.publishedAt?.timestamp ?? OzonDate.missing) < ($1.publishedAt?.timestamp ?? OzonDate.missing) }
+            return comment.map { ReplyReceipt(itemID: id, replyID: $0.id, createdAt: $0.publishedAt?.timestamp) }
+        }
     }
 
     /// Ozon has no "viewed" switch for reviews: `/v1/review/change-status` takes only `PROCESSED`
@@ -110,15 +119,20 @@ public struct OzonReviewConnector: ChannelConnector {
     }
 
     private func sellerComment(reviewID: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item.Reply? {
-        let (page, _) = try await session.post(
-            "/v1/review/comment/list",
-            .object(["review_id": .string(reviewID), "limit": .int(100), "sort_dir": .string("DESC")]),
-            as: OzonReviewCommentListResponse.self, safety: .idempotent, operation: "review.comment.list", deadline: deadline)
-        let own = (page.comments ?? []).filter { $0.isOwner?.value == true }
+        let own = try await ownComments(reviewID: reviewID, deadline: deadline)
         guard let latest = own.max(by: { ($0.publishedAt?.timestamp ?? OzonDate.missing) < ($1.publishedAt?.timestamp ?? OzonDate.missing) }) else {
             return nil
         }
         return Item.Reply(text: latest.text ?? "", createdAt: latest.publishedAt?.timestamp)
+    }
+
+    /// The seller's own comments among the review's latest 100.
+    private func ownComments(reviewID: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> [OzonReviewCommentObject] {
+        let (page, _) = try await session.post(
+            "/v1/review/comment/list",
+            .object(["review_id": .string(reviewID), "limit": .int(100), "sort_dir": .string("DESC")]),
+            as: OzonReviewCommentListResponse.self, safety: .idempotent, operation: "review.comment.list", deadline: deadline)
+        return (page.comments ?? []).filter { $0.isOwner?.value == true }
     }
 
     // Inlined into the page's map: called out of line, each item cost one more copy and release.

@@ -328,6 +328,53 @@ struct OzonFaultTests {
         }
     }
 
+    @Test("given a reply Ozon acted on whose answer was lost (the connection reset), then the reply is looked for and reported sent, once, with Ozon's id and time, on every channel",
+          .timeLimit(.minutes(1)))
+    func lostAnswerLookedUp() async throws {
+        try await OzonTestbed.run { bed in
+            let text = "Спасибо, что написали!"
+            // a review comment
+            let review = try #require(bed.host.reviews().first)
+            bed.faults.inject(.appliedThenReset, times: 1, pathPrefix: "/v1/review/comment/create")
+            let comment = try await bed.review.reply(to: review.id, text: text, deadline: bed.deadline)
+            let stored = try #require(bed.host.review(id: review.id)?.comments.filter { $0.text == text })
+            #expect(stored.count == 1)
+            #expect(comment.replyID == stored.first?.id)
+            #expect(comment.createdAt != nil)
+            // a question's answer
+            let question = try #require(bed.host.questions().first { $0.answers.isEmpty })
+            bed.faults.inject(.appliedThenReset, times: 1, pathPrefix: "/v1/question/answer/create")
+            let answer = try await bed.question.reply(to: question.id, text: text, deadline: bed.deadline)
+            let answers = try #require(bed.host.question(id: question.id)?.answers.filter { $0.text == text })
+            #expect(answers.count == 1)
+            #expect(answer.replyID == answers.first?.id)
+            // a chat message
+            let chat = try #require(bed.host.chats().first { $0.type == "BUYER_SELLER" })
+            bed.faults.inject(.appliedThenReset, times: 1, pathPrefix: "/v1/chat/send/message")
+            let message = try await bed.chat.reply(to: chat.id, text: text, deadline: bed.deadline)
+            let messages = try #require(bed.host.chat(id: chat.id)?.messages.filter { $0.text == text })
+            #expect(messages.count == 1)
+            #expect(message.replyID == messages.first.map { String($0.id) })
+            // each write went out once
+            #expect(bed.log.all.filter { $0.path.hasSuffix("/create") || $0.path == "/v1/chat/send/message" }.count == 3)
+        }
+    }
+
+    @Test("given a reply whose connection reset before Ozon acted on it, then the lookup finds nothing and the failure stands, saying it may have applied",
+          .timeLimit(.minutes(1)))
+    func lostRequestNotTakenForSent() async throws {
+        try await OzonTestbed.run { bed in
+            let review = try #require(bed.host.reviews().first)
+            bed.faults.inject(.connectionReset, times: 1, pathPrefix: "/v1/review/comment/create")
+            let error = await ozonError { () async throws(ConnectorError) in
+                _ = try await bed.review.reply(to: review.id, text: "Спасибо!", deadline: bed.deadline)
+            }
+            guard case .upstreamError? = error else { Issue.record("got \(String(describing: error))"); return }
+            #expect(bed.host.review(id: review.id)?.comments.contains { $0.text == "Спасибо!" } == false)
+            #expect(bed.log.count(path: "/v1/review/comment/list") == 1, "looked for once")
+        }
+    }
+
     @Test("given Ozon answering a chat message 200 with a result other than success, then the reply is upstreamRejected and counts as no write, so its key is freed",
           .timeLimit(.minutes(1)))
     func chatMessageNotSent() async throws {
