@@ -86,12 +86,15 @@ public struct OzonChatConnector: ChannelConnector {
     }
 
     /// Sends `text` as the seller (`/v1/chat/send/message`). Ozon returns no message id. A
-    /// message whose answer was lost is looked for among the chat's latest
-    /// (`OzonSession.confirmedReply`), and then has its id and time.
+    /// message whose answer was lost is looked for among those newer than the chat's newest
+    /// before the send (`OzonSession.confirmedReply`), and then has its id and time: a seller
+    /// sends the same words (a greeting) to a chat often, so a time window would not do.
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try ItemIDShape.uuidOrNumber.check(id)
         try OzonValidation.text(text, bounds: Self.replyBounds)
         let session = session
+        // The newest message before the send; when it cannot be read, a lost answer is not looked for.
+        let newest = try? await history(chatID: id, from: nil, limit: 1, deadline: deadline).messages.last.map { $0.messageID.unsigned ?? 0 } ?? 0
         return try await session.confirmedReply(deadline: deadline) { until throws(ConnectorError) in
             let (answer, response) = try await session.post(
                 "/v1/chat/send/message", .object(["chat_id": .string(id), "text": .string(text)]),
@@ -102,11 +105,10 @@ public struct OzonChatConnector: ChannelConnector {
                 throw .upstreamRejected(UpstreamFailure(marketplace: .ozon, status: response.status, message: "message not sent: \(result)"))
             }
             return ReplyReceipt(itemID: id)
-        } find: { since, until throws(ConnectorError) in
+        } find: { _, until throws(ConnectorError) in
+            guard let newest else { return nil }
             let (messages, _, _) = try await history(chatID: id, from: nil, limit: Self.window, deadline: until)
-            let sent = messages.last {
-                Self.sender($0) == "seller" && Self.text($0) == text && ($0.createdAt?.timestamp).map { $0 >= since } == true
-            }
+            let sent = messages.last { ($0.messageID.unsigned ?? 0) > newest && Self.sender($0) == "seller" && Self.text($0) == text }
             return sent.map { ReplyReceipt(itemID: id, replyID: $0.messageID.text, createdAt: $0.createdAt?.timestamp) }
         }
     }
