@@ -6,10 +6,13 @@ extension Tenant {
     /// marketplace may quote it in: percent-encoded (as RFC 3986 does, and with every byte but
     /// letters and digits as `%XX`; redaction ignores case), and, for a token in dotted parts (a
     /// JWT: header, claims, signature), each long part alone (the signature is the secret part).
+    /// A token written `Bearer <token>` (as a Wildberries token may be) counts without its
+    /// scheme too, as a marketplace quotes the token alone.
     var secrets: [String] {
         var secrets: [String] = []
         for credentials in credentials.values {
-            for value in credentials.fieldNames.compactMap({ credentials[$0] }) {
+            let written = credentials.fieldNames.compactMap { credentials[$0] }
+            for value in written + written.compactMap(Self.withoutScheme) {
                 secrets.append(value)
                 for keeping in ["", "-._~"] {
                     let encoded = Self.percentEncoding(value, keeping: keeping)
@@ -22,6 +25,13 @@ extension Tenant {
             }
         }
         return secrets
+    }
+
+    /// The token of a value written `Bearer <token>` (the scheme in any case, spaces after it).
+    private static func withoutScheme(_ value: String) -> String? {
+        guard value.count > 7, value.prefix(7).lowercased() == "bearer " else { return nil }
+        let token = value.dropFirst(7).drop { $0 == " " }
+        return token.isEmpty ? nil : String(token)
     }
 
     /// Parts shorter than this are not taken out alone (a JWT's header is about 20 characters).

@@ -155,6 +155,13 @@ public final class WildberriesFeedbacksStore: Sendable {
         }
     }
 
+    /// The seller turns question `id` down (what `PATCH /api/v1/questions` with state `none`
+    /// does): hidden from buyers, `text` kept as its answer. False when there is no such question.
+    @discardableResult
+    public func hideQuestion(id: String, text: String, now: Int64) -> Bool {
+        answerQuestion(id: id, text: text, state: "none", now: now) == .done
+    }
+
     /// Adds a new, unanswered feedback dated `createdAt` (unix ms); returns it.
     @discardableResult
     public func addFeedback(text: String, rating: Int = 5, userName: String = "Мария", nmId: Int64? = nil,

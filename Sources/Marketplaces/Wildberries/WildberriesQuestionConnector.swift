@@ -30,13 +30,14 @@ public struct WildberriesQuestionConnector: ChannelConnector {
     }
 
     /// The 200 envelope of `PATCH /api/v1/questions` is the upstream's confirmation; an unknown
-    /// id is `itemNotFound`. The question is read first: a reply whose text already is the answer
-    /// (a retry after a lost response) writes nothing, as a second `PATCH` would count as the
-    /// answer's one edit.
+    /// id is `itemNotFound`. The question is read first: a reply whose text already is the
+    /// published answer (a retry after a lost response) writes nothing, as a second `PATCH` would
+    /// count as the answer's one edit; the same text on a question the seller hid (state `none`,
+    /// the text its rejection) is sent, as `wbRu` publishes it.
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try WildberriesLimits.checkText(text, WildberriesLimits.questionAnswer)
         let (before, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
-        if let existing = before.answer, existing.says(text) {
+        if let existing = before.answer, existing.says(text), before.state != "none" {
             return ReplyReceipt(itemID: id, createdAt: existing.createdAt)
         }
         try before.answer?.checkEditable("question \(id)")

@@ -29,6 +29,18 @@ struct TenantSecretsTests {
         return failure.message
     }
 
+    @Test("given a token written with its scheme (Bearer <token>), when the marketplace quotes the token alone, then it is kept out too")
+    func tokenWithScheme() {
+        let opaque = "opaqueTokenCccccccccccccccccccccc1234"
+        for written in ["Bearer \(opaque)", "bearer  \(opaque)"] {
+            let tenant = Tenant(id: "t", keyDigests: [SHA256.hash("k".utf8)], rateLimit: TenantRateLimit(rate: 1, burst: 1),
+                                credentials: [.wildberries: MarketplaceCredentials(marketplace: .wildberries, fields: ["token": written])])
+            let error = ConnectorError.upstreamAuthFailed(UpstreamFailure(marketplace: .wildberries, status: 401, message: "bad token \(opaque): key=x"))
+            guard case .upstreamAuthFailed(let failure) = error.redacting(tenant.secrets) else { Issue.record("not an auth failure"); continue }
+            #expect(failure.message == "bad token [redacted]: key=x", "\(written)")
+        }
+    }
+
     @Test("given a marketplace that quotes a credential whole, percent-encoded in any case, or a token's signature alone, then none of it reaches the client")
     func quotedForms() {
         let signature = String(token.split(separator: ".")[2])

@@ -83,6 +83,18 @@ struct WildberriesQuestionConnectorTests {
         }
     }
 
+    @Test("given a question the seller hid (state none) with some text, when that very text is sent as a reply, then it is sent, and the question is published",
+          .timeLimit(.minutes(1)))
+    func replyToHiddenQuestion() async throws {
+        try await Env.with { env in
+            let target = try #require(env.simulator.feedbacks.questions.first { $0.answer == nil })
+            try #require(env.simulator.feedbacks.hideQuestion(id: target.id, text: "Спасибо за вопрос", now: 1_764_000_000_000))
+            _ = try await env.question.reply(to: target.id, text: "Спасибо за вопрос", deadline: Env.deadline)
+            #expect(env.simulator.feedbacksLog.count(path: "/api/v1/questions", method: "PATCH") == 1)
+            #expect(env.simulator.feedbacks.question(id: target.id)?.state == "wbRu")
+        }
+    }
+
     @Test("a reply to an unknown question is itemNotFound", .timeLimit(.minutes(1)))
     func unknownReply() async throws {
         try await Env.with { env in
