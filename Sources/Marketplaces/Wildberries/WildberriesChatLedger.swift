@@ -97,6 +97,12 @@ final class WildberriesChatLedger: Sendable {
         }
     }
 
+    /// The conversations the event stream has shown and the chat list never has (it lags the
+    /// stream, or misses them), but for those in `listed`.
+    func streamOnlyConversations(besides listed: Set<String>) -> [WildberriesConversation] {
+        state.withLock { s in s.conversations.filter { !$0.value.seenInList && !listed.contains($0.key) }.map(\.value) }
+    }
+
     func conversation(_ chatID: String) -> WildberriesConversation? {
         state.withLock { $0.conversations[chatID] }
     }

@@ -28,6 +28,8 @@ struct WildberriesConversation: Sendable, Equatable {
     /// list's milliseconds) or for an event the stream carries without `message`.
     var newestMessageEvent: Message?
     var newestBareEvent: Message?
+    /// Whether the chat list has shown this chat: one it has not is known from the stream only.
+    var seenInList = false
 
     /// How far apart the list's time and the stream's may be for the same message.
     static let sameMessageWindow: Int64 = 1000
@@ -73,6 +75,7 @@ struct WildberriesConversation: Sendable, Equatable {
     /// Takes the chat list's view in; its last message replaces ours only when newer (and then
     /// its sender is unknown until the stream tells).
     mutating func absorb(_ chat: WildberriesChat) {
+        seenInList = true
         if let name = chat.clientName { clientName = name }
         if let card = chat.goodCard?.product { product = card }
         if let sign = chat.replySign { replySign = sign }

@@ -397,6 +397,30 @@ struct WildberriesQuirkTests {
         }
     }
 
+    @Test("given a chat the event stream shows and the chat list does not (it lags, or is empty while events exist), then a list has it, by its status",
+          .timeLimit(.minutes(1)))
+    func streamOnlyChatListed() async throws {
+        let newChat = #"""
+        {"result":{"next":1698045576000,"totalEvents":1,"events":[
+          {"chatID":"1:33333333-0000-4000-8000-000000000001","eventID":"e1","eventType":"message","isNewChat":true,"replySign":"1:33333333-0000-4000-8000-000000000001:1:ff","message":{"text":"где заказ?"},"addTimestamp":1698045576000,"sender":"client","clientName":"Олег"}
+        ]},"errors":null}
+        """#
+        let terminal = #"{"result":{"next":1698045576000,"totalEvents":0,"events":[]},"errors":null}"#
+        try await Self.with { scripted in
+            // given: the stream has shown the chat
+            scripted.host.queue("/api/v1/seller/events", json: newChat)
+            scripted.host.queue("/api/v1/seller/events", json: terminal)
+            _ = try await scripted.chat.updates(since: nil, limit: 10, deadline: WildberriesTestEnvironment.deadline)
+            // when: the chat list is empty
+            scripted.host.queue("/api/v1/seller/chats", json: #"{"result":[],"errors":null}"#)
+            scripted.host.queue("/api/v1/seller/events", json: terminal)
+            let page = try await scripted.chat.listItems(ListQuery(status: .unanswered, limit: 10), deadline: WildberriesTestEnvironment.deadline)
+            // then
+            #expect(page.items.map(\.id) == ["1:33333333-0000-4000-8000-000000000001"])
+            #expect(page.items.first?.author?.name == "Олег")
+        }
+    }
+
     @Test("given a stream whose pages become shorter, when a short page holds only events already taken, then updates read on past it rather than stop there for good",
           .timeLimit(.minutes(1)))
     func shorterPagesDoNotStall() async throws {
