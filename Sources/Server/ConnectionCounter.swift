@@ -2,11 +2,13 @@ import Synchronization
 
 /// Open connections across all loops, against the configured maximum. A loop that cannot take
 /// another connection stops accepting (leaving newcomers in the kernel backlog) and is told to
-/// resume when any loop closes one.
+/// resume when any loop closes one; it asks the other loops to close an idle connection for it,
+/// as a newcomer is queued at one loop's listener and only that loop can take it.
 final class ConnectionCounter: Sendable {
     let maximum: Int
     private let open = Atomic<Int>(0)
     private let pausedLoops = Mutex<[LoopBound<EventLoop>]>([])
+    private let loops = Mutex<[LoopBound<EventLoop>]>([])
 
     init(maximum: Int) {
         self.maximum = maximum
@@ -36,6 +38,19 @@ final class ConnectionCounter: Sendable {
         }
         for loop in waiting {
             loop.withValue { $0.resumeAccepting() }
+        }
+    }
+
+    /// Adds a loop that has started, for `askForRoom`.
+    func register(_ loop: LoopBound<EventLoop>) {
+        loops.withLock { $0.append(loop) }
+    }
+
+    /// Asks every loop but the one on `asking` to close its longest idle connection, for a
+    /// newcomer waiting at that loop's listener (each runs it on its own thread).
+    func askForRoom(besides asking: LoopExecutor) {
+        for loop in loops.withLock({ $0 }) where loop.executor !== asking {
+            loop.withValue { $0.makeRoomForAnotherLoop() }
         }
     }
 

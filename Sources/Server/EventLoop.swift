@@ -200,11 +200,17 @@ final class EventLoop {
     private func acceptConnections() {
         guard let listener, !listenerPaused else { return }
         for _ in 0..<128 {
-            guard counter.tryAcquire() else {
-                pauseAccepting()
-                counter.notePaused(LoopBound(self, executor: executor))
-                if counter.hasRoom { resumeAccepting() }
-                return
+            if !counter.tryAcquire() {
+                // Full. Nobody waiting: the listener stays watched, for the next newcomer. One
+                // waiting: an idle connection of this loop makes room for it, or else the loop
+                // stops accepting until a release, and asks the others to close an idle one.
+                guard listener.hasPendingConnection else { return }
+                guard reclaimIdleConnection(), counter.tryAcquire() else {
+                    pauseAccepting()
+                    counter.notePaused(LoopBound(self, executor: executor))
+                    if counter.hasRoom { resumeAccepting() } else { counter.askForRoom(besides: executor) }
+                    return
+                }
             }
             let accepted: (Socket, SocketAddress?)?
             do {
@@ -222,6 +228,30 @@ final class EventLoop {
             }
             register(socket, address)
         }
+    }
+
+    /// Closes this loop's connection that has waited longest for a next request, to make room
+    /// for a client waiting to be accepted when the server is full, as nginx does: an idle
+    /// keep-alive connection costs its client a reconnect (RFC 9112 §9.5 lets a server close one
+    /// at any time), while a server left full turns every new client away for as long as idle
+    /// ones are kept. A request that arrived on it meanwhile is read and answered (then it
+    /// closes). False when this loop has no idle connection to close.
+    private func reclaimIdleConnection() -> Bool {
+        var slot = timerHeads[TimerKind.idle.rawValue]
+        while slot >= 0, let connection = connections[Int(slot)] {
+            let next = connection.timerNext
+            connection.closeUnlessARequestWaits()
+            if connection.phase == .closed { return true }
+            slot = next
+        }
+        return false
+    }
+
+    /// Another loop is full with a newcomer waiting and no idle connection of its own: closes
+    /// this loop's longest idle one, if the server is still full (the release resumes it).
+    func makeRoomForAnotherLoop() {
+        guard !isDraining, !counter.hasRoom else { return }
+        _ = reclaimIdleConnection()
     }
 
     private func register(_ socket: Socket, _ address: SocketAddress?) {

@@ -151,6 +151,7 @@ public final class HTTPServer: Sendable {
                     return
                 }
                 state.withLock { $0.loops.append(LoopBound(loop, executor: executor)) }
+                counter.register(LoopBound(loop, executor: executor))
                 startup.finish(nil)
                 loop.run()
                 shared.loopFinished()

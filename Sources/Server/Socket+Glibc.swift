@@ -30,6 +30,16 @@ extension Socket {
         }
     }
 
+    /// Whether a listener has a connection waiting to be accepted (a `poll` that does not wait).
+    var hasPendingConnection: Bool {
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while true {
+            let ready = poll(&entry, 1, 0)
+            if ready < 0, errno == EINTR { continue }
+            return ready > 0 && entry.revents & Int16(POLLIN) != 0
+        }
+    }
+
     @inline(__always)
     func read(into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
         while true {

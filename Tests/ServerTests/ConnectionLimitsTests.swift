@@ -114,14 +114,13 @@ struct ConnectionLimitsTests {
     }
 
     @Test func connectionBeyondMaxConnectionsWaitsUntilOneCloses() async throws {
-        // given: two connections held open (idle after one request each)
+        // given: two connections held open, each with a request begun (not idle)
         try await withServer({ $0.maxConnections = 2 }, handler: Handlers.echoPath) { server in
             let held1 = try server.connect()
             let held2 = try server.connect()
-            try held1.send(get("/held1"))
-            try held2.send(get("/held2"))
-            #expect(try held1.readResponse().text == "/held1")
-            #expect(try held2.readResponse().text == "/held2")
+            try held1.send("GET /held1 HTTP/1.1\r\n")
+            try held2.send("GET /held2 HTTP/1.1\r\n")
+            #expect(await eventually { server.openConnections == 2 })
             // when: a third connects and sends a request
             let third = try server.connect()  // the kernel completes the handshake: it waits in the backlog
             try third.send(get("/third"))
@@ -138,7 +137,67 @@ struct ConnectionLimitsTests {
             // then
             #expect(response.status == 200)
             #expect(response.text == "/third")
-            #expect(try { try held2.send(get("/again")); return try held2.readResponse().text }() == "/again")
+            #expect(try { try held2.send("Host: x\r\n\r\n"); return try held2.readResponse().text }() == "/held2")
+        }
+    }
+
+    @Test("given a full server whose connections are idle keep-alive ones, when a new client comes, then the longest idle is closed to make room and the client is answered at once")
+    func idleConnectionsGiveWayWhenFull() async throws {
+        try await withServer({ $0.maxConnections = 2; $0.loopCount = 1 }, handler: Handlers.echoPath) { server in
+            // given: two connections idle after one request each, the first idle longer
+            let older = try server.connect()
+            try older.send(get("/older"))
+            #expect(try older.readResponse().text == "/older")
+            let newer = try server.connect()
+            try newer.send(get("/newer"))
+            #expect(try newer.readResponse().text == "/newer")
+            // when: a third connects and sends a request
+            let third = try server.connect()
+            try third.send(get("/third"))
+            // then: it is answered, the older idle one was closed, and the newer still serves
+            #expect(try third.readResponse().text == "/third")
+            #expect(older.readUntilClose().end == .eof)
+            #expect(try { try newer.send(get("/again")); return try newer.readResponse().text }() == "/again")
+            #expect(server.openConnections == 2)
+        }
+    }
+
+    @Test("given a full server of two loops, one with only busy connections and the other with idle ones, when a newcomer waits at the busy loop, then the other closes an idle one for it and it is answered")
+    func idleConnectionsGiveWayAcrossLoops() async throws {
+        let loopOf: Handler = { _, context in HTTPResponse(status: .ok, body: Array(String(context.loopIndex).utf8)) }
+        try await withServer({ $0.maxConnections = 8; $0.loopCount = 2 }, handler: loopOf) { server in
+            // given: eight connections, those on loop 1 idle (one at least), those on loop 0 busy
+            // with a request begun (the kernel picks the loop: a busy one is let go for another
+            // try while none is idle)
+            var held: [TestClient] = []
+            var idleAtLoop1 = 0
+            for _ in 0..<64 where held.count < 8 || idleAtLoop1 == 0 {
+                if held.count == 8 {
+                    held.removeLast().close()
+                    #expect(await eventually { server.openConnections == 7 })
+                }
+                let client = try server.connect()
+                try client.send(get("/which"))
+                if try client.readResponse().text == "0" {
+                    try client.send("GET /busy HTTP/1.1\r\n")
+                } else {
+                    idleAtLoop1 += 1
+                }
+                held.append(client)
+            }
+            try #require(held.count == 8 && idleAtLoop1 > 0)
+            // when: newcomers (kept alive, so the server stays full) until one waits at loop 0
+            var servedAtBusyLoop = false
+            for _ in 0..<16 where !servedAtBusyLoop {
+                let newcomer = try server.connect()
+                try newcomer.send(get("/which"))
+                // then: each is answered, at loop 0 only through loop 1's idle connection
+                let loop = try newcomer.readResponse().text
+                servedAtBusyLoop = loop == "0"
+                held.append(newcomer)
+            }
+            #expect(servedAtBusyLoop, "no newcomer went to loop 0 in sixteen (the kernel's choice): nothing was checked")
+            #expect(server.openConnections <= 8)
         }
     }
 }
