@@ -3,21 +3,20 @@
 /// milliseconds given as digits (told apart by magnitude). Empty text is "no date" (nil).
 public enum FlexibleDate {
     /// The instant `text` names in any of the forms above; nil for empty or unreadable text. A
-    /// fraction finer than the millisecond is cut, or with `roundingUp` taken to the next one
-    /// when it is not zero (an "at or after" bound must not take in the millisecond's earlier part).
-    public static func parse(_ text: String, roundingUp: Bool = false) -> Timestamp? {
+    /// fraction finer than the millisecond is cut.
+    public static func parse(_ text: String) -> Timestamp? {
         var text = text
-        return text.withUTF8 { parse(utf8: UnsafeRawBufferPointer($0), roundingUp: roundingUp) }
+        return text.withUTF8 { parse(utf8: UnsafeRawBufferPointer($0)) }
     }
 
     /// `parse` over the text's UTF-8, for readers that have the bytes and no `String`.
-    public static func parse(utf8 bytes: UnsafeRawBufferPointer, roundingUp: Bool = false) -> Timestamp? {
+    public static func parse(utf8 bytes: UnsafeRawBufferPointer) -> Timestamp? {
         guard !bytes.isEmpty else { return nil }
         if bytes.allSatisfy({ $0 >= 48 && $0 <= 57 }) || (bytes.first == UInt8(ascii: "-") && bytes.count > 1) {
             guard let value = JSONTape.plainInteger(bytes) ?? Int64(String(decoding: bytes, as: UTF8.self)) else { return nil }
             return unix(value)
         }
-        return rfc3339(bytes, roundingUp: roundingUp)
+        return rfc3339(bytes)
     }
 
     /// Unix time as a number: milliseconds when it is too large to be seconds (after year 33658);
@@ -42,7 +41,7 @@ public enum FlexibleDate {
     /// Years 0000 to 9999 in Unix ms: the instants RFC 3339 text can name.
     public static let years: ClosedRange<Int64> = -62_167_219_200_000...253_402_300_799_999
 
-    private static func rfc3339(_ b: UnsafeRawBufferPointer, roundingUp: Bool) -> Timestamp? {
+    private static func rfc3339(_ b: UnsafeRawBufferPointer) -> Timestamp? {
         if b.count == 24 || b.count == 20, let common = utc(b) { return common }
         var i = 0
         func digits(_ n: Int) -> Int64? {
@@ -71,15 +70,13 @@ public enum FlexibleDate {
         if i < b.count, b[i] == UInt8(ascii: ".") {
             i += 1
             var count = 0
-            var finer = false
             while i < b.count, b[i] >= 48, b[i] <= 57 {
-                if count < 3 { millis = millis * 10 + Int64(b[i] - 48) } else if b[i] != 48 { finer = true }
+                if count < 3 { millis = millis * 10 + Int64(b[i] - 48) }
                 count += 1
                 i += 1
             }
             guard count >= 1 else { return nil }  // RFC 3339 sets no bound on the fraction's digits
             if count < 3 { for _ in count..<3 { millis *= 10 } }
-            if roundingUp, finer { millis += 1 }
         }
         var offsetMinutes: Int64 = 0
         guard i < b.count else { return nil }

@@ -486,9 +486,10 @@ public struct ConnectorService: Sendable {
     private static func timestamp(_ text: String?, field: String, errors: inout [FieldError]) -> Timestamp? {
         guard let text else { return nil }
         // Only RFC 3339 is documented for clients; numbers are refused to avoid unit confusion.
-        // "At or after" a time finer than the items' milliseconds: rounded up, so an item of that
-        // millisecond, which is earlier, is not taken in.
-        guard Self.hasRFC3339Shape(text), let timestamp = FlexibleDate.parse(text, roundingUp: true) else {
+        // Taken to the millisecond, as item times are (the marketplaces' finer digits are cut):
+        // an item at or after the instant is never left out, though one earlier within its
+        // millisecond may come in.
+        guard Self.hasRFC3339Shape(text), let timestamp = FlexibleDate.parse(text) else {
             let hint = text.contains(" ") ? " (a + in a query string must be sent as %2B)" : ""
             errors.append(FieldError(field, "must be an RFC 3339 date-time, e.g. 2026-05-14T08:21:37Z\(hint)"))
             return nil
