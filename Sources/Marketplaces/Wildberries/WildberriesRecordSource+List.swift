@@ -19,6 +19,10 @@ extension WildberriesRecordSource {
             ?? WildberriesListCursor(status: query.status, since: query.since)
         state.resumeBelowLastReturned()
         var items: [Item] = []
+        // Records this call has listed: a later page of the same call, read by offset, can show
+        // one again when Wildberries orders a second's records differently from one request to
+        // the next (the reference does not say it keeps them stable).
+        var listed = Set<String>()
         var finished = false
         var calls = 0
         while items.count < query.limit, calls < WildberriesLimits.pagesPerCall {
@@ -61,7 +65,7 @@ extension WildberriesRecordSource {
                         break
                     }
                     consumed += 1
-                    guard state.scope.admits(answered: record.hasAnswer) else { continue }
+                    guard state.scope.admits(answered: record.hasAnswer), listed.insert(record.id).inserted else { continue }
                     items.append(record.item(raw: entry.raw))
                     if items.count == query.limit { break }
                 }
@@ -105,6 +109,7 @@ extension WildberriesRecordSource {
                     if record.createdSecond == top, state.excluded.contains(CursorKeys.key(record.id)) { continue }
                 }
                 if let since = state.since, let created = record.createdAt, created.millisecondsSinceEpoch < since { continue }
+                guard listed.insert(record.id).inserted else { continue }
                 items.append(record.item(raw: entry.raw))
                 state.noteReturned(id: record.id, second: record.createdSecond)
                 if items.count == query.limit { break }

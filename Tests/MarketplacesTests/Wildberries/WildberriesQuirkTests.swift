@@ -215,6 +215,28 @@ struct WildberriesQuirkTests {
         }
     }
 
+    @Test("given a second's records in another order on the next request of the same list call, then none is listed twice in the page",
+          .timeLimit(.minutes(1)))
+    func unstableOrderWithinACall() async throws {
+        func page(_ records: [String]) -> String {
+            #"{"data":{"countUnanswered":3,"countArchive":0,"feedbacks":["# + records.joined(separator: ",") + #"]},"error":false,"errorText":"","additionalErrors":null}"#
+        }
+        func feedback(_ id: String) -> String {
+            #"{"id":"\#(id)","text":"Отзыв","productValuation":5,"createdDate":"2026-05-14T08:21:10Z","answer":null}"#
+        }
+        try await Self.with { scripted in
+            // given: a full first page (one record unreadable), then the same second's records by
+            // offset in another order: B again where C was
+            scripted.host.queue(Self.list, json: page([feedback("A"), #"{"text":"no id here"}"#, feedback("B")]))
+            scripted.host.queue(Self.list, json: page([feedback("B")]))
+            scripted.host.queue(Self.list, json: page([feedback("C")]))
+            // when
+            let first = try await scripted.review.listItems(ListQuery(status: .unanswered, limit: 3), deadline: WildberriesTestEnvironment.deadline)
+            // then
+            #expect(first.items.map(\.id) == ["A", "B", "C"])
+        }
+    }
+
     @Test("given feedbacks that cannot be read among new ones, when updates are polled a few at a time, then each readable one comes once and the feed ends",
           .timeLimit(.minutes(1)))
     func updatesPastUnreadable() async throws {
