@@ -46,11 +46,25 @@ final class ConnectionCounter: Sendable {
         loops.withLock { $0.append(loop) }
     }
 
-    /// Asks every loop but the one on `asking` to close its longest idle connection, for a
-    /// newcomer waiting at that loop's listener (each runs it on its own thread).
+    /// Takes out the loop on `executor`, once it has stopped.
+    func unregister(_ executor: LoopExecutor) {
+        loops.withLock { $0.removeAll { $0.executor === executor } }
+    }
+
+    /// Asks the loops but the one on `asking`, one after another until one does, to close its
+    /// longest idle connection, for a newcomer waiting at that loop's listener: one connection
+    /// for one newcomer, each loop on its own thread.
     func askForRoom(besides asking: LoopExecutor) {
-        for loop in loops.withLock({ $0 }) where loop.executor !== asking {
-            loop.withValue { $0.makeRoomForAnotherLoop() }
+        let others = loops.withLock { $0.filter { $0.executor !== asking } }
+        Self.ask(others[...])
+    }
+
+    /// Asks the first of `loops` to make room, and it the next when it has no idle connection.
+    static func ask(_ loops: ArraySlice<LoopBound<EventLoop>>) {
+        guard let first = loops.first else { return }
+        let rest = loops.dropFirst()
+        first.withValue { loop in
+            if !loop.makeRoomForAnotherLoop() { ask(rest) }
         }
     }
 

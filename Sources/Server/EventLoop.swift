@@ -234,8 +234,8 @@ final class EventLoop {
     /// for a client waiting to be accepted when the server is full, as nginx does: an idle
     /// keep-alive connection costs its client a reconnect (RFC 9112 §9.5 lets a server close one
     /// at any time), while a server left full turns every new client away for as long as idle
-    /// ones are kept. A request that arrived on it meanwhile is read and answered (then it
-    /// closes). False when this loop has no idle connection to close.
+    /// ones are kept. One on which a request arrived meanwhile is not closed: the request is read
+    /// and answered, and the next idle one is tried. False when this loop has none to close.
     private func reclaimIdleConnection() -> Bool {
         var slot = timerHeads[TimerKind.idle.rawValue]
         while slot >= 0, let connection = connections[Int(slot)] {
@@ -248,10 +248,11 @@ final class EventLoop {
     }
 
     /// Another loop is full with a newcomer waiting and no idle connection of its own: closes
-    /// this loop's longest idle one, if the server is still full (the release resumes it).
-    func makeRoomForAnotherLoop() {
-        guard !isDraining, !counter.hasRoom else { return }
-        _ = reclaimIdleConnection()
+    /// this loop's longest idle one, if the server is still full (the release resumes it). True
+    /// when nothing more is needed (it closed one, or there is room, or the server is stopping).
+    func makeRoomForAnotherLoop() -> Bool {
+        guard !isDraining, !counter.hasRoom else { return true }
+        return reclaimIdleConnection()
     }
 
     private func register(_ socket: Socket, _ address: SocketAddress?) {

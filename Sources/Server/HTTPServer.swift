@@ -154,6 +154,7 @@ public final class HTTPServer: Sendable {
                 counter.register(LoopBound(loop, executor: executor))
                 startup.finish(nil)
                 loop.run()
+                counter.unregister(executor)
                 shared.loopFinished()
             }
             state.withLock { $0.threads.append(thread) }

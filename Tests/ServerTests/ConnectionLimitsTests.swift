@@ -197,7 +197,6 @@ struct ConnectionLimitsTests {
                 held.append(newcomer)
             }
             #expect(servedAtBusyLoop, "no newcomer went to loop 0 in sixteen (the kernel's choice): nothing was checked")
-            #expect(server.openConnections <= 8)
         }
     }
 }

@@ -80,6 +80,9 @@ public final class IdempotencyJournal: Sendable {
         /// request asks right after it queues its record, so older ones are not asked about.
         static let keptFailures = 1024
 
+        /// The failure of the record numbered `sequence`; for one at or before
+        /// `forgottenThrough` not in a kept range, a failure even if it was written: callers
+        /// must take "failed" as "not known to be written".
         func failure(of sequence: UInt64) -> IdempotencyJournalError? {
             if let kept = failures.last(where: { $0.sequences.contains(sequence) }) { return kept.error }
             guard sequence <= forgottenThrough else { return nil }

@@ -93,8 +93,11 @@ public struct OzonChatConnector: ChannelConnector {
         try ItemIDShape.uuidOrNumber.check(id)
         try OzonValidation.text(text, bounds: Self.replyBounds)
         let session = session
-        // The newest message before the send; when it cannot be read, a lost answer is not looked for.
-        let newest = try? await history(chatID: id, from: nil, limit: 1, deadline: deadline).messages.last.map { $0.messageID.unsigned ?? 0 } ?? 0
+        // The newest message before the send, under a deadline of its own (an eighth of the
+        // time, at most 2 s), so that a slow read cannot leave the send none; when it cannot be
+        // read, a lost answer is not looked for.
+        let glance = min(deadline, .now + min(.seconds(2), max(.zero, deadline - .now) / 8))
+        let newest = try? await history(chatID: id, from: nil, limit: 1, deadline: glance).messages.last.map { $0.messageID.unsigned ?? 0 } ?? 0
         return try await session.confirmedReply(deadline: deadline) { until throws(ConnectorError) in
             let (answer, response) = try await session.post(
                 "/v1/chat/send/message", .object(["chat_id": .string(id), "text": .string(text)]),

@@ -65,7 +65,8 @@ public struct OzonQuestionConnector: ChannelConnector {
 
     /// Answers with the question's own sku, which Ozon requires and the caller does not know:
     /// the question is read first. An answer whose response was lost is looked for among the
-    /// question's (`OzonSession.confirmedReply`).
+    /// question's (`OzonSession.confirmedReply`): a standing one, as an earlier answer of the
+    /// same words that moderation turned down is what a seller sends again.
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try ItemIDShape.uuid.check(id)
         try OzonValidation.text(text, bounds: Self.replyBounds)
@@ -81,7 +82,7 @@ public struct OzonQuestionConnector: ChannelConnector {
             return ReplyReceipt(itemID: id, replyID: answer.answerID)
         } find: { since, until throws(ConnectorError) in
             let answer = try await answers(questionID: id, sku: sku, deadline: until)
-                .filter { $0.text == text && ($0.publishedAt?.timestamp).map { $0 >= since } == true }
+                .filter { $0.isStanding && $0.text == text && ($0.publishedAt?.timestamp).map { $0 >= since } == true }
                 .max { ($0.publishedAt?.timestamp ?? OzonDate.missing) < ($1.publishedAt?.timestamp ?? OzonDate.missing) }
             return answer.map { ReplyReceipt(itemID: id, replyID: $0.id, createdAt: $0.publishedAt?.timestamp) }
         }
@@ -147,7 +148,7 @@ public struct OzonQuestionConnector: ChannelConnector {
         }
         let candidates = questions.filter(Self.mayBeTurnedDown)
         if !candidates.isEmpty {
-            let ids = try await turnedDown(candidates, deadline: deadline)
+            let ids = await turnedDown(candidates, deadline: deadline)
             for index in entries.indices where ids.contains(entries[index].id) { entries[index].item?.status = .unanswered }
         }
         // Versions without `has_next` end the list with an empty page or an empty `last_id`.
@@ -155,9 +156,10 @@ public struct OzonQuestionConnector: ChannelConnector {
     }
 
     /// The ids of those of `candidates` (questions with answers that Ozon has not processed)
-    /// that have no standing answer; their answers are read eight at a time. A question gone
-    /// meanwhile keeps what its list entry said.
-    private func turnedDown(_ candidates: [OzonQuestionObject], deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Set<String> {
+    /// that have no standing answer; their answers are read eight at a time. A question whose
+    /// answers cannot be read (gone meanwhile, or the read failed) keeps what its list entry
+    /// said, rather than failing the page.
+    private func turnedDown(_ candidates: [OzonQuestionObject], deadline: ContinuousClock.Instant) async -> Set<String> {
         var found: Set<String> = []
         var start = 0
         while start < candidates.count {
@@ -182,8 +184,7 @@ public struct OzonQuestionConnector: ChannelConnector {
             for (index, outcome) in outcomes {
                 switch outcome {
                 case .success(true): found.insert(candidates[index].id)
-                case .success(false), .failure(.itemNotFound): continue
-                case .failure(let error): throw error
+                case .success(false), .failure: continue
                 }
             }
             start = chunk.upperBound

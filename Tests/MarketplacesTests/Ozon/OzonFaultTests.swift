@@ -381,6 +381,15 @@ struct OzonFaultTests {
             }
             guard case .upstreamError? = again else { Issue.record("the earlier greeting was taken for it: \(String(describing: again))"); return }
             #expect(bed.host.chat(id: chat.id)?.messages.filter { $0.text == "Здравствуйте!" }.count == 1)
+            // nor a question's answer of the same words that moderation turned down (sent again)
+            let question = try #require(bed.host.questions().first { $0.answers.isEmpty })
+            _ = try await bed.question.reply(to: question.id, text: "Да, подойдёт.", deadline: bed.deadline)
+            bed.host.moderateAnswers(ofQuestion: question.id, to: "MODERATION_FAILED", questionStatus: .viewed)
+            bed.faults.inject(.connectionReset, times: 1, pathPrefix: "/v1/question/answer/create")
+            let resent = await ozonError { () async throws(ConnectorError) in
+                _ = try await bed.question.reply(to: question.id, text: "Да, подойдёт.", deadline: bed.deadline)
+            }
+            guard case .upstreamError? = resent else { Issue.record("the turned-down answer was taken for it: \(String(describing: resent))"); return }
         }
     }
 
