@@ -15,10 +15,11 @@ extension OzonSession {
 
     /// Sends a reply with `write`, under a deadline that keeps `lookupReserve` back. When the
     /// write fails after it may have reached Ozon (no answer in time, a lost connection, a 5xx),
-    /// asks `find` for a reply of the same words dated since shortly before the send, and reports
-    /// that one as sent: Ozon has no idempotency key, so this is how a reply whose answer was lost
-    /// is told from one that was not made. Otherwise, or when the look fails, the write's failure
-    /// stands, still saying that Ozon may have applied it.
+    /// asks `find` for the reply on the item (given the instant `confirmationWindow` before the
+    /// send, from which one of the same words may be dated), and reports the one found as sent:
+    /// Ozon has no idempotency key, so this is how a reply whose answer was lost is told from one
+    /// that was not made. Otherwise, or when the look fails, the write's failure stands, still
+    /// saying that Ozon may have applied it.
     func confirmedReply(deadline: ContinuousClock.Instant,
                         write: @Sendable (ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt,
                         find: (_ since: Timestamp, ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt?)

@@ -38,6 +38,16 @@ struct WildberriesQuirkTests {
         }
     }
 
+    /// The event stream's last page: nothing after 1698045576000.
+    static let streamEnd = #"{"result":{"next":1698045576000,"totalEvents":0,"events":[]},"errors":null}"#
+
+    /// Has the connector read the event stream when it holds one event (`event`'s JSON), then its end.
+    static func stream(shows event: String, to scripted: Scripted) async throws {
+        scripted.host.queue("/api/v1/seller/events", json: #"{"result":{"next":1698045576000,"totalEvents":1,"events":["# + event + #"]},"errors":null}"#)
+        scripted.host.queue("/api/v1/seller/events", json: streamEnd)
+        _ = try await scripted.chat.updates(since: nil, limit: 10, deadline: WildberriesTestEnvironment.deadline)
+    }
+
     static func with(_ body: (Scripted) async throws -> Void) async throws {
         let scripted = try Scripted()
         do {
@@ -393,17 +403,11 @@ struct WildberriesQuirkTests {
     @Test("given a cached reply sign Wildberries refuses, when a reply is sent, then the chat list's current sign is fetched and the reply goes out with it, once",
           .timeLimit(.minutes(1)))
     func staleSignRefreshed() async throws {
-        let newChat = #"""
-        {"result":{"next":1698045576000,"totalEvents":1,"events":[
-          {"chatID":"1:c1000000-0000-4000-8000-000000000001","eventID":"e1","eventType":"message","isNewChat":true,"replySign":"1:c1000000-0000-4000-8000-000000000001:111:old","message":{"text":"Здравствуйте"},"addTimestamp":1698045576000,"sender":"client"}
-        ]},"errors":null}
-        """#
-        let terminal = #"{"result":{"next":1698045576000,"totalEvents":0,"events":[]},"errors":null}"#
         try await Self.with { scripted in
             // given: the sign learnt from the chat's first event
-            scripted.host.queue("/api/v1/seller/events", json: newChat)
-            scripted.host.queue("/api/v1/seller/events", json: terminal)
-            _ = try await scripted.chat.updates(since: nil, limit: 10, deadline: WildberriesTestEnvironment.deadline)
+            try await Self.stream(shows: #"""
+                {"chatID":"1:c1000000-0000-4000-8000-000000000001","eventID":"e1","eventType":"message","isNewChat":true,"replySign":"1:c1000000-0000-4000-8000-000000000001:111:old","message":{"text":"Здравствуйте"},"addTimestamp":1698045576000,"sender":"client"}
+                """#, to: scripted)
             // when: Wildberries refuses it, and its chat list has another
             scripted.host.queue("/api/v1/seller/message", status: 400, json: #"{"title":"Bad Request","detail":"Invalid signature","requestId":"r1","origin":"s2s-api-auth-chat","status":400,"error":true}"#,
                                 contentType: "application/problem+json")
@@ -422,20 +426,14 @@ struct WildberriesQuirkTests {
     @Test("given a chat the event stream shows and the chat list does not (it lags, or is empty while events exist), then a list has it, by its status",
           .timeLimit(.minutes(1)))
     func streamOnlyChatListed() async throws {
-        let newChat = #"""
-        {"result":{"next":1698045576000,"totalEvents":1,"events":[
-          {"chatID":"1:33333333-0000-4000-8000-000000000001","eventID":"e1","eventType":"message","isNewChat":true,"replySign":"1:33333333-0000-4000-8000-000000000001:1:ff","message":{"text":"где заказ?"},"addTimestamp":1698045576000,"sender":"client","clientName":"Олег"}
-        ]},"errors":null}
-        """#
-        let terminal = #"{"result":{"next":1698045576000,"totalEvents":0,"events":[]},"errors":null}"#
         try await Self.with { scripted in
             // given: the stream has shown the chat
-            scripted.host.queue("/api/v1/seller/events", json: newChat)
-            scripted.host.queue("/api/v1/seller/events", json: terminal)
-            _ = try await scripted.chat.updates(since: nil, limit: 10, deadline: WildberriesTestEnvironment.deadline)
+            try await Self.stream(shows: #"""
+                {"chatID":"1:33333333-0000-4000-8000-000000000001","eventID":"e1","eventType":"message","isNewChat":true,"replySign":"1:33333333-0000-4000-8000-000000000001:1:ff","message":{"text":"где заказ?"},"addTimestamp":1698045576000,"sender":"client","clientName":"Олег"}
+                """#, to: scripted)
             // when: the chat list is empty
             scripted.host.queue("/api/v1/seller/chats", json: #"{"result":[],"errors":null}"#)
-            scripted.host.queue("/api/v1/seller/events", json: terminal)
+            scripted.host.queue("/api/v1/seller/events", json: Self.streamEnd)
             let page = try await scripted.chat.listItems(ListQuery(status: .unanswered, limit: 10), deadline: WildberriesTestEnvironment.deadline)
             // then
             #expect(page.items.map(\.id) == ["1:33333333-0000-4000-8000-000000000001"])
