@@ -19,6 +19,11 @@ final class EventLoop {
     private var listener: Socket?
     private var listenerPaused = false
     private var acceptRetryAt: UInt64?
+    /// While the server is full and a newcomer waits at this loop's listener with no connection
+    /// to close for it: when to look again (connections that go idle meanwhile make room).
+    private var roomRetryAt: UInt64?
+    /// Connections this loop has taken in, for the drain's last accepting.
+    private var acceptedCount = 0
 
     private(set) var connections: [Connection?] = []
     private var generations: [UInt32] = []
@@ -208,7 +213,14 @@ final class EventLoop {
                 guard reclaimIdleConnection(), counter.tryAcquire() else {
                     pauseAccepting()
                     counter.notePaused(LoopBound(self, executor: executor))
-                    if counter.hasRoom { resumeAccepting() } else { counter.askForRoom(besides: executor) }
+                    if counter.hasRoom {
+                        resumeAccepting()
+                    } else {
+                        counter.askForRoom(besides: executor)
+                        // Connections that go idle from now on make room too: looked for again
+                        // shortly, for as long as the newcomer waits.
+                        roomRetryAt = now &+ Self.roomRetryInterval
+                    }
                     return
                 }
             }
@@ -230,18 +242,38 @@ final class EventLoop {
         }
     }
 
+    /// How often a full loop with a newcomer waiting looks again for a connection to close.
+    static let roomRetryInterval: UInt64 = 100_000_000
+    /// How long a connection that has sent nothing is left alone before it can be closed for a
+    /// newcomer: its first request may be on its way.
+    static let freshConnectionGrace: UInt64 = 1_000_000_000
+
     /// Closes this loop's connection that has waited longest for a next request, to make room
     /// for a client waiting to be accepted when the server is full, as nginx does: an idle
     /// keep-alive connection costs its client a reconnect (RFC 9112 §9.5 lets a server close one
     /// at any time), while a server left full turns every new client away for as long as idle
-    /// ones are kept. One on which a request arrived meanwhile is not closed: the request is read
-    /// and answered, and the next idle one is tried. False when this loop has none to close.
+    /// ones are kept. Without one, a connection that has sent nothing for a second or more.
+    /// One on which a request arrived meanwhile is not closed: the request is read and answered,
+    /// and the next is tried. False when this loop has none to close.
     private func reclaimIdleConnection() -> Bool {
         var slot = timerHeads[TimerKind.idle.rawValue]
         while slot >= 0, let connection = connections[Int(slot)] {
             let next = connection.timerNext
             connection.closeUnlessARequestWaits()
             if connection.phase == .closed { return true }
+            slot = next
+        }
+        // The header timer's list is in the order connections began waiting for a head, each's
+        // deadline the header timeout after that: the ones that began a grace or more ago.
+        let lastDeadline = now &- Self.freshConnectionGrace &+ timerDurations[TimerKind.header.rawValue]
+        slot = timerHeads[TimerKind.header.rawValue]
+        while slot >= 0, let connection = connections[Int(slot)], connection.deadline <= lastDeadline {
+            let next = connection.timerNext
+            if connection.phase == .head, connection.requestCount == 0, connection.parser.hasNotBegunARequest,
+               !connection.pendingHoldsARequest {
+                connection.closeUnlessARequestWaits()
+                if connection.phase == .closed { return true }
+            }
             slot = next
         }
         return false
@@ -279,6 +311,7 @@ final class EventLoop {
         }
         connections[Int(slot)] = connection
         liveConnections += 1
+        acceptedCount += 1
         setTimer(connection, .header)
     }
 
@@ -384,6 +417,14 @@ final class EventLoop {
                 connection.timerExpired(kind)
             }
         }
+        if let retry = roomRetryAt, retry <= now {
+            roomRetryAt = nil
+            if listenerPaused, acceptRetryAt == nil, let listener {
+                listenerPaused = false
+                selector.modify(listener.fd, events: CS_EPOLLIN, id: Self.listenerID)
+            }
+            acceptConnections()
+        }
         if let retry = acceptRetryAt, retry <= now {
             acceptRetryAt = nil
             if counter.hasRoom {
@@ -410,6 +451,7 @@ final class EventLoop {
             if head >= 0, let connection = connections[Int(head)] { earliest = min(earliest, connection.deadline) }
         }
         if let retry = acceptRetryAt { earliest = min(earliest, retry) }
+        if let retry = roomRetryAt { earliest = min(earliest, retry) }
         if let force = forceCloseAt { earliest = min(earliest, force) }
         earliest = min(earliest, earliestClientDeadline())
         guard earliest != .max else { return -1 }
@@ -429,11 +471,13 @@ final class EventLoop {
         forceCloseAt = now &+ grace.nanoseconds
         if let listener {
             // Connections the kernel completed but we have not accepted yet would be reset when
-            // the listener closes: take them in first, so requests already sent get answered.
+            // the listener closes: take them in first, so requests already sent get answered (a
+            // full server closes idle connections for them, as it would close them now anyway).
+            listenerPaused = false
             for _ in 0..<64 {
-                let before = liveConnections
+                let before = acceptedCount
                 acceptConnections()
-                if liveConnections == before || listenerPaused { break }
+                if acceptedCount == before || listenerPaused { break }
             }
             selector.remove(listener.fd)
             listener.close()

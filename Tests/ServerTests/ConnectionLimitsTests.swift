@@ -162,6 +162,45 @@ struct ConnectionLimitsTests {
         }
     }
 
+    @Test("given a full server with no idle connection when a newcomer comes, when connections go idle later, then one is closed for it and it is answered")
+    func newcomerWaitsForAConnectionToGoIdle() async throws {
+        try await withServer({ $0.maxConnections = 2; $0.loopCount = 1 }, handler: Handlers.echoPath) { server in
+            // given: two connections each with a request begun, and a newcomer waiting
+            let first = try server.connect()
+            let second = try server.connect()
+            try first.send("GET /first HTTP/1.1\r\n")
+            try second.send("GET /second HTTP/1.1\r\n")
+            #expect(await eventually { server.openConnections == 2 })
+            let newcomer = try server.connect()
+            try newcomer.send(get("/newcomer"))
+            #expect(!newcomer.waitReadable(milliseconds: 200), "answered while no connection could give way")
+            // when: both finish their requests and stay open, idle
+            try first.send("Host: x\r\n\r\n")
+            try second.send("Host: x\r\n\r\n")
+            #expect(try first.readResponse().text == "/first")
+            #expect(try second.readResponse().text == "/second")
+            // then
+            #expect(try newcomer.readResponse().text == "/newcomer")
+        }
+    }
+
+    @Test("given a full server whose only connection has sent nothing for over a second, when a newcomer comes, then that one gives way; one that just connected does not")
+    func silentConnectionGivesWay() async throws {
+        // (a header timeout far past the test's, so that only giving way can free the place)
+        try await withServer({ $0.maxConnections = 1; $0.loopCount = 1; $0.headerReadTimeout = .seconds(120) }, handler: Handlers.echoPath) { server in
+            // given: a connection that sends nothing
+            let silent = try server.connect()
+            #expect(await eventually { server.openConnections == 1 })
+            // when: a newcomer at once, then after the silent one's second
+            let early = try server.connect()
+            try early.send(get("/early"))
+            #expect(!early.waitReadable(milliseconds: 300), "a connection that had just connected gave way")
+            // then (the early newcomer is answered once the silent one has waited a second)
+            #expect(try early.readResponse().text == "/early")
+            #expect(silent.readUntilClose().end == .eof)
+        }
+    }
+
     @Test("given a full server of two loops, one with only busy connections and the other with idle ones, when a newcomer waits at the busy loop, then the other closes an idle one for it and it is answered")
     func idleConnectionsGiveWayAcrossLoops() async throws {
         let loopOf: Handler = { _, context in HTTPResponse(status: .ok, body: Array(String(context.loopIndex).utf8)) }

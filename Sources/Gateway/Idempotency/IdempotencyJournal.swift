@@ -329,7 +329,9 @@ public final class IdempotencyJournal: Sendable {
             }
             var batch: [UInt8] = []
             batch.reserveCapacity(bytes.count + IdempotencyJournalBatch.overhead)
-            IdempotencyJournalBatch.frame(bytes, into: &batch)
+            // One batch however large: a write cut by a crash must read as one broken batch at
+            // the end (dropped), not as a broken one with a whole one after it (damage).
+            IdempotencyJournalBatch.frame(bytes, into: &batch, batchContent: .max)
             let result = appendToFile(batch)
             finish(upTo: sequence, with: result)
             if result == nil { rewriteIfGrown() }
@@ -338,9 +340,12 @@ public final class IdempotencyJournal: Sendable {
 
     /// Writes and syncs `bytes` at the file's end; on failure cuts the file back to where it was,
     /// and if even that fails, marks the journal broken.
-    private func appendToFile(_ bytes: [UInt8]) -> IdempotencyJournalError? {
+    private func appendToFile(_ batch: [UInt8]) -> IdempotencyJournalError? {
         file.withLock { file -> IdempotencyJournalError? in
             guard file.descriptor >= 0 else { return IdempotencyJournalError(path: path, problem: "the journal is closed") }
+            // A journal kept empty (its start-up rewrite failed, a full disk) gets its header
+            // with its first write.
+            let bytes = file.size == 0 ? Self.header(sealing: Self.headerLength) + batch : batch
             var failure: IdempotencyJournalError?
             if let error = Self.writeAll(bytes, to: file.descriptor, at: file.size, path: path) {
                 failure = error

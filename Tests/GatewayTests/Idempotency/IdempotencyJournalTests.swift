@@ -373,6 +373,44 @@ struct IdempotencyJournalTests {
         guard case .replay = try reopened.begin(tenant: "a", key: "new", fingerprint: Self.print) else { Issue.record("new"); return }
     }
 
+    @Test("given records queued together past a batch's usual 16 MiB, when written, then they go as one batch, so a crash that cuts the write leaves one broken batch at the end, dropped, not damage")
+    func largeWriteIsOneBatch() async throws {
+        let folder = try Folder()
+        let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
+        let start = journal.size
+        let body = [UInt8](repeating: UInt8(ascii: "x"), count: 6 << 20)
+        // given: four records of 6 MiB queued while the writer is held
+        journal.suspendWritesForTesting()
+        var last: UInt64 = 0
+        for key in ["big-1", "big-2", "big-3", "big-4"] {
+            last = journal.append(IdempotencyJournalRecord(kind: .completed, tenant: "a", key: key, fingerprint: Self.print, time: 0,
+                                                           response: HTTPResponse(status: .ok, body: body)))
+        }
+        journal.resumeWritesForTesting()
+        try await journal.waitUntilWritten(last)
+        journal.close()
+        // then: one batch from where the write began to the end of the file
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder.journal)))
+        #expect(IdempotencyJournalBatch.length(in: bytes, at: start) + IdempotencyJournalBatch.overhead == bytes.count - start)
+    }
+
+    @Test("given a new journal that cannot be rewritten at opening (a full disk), then its first write gives it its header, and a restart reads it")
+    func newJournalKeptWhenTheRewriteFails() async throws {
+        let folder = try Folder()
+        try FileManager.default.createDirectory(atPath: folder.journal + ".tmp", withIntermediateDirectories: false)
+        do {
+            let store = try Self.reopen(folder.journal)
+            #expect(store.journal?.size == 0)
+            _ = try store.begin(tenant: "a", key: "first", fingerprint: Self.print, fallback: Self.fallback)
+            store.complete(tenant: "a", key: "first", response: Self.reply)
+            try await store.persisted(tenant: "a", key: "first")
+            store.journal?.close()
+        }
+        try FileManager.default.removeItem(atPath: folder.journal + ".tmp")
+        let reopened = try Self.reopen(folder.journal)
+        guard case .replay = try reopened.begin(tenant: "a", key: "first", fingerprint: Self.print) else { Issue.record("first"); return }
+    }
+
     @Test("given a claim that frees its key if cut short (a mark-read), when the process ends while it runs, then after a restart the key runs again; a reply's claim still replays its answer")
     func harmlessClaimFreedAtRestart() async throws {
         let folder = try Folder()
