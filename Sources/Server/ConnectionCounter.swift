@@ -68,8 +68,11 @@ final class ConnectionCounter: Sendable {
         }
     }
 
-    /// Records that `loop` stopped accepting, so that the next release resumes it.
+    /// Records that `loop` stopped accepting, so that the next release resumes it (once, however
+    /// often it stopped meanwhile: a full loop with a newcomer waiting stops again at every look).
     func notePaused(_ loop: LoopBound<EventLoop>) {
-        pausedLoops.withLock { $0.append(loop) }
+        pausedLoops.withLock { paused in
+            if !paused.contains(where: { $0.executor === loop.executor }) { paused.append(loop) }
+        }
     }
 }
