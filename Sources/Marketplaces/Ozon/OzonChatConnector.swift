@@ -157,34 +157,17 @@ public struct OzonChatConnector: ChannelConnector {
     /// (so an item always shows the message the list announced), a few chats at a time. A chat
     /// that vanished in between is left out.
     func chatItems(for chats: [OzonChatListed], deadline: ContinuousClock.Instant) async throws(ConnectorError) -> [Item] {
+        let outcomes = await OzonFanOut.map(chats, stopsAt: { if case .itemNotFound = $0 { false } else { true } }) { chat throws(ConnectorError) in
+            let (messages, _, _) = try await history(chatID: chat.chatID, from: chat.lastMessageID, limit: Self.window, deadline: deadline)
+            return Self.item(chatID: chat.chatID, listed: chat, messages: messages)
+        }
         var items: [Item] = []
-        var start = 0
-        while start < chats.count {
-            let chunk = Array(chats[start..<min(chats.count, start + 8)])
-            let outcomes = await withTaskGroup(of: (Int, Result<Item, ConnectorError>).self) { group in
-                for (offset, chat) in chunk.enumerated() {
-                    group.addTask {
-                        do throws(ConnectorError) {
-                            let (messages, _, _) = try await history(chatID: chat.chatID, from: chat.lastMessageID,
-                                                                     limit: Self.window, deadline: deadline)
-                            return (offset, .success(Self.item(chatID: chat.chatID, listed: chat, messages: messages)))
-                        } catch {
-                            return (offset, .failure(error))
-                        }
-                    }
-                }
-                var collected: [(Int, Result<Item, ConnectorError>)] = []
-                for await outcome in group { collected.append(outcome) }
-                return collected.sorted { $0.0 < $1.0 }
+        for outcome in outcomes {
+            switch outcome {
+            case .success(let item): items.append(item)
+            case .failure(.itemNotFound): continue
+            case .failure(let error): throw error
             }
-            for (_, outcome) in outcomes {
-                switch outcome {
-                case .success(let item): items.append(item)
-                case .failure(.itemNotFound): continue
-                case .failure(let error): throw error
-                }
-            }
-            start += chunk.count
         }
         return items
     }

@@ -160,35 +160,12 @@ public struct OzonQuestionConnector: ChannelConnector {
     /// answers cannot be read (gone meanwhile, or the read failed) keeps what its list entry
     /// said, rather than failing the page.
     private func turnedDown(_ candidates: [OzonQuestionObject], deadline: ContinuousClock.Instant) async -> Set<String> {
-        var found: Set<String> = []
-        var start = 0
-        while start < candidates.count {
-            let chunk = start..<min(candidates.count, start + 8)
-            let outcomes = await withTaskGroup(of: (Int, Result<Bool, ConnectorError>).self) { group in
-                for index in chunk {
-                    let question = candidates[index]
-                    group.addTask {
-                        guard let sku = question.sku else { return (index, .success(false)) }
-                        do throws(ConnectorError) {
-                            let answers = try await answers(questionID: question.id, sku: sku, deadline: deadline)
-                            return (index, .success(Self.isTurnedDown(question, answers: answers)))
-                        } catch {
-                            return (index, .failure(error))
-                        }
-                    }
-                }
-                var collected: [(Int, Result<Bool, ConnectorError>)] = []
-                for await outcome in group { collected.append(outcome) }
-                return collected
-            }
-            for (index, outcome) in outcomes {
-                switch outcome {
-                case .success(true): found.insert(candidates[index].id)
-                case .success(false), .failure: continue
-                }
-            }
-            start = chunk.upperBound
+        let outcomes = await OzonFanOut.map(candidates) { question throws(ConnectorError) in
+            guard let sku = question.sku else { return false }
+            return Self.isTurnedDown(question, answers: try await answers(questionID: question.id, sku: sku, deadline: deadline))
         }
+        var found: Set<String> = []
+        for (question, outcome) in zip(candidates, outcomes) where (try? outcome.get()) == true { found.insert(question.id) }
         return found
     }
 

@@ -10,7 +10,7 @@ import Testing
 struct IdempotencyJournalReplyTests {
     static let path = IdempotencyTests.path
 
-    static func journal(in folder: IdempotencyJournalTests.Folder) throws -> IdempotencyJournal {
+    static func journal(in folder: JournalFolder) throws -> IdempotencyJournal {
         try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(24 * 3600))
     }
 
@@ -25,8 +25,8 @@ struct IdempotencyJournalReplyTests {
     /// A gateway on a fresh journal whose marketplace holds replies, and a keyed reply under `key`
     /// held upstream, its claim on disk.
     static func heldReplyOnJournal(key: String) async throws
-        -> (folder: IdempotencyJournalTests.Folder, journal: IdempotencyJournal, harness: ApplicationHarness, reply: Task<HTTPResponse, any Error>) {
-        let folder = try IdempotencyJournalTests.Folder()
+        -> (folder: JournalFolder, journal: IdempotencyJournal, harness: ApplicationHarness, reply: Task<HTTPResponse, any Error>) {
+        let folder = try JournalFolder()
         let journal = try Self.journal(in: folder)
         let harness = ApplicationHarness(holdReplies: true, idempotencyJournal: journal)
         return (folder, journal, harness, await Self.replyHeldUpstream(harness, key: key))
@@ -34,7 +34,7 @@ struct IdempotencyJournalReplyTests {
 
     @Test("given a keyed reply answered, when the gateway restarts on its journal, then the repeat replays the answer and nothing is sent upstream")
     func replayAfterRestart() async throws {
-        let folder = try IdempotencyJournalTests.Folder()
+        let folder = try JournalFolder()
         // given
         let before = ApplicationHarness(idempotencyJournal: try Self.journal(in: folder))
         let first = try await before.send(.post, Self.path, body: #"{"text":"Thanks"}"#, headers: [("Idempotency-Key", "\"k-1\"")])
@@ -78,7 +78,7 @@ struct IdempotencyJournalReplyTests {
           .timeLimit(.minutes(1)))
     func markReadInFlightAtTheEnd() async throws {
         // given: the claim is on disk, the mark-read waits upstream; the process ends first
-        let folder = try IdempotencyJournalTests.Folder()
+        let folder = try JournalFolder()
         let journal = try Self.journal(in: folder)
         let before = ApplicationHarness(holdReplies: true, idempotencyJournal: journal)
         let read = IdempotencyTests.path.replacingOccurrences(of: "/reply", with: "/read")
@@ -98,7 +98,7 @@ struct IdempotencyJournalReplyTests {
 
     @Test("given a journal that cannot take the claim, when a keyed reply comes, then it fails retryable with nothing sent upstream, and the key stays free")
     func claimNotRecorded() async throws {
-        let folder = try IdempotencyJournalTests.Folder()
+        let folder = try JournalFolder()
         let journal = try Self.journal(in: folder)
         let harness = ApplicationHarness(idempotencyJournal: journal)
         journal.close()
@@ -116,7 +116,7 @@ struct IdempotencyJournalReplyTests {
 
     @Test("given a journal whose file refuses writes, when a keyed reply comes, then it fails retryable with nothing sent, and the failure is logged and counted")
     func writeRefused() async throws {
-        let folder = try IdempotencyJournalTests.Folder()
+        let folder = try JournalFolder()
         let log = LogSink.capturing()
         let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(3600), log: log)
         let harness = ApplicationHarness(idempotencyJournal: journal)

@@ -6,17 +6,6 @@ import Testing
 
 @Suite("Idempotency journal")
 struct IdempotencyJournalTests {
-    /// A folder of its own per test, removed at the end.
-    final class Folder {
-        let path: String
-        init() throws {
-            path = NSTemporaryDirectory() + "idempotency-journal-\(UUID().uuidString)"
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        }
-        var journal: String { path + "/idempotency.journal" }
-        deinit { try? FileManager.default.removeItem(atPath: path) }
-    }
-
     static let print: [UInt8] = Array(repeating: 7, count: 32)
     static let reply = HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: Array(#"{"id":"r-1","status":"answered"}"#.utf8))
     static let fallback = HTTPResponse(status: HTTPStatus(500), headers: ["Content-Type": "application/problem+json"],
@@ -42,6 +31,12 @@ struct IdempotencyJournalTests {
     /// that seals them) with `appended` batches after it.
     static func file(sealed: [UInt8], appended: [UInt8] = []) -> [UInt8] {
         IdempotencyJournal.header(sealing: IdempotencyJournal.headerLength + sealed.count) + sealed + appended
+    }
+
+    /// Claims `key` in `store` and stores `reply` as its outcome, as a keyed request that succeeded does.
+    static func storeOutcome(_ key: String, tenant: String = "a", in store: IdempotencyStore) throws {
+        _ = try store.begin(tenant: tenant, key: key, fingerprint: print, fallback: fallback)
+        store.complete(tenant: tenant, key: key, response: reply)
     }
 
     static func outcome(_ key: String, tenant: String = "a") -> IdempotencyJournalRecord {
@@ -87,7 +82,7 @@ struct IdempotencyJournalTests {
 
     @Test("given a stored outcome, when the gateway restarts on its journal, then a repeat replays it and another request under the key is a mismatch")
     func outcomeSurvivesRestart() async throws {
-        let folder = try Folder()
+        let folder = try JournalFolder()
         // given
         do {
             let store = try Self.reopen(folder.journal)
@@ -118,7 +113,7 @@ struct IdempotencyJournalTests {
 
     @Test("given a request that was running when the process ended, when the gateway restarts, then a repeat gets the claim's recorded answer and nothing runs again")
     func claimWithoutOutcome() async throws {
-        let folder = try Folder()
+        let folder = try JournalFolder()
         // given: the claim is on disk; the process ends before the outcome.
         do {
             let store = try Self.reopen(folder.journal)
@@ -138,14 +133,13 @@ struct IdempotencyJournalTests {
 
     @Test("given a claim in flight while more outcomes than the capacity were stored after it, when the process ends and restarts, then the claim is still kept, its room made from the others")
     func claimOutlivesNewerOutcomes() async throws {
-        let folder = try Folder()
+        let folder = try JournalFolder()
         do {
             let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(3600), capacity: 2)
             let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 2, journal: journal)
             _ = try store.begin(tenant: "acme", key: "in-flight", fingerprint: Self.print, fallback: Self.fallback)
             for key in ["b", "c", "d"] {
-                _ = try store.begin(tenant: "acme", key: key, fingerprint: Self.print, fallback: Self.fallback)
-                store.complete(tenant: "acme", key: key, response: Self.reply)
+                try Self.storeOutcome(key, tenant: "acme", in: store)
             }
             try await store.persisted(tenant: "acme", key: "d")
             journal.close()
@@ -162,14 +156,13 @@ struct IdempotencyJournalTests {
     @Test("given a key freed after a failure and a kept outcome, when the gateway restarts within the outcome's lifetime, then the freed key runs and the outcome replays; past it, both run",
           arguments: [Int64(30_000), 120_000])
     func freedAndExpiredKeys(restartAfter milliseconds: Int64) async throws {
-        let folder = try Folder()
+        let folder = try JournalFolder()
         let start = IdempotencyJournal.wallClock()
         do {
             let store = try Self.reopen(folder.journal, lifetime: .seconds(60), wallClock: start)
             _ = try store.begin(tenant: "acme", key: "failed", fingerprint: Self.print, fallback: Self.fallback)
             store.abandon(tenant: "acme", key: "failed")
-            _ = try store.begin(tenant: "acme", key: "kept", fingerprint: Self.print, fallback: Self.fallback)
-            store.complete(tenant: "acme", key: "kept", response: Self.reply)
+            try Self.storeOutcome("kept", tenant: "acme", in: store)
             try await store.persisted(tenant: "acme", key: "kept")
             store.journal?.close()
         }
@@ -188,7 +181,7 @@ struct IdempotencyJournalTests {
 
     @Test("a journal another process holds, a file that is not a journal, and one damaged before its end are refused, each saying what to do")
     func refusals() throws {
-        let folder = try Folder()
+        let folder = try JournalFolder()
         let held = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
         let second = #expect(throws: IdempotencyJournalError.self) {
             _ = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
@@ -233,7 +226,7 @@ struct IdempotencyJournalTests {
     @Test("given a journal whose last batch a crash left broken, when it is opened, then the whole batches before it are kept and the broken one dropped",
           arguments: Tail.allCases)
     func tornTail(_ tail: Tail) throws {
-        let folder = try Folder()
+        let folder = try JournalFolder()
         var bytes = Self.file(sealed: Self.batch([Self.outcome("whole")]))
         // Twelve outcomes of ~1.3 KiB each (a list-sized answer), so the write spans 4 pages.
         let large = HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: Array(repeating: UInt8(ascii: "x"), count: 1_300))
@@ -260,7 +253,7 @@ struct IdempotencyJournalTests {
 
     @Test("given many keyed requests, when the journal passes twice its size at the last rewrite, then it is rewritten with only the live keys, and a restart still has them")
     func rewriteOnGrowth() async throws {
-        let folder = try Folder()
+        let folder = try JournalFolder()
         do {
             let store = try Self.reopen(folder.journal, rewriteThreshold: 16 << 10)
             for index in 0..<400 {
@@ -273,8 +266,7 @@ struct IdempotencyJournalTests {
                     store.abandon(tenant: "acme", key: key)
                 }
             }
-            _ = try store.begin(tenant: "acme", key: "last", fingerprint: Self.print, fallback: Self.fallback)
-            store.complete(tenant: "acme", key: "last", response: Self.reply)
+            try Self.storeOutcome("last", tenant: "acme", in: store)
             try await store.persisted(tenant: "acme", key: "last")
             let size = try #require(store.journal?.size)
             // 101 live outcomes of ~190 bytes; without rewrites 400 claims and 400 outcomes or frees.
@@ -291,129 +283,9 @@ struct IdempotencyJournalTests {
         guard case .proceed = try store.begin(tenant: "acme", key: "k397", fingerprint: Self.print) else { Issue.record("k397"); return }
     }
 
-    @Test("given a journal just rewritten (one batch), when a byte of that batch is damaged, then opening and check-config refuse it: a rewrite is synced before it is in place, so no crash broke it")
-    func damagedRewrite() throws {
-        let folder = try Folder()
-        // given: outcomes, then a restart, which rewrites them as one batch
-        do {
-            let store = try Self.reopen(folder.journal)
-            for index in 0..<20 {
-                _ = try store.begin(tenant: "a", key: "k\(index)", fingerprint: Self.print, fallback: Self.fallback)
-                store.complete(tenant: "a", key: "k\(index)", response: Self.reply)
-            }
-            store.journal?.close()
-        }
-        try Self.reopen(folder.journal).journal?.close()
-        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder.journal)))
-        try #require(bytes.starts(with: IdempotencyJournal.sealingMagic))
-        // when: one bit of the last (and only) batch flips
-        bytes[bytes.count - 100] ^= 1
-        try Data(bytes).write(to: URL(fileURLWithPath: folder.journal))
-        // then
-        let error = #expect(throws: IdempotencyJournalError.self) { _ = try Self.reopen(folder.journal) }
-        #expect(error?.problem.contains("written by its last rewrite") == true, "\(String(describing: error))")
-        #expect(IdempotencyJournal.problemOpening(folder.journal)?.contains("damaged") == true)
-        // and one cut short of what the rewrite wrote is refused too
-        try Data(bytes.prefix(bytes.count - 200)).write(to: URL(fileURLWithPath: folder.journal))
-        let short = #expect(throws: IdempotencyJournalError.self) { _ = try Self.reopen(folder.journal) }
-        #expect(short?.problem.contains("shorter than its last rewrite") == true, "\(String(describing: short))")
-    }
-
-    @Test("given a journal of the format before sealed rewrites, when opened, then its outcomes come back, and it is rewritten sealed")
-    func legacyJournal() throws {
-        let folder = try Folder()
-        let bytes = IdempotencyJournal.legacyHeader + Self.batch([Self.outcome("old-1")]) + Self.batch([Self.outcome("old-2")])
-        _ = FileManager.default.createFile(atPath: folder.journal, contents: Data(bytes))
-        let store = try Self.reopen(folder.journal)
-        #expect(store.count == 2)
-        guard case .replay = try store.begin(tenant: "a", key: "old-2", fingerprint: Self.print) else { Issue.record("old-2"); return }
-        store.journal?.close()
-        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.journal)).starts(with: IdempotencyJournal.sealingMagic))
-    }
-
-    @Test("given a large journal damaged in its first appended batch, when opened, then it is refused as damaged, in about the time reading it takes",
-          .timeLimit(.minutes(1)))
-    func damageSearchIsLinear() throws {
-        let folder = try Folder()
-        // given: a batch of 2,500 outcomes (~500 KB, a store's worth written at once), damaged
-        // near its start, and a whole batch after it
-        var appended = Self.batch((0..<2_500).map { Self.outcome("k\($0)") })
-        appended[30] ^= 1
-        appended += Self.batch([Self.outcome("last")])
-        let bytes = Self.file(sealed: [], appended: appended)
-        _ = FileManager.default.createFile(atPath: folder.journal, contents: Data(bytes))
-        // then (it took minutes when every offset's plausible length was hashed and parsed)
-        let error = #expect(throws: IdempotencyJournalError.self) { _ = try Self.reopen(folder.journal) }
-        #expect(error?.problem.contains("batch at byte \(IdempotencyJournal.headerLength) is damaged, with whole ones after it") == true,
-                "\(String(describing: error))")
-    }
-
-    @Test("given a journal that cannot be rewritten at opening (no room for the copy), then it is kept as it is, its broken last write cut off, and takes appends")
-    func keptWhenTheRewriteFails() async throws {
-        let folder = try Folder()
-        // given: a kept outcome and a torn last write; the rewrite's temporary file cannot be made
-        let torn = Self.batch([Self.outcome("torn")])
-        let bytes = Self.file(sealed: Self.batch([Self.outcome("kept")]), appended: Array(torn.prefix(torn.count / 2)))
-        _ = FileManager.default.createFile(atPath: folder.journal, contents: Data(bytes))
-        try FileManager.default.createDirectory(atPath: folder.journal + ".tmp", withIntermediateDirectories: false)
-        // when
-        let store = try Self.reopen(folder.journal)
-        // then: the outcome is there, the torn write gone, and a new outcome goes on the end
-        #expect(store.count == 1)
-        guard case .replay = try store.begin(tenant: "a", key: "kept", fingerprint: Self.print) else { Issue.record("kept"); return }
-        #expect(store.journal?.size == bytes.count - torn.count / 2)
-        _ = try store.begin(tenant: "a", key: "new", fingerprint: Self.print, fallback: Self.fallback)
-        store.complete(tenant: "a", key: "new", response: Self.reply)
-        try await store.persisted(tenant: "a", key: "new")
-        store.journal?.close()
-        // and a restart that can rewrite it has both
-        try FileManager.default.removeItem(atPath: folder.journal + ".tmp")
-        let reopened = try Self.reopen(folder.journal)
-        #expect(reopened.count == 2)
-        guard case .replay = try reopened.begin(tenant: "a", key: "new", fingerprint: Self.print) else { Issue.record("new"); return }
-    }
-
-    @Test("given records queued together past a batch's usual 16 MiB, when written, then they go as one batch, so a crash that cuts the write leaves one broken batch at the end, dropped, not damage")
-    func largeWriteIsOneBatch() async throws {
-        let folder = try Folder()
-        let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
-        let start = journal.size
-        let body = [UInt8](repeating: UInt8(ascii: "x"), count: 6 << 20)
-        // given: four records of 6 MiB queued while the writer is held
-        journal.suspendWritesForTesting()
-        var last: UInt64 = 0
-        for key in ["big-1", "big-2", "big-3", "big-4"] {
-            last = journal.append(IdempotencyJournalRecord(kind: .completed, tenant: "a", key: key, fingerprint: Self.print, time: 0,
-                                                           response: HTTPResponse(status: .ok, body: body)))
-        }
-        journal.resumeWritesForTesting()
-        try await journal.waitUntilWritten(last)
-        journal.close()
-        // then: one batch from where the write began to the end of the file
-        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder.journal)))
-        #expect(IdempotencyJournalBatch.length(in: bytes, at: start) + IdempotencyJournalBatch.overhead == bytes.count - start)
-    }
-
-    @Test("given a new journal that cannot be rewritten at opening (a full disk), then its first write gives it its header, and a restart reads it")
-    func newJournalKeptWhenTheRewriteFails() async throws {
-        let folder = try Folder()
-        try FileManager.default.createDirectory(atPath: folder.journal + ".tmp", withIntermediateDirectories: false)
-        do {
-            let store = try Self.reopen(folder.journal)
-            #expect(store.journal?.size == 0)
-            _ = try store.begin(tenant: "a", key: "first", fingerprint: Self.print, fallback: Self.fallback)
-            store.complete(tenant: "a", key: "first", response: Self.reply)
-            try await store.persisted(tenant: "a", key: "first")
-            store.journal?.close()
-        }
-        try FileManager.default.removeItem(atPath: folder.journal + ".tmp")
-        let reopened = try Self.reopen(folder.journal)
-        guard case .replay = try reopened.begin(tenant: "a", key: "first", fingerprint: Self.print) else { Issue.record("first"); return }
-    }
-
     @Test("given a claim that frees its key if cut short (a mark-read), when the process ends while it runs, then after a restart the key runs again; a reply's claim still replays its answer")
     func harmlessClaimFreedAtRestart() async throws {
-        let folder = try Folder()
+        let folder = try JournalFolder()
         do {
             let store = try Self.reopen(folder.journal)
             _ = try store.begin(tenant: "a", key: "read-1", fingerprint: Self.print, fallback: Self.fallback, freedIfCutShort: true)
@@ -447,7 +319,7 @@ struct IdempotencyJournalTests {
 
     @Test("given a journal that failed many batches, when a request asks about its claim only afterwards, then it is still told its claim was not written")
     func failureRemembered() async throws {
-        let folder = try Folder()
+        let folder = try JournalFolder()
         let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
         let readOnly = open(folder.journal, O_RDONLY | O_CLOEXEC)
         try #require(readOnly >= 0)
@@ -480,7 +352,7 @@ struct IdempotencyJournalTests {
 
     @Test("given writes that fail between writes that succeed, when requests ask about their records afterwards, then each is told its own batch's fate, and only the written ones are read back")
     func failuresBetweenSuccesses() async throws {
-        let folder = try Folder()
+        let folder = try JournalFolder()
         let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
         // given: files that take no byte past their end (sealed against growth) but can be cut
         // back to it, so a failed write is undone and the journal goes on
@@ -513,15 +385,13 @@ struct IdempotencyJournalTests {
 
     @Test("given a tenant with more outcomes in its journal than the capacity and another with few, when restored, then each keeps its newest up to the capacity")
     func restoreWithinCapacity() async throws {
-        let folder = try Folder()
+        let folder = try JournalFolder()
         do {
             let store = try Self.reopen(folder.journal)
             for index in 0..<10 {
-                _ = try store.begin(tenant: "busy", key: "b\(index)", fingerprint: Self.print, fallback: Self.fallback)
-                store.complete(tenant: "busy", key: "b\(index)", response: Self.reply)
+                try Self.storeOutcome("b\(index)", tenant: "busy", in: store)
                 if index < 2 {
-                    _ = try store.begin(tenant: "quiet", key: "q\(index)", fingerprint: Self.print, fallback: Self.fallback)
-                    store.complete(tenant: "quiet", key: "q\(index)", response: Self.reply)
+                    try Self.storeOutcome("q\(index)", tenant: "quiet", in: store)
                 }
             }
             try await store.persisted(tenant: "busy", key: "b9")
@@ -542,7 +412,7 @@ struct IdempotencyJournalTests {
 
     @Test("given keyed requests from many tasks at once while the journal is rewritten again and again, when it is reopened, then every outcome that was acknowledged is there")
     func concurrentRewrites() async throws {
-        let folder = try Folder()
+        let folder = try JournalFolder()
         let acknowledged: [String]
         do {
             let store = try Self.reopen(folder.journal, rewriteThreshold: 4 << 10)
@@ -580,7 +450,7 @@ struct IdempotencyJournalTests {
 
     @Test("given a journal path that is a symbolic link to a journal in another folder, when the gateway restarts on it, then the link is followed: the outcomes come back and the link still names the journal it pointed at")
     func symbolicLinkFollowed() async throws {
-        let folder = try Folder()
+        let folder = try JournalFolder()
         let volume = folder.path + "/volume"
         try FileManager.default.createDirectory(atPath: volume, withIntermediateDirectories: true)
         let real = volume + "/idempotency.journal"
@@ -588,8 +458,7 @@ struct IdempotencyJournalTests {
         try FileManager.default.createSymbolicLink(atPath: folder.journal, withDestinationPath: real)
         do {
             let store = try Self.reopen(folder.journal)
-            _ = try store.begin(tenant: "acme", key: "k", fingerprint: Self.print, fallback: Self.fallback)
-            store.complete(tenant: "acme", key: "k", response: Self.reply)
+            try Self.storeOutcome("k", tenant: "acme", in: store)
             try await store.persisted(tenant: "acme", key: "k")
             store.journal?.close()
         }
@@ -603,7 +472,7 @@ struct IdempotencyJournalTests {
 
     @Test("a journal path naming a directory, a pipe or a link to nothing is refused, and left as it was", arguments: ["directory", "pipe", "dangling link"])
     func notARegularFile(kind: String) throws {
-        let folder = try Folder()
+        let folder = try JournalFolder()
         switch kind {
         case "directory": try FileManager.default.createDirectory(atPath: folder.journal, withIntermediateDirectories: false)
         case "pipe": try #require(mkfifo(folder.journal, 0o600) == 0)

@@ -1,0 +1,127 @@
+import Foundation
+@testable import Gateway
+import HTTP
+import Testing
+
+@Suite("Idempotency journal: sealed rewrites, damage, and a disk too full to rewrite")
+struct IdempotencyJournalSealTests {
+    /// The journal tests' records, responses and helpers.
+    typealias Journal = IdempotencyJournalTests
+
+    @Test("given a journal just rewritten (one batch), when a byte of that batch is damaged, then opening and check-config refuse it: a rewrite is synced before it is in place, so no crash broke it")
+    func damagedRewrite() throws {
+        let folder = try JournalFolder()
+        // given: outcomes, then a restart, which rewrites them as one batch
+        do {
+            let store = try Journal.reopen(folder.journal)
+            for index in 0..<20 {
+                try Journal.storeOutcome("k\(index)", tenant: "a", in: store)
+            }
+            store.journal?.close()
+        }
+        try Journal.reopen(folder.journal).journal?.close()
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder.journal)))
+        try #require(bytes.starts(with: IdempotencyJournal.sealingMagic))
+        // when: one bit of the last (and only) batch flips
+        bytes[bytes.count - 100] ^= 1
+        try Data(bytes).write(to: URL(fileURLWithPath: folder.journal))
+        // then
+        let error = #expect(throws: IdempotencyJournalError.self) { _ = try Journal.reopen(folder.journal) }
+        #expect(error?.problem.contains("written by its last rewrite") == true, "\(String(describing: error))")
+        #expect(IdempotencyJournal.problemOpening(folder.journal)?.contains("damaged") == true)
+        // and one cut short of what the rewrite wrote is refused too
+        try Data(bytes.prefix(bytes.count - 200)).write(to: URL(fileURLWithPath: folder.journal))
+        let short = #expect(throws: IdempotencyJournalError.self) { _ = try Journal.reopen(folder.journal) }
+        #expect(short?.problem.contains("shorter than its last rewrite") == true, "\(String(describing: short))")
+    }
+
+    @Test("given a journal of the format before sealed rewrites, when opened, then its outcomes come back, and it is rewritten sealed")
+    func legacyJournal() throws {
+        let folder = try JournalFolder()
+        let bytes = IdempotencyJournal.legacyHeader + Journal.batch([Journal.outcome("old-1")]) + Journal.batch([Journal.outcome("old-2")])
+        _ = FileManager.default.createFile(atPath: folder.journal, contents: Data(bytes))
+        let store = try Journal.reopen(folder.journal)
+        #expect(store.count == 2)
+        guard case .replay = try store.begin(tenant: "a", key: "old-2", fingerprint: Journal.print) else { Issue.record("old-2"); return }
+        store.journal?.close()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.journal)).starts(with: IdempotencyJournal.sealingMagic))
+    }
+
+    @Test("given a large journal damaged in its first appended batch, when opened, then it is refused as damaged, in about the time reading it takes",
+          .timeLimit(.minutes(1)))
+    func damageSearchIsLinear() throws {
+        let folder = try JournalFolder()
+        // given: a batch of 2,500 outcomes (~500 KB, a store's worth written at once), damaged
+        // near its start, and a whole batch after it
+        var appended = Journal.batch((0..<2_500).map { Journal.outcome("k\($0)") })
+        appended[30] ^= 1
+        appended += Journal.batch([Journal.outcome("last")])
+        let bytes = Journal.file(sealed: [], appended: appended)
+        _ = FileManager.default.createFile(atPath: folder.journal, contents: Data(bytes))
+        // then (it took minutes when every offset's plausible length was hashed and parsed)
+        let error = #expect(throws: IdempotencyJournalError.self) { _ = try Journal.reopen(folder.journal) }
+        #expect(error?.problem.contains("batch at byte \(IdempotencyJournal.headerLength) is damaged, with whole ones after it") == true,
+                "\(String(describing: error))")
+    }
+
+    @Test("given a journal that cannot be rewritten at opening (no room for the copy), then it is kept as it is, its broken last write cut off, and takes appends")
+    func keptWhenTheRewriteFails() async throws {
+        let folder = try JournalFolder()
+        // given: a kept outcome and a torn last write; the rewrite's temporary file cannot be made
+        let torn = Journal.batch([Journal.outcome("torn")])
+        let bytes = Journal.file(sealed: Journal.batch([Journal.outcome("kept")]), appended: Array(torn.prefix(torn.count / 2)))
+        _ = FileManager.default.createFile(atPath: folder.journal, contents: Data(bytes))
+        try FileManager.default.createDirectory(atPath: folder.journal + ".tmp", withIntermediateDirectories: false)
+        // when
+        let store = try Journal.reopen(folder.journal)
+        // then: the outcome is there, the torn write gone, and a new outcome goes on the end
+        #expect(store.count == 1)
+        guard case .replay = try store.begin(tenant: "a", key: "kept", fingerprint: Journal.print) else { Issue.record("kept"); return }
+        #expect(store.journal?.size == bytes.count - torn.count / 2)
+        try Journal.storeOutcome("new", tenant: "a", in: store)
+        try await store.persisted(tenant: "a", key: "new")
+        store.journal?.close()
+        // and a restart that can rewrite it has both
+        try FileManager.default.removeItem(atPath: folder.journal + ".tmp")
+        let reopened = try Journal.reopen(folder.journal)
+        #expect(reopened.count == 2)
+        guard case .replay = try reopened.begin(tenant: "a", key: "new", fingerprint: Journal.print) else { Issue.record("new"); return }
+    }
+
+    @Test("given records queued together past a batch's usual 16 MiB, when written, then they go as one batch, so a crash that cuts the write leaves one broken batch at the end, dropped, not damage")
+    func largeWriteIsOneBatch() async throws {
+        let folder = try JournalFolder()
+        let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
+        let start = journal.size
+        let body = [UInt8](repeating: UInt8(ascii: "x"), count: 6 << 20)
+        // given: four records of 6 MiB queued while the writer is held
+        journal.suspendWritesForTesting()
+        var last: UInt64 = 0
+        for key in ["big-1", "big-2", "big-3", "big-4"] {
+            last = journal.append(IdempotencyJournalRecord(kind: .completed, tenant: "a", key: key, fingerprint: Journal.print, time: 0,
+                                                           response: HTTPResponse(status: .ok, body: body)))
+        }
+        journal.resumeWritesForTesting()
+        try await journal.waitUntilWritten(last)
+        journal.close()
+        // then: one batch from where the write began to the end of the file
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder.journal)))
+        #expect(IdempotencyJournalBatch.length(in: bytes, at: start) + IdempotencyJournalBatch.overhead == bytes.count - start)
+    }
+
+    @Test("given a new journal that cannot be rewritten at opening (a full disk), then its first write gives it its header, and a restart reads it")
+    func newJournalKeptWhenTheRewriteFails() async throws {
+        let folder = try JournalFolder()
+        try FileManager.default.createDirectory(atPath: folder.journal + ".tmp", withIntermediateDirectories: false)
+        do {
+            let store = try Journal.reopen(folder.journal)
+            #expect(store.journal?.size == 0)
+            try Journal.storeOutcome("first", tenant: "a", in: store)
+            try await store.persisted(tenant: "a", key: "first")
+            store.journal?.close()
+        }
+        try FileManager.default.removeItem(atPath: folder.journal + ".tmp")
+        let reopened = try Journal.reopen(folder.journal)
+        guard case .replay = try reopened.begin(tenant: "a", key: "first", fingerprint: Journal.print) else { Issue.record("first"); return }
+    }
+}
