@@ -51,6 +51,12 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
 # (UPSTREAM_CLIENT=urlsession) runs on Dispatch threads, not here.
 gateway_loop=$(for task in /proc/$server/task/*; do if [[ $(cat "$task/comm") == http-loop-0 ]]; then basename "$task"; fi; done | sort -n | tail -1)
 loop_ticks() { awk '{ print $14 + $15 }' "/proc/$server/task/$gateway_loop/stat"; }
+# SIM_CORE moves the simulator's loop (the earlier `http-loop-0`) to a core of its own, as a
+# remote upstream would be: the gateway's loop then has SERVER_CORE to itself.
+if [[ -n "${SIM_CORE:-}" ]]; then
+  simulator_loop=$(for task in /proc/$server/task/*; do if [[ $(cat "$task/comm") == http-loop-0 ]]; then basename "$task"; fi; done | sort -n | head -1)
+  taskset -p -c "$SIM_CORE" "$simulator_loop" >/dev/null
+fi
 
 run() { # name, wrk args…
   local name=$1; shift

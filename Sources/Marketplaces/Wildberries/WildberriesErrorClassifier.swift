@@ -3,7 +3,7 @@ import Foundation
 
 /// Wildberries' answers read as `ConnectorError`s (reference §3.2): 401/402/403 refuse the
 /// token; 404 (or 422 on a read by id) means no such feedback or question; 429 is the rate limit
-/// with `X-Ratelimit-Retry`; any body announcing maintenance is `upstreamUnavailable`, whatever
+/// with `X-Ratelimit-Retry` (or, without it, `X-Ratelimit-Reset`); any body announcing maintenance is `upstreamUnavailable`, whatever
 /// its status, and so is a 503 naming its wait (`Retry-After`); 400 on a write is a rejection of
 /// the content, on a read of one item a refusal of its id (the client's), on any other read
 /// Wildberries' API and ours disagreeing (`upstreamError`: the gateway built it from input it had
@@ -54,7 +54,7 @@ struct WildberriesErrorClassifier: UpstreamErrorClassifier {
         case 422 where request.method == "GET" && itemID != nil:
             return .itemNotFound(id: itemID!)
         case 429:
-            return .upstreamRateLimited(retryAfter: RetryAfter.delay(in: response), failure)
+            return .upstreamRateLimited(retryAfter: RetryAfter.delay(in: response) ?? Self.burstRestored(response), failure)
         case 503:
             // Unavailable for a time Wildberries names; without one, a 5xx like any other
             // (DESIGN §5), rather than a wait the gateway would have to invent.
@@ -74,6 +74,12 @@ struct WildberriesErrorClassifier: UpstreamErrorClassifier {
     }
 
     /// The feedback or question a request is about: `?id=` or the JSON body's `id`.
+    /// `X-Ratelimit-Reset`, the seconds until the whole burst is back (reference §3.2): when a
+    /// 429 names no earlier retry time, a retry after it is certain to be let through.
+    static func burstRestored(_ response: UpstreamResponse) -> Duration? {
+        response.header("x-ratelimit-reset").flatMap { RetryAfter.parse($0) }
+    }
+
     static func itemID(of request: UpstreamRequest) -> String? {
         if let id = request.query.first(where: { $0.name == "id" })?.value { return id }
         guard let body = request.body, request.headers.contains(where: { $0.value.hasPrefix("application/json") }),

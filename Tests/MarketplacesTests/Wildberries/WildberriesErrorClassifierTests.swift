@@ -61,6 +61,24 @@ struct WildberriesErrorClassifierTests {
         }
     }
 
+    @Test("a 429 that names only when its burst is back (X-Ratelimit-Reset) is retried after that; X-Ratelimit-Retry, when sent, wins")
+    func rateLimitReset() {
+        let request = UpstreamRequest(method: "GET", path: "/api/v1/feedbacks", query: [], safety: .idempotent, operation: "feedbacks")
+        let resetOnly = UpstreamResponse(status: 429, headers: ["content-type": "application/problem+json", "x-ratelimit-reset": "29",
+                                                                "x-ratelimit-limit": "10"], body: Data(#"{"title":"too many requests"}"#.utf8))
+        guard case .upstreamRateLimited(let wait, _)? = WildberriesErrorClassifier().classify(resetOnly, for: request) else {
+            Issue.record("expected upstreamRateLimited")
+            return
+        }
+        #expect(wait == .seconds(29))
+        let both = UpstreamResponse(status: 429, headers: ["x-ratelimit-reset": "29", "x-ratelimit-retry": "2"], body: Data())
+        guard case .upstreamRateLimited(let retry, _)? = WildberriesErrorClassifier().classify(both, for: request) else {
+            Issue.record("expected upstreamRateLimited")
+            return
+        }
+        #expect(retry == .seconds(2))
+    }
+
     @Test("a write answered with a 4xx the API does not name otherwise is a refusal of its content")
     func writeRefused() {
         let answer = UpstreamResponse(status: 409, headers: ["content-type": "application/json"], body: Data(#"{"detail":"already answered"}"#.utf8))
