@@ -213,7 +213,8 @@ public final class UpstreamCaller: Sendable {
         }
         switch error {
         case .upstreamRateLimited(let wait, let failure):
-            let wait = wait ?? announced
+            // The pause held above: a later call is told what is left of it, so this one is too.
+            let wait = (wait ?? announced).map { min($0, Self.longestPause) }
             breaker.record(.success, for: admission)
             return .failure(.upstreamRateLimited(retryAfter: wait, failure), retryAfter: wait, retryable: true)
         case .upstreamUnavailable(let wait, let failure):

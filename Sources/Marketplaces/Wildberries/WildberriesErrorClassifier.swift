@@ -73,13 +73,13 @@ struct WildberriesErrorClassifier: UpstreamErrorClassifier {
         }
     }
 
-    /// The feedback or question a request is about: `?id=` or the JSON body's `id`.
     /// `X-Ratelimit-Reset`, the seconds until the whole burst is back (reference §3.2): when a
     /// 429 names no earlier retry time, a retry after it is certain to be let through.
     static func burstRestored(_ response: UpstreamResponse) -> Duration? {
         response.header("x-ratelimit-reset").flatMap { RetryAfter.parse($0) }
     }
 
+    /// The feedback or question a request is about: `?id=` or the JSON body's `id`.
     static func itemID(of request: UpstreamRequest) -> String? {
         if let id = request.query.first(where: { $0.name == "id" })?.value { return id }
         guard let body = request.body, request.headers.contains(where: { $0.value.hasPrefix("application/json") }),

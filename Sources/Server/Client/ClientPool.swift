@@ -21,8 +21,17 @@ final class ClientPool {
 
     var isUnused: Bool { openCount == 0 && waiting.isEmpty && !resolving }
 
-    /// Starts `call` on an idle connection, a new one, or queues it.
+    /// Starts `call` on an idle connection, a new one, or queues it. A write that is not safe to
+    /// repeat (a reply) always goes on a connection of its own: a kept-alive connection can be
+    /// closed by the server at the very moment it is reused, after any check that it is still
+    /// open, and a write lost that way could not be told from one the server applied before
+    /// closing, while on a new connection the server can only have taken the request in.
     func submit(_ call: ClientCall) {
+        guard call.request.isIdempotent else {
+            waiting.append(call)
+            pump()
+            return
+        }
         while let connection = idle.popLast() {
             // A connection the server has closed, or that holds bytes nobody asked for, takes
             // no call: a write there would be lost with no way to tell whether it was applied,
@@ -48,12 +57,14 @@ final class ClientPool {
         if let index = waiting.firstIndex(where: { $0 === call }) { waiting.remove(at: index) }
     }
 
-    /// A connection finished a response and can take another request.
+    /// A connection finished a response and can take another request: the first waiting call
+    /// safe to repeat, else it waits idle (a write waiting makes room for its own connection).
     func connectionFree(_ connection: ClientConnection) {
         failLateWrites()
-        guard !waiting.isEmpty else {
+        guard let next = waiting.firstIndex(where: { $0.request.isIdempotent }) else {
             connection.becomeIdle()
             idle.append(connection)
+            if !waiting.isEmpty { pump() }
             return
         }
         // As in `submit`: the server may have closed right after its response (a draining
@@ -64,7 +75,7 @@ final class ClientPool {
             connection.close()
             return
         }
-        connection.send(waiting.removeFirst())
+        connection.send(waiting.remove(at: next))
     }
 
     func connectionClosed(_ connection: ClientConnection) {
@@ -73,10 +84,17 @@ final class ClientPool {
         pump()
     }
 
-    /// Opens connections for waiting calls while there is room.
+    /// Opens connections for waiting calls while there is room, closing idle ones to make it
+    /// (only a write waits while a connection is idle: it needs one of its own).
     private func pump() {
         failLateWrites()
-        while !waiting.isEmpty && openCount < client.configuration.maxConnections {
+        while !waiting.isEmpty {
+            if openCount >= client.configuration.maxConnections {
+                guard !idle.isEmpty else { break }
+                // `close` calls `connectionClosed`, which pumps again: the loop then looks anew.
+                idle.removeFirst().close()
+                continue
+            }
             guard let address = address() else { break }
             let call = waiting.removeFirst()
             openCount += 1

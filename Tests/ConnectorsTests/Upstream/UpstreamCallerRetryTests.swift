@@ -91,7 +91,10 @@ struct UpstreamCallerRetryTests {
     func pauseAtMostAnHour() async throws {
         let harness = CallerHarness([.status(429, headers: ["Retry-After": "99999999"]), .status(200)], retry: RetryPolicy(maxAttempts: 1))
         // given
-        _ = await #expect(throws: ConnectorError.self) { try await harness.call(.read) }
+        let error = await #expect(throws: ConnectorError.self) { try await harness.call(.read) }
+        // the wait reported is the pause held, not the days announced
+        guard case .upstreamRateLimited(let wait, _)? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(wait == .seconds(3600))
         // when
         harness.clock.advance(by: .seconds(3600))
         // then
