@@ -4,6 +4,8 @@ public enum HTTPParseError: Error, Sendable, Hashable, CaseIterable {
     // Request line (400 unless noted).
     case tooManyEmptyLines
     case invalidMethod
+    /// A method longer than any registered one (`maxMethodLength`): 501 (RFC 9112 §3).
+    case methodTooLong
     case invalidTarget
     /// A `%` in the target not followed by two hexadecimal digits (RFC 3986 §2.1).
     case invalidPercentEncoding
@@ -64,7 +66,7 @@ public enum HTTPParseError: Error, Sendable, Hashable, CaseIterable {
         case .unsupportedVersion: .httpVersionNotSupported
         case .requestLineTooLong: .uriTooLong
         case .fieldLineTooLong, .headerBlockTooLarge, .tooManyFields, .trailersTooLarge: .requestHeaderFieldsTooLarge
-        case .unsupportedTransferCoding: .notImplemented
+        case .unsupportedTransferCoding, .methodTooLong: .notImplemented
         case .unsupportedExpectation: .expectationFailed
         case .bodyTooLarge: .contentTooLarge
         default: .badRequest
@@ -76,6 +78,7 @@ public enum HTTPParseError: Error, Sendable, Hashable, CaseIterable {
         switch self {
         case .tooManyEmptyLines: "Too many empty lines before the request line."
         case .invalidMethod: "The request method is not a valid token."
+        case .methodTooLong: "The request method is longer than any method the server implements."
         case .invalidTarget: "The request target is malformed: a path (or absolute URL) of visible ASCII characters is expected; percent-encode anything else (spaces, quotes, non-ASCII text such as …)."
         case .invalidPercentEncoding: "The request target has a malformed percent-escape: '%' must be followed by two hexadecimal digits (a '%' itself is written '%25')."
         case .extraSpaceInRequestLine: "The request line has a space too many: it is the method, one space, the target, one space and the HTTP version (a space inside the target is written %20)."
@@ -94,7 +97,7 @@ public enum HTTPParseError: Error, Sendable, Hashable, CaseIterable {
         case .headerBlockTooLarge: "The header section is larger than the server accepts."
         case .tooManyFields: "The request has more header fields than the server accepts."
         case .missingHost: "An HTTP/1.1 request must carry exactly one Host header; it is missing."
-        case .duplicateHost: "An HTTP/1.1 request must carry exactly one Host header; several were sent."
+        case .duplicateHost: "A request may carry one Host header at most; several were sent."
         case .invalidHost: "The Host header is malformed."
         case .invalidContentLength: "Content-Length must be a non-negative decimal integer."
         case .conflictingContentLength: "Content-Length was given with differing values."

@@ -15,6 +15,13 @@ enum HostValidator {
             i += 1
         } else {
             while i < end, buffer[i] != UInt8(ascii: ":") {
+                if buffer[i] == UInt8(ascii: "%") {
+                    // pct-encoded: two hexadecimal digits follow.
+                    guard end - i > 2, ASCII.classes[Int(buffer[i + 1])] & ASCII.hex != 0,
+                          ASCII.classes[Int(buffer[i + 2])] & ASCII.hex != 0 else { return false }
+                    i += 3
+                    continue
+                }
                 guard isRegNameByte(buffer[i]) else { return false }
                 i += 1
             }
@@ -32,12 +39,12 @@ enum HostValidator {
         return port <= 65535
     }
 
-    /// unreserved / pct-encoded / sub-delims.
+    /// unreserved / sub-delims (pct-encoded is checked by the caller).
     private static func isRegNameByte(_ c: UInt8) -> Bool {
         switch c {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             true
-        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "%"):
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
             true
         case UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
              UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="):

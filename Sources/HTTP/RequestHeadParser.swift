@@ -45,6 +45,9 @@ public struct RequestHeadParser: Sendable {
     /// The bytes of empty lines (CR LF) taken before a request line: 32 of them; one more is
     /// `tooManyEmptyLines`.
     public static let maxEmptyLineBytes = 64
+    /// The longest method token taken (and answered 405 when no route has it): twice the longest
+    /// in IANA's registry (`UPDATEREDIRECTREF`, 17). A longer one is 501 (RFC 9112 §3).
+    public static let maxMethodLength = 34
 
     /// True when no byte of a message has been scanned yet (what an idle connection looks like).
     public var isAtMessageStart: Bool { position == 0 }
@@ -102,6 +105,7 @@ public struct RequestHeadParser: Sendable {
                 state = .start
             case .method:
                 while i < n, table[Int(buffer[i])] & ASCII.token != 0 { i += 1 }
+                guard i - lineStart <= Self.maxMethodLength else { throw .methodTooLong }
                 guard i - lineStart <= limits.maxRequestLineLength else { throw .requestLineTooLong }
                 guard i < n else { break scan }
                 let c = buffer[i]

@@ -88,7 +88,8 @@ struct RequestHeadParserRejectionTests {
     ])
     func duplicateHost(_ rejection: Rejection) { expectRejected(rejection) }
 
-    @Test(arguments: ["a b", "a/b", "a@b", "[::1", "host:port", "[::1]x", "[]", "[::g]", "a:123456", "a:70000", "a:65536", "a:1:2", "a?b", "a#b", "\u{80}"])
+    @Test(arguments: ["a b", "a/b", "a@b", "[::1", "host:port", "[::1]x", "[]", "[::g]", "a:123456", "a:70000", "a:65536", "a:1:2", "a?b", "a#b", "\u{80}",
+                     "x%zz", "%", "x%4", "x%g0", "%4:80"])
     func malformedHost(host: String) {
         expectRejected(Rejection("Host: \(host)", bytes("GET / HTTP/1.1\r\nHost: \(host)\r\n\r\n"), .invalidHost))
     }
@@ -284,7 +285,7 @@ struct RequestHeadParserRejectionTests {
         // given: a limit of 32 and 40 bytes of a request line that has not ended
         let limits = ParserLimits(maxRequestLineLength: 32)
         let prefix: String = switch part {
-        case "method": String(repeating: "M", count: 40)
+        case "method": String(repeating: "M", count: 33)
         case "target": "GET /" + String(repeating: "a", count: 35)
         default: "GET /" + String(repeating: "a", count: 26) + " HTTP/1.1" // 40 bytes, the line not yet ended
         }
@@ -292,6 +293,15 @@ struct RequestHeadParserRejectionTests {
         let outcome = ParserHarness.parse(bytes(prefix), limits: limits).outcome
         #expect(outcome == .failed(.requestLineTooLong))
         #expect(outcome.error?.status.code == 414)
+    }
+
+    @Test("a method longer than any registered one is 501, as soon as it is that long; one of the longest taken is parsed")
+    func methodTooLong() throws {
+        let longest = String(repeating: "M", count: RequestHeadParser.maxMethodLength)
+        #expect(try ParserHarness.head(bytes(longest + " / HTTP/1.1\r\nHost: a\r\n\r\n")).method == HTTPMethod(longest))
+        let outcome = ParserHarness.parse(bytes(longest + "M")).outcome
+        #expect(outcome == .failed(.methodTooLong))
+        #expect(outcome.error?.status.code == 501)
     }
 
     @Test func requestLineTooLongWithDefaultLimits() {
@@ -407,13 +417,13 @@ struct RequestHeadParserRejectionTests {
         let expected: [HTTPParseError: Int] = [
             .unsupportedVersion: 505, .requestLineTooLong: 414,
             .fieldLineTooLong: 431, .headerBlockTooLarge: 431, .tooManyFields: 431, .trailersTooLarge: 431,
-            .unsupportedTransferCoding: 501, .unsupportedExpectation: 417, .bodyTooLarge: 413,
+            .unsupportedTransferCoding: 501, .methodTooLong: 501, .unsupportedExpectation: 417, .bodyTooLarge: 413,
         ]
         for error in HTTPParseError.allCases {
             #expect(error.status.code == expected[error] ?? 400, "\(error)")
             #expect(!error.detail.isEmpty, "\(error)")
             #expect(error.detail.hasSuffix("."), "\(error)")
         }
-        #expect(HTTPParseError.allCases.count == 38)
+        #expect(HTTPParseError.allCases.count == 39)
     }
 }
