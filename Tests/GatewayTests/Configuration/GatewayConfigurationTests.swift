@@ -171,6 +171,9 @@ struct GatewayConfigurationTests {
               (#"{"server": {"max_field_line_bytes": 40000}}"#, "server.max_field_line_bytes", "at most max_header_bytes (32768, its default)"),
               (#"{"marketplaces": {"ozon": {"seller_url": "http://127.0.0.1:9223372036854775808"}}}"#, "marketplaces.ozon.seller_url", "1 to 65535"),
               (#"{"marketplaces": {"ozon": {"seller_url": "https://[::1]:99999999999999999999/x"}}}"#, "marketplaces.ozon.seller_url", "1 to 65535"),
+              (#"{"listen": {"port": null}}"#, "listen.port", "is null"),
+              (#"{"server": null}"#, "server", "is null"),
+              (#"{"listen": {"x\u001b[31mred": 1}}"#, "listen.x\\u001B[31mred", "not a known setting"),
           ])
     func invalidSetting(settings: String, field: String, message: String) {
         let json = String(settings.dropLast()) + ", \"tenants\": [\(tenantJSON())]}"
@@ -196,6 +199,7 @@ struct GatewayConfigurationTests {
               (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "credentials": {"ozon": {"client_id": "1", "api_key": "k\tey"}}}"#, "tenants[0].credentials.ozon.api_key", "control character"),
               (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "credentials": {"wildberries": {"token": "wbtok\u00a0"}}}"#, "tenants[0].credentials.wildberries.token", "beyond ASCII"),
               (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "credentials": {"ozon": {"client_id": "1", "api_key": "“key”"}}}"#, "tenants[0].credentials.ozon.api_key", "beyond ASCII"),
+              (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "credentials": {"wildberries": null}}"#, "tenants[0].credentials.wildberries", "is null"),
           ])
     func invalidTenant(tenant: String, field: String, message: String) {
         let json = "{\"tenants\": [\(tenant.replacingOccurrences(of: "DIGEST", with: Self.digest))]}"
@@ -224,7 +228,7 @@ struct GatewayConfigurationTests {
     @Test("given a file that is not a JSON object with tenants, when parsed, then the error says so",
           arguments: [
               ("", "", "not valid JSON"), ("[]", "", "must be an object"), ("{}", "tenants", "at least one"),
-              (#"{"tenants": {}}"#, "tenants", "must be an array"), (#"{"tenant": []}"#, "tenant", "not a known setting"),
+              (#"{"tenants": {}}"#, "tenants", "must be an array"), (#"{"tenants": null}"#, "tenants", "is null"), (#"{"tenant": []}"#, "tenant", "not a known setting"),
               (#"{"tenants": [], "tenants": []}"#, "tenants", "given twice"),
               (#"{"tenants": [{"id": "a", "rate_limit": {"rate": 1, "rate": 2}}]}"#, "tenants[0].rate_limit.rate", "given twice"),
           ])

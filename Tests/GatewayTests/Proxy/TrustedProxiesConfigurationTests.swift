@@ -16,10 +16,13 @@ struct TrustedProxiesConfigurationTests {
         #expect(configuration.trustedProxies.ranges.map(\.description) == ["127.0.0.1/32", "10.0.0.0/8", "::1/128", "fd00::/8"])
     }
 
-    @Test("without the setting no proxy is trusted")
+    @Test("without the setting, or with an empty list, no proxy is trusted; null is refused as every null is")
     func defaultIsNone() throws {
         #expect(try parse("[]").trustedProxies.ranges.isEmpty)
-        #expect(try parse("null").trustedProxies.ranges.isEmpty)
+        let digest = String(repeating: "ab", count: 32)
+        #expect(try GatewayConfiguration.parse(#"{"tenants": [{"id": "acme", "api_key_sha256": ["\#(digest)"]}]}"#, environment: [:])
+            .trustedProxies.ranges.isEmpty)
+        #expect(throws: ConfigurationError("trusted_proxies", "is null: give it a value, or leave it out for its default")) { try parse("null") }
     }
 
     @Test("a bad entry names its field and says what is wrong",
