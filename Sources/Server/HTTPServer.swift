@@ -56,6 +56,14 @@ public final class HTTPServer: Sendable {
         return max(1, min(configured, descriptors - reserve))
     }
 
+    /// The connections a server started in this process would hold for `configured`, its
+    /// descriptor limit raised as `init` raises it: for checking a configuration beforehand.
+    public static func connectionLimitHere(configured: Int) -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_max != rlim_t.max else { return configured }
+        return connectionLimit(configured: configured, descriptors: Int(clamping: max(limit.rlim_cur, limit.rlim_max)))
+    }
+
     /// The soft limit on open descriptors (`RLIMIT_NOFILE`); nil when unlimited or unknown.
     private static func descriptorLimit() -> Int? {
         var limit = rlimit()

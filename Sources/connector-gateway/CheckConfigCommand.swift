@@ -19,6 +19,10 @@ enum CheckConfigCommand {
             Output.error("connector-gateway: invalid configuration \(path): idempotency.journal: \(problem)")
             return 2
         }
+        let connections = HTTPServer.connectionLimitHere(configured: configuration.server.maxConnections)
+        for message in ConfigurationWarnings.messages(configuration, maxConnections: connections) {
+            JSONLine.write(["event": "warning", "message": message])
+        }
         let marketplaces = Set(configuration.tenants.flatMap { $0.credentials.keys.map(\.rawValue) }).sorted()
         var summary: [String: Any] = [
             "event": "config_ok", "config": path, "tenants": configuration.tenants.count,

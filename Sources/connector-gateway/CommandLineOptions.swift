@@ -18,10 +18,11 @@ struct CommandLineOptions {
     static let usage = """
         usage: connector-gateway [serve] [--config FILE] [--host HOST] [--port PORT] [--static-root DIR]
                connector-gateway hash-key        (reads an API key on stdin, prints its SHA-256 for the config)
-               connector-gateway healthcheck [--config FILE] [--host HOST] [--port PORT]   (exit 0 when /healthz answers 200)
-               connector-gateway check-config [--config FILE]   (validate the configuration, as serve reads it, and exit)
+               connector-gateway healthcheck [--config FILE] [--host HOST] [--port PORT]   (asks /healthz)
+               connector-gateway check-config [--config FILE] [--host HOST] [--port PORT]   (validate the configuration, as serve reads it, and exit)
                connector-gateway version         (also --version)
                connector-gateway help            (also --help)
+        A flag's value may follow it or an equals sign (--port=8080); each flag is given once.
 
         Without --config (or GATEWAY_CONFIG) the gateway starts in demo mode: simulated Wildberries and
         Ozon on loopback and a tenant "demo" with the key "demo-key".
@@ -29,8 +30,41 @@ struct CommandLineOptions {
         GATEWAY_STATIC_ROOT (the directory holding Public/ and openapi.yaml).
         Signals: TERM, INT or HUP drain and exit 0; a second one exits 1 at once.
         Exit status: 0 after a drain, 1 when it cannot start or on a second signal, 2 for a bad
-        command line or configuration.
+        command line or configuration; healthcheck: 0 when /healthz answers 200, 1 when it does not
+        or cannot be reached, 2 for a bad command line or configuration.
         """
+
+    /// Short flags by the long ones they stand for.
+    static let longName = ["-c": "--config", "-p": "--port", "-h": "--help",
+                           "--config": "--config", "--host": "--host", "--port": "--port", "--static-root": "--static-root",
+                           "--help": "--help", "--version": "--version"]
+
+    /// The flags `command` uses; any other is refused rather than ignored.
+    static func flags(of command: Command) -> Set<String> {
+        switch command {
+        case .serve: ["--config", "--host", "--port", "--static-root"]
+        case .healthcheck, .checkConfig: ["--config", "--host", "--port"]
+        case .hashKey, .help, .version: []
+        }
+    }
+
+    static func commandName(_ command: Command) -> String {
+        switch command {
+        case .serve: "serve"
+        case .hashKey: "hash-key"
+        case .healthcheck: "healthcheck"
+        case .checkConfig: "check-config"
+        case .help: "help"
+        case .version: "version"
+        }
+    }
+
+    /// A port written as digits only (no sign, no spaces), 0 to 65535; `PORT` is read the same way.
+    static func port(_ text: String) -> Int? {
+        guard !text.isEmpty, text.utf8.count <= 5, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              let port = Int(text), port <= 65535 else { return nil }
+        return port
+    }
 
     /// Parses `arguments` (without the program name); throws a message for the user.
     static func parse(_ arguments: [String]) throws(UsageError) -> CommandLineOptions {
@@ -48,24 +82,43 @@ struct CommandLineOptions {
             }
             rest = rest.dropFirst()
         }
-        while let flag = rest.first {
+        var given: Set<String> = []
+        while let argument = rest.first {
             rest = rest.dropFirst()
+            // `--flag=value` as well as `--flag value`.
+            var flag = argument, inline: String?
+            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+                flag = String(argument[..<equals])
+                inline = String(argument[argument.index(after: equals)...])
+            }
             func value() throws(UsageError) -> String {
+                if let inline { return inline }
                 guard let next = rest.first, !next.hasPrefix("--") else { throw UsageError("\(flag) needs a value") }
                 rest = rest.dropFirst()
                 return next
             }
-            switch flag {
-            case "--config", "-c": options.configPath = try value()
+            let name = Self.longName[flag] ?? flag
+            guard Self.flags(of: options.command).contains(name) || name == "--help" || name == "--version" else {
+                if Self.longName.values.contains(name) {
+                    throw UsageError("\(Self.commandName(options.command)) takes no \(name)")
+                }
+                throw UsageError("unknown option \"\(flag)\"")
+            }
+            guard given.insert(name).inserted else { throw UsageError("\(name) is given twice") }
+            switch name {
+            case "--config": options.configPath = try value()
             case "--host": options.host = try value()
-            case "--port", "-p":
+            case "--port":
                 let text = try value()
-                guard let port = Int(text), (0...65535).contains(port) else { throw UsageError("--port must be 0…65535, not \"\(text)\"") }
+                guard let port = Self.port(text) else { throw UsageError("--port must be 0…65535, not \"\(text)\"") }
                 options.port = port
             case "--static-root": options.staticRoot = try value()
-            case "--help", "-h": options.command = .help
-            case "--version": options.command = .version
-            default: throw UsageError("unknown option \"\(flag)\"")
+            case "--help":
+                guard inline == nil else { throw UsageError("--help takes no value") }
+                options.command = .help
+            default:
+                guard inline == nil else { throw UsageError("--version takes no value") }
+                options.command = .version
             }
         }
         return options

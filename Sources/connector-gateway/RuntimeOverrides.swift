@@ -20,7 +20,7 @@ enum RuntimeOverrides {
         if let port = options.port {
             configuration.server.port = port
         } else if let text = environment["PORT"], !text.isEmpty {
-            guard let port = Int(text), (0...65535).contains(port) else {
+            guard let port = CommandLineOptions.port(text) else {
                 Output.error("connector-gateway: PORT must be 0…65535, not \"\(text)\"")
                 return nil
             }

@@ -101,18 +101,8 @@ enum ServeCommand {
             JSONLine.write(["event": "warning", "message": "Demo mode listens on \(address), beyond this machine, with the publicly known key "
                 + "demo-key and no real marketplace. If this was meant to serve real tenants, GATEWAY_CONFIG (or --config) is missing."])
         }
-        if application.server.maxConnections < configuration.server.maxConnections {
-            JSONLine.write(["event": "warning", "message": "max_connections \(configuration.server.maxConnections) lowered to "
-                + "\(application.server.maxConnections): this process may open too few file descriptors to hold that many "
-                + "connections and still reach the marketplaces. Raise the limit (ulimit -n, docker run --ulimit nofile=65536) "
-                + "or lower server.max_connections."])
-        }
-        for tenant in configuration.tenants where !tenant.rateLimit.policyCoversTheRate {
-            let (quota, window) = tenant.rateLimit.policy
-            JSONLine.write(["event": "warning", "message": "Tenant \(tenant.id): with a rate of \(tenant.rateLimit.rate)/s and a burst of "
-                + "\(tenant.rateLimit.burst), its RateLimit-Policy can promise only q=\(quota);w=\(window) (what passes even sent at once), "
-                + "less than the rate, and clients pacing by it stay below it. A burst the rate refills in a whole number of seconds, "
-                + "at least one, lets them use all of it."])
+        for message in ConfigurationWarnings.messages(configuration, maxConnections: application.server.maxConnections) {
+            JSONLine.write(["event": "warning", "message": message])
         }
         if !staticRoot.isComplete {
             JSONLine.write(["event": "warning", "message": "No Public/ and openapi.yaml under \(root.path): /openapi.yaml, the problem pages "

@@ -416,6 +416,7 @@ public final class IdempotencyJournal: Sendable {
     static func report(_ event: String, _ error: IdempotencyJournalError, to log: LogSink?, level: LogSink.Level) {
         guard let log else { return }
         var line = JSONObjectWriter(capacity: 256)
+        line.timestamp("time", Timestamp.wallClock())
         line.string("event", event)
         line.string("path", error.path)
         line.string("error", error.problem)

@@ -1,3 +1,4 @@
+import Connectors
 import Dispatch
 import Glibc
 import Server
@@ -118,7 +119,12 @@ public final class LogSink: Sendable {
 
     /// The line that says how many were lost while the output did not keep up.
     static func droppedLine(_ count: Int) -> String {
-        "{\"event\":\"log_lines_dropped\",\"count\":\(count),\"message\":\"the log output did not keep up; these lines were not written\"}\n"
+        var line = JSONObjectWriter(capacity: 160)
+        line.timestamp("time", Timestamp.wallClock())
+        line.string("event", "log_lines_dropped")
+        line.int("count", count)
+        line.string("message", "the log output did not keep up; these lines were not written")
+        return String(decoding: line.finish(), as: UTF8.self) + "\n"
     }
 
     private func writeOut() {

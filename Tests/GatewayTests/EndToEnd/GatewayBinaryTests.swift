@@ -237,6 +237,13 @@ struct GatewayBinaryTests {
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/idempotency.journal"), "the journal is not created by a check")
         let byEnvironment = try GatewayProcess.run(arguments: ["check-config"], environment: ["GATEWAY_CONFIG": good, "OZON_KEY": "k-0123456789"])
         #expect(byEnvironment.status == 0)
+        // serve's warnings, in serve's words
+        let warned = try GatewayProcess.run(arguments: ["check-config", "--config", try write("""
+            {"tenants": [{"id": "acme", "api_key_sha256": ["\(digest)"], "rate_limit": {"rate": 20, "burst": 5}}]}
+            """)])
+        #expect(warned.status == 0)
+        #expect(warned.stdout.contains(#""event":"warning""#) && warned.stdout.contains("Tenant acme: with a rate of 20.0/s and a burst of 5"),
+                "\(warned.stdout)")
 
         let unset = try GatewayProcess.run(arguments: ["check-config", "--config", good])
         #expect(unset.status == 2)

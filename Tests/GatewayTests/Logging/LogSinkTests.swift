@@ -92,7 +92,7 @@ struct LogSinkTests {
         let received = await Self.flushedAndRead(sink, writer: writer, reader: reader, patience: .seconds(30))
         // then
         let got = received.split(separator: "\n").map(String.init)
-        let markers = got.filter { $0.hasPrefix(#"{"event":"log_lines_dropped""#) }
+        let markers = got.filter { $0.hasPrefix(#"{"time":""#) && $0.contains(#""event":"log_lines_dropped""#) }
         let written = got.filter { $0.hasPrefix("line ") }
         let dropped = markers.compactMap { $0.split(separator: ",").first { $0.hasPrefix(#""count":"#) }.flatMap { Int($0.dropFirst(8)) } }
         #expect(!markers.isEmpty)

@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+
+/// The command line as an operator types it: every mistake is refused with exit 2 and a reason,
+/// never ignored, and `--flag=value` is taken like `--flag value`.
+@Suite("connector-gateway command line")
+struct CommandLineTests {
+    @Test("given a flag with a signed or out-of-range port, a flag given twice, or one its command does not use, then exit 2 naming it",
+          arguments: [
+              (["--port", "+5"], "--port must be 0…65535"), (["--port=99999"], "--port must be 0…65535"),
+              (["--config", "a.json", "-c", "b.json"], "--config is given twice"),
+              (["hash-key", "--config", "a.json"], "hash-key takes no --config"),
+              (["check-config", "--static-root", "/tmp"], "check-config takes no --static-root"),
+              (["--help=yes"], "--help takes no value"), (["--bogus"], "unknown option \"--bogus\""),
+          ])
+    func refused(arguments: [String], reason: String) throws {
+        let result = try GatewayProcess.run(arguments: arguments, stdin: "")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(reason), "\(result.stderr)")
+    }
+
+    @Test("given PORT with a sign, then start-up stops with exit 2 as for --port")
+    func signedPortVariable() throws {
+        let result = try GatewayProcess.run(arguments: ["check-config", "--config", "/nonexistent.json"], environment: ["PORT": "+8080"])
+        #expect(result.status == 2)
+    }
+
+    @Test("given --config=FILE, then the file is read as with --config FILE")
+    func inlineValue() throws {
+        let result = try GatewayProcess.run(arguments: ["check-config", "--config=/nonexistent/gateway.json"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("/nonexistent/gateway.json"), "\(result.stderr)")
+        #expect(!result.stderr.contains("unknown option"), "\(result.stderr)")
+    }
+}
