@@ -18,9 +18,18 @@ public final class CircuitBreaker: Sendable {
     public struct Admission: Sendable, Equatable {
         /// Set when this call is the half-open probe.
         let probeID: UInt64?
+        /// Whether a failure of this call counts toward opening the circuit.
+        var countsFailures = true
 
         /// Whether this call is the one probe of a half-open circuit.
         public var isProbe: Bool { probeID != nil }
+
+        /// A call that goes out whatever the circuit says and whose failures do not count: the
+        /// look for a reply whose answer was lost (`UpstreamCaller.isLookingUp`). Its write's own
+        /// failure has just been counted, and may have opened the circuit; refusing the look
+        /// would leave a reply Ozon made reported as "may have applied", and counting the look's
+        /// retries would let one lost answer open the circuit for every tenant of the account.
+        static let lookUp = Admission(probeID: nil, countsFailures: false)
     }
 
     /// What an admitted call found out about the host.
@@ -123,6 +132,8 @@ public final class CircuitBreaker: Sendable {
             case .success:
                 // The host answered: whoever learned it, it is up.
                 s = Storage(lastProbeID: s.lastProbeID)
+            case .failure where !admission.countsFailures:
+                break
             case .failure:
                 if isCurrentProbe {
                     s.probe = nil

@@ -9,6 +9,11 @@ import HTTP
 /// connections; for `nonIdempotent` ones only what the upstream cannot have applied: a refused
 /// connection and 429. Never a rejection of the request itself (400, 401, 403, 404, 422…).
 public final class UpstreamCaller: Sendable {
+    /// Set around the look for a reply whose answer was lost (`OzonSession.confirmedReply`): its
+    /// calls are not refused by an open circuit, and their failures do not count toward opening
+    /// it (`CircuitBreaker.Admission.lookUp`).
+    @TaskLocal public static var isLookingUp = false
+
     /// The marketplace named in every `UpstreamFailure` this caller reports.
     public let marketplace: Marketplace
     /// Sends each attempt; its `host` names the upstream in reports and errors.
@@ -120,7 +125,7 @@ public final class UpstreamCaller: Sendable {
         }
         let admission: CircuitBreaker.Admission
         do {
-            admission = try breaker.admit(marketplace: marketplace)
+            admission = Self.isLookingUp ? .lookUp : try breaker.admit(marketplace: marketplace)
         } catch {
             return .failure(error, retryAfter: nil, retryable: false)
         }
@@ -207,8 +212,9 @@ public final class UpstreamCaller: Sendable {
         // a limit still in force then costs one more refused call.
         if case .upstreamRateLimited(let classified, _) = error {
             budget.pause(for: min(classified ?? announced ?? .seconds(1), Self.longestPause))
-        } else if status == 429 {
-            // However the marketplace words it, the credential is over its upstream limit.
+        } else if status == 429, !classifier.blocksOperationOnly(response) {
+            // However the marketplace words it, the credential is over its upstream limit (but
+            // for a block of one method, which holds back that method alone).
             budget.pause(for: min(announced ?? .seconds(1), Self.longestPause))
         }
         switch error {

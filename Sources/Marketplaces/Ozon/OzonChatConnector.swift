@@ -21,6 +21,10 @@ public struct OzonChatConnector: ChannelConnector {
     /// follow it) and the product the conversation names. The list's entry gives the chat's
     /// start and unread count.
     static let window = 50
+    /// How long before a send a message of the same words may be dated and be taken for it, when
+    /// the chat could not be read before the send: Ozon's clock and ours may differ by this much.
+    /// (A greeting sent a minute before is not taken for a send that never arrived.)
+    static let unseenTolerance: Int64 = 10_000
     /// Messages one chat read alone asks for (Ozon's most a call): it has no list entry, so its
     /// start is its first message and its unread count is counted, both exact for any chat up to
     /// this long, as the list shows them.
@@ -94,10 +98,12 @@ public struct OzonChatConnector: ChannelConnector {
         try OzonValidation.text(text, bounds: Self.replyBounds)
         let session = session
         // The newest message before the send, under a deadline of its own (an eighth of the
-        // time, at most 2 s), so that a slow read cannot leave the send none; when it cannot be
-        // read, a lost answer is not looked for.
+        // time, at most 2 s), so that a slow read cannot leave the send none. When it cannot be
+        // read (a host failing or slow, as when answers get lost), a lost answer is looked for
+        // by time instead: a message dated no earlier than `unseenTolerance` before the send.
         let glance = min(deadline, .now + min(.seconds(2), max(.zero, deadline - .now) / 8))
         let newest = try? await history(chatID: id, from: nil, limit: 1, deadline: glance).messages.last.map { $0.messageID.unsigned ?? 0 } ?? 0
+        let sendingFrom = Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000) - Self.unseenTolerance)
         return try await session.confirmedReply(deadline: deadline) { until throws(ConnectorError) in
             let (answer, response) = try await session.post(
                 "/v1/chat/send/message", .object(["chat_id": .string(id), "text": .string(text)]),
@@ -109,9 +115,12 @@ public struct OzonChatConnector: ChannelConnector {
             }
             return ReplyReceipt(itemID: id)
         } find: { _, until throws(ConnectorError) in
-            guard let newest else { return nil }
             let (messages, _, _) = try await history(chatID: id, from: nil, limit: Self.window, deadline: until)
-            let sent = messages.last { ($0.messageID.unsigned ?? 0) > newest && Self.sender($0) == "seller" && Self.text($0) == text }
+            let sent = messages.last { message in
+                guard Self.sender(message) == "seller", Self.text(message) == text else { return false }
+                if let newest { return (message.messageID.unsigned ?? 0) > newest }
+                return (message.createdAt?.timestamp).map { $0 >= sendingFrom } ?? false
+            }
             return sent.map { ReplyReceipt(itemID: id, replyID: $0.messageID.text, createdAt: $0.createdAt?.timestamp) }
         }
     }

@@ -38,8 +38,9 @@ extension OzonSession {
             // `write` throws only ConnectorError; `withValue` forgets the type.
             failure = .upstreamError(UpstreamFailure(marketplace: .ozon, status: nil, message: "\(error)"))
         }
-        guard counter.reports.dropFirst(before).contains(where: \.mayHaveChanged),
-              let found = try? await find(since, deadline) else { throw failure }
+        guard counter.reports.dropFirst(before).contains(where: \.mayHaveChanged) else { throw failure }
+        let found = await UpstreamCaller.$isLookingUp.withValue(true) { try? await find(since, deadline) }
+        guard let found = found ?? nil else { throw failure }
         return found
     }
 }

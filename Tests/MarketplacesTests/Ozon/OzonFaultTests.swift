@@ -393,6 +393,58 @@ struct OzonFaultTests {
         }
     }
 
+    @Test("given a reply whose own failure opened the circuit, then its answer is still looked for, and found", .timeLimit(.minutes(1)))
+    func lookupPastAnOpenCircuit() async throws {
+        try await OzonTestbed.run(connectors: { $0.breakerThreshold = 1; $0.breakerCoolDown = .seconds(3600) }) { bed in
+            let review = try #require(bed.host.reviews().first)
+            bed.faults.inject(.appliedThenReset, times: 1, pathPrefix: "/v1/review/comment/create")
+            let comment = try await bed.review.reply(to: review.id, text: "Спасибо за отзыв!", deadline: bed.deadline)
+            #expect(comment.replyID == bed.host.review(id: review.id)?.comments.first { $0.text == "Спасибо за отзыв!" }?.id)
+        }
+    }
+
+    @Test("given a look for a lost answer failing again and again, then its failures do not open the account's circuit", .timeLimit(.minutes(1)))
+    func lookupFailuresNotCounted() async throws {
+        try await OzonTestbed.run(connectors: { $0.breakerThreshold = 2; $0.breakerCoolDown = .seconds(3600) }) { bed in
+            // given: the write's failure counts once; every look fails
+            let review = try #require(bed.host.reviews().first)
+            bed.faults.inject(.appliedThenReset, times: 1, pathPrefix: "/v1/review/comment/create")
+            bed.faults.inject(.serverError(status: 500), times: 10, pathPrefix: "/v1/review/comment/list")
+            await #expect(throws: ConnectorError.self) {
+                try await bed.review.reply(to: review.id, text: "Спасибо!", deadline: bed.deadline)
+            }
+            #expect(bed.log.count(path: "/v1/review/comment/list") >= 1)
+            // when / then: the account's next call goes out
+            let before = bed.log.count(path: Self.list)
+            _ = try await listQuestions(bed)
+            #expect(bed.log.count(path: Self.list) == before + 1)
+        }
+    }
+
+    @Test("given the chat unreadable just before a send whose answer is lost, then the message is looked for by its time, and found", .timeLimit(.minutes(1)))
+    func chatLookupWithoutTheGlance() async throws {
+        try await OzonTestbed.run { bed in
+            let chat = try #require(bed.host.chats().first { $0.type == "BUYER_SELLER" })
+            bed.faults.inject(.latency(.seconds(3)), times: 1, pathPrefix: "/v3/chat/history")
+            bed.faults.inject(.appliedThenReset, times: 1, pathPrefix: "/v1/chat/send/message")
+            let message = try await bed.chat.reply(to: chat.id, text: "Уже отправили!", deadline: bed.deadline)
+            let stored = try #require(bed.host.chat(id: chat.id)?.messages.filter { $0.text == "Уже отправили!" })
+            #expect(stored.count == 1)
+            #expect(message.replyID == stored.first.map { String($0.id) })
+        }
+    }
+
+    @Test("given one method blocked with a 429 (\"Circle is open\"), then the account's other methods are not paused", .timeLimit(.minutes(1)))
+    func blockedMethodAs429() async throws {
+        try await OzonTestbed.run { bed in
+            bed.faults.inject(.answer(status: 429, json: #"{"code":14,"message":"Circle is open","details":[]}"#), times: 1, pathPrefix: Self.list)
+            let error = await ozonError { () async throws(ConnectorError) in _ = try await listQuestions(bed) }
+            guard case .upstreamUnavailable? = error else { Issue.record("got \(String(describing: error))"); return }
+            _ = try await bed.review.listItems(ListQuery(limit: 5), deadline: bed.deadline)
+            #expect(!bed.clock.slept.contains { $0 >= .milliseconds(500) }, "waited \(bed.clock.slept)")
+        }
+    }
+
     @Test("given Ozon answering a chat message 200 with a result other than success, then the reply is upstreamRejected and counts as no write, so its key is freed",
           .timeLimit(.minutes(1)))
     func chatMessageNotSent() async throws {
