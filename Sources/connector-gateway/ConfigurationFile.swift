@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import Glibc
 
 /// The configuration file's text, or why it cannot be had, in words an operator can act on.
 enum ConfigurationFile {
@@ -26,16 +27,39 @@ enum ConfigurationFile {
         }
     }
 
+    /// The most a configuration file may hold: a file larger than this is not one.
+    static let maxBytes = 64 << 20
+
+    /// The file's text. A pipe or a character device (`--config <(…)`, `/dev/stdin`, a secret
+    /// manager's FIFO) is read to its end as a file is.
     static func read(_ path: String) -> Result<String, Unreadable> {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            return .failure(Unreadable(reason: "no such file"))
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            return .failure(Unreadable(reason: code == ENOENT ? "no such file" : code == EACCES ? "permission denied"
+                                       : String(cString: strerror(code))))
         }
-        if isDirectory.boolValue { return .failure(Unreadable(reason: "it is a directory")) }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(Unreadable(reason: "permission denied or not a regular file"))
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { return .failure(Unreadable(reason: String(cString: strerror(errno)))) }
+        switch status.st_mode & S_IFMT {
+        case S_IFDIR: return .failure(Unreadable(reason: "it is a directory"))
+        case S_IFREG, S_IFIFO, S_IFCHR: break
+        default: return .failure(Unreadable(reason: "not a regular file, a pipe or a character device"))
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n == 0 { break }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure(Unreadable(reason: String(cString: strerror(errno))))
+            }
+            bytes.append(contentsOf: chunk[0..<n])
+            guard bytes.count <= Self.maxBytes else { return .failure(Unreadable(reason: "larger than 64 MiB")) }
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             return .failure(Unreadable(reason: "it is not UTF-8 text"))
         }
         return .success(text)

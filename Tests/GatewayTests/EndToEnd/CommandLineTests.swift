@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import Testing
 
 /// The command line as an operator types it: every mistake is refused with exit 2 and a reason,
@@ -23,6 +24,15 @@ struct CommandLineTests {
     func signedPortVariable() throws {
         let result = try GatewayProcess.run(arguments: ["check-config", "--config", "/nonexistent.json"], environment: ["PORT": "+8080"])
         #expect(result.status == 2)
+    }
+
+    @Test("given a configuration on a pipe (--config /dev/stdin, as <(…) or a secret manager gives it), then it is read to its end")
+    func configurationFromAPipe() throws {
+        let digest = Hex.encode(SHA256.hash("acme-key-0123456789abcdef".utf8))
+        let result = try GatewayProcess.run(arguments: ["check-config", "--config", "/dev/stdin"],
+                                            stdin: #"{"tenants": [{"id": "acme", "api_key_sha256": ["\#(digest)"]}]}"#)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains(#""event":"config_ok""#) && result.stdout.contains(#""tenants":1"#), "\(result.stdout)")
     }
 
     @Test("given --config=FILE, then the file is read as with --config FILE")
