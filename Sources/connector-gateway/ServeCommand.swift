@@ -109,12 +109,19 @@ enum ServeCommand {
                 + "(every problem's type) and the console will be 404. Set GATEWAY_STATIC_ROOT (or --static-root) to the directory holding them."])
         }
         var stopping = false
+        let exiting = ExitClaim()
         var first: (signal: Int32, at: ContinuousClock.Instant)?
         for await signal in signals.signals {
             // The same signal again within 250 ms is one sender's echo, not an operator insisting:
             // `timeout`, for one, signals the process and then its process group.
             if let first, first.signal == signal, ContinuousClock.now - first.at < .milliseconds(250) { continue }
             if stopping {
+                // The drain may have ended a moment ago, its task already in `exit(0)`: two
+                // threads must not run exit at once (glibc's exit is not thread-safe).
+                guard exiting.claim() else {
+                    try? await Task.sleep(for: .seconds(3600))
+                    return 0
+                }
                 JSONLine.write(["event": "exit", "signal": Int(signal), "message": "second signal: exiting without waiting for the drain"])
                 return 1
             }
@@ -125,6 +132,7 @@ enum ServeCommand {
             Task {
                 await application.stop()
                 await demoToStop?.stop()
+                guard exiting.claim() else { return }
                 JSONLine.write(["event": "stopped"])
                 exit(0)
             }
