@@ -115,7 +115,9 @@ struct CommandLineOptions {
             case "--static-root": options.staticRoot = try value()
             case "--help":
                 guard inline == nil else { throw UsageError("--help takes no value") }
+                // Help asked for is shown, whatever else the line holds.
                 options.command = .help
+                return options
             default:
                 guard inline == nil else { throw UsageError("--version takes no value") }
                 options.command = .version

@@ -22,7 +22,8 @@ public final class UpstreamCaller: Sendable {
     public let classifier: any UpstreamErrorClassifier
     /// The credential's rate budget: every attempt takes a slot from it.
     public let budget: RateBudget
-    /// The circuit of the credential's account on this host: admits or refuses every attempt.
+    /// The circuit of the credential's account on this host: admits or refuses every attempt
+    /// (but a look for a lost reply's answer, `isLookingUp`).
     public let breaker: CircuitBreaker
     /// How many attempts a call may make and the backoff between them.
     public let retry: RetryPolicy

@@ -9,9 +9,27 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
 
     /// An error about `field` (empty for the whole file).
     public init(_ field: String, _ problem: String) {
-        self.field = field
+        self.field = Self.printable(field)
         self.problem = problem
     }
+
+    /// `name` with control characters written as JSON escapes: a field's path holds names from
+    /// the file, and goes to the operator's terminal and logs, where an escape sequence would act.
+    static func printable(_ name: String) -> String {
+        guard name.unicodeScalars.contains(where: isControl) else { return name }
+        var text = ""
+        for scalar in name.unicodeScalars {
+            if isControl(scalar) {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                text.unicodeScalars.append(scalar)
+            }
+        }
+        return text
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool { scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) }
 
     public var description: String { field.isEmpty ? problem : "\(field): \(problem)" }
 }

@@ -28,28 +28,11 @@ struct ConfigurationReader {
     func allowOnly(_ names: Set<String>) throws(ConfigurationError) {
         guard case .object(let members) = value else { throw ConfigurationError(path, "must be an object") }
         if let unknown = members.keys.sorted().first(where: { !names.contains($0) }) {
-            throw ConfigurationError(child(Self.printable(unknown)),
-                                     "is not a known setting (known: \(names.sorted().joined(separator: ", ")))")
+            throw ConfigurationError(child(unknown), "is not a known setting (known: \(names.sorted().joined(separator: ", ")))")
         }
         if let null = members.keys.sorted().first(where: { members[$0] == .null }) {
             throw ConfigurationError(child(null), "is null: give it a value, or leave it out for its default")
         }
-    }
-
-    /// `name` with control characters written as JSON escapes: a name from the file goes to
-    /// the operator's terminal and logs, where an escape sequence would act.
-    static func printable(_ name: String) -> String {
-        guard name.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return name }
-        var text = ""
-        for scalar in name.unicodeScalars {
-            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                text.unicodeScalars.append(scalar)
-            }
-        }
-        return text
     }
 
     func object(_ name: String) throws(ConfigurationError) -> ConfigurationReader? {

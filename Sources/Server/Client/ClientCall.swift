@@ -27,7 +27,8 @@ final class ClientCall {
     var isFinished = false
     /// Already sent once on a kept-alive connection that turned out closed.
     var resent = false
-    /// Had to wait in the pool's queue for a connection to come free.
+    /// Had to wait in the pool's queue: for a connection to come free, room to open one, or
+    /// the host's name.
     var queued = false
     /// Position in the loop's list of calls with a deadline.
     var listIndex = -1

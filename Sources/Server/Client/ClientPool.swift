@@ -27,15 +27,14 @@ final class ClientPool {
     /// open, and a write lost that way could not be told from one the server applied before
     /// closing, while on a new connection the server can only have taken the request in.
     func submit(_ call: ClientCall) {
-        guard call.request.isIdempotent else {
+        guard call.request.isIdempotent, waiting.isEmpty else {
             waiting.append(call)
             pump()
             return
         }
         while let connection = idle.popLast() {
             // A connection the server has closed, or that holds bytes nobody asked for, takes
-            // no call: a write there would be lost with no way to tell whether it was applied,
-            // and a read would take the stray bytes for its answer.
+            // no call: a read would take the stray bytes for its answer.
             if !connection.isStillOpen() {
                 connection.close()
                 continue
@@ -57,25 +56,28 @@ final class ClientPool {
         if let index = waiting.firstIndex(where: { $0 === call }) { waiting.remove(at: index) }
     }
 
-    /// A connection finished a response and can take another request: the first waiting call
-    /// safe to repeat, else it waits idle (a write waiting makes room for its own connection).
+    /// Calls waiting for a connection: what tests wait on to know a call is in line.
+    var waitingCount: Int { waiting.count }
+
+    /// A connection finished a response and can take another request: the first waiting call's,
+    /// first come first served. A write first in line does not take it (it needs a connection of
+    /// its own): the connection is closed, which makes room to open one for the write.
     func connectionFree(_ connection: ClientConnection) {
         failLateWrites()
-        guard let next = waiting.firstIndex(where: { $0.request.isIdempotent }) else {
+        guard let first = waiting.first else {
             connection.becomeIdle()
             idle.append(connection)
-            if !waiting.isEmpty { pump() }
             return
         }
         // As in `submit`: the server may have closed right after its response (a draining
         // server does), or sent more than the response (an answer to no request, which the
         // next call would take for its own). Closing it opens a new one for the call
         // (`connectionClosed` pumps the queue).
-        if !connection.isStillOpen() {
+        if !first.request.isIdempotent || !connection.isStillOpen() {
             connection.close()
             return
         }
-        connection.send(waiting.remove(at: next))
+        connection.send(waiting.removeFirst())
     }
 
     func connectionClosed(_ connection: ClientConnection) {
@@ -84,18 +86,23 @@ final class ClientPool {
         pump()
     }
 
-    /// Opens connections for waiting calls while there is room, closing idle ones to make it
-    /// (only a write waits while a connection is idle: it needs one of its own).
+    /// Starts waiting calls, first come first served, while there is room: a read on an idle
+    /// connection when there is one (after a `resend`), a write, or a read with none idle, on a
+    /// new connection, for which an idle one is closed when the pool is full.
     private func pump() {
         failLateWrites()
-        while !waiting.isEmpty {
-            if openCount >= client.configuration.maxConnections {
-                guard !idle.isEmpty else { break }
+        while let first = waiting.first {
+            if first.request.isIdempotent, let connection = idle.popLast() {
                 // `close` calls `connectionClosed`, which pumps again: the loop then looks anew.
-                idle.removeFirst().close()
+                if connection.isStillOpen() { connection.send(waiting.removeFirst()) } else { connection.close() }
                 continue
             }
             guard let address = address() else { break }
+            if openCount >= client.configuration.maxConnections {
+                guard !idle.isEmpty else { break }
+                idle.removeFirst().close()
+                continue
+            }
             let call = waiting.removeFirst()
             openCount += 1
             do throws(HTTPClientError) {
@@ -110,7 +117,7 @@ final class ClientPool {
         for call in waiting { call.queued = true }
     }
 
-    /// Ends the writes that waited in line for a free connection (`queued`) and are left with
+    /// Ends the writes that waited in line (`queued`) and are left with
     /// less than `minimumWriteTime` of their time, as never sent (`notSent`): the caller may try
     /// again or report it, knowing nothing went out. A write that never had to wait goes out
     /// with whatever time it has.
@@ -133,24 +140,40 @@ final class ClientPool {
     private func address() -> SocketAddress? {
         if let literal = client.literalAddress { return literal }
         let now = loop.now
-        if let cached = client.resolved.withLock({ $0 }), cached.expires > now { return cached.address }
-        guard !resolving else { return nil }
+        let cached = client.resolved.withLock { $0 }
+        if let cached, cached.expires > now { return cached.address }
+        // An expired address serves while the name is resolved again, and after a failed
+        // resolution: a lookup that is slow or fails for a moment must not hold back or fail
+        // calls that the address known so far can carry.
+        startResolving()
+        return cached?.address
+    }
+
+    private func startResolving() {
+        guard !resolving else { return }
         resolving = true
         let client = self.client
         let bound = LoopBound(self, executor: loop.executor)
         DispatchQueue.global().async {
             let result = HostResolver.resolve(client.host, port: client.port)
-            if case .success(let address) = result {
-                client.resolved.withLock { $0 = (address, MonotonicClock.now() &+ HostResolver.cacheLifetime) }
+            client.resolved.withLock { resolved in
+                switch result {
+                case .success(let address):
+                    resolved = (address, MonotonicClock.now() &+ HostResolver.cacheLifetime)
+                case .failure:
+                    // The address known before serves on; the name is asked again in a while,
+                    // not at every call.
+                    resolved?.expires = MonotonicClock.now() &+ HostResolver.retryAfterFailure
+                }
             }
             bound.withValue { pool in pool.resolved(result) }
         }
-        return nil
     }
 
     private func resolved(_ result: Result<SocketAddress, HTTPClientError>) {
         resolving = false
-        if case .failure(let error) = result {
+        // Calls wait for the name only when no address was known before.
+        if case .failure(let error) = result, client.resolved.withLock({ $0 }) == nil {
             let failed = waiting
             waiting.removeAll()
             for call in failed { loop.finishClientCall(call, .failure(error)) }

@@ -6,8 +6,10 @@ import Synchronization
 /// that same loop: the request is written, and the response read and parsed, between two
 /// `epoll_wait` calls of the loop, with no thread hop and no other thread woken. Each loop keeps
 /// its own pool of keep-alive connections to the origin, up to `maxConnections`; calls beyond
-/// that wait, first come first served. A call made anywhere else is served by one shared loop
-/// thread (`http-client`) started on first use.
+/// that wait, first come first served. A write (a request that is not idempotent) always goes on
+/// a new connection, never a kept-alive one. A call made anywhere else is served by one shared
+/// loop thread (`http-client`) started on first use. A name is resolved off the loop and its
+/// address kept 30 s, and served past that while the name is asked again, or when that fails.
 ///
 /// ```swift
 /// let client = HTTPClient(host: "127.0.0.1", port: 8081)

@@ -5,6 +5,9 @@ import Glibc
 enum HostResolver {
     /// How long a resolved address is reused before the name is looked up again.
     static let cacheLifetime: UInt64 = 30_000_000_000
+    /// After a failed lookup, how long the address known before serves until the name is asked
+    /// again.
+    static let retryAfterFailure: UInt64 = 5_000_000_000
 
     /// The first IPv4 address of `host`, else its first IPv6 one. IPv4 first, whatever order
     /// getaddrinfo chose: containers often get AAAA answers without a route for them.

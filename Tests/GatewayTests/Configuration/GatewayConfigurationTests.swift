@@ -230,6 +230,7 @@ struct GatewayConfigurationTests {
               ("", "", "not valid JSON"), ("[]", "", "must be an object"), ("{}", "tenants", "at least one"),
               (#"{"tenants": {}}"#, "tenants", "must be an array"), (#"{"tenants": null}"#, "tenants", "is null"), (#"{"tenant": []}"#, "tenant", "not a known setting"),
               (#"{"tenants": [], "tenants": []}"#, "tenants", "given twice"),
+              (#"{"x\u001b[2J": 1, "x\u001b[2J": 2}"#, "x\\u001B[2J", "given twice"),
               (#"{"tenants": [{"id": "a", "rate_limit": {"rate": 1, "rate": 2}}]}"#, "tenants[0].rate_limit.rate", "given twice"),
           ])
     func notAConfiguration(json: String, field: String, message: String) {

@@ -20,10 +20,22 @@ struct CommandLineTests {
         #expect(result.stderr.contains(reason), "\(result.stderr)")
     }
 
-    @Test("given PORT with a sign, then start-up stops with exit 2 as for --port")
+    @Test("given PORT with a sign, then a good configuration is refused with exit 2 naming PORT, as --port is")
     func signedPortVariable() throws {
-        let result = try GatewayProcess.run(arguments: ["check-config", "--config", "/nonexistent.json"], environment: ["PORT": "+8080"])
+        let digest = Hex.encode(SHA256.hash("acme-key-0123456789abcdef".utf8))
+        let configuration = #"{"tenants": [{"id": "acme", "api_key_sha256": ["\#(digest)"]}]}"#
+        let accepted = try GatewayProcess.run(arguments: ["check-config", "--config", "/dev/stdin"], environment: ["PORT": "8080"], stdin: configuration)
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        let result = try GatewayProcess.run(arguments: ["check-config", "--config", "/dev/stdin"], environment: ["PORT": "+8080"], stdin: configuration)
         #expect(result.status == 2)
+        #expect(result.stderr.contains("PORT must be 0…65535"), "\(result.stderr)")
+    }
+
+    @Test("given --help before other flags, then the help is shown, whatever follows")
+    func helpFirst() throws {
+        let result = try GatewayProcess.run(arguments: ["--help", "--config", "x.json"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("usage: connector-gateway"), "\(result.stdout)")
     }
 
     @Test("given a configuration on a pipe (--config /dev/stdin, as <(…) or a secret manager gives it), then it is read to its end")

@@ -51,8 +51,8 @@ struct HTTPClientConnectionChoiceTests {
         #expect(upstream.connectionCount == 2)
     }
 
-    @Test("given every connection busy, when one frees, then a waiting read takes it before an earlier write, which gets a new one")
-    func readTakesTheFreedConnection() async throws {
+    @Test("given the only connection busy and a write waiting before a read, when it frees, then it is closed for the write's own, and the read waits its turn")
+    func writeKeepsItsTurn() async throws {
         let log = Recorder<Seen>()
         let release = Atomic<Bool>(false)
         let upstream = ScriptedUpstream { peer in
@@ -66,20 +66,20 @@ struct HTTPClientConnectionChoiceTests {
         }
         defer { upstream.stop() }
         let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: HTTPClient.Configuration(maxConnections: 1, idleTimeout: .seconds(3600)))
-        // given: the only connection busy, a write and then a read waiting for it
-        async let slow = client.execute(HTTPClientTests.getRequest("/slow"), timeout: .seconds(10))
+        // given: the only connection busy, then a write in line, then a read behind it
+        async let slow = client.execute(HTTPClientTests.getRequest("/slow"), timeout: .seconds(30))
         #expect(await eventually { upstream.connectionCount == 1 })
-        async let write = client.execute(HTTPClientTests.post("{}"), timeout: .seconds(10))
-        try await Task.sleep(for: .milliseconds(100))  // the write is queued first
-        async let read = client.execute(HTTPClientTests.getRequest("/next"), timeout: .seconds(10))
-        try await Task.sleep(for: .milliseconds(100))
+        async let write = client.execute(HTTPClientTests.post("{}"), timeout: .seconds(30))
+        while await client.waitingOnSharedLoop() < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        async let read = client.execute(HTTPClientTests.getRequest("/next"), timeout: .seconds(30))
+        while await client.waitingOnSharedLoop() < 2 { try await Task.sleep(for: .milliseconds(5)) }
         // when
         release.store(true, ordering: .relaxed)
         // then
         _ = try await (slow, write, read)
         let seen = log.all
         try #require(seen.count == 3)
-        #expect(seen.first { $0.line.hasPrefix("GET /next") }?.connection == 0)
-        #expect(seen.first { $0.line.hasPrefix("POST") }?.connection == 1)
+        #expect(seen.map(\.line) == ["GET /slow HTTP/1.1", "POST /reply HTTP/1.1", "GET /next HTTP/1.1"])
+        #expect(seen.map(\.connection) == [0, 1, 1])
     }
 }

@@ -1,0 +1,12 @@
+extension HTTPClient {
+    /// Calls to this origin waiting in the shared client loop's pool (calls made off any server
+    /// loop wait there): an observable for tests that must know a call is in line before they go
+    /// on, instead of sleeping and hoping it is.
+    func waitingOnSharedLoop() async -> Int {
+        guard case .success(let loop) = ClientLoop.shared else { return 0 }
+        let id = self.id
+        return await withUnsafeContinuation { continuation in
+            loop.withValue { loop in continuation.resume(returning: loop.clientPools[id]?.waitingCount ?? 0) }
+        }
+    }
+}
