@@ -5,9 +5,10 @@ import Synchronization
 /// Gives every request an id and echoes it in `X-Request-ID`: the client's own when it is sane
 /// (1–128 characters of letters, digits and `-_.:`, in one field line), so a proxy's id runs
 /// through the logs, otherwise a fresh one: two lines are the list `one, two`, which is no id.
-/// An id of 8 bytes or more found inside the request's `Authorization` or `X-API-Key` is a
-/// credential sent in the wrong field, which the log and the response must not repeat: it gets
-/// a fresh one too. (Shorter ids, such as `42` or `Bearer`, are too common to mean a key.)
+/// An id of 8 bytes or more found inside a field that carries credentials (`Authorization`,
+/// `X-API-Key`, `Proxy-Authorization`, `Cookie`) is a credential sent in the wrong field, which
+/// the log and the response must not repeat: it gets a fresh one too. (Shorter ids, such as `42`
+/// or `Bearer`, are too common to mean a key.)
 public struct RequestIDMiddleware: Middleware {
     private let generator = RequestIDGenerator()
 
@@ -26,12 +27,13 @@ public struct RequestIDMiddleware: Middleware {
     static func offeredID(in request: HTTPRequest) -> String? {
         guard let offered = request.headers["X-Request-ID"], isSane(offered),
               request.headers.lineCount("X-Request-ID") == 1 else { return nil }
-        if offered.utf8.count >= 8,
-           request.headers.anyValue("Authorization", contains: offered) || request.headers.anyValue("X-API-Key", contains: offered) {
+        if offered.utf8.count >= 8, Self.credentialFields.contains(where: { request.headers.anyValue($0, contains: offered) }) {
             return nil
         }
         return offered
     }
+
+    static let credentialFields = ["Authorization", "X-API-Key", "Proxy-Authorization", "Cookie"]
 
     static func isSane(_ id: String) -> Bool {
         let bytes = id.utf8

@@ -44,6 +44,15 @@ struct RequestIDTests {
         #expect(id != offered)
     }
 
+    @Test("given an X-Request-ID found in another field that carries credentials (a proxy's, a cookie), then it is not echoed either",
+          arguments: [("Proxy-Authorization", "Basic SECRETKEY-7777777777"), ("Cookie", "session=SECRETKEY-7777777777; theme=dark")])
+    func credentialFromAnotherField(field: String, value: String) async throws {
+        let response = try await harness.send(.get, "/whoami", headers: [("X-API-Key", GatewayHarness.aliceKey), (field, value),
+                                                                        ("X-Request-ID", "SECRETKEY-7777777777")])
+        #expect(response.status == .ok)
+        #expect(response.headers["X-Request-ID"] != "SECRETKEY-7777777777")
+    }
+
     @Test("given a short X-Request-ID that happens to occur in the Authorization field, then it is kept: under 8 bytes it is no key")
     func shortIDInAuthorization() async throws {
         let response = try await harness.send(.get, "/whoami", headers: [("Authorization", "Bearer \(GatewayHarness.aliceKey)"),
