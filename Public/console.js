@@ -71,6 +71,45 @@
 
   function sayInfo(text) { say("info", el("p", {}, text)); }
 
+  /** Brings the message box into view when it is not: an error must not go unseen below the fold. */
+  function showMessages() {
+    const box = $("messages").getBoundingClientRect();
+    if (box.bottom < 0 || box.top > window.innerHeight) $("messages").scrollIntoView({ block: "nearest" });
+  }
+
+  /** A reply the page refuses to send, said beside the reply form, where the operator looks. */
+  function sayReplyError(text) {
+    const error = $("reply-error");
+    error.textContent = text;
+    error.hidden = false;
+    $("reply-text").setAttribute("aria-invalid", "true");
+    $("reply-text").focus();
+  }
+
+  function clearReplyError() {
+    $("reply-error").hidden = true;
+    $("reply-error").textContent = "";
+    $("reply-text").removeAttribute("aria-invalid");
+  }
+
+  /**
+   * Disables `button` while keeping the keyboard focus where it was: a disabled button drops
+   * the focus to the page's start, losing the operator's place. While busy it stays focusable
+   * (`aria-disabled`; its handler ignores it); when it truly cannot act, the focus goes to
+   * `fallback` first.
+   */
+  function setAvailable(button, available, busy, fallback) {
+    if (busy) {
+      button.setAttribute("aria-disabled", "true");
+      return;
+    }
+    button.removeAttribute("aria-disabled");
+    if (!available && document.activeElement === button && fallback) fallback.focus();
+    button.disabled = !available;
+  }
+
+  const isBusy = (button) => button.getAttribute("aria-disabled") === "true";
+
   // Renders an RFC 9457 problem (or a failure that is not one) as a readable message.
   function sayFailure(failure, doing) {
     const p = failure.problem;
@@ -107,8 +146,7 @@
     }
     say("error", ...parts);
     // An error must not go unseen below the fold; the live region already tells screen readers.
-    const box = $("messages").getBoundingClientRect();
-    if (box.bottom < 0 || box.top > window.innerHeight) $("messages").scrollIntoView({ block: "nearest" });
+    showMessages();
   }
 
   // ---- the API ------------------------------------------------------------------------------
@@ -168,6 +206,12 @@
   // ---- API key ------------------------------------------------------------------------------
 
   function setKey(key) {
+    if (key !== state.key && state.uncertainReplies.size) {
+      // Replies of unknown outcome were another key's (another tenant's, perhaps): their texts
+      // must not stay in the tab, nor ask about them under this key.
+      state.uncertainReplies.clear();
+      saveUncertain();
+    }
     state.key = key;
     state.keyGeneration++;
     // Lists and items asked for under the previous key are dropped when they answer.
@@ -220,7 +264,7 @@
     let list;
     const generation = state.keyGeneration;
     const refresh = $("refresh-connectors");
-    refresh.disabled = true;
+    setAvailable(refresh, true, true);
     try {
       list = (await api("GET", "/connectors")).data.connectors || [];
     } catch (failure) {
@@ -234,7 +278,7 @@
       sayFailure(failure, "Listing connectors");
       return;
     } finally {
-      refresh.disabled = false;
+      setAvailable(refresh, true, false);
     }
     if (generation !== state.keyGeneration) return;
     // Each connector's upstream health (circuit state), fetched side by side.
@@ -315,8 +359,7 @@
     $("items-list").setAttribute("aria-busy", "true");
     // The pager's cursors are the list's on screen, which this call is about to replace.
     state.listLoading = true;
-    $("prev-page").disabled = true;
-    $("next-page").disabled = true;
+    renderPager();
     try {
       const { data } = await api("GET", `${connectorPath(c)}/items?${query}`);
       if (call !== state.listCall) return;  // another list was asked for since: its answer counts
@@ -331,8 +374,15 @@
       sayInfo(`${connectorName(c)}: ${state.items.length} item${state.items.length === 1 ? "" : "s"} (${status}, ${limit} per page) on page ${page + 1}${state.nextCursor ? ", more on the next page" : ""}.`);
     } catch (failure) {
       if (call !== state.listCall) return;
-      // A list of another connector or filter must not stand for this one.
-      if (state.shown !== listing) showNoList("The items could not be loaded.");
+      const problem = failure.problem;
+      if (failure.status === 400 && problem && Array.isArray(problem.errors) && problem.errors.some((e) => e.field === "cursor")) {
+        // The pages' cursors no longer open (the gateway restarted with another cursor secret):
+        // the pager must not offer them again.
+        showNoList("This list's pages can no longer be followed: list again to start from the first page.");
+      } else if (state.shown !== listing) {
+        // A list of another connector or filter must not stand for this one.
+        showNoList("The items could not be loaded.");
+      }
       sayFailure(failure, `Listing ${connectorName(c)} items`);
     } finally {
       if (call === state.listCall) {
@@ -391,8 +441,8 @@
   }
 
   function renderPager() {
-    $("prev-page").disabled = state.listLoading || state.page === 0;
-    $("next-page").disabled = state.listLoading || !state.nextCursor;
+    setAvailable($("prev-page"), state.page > 0, state.listLoading, $("items-heading"));
+    setAvailable($("next-page"), Boolean(state.nextCursor), state.listLoading, $("items-heading"));
     $("page-number").textContent = `Page ${state.page + 1}`;
   }
 
@@ -408,6 +458,7 @@
       if (call !== state.itemCall || state.connector !== c) return null;
       if (!state.item || state.item.id !== data.id) {
         $("reply-text").value = "";
+        clearReplyError();
         showReplyCount();
         state.pendingReply = null;
       }
@@ -420,7 +471,11 @@
       }
       renderItem();
       $("item-section").hidden = false;
-      if (moveFocus) $("item-heading").focus();
+      if (moveFocus) {
+        // What was said about an earlier action no longer stands beside this item.
+        $("messages").replaceChildren();
+        $("item-heading").focus();
+      }
       return data;
     } catch (failure) {
       if (call === state.itemCall && state.connector === c) sayFailure(failure, `Opening item ${id}`);
@@ -495,10 +550,11 @@
     const bounds = replyBounds();
     const length = replyLength(text);
     const over = bounds && length > bounds.max;
+    const under = bounds && length > 0 && length < bounds.min;
     $("reply-count").textContent = bounds
-      ? `${length} of ${bounds.max} characters${over ? `: ${length - bounds.max} too many` : ""}`
+      ? `${length} of ${bounds.max} characters${over ? `: ${length - bounds.max} too many` : under ? `: at least ${bounds.min}` : ""}`
       : `${length} characters`;
-    $("reply-count").classList.toggle("error-text", Boolean(over));
+    $("reply-count").classList.toggle("error-text", Boolean(over || under));
   }
 
   /** Whether `item` shows `text` as the seller's answer: a review's reply, or a chat's last
@@ -525,22 +581,17 @@
     if (!c || !item) return;
     const text = $("reply-text").value;
     if (!text.trim()) {
-      $("reply-text").setAttribute("aria-invalid", "true");
-      say("error", el("p", { class: "message-title" }, "Write a reply first"), el("p", {}, "The reply text is empty."));
-      $("reply-text").focus();
+      sayReplyError("Reply not sent: the reply text is empty.");
       return;
     }
     const bounds = replyBounds();
     const length = replyLength(text);
     if (bounds && (length < bounds.min || length > bounds.max)) {
       // The gateway would refuse it on `text` before any upstream call; say so without asking.
-      $("reply-text").setAttribute("aria-invalid", "true");
-      say("error", el("p", { class: "message-title" }, "Reply not sent"),
-          el("p", {}, `${connectorName(c)} takes replies of ${bounds.min} to ${bounds.max} characters; this one has ${length}.`));
-      $("reply-text").focus();
+      sayReplyError(`Reply not sent: ${connectorName(c)} takes replies of ${bounds.min} to ${bounds.max} characters; this one has ${length}.`);
       return;
     }
-    $("reply-text").removeAttribute("aria-invalid");
+    clearReplyError();
     const path = itemPath(c, item.id) + "/reply";
     const uncertain = state.uncertainReplies.get(path);
     if (uncertain && uncertain.key && uncertain.text === text) {
@@ -552,8 +603,7 @@
       // under that attempt's key the gateway would only replay its answer (or it is another
       // text), so anything sent now goes under a new key, which the operator accepts knowingly.
       if (!window.confirm("An earlier reply to this item may have reached the marketplace, though the item does not show it yet. Send this one anyway? The buyer may get both.")) {
-        say("error", el("p", { class: "message-title" }, "Reply not sent"),
-            el("p", {}, "An earlier reply may already have arrived; reopen the item to see whether it shows."));
+        sayReplyError("Reply not sent: an earlier reply may already have arrived; reload the item to see whether it shows.");
         return;
       }
       state.uncertainReplies.delete(path);
@@ -634,18 +684,21 @@
   function start() {
     $("key-form").addEventListener("submit", onKeySubmit);
     $("forget-key").addEventListener("click", onForgetKey);
-    $("refresh-connectors").addEventListener("click", () => loadConnectors(true));
+    $("refresh-connectors").addEventListener("click", () => { if (!isBusy($("refresh-connectors"))) loadConnectors(true); });
     $("list-form").addEventListener("submit", (e) => { e.preventDefault(); listItems(0, [""]); });
     $("status-filter").addEventListener("change", () => listItems(0, [""]));
     $("page-size").addEventListener("change", () => listItems(0, [""]));
     $("next-page").addEventListener("click", () => {
-      if (state.nextCursor) listItems(state.page + 1, state.pageCursors.concat([state.nextCursor]));
+      if (!state.listLoading && state.nextCursor) listItems(state.page + 1, state.pageCursors.concat([state.nextCursor]));
     });
     $("prev-page").addEventListener("click", () => {
-      if (state.page > 0) listItems(state.page - 1, state.pageCursors);
+      if (!state.listLoading && state.page > 0) listItems(state.page - 1, state.pageCursors);
     });
     $("reply-form").addEventListener("submit", onReply);
-    $("reply-text").addEventListener("input", showReplyCount);
+    $("reply-text").addEventListener("input", () => {
+      showReplyCount();
+      if (!$("reply-error").hidden) clearReplyError();
+    });
     $("mark-read").addEventListener("click", onMarkRead);
     $("reload-item").addEventListener("click", () => { if (state.item) openItem(state.item.id, false).then((i) => i && sayInfo(`Item ${i.id} reloaded.`)); });
 

@@ -32,6 +32,7 @@ GATEWAY_URL = os.environ.get("GATEWAY_URL", "").rstrip("/")
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SCREENSHOT = os.path.abspath(os.environ.get("CONSOLE_SCREENSHOT", os.path.join(ROOT, ".build", "console-screenshot.png")))
 KEY_STORAGE = "connector-gateway.console.api-key"
+UNCERTAIN_STORAGE = "connector-gateway.console.uncertain-replies"
 WAIT_S = 20
 
 
@@ -205,8 +206,10 @@ class ConsoleTest(unittest.TestCase):
         first = self.listed_ids()
         self.assertEqual(len(first), 5)
         # when the operator goes to the next page, then other items show; previous shows the first again
-        self.by_id("next-page").click()
+        self.by_id("next-page").send_keys(Keys.ENTER)
         self.wait(lambda d: "page 2" in self.message_text(), "no page 2")
+        # and the keyboard's place is kept: the focus is still on the pager, not back at the page's start
+        self.assertEqual(self.driver.execute_script("return document.activeElement.id"), "next-page")
         second = self.listed_ids()
         self.assertTrue(second and not set(second) & set(first), "page 2 repeats page 1")
         self.by_id("prev-page").click()
@@ -356,8 +359,12 @@ class ConsoleTest(unittest.TestCase):
         # then the counter says so, and sending it says why without calling the gateway
         self.assertEqual(self.by_id("reply-count").text, "1001 of 1000 characters: 1 too many")
         self.by_id("send-reply").click()
-        self.wait_for_message("Reply not sent", "1 to 1000 characters", "this one has 1001")
+        # beside the form, where the operator looks, not in the message box at the page's top
+        self.wait(lambda d: self.by_id("reply-error").is_displayed()
+                  and "1 to 1000 characters" in self.by_id("reply-error").text and "this one has 1001" in self.by_id("reply-error").text,
+                  f"no error beside the reply form; it says {self.by_id('reply-error').text!r}")
         self.assertEqual(self.by_id("reply-text").get_attribute("aria-invalid"), "true")
+        self.assertEqual(self.driver.execute_script("return document.activeElement.id"), "reply-text")
         self.assertEqual(self.driver.execute_script("return window.replyCalls"), 0)
         # and one character less is within them
         self.by_id("reply-text").send_keys(Keys.BACKSPACE)
@@ -417,6 +424,58 @@ class ConsoleTest(unittest.TestCase):
         self.assertEqual(self.listed_ids(), [])
         self.assertIn("forgotten", self.message_text())
 
+
+    def test_forgetting_the_key_forgets_the_replies_of_unknown_outcome_too(self):
+        self.enter_key("demo-key")
+        self.connector_row("ozon/chat")
+        # given a reply of unknown outcome kept in the tab (its text is the tenant's)
+        self.driver.execute_script(
+            "sessionStorage.setItem(arguments[0], JSON.stringify([['/connectors/ozon/chat/items/1/reply', {text: 'Секрет покупателя'}]]))",
+            UNCERTAIN_STORAGE)
+        self.driver.refresh()
+        self.connector_row("ozon/chat")
+        # when the key is forgotten
+        self.by_id("forget-key").click()
+        self.wait_for_message("forgotten")
+        # then nothing of it stays in the tab
+        kept = self.driver.execute_script("return sessionStorage.getItem(arguments[0])", UNCERTAIN_STORAGE)
+        self.assertIn(kept, (None, "[]"))
+
+    def test_a_cursor_the_gateway_no_longer_opens_ends_the_paging_and_says_to_list_again(self):
+        self.expected_network_errors.append(r"/items\?.* - Failed to load resource: .* status of 400")
+        self.enter_key("demo-key")
+        self.browse("ozon/review", "all", limit="5")
+        # given the gateway restarted with another cursor secret: every cursor is refused as this one would be
+        self.driver.execute_script("""
+            const original = window.fetch;
+            window.fetch = (url, init) => /[?&]cursor=/.test(String(url))
+                ? Promise.resolve(new Response(JSON.stringify({type: "/problems/invalid_request", title: "Invalid request", status: 400,
+                    code: "invalid_request", detail: "The request is invalid.",
+                    errors: [{field: "cursor", message: "is not one this server issued for this connector and tenant"}]}),
+                    {status: 400, headers: {"Content-Type": "application/problem+json"}}))
+                : original(url, init);
+        """)
+        # when the operator goes to the next page
+        self.by_id("next-page").click()
+        # then the pager offers no page to follow, and the list says what to do
+        self.wait(lambda d: "can no longer be followed" in self.by_id("items-list").text, "the list does not say to list again")
+        self.assertFalse(self.by_id("next-page").is_enabled())
+        self.assertFalse(self.by_id("prev-page").is_enabled())
+
+    def test_a_reply_shorter_than_the_connector_takes_is_counted_and_refused_beside_the_form(self):
+        self.enter_key("demo-key")
+        self.browse("wildberries/review", "all")
+        self.open_item(self.listed_ids()[0])
+        # when the operator writes one character (Wildberries takes 2 to 5000)
+        self.by_id("reply-text").send_keys("Я")
+        # then the counter says the least it takes, and sending says why beside the form
+        self.assertEqual(self.by_id("reply-count").text, "1 of 5000 characters: at least 2")
+        self.by_id("send-reply").click()
+        self.wait(lambda d: self.by_id("reply-error").is_displayed() and "2 to 5000 characters" in self.by_id("reply-error").text,
+                  "no error beside the reply form")
+        # and typing on clears it
+        self.by_id("reply-text").send_keys("!")
+        self.assertFalse(self.by_id("reply-error").is_displayed())
 
 
 if __name__ == "__main__":
