@@ -39,16 +39,10 @@ extension WildberriesChatConnector {
             // part way through the page leave the rest of the second there to be taken.
             for event in position.unconsumed(in: page) {
                 guard taken.count < limit else { break reading }
-                guard position.consume(event, settled: isSettled) else {
-                    // As many kept ahead of an open second as a cursor holds: the rest comes once
-                    // that second is over.
-                    hasMore = false
-                    break reading
-                }
                 taken.append(event)
+                position.consume(event)
                 progressed = true
             }
-            position.settleAhead(settled: isSettled)
             switch position.nextQuery(after: page, asked: query, progressed: progressed, length: ledger.notePage(page),
                                       settled: isSettled) {
             case .ask(let next):

@@ -134,19 +134,9 @@ public struct WildberriesChatConnector: ChannelConnector {
                 break
             }
             var progressed = false
-            var full = false
             for event in position.unconsumed(in: page) {
-                guard position.consume(event, settled: isSettled) else {
-                    full = true
-                    break
-                }
+                position.consume(event)
                 progressed = true
-            }
-            position.settleAhead(settled: isSettled)
-            if full {
-                // Read on once the seconds before what is kept ahead are over (see `updates`).
-                ledger.advance(to: position)
-                break
             }
             let next = position.nextQuery(after: page, asked: query, progressed: progressed, length: ledger.notePage(page),
                                           settled: isSettled)

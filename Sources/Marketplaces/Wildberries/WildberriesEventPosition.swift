@@ -8,24 +8,9 @@ import Connectors
 /// recognised by key instead of being reported twice. Past `edgeLimit` events in the one second
 /// the keys give way to a count (`consumedAtEdge`): the first that many of the second's events,
 /// in the order the stream gives them (later arrivals come after), are the ones consumed.
-///
-/// The watermark never passes a second Wildberries may still write into (`settled`): an event
-/// it took at that second afterwards would be below the watermark, and passed for good. An event
-/// newer than such a second is consumed all the same, and kept `ahead` (its time and key) until
-/// every second before it is over; the stream is asked from below the watermark meanwhile, and
-/// what is ahead is recognised by its key.
 struct WildberriesEventPosition: Equatable, Sendable {
     /// Keys kept at the edge: four bytes each in the cursor.
     static let edgeLimit = 128
-    /// Events kept ahead of the watermark at most; past them a reading stops until the seconds
-    /// before them are over (a few seconds).
-    static let aheadLimit = 48
-
-    /// An event consumed past the watermark while a second before it could still be written into.
-    struct Ahead: Equatable, Sendable {
-        var at: Int64
-        var key: UInt32
-    }
     /// How long after a second the stream may still be written into at it: Wildberries stamps
     /// an event when it takes it, in whole seconds. Until then the stream is never asked past
     /// that second (see `WildberriesChatLedger.isSettled`).
@@ -51,8 +36,6 @@ struct WildberriesEventPosition: Equatable, Sendable {
     /// watermark itself: past a page of events none of which could be read, or a second a stream
     /// that goes on inclusively would give back forever.
     var edgeClosed = false
-    /// Events consumed past the watermark, oldest first (see the type).
-    var ahead: [Ahead] = []
 
     init(watermark: Int64? = nil, seen: [String] = []) {
         self.watermark = watermark
@@ -74,16 +57,6 @@ struct WildberriesEventPosition: Equatable, Sendable {
             guard let count = Int(text), count > 0, seen.isEmpty, !edgeClosed, watermark != nil else { throw WildberriesCursorFields.invalid() }
             consumedAtEdge = count
         }
-        if let offsets = cursor["ao"] {
-            // Milliseconds past the watermark, one per key of `ak`.
-            let keys = try WildberriesCursorFields.keys(cursor, "ak", legacyKey: "")
-            let times = offsets.split(separator: ",", omittingEmptySubsequences: false).map { Int64($0) }
-            guard let watermark, !keys.isEmpty, keys.count == times.count, keys.count <= Self.aheadLimit,
-                  times.allSatisfy({ ($0 ?? 0) > 0 }) else { throw WildberriesCursorFields.invalid() }
-            ahead = zip(times, keys).map { Ahead(at: watermark + $0!, key: $1) }
-        } else if cursor["ak"] != nil {
-            throw WildberriesCursorFields.invalid()
-        }
     }
 
     var cursor: Cursor {
@@ -92,34 +65,17 @@ struct WildberriesEventPosition: Equatable, Sendable {
         state["k"] = WildberriesCursorFields.join(keys: seen, limit: Self.edgeLimit)
         if edgeClosed { state["x"] = "1" }
         state["n"] = consumedAtEdge.map(String.init)
-        if let watermark, !ahead.isEmpty {
-            state["ak"] = WildberriesCursorFields.join(keys: ahead.map(\.key), limit: Self.aheadLimit)
-            state["ao"] = ahead.map { String($0.at - watermark) }.joined(separator: ",")
-        }
         return Cursor(state)
     }
 
     /// The `next` to ask the stream with: nil (from the oldest) before anything was consumed.
     var query: Int64? { watermark.map { edgeClosed ? $0 : max(1, $0 - 1) } }
 
-    /// The newest time consumed: the newest kept ahead, else the watermark.
-    var edge: Int64? { ahead.last?.at ?? watermark }
-
-    /// Where a reading goes on within one call after taking events: from just below the newest
-    /// consumed (the next call starts from below the watermark, `query`).
-    private var readQuery: Int64? {
-        guard let newest = ahead.last else { return query }
-        return max(1, newest.at - 1)
-    }
-
     /// Whether `event` was not consumed yet. `ordinal`: its place among the page's events at the
     /// watermark (0 for the first), which a count past `edgeLimit` goes by; a page asked from
     /// below the watermark holds the second's events from its first.
     private func isNew(_ event: WildberriesChatEvent, ordinal: Int) -> Bool {
-        guard let watermark else { return true }
-        guard event.addTimestamp <= watermark else {
-            return !ahead.contains { $0.at == event.addTimestamp && $0.key == CursorKeys.key(event.eventID) }
-        }
+        guard let watermark, event.addTimestamp <= watermark else { return true }
         guard event.addTimestamp == watermark, !edgeClosed else { return false }
         if let consumedAtEdge { return ordinal >= consumedAtEdge }
         return !seen.contains(CursorKeys.key(event.eventID))
@@ -154,46 +110,18 @@ struct WildberriesEventPosition: Equatable, Sendable {
               next > (watermark ?? .min) || !edgeClosed else { return }
         let again = next == watermark
         if again, !settled(next) { return }
-        move(to: next, closingEdge: again)
-    }
-
-    /// Moves the watermark to `instant`: the events kept ahead at it are its second's consumed
-    /// ones, and those before it are behind it now.
-    private mutating func move(to instant: Int64, closingEdge: Bool = false) {
-        watermark = instant
-        seen = closingEdge ? [] : ahead.filter { $0.at == instant }.map(\.key)
-        ahead.removeAll { $0.at <= instant }
+        watermark = next
+        seen = []
         consumedAtEdge = nil
-        edgeClosed = closingEdge
+        edgeClosed = again
     }
 
-    /// Moves the watermark up to the newest event kept ahead that every second before is over
-    /// for: time has passed since they were taken.
-    mutating func settleAhead(settled: (Int64) -> Bool) {
-        guard let watermark, let newest = ahead.last(where: { Self.secondsBeforeAreOver($0.at, past: watermark, settled: settled) })
-        else { return }
-        move(to: newest.at)
-    }
-
-    /// Whether the watermark may move from `watermark` to `instant`: in the same second (the
-    /// stream's times are whole seconds; finer ones stay within theirs), or every second before
-    /// `instant`'s is over.
-    static func secondsBeforeAreOver(_ instant: Int64, past watermark: Int64, settled: (Int64) -> Bool) -> Bool {
-        let second = instant - ((instant % 1000) + 1000) % 1000
-        return second <= watermark || settled(second - 1)
-    }
-
-    /// Takes `event` as consumed. Past the watermark it moves the watermark only when every
-    /// second before it is over (`settled`), else it is kept ahead; false, and nothing taken,
-    /// when as many are kept ahead as a cursor holds: the reading stops there, and goes on once
-    /// the seconds before them are over.
-    @discardableResult
-    mutating func consume(_ event: WildberriesChatEvent, settled: (Int64) -> Bool) -> Bool {
+    mutating func consume(_ event: WildberriesChatEvent) {
         if event.addTimestamp == watermark {
-            guard !edgeClosed else { return true }
+            guard !edgeClosed else { return }
             if let count = consumedAtEdge {
                 consumedAtEdge = count + 1
-                return true
+                return
             }
             seen.append(CursorKeys.key(event.eventID))
             if seen.count > Self.edgeLimit {
@@ -201,17 +129,11 @@ struct WildberriesEventPosition: Equatable, Sendable {
                 seen = []
             }
         } else if event.addTimestamp > (watermark ?? .min) {
-            let key = CursorKeys.key(event.eventID)
-            if let watermark, !Self.secondsBeforeAreOver(event.addTimestamp, past: watermark, settled: settled) {
-                guard !ahead.contains(where: { $0.at == event.addTimestamp && $0.key == key }) else { return true }
-                guard ahead.count < Self.aheadLimit else { return false }
-                ahead.append(Ahead(at: event.addTimestamp, key: key))
-                return true
-            }
-            move(to: event.addTimestamp)
-            if !seen.contains(key) { seen.append(key) }
+            watermark = event.addTimestamp
+            seen = [CursorKeys.key(event.eventID)]
+            consumedAtEdge = nil
+            edgeClosed = false
         }
-        return true
     }
 }
 
@@ -240,25 +162,22 @@ extension WildberriesEventPosition {
                             length: (full: Bool, surelyFull: Bool), settled: (Int64) -> Bool) -> NextRead {
         // A short page without news goes on below: the stream's pages may have become shorter.
         guard length.full || !progressed else { return .end }
-        if progressed, let readQuery, readQuery != asked { return .ask(readQuery) }
-        // With events kept ahead, a page shorter than the stream's held all there is (a poll
-        // re-reads them from below the watermark, and a shorter page is no sign of news).
-        if !ahead.isEmpty, !length.full { return .end }
+        if progressed, let query, query != asked { return .ask(query) }
         guard let next = page.next else { return .end }
         if next > (asked ?? .min) {
-            // Past a second that may still be written into only with events kept ahead, which
-            // the watermark waits behind; else the reading stops there for a later call.
-            if ahead.isEmpty, let edge, next >= edge, !settled(edge) { return length.full ? .unsettled : .end }
+            if let watermark, next >= watermark, !settled(watermark) { return length.full ? .unsettled : .end }
             return .ask(next)
         }
         // Only for a page as long as the stream's pages are known to be: a shorter one holds the
-        // whole second, and closing the edge would lose what arrives in it later. (With events
-        // kept ahead, the watermark's second is not the page's.)
-        guard !progressed, ahead.isEmpty, length.surelyFull, let watermark, !page.events.isEmpty,
+        // whole second, and closing the edge would lose what arrives in it later.
+        guard !progressed, length.surelyFull, let watermark, !page.events.isEmpty,
               page.events.allSatisfy({ $0.addTimestamp == watermark })
         else { return .end }
         guard settled(watermark) else { return .unsettled }
-        move(to: watermark + 1, closingEdge: true)
+        self.watermark = watermark + 1
+        seen = []
+        consumedAtEdge = nil
+        edgeClosed = true
         return query.map(NextRead.ask) ?? .end
     }
 }

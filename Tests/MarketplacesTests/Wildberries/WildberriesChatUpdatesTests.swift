@@ -1,7 +1,7 @@
 import Connectors
 import Foundation
 import MarketplaceSimulator
-@testable import Marketplaces
+import Marketplaces
 import Testing
 
 /// The chat connector's `updates`: the event stream read exactly once, across pages, seconds
@@ -255,50 +255,6 @@ struct WildberriesChatUpdatesTests {
         }
     }
 
-    @Test("given a page that holds a second still open and the next, when Wildberries then takes another event at the open second, then a later poll reports it, and nothing twice",
-          .timeLimit(.minutes(1)))
-    func lateEventBehindALaterSecond() async throws {
-        let wallClock = StandingWallClock()
-        let options = Env.connectorOptions { $0.unixMilliseconds = { wallClock.now } }
-        try await Env.with(connector: options) { env in
-            let cursor = try await env.drainedChat()
-            let chats = env.simulator.chats.chats
-            try #require(chats.count >= 3)
-            // given: an event at the current second, which may still be written into, and one at the next
-            let open = wallClock.now / 1000 * 1000
-            let first = try #require(env.simulator.chats.addBuyerMessage(chatID: chats[0].chatID, text: "Где заказ?", at: open))
-            let later = try #require(env.simulator.chats.addBuyerMessage(chatID: chats[1].chatID, text: "Можно обменять?", at: open + 1000))
-            let page = try await env.chat.updates(since: cursor, limit: 100, deadline: Env.deadline)
-            // both come at once
-            var reported = page.items.compactMap { $0.lastMessage?.id }
-            #expect(reported.sorted() == [first.eventID, later.eventID].sorted())
-            // when: Wildberries takes another event at the open second
-            let late = try #require(env.simulator.chats.addBuyerMessage(chatID: chats[2].chatID, text: "И ещё вопрос", at: open))
-            let next = try await env.chat.updates(since: page.nextCursor, limit: 100, deadline: Env.deadline)
-            reported += next.items.compactMap { $0.lastMessage?.id }
-            // and the seconds are over
-            wallClock.shift(byMilliseconds: 60_000)
-            var cursor2 = next.nextCursor
-            for _ in 0..<3 {
-                let poll = try await env.chat.updates(since: cursor2, limit: 100, deadline: Env.deadline)
-                reported += poll.items.compactMap { $0.lastMessage?.id }
-                cursor2 = poll.nextCursor
-            }
-            // then: each came, once
-            #expect(reported.sorted() == [first.eventID, later.eventID, late.eventID].sorted())
-        }
-    }
-
-    @Test("given a position with events kept ahead of an open second, when it goes into a cursor, then it comes back the same; a malformed one is refused")
-    func aheadInTheCursor() throws {
-        var position = WildberriesEventPosition(watermark: 1_700_000_000_000, seen: ["a"])
-        position.ahead = [.init(at: 1_700_000_001_000, key: 7), .init(at: 1_700_000_002_000, key: 9)]
-        #expect(try WildberriesEventPosition(position.cursor) == position)
-        var broken = position.cursor.state
-        broken["ao"] = "1000"
-        #expect(throws: ConnectorError.self) { try WildberriesEventPosition(Cursor(broken)) }
-    }
-
     @Test("given an event stream that refuses the same place every time, then the reading starts over once, and the third list in a row fails", .timeLimit(.minutes(1)))
     func refusedAgainSurfaces() async throws {
         let options = Env.connectorOptions { $0.retry = .none }
@@ -315,14 +271,9 @@ struct WildberriesChatUpdatesTests {
     @Test("given 250 chats written in one second, all on one page of the stream, when updates are read 100 events a call, then every chat comes once",
           .timeLimit(.minutes(1)))
     func crowdedSecondPastTheKeys() async throws {
-        // Read once the second is over: within it, no more than a cursor keeps ahead of the
-        // seconds before comes at once (`lateEventBehindALaterSecond`).
-        let wallClock = StandingWallClock()
-        let options = Env.connectorOptions { $0.unixMilliseconds = { wallClock.now } }
-        try await Env.with(simulator: Env.simulatorOptions { $0.eventsPageSize = 300; $0.chatCount = 250 }, connector: options) { env in
+        try await Env.with(simulator: Env.simulatorOptions { $0.eventsPageSize = 300; $0.chatCount = 250 }) { env in
             let cursor = try await env.drainedChat()
             let at = env.second(after: 3)
-            wallClock.shift(byMilliseconds: max(0, at - wallClock.now) + 60_000)
             var expected: [String: String] = [:]
             for (index, chat) in env.simulator.chats.chats.enumerated() {
                 expected[chat.chatID] = try #require(env.simulator.chats.addBuyerMessage(chatID: chat.chatID, text: "Вопрос \(index)",
