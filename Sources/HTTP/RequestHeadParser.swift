@@ -105,8 +105,10 @@ public struct RequestHeadParser: Sendable {
                 state = .start
             case .method:
                 while i < n, table[Int(buffer[i])] & ASCII.token != 0 { i += 1 }
-                guard i - lineStart <= Self.maxMethodLength else { throw .methodTooLong }
-                guard i - lineStart <= limits.maxRequestLineLength else { throw .requestLineTooLong }
+                // Whichever limit the method crosses first, however its bytes arrive.
+                if i - lineStart > min(Self.maxMethodLength, limits.maxRequestLineLength) {
+                    throw limits.maxRequestLineLength < Self.maxMethodLength ? .requestLineTooLong : .methodTooLong
+                }
                 guard i < n else { break scan }
                 let c = buffer[i]
                 guard c == ASCII.sp else {

@@ -285,7 +285,7 @@ struct RequestHeadParserRejectionTests {
         // given: a limit of 32 and 40 bytes of a request line that has not ended
         let limits = ParserLimits(maxRequestLineLength: 32)
         let prefix: String = switch part {
-        case "method": String(repeating: "M", count: 33)
+        case "method": String(repeating: "M", count: 40)
         case "target": "GET /" + String(repeating: "a", count: 35)
         default: "GET /" + String(repeating: "a", count: 26) + " HTTP/1.1" // 40 bytes, the line not yet ended
         }
