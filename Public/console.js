@@ -24,6 +24,7 @@
     listCall: 0,          // the latest list and item calls: an answer to an older one is dropped
     itemCall: 0,
     keyGeneration: 0,     // bumped by every key change: an answer asked for under another key is dropped
+    lastKey: "",          // the key last entered (kept through a 401): another one drops the tenant's data
   };
 
   const $ = (id) => document.getElementById(id);
@@ -206,12 +207,6 @@
   // ---- API key ------------------------------------------------------------------------------
 
   function setKey(key) {
-    if (key !== state.key && state.uncertainReplies.size) {
-      // Replies of unknown outcome were another key's (another tenant's, perhaps): their texts
-      // must not stay in the tab, nor ask about them under this key.
-      state.uncertainReplies.clear();
-      saveUncertain();
-    }
     state.key = key;
     state.keyGeneration++;
     // Lists and items asked for under the previous key are dropped when they answer.
@@ -219,6 +214,7 @@
     state.itemCall++;
     state.listLoading = false;
     $("items-list").removeAttribute("aria-busy");
+    renderPager();
     try {
       if (key) sessionStorage.setItem(KEY_STORAGE, key);
       else sessionStorage.removeItem(KEY_STORAGE);
@@ -236,24 +232,44 @@
       return;
     }
     $("api-key").removeAttribute("aria-invalid");
+    // Another key may be another tenant's: nothing asked under the last one stays in the page.
+    // (The same key again, after a 401 while the gateway restarted, keeps it all.)
+    if (state.lastKey && key !== state.lastKey) dropTenantData();
+    state.lastKey = key;
     setKey(key);
     loadConnectors(true);
   }
 
-  function onForgetKey() {
-    setKey("");
-    $("api-key").value = "";
+  /** Drops everything the page holds of a tenant: its items, the item open, and the replies of
+   * unknown outcome (their texts, and the question asked before sending another). */
+  function dropTenantData() {
     state.connectors = [];
     state.connector = null;
-    // Answers still on their way are dropped (setKey), and no tenant data stays in the page.
     state.items = [];
     state.item = null;
+    state.pendingReply = null;
+    state.nextCursor = null;
+    state.pageCursors = [""];
+    state.page = 0;
+    state.shown = "";
     $("items-list").replaceChildren();
     $("item-fields").replaceChildren();
     $("item-raw").textContent = "";
     renderConnectors();
     $("items-section").hidden = true;
     $("item-section").hidden = true;
+    if (state.uncertainReplies.size) {
+      state.uncertainReplies.clear();
+      saveUncertain();
+    }
+  }
+
+  function onForgetKey() {
+    setKey("");
+    state.lastKey = "";
+    $("api-key").value = "";
+    // Answers still on their way are dropped (setKey), and no tenant data stays in the page.
+    dropTenantData();
     sayInfo("The API key is forgotten.");
     $("api-key").focus();
   }
@@ -706,6 +722,7 @@
     try { saved = sessionStorage.getItem(KEY_STORAGE) || ""; } catch (_) { saved = ""; }
     if (saved) {
       state.key = saved;
+      state.lastKey = saved;
       $("api-key").value = saved;
       loadConnectors(false);
     } else {

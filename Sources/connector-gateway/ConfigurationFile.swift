@@ -27,6 +27,15 @@ enum ConfigurationFile {
         }
     }
 
+    /// Whether `path` names a pipe or a character device rather than a file (`stat`, which does
+    /// not open it: opening a FIFO waits for its writer).
+    static func isPipe(_ path: String) -> Bool {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return false }
+        let kind = status.st_mode & S_IFMT
+        return kind == S_IFIFO || kind == S_IFCHR
+    }
+
     /// The most a configuration file may hold: a file larger than this is not one.
     static let maxBytes = 64 << 20
 

@@ -14,6 +14,11 @@ enum HealthCheckCommand {
         case .emptyVariable:
             Output.error("connector-gateway: GATEWAY_CONFIG is set but empty; name the configuration file, or unset it")
             return 2
+        case .file(let path) where ConfigurationFile.isPipe(path):
+            // A pipe (`/dev/stdin`, a secret manager's FIFO) is serve's to read, once: the check
+            // takes the address from PORT, HOST and the flags instead of waiting on it or
+            // taking what serve needs.
+            break
         case .file(let path):
             guard let loaded = ConfigurationFile.load(path, environment: environment) else { return 2 }
             configuration = loaded

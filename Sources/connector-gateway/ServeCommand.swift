@@ -119,8 +119,8 @@ enum ServeCommand {
                 // The drain may have ended a moment ago, its task already in `exit(0)`: two
                 // threads must not run exit at once (glibc's exit is not thread-safe).
                 guard exiting.claim() else {
-                    try? await Task.sleep(for: .seconds(3600))
-                    return 0
+                    // The drain's task is in exit already: it ends the process.
+                    while true { try? await Task.sleep(for: .seconds(3600)) }
                 }
                 JSONLine.write(["event": "exit", "signal": Int(signal), "message": "second signal: exiting without waiting for the drain"])
                 return 1

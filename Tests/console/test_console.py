@@ -441,6 +441,27 @@ class ConsoleTest(unittest.TestCase):
         kept = self.driver.execute_script("return sessionStorage.getItem(arguments[0])", UNCERTAIN_STORAGE)
         self.assertIn(kept, (None, "[]"))
 
+    def test_another_key_drops_what_the_last_one_showed_and_the_same_key_again_keeps_it(self):
+        self.expected_network_errors.append(r"/connectors - Failed to load resource: .* status of 401")
+        self.enter_key("demo-key")
+        self.browse("ozon/review", "all", limit="5")
+        self.driver.execute_script(
+            "sessionStorage.setItem(arguments[0], JSON.stringify([['/connectors/ozon/review/items/1/reply', {text: 'Ответ покупателю'}]]))",
+            UNCERTAIN_STORAGE)
+        self.driver.refresh()
+        self.connector_row("ozon/review")
+        # when the same key is entered again (after a 401 while the gateway restarted, say), nothing is dropped
+        self.enter_key("demo-key")
+        self.wait_for_message("connectors loaded")
+        self.assertIn("Ответ покупателю", self.driver.execute_script("return sessionStorage.getItem(arguments[0])", UNCERTAIN_STORAGE))
+        # when another key is entered, then nothing shown or kept under the last one stays
+        self.browse("ozon/review", "all", limit="5")
+        self.enter_key("another-tenants-key")
+        self.wait_for_message("Listing connectors failed", "401")
+        self.assertEqual(self.listed_ids(), [])
+        self.assertFalse(self.by_id("items-section").is_displayed())
+        self.assertIn(self.driver.execute_script("return sessionStorage.getItem(arguments[0])", UNCERTAIN_STORAGE), (None, "[]"))
+
     def test_a_cursor_the_gateway_no_longer_opens_ends_the_paging_and_says_to_list_again(self):
         self.expected_network_errors.append(r"/items\?.* - Failed to load resource: .* status of 400")
         self.enter_key("demo-key")

@@ -10,11 +10,12 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
     /// An error about `field` (empty for the whole file).
     public init(_ field: String, _ problem: String) {
         self.field = Self.printable(field)
-        self.problem = problem
+        self.problem = Self.printable(problem)
     }
 
-    /// `name` with control characters written as JSON escapes: a field's path holds names from
-    /// the file, and goes to the operator's terminal and logs, where an escape sequence would act.
+    /// `name` with control characters written as JSON escapes: a field's path, and at times its
+    /// problem, hold text from the file or the environment, and go to the operator's terminal
+    /// and logs, where an escape sequence would act.
     static func printable(_ name: String) -> String {
         guard name.unicodeScalars.contains(where: isControl) else { return name }
         var text = ""

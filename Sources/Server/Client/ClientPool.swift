@@ -87,12 +87,14 @@ final class ClientPool {
     }
 
     /// Starts waiting calls, first come first served, while there is room: a read on an idle
-    /// connection when there is one (after a `resend`), a write, or a read with none idle, on a
+    /// connection when there is one, a write, a read sent again, or a read with none idle, on a
     /// new connection, for which an idle one is closed when the pool is full.
     private func pump() {
         failLateWrites()
         while let first = waiting.first {
-            if first.request.isIdempotent, let connection = idle.popLast() {
+            // A read sent again (its kept-alive connection was closed as it was reused, as a
+            // server does to all its idle ones when it restarts) goes on a new connection.
+            if first.request.isIdempotent, !first.resent, let connection = idle.popLast() {
                 // `close` calls `connectionClosed`, which pumps again: the loop then looks anew.
                 if connection.isStillOpen() { connection.send(waiting.removeFirst()) } else { connection.close() }
                 continue
@@ -157,13 +159,18 @@ final class ClientPool {
         DispatchQueue.global().async {
             let result = HostResolver.resolve(client.host, port: client.port)
             client.resolved.withLock { resolved in
+                let now = MonotonicClock.now()
                 switch result {
                 case .success(let address):
-                    resolved = (address, MonotonicClock.now() &+ HostResolver.cacheLifetime)
+                    resolved = (address, now &+ HostResolver.cacheLifetime, now &+ HostResolver.staleLifetime)
                 case .failure:
-                    // The address known before serves on; the name is asked again in a while,
-                    // not at every call.
-                    resolved?.expires = MonotonicClock.now() &+ HostResolver.retryAfterFailure
+                    // The address known before serves on, for a day at most; the name is asked
+                    // again in a while, not at every call.
+                    if let known = resolved, known.servedUntil > now {
+                        resolved?.expires = now &+ HostResolver.retryAfterFailure
+                    } else {
+                        resolved = nil
+                    }
                 }
             }
             bound.withValue { pool in pool.resolved(result) }

@@ -9,7 +9,7 @@ import Synchronization
 /// that wait, first come first served. A write (a request that is not idempotent) always goes on
 /// a new connection, never a kept-alive one. A call made anywhere else is served by one shared
 /// loop thread (`http-client`) started on first use. A name is resolved off the loop and its
-/// address kept 30 s, and served past that while the name is asked again, or when that fails.
+/// address kept 30 s, and served past that while the name is asked again, or for a day when that fails.
 ///
 /// ```swift
 /// let client = HTTPClient(host: "127.0.0.1", port: 8081)
@@ -60,7 +60,7 @@ public final class HTTPClient: Sendable {
     /// The address of a numeric host; names are resolved when a connection is needed.
     let literalAddress: SocketAddress?
     /// The last resolution of a name, shared by all loops, and until when it may be used.
-    let resolved = Mutex<(address: SocketAddress, expires: UInt64)?>(nil)
+    let resolved = Mutex<(address: SocketAddress, expires: UInt64, servedUntil: UInt64)?>(nil)
 
     private static let nextID = Atomic<UInt64>(1)
 

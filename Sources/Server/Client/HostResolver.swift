@@ -8,6 +8,9 @@ enum HostResolver {
     /// After a failed lookup, how long the address known before serves until the name is asked
     /// again.
     static let retryAfterFailure: UInt64 = 5_000_000_000
+    /// How long after its last successful lookup an address serves while lookups fail (RFC 8767
+    /// suggests one to three days).
+    static let staleLifetime: UInt64 = 86_400_000_000_000
 
     /// The first IPv4 address of `host`, else its first IPv6 one. IPv4 first, whatever order
     /// getaddrinfo chose: containers often get AAAA answers without a route for them.

@@ -31,6 +31,23 @@ struct CommandLineTests {
         #expect(result.stderr.contains("PORT must be 0…65535"), "\(result.stderr)")
     }
 
+    @Test("given GATEWAY_CONFIG naming a pipe, then healthcheck leaves it to serve and asks the port PORT names")
+    func healthcheckLeavesAPipe() throws {
+        // Nothing listens on the port: exit 1 (the check ran), not 2 (the empty pipe read as a bad file).
+        let result = try GatewayProcess.run(arguments: ["healthcheck"], environment: ["GATEWAY_CONFIG": "/dev/stdin", "PORT": "1"], stdin: "")
+        #expect(result.status == 1, "\(result.stderr)")
+    }
+
+    @Test("given a HOST holding a terminal escape, then the refusal quotes it escaped, not raw")
+    func escapeInAValue() throws {
+        let digest = Hex.encode(SHA256.hash("acme-key-0123456789abcdef".utf8))
+        let result = try GatewayProcess.run(arguments: ["check-config", "--config", "/dev/stdin"], environment: ["HOST": "\u{1B}[2Jhost"],
+                                            stdin: #"{"tenants": [{"id": "acme", "api_key_sha256": ["\#(digest)"]}]}"#)
+        #expect(result.status == 2)
+        #expect(!result.stderr.contains("\u{1B}"), "\(result.stderr)")
+        #expect(result.stderr.contains("\\u001B[2Jhost"), "\(result.stderr)")
+    }
+
     @Test("given --help before other flags, then the help is shown, whatever follows")
     func helpFirst() throws {
         let result = try GatewayProcess.run(arguments: ["--help", "--config", "x.json"])
