@@ -1,10 +1,11 @@
 /// What the command line asked for. Flags override the environment, which overrides the file.
 struct CommandLineOptions {
-    enum Command: Equatable {
+    /// A command, by the word that names it on the command line.
+    enum Command: String, Equatable {
         case serve
-        case hashKey
+        case hashKey = "hash-key"
         case healthcheck
-        case checkConfig
+        case checkConfig = "check-config"
         case help
         case version
     }
@@ -34,10 +35,10 @@ struct CommandLineOptions {
         or cannot be reached, 2 for a bad command line or configuration.
         """
 
-    /// Short flags by the long ones they stand for.
-    static let longName = ["-c": "--config", "-p": "--port", "-h": "--help",
-                           "--config": "--config", "--host": "--host", "--port": "--port", "--static-root": "--static-root",
-                           "--help": "--help", "--version": "--version"]
+    /// Every flag a command may take, by its long name.
+    static let knownFlags: Set = ["--config", "--host", "--port", "--static-root", "--help", "--version"]
+    /// The long names of the short flags.
+    static let shortFlags = ["-c": "--config", "-p": "--port", "-h": "--help"]
 
     /// The flags `command` uses; any other is refused rather than ignored.
     static func flags(of command: Command) -> Set<String> {
@@ -45,17 +46,6 @@ struct CommandLineOptions {
         case .serve: ["--config", "--host", "--port", "--static-root"]
         case .healthcheck, .checkConfig: ["--config", "--host", "--port"]
         case .hashKey, .help, .version: []
-        }
-    }
-
-    static func commandName(_ command: Command) -> String {
-        switch command {
-        case .serve: "serve"
-        case .hashKey: "hash-key"
-        case .healthcheck: "healthcheck"
-        case .checkConfig: "check-config"
-        case .help: "help"
-        case .version: "version"
         }
     }
 
@@ -71,15 +61,8 @@ struct CommandLineOptions {
         var options = CommandLineOptions()
         var rest = arguments[...]
         if let first = rest.first, !first.hasPrefix("-") {
-            switch first {
-            case "serve": options.command = .serve
-            case "hash-key": options.command = .hashKey
-            case "healthcheck": options.command = .healthcheck
-            case "check-config": options.command = .checkConfig
-            case "help": options.command = .help
-            case "version": options.command = .version
-            default: throw UsageError("unknown command \"\(first)\"")
-            }
+            guard let command = Command(rawValue: first) else { throw UsageError("unknown command \"\(first)\"") }
+            options.command = command
             rest = rest.dropFirst()
         }
         var given: Set<String> = []
@@ -97,10 +80,10 @@ struct CommandLineOptions {
                 rest = rest.dropFirst()
                 return next
             }
-            let name = Self.longName[flag] ?? flag
+            let name = Self.shortFlags[flag] ?? flag
             guard Self.flags(of: options.command).contains(name) || name == "--help" || name == "--version" else {
-                if Self.longName.values.contains(name) {
-                    throw UsageError("\(Self.commandName(options.command)) takes no \(name)")
+                if Self.knownFlags.contains(name) {
+                    throw UsageError("\(options.command.rawValue) takes no \(name)")
                 }
                 throw UsageError("unknown option \"\(flag)\"")
             }

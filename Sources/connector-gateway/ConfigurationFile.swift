@@ -1,4 +1,3 @@
-import Foundation
 import Gateway
 import Glibc
 

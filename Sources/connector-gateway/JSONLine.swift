@@ -7,7 +7,7 @@ import Foundation
 enum JSONLine {
     static func write(_ fields: [String: Any]) {
         var fields = fields
-        fields["time"] = Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))).rfc3339
+        fields["time"] = Timestamp.wallClock().rfc3339
         let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         Output.line(String(decoding: data, as: UTF8.self))
     }

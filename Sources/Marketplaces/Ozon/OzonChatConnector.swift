@@ -103,7 +103,7 @@ public struct OzonChatConnector: ChannelConnector {
         // by time instead: a message dated no earlier than `unseenTolerance` before the send.
         let glance = min(deadline, .now + min(.seconds(2), max(.zero, deadline - .now) / 8))
         let newest = try? await history(chatID: id, from: nil, limit: 1, deadline: glance).messages.last.map { $0.messageID.unsigned ?? 0 } ?? 0
-        let sendingFrom = Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000) - Self.unseenTolerance)
+        let sendingFrom = Timestamp(millisecondsSinceEpoch: Timestamp.wallClock().millisecondsSinceEpoch - Self.unseenTolerance)
         return try await session.confirmedReply(deadline: deadline) { until throws(ConnectorError) in
             let (answer, response) = try await session.post(
                 "/v1/chat/send/message", .object(["chat_id": .string(id), "text": .string(text)]),

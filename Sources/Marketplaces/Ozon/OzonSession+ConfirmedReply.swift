@@ -27,7 +27,7 @@ extension OzonSession {
         // The gateway's counter when there is one (its log counts these calls), else one of ours.
         let counter = UpstreamCallCounter.current ?? UpstreamCallCounter()
         let before = counter.count
-        let since = Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000) - Self.confirmationWindow)
+        let since = Timestamp(millisecondsSinceEpoch: Timestamp.wallClock().millisecondsSinceEpoch - Self.confirmationWindow)
         let writeDeadline = deadline - Self.lookupReserve(until: deadline)
         let failure: ConnectorError
         do {

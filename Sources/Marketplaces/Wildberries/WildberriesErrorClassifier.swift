@@ -3,8 +3,9 @@ import Foundation
 
 /// Wildberries' answers read as `ConnectorError`s (reference §3.2): 401/402/403 refuse the
 /// token; 404 (or 422 on a read by id) means no such feedback or question; 429 is the rate limit
-/// with `X-Ratelimit-Retry` (or, without it, `X-Ratelimit-Reset`); any body announcing maintenance is `upstreamUnavailable`, whatever
-/// its status, and so is a 503 naming its wait (`Retry-After`); 400 on a write is a rejection of
+/// with `X-Ratelimit-Retry` (or, without it, `X-Ratelimit-Reset`); any body announcing
+/// maintenance is `upstreamUnavailable`, whatever its status, and so is a 503 naming its wait
+/// (`Retry-After`); 400 on a write is a rejection of
 /// the content, on a read of one item a refusal of its id (the client's), on any other read
 /// Wildberries' API and ours disagreeing (`upstreamError`: the gateway built it from input it had
 /// checked); 5xx is the upstream's failure, and so is any other answer to a read, or a redirect

@@ -9,7 +9,8 @@ import Synchronization
 /// that wait, first come first served. A write (a request that is not idempotent) always goes on
 /// a new connection, never a kept-alive one. A call made anywhere else is served by one shared
 /// loop thread (`http-client`) started on first use. A name is resolved off the loop and its
-/// address kept 30 s, and served past that while the name is asked again, or for a day when that fails.
+/// address kept 30 s, and served past that while the name is asked again, or for a day when
+/// that fails.
 ///
 /// ```swift
 /// let client = HTTPClient(host: "127.0.0.1", port: 8081)
