@@ -22,6 +22,7 @@ extension WildberriesChatConnector {
         var pages = 0
         reading: while taken.count < limit, pages < WildberriesLimits.pagesPerCall {
             pages += 1
+            let settled = settledness()
             let page = try await api.events(next: query, deadline: deadline)
             ledger.absorb(page.events)
             guard page.totalEvents > 0 else {
@@ -30,7 +31,7 @@ extension WildberriesChatConnector {
                 break
             }
             guard !page.events.isEmpty else {
-                position.pass(unreadable: page, settled: isSettled)
+                position.pass(unreadable: page, settled: settled)
                 hasMore = false
                 break
             }
@@ -39,12 +40,18 @@ extension WildberriesChatConnector {
             // part way through the page leave the rest of the second there to be taken.
             for event in position.unconsumed(in: page) {
                 guard taken.count < limit else { break reading }
+                guard position.consume(event, settled: settled) else {
+                    // As many events kept ahead of a second still open as a cursor holds: the
+                    // rest wait for that second to be over, for a later call.
+                    hasMore = false
+                    break reading
+                }
                 taken.append(event)
-                position.consume(event)
                 progressed = true
             }
-            switch position.nextQuery(after: page, asked: query, progressed: progressed, length: ledger.notePage(page),
-                                      settled: isSettled) {
+            let moved = position.settle(over: page, settled: settled)
+            switch position.nextQuery(after: page, asked: query, progressed: progressed, moved: moved, length: ledger.notePage(page),
+                                      settled: settled) {
             case .ask(let next):
                 query = next
             case .end:

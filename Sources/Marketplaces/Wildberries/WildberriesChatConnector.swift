@@ -28,9 +28,12 @@ public struct WildberriesChatConnector: ChannelConnector {
         unixMilliseconds = session.options.unixMilliseconds
     }
 
-    /// Whether a second of the event stream is over (see `WildberriesChatLedger.isSettled`).
-    func isSettled(_ second: Int64) -> Bool {
-        ledger.isSettled(second, unixNow: unixMilliseconds())
+    /// Whether a second of the event stream is over (see `WildberriesChatLedger.isSettled`), as
+    /// of now: for judging a page asked for now, by the time it was asked, whatever the wait
+    /// for its answer.
+    func settledness() -> (Int64) -> Bool {
+        let askedAt = unixMilliseconds()
+        return { [ledger] second in ledger.isSettled(second, unixNow: askedAt) }
     }
 
     /// One chat, from a fresh chat list (and the event stream, to learn who wrote its last message).
@@ -103,6 +106,7 @@ public struct WildberriesChatConnector: ChannelConnector {
         var query = position.query
         for _ in 0..<catchUpPages {
             let page: WildberriesEventsPage
+            let settled = settledness()
             do {
                 page = try await api.events(next: query, deadline: deadline, budget: .atHand)
             } catch {
@@ -129,17 +133,18 @@ public struct WildberriesChatConnector: ChannelConnector {
                 break
             }
             guard !page.events.isEmpty else {
-                position.pass(unreadable: page, settled: isSettled)
+                position.pass(unreadable: page, settled: settled)
                 ledger.advance(to: position)
                 break
             }
             var progressed = false
             for event in position.unconsumed(in: page) {
-                position.consume(event)
+                guard position.consume(event, settled: settled) else { break }
                 progressed = true
             }
-            let next = position.nextQuery(after: page, asked: query, progressed: progressed, length: ledger.notePage(page),
-                                          settled: isSettled)
+            let moved = position.settle(over: page, settled: settled)
+            let next = position.nextQuery(after: page, asked: query, progressed: progressed, moved: moved, length: ledger.notePage(page),
+                                          settled: settled)
             ledger.advance(to: position)
             guard case .ask(let next) = next else {
                 // Stopped short of an unsettled second, the reading has not reached the end.

@@ -8,9 +8,18 @@ import Connectors
 /// recognised by key instead of being reported twice. Past `edgeLimit` events in the one second
 /// the keys give way to a count (`consumedAtEdge`): the first that many of the second's events,
 /// in the order the stream gives them (later arrivals come after), are the ones consumed.
+///
+/// The watermark moves onto a later second only when every second below it was over (settled)
+/// when the page showing them was asked for: moved past a second still open, an event
+/// Wildberries then takes at that second would be passed for good. Events consumed beyond a
+/// second still open are kept as `ahead` instead, by time and key, within `aheadBytes`.
 struct WildberriesEventPosition: Equatable, Sendable {
     /// Keys kept at the edge: four bytes each in the cursor.
     static let edgeLimit = 128
+    /// The bytes the events kept ahead of the watermark may take in the cursor (five or six an
+    /// event, see `WildberriesAheadEvent.encodedCount`): with a full edge, a cursor stays within
+    /// `CursorCodec.maxLength`. Past them, later events wait until the seconds below them are over.
+    static let aheadBytes = 480
     /// How long after a second the stream may still be written into at it: Wildberries stamps
     /// an event when it takes it, in whole seconds. Until then the stream is never asked past
     /// that second (see `WildberriesChatLedger.isSettled`).
@@ -36,6 +45,9 @@ struct WildberriesEventPosition: Equatable, Sendable {
     /// watermark itself: past a page of events none of which could be read, or a second a stream
     /// that goes on inclusively would give back forever.
     var edgeClosed = false
+    /// Events consumed later than the watermark's second, in the stream's order, while some
+    /// second from the watermark's up to theirs could still be written into.
+    var ahead: [WildberriesAheadEvent] = []
 
     init(watermark: Int64? = nil, seen: [String] = []) {
         self.watermark = watermark
@@ -57,6 +69,13 @@ struct WildberriesEventPosition: Equatable, Sendable {
             guard let count = Int(text), count > 0, seen.isEmpty, !edgeClosed, watermark != nil else { throw WildberriesCursorFields.invalid() }
             consumedAtEdge = count
         }
+        if let text = cursor["a"] {
+            guard let ahead = WildberriesAheadEvent.decode(Substring(text), after: watermark ?? 0), !ahead.isEmpty,
+                  WildberriesAheadEvent.encodedCount(ahead, after: watermark ?? 0) <= Self.aheadBytes,
+                  ahead.allSatisfy({ $0.at > (watermark ?? .min) })
+            else { throw WildberriesCursorFields.invalid() }
+            self.ahead = ahead
+        }
     }
 
     var cursor: Cursor {
@@ -65,6 +84,7 @@ struct WildberriesEventPosition: Equatable, Sendable {
         state["k"] = WildberriesCursorFields.join(keys: seen, limit: Self.edgeLimit)
         if edgeClosed { state["x"] = "1" }
         state["n"] = consumedAtEdge.map(String.init)
+        state["a"] = WildberriesAheadEvent.encode(ahead, after: watermark ?? 0)
         return Cursor(state)
     }
 
@@ -75,7 +95,7 @@ struct WildberriesEventPosition: Equatable, Sendable {
     /// watermark (0 for the first), which a count past `edgeLimit` goes by; a page asked from
     /// below the watermark holds the second's events from its first.
     private func isNew(_ event: WildberriesChatEvent, ordinal: Int) -> Bool {
-        guard let watermark, event.addTimestamp <= watermark else { return true }
+        guard let watermark, event.addTimestamp <= watermark else { return !ahead.contains(WildberriesAheadEvent(event)) }
         guard event.addTimestamp == watermark, !edgeClosed else { return false }
         if let consumedAtEdge { return ordinal >= consumedAtEdge }
         return !seen.contains(CursorKeys.key(event.eventID))
@@ -109,31 +129,66 @@ struct WildberriesEventPosition: Equatable, Sendable {
         guard page.events.isEmpty, page.unreadable > 0, let next = page.next, next >= (watermark ?? .min),
               next > (watermark ?? .min) || !edgeClosed else { return }
         let again = next == watermark
-        if again, !settled(next) { return }
-        watermark = next
-        seen = []
-        consumedAtEdge = nil
+        if again ? !settled(next) : !settled(next - 1) { return }
+        move(to: next)
         edgeClosed = again
     }
 
-    mutating func consume(_ event: WildberriesChatEvent) {
-        if event.addTimestamp == watermark {
-            guard !edgeClosed else { return }
+    /// Takes `event` in: at the watermark, among the keys of its second; later, as the new
+    /// watermark when every second below the event was over when its page was asked for
+    /// (`settled`, judged then), else ahead of it. False, taking nothing, when it would have to
+    /// go ahead and there is no room for it (`aheadBytes`).
+    mutating func consume(_ event: WildberriesChatEvent, settled: (Int64) -> Bool) -> Bool {
+        if let watermark, event.addTimestamp <= watermark {
+            guard event.addTimestamp == watermark, !edgeClosed else { return true }
             if let count = consumedAtEdge {
                 consumedAtEdge = count + 1
-                return
+                return true
             }
             seen.append(CursorKeys.key(event.eventID))
             if seen.count > Self.edgeLimit {
                 consumedAtEdge = seen.count
                 seen = []
             }
-        } else if event.addTimestamp > (watermark ?? .min) {
-            watermark = event.addTimestamp
-            seen = [CursorKeys.key(event.eventID)]
-            consumedAtEdge = nil
-            edgeClosed = false
+            return true
         }
+        if settled(event.addTimestamp - 1) {
+            move(to: event.addTimestamp)
+            return consume(event, settled: settled)
+        }
+        let kept = ahead + [WildberriesAheadEvent(event)]
+        guard WildberriesAheadEvent.encodedCount(kept, after: watermark ?? 0) <= Self.aheadBytes else { return false }
+        ahead = kept
+        return true
+    }
+
+    /// Moves the watermark onto the latest second of `page` it can stand on after the page's
+    /// events were taken in: every event of the page up to that second consumed (at the
+    /// watermark, or ahead of it from an earlier call), and every second below it over when the
+    /// page was asked for. `page` must have been asked from no later than the watermark.
+    /// Whether it moved.
+    mutating func settle(over page: WildberriesEventsPage, settled: (Int64) -> Bool) -> Bool {
+        guard !ahead.isEmpty else { return false }
+        let waiting = Set(unconsumed(in: page).map(WildberriesAheadEvent.init))
+        var moved = false
+        for event in page.events {
+            guard !waiting.contains(WildberriesAheadEvent(event)) else { break }
+            if event.addTimestamp > (watermark ?? .min) {
+                guard settled(event.addTimestamp - 1) else { break }
+                move(to: event.addTimestamp)
+                moved = true
+            }
+        }
+        return moved
+    }
+
+    /// Makes `at` the watermark, the events kept ahead at it its keys; those below it are behind.
+    private mutating func move(to at: Int64) {
+        watermark = at
+        seen = ahead.filter { $0.at == at }.map(\.key)
+        ahead.removeAll { $0.at <= at }
+        consumedAtEdge = nil
+        edgeClosed = false
     }
 }
 
@@ -144,6 +199,10 @@ extension WildberriesEventPosition {
     /// `length` is what `WildberriesChatLedger.notePage` made of the page.
     ///
     /// - A page with news shorter than the stream's pages (`full` false) held all there was: over.
+    ///   `moved`: the page moved the watermark over events kept ahead, which counts as news.
+    /// - With events still kept ahead, the watermark stands at a second still open, and asking
+    ///   from below it again would read the same page: the reading stops (`unsettled` after a
+    ///   page-full, else `end`).
     /// - After new events, from just below the newest (`query`): the stream's own `next` is
     ///   that event's second and gives only what follows it, which would skip the rest of a
     ///   second the page boundary cut.
@@ -158,11 +217,12 @@ extension WildberriesEventPosition {
     ///   (`settled`): an event Wildberries takes at that second between two requests would be
     ///   passed for good. The reading stops there instead (`unsettled` after a page-full, else
     ///   `end`), and the next call asks from just below it again.
-    mutating func nextQuery(after page: WildberriesEventsPage, asked: Int64?, progressed: Bool,
+    mutating func nextQuery(after page: WildberriesEventsPage, asked: Int64?, progressed: Bool, moved: Bool,
                             length: (full: Bool, surelyFull: Bool), settled: (Int64) -> Bool) -> NextRead {
         // A short page without news goes on below: the stream's pages may have become shorter.
-        guard length.full || !progressed else { return .end }
-        if progressed, let query, query != asked { return .ask(query) }
+        guard length.full || !(progressed || moved) else { return .end }
+        if progressed || moved, let query, query != asked { return .ask(query) }
+        guard ahead.isEmpty else { return length.full ? .unsettled : .end }
         guard let next = page.next else { return .end }
         if next > (asked ?? .min) {
             if let watermark, next >= watermark, !settled(watermark) { return length.full ? .unsettled : .end }

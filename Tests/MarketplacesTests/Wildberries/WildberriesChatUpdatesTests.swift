@@ -227,12 +227,16 @@ struct WildberriesChatUpdatesTests {
             #expect(quiet.items.isEmpty)
             #expect(!quiet.hasMore)
             #expect(env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET") - before == 2)
-            // Once that second is over, a poll with nothing new reads on to the stream's end (its
-            // pages may have become shorter).
+            // Once that second is over, a poll with nothing new moves the reading onto it and asks
+            // no further: the short page held all there was.
             wallClock.shift(byMilliseconds: 60_000)
             let settled = try await env.chat.updates(since: quiet.nextCursor, limit: 100, deadline: Env.deadline)
             #expect(settled.items.isEmpty)
-            #expect(env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET") - before == 4)
+            #expect(env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET") - before == 3)
+            // and a poll after it reads on to the stream's end (its pages may have become shorter)
+            let after = try await env.chat.updates(since: settled.nextCursor, limit: 100, deadline: Env.deadline)
+            #expect(after.items.isEmpty)
+            #expect(env.simulator.chatLog.count(path: "/api/v1/seller/events", method: "GET") - before == 5)
         }
     }
 
@@ -271,7 +275,9 @@ struct WildberriesChatUpdatesTests {
     @Test("given 250 chats written in one second, all on one page of the stream, when updates are read 100 events a call, then every chat comes once",
           .timeLimit(.minutes(1)))
     func crowdedSecondPastTheKeys() async throws {
-        try await Env.with(simulator: Env.simulatorOptions { $0.eventsPageSize = 300; $0.chatCount = 250 }) { env in
+        let wallClock = StandingWallClock()
+        let options = Env.connectorOptions { $0.unixMilliseconds = { wallClock.now } }
+        try await Env.with(simulator: Env.simulatorOptions { $0.eventsPageSize = 300; $0.chatCount = 250 }, connector: options) { env in
             let cursor = try await env.drainedChat()
             let at = env.second(after: 3)
             var expected: [String: String] = [:]
@@ -282,17 +288,64 @@ struct WildberriesChatUpdatesTests {
             var reported: [String: String] = [:]
             var count = 0
             var next = cursor
-            for _ in 0..<10 {
-                let page = try await env.chat.updates(since: next, limit: 100, deadline: Env.deadline)
-                for item in page.items { reported[item.id] = item.lastMessage?.id }
-                count += page.items.count
-                next = page.nextCursor
-                if !page.hasMore { break }
+            func poll() async throws {
+                for _ in 0..<10 {
+                    let page = try await env.chat.updates(since: next, limit: 100, deadline: Env.deadline)
+                    for item in page.items { reported[item.id] = item.lastMessage?.id }
+                    count += page.items.count
+                    next = page.nextCursor
+                    if !page.hasMore { break }
+                }
             }
+            // when: polled while that second may still be written into, then once it is over
+            try await poll()
+            let early = count
+            wallClock.shift(byMilliseconds: 60_000)
+            try await poll()
+            // then: as many as the cursor can keep came at once, the rest once the second was over
+            #expect(early > 0 && early < 250)
             #expect(reported == expected)
             #expect(count == 250, "reported twice: \(count - 250)")
             let quiet = try await env.chat.updates(since: next, limit: 100, deadline: Env.deadline)
             #expect(quiet.items.isEmpty)
         }
+    }
+
+    @Test("given a poll that read a second still open and a later one, when Wildberries takes another event at the open second, then the next poll reports it, and nothing twice",
+          .timeLimit(.minutes(1)))
+    func lateEventUnderALaterSecond() async throws {
+        let host = WildberriesStreamHost()
+        let server = SimulatorServer(host: host)
+        try server.start()
+        defer { Task { await server.stop() } }
+        let wallClock = StandingWallClock()
+        let open = (wallClock.now / 1000 - 1) * 1000
+        let registry = ConnectorRegistry()
+        WildberriesConnectors.register(in: registry,
+                                       endpoints: MarketplaceEndpoints(wildberriesFeedbacks: server.baseURL, wildberriesChat: server.baseURL),
+                                       options: Env.connectorOptions { $0.retry = .none; $0.unixMilliseconds = { wallClock.now } })
+        let chat = try registry.connector(for: ConnectorKey(.wildberries, .chat), tenant: "t",
+                                          credentials: MarketplaceCredentials(marketplace: .wildberries, fields: ["token": "t0ken-of-the-tenant"]))
+        // given: an event at a second still open and one two seconds on, read by one poll
+        host.add("a", at: open)
+        host.add("b", at: open + 2000)
+        let first = try await chat.updates(since: nil, limit: 50, deadline: Env.deadline)
+        #expect(first.items.map(\.id) == ["1:a", "1:b"])
+        // when: Wildberries takes one more at the open second
+        host.add("c", at: open)
+        let second = try await chat.updates(since: first.nextCursor, limit: 50, deadline: Env.deadline)
+        // then
+        #expect(second.items.map(\.id) == ["1:c"])
+        // and once every second is over, the polls report nothing again
+        wallClock.shift(byMilliseconds: 60_000)
+        var cursor = second.nextCursor
+        for _ in 0..<3 {
+            let page = try await chat.updates(since: cursor, limit: 50, deadline: Env.deadline)
+            #expect(page.items.isEmpty)
+            cursor = page.nextCursor
+        }
+        host.add("d", at: open + 61_000)
+        let last = try await chat.updates(since: cursor, limit: 50, deadline: Env.deadline)
+        #expect(last.items.map(\.id) == ["1:d"])
     }
 }
