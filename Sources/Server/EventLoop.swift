@@ -163,7 +163,7 @@ final class EventLoop {
     /// doing what it must finish (a keyed reply runs to its end, its outcome stored for a
     /// retry): its upstream calls are cancelled only when the grace period runs out, not as soon
     /// as the last connection closes.
-    private var isFinished: Bool {
+    var isFinished: Bool {
         guard isDraining, liveConnections == 0 else { return false }
         return runningHandlers == 0 || forceCloseAt.map { $0 <= now } ?? true
     }

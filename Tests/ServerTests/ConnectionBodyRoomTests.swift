@@ -21,6 +21,16 @@ struct ConnectionBodyRoomTests {
         }, handler: Self.echoLength, body)
     }
 
+    /// Waits until the server holds `count` bodies waiting for room, or `client` has something
+    /// to read (an answer that should not have come yet, which the caller's expectation catches):
+    /// the server has then read the heads and decided, so what it did not answer it holds back.
+    private func awaitingRoom(_ server: TestServer, _ count: Int, unless client: TestClient) async -> Bool {
+        await eventuallyAwaiting {
+            if client.waitReadable(milliseconds: 0) { return true }
+            return await server.activity().awaitingBodyRoom == count
+        }
+    }
+
     private static func head(_ length: Int) -> String {
         "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: \(length)\r\n\r\n"
     }
@@ -44,9 +54,9 @@ struct ConnectionBodyRoomTests {
             // when: a second comes whole
             let second = try server.connect()
             try second.send(Self.head(80_000) + String(repeating: "b", count: 80_000))
-            let answeredEarly = second.waitReadable(milliseconds: 300)
-            // then: it is answered only once the first body is complete
-            #expect(!answeredEarly, "the second body was read while the first held the room")
+            // then: its head is read and its body waits, unanswered, until the first body is complete
+            #expect(await awaitingRoom(server, 1, unless: second))
+            #expect(!second.waitReadable(milliseconds: 0), "the second body was read while the first held the room")
             try first.send(String(repeating: "a", count: 79_990))
             let firstResponse = try first.readResponse()
             let secondResponse = try second.readResponse()
@@ -70,7 +80,8 @@ struct ConnectionBodyRoomTests {
             try large.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                            + String(150_000, radix: 16) + "\r\n" + String(repeating: "c", count: 150_000) + "\r\n0\r\n\r\n")
             // then: past 64 KiB it counts as 200 kB, which does not fit beside 100 kB, so it waits for the holder
-            #expect(!large.waitReadable(milliseconds: 300), "a chunked body past 64 KiB counts as the largest body allowed")
+            #expect(await awaitingRoom(server, 1, unless: large))
+            #expect(!large.waitReadable(milliseconds: 0), "a chunked body past 64 KiB counts as the largest body allowed")
             try holder.send(String(repeating: "h", count: 99_999))
             #expect(try holder.readResponse().text == "100000")
             #expect(try large.readResponse().text == "150000")
@@ -83,10 +94,13 @@ struct ConnectionBodyRoomTests {
             let chunked = try server.connect()
             try chunked.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                              + String(130_000, radix: 16) + "\r\n" + String(repeating: "c", count: 130_000))
-            _ = chunked.waitReadable(milliseconds: 300)  // time for the server to read that head first
+            // the server has read past 64 KiB of it: it holds room for the largest body
+            #expect(await eventuallyAwaiting { await server.activity().bodyBytesReserved == 200_000 },
+                    "the stalled chunked body took in 130 kB without asking for room")
             let sized = try server.connect()
             try sized.send(Self.head(90_000) + String(repeating: "s", count: 90_000))
-            #expect(!sized.waitReadable(milliseconds: 300), "the stalled chunked body took in 130 kB without asking for room")
+            #expect(await awaitingRoom(server, 1, unless: sized))
+            #expect(!sized.waitReadable(milliseconds: 0), "the 90 kB body was read beside the chunked body's room")
             try chunked.send("\r\n0\r\n\r\n")
             #expect(try chunked.readResponse().text == "130000")
             #expect(try sized.readResponse().text == "90000")
@@ -103,11 +117,11 @@ struct ConnectionBodyRoomTests {
             for name in ["a", "b", "c"] {
                 let client = try server.connect()
                 try client.send(Self.head(70_000) + String(repeating: name, count: 70_000))
-                _ = client.waitReadable(milliseconds: 100)  // in this order
                 waiting.append(client)
+                #expect(await awaitingRoom(server, waiting.count, unless: client))  // in this order
             }
             #expect(await eventually { server.openConnections == 4 })
-            #expect(!waiting[2].waitReadable(milliseconds: 200), "a 70 kB body was read beside the 80 kB holder")
+            #expect(!waiting[2].waitReadable(milliseconds: 0), "a 70 kB body was read beside the 80 kB holder")
             // when: the first waiter's client resets, then the middle one's, each seen by the server
             waiting[0].resetClose()
             #expect(await eventually { server.openConnections == 3 })
@@ -137,22 +151,31 @@ struct ConnectionBodyRoomTests {
         }
     }
 
-    @Test("given a body that waited two seconds for room, when it is taken, then its body timeout (3 s) starts again: its body sent 1.6 s later is answered, not 408",
+    @Test("given a body that waited two seconds for room, when it is taken, then its body timeout (4 s) starts again: its body, sent once a timeout from its head has passed, is answered, not 408",
           .timeLimit(.minutes(1)))
     func waitingBodyGetsItsWholeTimeout() async throws {
-        try await withBodyRoom(100_000, { $0.bodyReadTimeout = .seconds(3) }) { server in
+        try await withBodyRoom(100_000, { $0.bodyReadTimeout = .seconds(4) }) { server in
             // given: the room held, and a body waiting behind it (its head asks for 100 Continue,
             // which comes when it is taken)
             let holder = try holder(server, length: 80_000, first: String(repeating: "a", count: 10))
             let waiting = try server.connect()
             try waiting.send("POST /upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 80000\r\n\r\n")
-            #expect(!waiting.waitReadable(milliseconds: 2_000), "the waiting body was taken while the room was held")
+            #expect(await awaitingRoom(server, 1, unless: waiting))
+            #expect(!waiting.waitReadable(milliseconds: 0), "the waiting body was taken while the room was held")
+            // and a probe: a small body (never waits) begun after that head, so its body timeout
+            // ends no earlier than the one that started with the waiting head
+            let probe = try server.connect()
+            try probe.send("POST /upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n")
+            #expect(try probe.readResponse().statusLine == "HTTP/1.1 100 Continue")
+            // when: the waiting body is taken two seconds later (the pause only has to outlast
+            // the client's few steps below, and stay well inside the timeout)
+            try await Task.sleep(for: .seconds(2))
             try holder.send(String(repeating: "a", count: 79_990))
             #expect(try holder.readResponse().status == 200)
-            // when: taken two seconds after its head, it sends its body 1.6 s after that, past
-            // three seconds from its head but within three from when it was taken
             #expect(try waiting.readResponse().statusLine == "HTTP/1.1 100 Continue")
-            try await Task.sleep(for: .milliseconds(1_600))
+            // and sends its body only once the probe has timed out: a timeout from the waiting
+            // head is then over (the server saw it end), one from when it was taken is not
+            expectProblem(try probe.readResponse(), status: 408)
             try waiting.send(String(repeating: "b", count: 80_000))
             // then
             let response = try waiting.readResponse()

@@ -89,7 +89,8 @@ struct ConnectionPipeliningTests {
         try await withServer(handler: handler) { server in
             let client = try server.connect(receiveBufferSize: 4096)
             try client.send(Self.pipelined(120))
-            try await Task.sleep(for: .milliseconds(500))  // the server runs into the limit
+            // the server runs into the limit, and holds the requests after it
+            #expect(await eventuallyAwaiting { await server.activity().awaitingDrain == 1 })
             // when: the client reads part of the answers, then says it will send nothing more
             var paths: [String] = []
             for _ in 1...16 { paths.append(try client.readResponse()[header: "X-Path"] ?? "?") }
@@ -113,7 +114,11 @@ struct ConnectionPipeliningTests {
         try await withServer({ $0.lingerTimeout = .seconds(60) }, handler: handler) { server in
             let client = try server.connect(receiveBufferSize: 4096)
             try client.send("GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            try await Task.sleep(for: .milliseconds(300))
+            // the request is read and the response going out, the last on the connection
+            #expect(await eventuallyAwaiting {
+                let activity = await server.activity()
+                return activity.closing + activity.lingering == 1 || server.openConnections == 0
+            })
             // when: a stray CRLF the server never reads (RFC 9112 §2.2), then the client's FIN
             try client.send("\r\n")
             client.shutdownWrite()
@@ -138,7 +143,9 @@ struct ConnectionPipeliningTests {
             // when: 200 requests pipelined, and nothing read for a while
             try client.send(Self.pipelined(200))
             #expect(await eventually { calls.current > 0 })
-            try await Task.sleep(for: .milliseconds(500))  // a pause: let the server run into the limit
+            // the server runs into the limit and holds the next request back (or, past any
+            // limit, has produced every response)
+            #expect(await eventuallyAwaiting { await server.activity().awaitingDrain == 1 || calls.current == 200 })
             let callsWhileNotReading = calls.current
             var paths: [String] = []
             var intact = true
@@ -174,7 +181,9 @@ struct ConnectionPipeliningTests {
             let clients = try (0..<4).map { _ in try server.connect(receiveBufferSize: 4096) }
             for client in clients { try client.send(Self.pipelined(30)) }
             #expect(await eventually { calls.current >= 4 })
-            try await Task.sleep(for: .milliseconds(500))
+            // each connection is held back until its client reads (or, past any budget, all 120
+            // responses were produced)
+            #expect(await eventuallyAwaiting { await server.activity().awaitingDrain == 4 || calls.current >= 120 })
             let callsWhileNotReading = calls.current
             // then: what was produced is what the kernel took for each (its send buffer, at most
             // tcp_wmem's maximum), one response each, and the budget; not all 120 (60 MiB)

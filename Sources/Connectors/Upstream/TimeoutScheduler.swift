@@ -141,4 +141,14 @@ final class TimeoutScheduler: @unchecked Sendable {
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
     }
+
+    /// Whether the thread is asleep towards a deadline (in its timed wait, which it enters
+    /// holding the mutex it set `sleepingUntil` under): an observable for tests that must know
+    /// the thread sleeps before they schedule an earlier deadline that has to wake it, instead
+    /// of sleeping and hoping it does.
+    var isAsleepTowardsADeadline: Bool {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return sleepingUntil != 0 && sleepingUntil != UInt64.max
+    }
 }

@@ -299,6 +299,11 @@ public final class IdempotencyJournal: Sendable {
     /// Lets the writer go on after `suspendWritesForTesting`.
     func resumeWritesForTesting() { queue.resume() }
 
+    /// Requests waiting for their records to reach the disk (`waitUntilWritten`): for tests that
+    /// must know a request has come to wait for the disk before they check it is not answered,
+    /// instead of sleeping and hoping it has.
+    var waitingForDiskForTesting: Int { pending.withLock { $0.waiters.count } }
+
     /// Makes the journal write to `descriptor` from now on (tests: one that refuses writes);
     /// returns the one it wrote to, which the caller now owns.
     @discardableResult

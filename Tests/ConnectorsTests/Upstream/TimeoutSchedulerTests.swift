@@ -47,8 +47,8 @@ struct TimeoutSchedulerTests {
         let scheduler = Self.nearDeadlineScheduler
         let far = scheduler.schedule(after: .seconds(600)) { fired.append("far") }
         defer { scheduler.cancel(far) }
-        // Let the thread go to sleep towards the far deadline first.
-        try? await Task.sleep(for: .milliseconds(50))
+        // The thread goes to sleep towards the far deadline first.
+        while !scheduler.isAsleepTowardsADeadline { try? await Task.sleep(for: .milliseconds(1)) }
         _ = scheduler.schedule(after: .milliseconds(50)) { fired.append("near") }
         let nearFired = await self.fired(fired, count: 1)
         #expect(nearFired)

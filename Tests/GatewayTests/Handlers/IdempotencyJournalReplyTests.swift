@@ -154,9 +154,9 @@ struct IdempotencyJournalReplyTests {
             answered.withLock { $0 = true }
             return response
         }
-        // then: neither is answered while the outcome is not on disk (a repeat that did not wait
-        // would be answered at once, before this sleep ends)
-        try await Task.sleep(for: .milliseconds(300))
+        // then: neither is answered while the outcome is not on disk: both come to wait for it
+        // (a repeat that did not wait would be answered instead)
+        while journal.waitingForDiskForTesting < 2, !answered.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
         #expect(!answered.withLock { $0 })
         journal.resumeWritesForTesting()
         let replay = try await repeated.value
@@ -181,10 +181,9 @@ struct IdempotencyJournalReplyTests {
         }
         // when
         while !harness.review.releaseReply() { await Task.yield() }
-        // then: the refusal is not answered while the freed key is not on disk (a failure that
-        // did not wait would be answered at once, before this sleep ends)
-        while journal.mark().sequence < 2 { await Task.yield() }
-        try await Task.sleep(for: .milliseconds(300))
+        // then: the refusal is not answered while the freed key is not on disk: it comes to
+        // wait for it (a failure that did not wait would be answered instead)
+        while journal.waitingForDiskForTesting < 1, !answered.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
         #expect(!answered.withLock { $0 })
         journal.resumeWritesForTesting()
         #expect(try await failure.value.status.code == 404)

@@ -182,11 +182,12 @@ struct HTTPClientTests {
     @Test("given a write waiting for the only connection, when the server closes it right after its response, then the write goes out on a new one")
     func queuedWriteAfterClose() async throws {
         // given: one connection; the first answer leaves with the FIN in the same segment
-        // (corked, then shut down), so the client sees both in one wake-up
+        // (corked, then shut down), so the client sees both in one wake-up, once the write is queued
+        let writeQueued = Atomic<Bool>(false)
         let upstream = ScriptedUpstream { peer in
             guard let request = peer.readRequest() else { return peer.close() }
             if request.hasPrefix("GET") {
-                usleep(200_000)  // the write is queued meanwhile
+                while !writeQueued.load(ordering: .relaxed) { usleep(5_000) }
                 var one: Int32 = 1
                 setsockopt(peer.fd, Int32(IPPROTO_TCP), TCP_CORK, &one, socklen_t(MemoryLayout<Int32>.size))
                 peer.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
@@ -200,13 +201,15 @@ struct HTTPClientTests {
         }
         defer { upstream.stop() }
         let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: .init(maxConnections: 1))
-        // when
-        async let read = client.execute(Self.getRequest(), timeout: .seconds(5))
-        try await Task.sleep(for: .milliseconds(50))
-        let write = try await client.execute(Self.post("{}"), timeout: .seconds(5))
+        // when: the read is on the only connection, and the write waits for it
+        async let read = client.execute(Self.getRequest(), timeout: .seconds(30))
+        #expect(await eventually { upstream.requests.count == 1 })
+        async let write = client.execute(Self.post("{}"), timeout: .seconds(30))
+        #expect(await eventuallyAwaiting { await client.waitingOnSharedLoop() == 1 })
+        writeQueued.store(true, ordering: .relaxed)
         // then
         #expect(Self.text(try await read) == "ok")
-        #expect(Self.text(write) == "replied")
+        #expect(Self.text(try await write) == "replied")
         #expect(upstream.connectionCount == 2)
     }
 
@@ -270,13 +273,10 @@ struct HTTPClientTests {
         async let read = client.execute(Self.getRequest(), timeout: .seconds(50))
         #expect(await eventually { upstream.connectionCount == 1 })
         // when: a write joins the queue behind the read, and the read then ends
-        let writeStarted = Counter()
         let write = Task { () async throws(HTTPClientError) -> HTTPClientResponse in
-            writeStarted.increment()
-            return try await client.execute(Self.post("{}"), timeout: .seconds(40))
+            try await client.execute(Self.post("{}"), timeout: .seconds(40))
         }
-        #expect(await eventually { writeStarted.current == 1 })
-        try await Task.sleep(for: .milliseconds(300))  // the call reaches the loop and its queue
+        #expect(await eventuallyAwaiting { await client.waitingOnSharedLoop() == 1 })  // in line behind the read
         release.store(true, ordering: .relaxed)
         // then
         let outcome = await write.result
@@ -447,13 +447,14 @@ struct HTTPClientTests {
 
     @Test("given a response that exactly fills a read, followed at once by an answer nobody asked for, when a call waits for the connection, then it never gets that answer")
     func strayAnswerAfterFullRead() async throws {
+        let secondQueued = Atomic<Bool>(false)
         let upstream = ScriptedUpstream { peer in
             var first = true
             while let request = peer.readRequest() {
                 let path = String(request.split(separator: " ")[1])
                 if first {
                     first = false
-                    usleep(100_000)  // the second call is queued behind this one meanwhile
+                    while !secondQueued.load(ordering: .relaxed) { usleep(5_000) }  // the second call is queued behind this one
                     // One response of exactly 65,536 bytes (the loop's read buffer), then a stray one.
                     let head = "HTTP/1.1 200 OK\r\nContent-Length: "
                     let length = 65_536 - head.utf8.count - 5 - 4
@@ -470,8 +471,10 @@ struct HTTPClientTests {
         // Whichever goes out first is answered with the full read; the other waits for the
         // connection, which then holds the stray answer, and so goes out on a new one (whose
         // first answer is the same full read).
-        async let one = client.execute(Self.getRequest("/one"), timeout: .seconds(10))
-        async let two = client.execute(Self.getRequest("/two"), timeout: .seconds(10))
+        async let one = client.execute(Self.getRequest("/one"), timeout: .seconds(30))
+        async let two = client.execute(Self.getRequest("/two"), timeout: .seconds(30))
+        #expect(await eventuallyAwaiting { await client.waitingOnSharedLoop() == 1 && upstream.requests.count == 1 })
+        secondQueued.store(true, ordering: .relaxed)
         let bodies = try await [Self.text(one), Self.text(two)]
         #expect(!bodies.contains("STRAY!"))
         #expect(bodies.map(\.utf8.count) == [65_494, 65_494])
@@ -495,9 +498,10 @@ struct HTTPClientTests {
 
     @Test("given more calls than connections, then they wait their turn and all are answered")
     func poolLimit() async throws {
+        let release = Atomic<Bool>(false)
         let upstream = ScriptedUpstream { peer in
             while let request = peer.readRequest() {
-                usleep(20_000)
+                while !release.load(ordering: .relaxed) { usleep(5_000) }
                 let path = request.split(separator: " ")[1]
                 peer.send("HTTP/1.1 200 OK\r\nContent-Length: \(path.utf8.count)\r\n\r\n\(path)")
             }
@@ -505,11 +509,14 @@ struct HTTPClientTests {
         }
         defer { upstream.stop() }
         let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: .init(maxConnections: 2, idleTimeout: .seconds(3600)))
-        let bodies = try await withThrowingTaskGroup(of: String.self) { group in
-            for i in 0..<6 { group.addTask { Self.text(try await client.execute(Self.getRequest("/\(i)"), timeout: .seconds(10))) } }
+        async let bodies = withThrowingTaskGroup(of: String.self) { group in
+            for i in 0..<6 { group.addTask { Self.text(try await client.execute(Self.getRequest("/\(i)"), timeout: .seconds(30))) } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        #expect(bodies.sorted() == (0..<6).map { "/\($0)" })
+        // two calls on the two connections, the other four in line (or more connections than allowed)
+        #expect(await eventuallyAwaiting { await client.waitingOnSharedLoop() == 4 || upstream.connectionCount > 2 })
+        release.store(true, ordering: .relaxed)
+        #expect(try await bodies.sorted() == (0..<6).map { "/\($0)" })
         #expect(upstream.connectionCount == 2)
     }
 

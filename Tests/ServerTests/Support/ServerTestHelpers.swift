@@ -30,3 +30,14 @@ func eventually(timeout: Duration = .seconds(60), _ condition: @Sendable () -> B
     }
     return condition()
 }
+
+/// `eventually` for a condition that must be awaited (one that asks a loop, say).
+func eventuallyAwaiting(timeout: Duration = .seconds(60), _ condition: () async -> Bool) async -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return await condition()
+}

@@ -16,6 +16,9 @@ final class TestServer: Sendable {
     var port: Int { server.port }
     var openConnections: Int { server.openConnections }
 
+    /// What the server's loops are doing now (see `ServerActivity`).
+    func activity() async -> ServerActivity { await server.activity() }
+
     /// A new client connected to this server.
     func connect(receiveBufferSize: Int32? = nil) throws -> TestClient {
         try TestClient(port: port, receiveBufferSize: receiveBufferSize)

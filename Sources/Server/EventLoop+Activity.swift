@@ -1,0 +1,26 @@
+extension EventLoop {
+    /// This loop's part of `HTTPServer.activity()`, counted now by walking its connections: for
+    /// tests only, off every request's way.
+    var activity: ServerActivity {
+        var activity = ServerActivity()
+        activity.bodyBytesReserved = bodyBytesReserved
+        activity.drainingLoops = isDraining ? 1 : 0
+        activity.finishedLoops = isFinished ? 1 : 0
+        for case let connection? in connections {
+            switch connection.phase {
+            case .body:
+                activity.receivingBody += 1
+                if connection.awaitsBodyRoom { activity.awaitingBodyRoom += 1 }
+            case .idle where connection.awaitingDrain:
+                activity.awaitingDrain += 1
+            case .closing:
+                activity.closing += 1
+            case .lingering:
+                activity.lingering += 1
+            default:
+                break
+            }
+        }
+        return activity
+    }
+}

@@ -1,0 +1,22 @@
+/// What a server's loops are doing at one moment, each loop looked at on its own thread
+/// (`HTTPServer.activity()`): an observable for tests that must know the server has read,
+/// queued or held something back before they check what it did not do, instead of sleeping
+/// and hoping it has. Counted only when asked; the loops keep no count of their own.
+package struct ServerActivity: Sendable {
+    /// Connections receiving a request's body (its head read), waiting for room or not.
+    package var receivingBody = 0
+    /// Of those, the ones whose body waits, unread, for room under `maxLoopBodyBytes`.
+    package var awaitingBodyRoom = 0
+    /// Body bytes the loops have given room to (`EventLoop+BodyRoom`).
+    package var bodyBytesReserved = 0
+    /// Connections that take no further request until their client reads the output they hold.
+    package var awaitingDrain = 0
+    /// Connections sending their last response before shutting their side (`Connection: close`).
+    package var closing = 0
+    /// Connections whose side is shut, reading what the client still sends until it closes.
+    package var lingering = 0
+    /// Loops told to drain (`stop`).
+    package var drainingLoops = 0
+    /// Loops done: drained, or past their grace period, with nothing left to wait for.
+    package var finishedLoops = 0
+}
