@@ -25,6 +25,7 @@ extension WildberriesChatConnector {
             let settled = settledness()
             let page = try await api.events(next: query, deadline: deadline)
             ledger.absorb(page.events)
+            ledger.noteStreamTimes(page, answeredAt: unixMilliseconds())
             guard page.totalEvents > 0 else {
                 hasMore = false
                 reachedEnd = true

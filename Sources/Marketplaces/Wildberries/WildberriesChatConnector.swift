@@ -128,6 +128,7 @@ public struct WildberriesChatConnector: ChannelConnector {
             }
             ledger.catchUpSucceeded()
             ledger.absorb(page.events)
+            ledger.noteStreamTimes(page, answeredAt: unixMilliseconds())
             guard page.totalEvents > 0 else {
                 ledger.noteCaughtUp()
                 break

@@ -29,12 +29,21 @@ final class WildberriesChatLedger: Sendable {
     /// times have been seen ahead of it. A clock behind Wildberries' then holds a reading at a
     /// second for that long, not for as far as the clocks disagree.
     func isSettled(_ second: Int64, unixNow: Int64) -> Bool {
-        let lead = state.withLock { s in
-            let ahead = second - unixNow
-            if ahead > s.clockLead, ahead < Self.maxClockLead { s.clockLead = ahead }
-            return s.clockLead
-        }
+        let lead = state.withLock { $0.clockLead }
         return second <= unixNow + lead - WildberriesEventPosition.settleMilliseconds
+    }
+
+    /// Learns how far Wildberries' clock runs ahead of this machine's from a page's event times,
+    /// against the time its answer came (`unixNow`): not the time it was asked for, as a request
+    /// that waited for the budget or a slow answer would make events Wildberries took meanwhile
+    /// look as far ahead as the wait was long, and every second then over that much too soon.
+    func noteStreamTimes(_ page: WildberriesEventsPage, answeredAt unixNow: Int64) {
+        state.withLock { s in
+            for event in page.events {
+                let ahead = event.addTimestamp - unixNow
+                if ahead > s.clockLead, ahead < Self.maxClockLead { s.clockLead = ahead }
+            }
+        }
     }
 
     /// Whether the ledger holds the stream's history (see `State.caughtUp`); false after a

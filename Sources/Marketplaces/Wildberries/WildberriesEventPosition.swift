@@ -222,7 +222,17 @@ extension WildberriesEventPosition {
         // A short page without news goes on below: the stream's pages may have become shorter.
         guard length.full || !(progressed || moved) else { return .end }
         if progressed || moved, let query, query != asked { return .ask(query) }
-        guard ahead.isEmpty else { return length.full ? .unsettled : .end }
+        if !ahead.isEmpty {
+            // A page of nothing but the watermark's second (a page-full of it) never reaches the
+            // events kept ahead: once that second is over, the edge closes there (the watermark
+            // stays, below the events kept ahead) and the stream is asked from it.
+            guard !progressed, let watermark, !page.events.isEmpty, page.events.allSatisfy({ $0.addTimestamp == watermark }),
+                  settled(watermark) else { return length.full ? .unsettled : .end }
+            seen = []
+            consumedAtEdge = nil
+            edgeClosed = true
+            return .ask(watermark)
+        }
         guard let next = page.next else { return .end }
         if next > (asked ?? .min) {
             if let watermark, next >= watermark, !settled(watermark) { return length.full ? .unsettled : .end }

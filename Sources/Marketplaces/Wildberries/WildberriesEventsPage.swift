@@ -21,7 +21,9 @@ struct WildberriesEventsPage: JSONReadable {
             default: break
             }
         }
-        self.next = next.int64
+        // A `next` no date could have is taken for none: the reading's arithmetic on it (a
+        // millisecond below, one above) must not overflow.
+        self.next = next.int64.flatMap { FlexibleDate.milliseconds($0) == nil ? nil : $0 }
         // Stable: events of one second keep the page's order, the only one Wildberries gives
         // them (their ids are random), so a reply sent right after a buyer's message stays last.
         self.events = events.compactMap { $0 }.enumerated()

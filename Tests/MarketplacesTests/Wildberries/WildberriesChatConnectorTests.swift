@@ -140,7 +140,7 @@ struct WildberriesChatConnectorTests {
         }
     }
 
-    @Test("given this machine's clock an hour behind Wildberries', when a poll has read a page-full of one second, then the feed goes past it once the settling time has passed by this clock",
+    @Test("given this machine's clock an hour behind Wildberries', when a poll has read up to a second still open, then the feed goes past it once the settling time has passed by this clock",
           .timeLimit(.minutes(1)))
     func clockBehindWildberries() async throws {
         let wallClock = StandingWallClock()

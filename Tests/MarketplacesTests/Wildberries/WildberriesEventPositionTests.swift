@@ -66,3 +66,15 @@ struct WildberriesEventPositionTests {
         #expect(throws: ConnectorError.self) { try WildberriesEventPosition(Cursor(state)) }
     }
 }
+
+extension WildberriesEventPositionTests {
+    @Test("given a page of unreadable events whose next no date could have, then the page has no next, and passing it moves nothing")
+    func nextOutOfRangeIsNone() throws {
+        let page = try WildberriesEventsPage(parsing: Array(#"{"next":-9223372036854775808,"totalEvents":1,"events":[{"eventType":"message"}]}"#.utf8))
+        #expect(page.next == nil)
+        #expect(page.unreadable == 1)
+        var position = WildberriesEventPosition()
+        position.pass(unreadable: page, settled: { _ in true })
+        #expect(position == WildberriesEventPosition())
+    }
+}

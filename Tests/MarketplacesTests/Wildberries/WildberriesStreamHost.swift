@@ -4,11 +4,16 @@ import MarketplaceSimulator
 import Synchronization
 
 /// The chat event stream alone, as the simulator serves it (whole-second times, strictly after
-/// `next`, pages of 100), with a hook that runs before each answer: for events Wildberries takes
-/// between two requests of one call, which the simulator cannot time.
+/// `next`, pages of `pageSize`), with a hook that runs before each answer: for events Wildberries
+/// takes between two requests of one call, or while a request is out, which the simulator cannot time.
 final class WildberriesStreamHost: SimulatedHost {
     private let state = Mutex<(events: [(id: String, at: Int64)], asked: [Int64?])>(([], []))
     private let hook = Mutex<(@Sendable (_ next: Int64?) -> Void)?>(nil)
+    let pageSize: Int
+
+    init(pageSize: Int = 100) {
+        self.pageSize = pageSize
+    }
 
     /// The `next` of every events request, in order (nil: asked without one).
     var asked: [Int64?] { state.withLock { $0.asked } }
@@ -29,7 +34,7 @@ final class WildberriesStreamHost: SimulatedHost {
         let (page, total) = state.withLock { s -> ([(id: String, at: Int64)], Int) in
             s.asked.append(next)
             let after = s.events.filter { next == nil || $0.at > next! }
-            return (Array(after.prefix(100)), min(after.count, 100))
+            return (Array(after.prefix(pageSize)), min(after.count, pageSize))
         }
         let events = page.map { #"{"chatID":"1:\#($0.id)","eventID":"\#($0.id)","eventType":"message","message":{"text":"\#($0.id)"},"addTimestamp":\#($0.at),"sender":"client"}"# }
         let cursor = page.last?.at ?? next ?? 0

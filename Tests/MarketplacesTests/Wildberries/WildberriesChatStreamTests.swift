@@ -1,0 +1,204 @@
+import Connectors
+import Foundation
+import MarketplaceSimulator
+@testable import Marketplaces
+import Synchronization
+import Testing
+
+/// The chat connector's `updates` against a scripted event stream and a clock the test moves:
+/// answers that come late, seconds holding a page-full of events, and random streams written
+/// into at seconds still open. Each event must be reported exactly once.
+@Suite("Wildberries chat connector: updates over a scripted stream")
+struct WildberriesChatStreamTests {
+    typealias Env = WildberriesTestEnvironment
+
+    /// A chat connector reading `host`, with this machine's clock standing at `clock`.
+    struct Reader {
+        let chat: any ChannelConnector
+        let server: SimulatorServer
+
+        init(_ host: WildberriesStreamHost, _ clock: StandingWallClock) throws {
+            server = SimulatorServer(host: host)
+            try server.start()
+            let registry = ConnectorRegistry()
+            WildberriesConnectors.register(in: registry,
+                                           endpoints: MarketplaceEndpoints(wildberriesFeedbacks: server.baseURL, wildberriesChat: server.baseURL),
+                                           options: Env.connectorOptions { $0.retry = .none; $0.unixMilliseconds = { clock.now } })
+            chat = try registry.connector(for: ConnectorKey(.wildberries, .chat), tenant: "t",
+                                          credentials: MarketplaceCredentials(marketplace: .wildberries, fields: ["token": "t0ken-of-the-tenant"]))
+        }
+
+        func poll(_ cursor: Cursor?, limit: Int = 50) async throws -> UpdatesPage {
+            try await chat.updates(since: cursor, limit: limit, deadline: Env.deadline)
+        }
+    }
+
+    @Test("given a request whose answer took 8 s, when Wildberries takes another event at a second still open, then a later poll reports it",
+          .timeLimit(.minutes(1)))
+    func slowAnswerTeachesNoLead() async throws {
+        let host = WildberriesStreamHost()
+        let wallClock = StandingWallClock()
+        let reader = try Reader(host, wallClock)
+        defer { Task { await reader.server.stop() } }
+        // given: both clocks agree; the first request is out for 8 s, and buyers write meanwhile
+        let first = Atomic<Bool>(true)
+        let open = ((wallClock.now + 8_000) / 1000 - 1) * 1000
+        host.beforeEachAnswer { _ in
+            guard first.exchange(false, ordering: .relaxed) else { return }
+            wallClock.shift(byMilliseconds: 8_000)
+            host.add("a", at: open)
+            host.add("b", at: open + 1000)
+        }
+        let one = try await reader.poll(nil)
+        #expect(one.items.map(\.id) == ["1:a", "1:b"])
+        let two = try await reader.poll(one.nextCursor)
+        #expect(two.items.isEmpty)
+        // when: Wildberries takes one more at the open second
+        host.add("c", at: open)
+        var reported: [String] = []
+        var cursor = two.nextCursor
+        for _ in 0..<3 {
+            let page = try await reader.poll(cursor)
+            reported += page.items.map(\.id)
+            cursor = page.nextCursor
+            wallClock.shift(byMilliseconds: 20_000)
+        }
+        // then
+        #expect(reported == ["1:c"])
+    }
+
+    @Test("given a second holding a page-full of events, when a later event is kept ahead of it, then the feed goes on once the second is over",
+          .timeLimit(.minutes(1)))
+    func pageFullSecondUnderEventsKeptAhead() async throws {
+        let host = WildberriesStreamHost(pageSize: 3)
+        let wallClock = StandingWallClock()
+        let reader = try Reader(host, wallClock)
+        defer { Task { await reader.server.stop() } }
+        // given: a second a minute old with a page-full of events, read to the end
+        let full = (wallClock.now / 1000 - 60) * 1000
+        host.add("x", at: full - 1000)
+        for id in ["w1", "w2", "w3"] { host.add(id, at: full) }
+        var cursor: Cursor?
+        var drained: [String] = []
+        for _ in 0..<10 {
+            let page = try await reader.poll(cursor)
+            drained += page.items.map(\.id)
+            cursor = page.nextCursor
+            if !page.hasMore { break }
+        }
+        #expect(drained == ["1:x", "1:w1", "1:w2", "1:w3"])
+        // when: a buyer writes now, another a minute later
+        let now = (wallClock.now / 1000) * 1000
+        host.add("e", at: now)
+        let fresh = try await reader.poll(cursor)
+        #expect(fresh.items.map(\.id) == ["1:e"])
+        cursor = fresh.nextCursor
+        host.add("z", at: now + 60_000)
+        wallClock.shift(byMilliseconds: 120_000)
+        var reported: [String] = []
+        for _ in 0..<10 {
+            let page = try await reader.poll(cursor)
+            reported += page.items.map(\.id)
+            cursor = page.nextCursor
+            wallClock.shift(byMilliseconds: 10_000)
+        }
+        // then
+        #expect(reported == ["1:z"])
+    }
+
+    @Test("given late events at a second still open under one kept ahead, when that second fills a page, then nothing is lost and the feed goes on",
+          .timeLimit(.minutes(1)))
+    func pageFullOpenSecondUnderEventsKeptAhead() async throws {
+        let host = WildberriesStreamHost(pageSize: 3)
+        let wallClock = StandingWallClock()
+        let reader = try Reader(host, wallClock)
+        defer { Task { await reader.server.stop() } }
+        let open = (wallClock.now / 1000 - 1) * 1000
+        host.add("f", at: open)
+        host.add("e", at: open + 1000)
+        let one = try await reader.poll(nil)
+        #expect(one.items.map(\.id) == ["1:f", "1:e"])
+        // when: Wildberries takes two more at the open second, which then holds a page-full
+        host.add("g", at: open)
+        host.add("h", at: open)
+        wallClock.shift(byMilliseconds: 60_000)
+        let two = try await reader.poll(one.nextCursor)
+        #expect(two.items.map(\.id) == ["1:g", "1:h"])
+        host.add("z", at: open + 120_000)
+        wallClock.shift(byMilliseconds: 300_000)
+        var reported: [String] = []
+        var cursor = two.nextCursor
+        for _ in 0..<10 {
+            let page = try await reader.poll(cursor)
+            reported += page.items.map(\.id)
+            cursor = page.nextCursor
+            wallClock.shift(byMilliseconds: 10_000)
+        }
+        // then
+        #expect(reported == ["1:z"])
+    }
+
+    /// SplitMix64: the same streams on every run.
+    struct Seeded: RandomNumberGenerator {
+        var state: UInt64
+
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test("given random streams written into at seconds up to 4 s old, polled with random limits, answers quick or slow, then every event comes once",
+          .timeLimit(.minutes(3)), arguments: [false, true])
+    func randomStreams(slowAnswers: Bool) async throws {
+        var failures: [String] = []
+        for seed in 1...12 {
+            var random = Seeded(state: UInt64(seed))
+            // A second holds a page-full at most: what a page cannot hold of one second no client reaches.
+            let pageSize = Int.random(in: 2...6, using: &random)
+            let host = WildberriesStreamHost(pageSize: pageSize)
+            let wallClock = StandingWallClock()
+            let reader = try Reader(host, wallClock)
+            if slowAnswers {
+                let answers = Atomic<Int64>(Int64(seed))
+                host.beforeEachAnswer { _ in
+                    wallClock.shift(byMilliseconds: (answers.add(1, ordering: .relaxed).newValue &* 7919) % 3000)
+                }
+            }
+            var perSecond: [Int64: Int] = [:]
+            var added: [String] = []
+            var reported: [String] = []
+            var cursor: Cursor?
+            for _ in 0..<60 {
+                for _ in 0..<Int.random(in: 0...3, using: &random) {
+                    let second = (wallClock.now / 1000 - Int64.random(in: 0...4, using: &random)) * 1000
+                    guard perSecond[second, default: 0] < pageSize else { continue }
+                    perSecond[second, default: 0] += 1
+                    added.append("1:e\(added.count)")
+                    host.add("e\(added.count - 1)", at: second)
+                }
+                let page = try await reader.poll(cursor, limit: Int.random(in: 1...5, using: &random))
+                reported += page.items.map(\.id)
+                cursor = page.nextCursor
+                wallClock.shift(byMilliseconds: Int64.random(in: 0...2500, using: &random))
+            }
+            wallClock.shift(byMilliseconds: 60_000)
+            for _ in 0..<200 {
+                let page = try await reader.poll(cursor, limit: 5)
+                reported += page.items.map(\.id)
+                cursor = page.nextCursor
+                wallClock.shift(byMilliseconds: 1_000)
+            }
+            await reader.server.stop()
+            let missing = Set(added).subtracting(reported)
+            let repeated = reported.count - Set(reported).count
+            if !missing.isEmpty || repeated > 0 {
+                failures.append("seed \(seed), pages of \(pageSize): \(missing.count) of \(added.count) missing, \(repeated) repeated")
+            }
+        }
+        #expect(failures.isEmpty)
+    }
+}
