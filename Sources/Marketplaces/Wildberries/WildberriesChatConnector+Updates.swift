@@ -16,7 +16,8 @@ extension WildberriesChatConnector {
         let carriesLedger = (position.watermark ?? .min) <= (ledger.position.watermark ?? .min)
         var taken: [WildberriesChatEvent] = []
         var hasMore = true
-        // The stream said there is nothing after this call's pages (not: a page could not be read).
+        // The stream said there is nothing after this call's pages, or nothing the reading can
+        // take before a second still open is over (not: a page could not be read).
         var reachedEnd = false
         var query = position.query
         var pages = 0
@@ -45,6 +46,7 @@ extension WildberriesChatConnector {
                     // As many events kept ahead of a second still open as a cursor holds: the
                     // rest wait for that second to be over, for a later call.
                     hasMore = false
+                    reachedEnd = position.isNearTheEnd
                     break reading
                 }
                 taken.append(event)
@@ -63,6 +65,7 @@ extension WildberriesChatConnector {
                 // More may follow the second, for a call once it is over; asking again at once
                 // would only read the same page.
                 hasMore = false
+                reachedEnd = position.isNearTheEnd
                 break reading
             }
         }

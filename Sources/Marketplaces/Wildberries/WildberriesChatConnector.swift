@@ -148,8 +148,9 @@ public struct WildberriesChatConnector: ChannelConnector {
                                           settled: settled)
             ledger.advance(to: position)
             guard case .ask(let next) = next else {
-                // Stopped short of an unsettled second, the reading has not reached the end.
-                if next == .end { ledger.noteCaughtUp() }
+                // Stopped short of an unsettled second, the reading has not reached the end, unless
+                // it stops below it with events kept ahead: only the last few seconds are unread.
+                if next == .end || position.isNearTheEnd { ledger.noteCaughtUp() }
                 break
             }
             query = next

@@ -162,6 +162,12 @@ struct WildberriesEventPosition: Equatable, Sendable {
         return true
     }
 
+    /// Whether the reading has taken in all but the last few seconds of the stream: with events
+    /// kept ahead, it stops below a second Wildberries may still write into, and what it has not
+    /// read lies past that second and the page read from below it. For the ledger, whose history
+    /// then holds every chat's earlier messages, that is as good as the stream's end.
+    var isNearTheEnd: Bool { !ahead.isEmpty }
+
     /// Moves the watermark onto the latest second of `page` it can stand on after the page's
     /// events were taken in: every event of the page up to that second consumed (at the
     /// watermark, or ahead of it from an earlier call), and every second below it over when the

@@ -138,6 +138,26 @@ struct WildberriesChatStreamTests {
         #expect(reported == ["1:z"])
     }
 
+    @Test("given more events in the last seconds than a page holds, when the stream is read from its start, then the connector counts its history known",
+          .timeLimit(.minutes(1)))
+    func busyStreamCountsAsCaughtUp() async throws {
+        let host = WildberriesStreamHost(pageSize: 3)
+        let wallClock = StandingWallClock()
+        let reader = try Reader(host, wallClock)
+        defer { Task { await reader.server.stop() } }
+        let connector = try #require(reader.chat as? WildberriesChatConnector)
+        // given: two events a minute old, then four in the second now open
+        let now = (wallClock.now / 1000) * 1000
+        host.add("x1", at: now - 60_000)
+        host.add("x2", at: now - 59_000)
+        for id in ["f1", "f2", "f3", "f4"] { host.add(id, at: now) }
+        // when
+        let page = try await reader.poll(nil)
+        // then: the reading stops below the open second, all but its last few seconds read
+        #expect(!page.hasMore)
+        #expect(connector.ledger.hasCaughtUp)
+    }
+
     /// SplitMix64: the same streams on every run.
     struct Seeded: RandomNumberGenerator {
         var state: UInt64
