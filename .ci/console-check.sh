@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Checks the operator console (Public/index.html, console.js, console.css) in a real headless
-# Chromium against the demo gateway: Tests/console/test_console.py (Selenium). Run from anywhere,
-# after `swift test`: `bash .ci/console-check.sh`. Needs root (or passwordless sudo) for apt-get
-# when chromium and chromium-driver are not installed yet.
+# Checks the operator console (Public/index.html, console.css, the modules under Public/console/)
+# in a real headless Chromium against the demo gateway: Tests/console/test_console.py (Selenium).
+# Run from anywhere, after `swift test`: `bash .ci/console-check.sh`. Needs root (or passwordless
+# sudo) for apt-get when chromium and chromium-driver are not installed yet.
 #
 # Environment (all optional):
 #   GATEWAY_SCRATCH_PATH  SwiftPM scratch path to build in (default .build)
@@ -47,7 +47,7 @@ timeout 900 swift build --product connector-gateway --scratch-path "$scratch"
 
 echo "== start the demo gateway"
 start_demo_gateway "$gateway" "$root"
-curl -fs --max-time 2 -o /dev/null "$base/console.js" || { echo "$base/console.js is not served (is Public/ there?)" >&2; exit 1; }
+curl -fs --max-time 2 -o /dev/null "$base/console/main.js" || { echo "$base/console/main.js is not served (is Public/ there?)" >&2; exit 1; }
 echo "demo gateway at $base"
 
 echo "== console test (headless chromium)"

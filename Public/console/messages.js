@@ -1,0 +1,62 @@
+// The message box (#messages, the page's one aria-live region): what the page says to the
+// operator, and failures (RFC 9457 problems or not) rendered as readable messages.
+
+import { $, el } from "./dom.js";
+
+export function say(kind, ...content) {
+  const box = $("messages");
+  box.replaceChildren(el("div", { class: "message " + kind },
+    ...content,
+    el("button", { type: "button", class: "dismiss secondary", "aria-label": "Dismiss message",
+      onclick: () => box.replaceChildren() }, "×")));
+}
+
+export function sayInfo(text) { say("info", el("p", {}, text)); }
+
+/** Empties the message box: what it said no longer stands. */
+export function clearMessages() { $("messages").replaceChildren(); }
+
+/** Brings the message box into view when it is not: an error must not go unseen below the fold. */
+function showMessages() {
+  const box = $("messages").getBoundingClientRect();
+  if (box.bottom < 0 || box.top > window.innerHeight) $("messages").scrollIntoView({ block: "nearest" });
+}
+
+// Renders an RFC 9457 problem (or a failure that is not one) as a readable message.
+export function sayFailure(failure, doing) {
+  const p = failure.problem;
+  const parts = [];
+  if (p) {
+    parts.push(el("p", { class: "message-title" },
+      `${doing} failed: ${p.title || "Error"} (${p.status || failure.status})`));
+    if (p.detail) parts.push(el("p", {}, p.detail));
+    if (Array.isArray(p.errors) && p.errors.length) {
+      parts.push(el("ul", { class: "field-errors" },
+        p.errors.map((e) => el("li", {}, el("code", {}, e.field), ": ", e.message))));
+    }
+    if (p.upstream) {
+      const u = p.upstream;
+      parts.push(el("p", {}, `${u.marketplace} said${u.status != null ? " (HTTP " + u.status + ")" : ""}: ${u.message}`));
+    }
+    const meta = [];
+    if (p.code) {
+      meta.push(el("span", {}, "code ", el("a", { href: "/problems/" + encodeURIComponent(p.code), target: "_blank", rel: "noopener" }, p.code)));
+    }
+    const requestId = p.request_id || failure.requestId;
+    if (requestId) meta.push(el("span", {}, "request id ", el("code", { class: "request-id" }, requestId)));
+    if (p.retry_after) meta.push(el("span", {}, `retry after ${p.retry_after} s`));
+    else if (p.retryable) meta.push(el("span", {}, "may succeed if retried"));
+    if (meta.length) parts.push(el("p", { class: "meta" }, meta.flatMap((m, i) => (i ? [" · ", m] : [m]))));
+  } else if (failure.status === -1) {
+    parts.push(el("p", { class: "message-title" }, `${doing}: ${failure.message}`));
+  } else if (failure.status) {
+    parts.push(el("p", { class: "message-title" }, `${doing} failed: HTTP ${failure.status}`));
+    if (failure.requestId) parts.push(el("p", { class: "meta" }, "request id ", el("code", { class: "request-id" }, failure.requestId)));
+  } else {
+    parts.push(el("p", { class: "message-title" }, `${doing} failed: the gateway could not be reached`));
+    if (failure.message) parts.push(el("p", {}, failure.message));
+  }
+  say("error", ...parts);
+  // An error must not go unseen below the fold; the live region already tells screen readers.
+  showMessages();
+}

@@ -1,0 +1,155 @@
+// The reply form: the reply's length against the connector's bounds, the error said beside the
+// form, and sending a reply under an Idempotency-Key, including what is done when its answer is
+// lost and the reply's outcome is not known.
+
+import { state, saveUncertain } from "./state.js";
+import { $ } from "./dom.js";
+import { api, itemPath } from "./api.js";
+import { connectorName } from "./format.js";
+import { sayFailure, sayInfo } from "./messages.js";
+import { openItem, stillOn, updateListed } from "./item.js";
+
+/** The reply's length in Unicode code points, as the gateway and the marketplaces count it. */
+const replyLength = (text) => [...text].length;
+
+/** The reply text's bounds for the open connector (`reply_length` of GET /connectors), or null. */
+const replyBounds = () => (state.connector && state.connector.reply_length) || null;
+
+/** Shows the reply's length against the connector's bounds, and whether it is outside them. */
+export function showReplyCount() {
+  const text = $("reply-text").value;
+  const bounds = replyBounds();
+  const length = replyLength(text);
+  const over = bounds && length > bounds.max;
+  const under = bounds && length > 0 && length < bounds.min;
+  $("reply-count").textContent = bounds
+    ? `${length} of ${bounds.max} characters${over ? `: ${length - bounds.max} too many` : under ? `: at least ${bounds.min}` : ""}`
+    : `${length} characters`;
+  $("reply-count").classList.toggle("error-text", Boolean(over || under));
+}
+
+/** A reply the page refuses to send, said beside the reply form, where the operator looks. */
+function sayReplyError(text) {
+  const error = $("reply-error");
+  error.textContent = text;
+  error.hidden = false;
+  $("reply-text").setAttribute("aria-invalid", "true");
+  $("reply-text").focus();
+}
+
+export function clearReplyError() {
+  $("reply-error").hidden = true;
+  $("reply-error").textContent = "";
+  $("reply-text").removeAttribute("aria-invalid");
+}
+
+/** As the operator types: the count follows, and an error said about the earlier text goes. */
+export function onReplyInput() {
+  showReplyCount();
+  if (!$("reply-error").hidden) clearReplyError();
+}
+
+/** Whether `item` shows `text` as the seller's answer: a review's reply, or a chat's last
+ * message newer than `over` (the last message's time before the reply was sent: a seller's
+ * earlier message with the same words is not this one). */
+export function showsReply(item, text, over) {
+  return Boolean(item) && ((item.reply && item.reply.text === text)
+    || (item.last_message && item.last_message.sender === "seller" && item.last_message.text === text
+        && (!over || item.last_message.created_at !== over)));
+}
+
+/** The time of the item's last message, to tell a reply from an earlier message like it. */
+const lastMessageTime = (item) => (item && item.last_message ? item.last_message.created_at || null : null);
+
+/** A new Idempotency-Key for a reply. */
+function randomKey() {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return "console-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export async function onReply(event) {
+  event.preventDefault();
+  const c = state.connector;
+  const item = state.item;
+  if (!c || !item) return;
+  const text = $("reply-text").value;
+  if (!text.trim()) {
+    sayReplyError("Reply not sent: the reply text is empty.");
+    return;
+  }
+  const bounds = replyBounds();
+  const length = replyLength(text);
+  if (bounds && (length < bounds.min || length > bounds.max)) {
+    // The gateway would refuse it on `text` before any upstream call; say so without asking.
+    sayReplyError(`Reply not sent: ${connectorName(c)} takes replies of ${bounds.min} to ${bounds.max} characters; this one has ${length}.`);
+    return;
+  }
+  clearReplyError();
+  const path = itemPath(c, item.id) + "/reply";
+  const uncertain = state.uncertainReplies.get(path);
+  if (uncertain && uncertain.key && uncertain.text === text) {
+    // The same text after an answer lost on the way: under the same key the gateway replays
+    // that attempt's outcome (or says it is still running) rather than reply twice.
+    state.pendingReply = { path, text, key: uncertain.key };
+  } else if (uncertain) {
+    // A reply to this item may have reached the marketplace and the item does not show it:
+    // under that attempt's key the gateway would only replay its answer (or it is another
+    // text), so anything sent now goes under a new key, which the operator accepts knowingly.
+    if (!window.confirm("An earlier reply to this item may have reached the marketplace, though the item does not show it yet. Send this one anyway? The buyer may get both.")) {
+      sayReplyError("Reply not sent: an earlier reply may already have arrived; reload the item to see whether it shows.");
+      return;
+    }
+    state.uncertainReplies.delete(path);
+    saveUncertain();
+    state.pendingReply = { path, text, key: randomKey() };
+  } else if (!state.pendingReply || state.pendingReply.path !== path || state.pendingReply.text !== text) {
+    // Same item and same text as a failed attempt: same key, so the gateway replays rather than replying twice.
+    state.pendingReply = { path, text, key: randomKey() };
+  }
+  const over = lastMessageTime(item);
+  const button = $("send-reply");
+  const textarea = $("reply-text");
+  button.disabled = true;
+  textarea.readOnly = true;
+  try {
+    const { data } = await api("POST", path, { body: { text }, headers: { "Idempotency-Key": `"${state.pendingReply.key}"` } });
+    state.pendingReply = null;
+    if (state.uncertainReplies.delete(path)) saveUncertain();
+    if (textarea.value === text) textarea.value = "";
+    showReplyCount();
+    // Only while the operator is still on this item: another opened meanwhile stays.
+    const refreshed = stillOn(c, item) ? await openItem(item.id, false, c) : null;
+    if (refreshed) updateListed(refreshed);
+    sayInfo(`Reply sent to ${item.id}${data && data.reply_id ? " (reply id " + data.reply_id + ")" : ""}.`);
+  } catch (failure) {
+    sayFailure(failure, "Sending the reply");
+    // 502, 504 and 500 may come after the write went out, and a failed fetch (status 0) may have
+    // delivered the request before the answer was lost; 503 and 429 say it was not done.
+    if (failure.status === 0 || failure.status === 500 || failure.status === 502 || failure.status === 504) {
+      // The reply may have reached the marketplace, and the gateway keeps this answer under the
+      // key: look at the item (a review's reply, a chat's last message); if it is not there, the
+      // next attempt asks before it goes out under a new key.
+      const refreshed = stillOn(c, item) ? await openItem(item.id, false, c) : null;
+      const shown = showsReply(refreshed, text, over);
+      // After a lost answer the gateway may hold the real outcome under this key: the same
+      // text goes again under it. After a 5xx it holds that failure, and only a new key sends.
+      const key = failure.status === 0 && state.pendingReply ? state.pendingReply.key : undefined;
+      state.pendingReply = null;
+      if (shown) {
+        if (textarea.value === text) textarea.value = "";
+        showReplyCount();
+        updateListed(refreshed);
+        sayInfo(`The reply reached ${item.id} after all: the item shows it.`);
+      } else {
+        state.uncertainReplies.set(path, { text, over, key });
+        saveUncertain();
+      }
+    }
+  } finally {
+    textarea.readOnly = false;
+    button.disabled = !((state.connector || c).operations || []).includes("reply");
+    // The button had the focus and lost it while disabled: give it to the text again.
+    if (document.activeElement === document.body || document.activeElement === button) textarea.focus();
+  }
+}

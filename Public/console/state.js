@@ -1,0 +1,51 @@
+// The console's state: what the page shows and what it is waiting for, and what of it the tab
+// keeps in sessionStorage (the API key, and the replies whose outcome is not known).
+
+const KEY_STORAGE = "connector-gateway.console.api-key";
+const UNCERTAIN_STORAGE = "connector-gateway.console.uncertain-replies";
+
+export const state = {
+  key: "",
+  connectors: [],
+  connector: null,      // {marketplace, channel, operations}
+  status: "unanswered",
+  limit: 20,
+  pageCursors: [""],    // cursor that produced each page shown so far; "" is the first page
+  page: 0,
+  nextCursor: null,
+  items: [],
+  item: null,
+  pendingReply: null,   // {itemPath, text, key}: reused after a failed attempt so a retry is safe
+  uncertainReplies: loadUncertain(),   // item path → {text, over}: a reply that may have gone out unconfirmed
+  shown: "",            // the connector, filter and page size the list on screen is of
+  listLoading: false,   // a list call is out: the pager's cursors are about to be replaced
+  listCall: 0,          // the latest list and item calls: an answer to an older one is dropped
+  itemCall: 0,
+  keyGeneration: 0,     // bumped by every key change: an answer asked for under another key is dropped
+  lastKey: "",          // the key last entered (kept through a 401): another one drops the tenant's data
+};
+
+// ---- the API key (kept in the tab's sessionStorage only) ------------------------------------
+
+/** Keeps `key` for this tab, or forgets the one kept when `key` is empty. */
+export function storeKey(key) {
+  try {
+    if (key) sessionStorage.setItem(KEY_STORAGE, key);
+    else sessionStorage.removeItem(KEY_STORAGE);
+  } catch (_) { /* storage disabled: the key lives in memory only */ }
+}
+
+/** The key kept for this tab, or "". */
+export function storedKey() {
+  try { return sessionStorage.getItem(KEY_STORAGE) || ""; } catch (_) { return ""; }
+}
+
+// ---- Replies whose outcome is not known (kept in the tab's sessionStorage: a reload forgets nothing) ----
+
+function loadUncertain() {
+  try { return new Map(JSON.parse(sessionStorage.getItem(UNCERTAIN_STORAGE) || "[]")); } catch (_) { return new Map(); }
+}
+
+export function saveUncertain() {
+  try { sessionStorage.setItem(UNCERTAIN_STORAGE, JSON.stringify([...state.uncertainReplies])); } catch (_) { /* memory only */ }
+}
