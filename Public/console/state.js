@@ -15,7 +15,7 @@ export const state = {
   nextCursor: null,
   items: [],
   item: null,
-  pendingReply: null,   // {itemPath, text, key}: reused after a failed attempt so a retry is safe
+  pendingReply: null,   // {path, text, key}: reused after a failed attempt so a retry is safe
   uncertainReplies: loadUncertain(),   // item path → {text, over}: a reply that may have gone out unconfirmed
   shown: "",            // the connector, filter and page size the list on screen is of
   listLoading: false,   // a list call is out: the pager's cursors are about to be replaced

@@ -6,6 +6,7 @@ extension EventLoop {
         activity.bodyBytesReserved = bodyBytesReserved
         activity.drainingLoops = isDraining ? 1 : 0
         activity.finishedLoops = isFinished ? 1 : 0
+        activity.acceptPaused = listenerPaused ? 1 : 0
         for case let connection? in connections {
             switch connection.phase {
             case .body:

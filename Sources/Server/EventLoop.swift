@@ -17,7 +17,7 @@ final class EventLoop {
     let shared: ServerShared
     let selector: Selector
     private var listener: Socket?
-    private var listenerPaused = false
+    private(set) var listenerPaused = false
     private var acceptRetryAt: UInt64?
     /// While the server is full and a newcomer waits at this loop's listener with no connection
     /// to close for it: when to look again (connections that go idle meanwhile make room).
@@ -137,6 +137,7 @@ final class EventLoop {
         runAfterFlush()
         windDown()
         shutdown()
+        for ifStopped in executor.stop() { ifStopped() }
     }
 
     /// Handlers cancelled when the grace period ended (and client calls cancelled with them)
@@ -345,7 +346,7 @@ final class EventLoop {
         for work in jobs {
             switch work {
             case .job(let job): job.runSynchronously(on: unownedExecutor)
-            case .closure(let body): body()
+            case .closure(let body, _): body()
             }
         }
         jobs.removeAll(keepingCapacity: true)

@@ -80,8 +80,8 @@ public final class HTTPServer: Sendable {
     /// True from `stop()` on: the server finishes what it has and takes nothing new.
     public var isDraining: Bool { state.withLock { $0.draining } }
 
-    /// The loops started, for `activity()`.
-    var runningLoops: [LoopBound<EventLoop>] { state.withLock { $0.loops } }
+    /// The loops started, those that have stopped since too, for `activity()`.
+    var startedLoops: [LoopBound<EventLoop>] { state.withLock { $0.loops } }
 
     /// Binds the listeners and starts the loops; returns once every loop is running.
     public func start() throws(ServerError) {

@@ -27,6 +27,17 @@ struct LoopBound<Value: AnyObject>: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` with the value on the loop thread, as `withValue` does; once the loop has
+    /// stopped, `ifStopped` instead: for a caller that waits for `body` and must not wait forever.
+    func withValue(_ body: @escaping @Sendable (Value) -> Void, ifStopped: @escaping @Sendable () -> Void) {
+        if executor.inLoop {
+            body(value)
+        } else {
+            let bound = self
+            executor.execute({ bound.withValueInLoop(body) }, ifStopped: ifStopped)
+        }
+    }
+
     /// The value itself, for code already running on the owning loop's thread (traps elsewhere).
     var loopValue: Value {
         precondition(executor.inLoop, "a loop-bound value was touched off its loop")

@@ -12,10 +12,17 @@ import Synchronization
 public final class LoopExecutor: TaskExecutor, Sendable {
     enum Work: Sendable {
         case job(UnownedJob)
-        case closure(@Sendable () -> Void)
+        /// `ifStopped`: what to run instead, should the loop stop before it runs `body`.
+        case closure(@Sendable () -> Void, ifStopped: (@Sendable () -> Void)?)
     }
 
-    private let queue = Mutex<[Work]>([])
+    private struct Queue {
+        var work: [Work] = []
+        /// The loop has stopped: nothing queued from now on would ever run.
+        var stopped = false
+    }
+
+    private let queue = Mutex(Queue())
     private let wakePending = Atomic<Bool>(false)
     private let owner = Atomic<UInt>(0)
     let eventFD: Int32
@@ -41,7 +48,27 @@ public final class LoopExecutor: TaskExecutor, Sendable {
 
     /// Runs `work` on the loop thread, soon. Safe to call from any thread.
     public func execute(_ work: @escaping @Sendable () -> Void) {
-        push(.closure(work))
+        push(.closure(work, ifStopped: nil))
+    }
+
+    /// Runs `work` on the loop thread, soon; once the loop has stopped (or if it stops before
+    /// `work` runs), `ifStopped` instead, on the calling thread (or the loop's, as it stops):
+    /// for a caller that waits for `work` and must not wait forever.
+    func execute(_ work: @escaping @Sendable () -> Void, ifStopped: @escaping @Sendable () -> Void) {
+        guard push(.closure(work, ifStopped: ifStopped)) else { return ifStopped() }
+    }
+
+    /// Marks the loop stopped, drops what is queued and returns the `ifStopped` of the closures
+    /// among it, for the loop to run: called once, by the loop, as its thread ends.
+    func stop() -> [@Sendable () -> Void] {
+        queue.withLock { queue in
+            queue.stopped = true
+            defer { queue.work = [] }
+            return queue.work.compactMap { work in
+                if case .closure(_, let ifStopped?) = work { return ifStopped }
+                return nil
+            }
+        }
     }
 
     /// True on the loop's own thread.
@@ -58,12 +85,19 @@ public final class LoopExecutor: TaskExecutor, Sendable {
         owner.store(0, ordering: .relaxed)
     }
 
-    private func push(_ work: Work) {
-        queue.withLock { $0.append(work) }
-        if !inLoop, !wakePending.exchange(true, ordering: .acquiringAndReleasing) {
+    /// Queues `work`; false, queuing nothing, once the loop has stopped.
+    @discardableResult
+    private func push(_ work: Work) -> Bool {
+        let queued = queue.withLock { queue in
+            guard !queue.stopped else { return false }
+            queue.work.append(work)
+            return true
+        }
+        if queued, !inLoop, !wakePending.exchange(true, ordering: .acquiringAndReleasing) {
             var one: UInt64 = 1
             _ = Glibc.write(eventFD, &one, 8)
         }
+        return queued
     }
 
     /// Called by the loop when its eventfd is readable: empties the eventfd first, then lets the
@@ -80,12 +114,12 @@ public final class LoopExecutor: TaskExecutor, Sendable {
 
     /// Swaps the queued work into `batch` (which must be empty); returns false if there was none.
     func take(into batch: inout [Work]) -> Bool {
-        queue.withLock { queued in
-            guard !queued.isEmpty else { return false }
-            swap(&queued, &batch)
+        queue.withLock { queue in
+            guard !queue.work.isEmpty else { return false }
+            swap(&queue.work, &batch)
             return true
         }
     }
 
-    var hasWork: Bool { queue.withLock { !$0.isEmpty } }
+    var hasWork: Bool { queue.withLock { !$0.work.isEmpty } }
 }

@@ -1,4 +1,4 @@
-/// What a server's loops are doing at one moment, each loop looked at on its own thread
+/// What a server's loops are doing, each loop looked at on its own thread, one after another
 /// (`HTTPServer.activity()`): an observable for tests that must know the server has read,
 /// queued or held something back before they check what it did not do, instead of sleeping
 /// and hoping it has. Counted only when asked; the loops keep no count of their own.
@@ -15,8 +15,32 @@ package struct ServerActivity: Sendable {
     package var closing = 0
     /// Connections whose side is shut, reading what the client still sends until it closes.
     package var lingering = 0
+    /// Loops that stopped accepting: the server is full and a newcomer waits in the backlog.
+    package var acceptPaused = 0
     /// Loops told to drain (`stop`).
     package var drainingLoops = 0
     /// Loops done: drained, or past their grace period, with nothing left to wait for.
     package var finishedLoops = 0
+
+    /// A loop whose thread has ended.
+    static let stopped = ServerActivity(drainingLoops: 1, finishedLoops: 1)
+
+    package init() {}
+
+    private init(drainingLoops: Int, finishedLoops: Int) {
+        self.drainingLoops = drainingLoops
+        self.finishedLoops = finishedLoops
+    }
+
+    static func += (total: inout ServerActivity, loop: ServerActivity) {
+        total.receivingBody += loop.receivingBody
+        total.awaitingBodyRoom += loop.awaitingBodyRoom
+        total.bodyBytesReserved += loop.bodyBytesReserved
+        total.awaitingDrain += loop.awaitingDrain
+        total.closing += loop.closing
+        total.lingering += loop.lingering
+        total.acceptPaused += loop.acceptPaused
+        total.drainingLoops += loop.drainingLoops
+        total.finishedLoops += loop.finishedLoops
+    }
 }

@@ -173,7 +173,9 @@ struct ConnectionLimitsTests {
             #expect(await eventually { server.openConnections == 2 })
             let newcomer = try server.connect()
             try newcomer.send(get("/newcomer"))
-            #expect(!newcomer.waitReadable(milliseconds: 200), "answered while no connection could give way")
+            // the loop has seen the newcomer and, full, stopped accepting
+            #expect(await eventuallyAwaiting { await server.activity().acceptPaused == 1 })
+            #expect(!newcomer.waitReadable(milliseconds: 0), "answered while no connection could give way")
             // when: both finish their requests and stay open, idle
             try first.send("Host: x\r\n\r\n")
             try second.send("Host: x\r\n\r\n")
@@ -194,7 +196,10 @@ struct ConnectionLimitsTests {
             // when: a newcomer at once, then after the silent one's second
             let early = try server.connect()
             try early.send(get("/early"))
-            #expect(!early.waitReadable(milliseconds: 300), "a connection that had just connected gave way")
+            // the loop has seen the newcomer and, with no connection giving way, stopped accepting
+            #expect(await eventuallyAwaiting { await server.activity().acceptPaused == 1 })
+            #expect(!early.waitReadable(milliseconds: 0), "a connection that had just connected gave way")
+            #expect(server.openConnections == 1)
             // then (the early newcomer is answered once the silent one has waited a second)
             #expect(try early.readResponse().text == "/early")
             #expect(silent.readUntilClose().end == .eof)

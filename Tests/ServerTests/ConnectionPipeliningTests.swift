@@ -147,6 +147,9 @@ struct ConnectionPipeliningTests {
             // limit, has produced every response)
             #expect(await eventuallyAwaiting { await server.activity().awaitingDrain == 1 || calls.current == 200 })
             let callsWhileNotReading = calls.current
+            // and keeps holding it back over the loop's next turns (each look is a turn's job)
+            for _ in 0..<5 { #expect(await server.activity().awaitingDrain == 1 || callsWhileNotReading == 200) }
+            #expect(calls.current == callsWhileNotReading)
             var paths: [String] = []
             var intact = true
             for _ in 1...200 {
@@ -185,6 +188,8 @@ struct ConnectionPipeliningTests {
             // responses were produced)
             #expect(await eventuallyAwaiting { await server.activity().awaitingDrain == 4 || calls.current >= 120 })
             let callsWhileNotReading = calls.current
+            for _ in 0..<5 { #expect(await server.activity().awaitingDrain == 4 || callsWhileNotReading >= 120) }
+            #expect(calls.current == callsWhileNotReading)
             // then: what was produced is what the kernel took for each (its send buffer, at most
             // tcp_wmem's maximum), one response each, and the budget; not all 120 (60 MiB)
             let kernelResponses = Self.maximumSendBuffer() / body.count + 2

@@ -8,6 +8,17 @@ import Testing
 /// while `stop()` runs in a task on the cooperative pool.
 @Suite("HTTPServer: graceful shutdown")
 struct HTTPServerShutdownTests {
+    @Test("given a server that has stopped, when a test asks what its loops are doing, then each answers at once as finished",
+          .timeLimit(.minutes(1)))
+    func activityOfAStoppedServer() async throws {
+        let server = try TestServer({ $0.loopCount = 2 }, handler: { request, _ in HTTPResponse(status: .ok, contentType: "text/plain", text: request.path) })
+        #expect(await server.activity().finishedLoops == 0)
+        await server.server.stop(gracePeriod: .seconds(1))
+        let activity = await server.activity()
+        #expect(activity.finishedLoops == 2)
+        #expect(activity.drainingLoops == 2)
+    }
+
     @Test func stopClosesIdleConnectionsFinishesInFlightRequestsAndRefusesNewOnes() async throws {
         try await onDedicatedThread {
             // given: 20 requests whose handlers wait on a gate, and 10 idle keep-alive connections
@@ -163,7 +174,7 @@ struct HTTPServerShutdownTests {
                 stopped.increment()
             }
             // the loop has begun its drain with no connection left: one that would not wait for
-            // the handler is done from here on (asked, it says so, or never answers once gone)
+            // the handler is done from here on (asked, it says so, also once its thread has ended)
             #expect(await eventuallyAwaiting { await server.activity().drainingLoops == 1 })
             let stoppedEarly = await server.activity().finishedLoops > 0 || stopped.current == 1
             gate.open()

@@ -4,8 +4,9 @@ extension WildberriesChatConnector {
     /// Chats with new messages since the cursor, each with the newest of them as its last
     /// message, oldest first; `limit` bounds the events taken in (events without a message are
     /// passed by, so a page can hold no chat and still say `has_more`). Events are deduplicated by
-    /// `eventID` at the cursor's millisecond, so resuming never repeats or skips one. Without a
-    /// cursor, from the oldest event the stream keeps.
+    /// `eventID` at the cursor's millisecond, and by time and key past it while a second below
+    /// them may still be written into (`WildberriesEventPosition`), so resuming never repeats or
+    /// skips one. Without a cursor, from the oldest event the stream keeps.
     public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
         try WildberriesLimits.checkLimit(limit)
         var position = try cursor.map { cursor throws(ConnectorError) in try WildberriesEventPosition(cursor) }
@@ -23,7 +24,7 @@ extension WildberriesChatConnector {
         var pages = 0
         reading: while taken.count < limit, pages < WildberriesLimits.pagesPerCall {
             pages += 1
-            let settled = settledness()
+            let settled = settledAsOfNow()
             let page = try await api.events(next: query, deadline: deadline)
             ledger.absorb(page.events)
             ledger.noteStreamTimes(page, answeredAt: unixMilliseconds())
@@ -45,8 +46,10 @@ extension WildberriesChatConnector {
                 guard position.consume(event, settled: settled) else {
                     // As many events kept ahead of a second still open as a cursor holds: the
                     // rest wait for that second to be over, for a later call.
+                    // (Only events kept ahead fill the room: the reading has taken in all but the
+                    // stream's last few seconds, as far as the ledger's history goes.)
                     hasMore = false
-                    reachedEnd = position.isNearTheEnd
+                    reachedEnd = true
                     break reading
                 }
                 taken.append(event)
@@ -65,7 +68,7 @@ extension WildberriesChatConnector {
                 // More may follow the second, for a call once it is over; asking again at once
                 // would only read the same page.
                 hasMore = false
-                reachedEnd = position.isNearTheEnd
+                reachedEnd = position.hasEventsAhead
                 break reading
             }
         }

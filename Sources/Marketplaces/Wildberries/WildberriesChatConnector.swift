@@ -31,7 +31,7 @@ public struct WildberriesChatConnector: ChannelConnector {
     /// Whether a second of the event stream is over (see `WildberriesChatLedger.isSettled`), as
     /// of now: for judging a page asked for now, by the time it was asked, whatever the wait
     /// for its answer.
-    func settledness() -> (Int64) -> Bool {
+    func settledAsOfNow() -> (Int64) -> Bool {
         let askedAt = unixMilliseconds()
         return { [ledger] second in ledger.isSettled(second, unixNow: askedAt) }
     }
@@ -106,7 +106,7 @@ public struct WildberriesChatConnector: ChannelConnector {
         var query = position.query
         for _ in 0..<catchUpPages {
             let page: WildberriesEventsPage
-            let settled = settledness()
+            let settled = settledAsOfNow()
             do {
                 page = try await api.events(next: query, deadline: deadline, budget: .atHand)
             } catch {
@@ -150,7 +150,7 @@ public struct WildberriesChatConnector: ChannelConnector {
             guard case .ask(let next) = next else {
                 // Stopped short of an unsettled second, the reading has not reached the end, unless
                 // it stops below it with events kept ahead: only the last few seconds are unread.
-                if next == .end || position.isNearTheEnd { ledger.noteCaughtUp() }
+                if next == .end || position.hasEventsAhead { ledger.noteCaughtUp() }
                 break
             }
             query = next

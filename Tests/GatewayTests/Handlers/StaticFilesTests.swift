@@ -36,6 +36,24 @@ struct StaticFilesTests {
         }
     }
 
+    @Test("every console module is served as a script, and openapi.yaml documents exactly the modules Public/console holds")
+    func consoleModules() async throws {
+        let folder = Self.root.appendingPathComponent("Public/console")
+        let modules = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".js") }.sorted()
+        #expect(modules.contains("main.js"))
+        for module in modules {
+            let response = try await get("/console/\(module)")
+            #expect(response.status == .ok, "\(module)")
+            #expect(response.headers["Content-Type"] == "text/javascript; charset=utf-8")
+        }
+        let spec = try String(contentsOf: Self.root.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        let documented = spec.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("  /console/"), line.hasSuffix(":") else { return nil }
+            return String(line.dropFirst("  /console/".count).dropLast())
+        }.sorted()
+        #expect(documented == modules)
+    }
+
     @Test("static responses carry a strict CSP, nosniff and an ETag that answers If-None-Match with 304")
     func headersAndETag() async throws {
         let first = try await get("/problems/problem.css")

@@ -33,6 +33,37 @@ struct WildberriesChatStreamTests {
         }
     }
 
+    @Test("given a poll that read a second still open and a later one, when Wildberries takes another event at the open second, then the next poll reports it, and nothing twice",
+          .timeLimit(.minutes(1)))
+    func lateEventUnderALaterSecond() async throws {
+        let host = WildberriesStreamHost()
+        let wallClock = StandingWallClock()
+        let reader = try Reader(host, wallClock)
+        defer { Task { await reader.server.stop() } }
+        let open = (wallClock.now / 1000 - 1) * 1000
+        // given: an event at a second still open and one two seconds on, read by one poll
+        host.add("a", at: open)
+        host.add("b", at: open + 2000)
+        let first = try await reader.poll(nil)
+        #expect(first.items.map(\.id) == ["1:a", "1:b"])
+        // when: Wildberries takes one more at the open second
+        host.add("c", at: open)
+        let second = try await reader.poll(first.nextCursor)
+        // then
+        #expect(second.items.map(\.id) == ["1:c"])
+        // and once every second is over, the polls report nothing again
+        wallClock.shift(byMilliseconds: 60_000)
+        var cursor = second.nextCursor
+        for _ in 0..<3 {
+            let page = try await reader.poll(cursor)
+            #expect(page.items.isEmpty)
+            cursor = page.nextCursor
+        }
+        host.add("d", at: open + 61_000)
+        let last = try await reader.poll(cursor)
+        #expect(last.items.map(\.id) == ["1:d"])
+    }
+
     @Test("given a request whose answer took 8 s, when Wildberries takes another event at a second still open, then a later poll reports it",
           .timeLimit(.minutes(1)))
     func slowAnswerTeachesNoLead() async throws {

@@ -310,42 +310,4 @@ struct WildberriesChatUpdatesTests {
             #expect(quiet.items.isEmpty)
         }
     }
-
-    @Test("given a poll that read a second still open and a later one, when Wildberries takes another event at the open second, then the next poll reports it, and nothing twice",
-          .timeLimit(.minutes(1)))
-    func lateEventUnderALaterSecond() async throws {
-        let host = WildberriesStreamHost()
-        let server = SimulatorServer(host: host)
-        try server.start()
-        defer { Task { await server.stop() } }
-        let wallClock = StandingWallClock()
-        let open = (wallClock.now / 1000 - 1) * 1000
-        let registry = ConnectorRegistry()
-        WildberriesConnectors.register(in: registry,
-                                       endpoints: MarketplaceEndpoints(wildberriesFeedbacks: server.baseURL, wildberriesChat: server.baseURL),
-                                       options: Env.connectorOptions { $0.retry = .none; $0.unixMilliseconds = { wallClock.now } })
-        let chat = try registry.connector(for: ConnectorKey(.wildberries, .chat), tenant: "t",
-                                          credentials: MarketplaceCredentials(marketplace: .wildberries, fields: ["token": "t0ken-of-the-tenant"]))
-        // given: an event at a second still open and one two seconds on, read by one poll
-        host.add("a", at: open)
-        host.add("b", at: open + 2000)
-        let first = try await chat.updates(since: nil, limit: 50, deadline: Env.deadline)
-        #expect(first.items.map(\.id) == ["1:a", "1:b"])
-        // when: Wildberries takes one more at the open second
-        host.add("c", at: open)
-        let second = try await chat.updates(since: first.nextCursor, limit: 50, deadline: Env.deadline)
-        // then
-        #expect(second.items.map(\.id) == ["1:c"])
-        // and once every second is over, the polls report nothing again
-        wallClock.shift(byMilliseconds: 60_000)
-        var cursor = second.nextCursor
-        for _ in 0..<3 {
-            let page = try await chat.updates(since: cursor, limit: 50, deadline: Env.deadline)
-            #expect(page.items.isEmpty)
-            cursor = page.nextCursor
-        }
-        host.add("d", at: open + 61_000)
-        let last = try await chat.updates(since: cursor, limit: 50, deadline: Env.deadline)
-        #expect(last.items.map(\.id) == ["1:d"])
-    }
 }
