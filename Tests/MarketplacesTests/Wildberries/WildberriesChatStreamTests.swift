@@ -12,15 +12,20 @@ import Testing
 struct WildberriesChatStreamTests {
     typealias Env = WildberriesTestEnvironment
 
-    /// A chat connector reading `host`, with this machine's clock standing at `clock`.
+    /// A chat connector reading a scripted stream (`host`), with this machine's clock standing
+    /// at `clock` until the test moves it.
     struct Reader {
+        let host: WildberriesStreamHost
+        let clock = StandingWallClock()
         let chat: any ChannelConnector
         let server: SimulatorServer
 
-        init(_ host: WildberriesStreamHost, _ clock: StandingWallClock) throws {
+        init(pageSize: Int) throws {
+            host = WildberriesStreamHost(pageSize: pageSize)
             server = SimulatorServer(host: host)
             try server.start()
             let registry = ConnectorRegistry()
+            let clock = clock
             WildberriesConnectors.register(in: registry,
                                            endpoints: MarketplaceEndpoints(wildberriesFeedbacks: server.baseURL, wildberriesChat: server.baseURL),
                                            options: Env.connectorOptions { $0.retry = .none; $0.unixMilliseconds = { clock.now } })
@@ -31,162 +36,160 @@ struct WildberriesChatStreamTests {
         func poll(_ cursor: Cursor?, limit: Int = 50) async throws -> UpdatesPage {
             try await chat.updates(since: cursor, limit: limit, deadline: Env.deadline)
         }
+
+        /// `times` polls from `cursor` on, `clock` moved by `shift` ms after each: the chats
+        /// reported, in order, and the last cursor.
+        func poll(_ cursor: Cursor?, times: Int, limit: Int = 50, moving clock: StandingWallClock,
+                  by shift: Int64) async throws -> (reported: [String], cursor: Cursor?) {
+            var reported: [String] = []
+            var cursor = cursor
+            for _ in 0..<times {
+                let page = try await poll(cursor, limit: limit)
+                reported += page.items.map(\.id)
+                cursor = page.nextCursor
+                clock.shift(byMilliseconds: shift)
+            }
+            return (reported, cursor)
+        }
+    }
+
+    /// Runs `body` with a reader of a stream with pages of `pageSize`, and stops its server after.
+    static func withReader(pageSize: Int = 100, _ body: (Reader) async throws -> Void) async throws {
+        let reader = try Reader(pageSize: pageSize)
+        do {
+            try await body(reader)
+        } catch {
+            await reader.server.stop()
+            throw error
+        }
+        await reader.server.stop()
     }
 
     @Test("given a poll that read a second still open and a later one, when Wildberries takes another event at the open second, then the next poll reports it, and nothing twice",
           .timeLimit(.minutes(1)))
     func lateEventUnderALaterSecond() async throws {
-        let host = WildberriesStreamHost()
-        let wallClock = StandingWallClock()
-        let reader = try Reader(host, wallClock)
-        defer { Task { await reader.server.stop() } }
-        let open = (wallClock.now / 1000 - 1) * 1000
-        // given: an event at a second still open and one two seconds on, read by one poll
-        host.add("a", at: open)
-        host.add("b", at: open + 2000)
-        let first = try await reader.poll(nil)
-        #expect(first.items.map(\.id) == ["1:a", "1:b"])
-        // when: Wildberries takes one more at the open second
-        host.add("c", at: open)
-        let second = try await reader.poll(first.nextCursor)
-        // then
-        #expect(second.items.map(\.id) == ["1:c"])
-        // and once every second is over, the polls report nothing again
-        wallClock.shift(byMilliseconds: 60_000)
-        var cursor = second.nextCursor
-        for _ in 0..<3 {
-            let page = try await reader.poll(cursor)
-            #expect(page.items.isEmpty)
-            cursor = page.nextCursor
+        try await Self.withReader { reader in
+            let (host, wallClock) = (reader.host, reader.clock)
+            let open = (wallClock.now / 1000 - 1) * 1000
+            // given: an event at a second still open and one two seconds on, read by one poll
+            host.add("a", at: open)
+            host.add("b", at: open + 2000)
+            let first = try await reader.poll(nil)
+            #expect(first.items.map(\.id) == ["1:a", "1:b"])
+            // when: Wildberries takes one more at the open second
+            host.add("c", at: open)
+            let second = try await reader.poll(first.nextCursor)
+            // then
+            #expect(second.items.map(\.id) == ["1:c"])
+            // and once every second is over, the polls report nothing again
+            wallClock.shift(byMilliseconds: 60_000)
+            let (quiet, cursor) = try await reader.poll(second.nextCursor, times: 3, moving: wallClock, by: 0)
+            #expect(quiet.isEmpty)
+            host.add("d", at: open + 61_000)
+            let last = try await reader.poll(cursor)
+            #expect(last.items.map(\.id) == ["1:d"])
         }
-        host.add("d", at: open + 61_000)
-        let last = try await reader.poll(cursor)
-        #expect(last.items.map(\.id) == ["1:d"])
     }
 
     @Test("given a request whose answer took 8 s, when Wildberries takes another event at a second still open, then a later poll reports it",
           .timeLimit(.minutes(1)))
     func slowAnswerTeachesNoLead() async throws {
-        let host = WildberriesStreamHost()
-        let wallClock = StandingWallClock()
-        let reader = try Reader(host, wallClock)
-        defer { Task { await reader.server.stop() } }
-        // given: both clocks agree; the first request is out for 8 s, and buyers write meanwhile
-        let first = Atomic<Bool>(true)
-        let open = ((wallClock.now + 8_000) / 1000 - 1) * 1000
-        host.beforeEachAnswer { _ in
-            guard first.exchange(false, ordering: .relaxed) else { return }
-            wallClock.shift(byMilliseconds: 8_000)
-            host.add("a", at: open)
-            host.add("b", at: open + 1000)
+        try await Self.withReader { reader in
+            let (host, wallClock) = (reader.host, reader.clock)
+            // given: both clocks agree; the first request is out for 8 s, and buyers write meanwhile
+            let first = Atomic<Bool>(true)
+            let open = ((wallClock.now + 8_000) / 1000 - 1) * 1000
+            host.beforeEachAnswer { _ in
+                guard first.exchange(false, ordering: .relaxed) else { return }
+                wallClock.shift(byMilliseconds: 8_000)
+                host.add("a", at: open)
+                host.add("b", at: open + 1000)
+            }
+            let one = try await reader.poll(nil)
+            #expect(one.items.map(\.id) == ["1:a", "1:b"])
+            let two = try await reader.poll(one.nextCursor)
+            #expect(two.items.isEmpty)
+            // when: Wildberries takes one more at the open second
+            host.add("c", at: open)
+            let (reported, _) = try await reader.poll(two.nextCursor, times: 3, moving: wallClock, by: 20_000)
+            // then
+            #expect(reported == ["1:c"])
         }
-        let one = try await reader.poll(nil)
-        #expect(one.items.map(\.id) == ["1:a", "1:b"])
-        let two = try await reader.poll(one.nextCursor)
-        #expect(two.items.isEmpty)
-        // when: Wildberries takes one more at the open second
-        host.add("c", at: open)
-        var reported: [String] = []
-        var cursor = two.nextCursor
-        for _ in 0..<3 {
-            let page = try await reader.poll(cursor)
-            reported += page.items.map(\.id)
-            cursor = page.nextCursor
-            wallClock.shift(byMilliseconds: 20_000)
-        }
-        // then
-        #expect(reported == ["1:c"])
     }
 
     @Test("given a second holding a page-full of events, when a later event is kept ahead of it, then the feed goes on once the second is over",
           .timeLimit(.minutes(1)))
     func pageFullSecondUnderEventsKeptAhead() async throws {
-        let host = WildberriesStreamHost(pageSize: 3)
-        let wallClock = StandingWallClock()
-        let reader = try Reader(host, wallClock)
-        defer { Task { await reader.server.stop() } }
-        // given: a second a minute old with a page-full of events, read to the end
-        let full = (wallClock.now / 1000 - 60) * 1000
-        host.add("x", at: full - 1000)
-        for id in ["w1", "w2", "w3"] { host.add(id, at: full) }
-        var cursor: Cursor?
-        var drained: [String] = []
-        for _ in 0..<10 {
-            let page = try await reader.poll(cursor)
-            drained += page.items.map(\.id)
-            cursor = page.nextCursor
-            if !page.hasMore { break }
+        try await Self.withReader(pageSize: 3) { reader in
+            let (host, wallClock) = (reader.host, reader.clock)
+            // given: a second a minute old with a page-full of events, read to the end
+            let full = (wallClock.now / 1000 - 60) * 1000
+            host.add("x", at: full - 1000)
+            for id in ["w1", "w2", "w3"] { host.add(id, at: full) }
+            var cursor: Cursor?
+            var drained: [String] = []
+            for _ in 0..<10 {
+                let page = try await reader.poll(cursor)
+                drained += page.items.map(\.id)
+                cursor = page.nextCursor
+                if !page.hasMore { break }
+            }
+            #expect(drained == ["1:x", "1:w1", "1:w2", "1:w3"])
+            // when: a buyer writes now, another a minute later
+            let now = (wallClock.now / 1000) * 1000
+            host.add("e", at: now)
+            let fresh = try await reader.poll(cursor)
+            #expect(fresh.items.map(\.id) == ["1:e"])
+            cursor = fresh.nextCursor
+            host.add("z", at: now + 60_000)
+            wallClock.shift(byMilliseconds: 120_000)
+            let (reported, _) = try await reader.poll(cursor, times: 10, moving: wallClock, by: 10_000)
+            // then
+            #expect(reported == ["1:z"])
         }
-        #expect(drained == ["1:x", "1:w1", "1:w2", "1:w3"])
-        // when: a buyer writes now, another a minute later
-        let now = (wallClock.now / 1000) * 1000
-        host.add("e", at: now)
-        let fresh = try await reader.poll(cursor)
-        #expect(fresh.items.map(\.id) == ["1:e"])
-        cursor = fresh.nextCursor
-        host.add("z", at: now + 60_000)
-        wallClock.shift(byMilliseconds: 120_000)
-        var reported: [String] = []
-        for _ in 0..<10 {
-            let page = try await reader.poll(cursor)
-            reported += page.items.map(\.id)
-            cursor = page.nextCursor
-            wallClock.shift(byMilliseconds: 10_000)
-        }
-        // then
-        #expect(reported == ["1:z"])
     }
 
     @Test("given late events at a second still open under one kept ahead, when that second fills a page, then nothing is lost and the feed goes on",
           .timeLimit(.minutes(1)))
     func pageFullOpenSecondUnderEventsKeptAhead() async throws {
-        let host = WildberriesStreamHost(pageSize: 3)
-        let wallClock = StandingWallClock()
-        let reader = try Reader(host, wallClock)
-        defer { Task { await reader.server.stop() } }
-        let open = (wallClock.now / 1000 - 1) * 1000
-        host.add("f", at: open)
-        host.add("e", at: open + 1000)
-        let one = try await reader.poll(nil)
-        #expect(one.items.map(\.id) == ["1:f", "1:e"])
-        // when: Wildberries takes two more at the open second, which then holds a page-full
-        host.add("g", at: open)
-        host.add("h", at: open)
-        wallClock.shift(byMilliseconds: 60_000)
-        let two = try await reader.poll(one.nextCursor)
-        #expect(two.items.map(\.id) == ["1:g", "1:h"])
-        host.add("z", at: open + 120_000)
-        wallClock.shift(byMilliseconds: 300_000)
-        var reported: [String] = []
-        var cursor = two.nextCursor
-        for _ in 0..<10 {
-            let page = try await reader.poll(cursor)
-            reported += page.items.map(\.id)
-            cursor = page.nextCursor
-            wallClock.shift(byMilliseconds: 10_000)
+        try await Self.withReader(pageSize: 3) { reader in
+            let (host, wallClock) = (reader.host, reader.clock)
+            let open = (wallClock.now / 1000 - 1) * 1000
+            host.add("f", at: open)
+            host.add("e", at: open + 1000)
+            let one = try await reader.poll(nil)
+            #expect(one.items.map(\.id) == ["1:f", "1:e"])
+            // when: Wildberries takes two more at the open second, which then holds a page-full
+            host.add("g", at: open)
+            host.add("h", at: open)
+            wallClock.shift(byMilliseconds: 60_000)
+            let two = try await reader.poll(one.nextCursor)
+            #expect(two.items.map(\.id) == ["1:g", "1:h"])
+            host.add("z", at: open + 120_000)
+            wallClock.shift(byMilliseconds: 300_000)
+            let (reported, _) = try await reader.poll(two.nextCursor, times: 10, moving: wallClock, by: 10_000)
+            // then
+            #expect(reported == ["1:z"])
         }
-        // then
-        #expect(reported == ["1:z"])
     }
 
     @Test("given more events in the last seconds than a page holds, when the stream is read from its start, then the connector counts its history known",
           .timeLimit(.minutes(1)))
     func busyStreamCountsAsCaughtUp() async throws {
-        let host = WildberriesStreamHost(pageSize: 3)
-        let wallClock = StandingWallClock()
-        let reader = try Reader(host, wallClock)
-        defer { Task { await reader.server.stop() } }
-        let connector = try #require(reader.chat as? WildberriesChatConnector)
-        // given: two events a minute old, then four in the second now open
-        let now = (wallClock.now / 1000) * 1000
-        host.add("x1", at: now - 60_000)
-        host.add("x2", at: now - 59_000)
-        for id in ["f1", "f2", "f3", "f4"] { host.add(id, at: now) }
-        // when
-        let page = try await reader.poll(nil)
-        // then: the reading stops below the open second, all but its last few seconds read
-        #expect(!page.hasMore)
-        #expect(connector.ledger.hasCaughtUp)
+        try await Self.withReader(pageSize: 3) { reader in
+            let (host, wallClock) = (reader.host, reader.clock)
+            let connector = try #require(reader.chat as? WildberriesChatConnector)
+            // given: two events a minute old, then four in the second now open
+            let now = (wallClock.now / 1000) * 1000
+            host.add("x1", at: now - 60_000)
+            host.add("x2", at: now - 59_000)
+            for id in ["f1", "f2", "f3", "f4"] { host.add(id, at: now) }
+            // when
+            let page = try await reader.poll(nil)
+            // then: the reading stops below the open second, all but its last few seconds read
+            #expect(!page.hasMore)
+            #expect(connector.ledger.hasCaughtUp)
+        }
     }
 
     /// SplitMix64: the same streams on every run.
@@ -210,40 +213,34 @@ struct WildberriesChatStreamTests {
             var random = Seeded(state: UInt64(seed))
             // A second holds a page-full at most: what a page cannot hold of one second no client reaches.
             let pageSize = Int.random(in: 2...6, using: &random)
-            let host = WildberriesStreamHost(pageSize: pageSize)
-            let wallClock = StandingWallClock()
-            let reader = try Reader(host, wallClock)
-            if slowAnswers {
-                let answers = Atomic<Int64>(Int64(seed))
-                host.beforeEachAnswer { _ in
-                    wallClock.shift(byMilliseconds: (answers.add(1, ordering: .relaxed).newValue &* 7919) % 3000)
-                }
-            }
-            var perSecond: [Int64: Int] = [:]
             var added: [String] = []
             var reported: [String] = []
-            var cursor: Cursor?
-            for _ in 0..<60 {
-                for _ in 0..<Int.random(in: 0...3, using: &random) {
-                    let second = (wallClock.now / 1000 - Int64.random(in: 0...4, using: &random)) * 1000
-                    guard perSecond[second, default: 0] < pageSize else { continue }
-                    perSecond[second, default: 0] += 1
-                    added.append("1:e\(added.count)")
-                    host.add("e\(added.count - 1)", at: second)
+            try await Self.withReader(pageSize: pageSize) { reader in
+                let (host, wallClock) = (reader.host, reader.clock)
+                if slowAnswers {
+                    let answers = Atomic<Int64>(Int64(seed))
+                    host.beforeEachAnswer { _ in
+                        wallClock.shift(byMilliseconds: (answers.add(1, ordering: .relaxed).newValue &* 7919) % 3000)
+                    }
                 }
-                let page = try await reader.poll(cursor, limit: Int.random(in: 1...5, using: &random))
-                reported += page.items.map(\.id)
-                cursor = page.nextCursor
-                wallClock.shift(byMilliseconds: Int64.random(in: 0...2500, using: &random))
+                var perSecond: [Int64: Int] = [:]
+                var cursor: Cursor?
+                for _ in 0..<60 {
+                    for _ in 0..<Int.random(in: 0...3, using: &random) {
+                        let second = (wallClock.now / 1000 - Int64.random(in: 0...4, using: &random)) * 1000
+                        guard perSecond[second, default: 0] < pageSize else { continue }
+                        perSecond[second, default: 0] += 1
+                        added.append("1:e\(added.count)")
+                        host.add("e\(added.count - 1)", at: second)
+                    }
+                    let page = try await reader.poll(cursor, limit: Int.random(in: 1...5, using: &random))
+                    reported += page.items.map(\.id)
+                    cursor = page.nextCursor
+                    wallClock.shift(byMilliseconds: Int64.random(in: 0...2500, using: &random))
+                }
+                wallClock.shift(byMilliseconds: 60_000)
+                reported += try await reader.poll(cursor, times: 200, limit: 5, moving: wallClock, by: 1_000).reported
             }
-            wallClock.shift(byMilliseconds: 60_000)
-            for _ in 0..<200 {
-                let page = try await reader.poll(cursor, limit: 5)
-                reported += page.items.map(\.id)
-                cursor = page.nextCursor
-                wallClock.shift(byMilliseconds: 1_000)
-            }
-            await reader.server.stop()
             let missing = Set(added).subtracting(reported)
             let repeated = reported.count - Set(reported).count
             if !missing.isEmpty || repeated > 0 {
