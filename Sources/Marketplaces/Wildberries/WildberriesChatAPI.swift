@@ -33,7 +33,8 @@ struct WildberriesChatAPI: Sendable {
             deadline: deadline, budget: budget)
         let envelope = try WildberriesDecoding.decode(WildberriesChatEnvelope<WildberriesEventsPage>.self,
                                                       from: response, operation: operation)
-        guard let page = envelope.result else { throw WildberriesDecoding.malformed(response, operation: operation) }
+        guard var page = envelope.result else { throw WildberriesDecoding.malformed(response, operation: operation) }
+        page.answeredAt = response.answeredAtUnixSeconds.map { $0 * 1000 }
         return page
     }
 

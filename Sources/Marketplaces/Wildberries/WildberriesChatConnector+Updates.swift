@@ -27,7 +27,7 @@ extension WildberriesChatConnector {
             let settled = settledAsOfNow()
             let page = try await api.events(next: query, deadline: deadline)
             ledger.absorb(page.events)
-            ledger.noteStreamTimes(page, answeredAt: unixMilliseconds())
+            ledger.noteStreamTimes(page, answeredAt: unixMilliseconds(), fromDate: clockFromDate)
             guard page.totalEvents > 0 else {
                 hasMore = false
                 reachedEnd = true

@@ -16,6 +16,7 @@ public struct WildberriesChatConnector: ChannelConnector {
     let ledger = WildberriesChatLedger()
     let catchUpPages: Int
     let unixMilliseconds: @Sendable () -> Int64
+    let clockFromDate: Bool
 
     /// Catch-ups in a row whose failure a call lets go before it fails the call.
     static let quietCatchUpFailures = 3
@@ -26,6 +27,7 @@ public struct WildberriesChatConnector: ChannelConnector {
         api = WildberriesChatAPI(session: session)
         catchUpPages = session.options.chatCatchUpPages
         unixMilliseconds = session.options.unixMilliseconds
+        clockFromDate = session.options.chatClockFromDate
     }
 
     /// Whether a second of the event stream is over (see `WildberriesChatLedger.isSettled`), as
@@ -128,7 +130,7 @@ public struct WildberriesChatConnector: ChannelConnector {
             }
             ledger.catchUpSucceeded()
             ledger.absorb(page.events)
-            ledger.noteStreamTimes(page, answeredAt: unixMilliseconds())
+            ledger.noteStreamTimes(page, answeredAt: unixMilliseconds(), fromDate: clockFromDate)
             guard page.totalEvents > 0 else {
                 ledger.noteCaughtUp()
                 break

@@ -15,9 +15,12 @@ final class WildberriesChatLedger: Sendable {
         /// The connector's own reading has reached the stream's end once: every chat's history
         /// (who wrote last among people, when it opened, its product) is in the ledger since.
         var caughtUp = false
-        /// How far ahead of this machine's clock the stream's times have been seen (ms, at
-        /// least 0): Wildberries' clock, as far as its events show it.
+        /// How far Wildberries' clock is ahead of this machine's (ms; behind when negative), as
+        /// far as the last answer's `Date` shows it, or else the most the stream's times have been
+        /// seen ahead (at least 0).
         var clockLead: Int64 = 0
+        /// `clockLead` came from a `Date`: event times no longer move it.
+        var clockFromDate = false
     }
 
     /// A lead beyond this is taken for a wrong time on an event, not for a clock.
@@ -25,20 +28,30 @@ final class WildberriesChatLedger: Sendable {
 
     /// Whether the stream's second `second` (unix ms), which a reading has reached, can take no
     /// more events: it is `WildberriesEventPosition.settleMilliseconds` old by Wildberries' clock
-    /// as far as the stream has shown it, this machine's (`unixNow`) plus the most the stream's
-    /// times have been seen ahead of it. A clock behind Wildberries' then holds a reading at a
-    /// second for that long, not for as far as the clocks disagree.
+    /// as far as the stream has shown it: this machine's (`unixNow`) plus `State.clockLead`.
     func isSettled(_ second: Int64, unixNow: Int64) -> Bool {
         let lead = state.withLock { $0.clockLead }
         return second <= unixNow + lead - WildberriesEventPosition.settleMilliseconds
     }
 
-    /// Learns how far Wildberries' clock runs ahead of this machine's from a page's event times,
-    /// against the time its answer came (`unixNow`): not the time it was asked for, as a request
-    /// that waited for the budget or a slow answer would make events Wildberries took meanwhile
-    /// look as far ahead as the wait was long, and every second then over that much too soon.
-    func noteStreamTimes(_ page: WildberriesEventsPage, answeredAt unixNow: Int64) {
+    /// Learns how far Wildberries' clock runs ahead of this machine's, against the time the
+    /// page's answer came (`unixNow`): not the time it was asked for, as a request that waited
+    /// for the budget or a slow answer would make Wildberries' clock look ahead by the wait, and
+    /// every second then over that much too soon. From the answer's `Date` when `fromDate` and
+    /// it has one (its whole second, so the lead errs low: seconds end late, never early), each
+    /// answer's replacing the last, so a clock set right again is followed and no one odd event
+    /// time moves it; else from the event times, the most seen ahead.
+    func noteStreamTimes(_ page: WildberriesEventsPage, answeredAt unixNow: Int64, fromDate: Bool) {
         state.withLock { s in
+            if fromDate, let upstreamNow = page.answeredAt {
+                let lead = upstreamNow - unixNow
+                if abs(lead) < Self.maxClockLead {
+                    s.clockLead = lead
+                    s.clockFromDate = true
+                }
+                return
+            }
+            guard !s.clockFromDate else { return }
             for event in page.events {
                 let ahead = event.addTimestamp - unixNow
                 if ahead > s.clockLead, ahead < Self.maxClockLead { s.clockLead = ahead }

@@ -9,6 +9,8 @@ struct WildberriesEventsPage: JSONReadable {
     var events: [WildberriesChatEvent]
     /// Events on the page that could not be read (no chat or event id, odd types).
     var unreadable = 0
+    /// Wildberries' time when it answered (its `Date`, unix ms of the whole second), if it said.
+    var answeredAt: Int64?
 
     init(json: JSONElement) throws(JSONReadError) {
         var next = WildberriesScalar.null, totalEvents = WildberriesScalar.null

@@ -38,6 +38,12 @@ public struct WildberriesOptions: Sendable {
     /// The time of day in unix milliseconds, to tell a second of the chat event stream that may
     /// still be written into from one that is over; tests set it beside the simulator's times.
     public var unixMilliseconds: @Sendable () -> Int64
+    /// Whether the chat stream's seconds are judged over by Wildberries' clock as its answers'
+    /// `Date` shows it (true), which holds whichever way the clocks disagree; or, as without a
+    /// `Date`, by this machine's clock plus the most the stream's times have been seen ahead of
+    /// it, which cannot tell a Wildberries clock behind this one. Tests whose clock is not the
+    /// simulator's (which writes `Date` by the real time) set false.
+    public var chatClockFromDate = true
 
     /// Production defaults. Counts are clamped: at least 1 (a skip cap at least 0).
     public init(feedbacksRateLimit: RateLimit = .wildberriesFeedbacks, chatRateLimit: RateLimit = .wildberriesChat,

@@ -20,15 +20,27 @@ struct WildberriesChatStreamTests {
         let chat: any ChannelConnector
         let server: SimulatorServer
 
-        init(pageSize: Int) throws {
+        /// `skew`: this machine's clock runs that far ahead of the real time, which the stream's
+        /// answers carry in their `Date` (read when given); nil: the standing `clock`.
+        init(pageSize: Int, skew: Int64? = nil) throws {
             host = WildberriesStreamHost(pageSize: pageSize)
             server = SimulatorServer(host: host)
             try server.start()
             let registry = ConnectorRegistry()
             let clock = clock
+            let now: @Sendable () -> Int64
+            if let skew {
+                now = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) + skew }
+            } else {
+                now = { clock.now }
+            }
             WildberriesConnectors.register(in: registry,
                                            endpoints: MarketplaceEndpoints(wildberriesFeedbacks: server.baseURL, wildberriesChat: server.baseURL),
-                                           options: Env.connectorOptions { $0.retry = .none; $0.unixMilliseconds = { clock.now } })
+                                           options: Env.connectorOptions {
+                                               $0.retry = .none
+                                               $0.unixMilliseconds = now
+                                               $0.chatClockFromDate = skew != nil
+                                           })
             chat = try registry.connector(for: ConnectorKey(.wildberries, .chat), tenant: "t",
                                           credentials: MarketplaceCredentials(marketplace: .wildberries, fields: ["token": "t0ken-of-the-tenant"]))
         }
@@ -54,8 +66,8 @@ struct WildberriesChatStreamTests {
     }
 
     /// Runs `body` with a reader of a stream with pages of `pageSize`, and stops its server after.
-    static func withReader(pageSize: Int = 100, _ body: (Reader) async throws -> Void) async throws {
-        let reader = try Reader(pageSize: pageSize)
+    static func withReader(pageSize: Int = 100, skew: Int64? = nil, _ body: (Reader) async throws -> Void) async throws {
+        let reader = try Reader(pageSize: pageSize, skew: skew)
         do {
             try await body(reader)
         } catch {
@@ -189,6 +201,45 @@ struct WildberriesChatStreamTests {
             // then: the reading stops below the open second, all but its last few seconds read
             #expect(!page.hasMore)
             #expect(connector.ledger.hasCaughtUp)
+        }
+    }
+
+    /// The real time's whole second, `seconds` from now (Wildberries' clock in these tests).
+    static func realSecond(_ seconds: Int64) -> Int64 {
+        (Int64(Date().timeIntervalSince1970) + seconds) * 1000
+    }
+
+    @Test("given this machine's clock 4 s ahead of Wildberries' (as its answers' Date shows), when Wildberries takes a late event at a second 2 s old, then it is reported",
+          .timeLimit(.minutes(1)))
+    func clockAheadOfWildberries() async throws {
+        try await Self.withReader(skew: 4_000) { reader in
+            // given: a second 2 s old by Wildberries' clock, and a later one, read by one poll
+            let open = Self.realSecond(-2)
+            reader.host.add("a", at: open)
+            reader.host.add("b", at: open + 1000)
+            let first = try await reader.poll(nil)
+            #expect(first.items.map(\.id) == ["1:a", "1:b"])
+            // when: Wildberries takes another event at the open second
+            reader.host.add("c", at: open)
+            let second = try await reader.poll(first.nextCursor)
+            // then
+            #expect(second.items.map(\.id) == ["1:c"])
+        }
+    }
+
+    @Test("given one event stamped ten minutes ahead of Wildberries' clock, when Wildberries takes a late event at a second still open, then it is reported",
+          .timeLimit(.minutes(1)))
+    func oddFutureEventTime() async throws {
+        try await Self.withReader(skew: 0) { reader in
+            let open = Self.realSecond(-2)
+            reader.host.add("a", at: open)
+            reader.host.add("b", at: open + 1000)
+            reader.host.add("f", at: Self.realSecond(600))
+            let first = try await reader.poll(nil)
+            #expect(first.items.map(\.id) == ["1:a", "1:b", "1:f"])
+            reader.host.add("c", at: open)
+            let second = try await reader.poll(first.nextCursor)
+            #expect(second.items.map(\.id) == ["1:c"])
         }
     }
 

@@ -29,6 +29,8 @@ struct WildberriesTestEnvironment {
                                          retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5)),
                                          attemptTimeout: .seconds(5), breakerFailureThreshold: 1000,
                                          feedbacksMaxSkip: 10, questionsMaxTotal: 15)
+        // The simulator's `Date` is the real time, which most tests' clocks are not.
+        options.chatClockFromDate = false
         configure(&options)
         return options
     }
