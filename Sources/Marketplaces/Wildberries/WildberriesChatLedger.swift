@@ -23,8 +23,11 @@ final class WildberriesChatLedger: Sendable {
         var clockFromDate = false
     }
 
-    /// A lead beyond this is taken for a wrong time on an event, not for a clock.
+    /// A lead beyond this is taken for a wrong time (on an event, or in a `Date`), not for a clock.
     static let maxClockLead: Int64 = 86_400_000
+    /// Taken off a lead read from a `Date`: the clock that writes Wildberries' headers (an edge
+    /// server's, a proxy's) may run a little ahead of the one that stamps its events.
+    static let dateMargin: Int64 = 1_000
 
     /// Whether the stream's second `second` (unix ms), which a reading has reached, can take no
     /// more events: it is `WildberriesEventPosition.settleMilliseconds` old by Wildberries' clock
@@ -38,17 +41,15 @@ final class WildberriesChatLedger: Sendable {
     /// page's answer came (`unixNow`): not the time it was asked for, as a request that waited
     /// for the budget or a slow answer would make Wildberries' clock look ahead by the wait, and
     /// every second then over that much too soon. From the answer's `Date` when `fromDate` and
-    /// it has one (its whole second, so the lead errs low: seconds end late, never early), each
-    /// answer's replacing the last, so a clock set right again is followed and no one odd event
-    /// time moves it; else from the event times, the most seen ahead.
+    /// it has one (its whole second, less `dateMargin`, so the lead errs low: seconds end late,
+    /// never early), each such answer's replacing the last, so a clock set right again is
+    /// followed and no one odd event time moves it; until the first, from the event times, the
+    /// most seen ahead.
     func noteStreamTimes(_ page: WildberriesEventsPage, answeredAt unixNow: Int64, fromDate: Bool) {
         state.withLock { s in
-            if fromDate, let upstreamNow = page.answeredAt {
-                let lead = upstreamNow - unixNow
-                if abs(lead) < Self.maxClockLead {
-                    s.clockLead = lead
-                    s.clockFromDate = true
-                }
+            if fromDate, let upstreamNow = page.answeredAt, abs(upstreamNow - unixNow) < Self.maxClockLead {
+                s.clockLead = upstreamNow - unixNow - Self.dateMargin
+                s.clockFromDate = true
                 return
             }
             guard !s.clockFromDate else { return }
