@@ -157,9 +157,11 @@ struct WildberriesEventPosition: Equatable, Sendable {
             move(to: event.addTimestamp)
             return consume(event, settled: settled)
         }
-        let kept = ahead + [WildberriesAheadEvent(event)]
-        guard WildberriesAheadEvent.encodedCount(kept, after: watermark ?? 0) <= Self.aheadBytes else { return false }
-        ahead = kept
+        ahead.append(WildberriesAheadEvent(event))
+        guard WildberriesAheadEvent.encodedCount(ahead, after: watermark ?? 0) <= Self.aheadBytes else {
+            ahead.removeLast()
+            return false
+        }
         return true
     }
 

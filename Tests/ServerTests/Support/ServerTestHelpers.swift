@@ -22,13 +22,7 @@ func withServer(
 /// Polls `condition` every few milliseconds until it holds or `timeout` passes (a deadlock guard,
 /// not a timing assertion: long, as a starved machine can stretch every poll). Returns whether it held.
 func eventually(timeout: Duration = .seconds(60), _ condition: @Sendable () -> Bool) async -> Bool {
-    let clock = ContinuousClock()
-    let deadline = clock.now + timeout
-    while clock.now < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(5))
-    }
-    return condition()
+    await eventuallyAwaiting(timeout: timeout) { condition() }
 }
 
 /// `eventually` for a condition that must be awaited (one that asks a loop, say).
