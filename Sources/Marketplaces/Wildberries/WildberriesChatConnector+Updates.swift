@@ -24,10 +24,8 @@ extension WildberriesChatConnector {
         var pages = 0
         reading: while taken.count < limit, pages < WildberriesLimits.pagesPerCall {
             pages += 1
-            let settled = settledAsOfNow()
-            let page = try await api.events(next: query, deadline: deadline)
-            ledger.absorb(page.events)
-            ledger.noteStreamTimes(page, answeredAt: unixMilliseconds(), fromDate: clockFromDate)
+            let read = try await events(next: query, deadline: deadline)
+            let page = read.page, settled = secondsOver(asOf: read)
             guard page.totalEvents > 0 else {
                 hasMore = false
                 reachedEnd = true

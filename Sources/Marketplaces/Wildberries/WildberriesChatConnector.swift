@@ -14,6 +14,7 @@ public struct WildberriesChatConnector: ChannelConnector {
     public var operations: Set<ConnectorOperation> { Self.supported }
     let api: WildberriesChatAPI
     let ledger = WildberriesChatLedger()
+    let reads: WildberriesEventReads
     let catchUpPages: Int
     let unixMilliseconds: @Sendable () -> Int64
     let clockFromDate: Bool
@@ -28,14 +29,27 @@ public struct WildberriesChatConnector: ChannelConnector {
         catchUpPages = session.options.chatCatchUpPages
         unixMilliseconds = session.options.unixMilliseconds
         clockFromDate = session.options.chatClockFromDate
+        reads = WildberriesEventReads(window: session.options.chatEventsShareWindow, unixMilliseconds: session.options.unixMilliseconds)
     }
 
-    /// Whether a second of the event stream is over (see `WildberriesChatLedger.isSettled`), as
-    /// of now: for judging a page asked for now, by the time it was asked, whatever the wait
-    /// for its answer.
-    func settledAsOfNow() -> (Int64) -> Bool {
-        let askedAt = unixMilliseconds()
-        return { [ledger] second in ledger.isSettled(second, unixNow: askedAt) }
+    /// The event stream's page from `next`, shared with the tenant's other callers asking the same
+    /// (`WildberriesEventReads`: an answer a little old may stand in for a wait for the budget),
+    /// taken into the ledger by whoever asked Wildberries for it.
+    func events(next: Int64?, deadline: ContinuousClock.Instant,
+                budget: UpstreamCaller.BudgetUse = .wait) async throws(ConnectorError) -> WildberriesEventRead {
+        try await reads.read(next: next) { (spareOnly: Bool) async throws(ConnectorError) -> WildberriesEventRead in
+            let askedAt = unixMilliseconds()
+            let page = try await api.events(next: next, deadline: deadline, budget: spareOnly ? .atHand : budget)
+            ledger.absorb(page.events)
+            ledger.noteStreamTimes(page, answeredAt: unixMilliseconds(), fromDate: clockFromDate)
+            return WildberriesEventRead(page: page, askedAt: askedAt)
+        }
+    }
+
+    /// Whether a second of the event stream is over (see `WildberriesChatLedger.isSettled`) by
+    /// the time `read` was asked for, whatever the wait for its answer and since.
+    func secondsOver(asOf read: WildberriesEventRead) -> (Int64) -> Bool {
+        { [ledger] second in ledger.isSettled(second, unixNow: read.askedAt) }
     }
 
     /// One chat, from a fresh chat list (and the event stream, to learn who wrote its last message).
@@ -63,6 +77,8 @@ public struct WildberriesChatConnector: ChannelConnector {
         }
         guard let sign else { throw .itemNotFound(id: id) }
         let receipt: WildberriesMessageReceipt
+        // The message goes into the event stream: answers read before it are not given again.
+        defer { reads.forget() }
         do {
             receipt = try await api.send(replySign: sign, text: text, deadline: deadline)
         } catch {
@@ -107,10 +123,9 @@ public struct WildberriesChatConnector: ChannelConnector {
         var position = ledger.position
         var query = position.query
         for _ in 0..<catchUpPages {
-            let page: WildberriesEventsPage
-            let settled = settledAsOfNow()
+            let read: WildberriesEventRead
             do {
-                page = try await api.events(next: query, deadline: deadline, budget: .atHand)
+                read = try await events(next: query, deadline: deadline, budget: .atHand)
             } catch {
                 switch error {
                 case .upstreamRateLimited:
@@ -129,8 +144,7 @@ public struct WildberriesChatConnector: ChannelConnector {
                 throw error
             }
             ledger.catchUpSucceeded()
-            ledger.absorb(page.events)
-            ledger.noteStreamTimes(page, answeredAt: unixMilliseconds(), fromDate: clockFromDate)
+            let page = read.page, settled = secondsOver(asOf: read)
             guard page.totalEvents > 0 else {
                 ledger.noteCaughtUp()
                 break

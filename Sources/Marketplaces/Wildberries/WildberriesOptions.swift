@@ -44,6 +44,11 @@ public struct WildberriesOptions: Sendable {
     /// it, which cannot tell a Wildberries clock behind this one. Tests whose clock is not the
     /// simulator's (which writes `Date` by the real time) set false.
     public var chatClockFromDate = true
+    /// How long an answer of the chat event stream is given again to the tenant's callers that
+    /// ask the same place (`WildberriesEventReads`): caught-up clients polling for updates ask
+    /// alike, and Wildberries allows the chat host 10 requests in 10 s for all of them. News
+    /// comes up to this much later. Zero asks Wildberries for every page.
+    public var chatEventsShareWindow: Duration = .seconds(1)
 
     /// Production defaults. Counts are clamped: at least 1 (a skip cap at least 0).
     public init(feedbacksRateLimit: RateLimit = .wildberriesFeedbacks, chatRateLimit: RateLimit = .wildberriesChat,

@@ -22,7 +22,8 @@ struct WildberriesChatStreamTests {
 
         /// `skew`: this machine's clock runs that far ahead of the real time, which the stream's
         /// answers carry in their `Date` (read when given); nil: the standing `clock`.
-        init(pageSize: Int, skew: Int64? = nil) throws {
+        /// `share`: how long the stream's answers are given again to the tenant's callers.
+        init(pageSize: Int, skew: Int64? = nil, share: Duration = .zero) throws {
             host = WildberriesStreamHost(pageSize: pageSize)
             server = SimulatorServer(host: host)
             try server.start()
@@ -40,6 +41,7 @@ struct WildberriesChatStreamTests {
                                                $0.retry = .none
                                                $0.unixMilliseconds = now
                                                $0.chatClockFromDate = skew != nil
+                                               $0.chatEventsShareWindow = share
                                            })
             chat = try registry.connector(for: ConnectorKey(.wildberries, .chat), tenant: "t",
                                           credentials: MarketplaceCredentials(marketplace: .wildberries, fields: ["token": "t0ken-of-the-tenant"]))
@@ -66,8 +68,9 @@ struct WildberriesChatStreamTests {
     }
 
     /// Runs `body` with a reader of a stream with pages of `pageSize`, and stops its server after.
-    static func withReader(pageSize: Int = 100, skew: Int64? = nil, _ body: (Reader) async throws -> Void) async throws {
-        let reader = try Reader(pageSize: pageSize, skew: skew)
+    static func withReader(pageSize: Int = 100, skew: Int64? = nil, share: Duration = .zero,
+                           _ body: (Reader) async throws -> Void) async throws {
+        let reader = try Reader(pageSize: pageSize, skew: skew, share: share)
         do {
             try await body(reader)
         } catch {
@@ -256,17 +259,17 @@ struct WildberriesChatStreamTests {
         }
     }
 
-    @Test("given random streams written into at seconds up to 4 s old, polled with random limits, answers quick or slow, then every event comes once",
-          .timeLimit(.minutes(3)), arguments: [false, true])
-    func randomStreams(slowAnswers: Bool) async throws {
+    @Test("given random streams written into at seconds up to 4 s old, polled with random limits, answers quick or slow, by one client or three sharing the stream's answers, then each client gets every event once",
+          .timeLimit(.minutes(3)), arguments: [(false, 1), (true, 1), (false, 3), (true, 3)])
+    func randomStreams(slowAnswers: Bool, clients: Int) async throws {
         var failures: [String] = []
         for seed in 1...12 {
             var random = Seeded(state: UInt64(seed))
             // A second holds a page-full at most: what a page cannot hold of one second no client reaches.
             let pageSize = Int.random(in: 2...6, using: &random)
             var added: [String] = []
-            var reported: [String] = []
-            try await Self.withReader(pageSize: pageSize) { reader in
+            var reported = Array(repeating: [String](), count: clients)
+            try await Self.withReader(pageSize: pageSize, share: clients > 1 ? .seconds(3) : .zero) { reader in
                 let (host, wallClock) = (reader.host, reader.clock)
                 if slowAnswers {
                     let answers = Atomic<Int64>(Int64(seed))
@@ -275,7 +278,7 @@ struct WildberriesChatStreamTests {
                     }
                 }
                 var perSecond: [Int64: Int] = [:]
-                var cursor: Cursor?
+                var cursors = Array(repeating: Cursor?.none, count: clients)
                 for _ in 0..<60 {
                     for _ in 0..<Int.random(in: 0...3, using: &random) {
                         let second = (wallClock.now / 1000 - Int64.random(in: 0...4, using: &random)) * 1000
@@ -284,18 +287,33 @@ struct WildberriesChatStreamTests {
                         added.append("1:e\(added.count)")
                         host.add("e\(added.count - 1)", at: second)
                     }
-                    let page = try await reader.poll(cursor, limit: Int.random(in: 1...5, using: &random))
-                    reported += page.items.map(\.id)
-                    cursor = page.nextCursor
-                    wallClock.shift(byMilliseconds: Int64.random(in: 0...2500, using: &random))
+                    // Each client polls or not, in a random order; with three, answers come shared.
+                    for client in (0..<clients).shuffled(using: &random) where clients == 1 || Bool.random(using: &random) {
+                        let page = try await reader.poll(cursors[client], limit: Int.random(in: 1...5, using: &random))
+                        reported[client] += page.items.map(\.id)
+                        cursors[client] = page.nextCursor
+                        wallClock.shift(byMilliseconds: Int64.random(in: 0...(2500 / Int64(clients)), using: &random))
+                    }
                 }
                 wallClock.shift(byMilliseconds: 60_000)
-                reported += try await reader.poll(cursor, times: 200, limit: 5, moving: wallClock, by: 1_000).reported
+                // Then each client polls, a second apart, until three polls in a row are quiet.
+                for client in 0..<clients {
+                    var quiet = 0
+                    for _ in 0..<200 where quiet < 3 {
+                        let page = try await reader.poll(cursors[client], limit: 5)
+                        reported[client] += page.items.map(\.id)
+                        cursors[client] = page.nextCursor
+                        quiet = page.items.isEmpty && !page.hasMore ? quiet + 1 : 0
+                        wallClock.shift(byMilliseconds: 1_000)
+                    }
+                }
             }
-            let missing = Set(added).subtracting(reported)
-            let repeated = reported.count - Set(reported).count
-            if !missing.isEmpty || repeated > 0 {
-                failures.append("seed \(seed), pages of \(pageSize): \(missing.count) of \(added.count) missing, \(repeated) repeated")
+            for (client, reported) in reported.enumerated() {
+                let missing = Set(added).subtracting(reported)
+                let repeated = reported.count - Set(reported).count
+                if !missing.isEmpty || repeated > 0 {
+                    failures.append("seed \(seed), pages of \(pageSize), client \(client): \(missing.count) of \(added.count) missing, \(repeated) repeated")
+                }
             }
         }
         #expect(failures.isEmpty)

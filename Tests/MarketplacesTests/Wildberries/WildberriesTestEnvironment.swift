@@ -31,6 +31,8 @@ struct WildberriesTestEnvironment {
                                          feedbacksMaxSkip: 10, questionsMaxTotal: 15)
         // The simulator's `Date` is the real time, which most tests' clocks are not.
         options.chatClockFromDate = false
+        // Each test's reads are its own unless it shares them (a test clock may not move).
+        options.chatEventsShareWindow = .zero
         configure(&options)
         return options
     }

@@ -1,0 +1,170 @@
+import Connectors
+@testable import Marketplaces
+import Synchronization
+import Testing
+
+/// The chat stream's answers shared among a tenant's callers: one request for callers asking the
+/// same place at once or within the window, none for a failure, nothing given after the window.
+@Suite("Wildberries event reads shared")
+struct WildberriesEventReadsTests {
+    static func read(_ marker: Int64) throws -> WildberriesEventRead {
+        let page = try WildberriesEventsPage(parsing: Array(#"{"next":\#(marker),"totalEvents":0,"events":[]}"#.utf8))
+        return WildberriesEventRead(page: page, askedAt: marker)
+    }
+
+    /// Counts the fetches and answers each with the next marker; with `spare` false, a fetch
+    /// that may only use a request to spare is refused for rate.
+    final class Upstream: Sendable {
+        private let count = Atomic(0)
+        let spare = Atomic(true)
+        var fetches: Int { count.load(ordering: .relaxed) }
+
+        func fetch(spareOnly: Bool = false) throws(ConnectorError) -> WildberriesEventRead {
+            if spareOnly, !spare.load(ordering: .relaxed) { throw .upstreamRateLimited(retryAfter: .seconds(1), nil) }
+            let marker = count.add(1, ordering: .relaxed).newValue
+            do { return try WildberriesEventReadsTests.read(Int64(marker)) } catch { throw .invalidRequest(field: nil, reason: "unreadable page") }
+        }
+    }
+
+    static func waitUntil(_ reads: WildberriesEventReads, hasWaiters count: Int) async throws {
+        while reads.waitersForTesting < count { try await Task.sleep(for: .milliseconds(1)) }
+    }
+
+    static func waitUntil(_ reads: WildberriesEventReads, isAsking count: Int) async throws {
+        while reads.askingForTesting < count { try await Task.sleep(for: .milliseconds(1)) }
+    }
+
+    @Test("given ten callers asking the same place while the first is being answered, then Wildberries is asked once and all ten get its answer",
+          .timeLimit(.minutes(1)))
+    func joinsAnAnswerUnderWay() async throws {
+        // given
+        let wall = StandingWallClock()
+        let reads = WildberriesEventReads(window: .seconds(1), unixMilliseconds: { wall.now })
+        let upstream = Upstream()
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        // when: the first is asking, the others come
+        async let first = reads.read(next: 7) { _ async throws(ConnectorError) -> WildberriesEventRead in
+            for await _ in gate { break }
+            return try upstream.fetch()
+        }
+        try await Self.waitUntil(reads, isAsking: 1)
+        let others = await withTaskGroup(of: Int64?.self) { group in
+            for _ in 0..<9 {
+                group.addTask { try? await reads.read(next: 7) { _ throws(ConnectorError) in try upstream.fetch() }.page.next }
+            }
+            try? await Self.waitUntil(reads, hasWaiters: 9)
+            open.yield()
+            return await group.reduce(into: [Int64?]()) { $0.append($1) }
+        }
+        // then
+        #expect(try await first.page.next == 1)
+        #expect(others == Array(repeating: 1, count: 9))
+        #expect(upstream.fetches == 1)
+    }
+
+    @Test("given callers waiting on an answer that fails, then each asks for itself and gets its own answer; the failure is the first caller's alone",
+          .timeLimit(.minutes(1)))
+    func failureIsNotShared() async throws {
+        // given
+        let wall = StandingWallClock()
+        let reads = WildberriesEventReads(window: .seconds(1), unixMilliseconds: { wall.now })
+        let upstream = Upstream()
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        // when
+        async let first = reads.read(next: nil) { _ async throws(ConnectorError) -> WildberriesEventRead in
+            for await _ in gate { break }
+            throw .upstreamTimeout(nil)
+        }
+        try await Self.waitUntil(reads, isAsking: 1)
+        let others = await withTaskGroup(of: Int64?.self) { group in
+            for _ in 0..<3 {
+                group.addTask { try? await reads.read(next: nil) { _ throws(ConnectorError) in try upstream.fetch() }.page.next }
+            }
+            try? await Self.waitUntil(reads, hasWaiters: 3)
+            open.yield()
+            return await group.reduce(into: [Int64?]()) { $0.append($1) }
+        }
+        // then
+        let failure: ConnectorError?
+        do { _ = try await first; failure = nil } catch { failure = error as? ConnectorError }
+        #expect(failure == .upstreamTimeout(nil))
+        #expect(Set(others.compactMap { $0 }).count == 3)
+        #expect(upstream.fetches == 3)
+    }
+
+    @Test("given an answer, when the same place is asked within the window, after it, from another place, or after forget, then only the first is given again")
+    func windowAndForget() async throws {
+        // given
+        let wall = StandingWallClock()
+        let reads = WildberriesEventReads(window: .seconds(1), unixMilliseconds: { wall.now })
+        let upstream = Upstream()
+        func ask(_ next: Int64?) async throws -> Int64? {
+            try await reads.read(next: next) { _ throws(ConnectorError) in try upstream.fetch() }.page.next
+        }
+        #expect(try await ask(5) == 1)
+        // when / then: 999 ms on, the same answer
+        wall.shift(byMilliseconds: 999)
+        #expect(try await ask(5) == 1)
+        // another place is its own
+        #expect(try await ask(6) == 2)
+        #expect(try await ask(nil) == 3)
+        // a second after the answer, asked again
+        wall.shift(byMilliseconds: 1)
+        #expect(try await ask(5) == 4)
+        // the clock set back: not given again
+        wall.shift(byMilliseconds: -10)
+        #expect(try await ask(5) == 5)
+        #expect(try await ask(5) == 5)
+        // forgotten
+        reads.forget()
+        #expect(try await ask(5) == 6)
+    }
+
+    @Test("given an answer past the window, when the budget has no request to spare, then that answer stands in (for callers waiting on it too) until it is 10 s old; with one to spare, the stream is asked",
+          .timeLimit(.minutes(1)))
+    func standInWhileTheBudgetIsSpent() async throws {
+        // given
+        let wall = StandingWallClock()
+        let reads = WildberriesEventReads(window: .seconds(1), unixMilliseconds: { wall.now })
+        let upstream = Upstream()
+        func ask(_ next: Int64?) async throws -> Int64? {
+            try await reads.read(next: next) { spareOnly throws(ConnectorError) in try upstream.fetch(spareOnly: spareOnly) }.page.next
+        }
+        #expect(try await ask(5) == 1)
+        upstream.spare.store(false, ordering: .relaxed)
+        // when / then: past the window, no request to spare: the answer stands in
+        wall.shift(byMilliseconds: 5_000)
+        #expect(try await ask(5) == 1)
+        // callers that wait on the caller asking get it too
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        async let first = reads.read(next: 5) { spareOnly async throws(ConnectorError) -> WildberriesEventRead in
+            for await _ in gate { break }
+            return try upstream.fetch(spareOnly: spareOnly)
+        }
+        try await Self.waitUntil(reads, isAsking: 1)
+        async let second = ask(5)
+        try await Self.waitUntil(reads, hasWaiters: 1)
+        open.yield()
+        #expect(try await first.page.next == 1)
+        #expect(try await second == 1)
+        // 10 s after it came, it no longer stands in: the caller waits for the budget
+        wall.shift(byMilliseconds: 4_999)
+        #expect(try await ask(5) == 1)
+        wall.shift(byMilliseconds: 1)
+        #expect(try await ask(5) == 2)
+        // with a request to spare, past the window, the stream is asked
+        upstream.spare.store(true, ordering: .relaxed)
+        wall.shift(byMilliseconds: 1_000)
+        #expect(try await ask(5) == 3)
+        #expect(upstream.fetches == 3)
+    }
+
+    @Test("given a window of zero, then every read asks Wildberries")
+    func zeroWindow() async throws {
+        let reads = WildberriesEventReads(window: .zero, unixMilliseconds: { 0 })
+        let upstream = Upstream()
+        for expected in 1...3 {
+            #expect(try await reads.read(next: 5) { _ throws(ConnectorError) in try upstream.fetch() }.page.next == Int64(expected))
+        }
+    }
+}
