@@ -526,8 +526,9 @@ struct OzonChatConnectorTests {
                     // when: mid-way through the second page, a chat on it gets a message and moves
                     // to the top; the third page's first chat slides onto the second
                     let listed = conversations(bed).sorted { $0.lastMessageID > $1.lastMessageID }
-                    moved = listed.first { !reported.contains($0.id) && listed.firstIndex(of: $0)! >= 100 }?.id
-                    bed.simulator.addBuyerMessage("Подскажите, пожалуйста", chatID: try #require(moved))
+                    let chosen = try #require(listed.first { !reported.contains($0.id) && listed.firstIndex(of: $0)! >= 100 }?.id)
+                    moved = chosen
+                    bed.simulator.addBuyerMessage("Подскажите, пожалуйста", chatID: chosen)
                 }
             } while page.hasMore && calls < 40
             let next = try await sweep(connector, from: cursor, limit: 100, bed)
