@@ -94,14 +94,21 @@ extension WildberriesChatConnector {
         }
         // In the stream's order: within one second, Wildberries' own, not the ids'.
         let historyKnown = ledger.hasCaughtUp
-        let items = latest.values.sorted { order[$0.chatID, default: 0] < order[$1.chatID, default: 0] }.map { message in
-            let conversation = ledger.conversation(message.chatID) ?? WildberriesConversation(chatID: message.chatID)
+        let items = latest.values.sorted { order[$0.chatID, default: 0] < order[$1.chatID, default: 0] }.map { event in
+            let conversation = ledger.conversation(event.chatID) ?? WildberriesConversation(chatID: event.chatID)
+            var message = WildberriesConversation.Message(eventID: event.eventID, text: event.text ?? "", at: event.addTimestamp,
+                                                          sender: event.unifiedSender)
+            // A message taken late, at a second still open, can be older than one of the same
+            // chat this reading took before (kept ahead of that second): the chat goes on showing
+            // the newest this reading has passed, rather than go back to the late one.
+            if let newest = conversation.newestMessageEvent, newest.at > message.at, let id = newest.eventID,
+               position.hasConsumed(at: newest.at, eventID: id) {
+                message = newest
+            }
             // The stream times whole seconds; the chat list, once read, gave the same message its
             // milliseconds, which a list or an item shows: the same time for the same message.
-            let listed = conversation.last.flatMap { $0.eventID == message.eventID ? $0.at : nil }
-            return conversation.item(lastMessage: .init(eventID: message.eventID, text: message.text ?? "",
-                                                        at: listed ?? message.addTimestamp, sender: message.unifiedSender),
-                                     historyKnown: historyKnown)
+            message.at = conversation.last.flatMap { $0.eventID == message.eventID ? $0.at : nil } ?? message.at
+            return conversation.item(lastMessage: message, historyKnown: historyKnown)
         }
         return UpdatesPage(items: items, nextCursor: position.cursor, hasMore: hasMore)
     }

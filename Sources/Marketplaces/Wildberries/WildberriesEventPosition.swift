@@ -165,6 +165,16 @@ struct WildberriesEventPosition: Equatable, Sendable {
         return true
     }
 
+    /// Whether this position has consumed the event with this time and id, as far as it can tell
+    /// (past `edgeLimit` events at the watermark it counts them and cannot, and says no).
+    func hasConsumed(at: Int64, eventID: String) -> Bool {
+        guard let watermark, at >= watermark else {
+            return watermark != nil || ahead.contains(WildberriesAheadEvent(at: at, key: CursorKeys.key(eventID)))
+        }
+        guard at == watermark else { return ahead.contains(WildberriesAheadEvent(at: at, key: CursorKeys.key(eventID))) }
+        return edgeClosed || (consumedAtEdge == nil && seen.contains(CursorKeys.key(eventID)))
+    }
+
     /// Whether the reading has taken in all but the last few seconds of the stream: with events
     /// kept ahead, it stops below a second Wildberries may still write into, and what it has not
     /// read lies past that second and the page read from below it. For the ledger, whose history

@@ -106,6 +106,30 @@ struct WildberriesChatStreamTests {
         }
     }
 
+    @Test("given a chat reported with its newest message, when an older message of it comes late at a second still open, then the chat is reported with the newest still, and the late one once under a one-event limit",
+          .timeLimit(.minutes(1)))
+    func lateOlderMessageKeepsTheNewest() async throws {
+        try await Self.withReader { reader in
+            let (host, wallClock) = (reader.host, reader.clock)
+            let open = (wallClock.now / 1000 - 1) * 1000
+            // given
+            host.add("newer", at: open + 1000, chat: "x")
+            let first = try await reader.poll(nil)
+            #expect(first.items.map { $0.lastMessage?.text } == ["newer"])
+            // when: Wildberries takes an older message of the chat at the open second
+            host.add("older", at: open, chat: "x")
+            let second = try await reader.poll(first.nextCursor)
+            // then: the chat has news, and its last message is still the newest
+            #expect(second.items.map(\.id) == ["1:x"])
+            #expect(second.items.first?.lastMessage?.id == "newer")
+            #expect(second.items.first?.lastMessage?.text == "newer")
+            // a client that has not passed the newer one yet is shown each in turn
+            let one = try await reader.poll(nil, limit: 1)
+            let two = try await reader.poll(one.nextCursor, limit: 1)
+            #expect([one, two].map { $0.items.first?.lastMessage?.id } == ["older", "newer"])
+        }
+    }
+
     @Test("given a request whose answer took 8 s, when Wildberries takes another event at a second still open, then a later poll reports it",
           .timeLimit(.minutes(1)))
     func slowAnswerTeachesNoLead() async throws {
