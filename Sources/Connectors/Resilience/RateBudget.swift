@@ -80,26 +80,45 @@ public final class RateBudget: Sendable {
         }
     }
 
-    private func reserve(now: ContinuousClock.Instant, deadline: ContinuousClock.Instant) -> Reservation {
-        state.withLock { state in
-            if !state.vacated.isEmpty {
-                state.dropVacated(before: now)
-                // A vacated slot is part of the schedule already: taking it sends no more than the
-                // schedule allows. Not one inside a pause set since it was vacated.
-                if let index = state.vacated.firstIndex(where: { $0 >= state.pausedUntil }),
-                   state.vacated[index] <= max(deadline, now) {
-                    return .granted(slot: state.vacated.remove(at: index), ends: nil)
-                }
+    /// Takes a slot free now only when `spare` more would still be free beside it, in one step
+    /// (two callers cannot both see the same spare and take it); never waits. For calls that
+    /// only enrich an answer already in hand and must leave the credential's other calls room.
+    /// Whether it took one.
+    public func takeSpare(leaving spare: Int) -> Bool {
+        let now = clock.now
+        return state.withLock { state in
+            guard state.pausedUntil <= now, Self.available(nextFree: state.nextFree, now: now, limit: limit) > spare else { return false }
+            let saved = state
+            guard case .granted(let slot, _) = reserve(&state, now: now, deadline: now), slot <= now else {
+                state = saved
+                return false
             }
-            let base = max(state.nextFree, now)
-            let start = max(base - tolerance, now)
-            // A slot free now is granted even against a deadline that is now or just behind it:
-            // the caller's notion of "now" was read a moment before this one.
-            guard start <= max(deadline, now) else { return .refused(wait: start - now) }
-            let before = state.nextFree
-            state.nextFree = base + limit.interval
-            return .granted(slot: start, ends: (before, state.nextFree))
+            return true
         }
+    }
+
+    private func reserve(now: ContinuousClock.Instant, deadline: ContinuousClock.Instant) -> Reservation {
+        state.withLock { reserve(&$0, now: now, deadline: deadline) }
+    }
+
+    private func reserve(_ state: inout State, now: ContinuousClock.Instant, deadline: ContinuousClock.Instant) -> Reservation {
+        if !state.vacated.isEmpty {
+            state.dropVacated(before: now)
+            // A vacated slot is part of the schedule already: taking it sends no more than the
+            // schedule allows. Not one inside a pause set since it was vacated.
+            if let index = state.vacated.firstIndex(where: { $0 >= state.pausedUntil }),
+               state.vacated[index] <= max(deadline, now) {
+                return .granted(slot: state.vacated.remove(at: index), ends: nil)
+            }
+        }
+        let base = max(state.nextFree, now)
+        let start = max(base - tolerance, now)
+        // A slot free now is granted even against a deadline that is now or just behind it:
+        // the caller's notion of "now" was read a moment before this one.
+        guard start <= max(deadline, now) else { return .refused(wait: start - now) }
+        let before = state.nextFree
+        state.nextFree = base + limit.interval
+        return .granted(slot: start, ends: (before, state.nextFree))
     }
 
     /// A cancelled waiter's slot: the end of the schedule goes back if nothing was reserved
@@ -123,7 +142,10 @@ public final class RateBudget: Sendable {
     /// Calls that could start right now.
     public var available: Int {
         let now = clock.now
-        let next = state.withLock { $0.nextFree }
+        return Self.available(nextFree: state.withLock { $0.nextFree }, now: now, limit: limit)
+    }
+
+    private static func available(nextFree next: ContinuousClock.Instant, now: ContinuousClock.Instant, limit: RateLimit) -> Int {
         guard next > now else { return limit.burst }
         let used = min(((next - now) / limit.interval).rounded(.up), Double(limit.burst))
         return limit.burst - Int(used)

@@ -134,8 +134,7 @@ public final class UpstreamCaller: Sendable {
             // A slot free now is taken however close the deadline; one to wait for must leave
             // the attempt its time.
             if budgetUse == .atHand {
-                guard budget.available >= 2 else { throw ConnectorError.upstreamRateLimited(retryAfter: budget.waitTime(), nil) }
-                try await budget.acquire(deadline: clock.now, marketplace: marketplace)
+                guard budget.takeSpare(leaving: 1) else { throw ConnectorError.upstreamRateLimited(retryAfter: budget.waitTime(), nil) }
             } else {
                 try await budget.acquire(deadline: max(clock.now, deadline - minimumAttemptTime), marketplace: marketplace)
             }

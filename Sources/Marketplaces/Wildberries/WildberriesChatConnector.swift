@@ -37,7 +37,7 @@ public struct WildberriesChatConnector: ChannelConnector {
     /// taken into the ledger by whoever asked Wildberries for it.
     func events(next: Int64?, deadline: ContinuousClock.Instant,
                 budget: UpstreamCaller.BudgetUse = .wait) async throws(ConnectorError) -> WildberriesEventRead {
-        try await reads.read(next: next) { (spareOnly: Bool) async throws(ConnectorError) -> WildberriesEventRead in
+        try await reads.read(next: next, deadline: deadline, mayWait: budget == .wait) { (spareOnly: Bool) async throws(ConnectorError) -> WildberriesEventRead in
             let askedAt = unixMilliseconds()
             let page = try await api.events(next: next, deadline: deadline, budget: spareOnly ? .atHand : budget)
             ledger.absorb(page.events)

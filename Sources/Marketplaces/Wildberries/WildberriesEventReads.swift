@@ -11,14 +11,20 @@ import Synchronization
 /// An answer given again is exactly what asking at its time gave: the page as the stream was
 /// then, with that time (`WildberriesEventRead.askedAt`), by which its seconds are judged over.
 /// A reading made of it is as right as one made then, and news comes at most `window` later.
-/// A failure is not shared: a caller that waited on one asks for itself, by its own budget and
-/// deadline. The connector forgets the answers when it writes into the stream (a reply).
 ///
 /// Past the window, an answer less than `staleLimit` old is still worth more than a wait for the
 /// budget: the stream is asked again only with a request to spare (`fetch(true)`, the budget's
 /// `atHand`, which leaves one for the credential's other calls), and without one the old answer
 /// is given. Many clients polling then take what the allowance gives and wait for none of it;
 /// their news comes later, as late as `staleLimit` while the allowance is spent.
+///
+/// What a caller waits on stays within what its own request could have taken: it joins only a
+/// request whose deadline is no later than its own, and only when it may wait for the budget
+/// itself (a catch-up may not); a cancelled caller stops waiting at once. A failure is not
+/// shared: it passes the request on to the waiting caller whose deadline comes first, which asks
+/// by its own budget and deadline, the others waiting on. When the connector writes into the
+/// stream (a reply) it forgets the answers, and a later caller neither gets nor joins one asked
+/// before.
 final class WildberriesEventReads: Sendable {
     /// Beside `window`, a bound on the answers kept (distinct `next`s), which Wildberries'
     /// allowance keeps far lower.
@@ -29,10 +35,12 @@ final class WildberriesEventReads: Sendable {
 
     private enum Turn {
         case answer(WildberriesEventRead)
-        /// Asks the stream, with an older answer that may stand in for a wait for the budget.
+        /// Asks the stream for the callers waiting on it, with an older answer that may stand
+        /// in for a wait for the budget.
         case own(standIn: WildberriesEventRead?)
-        /// The answer waited for failed.
-        case failed
+        /// Asks the stream for itself only: it may not wait as the request under way may, or the
+        /// caller was cancelled.
+        case alone(standIn: WildberriesEventRead?)
     }
 
     private struct Answer {
@@ -46,10 +54,35 @@ final class WildberriesEventReads: Sendable {
         }
     }
 
+    private struct Waiter {
+        let id: UInt64
+        let deadline: ContinuousClock.Instant
+        /// Resumed with its turn and the generation of the flight it waited on.
+        let continuation: CheckedContinuation<(Turn, Int), Never>
+    }
+
+    /// A request under way: its place, and the generation of answers it belongs to (`forget`).
+    private struct FlightKey: Hashable {
+        let next: Int64?
+        let generation: Int
+    }
+
+    private struct Flight {
+        /// The deadline of the caller asking.
+        var deadline: ContinuousClock.Instant
+        var waiters: [Waiter] = []
+    }
+
     private struct State {
         var answers: [Int64?: Answer] = [:]
-        /// The callers waiting on an answer another caller is asking for, by its `next`.
-        var waiting: [Int64?: [CheckedContinuation<Turn, Never>]] = [:]
+        var flights: [FlightKey: Flight] = [:]
+        var generation = 0
+        var lastWaiterID: UInt64 = 0
+
+        /// An answer less than `window` ms old may stand in for a wait.
+        func standIn(_ next: Int64?, now: Int64, window: Int64) -> WildberriesEventRead? {
+            answers[next].flatMap { $0.isFresh(now: now, window: window) ? $0.read : nil }
+        }
     }
 
     private let state = Mutex(State())
@@ -68,80 +101,138 @@ final class WildberriesEventReads: Sendable {
         self.unixMilliseconds = unixMilliseconds
     }
 
-    /// Places being asked for, for tests.
+    /// Requests under way, for tests.
     var askingForTesting: Int {
-        state.withLock { $0.waiting.count }
+        state.withLock { $0.flights.count }
     }
 
     /// Callers waiting on another's answer, for tests.
     var waitersForTesting: Int {
-        state.withLock { $0.waiting.values.reduce(0) { $0 + $1.count } }
+        state.withLock { $0.flights.values.reduce(0) { $0 + $1.waiters.count } }
     }
 
     /// The stream's page from `next`: an answer that came less than `window` ago, or the answer
-    /// of another caller asking it now, or else `fetch`'s: `fetch(true)` when an answer less than
-    /// `staleLimit` old can stand in for it, which then fails with `upstreamRateLimited` rather
-    /// than wait for the budget, and `fetch(false)` otherwise.
-    func read(next: Int64?, fetch: (_ spareOnly: Bool) async throws(ConnectorError) -> WildberriesEventRead) async throws(ConnectorError) -> WildberriesEventRead {
-        guard window > 0 else { return try await fetch(false) }
-        let turn = await withCheckedContinuation { (continuation: CheckedContinuation<Turn, Never>) in
-            let now = unixMilliseconds()
-            let turn: Turn? = state.withLock { s in
-                if let answer = s.answers[next], answer.isFresh(now: now, window: window) { return .answer(answer.read) }
-                if s.waiting[next] != nil {
-                    s.waiting[next]?.append(continuation)
-                    return nil
+    /// of another caller asking it now, or else `fetch`'s: `fetch(true)` asks only with a
+    /// request to spare and fails with `upstreamRateLimited` rather than wait for the budget, as
+    /// when an answer less than `staleLimit` old can stand in, or when the caller may not wait
+    /// (`mayWait` false); `fetch(false)` waits as the caller's budget says.
+    func read(next: Int64?, deadline: ContinuousClock.Instant, mayWait: Bool,
+              fetch: (_ spareOnly: Bool) async throws(ConnectorError) -> WildberriesEventRead) async throws(ConnectorError) -> WildberriesEventRead {
+        guard window > 0 else { return try await fetch(!mayWait) }
+        let id = state.withLock { s in
+            s.lastWaiterID &+= 1
+            return s.lastWaiterID
+        }
+        let (turn, generation) = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<(Turn, Int), Never>) in
+                let now = unixMilliseconds()
+                let (turn, generation): (Turn?, Int) = state.withLock { s in
+                    let key = FlightKey(next: next, generation: s.generation)
+                    if let answer = s.answers[next], answer.isFresh(now: now, window: window) { return (.answer(answer.read), s.generation) }
+                    let standIn = s.standIn(next, now: now, window: staleWindow)
+                    guard let flight = s.flights[key] else {
+                        s.flights[key] = Flight(deadline: deadline)
+                        return (.own(standIn: standIn), s.generation)
+                    }
+                    // Checked under the lock the cancellation handler takes: cancelled after it,
+                    // the caller is found among the waiters and let go.
+                    guard mayWait, flight.deadline <= deadline, !Task.isCancelled else { return (.alone(standIn: standIn), s.generation) }
+                    s.flights[key]?.waiters.append(Waiter(id: id, deadline: deadline, continuation: continuation))
+                    return (nil, s.generation)
                 }
-                s.waiting[next] = []
-                return .own(standIn: s.answers[next].flatMap { $0.isFresh(now: now, window: staleWindow) ? $0.read : nil })
+                if let turn { continuation.resume(returning: (turn, generation)) }
             }
-            if let turn { continuation.resume(returning: turn) }
+        } onCancel: {
+            letGo(id)
         }
         switch turn {
         case .answer(let read):
             return read
-        case .failed:
-            let read = try await fetch(false)
-            keep(read, next: next)
+        case .alone(let standIn):
+            let (read, isNew) = try await ask(fetch, standIn: standIn, mayWait: mayWait)
+            if isNew { keep(read, next: next, generation: generation) }
             return read
         case .own(let standIn):
-            let read: WildberriesEventRead
-            do {
-                let (answer, isNew) = try await ask(fetch, standIn: standIn)
-                // A stand-in is kept as it came: given again, it would never grow old.
-                if isNew { keep(answer, next: next) }
-                read = answer
-            } catch {
-                for waiter in state.withLock({ $0.waiting.removeValue(forKey: next) ?? [] }) { waiter.resume(returning: .failed) }
-                throw error
-            }
-            for waiter in state.withLock({ $0.waiting.removeValue(forKey: next) ?? [] }) { waiter.resume(returning: .answer(read)) }
-            return read
+            return try await own(next: next, generation: generation, standIn: standIn, mayWait: mayWait, fetch: fetch)
         }
     }
 
+    /// Gives no answer again, and lets no later caller join a request under way: the stream
+    /// has changed in a way the caller knows of.
+    func forget() {
+        state.withLock { s in
+            s.answers.removeAll()
+            s.generation += 1
+        }
+    }
+
+    /// Asks for the flight of `next` in `generation`: its answer goes to every caller waiting
+    /// on it; its failure to the first of them by deadline, which asks in turn.
+    private func own(next: Int64?, generation: Int, standIn: WildberriesEventRead?, mayWait: Bool,
+                     fetch: (_ spareOnly: Bool) async throws(ConnectorError) -> WildberriesEventRead) async throws(ConnectorError) -> WildberriesEventRead {
+        let key = FlightKey(next: next, generation: generation)
+        let read: WildberriesEventRead
+        do {
+            let (answer, isNew) = try await ask(fetch, standIn: standIn, mayWait: mayWait)
+            // A stand-in is kept as it came: given again, it would never grow old.
+            if isNew { keep(answer, next: next, generation: generation) }
+            read = answer
+        } catch {
+            let now = unixMilliseconds()
+            let handover: (Waiter, WildberriesEventRead?)? = state.withLock { s in
+                guard var flight = s.flights[key],
+                      let first = flight.waiters.indices.min(by: { flight.waiters[$0].deadline < flight.waiters[$1].deadline }) else {
+                    s.flights[key] = nil
+                    return nil
+                }
+                let successor = flight.waiters.remove(at: first)
+                flight.deadline = successor.deadline
+                s.flights[key] = flight
+                return (successor, s.standIn(next, now: now, window: staleWindow))
+            }
+            if let (successor, standIn) = handover { successor.continuation.resume(returning: (.own(standIn: standIn), generation)) }
+            throw error
+        }
+        for waiter in state.withLock({ $0.flights.removeValue(forKey: key)?.waiters ?? [] }) {
+            waiter.continuation.resume(returning: (.answer(read), generation))
+        }
+        return read
+    }
+
     /// `fetch`'s answer (`isNew`); with a `standIn`, asked with a request to spare, and the
-    /// stand-in given when there is none; when that one attempt fails otherwise, asked again as
-    /// without one.
+    /// stand-in given when there is none; when that one attempt fails otherwise in a way a retry
+    /// may cure, asked again as without one by a caller that may wait.
     private func ask(_ fetch: (_ spareOnly: Bool) async throws(ConnectorError) -> WildberriesEventRead,
-                     standIn: WildberriesEventRead?) async throws(ConnectorError) -> (read: WildberriesEventRead, isNew: Bool) {
-        guard let standIn else { return (try await fetch(false), true) }
+                     standIn: WildberriesEventRead?, mayWait: Bool) async throws(ConnectorError) -> (read: WildberriesEventRead, isNew: Bool) {
+        guard let standIn else { return (try await fetch(!mayWait), true) }
         do {
             return (try await fetch(true), true)
         } catch {
             if case .upstreamRateLimited = error { return (standIn, false) }
+            guard mayWait, error.isRetryable else { throw error }
             return (try await fetch(false), true)
         }
     }
 
-    /// Gives no answer again: the stream has changed in a way the caller knows of.
-    func forget() {
-        state.withLock { $0.answers.removeAll() }
+    /// A waiting caller whose task was cancelled: it stops waiting and asks for itself (which,
+    /// cancelled, ends at once).
+    private func letGo(_ id: UInt64) {
+        let found: (Waiter, Int)? = state.withLock { s in
+            for (key, flight) in s.flights {
+                guard let index = flight.waiters.firstIndex(where: { $0.id == id }) else { continue }
+                guard let waiter = s.flights[key]?.waiters.remove(at: index) else { return nil }
+                return (waiter, key.generation)
+            }
+            return nil
+        }
+        if let (waiter, generation) = found { waiter.continuation.resume(returning: (.alone(standIn: nil), generation)) }
     }
 
-    private func keep(_ read: WildberriesEventRead, next: Int64?) {
+    private func keep(_ read: WildberriesEventRead, next: Int64?, generation: Int) {
         let now = unixMilliseconds()
         state.withLock { s in
+            // Asked before the stream changed (`forget`): not given to a caller after it.
+            guard generation == s.generation else { return }
             s.answers = s.answers.filter { $0.value.isFresh(now: now, window: staleWindow) }
             if s.answers.count >= Self.capacity, let oldest = s.answers.min(by: { $0.value.at < $1.value.at }) {
                 s.answers.removeValue(forKey: oldest.key)

@@ -31,6 +31,22 @@ struct RateBudgetTests {
         #expect(clock.pendingWakeUps.isEmpty)
     }
 
+    @Test("a spare slot is taken only while another stays free beside it, never inside a 429's pause, and without waiting")
+    func takeSpareLeavesOne() async throws {
+        let budget = budget(burst: 3, interval: .milliseconds(100))
+        #expect(budget.takeSpare(leaving: 1))
+        #expect(budget.takeSpare(leaving: 1))
+        #expect(!budget.takeSpare(leaving: 1), "the last slot is left for other calls")
+        #expect(budget.available == 1)
+        try await budget.acquire(deadline: farDeadline, marketplace: .wildberries)
+        #expect(clock.requestedSleeps.isEmpty)
+        clock.advance(by: .milliseconds(300))
+        budget.pause(for: .milliseconds(50))
+        #expect(!budget.takeSpare(leaving: 1))
+        clock.advance(by: .milliseconds(500))
+        #expect(budget.takeSpare(leaving: 1))
+    }
+
     @Test("calls queue up one interval apart once the burst is spent")
     func queueSpacing() async throws {
         let budget = budget(burst: 1, interval: .milliseconds(50))

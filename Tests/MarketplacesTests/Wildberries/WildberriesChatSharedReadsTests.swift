@@ -94,4 +94,40 @@ struct WildberriesChatSharedReadsTests {
             #expect(page.items.first?.lastMessage?.text == "Спасибо, отправили")
         }
     }
+
+    @Test("given a poll answered and a chat budget with one request left, when a poll comes past the window, then the answer stands in and the last request is left for lists and replies",
+          .timeLimit(.minutes(1)))
+    func standInLeavesTheLastRequest() async throws {
+        let host = WildberriesStreamHost(pageSize: 10)
+        let server = SimulatorServer(host: host)
+        try server.start()
+        let wall = StandingWallClock()
+        let registry = ConnectorRegistry()
+        WildberriesConnectors.register(in: registry,
+                                       endpoints: MarketplaceEndpoints(wildberriesFeedbacks: server.baseURL, wildberriesChat: server.baseURL),
+                                       options: Env.connectorOptions {
+                                           $0.retry = .none
+                                           $0.unixMilliseconds = { wall.now }
+                                           $0.chatRateLimit = RateLimit(burst: 2, interval: .seconds(600))
+                                           $0.chatEventsShareWindow = .seconds(1)
+                                       })
+        let chat = try registry.connector(for: ConnectorKey(.wildberries, .chat), tenant: "t",
+                                          credentials: MarketplaceCredentials(marketplace: .wildberries, fields: ["token": "t0ken-of-the-tenant"]))
+        // given: an empty stream, asked once (one request of two left)
+        let first = try await chat.updates(since: nil, limit: 10, deadline: Env.deadline)
+        #expect(first.items.isEmpty)
+        #expect(host.asked.count == 1)
+        // when: past the window
+        wall.shift(byMilliseconds: 2_000)
+        let second = try await chat.updates(since: nil, limit: 10, deadline: Env.deadline)
+        // then: the answer stood in, and the last request is still there for a reply
+        #expect(second.items.isEmpty)
+        #expect(host.asked.count == 1)
+        // past 10 s the old answer no longer stands in: the last request is spent on the stream
+        wall.shift(byMilliseconds: 11_000)
+        let third = try await chat.updates(since: nil, limit: 10, deadline: Env.deadline)
+        #expect(third.items.isEmpty)
+        #expect(host.asked.count == 2)
+        await server.stop()
+    }
 }

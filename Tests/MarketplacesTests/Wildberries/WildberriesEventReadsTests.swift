@@ -3,8 +3,16 @@ import Connectors
 import Synchronization
 import Testing
 
+extension WildberriesEventReads {
+    /// A read by a caller that may wait, with a deadline far off.
+    func read(next: Int64?, fetch: (_ spareOnly: Bool) async throws(ConnectorError) -> WildberriesEventRead) async throws(ConnectorError) -> WildberriesEventRead {
+        try await read(next: next, deadline: .now + .seconds(600), mayWait: true, fetch: fetch)
+    }
+}
+
 /// The chat stream's answers shared among a tenant's callers: one request for callers asking the
-/// same place at once or within the window, none for a failure, nothing given after the window.
+/// same place at once or within the window, none for a failure, nothing given after the window
+/// or asked before the stream changed; a caller waits no longer than its own request could.
 @Suite("Wildberries event reads shared")
 struct WildberriesEventReadsTests {
     static func read(_ marker: Int64) throws -> WildberriesEventRead {
@@ -62,7 +70,7 @@ struct WildberriesEventReadsTests {
         #expect(upstream.fetches == 1)
     }
 
-    @Test("given callers waiting on an answer that fails, then each asks for itself and gets its own answer; the failure is the first caller's alone",
+    @Test("given callers waiting on an answer that fails, then the failure is the first caller's alone, and the next of them asks once for the others",
           .timeLimit(.minutes(1)))
     func failureIsNotShared() async throws {
         // given
@@ -88,8 +96,8 @@ struct WildberriesEventReadsTests {
         let failure: ConnectorError?
         do { _ = try await first; failure = nil } catch { failure = error as? ConnectorError }
         #expect(failure == .upstreamTimeout(nil))
-        #expect(Set(others.compactMap { $0 }).count == 3)
-        #expect(upstream.fetches == 3)
+        #expect(others == [1, 1, 1])
+        #expect(upstream.fetches == 1)
     }
 
     @Test("given an answer, when the same place is asked within the window, after it, from another place, or after forget, then only the first is given again")
@@ -157,6 +165,87 @@ struct WildberriesEventReadsTests {
         wall.shift(byMilliseconds: 1_000)
         #expect(try await ask(5) == 3)
         #expect(upstream.fetches == 3)
+    }
+
+    @Test("given a request under way, when the stream changes (a reply) before it is answered, then a read after the change neither joins it nor is given its answer",
+          .timeLimit(.minutes(1)))
+    func forgetDuringARequest() async throws {
+        // given
+        let wall = StandingWallClock()
+        let reads = WildberriesEventReads(window: .seconds(1), unixMilliseconds: { wall.now })
+        let upstream = Upstream()
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        async let first = reads.read(next: 7) { _ async throws(ConnectorError) -> WildberriesEventRead in
+            for await _ in gate { break }
+            return try upstream.fetch()
+        }
+        try await Self.waitUntil(reads, isAsking: 1)
+        // when
+        reads.forget()
+        let during = try await reads.read(next: 7) { _ throws(ConnectorError) in try upstream.fetch() }
+        open.yield()
+        // then: the read after the change asked for itself, and the earlier answer is not given again
+        #expect(during.page.next == 1)
+        #expect(try await first.page.next == 2)
+        #expect(try await reads.read(next: 7) { _ throws(ConnectorError) in try upstream.fetch() }.page.next == 1)
+        #expect(reads.waitersForTesting == 0)
+    }
+
+    @Test("given a request under way with a later deadline, or a caller that may not wait for the budget, then that caller asks for itself rather than wait on it",
+          .timeLimit(.minutes(1)), arguments: [true, false])
+    func waitsNoLongerThanItsOwn(earlierDeadline: Bool) async throws {
+        // given
+        let wall = StandingWallClock()
+        let reads = WildberriesEventReads(window: .seconds(1), unixMilliseconds: { wall.now })
+        let upstream = Upstream()
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        let deadline = ContinuousClock.now + .seconds(60)
+        async let first = reads.read(next: 7, deadline: deadline, mayWait: true) { _ async throws(ConnectorError) -> WildberriesEventRead in
+            for await _ in gate { break }
+            return try upstream.fetch()
+        }
+        try await Self.waitUntil(reads, isAsking: 1)
+        // when
+        var spare: Bool?
+        let own = try await reads.read(next: 7, deadline: earlierDeadline ? deadline - .seconds(1) : deadline,
+                                       mayWait: earlierDeadline) { spareOnly throws(ConnectorError) in
+            spare = spareOnly
+            return try upstream.fetch()
+        }
+        open.yield()
+        // then: answered while the other request is still held, with a request to spare only when it may not wait
+        #expect(own.page.next == 1)
+        #expect(spare == !earlierDeadline)
+        #expect(try await first.page.next == 2)
+    }
+
+    @Test("given a caller waiting on another's answer, when its task is cancelled, then it stops waiting at once", .timeLimit(.minutes(1)))
+    func cancelledWaiterLeaves() async throws {
+        // given
+        let wall = StandingWallClock()
+        let reads = WildberriesEventReads(window: .seconds(1), unixMilliseconds: { wall.now })
+        let upstream = Upstream()
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        async let first = reads.read(next: 7) { _ async throws(ConnectorError) -> WildberriesEventRead in
+            for await _ in gate { break }
+            return try upstream.fetch()
+        }
+        try await Self.waitUntil(reads, isAsking: 1)
+        let waiter = Task {
+            try await reads.read(next: 7) { _ throws(ConnectorError) in
+                guard !Task.isCancelled else { throw .upstreamTimeout(nil) }
+                return try upstream.fetch()
+            }
+        }
+        try await Self.waitUntil(reads, hasWaiters: 1)
+        // when
+        waiter.cancel()
+        // then: it ends (as its own cancelled request would) while the request it waited on is held
+        let outcome = await waiter.result
+        #expect(throws: ConnectorError.self) { try outcome.get() }
+        #expect(reads.waitersForTesting == 0)
+        open.yield()
+        #expect(try await first.page.next == 1)
     }
 
     @Test("given a window of zero, then every read asks Wildberries")
