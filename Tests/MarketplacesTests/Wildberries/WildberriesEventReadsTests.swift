@@ -34,6 +34,41 @@ struct WildberriesEventReadsTests {
         }
     }
 
+    /// Shared reads with a window of 1 s on a standing clock, and an upstream counting its fetches.
+    struct Fixture {
+        let wall = StandingWallClock()
+        let reads: WildberriesEventReads
+        let upstream = Upstream()
+
+        init() {
+            let wall = wall
+            reads = WildberriesEventReads(window: .seconds(1), unixMilliseconds: { wall.now })
+        }
+
+        /// A read of `next` whose request is held until `release` (then answered by the upstream,
+        /// or failing with `failure`): the request under way that other callers find. Returns
+        /// once it is under way.
+        func held(next: Int64?, deadline: ContinuousClock.Instant = .now + .seconds(600),
+                  failure: ConnectorError? = nil) async throws -> (read: Task<WildberriesEventRead, any Error>, release: @Sendable () -> Void) {
+            let (gate, open) = AsyncStream<Void>.makeStream()
+            let (reads, upstream) = (reads, upstream)
+            let read = Task {
+                try await reads.read(next: next, deadline: deadline, mayWait: true) { spareOnly async throws(ConnectorError) -> WildberriesEventRead in
+                    for await _ in gate { break }
+                    if let failure { throw failure }
+                    return try upstream.fetch(spareOnly: spareOnly)
+                }
+            }
+            try await WildberriesEventReadsTests.waitUntil(reads, isAsking: 1)
+            return (read, { open.yield() })
+        }
+
+        /// Reads `next` as a caller that may wait, its fetch answered by the upstream.
+        func ask(_ next: Int64?) async throws -> Int64? {
+            try await reads.read(next: next) { spareOnly throws(ConnectorError) in try upstream.fetch(spareOnly: spareOnly) }.page.next
+        }
+    }
+
     static func waitUntil(_ reads: WildberriesEventReads, hasWaiters count: Int) async throws {
         while reads.waitersForTesting < count { try await Task.sleep(for: .milliseconds(1)) }
     }
@@ -45,207 +80,153 @@ struct WildberriesEventReadsTests {
     @Test("given ten callers asking the same place while the first is being answered, then Wildberries is asked once and all ten get its answer",
           .timeLimit(.minutes(1)))
     func joinsAnAnswerUnderWay() async throws {
-        // given
-        let wall = StandingWallClock()
-        let reads = WildberriesEventReads(window: .seconds(1), unixMilliseconds: { wall.now })
-        let upstream = Upstream()
-        let (gate, open) = AsyncStream<Void>.makeStream()
-        // when: the first is asking, the others come
-        async let first = reads.read(next: 7) { _ async throws(ConnectorError) -> WildberriesEventRead in
-            for await _ in gate { break }
-            return try upstream.fetch()
-        }
-        try await Self.waitUntil(reads, isAsking: 1)
+        // given: the first is asking
+        let given = Fixture()
+        let (first, release) = try await given.held(next: 7)
+        // when: the others come
         let others = await withTaskGroup(of: Int64?.self) { group in
-            for _ in 0..<9 {
-                group.addTask { try? await reads.read(next: 7) { _ throws(ConnectorError) in try upstream.fetch() }.page.next }
-            }
-            try? await Self.waitUntil(reads, hasWaiters: 9)
-            open.yield()
+            for _ in 0..<9 { group.addTask { try? await given.ask(7) } }
+            try? await Self.waitUntil(given.reads, hasWaiters: 9)
+            release()
             return await group.reduce(into: [Int64?]()) { $0.append($1) }
         }
         // then
-        #expect(try await first.page.next == 1)
+        #expect(try await first.value.page.next == 1)
         #expect(others == Array(repeating: 1, count: 9))
-        #expect(upstream.fetches == 1)
+        #expect(given.upstream.fetches == 1)
     }
 
     @Test("given callers waiting on an answer that fails, then the failure is the first caller's alone, and the next of them asks once for the others",
           .timeLimit(.minutes(1)))
     func failureIsNotShared() async throws {
         // given
-        let wall = StandingWallClock()
-        let reads = WildberriesEventReads(window: .seconds(1), unixMilliseconds: { wall.now })
-        let upstream = Upstream()
-        let (gate, open) = AsyncStream<Void>.makeStream()
+        let given = Fixture()
+        let (first, release) = try await given.held(next: nil, failure: .upstreamTimeout(nil))
         // when
-        async let first = reads.read(next: nil) { _ async throws(ConnectorError) -> WildberriesEventRead in
-            for await _ in gate { break }
-            throw .upstreamTimeout(nil)
-        }
-        try await Self.waitUntil(reads, isAsking: 1)
         let others = await withTaskGroup(of: Int64?.self) { group in
-            for _ in 0..<3 {
-                group.addTask { try? await reads.read(next: nil) { _ throws(ConnectorError) in try upstream.fetch() }.page.next }
-            }
-            try? await Self.waitUntil(reads, hasWaiters: 3)
-            open.yield()
+            for _ in 0..<3 { group.addTask { try? await given.ask(nil) } }
+            try? await Self.waitUntil(given.reads, hasWaiters: 3)
+            release()
             return await group.reduce(into: [Int64?]()) { $0.append($1) }
         }
         // then
         let failure: ConnectorError?
-        do { _ = try await first; failure = nil } catch { failure = error as? ConnectorError }
+        do { _ = try await first.value; failure = nil } catch { failure = error as? ConnectorError }
         #expect(failure == .upstreamTimeout(nil))
         #expect(others == [1, 1, 1])
-        #expect(upstream.fetches == 1)
+        #expect(given.upstream.fetches == 1)
     }
 
     @Test("given an answer, when the same place is asked within the window, after it, from another place, or after forget, then only the first is given again")
     func windowAndForget() async throws {
         // given
-        let wall = StandingWallClock()
-        let reads = WildberriesEventReads(window: .seconds(1), unixMilliseconds: { wall.now })
-        let upstream = Upstream()
-        func ask(_ next: Int64?) async throws -> Int64? {
-            try await reads.read(next: next) { _ throws(ConnectorError) in try upstream.fetch() }.page.next
-        }
-        #expect(try await ask(5) == 1)
+        let given = Fixture()
+        #expect(try await given.ask(5) == 1)
         // when / then: 999 ms on, the same answer
-        wall.shift(byMilliseconds: 999)
-        #expect(try await ask(5) == 1)
+        given.wall.shift(byMilliseconds: 999)
+        #expect(try await given.ask(5) == 1)
         // another place is its own
-        #expect(try await ask(6) == 2)
-        #expect(try await ask(nil) == 3)
+        #expect(try await given.ask(6) == 2)
+        #expect(try await given.ask(nil) == 3)
         // a second after the answer, asked again
-        wall.shift(byMilliseconds: 1)
-        #expect(try await ask(5) == 4)
+        given.wall.shift(byMilliseconds: 1)
+        #expect(try await given.ask(5) == 4)
         // the clock set back: not given again
-        wall.shift(byMilliseconds: -10)
-        #expect(try await ask(5) == 5)
-        #expect(try await ask(5) == 5)
+        given.wall.shift(byMilliseconds: -10)
+        #expect(try await given.ask(5) == 5)
+        #expect(try await given.ask(5) == 5)
         // forgotten
-        reads.forget()
-        #expect(try await ask(5) == 6)
+        given.reads.forget()
+        #expect(try await given.ask(5) == 6)
     }
 
     @Test("given an answer past the window, when the budget has no request to spare, then that answer stands in (for callers waiting on it too) until it is 10 s old; with one to spare, the stream is asked",
           .timeLimit(.minutes(1)))
     func standInWhileTheBudgetIsSpent() async throws {
         // given
-        let wall = StandingWallClock()
-        let reads = WildberriesEventReads(window: .seconds(1), unixMilliseconds: { wall.now })
-        let upstream = Upstream()
-        func ask(_ next: Int64?) async throws -> Int64? {
-            try await reads.read(next: next) { spareOnly throws(ConnectorError) in try upstream.fetch(spareOnly: spareOnly) }.page.next
-        }
-        #expect(try await ask(5) == 1)
-        upstream.spare.store(false, ordering: .relaxed)
+        let given = Fixture()
+        #expect(try await given.ask(5) == 1)
+        given.upstream.spare.store(false, ordering: .relaxed)
         // when / then: past the window, no request to spare: the answer stands in
-        wall.shift(byMilliseconds: 5_000)
-        #expect(try await ask(5) == 1)
+        given.wall.shift(byMilliseconds: 5_000)
+        #expect(try await given.ask(5) == 1)
         // callers that wait on the caller asking get it too
-        let (gate, open) = AsyncStream<Void>.makeStream()
-        async let first = reads.read(next: 5) { spareOnly async throws(ConnectorError) -> WildberriesEventRead in
-            for await _ in gate { break }
-            return try upstream.fetch(spareOnly: spareOnly)
-        }
-        try await Self.waitUntil(reads, isAsking: 1)
-        async let second = ask(5)
-        try await Self.waitUntil(reads, hasWaiters: 1)
-        open.yield()
-        #expect(try await first.page.next == 1)
+        let (first, release) = try await given.held(next: 5)
+        async let second = given.ask(5)
+        try await Self.waitUntil(given.reads, hasWaiters: 1)
+        release()
+        #expect(try await first.value.page.next == 1)
         #expect(try await second == 1)
         // 10 s after it came, it no longer stands in: the caller waits for the budget
-        wall.shift(byMilliseconds: 4_999)
-        #expect(try await ask(5) == 1)
-        wall.shift(byMilliseconds: 1)
-        #expect(try await ask(5) == 2)
+        given.wall.shift(byMilliseconds: 4_999)
+        #expect(try await given.ask(5) == 1)
+        given.wall.shift(byMilliseconds: 1)
+        #expect(try await given.ask(5) == 2)
         // with a request to spare, past the window, the stream is asked
-        upstream.spare.store(true, ordering: .relaxed)
-        wall.shift(byMilliseconds: 1_000)
-        #expect(try await ask(5) == 3)
-        #expect(upstream.fetches == 3)
+        given.upstream.spare.store(true, ordering: .relaxed)
+        given.wall.shift(byMilliseconds: 1_000)
+        #expect(try await given.ask(5) == 3)
+        #expect(given.upstream.fetches == 3)
     }
 
     @Test("given a request under way, when the stream changes (a reply) before it is answered, then a read after the change neither joins it nor is given its answer",
           .timeLimit(.minutes(1)))
     func forgetDuringARequest() async throws {
         // given
-        let wall = StandingWallClock()
-        let reads = WildberriesEventReads(window: .seconds(1), unixMilliseconds: { wall.now })
-        let upstream = Upstream()
-        let (gate, open) = AsyncStream<Void>.makeStream()
-        async let first = reads.read(next: 7) { _ async throws(ConnectorError) -> WildberriesEventRead in
-            for await _ in gate { break }
-            return try upstream.fetch()
-        }
-        try await Self.waitUntil(reads, isAsking: 1)
+        let given = Fixture()
+        let (first, release) = try await given.held(next: 7)
         // when
-        reads.forget()
-        let during = try await reads.read(next: 7) { _ throws(ConnectorError) in try upstream.fetch() }
-        open.yield()
+        given.reads.forget()
+        let during = try await given.ask(7)
+        release()
         // then: the read after the change asked for itself, and the earlier answer is not given again
-        #expect(during.page.next == 1)
-        #expect(try await first.page.next == 2)
-        #expect(try await reads.read(next: 7) { _ throws(ConnectorError) in try upstream.fetch() }.page.next == 1)
-        #expect(reads.waitersForTesting == 0)
+        #expect(during == 1)
+        #expect(try await first.value.page.next == 2)
+        #expect(try await given.ask(7) == 1)
+        #expect(given.reads.waitersForTesting == 0)
     }
 
     @Test("given a request under way with a later deadline, or a caller that may not wait for the budget, then that caller asks for itself rather than wait on it",
           .timeLimit(.minutes(1)), arguments: [true, false])
     func waitsNoLongerThanItsOwn(earlierDeadline: Bool) async throws {
         // given
-        let wall = StandingWallClock()
-        let reads = WildberriesEventReads(window: .seconds(1), unixMilliseconds: { wall.now })
-        let upstream = Upstream()
-        let (gate, open) = AsyncStream<Void>.makeStream()
+        let given = Fixture()
         let deadline = ContinuousClock.now + .seconds(60)
-        async let first = reads.read(next: 7, deadline: deadline, mayWait: true) { _ async throws(ConnectorError) -> WildberriesEventRead in
-            for await _ in gate { break }
-            return try upstream.fetch()
-        }
-        try await Self.waitUntil(reads, isAsking: 1)
+        let (first, release) = try await given.held(next: 7, deadline: deadline)
         // when
         var spare: Bool?
-        let own = try await reads.read(next: 7, deadline: earlierDeadline ? deadline - .seconds(1) : deadline,
-                                       mayWait: earlierDeadline) { spareOnly throws(ConnectorError) in
+        let own = try await given.reads.read(next: 7, deadline: earlierDeadline ? deadline - .seconds(1) : deadline,
+                                             mayWait: earlierDeadline) { spareOnly throws(ConnectorError) in
             spare = spareOnly
-            return try upstream.fetch()
+            return try given.upstream.fetch()
         }
-        open.yield()
+        release()
         // then: answered while the other request is still held, with a request to spare only when it may not wait
         #expect(own.page.next == 1)
         #expect(spare == !earlierDeadline)
-        #expect(try await first.page.next == 2)
+        #expect(try await first.value.page.next == 2)
     }
 
     @Test("given a caller waiting on another's answer, when its task is cancelled, then it stops waiting at once", .timeLimit(.minutes(1)))
     func cancelledWaiterLeaves() async throws {
         // given
-        let wall = StandingWallClock()
-        let reads = WildberriesEventReads(window: .seconds(1), unixMilliseconds: { wall.now })
-        let upstream = Upstream()
-        let (gate, open) = AsyncStream<Void>.makeStream()
-        async let first = reads.read(next: 7) { _ async throws(ConnectorError) -> WildberriesEventRead in
-            for await _ in gate { break }
-            return try upstream.fetch()
-        }
-        try await Self.waitUntil(reads, isAsking: 1)
+        let given = Fixture()
+        let (first, release) = try await given.held(next: 7)
         let waiter = Task {
-            try await reads.read(next: 7) { _ throws(ConnectorError) in
+            try await given.reads.read(next: 7) { _ throws(ConnectorError) in
                 guard !Task.isCancelled else { throw .upstreamTimeout(nil) }
-                return try upstream.fetch()
+                return try given.upstream.fetch()
             }
         }
-        try await Self.waitUntil(reads, hasWaiters: 1)
+        try await Self.waitUntil(given.reads, hasWaiters: 1)
         // when
         waiter.cancel()
         // then: it ends (as its own cancelled request would) while the request it waited on is held
         let outcome = await waiter.result
         #expect(throws: ConnectorError.self) { try outcome.get() }
-        #expect(reads.waitersForTesting == 0)
-        open.yield()
-        #expect(try await first.page.next == 1)
+        #expect(given.reads.waitersForTesting == 0)
+        release()
+        #expect(try await first.value.page.next == 1)
     }
 
     @Test("given a window of zero, then every read asks Wildberries")
