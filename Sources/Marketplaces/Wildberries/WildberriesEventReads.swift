@@ -37,10 +37,10 @@ final class WildberriesEventReads: Sendable {
         case answer(WildberriesEventRead)
         /// Asks the stream for the callers waiting on it, with an older answer that may stand
         /// in for a wait for the budget.
-        case own(standIn: WildberriesEventRead?)
+        case own(standIn: Answer?)
         /// Asks the stream for itself only: it may not wait as the request under way may, or the
         /// caller was cancelled.
-        case alone(standIn: WildberriesEventRead?)
+        case alone(standIn: Answer?)
     }
 
     private struct Answer {
@@ -80,8 +80,8 @@ final class WildberriesEventReads: Sendable {
         var lastWaiterID: UInt64 = 0
 
         /// An answer less than `window` ms old may stand in for a wait.
-        func standIn(_ next: Int64?, now: Int64, window: Int64) -> WildberriesEventRead? {
-            answers[next].flatMap { $0.isFresh(now: now, window: window) ? $0.read : nil }
+        func standIn(_ next: Int64?, now: Int64, window: Int64) -> Answer? {
+            answers[next].flatMap { $0.isFresh(now: now, window: window) ? $0 : nil }
         }
     }
 
@@ -125,8 +125,8 @@ final class WildberriesEventReads: Sendable {
         }
         let (turn, generation) = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<(Turn, Int), Never>) in
-                let now = unixMilliseconds()
                 let (turn, generation): (Turn?, Int) = state.withLock { s in
+                    let now = unixMilliseconds()
                     let key = FlightKey(next: next, generation: s.generation)
                     if let answer = s.answers[next], answer.isFresh(now: now, window: window) { return (.answer(answer.read), s.generation) }
                     let standIn = s.standIn(next, now: now, window: staleWindow)
@@ -168,7 +168,7 @@ final class WildberriesEventReads: Sendable {
 
     /// Asks for the flight of `next` in `generation`: its answer goes to every caller waiting
     /// on it; its failure to the first of them by deadline, which asks in turn.
-    private func own(next: Int64?, generation: Int, standIn: WildberriesEventRead?, mayWait: Bool,
+    private func own(next: Int64?, generation: Int, standIn: Answer?, mayWait: Bool,
                      fetch: (_ spareOnly: Bool) async throws(ConnectorError) -> WildberriesEventRead) async throws(ConnectorError) -> WildberriesEventRead {
         let key = FlightKey(next: next, generation: generation)
         let read: WildberriesEventRead
@@ -178,8 +178,8 @@ final class WildberriesEventReads: Sendable {
             if isNew { keep(answer, next: next, generation: generation) }
             read = answer
         } catch {
-            let now = unixMilliseconds()
-            let handover: (Waiter, WildberriesEventRead?)? = state.withLock { s in
+            let handover: (Waiter, Answer?)? = state.withLock { s in
+                let now = unixMilliseconds()
                 guard var flight = s.flights[key],
                       let first = flight.waiters.indices.min(by: { flight.waiters[$0].deadline < flight.waiters[$1].deadline }) else {
                     s.flights[key] = nil
@@ -201,16 +201,27 @@ final class WildberriesEventReads: Sendable {
 
     /// `fetch`'s answer (`isNew`); with a `standIn`, asked with a request to spare, and the
     /// stand-in given when there is none; when that one attempt fails otherwise in a way a retry
-    /// may cure, asked again as without one by a caller that may wait.
+    /// may cure, asked again as without one by a caller that may wait, the stand-in given if that
+    /// is refused for rate. A stand-in that has grown older than `staleLimit` meanwhile (a slow
+    /// attempt) is not given.
     private func ask(_ fetch: (_ spareOnly: Bool) async throws(ConnectorError) -> WildberriesEventRead,
-                     standIn: WildberriesEventRead?, mayWait: Bool) async throws(ConnectorError) -> (read: WildberriesEventRead, isNew: Bool) {
+                     standIn: Answer?, mayWait: Bool) async throws(ConnectorError) -> (read: WildberriesEventRead, isNew: Bool) {
         guard let standIn else { return (try await fetch(!mayWait), true) }
+        func stands(after error: ConnectorError) -> Bool {
+            guard case .upstreamRateLimited = error else { return false }
+            return standIn.isFresh(now: unixMilliseconds(), window: staleWindow)
+        }
         do {
             return (try await fetch(true), true)
         } catch {
-            if case .upstreamRateLimited = error { return (standIn, false) }
+            if stands(after: error) { return (standIn.read, false) }
             guard mayWait, error.isRetryable else { throw error }
-            return (try await fetch(false), true)
+            do {
+                return (try await fetch(false), true)
+            } catch {
+                if stands(after: error) { return (standIn.read, false) }
+                throw error
+            }
         }
     }
 
@@ -229,12 +240,14 @@ final class WildberriesEventReads: Sendable {
     }
 
     private func keep(_ read: WildberriesEventRead, next: Int64?, generation: Int) {
-        let now = unixMilliseconds()
         state.withLock { s in
+            let now = unixMilliseconds()
             // Asked before the stream changed (`forget`): not given to a caller after it.
             guard generation == s.generation else { return }
+            // A request asked later (by a caller that asked for itself) was answered first.
+            if let kept = s.answers[next], kept.isFresh(now: now, window: staleWindow), kept.read.askedAt > read.askedAt { return }
             s.answers = s.answers.filter { $0.value.isFresh(now: now, window: staleWindow) }
-            if s.answers.count >= Self.capacity, let oldest = s.answers.min(by: { $0.value.at < $1.value.at }) {
+            if s.answers[next] == nil, s.answers.count >= Self.capacity, let oldest = s.answers.min(by: { $0.value.at < $1.value.at }) {
                 s.answers.removeValue(forKey: oldest.key)
             }
             s.answers[next] = Answer(read: read, at: now)

@@ -229,6 +229,55 @@ struct WildberriesEventReadsTests {
         #expect(try await first.value.page.next == 1)
     }
 
+    @Test("given an answer that can stand in, when the attempt with a request to spare fails for a passing reason and the one that may wait is refused for rate, then the stand-in is given; not when the attempt took it past 10 s",
+          .timeLimit(.minutes(1)))
+    func standInAfterARetryRefusedForRate() async throws {
+        // given: an answer, past the window
+        let given = Fixture()
+        #expect(try await given.ask(5) == 1)
+        given.wall.shift(byMilliseconds: 5_000)
+        // when / then
+        let read = try await given.reads.read(next: 5) { spareOnly throws(ConnectorError) -> WildberriesEventRead in
+            if spareOnly { throw .upstreamUnavailable(retryAfter: nil, nil) }
+            throw .upstreamRateLimited(retryAfter: .seconds(5), nil)
+        }
+        #expect(read.page.next == 1)
+        // a spare-only attempt that takes 5 s more leaves an answer 10 s old: it no longer stands in
+        let late = try await given.reads.read(next: 5) { spareOnly throws(ConnectorError) -> WildberriesEventRead in
+            guard !spareOnly else {
+                given.wall.shift(byMilliseconds: 5_000)
+                throw .upstreamRateLimited(retryAfter: .seconds(1), nil)
+            }
+            return try given.upstream.fetch()
+        }
+        #expect(late.page.next == 2)
+    }
+
+    @Test("given two requests of one place under way (a caller with an earlier deadline asks for itself), when the one asked first is answered last, then the newer answer is the one given again",
+          .timeLimit(.minutes(1)))
+    func olderAnswerDoesNotReplaceANewer() async throws {
+        // given: a request asked at 100, held; a caller with an earlier deadline asks at 200, answered at once
+        let given = Fixture()
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        let (reads, deadline) = (given.reads, ContinuousClock.now + .seconds(60))
+        let older = Task {
+            try await reads.read(next: 7, deadline: deadline, mayWait: true) { _ async throws(ConnectorError) -> WildberriesEventRead in
+                for await _ in gate { break }
+                do { return try Self.read(100) } catch { throw .invalidRequest(field: nil, reason: "page") }
+            }
+        }
+        try await Self.waitUntil(reads, isAsking: 1)
+        let newer = try await reads.read(next: 7, deadline: deadline - .seconds(1), mayWait: true) { _ throws(ConnectorError) in
+            do { return try Self.read(200) } catch { throw .invalidRequest(field: nil, reason: "page") }
+        }
+        #expect(newer.askedAt == 200)
+        // when: the one asked first comes last
+        open.yield()
+        #expect(try await older.value.askedAt == 100)
+        // then: within the window the newer answer is given, not one older than an answer given already
+        #expect(try await given.reads.read(next: 7) { _ throws(ConnectorError) in try given.upstream.fetch() }.askedAt == 200)
+    }
+
     @Test("given a window of zero, then every read asks Wildberries")
     func zeroWindow() async throws {
         let reads = WildberriesEventReads(window: .zero, unixMilliseconds: { 0 })
