@@ -18,11 +18,11 @@ import Synchronization
 /// is given. Many clients polling then take what the allowance gives and wait for none of it;
 /// their news comes later, as late as `staleLimit` while the allowance is spent.
 ///
-/// What a caller waits on stays within what its own request could have taken: it joins only a
-/// request whose deadline is no later than its own, and only when it may wait for the budget
-/// itself (a catch-up may not); a cancelled caller stops waiting at once. A failure is not
-/// shared: it passes the request on to the waiting caller whose deadline comes first, which asks
-/// by its own budget and deadline, the others waiting on. When the connector writes into the
+/// What a caller waits on stays within what its own request could have taken: a caller that may
+/// not wait for the budget (a catch-up) joins only a request that does not wait for it either; a
+/// caller stops waiting at its own deadline (then failing as its own request would have) and at
+/// once when cancelled. A failure is not shared: it passes the request on to the waiting caller
+/// whose deadline comes first, which asks by its own budget and deadline, the others waiting on. When the connector writes into the
 /// stream (a reply) it forgets the answers, and a later caller neither gets nor joins one asked
 /// before.
 final class WildberriesEventReads: Sendable {
@@ -57,6 +57,7 @@ final class WildberriesEventReads: Sendable {
     private struct Waiter {
         let id: UInt64
         let deadline: ContinuousClock.Instant
+        let mayWait: Bool
         /// Resumed with its turn and the generation of the flight it waited on.
         let continuation: CheckedContinuation<(Turn, Int), Never>
     }
@@ -68,8 +69,8 @@ final class WildberriesEventReads: Sendable {
     }
 
     private struct Flight {
-        /// The deadline of the caller asking.
-        var deadline: ContinuousClock.Instant
+        /// Whether the caller asking may wait for the budget (it has no stand-in and may wait).
+        var waits: Bool
         var waiters: [Waiter] = []
     }
 
@@ -123,6 +124,7 @@ final class WildberriesEventReads: Sendable {
             s.lastWaiterID &+= 1
             return s.lastWaiterID
         }
+        var timer: Task<Void, Never>?
         let (turn, generation) = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<(Turn, Int), Never>) in
                 let (turn, generation): (Turn?, Int) = state.withLock { s in
@@ -131,20 +133,29 @@ final class WildberriesEventReads: Sendable {
                     if let answer = s.answers[next], answer.isFresh(now: now, window: window) { return (.answer(answer.read), s.generation) }
                     let standIn = s.standIn(next, now: now, window: staleWindow)
                     guard let flight = s.flights[key] else {
-                        s.flights[key] = Flight(deadline: deadline)
+                        s.flights[key] = Flight(waits: mayWait && standIn == nil)
                         return (.own(standIn: standIn), s.generation)
                     }
                     // Checked under the lock the cancellation handler takes: cancelled after it,
                     // the caller is found among the waiters and let go.
-                    guard mayWait, flight.deadline <= deadline, !Task.isCancelled else { return (.alone(standIn: standIn), s.generation) }
-                    s.flights[key]?.waiters.append(Waiter(id: id, deadline: deadline, continuation: continuation))
+                    guard mayWait || !flight.waits, !Task.isCancelled else { return (.alone(standIn: standIn), s.generation) }
+                    s.flights[key]?.waiters.append(Waiter(id: id, deadline: deadline, mayWait: mayWait, continuation: continuation))
                     return (nil, s.generation)
                 }
-                if let turn { continuation.resume(returning: (turn, generation)) }
+                if let turn {
+                    continuation.resume(returning: (turn, generation))
+                } else {
+                    // Let go at its deadline: asking for itself then fails as its own request would.
+                    timer = Task { [self] in
+                        guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }
+                        letGo(id)
+                    }
+                }
             }
         } onCancel: {
             letGo(id)
         }
+        timer?.cancel()
         switch turn {
         case .answer(let read):
             return read
@@ -178,19 +189,28 @@ final class WildberriesEventReads: Sendable {
             if isNew { keep(answer, next: next, generation: generation) }
             read = answer
         } catch {
-            let handover: (Waiter, Answer?)? = state.withLock { s in
+            // The waiter first by deadline asks next; one that may not wait for the budget is let
+            // go when the next asker may, to ask for itself.
+            let (successor, standIn, letGo): (Waiter?, Answer?, [Waiter]) = state.withLock { s in
                 let now = unixMilliseconds()
+                let standIn = s.standIn(next, now: now, window: staleWindow)
                 guard var flight = s.flights[key],
                       let first = flight.waiters.indices.min(by: { flight.waiters[$0].deadline < flight.waiters[$1].deadline }) else {
                     s.flights[key] = nil
-                    return nil
+                    return (nil, standIn, [])
                 }
                 let successor = flight.waiters.remove(at: first)
-                flight.deadline = successor.deadline
+                flight.waits = successor.mayWait && standIn == nil
+                var letGo: [Waiter] = []
+                if flight.waits {
+                    letGo = flight.waiters.filter { !$0.mayWait }
+                    flight.waiters.removeAll { !$0.mayWait }
+                }
                 s.flights[key] = flight
-                return (successor, s.standIn(next, now: now, window: staleWindow))
+                return (successor, standIn, letGo)
             }
-            if let (successor, standIn) = handover { successor.continuation.resume(returning: (.own(standIn: standIn), generation)) }
+            successor?.continuation.resume(returning: (.own(standIn: standIn), generation))
+            for waiter in letGo { waiter.continuation.resume(returning: (.alone(standIn: standIn), generation)) }
             throw error
         }
         for waiter in state.withLock({ $0.flights.removeValue(forKey: key)?.waiters ?? [] }) {
@@ -225,8 +245,8 @@ final class WildberriesEventReads: Sendable {
         }
     }
 
-    /// A waiting caller whose task was cancelled: it stops waiting and asks for itself (which,
-    /// cancelled, ends at once).
+    /// A waiting caller whose task was cancelled, or whose deadline has come: it stops waiting and
+    /// asks for itself (which, cancelled or out of time, ends at once).
     private func letGo(_ id: UInt64) {
         let found: (Waiter, Int)? = state.withLock { s in
             for (key, flight) in s.flights {

@@ -186,25 +186,45 @@ struct WildberriesEventReadsTests {
         #expect(given.reads.waitersForTesting == 0)
     }
 
-    @Test("given a request under way with a later deadline, or a caller that may not wait for the budget, then that caller asks for itself rather than wait on it",
+    @Test("given a request under way that waits for the budget, when a caller's deadline comes first, or the caller may not wait for the budget, then that caller asks for itself rather than wait on it",
           .timeLimit(.minutes(1)), arguments: [true, false])
-    func waitsNoLongerThanItsOwn(earlierDeadline: Bool) async throws {
+    func waitsNoLongerThanItsOwn(shortDeadline: Bool) async throws {
         // given
         let given = Fixture()
-        let deadline = ContinuousClock.now + .seconds(60)
-        let (first, release) = try await given.held(next: 7, deadline: deadline)
-        // when
+        let (first, release) = try await given.held(next: 7, deadline: .now + .seconds(60))
+        // when: a caller whose deadline is 100 ms off joins it and is let go then; one that may
+        // not wait asks at once, with a request to spare only
         var spare: Bool?
-        let own = try await given.reads.read(next: 7, deadline: earlierDeadline ? deadline - .seconds(1) : deadline,
-                                             mayWait: earlierDeadline) { spareOnly throws(ConnectorError) in
+        let own = try await given.reads.read(next: 7, deadline: .now + (shortDeadline ? .milliseconds(100) : .seconds(60)),
+                                             mayWait: shortDeadline) { spareOnly throws(ConnectorError) in
             spare = spareOnly
             return try given.upstream.fetch()
         }
         release()
-        // then: answered while the other request is still held, with a request to spare only when it may not wait
+        // then: answered while the other request is still held
         #expect(own.page.next == 1)
-        #expect(spare == !earlierDeadline)
+        #expect(spare == !shortDeadline)
         #expect(try await first.value.page.next == 2)
+    }
+
+    @Test("given a request under way that asks only with a request to spare (it has a stand-in), then a caller that may not wait for the budget waits on it",
+          .timeLimit(.minutes(1)))
+    func mayNotWaitJoinsASpareRequest() async throws {
+        // given: an answer past the window, and a caller asking with it as a stand-in, held
+        let given = Fixture()
+        #expect(try await given.ask(7) == 1)
+        given.wall.shift(byMilliseconds: 2_000)
+        let (first, release) = try await given.held(next: 7)
+        // when
+        async let joined = given.reads.read(next: 7, deadline: .now + .seconds(60), mayWait: false) { spareOnly throws(ConnectorError) in
+            try given.upstream.fetch(spareOnly: spareOnly)
+        }
+        try await Self.waitUntil(given.reads, hasWaiters: 1)
+        release()
+        // then
+        #expect(try await first.value.page.next == 2)
+        #expect(try await joined.page.next == 2)
+        #expect(given.upstream.fetches == 2)
     }
 
     @Test("given a caller waiting on another's answer, when its task is cancelled, then it stops waiting at once", .timeLimit(.minutes(1)))
@@ -253,10 +273,10 @@ struct WildberriesEventReadsTests {
         #expect(late.page.next == 2)
     }
 
-    @Test("given two requests of one place under way (a caller with an earlier deadline asks for itself), when the one asked first is answered last, then the newer answer is the one given again",
+    @Test("given two requests of one place under way (a catch-up asks for itself beside a poll waiting for the budget), when the one asked first is answered last, then the newer answer is the one given again",
           .timeLimit(.minutes(1)))
     func olderAnswerDoesNotReplaceANewer() async throws {
-        // given: a request asked at 100, held; a caller with an earlier deadline asks at 200, answered at once
+        // given: a request asked at 100, held; a caller that may not wait asks at 200, answered at once
         let given = Fixture()
         let (gate, open) = AsyncStream<Void>.makeStream()
         let (reads, deadline) = (given.reads, ContinuousClock.now + .seconds(60))
@@ -267,7 +287,7 @@ struct WildberriesEventReadsTests {
             }
         }
         try await Self.waitUntil(reads, isAsking: 1)
-        let newer = try await reads.read(next: 7, deadline: deadline - .seconds(1), mayWait: true) { _ throws(ConnectorError) in
+        let newer = try await reads.read(next: 7, deadline: deadline, mayWait: false) { _ throws(ConnectorError) in
             do { return try Self.read(200) } catch { throw .invalidRequest(field: nil, reason: "page") }
         }
         #expect(newer.askedAt == 200)
