@@ -87,12 +87,9 @@ public final class RateBudget: Sendable {
     public func takeSpare(leaving spare: Int) -> Bool {
         let now = clock.now
         return state.withLock { state in
-            guard state.pausedUntil <= now, Self.available(nextFree: state.nextFree, now: now, limit: limit) > spare else { return false }
-            let saved = state
-            guard case .granted(let slot, _) = reserve(&state, now: now, deadline: now), slot <= now else {
-                state = saved
-                return false
-            }
+            // Reserved against a deadline of now, a slot is granted only when it is free now.
+            guard state.pausedUntil <= now, Self.available(nextFree: state.nextFree, now: now, limit: limit) > spare,
+                  case .granted = reserve(&state, now: now, deadline: now) else { return false }
             return true
         }
     }

@@ -22,9 +22,9 @@ import Synchronization
 /// not wait for the budget (a catch-up) joins only a request that does not wait for it either; a
 /// caller stops waiting at its own deadline (then failing as its own request would have) and at
 /// once when cancelled. A failure is not shared: it passes the request on to the waiting caller
-/// whose deadline comes first, which asks by its own budget and deadline, the others waiting on. When the connector writes into the
-/// stream (a reply) it forgets the answers, and a later caller neither gets nor joins one asked
-/// before.
+/// whose deadline comes first, which asks by its own budget and deadline, the others waiting on.
+/// When the connector writes into the stream (a reply) it forgets the answers, and a later caller
+/// neither gets nor joins one asked before.
 final class WildberriesEventReads: Sendable {
     /// Beside `window`, a bound on the answers kept (distinct `next`s), which Wildberries'
     /// allowance keeps far lower.
@@ -38,8 +38,8 @@ final class WildberriesEventReads: Sendable {
         /// Asks the stream for the callers waiting on it, with an older answer that may stand
         /// in for a wait for the budget.
         case own(standIn: Answer?)
-        /// Asks the stream for itself only: it may not wait as the request under way may, or the
-        /// caller was cancelled.
+        /// Asks the stream for itself only: it may not wait as the request under way may, or it
+        /// was cancelled or reached its deadline while waiting.
         case alone(standIn: Answer?)
     }
 
@@ -80,8 +80,8 @@ final class WildberriesEventReads: Sendable {
         var generation = 0
         var lastWaiterID: UInt64 = 0
 
-        /// An answer less than `window` ms old may stand in for a wait.
-        func standIn(_ next: Int64?, now: Int64, window: Int64) -> Answer? {
+        /// The answer for `next` if it is less than `window` ms old.
+        func answer(_ next: Int64?, now: Int64, within window: Int64) -> Answer? {
             answers[next].flatMap { $0.isFresh(now: now, window: window) ? $0 : nil }
         }
     }
@@ -130,8 +130,8 @@ final class WildberriesEventReads: Sendable {
                 let (turn, generation): (Turn?, Int) = state.withLock { s in
                     let now = unixMilliseconds()
                     let key = FlightKey(next: next, generation: s.generation)
-                    if let answer = s.answers[next], answer.isFresh(now: now, window: window) { return (.answer(answer.read), s.generation) }
-                    let standIn = s.standIn(next, now: now, window: staleWindow)
+                    if let answer = s.answer(next, now: now, within: window) { return (.answer(answer.read), s.generation) }
+                    let standIn = s.answer(next, now: now, within: staleWindow)
                     guard let flight = s.flights[key] else {
                         s.flights[key] = Flight(waits: mayWait && standIn == nil)
                         return (.own(standIn: standIn), s.generation)
@@ -191,9 +191,8 @@ final class WildberriesEventReads: Sendable {
         } catch {
             // The waiter first by deadline asks next; one that may not wait for the budget is let
             // go when the next asker may, to ask for itself.
-            let (successor, standIn, letGo): (Waiter?, Answer?, [Waiter]) = state.withLock { s in
-                let now = unixMilliseconds()
-                let standIn = s.standIn(next, now: now, window: staleWindow)
+            let (successor, standIn, released): (Waiter?, Answer?, [Waiter]) = state.withLock { s in
+                let standIn = s.answer(next, now: unixMilliseconds(), within: staleWindow)
                 guard var flight = s.flights[key],
                       let first = flight.waiters.indices.min(by: { flight.waiters[$0].deadline < flight.waiters[$1].deadline }) else {
                     s.flights[key] = nil
@@ -201,16 +200,16 @@ final class WildberriesEventReads: Sendable {
                 }
                 let successor = flight.waiters.remove(at: first)
                 flight.waits = successor.mayWait && standIn == nil
-                var letGo: [Waiter] = []
+                var released: [Waiter] = []
                 if flight.waits {
-                    letGo = flight.waiters.filter { !$0.mayWait }
+                    released = flight.waiters.filter { !$0.mayWait }
                     flight.waiters.removeAll { !$0.mayWait }
                 }
                 s.flights[key] = flight
-                return (successor, standIn, letGo)
+                return (successor, standIn, released)
             }
             successor?.continuation.resume(returning: (.own(standIn: standIn), generation))
-            for waiter in letGo { waiter.continuation.resume(returning: (.alone(standIn: standIn), generation)) }
+            for waiter in released { waiter.continuation.resume(returning: (.alone(standIn: standIn), generation)) }
             throw error
         }
         for waiter in state.withLock({ $0.flights.removeValue(forKey: key)?.waiters ?? [] }) {

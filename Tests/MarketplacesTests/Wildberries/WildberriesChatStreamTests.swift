@@ -80,22 +80,29 @@ struct WildberriesChatStreamTests {
         await reader.server.stop()
     }
 
+    /// "a" at `open` and "b" `later` ms on (then `extra`), read by one poll; then "c" taken late
+    /// at `open`: the next poll, returned, reports it alone.
+    static func lateEvent(_ reader: Reader, open: Int64, later: Int64 = 1000, extra: [(String, Int64)] = []) async throws -> UpdatesPage {
+        reader.host.add("a", at: open)
+        reader.host.add("b", at: open + later)
+        for (id, at) in extra { reader.host.add(id, at: at) }
+        let first = try await reader.poll(nil)
+        #expect(first.items.map(\.id) == ["1:a", "1:b"] + extra.map { "1:\($0.0)" })
+        reader.host.add("c", at: open)
+        let second = try await reader.poll(first.nextCursor)
+        #expect(second.items.map(\.id) == ["1:c"])
+        return second
+    }
+
     @Test("given a poll that read a second still open and a later one, when Wildberries takes another event at the open second, then the next poll reports it, and nothing twice",
           .timeLimit(.minutes(1)))
     func lateEventUnderALaterSecond() async throws {
         try await Self.withReader { reader in
             let (host, wallClock) = (reader.host, reader.clock)
             let open = (wallClock.now / 1000 - 1) * 1000
-            // given: an event at a second still open and one two seconds on, read by one poll
-            host.add("a", at: open)
-            host.add("b", at: open + 2000)
-            let first = try await reader.poll(nil)
-            #expect(first.items.map(\.id) == ["1:a", "1:b"])
-            // when: Wildberries takes one more at the open second
-            host.add("c", at: open)
-            let second = try await reader.poll(first.nextCursor)
-            // then
-            #expect(second.items.map(\.id) == ["1:c"])
+            // given: an event at a second still open and one two seconds on, read by one poll;
+            // when: Wildberries takes one more at the open second; then the next poll reports it
+            let second = try await Self.lateEvent(reader, open: open, later: 2000)
             // and once every second is over, the polls report nothing again
             wallClock.shift(byMilliseconds: 60_000)
             let (quiet, cursor) = try await reader.poll(second.nextCursor, times: 3, moving: wallClock, by: 0)
@@ -240,17 +247,9 @@ struct WildberriesChatStreamTests {
           .timeLimit(.minutes(1)))
     func clockAheadOfWildberries() async throws {
         try await Self.withReader(skew: 6_000) { reader in
-            // given: a second 1 s old by Wildberries' clock, and a later one, read by one poll
-            let open = Self.realSecond(-1)
-            reader.host.add("a", at: open)
-            reader.host.add("b", at: open + 1000)
-            let first = try await reader.poll(nil)
-            #expect(first.items.map(\.id) == ["1:a", "1:b"])
-            // when: Wildberries takes another event at the open second
-            reader.host.add("c", at: open)
-            let second = try await reader.poll(first.nextCursor)
-            // then
-            #expect(second.items.map(\.id) == ["1:c"])
+            // given: a second 1 s old by Wildberries' clock, and a later one, read by one poll;
+            // when: Wildberries takes another event at the open second; then it is reported
+            _ = try await Self.lateEvent(reader, open: Self.realSecond(-1))
         }
     }
 
@@ -258,15 +257,7 @@ struct WildberriesChatStreamTests {
           .timeLimit(.minutes(1)))
     func oddFutureEventTime() async throws {
         try await Self.withReader(skew: 0) { reader in
-            let open = Self.realSecond(-1)
-            reader.host.add("a", at: open)
-            reader.host.add("b", at: open + 1000)
-            reader.host.add("f", at: Self.realSecond(600))
-            let first = try await reader.poll(nil)
-            #expect(first.items.map(\.id) == ["1:a", "1:b", "1:f"])
-            reader.host.add("c", at: open)
-            let second = try await reader.poll(first.nextCursor)
-            #expect(second.items.map(\.id) == ["1:c"])
+            _ = try await Self.lateEvent(reader, open: Self.realSecond(-1), extra: [("f", Self.realSecond(600))])
         }
     }
 
