@@ -21,8 +21,10 @@ import Synchronization
 /// What a caller waits on stays within what its own request could have taken: a caller that may
 /// not wait for the budget (a catch-up) joins only a request that does not wait for it either; a
 /// caller stops waiting at its own deadline (then failing as its own request would have) and at
-/// once when cancelled. A failure is not shared: it passes the request on to the waiting caller
-/// whose deadline comes first, which asks by its own budget and deadline, the others waiting on.
+/// once when cancelled. A failure a retry may cure is not shared: it passes the request on to the
+/// waiting caller whose deadline comes first, which asks by its own budget and deadline, the
+/// others waiting on. One no retry cures (the token refused, a page that cannot be read) is every
+/// waiting caller's: asked again in turn, it would only be refused again, once per caller.
 /// When the connector writes into the stream (a reply) it forgets the answers, and a later caller
 /// neither gets nor joins one asked before.
 final class WildberriesEventReads: Sendable {
@@ -35,6 +37,8 @@ final class WildberriesEventReads: Sendable {
 
     private enum Turn {
         case answer(WildberriesEventRead)
+        /// The request waited on failed in a way that asking again would not change.
+        case failure(ConnectorError)
         /// Asks the stream for the callers waiting on it, with an older answer that may stand
         /// in for a wait for the budget.
         case own(standIn: Answer?)
@@ -159,6 +163,8 @@ final class WildberriesEventReads: Sendable {
         switch turn {
         case .answer(let read):
             return read
+        case .failure(let error):
+            throw error
         case .alone(let standIn):
             let (read, isNew) = try await ask(fetch, standIn: standIn, mayWait: mayWait)
             if isNew { keep(read, next: next, generation: generation) }
@@ -178,7 +184,8 @@ final class WildberriesEventReads: Sendable {
     }
 
     /// Asks for the flight of `next` in `generation`: its answer goes to every caller waiting
-    /// on it; its failure to the first of them by deadline, which asks in turn.
+    /// on it, and so does a failure that is not retryable; another failure goes to the first of
+    /// them by deadline, which asks in turn.
     private func own(next: Int64?, generation: Int, standIn: Answer?, mayWait: Bool,
                      fetch: (_ spareOnly: Bool) async throws(ConnectorError) -> WildberriesEventRead) async throws(ConnectorError) -> WildberriesEventRead {
         let key = FlightKey(next: next, generation: generation)
@@ -189,6 +196,12 @@ final class WildberriesEventReads: Sendable {
             if isNew { keep(answer, next: next, generation: generation) }
             read = answer
         } catch {
+            guard error.isRetryable else {
+                for waiter in state.withLock({ $0.flights.removeValue(forKey: key)?.waiters ?? [] }) {
+                    waiter.continuation.resume(returning: (.failure(error), generation))
+                }
+                throw error
+            }
             // The waiter first by deadline asks next; one that may not wait for the budget is let
             // go when the next asker may, to ask for itself.
             let (successor, standIn, released): (Waiter?, Answer?, [Waiter]) = state.withLock { s in

@@ -117,6 +117,33 @@ struct WildberriesEventReadsTests {
         #expect(given.upstream.fetches == 1)
     }
 
+    @Test("given callers waiting on an answer that fails for good (the token refused), then every one of them gets that failure and Wildberries is not asked again",
+          .timeLimit(.minutes(1)))
+    func lastingFailureIsShared() async throws {
+        // given
+        let given = Fixture()
+        let refused = ConnectorError.upstreamAuthFailed(UpstreamFailure(marketplace: .wildberries, status: 401, message: "token refused"))
+        let (first, release) = try await given.held(next: nil, failure: refused)
+        // when
+        let others = await withTaskGroup(of: ConnectorError?.self) { group in
+            for _ in 0..<3 {
+                group.addTask {
+                    do { _ = try await given.ask(nil); return nil } catch { return error as? ConnectorError }
+                }
+            }
+            try? await Self.waitUntil(given.reads, hasWaiters: 3)
+            release()
+            return await group.reduce(into: [ConnectorError?]()) { $0.append($1) }
+        }
+        // then
+        let failure: ConnectorError?
+        do { _ = try await first.value; failure = nil } catch { failure = error as? ConnectorError }
+        #expect(failure == refused)
+        #expect(others == [refused, refused, refused])
+        #expect(given.upstream.fetches == 0)
+        #expect(given.reads.askingForTesting == 0)
+    }
+
     @Test("given an answer, when the same place is asked within the window, after it, from another place, or after forget, then only the first is given again")
     func windowAndForget() async throws {
         // given
