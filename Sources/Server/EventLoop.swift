@@ -470,10 +470,12 @@ final class EventLoop {
         isDraining = true
         now = MonotonicClock.now()
         forceCloseAt = now &+ grace.nanoseconds
+        // Connections that have nothing under way close first: a full server then has room for
+        // the connections the kernel completed but we have not accepted yet, which would be reset
+        // when the listener closes. Those are taken in, so requests already sent get answered,
+        // and the ones among them that have sent nothing close as the others did.
+        closeConnectionsWithNothingUnderWay()
         if let listener {
-            // Connections the kernel completed but we have not accepted yet would be reset when
-            // the listener closes: take them in first, so requests already sent get answered (a
-            // full server closes idle connections for them, as it would close them now anyway).
             listenerPaused = false
             for _ in 0..<64 {
                 let before = acceptedCount
@@ -483,7 +485,14 @@ final class EventLoop {
             selector.remove(listener.fd)
             listener.close()
             self.listener = nil
+            closeConnectionsWithNothingUnderWay()
         }
+    }
+
+    /// What a drain does to each connection: one with no request under way closes (after reading
+    /// one already waiting, which is answered), and one with a request under way is told to close
+    /// after its response.
+    private func closeConnectionsWithNothingUnderWay() {
         for case let connection? in connections {
             switch connection.phase {
             case .idle:

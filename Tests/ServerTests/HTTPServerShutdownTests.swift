@@ -226,6 +226,33 @@ struct HTTPServerShutdownTests {
         }
     }
 
+    @Test("given a full server that stopped accepting with a newcomer's request waiting, its connections just made and silent (too new to give way), when a drain begins, then the newcomer is answered with Connection: close and the silent ones are closed",
+          .timeLimit(.minutes(1)))
+    func newcomerWaitingAtAFullServerIsAnsweredByADrain() async throws {
+        try await onDedicatedThread {
+            // given: two silent connections on one loop, the maximum (a header timeout far past
+            // the test's), and a newcomer's request in the listener's queue
+            let server = try TestServer({ $0.maxConnections = 2; $0.loopCount = 1; $0.headerReadTimeout = .seconds(120) },
+                                        handler: Handlers.echoPath)
+            let silent = try [server.connect(), server.connect()]
+            #expect(await eventually { server.openConnections == 2 })
+            let newcomer = try server.connect()
+            try newcomer.send(get("/newcomer"))
+            #expect(await eventuallyAwaiting { await server.activity().acceptPaused == 1 })
+            #expect(!newcomer.waitReadable(milliseconds: 0), "answered while the server was full")
+            // when: the drain begins (within the second after which a silent connection gives way)
+            let stopping = Task { await server.stop(gracePeriod: .seconds(60)) }
+            #expect(await eventually { server.server.isDraining })
+            // then
+            let response = try newcomer.readResponse()
+            #expect(response.text == "/newcomer")
+            #expect(response[header: "Connection"] == "close")
+            for client in silent { #expect(client.readUntilClose().end == .eof) }
+            newcomer.close()
+            await stopping.value
+        }
+    }
+
     @Test func stopOnAServerWithoutConnectionsReturnsAndCanBeRepeated() async throws {
         try await onDedicatedThread {
             // given
