@@ -245,9 +245,6 @@ final class EventLoop {
 
     /// How often a full loop with a newcomer waiting looks again for a connection to close.
     static let roomRetryInterval: UInt64 = 100_000_000
-    /// How long a connection that has sent nothing is left alone before it can be closed for a
-    /// newcomer: its first request may be on its way.
-    static let freshConnectionGrace: UInt64 = 1_000_000_000
 
     /// Closes this loop's connection that has waited longest for a next request, to make room
     /// for a client waiting to be accepted when the server is full, as nginx does: an idle
@@ -266,7 +263,7 @@ final class EventLoop {
         }
         // The header timer's list is in the order connections began waiting for a head, each's
         // deadline the header timeout after that: the ones that began a grace or more ago.
-        let lastDeadline = now &- Self.freshConnectionGrace &+ timerDurations[TimerKind.header.rawValue]
+        let lastDeadline = now &- configuration.freshConnectionGrace.nanoseconds &+ timerDurations[TimerKind.header.rawValue]
         slot = timerHeads[TimerKind.header.rawValue]
         while slot >= 0, let connection = connections[Int(slot)], connection.deadline <= lastDeadline {
             let next = connection.timerNext

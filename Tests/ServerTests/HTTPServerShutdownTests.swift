@@ -1,7 +1,7 @@
 import Dispatch
 import Glibc
 import HTTP
-import Server
+@testable import Server
 import Testing
 
 /// Test bodies run on a dedicated thread (`onDedicatedThread`): they block in socket calls
@@ -230,17 +230,22 @@ struct HTTPServerShutdownTests {
           .timeLimit(.minutes(1)))
     func newcomerWaitingAtAFullServerIsAnsweredByADrain() async throws {
         try await onDedicatedThread {
-            // given: two silent connections on one loop, the maximum (a header timeout far past
-            // the test's), and a newcomer's request in the listener's queue
-            let server = try TestServer({ $0.maxConnections = 2; $0.loopCount = 1; $0.headerReadTimeout = .seconds(120) },
-                                        handler: Handlers.echoPath)
+            // given: two silent connections on one loop, the maximum (a header timeout and the
+            // time before a silent one may give way far past the test's), and a newcomer's
+            // request in the listener's queue
+            let server = try TestServer({
+                $0.maxConnections = 2
+                $0.loopCount = 1
+                $0.headerReadTimeout = .seconds(600)
+                $0.freshConnectionGrace = .seconds(300)
+            }, handler: Handlers.echoPath)
             let silent = try [server.connect(), server.connect()]
             #expect(await eventually { server.openConnections == 2 })
             let newcomer = try server.connect()
             try newcomer.send(get("/newcomer"))
             #expect(await eventuallyAwaiting { await server.activity().acceptPaused == 1 })
             #expect(!newcomer.waitReadable(milliseconds: 0), "answered while the server was full")
-            // when: the drain begins (within the second after which a silent connection gives way)
+            // when
             let stopping = Task { await server.stop(gracePeriod: .seconds(60)) }
             #expect(await eventually { server.server.isDraining })
             // then
