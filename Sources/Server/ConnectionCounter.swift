@@ -6,12 +6,15 @@ import Synchronization
 /// as a newcomer is queued at one loop's listener and only that loop can take it.
 final class ConnectionCounter: Sendable {
     let maximum: Int
+    /// How far past `maximum` a drain takes in connections already waiting to be accepted.
+    let drainAllowance: Int
     private let open = Atomic<Int>(0)
     private let pausedLoops = Mutex<[LoopBound<EventLoop>]>([])
     private let loops = Mutex<[LoopBound<EventLoop>]>([])
 
-    init(maximum: Int) {
+    init(maximum: Int, drainAllowance: Int = 0) {
         self.maximum = maximum
+        self.drainAllowance = drainAllowance
     }
 
     var current: Int { open.load(ordering: .relaxed) }
@@ -19,8 +22,17 @@ final class ConnectionCounter: Sendable {
 
     /// Reserves room for one connection; false when the server is full.
     func tryAcquire() -> Bool {
+        tryAcquire(upTo: maximum)
+    }
+
+    /// Reserves room for a connection a drain takes in, up to `drainAllowance` past the maximum.
+    func tryAcquireForDrain() -> Bool {
+        tryAcquire(upTo: maximum + drainAllowance)
+    }
+
+    private func tryAcquire(upTo limit: Int) -> Bool {
         var value = open.load(ordering: .relaxed)
-        while value < maximum {
+        while value < limit {
             let (exchanged, original) = open.compareExchange(expected: value, desired: value + 1, ordering: .relaxed)
             if exchanged { return true }
             value = original

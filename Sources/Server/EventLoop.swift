@@ -22,8 +22,6 @@ final class EventLoop {
     /// While the server is full and a newcomer waits at this loop's listener with no connection
     /// to close for it: when to look again (connections that go idle meanwhile make room).
     private var roomRetryAt: UInt64?
-    /// Connections this loop has taken in, for the drain's last accepting.
-    private var acceptedCount = 0
 
     private(set) var connections: [Connection?] = []
     private var generations: [UInt32] = []
@@ -309,7 +307,6 @@ final class EventLoop {
         }
         connections[Int(slot)] = connection
         liveConnections += 1
-        acceptedCount += 1
         setTimer(connection, .header)
     }
 
@@ -467,22 +464,34 @@ final class EventLoop {
         isDraining = true
         now = MonotonicClock.now()
         forceCloseAt = now &+ grace.nanoseconds
-        // Connections that have nothing under way close first: a full server then has room for
-        // the connections the kernel completed but we have not accepted yet, which would be reset
-        // when the listener closes. Those are taken in, so requests already sent get answered,
-        // and the ones among them that have sent nothing close as the others did.
-        closeConnectionsWithNothingUnderWay()
+        // Connections the kernel completed but we have not accepted yet would be reset when the
+        // listener closes, though their requests may already be sent: they are taken in, past the
+        // connection limit if need be (by the counter's drain allowance; another loop may not have
+        // closed its share yet), their requests answered, and those that sent nothing closed with
+        // the connections that have nothing under way.
         if let listener {
-            listenerPaused = false
-            for _ in 0..<64 {
-                let before = acceptedCount
-                acceptConnections()
-                if acceptedCount == before || listenerPaused { break }
-            }
+            takeInQueuedConnections(from: listener)
             selector.remove(listener.fd)
             listener.close()
             self.listener = nil
-            closeConnectionsWithNothingUnderWay()
+        }
+        closeConnectionsWithNothingUnderWay()
+    }
+
+    private func takeInQueuedConnections(from listener: Socket) {
+        while counter.tryAcquireForDrain() {
+            let accepted: (Socket, SocketAddress?)?
+            do {
+                accepted = try listener.accept()
+            } catch {
+                counter.release()
+                return
+            }
+            guard let (socket, address) = accepted else {
+                counter.release()
+                return
+            }
+            register(socket, address)
         }
     }
 

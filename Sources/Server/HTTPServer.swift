@@ -37,8 +37,9 @@ public final class HTTPServer: Sendable {
         self.configuration = configuration
         self.responder = responder
         Self.raiseDescriptorLimit()
-        self.counter = ConnectionCounter(maximum: Self.connectionLimit(configured: configuration.maxConnections,
-                                                                       descriptors: Self.descriptorLimit()))
+        let descriptors = Self.descriptorLimit()
+        let maximum = Self.connectionLimit(configured: configuration.maxConnections, descriptors: descriptors)
+        self.counter = ConnectionCounter(maximum: maximum, drainAllowance: Self.drainAllowance(maximum: maximum, descriptors: descriptors))
     }
 
     /// The most connections this server holds open at once: the configured `maxConnections`, or
@@ -54,6 +55,15 @@ public final class HTTPServer: Sendable {
         guard let descriptors else { return configured }
         let reserve = min(max(64, descriptors / 4), 4096)
         return max(1, min(configured, descriptors - reserve))
+    }
+
+    /// How many connections a drain may take in beyond `maximum` from the listeners' queues,
+    /// which closing the listeners would reset although their requests may already be sent: half
+    /// the descriptors the limit leaves spare (the rest stay for the upstream calls still running),
+    /// or with no descriptor limit as many as one listener queues by default.
+    static func drainAllowance(maximum: Int, descriptors: Int?) -> Int {
+        guard let descriptors else { return 4096 }
+        return max(0, (descriptors - maximum) / 2)
     }
 
     /// The connections a server started in this process would hold for `configured`, its

@@ -50,8 +50,8 @@ public struct ServerConfiguration: Sendable {
     /// Bytes read per `read` call, into a buffer each loop shares among its connections.
     public var readBufferSize: Int = 64 * 1024
     /// How long a connection that has sent nothing is left alone before it can be closed for a
-    /// newcomer when the server is full: its first request may be on its way. Not configurable
-    /// beyond the package; tests lengthen it so that only what they do can free a place.
+    /// newcomer when the server is full: its first request may be on its way. Internal to this
+    /// module, not a setting; tests lengthen it so that only what they do can free a place.
     var freshConnectionGrace: Duration = .seconds(1)
 
     /// The defaults: `127.0.0.1:8080`, one loop per usable CPU.

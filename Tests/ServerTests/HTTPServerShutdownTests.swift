@@ -258,6 +258,99 @@ struct HTTPServerShutdownTests {
         }
     }
 
+    @Test("given a full server that stopped accepting with a newcomer queued that has sent nothing, when a drain begins, then the newcomer taken in is closed with the silent ones and the stop does not wait out its grace",
+          .timeLimit(.minutes(1)))
+    func silentNewcomerTakenInByADrainIsClosed() async throws {
+        try await onDedicatedThread {
+            // given: as above, but the newcomer sends nothing
+            let server = try TestServer({
+                $0.maxConnections = 2
+                $0.loopCount = 1
+                $0.headerReadTimeout = .seconds(600)
+                $0.freshConnectionGrace = .seconds(300)
+            }, handler: Handlers.echoPath)
+            let silent = try [server.connect(), server.connect()]
+            #expect(await eventually { server.openConnections == 2 })
+            let newcomer = try server.connect()
+            #expect(await eventuallyAwaiting { await server.activity().acceptPaused == 1 })
+            // when
+            let stopping = Task { await server.stop(gracePeriod: .seconds(30)) }
+            // then: all three closed, so the stop ends now, not when its grace is over
+            for client in [newcomer] + silent { #expect(client.readUntilClose().end == .eof) }
+            await stopping.value
+        }
+    }
+
+    @Test("given a server at its limit with a request in flight and a newcomer's request queued, when a drain begins, then the newcomer is taken in past the limit and both are answered with Connection: close",
+          .timeLimit(.minutes(1)))
+    func newcomerQueuedBehindARequestInFlightIsAnsweredByADrain() async throws {
+        try await onDedicatedThread {
+            // given: one connection, the maximum, its handler held at a gate
+            let gate = Gate()
+            let arrived = Counter()
+            let server = try TestServer({ $0.maxConnections = 1; $0.loopCount = 1 }, handler: { request, _ in
+                if request.path == "/held" {
+                    arrived.increment()
+                    await gate.wait()
+                }
+                return HTTPResponse(status: .ok, contentType: "text/plain", text: request.path)
+            })
+            let held = try server.connect()
+            try held.send(get("/held"))
+            #expect(await eventually { arrived.current == 1 })
+            let newcomer = try server.connect()
+            try newcomer.send(get("/newcomer"))
+            #expect(await eventuallyAwaiting { await server.activity().acceptPaused == 1 })
+            // when
+            let stopping = Task { await server.stop(gracePeriod: .seconds(60)) }
+            #expect(await eventually { server.server.isDraining })
+            gate.open()
+            // then
+            for (client, path) in [(held, "/held"), (newcomer, "/newcomer")] {
+                let response = try client.readResponse()
+                #expect(response.text == path)
+                #expect(response[header: "Connection"] == "close")
+                client.close()
+            }
+            await stopping.value
+        }
+    }
+
+    @Test("given a server of two loops at its limit with silent connections and more newcomers' requests queued than the limit, when a drain begins, then every queued request is answered with Connection: close",
+          .timeLimit(.minutes(1)))
+    func queuedRequestsOfEveryLoopAreAnsweredByADrain() async throws {
+        try await onDedicatedThread {
+            // given: two silent connections (the maximum) and four newcomers, queued at whichever
+            // loop's listener the kernel chose
+            let server = try TestServer({
+                $0.maxConnections = 2
+                $0.loopCount = 2
+                $0.headerReadTimeout = .seconds(600)
+                $0.freshConnectionGrace = .seconds(300)
+            }, handler: Handlers.echoPath)
+            let silent = try [server.connect(), server.connect()]
+            #expect(await eventually { server.openConnections == 2 })
+            var newcomers: [TestClient] = []
+            for index in 0..<4 {
+                let newcomer = try server.connect()
+                try newcomer.send(get("/newcomer\(index)"))
+                newcomers.append(newcomer)
+            }
+            #expect(await eventuallyAwaiting { await server.activity().acceptPaused >= 1 })
+            // when
+            let stopping = Task { await server.stop(gracePeriod: .seconds(30)) }
+            // then
+            for (index, newcomer) in newcomers.enumerated() {
+                let response = try newcomer.readResponse()
+                #expect(response.text == "/newcomer\(index)")
+                #expect(response[header: "Connection"] == "close")
+                newcomer.close()
+            }
+            for client in silent { #expect(client.readUntilClose().end == .eof) }
+            await stopping.value
+        }
+    }
+
     @Test func stopOnAServerWithoutConnectionsReturnsAndCanBeRepeated() async throws {
         try await onDedicatedThread {
             // given
