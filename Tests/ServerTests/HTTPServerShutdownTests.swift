@@ -226,51 +226,54 @@ struct HTTPServerShutdownTests {
         }
     }
 
-    @Test("given a full server that stopped accepting with a newcomer's request waiting, its connections just made and silent (too new to give way), when a drain begins, then the newcomer is answered with Connection: close and the silent ones are closed",
-          .timeLimit(.minutes(1)))
-    func newcomerWaitingAtAFullServerIsAnsweredByADrain() async throws {
+    /// A server of `loops` loops held at its limit of two by two connections that have sent
+    /// nothing, neither of which gives way to a newcomer within the test (nor times out).
+    private static func serverFullOfSilentConnections(loops: Int) async throws -> (TestServer, [TestClient]) {
+        let server = try TestServer({
+            $0.maxConnections = 2
+            $0.loopCount = loops
+            $0.headerReadTimeout = .seconds(600)
+            $0.freshConnectionGrace = .seconds(300)
+        }, handler: Handlers.echoPath)
+        let silent = try [server.connect(), server.connect()]
+        #expect(await eventually { server.openConnections == 2 })
+        return (server, silent)
+    }
+
+    @Test("given a server at its limit of silent connections, stopped accepting with newcomers' requests queued (one at one loop; four, past the limit, at two loops), when a drain begins, then every queued request is answered with Connection: close and the silent connections are closed",
+          .timeLimit(.minutes(1)), arguments: [(loops: 1, newcomers: 1), (loops: 2, newcomers: 4)])
+    func queuedRequestsAreAnsweredByADrain(loops: Int, newcomers count: Int) async throws {
         try await onDedicatedThread {
-            // given: two silent connections on one loop, the maximum (a header timeout and the
-            // time before a silent one may give way far past the test's), and a newcomer's
-            // request in the listener's queue
-            let server = try TestServer({
-                $0.maxConnections = 2
-                $0.loopCount = 1
-                $0.headerReadTimeout = .seconds(600)
-                $0.freshConnectionGrace = .seconds(300)
-            }, handler: Handlers.echoPath)
-            let silent = try [server.connect(), server.connect()]
-            #expect(await eventually { server.openConnections == 2 })
-            let newcomer = try server.connect()
-            try newcomer.send(get("/newcomer"))
-            #expect(await eventuallyAwaiting { await server.activity().acceptPaused == 1 })
-            #expect(!newcomer.waitReadable(milliseconds: 0), "answered while the server was full")
+            // given: newcomers queued at whichever loop's listener the kernel chose
+            let (server, silent) = try await Self.serverFullOfSilentConnections(loops: loops)
+            var newcomers: [TestClient] = []
+            for index in 0..<count {
+                let newcomer = try server.connect()
+                try newcomer.send(get("/newcomer\(index)"))
+                newcomers.append(newcomer)
+            }
+            #expect(await eventuallyAwaiting { await server.activity().acceptPaused >= 1 })
+            #expect(!newcomers[0].waitReadable(milliseconds: 0), "answered while the server was full")
             // when
-            let stopping = Task { await server.stop(gracePeriod: .seconds(60)) }
-            #expect(await eventually { server.server.isDraining })
+            let stopping = Task { await server.stop(gracePeriod: .seconds(30)) }
             // then
-            let response = try newcomer.readResponse()
-            #expect(response.text == "/newcomer")
-            #expect(response[header: "Connection"] == "close")
+            for (index, newcomer) in newcomers.enumerated() {
+                let response = try newcomer.readResponse()
+                #expect(response.text == "/newcomer\(index)")
+                #expect(response[header: "Connection"] == "close")
+                newcomer.close()
+            }
             for client in silent { #expect(client.readUntilClose().end == .eof) }
-            newcomer.close()
             await stopping.value
         }
     }
 
-    @Test("given a full server that stopped accepting with a newcomer queued that has sent nothing, when a drain begins, then the newcomer taken in is closed with the silent ones and the stop does not wait out its grace",
+    @Test("given a server at its limit of silent connections, stopped accepting with a newcomer queued that has sent nothing, when a drain begins, then the newcomer taken in is closed with the silent ones and the stop does not wait out its grace",
           .timeLimit(.minutes(1)))
     func silentNewcomerTakenInByADrainIsClosed() async throws {
         try await onDedicatedThread {
-            // given: as above, but the newcomer sends nothing
-            let server = try TestServer({
-                $0.maxConnections = 2
-                $0.loopCount = 1
-                $0.headerReadTimeout = .seconds(600)
-                $0.freshConnectionGrace = .seconds(300)
-            }, handler: Handlers.echoPath)
-            let silent = try [server.connect(), server.connect()]
-            #expect(await eventually { server.openConnections == 2 })
+            // given
+            let (server, silent) = try await Self.serverFullOfSilentConnections(loops: 1)
             let newcomer = try server.connect()
             #expect(await eventuallyAwaiting { await server.activity().acceptPaused == 1 })
             // when
@@ -312,41 +315,6 @@ struct HTTPServerShutdownTests {
                 #expect(response[header: "Connection"] == "close")
                 client.close()
             }
-            await stopping.value
-        }
-    }
-
-    @Test("given a server of two loops at its limit with silent connections and more newcomers' requests queued than the limit, when a drain begins, then every queued request is answered with Connection: close",
-          .timeLimit(.minutes(1)))
-    func queuedRequestsOfEveryLoopAreAnsweredByADrain() async throws {
-        try await onDedicatedThread {
-            // given: two silent connections (the maximum) and four newcomers, queued at whichever
-            // loop's listener the kernel chose
-            let server = try TestServer({
-                $0.maxConnections = 2
-                $0.loopCount = 2
-                $0.headerReadTimeout = .seconds(600)
-                $0.freshConnectionGrace = .seconds(300)
-            }, handler: Handlers.echoPath)
-            let silent = try [server.connect(), server.connect()]
-            #expect(await eventually { server.openConnections == 2 })
-            var newcomers: [TestClient] = []
-            for index in 0..<4 {
-                let newcomer = try server.connect()
-                try newcomer.send(get("/newcomer\(index)"))
-                newcomers.append(newcomer)
-            }
-            #expect(await eventuallyAwaiting { await server.activity().acceptPaused >= 1 })
-            // when
-            let stopping = Task { await server.stop(gracePeriod: .seconds(30)) }
-            // then
-            for (index, newcomer) in newcomers.enumerated() {
-                let response = try newcomer.readResponse()
-                #expect(response.text == "/newcomer\(index)")
-                #expect(response[header: "Connection"] == "close")
-                newcomer.close()
-            }
-            for client in silent { #expect(client.readUntilClose().end == .eof) }
             await stopping.value
         }
     }
