@@ -24,6 +24,17 @@ struct HTTPServerConnectionLimitTests {
         #expect(HTTPServer.connectionLimit(configured: 10_000, descriptors: nil) == 10_000)
     }
 
+    @Test("given a descriptor limit, then a drain takes in queued connections past the cap by half the descriptors the cap leaves spare; with none, by a listen queue's default length",
+          arguments: [
+              (10_000, 65_536, 27_768),
+              (768, 1_024, 128),            // capped: half the reserve, the rest for upstream calls
+              (2, 100, 49),
+              (1, 40, 19),
+          ] as [(Int, Int?, Int)] + [(10_000, nil, 4_096)])
+    func drainAllowance(maximum: Int, descriptors: Int?, expected: Int) {
+        #expect(HTTPServer.drainAllowance(maximum: maximum, descriptors: descriptors) == expected)
+    }
+
     @Test("given a server, then it reports the cap it applies, never above the configured maximum")
     func reported() {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
