@@ -114,12 +114,14 @@ public struct WildberriesChatConnector: ChannelConnector {
     /// waits for the budget: after a restart the stream may be long, and waiting for it would
     /// hold this call and the calls of every other tenant on the credential. A failure is let go
     /// twice (a refused token at once fails the call); the third catch-up in a row that fails
-    /// fails its call, so an event stream that stays broken is seen rather than hidden behind
+    /// (catch-ups running at once count as one) fails its call, so an event stream that stays
+    /// broken is seen rather than hidden behind
     /// chats shown as unanswered. A 4xx, the stream refusing the position, starts the reading
     /// over once (see `WildberriesChatLedger.restartReading`).
     /// `countsFailures: false` for a caller that lets any failure go (updates): its failures
     /// must not bring a list's "third in a row" nearer.
     func catchUp(deadline: ContinuousClock.Instant, countsFailures: Bool = true) async throws(ConnectorError) {
+        let failureMark = ledger.catchUpFailureMark
         var position = ledger.position
         var query = position.query
         for _ in 0..<catchUpPages {
@@ -140,7 +142,7 @@ public struct WildberriesChatConnector: ChannelConnector {
                 default:
                     break
                 }
-                if !countsFailures || ledger.catchUpFailed() < Self.quietCatchUpFailures { return }
+                if !countsFailures || ledger.catchUpFailed(since: failureMark) < Self.quietCatchUpFailures { return }
                 throw error
             }
             ledger.catchUpSucceeded()

@@ -7,6 +7,9 @@ final class WildberriesChatLedger: Sendable {
         var conversations: [String: WildberriesConversation] = [:]
         var position = WildberriesEventPosition()
         var catchUpFailures = 0
+        /// Every failure `catchUpFailures` has counted, never reset: the mark a catch-up takes
+        /// when it begins.
+        var failuresCounted = 0
         /// Where the stream last refused the position (and the reading started over from there).
         var refusedAt: Int64?
         /// The most events (readable or not) a page of the stream has held: its page size, as
@@ -70,9 +73,20 @@ final class WildberriesChatLedger: Sendable {
         state.withLock { $0.caughtUp = true }
     }
 
-    /// Catch-ups in a row that an event page's failure cut short, counting this one.
-    func catchUpFailed() -> Int {
+    /// Where the failure count stands, taken by a catch-up when it begins (`catchUpFailed(since:)`).
+    var catchUpFailureMark: Int {
+        state.withLock { $0.failuresCounted }
+    }
+
+    /// Catch-ups in a row that an event page's failure cut short, counting this one, begun at
+    /// `mark`, unless a failure has been counted since: that catch-up ran beside this one, not
+    /// before it, and as callers share the stream's requests (`WildberriesEventReads`), often
+    /// failed on the very request this one shared. Three lists at once against one failed page
+    /// are one failure, not the three in a row that fail a list.
+    func catchUpFailed(since mark: Int) -> Int {
         state.withLock { s in
+            guard s.failuresCounted == mark else { return s.catchUpFailures }
+            s.failuresCounted += 1
             s.catchUpFailures += 1
             return s.catchUpFailures
         }

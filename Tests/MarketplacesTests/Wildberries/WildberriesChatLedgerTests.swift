@@ -22,4 +22,19 @@ struct WildberriesChatLedgerTests {
         ledger.restartReading(refusedAt: 8_999)
         #expect(ledger.position.watermark == nil)
     }
+
+    @Test("given catch-ups that began together and all fail, then they count as one failure; one begun after a counted failure counts again, and a success starts the count over")
+    func catchUpsAtOnceCountOnce() {
+        // given: three catch-ups begun together
+        let ledger = WildberriesChatLedger()
+        let together = ledger.catchUpFailureMark
+        // when / then: each fails, one failure in all
+        #expect((0..<3).map { _ in ledger.catchUpFailed(since: together) } == [1, 1, 1])
+        // the next ones, each begun after the last failure, count in a row
+        #expect(ledger.catchUpFailed(since: ledger.catchUpFailureMark) == 2)
+        #expect(ledger.catchUpFailed(since: ledger.catchUpFailureMark) == 3)
+        // a success starts over
+        ledger.catchUpSucceeded()
+        #expect(ledger.catchUpFailed(since: ledger.catchUpFailureMark) == 1)
+    }
 }
