@@ -115,9 +115,9 @@ public struct WildberriesChatConnector: ChannelConnector {
     /// hold this call and the calls of every other tenant on the credential. A failure is let go
     /// twice (a refused token at once fails the call); the third catch-up in a row that fails
     /// (catch-ups running at once count as one) fails its call, so an event stream that stays
-    /// broken is seen rather than hidden behind
-    /// chats shown as unanswered. A 4xx, the stream refusing the position, starts the reading
-    /// over once (see `WildberriesChatLedger.restartReading`).
+    /// broken is seen rather than hidden behind chats shown as unanswered. A 4xx, the stream
+    /// refusing the position, starts the reading over once (see
+    /// `WildberriesChatLedger.restartReading`).
     /// `countsFailures: false` for a caller that lets any failure go (updates): its failures
     /// must not bring a list's "third in a row" nearer.
     func catchUp(deadline: ContinuousClock.Instant, countsFailures: Bool = true) async throws(ConnectorError) {
