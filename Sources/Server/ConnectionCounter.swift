@@ -9,6 +9,7 @@ final class ConnectionCounter: Sendable {
     /// How far past `maximum` a drain takes in connections already waiting to be accepted.
     let drainAllowance: Int
     private let open = Atomic<Int>(0)
+    private let draining = Atomic<Bool>(false)
     private let pausedLoops = Mutex<[LoopBound<EventLoop>]>([])
     private let loops = Mutex<[LoopBound<EventLoop>]>([])
 
@@ -18,6 +19,15 @@ final class ConnectionCounter: Sendable {
     }
 
     var current: Int { open.load(ordering: .relaxed) }
+
+    /// Set when the server begins to drain, before any loop hears of it: from then on no loop
+    /// accepts as usual (a loop that has not begun its own drain would answer a queued request as
+    /// keep-alive), and each takes in its listener's queue when its drain begins.
+    var isDraining: Bool { draining.load(ordering: .acquiring) }
+
+    func beginDraining() {
+        draining.store(true, ordering: .releasing)
+    }
     var hasRoom: Bool { current < maximum }
 
     /// Reserves room for one connection; false when the server is full.

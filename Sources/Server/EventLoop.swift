@@ -203,6 +203,12 @@ final class EventLoop {
 
     private func acceptConnections() {
         guard let listener, !listenerPaused else { return }
+        guard !counter.isDraining else {
+            // This loop's drain is on its way and takes the queue in; until then the listener is
+            // not watched, or its readiness would wake the loop again and again.
+            pauseAccepting()
+            return
+        }
         for _ in 0..<128 {
             if !counter.tryAcquire() {
                 // Full. Nobody waiting: the listener stays watched, for the next newcomer. One

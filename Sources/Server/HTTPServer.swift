@@ -136,6 +136,7 @@ public final class HTTPServer: Sendable {
     /// threads to join, each once: joining a pthread twice is undefined (a repeated or concurrent
     /// stop could block on whatever thread reused the handle).
     private func beginDrain(grace: Duration) -> [LoopThread] {
+        counter.beginDraining()
         let (loops, threads) = state.withLock { state in
             state.draining = true
             defer { state.threads = [] }
