@@ -3,7 +3,8 @@ import Synchronization
 /// Open connections across all loops, against the configured maximum. A loop that cannot take
 /// another connection stops accepting (leaving newcomers in the kernel backlog) and is told to
 /// resume when any loop closes one; it asks the other loops to close an idle connection for it,
-/// as a newcomer is queued at one loop's listener and only that loop can take it.
+/// as a newcomer is queued at one loop's listener and only that loop can take it. It also holds
+/// the server's drain flag, which every loop's accepting consults.
 final class ConnectionCounter: Sendable {
     let maximum: Int
     /// How far past `maximum` a drain takes in connections already waiting to be accepted.
@@ -19,6 +20,7 @@ final class ConnectionCounter: Sendable {
     }
 
     var current: Int { open.load(ordering: .relaxed) }
+    var hasRoom: Bool { current < maximum }
 
     /// Set when the server begins to drain, before any loop hears of it: from then on no loop
     /// accepts as usual (a loop that has not begun its own drain would answer a queued request as
@@ -28,7 +30,6 @@ final class ConnectionCounter: Sendable {
     func beginDraining() {
         draining.store(true, ordering: .releasing)
     }
-    var hasRoom: Bool { current < maximum }
 
     /// Reserves room for one connection; false when the server is full.
     func tryAcquire() -> Bool {

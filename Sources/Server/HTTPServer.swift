@@ -26,7 +26,6 @@ public final class HTTPServer: Sendable {
         var port = 0
         var loops: [LoopBound<EventLoop>] = []
         var threads: [LoopThread] = []
-        var draining = false
     }
 
     /// A server that is not yet listening: `start()` validates `configuration` and binds.
@@ -88,7 +87,7 @@ public final class HTTPServer: Sendable {
     public var openConnections: Int { counter.current }
 
     /// True from `stop()` on: the server finishes what it has and takes nothing new.
-    public var isDraining: Bool { state.withLock { $0.draining } }
+    public var isDraining: Bool { counter.isDraining }
 
     /// The loops started, those that have stopped since too, for `activity()`.
     var startedLoops: [LoopBound<EventLoop>] { state.withLock { $0.loops } }
@@ -138,7 +137,6 @@ public final class HTTPServer: Sendable {
     private func beginDrain(grace: Duration) -> [LoopThread] {
         counter.beginDraining()
         let (loops, threads) = state.withLock { state in
-            state.draining = true
             defer { state.threads = [] }
             return (state.loops, state.threads)
         }

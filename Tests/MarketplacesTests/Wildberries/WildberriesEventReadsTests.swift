@@ -67,6 +67,25 @@ struct WildberriesEventReadsTests {
         func ask(_ next: Int64?) async throws -> Int64? {
             try await reads.read(next: next) { spareOnly throws(ConnectorError) in try upstream.fetch(spareOnly: spareOnly) }.page.next
         }
+
+        /// A request held and then failing with `failure` while three callers wait on it: what
+        /// the asking caller and each of the three got (a page's `next`, or a failure).
+        func waitOnAFailure(_ failure: ConnectorError) async throws -> (asker: ConnectorError?, waiters: [Result<Int64?, ConnectorError>]) {
+            let (first, release) = try await held(next: nil, failure: failure)
+            let waiters = await withTaskGroup(of: Result<Int64?, ConnectorError>.self) { group in
+                for _ in 0..<3 {
+                    group.addTask {
+                        do { return .success(try await ask(nil)) } catch let error as ConnectorError { return .failure(error) } catch {
+                            return .failure(.invalidRequest(field: nil, reason: "not a ConnectorError: \(error)"))
+                        }
+                    }
+                }
+                try? await WildberriesEventReadsTests.waitUntil(reads, hasWaiters: 3)
+                release()
+                return await group.reduce(into: [Result<Int64?, ConnectorError>]()) { $0.append($1) }
+            }
+            do { _ = try await first.value; return (nil, waiters) } catch { return (error as? ConnectorError, waiters) }
+        }
     }
 
     static func waitUntil(_ reads: WildberriesEventReads, hasWaiters count: Int) async throws {
@@ -101,19 +120,11 @@ struct WildberriesEventReadsTests {
     func failureIsNotShared() async throws {
         // given
         let given = Fixture()
-        let (first, release) = try await given.held(next: nil, failure: .upstreamTimeout(nil))
         // when
-        let others = await withTaskGroup(of: Int64?.self) { group in
-            for _ in 0..<3 { group.addTask { try? await given.ask(nil) } }
-            try? await Self.waitUntil(given.reads, hasWaiters: 3)
-            release()
-            return await group.reduce(into: [Int64?]()) { $0.append($1) }
-        }
+        let (failure, others) = try await given.waitOnAFailure(.upstreamTimeout(nil))
         // then
-        let failure: ConnectorError?
-        do { _ = try await first.value; failure = nil } catch { failure = error as? ConnectorError }
         #expect(failure == .upstreamTimeout(nil))
-        #expect(others == [1, 1, 1])
+        #expect(others == [.success(1), .success(1), .success(1)])
         #expect(given.upstream.fetches == 1)
     }
 
@@ -123,23 +134,11 @@ struct WildberriesEventReadsTests {
         // given
         let given = Fixture()
         let refused = ConnectorError.upstreamAuthFailed(UpstreamFailure(marketplace: .wildberries, status: 401, message: "token refused"))
-        let (first, release) = try await given.held(next: nil, failure: refused)
         // when
-        let others = await withTaskGroup(of: ConnectorError?.self) { group in
-            for _ in 0..<3 {
-                group.addTask {
-                    do { _ = try await given.ask(nil); return nil } catch { return error as? ConnectorError }
-                }
-            }
-            try? await Self.waitUntil(given.reads, hasWaiters: 3)
-            release()
-            return await group.reduce(into: [ConnectorError?]()) { $0.append($1) }
-        }
+        let (failure, others) = try await given.waitOnAFailure(refused)
         // then
-        let failure: ConnectorError?
-        do { _ = try await first.value; failure = nil } catch { failure = error as? ConnectorError }
         #expect(failure == refused)
-        #expect(others == [refused, refused, refused])
+        #expect(others == [.failure(refused), .failure(refused), .failure(refused)])
         #expect(given.upstream.fetches == 0)
         #expect(given.reads.askingForTesting == 0)
     }
