@@ -76,6 +76,12 @@ public struct JSONElement {
         return value
     }
 
+    /// A number as the text it was written in: an id beyond 64 bits keeps its digits.
+    public func number() throws(JSONReadError) -> JSONNumber {
+        guard kind == .number else { throw .mismatch(expected: "a number", found: kind) }
+        return tape.number(at: index)
+    }
+
     /// The nearest `Double` to a number.
     public func double() throws(JSONReadError) -> Double {
         guard kind == .number else { throw .mismatch(expected: "a number", found: kind) }

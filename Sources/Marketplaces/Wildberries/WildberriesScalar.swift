@@ -3,11 +3,15 @@ import Connectors
 /// Any JSON value where Wildberries promises a scalar, read without failing: ids and counters
 /// come as numbers or strings, flags as booleans or `0`/`1`, dates in any form of reference
 /// §5.3 or as `""`. An object or array where a scalar belongs is `.other`, not an error.
+/// An integer beyond 64 bits keeps its digits (`.largeInteger`): as an id it stays the article it
+/// names, not a float.
 enum WildberriesScalar: JSONReadable, Sendable, Equatable {
     case null
     case bool(Bool)
     case integer(Int64)
     case number(Double)
+    /// Plain digits (and a minus) that do not fit `Int64`, as written.
+    case largeInteger(String)
     case string(String)
     case other
 
@@ -19,8 +23,10 @@ enum WildberriesScalar: JSONReadable, Sendable, Equatable {
             self = .bool(value)
         } else if let value = try? json.int64() {
             self = .integer(value)
-        } else if let value = try? json.double() {
-            self = .number(value)
+        } else if let number = try? json.number() {
+            let digits = number.text.utf8.dropFirst(number.text.hasPrefix("-") ? 1 : 0)
+            self = digits.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+                ? .largeInteger(number.text) : .number(number.double)
         } else if let value = try? json.string() {
             self = .string(value)
         } else {
@@ -37,6 +43,7 @@ enum WildberriesScalar: JSONReadable, Sendable, Equatable {
         switch self {
         case .string(let value): value
         case .integer(let value): String(value)
+        case .largeInteger(let digits): digits
         case .number(let value): value.rounded() == value && abs(value) < 1e18 ? String(Int64(value)) : String(value)
         default: nil
         }

@@ -131,12 +131,13 @@ struct WildberriesQuirkTests {
           {"id":42,"text":"","pros":"Мягкая","cons":"","productValuation":4,"createdDate":"",
            "answer":{"text":"Спасибо","state":"rejectedAntispam","editable":"false"},"productDetails":null},
           {"text":"no id here"},
-          {"id":"C3","createdDate":"2024-09-26T10:20:48+03:00","productDetails":{"nmId":9007199254740993}}
+          {"id":"C3","createdDate":"2024-09-26T10:20:48+03:00","productDetails":{"nmId":9007199254740993}},
+          {"id":"D4","createdDate":"2024-09-26T10:20:47Z","productDetails":{"nmId":12345678901234567890}}
         ]},"error":false,"errorText":"","additionalErrors":null}
         """#
         try await Self.with { scripted in
             let page = try await scripted.unanswered(body, includeRaw: true)
-            #expect(page.items.map(\.id) == ["A1", "42", "C3"])
+            #expect(page.items.map(\.id) == ["A1", "42", "C3", "D4"])
             #expect(page.nextCursor == nil)
             let first = page.items[0]
             // all the buyer wrote: a complaint made under cons is not hidden behind the comment
@@ -157,6 +158,9 @@ struct WildberriesQuirkTests {
             #expect(second.product == nil)
             #expect(page.items[2].product?.id == "9007199254740993")
             #expect(page.items[2].createdAt == FlexibleDate.parse("2024-09-26T07:20:48Z"))
+            // beyond 64 bits: the article's digits as written, not a float
+            #expect(page.items[3].product?.id == "12345678901234567890")
+            #expect(page.items[3].product?.url == "https://www.wildberries.ru/catalog/12345678901234567890/detail.aspx")
         }
     }
 
