@@ -55,7 +55,9 @@ struct HeadSemantics: Sendable {
                 guard c >= 48 && c <= 57 else { throw .invalidContentLength }
                 let (times10, o1) = value.multipliedReportingOverflow(by: 10)
                 let (sum, o2) = times10.addingReportingOverflow(Int(c - 48))
-                guard !o1, !o2 else { throw .invalidContentLength }
+                // A valid length past what `Int` holds is a body too large, not a malformed field
+                // (RFC 9110 §8.6 asks for large numerals to be anticipated).
+                guard !o1, !o2 else { throw .bodyTooLarge }
                 value = sum
             }
             if contentLength >= 0, contentLength != value { throw .conflictingContentLength }

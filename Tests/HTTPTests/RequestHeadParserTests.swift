@@ -366,6 +366,8 @@ struct RequestHeadParserTests {
     @Test(arguments: [
         "", "example.com", "example.com:8080", "example.com:65535", "example.com:", "127.0.0.1:80", "[::1]", "[::1]:8080", "[::1]:",
         "[2001:db8::1]", "[::ffff:192.0.2.1]:443", "a-b_c~d.e%41", "sub!$&'()*+,;=delims",
+        // port = *DIGIT (leading zeros), and RFC 3986's IPvFuture literal
+        "a:000080", "a:0000000000065535", "[v1.fe]", "[V1F.a:b-c~!]:443",
     ])
     func validHost(host: String) throws {
         // given

@@ -74,8 +74,9 @@ public struct StaticFiles: Sendable {
             ("X-Content-Type-Options", "nosniff"),
             ("Referrer-Policy", "no-referrer"),
         ])
-        if let condition = request.headers["If-None-Match"],
-           condition.split(separator: ",").contains(where: { let tag = $0.trimmingOWS(); return tag == file.etag || tag == "W/" + file.etag || tag == "*" }) {
+        // Every If-None-Match line counts: several lines are one list (RFC 9110 §5.3).
+        let tags = request.headers.values("If-None-Match").flatMap { $0.split(separator: ",") }
+        if tags.contains(where: { let tag = $0.trimmingOWS(); return tag == file.etag || tag == "W/" + file.etag || tag == "*" }) {
             return HTTPResponse(status: HTTPStatus(304), headers: headers)
         }
         headers.add("Accept-Ranges", "none")

@@ -64,6 +64,11 @@ struct StaticFilesTests {
         let again = try await get("/problems/problem.css", headers: [("If-None-Match", etag)])
         #expect(again.status.code == 304)
         #expect(again.body.isEmpty)
+        // the tag on a second If-None-Match line: the lines are one list (RFC 9110 §5.3)
+        let split = try await get("/problems/problem.css", headers: [("If-None-Match", "\"other\""), ("If-None-Match", etag)])
+        #expect(split.status.code == 304)
+        let neither = try await get("/problems/problem.css", headers: [("If-None-Match", "\"other\""), ("If-None-Match", "W/\"x\"")])
+        #expect(neither.status.code == 200)
     }
 
     @Test("no path reaches outside Public/", arguments: ["/../Package.swift", "/problems/../../Package.swift",
