@@ -58,7 +58,7 @@ public struct ConnectorService: Sendable {
 
     func listConnectors(_ request: HTTPRequest, _ context: GatewayContext) throws -> HTTPResponse {
         let tenant = try requireTenant(context)
-        try Self.refuseQuery(request)
+        try Self.refuseParameters(request)
         var list: [UInt8] = [UInt8(ascii: "[")]
         for (index, factory) in registry.descriptors.enumerated() {
             if index > 0 { list.append(UInt8(ascii: ",")) }
@@ -75,7 +75,7 @@ public struct ConnectorService: Sendable {
         let tenant = try requireTenant(context)
         let key = try connectorKey(context)
         let factory = try registry.factory(for: key)
-        try Self.refuseQuery(request)
+        try Self.refuseParameters(request)
         var upstreams: [UInt8] = [UInt8(ascii: "[")]
         let credentials = tenant.credentials[key.marketplace]
         for (index, health) in registry.upstreams(for: key, tenant: tenant.id, credentials: credentials).enumerated() {
@@ -106,7 +106,7 @@ public struct ConnectorService: Sendable {
         let statusText = fields.string("status", errors: &errors)
         let status = Self.status(statusText, errors: &errors)
         let sinceText = fields.string("since", errors: &errors)
-        let since = Self.timestamp(sinceText, field: "since", errors: &errors)
+        let since = Self.timestamp(sinceText, field: "since", fromQuery: fields.fromQuery, errors: &errors)
         let includeRaw = fields.bool("include_raw", errors: &errors) ?? false
         var cursor = openCursor(fields.string("cursor", errors: &errors), key: key, context, errors: &errors)
         let filter = ListFilter(status: status ?? nil, since: since).continuing(
@@ -451,9 +451,10 @@ public struct ConnectorService: Sendable {
         }
     }
 
-    /// The registry's routes take no parameters: one given is a mistake to report, not to ignore.
-    private static func refuseQuery(_ request: HTTPRequest) throws(GatewayError) {
-        guard let query = request.queryBytes, !query.isEmpty else { return }
+    /// The registry's routes take no parameters, in the query or in a body (as the lists' GETs
+    /// refuse a body): one given is a mistake to report, not to ignore.
+    private static func refuseParameters(_ request: HTTPRequest) throws(GatewayError) {
+        guard !(request.queryBytes ?? []).isEmpty || !request.body.isEmpty else { return }
         try check(try RequestFields.query(of: request).errors(allowed: []))
     }
 
@@ -483,14 +484,15 @@ public struct ConnectorService: Sendable {
         return (sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-")) && bytes[bytes.count - 3] == UInt8(ascii: ":")
     }
 
-    private static func timestamp(_ text: String?, field: String, errors: inout [FieldError]) -> Timestamp? {
+    private static func timestamp(_ text: String?, field: String, fromQuery: Bool, errors: inout [FieldError]) -> Timestamp? {
         guard let text else { return nil }
         // Only RFC 3339 is documented for clients; numbers are refused to avoid unit confusion.
         // Taken to the millisecond, as item times are (the marketplaces' finer digits are cut):
         // an item at or after the instant is never left out, though one earlier within its
         // millisecond may come in.
         guard Self.hasRFC3339Shape(text), let timestamp = FlexibleDate.parse(text) else {
-            let hint = text.contains(" ") ? " (a + in a query string must be sent as %2B)" : ""
+            // A space where an offset's + belongs is what form decoding makes of an unescaped +.
+            let hint = fromQuery && text.contains(" ") ? " (a + in a query string must be sent as %2B)" : ""
             errors.append(FieldError(field, "must be an RFC 3339 date-time, e.g. 2026-05-14T08:21:37Z\(hint)"))
             return nil
         }

@@ -311,6 +311,20 @@ struct ConnectorServiceTests {
         #expect(harness.review.replies.isEmpty)
     }
 
+    @Test("given a since with a space where its offset's + was, then a query string's error says to send %2B, a JSON body's does not")
+    func sincePlusHint() async throws {
+        let harness = ApplicationHarness()
+        let query = try await harness.send(.get, "/connectors/wildberries/review/items?since=2026-05-14T08:21:37+03:00")
+        let body = try await harness.send(.post, "/connectors/wildberries/review/items", body: "{\"since\":\"2026-05-14 08:21:37Z\"}")
+        for (answer, hinted) in [(query, true), (body, false)] {
+            #expect(answer.status.code == 400)
+            let reason = (answer.json["errors"] as? [[String: String]])?.first?["message"]
+            #expect(reason?.hasPrefix("must be an RFC 3339 date-time") == true)
+            #expect(reason?.contains("%2B") == hinted)
+        }
+        #expect(harness.review.lastQuery == nil)
+    }
+
     @Test("given a since that an offset carries past year 9999 (or before year 1) in UTC, then it is 400 on since, and the connector is not called")
     func sinceOutOfRange() async throws {
         let harness = ApplicationHarness()
@@ -336,6 +350,12 @@ struct ConnectorServiceTests {
             #expect(fields == (path.hasPrefix("/connectors?") ? ["foo"] : ["limit", "x"]) || fields == ["x", "limit"])
         }
         #expect(try await harness.send(.get, "/connectors").status == .ok)
+        // A GET's body is refused here as on the lists, not dropped unread.
+        for path in ["/connectors", "/connectors/wildberries/review"] {
+            let answer = try await harness.send(.get, path, body: "{\"limit\":1}")
+            #expect(answer.status.code == 400, "\(path)")
+            #expect((answer.json["errors"] as? [[String: String]])?.compactMap { $0["field"] } == ["body"])
+        }
         // An unknown connector is that, whatever its query.
         #expect(try await harness.send(.get, "/connectors/nope/chat?x=1").status.code == 404)
     }
