@@ -26,6 +26,55 @@ extension ConnectorError {
         }
     }
 
+    /// Any run of this many characters or more of a secret, wherever it stands in a text: half of
+    /// an API key, or a key with its dashes taken out (`Tenant.secrets` adds that form), is
+    /// still most of the secret. Sixteen characters of a key or token never come up by chance.
+    static let shortestFragment = 16
+
+    /// `text` with every run of `shortestFragment` or more bytes that also stands in `secret`
+    /// (ASCII letters in any case) replaced, overlapping runs as one.
+    static func redactingFragments(_ text: String, of secret: String) -> String {
+        let textBytes = Array(text.utf8), secretBytes = Array(secret.utf8)
+        guard textBytes.count >= shortestFragment, secretBytes.count >= shortestFragment else { return text }
+        func folded(_ byte: UInt8) -> UInt8 { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte }
+        // The longest common run ending at each text byte (a row of the longest-common-substring table).
+        var previous = [Int](repeating: 0, count: secretBytes.count + 1)
+        var current = previous
+        var ranges: [Range<Int>] = []
+        for i in textBytes.indices {
+            var longest = 0
+            for j in secretBytes.indices {
+                current[j + 1] = folded(textBytes[i]) == folded(secretBytes[j]) ? previous[j] + 1 : 0
+                longest = max(longest, current[j + 1])
+            }
+            swap(&previous, &current)
+            guard longest >= shortestFragment else { continue }
+            var start = i + 1 - longest
+            // Whole characters: a run never starts or ends inside a multi-byte one.
+            while start > 0, textBytes[start] & 0xC0 == 0x80 { start -= 1 }
+            if let last = ranges.last, last.upperBound >= start {
+                ranges[ranges.count - 1] = min(last.lowerBound, start)..<(i + 1)
+            } else {
+                ranges.append(start..<(i + 1))
+            }
+        }
+        guard !ranges.isEmpty else { return text }
+        var out: [UInt8] = []
+        var position = 0
+        for range in ranges {
+            // A space the secret holds ("Bearer <token>") stays in the text around it.
+            var (start, end) = (range.lowerBound, range.upperBound)
+            while start < end, textBytes[start] == UInt8(ascii: " ") { start += 1 }
+            while end > start, textBytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
+            while end < textBytes.count, textBytes[end] & 0xC0 == 0x80 { end += 1 }
+            out += textBytes[position..<start]
+            out += "[redacted]".utf8
+            position = end
+        }
+        out += textBytes[min(position, textBytes.count)...]
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// `text` with the percent-escapes of unreserved characters (letters, digits, `-._~`) written
     /// as those characters, as RFC 3986 §6.2.2.2 normalizes them: a secret quoted with its
     /// letters escaped is then the same text as one quoted without. Other escapes stay.
@@ -63,6 +112,7 @@ extension ConnectorError {
         for secret in secrets.map(decodingUnreserved) {
             // In any letter case: a marketplace may quote a key lower-cased or upper-cased.
             text = text.replacingOccurrences(of: secret, with: "[redacted]", options: .caseInsensitive)
+            text = redactingFragments(text, of: secret)
             // The start of a secret where the text was cut.
             let (lowerText, lowerSecret) = (text.lowercased(), secret.lowercased())
             for length in stride(from: min(secret.count - 1, text.count), through: shortestRedacted, by: -1)

@@ -7,7 +7,7 @@ extension Tenant {
     /// letters and digits as `%XX`; redaction ignores case), and, for a token in dotted parts (a
     /// JWT: header, claims, signature), each long part alone (the signature is the secret part).
     /// A token written `Bearer <token>` (as a Wildberries token may be) counts without its
-    /// scheme too, as a marketplace quotes the token alone.
+    /// scheme too, as a marketplace quotes the token alone; a key with dashes, without them too.
     var secrets: [String] {
         var secrets: [String] = []
         for credentials in credentials.values {
@@ -18,6 +18,9 @@ extension Tenant {
                     let encoded = Self.percentEncoding(value, keeping: keeping)
                     if !secrets.contains(encoded) { secrets.append(encoded) }
                 }
+                // A key written with dashes (Ozon's is a UUID) may be quoted without them.
+                let undashed = value.filter { $0 != "-" }
+                if undashed.count != value.count, undashed.count >= Self.shortestSecretPart { secrets.append(undashed) }
                 let parts = value.split(separator: ".")
                 if parts.count > 1 {
                     secrets += parts.filter { $0.count >= Self.shortestSecretPart }.map(String.init)

@@ -53,6 +53,20 @@ struct TenantSecretsTests {
         #expect(!redacted("claims \(token.split(separator: ".")[1])").contains(String(token.split(separator: ".")[1])))
     }
 
+    @Test("given a marketplace that quotes part of a key, or the key without its dashes, then the part of 16 characters or more is kept out, the text around it stays")
+    func fragments() {
+        #expect(redacted("bad key 7d5f3c1e-9a2b-4c8d here") == "bad key [redacted] here")
+        #expect(redacted("bad key 7D5F3C1E9A2B4C8DB6E42F0A9C7E1B35.") == "bad key [redacted].")
+        #expect(redacted("tail 4c8d-b6e4-2f0a9c7e, head 7d5f3c1e-9a2b-4c8d") == "tail [redacted], head [redacted]")
+        // a run inside non-ASCII text keeps the letters around it whole
+        #expect(redacted("ключ «9a2b-4c8d-b6e4-2f0a» неверен") == "ключ «[redacted]» неверен")
+        // fifteen characters are not enough to be taken out
+        #expect(redacted("id 7d5f3c1e-9a2b- ok") == "id 7d5f3c1e-9a2b- ok")
+        // a token's middle, across its dots
+        let middle = String(token.dropFirst(30).prefix(40))
+        #expect(redacted("jwt …\(middle)…") == "jwt …[redacted]…")
+    }
+
     @Test("given a short value that is not secret (an Ozon Client-Id), then ordinary text is left alone")
     func shortValuesKept() {
         #expect(redacted("client 1836402 has no access") == "client 1836402 has no access")
