@@ -32,30 +32,34 @@ extension ConnectorError {
     static let shortestFragment = 16
 
     /// `text` with every run of `shortestFragment` or more bytes that also stands in `secret`
-    /// (ASCII letters in any case) replaced, overlapping runs as one.
+    /// (ASCII letters in any case) replaced, overlapping runs as one. Such a run is exactly a
+    /// union of windows of `shortestFragment` bytes found in the secret, so the windows are
+    /// looked up in a set of the secret's: linear in both lengths.
     static func redactingFragments(_ text: String, of secret: String) -> String {
-        let textBytes = Array(text.utf8), secretBytes = Array(secret.utf8)
-        guard textBytes.count >= shortestFragment, secretBytes.count >= shortestFragment else { return text }
         func folded(_ byte: UInt8) -> UInt8 { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte }
-        // The longest common run ending at each text byte (a row of the longest-common-substring table).
-        var previous = [Int](repeating: 0, count: secretBytes.count + 1)
-        var current = previous
-        var ranges: [Range<Int>] = []
-        for i in textBytes.indices {
-            var longest = 0
-            for j in secretBytes.indices {
-                current[j + 1] = folded(textBytes[i]) == folded(secretBytes[j]) ? previous[j] + 1 : 0
-                longest = max(longest, current[j + 1])
+        let textBytes = Array(text.utf8), secretBytes = secret.utf8.map(folded)
+        guard textBytes.count >= shortestFragment, secretBytes.count >= shortestFragment else { return text }
+        // Sixteen bytes, folded, as two words: `shortestFragment` is the width of a window.
+        struct Window: Hashable { var low: UInt64, high: UInt64 }
+        func window(_ bytes: some RandomAccessCollection<UInt8>, at start: Int) -> Window {
+            var window = Window(low: 0, high: 0)
+            for (offset, byte) in bytes.dropFirst(start).prefix(shortestFragment).enumerated() {
+                let value = UInt64(folded(byte))
+                if offset < 8 { window.low |= value << (8 * offset) } else { window.high |= value << (8 * (offset - 8)) }
             }
-            swap(&previous, &current)
-            guard longest >= shortestFragment else { continue }
-            var start = i + 1 - longest
+            return window
+        }
+        var windows = Set<Window>(minimumCapacity: secretBytes.count)
+        for start in 0...(secretBytes.count - shortestFragment) { windows.insert(window(secretBytes, at: start)) }
+        var ranges: [Range<Int>] = []
+        for start in 0...(textBytes.count - shortestFragment) where windows.contains(window(textBytes, at: start)) {
+            var lower = start
             // Whole characters: a run never starts or ends inside a multi-byte one.
-            while start > 0, textBytes[start] & 0xC0 == 0x80 { start -= 1 }
-            if let last = ranges.last, last.upperBound >= start {
-                ranges[ranges.count - 1] = min(last.lowerBound, start)..<(i + 1)
+            while lower > 0, textBytes[lower] & 0xC0 == 0x80 { lower -= 1 }
+            if let last = ranges.last, last.upperBound >= lower {
+                ranges[ranges.count - 1] = last.lowerBound..<(start + shortestFragment)
             } else {
-                ranges.append(start..<(i + 1))
+                ranges.append(lower..<(start + shortestFragment))
             }
         }
         guard !ranges.isEmpty else { return text }
