@@ -52,12 +52,13 @@ enum HealthCheckCommand {
         var timeout = timeval(tv_sec: 2, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        // An IPv6 literal goes in brackets beside a port, and in Host (RFC 9110 §7.2, or the
+        // gateway answers 400).
+        let hostField = target.contains(":") ? "[\(target)]" : target
         guard connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
-            Output.error("healthcheck: nothing listens on \(target):\(port)")
+            Output.error("healthcheck: nothing listens on \(hostField):\(port)")
             return 1
         }
-        // An IPv6 literal goes in brackets in Host (RFC 9110 §7.2), or the gateway answers 400.
-        let hostField = target.contains(":") ? "[\(target)]" : target
         let request = Array("GET /healthz HTTP/1.1\r\nHost: \(hostField)\r\nConnection: close\r\n\r\n".utf8)
         guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == request.count else { return 1 }
         var buffer = [UInt8](repeating: 0, count: 64)
@@ -68,7 +69,7 @@ enum HealthCheckCommand {
         }
         let statusLine = String(decoding: buffer.prefix(received), as: UTF8.self)
         guard statusLine.hasPrefix("HTTP/1.1 200") else {
-            Output.error("healthcheck: unhealthy (\(statusLine.prefix(20)))")
+            Output.error(received == 0 ? "healthcheck: unhealthy (no answer)" : "healthcheck: unhealthy (\(statusLine.prefix(20)))")
             return 1
         }
         return 0

@@ -176,7 +176,12 @@ extension IdempotencyJournal {
         IdempotencyJournalBatch.frame(content, into: &batches)
         let bytes = header(sealing: headerLength + batches.count) + batches
         let temporary = target + ".tmp"
-        let descriptor = Glibc.open(temporary, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        // A new file of this process's, 0600: whatever a crash (or anyone) left under that name,
+        // a symbolic link above all, is taken away first, never opened and written through.
+        if unlink(temporary) != 0, errno != ENOENT {
+            throw .system("cannot remove an earlier \(temporary) to rewrite it", path: path, code: errno)
+        }
+        let descriptor = Glibc.open(temporary, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw .system("cannot create \(temporary) to rewrite it", path: path, code: errno) }
         var keep = false
         defer {

@@ -497,6 +497,28 @@ struct GatewayBinaryTests {
         let down = try GatewayProcess.run(arguments: ["healthcheck", "--port", String(gateway.port)])
         #expect(up.status == 0)
         #expect(down.status == 1)
+        #expect(down.stderr.contains("nothing listens on 127.0.0.1:\(gateway.port)"), "\(down.stderr)")
+    }
+
+    @Test("given a port where something takes the connection and never answers, then healthcheck exits 1 saying it had no answer",
+          .timeLimit(.minutes(1)))
+    func healthcheckNoAnswer() throws {
+        // given: a listener that never accepts (the kernel completes the connection in its backlog)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = in_addr_t(UInt32(0x7F00_0001).bigEndian)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        try #require(withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 4) == 0 && getsockname(fd, $0, &length) == 0 }
+        })
+        // when
+        let result = try GatewayProcess.run(arguments: ["healthcheck", "--port", String(UInt16(bigEndian: address.sin_port))])
+        // then
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("healthcheck: unhealthy (no answer)"), "\(result.stderr)")
     }
 
     @Test("given HOST=localhost for both, when healthcheck asks, then it reaches the gateway on 127.0.0.1, where serve listens for localhost",
@@ -532,5 +554,7 @@ struct GatewayBinaryTests {
         #expect(await gateway.waitForExit() == 0, "SIGHUP drains and exits 0 as SIGTERM does")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(gateway.stdout.contains("\"listen\":\"[::1]:"))
+        let down = try GatewayProcess.run(arguments: ["healthcheck", "--host", "::1", "--port", String(gateway.port)])
+        #expect(down.stderr.contains("nothing listens on [::1]:\(gateway.port)"), "\(down.stderr)")
     }
 }

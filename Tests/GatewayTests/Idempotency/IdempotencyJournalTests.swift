@@ -470,6 +470,31 @@ struct IdempotencyJournalTests {
         store.journal?.close()
     }
 
+    @Test("given a symbolic link where the rewrite puts its new file (<journal>.tmp), when the gateway restarts, then the file it names is left alone and the journal is a file of its own, 0600")
+    func temporaryLinkNotFollowed() async throws {
+        // given
+        let folder = try JournalFolder()
+        do {
+            let store = try Self.reopen(folder.journal)
+            try Self.storeOutcome("k", tenant: "acme", in: store)
+            try await store.persisted(tenant: "acme", key: "k")
+            store.journal?.close()
+        }
+        let elsewhere = folder.path + "/elsewhere.txt"
+        try Data("precious".utf8).write(to: URL(fileURLWithPath: elsewhere))
+        try #require(chmod(elsewhere, 0o644) == 0)
+        try FileManager.default.createSymbolicLink(atPath: folder.journal + ".tmp", withDestinationPath: elsewhere)
+        // when: the start-up rewrite
+        let store = try Self.reopen(folder.journal)
+        // then
+        #expect(try String(contentsOfFile: elsewhere, encoding: .utf8) == "precious")
+        #expect(try FileManager.default.attributesOfItem(atPath: folder.journal)[.type] as? FileAttributeType == .typeRegular)
+        var status = stat()
+        #expect(stat(folder.journal, &status) == 0 && status.st_mode & 0o777 == 0o600)
+        guard case .replay = try store.begin(tenant: "acme", key: "k", fingerprint: Self.print) else { Issue.record("not replayed"); return }
+        store.journal?.close()
+    }
+
     @Test("a journal path naming a directory, a pipe or a link to nothing is refused, and left as it was", arguments: ["directory", "pipe", "dangling link"])
     func notARegularFile(kind: String) throws {
         let folder = try JournalFolder()
