@@ -51,7 +51,10 @@ public final class GatewayApplication: Sendable {
                 }
                 for tenant in tenants {
                     for factory in registry.descriptors {
-                        for upstream in registry.upstreams(for: factory.key, tenant: tenant.id) ?? [] {
+                        // Every configured tenant's circuits, from the start: a tenant that has not
+                        // called yet shares its account's (its session is built, with no call made).
+                        let credentials = tenant.credentials[factory.key.marketplace]
+                        for upstream in registry.upstreams(for: factory.key, tenant: tenant.id, credentials: credentials) {
                             let open: Double = upstream.circuit == .closed ? 0 : (upstream.circuit == .open ? 1 : 0.5)
                             gauges.append(("gateway_upstream_circuit_open", "1 while the circuit to the upstream host behind this tenant's connector is open, 0.5 half-open; one circuit per host and seller account, shared by its tenants (do not sum over tenants).",
                                            [("tenant", tenant.id), ("connector", "\(factory.key)"), ("host", upstream.host)], open))

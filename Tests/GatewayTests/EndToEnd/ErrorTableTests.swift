@@ -37,9 +37,12 @@ struct ErrorTableTests {
                                             breakerCoolDown: .seconds(60), clients: .gateway))
             var configuration = GatewayConfiguration()
             configuration.upstreamDeadline = .seconds(60)
-            configuration.tenants = [Tenant(id: "t", keyDigests: [SHA256.hash(ErrorTableTests.key.utf8)],
-                                            rateLimit: TenantRateLimit(rate: 1000, burst: 1000),
-                                            credentials: [.wildberries: MarketplaceCredentials(marketplace: .wildberries, fields: ["token": token])])]
+            // "u" shares the seller account of "t" and never calls.
+            configuration.tenants = ["t", "u"].map { id in
+                Tenant(id: id, keyDigests: [SHA256.hash((id == "t" ? ErrorTableTests.key : "idle-tenant-key").utf8)],
+                       rateLimit: TenantRateLimit(rate: 1000, burst: 1000),
+                       credentials: [.wildberries: MarketplaceCredentials(marketplace: .wildberries, fields: ["token": token])])
+            }
             application = GatewayApplication(configuration: configuration, registry: registry,
                                              staticFiles: StaticFiles(directory: nil), log: LogSink.capturing())
         }
@@ -185,6 +188,14 @@ struct ErrorTableTests {
             to: HTTPRequest(method: .get, target: "/connectors/wildberries/review",
                             headers: [("Host", "g"), ("Authorization", "Bearer \(Self.key)")]), context: GatewayContext())
         #expect(String(decoding: descriptor.body, as: UTF8.self).contains("\"circuit\":\"open\""))
+        // Metrics show the account's circuit open for each of its tenants, the one that never called too.
+        let metrics = try await bed.application.responder.respond(
+            to: HTTPRequest(method: .get, target: "/metrics", headers: [("Host", "g")]), context: GatewayContext())
+        let series = String(decoding: metrics.body, as: UTF8.self).split(separator: "\n")
+            .filter { $0.hasPrefix("gateway_upstream_circuit_open{") && $0.contains("connector=\"wildberries/review\"") }
+        for tenant in ["t", "u"] {
+            #expect(series.contains { $0.contains("tenant=\"\(tenant)\"") && $0.hasSuffix(" 1") }, "\(tenant): \(series)")
+        }
         await bed.stop()
     }
 
