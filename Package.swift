@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "MarketplaceSimulator", dependencies: ["Server", "HTTP"]),
         .target(name: "Gateway", dependencies: ["Server", "HTTP", "Connectors", "Marketplaces", "Hashing"]),
         .executableTarget(name: "connector-gateway",
-                          dependencies: ["Gateway", "Marketplaces", "MarketplaceSimulator", "Server", "Connectors", "Hashing"]),
+                          dependencies: ["Gateway", "HTTP", "Marketplaces", "MarketplaceSimulator", "Server", "Connectors", "Hashing"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "Hashing", "MarketplaceSimulator", "HTTP", "Server"]),

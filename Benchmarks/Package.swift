@@ -24,6 +24,7 @@ let package = Package(
                 .product(name: "Marketplaces", package: "ConnectorGateway"),
                 .product(name: "MarketplaceSimulator", package: "ConnectorGateway"),
                 .product(name: "Hashing", package: "ConnectorGateway"),
+                .product(name: "HTTP", package: "ConnectorGateway"),
                 .product(name: "Server", package: "ConnectorGateway"),
             ]
         ),

@@ -2,6 +2,7 @@ import Connectors
 import Foundation
 import Gateway
 import Glibc
+import HTTP
 import Marketplaces
 import Server
 
@@ -49,7 +50,8 @@ enum ServeCommand {
             URLSessionUpstreamClient.prepareProcess()
         }
         let registry = ConnectorRegistry()
-        MarketplaceCatalog.registerAll(in: registry, endpoints: endpoints, clients: .gateway)
+        MarketplaceCatalog.registerAll(in: registry, endpoints: endpoints,
+                                       clients: .gateway(answers: BodyBudget(limit: configuration.upstreamAnswerBytes)))
         let staticRoot = StaticRoot.locate(given: options.staticRoot ?? environment["GATEWAY_STATIC_ROOT"].flatMap { $0.isEmpty ? nil : $0 })
         let root = staticRoot.directory
         let staticFiles = StaticFiles(directory: root.appendingPathComponent("Public"),

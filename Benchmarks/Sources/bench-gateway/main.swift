@@ -3,6 +3,7 @@ import Foundation
 import Gateway
 import Glibc
 import Hashing
+import HTTP
 import MarketplaceSimulator
 import Marketplaces
 import Server
@@ -24,7 +25,7 @@ do {
     OzonConnectors.register(in: registry, endpoints: MarketplaceEndpoints(ozonSeller: ozon.baseURL),
                             options: OzonOptions(rateLimit: RateLimit(burst: 1_000_000, interval: .nanoseconds(1)), maxConnections: environment("UPSTREAM_CONNECTIONS").flatMap(Int.init) ?? 256,
                                                // As the gateway does; UPSTREAM_CLIENT=urlsession measures URLSession instead.
-                                               clients: environment("UPSTREAM_CLIENT") == "urlsession" ? .urlSession : .gateway))
+                                               clients: environment("UPSTREAM_CLIENT") == "urlsession" ? .urlSession : .gateway(answers: BodyBudget(limit: 256 << 20))))
     var configuration = GatewayConfiguration()
     configuration.server = ServerConfiguration(host: "127.0.0.1", port: environment("PORT").flatMap(Int.init) ?? 8080)
     if let loops = environment("LOOPS").flatMap(Int.init) { configuration.server.loopCount = loops }

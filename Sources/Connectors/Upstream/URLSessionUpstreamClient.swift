@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import HTTP
 
 /// `UpstreamClient` over (Foundation)URLSession: one session per client, so connections to the
 /// host are kept alive and reused across reads. A write goes out on a session of its own, that
@@ -27,11 +28,14 @@ public final class URLSessionUpstreamClient: UpstreamClient {
     /// gateway's own client does: a marketplace answer is a page, never megabytes, and one
     /// that is would be held in memory whole and then read on an event loop.
     public let maxResponseBytes: Int
+    /// Shared with other clients: the bytes of answers being received that may be held at once.
+    public let answers: BodyBudget?
 
     /// A client of `baseURL` keeping up to `maxConnections` connections to its host for reads,
-    /// and refusing answers over `maxResponseBytes`.
-    public init(baseURL: URL, maxConnections: Int = 8, maxResponseBytes: Int = 64 << 20) {
+    /// and refusing answers over `maxResponseBytes`, or past the `answers` ceiling.
+    public init(baseURL: URL, maxConnections: Int = 8, maxResponseBytes: Int = 64 << 20, answers: BodyBudget? = nil) {
         self.maxResponseBytes = maxResponseBytes
+        self.answers = answers
         self.baseURL = baseURL
         host = baseURL.upstreamHost
         if var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false) {
@@ -54,7 +58,7 @@ public final class URLSessionUpstreamClient: UpstreamClient {
         // every answer into a String and splits it, looking for cookies it would then drop.
         configuration.httpCookieAcceptPolicy = .never
         self.configuration = configuration
-        receiver = UpstreamSessionDelegate(maxResponseBytes: maxResponseBytes)
+        receiver = UpstreamSessionDelegate(maxResponseBytes: maxResponseBytes, answers: answers)
         session = URLSession(configuration: configuration, delegate: receiver, delegateQueue: nil)
     }
 
@@ -89,7 +93,7 @@ public final class URLSessionUpstreamClient: UpstreamClient {
                     // A write's session is made with its task and told at once to end when the
                     // task does: `make` runs only if the call was not over before it started,
                     // and may run after `send` returned, so nothing else may touch that session.
-                    let receiver = ownSession ? UpstreamSessionDelegate(maxResponseBytes: self.maxResponseBytes) : self.receiver
+                    let receiver = ownSession ? UpstreamSessionDelegate(maxResponseBytes: self.maxResponseBytes, answers: self.answers) : self.receiver
                     let session = ownSession ? URLSession(configuration: self.configuration, delegate: receiver, delegateQueue: nil) : self.session
                     let task = session.dataTask(with: urlRequest)
                     receiver.track(task, finish: finish)

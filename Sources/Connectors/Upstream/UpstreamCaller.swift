@@ -170,7 +170,7 @@ public final class UpstreamCaller: Sendable {
             case .connectionRefused: report(.transportError, refused: true)
             case .notSent: report(.timeout, refused: true)
             case .unsendable: report(.transportError, refused: true)
-            case .connectionLost, .responseTooLarge, .unreadableResponse: report(.transportError)
+            case .connectionLost, .responseTooLarge, .overBudget, .unreadableResponse: report(.transportError)
             }
             return transportFailure(error, request: request, attemptTime: attemptTime,
                                     fullAttempt: fullAttempt, admission: admission)
@@ -276,6 +276,10 @@ public final class UpstreamCaller: Sendable {
             (.failure, .upstreamError(failure("cannot connect to \(client.host): \(reason)")), true)
         case .responseTooLarge(let limit):
             (.neutral, .upstreamError(failure("\(client.host) answered \(request.operation) with more than \(limit) bytes", lasting: true)), false)
+        case .overBudget(let limit):
+            // The gateway's memory, not the host: a read may go again (the others may be done by
+            // then); a write may have been applied.
+            (.neutral, .upstreamError(failure("the gateway was already receiving \(limit) bytes of answers from the marketplaces, its ceiling, and dropped this answer to \(request.operation)")), idempotent)
         case .unreadableResponse(let status, let reason):
             (.neutral, .upstreamError(failure("\(client.host) answered \(request.operation) in a form the gateway cannot read: \(reason)",
                                               status: status, lasting: true)), false)

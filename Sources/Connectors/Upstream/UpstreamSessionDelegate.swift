@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import HTTP
 import Synchronization
 
 /// The delegate of `URLSessionUpstreamClient`'s sessions: gathers each data task's answer and
@@ -18,11 +19,15 @@ final class UpstreamSessionDelegate: NSObject, URLSessionDataDelegate, Sendable 
     }
 
     let maxResponseBytes: Int
+    /// The ceiling on answer bytes held at once, shared with other clients: what a task has
+    /// received is taken from it and given back when the task ends.
+    let answers: BodyBudget?
     /// Tasks in flight, by identifier (unique within a session; each session has its own delegate).
     private let receiving = Mutex<[Int: Receiving]>([:])
 
-    init(maxResponseBytes: Int) {
+    init(maxResponseBytes: Int, answers: BodyBudget? = nil) {
         self.maxResponseBytes = maxResponseBytes
+        self.answers = answers
     }
 
     /// Delivers `task`'s outcome to `finish`, once. Called before the task is resumed.
@@ -34,7 +39,7 @@ final class UpstreamSessionDelegate: NSObject, URLSessionDataDelegate, Sendable 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
                     completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
         if response.expectedContentLength > Int64(maxResponseBytes) {
-            tooLarge(dataTask)
+            end(dataTask, .responseTooLarge(limit: maxResponseBytes))
             completionHandler(.cancel)
         } else {
             completionHandler(.allow)
@@ -43,17 +48,19 @@ final class UpstreamSessionDelegate: NSObject, URLSessionDataDelegate, Sendable 
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         let id = dataTask.taskIdentifier
-        let over = receiving.withLock { tasks -> Bool in
-            guard tasks[id] != nil else { return false }
+        let outcome = receiving.withLock { tasks -> UpstreamTransportError? in
+            guard tasks[id] != nil else { return nil }
+            if let answers, !answers.take(data.count) { return .overBudget(limit: answers.limit) }
             tasks[id]!.data.append(data)
-            return tasks[id]!.data.count > maxResponseBytes
+            return tasks[id]!.data.count > maxResponseBytes ? .responseTooLarge(limit: maxResponseBytes) : nil
         }
-        if over { tooLarge(dataTask) }
+        if let outcome { end(dataTask, outcome) }
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         let id = task.taskIdentifier
         guard let done = receiving.withLock({ $0.removeValue(forKey: id) }) else { return }
+        answers?.release(done.data.count)
         done.finish(URLSessionUpstreamClient.result(data: done.data, response: task.response, error: error))
     }
 
@@ -64,10 +71,11 @@ final class UpstreamSessionDelegate: NSObject, URLSessionDataDelegate, Sendable 
 
     /// Ends the call and lets go of what arrived; the task is cancelled off this (the session's
     /// delegate) queue, as `cancel` waits for the session's own.
-    private func tooLarge(_ task: URLSessionDataTask) {
+    private func end(_ task: URLSessionDataTask, _ error: UpstreamTransportError) {
         let id = task.taskIdentifier
         guard let done = receiving.withLock({ $0.removeValue(forKey: id) }) else { return }
-        done.finish(.failure(.responseTooLarge(limit: maxResponseBytes)))
+        answers?.release(done.data.count)
+        done.finish(.failure(error))
         DispatchQueue.global().async { task.cancel() }
     }
 }

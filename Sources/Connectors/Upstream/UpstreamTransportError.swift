@@ -16,6 +16,10 @@ public enum UpstreamTransportError: Error, Sendable, Equatable {
     /// An answer came that is too large to take in: the host answered (it is not its failure),
     /// and asking again would bring the same.
     case responseTooLarge(limit: Int)
+    /// The answers being received at once passed the gateway's ceiling on them (`limit` bytes in
+    /// all): this one was dropped after the request was (perhaps) sent. Not the host's failure;
+    /// asked again once others are done, it may come through.
+    case overBudget(limit: Int)
     /// An answer in a form the client cannot read (a content coding it did not ask for, with its
     /// `status`; a head HTTP/1.1 does not allow, with none): the host answered, and asking again
     /// would bring the same.

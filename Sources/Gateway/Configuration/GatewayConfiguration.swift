@@ -18,6 +18,10 @@ public struct GatewayConfiguration: Sendable {
     public var cursorSecret: [UInt8] = Array((0..<32).map { _ in UInt8.random(in: 0...255) })
     /// How long one gateway request may spend on upstream calls, retries included (`upstream_deadline_ms`).
     public var upstreamDeadline: Duration = .seconds(20)
+    /// Bytes of marketplace answers being received that may be held at once, by every upstream
+    /// client together (`max_upstream_answer_bytes`): each answer stops at 64 MiB, but many at
+    /// once could take all of a container's memory.
+    public var upstreamAnswerBytes = 256 << 20
     /// How long an `Idempotency-Key` outcome is replayed (`idempotency.lifetime_s`).
     public var idempotencyLifetime: Duration = .seconds(24 * 3600)
     /// Outcomes kept per tenant for `Idempotency-Key` replays (`idempotency.capacity`).
@@ -71,7 +75,7 @@ public struct GatewayConfiguration: Sendable {
         let reader = ConfigurationReader(root, path: "")
         var configuration = GatewayConfiguration()
         try reader.allowOnly(["listen", "server", "tenants", "marketplaces", "cursor_secret", "upstream_deadline_ms",
-                              "idempotency", "drain_timeout_ms", "trusted_proxies", "public_rate_limit", "metrics_token"])
+                              "max_upstream_answer_bytes", "idempotency", "drain_timeout_ms", "trusted_proxies", "public_rate_limit", "metrics_token"])
         if let listen = try reader.object("listen") {
             try listen.allowOnly(["host", "port"])
             if let host = try listen.string("host") {
@@ -95,6 +99,7 @@ public struct GatewayConfiguration: Sendable {
         }
         if let ms = try reader.integer("upstream_deadline_ms", in: 100...300_000) { configuration.upstreamDeadline = .milliseconds(ms) }
         if let ms = try reader.integer("drain_timeout_ms", in: 0...600_000) { configuration.drainTimeout = .milliseconds(ms) }
+        if let bytes = try reader.integer("max_upstream_answer_bytes", in: (1 << 20)...(64 << 30)) { configuration.upstreamAnswerBytes = bytes }
         if let idempotency = try reader.object("idempotency") {
             try idempotency.allowOnly(["lifetime_s", "capacity", "journal"])
             if let seconds = try idempotency.integer("lifetime_s", in: 1...(7 * 86_400)) { configuration.idempotencyLifetime = .seconds(seconds) }

@@ -1,5 +1,6 @@
 import Connectors
 import Foundation
+import HTTP
 import Server
 
 /// `UpstreamClient` for a plain-`http` upstream (the demo's simulators, a staging stub, a
@@ -13,13 +14,14 @@ public final class LoopUpstreamClient: UpstreamClient {
     private let basePath: [UInt8]
 
     /// Nil unless `baseURL` is an `http` URL with a host and a port that is one (1…65535).
-    public init?(baseURL: URL, maxConnections: Int) {
+    /// `answers`: shared with the other clients, the ceiling on answer bytes held at once.
+    public init?(baseURL: URL, maxConnections: Int, answers: BodyBudget? = nil) {
         let port = baseURL.port ?? 80
         guard baseURL.scheme?.lowercased() == "http", let name = baseURL.host, !name.isEmpty, (1...65535).contains(port),
               let components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false)
         else { return nil }
         host = baseURL.upstreamHost
-        client = HTTPClient(host: name, port: port, configuration: HTTPClient.Configuration(maxConnections: maxConnections))
+        client = HTTPClient(host: name, port: port, configuration: HTTPClient.Configuration(maxConnections: maxConnections, answerBudget: answers))
         var path = components.percentEncodedPath
         if path.hasSuffix("/") { path.removeLast() }
         basePath = Array(path.utf8)
@@ -48,6 +50,7 @@ public final class LoopUpstreamClient: UpstreamClient {
         case .invalidRequest(let reason): .unsendable(reason)
         case .connectionLost(let reason): .connectionLost(reason)
         case .responseTooLarge(let limit): .responseTooLarge(limit: limit)
+        case .overBudget(let limit): .overBudget(limit: limit)
         case .unreadableResponse(let status, let reason): .unreadableResponse(status: status, reason)
         case .timedOut: .timedOut
         case .notSent(let reason): .notSent(reason)

@@ -38,6 +38,9 @@ final class ClientConnection {
     /// Bytes received for the response in progress, framing included: a chunked body's size
     /// lines and extensions are not counted by the decoder's limit.
     private var received = 0
+    /// Of `received`, the bytes taken from the configuration's `answerBudget`, given back when
+    /// the response is complete or the connection goes.
+    private var budgeted = 0
     /// Interim (1xx) responses received for the call in progress.
     private var interimResponses = 0
     /// Responses completed on this connection: a call on a reused connection that gets nothing
@@ -175,6 +178,13 @@ final class ClientConnection {
                 guard received <= Self.receiveLimit(pool.client.configuration) else {
                     fail(.responseTooLarge(limit: pool.client.configuration.maxBodyLength))
                     return
+                }
+                if let budget = pool.client.configuration.answerBudget {
+                    guard budget.take(n) else {
+                        fail(.overBudget(limit: budget.limit))
+                        return
+                    }
+                    budgeted += n
                 }
                 input.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
                 process()
@@ -340,6 +350,7 @@ final class ClientConnection {
         input.removeAll(keepingCapacity: input.capacity <= 256 * 1024)
         bodyOffset = 0
         received = 0
+        releaseBudgeted()
         interimResponses = 0
         served += 1
         // Bytes past the response were never asked for: the next response could not be trusted.
@@ -367,11 +378,18 @@ final class ClientConnection {
 
     func close() {
         guard state != .closed else { return }
+        releaseBudgeted()
         state = .closed
         loop.selector.remove(socket.fd)
         socket.close()
         loop.releaseClientConnection(self)
         pool.connectionClosed(self)
+    }
+
+    private func releaseBudgeted() {
+        guard budgeted > 0 else { return }
+        pool.client.configuration.answerBudget?.release(budgeted)
+        budgeted = 0
     }
 
     private func setInterest(_ events: UInt32) {

@@ -1,3 +1,4 @@
+import HTTP
 import Synchronization
 
 /// An HTTP/1.1 client for one plain-`http` origin, built on the server's own event loops.
@@ -36,10 +37,14 @@ public final class HTTPClient: Sendable {
         /// in line for a connection: one sent with less would likely time out after the server
         /// acted on it, leaving its outcome unknown. It fails as never sent instead.
         public var minimumWriteTime: Duration
+        /// Shared with other clients (and other readers of answers): the bytes of answers being
+        /// received that may be held at once; none, no ceiling but each answer's own.
+        public var answerBudget: BodyBudget?
 
         /// The defaults suit an API origin; `maxConnections` below 1 becomes 1.
         public init(maxConnections: Int = 8, idleTimeout: Duration = .seconds(4), maxHeadLength: Int = 64 * 1024,
-                    maxBodyLength: Int = 64 * 1024 * 1024, minimumWriteTime: Duration = .seconds(1)) {
+                    maxBodyLength: Int = 64 * 1024 * 1024, minimumWriteTime: Duration = .seconds(1), answerBudget: BodyBudget? = nil) {
+            self.answerBudget = answerBudget
             self.maxConnections = max(1, maxConnections)
             self.idleTimeout = idleTimeout
             self.maxHeadLength = maxHeadLength

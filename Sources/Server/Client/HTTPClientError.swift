@@ -10,6 +10,10 @@ public enum HTTPClientError: Error, Sendable, Equatable {
     case connectionLost(String)
     /// The response's body is longer than the client accepts.
     case responseTooLarge(limit: Int)
+    /// The answers being received at once (this one's bytes so far with all the others') passed
+    /// the configuration's `answerBudget`: this one is dropped, after the request was (perhaps)
+    /// sent. Not the server's doing; it may go again once others are done.
+    case overBudget(limit: Int)
     /// The server answered, in a form the client cannot read: a content coding it did not ask
     /// for (with the answer's `status`), or a head HTTP/1.1 does not allow (conflicting lengths,
     /// an unknown transfer coding, a head too large: no status then). It answered, and asking

@@ -95,6 +95,26 @@ struct URLSessionUpstreamClientTests {
         }
     }
 
+    @Test("given a shared ceiling other answers have nearly filled, when an answer would pass it, then the call fails overBudget and gives back what it took; with room, it succeeds")
+    func overBudget() async throws {
+        try await withLoopbackUpstream({ _, _ in
+            HTTPResponse(status: .ok, contentType: "application/json", text: "[" + String(repeating: "1,", count: 1000) + "1]")
+        }) { upstream in
+            // given: a ceiling of 4,096 with 3,596 already held elsewhere
+            let budget = BodyBudget(limit: 4096)
+            #expect(budget.take(3596))
+            let client = URLSessionUpstreamClient(baseURL: upstream.baseURL, answers: budget)
+            let request = UpstreamRequest(method: "GET", path: "/page", safety: .idempotent, operation: "test.page")
+            // when / then
+            await #expect(throws: UpstreamTransportError.overBudget(limit: 4096)) { try await client.send(request, timeout: .seconds(10)) }
+            #expect(budget.inUse == 3596, "the failed answer's bytes are given back")
+            budget.release(3596)
+            let response = try await client.send(request, timeout: .seconds(10))
+            #expect(response.body.count == 2003)
+            #expect(budget.inUse == 0, "a completed answer's bytes are given back")
+        }
+    }
+
     @Test("the client's host names the port, so each upstream gets its own circuit")
     func hostIncludesPort() {
         #expect(URLSessionUpstreamClient(baseURL: URL(string: "http://127.0.0.1:8081")!).host == "127.0.0.1:8081")

@@ -120,6 +120,21 @@ struct UpstreamCallerTests {
         #expect(harness.breaker.state == .closed)
     }
 
+    @Test("given the gateway's ceiling on answers held at once passed, then a read goes again and gets its answer, a write fails without going again (it may have been applied), and the host's circuit stays closed")
+    func overBudget() async throws {
+        let read = CallerHarness([.fail(.overBudget(limit: 256 << 20)), .status(200)], failureThreshold: 1)
+        let response = try await read.call(.read)
+        #expect(response.status == 200)
+        #expect(read.client.callCount == 2)
+        #expect(read.breaker.state == .closed)
+        let write = CallerHarness([.fail(.overBudget(limit: 256 << 20)), .status(200)], failureThreshold: 1)
+        let error = await #expect(throws: ConnectorError.self) { try await write.call(.write) }
+        guard case .upstreamError(let failure)? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(failure.message.contains("268435456 bytes of answers"))
+        #expect(write.client.callCount == 1, "not sent again by the gateway")
+        #expect(write.breaker.state == .closed)
+    }
+
     @Test("an answer in a form the client cannot read (a coding not asked for; a head HTTP/1.1 does not allow) fails at once with its status if any, unretried, not retryable, and leaves the circuit closed",
           arguments: [(200, "Content-Encoding gzip, which was not asked for"), (nil, "a response head HTTP/1.1 does not allow (invalidContentLength)")] as [(Int?, String)])
     func unreadableResponse(status: Int?, reason: String) async throws {

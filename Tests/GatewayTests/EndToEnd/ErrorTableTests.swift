@@ -34,7 +34,7 @@ struct ErrorTableTests {
                                             chatRateLimit: RateLimit(burst: 10_000, interval: .nanoseconds(1)),
                                             retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1), maxDelay: .milliseconds(2)),
                                             attemptTimeout: attemptTimeout, breakerFailureThreshold: 4,
-                                            breakerCoolDown: .seconds(60), clients: .gateway))
+                                            breakerCoolDown: .seconds(60), clients: .gateway(answers: BodyBudget(limit: 256 << 20))))
             var configuration = GatewayConfiguration()
             configuration.upstreamDeadline = .seconds(60)
             // "u" shares the seller account of "t" and never calls.
