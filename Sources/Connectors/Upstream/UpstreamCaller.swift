@@ -168,6 +168,7 @@ public final class UpstreamCaller: Sendable {
             case .cancelled: report(.cancelled)
             case .timedOut: report(.timeout)
             case .connectionRefused: report(.transportError, refused: true)
+            case .connectTimedOut: report(.timeout, refused: true)
             case .notSent: report(.timeout, refused: true)
             case .unsendable: report(.transportError, refused: true)
             case .connectionLost, .responseTooLarge, .overBudget, .unreadableResponse: report(.transportError)
@@ -265,6 +266,10 @@ public final class UpstreamCaller: Sendable {
             // An attempt the deadline cut to under half of a fresh one's time says little about
             // the host: the gateway's own queue and the request's earlier calls took the rest.
             (attemptTime < fullAttempt / 2 ? .neutral : .failure, .upstreamTimeout(failure("\(client.host) did not answer \(request.operation) in time")), idempotent)
+        case .connectTimedOut:
+            // As a timeout, but nothing went out: a write may go again.
+            (attemptTime < fullAttempt / 2 ? .neutral : .failure,
+             .upstreamTimeout(failure("\(client.host) took no connection for \(request.operation) in time (nothing was sent)")), true)
         case .notSent(let reason):
             // The gateway's own connections were busy: not the host's failure, and nothing went
             // out, so a write may go again.

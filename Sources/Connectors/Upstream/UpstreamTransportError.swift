@@ -3,6 +3,9 @@
 public enum UpstreamTransportError: Error, Sendable, Equatable {
     /// The connection could not be made (refused, DNS failure, unreachable): nothing was sent.
     case connectionRefused(String)
+    /// The attempt's time ran out while the connection was still being made: nothing was sent,
+    /// and the host did not answer in time.
+    case connectTimedOut
     /// The connection broke after the request was (perhaps) sent: the upstream may have applied it.
     case connectionLost(String)
     /// No complete response within the attempt's timeout.

@@ -47,6 +47,7 @@ public final class LoopUpstreamClient: UpstreamClient {
     static func transportError(_ error: HTTPClientError) -> UpstreamTransportError {
         switch error {
         case .connectFailed(let reason): .connectionRefused(reason)
+        case .connectTimedOut: .connectTimedOut
         case .invalidRequest(let reason): .unsendable(reason)
         case .connectionLost(let reason): .connectionLost(reason)
         case .responseTooLarge(let limit): .responseTooLarge(limit: limit)

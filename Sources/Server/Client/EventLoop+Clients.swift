@@ -123,13 +123,13 @@ extension EventLoop {
             if call.deadline <= now {
                 // Never sent before and still waiting for a connection: nothing reached the server,
                 // which a write's caller must know. Still connecting is the host's failure to take
-                // the connection (`connectFailed`); waiting in line for one is this client's
+                // the connection (`connectTimedOut`); waiting in line for one is this client's
                 // (`notSent`).
                 let error: HTTPClientError
                 if call.resent || (call.connection != nil && call.connection?.state != .connecting) {
                     error = .timedOut
                 } else if call.connection?.state == .connecting {
-                    error = .connectFailed("no connection made within the call's time")
+                    error = .connectTimedOut
                 } else {
                     error = .notSent("no connection to \(call.client.hostField) within the call's time")
                 }

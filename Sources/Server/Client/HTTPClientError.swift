@@ -1,10 +1,13 @@
 /// Why an `HTTPClient` call got no response. Which case it is decides whether a write may be
-/// sent again: only `connectFailed`, `notSent` and `invalidRequest` guarantee nothing reached
-/// the server.
+/// sent again: only `connectFailed`, `connectTimedOut`, `notSent` and `invalidRequest`
+/// guarantee nothing reached the server.
 public enum HTTPClientError: Error, Sendable, Equatable {
     /// No connection could be made (refused, unreachable, name not found): nothing was sent.
     /// The reason does not repeat the host: the caller knows which one it asked.
     case connectFailed(String)
+    /// The call's time ran out while its connection was still being made (the host took no
+    /// connection: a full backlog, a filtered port): nothing was sent.
+    case connectTimedOut
     /// The connection broke, or the server answered something that is not HTTP/1.x, after the
     /// request was (perhaps) sent.
     case connectionLost(String)
@@ -28,7 +31,7 @@ public enum HTTPClientError: Error, Sendable, Equatable {
     /// The call ended before its request was written: no connection came free within its time
     /// (it waited in the pool's queue, or for the host's name), or a write had too little time
     /// left once one came free. Nothing reached the server. (A connection still being made when
-    /// the time runs out is `connectFailed`.)
+    /// the time runs out is `connectTimedOut`.)
     case notSent(String)
     /// The calling task was cancelled, or the loop serving the call shut down.
     case cancelled

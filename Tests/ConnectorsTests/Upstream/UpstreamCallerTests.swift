@@ -135,6 +135,15 @@ struct UpstreamCallerTests {
         #expect(write.breaker.state == .closed)
     }
 
+    @Test("given a host that takes no connection within an attempt's time, then it is a timeout, and a write goes again, as nothing was sent")
+    func connectTimedOut() async throws {
+        let harness = CallerHarness([.fail(.connectTimedOut), .fail(.connectTimedOut), .fail(.connectTimedOut)])
+        let error = await #expect(throws: ConnectorError.self) { try await harness.call(.write) }
+        guard case .upstreamTimeout(let failure)? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(failure?.message.contains("took no connection") == true)
+        #expect(harness.client.callCount == 3, "a write that was never sent goes again")
+    }
+
     @Test("an answer in a form the client cannot read (a coding not asked for; a head HTTP/1.1 does not allow) fails at once with its status if any, unretried, not retryable, and leaves the circuit closed",
           arguments: [(200, "Content-Encoding gzip, which was not asked for"), (nil, "a response head HTTP/1.1 does not allow (invalidContentLength)")] as [(Int?, String)])
     func unreadableResponse(status: Int?, reason: String) async throws {
