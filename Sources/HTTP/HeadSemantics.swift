@@ -53,12 +53,13 @@ struct HeadSemantics: Sendable {
             for i in s..<e {
                 let c = buffer[i]
                 guard c >= 48 && c <= 57 else { throw .invalidContentLength }
+                // A valid length past what `Int` holds is a body too large, not a malformed field
+                // (RFC 9110 §8.6 asks for large numerals to be anticipated): held as `Int.max`,
+                // refused as any body over the limit once the head is whole and checked.
+                guard value != .max else { continue }
                 let (times10, o1) = value.multipliedReportingOverflow(by: 10)
                 let (sum, o2) = times10.addingReportingOverflow(Int(c - 48))
-                // A valid length past what `Int` holds is a body too large, not a malformed field
-                // (RFC 9110 §8.6 asks for large numerals to be anticipated).
-                guard !o1, !o2 else { throw .bodyTooLarge }
-                value = sum
+                value = o1 || o2 ? .max : sum
             }
             if contentLength >= 0, contentLength != value { throw .conflictingContentLength }
             contentLength = value

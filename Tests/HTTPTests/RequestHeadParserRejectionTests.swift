@@ -39,6 +39,12 @@ struct RequestHeadParserRejectionTests {
         expectRejected(Rejection(field: value, "Content-Length: \(value)", .bodyTooLarge, status: 413))
     }
 
+    @Test func contentLengthPastIntStillChecksTheHead() {
+        // a length too large for any body does not hide what is wrong with the head itself
+        expectRejected(Rejection("huge length, no Host", bytes("POST / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n"), .missingHost))
+        expectRejected(Rejection(field: "then letters", "Content-Length: 99999999999999999999abc", .invalidContentLength))
+    }
+
     @Test func contentLengthIntMaxIsTooLargeNotInvalid() {
         expectRejected(Rejection(field: "Int.max", "Content-Length: 9223372036854775807", .bodyTooLarge, status: 413))
     }

@@ -32,9 +32,10 @@ extension ConnectorError {
     static let shortestFragment = 16
 
     /// `text` with every run of `shortestFragment` or more bytes that also stands in `secret`
-    /// (ASCII letters in any case) replaced, overlapping runs as one. Such a run is exactly a
-    /// union of windows of `shortestFragment` bytes found in the secret, so the windows are
-    /// looked up in a set of the secret's: linear in both lengths.
+    /// (ASCII letters in any case) replaced, overlapping runs as one. Such a run is a union of
+    /// windows of `shortestFragment` bytes found in the secret, so the windows are looked up in
+    /// a set of the secret's, linear in both lengths; overlapping windows from different places
+    /// in the secret may take out a little more than one run of it, never less.
     static func redactingFragments(_ text: String, of secret: String) -> String {
         func folded(_ byte: UInt8) -> UInt8 { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte }
         let textBytes = Array(text.utf8), secretBytes = secret.utf8.map(folded)

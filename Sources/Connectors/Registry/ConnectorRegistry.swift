@@ -111,7 +111,7 @@ public final class ConnectorRegistry: Sendable {
     }
 
     /// The health of the upstreams behind `key` for a tenant whose session exists (nil before
-    /// the tenant's first call or descriptor), without building one.
+    /// the tenant's first call, descriptor or metrics scrape), without building one.
     public func upstreams(for key: ConnectorKey, tenant: String) -> [UpstreamHealth]? {
         state.withLock { $0.sessions[SessionKey(tenant: tenant, marketplace: key.marketplace)] }?.upstreams(for: key.channel)
     }

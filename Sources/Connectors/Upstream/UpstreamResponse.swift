@@ -15,6 +15,9 @@ public struct UpstreamResponse: Sendable {
     /// The whole body, as the client read it: bytes, not `Data`, so the loop's client hands its
     /// buffer over instead of copying it into Foundation's storage.
     public var body: [UInt8]
+    /// The body's bytes in the gateway's ceiling on answers held at once, given back when the
+    /// last copy of this response goes (once it is decoded); nil outside that ceiling.
+    public var lease: BodyBudget.Lease?
 
     /// A response from a dictionary of fields, in no particular order: for tests and simulators.
     public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {

@@ -50,7 +50,11 @@ final class UpstreamSessionDelegate: NSObject, URLSessionDataDelegate, Sendable 
         let id = dataTask.taskIdentifier
         let outcome = receiving.withLock { tasks -> UpstreamTransportError? in
             guard tasks[id] != nil else { return nil }
-            if let answers, !answers.take(data.count) { return .overBudget(limit: answers.limit) }
+            switch answers?.take(data.count, message: tasks[id]!.data.count) {
+            case .full?: return .overBudget(limit: answers!.limit)
+            case .neverFits?: return .responseTooLarge(limit: answers!.limit)
+            case .taken?, nil: break
+            }
             tasks[id]!.data.append(data)
             return tasks[id]!.data.count > maxResponseBytes ? .responseTooLarge(limit: maxResponseBytes) : nil
         }
@@ -60,8 +64,13 @@ final class UpstreamSessionDelegate: NSObject, URLSessionDataDelegate, Sendable 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         let id = task.taskIdentifier
         guard let done = receiving.withLock({ $0.removeValue(forKey: id) }) else { return }
-        answers?.release(done.data.count)
-        done.finish(URLSessionUpstreamClient.result(data: done.data, response: task.response, error: error))
+        // The answer's bytes stay counted while the caller holds it (until it is decoded).
+        let lease = answers.map { $0.lease(done.data.count) }
+        done.finish(URLSessionUpstreamClient.result(data: done.data, response: task.response, error: error).map { response in
+            var response = response
+            response.lease = lease
+            return response
+        })
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,

@@ -41,7 +41,9 @@ public final class LoopUpstreamClient: UpstreamClient {
         } catch {
             throw Self.transportError(error)
         }
-        return UpstreamResponse(status: response.status, fields: response.headers, body: response.body)
+        var answer = UpstreamResponse(status: response.status, fields: response.headers, body: response.body)
+        answer.lease = response.lease
+        return answer
     }
 
     static func transportError(_ error: HTTPClientError) -> UpstreamTransportError {

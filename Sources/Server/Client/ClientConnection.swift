@@ -38,8 +38,8 @@ final class ClientConnection {
     /// Bytes received for the response in progress, framing included: a chunked body's size
     /// lines and extensions are not counted by the decoder's limit.
     private var received = 0
-    /// Of `received`, the bytes taken from the configuration's `answerBudget`, given back when
-    /// the response is complete or the connection goes.
+    /// Of `received`, the bytes taken from the configuration's `answerBudget`: handed to the
+    /// response's lease when it is complete, given back when the connection goes first.
     private var budgeted = 0
     /// Interim (1xx) responses received for the call in progress.
     private var interimResponses = 0
@@ -180,11 +180,15 @@ final class ClientConnection {
                     return
                 }
                 if let budget = pool.client.configuration.answerBudget {
-                    guard budget.take(n) else {
+                    switch budget.take(n, message: budgeted) {
+                    case .taken: budgeted += n
+                    case .full:
                         fail(.overBudget(limit: budget.limit))
                         return
+                    case .neverFits:
+                        fail(.responseTooLarge(limit: budget.limit))
+                        return
                     }
-                    budgeted += n
                 }
                 input.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
                 process()
@@ -342,7 +346,12 @@ final class ClientConnection {
 
     private func complete(body: [UInt8], leftover: Int, reusable: Bool = true) {
         guard let call, let head else { return }
-        let response = HTTPClientResponse(status: head.status, headers: head.fields, body: body)
+        var response = HTTPClientResponse(status: head.status, headers: head.fields, body: body)
+        // The answer's bytes stay counted while the caller holds it (until it is decoded).
+        if budgeted > 0, let budget = pool.client.configuration.answerBudget {
+            response.lease = budget.lease(budgeted)
+            budgeted = 0
+        }
         self.call = nil
         call.connection = nil
         self.head = nil
@@ -350,7 +359,6 @@ final class ClientConnection {
         input.removeAll(keepingCapacity: input.capacity <= 256 * 1024)
         bodyOffset = 0
         received = 0
-        releaseBudgeted()
         interimResponses = 0
         served += 1
         // Bytes past the response were never asked for: the next response could not be trusted.

@@ -1,3 +1,5 @@
+import HTTP
+
 /// What the server answered: status, header fields (names lower-cased, in order) and the body
 /// with its transfer coding removed.
 public struct HTTPClientResponse: Sendable {
@@ -7,6 +9,9 @@ public struct HTTPClientResponse: Sendable {
     public var headers: [(name: String, value: String)]
     /// The whole body, decoded from chunked framing when it was chunked.
     public var body: [UInt8]
+    /// The body's bytes in the client's `answerBudget`, held until the last copy of the
+    /// response goes; nil without a budget.
+    public var lease: BodyBudget.Lease?
 
     /// A response as the client builds it, or a test's stand-in for one.
     public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {

@@ -95,23 +95,26 @@ struct URLSessionUpstreamClientTests {
         }
     }
 
-    @Test("given a shared ceiling other answers have nearly filled, when an answer would pass it, then the call fails overBudget and gives back what it took; with room, it succeeds")
+    @Test("given a shared ceiling other answers have nearly filled, when an answer would pass it, then the call fails overBudget and gives back what it took; with room, it succeeds and holds its bytes until the response goes")
     func overBudget() async throws {
         try await withLoopbackUpstream({ _, _ in
-            HTTPResponse(status: .ok, contentType: "application/json", text: "[" + String(repeating: "1,", count: 1000) + "1]")
+            HTTPResponse(status: .ok, contentType: "application/json", text: "[" + String(repeating: "1,", count: 100_000) + "1]")
         }) { upstream in
-            // given: a ceiling of 4,096 with 3,596 already held elsewhere
-            let budget = BodyBudget(limit: 4096)
-            #expect(budget.take(3596))
+            // given: a ceiling of 1 MiB with all but 10,000 bytes held elsewhere
+            let budget = BodyBudget(limit: 1 << 20)
+            #expect(budget.take((1 << 20) - 10_000) == .taken)
             let client = URLSessionUpstreamClient(baseURL: upstream.baseURL, answers: budget)
             let request = UpstreamRequest(method: "GET", path: "/page", safety: .idempotent, operation: "test.page")
             // when / then
-            await #expect(throws: UpstreamTransportError.overBudget(limit: 4096)) { try await client.send(request, timeout: .seconds(10)) }
-            #expect(budget.inUse == 3596, "the failed answer's bytes are given back")
-            budget.release(3596)
-            let response = try await client.send(request, timeout: .seconds(10))
-            #expect(response.body.count == 2003)
-            #expect(budget.inUse == 0, "a completed answer's bytes are given back")
+            await #expect(throws: UpstreamTransportError.overBudget(limit: 1 << 20)) { try await client.send(request, timeout: .seconds(10)) }
+            #expect(budget.inUse == (1 << 20) - 10_000, "the failed answer's bytes are given back")
+            budget.release((1 << 20) - 10_000)
+            do {
+                let response = try await client.send(request, timeout: .seconds(10))
+                #expect(response.body.count == 200_003)
+                withExtendedLifetime(response) { #expect(budget.inUse == 200_003, "held while the response is") }
+            }
+            #expect(budget.inUse == 0, "given back when the response goes")
         }
     }
 

@@ -60,8 +60,9 @@ struct TenantSecretsTests {
         #expect(redacted("tail 4c8d-b6e4-2f0a9c7e, head 7d5f3c1e-9a2b-4c8d") == "tail [redacted], head [redacted]")
         // a run inside non-ASCII text keeps the letters around it whole
         #expect(redacted("ключ «9a2b-4c8d-b6e4-2f0a» неверен") == "ключ «[redacted]» неверен")
-        // fifteen characters are not enough to be taken out
-        #expect(redacted("id 7d5f3c1e-9a2b- ok") == "id 7d5f3c1e-9a2b- ok")
+        // fifteen characters are not enough to be taken out; sixteen are
+        #expect(redacted("id 7d5f3c1e-9a2b-4 ok") == "id 7d5f3c1e-9a2b-4 ok")
+        #expect(redacted("id 7d5f3c1e-9a2b-4c ok") == "id [redacted] ok")
         // a token's middle, across its dots
         let middle = String(token.dropFirst(30).prefix(40))
         #expect(redacted("jwt …\(middle)…") == "jwt …[redacted]…")

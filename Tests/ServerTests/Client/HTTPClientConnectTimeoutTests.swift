@@ -8,7 +8,7 @@ struct HTTPClientConnectTimeoutTests {
     @Test("given a listener whose backlog is full (the kernel drops new SYNs), when a call's time runs out while it connects, then it fails as connectTimedOut")
     func connectTimesOut() async throws {
         // given: a listener with the smallest backlog, filled by connections it never accepts
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         try #require(listener >= 0)
         defer { close(listener) }
         var address = sockaddr_in()
@@ -21,7 +21,7 @@ struct HTTPClientConnectTimeoutTests {
         var fillers: [Int32] = []
         defer { fillers.forEach { close($0) } }
         for _ in 0..<4 {
-            let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             fillers.append(filler)
             _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, length) } }
         }
