@@ -5,7 +5,9 @@ import Synchronization
 /// reader takes what it receives before keeping it, and the bytes stay taken until whoever holds
 /// the message lets go of it (`Lease`); one that cannot take more fails its message instead.
 /// A small message (`alwaysAdmitted` in all) is always taken, over the ceiling if need be, so
-/// that large ones filling it cannot fail a 40-byte answer to a write the upstream applied.
+/// that large ones filling it cannot fail a 40-byte answer to a write the upstream applied (the
+/// first `alwaysAdmitted` bytes of a larger one get in the same way: each message in flight may
+/// pass the ceiling by that much at most).
 public final class BodyBudget: Sendable {
     /// Bytes that may be held at once.
     public let limit: Int

@@ -65,7 +65,7 @@ final class UpstreamSessionDelegate: NSObject, URLSessionDataDelegate, Sendable 
         let id = task.taskIdentifier
         guard let done = receiving.withLock({ $0.removeValue(forKey: id) }) else { return }
         // The answer's bytes stay counted while the caller holds it (until it is decoded).
-        let lease = answers.map { $0.lease(done.data.count) }
+        let lease = done.data.isEmpty ? nil : answers.map { $0.lease(done.data.count) }
         done.finish(URLSessionUpstreamClient.result(data: done.data, response: task.response, error: error).map { response in
             var response = response
             response.lease = lease
