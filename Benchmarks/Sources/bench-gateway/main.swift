@@ -21,12 +21,12 @@ let simulatorPort = environment("SIM_PORT").flatMap(Int.init) ?? 8081
 do {
     let ozon = try OzonSimulator(options: OzonSimulatorOptions(reviewCount: 200, requestsPerSecond: 1e9, burst: 1_000_000_000),
                                  port: simulatorPort)
+    var configuration = GatewayConfiguration()
     let registry = ConnectorRegistry()
     OzonConnectors.register(in: registry, endpoints: MarketplaceEndpoints(ozonSeller: ozon.baseURL),
                             options: OzonOptions(rateLimit: RateLimit(burst: 1_000_000, interval: .nanoseconds(1)), maxConnections: environment("UPSTREAM_CONNECTIONS").flatMap(Int.init) ?? 256,
                                                // As the gateway does; UPSTREAM_CLIENT=urlsession measures URLSession instead.
-                                               clients: environment("UPSTREAM_CLIENT") == "urlsession" ? .urlSession : .gateway(answers: BodyBudget(limit: 256 << 20))))
-    var configuration = GatewayConfiguration()
+                                               clients: environment("UPSTREAM_CLIENT") == "urlsession" ? .urlSession : .gateway(answers: BodyBudget(limit: configuration.upstreamAnswerBytes))))
     configuration.server = ServerConfiguration(host: "127.0.0.1", port: environment("PORT").flatMap(Int.init) ?? 8080)
     if let loops = environment("LOOPS").flatMap(Int.init) { configuration.server.loopCount = loops }
     configuration.tenants = [Tenant(id: "bench", keyDigests: [SHA256.hash(key.utf8)],

@@ -28,7 +28,8 @@ public final class URLSessionUpstreamClient: UpstreamClient {
     /// gateway's own client does: a marketplace answer is a page, never megabytes, and one
     /// that is would be held in memory whole and then read on an event loop.
     public let maxResponseBytes: Int
-    /// Shared with other clients: the bytes of answers being received that may be held at once.
+    /// Shared with other clients: the bytes of answers that may be held at once, from their
+    /// first byte until they are decoded.
     public let answers: BodyBudget?
 
     /// A client of `baseURL` keeping up to `maxConnections` connections to its host for reads,

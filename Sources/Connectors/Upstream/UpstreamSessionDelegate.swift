@@ -20,7 +20,8 @@ final class UpstreamSessionDelegate: NSObject, URLSessionDataDelegate, Sendable 
 
     let maxResponseBytes: Int
     /// The ceiling on answer bytes held at once, shared with other clients: what a task has
-    /// received is taken from it and given back when the task ends.
+    /// received is taken from it, and when the task ends handed to its answer's lease (given back
+    /// once the answer is decoded) or, if it failed, given back at once.
     let answers: BodyBudget?
     /// Tasks in flight, by identifier (unique within a session; each session has its own delegate).
     private let receiving = Mutex<[Int: Receiving]>([:])

@@ -18,9 +18,9 @@ public struct GatewayConfiguration: Sendable {
     public var cursorSecret: [UInt8] = Array((0..<32).map { _ in UInt8.random(in: 0...255) })
     /// How long one gateway request may spend on upstream calls, retries included (`upstream_deadline_ms`).
     public var upstreamDeadline: Duration = .seconds(20)
-    /// Bytes of marketplace answers being received that may be held at once, by every upstream
-    /// client together (`max_upstream_answer_bytes`): each answer stops at 64 MiB, but many at
-    /// once could take all of a container's memory.
+    /// Bytes of marketplace answers that may be held at once, from their first byte until they
+    /// are decoded, by every upstream client together (`max_upstream_answer_bytes`): each answer
+    /// stops at 64 MiB, but many at once could take all of a container's memory.
     public var upstreamAnswerBytes = 256 << 20
     /// How long an `Idempotency-Key` outcome is replayed (`idempotency.lifetime_s`).
     public var idempotencyLifetime: Duration = .seconds(24 * 3600)

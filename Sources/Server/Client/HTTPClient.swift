@@ -37,8 +37,9 @@ public final class HTTPClient: Sendable {
         /// in line for a connection: one sent with less would likely time out after the server
         /// acted on it, leaving its outcome unknown. It fails as never sent instead.
         public var minimumWriteTime: Duration
-        /// Shared with other clients (and other readers of answers): the bytes of answers being
-        /// received that may be held at once; none, no ceiling but each answer's own.
+        /// Shared with other clients (and other readers of answers): the bytes of answers that may
+        /// be held at once, from their first byte until the response's lease goes; none, no
+        /// ceiling but each answer's own.
         public var answerBudget: BodyBudget?
 
         /// The defaults suit an API origin; `maxConnections` below 1 becomes 1.

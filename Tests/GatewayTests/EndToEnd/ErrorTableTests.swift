@@ -26,6 +26,7 @@ struct ErrorTableTests {
                                                                                     chatCount: 2, feedbacksRateLimit: .unlimited,
                                                                                     chatRateLimit: .unlimited))
             try wildberries.start()
+            var configuration = GatewayConfiguration()
             let registry = ConnectorRegistry()
             WildberriesConnectors.register(
                 in: registry,
@@ -34,8 +35,7 @@ struct ErrorTableTests {
                                             chatRateLimit: RateLimit(burst: 10_000, interval: .nanoseconds(1)),
                                             retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1), maxDelay: .milliseconds(2)),
                                             attemptTimeout: attemptTimeout, breakerFailureThreshold: 4,
-                                            breakerCoolDown: .seconds(60), clients: .gateway(answers: BodyBudget(limit: 256 << 20))))
-            var configuration = GatewayConfiguration()
+                                            breakerCoolDown: .seconds(60), clients: .gateway(answers: BodyBudget(limit: configuration.upstreamAnswerBytes))))
             configuration.upstreamDeadline = .seconds(60)
             // "u" shares the seller account of "t" and never calls.
             configuration.tenants = ["t", "u"].map { id in
