@@ -323,7 +323,7 @@ final class ClientConnection {
             close()
             return
         }
-        if served > 0 && input.isEmpty && call.request.isIdempotent && !call.resent {
+        if served > 0 && received == 0 && call.request.isIdempotent && !call.resent {
             // A kept-alive connection the server closed as we reused it: nothing was answered,
             // so a read goes out once more (RFC 9112 §9.3.1). Queued first, before this
             // connection's slot frees, so the slot is its and no later call's.
@@ -336,7 +336,7 @@ final class ClientConnection {
         }
         let reason: String
         switch code {
-        case 0: reason = input.isEmpty ? "connection closed with no response" : "connection closed before the response ended"
+        case 0: reason = received == 0 ? "connection closed with no response" : "connection closed before the response ended"
         case ECONNRESET: reason = "connection reset"
         case EPIPE: reason = "connection closed while sending"
         default: reason = String(cString: strerror(code))

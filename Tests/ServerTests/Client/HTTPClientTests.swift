@@ -160,6 +160,32 @@ struct HTTPClientTests {
         #expect(upstream.connectionCount == 3)
     }
 
+    @Test("given a kept-alive connection that closes after more than 64 KiB of a chunked answer, then the read fails and is not sent again")
+    func closedMidChunkedAnswer() async throws {
+        // Every connection answers its first read, then sends 66,000 bytes of a 100,000-byte
+        // chunk to the next and closes. The last 64,000 go in one segment, so the read that takes
+        // them passes 64 KiB of decoded framing and the client drops its input: it is empty again
+        // at the close, though something was answered.
+        let upstream = ScriptedUpstream { peer in
+            guard peer.readRequest() != nil else { return peer.close() }
+            peer.send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst")
+            guard peer.readRequest() != nil else { return peer.close() }
+            peer.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + String(100_000, radix: 16) + "\r\n"
+                      + String(repeating: "x", count: 2_000))
+            usleep(50_000)
+            peer.send(String(repeating: "x", count: 64_000))
+            peer.close()
+        }
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: Self.keptIdle)
+        _ = try await client.execute(Self.getRequest(), timeout: .seconds(5))
+        await #expect(throws: HTTPClientError.connectionLost("127.0.0.1:\(upstream.port): connection closed before the response ended")) {
+            try await client.execute(Self.getRequest("/large"), timeout: .seconds(5))
+        }
+        #expect(upstream.requests.filter { $0.hasPrefix("GET /large") }.count == 1)
+        #expect(upstream.connectionCount == 1)
+    }
+
     @Test("given an idle connection the server has closed, then a read gets its answer on a new connection")
     func closedIdleConnection() async throws {
         let firstClosed = Atomic<Bool>(false)
