@@ -50,14 +50,25 @@ public final class IdempotencyStore: Sendable {
         var order: [(String, UInt64)] = []
         var orderStart = 0
         var sequence: UInt64 = 0
+        /// Of `entries`, those whose request is still running (no outcome yet): they do not count
+        /// against the capacity, which bounds the outcomes kept.
+        var running = 0
 
         /// Files `entry` under `key` at the back of the expiry order.
         mutating func put(_ key: String, _ entry: Entry) {
             var entry = entry
             sequence += 1
             entry.sequence = sequence
-            entries[key] = entry
+            if let replaced = entries.updateValue(entry, forKey: key), replaced.response == nil { running -= 1 }
+            if entry.response == nil { running += 1 }
             order.append((key, sequence))
+        }
+
+        /// Drops `key`'s entry; whether there was one.
+        mutating func remove(_ key: String) -> Bool {
+            guard let removed = entries.removeValue(forKey: key) else { return false }
+            if removed.response == nil { running -= 1 }
+            return true
         }
 
         /// Drops what has expired, and compacts the order.
@@ -74,7 +85,7 @@ public final class IdempotencyStore: Sendable {
                         entry.expires = now + lifetime
                         put(key, entry)
                     } else {
-                        entries.removeValue(forKey: key)
+                        _ = remove(key)
                     }
                 }
                 orderStart += 1
@@ -92,18 +103,19 @@ public final class IdempotencyStore: Sendable {
             }
         }
 
-        /// Brings a tenant's shelf back within `capacity` once `stored` holds an outcome: its
-        /// oldest other completed outcomes go first. Only when an outcome is stored: a request
-        /// that ends storing nothing (it failed before its write) must not have pushed out an
-        /// outcome whose retry would then write again, nor a repeat of a kept key its own.
+        /// Brings a tenant's shelf back within `capacity` outcomes once `stored` holds one: its
+        /// oldest other completed outcomes go first. Only when an outcome is stored, and only
+        /// outcomes count: requests that end storing nothing (they failed before their write,
+        /// one after another or side by side) must not have pushed out an outcome whose retry
+        /// would then write again, nor a repeat of a kept key its own.
         mutating func makeRoom(capacity: Int, keeping stored: String) {
             // One still in flight is never dropped for space: its request would lose its guard
             // against a concurrent repeat.
             var index = orderStart
-            while entries.count > capacity, index < order.count {
+            while entries.count - running > capacity, index < order.count {
                 let (key, sequence) = order[index]
                 if key != stored, let entry = entries[key], entry.sequence == sequence, entry.response != nil {
-                    entries.removeValue(forKey: key)
+                    _ = remove(key)
                 }
                 index += 1
             }
@@ -265,7 +277,7 @@ public final class IdempotencyStore: Sendable {
     /// Frees `key` after its request failed, so a retry runs again.
     public func abandon(tenant: String, key: String) {
         state.withLock { state in
-            guard state.shelves[tenant]?.entries.removeValue(forKey: key) != nil else { return }
+            guard state.shelves[tenant]?.remove(key) == true else { return }
             if state.shelves[tenant]?.entries.isEmpty == true { state.shelves[tenant] = nil }
             journal?.append(IdempotencyJournalRecord(kind: .abandoned, tenant: tenant, key: key, fingerprint: [],
                                                      time: IdempotencyJournal.wallClock(), response: nil))
@@ -279,10 +291,13 @@ public final class IdempotencyStore: Sendable {
         try? await journal.waitUntilWritten(journal.mark().sequence)
     }
 
-    /// Returns once the latest claim or outcome of `key` is on disk (at once without a journal,
-    /// or when the key holds nothing); throws when the journal could not write it.
+    /// Returns once the latest claim or outcome of `key` is on disk (at once without a journal);
+    /// throws when the journal could not write it. A key whose entry has gone meanwhile (another
+    /// outcome made room, or it expired) waits for everything recorded so far, its own record
+    /// among it: the caller answers only once what it answers is on disk.
     public func persisted(tenant: String, key: String) async throws(IdempotencyJournalError) {
-        guard let journal, let sequence = state.withLock({ $0.shelves[tenant]?.entries[key]?.journaled }) else { return }
+        guard let journal else { return }
+        let sequence = state.withLock { $0.shelves[tenant]?.entries[key]?.journaled ?? journal.mark().sequence }
         try await journal.waitUntilWritten(sequence)
     }
 

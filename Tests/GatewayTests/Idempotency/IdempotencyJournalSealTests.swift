@@ -1,6 +1,7 @@
 import Foundation
 @testable import Gateway
 import HTTP
+import Synchronization
 import Testing
 
 @Suite("Idempotency journal: sealed rewrites, damage, and a disk too full to rewrite")
@@ -107,6 +108,36 @@ struct IdempotencyJournalSealTests {
         // then: one batch from where the write began to the end of the file
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder.journal)))
         #expect(IdempotencyJournalBatch.length(in: bytes, at: start) + IdempotencyJournalBatch.overhead == bytes.count - start)
+    }
+
+    @Test("given an outcome whose entry another outcome pushes out before it is on disk, when its request waits for it, then the wait ends only once it is written")
+    func persistedAfterEviction() async throws {
+        let folder = try JournalFolder()
+        let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(3600))
+        let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 1, journal: journal)
+        _ = try store.begin(tenant: "a", key: "first", fingerprint: Journal.print)
+        _ = try store.begin(tenant: "a", key: "second", fingerprint: Journal.print)
+        try await store.persisted(tenant: "a", key: "second")
+        // given: both outcomes stored while the writer is held; the second pushes the first out
+        journal.suspendWritesForTesting()
+        store.complete(tenant: "a", key: "first", response: Journal.reply)
+        store.complete(tenant: "a", key: "second", response: Journal.reply)
+        #expect(store.count == 1)
+        // when: the first request waits to answer
+        let written = Atomic<Bool>(false)
+        let wait = Task {
+            try await store.persisted(tenant: "a", key: "first")
+            written.store(true, ordering: .relaxed)
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        // then: not before the writer goes on
+        let early = written.load(ordering: .relaxed)
+        #expect(!early, "answered before its outcome was on disk")
+        journal.resumeWritesForTesting()
+        try await wait.value
+        let late = written.load(ordering: .relaxed)
+        #expect(late)
+        journal.close()
     }
 
     @Test("given a new journal that cannot be rewritten at opening (a full disk), then its first write gives it its header, and a restart reads it")

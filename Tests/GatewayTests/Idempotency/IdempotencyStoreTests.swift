@@ -166,6 +166,26 @@ struct IdempotencyStoreTests {
         }
     }
 
+    @Test("given a tenant at its capacity, when a keyed request fails while another stores its outcome, then only the oldest outcome made room")
+    func runningClaimsTakeNoRoom() throws {
+        let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 2)
+        let now = ContinuousClock.now
+        let print: [UInt8] = [8]
+        // given: two outcomes kept, and a request under a third key running
+        try store.keep(tenant: "a", key: "k0", fingerprint: print, at: now)
+        try store.keep(tenant: "a", key: "k1", fingerprint: print, at: now)
+        guard case .proceed = try store.begin(tenant: "a", key: "failing", fingerprint: print, now: now) else { Issue.record("failing"); return }
+        // when: another stores its outcome meanwhile, and the running one fails before its write
+        try store.keep(tenant: "a", key: "k2", fingerprint: print, at: now)
+        store.abandon(tenant: "a", key: "failing")
+        // then: the two newest outcomes are kept
+        #expect(store.count == 2)
+        guard case .replay = try store.begin(tenant: "a", key: "k1", fingerprint: print, now: now) else {
+            Issue.record("k1 was pushed out for a request that stored nothing"); return
+        }
+        guard case .replay = try store.begin(tenant: "a", key: "k2", fingerprint: print, now: now) else { Issue.record("k2"); return }
+    }
+
     @Test("given a request that outlives the key's lifetime, when repeated meanwhile, then the repeat is a conflict, not a second run")
     func inFlightOutlivesLifetime() throws {
         let store = IdempotencyStore(lifetime: .seconds(1), capacity: 10)
