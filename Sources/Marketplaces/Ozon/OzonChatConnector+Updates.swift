@@ -45,8 +45,7 @@ extension OzonChatConnector {
             pagesRead += 1
             var changed: [OzonChatListed] = []
             for chat in page.entries where seen.insert(chat.chatID).inserted {
-                // A chat without messages (id 0) counts as the oldest.
-                if rereading.reportedUpTo == nil { sweep.read(lastMessageID: chat.lastMessageID) }
+                if rereading.reportedUpTo == nil { sweep.read(chat) }
                 highest = max(highest, chat.lastMessageID)
                 if chat.isConversation, rereading.awaits(chatID: chat.chatID, lastMessageID: chat.lastMessageID),
                    state.isNew(chatID: chat.chatID, lastMessageID: chat.lastMessageID) {

@@ -45,8 +45,14 @@ struct OzonChatSweep: Sendable, Equatable {
     /// Whether the sweep has begun, so the next call must go on with it.
     var started: Bool { pages > 0 || reportedUpTo != nil }
 
-    /// Notes a chat read from the list for the first time in this sweep.
-    mutating func read(lastMessageID id: UInt64) {
+    /// Notes a chat read from the list for the first time in this sweep. As in a list's walk,
+    /// Ozon's own chats (notices, support: they may be pinned anywhere) and a chat without
+    /// messages (id 0, which may come anywhere) say nothing of the order: one pinned on top with
+    /// an old message would otherwise make every big account's list "out of order", and its
+    /// mark would never rise past a sweep cut short.
+    mutating func read(_ chat: OzonChatListed) {
+        let id = chat.lastMessageID
+        guard chat.isConversation, id > 0 else { return }
         if id > lowest { inOrder = false }
         lowest = min(lowest, id)
     }

@@ -127,4 +127,24 @@ struct OzonChatWatermarkTests {
         let cursor = Cursor(fields.merging(["k": "chat-updates", "w": "5", "e": "", "t": "9"]) { $1 })
         #expect(throws: ConnectorError.self) { try OzonChatWatermark(cursor) }
     }
+
+    /// A listed chat of `type` whose last message is `id` (0: none).
+    func listed(_ id: UInt64, type: String = "BUYER_SELLER") throws -> OzonChatListed {
+        let message = id == 0 ? "" : #","last_message_id":\#(id)"#
+        let json = #"{"chat":{"chat_id":"\#(UUID().uuidString.lowercased())","chat_type":"\#(type)"}\#(message)}"#
+        return OzonChatListed(entry: try OzonChatListEntry(parsing: Array(json.utf8)), raw: nil)
+    }
+
+    @Test("given a list most recent first under a support chat pinned on top with an old message, and a chat without messages among them, then the sweep reads it as in order; a conversation above an earlier one is not")
+    func orderIgnoresPinnedAndEmptyChats() throws {
+        var sweep = OzonChatSweep(ceiling: 0)
+        for chat in [try listed(5, type: "SELLER_SUPPORT"), try listed(1_000), try listed(999), try listed(0), try listed(998),
+                     try listed(2_000, type: "SELLER_API_NOTIFICATIONS"), try listed(997)] {
+            sweep.read(chat)
+        }
+        #expect(sweep.inOrder)
+        #expect(sweep.lowest == 997)
+        sweep.read(try listed(998))
+        #expect(!sweep.inOrder)
+    }
 }
