@@ -42,7 +42,7 @@ public struct OzonQuestionConnector: ChannelConnector {
             limit: query.limit, from: listing.position, id: { $0.id }, date: { $0.publishedAt.millisecondsSinceEpoch },
             fetch: { token async throws(ConnectorError) in
                 try await list(from: listing.since, ascending: false, status: status == .unanswered ? "UNPROCESSED" : "ALL",
-                               lastID: token, limit: pageSize, includeRaw: query.includeRaw, deadline: deadline)
+                               lastID: token, limit: pageSize, includeRaw: query.includeRaw, deadline: deadline).page
             },
             accept: { entries, range, items async throws(ConnectorError) in
                 entries.moveItems(in: range, status: status, to: &items)
@@ -115,11 +115,24 @@ public struct OzonQuestionConnector: ChannelConnector {
     static let statusPaths = ("/v1/question/change-status", "/v1/question/change_status")
 
     /// New questions since the cursor, oldest first, by `filter.date_from` (see `OzonPublishedSync`).
+    /// The answers of a question whose list entry cannot say whether it is answered are read
+    /// only for the questions returned: a call may read many pages (and drop most of what it
+    /// read), and reading answers for each would spend the account's rate budget and the
+    /// request's deadline on questions it does not report.
     public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
-        try await OzonPublishedSync.updates(since: cursor, limit: limit) { from, to, token async throws(ConnectorError) in
-            try await list(from: from, to: to, ascending: true, status: "ALL", lastID: token, limit: 100, includeRaw: false,
-                           deadline: deadline)
+        var undecided: [String: OzonQuestionObject] = [:]
+        var page = try await OzonPublishedSync.updates(since: cursor, limit: limit) { from, to, token async throws(ConnectorError) in
+            let (page, candidates) = try await list(from: from, to: to, ascending: true, status: "ALL", lastID: token, limit: 100,
+                                                    includeRaw: false, lookUpAnswers: false, deadline: deadline)
+            for question in candidates { undecided[question.id] = question }
+            return page
         }
+        let candidates = page.items.compactMap { undecided[$0.id] }
+        if !candidates.isEmpty {
+            let ids = await turnedDown(candidates, deadline: deadline)
+            for index in page.items.indices where ids.contains(page.items[index].id) { page.items[index].status = .unanswered }
+        }
+        return page
     }
 
     private func info(_ id: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> (OzonQuestionObject, UpstreamResponse) {
@@ -127,8 +140,12 @@ public struct OzonQuestionConnector: ChannelConnector {
                                safety: .idempotent, operation: "question.info", deadline: deadline)
     }
 
+    /// A page of `/v1/question/list`, with the questions whose list entry cannot say whether they
+    /// are answered (`mayBeTurnedDown`): with `lookUpAnswers` their answers are read here and
+    /// their status set; without, the caller reads those it keeps (`turnedDown`).
     private func list(from: Timestamp?, to: Timestamp? = nil, ascending: Bool, status: String, lastID: String?, limit: Int,
-                      includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> OzonPage<OzonDatedEntry> {
+                      includeRaw: Bool, lookUpAnswers: Bool = true, deadline: ContinuousClock.Instant) async throws(ConnectorError)
+        -> (page: OzonPage<OzonDatedEntry>, undecided: [OzonQuestionObject]) {
         var filter: [String: OzonBody] = ["status": .string(status)]
         if let from { filter["date_from"] = .string(from.rfc3339) }
         if let to { filter["date_to"] = .string(to.rfc3339) }
@@ -147,12 +164,13 @@ public struct OzonQuestionConnector: ChannelConnector {
             return OzonDatedEntry(id: questions[index].id, publishedAt: publishedAt, item: consume item)
         }
         let candidates = questions.filter(Self.mayBeTurnedDown)
-        if !candidates.isEmpty {
+        if lookUpAnswers, !candidates.isEmpty {
             let ids = await turnedDown(candidates, deadline: deadline)
             for index in entries.indices where ids.contains(entries[index].id) { entries[index].item?.status = .unanswered }
         }
         // Versions without `has_next` end the list with an empty page or an empty `last_id`.
-        return OzonPage(entries: entries, nextToken: page.lastID, hasNext: page.hasNext?.value ?? !questions.isEmpty, asked: lastID)
+        return (OzonPage(entries: entries, nextToken: page.lastID, hasNext: page.hasNext?.value ?? !questions.isEmpty, asked: lastID),
+                lookUpAnswers ? [] : candidates)
     }
 
     /// The ids of those of `candidates` (questions with answers that Ozon has not processed)

@@ -241,4 +241,28 @@ struct OzonQuestionConnectorTests {
             #expect(bed.log.all.contains { $0.path == "/v1/question/list" })
         }
     }
+
+    @Test("given many questions Ozon has not processed that have answers, when updates are read one at a time, then answers are read only for the question returned",
+          .timeLimit(.minutes(1)))
+    func updatesReadAnswersOfWhatTheyReturn() async throws {
+        var options = OzonTestbed.simulatorOptions(questions: 300)
+        options.listsIgnoreSortDirection = true
+        try await OzonTestbed.run(simulator: options) { bed in
+            let connector = try bed.question
+            // given: every question answered, its answer standing, the question back to viewed
+            for question in bed.host.questions() {
+                if question.answers.isEmpty { _ = try await connector.reply(to: question.id, text: "Да, подойдёт.", deadline: bed.deadline) }
+                try #require(bed.host.moderateAnswers(ofQuestion: question.id, to: "PUBLISHED", questionStatus: .viewed) != nil)
+            }
+            let before = bed.log.all.filter { $0.path == "/v1/question/answer/list" }.count
+            // when
+            let page = try await connector.updates(since: nil, limit: 1, deadline: bed.deadline)
+            // then
+            #expect(page.items.count == 1)
+            #expect(page.items.first?.status == .answered)
+            // (one question's answers take a call a page, and one more to find no further page: five at most)
+            let read = bed.log.all.filter { $0.path == "/v1/question/answer/list" }.count - before
+            #expect(read <= 5, "\(read) answer pages read for one question returned")
+        }
+    }
 }
