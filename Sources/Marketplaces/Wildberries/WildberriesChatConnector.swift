@@ -162,9 +162,18 @@ public struct WildberriesChatConnector: ChannelConnector {
                 progressed = true
             }
             let moved = position.settle(over: page, settled: settled)
-            let next = position.nextQuery(after: page, asked: query, progressed: progressed, moved: moved, length: ledger.notePage(page),
+            let length = ledger.notePage(page)
+            let next = position.nextQuery(after: page, asked: query, progressed: progressed, moved: moved, length: length,
                                           settled: settled)
             ledger.advance(to: position)
+            // A page with news shorter than the stream's ends a poll (it most likely held all
+            // there was), but Wildberries does not promise its page size: only its terminal page
+            // (`totalEvents: 0`) shows the history whole, which decides chats' statuses. The
+            // catch-up reads on to it.
+            if next == .end, !length.full, progressed || moved, let further = position.query, further != query {
+                query = further
+                continue
+            }
             guard case .ask(let next) = next else {
                 // Stopped short of an unsettled second, the reading has not reached the end, unless
                 // it stops below it with events kept ahead: only the last few seconds are unread.

@@ -238,6 +238,24 @@ struct WildberriesChatStreamTests {
         }
     }
 
+    @Test("given a stream whose page comes short mid-way, when the connector reads it from its start, then it counts its history known only once it has read to the stream's end",
+          .timeLimit(.minutes(1)))
+    func shortPageMidStreamIsNotTheEnd() async throws {
+        try await Self.withReader(pageSize: 4) { reader in
+            let (host, wallClock) = (reader.host, reader.clock)
+            let connector = try #require(reader.chat as? WildberriesChatConnector)
+            // given: nine events a second apart, minutes old; the second page holds two
+            let start = (wallClock.now / 1000) * 1000 - 600_000
+            for index in 1...9 { host.add("e\(index)", at: start + Int64(index) * 1000) }
+            host.shortenPages([4, 2])
+            // when
+            try await connector.catchUp(deadline: Env.deadline)
+            // then: the reading went on past the short page to the stream's end
+            #expect(connector.ledger.hasCaughtUp)
+            #expect(host.asked.last == start + 9000, "asked \(host.asked)")
+        }
+    }
+
     /// The real time's whole second, `seconds` from now (Wildberries' clock in these tests).
     static func realSecond(_ seconds: Int64) -> Int64 {
         (Int64(Date().timeIntervalSince1970) + seconds) * 1000

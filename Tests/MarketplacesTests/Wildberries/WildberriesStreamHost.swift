@@ -10,9 +10,17 @@ final class WildberriesStreamHost: SimulatedHost {
     private let state = Mutex<(events: [(id: String, at: Int64, chat: String)], asked: [Int64?])>(([], []))
     private let hook = Mutex<(@Sendable (_ next: Int64?) -> Void)?>(nil)
     let pageSize: Int
+    /// Sizes of the next answers' pages, one an answer, before `pageSize` again: a stream whose
+    /// pages come short mid-way.
+    private let shortPages = Mutex<[Int]>([])
 
     init(pageSize: Int = 100) {
         self.pageSize = pageSize
+    }
+
+    /// The next answers hold at most `sizes` events, one size an answer, in order.
+    func shortenPages(_ sizes: [Int]) {
+        shortPages.withLock { $0 = sizes }
     }
 
     /// The `next` of every events request, in order (nil: asked without one).
@@ -32,10 +40,11 @@ final class WildberriesStreamHost: SimulatedHost {
         guard request.path == "/api/v1/seller/events" else { return SimulatorResponse.text("no such path", status: 404) }
         let next = request.query["next"].flatMap { Int64($0) }
         hook.withLock { $0 }?(next)
+        let size = shortPages.withLock { $0.isEmpty ? pageSize : $0.removeFirst() }
         let (page, total) = state.withLock { s -> ([(id: String, at: Int64, chat: String)], Int) in
             s.asked.append(next)
             let after = s.events.filter { next == nil || $0.at > next! }
-            return (Array(after.prefix(pageSize)), min(after.count, pageSize))
+            return (Array(after.prefix(size)), min(after.count, size))
         }
         let events = page.map { #"{"chatID":"1:\#($0.chat)","eventID":"\#($0.id)","eventType":"message","message":{"text":"\#($0.id)"},"addTimestamp":\#($0.at),"sender":"client"}"# }
         let cursor = page.last?.at ?? next ?? 0
