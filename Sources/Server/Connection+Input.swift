@@ -330,8 +330,12 @@ extension Connection {
     /// sends until it closes its side (or the linger timer ends it).
     var isLingering: Bool { phase == .lingering }
 
+    /// Reads and drops what a lingering client sends: at most `lingerReadsPerWakeup` buffers a
+    /// wake-up, so a client that streams a refused body as fast as the loop reads cannot hold
+    /// the loop (its other connections, and the linger timer that ends this one); epoll reports
+    /// the rest on the next turn.
     private func drainLingering() {
-        while true {
+        for _ in 0..<Self.lingerReadsPerWakeup {
             switch socket.read(into: loop.readBuffer) {
             case .bytes(let n) where n == loop.readBuffer.count:
                 continue
@@ -343,6 +347,9 @@ extension Connection {
             }
         }
     }
+
+    /// Buffers a lingering connection reads a wake-up at most (64 KiB each).
+    static let lingerReadsPerWakeup = 16
 
     func setReading(_ on: Bool) {
         let wanted = on ? (interest | Self.readEvents) : (interest & ~Self.readEvents)
