@@ -93,7 +93,7 @@ extension Connection {
     private func stayIdleUnlessARequestBegan() {
         guard phase == .head, requestCount > 0, parser.hasNotBegunARequest else { return }
         phase = .idle
-        loop.setTimer(self, .idle)
+        setIdleTimer()
     }
 
     /// Parses what `pending` holds, as far as the state allows.
@@ -252,7 +252,7 @@ extension Connection {
             } else if loop.isDraining {
                 closeUnlessARequestWaits()
             } else {
-                loop.setTimer(self, .idle)
+                setIdleTimer()
                 setReading(true)
             }
         } else if phase == .head || phase == .body {

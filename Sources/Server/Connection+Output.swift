@@ -11,30 +11,23 @@ extension Connection {
         switch output.write(to: socket) {
         case .drained:
             setWriting(false)
-            if timerKind == .write {
-                // The write timer replaced whatever timer the phase had; put that one back, or an
-                // idle connection (or a half-received request) would never time out.
-                loop.cancelTimer(self)
-                restorePhaseTimer()
+            if writeTimerArmed {
+                loop.cancelWriteTimer(self)
+                // The idle timer waited for the output to be out.
+                if phase == .idle, !awaitingDrain { loop.setTimer(self, .idle) }
             }
             afterDrained()
         case .blocked(let progress):
             setWriting(true)
-            if progress || timerKind != .write {
-                loop.setTimer(self, .write)
+            if progress || !writeTimerArmed {
+                loop.setWriteTimer(self)
                 unacknowledgedAtWriteTimer = socket.unacknowledgedBytes ?? 0
             }
+            // A connection waiting on its client's reads is not idle; a request's head or body
+            // keeps its own deadline meanwhile.
+            if timerKind == .idle { loop.cancelTimer(self) }
         case .failed:
             close()
-        }
-    }
-
-    private func restorePhaseTimer() {
-        switch phase {
-        case .idle where !awaitingDrain: loop.setTimer(self, .idle)
-        case .head: loop.setTimer(self, .header)
-        case .body: loop.setTimer(self, .body)
-        default: break  // processing has none; closing and awaitingDrain set theirs in afterDrained
         }
     }
 

@@ -85,6 +85,11 @@ final class Connection {
     var timerPrev: Int32 = -1
     var timerNext: Int32 = -1
     var deadline: UInt64 = 0
+    /// The write timer (`EventLoop+WriteTimer`): armed while output waits for the client.
+    var writeTimerArmed = false
+    var writeTimerPrev: Int32 = -1
+    var writeTimerNext: Int32 = -1
+    var writeDeadline: UInt64 = 0
     /// When the request being received began (`MonotonicClock`, as the loop last read it): the
     /// connection's start for its first request, else the wake-up that brought the request's
     /// first byte. A refusal or an abandoned request reports its duration from here.
@@ -231,18 +236,32 @@ final class Connection {
             refuse(.requestTimeout)
         case .idle, .linger:
             close()
-        case .write:
-            // The kernel reports room to write only once a good part of a send buffer (which
-            // autotuning grows to megabytes) has drained, so no room for a whole period can
-            // still be a reader that keeps reading: its acknowledgements tell. A trickle (less
-            // than `minimumWriteProgress` a period) is a stall all the same.
-            if let unacknowledged = socket.unacknowledgedBytes, unacknowledged < unacknowledgedAtWriteTimer,
-               unacknowledgedAtWriteTimer - unacknowledged >= min(Self.minimumWriteProgress, unacknowledgedAtWriteTimer) {
-                unacknowledgedAtWriteTimer = unacknowledged
-                loop.setTimer(self, .write)
-                return
-            }
-            close(abortive: true)
+        }
+    }
+
+    /// The write timer fired: no room to write for a whole period.
+    func writeTimerExpired() {
+        // The kernel reports room to write only once a good part of a send buffer (which
+        // autotuning grows to megabytes) has drained, so no room for a whole period can still be
+        // a reader that keeps reading: its acknowledgements tell. A trickle (less than
+        // `minimumWriteProgress` a period) is a stall all the same.
+        if let unacknowledged = socket.unacknowledgedBytes, unacknowledged < unacknowledgedAtWriteTimer,
+           unacknowledgedAtWriteTimer - unacknowledged >= min(Self.minimumWriteProgress, unacknowledgedAtWriteTimer) {
+            unacknowledgedAtWriteTimer = unacknowledged
+            loop.setWriteTimer(self)
+            return
+        }
+        close(abortive: true)
+    }
+
+    /// Sets the keep-alive timer of a connection with nothing in progress, unless its output
+    /// waits for the client: a slow reader of a large response is the write timer's, and the
+    /// idle timer starts once that output is out (`flush`).
+    func setIdleTimer() {
+        if writeTimerArmed {
+            loop.cancelTimer(self)
+        } else {
+            loop.setTimer(self, .idle)
         }
     }
 
@@ -257,6 +276,7 @@ final class Connection {
         task?.cancel()
         task = nil
         loop.cancelTimer(self)
+        loop.cancelWriteTimer(self)
         if abortive { socket.setAbortiveClose() }
         socket.close()
         pending = []

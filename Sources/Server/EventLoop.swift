@@ -58,6 +58,11 @@ final class EventLoop {
     private var timerHeads = [Int32](repeating: -1, count: TimerKind.allCases.count)
     private var timerTails = [Int32](repeating: -1, count: TimerKind.allCases.count)
     private let timerDurations: [UInt64]
+    /// The write timer's list (`EventLoop+WriteTimer`): slots of connections whose output waits
+    /// for the client, oldest deadline first.
+    var writeTimerHead: Int32 = -1
+    var writeTimerTail: Int32 = -1
+    let writeTimeout: UInt64
     private(set) var now: UInt64 = MonotonicClock.now()
 
     private(set) var isDraining = false
@@ -90,9 +95,9 @@ final class EventLoop {
         durations[TimerKind.header.rawValue] = configuration.headerReadTimeout.nanoseconds
         durations[TimerKind.body.rawValue] = configuration.bodyReadTimeout.nanoseconds
         durations[TimerKind.idle.rawValue] = configuration.idleTimeout.nanoseconds
-        durations[TimerKind.write.rawValue] = configuration.writeTimeout.nanoseconds
         durations[TimerKind.linger.rawValue] = configuration.lingerTimeout.nanoseconds
         timerDurations = durations
+        writeTimeout = configuration.writeTimeout.nanoseconds
         do {
             try selector.add(executor.eventFD, events: CS_EPOLLIN, id: Self.wakeID)
             if let listener { try selector.add(listener.fd, events: CS_EPOLLIN, id: Self.listenerID) }
@@ -418,6 +423,7 @@ final class EventLoop {
                 connection.timerExpired(kind)
             }
         }
+        expireWriteTimers()
         if let retry = roomRetryAt, retry <= now {
             roomRetryAt = nil
             if listenerPaused, acceptRetryAt == nil, let listener {
@@ -451,6 +457,7 @@ final class EventLoop {
             let head = timerHeads[kind.rawValue]
             if head >= 0, let connection = connections[Int(head)] { earliest = min(earliest, connection.deadline) }
         }
+        if writeTimerHead >= 0, let connection = connections[Int(writeTimerHead)] { earliest = min(earliest, connection.writeDeadline) }
         if let retry = acceptRetryAt { earliest = min(earliest, retry) }
         if let retry = roomRetryAt { earliest = min(earliest, retry) }
         if let force = forceCloseAt { earliest = min(earliest, force) }

@@ -1,6 +1,7 @@
-/// The timers a connection can be waiting on; at most one at a time. Each kind has one fixed
-/// duration per server, so the loop keeps one list per kind, ordered by deadline simply by
-/// appending: setting, resetting and cancelling a timer are O(1) with no allocation.
+/// The timers of a connection's phase; at most one at a time (the write timer runs beside it, in
+/// a list of its own: `EventLoop+WriteTimer`). Each kind has one fixed duration per server, so
+/// the loop keeps one list per kind, ordered by deadline simply by appending: setting, resetting
+/// and cancelling a timer are O(1) with no allocation.
 enum TimerKind: Int, CaseIterable {
     /// From accept or the first byte of a request to the end of its head.
     case header
@@ -8,8 +9,6 @@ enum TimerKind: Int, CaseIterable {
     case body
     /// Keep-alive: between a response and the next request's first byte.
     case idle
-    /// Output pending with no progress.
-    case write
     /// Draining input after the last response, before close.
     case linger
 }
