@@ -15,8 +15,8 @@ extension OzonChatConnector {
     /// completes, even through a call that found nothing. A nil cursor reports every
     /// conversation once.
     ///
-    /// Past 10 000 chats a sweep stops. If every chat it read came most recent first (last
-    /// message ids falling), the watermark rises as after a whole sweep: only a client more than
+    /// Past 10 000 chats a sweep stops. If every conversation with messages it read came most
+    /// recent first (last message ids falling; Ozon's own chats, pinned anywhere, aside), the watermark rises as after a whole sweep: only a client more than
     /// 10 000 changed chats behind (a first call on such an account) misses the oldest; a list out
     /// of that order keeps the old watermark for the chats the sweep did not reach.
     ///

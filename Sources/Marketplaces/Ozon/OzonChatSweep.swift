@@ -18,8 +18,9 @@ struct OzonChatSweep: Sendable, Equatable {
     var ceiling: UInt64
     /// List pages read to their end so far (the sweep stops at `OzonChatConnector.maxSweepPages`).
     var pages = 0
-    /// The lowest last message id read so far, and whether every chat read came most recent
-    /// first (ids falling), which decides how far a sweep cut short may raise the mark.
+    /// The lowest last message id of a conversation read so far, and whether every conversation
+    /// with messages came most recent first (ids falling), which decides how far a sweep cut
+    /// short may raise the mark (see `read(_:)`).
     var lowest = UInt64.max
     var inOrder = true
     /// When the page at `token` held more changed chats than a call could report: it reported

@@ -124,6 +124,8 @@ public struct OzonQuestionConnector: ChannelConnector {
         var page = try await OzonPublishedSync.updates(since: cursor, limit: limit) { from, to, token async throws(ConnectorError) in
             let (page, candidates) = try await list(from: from, to: to, ascending: true, status: "ALL", lastID: token, limit: 100,
                                                     includeRaw: false, lookUpAnswers: false, deadline: deadline)
+            // A question read again (a list out of order is read twice) is judged by its latest copy.
+            for entry in page.entries { undecided[entry.id] = nil }
             for question in candidates { undecided[question.id] = question }
             return page
         }

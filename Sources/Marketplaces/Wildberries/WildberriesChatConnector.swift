@@ -170,9 +170,17 @@ public struct WildberriesChatConnector: ChannelConnector {
             // there was), but Wildberries does not promise its page size: only its terminal page
             // (`totalEvents: 0`) shows the history whole, which decides chats' statuses. The
             // catch-up reads on to it.
-            if next == .end, !length.full, progressed || moved, let further = position.query, further != query {
-                query = further
-                continue
+            if next == .end, !length.full, progressed || moved {
+                if let further = position.query, further != query {
+                    query = further
+                    continue
+                }
+                // The page held only the rest of the watermark's second: once that second is
+                // over, the stream's own `next` gets past it.
+                if let streamNext = page.next, streamNext > (query ?? .min), let watermark = position.watermark, settled(watermark) {
+                    query = streamNext
+                    continue
+                }
             }
             guard case .ask(let next) = next else {
                 // Stopped short of an unsettled second, the reading has not reached the end, unless

@@ -129,8 +129,8 @@ struct IdempotencyJournalSealTests {
             try await store.persisted(tenant: "a", key: "first")
             written.store(true, ordering: .relaxed)
         }
-        try await Task.sleep(for: .milliseconds(100))
-        // then: not before the writer goes on
+        while journal.waitingForDiskForTesting < 1, !written.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(5)) }
+        // then: it waits for the disk, and ends only once the writer goes on
         let early = written.load(ordering: .relaxed)
         #expect(!early, "answered before its outcome was on disk")
         journal.resumeWritesForTesting()

@@ -256,6 +256,28 @@ struct WildberriesChatStreamTests {
         }
     }
 
+    @Test("given a stream whose short page holds only the rest of the last second read, when the connector reads it from its start, then it goes on past that second to the stream's end",
+          .timeLimit(.minutes(1)))
+    func shortPageOfTheLastSecondIsNotTheEnd() async throws {
+        try await Self.withReader(pageSize: 4) { reader in
+            let (host, wallClock) = (reader.host, reader.clock)
+            let connector = try #require(reader.chat as? WildberriesChatConnector)
+            // given: minutes-old events, two in the fourth second, so the first page ends inside
+            // it; the second page holds that second's rest alone
+            let start = (wallClock.now / 1000) * 1000 - 600_000
+            for index in 1...3 { host.add("e\(index)", at: start + Int64(index) * 1000) }
+            host.add("e4", at: start + 4000)
+            host.add("e5", at: start + 4000)
+            for index in 6...9 { host.add("e\(index)", at: start + Int64(index) * 1000) }
+            host.shortenPages([4, 2])
+            // when
+            try await connector.catchUp(deadline: Env.deadline)
+            // then
+            #expect(connector.ledger.hasCaughtUp)
+            #expect(host.asked.last == start + 9000, "asked \(host.asked)")
+        }
+    }
+
     /// The real time's whole second, `seconds` from now (Wildberries' clock in these tests).
     static func realSecond(_ seconds: Int64) -> Int64 {
         (Int64(Date().timeIntervalSince1970) + seconds) * 1000
