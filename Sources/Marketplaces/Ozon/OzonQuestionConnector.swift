@@ -32,19 +32,30 @@ public struct OzonQuestionConnector: ChannelConnector {
     }
 
     /// Newest first. "Unanswered" asks Ozon for `UNPROCESSED` and drops questions that have an
-    /// answer anyway; "answered" is filtered here from `ALL` (answers or `PROCESSED`).
+    /// answer anyway; "answered" is filtered here from `ALL` (answers or `PROCESSED`). The answers
+    /// of a question whose list entry cannot say whether it is answered are read only for the
+    /// entries the page looks at, not for the rest of Ozon's page.
     public func listItems(_ query: ListQuery, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ItemPage {
         try OzonValidation.limit(query.limit)
         let listing = try OzonListCursor(query)
         let status = listing.status
         let pageSize = status == nil ? query.limit : 100
+        var undecided: [String: OzonQuestionObject] = [:]
         let (items, next) = try await OzonListPager.collect(
             limit: query.limit, from: listing.position, id: { $0.id }, date: { $0.publishedAt.millisecondsSinceEpoch },
             fetch: { token async throws(ConnectorError) in
-                try await list(from: listing.since, ascending: false, status: status == .unanswered ? "UNPROCESSED" : "ALL",
-                               lastID: token, limit: pageSize, includeRaw: query.includeRaw, deadline: deadline).page
+                let (page, candidates) = try await list(from: listing.since, ascending: false,
+                                                        status: status == .unanswered ? "UNPROCESSED" : "ALL", lastID: token,
+                                                        limit: pageSize, includeRaw: query.includeRaw, deadline: deadline)
+                undecided = Dictionary(candidates.map { ($0.id, $0) }) { $1 }
+                return page
             },
             accept: { entries, range, items async throws(ConnectorError) in
+                let candidates = range.compactMap { undecided[entries[$0].id] }
+                if !candidates.isEmpty {
+                    let ids = try await turnedDown(candidates, deadline: deadline)
+                    for index in range where ids.contains(entries[index].id) { entries[index].item?.status = .unanswered }
+                }
                 entries.moveItems(in: range, status: status, to: &items)
             })
         return ItemPage(items: items, nextCursor: listing.cursor(at: next))
@@ -123,7 +134,7 @@ public struct OzonQuestionConnector: ChannelConnector {
         var undecided: [String: OzonQuestionObject] = [:]
         var page = try await OzonPublishedSync.updates(since: cursor, limit: limit) { from, to, token async throws(ConnectorError) in
             let (page, candidates) = try await list(from: from, to: to, ascending: true, status: "ALL", lastID: token, limit: 100,
-                                                    includeRaw: false, lookUpAnswers: false, deadline: deadline)
+                                                    includeRaw: false, deadline: deadline)
             // A question read again (a list out of order is read twice) is judged by its latest copy.
             for entry in page.entries { undecided[entry.id] = nil }
             for question in candidates { undecided[question.id] = question }
@@ -131,7 +142,7 @@ public struct OzonQuestionConnector: ChannelConnector {
         }
         let candidates = page.items.compactMap { undecided[$0.id] }
         if !candidates.isEmpty {
-            let ids = await turnedDown(candidates, deadline: deadline)
+            let ids = try await turnedDown(candidates, deadline: deadline)
             for index in page.items.indices where ids.contains(page.items[index].id) { page.items[index].status = .unanswered }
         }
         return page
@@ -143,10 +154,10 @@ public struct OzonQuestionConnector: ChannelConnector {
     }
 
     /// A page of `/v1/question/list`, with the questions whose list entry cannot say whether they
-    /// are answered (`mayBeTurnedDown`): with `lookUpAnswers` their answers are read here and
-    /// their status set; without, the caller reads those it keeps (`turnedDown`).
+    /// are answered (`mayBeTurnedDown`): the caller reads the answers of those it keeps
+    /// (`turnedDown`), as their entries' status says "answered" until then.
     private func list(from: Timestamp?, to: Timestamp? = nil, ascending: Bool, status: String, lastID: String?, limit: Int,
-                      includeRaw: Bool, lookUpAnswers: Bool = true, deadline: ContinuousClock.Instant) async throws(ConnectorError)
+                      includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError)
         -> (page: OzonPage<OzonDatedEntry>, undecided: [OzonQuestionObject]) {
         var filter: [String: OzonBody] = ["status": .string(status)]
         if let from { filter["date_from"] = .string(from.rfc3339) }
@@ -165,27 +176,32 @@ public struct OzonQuestionConnector: ChannelConnector {
             let publishedAt = item.createdAt
             return OzonDatedEntry(id: questions[index].id, publishedAt: publishedAt, item: consume item)
         }
-        let candidates = questions.filter(Self.mayBeTurnedDown)
-        if lookUpAnswers, !candidates.isEmpty {
-            let ids = await turnedDown(candidates, deadline: deadline)
-            for index in entries.indices where ids.contains(entries[index].id) { entries[index].item?.status = .unanswered }
-        }
         // Versions without `has_next` end the list with an empty page or an empty `last_id`.
         return (OzonPage(entries: entries, nextToken: page.lastID, hasNext: page.hasNext?.value ?? !questions.isEmpty, asked: lastID),
-                lookUpAnswers ? [] : candidates)
+                questions.filter(Self.mayBeTurnedDown))
     }
 
     /// The ids of those of `candidates` (questions with answers that Ozon has not processed)
-    /// that have no standing answer; their answers are read eight at a time. A question whose
-    /// answers cannot be read (gone meanwhile, or the read failed) keeps what its list entry
-    /// said, rather than failing the page.
-    private func turnedDown(_ candidates: [OzonQuestionObject], deadline: ContinuousClock.Instant) async -> Set<String> {
-        let outcomes = await OzonFanOut.map(candidates) { question throws(ConnectorError) in
+    /// that have no standing answer; their answers are read eight at a time. A question gone
+    /// meanwhile keeps what its list entry said; a read that failed fails the call, as the item's
+    /// own read does: a question whose every answer was turned down must not be shown answered
+    /// (nor left out of "unanswered") because its answers could not be read.
+    private func turnedDown(_ candidates: [OzonQuestionObject], deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Set<String> {
+        let outcomes = await OzonFanOut.map(candidates, stopsAt: { error in
+            if case .itemNotFound = error { return false }
+            return true
+        }) { question throws(ConnectorError) in
             guard let sku = question.sku else { return false }
             return Self.isTurnedDown(question, answers: try await answers(questionID: question.id, sku: sku, deadline: deadline))
         }
         var found: Set<String> = []
-        for (question, outcome) in zip(candidates, outcomes) where (try? outcome.get()) == true { found.insert(question.id) }
+        for (question, outcome) in zip(candidates, outcomes) {
+            switch outcome {
+            case .success(true): found.insert(question.id)
+            case .success(false), .failure(.itemNotFound): break
+            case .failure(let error): throw error
+            }
+        }
         return found
     }
 

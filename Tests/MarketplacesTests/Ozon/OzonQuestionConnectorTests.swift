@@ -265,4 +265,40 @@ struct OzonQuestionConnectorTests {
             #expect(read <= 5, "\(read) answer pages read for one question returned")
         }
     }
+
+    @Test("given many questions Ozon has not processed that have answers, when a filtered list asks for one, then answers are read only for the question it looks at",
+          .timeLimit(.minutes(1)))
+    func listsReadAnswersOfWhatTheyLookAt() async throws {
+        try await OzonTestbed.run(simulator: OzonTestbed.simulatorOptions(questions: 300)) { bed in
+            let connector = try bed.question
+            for question in bed.host.questions() {
+                if question.answers.isEmpty { _ = try await connector.reply(to: question.id, text: "Да, подойдёт.", deadline: bed.deadline) }
+                try #require(bed.host.moderateAnswers(ofQuestion: question.id, to: "PUBLISHED", questionStatus: .viewed) != nil)
+            }
+            let before = bed.log.all.filter { $0.path == "/v1/question/answer/list" }.count
+            let page = try await connector.listItems(ListQuery(status: .answered, limit: 1), deadline: bed.deadline)
+            #expect(page.items.count == 1)
+            let read = bed.log.all.filter { $0.path == "/v1/question/answer/list" }.count - before
+            #expect(read <= 5, "\(read) answer pages read for one question listed")
+        }
+    }
+
+    @Test("given questions whose every answer moderation turned down, when their answers cannot be read, then lists and updates fail rather than show them answered",
+          .timeLimit(.minutes(1)))
+    func unreadableAnswersFailTheCall() async throws {
+        try await OzonTestbed.run(connectors: { $0.retry = .none }) { bed in
+            let connector = try bed.question
+            let target = try #require(bed.host.questions().first { $0.answers.isEmpty })
+            _ = try await connector.reply(to: target.id, text: "Да, подойдёт.", deadline: bed.deadline)
+            try #require(bed.host.moderateAnswers(ofQuestion: target.id, to: "MODERATION_FAILED", questionStatus: .viewed) != nil)
+            bed.faults.inject(.serverError(status: 500), times: 10_000, pathPrefix: "/v1/question/answer/list")
+            let listed = try? await bed.listAll(connector, limit: 100, status: .unanswered)
+            #expect(listed == nil, "the unanswered list left the question out: \(listed?.count ?? 0) listed")
+            let updated = await ozonError { () async throws(ConnectorError) in
+                var page = try await connector.updates(since: nil, limit: 100, deadline: bed.deadline)
+                for _ in 0..<50 where page.hasMore { page = try await connector.updates(since: page.nextCursor, limit: 100, deadline: bed.deadline) }
+            }
+            #expect(updated != nil, "updates reported the question answered")
+        }
+    }
 }
