@@ -99,12 +99,13 @@ public struct OzonQuestionConnector: ChannelConnector {
         }
     }
 
-    /// Sets a `NEW` question to `VIEWED`. A question already viewed or processed is left alone:
-    /// `change-status` would otherwise move a processed question back to viewed.
+    /// Sets a `NEW` question (or v1's `UNPROCESSED`, which says it is not processed) to `VIEWED`.
+    /// A question already viewed or processed, or in a state this gateway does not know, is left
+    /// alone: `change-status` would otherwise move a processed question back to viewed.
     public func markRead(id: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) {
         try ItemIDShape.uuid.check(id)
         let (question, _) = try await info(id, deadline: deadline)
-        guard question.status?.state == .new else { return }
+        guard let state = question.status?.state, state == .new || state == .unprocessed else { return }
         let body = OzonBody.object(["question_ids": .array([.string(id)]), "status": .string("VIEWED")])
         let path = session.questionStatusPath.withLock { $0 }
         do {

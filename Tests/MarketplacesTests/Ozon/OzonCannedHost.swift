@@ -13,6 +13,9 @@ struct OzonCannedHost: SimulatedHost {
         self.answers = answers
     }
 
+    /// Requests to `path` answered so far.
+    func served(_ path: String) -> Int { served.count(path) }
+
     func handle(_ request: SimulatorRequest) async -> HTTPResponse {
         guard let bodies = answers[request.path], !bodies.isEmpty else {
             return SimulatorResponse.text("404 page not found", status: 404)

@@ -8,14 +8,19 @@ import Testing
 struct OzonDecodingToleranceTests {
     /// Serves `answers` on loopback and runs `body` with the Ozon connectors pointed at them.
     func withCannedOzon(_ answers: [String: [String]], _ body: (ConnectorRegistry, MarketplaceCredentials) async throws -> Void) async throws {
-        let server = SimulatorServer(host: OzonCannedHost(answers))
+        try await withCannedOzon(OzonCannedHost(answers)) { registry, credentials, _ in try await body(registry, credentials) }
+    }
+
+    /// The same with the host, to count what it served.
+    func withCannedOzon(_ host: OzonCannedHost, _ body: (ConnectorRegistry, MarketplaceCredentials, OzonCannedHost) async throws -> Void) async throws {
+        let server = SimulatorServer(host: host)
         try server.start()
         let registry = ConnectorRegistry()
         OzonConnectors.register(in: registry, endpoints: MarketplaceEndpoints(ozonSeller: server.baseURL),
                                 options: OzonOptions(retry: .none, attemptTimeout: .seconds(5)))
         let credentials = MarketplaceCredentials(marketplace: .ozon, fields: ["client_id": "42", "api_key": "k"])
         do {
-            try await body(registry, credentials)
+            try await body(registry, credentials, host)
         } catch {
             await server.stop()
             throw error
@@ -200,6 +205,22 @@ struct OzonDecodingToleranceTests {
             let end = try await connector.listItems(ListQuery(limit: 1, cursor: next), deadline: .now + .seconds(50))
             #expect(end.items.isEmpty)
             #expect(end.nextCursor == nil)
+        }
+    }
+
+    @Test("given a question whose status reads v1's UNPROCESSED, when it is marked read, then it is set to VIEWED; one whose status is unknown is left alone",
+          .timeLimit(.minutes(1)))
+    func markReadOfAnUnprocessedQuestion() async throws {
+        func question(_ status: String) -> String {
+            #"{"id":"8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d","sku":1,"text":"?","published_at":"2026-05-14T08:21:37Z","status":"\#(status)","answers_count":0}"#
+        }
+        for (status, sets) in [("UNPROCESSED", true), ("SOMETHING_NEW", false)] {
+            let host = OzonCannedHost(["/v1/question/info": [question(status)], "/v1/question/change-status": [#"{"result":"ok"}"#]])
+            try await withCannedOzon(host) { registry, credentials, host in
+                let connector = try registry.connector(for: ConnectorKey(.ozon, .question), tenant: "t", credentials: credentials)
+                try await connector.markRead(id: "8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d", deadline: .now + .seconds(50))
+                #expect(host.served("/v1/question/change-status") == (sets ? 1 : 0), "\(status)")
+            }
         }
     }
 }

@@ -11,4 +11,9 @@ final class OzonRequestCounter: Sendable {
             return counts[path, default: 0]
         }
     }
+
+    /// How many requests to `path` came so far.
+    func count(_ path: String) -> Int {
+        counts.withLock { $0[path, default: 0] }
+    }
 }
