@@ -98,6 +98,9 @@ public final class HTTPServer: Sendable {
         let address = try SocketAddress(host: configuration.host, port: configuration.port)
         try state.withLock { state throws(ServerError) in
             guard !state.started else { throw .alreadyStarted }
+            // Stopped before it started: its loops would pause their listeners at once, and
+            // clients would connect to a server that never answers.
+            guard !counter.isDraining else { throw .stopped }
             state.started = true
         }
         _ = cs_ignore_sigpipe()

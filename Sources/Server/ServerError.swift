@@ -8,6 +8,8 @@ public enum ServerError: Error, Sendable, Equatable, CustomStringConvertible {
     case system(IOError)
     /// `start()` was called twice.
     case alreadyStarted
+    /// `start()` after `stop()`: a stopped server takes nothing new; make another.
+    case stopped
 
     public var description: String {
         switch self {
@@ -15,6 +17,7 @@ public enum ServerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidConfiguration(let field, let reason): "invalid server configuration: \(field): \(reason)"
         case .system(let error): error.description
         case .alreadyStarted: "the server is already started"
+        case .stopped: "the server was stopped; a new one must be made to serve again"
         }
     }
 }

@@ -44,6 +44,17 @@ struct HTTPServerTests {
         }
     }
 
+    @Test func startingAfterAStopIsRefused() async throws {
+        // given: a server stopped before it started
+        let server = HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), responder: ClosureResponder(Handlers.ok))
+        await server.stop()
+        // when
+        var thrown: ServerError?
+        do { try server.start() } catch { thrown = error }
+        // then: it says so, rather than listen and never answer
+        #expect(thrown == .stopped)
+    }
+
     @Test func startingTwiceIsRefusedAndTheRunningServerKeepsServing() async throws {
         try await withServer(handler: Handlers.ok) { server in
             // given: a started server
