@@ -250,10 +250,7 @@ struct OzonQuestionConnectorTests {
         try await OzonTestbed.run(simulator: options) { bed in
             let connector = try bed.question
             // given: every question answered, its answer standing, the question back to viewed
-            for question in bed.host.questions() {
-                if question.answers.isEmpty { _ = try await connector.reply(to: question.id, text: "Да, подойдёт.", deadline: bed.deadline) }
-                try #require(bed.host.moderateAnswers(ofQuestion: question.id, to: "PUBLISHED", questionStatus: .viewed) != nil)
-            }
+            try await answerEveryQuestion(connector, bed)
             let before = bed.log.all.filter { $0.path == "/v1/question/answer/list" }.count
             // when
             let page = try await connector.updates(since: nil, limit: 1, deadline: bed.deadline)
@@ -271,10 +268,7 @@ struct OzonQuestionConnectorTests {
     func listsReadAnswersOfWhatTheyLookAt() async throws {
         try await OzonTestbed.run(simulator: OzonTestbed.simulatorOptions(questions: 300)) { bed in
             let connector = try bed.question
-            for question in bed.host.questions() {
-                if question.answers.isEmpty { _ = try await connector.reply(to: question.id, text: "Да, подойдёт.", deadline: bed.deadline) }
-                try #require(bed.host.moderateAnswers(ofQuestion: question.id, to: "PUBLISHED", questionStatus: .viewed) != nil)
-            }
+            try await answerEveryQuestion(connector, bed)
             let before = bed.log.all.filter { $0.path == "/v1/question/answer/list" }.count
             let page = try await connector.listItems(ListQuery(status: .answered, limit: 1), deadline: bed.deadline)
             #expect(page.items.count == 1)
@@ -299,6 +293,15 @@ struct OzonQuestionConnectorTests {
                 for _ in 0..<50 where page.hasMore { page = try await connector.updates(since: page.nextCursor, limit: 100, deadline: bed.deadline) }
             }
             #expect(updated != nil, "updates reported the question answered")
+        }
+    }
+
+    /// Answers every question without one, and leaves each with standing answers, back to
+    /// `VIEWED`: questions whose list entry cannot say whether they are answered.
+    func answerEveryQuestion(_ connector: OzonQuestionConnector, _ bed: OzonTestbed) async throws {
+        for question in bed.host.questions() {
+            if question.answers.isEmpty { _ = try await connector.reply(to: question.id, text: "Да, подойдёт.", deadline: bed.deadline) }
+            try #require(bed.host.moderateAnswers(ofQuestion: question.id, to: "PUBLISHED", questionStatus: .viewed) != nil)
         }
     }
 }
