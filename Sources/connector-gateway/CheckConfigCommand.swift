@@ -9,7 +9,13 @@ import Server
 /// with a one-line summary, 2 with the reason.
 enum CheckConfigCommand {
     static func run(_ options: CommandLineOptions, environment: [String: String]) -> Int32 {
-        guard case .file(let path) = ConfigurationFile.named(options, environment: environment) else {
+        let path: String
+        switch ConfigurationFile.named(options, environment: environment) {
+        case .file(let named): path = named
+        case .emptyVariable:
+            Output.error("connector-gateway: GATEWAY_CONFIG is set but empty; name the configuration file, or unset it for demo mode")
+            return 2
+        case .none:
             Output.error("connector-gateway: check-config needs --config FILE or GATEWAY_CONFIG")
             return 2
         }

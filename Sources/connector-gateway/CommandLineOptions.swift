@@ -81,6 +81,12 @@ struct CommandLineOptions {
                 return next
             }
             let name = Self.shortFlags[flag] ?? flag
+            // The key is read on stdin: one given on the line would sit in the shell's history
+            // and the process list, and is not repeated in the message (nor in CI logs).
+            if options.command == .hashKey, !Self.knownFlags.contains(name) {
+                throw UsageError("hash-key reads the key on stdin, not from the command line (printf '%s' \"$KEY\" | connector-gateway hash-key);"
+                                 + " the argument given is not repeated here")
+            }
             guard Self.flags(of: options.command).contains(name) || name == "--help" || name == "--version" else {
                 if Self.knownFlags.contains(name) {
                     throw UsageError("\(options.command.rawValue) takes no \(name)")

@@ -184,6 +184,7 @@ struct GatewayBinaryTests {
         (["healthcheck"], ["HOST": "gateway.internal"], "HOST"),
         (["healthcheck"], ["GATEWAY_CONFIG": ""], "GATEWAY_CONFIG is set but empty"),
         ([], ["GATEWAY_CONFIG": ""], "GATEWAY_CONFIG is set but empty"),
+        (["check-config"], ["GATEWAY_CONFIG": ""], "GATEWAY_CONFIG is set but empty"),
         (["--config", "/nonexistent/gateway.json"], [String: String](), "no such file"),
         (["--config", "/tmp"], [String: String](), "it is a directory"),
     ])
@@ -361,52 +362,6 @@ struct GatewayBinaryTests {
         let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
         guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
         return pid
-    }
-
-    @Test("hash-key prints the SHA-256 the configuration wants")
-    func hashKey() throws {
-        let result = try GatewayProcess.run(arguments: ["hash-key"], stdin: "  tenant-key-0123456789\n")
-        #expect(result.status == 0)
-        #expect(result.stdout == Hex.encode(SHA256.hash("tenant-key-0123456789".utf8)) + "\n")
-    }
-
-    @Test("given several keys on stdin, then hash-key refuses rather than hash the first alone; blank lines after one key are fine")
-    func hashKeyOneAtATime() throws {
-        let several = try GatewayProcess.run(arguments: ["hash-key"], stdin: "tenant-key-0123456789\nsecond-key-0123456789\n")
-        #expect(several.status == 2)
-        #expect(several.stdout.isEmpty)
-        #expect(several.stderr.contains("more than one line"), "\(several.stderr)")
-        let blank = try GatewayProcess.run(arguments: ["hash-key"], stdin: "tenant-key-0123456789\n\n  \n")
-        #expect(blank.status == 0)
-        #expect(blank.stdout == Hex.encode(SHA256.hash("tenant-key-0123456789".utf8)) + "\n")
-    }
-
-    @Test("hash-key refuses a key short enough to guess, saying how to make a better one", arguments: ["demo-key", "fifteen-chars-x"])
-    func hashKeyRefusesShortKeys(key: String) throws {
-        let result = try GatewayProcess.run(arguments: ["hash-key"], stdin: key + "\n")
-        #expect(result.status == 2)
-        #expect(result.stdout.isEmpty)
-        #expect(result.stderr.contains("at least 16 characters") && result.stderr.contains("openssl rand"), "\(result.stderr)")
-        #expect(try GatewayProcess.run(arguments: ["hash-key"], stdin: key + String(repeating: "1", count: 16 - key.count) + "\n").status == 0)
-    }
-
-    @Test("hash-key refuses a key the gateway would never accept (not visible ASCII), rather than print a hash that never matches",
-          arguments: ["é-unicode-key", "has space", "tab\tkey"])
-    func hashKeyRefusesUnusableKeys(key: String) throws {
-        let result = try GatewayProcess.run(arguments: ["hash-key"], stdin: key + "\n")
-        #expect(result.status == 2)
-        #expect(result.stdout.isEmpty)
-        #expect(result.stderr.contains("visible ASCII"))
-    }
-
-    @Test("hash-key refuses a key longer than the 512 bytes the gateway accepts")
-    func hashKeyRefusesLongKeys() throws {
-        let result = try GatewayProcess.run(arguments: ["hash-key"], stdin: String(repeating: "a", count: 513) + "\n")
-        #expect(result.status == 2)
-        #expect(result.stdout.isEmpty)
-        #expect(result.stderr.contains("512"))
-        let longest = try GatewayProcess.run(arguments: ["hash-key"], stdin: String(repeating: "a", count: 512) + "\n")
-        #expect(longest.status == 0)
     }
 
     @Test("given a drain held by a request in flight, when the same signal comes again at once (timeout signals the process and then its group), then it is one signal and the drain ends in exit 0; a second signal later exits 1 at once",
