@@ -41,6 +41,8 @@ public final class TenantRateLimiter: Sendable {
         let interval: Duration
         let tolerance: Duration
         let policy: String
+        /// The policy's `q`: `RateLimit`'s `r` never says more remains than the quota it is of.
+        let quota: Int
         /// Theoretical arrival time: the allowance is full when this is ≤ now.
         let nextFree: Mutex<ContinuousClock.Instant>
 
@@ -50,6 +52,7 @@ public final class TenantRateLimiter: Sendable {
             tolerance = interval * (limit.burst - 1)
             let (quota, window) = limit.policy
             policy = "\"tenant\";q=\(quota);w=\(window)"
+            self.quota = quota
             nextFree = Mutex(now)
         }
     }
@@ -80,7 +83,9 @@ public final class TenantRateLimiter: Sendable {
         }
         let backlog = next > now ? next - now : .zero
         let used = Int((backlog / bucket.interval).rounded(.up))
-        let remaining = max(0, bucket.limit.burst - used)
+        // Of the policy's quota: a burst that is not the quota (10/s with 15) would otherwise
+        // report 14 remaining of a quota of 10.
+        let remaining = min(bucket.quota, max(0, bucket.limit.burst - used))
         // `t` is the seconds until more quota is made available (draft -10 §4.1.2: for a token
         // bucket, the next unit, not a full bucket), rounded up; 0 when the bucket is full. The
         // same moment a refusal names below, so a 200 and a 429 of one instant agree.

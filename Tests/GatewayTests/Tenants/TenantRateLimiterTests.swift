@@ -58,6 +58,17 @@ struct TenantRateLimiterTests {
         #expect(limiter.check("t", now: start + .milliseconds(2500)).field == "\"tenant\";r=0;t=3")
     }
 
+    @Test("given a burst larger than the policy's quota (10/s with 15: q=10), then RateLimit never says more than the quota remains, though the burst passes")
+    func remainingWithinTheQuota() {
+        let start = ContinuousClock.now
+        let tenant = Tenant(id: "t", keyDigests: [], rateLimit: TenantRateLimit(rate: 10, burst: 15))
+        let limiter = TenantRateLimiter(tenants: [tenant], now: start)
+        let decisions = (0..<15).map { _ in limiter.check("t", now: start) }
+        #expect(decisions.first?.policy == "\"tenant\";q=10;w=1")
+        #expect(decisions.allSatisfy { $0.allowed })
+        #expect(decisions.map(\.remaining) == [10, 10, 10, 10, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0])
+    }
+
     @Test("given a tenant with a burst of 12345, when it spends from its allowance, then the fields carry every digit")
     func fieldDigits() {
         let start = ContinuousClock.now
