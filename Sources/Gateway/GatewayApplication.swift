@@ -67,8 +67,10 @@ public final class GatewayApplication: Sendable {
         health.register(into: &router)
         connectors.register(into: &router)
         staticFiles.register(into: &router)
+        // No request id may be a key or the metrics token: it would be echoed and logged.
+        let secretDigests = Set(configuration.tenants.flatMap(\.keyDigests) + [configuration.metricsTokenDigest].compactMap { $0 })
         var middleware: [any Middleware] = [
-            RequestIDMiddleware(),
+            RequestIDMiddleware(secretDigests: secretDigests),
             ClientAddressMiddleware(trustedProxies: configuration.trustedProxies),
             AccessLogMiddleware(sink: log),
             MetricsMiddleware(metrics: metrics),
@@ -82,7 +84,7 @@ public final class GatewayApplication: Sendable {
             TenantRateLimitMiddleware(limiter: TenantRateLimiter(tenants: tenants)),
         ]
         responder = GatewayResponder(router: router, middleware: middleware, log: log, metrics: metrics,
-                                     trustedProxies: configuration.trustedProxies)
+                                     trustedProxies: configuration.trustedProxies, secretDigests: secretDigests)
         server = HTTPServer(configuration: configuration.server, responder: responder)
         serverReference.server = server
     }

@@ -12,15 +12,18 @@ public struct GatewayResponder: HTTPResponder {
     private let refusalMetrics: GatewayMetrics?
     private let trustedProxies: TrustedProxies
     private let refusalIDs = RequestIDGenerator()
+    private let secretDigests: Set<[UInt8]>
 
     /// `middleware` runs outermost first. Requests the server refuses before routing (malformed,
     /// too large, too slow) or the client abandons mid-body are logged to `log` and counted in
     /// `metrics` when given.
     /// `trustedProxies` name the client of those requests as `ClientAddressMiddleware` names it
-    /// when their head was read.
+    /// when their head was read, and their offered request id is kept as `RequestIDMiddleware`
+    /// keeps it, `secretDigests` as its own.
     public init(router: Router, middleware: [any Middleware], log: LogSink? = nil, metrics: GatewayMetrics? = nil,
-                trustedProxies: TrustedProxies = TrustedProxies()) {
+                trustedProxies: TrustedProxies = TrustedProxies(), secretDigests: Set<[UInt8]> = []) {
         self.router = router
+        self.secretDigests = secretDigests
         refusalLog = log
         refusalMetrics = metrics
         self.trustedProxies = trustedProxies
@@ -43,7 +46,7 @@ public struct GatewayResponder: HTTPResponder {
     /// access-log line and a count in the metrics, with the method and route when the head was
     /// read and the time since the request began.
     public func refusal(_ refusal: ServerRefusal, request: HTTPRequest?, context: RequestContext) -> HTTPResponse {
-        let requestID = request.flatMap(RequestIDMiddleware.offeredID(in:)) ?? refusalIDs.next()
+        let requestID = request.flatMap { RequestIDMiddleware.offeredID(in: $0, secretDigests: secretDigests) } ?? refusalIDs.next()
         let problem = Problem(status: refusal.status.code, code: refusal.code,
                               title: ProblemResponse.title(code: refusal.code, status: refusal.status),
                               detail: refusal.detail, retryable: refusal.status == .requestTimeout)

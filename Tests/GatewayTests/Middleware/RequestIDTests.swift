@@ -1,5 +1,8 @@
+import Foundation
 @testable import Gateway
+import Hashing
 import HTTP
+import Server
 import Testing
 
 @Suite("Gateway request ids")
@@ -51,6 +54,43 @@ struct RequestIDTests {
                                                                         ("X-Request-ID", "SECRETKEY-7777777777")])
         #expect(response.status == .ok)
         #expect(response.headers["X-Request-ID"] != "SECRETKEY-7777777777")
+    }
+
+    @Test("given an X-Request-ID that holds the caller's key, its Basic password, or a cookie's value, then it is neither echoed nor logged",
+          arguments: [("Authorization", "Bearer \(GatewayHarness.aliceKey)", "\(GatewayHarness.aliceKey).1"),
+                      ("X-API-Key", GatewayHarness.aliceKey, "req-\(GatewayHarness.aliceKey)"),
+                      ("Proxy-Authorization", "Basic " + Data("user:SECRETKEY-7777777777".utf8).base64EncodedString(), "SECRETKEY-7777777777"),
+                      ("Cookie", "session=SECRETKEY-7777777777; theme=dark", "id-SECRETKEY-7777777777-2")])
+    func idHoldingACredential(field: String, value: String, offered: String) async throws {
+        var headers = [(field, value), ("X-Request-ID", offered)]
+        if field != "X-API-Key" && field != "Authorization" { headers.append(("X-API-Key", GatewayHarness.aliceKey)) }
+        let response = try await harness.send(.get, "/whoami", headers: headers)
+        #expect(response.status == .ok)
+        #expect(response.headers["X-Request-ID"] != offered)
+    }
+
+    @Test("given a configured secret's digest, when an id is that secret, then it is replaced, on any route and without any key sent")
+    func idThatIsAConfiguredSecret() {
+        let digest = SHA256.hash("keyD-0123456789abcdef".utf8)
+        let request = HTTPRequest(method: .get, target: "/healthz", headers: [("Host", "gateway"), ("X-Request-ID", "keyD-0123456789abcdef")], body: [])
+        #expect(RequestIDMiddleware.offeredID(in: request, secretDigests: [digest]) == nil)
+        #expect(RequestIDMiddleware.offeredID(in: request, secretDigests: [SHA256.hash("another".utf8)]) == "keyD-0123456789abcdef")
+    }
+
+    @Test("given the gateway's configured keys and metrics token, when one is offered as the id with no credential sent, then neither an answer nor a refusal repeats it")
+    func configuredSecretsAreNoIDs() async throws {
+        let harness = ApplicationHarness(metricsToken: "metrics-token-0123456789")
+        for secret in [ApplicationHarness.key, "metrics-token-0123456789"] {
+            let answered = try await harness.send(.get, "/healthz", headers: [("X-Request-ID", secret)], authenticated: false)
+            #expect(answered.status == .ok)
+            #expect(answered.headers["X-Request-ID"] != secret)
+            let request = HTTPRequest(method: .post, target: "/connectors", headers: [("Host", "gateway"), ("X-Request-ID", secret)], body: [])
+            let refused = harness.application.responder.refusal(ServerRefusal(status: .contentTooLarge, code: "content_too_large", detail: "Too large."),
+                                                                request: request, context: RequestContext())
+            #expect(refused.headers["X-Request-ID"] != secret)
+        }
+        let kept = try await harness.send(.get, "/healthz", headers: [("X-Request-ID", "proxy-0123456789")], authenticated: false)
+        #expect(kept.headers["X-Request-ID"] == "proxy-0123456789")
     }
 
     @Test("given a short X-Request-ID that happens to occur in the Authorization field, then it is kept: under 8 bytes it is no key")
