@@ -67,8 +67,9 @@ public final class GatewayApplication: Sendable {
         health.register(into: &router)
         connectors.register(into: &router)
         staticFiles.register(into: &router)
-        // No request id may be a key or the metrics token: it would be echoed and logged.
-        let secretDigests = Set(configuration.tenants.flatMap(\.keyDigests) + [configuration.metricsTokenDigest].compactMap { $0 })
+        // No request id may be a tenant's key: it would be echoed and logged. (Not the metrics
+        // token: /healthz, which no limit guards, would tell whether a guess is it.)
+        let secretDigests = Set(configuration.tenants.flatMap(\.keyDigests))
         var middleware: [any Middleware] = [
             RequestIDMiddleware(secretDigests: secretDigests),
             ClientAddressMiddleware(trustedProxies: configuration.trustedProxies),

@@ -61,7 +61,7 @@ public struct GatewayResponder: HTTPResponder {
     /// A request the client gave up on while sending its body is logged and counted as one
     /// whose client closed the connection (`AccessLogMiddleware.clientClosed`), nothing sent.
     public func abandoned(_ request: HTTPRequest, context: RequestContext) {
-        let requestID = RequestIDMiddleware.offeredID(in: request) ?? refusalIDs.next()
+        let requestID = RequestIDMiddleware.offeredID(in: request, secretDigests: secretDigests) ?? refusalIDs.next()
         account(request, method: request.method, context: context, requestID: requestID,
                 status: AccessLogMiddleware.clientClosed, bytes: 0)
     }

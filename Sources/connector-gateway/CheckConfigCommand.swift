@@ -13,7 +13,7 @@ enum CheckConfigCommand {
         switch ConfigurationFile.named(options, environment: environment) {
         case .file(let named): path = named
         case .emptyVariable:
-            Output.error("connector-gateway: GATEWAY_CONFIG is set but empty; name the configuration file, or unset it for demo mode")
+            Output.error("connector-gateway: GATEWAY_CONFIG is set but empty; name the configuration file, or unset it")
             return 2
         case .none:
             Output.error("connector-gateway: check-config needs --config FILE or GATEWAY_CONFIG")

@@ -114,8 +114,9 @@ struct ConnectionLimitsTests {
     }
 
     @Test func connectionBeyondMaxConnectionsWaitsUntilOneCloses() async throws {
-        // given: two connections held open, each with a request begun (not idle)
-        try await withServer({ $0.maxConnections = 2 }, handler: Handlers.echoPath) { server in
+        // given: two connections held open, each with a request begun (not idle), under a header
+        // timeout no slow machine reaches before the test is done
+        try await withServer({ $0.maxConnections = 2; $0.headerReadTimeout = .seconds(120) }, handler: Handlers.echoPath) { server in
             let held1 = try server.connect()
             let held2 = try server.connect()
             try held1.send("GET /held1 HTTP/1.1\r\n")

@@ -8,17 +8,18 @@ import Synchronization
 /// through the logs, otherwise a fresh one: two lines are the list `one, two`, which is no id.
 /// An id that may carry a credential, which the log and the response must not repeat, gets a
 /// fresh one too: one of 8 bytes or more found inside a field that carries credentials
-/// (`Authorization`, `X-API-Key`, `Proxy-Authorization`, `Cookie`), one holding such a field's
-/// token of 8 bytes or more (a Basic field's too, decoded), and one whose SHA-256 is a
-/// configured key's or the metrics token's. (Shorter ids and tokens, such as `42` or `Bearer`,
-/// are too common to mean a key.)
+/// (`Authorization`, `X-API-Key`, `Proxy-Authorization`, `Cookie`), one holding a run of 8 bytes
+/// or more of such a field (a `Basic` scheme's decoded user and password too), and one whose
+/// SHA-256 is a configured tenant key's. (Shorter ids and runs, such as `42` or `Bearer`, are too
+/// common to mean a key.) The metrics token is left out of that last check: an unlimited route
+/// echoing the id would tell whether a guess is the token.
 public struct RequestIDMiddleware: Middleware {
     private let generator = RequestIDGenerator()
     private let secretDigests: Set<[UInt8]>
 
     /// Ids come from a generator of its own, fresh per process. `secretDigests`: the SHA-256 of
-    /// every secret an id must not be (the tenants' keys, the metrics token).
-    public init(secretDigests: Set<[UInt8]> = []) {
+    /// every secret an id must not be (the tenants' keys).
+    public init(secretDigests: Set<[UInt8]>) {
         self.secretDigests = secretDigests
     }
 
@@ -30,34 +31,84 @@ public struct RequestIDMiddleware: Middleware {
         return response
     }
 
-    /// The client's `X-Request-ID` when it may be used as the request's id (see the type).
-    static func offeredID(in request: HTTPRequest, secretDigests: Set<[UInt8]> = []) -> String? {
+    /// The client's `X-Request-ID` when it may be used as the request's id (see the type). Linear
+    /// in the fields' length: it runs before any key is checked, on the loop.
+    static func offeredID(in request: HTTPRequest, secretDigests: Set<[UInt8]>) -> String? {
         guard let offered = request.headers["X-Request-ID"], isSane(offered),
               request.headers.lineCount("X-Request-ID") == 1 else { return nil }
-        if offered.utf8.count >= 8, Self.credentialFields.contains(where: { request.headers.anyValue($0, contains: offered) }) {
-            return nil
-        }
-        for field in Self.credentialFields {
-            for value in request.headers.values(field) where credentialTokens(in: value).contains(where: { offered.contains($0) }) {
-                return nil
+        guard offered.utf8.count >= 8 else { return offered }
+        var finder = RunFinder(id: Array(offered.utf8))
+        for field in Self.credentialFields where request.headers.contains(field) {
+            if request.headers.anyValue(field, contains: offered) { return nil }
+            for value in request.headers.values(field) {
+                if finder.holdsRun(of: Array(value.utf8)) { return nil }
+                if field == "Authorization" || field == "Proxy-Authorization", let decoded = basicCredentials(value),
+                   finder.holdsRun(of: decoded) {
+                    return nil
+                }
             }
         }
         if !secretDigests.isEmpty, secretDigests.contains(SHA256.hash(offered.utf8)) { return nil }
         return offered
     }
 
-    /// The runs of a credential field's value that an id could hold (its id characters), of 8
-    /// bytes or more; after `Basic`, the decoded user and password as well.
-    static func credentialTokens(in value: String) -> [Substring] {
-        let runs = value.split { !isIDCharacter($0) }
-        var tokens = runs.filter { $0.utf8.count >= 8 }
-        for (index, run) in runs.enumerated() where run.lowercased() == "basic" && index + 1 < runs.count {
-            // The run stops at `=` padding, `+` and `/`: decode the field's own text after the scheme.
-            let rest = value[run.endIndex...].drop { $0 == " " || $0 == "\t" }.prefix { $0 != " " && $0 != "," }
-            guard let decoded = Data(base64Encoded: String(rest)), let text = String(data: decoded, encoding: .utf8) else { continue }
-            tokens += text.split { !isIDCharacter($0) || $0 == ":" }.filter { $0.utf8.count >= 8 }
+    /// Finds runs of a field inside an id: runs of 8 to 128 id characters (`:` ends a run too, as
+    /// it parts a Basic scheme's user from its password). The first few runs are searched for
+    /// directly; past them (a long cookie, a field made to be costly) each run's first 8 bytes
+    /// are looked up among the id's 8-byte windows first, so the whole stays linear in the fields.
+    struct RunFinder {
+        let id: [UInt8]
+        private var windows: Set<UInt64>?
+        private var searched = 0
+
+        init(id: [UInt8]) {
+            self.id = id
         }
-        return tokens
+
+        mutating func holdsRun(of value: [UInt8]) -> Bool {
+            var start = 0
+            while start < value.count {
+                guard RequestIDMiddleware.isIDByte(value[start]), value[start] != UInt8(ascii: ":") else {
+                    start += 1
+                    continue
+                }
+                var end = start
+                while end < value.count, RequestIDMiddleware.isIDByte(value[end]), value[end] != UInt8(ascii: ":") { end += 1 }
+                if end - start >= 8, end - start <= id.count, holds(value[start..<end]) { return true }
+                start = end
+            }
+            return false
+        }
+
+        private mutating func holds(_ run: ArraySlice<UInt8>) -> Bool {
+            searched += 1
+            if searched > 16 {
+                if windows == nil {
+                    var all = Set<UInt64>(minimumCapacity: id.count)
+                    for start in 0...(id.count - 8) { all.insert(Self.word(id[start..<(start + 8)])) }
+                    windows = all
+                }
+                guard windows!.contains(Self.word(run.prefix(8))) else { return false }
+            }
+            for offset in 0...(id.count - run.count) where id[offset..<(offset + run.count)].elementsEqual(run) {
+                return true
+            }
+            return false
+        }
+
+        private static func word(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+            bytes.reduce(0) { $0 << 8 | UInt64($1) }
+        }
+    }
+
+    /// A `Basic` scheme's decoded `user:password` when `value` is one (the scheme first, its
+    /// token of at most 2 KB after it; keys are at most 512 bytes); nil otherwise.
+    static func basicCredentials(_ value: String) -> [UInt8]? {
+        let trimmed = value.drop { $0 == " " || $0 == "\t" }
+        guard trimmed.utf8.count > 6, trimmed.prefix(6).lowercased() == "basic " else { return nil }
+        let token = trimmed.dropFirst(6).drop { $0 == " " || $0 == "\t" }.prefix { $0 != " " && $0 != "\t" && $0 != "," }
+        guard token.utf8.count <= 2048, let decoded = Data(base64Encoded: String(token)) else { return nil }
+        return Array(decoded)
     }
 
     static let credentialFields = ["Authorization", "X-API-Key", "Proxy-Authorization", "Cookie"]
@@ -68,7 +119,7 @@ public struct RequestIDMiddleware: Middleware {
         return bytes.allSatisfy(isIDByte)
     }
 
-    private static func isIDByte(_ byte: UInt8) -> Bool {
+    static func isIDByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
              UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
@@ -77,10 +128,5 @@ public struct RequestIDMiddleware: Middleware {
         default:
             false
         }
-    }
-
-    private static func isIDCharacter(_ character: Character) -> Bool {
-        guard let ascii = character.asciiValue else { return false }
-        return isIDByte(ascii)
     }
 }

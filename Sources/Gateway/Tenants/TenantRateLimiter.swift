@@ -9,7 +9,7 @@ public final class TenantRateLimiter: Sendable {
     public struct Decision: Sendable, Equatable {
         /// Whether the request may go on; when false it is answered 429.
         public var allowed: Bool
-        /// Requests still allowed right now after this one.
+        /// Requests still allowed right now after this one, at most the policy's quota `q`.
         public var remaining: Int
         /// Seconds until the allowance grows by one request, rounded up; 0 when it is whole
         /// (`t` of the `RateLimit` field, as draft -10 words it).

@@ -41,6 +41,8 @@ public struct OzonQuestionConnector: ChannelConnector {
         let status = listing.status
         let pageSize = status == nil ? query.limit : 100
         var undecided: [String: OzonQuestionObject] = [:]
+        // Of this page's undecided questions, whether each was turned down, once read.
+        var turnedDownOnPage: [String: Bool] = [:]
         let (items, next) = try await OzonListPager.collect(
             limit: query.limit, from: listing.position, id: { $0.id }, date: { $0.publishedAt.millisecondsSinceEpoch },
             fetch: { token async throws(ConnectorError) in
@@ -48,14 +50,21 @@ public struct OzonQuestionConnector: ChannelConnector {
                                                         status: status == .unanswered ? "UNPROCESSED" : "ALL", lastID: token,
                                                         limit: pageSize, includeRaw: query.includeRaw, deadline: deadline)
                 undecided = Dictionary(candidates.map { ($0.id, $0) }) { $1 }
+                turnedDownOnPage = [:]
                 return page
             },
             accept: { entries, range, items async throws(ConnectorError) in
-                let candidates = range.compactMap { undecided[entries[$0].id] }
+                // Filtered, the pager hands over as many entries as the page still wants, one at a
+                // time near its end: the next eight are read together, as a list of them would be.
+                let ahead = status == nil ? range : range.lowerBound..<min(entries.count, max(range.upperBound, range.lowerBound + 8))
+                let candidates = ahead.compactMap { index in
+                    turnedDownOnPage[entries[index].id] == nil ? undecided[entries[index].id] : nil
+                }
                 if !candidates.isEmpty {
                     let ids = try await turnedDown(candidates, deadline: deadline)
-                    for index in range where ids.contains(entries[index].id) { entries[index].item?.status = .unanswered }
+                    for question in candidates { turnedDownOnPage[question.id] = ids.contains(question.id) }
                 }
+                for index in range where turnedDownOnPage[entries[index].id] == true { entries[index].item?.status = .unanswered }
                 entries.moveItems(in: range, status: status, to: &items)
             })
         return ItemPage(items: items, nextCursor: listing.cursor(at: next))
@@ -183,15 +192,14 @@ public struct OzonQuestionConnector: ChannelConnector {
     }
 
     /// The ids of those of `candidates` (questions with answers that Ozon has not processed)
-    /// that have no standing answer; their answers are read eight at a time. A question gone
-    /// meanwhile keeps what its list entry said; a read that failed fails the call, as the item's
-    /// own read does: a question whose every answer was turned down must not be shown answered
-    /// (nor left out of "unanswered") because its answers could not be read.
+    /// that have no standing answer; their answers are read eight at a time. A read that failed
+    /// for a while (a timeout, a 5xx, a 429, an open circuit) fails the call, as the item's own
+    /// read does: a question whose every answer was turned down must not be shown answered (nor
+    /// left out of "unanswered") because its answers could not be read just then. A question
+    /// gone meanwhile, or one whose answers Ozon refuses for good, keeps what its list entry
+    /// said: failing on it would stop every later list or updates call at the same place.
     private func turnedDown(_ candidates: [OzonQuestionObject], deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Set<String> {
-        let outcomes = await OzonFanOut.map(candidates, stopsAt: { error in
-            if case .itemNotFound = error { return false }
-            return true
-        }) { question throws(ConnectorError) in
+        let outcomes = await OzonFanOut.map(candidates, stopsAt: { $0.isRetryable }) { question throws(ConnectorError) in
             guard let sku = question.sku else { return false }
             return Self.isTurnedDown(question, answers: try await answers(questionID: question.id, sku: sku, deadline: deadline))
         }
@@ -199,8 +207,9 @@ public struct OzonQuestionConnector: ChannelConnector {
         for (question, outcome) in zip(candidates, outcomes) {
             switch outcome {
             case .success(true): found.insert(question.id)
-            case .success(false), .failure(.itemNotFound): break
-            case .failure(let error): throw error
+            case .success(false): break
+            case .failure(let error) where error.isRetryable: throw error
+            case .failure: break
             }
         }
         return found

@@ -27,7 +27,7 @@ struct ClientRateLimitMiddlewareTests {
         }
         let tenants = [Tenant(id: "acme", keyDigests: [SHA256.hash(Self.key.utf8)], rateLimit: TenantRateLimit(rate: 1000, burst: 1000))]
         responder = GatewayResponder(router: router, middleware: [
-            RequestIDMiddleware(),
+            RequestIDMiddleware(secretDigests: []),
             ClientAddressMiddleware(trustedProxies: TrustedProxies([try! CIDR("127.0.0.1/32")])),
             ProblemMiddleware(),
             ClientRateLimitMiddleware(limiter: ClientRateLimiter(limit: TenantRateLimit(rate: 0.01, burst: 2))),
