@@ -39,9 +39,9 @@ public struct RequestIDMiddleware: Middleware {
         guard offered.utf8.count >= 8 else { return offered }
         var finder = RunFinder(id: Array(offered.utf8))
         for field in Self.credentialFields where request.headers.contains(field) {
-            if request.headers.anyValue(field, contains: offered) { return nil }
             for value in request.headers.values(field) {
-                if finder.holdsRun(of: Array(value.utf8)) { return nil }
+                let bytes = Array(value.utf8)
+                if Self.find(finder.id, in: bytes[...]) || finder.holdsRun(of: bytes) { return nil }
                 if field == "Authorization" || field == "Proxy-Authorization", let decoded = basicCredentials(value),
                    finder.holdsRun(of: decoded) {
                     return nil
@@ -90,15 +90,35 @@ public struct RequestIDMiddleware: Middleware {
                 }
                 guard windows!.contains(Self.word(run.prefix(8))) else { return false }
             }
-            for offset in 0...(id.count - run.count) where id[offset..<(offset + run.count)].elementsEqual(run) {
-                return true
-            }
-            return false
+            return RequestIDMiddleware.find(run, in: id[...])
         }
 
         private static func word(_ bytes: ArraySlice<UInt8>) -> UInt64 {
             bytes.reduce(0) { $0 << 8 | UInt64($1) }
         }
+    }
+
+    /// Whether `haystack` holds `needle` (Knuth–Morris–Pratt): linear in both, as these searches
+    /// run on whatever a client sends, before any key is checked.
+    static func find(_ needle: some Collection<UInt8>, in haystack: ArraySlice<UInt8>) -> Bool {
+        let needle = Array(needle)
+        guard !needle.isEmpty else { return true }
+        guard needle.count <= haystack.count else { return false }
+        // fallback[i]: the length of the longest proper prefix of needle[0...i] that is also its suffix.
+        var fallback = [Int](repeating: 0, count: needle.count)
+        var matched = 0
+        for index in 1..<needle.count {
+            while matched > 0, needle[index] != needle[matched] { matched = fallback[matched - 1] }
+            if needle[index] == needle[matched] { matched += 1 }
+            fallback[index] = matched
+        }
+        matched = 0
+        for byte in haystack {
+            while matched > 0, byte != needle[matched] { matched = fallback[matched - 1] }
+            if byte == needle[matched] { matched += 1 }
+            if matched == needle.count { return true }
+        }
+        return false
     }
 
     /// A `Basic` scheme's decoded `user:password` when `value` is one (the scheme first, its

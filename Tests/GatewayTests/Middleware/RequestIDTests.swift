@@ -104,6 +104,20 @@ struct RequestIDTests {
                                             ("Authorization", "basic " + runs), ("X-API-Key", String(repeating: "abcdefgh:", count: 110_000))],
                                   body: [])
         #expect(RequestIDMiddleware.offeredID(in: request, secretDigests: []) == nil)
+        // and an id that nearly matches everywhere in a megabyte-long field
+        let nearly = String(repeating: "a", count: 127) + "b"
+        let repetitive = HTTPRequest(method: .get, target: "/healthz",
+                                     headers: [("Host", "gateway"), ("X-Request-ID", nearly), ("Cookie", String(repeating: "a", count: 1 << 20))],
+                                     body: [])
+        #expect(RequestIDMiddleware.offeredID(in: repetitive, secretDigests: []) == nearly)
+    }
+
+    @Test("the search for an id inside a field finds it wherever it starts, overlapping prefixes included, and nowhere else")
+    func search() {
+        for (needle, haystack, found) in [("aab", "aaab", true), ("abab", "abaabab", true), ("abc", "ab", false), ("aaaa", "aaabaaab", false),
+                                          ("key-0123", "Bearer key-0123", true), ("b", "", false)] {
+            #expect(RequestIDMiddleware.find(Array(needle.utf8), in: Array(haystack.utf8)[...]) == found, "\(needle) in \(haystack)")
+        }
     }
 
     @Test("given a short X-Request-ID that happens to occur in the Authorization field, then it is kept: under 8 bytes it is no key")
