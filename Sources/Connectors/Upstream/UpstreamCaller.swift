@@ -177,10 +177,12 @@ public final class UpstreamCaller: Sendable {
                                     fullAttempt: fullAttempt, admission: admission)
         }
         let classification = classifier.classify(response, for: request)
-        // The marketplace's own word that it did not act (its maintenance answer).
-        let saysNotApplied = response.status >= 500 && classifier.saysNotApplied(response)
+        // The marketplace's own word that it did not act (its maintenance answer), with a 5xx or
+        // inside a 2xx it rejects (Wildberries' envelope with `error: true`).
+        let saysNotApplied = (response.status >= 500 || (response.isSuccess && classification != nil))
+            && classifier.saysNotApplied(response)
         switch response.status {
-        case 200..<300: report(.success)
+        case 200..<300: report(.success, refused: saysNotApplied)
         case 429: report(.rateLimited)
         case 500...: report(.serverError, refused: saysNotApplied)
         default: report(.clientError)

@@ -140,6 +140,23 @@ struct WildberriesFaultTests {
         }
     }
 
+    @Test("given a reply answered 200 with Wildberries' maintenance envelope, then it is upstreamUnavailable and counts as no write, so its key is freed",
+          .timeLimit(.minutes(1)))
+    func replyRefusedByMaintenanceIn200() async throws {
+        try await Env.with { env in
+            let target = try #require(env.simulator.feedbacks.feedbacks.first { $0.answer == nil }?.id)
+            env.simulator.feedbacksFaults.inject(.answer(status: 200, json: #"{"data":null,"error":true,"errorText":"Технический перерыв до 16:00","additionalErrors":null}"#),
+                                                 times: 1, pathPrefix: "/api/v1/feedbacks/answer")
+            let counter = UpstreamCallCounter()
+            let review = env.review
+            let error = await UpstreamCallCounter.$current.withValue(counter) {
+                await #expect(throws: ConnectorError.self) { try await review.reply(to: target, text: "Спасибо!", deadline: Env.deadline) }
+            }
+            guard case .upstreamUnavailable? = error else { Issue.record("got \(String(describing: error))"); return }
+            #expect(!counter.mayHaveChangedUpstream)
+        }
+    }
+
     @Test("a maintenance window is upstreamUnavailable on both hosts, with a wait, and not asked again within the request", .timeLimit(.minutes(1)))
     func maintenance() async throws {
         try await Env.with { env in
