@@ -124,20 +124,24 @@ enum ServeCommand {
                     // The drain's task is in exit already: it ends the process.
                     while true { try? await Task.sleep(for: .seconds(3600)) }
                 }
-                JSONLine.write(["event": "exit", "signal": Int(signal), "message": "second signal: exiting without waiting for the drain"])
+                JSONLine.write(["event": "exit", "signal": Int(signal), "message": "second signal: exiting without waiting for the drain"],
+                               to: application.log)
+                application.log.flush(patience: .milliseconds(500))
                 return 1
             }
             stopping = true
             first = (signal, ContinuousClock.now)
-            JSONLine.write(["event": "drain", "signal": Int(signal)])
+            // The drain starts before anything is written: a stdout nobody reads must not hold it.
             let demoToStop = demo
             Task {
                 await application.stop()
                 await demoToStop?.stop()
                 guard exiting.claim() else { return }
-                JSONLine.write(["event": "stopped"])
+                JSONLine.write(["event": "stopped"], to: application.log)
+                application.log.flush(patience: .seconds(1))
                 exit(0)
             }
+            JSONLine.write(["event": "drain", "signal": Int(signal)], to: application.log)
         }
         return 0
     }

@@ -75,6 +75,16 @@ public final class LogSink: Sendable {
     /// the output: written shortly after, off the calling thread; dropped when too much is waiting.
     public func write(_ line: String, level: Level = .info) {
         guard level >= self.level, level != .off else { return }
+        enqueue(line)
+    }
+
+    /// Queues an event line written at every level (the drain and stop lines): as `write`, never
+    /// blocking on the output, and after the lines already queued, so no two writers share stdout.
+    public func writeEvent(_ line: String) {
+        enqueue(line)
+    }
+
+    private func enqueue(_ line: String) {
         if capturing {
             buffer.withLock { $0.captured.append(line) }
             return

@@ -78,6 +78,11 @@ final class GatewayProcess: Sendable {
         kill(process.processIdentifier, signal)
     }
 
+    /// Stops reading the binary's stdout: its pipe fills, as a stalled log reader's would.
+    func stopReadingStdout() {
+        (process.standardOutput as? Pipe)?.fileHandleForReading.readabilityHandler = nil
+    }
+
     /// Waits for the process to end (bounded by the test's time limit) and returns its status.
     /// Waits for the process to end and returns its status; after `limit` it is killed and -1 returned.
     func waitForExit(limit: Duration = .seconds(45)) async -> Int32 {
