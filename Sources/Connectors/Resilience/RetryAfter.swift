@@ -5,10 +5,14 @@ import HTTP
 /// HTTP-date in any of the three forms RFC 9110 §5.6.7 makes recipients accept, or Wildberries'
 /// `X-Ratelimit-Retry` in seconds, which wins when both are present.
 public enum RetryAfter {
-    /// The wait the response announces, if any; never negative.
+    /// The wait the response announces, if any; never negative. A date is measured from the
+    /// response's own `Date` when it has one (RFC 9110 §10.2.3), not from this machine's clock,
+    /// which may run ahead of the marketplace's by more than the wait.
     public static func delay(in response: UpstreamResponse, now: Date = Date()) -> Duration? {
         if let value = response.header("x-ratelimit-retry"), let seconds = seconds(value) { return seconds }
-        if let value = response.header("retry-after") { return parse(value, now: now) }
+        if let value = response.header("retry-after") {
+            return parse(value, now: response.header("date").flatMap { httpDate($0, now: now) } ?? now)
+        }
         return nil
     }
 

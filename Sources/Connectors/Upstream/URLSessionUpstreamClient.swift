@@ -156,8 +156,12 @@ public final class URLSessionUpstreamClient: UpstreamClient {
                 return .failure(.cancelled)
             case NSURLErrorTimedOut:
                 return .failure(.timedOut)
+            case NSURLErrorBadURL, NSURLErrorUnsupportedURL:
+                // The gateway's own request, not the host's failure: nothing was sent, and it
+                // would fail the same way again (no retry, and the circuit is not charged).
+                return .failure(.unsendable(Self.describe(nsError.code, fallback: reason)))
             case NSURLErrorCannotConnectToHost, NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed,
-                 NSURLErrorNotConnectedToInternet, NSURLErrorBadURL, NSURLErrorUnsupportedURL,
+                 NSURLErrorNotConnectedToInternet,
                  NSURLErrorSecureConnectionFailed, NSURLErrorServerCertificateUntrusted,
                  NSURLErrorServerCertificateHasBadDate, NSURLErrorServerCertificateNotYetValid,
                  NSURLErrorServerCertificateHasUnknownRoot, NSURLErrorClientCertificateRejected,

@@ -55,4 +55,11 @@ struct RetryAfterTests {
         #expect(RetryAfter.delay(in: badWildberries, now: now) == .seconds(4), "an unreadable X-Ratelimit-Retry falls back")
         #expect(RetryAfter.delay(in: UpstreamResponse(status: 429), now: now) == nil)
     }
+
+    @Test("given a date and the response's own Date, then the wait is between the two, whatever this machine's clock says")
+    func dateFromTheResponse() {
+        let answer = UpstreamResponse(status: 503, headers: ["Date": "Sun, 06 Nov 1994 08:49:07 GMT", "Retry-After": "Sun, 06 Nov 1994 08:49:37 GMT"])
+        // this machine's clock 40 s ahead of the marketplace's: the 30 s asked for are still 30 s
+        #expect(RetryAfter.delay(in: answer, now: now.addingTimeInterval(100)) == .seconds(30))
+    }
 }

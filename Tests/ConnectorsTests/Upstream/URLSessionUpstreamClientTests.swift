@@ -287,6 +287,12 @@ struct URLSessionUpstreamClientTests {
         #expect(throws: UpstreamTransportError.connectionRefused("TLS handshake failed: \(text)")) { try result.get() }
     }
 
+    @Test("a URL the library refuses is the gateway's own request: unsendable, not the host refusing it", arguments: [NSURLErrorBadURL, NSURLErrorUnsupportedURL])
+    func refusedURL(code: Int) {
+        let result = URLSessionUpstreamClient.result(data: nil, response: nil, error: NSError(domain: NSURLErrorDomain, code: code))
+        #expect(throws: UpstreamTransportError.unsendable("bad URL")) { try result.get() }
+    }
+
     @Test("a TLS read or write failing on an established connection is a lost one: the request may have gone out",
           arguments: ["OpenSSL SSL_read: Connection reset by peer, errno 104",
                       "OpenSSL SSL_read: error:0A000412:SSL routines::sslv3 alert bad certificate, errno 0"])
