@@ -45,27 +45,6 @@ public struct HTTPRequestHeaders: Sendable, Sequence {
     /// How many field lines are called `name`.
     public func lineCount(_ name: String) -> Int { spans.reduce(0) { $0 + (nameMatches($1, name) ? 1 : 0) } }
 
-    /// Whether any value of a field called `name` contains `needle`'s bytes, compared exactly;
-    /// no copy of any value is made.
-    public func anyValue(_ name: String, contains needle: String) -> Bool {
-        var needle = needle
-        return needle.withUTF8 { wanted in
-            guard !wanted.isEmpty else { return true }
-            return storage.withUnsafeBufferPointer { bytes in
-                for span in spans where nameMatches(span, name) {
-                    let start = Int(span.valueStart), end = Int(span.valueEnd)
-                    guard end - start >= wanted.count else { continue }
-                    for offset in start...(end - wanted.count) where bytes[offset] == wanted[0] {
-                        var k = 1
-                        while k < wanted.count, bytes[offset + k] == wanted[k] { k += 1 }
-                        if k == wanted.count { return true }
-                    }
-                }
-                return false
-            }
-        }
-    }
-
     /// True when the first `name` field's value equals `expected` byte for byte.
     public func firstValue(_ name: String, equals expected: StaticString) -> Bool {
         guard let value = firstValueBytes(name), value.count == expected.utf8CodeUnitCount else { return false }

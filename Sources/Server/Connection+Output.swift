@@ -14,7 +14,7 @@ extension Connection {
             if writeTimerArmed {
                 loop.cancelWriteTimer(self)
                 // The idle timer waited for the output to be out.
-                if phase == .idle, !awaitingDrain { loop.setTimer(self, .idle) }
+                if phase == .idle, !awaitingDrain { setIdleTimer() }
             }
             afterDrained()
         case .blocked(let progress):
