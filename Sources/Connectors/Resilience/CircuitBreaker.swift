@@ -98,12 +98,8 @@ public final class CircuitBreaker: Sendable {
     public func admit(marketplace: Marketplace) throws(ConnectorError) -> Admission {
         let now = clock.now
         let decision: Result<Admission, Refusal> = storage.withLock { s in
-            guard let until = s.openedUntil else { return .success(Admission(probeID: nil)) }
-            if now < until { return .failure(Refusal(wait: until - now)) }
-            if let probe = s.probe, now < probe.since + coolDown {
-                // The probe's answer may close the circuit any moment: come back soon.
-                return .failure(Refusal(wait: min(probe.since + coolDown - now, Self.probeWait)))
-            }
+            guard s.openedUntil != nil else { return .success(Admission(probeID: nil)) }
+            if let refusal = refusal(s, now: now) { return .failure(refusal) }
             s.lastProbeID += 1
             s.probe = Probe(id: s.lastProbeID, since: now)
             return .success(Admission(probeID: s.lastProbeID))
@@ -112,15 +108,39 @@ public final class CircuitBreaker: Sendable {
         case .success(let admission):
             return admission
         case .failure(let refusal):
-            throw .upstreamUnavailable(
-                retryAfter: refusal.wait,
-                UpstreamFailure(marketplace: marketplace, status: nil,
-                                message: "circuit open for \(host) after repeated failures"))
+            throw unavailable(refusal, marketplace: marketplace)
+        }
+    }
+
+    /// Throws what `admit` would throw now, without letting the call through: for a call that
+    /// has to wait (for its rate budget) before it is admitted, so that it neither waits for a
+    /// host known to be down nor holds the half-open probe through that wait.
+    public func check(marketplace: Marketplace) throws(ConnectorError) {
+        let now = clock.now
+        if let refusal = storage.withLock({ refusal($0, now: now) }) {
+            throw unavailable(refusal, marketplace: marketplace)
         }
     }
 
     private struct Refusal: Error {
         var wait: Duration
+    }
+
+    /// Why a call arriving at `now` is turned away, if it is: the cool-down, or a probe still out.
+    private func refusal(_ s: Storage, now: ContinuousClock.Instant) -> Refusal? {
+        guard let until = s.openedUntil else { return nil }
+        if now < until { return Refusal(wait: until - now) }
+        if let probe = s.probe, now < probe.since + coolDown {
+            // The probe's answer may close the circuit any moment: come back soon.
+            return Refusal(wait: min(probe.since + coolDown - now, Self.probeWait))
+        }
+        return nil
+    }
+
+    private func unavailable(_ refusal: Refusal, marketplace: Marketplace) -> ConnectorError {
+        .upstreamUnavailable(retryAfter: refusal.wait,
+                             UpstreamFailure(marketplace: marketplace, status: nil,
+                                             message: "circuit open for \(host) after repeated failures"))
     }
 
     /// Reports what the call `admission` let through found out.

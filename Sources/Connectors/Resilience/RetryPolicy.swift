@@ -1,6 +1,6 @@
 /// How often and how patiently a failed upstream call is tried again: exponential backoff with
 /// full jitter (a random delay between zero and `base · 2^(attempt−1)`, capped at `maxDelay`),
-/// replaced by the upstream's own `Retry-After` when it sent one. Every wait also has to fit the
+/// lengthened to the upstream's own `Retry-After` when it sent a longer one. Every wait also has to fit the
 /// caller's deadline; `UpstreamCaller` gives up rather than wait past it.
 public struct RetryPolicy: Sendable {
     /// Attempts in all, the first included.
@@ -27,11 +27,13 @@ public struct RetryPolicy: Sendable {
     public static let none = RetryPolicy(maxAttempts: 1)
 
     /// The wait before attempt `attempt + 1`, after attempt `attempt` (1-based) failed. The
-    /// upstream's announced wait is taken as it is: waiting less only earns another refusal,
-    /// and the caller's deadline bounds it anyway.
+    /// upstream's announced wait is the least one, however long (waiting less only earns another
+    /// refusal, and the caller's deadline bounds it anyway); a shorter one, `Retry-After: 0`
+    /// from a host that keeps failing, does not remove the backoff.
     public func delay(afterAttempt attempt: Int, retryAfter: Duration?) -> Duration {
-        if let retryAfter { return max(retryAfter, .zero) }
-        return ceiling(afterAttempt: attempt) * jitter()
+        let backoff = ceiling(afterAttempt: attempt) * jitter()
+        guard let retryAfter else { return backoff }
+        return max(retryAfter, backoff)
     }
 
     /// The largest backoff after attempt `attempt`, before jitter: `baseDelay · 2^(attempt−1)`.

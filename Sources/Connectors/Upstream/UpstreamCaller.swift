@@ -40,6 +40,10 @@ public final class UpstreamCaller: Sendable {
     public let minimumAttemptTime: Duration
     private let clock: any ResilienceClock
 
+    /// The present on the clock this caller measures deadlines by (the injected one in tests):
+    /// for a connector sharing out what is left of a deadline among its calls.
+    public var now: ContinuousClock.Instant { clock.now }
+
     /// A caller for one credential on one host. `budget` and `breaker` are usually shared by every
     /// caller of that account (see `RateBudgets`, `CircuitBreakers`); `clock` is injected by tests.
     public init(marketplace: Marketplace, client: any UpstreamClient, classifier: any UpstreamErrorClassifier,
@@ -124,11 +128,11 @@ public final class UpstreamCaller: Sendable {
                                                              message: "\(request.operation) was not sent: \(Self.milliseconds(left)) ms were left before the deadline, too little to learn whether it was applied")),
                             retryAfter: nil, retryable: false)
         }
-        let admission: CircuitBreaker.Admission
-        do {
-            admission = Self.isLookingUp ? .lookUp : try breaker.admit(marketplace: marketplace)
-        } catch {
-            return .failure(error, retryAfter: nil, retryable: false)
+        // The circuit is asked before the budget (a host known to be down costs no slot and no
+        // wait) and again after it: it may have opened meanwhile, and a half-open probe is taken
+        // only when it can go out at once.
+        if !Self.isLookingUp {
+            do { try breaker.check(marketplace: marketplace) } catch { return .failure(error, retryAfter: nil, retryable: false) }
         }
         do throws(ConnectorError) {
             // A slot free now is taken however close the deadline; one to wait for must leave
@@ -139,16 +143,20 @@ public final class UpstreamCaller: Sendable {
                 try await budget.acquire(deadline: max(clock.now, deadline - minimumAttemptTime), marketplace: marketplace)
             }
         } catch {
-            breaker.record(.neutral, for: admission)
             if Task.isCancelled { return .failure(cancelled(request), retryAfter: nil, retryable: false) }
             return .failure(error, retryAfter: nil, retryable: false)
         }
         let remaining = deadline - clock.now
         guard remaining > .zero else {
-            breaker.record(.neutral, for: admission)
             return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
                                                              message: "deadline passed waiting for the rate budget")),
                             retryAfter: nil, retryable: false)
+        }
+        let admission: CircuitBreaker.Admission
+        do {
+            admission = Self.isLookingUp ? .lookUp : try breaker.admit(marketplace: marketplace)
+        } catch {
+            return .failure(error, retryAfter: nil, retryable: false)
         }
         let response: UpstreamResponse
         let sent = ContinuousClock.now

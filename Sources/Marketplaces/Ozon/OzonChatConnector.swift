@@ -101,7 +101,8 @@ public struct OzonChatConnector: ChannelConnector {
         // time, at most 2 s), so that a slow read cannot leave the send none. When it cannot be
         // read (a host failing or slow, as when answers get lost), a lost answer is looked for
         // by time instead: a message dated no earlier than `unseenTolerance` before the send.
-        let glance = min(deadline, .now + min(.seconds(2), max(.zero, deadline - .now) / 8))
+        let now = session.caller.now
+        let glance = min(deadline, now + min(.seconds(2), max(.zero, deadline - now) / 8))
         let newest = try? await history(chatID: id, from: nil, limit: 1, deadline: glance).messages.last.map { $0.messageID.unsigned ?? 0 } ?? 0
         let sendingFrom = Timestamp(millisecondsSinceEpoch: Timestamp.wallClock().millisecondsSinceEpoch - Self.unseenTolerance)
         return try await session.confirmedReply(deadline: deadline) { until throws(ConnectorError) in

@@ -181,7 +181,7 @@ public struct OzonQuestionConnector: ChannelConnector {
         let questions = page.questions ?? []
         let raws = includeRaw ? OzonSession.rawObjects(response, key: "questions") : []
         // By index: `enumerated()` hands each question over as a copy in a tuple.
-        var entries = questions.indices.map { index in
+        let entries = questions.indices.map { index in
             let item = Self.item(questions[index], raw: index < raws.count ? raws[index] : nil)
             let publishedAt = item.createdAt
             return OzonDatedEntry(id: questions[index].id, publishedAt: publishedAt, item: consume item)

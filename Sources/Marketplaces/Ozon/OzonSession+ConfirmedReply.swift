@@ -9,8 +9,8 @@ extension OzonSession {
 
     /// The part of a reply's remaining time held back for looking it up after a failure: a
     /// quarter, and at most 3 s.
-    static func lookupReserve(until deadline: ContinuousClock.Instant) -> Duration {
-        min(.seconds(3), max(.zero, deadline - .now) / 4)
+    func lookupReserve(until deadline: ContinuousClock.Instant) -> Duration {
+        min(.seconds(3), max(.zero, deadline - caller.now) / 4)
     }
 
     /// Sends a reply with `write`, under a deadline that keeps `lookupReserve` back. When the
@@ -28,7 +28,7 @@ extension OzonSession {
         let counter = UpstreamCallCounter.current ?? UpstreamCallCounter()
         let before = counter.count
         let since = Timestamp(millisecondsSinceEpoch: Timestamp.wallClock().millisecondsSinceEpoch - Self.confirmationWindow)
-        let writeDeadline = deadline - Self.lookupReserve(until: deadline)
+        let writeDeadline = deadline - lookupReserve(until: deadline)
         let failure: ConnectorError
         do {
             return try await UpstreamCallCounter.$current.withValue(counter) { try await write(writeDeadline) }

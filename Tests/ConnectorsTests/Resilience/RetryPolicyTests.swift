@@ -39,12 +39,13 @@ struct RetryPolicyTests {
         #expect(delay < .milliseconds(200))
     }
 
-    @Test("the upstream's Retry-After wins over backoff and cap")
-    func retryAfterWins() {
+    @Test("the upstream's Retry-After is waited past the backoff's cap; a shorter one (0, or less) does not remove the backoff")
+    func retryAfterIsTheLeastWait() {
         let policy = policy(random: 0.999, cap: .seconds(1))
         #expect(policy.delay(afterAttempt: 1, retryAfter: .seconds(7)) == .seconds(7))
-        #expect(policy.delay(afterAttempt: 3, retryAfter: .zero) == .zero)
-        #expect(policy.delay(afterAttempt: 1, retryAfter: .seconds(-3)) == .zero)
+        #expect(policy.delay(afterAttempt: 3, retryAfter: .zero) == .milliseconds(400) * 0.999)
+        #expect(policy.delay(afterAttempt: 1, retryAfter: .seconds(-3)) == .milliseconds(100) * 0.999)
+        #expect(policy.delay(afterAttempt: 1, retryAfter: .milliseconds(150)) == .milliseconds(150))
     }
 
     @Test("a policy always makes at least one attempt")

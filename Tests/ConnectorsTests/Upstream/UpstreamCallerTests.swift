@@ -221,6 +221,47 @@ struct UpstreamCallerTests {
         #expect(harness.client.callCount == 0)
     }
 
+    @Test("given a call waiting for the rate budget when another call's failure opens the host's circuit, then it is not sent when its slot comes, but refused as the circuit's")
+    func circuitOpenedDuringBudgetWait() async throws {
+        // given: the budget spent, a call waiting for the next slot
+        let harness = CallerHarness([], limit: RateLimit(burst: 1, interval: .seconds(10)), failureThreshold: 1, coolDown: .seconds(60))
+        try await harness.budget.acquire(deadline: harness.clock.now + .seconds(1), marketplace: .wildberries)
+        let call = harness.start(.read)
+        await harness.clock.waitForSleepers(1)
+        // when: the circuit opens meanwhile, then the slot comes
+        harness.breaker.recordFailure()
+        harness.clock.advance(by: .seconds(10))
+        let result = await call.result
+        // then
+        let error = #expect(throws: ConnectorError.self) { try result.get() }
+        guard case .upstreamUnavailable(let retryAfter, _)? = error else {
+            Issue.record("expected upstreamUnavailable, got \(String(describing: error))")
+            return
+        }
+        #expect(retryAfter == .seconds(50))
+        #expect(harness.client.callCount == 0)
+    }
+
+    @Test("given a half-open circuit and a call waiting for the rate budget, then that call does not hold the probe: another call with a slot probes, and its success lets the waiting call through")
+    func probeNotHeldThroughBudgetWait() async throws {
+        // given: the cool-down over, the budget spent, one call waiting for a slot
+        let harness = CallerHarness([.status(200)], limit: RateLimit(burst: 1, interval: .seconds(10)),
+                                    failureThreshold: 1, coolDown: .seconds(30))
+        harness.breaker.recordFailure()
+        harness.clock.advance(by: .seconds(30))
+        try await harness.budget.acquire(deadline: harness.clock.now + .seconds(1), marketplace: .wildberries)
+        let waiting = harness.start(.read)
+        await harness.clock.waitForSleepers(1)
+        // when: the circuit is asked for a probe meanwhile
+        let probe = try harness.breaker.admit(marketplace: .wildberries)
+        // then: it was free to give
+        #expect(probe.isProbe)
+        harness.breaker.record(.success, for: probe)
+        harness.clock.advance(by: .seconds(10))
+        #expect(try await waiting.value.status == 200)
+        #expect(harness.breaker.state == .closed)
+    }
+
     @Test("cancelling the caller while the upstream request is out abandons it")
     func cancelDuringSend() async throws {
         let harness = CallerHarness([.hang], failureThreshold: 1)

@@ -1,0 +1,21 @@
+import Connectors
+@testable import Marketplaces
+import Testing
+
+@Suite("Ozon session: the time a reply keeps back")
+struct OzonSessionTests {
+    @Test("given the connectors' clock an hour behind this machine's, then a reply keeps a quarter of the time left on that clock for looking it up, at most 3 s",
+          arguments: [(8, 2_000), (2, 500), (60, 3_000), (-1, 0)])
+    func lookupReserveOnTheCallersClock(secondsLeft: Int, reserveMilliseconds: Int) async throws {
+        try await OzonTestbed.run { bed in
+            // given
+            bed.clock.advance(by: .seconds(-3600))
+            let session = try bed.review.session
+            // when
+            let reserve = session.lookupReserve(until: bed.clock.now + .seconds(secondsLeft))
+            // then: this clock runs on with real time, so a little less
+            #expect(reserve <= .milliseconds(reserveMilliseconds))
+            #expect(reserve > .milliseconds(reserveMilliseconds) - .milliseconds(100) || reserveMilliseconds == 0)
+        }
+    }
+}
