@@ -85,6 +85,7 @@ public struct GatewayResponder: HTTPResponder {
     /// The route pattern `request`'s path resolves to, if any.
     private func pattern(of request: HTTPRequest) -> RoutePattern? {
         if request.method == .connect { return nil }
+        if Self.isServerWide(request) { return .asterisk }
         switch router.resolve(request.method, path: request.pathBytes) {
         case .handler(_, let pattern, _, _), .methodNotAllowed(_, let pattern), .options(_, let pattern),
              .malformedParameter(_, let pattern, _):
@@ -94,14 +95,16 @@ public struct GatewayResponder: HTTPResponder {
         }
     }
 
-    /// What access-log lines and metrics call `OPTIONS *`.
-    static let serverWide = RoutePattern("/*")
+    /// `OPTIONS *`, which asks about the server itself (RFC 9110 §9.3.7).
+    private static func isServerWide(_ request: HTTPRequest) -> Bool {
+        request.method == .options && request.pathBytes.count == 1 && request.pathBytes.first == UInt8(ascii: "*")
+    }
 
     /// Runs a request through routing and the middleware with a context the caller made (tests).
     public func respond(to request: HTTPRequest, context: GatewayContext) async throws -> HTTPResponse {
-        // `OPTIONS *` asks about the server itself (RFC 9110 §9.3.7): the methods some path takes.
-        if request.method == .options, request.pathBytes.count == 1, request.pathBytes.first == UInt8(ascii: "*") {
-            context.route = Self.serverWide
+        // `OPTIONS *`: the methods some path takes.
+        if Self.isServerWide(request) {
+            context.route = .asterisk
             let allow = router.serverWideAllow
             context.endpoint = { _, _ in HTTPResponse(status: .noContent, headers: HTTPHeaders([("Allow", allow)])) }
             return try await UpstreamCallCounter.$current.withValue(context.upstreamCounter) { try await chain(request, context) }

@@ -98,17 +98,21 @@ enum ServeCommand {
         } else {
             start["mode"] = "configured"
         }
-        JSONLine.write(start)
+        // Through the log's queue, as every later line: an access line written in the first
+        // instant cannot splice with them, and a stdout nobody reads does not hold start-up.
+        JSONLine.write(start, to: application.log)
         if demo != nil, !(listening?.isLoopback ?? false) {
             JSONLine.write(["event": "warning", "message": "Demo mode listens on \(address), beyond this machine, with the publicly known key "
-                + "demo-key and no real marketplace. If this was meant to serve real tenants, GATEWAY_CONFIG (or --config) is missing."])
+                + "demo-key and no real marketplace. If this was meant to serve real tenants, GATEWAY_CONFIG (or --config) is missing."],
+                           to: application.log)
         }
         for message in ConfigurationWarnings.messages(configuration, maxConnections: application.server.maxConnections) {
-            JSONLine.write(["event": "warning", "message": message])
+            JSONLine.write(["event": "warning", "message": message], to: application.log)
         }
         if !staticRoot.isComplete {
             JSONLine.write(["event": "warning", "message": "No Public/ and openapi.yaml under \(root.path): /openapi.yaml, the problem pages "
-                + "(every problem's type) and the console will be 404. Set GATEWAY_STATIC_ROOT (or --static-root) to the directory holding them."])
+                + "(every problem's type) and the console will be 404. Set GATEWAY_STATIC_ROOT (or --static-root) to the directory holding them."],
+                           to: application.log)
         }
         var stopping = false
         let exiting = ExitClaim()

@@ -23,6 +23,15 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// `*`, the asterisk-form target of `OPTIONS *` (RFC 9112 §3.2.4), which names the server
+    /// rather than a path: for access logs and metrics; it matches no path.
+    static let asterisk = RoutePattern(segments: [.literal(Array("*".utf8))], description: "*")
+
+    private init(segments: [Segment], description: String) {
+        self.segments = segments
+        self.description = description
+    }
+
     enum Match {
         case matched(RouteParameters)
         /// The path has this pattern's shape, but the named parameter's segment does not decode

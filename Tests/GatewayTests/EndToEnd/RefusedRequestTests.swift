@@ -94,6 +94,16 @@ struct RefusedRequestTests {
         #expect(line["route"] as? String == "/connectors/{marketplace}/{channel}/items")
     }
 
+    @Test("given OPTIONS * announcing a body over the limit, when refused at its head, then the log names the route * as it does for OPTIONS * answered")
+    func serverWideOptionsRefused() async throws {
+        let answer = try await refuse("OPTIONS * HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nX-Request-ID: proxy-9\r\n\r\n",
+                                      configure: { $0.limits.maxBodyLength = 1000 })
+        #expect(answer.status == 413)
+        let line = try #require(answer.log.first { $0["request_id"] as? String == "proxy-9" })
+        #expect(line["method"] as? String == "OPTIONS")
+        #expect(line["route"] as? String == "*")
+    }
+
     @Test("given a HEAD announcing a body over the limit, when refused at its head, then the 413 has no content and the log counts none")
     func headBodyTooLarge() async throws {
         let answer = try await refuse("HEAD /connectors HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n",

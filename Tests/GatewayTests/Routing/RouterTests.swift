@@ -67,6 +67,8 @@ struct RouterTests {
         let response = try await harness.send(.options, "*")
         #expect(response.status.code == 204)
         #expect(response.headers["Allow"] == "GET, HEAD, POST, OPTIONS")
+        // logged under its target, not taken for a path
+        #expect(harness.log.lines.contains { $0.contains(#""route":"*""#) })
     }
 
     @Test("given CONNECT to host:port (or to a path), then it is 405 with an empty Allow and no instance: the gateway is no proxy, and the target no path of its own",
