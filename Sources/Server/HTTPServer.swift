@@ -26,6 +26,9 @@ public final class HTTPServer: Sendable {
         var port = 0
         var loops: [LoopBound<EventLoop>] = []
         var threads: [LoopThread] = []
+        /// Set when the drain began, with its grace period: a loop that starts after that (a
+        /// `start()` racing a `stop()`) drains itself at once instead of serving unstopped.
+        var drainGrace: Duration?
     }
 
     /// A server that is not yet listening: `start()` validates `configuration` and binds.
@@ -122,6 +125,14 @@ public final class HTTPServer: Sendable {
         }
 
         for (index, listener) in listeners.enumerated() {
+            // A stop() that came meanwhile drained the loops it found, and those it missed drain
+            // themselves (`State.drainGrace`); the rest are not started. The threads it could not
+            // take are this call's to join.
+            if counter.isDraining {
+                listeners[index...].forEach { $0.close() }
+                for thread in beginDrain(grace: .zero) { thread.join() }
+                throw .stopped
+            }
             do throws(ServerError) {
                 try startLoop(index: index, listener: listener)
             } catch {
@@ -132,6 +143,16 @@ public final class HTTPServer: Sendable {
                 throw error
             }
         }
+        // The same when stop() came after the last loop began but before its thread was noted.
+        let missed = state.withLock { state -> [LoopThread] in
+            guard state.drainGrace != nil else { return [] }
+            defer { state.threads = [] }
+            return state.threads
+        }
+        guard missed.isEmpty else {
+            for thread in missed { thread.join() }
+            throw .stopped
+        }
     }
 
     /// Marks the server draining, starts every loop's drain with `grace`, and hands back the loop
@@ -141,6 +162,7 @@ public final class HTTPServer: Sendable {
         counter.beginDraining()
         let (loops, threads) = state.withLock { state in
             defer { state.threads = [] }
+            state.drainGrace = state.drainGrace ?? grace
             return (state.loops, state.threads)
         }
         for loop in loops {
@@ -173,9 +195,14 @@ public final class HTTPServer: Sendable {
                     shared.loopFinished()
                     return
                 }
-                state.withLock { $0.loops.append(LoopBound(loop, executor: executor)) }
+                let drainGrace = state.withLock { state in
+                    state.loops.append(LoopBound(loop, executor: executor))
+                    return state.drainGrace
+                }
                 counter.register(LoopBound(loop, executor: executor))
                 startup.finish(nil)
+                // The drain began before this loop was noted: stop() could not reach it.
+                if let drainGrace { loop.beginDrain(grace: drainGrace) }
                 loop.run()
                 counter.unregister(executor)
                 shared.loopFinished()

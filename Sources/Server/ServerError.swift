@@ -8,7 +8,7 @@ public enum ServerError: Error, Sendable, Equatable, CustomStringConvertible {
     case system(IOError)
     /// `start()` was called twice.
     case alreadyStarted
-    /// `start()` after `stop()`: a stopped server takes nothing new; make another.
+    /// `start()` after `stop()`, or racing it: a stopped server takes nothing new; make another.
     case stopped
 
     public var description: String {

@@ -55,6 +55,28 @@ struct HTTPServerTests {
         #expect(thrown == .stopped)
     }
 
+    @Test("given a stop() racing a start(), then the stop returns, having drained every loop the start began, and the start either served or says it was stopped",
+          .timeLimit(.minutes(1)))
+    func stopRacingAStart() async throws {
+        for round in 0..<40 {
+            // given
+            var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
+            configuration.loopCount = 4
+            let server = HTTPServer(configuration: configuration, responder: ClosureResponder(Handlers.ok))
+            // when: stop() comes after a varying share of the loops has started
+            let starting = Task.detached { () -> ServerError? in
+                do throws(ServerError) { try server.start(); return nil } catch { return error }
+            }
+            for _ in 0..<(round % 8) { await Task.yield() }
+            await server.stop(gracePeriod: .zero)
+            let thrown = await starting.value
+            // then: nothing left listening or running
+            #expect(thrown == nil || thrown == .stopped, "round \(round): \(String(describing: thrown))")
+            #expect(server.openConnections == 0)
+            await server.waitUntilStopped()
+        }
+    }
+
     @Test func startingTwiceIsRefusedAndTheRunningServerKeepsServing() async throws {
         try await withServer(handler: Handlers.ok) { server in
             // given: a started server
