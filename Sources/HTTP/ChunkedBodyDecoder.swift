@@ -25,6 +25,7 @@ public struct ChunkedBodyDecoder: Sendable {
     private var trailerLineLength = 0
     private var trailerBytes = 0
     private var trailerNameLength = 0
+    private var trailerCount = 0
     /// Framing beyond what the data it frames allows (see `chargeFraming`).
     private var excessFraming = 0
     /// How far framing may run ahead of the data before the body is refused.
@@ -52,8 +53,9 @@ public struct ChunkedBodyDecoder: Sendable {
             switch state {
             case .size:
                 if table[Int(c)] & ASCII.hex != 0 {
-                    // Leading zeros are fine; only significant digits can overflow.
-                    if chunkSize > (Int.max >> 4) { throw .chunkSizeOverflow }
+                    // Leading zeros are fine; significant digits past Int's range name a chunk
+                    // larger than any body limit, as a Content-Length past it does: 413.
+                    if chunkSize > (Int.max >> 4) { throw .bodyTooLarge }
                     chunkSize = chunkSize << 4 | ASCII.hexValue(c)
                     sizeDigits += 1
                     try countLine()
@@ -189,6 +191,9 @@ public struct ChunkedBodyDecoder: Sendable {
                 if c == ASCII.cr {
                     state = .finalLF
                 } else if table[Int(c)] & ASCII.token != 0 {
+                    // As many trailer fields as header fields, no more.
+                    trailerCount += 1
+                    guard trailerCount <= limits.maxFieldCount else { throw .trailersTooLarge }
                     trailerLineLength = 0
                     trailerNameLength = 1
                     state = .trailerName

@@ -49,7 +49,6 @@ public enum HTTPParseError: Error, Sendable, Hashable, CaseIterable {
     case bodyTooLarge
     // Chunked framing (400 unless noted).
     case invalidChunkSize
-    case chunkSizeOverflow
     case invalidChunkExtension
     case chunkLineTooLong
     /// Far more chunk framing (sizes, extensions, line ends) than data: many tiny chunks with
@@ -108,7 +107,6 @@ public enum HTTPParseError: Error, Sendable, Hashable, CaseIterable {
         case .unsupportedExpectation: "Only the 100-continue expectation is supported."
         case .bodyTooLarge: "The request body is larger than the server accepts."
         case .invalidChunkSize: "A chunk size is not a hexadecimal number."
-        case .chunkSizeOverflow: "A chunk size is too large."
         case .invalidChunkExtension: "A chunk extension is malformed."
         case .chunkLineTooLong: "A chunk-size line with its extensions is longer than the server accepts."
         case .excessiveChunkFraming: "The chunked body carries far more framing (chunk sizes and extensions) than data."

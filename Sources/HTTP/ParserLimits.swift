@@ -7,7 +7,7 @@ public struct ParserLimits: Sendable, Equatable {
     public var maxFieldLineLength: Int = 8 * 1024
     /// All field lines together (and, separately, all trailer lines); over it 431.
     public var maxHeaderBlockLength: Int = 32 * 1024
-    /// Number of header fields; over it 431.
+    /// Number of header fields (and, separately, of trailer fields); over it 431.
     public var maxFieldCount: Int = 100
     /// Decoded body bytes, declared or chunked; over it 413.
     public var maxBodyLength: Int = 1024 * 1024

@@ -10,7 +10,7 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
     /// Parses a numeric host (`127.0.0.1`, `::1`, `0.0.0.0`, `::`) or `localhost`.
     public init(host: String, port: Int) throws(ServerError) {
         guard (0...65535).contains(port) else { throw .invalidAddress("port \(port) is out of range 0-65535") }
-        let name = host == "localhost" ? "127.0.0.1" : host
+        let name = host.lowercased() == "localhost" ? "127.0.0.1" : host
         var v4 = in_addr()
         if inet_pton(AF_INET, name, &v4) == 1 {
             self = .ipv4(v4.s_addr, port: UInt16(port))

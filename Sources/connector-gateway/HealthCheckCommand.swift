@@ -36,7 +36,7 @@ enum HealthCheckCommand {
     static func run(host: String, port: Int) -> Int32 {
         // A wildcard listen address is reached on the loopback of its family; `localhost` is what
         // serve makes of it (`SocketAddress`), 127.0.0.1, whatever /etc/hosts lists first.
-        let target = host == "0.0.0.0" || host.isEmpty || host == "localhost" ? "127.0.0.1" : (host == "::" ? "::1" : host)
+        let target = host == "0.0.0.0" || host.isEmpty || host.lowercased() == "localhost" ? "127.0.0.1" : (host == "::" ? "::1" : host)
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)

@@ -195,9 +195,10 @@ struct ChunkedBodyDecoderTests {
         expectError(bytes("5\r\nhello\r\nZ\r\n"), .invalidChunkSize)
     }
 
-    @Test(arguments: ["10000000000000000", "FFFFFFFFFFFFFFFF", "0000ffffffffffffffffff"])
+    @Test("given a chunk size past Int's range, then it is 413, as a size just within it is and as a Content-Length past it is",
+          arguments: ["10000000000000000", "FFFFFFFFFFFFFFFF", "8000000000000000", "0000ffffffffffffffffff"])
     func chunkSizeOverflow(size: String) {
-        expectError(bytes(size + "\r\n"), .chunkSizeOverflow)
+        expectError(bytes(size + "\r\n"), .bodyTooLarge, status: 413)
     }
 
     @Test func largestSizeIsTooLargeNotOverflow() {
@@ -310,6 +311,16 @@ struct ChunkedBodyDecoderTests {
     @Test func trailerSectionOneByteOverLimit() {
         // "A: 1\r\n" + "B: 23\r\n" is 13 bytes of trailer lines (CRLFs count, as in the header block), limit 12
         expectError(bytes("1\r\na\r\n0\r\nA: 1\r\nB: 23\r\n\r\n"), .trailersTooLarge, status: 431, limits: ParserLimits(maxHeaderBlockLength: 12))
+    }
+
+    @Test("given more trailer fields than header fields may be, each short, then 431, as for the header block")
+    func tooManyTrailerFields() {
+        let fields = (1...3).map { "T\($0): x\r\n" }.joined()
+        expectError(bytes("1\r\na\r\n0\r\n" + fields + "\r\n"), .trailersTooLarge, status: 431, limits: ParserLimits(maxFieldCount: 2))
+        // as many as the limit pass
+        let two = (1...2).map { "T\($0): x\r\n" }.joined()
+        let input = bytes("1\r\na\r\n0\r\n" + two + "\r\n")
+        #expect(DecoderHarness.decodeEveryWay(input, limits: ParserLimits(maxFieldCount: 2)) == .complete(body: bytes("a"), consumed: input.count))
     }
 
     @Test func endlessTrailersAreRefusedWithDefaultLimits() {

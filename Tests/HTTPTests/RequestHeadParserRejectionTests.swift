@@ -432,6 +432,6 @@ struct RequestHeadParserRejectionTests {
             #expect(!error.detail.isEmpty, "\(error)")
             #expect(error.detail.hasSuffix("."), "\(error)")
         }
-        #expect(HTTPParseError.allCases.count == 39)
+        #expect(HTTPParseError.allCases.count == 38)
     }
 }

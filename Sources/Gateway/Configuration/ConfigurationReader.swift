@@ -96,9 +96,12 @@ struct ConfigurationReader {
         if let port = url.port, !(1...65535).contains(port) {
             throw ConfigurationError(child(name), "has port \(port); a port is 1 to 65535")
         }
-        // Foundation gives no port at all for one past Int's range, and the client would then
-        // call the scheme's own.
-        if url.port == nil, let written = Self.writtenPort(text), !written.isEmpty {
+        // Foundation gives no port at all for one past Int's range, nor for an empty one (a
+        // `${PORT}` set empty), and the client would then call the scheme's own.
+        if url.port == nil, let written = Self.writtenPort(text) {
+            if written.isEmpty {
+                throw ConfigurationError(child(name), "has a colon but no port after it; give a port 1 to 65535, or no colon for the scheme's own")
+            }
             throw ConfigurationError(child(name), "has port \(written.prefix(24)); a port is 1 to 65535")
         }
         return url

@@ -213,6 +213,9 @@ public struct GatewayConfiguration: Sendable {
         }
     }
 
+    /// The SHA-256 of nothing.
+    static let emptyKeyDigest = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
     private static func tenant(_ reader: ConfigurationReader) throws(ConfigurationError) -> Tenant {
         try reader.allowOnly(["id", "api_key_sha256", "rate_limit", "credentials"])
         guard let id = try reader.string("id"), !id.isEmpty, id.utf8.count <= 64,
@@ -226,6 +229,10 @@ public struct GatewayConfiguration: Sendable {
         for entry in hashes {
             guard case .string(let text) = entry.value, text.utf8.count == 64, let digest = Hex.decode(text.lowercased()) else {
                 throw ConfigurationError(entry.path, "must be 64 hex digits: the SHA-256 of the key, not the key")
+            }
+            // What `printf '%s' "$KEY" | sha256sum` prints with KEY unset: no request can send it.
+            if text.lowercased() == Self.emptyKeyDigest {
+                throw ConfigurationError(entry.path, "is the SHA-256 of an empty key, which no request can send (was the key's variable unset when it was hashed?)")
             }
             digests.append(digest)
         }

@@ -173,6 +173,8 @@ struct GatewayConfigurationTests {
               (#"{"server": {"max_field_line_bytes": 40000}}"#, "server.max_field_line_bytes", "at most max_header_bytes (32768, its default)"),
               (#"{"marketplaces": {"ozon": {"seller_url": "http://127.0.0.1:9223372036854775808"}}}"#, "marketplaces.ozon.seller_url", "1 to 65535"),
               (#"{"marketplaces": {"ozon": {"seller_url": "https://[::1]:99999999999999999999/x"}}}"#, "marketplaces.ozon.seller_url", "1 to 65535"),
+              (#"{"marketplaces": {"wildberries": {"feedbacks_url": "http://127.0.0.1:"}}}"#, "marketplaces.wildberries.feedbacks_url", "no port after it"),
+              (#"{"marketplaces": {"ozon": {"seller_url": "https://[::1]:/x"}}}"#, "marketplaces.ozon.seller_url", "no port after it"),
               (#"{"listen": {"port": null}}"#, "listen.port", "is null"),
               (#"{"server": null}"#, "server", "is null"),
               (#"{"listen": {"x\u001b[31mred": 1}}"#, "listen.x\\u001B[31mred", "not a known setting"),
@@ -202,6 +204,8 @@ struct GatewayConfigurationTests {
               (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "credentials": {"wildberries": {"token": "wbtok\u00a0"}}}"#, "tenants[0].credentials.wildberries.token", "beyond ASCII"),
               (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "credentials": {"ozon": {"client_id": "1", "api_key": "“key”"}}}"#, "tenants[0].credentials.ozon.api_key", "beyond ASCII"),
               (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "credentials": {"wildberries": null}}"#, "tenants[0].credentials.wildberries", "is null"),
+              (#"{"id": "acme", "api_key_sha256": ["DIGEST", "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"]}"#,
+               "tenants[0].api_key_sha256[1]", "empty key"),
           ])
     func invalidTenant(tenant: String, field: String, message: String) {
         let json = "{\"tenants\": [\(tenant.replacingOccurrences(of: "DIGEST", with: Self.digest))]}"
