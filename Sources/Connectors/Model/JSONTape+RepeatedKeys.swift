@@ -8,19 +8,20 @@ extension JSONTape {
 
     /// The paths of the keys an object holds more than once (`tenants[0].id`), each once, in
     /// the order the text has them; at most `limit`.
-    func repeatedKeys(limit: Int) -> [String] {
+    /// With `outermostOnly`, only the outermost object's own keys (named alone, `text`).
+    func repeatedKeys(limit: Int, outermostOnly: Bool = false) -> [String] {
         guard entries.contains(where: { $0.flags & Self.shadowed != 0 }) else { return [] }
         var found: [String] = []
-        collectRepeatedKeys(at: 0, path: "", into: &found, limit: limit)
+        collectRepeatedKeys(at: 0, path: "", into: &found, limit: limit, recursing: !outermostOnly)
         return found
     }
 
-    private func collectRepeatedKeys(at index: Int, path: String, into found: inout [String], limit: Int) {
+    private func collectRepeatedKeys(at index: Int, path: String, into found: inout [String], limit: Int, recursing: Bool = true) {
         let entry = entries[index]
         switch entry.kind {
         case .array:
             var element = index + 1
-            for position in 0..<Int(entry.length) where found.count < limit {
+            for position in 0..<Int(entry.length) where found.count < limit && recursing {
                 collectRepeatedKeys(at: element, path: "\(path)[\(position)]", into: &found, limit: limit)
                 element = Int(entries[element].next)
             }
@@ -30,7 +31,7 @@ extension JSONTape {
                 let name = string(at: key)
                 let member = path.isEmpty ? name : "\(path).\(name)"
                 if entries[key].flags & Self.shadowed != 0, !found.contains(member) { found.append(member) }
-                collectRepeatedKeys(at: key + 1, path: member, into: &found, limit: limit)
+                if recursing { collectRepeatedKeys(at: key + 1, path: member, into: &found, limit: limit) }
                 key = Int(entries[key + 1].next)
             }
         default:

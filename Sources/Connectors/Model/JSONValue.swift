@@ -31,12 +31,15 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// The same, naming every repeated key (each once, in the text's order, at most `limit`), so
-    /// a client hears of all its mistakes at once.
-    public static func parseNamingRepeatedKeys(_ bytes: some Collection<UInt8>, limit: Int) throws(JSONSyntaxError) -> (value: JSONValue, repeatedKeys: [String]) {
+    /// a client hears of all its mistakes at once. With `outermostOnly`, only the outermost
+    /// object's own keys: a request body's fields, whose values are never objects, so that a key
+    /// repeated inside one is not taken for a field of the same name.
+    public static func parseNamingRepeatedKeys(_ bytes: some Collection<UInt8>, limit: Int, outermostOnly: Bool = false)
+        throws(JSONSyntaxError) -> (value: JSONValue, repeatedKeys: [String]) {
         let parse = { (buffer: UnsafeRawBufferPointer) -> Result<(value: JSONValue, repeatedKeys: [String]), JSONSyntaxError> in
             do throws(JSONSyntaxError) {
                 let tape = try JSONTape(parsing: buffer)
-                return .success((tape.value(at: 0), tape.repeatedKeys(limit: limit)))
+                return .success((tape.value(at: 0), tape.repeatedKeys(limit: limit, outermostOnly: outermostOnly)))
             } catch {
                 return .failure(error)
             }

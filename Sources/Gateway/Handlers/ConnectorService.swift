@@ -135,7 +135,7 @@ public struct ConnectorService: Sendable {
     }
 
     func reply(_ request: HTTPRequest, _ context: GatewayContext) async throws -> HTTPResponse {
-        let (connector, _) = try connector(context, for: .reply)
+        let (connector, key) = try connector(context, for: .reply)
         let id = try itemID(context)
         let fields = try RequestFields.json(of: request, emptyAllowed: false)
         var errors = fields.errors(allowed: ["text"])
@@ -144,10 +144,16 @@ public struct ConnectorService: Sendable {
         case nil, .null?: errors.append(FieldError("text", "is required"))
         default: break
         }
+        // The marketplace's bounds are checked here too (the connector checks them again), so a
+        // text too long is reported beside the request's other mistakes, in the same words on
+        // every connector: Unicode scalars, as both marketplaces count.
+        let bounds = try? registry.factory(for: key).replyLength
         if let text, text.unicodeScalars.allSatisfy(Self.isBlank) {
             errors.append(FieldError("text", "must not be blank"))
         } else if let text, text.unicodeScalars.contains(where: Self.isControl) {
             errors.append(FieldError("text", "must not contain control characters (other than tab, line feed and carriage return)"))
+        } else if let text, let bounds = bounds ?? nil, !bounds.contains(text.unicodeScalars.count) {
+            errors.append(FieldError("text", "must be \(bounds.lowerBound) to \(bounds.upperBound) characters (Unicode scalars), got \(text.unicodeScalars.count)"))
         }
         try Self.check(errors)
         let until = deadline()

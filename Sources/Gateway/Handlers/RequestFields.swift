@@ -12,15 +12,16 @@ struct RequestFields {
         case bool(Bool)
         case null
         case other
-        /// Given more than once: reported once, by `errors(allowed:)`, and not read.
+        /// Given more than once: reported once, by `errors(allowed:)` (as unknown when it is),
+        /// and not read.
         case repeated
     }
 
     private(set) var values: [String: Value]
     /// Query values are all text: `limit=20` is a number there, not in JSON.
     let fromQuery: Bool
-    /// What was wrong with the names themselves (given twice, not decodable), reported with
-    /// every other field error by `errors(allowed:)`.
+    /// What was wrong with the names themselves (not decodable) or the request (a GET's body),
+    /// reported with every other field error by `errors(allowed:)`.
     private var readErrors: [FieldError] = []
 
     private init(values: [String: Value], fromQuery: Bool, readErrors: [FieldError] = []) {
@@ -44,13 +45,7 @@ struct RequestFields {
                 errors.append(FieldError(String(decoding: rawName.prefix(64), as: UTF8.self), "is not valid percent-encoded UTF-8"))
                 continue
             }
-            if case .repeated? = values[name] { continue }
-            if values[name] != nil {
-                errors.append(FieldError(name, "is given more than once"))
-                values[name] = .repeated
-                continue
-            }
-            values[name] = .string(value)
+            values[name] = values[name] == nil ? .string(value) : .repeated
         }
         // A GET's content has no meaning (RFC 9110 §9.3.1): filters sent there, as some client
         // libraries send them, would be dropped without a word, as a POST's query would be.
@@ -147,14 +142,13 @@ struct RequestFields {
         }
         let parsed: (value: JSONValue, repeatedKeys: [String])
         do {
-            parsed = try JSONValue.parseNamingRepeatedKeys(request.body, limit: Problem.maxErrors)
+            parsed = try JSONValue.parseNamingRepeatedKeys(request.body, limit: Problem.maxErrors, outermostOnly: true)
         } catch {
             throw .invalidRequest(detail: "The body is not valid JSON: \(error).", errors: [FieldError("body", "is not valid JSON: \(error)")])
         }
         guard case .object(let object) = parsed.value else {
             throw .invalidRequest(detail: "The body must be a JSON object.", errors: [FieldError("body", "is not a JSON object")])
         }
-        let readErrors = parsed.repeatedKeys.map { FieldError($0, "is given more than once") }
         var values: [String: Value] = [:]
         for (name, value) in object {
             switch value {
@@ -166,14 +160,23 @@ struct RequestFields {
             }
         }
         for repeated in parsed.repeatedKeys { values[repeated] = .repeated }
-        return RequestFields(values: values, fromQuery: false, readErrors: readErrors)
+        return RequestFields(values: values, fromQuery: false)
     }
 
-    /// The errors of reading the fields (a name given twice), then one for each field not in
-    /// `allowed` (a handful of names: searched, not hashed into a set per request): the start of
-    /// a request's field errors, to which its handler adds those of each value.
+    /// The errors of reading the fields, then one for each field not in `allowed` (a handful of
+    /// names: searched, not hashed into a set per request) and one for each other field given
+    /// more than once, by name: the start of a request's field errors, to which its handler adds
+    /// those of each value. One entry a field: a name both unknown and repeated is unknown.
     func errors(allowed: [String]) -> [FieldError] {
-        readErrors + values.keys.filter { !allowed.contains($0) }.sorted().map { FieldError($0, "is not a known field") }
+        var errors = readErrors
+        for name in values.keys.sorted() {
+            if !allowed.contains(name) {
+                errors.append(FieldError(name, "is not a known field"))
+            } else if case .repeated? = values[name] {
+                errors.append(FieldError(name, "is given more than once"))
+            }
+        }
+        return errors
     }
 
     func string(_ name: String, errors: inout [FieldError]) -> String? {
