@@ -16,7 +16,15 @@ final class HoldingServer: Sendable {
         Thread.detachNewThread { [self] in
             while true {
                 let connection = accept(descriptor, nil, nil)
-                guard connection >= 0 else { return }
+                guard connection >= 0 else {
+                    if errno == EINTR || errno == ECONNABORTED { continue }
+                    // Closed here, not in `stop()`: closed there, the number could be reused by
+                    // another test's listener before this thread's next `accept`, which would
+                    // then take that test's connections.
+                    Glibc.close(descriptor)
+                    return
+                }
+                _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
                 Thread.detachNewThread { [self] in hold(connection) }
             }
         }
@@ -56,9 +64,9 @@ final class HoldingServer: Sendable {
         closes.add(1, ordering: .relaxed)
     }
 
-    /// Stops accepting: the accepting thread ends (held connections end when their clients close).
+    /// Stops accepting: the accepting thread ends and closes the listener (held connections end
+    /// when their clients close).
     func stop() {
         shutdown(descriptor, Int32(SHUT_RDWR))
-        Glibc.close(descriptor)
     }
 }

@@ -4,7 +4,8 @@ import Glibc
 enum LoopbackListener {
     /// The listening descriptor and its port; the caller closes the descriptor.
     static func open(backlog: Int32 = 8) throws -> (descriptor: Int32, port: Int) {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec: a gateway binary another test spawns must not hold it open.
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw ClosedPort.SocketFailure(call: "socket", code: errno) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

@@ -15,7 +15,12 @@ final class RawAnswerServer: Sendable {
         Thread.detachNewThread {
             while true {
                 let connection = accept(descriptor, nil, nil)
-                guard connection >= 0 else { return }
+                guard connection >= 0 else {
+                    if errno == EINTR || errno == ECONNABORTED { continue }
+                    // Closed here, not in `stop()`, for the reason `HoldingServer` gives.
+                    Glibc.close(descriptor)
+                    return
+                }
                 var head: [UInt8] = []
                 var buffer = [UInt8](repeating: 0, count: 4096)
                 while !head.suffix(4).elementsEqual([13, 10, 13, 10]) {
@@ -36,9 +41,8 @@ final class RawAnswerServer: Sendable {
 
     var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
-    /// Stops accepting: the accepting thread ends.
+    /// Stops accepting: the accepting thread ends and closes the listener.
     func stop() {
         shutdown(descriptor, Int32(SHUT_RDWR))
-        Glibc.close(descriptor)
     }
 }

@@ -204,8 +204,14 @@ struct UpstreamCallerTests {
         await harness.clock.waitForSleepers(1)
         call.cancel()
         let result = await call.result
-        #expect(throws: ConnectorError.self) { try result.get() }
-        #expect(harness.clock.elapsed == .zero)
+        let error = #expect(throws: ConnectorError.self) { try result.get() }
+        guard case .upstreamTimeout(let failure)? = error else {
+            Issue.record("expected upstreamTimeout, got \(String(describing: error))")
+            return
+        }
+        #expect(failure?.message.contains("cancelled") == true)
+        // ended without the clock moving: the retry's sleep is gone, not left to run out
+        #expect(harness.clock.pendingWakeUps.isEmpty)
         #expect(harness.client.callCount == 1)
     }
 

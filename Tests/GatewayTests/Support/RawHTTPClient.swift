@@ -8,7 +8,7 @@ enum RawHTTPClient {
     /// Connects `count` clients to `port` and sends each its complete request.
     static func connectAndSend(port: Int, requests: [String]) throws -> [Int32] {
         try requests.map { request in
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             guard fd >= 0 else { throw POSIXError(.EMFILE) }
             var timeout = timeval(tv_sec: 30, tv_usec: 0)
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))

@@ -372,7 +372,7 @@ struct HTTPClientTests {
     @Test("given nothing listening, then the call fails as connectFailed")
     func refused() async throws {
         // A port bound but not listening refuses connections.
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

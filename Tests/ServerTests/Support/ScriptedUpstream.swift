@@ -110,7 +110,7 @@ final class ScriptedUpstream: Sendable {
         let upstream = self
         Thread.start {
             while true {
-                let client = accept(fd, nil, nil)
+                let client = cs_accept4(fd, nil, nil, CS_SOCK_CLOEXEC)
                 guard client >= 0 else {
                     if errno == EINTR || errno == ECONNABORTED { continue }
                     // Closed here, not in `stop()`: closed there, the number could be reused by
