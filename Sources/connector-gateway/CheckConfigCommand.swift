@@ -26,7 +26,8 @@ enum CheckConfigCommand {
             return 2
         }
         let connections = HTTPServer.connectionLimitHere(configured: configuration.server.maxConnections)
-        for message in ConfigurationWarnings.messages(configuration, maxConnections: connections) {
+        for message in ConfigurationWarnings.messages(configuration, maxConnections: connections)
+            + ConfigurationWarnings.secretMessages(configuration) {
             JSONLine.write(["event": "warning", "message": message])
         }
         let marketplaces = Set(configuration.tenants.flatMap { $0.credentials.keys.map(\.rawValue) }).sorted()

@@ -21,4 +21,24 @@ enum ConfigurationWarnings {
         }
         return messages
     }
+
+    /// The warnings of a configuration file serving real tenants (not demo mode): the secrets
+    /// left unset that make cursors die with the process or `/metrics` public, and a cursor
+    /// secret short enough to guess from a cursor.
+    static func secretMessages(_ configuration: GatewayConfiguration) -> [String] {
+        var messages: [String] = []
+        if !configuration.cursorSecretConfigured {
+            messages.append("No cursor_secret: cursors are sealed with a key made at this start, so every cursor clients hold "
+                + "is refused after a restart and by other replicas (a poller of updates starts over). Set cursor_secret, "
+                + "e.g. from: openssl rand -base64 32.")
+        } else if configuration.cursorSecret.count < 32 {
+            messages.append("cursor_secret has \(configuration.cursorSecret.count) bytes: a client holding a cursor can test "
+                + "guesses of it offline, and one found forges any tenant's cursors. Use 32 random bytes or more, e.g. from: openssl rand -base64 32.")
+        }
+        if configuration.metricsTokenDigest == nil {
+            messages.append("No metrics_token: /metrics answers anyone who reaches the gateway, with every tenant's id and traffic. "
+                + "Set metrics_token, or keep /metrics off the networks clients use (deploy/nginx.conf answers it 404).")
+        }
+        return messages
+    }
 }

@@ -106,7 +106,8 @@ enum ServeCommand {
                 + "demo-key and no real marketplace. If this was meant to serve real tenants, GATEWAY_CONFIG (or --config) is missing."],
                            to: application.log)
         }
-        for message in ConfigurationWarnings.messages(configuration, maxConnections: application.server.maxConnections) {
+        let secretWarnings = demo == nil ? ConfigurationWarnings.secretMessages(configuration) : []
+        for message in ConfigurationWarnings.messages(configuration, maxConnections: application.server.maxConnections) + secretWarnings {
             JSONLine.write(["event": "warning", "message": message], to: application.log)
         }
         if !staticRoot.isComplete {

@@ -16,6 +16,8 @@ public struct GatewayConfiguration: Sendable {
     public var endpoints = MarketplaceEndpoints()
     /// Seals cursors; a fixed secret keeps cursors valid across restarts and replicas.
     public var cursorSecret: [UInt8] = Array((0..<32).map { _ in UInt8.random(in: 0...255) })
+    /// Whether `cursorSecret` came from the file (`cursor_secret`) rather than from this start.
+    public var cursorSecretConfigured = false
     /// How long one gateway request may spend on upstream calls, retries included (`upstream_deadline_ms`).
     public var upstreamDeadline: Duration = .seconds(20)
     /// Bytes of marketplace answers that may be held at once, from their first byte until they
@@ -90,6 +92,7 @@ public struct GatewayConfiguration: Sendable {
         if let secret = try reader.string("cursor_secret") {
             guard secret.utf8.count >= 16 else { throw ConfigurationError("cursor_secret", "must be at least 16 bytes") }
             configuration.cursorSecret = Array(secret.utf8)
+            configuration.cursorSecretConfigured = true
         }
         if let token = try reader.string("metrics_token") {
             guard (16...512).contains(token.utf8.count), AuthenticationMiddleware.hasKeyCharacters(token) else {

@@ -56,10 +56,16 @@ public struct RequestIDMiddleware: Middleware {
     /// it parts a Basic scheme's user from its password). The first few runs are searched for
     /// directly; past them (a long cookie, a field made to be costly) each run's first 8 bytes
     /// are looked up among the id's 8-byte windows first, so the whole stays linear in the fields.
+    /// Runs that keep starting like part of the id (`aaaaaaaab` against an id of `a`s, made so
+    /// that every one is searched for) are not searched for past `maxSearches`: the id is then
+    /// taken as holding one, and replaced, which costs the client nothing it should rely on.
     struct RunFinder {
         let id: [UInt8]
         private var windows: Set<UInt64>?
         private var searched = 0
+        private var fullSearches = 0
+
+        static let maxSearches = 64
 
         init(id: [UInt8]) {
             self.id = id
@@ -90,6 +96,8 @@ public struct RequestIDMiddleware: Middleware {
                 }
                 guard windows!.contains(Self.word(run.prefix(8))) else { return false }
             }
+            fullSearches += 1
+            if fullSearches > Self.maxSearches { return true }
             return RequestIDMiddleware.find(run, in: id[...])
         }
 

@@ -2,14 +2,23 @@
 /// client can point at the field.
 public struct FieldError: Sendable, Equatable, Codable {
     /// The field's name as the client sent it (`limit`, `text`, `status`), or a JSON pointer;
-    /// a name longer than `maxFieldLength` characters is cut there, with "…".
+    /// a name longer than `maxFieldLength` Unicode scalars is cut there, with "…".
     public var field: String
     /// What is wrong, worded to follow the field's name (`must be between 1 and 100`).
     public var message: String
 
-    /// An error for `field` (cut to `maxFieldLength` characters) saying `message`.
+    /// An error for `field` (cut to `maxFieldLength` Unicode scalars) saying `message`. Scalars,
+    /// not characters: one character may hold any number of combining marks, and a name of one
+    /// character and a megabyte would be echoed whole, twice.
     public init(_ field: String, _ message: String) {
-        self.field = field.count > Self.maxFieldLength ? field.prefix(Self.maxFieldLength) + "…" : field
+        let scalars = field.unicodeScalars
+        if scalars.count > Self.maxFieldLength {
+            var cut = String.UnicodeScalarView()
+            cut.append(contentsOf: scalars.prefix(Self.maxFieldLength))
+            self.field = String(cut) + "…"
+        } else {
+            self.field = field
+        }
         self.message = message
     }
 

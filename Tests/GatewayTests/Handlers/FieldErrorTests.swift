@@ -56,4 +56,20 @@ struct FieldErrorTests {
                 || errors(response) == [["field": "x", "message": "is not a known field"], ["field": "text", "message": message]])
         #expect(harness.review.replies.isEmpty && harness.chat.replies.isEmpty)
     }
+
+    @Test("given an unknown field's name of one character carrying thousands of combining marks, then it is echoed cut to 64 scalars, not whole")
+    func longNameCutByScalars() async throws {
+        // given: "a" and 20,000 acute accents, one character
+        let harness = ApplicationHarness()
+        let name = "a" + String(repeating: "\u{301}", count: 20_000)
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: [name: 1, "limit": 5]), as: UTF8.self)
+        // when
+        let response = try await harness.send(.post, "/connectors/wildberries/review/items", body: body)
+        // then
+        #expect(response.status.code == 400)
+        let field = try #require(try errors(response).first?["field"])
+        #expect(field.unicodeScalars.count == 65)
+        #expect(field.hasSuffix("…"))
+        #expect(response.body.count < 2_000)
+    }
 }

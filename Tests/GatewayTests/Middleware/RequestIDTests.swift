@@ -112,6 +112,24 @@ struct RequestIDTests {
         #expect(RequestIDMiddleware.offeredID(in: repetitive, secretDigests: []) == nearly)
     }
 
+    @Test("given credential fields of many runs each starting like a part of the id (each would be searched for), then past a few dozen the id is replaced rather than searched for again; fields of other runs, however many, leave it echoed")
+    func runsLikeTheIDAreNotSearchedWithoutEnd() {
+        // given: an id of `a`s and four fields of `aaaaaaaab;`, no run of which is in the id
+        let id = String(repeating: "a", count: 128)
+        let alike = String(repeating: "aaaaaaaab;", count: 800)
+        let costly = HTTPRequest(method: .get, target: "/healthz",
+                                 headers: [("Host", "gateway"), ("X-Request-ID", id), ("Cookie", alike), ("X-API-Key", alike)],
+                                 body: [])
+        // then
+        #expect(RequestIDMiddleware.offeredID(in: costly, secretDigests: []) == nil)
+        // and a long cookie of runs unlike the id keeps it
+        let cookie = (0..<2_000).map { "s\($0)=zzzzzzzzzzzz\($0)" }.joined(separator: "; ")
+        let ordinary = HTTPRequest(method: .get, target: "/healthz",
+                                   headers: [("Host", "gateway"), ("X-Request-ID", "req-0123456789abcdef"), ("Cookie", cookie)],
+                                   body: [])
+        #expect(RequestIDMiddleware.offeredID(in: ordinary, secretDigests: []) == "req-0123456789abcdef")
+    }
+
     @Test("the search for an id inside a field finds it wherever it starts, overlapping prefixes included, and nowhere else")
     func search() {
         for (needle, haystack, found) in [("aab", "aaab", true), ("abab", "abaabab", true), ("abc", "ab", false), ("aaaa", "aaabaaab", false),
