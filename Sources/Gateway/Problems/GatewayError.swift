@@ -1,5 +1,6 @@
-/// Failures the gateway itself detects, before or around a connector. Each case is one row of
-/// DESIGN.md §5; connector failures stay `ConnectorError` and are mapped alongside.
+/// Failures the gateway itself detects, before or around a connector. Each case maps to one row
+/// of README's error table (DESIGN.md §5 and the rows the gateway adds to it); connector
+/// failures stay `ConnectorError` and are mapped alongside.
 public enum GatewayError: Error, Sendable, Equatable {
     /// Malformed JSON, a bad field, a bad cursor: every problem found, per field.
     case invalidRequest(detail: String, errors: [FieldError])
@@ -14,8 +15,6 @@ public enum GatewayError: Error, Sendable, Equatable {
     case idempotencyConflict
     /// The `Idempotency-Key` was used before with a different request.
     case idempotencyMismatch
-    /// The body is longer than `limit` bytes.
-    case payloadTooLarge(limit: Int)
     /// The body is not declared `application/json`; `received` is the `Content-Type` sent, if any.
     case unsupportedMediaType(received: String?)
     /// The body came with a `Content-Encoding` (gzip, …) the gateway does not decode.

@@ -27,9 +27,6 @@ extension Problem {
         case .idempotencyMismatch:
             self.init(status: 422, code: "idempotency_mismatch", title: "Idempotency key reused",
                       detail: "This Idempotency-Key was used with a different request; use a new key for a new request.")
-        case .payloadTooLarge(let limit):
-            self.init(status: 413, code: "payload_too_large", title: Problem.payloadTooLargeTitle,
-                      detail: "The request body exceeds \(limit) bytes.")
         case .unsupportedMediaType(let received):
             // `curl -d` labels its body form-encoded: the commonest way to get here, so say the fix.
             let formEncoded = received.map { $0.lowercased().hasPrefix("application/x-www-form-urlencoded") } ?? false

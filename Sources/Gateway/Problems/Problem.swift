@@ -66,7 +66,6 @@ public struct Problem: Sendable, Equatable {
     /// Titles of the problem types both the server core (refusing a request it cannot read) and
     /// the gateway produce: one type, one title (RFC 9457 §3.1.4), whichever layer answers.
     static let invalidRequestTitle = ProblemResponse.title(code: "invalid_request", status: .badRequest)
-    static let payloadTooLargeTitle = ProblemResponse.title(code: "payload_too_large", status: .contentTooLarge)
     /// The row of a marketplace failure, which a write that may have applied is answered with too.
     static let upstreamErrorTitle = "Upstream error"
 

@@ -5,6 +5,7 @@ import Hashing
 import HTTP
 import MarketplaceSimulator
 import Marketplaces
+import Server
 import Testing
 
 /// The rows of the error table that come from marketplaces, each provoked at a simulator (by its
@@ -21,7 +22,8 @@ struct ErrorTableTests {
         let wildberries: WildberriesSimulator
         let application: GatewayApplication
 
-        init(token: String = WildberriesSimulator.demoToken, attemptTimeout: Duration = .seconds(5)) throws {
+        init(token: String = WildberriesSimulator.demoToken, attemptTimeout: Duration = .seconds(5),
+             feedbacksLimit: RateLimit = RateLimit(burst: 10_000, interval: .nanoseconds(1))) throws {
             wildberries = WildberriesSimulator(options: WildberriesSimulatorOptions(seed: 3, feedbackCount: 10, questionCount: 10,
                                                                                     chatCount: 2, feedbacksRateLimit: .unlimited,
                                                                                     chatRateLimit: .unlimited))
@@ -31,7 +33,7 @@ struct ErrorTableTests {
             WildberriesConnectors.register(
                 in: registry,
                 endpoints: MarketplaceEndpoints(wildberriesFeedbacks: wildberries.feedbacksURL, wildberriesChat: wildberries.chatURL),
-                options: WildberriesOptions(feedbacksRateLimit: RateLimit(burst: 10_000, interval: .nanoseconds(1)),
+                options: WildberriesOptions(feedbacksRateLimit: feedbacksLimit,
                                             chatRateLimit: RateLimit(burst: 10_000, interval: .nanoseconds(1)),
                                             retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1), maxDelay: .milliseconds(2)),
                                             attemptTimeout: attemptTimeout, breakerFailureThreshold: 4,
@@ -49,24 +51,46 @@ struct ErrorTableTests {
 
         var feedbackID: String { wildberries.feedbacks.feedbacks[0].id }
 
-        func send(_ method: HTTPMethod, _ path: String, body: String? = nil) async throws -> (status: Int, code: String?, headers: HTTPHeaders) {
-            var headers = [("Host", "g"), ("Authorization", "Bearer \(ErrorTableTests.key)")]
+        func send(_ method: HTTPMethod, _ path: String, body: String? = nil, headers extra: [(String, String)] = []) async throws -> Answer {
+            var headers = [("Host", "g"), ("Authorization", "Bearer \(ErrorTableTests.key)")] + extra
             if body != nil { headers.append(("Content-Type", "application/json")) }
             let response = try await application.responder.respond(
                 to: HTTPRequest(method: method, target: path, headers: headers, body: Array((body ?? "").utf8)), context: GatewayContext())
-            let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
-            return (response.status.code, json?["code"] as? String, response.headers)
+            let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+            return Answer(status: response.status.code, json: json, headers: response.headers)
         }
 
         func stop() async { await wildberries.stop() }
+    }
+
+    /// What the gateway answered, with its problem document.
+    struct Answer {
+        let status: Int
+        let json: [String: Any]
+        let headers: HTTPHeaders
+        var code: String? { json["code"] as? String }
+        var retryable: Bool? { json["retryable"] as? Bool }
+        var retryAfter: Int? { json["retry_after"] as? Int }
+        var upstream: [String: Any]? { json["upstream"] as? [String: Any] }
+
+        /// A problem document of the row's code: its type, its media type, its retryability.
+        func expectProblem(_ status: Int, _ code: String, retryable: Bool, sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(self.status == status, sourceLocation: sourceLocation)
+            #expect(self.code == code, "\(json)", sourceLocation: sourceLocation)
+            #expect(json["type"] as? String == "/problems/\(code)", sourceLocation: sourceLocation)
+            #expect(headers["Content-Type"] == "application/problem+json", sourceLocation: sourceLocation)
+            #expect(self.retryable == retryable, sourceLocation: sourceLocation)
+            if let after = retryAfter {
+                #expect(headers["Retry-After"] == String(after), "retry_after and Retry-After agree", sourceLocation: sourceLocation)
+            }
+        }
     }
 
     @Test("an unknown item is 404 item_not_found", .timeLimit(.minutes(1)))
     func itemNotFound() async throws {
         let bed = try Bed()
         let answer = try await bed.send(.get, "/connectors/wildberries/question/items/NoSuchQuestion00001")
-        #expect(answer.status == 404)
-        #expect(answer.code == "item_not_found")
+        answer.expectProblem(404, "item_not_found", retryable: false)
         await bed.stop()
     }
 
@@ -93,8 +117,7 @@ struct ErrorTableTests {
     func notSupported() async throws {
         let bed = try Bed()
         let answer = try await bed.send(.post, "/connectors/wildberries/review/items/\(bed.feedbackID)/read")
-        #expect(answer.status == 501)
-        #expect(answer.code == "operation_not_supported")
+        answer.expectProblem(501, "operation_not_supported", retryable: false)
         #expect(bed.wildberries.feedbacksLog.total == 0)
         await bed.stop()
     }
@@ -103,8 +126,10 @@ struct ErrorTableTests {
     func authFailed() async throws {
         let bed = try Bed(token: "not.a.token")
         let answer = try await bed.send(.get, "/connectors/wildberries/review/items")
-        #expect(answer.status == 502)
-        #expect(answer.code == "upstream_auth_failed")
+        answer.expectProblem(502, "upstream_auth_failed", retryable: false)
+        #expect(answer.upstream?["marketplace"] as? String == "wildberries")
+        #expect(answer.upstream?["status"] as? Int == 401)
+        #expect((answer.json["detail"] as? String)?.contains("check them in the configuration") == true)
         await bed.stop()
     }
 
@@ -113,14 +138,17 @@ struct ErrorTableTests {
         let bed = try Bed()
         let path = "/connectors/wildberries/review/items/\(bed.feedbackID)/reply"
         var statuses: [Int] = []
-        var last: (status: Int, code: String?, headers: HTTPHeaders)?
+        var last: Answer?
         for text in ["Спасибо за отзыв!", "Спасибо, исправили.", "И ещё раз."] {
             let answer = try await bed.send(.post, path, body: "{\"text\":\"\(text)\"}")
             statuses.append(answer.status)
             last = answer
         }
         #expect(statuses == [200, 200, 422])
-        #expect(last?.code == "upstream_rejected")
+        last?.expectProblem(422, "upstream_rejected", retryable: false)
+        // refused on Wildberries' own word that the answer is no longer editable, without sending
+        #expect(last?.upstream?["marketplace"] as? String == "wildberries")
+        #expect((last?.upstream?["message"] as? String)?.contains("can no longer be edited") == true, "\(last?.json ?? [:])")
         await bed.stop()
     }
 
@@ -130,9 +158,10 @@ struct ErrorTableTests {
         // a wait beyond the call's deadline (60 s), which no retry can outlast
         bed.wildberries.feedbacksFaults.inject(.rateLimited(retryAfter: 90), times: 10)
         let answer = try await bed.send(.get, "/connectors/wildberries/review/items")
-        #expect(answer.status == 429)
-        #expect(answer.code == "upstream_rate_limited")
+        answer.expectProblem(429, "upstream_rate_limited", retryable: true)
         #expect(answer.headers["Retry-After"] == "90")
+        #expect(answer.retryAfter == 90)
+        #expect(answer.upstream?["status"] as? Int == 429)
         await bed.stop()
     }
 
@@ -141,8 +170,9 @@ struct ErrorTableTests {
         let bed = try Bed()
         bed.wildberries.feedbacksFaults.inject(.serverError(status: 500), times: 2)
         let answer = try await bed.send(.get, "/connectors/wildberries/question/items")
-        #expect(answer.status == 502)
-        #expect(answer.code == "upstream_error")
+        answer.expectProblem(502, "upstream_error", retryable: true)
+        #expect(answer.upstream?["marketplace"] as? String == "wildberries")
+        #expect(answer.upstream?["status"] as? Int == 500)
         #expect(bed.wildberries.feedbacksLog.total == 2)
         await bed.stop()
     }
@@ -152,8 +182,9 @@ struct ErrorTableTests {
         let bed = try Bed()
         bed.wildberries.feedbacksFaults.inject(.malformedBody, times: 2)
         let answer = try await bed.send(.get, "/connectors/wildberries/review/items")
-        #expect(answer.status == 502)
-        #expect(answer.code == "upstream_error")
+        // a 200 the gateway cannot read: asking again would get the same
+        answer.expectProblem(502, "upstream_error", retryable: false)
+        #expect(answer.upstream?["status"] as? Int == 200)
         await bed.stop()
     }
 
@@ -162,9 +193,9 @@ struct ErrorTableTests {
         let bed = try Bed()
         bed.wildberries.feedbacksFaults.inject(.maintenance, times: 2)
         let answer = try await bed.send(.get, "/connectors/wildberries/review/items")
-        #expect(answer.status == 503)
-        #expect(answer.code == "upstream_unavailable")
+        answer.expectProblem(503, "upstream_unavailable", retryable: true)
         #expect(answer.headers["Retry-After"] == "30")
+        #expect(answer.retryAfter == 30)
         #expect(bed.wildberries.feedbacksLog.total == 1, "a window of minutes is not asked again within the request")
         await bed.stop()
     }
@@ -178,8 +209,7 @@ struct ErrorTableTests {
         _ = try await bed.send(.get, "/connectors/wildberries/review/items")
         let before = bed.wildberries.feedbacksLog.total
         let answer = try await bed.send(.get, "/connectors/wildberries/review/items")
-        #expect(answer.status == 503)
-        #expect(answer.code == "upstream_unavailable")
+        answer.expectProblem(503, "upstream_unavailable", retryable: true)
         // the minute's cool-down, less what has passed since the circuit opened
         let elapsed = Int(((ContinuousClock.now - began) / .seconds(1)).rounded(.up))
         #expect((max(0, 60 - elapsed)...60).contains(Int(answer.headers["Retry-After"] ?? "") ?? 0))
@@ -204,8 +234,83 @@ struct ErrorTableTests {
         let bed = try Bed(attemptTimeout: .milliseconds(300))
         bed.wildberries.feedbacksFaults.inject(.latency(.seconds(2)), times: 2)
         let answer = try await bed.send(.get, "/connectors/wildberries/review/items")
-        #expect(answer.status == 504)
-        #expect(answer.code == "upstream_timeout")
+        answer.expectProblem(504, "upstream_timeout", retryable: true)
         await bed.stop()
+    }
+
+    @Test("given the account refused for a service it has not paid (402), then it is 502 upstream_auth_failed saying so, not to check the credentials",
+          .timeLimit(.minutes(1)))
+    func entitlementMissing() async throws {
+        let bed = try Bed()
+        let refusal = #"{"title":"payment required","detail":"the service is not paid","code":"402","requestId":"r-1","origin":"s2s-api-auth","status":402,"statusText":"Payment Required"}"#
+        bed.wildberries.feedbacksFaults.inject(.answer(status: 402, json: refusal), times: 1)
+        let answer = try await bed.send(.get, "/connectors/wildberries/review/items")
+        answer.expectProblem(502, "upstream_auth_failed", retryable: false)
+        #expect(answer.upstream?["status"] as? Int == 402)
+        #expect((answer.json["detail"] as? String)?.contains("a subscription, a signed offer or a payment is missing") == true, "\(answer.json)")
+        await bed.stop()
+    }
+
+    @Test("given a reply whose write fails after it went out (5xx), then it is 502 upstream_error, not retryable, sent once, and its repeat under the same key is the same answer, not a second write",
+          .timeLimit(.minutes(1)))
+    func writeMayHaveApplied() async throws {
+        let bed = try Bed()
+        bed.wildberries.feedbacksFaults.inject(.serverError(status: 500), times: 1, pathPrefix: "/api/v1/feedbacks/answer")
+        let path = "/connectors/wildberries/review/items/\(bed.feedbackID)/reply"
+        let key = [("Idempotency-Key", "\"reply-1\"")]
+        let answer = try await bed.send(.post, path, body: #"{"text":"Спасибо за отзыв!"}"#, headers: key)
+        answer.expectProblem(502, "upstream_error", retryable: false)
+        #expect(answer.headers["Retry-After"] == nil)
+        #expect(answer.upstream?["status"] as? Int == 500)
+        let again = try await bed.send(.post, path, body: #"{"text":"Спасибо за отзыв!"}"#, headers: key)
+        #expect(again.status == 502)
+        #expect(again.headers["Idempotent-Replayed"] == "true")
+        #expect(bed.wildberries.feedbacksLog.count(path: "/api/v1/feedbacks/answer") == 1, "one write went out")
+        await bed.stop()
+    }
+
+    @Test("given the account's published rate spoken for past the deadline, then it is 429 upstream_rate_limited at once, with no upstream member, and nothing is sent",
+          .timeLimit(.minutes(1)))
+    func budgetSpent() async throws {
+        // given: one call a minute and a half, the deadline a minute
+        let bed = try Bed(feedbacksLimit: RateLimit(burst: 1, interval: .seconds(90)))
+        let first = try await bed.send(.get, "/connectors/wildberries/review/items?limit=5")
+        #expect(first.status == 200)
+        let sent = bed.wildberries.feedbacksLog.total
+        // when
+        let answer = try await bed.send(.get, "/connectors/wildberries/review/items?limit=5")
+        // then
+        answer.expectProblem(429, "upstream_rate_limited", retryable: true)
+        #expect(answer.upstream == nil)
+        #expect((Int(answer.headers["Retry-After"] ?? "") ?? 0) > 60)
+        #expect(bed.wildberries.feedbacksLog.total == sent)
+        await bed.stop()
+    }
+
+    @Test("given the gateway draining, then /readyz is 503 not_ready with Retry-After, while /healthz still answers", .timeLimit(.minutes(1)))
+    func notReady() async throws {
+        // given: a gateway started on loopback, then stopped
+        var configuration = GatewayConfiguration()
+        configuration.server = ServerConfiguration(host: "127.0.0.1", port: 0)
+        configuration.server.loopCount = 1
+        let application = GatewayApplication(configuration: configuration, registry: ConnectorRegistry(),
+                                             staticFiles: StaticFiles(directory: nil), log: LogSink.capturing())
+        try application.start()
+        let ready = try await application.responder.respond(to: HTTPRequest(method: .get, target: "/readyz", headers: [("Host", "g")]),
+                                                            context: GatewayContext())
+        #expect(ready.status.code == 200)
+        await application.stop()
+        // when
+        let response = try await application.responder.respond(to: HTTPRequest(method: .get, target: "/readyz", headers: [("Host", "g")]),
+                                                               context: GatewayContext())
+        let live = try await application.responder.respond(to: HTTPRequest(method: .get, target: "/healthz", headers: [("Host", "g")]),
+                                                           context: GatewayContext())
+        // then
+        let answer = Answer(status: response.status.code,
+                            json: (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:],
+                            headers: response.headers)
+        answer.expectProblem(503, "not_ready", retryable: true)
+        #expect(answer.headers["Retry-After"] == "5")
+        #expect(live.status.code == 200)
     }
 }

@@ -65,6 +65,28 @@ struct RefusedRequestTests {
         #expect(line["client"] as? String == "127.0.0.1")
     }
 
+    @Test("given a request the HTTP layer refuses, then its status comes with the error table's code, as a problem of that type, retryable only for a timeout",
+          arguments: [
+              ("GET /\(String(repeating: "a", count: 100)) HTTP/1.1\r\nHost: x\r\n\r\n", 414, "uri_too_long"),
+              ("POST /connectors HTTP/1.1\r\nHost: x\r\nExpect: something\r\nContent-Length: 1\r\n\r\nx", 417, "expectation_failed"),
+              ("GET /connectors HTTP/1.1\r\nHost: x\r\nX-Long: \(String(repeating: "a", count: 200))\r\n\r\n", 431, "header_fields_too_large"),
+              ("POST /connectors HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501, "not_implemented"),
+              ("GET /connectors HTTP/2.0\r\nHost: x\r\n\r\n", 505, "http_version_not_supported"),
+              ("GET /connectors HTTP/1.1\r\nHost: x\r\n", 408, "request_timeout"),
+          ])
+    func refusedWithItsCode(request: String, status: Int, code: String) async throws {
+        let answer = try await refuse(request, configure: {
+            $0.limits.maxRequestLineLength = 64
+            $0.limits.maxFieldLineLength = 128
+            $0.headerReadTimeout = .milliseconds(200)
+        })
+        #expect(answer.status == status)
+        #expect(answer.problem["code"] as? String == code)
+        #expect(answer.problem["type"] as? String == "/problems/\(code)")
+        #expect(answer.head["content-type"] == "application/problem+json")
+        #expect(answer.problem["retryable"] as? Bool == (status == 408))
+    }
+
     @Test("given a HEAD whose head is refused after its method was read, then the log names the method and counts no content, as none was sent")
     func refusedHeadRequest() async throws {
         let answer = try await refuse("HEAD /connectors HTTP/1.1\r\nHost: x\r\nX-Long: \(String(repeating: "a", count: 10_000))\r\n\r\n")

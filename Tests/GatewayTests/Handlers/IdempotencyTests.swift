@@ -172,6 +172,8 @@ struct IdempotencyTests {
         let harness = ApplicationHarness()
         let response = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", key)])
         #expect(response.status.code == 400)
+        #expect(response.json["code"] as? String == "invalid_request")
+        #expect((response.json["errors"] as? [[String: String]])?.first?["field"] == "Idempotency-Key", "\(response.json)")
         #expect(harness.review.replies.isEmpty)
     }
 }

@@ -76,7 +76,6 @@ struct ProblemMappingTests {
         (.methodNotAllowed(method: "PUT", allow: ["GET", "HEAD", "OPTIONS"]), 405, "method_not_allowed"),
         (.idempotencyConflict, 409, "idempotency_conflict"),
         (.idempotencyMismatch, 422, "idempotency_mismatch"),
-        (.payloadTooLarge(limit: 1024), 413, "payload_too_large"),
         (.unsupportedMediaType(received: "text/plain"), 415, "unsupported_media_type"),
         (.rateLimited(retryAfter: .seconds(3)), 429, "rate_limited"),
     ]
