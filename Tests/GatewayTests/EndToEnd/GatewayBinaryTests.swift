@@ -281,49 +281,47 @@ struct GatewayBinaryTests {
         #expect(result.stdout.wholeMatch(of: /connector-gateway \d+\.\d+\.\d+\n/) != nil, "\(result.stdout)")
     }
 
-    /// CPU time `pid` has used, all threads, in clock ticks (`/proc/<pid>/stat` utime + stime).
-    static func cpuTicks(of pid: Int32) -> Int? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let end = stat.lastIndex(of: ")") else { return nil }
-        let fields = stat[stat.index(after: end)...].split(separator: " ")
-        // After the command: state is field 3, utime 14 and stime 15 (1-based, in the man page).
-        guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
-        return user + system
-    }
-
-    @Test("given a signal while a large configuration is still being read, then the gateway starts, drains at once and exits 0, instead of dying by the signal unheard",
+    @Test("given a signal while the configuration is still being read, then the gateway starts, drains at once and exits 0, instead of dying by the signal unheard",
           .timeLimit(.minutes(1)))
     func signalDuringStartUp() async throws {
-        // given: a configuration of 40,000 tenants, which takes the binary a second or two of CPU to read
-        var tenants: [String] = []
-        for i in 0..<40_000 {
-            let hex = String(i, radix: 16)
-            let digest = String(repeating: "0", count: 64 - hex.count) + hex
-            tenants.append(#"{"id":"t\#(i)","api_key_sha256":["\#(digest)"],"rate_limit":{"rate":100,"burst":100}}"#)
-        }
+        // given: the configuration comes through a FIFO, only its first half written so far. The
+        // test holds the FIFO open for writing and reading (so opening it waits for nobody, and
+        // writing to it never raises SIGPIPE); close-on-exec, so no child holds it open past us.
         let directory = FileManager.default.temporaryDirectory
-        let file = directory.appendingPathComponent("gateway-\(UUID()).json")
+        let fifo = directory.appendingPathComponent("gateway-\(UUID()).fifo")
         let log = directory.appendingPathComponent("gateway-\(UUID()).out")
-        try #"{"listen":{"host":"127.0.0.1","port":0},"tenants":[\#(tenants.joined(separator: ","))]}"#.write(to: file, atomically: true, encoding: .utf8)
+        try #require(mkfifo(fifo.path, 0o600) == 0)
+        let writer = open(fifo.path, O_RDWR | O_CLOEXEC)
+        var writerOpen = writer >= 0
         defer {
-            try? FileManager.default.removeItem(at: file)
+            if writerOpen { close(writer) }
+            try? FileManager.default.removeItem(at: fifo)
             try? FileManager.default.removeItem(at: log)
         }
+        try #require(writer >= 0)
+        let digest = Hex.encode(SHA256.hash("acme-0123456789abcdef".utf8))
+        let config = Array(#"{"listen":{"host":"127.0.0.1","port":0},"tenants":[{"id":"acme","api_key_sha256":["\#(digest)"]}]}"#.utf8)
+        let half = config.count / 2
+        try #require(write(writer, config, half) == half)
         // Spawned with no signal blocked, as a shell or a container runtime starts it: a child of
         // this test process would inherit its mask, which blocks SIGTERM, and never see it early.
-        let pid = try Self.spawnUnblocked(GatewayProcess.binary.path, ["--config", file.path], stdout: log.path,
+        let pid = try Self.spawnUnblocked(GatewayProcess.binary.path, ["--config", fifo.path], stdout: log.path,
                                           environment: ["PATH=/usr/bin:/bin", "GATEWAY_STATIC_ROOT=\(GatewayProcess.packageRoot.path)"])
         var status: Int32 = 0
         defer { if waitpid(pid, &status, WNOHANG) == 0 { kill(pid, SIGKILL); waitpid(pid, &status, 0) } }
-        // when: 150 ms of its CPU in (well into the reading, whatever the machine's load), SIGTERM
-        // (The debug binary takes ~2 s of CPU over these tenants, so 150 ms is well inside it; a
-        // machine fourteen times faster would read them first, and the expectation below says so.)
-        for _ in 0..<4_000 where (Self.cpuTicks(of: pid) ?? 0) < 15 && kill(pid, 0) == 0 {
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        #expect(!((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("\"event\":\"start\""), "read before the signal")
+        // the gateway took the first half (so it is reading the configuration, which it does only
+        // after setting up its signal handling) and waits for the rest
+        for _ in 0..<2_000 where Self.unreadBytes(writer) != 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try #require(Self.unreadBytes(writer) == 0, "the gateway never read its configuration")
+        // when: SIGTERM, taken by the gateway before the rest of the configuration is written
         kill(pid, SIGTERM)
-        // then
+        for _ in 0..<2_000 where Self.isPending(SIGTERM, in: pid) { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(!Self.isPending(SIGTERM, in: pid), "the signal was never taken")
+        #expect(!((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("\"event\":\"start\""), "started on half a configuration")
+        try #require(write(writer, Array(config[half...]), config.count - half) == config.count - half)
+        close(writer)
+        writerOpen = false
+        // then: it starts, drains at once and exits 0
         var exited: pid_t = 0
         for _ in 0..<4_000 {
             exited = waitpid(pid, &status, WNOHANG)
@@ -335,7 +333,22 @@ struct GatewayBinaryTests {
         #expect(signalled == 0, "killed by signal \(signalled)")
         #expect((status >> 8) & 0xFF == 0)
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        #expect(text.contains("\"event\":\"drain\""), "\(text)")
+        #expect(text.contains("\"event\":\"start\"") && text.contains("\"event\":\"drain\""), "\(text)")
+    }
+
+    /// Bytes written to the pipe `fd` and not yet read by anyone (`FIONREAD`); -1 on failure.
+    static func unreadBytes(_ fd: Int32) -> Int32 {
+        var count: Int32 = 0
+        return ioctl(fd, UInt(FIONREAD), &count) == 0 ? count : -1
+    }
+
+    /// Whether `signal` was sent to the process `pid` and not yet taken by any of its threads
+    /// (`ShdPnd` of `/proc/<pid>/status`, a hexadecimal mask with bit `signal - 1`).
+    static func isPending(_ signal: Int32, in pid: pid_t) -> Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("ShdPnd:") }),
+              let mask = UInt64(line.dropFirst("ShdPnd:".count).trimmingCharacters(in: .whitespaces), radix: 16) else { return false }
+        return mask & (1 << UInt64(signal - 1)) != 0
     }
 
     /// Starts `path` with `arguments`, stdout into the file `stdout`, stderr discarded, with no
