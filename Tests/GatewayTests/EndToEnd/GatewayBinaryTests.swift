@@ -382,6 +382,30 @@ struct GatewayBinaryTests {
     @Test("given a drain held by a request in flight, when the same signal comes again at once (timeout signals the process and then its group), then it is one signal and the drain ends in exit 0; a second signal later exits 1 at once",
           .timeLimit(.minutes(1)), arguments: [false, true])
     func secondSignal(later: Bool) async throws {
+        // The echo case holds only when this machine sends the two signals well within the
+        // gateway's 250 ms: a run where they came further apart proves nothing, and is tried
+        // again, a few times at most.
+        for attempt in 1...3 {
+            let run = try await signalTwice(later: later)
+            let withinWindow = run.apart < .milliseconds(200)
+            guard later || withinWindow else {
+                if attempt == 3 {
+                    Issue.record("the two signals were never sent within 200 ms of each other (last \(run.apart)): the echo case went unchecked")
+                }
+                continue
+            }
+            // then: a second signal exits 1 at once, saying so; an echo is ignored and the drain
+            // ends with 0
+            #expect(run.status == (later ? 1 : 0), "signals \(run.apart) apart: \(run.stdout.suffix(400))")
+            #expect(run.stdout.contains("second signal") == later, "\(run.stdout.suffix(400))")
+            return
+        }
+    }
+
+    /// One try of `secondSignal`: a gateway whose drain a list waiting on Ozon holds, sent SIGTERM
+    /// and, once its drain began, SIGTERM again at once or 600 ms later. Returns its exit status,
+    /// its whole stdout, and how far apart this test sent the two signals.
+    private func signalTwice(later: Bool) async throws -> (status: Int32, stdout: String, apart: Duration) {
         // given: an Ozon whose next answer takes 5 s, and a list waiting on it; 50 s and a drain of
         // 30 s when the second signal comes later, so that however long the test takes to send
         // it, the drain is still held
@@ -407,26 +431,16 @@ struct GatewayBinaryTests {
         // signal), SIGTERM again at once, as timeout sends it; or again later
         gateway.signal(SIGTERM)
         let first = ContinuousClock.now
-        if later {
-            for _ in 0..<2000 where !gateway.stdout.contains("\"event\":\"drain\"") { try await Task.sleep(for: .milliseconds(1)) }
-            try await Task.sleep(for: .milliseconds(600))
-        } else {
-            // Waited for on this thread: sleeps on a busy pool can stretch past the 250 ms.
-            while !gateway.stdout.contains("\"event\":\"drain\""), ContinuousClock.now - first < .seconds(10) { usleep(200) }
-        }
+        // Waited for on this thread: sleeps on a busy pool can stretch past the 250 ms.
+        while !gateway.stdout.contains("\"event\":\"drain\""), ContinuousClock.now - first < .seconds(10) { usleep(200) }
+        try #require(gateway.stdout.contains("\"event\":\"drain\""), "no drain began: \(gateway.stdout.suffix(400))")
+        if later { try await Task.sleep(for: .milliseconds(600)) }
         gateway.signal(SIGTERM)
         let apart = ContinuousClock.now - first
         let status = await gateway.waitForExit()
         _ = await list.value
         await ozon.stop()
-        // then: a second signal exits 1 at once, saying so; an echo is ignored and the drain ends
-        // with 0. Whichever it was taken for, the exit status and the log agree; and the echo
-        // case is asserted when this machine sent the two well within the window it is about.
-        #expect(status == 1 || status == 0, "\(gateway.stdout.suffix(400))")
-        #expect((status == 1) == gateway.stdout.contains("second signal"), "\(gateway.stdout.suffix(400))")
-        if later || apart < .milliseconds(200) {
-            #expect(status == (later ? 1 : 0), "\(gateway.stdout.suffix(400))")
-        }
+        return (status, gateway.stdout, apart)
     }
 
     @Test("given demo mode on every interface, then start-up warns that the known demo key is reachable from elsewhere", .timeLimit(.minutes(1)))
