@@ -1,5 +1,5 @@
 import HTTP
-import Server
+@testable import Server
 import Testing
 
 @Suite("Connection: parser limits and maxConnections")
@@ -187,23 +187,46 @@ struct ConnectionLimitsTests {
         }
     }
 
-    @Test("given a full server whose only connection has sent nothing for over a second, when a newcomer comes, then that one gives way; one that just connected does not")
+    @Test("given a full server whose only connection has sent nothing for over a second, when a newcomer comes, then that one gives way and the newcomer is answered")
     func silentConnectionGivesWay() async throws {
         // (a header timeout far past the test's, so that only giving way can free the place)
         try await withServer({ $0.maxConnections = 1; $0.loopCount = 1; $0.headerReadTimeout = .seconds(120) }, handler: Handlers.echoPath) { server in
             // given: a connection that sends nothing
             let silent = try server.connect()
             #expect(await eventually { server.openConnections == 1 })
-            // when: a newcomer at once, then after the silent one's second
-            let early = try server.connect()
-            try early.send(get("/early"))
-            // the loop has seen the newcomer and, with no connection giving way, stopped accepting
-            #expect(await eventuallyAwaiting { await server.activity().acceptPaused == 1 })
-            #expect(!early.waitReadable(milliseconds: 0), "a connection that had just connected gave way")
-            #expect(server.openConnections == 1)
-            // then (the early newcomer is answered once the silent one has waited a second)
-            #expect(try early.readResponse().text == "/early")
+            // when: a newcomer
+            let newcomer = try server.connect()
+            try newcomer.send(get("/newcomer"))
+            // then: once the silent one has waited its second, it is closed and the newcomer answered
+            #expect(try newcomer.readResponse().text == "/newcomer")
             #expect(silent.readUntilClose().end == .eof)
+        }
+    }
+
+    @Test("given a full server whose only connection has just connected and sent nothing yet, when a newcomer comes, then that one does not give way: the newcomer waits")
+    func freshConnectionDoesNotGiveWay() async throws {
+        // (a grace and a header timeout far past the test's: the silent one stays fresh throughout)
+        try await withServer({
+            $0.maxConnections = 1
+            $0.loopCount = 1
+            $0.headerReadTimeout = .seconds(120)
+            $0.freshConnectionGrace = .seconds(300)
+        }, handler: Handlers.echoPath) { server in
+            // given: a connection that sends nothing
+            let silent = try server.connect()
+            #expect(await eventually { server.openConnections == 1 })
+            // when: a newcomer
+            let newcomer = try server.connect()
+            try newcomer.send(get("/newcomer"))
+            // then: the loop has seen it and, with no connection giving way, stopped accepting; the
+            // newcomer is not answered while the loop looks again for room (every 100 ms)
+            #expect(await eventuallyAwaiting { await server.activity().acceptPaused == 1 })
+            #expect(!newcomer.waitReadable(milliseconds: 300), "a connection that had just connected gave way")
+            #expect(server.openConnections == 1)
+            #expect(!silent.waitReadable(milliseconds: 0), "the fresh connection was closed")
+            // and: once the silent one leaves, the newcomer is answered
+            silent.close()
+            #expect(try newcomer.readResponse().text == "/newcomer")
         }
     }
 
