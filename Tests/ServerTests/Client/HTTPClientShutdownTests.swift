@@ -37,16 +37,19 @@ struct HTTPClientShutdownTests {
 
     @Test("given a task on the loop that is not cancelled with its handler, when it starts an upstream call after the grace period ended, then the call ends as cancelled and nothing is sent")
     func callAfterShutdownIsRefused() async throws {
+        // given: an upstream that would answer, and a handler whose work outlives its cancellation
         let upstream = ScriptedUpstream(HTTPClientTests.answering("{}"))
         defer { upstream.stop() }
         let client = HTTPClient(host: "127.0.0.1", port: upstream.port)
         let seen = CallOutcome()
         let server = try TestServer { _, _ in
+            seen.arrived.store(true, ordering: .relaxed)
             // As a keyed write does: the work runs in a task of its own on this loop, which the
-            // handler's cancellation does not reach, and it calls after a wait (a rate budget's).
+            // handler's cancellation does not reach, and it calls after a wait (here, for that
+            // cancellation: the task is queued on the loop as the grace period ends, and runs as
+            // the loop winds down, after it closed its clients).
             let work = Task(executorPreference: LoopExecutor.current) {
-                while !seen.handlerCancelled.load(ordering: .relaxed) { try? await Task.sleep(for: .milliseconds(5)) }
-                try? await Task.sleep(for: .milliseconds(30))
+                await seen.handlerCancelled.wait()
                 do {
                     _ = try await client.execute(HTTPClientTests.getRequest(), timeout: .seconds(30))
                     seen.outcome.withLock { $0 = "answered" }
@@ -57,25 +60,30 @@ struct HTTPClientShutdownTests {
             await withTaskCancellationHandler {
                 await work.value
             } onCancel: {
-                seen.handlerCancelled.store(true, ordering: .relaxed)
+                seen.handlerCancelled.open()
             }
             return HTTPResponse(status: .ok)
         }
         try await onDedicatedThread {
             let connection = try server.connect()
             try connection.send(get("/write"))
+            // when: the server stops with a short grace period, once the handler runs (before, the
+            // drain would close the connection with nothing under way)
+            #expect(await eventually { seen.arrived.load(ordering: .relaxed) })
             await server.stop(gracePeriod: .milliseconds(50))
             connection.close()
         }
-        let wasCancelled = seen.handlerCancelled.load(ordering: .relaxed)
-        #expect(wasCancelled)
+        // then: the handler was cancelled, and its work's call refused without reaching upstream
+        #expect(seen.handlerCancelled.isOpen)
         #expect(seen.outcome.withLock { $0 } == "\(HTTPClientError.cancelled)")
         #expect(upstream.requests.isEmpty)
     }
 
-    /// What a handler's call saw: whether the handler was cancelled, and how the call ended.
+    /// What a handler's call saw: whether the handler ran and was cancelled, and how the call ended.
     private final class CallOutcome: Sendable {
-        let handlerCancelled = Atomic<Bool>(false)
+        let arrived = Atomic<Bool>(false)
+        /// Opened when the handler is cancelled.
+        let handlerCancelled = Gate()
         let outcome = Mutex<String?>(nil)
     }
 }
