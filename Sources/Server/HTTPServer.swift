@@ -105,7 +105,11 @@ public final class HTTPServer: Sendable {
             // clients would connect to a server that never answers.
             guard !counter.isDraining else { throw .stopped }
             state.started = true
+            // start() itself counts as running until it returns: a stop() that comes meanwhile
+            // waits for it (and for the loops it begins), not only for the loops begun so far.
+            shared.loopStarted()
         }
+        defer { shared.loopFinished() }
         _ = cs_ignore_sigpipe()
 
         var listeners: [Socket] = []
@@ -130,7 +134,7 @@ public final class HTTPServer: Sendable {
             // take are this call's to join.
             if counter.isDraining {
                 listeners[index...].forEach { $0.close() }
-                for thread in beginDrain(grace: .zero) { thread.join() }
+                for thread in threadsLeftToJoin() { thread.join() }
                 throw .stopped
             }
             do throws(ServerError) {
@@ -152,6 +156,15 @@ public final class HTTPServer: Sendable {
         guard missed.isEmpty else {
             for thread in missed { thread.join() }
             throw .stopped
+        }
+    }
+
+    /// The loop threads a drain begun by stop() has not taken to join (begun after it looked):
+    /// the drain itself, with stop()'s grace, is stop()'s and the loops' own to run.
+    private func threadsLeftToJoin() -> [LoopThread] {
+        state.withLock { state in
+            defer { state.threads = [] }
+            return state.threads
         }
     }
 
@@ -201,8 +214,9 @@ public final class HTTPServer: Sendable {
                 }
                 counter.register(LoopBound(loop, executor: executor))
                 startup.finish(nil)
-                // The drain began before this loop was noted: stop() could not reach it.
-                if let drainGrace { loop.beginDrain(grace: drainGrace) }
+                // The drain began before this loop was noted: stop() could not reach it. Queued,
+                // so that it runs as the loop's first job, with the loop set up to answer.
+                if let drainGrace { LoopBound(loop, executor: executor).withValue { $0.beginDrain(grace: drainGrace) } }
                 loop.run()
                 counter.unregister(executor)
                 shared.loopFinished()

@@ -128,11 +128,24 @@ public final class UpstreamCaller: Sendable {
                                                              message: "\(request.operation) was not sent: \(Self.milliseconds(left)) ms were left before the deadline, too little to learn whether it was applied")),
                             retryAfter: nil, retryable: false)
         }
-        // The circuit is asked before the budget (a host known to be down costs no slot and no
-        // wait) and again after it: it may have opened meanwhile, and a half-open probe is taken
-        // only when it can go out at once.
-        if !Self.isLookingUp {
-            do { try breaker.check(marketplace: marketplace) } catch { return .failure(error, retryAfter: nil, retryable: false) }
+        // With a slot at hand, the circuit admits the call before the slot is taken (nothing can
+        // change between the two, and a call it refuses spends no slot: the calls that meet a
+        // half-open circuit together do not empty the budget the probe's success needs). A call
+        // that must wait for its slot is admitted only after the wait, so that it neither holds
+        // the half-open probe through it nor goes out to a circuit that opened meanwhile; the
+        // circuit is asked first too, so a host known to be down costs it no wait.
+        let waits = budgetUse == .wait && budget.waitTime() > .zero
+        var early: CircuitBreaker.Admission?
+        do throws(ConnectorError) {
+            if Self.isLookingUp {
+                early = .lookUp
+            } else if waits {
+                try breaker.check(marketplace: marketplace)
+            } else {
+                early = try breaker.admit(marketplace: marketplace)
+            }
+        } catch {
+            return .failure(error, retryAfter: nil, retryable: false)
         }
         do throws(ConnectorError) {
             // A slot free now is taken however close the deadline; one to wait for must leave
@@ -143,18 +156,20 @@ public final class UpstreamCaller: Sendable {
                 try await budget.acquire(deadline: max(clock.now, deadline - minimumAttemptTime), marketplace: marketplace)
             }
         } catch {
+            if let early { breaker.record(.neutral, for: early) }
             if Task.isCancelled { return .failure(cancelled(request), retryAfter: nil, retryable: false) }
             return .failure(error, retryAfter: nil, retryable: false)
         }
         let remaining = deadline - clock.now
         guard remaining > .zero else {
+            if let early { breaker.record(.neutral, for: early) }
             return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
                                                              message: "deadline passed waiting for the rate budget")),
                             retryAfter: nil, retryable: false)
         }
         let admission: CircuitBreaker.Admission
-        do {
-            admission = Self.isLookingUp ? .lookUp : try breaker.admit(marketplace: marketplace)
+        do throws(ConnectorError) {
+            if let early { admission = early } else { admission = try breaker.admit(marketplace: marketplace) }
         } catch {
             return .failure(error, retryAfter: nil, retryable: false)
         }

@@ -110,7 +110,9 @@ struct RequestFields {
                 let name = pair.prefix { $0 != UInt8(ascii: "=") }
                 return PercentDecoding.decode(name, plusIsSpace: true) ?? String(decoding: name.prefix(64), as: UTF8.self)
             }
-            let errors = (names.isEmpty ? ["query"] : names).map { FieldError($0, "belongs in the JSON body: a POST takes no query parameters") }
+            let errors = FieldError.onePerField((names.isEmpty ? ["query"] : names).map {
+                FieldError($0, "belongs in the JSON body: a POST takes no query parameters")
+            })
             throw .invalidRequest(detail: "A POST takes its fields in the JSON body, not in the query string.", errors: errors)
         }
         if request.body.isEmpty {
@@ -176,7 +178,7 @@ struct RequestFields {
                 errors.append(FieldError(name, "is given more than once"))
             }
         }
-        return errors
+        return FieldError.onePerField(errors)
     }
 
     func string(_ name: String, errors: inout [FieldError]) -> String? {

@@ -22,6 +22,13 @@ public struct FieldError: Sendable, Equatable, Codable {
         self.message = message
     }
 
+    /// The first error of each field, in order: a client reads one entry a field (a name twice
+    /// undecodable, or cut to the same 64 scalars, is still one field to fix).
+    public static func onePerField(_ errors: [FieldError]) -> [FieldError] {
+        var seen = Set<String>()
+        return errors.filter { seen.insert($0.field).inserted }
+    }
+
     /// No field of ours has a name near this long: a longer one is the client's mistake, echoed
     /// only far enough to be recognised.
     public static let maxFieldLength = 64

@@ -21,6 +21,7 @@ final class RawAnswerServer: Sendable {
                     Glibc.close(descriptor)
                     return
                 }
+                _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
                 var head: [UInt8] = []
                 var buffer = [UInt8](repeating: 0, count: 4096)
                 while !head.suffix(4).elementsEqual([13, 10, 13, 10]) {

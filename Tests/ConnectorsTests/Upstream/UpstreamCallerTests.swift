@@ -268,6 +268,26 @@ struct UpstreamCallerTests {
         #expect(harness.breaker.state == .closed)
     }
 
+    @Test("given a half-open circuit and slots at hand, when calls come together, then one probes and the circuit refuses the others before they spend a slot")
+    func refusedByTheCircuitSpendsNoSlot() async throws {
+        // given: the cool-down over, three slots free
+        let harness = CallerHarness([.hang], limit: RateLimit(burst: 3, interval: .seconds(10)), failureThreshold: 1, coolDown: .seconds(30))
+        harness.breaker.recordFailure()
+        harness.clock.advance(by: .seconds(30))
+        // when: the probe is out, another call comes
+        let probe = harness.start(.read)
+        await harness.client.waitForCalls(1)
+        let error = await #expect(throws: ConnectorError.self) { try await harness.call(.read) }
+        // then: refused for the probe, and only the probe's slot is gone
+        guard case .upstreamUnavailable? = error else {
+            Issue.record("expected upstreamUnavailable, got \(String(describing: error))")
+            return
+        }
+        #expect(harness.budget.available == 2)
+        probe.cancel()
+        _ = await probe.result
+    }
+
     @Test("cancelling the caller while the upstream request is out abandons it")
     func cancelDuringSend() async throws {
         let harness = CallerHarness([.hang], failureThreshold: 1)

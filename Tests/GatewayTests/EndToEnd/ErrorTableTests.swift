@@ -80,9 +80,7 @@ struct ErrorTableTests {
             #expect(json["type"] as? String == "/problems/\(code)", sourceLocation: sourceLocation)
             #expect(headers["Content-Type"] == "application/problem+json", sourceLocation: sourceLocation)
             #expect(self.retryable == retryable, sourceLocation: sourceLocation)
-            if let after = retryAfter {
-                #expect(headers["Retry-After"] == String(after), "retry_after and Retry-After agree", sourceLocation: sourceLocation)
-            }
+            #expect(headers["Retry-After"] == retryAfter.map(String.init), "retry_after and Retry-After agree", sourceLocation: sourceLocation)
         }
     }
 

@@ -387,10 +387,10 @@ struct GatewayBinaryTests {
         // again, a few times at most.
         for attempt in 1...3 {
             let run = try await signalTwice(later: later)
-            let withinWindow = run.apart < .milliseconds(200)
+            let withinWindow = run.apart < .milliseconds(100)
             guard later || withinWindow else {
                 if attempt == 3 {
-                    Issue.record("the two signals were never sent within 200 ms of each other (last \(run.apart)): the echo case went unchecked")
+                    Issue.record("the two signals were never sent within 100 ms of each other (last \(run.apart)): the echo case went unchecked")
                 }
                 continue
             }

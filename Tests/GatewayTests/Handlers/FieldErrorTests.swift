@@ -72,4 +72,16 @@ struct FieldErrorTests {
         #expect(field.hasSuffix("…"))
         #expect(response.body.count < 2_000)
     }
+
+    @Test("given the same name twice where it cannot be read (undecodable, or a query on a POST), then it is still one entry",
+          arguments: [(HTTPMethod.get, "?%FF=1&%FF=2&limit=5", nil as String?, "\u{FFFD}"),
+                      (.post, "?a=1&a=2", #"{"limit":5}"#, "a")])
+    func unreadableTwice(method: HTTPMethod, query: String, body: String?, field: String) async throws {
+        let harness = ApplicationHarness()
+        let response = try await harness.send(method, "/connectors/wildberries/review/items\(query)", body: body)
+        #expect(response.status.code == 400)
+        let fields = try errors(response).compactMap { $0["field"] }
+        #expect(fields.count == Set(fields).count, "\(fields)")
+        #expect(fields.count == 1, "\(fields)")
+    }
 }
