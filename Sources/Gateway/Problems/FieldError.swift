@@ -25,6 +25,7 @@ public struct FieldError: Sendable, Equatable, Codable {
     /// The first error of each field, in order: a client reads one entry a field (a name twice
     /// undecodable, or cut to the same 64 scalars, is still one field to fix).
     public static func onePerField(_ errors: [FieldError]) -> [FieldError] {
+        guard errors.count > 1 else { return errors }
         var seen = Set<String>()
         return errors.filter { seen.insert($0.field).inserted }
     }
