@@ -80,12 +80,14 @@ public final class GatewayApplication: Sendable {
         if let limit = configuration.publicRateLimit {
             middleware.append(ClientRateLimitMiddleware(limiter: ClientRateLimiter(limit: limit)))
         }
+        let directory = TenantDirectory(tenants)
         middleware += [
-            AuthenticationMiddleware(directory: TenantDirectory(tenants)),
+            AuthenticationMiddleware(directory: directory),
             TenantRateLimitMiddleware(limiter: TenantRateLimiter(tenants: tenants)),
         ]
         responder = GatewayResponder(router: router, middleware: middleware, log: log, metrics: metrics,
-                                     trustedProxies: configuration.trustedProxies, secretDigests: secretDigests)
+                                     trustedProxies: configuration.trustedProxies, secretDigests: secretDigests,
+                                     directory: directory)
         server = HTTPServer(configuration: configuration.server, responder: responder)
         serverReference.server = server
     }

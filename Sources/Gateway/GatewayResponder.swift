@@ -13,6 +13,7 @@ public struct GatewayResponder: HTTPResponder {
     private let trustedProxies: TrustedProxies
     private let refusalIDs = RequestIDGenerator()
     private let secretDigests: Set<[UInt8]>
+    private let directory: TenantDirectory?
 
     /// `middleware` runs outermost first. Requests the server refuses before routing (malformed,
     /// too large, too slow) or the client abandons mid-body are logged to `log` and counted in
@@ -20,10 +21,14 @@ public struct GatewayResponder: HTTPResponder {
     /// `trustedProxies` name the client of those requests as `ClientAddressMiddleware` names it
     /// when their head was read, and their offered request id is kept as `RequestIDMiddleware`
     /// keeps it, `secretDigests` as its own.
+    /// `directory`, the tenants `AuthenticationMiddleware` checks keys against, lets a request
+    /// that waits for `100 Continue` without a valid key be refused before its body is sent.
     public init(router: Router, middleware: [any Middleware], log: LogSink? = nil, metrics: GatewayMetrics? = nil,
-                trustedProxies: TrustedProxies = TrustedProxies(), secretDigests: Set<[UInt8]> = []) {
+                trustedProxies: TrustedProxies = TrustedProxies(), secretDigests: Set<[UInt8]> = [],
+                directory: TenantDirectory? = nil) {
         self.router = router
         self.secretDigests = secretDigests
+        self.directory = directory
         refusalLog = log
         refusalMetrics = metrics
         self.trustedProxies = trustedProxies
@@ -55,6 +60,26 @@ public struct GatewayResponder: HTTPResponder {
         let method = request?.method ?? refusal.method
         let sent = method == .head ? 0 : response.body.count
         account(request, method: method, context: context, requestID: requestID, status: refusal.status.code, bytes: sent)
+        return response
+    }
+
+    /// A tenant route's request without a valid key, whose client waits for `100 Continue`: its
+    /// 401 goes at once, as it would once the body were in (authentication comes before anything
+    /// that reads the body or spends an allowance), logged and counted as every answer is.
+    public func answerBeforeBody(_ request: HTTPRequest, context: RequestContext) -> HTTPResponse? {
+        guard let directory, case .handler(_, _, _, .tenant) = router.resolve(request.method, path: request.pathBytes) else { return nil }
+        let failure: GatewayError
+        do {
+            guard directory.authenticate(key: try AuthenticationMiddleware.presentedKey(request)) == nil else { return nil }
+            failure = .unauthorized(detail: "The API key is not valid.")
+        } catch {
+            failure = error
+        }
+        let requestID = RequestIDMiddleware.offeredID(in: request, secretDigests: secretDigests) ?? refusalIDs.next()
+        var response = Problem(failure).response(requestID: requestID, instance: Problem.instance(of: request))
+        response.headers.add("X-Request-ID", requestID)
+        account(request, method: request.method, context: context, requestID: requestID, status: 401,
+                bytes: request.method == .head ? 0 : response.body.count)
         return response
     }
 

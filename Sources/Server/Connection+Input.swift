@@ -214,6 +214,12 @@ extension Connection {
         phase = .body
         loop.setTimer(self, .body)
         continueOnAdmission = head.expectsContinue && !moreBytesFollow
+        // A client waiting for 100 Continue is answered at once when its head decides the answer.
+        if continueOnAdmission, let request = requestSoFar(),
+           let answer = loop.responder.answerBeforeBody(request, context: nextContext()) {
+            fail(with: answer)
+            return
+        }
         // A body no larger than the room every body is given up front is always taken: one that
         // waited would hold as much in `pending`, and small writes must not queue behind uploads.
         // A chunked body, whose size nobody knows yet, starts so too and asks for room for the

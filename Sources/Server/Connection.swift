@@ -186,13 +186,13 @@ final class Connection {
     }
 
     /// The context of the request being received.
-    private func nextContext() -> RequestContext {
+    func nextContext() -> RequestContext {
         RequestContext(remoteAddress: remoteAddress, loopIndex: loop.index, connectionID: connectionID,
                        requestNumber: requestCount + 1, startedAt: requestStartedAt)
     }
 
     /// The request being received, when its head was read: the head, without the body.
-    private func requestSoFar() -> HTTPRequest? {
+    func requestSoFar() -> HTTPRequest? {
         guard let head = currentHead, storage.count >= head.length else { return nil }
         return HTTPRequest(head: head, storage: storage, bodyRange: head.length..<head.length)
     }

@@ -24,6 +24,13 @@ public protocol HTTPResponder: Sendable {
     /// the client gave up on. Called on the loop thread, so it must not block or suspend. The
     /// default does nothing.
     func abandoned(_ request: HTTPRequest, context: RequestContext)
+
+    /// A final answer for a request whose client waits for `100 Continue` before it sends its
+    /// body (RFC 9110 §10.1.1), from its head alone (`request` has an empty body): one the body
+    /// could not change, so that the client does not upload it for nothing. Nil lets the body
+    /// come. Called on the loop thread, so it must not block or suspend; the connection closes
+    /// after the answer, reading and dropping whatever the client sends anyway. The default is nil.
+    func answerBeforeBody(_ request: HTTPRequest, context: RequestContext) -> HTTPResponse?
 }
 
 extension HTTPResponder {
@@ -35,4 +42,7 @@ extension HTTPResponder {
 
     /// Nothing: a server without an access log has nothing to account for.
     public func abandoned(_ request: HTTPRequest, context: RequestContext) {}
+
+    /// Nil: every body is read before the request is answered.
+    public func answerBeforeBody(_ request: HTTPRequest, context: RequestContext) -> HTTPResponse? { nil }
 }

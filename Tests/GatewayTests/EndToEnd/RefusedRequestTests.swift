@@ -87,6 +87,37 @@ struct RefusedRequestTests {
         #expect(answer.problem["retryable"] as? Bool == (status == 408))
     }
 
+    @Test("given a request waiting for 100 Continue on a tenant route without a valid key, then its 401 comes at once instead, the body unsent, logged as any 401",
+          arguments: [nil, "Bearer not-a-key-of-anyone"] as [String?])
+    func unauthorizedBeforeTheBody(authorization: String?) async throws {
+        let head = "POST /connectors/wildberries/review/items HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+            + "Content-Type: application/json\r\nContent-Length: 11\r\nX-Request-ID: early-1\r\n"
+            + (authorization.map { "Authorization: \($0)\r\n" } ?? "") + "\r\n"
+        // when: the head alone, the body held back as the client holds it
+        let answer = try await refuse(head)
+        // then
+        #expect(answer.status == 401)
+        #expect(answer.head["www-authenticate"] == #"Bearer realm="connector-gateway""#)
+        #expect(answer.head["x-request-id"] == "early-1")
+        #expect(answer.problem["code"] as? String == "unauthorized")
+        let line = try #require(answer.log.first { $0["request_id"] as? String == "early-1" })
+        #expect(line["status"] as? Int == 401)
+        #expect(line["route"] as? String == "/connectors/{marketplace}/{channel}/items")
+    }
+
+    @Test("given a request waiting for 100 Continue with a valid key, then it gets 100 Continue and its body is read")
+    func continueWithAValidKey() async throws {
+        let (application, _) = try gateway(configure: { _ in })
+        let head = "POST /connectors/wildberries/review/items HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+            + "Content-Type: application/json\r\nContent-Length: 11\r\nAuthorization: Bearer \(ApplicationHarness.key)\r\n\r\n"
+        let fd = try #require(try RawHTTPClient.connectAndSend(port: application.server.port, requests: [head]).first)
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        close(fd)
+        await application.stop()
+        #expect(String(decoding: buffer.prefix(max(0, n)), as: UTF8.self).hasPrefix("HTTP/1.1 100 Continue\r\n"))
+    }
+
     @Test("given a HEAD whose head is refused after its method was read, then the log names the method and counts no content, as none was sent")
     func refusedHeadRequest() async throws {
         let answer = try await refuse("HEAD /connectors HTTP/1.1\r\nHost: x\r\nX-Long: \(String(repeating: "a", count: 10_000))\r\n\r\n")
