@@ -56,8 +56,7 @@ struct ErrorTableTests {
             if body != nil { headers.append(("Content-Type", "application/json")) }
             let response = try await application.responder.respond(
                 to: HTTPRequest(method: method, target: path, headers: headers, body: Array((body ?? "").utf8)), context: GatewayContext())
-            let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
-            return Answer(status: response.status.code, json: json, headers: response.headers)
+            return Answer(response)
         }
 
         func stop() async { await wildberries.stop() }
@@ -72,6 +71,12 @@ struct ErrorTableTests {
         var retryable: Bool? { json["retryable"] as? Bool }
         var retryAfter: Int? { json["retry_after"] as? Int }
         var upstream: [String: Any]? { json["upstream"] as? [String: Any] }
+
+        init(_ response: HTTPResponse) {
+            status = response.status.code
+            json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+            headers = response.headers
+        }
 
         /// A problem document of the row's code: its type, its media type, its retryability.
         func expectProblem(_ status: Int, _ code: String, retryable: Bool, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -304,9 +309,7 @@ struct ErrorTableTests {
         let live = try await application.responder.respond(to: HTTPRequest(method: .get, target: "/healthz", headers: [("Host", "g")]),
                                                            context: GatewayContext())
         // then
-        let answer = Answer(status: response.status.code,
-                            json: (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:],
-                            headers: response.headers)
+        let answer = Answer(response)
         answer.expectProblem(503, "not_ready", retryable: true)
         #expect(answer.headers["Retry-After"] == "5")
         #expect(live.status.code == 200)

@@ -43,8 +43,7 @@ struct OzonErrorTableTests {
             if body != nil { headers.append(("Content-Type", "application/json")) }
             let response = try await application.responder.respond(
                 to: HTTPRequest(method: method, target: path, headers: headers, body: Array((body ?? "").utf8)), context: GatewayContext())
-            let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
-            return ErrorTableTests.Answer(status: response.status.code, json: json, headers: response.headers)
+            return ErrorTableTests.Answer(response)
         }
 
         func stop() async { await ozon.stop() }
