@@ -67,7 +67,11 @@ public struct GatewayResponder: HTTPResponder {
     /// 401 goes at once, as it would once the body were in (authentication comes before anything
     /// that reads the body or spends an allowance), logged and counted as every answer is.
     public func answerBeforeBody(_ request: HTTPRequest, context: RequestContext) -> HTTPResponse? {
-        guard let directory, case .handler(_, _, _, .tenant) = router.resolve(request.method, path: request.pathBytes) else { return nil }
+        guard let directory else { return nil }
+        switch router.resolve(request.method, path: request.pathBytes) {
+        case .handler(_, _, _, .tenant), .malformedParameter(_, _, .tenant): break
+        default: return nil
+        }
         let failure: GatewayError
         do {
             guard directory.authenticate(key: try AuthenticationMiddleware.presentedKey(request)) == nil else { return nil }

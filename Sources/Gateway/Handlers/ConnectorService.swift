@@ -155,6 +155,7 @@ public struct ConnectorService: Sendable {
         } else if let text, let bounds = bounds ?? nil, !bounds.contains(text.unicodeScalars.count) {
             errors.append(FieldError("text", "must be \(bounds.lowerBound) to \(bounds.upperBound) characters (Unicode scalars), got \(text.unicodeScalars.count)"))
         }
+        Self.checkIdempotencyKey(request, errors: &errors)
         try Self.check(errors)
         let until = deadline()
         return try await idempotently(request, context, content: Array((text ?? "").utf8)) {
@@ -171,7 +172,9 @@ public struct ConnectorService: Sendable {
         let (connector, _) = try connector(context, for: .markRead)
         let id = try itemID(context)
         let fields = try RequestFields.json(of: request, emptyAllowed: true)
-        try Self.check(fields.errors(allowed: []))
+        var errors = fields.errors(allowed: [])
+        Self.checkIdempotencyKey(request, errors: &errors)
+        try Self.check(errors)
         let until = deadline()
         return try await idempotently(request, context, content: [], harmlessTwice: true) {
             try await connector.markRead(id: id, deadline: until)
@@ -449,7 +452,16 @@ public struct ConnectorService: Sendable {
         return true
     }
 
+    /// A malformed `Idempotency-Key` (or two of them), reported beside the body's mistakes rather
+    /// than after they are fixed; `idempotently` refuses it the same way.
+    private static func checkIdempotencyKey(_ request: HTTPRequest, errors: inout [FieldError]) {
+        let values = request.headers.values("Idempotency-Key")
+        guard !values.isEmpty, values.count > 1 || idempotencyKey(values[0]) == nil else { return }
+        errors.append(FieldError("Idempotency-Key", "is malformed"))
+    }
+
     private static func check(_ errors: [FieldError]) throws(GatewayError) {
+        let errors = FieldError.onePerField(errors)
         guard errors.isEmpty else {
             // The detail names the first few; `errors` has the rest (up to `Problem.maxErrors`).
             let named = errors.prefix(5).map { $0.field.isEmpty ? "a field with an empty name \($0.message)" : "\($0.field) \($0.message)" }.joined(separator: "; ")

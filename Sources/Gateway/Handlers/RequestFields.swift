@@ -40,9 +40,14 @@ struct RequestFields {
             let equals = pair.firstIndex(of: UInt8(ascii: "=")) ?? pair.endIndex
             let rawName = pair[..<equals]
             let rawValue = equals < pair.endIndex ? pair[(equals + 1)...] : pair[equals..<equals]
-            guard let name = PercentDecoding.decode(rawName, plusIsSpace: true),
-                  let value = PercentDecoding.decode(rawValue, plusIsSpace: true) else {
+            guard let name = PercentDecoding.decode(rawName, plusIsSpace: true) else {
                 errors.append(FieldError(String(decoding: rawName.prefix(64), as: UTF8.self), "is not valid percent-encoded UTF-8"))
+                continue
+            }
+            guard let value = PercentDecoding.decode(rawValue, plusIsSpace: true) else {
+                // The name is the field's: its value is what cannot be read, and it is not read.
+                errors.append(FieldError(name, "has a value that is not valid percent-encoded UTF-8"))
+                values[name] = .repeated
                 continue
             }
             values[name] = values[name] == nil ? .string(value) : .repeated

@@ -43,7 +43,7 @@ public struct RequestIDMiddleware: Middleware {
                 let bytes = Array(value.utf8)
                 if Self.find(finder.id, in: bytes[...]) || finder.holdsRun(of: bytes) { return nil }
                 if field == "Authorization" || field == "Proxy-Authorization", let decoded = basicCredentials(value),
-                   finder.holdsRun(of: decoded) {
+                   Self.find(finder.id, in: decoded[...]) || finder.holdsRun(of: decoded) {
                     return nil
                 }
             }

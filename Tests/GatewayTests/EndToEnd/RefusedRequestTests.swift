@@ -88,9 +88,13 @@ struct RefusedRequestTests {
     }
 
     @Test("given a request waiting for 100 Continue on a tenant route without a valid key, then its 401 comes at once instead, the body unsent, logged as any 401",
-          arguments: [nil, "Bearer not-a-key-of-anyone"] as [String?])
-    func unauthorizedBeforeTheBody(authorization: String?) async throws {
-        let head = "POST /connectors/wildberries/review/items HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+          arguments: [(nil, "/connectors/wildberries/review/items", "/connectors/{marketplace}/{channel}/items"),
+                      ("Bearer not-a-key-of-anyone", "/connectors/wildberries/review/items", "/connectors/{marketplace}/{channel}/items"),
+                      // a parameter that does not decode: still a tenant's route, its key asked first
+                      (nil, "/connectors/wildberries/review/items/a%2Fb/reply", "/connectors/{marketplace}/{channel}/items/{id}/reply")]
+              as [(String?, String, String)])
+    func unauthorizedBeforeTheBody(authorization: String?, path: String, route: String) async throws {
+        let head = "POST \(path) HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
             + "Content-Type: application/json\r\nContent-Length: 11\r\nX-Request-ID: early-1\r\n"
             + (authorization.map { "Authorization: \($0)\r\n" } ?? "") + "\r\n"
         // when: the head alone, the body held back as the client holds it
@@ -102,7 +106,7 @@ struct RefusedRequestTests {
         #expect(answer.problem["code"] as? String == "unauthorized")
         let line = try #require(answer.log.first { $0["request_id"] as? String == "early-1" })
         #expect(line["status"] as? Int == 401)
-        #expect(line["route"] as? String == "/connectors/{marketplace}/{channel}/items")
+        #expect(line["route"] as? String == route)
     }
 
     @Test("given a request waiting for 100 Continue with a valid key, then it gets 100 Continue and its body is read")

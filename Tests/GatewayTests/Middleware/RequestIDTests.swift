@@ -130,6 +130,16 @@ struct RequestIDTests {
         #expect(RequestIDMiddleware.offeredID(in: ordinary, secretDigests: []) == "req-0123456789abcdef")
     }
 
+    @Test("given an id found inside a Basic field's decoded password (or user), then it is replaced, as one inside a Bearer token is",
+          arguments: ["S3cretPassw0rd", "Passw0rd", "user-name"])
+    func idInsideBasicCredentials(id: String) {
+        let basic = "Basic " + Data("user-name:S3cretPassw0rd-and-more".utf8).base64EncodedString()
+        for field in ["Authorization", "Proxy-Authorization"] {
+            let request = HTTPRequest(method: .get, target: "/healthz", headers: [("Host", "gateway"), ("X-Request-ID", id), (field, basic)], body: [])
+            #expect(RequestIDMiddleware.offeredID(in: request, secretDigests: []) == nil, "\(field)")
+        }
+    }
+
     @Test("the search for an id inside a field finds it wherever it starts, overlapping prefixes included, and nowhere else")
     func search() {
         for (needle, haystack, found) in [("aab", "aaab", true), ("abab", "abaabab", true), ("abc", "ab", false), ("aaaa", "aaabaaab", false),
