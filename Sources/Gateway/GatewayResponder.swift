@@ -51,15 +51,20 @@ public struct GatewayResponder: HTTPResponder {
     /// access-log line and a count in the metrics, with the method and route when the head was
     /// read and the time since the request began.
     public func refusal(_ refusal: ServerRefusal, request: HTTPRequest?, context: RequestContext) -> HTTPResponse {
-        let requestID = request.flatMap { RequestIDMiddleware.offeredID(in: $0, secretDigests: secretDigests) } ?? refusalIDs.next()
         let problem = Problem(status: refusal.status.code, code: refusal.code,
                               title: ProblemResponse.title(code: refusal.code, status: refusal.status),
                               detail: refusal.detail, retryable: refusal.status == .requestTimeout)
+        return answer(problem, to: request, method: request?.method ?? refusal.method, context: context)
+    }
+
+    /// `problem` as the answer to a request the middleware never saw, with its request id,
+    /// access-log line and metrics count.
+    private func answer(_ problem: Problem, to request: HTTPRequest?, method: HTTPMethod?, context: RequestContext) -> HTTPResponse {
+        let requestID = request.flatMap { RequestIDMiddleware.offeredID(in: $0, secretDigests: secretDigests) } ?? refusalIDs.next()
         var response = problem.response(requestID: requestID, instance: request.flatMap { Problem.instance(of: $0) })
         response.headers.add("X-Request-ID", requestID)
-        let method = request?.method ?? refusal.method
         let sent = method == .head ? 0 : response.body.count
-        account(request, method: method, context: context, requestID: requestID, status: refusal.status.code, bytes: sent)
+        account(request, method: method, context: context, requestID: requestID, status: problem.status, bytes: sent)
         return response
     }
 
@@ -72,19 +77,12 @@ public struct GatewayResponder: HTTPResponder {
         case .handler(_, _, _, .tenant), .malformedParameter(_, _, .tenant): break
         default: return nil
         }
-        let failure: GatewayError
         do {
-            guard directory.authenticate(key: try AuthenticationMiddleware.presentedKey(request)) == nil else { return nil }
-            failure = .unauthorized(detail: "The API key is not valid.")
+            _ = try AuthenticationMiddleware.tenant(of: request, in: directory)
+            return nil
         } catch {
-            failure = error
+            return answer(Problem(error), to: request, method: request.method, context: context)
         }
-        let requestID = RequestIDMiddleware.offeredID(in: request, secretDigests: secretDigests) ?? refusalIDs.next()
-        var response = Problem(failure).response(requestID: requestID, instance: Problem.instance(of: request))
-        response.headers.add("X-Request-ID", requestID)
-        account(request, method: request.method, context: context, requestID: requestID, status: 401,
-                bytes: request.method == .head ? 0 : response.body.count)
-        return response
     }
 
     /// A request the client gave up on while sending its body is logged and counted as one

@@ -26,8 +26,7 @@ enum CheckConfigCommand {
             return 2
         }
         let connections = HTTPServer.connectionLimitHere(configured: configuration.server.maxConnections)
-        for message in ConfigurationWarnings.messages(configuration, maxConnections: connections)
-            + ConfigurationWarnings.secretMessages(configuration) {
+        for message in ConfigurationWarnings.messages(configuration, maxConnections: connections, servesTenants: true) {
             JSONLine.write(["event": "warning", "message": message])
         }
         let marketplaces = Set(configuration.tenants.flatMap { $0.credentials.keys.map(\.rawValue) }).sorted()

@@ -4,7 +4,9 @@ import Gateway
 /// start-up and `check-config` prints them before its summary, the same words in both.
 enum ConfigurationWarnings {
     /// One message per warning; `maxConnections` is what the server holds in this process.
-    static func messages(_ configuration: GatewayConfiguration, maxConnections: Int) -> [String] {
+    /// `servesTenants`: a configuration file's, whose unset secrets are warned of too (demo
+    /// mode's are its own).
+    static func messages(_ configuration: GatewayConfiguration, maxConnections: Int, servesTenants: Bool) -> [String] {
         var messages: [String] = []
         if maxConnections < configuration.server.maxConnections {
             messages.append("max_connections \(configuration.server.maxConnections) lowered to "
@@ -19,13 +21,12 @@ enum ConfigurationWarnings {
                 + "less than the rate, and clients pacing by it stay below it. A burst the rate refills in a whole number of seconds, "
                 + "at least one, lets them use all of it.")
         }
-        return messages
+        return servesTenants ? messages + secretMessages(configuration) : messages
     }
 
-    /// The warnings of a configuration file serving real tenants (not demo mode): the secrets
-    /// left unset that make cursors die with the process or `/metrics` public, and a cursor
-    /// secret short enough to guess from a cursor.
-    static func secretMessages(_ configuration: GatewayConfiguration) -> [String] {
+    /// The secrets left unset that make cursors die with the process or `/metrics` public, and a
+    /// cursor secret short enough to guess from a cursor.
+    private static func secretMessages(_ configuration: GatewayConfiguration) -> [String] {
         var messages: [String] = []
         if !configuration.cursorSecretConfigured {
             messages.append("No cursor_secret: cursors are sealed with a key made at this start, so every cursor clients hold "

@@ -106,8 +106,8 @@ enum ServeCommand {
                 + "demo-key and no real marketplace. If this was meant to serve real tenants, GATEWAY_CONFIG (or --config) is missing."],
                            to: application.log)
         }
-        let secretWarnings = demo == nil ? ConfigurationWarnings.secretMessages(configuration) : []
-        for message in ConfigurationWarnings.messages(configuration, maxConnections: application.server.maxConnections) + secretWarnings {
+        for message in ConfigurationWarnings.messages(configuration, maxConnections: application.server.maxConnections,
+                                                      servesTenants: demo == nil) {
             JSONLine.write(["event": "warning", "message": message], to: application.log)
         }
         if !staticRoot.isComplete {

@@ -147,12 +147,12 @@ public struct ConnectorService: Sendable {
         // The marketplace's bounds are checked here too (the connector checks them again), so a
         // text too long is reported beside the request's other mistakes, in the same words on
         // every connector: Unicode scalars, as both marketplaces count.
-        let bounds = try? registry.factory(for: key).replyLength
+        let bounds = (try? registry.factory(for: key))?.replyLength
         if let text, text.unicodeScalars.allSatisfy(Self.isBlank) {
             errors.append(FieldError("text", "must not be blank"))
         } else if let text, text.unicodeScalars.contains(where: Self.isControl) {
             errors.append(FieldError("text", "must not contain control characters (other than tab, line feed and carriage return)"))
-        } else if let text, let bounds = bounds ?? nil, !bounds.contains(text.unicodeScalars.count) {
+        } else if let text, let bounds, !bounds.contains(text.unicodeScalars.count) {
             errors.append(FieldError("text", "must be \(bounds.lowerBound) to \(bounds.upperBound) characters (Unicode scalars), got \(text.unicodeScalars.count)"))
         }
         Self.checkIdempotencyKey(request, errors: &errors)
@@ -256,8 +256,7 @@ public struct ConnectorService: Sendable {
     /// answered with the unknown outcome, which is for writes that must not be repeated.
     private func idempotently(_ request: HTTPRequest, _ context: GatewayContext, content: [UInt8], harmlessTwice: Bool = false,
                               _ operation: @escaping @Sendable () async throws -> HTTPResponse) async throws -> HTTPResponse {
-        let values = request.headers.values("Idempotency-Key")
-        guard !values.isEmpty else {
+        guard let key = try Self.idempotencyKey(of: request) else {
             do {
                 return try await operation()
             } catch let error as ConnectorError where context.upstreamCounter.mayHaveChangedUpstream {
@@ -266,10 +265,6 @@ public struct ConnectorService: Sendable {
                                           advice: "look at the item before sending it again, or send writes with an"
                                               + " Idempotency-Key, under which a retry replays this outcome.")
             }
-        }
-        guard values.count == 1, let key = Self.idempotencyKey(values[0]) else {
-            throw GatewayError.invalidRequest(detail: "Idempotency-Key must be one string of 1 to 255 visible characters.",
-                                              errors: [FieldError("Idempotency-Key", "is malformed")])
         }
         let tenant = try requireTenant(context)
         var fingerprint = SHA256()
@@ -452,12 +447,24 @@ public struct ConnectorService: Sendable {
         return true
     }
 
-    /// A malformed `Idempotency-Key` (or two of them), reported beside the body's mistakes rather
-    /// than after they are fixed; `idempotently` refuses it the same way.
-    private static func checkIdempotencyKey(_ request: HTTPRequest, errors: inout [FieldError]) {
+    /// The request's `Idempotency-Key`, nil when it sends none; one malformed (or two of them) is
+    /// `invalid_request`.
+    private static func idempotencyKey(of request: HTTPRequest) throws(GatewayError) -> String? {
         let values = request.headers.values("Idempotency-Key")
-        guard !values.isEmpty, values.count > 1 || idempotencyKey(values[0]) == nil else { return }
-        errors.append(FieldError("Idempotency-Key", "is malformed"))
+        guard !values.isEmpty else { return nil }
+        guard values.count == 1, let key = idempotencyKey(values[0]) else {
+            throw .invalidRequest(detail: "Idempotency-Key must be one string of 1 to 255 visible characters.",
+                                  errors: [malformedKey])
+        }
+        return key
+    }
+
+    private static let malformedKey = FieldError("Idempotency-Key", "is malformed")
+
+    /// A malformed `Idempotency-Key`, reported beside the body's mistakes rather than after they
+    /// are fixed.
+    private static func checkIdempotencyKey(_ request: HTTPRequest, errors: inout [FieldError]) {
+        do { _ = try idempotencyKey(of: request) } catch { errors.append(malformedKey) }
     }
 
     private static func check(_ errors: [FieldError]) throws(GatewayError) {

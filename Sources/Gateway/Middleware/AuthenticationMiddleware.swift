@@ -17,11 +17,7 @@ public struct AuthenticationMiddleware: Middleware {
     /// `unauthorized` before `next` runs.
     public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
         guard context.access == .tenant else { return try await next(request, context) }
-        let key = try Self.presentedKey(request)
-        guard let tenant = directory.authenticate(key: key) else {
-            throw GatewayError.unauthorized(detail: "The API key is not valid.")
-        }
-        context.tenant = tenant
+        context.tenant = try Self.tenant(of: request, in: directory)
         context.responseHeaders.append(Self.noStore)
         var response = try await next(request, context)
         response.headers.add(Self.noStore.0, Self.noStore.1)
@@ -29,6 +25,14 @@ public struct AuthenticationMiddleware: Middleware {
     }
 
     static let noStore = ("Cache-Control", "no-store")
+
+    /// The tenant whose key `request` presents, or `unauthorized` saying what is wrong with it.
+    static func tenant(of request: HTTPRequest, in directory: TenantDirectory) throws(GatewayError) -> Tenant {
+        guard let tenant = directory.authenticate(key: try presentedKey(request)) else {
+            throw .unauthorized(detail: "The API key is not valid.")
+        }
+        return tenant
+    }
 
     static func presentedKey(_ request: HTTPRequest) throws(GatewayError) -> String {
         let authorization = request.headers.values("Authorization")
