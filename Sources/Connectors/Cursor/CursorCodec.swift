@@ -43,25 +43,20 @@ public struct CursorCodec: Sendable {
         guard sealed.utf8.count <= Self.maxLength, let dot = sealed.firstIndex(of: "."),
               let payload = Base64URL.decode(sealed[..<dot]),
               let tag = Base64URL.decode(sealed[sealed.index(after: dot)...]),
-              constantTimeEqual(tag, mac(payload, connector, tenant)) || constantTimeEqual(tag, mac(payload, connector, nil)),
+              constantTimeEqual(tag, mac(payload, connector, tenant)),
               let cursor = Self.deserialize(payload)
         else { throw invalid }
         return cursor
     }
 
     /// The tag: "cursor-v2\0<tenant>\0<marketplace>\0<channel>\0" then the payload, fed in parts
-    /// rather than built as a String. Without a tenant, the tag of cursors sealed before they
-    /// named one ("cursor-v1", no tenant), still opened so that a stored cursor (an updates
-    /// poller's) survives the upgrade under the same secret.
-    private func mac(_ payload: [UInt8], _ connector: ConnectorKey, _ tenant: String?) -> [UInt8] {
+    /// rather than built as a String. Cursors of the first format ("cursor-v1", bound to the
+    /// connector alone) are not opened: one would open for every tenant sharing the secret.
+    private func mac(_ payload: [UInt8], _ connector: ConnectorKey, _ tenant: String) -> [UInt8] {
         var hmac = keyed
-        if let tenant {
-            hmac.update("cursor-v2\u{0}".utf8)
-            hmac.update(tenant.utf8)
-            hmac.update("\u{0}".utf8)
-        } else {
-            hmac.update("cursor-v1\u{0}".utf8)
-        }
+        hmac.update("cursor-v2\u{0}".utf8)
+        hmac.update(tenant.utf8)
+        hmac.update("\u{0}".utf8)
         hmac.update(connector.marketplace.rawValue.utf8)
         hmac.update("\u{0}".utf8)
         hmac.update(connector.channel.rawValue.utf8)

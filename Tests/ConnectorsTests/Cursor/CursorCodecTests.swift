@@ -54,15 +54,19 @@ struct CursorCodecTests {
         #expect(throws: ConnectorError.self) { try codec.open(sealed, for: reviews, tenant: "") }
     }
 
-    @Test("given a cursor sealed before cursors named their tenant, then it still opens under the same secret, for its connector only")
-    func legacyCursorOpens() throws {
+    @Test("given a cursor of the first format (bound to its connector, not its tenant) under the same secret, then it opens for no tenant")
+    func firstFormatRefused() throws {
         let cursor = Cursor(["skip": "40"])
         let payload = CursorCodec.serialize(cursor)
         var hmac = HMAC(key: Array(repeating: UInt8(7), count: 32))
         hmac.update(Array("cursor-v1\u{0}wildberries\u{0}review\u{0}".utf8) + payload)
         let sealed = Base64URL.encode(payload) + "." + Base64URL.encode(Array(hmac.finalize().prefix(16)))
-        #expect(try codec.open(sealed, for: reviews, tenant: "acme") == cursor)
-        #expect(throws: ConnectorError.self) { try codec.open(sealed, for: ConnectorKey(.wildberries, .question), tenant: "acme") }
+        #expect(throws: ConnectorError.invalidRequest(field: "cursor", reason: "cursor is not one this server issued for this connector and tenant")) {
+            try codec.open(sealed, for: reviews, tenant: "acme")
+        }
+        let current = codec.seal(cursor, for: reviews, tenant: "acme")
+        #expect(current.hasPrefix(String(sealed.prefix(while: { $0 != "." })) + "."))  // the same payload: only the tag refuses it
+        #expect(try codec.open(current, for: reviews, tenant: "acme") == cursor)
     }
 
     @Test("base64url round trip at every length and refusal of non-canonical text")
