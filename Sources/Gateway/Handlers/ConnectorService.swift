@@ -148,7 +148,7 @@ public struct ConnectorService: Sendable {
         // text too long is reported beside the request's other mistakes, in the same words on
         // every connector: Unicode scalars, as both marketplaces count.
         let bounds = (try? registry.factory(for: key))?.replyLength
-        if let text, text.unicodeScalars.allSatisfy(Self.isBlank) {
+        if let text, ReplyText.isBlank(text) {
             errors.append(FieldError("text", "must not be blank"))
         } else if let text, text.unicodeScalars.contains(where: Self.isControl) {
             errors.append(FieldError("text", "must not contain control characters (other than tab, line feed and carriage return)"))
@@ -359,16 +359,6 @@ public struct ConnectorService: Sendable {
         switch scalar.value {
         case 0x09, 0x0A, 0x0D: false
         case 0x00...0x1F, 0x7F...0x9F: true
-        default: false
-        }
-    }
-
-    /// Blank as the published schema's pattern means it (`\s` of ECMAScript, which JSON Schema
-    /// patterns use): white space and line terminators, so that the server refuses exactly the
-    /// texts the schema does. (Foundation's whitespace set also takes U+200B, and not U+FEFF.)
-    static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09...0x0D, 0x20, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF: true
         default: false
         }
     }

@@ -15,7 +15,7 @@ enum OzonValidation {
         guard bounds.contains(length) else {
             throw .invalidRequest(field: "text", reason: "text must be \(bounds.lowerBound)…\(bounds.upperBound) characters, got \(length).")
         }
-        guard text.contains(where: { !$0.isWhitespace }) else {
+        guard !ReplyText.isBlank(text) else {
             throw .invalidRequest(field: "text", reason: "text must not be blank.")
         }
     }

@@ -22,7 +22,7 @@ enum WildberriesLimits {
     /// Counts characters as Wildberries does (Unicode scalars) and refuses blank text.
     static func checkText(_ text: String, _ bounds: ClosedRange<Int>) throws(ConnectorError) {
         let length = text.unicodeScalars.count
-        guard bounds.contains(length), !text.allSatisfy(\.isWhitespace) else {
+        guard bounds.contains(length), !ReplyText.isBlank(text) else {
             throw .invalidRequest(field: "text",
                                   reason: "text must be \(bounds.lowerBound)…\(bounds.upperBound) characters and not blank, got \(length).")
         }

@@ -394,8 +394,8 @@ struct ConnectorServiceTests {
         #expect(harness.review.reads == ["item-2"])
     }
 
-    @Test("an empty, missing or repeated reply text, or one with control characters, is refused before the connector is called",
-          arguments: ["{}", "{\"text\":null}", "{\"text\":\"  \"}", "{\"text\":\"\\u00a0\\u3000\\ufeff\"}", "{\"text\":5}", "{\"text\":\"Спасибо\",\"text\":\"Нет\"}",
+    @Test("an empty, missing, blank (zero-width characters too) or repeated reply text, or one with control characters, is refused before the connector is called",
+          arguments: ["{}", "{\"text\":null}", "{\"text\":\"  \"}", "{\"text\":\"\\u00a0\\u3000\\ufeff\"}", "{\"text\":\"\\u200b\\u200d\\u2060\"}", "{\"text\":\" \\u200c \"}", "{\"text\":5}", "{\"text\":\"Спасибо\",\"text\":\"Нет\"}",
                       "{\"text\":\"a\\u0000b\"}", "{\"text\":\"\\u001b[31mКрасный\"}", "{\"text\":\"Спасибо\\u0085\"}"])
     func emptyReply(body: String) async throws {
         let harness = ApplicationHarness()

@@ -135,6 +135,9 @@ struct OzonReviewConnectorTests {
             await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must not be blank.")) {
                 try await bed.review.reply(to: id, text: "   ", deadline: bed.deadline)
             }
+            await #expect(throws: ConnectorError.invalidRequest(field: "text", reason: "text must not be blank.")) {
+                try await bed.review.reply(to: id, text: "\u{200B}\u{2060}", deadline: bed.deadline)
+            }
             for limit in [0, 101] {
                 await #expect(throws: ConnectorError.invalidRequest(field: "limit", reason: "limit must be between 1 and 100")) {
                     try await bed.review.listItems(ListQuery(limit: limit), deadline: bed.deadline)
