@@ -98,11 +98,10 @@ struct RequestFields {
         return found
     }
 
-    /// UTF-16 and UTF-32 (and UCS-2/4): encodings whose JSON is never valid UTF-8.
-    static func isWideEncoding(_ charset: String) -> Bool {
-        let name = charset.lowercased()
-        return ["utf-16", "utf-32", "utf16", "utf32", "ucs-2", "ucs-4", "ucs2", "ucs4", "iso-10646-ucs-", "csunicode", "csucs4"]
-            .contains { name.hasPrefix($0) }
+    /// UTF-8 and its subset US-ASCII, under their IANA names and aliases: the charsets a JSON
+    /// body may be declared in (an empty value says nothing, and is taken as none).
+    static func isUTF8(_ charset: String) -> Bool {
+        ["", "utf-8", "utf8", "csutf8", "us-ascii", "ascii", "csascii", "ansi_x3.4-1968", "iso646-us"].contains(charset.lowercased())
     }
 
     /// The body as a JSON object. An empty body counts as `{}` when `emptyAllowed`; any other
@@ -142,9 +141,11 @@ struct RequestFields {
         guard mediaType == "application/json" || (mediaType?.hasPrefix("application/") == true && mediaType?.hasSuffix("+json") == true) else {
             throw .unsupportedMediaType(received: contentType)
         }
-        // RFC 8259 §11: a charset parameter has no effect; the body is read as UTF-8 (and refused
-        // when it is not). One naming a wide encoding says the bytes are not UTF-8 at all.
-        if let contentType, let charset = Self.charsets(in: contentType).first(where: Self.isWideEncoding) {
+        // JSON is UTF-8 (RFC 8259 §8.1), and §11 has a charset parameter change nothing; but a
+        // client that declares windows-1251 or koi8-r believes its bytes are in it, and reading
+        // them as UTF-8 (which Cyrillic in either can be, by chance) would post other text than
+        // it meant. Any charset but UTF-8's names is refused, not silently reinterpreted.
+        if let contentType, let charset = Self.charsets(in: contentType).first(where: { !Self.isUTF8($0) }) {
             throw .unsupportedCharset(received: charset)
         }
         let parsed: (value: JSONValue, repeatedKeys: [String])

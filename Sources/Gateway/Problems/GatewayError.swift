@@ -19,8 +19,8 @@ public enum GatewayError: Error, Sendable, Equatable {
     case unsupportedMediaType(received: String?)
     /// The body came with a `Content-Encoding` (gzip, …) the gateway does not decode.
     case unsupportedContentEncoding(received: String)
-    /// The JSON body was declared in UTF-16 or UTF-32: not UTF-8 (RFC 8259 §8.1), and so not
-    /// readable. Other charset parameters have no effect (§11).
+    /// The JSON body was declared in a charset other than UTF-8 (or US-ASCII): JSON is UTF-8
+    /// (RFC 8259 §8.1), and bytes the client thinks are windows-1251 would be read as other text.
     case unsupportedCharset(received: String)
     /// The tenant spent its rate limit; `retryAfter` until the next request is allowed.
     case rateLimited(retryAfter: Duration)

@@ -42,7 +42,7 @@ extension Problem {
                       headers: [("Accept-Encoding", "identity"), ("Accept-Post", "application/json")])
         case .unsupportedCharset(let received):
             self.init(status: 415, code: "unsupported_media_type", title: "Unsupported Media Type",
-                      detail: "JSON bodies are UTF-8 (RFC 8259 §8.1), not \(received.prefix(40)).",
+                      detail: "JSON bodies are UTF-8 (RFC 8259 §8.1), not \(received.prefix(40)): send the text as UTF-8, with charset=utf-8 or none.",
                       headers: [("Accept-Post", "application/json")])
         case .rateLimited(let retryAfter):
             self.init(status: 429, code: "rate_limited", title: "Too Many Requests",
