@@ -25,15 +25,39 @@ struct CursorCodecTests {
     }
 
     @Test("an edited payload, an edited tag, garbage and an over-long cursor are refused")
-    func tampering() {
-        let sealed = codec.seal(Cursor(["skip": "40"]), for: reviews, tenant: "t")
-        let dot = sealed.firstIndex(of: ".")!
-        let forgedPayload = Base64URL.encode(Array("skip=0".utf8)) + sealed[dot...]
-        var flipped = Array(sealed)
-        flipped[flipped.count - 1] = flipped.last == "A" ? "B" : "A"
-        for bad in [forgedPayload, String(flipped), "", ".", "abc", "a.b.c", String(repeating: "A", count: 3000) + ".AA"] {
+    func tampering() throws {
+        let sealed = codec.seal(Cursor(["skip": "40", "take": "20"]), for: reviews, tenant: "t")
+        let parts = sealed.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        try #require(parts.count == 2)
+        let forgedPayload = Base64URL.encode(Array("skip=0".utf8)) + "." + parts[1]
+        // One character changed in the middle of each part, to one that still decodes (and, in
+        // the payload, to another cursor): only the MAC tells these from what was sealed. (The
+        // last character would not do: its leftover bits make most changes non-canonical base64,
+        // refused before the MAC is looked at.)
+        let editedPayload = try #require(Self.editedInTheMiddle(parts[0]) { text in
+            Base64URL.decode(Substring(text)).flatMap(CursorCodec.deserialize).map { $0 != Cursor(["skip": "40", "take": "20"]) } ?? false
+        }) + "." + parts[1]
+        let editedTag = try parts[0] + "." + #require(Self.editedInTheMiddle(parts[1]) { Base64URL.decode(Substring($0))?.count == 16 })
+        for bad in [forgedPayload, editedPayload, editedTag] {
+            #expect(throws: ConnectorError.invalidRequest(field: "cursor", reason: "cursor is not one this server issued for this connector and tenant"),
+                    "\(bad)") { try codec.open(bad, for: reviews, tenant: "t") }
+        }
+        for bad in ["", ".", "abc", "a.b.c", String(repeating: "A", count: 3000) + ".AA"] {
             #expect(throws: ConnectorError.self, "\(bad.prefix(20))") { try codec.open(bad, for: reviews, tenant: "t") }
         }
+    }
+
+    /// `text` with its middle character replaced by the first other base64url character for
+    /// which `accepted` holds; nil when none does.
+    private static func editedInTheMiddle(_ text: String, _ accepted: (String) -> Bool) -> String? {
+        var characters = Array(text)
+        let middle = characters.count / 2
+        let original = characters[middle]
+        for candidate in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" where candidate != original {
+            characters[middle] = candidate
+            if accepted(String(characters)) { return String(characters) }
+        }
+        return nil
     }
 
     @Test("a cursor made for one connector does not open for another, nor under another key")

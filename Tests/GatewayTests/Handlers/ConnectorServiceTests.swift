@@ -124,10 +124,23 @@ struct ConnectorServiceTests {
         let harness = ApplicationHarness()
         let first = try await harness.send(.get, "/connectors/wildberries/review/items?limit=5")
         let cursor = try #require(first.json["next_cursor"] as? String)
-        let tampered = String(cursor.dropLast()) + (cursor.hasSuffix("A") ? "B" : "A")
-        let forged = try await harness.send(.post, "/connectors/wildberries/review/items", body: "{\"cursor\":\"\(tampered)\"}")
+        // Edited in the middle of each part and still valid base64url (its last character would
+        // mostly not be, and be refused before the MAC is looked at): the payload names another
+        // position, the tag has one character changed.
+        let parts = cursor.split(separator: ".", omittingEmptySubsequences: false)
+        try #require(parts.count == 2)
+        var payload = try #require(Base64URL.decode(parts[0]))
+        let digits = payload.indices.filter { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(payload[$0]) }
+        let edited = try #require(digits.min { abs($0 - payload.count / 2) < abs($1 - payload.count / 2) }, "\(payload)")
+        payload[edited] = UInt8(ascii: "0") + (payload[edited] - UInt8(ascii: "0") + 1) % 10
+        var tag = Array(parts[1])
+        tag[tag.count / 2] = tag[tag.count / 2] == "A" ? "B" : "A"
+        var responses: [HTTPResponse] = []
+        for tampered in [Base64URL.encode(payload) + "." + parts[1], parts[0] + "." + String(tag)] {
+            responses.append(try await harness.send(.post, "/connectors/wildberries/review/items", body: "{\"cursor\":\"\(tampered)\"}"))
+        }
         let foreign = try await harness.send(.post, "/connectors/ozon/chat/items", body: "{\"cursor\":\"\(cursor)\"}")
-        for response in [forged, foreign] {
+        for response in responses + [foreign] {
             #expect(response.status.code == 400)
             #expect((response.json["errors"] as? [[String: String]])?.first?["field"] == "cursor")
             #expect(response.json["detail"] as? String == "cursor is not one this server issued for this connector and tenant")
