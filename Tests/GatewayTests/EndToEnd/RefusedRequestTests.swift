@@ -174,19 +174,72 @@ struct RefusedRequestTests {
         #expect(line["bytes"] as? Int == 0)
     }
 
-    @Test("given a head that never ends, when the header timeout passes, then the 408 is retryable and carries a request id")
+    @Test("given a head that never ends, when the header timeout passes, then the 408 is retryable, carries a request id, is logged, and ends the connection")
     func headerTimeout() async throws {
-        let answer = try await refuse("GET /connectors HTTP/1.1\r\nHost: x\r\n",
-                                      configure: { $0.headerReadTimeout = .milliseconds(200) })
-        #expect(answer.status == 408)
-        let id = try #require(answer.head["x-request-id"])
-        #expect(answer.problem["request_id"] as? String == id)
-        #expect(answer.problem["retryable"] as? Bool == true)
-        let line = try #require(answer.log.first { $0["request_id"] as? String == id })
-        let micros = try #require(line["duration_us"] as? Int, "a refusal is timed from the request's start")
-        // The timeout runs from the connection's accept, the line's time from the request's first
-        // byte, read a moment later: timed from the refusal itself, it would be next to nothing.
-        #expect(micros >= 100_000, "a refusal is timed from the request's first byte, not from the 408")
+        let (application, log) = try gateway(configure: { $0.headerReadTimeout = .milliseconds(200) })
+        let sockets = try RawHTTPClient.connectAndSend(port: application.server.port, requests: ["GET /connectors HTTP/1.1\r\nHost: x\r\n"])
+        let (answer, closed) = Self.readUntilClose(sockets[0])
+        await application.stop()
+        let response = try #require(RawResponse(answer), "\(answer)")
+        #expect(response.status == 408)
+        let id = try #require(response.head["x-request-id"])
+        #expect(response.problem["request_id"] as? String == id)
+        #expect(response.problem["code"] as? String == "request_timeout")
+        #expect(response.problem["retryable"] as? Bool == true)
+        #expect(closed, "the connection was not closed after the 408")
+        let line = try #require(Self.parse(log).first { $0["request_id"] as? String == id })
+        #expect(line["status"] as? Int == 408)
+        #expect(line["duration_us"] is Int, "a refusal is timed like any request")
+    }
+
+    @Test("given a head that stalls under a long header timeout, when it is completed later, then it is answered as any request: the 408 comes from the timeout")
+    func headerCompletedInTime() async throws {
+        // given: the same unfinished head as above, under a header timeout no slow machine reaches
+        let (application, _) = try gateway(configure: { $0.headerReadTimeout = .seconds(120) })
+        let sockets = try RawHTTPClient.connectAndSend(port: application.server.port, requests: ["GET /connectors HTTP/1.1\r\nHost: x\r\n"])
+        // when: the rest of the head follows, once the server has had a turn with the first part
+        _ = await application.server.activity()
+        let end = Array("Connection: close\r\n\r\n".utf8)
+        #expect(end.withUnsafeBytes { send(sockets[0], $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == end.count)
+        let (answer, closed) = Self.readUntilClose(sockets[0])
+        await application.stop()
+        // then: refused for what it is (no key), not for its time
+        let response = try #require(RawResponse(answer), "\(answer)")
+        #expect(response.status == 401)
+        #expect(closed)
+    }
+
+    /// What arrives on `fd` until the peer closes it (true) or a read fails or waits 30 s (false); closes `fd`.
+    private static func readUntilClose(_ fd: Int32) -> (text: String, closed: Bool) {
+        defer { close(fd) }
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n > 0 { data += buffer[0..<n] } else if n < 0, errno == EINTR { continue } else { return (String(decoding: data, as: UTF8.self), n == 0) }
+        }
+    }
+
+    /// A response's status, head fields (names lowercased) and problem document.
+    private struct RawResponse {
+        let status: Int
+        let head: [String: String]
+        let problem: [String: Any]
+
+        init?(_ text: String) {
+            let parts = text.components(separatedBy: "\r\n\r\n")
+            let lines = parts[0].components(separatedBy: "\r\n")
+            let statusLine = lines[0].split(separator: " ")
+            guard statusLine.count >= 2, let status = Int(statusLine[1]) else { return nil }
+            self.status = status
+            var head: [String: String] = [:]
+            for line in lines.dropFirst() {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                head[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+            self.head = head
+            problem = (try? JSONSerialization.jsonObject(with: Data(parts.dropFirst().joined(separator: "\r\n\r\n").utf8))) as? [String: Any] ?? [:]
+        }
     }
 
     @Test("given a body that stalls after its head, when the body timeout passes, then the 408 keeps the client's id and logs the method and route")
