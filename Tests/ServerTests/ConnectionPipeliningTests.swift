@@ -122,7 +122,11 @@ struct ConnectionPipeliningTests {
             // when: a stray CRLF the server never reads (RFC 9112 §2.2), then the client's FIN
             try client.send("\r\n")
             client.shutdownWrite()
-            try await Task.sleep(for: .milliseconds(300))
+            // and the server's loop has had the byte and the FIN: its kernel acknowledged the
+            // FIN (behind the byte), and the loop has taken two turns since
+            #expect(finAcknowledged(client.fd), "the FIN never reached the server")
+            _ = await server.activity()
+            _ = await server.activity()
             // then: every byte of the response arrives, ended by a FIN and not a reset
             let response = try client.readResponse()
             #expect(response.status == 200)

@@ -213,13 +213,13 @@ struct ConnectionTimeoutTests {
         }, handler: { _, _ in HTTPResponse(status: .ok, body: body) }) { server in
             let client = try #require(try server.connect(sending: get("/big") + "GET /next HTTP/1.1\r\n", within: .milliseconds(500),
                                                          receiveBufferSize: 16 * 1024), "never sent within the timeout")
-            // when: the client reads nothing until the second head's time has run out
-            try await Task.sleep(for: .milliseconds(2000))
+            // when: the client reads nothing until the second head's time has run out: the
+            // server has refused it, its 408 queued behind the response, the last on the connection
+            #expect(await eventuallyAwaiting { await server.activity().closing == 1 },
+                    "the head's deadline waited for the response to go out")
             let first = try client.readResponse()
-            // then: the 408 went out behind the response when that time ran out, not a whole
-            // header timeout after the response was read
+            // then: the 408 follows the response
             #expect(first.status == 200)
-            #expect(client.waitReadable(milliseconds: 500), "the head's deadline started again once the response was out")
             expectProblem(try client.readResponse(), status: 408)
         }
     }

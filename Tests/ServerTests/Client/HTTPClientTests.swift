@@ -192,14 +192,17 @@ struct HTTPClientTests {
         let upstream = ScriptedUpstream { peer in
             guard peer.readRequest() != nil else { return peer.close() }
             peer.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            // closed once the FIN is in the client's socket, where the client can see it
+            shutdown(peer.fd, Int32(SHUT_WR))
+            let acknowledged = finAcknowledged(peer.fd)
             peer.close()
-            firstClosed.store(true, ordering: .relaxed)
+            firstClosed.store(acknowledged, ordering: .relaxed)
         }
         defer { upstream.stop() }
         let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: Self.keptIdle)
         _ = try await client.execute(Self.getRequest(), timeout: .seconds(5))
+        // the FIN, sent, is in the client's socket
         #expect(await eventually { firstClosed.load(ordering: .relaxed) })
-        try await Task.sleep(for: .milliseconds(20))  // the FIN, sent, reaches the client's socket
         let response = try await client.execute(Self.getRequest("/again"), timeout: .seconds(5))
         #expect(Self.text(response) == "ok")
         #expect(upstream.connectionCount == 2)
