@@ -8,6 +8,7 @@ extension EventLoop {
         activity.finishedLoops = isFinished ? 1 : 0
         activity.acceptPaused = listenerPaused ? 1 : 0
         for case let connection? in connections {
+            activity.inputBufferBytes += connection.storage.capacity + connection.pending.capacity
             switch connection.phase {
             case .body:
                 activity.receivingBody += 1

@@ -9,6 +9,9 @@ package struct ServerActivity: Sendable {
     package var awaitingBodyRoom = 0
     /// Body bytes the loops have given room to (`EventLoop+BodyRoom`).
     package var bodyBytesReserved = 0
+    /// Memory the connections hold for requests' input: their buffers' capacity (what was
+    /// allocated, not what fills it), of requests being read and of bytes kept unparsed.
+    package var inputBufferBytes = 0
     /// Connections that take no further request until their client reads the output they hold.
     package var awaitingDrain = 0
     /// Connections sending their last response before shutting their side (`Connection: close`).
@@ -36,6 +39,7 @@ package struct ServerActivity: Sendable {
         total.receivingBody += loop.receivingBody
         total.awaitingBodyRoom += loop.awaitingBodyRoom
         total.bodyBytesReserved += loop.bodyBytesReserved
+        total.inputBufferBytes += loop.inputBufferBytes
         total.awaitingDrain += loop.awaitingDrain
         total.closing += loop.closing
         total.lingering += loop.lingering
