@@ -10,6 +10,7 @@ logs and temp files (so it runs without root), then checks what a client would n
      connection, reach the gateway on a few connections (the access log's `connection` field);
   3. the client's X-Request-ID reaches the gateway's log, and one nginx made up does too; one
      found inside the request's key is replaced; HTTP/1.0 without Host is passed on with one;
+     nginx's own log has the path, never a key a client put in the query;
   4. the gateway logs the real client behind nginx (`client`), not a spoofed X-Forwarded-For;
      asked directly from an untrusted peer, or with trusted_proxies empty, it ignores the header;
   5. a body over 1 MiB gets nginx's 413 problem+json, the same status and code as the gateway's;
@@ -221,6 +222,16 @@ def main():
         check(status == 200 and re.fullmatch(r"[0-9a-f]{32}", replaced) is not None,
               f"an id found inside the request's key is replaced by nginx's, not echoed ({replaced})")
         check(replaced in gateway.entries([replaced]), "and the gateway logs that one")
+        request(nginx.port, "GET", f"/connectors?api_key={KEY}", {"X-Request-ID": "key-in-query"})
+        lines = []
+        for _ in range(100):
+            lines = [json.loads(line) for line in open(os.path.join(work, "nginx-access.log")) if "key-in-query" in line]
+            if lines:
+                break
+            time.sleep(0.05)
+        check(len(lines) == 1 and lines[0].get("path") == "/connectors",
+              f"nginx logs the path of a request with a key in its query ({lines[:1]})")
+        check(KEY not in open(os.path.join(work, "nginx-access.log")).read(), "and no line of nginx's log holds the key")
         with socket.create_connection(("127.0.0.1", nginx.port), timeout=10) as raw:
             raw.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
             answer = b""
