@@ -9,7 +9,8 @@ import Synchronization
 /// An id that may carry a credential, which the log and the response must not repeat, gets a
 /// fresh one too: one of 8 bytes or more found inside a field that carries credentials
 /// (`Authorization`, `X-API-Key`, `Proxy-Authorization`, `Cookie`), one holding a run of 8 bytes
-/// or more of such a field (a `Basic` scheme's decoded user and password too), and one whose
+/// or more of such a field (a `Basic` scheme's decoded user and password too), both compared in
+/// any letter case and without `-`, `_` and `.` (see `folded`), and one whose
 /// SHA-256 is a configured tenant key's. (Shorter ids and runs, such as `42` or `Bearer`, are too
 /// common to mean a key.) The metrics token is left out of that last check: an unlimited route
 /// echoing the id would tell whether a guess is the token.
@@ -36,13 +37,14 @@ public struct RequestIDMiddleware: Middleware {
     static func offeredID(in request: HTTPRequest, secretDigests: Set<[UInt8]>) -> String? {
         guard let offered = request.headers["X-Request-ID"], isSane(offered),
               request.headers.lineCount("X-Request-ID") == 1 else { return nil }
-        guard offered.utf8.count >= 8 else { return offered }
-        var finder = RunFinder(id: Array(offered.utf8))
+        let id = folded(offered.utf8)
+        guard id.count >= 8 else { return offered }
+        var finder = RunFinder(id: id)
         for field in Self.credentialFields where request.headers.contains(field) {
             for value in request.headers.values(field) {
-                let bytes = Array(value.utf8)
+                let bytes = folded(value.utf8)
                 if Self.find(finder.id, in: bytes[...]) || finder.holdsRun(of: bytes) { return nil }
-                if field == "Authorization" || field == "Proxy-Authorization", let decoded = basicCredentials(value),
+                if field == "Authorization" || field == "Proxy-Authorization", let decoded = basicCredentials(value).map(folded),
                    Self.find(finder.id, in: decoded[...]) || finder.holdsRun(of: decoded) {
                     return nil
                 }
@@ -50,6 +52,18 @@ public struct RequestIDMiddleware: Middleware {
         }
         if !secretDigests.isEmpty, secretDigests.contains(SHA256.hash(offered.utf8)) { return nil }
         return offered
+    }
+
+    /// `bytes` as the id and the credential fields are compared: ASCII letters in lower case, and
+    /// `-`, `_` and `.` left out, so that the key in another letter case or with its separators
+    /// changed or dropped (`TENANT-KEY-…`, `tenant_key_…`, `tenantkey…`) is still found.
+    static func folded(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.underestimatedCount)
+        for byte in bytes where byte != UInt8(ascii: "-") && byte != UInt8(ascii: "_") && byte != UInt8(ascii: ".") {
+            out.append((UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte)
+        }
+        return out
     }
 
     /// Finds runs of a field inside an id: runs of 8 to 128 id characters (`:` ends a run too, as

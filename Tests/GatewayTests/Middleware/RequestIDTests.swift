@@ -69,6 +69,19 @@ struct RequestIDTests {
         #expect(response.headers["X-Request-ID"] != offered)
     }
 
+    @Test("given an X-Request-ID that is the caller's key in another letter case, or with its dashes changed or dropped, then it is not echoed either",
+          arguments: ["ALICE-SECRET-KEY", "Alice_Secret_Key", "alicesecretkey", "req.ALICE.SECRET.KEY.7", "SECRETKEY"])
+    func credentialVariantAsID(offered: String) async throws {
+        let response = try await harness.send(.get, "/whoami", headers: [("Authorization", "Bearer \(GatewayHarness.aliceKey)"),
+                                                                        ("X-Request-ID", offered)])
+        #expect(response.status == .ok)
+        #expect(response.headers["X-Request-ID"] != offered)
+        // while an id that only shares a few letters with the key is kept
+        let kept = try await harness.send(.get, "/whoami", headers: [("Authorization", "Bearer \(GatewayHarness.aliceKey)"),
+                                                                    ("X-Request-ID", "alice-order-42")])
+        #expect(kept.headers["X-Request-ID"] == "alice-order-42")
+    }
+
     @Test("given a configured secret's digest, when an id is that secret, then it is replaced, on any route and without any key sent")
     func idThatIsAConfiguredSecret() {
         let digest = SHA256.hash("keyD-0123456789abcdef".utf8)
