@@ -154,6 +154,11 @@ public struct GatewayConfiguration: Sendable {
             }
             configuration.tenants.append(parsed)
         }
+        // The metrics name every tenant's routes and traffic: a tenant's key that also opened them
+        // would show one tenant the others'.
+        if let token = configuration.metricsTokenDigest, let owner = owners[token] {
+            throw ConfigurationError("metrics_token", "is a key of tenant \"\(owner)\": /metrics shows every tenant's traffic, so it needs a token of its own")
+        }
         return configuration
     }
 

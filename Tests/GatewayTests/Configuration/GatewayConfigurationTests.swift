@@ -118,6 +118,14 @@ struct GatewayConfigurationTests {
         }
     }
 
+    @Test("given a metrics token that is also a tenant's key, then the configuration is refused naming the tenant: that key would show it every tenant's traffic")
+    func metricsTokenIsATenantKey() throws {
+        let key = "tenant-key-0123456789abcdef"
+        let tenant = tenantJSON("globex", digests: [Hex.encode(SHA256.hash(key.utf8))])
+        expectError(#"{"metrics_token": "\#(key)", "tenants": [\#(tenantJSON()), \#(tenant)]}"#, field: "metrics_token", containing: "tenant \"globex\"")
+        #expect(try parse(#"{"metrics_token": "scrape-0123456789abcdef", "tenants": [\#(tenantJSON()), \#(tenant)]}"#).metricsTokenDigest != nil)
+    }
+
     @Test("given a header block smaller than the default field line, when parsed alone, then the field-line limit comes down with it")
     func smallHeaderBlock() throws {
         let configuration = try parse(#"{"server": {"max_header_bytes": 4096}, "tenants": [\#(tenantJSON())]}"#)
