@@ -110,19 +110,27 @@ public final class LogSink: Sendable {
     /// (a blocking pipe whose reader sleeps, a stuck logging driver) cannot keep the process
     /// from exiting. A non-blocking output is given up by the writer itself; a blocking one
     /// holds the writer in `write`, so the wait here has its own limit.
+    /// A flush that gave up leaves its deadline set, and one running still has its own: a flush
+    /// after or beside it waits no longer than that, so the shutdown's wait for a stalled reader
+    /// is one patience, not one for each line written at the end.
     public func flush(patience: Duration = .seconds(5)) {
         // Set before queueing: a write-out already waiting on the queue sees it too.
-        giveUpAt.withLock { $0 = .now + patience }
+        let deadline = giveUpAt.withLock { earlier in
+            let deadline = min(earlier ?? .now + patience, .now + patience)
+            earlier = deadline
+            return deadline
+        }
         let done = DispatchSemaphore(value: 0)
         queue.async { [self] in
             writeOut()
             done.signal()
         }
-        // A little past the patience: a non-blocking output's writer gives up by itself at its
+        // A little past the deadline: a non-blocking output's writer gives up by itself at its
         // next poll (100 ms), and is done when this returns; only a writer held in a blocking
-        // `write` is left behind, its deadline kept.
-        let milliseconds = Int((patience / .milliseconds(1)).rounded(.up)) + 250
-        if done.wait(timeout: .now() + .milliseconds(max(0, milliseconds))) == .success {
+        // `write` is left behind, its deadline kept. Past the deadline already, no wait at all.
+        let left = deadline - .now
+        let milliseconds = left > .zero ? Int((left / .milliseconds(1)).rounded(.up)) + 250 : 0
+        if done.wait(timeout: .now() + .milliseconds(milliseconds)) == .success {
             giveUpAt.withLock { $0 = nil }
         }
     }

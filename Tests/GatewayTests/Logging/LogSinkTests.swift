@@ -80,6 +80,24 @@ struct LogSinkTests {
         close(writer)
     }
 
+    @Test("given a flush that gave up on a reader that does not read, when the shutdown's last line is flushed with a long patience, then it waits no more",
+          .timeLimit(.minutes(1)))
+    func secondFlushWaitsNoMore() async throws {
+        let (reader, writer) = try Self.pipe()
+        let sink = LogSink(fd: writer)
+        let lines = Self.lines(4_000)
+        for line in lines { sink.write(line) }
+        sink.flush(patience: .milliseconds(200))
+        // when: the last line, flushed with a patience past the time limit (the limit is the assertion)
+        sink.write("stopped")
+        sink.flush(patience: .seconds(90))
+        // then: it returned; reading lets the writer finish, the last line included
+        let received = await Self.drain(reader, bytes: lines.reduce(0) { $0 + $1.utf8.count + 1 } + "stopped\n".utf8.count)
+        #expect(received.split(separator: "\n").last == "stopped")
+        close(reader)
+        close(writer)
+    }
+
     @Test("given more lines than the sink may hold while the output is stuck, then the lines lost are counted in a line of their own, and none is lost unsaid",
           .timeLimit(.minutes(1)))
     func droppedLinesAreSaid() async throws {
