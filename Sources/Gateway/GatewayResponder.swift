@@ -72,17 +72,28 @@ public struct GatewayResponder: HTTPResponder {
     /// 401 goes at once, as it would once the body were in (authentication comes before anything
     /// that reads the body or spends an allowance), logged and counted as every answer is.
     public func answerBeforeBody(_ request: HTTPRequest, context: RequestContext) -> HTTPResponse? {
-        guard let directory else { return nil }
-        switch router.resolve(request.method, path: request.pathBytes) {
-        case .handler(_, _, _, .tenant), .malformedParameter(_, _, .tenant): break
-        default: return nil
-        }
+        guard let directory, isTenantRoute(request) else { return nil }
         do {
             _ = try AuthenticationMiddleware.tenant(of: request, in: directory)
             return nil
         } catch {
             return answer(Problem(error), to: request, method: request.method, context: context)
         }
+    }
+
+    /// Whether `request`'s path names a route that asks for a tenant's key.
+    private func isTenantRoute(_ request: HTTPRequest) -> Bool {
+        switch router.resolve(request.method, path: request.pathBytes) {
+        case .handler(_, _, _, .tenant), .malformedParameter(_, _, .tenant): true
+        default: false
+        }
+    }
+
+    /// The tenant a refused request's valid key names on a tenant route, so that its log line
+    /// is the tenant's as it would have been had the request been answered.
+    private func tenantID(of request: HTTPRequest?) -> String? {
+        guard let request, let directory, isTenantRoute(request) else { return nil }
+        return (try? AuthenticationMiddleware.tenant(of: request, in: directory))?.id
     }
 
     /// A request the client gave up on while sending its body is logged and counted as one
@@ -104,7 +115,7 @@ public struct GatewayResponder: HTTPResponder {
         let client = request.flatMap { ClientAddressMiddleware.forwardedClient(of: $0, peer: context.remoteAddress, trusting: trustedProxies) }
         refusalLog?.write(AccessLogMiddleware.line(
             requestID: requestID, client: client ?? peer,
-            connection: context.remoteAddress == nil ? nil : context.connectionID, tenant: nil,
+            connection: context.remoteAddress == nil ? nil : context.connectionID, tenant: tenantID(of: request),
             method: method, route: route, status: status, duration: elapsed, bytes: bytes, upstreamCalls: 0),
             level: AccessLogMiddleware.level(of: status))
     }

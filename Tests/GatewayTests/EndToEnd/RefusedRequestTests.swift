@@ -133,10 +133,10 @@ struct RefusedRequestTests {
         #expect(line["bytes"] as? Int == 0)
     }
 
-    @Test("given a body announced over the limit, when refused at its head, then the 413 keeps the client's id and logs the method and route")
+    @Test("given a body announced over the limit, when refused at its head, then the 413 keeps the client's id and logs the method, route and tenant")
     func bodyTooLarge() async throws {
         let answer = try await refuse("POST /connectors/ozon/review/items?x=1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                                      + "Content-Length: 5000\r\nX-Request-ID: proxy-8\r\n\r\n",
+                                      + "Content-Length: 5000\r\nX-Request-ID: proxy-8\r\nX-API-Key: \(ApplicationHarness.key)\r\n\r\n",
                                       configure: { $0.limits.maxBodyLength = 1000 })
         #expect(answer.status == 413)
         #expect(answer.head["x-request-id"] == "proxy-8")
@@ -149,6 +149,7 @@ struct RefusedRequestTests {
         #expect(line["status"] as? Int == 413)
         #expect(line["method"] as? String == "POST")
         #expect(line["route"] as? String == "/connectors/{marketplace}/{channel}/items")
+        #expect(line["tenant"] as? String == "acme", "the key was valid: the line is the tenant's")
     }
 
     @Test("given OPTIONS * announcing a body over the limit, when refused at its head, then the log names the route * as it does for OPTIONS * answered")
@@ -258,14 +259,14 @@ struct RefusedRequestTests {
         #expect((line["duration_us"] as? Int ?? 0) >= 200_000)
     }
 
-    @Test("given a client that closes or resets after the head and part of the body, then the request is logged once as 499 with nothing sent",
+    @Test("given a client that closes or resets after the head and part of the body, then the request is logged once as 499 with nothing sent, as its tenant's",
           arguments: [(false, false), (true, false), (false, true)])
     func abandonedBody(chunked: Bool, reset: Bool) async throws {
         let (application, log) = try gateway(configure: { _ in })
         let framing = chunked ? "Transfer-Encoding: chunked\r\n\r\n10\r\n{\"lim" : "Content-Length: 40\r\n\r\n{\"lim"
         let id = "gave-up-\(chunked)-\(reset)"
         let request = "POST /connectors/ozon/review/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            + "X-Request-ID: \(id)\r\n" + framing
+            + "X-Request-ID: \(id)\r\nAuthorization: Bearer \(ApplicationHarness.key)\r\n" + framing
         let sockets = try RawHTTPClient.connectAndSend(port: application.server.port, requests: [request])
         // The head is read before the close arrives: the close then ends a body in progress.
         let deadline = ContinuousClock.now + .seconds(60)
@@ -293,6 +294,7 @@ struct RefusedRequestTests {
         #expect(line["method"] as? String == "POST")
         #expect(line["route"] as? String == "/connectors/{marketplace}/{channel}/items")
         #expect(line["duration_us"] as? Int != nil)
+        #expect(line["tenant"] as? String == "acme")
     }
 
     @Test("given a connection opened long before its first request, when the request is answered, then its duration counts from its first byte, not from the accept")
