@@ -18,16 +18,35 @@ public struct TenantRateLimitMiddleware: Middleware {
         guard let tenant = context.tenant, let decision = limiter.check(known: tenant.id) else {
             return try await next(request, context)
         }
-        let fields = [("RateLimit-Policy", decision.policy), ("RateLimit", decision.field)]
         // The problem renderer adds these to error responses too.
-        context.responseHeaders.append(contentsOf: fields)
+        context.responseHeaders.append(("RateLimit-Policy", decision.policy))
+        context.responseHeaders.append(("RateLimit", decision.field))
         guard decision.allowed else {
             context.metrics?.recordRateLimited(tenant: tenant.id)
             throw GatewayError.rateLimited(retryAfter: decision.retryAfter ?? .seconds(1))
         }
-        if decision.remaining == 0, decision.resetSeconds > 0 { context.tenantAllowanceBackIn = .seconds(decision.resetSeconds) }
-        var response = try await next(request, context)
-        for (name, value) in fields { response.headers.add(name, value) }
+        Self.note(decision, in: context)
+        // The fields say what stands when the answer goes out, which a slow upstream call (or
+        // the tenant's other requests meanwhile) may have moved since the request came in.
+        var response: HTTPResponse
+        do {
+            response = try await next(request, context)
+        } catch {
+            let standing = limiter.standing(known: tenant.id) ?? decision
+            if let index = context.responseHeaders.lastIndex(where: { $0.0 == "RateLimit" }) {
+                context.responseHeaders[index].1 = standing.field
+            }
+            Self.note(standing, in: context)
+            throw error
+        }
+        response.headers.add("RateLimit-Policy", decision.policy)
+        response.headers.add("RateLimit", (limiter.standing(known: tenant.id) ?? decision).field)
         return response
+    }
+
+    /// An allowance spent to its last request is back no earlier than its reset: a problem's
+    /// Retry-After must not say sooner (see `ProblemMiddleware`).
+    private static func note(_ decision: TenantRateLimiter.Decision, in context: GatewayContext) {
+        context.tenantAllowanceBackIn = decision.remaining == 0 && decision.resetSeconds > 0 ? .seconds(decision.resetSeconds) : nil
     }
 }

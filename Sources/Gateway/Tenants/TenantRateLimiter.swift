@@ -81,6 +81,25 @@ public final class TenantRateLimiter: Sendable {
             next = base + bucket.interval
             return (true, next)
         }
+        if allowed { return Self.standing(bucket, next: next, now: now) }
+        let wait = (next - bucket.tolerance) - now
+        let retryAfter = wait > .zero ? wait : bucket.interval
+        // A refusal's reset is the moment Retry-After names (RateLimit headers draft §5), the
+        // seconds rounded up as that field's are: the next request allowed, not a full bucket.
+        return Decision(allowed: false, remaining: 0, resetSeconds: retryAfter.secondsToWait,
+                        retryAfter: retryAfter, policy: bucket.policy)
+    }
+
+    /// What `tenant`'s allowance stands at `now`, spending nothing: the `RateLimit` field of a
+    /// response is of when it goes out, not of when its request came in (a slow upstream call
+    /// would otherwise tell a client to wait for a reset already past). Nil for an unknown tenant.
+    public func standing(known tenant: String, now: ContinuousClock.Instant = .now) -> Decision? {
+        guard let bucket = buckets[tenant] else { return nil }
+        return Self.standing(bucket, next: bucket.nextFree.withLock { $0 }, now: now)
+    }
+
+    /// The allowance of `bucket` whose theoretical arrival time is `next`, as of `now`.
+    private static func standing(_ bucket: Bucket, next: ContinuousClock.Instant, now: ContinuousClock.Instant) -> Decision {
         let backlog = next > now ? next - now : .zero
         let used = Int((backlog / bucket.interval).rounded(.up))
         // Of the policy's quota: a burst that is not the quota (10/s with 15) would otherwise
@@ -98,12 +117,6 @@ public final class TenantRateLimiter: Sendable {
         } else {
             reset = Int(((backlog - bucket.interval * (used - 1)) / .seconds(1)).rounded(.up))
         }
-        if allowed { return Decision(allowed: true, remaining: remaining, resetSeconds: reset, retryAfter: nil, policy: bucket.policy) }
-        let wait = (next - bucket.tolerance) - now
-        let retryAfter = wait > .zero ? wait : bucket.interval
-        // A refusal's reset is the moment Retry-After names (RateLimit headers draft §5), the
-        // seconds rounded up as that field's are: the next request allowed, not a full bucket.
-        return Decision(allowed: false, remaining: 0, resetSeconds: retryAfter.secondsToWait,
-                        retryAfter: retryAfter, policy: bucket.policy)
+        return Decision(allowed: true, remaining: remaining, resetSeconds: reset, retryAfter: nil, policy: bucket.policy)
     }
 }

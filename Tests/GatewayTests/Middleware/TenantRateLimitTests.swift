@@ -1,5 +1,6 @@
 @testable import Gateway
 import HTTP
+import Synchronization
 import Testing
 
 @Suite("Gateway tenant rate limits")
@@ -29,6 +30,29 @@ struct TenantRateLimitTests {
         #expect(spent.json["retry_after"] as? Int == retryAfter)
         #expect(plenty.status.code == 409)
         #expect(plenty.headers["Retry-After"] == "1")
+    }
+
+    @Test("given the tenant's allowance spent while a request runs, then its answer's RateLimit says what stands when it goes out, on a success and on a problem alike",
+          arguments: [false, true])
+    func fieldsOfWhenTheAnswerGoesOut(failing: Bool) async throws {
+        // given: alice may send 10 at once, then one every 100 s; a route that, while it runs,
+        // sees two more of her requests through (a slow upstream call beside her other traffic)
+        let inner = Mutex<GatewayHarness?>(nil)
+        let harness = GatewayHarness(aliceLimit: TenantRateLimit(rate: 0.01, burst: 10)) { router in
+            router.add(.get, "/meanwhile") { _, _ in
+                let gateway = try #require(inner.withLock { $0 })
+                for _ in 0..<2 { _ = try await gateway.send(.get, "/whoami", key: GatewayHarness.aliceKey) }
+                if failing { throw GatewayError.idempotencyConflict }
+                return HTTPResponse(status: .ok, contentType: "text/plain", text: "done")
+            }
+        }
+        inner.withLock { $0 = harness }
+        // when
+        let response = try await harness.send(.get, "/meanwhile", key: GatewayHarness.aliceKey)
+        // then: 9 remained when it came in, 7 when it was answered
+        #expect(response.status.code == (failing ? 409 : 200))
+        #expect(response.headers["RateLimit"]?.hasPrefix("\"tenant\";r=7;t=") == true, "\(response.headers["RateLimit"] ?? "none")")
+        #expect(response.headers.fields.filter { $0.name == "RateLimit" }.count == 1)
     }
 
     @Test("past its burst a tenant gets 429 with Retry-After, and another tenant is not affected")

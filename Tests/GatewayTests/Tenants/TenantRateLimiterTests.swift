@@ -18,6 +18,22 @@ struct TenantRateLimiterTests {
         #expect(!limiter.check("t", now: start + .milliseconds(100)).allowed)
     }
 
+    @Test("given an allowance partly spent, when it is looked at later without spending, then it says what stands then, and spends nothing")
+    func standing() throws {
+        let start = ContinuousClock.now
+        let tenant = Tenant(id: "t", keyDigests: [], rateLimit: TenantRateLimit(rate: 0.5, burst: 4))
+        let limiter = TenantRateLimiter(tenants: [tenant], now: start)
+        _ = limiter.check("t", now: start)
+        let spent = limiter.check("t", now: start)
+        #expect(spent.field == "\"tenant\";r=2;t=2")
+        // 3 s on: one request back, the next in 1 s
+        let later = try #require(limiter.standing(known: "t", now: start + .seconds(3)))
+        #expect(later.field == "\"tenant\";r=3;t=1")
+        #expect(limiter.standing(known: "t", now: start + .seconds(3))?.field == later.field, "looking spends nothing")
+        #expect(limiter.standing(known: "t", now: start + .seconds(4))?.field == "\"tenant\";r=4;t=0")
+        #expect(limiter.standing(known: "nobody") == nil)
+    }
+
     @Test("given any rate and burst, when the policy is written, then a client sending its whole quota at the start of every window has every request pass",
           arguments: [(5.0, 10, 10, 2), (50, 100, 100, 2), (10, 20, 20, 2), (20, 5, 5, 1), (3, 4, 3, 1), (0.5, 1, 1, 2), (2.5, 3, 2, 1),
                       (0.01, 3, 3, 300), (1.4, 21, 21, 15), (7, 14, 14, 2), (6, 12, 12, 2), (15, 30, 30, 2), (1_000_000, 1, 1, 1), (0.001, 1_000_000, 1_000_000, 1_000_000_000)])
