@@ -18,10 +18,10 @@ public struct TenantRateLimitMiddleware: Middleware {
         guard let tenant = context.tenant, let decision = limiter.check(known: tenant.id) else {
             return try await next(request, context)
         }
-        // The problem renderer adds these to error responses too.
-        context.responseHeaders.append(("RateLimit-Policy", decision.policy))
-        context.responseHeaders.append(("RateLimit", decision.field))
         guard decision.allowed else {
+            // The problem renderer adds these to error responses.
+            context.responseHeaders.append(("RateLimit-Policy", decision.policy))
+            context.responseHeaders.append(("RateLimit", decision.field))
             context.metrics?.recordRateLimited(tenant: tenant.id)
             throw GatewayError.rateLimited(retryAfter: decision.retryAfter ?? .seconds(1))
         }
@@ -33,9 +33,8 @@ public struct TenantRateLimitMiddleware: Middleware {
             response = try await next(request, context)
         } catch {
             let standing = limiter.standing(known: tenant.id) ?? decision
-            if let index = context.responseHeaders.lastIndex(where: { $0.0 == "RateLimit" }) {
-                context.responseHeaders[index].1 = standing.field
-            }
+            context.responseHeaders.append(("RateLimit-Policy", decision.policy))
+            context.responseHeaders.append(("RateLimit", standing.field))
             Self.note(standing, in: context)
             throw error
         }
