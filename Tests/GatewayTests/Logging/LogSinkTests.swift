@@ -64,15 +64,22 @@ struct LogSinkTests {
         return received
     }
 
-    @Test("given a blocking output whose reader does not read, when flushed at shutdown, then flush gives up after its patience instead of waiting as long as the reader",
-          .timeLimit(.minutes(1)))
-    func flushGivesUpOnABlockingOutput() async throws {
-        let (reader, writer) = try Self.pipe()
+    /// A sink on a blocking pipe nobody reads, given more lines than the pipe holds (its writer is
+    /// then stuck in write()), and flushed with 200 ms of patience, which runs out.
+    static func flushedWhileStuck() throws -> (reader: Int32, writer: Int32, lines: [String], sink: LogSink) {
+        let (reader, writer) = try pipe()
         let sink = LogSink(fd: writer)
         let lines = Self.lines(4_000)
         for line in lines { sink.write(line) }
-        // when: the writer is stuck in write() on a full pipe
         sink.flush(patience: .milliseconds(200))
+        return (reader, writer, lines, sink)
+    }
+
+    @Test("given a blocking output whose reader does not read, when flushed at shutdown, then flush gives up after its patience instead of waiting as long as the reader",
+          .timeLimit(.minutes(1)))
+    func flushGivesUpOnABlockingOutput() async throws {
+        // when: the writer is stuck in write() on a full pipe, and the sink flushed
+        let (reader, writer, lines, _) = try Self.flushedWhileStuck()
         // then: flush returned (the time limit is the assertion); reading lets the writer finish
         let received = await Self.drain(reader, bytes: lines.reduce(0) { $0 + $1.utf8.count + 1 })
         #expect(received.split(separator: "\n").count == lines.count)
@@ -83,11 +90,7 @@ struct LogSinkTests {
     @Test("given a flush that gave up on a reader that does not read, when the shutdown's last line is flushed with a long patience, then it waits no more",
           .timeLimit(.minutes(1)))
     func secondFlushWaitsNoMore() async throws {
-        let (reader, writer) = try Self.pipe()
-        let sink = LogSink(fd: writer)
-        let lines = Self.lines(4_000)
-        for line in lines { sink.write(line) }
-        sink.flush(patience: .milliseconds(200))
+        let (reader, writer, lines, sink) = try Self.flushedWhileStuck()
         // when: the last line, flushed with a patience past the time limit (the limit is the assertion)
         sink.write("stopped")
         sink.flush(patience: .seconds(90))
