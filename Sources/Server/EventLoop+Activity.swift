@@ -7,6 +7,7 @@ extension EventLoop {
         activity.drainingLoops = isDraining ? 1 : 0
         activity.finishedLoops = isFinished ? 1 : 0
         activity.acceptPaused = listenerPaused ? 1 : 0
+        activity.roomSearches = roomSearches
         for case let connection? in connections {
             activity.inputBufferBytes += connection.storage.capacity + connection.pending.capacity
             switch connection.phase {

@@ -22,6 +22,9 @@ final class EventLoop {
     /// While the server is full and a newcomer waits at this loop's listener with no connection
     /// to close for it: when to look again (connections that go idle meanwhile make room).
     private var roomRetryAt: UInt64?
+    /// Times this loop, full, looked among its connections for one to close for a newcomer
+    /// (`ServerActivity.roomSearches`).
+    private(set) var roomSearches = 0
 
     private(set) var connections: [Connection?] = []
     private var generations: [UInt32] = []
@@ -220,6 +223,7 @@ final class EventLoop {
                 // waiting: an idle connection of this loop makes room for it, or else the loop
                 // stops accepting until a release, and asks the others to close an idle one.
                 guard listener.hasPendingConnection else { return }
+                roomSearches += 1
                 guard reclaimIdleConnection(), counter.tryAcquire() else {
                     pauseAccepting()
                     counter.notePaused(LoopBound(self, executor: executor))

@@ -20,6 +20,9 @@ package struct ServerActivity: Sendable {
     package var lingering = 0
     /// Loops that stopped accepting: the server is full and a newcomer waits in the backlog.
     package var acceptPaused = 0
+    /// Times a full loop looked among its connections for one to close for a newcomer waiting
+    /// at its listener: at the newcomer's arrival, then every 100 ms while it waits.
+    package var roomSearches = 0
     /// Loops told to drain (`stop`).
     package var drainingLoops = 0
     /// Loops done: drained, or past their grace period, with nothing left to wait for.
@@ -44,6 +47,7 @@ package struct ServerActivity: Sendable {
         total.closing += loop.closing
         total.lingering += loop.lingering
         total.acceptPaused += loop.acceptPaused
+        total.roomSearches += loop.roomSearches
         total.drainingLoops += loop.drainingLoops
         total.finishedLoops += loop.finishedLoops
     }
