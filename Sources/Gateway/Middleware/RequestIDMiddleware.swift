@@ -10,10 +10,12 @@ import Synchronization
 /// fresh one too: one of 8 bytes or more found inside a field that carries credentials
 /// (`Authorization`, `X-API-Key`, `Proxy-Authorization`, `Cookie`), one holding a run of 8 bytes
 /// or more of such a field (a `Basic` scheme's decoded user and password too), both compared in
-/// any letter case and without `-`, `_` and `.` (see `folded`), and one whose
-/// SHA-256 is a configured tenant key's. (Shorter ids and runs, such as `42` or `Bearer`, are too
-/// common to mean a key.) The metrics token is left out of that last check: an unlimited route
-/// echoing the id would tell whether a guess is the token.
+/// any letter case and without `-`, `_` and `.` (see `folded`), and one whose SHA-256 is a
+/// configured tenant key's, whatever its length. Lengths are counted as sent, so `demo-key` as an
+/// id or a run counts 8 though it is compared as `demokey`; what is left of it must be 4 bytes at
+/// least. (Shorter ids and runs, such as `42` or `Bearer`, are too common to mean a key.) The
+/// metrics token is left out of the digest check: an unlimited route echoing the id would tell
+/// whether a guess is the token.
 public struct RequestIDMiddleware: Middleware {
     private let generator = RequestIDGenerator()
     private let secretDigests: Set<[UInt8]>
@@ -37,20 +39,19 @@ public struct RequestIDMiddleware: Middleware {
     static func offeredID(in request: HTTPRequest, secretDigests: Set<[UInt8]>) -> String? {
         guard let offered = request.headers["X-Request-ID"], isSane(offered),
               request.headers.lineCount("X-Request-ID") == 1 else { return nil }
+        if !secretDigests.isEmpty, secretDigests.contains(SHA256.hash(offered.utf8)) { return nil }
         let id = folded(offered.utf8)
-        guard id.count >= 8 else { return offered }
+        guard offered.utf8.count >= 8, id.count >= RunFinder.minimumFolded else { return offered }
         var finder = RunFinder(id: id)
         for field in Self.credentialFields where request.headers.contains(field) {
             for value in request.headers.values(field) {
-                let bytes = folded(value.utf8)
-                if Self.find(finder.id, in: bytes[...]) || finder.holdsRun(of: bytes) { return nil }
-                if field == "Authorization" || field == "Proxy-Authorization", let decoded = basicCredentials(value).map(folded),
-                   Self.find(finder.id, in: decoded[...]) || finder.holdsRun(of: decoded) {
+                if Self.find(finder.id, in: folded(value.utf8)[...]) || finder.holdsRun(of: Array(value.utf8)) { return nil }
+                if field == "Authorization" || field == "Proxy-Authorization", let decoded = basicCredentials(value),
+                   Self.find(finder.id, in: folded(decoded)[...]) || finder.holdsRun(of: decoded) {
                     return nil
                 }
             }
         }
-        if !secretDigests.isEmpty, secretDigests.contains(SHA256.hash(offered.utf8)) { return nil }
         return offered
     }
 
@@ -60,26 +61,35 @@ public struct RequestIDMiddleware: Middleware {
     static func folded(_ bytes: some Sequence<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.underestimatedCount)
-        for byte in bytes where byte != UInt8(ascii: "-") && byte != UInt8(ascii: "_") && byte != UInt8(ascii: ".") {
-            out.append((UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte)
-        }
+        fold(bytes, into: &out)
         return out
     }
 
-    /// Finds runs of a field inside an id: runs of 8 to 128 id characters (`:` ends a run too, as
-    /// it parts a Basic scheme's user from its password). The first few runs are searched for
-    /// directly; past them (a long cookie, a field made to be costly) each run's first 8 bytes
-    /// are looked up among the id's 8-byte windows first, so the whole stays linear in the fields.
+    /// Appends `bytes` folded (see `folded`) to `out`.
+    static func fold(_ bytes: some Sequence<UInt8>, into out: inout [UInt8]) {
+        for byte in bytes where byte != UInt8(ascii: "-") && byte != UInt8(ascii: "_") && byte != UInt8(ascii: ".") {
+            out.append((UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte)
+        }
+    }
+
+    /// Finds runs of a field inside an id: runs of 8 to 128 id characters as sent (`:` ends a run
+    /// too, as it parts a Basic scheme's user from its password), each looked for folded, when
+    /// 4 bytes or more are left of it. The first few runs are searched for directly; past them (a
+    /// long cookie, a field made to be costly) each run's first 4 folded bytes are looked up among
+    /// the id's 4-byte windows first, so the whole stays linear in the fields.
     /// Runs that keep starting like part of the id (`aaaaaaaab` against an id of `a`s, made so
     /// that every one is searched for) are not searched for past `maxSearches`: the id is then
     /// taken as holding one, and replaced, which costs the client nothing it should rely on.
     struct RunFinder {
         let id: [UInt8]
-        private var windows: Set<UInt64>?
+        private var windows: Set<UInt32>?
         private var searched = 0
         private var fullSearches = 0
+        private var run: [UInt8] = []
 
         static let maxSearches = 64
+        /// The fewest bytes an id, or a run, folded, is looked for with.
+        static let minimumFolded = 4
 
         init(id: [UInt8]) {
             self.id = id
@@ -94,7 +104,11 @@ public struct RequestIDMiddleware: Middleware {
                 }
                 var end = start
                 while end < value.count, RequestIDMiddleware.isIDByte(value[end]), value[end] != UInt8(ascii: ":") { end += 1 }
-                if end - start >= 8, end - start <= id.count, holds(value[start..<end]) { return true }
+                if end - start >= 8 {
+                    run.removeAll(keepingCapacity: true)
+                    RequestIDMiddleware.fold(value[start..<end], into: &run)
+                    if run.count >= Self.minimumFolded, run.count <= id.count, holds(run[...]) { return true }
+                }
                 start = end
             }
             return false
@@ -104,19 +118,19 @@ public struct RequestIDMiddleware: Middleware {
             searched += 1
             if searched > 16 {
                 if windows == nil {
-                    var all = Set<UInt64>(minimumCapacity: id.count)
-                    for start in 0...(id.count - 8) { all.insert(Self.word(id[start..<(start + 8)])) }
+                    var all = Set<UInt32>(minimumCapacity: id.count)
+                    for start in 0...(id.count - Self.minimumFolded) { all.insert(Self.word(id[start..<(start + Self.minimumFolded)])) }
                     windows = all
                 }
-                guard windows!.contains(Self.word(run.prefix(8))) else { return false }
+                guard windows!.contains(Self.word(run.prefix(Self.minimumFolded))) else { return false }
             }
             fullSearches += 1
             if fullSearches > Self.maxSearches { return true }
             return RequestIDMiddleware.find(run, in: id[...])
         }
 
-        private static func word(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-            bytes.reduce(0) { $0 << 8 | UInt64($1) }
+        private static func word(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+            bytes.reduce(0) { $0 << 8 | UInt32($1) }
         }
     }
 

@@ -82,6 +82,29 @@ struct RequestIDTests {
         #expect(kept.headers["X-Request-ID"] == "alice-order-42")
     }
 
+    @Test("given a key of 8 bytes or more that folds to fewer (demo-key, a-b-c-d-e-f-g---), when the id is the key or holds it, then it is not echoed; an id that only shares its letters is",
+          arguments: [("demo-key", "demo-key"), ("demo-key", "DEMO_KEY"), ("demo-key", "req-demo-key-1"), ("a-b-c-d-e-f-g---", "a-b-c-d-e-f-g---"),
+                      ("a-b-c-d-e-f-g---", "abcdefg-42")])
+    func keyThatFoldsShort(key: String, offered: String) {
+        for (field, value) in [("Authorization", "Bearer \(key)"), ("X-API-Key", key)] {
+            let request = HTTPRequest(method: .get, target: "/connectors", headers: [("Host", "gateway"), (field, value), ("X-Request-ID", offered)], body: [])
+            #expect(RequestIDMiddleware.offeredID(in: request, secretDigests: []) == nil, "\(offered) with \(field): \(value)")
+        }
+        // an id whose letters are the key's only when its separators are dropped, shorter than 8 as sent, is kept
+        let short = HTTPRequest(method: .get, target: "/connectors", headers: [("Host", "gateway"), ("X-API-Key", "demo-key"), ("X-Request-ID", "demokey")], body: [])
+        #expect(RequestIDMiddleware.offeredID(in: short, secretDigests: []) == "demokey")
+        // and a run that is all separators matches nothing
+        let dashes = HTTPRequest(method: .get, target: "/connectors", headers: [("Host", "gateway"), ("Cookie", "s=--------.--"), ("X-Request-ID", "order-1234")], body: [])
+        #expect(RequestIDMiddleware.offeredID(in: dashes, secretDigests: []) == "order-1234")
+    }
+
+    @Test("given a configured key shorter than 8 bytes, when it is sent as the id, then it is replaced: the digest is checked whatever the id's length")
+    func shortConfiguredSecret() {
+        let request = HTTPRequest(method: .get, target: "/healthz", headers: [("Host", "gateway"), ("X-Request-ID", "k3y")], body: [])
+        #expect(RequestIDMiddleware.offeredID(in: request, secretDigests: [SHA256.hash("k3y".utf8)]) == nil)
+        #expect(RequestIDMiddleware.offeredID(in: request, secretDigests: [SHA256.hash("other".utf8)]) == "k3y")
+    }
+
     @Test("given a configured secret's digest, when an id is that secret, then it is replaced, on any route and without any key sent")
     func idThatIsAConfiguredSecret() {
         let digest = SHA256.hash("keyD-0123456789abcdef".utf8)
