@@ -31,12 +31,16 @@ public final class URLSessionUpstreamClient: UpstreamClient {
     /// Shared with other clients: the bytes of answers that may be held at once, from their
     /// first byte until they are decoded.
     public let answers: BodyBudget?
+    /// The session's connections to the host (`httpMaximumConnectionsPerHost`): reads past them
+    /// would wait inside the session.
+    public let connectionLimit: Int?
 
     /// A client of `baseURL` keeping up to `maxConnections` connections to its host for reads,
     /// and refusing answers over `maxResponseBytes`, or past the `answers` ceiling.
     public init(baseURL: URL, maxConnections: Int = 8, maxResponseBytes: Int = 64 << 20, answers: BodyBudget? = nil) {
         self.maxResponseBytes = maxResponseBytes
         self.answers = answers
+        connectionLimit = max(1, maxConnections)
         self.baseURL = baseURL
         host = baseURL.upstreamHost
         if var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false) {

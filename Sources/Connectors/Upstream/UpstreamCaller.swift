@@ -38,6 +38,9 @@ public final class UpstreamCaller: Sendable {
     /// later" into "may have been done". A write is held to the lesser of this and half the time
     /// a request's first attempt has (so a short `upstream_deadline_ms` still lets writes go).
     public let minimumAttemptTime: Duration
+    /// The client's connections, as permits: an attempt takes one before its slot of the rate
+    /// budget and holds it until its answer is in (nil when the client has no limit).
+    public let permits: ConnectionPermits?
     private let clock: any ResilienceClock
 
     /// The present on the clock this caller measures deadlines by (the injected one in tests):
@@ -59,6 +62,7 @@ public final class UpstreamCaller: Sendable {
         self.attemptTimeout = attemptTimeout
         self.minimumAttemptTime = minimumAttemptTime
         self.clock = clock
+        permits = client.connectionLimit.map { ConnectionPermits(limit: $0, clock: clock) }
     }
 
     /// Sends `request` until it succeeds, fails for good, or `deadline` leaves no room for
@@ -134,7 +138,7 @@ public final class UpstreamCaller: Sendable {
         // that must wait for its slot is admitted only after the wait, so that it neither holds
         // the half-open probe through it nor goes out to a circuit that opened meanwhile; the
         // circuit is asked first too, so a host known to be down costs it no wait.
-        let waits = budgetUse == .wait && budget.waitTime() > .zero
+        let waits = budgetUse == .wait && (budget.waitTime() > .zero || permits?.hasRoom == false)
         var early: CircuitBreaker.Admission?
         do throws(ConnectorError) {
             if Self.isLookingUp {
@@ -147,6 +151,36 @@ public final class UpstreamCaller: Sendable {
         } catch {
             return .failure(error, retryAfter: nil, retryable: false)
         }
+        // A connection first, then the slot: a slot is spent when the call can go out at once,
+        // not by calls that would queue inside the client and leave together (`ConnectionPermits`).
+        if let permits {
+            var free = permits.tryAcquire()
+            if !free, budgetUse == .wait {
+                let until = max(clock.now, deadline - minimumAttemptTime)
+                // Paced by the budget, each call in line before this one needs a slot first:
+                // when those alone take it past its deadline, it is refused at once, as a call
+                // whose slot lies past its deadline is. (Held by slow calls instead, the line's
+                // end cannot be foreseen: the call waits.)
+                let budgetWait = budget.waitTime()
+                let ahead = budgetWait + budget.limit.interval * permits.waitingCount
+                if budgetWait > .zero, clock.now + ahead > until {
+                    if let early { breaker.record(.neutral, for: early) }
+                    return .failure(.upstreamRateLimited(retryAfter: ahead, nil), retryAfter: nil, retryable: false)
+                }
+                free = await permits.acquire(until: until)
+            }
+            guard free else {
+                if let early { breaker.record(.neutral, for: early) }
+                if Task.isCancelled { return .failure(cancelled(request), retryAfter: nil, retryable: false) }
+                if budgetUse == .atHand {
+                    return .failure(.upstreamRateLimited(retryAfter: budget.waitTime(), nil), retryAfter: nil, retryable: false)
+                }
+                return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
+                                                                 message: "no connection to \(client.host) came free in time to send \(request.operation) (nothing was sent)")),
+                                retryAfter: nil, retryable: false)
+            }
+        }
+        defer { permits?.release() }
         do throws(ConnectorError) {
             // A slot free now is taken however close the deadline; one to wait for must leave
             // the attempt its time.

@@ -10,4 +10,13 @@ public protocol UpstreamClient: Sendable {
     /// whole attempt, waiting for a connection included. The `UpstreamTransportError` case says
     /// whether the request can have reached the upstream, which decides if a write may be retried.
     func send(_ request: UpstreamRequest, timeout: Duration) async throws(UpstreamTransportError) -> UpstreamResponse
+
+    /// The calls this client sends at once without queueing any for a connection; nil for no
+    /// limit. `UpstreamCaller` holds its calls back beyond it (`ConnectionPermits`).
+    var connectionLimit: Int? { get }
+}
+
+extension UpstreamClient {
+    /// No limit: every call goes out when sent.
+    public var connectionLimit: Int? { nil }
 }

@@ -12,6 +12,8 @@ public final class LoopUpstreamClient: UpstreamClient {
     private let client: HTTPClient
     /// The base URL's path without its trailing slash, percent-encoded as the URL has it.
     private let basePath: [UInt8]
+    /// A loop's connections to the host: calls past them would wait in its pool.
+    public let connectionLimit: Int?
 
     /// Nil unless `baseURL` is an `http` URL with a host and a port that is one (1…65535).
     /// `answers`: shared with the other clients, the ceiling on answer bytes held at once.
@@ -21,6 +23,7 @@ public final class LoopUpstreamClient: UpstreamClient {
               let components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false)
         else { return nil }
         host = baseURL.upstreamHost
+        connectionLimit = max(1, maxConnections)
         client = HTTPClient(host: name, port: port, configuration: HTTPClient.Configuration(maxConnections: maxConnections, answerBudget: answers))
         var path = components.percentEncodedPath
         if path.hasSuffix("/") { path.removeLast() }
