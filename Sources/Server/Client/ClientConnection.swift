@@ -228,7 +228,7 @@ final class ClientConnection {
                 case .failure(let error):
                     // The host answered, in a head no HTTP/1.1 reader may take: not a lost
                     // connection to try again, nor the host's failure to open a circuit for.
-                    fail(.unreadableResponse(status: nil, "a response head HTTP/1.1 does not allow (\(error))"))
+                    fail(.unreadableResponse(status: nil, "a response head HTTP/1.1 does not allow: \(error.detail)"))
                     return
                 }
                 guard let (parsedHead, length) = parsed else {
@@ -288,7 +288,7 @@ final class ClientConnection {
                 fail(.responseTooLarge(limit: configuration.maxBodyLength))
                 return
             case .failure(let error):
-                fail(.connectionLost("invalid chunked body from \(pool.client.hostField): \(error)"))
+                fail(.connectionLost("invalid chunked body from \(pool.client.hostField): \(error.detail)"))
                 return
             }
             bodyOffset += consumed

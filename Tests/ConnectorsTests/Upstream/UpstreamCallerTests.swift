@@ -145,7 +145,7 @@ struct UpstreamCallerTests {
     }
 
     @Test("an answer in a form the client cannot read (a coding not asked for; a head HTTP/1.1 does not allow) fails at once with its status if any, unretried, not retryable, and leaves the circuit closed",
-          arguments: [(200, "Content-Encoding gzip, which was not asked for"), (nil, "a response head HTTP/1.1 does not allow (invalidContentLength)")] as [(Int?, String)])
+          arguments: [(200, "Content-Encoding gzip, which was not asked for"), (nil, "a response head HTTP/1.1 does not allow: a malformed Content-Length, or several that differ")] as [(Int?, String)])
     func unreadableResponse(status: Int?, reason: String) async throws {
         let harness = CallerHarness([.fail(.unreadableResponse(status: status, reason)), .status(200)], failureThreshold: 1)
         let error = await #expect(throws: ConnectorError.self) { try await harness.call(.read) }

@@ -450,9 +450,11 @@ struct HTTPClientTests {
         #expect(upstream.connectionCount == 0)
     }
 
-    @Test("given conflicting Content-Length values, or an unknown transfer coding, then the response is refused as unreadable, with no status",
-          arguments: ["Content-Length: 2\r\nContent-Length: 3\r\n", "Content-Length: 2x\r\n", "Transfer-Encoding: gzip\r\n"])
-    func malformed(fields: String) async throws {
+    @Test("given conflicting Content-Length values, or an unknown transfer coding, then the response is refused as unreadable, with no status, in words (no type's name)",
+          arguments: [("Content-Length: 2\r\nContent-Length: 3\r\n", "a malformed Content-Length, or several that differ"),
+                      ("Content-Length: 2x\r\n", "a malformed Content-Length, or several that differ"),
+                      ("Transfer-Encoding: gzip\r\n", "a transfer coding other than chunked")])
+    func malformed(fields: String, words: String) async throws {
         let upstream = ScriptedUpstream { peer in
             _ = peer.readRequest()
             peer.send("HTTP/1.1 200 OK\r\n\(fields)\r\nabc")
@@ -462,7 +464,22 @@ struct HTTPClientTests {
         let error = await #expect(throws: HTTPClientError.self) {
             try await HTTPClient(host: "127.0.0.1", port: upstream.port).execute(Self.getRequest(), timeout: .seconds(5))
         }
-        guard case .unreadableResponse(nil, _)? = error else { Issue.record("got \(String(describing: error))"); return }
+        guard case .unreadableResponse(nil, let reason)? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(reason == "a response head HTTP/1.1 does not allow: " + words)
+    }
+
+    @Test("given a chunk size that is not hexadecimal, then the call fails as a lost connection saying so in words")
+    func malformedChunkSize() async throws {
+        let upstream = ScriptedUpstream { peer in
+            _ = peer.readRequest()
+            peer.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n")
+            peer.waitForClose()
+        }
+        defer { upstream.stop() }
+        let error = await #expect(throws: HTTPClientError.self) {
+            try await HTTPClient(host: "127.0.0.1", port: upstream.port).execute(Self.getRequest(), timeout: .seconds(5))
+        }
+        #expect(error == .connectionLost("invalid chunked body from 127.0.0.1:\(upstream.port): A chunk size is not a hexadecimal number."))
     }
 
     @Test("given a body over the limit, then the call fails as responseTooLarge", arguments: [false, true])
