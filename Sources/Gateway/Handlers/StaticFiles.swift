@@ -61,24 +61,33 @@ public struct StaticFiles: Sendable {
             }
         }
         for (path, file) in routes {
-            router.add(.get, path, access: .public) { request, _ in Self.respond(file, request) }
+            router.add(.get, path, access: .public) { request, _ in try Self.respond(file, request) }
         }
     }
 
-    static func respond(_ file: File, _ request: HTTPRequest) -> HTTPResponse {
+    /// The file, or 304 / 412 as its preconditions say (RFC 9110 §13.2.2: `If-Match` first,
+    /// compared strongly, then `If-None-Match`, weakly). Every line of either counts: several
+    /// lines are one list (RFC 9110 §5.3).
+    static func respond(_ file: File, _ request: HTTPRequest) throws(GatewayError) -> HTTPResponse {
+        if request.headers.contains("If-Match") {
+            let tags = request.headers.values("If-Match").flatMap { $0.split(separator: ",") }
+            guard tags.contains(where: { let tag = $0.trimmingOWS(); return tag == file.etag || tag == "*" }) else {
+                throw .preconditionFailed
+            }
+        }
         var headers = HTTPHeaders([
-            ("Content-Type", file.contentType),
             ("ETag", file.etag),
             ("Cache-Control", "no-cache"),
             ("Content-Security-Policy", contentSecurityPolicy),
             ("X-Content-Type-Options", "nosniff"),
             ("Referrer-Policy", "no-referrer"),
         ])
-        // Every If-None-Match line counts: several lines are one list (RFC 9110 §5.3).
         let tags = request.headers.values("If-None-Match").flatMap { $0.split(separator: ",") }
         if tags.contains(where: { let tag = $0.trimmingOWS(); return tag == file.etag || tag == "W/" + file.etag || tag == "*" }) {
+            // No representation metadata on a 304 but its validator (RFC 9110 §15.4.5).
             return HTTPResponse(status: HTTPStatus(304), headers: headers)
         }
+        headers.add("Content-Type", file.contentType)
         headers.add("Accept-Ranges", "none")
         return HTTPResponse(status: .ok, headers: headers, body: file.body)
     }

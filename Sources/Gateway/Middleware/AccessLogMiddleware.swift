@@ -56,7 +56,7 @@ public struct AccessLogMiddleware: Middleware {
     /// cut to 32 characters (a method token has no length limit) and the duration written in µs.
     static func line(requestID: String, client: String?, connection: UInt64?, tenant: String?, method: HTTPMethod?,
                      route: String?, status: Int, duration: Duration?, bytes: Int, upstreamCalls: Int) -> String {
-        let method = method.map { String($0.rawValue.prefix(32)) }
+        let method = method.map { String($0.rawValue.prefix(RequestHeadParser.maxMethodLength)) }
         let durationMicros = duration.map { Int($0.components.seconds) * 1_000_000 + Int($0.components.attoseconds / 1_000_000_000_000) }
         var line = JSONObjectWriter(capacity: 320)
         line.timestamp("time", Timestamp.wallClock())

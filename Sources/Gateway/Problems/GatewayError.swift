@@ -24,4 +24,7 @@ public enum GatewayError: Error, Sendable, Equatable {
     case unsupportedCharset(received: String)
     /// The tenant spent its rate limit; `retryAfter` until the next request is allowed.
     case rateLimited(retryAfter: Duration)
+    /// `If-Match` names no current version of the resource (RFC 9110 §13.1.1): only the static
+    /// files have versions (`ETag`).
+    case preconditionFailed
 }

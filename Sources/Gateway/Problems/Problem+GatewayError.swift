@@ -1,3 +1,5 @@
+import HTTP
+
 extension Problem {
     /// The row of DESIGN.md §5 for a failure the gateway found itself, with the fields its status
     /// requires (`WWW-Authenticate`, `Allow`, `Retry-After`).
@@ -14,11 +16,11 @@ extension Problem {
         case .methodNotAllowed(let method, let allow) where allow.isEmpty:
             // RFC 9110 §10.2.1: an empty `Allow` says the target allows no method at all.
             self.init(status: 405, code: "method_not_allowed", title: "Method Not Allowed",
-                      detail: "\(method.prefix(32)) is not served: this gateway is not a proxy and opens no tunnels.",
+                      detail: "\(method.prefix(RequestHeadParser.maxMethodLength)) is not served: this gateway is not a proxy and opens no tunnels.",
                       headers: [("Allow", "")])
         case .methodNotAllowed(let method, let allow):
             self.init(status: 405, code: "method_not_allowed", title: "Method Not Allowed",
-                      detail: "\(method.prefix(32)) is not allowed here; allowed: \(allow.joined(separator: ", ")).",
+                      detail: "\(method.prefix(RequestHeadParser.maxMethodLength)) is not allowed here; allowed: \(allow.joined(separator: ", ")).",
                       headers: [("Allow", allow.joined(separator: ", "))])
         case .idempotencyConflict:
             self.init(status: 409, code: "idempotency_conflict", title: "Idempotency key in use",
@@ -47,6 +49,9 @@ extension Problem {
         case .rateLimited(let retryAfter):
             self.init(status: 429, code: "rate_limited", title: "Too Many Requests",
                       detail: "This API key has used its request rate; slow down.", retryable: true, retryAfter: retryAfter)
+        case .preconditionFailed:
+            self.init(status: 412, code: "precondition_failed", title: "Precondition Failed",
+                      detail: "If-Match names no current version of this resource: fetch it again for its ETag.")
         }
     }
 }

@@ -22,7 +22,7 @@ struct StaticFilesTests {
     @Test("every problem type the gateway can answer has its page, at the path its `type` names")
     func problemPages() async throws {
         let codes = ["invalid_request", "unauthorized", "connector_not_configured", "unknown_connector", "item_not_found",
-                     "not_found", "method_not_allowed", "idempotency_conflict", "idempotency_mismatch", "payload_too_large",
+                     "not_found", "method_not_allowed", "idempotency_conflict", "idempotency_mismatch", "precondition_failed", "payload_too_large",
                      "unsupported_media_type", "upstream_rejected", "rate_limited", "upstream_rate_limited",
                      "operation_not_supported", "upstream_auth_failed", "upstream_error", "upstream_unavailable",
                      "upstream_timeout", "internal_error", "not_ready", "request_timeout", "uri_too_long",
@@ -69,6 +69,25 @@ struct StaticFilesTests {
         #expect(split.status.code == 304)
         let neither = try await get("/problems/problem.css", headers: [("If-None-Match", "\"other\""), ("If-None-Match", "W/\"x\"")])
         #expect(neither.status.code == 200)
+        // and a 304 carries its validator, not the representation's Content-Type (RFC 9110 §15.4.5)
+        #expect(again.headers["ETag"] == etag && again.headers["Content-Type"] == nil)
+    }
+
+    @Test("given If-Match, then a file is served only when a tag matches it strongly (or `*`), else 412 precondition_failed; If-None-Match is looked at after it")
+    func ifMatch() async throws {
+        let etag = try #require(try await get("/openapi.yaml").headers["ETag"])
+        for tags in [[etag], ["\"other\", " + etag], ["\"other\"", etag], ["*"]] {
+            let served = try await get("/openapi.yaml", headers: tags.map { ("If-Match", $0) })
+            #expect(served.status == .ok, "\(tags)")
+        }
+        for tags in [["\"other\""], ["W/" + etag], ["\"a\", \"b\""]] {
+            let refused = try await get("/openapi.yaml", headers: tags.map { ("If-Match", $0) })
+            #expect(refused.status.code == 412, "\(tags)")
+            #expect(refused.json["code"] as? String == "precondition_failed")
+            #expect(refused.headers["Content-Type"] == "application/problem+json")
+        }
+        let both = try await get("/openapi.yaml", headers: [("If-Match", etag), ("If-None-Match", etag)])
+        #expect(both.status.code == 304)
     }
 
     @Test("no path reaches outside Public/", arguments: ["/../Package.swift", "/problems/../../Package.swift",

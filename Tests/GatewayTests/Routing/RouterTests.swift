@@ -39,6 +39,15 @@ struct RouterTests {
         #expect(response.json["code"] as? String == "method_not_allowed")
     }
 
+    @Test("given a method as long as the server takes (34 bytes), then the 405 names it whole")
+    func longestMethodNamedWhole() async throws {
+        let method = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefgh"
+        #expect(method.utf8.count == RequestHeadParser.maxMethodLength)
+        let response = try await harness.send(.other(method), "/things/7")
+        #expect(response.status.code == 405)
+        #expect((response.json["detail"] as? String)?.hasPrefix(method + " is not allowed here") == true, "\(response.json)")
+    }
+
     @Test("HEAD is served by the GET route")
     func head() async throws {
         let response = try await harness.send(.head, "/things/7", key: GatewayHarness.aliceKey)
