@@ -159,7 +159,7 @@ public struct ChunkedBodyDecoder: Sendable {
                 try countLine()
                 i += 1
             case .sizeLF:
-                guard c == ASCII.lf else { throw .invalidChunkFraming }
+                guard c == ASCII.lf else { throw .bareCarriageReturn }
                 i += 1
                 try chargeFraming()
                 lineLength = 0
@@ -226,7 +226,7 @@ public struct ChunkedBodyDecoder: Sendable {
                 try countTrailer()
                 i += 1
             case .finalLF:
-                guard c == ASCII.lf else { throw .invalidChunkFraming }
+                guard c == ASCII.lf else { throw .bareCarriageReturn }
                 state = .done
                 return i + 1
             case .done:

@@ -87,7 +87,7 @@ public enum HTTPParseError: Error, Sendable, Hashable, CaseIterable {
         case .requestLineTooLong: "The request line is longer than the server accepts."
         case .bareLineFeed: "Lines must end with CRLF; a bare LF was received."
         case .bareCarriageReturn: "A CR not followed by LF was received."
-        case .obsoleteLineFolding: "Obsolete line folding is not accepted."
+        case .obsoleteLineFolding: "A header line starts with whitespace: obsolete line folding, or whitespace after the request line, is not accepted."
         case .invalidFieldName: "A header field name is empty or contains an invalid character."
         case .whitespaceBeforeColon: "Whitespace between a header field name and the colon is not allowed."
         case .missingColon: "A header line has no colon."

@@ -213,12 +213,18 @@ struct ChunkedBodyDecoderTests {
         "5\r\nhell\r\n0\r\n\r\n\r\n",    // data shorter than its size
         "5\r\nhello\rX",                // CR after data without LF
         "5\r\nhello\n0\r\n\r\n",        // bare LF after data
-        "5\rXhello\r\n",                // CR without LF after size
-        "5;a\rX",                       // CR without LF after an extension
-        "0\r\n\rX",                     // CR without LF ending the trailer section
     ])
     func invalidChunkFraming(input: String) {
         expectError(bytes(input), .invalidChunkFraming)
+    }
+
+    @Test("a CR without LF ending a size line or the trailer section is named as such, not as data framing", arguments: [
+        "5\rXhello\r\n",                // after a size
+        "5;a\rX",                       // after an extension
+        "0\r\n\rX",                     // ending the trailer section
+    ])
+    func bareCarriageReturn(input: String) {
+        expectError(bytes(input), .bareCarriageReturn)
     }
 
     // MARK: Rejected extensions
