@@ -9,12 +9,7 @@ struct UpstreamCallerConnectionTests {
     func waitingCallsKeepToTheBudget() async throws {
         // given: a client of two connections, a budget of 1 call a second with a burst of 2,
         // and two calls that take both connections and hang
-        let clock = ManualClock()
-        let client = PooledUpstreamClient(connections: 2, hangingCalls: 2, clock: clock)
-        let budget = RateBudget(limit: RateLimit(burst: 2, interval: .seconds(1)), clock: clock)
-        let caller = UpstreamCaller(marketplace: .wildberries, client: client, classifier: StatusClassifier(), budget: budget,
-                                    breaker: CircuitBreaker(host: client.host, failureThreshold: 100, coolDown: .seconds(30), clock: clock),
-                                    clock: clock)
+        let (clock, client, _, caller) = Self.caller(connections: 2, hangingCalls: 2, budget: RateLimit(burst: 2, interval: .seconds(1)))
         let start = clock.now
         let deadline = start + .seconds(60)
         let hung = (0..<2).map { _ in Task { try await caller.call(.read, deadline: deadline) } }
@@ -37,13 +32,8 @@ struct UpstreamCallerConnectionTests {
 
     @Test("given the only connection held past a waiting call's deadline, then that call fails as not sent, with no slot of the budget spent")
     func noConnectionInTime() async throws {
-        let clock = ManualClock()
-        let client = PooledUpstreamClient(connections: 1, hangingCalls: 1, clock: clock)
         // (a slot comes back only after a minute: none does during the test)
-        let budget = RateBudget(limit: RateLimit(burst: 5, interval: .seconds(60)), clock: clock)
-        let caller = UpstreamCaller(marketplace: .wildberries, client: client, classifier: StatusClassifier(), budget: budget,
-                                    breaker: CircuitBreaker(host: client.host, failureThreshold: 100, coolDown: .seconds(30), clock: clock),
-                                    clock: clock)
+        let (clock, client, budget, caller) = Self.caller(connections: 1, hangingCalls: 1, budget: RateLimit(burst: 5, interval: .seconds(60)))
         // (without permits the late call would wait inside the client, and this test with it)
         try #require(caller.permits != nil, "the client's connections are not counted")
         let hung = Task { try await caller.call(.read, deadline: clock.now + .seconds(60)) }
@@ -68,11 +58,25 @@ struct UpstreamCallerConnectionTests {
     }
 }
 
+extension UpstreamCallerConnectionTests {
+    /// A caller over a `PooledUpstreamClient`, on a manual clock, with a breaker that stays closed.
+    static func caller(connections: Int, hangingCalls: Int, budget limit: RateLimit)
+        -> (ManualClock, PooledUpstreamClient, RateBudget, UpstreamCaller) {
+        let clock = ManualClock()
+        let client = PooledUpstreamClient(connections: connections, hangingCalls: hangingCalls, clock: clock)
+        let budget = RateBudget(limit: limit, clock: clock)
+        let caller = UpstreamCaller(marketplace: .wildberries, client: client, classifier: StatusClassifier(), budget: budget,
+                                    breaker: CircuitBreaker(host: client.host, failureThreshold: 100, coolDown: .seconds(30), clock: clock),
+                                    clock: clock)
+        return (clock, client, budget, caller)
+    }
+}
+
 /// An upstream client with a fixed number of connections, as the real ones have: a call past
 /// them waits inside `send` for one to come free, which is the wait `ConnectionPermits` keeps
 /// callers out of. The first `hangingCalls` calls hold their connection until cancelled; the
 /// others are answered 200 at once. When each call got its connection is recorded.
-private final class PooledUpstreamClient: UpstreamClient {
+final class PooledUpstreamClient: UpstreamClient {
     let host = "upstream.test"
     let connectionLimit: Int?
     private let hangingCalls: Int
