@@ -73,7 +73,7 @@ public final class GatewayApplication: Sendable {
         var middleware: [any Middleware] = [
             RequestIDMiddleware(secretDigests: secretDigests),
             ClientAddressMiddleware(trustedProxies: configuration.trustedProxies),
-            AccessLogMiddleware(sink: log),
+            AccessLogMiddleware(sink: log, secretDigests: secretDigests),
             MetricsMiddleware(metrics: metrics),
             ProblemMiddleware(),
         ]

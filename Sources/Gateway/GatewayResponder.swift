@@ -116,7 +116,8 @@ public struct GatewayResponder: HTTPResponder {
         refusalLog?.write(AccessLogMiddleware.line(
             requestID: requestID, client: client ?? peer,
             connection: context.remoteAddress == nil ? nil : context.connectionID, tenant: tenantID(of: request),
-            method: method, route: route, status: status, duration: elapsed, bytes: bytes, upstreamCalls: 0),
+            method: method, route: route, status: status, duration: elapsed, bytes: bytes, upstreamCalls: 0,
+            secretDigests: secretDigests),
             level: AccessLogMiddleware.level(of: status))
     }
 

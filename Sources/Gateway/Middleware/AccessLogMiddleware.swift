@@ -1,12 +1,14 @@
 import Connectors
 import Glibc
+import Hashing
 import HTTP
 import Server
 
 /// One JSON line per request: time, request id, client address (behind a trusted proxy, the one
 /// it reports), connection id (shared by the requests of one keep-alive connection), tenant,
 /// method, route pattern (never the raw path with its ids), status, duration, response bytes and
-/// upstream calls. Keys, credentials and bodies are never logged. A request whose connection
+/// upstream calls. Keys, credentials and bodies are never logged (a method that is a tenant's key,
+/// sent there by a confused client, is logged `[redacted]`). A request whose connection
 /// closed before its response could go out (the server cancels its task) is logged with status
 /// `clientClosed`, as nginx does: the 504 its cancelled upstream call produced was never sent,
 /// and counting it would raise upstream-timeout alarms for a client that gave up.
@@ -16,10 +18,13 @@ public struct AccessLogMiddleware: Middleware {
 
     /// Where the lines go (stdout in the gateway).
     public let sink: LogSink
+    /// The SHA-256 of every tenant key: a method that is one is not logged as sent.
+    private let secretDigests: Set<[UInt8]>
 
-    /// Logs to `sink`.
-    public init(sink: LogSink) {
+    /// Logs to `sink`; `secretDigests`: the tenants' keys' SHA-256, which no line may repeat.
+    public init(sink: LogSink, secretDigests: Set<[UInt8]> = []) {
         self.sink = sink
+        self.secretDigests = secretDigests
     }
 
     /// Part of the chain (see `Middleware`).
@@ -30,7 +35,7 @@ public struct AccessLogMiddleware: Middleware {
         // nor does an answer to a client that is gone.
         let cancelled = Task.isCancelled
         let sent = cancelled || request.method == .head || response.status.code == 304 ? 0 : response.body.count
-        let (sink, method, bytes) = (sink, request.method, sent)
+        let (sink, method, bytes, secretDigests) = (sink, request.method, sent, secretDigests)
         let status = cancelled ? Self.clientClosed : response.status.code
         // The line is written once the response is on its way (on a loop thread; at once on
         // any other): formatting it is no part of the answer the client waits for.
@@ -39,7 +44,7 @@ public struct AccessLogMiddleware: Middleware {
                                  connection: context.connection.remoteAddress == nil ? nil : context.connection.connectionID,
                                  tenant: context.tenant?.id, method: method,
                                  route: context.route?.description, status: status, duration: elapsed,
-                                 bytes: bytes, upstreamCalls: context.upstreamCalls),
+                                 bytes: bytes, upstreamCalls: context.upstreamCalls, secretDigests: secretDigests),
                        level: Self.level(of: status))
         }
         return response
@@ -53,10 +58,17 @@ public struct AccessLogMiddleware: Middleware {
 
     /// One access-log line. Also written for requests the server refuses or the client abandons,
     /// which have no tenant, and no method or route when their head was not read. The method is
-    /// cut to 32 characters (a method token has no length limit) and the duration written in µs.
+    /// cut to the longest the parser takes (a method token has no length limit of its own), or
+    /// `[redacted]` when it is one of `secretDigests`' keys; the duration is written in µs.
     static func line(requestID: String, client: String?, connection: UInt64?, tenant: String?, method: HTTPMethod?,
-                     route: String?, status: Int, duration: Duration?, bytes: Int, upstreamCalls: Int) -> String {
-        let method = method.map { String($0.rawValue.prefix(RequestHeadParser.maxMethodLength)) }
+                     route: String?, status: Int, duration: Duration?, bytes: Int, upstreamCalls: Int,
+                     secretDigests: Set<[UInt8]> = []) -> String {
+        let method = method.map { method -> String in
+            if case .other(let token) = method, !secretDigests.isEmpty, secretDigests.contains(SHA256.hash(token.utf8)) {
+                return "[redacted]"
+            }
+            return String(method.rawValue.prefix(RequestHeadParser.maxMethodLength))
+        }
         let durationMicros = duration.map { Int($0.components.seconds) * 1_000_000 + Int($0.components.attoseconds / 1_000_000_000_000) }
         var line = JSONObjectWriter(capacity: 320)
         line.timestamp("time", Timestamp.wallClock())

@@ -2,6 +2,7 @@ import Connectors
 import Foundation
 import Gateway
 import HTTP
+import Server
 import Testing
 
 @Suite("Gateway access log")
@@ -60,6 +61,24 @@ struct AccessLogTests {
         #expect(entries.first?["bytes"] as? Int == get.body.count && get.body.count > 0)
         #expect(entries.last?["method"] as? String == "HEAD")
         #expect(entries.last?["bytes"] as? Int == 0)
+    }
+
+    @Test("given a tenant's key sent as the method (a client's mix-up), then neither the answered request's line nor a refused one's repeats it; another unknown method is logged as sent")
+    func keyAsMethodIsNotLogged() async throws {
+        let harness = ApplicationHarness()
+        let answered = try await harness.send(.other(ApplicationHarness.key), "/connectors", authenticated: false)
+        #expect(answered.status.code == 405)
+        let request = HTTPRequest(method: .other(ApplicationHarness.key), target: "/connectors", headers: [("Host", "gateway")], body: [])
+        _ = harness.application.responder.refusal(ServerRefusal(status: .contentTooLarge, code: "payload_too_large", detail: "Too large."),
+                                                  request: request, context: RequestContext())
+        _ = try await harness.send(.other("BREW"), "/connectors", authenticated: false)
+        let lines = harness.application.log.lines
+        #expect(lines.count == 3)
+        #expect(!lines.contains { $0.contains(ApplicationHarness.key) }, "\(lines)")
+        let methods = lines.compactMap { line in
+            ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["method"] as? String
+        }
+        #expect(methods == ["[redacted]", "[redacted]", "BREW"])
     }
 
     @Test("given a reply whose client goes away mid-call, then its line and its count say 499, not the 504 of the cancelled call",
