@@ -6,6 +6,7 @@ extension [OzonDatedEntry] {
     /// Moved, not copied (a copy retains each of the item's strings); the entries are read again
     /// only for their ids.
     mutating func moveItems(in range: Range<Int>, status: Item.Status?, to items: inout [Item]) {
+        items.reserveCapacity(items.count + range.count)
         for index in range where status == nil || self[index].item?.status == status {
             if let item = self[index].item.take() { items.append(item) }
         }

@@ -273,7 +273,16 @@ final class ClientConnection {
             }
             let available = input.count - bodyOffset
             guard available >= length else { return }
-            complete(body: Array(input[bodyOffset..<(bodyOffset + length)]), leftover: available - length)
+            guard available == length else {
+                complete(body: Array(input[bodyOffset..<(bodyOffset + length)]), leftover: available - length)
+                return
+            }
+            // The body ends the input (the usual case): the input becomes the body, its head
+            // moved out in place, instead of the body copied into fresh memory.
+            input.removeSubrange(0..<bodyOffset)
+            let body = input
+            input = []
+            complete(body: body, leftover: 0)
         case .chunked:
             let offset = bodyOffset
             let outcome = input.withUnsafeBytes { bytes in
