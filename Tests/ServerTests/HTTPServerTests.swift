@@ -88,9 +88,18 @@ struct HTTPServerTests {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
+        let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
+        guard connected else { return false }
+        // A port in the ephemeral range that nothing listens on can still "accept": the kernel
+        // may pick that very port for this socket's own end, and a TCP socket connects to itself.
+        var local = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) == 0 }
+        }
+        return !(named && Int(UInt16(bigEndian: local.sin_port)) == port)
     }
 
     @Test func startingTwiceIsRefusedAndTheRunningServerKeepsServing() async throws {
