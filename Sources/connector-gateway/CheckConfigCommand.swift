@@ -29,6 +29,9 @@ enum CheckConfigCommand {
         for message in ConfigurationWarnings.messages(configuration, maxConnections: connections, servesTenants: true) {
             JSONLine.write(["event": "warning", "message": message])
         }
+        if let warning = StaticRoot.locate(options, environment: environment).warning {
+            JSONLine.write(["event": "warning", "message": warning])
+        }
         let marketplaces = Set(configuration.tenants.flatMap { $0.credentials.keys.map(\.rawValue) }).sorted()
         var summary: [String: Any] = [
             "event": "config_ok", "config": path, "tenants": configuration.tenants.count,

@@ -20,7 +20,7 @@ struct CommandLineOptions {
         usage: connector-gateway [serve] [--config FILE] [--host HOST] [--port PORT] [--static-root DIR]
                connector-gateway hash-key        (reads an API key on stdin, prints its SHA-256 for the config)
                connector-gateway healthcheck [--config FILE] [--host HOST] [--port PORT]   (asks /healthz)
-               connector-gateway check-config [--config FILE] [--host HOST] [--port PORT]   (validate the configuration, as serve reads it, and exit)
+               connector-gateway check-config [--config FILE] [--host HOST] [--port PORT] [--static-root DIR]   (validate the configuration, as serve reads it, and exit)
                connector-gateway version         (also --version)
                connector-gateway help            (also --help)
         A flag's value may follow it or an equals sign (--port=8080); each flag is given once.
@@ -43,8 +43,8 @@ struct CommandLineOptions {
     /// The flags `command` uses; any other is refused rather than ignored.
     static func flags(of command: Command) -> Set<String> {
         switch command {
-        case .serve: ["--config", "--host", "--port", "--static-root"]
-        case .healthcheck, .checkConfig: ["--config", "--host", "--port"]
+        case .serve, .checkConfig: ["--config", "--host", "--port", "--static-root"]
+        case .healthcheck: ["--config", "--host", "--port"]
         case .hashKey, .help, .version: []
         }
     }

@@ -24,6 +24,7 @@ enum ServeCommand {
         }
         var configuration: GatewayConfiguration
         var demo: DemoMarketplaces?
+        var configFile = "-"
         switch ConfigurationFile.named(options, environment: environment) {
         case .emptyVariable:
             Output.error("connector-gateway: GATEWAY_CONFIG is set but empty; name the configuration file, or unset it for demo mode")
@@ -31,6 +32,7 @@ enum ServeCommand {
         case .file(let configPath):
             guard let loaded = ConfigurationFile.load(configPath, environment: environment) else { return 2 }
             configuration = loaded
+            configFile = configPath
         case .none:
             do {
                 let marketplaces = try DemoMarketplaces()
@@ -52,18 +54,29 @@ enum ServeCommand {
         let registry = ConnectorRegistry()
         MarketplaceCatalog.registerAll(in: registry, endpoints: endpoints,
                                        clients: .gateway(answers: BodyBudget(limit: configuration.upstreamAnswerBytes)))
-        let staticRoot = StaticRoot.locate(given: options.staticRoot ?? environment["GATEWAY_STATIC_ROOT"].flatMap { $0.isEmpty ? nil : $0 })
+        let staticRoot = StaticRoot.locate(options, environment: environment)
         let root = staticRoot.directory
         let staticFiles = StaticFiles(directory: root.appendingPathComponent("Public"),
                                       extra: ["/openapi.yaml": root.appendingPathComponent("openapi.yaml")])
         let log = LogSink(level: level)
         var journal: IdempotencyJournal?
         if let path = configuration.idempotencyJournal {
-            do {
-                journal = try IdempotencyJournal.open(path: path, lifetime: configuration.idempotencyLifetime,
-                                                      capacity: configuration.idempotencyCapacity, log: log)
-            } catch {
-                Output.error("connector-gateway: idempotency.journal: \(error)")
+            // What check-config refuses, in its words (a folder it cannot write, where the journal
+            // could never be rewritten, included); then what only opening it finds.
+            let problem: String?
+            if let found = IdempotencyJournal.problemOpening(path) {
+                problem = found
+            } else {
+                do {
+                    journal = try IdempotencyJournal.open(path: path, lifetime: configuration.idempotencyLifetime,
+                                                          capacity: configuration.idempotencyCapacity, log: log)
+                    problem = nil
+                } catch {
+                    problem = error.problem
+                }
+            }
+            if let problem {
+                Output.error("connector-gateway: invalid configuration \(configFile): idempotency.journal: \(problem)")
                 return 2
             }
         }
@@ -110,10 +123,8 @@ enum ServeCommand {
                                                       servesTenants: demo == nil) {
             JSONLine.write(["event": "warning", "message": message], to: application.log)
         }
-        if !staticRoot.isComplete {
-            JSONLine.write(["event": "warning", "message": "No Public/ and openapi.yaml under \(root.path): /openapi.yaml, the problem pages "
-                + "(every problem's type) and the console will be 404. Set GATEWAY_STATIC_ROOT (or --static-root) to the directory holding them."],
-                           to: application.log)
+        if let warning = staticRoot.warning {
+            JSONLine.write(["event": "warning", "message": warning], to: application.log)
         }
         var stopping = false
         let exiting = ExitClaim()

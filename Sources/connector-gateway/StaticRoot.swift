@@ -30,6 +30,19 @@ struct StaticRoot {
         return StaticRoot(directory: found ?? candidates[0], isComplete: found != nil)
     }
 
+    /// The root `serve` and `check-config` use: `--static-root`, else `GATEWAY_STATIC_ROOT` when
+    /// set and not empty, else the search above.
+    static func locate(_ options: CommandLineOptions, environment: [String: String]) -> StaticRoot {
+        locate(given: options.staticRoot ?? environment["GATEWAY_STATIC_ROOT"].flatMap { $0.isEmpty ? nil : $0 })
+    }
+
+    /// The start-up warning for a root without the files; nil when they are there.
+    var warning: String? {
+        guard !isComplete else { return nil }
+        return "No Public/ and openapi.yaml under \(directory.path): /openapi.yaml, the problem pages "
+            + "(every problem's type) and the console will be 404. Set GATEWAY_STATIC_ROOT (or --static-root) to the directory holding them."
+    }
+
     static func holdsFiles(_ directory: URL) -> Bool {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: directory.appendingPathComponent("Public").path, isDirectory: &isDirectory)

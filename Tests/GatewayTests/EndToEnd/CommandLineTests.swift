@@ -11,7 +11,7 @@ struct CommandLineTests {
               (["--port", "+5"], "--port must be 0…65535"), (["--port=99999"], "--port must be 0…65535"),
               (["--config", "a.json", "-c", "b.json"], "--config is given twice"),
               (["hash-key", "--config", "a.json"], "hash-key takes no --config"),
-              (["check-config", "--static-root", "/tmp"], "check-config takes no --static-root"),
+              (["healthcheck", "--static-root", "/tmp"], "healthcheck takes no --static-root"),
               (["--help=yes"], "--help takes no value"), (["--bogus"], "unknown option \"--bogus\""),
           ])
     func refused(arguments: [String], reason: String) throws {

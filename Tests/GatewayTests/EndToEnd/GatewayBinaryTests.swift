@@ -247,6 +247,15 @@ struct GatewayBinaryTests {
         #expect(warned.status == 0)
         #expect(warned.stdout.contains(#""event":"warning""#) && warned.stdout.contains("Tenant acme: with a rate of 20.0/s and a burst of 5"),
                 "\(warned.stdout)")
+        // and the static root's, from --static-root or GATEWAY_STATIC_ROOT, as serve takes them
+        let noFiles = "No Public/ and openapi.yaml under /nonexistent-root"
+        let flagged = try GatewayProcess.run(arguments: ["check-config", "--config", good, "--static-root", "/nonexistent-root"],
+                                             environment: ["OZON_KEY": "k-0123456789"])
+        #expect(flagged.status == 0 && flagged.stdout.contains(noFiles), "\(flagged.stdout)\(flagged.stderr)")
+        let variable = try GatewayProcess.run(arguments: ["check-config", "--config", good],
+                                              environment: ["OZON_KEY": "k-0123456789", "GATEWAY_STATIC_ROOT": "/nonexistent-root"])
+        #expect(variable.status == 0 && variable.stdout.contains(noFiles), "\(variable.stdout)")
+        #expect(!accepted.stdout.contains("No Public/"), "the checkout's files are found")
 
         let unset = try GatewayProcess.run(arguments: ["check-config", "--config", good])
         #expect(unset.status == 2)
@@ -254,11 +263,16 @@ struct GatewayBinaryTests {
         let bad = try GatewayProcess.run(arguments: ["check-config", "--config", try write(#"{"tenants": [{"id": "a", "api_key_sha256": ["x"]}]}"#)])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("tenants[0].api_key_sha256[0]"), "\(bad.stderr)")
-        let noFolder = try GatewayProcess.run(arguments: ["check-config", "--config", try write("""
+        let noFolderConfig = try write("""
             {"idempotency": {"journal": "\(folder.path)/missing/idempotency.journal"}, "tenants": [{"id": "acme", "api_key_sha256": ["\(digest)"]}]}
-            """)])
+            """)
+        let noFolder = try GatewayProcess.run(arguments: ["check-config", "--config", noFolderConfig])
         #expect(noFolder.status == 2)
         #expect(noFolder.stderr.contains("idempotency.journal") && noFolder.stderr.contains("does not exist"), "\(noFolder.stderr)")
+        // and serve refuses it in the same words
+        let noFolderServed = try GatewayProcess.run(arguments: ["--config", noFolderConfig])
+        #expect(noFolderServed.status == 2)
+        #expect(noFolderServed.stderr == noFolder.stderr, "\(noFolderServed.stderr)")
         let badPort = try GatewayProcess.run(arguments: ["check-config", "--config", good], environment: ["OZON_KEY": "k-0123456789", "PORT": "80000"])
         #expect(badPort.status == 2, "PORT is checked as serve checks it")
         #expect(badPort.stderr.contains("PORT"))

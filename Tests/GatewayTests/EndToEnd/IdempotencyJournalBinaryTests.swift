@@ -59,7 +59,7 @@ struct IdempotencyJournalBinaryTests {
     }
 
     @Test("a journal that cannot be opened stops start-up with exit code 2 naming idempotency.journal and why",
-          arguments: [("/nonexistent-folder/idempotency.journal", "No such file or directory"), ("", "must name a file")])
+          arguments: [("/nonexistent-folder/idempotency.journal", "its folder /nonexistent-folder does not exist"), ("", "must name a file")])
     func unusableJournal(path: String, reason: String) throws {
         let digest = Hex.encode(SHA256.hash("acme-0123456789abcdef".utf8))
         let config = #"{"idempotency": {"journal": "\#(path)"}, "tenants": [{"id": "acme", "api_key_sha256": ["\#(digest)"]}]}"#
