@@ -106,8 +106,10 @@ enum ServeCommand {
         }
         if demo != nil {
             start["mode"] = "demo"
+            // A wildcard address is no place to send a request: the example asks this machine.
+            let reachable = host == "0.0.0.0" ? "127.0.0.1:\(port)" : host == "::" ? "[::1]:\(port)" : address
             start["message"] = "DEMO MODE: simulated Wildberries and Ozon, tenant demo, key demo-key. "
-                + "Try: curl -s -H 'Authorization: Bearer demo-key' http://\(address)/connectors"
+                + "Try: curl -s -H 'Authorization: Bearer demo-key' http://\(reachable)/connectors"
         } else {
             start["mode"] = "configured"
         }

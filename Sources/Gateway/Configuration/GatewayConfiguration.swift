@@ -226,9 +226,11 @@ public struct GatewayConfiguration: Sendable {
 
     private static func tenant(_ reader: ConfigurationReader) throws(ConfigurationError) -> Tenant {
         try reader.allowOnly(["id", "api_key_sha256", "rate_limit", "credentials"])
-        guard let id = try reader.string("id"), !id.isEmpty, id.utf8.count <= 64,
-              id.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") }) else {
+        guard let id = try reader.string("id") else {
             throw ConfigurationError(reader.path + ".id", "is required: 1 to 64 visible ASCII characters")
+        }
+        guard !id.isEmpty, id.utf8.count <= 64, id.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") }) else {
+            throw ConfigurationError(reader.path + ".id", "must be 1 to 64 visible ASCII characters (no space or quote)")
         }
         guard let hashes = try reader.array("api_key_sha256"), !hashes.isEmpty else {
             throw ConfigurationError(reader.path + ".api_key_sha256", "needs at least one SHA-256 digest (connector-gateway hash-key prints one)")

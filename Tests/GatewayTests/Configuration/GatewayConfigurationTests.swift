@@ -195,7 +195,8 @@ struct GatewayConfigurationTests {
     @Test("given a bad tenant, when parsed, then the error names the tenant's field",
           arguments: [
               (#"{"id": "", "api_key_sha256": ["DIGEST"]}"#, "tenants[0].id", "1 to 64"),
-              (#"{"id": "a b", "api_key_sha256": ["DIGEST"]}"#, "tenants[0].id", "visible ASCII"),
+              (#"{"id": "a b", "api_key_sha256": ["DIGEST"]}"#, "tenants[0].id", "must be 1 to 64 visible ASCII characters (no space or quote)"),
+              (#"{"api_key_sha256": ["DIGEST"]}"#, "tenants[0].id", "is required"),
               (#"{"id": "acme"}"#, "tenants[0].api_key_sha256", "at least one"),
               (#"{"id": "acme", "api_key_sha256": ["acme-key"]}"#, "tenants[0].api_key_sha256[0]", "not the key"),
               (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "rate_limit": {"rate": 0}}"#, "tenants[0].rate_limit.rate", ""),

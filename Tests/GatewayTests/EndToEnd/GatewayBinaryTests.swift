@@ -463,6 +463,9 @@ struct GatewayBinaryTests {
         for _ in 0..<250 where !gateway.stdout.contains("\"event\":\"warning\"") { try await Task.sleep(for: .milliseconds(20)) }
         #expect(gateway.stdout.contains("\"event\":\"warning\""))
         #expect(gateway.stdout.contains("GATEWAY_CONFIG"))
+        // and the start line's example asks this machine, not the wildcard address
+        for _ in 0..<250 where !gateway.stdout.contains("\"event\":\"start\"") { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(gateway.stdout.contains("http://127.0.0.1:\(gateway.port)/connectors"), "\(gateway.stdout)")
         gateway.signal(SIGTERM)
         #expect(await gateway.waitForExit() == 0)
     }
