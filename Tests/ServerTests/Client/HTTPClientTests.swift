@@ -84,11 +84,7 @@ struct HTTPClientTests {
 
     @Test("given 100 Continue before the answer, then the answer is what returns")
     func informational() async throws {
-        let upstream = ScriptedUpstream { peer in
-            _ = peer.readRequest()
-            peer.send("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-            peer.waitForClose()
-        }
+        let upstream = ScriptedUpstream.answering("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
         defer { upstream.stop() }
         let response = try await HTTPClient(host: "127.0.0.1", port: upstream.port).execute(Self.post("{}"), timeout: .seconds(5))
         #expect(response.status == 200)
@@ -455,11 +451,7 @@ struct HTTPClientTests {
                       ("Content-Length: 2x\r\n", "a malformed Content-Length, or several that differ"),
                       ("Transfer-Encoding: gzip\r\n", "a transfer coding other than chunked")])
     func malformed(fields: String, words: String) async throws {
-        let upstream = ScriptedUpstream { peer in
-            _ = peer.readRequest()
-            peer.send("HTTP/1.1 200 OK\r\n\(fields)\r\nabc")
-            peer.waitForClose()
-        }
+        let upstream = ScriptedUpstream.answering("HTTP/1.1 200 OK\r\n\(fields)\r\nabc")
         defer { upstream.stop() }
         let error = await #expect(throws: HTTPClientError.self) {
             try await HTTPClient(host: "127.0.0.1", port: upstream.port).execute(Self.getRequest(), timeout: .seconds(5))
@@ -470,11 +462,7 @@ struct HTTPClientTests {
 
     @Test("given a chunk size that is not hexadecimal, then the call fails as a lost connection saying so in words")
     func malformedChunkSize() async throws {
-        let upstream = ScriptedUpstream { peer in
-            _ = peer.readRequest()
-            peer.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n")
-            peer.waitForClose()
-        }
+        let upstream = ScriptedUpstream.answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n")
         defer { upstream.stop() }
         let error = await #expect(throws: HTTPClientError.self) {
             try await HTTPClient(host: "127.0.0.1", port: upstream.port).execute(Self.getRequest(), timeout: .seconds(5))

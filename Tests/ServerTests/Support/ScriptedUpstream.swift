@@ -157,6 +157,16 @@ final class ScriptedUpstream: Sendable {
 }
 
 extension ScriptedUpstream {
+    /// Reads one request on each connection, sends `response`'s bytes, and holds the connection
+    /// until the client closes it.
+    static func answering(_ response: String) -> ScriptedUpstream {
+        ScriptedUpstream { peer in
+            _ = peer.readRequest()
+            peer.send(response)
+            peer.waitForClose()
+        }
+    }
+
     /// An upstream that reads each request and never answers, counting in `closes` the
     /// connections its client closed: for calls that must be abandoned on the wire.
     static func silent(closes: Counter) -> ScriptedUpstream {
