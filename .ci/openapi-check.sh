@@ -46,12 +46,14 @@ echo "demo gateway at $base"
 # What a schema cannot say, told to schemathesis:
 # - positive_data_acceptance: a schema-valid request may also be refused for the state of what
 #   it names: 422 upstream_rejected (e.g. a review whose answer was already edited once) or
-#   idempotency_mismatch (409 idempotency_conflict is in schemathesis's default list already).
+#   idempotency_mismatch (409 idempotency_conflict is in schemathesis's default list already);
+#   and 412 precondition_failed for a static file's If-Match naming any tag but the file's
+#   current ETag, which no schema can know.
 # - markItemRead: 501 operation_not_supported is the documented answer of connectors that
 #   cannot mark read (GET /connectors lists each one's operations).
 cat >"$work/schemathesis.toml" <<'EOF'
 [checks.positive_data_acceptance]
-expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
+expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "412", "422", "429", "5xx"]
 
 [[operations]]
 include-operation-id = "markItemRead"
