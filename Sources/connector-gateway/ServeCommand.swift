@@ -61,10 +61,11 @@ enum ServeCommand {
         let log = LogSink(level: level)
         var journal: IdempotencyJournal?
         if let path = configuration.idempotencyJournal {
-            // What check-config refuses, in its words (a folder it cannot write, where the journal
-            // could never be rewritten, included); then what only opening it finds.
+            // What check-config refuses of its place, in its words (a folder it cannot write, where
+            // the journal could never be rewritten, included); then what opening it finds, its
+            // contents read once.
             let problem: String?
-            if let found = IdempotencyJournal.problemOpening(path) {
+            if let found = IdempotencyJournal.problemWithPlace(path) {
                 problem = found
             } else {
                 do {

@@ -37,6 +37,27 @@ extension IdempotencyJournal {
     /// a regular file, a file not writable, one that is not a journal or is damaged. Nil when none
     /// of these holds.
     public static func problemOpening(_ path: String) -> String? {
+        if let problem = problemWithPlace(path) { return problem }
+        guard let target = try? resolvedTarget(path) else { return nil }
+        var status = stat()
+        guard stat(target, &status) == 0, status.st_size > 0 else { return nil }
+        // Non-blocking: a pipe put there since the check above must not hang the check.
+        let descriptor = Glibc.open(target, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else { return "cannot open it: \(String(cString: strerror(errno)))" }
+        defer { Glibc.close(descriptor) }
+        do {
+            _ = try contents(try readAll(descriptor, path: path), path: path)
+        } catch {
+            return error.problem
+        }
+        return nil
+    }
+
+    /// What `problemOpening` finds wrong with where the journal is, its contents left unread: a
+    /// folder missing or not writable (the journal is rewritten beside itself), a path that is not
+    /// a regular file, a file not readable and writable. `serve` asks this before `open`, which
+    /// reads the contents itself.
+    public static func problemWithPlace(_ path: String) -> String? {
         let target: String
         do {
             target = try resolvedTarget(path)
@@ -49,16 +70,6 @@ extension IdempotencyJournal {
         guard access(folder, W_OK | X_OK) == 0 else { return "its folder \(folder) is not writable by this user" }
         guard stat(target, &status) == 0 else { return nil }
         guard access(target, R_OK | W_OK) == 0 else { return "it is not readable and writable by this user" }
-        guard status.st_size > 0 else { return nil }
-        // Non-blocking: a pipe put there since the check above must not hang the check.
-        let descriptor = Glibc.open(target, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard descriptor >= 0 else { return "cannot open it: \(String(cString: strerror(errno)))" }
-        defer { Glibc.close(descriptor) }
-        do {
-            _ = try contents(try readAll(descriptor, path: path), path: path)
-        } catch {
-            return error.problem
-        }
         return nil
     }
 

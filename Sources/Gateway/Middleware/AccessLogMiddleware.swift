@@ -62,7 +62,7 @@ public struct AccessLogMiddleware: Middleware {
     /// `[redacted]` when it is one of `secretDigests`' keys; the duration is written in µs.
     static func line(requestID: String, client: String?, connection: UInt64?, tenant: String?, method: HTTPMethod?,
                      route: String?, status: Int, duration: Duration?, bytes: Int, upstreamCalls: Int,
-                     secretDigests: Set<[UInt8]> = []) -> String {
+                     secretDigests: Set<[UInt8]>) -> String {
         let method = method.map { method -> String in
             if case .other(let token) = method, !secretDigests.isEmpty, secretDigests.contains(SHA256.hash(token.utf8)) {
                 return "[redacted]"

@@ -39,19 +39,22 @@ public struct RequestIDMiddleware: Middleware {
     static func offeredID(in request: HTTPRequest, secretDigests: Set<[UInt8]>) -> String? {
         guard let offered = request.headers["X-Request-ID"], isSane(offered),
               request.headers.lineCount("X-Request-ID") == 1 else { return nil }
-        if !secretDigests.isEmpty, secretDigests.contains(SHA256.hash(offered.utf8)) { return nil }
         let id = folded(offered.utf8)
-        guard offered.utf8.count >= 8, id.count >= RunFinder.minimumFolded else { return offered }
-        var finder = RunFinder(id: id)
-        for field in Self.credentialFields where request.headers.contains(field) {
-            for value in request.headers.values(field) {
-                if Self.find(finder.id, in: folded(value.utf8)[...]) || finder.holdsRun(of: Array(value.utf8)) { return nil }
-                if field == "Authorization" || field == "Proxy-Authorization", let decoded = basicCredentials(value),
-                   Self.find(finder.id, in: folded(decoded)[...]) || finder.holdsRun(of: decoded) {
-                    return nil
+        if offered.utf8.count >= 8, id.count >= RunFinder.minimumFolded {
+            var finder = RunFinder(id: id)
+            for field in Self.credentialFields where request.headers.contains(field) {
+                for value in request.headers.values(field) {
+                    let bytes = Array(value.utf8)
+                    if Self.find(finder.id, in: folded(bytes)[...]) || finder.holdsRun(of: bytes) { return nil }
+                    if field == "Authorization" || field == "Proxy-Authorization", let decoded = basicCredentials(value),
+                       Self.find(finder.id, in: folded(decoded)[...]) || finder.holdsRun(of: decoded) {
+                        return nil
+                    }
                 }
             }
         }
+        // Whatever its length: a configured key may be short.
+        if !secretDigests.isEmpty, secretDigests.contains(SHA256.hash(offered.utf8)) { return nil }
         return offered
     }
 
