@@ -115,8 +115,9 @@ public struct ConnectorService: Sendable {
         let query = ListQuery(status: filter.status, limit: limit, cursor: cursor, since: filter.since, includeRaw: includeRaw)
         let page = try await connector.listItems(query, deadline: deadline())
         var body = JSONObjectWriter(capacity: page.items.count * 400 + 128)
-        body.value("items") { page.items.appendJSON(to: &$0) }
-        body.string("next_cursor", page.nextCursor.map { next in
+        let nextCursor = page.nextCursor
+        body.items("items", (consume page).items)
+        body.string("next_cursor", nextCursor.map { next in
             var next = next
             next[ListFilter.cursorField] = filter.cursorValue
             return cursors.seal(next, for: key, tenant: context.tenant?.id ?? "")
@@ -190,9 +191,10 @@ public struct ConnectorService: Sendable {
         try Self.check(errors)
         let page = try await connector.updates(since: cursor, limit: limit, deadline: deadline())
         var body = JSONObjectWriter(capacity: page.items.count * 400 + 128)
-        body.value("items") { page.items.appendJSON(to: &$0) }
-        body.string("next_cursor", cursors.seal(page.nextCursor, for: key, tenant: context.tenant?.id ?? ""))
-        body.bool("has_more", page.hasMore)
+        let (nextCursor, hasMore) = (page.nextCursor, page.hasMore)
+        body.items("items", (consume page).items)
+        body.string("next_cursor", cursors.seal(nextCursor, for: key, tenant: context.tenant?.id ?? ""))
+        body.bool("has_more", hasMore)
         return JSONResponse.make(bytes: body.finish())
     }
 

@@ -59,24 +59,27 @@ extension Item {
 }
 
 extension [Item] {
-    /// `[item, …]`.
-    func json() -> [UInt8] {
+    /// `[item, …]`; takes the items, as `appendJSON(to:)` does.
+    consuming func json() -> [UInt8] {
         var writer = ByteWriter(capacity: count * 400 + 2)
         appendJSON(to: &writer)
         return writer.bytes
     }
 
-    func appendJSON(to bytes: inout ByteWriter) {
+    /// `[item, …]`, taking the items: each is moved out and written, not copied (a copy retains
+    /// every string member and releases it again). Written from a borrowed array, an item is
+    /// copied first whatever the loop's form, since the compiler cannot prove the writer does
+    /// not alias the items.
+    consuming func appendJSON(to bytes: inout ByteWriter) {
         bytes.append(UInt8(ascii: "["))
-        // Through a pointer. Each item is still copied before it is written (a retain per string
-        // member): the compiler cannot prove the writer does not alias the buffer. Neither
-        // `for item in self` nor the array's subscript does better.
-        withUnsafeBufferPointer { items in
-            guard let first = items.baseAddress else { return }
-            for index in 0..<items.count {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                first[index].appendJSON(to: &bytes)
-            }
+        // Reversed in place, then taken from the end in the page's order. Through the buffer:
+        // its swaps move the items, where the array's own `reverse` copies each one.
+        withUnsafeMutableBufferPointer { $0.reverse() }
+        var first = true
+        while let item = popLast() {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
+            item.appendJSON(to: &bytes)
         }
         bytes.append(UInt8(ascii: "]"))
     }

@@ -60,6 +60,12 @@ struct JSONObjectWriter: ~Copyable {
         writer.append(json)
     }
 
+    /// A list of items, which it takes: each is moved out as it is written, not copied.
+    mutating func items(_ name: StaticString, _ items: consuming [Item]) {
+        key(name)
+        items.appendJSON(to: &writer)
+    }
+
     /// A member whose value is written by `body` straight after the name: a list, a `JSONValue`.
     mutating func value(_ name: StaticString, _ body: (inout ByteWriter) -> Void) {
         key(name)
