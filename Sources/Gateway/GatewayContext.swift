@@ -29,6 +29,10 @@ public final class GatewayContext {
     /// What answers the request once the middleware has run: the route's handler, or the
     /// router's 404/405/OPTIONS answer.
     var endpoint: GatewayHandler?
+    /// The request's `If-Match` names entity tags and not `*`: on a tenant route, whose
+    /// resources have no tags, it cannot hold, and the handler refuses with 412 once it knows the
+    /// resource exists (RFC 9110 §13.1.1, §13.2.1).
+    public var ifMatchNamesOnlyTags = false
     /// The authenticated tenant, once authentication has run.
     public var tenant: Tenant?
     /// Counts the upstream calls made for this request; bound as the task-local counter while

@@ -159,6 +159,7 @@ public struct GatewayResponder: HTTPResponder {
             context.parameters = parameters
             context.access = access
             context.endpoint = handler
+            context.ifMatchNamesOnlyTags = access == .tenant && !request.ifMatchHoldsWithoutTags
         case .methodNotAllowed(let allow, let pattern):
             context.route = pattern
             let method = request.method.rawValue

@@ -59,6 +59,7 @@ public struct ConnectorService: Sendable {
     func listConnectors(_ request: HTTPRequest, _ context: GatewayContext) throws -> HTTPResponse {
         let tenant = try requireTenant(context)
         try Self.refuseParameters(request)
+        try Self.checkIfMatch(context)
         var list: [UInt8] = [UInt8(ascii: "[")]
         for (index, factory) in registry.descriptors.enumerated() {
             if index > 0 { list.append(UInt8(ascii: ",")) }
@@ -76,6 +77,7 @@ public struct ConnectorService: Sendable {
         let key = try connectorKey(context)
         let factory = try registry.factory(for: key)
         try Self.refuseParameters(request)
+        try Self.checkIfMatch(context)
         var upstreams: [UInt8] = [UInt8(ascii: "[")]
         let credentials = tenant.credentials[key.marketplace]
         for (index, health) in registry.upstreams(for: key, tenant: tenant.id, credentials: credentials).enumerated() {
@@ -221,7 +223,14 @@ public struct ConnectorService: Sendable {
         let key = try connectorKey(context)
         let connector = try registry.connector(for: key, tenant: tenant.id, credentials: tenant.credentials[key.marketplace],
                                                operation: operation)
+        try Self.checkIfMatch(context)
         return (connector, key)
+    }
+
+    /// 412 for an `If-Match` of tags, once the resource is known to exist: without it the answer
+    /// would not have been a success, and preconditions are then ignored (RFC 9110 §13.2.1).
+    private static func checkIfMatch(_ context: GatewayContext) throws(GatewayError) {
+        if context.ifMatchNamesOnlyTags { throw .preconditionFailed(resourceHasTags: false) }
     }
 
     private func itemID(_ context: GatewayContext) throws(GatewayError) -> String {

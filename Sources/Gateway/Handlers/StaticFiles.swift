@@ -70,7 +70,9 @@ public struct StaticFiles: Sendable {
     /// lines are one list (RFC 9110 §5.3).
     static func respond(_ file: File, _ request: HTTPRequest) throws(GatewayError) -> HTTPResponse {
         if request.headers.contains("If-Match") {
-            guard entityTags("If-Match", of: request).contains(where: { $0 == file.etag || $0 == "*" }) else { throw .preconditionFailed }
+            guard request.entityTags("If-Match").contains(where: { $0 == file.etag || $0 == "*" }) else {
+                throw .preconditionFailed(resourceHasTags: true)
+            }
         }
         var headers = HTTPHeaders([
             ("ETag", file.etag),
@@ -79,18 +81,13 @@ public struct StaticFiles: Sendable {
             ("X-Content-Type-Options", "nosniff"),
             ("Referrer-Policy", "no-referrer"),
         ])
-        if entityTags("If-None-Match", of: request).contains(where: { $0 == file.etag || $0 == "W/" + file.etag || $0 == "*" }) {
+        if request.entityTags("If-None-Match").contains(where: { $0 == file.etag || $0 == "W/" + file.etag || $0 == "*" }) {
             // No representation metadata on a 304 but its validator (RFC 9110 §15.4.5).
             return HTTPResponse(status: HTTPStatus(304), headers: headers)
         }
         headers.add("Content-Type", file.contentType)
         headers.add("Accept-Ranges", "none")
         return HTTPResponse(status: .ok, headers: headers, body: file.body)
-    }
-
-    /// The entity tags of every `field` line, as one list.
-    private static func entityTags(_ field: String, of request: HTTPRequest) -> [Substring] {
-        request.headers.values(field).flatMap { $0.split(separator: ",") }.map { $0.trimmingOWS() }
     }
 
     private static func file(_ data: Data, name: String) -> File {

@@ -24,7 +24,8 @@ public enum GatewayError: Error, Sendable, Equatable {
     case unsupportedCharset(received: String)
     /// The tenant spent its rate limit; `retryAfter` until the next request is allowed.
     case rateLimited(retryAfter: Duration)
-    /// `If-Match` names no current version of the resource (RFC 9110 §13.1.1): only the static
-    /// files have versions (`ETag`).
-    case preconditionFailed
+    /// `If-Match` names no current version of the resource (RFC 9110 §13.1.1). Only the static
+    /// files have versions (`ETag`); on a resource without (`resourceHasTags` false: the tenant
+    /// routes) only `If-Match: *` holds.
+    case preconditionFailed(resourceHasTags: Bool)
 }

@@ -49,9 +49,11 @@ extension Problem {
         case .rateLimited(let retryAfter):
             self.init(status: 429, code: "rate_limited", title: "Too Many Requests",
                       detail: "This API key has used its request rate; slow down.", retryable: true, retryAfter: retryAfter)
-        case .preconditionFailed:
+        case .preconditionFailed(let resourceHasTags):
             self.init(status: 412, code: "precondition_failed", title: "Precondition Failed",
-                      detail: "If-Match names no current version of this resource: fetch it again for its ETag.")
+                      detail: resourceHasTags
+                          ? "If-Match names no current version of this resource: fetch it again for its ETag."
+                          : "This resource has no entity tags (no ETag), so no If-Match but \"*\" can hold: the request was not carried out. Send it without If-Match.")
         }
     }
 }

@@ -1,0 +1,48 @@
+import Gateway
+import HTTP
+import Testing
+
+@Suite("If-Match on the tenant routes, whose resources carry no entity tags")
+struct TenantPreconditionTests {
+    static let reply = "/connectors/wildberries/review/items/item-1/reply"
+
+    @Test("given If-Match naming tags, in one line or several, then a reply is refused with 412 precondition_failed and never sent",
+          arguments: [[#""v1""#], [#""v1", W/"v2""#], [#""v1""#, #"W/"v2""#]])
+    func tagsRefuseTheWrite(lines: [String]) async throws {
+        // given
+        let harness = ApplicationHarness()
+        // when
+        let response = try await harness.send(.post, Self.reply, body: #"{"text":"thanks"}"#, headers: lines.map { ("If-Match", $0) })
+        // then
+        #expect(response.status.code == 412)
+        #expect(response.headers["Content-Type"] == "application/problem+json")
+        #expect(response.json["code"] as? String == "precondition_failed")
+        #expect((response.json["detail"] as? String)?.contains("no entity tags") == true)
+        #expect(harness.review.replies.isEmpty)
+    }
+
+    @Test("given If-Match: * (alone or among tags, on any line), then the request is carried out as without it")
+    func anyRepresentationHolds() async throws {
+        let harness = ApplicationHarness()
+        let star = try await harness.send(.post, Self.reply, body: #"{"text":"thanks"}"#, headers: [("If-Match", "*")])
+        let among = try await harness.send(.post, Self.reply, body: #"{"text":"again"}"#, headers: [("If-Match", #""v1""#), ("If-Match", "*")])
+        let list = try await harness.send(.get, "/connectors/wildberries/review/items?limit=5", headers: [("If-Match", "*")])
+        #expect(star.status == .ok)
+        #expect(among.status == .ok)
+        #expect(harness.review.replies == ["item-1: thanks", "item-1: again"])
+        #expect(list.status == .ok)
+    }
+
+    @Test("given If-Match naming tags on a read, then it is refused too; without a key it is still 401, on an unknown path 404")
+    func readsAndOrder() async throws {
+        let harness = ApplicationHarness()
+        let tags = [("If-Match", #""v1""#)]
+        let list = try await harness.send(.get, "/connectors/wildberries/review/items?limit=5", headers: tags)
+        let anonymous = try await harness.send(.get, "/connectors/wildberries/review/items?limit=5", headers: tags, authenticated: false)
+        let unknown = try await harness.send(.get, "/connectors/wildberries/nothing", headers: tags)
+        #expect(list.status.code == 412)
+        #expect(harness.review.lastQuery == nil)
+        #expect(anonymous.status.code == 401)
+        #expect(unknown.status.code == 404)
+    }
+}
