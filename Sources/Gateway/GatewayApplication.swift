@@ -1,5 +1,6 @@
 import Connectors
 import Foundation
+import Hashing
 import Server
 import Synchronization
 
@@ -67,13 +68,21 @@ public final class GatewayApplication: Sendable {
         health.register(into: &router)
         connectors.register(into: &router)
         staticFiles.register(into: &router)
-        // No request id may be a tenant's key: it would be echoed and logged. (Not the metrics
-        // token: /healthz, which no limit guards, would tell whether a guess is it.)
-        let secretDigests = Set(configuration.tenants.flatMap(\.keyDigests))
+        // No request id may be a tenant's key or a marketplace credential (16 characters or
+        // more: a Client-Id's few digits are not secret, and replacing them would tell a guesser
+        // whose they are): it would be echoed and logged. Not the metrics token either: /healthz,
+        // which no limit guards, would tell whether a guess is it.
+        let keyDigests = configuration.tenants.flatMap(\.keyDigests)
+        let credentialValues = configuration.tenants.flatMap(\.credentialValues)
+        let idDigests = Set(keyDigests + credentialValues.filter { $0.utf8.count >= Tenant.shortestSecretPart }.map { SHA256.hash($0.utf8) })
+        // No log line may repeat a secret the gateway holds, sent as the method: the log is not
+        // the client's to see, so there is nothing to guess from.
+        let loggedDigests = idDigests.union(credentialValues.map { SHA256.hash($0.utf8) })
+            .union(configuration.metricsTokenDigest.map { [$0] } ?? [])
         var middleware: [any Middleware] = [
-            RequestIDMiddleware(secretDigests: secretDigests),
+            RequestIDMiddleware(secretDigests: idDigests),
             ClientAddressMiddleware(trustedProxies: configuration.trustedProxies),
-            AccessLogMiddleware(sink: log, secretDigests: secretDigests),
+            AccessLogMiddleware(sink: log, secretDigests: loggedDigests),
             MetricsMiddleware(metrics: metrics),
             ProblemMiddleware(),
         ]
@@ -86,7 +95,8 @@ public final class GatewayApplication: Sendable {
             TenantRateLimitMiddleware(limiter: TenantRateLimiter(tenants: tenants)),
         ]
         responder = GatewayResponder(router: router, middleware: middleware, log: log, metrics: metrics,
-                                     trustedProxies: configuration.trustedProxies, secretDigests: secretDigests,
+                                     trustedProxies: configuration.trustedProxies, secretDigests: idDigests,
+                                     loggedSecretDigests: loggedDigests,
                                      directory: directory)
         server = HTTPServer(configuration: configuration.server, responder: responder)
         serverReference.server = server

@@ -13,6 +13,7 @@ public struct GatewayResponder: HTTPResponder {
     private let trustedProxies: TrustedProxies
     private let refusalIDs = RequestIDGenerator()
     private let secretDigests: Set<[UInt8]>
+    private let loggedSecretDigests: Set<[UInt8]>
     private let directory: TenantDirectory?
 
     /// `middleware` runs outermost first. Requests the server refuses before routing (malformed,
@@ -20,14 +21,16 @@ public struct GatewayResponder: HTTPResponder {
     /// `metrics` when given.
     /// `trustedProxies` name the client of those requests as `ClientAddressMiddleware` names it
     /// when their head was read, and their offered request id is kept as `RequestIDMiddleware`
-    /// keeps it, `secretDigests` as its own.
+    /// keeps it, `secretDigests` as its own, and their log lines redact a method that is one of
+    /// `loggedSecretDigests` (as `AccessLogMiddleware`'s; `secretDigests` when nil).
     /// `directory`, the tenants `AuthenticationMiddleware` checks keys against, lets a request
     /// that waits for `100 Continue` without a valid key be refused before its body is sent.
     public init(router: Router, middleware: [any Middleware], log: LogSink? = nil, metrics: GatewayMetrics? = nil,
                 trustedProxies: TrustedProxies = TrustedProxies(), secretDigests: Set<[UInt8]> = [],
-                directory: TenantDirectory? = nil) {
+                loggedSecretDigests: Set<[UInt8]>? = nil, directory: TenantDirectory? = nil) {
         self.router = router
         self.secretDigests = secretDigests
+        self.loggedSecretDigests = loggedSecretDigests ?? secretDigests
         self.directory = directory
         refusalLog = log
         refusalMetrics = metrics
@@ -117,7 +120,7 @@ public struct GatewayResponder: HTTPResponder {
             requestID: requestID, client: client ?? peer,
             connection: context.remoteAddress == nil ? nil : context.connectionID, tenant: tenantID(of: request),
             method: method, route: route, status: status, duration: elapsed, bytes: bytes, upstreamCalls: 0,
-            secretDigests: secretDigests),
+            secretDigests: loggedSecretDigests),
             level: AccessLogMiddleware.level(of: status))
     }
 

@@ -150,7 +150,9 @@ enum ServeCommand {
             }
             stopping = true
             first = (signal, ContinuousClock.now)
-            // The drain starts before anything is written: a stdout nobody reads must not hold it.
+            // Queued before the drain starts (queuing never waits on stdout): an idle gateway's
+            // drain may end, and its task write `stopped` and exit, before this loop ran again.
+            JSONLine.write(["event": "drain", "signal": Int(signal)], to: application.log)
             let demoToStop = demo
             Task {
                 await application.stop()
@@ -160,7 +162,6 @@ enum ServeCommand {
                 application.log.flush(patience: .seconds(1))
                 exit(0)
             }
-            JSONLine.write(["event": "drain", "signal": Int(signal)], to: application.log)
         }
         return 0
     }

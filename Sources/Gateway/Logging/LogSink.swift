@@ -78,21 +78,29 @@ public final class LogSink: Sendable {
         enqueue(line)
     }
 
-    /// Queues an event line written at every level (the drain and stop lines): as `write`, never
-    /// blocking on the output, and after the lines already queued, so no two writers share stdout.
+    /// Queues an event line written at every level (the start, drain and stop lines): as `write`,
+    /// never blocking on the output, and after the lines already queued, so no two writers share
+    /// stdout. Never dropped: past `maxPending` it is kept all the same (there are a handful), after
+    /// the count of the lines dropped before it.
     public func writeEvent(_ line: String) {
-        enqueue(line)
+        enqueue(line, essential: true)
     }
 
-    private func enqueue(_ line: String) {
+    private func enqueue(_ line: String, essential: Bool = false) {
         if capturing {
             buffer.withLock { $0.captured.append(line) }
             return
         }
         let schedule = buffer.withLock { buffer -> Bool in
-            guard buffer.bytes.count + line.utf8.count + 1 <= maxPending else {
-                buffer.dropped += 1
-                return false
+            if buffer.bytes.count + line.utf8.count + 1 > maxPending {
+                guard essential else {
+                    buffer.dropped += 1
+                    return false
+                }
+                if buffer.dropped > 0 {
+                    buffer.bytes.append(contentsOf: Self.droppedLine(buffer.dropped).utf8)
+                    buffer.dropped = 0
+                }
             }
             buffer.bytes.append(contentsOf: line.utf8)
             buffer.bytes.append(UInt8(ascii: "\n"))

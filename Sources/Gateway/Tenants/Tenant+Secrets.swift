@@ -30,6 +30,15 @@ extension Tenant {
         return secrets
     }
 
+    /// Each credential value as configured, and a token written `Bearer <token>` alone too: what
+    /// a client holding one might send in its place (as a method, as a request id).
+    var credentialValues: [String] {
+        credentials.values.flatMap { credentials in
+            let written = credentials.fieldNames.compactMap { credentials[$0] }
+            return written + written.compactMap(Self.withoutScheme)
+        }
+    }
+
     /// The token of a value written `Bearer <token>` (the scheme in any case, spaces after it).
     private static func withoutScheme(_ value: String) -> String? {
         guard value.count > 7, value.prefix(7).lowercased() == "bearer " else { return nil }
@@ -38,7 +47,7 @@ extension Tenant {
     }
 
     /// Parts shorter than this are not taken out alone (a JWT's header is about 20 characters).
-    static let shortestSecretPart = 16
+    public static let shortestSecretPart = 16
 
     /// `value` with every byte but letters, digits and those in `kept` written `%XX`.
     private static func percentEncoding(_ value: String, keeping kept: String) -> String {

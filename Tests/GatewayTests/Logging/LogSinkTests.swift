@@ -121,6 +121,31 @@ struct LogSinkTests {
         #expect(written == lines.filter { written.contains($0) }, "in order")
     }
 
+    @Test("given a sink full while the output is stuck, then an event line (drain, stop) is kept, after the count of the lines dropped before it",
+          .timeLimit(.minutes(1)))
+    func eventLinesAreNeverDropped() async throws {
+        // given: a one-page pipe nobody reads yet, room for about twenty lines, and far more written
+        let (reader, writer) = try Self.pipe(onePage: true)
+        let sink = LogSink(fd: writer, maxPending: 1_000)
+        for line in Self.lines(1_000) { sink.write(line) }
+        // when: events longer than the room a full sink has left (it holds 949 bytes or more)
+        let padding = String(repeating: "x", count: 80)
+        let drainLine = #"{"event":"drain","signal":15,"padding":""# + padding + #""}"#
+        let stoppedLine = #"{"event":"stopped","padding":""# + padding + #""}"#
+        sink.writeEvent(drainLine)
+        sink.write("after the drain")
+        sink.writeEvent(stoppedLine)
+        let received = await Self.flushedAndRead(sink, writer: writer, reader: reader, patience: .seconds(30))
+        // then: both events, in order, each after a count of what was lost before it
+        let got = received.split(separator: "\n").map(String.init)
+        let drain = try #require(got.firstIndex(of: drainLine))
+        let stopped = try #require(got.firstIndex(of: stoppedLine))
+        #expect(drain < stopped)
+        #expect(got[drain - 1].contains(#""event":"log_lines_dropped""#))
+        #expect(!got.contains("after the drain"))
+        #expect(got[stopped - 1].contains(#""event":"log_lines_dropped""#) && got[stopped - 1].contains(#""count":1,"#))
+    }
+
     @Test("given a non-blocking output nobody reads, when flushed at shutdown, then flush gives up after its patience instead of waiting forever",
           .timeLimit(.minutes(1)))
     func flushGivesUp() throws {

@@ -81,6 +81,32 @@ struct AccessLogTests {
         #expect(methods == ["[redacted]", "[redacted]", "BREW"])
     }
 
+    @Test("given the metrics token or a marketplace credential sent as the method, then no line repeats it, answered or refused; a marketplace key of 16 characters or more sent as X-Request-ID is replaced, the metrics token kept")
+    func heldSecretsAsMethodAreNotLogged() async throws {
+        // given
+        let (metricsToken, ozonKey) = ("metrics-token-0123456789", "7d5f3c1e-9a2b-4c8d-b6e4-2f0a9c7e1b35")
+        let harness = ApplicationHarness(metricsToken: metricsToken, ozonAPIKey: ozonKey)
+        // when
+        for secret in [metricsToken, ozonKey, "wb-token"] {
+            _ = try await harness.send(.other(secret), "/healthz", authenticated: false)
+            let request = HTTPRequest(method: .other(secret), target: "/healthz", headers: [("Host", "gateway")], body: [])
+            _ = harness.application.responder.refusal(ServerRefusal(status: .contentTooLarge, code: "payload_too_large", detail: "Too large."),
+                                                      request: request, context: RequestContext())
+        }
+        let keyAsID = try await harness.send(.get, "/healthz", headers: [("X-Request-ID", ozonKey)], authenticated: false)
+        let tokenAsID = try await harness.send(.get, "/healthz", headers: [("X-Request-ID", metricsToken)], authenticated: false)
+        // then
+        let lines = harness.application.log.lines
+        #expect(lines.count == 8)
+        let methods = lines.prefix(6).compactMap { line in
+            ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["method"] as? String
+        }
+        #expect(methods == Array(repeating: "[redacted]", count: 6), "\(lines)")
+        #expect(keyAsID.headers["X-Request-ID"] != ozonKey)
+        #expect(!lines.contains { $0.contains(ozonKey) || $0.contains("wb-token") }, "\(lines)")
+        #expect(tokenAsID.headers["X-Request-ID"] == metricsToken)
+    }
+
     @Test("given a reply whose client goes away mid-call, then its line and its count say 499, not the 504 of the cancelled call",
           .timeLimit(.minutes(1)))
     func clientGone() async throws {

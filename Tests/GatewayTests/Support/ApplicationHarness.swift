@@ -13,7 +13,7 @@ struct ApplicationHarness {
     let chat: FakeConnector
 
     init(holdReplies: Bool = false, tenantCredentials: [Marketplace] = [.wildberries, .ozon], metricsToken: String? = nil,
-         idempotencyJournal: IdempotencyJournal? = nil) {
+         ozonAPIKey: String = "k", idempotencyJournal: IdempotencyJournal? = nil) {
         let review = FakeConnector(key: ConnectorKey(.wildberries, .review), count: 45, holdReplies: holdReplies)
         let chat = FakeConnector(key: ConnectorKey(.ozon, .chat), count: 3,
                                  operations: [.listItems, .item, .reply, .updates])
@@ -32,7 +32,7 @@ struct ApplicationHarness {
             credentials[.wildberries] = MarketplaceCredentials(marketplace: .wildberries, fields: ["token": "wb-token"])
         }
         if tenantCredentials.contains(.ozon) {
-            credentials[.ozon] = MarketplaceCredentials(marketplace: .ozon, fields: ["client_id": "1", "api_key": "k"])
+            credentials[.ozon] = MarketplaceCredentials(marketplace: .ozon, fields: ["client_id": "1", "api_key": ozonAPIKey])
         }
         configuration.tenants = [Tenant(id: "acme", keyDigests: [SHA256.hash(Self.key.utf8)],
                                         rateLimit: TenantRateLimit(rate: 1000, burst: 1000), credentials: credentials)]
