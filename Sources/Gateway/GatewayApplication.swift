@@ -34,6 +34,7 @@ public final class GatewayApplication: Sendable {
         let metrics = GatewayMetrics()
         self.metrics = metrics
         idempotencyJournal?.observeFailures { metrics.recordIdempotencyJournalFailure() }
+        log.observeDrops { metrics.recordLogLineDropped() }
         let serverReference = ServerReference()
         let tenants = configuration.tenants
         let connectors = ConnectorService(

@@ -45,6 +45,8 @@ public final class LogSink: Sendable {
     private let giveUpAt = Mutex<ContinuousClock.Instant?>(nil)
     private let maxPending: Int
     private let capturing: Bool
+    /// Told of each line dropped (`observeDrops`), off the buffer's lock.
+    private let dropObserver = Mutex<(@Sendable () -> Void)?>(nil)
     /// Lines below this level are not written.
     public let level: Level
 
@@ -66,6 +68,12 @@ public final class LogSink: Sendable {
     /// A sink that keeps the lines at `level` or above in memory instead of writing them, for tests.
     public static func capturing(level: Level = .debug) -> LogSink {
         LogSink(capturingAt: level)
+    }
+
+    /// Calls `body` for every line dropped from now on (the metrics count them, so that lost log
+    /// lines can be alerted on, not only read about in the log that lost them).
+    public func observeDrops(_ body: @escaping @Sendable () -> Void) {
+        dropObserver.withLock { $0 = body }
     }
 
     /// Captured lines (only for a capturing sink).
@@ -91,10 +99,12 @@ public final class LogSink: Sendable {
             buffer.withLock { $0.captured.append(line) }
             return
         }
+        var dropped = false
         let schedule = buffer.withLock { buffer -> Bool in
             if buffer.bytes.count + line.utf8.count + 1 > maxPending {
                 guard essential else {
                     buffer.dropped += 1
+                    dropped = true
                     return false
                 }
                 if buffer.dropped > 0 {
@@ -108,6 +118,7 @@ public final class LogSink: Sendable {
             buffer.scheduled = true
             return true
         }
+        if dropped, let observer = dropObserver.withLock({ $0 }) { observer() }
         // The writer is woken after the loop has written its responses: woken here, it could
         // take the core between a handler's return and the write of that handler's response.
         if schedule { OutputDeferral.afterOutput { [self] in queue.async { [self] in writeOut() } } }

@@ -2,8 +2,8 @@ import Synchronization
 
 /// What `/metrics` shows, in the Prometheus text format (0.0.4): requests and their latency by
 /// route pattern, method and status class; upstream calls by marketplace, channel and outcome
-/// with their latency; retries; tenants refused by their rate limit; idempotent replays; failed
-/// writes of the idempotency journal. Labels are patterns and names from closed sets, never raw
+/// with their latency; retries; tenants and client addresses refused by their rate limits;
+/// idempotent replays; failed writes of the idempotency journal; log lines dropped. Labels are patterns and names from closed sets, never raw
 /// paths or keys, so the series stay bounded whatever clients send.
 public final class GatewayMetrics: Sendable {
     /// The `status_class` labels, by hundreds; a status above 599 counts as `5xx`.
@@ -44,6 +44,8 @@ public final class GatewayMetrics: Sendable {
         var rateLimited: [String: UInt64] = [:]
         var idempotentReplays: UInt64 = 0
         var journalFailures: UInt64 = 0
+        var publicRateLimited: UInt64 = 0
+        var logLinesDropped: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -71,6 +73,17 @@ public final class GatewayMetrics: Sendable {
     /// One request refused by `tenant`'s rate limit.
     public func recordRateLimited(tenant: String) {
         state.withLock { $0.rateLimited[tenant, default: 0] += 1 }
+    }
+
+    /// One request to a route without an API key refused by its client address's limit
+    /// (`public_rate_limit`); addresses are not labels, as they are not a closed set.
+    public func recordPublicRateLimited() {
+        state.withLock { $0.publicRateLimited += 1 }
+    }
+
+    /// One log line dropped because the log's reader did not keep up.
+    public func recordLogLineDropped() {
+        state.withLock { $0.logLinesDropped += 1 }
     }
 
     /// One write answered from the idempotency store instead of the upstream.
@@ -113,11 +126,17 @@ public final class GatewayMetrics: Sendable {
         for (tenant, count) in snapshot.rateLimited.sorted(by: { $0.key < $1.key }) {
             out += "gateway_rate_limited_total{tenant=\(Self.quoted(tenant))} \(count)\n"
         }
+        family(&out, "gateway_public_rate_limited_total", "counter",
+               "Requests to routes without an API key refused because their client address's public_rate_limit was spent.")
+        out += "gateway_public_rate_limited_total \(snapshot.publicRateLimited)\n"
         family(&out, "gateway_idempotent_replays_total", "counter", "Replies answered from the Idempotency-Key store instead of upstream.")
         out += "gateway_idempotent_replays_total \(snapshot.idempotentReplays)\n"
         family(&out, "gateway_idempotency_journal_failures_total", "counter",
                "Writes to idempotency.journal that failed: the keyed requests waiting on them failed before sending, or were answered with an outcome a restart may not replay.")
         out += "gateway_idempotency_journal_failures_total \(snapshot.journalFailures)\n"
+        family(&out, "gateway_log_lines_dropped_total", "counter",
+               "Log lines dropped because stdout's reader did not keep up (each also counted in a log_lines_dropped line).")
+        out += "gateway_log_lines_dropped_total \(snapshot.logLinesDropped)\n"
         var described = Set<String>()
         for gauge in gauges {
             if described.insert(gauge.name).inserted { family(&out, gauge.name, "gauge", gauge.help) }

@@ -28,6 +28,7 @@ public struct ClientRateLimitMiddleware: Middleware {
             return try await next(request, context)
         }
         if let wait = limiter.check(client) {
+            context.metrics?.recordPublicRateLimited()
             throw Problem(status: 429, code: "rate_limited", title: "Too Many Requests",
                           detail: "This client address has used its request rate for routes without an API key; slow down.",
                           retryable: true, retryAfter: wait)

@@ -1,6 +1,7 @@
 import Foundation
 import Gateway
 import Glibc
+import Synchronization
 import Testing
 
 @Suite("Log sink")
@@ -107,6 +108,8 @@ struct LogSinkTests {
         // given: a one-page pipe nobody reads yet, and room for about twenty lines
         let (reader, writer) = try Self.pipe(onePage: true)
         let sink = LogSink(fd: writer, maxPending: 1_000)
+        let observed = Atomic(0)
+        sink.observeDrops { observed.add(1, ordering: .relaxed) }
         let lines = Self.lines(1_000)
         // when
         for line in lines { sink.write(line) }
@@ -118,6 +121,7 @@ struct LogSinkTests {
         let dropped = markers.compactMap { $0.split(separator: ",").first { $0.hasPrefix(#""count":"#) }.flatMap { Int($0.dropFirst(8)) } }
         #expect(!markers.isEmpty)
         #expect(written.count + dropped.reduce(0, +) == lines.count, "\(written.count) written, \(dropped) dropped")
+        #expect(observed.load(ordering: .relaxed) == dropped.reduce(0, +), "the observer is told of each line dropped")
         #expect(written == lines.filter { written.contains($0) }, "in order")
     }
 

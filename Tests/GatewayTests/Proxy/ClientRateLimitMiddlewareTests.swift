@@ -10,6 +10,7 @@ struct ClientRateLimitMiddlewareTests {
     static let key = "tenant-key-for-limit-tests"
 
     let responder: GatewayResponder
+    let metrics = GatewayMetrics()
 
     init() {
         var router = Router()
@@ -29,6 +30,7 @@ struct ClientRateLimitMiddlewareTests {
         responder = GatewayResponder(router: router, middleware: [
             RequestIDMiddleware(secretDigests: []),
             ClientAddressMiddleware(trustedProxies: TrustedProxies([try! CIDR("127.0.0.1/32")])),
+            MetricsMiddleware(metrics: metrics),
             ProblemMiddleware(),
             ClientRateLimitMiddleware(limiter: ClientRateLimiter(limit: TenantRateLimit(rate: 0.01, burst: 2))),
             AuthenticationMiddleware(directory: TenantDirectory(tenants)),
@@ -54,6 +56,8 @@ struct ClientRateLimitMiddlewareTests {
         #expect(try await send("/openapi.yaml", peer: "198.51.100.8").status.code == 200)
         // unknown paths need no key either, so they count too
         #expect(try await send("/nothing-here", peer: "198.51.100.7").status.code == 429)
+        // and /metrics counts the refusals, with no address in a label
+        #expect(metrics.render().contains("\ngateway_public_rate_limited_total 2\n"))
     }
 
     @Test("the liveness and readiness probes are never limited, however often one address asks")
