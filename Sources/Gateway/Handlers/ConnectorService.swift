@@ -114,6 +114,7 @@ public struct ConnectorService: Sendable {
         let filter = ListFilter(status: status ?? nil, since: since).continuing(
             &cursor, statusGiven: statusText != nil && status != nil, sinceGiven: sinceText != nil && since != nil, errors: &errors)
         try Self.check(errors)
+        try Self.checkIfMatch(context)
         let query = ListQuery(status: filter.status, limit: limit, cursor: cursor, since: filter.since, includeRaw: includeRaw)
         let page = try await connector.listItems(query, deadline: deadline())
         var body = JSONObjectWriter(capacity: page.items.count * 400 + 128)
@@ -132,8 +133,10 @@ public struct ConnectorService: Sendable {
         let fields = try RequestFields.query(of: request)
         var errors = fields.errors(allowed: ["include_raw"])
         let includeRaw = fields.bool("include_raw", errors: &errors) ?? false
+        let id = try itemID(context)
         try Self.check(errors)
-        let item = try await connector.item(id: try itemID(context), includeRaw: includeRaw, deadline: deadline())
+        try Self.checkIfMatch(context)
+        let item = try await connector.item(id: id, includeRaw: includeRaw, deadline: deadline())
         return JSONResponse.make(bytes: item.json())
     }
 
@@ -160,6 +163,7 @@ public struct ConnectorService: Sendable {
         }
         Self.checkIdempotencyKey(request, errors: &errors)
         try Self.check(errors)
+        try Self.checkIfMatch(context)
         let until = deadline()
         return try await idempotently(request, context, content: Array((text ?? "").utf8)) {
             let receipt = try await connector.reply(to: id, text: text ?? "", deadline: until)
@@ -178,6 +182,7 @@ public struct ConnectorService: Sendable {
         var errors = fields.errors(allowed: [])
         Self.checkIdempotencyKey(request, errors: &errors)
         try Self.check(errors)
+        try Self.checkIfMatch(context)
         let until = deadline()
         return try await idempotently(request, context, content: [], harmlessTwice: true) {
             try await connector.markRead(id: id, deadline: until)
@@ -191,6 +196,7 @@ public struct ConnectorService: Sendable {
         let limit = fields.integer("limit", in: 1...100, errors: &errors) ?? 50
         let cursor = openCursor(fields.string("cursor", errors: &errors), key: key, context, errors: &errors)
         try Self.check(errors)
+        try Self.checkIfMatch(context)
         let page = try await connector.updates(since: cursor, limit: limit, deadline: deadline())
         var body = JSONObjectWriter(capacity: page.items.count * 400 + 128)
         let (nextCursor, hasMore) = (page.nextCursor, page.hasMore)
@@ -223,12 +229,12 @@ public struct ConnectorService: Sendable {
         let key = try connectorKey(context)
         let connector = try registry.connector(for: key, tenant: tenant.id, credentials: tenant.credentials[key.marketplace],
                                                operation: operation)
-        try Self.checkIfMatch(context)
         return (connector, key)
     }
 
-    /// 412 for an `If-Match` of tags, once the resource is known to exist: without it the answer
-    /// would not have been a success, and preconditions are then ignored (RFC 9110 §13.2.1).
+    /// 412 for an `If-Match` of tags, once the request is known to be one the gateway would carry
+    /// out (the resource exists, the request is valid): otherwise its answer would not have been a
+    /// success, and preconditions are then ignored (RFC 9110 §13.2.1).
     private static func checkIfMatch(_ context: GatewayContext) throws(GatewayError) {
         if context.ifMatchNamesOnlyTags { throw .preconditionFailed(resourceHasTags: false) }
     }

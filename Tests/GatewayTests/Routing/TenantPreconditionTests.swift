@@ -33,6 +33,17 @@ struct TenantPreconditionTests {
         #expect(list.status == .ok)
     }
 
+    @Test("given If-Match naming tags on a request that is invalid anyway, then it is the 400 it would have been: preconditions count only for a request the gateway would carry out")
+    func invalidRequestsStayInvalid() async throws {
+        let harness = ApplicationHarness()
+        let tags = [("If-Match", #""v1""#)]
+        let noText = try await harness.send(.post, Self.reply, body: "{}", headers: tags)
+        let badKey = try await harness.send(.post, Self.reply, body: #"{"text":"thanks"}"#, headers: tags + [("Idempotency-Key", "\"unclosed")])
+        let badLimit = try await harness.send(.get, "/connectors/wildberries/review/items?limit=0", headers: tags)
+        #expect([noText.status.code, badKey.status.code, badLimit.status.code] == [400, 400, 400])
+        #expect(harness.review.replies.isEmpty)
+    }
+
     @Test("given If-Match naming tags on a read, then it is refused too; without a key it is still 401, on an unknown path 404")
     func readsAndOrder() async throws {
         let harness = ApplicationHarness()
