@@ -31,7 +31,7 @@ public final class GatewayContext {
     var endpoint: GatewayHandler?
     /// The request's `If-Match` names entity tags and not `*`: on a tenant route, whose
     /// resources have no tags, it cannot hold, and the handler refuses with 412 once it knows the
-    /// resource exists (RFC 9110 §13.1.1, §13.2.1).
+    /// request is one it would carry out (RFC 9110 §13.1.1, §13.2.1).
     public var ifMatchNamesOnlyTags = false
     /// The authenticated tenant, once authentication has run.
     public var tenant: Tenant?

@@ -3,8 +3,9 @@ import Synchronization
 /// What `/metrics` shows, in the Prometheus text format (0.0.4): requests and their latency by
 /// route pattern, method and status class; upstream calls by marketplace, channel and outcome
 /// with their latency; retries; tenants and client addresses refused by their rate limits;
-/// idempotent replays; failed writes of the idempotency journal; log lines dropped. Labels are patterns and names from closed sets, never raw
-/// paths or keys, so the series stay bounded whatever clients send.
+/// idempotent replays; failed writes of the idempotency journal; log lines dropped. Labels are
+/// patterns and names from closed sets, never raw paths or keys, so the series stay bounded
+/// whatever clients send.
 public final class GatewayMetrics: Sendable {
     /// The `status_class` labels, by hundreds; a status above 599 counts as `5xx`.
     static let statusClasses = ["0xx", "1xx", "2xx", "3xx", "4xx", "5xx"]

@@ -47,7 +47,7 @@ extension Tenant {
     }
 
     /// Parts shorter than this are not taken out alone (a JWT's header is about 20 characters).
-    public static let shortestSecretPart = 16
+    static let shortestSecretPart = 16
 
     /// `value` with every byte but letters, digits and those in `kept` written `%XX`.
     private static func percentEncoding(_ value: String, keeping kept: String) -> String {
