@@ -7,8 +7,8 @@ import Server
 /// One JSON line per request: time, request id, client address (behind a trusted proxy, the one
 /// it reports), connection id (shared by the requests of one keep-alive connection), tenant,
 /// method, route pattern (never the raw path with its ids), status, duration, response bytes and
-/// upstream calls. Keys, credentials and bodies are never logged (a method that is a tenant's key,
-/// sent there by a confused client, is logged `[redacted]`). A request whose connection
+/// upstream calls. Keys, credentials and bodies are never logged (a method that is a secret the
+/// gateway holds, sent there by a confused client, is logged `[redacted]`). A request whose connection
 /// closed before its response could go out (the server cancels its task) is logged with status
 /// `clientClosed`, as nginx does: the 504 its cancelled upstream call produced was never sent,
 /// and counting it would raise upstream-timeout alarms for a client that gave up.
@@ -18,10 +18,11 @@ public struct AccessLogMiddleware: Middleware {
 
     /// Where the lines go (stdout in the gateway).
     public let sink: LogSink
-    /// The SHA-256 of every tenant key: a method that is one is not logged as sent.
+    /// The SHA-256 of every secret the gateway holds (tenant keys, the metrics token, marketplace
+    /// credentials): a method that is one is not logged as sent.
     private let secretDigests: Set<[UInt8]>
 
-    /// Logs to `sink`; `secretDigests`: the tenants' keys' SHA-256, which no line may repeat.
+    /// Logs to `sink`; `secretDigests`: the SHA-256 of the secrets no line may repeat.
     public init(sink: LogSink, secretDigests: Set<[UInt8]> = []) {
         self.sink = sink
         self.secretDigests = secretDigests
@@ -59,7 +60,7 @@ public struct AccessLogMiddleware: Middleware {
     /// One access-log line. Also written for requests the server refuses or the client abandons,
     /// which have no tenant, and no method or route when their head was not read. The method is
     /// cut to the longest the parser takes (a method token has no length limit of its own), or
-    /// `[redacted]` when it is one of `secretDigests`' keys; the duration is written in µs.
+    /// `[redacted]` when it is one of `secretDigests`' secrets; the duration is written in µs.
     static func line(requestID: String, client: String?, connection: UInt64?, tenant: String?, method: HTTPMethod?,
                      route: String?, status: Int, duration: Duration?, bytes: Int, upstreamCalls: Int,
                      secretDigests: Set<[UInt8]>) -> String {

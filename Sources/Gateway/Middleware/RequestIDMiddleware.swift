@@ -21,7 +21,8 @@ public struct RequestIDMiddleware: Middleware {
     private let secretDigests: Set<[UInt8]>
 
     /// Ids come from a generator of its own, fresh per process. `secretDigests`: the SHA-256 of
-    /// every secret an id must not be (the tenants' keys).
+    /// every secret an id must not be (the tenants' keys, their marketplace credentials of 16
+    /// characters or more).
     public init(secretDigests: Set<[UInt8]>) {
         self.secretDigests = secretDigests
     }

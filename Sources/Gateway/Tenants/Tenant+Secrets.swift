@@ -10,21 +10,18 @@ extension Tenant {
     /// scheme too, as a marketplace quotes the token alone; a key with dashes, without them too.
     var secrets: [String] {
         var secrets: [String] = []
-        for credentials in credentials.values {
-            let written = credentials.fieldNames.compactMap { credentials[$0] }
-            for value in written + written.compactMap(Self.withoutScheme) {
-                secrets.append(value)
-                for keeping in ["", "-._~"] {
-                    let encoded = Self.percentEncoding(value, keeping: keeping)
-                    if !secrets.contains(encoded) { secrets.append(encoded) }
-                }
-                // A key written with dashes (Ozon's is a UUID) may be quoted without them.
-                let undashed = value.filter { $0 != "-" }
-                if undashed.count != value.count, undashed.count >= Self.shortestSecretPart { secrets.append(undashed) }
-                let parts = value.split(separator: ".")
-                if parts.count > 1 {
-                    secrets += parts.filter { $0.count >= Self.shortestSecretPart }.map(String.init)
-                }
+        for value in credentialValues {
+            secrets.append(value)
+            for keeping in ["", "-._~"] {
+                let encoded = Self.percentEncoding(value, keeping: keeping)
+                if !secrets.contains(encoded) { secrets.append(encoded) }
+            }
+            // A key written with dashes (Ozon's is a UUID) may be quoted without them.
+            let undashed = value.filter { $0 != "-" }
+            if undashed.count != value.count, undashed.count >= Self.shortestSecretPart { secrets.append(undashed) }
+            let parts = value.split(separator: ".")
+            if parts.count > 1 {
+                secrets += parts.filter { $0.count >= Self.shortestSecretPart }.map(String.init)
             }
         }
         return secrets
