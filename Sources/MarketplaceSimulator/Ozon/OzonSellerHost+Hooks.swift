@@ -75,6 +75,27 @@ extension OzonSellerHost {
         }
     }
 
+    /// The review leaves the account (deleted by its buyer, moderated away): lists no longer
+    /// show it, and a list's `last_id` naming it is refused. Returns whether there was one.
+    @discardableResult
+    public func removeReview(id: String, clientID: Int64? = nil) -> Bool {
+        mutate(clientID) { data in
+            guard let index = data.reviewIndex(id) else { return false }
+            data.reviews.remove(at: index)
+            return true
+        }
+    }
+
+    /// The question leaves the account, as `removeReview` for a review.
+    @discardableResult
+    public func removeQuestion(id: String, clientID: Int64? = nil) -> Bool {
+        mutate(clientID) { data in
+            guard let index = data.questionIndex(id) else { return false }
+            data.questions.remove(at: index)
+            return true
+        }
+    }
+
     /// Switches the account's paid subscription on or off.
     public func setSubscription(_ enabled: Bool, clientID: Int64? = nil) {
         mutate(clientID) { $0.account.hasSubscription = enabled }

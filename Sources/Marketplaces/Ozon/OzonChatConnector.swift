@@ -60,7 +60,7 @@ public struct OzonChatConnector: ChannelConnector {
             limit: query.limit, from: listing.position, maxExamined: listing.status == nil ? .max : max(2 * query.limit, 40),
             // Ozon's own chats (notices) may be pinned anywhere: no key, so no order is read from them.
             id: { $0.chatID }, key: { $0.isConversation ? $0.lastMessageID : 0 },
-            fetch: { token async throws(ConnectorError) in
+            fetch: { token, _ async throws(ConnectorError) in
                 try await chatList(cursor: token, limit: 100, includeRaw: query.includeRaw, deadline: deadline)
             },
             accept: { entries, range, items async throws(ConnectorError) in

@@ -33,12 +33,9 @@ struct OzonListCursor: Sendable, Equatable {
             guard let key = UInt64(raw) else { throw Self.invalid }
             afterKey = key
         }
-        var afterDate: Int64?
-        if let raw = cursor["d"] {
-            guard let millis = Int64(raw) else { throw Self.invalid }
-            afterDate = millis
-        }
-        position = OzonListPosition(page: cursor["p"], skip: skip, after: cursor["a"], afterKey: afterKey, afterDate: afterDate)
+        let afterDate = try Self.millis(cursor["d"])
+        position = OzonListPosition(page: cursor["p"], skip: skip, after: cursor["a"], afterKey: afterKey, afterDate: afterDate,
+                                    pageDate: try Self.millis(cursor["pd"]), upTo: try Self.millis(cursor["u"]))
     }
 
     /// The cursor of the page after `next`, or nil at the end.
@@ -51,7 +48,16 @@ struct OzonListCursor: Sendable, Equatable {
         state["a"] = next.after
         state["l"] = next.afterKey.map { String($0) }
         state["d"] = next.afterDate.map { String($0) }
+        state["pd"] = next.pageDate.map { String($0) }
+        state["u"] = next.upTo.map { String($0) }
         return Cursor(state)
+    }
+
+    /// An instant in Unix ms, as the cursor carries it; nil when absent.
+    private static func millis(_ raw: String?) throws(ConnectorError) -> Int64? {
+        guard let raw else { return nil }
+        guard let millis = Int64(raw) else { throw invalid }
+        return millis
     }
 
     static let invalid = ConnectorError.invalidRequest(field: "cursor", reason: "cursor is not one this connector issued for this listing")

@@ -17,7 +17,8 @@ enum OzonListPager {
     ///     publication): when the entry last taken has left its page since (answered, in a
     ///     listing of unanswered ones), the listing resumes at the first entry not newer than it,
     ///     not after a count of entries that has shrunk with it.
-    ///   - fetch: the upstream page a token names.
+    ///   - fetch: the upstream page a token names (nil: the first), of the entries published at
+    ///     or before `upTo` (Unix ms) when that is given: a dated listing re-entered by date.
     ///   - accept: appends the items for the entries in a range to the page, leaving out the
     ///     entries filtered out; straight into the page, and it may move them out of the
     ///     entries (which are read again only for their ids), as an item is costly to copy.
@@ -25,7 +26,7 @@ enum OzonListPager {
         limit: Int, from start: OzonListPosition, maxPages: Int = 5, maxExamined: Int = .max,
         id: (Entry) -> String, key: ((Entry) -> UInt64)? = nil,
         date: ((Entry) -> Int64)? = nil,
-        fetch: (String?) async throws(ConnectorError) -> OzonPage<Entry>,
+        fetch: (_ token: String?, _ upTo: Int64?) async throws(ConnectorError) -> OzonPage<Entry>,
         accept: (inout [Entry], Range<Int>, inout [Item]) async throws(ConnectorError) -> Void
     ) async throws(ConnectorError) -> (items: [Item], next: OzonListPosition?) {
         var token = start.page
@@ -34,7 +35,25 @@ enum OzonListPager {
         items.reserveCapacity(limit)
         var examined = 0
         for pageNumber in 1...max(1, maxPages) {
-            var page = try await fetch(token)
+            var page: OzonPage<Entry>
+            do throws(ConnectorError) {
+                page = try await fetch(token, resume.upTo)
+            } catch {
+                // Refused the token, which names the previous page's last entry: that entry has
+                // gone (deleted, moderated away), and Ozon does not say where its list goes on
+                // from an id it no longer knows. The listing re-enters by date at the entry last
+                // taken (a stop inside the page, or one pushed on past it), else at the entry the
+                // token names, and resumes after it as a mid-page stop whose entry left does.
+                guard date != nil, let gone = token, Self.refuses(error),
+                      let spot = Self.dated(resume.after, resume.afterDate) ?? Self.dated(gone, resume.pageDate) else {
+                    throw error
+                }
+                // A second past it: Ozon does not document the filter's precision, and the newer
+                // entries the bound lets in are passed over by date.
+                resume = OzonListPosition(page: nil, skip: 0, after: spot.id, afterDate: spot.date, upTo: spot.date + 1000)
+                token = nil
+                page = try await fetch(nil, resume.upTo)
+            }
             let first = resumeIndex(page.entries, resume, id: id, key: key, date: date)
             var index = first
             while index < page.entries.count, items.count < limit, examined < maxExamined {
@@ -46,7 +65,7 @@ enum OzonListPager {
             let last = index > 0 ? page.entries[index - 1] : nil
             if index < page.entries.count, let last {
                 return (items, OzonListPosition(page: token, skip: index, after: id(last), afterKey: key.map { $0(last) },
-                                                afterDate: date.map { $0(last) }))
+                                                afterDate: date.map { $0(last) }, upTo: resume.upTo))
             }
             guard page.hasNext, let next = page.nextToken else { return (items, nil) }
             // The next page starts after this one's last entry; keyed, it also resumes below the
@@ -69,13 +88,27 @@ enum OzonListPager {
             let pushedOn = date != nil && (resume.afterDate ?? 0) > 0 && first == page.entries.count && resume.after.map { after in
                 !page.entries.contains { id($0) == after }
             } == true
+            // The instant of the entry `next` names, for re-entering should Ozon refuse it.
+            let nextDate = date.flatMap { date in page.entries.last.map(date) }.flatMap { $0 > 0 ? $0 : nil }
             let boundary = OzonListPosition(page: next, skip: 0, after: pushedOn ? resume.after : nil, afterKey: lastKey,
-                                            afterDate: pushedOn ? resume.afterDate : nil)
+                                            afterDate: pushedOn ? resume.afterDate : nil, pageDate: nextDate, upTo: resume.upTo)
             if items.count >= limit || pageNumber == maxPages || examined >= maxExamined { return (items, boundary) }
             token = next
             resume = boundary
         }
         return (items, nil)
+    }
+
+    private static func dated(_ id: String?, _ date: Int64?) -> (id: String, date: Int64)? {
+        guard let id, let date, date > 0 else { return nil }
+        return (id, date)
+    }
+
+    /// Ozon turned the request down (a 4xx read as `upstreamError`, a read the gateway built
+    /// being refused), rather than failing to answer it.
+    private static func refuses(_ error: ConnectorError) -> Bool {
+        guard case .upstreamError(let failure) = error, let status = failure.status else { return false }
+        return (400..<500).contains(status)
     }
 
     /// Whether `keys` fall (or stay), leaving out 0, an entry without one, which may come anywhere.

@@ -45,8 +45,9 @@ public struct OzonQuestionConnector: ChannelConnector {
         var turnedDownOnPage: [String: Bool] = [:]
         let (items, next) = try await OzonListPager.collect(
             limit: query.limit, from: listing.position, id: { $0.id }, date: { $0.publishedAt.millisecondsSinceEpoch },
-            fetch: { token async throws(ConnectorError) in
-                let (page, candidates) = try await list(from: listing.since, ascending: false,
+            fetch: { token, upTo async throws(ConnectorError) in
+                let (page, candidates) = try await list(from: listing.since, to: upTo.map(Timestamp.init(millisecondsSinceEpoch:)),
+                                                        ascending: false,
                                                         status: status == .unanswered ? "UNPROCESSED" : "ALL", lastID: token,
                                                         limit: pageSize, includeRaw: query.includeRaw, deadline: deadline)
                 undecided = Dictionary(candidates.map { ($0.id, $0) }) { $1 }

@@ -39,9 +39,10 @@ public struct OzonReviewConnector: ChannelConnector {
         let pageSize = status == .unanswered ? 100 : max(query.limit, 20)
         let (items, next) = try await OzonListPager.collect(
             limit: query.limit, from: listing.position, id: { $0.id }, date: { $0.publishedAt.millisecondsSinceEpoch },
-            fetch: { token async throws(ConnectorError) in
-                try await list(from: listing.since, ascending: false, status: status == .answered ? "PROCESSED" : "ALL",
-                               lastID: token, limit: pageSize, includeRaw: query.includeRaw, deadline: deadline)
+            fetch: { token, upTo async throws(ConnectorError) in
+                try await list(from: listing.since, to: upTo.map(Timestamp.init(millisecondsSinceEpoch:)), ascending: false,
+                               status: status == .answered ? "PROCESSED" : "ALL", lastID: token, limit: pageSize,
+                               includeRaw: query.includeRaw, deadline: deadline)
             },
             accept: { entries, range, items async throws(ConnectorError) in
                 entries.moveItems(in: range, status: status, to: &items)

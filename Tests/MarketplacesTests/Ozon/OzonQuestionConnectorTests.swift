@@ -54,6 +54,29 @@ struct OzonQuestionConnectorTests {
         }
     }
 
+    @Test("given a walk stopped at the end of Ozon's page, when the question Ozon's last_id names is deleted, then the walk goes on from the next one, losing and repeating none",
+          .timeLimit(.minutes(1)))
+    func walkWhoseBoundaryQuestionLeaves() async throws {
+        try await OzonTestbed.run { bed in
+            let connector = try bed.question
+            let all = bed.host.questions().sorted { ($0.publishedAt, $0.id) > ($1.publishedAt, $1.id) }.map(\.id)
+            // given: a first page of 10, Ozon's whole page at that limit
+            let first = try await connector.listItems(ListQuery(limit: 10), deadline: bed.deadline)
+            #expect(first.items.map(\.id) == Array(all.prefix(10)))
+            // when: the 10th question, the one Ozon's last_id names, leaves Ozon
+            #expect(bed.host.removeQuestion(id: all[9]))
+            var items: [Item] = []
+            var cursor = first.nextCursor
+            while let next = cursor {
+                let page = try await connector.listItems(ListQuery(limit: 10, cursor: next), deadline: bed.deadline)
+                items += page.items
+                cursor = page.nextCursor
+            }
+            // then: the rest of the walk, each once
+            #expect(items.map(\.id) == Array(all.dropFirst(10)))
+        }
+    }
+
     @Test("one question carries its latest answer as the reply", .timeLimit(.minutes(1)))
     func oneQuestion() async throws {
         try await OzonTestbed.run { bed in

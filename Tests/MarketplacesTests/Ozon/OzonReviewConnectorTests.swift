@@ -56,6 +56,29 @@ struct OzonReviewConnectorTests {
         }
     }
 
+    @Test("given a walk stopped at the end of Ozon's page, when the review Ozon's last_id names is deleted, then the walk goes on from the next one, losing and repeating none",
+          .timeLimit(.minutes(1)))
+    func walkWhoseBoundaryReviewLeaves() async throws {
+        try await OzonTestbed.run { bed in
+            let connector = try bed.review
+            let all = bed.host.reviews().sorted { ($0.publishedAt, $0.id) > ($1.publishedAt, $1.id) }.map(\.id)
+            // given: a first page of 20, Ozon's whole first page
+            let first = try await connector.listItems(ListQuery(limit: 20), deadline: bed.deadline)
+            #expect(first.items.map(\.id) == Array(all.prefix(20)))
+            // when: the 20th review, the one Ozon's last_id names, leaves Ozon
+            #expect(bed.host.removeReview(id: all[19]))
+            var items: [Item] = []
+            var cursor = first.nextCursor
+            while let next = cursor {
+                let page = try await connector.listItems(ListQuery(limit: 20, cursor: next), deadline: bed.deadline)
+                items += page.items
+                cursor = page.nextCursor
+            }
+            // then: the rest of the walk, each once
+            #expect(items.map(\.id) == Array(all.dropFirst(20)))
+        }
+    }
+
     @Test("status filters split reviews into unanswered (NEW, VIEWED) and answered (PROCESSED)", .timeLimit(.minutes(1)))
     func statusFilters() async throws {
         try await OzonTestbed.run { bed in
