@@ -90,6 +90,9 @@ public final class GatewayApplication: Sendable {
         if let limit = configuration.publicRateLimit {
             middleware.append(ClientRateLimitMiddleware(limiter: ClientRateLimiter(limit: limit)))
         }
+        if let limit = configuration.failedAuthLimit {
+            middleware.append(FailedAuthLimitMiddleware(limiter: ClientRateLimiter(limit: limit)))
+        }
         let directory = TenantDirectory(tenants)
         middleware += [
             AuthenticationMiddleware(directory: directory),

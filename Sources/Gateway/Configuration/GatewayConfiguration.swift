@@ -39,6 +39,10 @@ public struct GatewayConfiguration: Sendable {
     /// Requests per client address on the routes that need no API key (`public_rate_limit`);
     /// nil: not limited.
     public var publicRateLimit: TenantRateLimit?
+    /// Failed authentications per client address (`failed_auth_limit`): past it the address's
+    /// requests that would present a key are refused unchecked, so keys cannot be guessed at
+    /// speed; nil: not limited.
+    public var failedAuthLimit: TenantRateLimit?
     /// SHA-256 of the token `/metrics` asks for (`metrics_token`); nil: `/metrics` is public.
     /// The metrics name tenants and their traffic, which a gateway reachable by others may not show.
     public var metricsTokenDigest: [UInt8]?
@@ -77,7 +81,8 @@ public struct GatewayConfiguration: Sendable {
         let reader = ConfigurationReader(root, path: "")
         var configuration = GatewayConfiguration()
         try reader.allowOnly(["listen", "server", "tenants", "marketplaces", "cursor_secret", "upstream_deadline_ms",
-                              "max_upstream_answer_bytes", "idempotency", "drain_timeout_ms", "trusted_proxies", "public_rate_limit", "metrics_token"])
+                              "max_upstream_answer_bytes", "idempotency", "drain_timeout_ms", "trusted_proxies", "public_rate_limit", "failed_auth_limit",
+                              "metrics_token"])
         if let listen = try reader.object("listen") {
             try listen.allowOnly(["host", "port"])
             if let host = try listen.string("host") {
@@ -127,12 +132,10 @@ public struct GatewayConfiguration: Sendable {
             }
         }
         if let limit = try reader.object("public_rate_limit") {
-            try limit.allowOnly(["rate", "burst"])
-            guard let rate = try limit.number("rate", in: 0.001...1_000_000) else {
-                throw ConfigurationError(limit.path + ".rate", "is required: requests per second per client address")
-            }
-            let burst = try limit.integer("burst", in: 1...1_000_000) ?? max(1, Int(rate.rounded(.up)))
-            configuration.publicRateLimit = TenantRateLimit(rate: rate, burst: burst)
+            configuration.publicRateLimit = try Self.addressLimit(limit, of: "requests")
+        }
+        if let limit = try reader.object("failed_auth_limit") {
+            configuration.failedAuthLimit = try Self.addressLimit(limit, of: "failed authentications")
         }
         if let marketplaces = try reader.object("marketplaces") {
             try configuration.applyMarketplaces(marketplaces)
@@ -206,6 +209,17 @@ public struct GatewayConfiguration: Sendable {
             self.server.maxLoopPendingOutput = value
         }
         if let value = try server.integer("max_loop_body_bytes", in: (64 << 10)...(64 << 30)) { self.server.maxLoopBodyBytes = value }
+    }
+
+    /// A `{"rate", "burst"}` allowance per client address of `what` a second (`burst` left out:
+    /// the rate rounded up).
+    private static func addressLimit(_ limit: ConfigurationReader, of what: String) throws(ConfigurationError) -> TenantRateLimit {
+        try limit.allowOnly(["rate", "burst"])
+        guard let rate = try limit.number("rate", in: 0.001...1_000_000) else {
+            throw ConfigurationError(limit.path + ".rate", "is required: \(what) per second per client address")
+        }
+        let burst = try limit.integer("burst", in: 1...1_000_000) ?? max(1, Int(rate.rounded(.up)))
+        return TenantRateLimit(rate: rate, burst: burst)
     }
 
     private mutating func applyMarketplaces(_ marketplaces: ConfigurationReader) throws(ConfigurationError) {

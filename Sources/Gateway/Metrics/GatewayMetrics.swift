@@ -46,6 +46,7 @@ public final class GatewayMetrics: Sendable {
         var idempotentReplays: UInt64 = 0
         var journalFailures: UInt64 = 0
         var publicRateLimited: UInt64 = 0
+        var failedAuthLimited: UInt64 = 0
         var logLinesDropped: UInt64 = 0
     }
 
@@ -80,6 +81,12 @@ public final class GatewayMetrics: Sendable {
     /// (`public_rate_limit`); addresses are not labels, as they are not a closed set.
     public func recordPublicRateLimited() {
         state.withLock { $0.publicRateLimited += 1 }
+    }
+
+    /// One request refused unread because its client address failed to authenticate too often
+    /// (`failed_auth_limit`).
+    public func recordFailedAuthLimited() {
+        state.withLock { $0.failedAuthLimited += 1 }
     }
 
     /// One log line dropped because the log's reader did not keep up.
@@ -130,6 +137,9 @@ public final class GatewayMetrics: Sendable {
         family(&out, "gateway_public_rate_limited_total", "counter",
                "Requests to routes without an API key refused because their client address's public_rate_limit was spent.")
         out += "gateway_public_rate_limited_total \(snapshot.publicRateLimited)\n"
+        family(&out, "gateway_failed_auth_limited_total", "counter",
+               "Requests refused without checking their key because their client address's failed_auth_limit was spent.")
+        out += "gateway_failed_auth_limited_total \(snapshot.failedAuthLimited)\n"
         family(&out, "gateway_idempotent_replays_total", "counter", "Replies answered from the Idempotency-Key store instead of upstream.")
         out += "gateway_idempotent_replays_total \(snapshot.idempotentReplays)\n"
         family(&out, "gateway_idempotency_journal_failures_total", "counter",

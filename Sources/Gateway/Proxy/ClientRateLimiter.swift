@@ -98,6 +98,16 @@ public final class ClientRateLimiter: Sendable {
         }
     }
 
+    /// How long until `client` may spend again, spending nothing: nil while its allowance has
+    /// room (an untracked address's always has).
+    public func wait(for client: IPAddress, now: ContinuousClock.Instant = .now) -> Duration? {
+        let key = ClientKey(client)
+        return state.withLock { state -> Duration? in
+            guard let due = state.nextFree[key], due - tolerance > now else { return nil }
+            return due - tolerance - now
+        }
+    }
+
     /// Addresses tracked now (for tests of the bound).
     var trackedCount: Int { state.withLock { $0.nextFree.count } }
     /// Queue records looked at to make room so far (for tests of its cost).

@@ -1,7 +1,7 @@
 @testable import Gateway
 import Testing
 
-@Suite("trusted_proxies and public_rate_limit in the configuration file")
+@Suite("trusted_proxies, public_rate_limit and failed_auth_limit in the configuration file")
 struct TrustedProxiesConfigurationTests {
     func parse(_ proxies: String, extra: String = "") throws(ConfigurationError) -> GatewayConfiguration {
         let digest = String(repeating: "ab", count: 32)
@@ -57,6 +57,26 @@ struct TrustedProxiesConfigurationTests {
     func invalidPublicRateLimit(limit: String, field: String) {
         #expect {
             try parse("[]", extra: ", \"public_rate_limit\": \(limit)")
+        } throws: { error in
+            (error as? ConfigurationError)?.field == field
+        }
+    }
+
+    @Test("failed_auth_limit is off unless set, and read with its burst")
+    func failedAuthLimit() throws {
+        #expect(try parse("[]").failedAuthLimit == nil)
+        #expect(try parse("[]", extra: #", "failed_auth_limit": {"rate": 0.2, "burst": 10}"#).failedAuthLimit == TenantRateLimit(rate: 0.2, burst: 10))
+        #expect(try parse("[]", extra: #", "failed_auth_limit": {"rate": 0.2}"#).failedAuthLimit == TenantRateLimit(rate: 0.2, burst: 1))
+    }
+
+    @Test("a bad failed_auth_limit names its field",
+          arguments: [
+              (#"{"burst": 5}"#, "failed_auth_limit.rate"), (#"{"rate": -1}"#, "failed_auth_limit.rate"),
+              (#"{"rate": 1, "burst": 2000000}"#, "failed_auth_limit.burst"), (#"{"rate": 1, "window": 60}"#, "failed_auth_limit.window"),
+          ])
+    func invalidFailedAuthLimit(limit: String, field: String) {
+        #expect {
+            try parse("[]", extra: ", \"failed_auth_limit\": \(limit)")
         } throws: { error in
             (error as? ConfigurationError)?.field == field
         }

@@ -3,6 +3,7 @@ import Foundation
 import Gateway
 import Hashing
 import HTTP
+import Server
 
 /// A `GatewayApplication` over fake connectors (wildberries/review with 45 items, ozon/chat
 /// without mark-read), driven in-process through its responder.
@@ -13,7 +14,7 @@ struct ApplicationHarness {
     let chat: FakeConnector
 
     init(holdReplies: Bool = false, tenantCredentials: [Marketplace] = [.wildberries, .ozon], metricsToken: String? = nil,
-         ozonAPIKey: String = "k", idempotencyJournal: IdempotencyJournal? = nil) {
+         ozonAPIKey: String = "k", idempotencyJournal: IdempotencyJournal? = nil, failedAuthLimit: TenantRateLimit? = nil) {
         let review = FakeConnector(key: ConnectorKey(.wildberries, .review), count: 45, holdReplies: holdReplies)
         let chat = FakeConnector(key: ConnectorKey(.ozon, .chat), count: 3,
                                  operations: [.listItems, .item, .reply, .updates])
@@ -38,17 +39,19 @@ struct ApplicationHarness {
                                         rateLimit: TenantRateLimit(rate: 1000, burst: 1000), credentials: credentials)]
         configuration.cursorSecret = Array("a fixed test cursor secret".utf8)
         configuration.metricsTokenDigest = metricsToken.map { SHA256.hash($0.utf8) }
+        configuration.failedAuthLimit = failedAuthLimit
         application = GatewayApplication(configuration: configuration, registry: registry,
                                          staticFiles: StaticFiles(directory: nil), log: LogSink.capturing(),
                                          idempotencyJournal: idempotencyJournal)
     }
 
     func send(_ method: HTTPMethod, _ target: String, body: String? = nil, contentType: String? = "application/json",
-              headers: [(String, String)] = [], authenticated: Bool = true) async throws -> HTTPResponse {
+              headers: [(String, String)] = [], authenticated: Bool = true, peer: String? = nil) async throws -> HTTPResponse {
         var fields: [(String, String)] = [("Host", "gateway")]
         if authenticated { fields.append(("Authorization", "Bearer \(Self.key)")) }
         if body != nil, let contentType { fields.append(("Content-Type", contentType)) }
         let request = HTTPRequest(method: method, target: target, headers: fields + headers, body: Array((body ?? "").utf8))
-        return try await application.responder.respond(to: request, context: GatewayContext())
+        let connection = RequestContext(remoteAddress: try peer.map { try SocketAddress(host: $0, port: 40000) })
+        return try await application.responder.respond(to: request, context: GatewayContext(connection: connection))
     }
 }
