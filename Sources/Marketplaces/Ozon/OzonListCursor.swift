@@ -41,15 +41,19 @@ struct OzonListCursor: Sendable, Equatable {
     /// The cursor of the page after `next`, or nil at the end.
     func cursor(at next: OzonListPosition?) -> Cursor? {
         guard let next else { return nil }
-        var state = ["k": "list", "s": String(next.skip)]
-        state["st"] = status?.rawValue
-        state["since"] = since.map { String($0.millisecondsSinceEpoch) }
-        state["p"] = next.page
-        state["a"] = next.after
-        state["l"] = next.afterKey.map { String($0) }
-        state["d"] = next.afterDate.map { String($0) }
-        state["pd"] = next.pageDate.map { String($0) }
-        state["u"] = next.upTo.map { String($0) }
+        // Room for every member at once, and only those present set: a dictionary grown
+        // member by member is rehashed, and setting nil still looks the key up.
+        var state = [String: String](minimumCapacity: 9)
+        state["k"] = "list"
+        state["s"] = String(next.skip)
+        if let status { state["st"] = status.rawValue }
+        if let since { state["since"] = String(since.millisecondsSinceEpoch) }
+        if let page = next.page { state["p"] = page }
+        if let after = next.after { state["a"] = after }
+        if let key = next.afterKey { state["l"] = String(key) }
+        if let date = next.afterDate { state["d"] = String(date) }
+        if let date = next.pageDate { state["pd"] = String(date) }
+        if let upTo = next.upTo { state["u"] = String(upTo) }
         return Cursor(state)
     }
 

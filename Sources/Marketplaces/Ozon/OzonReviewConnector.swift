@@ -110,11 +110,14 @@ public struct OzonReviewConnector: ChannelConnector {
                                                       safety: .idempotent, operation: "review.list", deadline: deadline)
         let reviews = page.reviews ?? []
         let raws = includeRaw ? OzonSession.rawObjects(response, key: "reviews") : []
-        // By index: `enumerated()` hands each review over as a copy in a tuple.
-        let entries = reviews.indices.map { index in
-            let item = Self.item(reviews[index], raw: index < raws.count ? raws[index] : nil)
-            let publishedAt = item.createdAt
-            return OzonDatedEntry(id: reviews[index].id, publishedAt: publishedAt, item: consume item)
+        // By index through the buffer: `enumerated()` hands each review over as a copy in a
+        // tuple, and so, inlined into the list's closure, does the array's own subscript.
+        let entries = reviews.withUnsafeBufferPointer { reviews in
+            reviews.indices.map { index in
+                let item = Self.item(reviews[index], raw: index < raws.count ? raws[index] : nil)
+                let (id, publishedAt) = (item.id, item.createdAt)
+                return OzonDatedEntry(id: id, publishedAt: publishedAt, item: consume item)
+            }
         }
         return OzonPage(entries: entries, nextToken: page.lastID, hasNext: page.hasNext?.value ?? !reviews.isEmpty, asked: lastID)
     }
