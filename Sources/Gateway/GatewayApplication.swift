@@ -90,9 +90,8 @@ public final class GatewayApplication: Sendable {
         if let limit = configuration.publicRateLimit {
             middleware.append(ClientRateLimitMiddleware(limiter: ClientRateLimiter(limit: limit)))
         }
-        if let limit = configuration.failedAuthLimit {
-            middleware.append(FailedAuthLimitMiddleware(limiter: ClientRateLimiter(limit: limit)))
-        }
+        let failedAuthLimit = configuration.failedAuthLimit.map { FailedAuthLimitMiddleware(limiter: ClientRateLimiter(limit: $0)) }
+        if let failedAuthLimit { middleware.append(failedAuthLimit) }
         let directory = TenantDirectory(tenants)
         middleware += [
             AuthenticationMiddleware(directory: directory),
@@ -101,7 +100,7 @@ public final class GatewayApplication: Sendable {
         responder = GatewayResponder(router: router, middleware: middleware, log: log, metrics: metrics,
                                      trustedProxies: configuration.trustedProxies, secretDigests: idDigests,
                                      loggedSecretDigests: loggedDigests,
-                                     directory: directory)
+                                     directory: directory, failedAuthLimit: failedAuthLimit)
         server = HTTPServer(configuration: configuration.server, responder: responder)
         serverReference.server = server
     }

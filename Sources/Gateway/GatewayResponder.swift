@@ -15,6 +15,7 @@ public struct GatewayResponder: HTTPResponder {
     private let secretDigests: Set<[UInt8]>
     private let loggedSecretDigests: Set<[UInt8]>
     private let directory: TenantDirectory?
+    private let failedAuthLimit: FailedAuthLimitMiddleware?
 
     /// `middleware` runs outermost first. Requests the server refuses before routing (malformed,
     /// too large, too slow) or the client abandons mid-body are logged to `log` and counted in
@@ -24,14 +25,18 @@ public struct GatewayResponder: HTTPResponder {
     /// keeps it, `secretDigests` as its own, and their log lines redact a method that is one of
     /// `loggedSecretDigests` (as `AccessLogMiddleware`'s; `secretDigests` when nil).
     /// `directory`, the tenants `AuthenticationMiddleware` checks keys against, lets a request
-    /// that waits for `100 Continue` without a valid key be refused before its body is sent.
+    /// that waits for `100 Continue` without a valid key be refused before its body is sent;
+    /// `failedAuthLimit`, the chain's own (`failed_auth_limit`), holds such requests to the
+    /// allowance the chain holds the others to.
     public init(router: Router, middleware: [any Middleware], log: LogSink? = nil, metrics: GatewayMetrics? = nil,
                 trustedProxies: TrustedProxies = TrustedProxies(), secretDigests: Set<[UInt8]> = [],
-                loggedSecretDigests: Set<[UInt8]>? = nil, directory: TenantDirectory? = nil) {
+                loggedSecretDigests: Set<[UInt8]>? = nil, directory: TenantDirectory? = nil,
+                failedAuthLimit: FailedAuthLimitMiddleware? = nil) {
         self.router = router
         self.secretDigests = secretDigests
         self.loggedSecretDigests = loggedSecretDigests ?? secretDigests
         self.directory = directory
+        self.failedAuthLimit = failedAuthLimit
         refusalLog = log
         refusalMetrics = metrics
         self.trustedProxies = trustedProxies
@@ -61,27 +66,47 @@ public struct GatewayResponder: HTTPResponder {
     }
 
     /// `problem` as the answer to a request the middleware never saw, with its request id,
-    /// access-log line and metrics count.
-    private func answer(_ problem: Problem, to request: HTTPRequest?, method: HTTPMethod?, context: RequestContext) -> HTTPResponse {
+    /// access-log line and metrics count. `keyChecked` false: the log names no tenant, as the key
+    /// was not looked at.
+    private func answer(_ problem: Problem, to request: HTTPRequest?, method: HTTPMethod?, context: RequestContext,
+                        keyChecked: Bool = true) -> HTTPResponse {
         let requestID = request.flatMap { RequestIDMiddleware.offeredID(in: $0, secretDigests: secretDigests) } ?? refusalIDs.next()
         var response = problem.response(requestID: requestID, instance: request.flatMap { Problem.instance(of: $0) })
         response.headers.add("X-Request-ID", requestID)
         let sent = method == .head ? 0 : response.body.count
-        account(request, method: method, context: context, requestID: requestID, status: problem.status, bytes: sent)
+        account(request, method: method, context: context, requestID: requestID, status: problem.status, bytes: sent,
+                keyChecked: keyChecked)
         return response
     }
 
     /// A tenant route's request without a valid key, whose client waits for `100 Continue`: its
     /// 401 goes at once, as it would once the body were in (authentication comes before anything
-    /// that reads the body or spends an allowance), logged and counted as every answer is.
+    /// that reads the body or spends an allowance), logged and counted as every answer is, and
+    /// spending its client's `failed_auth_limit`; while that is spent, the 429 goes instead,
+    /// the key unchecked, as the chain would answer.
     public func answerBeforeBody(_ request: HTTPRequest, context: RequestContext) -> HTTPResponse? {
         guard let directory, isTenantRoute(request) else { return nil }
+        let client = failedAuthLimit == nil ? nil : clientAddress(of: request, context: context)
+        if let failedAuthLimit, let client, let refusal = failedAuthLimit.refusal(for: client) {
+            refusalMetrics?.recordFailedAuthLimited()
+            return answer(refusal, to: request, method: request.method, context: context, keyChecked: false)
+        }
         do {
             _ = try AuthenticationMiddleware.tenant(of: request, in: directory)
             return nil
         } catch {
+            if let failedAuthLimit, let client { failedAuthLimit.recordFailure(of: client) }
             return answer(Problem(error), to: request, method: request.method, context: context)
         }
+    }
+
+    /// The client `ClientAddressMiddleware` would name: the forwarded one behind a trusted proxy,
+    /// else the TCP peer.
+    private func clientAddress(of request: HTTPRequest, context: RequestContext) -> IPAddress? {
+        if let forwarded = ClientAddressMiddleware.forwardedClient(of: request, peer: context.remoteAddress, trusting: trustedProxies) {
+            return IPAddress(forwarded)
+        }
+        return context.remoteAddress.map { IPAddress($0) }
     }
 
     /// Whether `request`'s path names a route that asks for a tenant's key.
@@ -109,7 +134,7 @@ public struct GatewayResponder: HTTPResponder {
 
     /// The access-log line and the metrics count of a request the middleware never saw.
     private func account(_ request: HTTPRequest?, method: HTTPMethod?, context: RequestContext, requestID: String,
-                         status: Int, bytes: Int) {
+                         status: Int, bytes: Int, keyChecked: Bool = true) {
         let elapsed = context.elapsed
         let route = request.flatMap(pattern(of:))?.description
         refusalMetrics?.recordRequest(route: route ?? "unmatched", method: method.map(MetricsMiddleware.label) ?? "other",
@@ -118,7 +143,7 @@ public struct GatewayResponder: HTTPResponder {
         let client = request.flatMap { ClientAddressMiddleware.forwardedClient(of: $0, peer: context.remoteAddress, trusting: trustedProxies) }
         refusalLog?.write(AccessLogMiddleware.line(
             requestID: requestID, client: client ?? peer,
-            connection: context.remoteAddress == nil ? nil : context.connectionID, tenant: tenantID(of: request),
+            connection: context.remoteAddress == nil ? nil : context.connectionID, tenant: keyChecked ? tenantID(of: request) : nil,
             method: method, route: route, status: status, duration: elapsed, bytes: bytes, upstreamCalls: 0,
             secretDigests: loggedSecretDigests),
             level: AccessLogMiddleware.level(of: status))

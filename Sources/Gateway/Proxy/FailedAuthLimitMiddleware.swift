@@ -26,17 +26,29 @@ public struct FailedAuthLimitMiddleware: Middleware {
             return try await next(request, context)
         }
         if context.access == .tenant || request.headers.contains("Authorization") || request.headers.contains("X-API-Key"),
-           let wait = limiter.wait(for: client) {
+           let refusal = refusal(for: client) {
             context.metrics?.recordFailedAuthLimited()
-            throw Problem(status: 429, code: "rate_limited", title: "Too Many Requests",
-                          detail: "This client address has failed to authenticate too often; wait before sending a key again.",
-                          retryable: true, retryAfter: wait)
+            throw refusal
         }
         do {
             return try await next(request, context)
         } catch GatewayError.unauthorized(let detail) {
-            _ = limiter.check(client)
+            recordFailure(of: client)
             throw GatewayError.unauthorized(detail: detail)
         }
+    }
+
+    /// The 429 for `client` while its allowance is spent; nil while it may still fail.
+    /// `GatewayResponder` asks it too, for a request refused before its body is read.
+    public func refusal(for client: IPAddress) -> Problem? {
+        guard let wait = limiter.wait(for: client) else { return nil }
+        return Problem(status: 429, code: "rate_limited", title: "Too Many Requests",
+                       detail: "This client address has failed to authenticate too often; wait before sending a key again.",
+                       retryable: true, retryAfter: wait)
+    }
+
+    /// Spends one of `client`'s allowance for a request answered 401.
+    public func recordFailure(of client: IPAddress) {
+        _ = limiter.check(client)
     }
 }

@@ -10,12 +10,13 @@ import Testing
 @Suite("Requests refused before routing")
 struct RefusedRequestTests {
     /// An in-process gateway on loopback with one loop and a capturing log.
-    private func gateway(trustedProxies: TrustedProxies = TrustedProxies(),
+    private func gateway(trustedProxies: TrustedProxies = TrustedProxies(), failedAuthLimit: TenantRateLimit? = nil,
                          configure: (inout ServerConfiguration) -> Void) throws -> (GatewayApplication, LogSink) {
         var configuration = ApplicationHarness().application.configuration
         configuration.server = ServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.server.loopCount = 1
         configuration.trustedProxies = trustedProxies
+        configuration.failedAuthLimit = failedAuthLimit
         configure(&configuration.server)
         let log = LogSink.capturing()
         let application = GatewayApplication(configuration: configuration, registry: ConnectorRegistry(),
@@ -120,6 +121,35 @@ struct RefusedRequestTests {
         close(fd)
         await application.stop()
         #expect(String(decoding: buffer.prefix(max(0, n)), as: UTF8.self).hasPrefix("HTTP/1.1 100 Continue\r\n"))
+    }
+
+    @Test("given failed_auth_limit, when requests waiting for 100 Continue fail to authenticate, then they spend the address's allowance, and once it is spent the right key waiting so gets 429, unchecked, as a plain request does")
+    func continueHeldToFailedAuthLimit() async throws {
+        let (application, log) = try gateway(failedAuthLimit: TenantRateLimit(rate: 0.01, burst: 2), configure: { _ in })
+        func send(_ key: String, expect: Bool, id: String) async throws -> String {
+            let head = "POST /connectors/wildberries/review/items HTTP/1.1\r\nHost: x\r\n" + (expect ? "Expect: 100-continue\r\n" : "")
+                + "Content-Type: application/json\r\nContent-Length: 2\r\nX-Request-ID: \(id)\r\nAuthorization: Bearer \(key)\r\n\r\n"
+                + (expect ? "" : "{}")
+            let fd = try #require(try RawHTTPClient.connectAndSend(port: application.server.port, requests: [head]).first)
+            defer { close(fd) }
+            var buffer = [UInt8](repeating: 0, count: 512)
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            return String(decoding: buffer.prefix(max(0, n)), as: UTF8.self)
+        }
+        // given: two wrong keys, each waiting for 100 Continue
+        #expect(try await send("wrong-guess-one", expect: true, id: "guess-1").hasPrefix("HTTP/1.1 401 "))
+        #expect(try await send("wrong-guess-two", expect: true, id: "guess-2").hasPrefix("HTTP/1.1 401 "))
+        // when: the right key, waiting so, then sent plainly
+        let waiting = try await send(ApplicationHarness.key, expect: true, id: "right-1")
+        let plain = try await send(ApplicationHarness.key, expect: false, id: "right-2")
+        await application.stop()
+        // then
+        #expect(waiting.hasPrefix("HTTP/1.1 429 "))
+        #expect(waiting.contains("Retry-After: "))
+        #expect(plain.hasPrefix("HTTP/1.1 429 "))
+        let line = try #require(Self.parse(log).first { $0["request_id"] as? String == "right-1" })
+        #expect(line["status"] as? Int == 429)
+        #expect(line["tenant"] == nil || line["tenant"] is NSNull)
     }
 
     @Test("given a HEAD whose head is refused after its method was read, then the log names the method and counts no content, as none was sent")
