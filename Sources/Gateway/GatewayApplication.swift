@@ -47,7 +47,7 @@ public final class GatewayApplication: Sendable {
             metrics: metrics,
             metricsTokenDigest: configuration.metricsTokenDigest,
             gauges: {
-                var gauges: [(name: String, help: String, labels: [(String, String)], value: Double)] = []
+                var gauges: [GatewayMetrics.Gauge] = []
                 if let server = serverReference.server {
                     gauges.append(("gateway_open_connections", "Client connections open now.", [], Double(server.openConnections)))
                 }

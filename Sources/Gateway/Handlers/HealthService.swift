@@ -8,16 +8,17 @@ public struct HealthService: Sendable {
     /// The counters `/metrics` renders.
     public let metrics: GatewayMetrics
     /// Point-in-time values for `/metrics` (open connections, circuit states).
-    public let gauges: @Sendable () -> [(name: String, help: String, labels: [(String, String)], value: Double)]
+    public let gauges: @Sendable () -> [GatewayMetrics.Gauge]
 
     /// SHA-256 of the token `/metrics` asks for (as `Authorization: Bearer` or `X-API-Key`);
     /// nil: `/metrics` is public.
     public let metricsTokenDigest: [UInt8]?
 
-    /// `isDraining` and `gauges` are read on every probe and scrape: they must be cheap and safe
-    /// from any loop thread.
+    /// `isDraining` is read on every probe, on a loop thread: it must be cheap. `gauges` is read
+    /// on every scrape, off the loops (a circuit per tenant and connector adds up): it must be
+    /// safe from any thread.
     public init(isDraining: @escaping @Sendable () -> Bool, metrics: GatewayMetrics, metricsTokenDigest: [UInt8]? = nil,
-                gauges: @escaping @Sendable () -> [(name: String, help: String, labels: [(String, String)], value: Double)] = { [] }) {
+                gauges: @escaping @Sendable () -> [GatewayMetrics.Gauge] = { [] }) {
         self.isDraining = isDraining
         self.metrics = metrics
         self.metricsTokenDigest = metricsTokenDigest
@@ -52,12 +53,23 @@ public struct HealthService: Sendable {
                     throw GatewayError.unauthorized(detail: "The metrics token is not valid.")
                 }
             }
-            var response = HTTPResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8",
-                                        text: service.metrics.render(gauges: service.gauges()))
+            var response = HTTPResponse(status: .ok, body: await Self.exposition(of: service))
+            response.headers.add("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
             // Behind a token, not for a shared cache to hand to callers without it (one sent
             // in X-API-Key is not covered by the rule for Authorization).
             if service.metricsTokenDigest != nil { response.headers.add("Cache-Control", "no-store") }
             return response
+        }
+    }
+
+    /// The scrape's text, built on the shared executor rather than the event loop that read the
+    /// request (a request's task prefers its loop as executor, so being nonisolated is not
+    /// enough to leave it): with thousands of tenants it takes long enough (and the first scrape
+    /// builds every tenant's sessions to read their circuits) that the loop's other
+    /// connections, a liveness probe among them, would wait behind it.
+    private static func exposition(of service: HealthService) async -> [UInt8] {
+        await withTaskExecutorPreference(globalConcurrentExecutor) {
+            service.metrics.exposition(gauges: service.gauges())
         }
     }
 }

@@ -1,3 +1,4 @@
+import Connectors
 import Synchronization
 
 /// What `/metrics` shows, in the Prometheus text format (0.0.4): requests and their latency by
@@ -104,99 +105,212 @@ public final class GatewayMetrics: Sendable {
         state.withLock { $0.journalFailures += 1 }
     }
 
+    /// One point-in-time value `render` adds: its family's name and help, its labels, its value.
+    public typealias Gauge = (name: String, help: String, labels: [(String, String)], value: Double)
+
     /// The exposition text; `gauges` adds point-in-time values (open connections, circuits).
-    public func render(gauges: [(name: String, help: String, labels: [(String, String)], value: Double)] = []) -> String {
+    public func render(gauges: [Gauge] = []) -> String {
+        let bytes = exposition(gauges: gauges)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `render`'s text as bytes, written straight into one buffer: a gateway with thousands of
+    /// tenants has a circuit series for each tenant's connector, and building each line as a
+    /// `String` made a scrape of 20,000 tenants take 0.2 s of CPU.
+    public func exposition(gauges: [Gauge] = []) -> [UInt8] {
         let snapshot = state.withLock { $0 }
-        var out = ""
-        family(&out, "gateway_requests_total", "counter", "Requests answered, by route pattern, method and status class.")
-        for (key, histogram) in snapshot.requests.sorted(by: { $0.key < $1.key }) {
-            out += "gateway_requests_total{\(Self.labels(key))} \(histogram.count)\n"
+        var out = ByteWriter(capacity: 16_384 + gauges.count * 160)
+        Self.family(&out, "gateway_requests_total", "counter", "Requests answered, by route pattern, method and status class.")
+        let requests = snapshot.requests.sorted(by: { $0.key < $1.key })
+        for (key, histogram) in requests {
+            out.append("gateway_requests_total{")
+            Self.labels(key, into: &out)
+            out.append("} ")
+            Self.integer(histogram.count, into: &out)
         }
-        family(&out, "gateway_request_duration_seconds", "histogram", "Time from request to response, by route pattern, method and status class.")
-        for (key, histogram) in snapshot.requests.sorted(by: { $0.key < $1.key }) {
-            Self.histogram(&out, "gateway_request_duration_seconds", Self.labels(key), histogram)
+        Self.family(&out, "gateway_request_duration_seconds", "histogram", "Time from request to response, by route pattern, method and status class.")
+        for (key, histogram) in requests {
+            Self.histogram(&out, "gateway_request_duration_seconds", histogram) { Self.labels(key, into: &$0) }
         }
-        family(&out, "gateway_upstream_calls_total", "counter", "Calls to marketplace APIs (retries included), by marketplace, channel and outcome.")
+        Self.family(&out, "gateway_upstream_calls_total", "counter", "Calls to marketplace APIs (retries included), by marketplace, channel and outcome.")
         for (key, outcomes) in snapshot.upstreamCalls.sorted(by: { $0.key < $1.key }) {
             for (outcome, count) in outcomes.sorted(by: { $0.key < $1.key }) {
-                out += "gateway_upstream_calls_total{\(Self.labels(key)),outcome=\(Self.quoted(outcome))} \(count)\n"
+                out.append("gateway_upstream_calls_total{")
+                Self.labels(key, into: &out)
+                out.append(",outcome=")
+                Self.quoted(outcome, into: &out)
+                out.append("} ")
+                Self.integer(count, into: &out)
             }
         }
-        family(&out, "gateway_upstream_call_duration_seconds", "histogram", "Time of one call to a marketplace API, by marketplace and channel.")
+        Self.family(&out, "gateway_upstream_call_duration_seconds", "histogram", "Time of one call to a marketplace API, by marketplace and channel.")
         for (key, histogram) in snapshot.upstreamLatency.sorted(by: { $0.key < $1.key }) {
-            Self.histogram(&out, "gateway_upstream_call_duration_seconds", Self.labels(key), histogram)
+            Self.histogram(&out, "gateway_upstream_call_duration_seconds", histogram) { Self.labels(key, into: &$0) }
         }
-        family(&out, "gateway_upstream_retries_total", "counter", "Calls to marketplace APIs that were retries of a failed one.")
+        Self.family(&out, "gateway_upstream_retries_total", "counter", "Calls to marketplace APIs that were retries of a failed one.")
         for (key, count) in snapshot.retries.sorted(by: { $0.key < $1.key }) {
-            out += "gateway_upstream_retries_total{\(Self.labels(key))} \(count)\n"
+            out.append("gateway_upstream_retries_total{")
+            Self.labels(key, into: &out)
+            out.append("} ")
+            Self.integer(count, into: &out)
         }
-        family(&out, "gateway_rate_limited_total", "counter", "Requests refused because the tenant's rate limit was spent, by tenant id.")
+        Self.family(&out, "gateway_rate_limited_total", "counter", "Requests refused because the tenant's rate limit was spent, by tenant id.")
         for (tenant, count) in snapshot.rateLimited.sorted(by: { $0.key < $1.key }) {
-            out += "gateway_rate_limited_total{tenant=\(Self.quoted(tenant))} \(count)\n"
+            out.append("gateway_rate_limited_total{tenant=")
+            Self.quoted(tenant, into: &out)
+            out.append("} ")
+            Self.integer(count, into: &out)
         }
-        family(&out, "gateway_public_rate_limited_total", "counter",
-               "Requests to routes without an API key refused because their client address's public_rate_limit was spent.")
-        out += "gateway_public_rate_limited_total \(snapshot.publicRateLimited)\n"
-        family(&out, "gateway_failed_auth_limited_total", "counter",
-               "Requests refused without checking their key because their client address's failed_auth_limit was spent.")
-        out += "gateway_failed_auth_limited_total \(snapshot.failedAuthLimited)\n"
-        family(&out, "gateway_idempotent_replays_total", "counter", "Replies answered from the Idempotency-Key store instead of upstream.")
-        out += "gateway_idempotent_replays_total \(snapshot.idempotentReplays)\n"
-        family(&out, "gateway_idempotency_journal_failures_total", "counter",
-               "Writes to idempotency.journal that failed: the keyed requests waiting on them failed before sending, or were answered with an outcome a restart may not replay.")
-        out += "gateway_idempotency_journal_failures_total \(snapshot.journalFailures)\n"
-        family(&out, "gateway_log_lines_dropped_total", "counter",
-               "Log lines dropped because stdout's reader did not keep up (each also counted in a log_lines_dropped line).")
-        out += "gateway_log_lines_dropped_total \(snapshot.logLinesDropped)\n"
+        Self.counter(&out, "gateway_public_rate_limited_total",
+                     "Requests to routes without an API key refused because their client address's public_rate_limit was spent.",
+                     snapshot.publicRateLimited)
+        Self.counter(&out, "gateway_failed_auth_limited_total",
+                     "Requests refused without checking their key because their client address's failed_auth_limit was spent.",
+                     snapshot.failedAuthLimited)
+        Self.counter(&out, "gateway_idempotent_replays_total", "Replies answered from the Idempotency-Key store instead of upstream.",
+                     snapshot.idempotentReplays)
+        Self.counter(&out, "gateway_idempotency_journal_failures_total",
+                     "Writes to idempotency.journal that failed: the keyed requests waiting on them failed before sending, or were answered with an outcome a restart may not replay.",
+                     snapshot.journalFailures)
+        Self.counter(&out, "gateway_log_lines_dropped_total",
+                     "Log lines dropped because stdout's reader did not keep up (each also counted in a log_lines_dropped line).",
+                     snapshot.logLinesDropped)
         var described = Set<String>()
         for gauge in gauges {
-            if described.insert(gauge.name).inserted { family(&out, gauge.name, "gauge", gauge.help) }
-            let labels = gauge.labels.map { "\($0.0)=\(Self.quoted($0.1))" }.joined(separator: ",")
-            out += labels.isEmpty ? "\(gauge.name) \(Self.number(gauge.value))\n" : "\(gauge.name){\(labels)} \(Self.number(gauge.value))\n"
-        }
-        return out
-    }
-
-    private func family(_ out: inout String, _ name: String, _ type: String, _ help: String) {
-        out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
-    }
-
-    private static func labels(_ key: RequestKey) -> String {
-        "route=\(quoted(key.route)),method=\(quoted(key.method)),status_class=\(quoted(key.statusClass))"
-    }
-
-    private static func labels(_ key: UpstreamKey) -> String {
-        "marketplace=\(quoted(key.marketplace)),channel=\(quoted(key.channel))"
-    }
-
-    private static func histogram(_ out: inout String, _ name: String, _ labels: String, _ histogram: Histogram) {
-        var cumulative: UInt64 = 0
-        for (index, bound) in buckets.enumerated() {
-            cumulative += histogram.counts[index]
-            out += "\(name)_bucket{\(labels),le=\"\(number(bound))\"} \(cumulative)\n"
-        }
-        out += "\(name)_bucket{\(labels),le=\"+Inf\"} \(histogram.count)\n"
-        out += "\(name)_sum{\(labels)} \(number(histogram.sum))\n"
-        out += "\(name)_count{\(labels)} \(histogram.count)\n"
-    }
-
-    private static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-    }
-
-    /// A label value, escaped as the text format requires (backslash, quote, line feed). Walked by
-    /// scalar: a CR LF is one Character, which a `\n` case would never meet, and its raw line
-    /// feed would end the sample mid-value.
-    static func quoted(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(scalar)
+            if described.insert(gauge.name).inserted { Self.family(&out, gauge.name, "gauge", gauge.help) }
+            out.append(utf8Of: gauge.name)
+            if !gauge.labels.isEmpty {
+                out.append(UInt8(ascii: "{"))
+                for (index, (name, value)) in gauge.labels.enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    out.append(utf8Of: name)
+                    out.append(UInt8(ascii: "="))
+                    Self.quoted(value, into: &out)
+                }
+                out.append(UInt8(ascii: "}"))
             }
+            out.append(UInt8(ascii: " "))
+            Self.number(gauge.value, into: &out)
+            out.append(UInt8(ascii: "\n"))
         }
-        return out + "\""
+        return out.bytes
+    }
+
+    private static func family(_ out: inout ByteWriter, _ name: StaticString, _ type: StaticString, _ help: StaticString) {
+        family(&out, name.description, type.description, help.description)
+    }
+
+    private static func family(_ out: inout ByteWriter, _ name: String, _ type: String, _ help: String) {
+        out.append("# HELP ")
+        out.append(utf8Of: name)
+        out.append(UInt8(ascii: " "))
+        out.append(utf8Of: help)
+        out.append("\n# TYPE ")
+        out.append(utf8Of: name)
+        out.append(UInt8(ascii: " "))
+        out.append(utf8Of: type)
+        out.append(UInt8(ascii: "\n"))
+    }
+
+    /// A family of one unlabelled counter.
+    private static func counter(_ out: inout ByteWriter, _ name: StaticString, _ help: StaticString, _ value: UInt64) {
+        family(&out, name, "counter", help)
+        out.append(name)
+        out.append(UInt8(ascii: " "))
+        integer(value, into: &out)
+    }
+
+    /// `value` and the line's end.
+    private static func integer(_ value: UInt64, into out: inout ByteWriter) {
+        JSONBytes.appendInteger(value, to: &out)
+        out.append(UInt8(ascii: "\n"))
+    }
+
+    private static func labels(_ key: RequestKey, into out: inout ByteWriter) {
+        out.append("route=")
+        quoted(key.route, into: &out)
+        out.append(",method=")
+        quoted(key.method, into: &out)
+        out.append(",status_class=")
+        quoted(key.statusClass, into: &out)
+    }
+
+    private static func labels(_ key: UpstreamKey, into out: inout ByteWriter) {
+        out.append("marketplace=")
+        quoted(key.marketplace, into: &out)
+        out.append(",channel=")
+        quoted(key.channel, into: &out)
+    }
+
+    /// The buckets' `le` labels, written once.
+    private static let bucketLabels: [String] = buckets.map { bound in
+        var out = ByteWriter(capacity: 16)
+        number(bound, into: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    private static func histogram(_ out: inout ByteWriter, _ name: StaticString, _ histogram: Histogram,
+                                  labels: (inout ByteWriter) -> Void) {
+        var cumulative: UInt64 = 0
+        for (index, bound) in bucketLabels.enumerated() {
+            cumulative += histogram.counts[index]
+            out.append(name)
+            out.append("_bucket{")
+            labels(&out)
+            out.append(",le=\"")
+            out.append(utf8Of: bound)
+            out.append("\"} ")
+            integer(cumulative, into: &out)
+        }
+        out.append(name)
+        out.append("_bucket{")
+        labels(&out)
+        out.append(",le=\"+Inf\"} ")
+        integer(histogram.count, into: &out)
+        out.append(name)
+        out.append("_sum{")
+        labels(&out)
+        out.append("} ")
+        number(histogram.sum, into: &out)
+        out.append(UInt8(ascii: "\n"))
+        out.append(name)
+        out.append("_count{")
+        labels(&out)
+        out.append("} ")
+        integer(histogram.count, into: &out)
+    }
+
+    private static func number(_ value: Double, into out: inout ByteWriter) {
+        if value == value.rounded() && abs(value) < 1e15 {
+            JSONBytes.appendInteger(Int64(value), to: &out)
+        } else {
+            out.append(utf8Of: String(value))
+        }
+    }
+
+    /// A label value, escaped as the text format requires (backslash, quote, line feed), over its
+    /// bytes: a CR LF is one `Character`, which a `\n` case would never meet, and its raw line
+    /// feed would end the sample mid-value.
+    static func quoted(_ value: String, into out: inout ByteWriter) {
+        out.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { utf8 in
+            var start = 0
+            for (index, byte) in utf8.enumerated() where byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") || byte == 0x0A {
+                out.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[start..<index]))
+                let escape: StaticString = byte == 0x0A ? "\\n" : byte == UInt8(ascii: "\\") ? "\\\\" : "\\\""
+                out.append(escape)
+                start = index + 1
+            }
+            out.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[start...]))
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// `quoted(_:into:)` as a `String`.
+    static func quoted(_ value: String) -> String {
+        var out = ByteWriter(capacity: value.utf8.count + 8)
+        quoted(value, into: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 }

@@ -1,5 +1,8 @@
+import Foundation
 import Gateway
 import HTTP
+import Server
+import Synchronization
 import Testing
 
 @Suite("health, readiness and metrics routes")
@@ -37,5 +40,38 @@ struct HealthServiceTests {
         #expect(response.headers["Cache-Control"] == "no-store")
         let health = try await harness.send(.get, "/healthz", authenticated: false)
         #expect(health.status.code == 200)
+    }
+
+    @Test("given a scrape held inside its gauges, when a probe arrives on the same event loop meanwhile, then the probe is answered while the scrape is still held")
+    func scrapeLeavesTheLoopFree() async throws {
+        // given: one event loop, and gauges that wait to be let go (at most 10 s, a hang guard)
+        let release = DispatchSemaphore(value: 0)
+        let held = Mutex(false)
+        let returned = Mutex(false)
+        let health = HealthService(isDraining: { false }, metrics: GatewayMetrics(), gauges: {
+            held.withLock { $0 = true }
+            _ = release.wait(timeout: .now() + 10)
+            returned.withLock { $0 = true }
+            return [("test_scrape_gauge", "A gauge of the test.", [], 1)]
+        })
+        var router = Router()
+        health.register(into: &router)
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
+        configuration.loopCount = 1
+        let server = HTTPServer(configuration: configuration, responder: GatewayResponder(router: router, middleware: [ProblemMiddleware()]))
+        try server.start()
+        let scrape = try RawHTTPClient.connectAndSend(port: server.port, requests: ["GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"])
+        while !held.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(1)) }
+        // when
+        let probe = try RawHTTPClient.connectAndSend(port: server.port, requests: ["GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"])
+        let probeAnswer = await RawHTTPClient.readAllUntilClose(probe)[0]
+        // then
+        #expect(probeAnswer.hasPrefix("HTTP/1.1 200 "))
+        #expect(!returned.withLock { $0 })
+        release.signal()
+        let scrapeAnswer = await RawHTTPClient.readAllUntilClose(scrape)[0]
+        #expect(scrapeAnswer.hasPrefix("HTTP/1.1 200 "))
+        #expect(scrapeAnswer.contains("\ntest_scrape_gauge 1\n"))
+        await server.stop()
     }
 }
