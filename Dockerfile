@@ -57,7 +57,9 @@ EXPOSE 8080
 # SIGTERM drains: readiness fails, in-flight requests are answered, the process exits 0.
 STOPSIGNAL SIGTERM
 # No curl in the image: the binary asks its own /healthz (on PORT; HOST 0.0.0.0 means loopback).
+# Docker reserves exit status 2 of a health check; healthcheck's 2 (an unusable address) is
+# unhealthy here like any other failure.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=5s --retries=3 \
-    CMD ["connector-gateway", "healthcheck"]
+    CMD ["/bin/sh", "-c", "connector-gateway healthcheck || exit 1"]
 ENTRYPOINT ["connector-gateway"]
 CMD ["serve"]

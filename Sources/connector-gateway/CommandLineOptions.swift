@@ -1,3 +1,5 @@
+import Gateway
+
 /// What the command line asked for. Flags override the environment, which overrides the file.
 struct CommandLineOptions {
     /// A command, by the word that names it on the command line.
@@ -51,7 +53,9 @@ struct CommandLineOptions {
 
     /// A port written as digits only (no sign, no spaces), 0 to 65535; `PORT` is read the same way.
     static func port(_ text: String) -> Int? {
-        guard !text.isEmpty, text.utf8.count <= 5, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+        // Digits only (no sign, no space), leading zeros taken as `Int` takes them: 00080 and
+        // 0008080 alike, at any length a port's digits could be padded to.
+        guard !text.isEmpty, text.utf8.count <= 20, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
               let port = Int(text), port <= 65535 else { return nil }
         return port
     }
@@ -99,7 +103,7 @@ struct CommandLineOptions {
             case "--host": options.host = try value()
             case "--port":
                 let text = try value()
-                guard let port = Self.port(text) else { throw UsageError("--port must be 0…65535, not \"\(text)\"") }
+                guard let port = Self.port(text) else { throw UsageError("--port must be 0…65535, not \(ConfigurationError.quoted(text))") }
                 options.port = port
             case "--static-root": options.staticRoot = try value()
             case "--help":

@@ -1,9 +1,10 @@
 import Gateway
 import Glibc
 import Hashing
+import HTTP
 
-/// `connector-gateway hash-key`: the SHA-256 of the key on stdin (one line, surrounding
-/// whitespace and blank lines after it ignored), in hex, for `api_key_sha256` in the configuration. Refuses a key the
+/// `connector-gateway hash-key`: the SHA-256 of the key on stdin (one line, spaces and tabs
+/// around it and blank lines after it ignored, as a header's are), in hex, for `api_key_sha256` in the configuration. Refuses a key the
 /// gateway would never accept, and one shorter than `minimumLength`.
 enum HashKeyCommand {
     /// The shortest key hashed: 16 random visible characters are ~100 bits.
@@ -14,11 +15,13 @@ enum HashKeyCommand {
             Output.error("hash-key: no key on stdin (try: printf '%s' \"$KEY\" | connector-gateway hash-key)")
             return 2
         }
-        let key = line.trimmingCharacters(in: .whitespaces)
+        // Spaces and tabs only, as the gateway trims a header's value: a no-break space pasted
+        // with the key is part of it, and refused below, not hashed away unseen.
+        let key = String(line.trimmingOWS())
         // A file of several keys piped in would otherwise have its first hashed, silently. A key
         // typed at a terminal is answered at once, without waiting for the end of input.
         while isatty(STDIN_FILENO) == 0, let more = readLine(strippingNewline: true) {
-            guard more.trimmingCharacters(in: .whitespaces).isEmpty else {
+            guard more.trimmingOWS().isEmpty else {
                 Output.error("hash-key: stdin holds more than one line; hash one key at a time")
                 return 2
             }
@@ -31,9 +34,9 @@ enum HashKeyCommand {
             Output.error("hash-key: an API key is visible ASCII only, without spaces (the gateway refuses any other)")
             return 2
         }
-        // Failed keys are answered 401 at full speed (counting them per address would let one
-        // client behind a shared address lock every tenant out): a key must be long enough
-        // that guessing it is hopeless.
+        // Failed keys are answered 401 at full speed unless `failed_auth_limit` is set (off by
+        // default: it blocks an address, and behind a shared one every tenant): a key must be
+        // long enough that guessing it is hopeless.
         guard key.utf8.count >= minimumLength else {
             Output.error("hash-key: an API key needs at least \(minimumLength) characters, random ones, or it can be guessed; make one with: openssl rand -base64 24")
             return 2

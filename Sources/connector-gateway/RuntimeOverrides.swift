@@ -21,14 +21,14 @@ enum RuntimeOverrides {
             configuration.server.port = port
         } else if let text = environment["PORT"], !text.isEmpty {
             guard let port = CommandLineOptions.port(text) else {
-                Output.error("connector-gateway: PORT must be 0…65535, not \"\(text)\"")
+                Output.error("connector-gateway: PORT must be 0…65535, not \(ConfigurationError.quoted(text))")
                 return nil
             }
             configuration.server.port = port
         }
         guard let name = environment["LOG_LEVEL"], !name.isEmpty else { return .info }
         guard let level = LogSink.Level(name: name) else {
-            Output.error("connector-gateway: LOG_LEVEL must be debug, info, warn, error or off, not \"\(name.prefix(40))\"")
+            Output.error("connector-gateway: LOG_LEVEL must be debug, info, warn, error or off, not \(ConfigurationError.quoted(name, limit: 40))")
             return nil
         }
         return level

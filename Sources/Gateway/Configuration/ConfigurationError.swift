@@ -16,7 +16,7 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
     /// `name` with control characters written as JSON escapes: a field's path, and at times its
     /// problem, hold text from the file or the environment, and go to the operator's terminal
     /// and logs, where an escape sequence would act.
-    static func printable(_ name: String) -> String {
+    public static func printable(_ name: String) -> String {
         guard name.unicodeScalars.contains(where: isControl) else { return name }
         var text = ""
         for scalar in name.unicodeScalars {
@@ -28,6 +28,12 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
             }
         }
         return text
+    }
+
+    /// `value` as a message quotes it: printable, in quotes, and cut to `limit` characters (an
+    /// environment variable can be of any length).
+    public static func quoted(_ value: String, limit: Int = 60) -> String {
+        "\"" + printable(String(value.prefix(limit))) + (value.count > limit ? "…" : "") + "\""
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool { scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) }

@@ -137,12 +137,12 @@ struct GatewayConfigurationTests {
     func marketplaceURLs() throws {
         let configuration = try parse("""
             {"marketplaces": {"wildberries": {"feedbacks_url": "http://127.0.0.1:9001", "chat_url": "https://chat.staging.example/wb"},
-                              "ozon": {"seller_url": "http://stub:9003/ozon/"}},
+                              "ozon": {"seller_url": "http://stub:9003/ozon%2Fv/"}},
              "tenants": [\(tenantJSON())]}
             """)
         #expect(configuration.endpoints.wildberriesFeedbacks.absoluteString == "http://127.0.0.1:9001")
         #expect(configuration.endpoints.wildberriesChat.absoluteString == "https://chat.staging.example/wb")
-        #expect(configuration.endpoints.ozonSeller.absoluteString == "http://stub:9003/ozon/")
+        #expect(configuration.endpoints.ozonSeller.absoluteString == "http://stub:9003/ozon%2Fv/")
     }
 
     @Test("given a numeric or localhost listen host, when parsed, then it is kept", arguments: ["0.0.0.0", "::", "::1", "127.0.0.1", "localhost"])
@@ -177,6 +177,8 @@ struct GatewayConfigurationTests {
               (#"{"marketplaces": {"ozon": {"seller_url": "http://127.0.0.1:85133"}}}"#, "marketplaces.ozon.seller_url", "1 to 65535"),
               (#"{"marketplaces": {"yandex": {}}}"#, "marketplaces.yandex", "not a known setting"),
               (#"{"marketplaces": {"ozon": {"seller_url": "http://127.0.0.1:1/x "}}}"#, "marketplaces.ozon.seller_url", "without spaces"),
+              (#"{"marketplaces": {"ozon": {"seller_url": "http://127.0.0.1:1/p%zz"}}}"#, "marketplaces.ozon.seller_url", "% not followed by two hex digits"),
+              (#"{"marketplaces": {"wildberries": {"chat_url": "http://127.0.0.1:1/p%2"}}}"#, "marketplaces.wildberries.chat_url", "% not followed"),
               (#"{"server": {"max_header_bytes": 4096, "max_field_line_bytes": 8192}}"#, "server.max_header_bytes", "at least max_field_line_bytes"),
               (#"{"server": {"max_field_line_bytes": 40000}}"#, "server.max_field_line_bytes", "at most max_header_bytes (32768, its default)"),
               (#"{"marketplaces": {"ozon": {"seller_url": "http://127.0.0.1:9223372036854775808"}}}"#, "marketplaces.ozon.seller_url", "1 to 65535"),

@@ -48,6 +48,28 @@ struct CommandLineTests {
         #expect(result.stderr.contains("\\u001B[2Jhost"), "\(result.stderr)")
     }
 
+    @Test("given PORT, --port or LOG_LEVEL holding a terminal escape or 100,000 digits, then the refusal quotes it escaped and cut short, as HOST is",
+          arguments: [([], ["PORT": "1\u{1B}[31mRED\nFAKE"]), (["--port", "1\u{1B}[31mRED\nFAKE"], [:]), ([], ["LOG_LEVEL": "x\u{1B}[2J"]),
+                      ([], ["PORT": String(repeating: "9", count: 100_000)])] as [([String], [String: String])])
+    func escapeInAnOverride(arguments: [String], environment: [String: String]) throws {
+        let digest = Hex.encode(SHA256.hash("acme-key-0123456789abcdef".utf8))
+        let result = try GatewayProcess.run(arguments: ["check-config", "--config", "/dev/stdin"] + arguments, environment: environment,
+                                            stdin: #"{"tenants": [{"id": "acme", "api_key_sha256": ["\#(digest)"]}]}"#)
+        #expect(result.status == 2)
+        #expect(!result.stderr.contains("\u{1B}") && !result.stderr.contains("RED\nFAKE"), "\(result.stderr)")
+        #expect(result.stderr.utf8.count < 2_000, "\(result.stderr.prefix(200))")
+    }
+
+    @Test("given PORT padded with leading zeros, then it is the port its digits say, however padded")
+    func paddedPort() throws {
+        let digest = Hex.encode(SHA256.hash("acme-key-0123456789abcdef".utf8))
+        for port in ["00080", "0000008080"] {
+            let result = try GatewayProcess.run(arguments: ["check-config", "--config", "/dev/stdin"], environment: ["PORT": port],
+                                                stdin: #"{"tenants": [{"id": "acme", "api_key_sha256": ["\#(digest)"]}]}"#)
+            #expect(result.status == 0, "\(port): \(result.stderr)")
+        }
+    }
+
     @Test("given --help before other flags, then the help is shown, whatever follows")
     func helpFirst() throws {
         let result = try GatewayProcess.run(arguments: ["--help", "--config", "x.json"])

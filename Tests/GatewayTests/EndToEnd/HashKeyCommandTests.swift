@@ -33,7 +33,9 @@ struct HashKeyCommandTests {
     }
 
     @Test("hash-key refuses a key the gateway would never accept (not visible ASCII), rather than print a hash that never matches",
-          arguments: ["é-unicode-key", "has space", "tab\tkey"])
+          arguments: ["é-unicode-key", "has space", "tab\tkey",
+                      // Unicode spaces around a key pasted from a document are part of it: refused, not trimmed away
+                      "\u{A0}key-0123456789abcdef", "key-0123456789abcdef\u{2003}"])
     func hashKeyRefusesUnusableKeys(key: String) throws {
         let result = try GatewayProcess.run(arguments: ["hash-key"], stdin: key + "\n")
         #expect(result.status == 2)
