@@ -9,39 +9,16 @@ import Testing
 struct ClientRateLimitMiddlewareTests {
     static let key = "tenant-key-for-limit-tests"
 
-    let responder: GatewayResponder
+    let gateway: AddressLimitGateway
     let metrics = GatewayMetrics()
 
     init() {
-        var router = Router()
-        router.add(.get, "/healthz", access: .public) { _, _ in
-            HTTPResponse(status: .ok, contentType: "application/json", text: "{\"status\":\"ok\"}")
-        }
-        router.add(.get, "/readyz", access: .public) { _, _ in
-            HTTPResponse(status: .ok, contentType: "application/json", text: "{\"status\":\"ready\"}")
-        }
-        router.add(.get, "/openapi.yaml", access: .public) { _, _ in
-            HTTPResponse(status: .ok, contentType: "application/yaml", text: "openapi: 3.1.0\n")
-        }
-        router.add(.get, "/whoami") { _, context in
-            HTTPResponse(status: .ok, contentType: "text/plain", text: context.tenant?.id ?? "nobody")
-        }
-        let tenants = [Tenant(id: "acme", keyDigests: [SHA256.hash(Self.key.utf8)], rateLimit: TenantRateLimit(rate: 1000, burst: 1000))]
-        responder = GatewayResponder(router: router, middleware: [
-            RequestIDMiddleware(secretDigests: []),
-            ClientAddressMiddleware(trustedProxies: TrustedProxies([try! CIDR("127.0.0.1/32")])),
-            MetricsMiddleware(metrics: metrics),
-            ProblemMiddleware(),
-            ClientRateLimitMiddleware(limiter: ClientRateLimiter(limit: TenantRateLimit(rate: 0.01, burst: 2))),
-            AuthenticationMiddleware(directory: TenantDirectory(tenants)),
-            TenantRateLimitMiddleware(limiter: TenantRateLimiter(tenants: tenants)),
-        ])
+        gateway = AddressLimitGateway(key: Self.key, metrics: metrics,
+                                      limit: ClientRateLimitMiddleware(limiter: ClientRateLimiter(limit: TenantRateLimit(rate: 0.01, burst: 2))))
     }
 
     func send(_ target: String, peer: String, headers: [(String, String)] = []) async throws -> HTTPResponse {
-        let request = HTTPRequest(method: .get, target: target, headers: [("Host", "gateway")] + headers, body: [])
-        let context = GatewayContext(connection: RequestContext(remoteAddress: try SocketAddress(host: peer, port: 40000)))
-        return try await responder.respond(to: request, context: context)
+        try await gateway.send(target, peer: peer, headers: headers)
     }
 
     @Test("a client over its allowance on a public route gets 429 rate_limited with Retry-After; others do not")

@@ -10,45 +10,25 @@ struct FailedAuthLimitMiddlewareTests {
     static let key = "tenant-key-for-failure-tests"
     static let token = "metrics-token-for-failure-tests"
 
-    let responder: GatewayResponder
+    let gateway: AddressLimitGateway
     let metrics = GatewayMetrics()
 
     /// A gateway whose addresses may fail to authenticate twice, the allowance coming back one
-    /// failure every 100 s (never, within a test).
+    /// failure every 100 s (never, within a test), with a `/metrics` behind its own token.
     init() {
-        var router = Router()
-        router.add(.get, "/healthz", access: .public) { _, _ in
-            HTTPResponse(status: .ok, contentType: "application/json", text: "{\"status\":\"ok\"}")
-        }
-        router.add(.get, "/openapi.yaml", access: .public) { _, _ in
-            HTTPResponse(status: .ok, contentType: "application/yaml", text: "openapi: 3.1.0\n")
-        }
-        router.add(.get, "/metrics", access: .public) { request, _ in
-            guard (try? AuthenticationMiddleware.presentedKey(request)) == Self.token else {
-                throw GatewayError.unauthorized(detail: "The metrics token is not valid.")
+        gateway = AddressLimitGateway(key: Self.key, metrics: metrics,
+                                      limit: FailedAuthLimitMiddleware(limiter: ClientRateLimiter(limit: TenantRateLimit(rate: 0.01, burst: 2)))) { router in
+            router.add(.get, "/metrics", access: .public) { request, _ in
+                guard (try? AuthenticationMiddleware.presentedKey(request)) == Self.token else {
+                    throw GatewayError.unauthorized(detail: "The metrics token is not valid.")
+                }
+                return HTTPResponse(status: .ok, contentType: "text/plain", text: "metrics")
             }
-            return HTTPResponse(status: .ok, contentType: "text/plain", text: "metrics")
         }
-        router.add(.get, "/whoami") { _, context in
-            HTTPResponse(status: .ok, contentType: "text/plain", text: context.tenant?.id ?? "nobody")
-        }
-        let tenants = [Tenant(id: "acme", keyDigests: [SHA256.hash(Self.key.utf8)], rateLimit: TenantRateLimit(rate: 1000, burst: 1000))]
-        responder = GatewayResponder(router: router, middleware: [
-            RequestIDMiddleware(secretDigests: []),
-            ClientAddressMiddleware(trustedProxies: TrustedProxies([try! CIDR("127.0.0.1/32")])),
-            MetricsMiddleware(metrics: metrics),
-            ProblemMiddleware(),
-            FailedAuthLimitMiddleware(limiter: ClientRateLimiter(limit: TenantRateLimit(rate: 0.01, burst: 2))),
-            AuthenticationMiddleware(directory: TenantDirectory(tenants)),
-            TenantRateLimitMiddleware(limiter: TenantRateLimiter(tenants: tenants)),
-        ])
     }
 
     func send(_ target: String, peer: String, key: String? = nil, headers: [(String, String)] = []) async throws -> HTTPResponse {
-        let presented = key.map { [("Authorization", "Bearer \($0)")] } ?? []
-        let request = HTTPRequest(method: .get, target: target, headers: [("Host", "gateway")] + presented + headers, body: [])
-        let context = GatewayContext(connection: RequestContext(remoteAddress: try SocketAddress(host: peer, port: 40000)))
-        return try await responder.respond(to: request, context: context)
+        try await gateway.send(target, peer: peer, key: key, headers: headers)
     }
 
     @Test("given an address that sent two wrong keys, when it sends the right one, then it is refused 429 rate_limited with Retry-After, unchecked; other addresses are not")
