@@ -3,6 +3,8 @@ import Connectors
 /// Fills a page of `limit` items from upstream pages whose size differs from it (Ozon reviews
 /// come 20…100 at a time) or whose entries are filtered locally, stopping inside an upstream
 /// page when the caller's page is full and remembering the spot, so no item is lost or repeated.
+/// A dated listing whose spot Ozon no longer knows (its `last_id` names an entry that has gone)
+/// is re-entered by date rather than failed.
 enum OzonListPager {
     /// - Parameters:
     ///   - maxPages: upstream pages fetched at most per call (a sparse filter then returns a
