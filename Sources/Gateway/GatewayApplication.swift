@@ -37,10 +37,12 @@ public final class GatewayApplication: Sendable {
         log.observeDrops { metrics.recordLogLineDropped() }
         let serverReference = ServerReference()
         let tenants = configuration.tenants
+        let idempotency = IdempotencyStore(lifetime: configuration.idempotencyLifetime, capacity: configuration.idempotencyCapacity,
+                                           journal: idempotencyJournal)
+        idempotency.observeEvictions { tenant, count in metrics.recordIdempotencyEvictions(tenant: tenant, count: count) }
         let connectors = ConnectorService(
             registry: registry, cursors: CursorCodec(key: configuration.cursorSecret),
-            idempotency: IdempotencyStore(lifetime: configuration.idempotencyLifetime, capacity: configuration.idempotencyCapacity,
-                                          journal: idempotencyJournal),
+            idempotency: idempotency,
             upstreamDeadline: configuration.upstreamDeadline)
         let health = HealthService(
             isDraining: { serverReference.server?.isDraining ?? false },

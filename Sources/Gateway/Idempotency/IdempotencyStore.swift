@@ -108,17 +108,21 @@ public final class IdempotencyStore: Sendable {
         /// outcomes count: requests that end storing nothing (they failed before their write,
         /// one after another or side by side) must not have pushed out an outcome whose retry
         /// would then write again, nor a repeat of a kept key its own.
-        mutating func makeRoom(capacity: Int, keeping stored: String) {
+        /// Returns how many it dropped.
+        mutating func makeRoom(capacity: Int, keeping stored: String) -> Int {
             // One still in flight is never dropped for space: its request would lose its guard
             // against a concurrent repeat.
             var index = orderStart
+            var dropped = 0
             while entries.count - running > capacity, index < order.count {
                 let (key, sequence) = order[index]
                 if key != stored, let entry = entries[key], entry.sequence == sequence, entry.response != nil {
                     _ = remove(key)
+                    dropped += 1
                 }
                 index += 1
             }
+            return dropped
         }
     }
 
@@ -159,6 +163,7 @@ public final class IdempotencyStore: Sendable {
     /// Where claims and outcomes are kept across restarts; nil keeps them in memory only.
     public let journal: IdempotencyJournal?
     private let state = Mutex(State())
+    private let evictionObserver = Mutex<(@Sendable (_ tenant: String, _ count: Int) -> Void)?>(nil)
 
     /// A store; `capacity` (at least 1) bounds each tenant's outcomes, the oldest going first.
     /// With a `journal` (which serves this store alone: a second store on it traps), it starts
@@ -260,8 +265,8 @@ public final class IdempotencyStore: Sendable {
     /// Stores the response of the request that claimed `key`, replayed to every repeat for
     /// `lifetime` from now.
     public func complete(tenant: String, key: String, response: HTTPResponse, now: ContinuousClock.Instant = .now) {
-        state.withLock { state in
-            guard var entry = state.shelves[tenant]?.entries[key] else { return }
+        let dropped = state.withLock { state -> Int in
+            guard var entry = state.shelves[tenant]?.entries[key] else { return 0 }
             entry.response = response
             entry.expires = now + lifetime
             if let journal {
@@ -270,8 +275,16 @@ public final class IdempotencyStore: Sendable {
                 entry.journaled = journal.append(entry.record(tenant: tenant, key: key))
             }
             state.shelves[tenant]?.put(key, entry)
-            state.shelves[tenant]?.makeRoom(capacity: capacity, keeping: key)
+            return state.shelves[tenant]?.makeRoom(capacity: capacity, keeping: key) ?? 0
         }
+        if dropped > 0, let observer = evictionObserver.withLock({ $0 }) { observer(tenant, dropped) }
+    }
+
+    /// Calls `observer` each time outcomes are dropped before their lifetime to keep a tenant
+    /// within `capacity` (a retry of such a key runs again): for a metric that says the capacity
+    /// is too small for the tenant's traffic.
+    public func observeEvictions(_ observer: @escaping @Sendable (_ tenant: String, _ count: Int) -> Void) {
+        evictionObserver.withLock { $0 = observer }
     }
 
     /// Frees `key` after its request failed, so a retry runs again.

@@ -46,6 +46,7 @@ public final class GatewayMetrics: Sendable {
         var rateLimited: [String: UInt64] = [:]
         var idempotentReplays: UInt64 = 0
         var journalFailures: UInt64 = 0
+        var idempotencyEvictions: [String: UInt64] = [:]
         var publicRateLimited: UInt64 = 0
         var failedAuthLimited: UInt64 = 0
         var logLinesDropped: UInt64 = 0
@@ -103,6 +104,12 @@ public final class GatewayMetrics: Sendable {
     /// One batch of `idempotency.journal` records that could not be written.
     public func recordIdempotencyJournalFailure() {
         state.withLock { $0.journalFailures += 1 }
+    }
+
+    /// `count` of `tenant`'s idempotency outcomes dropped before their lifetime for room
+    /// (`idempotency.capacity`); tenants are a closed set, configured.
+    public func recordIdempotencyEvictions(tenant: String, count: Int) {
+        state.withLock { $0.idempotencyEvictions[tenant, default: 0] += UInt64(count) }
     }
 
     /// One point-in-time value `render` adds: its family's name and help, its labels, its value.
@@ -172,6 +179,14 @@ public final class GatewayMetrics: Sendable {
         Self.counter(&out, "gateway_idempotency_journal_failures_total",
                      "Writes to idempotency.journal that failed: the keyed requests waiting on them failed before sending, or were answered with an outcome a restart may not replay.",
                      snapshot.journalFailures)
+        Self.family(&out, "gateway_idempotency_evictions_total", "counter",
+                    "Idempotency-Key outcomes dropped before their lifetime to keep the tenant within idempotency.capacity: a retry under such a key runs again.")
+        for (tenant, count) in snapshot.idempotencyEvictions.sorted(by: { $0.key < $1.key }) {
+            out.append("gateway_idempotency_evictions_total{tenant=")
+            Self.quoted(tenant, into: &out)
+            out.append("} ")
+            Self.integer(count, into: &out)
+        }
         Self.counter(&out, "gateway_log_lines_dropped_total",
                      "Log lines dropped because stdout's reader did not keep up (each also counted in a log_lines_dropped line).",
                      snapshot.logLinesDropped)

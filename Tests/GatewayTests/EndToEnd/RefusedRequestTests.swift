@@ -334,7 +334,9 @@ struct RefusedRequestTests {
         let (application, log) = try gateway(configure: { $0.headerReadTimeout = .seconds(600) })
         let fd = try RawHTTPClient.connectAndSend(port: application.server.port, requests: [""])[0]
         for _ in 0..<1000 where application.server.openConnections == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(application.server.openConnections == 1)
+        // Accepted before the pause. At least: the kernel may give this server a port another
+        // test's server just closed, and a straggling client of that test can connect too.
+        #expect(application.server.openConnections >= 1)
         // a client that sends its first request a while after connecting
         try await Task.sleep(for: .milliseconds(1500))
         let sent = ContinuousClock.now

@@ -1,6 +1,7 @@
 import Connectors
 @testable import Gateway
 import HTTP
+import Synchronization
 import Testing
 
 @Suite("Idempotency store")
@@ -45,6 +46,33 @@ struct IdempotencyStoreTests {
         guard case .proceed = try store.begin(tenant: "b", key: "read-0", fingerprint: print, now: now + .seconds(2)) else {
             Issue.record("tenant b's own oldest outcome makes room for its newer ones"); return
         }
+    }
+
+    @Test("given a tenant storing more outcomes than the capacity, then each one dropped early is reported for that tenant, and the metric counts it; expiry is not reported")
+    func evictionsObserved() throws {
+        let store = IdempotencyStore(lifetime: .seconds(60), capacity: 3)
+        let metrics = GatewayMetrics()
+        let seen = Mutex<[String: Int]>([:])
+        store.observeEvictions { tenant, count in
+            seen.withLock { $0[tenant, default: 0] += count }
+            metrics.recordIdempotencyEvictions(tenant: tenant, count: count)
+        }
+        let now = ContinuousClock.now
+        // given: five outcomes of b's, three of a's, within a's capacity
+        for index in 0..<5 {
+            _ = try store.begin(tenant: "b", key: "k\(index)", fingerprint: [3], now: now)
+            store.complete(tenant: "b", key: "k\(index)", response: HTTPResponse(status: .noContent), now: now)
+        }
+        for index in 0..<3 {
+            _ = try store.begin(tenant: "a", key: "k\(index)", fingerprint: [3], now: now)
+            store.complete(tenant: "a", key: "k\(index)", response: HTTPResponse(status: .noContent), now: now)
+        }
+        // when: a's first have expired by the time it stores another
+        _ = try store.begin(tenant: "a", key: "late", fingerprint: [3], now: now + .seconds(61))
+        store.complete(tenant: "a", key: "late", response: HTTPResponse(status: .noContent), now: now + .seconds(61))
+        // then
+        #expect(seen.withLock { $0 } == ["b": 2])
+        #expect(metrics.render().contains("\ngateway_idempotency_evictions_total{tenant=\"b\"} 2\n"))
     }
 
     @Test("given a keyed request that took longer than nothing, when repeated just under a lifetime after it finished, then the outcome is replayed")
