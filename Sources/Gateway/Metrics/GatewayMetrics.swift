@@ -161,13 +161,8 @@ public final class GatewayMetrics: Sendable {
             out.append("} ")
             Self.integer(count, into: &out)
         }
-        Self.family(&out, "gateway_rate_limited_total", "counter", "Requests refused because the tenant's rate limit was spent, by tenant id.")
-        for (tenant, count) in snapshot.rateLimited.sorted(by: { $0.key < $1.key }) {
-            out.append("gateway_rate_limited_total{tenant=")
-            Self.quoted(tenant, into: &out)
-            out.append("} ")
-            Self.integer(count, into: &out)
-        }
+        Self.tenantCounter(&out, "gateway_rate_limited_total", "Requests refused because the tenant's rate limit was spent, by tenant id.",
+                           snapshot.rateLimited)
         Self.counter(&out, "gateway_public_rate_limited_total",
                      "Requests to routes without an API key refused because their client address's public_rate_limit was spent.",
                      snapshot.publicRateLimited)
@@ -179,14 +174,9 @@ public final class GatewayMetrics: Sendable {
         Self.counter(&out, "gateway_idempotency_journal_failures_total",
                      "Writes to idempotency.journal that failed: the keyed requests waiting on them failed before sending, or were answered with an outcome a restart may not replay.",
                      snapshot.journalFailures)
-        Self.family(&out, "gateway_idempotency_evictions_total", "counter",
-                    "Idempotency-Key outcomes dropped before their lifetime to keep the tenant within idempotency.capacity: a retry under such a key runs again.")
-        for (tenant, count) in snapshot.idempotencyEvictions.sorted(by: { $0.key < $1.key }) {
-            out.append("gateway_idempotency_evictions_total{tenant=")
-            Self.quoted(tenant, into: &out)
-            out.append("} ")
-            Self.integer(count, into: &out)
-        }
+        Self.tenantCounter(&out, "gateway_idempotency_evictions_total",
+                           "Idempotency-Key outcomes dropped before their lifetime to keep the tenant within idempotency.capacity: a retry under such a key runs again.",
+                           snapshot.idempotencyEvictions)
         Self.counter(&out, "gateway_log_lines_dropped_total",
                      "Log lines dropped because stdout's reader did not keep up (each also counted in a log_lines_dropped line).",
                      snapshot.logLinesDropped)
@@ -233,6 +223,18 @@ public final class GatewayMetrics: Sendable {
         out.append(name)
         out.append(UInt8(ascii: " "))
         integer(value, into: &out)
+    }
+
+    /// A family of one counter per tenant, in the order of their ids.
+    private static func tenantCounter(_ out: inout ByteWriter, _ name: StaticString, _ help: StaticString, _ counts: [String: UInt64]) {
+        family(&out, name, "counter", help)
+        for (tenant, count) in counts.sorted(by: { $0.key < $1.key }) {
+            out.append(name)
+            out.append("{tenant=")
+            quoted(tenant, into: &out)
+            out.append("} ")
+            integer(count, into: &out)
+        }
     }
 
     /// `value` and the line's end.
