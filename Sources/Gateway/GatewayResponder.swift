@@ -86,7 +86,7 @@ public struct GatewayResponder: HTTPResponder {
     /// the key unchecked, as the chain would answer.
     public func answerBeforeBody(_ request: HTTPRequest, context: RequestContext) -> HTTPResponse? {
         guard let directory, isTenantRoute(request) else { return nil }
-        let client = failedAuthLimit == nil ? nil : clientAddress(of: request, context: context)
+        let client = failedAuthLimit == nil ? nil : client(of: request, context: context).flatMap(IPAddress.init)
         if let failedAuthLimit, let client, let refusal = failedAuthLimit.refusal(for: client) {
             refusalMetrics?.recordFailedAuthLimited()
             return answer(refusal, to: request, method: request.method, context: context, keyChecked: false)
@@ -100,13 +100,11 @@ public struct GatewayResponder: HTTPResponder {
         }
     }
 
-    /// The client `ClientAddressMiddleware` would name: the forwarded one behind a trusted proxy,
-    /// else the TCP peer.
-    private func clientAddress(of request: HTTPRequest, context: RequestContext) -> IPAddress? {
-        if let forwarded = ClientAddressMiddleware.forwardedClient(of: request, peer: context.remoteAddress, trusting: trustedProxies) {
-            return IPAddress(forwarded)
-        }
-        return context.remoteAddress.map { IPAddress($0) }
+    /// The client `ClientAddressMiddleware` would name: the forwarded one behind a trusted proxy
+    /// (when the head was read), else the TCP peer.
+    private func client(of request: HTTPRequest?, context: RequestContext) -> String? {
+        request.flatMap { ClientAddressMiddleware.forwardedClient(of: $0, peer: context.remoteAddress, trusting: trustedProxies) }
+            ?? context.remoteAddress.map { IPAddress($0).description }
     }
 
     /// Whether `request`'s path names a route that asks for a tenant's key.
@@ -139,10 +137,8 @@ public struct GatewayResponder: HTTPResponder {
         let route = request.flatMap(pattern(of:))?.description
         refusalMetrics?.recordRequest(route: route ?? "unmatched", method: method.map(MetricsMiddleware.label) ?? "other",
                                       status: status, seconds: elapsed.map(MetricsMiddleware.seconds) ?? 0)
-        let peer = context.remoteAddress.map { IPAddress($0).description }
-        let client = request.flatMap { ClientAddressMiddleware.forwardedClient(of: $0, peer: context.remoteAddress, trusting: trustedProxies) }
         refusalLog?.write(AccessLogMiddleware.line(
-            requestID: requestID, client: client ?? peer,
+            requestID: requestID, client: client(of: request, context: context),
             connection: context.remoteAddress == nil ? nil : context.connectionID, tenant: keyChecked ? tenantID(of: request) : nil,
             method: method, route: route, status: status, duration: elapsed, bytes: bytes, upstreamCalls: 0,
             secretDigests: loggedSecretDigests),

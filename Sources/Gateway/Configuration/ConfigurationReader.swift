@@ -84,7 +84,7 @@ struct ConfigurationReader {
             throw ConfigurationError(child(name), "must be an http or https URL without spaces or other characters to escape")
         }
         // Nor a `%` that starts no escape: Foundation would escape it and send "%25zz".
-        guard Self.escapesAreWhole(text) else {
+        guard PercentDecoding.escapesAreWhole(text.utf8) else {
             throw ConfigurationError(child(name), "has a % not followed by two hex digits; write a percent sign as %25")
         }
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
@@ -109,18 +109,6 @@ struct ConfigurationReader {
             throw ConfigurationError(child(name), "has port \(written.prefix(24)); a port is 1 to 65535")
         }
         return url
-    }
-
-    /// Whether every `%` in `text` starts an escape: two hex digits follow it.
-    static func escapesAreWhole(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        func isHex(_ byte: UInt8) -> Bool {
-            (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte)
-        }
-        for index in bytes.indices where bytes[index] == UInt8(ascii: "%") {
-            guard index + 2 < bytes.count, isHex(bytes[index + 1]), isHex(bytes[index + 2]) else { return false }
-        }
-        return true
     }
 
     /// The port as `text`, an absolute URL, writes it (empty after a bare colon), or nil when its

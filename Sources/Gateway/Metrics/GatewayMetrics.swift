@@ -323,11 +323,4 @@ public final class GatewayMetrics: Sendable {
         }
         out.append(UInt8(ascii: "\""))
     }
-
-    /// `quoted(_:into:)` as a `String`.
-    static func quoted(_ value: String) -> String {
-        var out = ByteWriter(capacity: value.utf8.count + 8)
-        quoted(value, into: &out)
-        return String(decoding: out.bytes, as: UTF8.self)
-    }
 }

@@ -32,9 +32,9 @@ public struct FailedAuthLimitMiddleware: Middleware {
         }
         do {
             return try await next(request, context)
-        } catch GatewayError.unauthorized(let detail) {
-            recordFailure(of: client)
-            throw GatewayError.unauthorized(detail: detail)
+        } catch {
+            if case GatewayError.unauthorized = error { recordFailure(of: client) }
+            throw error
         }
     }
 

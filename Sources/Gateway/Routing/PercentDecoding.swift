@@ -44,6 +44,15 @@ enum PercentDecoding {
         return decode(text.utf8, plusIsSpace: plusIsSpace)
     }
 
+    /// Whether every `%` in `bytes` starts an escape `decode` takes: two hex digits follow it.
+    static func escapesAreWhole(_ bytes: some Collection<UInt8>) -> Bool {
+        let bytes = Array(bytes)
+        for index in bytes.indices where bytes[index] == UInt8(ascii: "%") {
+            guard index + 2 < bytes.count, hexValue(bytes[index + 1]) != nil, hexValue(bytes[index + 2]) != nil else { return false }
+        }
+        return true
+    }
+
     private static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")

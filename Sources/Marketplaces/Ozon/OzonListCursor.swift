@@ -33,9 +33,9 @@ struct OzonListCursor: Sendable, Equatable {
             guard let key = UInt64(raw) else { throw Self.invalid }
             afterKey = key
         }
-        let afterDate = try Self.millis(cursor["d"])
-        position = OzonListPosition(page: cursor["p"], skip: skip, after: cursor["a"], afterKey: afterKey, afterDate: afterDate,
-                                    pageDate: try Self.millis(cursor["pd"]), upTo: try Self.millis(cursor["u"]))
+        position = OzonListPosition(page: cursor["p"], skip: skip, after: cursor["a"], afterKey: afterKey,
+                                    afterDate: try Self.millis(cursor["d"]), pageDate: try Self.millis(cursor["pd"]),
+                                    upTo: try Self.millis(cursor["u"]))
     }
 
     /// The cursor of the page after `next`, or nil at the end.

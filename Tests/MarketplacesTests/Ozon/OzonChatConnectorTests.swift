@@ -13,14 +13,7 @@ struct OzonChatConnectorTests {
 
     /// The ids of a list walked on from `cursor` to its end, 50 at a time.
     func walkOn(_ connector: OzonChatConnector, from cursor: Cursor?, limit: Int = 50, _ bed: OzonTestbed) async throws -> [String] {
-        var ids: [String] = []
-        var cursor = cursor
-        while let next = cursor {
-            let page = try await connector.listItems(ListQuery(limit: limit, cursor: next), deadline: bed.deadline)
-            ids += page.items.map(\.id)
-            cursor = page.nextCursor
-        }
-        return ids
+        try await bed.walk(connector, from: cursor, limit: limit).map(\.id)
     }
 
     /// The last page of updates read from the start: a client that has seen everything.

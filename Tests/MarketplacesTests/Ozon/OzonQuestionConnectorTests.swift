@@ -65,13 +65,7 @@ struct OzonQuestionConnectorTests {
             #expect(first.items.map(\.id) == Array(all.prefix(10)))
             // when: the 10th question, the one Ozon's last_id names, leaves Ozon
             #expect(bed.host.removeQuestion(id: all[9]))
-            var items: [Item] = []
-            var cursor = first.nextCursor
-            while let next = cursor {
-                let page = try await connector.listItems(ListQuery(limit: 10, cursor: next), deadline: bed.deadline)
-                items += page.items
-                cursor = page.nextCursor
-            }
+            let items = try await bed.walk(connector, from: first.nextCursor, limit: 10)
             // then: the rest of the walk, each once
             #expect(items.map(\.id) == Array(all.dropFirst(10)))
         }

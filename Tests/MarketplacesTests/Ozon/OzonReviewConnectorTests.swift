@@ -44,13 +44,7 @@ struct OzonReviewConnectorTests {
             // when: two reviews are published, so the upstream's first page now ends before the 19th
             bed.host.addReview(text: "Новый отзыв", rating: 4)
             bed.host.addReview(text: "Ещё один", rating: 5)
-            var items = first.items
-            var cursor = first.nextCursor
-            while let next = cursor {
-                let page = try await connector.listItems(ListQuery(limit: 19, cursor: next), deadline: bed.deadline)
-                items += page.items
-                cursor = page.nextCursor
-            }
+            let items = try await first.items + bed.walk(connector, from: first.nextCursor, limit: 19)
             // then: every review of the walk's start once, in order, the new ones above it not listed
             #expect(items.map(\.id) == all)
         }
@@ -67,13 +61,7 @@ struct OzonReviewConnectorTests {
             #expect(first.items.map(\.id) == Array(all.prefix(20)))
             // when: the 20th review, the one Ozon's last_id names, leaves Ozon
             #expect(bed.host.removeReview(id: all[19]))
-            var items: [Item] = []
-            var cursor = first.nextCursor
-            while let next = cursor {
-                let page = try await connector.listItems(ListQuery(limit: 20, cursor: next), deadline: bed.deadline)
-                items += page.items
-                cursor = page.nextCursor
-            }
+            let items = try await bed.walk(connector, from: first.nextCursor, limit: 20)
             // then: the rest of the walk, each once
             #expect(items.map(\.id) == Array(all.dropFirst(20)))
         }

@@ -82,6 +82,18 @@ struct OzonTestbed {
         return items
     }
 
+    /// The items of every page from `cursor` on, following cursors to the end: the rest of a walk.
+    func walk(_ connector: any ChannelConnector, from cursor: Cursor?, limit: Int) async throws -> [Item] {
+        var items: [Item] = []
+        var cursor = cursor
+        while let next = cursor {
+            let page = try await connector.listItems(ListQuery(limit: limit, cursor: next), deadline: deadline)
+            items += page.items
+            cursor = page.nextCursor
+        }
+        return items
+    }
+
     /// Every update from a nil cursor until a page says there is no more (at most `calls` calls):
     /// the ids in order, and whether the last page still said more.
     func drainUpdates(_ connector: any ChannelConnector, limit: Int, calls: Int = 200) async throws -> (ids: [String], hasMore: Bool) {
