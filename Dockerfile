@@ -19,8 +19,12 @@ COPY Package.swift ./
 COPY Release ./Release
 COPY Sources ./Sources
 COPY Tests ./Tests
-# Release/build.sh: --static-swift-stdlib, and lld laying out the request path's functions side
-# by side in the order of Release/hot-functions.order.
+# Public/ and openapi.yaml: the training run asks for them too.
+COPY Public ./Public
+COPY openapi.yaml ./
+# Release/build.sh: --static-swift-stdlib, lld laying out the request path's functions side by
+# side in the order of Release/hot-functions.order, and profile-guided: an instrumented build
+# first, trained on the demo's requests over loopback (Release/pgo-train.sh, ~25 s).
 RUN bash Release/build.sh --product connector-gateway \
     && install -D -m 0755 "$(bash Release/build.sh --show-bin-path)/connector-gateway" /out/connector-gateway \
     && strip /out/connector-gateway

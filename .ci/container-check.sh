@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Checks what the container image is made of without a Docker engine: hadolint finds nothing in the
-# Dockerfile; the release binary, built with the Dockerfile's flags, loads no Swift runtime library
-# and nothing the runtime stage does not install, and has the request path's functions laid out as
-# Release/hot-functions.order lists them; and it runs as the image runs it (only the image's
+# Dockerfile; the release binary, built with the Dockerfile's flags, was optimized with the training
+# profile, loads no Swift runtime library and nothing the runtime stage does not install, and has
+# the request path's functions laid out as Release/hot-functions.order lists them; and it runs as the image runs it (only the image's
 # environment, a working directory that is not the static root, `connector-gateway healthcheck` by
 # name from PATH), serves /healthz and /openapi.yaml, reaches the marketplaces through
 # FoundationNetworking, drains on SIGTERM with exit 0, after which the health check fails.
@@ -22,7 +22,7 @@ venv=${CONTAINER_CHECK_VENV:-$scratch/container-check-venv}
 [[ "$venv" == /* ]] || venv="$root/$venv"
 release_scratch=${GATEWAY_RELEASE_SCRATCH_PATH:-.build-release}
 # The Dockerfile's build line, word for word (Release/build.sh: --static-swift-stdlib, lld, the
-# hot functions' order).
+# hot functions' order, the training profile).
 build=(bash "$root/Release/build.sh" --product connector-gateway --scratch-path "$release_scratch")
 
 # shellcheck source=lib/demo-gateway.sh
@@ -55,6 +55,10 @@ echo "== build connector-gateway: ${build[*]}"
 timeout 1200 "${build[@]}"
 binary="$("${build[@]}" --show-bin-path)/connector-gateway"
 [[ -x "$binary" ]] || fail "no binary at $binary"
+# The image must not quietly ship a build without the profile (a toolchain without llvm-profdata).
+profile_used=$(cat "$(dirname "$binary")/.pgo-profile" 2>/dev/null || echo missing)
+[[ "$profile_used" =~ ^[0-9a-f]{64}$ ]] || fail "the binary was built without the training profile ($profile_used): see what Release/pgo-profile.sh said above"
+echo "built with the training profile ${profile_used:0:12}"
 
 echo "== the request path's functions laid out by Release/hot-functions.order"
 # Most listed names must still exist (else the list is stale: bash Release/order-hot-functions.sh),
