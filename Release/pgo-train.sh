@@ -4,9 +4,10 @@
 # deployment serves, so that the profile it writes when it exits weights the code users run. Every
 # connector lists (GET and POST, with and without a cursor), reads one item, replies (with an
 # Idempotency-Key, and once again to replay it), marks read and asks for updates; the registry,
-# the probes, /metrics and the common refusals (401, 404, 405, 415, 429, invalid fields) are asked too. Rounds
-# of ~1 s keep the demo tenant within its 50 requests/s and the Wildberries calls within their
-# budgets, so the profile is of answered requests, not of waits; ~20 s in all.
+# the probes, /metrics and the common refusals (401, 404, 405, 415, 429, invalid fields) are
+# asked too. Rounds of ~1 s keep the demo tenant within its 50 requests/s and the Wildberries
+# calls within their budgets, so the profile is of answered requests, not of waits; ~25 s in all.
+# Prints how many requests were answered with which status.
 #
 # Needs only bash (its /dev/tcp), so that it also runs in the image's build stage.
 #   bash Release/pgo-train.sh BINARY PROFILE_FILE
