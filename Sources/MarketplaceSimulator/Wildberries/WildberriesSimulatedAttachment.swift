@@ -26,7 +26,8 @@ public struct WildberriesSimulatedAttachment: Sendable, Equatable {
     public var isImage: Bool { contentType.hasPrefix("image/") }
 
     func json() -> [String: Any] {
-        let url = "https://chat-basket-01.wbbasket.ru/vol0/part\(downloadID.utf8.reduce(0) { ($0 * 31 + Int($1)) % 9000 } + 1000)/\(downloadID)"
+        let part: Int = downloadID.utf8.reduce(0) { (sum: Int, byte: UInt8) -> Int in (sum * 31 + Int(byte)) % 9000 } + 1000
+        let url = "https://chat-basket-01.wbbasket.ru/vol0/part\(part)/\(downloadID)"
         if isImage {
             return ["date": WildberriesDateText.utc(uploadedAt, fractionDigits: 3), "downloadID": downloadID, "url": url]
         }

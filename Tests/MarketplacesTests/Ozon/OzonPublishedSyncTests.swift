@@ -80,9 +80,12 @@ struct OzonPublishedSyncTests {
         // given: 10 older items, 30 in one millisecond, 10 newer; pages of 2, newest first, so the
         // first call's 20 pages end inside the crowded millisecond and the window is cut there
         let base: Int64 = 1_780_000_000_000
-        let times = (0..<10).map { base + Int64($0) * 60_000 } + Array(repeating: base + 700_000, count: 30)
-            + (0..<10).map { base + 800_000 + Int64($0) * 60_000 }
-        let dated = times.enumerated().map { index, millis in Self.entry((index < 10 ? "q0" : "q") + String(index), millis) }
+        let older: [Int64] = (0..<10).map { base + Int64($0) * 60_000 }
+        let crowded: [Int64] = Array(repeating: base + 700_000, count: 30)
+        let newer: [Int64] = (0..<10).map { base + 800_000 + Int64($0) * 60_000 }
+        let dated: [OzonDatedEntry] = (older + crowded + newer).enumerated().map { index, millis in
+            Self.entry((index < 10 ? "q0" : "q") + String(index), millis)
+        }
         var ids: [String] = []
         var cursor: Cursor?
         // when

@@ -21,8 +21,10 @@ struct WildberriesChatConnectorTests {
             let last = lastSenders(env.simulator)
             let (items, pages) = try await Env.walk(env.chat, ListQuery(limit: 2))
             #expect(pages == 3)
-            #expect(Set(items.map(\.id)) == Set(env.simulator.chats.chats.map(\.chatID)))
-            #expect(items.map { $0.lastMessage!.createdAt.millisecondsSinceEpoch } == items.map { last[$0.id]!.addTimestamp }.sorted(by: >))
+            let chatIDs: Set<String> = Set(env.simulator.chats.chats.map { $0.chatID })
+            #expect(Set(items.map { $0.id }) == chatIDs)
+            let newestFirst: [Int64] = items.map { last[$0.id]!.addTimestamp }.sorted(by: >)
+            #expect(items.map { $0.lastMessage!.createdAt.millisecondsSinceEpoch } == newestFirst)
             for item in items {
                 let truth = try #require(last[item.id])
                 let chat = try #require(env.simulator.chats.chat(id: item.id))
@@ -35,7 +37,9 @@ struct WildberriesChatConnectorTests {
                 #expect(item.product?.id == String(chat.product.nmId))
             }
             let (unanswered, _) = try await Env.walk(env.chat, ListQuery(status: .unanswered, limit: 100))
-            #expect(Set(unanswered.map(\.id)) == Set(last.filter { $0.value.sender != .seller }.keys))
+            let waiting: Set<String> = Set(last.filter { $0.value.sender != .seller }.keys)
+            let listed: Set<String> = Set(unanswered.map { $0.id })
+            #expect(listed == waiting)
         }
     }
 
