@@ -9,7 +9,11 @@ public struct ServerConfiguration: Sendable {
     public var port: Int = 8080
     /// Event loops, one thread and one SO_REUSEPORT listener each. Defaults to the CPUs this
     /// process may use, so a server pinned with `taskset` runs one loop per pinned core.
-    public var loopCount: Int = Int(cs_available_cpus())
+    public var loopCount: Int = Self.availableCPUs
+
+    /// The CPUs this process may run on (its affinity mask, as `taskset` or a container's cpuset
+    /// leave it): the default number of loops, and the most that add throughput.
+    public static var availableCPUs: Int { Int(cs_available_cpus()) }
     /// The `listen(2)` backlog of each loop's listener: connections the kernel holds before accept.
     public var backlog: Int32 = 4096
     /// Connections open at once across all loops; above it new ones wait in the kernel backlog.

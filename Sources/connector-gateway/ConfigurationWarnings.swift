@@ -1,13 +1,20 @@
 import Gateway
+import Server
 
 /// What a configuration allows but an operator would not want unknowingly: `serve` logs these at
 /// start-up and `check-config` prints them before its summary, the same words in both.
 enum ConfigurationWarnings {
-    /// One message per warning; `maxConnections` is what the server holds in this process.
-    /// `servesTenants`: a configuration file's, whose unset secrets are warned of too (demo
-    /// mode's are its own).
-    static func messages(_ configuration: GatewayConfiguration, maxConnections: Int, servesTenants: Bool) -> [String] {
+    /// One message per warning; `maxConnections` is what the server holds in this process,
+    /// `cpus` the CPUs it may run on. `servesTenants`: a configuration file's, whose unset
+    /// secrets are warned of too (demo mode's are its own).
+    static func messages(_ configuration: GatewayConfiguration, maxConnections: Int, cpus: Int = ServerConfiguration.availableCPUs,
+                         servesTenants: Bool) -> [String] {
         var messages: [String] = []
+        if configuration.server.loopCount > cpus {
+            messages.append("server.loops \(configuration.server.loopCount) is more than the \(cpus) CPU\(cpus == 1 ? "" : "s") this process "
+                + "may run on: loops beyond one a CPU add thread switches, not throughput. Leave server.loops unset (one loop a CPU) "
+                + "or set it to \(cpus) or fewer.")
+        }
         if maxConnections < configuration.server.maxConnections {
             messages.append("max_connections \(configuration.server.maxConnections) lowered to "
                 + "\(maxConnections): this process may open too few file descriptors to hold that many "

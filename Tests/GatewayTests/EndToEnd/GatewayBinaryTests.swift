@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Hashing
 import MarketplaceSimulator
+import Server
 import Testing
 
 @Suite("connector-gateway binary, end to end", .serialized)
@@ -247,6 +248,17 @@ struct GatewayBinaryTests {
         #expect(warned.status == 0)
         #expect(warned.stdout.contains(#""event":"warning""#) && warned.stdout.contains("Tenant acme: with a rate of 20.0/s and a burst of 5"),
                 "\(warned.stdout)")
+        #expect(!warned.stdout.contains("server.loops"), "loops left to their default: \(warned.stdout)")
+        // more loops than the CPUs it may run on, and as many
+        let cpus = ServerConfiguration.availableCPUs
+        func loops(_ count: Int) throws -> String {
+            try write(#"{"server": {"loops": \#(count)}, "tenants": [{"id": "acme", "api_key_sha256": ["\#(digest)"]}]}"#)
+        }
+        let crowded = try GatewayProcess.run(arguments: ["check-config", "--config", try loops(cpus + 1)])
+        #expect(crowded.status == 0)
+        #expect(crowded.stdout.contains("server.loops \(cpus + 1) is more than the \(cpus) CPU"), "\(crowded.stdout)")
+        let fitting = try GatewayProcess.run(arguments: ["check-config", "--config", try loops(cpus)])
+        #expect(fitting.status == 0 && !fitting.stdout.contains("server.loops"), "\(fitting.stdout)")
         // and the static root's, from --static-root or GATEWAY_STATIC_ROOT, as serve takes them
         let noFiles = "No Public/ and openapi.yaml under /nonexistent-root"
         let flagged = try GatewayProcess.run(arguments: ["check-config", "--config", good, "--static-root", "/nonexistent-root"],
