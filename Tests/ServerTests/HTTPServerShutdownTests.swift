@@ -75,7 +75,7 @@ struct HTTPServerShutdownTests {
             #expect(server.openConnections == 0)
             // and nobody can connect any more
             var refused: TestClientError?
-            do { _ = try TestClient(port: port) } catch let error as TestClientError { refused = error }
+            do { _ = try TestClient(port: port, host: server.host) } catch let error as TestClientError { refused = error }
             if case .connectFailed(let e) = refused {
                 #expect(e == ECONNREFUSED)
             } else {
@@ -333,7 +333,7 @@ struct HTTPServerShutdownTests {
             await server.stop()
             // then
             #expect(server.server.isDraining)
-            #expect(throws: TestClientError.self) { _ = try TestClient(port: port) }
+            #expect(throws: TestClientError.self) { _ = try TestClient(port: port, host: server.host) }
         }
     }
 

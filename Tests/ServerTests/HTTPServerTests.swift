@@ -119,7 +119,7 @@ struct HTTPServerTests {
     @Test func aSecondServerOnTheSamePortIsRefusedInsteadOfSharingIt() async throws {
         try await withServer(handler: Handlers.echoPath) { server in
             // given: a server listening (with SO_REUSEPORT, as every one of ours does)
-            let second = HTTPServer(configuration: ServerConfiguration(host: "127.0.0.1", port: server.port),
+            let second = HTTPServer(configuration: ServerConfiguration(host: server.host, port: server.port),
                                     responder: ClosureResponder(Handlers.ok))
             // when: another starts on its port
             var thrown: ServerError?

@@ -18,9 +18,10 @@ final class TestClient: @unchecked Sendable {
     private var start = 0
     private let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
 
-    /// Connects to 127.0.0.1:`port`. `receiveBufferSize` sets SO_RCVBUF before connecting, so
-    /// the advertised window stays small.
-    init(port: Int, receiveBufferSize: Int32? = nil, timeout: Duration = TestClient.defaultTimeout) throws(TestClientError) {
+    /// Connects to `host` (an IPv4 address) on `port`. `receiveBufferSize` sets SO_RCVBUF before
+    /// connecting, so the advertised window stays small.
+    init(port: Int, host: String = "127.0.0.1", receiveBufferSize: Int32? = nil,
+         timeout: Duration = TestClient.defaultTimeout) throws(TestClientError) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | CS_SOCK_CLOEXEC, 0)
         guard fd >= 0 else {
             chunk.deallocate()
@@ -34,7 +35,7 @@ final class TestClient: @unchecked Sendable {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         let rc = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))

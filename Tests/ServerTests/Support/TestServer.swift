@@ -1,12 +1,20 @@
 import Server
 
-/// An `HTTPServer` on 127.0.0.1 with port 0, started at once; `stop()` it at the end (or use
-/// `withServer`, which always does).
+/// An `HTTPServer` on a loopback address of its own (`127.x.y.z`) with port 0, started at once;
+/// `stop()` it at the end (or use `withServer`, which always does).
+///
+/// Its own address, not 127.0.0.1: tests run side by side, and the kernel can give a server the
+/// port another test's server just closed, whose straggling client would then connect to this
+/// one, and be counted among its connections. Clients connect from 127.0.0.1, so a client of a
+/// stopped server cannot connect to itself on the server's port either.
 final class TestServer: Sendable {
     let server: HTTPServer
+    /// The address it listens on, `127.x.y.z`.
+    let host: String
 
     init(_ configure: (inout ServerConfiguration) -> Void = { _ in }, handler: @escaping Handler) throws {
-        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
+        host = "127.\(Int.random(in: 16...250)).\(Int.random(in: 1...250)).\(Int.random(in: 2...250))"
+        var configuration = ServerConfiguration(host: host, port: 0)
         configuration.loopCount = 2
         configure(&configuration)
         server = HTTPServer(configuration: configuration, responder: ClosureResponder(handler))
@@ -21,7 +29,7 @@ final class TestServer: Sendable {
 
     /// A new client connected to this server.
     func connect(receiveBufferSize: Int32? = nil) throws -> TestClient {
-        try TestClient(port: port, receiveBufferSize: receiveBufferSize)
+        try TestClient(port: port, host: host, receiveBufferSize: receiveBufferSize)
     }
 
     /// Connects and sends `text` within `limit`, for tests whose header timeout, running from the
