@@ -5,7 +5,9 @@
 # bench-gateway runs under valgrind; after a warm-up the counters are zeroed, N requests
 # (default 200) go over one keep-alive connection, one at a time, and each thread's count is
 # divided by N. The gateway's loop is the thread with the second-largest count (the simulator,
-# which builds the answer with Foundation, costs about twice as much).
+# which builds the answer with Foundation, costs about twice as much). FOOTPRINT=1 also records
+# each instruction's address and prints the gateway loop's code footprint (Benchmarks/footprint.py:
+# the distinct 64-byte lines of code a list runs, by module and function).
 #   bash Release/build.sh --package-path Benchmarks && bash Benchmarks/gateway-instructions.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,10 +18,13 @@ SIM_PORT=${SIM_PORT:-18702}
 command -v valgrind >/dev/null || { echo "gateway-instructions: valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
 [[ -x "$BIN" ]] || { echo "gateway-instructions: build first: bash Release/build.sh --package-path Benchmarks" >&2; exit 1; }
 BIN=$(realpath "$BIN")
+footprint=$(realpath Benchmarks/footprint.py)
+record=(--separate-threads=yes)
+[[ "${FOOTPRINT:-0}" == 0 ]] || record+=(--dump-instr=yes)
 work=$(mktemp -d)
 trap 'kill $vg 2>/dev/null || true; rm -rf "$work"' EXIT
 cd "$work"
-PORT=$PORT SIM_PORT=$SIM_PORT LOOPS=1 valgrind --tool=callgrind --separate-threads=yes "$BIN" >/dev/null 2>server.err &
+PORT=$PORT SIM_PORT=$SIM_PORT LOOPS=1 valgrind --tool=callgrind "${record[@]}" "$BIN" >/dev/null 2>server.err &
 vg=$!
 for _ in $(seq 1 600); do grep -q api_key server.err 2>/dev/null && break; sleep 0.2; done
 path="/connectors/ozon/review/items?limit=20"
@@ -39,8 +44,9 @@ callgrind_control -d $vg >/dev/null 2>&1
 kill -TERM $vg; wait $vg 2>/dev/null || true
 for file in callgrind.out.*; do
   ir=$(sed -n 's/^summary: \([0-9]*\)/\1/p' "$file" | head -1)
-  [[ -n "$ir" && "$ir" -gt 0 ]] && echo "$ir"
+  [[ -n "$ir" && "$ir" -gt 0 ]] && echo "$ir $file"
 done | sort -n -r | head -2 | {
-  read -r simulator; read -r gateway
+  read -r simulator _; read -r gateway file
   echo "gateway loop: $(( gateway / N )) instructions per list of 20 (simulator: $(( simulator / N )))"
+  [[ "${FOOTPRINT:-0}" == 0 ]] || python3 "$footprint" "$file"
 }

@@ -3,7 +3,9 @@ extension UpstreamRequest {
     /// URL's prefix: `scheme://authority/base` for URLSession, `/base` as an origin-form target.
     public func appendTarget(to bytes: inout [UInt8]) {
         bytes.reserveCapacity(bytes.count + path.utf8.count + 64)
-        if !path.hasPrefix("/") { bytes.append(UInt8(ascii: "/")) }
+        // By byte: `hasPrefix` compares by Character, and its grapheme-boundary check is code
+        // a request would otherwise run for nothing.
+        if path.utf8.first != UInt8(ascii: "/") { bytes.append(UInt8(ascii: "/")) }
         Self.appendPercentEncoded(path, keepingPathCharacters: true, to: &bytes)
         for (index, item) in query.enumerated() {
             bytes.append(index == 0 ? UInt8(ascii: "?") : UInt8(ascii: "&"))

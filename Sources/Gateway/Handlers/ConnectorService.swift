@@ -118,13 +118,16 @@ public struct ConnectorService: Sendable {
         let query = ListQuery(status: filter.status, limit: limit, cursor: cursor, since: filter.since, includeRaw: includeRaw)
         let page = try await connector.listItems(query, deadline: deadline())
         var body = JSONObjectWriter(capacity: page.items.count * 400 + 128)
-        let nextCursor = page.nextCursor
+        var nextCursor = page.nextCursor
         body.items("items", (consume page).items)
-        body.string("next_cursor", nextCursor.map { next in
-            var next = next
+        // Taken out, not copied: the cursor's state is then held once, and adding the filter
+        // to it does not copy the dictionary first.
+        var sealed: String?
+        if var next = nextCursor.take() {
             next[ListFilter.cursorField] = filter.cursorValue
-            return cursors.seal(next, for: key, tenant: context.tenant?.id ?? "")
-        })
+            sealed = cursors.seal(next, for: key, tenant: context.tenant?.id ?? "")
+        }
+        body.string("next_cursor", sealed)
         return JSONResponse.make(bytes: body.finish())
     }
 

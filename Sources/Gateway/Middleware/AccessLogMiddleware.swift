@@ -68,7 +68,10 @@ public struct AccessLogMiddleware: Middleware {
             if case .other(let token) = method, !secretDigests.isEmpty, secretDigests.contains(SHA256.hash(token.utf8)) {
                 return "[redacted]"
             }
-            return String(method.rawValue.prefix(RequestHeadParser.maxMethodLength))
+            // A method within the limit (all but a hostile one) is written as it is: `prefix`
+            // walks the text by Character.
+            let token = method.rawValue
+            return token.utf8.count <= RequestHeadParser.maxMethodLength ? token : String(token.prefix(RequestHeadParser.maxMethodLength))
         }
         let durationMicros = duration.map { Int($0.components.seconds) * 1_000_000 + Int($0.components.attoseconds / 1_000_000_000_000) }
         var line = JSONObjectWriter(capacity: 320)

@@ -36,8 +36,10 @@ public final class LoopUpstreamClient: UpstreamClient {
     public func send(_ request: UpstreamRequest, timeout: Duration) async throws(UpstreamTransportError) -> UpstreamResponse {
         var target = basePath
         request.appendTarget(to: &target)
+        // Copied through the bytes `Data` lends: `[UInt8](data)` walks its generic iterator.
+        let body = request.body.map { data in data.withUnsafeBytes { [UInt8]($0) } } ?? []
         let call = HTTPClientRequest(method: request.method, target: target, headers: request.headers,
-                                     body: request.body.map { [UInt8]($0) } ?? [], isIdempotent: request.safety == .idempotent)
+                                     body: body, isIdempotent: request.safety == .idempotent)
         let response: HTTPClientResponse
         do {
             response = try await client.execute(call, timeout: timeout)

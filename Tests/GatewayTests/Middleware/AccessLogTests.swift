@@ -81,6 +81,24 @@ struct AccessLogTests {
         #expect(methods == ["[redacted]", "[redacted]", "BREW"])
     }
 
+    @Test("given a refused request whose method is longer than the parser takes, then its line holds the method cut to that length; one at the length is logged whole")
+    func overlongMethodIsCut() async throws {
+        // given
+        let harness = ApplicationHarness()
+        let longest = String(repeating: "M", count: RequestHeadParser.maxMethodLength)
+        // when
+        for method in [longest, longest + "XYZ"] {
+            let request = HTTPRequest(method: .other(method), target: "/connectors", headers: [("Host", "gateway")], body: [])
+            _ = harness.application.responder.refusal(ServerRefusal(status: .notImplemented, code: "not_implemented", detail: "Unknown method."),
+                                                      request: request, context: RequestContext())
+        }
+        // then
+        let methods = harness.application.log.lines.compactMap { line in
+            ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["method"] as? String
+        }
+        #expect(methods == [longest, longest])
+    }
+
     @Test("given the metrics token or a marketplace credential sent as the method, then no line repeats it, answered or refused; a marketplace key of 16 characters or more sent as X-Request-ID is replaced, the metrics token kept")
     func heldSecretsAsMethodAreNotLogged() async throws {
         // given
