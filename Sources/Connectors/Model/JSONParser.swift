@@ -74,8 +74,8 @@ struct JSONParser {
             let hasExponent = try scanNumber()
             let text = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
             try checkRange(JSONNumber(uncheckedText: String(decoding: text, as: UTF8.self)), start: start, hasExponent: hasExponent)
-            tape.append(JSONTape.Entry(kind: .number, flags: 0, start: UInt32(start), length: UInt32(index - start),
-                                               next: UInt32(tape.count + 1)))
+            tape.entries.append(JSONTape.Entry(kind: .number, flags: 0, start: UInt32(start), length: UInt32(index - start),
+                                               next: UInt32(tape.entries.count + 1)))
         default: throw error("unexpected character, expected a value")
         }
     }
@@ -83,8 +83,8 @@ struct JSONParser {
     private mutating func object(into tape: inout JSONTape.Builder) throws(JSONSyntaxError) {
         try enter()
         index += 1
-        let slot = tape.count
-        tape.append(JSONTape.Entry(kind: .object, flags: 0, start: 0, length: 0, next: 0))
+        let slot = tape.entries.count
+        tape.entries.append(JSONTape.Entry(kind: .object, flags: 0, start: 0, length: 0, next: 0))
         skipSpace()
         var count: UInt32 = 0
         // One bit of 128 per (length, first byte, last byte) of the keys so far: only a key whose
@@ -100,7 +100,7 @@ struct JSONParser {
             while true {
                 skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
-                let keyIndex = tape.count
+                let keyIndex = tape.entries.count
                 try string(into: &tape)
                 if count < Self.hashedFrom {
                     let bit = Self.keyBit(tape, keyIndex)
@@ -131,15 +131,15 @@ struct JSONParser {
             }
         }
         depth -= 1
-        tape[slot].length = count
-        tape[slot].next = UInt32(tape.count)
+        tape.entries[slot].length = count
+        tape.entries[slot].next = UInt32(tape.entries.count)
     }
 
     private mutating func array(into tape: inout JSONTape.Builder) throws(JSONSyntaxError) {
         try enter()
         index += 1
-        let slot = tape.count
-        tape.append(JSONTape.Entry(kind: .array, flags: 0, start: 0, length: 0, next: 0))
+        let slot = tape.entries.count
+        tape.entries.append(JSONTape.Entry(kind: .array, flags: 0, start: 0, length: 0, next: 0))
         skipSpace()
         var count: UInt32 = 0
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
@@ -162,14 +162,14 @@ struct JSONParser {
             }
         }
         depth -= 1
-        tape[slot].length = count
-        tape[slot].next = UInt32(tape.count)
+        tape.entries[slot].length = count
+        tape.entries[slot].next = UInt32(tape.entries.count)
     }
 
     /// The key's bit (0…127): from its length and first and last bytes, the same for a raw key
     /// and an escaped one of equal text (`"id"` and `"\u0069d"`).
-    private static func keyBit(_ tape: borrowing JSONTape.Builder, _ key: Int) -> UInt64 {
-        let entry = tape[key]
+    private static func keyBit(_ tape: JSONTape.Builder, _ key: Int) -> UInt64 {
+        let entry = tape.entries[key]
         guard entry.flags & JSONTape.decoded == 0 else {
             return JSONTape.withUTF8(entry, strings: tape.strings, bytes: tape.bytes) { bit($0) }
         }
@@ -187,13 +187,13 @@ struct JSONParser {
     /// The key's text hashed with the process's random seed (the same for a raw key and an
     /// escaped one of equal text): a fixed hash would let a body of colliding keys bring the n²
     /// back.
-    private static func keyHash(_ tape: borrowing JSONTape.Builder, _ key: Int) -> UInt64 {
+    private static func keyHash(_ tape: JSONTape.Builder, _ key: Int) -> UInt64 {
         func hash(_ utf8: UnsafeRawBufferPointer) -> UInt64 {
             var hasher = Hasher()
             hasher.combine(bytes: utf8)
             return UInt64(bitPattern: Int64(hasher.finalize()))
         }
-        let entry = tape[key]
+        let entry = tape.entries[key]
         guard entry.flags & JSONTape.decoded == 0 else {
             return JSONTape.withUTF8(entry, strings: tape.strings, bytes: tape.bytes) { hash($0) }
         }
@@ -201,12 +201,12 @@ struct JSONParser {
     }
 
     /// The object's keys before `end` (the first `hashedFrom`, repeats already marked) by hash.
-    private static func table(_ tape: borrowing JSONTape.Builder, object: Int, upTo end: Int) -> [UInt64: [Int]] {
+    private static func table(_ tape: JSONTape.Builder, object: Int, upTo end: Int) -> [UInt64: [Int]] {
         var table: [UInt64: [Int]] = [:]
         var key = object + 1
         while key < end {
-            if tape[key].flags & JSONTape.shadowed == 0 { table[keyHash(tape, key), default: []].append(key) }
-            key = Int(tape[key + 1].next)
+            if tape.entries[key].flags & JSONTape.shadowed == 0 { table[keyHash(tape, key), default: []].append(key) }
+            key = Int(tape.entries[key + 1].next)
         }
         return table
     }
@@ -217,16 +217,16 @@ struct JSONParser {
     private static func shadowEarlier(_ tape: inout JSONTape.Builder, key: Int, in table: inout [UInt64: [Int]]) {
         let hash = keyHash(tape, key)
         if let keys = table[hash], let position = keys.firstIndex(where: { sameKey(tape, key, $0) }) {
-            tape[keys[position]].flags |= JSONTape.shadowed
+            tape.entries[keys[position]].flags |= JSONTape.shadowed
             table[hash]![position] = key
         } else {
             table[hash, default: []].append(key)
         }
     }
 
-    private static func sameKey(_ tape: borrowing JSONTape.Builder, _ a: Int, _ b: Int) -> Bool {
+    private static func sameKey(_ tape: JSONTape.Builder, _ a: Int, _ b: Int) -> Bool {
         let (strings, bytes) = (tape.strings, tape.bytes)
-        let (entry, other) = (tape[a], tape[b])
+        let (entry, other) = (tape.entries[a], tape.entries[b])
         if entry.flags | other.flags == 0 {
             return entry.length == other.length
                 && memcmp(JSONTape.raw(entry, in: bytes).baseAddress!, JSONTape.raw(other, in: bytes).baseAddress!, Int(entry.length)) == 0
@@ -241,10 +241,10 @@ struct JSONParser {
     private static func shadowEarlier(_ tape: inout JSONTape.Builder, object: Int, key: Int) {
         var earlier = object + 1
         while earlier < key {
-            if tape[earlier].flags & JSONTape.shadowed == 0, sameKey(tape, key, earlier) {
-                tape[earlier].flags |= JSONTape.shadowed
+            if tape.entries[earlier].flags & JSONTape.shadowed == 0, sameKey(tape, key, earlier) {
+                tape.entries[earlier].flags |= JSONTape.shadowed
             }
-            earlier = Int(tape[earlier + 1].next)
+            earlier = Int(tape.entries[earlier + 1].next)
         }
     }
 
@@ -319,8 +319,8 @@ struct JSONParser {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 if high < 0x80 {
-                    tape.append(JSONTape.Entry(kind: .string, flags: 0, start: UInt32(start), length: UInt32(index - start),
-                                                       next: UInt32(tape.count + 1)))
+                    tape.entries.append(JSONTape.Entry(kind: .string, flags: 0, start: UInt32(start), length: UInt32(index - start),
+                                                       next: UInt32(tape.entries.count + 1)))
                     index += 1
                     return
                 }
@@ -362,8 +362,8 @@ struct JSONParser {
     }
 
     private static func appendDecoded(_ text: String, to tape: inout JSONTape.Builder) {
-        tape.append(JSONTape.Entry(kind: .string, flags: JSONTape.decoded, start: UInt32(tape.strings.count), length: 0,
-                                           next: UInt32(tape.count + 1)))
+        tape.entries.append(JSONTape.Entry(kind: .string, flags: JSONTape.decoded, start: UInt32(tape.strings.count), length: 0,
+                                           next: UInt32(tape.entries.count + 1)))
         // Answers with one such string mostly have many (texts in Cyrillic): grown once, not
         // doubled from one.
         if tape.strings.isEmpty { tape.strings.reserveCapacity(16) }

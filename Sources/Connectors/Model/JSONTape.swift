@@ -34,64 +34,15 @@ final class JSONTape {
     let entries: [Entry]
     let strings: [String]
 
-    /// What the parser fills in; becomes the tape's constants. Entries go into storage of its
-    /// own, grown by doubling, rather than onto an array: `Array.append` (its uniqueness and
-    /// capacity checks, out of line) cost ~55 instructions an entry, a tenth of the gateway's
-    /// work on a page of reviews.
-    struct Builder: ~Copyable {
+    /// What the parser fills in; becomes the tape's constants.
+    struct Builder {
         let bytes: UnsafeRawBufferPointer
+        var entries: [Entry] = []
         var strings: [String] = []
-        private var base: UnsafeMutablePointer<Entry>
-        private var capacity: Int
-        /// The entries written so far.
-        private(set) var count = 0
-
-        init(bytes: UnsafeRawBufferPointer, capacity: Int) {
-            self.bytes = bytes
-            self.capacity = Swift.max(capacity, 4)
-            base = .allocate(capacity: self.capacity)
-        }
-
-        deinit {
-            // Entries are plain values: nothing to deinitialize.
-            base.deallocate()
-        }
-
-        /// The entry at `index`, one already written.
-        subscript(index: Int) -> Entry {
-            get {
-                precondition(index >= 0 && index < count, "JSONTape.Builder: entry \(index) of \(count)")
-                return base[index]
-            }
-            set {
-                precondition(index >= 0 && index < count, "JSONTape.Builder: entry \(index) of \(count)")
-                base[index] = newValue
-            }
-        }
-
-        /// Writes the next entry.
-        mutating func append(_ entry: Entry) {
-            if count == capacity { grow() }
-            (base + count).initialize(to: entry)
-            count += 1
-        }
 
         /// A literal's entry.
         mutating func append(_ kind: Kind) {
-            append(Entry(kind: kind, flags: 0, start: 0, length: 0, next: UInt32(count + 1)))
-        }
-
-        private mutating func grow() {
-            let larger = UnsafeMutablePointer<Entry>.allocate(capacity: capacity * 2)
-            larger.moveInitialize(from: base, count: count)
-            base.deallocate()
-            base = larger
-            capacity *= 2
-        }
-
-        /// The entries written, as the tape keeps them.
-        var entries: [Entry] {
-            Array(UnsafeBufferPointer(start: base, count: count))
+            entries.append(Entry(kind: kind, flags: 0, start: 0, length: 0, next: UInt32(entries.count + 1)))
         }
     }
 
@@ -100,10 +51,11 @@ final class JSONTape {
     init(parsing bytes: UnsafeRawBufferPointer, replacesLoneSurrogates: Bool = false) throws(JSONSyntaxError) {
         var bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeRawBufferPointer(rebasing: bytes[3...]) }
-        // A page of 20 Ozon reviews is one entry per 13 bytes (466 in 6.2 kB): room for one per
-        // 12, and it is not grown (and copied) half-way; texts longer than the simulator's only
-        // leave room unused.
-        var builder = Builder(bytes: bytes, capacity: bytes.count / 12 + 4)
+        var builder = Builder(bytes: bytes)
+        // A page of 20 Ozon reviews is one entry per 13 bytes (466 in 6.2 kB): reserved for one per
+        // 12, it is not grown (and copied) half-way; texts longer than the simulator's only leave
+        // room unused.
+        builder.entries.reserveCapacity(bytes.count / 12 + 4)
         try JSONParser.parse(bytes, into: &builder, replacesLoneSurrogates: replacesLoneSurrogates)
         self.bytes = bytes
         entries = builder.entries
