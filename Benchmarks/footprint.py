@@ -15,8 +15,6 @@ import sys
 path = sys.argv[1]
 top = int(sys.argv[2]) if len(sys.argv) > 2 else 25
 
-SKIP = ("fl=", "fi=", "fe=", "cfi=", "cfl=", "calls=", "ob=", "cob=", "events:", "positions:", "summary:",
-        "totals:", "version:", "creator:", "pid:", "cmd:", "part:", "desc:", "thread:", "#")
 names, lines_of = {}, collections.defaultdict(set)
 function, last = None, 0
 
@@ -41,7 +39,8 @@ for raw in open(path):
     if raw.startswith("cfn="):
         name(raw[4:])
         continue
-    if raw.startswith(SKIP) or raw[0] not in "0123456789+-*":
+    # Cost lines start with a position; every other line (a name, a header, `calls=`) with a letter.
+    if raw[0] not in "0123456789+-*":
         continue
     # The first position is the instruction's address: absolute, or relative to the last one.
     token = raw.split()[0]
