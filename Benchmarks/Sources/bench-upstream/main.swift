@@ -37,7 +37,7 @@ let server = HTTPServer(configuration: configuration, responder: ClosureResponde
 })
 try server.start()
 let client = URLSessionUpstreamClient(baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, maxConnections: concurrency)
-let request = UpstreamRequest.json("POST", "/v1/review/list", body: Data(#"{"limit":20}"#.utf8),
+let request = UpstreamRequest.json("POST", "/v1/review/list", body: Array(#"{"limit":20}"#.utf8),
                                    safety: .idempotent, operation: "bench")
 
 // BARE=1: a plain dataTask with a completion handler, without the client's timer and mapping.

@@ -65,29 +65,30 @@ public struct CursorCodec: Sendable {
         return Array(hmac.finalize().prefix(16))
     }
 
-    /// `key=value` pairs sorted by key, joined by `&`, with `%`, `&` and `=` percent-encoded:
-    /// one byte string per cursor, so equal cursors seal identically.
+    /// `key=value` pairs sorted by key (the cursor keeps them so), joined by `&`, with `%`, `&`
+    /// and `=` percent-encoded: one byte string per cursor, so equal cursors seal identically.
     static func serialize(_ cursor: Cursor) -> [UInt8] {
         var out = ByteWriter(capacity: 128)
-        for (index, (key, value)) in cursor.state.sorted(by: { $0.key < $1.key }).enumerated() {
+        for (index, field) in cursor.fields.enumerated() {
             if index > 0 { out.append(UInt8(ascii: "&")) }
-            escape(key, into: &out)
+            escape(field.key, into: &out)
             out.append(UInt8(ascii: "="))
-            escape(value, into: &out)
+            escape(field.value, into: &out)
         }
         return out.bytes
     }
 
+    /// The cursor `serialize` wrote; nil for anything else, a key given twice included.
     static func deserialize(_ bytes: [UInt8]) -> Cursor? {
-        var state: [String: String] = [:]
-        guard !bytes.isEmpty else { return Cursor([:]) }
+        var cursor = Cursor()
+        guard !bytes.isEmpty else { return cursor }
         for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: false) {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2, let key = unescape(parts[0]), let value = unescape(parts[1]),
-                  state[key] == nil else { return nil }
-            state[key] = value
+                  cursor[key] == nil else { return nil }
+            cursor[key] = value
         }
-        return Cursor(state)
+        return cursor
     }
 
     private static func escape(_ text: String, into out: inout ByteWriter) {

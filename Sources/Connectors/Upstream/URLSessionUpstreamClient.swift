@@ -125,7 +125,7 @@ public final class URLSessionUpstreamClient: UpstreamClient {
         // Set as one dictionary: `addValue` searches the fields already set through NSString
         // comparisons, which cost more than the rest of building the request.
         urlRequest.allHTTPHeaderFields = Self.fields(request.headers)
-        urlRequest.httpBody = request.body
+        urlRequest.httpBody = request.body.map { Data($0) }
         return urlRequest
     }
 

@@ -1,5 +1,3 @@
-import Foundation
-
 /// One HTTP request to an upstream API, relative to the upstream client's base URL. Built by a
 /// marketplace connector, sent (and perhaps retried) by `UpstreamCaller`.
 public struct UpstreamRequest: Sendable {
@@ -21,8 +19,9 @@ public struct UpstreamRequest: Sendable {
     public var query: [(name: String, value: String)]
     /// Header fields besides those the client adds itself (credentials come from the connector).
     public var headers: [(name: String, value: String)]
-    /// The body as sent; nil for none.
-    public var body: Data?
+    /// The body as sent; nil for none. Bytes, not `Data`: the loop's client copies them into its
+    /// output as they are, and only the URLSession client needs Foundation's type.
+    public var body: [UInt8]?
     /// Whether the request may be sent twice; decides which failures `UpstreamCaller` retries.
     public var safety: Safety
     /// A stable label for logs and metrics, e.g. `feedbacks.list`.
@@ -30,7 +29,7 @@ public struct UpstreamRequest: Sendable {
 
     /// A request as given; `UpstreamRequest.json` sets the body and its media type together.
     public init(method: String, path: String, query: [(name: String, value: String)] = [],
-                headers: [(name: String, value: String)] = [], body: Data? = nil,
+                headers: [(name: String, value: String)] = [], body: [UInt8]? = nil,
                 safety: Safety, operation: String) {
         self.method = method
         self.path = path
@@ -42,7 +41,7 @@ public struct UpstreamRequest: Sendable {
     }
 
     /// A JSON request: sets the body and `Content-Type: application/json`.
-    public static func json(_ method: String, _ path: String, body: Data, safety: Safety, operation: String,
+    public static func json(_ method: String, _ path: String, body: [UInt8], safety: Safety, operation: String,
                             headers: [(name: String, value: String)] = []) -> UpstreamRequest {
         UpstreamRequest(method: method, path: path, headers: headers + [("Content-Type", "application/json")],
                         body: body, safety: safety, operation: operation)

@@ -121,7 +121,7 @@ public struct ConnectorService: Sendable {
         var nextCursor = page.nextCursor
         body.items("items", (consume page).items)
         // Taken out, not copied: the cursor's state is then held once, and adding the filter
-        // to it does not copy the dictionary first.
+        // to it does not copy its fields first.
         var sealed: String?
         if var next = nextCursor.take() {
             next[ListFilter.cursorField] = filter.cursorValue

@@ -51,7 +51,7 @@ struct ListFilter: Equatable {
     /// it must be the same, or an error per field joins `errors`. This filter when the cursor
     /// carries none.
     func continuing(_ cursor: inout Cursor?, statusGiven: Bool, sinceGiven: Bool, errors: inout [FieldError]) -> ListFilter {
-        guard let bound = cursor?.state.removeValue(forKey: Self.cursorField) else { return self }
+        guard let bound = cursor?.removeValue(forKey: Self.cursorField) else { return self }
         guard let continued = ListFilter(cursorValue: bound) else {
             errors.append(FieldError("cursor", "is not valid"))
             return self

@@ -37,7 +37,7 @@ public final class LoopUpstreamClient: UpstreamClient {
         var target = basePath
         request.appendTarget(to: &target)
         // Copied through the bytes `Data` lends: `[UInt8](data)` walks its generic iterator.
-        let body = request.body.map { data in data.withUnsafeBytes { [UInt8]($0) } } ?? []
+        let body = request.body ?? []
         let call = HTTPClientRequest(method: request.method, target: target, headers: request.headers,
                                      body: body, isIdempotent: request.safety == .idempotent)
         let response: HTTPClientResponse

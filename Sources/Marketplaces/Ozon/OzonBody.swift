@@ -1,5 +1,4 @@
 import Connectors
-import Foundation
 
 /// A request body for the Seller API: a `JSONValue`, whose numbers are kept as text, so a 64-bit
 /// message id is written as its digits, never through `Double`; keys come out sorted, so equal
@@ -12,5 +11,5 @@ extension OzonBody {
 
     /// The body's bytes. Written by hand: `JSONEncoder` cost more than the rest of building a
     /// list call's request.
-    var data: Data { Data(json()) }
+    var bytes: [UInt8] { json() }
 }

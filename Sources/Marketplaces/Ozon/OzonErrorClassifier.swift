@@ -101,7 +101,7 @@ struct OzonErrorClassifier: UpstreamErrorClassifier {
     /// element of `review_ids` / `question_ids`.
     static func itemID(in request: UpstreamRequest) -> String? {
         guard let body = request.body,
-              let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return nil }
+              let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return nil }
         for key in ["review_id", "question_id", "chat_id"] {
             if let id = object[key] as? String, !id.isEmpty { return id }
         }

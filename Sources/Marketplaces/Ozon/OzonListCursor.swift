@@ -41,9 +41,8 @@ struct OzonListCursor: Sendable, Equatable {
     /// The cursor of the page after `next`, or nil at the end.
     func cursor(at next: OzonListPosition?) -> Cursor? {
         guard let next else { return nil }
-        // Room for every member at once, and only those present set: a dictionary grown
-        // member by member is rehashed, and setting nil still looks the key up.
-        var state = [String: String](minimumCapacity: 9)
+        // Room for every member at once, and only those present set.
+        var state = Cursor(capacity: 9)
         state["k"] = "list"
         state["s"] = String(next.skip)
         if let status { state["st"] = status.rawValue }
@@ -54,7 +53,7 @@ struct OzonListCursor: Sendable, Equatable {
         if let date = next.afterDate { state["d"] = String(date) }
         if let date = next.pageDate { state["pd"] = String(date) }
         if let upTo = next.upTo { state["u"] = String(upTo) }
-        return Cursor(state)
+        return state
     }
 
     /// An instant in Unix ms, as the cursor carries it; nil when absent.

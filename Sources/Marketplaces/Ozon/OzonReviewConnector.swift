@@ -106,7 +106,7 @@ public struct OzonReviewConnector: ChannelConnector {
     private func list(from: Timestamp?, to: Timestamp? = nil, ascending: Bool, status: String, lastID: String?, limit: Int,
                       includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> OzonPage<OzonDatedEntry> {
         let body = OzonReviewListRequest(status: status, from: from, to: to, lastID: lastID, limit: limit, ascending: ascending)
-        let (page, response) = try await session.post("/v2/review/list", body: body.data, as: OzonReviewListResponse.self,
+        let (page, response) = try await session.post("/v2/review/list", body: body.bytes, as: OzonReviewListResponse.self,
                                                       safety: .idempotent, operation: "review.list", deadline: deadline)
         let reviews = page.reviews ?? []
         let raws = includeRaw ? OzonSession.rawObjects(response, key: "reviews") : []

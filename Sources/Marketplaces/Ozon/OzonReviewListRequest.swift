@@ -1,5 +1,4 @@
 import Connectors
-import Foundation
 
 /// The body of `/v2/review/list`, the one call made for every page a client lists. Written
 /// straight to bytes, with the keys in the sorted order `OzonBody` gives them, so it is the same
@@ -18,7 +17,7 @@ struct OzonReviewListRequest {
     var limit: Int
     var ascending: Bool
 
-    var data: Data {
+    var bytes: [UInt8] {
         var writer = ByteWriter(capacity: 128 + (lastID?.utf8.count ?? 0) * 6)
         writer.append(#"{"filters":{"#)
         if let from {
@@ -41,6 +40,6 @@ struct OzonReviewListRequest {
         writer.append(#","limit":"#)
         JSONBytes.appendInteger(limit, to: &writer)
         writer.append(ascending ? #","sort_dir":"ASC"}"# : #","sort_dir":"DESC"}"#)
-        return writer.withBytes { Data($0) }
+        return writer.bytes
     }
 }

@@ -29,11 +29,11 @@ public final class OzonSession: MarketplaceSession {
     /// JSON is `upstreamError`. Runs under `deadline`; cancelling the task cancels the call.
     func post<T: JSONReadable>(_ path: String, _ body: OzonBody, as type: T.Type, safety: UpstreamRequest.Safety,
                             operation: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> (T, UpstreamResponse) {
-        try await post(path, body: body.data, as: type, safety: safety, operation: operation, deadline: deadline)
+        try await post(path, body: body.bytes, as: type, safety: safety, operation: operation, deadline: deadline)
     }
 
     /// The same with the body's bytes already written.
-    func post<T: JSONReadable>(_ path: String, body: Data, as type: T.Type, safety: UpstreamRequest.Safety,
+    func post<T: JSONReadable>(_ path: String, body: [UInt8], as type: T.Type, safety: UpstreamRequest.Safety,
                             operation: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> (T, UpstreamResponse) {
         let request = UpstreamRequest.json("POST", path, body: body, safety: safety, operation: operation,
                                            headers: [("Client-Id", clientID), ("Api-Key", apiKey), ("Accept", "application/json")])

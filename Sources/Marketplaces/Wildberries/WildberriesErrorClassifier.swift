@@ -84,7 +84,7 @@ struct WildberriesErrorClassifier: UpstreamErrorClassifier {
     static func itemID(of request: UpstreamRequest) -> String? {
         if let id = request.query.first(where: { $0.name == "id" })?.value { return id }
         guard let body = request.body, request.headers.contains(where: { $0.value.hasPrefix("application/json") }),
-              let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else { return nil }
+              let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else { return nil }
         return object["id"] as? String
     }
 

@@ -1,9 +1,7 @@
-import Foundation
-
 /// A `multipart/form-data` body of text fields, as `POST /api/v1/seller/message` takes it.
 struct WildberriesMultipartBody {
     let boundary: String
-    private(set) var data = Data()
+    private(set) var bytes: [UInt8] = []
 
     init() {
         var generator = SystemRandomNumberGenerator()
@@ -13,14 +11,14 @@ struct WildberriesMultipartBody {
     var contentType: String { "multipart/form-data; boundary=\(boundary)" }
 
     mutating func add(_ name: String, _ value: String) {
-        data.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n".utf8))
-        data.append(Data("Content-Type: text/plain; charset=utf-8\r\n\r\n".utf8))
-        data.append(Data(value.utf8))
-        data.append(Data("\r\n".utf8))
+        bytes.append(contentsOf: "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n".utf8)
+        bytes.append(contentsOf: "Content-Type: text/plain; charset=utf-8\r\n\r\n".utf8)
+        bytes.append(contentsOf: value.utf8)
+        bytes.append(contentsOf: "\r\n".utf8)
     }
 
     /// The body with its closing delimiter.
-    var finished: Data {
-        data + Data("--\(boundary)--\r\n".utf8)
+    var finished: [UInt8] {
+        bytes + Array("--\(boundary)--\r\n".utf8)
     }
 }

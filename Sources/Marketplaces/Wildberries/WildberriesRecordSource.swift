@@ -91,7 +91,7 @@ struct WildberriesRecordSource<Record: WildberriesRecord>: Sendable {
     @discardableResult
     func write(_ method: String, path: String, body: [String: Any], safety: UpstreamRequest.Safety, operation: String,
                deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpstreamResponse {
-        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
+        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])).map { [UInt8]($0) } ?? []
         return try await session.feedbacks.call(
             .json(method, path, body: data, safety: safety, operation: operation, headers: [session.authorization]),
             deadline: deadline)

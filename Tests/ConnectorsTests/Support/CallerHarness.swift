@@ -39,6 +39,6 @@ struct CallerHarness {
 extension UpstreamRequest {
     static let read = UpstreamRequest(method: "GET", path: "/api/v1/feedbacks", query: [("isAnswered", "false")],
                                       safety: .idempotent, operation: "feedbacks.list")
-    static let write = UpstreamRequest.json("POST", "/api/v1/feedbacks/answer", body: Data(#"{"id":"a","text":"Thanks"}"#.utf8),
+    static let write = UpstreamRequest.json("POST", "/api/v1/feedbacks/answer", body: Array(#"{"id":"a","text":"Thanks"}"#.utf8),
                                             safety: .nonIdempotent, operation: "feedbacks.answer")
 }

@@ -64,7 +64,7 @@ struct URLSessionUpstreamClientTests {
                                           headers: [("X-Ratelimit-Remaining", "4"), ("X-Request-Id", "req-7")])
         }) { upstream in
             let client = URLSessionUpstreamClient(baseURL: upstream.baseURL)
-            let body = Data(#"{"text":"Спасибо за отзыв! 100% + ещё"}"#.utf8)
+            let body = Array(#"{"text":"Спасибо за отзыв! 100% + ещё"}"#.utf8)
             let request = UpstreamRequest(
                 method: "PATCH", path: "/api/v1/отзывы/a b",
                 query: [("plus", "a+b"), ("amp", "x&y=z"), ("space", "two words"), ("ru", "Привет, мир"), ("empty", "")],
@@ -79,7 +79,7 @@ struct URLSessionUpstreamClientTests {
             #expect(received.header("authorization") == "token-abc")
             #expect(received.header("x-trace") == "t-1")
             #expect(received.header("content-type") == "application/json")
-            #expect(received.body == Array(body))
+            #expect(received.body == body)
             let names = received.target.split(separator: "?", maxSplits: 1).last?.split(separator: "&").map { $0.split(separator: "=").first.map(String.init) ?? "" }
             #expect(names == ["plus", "amp", "space", "ru", "empty"], "parameters keep their order")
             let echo = try #require(response.json())
@@ -242,7 +242,7 @@ struct URLSessionUpstreamClientTests {
         try await withLoopbackUpstream({ _, _ in throw ConnectionAbort() }) { upstream in
             let client = URLSessionUpstreamClient(baseURL: upstream.baseURL)
             let error = await transportError { () async throws(UpstreamTransportError) in
-                try await client.send(UpstreamRequest.json("POST", "/reply", body: Data("{}".utf8), safety: .nonIdempotent,
+                try await client.send(UpstreamRequest.json("POST", "/reply", body: Array("{}".utf8), safety: .nonIdempotent,
                                                            operation: "test.reply"),
                                       timeout: .seconds(10))
             }
@@ -266,7 +266,7 @@ struct URLSessionUpstreamClientTests {
             _ = try await client.send(Self.get("/warm"), timeout: .seconds(10))
             // when
             let error = await transportError { () async throws(UpstreamTransportError) in
-                try await client.send(UpstreamRequest.json("POST", "/reply", body: Data("{}".utf8), safety: .nonIdempotent,
+                try await client.send(UpstreamRequest.json("POST", "/reply", body: Array("{}".utf8), safety: .nonIdempotent,
                                                            operation: "test.reply"),
                                       timeout: .seconds(30))
             }
@@ -338,7 +338,7 @@ struct URLSessionUpstreamClientTests {
     func writesEndedWhileStarting() async throws {
         try await withLoopbackUpstream({ _, _ in Self.ok }) { upstream in
             let client = URLSessionUpstreamClient(baseURL: upstream.baseURL)
-            let write = UpstreamRequest.json("POST", "/reply", body: Data("{}".utf8), safety: .nonIdempotent, operation: "test.reply")
+            let write = UpstreamRequest.json("POST", "/reply", body: Array("{}".utf8), safety: .nonIdempotent, operation: "test.reply")
             // A write's own session was invalidated as `send` returned, while the task was still
             // to be made on it: FoundationNetworking stops the process there ("Session invalidated").
             await withTaskGroup(of: Void.self) { group in

@@ -30,7 +30,7 @@ struct UpstreamCallerEndToEndTests {
     func retriesThroughTwo503s() async throws {
         try await withSimulator { simulator in
             simulator.faults.inject(.serverError(status: 503), times: 2)
-            let request = UpstreamRequest.json("POST", "/v1/review/list", body: Data(#"{"limit":20}"#.utf8),
+            let request = UpstreamRequest.json("POST", "/v1/review/list", body: Array(#"{"limit":20}"#.utf8),
                                                safety: .idempotent, operation: "review.list")
             let response = try await caller(for: simulator).call(request, deadline: .now + .seconds(30))
             #expect(response.status == 200)
@@ -44,7 +44,7 @@ struct UpstreamCallerEndToEndTests {
     func writeNotRepeatedAfter500() async throws {
         try await withSimulator { simulator in
             simulator.faults.inject(.serverError(status: 500), times: 3)
-            let request = UpstreamRequest.json("POST", "/v1/review/comment/create", body: Data(#"{"text":"Спасибо"}"#.utf8),
+            let request = UpstreamRequest.json("POST", "/v1/review/comment/create", body: Array(#"{"text":"Спасибо"}"#.utf8),
                                                safety: .nonIdempotent, operation: "review.comment")
             let error = await #expect(throws: ConnectorError.self) {
                 try await caller(for: simulator).call(request, deadline: .now + .seconds(30))

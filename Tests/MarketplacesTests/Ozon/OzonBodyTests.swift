@@ -14,6 +14,6 @@ struct OzonBodyTests {
             "with_text": .bool(true),
         ])
         let expected = #"{"Z":false,"filter":{"chat_id_list":[18446744073709551615,-5],"status":"ALL"},"last_id":"a\"b","limit":20,"with_text":true}"#
-        #expect(String(decoding: body.data, as: UTF8.self) == expected)
+        #expect(String(decoding: body.bytes, as: UTF8.self) == expected)
     }
 }

@@ -8,7 +8,7 @@ struct OzonErrorClassifierTests {
     let classifier = OzonErrorClassifier()
 
     func request(_ body: String = "{}", safety: UpstreamRequest.Safety = .idempotent) -> UpstreamRequest {
-        .json("POST", "/v1/review/info", body: Data(body.utf8), safety: safety, operation: "test")
+        .json("POST", "/v1/review/info", body: Array(body.utf8), safety: safety, operation: "test")
     }
 
     func response(_ status: Int, _ body: String, type: String = "application/json", headers: [String: String] = [:]) -> UpstreamResponse {
@@ -80,14 +80,14 @@ struct OzonErrorClassifierTests {
           arguments: ["/v1/review/change-status", "/v1/question/change-status", "/v1/question/change_status", "/v2/chat/read"])
     func refusedMarkRead(path: String) {
         for (status, body) in [(400, #"{"code":3,"message":"Request validation error: invalid chat_id"}"#), (409, #"{"code":6,"message":"conflict"}"#)] {
-            let markRead = UpstreamRequest.json("POST", path, body: Data("{}".utf8), safety: .idempotent, operation: "test")
+            let markRead = UpstreamRequest.json("POST", path, body: Array("{}".utf8), safety: .idempotent, operation: "test")
             guard case .upstreamRejected(let failure)? = classifier.classify(response(status, body), for: markRead) else {
                 Issue.record("\(status) on \(path) is not upstreamRejected")
                 continue
             }
             #expect(failure.status == status)
         }
-        let read = UpstreamRequest.json("POST", "/v3/chat/history", body: Data("{}".utf8), safety: .idempotent, operation: "test")
+        let read = UpstreamRequest.json("POST", "/v3/chat/history", body: Array("{}".utf8), safety: .idempotent, operation: "test")
         #expect(classifier.classify(response(409, #"{"code":6,"message":"conflict"}"#), for: read)
             == .upstreamError(UpstreamFailure(marketplace: .ozon, status: 409, message: "conflict")))
     }

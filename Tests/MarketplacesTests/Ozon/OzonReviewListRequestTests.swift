@@ -21,7 +21,7 @@ struct OzonReviewListRequestTests {
                             "filters": .object(filters), "limit": .int(100), "sort_dir": .string(ascending ? "ASC" : "DESC"),
                         ]
                         if let lastID { body["last_id"] = .string(lastID) }
-                        #expect(String(decoding: request.data, as: UTF8.self) == String(decoding: OzonBody.object(body).data, as: UTF8.self))
+                        #expect(String(decoding: request.bytes, as: UTF8.self) == String(decoding: OzonBody.object(body).bytes, as: UTF8.self))
                     }
                 }
             }
@@ -31,6 +31,6 @@ struct OzonReviewListRequestTests {
     @Test("given the first page of all reviews, newest first, then the body is exactly what Seller API documents")
     func firstPage() {
         let request = OzonReviewListRequest(status: "ALL", from: nil, lastID: nil, limit: 20, ascending: false)
-        #expect(String(decoding: request.data, as: UTF8.self) == #"{"filters":{"status":"ALL"},"limit":20,"sort_dir":"DESC"}"#)
+        #expect(String(decoding: request.bytes, as: UTF8.self) == #"{"filters":{"status":"ALL"},"limit":20,"sort_dir":"DESC"}"#)
     }
 }
