@@ -149,7 +149,7 @@ public struct ConnectorService: Sendable {
         let fields = try RequestFields.json(of: request, emptyAllowed: false)
         var errors = fields.errors(allowed: ["text"])
         let text = fields.string("text", errors: &errors)
-        switch fields.values["text"] {
+        switch fields["text"] {
         case nil, .null?: errors.append(FieldError("text", "is required"))
         default: break
         }

@@ -17,22 +17,38 @@ struct RequestFields {
         case repeated
     }
 
-    private(set) var values: [String: Value]
+    /// The fields sorted by name, each name once: a request has a handful, so they are searched,
+    /// not hashed into a dictionary built for every request (its hashing and its generic code were
+    /// ~3,000 instructions a list).
+    private let fields: [(name: String, value: Value)]
     /// Query values are all text: `limit=20` is a number there, not in JSON.
     let fromQuery: Bool
     /// What was wrong with the names themselves (not decodable) or the request (a GET's body),
     /// reported with every other field error by `errors(allowed:)`.
     private var readErrors: [FieldError] = []
 
-    private init(values: [String: Value], fromQuery: Bool, readErrors: [FieldError] = []) {
-        self.values = values
+    /// From the fields as given, in any order: a name given more than once becomes one `.repeated`.
+    private init(given: [(name: String, value: Value)], fromQuery: Bool, readErrors: [FieldError] = []) {
+        var sorted = given
+        // Stable, so a name's entries stay together in the order given, whatever else is sorted.
+        sorted.sort { $0.name < $1.name }
+        var fields: [(name: String, value: Value)] = []
+        fields.reserveCapacity(sorted.count)
+        for field in sorted {
+            if let last = fields.last, last.name == field.name {
+                fields[fields.count - 1].value = .repeated
+            } else {
+                fields.append(field)
+            }
+        }
+        self.fields = fields
         self.fromQuery = fromQuery
         self.readErrors = readErrors
     }
 
     /// The query string's parameters; a repeated name is an error.
     static func query(of request: HTTPRequest) throws(GatewayError) -> RequestFields {
-        var values: [String: Value] = [:]
+        var given: [(name: String, value: Value)] = []
         var errors: [FieldError] = []
         // Split over the bytes: splitting a String walks it by Character (grapheme clusters).
         let query = request.queryBytes ?? []
@@ -47,17 +63,17 @@ struct RequestFields {
             guard let value = PercentDecoding.decode(rawValue, plusIsSpace: true) else {
                 // The name is the field's: its value is what cannot be read, and it is not read.
                 errors.append(FieldError(name, "has a value that is not valid percent-encoded UTF-8"))
-                values[name] = .repeated
+                given.append((name, .repeated))
                 continue
             }
-            values[name] = values[name] == nil ? .string(value) : .repeated
+            given.append((name, .string(value)))
         }
         // A GET's content has no meaning (RFC 9110 §9.3.1): filters sent there, as some client
         // libraries send them, would be dropped without a word, as a POST's query would be.
         if !request.body.isEmpty {
             errors.append(FieldError("body", "is not read on a GET: send the fields as query parameters, or POST them as a JSON body"))
         }
-        return RequestFields(values: values, fromQuery: true, readErrors: errors)
+        return RequestFields(given: given, fromQuery: true, readErrors: errors)
     }
 
     /// The values of every `charset` parameter of a media type (RFC 9110 §5.6.6: `;`-separated
@@ -123,7 +139,7 @@ struct RequestFields {
             guard emptyAllowed else {
                 throw .invalidRequest(detail: "A JSON body is required.", errors: [FieldError("body", "is empty")])
             }
-            return RequestFields(values: [:], fromQuery: false)
+            return RequestFields(given: [], fromQuery: false)
         }
         // Every field line, and every coding of a list: `identity, gzip` is gzip.
         for field in request.headers.values("Content-Encoding") {
@@ -157,18 +173,19 @@ struct RequestFields {
         guard case .object(let object) = parsed.value else {
             throw .invalidRequest(detail: "The body must be a JSON object.", errors: [FieldError("body", "is not a JSON object")])
         }
-        var values: [String: Value] = [:]
+        var given: [(name: String, value: Value)] = []
+        given.reserveCapacity(object.count + parsed.repeatedKeys.count)
         for (name, value) in object {
             switch value {
-            case .bool(let flag): values[name] = .bool(flag)
-            case .number(let number): values[name] = .number(number)
-            case .string(let text): values[name] = .string(text)
-            case .null: values[name] = .null
-            case .array, .object: values[name] = .other
+            case .bool(let flag): given.append((name, .bool(flag)))
+            case .number(let number): given.append((name, .number(number)))
+            case .string(let text): given.append((name, .string(text)))
+            case .null: given.append((name, .null))
+            case .array, .object: given.append((name, .other))
             }
         }
-        for repeated in parsed.repeatedKeys { values[repeated] = .repeated }
-        return RequestFields(values: values, fromQuery: false)
+        for repeated in parsed.repeatedKeys { given.append((repeated, .repeated)) }
+        return RequestFields(given: given, fromQuery: false)
     }
 
     /// The errors of reading the fields, then one for each field not in `allowed` (a handful of
@@ -177,18 +194,28 @@ struct RequestFields {
     /// those of each value. One entry a field: a name both unknown and repeated is unknown.
     func errors(allowed: [String]) -> [FieldError] {
         var errors = readErrors
-        for name in values.keys.sorted() {
+        for (name, value) in fields {
             if !allowed.contains(name) {
                 errors.append(FieldError(name, "is not a known field"))
-            } else if case .repeated? = values[name] {
+            } else if case .repeated = value {
                 errors.append(FieldError(name, "is given more than once"))
             }
         }
         return FieldError.onePerField(errors)
     }
 
+    /// The value given for `name`, if any: a binary search of the sorted fields.
+    subscript(name: String) -> Value? {
+        var low = 0, high = fields.count
+        while low < high {
+            let middle = (low + high) / 2
+            if fields[middle].name < name { low = middle + 1 } else { high = middle }
+        }
+        return low < fields.count && fields[low].name == name ? fields[low].value : nil
+    }
+
     func string(_ name: String, errors: inout [FieldError]) -> String? {
-        switch values[name] {
+        switch self[name] {
         case nil, .null, .repeated: return nil
         case .string(let text): return text
         default:
@@ -202,7 +229,7 @@ struct RequestFields {
     /// the same literals as in a body.
     func integer(_ name: String, in range: ClosedRange<Int>, errors: inout [FieldError]) -> Int? {
         let number: Int64?
-        switch values[name] {
+        switch self[name] {
         case nil, .null, .repeated: return nil
         case .number(let value): number = value.int64
         case .string(let text) where fromQuery: number = Self.plainInteger(text).map(Int64.init) ?? JSONNumber(text: text)?.int64
@@ -227,7 +254,7 @@ struct RequestFields {
     }
 
     func bool(_ name: String, errors: inout [FieldError]) -> Bool? {
-        switch values[name] {
+        switch self[name] {
         case nil, .null, .repeated: return nil
         case .bool(let value): return value
         case .string("true") where fromQuery: return true

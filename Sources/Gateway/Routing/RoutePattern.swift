@@ -40,12 +40,25 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
         case none
     }
 
-    /// Whether `path` (split into raw segments) matches, and with what parameters.
-    func match(_ path: [ArraySlice<UInt8>]) -> Match {
-        guard path.count == segments.count else { return .none }
+    /// Whether `path` (the raw path, still percent-encoded) matches, and with what parameters:
+    /// `/` then one non-empty segment for each of the pattern's, and nothing after; a trailing or
+    /// doubled slash never matches. Walked in place, segment by segment, rather than split into
+    /// an array first: most routes are told apart by their first segment, and the split cost an
+    /// allocation and a retain of the path for every segment of every request.
+    func match(_ path: ArraySlice<UInt8>) -> Match {
+        let slash = UInt8(ascii: "/")
+        guard !segments.isEmpty else { return path.elementsEqual(CollectionOfOne(slash)) ? .matched(RouteParameters()) : .none }
         var parameters = RouteParameters()
         var malformed: String?
-        for (segment, part) in zip(segments, path) {
+        var index = path.startIndex
+        for segment in segments {
+            guard index < path.endIndex, path[index] == slash else { return .none }
+            let start = index + 1
+            var end = start
+            while end < path.endIndex, path[end] != slash { end += 1 }
+            guard end > start else { return .none }
+            let part = path[start..<end]
+            index = end
             switch segment {
             case .literal(let bytes):
                 // `%68ealthz` is `healthz` (RFC 3986 §6.2.2.2): an escaped segment matches by its decoded text.
@@ -53,7 +66,6 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
                     || (part.contains(UInt8(ascii: "%")) && RouteParameters.percentDecoded(part)?.utf8.elementsEqual(bytes) == true)
                 else { return .none }
             case .parameter(let name):
-                guard !part.isEmpty else { return .none }
                 if let value = RouteParameters.percentDecoded(part) {
                     parameters.values.append((name, value))
                 } else if malformed == nil {
@@ -61,6 +73,7 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
                 }
             }
         }
+        guard index == path.endIndex else { return .none }
         if let malformed { return .malformed(parameter: malformed) }
         return .matched(parameters)
     }

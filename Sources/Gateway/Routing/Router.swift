@@ -92,15 +92,11 @@ public struct Router: Sendable {
     /// What `method` on `path` (the request target's path, still percent-encoded, without the
     /// query) comes to. A trailing or doubled slash never matches. Safe from any thread.
     public func resolve(_ method: HTTPMethod, path: ArraySlice<UInt8>) -> Resolution {
-        let segments = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
-        // "/a//b" and "/a/" are not "/a/b" and "/a": a trailing or doubled slash never matches.
-        let slashes = path.reduce(0) { $0 + ($1 == UInt8(ascii: "/") ? 1 : 0) }
-        guard slashes == max(segments.count, 1) else { return .notFound }
         // A path that only some route's parameter fails to decode is that route's bad request,
         // unless a later route takes the path as it is.
         var malformed: Resolution?
         for route in routes {
-            switch route.pattern.match(segments) {
+            switch route.pattern.match(path) {
             case .none:
                 continue
             case .malformed(let name):

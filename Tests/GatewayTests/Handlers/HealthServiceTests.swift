@@ -44,13 +44,15 @@ struct HealthServiceTests {
 
     @Test("given a scrape held inside its gauges, when a probe arrives on the same event loop meanwhile, then the probe is answered while the scrape is still held")
     func scrapeLeavesTheLoopFree() async throws {
-        // given: one event loop, and gauges that wait to be let go (at most 10 s, a hang guard)
+        // given: one event loop, and gauges that wait to be let go (at most 60 s, a hang guard:
+        // the gauges hold one of the shared pool's threads, and under the whole suite's load on
+        // two cores this test's own steps waited 10 s for the other once)
         let release = DispatchSemaphore(value: 0)
         let held = Mutex(false)
         let returned = Mutex(false)
         let health = HealthService(isDraining: { false }, metrics: GatewayMetrics(), gauges: {
             held.withLock { $0 = true }
-            _ = release.wait(timeout: .now() + 10)
+            _ = release.wait(timeout: .now() + 60)
             returned.withLock { $0 = true }
             return [("test_scrape_gauge", "A gauge of the test.", [], 1)]
         })

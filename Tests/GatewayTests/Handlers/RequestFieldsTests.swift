@@ -1,4 +1,5 @@
 @testable import Gateway
+import HTTP
 import Testing
 
 @Suite("Query string decoding")
@@ -21,5 +22,22 @@ struct RequestFieldsTests {
     ])
     func refuses(text: String) {
         #expect(RequestFields.decode(text[...]) == nil)
+    }
+
+    @Test("given fields in no particular order, one of them twice, then each is found by name, the repeated one reported once and not read")
+    func lookupByName() throws {
+        // given
+        let request = HTTPRequest(method: .get, target: "/x?zeta=1&alpha=a&mid=true&alpha=b&beta=%D0%BE", headers: [("Host", "gateway")], body: [])
+        // when
+        let fields = try RequestFields.query(of: request)
+        var errors = fields.errors(allowed: ["alpha", "beta", "mid", "zeta"])
+        // then
+        #expect(fields.integer("zeta", in: 0...9, errors: &errors) == 1)
+        #expect(fields.bool("mid", errors: &errors) == true)
+        #expect(fields.string("beta", errors: &errors) == "о")
+        #expect(fields.string("alpha", errors: &errors) == nil)
+        #expect(fields.string("absent", errors: &errors) == nil)
+        #expect(errors.map(\.field) == ["alpha"])
+        #expect(errors.first?.message == "is given more than once")
     }
 }
