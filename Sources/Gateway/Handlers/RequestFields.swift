@@ -30,7 +30,7 @@ struct RequestFields {
     /// From the fields as given, in any order: a name given more than once becomes one `.repeated`.
     private init(given: [(name: String, value: Value)], fromQuery: Bool, readErrors: [FieldError] = []) {
         var sorted = given
-        // Stable, so a name's entries stay together in the order given, whatever else is sorted.
+        // Equal names end up side by side, in whatever order: they become one `.repeated`.
         sorted.sort { $0.name < $1.name }
         var fields: [(name: String, value: Value)] = []
         fields.reserveCapacity(sorted.count)
