@@ -128,10 +128,32 @@ struct LogSinkTests {
     @Test("given a sink full while the output is stuck, then an event line (drain, stop) is kept, after the count of the lines dropped before it",
           .timeLimit(.minutes(1)))
     func eventLinesAreNeverDropped() async throws {
-        // given: a one-page pipe nobody reads yet, room for about twenty lines, and far more written
+        // given: a one-page pipe nobody reads yet, already full, so the sink's writer is stuck in
+        // write() with the first batch it takes; then lines until the sink, holding what it has
+        // room for (about twenty lines), drops one. The sink is full then only once the writer has
+        // taken its batch: more lines accepted than the sink holds tell that it has. (Writing a
+        // fixed number of lines, a writer slow to start on a loaded machine took its batch only
+        // after the last of them, and the events found the sink empty.)
         let (reader, writer) = try Self.pipe(onePage: true)
+        let filler = [UInt8](repeating: UInt8(ascii: "-"), count: 4_095) + [UInt8(ascii: "\n")]
+        try #require(filler.withUnsafeBytes { Glibc.write(writer, $0.baseAddress, $0.count) } == filler.count)
         let sink = LogSink(fd: writer, maxPending: 1_000)
-        for line in Self.lines(1_000) { sink.write(line) }
+        let drops = Atomic(0)
+        sink.observeDrops { drops.add(1, ordering: .relaxed) }
+        let lines = Self.lines(1_000)
+        let room = 1_000 / (lines[0].utf8.count + 1)
+        let deadline = ContinuousClock.now + .seconds(30)
+        var written = 0
+        while true {
+            let before = drops.load(ordering: .relaxed)
+            sink.write(lines[written % lines.count])
+            written += 1
+            let dropped = drops.load(ordering: .relaxed)
+            guard dropped > before else { continue }
+            if written - dropped > room { break }
+            try #require(ContinuousClock.now < deadline, "the sink's writer never took a batch")
+            try await Task.sleep(for: .milliseconds(1))
+        }
         // when: events longer than the room a full sink has left (it holds 949 bytes or more)
         let padding = String(repeating: "x", count: 80)
         let drainLine = #"{"event":"drain","signal":15,"padding":""# + padding + #""}"#
