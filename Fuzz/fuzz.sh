@@ -50,7 +50,7 @@ else
     harness="$fuzz_dir/JSONFuzzer.swift"
     seeds="$fuzz_dir/corpus-json"
     dict="$fuzz_dir/json.dict"
-    source_glob=("$root"/Sources/Connectors/Model/{JSONParser,JSONTape,JSONTape+RepeatedKeys,JSONValue,JSONNumber,JSONSyntaxError,ByteWord,String+ValidUTF8}.swift)
+    source_glob=("$root"/Sources/Connectors/Model/{JSONParser,JSONTape,JSONTape+RepeatedKeys,JSONValue,JSONNumber,JSONSyntaxError,ByteWord,String+ValidUTF8,UTF8Validation}.swift)
 fi
 work_corpus="$build/corpus"
 artifacts="$build/artifacts"
