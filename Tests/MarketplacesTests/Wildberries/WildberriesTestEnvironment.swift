@@ -27,7 +27,7 @@ struct WildberriesTestEnvironment {
         let unlimited = RateLimit(burst: 100_000, interval: .nanoseconds(1))
         var options = WildberriesOptions(feedbacksRateLimit: unlimited, chatRateLimit: unlimited,
                                          retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5)),
-                                         attemptTimeout: .seconds(5), breakerFailureThreshold: 1000,
+                                         attemptTimeout: .seconds(20), breakerFailureThreshold: 1000,
                                          feedbacksMaxSkip: 10, questionsMaxTotal: 15)
         // The simulator's `Date` is the real time, which most tests' clocks are not.
         options.chatClockFromDate = false
@@ -71,7 +71,7 @@ struct WildberriesTestEnvironment {
     }
 
     /// A deadline comfortably longer than any test call.
-    static var deadline: ContinuousClock.Instant { .now + .seconds(20) }
+    static var deadline: ContinuousClock.Instant { .now + .seconds(45) }
 
     /// Every page of a list, following cursors to the end.
     static func walk(_ connector: any ChannelConnector, _ query: ListQuery) async throws -> (items: [Item], pages: Int) {
