@@ -81,11 +81,9 @@ final class JSONTape {
 
     static func string(_ entry: Entry, strings: [String], bytes: UnsafeRawBufferPointer) -> String {
         if entry.flags & decoded != 0 { return strings[Int(entry.start)] }
-        // A raw entry is ASCII with no control character (the parser keeps only such runs
-        // raw), which `UTF8Span` may take unchecked where `String(decoding:)` would check it
-        // again.
-        let units = raw(entry, in: bytes).assumingMemoryBound(to: UInt8.self)
-        return unsafe String(copying: UTF8Span(unchecked: units.span, isKnownASCII: true))
+        // The parser keeps a string raw only when it is ASCII with no escape: no check needed,
+        // where `String(decoding:)` would check it again.
+        return String(uncheckedUTF8: raw(entry, in: bytes).assumingMemoryBound(to: UInt8.self), isASCII: true)
     }
 
     /// The bytes a number or a raw (undecoded) string occupies in the text.

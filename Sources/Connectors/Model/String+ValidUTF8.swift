@@ -7,9 +7,16 @@ extension String {
     public init?(validUTF8 bytes: UnsafeRawBufferPointer) {
         let units = bytes.assumingMemoryBound(to: UInt8.self)
         guard let form = UTF8Validation.form(of: units) else { return nil }
-        // The bytes were checked just above, by the Unicode Standard's table of well-formed
-        // sequences, which is what `UTF8Span` requires of bytes it takes unchecked.
-        self = unsafe String(copying: UTF8Span(unchecked: units.span, isKnownASCII: form == .ascii))
+        // Checked just above, by the Unicode Standard's table of well-formed sequences.
+        self.init(uncheckedUTF8: units, isASCII: form == .ascii)
+    }
+
+    /// The text of `units`, copied without a check: they must already be known to be well-formed
+    /// UTF-8 (and ASCII when `isASCII`), which is what `UTF8Span` requires of bytes it takes
+    /// unchecked. For bytes this module has checked itself: `UTF8Validation`'s verdict, or the
+    /// JSON parser's raw strings, which it keeps raw only when they are ASCII.
+    init(uncheckedUTF8 units: UnsafeBufferPointer<UInt8>, isASCII: Bool) {
+        self = unsafe String(copying: UTF8Span(unchecked: units.span, isKnownASCII: isASCII))
     }
 
     /// The same for any run of bytes: through its own storage when it lends it, else a copy.
