@@ -41,6 +41,14 @@ struct ConnectorErrorRedactingTests {
         #expect(redacted.contains("key [redacted] or [redacted] refused"), "\(redacted)")
     }
 
+    @Test("given a secret shorter than a fragment (8 to 15 characters) quoted in another letter case, then it is replaced all the same",
+          arguments: ["Ab3dEf9h", "sEcReT-kEy-0123"])
+    func anyCaseShort(secret: String) {
+        let failure = UpstreamFailure(marketplace: .ozon, status: 400, message: "key \(secret.uppercased()) or \(secret.lowercased()) refused")
+        let redacted = "\(ConnectorError.upstreamRejected(failure).redacting([secret]))"
+        #expect(redacted.contains("key [redacted] or [redacted] refused"), "\(redacted)")
+    }
+
     @Test("given a marketplace that quotes the secret with letters or digits percent-escaped, then it is replaced all the same, and other escapes stay")
     func escapedLetters() {
         let escaped = Self.token.replacingOccurrences(of: "J", with: "%4A").replacingOccurrences(of: "9", with: "%39")

@@ -1,0 +1,125 @@
+"""Mutation check: each mutant below is a small, plausible bug in a rule a user relies on (a rate
+limit's boundary, an idempotency fingerprint, a constant-time compare, a header a client reads).
+For each, the source is changed, the tests are built and the whole suite is run; the suite must
+fail (the mutant is "killed"). A mutant that survives names a rule no test holds.
+
+    python3 Tests/mutants/mutants.py            # all of them, ~1 minute each on 2 cores
+    python3 Tests/mutants/mutants.py 3 7        # some, by number
+    SCRATCH=.build-mutants python3 Tests/mutants/mutants.py
+
+Not part of `.ci/run` (it takes ~25 minutes). The working tree must be clean: each file is put
+back with `git checkout` after its mutant, also when interrupted. A mutant whose text is no longer
+in its file is reported as stale: update it with the code it was written against.
+
+Equivalent mutants are not listed: `entry.expires > now || entry.response == nil` in
+IdempotencyStore.begin loses nothing without its second half, as the eviction just before it
+gives an entry still running a fresh lifetime (mutating that eviction is listed, and killed).
+"""
+import os
+import re
+import subprocess
+import sys
+import time
+
+MUTANTS = [
+    ("tenant rate limit refuses at the boundary", "Sources/Gateway/Tenants/TenantRateLimiter.swift",
+     "if base - bucket.tolerance > now { return (false, next) }", "if base - bucket.tolerance >= now { return (false, next) }"),
+    ("RateLimit's r not capped by the policy's quota", "Sources/Gateway/Tenants/TenantRateLimiter.swift",
+     "let remaining = min(bucket.quota, max(0, bucket.limit.burst - used))", "let remaining = max(0, bucket.limit.burst - used)"),
+    ("RateLimit's t says 0 while a unit is missing", "Sources/Gateway/Tenants/TenantRateLimiter.swift",
+     "            reset = 1\n", "            reset = 0\n"),
+    ("idempotency fingerprint ignored (no 422)", "Sources/Gateway/Idempotency/IdempotencyStore.swift",
+     "guard entry.fingerprint == fingerprint else", "guard entry.fingerprint == fingerprint || true else"),
+    ("a request still running loses its key at expiry", "Sources/Gateway/Idempotency/IdempotencyStore.swift",
+     "                    if entry.response == nil {\n                        entry.expires = now + lifetime\n                        put(key, entry)\n"
+     "                    } else {\n                        _ = remove(key)\n                    }",
+     "                    _ = remove(key)"),
+    ("constant-time compare skips the last byte", "Sources/Hashing/ConstantTimeEqual.swift",
+     "for index in 0..<x.count { difference", "for index in 0..<max(0, x.count - 1) { difference"),
+    ("circuit opens one failure late", "Sources/Connectors/Resilience/CircuitBreaker.swift",
+     "if s.consecutiveFailures >= failureThreshold { s.openedUntil = now + coolDown }",
+     "if s.consecutiveFailures > failureThreshold { s.openedUntil = now + coolDown }"),
+    ("X-Ratelimit-Retry ignored", "Sources/Connectors/Resilience/RetryAfter.swift",
+     "if let value = response.header(\"x-ratelimit-retry\"), let seconds = seconds(value) { return seconds }", ""),
+    ("upstream Retry-After not capped at a day", "Sources/Connectors/Resilience/RetryAfter.swift",
+     "Int64((min(value, 86_400) * 1000).rounded(.up))", "Int64((value * 1000).rounded(.up))"),
+    ("a 4xx from the marketplace retried", "Sources/Connectors/Upstream/UpstreamCaller.swift",
+     "breaker.record(.success, for: admission)\n            return .failure(error, retryAfter: nil, retryable: false)",
+     "breaker.record(.success, for: admission)\n            return .failure(error, retryAfter: nil, retryable: true)"),
+    ("Wildberries feedbacks burst 7, not 6", "Sources/Connectors/Resilience/RateLimit.swift",
+     "RateLimit(burst: 6, interval: .nanoseconds(333_333_334))", "RateLimit(burst: 7, interval: .nanoseconds(333_333_334))"),
+    ("reply length counted in bytes, not characters", "Sources/Gateway/Handlers/ConnectorService.swift",
+     "!bounds.contains(text.unicodeScalars.count)", "!bounds.contains(text.utf8.count)"),
+    ("list limit takes 101", "Sources/Gateway/Handlers/ConnectorService.swift",
+     "let limit = fields.integer(\"limit\", in: 1...100, errors: &errors) ?? 20",
+     "let limit = fields.integer(\"limit\", in: 1...101, errors: &errors) ?? 20"),
+    ("a text/plain body accepted as JSON", "Sources/Gateway/Handlers/RequestFields.swift",
+     "guard mediaType == \"application/json\" ||", "guard mediaType == \"application/json\" || mediaType == \"text/plain\" ||"),
+    ("X-API-Key not read", "Sources/Gateway/Middleware/AuthenticationMiddleware.swift",
+     "let apiKey = request.headers.values(\"X-API-Key\")", "let apiKey = request.headers.values(\"X-API-Key-Off\")"),
+    ("an incoming X-Request-ID of 129 characters kept", "Sources/Gateway/Middleware/RequestIDMiddleware.swift",
+     "guard (1...128).contains(bytes.count)", "guard (1...129).contains(bytes.count)"),
+    ("X-Request-ID missing on problems", "Sources/Gateway/Middleware/RequestIDMiddleware.swift",
+     "response.headers.add(\"X-Request-ID\", context.requestID)",
+     "if response.status.code < 400 { response.headers.add(\"X-Request-ID\", context.requestID) }"),
+    ("upstream_timeout said not retryable", "Sources/Gateway/Problems/Problem+ConnectorError.swift",
+     "detail: failure?.message ?? \"The marketplace did not answer in time.\",\n                      retryable: true,",
+     "detail: failure?.message ?? \"The marketplace did not answer in time.\",\n                      retryable: false,"),
+    ("secrets redacted in their own letter case only", "Sources/Connectors/Model/ConnectorError+Redacting.swift",
+     "text = text.replacingOccurrences(of: secret, with: \"[redacted]\", options: .caseInsensitive)",
+     "text = text.replacingOccurrences(of: secret, with: \"[redacted]\", options: [])"),
+    ("a cursor opens for another tenant", "Sources/Connectors/Cursor/CursorCodec.swift",
+     "        hmac.update(tenant.utf8)\n", ""),
+    ("an Ozon review is never answered", "Sources/Marketplaces/Ozon/OzonReviewConnector.swift",
+     "status: review.status?.state == .processed ? .answered : .unanswered", "status: .unanswered"),
+    ("differing Content-Lengths taken", "Sources/HTTP/HeadSemantics.swift",
+     "if contentLength >= 0, contentLength != value { throw .conflictingContentLength }", "if contentLength >= 0, contentLength != value { }"),
+    ("a silent connection's header timeout answers 408", "Sources/Server/Connection.swift",
+     "if parser.hasNotBegunARequest, !pendingHoldsARequest {\n                close()", "if false {\n                close()"),
+    ("a raw control character taken inside a JSON string", "Sources/Connectors/Model/JSONParser.swift",
+     "            if byte < 0x20 { throw error(\"a control character must be escaped in a string\") }\n            high |= byte",
+     "            high |= byte"),
+]
+
+
+def main():
+    root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+    scratch = os.environ.get("SCRATCH", ".build")
+    if subprocess.run(["git", "diff", "--quiet", "--", "Sources"], cwd=root).returncode != 0:
+        sys.exit("mutants: Sources has uncommitted changes; commit or stash them first")
+    chosen = [int(argument) for argument in sys.argv[1:]] or range(len(MUTANTS))
+    survivors = 0
+    for number in chosen:
+        name, path, original, mutated = MUTANTS[number]
+        full = os.path.join(root, path)
+        text = open(full).read()
+        if text.count(original) != 1:
+            print(f"{number:2} {name}: stale ({path} holds its text {text.count(original)} times, not once)", flush=True)
+            survivors += 1
+            continue
+        started = time.time()
+        try:
+            open(full, "w").write(text.replace(original, mutated))
+            build = subprocess.run(["swift", "build", "--scratch-path", scratch, "--build-tests"], cwd=root,
+                                   capture_output=True, text=True)
+            if build.returncode != 0:
+                verdict = "does not build: " + (re.findall(r"error: .*", build.stdout + build.stderr) or ["?"])[0][:100]
+            else:
+                # A mutant may make a test wait for a deadline it no longer meets: 4 minutes is
+                # three times the suite's own time.
+                test = subprocess.run(["timeout", "240", "swift", "test", "--scratch-path", scratch, "--skip-build"],
+                                      cwd=root, capture_output=True, text=True)
+                failed = sorted(set(re.findall(r'✘ Test "([^"]{0,80})', test.stdout)))
+                if test.returncode == 0:
+                    verdict = "SURVIVED"
+                    survivors += 1
+                else:
+                    verdict = f"killed ({len(failed)} tests failed" + (f", e.g. \"{failed[0]}\")" if failed else ")")
+        finally:
+            subprocess.run(["git", "checkout", "--", path], cwd=root)
+        print(f"{number:2} {name}: {verdict} [{time.time() - started:.0f} s]", flush=True)
+    sys.exit(1 if survivors else 0)
+
+
+if __name__ == "__main__":
+    main()
