@@ -31,6 +31,21 @@ struct IdempotencyTests {
         #expect(harness.review.replies.count == 3)
     }
 
+    @Test("given a key used for a reply to one item, when the same key and text go to another item or another connector, then 422, and neither is answered twice")
+    func mismatchAcrossItems() async throws {
+        let harness = ApplicationHarness()
+        let first = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-9")])
+        #expect(first.status == .ok)
+        for path in ["/connectors/wildberries/review/items/item-5/reply", "/connectors/ozon/chat/items/item-1/reply"] {
+            let other = try await harness.send(.post, path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-9")])
+            #expect(other.status.code == 422, "\(path)")
+            #expect(other.json["code"] as? String == "idempotency_mismatch", "\(path)")
+            #expect(other.headers["Idempotent-Replayed"] == nil, "\(path)")
+        }
+        #expect(harness.review.replies == ["item-4: Thanks"])
+        #expect(harness.chat.replies.isEmpty)
+    }
+
     @Test("given the same request written another way (spacing, escapes), when repeated under its key, then it replays, not 422",
           arguments: ["{ \"text\" : \"Thanks\" }", "{\"text\":\"\\u0054hanks\"}", "{\n\t\"text\": \"Thanks\"\n}"])
     func sameMeaning(repeat body: String) async throws {
