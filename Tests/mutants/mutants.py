@@ -7,7 +7,7 @@ fail (the mutant is "killed"). A mutant that survives names a rule no test holds
     python3 Tests/mutants/mutants.py 3 7        # some, by number
     SCRATCH=.build-mutants python3 Tests/mutants/mutants.py
 
-Not part of `.ci/run` (it takes ~35 minutes). The working tree must be clean: each file is put
+Not part of `.ci/run` (it takes ~40 minutes). `Sources` must have no uncommitted change: each file is put
 back with `git checkout` after its mutant, also when interrupted. A mutant whose text is no longer
 in its file is reported as stale: update it with the code it was written against.
 
@@ -101,6 +101,20 @@ MUTANTS = [
      "if version.isHTTP11OrLater, s.hostCount == 0 { throw .missingHost }", "if version.isHTTP11OrLater, s.hostCount < 0 { throw .missingHost }"),
     ("any metrics token taken", "Sources/Gateway/Handlers/HealthService.swift",
      "guard constantTimeEqual(SHA256.hash(token.utf8), expected) else {", "guard constantTimeEqual(SHA256.hash(token.utf8), expected) || true else {"),
+    ("a Wildberries feedback's pros and cons dropped", "Sources/Marketplaces/Wildberries/WildberriesFeedback+Item.swift",
+     "let body = [text, pros, cons].filter", "let body = [text].filter"),
+    ("a Wildberries answer turned down by moderation counts as answered", "Sources/Marketplaces/Wildberries/WildberriesAnswer.swift",
+     "var wasRejected: Bool { state == \"rejected\" || state == \"rejectedAntispam\" }", "var wasRejected: Bool { state == \"rejected\" }"),
+    ("Wildberries 402 (unpaid service) taken as bad credentials", "Sources/Marketplaces/Wildberries/WildberriesErrorClassifier.swift",
+     "return .upstreamAuthFailed(failure.lackingEntitlement)", "return .upstreamAuthFailed(failure)"),
+    ("Wildberries maintenance not answered 503", "Sources/Marketplaces/Wildberries/WildberriesErrorClassifier.swift",
+     "        if body.isMaintenance {\n            return .upstreamUnavailable(retryAfter: RetryAfter.delay(in: response) ?? Self.maintenanceWait, failure)\n        }\n", ""),
+    ("Ozon's missing subscription taken as bad credentials", "Sources/Marketplaces/Ozon/OzonErrorClassifier.swift",
+     "case 403 where lower.contains(\"subscription\") || lower.contains(\"offer not signed\"):", "case 403 where false:"),
+    ("Ozon's \"Circle is open\" block not answered 503", "Sources/Marketplaces/Ozon/OzonErrorClassifier.swift",
+     "if Self.blocksMethod(lower) { return .upstreamUnavailable(retryAfter: retryAfter ?? Self.blockedMethodWait, failure) }", ""),
+    ("Ozon's refusal of a write reported as a 502", "Sources/Marketplaces/Ozon/OzonErrorClassifier.swift",
+     "return Self.isWrite(request) ? .upstreamRejected(failure) : .upstreamError(failure)", "return .upstreamError(failure)"),
 ]
 
 
