@@ -7,9 +7,10 @@ fail (the mutant is "killed"). A mutant that survives names a rule no test holds
     python3 Tests/mutants/mutants.py 3 7        # some, by number
     SCRATCH=.build-mutants python3 Tests/mutants/mutants.py
 
-Not part of `.ci/run` (it takes ~45 minutes). `Sources` must have no uncommitted change: each file is put
-back with `git checkout` after its mutant, also when interrupted. A mutant whose text is no longer
-in its file is reported as stale: update it with the code it was written against.
+Not part of `.ci/run` (it takes ~45 minutes). `Sources` must have no uncommitted change: each
+file is put back with `git checkout` after its mutant, also when interrupted. A mutant whose text
+is no longer in its file (stale) or that no longer builds fails the run as a survivor does:
+update it with the code it was written against.
 
 Equivalent mutants are not listed: `entry.expires > now || entry.response == nil` in
 IdempotencyStore.begin loses nothing without its second half, as the eviction just before it
@@ -159,12 +160,14 @@ def main():
                                    capture_output=True, text=True)
             if build.returncode != 0:
                 verdict = "does not build: " + (re.findall(r"error: .*", build.stdout + build.stderr) or ["?"])[0][:100]
+                survivors += 1
             else:
                 # A mutant may make a test wait for a deadline it no longer meets: 4 minutes is
                 # three times the suite's own time.
                 test = subprocess.run(["timeout", "240", "swift", "test", "--scratch-path", scratch, "--skip-build"],
                                       cwd=root, capture_output=True, text=True)
-                failed = sorted(set(name for name in re.findall(r'✘ Test "?([^"(\n]{1,80})', test.stdout) if not name.startswith("run with")))
+                failed = sorted(set(test_name for test_name in re.findall(r'✘ Test "?([^"(\n]{1,80})', test.stdout)
+                                    if not test_name.startswith("run with")))
                 if test.returncode == 0:
                     verdict = "SURVIVED"
                     survivors += 1

@@ -31,7 +31,7 @@ struct IdempotencyTests {
         #expect(harness.review.replies.count == 3)
     }
 
-    @Test("given a key used for a reply to one item, when the same key and text go to another item or another connector, then 422, and neither is answered twice")
+    @Test("given a key used for a reply to one item, when the same key and text go to another item or another connector, then 422, nothing is replayed, and only the first item is answered")
     func mismatchAcrossItems() async throws {
         let harness = ApplicationHarness()
         let first = try await harness.send(.post, Self.path, body: "{\"text\":\"Thanks\"}", headers: [("Idempotency-Key", "k-9")])
