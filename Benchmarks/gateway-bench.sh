@@ -6,6 +6,9 @@
 # the server's CPU time per request. Then the same two lists at a fixed offered rate (bench-load,
 # OPEN_RATE req/s, default "100 1000", one pass each; 0 skips it), where latency is not wrk's queue. The gateway reaches
 # the simulator through its own client; UPSTREAM_CLIENT=urlsession makes it use URLSession.
+# RELAY=1 adds nginx as a bare relay in front of the same simulator (as proxy-floor.sh runs it) to
+# the open loop's rotation, so what any proxy adds on this machine is measured in the same moments
+# as the gateway; the rotation then has three paths, each at a third of OPEN_RATE.
 #   bash Release/build.sh --package-path Benchmarks && bash Benchmarks/gateway-bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,8 +24,12 @@ WRK_CORE=${WRK_CORE:-1}
 command -v wrk >/dev/null || { echo "gateway-bench: wrk is needed (apt-get install wrk)" >&2; exit 1; }
 [[ -x "$BIN" ]] || { echo "gateway-bench: build first: bash Release/build.sh --package-path Benchmarks" >&2; exit 1; }
 
+RELAY=${RELAY:-0}
+RELAY_PORT=${RELAY_PORT:-18603}
+[[ "$RELAY" == 0 ]] || command -v nginx >/dev/null || { echo "gateway-bench: RELAY=1 needs nginx (apt-get install nginx)" >&2; exit 1; }
+
 work=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $server ${relay:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 PORT=$PORT SIM_PORT=$SIM_PORT LOOPS=1 taskset -c "$SERVER_CORE" "$BIN" >/dev/null 2>"$work/server.err" &
 server=$!
 for _ in $(seq 1 100); do grep -q "api_key" "$work/server.err" 2>/dev/null && break; sleep 0.1; done
@@ -105,14 +112,46 @@ python3 -c "g=float(open('$work/list20.cpu').read()); s=float(open('$work/simula
 # bench-load run (each over its own CONNS connections), so the machine's slow and fast spells
 # hit both alike; "added" is the median, over the pairs, of gateway minus simulator.
 OPEN_RATE=${OPEN_RATE:-100 1000}
+relay_args=()
+if [[ "$OPEN_RATE" != 0 && "$RELAY" != 0 ]]; then
+  # One worker on the server's core, upstream keep-alive, no logging: proxy-floor.sh's relay.
+  affinity=1; for ((core = 0; core < SERVER_CORE; core++)); do affinity="${affinity}0"; done
+  cat >"$work/nginx.conf" <<CONF
+worker_processes 1;
+worker_cpu_affinity $affinity;
+daemon off;
+error_log $work/nginx-error.log warn;
+pid $work/nginx.pid;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    upstream simulator { server 127.0.0.1:$SIM_PORT; keepalive 64; }
+    server {
+        listen 127.0.0.1:$RELAY_PORT;
+        location / {
+            proxy_pass http://simulator;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+}
+CONF
+  nginx -c "$work/nginx.conf" -p "$work" &
+  relay=$!
+  for _ in $(seq 1 50); do curl -fs -o /dev/null -X POST -H 'Content-Type: application/json' -H "Client-Id: $client_id" \
+    -H "Api-Key: $api_key" -d "$upstream_body" "http://127.0.0.1:$RELAY_PORT/v2/review/list" && break; sleep 0.1; done
+  relay_args=("http://127.0.0.1:$RELAY_PORT/v2/review/list")
+fi
 if [[ "$OPEN_RATE" != 0 && -x "$LOAD" ]]; then
   for rate in $OPEN_RATE; do
-    echo "gateway-bench: open loop, $rate req/s in all, the list through the gateway and the simulator directly alternating, $CONNS connections each"
+    echo "gateway-bench: open loop, $rate req/s in all, the list through the gateway and the simulator directly alternating${relay_args[0]:+ with the list through the nginx relay}, $CONNS connections each"
+    upstream_headers=$'Content-Type: application/json\nClient-Id: '"$client_id"$'\nApi-Key: '"$api_key"
     for rep in $(seq 1 "$REPS"); do
       RATE="$rate" CONNS="$CONNS" DURATION="$DURATION" HEADERS="Authorization: Bearer bench-key" \
-        METHOD2=POST BODY2="$upstream_body" HEADERS2=$'Content-Type: application/json\nClient-Id: '"$client_id"$'\nApi-Key: '"$api_key" \
+        METHOD2=POST BODY2="$upstream_body" HEADERS2="$upstream_headers" \
+        METHOD3=POST BODY3="$upstream_body" HEADERS3="$upstream_headers" \
         taskset -c "$WRK_CORE" "$LOAD" "http://127.0.0.1:$PORT/connectors/ozon/review/items?limit=20" \
-        "http://127.0.0.1:$SIM_PORT/v2/review/list" > "$work/open.$rep"
+        "http://127.0.0.1:$SIM_PORT/v2/review/list" ${relay_args[@]+"${relay_args[@]}"} > "$work/open.$rep"
     done
     python3 - "$work" "$REPS" "$rate" <<'PY'
 import re, statistics, sys
@@ -120,14 +159,23 @@ work, reps, rate = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 runs = [open(f"{work}/open.{rep}").read() for rep in range(1, reps + 1)]
 def median(pattern):
     return statistics.median(float(re.search(pattern, run, re.M).group(1)) for run in runs)
-for number, name in ((1, "list20"), (2, "simulator-direct")):
+relayed = all(re.search(r"^3\t", run, re.M) for run in runs)
+for number, name in ((1, "list20"), (2, "simulator-direct")) + (((3, "nginx-relay"),) if relayed else ()):
     prefix = "^%d\t" % number
     errors = sum(int(re.search(prefix + r"sent \d+\terrors (\d+)", run, re.M).group(1)) for run in runs)
     rate_seen, p50, p99 = (median(prefix + ".*" + key + r" ([\d.]+)") for key in ("rate", "p50", "p99"))
     print(f"{name} (open loop)\t{rate_seen:.0f} req/s\tp50 {p50:.0f} us\tp99 {p99:.0f} us\terrors {errors}")
-paired, difference = median(r"median paired difference (-?[\d.]+)"), median(r"p50 difference (-?[\d.]+)")
+def compared(name):
+    line = r"^" + name + r"\tp50 difference (-?[\d.]+) us\tmedian paired difference (-?[\d.]+)"
+    return (statistics.median(float(re.search(line, run, re.M).group(2)) for run in runs),
+            statistics.median(float(re.search(line, run, re.M).group(1)) for run in runs))
+paired, difference = compared("added")
 print(f"added latency, open loop at {rate} req/s (through the gateway minus the simulator directly): median paired difference {paired:.0f} us, p50 difference {difference:.0f} us")
+if relayed:
+    print("nginx's bare relay in the same moments (through nginx minus the simulator directly): median paired difference %.0f us, p50 difference %.0f us" % compared("added3"))
+    print("the gateway beyond the relay (through the gateway minus through nginx): median paired difference %.0f us, p50 difference %.0f us" % compared("beyond3"))
 PY
   done
 fi
+[[ -z "${relay:-}" ]] || { kill "$relay"; wait "$relay" 2>/dev/null || true; relay=; }
 kill -TERM $server; wait $server || true

@@ -17,12 +17,16 @@ import Glibc
 // Given a second URL, requests alternate between the two (each its own CONNS connections), so
 // that both are measured in the same moments of a shared machine: request 2k goes to the first,
 // 2k+1 to the second, 1/RATE later. Besides each one's line it prints the difference of their
-// p50s and the median of the differences within each pair, which a slow spell of the machine
-// shifts far less than two runs one after the other.
+// p50s and the median of the differences within each pair (`added`), which a slow spell of the
+// machine shifts far less than two runs one after the other. A third URL (a reference, such as
+// a bare relay in front of the second) joins the rotation: request 3k goes to the first, 3k+1
+// to the second, 3k+2 to the third, and two more lines compare within each such triple: the
+// third against the second (`added3`) and the first against the third (`beyond3`).
 //
-//   bench-load http://127.0.0.1:8080/path [http://…/other]   env: RATE (default 200, both URLs
-//   together), CONNS (64 per URL), DURATION (10 s), WARMUP (2 s), METHOD (GET), BODY, HEADERS
-//   ("Name: value" lines); METHOD2, BODY2, HEADERS2 for the second URL
+//   bench-load http://127.0.0.1:8080/path [http://…/other [http://…/reference]]   env: RATE
+//   (default 200, all URLs together), CONNS (64 per URL), DURATION (10 s), WARMUP (2 s), METHOD
+//   (GET), BODY, HEADERS ("Name: value" lines); METHOD2, BODY2, HEADERS2 for the second URL,
+//   METHOD3, BODY3, HEADERS3 for the third
 // Prints per URL: sent, errors, achieved rate, p50/p90/p99/max in microseconds, lag50/lag99.
 
 func environment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
@@ -39,14 +43,14 @@ func nanosecondsNow() -> UInt64 {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-guard arguments.count == 1 || arguments.count == 2 else { fail("usage: bench-load http://HOST:PORT/path [http://HOST:PORT/other]") }
+guard (1...3).contains(arguments.count) else { fail("usage: bench-load http://HOST:PORT/path [http://HOST:PORT/other [http://HOST:PORT/reference]]") }
 let rate = environment("RATE").flatMap(Double.init) ?? 200
 let connectionCount = environment("CONNS").flatMap(Int.init) ?? 64
 let duration = environment("DURATION").flatMap(Double.init) ?? 10
 let warmup = environment("WARMUP").flatMap(Double.init) ?? 2
 guard rate > 0, connectionCount > 0, duration > 0, warmup >= 0 else { fail("RATE, CONNS and DURATION must be positive") }
 
-let targets = arguments.enumerated().map { Target(url: $1, suffix: $0 == 0 ? "" : "2") }
+let targets = arguments.enumerated().map { Target(url: $1, suffix: $0 == 0 ? "" : String($0 + 1)) }
 
 let epoll = epoll_create1(CL_EPOLL_CLOEXEC)
 let timer = timerfd_create(CLOCK_MONOTONIC, CL_TFD_NONBLOCK | CL_TFD_CLOEXEC)
@@ -109,13 +113,20 @@ for t in targets.indices {
                  percentile(latencies, 0.5), percentile(latencies, 0.9), percentile(latencies, 0.99),
                  Double(latencies.last!) / 1000, percentile(lags, 0.5), percentile(lags, 0.99)))
 }
-if targets.count == 2 {
-    // Request 2k on the first URL against 2k+1 on the second, 1/RATE apart: pairs both answered.
-    let pairs = measured(0).compactMap { j -> Double? in
-        guard j + 1 < total, tally.latency[j] != Tally.none, tally.latency[j + 1] != Tally.none else { return nil }
-        return Double(tally.latency[j]) / 1000 - Double(tally.latency[j + 1]) / 1000
+/// Target `a` against target `b` within each round of the rotation (request j of `a` against the
+/// request of `b` in j's round, |a − b|/RATE apart), over the rounds where both were answered:
+/// the difference of their p50s, the median of the differences, and how many rounds.
+@MainActor func compare(_ a: Int, _ b: Int) -> (p50: Double, median: Double, pairs: Int) {
+    let pairs = measured(a).compactMap { j -> Double? in
+        let other = j - a + b
+        guard other >= 0, other < total, tally.latency[j] != Tally.none, tally.latency[other] != Tally.none else { return nil }
+        return Double(tally.latency[j]) / 1000 - Double(tally.latency[other]) / 1000
     }.sorted()
-    guard !pairs.isEmpty else { fail("no pair answered on both") }
-    print(String(format: "added\tp50 difference %.0f us\tmedian paired difference %.0f us\tpairs %d",
-                 p50s[0] - p50s[1], pairs[pairs.count / 2], pairs.count))
+    guard !pairs.isEmpty else { fail("no round answered on both \(arguments[a]) and \(arguments[b])") }
+    return (p50s[a] - p50s[b], pairs[pairs.count / 2], pairs.count)
+}
+let comparisons = [(0, 1, "added"), (2, 1, "added3"), (0, 2, "beyond3")].filter { $0.0 < targets.count && $0.1 < targets.count }
+for (a, b, name) in comparisons {
+    let (p50, median, pairs) = compare(a, b)
+    print(String(format: "%@\tp50 difference %.0f us\tmedian paired difference %.0f us\tpairs %d", name, p50, median, pairs))
 }
