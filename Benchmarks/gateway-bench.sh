@@ -114,28 +114,9 @@ python3 -c "g=float(open('$work/list20.cpu').read()); s=float(open('$work/simula
 OPEN_RATE=${OPEN_RATE:-100 1000}
 relay_args=()
 if [[ "$OPEN_RATE" != 0 && "$RELAY" != 0 ]]; then
-  # One worker on the server's core, upstream keep-alive, no logging: proxy-floor.sh's relay.
-  affinity=1; for ((core = 0; core < SERVER_CORE; core++)); do affinity="${affinity}0"; done
-  cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-worker_cpu_affinity $affinity;
-daemon off;
-error_log $work/nginx-error.log warn;
-pid $work/nginx.pid;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    upstream simulator { server 127.0.0.1:$SIM_PORT; keepalive 64; }
-    server {
-        listen 127.0.0.1:$RELAY_PORT;
-        location / {
-            proxy_pass http://simulator;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-        }
-    }
-}
-CONF
+  # shellcheck source=lib/relay-nginx.sh
+  source Benchmarks/lib/relay-nginx.sh
+  relay_nginx_conf "$work" "$RELAY_PORT" "$SIM_PORT" "$SERVER_CORE"
   nginx -c "$work/nginx.conf" -p "$work" &
   relay=$!
   for _ in $(seq 1 50); do curl -fs -o /dev/null -X POST -H 'Content-Type: application/json' -H "Client-Id: $client_id" \

@@ -21,26 +21,9 @@ command -v nginx >/dev/null || { echo "proxy-floor: nginx is needed (apt-get ins
 work=$(mktemp -d)
 cleanup() { kill "${proxy:-}" "${server:-}" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-worker_cpu_affinity 01;
-daemon off;
-error_log $work/error.log warn;
-pid $work/nginx.pid;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    upstream simulator { server 127.0.0.1:$SIM_PORT; keepalive 64; }
-    server {
-        listen 127.0.0.1:$PROXY_PORT;
-        location / {
-            proxy_pass http://simulator;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-        }
-    }
-}
-CONF
+# shellcheck source=lib/relay-nginx.sh
+source Benchmarks/lib/relay-nginx.sh
+relay_nginx_conf "$work" "$PROXY_PORT" "$SIM_PORT" 0
 body='{"filters":{"status":"ALL"},"limit":20,"sort_dir":"DESC"}'
 for round in $(seq 1 "$ROUNDS"); do
   PORT=$PORT SIM_PORT=$SIM_PORT LOOPS=1 taskset -c 0 "$BIN" >/dev/null 2>"$work/server.err" &
