@@ -112,18 +112,17 @@ python3 -c "g=float(open('$work/list20.cpu').read()); s=float(open('$work/simula
 # bench-load run (each over its own CONNS connections), so the machine's slow and fast spells
 # hit both alike; "added" is the median, over the pairs, of gateway minus simulator.
 OPEN_RATE=${OPEN_RATE:-100 1000}
-relay_args=()
-if [[ "$OPEN_RATE" != 0 && "$RELAY" != 0 ]]; then
-  # shellcheck source=lib/relay-nginx.sh
-  source Benchmarks/lib/relay-nginx.sh
-  relay_nginx_conf "$work" "$RELAY_PORT" "$SIM_PORT" "$SERVER_CORE"
-  nginx -c "$work/nginx.conf" -p "$work" &
-  relay=$!
-  for _ in $(seq 1 50); do curl -fs -o /dev/null -X POST -H 'Content-Type: application/json' -H "Client-Id: $client_id" \
-    -H "Api-Key: $api_key" -d "$upstream_body" "http://127.0.0.1:$RELAY_PORT/v2/review/list" && break; sleep 0.1; done
-  relay_args=("http://127.0.0.1:$RELAY_PORT/v2/review/list")
-fi
 if [[ "$OPEN_RATE" != 0 && -x "$LOAD" ]]; then
+  relay_args=()
+  if [[ "$RELAY" != 0 ]]; then
+    # shellcheck source=lib/relay-nginx.sh
+    source Benchmarks/lib/relay-nginx.sh
+    relay_nginx_conf "$work" "$RELAY_PORT" "$SIM_PORT" "$SERVER_CORE"
+    nginx -c "$work/nginx.conf" -p "$work" &
+    relay=$!
+    relay_nginx_wait "$RELAY_PORT" "$client_id" "$api_key" "$upstream_body"
+    relay_args=("http://127.0.0.1:$RELAY_PORT/v2/review/list")
+  fi
   for rate in $OPEN_RATE; do
     echo "gateway-bench: open loop, $rate req/s in all, the list through the gateway and the simulator directly alternating${relay_args[0]:+ with the list through the nginx relay}, $CONNS connections each"
     upstream_headers=$'Content-Type: application/json\nClient-Id: '"$client_id"$'\nApi-Key: '"$api_key"
@@ -147,9 +146,8 @@ for number, name in ((1, "list20"), (2, "simulator-direct")) + (((3, "nginx-rela
     rate_seen, p50, p99 = (median(prefix + ".*" + key + r" ([\d.]+)") for key in ("rate", "p50", "p99"))
     print(f"{name} (open loop)\t{rate_seen:.0f} req/s\tp50 {p50:.0f} us\tp99 {p99:.0f} us\terrors {errors}")
 def compared(name):
-    line = r"^" + name + r"\tp50 difference (-?[\d.]+) us\tmedian paired difference (-?[\d.]+)"
-    return (statistics.median(float(re.search(line, run, re.M).group(2)) for run in runs),
-            statistics.median(float(re.search(line, run, re.M).group(1)) for run in runs))
+    """The medians over the runs of one comparison line of bench-load: (paired, p50 difference)."""
+    return median(r"^" + name + r"\t.*median paired difference (-?[\d.]+)"), median(r"^" + name + r"\tp50 difference (-?[\d.]+)")
 paired, difference = compared("added")
 print(f"added latency, open loop at {rate} req/s (through the gateway minus the simulator directly): median paired difference {paired:.0f} us, p50 difference {difference:.0f} us")
 if relayed:

@@ -33,8 +33,7 @@ for round in $(seq 1 "$ROUNDS"); do
   api_key=$(sed -n 's/.*api_key \([^ ]*\).*/\1/p' "$work/server.err")
   nginx -c "$work/nginx.conf" -p "$work" &
   proxy=$!
-  for _ in $(seq 1 50); do curl -fs -o /dev/null -X POST -H 'Content-Type: application/json' -H "Client-Id: $client_id" \
-    -H "Api-Key: $api_key" -d "$body" "http://127.0.0.1:$PROXY_PORT/v2/review/list" && break; sleep 0.1; done
+  relay_nginx_wait "$PROXY_PORT" "$client_id" "$api_key" "$body"
   headers=$'Content-Type: application/json\nClient-Id: '"$client_id"$'\nApi-Key: '"$api_key"
   echo "round $round"
   RATE=$RATE CONNS=64 DURATION=$DURATION METHOD=POST BODY="$body" HEADERS="$headers" METHOD2=POST BODY2="$body" HEADERS2="$headers" \

@@ -2,7 +2,9 @@
 # core, upstream keep-alive, no access log, nothing parsed beyond what relaying needs.
 # Sourced; defines
 #   relay_nginx_conf DIR LISTEN_PORT UPSTREAM_PORT CORE
-# which writes DIR/nginx.conf (its error log and pid file in DIR too) for `nginx -c DIR/nginx.conf -p DIR`.
+#     writes DIR/nginx.conf (its error log and pid file in DIR too) for `nginx -c DIR/nginx.conf -p DIR`;
+#   relay_nginx_wait LISTEN_PORT CLIENT_ID API_KEY BODY
+#     waits (up to 5 s) until the relay answers the simulator's /v2/review/list with BODY.
 relay_nginx_conf() {
   local dir=$1 listen=$2 upstream=$3 core=$4 affinity=1 i
   for ((i = 0; i < core; i++)); do affinity="${affinity}0"; done
@@ -26,4 +28,13 @@ http {
     }
 }
 CONF
+}
+
+relay_nginx_wait() {
+  local listen=$1 client_id=$2 api_key=$3 body=$4
+  for _ in $(seq 1 50); do
+    curl -fs -o /dev/null -X POST -H 'Content-Type: application/json' -H "Client-Id: $client_id" -H "Api-Key: $api_key" \
+      -d "$body" "http://127.0.0.1:$listen/v2/review/list" && return 0
+    sleep 0.1
+  done
 }
