@@ -42,8 +42,10 @@ final class EventLoop {
     var admittingBodies = false
     /// Handler tasks started on this loop and not yet ended (`Connection.dispatch`).
     var runningHandlers = 0
-    /// How long, once closed, the loop still runs the jobs of handlers it cancelled.
-    static let windDownNanoseconds: UInt64 = 250_000_000
+    /// How long, once the drain's grace period is over, the handlers it cancelled still have:
+    /// to answer on connections kept open for that (`cutRunningRequests`), then, once every
+    /// connection is closed, to run their way out.
+    static let lastWordsNanoseconds: UInt64 = 250_000_000
 
     /// The loop whose thread this is, if any (unretained: the loop outlives its thread's work).
     static var onThisThread: EventLoop? {
@@ -69,7 +71,10 @@ final class EventLoop {
     private(set) var now: UInt64 = MonotonicClock.now()
 
     private(set) var isDraining = false
+    /// When the drain's grace period ends (set by `beginDrain`).
     private var forceCloseAt: UInt64?
+    /// Set when the grace period ended: everything still open is closed at this instant.
+    private var lastWordsUntil: UInt64?
 
     // Upstream connections of `HTTPClient` calls made on this loop (see EventLoop+Clients).
     var clientConnections: [ClientConnection?] = []
@@ -148,12 +153,13 @@ final class EventLoop {
 
     /// Handlers cancelled when the grace period ended (and client calls cancelled with them)
     /// resume on this loop: they are let finish what they do on the way out (their access-log
-    /// lines, their idempotency keys) for a bounded while, instead of being left suspended
+    /// lines, their idempotency keys) for a bounded while (what is left of the last moments the
+    /// grace period's end began, or those moments from now), instead of being left suspended
     /// forever once the loop stops running jobs.
     private func windDown() {
         closeAll()
         closeClients()
-        let end = MonotonicClock.now() &+ Self.windDownNanoseconds
+        let end = lastWordsUntil ?? MonotonicClock.now() &+ Self.lastWordsNanoseconds
         while runningHandlers > 0, MonotonicClock.now() < end {
             runJobs()
             runAfterFlush()
@@ -447,9 +453,7 @@ final class EventLoop {
                 if counter.hasRoom { resumeAccepting() }
             }
         }
-        if let force = forceCloseAt, force <= now {
-            closeAll()
-        }
+        enforceGracePeriod()
         expireClientTimers()
     }
 
@@ -464,7 +468,11 @@ final class EventLoop {
         if writeTimerHead >= 0, let connection = connections[Int(writeTimerHead)] { earliest = min(earliest, connection.writeDeadline) }
         if let retry = acceptRetryAt { earliest = min(earliest, retry) }
         if let retry = roomRetryAt { earliest = min(earliest, retry) }
-        if let force = forceCloseAt { earliest = min(earliest, force) }
+        if let until = lastWordsUntil {
+            earliest = min(earliest, until)
+        } else if let force = forceCloseAt {
+            earliest = min(earliest, force)
+        }
         earliest = min(earliest, earliestClientDeadline())
         guard earliest != .max else { return -1 }
         let current = MonotonicClock.now()
@@ -533,6 +541,46 @@ final class EventLoop {
                 connection.keepAlive = false
             }
         }
+    }
+
+    /// The end of the grace period: requests still running are cut short, not dropped. Their
+    /// handlers are cancelled (and the loop's upstream calls ended, so a handler waiting on one
+    /// answers at once, with the 504 of a cancelled call) and their connections kept open for
+    /// `lastWordsNanoseconds`, so the answer reaches a client still waiting, with
+    /// `Connection: close`; every other connection closes. After that, everything closes.
+    private func enforceGracePeriod() {
+        guard let force = forceCloseAt, force <= now else { return }
+        guard let until = lastWordsUntil else {
+            lastWordsUntil = now &+ Self.lastWordsNanoseconds
+            cutRunningRequests()
+            return
+        }
+        if until <= now { closeAll() }
+    }
+
+    private func cutRunningRequests() {
+        admittingBodies = true
+        for case let connection? in connections {
+            if connection.phase == .processing, let task = connection.task {
+                connection.keepAlive = false
+                connection.cutByDrain = true
+                task.cancel()
+            } else {
+                connection.close()
+            }
+        }
+        admittingBodies = false
+        closeClients()
+    }
+
+    /// Whether the request running on connection `connectionID` of this loop was cut short by
+    /// the end of a drain's grace period and its answer is still to be sent (see `Connection.cutByDrain`).
+    func answersCutRequest(onConnection connectionID: UInt64) -> Bool {
+        guard lastWordsUntil != nil else { return false }
+        for case let connection? in connections where connection.connectionID == connectionID {
+            return connection.cutByDrain && connection.phase == .processing
+        }
+        return false
     }
 
     private func closeAll() {

@@ -232,7 +232,9 @@ public final class HTTPServer: Sendable {
 
     /// Graceful shutdown: closes the listeners, closes idle connections at once, lets requests
     /// in flight finish (their responses carry `Connection: close`), and returns when all
-    /// connections are gone or `gracePeriod` has passed (then the rest are closed).
+    /// connections are gone or `gracePeriod` has passed. Then handlers still running are
+    /// cancelled and what they answer within 250 ms is still sent (`RequestContext.isCutShortByDrain`);
+    /// the rest are closed.
     public func stop(gracePeriod: Duration = .seconds(10)) async {
         let threads = beginDrain(grace: gracePeriod)
         await shared.waitUntilFinished()

@@ -185,6 +185,50 @@ struct HTTPServerShutdownTests {
         }
     }
 
+    @Test("given handlers still waiting when the grace period ends, one answering its cancellation and one ignoring it, then the first's answer goes out with Connection: close, marked cut short by the drain, and the second's connection closes unanswered")
+    func handlerCancelledAtTheDeadlineIsStillAnswered() async throws {
+        try await onDedicatedThread {
+            // given: a handler that answers 504 once cancelled, noting what its context says
+            // before and after; and one that waits on a gate nobody opens before stop returns
+            let gate = Gate()
+            let arrived = Counter()
+            let cutBefore = Counter()
+            let cutAfter = Counter()
+            let server = try TestServer(handler: { request, context in
+                arrived.increment()
+                if request.path == "/stuck" {
+                    await gate.wait()
+                    return HTTPResponse(status: .ok)
+                }
+                if context.isCutShortByDrain { cutBefore.increment() }
+                try? await Task.sleep(for: .seconds(60))
+                if context.isCutShortByDrain { cutAfter.increment() }
+                return HTTPResponse(status: .gatewayTimeout, contentType: "text/plain", text: "cut short")
+            })
+            let answering = try server.connect()
+            try answering.send(get("/waiting"))
+            let stuck = try server.connect()
+            try stuck.send(get("/stuck"))
+            #expect(await eventually { arrived.current == 2 })
+            // when: the grace period ends while both wait
+            await server.stop(deadline: .now + .milliseconds(200))
+            // then: the cancelled handler's answer was sent, the connection closing after it
+            let response = try answering.readResponse()
+            #expect(response.status == 504)
+            #expect(response.text == "cut short")
+            #expect(response[header: "Connection"] == "close")
+            #expect(answering.readUntilClose().bytes.isEmpty)
+            #expect(cutBefore.current == 0)
+            #expect(cutAfter.current == 1)
+            // and the handler that did not answer got no time beyond the last moments
+            let rest = stuck.readUntilClose()
+            #expect(rest.bytes.isEmpty)
+            #expect(rest.end == .eof || rest.end == .reset, "\(rest.end)")
+            #expect(server.openConnections == 0)
+            gate.open()
+        }
+    }
+
     @Test func handlerCancelledAtTheDeadlineStillRunsItsWayOut() async throws {
         try await onDedicatedThread {
             // given: a handler in a cancellable wait, which notes when it ends

@@ -135,6 +135,10 @@ MUTANTS = [
      "if !version.isHTTP11OrLater { throw .transferEncodingInHTTP10 }", ""),
     ("CONNECT keeps the connection", "Sources/Server/Connection+Input.swift",
      "keepAlive = head.keepAlive && head.method != .connect", "keepAlive = head.keepAlive"),
+    ("the drain's end drops requests still running instead of answering them", "Sources/Server/EventLoop.swift",
+     "            cutRunningRequests()\n            return", "            closeAll()\n            return"),
+    ("a request cut short by the drain logged as 499", "Sources/Gateway/Middleware/AccessLogMiddleware.swift",
+     "let cancelled = Task.isCancelled && !context.connection.isCutShortByDrain", "let cancelled = Task.isCancelled"),
 ]
 
 

@@ -270,8 +270,9 @@ public struct ConnectorService: Sendable {
     /// connection reset, so the request's task is cancelled) does not cancel: the outcome kept
     /// for the retry is the marketplace's, not a cancellation of ours passed off as one. Nor
     /// does the end of a drain's grace period: the gateway's own upstream client ends its calls
-    /// when the loops stop; a URLSession call (`https`) runs to its deadline, its outcome lost
-    /// with the process, as any in-flight request's is.
+    /// then (the outcome is the cancelled call's, kept, and answered to a client still waiting);
+    /// a URLSession call (`https`) runs to its deadline, its outcome lost with the process, as
+    /// any in-flight request's is.
     /// `harmlessTwice` (a mark-read): run again after a restart cut it short, rather than
     /// answered with the unknown outcome, which is for writes that must not be repeated.
     private func idempotently(_ request: HTTPRequest, _ context: GatewayContext, content: [UInt8], harmlessTwice: Bool = false,

@@ -11,7 +11,8 @@ import Server
 /// gateway holds, sent there by a confused client, is logged `[redacted]`). A request whose connection
 /// closed before its response could go out (the server cancels its task) is logged with status
 /// `clientClosed`, as nginx does: the 504 its cancelled upstream call produced was never sent,
-/// and counting it would raise upstream-timeout alarms for a client that gave up.
+/// and counting it would raise upstream-timeout alarms for a client that gave up. A request cut
+/// short by the end of a drain is cancelled too, but its answer is sent, and logged as such.
 public struct AccessLogMiddleware: Middleware {
     /// The status logged and counted for a response nobody received.
     public static let clientClosed = 499
@@ -34,7 +35,7 @@ public struct AccessLogMiddleware: Middleware {
         let elapsed = context.elapsed
         // A HEAD answer (and a 304) carries no content: what went out is nothing of the body;
         // nor does an answer to a client that is gone.
-        let cancelled = Task.isCancelled
+        let cancelled = Task.isCancelled && !context.connection.isCutShortByDrain
         let sent = cancelled || request.method == .head || response.status.code == 304 ? 0 : response.body.count
         let (sink, method, bytes, secretDigests) = (sink, request.method, sent, secretDigests)
         let status = cancelled ? Self.clientClosed : response.status.code

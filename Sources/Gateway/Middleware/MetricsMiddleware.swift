@@ -20,7 +20,7 @@ public struct MetricsMiddleware: Middleware {
         let elapsed = context.elapsed
         let method = Self.label(request.method)
         let metrics = metrics
-        let status = Task.isCancelled ? AccessLogMiddleware.clientClosed : response.status.code
+        let status = Task.isCancelled && !context.connection.isCutShortByDrain ? AccessLogMiddleware.clientClosed : response.status.code
         // Counted once the response is on its way (on a loop thread; at once on any other).
         OutputDeferral.afterOutput {
             metrics.recordRequest(route: context.route?.description ?? "unmatched", method: method, status: status,
