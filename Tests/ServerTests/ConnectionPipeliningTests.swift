@@ -174,6 +174,33 @@ struct ConnectionPipeliningTests {
         }
     }
 
+    @Test("given a response larger than the kernel can take and a request pipelined behind it, when the client reads nothing, then the second request waits unhandled: the response over the limit holds it back before its bytes reach the kernel")
+    func aResponseOverTheLimitHoldsBackTheNextRequestAtOnce() async throws {
+        // given: responses four times tcp_wmem's maximum (what the server's send buffer can
+        // grow to) and at least 16 MiB, against a 64 KiB output limit; the client's receive
+        // buffer fixed at 64 KiB
+        let calls = Counter()
+        let body = [UInt8](repeating: 0x63, count: max(16 << 20, 4 * Self.maximumSendBuffer()))
+        let handler = Self.counting(calls, answering: body)
+        try await withServer({ $0.maxPendingOutput = 64 * 1024 }, handler: handler) { server in
+            let client = try server.connect(receiveBufferSize: 64 * 1024)
+            // when: two requests pipelined in one write, and nothing read
+            try client.send(Self.pipelined(2))
+            #expect(await eventuallyAwaiting { await server.activity().awaitingDrain == 1 })
+            // then: only the first was handled, over the loop's next turns too (each look is a
+            // turn's job); past the loop's budget alone, the second would have been taken in
+            // while the first response waited to be written
+            for _ in 0..<5 { #expect(await server.activity().awaitingDrain == 1) }
+            #expect(calls.current == 1)
+            // and once the client reads, both come, whole and in order
+            let first = try client.readResponse()
+            let second = try client.readResponse()
+            #expect([first[header: "X-Path"], second[header: "X-Path"]] == ["/1", "/2"])
+            #expect(first.body == body && second.body == body)
+            #expect(calls.current == 2)
+        }
+    }
+
     @Test func clientsThatDoNotReadCannotTogetherMakeALoopHoldMoreThanItsBudget() async throws {
         // given: 512 KiB responses, a per-connection limit no client reaches, and a loop budget of 2 MiB
         let calls = Counter()

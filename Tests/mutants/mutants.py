@@ -15,13 +15,6 @@ update it with the code it was written against.
 Equivalent mutants are not listed: `entry.expires > now || entry.response == nil` in
 IdempotencyStore.begin loses nothing without its second half, as the eviction just before it
 gives an entry still running a fresh lifetime (mutating that eviction is listed, and killed).
-
-Known survivor, not listed: `Connection.hasTooMuchOutput` without its `maxPendingOutput` test (a
-client's unsent output never holds back its pipelined requests). The suite still passes, as the
-kernel's back-pressure (EPOLLOUT) and the loop's own ceiling hold a client that does not read;
-what the per-connection limit adds is a bound within one turn of the loop, when responses made at
-once for many pipelined requests pile up before the flush: memory and fairness, which a test could
-only see through timing or the loop's internals.
 """
 import os
 import re
@@ -135,6 +128,8 @@ MUTANTS = [
      "if !version.isHTTP11OrLater { throw .transferEncodingInHTTP10 }", ""),
     ("CONNECT keeps the connection", "Sources/Server/Connection+Input.swift",
      "keepAlive = head.keepAlive && head.method != .connect", "keepAlive = head.keepAlive"),
+    ("a response over the per-connection output limit does not hold back the next request", "Sources/Server/Connection+Input.swift",
+     "(interest & CS_EPOLLOUT != 0 || output.count > loop.configuration.maxPendingOutput\n", "(interest & CS_EPOLLOUT != 0\n"),
     ("the drain's end drops requests still running instead of answering them", "Sources/Server/EventLoop.swift",
      "            cutRunningRequests()\n            return", "            closeAll()\n            return"),
     ("a request cut short by the drain logged as 499", "Sources/Gateway/Middleware/AccessLogMiddleware.swift",
