@@ -1,6 +1,5 @@
 import Foundation
 import Glibc
-import Hashing
 import MarketplaceSimulator
 import Testing
 
@@ -11,17 +10,10 @@ struct DrainCutTests {
     func requestsCutShortAreAnswered() async throws {
         // given: a gateway with a drain of 400 ms in front of an Ozon, and a review to answer
         let ozon = try OzonSimulator()
-        let key = "acme-0123456789abcdef"
-        let config = """
-            {"listen": {"host": "127.0.0.1", "port": 0}, "drain_timeout_ms": 400,
-             "tenants": [{"id": "acme", "api_key_sha256": ["\(Hex.encode(SHA256.hash(key.utf8)))"],
-                          "credentials": {"ozon": {"client_id": "\(ozon.credentials["client_id"]!)", "api_key": "\(ozon.credentials["api_key"]!)"}}}],
-             "marketplaces": {"ozon": {"seller_url": "\(ozon.baseURL.absoluteString)"}}}
-            """
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("drain-cut-\(UUID()).json")
-        try config.write(to: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let gateway = try GatewayProcess(arguments: ["--config", file.path])
+        let key = OzonTenantGateway.key
+        let started = try OzonTenantGateway(ozon: ozon, drainMilliseconds: 400)
+        defer { started.removeConfiguration() }
+        let gateway = started.process
         let listed = try await GatewayClient.send("GET", port: gateway.port, "/connectors/ozon/review/items?limit=1", key: key)
         let reviewID = try #require((listed.body["items"] as? [[String: Any]])?.first?["id"] as? String, "\(listed.text)")
         // and: a list and a keyed reply whose calls Ozon answers only after 30 s

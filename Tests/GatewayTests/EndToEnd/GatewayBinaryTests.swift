@@ -437,17 +437,10 @@ struct GatewayBinaryTests {
         // it, the drain is still held
         let ozon = try OzonSimulator()
         ozon.faults.inject(.latency(.seconds(later ? 50 : 5)))
-        let key = "acme-0123456789abcdef"
-        let config = """
-            {"listen": {"host": "127.0.0.1", "port": 0}, "drain_timeout_ms": \(later ? 30_000 : 3000),
-             "tenants": [{"id": "acme", "api_key_sha256": ["\(Hex.encode(SHA256.hash(key.utf8)))"],
-                          "credentials": {"ozon": {"client_id": "\(ozon.credentials["client_id"]!)", "api_key": "\(ozon.credentials["api_key"]!)"}}}],
-             "marketplaces": {"ozon": {"seller_url": "\(ozon.baseURL.absoluteString)"}}}
-            """
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("signals-\(UUID()).json")
-        try config.write(to: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let gateway = try GatewayProcess(arguments: ["--config", file.path])
+        let key = OzonTenantGateway.key
+        let started = try OzonTenantGateway(ozon: ozon, drainMilliseconds: later ? 30_000 : 3000)
+        defer { started.removeConfiguration() }
+        let gateway = started.process
         let port = gateway.port
         let list = Task { _ = try? await GatewayClient.send("GET", port: port, "/connectors/ozon/review/items?limit=5", key: key) }
         // the list reaches Ozon (it takes the held-back answer)
