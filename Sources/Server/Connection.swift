@@ -62,10 +62,6 @@ final class Connection {
     /// The server is draining and what this connection's client had sent by then was read in:
     /// it is answered, and nothing sent later keeps the connection open.
     var readAtDrain = false
-    /// The drain's grace period ran out while this connection's handler ran: the handler was
-    /// cancelled, and what it answers in the last moments (`EventLoop.lastWordsNanoseconds`) is
-    /// still sent, with `Connection: close`.
-    var cutByDrain = false
     var task: Task<Void, Never>?
 
     /// epoll interest currently registered.

@@ -130,7 +130,7 @@ MUTANTS = [
      "keepAlive = head.keepAlive && head.method != .connect", "keepAlive = head.keepAlive"),
     ("a response over the per-connection output limit does not hold back the next request", "Sources/Server/Connection+Input.swift",
      "(interest & CS_EPOLLOUT != 0 || output.count > loop.configuration.maxPendingOutput\n", "(interest & CS_EPOLLOUT != 0\n"),
-    ("the drain's end drops requests still running instead of answering them", "Sources/Server/EventLoop.swift",
+    ("the drain's end drops requests still running instead of answering them", "Sources/Server/EventLoop+GracePeriod.swift",
      "            cutRunningRequests()\n            return", "            closeAll()\n            return"),
     ("a request cut short by the drain logged as 499", "Sources/Gateway/Middleware/AccessLogMiddleware.swift",
      "let cancelled = Task.isCancelled && !context.connection.isCutShortByDrain", "let cancelled = Task.isCancelled"),
