@@ -14,6 +14,11 @@ struct WildberriesChatAPI: Sendable {
             deadline: deadline)
         let envelope = try WildberriesDecoding.decode(WildberriesChatEnvelope<WildberriesLossyList<WildberriesChat>>.self,
                                                       from: response, operation: operation)
+        // A 200 whose `errors` say why it has no `result` is a failure, not a seller without chats.
+        if envelope.result == nil, !envelope.errors.isEmpty {
+            throw .upstreamError(UpstreamFailure(marketplace: .wildberries, status: response.status,
+                                                 message: envelope.errors.joined(separator: "; ")))
+        }
         var raws: [JSONValue] = []
         if includeRaw, case .array(let values)? = try WildberriesDecoding.json(response, operation: operation)["result"] {
             raws = values

@@ -445,6 +445,26 @@ struct WildberriesQuirkTests {
         }
     }
 
+    @Test("given a chat list answered 200 with errors and no result, when items are listed, then it is an upstream error with Wildberries' words, not an empty list",
+          .timeLimit(.minutes(1)))
+    func chatListErrorsAreAFailure() async throws {
+        try await Self.with { scripted in
+            // given
+            scripted.host.queue("/api/v1/seller/chats", json: #"{"result":null,"errors":["internal error"]}"#)
+            // when
+            let error = await #expect(throws: ConnectorError.self) {
+                _ = try await scripted.chat.listItems(ListQuery(limit: 10), deadline: WildberriesTestEnvironment.deadline)
+            }
+            // then
+            guard case .upstreamError(let failure)? = error else {
+                Issue.record("expected an upstream error, got \(String(describing: error))")
+                return
+            }
+            #expect(failure.message == "internal error")
+            #expect(failure.status == 200)
+        }
+    }
+
     @Test("given a stream whose pages become shorter, when a short page holds only events already taken, then updates read on past it rather than stop there for good",
           .timeLimit(.minutes(1)))
     func shorterPagesDoNotStall() async throws {
