@@ -131,9 +131,9 @@ struct RequestFields {
                 return PercentDecoding.decode(name, plusIsSpace: true) ?? String(decoding: name.prefix(64), as: UTF8.self)
             }
             let errors = FieldError.onePerField((names.isEmpty ? ["query"] : names).map {
-                FieldError($0, "belongs in the JSON body: a POST takes no query parameters")
+                FieldError($0, "is not read from the query string: a POST takes its fields, if any, in the JSON body")
             })
-            throw .invalidRequest(detail: "A POST takes its fields in the JSON body, not in the query string.", errors: errors)
+            throw .invalidRequest(detail: "A POST takes its fields, if any, in the JSON body, not in the query string.", errors: errors)
         }
         if request.body.isEmpty {
             guard emptyAllowed else {
