@@ -224,7 +224,7 @@ public final class UpstreamCaller: Sendable {
             switch error {
             case .cancelled: report(.cancelled)
             case .timedOut: report(.timeout)
-            case .connectionRefused: report(.transportError, refused: true)
+            case .connectionRefused, .localFailure: report(.transportError, refused: true)
             case .connectTimedOut: report(.timeout, refused: true)
             case .notSent: report(.timeout, refused: true)
             case .unsendable: report(.transportError, refused: true)
@@ -338,6 +338,10 @@ public final class UpstreamCaller: Sendable {
             (.neutral, .upstreamError(failure("\(request.operation) could not be sent: \(reason)", lasting: true)), false)
         case .connectionRefused(let reason):
             (.failure, .upstreamError(failure("cannot connect to \(client.host): \(reason)")), true)
+        case .localFailure(let reason):
+            // The gateway's own want (descriptors, ports, memory): the circuit must not open for
+            // it; nothing went out, so a write may go again, and it may pass once some are freed.
+            (.neutral, .upstreamError(failure("the gateway could not open a connection to \(client.host) for \(request.operation): \(reason)")), true)
         case .responseTooLarge(let limit):
             (.neutral, .upstreamError(failure("\(client.host) answered \(request.operation) with more than \(limit) bytes", lasting: true)), false)
         case .overBudget(let limit):

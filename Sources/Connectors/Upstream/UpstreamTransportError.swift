@@ -3,6 +3,9 @@
 public enum UpstreamTransportError: Error, Sendable, Equatable {
     /// The connection could not be made (refused, DNS failure, unreachable): nothing was sent.
     case connectionRefused(String)
+    /// The gateway could not make a connection for reasons of its own (no descriptor, port or
+    /// memory left): nothing was sent, and the host is not at fault.
+    case localFailure(String)
     /// The attempt's time ran out while the connection was still being made: nothing was sent,
     /// and the host did not answer in time.
     case connectTimedOut

@@ -54,6 +54,7 @@ public final class LoopUpstreamClient: UpstreamClient {
     static func transportError(_ error: HTTPClientError) -> UpstreamTransportError {
         switch error {
         case .connectFailed(let reason): .connectionRefused(reason)
+        case .localFailure(let reason): .localFailure(reason)
         case .connectTimedOut: .connectTimedOut
         case .invalidRequest(let reason): .unsendable(reason)
         case .connectionLost(let reason): .connectionLost(reason)

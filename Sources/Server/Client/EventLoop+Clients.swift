@@ -64,7 +64,7 @@ extension EventLoop {
     /// still be in progress.
     func openClientConnection(to address: SocketAddress, pool: ClientPool) throws(HTTPClientError) -> ClientConnection {
         let fd = Glibc.socket(address.family, Int32(SOCK_STREAM.rawValue) | CS_SOCK_NONBLOCK | CS_SOCK_CLOEXEC, 0)
-        guard fd >= 0 else { throw .connectFailed("socket: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw .localFailure("socket: \(String(cString: strerror(errno)))") }
         let socket = Socket(fd: fd)
         socket.setNoDelay()
         var connected = false
@@ -77,6 +77,10 @@ extension EventLoop {
             if code == EINTR { continue }
             if code == EINPROGRESS { break }
             socket.close()
+            // Out of ephemeral ports or kernel memory: this machine's want, not the host refusing.
+            if [EADDRNOTAVAIL, ENOBUFS, ENOMEM, EAGAIN].contains(code) {
+                throw .localFailure("connect: \(String(cString: strerror(code)))")
+            }
             throw .connectFailed(String(cString: strerror(code)))
         }
         let slot: Int32
@@ -96,7 +100,7 @@ extension EventLoop {
         } catch {
             socket.close()
             clientFreeSlots.append(slot)
-            throw .connectFailed("epoll: \(error)")
+            throw .localFailure("epoll: \(error)")
         }
         clientConnections[Int(slot)] = connection
         return connection

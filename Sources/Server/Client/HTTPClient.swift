@@ -95,7 +95,7 @@ public final class HTTPClient: Sendable {
         } else {
             switch ClientLoop.shared {
             case .success(let shared): loop = shared
-            case .failure(let error): throw .connectFailed("cannot start the client loop: \(error)")
+            case .failure(let error): throw .localFailure("cannot start the client loop: \(error)")
             }
         }
         // Encoded here, so a request that cannot be written fails before any connection is made.

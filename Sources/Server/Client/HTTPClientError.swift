@@ -5,6 +5,10 @@ public enum HTTPClientError: Error, Sendable, Equatable {
     /// No connection could be made (refused, unreachable, name not found): nothing was sent.
     /// The reason does not repeat the host: the caller knows which one it asked.
     case connectFailed(String)
+    /// The gateway could not make a connection for reasons of its own: no file descriptor or
+    /// ephemeral port left, no memory, the epoll set or the client loop failing. Nothing was
+    /// sent, and the host is not at fault, so this must not count against it.
+    case localFailure(String)
     /// The call's time ran out while its connection was still being made (the host took no
     /// connection: a full backlog, a filtered port): nothing was sent.
     case connectTimedOut

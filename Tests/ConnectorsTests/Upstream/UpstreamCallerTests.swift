@@ -109,6 +109,24 @@ struct UpstreamCallerTests {
         #expect(harness.breaker.state == .closed)
     }
 
+    @Test("given the gateway out of descriptors or ports when it connects, then the host's circuit stays closed, and a read and a write each go again, as nothing was sent")
+    func localFailure() async throws {
+        let read = CallerHarness([.fail(.localFailure("socket: Too many open files")), .status(200)], failureThreshold: 1)
+        #expect(try await read.call(.read).status == 200)
+        #expect(read.client.callCount == 2)
+        #expect(read.breaker.state == .closed)
+        let write = CallerHarness([.fail(.localFailure("connect: Cannot assign requested address")), .status(204)], failureThreshold: 1)
+        #expect(try await write.call(.write).status == 204)
+        #expect(write.client.callCount == 2)
+        let failing = CallerHarness([.fail(.localFailure("socket: Too many open files"))], retry: .none, failureThreshold: 1)
+        let error = await #expect(throws: ConnectorError.self) { try await failing.call(.read) }
+        guard case .upstreamError(let failure)? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(failure.message.contains("the gateway could not open a connection"))
+        #expect(failure.message.contains("Too many open files"))
+        #expect(error?.isRetryable == true)
+        #expect(failing.breaker.state == .closed)
+    }
+
     @Test("an answer too large to take in fails at once, unretried, not retryable, and leaves the host's circuit closed")
     func responseTooLarge() async throws {
         let harness = CallerHarness([.fail(.responseTooLarge(limit: 64 << 20)), .status(200)], failureThreshold: 1)
