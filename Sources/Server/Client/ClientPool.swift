@@ -60,8 +60,9 @@ final class ClientPool {
     var waitingCount: Int { waiting.count }
 
     /// A connection finished a response and can take another request: the first waiting call's,
-    /// first come first served. A write first in line does not take it (it needs a connection of
-    /// its own): the connection is closed, which makes room to open one for the write.
+    /// first come first served. A write or a read sent again first in line does not take it (each
+    /// goes on a connection of its own, as in `pump`): the connection is closed, which makes room
+    /// to open one for it.
     func connectionFree(_ connection: ClientConnection) {
         failLateWrites()
         guard let first = waiting.first else {
@@ -73,7 +74,7 @@ final class ClientPool {
         // server does), or sent more than the response (an answer to no request, which the
         // next call would take for its own). Closing it opens a new one for the call
         // (`connectionClosed` pumps the queue).
-        if !first.request.isIdempotent || !connection.isStillOpen() {
+        if !first.request.isIdempotent || first.resent || !connection.isStillOpen() {
             connection.close()
             return
         }
