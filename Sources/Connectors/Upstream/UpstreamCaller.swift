@@ -245,7 +245,7 @@ public final class UpstreamCaller: Sendable {
         default: report(.clientError)
         }
         if let value = response.header("x-ratelimit-remaining") ?? response.header("ratelimit-remaining"),
-           let remaining = Int(value.trimmingOWS()) {
+           let remaining = Self.remaining(value) {
             budget.sync(remaining: remaining)
         }
         guard let error = classification else {
@@ -356,6 +356,13 @@ public final class UpstreamCaller: Sendable {
         }
         breaker.record(health, for: admission)
         return .failure(reported, retryAfter: nil, retryable: retryable)
+    }
+
+    /// A remaining-calls count; repeated on the way (`3, 3` once joined), the smallest.
+    static func remaining(_ value: String) -> Int? {
+        let counts = value.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingOWS()) }
+        guard !counts.contains(where: { $0 == nil }) else { return nil }
+        return counts.compactMap(\.self).min()
     }
 
     private static func milliseconds(_ duration: Duration) -> Int64 {

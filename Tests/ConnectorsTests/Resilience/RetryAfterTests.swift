@@ -12,6 +12,14 @@ struct RetryAfterTests {
         #expect(RetryAfter.parse(value, now: now) == .milliseconds(milliseconds))
     }
 
+    @Test("given delta-seconds repeated on the way (a proxy's copy, joined), then the longest wait is kept; one unreadable member makes the whole unreadable",
+          arguments: [("5, 5", 5000), ("2,7", 7000), (" 1 , 3 , 2 ", 3000)])
+    func repeatedSeconds(value: String, milliseconds: Int) {
+        #expect(RetryAfter.parse(value, now: now) == .milliseconds(milliseconds))
+        let repeated = UpstreamResponse(status: 429, fields: value.split(separator: ",").map { ("X-Ratelimit-Retry", String($0)) }, body: [])
+        #expect(RetryAfter.delay(in: repeated, now: now) == .milliseconds(milliseconds))
+    }
+
     @Test("HTTP-dates in all three forms RFC 9110 accepts", arguments: [
         "Sun, 06 Nov 1994 08:49:37 GMT",
         "Sunday, 06-Nov-94 08:49:37 GMT",
@@ -36,7 +44,7 @@ struct RetryAfterTests {
     }
 
     @Test("garbage gives no wait at all", arguments: [
-        "", "soon", "-5", "+5", "1e3", "0x10", "1.", ".5", "nan", "inf",
+        "", "soon", "5,", ",5", "5, soon", "-5", "+5", "1e3", "0x10", "1.", ".5", "nan", "inf",
         "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 06 Foo 1994 08:49:37 GMT",
         "Wed, 29 Feb 2023 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 PST", "Sun, 06 Nov 94 08:49:37 GMT",
         "Sunday, 06-Nov-1994 08:49:37 GMT", "Sun Nov  6 08:49 1994", "Funday, 06-Nov-94 08:49:37 GMT",

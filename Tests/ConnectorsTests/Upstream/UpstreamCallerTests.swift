@@ -194,6 +194,19 @@ struct UpstreamCallerTests {
         #expect(harness.budget.waitTime() == .milliseconds(100))
     }
 
+    @Test("given the remaining count repeated on the way (joined: 3, 1), then the budget syncs to the smallest; an unreadable one leaves it alone")
+    func repeatedRemaining() async throws {
+        func answer(_ values: String...) -> ScriptedUpstreamClient.Step {
+            .respond(UpstreamResponse(status: 200, fields: values.map { ("X-Ratelimit-Remaining", $0) }, body: []))
+        }
+        let repeated = CallerHarness([answer("3", "1")], limit: RateLimit(burst: 5, interval: .milliseconds(100)))
+        _ = try await repeated.call(.read)
+        #expect(repeated.budget.available == 1)
+        let unreadable = CallerHarness([answer("0", "many")], limit: RateLimit(burst: 5, interval: .milliseconds(100)))
+        _ = try await unreadable.call(.read)
+        #expect(unreadable.budget.available == 4, "the call took its slot, and nothing else")
+    }
+
     @Test("each attempt of a read may take the attempt timeout or what is left of the deadline, whichever is less; a write, all that is left")
     func attemptTimeouts() async throws {
         let harness = CallerHarness([.status(200), .status(200), .status(200)], attemptTimeout: .seconds(10))
