@@ -385,8 +385,9 @@ public struct ConnectorService: Sendable {
     }
 
     /// The key: a structured-field string (RFC 8941 §3.3.3: `"…"`, printable ASCII, `\"` and
-    /// `\\` escaped), as the IETF draft specifies, with any parameters after it ignored, or a
-    /// bare token of visible ASCII without `"`; 1 to 255 characters either way. Nil when it is neither.
+    /// `\\` escaped), as the IETF draft specifies, or a bare token of visible ASCII without `"`
+    /// and `;`; 1 to 255 characters either way, and any parameters after it ignored, so that
+    /// `"abc";p=1` and `abc;p=1` are the same key. Nil when it is neither.
     static func idempotencyKey(_ value: String) -> String? {
         let text = Array(value.trimmingOWS().utf8)
         var key: [UInt8] = []
@@ -413,8 +414,10 @@ public struct ConnectorService: Sendable {
             guard closed, isParameters(text[index...]) else { return nil }
         } else {
             // Not `,`: two fields a proxy joined into one (`k1,k2`) are two keys, not a new one.
-            guard text.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: ",") }) else { return nil }
-            key = text
+            let end = text.firstIndex(of: UInt8(ascii: ";")) ?? text.endIndex
+            guard text[..<end].allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: ",") }),
+                  isParameters(text[end...]) else { return nil }
+            key = Array(text[..<end])
         }
         guard (1...255).contains(key.count) else { return nil }
         return String(decoding: key, as: UTF8.self)
