@@ -233,14 +233,18 @@ public final class IdempotencyJournal: Sendable {
         pending.withLock { PendingMark(sequence: $0.queued, byteCount: $0.bytes.count) }
     }
 
+    /// The number a record appended after `close` gets: beyond any the writer reaches.
+    static let unwritten = UInt64.max
+
     /// Queues `record` (call under the store's lock, so records go out in the store's order);
     /// returns its sequence number, for `waitUntilWritten`. Never blocks on the disk.
     @discardableResult
     func append(_ record: IdempotencyJournalRecord) -> UInt64 {
         let (sequence, schedule) = pending.withLock { pending -> (UInt64, Bool) in
+            // Once closed nothing is written, and the record takes no number the writer could
+            // count as written: its waiter is told the journal was closed.
+            guard !pending.closed else { return (Self.unwritten, false) }
             pending.queued += 1
-            // Once closed nothing is written: its waiter is told so.
-            guard !pending.closed else { return (pending.queued, false) }
             record.frame(into: &pending.bytes)
             guard !pending.scheduled else { return (pending.queued, false) }
             pending.scheduled = true
@@ -303,6 +307,9 @@ public final class IdempotencyJournal: Sendable {
     /// must know a request has come to wait for the disk before they check it is not answered,
     /// instead of sleeping and hoping it has.
     var waitingForDiskForTesting: Int { pending.withLock { $0.waiters.count } }
+
+    /// Whether `close` has begun: for tests that append while it waits for the writer.
+    var isClosedForTesting: Bool { pending.withLock { $0.closed } }
 
     /// Makes the journal write to `descriptor` from now on (tests: one that refuses writes);
     /// returns the one it wrote to, which the caller now owns.

@@ -155,4 +155,32 @@ struct IdempotencyJournalSealTests {
         let reopened = try Journal.reopen(folder.journal)
         guard case .replay = try reopened.begin(tenant: "a", key: "first", fingerprint: Journal.print) else { Issue.record("first"); return }
     }
+
+    @Test("given a journal closing while its writer is busy, when a record is appended in that moment, then its wait is told the journal closed, not that it was written")
+    func appendedWhileClosing() async throws {
+        let folder = try JournalFolder()
+        let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
+        let first = journal.append(IdempotencyJournalRecord(kind: .completed, tenant: "a", key: "before", fingerprint: Journal.print, time: IdempotencyJournal.wallClock(),
+                                                            response: Journal.reply))
+        // given: the writer held, and close begun (it waits for the writer to flush what was queued)
+        journal.suspendWritesForTesting()
+        let closed = Atomic<Bool>(false)
+        Thread.detachNewThread {
+            journal.close()
+            closed.store(true, ordering: .relaxed)
+        }
+        while !journal.isClosedForTesting { try await Task.sleep(for: .milliseconds(2)) }
+        // when: a record comes in then, and the writer goes on
+        let late = journal.append(IdempotencyJournalRecord(kind: .began, tenant: "a", key: "after", fingerprint: Journal.print, time: 0,
+                                                           response: nil))
+        journal.resumeWritesForTesting()
+        while !closed.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(2)) }
+        // then: the record queued before close is written; the late one is not, and says so
+        try await journal.waitUntilWritten(first)
+        let error = await #expect(throws: IdempotencyJournalError.self) { try await journal.waitUntilWritten(late) }
+        #expect(error?.problem.contains("closed") == true, "\(String(describing: error))")
+        let restored = try Journal.reopen(folder.journal)
+        #expect(restored.count == 1)
+        restored.journal?.close()
+    }
 }
