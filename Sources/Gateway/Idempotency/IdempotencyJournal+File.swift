@@ -77,6 +77,13 @@ extension IdempotencyJournal {
     /// crash, the byte it starts at; throws for a file that is not a journal or is damaged.
     static func contents(_ bytes: [UInt8], path: String) throws(IdempotencyJournalError) -> (records: [IdempotencyJournalRecord], tornAt: Int?) {
         guard !bytes.isEmpty else { return ([], nil) }
+        // An empty journal's first write (its start-up rewrite failed) carries its header; a crash
+        // before it was synced leaves part of that header, or the zeros of blocks never written.
+        // Either holds no record: the broken write is dropped, as a torn batch is.
+        let firstHeader = header(sealing: headerLength)
+        if (bytes.count < headerLength && firstHeader.starts(with: bytes)) || bytes.allSatisfy({ $0 == 0 }) {
+            return ([], 0)
+        }
         let moveAside = "; move the file aside to start without the outcomes it keeps (a retry of those replies would then write again)"
         let start: Int, sealed: Int
         if bytes.starts(with: legacyHeader) {

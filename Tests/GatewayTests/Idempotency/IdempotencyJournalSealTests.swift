@@ -183,4 +183,23 @@ struct IdempotencyJournalSealTests {
         #expect(restored.count == 1)
         restored.journal?.close()
     }
+
+    @Test("given an empty journal whose first write a crash cut short (part of its header, or zeros the disk never filled), when the gateway restarts, then the broken write is dropped and the journal works",
+          arguments: [10, 23, -24, -4096])
+    func tornFirstWrite(length: Int) async throws {
+        let folder = try JournalFolder()
+        // given: a positive length keeps that much of the header a first write puts; a negative one, that many zeros
+        let bytes = length > 0 ? Array(IdempotencyJournal.header(sealing: IdempotencyJournal.headerLength).prefix(length))
+                               : [UInt8](repeating: 0, count: -length)
+        try Data(bytes).write(to: URL(fileURLWithPath: folder.journal))
+        // when
+        let store = try Journal.reopen(folder.journal)
+        // then: empty, and what it keeps from now on comes back
+        #expect(store.count == 0)
+        try Journal.storeOutcome("after", tenant: "a", in: store)
+        store.journal?.close()
+        let again = try Journal.reopen(folder.journal)
+        #expect(again.count == 1)
+        again.journal?.close()
+    }
 }
