@@ -134,6 +134,13 @@ MUTANTS = [
      "            cutRunningRequests()\n            return", "            closeAll()\n            return"),
     ("a request cut short by the drain logged as 499", "Sources/Gateway/Middleware/AccessLogMiddleware.swift",
      "let cancelled = Task.isCancelled && !context.connection.isCutShortByDrain", "let cancelled = Task.isCancelled"),
+    ("the gateway's own failure to open a connection charges the host's circuit", "Sources/Connectors/Upstream/UpstreamCaller.swift",
+     "(.neutral, .upstreamError(failure(\"the gateway could not open a connection", "(.failure, .upstreamError(failure(\"the gateway could not open a connection"),
+    ("a record appended while the journal closes is told it was written", "Sources/Gateway/Idempotency/IdempotencyJournal.swift",
+     "guard !pending.closed else { return (Self.unwritten, false) }\n            pending.queued += 1\n",
+     "pending.queued += 1\n            guard !pending.closed else { return (pending.queued, false) }\n"),
+    ("a crash in an empty journal's first write stops the next start", "Sources/Gateway/Idempotency/IdempotencyJournal+File.swift",
+     "|| bytes.allSatisfy({ $0 == 0 }) {", "&& false {"),
 ]
 
 
