@@ -28,11 +28,7 @@ public enum RetryAfter {
     /// A field repeated on the way (a proxy adding its copy: `5, 5` once joined) gives the
     /// longest of its waits, the one that keeps every sender's word.
     static func seconds(_ text: String) -> Duration? {
-        if text.utf8.contains(UInt8(ascii: ",")) {
-            let waits = text.split(separator: ",", omittingEmptySubsequences: false).map { seconds(String($0)) }
-            guard !waits.isEmpty, !waits.contains(where: { $0 == nil }) else { return nil }
-            return waits.compactMap(\.self).max()
-        }
+        if text.utf8.contains(UInt8(ascii: ",")) { return text.joinedRepeats { seconds(String($0)) }?.max() }
         let trimmed = text.trimmingOWS()
         let parts = trimmed.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         guard let whole = parts.first, !whole.isEmpty, whole.utf8.allSatisfy(isDigit),

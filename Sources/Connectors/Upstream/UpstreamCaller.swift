@@ -361,9 +361,7 @@ public final class UpstreamCaller: Sendable {
     /// A remaining-calls count; repeated on the way (`3, 3` once joined), the smallest.
     static func remaining(_ value: String) -> Int? {
         guard value.utf8.contains(UInt8(ascii: ",")) else { return Int(value.trimmingOWS()) }
-        let counts = value.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingOWS()) }
-        guard !counts.contains(where: { $0 == nil }) else { return nil }
-        return counts.compactMap(\.self).min()
+        return value.joinedRepeats { Int($0.trimmingOWS()) }?.min()
     }
 
     private static func milliseconds(_ duration: Duration) -> Int64 {
