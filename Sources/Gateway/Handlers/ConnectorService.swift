@@ -316,7 +316,7 @@ public struct ConnectorService: Sendable {
                 try await idempotency.persisted(tenant: tenant.id, key: key)
             } catch {
                 idempotency.abandon(tenant: tenant.id, key: key)
-                throw Self.notRecorded(error)
+                throw Self.notRecorded(error, undone: !idempotency.journalBroken)
             }
             do {
                 let response = try await Task(executorPreference: LoopExecutor.current) { try await operation() }.value
@@ -350,11 +350,18 @@ public struct ConnectorService: Sendable {
     }
 
     /// The problem for a keyed write whose claim the journal could not record: nothing was sent,
-    /// and the key is free again.
-    static func notRecorded(_ error: IdempotencyJournalError) -> Problem {
-        Problem(status: 500, code: "internal_error", title: Problem.internalError.title,
-                detail: "The gateway could not record the Idempotency-Key on disk, so nothing was sent to the marketplace;"
-                    + " the key is free, and the request can be sent again.", retryable: true)
+    /// and the key is free again. When the journal could not cut the failed write back off
+    /// (`undone` false), the claim may be read back after a restart with its release never
+    /// written, and the key then answers that its outcome is unknown: the caller is told to use
+    /// a new one rather than promised a key that a restart takes back.
+    static func notRecorded(_ error: IdempotencyJournalError, undone: Bool = true) -> Problem {
+        let detail = undone
+            ? "The gateway could not record the Idempotency-Key on disk, so nothing was sent to the marketplace;"
+                + " the key is free, and the request can be sent again."
+            : "The gateway could not record the Idempotency-Key on disk, so nothing was sent to the marketplace."
+                + " Nor could it undo the failed write, so keyed writes fail until the gateway is restarted, and after that"
+                + " this key may answer that its outcome is unknown: send the request again under a new Idempotency-Key."
+        return Problem(status: 500, code: "internal_error", title: Problem.internalError.title, detail: detail, retryable: true)
     }
 
     /// The problem for a write that failed after it went out, so the marketplace may have applied

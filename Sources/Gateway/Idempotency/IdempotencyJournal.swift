@@ -308,6 +308,10 @@ public final class IdempotencyJournal: Sendable {
     /// instead of sleeping and hoping it has.
     var waitingForDiskForTesting: Int { pending.withLock { $0.waiters.count } }
 
+    /// Whether a failed write could not be cut back off the file: every later write then fails
+    /// until a restart, and the record that failed may be read back then.
+    var isBroken: Bool { pending.withLock { $0.broken != nil } }
+
     /// Whether `close` has begun: for tests that append while it waits for the writer.
     var isClosedForTesting: Bool { pending.withLock { $0.closed } }
 

@@ -314,6 +314,10 @@ public final class IdempotencyStore: Sendable {
         try await journal.waitUntilWritten(sequence)
     }
 
+    /// Whether the journal failed a write it could not undo: a claim that failed so may still be
+    /// read back as a claim after a restart, with its release never written.
+    public var journalBroken: Bool { journal?.isBroken ?? false }
+
     /// Entries kept, all tenants together.
     public var count: Int { state.withLock { $0.shelves.values.reduce(0) { $0 + $1.entries.count } } }
 

@@ -108,13 +108,14 @@ struct IdempotencyJournalReplyTests {
         #expect(failed.status.code == 500)
         #expect(failed.json["code"] as? String == "internal_error")
         #expect(failed.json["retryable"] as? Bool == true)
+        #expect((failed.json["detail"] as? String)?.contains("the key is free") == true)
         #expect(harness.review.replies.isEmpty)
         let again = try await harness.send(.post, Self.path, body: #"{"text":"Thanks"}"#, headers: [("Idempotency-Key", "k-3")])
         #expect(again.status.code == 500, "the key was freed, so the retry tries again rather than hitting a conflict")
         #expect(harness.review.replies.isEmpty)
     }
 
-    @Test("given a journal whose file refuses writes, when a keyed reply comes, then it fails retryable with nothing sent, and the failure is logged and counted")
+    @Test("given a journal whose file refuses writes, when a keyed reply comes, then it fails retryable with nothing sent, under a new key since the write could not be undone, and the failure is logged and counted")
     func writeRefused() async throws {
         let folder = try JournalFolder()
         let log = LogSink.capturing()
@@ -128,6 +129,11 @@ struct IdempotencyJournalReplyTests {
         // then
         #expect(failed.status.code == 500)
         #expect(failed.json["retryable"] as? Bool == true)
+        // A write that failed and could not be cut back (a read-only descriptor cannot be
+        // truncated) may be read back after a restart: the key is not promised free.
+        let detail = try #require(failed.json["detail"] as? String)
+        #expect(detail.contains("under a new Idempotency-Key"))
+        #expect(!detail.contains("the key is free"))
         #expect(harness.review.replies.isEmpty)
         #expect(harness.application.metrics.render().contains("gateway_idempotency_journal_failures_total 1\n"))
         #expect(log.lines.contains { $0.hasPrefix(#"{"time":""#) && $0.contains(#""event":"idempotency_journal_write_failed""#) })
