@@ -82,8 +82,10 @@ public final class GatewayApplication: Sendable {
         // the client's to see, so there is nothing to guess from.
         let loggedDigests = idDigests.union(credentialValues.map { SHA256.hash($0.utf8) })
             .union(configuration.metricsTokenDigest.map { [$0] } ?? [])
+        // The metrics token as an id is kept (see above), but the log does not repeat it.
+        let unloggedIDDigests = Set(configuration.metricsTokenDigest.map { [$0] } ?? [])
         var middleware: [any Middleware] = [
-            RequestIDMiddleware(secretDigests: idDigests),
+            RequestIDMiddleware(secretDigests: idDigests, unloggedDigests: unloggedIDDigests),
             ClientAddressMiddleware(trustedProxies: configuration.trustedProxies),
             AccessLogMiddleware(sink: log, secretDigests: loggedDigests),
             MetricsMiddleware(metrics: metrics),
@@ -101,7 +103,7 @@ public final class GatewayApplication: Sendable {
         ]
         responder = GatewayResponder(router: router, middleware: middleware, log: log, metrics: metrics,
                                      trustedProxies: configuration.trustedProxies, secretDigests: idDigests,
-                                     loggedSecretDigests: loggedDigests,
+                                     loggedSecretDigests: loggedDigests, unloggedIDDigests: unloggedIDDigests,
                                      directory: directory, failedAuthLimit: failedAuthLimit)
         server = HTTPServer(configuration: configuration.server, responder: responder)
         serverReference.server = server

@@ -7,6 +7,11 @@ import Server
 public final class GatewayContext {
     /// The request id echoed in `X-Request-ID` and carried by every problem document.
     public var requestID: String
+    /// The client sent the metrics token as its id: kept (see `RequestIDMiddleware`), but the
+    /// access log writes it `[redacted]`.
+    public var requestIDUnlogged = false
+    /// The request id as the access log writes it.
+    var loggedRequestID: String { requestIDUnlogged ? AccessLogMiddleware.redacted : requestID }
     /// Where the request came from, as the server saw it.
     public let connection: RequestContext
     /// The client's IP address as text: the TCP peer's, or the one a trusted reverse proxy

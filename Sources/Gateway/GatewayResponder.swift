@@ -14,6 +14,7 @@ public struct GatewayResponder: HTTPResponder {
     private let refusalIDs = RequestIDGenerator()
     private let secretDigests: Set<[UInt8]>
     private let loggedSecretDigests: Set<[UInt8]>
+    private let unloggedIDDigests: Set<[UInt8]>
     private let directory: TenantDirectory?
     private let failedAuthLimit: FailedAuthLimitMiddleware?
 
@@ -22,7 +23,8 @@ public struct GatewayResponder: HTTPResponder {
     /// `metrics` when given.
     /// `trustedProxies` name the client of those requests as `ClientAddressMiddleware` names it
     /// when their head was read, and their offered request id is kept as `RequestIDMiddleware`
-    /// keeps it, `secretDigests` as its own, and their log lines redact a method that is one of
+    /// keeps it, `secretDigests` as its own and `unloggedIDDigests` as those kept but written
+    /// `[redacted]` in the log, and their log lines redact a method that is one of
     /// `loggedSecretDigests` (as `AccessLogMiddleware`'s; `secretDigests` when nil).
     /// `directory`, the tenants `AuthenticationMiddleware` checks keys against, lets a request
     /// that waits for `100 Continue` without a valid key be refused before its body is sent;
@@ -30,10 +32,11 @@ public struct GatewayResponder: HTTPResponder {
     /// allowance the chain holds the others to.
     public init(router: Router, middleware: [any Middleware], log: LogSink? = nil, metrics: GatewayMetrics? = nil,
                 trustedProxies: TrustedProxies = TrustedProxies(), secretDigests: Set<[UInt8]> = [],
-                loggedSecretDigests: Set<[UInt8]>? = nil, directory: TenantDirectory? = nil,
+                loggedSecretDigests: Set<[UInt8]>? = nil, unloggedIDDigests: Set<[UInt8]> = [], directory: TenantDirectory? = nil,
                 failedAuthLimit: FailedAuthLimitMiddleware? = nil) {
         self.router = router
         self.secretDigests = secretDigests
+        self.unloggedIDDigests = unloggedIDDigests
         self.loggedSecretDigests = loggedSecretDigests ?? secretDigests
         self.directory = directory
         self.failedAuthLimit = failedAuthLimit
@@ -70,12 +73,13 @@ public struct GatewayResponder: HTTPResponder {
     /// was not looked at.
     private func answer(_ problem: Problem, to request: HTTPRequest?, method: HTTPMethod?, context: RequestContext,
                         keyChecked: Bool = true) -> HTTPResponse {
-        let requestID = request.flatMap { RequestIDMiddleware.offeredID(in: $0, secretDigests: secretDigests) } ?? refusalIDs.next()
+        let offered = request.flatMap { offeredID(in: $0) }
+        let requestID = offered?.id ?? refusalIDs.next()
         var response = problem.response(requestID: requestID, instance: request.flatMap { Problem.instance(of: $0) })
         response.headers.add("X-Request-ID", requestID)
         let sent = method == .head ? 0 : response.body.count
-        account(request, method: method, context: context, requestID: requestID, status: problem.status, bytes: sent,
-                keyChecked: keyChecked)
+        account(request, method: method, context: context, requestID: offered?.logged == false ? AccessLogMiddleware.redacted : requestID,
+                status: problem.status, bytes: sent, keyChecked: keyChecked)
         return response
     }
 
@@ -125,12 +129,19 @@ public struct GatewayResponder: HTTPResponder {
     /// A request the client gave up on while sending its body is logged and counted as one
     /// whose client closed the connection (`AccessLogMiddleware.clientClosed`), nothing sent.
     public func abandoned(_ request: HTTPRequest, context: RequestContext) {
-        let requestID = RequestIDMiddleware.offeredID(in: request, secretDigests: secretDigests) ?? refusalIDs.next()
+        let offered = offeredID(in: request)
+        let requestID = offered.map { $0.logged ? $0.id : AccessLogMiddleware.redacted } ?? refusalIDs.next()
         account(request, method: request.method, context: context, requestID: requestID,
                 status: AccessLogMiddleware.clientClosed, bytes: 0)
     }
 
-    /// The access-log line and the metrics count of a request the middleware never saw.
+    /// The client's request id as `RequestIDMiddleware` keeps it, and whether the log may repeat it.
+    private func offeredID(in request: HTTPRequest) -> (id: String, logged: Bool)? {
+        RequestIDMiddleware.offered(in: request, secretDigests: secretDigests, unloggedDigests: unloggedIDDigests)
+    }
+
+    /// The access-log line and the metrics count of a request the middleware never saw (`requestID`
+    /// as the line writes it).
     private func account(_ request: HTTPRequest?, method: HTTPMethod?, context: RequestContext, requestID: String,
                          status: Int, bytes: Int, keyChecked: Bool = true) {
         let elapsed = context.elapsed

@@ -42,7 +42,7 @@ public struct AccessLogMiddleware: Middleware {
         // The line is written once the response is on its way (on a loop thread; at once on
         // any other): formatting it is no part of the answer the client waits for.
         OutputDeferral.afterOutput {
-            sink.write(Self.line(requestID: context.requestID, client: context.clientAddress,
+            sink.write(Self.line(requestID: context.loggedRequestID, client: context.clientAddress,
                                  connection: context.connection.remoteAddress == nil ? nil : context.connection.connectionID,
                                  tenant: context.tenant?.id, method: method,
                                  route: context.route?.description, status: status, duration: elapsed,
@@ -51,6 +51,9 @@ public struct AccessLogMiddleware: Middleware {
         }
         return response
     }
+
+    /// What a line writes in place of a secret.
+    static let redacted = "[redacted]"
 
     /// The level of a request's line: `warn` for a 5xx, the gateway's or the marketplace's
     /// failure, so that `LOG_LEVEL=warn` keeps those and drops the rest.
@@ -67,7 +70,7 @@ public struct AccessLogMiddleware: Middleware {
                      secretDigests: Set<[UInt8]>) -> String {
         let method = method.map { method -> String in
             if case .other(let token) = method, !secretDigests.isEmpty, secretDigests.contains(SHA256.hash(token.utf8)) {
-                return "[redacted]"
+                return redacted
             }
             // A method within the limit (all but a hostile one) is written as it is: `prefix`
             // walks the text by Character.

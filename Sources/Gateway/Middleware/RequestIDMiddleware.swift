@@ -14,22 +14,30 @@ import Synchronization
 /// configured tenant key's, whatever its length. Lengths are counted as sent, so `demo-key` as an
 /// id or a run counts 8 though it is compared as `demokey`; what is left of it must be 4 bytes at
 /// least. (Shorter ids and runs, such as `42` or `Bearer`, are too common to mean a key.) The
-/// metrics token is left out of the digest check: an unlimited route echoing the id would tell
-/// whether a guess is the token.
+/// metrics token is kept as the id: an unlimited route echoing the id would tell whether a guess
+/// is the token. The log is not the client's to see, so it writes such an id `[redacted]`.
 public struct RequestIDMiddleware: Middleware {
     private let generator = RequestIDGenerator()
     private let secretDigests: Set<[UInt8]>
+    private let unloggedDigests: Set<[UInt8]>
 
     /// Ids come from a generator of its own, fresh per process. `secretDigests`: the SHA-256 of
     /// every secret an id must not be (the tenants' keys, their marketplace credentials of 16
-    /// characters or more).
-    public init(secretDigests: Set<[UInt8]>) {
+    /// characters or more); `unloggedDigests`: of those an id is kept as but the log must not
+    /// repeat (the metrics token).
+    public init(secretDigests: Set<[UInt8]>, unloggedDigests: Set<[UInt8]> = []) {
         self.secretDigests = secretDigests
+        self.unloggedDigests = unloggedDigests
     }
 
     /// Part of the chain (see `Middleware`).
     public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
-        context.requestID = Self.offeredID(in: request, secretDigests: secretDigests) ?? generator.next()
+        if let offered = Self.offered(in: request, secretDigests: secretDigests, unloggedDigests: unloggedDigests) {
+            context.requestID = offered.id
+            context.requestIDUnlogged = !offered.logged
+        } else {
+            context.requestID = generator.next()
+        }
         var response = try await next(request, context)
         response.headers.add("X-Request-ID", context.requestID)
         return response
@@ -38,6 +46,13 @@ public struct RequestIDMiddleware: Middleware {
     /// The client's `X-Request-ID` when it may be used as the request's id (see the type). Linear
     /// in the fields' length: it runs before any key is checked, on the loop.
     static func offeredID(in request: HTTPRequest, secretDigests: Set<[UInt8]>) -> String? {
+        offered(in: request, secretDigests: secretDigests, unloggedDigests: [])?.id
+    }
+
+    /// `offeredID`, and whether the log may repeat it: not when it is one of `unloggedDigests`'
+    /// secrets (its digest is taken once for both sets).
+    static func offered(in request: HTTPRequest, secretDigests: Set<[UInt8]>,
+                        unloggedDigests: Set<[UInt8]>) -> (id: String, logged: Bool)? {
         guard let offered = request.headers["X-Request-ID"], isSane(offered),
               request.headers.lineCount("X-Request-ID") == 1 else { return nil }
         let id = folded(offered.utf8)
@@ -55,8 +70,10 @@ public struct RequestIDMiddleware: Middleware {
             }
         }
         // Whatever its length: a configured key may be short.
-        if !secretDigests.isEmpty, secretDigests.contains(SHA256.hash(offered.utf8)) { return nil }
-        return offered
+        guard !secretDigests.isEmpty || !unloggedDigests.isEmpty else { return (offered, true) }
+        let digest = SHA256.hash(offered.utf8)
+        if secretDigests.contains(digest) { return nil }
+        return (offered, !unloggedDigests.contains(digest))
     }
 
     /// `bytes` as the id and the credential fields are compared: ASCII letters in lower case, and

@@ -99,7 +99,7 @@ struct AccessLogTests {
         #expect(methods == [longest, longest])
     }
 
-    @Test("given the metrics token or a marketplace credential sent as the method, then no line repeats it, answered or refused; a marketplace key of 16 characters or more sent as X-Request-ID is replaced, the metrics token kept")
+    @Test("given the metrics token or a marketplace credential sent as the method, then no line repeats it, answered or refused; a marketplace key of 16 characters or more sent as X-Request-ID is replaced, the metrics token kept but written [redacted] in the log")
     func heldSecretsAsMethodAreNotLogged() async throws {
         // given
         let (metricsToken, ozonKey) = ("metrics-token-0123456789", "7d5f3c1e-9a2b-4c8d-b6e4-2f0a9c7e1b35")
@@ -113,9 +113,13 @@ struct AccessLogTests {
         }
         let keyAsID = try await harness.send(.get, "/healthz", headers: [("X-Request-ID", ozonKey)], authenticated: false)
         let tokenAsID = try await harness.send(.get, "/healthz", headers: [("X-Request-ID", metricsToken)], authenticated: false)
+        let refusedTokenAsID = harness.application.responder.refusal(
+            ServerRefusal(status: .contentTooLarge, code: "payload_too_large", detail: "Too large."),
+            request: HTTPRequest(method: .get, target: "/healthz", headers: [("Host", "gateway"), ("X-Request-ID", metricsToken)], body: []),
+            context: RequestContext())
         // then
         let lines = harness.application.log.lines
-        #expect(lines.count == 8)
+        #expect(lines.count == 9)
         let methods = lines.prefix(6).compactMap { line in
             ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["method"] as? String
         }
@@ -123,6 +127,12 @@ struct AccessLogTests {
         #expect(keyAsID.headers["X-Request-ID"] != ozonKey)
         #expect(!lines.contains { $0.contains(ozonKey) || $0.contains("wb-token") }, "\(lines)")
         #expect(tokenAsID.headers["X-Request-ID"] == metricsToken)
+        #expect(refusedTokenAsID.headers["X-Request-ID"] == metricsToken)
+        #expect(!lines.contains { $0.contains(metricsToken) }, "\(lines)")
+        let ids = lines.suffix(2).compactMap { line in
+            ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["request_id"] as? String
+        }
+        #expect(ids == ["[redacted]", "[redacted]"])
     }
 
     @Test("given a reply whose client goes away mid-call, then its line and its count say 499, not the 504 of the cancelled call",
