@@ -141,6 +141,12 @@ MUTANTS = [
      "pending.queued += 1\n            guard !pending.closed else { return (pending.queued, false) }\n"),
     ("a crash in an empty journal's first write stops the next start", "Sources/Gateway/Idempotency/IdempotencyJournal+File.swift",
      "|| bytes.allSatisfy({ $0 == 0 }) {", "&& false {"),
+    ("a reply of Hangul fillers and direction marks alone is posted", "Sources/Connectors/Model/ReplyText.swift",
+     "0x2060...0x206F, 0x3164,", "0x2060...0x206F,"),
+    ("the metrics token sent as a request id is logged", "Sources/Gateway/GatewayContext.swift",
+     "requestIDUnlogged ? AccessLogMiddleware.redacted : requestID", "requestID"),
+    ("a claim the journal could not undo promises its key free", "Sources/Gateway/Handlers/ConnectorService.swift",
+     "undone: !idempotency.journalBroken)", "undone: true)"),
 ]
 
 
