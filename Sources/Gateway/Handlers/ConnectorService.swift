@@ -32,7 +32,7 @@ public struct ConnectorService: Sendable {
         router.add(.get, "/connectors") { request, context in try service.listConnectors(request, context) }
         router.add(.get, "/connectors/{marketplace}/{channel}") { request, context in try service.describe(request, context) }
         router.add(.get, "/connectors/{marketplace}/{channel}/items") { request, context in
-            try await service.listItems(try RequestFields.query(of: request), context)
+            try await service.listItems(try RequestFields.query(of: request, postTakesFields: true), context)
         }
         router.add(.post, "/connectors/{marketplace}/{channel}/items") { request, context in
             try await service.listItems(try RequestFields.json(of: request, emptyAllowed: true), context)
@@ -47,7 +47,7 @@ public struct ConnectorService: Sendable {
             try await service.markRead(request, context)
         }
         router.add(.get, "/connectors/{marketplace}/{channel}/updates") { request, context in
-            try await service.updates(try RequestFields.query(of: request), context)
+            try await service.updates(try RequestFields.query(of: request, postTakesFields: true), context)
         }
         router.add(.post, "/connectors/{marketplace}/{channel}/updates") { request, context in
             try await service.updates(try RequestFields.json(of: request, emptyAllowed: true), context)

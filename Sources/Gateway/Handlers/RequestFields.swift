@@ -46,8 +46,9 @@ struct RequestFields {
         self.readErrors = readErrors
     }
 
-    /// The query string's parameters; a repeated name is an error.
-    static func query(of request: HTTPRequest) throws(GatewayError) -> RequestFields {
+    /// The query string's parameters; a repeated name is an error. A body is one too, and its
+    /// message sends the fields to a POST when the route has one (`postTakesFields`).
+    static func query(of request: HTTPRequest, postTakesFields: Bool = false) throws(GatewayError) -> RequestFields {
         var given: [(name: String, value: Value)] = []
         var errors: [FieldError] = []
         // Split over the bytes: splitting a String walks it by Character (grapheme clusters).
@@ -71,7 +72,9 @@ struct RequestFields {
         // A GET's content has no meaning (RFC 9110 §9.3.1): filters sent there, as some client
         // libraries send them, would be dropped without a word, as a POST's query would be.
         if !request.body.isEmpty {
-            errors.append(FieldError("body", "is not read on a GET: send the fields as query parameters, or POST them as a JSON body"))
+            errors.append(FieldError("body", postTakesFields
+                ? "is not read on a GET: send the fields as query parameters, or POST them as a JSON body"
+                : "is not read on a GET: this route takes its fields, if any, in the query string"))
         }
         return RequestFields(given: given, fromQuery: true, readErrors: errors)
     }

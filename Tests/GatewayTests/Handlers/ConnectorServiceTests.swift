@@ -193,6 +193,9 @@ struct ConnectorServiceTests {
         #expect(response.status.code == 400)
         let fields = (response.json["errors"] as? [[String: String]])?.compactMap { $0["field"] } ?? []
         #expect(fields == (path.contains("limit=0") ? ["body", "limit"] : ["body"]))
+        // The advice names a POST only where the route has one: one item's route has none.
+        let message = (response.json["errors"] as? [[String: String]])?.first?["message"] ?? ""
+        #expect(message.contains("POST them") == !path.hasPrefix("/items/"), "\(message)")
         #expect(harness.review.lastQuery == nil)
     }
 
@@ -370,6 +373,8 @@ struct ConnectorServiceTests {
             let answer = try await harness.send(.get, path, body: "{\"limit\":1}")
             #expect(answer.status.code == 400, "\(path)")
             #expect((answer.json["errors"] as? [[String: String]])?.compactMap { $0["field"] } == ["body"])
+            #expect((answer.json["errors"] as? [[String: String]])?.first?["message"]
+                == "is not read on a GET: this route takes its fields, if any, in the query string")
         }
         // An unknown connector is that, whatever its query.
         #expect(try await harness.send(.get, "/connectors/nope/chat?x=1").status.code == 404)
