@@ -31,52 +31,80 @@ extension ConnectorError {
     /// still most of the secret. Sixteen characters of a key or token never come up by chance.
     static let shortestFragment = 16
 
-    /// `text` with every run of `shortestFragment` or more bytes that also stands in `secret`
-    /// (ASCII letters in any case) replaced, overlapping runs as one. Such a run is a union of
+    /// The runs of `shortestFragment` or more bytes of `text` that also stand in `secret` (both
+    /// folded: ASCII letters in lower case), overlapping runs as one. Such a run is a union of
     /// windows of `shortestFragment` bytes found in the secret, so the windows are looked up in
     /// a set of the secret's, linear in both lengths; overlapping windows from different places
     /// in the secret may take out a little more than one run of it, never less.
-    static func redactingFragments(_ text: String, of secret: String) -> String {
-        func folded(_ byte: UInt8) -> UInt8 { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte }
-        let textBytes = Array(text.utf8), secretBytes = secret.utf8.map(folded)
-        guard textBytes.count >= shortestFragment, secretBytes.count >= shortestFragment else { return text }
-        // Sixteen bytes, folded, as two words: `shortestFragment` is the width of a window.
+    static func fragmentRanges(in text: [UInt8], of secret: [UInt8]) -> [Range<Int>] {
+        guard text.count >= shortestFragment, secret.count >= shortestFragment else { return [] }
+        // Sixteen bytes as two words: `shortestFragment` is the width of a window.
         struct Window: Hashable { var low: UInt64, high: UInt64 }
-        func window(_ bytes: some RandomAccessCollection<UInt8>, at start: Int) -> Window {
+        func window(_ bytes: [UInt8], at start: Int) -> Window {
             var window = Window(low: 0, high: 0)
-            for (offset, byte) in bytes.dropFirst(start).prefix(shortestFragment).enumerated() {
-                let value = UInt64(folded(byte))
+            for offset in 0..<shortestFragment {
+                let value = UInt64(bytes[start + offset])
                 if offset < 8 { window.low |= value << (8 * offset) } else { window.high |= value << (8 * (offset - 8)) }
             }
             return window
         }
-        var windows = Set<Window>(minimumCapacity: secretBytes.count)
-        for start in 0...(secretBytes.count - shortestFragment) { windows.insert(window(secretBytes, at: start)) }
+        var windows = Set<Window>(minimumCapacity: secret.count)
+        for start in 0...(secret.count - shortestFragment) { windows.insert(window(secret, at: start)) }
         var ranges: [Range<Int>] = []
-        for start in 0...(textBytes.count - shortestFragment) where windows.contains(window(textBytes, at: start)) {
-            var lower = start
-            // Whole characters: a run never starts or ends inside a multi-byte one.
-            while lower > 0, textBytes[lower] & 0xC0 == 0x80 { lower -= 1 }
-            if let last = ranges.last, last.upperBound >= lower {
+        for start in 0...(text.count - shortestFragment) where windows.contains(window(text, at: start)) {
+            if let last = ranges.last, last.upperBound >= start {
                 ranges[ranges.count - 1] = last.lowerBound..<(start + shortestFragment)
             } else {
-                ranges.append(lower..<(start + shortestFragment))
+                ranges.append(start..<(start + shortestFragment))
             }
         }
-        guard !ranges.isEmpty else { return text }
+        return ranges
+    }
+
+    /// Every place `secret` stands whole in `text` (both folded).
+    static func occurrences(in text: [UInt8], of secret: [UInt8]) -> [Range<Int>] {
+        guard let first = secret.first, secret.count <= text.count else { return [] }
+        var ranges: [Range<Int>] = []
+        var start = 0
+        while start <= text.count - secret.count {
+            if text[start] == first, text[start..<(start + secret.count)].elementsEqual(secret) {
+                ranges.append(start..<(start + secret.count))
+                start += secret.count
+            } else {
+                start += 1
+            }
+        }
+        return ranges
+    }
+
+    /// `text` with each of `ranges` (in any order, overlapping or touching ones as one) written
+    /// `[redacted]`. A range is widened to whole characters, and a space the secret holds at its
+    /// edge ("Bearer <token>") stays in the text around it.
+    static func replacing(_ ranges: [Range<Int>], in text: [UInt8]) -> String {
+        guard !ranges.isEmpty else { return String(decoding: text, as: UTF8.self) }
+        var merged: [Range<Int>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            var (lower, upper) = (range.lowerBound, range.upperBound)
+            while lower > 0, text[lower] & 0xC0 == 0x80 { lower -= 1 }
+            while upper < text.count, text[upper] & 0xC0 == 0x80 { upper += 1 }
+            if let last = merged.last, last.upperBound >= lower {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, upper)
+            } else {
+                merged.append(lower..<upper)
+            }
+        }
         var out: [UInt8] = []
+        out.reserveCapacity(text.count)
         var position = 0
-        for range in ranges {
-            // A space the secret holds ("Bearer <token>") stays in the text around it.
+        for range in merged {
             var (start, end) = (range.lowerBound, range.upperBound)
-            while start < end, textBytes[start] == UInt8(ascii: " ") { start += 1 }
-            while end > start, textBytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
-            while end < textBytes.count, textBytes[end] & 0xC0 == 0x80 { end += 1 }
-            out += textBytes[position..<start]
+            while start < end, text[start] == UInt8(ascii: " ") { start += 1 }
+            while end > start, text[end - 1] == UInt8(ascii: " ") { end -= 1 }
+            out += text[position..<start]
             out += "[redacted]".utf8
             position = end
         }
-        out += textBytes[min(position, textBytes.count)...]
+        out += text[position...]
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -111,21 +139,32 @@ extension ConnectorError {
     /// ordinary numbers and words.
     static let shortestRedacted = 8
 
+    /// `text` with every secret taken out: whole, in any letter case; any run of
+    /// `shortestFragment` or more of it; and its start where the text was cut. The places are
+    /// found for every secret in the same text before any is replaced, so that one secret's
+    /// fragment taken out first cannot hide the rest of another form of it (a key and the same
+    /// key without its dashes share their runs).
     static func redact(_ text: String, _ secrets: [String]) -> String {
-        var text = decodingUnreserved(text)
+        let bytes = Array(decodingUnreserved(text).utf8)
+        let folded = bytes.map(fold)
+        var ranges: [Range<Int>] = []
         // Both sides normalized alike: a secret with an escape of its own matches as quoted.
         for secret in secrets.map(decodingUnreserved) {
-            // In any letter case: a marketplace may quote a key lower-cased or upper-cased.
-            text = text.replacingOccurrences(of: secret, with: "[redacted]", options: .caseInsensitive)
-            text = redactingFragments(text, of: secret)
+            let secretBytes = secret.utf8.map(fold)
+            ranges += occurrences(in: folded, of: secretBytes)
+            ranges += fragmentRanges(in: folded, of: secretBytes)
             // The start of a secret where the text was cut.
-            let (lowerText, lowerSecret) = (text.lowercased(), secret.lowercased())
-            for length in stride(from: min(secret.count - 1, text.count), through: shortestRedacted, by: -1)
-            where lowerText.hasSuffix(lowerSecret.prefix(length)) {
-                text = String(text.dropLast(length)) + "[redacted]"
+            for length in stride(from: min(secretBytes.count - 1, folded.count), through: shortestRedacted, by: -1)
+            where folded.suffix(length).elementsEqual(secretBytes.prefix(length)) {
+                ranges.append((folded.count - length)..<folded.count)
                 break
             }
         }
-        return text
+        return replacing(ranges, in: bytes)
+    }
+
+    /// `byte` with an ASCII capital in lower case: a marketplace may quote a key in either case.
+    static func fold(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
     }
 }

@@ -68,6 +68,13 @@ struct TenantSecretsTests {
         #expect(redacted("jwt …\(middle)…") == "jwt …[redacted]…")
     }
 
+    @Test("given a key that is no UUID, with dashes in other places, when the marketplace quotes it without them or in part, then all of it is kept out: one form's run taken out does not hide the rest of another",
+          arguments: ["ozonapikey0123456789abcdef", "OZONAPIKEY0123456789ABCDEF", "ozon-api-key-0123456789abcdef", "ozonapikey0123456789"])
+    func otherDashedKeys(quoted: String) {
+        let key = "ozon-api-key-0123456789abcdef"
+        #expect(redactedFor(key: key, "nodash \(quoted) refused") == "nodash [redacted] refused")
+    }
+
     @Test("given a short value that is not secret (an Ozon Client-Id), then ordinary text is left alone")
     func shortValuesKept() {
         #expect(redacted("client 1836402 has no access") == "client 1836402 has no access")
