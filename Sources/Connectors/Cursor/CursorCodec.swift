@@ -7,8 +7,10 @@ import Hashing
 public struct CursorCodec: Sendable {
     /// HMAC keyed once; each MAC starts from a copy.
     private let keyed: HMAC
-    /// Sealed cursors longer than this are refused before any work is done on them.
-    public static let maxLength = 2048
+    /// Sealed cursors longer than this are refused before any work is done on them. Room for a
+    /// marketplace's own list position of a kilobyte beside a page's worth of keys (an Ozon chat
+    /// sweep split mid-page), well within a request line's 8 KiB in a GET's query.
+    public static let maxLength = 4096
 
     /// `key` should be 32 random bytes kept for the server's life (or configured, so cursors
     /// survive a restart).

@@ -125,7 +125,7 @@ public struct ConnectorService: Sendable {
         var sealed: String?
         if var next = nextCursor.take() {
             next[ListFilter.cursorField] = filter.cursorValue
-            sealed = cursors.seal(next, for: key, tenant: context.tenant?.id ?? "")
+            sealed = try seal(next, key: key, context)
         }
         body.string("next_cursor", sealed)
         return JSONResponse.make(bytes: body.finish())
@@ -204,12 +204,27 @@ public struct ConnectorService: Sendable {
         var body = JSONObjectWriter(capacity: page.items.count * 400 + 128)
         let (nextCursor, hasMore) = (page.nextCursor, page.hasMore)
         body.items("items", (consume page).items)
-        body.string("next_cursor", cursors.seal(nextCursor, for: key, tenant: context.tenant?.id ?? ""))
+        body.string("next_cursor", try seal(nextCursor, key: key, context))
         body.bool("has_more", hasMore)
         return JSONResponse.make(bytes: body.finish())
     }
 
     // MARK: - Helpers
+
+    /// `cursor` sealed for the tenant; when the sealed form is longer than a cursor may be (the
+    /// marketplace's own list position is that long), the marketplace's failure instead: a
+    /// cursor handed out that would not open again would leave the client stuck on this page,
+    /// told its cursor is not one the server issued.
+    private func seal(_ cursor: Cursor, key: ConnectorKey, _ context: GatewayContext) throws(ConnectorError) -> String {
+        let sealed = cursors.seal(cursor, for: key, tenant: context.tenant?.id ?? "")
+        guard sealed.utf8.count <= CursorCodec.maxLength else {
+            throw .upstreamError(UpstreamFailure(
+                marketplace: key.marketplace, status: 200,
+                message: "the marketplace's list position is too long to carry in a cursor (\(sealed.utf8.count) characters sealed,"
+                    + " at most \(CursorCodec.maxLength))"))
+        }
+        return sealed
+    }
 
     private func deadline() -> ContinuousClock.Instant { .now + upstreamDeadline }
 

@@ -26,12 +26,12 @@ extension OzonSellerData {
         let offset: Int
         if chatListKeysetCursor, let cursor, !cursor.isEmpty {
             // After the chat the cursor names, by where its sort key then put it.
-            let after = try Self.decodeKeysetCursor(cursor)
+            let after = try Self.decodeKeysetCursor(Self.unpadded(cursor))
             offset = matching.firstIndex { chat in
                 mostRecentFirst ? (sortKey(chat), chat.id) < after : (sortKey(chat), chat.id) > after
             } ?? matching.count
         } else {
-            offset = try Self.decodeCursor(cursor)
+            offset = try Self.decodeCursor(cursor.map(Self.unpadded))
         }
         let page = matching.dropFirst(offset).prefix(limit)
         let hasNext = offset + page.count < matching.count
@@ -56,7 +56,7 @@ extension OzonSellerData {
                 ]
             },
             "total_unread_count": chats.reduce(0) { $0 + $1.unreadCount },
-            "cursor": next,
+            "cursor": next.isEmpty ? next : Self.padded(next, to: chatListCursorLength),
             "has_next": hasNext,
         ]
     }
@@ -141,6 +141,16 @@ extension OzonSellerData {
         let parts = text.dropFirst(6).split(separator: ":", maxSplits: 1)
         guard parts.count == 2, let key = Int64(parts[0]) else { throw .invalid("invalid cursor") }
         return (key, String(parts[1]))
+    }
+
+    /// `cursor` made at least `length` characters long with a tail after a `~` (not in base64).
+    static func padded(_ cursor: String, to length: Int) -> String {
+        cursor.count >= length ? cursor : cursor + "~" + String(repeating: "x", count: max(0, length - cursor.count - 1))
+    }
+
+    /// `cursor` without the tail `padded` gave it.
+    static func unpadded(_ cursor: String) -> String {
+        String(cursor.prefix { $0 != "~" })
     }
 
     static func decodeCursor(_ cursor: String?) throws(OzonFailure) -> Int {

@@ -10,6 +10,8 @@ struct OzonSellerData: Sendable {
     var chatListMostRecentFirst = true
     /// `/v3/chat/list` cursors name the last chat of their page (keyset) instead of a count.
     var chatListKeysetCursor = false
+    /// See `OzonSimulatorOptions.chatListCursorLength`.
+    var chatListCursorLength = 0
     /// See `OzonSimulatorOptions.listsIgnoreSortDirection`.
     var listsIgnoreSortDirection = false
     /// The id the next chat message gets; message ids only grow, across all chats.

@@ -23,6 +23,7 @@ public final class OzonSellerHost: SimulatedHost {
             var data = OzonSellerData(account: account, seed: options.seed ^ UInt64(bitPattern: account.clientID &* 0x9E37_79B9))
             data.chatListMostRecentFirst = options.chatListMostRecentFirst
             data.chatListKeysetCursor = options.chatListKeysetCursor
+            data.chatListCursorLength = options.chatListCursorLength
             data.listsIgnoreSortDirection = options.listsIgnoreSortDirection
             OzonSeeder.seed(&data, options: options)
             accounts[account.clientID] = data

@@ -30,6 +30,9 @@ public struct OzonSimulatorOptions: Sendable {
     /// key then (keyset), rather than after a count of chats; Ozon does not say which it is.
     /// Keyset, a chat moving up pulls the next page's first onto a page read again.
     public var chatListKeysetCursor = false
+    /// `/v3/chat/list`'s opaque cursor padded to at least this many characters: Ozon does not say
+    /// how long it may be, and a client must carry a long one as well as a short one.
+    public var chatListCursorLength = 0
     /// The review and question lists come newest first whatever `sort_dir` asks (one version of
     /// Ozon's spec has no `sort_dir` for `/v1/question/list`): for tests of updates that must not
     /// rely on it.

@@ -98,18 +98,14 @@ struct OzonChatWatermark: Sendable, Equatable {
 
     /// Drops the oldest edge entries while the cursor would be longer than a sealed cursor may
     /// be (a sweep's list position takes room), noting them in the sweep as let go of.
-    /// After the edge, the oldest keys of chats that slid onto a page read again go, which can
-    /// only report such a chat twice.
+    /// The keys of a page read again are never dropped: each chat whose key went would be
+    /// reported again, its key would push another out, and the sweep would never end. A cursor
+    /// still too long is refused by the caller (`OzonChatConnector.updates`) instead.
     private mutating func fitEdge() {
         while !edge.isEmpty, CursorCodec.sealedLength(of: cursor) > CursorCodec.maxLength {
             guard let oldest = edge.min(by: { ($0.value, $0.key) < ($1.value, $1.key) }) else { break }
             edge[oldest.key] = nil
             sweep?.drop(oldest.value)
-        }
-        // Then the oldest keys, as few as the cursor needs: dropped all at once with the edge
-        // gone too, the same slid-in chats would come back on every call.
-        while let count = sweep?.reportedKeys.count, count > 0, CursorCodec.sealedLength(of: cursor) > CursorCodec.maxLength {
-            sweep?.reportedKeys.removeFirst(min(8, count))
         }
     }
 
