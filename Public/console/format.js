@@ -6,6 +6,8 @@ export function formatTime(value) {
   if (!value) return "";
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
+  // The gateway's 1970-01-01T00:00:00.000Z: the marketplace gave no date it could read (README).
+  if (date.getTime() === 0) return el("span", { class: "muted", title: value }, "unknown");
   return el("time", { datetime: value, title: value }, date.toLocaleString());
 }
 

@@ -7,9 +7,11 @@ import { api, itemPath } from "./api.js";
 import { connectorName, formatTime, stars } from "./format.js";
 import { clearMessages, sayFailure, sayInfo } from "./messages.js";
 import { renderItems } from "./items.js";
-import { clearReplyError, showReplyCount, showsReply } from "./reply.js";
+import { clearReplyError, showReplyCount, showReplyForm, showsReply } from "./reply.js";
 
-export async function openItem(id, moveFocus, connector) {
+/** Opens item `id` (or reloads the one open). `quiet`: a failure is not said, the caller says
+ * what matters more (a reply's failure must not give way to the reload's). */
+export async function openItem(id, moveFocus, connector, quiet) {
   const c = connector || state.connector;
   if (c !== state.connector) return null;  // the operator has moved to another connector
   const call = ++state.itemCall;
@@ -18,7 +20,9 @@ export async function openItem(id, moveFocus, connector) {
     // Another item or connector was chosen since: this answer is not what the page shows.
     if (call !== state.itemCall || state.connector !== c) return null;
     if (!state.item || state.item.id !== data.id) {
-      $("reply-text").value = "";
+      // A reply to this item still on its way shows, read-only, as the text being sent.
+      const sending = state.sendingReplies.get(itemPath(c, data.id) + "/reply");
+      $("reply-text").value = sending ? sending.text : "";
       clearReplyError();
       showReplyCount();
       state.pendingReply = null;
@@ -39,7 +43,13 @@ export async function openItem(id, moveFocus, connector) {
     }
     return data;
   } catch (failure) {
-    if (call === state.itemCall && state.connector === c) sayFailure(failure, `Opening item ${id}`);
+    if (call !== state.itemCall || state.connector !== c) return null;
+    if (state.item && state.item.id !== id) {
+      // The item open is not the one asked for: left usable, a reply meant for this one would go to it.
+      state.item = null;
+      $("item-section").hidden = true;
+    }
+    if (!quiet) sayFailure(failure, `Opening item ${id}`);
     return null;
   }
 }
@@ -94,7 +104,7 @@ function renderItem() {
   $("item-fields").replaceChildren(...rows.flat());
   $("item-raw").textContent = item.raw === undefined ? "(none)" : JSON.stringify(item.raw, null, 2);
   const ops = c.operations || [];
-  $("send-reply").disabled = !ops.includes("reply");
+  showReplyForm();
   showReplyCount();
   $("mark-read").title = ops.includes("mark_read") ? "" : `${connectorName(c)} does not list mark_read`;
 }
@@ -104,15 +114,18 @@ export async function onMarkRead() {
   const item = state.item;
   const button = $("mark-read");
   if (!c || !item || isBusy(button)) return;
+  const tenant = state.tenantGeneration;
   // aria-disabled rather than disabled: the button keeps the keyboard focus meanwhile.
   button.setAttribute("aria-disabled", "true");
   try {
     await api("POST", itemPath(c, item.id) + "/read");
+    if (tenant !== state.tenantGeneration) return;  // the key was forgotten or changed meanwhile
     const refreshed = stillOn(c, item) ? await openItem(item.id, false, c) : null;
+    if (tenant !== state.tenantGeneration) return;
     if (refreshed) updateListed(refreshed);
     sayInfo(`Item ${item.id} marked read.`);
   } catch (failure) {
-    sayFailure(failure, "Marking read");
+    if (tenant === state.tenantGeneration) sayFailure(failure, "Marking read");
   } finally {
     button.removeAttribute("aria-disabled");
   }

@@ -22,6 +22,7 @@ export async function listItems(page, cursors) {
   $("items-list").setAttribute("aria-busy", "true");
   // The pager's cursors are the list's on screen, which this call is about to replace.
   state.listLoading = true;
+  state.listing = { page, cursors };  // to ask again if a key entered again drops this call
   renderPager();
   try {
     const { data } = await api("GET", `${connectorPath(c)}/items?${query}`);

@@ -5,7 +5,7 @@ import { state, storeKey, saveUncertain } from "./state.js";
 import { $, el } from "./dom.js";
 import { say, sayInfo } from "./messages.js";
 import { loadConnectors, renderConnectors } from "./connectors.js";
-import { renderPager } from "./items.js";
+import { listItems, renderPager } from "./items.js";
 
 export function setKey(key) {
   state.key = key;
@@ -32,10 +32,17 @@ export function onKeySubmit(event) {
   $("api-key").removeAttribute("aria-invalid");
   // Another key may be another tenant's: nothing asked under the last one stays in the page.
   // (The same key again, after a 401 while the gateway restarted, keeps it all.)
-  if (state.lastKey && key !== state.lastKey) dropTenantData();
+  const kept = !state.lastKey || key === state.lastKey;
+  if (!kept) dropTenantData();
+  // setKey drops the list on its way; the page kept for the same key would wait for it for good.
+  const listing = state.listLoading ? state.listing : null;
   state.lastKey = key;
   setKey(key);
   loadConnectors(true);
+  if (kept && state.connector) {
+    if (listing) listItems(listing.page, listing.cursors);
+    else if (!state.shown) listItems(0, [""]);  // "Loading…" left by a list a 401 dropped
+  }
 }
 
 /** Drops everything the page holds of a tenant: its items, the item open, and the replies of
@@ -46,6 +53,8 @@ function dropTenantData() {
   state.items = [];
   state.item = null;
   state.pendingReply = null;
+  state.sendingReplies.clear();
+  state.tenantGeneration++;  // replies and mark-reads still out are dropped when they answer
   state.nextCursor = null;
   state.pageCursors = [""];
   state.page = 0;

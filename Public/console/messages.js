@@ -3,12 +3,29 @@
 
 import { $, el } from "./dom.js";
 
+// Where the keyboard focus was when the message box last changed: dismissing a message gives
+// the focus back there, not to the page's start.
+let focusBefore = null;
+
 export function say(kind, ...content) {
   const box = $("messages");
+  if (!box.contains(document.activeElement)) focusBefore = document.activeElement;
   box.replaceChildren(el("div", { class: "message " + kind },
     ...content,
     el("button", { type: "button", class: "dismiss secondary", "aria-label": "Dismiss message",
-      onclick: () => box.replaceChildren() }, "×")));
+      onclick: dismiss }, "×")));
+}
+
+/** Removes the message; the focus, which was on its × (a removed element drops it to the page's
+ * start), goes back to where it was, or to the main content when that is gone or hidden. */
+function dismiss() {
+  const box = $("messages");
+  const hadFocus = box.contains(document.activeElement);
+  box.replaceChildren();
+  if (!hadFocus) return;
+  const back = focusBefore;
+  const usable = back && back !== document.body && back.isConnected && !back.disabled && back.getClientRects().length > 0;
+  (usable ? back : $("main")).focus();
 }
 
 export function sayInfo(text) { say("info", el("p", {}, text)); }

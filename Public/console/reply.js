@@ -68,11 +68,24 @@ function randomKey() {
   return "console-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** Shows the reply form as the open item allows: Send only where the connector replies, and
+ * neither Send nor the text while a reply to this very item is on its way (whatever reloads or
+ * opens meanwhile; another item's form stays usable). */
+export function showReplyForm() {
+  const c = state.connector;
+  const item = state.item;
+  const sending = Boolean(c && item && state.sendingReplies.has(itemPath(c, item.id) + "/reply"));
+  $("reply-text").readOnly = sending;
+  $("send-reply").disabled = sending || !((c && c.operations) || []).includes("reply");
+}
+
 export async function onReply(event) {
   event.preventDefault();
   const c = state.connector;
   const item = state.item;
   if (!c || !item) return;
+  const path = itemPath(c, item.id) + "/reply";
+  if (state.sendingReplies.has(path)) return;  // one reply to an item at a time
   const text = $("reply-text").value;
   if (!text.trim()) {
     sayReplyError("Reply not sent: the reply text is empty.");
@@ -86,7 +99,6 @@ export async function onReply(event) {
     return;
   }
   clearReplyError();
-  const path = itemPath(c, item.id) + "/reply";
   const uncertain = state.uncertainReplies.get(path);
   if (uncertain && uncertain.key && uncertain.text === text) {
     // The same text after an answer lost on the way: under the same key the gateway replays
@@ -107,37 +119,49 @@ export async function onReply(event) {
     // Same item and same text as a failed attempt: same key, so the gateway replays rather than replying twice.
     state.pendingReply = { path, text, key: randomKey() };
   }
+  // This call's own attempt: state.pendingReply is the open item's, and another may open meanwhile.
+  const attempt = state.pendingReply;
+  // Answers to a tenant whose data the page dropped meanwhile are neither said nor kept. (Not
+  // keyGeneration: the same key entered again keeps the tenant, and a lost answer's key with it.)
+  const tenant = state.tenantGeneration;
   const over = lastMessageTime(item);
   const button = $("send-reply");
   const textarea = $("reply-text");
-  button.disabled = true;
-  textarea.readOnly = true;
+  state.sendingReplies.set(path, attempt);
+  showReplyForm();
   try {
-    const { data } = await api("POST", path, { body: { text }, headers: { "Idempotency-Key": `"${state.pendingReply.key}"` } });
-    state.pendingReply = null;
+    const { data } = await api("POST", path, { body: { text }, headers: { "Idempotency-Key": `"${attempt.key}"` } });
+    if (tenant !== state.tenantGeneration) return;
+    if (state.pendingReply === attempt) state.pendingReply = null;
     if (state.uncertainReplies.delete(path)) saveUncertain();
-    if (textarea.value === text) textarea.value = "";
-    showReplyCount();
-    // Only while the operator is still on this item: another opened meanwhile stays.
+    // Only while the operator is still on this item: another opened meanwhile stays, its text too.
+    if (stillOn(c, item)) {
+      if (textarea.value === text) textarea.value = "";
+      showReplyCount();
+    }
     const refreshed = stillOn(c, item) ? await openItem(item.id, false, c) : null;
+    if (tenant !== state.tenantGeneration) return;
     if (refreshed) updateListed(refreshed);
     sayInfo(`Reply sent to ${item.id}${data && data.reply_id ? " (reply id " + data.reply_id + ")" : ""}.`);
   } catch (failure) {
+    if (tenant !== state.tenantGeneration) return;
     sayFailure(failure, "Sending the reply");
     // 502, 504 and 500 may come after the write went out, and a failed fetch (status 0) may have
     // delivered the request before the answer was lost; 503 and 429 say it was not done.
     if (failure.status === 0 || failure.status === 500 || failure.status === 502 || failure.status === 504) {
       // The reply may have reached the marketplace, and the gateway keeps this answer under the
       // key: look at the item (a review's reply, a chat's last message); if it is not there, the
-      // next attempt asks before it goes out under a new key.
-      const refreshed = stillOn(c, item) ? await openItem(item.id, false, c) : null;
+      // next attempt asks before it goes out under a new key. Quietly: a reload that fails too
+      // must not put its failure in the place of the reply's, which says what matters.
+      const refreshed = stillOn(c, item) ? await openItem(item.id, false, c, true) : null;
+      if (tenant !== state.tenantGeneration) return;
       const shown = showsReply(refreshed, text, over);
       // After a lost answer the gateway may hold the real outcome under this key: the same
       // text goes again under it. After a 5xx it holds that failure, and only a new key sends.
-      const key = failure.status === 0 && state.pendingReply ? state.pendingReply.key : undefined;
-      state.pendingReply = null;
+      const key = failure.status === 0 ? attempt.key : undefined;
+      if (state.pendingReply === attempt) state.pendingReply = null;
       if (shown) {
-        if (textarea.value === text) textarea.value = "";
+        if (stillOn(c, item) && textarea.value === text) textarea.value = "";
         showReplyCount();
         updateListed(refreshed);
         sayInfo(`The reply reached ${item.id} after all: the item shows it.`);
@@ -147,9 +171,11 @@ export async function onReply(event) {
       }
     }
   } finally {
-    textarea.readOnly = false;
-    button.disabled = !((state.connector || c).operations || []).includes("reply");
-    // The button had the focus and lost it while disabled: give it to the text again.
-    if (document.activeElement === document.body || document.activeElement === button) textarea.focus();
+    if (state.sendingReplies.get(path) === attempt) state.sendingReplies.delete(path);
+    if (stillOn(c, item)) {
+      showReplyForm();
+      // The button had the focus and lost it while disabled: give it to the text again.
+      if (document.activeElement === document.body || document.activeElement === button) textarea.focus();
+    }
   }
 }

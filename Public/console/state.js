@@ -16,12 +16,16 @@ export const state = {
   items: [],
   item: null,
   pendingReply: null,   // {path, text, key}: reused after a failed attempt so a retry is safe
+  sendingReplies: new Map(),  // item path → that attempt ({path, text, key}) while its POST is out: one per item, not per page
   uncertainReplies: loadUncertain(),   // item path → {text, over}: a reply that may have gone out unconfirmed
   shown: "",            // the connector, filter and page size the list on screen is of
   listLoading: false,   // a list call is out: the pager's cursors are about to be replaced
+  listing: null,        // {page, cursors} of the latest list call
   listCall: 0,          // the latest list and item calls: an answer to an older one is dropped
   itemCall: 0,
   keyGeneration: 0,     // bumped by every key change: an answer asked for under another key is dropped
+  tenantGeneration: 0,  // bumped when the tenant's data is dropped (key forgotten or another used):
+                        // a reply's or mark-read's outcome asked for before is dropped unsaid and unkept
   lastKey: "",          // the key last entered (kept through a 401): another one drops the tenant's data
 };
 

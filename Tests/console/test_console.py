@@ -499,5 +499,218 @@ class ConsoleTest(unittest.TestCase):
         self.assertFalse(self.by_id("reply-error").is_displayed())
 
 
+    # ---- answers that come after the operator moved on ----------------------------------------
+
+    def test_a_reply_answered_after_the_key_is_forgotten_is_neither_said_nor_kept(self):
+        self.open_first_ozon_chat()
+        # given the reply's answer is lost on the way, late
+        self.driver.execute_script("""
+            const original = window.fetch;
+            window.fetch = (url, init) => /\\/reply$/.test(String(url))
+                ? new Promise((_, reject) => setTimeout(() => reject(new TypeError("Failed to fetch")), 1500))
+                : original(url, init);
+        """)
+        self.by_id("reply-text").send_keys(f"Секрет покупателя ({uuid.uuid4().hex[:6]})")
+        self.by_id("send-reply").click()
+        # when the key is forgotten before the answer comes
+        self.by_id("forget-key").click()
+        self.wait_for_message("forgotten")
+        self.driver.execute_script("return new Promise((r) => setTimeout(r, 2500))")
+        # then the tenant's reply text is not kept in the tab, and the page still says the key is forgotten
+        self.assertIn(self.driver.execute_script("return sessionStorage.getItem(arguments[0])", UNCERTAIN_STORAGE), (None, "[]"))
+        self.assertIn("forgotten", self.message_text())
+        self.assertNotIn("Sending the reply", self.message_text())
+
+    def test_a_mark_read_answered_after_the_key_is_forgotten_says_nothing(self):
+        self.open_first_ozon_chat()
+        self.delay_fetches(r"/read$", 1500)
+        # when the agent marks the chat read and forgets the key before the answer comes
+        self.by_id("mark-read").click()
+        self.by_id("forget-key").click()
+        self.wait_for_message("forgotten")
+        self.driver.execute_script("return new Promise((r) => setTimeout(r, 2500))")
+        # then the page still says the key is forgotten
+        self.assertIn("forgotten", self.message_text())
+        self.assertNotIn("marked read", self.message_text())
+
+    def test_the_same_text_after_a_lost_answer_goes_under_the_same_key_though_another_item_was_opened(self):
+        self.enter_key("demo-key")
+        self.browse("ozon/chat", "all")
+        first, second = self.listed_ids()[:2]
+        self.open_item(first)
+        # given the first attempt is lost on the way, late (it never reaches the gateway); later ones go through
+        self.driver.execute_script("""
+            const original = window.fetch;
+            window.sentKeys = [];
+            window.confirms = 0;
+            window.confirm = () => { window.confirms++; return false; };
+            let lost = false;
+            window.fetch = (url, init) => {
+                if (/\\/reply$/.test(String(url))) {
+                    window.sentKeys.push(init.headers["Idempotency-Key"]);
+                    if (!lost) {
+                        lost = true;
+                        return new Promise((_, reject) => setTimeout(() => reject(new TypeError("Failed to fetch")), 1500));
+                    }
+                }
+                return original(url, init);
+            };
+        """)
+        text = f"Уточним у склада ({uuid.uuid4().hex[:6]})"
+        self.by_id("reply-text").send_keys(text)
+        self.by_id("send-reply").click()
+        # when the agent opens another chat before the answer is lost, then comes back and sends the same text
+        self.open_item(second)
+        self.wait_for_message("Sending the reply")
+        self.open_item(first)
+        self.by_id("reply-text").send_keys(text)
+        self.by_id("send-reply").click()
+        # then it goes under the first attempt's key, without asking
+        self.wait_for_message("Reply sent to " + first)
+        keys = self.driver.execute_script("return window.sentKeys")
+        self.assertEqual(len(keys), 2)
+        self.assertEqual(keys[0], keys[1])
+        self.assertEqual(self.driver.execute_script("return window.confirms"), 0)
+
+    def test_a_reply_failure_stays_said_when_the_item_cannot_be_reloaded_either(self):
+        item_id = self.open_first_ozon_chat()
+        # given the reply fails with a 502 and the gateway cannot be reached to reload the item
+        self.driver.execute_script("""
+            const original = window.fetch;
+            window.reloads = 0;
+            window.fetch = (url, init) => {
+                if (/\\/reply$/.test(String(url))) {
+                    return Promise.resolve(new Response(JSON.stringify({type: "/problems/upstream_error", title: "Upstream error",
+                        status: 502, code: "upstream_error", detail: "Ozon answered 500."}),
+                        {status: 502, headers: {"Content-Type": "application/problem+json"}}));
+                }
+                if (/\\/items\\/[^/?]+\\?include_raw/.test(String(url))) {
+                    window.reloads++;
+                    return Promise.reject(new TypeError("Failed to fetch"));
+                }
+                return original(url, init);
+            };
+        """)
+        self.by_id("reply-text").send_keys(f"Ждём поставку ({uuid.uuid4().hex[:6]})")
+        self.by_id("send-reply").click()
+        # when the page has tried to look at the item
+        self.wait(lambda d: d.execute_script("return window.reloads") >= 1 and self.by_id("send-reply").is_enabled(),
+                  "the item was not looked at after the reply failed")
+        # then the reply's failure is what the message says, not the reload's
+        self.assertIn("Sending the reply failed", self.message_text())
+        self.assertIn("502", self.message_text())
+        self.assertNotIn(f"Opening item {item_id}", self.message_text())
+
+    def test_a_reply_being_sent_stays_guarded_through_a_reload_and_another_items_form_stays_usable(self):
+        self.enter_key("demo-key")
+        self.browse("ozon/chat", "all")
+        first, second = self.listed_ids()[:2]
+        self.open_item(first)
+        self.delay_fetches(r"/reply$", 3000)
+        self.by_id("reply-text").send_keys(f"Скоро ответим ({uuid.uuid4().hex[:6]})")
+        self.by_id("send-reply").click()
+        self.wait(lambda d: self.by_id("reply-text").get_attribute("readonly") is not None, "the text stays editable while sending")
+        # when the agent reloads the item while its reply is on the way
+        self.by_id("reload-item").click()
+        self.wait_for_message(f"Item {first} reloaded")
+        # then the reply cannot be sent twice, nor its text changed
+        self.assertFalse(self.by_id("send-reply").is_enabled())
+        self.assertIsNotNone(self.by_id("reply-text").get_attribute("readonly"))
+        # when it opens another chat meanwhile, then that chat's form is usable
+        self.open_item(second)
+        self.assertIsNone(self.by_id("reply-text").get_attribute("readonly"))
+        self.assertTrue(self.by_id("send-reply").is_enabled())
+        # and what it types there stays when the first chat's reply is through
+        self.by_id("reply-text").send_keys("Черновик")
+        self.wait_for_message("Reply sent to " + first)
+        self.assertEqual(self.by_id("reply-text").get_attribute("value"), "Черновик")
+        self.assertTrue(self.by_id("send-reply").is_enabled())
+
+    def test_an_item_that_fails_to_open_does_not_leave_the_last_one_open_to_reply_to(self):
+        self.enter_key("demo-key")
+        self.browse("ozon/chat", "all")
+        first, second = self.listed_ids()[:2]
+        self.open_item(first)
+        # given the second chat cannot be fetched
+        self.driver.execute_script("""
+            const [id] = arguments;
+            const original = window.fetch;
+            window.fetch = (url, init) => String(url).includes("/items/" + encodeURIComponent(id) + "?")
+                ? Promise.reject(new TypeError("Failed to fetch"))
+                : original(url, init);
+        """, second)
+        # when the agent opens it
+        self.driver.find_element(By.CSS_SELECTOR, f'#items-list li[data-item-id="{second}"] button.open-item').click()
+        self.wait_for_message(f"Opening item {second} failed")
+        # then the first chat is not left open, its Send ready for a reply meant for the second
+        self.assertFalse(self.by_id("item-section").is_displayed())
+
+    def test_the_same_key_entered_again_while_a_list_loads_still_lists_it(self):
+        self.enter_key("demo-key")
+        self.connector_row("wildberries/review")
+        self.delay_fetches(r"/items\?", 1500)
+        # when the operator browses a connector and presses Enter on the same key before the list comes
+        self.connector_row("wildberries/review").find_element(By.CSS_SELECTOR, "button.browse").click()
+        self.enter_key("demo-key")
+        # then the list still comes, rather than "Loading…" for good
+        self.wait(lambda d: self.listed_ids(), f"the list never came; it says {self.by_id('items-list').text!r}")
+        self.assertEqual(self.by_id("items-heading").text, "Items of wildberries/review")
+
+    def test_dismissing_a_message_gives_the_focus_back_to_where_it_was(self):
+        self.expected_network_errors.append(r"/read - Failed to load resource: .* status of 501")
+        self.enter_key("demo-key")
+        self.browse("wildberries/review", "all")
+        self.open_item(self.listed_ids()[0])
+        # given a message said about the keyboard's Mark read
+        self.by_id("mark-read").send_keys(Keys.ENTER)
+        self.wait_for_message("Marking read failed")
+        # when the operator dismisses it from the keyboard
+        self.driver.find_element(By.CSS_SELECTOR, "#messages button.dismiss").send_keys(Keys.ENTER)
+        self.wait(lambda d: not self.message_text(), "the message stays")
+        # then the focus is back on Mark read, not at the page's start
+        self.assertEqual(self.driver.execute_script("return document.activeElement.id"), "mark-read")
+
+    # ---- what the marketplace sends ------------------------------------------------------------
+
+    def rewrite_answers(self, pattern, rewrite):
+        """Makes the page's requests whose URL matches `pattern` answer with their JSON body changed
+        by `rewrite`, a JavaScript function body over the item `i` (for a list, each of its items)."""
+        self.driver.execute_script("""
+            const [pattern, body] = arguments;
+            const change = new Function("i", body);
+            const original = window.fetch;
+            window.fetch = (url, init) => original(url, init).then(async (response) => {
+                if (!new RegExp(pattern).test(String(url))) return response;
+                const data = await response.json();
+                (data.items || [data]).forEach(change);
+                return new Response(JSON.stringify(data), {status: response.status, headers: {"Content-Type": "application/json"}});
+            });
+        """, pattern, rewrite)
+
+    def test_an_unbroken_long_name_does_not_widen_the_page_on_a_phone(self):
+        self.enter_key("demo-key")
+        self.connector_row("ozon/chat")
+        self.driver.set_window_size(375, 800)
+        # given an author whose name is 300 characters without a space
+        self.rewrite_answers(r"/items\?", "i.author = {name: 'x'.repeat(300)};")
+        self.browse("ozon/chat", "all")
+        # then nothing scrolls sideways
+        width = self.driver.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        self.assertLessEqual(width[0], width[1], "the page scrolls sideways on a narrow screen")
+
+    def test_a_date_the_marketplace_did_not_give_shows_as_unknown(self):
+        self.enter_key("demo-key")
+        self.connector_row("ozon/chat")
+        # given items whose date the gateway could not read (it sends the epoch for them)
+        self.rewrite_answers(r"/items", "i.created_at = '1970-01-01T00:00:00.000Z';")
+        self.browse("ozon/chat", "all")
+        item_id = self.listed_ids()[0]
+        # then neither the list nor the item shows a date of 1970
+        self.assertIn("unknown", self.driver.find_element(By.CSS_SELECTOR, f'li[data-item-id="{item_id}"] .item-head').text)
+        self.open_item(item_id)
+        self.assertEqual(self.item_field("created"), "unknown")
+        self.assertNotIn("1970", self.by_id("items-list").text)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
