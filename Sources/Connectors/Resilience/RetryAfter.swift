@@ -3,7 +3,8 @@ import HTTP
 
 /// Reads how long an upstream asks us to wait: `Retry-After` as delta-seconds or as an
 /// HTTP-date in any of the three forms RFC 9110 §5.6.7 makes recipients accept, or Wildberries'
-/// `X-Ratelimit-Retry` in seconds, which wins when both are present.
+/// `X-Ratelimit-Retry` in seconds, which wins when both are present: it is the marketplace's own
+/// word on its limit, where a `Retry-After` beside it may be a generic one added on the way.
 public enum RetryAfter {
     /// The wait the response announces, if any; never negative. A date is measured from the
     /// response's own `Date` when it has one (RFC 9110 §10.2.3), not from this machine's clock,
@@ -11,15 +12,68 @@ public enum RetryAfter {
     public static func delay(in response: UpstreamResponse, now: Date = Date()) -> Duration? {
         if let value = response.header("x-ratelimit-retry"), let seconds = seconds(value) { return seconds }
         if let value = response.header("retry-after") {
-            return parse(value, now: response.header("date").flatMap { httpDate($0, now: now) } ?? now)
+            return parse(value, now: response.header("date").flatMap { dates(in: $0, now: now)?.first } ?? now)
         }
         return nil
     }
 
     /// `Retry-After` in either of its forms; a date in the past means no wait, garbage means nil.
+    /// A field repeated on the way (joined `5, 5`, or two dates, whose own commas the join's
+    /// cannot be told from by splitting alone) gives the longest of its waits; one unreadable
+    /// member makes the whole unreadable.
     public static func parse(_ value: String, now: Date = Date()) -> Duration? {
         if let seconds = seconds(value) { return seconds }
-        guard let date = httpDate(value, now: now) else { return nil }
+        if let date = httpDate(value, now: now) { return wait(until: date, now: now) }
+        guard let members = members(of: value, now: now) else { return nil }
+        return members.map { member in
+            switch member {
+            case .seconds(let seconds): seconds
+            case .date(let date): wait(until: date, now: now)
+            }
+        }.max()
+    }
+
+    /// The dates of a `Date` field, one or repeated (joined); nil when any member is no date.
+    static func dates(in value: String, now: Date) -> [Date]? {
+        if let date = httpDate(value, now: now) { return [date] }
+        guard let members = members(of: value, now: now) else { return nil }
+        var dates: [Date] = []
+        for case .date(let date) in members { dates.append(date) }
+        return dates.count == members.count ? dates : nil
+    }
+
+    private enum Member {
+        case seconds(Duration)
+        case date(Date)
+    }
+
+    /// The members of a joined field: each comma-separated piece is delta-seconds or an asctime
+    /// date, or, when it is a weekday's name, the first half of an IMF-fixdate or RFC 850 date
+    /// that the next piece completes.
+    private static func members(of value: String, now: Date) -> [Member]? {
+        let pieces = value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        var members: [Member] = []
+        var index = 0
+        while index < pieces.count {
+            let piece = pieces[index]
+            if let seconds = seconds(piece) {
+                members.append(.seconds(seconds))
+            } else if let date = httpDate(piece, now: now) {
+                members.append(.date(date))
+            } else if index + 1 < pieces.count, weekdays.contains(piece.trimmingOWS().lowercased()),
+                      let date = httpDate(piece.trimmingOWS() + "," + pieces[index + 1], now: now) {
+                members.append(.date(date))
+                index += 1
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        return members.isEmpty ? nil : members
+    }
+
+    /// The wait until `date`, rounded up to the millisecond; none for a date past; at most a day.
+    private static func wait(until date: Date, now: Date) -> Duration {
         let millis = (date.timeIntervalSince(now) * 1000).rounded(.up)
         return .milliseconds(Int64(max(0, min(millis, 86_400_000))))
     }

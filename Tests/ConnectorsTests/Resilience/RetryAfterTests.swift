@@ -20,6 +20,29 @@ struct RetryAfterTests {
         #expect(RetryAfter.delay(in: repeated, now: now) == .milliseconds(milliseconds))
     }
 
+    @Test("given HTTP-dates repeated on the way (joined, their own commas among the join's), alone or beside delta-seconds, then the longest wait is kept",
+          arguments: [
+              ("Sun, 06 Nov 1994 08:49:37 GMT, Sun, 06 Nov 1994 08:49:37 GMT", 90_000),
+              ("Sun, 06 Nov 1994 08:48:37 GMT,Sun, 06 Nov 1994 08:49:37 GMT", 90_000),
+              ("30, Sunday, 06-Nov-94 08:49:37 GMT", 90_000),
+              ("Sun Nov  6 08:49:37 1994, 120", 120_000),
+              ("Sun, 06 Nov 1994 08:49:37 GMT, soon", -1),
+              ("Sun, 06 Nov 1994 08:49:37 GMT, Sun", -1),
+          ])
+    func repeatedDates(value: String, milliseconds: Int) {
+        #expect(RetryAfter.parse(value, now: now) == (milliseconds < 0 ? nil : .milliseconds(milliseconds)))
+        let fields = [("Retry-After", value)]
+        let expected: Duration? = milliseconds < 0 ? nil : .milliseconds(milliseconds)
+        #expect(RetryAfter.delay(in: UpstreamResponse(status: 503, fields: fields, body: []), now: now) == expected)
+    }
+
+    @Test("given a response's Date repeated on the way, then a date's wait is still measured from it")
+    func repeatedResponseDate() {
+        let answer = UpstreamResponse(status: 503, headers: ["Date": "Sun, 06 Nov 1994 08:49:07 GMT, Sun, 06 Nov 1994 08:49:07 GMT",
+                                                             "Retry-After": "Sun, 06 Nov 1994 08:49:37 GMT"])
+        #expect(RetryAfter.delay(in: answer, now: now.addingTimeInterval(100)) == .seconds(30))
+    }
+
     @Test("HTTP-dates in all three forms RFC 9110 accepts", arguments: [
         "Sun, 06 Nov 1994 08:49:37 GMT",
         "Sunday, 06-Nov-94 08:49:37 GMT",
