@@ -147,6 +147,11 @@ MUTANTS = [
      "requestIDUnlogged ? AccessLogMiddleware.redacted : requestID", "requestID"),
     ("a claim the journal could not undo promises its key free", "Sources/Gateway/Handlers/ConnectorService.swift",
      "undone: !idempotency.journalBroken)", "undone: true)"),
+    ("a Retry-After repeated as two dates read as no wait", "Sources/Connectors/Resilience/RetryAfter.swift",
+     "        guard let members = members(of: value, now: now) else { return nil }\n        return members.map",
+     "        guard let members = Optional<[Member]>.none else { return nil }\n        return members.map"),
+    ("a cursor too long to open again handed out", "Sources/Gateway/Handlers/ConnectorService.swift",
+     "guard sealed.utf8.count <= CursorCodec.maxLength else {", "guard sealed.utf8.count >= 0 else {"),
 ]
 
 
