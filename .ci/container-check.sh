@@ -4,8 +4,10 @@
 # profile, loads no Swift runtime library and nothing the runtime stage does not install, and has
 # the request path's functions laid out as Release/hot-functions.order lists them; and it runs as the image runs it (only the image's
 # environment, a working directory that is not the static root, `connector-gateway healthcheck` by
-# name from PATH), serves /healthz and /openapi.yaml, reaches the marketplaces through
-# FoundationNetworking, drains on SIGTERM with exit 0, after which the health check fails.
+# name from PATH), serves /healthz and /openapi.yaml, lists the demo's reviews, drains on SIGTERM
+# with exit 0, after which the health check fails; and that it reaches an https marketplace
+# through FoundationNetworking, verifying its certificate against the system's CA store
+# (Tests/container/tls_check.py).
 # Run from anywhere, after `swift test`: `bash .ci/container-check.sh`.
 #
 # Environment (all optional):
@@ -124,11 +126,12 @@ echo "GET /openapi.yaml: 200, the repository's file"
 status=$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "$base/problems/rate_limited" || true)
 [[ "$status" == 200 ]] || fail "GET /problems/rate_limited (from Public/) answered ${status:-nothing}, not 200"
 echo "GET /problems/rate_limited: 200"
-# Demo mode: listing goes through URLSession (libcurl) to the in-process simulated marketplace.
+# Demo mode: a list through the gateway's own client to the in-process simulated marketplace
+# (plain http; https, URLSession and the CA store are tls_check.py's, below).
 status=$(curl -s --max-time 20 -o "$work/items.json" -w '%{http_code}' -H 'Authorization: Bearer demo-key' \
   "$base/connectors/wildberries/review/items?limit=1" || true)
-[[ "$status" == 200 ]] || { cat "$work/items.json" >&2; fail "listing through FoundationNetworking answered ${status:-nothing}, not 200"; }
-echo "GET /connectors/wildberries/review/items: 200 (URLSession via libcurl works)"
+[[ "$status" == 200 ]] || { cat "$work/items.json" >&2; fail "the demo's list answered ${status:-nothing}, not 200"; }
+echo "GET /connectors/wildberries/review/items: 200"
 
 exit_code=0
 healthcheck || exit_code=$?
@@ -152,4 +155,7 @@ exit_code=0
 healthcheck 2>/dev/null || exit_code=$?
 [[ $exit_code -eq 1 ]] || fail "connector-gateway healthcheck exited $exit_code with no gateway running, not 1"
 echo "connector-gateway healthcheck with the gateway stopped: exit 1"
+
+echo "== https to a marketplace: URLSession, libcurl, TLS and the CA store"
+timeout 180 python3 "$root/Tests/container/tls_check.py" "$binary"
 echo "container check passed"

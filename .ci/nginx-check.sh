@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks deploy/nginx.conf in front of the real gateway (Tests/nginx/nginx_check.py says what).
-# Run from anywhere after `swift test`: `bash .ci/nginx-check.sh`. Installs nginx-light when nginx
-# is missing (needs root or sudo); runs nginx without root, everything in a temporary directory.
+# Run from anywhere after `swift test`: `bash .ci/nginx-check.sh`. Installs nginx-light (nginx where
+# the release has no nginx-light, as Debian 13) when nginx is missing (needs root or sudo); runs
+# nginx without root, everything in a temporary directory.
 #
 # Environment (all optional):
 #   GATEWAY_SCRATCH_PATH  SwiftPM scratch path to build in (default .build)
@@ -18,7 +19,8 @@ if ! command -v nginx >/dev/null 2>&1; then
   sudo_cmd=""
   [[ $(id -u) -eq 0 ]] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq nginx-light
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq nginx-light \
+    || DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq nginx
 fi
 export PATH="$PATH:/usr/sbin"
 nginx -v

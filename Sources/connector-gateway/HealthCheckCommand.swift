@@ -7,10 +7,17 @@ import Glibc
 enum HealthCheckCommand {
     /// The address serve would listen on: the configuration's (`--config` or `GATEWAY_CONFIG`),
     /// then `PORT` and `HOST`, then the flags, each checked as serve checks it; and a port, as
-    /// 0 (the kernel's pick) is none a health check can reach.
+    /// 0 (the kernel's pick) is none a health check can reach. When `HOST` and `PORT` (as the
+    /// image sets them) or the flags name both, the file cannot change the address and is not
+    /// read: a running gateway keeps the configuration it started with, so a file edited since,
+    /// or a `${VAR}` added that its environment lacks, must not make it unhealthy.
     static func run(_ options: CommandLineOptions, environment: [String: String]) -> Int32 {
         var configuration = GatewayConfiguration()
+        let host = options.host != nil || !(environment["HOST"] ?? "").isEmpty
+        let port = options.port != nil || !(environment["PORT"] ?? "").isEmpty
         switch ConfigurationFile.named(options, environment: environment) {
+        case .file where host && port:
+            break
         case .emptyVariable:
             Output.error("connector-gateway: GATEWAY_CONFIG is set but empty; name the configuration file, or unset it")
             return 2

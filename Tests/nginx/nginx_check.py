@@ -9,13 +9,15 @@ logs and temp files (so it runs without root), then checks what a client would n
   2. nginx keeps upstream connections alive: 50 requests through nginx, each on a new client
      connection, reach the gateway on a few connections (the access log's `connection` field);
   3. the client's X-Request-ID reaches the gateway's log, and one nginx made up does too; one
-     found inside the request's key is replaced; HTTP/1.0 without Host is passed on with one;
-     nginx's own log has the path, never a key a client put in the query;
+     found inside the request's key, or holding it, is replaced; one the gateway refuses is
+     logged by nginx as the gateway's; HTTP/1.0 without Host is passed on with one; nginx's own
+     log has the path, never a key a client put in the query;
   4. the gateway logs the real client behind nginx (`client`), not a spoofed X-Forwarded-For;
      asked directly from an untrusted peer, or with trusted_proxies empty, it ignores the header;
   5. a body over 1 MiB gets nginx's 413 problem+json, the same status and code as the gateway's;
-  5b. a request line nginx cannot read (400) or too long (414) is problem+json too, and /metrics
-      is not served through it;
+  5b. a request line nginx cannot read (400), too long (414) or of HTTP/2.0 (505), an internal
+      URI asked from outside (404) and TRACE (405) are problem+json too, and /metrics is not
+      served through it;
   6. with the gateway stopped, nginx answers 502 problem+json `gateway_unavailable`, retryable
      for a read and not for a write.
 Usage: nginx_check.py GATEWAY_BINARY (from .ci/nginx-check.sh).
@@ -222,6 +224,23 @@ def main():
         check(status == 200 and re.fullmatch(r"[0-9a-f]{32}", replaced) is not None,
               f"an id found inside the request's key is replaced by nginx's, not echoed ({replaced})")
         check(replaced in gateway.entries([replaced]), "and the gateway logs that one")
+        for name, field in (("Authorization", "Bearer " + KEY), ("X-API-Key", KEY)):
+            status, headers, _ = request(nginx.port, "GET", "/connectors", {name: field, "X-Request-ID": "trace." + KEY})
+            replaced = headers.get("x-request-id", "")
+            check(status == 200 and re.fullmatch(r"[0-9a-f]{32}", replaced) is not None,
+                  f"an id holding the {name} key is replaced by nginx's ({replaced})")
+        # Without the key in the request nginx cannot tell; the gateway refuses the id (a
+        # configured key) and answers with its own, which nginx logs rather than the one it sent.
+        status, headers, _ = request(nginx.port, "GET", "/healthz", {"X-Request-ID": KEY})
+        own = headers.get("x-request-id", "")
+        check(status == 200 and own and KEY not in own, f"an id that is a configured key: the gateway answers with its own ({own})")
+        nginx_lines = []
+        for _ in range(100):
+            nginx_lines = [json.loads(line) for line in open(os.path.join(work, "nginx-access.log")) if own and own in line]
+            if nginx_lines:
+                break
+            time.sleep(0.05)
+        check(len(nginx_lines) == 1, f"nginx logs the gateway's id for it ({nginx_lines[:1]})")
         request(nginx.port, "GET", f"/connectors?api_key={KEY}", {"X-Request-ID": "key-in-query"})
         lines = []
         for _ in range(100):
@@ -286,6 +305,22 @@ def main():
               f"a malformed request line: {head.splitlines()[:1]} {rest[:80]!r}")
         status, headers, data = request(nginx.port, "GET", "/metrics")
         check(status == 404 and json.loads(data or b"{}").get("code") == "not_found", f"/metrics through nginx: {status}")
+        status, headers, data = request(nginx.port, "GET", "/_problem/400", {"X-Request-ID": "internal-uri"})
+        body = json.loads(data or b"{}") if headers.get("content-type") == "application/problem+json" else {}
+        check(status == 404 and body.get("code") == "not_found" and body.get("request_id") == "internal-uri",
+              f"an internal URI asked from outside: {status} {headers.get('content-type')} {body}")
+        status, headers, data = request(nginx.port, "TRACE", "/healthz", {"X-Request-ID": "trace-method"})
+        body = json.loads(data or b"{}") if headers.get("content-type") == "application/problem+json" else {}
+        check(status == 405 and body.get("code") == "method_not_allowed" and body.get("status") == 405,
+              f"TRACE, which nginx refuses itself: {status} {headers.get('content-type')} {body}")
+        with socket.create_connection(("127.0.0.1", nginx.port), timeout=10) as raw:
+            raw.sendall(b"GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n")
+            answer = b""
+            while chunk := raw.recv(65536):
+                answer += chunk
+        head, _, rest = answer.partition(b"\r\n\r\n")
+        check(head.startswith(b"HTTP/1.1 505") and b"application/problem+json" in head and b'"code":"http_version_not_supported"' in rest,
+              f"HTTP/2.0 in a request line: {head.splitlines()[:1]} {rest[:80]!r}")
 
         print("6. the gateway is down: 502 problem+json")
         gateway.stop()
@@ -300,8 +335,9 @@ def main():
         check(headers.get("x-request-id") == "down-1" and headers.get("retry-after") == "5", "X-Request-ID and Retry-After")
         status, headers, data = request(nginx.port, "POST", "/connectors/ozon/review/items/x/reply",
                                         dict(auth, **{"Content-Type": "application/json"}), b'{"text":"hello there"}')
-        check(status == 502 and json.loads(data or b"{}").get("retryable") is False,
-              f"a write nginx could not pass on is not said to be retryable ({status})")
+        body = json.loads(data or b"{}")
+        check(status == 502 and body.get("retryable") is False and "retry_after" not in body and "retry-after" not in headers,
+              f"a write nginx could not pass on is not said to be retryable, nor given a time to retry ({status} {body})")
         status, headers, data = request(nginx.port, "POST", "/connectors/ozon/review/items",
                                         dict(auth, **{"Content-Type": "application/json"}), b'{"limit":5}')
         check(status == 502 and json.loads(data or b"{}").get("retryable") is True,

@@ -495,6 +495,27 @@ struct GatewayBinaryTests {
         #expect(down.stderr.contains(String(gateway.port)))
     }
 
+    @Test("given HOST and PORT set, as the image sets them, when the configuration file no longer loads, then healthcheck still asks the running gateway",
+          .timeLimit(.minutes(1)))
+    func healthcheckIgnoresFileWhenEnvironmentNamesAddress() async throws {
+        let gateway = try GatewayProcess()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("health-\(UUID()).json")
+        try #"{"cursor_secret": "${NOT_IN_THIS_ENVIRONMENT}", "tenants": []}"#.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let environment = ["GATEWAY_CONFIG": file.path, "HOST": "127.0.0.1", "PORT": String(gateway.port)]
+        let byEnvironment = try GatewayProcess.run(arguments: ["healthcheck"], environment: environment)
+        let byFlags = try GatewayProcess.run(arguments: ["healthcheck", "--config", file.path, "--host", "127.0.0.1",
+                                                         "--port", String(gateway.port)], environment: ["PORT": ""])
+        // Only the port named outside the file: the host may come from it, so it is read.
+        let portOnly = try GatewayProcess.run(arguments: ["healthcheck"], environment: ["GATEWAY_CONFIG": file.path, "PORT": String(gateway.port)])
+        gateway.signal(SIGTERM)
+        #expect(await gateway.waitForExit() == 0)
+        #expect(byEnvironment.status == 0, "\(byEnvironment.stderr)")
+        #expect(byFlags.status == 0, "\(byFlags.stderr)")
+        #expect(portOnly.status == 2)
+        #expect(portOnly.stderr.contains("NOT_IN_THIS_ENVIRONMENT"), "\(portOnly.stderr)")
+    }
+
     @Test("healthcheck exits 0 against a running gateway and 1 when none listens", .timeLimit(.minutes(1)))
     func healthcheck() async throws {
         let gateway = try GatewayProcess()
