@@ -110,11 +110,23 @@ extension OzonSellerData {
         return ["unread_count": chats[index].unreadCount]
     }
 
+    /// `text` as markdown lines: `\`, `*`, `_`, `[`, `]`, `` ` ``, `#` and `~` escaped.
+    static func markdownLines(_ text: String) -> [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            var escaped = ""
+            for character in line {
+                if "\\*_[]`#~".contains(character) { escaped.append("\\") }
+                escaped.append(character)
+            }
+            return escaped
+        }
+    }
+
     func messageJSON(_ message: OzonChatMessage) -> [String: Any] {
         var json: [String: Any] = [
             "message_id": String(message.id),
             "created_at": OzonTime.format(message.createdAt, fractionDigits: 6),
-            "data": [message.text],
+            "data": chatHistoryAsMarkdown ? Self.markdownLines(message.text) : [message.text],
             "is_image": false,
             "is_read": message.isRead,
             "user": ["id": message.senderID, "type": message.sender.rawValue],

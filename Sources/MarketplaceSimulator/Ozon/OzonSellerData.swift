@@ -12,6 +12,8 @@ struct OzonSellerData: Sendable {
     var chatListKeysetCursor = false
     /// See `OzonSimulatorOptions.chatListCursorLength`.
     var chatListCursorLength = 0
+    /// See `OzonSimulatorOptions.chatHistoryAsMarkdown`.
+    var chatHistoryAsMarkdown = false
     /// See `OzonSimulatorOptions.listsIgnoreSortDirection`.
     var listsIgnoreSortDirection = false
     /// The id the next chat message gets; message ids only grow, across all chats.

@@ -24,6 +24,7 @@ public final class OzonSellerHost: SimulatedHost {
             data.chatListMostRecentFirst = options.chatListMostRecentFirst
             data.chatListKeysetCursor = options.chatListKeysetCursor
             data.chatListCursorLength = options.chatListCursorLength
+            data.chatHistoryAsMarkdown = options.chatHistoryAsMarkdown
             data.listsIgnoreSortDirection = options.listsIgnoreSortDirection
             OzonSeeder.seed(&data, options: options)
             accounts[account.clientID] = data

@@ -33,6 +33,11 @@ public struct OzonSimulatorOptions: Sendable {
     /// `/v3/chat/list`'s opaque cursor padded to at least this many characters: Ozon does not say
     /// how long it may be, and a client must carry a long one as well as a short one.
     public var chatListCursorLength = 0
+    /// `/v3/chat/history` gives a message's text as markdown: its punctuation escaped with a
+    /// backslash and each line an entry of `data`. Ozon documents `data` as markdown strings
+    /// but not how a plain text sent is shown; a client looking for its own message must not
+    /// need it back byte for byte.
+    public var chatHistoryAsMarkdown = false
     /// The review and question lists come newest first whatever `sort_dir` asks (one version of
     /// Ozon's spec has no `sort_dir` for `/v1/question/list`): for tests of updates that must not
     /// rely on it.

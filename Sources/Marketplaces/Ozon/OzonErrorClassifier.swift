@@ -17,6 +17,7 @@ import Foundation
 ///   succeed, the operator has to fix the account, exactly as for a key without the needed role,
 ///   so it is an auth failure (502), not a rejection of the content (422).
 /// - Any other JSON 404 (code 5, "review not found") → `itemNotFound` with the id the request named.
+/// - A JSON 400, 409 or 422 that says "not found" of the one item the call names → `itemNotFound`.
 /// - 400 (code 3) → `upstreamRejected` for writes (a reply, a mark-read: Ozon refused what the
 ///   client asked of that item), `upstreamError` for reads: the gateway builds a read from input
 ///   it has already checked, so a refusal is Ozon's API and ours disagreeing (a renamed field, an
@@ -49,6 +50,13 @@ struct OzonErrorClassifier: UpstreamErrorClassifier {
             return .upstreamError(failure)
         case 400, 409, 422:
             if response.status == 400, aboutCredentials { return .upstreamAuthFailed(failure) }
+            // The reference documents only 404 for a missing item; a refusal that says "not
+            // found" of the one item a call names (a chat's history, a reply to it) is read the
+            // same way, rather than as the API and the gateway disagreeing (a read's 502) or a
+            // refused text (a write's 422), neither of which tells the client the id is wrong.
+            if body != nil, lower.contains("not found") || lower.contains("not_found"), let id = Self.itemID(in: request) {
+                return .itemNotFound(id: id)
+            }
             return Self.isWrite(request) ? .upstreamRejected(failure) : .upstreamError(failure)
         case 503:
             // Unavailable for a time Ozon names; without one, a 5xx like any other (DESIGN §5),

@@ -63,6 +63,20 @@ struct OzonErrorClassifierTests {
         }
     }
 
+    @Test("given a 400 that says the one chat or question the call names is not found, then it is itemNotFound, for a read and a write; not found of no single id stays as before",
+          arguments: [(#"{"chat_id":"c-7","limit":1}"#, UpstreamRequest.Safety.idempotent), (#"{"chat_id":"c-7","text":"hi"}"#, .nonIdempotent)])
+    func notFoundInBadRequest(body: String, safety: UpstreamRequest.Safety) {
+        let answer = #"{"code":3,"message":"chat not found","details":[]}"#
+        #expect(classifier.classify(response(400, answer), for: request(body, safety: safety)) == .itemNotFound(id: "c-7"))
+        #expect(classifier.classify(response(400, #"{"code":5,"message":"NOT_FOUND"}"#), for: request(body, safety: safety)) == .itemNotFound(id: "c-7"))
+        let unnamed = classifier.classify(response(400, answer), for: request(#"{"chat_id_list":["a","b"]}"#, safety: safety))
+        if safety == .idempotent {
+            guard case .upstreamError? = unnamed else { Issue.record("got \(String(describing: unnamed))"); return }
+        } else {
+            guard case .upstreamRejected? = unnamed else { Issue.record("got \(String(describing: unnamed))"); return }
+        }
+    }
+
     @Test("400 code 3 is upstreamError (not retryable) for a read and upstreamRejected for a write")
     func validation() {
         let body = #"{"code":3,"message":"Request validation error: invalid field text","details":"text"}"#

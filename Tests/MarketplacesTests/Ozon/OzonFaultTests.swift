@@ -468,6 +468,26 @@ struct OzonFaultTests {
         }
     }
 
+    @Test("given history showing a message as markdown (punctuation escaped, a line per entry), when a send's answer is lost, then the message is found, not sent again",
+          .timeLimit(.minutes(1)))
+    func chatLookupThroughMarkdown() async throws {
+        var options = OzonTestbed.simulatorOptions()
+        options.chatHistoryAsMarkdown = true
+        try await OzonTestbed.run(simulator: options) { bed in
+            // given
+            let chat = try #require(bed.host.chats().first { $0.type == "BUYER_SELLER" })
+            let text = "Скидка *10%* на [кабель]_сегодня_\nЖдём   вас!"
+            bed.faults.inject(.appliedThenReset, times: 1, pathPrefix: "/v1/chat/send/message")
+            // when
+            let message = try await bed.chat.reply(to: chat.id, text: text, deadline: bed.deadline)
+            // then
+            let stored = try #require(bed.host.chat(id: chat.id)?.messages.filter { $0.text == text })
+            #expect(stored.count == 1)
+            #expect(message.replyID == stored.first.map { String($0.id) })
+            #expect(bed.log.count(path: "/v1/chat/send/message") == 1)
+        }
+    }
+
     @Test("given one method blocked with a 429 (\"Circle is open\"), then the account's other methods are not paused", .timeLimit(.minutes(1)))
     func blockedMethodAs429() async throws {
         try await OzonTestbed.run { bed in
