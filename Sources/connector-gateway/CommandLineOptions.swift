@@ -26,6 +26,7 @@ struct CommandLineOptions {
                connector-gateway version         (also --version)
                connector-gateway help            (also --help)
         A flag's value may follow it or an equals sign (--port=8080); each flag is given once.
+        -c, -p and -h are --config, --port and --help.
 
         Without --config (or GATEWAY_CONFIG) the gateway starts in demo mode: simulated Wildberries and
         Ozon on loopback and a tenant "demo" with the key "demo-key".

@@ -10,18 +10,34 @@ enum HashKeyCommand {
     /// The shortest key hashed: 16 random visible characters are ~100 bits.
     static let minimumLength = 16
 
+    /// The longest line read: far past any key the gateway takes (512 bytes), and a stream with
+    /// no line break (`< /dev/zero`, a binary file) is refused at it rather than read whole.
+    static let lineLimit = 4096
+
     static func run() -> Int32 {
-        guard let line = readLine(strippingNewline: true) else {
+        let line: String
+        switch nextLine() {
+        case .end:
             Output.error("hash-key: no key on stdin (try: printf '%s' \"$KEY\" | connector-gateway hash-key)")
             return 2
+        case .tooLong:
+            Output.error("hash-key: stdin's first line is longer than \(lineLimit) bytes: not a key (an API key is at most 512)")
+            return 2
+        case .line(let text):
+            line = text
         }
         // Spaces and tabs only, as the gateway trims a header's value: a no-break space pasted
         // with the key is part of it, and refused below, not hashed away unseen.
         let key = String(line.trimmingOWS())
         // A file of several keys piped in would otherwise have its first hashed, silently. A key
         // typed at a terminal is answered at once, without waiting for the end of input.
-        while isatty(STDIN_FILENO) == 0, let more = readLine(strippingNewline: true) {
-            guard more.trimmingOWS().isEmpty else {
+        readingRest: while isatty(STDIN_FILENO) == 0 {
+            switch nextLine() {
+            case .end:
+                break readingRest
+            case .line(let more) where more.trimmingOWS().isEmpty:
+                continue
+            case .line, .tooLong:
                 Output.error("hash-key: stdin holds more than one line; hash one key at a time")
                 return 2
             }
@@ -47,5 +63,27 @@ enum HashKeyCommand {
         }
         Output.line(Hex.encode(SHA256.hash(key.utf8)))
         return 0
+    }
+
+    private enum StdinLine {
+        case line(String)
+        case end
+        case tooLong
+    }
+
+    /// The next line of stdin without its line break (`\n` or `\r\n`), as `readLine` gives it,
+    /// but never more than `lineLimit` bytes of it.
+    private static func nextLine() -> StdinLine {
+        var bytes: [UInt8] = []
+        while true {
+            let character = getchar()
+            if character == EOF { return bytes.isEmpty ? .end : .line(String(decoding: bytes, as: UTF8.self)) }
+            if character == 0x0A {
+                if bytes.last == 0x0D { bytes.removeLast() }
+                return .line(String(decoding: bytes, as: UTF8.self))
+            }
+            guard bytes.count < lineLimit else { return .tooLong }
+            bytes.append(UInt8(truncatingIfNeeded: character))
+        }
     }
 }

@@ -28,7 +28,8 @@ struct ConfigurationReader {
     func allowOnly(_ names: Set<String>) throws(ConfigurationError) {
         guard case .object(let members) = value else { throw ConfigurationError(path, "must be an object") }
         if let unknown = members.keys.sorted().first(where: { !names.contains($0) }) {
-            throw ConfigurationError(child(unknown), "is not a known setting (known: \(names.sorted().joined(separator: ", ")))")
+            // At most 40 characters of it: a key may be anything, a pasted secret included.
+            throw ConfigurationError(child(unknown.count > 40 ? String(unknown.prefix(40)) + "…" : unknown), "is not a known setting (known: \(names.sorted().joined(separator: ", ")))")
         }
         if let null = members.keys.sorted().first(where: { members[$0] == .null }) {
             throw ConfigurationError(child(null), "is null: give it a value, or leave it out for its default")
@@ -64,8 +65,13 @@ struct ConfigurationReader {
         switch members[name] {
         case nil, .null?: return nil
         case .number(let number)? where range.contains(number.double): return number.double
-        default: throw ConfigurationError(child(name), "must be a number from \(range.lowerBound) to \(range.upperBound)")
+        default: throw ConfigurationError(child(name), "must be a number from \(Self.written(range.lowerBound)) to \(Self.written(range.upperBound))")
         }
+    }
+
+    /// A bound as the README writes it: 1000000, not 1000000.0.
+    private static func written(_ bound: Double) -> String {
+        bound == bound.rounded() && abs(bound) < 1e15 ? String(Int64(bound)) : "\(bound)"
     }
 
     func integer(_ name: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {

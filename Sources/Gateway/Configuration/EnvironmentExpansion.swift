@@ -29,18 +29,28 @@ public enum EnvironmentExpansion {
             let name = String(after[nameStart..<nameEnd])
             guard !name.isEmpty, nameEnd < after.endIndex, after[nameEnd] == "}" else {
                 let line = text[..<dollar].utf8.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-                throw ConfigurationError("", "\"${\(name.prefix(40))\" on line \(line) is not a valid variable reference: ${ takes a name of letters, digits and _, then }")
+                throw ConfigurationError("", "\(Self.shown(name, opening: "\"${", closing: "\"")) on line \(line) is not a valid variable reference: ${ takes a name of letters, digits and _, then }")
             }
             let close = nameEnd
             guard let value = environment[name] else {
                 let line = text[..<dollar].utf8.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-                throw ConfigurationError("", "environment variable \(name) is referenced on line \(line) but not set")
+                throw ConfigurationError("", "environment variable \(Self.shown(name, opening: "", closing: "")) is referenced on line \(line) but not set")
             }
             out += jsonEscaped(value)
             rest = after[after.index(after: close)...]
         }
         out += rest
         return out
+    }
+
+    /// The name as the error quotes it: only one written as environment variables are named
+    /// (upper-case letters, digits and `_`, at most 64), as a `${` typed inside a secret written
+    /// into the file would otherwise quote the secret's next characters as the "name".
+    private static func shown(_ name: String, opening: String, closing: String) -> String {
+        let conventional = !name.isEmpty && name.utf8.count <= 64 && name.utf8.allSatisfy { byte in
+            byte == UInt8(ascii: "_") || (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
+        }
+        return conventional ? opening + name + closing : "a reference (its name not shown: not in upper case, it may be part of a secret)"
     }
 
     private static func isNameCharacter(_ character: Character) -> Bool {

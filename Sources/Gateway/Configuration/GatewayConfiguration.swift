@@ -237,6 +237,10 @@ public struct GatewayConfiguration: Sendable {
 
     /// The SHA-256 of nothing.
     static let emptyKeyDigest = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    /// SHA-256 of "\n".
+    static let newlineKeyDigest = "01ba4719c80b6fe911b091a7c05124b64eeece964e09c058ef8f9805daca546b"
+    /// SHA-256 of "demo-key", demo mode's published key.
+    static let demoKeyDigest = "c48a01f49fd0f2cc404bc3cbbc80e91457a3d41bb429a695243de4c61794155c"
 
     private static func tenant(_ reader: ConfigurationReader) throws(ConfigurationError) -> Tenant {
         try reader.allowOnly(["id", "api_key_sha256", "rate_limit", "credentials"])
@@ -257,6 +261,13 @@ public struct GatewayConfiguration: Sendable {
             // What `printf '%s' "$KEY" | sha256sum` prints with KEY unset: no request can send it.
             if text.lowercased() == Self.emptyKeyDigest {
                 throw ConfigurationError(entry.path, "is the SHA-256 of an empty key, which no request can send (was the key's variable unset when it was hashed?)")
+            }
+            // What `echo "$KEY" | sha256sum` prints with KEY unset: a newline, no key either.
+            if text.lowercased() == Self.newlineKeyDigest {
+                throw ConfigurationError(entry.path, "is the SHA-256 of a bare line break, which no request can send (the key's variable unset, and echo's newline hashed: use connector-gateway hash-key)")
+            }
+            if text.lowercased() == Self.demoKeyDigest {
+                throw ConfigurationError(entry.path, "is the SHA-256 of demo-key, the demo's key, which everyone knows: make a key of your own (openssl rand -hex 24)")
             }
             digests.append(digest)
         }

@@ -32,6 +32,22 @@ struct EnvironmentExpansionTests {
         }
     }
 
+    @Test("given a ${ typed inside a secret written into the file, when expanded, then the error quotes none of the secret; a conventional name is still named",
+          arguments: [#"{"api_key": "Q9${kT3vX8pLm2}wZ"}"#, #"{"api_key": "Q9${kT3vX8p"}"#, #"{"api_key": "Q9${kT3vX8p-x}"}"#])
+    func secretNotQuotedAsName(text: String) {
+        #expect {
+            _ = try EnvironmentExpansion.expand(text, environment: [:])
+        } throws: { error in
+            let problem = (error as? ConfigurationError)?.problem ?? ""
+            return problem.contains("line 1") && !problem.contains("kT3v") && problem.contains("name not shown")
+        }
+        #expect {
+            _ = try EnvironmentExpansion.expand(#"{"api_key": "${OZON_KEY_2}"}"#, environment: [:])
+        } throws: { error in
+            (error as? ConfigurationError)?.problem.contains("OZON_KEY_2 is referenced on line 1") == true
+        }
+    }
+
     @Test("given a ${ that never closes, then the error gives its line and quotes nothing after the name")
     func unterminatedQuotesNoSecret() {
         let text = "{\n \"client_id\": \"${OZ_ID\", \"api_key\": \"OZLIVESECRET9f8e\"}"

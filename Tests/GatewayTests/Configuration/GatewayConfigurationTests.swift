@@ -217,10 +217,26 @@ struct GatewayConfigurationTests {
               (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "credentials": {"wildberries": null}}"#, "tenants[0].credentials.wildberries", "is null"),
               (#"{"id": "acme", "api_key_sha256": ["DIGEST", "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"]}"#,
                "tenants[0].api_key_sha256[1]", "empty key"),
+              (#"{"id": "acme", "api_key_sha256": ["01ba4719c80b6fe911b091a7c05124b64eeece964e09c058ef8f9805daca546b"]}"#,
+               "tenants[0].api_key_sha256[0]", "bare line break"),
+              (#"{"id": "acme", "api_key_sha256": ["DIGEST", "C48A01F49FD0F2CC404BC3CBBC80E91457A3D41BB429A695243DE4C61794155C"]}"#,
+               "tenants[0].api_key_sha256[1]", "demo-key, the demo's key"),
+              (#"{"id": "acme", "api_key_sha256": ["DIGEST"], "rate_limit": {"rate": 2000000}}"#, "tenants[0].rate_limit.rate", "from 0.001 to 1000000"),
           ])
     func invalidTenant(tenant: String, field: String, message: String) {
         let json = "{\"tenants\": [\(tenant.replacingOccurrences(of: "DIGEST", with: Self.digest))]}"
         expectError(json, field: field, containing: message)
+    }
+
+    @Test("given an unknown member with a long name (a secret expanded into a key), then the error quotes at most 40 characters of it")
+    func unknownLongKeyCut() {
+        let key = "eyJhbGciOiJFUzI1NiJ9." + String(repeating: "S", count: 5_000)
+        #expect {
+            _ = try parse("{\"marketplaces\": {\"\(key)\": {}}}")
+        } throws: { error in
+            let message = "\(error)"
+            return message.contains("is not a known setting") && message.contains("eyJhbGciOiJFUzI1NiJ9.SSS") && message.count < 300
+        }
     }
 
     @Test("given two tenants, when they share an id or a key, then the second is refused, naming the first")

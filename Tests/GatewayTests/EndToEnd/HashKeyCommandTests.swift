@@ -23,6 +23,18 @@ struct HashKeyCommandTests {
         #expect(blank.stdout == Hex.encode(SHA256.hash("tenant-key-0123456789".utf8)) + "\n")
     }
 
+    @Test("given stdin with no line break in its first 4 KiB, then hash-key refuses at once rather than read it whole; a CRLF line is one key")
+    func hashKeyBoundsItsRead() throws {
+        // (under a pipe's 64 KiB, so the whole of it is written though the command stops reading)
+        let endless = try GatewayProcess.run(arguments: ["hash-key"], stdin: String(repeating: "k", count: 60_000))
+        #expect(endless.status == 2)
+        #expect(endless.stdout.isEmpty)
+        #expect(endless.stderr.contains("longer than 4096 bytes"), "\(endless.stderr)")
+        let crlf = try GatewayProcess.run(arguments: ["hash-key"], stdin: "tenant-key-0123456789\r\n\r\n")
+        #expect(crlf.status == 0, "\(crlf.stderr)")
+        #expect(crlf.stdout == Hex.encode(SHA256.hash("tenant-key-0123456789".utf8)) + "\n")
+    }
+
     @Test("hash-key refuses a key short enough to guess, saying how to make a better one", arguments: ["demo-key", "fifteen-chars-x"])
     func hashKeyRefusesShortKeys(key: String) throws {
         let result = try GatewayProcess.run(arguments: ["hash-key"], stdin: key + "\n")
