@@ -67,9 +67,13 @@ extension IdempotencyJournal {
         let folder = folder(of: target)
         var status = stat()
         guard stat(folder, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else { return "its folder \(folder) does not exist" }
-        guard access(folder, W_OK | X_OK) == 0 else { return "its folder \(folder) is not writable by this user" }
+        guard access(folder, W_OK | X_OK) == 0 else {
+            return errno == EROFS ? "its folder \(folder) is on a read-only file system" : "its folder \(folder) is not writable by this user"
+        }
         guard stat(target, &status) == 0 else { return nil }
-        guard access(target, R_OK | W_OK) == 0 else { return "it is not readable and writable by this user" }
+        guard access(target, R_OK | W_OK) == 0 else {
+            return errno == EROFS ? "it is on a read-only file system" : "it is not readable and writable by this user"
+        }
         return nil
     }
 
