@@ -63,6 +63,16 @@ def request(port, method, path, headers=None, body=None, source="127.0.0.1"):
         connection.close()
 
 
+def raw_exchange(port, data):
+    """Sends bytes as they are on a new connection and reads until the server closes it."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+        raw.sendall(data)
+        answer = b""
+        while chunk := raw.recv(65536):
+            answer += chunk
+    return answer
+
+
 class Gateway:
     def __init__(self, binary, work, name, trusted):
         digest = subprocess.run([binary, "hash-key"], input=KEY + "\n", capture_output=True, text=True,
@@ -251,11 +261,7 @@ def main():
         check(len(lines) == 1 and lines[0].get("path") == "/connectors",
               f"nginx logs the path of a request with a key in its query ({lines[:1]})")
         check(KEY not in open(os.path.join(work, "nginx-access.log")).read(), "and no line of nginx's log holds the key")
-        with socket.create_connection(("127.0.0.1", nginx.port), timeout=10) as raw:
-            raw.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
-            answer = b""
-            while chunk := raw.recv(65536):
-                answer += chunk
+        answer = raw_exchange(nginx.port, b"GET /healthz HTTP/1.0\r\n\r\n")
         check(answer.startswith(b"HTTP/1.1 200"), f"HTTP/1.0 without Host reaches the gateway ({answer[:40]!r})")
 
         print("4. the client address behind nginx; spoofed X-Forwarded-For ignored")
@@ -295,11 +301,7 @@ def main():
         # nginx reads no header of a request line it refuses: the id is its own.
         check(status == 414 and headers.get("content-type") == "application/problem+json" and body.get("code") == "uri_too_long"
               and body.get("request_id") == headers.get("x-request-id"), f"a 9 KB target: {status} {headers.get('content-type')} {body}")
-        with socket.create_connection(("127.0.0.1", nginx.port), timeout=10) as raw:
-            raw.sendall(b"GARBAGE\r\n\r\n")
-            answer = b""
-            while chunk := raw.recv(65536):
-                answer += chunk
+        answer = raw_exchange(nginx.port, b"GARBAGE\r\n\r\n")
         head, _, rest = answer.partition(b"\r\n\r\n")
         check(head.startswith(b"HTTP/1.1 400") and b"application/problem+json" in head and b'"code":"invalid_request"' in rest,
               f"a malformed request line: {head.splitlines()[:1]} {rest[:80]!r}")
@@ -313,11 +315,7 @@ def main():
         body = json.loads(data or b"{}") if headers.get("content-type") == "application/problem+json" else {}
         check(status == 405 and body.get("code") == "method_not_allowed" and body.get("status") == 405,
               f"TRACE, which nginx refuses itself: {status} {headers.get('content-type')} {body}")
-        with socket.create_connection(("127.0.0.1", nginx.port), timeout=10) as raw:
-            raw.sendall(b"GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n")
-            answer = b""
-            while chunk := raw.recv(65536):
-                answer += chunk
+        answer = raw_exchange(nginx.port, b"GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n")
         head, _, rest = answer.partition(b"\r\n\r\n")
         check(head.startswith(b"HTTP/1.1 505") and b"application/problem+json" in head and b'"code":"http_version_not_supported"' in rest,
               f"HTTP/2.0 in a request line: {head.splitlines()[:1]} {rest[:80]!r}")
