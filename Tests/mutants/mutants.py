@@ -152,6 +152,14 @@ MUTANTS = [
      "        guard let members = Optional<[Member]>.none else { return nil }\n        return members.map"),
     ("a cursor too long to open again handed out", "Sources/Gateway/Handlers/ConnectorService.swift",
      "guard sealed.utf8.count <= CursorCodec.maxLength else {", "guard sealed.utf8.count >= 0 else {"),
+    ("an Ozon chat reply shown as markdown taken for lost (sent twice)", "Sources/Marketplaces/Ozon/OzonChatConnector.swift",
+     "return shown == sent || plain(shown, unescaping: true)", "return shown == sent && plain(shown, unescaping: true)"),
+    ("an Ozon 400 saying the named item is not found read as a disagreement", "Sources/Marketplaces/Ozon/OzonErrorClassifier.swift",
+     "if body != nil, lower.contains(\"not found\")", "if body == nil, lower.contains(\"not found\")"),
+    ("the demo's public key accepted in a configuration", "Sources/Gateway/Configuration/GatewayConfiguration.swift",
+     "if text.lowercased() == Self.demoKeyDigest {", "if text == Self.demoKeyDigest + \"!\" {"),
+    ("hash-key reads a line without end", "Sources/connector-gateway/HashKeyCommand.swift",
+     "guard bytes.count < lineLimit else { return .tooLong }", "guard bytes.count < Int.max else { return .tooLong }"),
 ]
 
 
