@@ -315,6 +315,23 @@ def main():
         body = json.loads(data or b"{}") if headers.get("content-type") == "application/problem+json" else {}
         check(status == 405 and body.get("code") == "method_not_allowed" and body.get("status") == 405,
               f"TRACE, which nginx refuses itself: {status} {headers.get('content-type')} {body}")
+        lines = []
+        for _ in range(100):
+            lines = [json.loads(line) for line in open(os.path.join(work, "nginx-access.log")) if '"too-big"' in line]
+            if lines:
+                break
+            time.sleep(0.05)
+        check(len(lines) == 1 and lines[0].get("path") == "/connectors" and lines[0].get("status") == 413,
+              f"nginx logs the path of a body it refused ({lines[:1]})")
+        answer = raw_exchange(nginx.port, b"GET /connectors/ozon/chat?cursor=k HTTP/1.1\r\nX-Request-ID: bad-host\r\nHost: a/b\r\n\r\n")
+        lines = []
+        for _ in range(100):
+            lines = [json.loads(line) for line in open(os.path.join(work, "nginx-access.log")) if '"bad-host"' in line]
+            if lines:
+                break
+            time.sleep(0.05)
+        check(answer.startswith(b"HTTP/1.1 400") and len(lines) == 1 and lines[0].get("path") == "/connectors/ozon/chat",
+              f"and of a request with a bad Host, not its internal error page's ({answer[:12]!r} {lines[:1]})")
         answer = raw_exchange(nginx.port, b"GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n")
         head, _, rest = answer.partition(b"\r\n\r\n")
         check(head.startswith(b"HTTP/1.1 505") and b"application/problem+json" in head and b'"code":"http_version_not_supported"' in rest,
