@@ -104,6 +104,15 @@ public struct GatewayResponder: HTTPResponder {
         }
     }
 
+    /// A client's FIN ends every request but a write (a reply, a mark-read): a list, an item or
+    /// updates it gave up on stop costing the tenant's upstream calls and connection slots,
+    /// while a write runs to its end and its client, should it still read, learns the outcome.
+    /// (A keyed write runs to its end even when its client resets.) Only POST routes write, so
+    /// other methods are not looked up.
+    public func halfCloseMeansDeparture(_ request: HTTPRequest) -> Bool {
+        request.method != .post || !router.writes(.post, path: request.pathBytes)
+    }
+
     /// The client `ClientAddressMiddleware` would name: the forwarded one behind a trusted proxy
     /// (when the head was read), else the TCP peer.
     private func client(of request: HTTPRequest?, context: RequestContext) -> String? {

@@ -20,9 +20,15 @@ extension Connection {
             || loop.pendingOutput > loop.configuration.maxLoopPendingOutput)
     }
 
-    /// The socket is readable (or the peer half-closed).
-    func handleReadable() {
+    /// The socket is readable, or (`peerClosed`) the peer half-closed.
+    func handleReadable(peerClosed: Bool = false) {
         switch phase {
+        case .processing where peerClosed && departsOnHalfClose && !pendingHoldsARequest && socket.isAtEndOfInput:
+            // The client's FIN, with no request sent before it: it has gone (a timeout that
+            // closed its socket, a proxy whose client went). Its handler is cancelled, as when
+            // it resets, rather than run on for nobody.
+            close()
+            return
         case .processing, .closing:
             // Not wanted now; stop the level-triggered wake-ups until the response is out.
             setReading(false)

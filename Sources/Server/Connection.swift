@@ -63,6 +63,9 @@ final class Connection {
     /// it is answered, and nothing sent later keeps the connection open.
     var readAtDrain = false
     var task: Task<Void, Never>?
+    /// The request being handled is abandoned if its client's FIN arrives with nothing before
+    /// it (`HTTPResponder.halfCloseMeansDeparture`).
+    var departsOnHalfClose = false
 
     /// epoll interest currently registered.
     var interest: UInt32
@@ -119,9 +122,10 @@ final class Connection {
         requestCount += 1
         let request = HTTPRequest(head: head, storage: storage, bodyRange: bodyRange)
         storage = []
+        let responder = loop.responder
+        departsOnHalfClose = responder.halfCloseMeansDeparture(request)
         let context = RequestContext(remoteAddress: remoteAddress, loopIndex: loop.index, connectionID: connectionID,
                                      requestNumber: requestCount, startedAt: requestStartedAt)
-        let responder = loop.responder
         let bound = LoopBound(self, executor: loop.executor)
         loop.runningHandlers += 1
         task = Task(executorPreference: loop.executor) {

@@ -211,7 +211,7 @@ final class EventLoop {
             return
         }
         if events & CS_EPOLLOUT != 0 { connection.flush() }
-        if events & (CS_EPOLLIN | CS_EPOLLRDHUP) != 0 { connection.handleReadable() }
+        if events & (CS_EPOLLIN | CS_EPOLLRDHUP) != 0 { connection.handleReadable(peerClosed: events & CS_EPOLLRDHUP != 0) }
     }
 
     // MARK: - Accepting

@@ -31,6 +31,18 @@ public protocol HTTPResponder: Sendable {
     /// come. Called on the loop thread, so it must not block or suspend; the connection closes
     /// after the answer, reading and dropping whatever the client sends anyway. The default is nil.
     func answerBeforeBody(_ request: HTTPRequest, context: RequestContext) -> HTTPResponse?
+
+    /// Whether a client that shuts its sending side (a FIN, with nothing sent before it) while
+    /// `request` is handled is taken to have left, as nginx takes it: the handler is cancelled
+    /// and the connection closed unanswered. This is how a client that gives up usually leaves
+    /// (a timeout that closes its socket, a proxy whose own client went), and a read cancelled
+    /// then stops costing upstream calls nobody waits for. RFC 9112 §9.6 notes that a half-close
+    /// need not mean the client lost interest, so a request whose outcome the client must learn
+    /// (a write) should answer false: it runs to its end, and its answer goes out if the client
+    /// still reads. A client that sent more (pipelined requests) before its FIN is always answered.
+    /// Called on the loop thread when the request is handed over, so it must be cheap and must not
+    /// block. The default is true for the safe methods (RFC 9110 §9.2.1).
+    func halfCloseMeansDeparture(_ request: HTTPRequest) -> Bool
 }
 
 extension HTTPResponder {
@@ -45,4 +57,13 @@ extension HTTPResponder {
 
     /// Nil: every body is read before the request is answered.
     public func answerBeforeBody(_ request: HTTPRequest, context: RequestContext) -> HTTPResponse? { nil }
+
+    /// True for GET, HEAD, OPTIONS, TRACE and QUERY, which change nothing: cancelling them loses
+    /// nothing but an answer nobody is likely to read.
+    public func halfCloseMeansDeparture(_ request: HTTPRequest) -> Bool {
+        switch request.method {
+        case .get, .head, .options, .trace, .query: true
+        default: false
+        }
+    }
 }

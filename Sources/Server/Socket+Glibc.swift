@@ -30,6 +30,17 @@ extension Socket {
         }
     }
 
+    /// Whether the peer's FIN is all there is left to read: nothing sent before it is unread.
+    /// A peek, so a byte that is there stays for the next read.
+    var isAtEndOfInput: Bool {
+        var byte: UInt8 = 0
+        while true {
+            let n = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+            if n < 0, errno == EINTR { continue }
+            return n == 0
+        }
+    }
+
     /// Whether a listener has a connection waiting to be accepted (a `poll` that does not wait).
     var hasPendingConnection: Bool {
         var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)

@@ -40,10 +40,10 @@ public struct ConnectorService: Sendable {
         router.add(.get, "/connectors/{marketplace}/{channel}/items/{id}") { request, context in
             try await service.item(request, context)
         }
-        router.add(.post, "/connectors/{marketplace}/{channel}/items/{id}/reply") { request, context in
+        router.add(.post, "/connectors/{marketplace}/{channel}/items/{id}/reply", writes: true) { request, context in
             try await service.reply(request, context)
         }
-        router.add(.post, "/connectors/{marketplace}/{channel}/items/{id}/read") { request, context in
+        router.add(.post, "/connectors/{marketplace}/{channel}/items/{id}/read", writes: true) { request, context in
             try await service.markRead(request, context)
         }
         router.add(.get, "/connectors/{marketplace}/{channel}/updates") { request, context in

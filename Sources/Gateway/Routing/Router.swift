@@ -22,7 +22,7 @@ public struct Router: Sendable {
 
     private struct Route: Sendable {
         var pattern: RoutePattern
-        var handlers: [(method: HTTPMethod, handler: GatewayHandler, access: RouteAccess)]
+        var handlers: [(method: HTTPMethod, handler: GatewayHandler, access: RouteAccess, writes: Bool)]
 
         var allow: [String] { Router.allow(handlers.map(\.method)) }
 
@@ -64,7 +64,7 @@ public struct Router: Sendable {
     public var serverWideAllow: String {
         var methods: [HTTPMethod] = []
         for route in routes {
-            for (method, _, _) in route.handlers where !methods.contains(method) { methods.append(method) }
+            for (method, _, _, _) in route.handlers where !methods.contains(method) { methods.append(method) }
         }
         if let get = methods.firstIndex(of: .get) { methods.insert(methods.remove(at: get), at: 0) }
         return Self.allow(methods, headAfterGet: true).joined(separator: ", ")
@@ -77,16 +77,27 @@ public struct Router: Sendable {
 
     /// Adds `handler` for `method` on `template` (see `RoutePattern`); routes are tried in the order
     /// their templates were first added. Tenant-only unless `access` says otherwise. Adding the same
-    /// method and template twice is a programming error and traps.
-    public mutating func add(_ method: HTTPMethod, _ template: String, access: RouteAccess = .tenant,
+    /// method and template twice is a programming error and traps. `writes`: the handler changes
+    /// something upstream (see `writes(_:path:)`).
+    public mutating func add(_ method: HTTPMethod, _ template: String, access: RouteAccess = .tenant, writes: Bool = false,
                              _ handler: @escaping GatewayHandler) {
         let pattern = RoutePattern(template)
         if let index = routes.firstIndex(where: { $0.pattern == pattern }) {
             precondition(!routes[index].handlers.contains { $0.method == method }, "\(method) \(template) registered twice")
-            routes[index].handlers.append((method, handler, access))
+            routes[index].handlers.append((method, handler, access, writes))
         } else {
-            routes.append(Route(pattern: pattern, handlers: [(method, handler, access)]))
+            routes.append(Route(pattern: pattern, handlers: [(method, handler, access, writes)]))
         }
+    }
+
+    /// Whether `method` on `path` is a route added with `writes`: one that changes something
+    /// upstream, whose client must learn the outcome. Safe from any thread.
+    public func writes(_ method: HTTPMethod, path: ArraySlice<UInt8>) -> Bool {
+        for route in routes {
+            guard case .matched = route.pattern.match(path) else { continue }
+            return route.handlers.contains { $0.method == method && $0.writes }
+        }
+        return false
     }
 
     /// What `method` on `path` (the request target's path, still percent-encoded, without the

@@ -1,0 +1,101 @@
+import HTTP
+import Server
+import Testing
+
+/// A client's FIN while its request is handled: a reader that gave up is let go, a writer and a
+/// client that sent more first are answered.
+@Suite("Connection: a half-close while a handler runs", .timeLimit(.minutes(1)))
+struct ConnectionHalfCloseTests {
+    /// A handler that waits until cancelled, or until `gate` opens, and counts what ended it.
+    private static func waitingHandler(arrived: Counter, cancelled: Counter, gate: Gate) -> Handler {
+        { request, _ in
+            arrived.increment()
+            if request.method == .get, request.path == "/slow" {
+                try? await Task.sleep(for: .seconds(600))
+            } else if request.path == "/slow" {
+                await gate.wait()
+            }
+            if Task.isCancelled { cancelled.increment() }
+            return HTTPResponse(status: .ok, contentType: "text/plain", text: request.path)
+        }
+    }
+
+    @Test("given a GET waiting on its handler, when its client shuts its side with nothing more sent, then the handler is cancelled and the connection closes unanswered")
+    func aReaderThatLeavesIsLetGo() async throws {
+        let (arrived, cancelled, gate) = (Counter(), Counter(), Gate())
+        try await withServer(handler: Self.waitingHandler(arrived: arrived, cancelled: cancelled, gate: gate)) { server in
+            // given
+            let client = try server.connect()
+            try client.send(get("/slow"))
+            #expect(await eventually { arrived.current == 1 })
+            // when
+            client.shutdownWrite()
+            // then
+            #expect(await eventually(timeout: .seconds(20)) { cancelled.current == 1 }, "the handler ran on for nobody")
+            let rest = client.readUntilClose()
+            #expect(rest.bytes.isEmpty)
+            #expect(rest.end == .eof)
+            #expect(await server.waitUntilNoConnections())
+            client.close()
+        }
+    }
+
+    @Test("given a POST waiting on its handler, when its client shuts its side, then the handler runs to its end and its answer still goes out")
+    func aWriterIsAnsweredAfterAHalfClose() async throws {
+        let (arrived, cancelled, gate) = (Counter(), Counter(), Gate())
+        try await withServer(handler: Self.waitingHandler(arrived: arrived, cancelled: cancelled, gate: gate)) { server in
+            // given
+            let client = try server.connect()
+            try client.send(post("/slow", body: "write"))
+            #expect(await eventually { arrived.current == 1 })
+            // when: the FIN reached the server, whose loop has taken two turns since
+            client.shutdownWrite()
+            #expect(finAcknowledged(client.fd), "the FIN never reached the server")
+            _ = await server.activity()
+            _ = await server.activity()
+            gate.open()
+            // then
+            let response = try client.readResponse()
+            #expect(response.status == 200)
+            #expect(response.text == "/slow")
+            #expect(cancelled.current == 0)
+            client.close()
+        }
+    }
+
+    @Test("given a GET waiting on its handler, when its client sends another request and then its FIN, in one write or after the first was read, then both are answered in order",
+          arguments: [true, false])
+    func aClientThatSentMoreIsAnswered(inOneWrite: Bool) async throws {
+        let (arrived, cancelled, gate) = (Counter(), Counter(), Gate())
+        // The slow GET here waits on the gate: cancelled, it would answer at once and hide a close.
+        let handler: Handler = { request, _ in
+            arrived.increment()
+            if request.path == "/slow" { await gate.wait() }
+            if Task.isCancelled { cancelled.increment() }
+            return HTTPResponse(status: .ok, contentType: "text/plain", text: request.path)
+        }
+        try await withServer(handler: handler) { server in
+            // given
+            let client = try server.connect()
+            if inOneWrite {
+                try client.send(get("/slow") + get("/second"))
+                #expect(await eventually { arrived.current == 1 })
+            } else {
+                try client.send(get("/slow"))
+                #expect(await eventually { arrived.current == 1 })
+                try client.send(get("/second"))
+            }
+            // when
+            client.shutdownWrite()
+            #expect(finAcknowledged(client.fd), "the FIN never reached the server")
+            _ = await server.activity()
+            _ = await server.activity()
+            gate.open()
+            // then
+            let responses = try (0..<2).map { _ in try client.readResponse() }
+            #expect(responses.map(\.text) == ["/slow", "/second"])
+            #expect(cancelled.current == 0)
+            client.close()
+        }
+    }
+}
