@@ -67,7 +67,9 @@ public final class UpstreamCaller: Sendable {
 
     /// Sends `request` until it succeeds, fails for good, or `deadline` leaves no room for
     /// another attempt; returns the successful response (whatever the classifier accepts).
-    /// The error thrown is the last attempt's. A wait that would leave less than
+    /// The error thrown is the last attempt's, unless a retry was refused here without being
+    /// sent (the rate budget, the circuit, no connection or no time left): then it is the failure
+    /// of the attempt before, the marketplace's, which called for the retry. A wait that would leave less than
     /// `minimumAttemptTime` before the deadline is not begun: the call fails at once instead.
     /// Cancelling the calling task abandons the upstream request and any wait, and the call ends
     /// with `upstreamTimeout`.
@@ -86,26 +88,28 @@ public final class UpstreamCaller: Sendable {
         let began = observer?.began(noting: now) ?? now
         let fullAttempt = min(max(deadline - began, .zero), attemptTimeout)
         var attempt = 0
+        var failure: ConnectorError?
         while true {
             attempt += 1
-            let failure: ConnectorError
-            let retryAfter: Duration?
             switch await attemptOnce(request, attempt: attempt, deadline: deadline, fullAttempt: fullAttempt,
                                      budgetUse: use, observer: observer) {
             case .success(let response):
                 return response
-            case .failure(let error, let wait, let retryable):
+            case .notSent(let refusal):
+                // A retry refused here (the budget spent, a circuit the failures opened): the
+                // marketplace's failure that called for it is what the caller must act on.
+                throw failure ?? refusal
+            case .failure(let error, let retryAfter, let retryable):
                 guard retryable, attempt < retry.maxAttempts, use == .wait else { throw error }
                 failure = error
-                retryAfter = wait
-            }
-            let delay = retry.delay(afterAttempt: attempt, retryAfter: retryAfter)
-            let resume = clock.now + delay
-            // Waiting past the deadline only to fail there helps nobody: report now.
-            guard resume + minimumAttemptTime <= deadline else { throw failure }
-            if Task.isCancelled { throw cancelled(request) }
-            if delay > .zero {
-                do { try await clock.sleep(until: resume) } catch { throw cancelled(request) }
+                let delay = retry.delay(afterAttempt: attempt, retryAfter: retryAfter)
+                let resume = clock.now + delay
+                // Waiting past the deadline only to fail there helps nobody: report now.
+                guard resume + minimumAttemptTime <= deadline else { throw error }
+                if Task.isCancelled { throw cancelled(request) }
+                if delay > .zero {
+                    do { try await clock.sleep(until: resume) } catch { throw cancelled(request) }
+                }
             }
         }
     }
@@ -113,24 +117,25 @@ public final class UpstreamCaller: Sendable {
     private enum Outcome {
         case success(UpstreamResponse)
         case failure(ConnectorError, retryAfter: Duration?, retryable: Bool)
+        /// Refused here, nothing sent: the circuit, the rate budget, no connection or no time
+        /// left. Never retried.
+        case notSent(ConnectorError)
     }
 
     private func attemptOnce(_ request: UpstreamRequest, attempt: Int, deadline: ContinuousClock.Instant,
                              fullAttempt: Duration, budgetUse: BudgetUse, observer: UpstreamCallCounter?) async -> Outcome {
         if Task.isCancelled { return .failure(cancelled(request), retryAfter: nil, retryable: false) }
         guard clock.now < deadline else {
-            return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
-                                                             message: "deadline passed before \(request.operation) could be sent")),
-                            retryAfter: nil, retryable: false)
+            return .notSent(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
+                                                             message: "deadline passed before \(request.operation) could be sent")))
         }
         // Earlier calls of the request (a read before the write, their retries) used its time.
         // Judged before the budget and the circuit, so a write not sent spends neither a slot
         // nor a probe; a slot waited for comes at least `minimumAttemptTime` before the deadline.
         let left = deadline - clock.now
         if request.safety == .nonIdempotent, left < min(minimumAttemptTime, fullAttempt / 2) {
-            return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
-                                                             message: "\(request.operation) was not sent: \(Self.milliseconds(left)) ms were left before the deadline, too little to learn whether it was applied")),
-                            retryAfter: nil, retryable: false)
+            return .notSent(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
+                                                             message: "\(request.operation) was not sent: \(Self.milliseconds(left)) ms were left before the deadline, too little to learn whether it was applied")))
         }
         // With a slot at hand, the circuit admits the call before the slot is taken (nothing can
         // change between the two, and a call it refuses spends no slot: the calls that meet a
@@ -149,7 +154,7 @@ public final class UpstreamCaller: Sendable {
                 early = try breaker.admit(marketplace: marketplace)
             }
         } catch {
-            return .failure(error, retryAfter: nil, retryable: false)
+            return .notSent(error)
         }
         // A connection first, then the slot: a slot is spent when the call can go out at once,
         // not by calls that would queue inside the client and leave together (`ConnectionPermits`).
@@ -165,7 +170,7 @@ public final class UpstreamCaller: Sendable {
                 let ahead = budgetWait + budget.limit.interval * permits.waitingCount
                 if budgetWait > .zero, clock.now + ahead > until {
                     if let early { breaker.record(.neutral, for: early) }
-                    return .failure(.upstreamRateLimited(retryAfter: ahead, nil), retryAfter: nil, retryable: false)
+                    return .notSent(.upstreamRateLimited(retryAfter: ahead, nil))
                 }
                 free = await permits.acquire(until: until)
             }
@@ -173,11 +178,10 @@ public final class UpstreamCaller: Sendable {
                 if let early { breaker.record(.neutral, for: early) }
                 if Task.isCancelled { return .failure(cancelled(request), retryAfter: nil, retryable: false) }
                 if budgetUse == .atHand {
-                    return .failure(.upstreamRateLimited(retryAfter: budget.waitTime(), nil), retryAfter: nil, retryable: false)
+                    return .notSent(.upstreamRateLimited(retryAfter: budget.waitTime(), nil))
                 }
-                return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
-                                                                 message: "no connection to \(client.host) came free in time to send \(request.operation) (nothing was sent)")),
-                                retryAfter: nil, retryable: false)
+                return .notSent(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
+                                                                 message: "no connection to \(client.host) came free in time to send \(request.operation) (nothing was sent)")))
             }
         }
         defer { permits?.release() }
@@ -192,20 +196,19 @@ public final class UpstreamCaller: Sendable {
         } catch {
             if let early { breaker.record(.neutral, for: early) }
             if Task.isCancelled { return .failure(cancelled(request), retryAfter: nil, retryable: false) }
-            return .failure(error, retryAfter: nil, retryable: false)
+            return .notSent(error)
         }
         let remaining = deadline - clock.now
         guard remaining > .zero else {
             if let early { breaker.record(.neutral, for: early) }
-            return .failure(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
-                                                             message: "deadline passed waiting for the rate budget")),
-                            retryAfter: nil, retryable: false)
+            return .notSent(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
+                                                             message: "deadline passed waiting for the rate budget")))
         }
         let admission: CircuitBreaker.Admission
         do throws(ConnectorError) {
             if let early { admission = early } else { admission = try breaker.admit(marketplace: marketplace) }
         } catch {
-            return .failure(error, retryAfter: nil, retryable: false)
+            return .notSent(error)
         }
         let response: UpstreamResponse
         let sent = ContinuousClock.now

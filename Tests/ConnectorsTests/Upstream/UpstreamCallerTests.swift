@@ -16,17 +16,34 @@ struct UpstreamCallerTests {
         #expect(harness.client.callCount == 0)
     }
 
-    @Test("failures that open the circuit stop the retries too")
+    @Test("given failures that open the circuit during the retries, then the retries stop and the caller gets the marketplace's failure, not the circuit's refusal")
     func circuitOpensDuringRetries() async throws {
         let harness = CallerHarness([.status(500), .status(500)],
                                     retry: RetryPolicy(maxAttempts: 5, random: { 0 }), failureThreshold: 2)
         let error = await #expect(throws: ConnectorError.self) { try await harness.call(.read) }
-        guard case .upstreamUnavailable? = error else {
-            Issue.record("expected upstreamUnavailable, got \(String(describing: error))")
+        guard case .upstreamError(let failure)? = error else {
+            Issue.record("expected the 500's upstreamError, got \(String(describing: error))")
             return
         }
+        #expect(failure.status == 500)
         #expect(harness.client.callCount == 2)
         #expect(harness.breaker.state == .open)
+    }
+
+    @Test("given a 500 whose retry the rate budget cannot fit before the deadline, then the caller gets the 500's failure, not a 429 of ours")
+    func budgetRefusingARetryKeepsTheCause() async throws {
+        // given: a budget of one call every 100 s, and a deadline in 60 s
+        let harness = CallerHarness([.status(500), .status(200)], retry: RetryPolicy(maxAttempts: 3, random: { 0 }),
+                                    limit: RateLimit(burst: 1, interval: .seconds(100)))
+        // when
+        let error = await #expect(throws: ConnectorError.self) { try await harness.call(.read, within: .seconds(60)) }
+        // then
+        guard case .upstreamError(let failure)? = error else {
+            Issue.record("expected the 500's upstreamError, got \(String(describing: error))")
+            return
+        }
+        #expect(failure.status == 500)
+        #expect(harness.client.callCount == 1)
     }
 
     @Test("after the cool-down one call probes the host and its success closes the circuit")
