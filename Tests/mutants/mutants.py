@@ -160,6 +160,18 @@ MUTANTS = [
      "if text.lowercased() == Self.demoKeyDigest {", "if text == Self.demoKeyDigest + \"!\" {"),
     ("hash-key reads a line without end", "Sources/connector-gateway/HashKeyCommand.swift",
      "guard bytes.count < lineLimit else { return .tooLong }", "guard bytes.count < Int.max else { return .tooLong }"),
+    ("a FIN ends no request", "Sources/Server/Connection.swift",
+     "departsOnHalfClose = responder.halfCloseMeansDeparture(request)", "departsOnHalfClose = false"),
+    ("a FIN ends a request whose client pipelined more (read in)", "Sources/Server/Connection+Input.swift",
+     "peerClosed && departsOnHalfClose && !pendingHoldsARequest && socket.isAtEndOfInput", "peerClosed && departsOnHalfClose && socket.isAtEndOfInput"),
+    ("a FIN ends a request whose client pipelined more (in the socket)", "Sources/Server/Connection+Input.swift",
+     "peerClosed && departsOnHalfClose && !pendingHoldsARequest && socket.isAtEndOfInput", "peerClosed && departsOnHalfClose && !pendingHoldsARequest"),
+    ("a FIN cancels a reply", "Sources/Gateway/GatewayResponder.swift",
+     "request.method != .post || !router.writes(.post, path: request.pathBytes)", "true"),
+    ("Ozon's ratelimit-remaining: 0 waits 20 ms, not the second", "Sources/Connectors/Resilience/RateLimit.swift",
+     "RateLimit(burst: 1, interval: .milliseconds(20), remainingWindow: .seconds(1))", "RateLimit(burst: 1, interval: .milliseconds(20))"),
+    ("a retry refused here hides the marketplace's failure", "Sources/Connectors/Upstream/UpstreamCaller.swift",
+     "throw failure ?? refusal", "throw refusal"),
 ]
 
 
