@@ -172,6 +172,8 @@ MUTANTS = [
      "RateLimit(burst: 1, interval: .milliseconds(20), remainingWindow: .seconds(1))", "RateLimit(burst: 1, interval: .milliseconds(20))"),
     ("a retry refused here hides the marketplace's failure", "Sources/Connectors/Upstream/UpstreamCaller.swift",
      "throw failure ?? refusal", "throw refusal"),
+    ("a slow probe presumed lost after one cool-down", "Sources/Connectors/Resilience/CircuitBreaker.swift",
+     "lostAt: max(now + coolDown, deadline ?? now)", "lostAt: now + coolDown"),
 ]
 
 

@@ -50,13 +50,14 @@ public final class CircuitBreaker: Sendable {
     /// Consecutive failures, while closed, that open the circuit (at least 1).
     public let failureThreshold: Int
     /// How long the circuit stays open before a probe is let through, and how long a probe may
-    /// stay out before it is presumed lost.
+    /// stay out before it is presumed lost, unless its call may last longer (`admit`'s deadline).
     public let coolDown: Duration
     private let clock: any ResilienceClock
 
     private struct Probe {
         var id: UInt64
-        var since: ContinuousClock.Instant
+        /// When it is presumed lost, and another probe let through.
+        var lostAt: ContinuousClock.Instant
     }
 
     private struct Storage {
@@ -93,15 +94,17 @@ public final class CircuitBreaker: Sendable {
 
     /// Lets a call through, or throws `upstreamUnavailable` with the time left in the cool-down.
     /// In half-open state only one probe at a time is admitted; a probe that has not reported
-    /// within one cool-down is presumed lost and another one is let through.
+    /// within one cool-down, or by `deadline` (the end of its call) when that is later, is
+    /// presumed lost and another one is let through. So a slow write sent as the probe does not
+    /// have a second call sent beside it to a host believed down.
     @discardableResult
-    public func admit(marketplace: Marketplace) throws(ConnectorError) -> Admission {
+    public func admit(marketplace: Marketplace, deadline: ContinuousClock.Instant? = nil) throws(ConnectorError) -> Admission {
         let now = clock.now
         let decision: Result<Admission, Refusal> = storage.withLock { s in
             guard s.openedUntil != nil else { return .success(Admission(probeID: nil)) }
             if let refusal = refusal(s, now: now) { return .failure(refusal) }
             s.lastProbeID += 1
-            s.probe = Probe(id: s.lastProbeID, since: now)
+            s.probe = Probe(id: s.lastProbeID, lostAt: max(now + coolDown, deadline ?? now))
             return .success(Admission(probeID: s.lastProbeID))
         }
         switch decision {
@@ -130,9 +133,9 @@ public final class CircuitBreaker: Sendable {
     private func refusal(_ s: Storage, now: ContinuousClock.Instant) -> Refusal? {
         guard let until = s.openedUntil else { return nil }
         if now < until { return Refusal(wait: until - now) }
-        if let probe = s.probe, now < probe.since + coolDown {
+        if let probe = s.probe, now < probe.lostAt {
             // The probe's answer may close the circuit any moment: come back soon.
-            return Refusal(wait: min(probe.since + coolDown - now, Self.probeWait))
+            return Refusal(wait: min(probe.lostAt - now, Self.probeWait))
         }
         return nil
     }

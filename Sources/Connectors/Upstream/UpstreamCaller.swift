@@ -151,7 +151,7 @@ public final class UpstreamCaller: Sendable {
             } else if waits {
                 try breaker.check(marketplace: marketplace)
             } else {
-                early = try breaker.admit(marketplace: marketplace)
+                early = try breaker.admit(marketplace: marketplace, deadline: deadline)
             }
         } catch {
             return .notSent(error)
@@ -206,7 +206,7 @@ public final class UpstreamCaller: Sendable {
         }
         let admission: CircuitBreaker.Admission
         do throws(ConnectorError) {
-            if let early { admission = early } else { admission = try breaker.admit(marketplace: marketplace) }
+            if let early { admission = early } else { admission = try breaker.admit(marketplace: marketplace, deadline: deadline) }
         } catch {
             return .notSent(error)
         }

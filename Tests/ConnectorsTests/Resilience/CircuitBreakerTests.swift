@@ -155,6 +155,23 @@ struct CircuitBreakerTests {
         #expect(try breaker.admit(marketplace: .wildberries).isProbe)
     }
 
+    @Test("given a probe whose call may last past the cool-down, when the cool-down has passed, then no second probe goes out until its deadline")
+    func slowProbeHoldsUntilItsDeadline() throws {
+        // given: a probe admitted for a call with two minutes to run
+        let breaker = breaker(threshold: 1, coolDown: .seconds(30))
+        try fail(breaker, times: 1)
+        clock.advance(by: .seconds(30))
+        let probe = try breaker.admit(marketplace: .wildberries, deadline: clock.now + .seconds(120))
+        // when: a cool-down later it is still out
+        clock.advance(by: .seconds(60))
+        // then: others are refused until its deadline, and its answer still decides
+        #expect(answer(breaker) == .refused(retryAfter: CircuitBreaker.probeWait))
+        clock.advance(by: .seconds(59))
+        #expect(answer(breaker) == .refused(retryAfter: .seconds(1)))
+        breaker.record(.success, for: probe)
+        #expect(breaker.state == .closed)
+    }
+
     @Test("callers that keep no admission still drive the circuit")
     func admissionFreeRecording() throws {
         let breaker = breaker(threshold: 2)
