@@ -37,8 +37,8 @@ public struct RateLimit: Sendable, Equatable {
     /// Ozon Seller API: 50 requests per second per Client-Id across all methods. Ozon publishes
     /// no burst and answers "rate limit per second", so the bucket is shaped to keep every
     /// one-second window at 50 requests or fewer whatever Ozon counts with (fixed or sliding
-    /// window, or a bucket): one request every 20 ms, no burst on top. Its `ratelimit-remaining`
-    /// counts what is left of the second: at 0 (other clients of the same Client-Id used the
-    /// rest) the next call waits a second rather than 20 ms and a likely 429.
-    public static let ozon = RateLimit(burst: 1, interval: .milliseconds(20), remainingWindow: .seconds(1))
+    /// window, or a bucket): one request every 20 ms, no burst on top. No `remainingWindow`:
+    /// were Ozon's `ratelimit-remaining` a window's count, this pace alone would bring it to 0
+    /// each second, and a second's pause on it would halve the account's throughput.
+    public static let ozon = RateLimit(burst: 1, interval: .milliseconds(20))
 }

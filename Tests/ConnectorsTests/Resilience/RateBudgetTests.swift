@@ -210,10 +210,10 @@ struct RateBudgetTests {
         try await waiting.value
     }
 
-    @Test("given Ozon's budget with a caller waiting for its slot, when an answer says none of the second is left, then the next calls wait the second out, the waiting one too")
-    func ozonWindowSpentWaitsTheSecond() async throws {
+    @Test("given a windowed budget with a caller waiting for its slot, when an answer says none of the window is left, then the next calls wait the window out, the waiting one too")
+    func windowSpentWaitsTheWindow() async throws {
         // given: a call just sent, and another waiting for its slot 20 ms later
-        let budget = RateBudget(limit: .ozon, clock: clock)
+        let budget = RateBudget(limit: RateLimit(burst: 1, interval: .milliseconds(20), remainingWindow: .seconds(1)), clock: clock)
         try await budget.acquire(deadline: farDeadline, marketplace: .ozon)
         let waiting = Task { [farDeadline] in try await budget.acquire(deadline: farDeadline, marketplace: .ozon) }
         await clock.waitForSleepers(1)
