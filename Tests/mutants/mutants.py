@@ -168,8 +168,6 @@ MUTANTS = [
      "peerClosed && departsOnHalfClose && !pendingHoldsARequest && socket.isAtEndOfInput", "peerClosed && departsOnHalfClose && !pendingHoldsARequest"),
     ("a FIN cancels a reply", "Sources/Gateway/GatewayResponder.swift",
      "request.method != .post || !router.writes(.post, path: request.pathBytes)", "true"),
-    ("a window's remaining 0 waits one interval, not the window", "Sources/Connectors/Resilience/RateBudget.swift",
-     "if remaining <= 0, let window = limit.remainingWindow {", "if remaining < 0, let window = limit.remainingWindow {"),
     ("a retry refused here hides the marketplace's failure", "Sources/Connectors/Upstream/UpstreamCaller.swift",
      "throw failure ?? refusal", "throw refusal"),
     ("a slow probe presumed lost after one cool-down", "Sources/Connectors/Resilience/CircuitBreaker.swift",

@@ -151,13 +151,7 @@ public final class RateBudget: Sendable {
     }
 
     /// The upstream says `remaining` calls may be sent now: adopt it when it is stricter than ours.
-    /// None left of a window (`RateLimit.remainingWindow`) holds every call, those waiting for
-    /// their slot too, until the window has surely ended, as a 429's pause does.
     public func sync(remaining: Int) {
-        if remaining <= 0, let window = limit.remainingWindow {
-            pause(for: window)
-            return
-        }
         let now = clock.now
         let used = max(0, limit.burst - max(0, remaining))
         let candidate = now + limit.interval * used

@@ -6,20 +6,13 @@ public struct RateLimit: Sendable, Equatable {
     public var burst: Int
     /// Time to refill one request (positive).
     public var interval: Duration
-    /// The window the upstream's remaining count covers, for an upstream that counts calls per
-    /// window rather than in a bucket: a remaining count of 0 then means none until the window
-    /// ends, which can be as late as a whole window away. Nil: the count is a bucket's, refilled
-    /// one call per `interval`.
-    public var remainingWindow: Duration?
 
-    /// Traps unless `burst` ≥ 1, `interval` > 0 and `remainingWindow`, when given, > 0: a limit
-    /// is a constant of the code or the configuration, checked where it is made.
-    public init(burst: Int, interval: Duration, remainingWindow: Duration? = nil) {
+    /// Traps unless `burst` ≥ 1 and `interval` > 0: a limit is a constant of the code or the
+    /// configuration, checked where it is made.
+    public init(burst: Int, interval: Duration) {
         precondition(burst >= 1 && interval > .zero, "a rate limit needs a burst ≥ 1 and a positive interval")
-        precondition(remainingWindow.map { $0 > .zero } ?? true, "a remaining count's window is positive")
         self.burst = burst
         self.interval = interval
-        self.remainingWindow = remainingWindow
     }
 
     /// Wildberries feedbacks and questions (one bucket for both channels): 3 req/s, burst 6, as
@@ -37,8 +30,8 @@ public struct RateLimit: Sendable, Equatable {
     /// Ozon Seller API: 50 requests per second per Client-Id across all methods. Ozon publishes
     /// no burst and answers "rate limit per second", so the bucket is shaped to keep every
     /// one-second window at 50 requests or fewer whatever Ozon counts with (fixed or sliding
-    /// window, or a bucket): one request every 20 ms, no burst on top. No `remainingWindow`:
-    /// were Ozon's `ratelimit-remaining` a window's count, this pace alone would bring it to 0
-    /// each second, and a second's pause on it would halve the account's throughput.
+    /// window, or a bucket): one request every 20 ms, no burst on top. Its
+    /// `ratelimit-remaining` is taken as a bucket's count: were it a window's, this pace alone
+    /// would bring it to 0 each second, and a second's pause then would halve the throughput.
     public static let ozon = RateLimit(burst: 1, interval: .milliseconds(20))
 }

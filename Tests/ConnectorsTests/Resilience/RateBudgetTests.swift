@@ -210,30 +210,6 @@ struct RateBudgetTests {
         try await waiting.value
     }
 
-    @Test("given a windowed budget with a caller waiting for its slot, when an answer says none of the window is left, then the next calls wait the window out, the waiting one too")
-    func windowSpentWaitsTheWindow() async throws {
-        // given: a call just sent, and another waiting for its slot 20 ms later
-        let budget = RateBudget(limit: RateLimit(burst: 1, interval: .milliseconds(20), remainingWindow: .seconds(1)), clock: clock)
-        try await budget.acquire(deadline: farDeadline, marketplace: .ozon)
-        let waiting = Task { [farDeadline] in try await budget.acquire(deadline: farDeadline, marketplace: .ozon) }
-        await clock.waitForSleepers(1)
-        // when: at 10 ms the first call's answer says `ratelimit-remaining: 0`
-        clock.advance(by: .milliseconds(10))
-        budget.sync(remaining: 0)
-        // then: the waiting call goes only once the second is over, and so would any other
-        #expect(budget.waitTime() == .seconds(1))
-        clock.advance(by: .milliseconds(10))
-        await clock.waitForSleepers(1)
-        #expect(clock.pendingWakeUps == [clock.start + .milliseconds(1_010)])
-        clock.advance(by: .seconds(1))
-        try await waiting.value
-        // and a count above 0 leaves the bucket's pace (the next slot 20 ms after the last) alone
-        let paced = budget.waitTime()
-        budget.sync(remaining: 7)
-        #expect(budget.waitTime() == paced)
-        #expect(paced < .milliseconds(20))
-    }
-
     @Test("given a caller waiting for its slot, when a 429 pauses the budget past its deadline, then it is refused when it wakes")
     func waiterRefusedWhenPauseOutlastsDeadline() async throws {
         let budget = budget(burst: 1, interval: .seconds(1))

@@ -14,8 +14,7 @@ struct ClientHalfCloseTests {
         let started = try OzonTenantGateway(ozon: ozon, drainMilliseconds: 400)
         defer { started.removeConfiguration() }
         let gateway = started.process
-        let listed = try await GatewayClient.send("GET", port: gateway.port, "/connectors/ozon/review/items?limit=1", key: key)
-        let reviewID = try #require((listed.body["items"] as? [[String: Any]])?.first?["id"] as? String, "\(listed.text)")
+        let reviewID = try await started.firstReviewID()
 
         // when: a list whose call Ozon holds for 30 s, whose client sends its FIN once the call is out
         ozon.faults.inject(.latency(.seconds(30)), times: 1)

@@ -14,8 +14,7 @@ struct DrainCutTests {
         let started = try OzonTenantGateway(ozon: ozon, drainMilliseconds: 400)
         defer { started.removeConfiguration() }
         let gateway = started.process
-        let listed = try await GatewayClient.send("GET", port: gateway.port, "/connectors/ozon/review/items?limit=1", key: key)
-        let reviewID = try #require((listed.body["items"] as? [[String: Any]])?.first?["id"] as? String, "\(listed.text)")
+        let reviewID = try await started.firstReviewID()
         // and: a list and a keyed reply whose calls Ozon answers only after 30 s
         ozon.faults.inject(.latency(.seconds(30)), times: 2)
         let reply = #"{"text":"Thank you for the review"}"#

@@ -1,6 +1,7 @@
 import Foundation
 import Hashing
 import MarketplaceSimulator
+import Testing
 
 /// A `connector-gateway` process from a configuration file with one tenant, `acme`, whose Ozon
 /// credentials are `ozon`'s and whose Ozon is `ozon`: for end-to-end tests of how the binary
@@ -33,5 +34,11 @@ struct OzonTenantGateway {
     /// Removes the configuration file (the process is the test's to stop).
     func removeConfiguration() {
         try? FileManager.default.removeItem(at: file)
+    }
+
+    /// The id of the first review the gateway lists, for a test that answers one.
+    func firstReviewID() async throws -> String {
+        let listed = try await GatewayClient.send("GET", port: process.port, "/connectors/ozon/review/items?limit=1", key: Self.key)
+        return try #require((listed.body["items"] as? [[String: Any]])?.first?["id"] as? String, "\(listed.text)")
     }
 }
