@@ -22,6 +22,7 @@ extension Connection {
 
     /// The socket is readable, or (`peerClosed`) the peer half-closed.
     func handleReadable(peerClosed: Bool = false) {
+        if peerClosed { finSeen = true }
         switch phase {
         case .processing where peerClosed && departsOnHalfClose && !pendingHoldsARequest && socket.isAtEndOfInput:
             // The client's FIN, with no request sent before it: it has gone (a timeout that

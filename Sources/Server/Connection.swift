@@ -66,6 +66,10 @@ final class Connection {
     /// The request being handled is abandoned if its client's FIN arrives with nothing before
     /// it (`HTTPResponder.halfCloseMeansDeparture`).
     var departsOnHalfClose = false
+    /// The client's FIN was seen (EPOLLRDHUP) while this connection read. A request dispatched
+    /// after it was sent before it: a client that half-closes once it has sent everything
+    /// (`nc -N`, `shutdown(SHUT_WR)` after a batch) awaits its answers, and is not one that left.
+    var finSeen = false
 
     /// epoll interest currently registered.
     var interest: UInt32
@@ -123,7 +127,7 @@ final class Connection {
         let request = HTTPRequest(head: head, storage: storage, bodyRange: bodyRange)
         storage = []
         let responder = loop.responder
-        departsOnHalfClose = responder.halfCloseMeansDeparture(request)
+        departsOnHalfClose = !finSeen && responder.halfCloseMeansDeparture(request)
         let context = RequestContext(remoteAddress: remoteAddress, loopIndex: loop.index, connectionID: connectionID,
                                      requestNumber: requestCount, startedAt: requestStartedAt)
         let bound = LoopBound(self, executor: loop.executor)

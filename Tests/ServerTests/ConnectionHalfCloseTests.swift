@@ -105,4 +105,73 @@ struct ConnectionHalfCloseTests {
             client.close()
         }
     }
+
+    @Test("given a loop busy elsewhere, when a client sends a GET and its FIN together, then the GET is answered: the FIN came with the request, not after it")
+    func aRequestSentWithItsFINIsAnswered() async throws {
+        let (arrived, gate, loopHeld) = (Counter(), Gate(), Gate())
+        // Another client's handler holds the one loop's thread until the GET and the FIN are both
+        // in the socket, so that the loop reads them in one wake-up, as from `nc -N`.
+        let handler: Handler = { request, _ in
+            arrived.increment()
+            if request.path == "/hold" { while !loopHeld.isOpen { usleep(1000) } }
+            if request.path == "/slow" { await gate.wait() }
+            return HTTPResponse(status: .ok, contentType: "text/plain", text: request.path)
+        }
+        try await withServer({ $0.loopCount = 1 }, handler: handler) { server in
+            // given
+            let holder = try server.connect()
+            try holder.send(get("/hold"))
+            #expect(await eventually { arrived.current == 1 })
+            // when
+            let client = try server.connect()
+            try client.send(get("/slow"))
+            client.shutdownWrite()
+            #expect(finAcknowledged(client.fd), "the FIN never reached the server")
+            loopHeld.open()
+            #expect(try holder.readResponse().text == "/hold")
+            #expect(await eventually { arrived.current == 2 })
+            _ = await server.activity()
+            _ = await server.activity()
+            gate.open()
+            // then
+            #expect(try client.readResponse().text == "/slow")
+            holder.close()
+            client.close()
+        }
+    }
+
+    @Test("given a slow GET, and a second sent while it runs, when their client's FIN follows, then both are answered: the second, read after the first, came before the FIN")
+    func twoPipelinedReadsBeforeAFINAreAnswered() async throws {
+        let (arrived, cancelled, first, second) = (Counter(), Counter(), Gate(), Gate())
+        let handler: Handler = { request, _ in
+            arrived.increment()
+            await (request.path == "/first" ? first : second).wait()
+            if Task.isCancelled { cancelled.increment() }
+            return HTTPResponse(status: .ok, contentType: "text/plain", text: request.path)
+        }
+        try await withServer(handler: handler) { server in
+            // given
+            let client = try server.connect()
+            try client.send(get("/first"))
+            #expect(await eventually { arrived.current == 1 })
+            try client.send(get("/second"))
+            _ = await server.activity()
+            _ = await server.activity()
+            // when: the second waits in the socket, unread, until the first is answered
+            client.shutdownWrite()
+            #expect(finAcknowledged(client.fd), "the FIN never reached the server")
+            _ = await server.activity()
+            _ = await server.activity()
+            first.open()
+            #expect(try client.readResponse().text == "/first")
+            #expect(await eventually { arrived.current == 2 })
+            _ = await server.activity()
+            _ = await server.activity()
+            second.open()
+            // then
+            #expect(try client.readResponse().text == "/second")
+            #expect(cancelled.current == 0)
+            client.close()
+        }
+    }
 }
