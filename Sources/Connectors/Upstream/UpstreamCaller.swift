@@ -96,9 +96,8 @@ public final class UpstreamCaller: Sendable {
             case .success(let response):
                 return response
             case .notSent(let refusal):
-                // A retry refused here (the budget spent, a circuit the failures opened): the
-                // marketplace's failure that called for it is what the caller must act on.
-                throw failure ?? refusal
+                guard let failure else { throw refusal }
+                throw Self.refusedRetry(after: failure, refusal: refusal)
             case .failure(let error, let retryAfter, let retryable):
                 guard retryable, attempt < retry.maxAttempts, use == .wait else { throw error }
                 failure = error
@@ -111,6 +110,29 @@ public final class UpstreamCaller: Sendable {
                     do { try await clock.sleep(until: resume) } catch { throw cancelled(request) }
                 }
             }
+        }
+    }
+
+    /// What a call ends with when its retry was refused here: the marketplace's `failure` that
+    /// called for the retry, as that is what the caller must act on, told to wait as long as
+    /// the `refusal` says, since a retry sooner would be refused again. A circuit that the
+    /// failures opened makes it the circuit's 503, with the marketplace's failure as its
+    /// upstream detail; a budget spent lengthens a 429's or a 503's wait and leaves the others
+    /// as they were (pacing of ours, not the marketplace's state).
+    static func refusedRetry(after failure: ConnectorError, refusal: ConnectorError) -> ConnectorError {
+        switch (failure, refusal) {
+        case (.upstreamRateLimited(let announced, let upstream), .upstreamRateLimited(let wait?, _)),
+             (.upstreamRateLimited(let announced, let upstream), .upstreamUnavailable(let wait?, _)):
+            .upstreamRateLimited(retryAfter: max(announced ?? .zero, wait), upstream)
+        case (.upstreamUnavailable(let announced, let upstream), .upstreamRateLimited(let wait?, _)),
+             (.upstreamUnavailable(let announced, let upstream), .upstreamUnavailable(let wait?, _)):
+            .upstreamUnavailable(retryAfter: max(announced ?? .zero, wait), upstream)
+        case (.upstreamError(let upstream), .upstreamUnavailable(let wait?, _)):
+            .upstreamUnavailable(retryAfter: wait, upstream)
+        case (.upstreamTimeout(let upstream), .upstreamUnavailable(let wait?, _)):
+            .upstreamUnavailable(retryAfter: wait, upstream)
+        default:
+            failure
         }
     }
 

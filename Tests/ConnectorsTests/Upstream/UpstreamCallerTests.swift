@@ -16,15 +16,17 @@ struct UpstreamCallerTests {
         #expect(harness.client.callCount == 0)
     }
 
-    @Test("given failures that open the circuit during the retries, then the retries stop and the caller gets the marketplace's failure, not the circuit's refusal")
+    @Test("given failures that open the circuit during the retries, then the retries stop and the caller gets the circuit's 503 with its cool-down, carrying the marketplace's failure")
     func circuitOpensDuringRetries() async throws {
         let harness = CallerHarness([.status(500), .status(500)],
-                                    retry: RetryPolicy(maxAttempts: 5, random: { 0 }), failureThreshold: 2)
+                                    retry: RetryPolicy(maxAttempts: 5, random: { 0 }), failureThreshold: 2,
+                                    coolDown: .seconds(30))
         let error = await #expect(throws: ConnectorError.self) { try await harness.call(.read) }
-        guard case .upstreamError(let failure)? = error else {
-            Issue.record("expected the 500's upstreamError, got \(String(describing: error))")
+        guard case .upstreamUnavailable(let retryAfter, let failure?)? = error else {
+            Issue.record("expected the circuit's upstreamUnavailable, got \(String(describing: error))")
             return
         }
+        #expect(retryAfter == .seconds(30), "a retry sooner than the cool-down is refused again")
         #expect(failure.status == 500)
         #expect(harness.client.callCount == 2)
         #expect(harness.breaker.state == .open)
@@ -43,6 +45,28 @@ struct UpstreamCallerTests {
             return
         }
         #expect(failure.status == 500)
+        #expect(harness.client.callCount == 1)
+    }
+
+    @Test("given a 429 whose retry the rate budget cannot fit before the deadline, then the caller gets the 429 with the budget's longer wait")
+    func budgetRefusingARetryAfterA429KeepsTheLongerWait() async throws {
+        // given: a budget of one call every 100 s, and a deadline in 60 s
+        let harness = CallerHarness([.status(429, headers: ["Retry-After": "1"]), .status(200)],
+                                    retry: RetryPolicy(maxAttempts: 3, random: { 0 }),
+                                    limit: RateLimit(burst: 1, interval: .seconds(100)))
+        // when: the call waits out the 429's second, and then asks the budget for a slot
+        let call = harness.start(.read, within: .seconds(60))
+        await harness.clock.waitForSleepers(1)
+        harness.clock.advance(by: .seconds(1))
+        let result = await call.result
+        // then
+        let error = #expect(throws: ConnectorError.self) { try result.get() }
+        guard case .upstreamRateLimited(let retryAfter?, let failure?)? = error else {
+            Issue.record("expected the 429's upstreamRateLimited, got \(String(describing: error))")
+            return
+        }
+        #expect(failure.status == 429)
+        #expect(retryAfter > .seconds(60), "the marketplace's 1 s would send the client into the same refusal")
         #expect(harness.client.callCount == 1)
     }
 
