@@ -11,6 +11,8 @@ struct WildberriesHost: Sendable {
     let breakers: CircuitBreakers
     let budgets: RateBudgets
     let baseTokenBudgets: RateBudgets
+    /// The answers being written, one at a time per item and seller (`WildberriesSession.writing`).
+    let writeLocks = ItemWriteLocks()
 
     init(baseURL: URL, limit: RateLimit, baseTokenLimit: RateLimit, options: WildberriesOptions) {
         self.baseURL = baseURL

@@ -33,17 +33,21 @@ public struct WildberriesQuestionConnector: ChannelConnector {
     /// id is `itemNotFound`. The question is read first: a reply whose text already is the
     /// published answer (a retry after a lost response) writes nothing, as a second `PATCH` would
     /// count as the answer's one edit; the same text on a question the seller hid (state `none`,
-    /// the text its rejection) is sent, as `wbRu` publishes it.
+    /// the text its rejection) is sent, as `wbRu` publishes it. Replies to one question run one
+    /// at a time (`WildberriesSession.writing`).
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try WildberriesLimits.checkText(text, WildberriesLimits.questionAnswer)
-        let (before, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
-        if let existing = before.answer, existing.says(text), before.state != "none" {
-            return ReplyReceipt(itemID: id, createdAt: existing.createdAt)
+        let source = source
+        return try await source.session.writing("question/" + id) { () throws(ConnectorError) -> ReplyReceipt in
+            let (before, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
+            if let existing = before.answer, existing.says(text), before.state != "none" {
+                return ReplyReceipt(itemID: id, createdAt: existing.createdAt)
+            }
+            try before.answer?.checkEditable("question \(id)")
+            try await source.write("PATCH", path: "/api/v1/questions", body: ["id": id, "answer": ["text": text], "state": "wbRu"],
+                                   safety: .nonIdempotent, operation: "questions.answer", deadline: deadline)
+            return ReplyReceipt(itemID: id)
         }
-        try before.answer?.checkEditable("question \(id)")
-        try await source.write("PATCH", path: "/api/v1/questions", body: ["id": id, "answer": ["text": text], "state": "wbRu"],
-                               safety: .nonIdempotent, operation: "questions.answer", deadline: deadline)
-        return ReplyReceipt(itemID: id)
     }
 
     /// `PATCH /api/v1/questions` with `wasViewed: true`; doing it twice does no harm.

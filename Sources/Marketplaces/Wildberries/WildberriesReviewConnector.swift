@@ -39,36 +39,41 @@ public struct WildberriesReviewConnector: ChannelConnector {
     /// (no such feedback: `itemNotFound`, nothing sent) and again afterwards for the answer's
     /// time. A reply whose text already is the answer (a retry after a lost response) writes
     /// nothing: Wildberries allows one edit, and sending it again would spend it; unless
-    /// moderation turned that very text down, which is said rather than reported sent.
+    /// moderation turned that very text down, which is said rather than reported sent. Replies to
+    /// one feedback run one at a time (`WildberriesSession.writing`).
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try WildberriesLimits.checkText(text, WildberriesLimits.feedbackAnswer)
-        let (before, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
-        if let existing = before.answer, existing.says(text) {
-            guard existing.wasRejected else { return ReplyReceipt(itemID: id, createdAt: existing.createdAt) }
-            throw .upstreamRejected(UpstreamFailure(
-                marketplace: .wildberries, status: nil,
-                message: "not sent: Wildberries' moderation turned this very answer to feedback \(id) down (answer.state \(existing.state ?? "")); write another"))
+        let source = source
+        return try await source.session.writing("feedback/" + id) { () throws(ConnectorError) -> ReplyReceipt in
+            let (before, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
+            if let existing = before.answer, existing.says(text) {
+                guard existing.wasRejected else { return ReplyReceipt(itemID: id, createdAt: existing.createdAt) }
+                throw .upstreamRejected(UpstreamFailure(
+                    marketplace: .wildberries, status: nil,
+                    message: "not sent: Wildberries' moderation turned this very answer to feedback \(id) down (answer.state \(existing.state ?? "")); write another"))
+            }
+            try before.answer?.checkEditable("feedback \(id)")
+            let edit = before.answer != nil
+            try await source.write(edit ? "PATCH" : "POST", path: "/api/v1/feedbacks/answer", body: ["id": id, "text": text],
+                                   safety: .nonIdempotent, operation: edit ? "feedbacks.answer.edit" : "feedbacks.answer",
+                                   deadline: deadline)
+            let after: WildberriesFeedback
+            do {
+                (after, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
+            } catch {
+                // Wildberries took the answer (204) for a feedback the read before showed
+                // exists; only the look that it shows failed (timed out, 5xx, rate-limited):
+                // that is no reason to report the reply as failed, and a caller's retry would
+                // find it there anyway.
+                return ReplyReceipt(itemID: id)
+            }
+            // The 204 is Wildberries' word for a feedback the read before showed it has; an
+            // answer not shown yet (or the old text still, while an edit waits for moderation)
+            // is its replicas catching up, not a failure, and reporting one would invite a retry
+            // that answers twice or spends the one edit.
+            guard let answer = after.answer, answer.says(text) else { return ReplyReceipt(itemID: id) }
+            return ReplyReceipt(itemID: id, createdAt: answer.createdAt)
         }
-        try before.answer?.checkEditable("feedback \(id)")
-        let edit = before.answer != nil
-        try await source.write(edit ? "PATCH" : "POST", path: "/api/v1/feedbacks/answer", body: ["id": id, "text": text],
-                               safety: .nonIdempotent, operation: edit ? "feedbacks.answer.edit" : "feedbacks.answer",
-                               deadline: deadline)
-        let after: WildberriesFeedback
-        do {
-            (after, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
-        } catch {
-            // Wildberries took the answer (204) for a feedback the read before showed exists; only
-            // the look that it shows failed (timed out, 5xx, rate-limited): that is no reason to
-            // report the reply as failed, and a caller's retry would find it there anyway.
-            return ReplyReceipt(itemID: id)
-        }
-        // The 204 is Wildberries' word for a feedback the read before showed it has; an answer
-        // not shown yet (or the old text still, while an edit waits for moderation) is its
-        // replicas catching up, not a failure, and reporting one would invite a retry that
-        // answers twice or spends the one edit.
-        guard let answer = after.answer, answer.says(text) else { return ReplyReceipt(itemID: id) }
-        return ReplyReceipt(itemID: id, createdAt: answer.createdAt)
     }
 
     /// New and newly answered feedbacks, oldest first; see `WildberriesRecordSource.updates`.

@@ -16,6 +16,8 @@ public final class WildberriesSession: MarketplaceSession {
     public let chat: UpstreamCaller
     let options: WildberriesOptions
     private let token: String
+    private let account: String
+    private let writeLocks: ItemWriteLocks
 
     /// Fails with `credentialsMissing` when the credentials carry no `token`.
     init(credentials: MarketplaceCredentials, options: WildberriesOptions,
@@ -23,6 +25,8 @@ public final class WildberriesSession: MarketplaceSession {
         token = try credentials.require(["token"])[0]
         self.options = options
         let claims = WildberriesTokenClaims(token: token)
+        account = claims.account
+        writeLocks = hosts.feedbacks.writeLocks
         func caller(_ host: WildberriesHost) -> UpstreamCaller {
             UpstreamCaller(marketplace: .wildberries,
                            client: options.clients.client(baseURL: host.baseURL, maxConnections: options.maxConnections),
@@ -32,6 +36,14 @@ public final class WildberriesSession: MarketplaceSession {
         }
         feedbacks = caller(hosts.feedbacks)
         chat = caller(hosts.chat)
+    }
+
+    /// Runs an answer's read, compare and write to one feedback or question (`item`, such as
+    /// `question/<id>`) after the others to it: of this tenant and of every tenant of the same
+    /// seller. Two replies sent together thus cannot both find it unanswered and both write, the
+    /// second spending the answer's one edit.
+    func writing<T>(_ item: String, _ body: () async throws(ConnectorError) -> T) async throws(ConnectorError) -> T {
+        try await writeLocks.withLock(account + "/" + item, marketplace: .wildberries, body)
     }
 
     /// The header Wildberries reads the token from, in the raw form its spec gives.

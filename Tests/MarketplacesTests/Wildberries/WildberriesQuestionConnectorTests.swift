@@ -69,6 +69,25 @@ struct WildberriesQuestionConnectorTests {
         }
     }
 
+    @Test("given two replies with the same text sent together, when the first's write is slow, then the second waits for it, finds the answer there and writes nothing", .timeLimit(.minutes(1)))
+    func concurrentRepliesWriteOnce() async throws {
+        try await Env.with { env in
+            // given: an unanswered question, and a write the simulator holds for a while, so that
+            // without the item's lock the second reply would read the question before it lands
+            let target = try #require(env.simulator.feedbacks.questions.first { $0.answer == nil })
+            env.simulator.feedbacksFaults.inject(.latency(.milliseconds(300)), times: 1, pathPrefix: "/api/v1/questions")
+            // when
+            async let first = env.question.reply(to: target.id, text: "Да, подходит.", deadline: Env.deadline)
+            async let second = env.question.reply(to: target.id, text: "Да, подходит.", deadline: Env.deadline)
+            let receipts = try await [first, second]
+            // then
+            #expect(receipts.map(\.itemID) == [target.id, target.id])
+            #expect(env.simulator.feedbacksLog.count(path: "/api/v1/questions", method: "PATCH") == 1,
+                    "a second write would spend the answer's one edit")
+            #expect(env.simulator.feedbacks.question(id: target.id)?.answer?.text == "Да, подходит.")
+        }
+    }
+
     @Test("the same answer sent again writes nothing, so the one edit is left for a real change", .timeLimit(.minutes(1)))
     func repeatedReply() async throws {
         try await Env.with { env in

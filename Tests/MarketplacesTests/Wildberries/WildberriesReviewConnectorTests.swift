@@ -195,6 +195,25 @@ struct WildberriesReviewConnectorTests {
         }
     }
 
+    @Test("given two replies with the same text sent together, when the first's write is slow, then the second waits for it and finds the answer there: one answer, the edit unspent", .timeLimit(.minutes(1)))
+    func concurrentRepliesTakeTurns() async throws {
+        try await Env.with { env in
+            // given: an unanswered feedback, and a write the simulator holds for a while, so that
+            // without the item's lock the second reply would read the feedback before it lands
+            let target = try #require(env.simulator.feedbacks.feedbacks.first { $0.answer == nil })
+            let answer = "/api/v1/feedbacks/answer"
+            env.simulator.feedbacksFaults.inject(.latency(.milliseconds(300)), times: 1, pathPrefix: answer)
+            // when
+            async let first = env.review.reply(to: target.id, text: "Спасибо за отзыв!", deadline: Env.deadline)
+            async let second = env.review.reply(to: target.id, text: "Спасибо за отзыв!", deadline: Env.deadline)
+            _ = try await [first, second]
+            // then: one answer, and the edit left unspent
+            #expect(env.simulator.feedbacksLog.count(path: answer, method: "POST") == 1)
+            #expect(env.simulator.feedbacksLog.count(path: answer, method: "PATCH") == 0)
+            #expect(env.simulator.feedbacks.feedback(id: target.id)?.answer?.text == "Спасибо за отзыв!")
+        }
+    }
+
     @Test("the same answer sent again writes nothing, so the one edit is left for a real change", .timeLimit(.minutes(1)))
     func repeatedReply() async throws {
         try await Env.with { env in
