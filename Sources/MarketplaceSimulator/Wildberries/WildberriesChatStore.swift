@@ -9,6 +9,8 @@ public final class WildberriesChatStore: Sendable {
         var events: [WildberriesSimulatedChatEvent]
         var attachments: [String: WildberriesSimulatedAttachment] = [:]
         var random: WildberriesSeededGenerator
+        /// Chats in the stream that the chat list does not show yet.
+        var unlisted: Set<String> = []
     }
 
     private let state: Mutex<State>
@@ -33,7 +35,7 @@ public final class WildberriesChatStore: Sendable {
         state.withLock { s in
             var last: [String: WildberriesSimulatedChatEvent] = [:]
             for event in s.events where event.text != nil || !event.attachments.isEmpty { last[event.chatID] = event }
-            return s.chats.map { ($0, last[$0.chatID]) }
+            return s.chats.filter { !s.unlisted.contains($0.chatID) }.map { ($0, last[$0.chatID]) }
                 .sorted { ($0.last?.addTimestamp ?? 0, $1.chat.chatID) > ($1.last?.addTimestamp ?? 0, $0.chat.chatID) }
         }
     }
@@ -105,10 +107,11 @@ public final class WildberriesChatStore: Sendable {
         }
     }
 
-    /// A buyer opens a new chat about a product: the chat appears in the list and its first event
-    /// (with `isNewChat` and the `replySign`) in the stream.
+    /// A buyer opens a new chat about a product: the chat appears in the list (unless `listed` is
+    /// false: the list has been seen to lag behind the stream, until `list(chatID:)`) and its
+    /// first event (with `isNewChat` and the `replySign`) in the stream.
     @discardableResult
-    public func startChat(clientName: String, text: String, nmId: Int64? = nil, at time: Int64? = nil)
+    public func startChat(clientName: String, text: String, nmId: Int64? = nil, at time: Int64? = nil, listed: Bool = true)
         -> (chat: WildberriesSimulatedChat, event: WildberriesSimulatedChatEvent) {
         let now = WildberriesResponses.nowMilliseconds()
         return state.withLock { s in
@@ -122,9 +125,15 @@ public final class WildberriesChatStore: Sendable {
                                                       addTimestamp: time ?? max(now, s.events.last?.addTimestamp ?? now),
                                                       sender: .client)
             s.chats.append(chat)
+            if !listed { s.unlisted.insert(chatID) }
             Self.insert(event, into: &s.events)
             return (chat, event)
         }
+    }
+
+    /// The chat list shows the chat `chatID` from now on.
+    public func list(chatID: String) {
+        _ = state.withLock { $0.unlisted.remove(chatID) }
     }
 
     private static func insert(_ event: WildberriesSimulatedChatEvent, into events: inout [WildberriesSimulatedChatEvent]) {

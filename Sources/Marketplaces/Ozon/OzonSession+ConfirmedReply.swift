@@ -7,40 +7,24 @@ extension OzonSession {
     /// within it.
     static let confirmationWindow: Int64 = 10 * 60 * 1000
 
-    /// The part of a reply's remaining time held back for looking it up after a failure: a
-    /// quarter, and at most 3 s.
+    /// The part of a reply's remaining time held back for looking it up after a failure
+    /// (`UpstreamCaller.lookupReserve`).
     func lookupReserve(until deadline: ContinuousClock.Instant) -> Duration {
-        min(.seconds(3), max(.zero, deadline - caller.now) / 4)
+        caller.lookupReserve(until: deadline)
     }
 
-    /// Sends a reply with `write`, under a deadline that keeps `lookupReserve` back. When the
-    /// write fails after it may have reached Ozon (no answer in time, a lost connection, a 5xx),
-    /// asks `find` for the reply on the item (given the instant `confirmationWindow` before the
-    /// send, from which one of the same words may be dated), and reports the one found as sent:
-    /// Ozon has no idempotency key, so this is how a reply whose answer was lost is told from one
-    /// that was not made. Otherwise, or when the look fails, the write's failure stands, still
-    /// saying that Ozon may have applied it.
+    /// Sends a reply with `write` (`UpstreamCaller.confirmedWrite`). When the write fails after
+    /// it may have reached Ozon, asks `find` for the reply on the item (given the instant
+    /// `confirmationWindow` before the send, from which one of the same words may be dated), and
+    /// reports the one found as sent: Ozon has no idempotency key, so this is how a reply whose
+    /// answer was lost is told from one that was not made.
     func confirmedReply(deadline: ContinuousClock.Instant,
                         write: @Sendable (ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt,
                         find: (_ since: Timestamp, ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt?)
         async throws(ConnectorError) -> ReplyReceipt {
-        // The gateway's counter when there is one (its log counts these calls), else one of ours.
-        let counter = UpstreamCallCounter.current ?? UpstreamCallCounter()
-        let before = counter.count
         let since = Timestamp(millisecondsSinceEpoch: Timestamp.wallClock().millisecondsSinceEpoch - Self.confirmationWindow)
-        let writeDeadline = deadline - lookupReserve(until: deadline)
-        let failure: ConnectorError
-        do {
-            return try await UpstreamCallCounter.$current.withValue(counter) { try await write(writeDeadline) }
-        } catch let error as ConnectorError {
-            failure = error
-        } catch {
-            // `write` throws only ConnectorError; `withValue` forgets the type.
-            failure = .upstreamError(UpstreamFailure(marketplace: .ozon, status: nil, message: "\(error)"))
+        return try await caller.confirmedWrite(deadline: deadline, write: write) { until throws(ConnectorError) in
+            try await find(since, until)
         }
-        guard counter.reports.dropFirst(before).contains(where: \.mayHaveChanged) else { throw failure }
-        let found = await UpstreamCaller.$isLookingUp.withValue(true) { try? await find(since, deadline) }
-        guard let found = found ?? nil else { throw failure }
-        return found
     }
 }

@@ -53,20 +53,28 @@ public struct WildberriesChatConnector: ChannelConnector {
     }
 
     /// One chat, from a fresh chat list (and the event stream, to learn who wrote its last message).
-    /// `malformedItemID` for an id not of the form `1:<uuid>`; `itemNotFound` when neither shows the chat.
+    /// `malformedItemID` for an id not of the form `1:<uuid>`; `itemNotFound` when neither shows the
+    /// chat, the stream read on as far as the budget has requests to spare.
     public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
         try ItemIDShape.versionedUUID.check(id)
         let chats = try await freshChats(includeRaw: includeRaw, deadline: deadline)
         let listed = chats.first { $0.0.chatID == id }
-        // The chat list has been seen to lag behind the event stream: a chat the stream showed counts too.
-        guard let conversation = ledger.conversation(id), listed != nil || conversation.last != nil else {
-            throw .itemNotFound(id: id)
+        // The chat list has been seen to lag behind the event stream: a chat the stream showed
+        // counts too, and the stream is read on for one the list does not show yet.
+        func known() -> WildberriesConversation? {
+            ledger.conversation(id).flatMap { listed != nil || $0.last != nil ? $0 : nil }
         }
+        if listed == nil, known() == nil { try await catchUp(deadline: deadline) }
+        guard let conversation = known() else { throw .itemNotFound(id: id) }
         return conversation.item(raw: listed?.1, historyKnown: ledger.hasCaughtUp)
     }
 
     /// Sends `text` into the chat with its `replySign`, taken from the connector's cache or —
-    /// when the chat is new to it, or Wildberries refuses the cached sign — from a fresh chat list.
+    /// when the chat is new to it, or Wildberries refuses the cached sign — from a fresh chat list,
+    /// or for a chat the list does not show yet, from the event stream read on. A send that fails
+    /// after it may have reached Wildberries (no answer, a lost connection, a 5xx) is looked for
+    /// in the stream (`sentMessage`): found, it is reported sent, so that a client's retry does
+    /// not send it twice.
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try WildberriesLimits.checkText(text, WildberriesLimits.chatMessage)
         try ItemIDShape.versionedUUID.check(id)
@@ -75,19 +83,30 @@ public struct WildberriesChatConnector: ChannelConnector {
             ledger.absorb(try await api.chats(includeRaw: false, deadline: deadline).map(\.0))
             sign = ledger.replySign(id)
         }
+        if sign == nil {
+            // A chat the list does not show yet: its first event in the stream carries the sign.
+            try await catchUp(deadline: deadline)
+            sign = ledger.replySign(id)
+        }
         guard let sign else { throw .itemNotFound(id: id) }
-        let receipt: WildberriesMessageReceipt
         // The message goes into the event stream: answers read before it are not given again.
         defer { reads.forget() }
-        do {
-            receipt = try await api.send(replySign: sign, text: text, deadline: deadline)
-        } catch {
-            // Wildberries refused the sign (a 400: nothing was sent): the chat list has the
-            // current one. Sent once more only with a sign that differs.
-            guard case .upstreamRejected(let failure) = error, failure.message.lowercased().contains("signature") else { throw error }
-            ledger.absorb(try await api.chats(includeRaw: false, deadline: deadline).map(\.0))
-            guard let fresh = ledger.replySign(id), fresh != sign else { throw error }
-            receipt = try await api.send(replySign: fresh, text: text, deadline: deadline)
+        let since = unixMilliseconds() - Self.confirmationWindow
+        let (api, ledger) = (api, ledger)
+        let receipt = try await api.session.chat.confirmedWrite(deadline: deadline) { until throws(ConnectorError) -> WildberriesMessageReceipt in
+            do throws(ConnectorError) {
+                return try await api.send(replySign: sign, text: text, deadline: until)
+            } catch {
+                // Wildberries refused the sign (a 400: nothing was sent): the chat list has the
+                // current one. Sent once more only with a sign that differs.
+                guard case .upstreamRejected(let failure) = error, failure.message.lowercased().contains("signature") else { throw error }
+                ledger.absorb(try await api.chats(includeRaw: false, deadline: until).map(\.0))
+                guard let fresh = ledger.replySign(id), fresh != sign else { throw error }
+                return try await api.send(replySign: fresh, text: text, deadline: until)
+            }
+        } find: { until throws(ConnectorError) -> WildberriesMessageReceipt? in
+            try await sentMessage(chatID: id, text: text, since: since, deadline: until)
+                .map { WildberriesMessageReceipt(addedAt: Timestamp(millisecondsSinceEpoch: $0.addTimestamp), chatID: id) }
         }
         if let at = receipt.addedAt { ledger.noteSent(chatID: id, text: text, at: at.millisecondsSinceEpoch) }
         return ReplyReceipt(itemID: receipt.chatID ?? id, createdAt: receipt.addedAt)

@@ -5,6 +5,11 @@ struct WildberriesMessageReceipt: JSONReadable {
     var addedAt: Timestamp?
     var chatID: String?
 
+    init(addedAt: Timestamp?, chatID: String?) {
+        self.addedAt = addedAt
+        self.chatID = chatID
+    }
+
     init(json: JSONElement) throws(JSONReadError) {
         var addTime = WildberriesScalar.null, chatID = WildberriesScalar.null
         try json.members { key, value throws(JSONReadError) in

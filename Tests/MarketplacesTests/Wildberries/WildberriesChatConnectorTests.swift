@@ -225,6 +225,57 @@ struct WildberriesChatConnectorTests {
         }
     }
 
+    @Test("given a chat the event stream shows and the chat list does not yet, when a client reads it and replies to it, then both find it, the reply with the sign from the stream",
+          .timeLimit(.minutes(1)))
+    func chatOnlyInTheStream() async throws {
+        try await Env.with { env in
+            // given: a connector that has read the stream to its end, then a chat opened since
+            _ = try await env.chat.listItems(ListQuery(limit: 10), deadline: Env.deadline)
+            let (fresh, _) = env.simulator.chats.startChat(clientName: "Павел", text: "Когда доставка?", listed: false)
+            // when
+            let receipt = try await env.chat.reply(to: fresh.chatID, text: "Завтра.", deadline: Env.deadline)
+            // then
+            #expect(receipt.itemID == fresh.chatID)
+            let sent = try #require(env.simulator.chats.events.last)
+            #expect(sent.chatID == fresh.chatID)
+            #expect(sent.sender == .seller)
+            #expect(sent.text == "Завтра.")
+            // and when: another such chat is read by id
+            let (other, _) = env.simulator.chats.startChat(clientName: "Ольга", text: "Есть размер M?", listed: false)
+            let item = try await env.chat.item(id: other.chatID, includeRaw: false, deadline: Env.deadline)
+            // then
+            #expect(item.id == other.chatID)
+            #expect(item.status == .unanswered)
+            #expect(item.lastMessage?.text == "Есть размер M?")
+        }
+    }
+
+    @Test("given a message Wildberries takes but whose answer is lost, then the reply finds it in the event stream and reports it sent, once; one that never arrived stays a failure",
+          .timeLimit(.minutes(1)))
+    func lostAnswerIsLookedUpInTheStream() async throws {
+        try await Env.with { env in
+            let target = try #require(lastSenders(env.simulator).first { $0.value.sender == .client }?.key)
+            let message = "/api/v1/seller/message"
+            // given: the send applied, then its connection reset before the answer
+            env.simulator.chatFaults.inject(.appliedThenReset, times: 1, pathPrefix: message)
+            // when
+            let receipt = try await env.chat.reply(to: target, text: "Отправим сегодня.", deadline: Env.deadline)
+            // then
+            let sent = env.simulator.chats.events.filter { $0.chatID == target && $0.sender == .seller && $0.text == "Отправим сегодня." }
+            #expect(sent.count == 1)
+            #expect(receipt.itemID == target)
+            #expect(receipt.createdAt?.millisecondsSinceEpoch == sent.first?.streamTimestamp, "the time the stream shows it at")
+            #expect(env.simulator.chatLog.count(path: message) == 1, "a write whose outcome is unknown is not sent again")
+            // and given: a send reset before Wildberries took it
+            env.simulator.chatFaults.inject(.connectionReset, times: 1, pathPrefix: message)
+            // then: nothing in the stream says it was sent, so the failure stands
+            await #expect(throws: ConnectorError.self) {
+                _ = try await env.chat.reply(to: target, text: "Отправим завтра.", deadline: Env.deadline)
+            }
+            #expect(!env.simulator.chats.events.contains { $0.text == "Отправим завтра." })
+        }
+    }
+
     @Test("given a catch-up on the event stream that fails part way, then the list still answers, and the next call goes on from where it stopped",
           .timeLimit(.minutes(1)))
     func catchUpKeepsItsProgress() async throws {
