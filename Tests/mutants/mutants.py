@@ -184,7 +184,7 @@ MUTANTS = [
     ("a FIN cancels a reply", "Sources/Gateway/GatewayResponder.swift",
      "request.method != .post || !router.writes(.post, path: request.pathBytes)", "true"),
     ("a retry refused here hides the marketplace's failure", "Sources/Connectors/Upstream/UpstreamCaller.swift",
-     "throw failure ?? refusal", "throw refusal"),
+     "throw Self.refusedRetry(after: failure, refusal: refusal)", "throw refusal"),
     ("a slow probe presumed lost after one cool-down", "Sources/Connectors/Resilience/CircuitBreaker.swift",
      "lostAt: max(now + coolDown, deadline ?? now)", "lostAt: now + coolDown"),
 ]
