@@ -1,13 +1,20 @@
 import Connectors
 
 extension WildberriesFeedback {
+    /// What the pros follow in an item's text: "Advantages: ", as Wildberries' pages say it.
+    static let prosLabel = "Достоинства: "
+    /// What the cons follow in an item's text: "Disadvantages: ".
+    static let consLabel = "Недостатки: "
+
     /// The unified item: answered iff there is an answer moderation did not turn down (reference
     /// §5.4: `state` may say `wbRu` with no answer; a rejected answer stays in `reply` with its
     /// `state`), read from `wasViewed`, and all the buyer wrote: the comment, then the
-    /// pros and the cons, each on a line of its own when given (a seller answering from the
-    /// comment alone would miss a complaint made only under cons).
+    /// pros and the cons, each on a line of its own when given, under the labels Wildberries'
+    /// own pages give them (a seller answering from the comment alone would miss a complaint
+    /// made only under cons, and unlabelled it would read as praise).
     func item(raw: JSONValue?) -> Item {
-        let body = [text, pros, cons].filter { !$0.isEmpty }.joined(separator: "\n")
+        let body = [text, pros.isEmpty ? "" : Self.prosLabel + pros, cons.isEmpty ? "" : Self.consLabel + cons]
+            .filter { !$0.isEmpty }.joined(separator: "\n")
         return Item(id: id, marketplace: .wildberries, channel: .review, kind: .review, text: body,
                     createdAt: createdAt ?? Timestamp(millisecondsSinceEpoch: 0),
                     status: hasStandingAnswer ? .answered : .unanswered,

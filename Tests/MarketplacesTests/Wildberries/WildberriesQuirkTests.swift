@@ -141,7 +141,7 @@ struct WildberriesQuirkTests {
             #expect(page.nextCursor == nil)
             let first = page.items[0]
             // all the buyer wrote: a complaint made under cons is not hidden behind the comment
-            #expect(first.text == "Хорошо\nТкань\nШвы разошлись")
+            #expect(first.text == "Хорошо\nДостоинства: Ткань\nНедостатки: Швы разошлись")
             #expect(first.status == .unanswered)
             #expect(first.rating == 5)
             #expect(first.read == true)
@@ -149,7 +149,7 @@ struct WildberriesQuirkTests {
             #expect(first.createdAt == FlexibleDate.parse("2026-05-14T08:21:37.056Z"))
             #expect(first.raw?["orderStatus"] == .string("somethingNew"))
             let second = page.items[1]
-            #expect(second.text == "Мягкая")
+            #expect(second.text == "Достоинства: Мягкая")
             // moderation turned the answer down: the buyer sees none, so the feedback still waits
             #expect(second.status == .unanswered)
             #expect(second.reply?.state == "rejectedAntispam")
