@@ -18,6 +18,7 @@ gives an entry still running a fresh lifetime (mutating that eviction is listed,
 """
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -215,14 +216,27 @@ def main():
                 survivors += 1
             else:
                 # A mutant may make a test wait for a deadline it no longer meets: 4 minutes is
-                # three times the suite's own time.
-                test = subprocess.run(["timeout", "240", "swift", "test", "--scratch-path", scratch, "--skip-build"],
-                                      cwd=root, capture_output=True, text=True)
-                failed = sorted(set(test_name for test_name in re.findall(r'✘ Test "?([^"(\n]{1,80})', test.stdout)
+                # three times the suite's own time. The suite runs in a session of its own, so
+                # that what it started goes with it; the test process, which SwiftPM starts in a
+                # group of its own, is ended by name.
+                test = subprocess.Popen(["swift", "test", "--scratch-path", scratch, "--skip-build"], cwd=root,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                        start_new_session=True)
+                try:
+                    stdout, _ = test.communicate(timeout=240)
+                    timed_out = False
+                except subprocess.TimeoutExpired:
+                    os.killpg(test.pid, signal.SIGKILL)
+                    subprocess.run(["pkill", "-KILL", "-f", re.escape(scratch.rstrip("/")) + "/.*PackageTests\\.xctest"])
+                    stdout, _ = test.communicate()
+                    timed_out = True
+                failed = sorted(set(test_name for test_name in re.findall(r'✘ Test "?([^"(\n]{1,80})', stdout)
                                     if not test_name.startswith("run with")))
                 if test.returncode == 0:
                     verdict = "SURVIVED"
                     survivors += 1
+                elif timed_out and not failed:
+                    verdict = "killed (the suite hung past 240 s)"
                 else:
                     verdict = f"killed ({len(failed)} tests failed" + (f", e.g. \"{failed[0]}\")" if failed else ")")
         finally:
