@@ -157,11 +157,11 @@ final class Connection {
         // Draining: requests the client pipelined behind this one were sent before the drain
         // and are answered too, the last with `Connection: close`. Those still in the socket
         // are read now, since this response decides whether the connection stays for them.
-        if loop.isDraining, keepAlive, !readAtDrain {
+        if loop.isStopping, keepAlive, !readAtDrain {
             readAtDrain = true
             readWaitingInput()
         }
-        let close = !keepAlive || (loop.isDraining && !pendingHoldsARequest)
+        let close = !keepAlive || (loop.isStopping && !pendingHoldsARequest)
         let field: ResponseHeadWriter.ConnectionField = close ? .close : (isHTTP10 ? .keepAlive : .none)
         output.appendResponse(response, sendBody: !isHeadRequest && !response.status.forbidsBody,
                               dateLine: loop.dateCache.line, connection: field)

@@ -71,6 +71,11 @@ final class EventLoop {
     private(set) var now: UInt64 = MonotonicClock.now()
 
     private(set) var isDraining = false
+    /// The server is draining, whether or not this loop's own drain has begun: the server marks
+    /// itself draining before it queues each loop's `beginDrain`, and a request this loop reads
+    /// in between (its thread busy, or preempted, while the stop came) is answered as the
+    /// drain's, with `Connection: close`, not as keep-alive.
+    var isStopping: Bool { isDraining || counter.isDraining }
     /// When the drain's grace period ends (set by `beginDrain`).
     private(set) var forceCloseAt: UInt64?
     /// Set when the grace period ended (`enforceGracePeriod`): everything still open is closed
