@@ -9,7 +9,7 @@ public final class WildberriesChatStore: Sendable {
         var events: [WildberriesSimulatedChatEvent]
         var attachments: [String: WildberriesSimulatedAttachment] = [:]
         var random: WildberriesSeededGenerator
-        /// Chats in the stream that the chat list does not show yet.
+        /// Chats in the stream that the chat list does not show.
         var unlisted: Set<String> = []
     }
 
@@ -108,8 +108,8 @@ public final class WildberriesChatStore: Sendable {
     }
 
     /// A buyer opens a new chat about a product: the chat appears in the list (unless `listed` is
-    /// false: the list has been seen to lag behind the stream, until `list(chatID:)`) and its
-    /// first event (with `isNewChat` and the `replySign`) in the stream.
+    /// false, as the real list has been seen to lag behind the stream) and its first event (with
+    /// `isNewChat` and the `replySign`) in the stream.
     @discardableResult
     public func startChat(clientName: String, text: String, nmId: Int64? = nil, at time: Int64? = nil, listed: Bool = true)
         -> (chat: WildberriesSimulatedChat, event: WildberriesSimulatedChatEvent) {
@@ -129,11 +129,6 @@ public final class WildberriesChatStore: Sendable {
             Self.insert(event, into: &s.events)
             return (chat, event)
         }
-    }
-
-    /// The chat list shows the chat `chatID` from now on.
-    public func list(chatID: String) {
-        _ = state.withLock { $0.unlisted.remove(chatID) }
     }
 
     private static func insert(_ event: WildberriesSimulatedChatEvent, into events: inout [WildberriesSimulatedChatEvent]) {

@@ -7,12 +7,6 @@ extension OzonSession {
     /// within it.
     static let confirmationWindow: Int64 = 10 * 60 * 1000
 
-    /// The part of a reply's remaining time held back for looking it up after a failure
-    /// (`UpstreamCaller.lookupReserve`).
-    func lookupReserve(until deadline: ContinuousClock.Instant) -> Duration {
-        caller.lookupReserve(until: deadline)
-    }
-
     /// Sends a reply with `write` (`UpstreamCaller.confirmedWrite`). When the write fails after
     /// it may have reached Ozon, asks `find` for the reply on the item (given the instant
     /// `confirmationWindow` before the send, from which one of the same words may be dated), and

@@ -12,7 +12,7 @@ struct OzonSessionTests {
             bed.clock.advance(by: .seconds(-3600))
             let session = try bed.review.session
             // when
-            let reserve = session.lookupReserve(until: bed.clock.now + .seconds(secondsLeft))
+            let reserve = session.caller.lookupReserve(until: bed.clock.now + .seconds(secondsLeft))
             // then: this clock runs on with real time, so a little less
             #expect(reserve <= .milliseconds(reserveMilliseconds))
             #expect(reserve > .milliseconds(reserveMilliseconds) - .milliseconds(100) || reserveMilliseconds == 0)
