@@ -11,6 +11,8 @@ extension EventLoop {
         for case let connection? in connections {
             activity.inputBufferBytes += connection.storage.capacity + connection.pending.capacity
             switch connection.phase {
+            case .head where !connection.parser.hasNotBegunARequest || connection.pendingHoldsARequest:
+                activity.readingHead += 1
             case .body:
                 activity.receivingBody += 1
                 if connection.awaitsBodyRoom { activity.awaitingBodyRoom += 1 }

@@ -3,6 +3,8 @@
 /// queued or held something back before they check what it did not do, instead of sleeping
 /// and hoping it has. Counted only when asked; the loops keep no count of their own.
 package struct ServerActivity: Sendable {
+    /// Connections whose request head has begun to arrive (a byte of it read, not all of it).
+    package var readingHead = 0
     /// Connections receiving a request's body (its head read), waiting for room or not.
     package var receivingBody = 0
     /// Of those, the ones whose body waits, unread, for room under `maxLoopBodyBytes`.
@@ -39,6 +41,7 @@ package struct ServerActivity: Sendable {
     }
 
     static func += (total: inout ServerActivity, loop: ServerActivity) {
+        total.readingHead += loop.readingHead
         total.receivingBody += loop.receivingBody
         total.awaitingBodyRoom += loop.awaitingBodyRoom
         total.bodyBytesReserved += loop.bodyBytesReserved
