@@ -188,6 +188,9 @@ MUTANTS = [
      "throw Self.refusedRetry(after: failure, refusal: refusal)", "throw refusal"),
     ("a slow probe presumed lost after one cool-down", "Sources/Connectors/Resilience/CircuitBreaker.swift",
      "lostAt: max(now + coolDown, deadline ?? now)", "lostAt: now + coolDown"),
+    ("a call the circuit refuses after its budget wait keeps the slot", "Sources/Connectors/Upstream/UpstreamCaller.swift",
+     "its probe went out, while this call waited for its slot.\n            if let waited { budget.giveBack(waited) }\n",
+     "its probe went out, while this call waited for its slot.\n"),
 ]
 
 

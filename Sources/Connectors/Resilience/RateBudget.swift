@@ -50,6 +50,14 @@ public final class RateBudget: Sendable {
         self.state = Mutex(State(nextFree: clock.now, pausedUntil: clock.now))
     }
 
+    /// A slot `acquire` granted, for `giveBack` when the call it was taken for is not sent after
+    /// all (the circuit refused it once the slot came).
+    public struct Slot: Sendable {
+        let time: ContinuousClock.Instant
+        /// When it was the end of the schedule: the schedule's end before and after it.
+        let ends: (before: ContinuousClock.Instant, after: ContinuousClock.Instant)?
+    }
+
     private enum Reservation {
         /// `slot`; when it was the end of the schedule, the schedule's end before and after it.
         case granted(slot: ContinuousClock.Instant, ends: (before: ContinuousClock.Instant, after: ContinuousClock.Instant)?)
@@ -61,7 +69,8 @@ public final class RateBudget: Sendable {
     /// always taken); throws `upstreamTimeout` when the task is cancelled, and then gives the slot
     /// back for the next caller. A waiter that wakes while a 429's pause is in force (set after
     /// it reserved) reserves again, after the pause, under the same deadline.
-    public func acquire(deadline: ContinuousClock.Instant, marketplace: Marketplace) async throws(ConnectorError) {
+    @discardableResult
+    public func acquire(deadline: ContinuousClock.Instant, marketplace: Marketplace) async throws(ConnectorError) -> Slot {
         while true {
             if Task.isCancelled { throw .upstreamTimeout(nil) }
             let now = clock.now
@@ -69,7 +78,7 @@ public final class RateBudget: Sendable {
             case .refused(let wait):
                 throw .upstreamRateLimited(retryAfter: wait, nil)
             case .granted(let slot, let ends):
-                guard slot > now else { return }
+                guard slot > now else { return Slot(time: slot, ends: ends) }
                 do {
                     try await clock.sleep(until: slot)
                 } catch {
@@ -77,9 +86,16 @@ public final class RateBudget: Sendable {
                     throw .upstreamTimeout(nil)
                 }
                 let woken = clock.now
-                guard state.withLock({ $0.pausedUntil > woken }) else { return }
+                guard state.withLock({ $0.pausedUntil > woken }) else { return Slot(time: slot, ends: ends) }
             }
         }
+    }
+
+    /// Returns a slot whose call was not sent: the schedule's end goes back when nothing was
+    /// reserved after it, so the next call need not wait for a slot nobody used; a slot
+    /// reserved behind is kept for a caller while it is still ahead.
+    public func giveBack(_ slot: Slot) {
+        giveBack(slot: slot.time, ends: slot.ends)
     }
 
     /// Takes a slot free now only when `spare` more would still be free beside it, in one step
@@ -120,8 +136,8 @@ public final class RateBudget: Sendable {
         return .granted(slot: start, ends: (before, state.nextFree))
     }
 
-    /// A cancelled waiter's slot: the end of the schedule goes back if nothing was reserved
-    /// after it; otherwise the slot is kept for the next caller.
+    /// A cancelled waiter's or an unsent call's slot: the end of the schedule goes back if
+    /// nothing was reserved after it; otherwise the slot is kept for the next caller.
     private func giveBack(slot: ContinuousClock.Instant, ends: (before: ContinuousClock.Instant, after: ContinuousClock.Instant)?) {
         state.withLock { state in
             if let ends, state.nextFree == ends.after {

@@ -207,13 +207,15 @@ public final class UpstreamCaller: Sendable {
             }
         }
         defer { permits?.release() }
+        // The slot waited for, given back if the call is not sent after all.
+        var waited: RateBudget.Slot?
         do throws(ConnectorError) {
             // A slot free now is taken however close the deadline; one to wait for must leave
             // the attempt its time.
             if budgetUse == .atHand {
                 guard budget.takeSpare(leaving: 1) else { throw ConnectorError.upstreamRateLimited(retryAfter: budget.waitTime(), nil) }
             } else {
-                try await budget.acquire(deadline: max(clock.now, deadline - minimumAttemptTime), marketplace: marketplace)
+                waited = try await budget.acquire(deadline: max(clock.now, deadline - minimumAttemptTime), marketplace: marketplace)
             }
         } catch {
             if let early { breaker.record(.neutral, for: early) }
@@ -223,6 +225,7 @@ public final class UpstreamCaller: Sendable {
         let remaining = deadline - clock.now
         guard remaining > .zero else {
             if let early { breaker.record(.neutral, for: early) }
+            if let waited { budget.giveBack(waited) }
             return .notSent(.upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
                                                              message: "deadline passed waiting for the rate budget")))
         }
@@ -230,6 +233,8 @@ public final class UpstreamCaller: Sendable {
         do throws(ConnectorError) {
             if let early { admission = early } else { admission = try breaker.admit(marketplace: marketplace, deadline: deadline) }
         } catch {
+            // The circuit opened, or its probe went out, while this call waited for its slot.
+            if let waited { budget.giveBack(waited) }
             return .notSent(error)
         }
         let response: UpstreamResponse

@@ -164,6 +164,18 @@ struct RateBudgetTests {
         try await next.value
     }
 
+    @Test("a slot taken and given back unused (its call was not sent) is the next caller's at once; the schedule runs on from there")
+    func unusedSlotGivenBack() async throws {
+        let budget = budget(burst: 1, interval: .seconds(1))
+        let slot = try await budget.acquire(deadline: farDeadline, marketplace: .ozon)
+        #expect(budget.available == 0)
+        budget.giveBack(slot)
+        #expect(budget.available == 1)
+        try await budget.acquire(deadline: farDeadline, marketplace: .ozon)
+        #expect(clock.requestedSleeps.isEmpty)
+        #expect(budget.waitTime() == .seconds(1))
+    }
+
     @Test("given callers waiting in line, when the first of them gives up, then the next new caller takes its slot, not one at the end")
     func vacatedSlotTakenByNextCaller() async throws {
         // given: a spent budget of one a second, and waiters for the slots at 1 s and 2 s

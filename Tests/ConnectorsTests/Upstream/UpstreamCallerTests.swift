@@ -318,6 +318,8 @@ struct UpstreamCallerTests {
         }
         #expect(retryAfter == .seconds(50))
         #expect(harness.client.callCount == 0)
+        // and: the slot it was not sent in is free for the next call
+        #expect(harness.budget.available == 1)
     }
 
     @Test("given a half-open circuit and a call waiting for the rate budget, then that call does not hold the probe: another call with a slot probes, and its success lets the waiting call through")
@@ -338,6 +340,32 @@ struct UpstreamCallerTests {
         harness.clock.advance(by: .seconds(10))
         #expect(try await waiting.value.status == 200)
         #expect(harness.breaker.state == .closed)
+    }
+
+    @Test("given a half-open circuit and a call waiting for the rate budget, when another call takes the probe before the slot comes, then the waiting call is refused as the circuit's and gives its slot back")
+    func slotGivenBackWhenTheProbeIsOut() async throws {
+        // given: the cool-down over, the budget spent, one call waiting for a slot
+        let harness = CallerHarness([.status(200)], limit: RateLimit(burst: 1, interval: .seconds(10)),
+                                    failureThreshold: 1, coolDown: .seconds(30))
+        harness.breaker.recordFailure()
+        harness.clock.advance(by: .seconds(30))
+        try await harness.budget.acquire(deadline: harness.clock.now + .seconds(1), marketplace: .wildberries)
+        let waiting = harness.start(.read)
+        await harness.clock.waitForSleepers(1)
+        // when: another call takes the probe and is still out when the slot comes
+        let probe = try harness.breaker.admit(marketplace: .wildberries)
+        harness.clock.advance(by: .seconds(10))
+        let result = await waiting.result
+        // then: refused unsent, and the slot is there for the next call (the probe's success needs one)
+        let error = #expect(throws: ConnectorError.self) { try result.get() }
+        guard case .upstreamUnavailable? = error else {
+            Issue.record("expected upstreamUnavailable, got \(String(describing: error))")
+            return
+        }
+        #expect(harness.client.callCount == 0)
+        try #require(harness.budget.available == 1)
+        harness.breaker.record(.success, for: probe)
+        #expect(try await harness.call(.read).status == 200)
     }
 
     @Test("given a half-open circuit and slots at hand, when calls come together, then one probes and the circuit refuses the others before they spend a slot")
