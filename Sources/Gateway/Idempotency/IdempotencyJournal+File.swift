@@ -54,9 +54,10 @@ extension IdempotencyJournal {
     }
 
     /// What `problemOpening` finds wrong with where the journal is, its contents left unread: a
-    /// folder missing or not writable (the journal is rewritten beside itself), a path that is not
-    /// a regular file, a file not readable and writable. `serve` asks this before `open`, which
-    /// reads the contents itself.
+    /// folder missing, or one this user cannot write in and open (the journal is rewritten beside
+    /// itself, and the folder is opened to sync the rename: a write-only folder would leave every
+    /// rewrite undurable), a path that is not a regular file, a file not readable and writable.
+    /// `serve` asks this before `open`, which reads the contents itself.
     public static func problemWithPlace(_ path: String) -> String? {
         let target: String
         do {
@@ -67,8 +68,8 @@ extension IdempotencyJournal {
         let folder = folder(of: target)
         var status = stat()
         guard stat(folder, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else { return "its folder \(folder) does not exist" }
-        guard access(folder, W_OK | X_OK) == 0 else {
-            return errno == EROFS ? "its folder \(folder) is on a read-only file system" : "its folder \(folder) is not writable by this user"
+        guard access(folder, R_OK | W_OK | X_OK) == 0 else {
+            return errno == EROFS ? "its folder \(folder) is on a read-only file system" : "its folder \(folder) is not readable and writable by this user"
         }
         guard stat(target, &status) == 0 else { return nil }
         guard access(target, R_OK | W_OK) == 0 else {
