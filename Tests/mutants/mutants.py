@@ -191,6 +191,8 @@ MUTANTS = [
     ("a call the circuit refuses after its budget wait keeps the slot", "Sources/Connectors/Upstream/UpstreamCaller.swift",
      "its probe went out, while this call waited for its slot.\n            if let waited { budget.giveBack(waited) }\n",
      "its probe went out, while this call waited for its slot.\n"),
+    ("a rewrite keeps a claim whose write failed", "Sources/Gateway/Idempotency/IdempotencyStore.swift",
+     "entry.response != nil || !journal.knownToHaveFailed(entry.journaled)", "entry.response != nil || entry.journaled >= 0"),
 ]
 
 

@@ -308,6 +308,16 @@ public final class IdempotencyJournal: Sendable {
     /// instead of sleeping and hoping it has.
     var waitingForDiskForTesting: Int { pending.withLock { $0.waiters.count } }
 
+    /// Whether the record numbered `sequence` is known to have failed its write (a kept failure
+    /// range names it). A record the journal no longer knows about is taken as written: a rewrite
+    /// that keeps a claim too many answers its key "outcome unknown", one that drops a claim on
+    /// disk lets a retry write twice.
+    func knownToHaveFailed(_ sequence: UInt64) -> Bool {
+        pending.withLock { pending in
+            sequence <= pending.processed && pending.failures.contains { $0.sequences.contains(sequence) }
+        }
+    }
+
     /// Whether a failed write could not be cut back off the file: every later write then fails
     /// until a restart, and the record that failed may be read back then.
     var isBroken: Bool { pending.withLock { $0.broken != nil } }

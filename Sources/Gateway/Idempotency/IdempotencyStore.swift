@@ -201,7 +201,11 @@ public final class IdempotencyStore: Sendable {
             let (copy, mark) = state.withLock { ($0, journal.mark()) }
             var records: [IdempotencyJournalRecord] = []
             for (tenant, shelf) in copy.shelves {
-                for (key, entry) in shelf.entries { records.append(entry.record(tenant: tenant, key: key)) }
+                // Not a claim whose write failed: its request is about to free the key and tell
+                // its client so, and a rewrite that kept it would bring it back after a restart.
+                for (key, entry) in shelf.entries where entry.response != nil || !journal.knownToHaveFailed(entry.journaled) {
+                    records.append(entry.record(tenant: tenant, key: key))
+                }
             }
             // Oldest first, as they were written.
             records.sort { $0.time < $1.time }

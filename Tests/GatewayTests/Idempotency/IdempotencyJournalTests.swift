@@ -34,6 +34,19 @@ struct IdempotencyJournalTests {
     }
 
     /// Claims `key` in `store` and stores `reply` as its outcome, as a keyed request that succeeded does.
+    /// A memory file of `size` bytes sealed against growth: a write past its end fails (EPERM)
+    /// while cutting it back to its size succeeds, as on a full disk. `memfd_create` and the seal
+    /// constants (`F_ADD_SEALS`, `F_SEAL_GROW`, linux/fcntl.h) are not in Swift's Glibc module.
+    static func descriptorThatCannotGrow(size: Int) throws -> Int32 {
+        typealias MemfdCreate = @convention(c) (UnsafePointer<CChar>, UInt32) -> Int32
+        let symbol = try #require(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "memfd_create"))
+        let descriptor = unsafeBitCast(symbol, to: MemfdCreate.self)("journal-full", 0x0002)  // MFD_ALLOW_SEALING
+        try #require(descriptor >= 0)
+        try #require(ftruncate(descriptor, off_t(size)) == 0)
+        try #require(fcntl(descriptor, 1024 + 9, Int32(0x0004)) == 0)  // F_ADD_SEALS, F_SEAL_GROW
+        return descriptor
+    }
+
     static func storeOutcome(_ key: String, tenant: String = "a", in store: IdempotencyStore) throws {
         _ = try store.begin(tenant: tenant, key: key, fingerprint: print, fallback: fallback)
         store.complete(tenant: tenant, key: key, response: reply)
@@ -493,6 +506,48 @@ struct IdempotencyJournalTests {
         #expect(stat(folder.journal, &status) == 0 && status.st_mode & 0o777 == 0o600)
         guard case .replay = try store.begin(tenant: "acme", key: "k", fingerprint: Self.print) else { Issue.record("not replayed"); return }
         store.journal?.close()
+    }
+
+    @Test("given a claim whose write failed (cut back off the file), when the journal is rewritten before its request frees the key and the gateway then stops, then the restart finds the key free, as that request tells its client")
+    func failedClaimLeftOutOfARewrite() async throws {
+        let folder = try JournalFolder()
+        let store = try Self.reopen(folder.journal, rewriteThreshold: 1)
+        let journal = try #require(store.journal)
+        // given: a claim written to a descriptor that refuses to grow (a full disk) but can be
+        // cut back, so the journal is not broken
+        let full = try Self.descriptorThatCannotGrow(size: journal.size)
+        let disk = journal.replaceDescriptorForTesting(full)
+        guard case .proceed = try store.begin(tenant: "a", key: "failed", fingerprint: Self.print, fallback: Self.fallback) else {
+            Issue.record("not admitted")
+            return
+        }
+        await #expect(throws: IdempotencyJournalError.self) { try await store.persisted(tenant: "a", key: "failed") }
+        #expect(!store.journalBroken)
+        close(journal.replaceDescriptorForTesting(disk))
+        // when: other outcomes are written until the journal is rewritten, the claim not yet freed
+        // (a rewrite puts a new file in the old one's place)
+        func inode() -> UInt {
+            var status = stat()
+            return stat(folder.journal, &status) == 0 ? UInt(status.st_ino) : 0
+        }
+        let before = inode()
+        for index in 0..<16 where inode() == before {
+            try Self.storeOutcome("other-\(index)", in: store)
+            try await store.persisted(tenant: "a", key: "other-\(index)")
+        }
+        try #require(inode() != before, "no rewrite happened")
+        journal.close()
+        // then: the restart (before the freed key could be written) finds no claim under it
+        let restarted = try Self.reopen(folder.journal)
+        guard case .proceed = try restarted.begin(tenant: "a", key: "failed", fingerprint: Self.print, fallback: Self.fallback) else {
+            Issue.record("the failed claim came back from the rewrite")
+            return
+        }
+        guard case .replay = try restarted.begin(tenant: "a", key: "other-0", fingerprint: Self.print) else {
+            Issue.record("an acknowledged outcome was lost")
+            return
+        }
+        restarted.journal?.close()
     }
 
     @Test("a journal path naming a directory, a pipe or a link to nothing is refused, and left as it was", arguments: ["directory", "pipe", "dangling link"])
