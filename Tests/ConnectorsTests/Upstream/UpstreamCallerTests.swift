@@ -322,9 +322,9 @@ struct UpstreamCallerTests {
         #expect(harness.budget.available == 1)
     }
 
-    @Test("given a half-open circuit and a call waiting for the rate budget, then that call does not hold the probe: another call with a slot probes, and its success lets the waiting call through")
-    func probeNotHeldThroughBudgetWait() async throws {
-        // given: the cool-down over, the budget spent, one call waiting for a slot
+    /// A circuit whose cool-down (30 s) is over, a budget of one call in 10 s just spent, and a
+    /// read waiting for the next slot; the upstream answers 200 once.
+    private static func halfOpenWithACallWaiting() async throws -> (CallerHarness, Task<UpstreamResponse, any Error>) {
         let harness = CallerHarness([.status(200)], limit: RateLimit(burst: 1, interval: .seconds(10)),
                                     failureThreshold: 1, coolDown: .seconds(30))
         harness.breaker.recordFailure()
@@ -332,6 +332,13 @@ struct UpstreamCallerTests {
         try await harness.budget.acquire(deadline: harness.clock.now + .seconds(1), marketplace: .wildberries)
         let waiting = harness.start(.read)
         await harness.clock.waitForSleepers(1)
+        return (harness, waiting)
+    }
+
+    @Test("given a half-open circuit and a call waiting for the rate budget, then that call does not hold the probe: another call with a slot probes, and its success lets the waiting call through")
+    func probeNotHeldThroughBudgetWait() async throws {
+        // given: the cool-down over, the budget spent, one call waiting for a slot
+        let (harness, waiting) = try await Self.halfOpenWithACallWaiting()
         // when: the circuit is asked for a probe meanwhile
         let probe = try harness.breaker.admit(marketplace: .wildberries)
         // then: it was free to give
@@ -345,13 +352,7 @@ struct UpstreamCallerTests {
     @Test("given a half-open circuit and a call waiting for the rate budget, when another call takes the probe before the slot comes, then the waiting call is refused as the circuit's and gives its slot back")
     func slotGivenBackWhenTheProbeIsOut() async throws {
         // given: the cool-down over, the budget spent, one call waiting for a slot
-        let harness = CallerHarness([.status(200)], limit: RateLimit(burst: 1, interval: .seconds(10)),
-                                    failureThreshold: 1, coolDown: .seconds(30))
-        harness.breaker.recordFailure()
-        harness.clock.advance(by: .seconds(30))
-        try await harness.budget.acquire(deadline: harness.clock.now + .seconds(1), marketplace: .wildberries)
-        let waiting = harness.start(.read)
-        await harness.clock.waitForSleepers(1)
+        let (harness, waiting) = try await Self.halfOpenWithACallWaiting()
         // when: another call takes the probe and is still out when the slot comes
         let probe = try harness.breaker.admit(marketplace: .wildberries)
         harness.clock.advance(by: .seconds(10))
