@@ -24,10 +24,12 @@ extension Connection {
     func handleReadable(peerClosed: Bool = false) {
         if peerClosed { finSeen = true }
         switch phase {
-        case .processing where peerClosed && departsOnHalfClose && !pendingHoldsARequest && socket.isAtEndOfInput:
+        case .processing where peerClosed && departsOnHalfClose && !pendingHoldsARequest && socket.holdsOnlyEmptyLinesBeforeEnd:
             // The client's FIN, with no request sent before it: it has gone (a timeout that
             // closed its socket, a proxy whose client went). Its handler is cancelled, as when
-            // it resets, rather than run on for nobody.
+            // it resets, rather than run on for nobody. Empty lines left in the socket are read
+            // first: a socket closed with unread bytes ends with a reset, not a FIN.
+            _ = socket.read(into: loop.readBuffer)
             close()
             return
         case .processing, .closing:

@@ -30,14 +30,18 @@ extension Socket {
         }
     }
 
-    /// Whether the peer's FIN is all there is left to read: nothing sent before it is unread.
-    /// A peek, so a byte that is there stays for the next read.
-    var isAtEndOfInput: Bool {
-        var byte: UInt8 = 0
-        while true {
-            let n = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
-            if n < 0, errno == EINTR { continue }
-            return n == 0
+    /// Asked once the peer's FIN is seen (so all it sent is in the socket): whether nothing but
+    /// empty lines (CR, LF: a client may end a request with one more CRLF; they begin no
+    /// request, RFC 9112 §2.2) is left unread before the FIN. A peek of at most 32 bytes, so what
+    /// is there stays for the next read; 32 or more are taken as more than empty lines.
+    var holdsOnlyEmptyLinesBeforeEnd: Bool {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { bytes in
+            while true {
+                let n = recv(fd, bytes.baseAddress, bytes.count, Int32(MSG_PEEK | MSG_DONTWAIT))
+                if n < 0, errno == EINTR { continue }
+                guard n >= 0, n < bytes.count else { return false }
+                return bytes[0..<n].allSatisfy { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }
+            }
         }
     }
 

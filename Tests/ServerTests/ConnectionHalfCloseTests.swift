@@ -21,8 +21,9 @@ struct ConnectionHalfCloseTests {
         }
     }
 
-    @Test("given a GET waiting on its handler, when its client shuts its side with nothing more sent, then the handler is cancelled and the connection closes unanswered")
-    func aReaderThatLeavesIsLetGo() async throws {
+    @Test("given a GET waiting on its handler, when its client shuts its side with nothing more sent (empty lines aside, which begin no request), then the handler is cancelled and the connection closes unanswered",
+          arguments: ["", "\r\n", "\r\n\r\n"])
+    func aReaderThatLeavesIsLetGo(emptyLines: String) async throws {
         let (arrived, cancelled, gate) = (Counter(), Counter(), Gate())
         try await withServer(handler: Self.waitingHandler(arrived: arrived, cancelled: cancelled, gate: gate)) { server in
             // given
@@ -30,6 +31,7 @@ struct ConnectionHalfCloseTests {
             try client.send(get("/slow"))
             #expect(await eventually { arrived.current == 1 })
             // when
+            if !emptyLines.isEmpty { try client.send(emptyLines) }
             client.shutdownWrite()
             // then
             #expect(await eventually(timeout: .seconds(20)) { cancelled.current == 1 }, "the handler ran on for nobody")

@@ -166,9 +166,9 @@ MUTANTS = [
     ("a FIN sent with its request ends it", "Sources/Server/Connection.swift",
      "departsOnHalfClose = !finSeen && responder", "departsOnHalfClose = responder"),
     ("a FIN ends a request whose client pipelined more (read in)", "Sources/Server/Connection+Input.swift",
-     "peerClosed && departsOnHalfClose && !pendingHoldsARequest && socket.isAtEndOfInput", "peerClosed && departsOnHalfClose && socket.isAtEndOfInput"),
+     "peerClosed && departsOnHalfClose && !pendingHoldsARequest && socket.holdsOnlyEmptyLinesBeforeEnd", "peerClosed && departsOnHalfClose && socket.holdsOnlyEmptyLinesBeforeEnd"),
     ("a FIN ends a request whose client pipelined more (in the socket)", "Sources/Server/Connection+Input.swift",
-     "peerClosed && departsOnHalfClose && !pendingHoldsARequest && socket.isAtEndOfInput", "peerClosed && departsOnHalfClose && !pendingHoldsARequest"),
+     "peerClosed && departsOnHalfClose && !pendingHoldsARequest && socket.holdsOnlyEmptyLinesBeforeEnd", "peerClosed && departsOnHalfClose && !pendingHoldsARequest"),
     ("a circuit refusing a retry loses its Retry-After", "Sources/Connectors/Upstream/UpstreamCaller.swift",
      "case (.upstreamError(let upstream), .upstreamUnavailable(let wait?, _)):\n            .upstreamUnavailable(retryAfter: wait, upstream)",
      "case (.upstreamError(let upstream), .upstreamUnavailable(let wait?, _)):\n            .upstreamError(upstream)"),
@@ -193,6 +193,10 @@ MUTANTS = [
      "its probe went out, while this call waited for its slot.\n"),
     ("a rewrite keeps a claim whose write failed", "Sources/Gateway/Idempotency/IdempotencyStore.swift",
      "entry.response != nil || !journal.knownToHaveFailed(entry.journaled)", "entry.response != nil || entry.journaled >= 0"),
+    ("an empty line before a reader's FIN keeps its handler running", "Sources/Server/Socket+Glibc.swift",
+     "allSatisfy { $0 == UInt8(ascii: \"\\r\") || $0 == UInt8(ascii: \"\\n\") }", "isEmpty"),
+    ("a departed reader's empty lines are left unread (its close resets)", "Sources/Server/Connection+Input.swift",
+     "            _ = socket.read(into: loop.readBuffer)\n            close()\n            return\n", "            close()\n            return\n"),
 ]
 
 
