@@ -32,6 +32,11 @@ extension Connection {
             _ = socket.read(into: loop.readBuffer)
             close()
             return
+        case .processing where departsOnHalfClose && !finSeen:
+            // What came now (an empty line, a pipelined request) waits in the socket, but the
+            // reader's FIN behind it is still watched for: it says whether the client has gone.
+            watchOnlyForHangUp()
+            return
         case .processing, .closing:
             // Not wanted now; stop the level-triggered wake-ups until the response is out.
             setReading(false)
@@ -368,6 +373,17 @@ extension Connection {
 
     func setReading(_ on: Bool) {
         let wanted = on ? (interest | Self.readEvents) : (interest & ~Self.readEvents)
+        guard wanted != interest, phase != .closed else { return }
+        interest = wanted
+        loop.selector.modify(socket.fd, events: wanted, id: registration)
+    }
+
+    /// Stops the wake-ups for bytes to read, keeping the one for the peer's FIN (EPOLLRDHUP,
+    /// reported once the peer shuts its side): the FIN is then seen with the bytes left unread.
+    /// Once the FIN is seen, `setReading(false)` drops it too, or its level would wake the loop
+    /// again and again.
+    func watchOnlyForHangUp() {
+        let wanted = (interest & ~CS_EPOLLIN) | CS_EPOLLRDHUP
         guard wanted != interest, phase != .closed else { return }
         interest = wanted
         loop.selector.modify(socket.fd, events: wanted, id: registration)

@@ -1,3 +1,5 @@
+import CSystem
+
 extension EventLoop {
     /// This loop's part of `HTTPServer.activity()`, counted now by walking its connections: for
     /// tests only, off every request's way.
@@ -13,6 +15,8 @@ extension EventLoop {
             switch connection.phase {
             case .head where !connection.parser.hasNotBegunARequest || connection.pendingHoldsARequest:
                 activity.readingHead += 1
+            case .processing where connection.interest & (CS_EPOLLIN | CS_EPOLLRDHUP) == CS_EPOLLRDHUP:
+                activity.watchedForHangUp += 1
             case .body:
                 activity.receivingBody += 1
                 if connection.awaitsBodyRoom { activity.awaitingBodyRoom += 1 }

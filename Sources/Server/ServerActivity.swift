@@ -5,6 +5,9 @@
 package struct ServerActivity: Sendable {
     /// Connections whose request head has begun to arrive (a byte of it read, not all of it).
     package var readingHead = 0
+    /// Connections whose read runs while bytes sent after it wait unread, watched only for the
+    /// client's FIN (`Connection.watchOnlyForHangUp`).
+    package var watchedForHangUp = 0
     /// Connections receiving a request's body (its head read), waiting for room or not.
     package var receivingBody = 0
     /// Of those, the ones whose body waits, unread, for room under `maxLoopBodyBytes`.
@@ -42,6 +45,7 @@ package struct ServerActivity: Sendable {
 
     static func += (total: inout ServerActivity, loop: ServerActivity) {
         total.readingHead += loop.readingHead
+        total.watchedForHangUp += loop.watchedForHangUp
         total.receivingBody += loop.receivingBody
         total.awaitingBodyRoom += loop.awaitingBodyRoom
         total.bodyBytesReserved += loop.bodyBytesReserved

@@ -197,6 +197,8 @@ MUTANTS = [
      "allSatisfy { $0 == UInt8(ascii: \"\\r\") || $0 == UInt8(ascii: \"\\n\") }", "isEmpty"),
     ("a departed reader's empty lines are left unread (its close resets)", "Sources/Server/Connection+Input.swift",
      "            _ = socket.read(into: loop.readBuffer)\n            close()\n            return\n", "            close()\n            return\n"),
+    ("a reader's FIN behind bytes read in another wake-up goes unseen", "Sources/Server/Connection+Input.swift",
+     "            watchOnlyForHangUp()\n            return\n", "            setReading(false)\n            return\n"),
 ]
 
 
