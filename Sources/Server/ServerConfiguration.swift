@@ -12,8 +12,9 @@ public struct ServerConfiguration: Sendable {
     public var loopCount: Int = Self.availableCPUs
 
     /// The CPUs this process may run on (its affinity mask, as `taskset` or a container's cpuset
-    /// leave it): the default number of loops, and the most that add throughput.
-    public static var availableCPUs: Int { Int(cs_available_cpus()) }
+    /// leave it), or fewer when its cgroup's CPU quota allows less time (`CPUQuota`, rounded up):
+    /// the default number of loops, and the most that add throughput.
+    public static var availableCPUs: Int { min(Int(cs_available_cpus()), CPUQuota.current ?? .max) }
     /// The `listen(2)` backlog of each loop's listener: connections the kernel holds before accept.
     public var backlog: Int32 = 4096
     /// Connections open at once across all loops; above it new ones wait in the kernel backlog.
