@@ -64,8 +64,11 @@ final class Connection {
     var readAtDrain = false
     var task: Task<Void, Never>?
     /// The request being handled is abandoned if its client's FIN arrives with nothing before
-    /// it (`HTTPResponder.halfCloseMeansDeparture`).
+    /// it (`HTTPResponder.halfCloseMeansDeparture`), from `departureFrom` on.
     var departsOnHalfClose = false
+    /// When a FIN begins to mean departure (`MonotonicClock`): the hand-over plus
+    /// `halfCloseGrace`.
+    var departureFrom: UInt64 = 0
     /// The client's FIN was seen (EPOLLRDHUP) while this connection read. A request dispatched
     /// after it was sent before it: a client that half-closes once it has sent everything
     /// (`nc -N`, `shutdown(SHUT_WR)` after a batch) awaits its answers, and is not one that left.
@@ -128,6 +131,7 @@ final class Connection {
         storage = []
         let responder = loop.responder
         departsOnHalfClose = !finSeen && responder.halfCloseMeansDeparture(request)
+        if departsOnHalfClose { departureFrom = loop.now &+ loop.halfCloseGrace }
         let context = RequestContext(remoteAddress: remoteAddress, loopIndex: loop.index, connectionID: connectionID,
                                      requestNumber: requestCount, startedAt: requestStartedAt)
         let bound = LoopBound(self, executor: loop.executor)

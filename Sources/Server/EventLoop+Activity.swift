@@ -11,6 +11,7 @@ extension EventLoop {
         activity.acceptPaused = listenerPaused ? 1 : 0
         activity.roomSearches = roomSearches
         for case let connection? in connections {
+            if connection.phase == .processing, connection.finSeen { activity.halfClosed += 1 }
             activity.inputBufferBytes += connection.storage.capacity + connection.pending.capacity
             switch connection.phase {
             case .head where !connection.parser.hasNotBegunARequest || connection.pendingHoldsARequest:

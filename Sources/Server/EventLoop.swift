@@ -68,6 +68,8 @@ final class EventLoop {
     var writeTimerHead: Int32 = -1
     var writeTimerTail: Int32 = -1
     let writeTimeout: UInt64
+    /// `ServerConfiguration.halfCloseGrace`, in nanoseconds.
+    let halfCloseGrace: UInt64
     private(set) var now: UInt64 = MonotonicClock.now()
 
     private(set) var isDraining = false
@@ -112,6 +114,7 @@ final class EventLoop {
         durations[TimerKind.linger.rawValue] = configuration.lingerTimeout.nanoseconds
         timerDurations = durations
         writeTimeout = configuration.writeTimeout.nanoseconds
+        halfCloseGrace = configuration.halfCloseGrace.nanoseconds
         do {
             try selector.add(executor.eventFD, events: CS_EPOLLIN, id: Self.wakeID)
             if let listener { try selector.add(listener.fd, events: CS_EPOLLIN, id: Self.listenerID) }

@@ -40,7 +40,8 @@ public protocol HTTPResponder: Sendable {
     /// need not mean the client lost interest, so a request whose outcome the client must learn
     /// (a write) should answer false: it runs to its end, and its answer goes out if the client
     /// still reads. A FIN the server saw before it handed `request` over (sent with it, or behind
-    /// more requests) is a half-close, whatever this answers: that request is answered.
+    /// more requests), or within `ServerConfiguration.halfCloseGrace` after, is a half-close,
+    /// whatever this answers: that request is answered.
     /// Called on the loop thread when the request is handed over, so it must be cheap and must not
     /// block. The default is true for the safe methods (RFC 9110 §9.2.1).
     func halfCloseMeansDeparture(_ request: HTTPRequest) -> Bool

@@ -8,6 +8,8 @@ package struct ServerActivity: Sendable {
     /// Connections whose read runs while bytes sent after it wait unread, watched only for the
     /// client's FIN (`Connection.watchOnlyForHangUp`).
     package var watchedForHangUp = 0
+    /// Connections whose client shut its side (a FIN seen) while a request of theirs runs.
+    package var halfClosed = 0
     /// Connections receiving a request's body (its head read), waiting for room or not.
     package var receivingBody = 0
     /// Of those, the ones whose body waits, unread, for room under `maxLoopBodyBytes`.
@@ -46,6 +48,7 @@ package struct ServerActivity: Sendable {
     static func += (total: inout ServerActivity, loop: ServerActivity) {
         total.readingHead += loop.readingHead
         total.watchedForHangUp += loop.watchedForHangUp
+        total.halfClosed += loop.halfClosed
         total.receivingBody += loop.receivingBody
         total.awaitingBodyRoom += loop.awaitingBodyRoom
         total.bodyBytesReserved += loop.bodyBytesReserved

@@ -58,6 +58,12 @@ public struct ServerConfiguration: Sendable {
     /// newcomer when the server is full: its first request may be on its way. Internal to this
     /// module, not a setting; tests lengthen it so that only what they do can free a place.
     var freshConnectionGrace: Duration = .seconds(1)
+    /// A FIN from a reader's client (`HTTPResponder.halfCloseMeansDeparture`) within this of its
+    /// request's hand-over is a half-close, and the request is answered; a later one is the
+    /// client leaving, and its handler is cancelled. A client that sends and then shuts its side
+    /// (`nc -N`, a load balancer passing the shutdown on) does so at once, but its FIN may still
+    /// come in a wake-up of its own; one that gives up does so after its own timeout.
+    public var halfCloseGrace: Duration = .seconds(1)
 
     /// The defaults: `127.0.0.1:8080`, one loop per usable CPU.
     public init() {}

@@ -25,7 +25,8 @@ struct ConnectionHalfCloseTests {
           arguments: [("", false), ("\r\n", false), ("\r\n\r\n", false), ("\r\n", true)])
     func aReaderThatLeavesIsLetGo(emptyLines: String, seenBeforeTheFIN: Bool) async throws {
         let (arrived, cancelled, gate) = (Counter(), Counter(), Gate())
-        try await withServer(handler: Self.waitingHandler(arrived: arrived, cancelled: cancelled, gate: gate)) { server in
+        // (no grace: a FIN at once is the client leaving)
+        try await withServer({ $0.halfCloseGrace = .zero }, handler: Self.waitingHandler(arrived: arrived, cancelled: cancelled, gate: gate)) { server in
             // given
             let client = try server.connect()
             try client.send(get("/slow"))
@@ -43,6 +44,32 @@ struct ConnectionHalfCloseTests {
             #expect(rest.bytes.isEmpty)
             #expect(rest.end == .eof)
             #expect(await server.waitUntilNoConnections())
+            client.close()
+        }
+    }
+
+    @Test("given a GET waiting on its handler, when its client shuts its side within the half-close grace, then that is a half-close: the handler runs to its end and its answer goes out")
+    func aFINSoonAfterTheRequestIsAHalfClose() async throws {
+        let (arrived, cancelled, gate) = (Counter(), Counter(), Gate())
+        let gated: Handler = { request, _ in
+            arrived.increment()
+            await gate.wait()
+            if Task.isCancelled { cancelled.increment() }
+            return HTTPResponse(status: .ok, contentType: "text/plain", text: request.path)
+        }
+        // (a grace no slow machine outlasts)
+        try await withServer({ $0.halfCloseGrace = .seconds(600) }, handler: gated) { server in
+            // given
+            let client = try server.connect()
+            try client.send(get("/gated"))
+            #expect(await eventually { arrived.current == 1 })
+            // when: its FIN, seen by the server while the handler waits
+            client.shutdownWrite()
+            #expect(await eventuallyAwaiting { await server.activity().halfClosed == 1 })
+            gate.open()
+            // then
+            #expect(try client.readResponse().text == "/gated")
+            #expect(cancelled.current == 0)
             client.close()
         }
     }

@@ -199,6 +199,8 @@ MUTANTS = [
      "            _ = socket.read(into: loop.readBuffer)\n            close()\n            return\n", "            close()\n            return\n"),
     ("a reader's FIN behind bytes read in another wake-up goes unseen", "Sources/Server/Connection+Input.swift",
      "            watchOnlyForHangUp()\n            return\n", "            setReading(false)\n            return\n"),
+    ("a reader's FIN right after its request is taken for its leaving", "Sources/Server/Connection.swift",
+     "departureFrom = loop.now &+ loop.halfCloseGrace", "departureFrom = loop.now"),
 ]
 
 

@@ -178,7 +178,7 @@ public struct GatewayConfiguration: Sendable {
         try server.allowOnly(["loops", "max_connections", "backlog", "header_timeout_ms", "body_timeout_ms", "idle_timeout_ms",
                               "write_timeout_ms", "max_body_bytes", "max_header_bytes", "max_field_line_bytes",
                               "max_request_line_bytes", "max_header_fields", "linger_timeout_ms", "max_pending_output_bytes",
-                              "max_loop_pending_output_bytes", "max_loop_body_bytes"])
+                              "max_loop_pending_output_bytes", "max_loop_body_bytes", "half_close_grace_ms"])
         if let loops = try server.integer("loops", in: 1...256) { self.server.loopCount = loops }
         if let value = try server.integer("max_connections", in: 1...1_000_000) { self.server.maxConnections = value }
         if let value = try server.integer("backlog", in: 1...65_535) { self.server.backlog = Int32(value) }
@@ -204,6 +204,7 @@ public struct GatewayConfiguration: Sendable {
         if let value = try server.integer("max_request_line_bytes", in: 64...(1 << 20)) { self.server.limits.maxRequestLineLength = value }
         if let value = try server.integer("max_header_fields", in: 1...10_000) { self.server.limits.maxFieldCount = value }
         if let ms = try server.integer("linger_timeout_ms", in: 100...60_000) { self.server.lingerTimeout = .milliseconds(ms) }
+        if let ms = try server.integer("half_close_grace_ms", in: 0...60_000) { self.server.halfCloseGrace = .milliseconds(ms) }
         if let value = try server.integer("max_pending_output_bytes", in: (64 << 10)...(1 << 30)) { self.server.maxPendingOutput = value }
         if let value = try server.integer("max_loop_pending_output_bytes", in: (1 << 20)...(64 << 30)) {
             self.server.maxLoopPendingOutput = value

@@ -86,10 +86,11 @@ struct GatewayConfigurationTests {
                         "idle_timeout_ms": 3500, "write_timeout_ms": 4500, "max_body_bytes": 2048, "max_header_bytes": 4096,
                         "max_field_line_bytes": 1000, "max_request_line_bytes": 900, "max_header_fields": 30,
                         "linger_timeout_ms": 1200, "max_pending_output_bytes": 262144, "max_loop_pending_output_bytes": 8388608,
-                        "max_loop_body_bytes": 4194304},
+                        "max_loop_body_bytes": 4194304, "half_close_grace_ms": 250},
              "tenants": [\(tenantJSON())]}
             """)
         let server = configuration.server
+        #expect(server.halfCloseGrace == .milliseconds(250))
         #expect(server.loopCount == 3 && server.maxConnections == 500 && server.backlog == 64)
         #expect(server.headerReadTimeout == .milliseconds(1500) && server.bodyReadTimeout == .milliseconds(2500))
         #expect(server.idleTimeout == .milliseconds(3500) && server.writeTimeout == .milliseconds(4500))

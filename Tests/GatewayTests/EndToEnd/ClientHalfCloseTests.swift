@@ -11,7 +11,8 @@ struct ClientHalfCloseTests {
         // given: a gateway in front of an Ozon, and a review to answer
         let ozon = try OzonSimulator()
         let key = OzonTenantGateway.key
-        let started = try OzonTenantGateway(ozon: ozon, drainMilliseconds: 400)
+        // (a FIN sent once the call is out is the client leaving, however soon)
+        let started = try OzonTenantGateway(ozon: ozon, drainMilliseconds: 400, halfCloseGraceMilliseconds: 0)
         defer { started.removeConfiguration() }
         let gateway = started.process
         let reviewID = try await started.firstReviewID()

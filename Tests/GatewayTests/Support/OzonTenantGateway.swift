@@ -13,10 +13,12 @@ struct OzonTenantGateway {
     let process: GatewayProcess
     private let file: URL
 
-    /// Starts the gateway with `drain_timeout_ms` of `drainMilliseconds`.
-    init(ozon: OzonSimulator, drainMilliseconds: Int) throws {
+    /// Starts the gateway with `drain_timeout_ms` of `drainMilliseconds` and `server.half_close_grace_ms`
+    /// of `halfCloseGraceMilliseconds`.
+    init(ozon: OzonSimulator, drainMilliseconds: Int, halfCloseGraceMilliseconds: Int = 1000) throws {
         let config = """
             {"listen": {"host": "127.0.0.1", "port": 0}, "drain_timeout_ms": \(drainMilliseconds),
+             "server": {"half_close_grace_ms": \(halfCloseGraceMilliseconds)},
              "tenants": [{"id": "acme", "api_key_sha256": ["\(Hex.encode(SHA256.hash(Self.key.utf8)))"],
                           "credentials": {"ozon": {"client_id": "\(ozon.credentials["client_id"]!)", "api_key": "\(ozon.credentials["api_key"]!)"}}}],
              "marketplaces": {"ozon": {"seller_url": "\(ozon.baseURL.absoluteString)"}}}
