@@ -22,15 +22,21 @@ public enum CPUQuota {
 
     /// cgroup v2's `cpu.max`: `<quota> <period>` in microseconds, or `max <period>` for none.
     public static func cpus(cpuMax text: String) -> Int? {
-        let fields = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        let fields = text.split(whereSeparator: \.isWhitespace)
         guard fields.count == 2 else { return nil }
         return cpus(quota: String(fields[0]), period: String(fields[1]))
     }
 
     /// cgroup v1's quota and period (microseconds; a quota of -1 is none).
     public static func cpus(quota: String, period: String) -> Int? {
-        guard let quota = Int(quota.trimmingSpace), let period = Int(period.trimmingSpace), quota > 0, period > 0 else { return nil }
+        guard let quota = integer(quota), let period = integer(period), quota > 0, period > 0 else { return nil }
         return max(1, (quota + period - 1) / period)
+    }
+
+    /// A file's one number, spaces and the line's end around it.
+    private static func integer(_ text: String) -> Int? {
+        let fields = text.split(whereSeparator: \.isWhitespace)
+        return fields.count == 1 ? Int(fields[0]) : nil
     }
 
     private static func readFile(_ path: String) -> String? {
@@ -41,13 +47,5 @@ public enum CPUQuota {
         let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         guard count > 0 else { return nil }
         return String(decoding: bytes[..<count], as: UTF8.self)
-    }
-}
-
-private extension String {
-    var trimmingSpace: Substring {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return self[first...last]
     }
 }

@@ -24,8 +24,7 @@ extension Connection {
     func handleReadable(peerClosed: Bool = false) {
         if peerClosed { finSeen = true }
         switch phase {
-        case .processing where peerClosed && departsOnHalfClose && loop.now >= departureFrom && !pendingHoldsARequest
-            && socket.holdsOnlyEmptyLinesBeforeEnd:
+        case .processing where peerClosed && loop.now >= departureFrom && !pendingHoldsARequest && socket.holdsOnlyEmptyLinesBeforeEnd:
             // The client's FIN, with no request sent before it: it has gone (a timeout that
             // closed its socket, a proxy whose client went). Its handler is cancelled, as when
             // it resets, rather than run on for nobody. Empty lines left in the socket are read

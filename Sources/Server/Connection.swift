@@ -63,12 +63,11 @@ final class Connection {
     /// it is answered, and nothing sent later keeps the connection open.
     var readAtDrain = false
     var task: Task<Void, Never>?
-    /// The request being handled is abandoned if its client's FIN arrives with nothing before
-    /// it (`HTTPResponder.halfCloseMeansDeparture`), from `departureFrom` on.
-    var departsOnHalfClose = false
-    /// When a FIN begins to mean departure (`MonotonicClock`): the hand-over plus
-    /// `halfCloseGrace`.
-    var departureFrom: UInt64 = 0
+    /// When a FIN with nothing sent before it begins to mean the request being handled is
+    /// abandoned (`MonotonicClock`): its hand-over plus `halfCloseGrace`, for a request whose
+    /// responder says so (`HTTPResponder.halfCloseMeansDeparture`); `.max` for any other.
+    var departureFrom: UInt64 = .max
+    var departsOnHalfClose: Bool { departureFrom != .max }
     /// The client's FIN was seen (EPOLLRDHUP) while this connection read. A request dispatched
     /// after it was sent before it: a client that half-closes once it has sent everything
     /// (`nc -N`, `shutdown(SHUT_WR)` after a batch) awaits its answers, and is not one that left.
@@ -130,8 +129,7 @@ final class Connection {
         let request = HTTPRequest(head: head, storage: storage, bodyRange: bodyRange)
         storage = []
         let responder = loop.responder
-        departsOnHalfClose = !finSeen && responder.halfCloseMeansDeparture(request)
-        if departsOnHalfClose { departureFrom = loop.now &+ loop.halfCloseGrace }
+        departureFrom = !finSeen && responder.halfCloseMeansDeparture(request) ? loop.now &+ loop.halfCloseGrace : .max
         let context = RequestContext(remoteAddress: remoteAddress, loopIndex: loop.index, connectionID: connectionID,
                                      requestNumber: requestCount, startedAt: requestStartedAt)
         let bound = LoopBound(self, executor: loop.executor)

@@ -27,7 +27,7 @@ struct RateBudgetTests {
         clock.advance(by: .milliseconds(99))
         #expect(clock.pendingWakeUps.count == 1, "one millisecond early, the fourth call still waits")
         clock.advance(by: .milliseconds(1))
-        try await fourth.value
+        _ = try await fourth.value
         #expect(clock.pendingWakeUps.isEmpty)
     }
 
@@ -56,8 +56,8 @@ struct RateBudgetTests {
         await clock.waitForSleepers(2)
         #expect(clock.pendingWakeUps == [clock.start + .milliseconds(50), clock.start + .milliseconds(100)])
         clock.advance(by: .milliseconds(100))
-        try await second.value
-        try await third.value
+        _ = try await second.value
+        _ = try await third.value
     }
 
     @Test("a call whose slot lies past its deadline is refused at once and reserves nothing")
@@ -78,7 +78,7 @@ struct RateBudgetTests {
         await clock.waitForSleepers(1)
         #expect(clock.pendingWakeUps == [clock.start + .seconds(1)])
         clock.advance(by: .seconds(1))
-        try await next.value
+        _ = try await next.value
     }
 
     @Test("given the system clock and a deadline read a moment ago, when a slot is free, then it is taken, not refused")
@@ -118,7 +118,7 @@ struct RateBudgetTests {
         await clock.waitForSleepers(1)
         #expect(clock.pendingWakeUps == [clock.start + .milliseconds(100)])
         clock.advance(by: .milliseconds(100))
-        try await third.value
+        _ = try await third.value
     }
 
     @Test("pause(for:) holds every call until the delay has passed")
@@ -138,7 +138,7 @@ struct RateBudgetTests {
         clock.advance(by: .milliseconds(1999))
         #expect(clock.pendingWakeUps == [clock.start + .seconds(2)])
         clock.advance(by: .milliseconds(1))
-        try await waiting.value
+        _ = try await waiting.value
 
         budget.pause(for: .seconds(5))
         budget.pause(for: .milliseconds(500))
@@ -161,7 +161,7 @@ struct RateBudgetTests {
         await clock.waitForSleepers(1)
         #expect(clock.pendingWakeUps == [clock.start + .seconds(1)], "the cancelled call's slot went to the next caller")
         clock.advance(by: .seconds(1))
-        try await next.value
+        _ = try await next.value
     }
 
     @Test("a slot taken and given back unused (its call was not sent) is the next caller's at once; the schedule runs on from there")
@@ -194,14 +194,14 @@ struct RateBudgetTests {
         await clock.waitForSleepers(2)
         #expect(clock.pendingWakeUps.sorted() == [clock.start + .seconds(1), clock.start + .seconds(2)])
         clock.advance(by: .seconds(2))
-        try await third.value
-        try await second.value
+        _ = try await third.value
+        _ = try await second.value
         // and the schedule's end is where it was: the next caller waits for 3 s
         let fourth = Task { [farDeadline] in try await budget.acquire(deadline: farDeadline, marketplace: .ozon) }
         await clock.waitForSleepers(1)
         #expect(clock.pendingWakeUps == [clock.start + .seconds(3)])
         clock.advance(by: .seconds(1))
-        try await fourth.value
+        _ = try await fourth.value
     }
 
     @Test("given a caller waiting for its slot, when a 429 pauses the budget past that slot, then it waits out the pause before it goes")
@@ -219,7 +219,7 @@ struct RateBudgetTests {
         await clock.waitForSleepers(1)
         #expect(clock.pendingWakeUps == [clock.start + .milliseconds(2_500)])
         clock.advance(by: .milliseconds(1_500))
-        try await waiting.value
+        _ = try await waiting.value
     }
 
     @Test("given a caller waiting for its slot, when a 429 pauses the budget past its deadline, then it is refused when it wakes")
@@ -255,6 +255,6 @@ struct RateBudgetTests {
         await clock.waitForSleepers(1)
         #expect(clock.pendingWakeUps == [clock.start + .milliseconds(1_600)])
         clock.advance(by: .milliseconds(400))
-        try await next.value
+        _ = try await next.value
     }
 }
