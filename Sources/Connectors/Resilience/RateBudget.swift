@@ -27,8 +27,13 @@ public final class RateBudget: Sendable {
         /// Slots reserved and then given up by cancelled waiters, earliest first: free for the
         /// next callers while they are still ahead.
         var vacated: [ContinuousClock.Instant] = []
-        /// Until then the upstream refuses for rate (a 429's pause).
-        var pausedUntil: ContinuousClock.Instant
+        /// Until then the upstream refuses for rate (a 429's pause); nil until the first one.
+        var pausedUntil: ContinuousClock.Instant?
+
+        /// Whether a 429's pause holds at `instant`.
+        func paused(at instant: ContinuousClock.Instant) -> Bool {
+            pausedUntil.map { $0 > instant } ?? false
+        }
 
         /// Forgets vacated slots that have passed: a call sent later than its slot could crowd the one after it.
         mutating func dropVacated(before now: ContinuousClock.Instant) {
@@ -47,7 +52,7 @@ public final class RateBudget: Sendable {
         self.limit = limit
         self.clock = clock
         self.tolerance = limit.interval * (limit.burst - 1)
-        self.state = Mutex(State(nextFree: clock.now, pausedUntil: clock.now))
+        self.state = Mutex(State(nextFree: clock.now))
     }
 
     /// A slot `acquire` granted, for `giveBack` when the call it was taken for is not sent after
@@ -86,7 +91,7 @@ public final class RateBudget: Sendable {
                     throw .upstreamTimeout(nil)
                 }
                 let woken = clock.now
-                guard state.withLock({ $0.pausedUntil > woken }) else { return Slot(time: slot, ends: ends) }
+                guard state.withLock({ $0.paused(at: woken) }) else { return Slot(time: slot, ends: ends) }
             }
         }
     }
@@ -106,7 +111,7 @@ public final class RateBudget: Sendable {
         let now = clock.now
         return state.withLock { state in
             // Reserved against a deadline of now, a slot is granted only when it is free now.
-            guard state.pausedUntil <= now, Self.available(nextFree: state.nextFree, now: now, limit: limit) > spare,
+            guard !state.paused(at: now), Self.available(nextFree: state.nextFree, now: now, limit: limit) > spare,
                   case .granted = reserve(&state, now: now, deadline: now) else { return false }
             return true
         }
@@ -121,7 +126,7 @@ public final class RateBudget: Sendable {
             state.dropVacated(before: now)
             // A vacated slot is part of the schedule already: taking it sends no more than the
             // schedule allows. Not one inside a pause set since it was vacated.
-            if let index = state.vacated.firstIndex(where: { $0 >= state.pausedUntil }),
+            if let index = state.vacated.firstIndex(where: { !state.paused(at: $0) }),
                state.vacated[index] <= max(deadline, now) {
                 return .granted(slot: state.vacated.remove(at: index), ends: nil)
             }
@@ -141,8 +146,10 @@ public final class RateBudget: Sendable {
     private func giveBack(slot: ContinuousClock.Instant, ends: (before: ContinuousClock.Instant, after: ContinuousClock.Instant)?) {
         state.withLock { state in
             if let ends, state.nextFree == ends.after {
-                // Never back into a 429's pause set meanwhile: a caller given that time would go inside it.
-                state.nextFree = max(ends.before, state.pausedUntil + tolerance)
+                // Never back into a 429's pause set meanwhile: a caller given that time would go
+                // inside it. (With no pause yet there is no floor: one at creation would read as a
+                // burst spent then.)
+                state.nextFree = max(ends.before, state.pausedUntil.map { $0 + tolerance } ?? ends.before)
                 return
             }
             guard state.vacated.count < Self.maxVacated else { return }
@@ -182,7 +189,7 @@ public final class RateBudget: Sendable {
         let end = now + max(delay, .zero)
         state.withLock { state in
             state.nextFree = max(state.nextFree, end + tolerance)
-            state.pausedUntil = max(state.pausedUntil, end)
+            state.pausedUntil = max(state.pausedUntil ?? end, end)
         }
     }
 

@@ -176,6 +176,29 @@ struct RateBudgetTests {
         #expect(budget.waitTime() == .seconds(1))
     }
 
+    @Test("given a budget of ten, three spent and never paused, when one more slot is taken and given back, then seven are free again, not one")
+    func slotGivenBackWithoutAPauseRestoresTheBudget() async throws {
+        // given: Wildberries chat's limit, three calls sent at once, no 429 so far
+        let budget = budget(burst: 10, interval: .seconds(1))
+        for _ in 0..<3 { try await budget.acquire(deadline: farDeadline, marketplace: .wildberries) }
+        #expect(budget.available == 7)
+        // when: a fourth slot is taken and its call is not sent
+        let slot = try await budget.acquire(deadline: farDeadline, marketplace: .wildberries)
+        budget.giveBack(slot)
+        // then: the budget is as it was before it
+        #expect(budget.available == 7)
+        #expect(budget.waitTime() == .zero)
+    }
+
+    @Test("given a slot taken before a 429, when it is given back after the pause was set, then the schedule stays behind the pause")
+    func slotGivenBackAfterAPauseKeepsThePause() async throws {
+        let budget = budget(burst: 3, interval: .seconds(1))
+        let slot = try await budget.acquire(deadline: farDeadline, marketplace: .wildberries)
+        budget.pause(for: .seconds(5))
+        budget.giveBack(slot)
+        #expect(budget.waitTime() == .seconds(5))
+    }
+
     @Test("given callers waiting in line, when the first of them gives up, then the next new caller takes its slot, not one at the end")
     func vacatedSlotTakenByNextCaller() async throws {
         // given: a spent budget of one a second, and waiters for the slots at 1 s and 2 s
