@@ -183,6 +183,13 @@ public final class UpstreamCaller: Sendable {
         if let permits {
             var free = permits.tryAcquire()
             if !free, budgetUse == .wait {
+                // Admitted at once, but another call took the last connection since `hasRoom`:
+                // the admission is let go and the call is admitted after its wait, as one that
+                // waits is, so that it does not hold a half-open circuit's probe through the wait.
+                if let admitted = early, !Self.isLookingUp {
+                    breaker.record(.neutral, for: admitted)
+                    early = nil
+                }
                 let until = max(clock.now, deadline - minimumAttemptTime)
                 // Paced by the budget, each call in line before this one needs a slot first:
                 // when those alone take it past its deadline, it is refused at once, as a call
