@@ -7,25 +7,52 @@ extension WildberriesChatConnector {
     /// rarely sends the same words to the same chat twice within it.
     static let confirmationWindow: Int64 = 60_000
 
-    /// The seller's message `text` in the chat `chatID`, dated `since` or later, from the event
-    /// stream read from there (as many pages as a catch-up reads); nil when it does not show.
-    /// Buyer-chat-api has no idempotency key: this is how a message whose answer was lost is
-    /// told from one that was not sent.
+    /// The seller's message `text` in the chat `chatID`, dated `since` (this machine's unix ms) or
+    /// later, from the event stream read from there (as many pages as a catch-up reads); nil when
+    /// it does not show. Buyer-chat-api has no idempotency key: this is how a message whose answer
+    /// was lost is told from one that was not sent.
+    ///
+    /// The stream's times are Wildberries': the window moves by how far its clock runs ahead of
+    /// this one (`WildberriesChatLedger.clockLead`), and starts over from earlier, once, when the
+    /// first answer's `Date` shows it further behind than the ledger knew. Each page after the
+    /// first is asked for from just below its newest event, as a catch-up reads: the stream's own
+    /// `next` gives only what follows that event's second, and would pass over the rest of a
+    /// second a page boundary cut, where the message may be.
     func sentMessage(chatID: String, text: String, since: Int64,
                      deadline: ContinuousClock.Instant) async throws(ConnectorError) -> WildberriesChatEvent? {
         let words = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        var next: Int64? = max(0, since - 1)
+        func isSent(_ event: WildberriesChatEvent, from: Int64) -> Bool {
+            event.chatID == chatID && event.sender == "seller" && event.addTimestamp >= from
+                && event.text?.trimmingCharacters(in: .whitespacesAndNewlines) == words
+        }
+        var from = since + ledger.clockLead
+        var next = max(1, from - 1)
+        var windowChecked = false
         for _ in 0..<max(1, catchUpPages) {
             let page = try await api.events(next: next, deadline: deadline)
             ledger.absorb(page.events)
-            if let sent = page.events.first(where: { event in
-                event.chatID == chatID && event.sender == "seller" && event.addTimestamp >= since
-                    && event.text?.trimmingCharacters(in: .whitespacesAndNewlines) == words
-            }) {
-                return sent
+            ledger.noteStreamTimes(page, answeredAt: unixMilliseconds(), fromDate: clockFromDate)
+            if let sent = page.events.first(where: { isSent($0, from: from) }) { return sent }
+            if !windowChecked {
+                windowChecked = true
+                let corrected = since + ledger.clockLead
+                if corrected < from {
+                    from = corrected
+                    next = max(1, from - 1)
+                    continue
+                }
             }
-            guard page.totalEvents > 0, !page.events.isEmpty, let further = page.next, further != next else { return nil }
-            next = further
+            // A page shorter than the stream's pages held all there was.
+            guard page.totalEvents > 0, ledger.notePage(page).full,
+                  let newest = page.events.map(\.addTimestamp).max() else { return nil }
+            // A page all of one second does not move that way: only the stream's `next` gets past it.
+            if newest - 1 > next {
+                next = newest - 1
+            } else if let further = page.next, further > next {
+                next = further
+            } else {
+                return nil
+            }
         }
         return nil
     }

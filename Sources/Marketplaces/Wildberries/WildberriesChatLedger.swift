@@ -32,6 +32,11 @@ final class WildberriesChatLedger: Sendable {
     /// server's, a proxy's) may run a little ahead of the one that stamps its events.
     static let dateMargin: Int64 = 1_000
 
+    /// How far Wildberries' clock runs ahead of this machine's, in ms (see `State.clockLead`).
+    var clockLead: Int64 {
+        state.withLock { $0.clockLead }
+    }
+
     /// Whether the stream's second `second` (unix ms), which a reading has reached, can take no
     /// more events: it is `WildberriesEventPosition.settleMilliseconds` old by Wildberries' clock
     /// as far as the stream has shown it: this machine's (`unixNow`) plus `State.clockLead`.

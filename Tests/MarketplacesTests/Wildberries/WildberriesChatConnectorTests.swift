@@ -276,6 +276,51 @@ struct WildberriesChatConnectorTests {
         }
     }
 
+    @Test("given a lost answer whose message falls in a second a page of the stream cut, then the look-up reads the rest of that second and finds it",
+          .timeLimit(.minutes(1)))
+    func lostAnswerBehindAPageCutInsideASecond() async throws {
+        try await Env.with(simulator: Env.simulatorOptions { $0.eventsPageSize = 2 }) { env in
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let latest = env.simulator.chats.events.map { $0.addTimestamp }.max() ?? 0
+            try #require(latest < now - 60_000, "nothing else inside the look-up's window")
+            let chats = env.simulator.chats.chats
+            try #require(chats.count >= 3)
+            let target = chats[2].chatID
+            // given: a buyer's message one second, another's in the next (a second still to come,
+            // so that the reply is stamped into it too): a page of two ends inside that second
+            let second = (now / 1000 + 20) * 1000
+            env.simulator.chats.addBuyerMessage(chatID: chats[0].chatID, text: "a", at: second - 1000)
+            env.simulator.chats.addBuyerMessage(chatID: chats[1].chatID, text: "b", at: second)
+            env.simulator.chatFaults.inject(.appliedThenReset, times: 1, pathPrefix: "/api/v1/seller/message")
+            // when: the reply's answer is lost
+            let receipt = try await env.chat.reply(to: target, text: "Уже в пути.", deadline: Env.deadline)
+            // then: it is found behind the page's end, in the same second, and was sent once
+            let sent = env.simulator.chats.events.filter { $0.chatID == target && $0.text == "Уже в пути." }
+            let sentAt = sent.map { $0.streamTimestamp }
+            #expect(sentAt == [second])
+            #expect(receipt.createdAt?.millisecondsSinceEpoch == second)
+            #expect(env.simulator.chatLog.count(path: "/api/v1/seller/message") == 1)
+        }
+    }
+
+    @Test("given this machine's clock five minutes ahead of Wildberries', when a reply's answer is lost, then the look-up reads the stream by Wildberries' clock and finds it",
+          .timeLimit(.minutes(1)))
+    func lostAnswerWithThisClockAhead() async throws {
+        let options = Env.connectorOptions {
+            $0.unixMilliseconds = { Int64(Date().timeIntervalSince1970 * 1000) + 300_000 }
+            $0.chatClockFromDate = true
+        }
+        try await Env.with(connector: options) { env in
+            let target = try #require(lastSenders(env.simulator).first { $0.value.sender == .client }?.key)
+            env.simulator.chatFaults.inject(.appliedThenReset, times: 1, pathPrefix: "/api/v1/seller/message")
+            let receipt = try await env.chat.reply(to: target, text: "Проверим и ответим.", deadline: Env.deadline)
+            let sent = env.simulator.chats.events.filter { $0.chatID == target && $0.text == "Проверим и ответим." }
+            #expect(sent.count == 1)
+            #expect(receipt.createdAt?.millisecondsSinceEpoch == sent.first?.streamTimestamp)
+            #expect(env.simulator.chatLog.count(path: "/api/v1/seller/message") == 1)
+        }
+    }
+
     @Test("given a catch-up on the event stream that fails part way, then the list still answers, and the next call goes on from where it stopped",
           .timeLimit(.minutes(1)))
     func catchUpKeepsItsProgress() async throws {
