@@ -71,23 +71,16 @@ public final class GatewayApplication: Sendable {
         health.register(into: &router)
         connectors.register(into: &router)
         staticFiles.register(into: &router)
-        // No request id may be a tenant's key or a marketplace credential (16 characters or
-        // more: a Client-Id's few digits are not secret, and replacing them would tell a guesser
-        // whose they are): it would be echoed and logged. Not the metrics token either: /healthz,
-        // which no limit guards, would tell whether a guess is it.
-        let keyDigests = configuration.tenants.flatMap(\.keyDigests)
-        let credentialValues = configuration.tenants.flatMap(\.credentialValues)
-        let idDigests = Set(keyDigests + credentialValues.filter { $0.utf8.count >= Tenant.shortestSecretPart }.map { SHA256.hash($0.utf8) })
-        // No log line may repeat a secret the gateway holds, sent as the method: the log is not
-        // the client's to see, so there is nothing to guess from.
-        let loggedDigests = idDigests.union(credentialValues.map { SHA256.hash($0.utf8) })
+        // The SHA-256 of every secret the gateway holds. The log is not the client's to see: no
+        // line repeats one, sent as the method or as the request id. The id is still kept and
+        // echoed (see `RequestIDMiddleware`): replaced, it would tell a guesser which guess is one.
+        let secretDigests = Set(configuration.tenants.flatMap(\.keyDigests)
+                                + configuration.tenants.flatMap(\.credentialValues).map { SHA256.hash($0.utf8) })
             .union(configuration.metricsTokenDigest.map { [$0] } ?? [])
-        // The metrics token as an id is kept (see above), but the log does not repeat it.
-        let unloggedIDDigests = Set(configuration.metricsTokenDigest.map { [$0] } ?? [])
         var middleware: [any Middleware] = [
-            RequestIDMiddleware(secretDigests: idDigests, unloggedDigests: unloggedIDDigests),
+            RequestIDMiddleware(unloggedDigests: secretDigests),
             ClientAddressMiddleware(trustedProxies: configuration.trustedProxies),
-            AccessLogMiddleware(sink: log, secretDigests: loggedDigests),
+            AccessLogMiddleware(sink: log, secretDigests: secretDigests),
             MetricsMiddleware(metrics: metrics),
             ProblemMiddleware(),
         ]
@@ -102,8 +95,8 @@ public final class GatewayApplication: Sendable {
             TenantRateLimitMiddleware(limiter: TenantRateLimiter(tenants: tenants)),
         ]
         responder = GatewayResponder(router: router, middleware: middleware, log: log, metrics: metrics,
-                                     trustedProxies: configuration.trustedProxies, secretDigests: idDigests,
-                                     loggedSecretDigests: loggedDigests, unloggedIDDigests: unloggedIDDigests,
+                                     trustedProxies: configuration.trustedProxies,
+                                     loggedSecretDigests: secretDigests, unloggedIDDigests: secretDigests,
                                      directory: directory, failedAuthLimit: failedAuthLimit)
         server = HTTPServer(configuration: configuration.server, responder: responder)
         serverReference.server = server

@@ -12,7 +12,6 @@ public struct GatewayResponder: HTTPResponder {
     private let refusalMetrics: GatewayMetrics?
     private let trustedProxies: TrustedProxies
     private let refusalIDs = RequestIDGenerator()
-    private let secretDigests: Set<[UInt8]>
     private let loggedSecretDigests: Set<[UInt8]>
     private let unloggedIDDigests: Set<[UInt8]>
     private let directory: TenantDirectory?
@@ -23,21 +22,20 @@ public struct GatewayResponder: HTTPResponder {
     /// `metrics` when given.
     /// `trustedProxies` name the client of those requests as `ClientAddressMiddleware` names it
     /// when their head was read, and their offered request id is kept as `RequestIDMiddleware`
-    /// keeps it, `secretDigests` as its own and `unloggedIDDigests` as those kept but written
-    /// `[redacted]` in the log, and their log lines redact a method that is one of
-    /// `loggedSecretDigests` (as `AccessLogMiddleware`'s; `secretDigests` when nil).
+    /// keeps it, `unloggedIDDigests` as its own (ids kept but written `[redacted]` in the log),
+    /// and their log lines redact a method that is one of `loggedSecretDigests` (as
+    /// `AccessLogMiddleware`'s).
     /// `directory`, the tenants `AuthenticationMiddleware` checks keys against, lets a request
     /// that waits for `100 Continue` without a valid key be refused before its body is sent;
     /// `failedAuthLimit`, the chain's own (`failed_auth_limit`), holds such requests to the
     /// allowance the chain holds the others to.
     public init(router: Router, middleware: [any Middleware], log: LogSink? = nil, metrics: GatewayMetrics? = nil,
-                trustedProxies: TrustedProxies = TrustedProxies(), secretDigests: Set<[UInt8]> = [],
-                loggedSecretDigests: Set<[UInt8]>? = nil, unloggedIDDigests: Set<[UInt8]> = [], directory: TenantDirectory? = nil,
+                trustedProxies: TrustedProxies = TrustedProxies(),
+                loggedSecretDigests: Set<[UInt8]> = [], unloggedIDDigests: Set<[UInt8]> = [], directory: TenantDirectory? = nil,
                 failedAuthLimit: FailedAuthLimitMiddleware? = nil) {
         self.router = router
-        self.secretDigests = secretDigests
         self.unloggedIDDigests = unloggedIDDigests
-        self.loggedSecretDigests = loggedSecretDigests ?? secretDigests
+        self.loggedSecretDigests = loggedSecretDigests
         self.directory = directory
         self.failedAuthLimit = failedAuthLimit
         refusalLog = log
@@ -146,7 +144,7 @@ public struct GatewayResponder: HTTPResponder {
 
     /// The client's request id as `RequestIDMiddleware` keeps it, and whether the log may repeat it.
     private func offeredID(in request: HTTPRequest) -> (id: String, logged: Bool)? {
-        RequestIDMiddleware.offered(in: request, secretDigests: secretDigests, unloggedDigests: unloggedIDDigests)
+        RequestIDMiddleware.offered(in: request, unloggedDigests: unloggedIDDigests)
     }
 
     /// The access-log line and the metrics count of a request the middleware never saw (`requestID`

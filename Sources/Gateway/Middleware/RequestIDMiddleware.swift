@@ -10,29 +10,28 @@ import Synchronization
 /// fresh one too: one of 8 bytes or more found inside a field that carries credentials
 /// (`Authorization`, `X-API-Key`, `Proxy-Authorization`, `Cookie`), one holding a run of 8 bytes
 /// or more of such a field (a `Basic` scheme's decoded user and password too), both compared in
-/// any letter case and without `-`, `_` and `.` (see `folded`), and one whose SHA-256 is a
-/// configured tenant key's, whatever its length. Lengths are counted as sent, so `demo-key` as an
-/// id or a run counts 8 though it is compared as `demokey`; what is left of it must be 4 bytes at
-/// least. (Shorter ids and runs, such as `42` or `Bearer`, are too common to mean a key.) The
-/// metrics token is kept as the id: an unlimited route echoing the id would tell whether a guess
-/// is the token. The log is not the client's to see, so it writes such an id `[redacted]`.
+/// any letter case and without `-`, `_` and `.` (see `folded`). Lengths are counted as sent, so
+/// `demo-key` as an id or a run counts 8 though it is compared as `demokey`; what is left of it
+/// must be 4 bytes at least. (Shorter ids and runs, such as `42` or `Bearer`, are too common to
+/// mean a key.) Those tell the sender nothing: the credential is its own.
+///
+/// An id that is a secret the gateway holds and the request does not send (a tenant's key, a
+/// marketplace credential, the metrics token) is kept and echoed like any other: replaced, it
+/// would tell whether a guess is one, on `/healthz` too, which no limit guards, and outside the
+/// failed-key allowance. The log is not the client's to see, so it writes such an id `[redacted]`.
 public struct RequestIDMiddleware: Middleware {
     private let generator = RequestIDGenerator()
-    private let secretDigests: Set<[UInt8]>
     private let unloggedDigests: Set<[UInt8]>
 
-    /// Ids come from a generator of its own, fresh per process. `secretDigests`: the SHA-256 of
-    /// every secret an id must not be (the tenants' keys, their marketplace credentials of 16
-    /// characters or more); `unloggedDigests`: of those an id is kept as but the log must not
-    /// repeat (the metrics token).
-    public init(secretDigests: Set<[UInt8]>, unloggedDigests: Set<[UInt8]> = []) {
-        self.secretDigests = secretDigests
+    /// Ids come from a generator of its own, fresh per process. `unloggedDigests`: the SHA-256 of
+    /// every secret the gateway holds, which an id is kept as but the log must not repeat.
+    public init(unloggedDigests: Set<[UInt8]> = []) {
         self.unloggedDigests = unloggedDigests
     }
 
     /// Part of the chain (see `Middleware`).
     public func handle(_ request: HTTPRequest, context: GatewayContext, next: GatewayHandler) async throws -> HTTPResponse {
-        if let offered = Self.offered(in: request, secretDigests: secretDigests, unloggedDigests: unloggedDigests) {
+        if let offered = Self.offered(in: request, unloggedDigests: unloggedDigests) {
             context.requestID = offered.id
             context.requestIDUnlogged = !offered.logged
         } else {
@@ -45,14 +44,13 @@ public struct RequestIDMiddleware: Middleware {
 
     /// The client's `X-Request-ID` when it may be used as the request's id (see the type). Linear
     /// in the fields' length: it runs before any key is checked, on the loop.
-    static func offeredID(in request: HTTPRequest, secretDigests: Set<[UInt8]>) -> String? {
-        offered(in: request, secretDigests: secretDigests, unloggedDigests: [])?.id
+    static func offeredID(in request: HTTPRequest) -> String? {
+        offered(in: request, unloggedDigests: [])?.id
     }
 
     /// `offeredID`, and whether the log may repeat it: not when it is one of `unloggedDigests`'
-    /// secrets (its digest is taken once for both sets).
-    static func offered(in request: HTTPRequest, secretDigests: Set<[UInt8]>,
-                        unloggedDigests: Set<[UInt8]>) -> (id: String, logged: Bool)? {
+    /// secrets, whatever its length (a configured key may be short).
+    static func offered(in request: HTTPRequest, unloggedDigests: Set<[UInt8]>) -> (id: String, logged: Bool)? {
         guard let offered = request.headers["X-Request-ID"], isSane(offered),
               request.headers.lineCount("X-Request-ID") == 1 else { return nil }
         let id = folded(offered.utf8)
@@ -69,11 +67,8 @@ public struct RequestIDMiddleware: Middleware {
                 }
             }
         }
-        // Whatever its length: a configured key may be short.
-        guard !secretDigests.isEmpty || !unloggedDigests.isEmpty else { return (offered, true) }
-        let digest = SHA256.hash(offered.utf8)
-        if secretDigests.contains(digest) { return nil }
-        return (offered, !unloggedDigests.contains(digest))
+        guard !unloggedDigests.isEmpty else { return (offered, true) }
+        return (offered, !unloggedDigests.contains(SHA256.hash(offered.utf8)))
     }
 
     /// `bytes` as the id and the credential fields are compared: ASCII letters in lower case, and

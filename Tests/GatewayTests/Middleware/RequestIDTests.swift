@@ -88,47 +88,47 @@ struct RequestIDTests {
     func keyThatFoldsShort(key: String, offered: String) {
         for (field, value) in [("Authorization", "Bearer \(key)"), ("X-API-Key", key)] {
             let request = HTTPRequest(method: .get, target: "/connectors", headers: [("Host", "gateway"), (field, value), ("X-Request-ID", offered)], body: [])
-            #expect(RequestIDMiddleware.offeredID(in: request, secretDigests: []) == nil, "\(offered) with \(field): \(value)")
+            #expect(RequestIDMiddleware.offeredID(in: request) == nil, "\(offered) with \(field): \(value)")
         }
         // an id whose letters are the key's only when its separators are dropped, shorter than 8 as sent, is kept
         let short = HTTPRequest(method: .get, target: "/connectors", headers: [("Host", "gateway"), ("X-API-Key", "demo-key"), ("X-Request-ID", "demokey")], body: [])
-        #expect(RequestIDMiddleware.offeredID(in: short, secretDigests: []) == "demokey")
+        #expect(RequestIDMiddleware.offeredID(in: short) == "demokey")
         // and a run that is all separators matches nothing
         let dashes = HTTPRequest(method: .get, target: "/connectors", headers: [("Host", "gateway"), ("Cookie", "s=--------.--"), ("X-Request-ID", "order-1234")], body: [])
-        #expect(RequestIDMiddleware.offeredID(in: dashes, secretDigests: []) == "order-1234")
+        #expect(RequestIDMiddleware.offeredID(in: dashes) == "order-1234")
     }
 
-    @Test("given a configured key shorter than 8 bytes, when it is sent as the id, then it is replaced: the digest is checked whatever the id's length")
-    func shortConfiguredSecret() {
-        let request = HTTPRequest(method: .get, target: "/healthz", headers: [("Host", "gateway"), ("X-Request-ID", "k3y")], body: [])
-        #expect(RequestIDMiddleware.offeredID(in: request, secretDigests: [SHA256.hash("k3y".utf8)]) == nil)
-        #expect(RequestIDMiddleware.offeredID(in: request, secretDigests: [SHA256.hash("other".utf8)]) == "k3y")
+    @Test("given a configured secret, however short, sent as the id by a request that does not carry it, then the id is kept, and only the log is told not to repeat it")
+    func configuredSecretAsTheID() {
+        for secret in ["k3y", "keyD-0123456789abcdef"] {
+            let request = HTTPRequest(method: .get, target: "/healthz", headers: [("Host", "gateway"), ("X-Request-ID", secret)], body: [])
+            let held = RequestIDMiddleware.offered(in: request, unloggedDigests: [SHA256.hash(secret.utf8)])
+            #expect(held?.id == secret)
+            #expect(held?.logged == false)
+            let other = RequestIDMiddleware.offered(in: request, unloggedDigests: [SHA256.hash("another".utf8)])
+            #expect(other?.id == secret)
+            #expect(other?.logged == true)
+        }
     }
 
-    @Test("given a configured secret's digest, when an id is that secret, then it is replaced, on any route and without any key sent")
-    func idThatIsAConfiguredSecret() {
-        let digest = SHA256.hash("keyD-0123456789abcdef".utf8)
-        let request = HTTPRequest(method: .get, target: "/healthz", headers: [("Host", "gateway"), ("X-Request-ID", "keyD-0123456789abcdef")], body: [])
-        #expect(RequestIDMiddleware.offeredID(in: request, secretDigests: [digest]) == nil)
-        #expect(RequestIDMiddleware.offeredID(in: request, secretDigests: [SHA256.hash("another".utf8)]) == "keyD-0123456789abcdef")
-    }
-
-    @Test("given a tenant's key offered as the id with no credential sent, then neither an answer nor a refusal repeats it; the metrics token is kept, as /healthz would otherwise tell a guess of it")
-    func configuredSecretsAreNoIDs() async throws {
+    @Test("given a tenant's key, a marketplace credential or the metrics token offered as the id with no credential sent, then answers and refusals echo it as they echo any id: a fresh one would tell /healthz's caller that a guess is a key")
+    func configuredSecretsAsIDsTellNothing() async throws {
         let harness = ApplicationHarness(metricsToken: "metrics-token-0123456789")
-        for secret in [ApplicationHarness.key] {
-            let answered = try await harness.send(.get, "/healthz", headers: [("X-Request-ID", secret)], authenticated: false)
+        for offered in [ApplicationHarness.key, "proxy-0123456789", "metrics-token-0123456789"] {
+            let answered = try await harness.send(.get, "/healthz", headers: [("X-Request-ID", offered)], authenticated: false)
             #expect(answered.status == .ok)
-            #expect(answered.headers["X-Request-ID"] != secret)
-            let request = HTTPRequest(method: .post, target: "/connectors", headers: [("Host", "gateway"), ("X-Request-ID", secret)], body: [])
+            #expect(answered.headers["X-Request-ID"] == offered)
+            let request = HTTPRequest(method: .post, target: "/connectors", headers: [("Host", "gateway"), ("X-Request-ID", offered)], body: [])
             let refused = harness.application.responder.refusal(ServerRefusal(status: .contentTooLarge, code: "content_too_large", detail: "Too large."),
                                                                 request: request, context: RequestContext())
-            #expect(refused.headers["X-Request-ID"] != secret)
+            #expect(refused.headers["X-Request-ID"] == offered)
         }
-        for kept in ["proxy-0123456789", "metrics-token-0123456789"] {
-            let answered = try await harness.send(.get, "/healthz", headers: [("X-Request-ID", kept)], authenticated: false)
-            #expect(answered.headers["X-Request-ID"] == kept)
+        let ids = harness.application.log.lines.compactMap { line in
+            ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["request_id"] as? String
         }
+        #expect(ids.count == 6)
+        #expect(ids.filter { $0 == "[redacted]" }.count == 4, "the key and the token, answered and refused: \(ids)")
+        #expect(ids.filter { $0 == "proxy-0123456789" }.count == 2)
     }
 
     @Test("given credential fields made to be costly (a megabyte of short runs, each a scheme's name), then the id is judged in linear time",
@@ -139,13 +139,13 @@ struct RequestIDTests {
                                   headers: [("Host", "gateway"), ("X-Request-ID", "id-abcdefgh-secret"), ("Cookie", runs),
                                             ("Authorization", "basic " + runs), ("X-API-Key", String(repeating: "abcdefgh:", count: 110_000))],
                                   body: [])
-        #expect(RequestIDMiddleware.offeredID(in: request, secretDigests: []) == nil)
+        #expect(RequestIDMiddleware.offeredID(in: request) == nil)
         // and an id that nearly matches everywhere in a megabyte-long field
         let nearly = String(repeating: "a", count: 127) + "b"
         let repetitive = HTTPRequest(method: .get, target: "/healthz",
                                      headers: [("Host", "gateway"), ("X-Request-ID", nearly), ("Cookie", String(repeating: "a", count: 1 << 20))],
                                      body: [])
-        #expect(RequestIDMiddleware.offeredID(in: repetitive, secretDigests: []) == nearly)
+        #expect(RequestIDMiddleware.offeredID(in: repetitive) == nearly)
     }
 
     @Test("given credential fields of many runs each starting like a part of the id (each would be searched for), then past a few dozen the id is replaced rather than searched for again; fields of other runs, however many, leave it echoed")
@@ -157,13 +157,13 @@ struct RequestIDTests {
                                  headers: [("Host", "gateway"), ("X-Request-ID", id), ("Cookie", alike), ("X-API-Key", alike)],
                                  body: [])
         // then
-        #expect(RequestIDMiddleware.offeredID(in: costly, secretDigests: []) == nil)
+        #expect(RequestIDMiddleware.offeredID(in: costly) == nil)
         // and a long cookie of runs unlike the id keeps it
         let cookie = (0..<2_000).map { "s\($0)=zzzzzzzzzzzz\($0)" }.joined(separator: "; ")
         let ordinary = HTTPRequest(method: .get, target: "/healthz",
                                    headers: [("Host", "gateway"), ("X-Request-ID", "req-0123456789abcdef"), ("Cookie", cookie)],
                                    body: [])
-        #expect(RequestIDMiddleware.offeredID(in: ordinary, secretDigests: []) == "req-0123456789abcdef")
+        #expect(RequestIDMiddleware.offeredID(in: ordinary) == "req-0123456789abcdef")
     }
 
     @Test("given an id found inside a Basic field's decoded password (or user), then it is replaced, as one inside a Bearer token is",
@@ -172,7 +172,7 @@ struct RequestIDTests {
         let basic = "Basic " + Data("user-name:S3cretPassw0rd-and-more".utf8).base64EncodedString()
         for field in ["Authorization", "Proxy-Authorization"] {
             let request = HTTPRequest(method: .get, target: "/healthz", headers: [("Host", "gateway"), ("X-Request-ID", id), (field, basic)], body: [])
-            #expect(RequestIDMiddleware.offeredID(in: request, secretDigests: []) == nil, "\(field)")
+            #expect(RequestIDMiddleware.offeredID(in: request) == nil, "\(field)")
         }
     }
 

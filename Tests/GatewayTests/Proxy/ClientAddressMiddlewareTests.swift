@@ -14,7 +14,7 @@ struct ClientAddressMiddlewareTests {
         }
         let log = LogSink.capturing()
         let responder = GatewayResponder(router: router, middleware: [
-            RequestIDMiddleware(secretDigests: []),
+            RequestIDMiddleware(),
             ClientAddressMiddleware(trustedProxies: TrustedProxies(try ranges.map { text throws in try CIDR(text) })),
             AccessLogMiddleware(sink: log),
         ])

@@ -27,7 +27,7 @@ struct AddressLimitGateway {
         routes(&router)
         let tenants = [Tenant(id: "acme", keyDigests: [SHA256.hash(key.utf8)], rateLimit: TenantRateLimit(rate: 1000, burst: 1000))]
         responder = GatewayResponder(router: router, middleware: [
-            RequestIDMiddleware(secretDigests: []),
+            RequestIDMiddleware(),
             ClientAddressMiddleware(trustedProxies: TrustedProxies([try! CIDR("127.0.0.1/32")])),
             MetricsMiddleware(metrics: metrics),
             ProblemMiddleware(),

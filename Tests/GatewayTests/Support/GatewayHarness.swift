@@ -35,7 +35,7 @@ struct GatewayHarness {
         extraRoutes(&router)
         log = LogSink.capturing(level: logLevel)
         responder = GatewayResponder(router: router, middleware: [
-            RequestIDMiddleware(secretDigests: []),
+            RequestIDMiddleware(),
             AccessLogMiddleware(sink: log),
             ProblemMiddleware(),
             AuthenticationMiddleware(directory: TenantDirectory(tenants)),
