@@ -23,9 +23,12 @@ extension Connection {
                 loop.setWriteTimer(self)
                 unacknowledgedAtWriteTimer = socket.unacknowledgedBytes ?? 0
             }
-            // A connection waiting on its client's reads is not idle; a request's head or body
-            // keeps its own deadline meanwhile.
-            if timerKind == .idle { loop.cancelTimer(self) }
+            // A connection waiting on its client's reads is not idle, and a pipelined request's
+            // head or body is not read meanwhile (reading waits for the output): the write timer
+            // alone bounds the wait, which is the server's output, not the client's request, and
+            // the request's deadline starts again when reading does (`afterDrained`), as a body
+            // that waited for room has its deadline again when it is taken.
+            if timerKind == .idle || timerKind == .header || timerKind == .body { loop.cancelTimer(self) }
         case .failed:
             close()
         }
@@ -47,6 +50,12 @@ extension Connection {
             continueAfterResponse()
         case .idle where loop.isDraining && !pendingHoldsARequest:
             closeUnlessARequestWaits()
+        case .head where timerKind == nil:
+            loop.setTimer(self, .header)
+            if !inputClosed { setReading(true) }
+        case .body where timerKind == nil:
+            loop.setTimer(self, .body)
+            if !inputClosed { setReading(true) }
         case .idle, .head, .body:
             if !inputClosed { setReading(true) }
         default:

@@ -1,7 +1,8 @@
 extension EventLoop {
-    /// Arms `connection`'s write timer afresh: its output waits for the client. It runs beside
-    /// the phase's timer (a request's head or body keeps its own deadline while a response ahead
-    /// of it waits), in one list ordered by deadline by appending, as the phase timers are.
+    /// Arms `connection`'s write timer afresh: its output waits for the client. It stands in for
+    /// the phase's timer while a response waits (a pipelined request's head or body, unread
+    /// meanwhile, has its deadline again once the output is out), in one list ordered by
+    /// deadline by appending, as the phase timers are.
     func setWriteTimer(_ connection: Connection) {
         cancelWriteTimer(connection)
         connection.writeTimerArmed = true

@@ -201,6 +201,35 @@ struct ConnectionPipeliningTests {
         }
     }
 
+    @Test("given a pipelined request whose head is cut short behind a response the client is slow to read, when the rest of its head comes after the header timeout, then it is answered, not refused with 408: the wait was for the server's output, which kept it unread")
+    func aHeadHeldBackByTheOutputIsNotTimedOut() async throws {
+        // given: a response larger than the kernel can take, under the output limit, so the
+        // next request's head is begun (and read no further) while it waits to be written
+        let calls = Counter()
+        let body = [UInt8](repeating: 0x64, count: max(16 << 20, 4 * Self.maximumSendBuffer()))
+        let handler = Self.counting(calls, answering: body)
+        let configure: (inout ServerConfiguration) -> Void = {
+            $0.maxPendingOutput = 2 * body.count
+            $0.maxLoopPendingOutput = 4 * body.count
+            $0.headerReadTimeout = .milliseconds(200)
+        }
+        try await withServer(configure, handler: handler) { server in
+            let client = try server.connect(receiveBufferSize: 64 * 1024)
+            try client.send(get("/1") + "GET /2 HTTP/1.1\r\nHost: test\r\n")
+            #expect(await eventually { calls.current == 1 })
+            // when: nothing is read for three header timeouts, and then the head's end is sent
+            try await Task.sleep(for: .milliseconds(600))
+            try client.send("\r\n")
+            // then
+            let first = try client.readResponse()
+            let second = try client.readResponse()
+            #expect([first.status, second.status] == [200, 200])
+            #expect([first[header: "X-Path"], second[header: "X-Path"]] == ["/1", "/2"])
+            let whole = second.body == body  // compared outside #expect: a diff of 16 MiB takes minutes
+            #expect(whole)
+        }
+    }
+
     @Test func clientsThatDoNotReadCannotTogetherMakeALoopHoldMoreThanItsBudget() async throws {
         // given: 512 KiB responses, a per-connection limit no client reaches, and a loop budget of 2 MiB
         let calls = Counter()

@@ -203,27 +203,6 @@ struct ConnectionTimeoutTests {
         }
     }
 
-    @Test func aRequestHeadBehindAResponseWaitingForTheClientKeepsItsOwnDeadline() async throws {
-        // given: a response much larger than the socket buffers, and the start of a second request behind it
-        let body = [UInt8](repeating: 0x61, count: 8 << 20)
-        try await withServer({
-            $0.headerReadTimeout = .milliseconds(1500)
-            $0.writeTimeout = .seconds(30)
-            $0.maxPendingOutput = 64 << 20
-        }, handler: { _, _ in HTTPResponse(status: .ok, body: body) }) { server in
-            let client = try #require(try server.connect(sending: get("/big") + "GET /next HTTP/1.1\r\n", within: .milliseconds(500),
-                                                         receiveBufferSize: 16 * 1024), "never sent within the timeout")
-            // when: the client reads nothing until the second head's time has run out: the
-            // server has refused it, its 408 queued behind the response, the last on the connection
-            #expect(await eventuallyAwaiting { await server.activity().closing == 1 },
-                    "the head's deadline waited for the response to go out")
-            let first = try client.readResponse()
-            // then: the 408 follows the response
-            #expect(first.status == 200)
-            expectProblem(try client.readResponse(), status: 408)
-        }
-    }
-
     @Test func clientThatReadsSlowlyButSteadilyIsNotCutOffByTheWriteTimeout() async throws {
         // given: an 8 MiB response under a 2 s write timeout
         let body = [UInt8](repeating: 0x7A, count: 8 << 20)
