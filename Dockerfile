@@ -16,12 +16,15 @@
 # --- build: release, with the Swift standard library and Foundation linked into the binary ---
 FROM swift:6.3-bookworm AS build
 WORKDIR /src
-# The package has no dependencies. Tests/ is not compiled here, but SwiftPM refuses a manifest
-# whose test targets have no folder.
+# The package has no dependencies. Tests/ is not compiled here, but SwiftPM wants a folder for each
+# test target: empty ones are made from the manifest instead of copying Tests/, so that editing a
+# test does not invalidate the build below.
 COPY Package.swift ./
+RUN sed -n 's|.*\.testTarget(name: "\([A-Za-z0-9_]*\)".*|Tests/\1|p' Package.swift > /tmp/test-folders \
+    && xargs mkdir -p < /tmp/test-folders \
+    && rm /tmp/test-folders
 COPY Release ./Release
 COPY Sources ./Sources
-COPY Tests ./Tests
 # Public/ and openapi.yaml: the training run asks for them too.
 COPY Public ./Public
 COPY openapi.yaml ./
@@ -30,7 +33,10 @@ COPY openapi.yaml ./
 # first, trained on the demo's requests over loopback (Release/pgo-train.sh, ~25 s).
 RUN bash Release/build.sh --product connector-gateway \
     && install -D -m 0755 "$(bash Release/build.sh --show-bin-path)/connector-gateway" /out/connector-gateway \
-    && strip /out/connector-gateway
+    && strip /out/connector-gateway \
+    && mkdir -p /out/share \
+    && cp -R Public openapi.yaml /out/share/ \
+    && chmod -R u=rwX,go=rX /out/share
 
 # --- run: Debian slim with only what the static binary still loads ---
 FROM debian:bookworm-slim
@@ -49,8 +55,9 @@ RUN apt-get update \
     && install -d -m 0700 -o 10001 -g 10001 /var/lib/connector-gateway
 
 COPY --from=build /out/connector-gateway /usr/local/bin/connector-gateway
-COPY Public /usr/share/connector-gateway/Public
-COPY openapi.yaml /usr/share/connector-gateway/openapi.yaml
+# Copied from the build stage, where their modes were made world-readable: a checkout made under a
+# strict umask would otherwise leave them unreadable to the gateway's user.
+COPY --from=build /out/share/ /usr/share/connector-gateway/
 
 # HOST/PORT override "listen" in a configuration file; GATEWAY_CONFIG (unset: demo mode) names
 # one, e.g. a file mounted at /etc/connector-gateway/config.json.
