@@ -178,7 +178,7 @@ MUTANTS = [
     ("a cancelled write waiter stays in line", "Sources/Connectors/Resilience/ItemWriteLocks.swift",
      "                    return state.held[key]?.remove(at: index)\n", "                    return nil\n"),
     ("a lost Wildberries chat message is not looked for", "Sources/Marketplaces/Wildberries/WildberriesChatConnector+SentMessage.swift",
-     "event.chatID == chatID && event.sender == \"seller\" && event.addTimestamp >= since", "false"),
+     "event.chatID == chatID && event.sender == \"seller\" && event.addTimestamp >= from", "false"),
     ("a chat only in the stream is not read on for", "Sources/Marketplaces/Wildberries/WildberriesChatConnector.swift",
      "        if listed == nil, known() == nil { try await catchUp(deadline: deadline) }\n", "\n"),
     ("a FIN cancels a reply", "Sources/Gateway/GatewayResponder.swift",
@@ -200,6 +200,18 @@ MUTANTS = [
      "            watchOnlyForHangUp()\n            return\n", "            setReading(false)\n            return\n"),
     ("a reader's FIN right after its request is taken for its leaving", "Sources/Server/Connection.swift",
      "? loop.now &+ loop.halfCloseGrace : .max", "? loop.now : .max"),
+    ("a slot given back before any 429 empties the budget", "Sources/Connectors/Resilience/RateBudget.swift",
+     "state.pausedUntil.map { $0 + tolerance } ?? ends.before", "(state.pausedUntil ?? clock.now) + tolerance"),
+    ("a lost chat reply is looked for past a second a page cut", "Sources/Marketplaces/Wildberries/WildberriesChatConnector+SentMessage.swift",
+     "            if newest - 1 > next {", "            if false, newest - 1 > next {"),
+    ("a lost chat reply is looked for by this machine's clock", "Sources/Marketplaces/Wildberries/WildberriesChatConnector+SentMessage.swift",
+     "                if corrected < from {", "                if false, corrected < from {"),
+    ("an id that is a configured secret is replaced (a guess is confirmed)", "Sources/Gateway/Middleware/RequestIDMiddleware.swift",
+     "        return (offered, !unloggedDigests.contains(SHA256.hash(offered.utf8)))",
+     "        return unloggedDigests.contains(SHA256.hash(offered.utf8)) ? nil : (offered, true)"),
+    ("a pipelined head held back by the output keeps its deadline running", "Sources/Server/Connection+Output.swift",
+     "if timerKind == .idle || timerKind == .header || timerKind == .body { loop.cancelTimer(self) }",
+     "if timerKind == .idle { loop.cancelTimer(self) }"),
 ]
 
 
