@@ -95,8 +95,10 @@ function chooseConnector(c) {
 
 /** Asks for one connector again and updates its row quietly (a call may have changed a circuit). */
 export async function refreshConnector(c) {
+  const generation = state.keyGeneration;
   try {
     const { data } = await api("GET", connectorPath(c));
+    if (generation !== state.keyGeneration) return;  // asked under a key no longer in use
     state.connectors = state.connectors.map((x) => (connectorName(x) === connectorName(c) ? Object.assign({}, x, data, { upstreamsFailure: null }) : x));
     renderConnectors();
   } catch (_) { /* the list call already reported what matters */ }

@@ -13,6 +13,10 @@ export function formatTime(value) {
 
 export const connectorName = (c) => `${c.marketplace}/${c.channel}`;
 
+// Whether `a` and `b` are the same connector: each list call replaces the rows' objects
+// (`refreshConnector`), so the one chosen later need not be the one a call began under.
+export const sameConnector = (a, b) => Boolean(a && b) && connectorName(a) === connectorName(b);
+
 /** Whether a rating can be drawn as stars: a whole number 1–5 (a marketplace may send anything). */
 export function stars(rating) {
   return Number.isInteger(rating) && rating >= 1 && rating <= 5;

@@ -4,21 +4,25 @@
 import { state, saveUncertain } from "./state.js";
 import { $, el, isBusy } from "./dom.js";
 import { api, itemPath } from "./api.js";
-import { connectorName, formatTime, stars } from "./format.js";
+import { connectorName, formatTime, sameConnector, stars } from "./format.js";
 import { clearMessages, sayFailure, sayInfo } from "./messages.js";
 import { renderItems } from "./items.js";
 import { clearReplyError, showReplyCount, showReplyForm, showsReply } from "./reply.js";
 
 /** Opens item `id` (or reloads the one open). `quiet`: a failure is not said, the caller says
- * what matters more (a reply's failure must not give way to the reload's). */
-export async function openItem(id, moveFocus, connector, quiet) {
+ * what matters more (a reply's failure must not give way to the reload's). `refresh`: the page's
+ * own reload after an action on the item, which must not take the page from an item the operator
+ * opens meanwhile: it takes no call number of its own (a later open's answer still counts), and
+ * its answer is dropped once the page shows another item or an open began after it. */
+export async function openItem(id, moveFocus, connector, quiet, refresh) {
   const c = connector || state.connector;
-  if (c !== state.connector) return null;  // the operator has moved to another connector
-  const call = ++state.itemCall;
+  if (!sameConnector(c, state.connector)) return null;  // the operator has moved to another connector
+  const call = refresh ? state.itemCall : ++state.itemCall;
   try {
     const { data } = await api("GET", `${itemPath(c, id)}?include_raw=true`);
     // Another item or connector was chosen since: this answer is not what the page shows.
-    if (call !== state.itemCall || state.connector !== c) return null;
+    if (call !== state.itemCall || !sameConnector(state.connector, c)) return null;
+    if (refresh && (!state.item || state.item.id !== id)) return null;
     if (!state.item || state.item.id !== data.id) {
       // A reply to this item still on its way shows, read-only, as the text being sent.
       const sending = state.sendingReplies.get(itemPath(c, data.id) + "/reply");
@@ -43,7 +47,8 @@ export async function openItem(id, moveFocus, connector, quiet) {
     }
     return data;
   } catch (failure) {
-    if (call !== state.itemCall || state.connector !== c) return null;
+    if (call !== state.itemCall || !sameConnector(state.connector, c)) return null;
+    if (refresh && (!state.item || state.item.id !== id)) return null;
     if (state.item && state.item.id !== id) {
       // The item open is not the one asked for: left usable, a reply meant for this one would go to it.
       state.item = null;
@@ -57,7 +62,7 @@ export async function openItem(id, moveFocus, connector, quiet) {
 // Whether the page still shows `item` of connector `c` (a call about it may end after the
 // operator moved on).
 export function stillOn(c, item) {
-  return state.connector === c && state.item !== null && state.item.id === item.id;
+  return sameConnector(state.connector, c) && state.item !== null && state.item.id === item.id;
 }
 
 // The list's copy of an item follows what the item now says (status, reply, read state).
@@ -120,7 +125,7 @@ export async function onMarkRead() {
   try {
     await api("POST", itemPath(c, item.id) + "/read");
     if (tenant !== state.tenantGeneration) return;  // the key was forgotten or changed meanwhile
-    const refreshed = stillOn(c, item) ? await openItem(item.id, false, c) : null;
+    const refreshed = stillOn(c, item) ? await openItem(item.id, false, c, false, true) : null;
     if (tenant !== state.tenantGeneration) return;
     if (refreshed) updateListed(refreshed);
     sayInfo(`Item ${item.id} marked read.`);

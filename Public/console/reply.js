@@ -139,7 +139,7 @@ export async function onReply(event) {
       if (textarea.value === text) textarea.value = "";
       showReplyCount();
     }
-    const refreshed = stillOn(c, item) ? await openItem(item.id, false, c) : null;
+    const refreshed = stillOn(c, item) ? await openItem(item.id, false, c, false, true) : null;
     if (tenant !== state.tenantGeneration) return;
     if (refreshed) updateListed(refreshed);
     sayInfo(`Reply sent to ${item.id}${data && data.reply_id ? " (reply id " + data.reply_id + ")" : ""}.`);
@@ -153,7 +153,7 @@ export async function onReply(event) {
       // key: look at the item (a review's reply, a chat's last message); if it is not there, the
       // next attempt asks before it goes out under a new key. Quietly: a reload that fails too
       // must not put its failure in the place of the reply's, which says what matters.
-      const refreshed = stillOn(c, item) ? await openItem(item.id, false, c, true) : null;
+      const refreshed = stillOn(c, item) ? await openItem(item.id, false, c, true, true) : null;
       if (tenant !== state.tenantGeneration) return;
       const shown = showsReply(refreshed, text, over);
       // After a lost answer the gateway may hold the real outcome under this key: the same

@@ -335,6 +335,39 @@ class ConsoleTest(unittest.TestCase):
         # then the second chat is still the one shown
         self.assertIn(second, self.by_id("item-heading").text)
 
+    def test_an_item_opened_while_a_reply_to_another_is_sent_opens_though_the_reply_ends_first(self):
+        self.enter_key("demo-key")
+        self.browse("ozon/chat", "all")
+        first, second = self.listed_ids()[:2]
+        self.open_item(first)
+        # given the reply answers before the second chat does
+        self.delay_fetches(r"/reply$", 500)
+        self.delay_fetches("/items/" + re.escape(second) + r"\?", 2500)
+        # when the agent sends a reply to the first chat and then opens the second
+        self.by_id("reply-text").send_keys(f"Минутку ({uuid.uuid4().hex[:6]})")
+        self.by_id("send-reply").click()
+        self.driver.find_element(By.CSS_SELECTOR, f'#items-list li[data-item-id="{second}"] button.open-item').click()
+        self.wait_for_message("Reply sent to " + first)
+        # then the page's reload of the first after its reply does not cancel the opening of the second
+        self.wait(lambda d: second in self.by_id("item-heading").text, "the second chat never opened")
+
+    def test_a_reply_ends_unlocked_after_the_agent_browsed_the_same_connector_again(self):
+        self.enter_key("demo-key")
+        self.browse("ozon/chat", "all")
+        first = self.listed_ids()[0]
+        self.open_item(first)
+        self.delay_fetches(r"/reply$", 2000)
+        # when the agent sends a reply, browses the same connector again and reopens the chat
+        self.by_id("reply-text").send_keys(f"Сейчас уточню ({uuid.uuid4().hex[:6]})")
+        self.by_id("send-reply").click()
+        self.browse("ozon/chat", "all")
+        self.open_item(first)
+        self.assertEqual(self.by_id("reply-text").get_attribute("readonly"), "true", "the text being sent shows read-only")
+        self.wait_for_message("Reply sent to " + first)
+        # then the form is the agent's again
+        self.wait(lambda d: self.by_id("reply-text").get_attribute("readonly") is None
+                  and self.by_id("send-reply").is_enabled(), "the reply form stayed locked")
+
     def open_first_ozon_chat(self):
         """Enters the demo key and opens the first Ozon chat; returns its id."""
         self.enter_key("demo-key")
