@@ -9,8 +9,15 @@ import Glibc
 /// One waiter per process: signal dispositions are process-wide. Its thread unblocks the
 /// watched signals, so they arrive even when every other thread blocks them.
 public final class SignalWaiter: Sendable {
-    /// Each signal number as it arrives.
-    public let signals: AsyncStream<Int32>
+    /// One signal, and when its number was read off the pipe (at once, on the waiter's own
+    /// thread): a signal waiting in the stream while the process is busy keeps the time it came.
+    public struct Arrival: Sendable, Equatable {
+        public let signal: Int32
+        public let at: ContinuousClock.Instant
+    }
+
+    /// Each signal as it arrives.
+    public let signals: AsyncStream<Arrival>
     private let thread: LoopThread
 
     /// Whether `signal` came ignored from the parent (`nohup` does so with SIGHUP): such a signal
@@ -38,7 +45,7 @@ public final class SignalWaiter: Sendable {
             _ = close(writeFD)
             throw error
         }
-        let (stream, continuation) = AsyncStream<Int32>.makeStream(bufferingPolicy: .unbounded)
+        let (stream, continuation) = AsyncStream<Arrival>.makeStream(bufferingPolicy: .unbounded)
         signals = stream
         do {
             thread = try LoopThread(name: "signals") {
@@ -50,7 +57,7 @@ public final class SignalWaiter: Sendable {
                 while true {
                     let n = read(readFD, &byte, 1)
                     if n == 1 {
-                        continuation.yield(Int32(byte))
+                        continuation.yield(Arrival(signal: Int32(byte), at: .now))
                     } else if n < 0, errno == EINTR {
                         continue
                     } else {

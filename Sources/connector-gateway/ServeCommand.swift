@@ -11,10 +11,12 @@ import Server
 /// exits 0; a second signal exits 1 at once. A configuration that cannot be used exits 2.
 enum ServeCommand {
     static func run(_ options: CommandLineOptions, environment: [String: String]) async -> Int32 {
-        // Watched before anything else: a signal while the configuration is read or the demo and
-        // the journal are set up (seconds for a large one) is kept, and stops the gateway as soon
-        // as it serves, instead of killing the process by the default action with nothing said.
-        // SIGHUP too, unless it came ignored (`nohup`): then a closed terminal must not stop it.
+        // Watched before anything else, and handled from the start on a task of its own (see
+        // `ServeSignals`): a signal while the configuration is read or the demo and the journal
+        // are set up (seconds for a large one) is kept, and drains the gateway as soon as it
+        // serves, instead of killing the process by the default action with nothing said; a
+        // second one exits at once, however start-up is stuck. SIGHUP too, unless it came
+        // ignored (`nohup`): then a closed terminal must not stop it.
         let signals: SignalWaiter
         do {
             signals = try SignalWaiter([SIGTERM, SIGINT] + (SignalWaiter.isIgnored(SIGHUP) ? [] : [SIGHUP]))
@@ -22,6 +24,8 @@ enum ServeCommand {
             Output.error("connector-gateway: cannot start: \(error)")
             return 1
         }
+        let handling = ServeSignals()
+        let watcher = Task.detached { await handling.watch(signals.signals) }
         var configuration: GatewayConfiguration
         var demo: DemoMarketplaces?
         var configFile = "-"
@@ -77,6 +81,7 @@ enum ServeCommand {
                 }
             }
             if let problem {
+                log.flush(patience: .seconds(1))
                 Output.error("connector-gateway: invalid configuration \(configFile): idempotency.journal: \(problem)")
                 return 2
             }
@@ -86,6 +91,8 @@ enum ServeCommand {
         do {
             try application.start()
         } catch {
+            // What opening the journal said (a torn write cut off, say) goes out before the exit.
+            log.flush(patience: .seconds(1))
             Output.error("connector-gateway: cannot start: \(error)")
             return 1
         }
@@ -129,40 +136,9 @@ enum ServeCommand {
         if let warning = staticRoot.warning {
             JSONLine.write(["event": "warning", "message": warning], to: application.log)
         }
-        var stopping = false
-        let exiting = ExitClaim()
-        var first: (signal: Int32, at: ContinuousClock.Instant)?
-        for await signal in signals.signals {
-            // The same signal again within 250 ms is one sender's echo, not an operator insisting:
-            // `timeout`, for one, signals the process and then its process group.
-            if let first, first.signal == signal, ContinuousClock.now - first.at < .milliseconds(250) { continue }
-            if stopping {
-                // The drain may have ended a moment ago, its task already in `exit(0)`: two
-                // threads must not run exit at once (glibc's exit is not thread-safe).
-                guard exiting.claim() else {
-                    // The drain's task is in exit already: it ends the process.
-                    while true { try? await Task.sleep(for: .seconds(3600)) }
-                }
-                JSONLine.write(["event": "exit", "signal": Int(signal), "message": "second signal: exiting without waiting for the drain"],
-                               to: application.log)
-                application.log.flush(patience: .milliseconds(500))
-                return 1
-            }
-            stopping = true
-            first = (signal, ContinuousClock.now)
-            // Queued before the drain starts (queuing never waits on stdout): an idle gateway's
-            // drain may end, and its task write `stopped` and exit, before this loop ran again.
-            JSONLine.write(["event": "drain", "signal": Int(signal)], to: application.log)
-            let demoToStop = demo
-            Task {
-                await application.stop()
-                await demoToStop?.stop()
-                guard exiting.claim() else { return }
-                JSONLine.write(["event": "stopped"], to: application.log)
-                application.log.flush(patience: .seconds(1))
-                exit(0)
-            }
-        }
+        handling.serving(application, demo: demo)
+        // The process ends in `exit`, from the drain's end or a second signal.
+        await watcher.value
         return 0
     }
 }

@@ -33,8 +33,9 @@ struct SignalWaiterTests {
         #expect(tgkill(getpid(), tid, SIGUSR2) == 0)
         let second = await signals.next()
         // then: both arrive, and the process is still alive to check
-        #expect(first == SIGUSR2)
-        #expect(second == SIGUSR2)
+        #expect(first?.signal == SIGUSR2)
+        #expect(second?.signal == SIGUSR2)
+        if let first, let second { #expect(first.at < second.at) }
     }
 
     /// This process's threads whose name is `name`, by thread id.

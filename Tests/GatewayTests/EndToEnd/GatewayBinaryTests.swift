@@ -362,6 +362,47 @@ struct GatewayBinaryTests {
         #expect(text.contains("\"event\":\"start\"") && text.contains("\"event\":\"drain\""), "\(text)")
     }
 
+    @Test("given a start-up stuck reading a configuration nobody finishes writing, when a second signal follows the first, then the gateway exits 1 at once",
+          .timeLimit(.minutes(1)))
+    func secondSignalDuringStartUp() async throws {
+        // given: a FIFO the gateway opens and reads, half a configuration written, never the rest
+        let directory = FileManager.default.temporaryDirectory
+        let fifo = directory.appendingPathComponent("gateway-\(UUID()).fifo")
+        let log = directory.appendingPathComponent("gateway-\(UUID()).out")
+        try #require(mkfifo(fifo.path, 0o600) == 0)
+        let writer = open(fifo.path, O_RDWR | O_CLOEXEC)
+        defer {
+            if writer >= 0 { close(writer) }
+            try? FileManager.default.removeItem(at: fifo)
+            try? FileManager.default.removeItem(at: log)
+        }
+        try #require(writer >= 0)
+        let half = Array(#"{"listen":{"host":"127.0.0.1","#.utf8)
+        try #require(write(writer, half, half.count) == half.count)
+        let pid = try Self.spawnUnblocked(GatewayProcess.binary.path, ["--config", fifo.path], stdout: log.path,
+                                          environment: ["PATH=/usr/bin:/bin", "GATEWAY_STATIC_ROOT=\(GatewayProcess.packageRoot.path)"])
+        var status: Int32 = 0
+        defer { if waitpid(pid, &status, WNOHANG) == 0 { kill(pid, SIGKILL); waitpid(pid, &status, 0) } }
+        for _ in 0..<2_000 where Self.unreadBytes(writer) != 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try #require(Self.unreadBytes(writer) == 0, "the gateway never read its configuration")
+        // when: SIGTERM, taken, and another past the echo window
+        kill(pid, SIGTERM)
+        for _ in 0..<2_000 where Self.isPending(SIGTERM, in: pid) { try await Task.sleep(for: .milliseconds(5)) }
+        try #require(!Self.isPending(SIGTERM, in: pid), "the signal was never taken")
+        try await Task.sleep(for: .milliseconds(400))
+        kill(pid, SIGTERM)
+        // then: it exits 1, by itself, without the rest of its configuration
+        var exited: pid_t = 0
+        for _ in 0..<3_000 {
+            exited = waitpid(pid, &status, WNOHANG)
+            if exited != 0 { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try #require(exited == pid, "still running after a second signal")
+        #expect(status & 0x7F == 0, "killed by signal \(status & 0x7F)")
+        #expect((status >> 8) & 0xFF == 1)
+    }
+
     /// Bytes written to the pipe `fd` and not yet read by anyone (`FIONREAD`); -1 on failure.
     static func unreadBytes(_ fd: Int32) -> Int32 {
         var count: Int32 = 0
