@@ -315,8 +315,11 @@ public struct ConnectorService: Sendable {
         fingerprint.update([0])
         fingerprint.update(content)
         let instance = Problem.instance(of: request.path)
+        // The stored answers name this request; on disk (the journal) an id that is a secret the
+        // gateway holds is not repeated, as the log does not repeat it.
+        let storedID = context.requestIDUnlogged ? AccessLogMiddleware.redacted : context.requestID
         switch try idempotency.begin(tenant: tenant.id, key: key, fingerprint: fingerprint.finalize(),
-                                     fallback: IdempotencyStore.unknownOutcome.response(requestID: context.requestID, instance: instance),
+                                     fallback: IdempotencyStore.unknownOutcome.response(requestID: storedID, instance: instance),
                                      freedIfCutShort: harmlessTwice) {
         case .replay(var response):
             // An outcome is replayed only once it is on disk, as it was answered the first time:
@@ -350,7 +353,7 @@ public struct ConnectorService: Sendable {
                                                   advice: "under this Idempotency-Key the outcome stays as it is."
                                                       + " Look at the item, and send again with a new key if the reply is not there.")
                 idempotency.complete(tenant: tenant.id, key: key,
-                                     response: problem.response(requestID: context.requestID, instance: instance))
+                                     response: problem.response(requestID: storedID, instance: instance))
                 try? await idempotency.persisted(tenant: tenant.id, key: key)
                 throw problem
             } catch {

@@ -74,6 +74,33 @@ struct IdempotencyJournalReplyTests {
         #expect(after.review.replies.isEmpty)
     }
 
+    @Test("given a keyed reply whose X-Request-ID is a secret the gateway holds, when its claim goes to disk and the process ends mid-call, then neither the journal nor the answer replayed after the restart repeats that secret",
+          .timeLimit(.minutes(1)))
+    func secretRequestIDIsNotJournaled() async throws {
+        // given: the metrics token sent as the reply's request id; its claim on disk, the reply held upstream
+        let token = "metrics-token-0123456789"
+        let folder = try JournalFolder()
+        let journal = try Self.journal(in: folder)
+        let before = ApplicationHarness(holdReplies: true, metricsToken: token, idempotencyJournal: journal)
+        let first = Task {
+            try await before.send(.post, Self.path, body: #"{"text":"Thanks"}"#, headers: [("Idempotency-Key", "k-9"), ("X-Request-ID", token)])
+        }
+        while !before.review.isReplyWaiting { await Task.yield() }
+        // when: the process ends before the answer
+        journal.close()
+        while !before.review.releaseReply() { await Task.yield() }
+        let answered = try await first.value
+        // then: the id was echoed (replaced, it would confirm a guess), but is not on disk
+        #expect(answered.headers["X-Request-ID"] == token)
+        let onDisk = try Data(contentsOf: URL(fileURLWithPath: folder.journal))
+        #expect(onDisk.count > 0)
+        #expect(onDisk.range(of: Data(token.utf8)) == nil, "the journal holds the token")
+        let after = ApplicationHarness(metricsToken: token, idempotencyJournal: try Self.journal(in: folder))
+        let again = try await after.send(.post, Self.path, body: #"{"text":"Thanks"}"#, headers: [("Idempotency-Key", "k-9")])
+        #expect(again.json["code"] as? String == "internal_error")
+        #expect(again.json["request_id"] as? String == "[redacted]")
+    }
+
     @Test("given a keyed mark-read in flight when the process ends, when the gateway restarts, then a repeat runs it (it does no harm twice), rather than being told the outcome is unknown",
           .timeLimit(.minutes(1)))
     func markReadInFlightAtTheEnd() async throws {
