@@ -205,7 +205,7 @@ MUTANTS = [
     ("a lost chat reply is looked for past a second a page cut", "Sources/Marketplaces/Wildberries/WildberriesChatConnector+SentMessage.swift",
      "            if newest - 1 > next {", "            if false, newest - 1 > next {"),
     ("a lost chat reply is looked for by this machine's clock", "Sources/Marketplaces/Wildberries/WildberriesChatConnector+SentMessage.swift",
-     "                if corrected < from {", "                if false, corrected < from {"),
+     "                if from - corrected > Self.confirmationWindow", "                if false, from - corrected > Self.confirmationWindow"),
     ("an id that is a configured secret is replaced (a guess is confirmed)", "Sources/Gateway/Middleware/RequestIDMiddleware.swift",
      "        return (offered, !unloggedDigests.contains(SHA256.hash(offered.utf8)))",
      "        return unloggedDigests.contains(SHA256.hash(offered.utf8)) ? nil : (offered, true)"),
