@@ -5,10 +5,11 @@ extension Connection {
     var awaitsBodyRoom: Bool { bodyRoomWanted > 0 }
 
     /// The loop found room for the body that waited: read it, from what is already here on,
-    /// with the whole body timeout ahead of it (the wait was the server's, not the client's).
+    /// with the whole body timeout ahead of it (the wait was the server's, not the client's);
+    /// while an answer ahead of it still waits for its client, from when that answer is out.
     func bodyAdmitted() {
         guard phase == .body else { return }
-        loop.setTimer(self, .body)
+        if !writeTimerArmed { loop.setTimer(self, .body) }
         sendContinueIfAsked()
         setReading(true)
         consumePending()

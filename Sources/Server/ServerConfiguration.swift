@@ -14,7 +14,10 @@ public struct ServerConfiguration: Sendable {
     /// The CPUs this process may run on (its affinity mask, as `taskset` or a container's cpuset
     /// leave it), or fewer when its cgroup's CPU quota allows less time (`CPUQuota`, rounded up):
     /// the default number of loops, and the most that add throughput.
-    public static var availableCPUs: Int { min(Int(cs_available_cpus()), CPUQuota.current ?? .max) }
+    public static var availableCPUs: Int { availableCPUs(affinity: Int(cs_available_cpus()), quota: CPUQuota.current) }
+
+    /// `availableCPUs` from the affinity mask's count and the quota's CPUs (nil: no quota).
+    public static func availableCPUs(affinity: Int, quota: Int?) -> Int { max(1, min(affinity, quota ?? .max)) }
     /// The `listen(2)` backlog of each loop's listener: connections the kernel holds before accept.
     public var backlog: Int32 = 4096
     /// Connections open at once across all loops; above it new ones wait in the kernel backlog.

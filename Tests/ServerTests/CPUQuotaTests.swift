@@ -26,10 +26,11 @@ struct CPUQuotaTests {
         #expect(CPUQuota.limit(reading: { _ in nil }) == nil)
     }
 
-    @Test("the default number of loops is at most the quota this process runs under, and at least one")
+    @Test("the default number of loops is the affinity mask's CPUs or the quota's, whichever is fewer, and at least one")
     func loopsWithinTheQuota() {
-        let loops = ServerConfiguration.availableCPUs
-        #expect(loops >= 1)
-        if let quota = CPUQuota.current { #expect(loops <= quota) }
+        #expect(ServerConfiguration.availableCPUs(affinity: 32, quota: 2) == 2, "docker run --cpus 2 on 32 cores")
+        #expect(ServerConfiguration.availableCPUs(affinity: 2, quota: 8) == 2, "taskset -c 0,1 under a larger quota")
+        #expect(ServerConfiguration.availableCPUs(affinity: 4, quota: nil) == 4)
+        #expect(ServerConfiguration.availableCPUs(affinity: 0, quota: nil) == 1)
     }
 }
