@@ -37,8 +37,9 @@ struct ClientHalfCloseTests {
         let listAnswer = await RawHTTPClient.readAllUntilClose([list])[0]
         #expect(listAnswer.isEmpty, "\(listAnswer)")
 
-        // when: a reply (a write) whose call Ozon holds for a second, its client's FIN sent as it waits
-        ozon.faults.inject(.latency(.seconds(1)), times: 1)
+        // when: a reply (a write) whose call Ozon holds for three seconds, its client's FIN sent as
+        // it waits (held long enough that a stalled test still sends the FIN before the answer)
+        ozon.faults.inject(.latency(.seconds(3)), times: 1)
         let text = #"{"text":"Thank you for the review"}"#
         let reply = try RawHTTPClient.connectAndSend(port: gateway.port, requests: [
             "POST /connectors/ozon/review/items/\(reviewID)/reply HTTP/1.1\r\nHost: g\r\nX-Request-ID: fin-reply\r\n"
