@@ -42,19 +42,30 @@ enum HealthCheckCommand {
 
     static func run(host: String, port: Int) -> Int32 {
         // A wildcard listen address is reached on the loopback of its family; `localhost` is what
-        // serve makes of it (`SocketAddress`), 127.0.0.1, whatever /etc/hosts lists first.
-        let target = host == "0.0.0.0" || host.isEmpty || host.lowercased() == "localhost" ? "127.0.0.1" : (host == "::" ? "::1" : host)
+        // serve makes of it (`SocketAddress`), 127.0.0.1, whatever /etc/hosts lists first. `::`
+        // takes IPv4 too (serve clears IPV6_V6ONLY), and a host with IPv6 turned off
+        // (`disable_ipv6`) still binds it but has no ::1: 127.0.0.1 is asked when ::1 is not there.
+        if host == "::", let status = ask("::1", port: port, quietWhenNoneListens: true) { return status }
+        return ask(host == "0.0.0.0" || host.isEmpty || host.lowercased() == "localhost" || host == "::" ? "127.0.0.1" : host, port: port)
+            ?? 1
+    }
+
+    /// Asks `/healthz` on `target`: 0 when healthy, 1 when not; nil when it cannot be reached
+    /// (nothing listens, no such address here) and `quietWhenNoneListens`, for the caller to try
+    /// elsewhere, nothing said.
+    private static func ask(_ target: String, port: Int, quietWhenNoneListens: Bool = false) -> Int32? {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(target, String(port), &hints, &list) == 0, let first = list else {
+            if quietWhenNoneListens { return nil }
             Output.error("healthcheck: cannot resolve \(target)")
             return 1
         }
         defer { freeaddrinfo(list) }
         let fd = socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return 1 }
+        guard fd >= 0 else { return quietWhenNoneListens ? nil : 1 }
         defer { close(fd) }
         var timeout = timeval(tv_sec: 2, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -63,6 +74,7 @@ enum HealthCheckCommand {
         // gateway answers 400).
         let hostField = target.contains(":") ? "[\(target)]" : target
         guard connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
+            if quietWhenNoneListens { return nil }
             Output.error("healthcheck: nothing listens on \(hostField):\(port)")
             return 1
         }

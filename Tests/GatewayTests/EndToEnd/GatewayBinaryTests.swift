@@ -403,6 +403,25 @@ struct GatewayBinaryTests {
         #expect((status >> 8) & 0xFF == 1)
     }
 
+    /// A socket bound to 127.0.0.1:`port` that does not listen: connecting there is refused, and
+    /// no listener of a test running beside this one can be given the port meanwhile.
+    static func holdClosed(port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        try #require(fd >= 0)
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        if bound != 0 { close(fd) }
+        try #require(bound == 0, "port \(port) was taken again before it could be held")
+        return fd
+    }
+
     /// Bytes written to the pipe `fd` and not yet read by anyone (`FIONREAD`); -1 on failure.
     static func unreadBytes(_ fd: Int32) -> Int32 {
         var count: Int32 = 0
@@ -529,6 +548,8 @@ struct GatewayBinaryTests {
         let byEnvironment = try GatewayProcess.run(arguments: ["healthcheck"], environment: ["GATEWAY_CONFIG": file.path, "PORT": ""])
         gateway.signal(SIGTERM)
         #expect(await gateway.waitForExit() == 0)
+        let held = try Self.holdClosed(port: gateway.port)
+        defer { close(held) }
         let down = try GatewayProcess.run(arguments: ["healthcheck", "--config", file.path], environment: ["PORT": ""])
         #expect(byFlag.status == 0, "\(byFlag.stderr)")
         #expect(byEnvironment.status == 0, "\(byEnvironment.stderr)")
@@ -563,10 +584,24 @@ struct GatewayBinaryTests {
         let up = try GatewayProcess.run(arguments: ["healthcheck", "--port", String(gateway.port)])
         gateway.signal(SIGTERM)
         #expect(await gateway.waitForExit() == 0)
+        let held = try Self.holdClosed(port: gateway.port)
+        defer { close(held) }
         let down = try GatewayProcess.run(arguments: ["healthcheck", "--port", String(gateway.port)])
         #expect(up.status == 0)
         #expect(down.status == 1)
         #expect(down.stderr.contains("nothing listens on 127.0.0.1:\(gateway.port)"), "\(down.stderr)")
+    }
+
+    @Test("given HOST :: (IPv4 and IPv6) where ::1 does not answer (IPv6 turned off), then healthcheck asks 127.0.0.1 too", .timeLimit(.minutes(1)))
+    func healthcheckOfTheIPv6WildcardFallsBackToIPv4() async throws {
+        // given: a gateway on 127.0.0.1 only, as one on :: is reached when the host has no ::1
+        let gateway = try GatewayProcess()
+        // when
+        let check = try GatewayProcess.run(arguments: ["healthcheck", "--host", "::", "--port", String(gateway.port)])
+        gateway.signal(SIGTERM)
+        #expect(await gateway.waitForExit() == 0)
+        // then
+        #expect(check.status == 0, "\(check.stderr)")
     }
 
     @Test("given a port where something takes the connection and never answers, then healthcheck exits 1 saying it had no answer",
