@@ -5,6 +5,17 @@ import Glibc
 /// the gateway (URLSession decides for itself when to connect and send). Runs on a thread of its
 /// own so the blocking never occupies Swift's cooperative pool.
 enum RawHTTPClient {
+    /// `body` given 127.0.0.1:`port` as a socket address and its length.
+    static func onLoopback<T>(port: Int, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+    }
+
     /// Connects `count` clients to `port` and sends each its complete request.
     static func connectAndSend(port: Int, requests: [String]) throws -> [Int32] {
         try requests.map { request in
@@ -12,13 +23,7 @@ enum RawHTTPClient {
             guard fd >= 0 else { throw POSIXError(.EMFILE) }
             var timeout = timeval(tv_sec: 30, tv_usec: 0)
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
+            let connected = onLoopback(port: port) { connect(fd, $0, $1) }
             guard connected == 0 else { close(fd); throw POSIXError(.ECONNREFUSED) }
             let bytes = Array(request.utf8)
             guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count else {
