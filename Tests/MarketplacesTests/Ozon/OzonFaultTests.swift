@@ -25,8 +25,10 @@ struct OzonFaultTests {
             let page = try await listQuestions(bed)
             #expect(page.items.count == 5)
             #expect(bed.log.all.map(\.status) == [429, 429, 200])
-            // Each retry waited the announced second (on the test clock, not in real time).
-            #expect(bed.clock.slept.reduce(.zero, +) >= .milliseconds(1900))
+            // Each retry waited the announced second (on the test clock, not in real time). The
+            // clock runs with real time between the answer and the wait, which a loaded machine
+            // stretches: the bound only has to tell the announced waits from a backoff's few ms.
+            #expect(bed.clock.slept.reduce(.zero, +) >= .milliseconds(1500))
         }
     }
 
