@@ -96,7 +96,7 @@ public final class GatewayApplication: Sendable {
         ]
         responder = GatewayResponder(router: router, middleware: middleware, log: log, metrics: metrics,
                                      trustedProxies: configuration.trustedProxies,
-                                     loggedSecretDigests: secretDigests, unloggedIDDigests: secretDigests,
+                                     secretDigests: secretDigests,
                                      directory: directory, failedAuthLimit: failedAuthLimit)
         server = HTTPServer(configuration: configuration.server, responder: responder)
         serverReference.server = server

@@ -12,8 +12,7 @@ public struct GatewayResponder: HTTPResponder {
     private let refusalMetrics: GatewayMetrics?
     private let trustedProxies: TrustedProxies
     private let refusalIDs = RequestIDGenerator()
-    private let loggedSecretDigests: Set<[UInt8]>
-    private let unloggedIDDigests: Set<[UInt8]>
+    private let secretDigests: Set<[UInt8]>
     private let directory: TenantDirectory?
     private let failedAuthLimit: FailedAuthLimitMiddleware?
 
@@ -22,20 +21,18 @@ public struct GatewayResponder: HTTPResponder {
     /// `metrics` when given.
     /// `trustedProxies` name the client of those requests as `ClientAddressMiddleware` names it
     /// when their head was read, and their offered request id is kept as `RequestIDMiddleware`
-    /// keeps it, `unloggedIDDigests` as its own (ids kept but written `[redacted]` in the log),
-    /// and their log lines redact a method that is one of `loggedSecretDigests` (as
-    /// `AccessLogMiddleware`'s).
+    /// keeps it, and their log lines write a method or an id that is one of `secretDigests`'
+    /// secrets `[redacted]`, as `RequestIDMiddleware` and `AccessLogMiddleware` do.
     /// `directory`, the tenants `AuthenticationMiddleware` checks keys against, lets a request
     /// that waits for `100 Continue` without a valid key be refused before its body is sent;
     /// `failedAuthLimit`, the chain's own (`failed_auth_limit`), holds such requests to the
     /// allowance the chain holds the others to.
     public init(router: Router, middleware: [any Middleware], log: LogSink? = nil, metrics: GatewayMetrics? = nil,
                 trustedProxies: TrustedProxies = TrustedProxies(),
-                loggedSecretDigests: Set<[UInt8]> = [], unloggedIDDigests: Set<[UInt8]> = [], directory: TenantDirectory? = nil,
+                secretDigests: Set<[UInt8]> = [], directory: TenantDirectory? = nil,
                 failedAuthLimit: FailedAuthLimitMiddleware? = nil) {
         self.router = router
-        self.unloggedIDDigests = unloggedIDDigests
-        self.loggedSecretDigests = loggedSecretDigests
+        self.secretDigests = secretDigests
         self.directory = directory
         self.failedAuthLimit = failedAuthLimit
         refusalLog = log
@@ -144,7 +141,7 @@ public struct GatewayResponder: HTTPResponder {
 
     /// The client's request id as `RequestIDMiddleware` keeps it, and whether the log may repeat it.
     private func offeredID(in request: HTTPRequest) -> (id: String, logged: Bool)? {
-        RequestIDMiddleware.offered(in: request, unloggedDigests: unloggedIDDigests)
+        RequestIDMiddleware.offered(in: request, unloggedDigests: secretDigests)
     }
 
     /// The access-log line and the metrics count of a request the middleware never saw (`requestID`
@@ -159,7 +156,7 @@ public struct GatewayResponder: HTTPResponder {
             requestID: requestID, client: client(of: request, context: context),
             connection: context.remoteAddress == nil ? nil : context.connectionID, tenant: keyChecked ? tenantID(of: request) : nil,
             method: method, route: route, status: status, duration: elapsed, bytes: bytes, upstreamCalls: 0,
-            secretDigests: loggedSecretDigests),
+            secretDigests: secretDigests),
             level: AccessLogMiddleware.level(of: status))
     }
 

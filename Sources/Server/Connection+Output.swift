@@ -50,13 +50,11 @@ extension Connection {
             continueAfterResponse()
         case .idle where loop.isDraining && !pendingHoldsARequest:
             closeUnlessARequestWaits()
-        case .head where timerKind == nil:
-            loop.setTimer(self, .header)
+        case .head, .body:
+            // Its deadline was set aside while the output was blocked (`flush`).
+            if timerKind == nil { loop.setTimer(self, phase == .head ? .header : .body) }
             if !inputClosed { setReading(true) }
-        case .body where timerKind == nil:
-            loop.setTimer(self, .body)
-            if !inputClosed { setReading(true) }
-        case .idle, .head, .body:
+        case .idle:
             if !inputClosed { setReading(true) }
         default:
             break

@@ -15,10 +15,10 @@ extension WildberriesChatConnector {
     /// The stream's times are Wildberries': the window moves by how far its clock runs ahead of
     /// this one (`WildberriesChatLedger.clockLead`), and starts over from earlier, once, when the
     /// first answer's `Date` shows it so far behind what the ledger knew that the message could
-    /// lie before the window (a lead that moved by less only shifts the window within its slack). Each page after the
-    /// first is asked for from just below its newest event, as a catch-up reads: the stream's own
-    /// `next` gives only what follows that event's second, and would pass over the rest of a
-    /// second a page boundary cut, where the message may be.
+    /// lie before the window (a lead that moved by less only shifts the window within its slack).
+    /// Each page after the first is asked for from just below its newest event, as a catch-up
+    /// reads: the stream's own `next` gives only what follows that event's second, and would pass
+    /// over the rest of a second a page boundary cut, where the message may be.
     func sentMessage(chatID: String, text: String, since: Int64,
                      deadline: ContinuousClock.Instant) async throws(ConnectorError) -> WildberriesChatEvent? {
         let words = text.trimmingCharacters(in: .whitespacesAndNewlines)
