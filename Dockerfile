@@ -1,7 +1,7 @@
 # ConnectorGateway: the connector-gateway server in a small image.
 #
 #   docker build -t connector-gateway .
-#   docker run --rm -p 8080:8080 connector-gateway                 # demo mode (simulated marketplaces)
+#   docker run --rm -p 8080:8080 -e GATEWAY_DEMO=1 connector-gateway   # demo mode (simulated marketplaces)
 #   docker run -d --name connector-gateway -p 8080:8080 --stop-timeout 30 \
 #     -v ./gateway.json:/etc/connector-gateway/config.json:ro \
 #     -v connector-gateway-state:/var/lib/connector-gateway \
@@ -59,8 +59,9 @@ COPY --from=build /out/connector-gateway /usr/local/bin/connector-gateway
 # strict umask would otherwise leave them unreadable to the gateway's user.
 COPY --from=build /out/share/ /usr/share/connector-gateway/
 
-# HOST/PORT override "listen" in a configuration file; GATEWAY_CONFIG (unset: demo mode) names
-# one, e.g. a file mounted at /etc/connector-gateway/config.json.
+# HOST/PORT override "listen" in a configuration file; GATEWAY_CONFIG names one, e.g. a file
+# mounted at /etc/connector-gateway/config.json. Unset, the gateway refuses to start (exit 2) unless
+# GATEWAY_DEMO=1 asks for the demo on this 0.0.0.0.
 ENV HOST=0.0.0.0 \
     PORT=8080 \
     GATEWAY_STATIC_ROOT=/usr/share/connector-gateway

@@ -29,9 +29,10 @@ struct CommandLineOptions {
         -c, -p and -h are --config, --port and --help.
 
         Without --config (or GATEWAY_CONFIG) the gateway starts in demo mode: simulated Wildberries and
-        Ozon on loopback and a tenant "demo" with the key "demo-key".
+        Ozon on loopback and a tenant "demo" with the key "demo-key"; on an address beyond loopback
+        only with GATEWAY_DEMO=1.
         Environment: GATEWAY_CONFIG, HOST, PORT, LOG_LEVEL (debug, info, warn, error, off),
-        GATEWAY_STATIC_ROOT (the directory holding Public/ and openapi.yaml).
+        GATEWAY_STATIC_ROOT (the directory holding Public/ and openapi.yaml), GATEWAY_DEMO.
         Signals: TERM, INT or HUP drain and exit 0; a second one exits 1 at once.
         Exit status: 0 after a drain, 1 when it cannot start or on a second signal, 2 for a bad
         command line or configuration; healthcheck: 0 when /healthz answers 200, 1 when it does not
@@ -73,9 +74,9 @@ struct CommandLineOptions {
         var given: Set<String> = []
         while let argument = rest.first {
             rest = rest.dropFirst()
-            // `--flag=value` as well as `--flag value`.
+            // `--flag=value` as well as `--flag value`, and so for the short ones (`-p=8080`).
             var flag = argument, inline: String?
-            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+            if argument.hasPrefix("-"), let equals = argument.firstIndex(of: "=") {
                 flag = String(argument[..<equals])
                 inline = String(argument[argument.index(after: equals)...])
             }
@@ -100,7 +101,11 @@ struct CommandLineOptions {
             }
             guard given.insert(name).inserted else { throw UsageError("\(name) is given twice") }
             switch name {
-            case "--config": options.configPath = try value()
+            case "--config":
+                // Empty, as `--config "$UNSET"` makes it: a mistake, said as one.
+                let path = try value()
+                guard !path.isEmpty else { throw UsageError("--config needs a file name, not an empty one") }
+                options.configPath = path
             case "--host": options.host = try value()
             case "--port":
                 let text = try value()

@@ -29,18 +29,32 @@ enum ServeCommand {
         var configuration: GatewayConfiguration
         var demo: DemoMarketplaces?
         var configFile = "-"
+        var wantsDemo = false
         switch ConfigurationFile.named(options, environment: environment) {
         case .emptyVariable:
             Output.error("connector-gateway: GATEWAY_CONFIG is set but empty; name the configuration file, or unset it for demo mode")
             return 2
         case .file(let configPath):
+            if let refusal = DemoExposure.refusalWithConfiguration(environment: environment) {
+                Output.error(refusal)
+                return 2
+            }
             guard let loaded = ConfigurationFile.load(configPath, environment: environment) else { return 2 }
             configuration = loaded
             configFile = configPath
         case .none:
+            configuration = GatewayConfiguration()
+            wantsDemo = true
+        }
+        guard let level = RuntimeOverrides.apply(options, environment: environment, to: &configuration) else { return 2 }
+        if wantsDemo {
+            // The address is checked before the simulators start: a refused demo binds nothing.
+            if let refusal = DemoExposure.refusal(host: configuration.server.host, port: configuration.server.port, environment: environment) {
+                Output.error(refusal)
+                return 2
+            }
             do {
                 let marketplaces = try DemoMarketplaces()
-                configuration = GatewayConfiguration()
                 configuration.endpoints = marketplaces.endpoints
                 configuration.tenants = [marketplaces.tenant]
                 demo = marketplaces
@@ -49,7 +63,6 @@ enum ServeCommand {
                 return 1
             }
         }
-        guard let level = RuntimeOverrides.apply(options, environment: environment, to: &configuration) else { return 2 }
 
         let endpoints = configuration.endpoints
         if [endpoints.wildberriesFeedbacks, endpoints.wildberriesChat, endpoints.ozonSeller].contains(where: { $0.scheme?.lowercased() == "https" }) {
@@ -125,8 +138,8 @@ enum ServeCommand {
         // instant cannot splice with them, and a stdout nobody reads does not hold start-up.
         JSONLine.write(start, to: application.log)
         if demo != nil, !(listening?.isLoopback ?? false) {
-            JSONLine.write(["event": "warning", "message": "Demo mode listens on \(address), beyond this machine, with the publicly known key "
-                + "demo-key and no real marketplace. If this was meant to serve real tenants, GATEWAY_CONFIG (or --config) is missing."],
+            JSONLine.write(["event": "warning", "message": "Demo mode listens on \(address), beyond this machine (GATEWAY_DEMO=1), with the publicly "
+                + "known key demo-key and no real marketplace. If this was meant to serve real tenants, GATEWAY_CONFIG (or --config) is missing."],
                            to: application.log)
         }
         for message in ConfigurationWarnings.messages(configuration, maxConnections: application.server.maxConnections,

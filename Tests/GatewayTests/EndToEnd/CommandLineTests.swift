@@ -86,9 +86,16 @@ struct CommandLineTests {
         #expect(result.stdout.contains(#""event":"config_ok""#) && result.stdout.contains(#""tenants":1"#), "\(result.stdout)")
     }
 
-    @Test("given --config=FILE, then the file is read as with --config FILE")
-    func inlineValue() throws {
-        let result = try GatewayProcess.run(arguments: ["check-config", "--config=/nonexistent/gateway.json"])
+    @Test("given --config with an empty value (an unset variable's), then exit 2 saying it is empty", arguments: [["--config", ""], ["--config="]])
+    func emptyConfigPath(arguments: [String]) throws {
+        let result = try GatewayProcess.run(arguments: ["check-config"] + arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--config needs a file name"), "\(result.stderr)")
+    }
+
+    @Test("given --config=FILE or -c=FILE, then the file is read as with --config FILE", arguments: ["--config", "-c"])
+    func inlineValue(flag: String) throws {
+        let result = try GatewayProcess.run(arguments: ["check-config", "\(flag)=/nonexistent/gateway.json"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("/nonexistent/gateway.json"), "\(result.stderr)")
         #expect(!result.stderr.contains("unknown option"), "\(result.stderr)")
