@@ -34,7 +34,7 @@ public final class GatewayApplication: Sendable {
         let metrics = GatewayMetrics()
         self.metrics = metrics
         idempotencyJournal?.observeFailures { metrics.recordIdempotencyJournalFailure() }
-        log.observeDrops { metrics.recordLogLineDropped() }
+        log.observeDrops { metrics.recordLogLinesDropped($0) }
         let serverReference = ServerReference()
         let tenants = configuration.tenants
         let idempotency = IdempotencyStore(lifetime: configuration.idempotencyLifetime, capacity: configuration.idempotencyCapacity,

@@ -45,8 +45,10 @@ public final class LogSink: Sendable {
     private let giveUpAt = Mutex<ContinuousClock.Instant?>(nil)
     private let maxPending: Int
     private let capturing: Bool
-    /// Told of each line dropped (`observeDrops`), off the buffer's lock.
-    private let dropObserver = Mutex<(@Sendable () -> Void)?>(nil)
+    /// Told of the lines dropped (`observeDrops`), off the buffer's lock.
+    private let dropObserver = Mutex<(@Sendable (Int) -> Void)?>(nil)
+    /// Set once a write to the output has failed for good: said once on stderr.
+    private let outputFailed = Atomic(false)
     /// Lines below this level are not written.
     public let level: Level
 
@@ -70,9 +72,12 @@ public final class LogSink: Sendable {
         LogSink(capturingAt: level)
     }
 
-    /// Calls `body` for every line dropped from now on (the metrics count them, so that lost log
-    /// lines can be alerted on, not only read about in the log that lost them).
-    public func observeDrops(_ body: @escaping @Sendable () -> Void) {
+    /// Calls `body` with the number of lines dropped, for every line dropped from now on: those
+    /// refused while the output did not keep up, and those lost when writing them failed (the
+    /// reader gone, or given up on at shutdown). The metrics count them, so that lost log lines
+    /// can be alerted on, not only read about in the log that lost them (which, its reader gone,
+    /// says nothing).
+    public func observeDrops(_ body: @escaping @Sendable (Int) -> Void) {
         dropObserver.withLock { $0 = body }
     }
 
@@ -118,7 +123,7 @@ public final class LogSink: Sendable {
             buffer.scheduled = true
             return true
         }
-        if dropped, let observer = dropObserver.withLock({ $0 }) { observer() }
+        if dropped, let observer = dropObserver.withLock({ $0 }) { observer(1) }
         // The writer is woken after the loop has written its responses: woken here, it could
         // take the core between a handler's return and the write of that handler's response.
         if schedule { OutputDeferral.afterOutput { [self] in queue.async { [self] in writeOut() } } }
@@ -193,8 +198,18 @@ public final class LogSink: Sendable {
                     var ready = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
                     _ = poll(&ready, 1, 100)
                 } else {
-                    break  // the reader is gone (EPIPE) or the descriptor is: nothing can be written
+                    // The reader is gone (EPIPE) or the descriptor is: nothing can be written.
+                    if n < 0, !outputFailed.exchange(true, ordering: .relaxed) {
+                        let notice = Array("connector-gateway: writing the log failed (\(String(cString: strerror(errno)))); "
+                            .utf8) + Array("log lines are lost from now on, counted in gateway_log_lines_dropped_total\n".utf8)
+                        _ = notice.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+                    }
+                    break
                 }
+            }
+            if offset < bytes.count {
+                let lost = bytes[offset...].reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+                if lost > 0, let observer = dropObserver.withLock({ $0 }) { observer(lost) }
             }
         }
     }

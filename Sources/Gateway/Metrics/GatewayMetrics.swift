@@ -91,9 +91,9 @@ public final class GatewayMetrics: Sendable {
         state.withLock { $0.failedAuthLimited += 1 }
     }
 
-    /// One log line dropped because the log's reader did not keep up.
-    public func recordLogLineDropped() {
-        state.withLock { $0.logLinesDropped += 1 }
+    /// Log lines dropped because the log's reader did not keep up, or was gone.
+    public func recordLogLinesDropped(_ count: Int) {
+        state.withLock { $0.logLinesDropped += UInt64(count) }
     }
 
     /// One write answered from the idempotency store instead of the upstream.
@@ -178,7 +178,7 @@ public final class GatewayMetrics: Sendable {
                            "Idempotency-Key outcomes dropped before their lifetime to keep the tenant within idempotency.capacity: a retry under such a key runs again.",
                            snapshot.idempotencyEvictions)
         Self.counter(&out, "gateway_log_lines_dropped_total",
-                     "Log lines dropped because stdout's reader did not keep up (each also counted in a log_lines_dropped line).",
+                     "Log lines dropped because stdout's reader did not keep up (each also counted in a log_lines_dropped line) or was gone.",
                      snapshot.logLinesDropped)
         var described = Set<String>()
         for gauge in gauges {

@@ -109,7 +109,7 @@ struct LogSinkTests {
         let (reader, writer) = try Self.pipe(onePage: true)
         let sink = LogSink(fd: writer, maxPending: 1_000)
         let observed = Atomic(0)
-        sink.observeDrops { observed.add(1, ordering: .relaxed) }
+        sink.observeDrops { observed.add($0, ordering: .relaxed) }
         let lines = Self.lines(1_000)
         // when
         for line in lines { sink.write(line) }
@@ -123,6 +123,23 @@ struct LogSinkTests {
         #expect(written.count + dropped.reduce(0, +) == lines.count, "\(written.count) written, \(dropped) dropped")
         #expect(observed.load(ordering: .relaxed) == dropped.reduce(0, +), "the observer is told of each line dropped")
         #expect(written == lines.filter { written.contains($0) }, "in order")
+    }
+
+    @Test("given an output whose reader is gone, when lines are logged, then each is counted as dropped", .timeLimit(.minutes(1)))
+    func linesLostToAGoneReaderAreCounted() throws {
+        // given: as in the gateway, a write to a pipe with no reader fails (EPIPE) rather than killing the process
+        signal(SIGPIPE, SIG_IGN)
+        let (reader, writer) = try Self.pipe()
+        close(reader)
+        defer { close(writer) }
+        let sink = LogSink(fd: writer)
+        let dropped = Atomic(0)
+        sink.observeDrops { dropped.add($0, ordering: .relaxed) }
+        // when
+        for line in Self.lines(10) { sink.write(line) }
+        sink.flush(patience: .seconds(30))
+        // then
+        #expect(dropped.load(ordering: .relaxed) == 10)
     }
 
     @Test("given a sink full while the output is stuck, then an event line (drain, stop) is kept, after the count of the lines dropped before it",
@@ -139,7 +156,7 @@ struct LogSinkTests {
         try #require(filler.withUnsafeBytes { Glibc.write(writer, $0.baseAddress, $0.count) } == filler.count)
         let sink = LogSink(fd: writer, maxPending: 1_000)
         let drops = Atomic(0)
-        sink.observeDrops { drops.add(1, ordering: .relaxed) }
+        sink.observeDrops { drops.add($0, ordering: .relaxed) }
         let lines = Self.lines(1_000)
         let room = 1_000 / (lines[0].utf8.count + 1)
         let deadline = ContinuousClock.now + .seconds(30)
