@@ -49,7 +49,7 @@ extension OzonSellerData {
         let text = try Self.text(body, bounds: 2...3000)
         guard let index = questionIndex(id) else { throw .notFound("question not found") }
         guard questions[index].sku == sku else { throw .invalid("sku \(sku) does not match the question") }
-        let answer = OzonQuestionAnswer(id: random.uuid(milliseconds: now / 1000), text: text, authorName: "Продавец", publishedAt: now)
+        let answer = OzonQuestionAnswer(id: random.uuid(milliseconds: now / 1000), text: stored(text), authorName: "Продавец", publishedAt: now)
         questions[index].answers.append(answer)
         questions[index].status = .processed
         return ["answer_id": answer.id]

@@ -100,7 +100,7 @@ extension OzonSellerData {
         if let parent, !reviews[index].comments.contains(where: { $0.id == parent }) {
             throw .notFound("parent comment not found")
         }
-        let comment = OzonReviewComment(id: random.uuid(milliseconds: now / 1000), text: text, publishedAt: now,
+        let comment = OzonReviewComment(id: random.uuid(milliseconds: now / 1000), text: stored(text), publishedAt: now,
                                         isOwner: true, isOfficial: parent == nil, parentCommentID: parent)
         reviews[index].comments.append(comment)
         if markProcessed { reviews[index].status = .processed }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything one seller account has on the simulated host: its reviews, questions and chats,
 /// and the generator that gives new objects their ids. Lives behind the host's lock.
 struct OzonSellerData: Sendable {
@@ -14,6 +16,8 @@ struct OzonSellerData: Sendable {
     var chatListCursorLength = 0
     /// See `OzonSimulatorOptions.chatHistoryAsMarkdown`.
     var chatHistoryAsMarkdown = false
+    /// See `OzonSimulatorOptions.repliesStoredTrimmed`.
+    var repliesStoredTrimmed = false
     /// See `OzonSimulatorOptions.listsIgnoreSortDirection`.
     var listsIgnoreSortDirection = false
     /// The id the next chat message gets; message ids only grow, across all chats.
@@ -22,6 +26,12 @@ struct OzonSellerData: Sendable {
     init(account: OzonAccount, seed: UInt64) {
         self.account = account
         random = OzonRandom(seed: seed)
+    }
+
+    /// A reply's text as this account keeps it (`repliesStoredTrimmed`).
+    func stored(_ text: String) -> String {
+        guard repliesStoredTrimmed else { return text }
+        return text.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     mutating func allocateMessageID() -> UInt64 {

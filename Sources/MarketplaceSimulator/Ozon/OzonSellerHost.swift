@@ -25,6 +25,7 @@ public final class OzonSellerHost: SimulatedHost {
             data.chatListKeysetCursor = options.chatListKeysetCursor
             data.chatListCursorLength = options.chatListCursorLength
             data.chatHistoryAsMarkdown = options.chatHistoryAsMarkdown
+            data.repliesStoredTrimmed = options.repliesStoredTrimmed
             data.listsIgnoreSortDirection = options.listsIgnoreSortDirection
             OzonSeeder.seed(&data, options: options)
             accounts[account.clientID] = data

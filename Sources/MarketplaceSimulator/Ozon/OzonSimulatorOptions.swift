@@ -38,6 +38,10 @@ public struct OzonSimulatorOptions: Sendable {
     /// but not how a plain text sent is shown; a client looking for its own message must not
     /// need it back byte for byte.
     public var chatHistoryAsMarkdown = false
+    /// A review comment or a question answer is stored with its white space at the ends cut off
+    /// and `\r\n` made `\n`: Ozon does not say it keeps a text byte for byte, and a client
+    /// looking for its own reply must not need it so.
+    public var repliesStoredTrimmed = false
     /// The review and question lists come newest first whatever `sort_dir` asks (one version of
     /// Ozon's spec has no `sort_dir` for `/v1/question/list`): for tests of updates that must not
     /// rely on it.

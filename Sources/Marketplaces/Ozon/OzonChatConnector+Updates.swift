@@ -26,6 +26,11 @@ extension OzonChatConnector {
     /// next sweep even in a chat this one had already passed. It trails the reported chats
     /// further (see `OzonChatWatermark`), so a message that shows up in the list after a newer
     /// one in another chat is not skipped.
+    ///
+    /// A list position Ozon refuses (a 4xx: it expired while the client waited between calls)
+    /// starts the sweep over from the first page, once a call, rather than failing every call
+    /// with that cursor: the mark has not moved, so no chat is missed, and the edge keeps most of
+    /// those already reported from coming again.
     public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
         try OzonValidation.limit(limit)
         let state = try OzonChatWatermark(cursor)
@@ -36,11 +41,22 @@ extension OzonChatConnector {
         var stalled = false
         var highest: UInt64 = 0
         var pagesRead = 0
+        var restarted = false
         while sweep.pages < Self.maxSweepPages, reported.count < limit {
             // The sweep goes on in the next call, unless its position would crowd the cursor.
             if pagesRead >= sweepPages, (sweep.token?.utf8.count ?? 0) <= OzonChatSweep.maxToken { break }
             let rereading = sweep
-            let page = try await chatList(cursor: sweep.token, limit: 100, includeRaw: false, deadline: deadline)
+            let page: OzonPage<OzonChatListed>
+            do throws(ConnectorError) {
+                page = try await chatList(cursor: sweep.token, limit: 100, includeRaw: false, deadline: deadline)
+            } catch {
+                guard sweep.token != nil, !restarted, OzonListPager.refuses(error) else { throw error }
+                restarted = true
+                var fresh = OzonChatSweep(ceiling: sweep.ceiling)
+                fresh.dropped = sweep.dropped
+                sweep = fresh
+                continue
+            }
             if !sweep.started { sweep.ceiling = max(sweep.ceiling, page.entries.map(\.lastMessageID).max() ?? 0) }
             pagesRead += 1
             var changed: [OzonChatListed] = []

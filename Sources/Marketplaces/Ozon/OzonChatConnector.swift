@@ -214,34 +214,9 @@ public struct OzonChatConnector: ChannelConnector {
         (message.data ?? []).joined(separator: "\n")
     }
 
-    /// Whether `message` is `sent` as history shows it. Ozon gives `data` as markdown strings:
-    /// a plain text sent may come back with its punctuation escaped, its lines split into
-    /// entries or its spacing changed, and a message delivered must not be taken for one lost
-    /// (the client would send it again). So the two are compared without backslashes before
-    /// ASCII punctuation and with every run of white space as one space.
+    /// Whether `message` is `sent` as history shows it: Ozon gives `data` as markdown strings
+    /// (see `OzonShownText`).
     static func shows(_ sent: String, in message: OzonChatMessageObject) -> Bool {
-        let shown = text(message)
-        return shown == sent || plain(shown, unescaping: true) == plain(sent, unescaping: false)
-    }
-
-    private static func plain(_ text: String, unescaping: Bool) -> String {
-        var result = "", pendingSpace = false, escaping = false
-        for character in text {
-            if escaping {
-                escaping = false
-                if !(character.isASCII && (character.isPunctuation || character.isSymbol)) { result.append("\\") }
-            } else if unescaping, character == "\\" {
-                escaping = true
-                continue
-            }
-            if character.isWhitespace {
-                pendingSpace = !result.isEmpty
-                continue
-            }
-            if pendingSpace { result.append(" "); pendingSpace = false }
-            result.append(character)
-        }
-        if escaping { result.append("\\") }
-        return result
+        OzonShownText.matches(text(message), sent: sent, markdown: true)
     }
 }

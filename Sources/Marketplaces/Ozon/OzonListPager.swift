@@ -108,7 +108,9 @@ enum OzonListPager {
 
     /// Ozon turned the request down (a 4xx read as `upstreamError`, a read the gateway built
     /// being refused), rather than failing to answer it.
-    private static func refuses(_ error: ConnectorError) -> Bool {
+    /// Whether Ozon refused the request (a 4xx other than those classified apart: a rate limit, a
+    /// credential), as it refuses a list position it no longer knows.
+    static func refuses(_ error: ConnectorError) -> Bool {
         guard case .upstreamError(let failure) = error, let status = failure.status else { return false }
         return (400..<500).contains(status)
     }

@@ -103,7 +103,10 @@ public struct OzonQuestionConnector: ChannelConnector {
             return ReplyReceipt(itemID: id, replyID: answer.answerID)
         } find: { since, until throws(ConnectorError) in
             let answer = try await answers(questionID: id, sku: sku, deadline: until)
-                .filter { $0.isStanding && $0.text == text && ($0.publishedAt?.timestamp).map { $0 >= since } == true }
+                .filter { answer in
+                    answer.isStanding && answer.text.map { OzonShownText.matches($0, sent: text, markdown: false) } == true
+                        && (answer.publishedAt?.timestamp).map { $0 >= since } == true
+                }
                 .max { ($0.publishedAt?.timestamp ?? OzonDate.missing) < ($1.publishedAt?.timestamp ?? OzonDate.missing) }
             return answer.map { ReplyReceipt(itemID: id, replyID: $0.id, createdAt: $0.publishedAt?.timestamp) }
         }

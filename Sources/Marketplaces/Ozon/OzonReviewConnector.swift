@@ -78,7 +78,10 @@ public struct OzonReviewConnector: ChannelConnector {
             return ReplyReceipt(itemID: id, replyID: answer.commentID)
         } find: { since, until throws(ConnectorError) in
             let comment = try await ownComments(reviewID: id, deadline: until)
-                .filter { $0.text == text && ($0.publishedAt?.timestamp).map { $0 >= since } == true }
+                .filter { comment in
+                    comment.text.map { OzonShownText.matches($0, sent: text, markdown: false) } == true
+                        && (comment.publishedAt?.timestamp).map { $0 >= since } == true
+                }
                 .max { ($0.publishedAt?.timestamp ?? OzonDate.missing) < ($1.publishedAt?.timestamp ?? OzonDate.missing) }
             return comment.map { ReplyReceipt(itemID: id, replyID: $0.id, createdAt: $0.publishedAt?.timestamp) }
         }

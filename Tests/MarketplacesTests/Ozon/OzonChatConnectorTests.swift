@@ -335,6 +335,23 @@ struct OzonChatConnectorTests {
         }
     }
 
+    @Test("given a sweep of one list page a call, when Ozon refuses the list position the cursor carries (it expired), then the sweep starts over and each conversation still comes",
+          .timeLimit(.minutes(1)))
+    func refusedListPositionStartsOver() async throws {
+        try await OzonTestbed.run(simulator: OzonTestbed.simulatorOptions(chats: 250), connectors: { $0.chatSweepPages = 1 }) { bed in
+            let connector = try bed.chat
+            // given: one call into the sweep, its cursor holding Ozon's position
+            let first = try await connector.updates(since: nil, limit: 100, deadline: bed.deadline)
+            #expect(first.hasMore)
+            // when: Ozon refuses that position once
+            bed.faults.inject(.answer(status: 400, json: #"{"code":3,"message":"invalid cursor","details":[]}"#), times: 1, pathPrefix: "/v3/chat/list")
+            let rest = try await sweep(connector, from: first.nextCursor, limit: 100, bed)
+            // then: the calls go on, and together report every conversation
+            #expect(Set(first.items.map(\.id) + rest.ids) == Set(conversations(bed).map(\.id)))
+            #expect(!rest.last.hasMore)
+        }
+    }
+
     @Test("given a synced client and a sweep of one list page a call, when buyers write in a chat it passed and in one it has not reached, then both are reported once",
           .timeLimit(.minutes(1)), arguments: [true, false])
     func messagesDuringSweep(mostRecentFirst: Bool) async throws {

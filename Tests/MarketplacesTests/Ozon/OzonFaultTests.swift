@@ -490,6 +490,30 @@ struct OzonFaultTests {
         }
     }
 
+    @Test("given Ozon keeping a review comment and a question answer trimmed, line breaks rewritten, when a reply's answer is lost, then the reply is found, not sent again",
+          .timeLimit(.minutes(1)))
+    func lookupThroughATrimmedText() async throws {
+        var options = OzonTestbed.simulatorOptions()
+        options.repliesStoredTrimmed = true
+        try await OzonTestbed.run(simulator: options) { bed in
+            // given
+            let text = "  Спасибо за отзыв!\r\nЖдём вас снова.\n"
+            let review = try #require(bed.host.reviews().first)
+            let question = try #require(bed.host.questions().first { $0.answers.isEmpty })
+            bed.faults.inject(.appliedThenReset, times: 1, pathPrefix: "/v1/review/comment/create")
+            bed.faults.inject(.appliedThenReset, times: 1, pathPrefix: "/v1/question/answer/create")
+            // when
+            let comment = try await bed.review.reply(to: review.id, text: text, deadline: bed.deadline)
+            let answer = try await bed.question.reply(to: question.id, text: text, deadline: bed.deadline)
+            // then
+            let kept = "Спасибо за отзыв!\nЖдём вас снова."
+            #expect(comment.replyID == bed.host.review(id: review.id)?.comments.first { $0.text == kept }?.id)
+            #expect(answer.replyID == bed.host.question(id: question.id)?.answers.first { $0.text == kept }?.id)
+            #expect(bed.log.count(path: "/v1/review/comment/create") == 1)
+            #expect(bed.log.count(path: "/v1/question/answer/create") == 1)
+        }
+    }
+
     @Test("given one method blocked with a 429 (\"Circle is open\"), then the account's other methods are not paused", .timeLimit(.minutes(1)))
     func blockedMethodAs429() async throws {
         try await OzonTestbed.run { bed in
