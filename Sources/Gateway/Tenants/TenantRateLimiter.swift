@@ -69,7 +69,7 @@ public final class TenantRateLimiter: Sendable {
 
     /// Spends one request of `tenant`'s allowance if there is one.
     public func check(_ tenant: String, now: ContinuousClock.Instant = .now) -> Decision {
-        check(known: tenant, now: now) ?? Decision(allowed: false, remaining: 0, resetSeconds: 0, retryAfter: .seconds(1))
+        check(known: tenant, now: now) ?? Decision(allowed: false, remaining: 0, resetSeconds: 1, retryAfter: .seconds(1))
     }
 
     /// The same, or nil when `tenant` has no limit here.
@@ -106,11 +106,12 @@ public final class TenantRateLimiter: Sendable {
         // report 14 remaining of a quota of 10.
         let remaining = min(bucket.quota, max(0, bucket.limit.burst - used))
         // `t` is the seconds until more quota is made available (draft -10 §4.1.2: for a token
-        // bucket, the next unit, not a full bucket), rounded up; 0 when the bucket is full. The
+        // bucket, the next unit, not a full bucket), rounded up; 0 when the bucket is full, or
+        // holds the whole quota still (a burst above the quota: no more quota can come). The
         // same moment a refusal names below, so a 200 and a 429 of one instant agree.
         // The next unit is back within one interval: at a rate of 1/s or more, within the second.
         let reset: Int
-        if used == 0 {
+        if used == 0 || remaining == bucket.quota {
             reset = 0
         } else if bucket.interval <= .seconds(1) {
             reset = 1

@@ -83,6 +83,8 @@ struct TenantRateLimiterTests {
         #expect(decisions.first?.policy == "\"tenant\";q=10;w=1")
         #expect(decisions.allSatisfy { $0.allowed })
         #expect(decisions.map(\.remaining) == [10, 10, 10, 10, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0])
+        // and while the whole quota remains, no more is due back: t=0, as of a full bucket
+        #expect(decisions.map(\.resetSeconds) == [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1])
     }
 
     @Test("given a tenant with a burst of 12345, when it spends from its allowance, then the fields carry every digit")
