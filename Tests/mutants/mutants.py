@@ -3,11 +3,12 @@ limit's boundary, an idempotency fingerprint, a constant-time compare, a header 
 For each, the source is changed, the tests are built and the whole suite is run; the suite must
 fail (the mutant is "killed"). A mutant that survives names a rule no test holds.
 
-    python3 Tests/mutants/mutants.py            # all of them, ~1 minute each on 2 cores
+    python3 Tests/mutants/mutants.py            # all of them, ~2 minutes each on 2 cores
     python3 Tests/mutants/mutants.py 3 7        # some, by number
     SCRATCH=.build-mutants python3 Tests/mutants/mutants.py
 
-Not part of `.ci/run` (it takes ~45 minutes). `Sources` must have no uncommitted change: each
+Not part of `.ci/run` (an incremental build and the whole suite per mutant: about three hours
+for all of them). `Sources` must have no uncommitted change: each
 file is put back with `git checkout` after its mutant, also when interrupted. A mutant whose text
 is no longer in its file (stale) or that no longer builds fails the run as a survivor does:
 update it with the code it was written against.
