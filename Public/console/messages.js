@@ -1,5 +1,7 @@
-// The message box (#messages, the page's one aria-live region): what the page says to the
-// operator, and failures (RFC 9457 problems or not) rendered as readable messages.
+// The message box (#messages): what the page says to the operator, and failures (RFC 9457
+// problems or not) rendered as readable messages. The message goes into #message-live, the
+// page's one aria-live region; its dismiss button sits beside it, so that a screen reader reads
+// the message and not "Dismiss message" after it.
 
 import { $, el } from "./dom.js";
 
@@ -10,10 +12,10 @@ let focusBefore = null;
 export function say(kind, ...content) {
   const box = $("messages");
   if (!box.contains(document.activeElement)) focusBefore = document.activeElement;
-  box.replaceChildren(el("div", { class: "message " + kind },
-    ...content,
-    el("button", { type: "button", class: "dismiss secondary", "aria-label": "Dismiss message",
-      onclick: dismiss }, "×")));
+  $("message-live").replaceChildren(el("div", { class: "message " + kind }, ...content));
+  const button = $("dismiss-message");
+  button.onclick = dismiss;
+  button.hidden = false;
 }
 
 /** Removes the message; the focus, which was on its × (a removed element drops it to the page's
@@ -21,7 +23,7 @@ export function say(kind, ...content) {
 function dismiss() {
   const box = $("messages");
   const hadFocus = box.contains(document.activeElement);
-  box.replaceChildren();
+  clearMessages();
   if (!hadFocus) return;
   const back = focusBefore;
   const usable = back && back !== document.body && back.isConnected && !back.disabled && back.getClientRects().length > 0;
@@ -31,7 +33,10 @@ function dismiss() {
 export function sayInfo(text) { say("info", el("p", {}, text)); }
 
 /** Empties the message box: what it said no longer stands. */
-export function clearMessages() { $("messages").replaceChildren(); }
+export function clearMessages() {
+  $("message-live").replaceChildren();
+  $("dismiss-message").hidden = true;
+}
 
 /** Brings the message box into view when it is not: an error must not go unseen below the fold. */
 function showMessages() {

@@ -224,7 +224,10 @@ class ConsoleTest(unittest.TestCase):
         self.wait_for_message("Listing connectors failed", "401", "unauthorized", "request id")
         request_id = self.driver.find_element(By.CSS_SELECTOR, "#messages code.request-id").text
         self.assertRegex(request_id, r"^[A-Za-z0-9._:-]{1,128}$")
-        self.assertEqual(self.by_id("messages").get_attribute("aria-live"), "polite")
+        self.assertEqual(self.by_id("message-live").get_attribute("aria-live"), "polite")
+        # and the live region holds the message, not the dismiss button (read out with every message)
+        self.assertNotIn("Dismiss", self.by_id("message-live").get_attribute("innerHTML"))
+        self.assertTrue(self.driver.find_element(By.CSS_SELECTOR, "#messages button.dismiss").is_displayed())
         self.assertFalse(self.by_id("connectors-table").is_displayed())
         self.assertIsNone(self.driver.execute_script(f"return sessionStorage.getItem('{KEY_STORAGE}')"),
                           "a refused key is still stored")
