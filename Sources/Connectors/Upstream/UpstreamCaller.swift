@@ -260,6 +260,7 @@ public final class UpstreamCaller: Sendable {
         } catch {
             switch error {
             case .cancelled: report(.cancelled)
+            case .shutDown: report(.cancelled, refused: true)
             case .timedOut: report(.timeout)
             case .connectionRefused, .localFailure: report(.transportError, refused: true)
             case .connectTimedOut: report(.timeout, refused: true)
@@ -356,6 +357,8 @@ public final class UpstreamCaller: Sendable {
         let (health, reported, retryable): (CircuitBreaker.Outcome, ConnectorError, Bool) = switch error {
         case .cancelled:
             (.neutral, cancelled(request), false)
+        case .shutDown:
+            (.neutral, .upstreamTimeout(failure("\(request.operation) was not sent: the gateway is shutting down")), false)
         case .timedOut where Task.isCancelled:
             (.neutral, cancelled(request), false)
         case .timedOut:

@@ -32,4 +32,7 @@ public enum UpstreamTransportError: Error, Sendable, Equatable {
     case unreadableResponse(status: Int?, String)
     /// The caller's task was cancelled; the request was abandoned.
     case cancelled
+    /// The gateway is shutting down and sent nothing: a write did not go out, and nothing is
+    /// tried again.
+    case shutDown
 }

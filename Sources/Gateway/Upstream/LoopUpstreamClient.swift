@@ -63,6 +63,7 @@ public final class LoopUpstreamClient: UpstreamClient {
         case .unreadableResponse(let status, let reason): .unreadableResponse(status: status, reason)
         case .timedOut: .timedOut
         case .notSent(let reason): .notSent(reason)
+        case .shutDown: .shutDown
         case .cancelled: .cancelled
         }
     }

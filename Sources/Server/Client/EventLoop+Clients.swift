@@ -16,7 +16,9 @@ extension EventLoop {
     func startClientCall(_ call: ClientCall, continuation: UnsafeContinuation<ClientCall.Result, Never>) {
         guard !call.cancelledEarly, !clientsClosed else {
             call.isFinished = true
-            continuation.resume(returning: .failure(.cancelled))
+            // Shut down, the loop sends nothing more: a write's caller must know it did not go
+            // out (a keyed write stored as "may have applied" would hold its key for a day).
+            continuation.resume(returning: .failure(call.cancelledEarly ? HTTPClientError.cancelled : .shutDown))
             return
         }
         call.continuation = continuation
@@ -163,14 +165,21 @@ extension EventLoop {
         return earliest
     }
 
-    /// At shutdown: every call still on this loop ends as cancelled, every connection closes, and
-    /// a call started later ends as cancelled without being sent.
+    /// At shutdown: every call still on this loop ends, every connection closes, and a call
+    /// started later ends without being sent. A call that never went out (waiting for a
+    /// connection, or for one still connecting, and not sent before) ends as not sent; one that
+    /// may have reached its server, as cancelled.
     func closeClients() {
         clientsClosed = true
         // Waiting calls first: ending a call on a connection would otherwise hand the freed
         // room to a waiting one and open a connection only to close it.
-        for call in clientCalls where call.connection == nil { finishClientCall(call, .failure(.cancelled)) }
-        while let call = clientCalls.last { finishClientCall(call, .failure(.cancelled)) }
+        for call in clientCalls where call.connection == nil {
+            finishClientCall(call, .failure(call.resent ? HTTPClientError.cancelled : .shutDown))
+        }
+        while let call = clientCalls.last {
+            let unsent = !call.resent && call.connection?.state == .connecting
+            finishClientCall(call, .failure(unsent ? HTTPClientError.shutDown : .cancelled))
+        }
         for slot in clientConnections.indices { clientConnections[slot]?.close() }
         clientPools.removeAll()
     }

@@ -37,6 +37,10 @@ public enum HTTPClientError: Error, Sendable, Equatable {
     /// left once one came free. Nothing reached the server. (A connection still being made when
     /// the time runs out is `connectTimedOut`.)
     case notSent(String)
-    /// The calling task was cancelled, or the loop serving the call shut down.
+    /// The loop serving the call shut down before the call went out (it waited for a connection,
+    /// or came after): nothing reached the server, and no loop is left to send it.
+    case shutDown
+    /// The calling task was cancelled, or the loop serving the call shut down once the call
+    /// may have been sent.
     case cancelled
 }

@@ -35,7 +35,44 @@ struct HTTPClientShutdownTests {
         #expect(await eventually { upstreamClosed.current == 1 })
     }
 
-    @Test("given a task on the loop that is not cancelled with its handler, when it starts an upstream call after the grace period ended, then the call ends as cancelled and nothing is sent")
+    @Test("given one upstream connection allowed, busy with a call, and a second call waiting for it when the grace period ends, then the first ends as cancelled and the second as not sent")
+    func waitingCallEndsNotSent() async throws {
+        let upstream = ScriptedUpstream.silent(closes: Counter())
+        defer { upstream.stop() }
+        let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: HTTPClient.Configuration(maxConnections: 1))
+        let outcomes = Outcomes()
+        // One loop: each loop keeps its own connections to a host.
+        let server = try TestServer({ $0.loopCount = 1 }) { request, _ in
+            let path = request.path
+            // As a keyed write does: in a task of its own, which the handler's cancellation at the
+            // grace period's end does not reach; the loop's shutdown ends its call.
+            await Task(executorPreference: LoopExecutor.current) {
+                do {
+                    _ = try await client.execute(HTTPClientTests.getRequest(path), timeout: .seconds(30))
+                    outcomes.map.withLock { $0[path] = "answered" }
+                } catch {
+                    outcomes.map.withLock { $0[path] = "\(error)" }
+                }
+            }.value
+            return HTTPResponse(status: .ok)
+        }
+        try await onDedicatedThread {
+            let first = try server.connect()
+            try first.send(get("/first"))
+            #expect(await eventually { upstream.requests.count == 1 })
+            let second = try server.connect()
+            try second.send(get("/second"))
+            try await Task.sleep(for: .milliseconds(200))
+            await server.stop(gracePeriod: .milliseconds(100))
+            first.close()
+            second.close()
+        }
+        #expect(outcomes.map.withLock { $0["/first"] } == "\(HTTPClientError.cancelled)")
+        #expect(outcomes.map.withLock { $0["/second"] } == "\(HTTPClientError.shutDown)")
+        #expect(upstream.requests.count == 1)
+    }
+
+    @Test("given a task on the loop that is not cancelled with its handler, when it starts an upstream call after the grace period ended, then the call ends as not sent, and nothing is sent")
     func callAfterShutdownIsRefused() async throws {
         // given: an upstream that would answer, and a handler whose work outlives its cancellation
         let upstream = ScriptedUpstream(HTTPClientTests.answering("{}"))
@@ -73,10 +110,16 @@ struct HTTPClientShutdownTests {
             await server.stop(gracePeriod: .milliseconds(50))
             connection.close()
         }
-        // then: the handler was cancelled, and its work's call refused without reaching upstream
+        // then: the handler was cancelled, and its work's call refused without reaching upstream,
+        // saying so (a keyed write must not be kept as "may have applied")
         #expect(seen.handlerCancelled.isOpen)
-        #expect(seen.outcome.withLock { $0 } == "\(HTTPClientError.cancelled)")
+        #expect(seen.outcome.withLock { $0 } == "\(HTTPClientError.shutDown)")
         #expect(upstream.requests.isEmpty)
+    }
+
+    /// How each path's call ended.
+    private final class Outcomes: Sendable {
+        let map = Mutex<[String: String]>([:])
     }
 
     /// What a handler's call saw: whether the handler ran and was cancelled, and how the call ended.
