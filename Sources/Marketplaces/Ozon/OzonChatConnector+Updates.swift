@@ -27,10 +27,13 @@ extension OzonChatConnector {
     /// further (see `OzonChatWatermark`), so a message that shows up in the list after a newer
     /// one in another chat is not skipped.
     ///
-    /// A list position Ozon refuses (a 4xx: it expired while the client waited between calls)
-    /// starts the sweep over from the first page, once a call, rather than failing every call
-    /// with that cursor: the mark has not moved, so no chat is missed, and the edge keeps most of
-    /// those already reported from coming again.
+    /// A list position the cursor carried that Ozon refuses (a 4xx: it expired while the client
+    /// waited between calls) starts the sweep over from the first page rather than failing
+    /// every call with that cursor: the mark has not moved, so no chat is missed, and the edge
+    /// keeps most of those already reported from coming again. That call then reads on past
+    /// `sweepPages` while half its time is left, so a list whose positions always expire
+    /// between calls is still swept to its end, in one call; a position Ozon gave in the same
+    /// call and refuses is an error, as is one refused after a restart.
     public func updates(since cursor: Cursor?, limit: Int, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> UpdatesPage {
         try OzonValidation.limit(limit)
         let state = try OzonChatWatermark(cursor)
@@ -41,17 +44,20 @@ extension OzonChatConnector {
         var stalled = false
         var highest: UInt64 = 0
         var pagesRead = 0
-        var restarted = false
+        // Set when the sweep started over: until then it reads on past `sweepPages`.
+        var readOnUntil: ContinuousClock.Instant?
         while sweep.pages < Self.maxSweepPages, reported.count < limit {
             // The sweep goes on in the next call, unless its position would crowd the cursor.
-            if pagesRead >= sweepPages, (sweep.token?.utf8.count ?? 0) <= OzonChatSweep.maxToken { break }
+            if pagesRead >= sweepPages, (sweep.token?.utf8.count ?? 0) <= OzonChatSweep.maxToken,
+               readOnUntil.map({ session.caller.now >= $0 }) ?? true { break }
             let rereading = sweep
             let page: OzonPage<OzonChatListed>
             do throws(ConnectorError) {
                 page = try await chatList(cursor: sweep.token, limit: 100, includeRaw: false, deadline: deadline)
             } catch {
-                guard sweep.token != nil, !restarted, OzonListPager.refuses(error) else { throw error }
-                restarted = true
+                guard sweep.token != nil, pagesRead == 0, OzonListPager.refuses(error) else { throw error }
+                let now = session.caller.now
+                readOnUntil = now + max(.zero, deadline - now) / 2
                 var fresh = OzonChatSweep(ceiling: sweep.ceiling)
                 fresh.dropped = sweep.dropped
                 sweep = fresh

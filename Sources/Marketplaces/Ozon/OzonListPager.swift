@@ -106,8 +106,6 @@ enum OzonListPager {
         return (id, date)
     }
 
-    /// Ozon turned the request down (a 4xx read as `upstreamError`, a read the gateway built
-    /// being refused), rather than failing to answer it.
     /// Whether Ozon refused the request (a 4xx other than those classified apart: a rate limit, a
     /// credential), as it refuses a list position it no longer knows.
     static func refuses(_ error: ConnectorError) -> Bool {

@@ -346,8 +346,12 @@ struct OzonChatConnectorTests {
             // when: Ozon refuses that position once
             bed.faults.inject(.answer(status: 400, json: #"{"code":3,"message":"invalid cursor","details":[]}"#), times: 1, pathPrefix: "/v3/chat/list")
             let rest = try await sweep(connector, from: first.nextCursor, limit: 100, bed)
-            // then: the calls go on, and together report every conversation
+            // then: that call starts over and reads on past its one page a call (the refused
+            // position, then pages until the limit fills); together the calls report every
+            // conversation, and the restarted sweep none twice
+            #expect((rest.listRequests.first ?? 0) >= 3, "\(rest.listRequests)")
             #expect(Set(first.items.map(\.id) + rest.ids) == Set(conversations(bed).map(\.id)))
+            #expect(rest.ids.count == Set(rest.ids).count)
             #expect(!rest.last.hasMore)
         }
     }
