@@ -138,6 +138,15 @@ healthcheck || exit_code=$?
 [[ $exit_code -eq 0 ]] || { cat "$work/gateway.log" >&2; fail "connector-gateway healthcheck exited $exit_code while the gateway runs"; }
 echo "connector-gateway healthcheck: exit 0"
 
+# The image's own HOST, 0.0.0.0, with no configuration: a demo there needs GATEWAY_DEMO=1, so this
+# exits 2 before binding anything (run while the gateway above holds the port, so that a bind
+# could not succeed even if the refusal were gone: it would exit 1 instead).
+exit_code=0
+(cd "$work/cwd" && exec env -i "${image_env[@]}" HOST=0.0.0.0 timeout 20 connector-gateway) >"$work/refused.log" 2>&1 || exit_code=$?
+[[ $exit_code -eq 2 ]] && grep -q "GATEWAY_DEMO=1" "$work/refused.log" \
+  || { cat "$work/refused.log" >&2; fail "with the image's HOST=0.0.0.0 and no configuration it exited $exit_code, not 2 asking for GATEWAY_DEMO=1"; }
+echo "no configuration on the image's 0.0.0.0: exit 2, asking for GATEWAY_DEMO=1"
+
 echo "== SIGTERM"
 kill -TERM "$server"
 for _ in $(seq 1 150); do

@@ -22,7 +22,7 @@ cleanup() { kill "${server:-}" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 fail() { echo "pgo-train: $*" >&2; [[ -s "$work/server.log" ]] && tail -5 "$work/server.log" >&2; exit 1; }
 
-env -u GATEWAY_CONFIG LLVM_PROFILE_FILE="$profile" HOST=127.0.0.1 PORT=0 GATEWAY_STATIC_ROOT="$root" \
+env -u GATEWAY_CONFIG -u GATEWAY_DEMO LLVM_PROFILE_FILE="$profile" HOST=127.0.0.1 PORT=0 GATEWAY_STATIC_ROOT="$root" \
   "$binary" serve >"$work/server.log" 2>&1 &
 server=$!
 

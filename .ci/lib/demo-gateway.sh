@@ -14,7 +14,7 @@ trap cleanup EXIT
 # it), waits for /healthz, and sets `server` (the pid) and `base` (http://127.0.0.1:<port>).
 start_demo_gateway() {
   local binary=$1 static_root=$2 port=""
-  env -u GATEWAY_CONFIG PORT=0 HOST=127.0.0.1 GATEWAY_STATIC_ROOT="$static_root" "$binary" >"$work/gateway.log" 2>&1 &
+  env -u GATEWAY_CONFIG -u GATEWAY_DEMO PORT=0 HOST=127.0.0.1 GATEWAY_STATIC_ROOT="$static_root" "$binary" >"$work/gateway.log" 2>&1 &
   server=$!
   for _ in $(seq 1 100); do
     port=$(sed -n 's/.*"listen":"127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$work/gateway.log" | head -n 1)

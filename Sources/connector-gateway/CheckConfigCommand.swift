@@ -11,7 +11,13 @@ enum CheckConfigCommand {
     static func run(_ options: CommandLineOptions, environment: [String: String]) -> Int32 {
         let path: String
         switch ConfigurationFile.named(options, environment: environment) {
-        case .file(let named): path = named
+        case .file(let named):
+            // As serve refuses it: a check that passes must mean the gateway starts.
+            if let refusal = DemoExposure.refusalWithConfiguration(environment: environment) {
+                Output.error(refusal)
+                return 2
+            }
+            path = named
         case .emptyVariable:
             Output.error("connector-gateway: GATEWAY_CONFIG is set but empty; name the configuration file, or unset it")
             return 2

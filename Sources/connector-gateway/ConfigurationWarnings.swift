@@ -28,6 +28,11 @@ enum ConfigurationWarnings {
                 + "less than the rate, and clients pacing by it stay below it. A burst the rate refills in a whole number of seconds, "
                 + "at least one, lets them use all of it.")
         }
+        for range in configuration.trustedProxies.ranges where range.prefixLength < (range.network.isIPv4 ? 8 : 16) {
+            messages.append("trusted_proxies \(range) takes in more addresses than any operator's proxies hold: a client connecting "
+                + "from there names its own address in X-Forwarded-For, so failed_auth_limit and public_rate_limit count it as anyone "
+                + "it likes and the access log's client is what it says. List the proxies' own addresses or subnet.")
+        }
         return servesTenants ? messages + secretMessages(configuration) : messages
     }
 

@@ -10,10 +10,18 @@ import Server
 enum DemoExposure {
     static let variable = "GATEWAY_DEMO"
 
-    /// Why a gateway with a configuration file must not start: `GATEWAY_DEMO` is set too.
+    /// Why a gateway with a configuration file must not start (nor `check-config` pass it):
+    /// `GATEWAY_DEMO` is set too.
     static func refusalWithConfiguration(environment: [String: String]) -> String? {
-        guard environment[variable] != nil else { return nil }
-        return "connector-gateway: \(variable) asks for demo mode, but a configuration file is named too (--config or GATEWAY_CONFIG); unset one of them"
+        switch environment[variable] {
+        case nil: return nil
+        case "1": return "connector-gateway: \(variable)=1 asks for demo mode, but a configuration file is named too (--config or GATEWAY_CONFIG); unset one of them"
+        case let other?: return badValue(other)
+        }
+    }
+
+    private static func badValue(_ value: String) -> String {
+        "connector-gateway: \(variable) must be 1 (serve the demo beyond this machine) or unset, not \(ConfigurationError.quoted(value, limit: 40))"
     }
 
     /// Why demo mode must not listen on `host:port`: a bad `GATEWAY_DEMO`, or an address beyond
@@ -24,7 +32,7 @@ enum DemoExposure {
         case nil: optedIn = false
         case "1": optedIn = true
         case let other?:
-            return "connector-gateway: \(variable) must be 1 (serve the demo beyond this machine) or unset, not \(ConfigurationError.quoted(other, limit: 40))"
+            return badValue(other)
         }
         guard !optedIn, let address = try? SocketAddress(host: host, port: port), !address.isLoopback else { return nil }
         return "connector-gateway: no configuration (--config or GATEWAY_CONFIG), so this would be demo mode on \(address), "

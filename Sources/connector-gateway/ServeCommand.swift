@@ -32,7 +32,8 @@ enum ServeCommand {
         var wantsDemo = false
         switch ConfigurationFile.named(options, environment: environment) {
         case .emptyVariable:
-            Output.error("connector-gateway: GATEWAY_CONFIG is set but empty; name the configuration file, or unset it for demo mode")
+            Output.error("connector-gateway: GATEWAY_CONFIG is set but empty; name the configuration file, or unset it for demo mode "
+                         + "(which listens beyond loopback only with GATEWAY_DEMO=1)")
             return 2
         case .file(let configPath):
             if let refusal = DemoExposure.refusalWithConfiguration(environment: environment) {

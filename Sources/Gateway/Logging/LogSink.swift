@@ -208,7 +208,9 @@ public final class LogSink: Sendable {
                 }
             }
             if offset < bytes.count {
-                let lost = bytes[offset...].reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+                // Not a count of lines dropped itself: those it stands for were counted as dropped.
+                let marker = Array(#""event":"log_lines_dropped""#.utf8)
+                let lost = bytes[offset...].split(separator: UInt8(ascii: "\n")).count { $0.firstRange(of: marker) == nil }
                 if lost > 0, let observer = dropObserver.withLock({ $0 }) { observer(lost) }
             }
         }

@@ -178,7 +178,7 @@ public final class GatewayMetrics: Sendable {
                            "Idempotency-Key outcomes dropped before their lifetime to keep the tenant within idempotency.capacity: a retry under such a key runs again.",
                            snapshot.idempotencyEvictions)
         Self.counter(&out, "gateway_log_lines_dropped_total",
-                     "Log lines dropped because stdout's reader did not keep up (each also counted in a log_lines_dropped line) or was gone.",
+                     "Log lines dropped because stdout's reader did not keep up (said in a log_lines_dropped line) or was gone.",
                      snapshot.logLinesDropped)
         var described = Set<String>()
         for gauge in gauges {

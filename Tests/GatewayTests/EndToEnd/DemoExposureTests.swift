@@ -26,15 +26,23 @@ struct DemoExposureTests {
         #expect(result.stderr.contains("GATEWAY_DEMO must be 1"), "\(result.stderr)")
     }
 
-    @Test("given GATEWAY_DEMO=1 and a configuration file, then serve exits 2 rather than pick one")
-    func refusedBesideAConfiguration() throws {
+    @Test("given GATEWAY_DEMO and a configuration file, then serve and check-config exit 2 rather than pick one",
+          arguments: [("serve", "1"), ("check-config", "1"), ("serve", "0"), ("check-config", "0")])
+    func refusedBesideAConfiguration(command: String, value: String) throws {
         let digest = Hex.encode(SHA256.hash("acme-0123456789abcdef".utf8))
         let configuration = #"{"tenants": [{"id": "acme", "api_key_sha256": ["\#(digest)"]}]}"#
-        let result = try GatewayProcess.run(arguments: ["--config", "/dev/stdin"], environment: ["GATEWAY_DEMO": "1"],
+        let result = try GatewayProcess.run(arguments: [command, "--config", "/dev/stdin"], environment: ["GATEWAY_DEMO": value],
                                             stdin: configuration, limit: .seconds(20))
         #expect(result.status == 2, "\(result.stderr)")
-        #expect(result.stderr.contains("GATEWAY_DEMO"), "\(result.stderr)")
-        #expect(!result.stdout.contains("\"event\":\"start\""), "\(result.stdout)")
+        #expect(result.stderr.contains(value == "1" ? "GATEWAY_DEMO=1 asks for demo mode" : "GATEWAY_DEMO must be 1"), "\(result.stderr)")
+        #expect(!result.stdout.contains("\"event\":\"start\"") && !result.stdout.contains("config_ok"), "\(result.stdout)")
+    }
+
+    @Test("given no configuration and HOST :: (IPv6's every interface), then serve exits 2 as for 0.0.0.0")
+    func ipv6Wildcard() throws {
+        let refused = try GatewayProcess.run(arguments: [], environment: ["HOST": "::"], limit: .seconds(20))
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("GATEWAY_DEMO=1"), "\(refused.stderr)")
     }
 
     @Test("given GATEWAY_DEMO=1 and every interface, then the demo starts and warns that the known demo key is reachable from elsewhere",

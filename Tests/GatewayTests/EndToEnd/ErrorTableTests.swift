@@ -86,6 +86,10 @@ struct ErrorTableTests {
             #expect(headers["Content-Type"] == "application/problem+json", sourceLocation: sourceLocation)
             #expect(self.retryable == retryable, sourceLocation: sourceLocation)
             #expect(headers["Retry-After"] == retryAfter.map(String.init), "retry_after and Retry-After agree", sourceLocation: sourceLocation)
+            // The table's rows that tell a client when to come back always do.
+            if [409, 429, 503].contains(status) {
+                #expect((retryAfter ?? 0) >= 1, "a \(status) names its wait: \(json)", sourceLocation: sourceLocation)
+            }
         }
     }
 

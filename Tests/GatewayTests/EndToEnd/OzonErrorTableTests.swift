@@ -55,6 +55,8 @@ struct OzonErrorTableTests {
         bed.ozon.faults.inject(.maintenance, times: 2, pathPrefix: "/v2/review/list")
         let answer = try await bed.send(.get, "/connectors/ozon/review/items")
         answer.expectProblem(503, "upstream_unavailable", retryable: true)
+        // the minute such a block lasts, not the default 30 s of a 503 that names no wait
+        #expect(answer.retryAfter == 60)
         #expect(answer.upstream?["marketplace"] as? String == "ozon")
         #expect(bed.ozon.log.count(path: "/v2/review/list") == 1)
         await bed.stop()

@@ -27,6 +27,14 @@ struct SecretWarningsTests {
         #expect(result.warnings.contains { $0.hasPrefix("No metrics_token:") }, "\(result.warnings)")
     }
 
+    @Test("given trusted_proxies taking in most of the internet, then check-config warns of it; a proxy subnet is not warned of",
+          arguments: [("0.0.0.0/0", true), ("::/0", true), ("8.0.0.0/7", true), ("10.0.0.0/8", false), ("172.28.0.10/32", false), ("fd00::/16", false)])
+    func broadTrustedProxies(range: String, warned: Bool) throws {
+        let result = try check(#", "trusted_proxies": ["\#(range)"]"#)
+        #expect(result.status == 0)
+        #expect(result.warnings.contains { $0.hasPrefix("trusted_proxies \(range) takes in") } == warned, "\(result.warnings)")
+    }
+
     @Test("given a cursor_secret under 32 bytes, then it is warned of with its length; given 32 and a metrics_token, nothing is")
     func weakAndStrong() throws {
         let weak = try check(#", "cursor_secret": "changeme12345678""#)

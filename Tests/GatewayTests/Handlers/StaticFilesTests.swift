@@ -19,21 +19,39 @@ struct StaticFilesTests {
         try await responder().respond(to: HTTPRequest(method: .get, target: path, headers: [("Host", "g")] + headers), context: GatewayContext())
     }
 
+    /// Every code a problem of the gateway or of `deploy/nginx.conf` may carry.
+    static let problemCodes = [
+        "invalid_request", "unauthorized", "connector_not_configured", "unknown_connector", "item_not_found",
+        "not_found", "method_not_allowed", "idempotency_conflict", "idempotency_mismatch", "precondition_failed", "payload_too_large",
+        "unsupported_media_type", "upstream_rejected", "rate_limited", "upstream_rate_limited",
+        "operation_not_supported", "upstream_auth_failed", "upstream_error", "upstream_unavailable",
+        "upstream_timeout", "internal_error", "not_ready", "request_timeout", "uri_too_long",
+        "header_fields_too_large", "expectation_failed", "not_implemented", "http_version_not_supported",
+        "gateway_unavailable", "gateway_timeout",
+    ]
+
     @Test("every problem type the gateway can answer has its page, at the path its `type` names")
     func problemPages() async throws {
-        let codes = ["invalid_request", "unauthorized", "connector_not_configured", "unknown_connector", "item_not_found",
-                     "not_found", "method_not_allowed", "idempotency_conflict", "idempotency_mismatch", "precondition_failed", "payload_too_large",
-                     "unsupported_media_type", "upstream_rejected", "rate_limited", "upstream_rate_limited",
-                     "operation_not_supported", "upstream_auth_failed", "upstream_error", "upstream_unavailable",
-                     "upstream_timeout", "internal_error", "not_ready", "request_timeout", "uri_too_long",
-                     "header_fields_too_large", "expectation_failed", "not_implemented", "http_version_not_supported",
-                     "gateway_unavailable", "gateway_timeout"]
-        for code in codes {
+        for code in Self.problemCodes {
             let response = try await get("/problems/\(code)")
             #expect(response.status == .ok, "\(code)")
             #expect(response.headers["Content-Type"] == "text/html; charset=utf-8")
             #expect(String(decoding: response.body, as: UTF8.self).contains("<code>\(code)</code>"))
         }
+    }
+
+    @Test("openapi.yaml's ProblemCode, with nginx's two codes, and the pages in Public/problems are the same set of codes")
+    func problemCodesAgree() throws {
+        let spec = try String(contentsOf: Self.root.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        let lines = spec.split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex(of: "    ProblemCode:"))
+        let enumStart = try #require(lines[start...].firstIndex(of: "      enum:"))
+        let inSpec = lines[(enumStart + 1)...].prefix { $0.hasPrefix("        - ") }.map { String($0.dropFirst(10)) }
+        let pages = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("Public/problems").path)
+            .filter { $0.hasSuffix(".html") && $0 != "index.html" }.map { String($0.dropLast(5)) }
+        #expect(inSpec.count > 20)
+        #expect(Set(inSpec + ["gateway_unavailable", "gateway_timeout"]) == Set(pages))
+        #expect(Set(pages) == Set(Self.problemCodes))
     }
 
     @Test("every console module is served as a script, and openapi.yaml documents exactly the modules Public/console holds")
