@@ -213,6 +213,15 @@ MUTANTS = [
     ("a pipelined head held back by the output keeps its deadline running", "Sources/Server/Connection+Output.swift",
      "if timerKind == .idle || timerKind == .header || timerKind == .body { loop.cancelTimer(self) }",
      "if timerKind == .idle { loop.cancelTimer(self) }"),
+    ("the demo's known key served beyond loopback without GATEWAY_DEMO=1", "Sources/connector-gateway/DemoExposure.swift",
+     "port: port), !address.isLoopback else { return nil }", "port: port), address.isLoopback else { return nil }"),
+    ("a keyed write the drain cut before it went out kept as 'may have applied'", "Sources/Server/Client/EventLoop+Clients.swift",
+     ".failure(call.resent ? HTTPClientError.cancelled : .shutDown)", ".failure(HTTPClientError.cancelled)"),
+    ("an Ozon review comment kept trimmed taken for lost (sent twice)", "Sources/Marketplaces/Ozon/OzonReviewConnector.swift",
+     "comment.text.map { OzonShownText.matches($0, sent: text, markdown: false) } == true",
+     "comment.text.map { $0 == text } == true"),
+    ("a chat list position Ozon refuses fails every later call", "Sources/Marketplaces/Ozon/OzonChatConnector+Updates.swift",
+     "guard sweep.token != nil, pagesRead == 0,", "guard sweep.token != nil, pagesRead < 0,"),
 ]
 
 
