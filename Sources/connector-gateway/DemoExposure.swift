@@ -13,11 +13,10 @@ enum DemoExposure {
     /// Why a gateway with a configuration file must not start (nor `check-config` pass it):
     /// `GATEWAY_DEMO` is set too.
     static func refusalWithConfiguration(environment: [String: String]) -> String? {
-        switch environment[variable] {
-        case nil: return nil
-        case "1": return "connector-gateway: \(variable)=1 asks for demo mode, but a configuration file is named too (--config or GATEWAY_CONFIG); unset one of them"
-        case let other?: return badValue(other)
-        }
+        guard let value = environment[variable] else { return nil }
+        return value == "1"
+            ? "connector-gateway: \(variable)=1 asks for demo mode, but a configuration file is named too (--config or GATEWAY_CONFIG); unset one of them"
+            : badValue(value)
     }
 
     private static func badValue(_ value: String) -> String {
@@ -27,14 +26,8 @@ enum DemoExposure {
     /// Why demo mode must not listen on `host:port`: a bad `GATEWAY_DEMO`, or an address beyond
     /// this machine without `GATEWAY_DEMO=1`. Nil when it may.
     static func refusal(host: String, port: Int, environment: [String: String]) -> String? {
-        let optedIn: Bool
-        switch environment[variable] {
-        case nil: optedIn = false
-        case "1": optedIn = true
-        case let other?:
-            return badValue(other)
-        }
-        guard !optedIn, let address = try? SocketAddress(host: host, port: port), !address.isLoopback else { return nil }
+        if let value = environment[variable] { return value == "1" ? nil : badValue(value) }
+        guard let address = try? SocketAddress(host: host, port: port), !address.isLoopback else { return nil }
         return "connector-gateway: no configuration (--config or GATEWAY_CONFIG), so this would be demo mode on \(address), "
             + "beyond this machine, with the publicly known key demo-key and no real marketplace. Name the configuration file "
             + "to serve tenants, or set \(variable)=1 to serve the demo there"

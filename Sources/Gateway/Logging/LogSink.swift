@@ -159,6 +159,9 @@ public final class LogSink: Sendable {
         }
     }
 
+    /// What marks a `droppedLine` among the bytes a failed write left.
+    private static let droppedMarker = Array(#""event":"log_lines_dropped""#.utf8)
+
     /// The line that says how many were lost while the output did not keep up.
     static func droppedLine(_ count: Int) -> String {
         var line = JSONObjectWriter(capacity: 160)
@@ -209,8 +212,7 @@ public final class LogSink: Sendable {
             }
             if offset < bytes.count {
                 // Not a count of lines dropped itself: those it stands for were counted as dropped.
-                let marker = Array(#""event":"log_lines_dropped""#.utf8)
-                let lost = bytes[offset...].split(separator: UInt8(ascii: "\n")).count { $0.firstRange(of: marker) == nil }
+                let lost = bytes[offset...].split(separator: UInt8(ascii: "\n")).count { $0.firstRange(of: Self.droppedMarker) == nil }
                 if lost > 0, let observer = dropObserver.withLock({ $0 }) { observer(lost) }
             }
         }
