@@ -8,7 +8,8 @@ import Synchronization
 /// after which the marketplace may have applied the write (the caller decides which); after any
 /// other failure the key is free again, so the client can retry it. An outcome is kept
 /// `lifetime` (24 h) from when it is stored; each tenant keeps at most `capacity`, its own oldest
-/// dropped first, so one tenant's keyed traffic never pushes out another's. Each claim also sweeps
+/// dropped first (those of requests harmless run twice before any reply), so one tenant's keyed
+/// traffic never pushes out another's. Each claim also sweeps
 /// the expired outcomes of one other tenant, in turn, so a tenant that went quiet does not keep
 /// its outcomes in memory until its next keyed request.
 ///
@@ -36,6 +37,9 @@ public final class IdempotencyStore: Sendable {
         var fallback: HTTPResponse?
         /// The journal's number for the entry's latest record.
         var journaled: UInt64 = 0
+        /// Whether running the request again does no harm (a mark-read): its outcome makes room
+        /// before any other's. False for outcomes restored from a journal, which does not say.
+        var harmlessTwice = false
 
         func record(tenant: String, key: String) -> IdempotencyJournalRecord {
             IdempotencyJournalRecord(kind: response == nil ? .began : .completed, tenant: tenant, key: key,
@@ -53,6 +57,10 @@ public final class IdempotencyStore: Sendable {
         /// Of `entries`, those whose request is still running (no outcome yet): they do not count
         /// against the capacity, which bounds the outcomes kept.
         var running = 0
+        /// The outcomes of requests harmless run twice, oldest first, as in `order`: they are
+        /// dropped for room before any reply, whose retry would write again.
+        var harmlessOrder: [(String, UInt64)] = []
+        var harmlessStart = 0
 
         /// Files `entry` under `key` at the back of the expiry order.
         mutating func put(_ key: String, _ entry: Entry) {
@@ -62,6 +70,13 @@ public final class IdempotencyStore: Sendable {
             if let replaced = entries.updateValue(entry, forKey: key), replaced.response == nil { running -= 1 }
             if entry.response == nil { running += 1 }
             order.append((key, sequence))
+            if entry.response != nil, entry.harmlessTwice { harmlessOrder.append((key, sequence)) }
+        }
+
+        /// Whether `record` names `key`'s current entry, and that entry holds an outcome.
+        func isStoredOutcome(_ record: (String, UInt64)) -> Bool {
+            guard let entry = entries[record.0] else { return false }
+            return entry.sequence == record.1 && entry.response != nil
         }
 
         /// Drops `key`'s entry; whether there was one.
@@ -101,10 +116,19 @@ public final class IdempotencyStore: Sendable {
                 order.removeFirst(orderStart)
                 orderStart = 0
             }
+            while harmlessStart < harmlessOrder.count, !isStoredOutcome(harmlessOrder[harmlessStart]) { harmlessStart += 1 }
+            if harmlessOrder.count - harmlessStart > 2 * entries.count + 1024 {
+                harmlessOrder = harmlessOrder[harmlessStart...].filter(isStoredOutcome)
+                harmlessStart = 0
+            } else if harmlessStart > 1024, harmlessStart * 2 > harmlessOrder.count {
+                harmlessOrder.removeFirst(harmlessStart)
+                harmlessStart = 0
+            }
         }
 
         /// Brings a tenant's shelf back within `capacity` outcomes once `stored` holds one: its
-        /// oldest other completed outcomes go first. Only when an outcome is stored, and only
+        /// oldest other completed outcomes go first, those of requests harmless run twice
+        /// (mark-reads) before any other. Only when an outcome is stored, and only
         /// outcomes count: requests that end storing nothing (they failed before their write,
         /// one after another or side by side) must not have pushed out an outcome whose retry
         /// would then write again, nor a repeat of a kept key its own.
@@ -112,8 +136,18 @@ public final class IdempotencyStore: Sendable {
         mutating func makeRoom(capacity: Int, keeping stored: String) -> Int {
             // One still in flight is never dropped for space: its request would lose its guard
             // against a concurrent repeat.
-            var index = orderStart
             var dropped = 0
+            while entries.count - running > capacity, harmlessStart < harmlessOrder.count {
+                let record = harmlessOrder[harmlessStart]
+                if isStoredOutcome(record) {
+                    // `stored`'s own record is the newest: none older is left.
+                    if record.0 == stored { break }
+                    _ = remove(record.0)
+                    dropped += 1
+                }
+                harmlessStart += 1
+            }
+            var index = orderStart
             while entries.count - running > capacity, index < order.count {
                 let (key, sequence) = order[index]
                 if key != stored, let entry = entries[key], entry.sequence == sequence, entry.response != nil {
@@ -233,7 +267,8 @@ public final class IdempotencyStore: Sendable {
     /// request under the same key.
     /// With a journal, `fallback` is what a repeat will get if the process ends before the outcome
     /// is stored (`unknownOutcome` when nil), and with `freedIfCutShort` (a request that does no
-    /// harm run twice) the key is free after such an end instead; wait for
+    /// harm run twice) the key is free after such an end instead, and its outcome is the first
+    /// dropped for room; wait for
     /// `persisted(tenant:key:)` before acting on `.proceed`.
     public func begin(tenant: String, key: String, fingerprint: [UInt8], fallback: @autoclosure () -> HTTPResponse? = nil,
                       freedIfCutShort: Bool = false, now: ContinuousClock.Instant = .now) throws(GatewayError) -> Admission {
@@ -254,7 +289,8 @@ public final class IdempotencyStore: Sendable {
                 guard let response = entry.response else { return .failure(.idempotencyConflict) }
                 return .success(.replay(response))
             }
-            var entry = Entry(fingerprint: fingerprint, response: nil, expires: now + lifetime, sequence: 0)
+            var entry = Entry(fingerprint: fingerprint, response: nil, expires: now + lifetime, sequence: 0,
+                              harmlessTwice: freedIfCutShort)
             if let journal {
                 entry.time = IdempotencyJournal.wallClock()
                 entry.fallback = freedIfCutShort ? nil : fallback() ?? Self.unknownOutcomeResponse

@@ -131,6 +131,48 @@ struct IdempotencyStoreTests {
         #expect(store.count == 2)
     }
 
+    @Test("given a tenant at its capacity with older replies and newer mark-reads, when more outcomes are stored, then the mark-reads make room first and every reply is still replayed")
+    func markReadsMakeRoomFirst() throws {
+        let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 4)
+        let now = ContinuousClock.now
+        let print: [UInt8] = [10]
+        // given: two replies, then two mark-reads
+        for index in 0..<2 { try store.keep(tenant: "a", key: "reply-\(index)", fingerprint: print, at: now) }
+        for index in 0..<2 { try store.keep(tenant: "a", key: "read-\(index)", fingerprint: print, at: now, harmlessTwice: true) }
+        // when: a third reply, then a third mark-read
+        try store.keep(tenant: "a", key: "reply-2", fingerprint: print, at: now + .seconds(1))
+        try store.keep(tenant: "a", key: "read-2", fingerprint: print, at: now + .seconds(1), harmlessTwice: true)
+        // then
+        #expect(store.count == 4)
+        for index in 0..<3 {
+            guard case .replay = try store.begin(tenant: "a", key: "reply-\(index)", fingerprint: print, now: now + .seconds(2)) else {
+                Issue.record("reply-\(index) was dropped while a mark-read's outcome was kept: its retry would reply twice"); return
+            }
+        }
+        guard case .replay = try store.begin(tenant: "a", key: "read-2", fingerprint: print, now: now + .seconds(2)) else {
+            Issue.record("the newest mark-read was dropped for its own room"); return
+        }
+        for index in 0..<2 {
+            guard case .proceed = try store.begin(tenant: "a", key: "read-\(index)", fingerprint: print, now: now + .seconds(2)) else {
+                Issue.record("read-\(index) was kept past the capacity"); return
+            }
+        }
+    }
+
+    @Test("given a tenant at its capacity with only mark-reads, when more mark-reads are stored, then the oldest go first")
+    func markReadsAlone() throws {
+        let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 2)
+        let now = ContinuousClock.now
+        let print: [UInt8] = [11]
+        for index in 0..<5 { try store.keep(tenant: "a", key: "read-\(index)", fingerprint: print, at: now, harmlessTwice: true) }
+        #expect(store.count == 2)
+        for index in 3..<5 {
+            guard case .replay = try store.begin(tenant: "a", key: "read-\(index)", fingerprint: print, now: now) else {
+                Issue.record("read-\(index), among the newest, was dropped"); return
+            }
+        }
+    }
+
     @Test("given a tenant at its capacity, when keyed requests fail before their write and free their keys, then every kept outcome is still replayed")
     func failuresMakeNoRoom() throws {
         let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 2)
@@ -236,8 +278,9 @@ struct IdempotencyStoreTests {
 
 extension IdempotencyStore {
     /// Claims `key` and stores a 200 for it at `now`: an outcome kept.
-    fileprivate func keep(tenant: String, key: String, fingerprint: [UInt8], at now: ContinuousClock.Instant) throws {
-        _ = try begin(tenant: tenant, key: key, fingerprint: fingerprint, now: now)
+    fileprivate func keep(tenant: String, key: String, fingerprint: [UInt8], at now: ContinuousClock.Instant,
+                          harmlessTwice: Bool = false) throws {
+        _ = try begin(tenant: tenant, key: key, fingerprint: fingerprint, freedIfCutShort: harmlessTwice, now: now)
         complete(tenant: tenant, key: key, response: HTTPResponse(status: .ok), now: now)
     }
 }
