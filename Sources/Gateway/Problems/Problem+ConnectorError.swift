@@ -38,6 +38,11 @@ extension Problem {
             self.init(status: 502, code: "upstream_auth_failed", title: "Upstream refused access",
                       detail: "\(failure.marketplace) took this tenant's credentials but does not serve this to the account: a subscription, a signed offer or a payment is missing (its words: upstream.message).",
                       upstream: Upstream(failure))
+        case .upstreamAuthFailed(let failure) where failure.status == nil:
+            // Refused before any call: the credentials cannot serve this (a Wildberries base
+            // token's pace), which the message says. No upstream answered, so no `upstream`.
+            self.init(status: 502, code: "upstream_auth_failed", title: "Upstream refused access",
+                      detail: "Not sent: \(failure.message).")
         case .upstreamAuthFailed(let failure):
             self.init(status: 502, code: "upstream_auth_failed", title: "Upstream refused access",
                       detail: "\(failure.marketplace) refused this tenant's credentials; check them in the configuration.",

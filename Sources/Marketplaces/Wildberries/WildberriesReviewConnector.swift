@@ -44,6 +44,7 @@ public struct WildberriesReviewConnector: ChannelConnector {
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try WildberriesLimits.checkText(text, WildberriesLimits.feedbackAnswer)
         let source = source
+        try source.session.checkAnswerAffordable("feedback \(id)", deadline: deadline)
         return try await source.session.writing("feedback/" + id) { () throws(ConnectorError) -> ReplyReceipt in
             let (before, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
             if let existing = before.answer, existing.says(text) {

@@ -18,6 +18,10 @@ public final class WildberriesSession: MarketplaceSession {
     private let token: String
     private let account: String
     private let writeLocks: ItemWriteLocks
+    /// The pace feedbacks-api allows this token: a base token's is far slower.
+    private let feedbacksLimit: RateLimit
+    /// Whether the token is a base token (`acc` 1).
+    let isBaseToken: Bool
 
     /// Fails with `credentialsMissing` when the credentials carry no `token`.
     init(credentials: MarketplaceCredentials, options: WildberriesOptions,
@@ -26,6 +30,8 @@ public final class WildberriesSession: MarketplaceSession {
         self.options = options
         let claims = WildberriesTokenClaims(token: token)
         account = claims.account
+        isBaseToken = claims.isBase
+        feedbacksLimit = claims.isBase ? options.feedbacksBaseTokenRateLimit : options.feedbacksRateLimit
         writeLocks = hosts.feedbacks.writeLocks
         func caller(_ host: WildberriesHost) -> UpstreamCaller {
             UpstreamCaller(marketplace: .wildberries,
@@ -44,6 +50,21 @@ public final class WildberriesSession: MarketplaceSession {
     /// second spending the answer's one edit.
     func writing<T>(_ item: String, _ body: () async throws(ConnectorError) -> T) async throws(ConnectorError) -> T {
         try await writeLocks.withLock(account + "/" + item, marketplace: .wildberries, body)
+    }
+
+    /// Refuses, before any call, an answer to `item` (such as `feedback <id>`) that the token's
+    /// feedbacks-api pace cannot serve by `deadline`: an answer reads the item, then writes, and
+    /// a base token's second call is 12 minutes after its first, past any deadline. Without this
+    /// the read would spend the slot and the write be refused as rate-limited, with a wait after
+    /// which a retry does the same again.
+    func checkAnswerAffordable(_ item: String, deadline: ContinuousClock.Instant) throws(ConnectorError) {
+        guard feedbacksLimit.burst < 2, options.clock.now + feedbacksLimit.interval > deadline else { return }
+        let pace = feedbacksLimit.interval.components.seconds
+        throw .upstreamAuthFailed(UpstreamFailure(
+            marketplace: .wildberries, status: nil,
+            message: "answering \(item) takes two feedbacks-api calls (a read, then the write), and this"
+                + " \(isBaseToken ? "base " : "")token is allowed one every \(pace) s, longer than the request's deadline:"
+                + " use a personal or service token"))
     }
 
     /// The header Wildberries reads the token from, in the raw form its spec gives.

@@ -56,6 +56,15 @@ struct ProblemMappingTests {
         #expect(refused.detail.contains("check them in the configuration"))
     }
 
+    @Test("given credentials refused before any call (a Wildberries base token's pace), then the problem says what was not sent and why, with no upstream member")
+    func refusedUnsent() {
+        let problem = Problem(.upstreamAuthFailed(UpstreamFailure(marketplace: .wildberries, status: nil,
+                                                                  message: "answering feedback f1 takes two calls: use a personal or service token")))
+        #expect(problem.status == 502 && problem.code == "upstream_auth_failed" && !problem.retryable)
+        #expect(problem.detail == "Not sent: answering feedback f1 takes two calls: use a personal or service token.")
+        #expect(problem.upstream == nil)
+    }
+
     @Test("upstream waits surface as Retry-After, rounded up to whole seconds")
     func retryAfter() {
         let limited = Problem(.upstreamRateLimited(retryAfter: .milliseconds(1500), Self.failure)).response(requestID: "r", instance: "/")

@@ -46,6 +46,28 @@ struct WildberriesBaseTokenTests {
         }
     }
 
+    @Test("given a base token, when a tenant answers a review or a question, then it is refused at once as the token's doing, not rate-limited, and nothing is sent",
+          .timeLimit(.minutes(1)))
+    func answersRefusedUnsent() async throws {
+        try await Env.with(simulator: Self.simulator, token: Self.base) { env in
+            // given
+            let feedback = try #require(env.simulator.feedbacks.feedbacks.first { $0.answer == nil })
+            let question = try #require(env.simulator.feedbacks.questions.first { $0.answer == nil })
+            // when / then
+            for (name, answer) in [("feedback \(feedback.id)", { try await env.review.reply(to: feedback.id, text: "Thank you!", deadline: Env.deadline) }),
+                                   ("question \(question.id)", { try await env.question.reply(to: question.id, text: "Yes, it is.", deadline: Env.deadline) })] {
+                await #expect {
+                    _ = try await answer()
+                } throws: { error in
+                    guard case ConnectorError.upstreamAuthFailed(let failure) = error else { return false }
+                    return failure.status == nil && failure.message.contains(name) && failure.message.contains("720 s")
+                        && !ConnectorError.upstreamAuthFailed(failure).isRetryable
+                }
+            }
+            #expect(env.simulator.feedbacksLog.total == 0)
+        }
+    }
+
     @Test("given a seller's base token in use, when a tenant with the seller's personal token lists, then its budget is the full one, untouched",
           .timeLimit(.minutes(1)))
     func personalTokenApart() async throws {
