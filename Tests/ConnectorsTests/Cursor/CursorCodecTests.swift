@@ -24,7 +24,7 @@ struct CursorCodecTests {
         #expect(codec.seal(Cursor(["a": "1", "b": "2"]), for: reviews, tenant: "t") == codec.seal(Cursor(["b": "2", "a": "1"]), for: reviews, tenant: "t"))
     }
 
-    @Test("an edited payload, an edited tag, garbage and an over-long cursor are refused")
+    @Test("an edited payload, an edited tag, and garbage are refused")
     func tampering() throws {
         let sealed = codec.seal(Cursor(["skip": "40", "take": "20"]), for: reviews, tenant: "t")
         let parts = sealed.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
@@ -44,6 +44,26 @@ struct CursorCodecTests {
         }
         for bad in ["", ".", "abc", "a.b.c", String(repeating: "A", count: 3000) + ".AA"] {
             #expect(throws: ConnectorError.self, "\(bad.prefix(20))") { try codec.open(bad, for: reviews, tenant: "t") }
+        }
+    }
+
+    @Test("given cursors this server sealed, when one is 4,096 characters long it opens, and one longer is refused though its seal is good")
+    func lengthBound() throws {
+        // given: the longest sealed cursor that is within the bound, and one a step longer
+        var length = 0
+        while CursorCodec.sealedLength(of: Cursor(["position": String(repeating: "p", count: length + 1)])) <= CursorCodec.maxLength {
+            length += 1
+        }
+        let longest = Cursor(["position": String(repeating: "p", count: length)])
+        let tooLong = Cursor(["position": String(repeating: "p", count: length + 3)])
+        let within = codec.seal(longest, for: reviews, tenant: "t")
+        let beyond = codec.seal(tooLong, for: reviews, tenant: "t")
+        try #require(within.utf8.count <= CursorCodec.maxLength && within.utf8.count > CursorCodec.maxLength - 4)
+        try #require(beyond.utf8.count > CursorCodec.maxLength)
+        // then
+        #expect(try codec.open(within, for: reviews, tenant: "t") == longest)
+        #expect(throws: ConnectorError.invalidRequest(field: "cursor", reason: "cursor is not one this server issued for this connector and tenant")) {
+            try codec.open(beyond, for: reviews, tenant: "t")
         }
     }
 

@@ -224,11 +224,16 @@ struct ConnectorServiceTests {
         #expect(errors.filter { $0["field"] == "status" }.count == 1, "one entry per field: \(errors)")
     }
 
-    @Test("query strings follow the same rules", arguments: ["limit=abc", "limit=0", "limit=+5", "limit=05", "limit=1.5", "limit=1e400", "status=nope", "extra=1", "limit=5&limit=6"])
+    @Test("query strings follow the same rules, each error naming its parameter, and the connector is not called",
+          arguments: ["limit=abc", "limit=0", "limit=+5", "limit=05", "limit=1.5", "limit=1e400", "status=nope", "extra=1", "limit=5&limit=6"])
     func queryValidation(query: String) async throws {
         let harness = ApplicationHarness()
         let response = try await harness.send(.get, "/connectors/wildberries/review/items?\(query)")
         #expect(response.status.code == 400)
+        let errors = try #require(response.json["errors"] as? [[String: String]])
+        let name = String(query.prefix { $0 != "=" })
+        #expect(errors.compactMap { $0["field"] } == [name], "\(errors)")
+        #expect(harness.review.lastQuery == nil)
     }
 
     @Test("given an integer written as JSON may write it (2e0, 2.0), then the query string takes it as the body does",

@@ -28,7 +28,7 @@ struct OzonFaultTests {
             // Each retry waited the announced second (on the test clock, not in real time). The
             // clock runs with real time between the answer and the wait, which a loaded machine
             // stretches: the bound only has to tell the announced waits from a backoff's few ms.
-            #expect(bed.clock.slept.reduce(.zero, +) >= .milliseconds(1500))
+            #expect(bed.clock.slept.reduce(.zero, +) >= .milliseconds(400))
         }
     }
 
@@ -117,8 +117,9 @@ struct OzonFaultTests {
     func latency() async throws {
         // The attempts are counted as the caller reports them: a busy machine may make a retried
         // attempt time out too, so any number of timeouts may come before the one success.
-        try await OzonTestbed.run(connectors: { $0.attemptTimeout = .seconds(1) }) { bed in
-            bed.faults.inject(.latency(.seconds(2)), times: 1, pathPrefix: Self.list)
+        // An attempt's 3 s leaves a retry on loopback room on a loaded machine.
+        try await OzonTestbed.run(connectors: { $0.attemptTimeout = .seconds(3) }) { bed in
+            bed.faults.inject(.latency(.seconds(6)), times: 1, pathPrefix: Self.list)
             let counter = UpstreamCallCounter()
             let items = try await UpstreamCallCounter.$current.withValue(counter) { try await count(bed) }
             #expect(items == 5)

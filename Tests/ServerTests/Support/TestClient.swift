@@ -225,31 +225,39 @@ final class TestClient: @unchecked Sendable {
 
     /// Reads at most `chunkSize` bytes at a time with a pause after each, as a slow but steady
     /// reader does, until `total` bytes came or the stream ended; counts them without keeping them.
-    func drainSlowly(total: Int, chunkSize: Int, pauseMicroseconds: UInt32) -> (count: Int, end: StreamEnd?) {
+    func drainSlowly(total: Int, chunkSize: Int, pauseMicroseconds: UInt32) -> (count: Int, end: StreamEnd?, longestStall: Duration) {
         var count = buffered
         buffer.removeAll()
         start = 0
+        // The longest time from a read's return to the next read beyond the pause: how long this
+        // reader itself held the sender up (a busy machine's scheduling, not the pace asked for).
+        var longestStall = Duration.zero
+        var returned: ContinuousClock.Instant?
         while count < total {
+            if let returned {
+                longestStall = max(longestStall, ContinuousClock.now - returned - .microseconds(Int(pauseMicroseconds)))
+            }
             let n = Glibc.recv(fd, chunk.baseAddress, min(chunkSize, chunk.count), 0)
             if n > 0 {
+                returned = ContinuousClock.now
                 count += n
                 if pauseMicroseconds > 0 { usleep(pauseMicroseconds) }
                 continue
             }
-            if n == 0 { return (count, .eof) }
+            if n == 0 { return (count, .eof, longestStall) }
             switch errno {
             case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: return (count, .timedOut)
-            case ECONNRESET: return (count, .reset)
-            case let e: return (count, .failed(e))
+            case EAGAIN, EWOULDBLOCK: return (count, .timedOut, longestStall)
+            case ECONNRESET: return (count, .reset, longestStall)
+            case let e: return (count, .failed(e), longestStall)
             }
         }
-        return (count, nil)
+        return (count, nil, longestStall)
     }
 
     /// Counts bytes until close without keeping them (for large bodies).
     func drainUntilClose() -> (count: Int, end: StreamEnd) {
-        let (count, end) = drainSlowly(total: .max, chunkSize: .max, pauseMicroseconds: 0)
+        let (count, end, _) = drainSlowly(total: .max, chunkSize: .max, pauseMicroseconds: 0)
         return (count, end ?? .eof)
     }
 
