@@ -136,9 +136,12 @@ final class Connection {
         loop.runningHandlers += 1
         task = Task(executorPreference: loop.executor) {
             defer { bound.withValue { $0.loop.runningHandlers -= 1 } }
-            let response: HTTPResponse
+            var response: HTTPResponse
             do {
                 response = try await responder.respond(to: request, context: context)
+                // A 1xx is interim: sent as the answer, the client would take the next response
+                // for this request's, and every answer after it would be off by one.
+                if response.status.code < 200 { response = responder.refusal(.internalError, request: request, context: context) }
             } catch is ConnectionAbort {
                 bound.withValue { connection in
                     if connection.phase == .processing { connection.close(abortive: true) }
@@ -147,7 +150,8 @@ final class Connection {
             } catch {
                 response = responder.refusal(.internalError, request: request, context: context)
             }
-            bound.withValue { $0.deliver(response) }
+            let answer = response
+            bound.withValue { $0.deliver(answer) }
         }
     }
 

@@ -46,6 +46,23 @@ struct ConnectionPipeliningTests {
         }
     }
 
+    @Test("given a handler that answers a 1xx as its final response, when a second request is pipelined behind it, then the first gets 500 and the second its own answer, not off by one")
+    func interimStatusAsAnAnswerIsAnError() async throws {
+        // given
+        try await withServer(handler: { request, _ in
+            request.path == "/interim" ? HTTPResponse(status: HTTPStatus(102)) : HTTPResponse(status: .ok, body: Array(request.path.utf8))
+        }) { server in
+            let client = try server.connect()
+            // when
+            try client.send(get("/interim") + get("/next"))
+            // then
+            let first = try client.readResponse()
+            let second = try client.readResponse()
+            #expect(first.status == 500)
+            #expect(second.status == 200 && second.text == "/next")
+        }
+    }
+
     @Test func pipelinedResponsesStayInOrderWhenSomeHandlersSuspend() async throws {
         // given: even-numbered requests sleep, odd ones answer at once
         let handler: Handler = { request, _ in
