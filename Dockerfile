@@ -2,13 +2,13 @@
 #
 #   docker build -t connector-gateway .
 #   docker run --rm -p 8080:8080 -e GATEWAY_DEMO=1 connector-gateway   # demo mode (simulated marketplaces)
-#   docker run -d --name connector-gateway -p 8080:8080 --stop-timeout 30 \
-#     -v ./gateway.json:/etc/connector-gateway/config.json:ro \
+#   docker run -d --name connector-gateway -p 8080:8080 --init --stop-timeout 35 \
+#     -v "$PWD/gateway.json":/etc/connector-gateway/config.json:ro \
 #     -v connector-gateway-state:/var/lib/connector-gateway \
 #     -e GATEWAY_CONFIG=/etc/connector-gateway/config.json \
 #     -e GATEWAY_CURSOR_SECRET -e ACME_WB_TOKEN -e ACME_OZON_API_KEY \
 #     connector-gateway                                           # a configuration file, secrets from the environment
-# (--stop-timeout above drain_timeout_ms, or docker's 10 s default kills a drain with SIGKILL; the
+# (--stop-timeout above drain_timeout_ms plus 6 s, or SIGKILL cuts the drain short; the
 # volume keeps the Idempotency-Key journal; see README "Container").
 #
 # .ci/container-check.sh builds the binary with the same flags and runs it the way this image does.

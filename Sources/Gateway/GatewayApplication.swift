@@ -45,7 +45,7 @@ public final class GatewayApplication: Sendable {
             idempotency: idempotency,
             upstreamDeadline: configuration.upstreamDeadline)
         let health = HealthService(
-            isDraining: { serverReference.server?.isDraining ?? false },
+            isDraining: { serverReference.isLeaving || serverReference.server?.isDraining ?? false },
             metrics: metrics,
             metricsTokenDigest: configuration.metricsTokenDigest,
             gauges: {
@@ -100,7 +100,10 @@ public final class GatewayApplication: Sendable {
                                      directory: directory, failedAuthLimit: failedAuthLimit)
         server = HTTPServer(configuration: configuration.server, responder: responder)
         serverReference.server = server
+        self.serverReference = serverReference
     }
+
+    private let serverReference: ServerReference
 
     /// Binds the listening sockets and starts the event loops; returns once every loop runs.
     /// Throws when the address cannot be bound or the server was started before.
@@ -108,8 +111,12 @@ public final class GatewayApplication: Sendable {
         try server.start()
     }
 
-    /// Drains: readiness fails at once, in-flight requests finish, then the server stops.
+    /// Drains: readiness fails at once; after `drainDelay` (serving as before meanwhile, so a load
+    /// balancer that has not yet seen readiness fail loses no connection) the listeners close,
+    /// in-flight requests finish, then the server stops.
     public func stop() async {
+        serverReference.isLeaving = true
+        if configuration.drainDelay > .zero { try? await Task.sleep(for: configuration.drainDelay) }
         await server.stop(gracePeriod: configuration.drainTimeout)
         idempotencyJournal?.close()
         // 4.75 s and the flush's 250 ms of slack: the 5 s README promises a stalled reader.
@@ -117,10 +124,17 @@ public final class GatewayApplication: Sendable {
     }
 }
 
-/// Lets the readiness route ask the server that serves it whether it is draining; set once,
-/// right after the server is made.
+/// Lets the readiness route ask the server that serves it whether it is draining (set once,
+/// right after the server is made), and whether the gateway is about to drain.
 private final class ServerReference: Sendable {
     private let value = Mutex<HTTPServer?>(nil)
+    private let leaving = Mutex(false)
+
+    /// Set when `stop()` begins, before the server's drain: readiness fails from then on.
+    var isLeaving: Bool {
+        get { leaving.withLock { $0 } }
+        set { leaving.withLock { $0 = newValue } }
+    }
 
     var server: HTTPServer? {
         get { value.withLock { $0 } }

@@ -11,6 +11,17 @@ import Server
 /// exits 0; a second signal exits 1 at once. A configuration that cannot be used exits 2.
 enum ServeCommand {
     static func run(_ options: CommandLineOptions, environment: [String: String]) async -> Int32 {
+        let handling = ServeSignals()
+        let status = await serve(options, environment: environment, handling: handling)
+        // A start-up that failed returns here while a second signal's `exit(1)` may be under way
+        // on its thread: two threads must not run glibc's exit at once.
+        guard handling.claimExit() else {
+            while true { try? await Task.sleep(for: .seconds(60)) }
+        }
+        return status
+    }
+
+    private static func serve(_ options: CommandLineOptions, environment: [String: String], handling: ServeSignals) async -> Int32 {
         // Watched before anything else, and handled from the start on a task of its own (see
         // `ServeSignals`): a signal while the configuration is read or the demo and the journal
         // are set up (seconds for a large one) is kept, and drains the gateway as soon as it
@@ -24,7 +35,6 @@ enum ServeCommand {
             Output.error("connector-gateway: cannot start: \(error)")
             return 1
         }
-        let handling = ServeSignals()
         let watcher = Task.detached { await handling.watch(signals.signals) }
         var configuration: GatewayConfiguration
         var demo: DemoMarketplaces?

@@ -28,6 +28,10 @@ final class ServeSignals: Sendable {
     private let state = Mutex(State())
     private let exiting = ExitClaim()
 
+    /// Whether the caller may end the process: false once a second signal or the drain's end has
+    /// taken the exit.
+    func claimExit() -> Bool { exiting.claim() }
+
     /// Handles `arrivals` until the process ends; on a task of its own, so that a start-up
     /// blocked on the main thread does not hold the signals back.
     func watch(_ arrivals: AsyncStream<SignalWaiter.Arrival>) async {
@@ -77,7 +81,13 @@ final class ServeSignals: Sendable {
     private func drain(_ application: GatewayApplication, demo: DemoMarketplaces?, signal: Int32) {
         // Queued before the drain starts (queuing never waits on stdout): an idle gateway's drain
         // may end, and its task write `stopped` and exit, before anything else is written.
-        JSONLine.write(["event": "drain", "signal": Int(signal)], to: application.log)
+        var line: [String: Any] = ["event": "drain", "signal": Int(signal)]
+        let delay = application.configuration.drainDelay
+        if delay > .zero {
+            // Readiness fails now; the listeners stay open until the delay is over.
+            line["delay_ms"] = Int(delay / .milliseconds(1))
+        }
+        JSONLine.write(line, to: application.log)
         let exiting = exiting
         Task {
             await application.stop()

@@ -31,8 +31,14 @@ public struct GatewayConfiguration: Sendable {
     /// The file that keeps `Idempotency-Key` claims and outcomes across restarts
     /// (`idempotency.journal`); nil keeps them in memory only.
     public var idempotencyJournal: String?
-    /// How long in-flight requests get to finish after SIGTERM.
-    public var drainTimeout: Duration = .seconds(10)
+    /// How long in-flight requests get to finish after SIGTERM (`drain_timeout_ms`): 8 s by
+    /// default, so that the drain, its cut-short answers and the log's flush end within the 10 s a
+    /// container runtime gives by default before SIGKILL.
+    public var drainTimeout: Duration = .seconds(8)
+    /// How long the gateway keeps serving, with `/readyz` failing, after SIGTERM and before its
+    /// drain starts (`drain_delay_ms`): time for a load balancer to see it is not ready and stop
+    /// sending to it, so connections it sends meanwhile are not refused.
+    public var drainDelay: Duration = .zero
     /// Reverse proxies whose `X-Forwarded-For` names the client (`trusted_proxies`); empty: none,
     /// the client is always the TCP peer.
     public var trustedProxies = TrustedProxies()
@@ -81,7 +87,7 @@ public struct GatewayConfiguration: Sendable {
         let reader = ConfigurationReader(root, path: "")
         var configuration = GatewayConfiguration()
         try reader.allowOnly(["listen", "server", "tenants", "marketplaces", "cursor_secret", "upstream_deadline_ms",
-                              "max_upstream_answer_bytes", "idempotency", "drain_timeout_ms", "trusted_proxies", "public_rate_limit", "failed_auth_limit",
+                              "max_upstream_answer_bytes", "idempotency", "drain_timeout_ms", "drain_delay_ms", "trusted_proxies", "public_rate_limit", "failed_auth_limit",
                               "metrics_token"])
         if let listen = try reader.object("listen") {
             try listen.allowOnly(["host", "port"])
@@ -107,6 +113,7 @@ public struct GatewayConfiguration: Sendable {
         }
         if let ms = try reader.integer("upstream_deadline_ms", in: 100...300_000) { configuration.upstreamDeadline = .milliseconds(ms) }
         if let ms = try reader.integer("drain_timeout_ms", in: 0...600_000) { configuration.drainTimeout = .milliseconds(ms) }
+        if let ms = try reader.integer("drain_delay_ms", in: 0...300_000) { configuration.drainDelay = .milliseconds(ms) }
         if let bytes = try reader.integer("max_upstream_answer_bytes", in: (1 << 20)...(64 << 30)) { configuration.upstreamAnswerBytes = bytes }
         if let idempotency = try reader.object("idempotency") {
             try idempotency.allowOnly(["lifetime_s", "capacity", "journal"])

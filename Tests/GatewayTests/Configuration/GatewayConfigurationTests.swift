@@ -69,7 +69,8 @@ struct GatewayConfigurationTests {
     func defaults() throws {
         let configuration = try parse("{\"tenants\": [\(tenantJSON())]}")
         #expect(configuration.server.host == "127.0.0.1" && configuration.server.port == 8080)
-        #expect(configuration.upstreamDeadline == .seconds(20) && configuration.drainTimeout == .seconds(10))
+        #expect(configuration.upstreamDeadline == .seconds(20) && configuration.drainTimeout == .seconds(8))
+        #expect(configuration.drainDelay == .zero)
         #expect(configuration.upstreamAnswerBytes == 256 << 20)
         #expect(configuration.idempotencyLifetime == .seconds(86_400) && configuration.idempotencyCapacity == 10_000)
         #expect(configuration.tenants[0].rateLimit == TenantRateLimit(rate: 10, burst: 20))
@@ -165,6 +166,8 @@ struct GatewayConfigurationTests {
               (#"{"cursor_secret": "short"}"#, "cursor_secret", "at least 16"),
               (#"{"upstream_deadline_ms": 50}"#, "upstream_deadline_ms", "100 to 300000"),
               (#"{"drain_timeout_ms": 600001}"#, "drain_timeout_ms", ""),
+              (#"{"drain_delay_ms": 300001}"#, "drain_delay_ms", ""),
+              (#"{"drain_delay_ms": -1}"#, "drain_delay_ms", ""),
               (#"{"max_upstream_answer_bytes": 65536}"#, "max_upstream_answer_bytes", "1048576 to 68719476736"),
               (#"{"idempotency": {"capacity": 0}}"#, "idempotency.capacity", ""),
               (#"{"idempotency": {"lifetime_s": 604801}}"#, "idempotency.lifetime_s", ""),
