@@ -57,4 +57,6 @@ struct WildberriesFeedback: WildberriesRecord {
     /// An answer the buyer sees, or one still under moderation: one moderation turned down
     /// leaves the feedback waiting for an answer, whichever side it is filed under.
     var hasStandingAnswer: Bool { answer.map { !$0.wasRejected } ?? false }
+
+    var showsAnswer: Bool { hasStandingAnswer }
 }

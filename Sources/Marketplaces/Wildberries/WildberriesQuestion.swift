@@ -38,4 +38,6 @@ struct WildberriesQuestion: WildberriesRecord {
     }
 
     var hasAnswer: Bool { answer != nil }
+
+    var showsAnswer: Bool { hasAnswer }
 }

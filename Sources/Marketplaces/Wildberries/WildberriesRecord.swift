@@ -6,6 +6,9 @@ protocol WildberriesRecord: JSONReadable, Sendable {
     var id: String { get }
     var createdAt: Timestamp? { get }
     var hasAnswer: Bool { get }
+    /// Whether the item's `status` is answered: what a list filters by where Wildberries has no
+    /// side of its own to file it under (the archive).
+    var showsAnswer: Bool { get }
     func item(raw: JSONValue?) -> Item
 }
 

@@ -65,7 +65,9 @@ extension WildberriesRecordSource {
                         break
                     }
                     consumed += 1
-                    guard state.scope.admits(answered: record.hasAnswer), listed.insert(record.id).inserted else { continue }
+                    // No side here: by the status the item shows, so a review whose answer
+                    // moderation turned down is among the unanswered.
+                    guard state.scope.admits(answered: record.showsAnswer), listed.insert(record.id).inserted else { continue }
                     items.append(record.item(raw: entry.raw))
                     if items.count == query.limit { break }
                 }
