@@ -7,6 +7,17 @@ extension WildberriesChatConnector {
     /// rarely sends the same words to the same chat twice within it.
     static let confirmationWindow: Int64 = 60_000
 
+    /// The seller's messages of `text`'s words that `conversation` knows: its last message, and
+    /// its last of a person.
+    static func sameWordsShown(_ text: String, in conversation: WildberriesConversation) -> [WildberriesConversation.Message] {
+        let words = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return [conversation.last, conversation.lastFromPerson].compactMap { message in
+            guard let message, message.sender == "seller",
+                  message.text.trimmingCharacters(in: .whitespacesAndNewlines) == words else { return nil }
+            return message
+        }
+    }
+
     /// The seller's message `text` in the chat `chatID`, dated `since` (this machine's unix ms) or
     /// later, from the event stream read from there (as many pages as a catch-up reads); nil when
     /// it does not show. Buyer-chat-api has no idempotency key: this is how a message whose answer
@@ -19,12 +30,14 @@ extension WildberriesChatConnector {
     /// Each page after the first is asked for from just below its newest event, as a catch-up
     /// reads: the stream's own `next` gives only what follows that event's second, and would pass
     /// over the rest of a second a page boundary cut, where the message may be.
-    func sentMessage(chatID: String, text: String, since: Int64,
+    /// `besides`: messages of the same words known before the send, which are not it.
+    func sentMessage(chatID: String, text: String, since: Int64, besides earlier: [WildberriesConversation.Message] = [],
                      deadline: ContinuousClock.Instant) async throws(ConnectorError) -> WildberriesChatEvent? {
         let words = text.trimmingCharacters(in: .whitespacesAndNewlines)
         func isSent(_ event: WildberriesChatEvent, from: Int64) -> Bool {
             event.chatID == chatID && event.sender == "seller" && event.addTimestamp >= from
                 && event.text?.trimmingCharacters(in: .whitespacesAndNewlines) == words
+                && !earlier.contains { $0.isSame(asEvent: event.eventID, at: event.addTimestamp) }
         }
         var from = since + ledger.clockLead
         var next = max(1, from - 1)

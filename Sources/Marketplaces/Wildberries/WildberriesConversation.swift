@@ -11,6 +11,13 @@ struct WildberriesConversation: Sendable, Equatable {
         var at: Int64
         /// `buyer`, `seller` or `system`; nil when not known.
         var sender: String?
+
+        /// Whether the stream's event `eventID` at `at` is this message: its id, or, for one
+        /// known by its receipt's time alone, a time within `sameMessageWindow`.
+        func isSame(asEvent eventID: String, at: Int64) -> Bool {
+            if let known = self.eventID { return known == eventID }
+            return abs(self.at - at) < WildberriesConversation.sameMessageWindow
+        }
     }
 
     var chatID: String

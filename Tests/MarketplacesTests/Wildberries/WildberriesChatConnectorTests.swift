@@ -276,6 +276,25 @@ struct WildberriesChatConnectorTests {
         }
     }
 
+    @Test("given the same words sent to a chat a moment ago, when they are sent again and that send never arrives, then the look-up does not take the first for it: the failure stands",
+          .timeLimit(.minutes(1)))
+    func earlierSameWordsAreNotTheLostMessage() async throws {
+        try await Env.with { env in
+            let target = try #require(lastSenders(env.simulator).first { $0.value.sender == .client }?.key)
+            let message = "/api/v1/seller/message"
+            let words = "Спасибо за заказ!"
+            // given
+            _ = try await env.chat.reply(to: target, text: words, deadline: Env.deadline)
+            // when: the same words, reset before Wildberries took them
+            env.simulator.chatFaults.inject(.connectionReset, times: 1, pathPrefix: message)
+            // then
+            await #expect(throws: ConnectorError.self) {
+                _ = try await env.chat.reply(to: target, text: words, deadline: Env.deadline)
+            }
+            #expect(env.simulator.chats.events.count { $0.chatID == target && $0.text == words } == 1)
+        }
+    }
+
     @Test("given a lost answer whose message falls in a second a page of the stream cut, then the look-up reads the rest of that second and finds it",
           .timeLimit(.minutes(1)))
     func lostAnswerBehindAPageCutInsideASecond() async throws {
