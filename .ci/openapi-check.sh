@@ -59,7 +59,9 @@ expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "412", "422", "42
 include-operation-id = "markItemRead"
 checks.not_a_server_error.expected-statuses = ["2xx", "3xx", "4xx", "501"]
 EOF
-# Two inputs only a response can make valid, which the hooks below supply:
+# Three inputs the schema alone cannot make valid, which the hooks below supply:
+# - replace: true is valid only on the connectors whose replies replace an answer (the listing's
+#   reply_replaces), 400 elsewhere: there it is sent as false;
 # - cursors are sealed: only one a response issued (for the same connector and kind of listing)
 #   is valid, and a list cursor carries its listing's status and since (a page that gives other
 #   ones is 400), so a generated cursor that no response gave, or one issued for other filters,
@@ -75,6 +77,8 @@ import re
 import schemathesis
 
 _issued = {}
+# The connectors whose replies may replace an answer (reply_replaces in GET /connectors).
+_REPLACING = {("wildberries", "review"), ("wildberries", "question")}
 _KEY = re.compile(r'^("([ !#-\[\]-~]|\\["\\]){1,255}"|[!#-~]{1,255})$')
 
 
@@ -110,6 +114,10 @@ def after_call(ctx, case, response):
 
 @schemathesis.hook
 def before_call(ctx, case, **kwargs):
+    if case.operation.path.endswith("/reply") and isinstance(case.body, dict) and case.body.get("replace") is True:
+        params = case.path_parameters or {}
+        if (params.get("marketplace"), params.get("channel")) not in _REPLACING:
+            case.body["replace"] = False
     if case.operation.path.endswith(("/items", "/updates")):
         issued = _issued.get(_cursor_scope(case), {})
         given = _fields(case, ("status", "since"))

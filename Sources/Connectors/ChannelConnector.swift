@@ -21,6 +21,11 @@ public protocol ChannelConnector: Sendable {
     /// again only where the upstream cannot have applied it. Text outside the marketplace's bounds
     /// is `invalidRequest` (field `text`); content the upstream refuses is `upstreamRejected`.
     func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt
+    /// `reply`, and with `replacing` the item's standing answer is replaced by `text` where the
+    /// marketplace keeps one answer (its registry factory's `replyReplaces`); without, an item
+    /// that has another answer is `upstreamRejected`, so two writers, or a retry whose words
+    /// changed, never overwrite an answer unasked.
+    func reply(to id: String, text: String, replacing: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt
     /// Marks the item seen by the seller, in whatever state the marketplace has for that; safe to
     /// repeat. Connectors whose marketplace has no such state leave it out of `operations`.
     func markRead(id: String, deadline: ContinuousClock.Instant) async throws(ConnectorError)
@@ -39,6 +44,15 @@ extension ChannelConnector {
     /// Default for connectors that cannot reply: throws `operationNotSupported`.
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         throw .operationNotSupported(key, .reply)
+    }
+
+    /// Default for connectors whose replies never replace an answer: `reply`; the gateway refuses
+    /// `replace` for them before calling.
+    public func reply(to id: String, text: String, replacing: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
+        guard !replacing else {
+            throw .invalidRequest(field: "replace", reason: "\(key.marketplace)/\(key.channel) replies cannot replace an answer")
+        }
+        return try await reply(to: id, text: text, deadline: deadline)
     }
 
     /// Default for connectors whose marketplace has no read state: throws `operationNotSupported`.

@@ -23,6 +23,9 @@ public final class ConnectorRegistry: Sendable {
         /// count): shown to clients so they can check a reply before sending it. Nil when the
         /// connector cannot reply.
         public let replyLength: ClosedRange<Int>?
+        /// Whether a reply may replace the item's standing answer when asked to (`replace`):
+        /// marketplaces that keep one editable answer per item. Others add a reply, or have none.
+        public let replyReplaces: Bool
         let make: @Sendable (any MarketplaceSession, MarketplaceCredentials) throws(ConnectorError) -> any ChannelConnector
 
         /// `make` is called once per (tenant, connector) with the tenant's shared session and
@@ -30,13 +33,14 @@ public final class ConnectorRegistry: Sendable {
         /// race, and then one result is kept. `replyLength` is the bound the connectors' `reply`
         /// checks, and is required exactly when `operations` has `reply`.
         public init(key: ConnectorKey, operations: Set<ConnectorOperation>, requiredCredentials: [String],
-                    replyLength: ClosedRange<Int>? = nil,
+                    replyLength: ClosedRange<Int>? = nil, replyReplaces: Bool = false,
                     make: @escaping @Sendable (any MarketplaceSession, MarketplaceCredentials) throws(ConnectorError) -> any ChannelConnector) {
             precondition((replyLength != nil) == operations.contains(.reply), "a replying connector states its reply length, and only it")
             self.key = key
             self.operations = operations
             self.requiredCredentials = requiredCredentials
             self.replyLength = replyLength
+            self.replyReplaces = replyReplaces
             self.make = make
         }
     }

@@ -147,8 +147,9 @@ public struct ConnectorService: Sendable {
         let (connector, key) = try connector(context, for: .reply)
         let id = try itemID(context)
         let fields = try RequestFields.json(of: request, emptyAllowed: false)
-        var errors = fields.errors(allowed: ["text"])
+        var errors = fields.errors(allowed: ["text", "replace"])
         let text = fields.string("text", errors: &errors)
+        let replace = fields.bool("replace", errors: &errors) ?? false
         switch fields["text"] {
         case nil, .null?: errors.append(FieldError("text", "is required"))
         default: break
@@ -156,7 +157,11 @@ public struct ConnectorService: Sendable {
         // The marketplace's bounds are checked here too (the connector checks them again), so a
         // text too long is reported beside the request's other mistakes, in the same words on
         // every connector: Unicode scalars, as both marketplaces count.
-        let bounds = (try? registry.factory(for: key))?.replyLength
+        let factory = try? registry.factory(for: key)
+        let bounds = factory?.replyLength
+        if replace, factory?.replyReplaces != true {
+            errors.append(FieldError("replace", "\(key.marketplace)/\(key.channel) replies never replace an answer: leave it out"))
+        }
         if let text, ReplyText.isBlank(text) {
             errors.append(FieldError("text", "must not be blank"))
         } else if let text, text.unicodeScalars.contains(where: Self.isControl) {
@@ -168,8 +173,11 @@ public struct ConnectorService: Sendable {
         try Self.check(errors)
         try Self.checkIfMatch(context)
         let until = deadline()
-        return try await idempotently(request, context, content: Array((text ?? "").utf8)) {
-            let receipt = try await connector.reply(to: id, text: text ?? "", deadline: until)
+        // A replacing reply is another request than one that is not, under the same key.
+        var content = Array((text ?? "").utf8)
+        if replace { content += [0] + Array("replace".utf8) }
+        return try await idempotently(request, context, content: content) {
+            let receipt = try await connector.reply(to: id, text: text ?? "", replacing: replace, deadline: until)
             var body = JSONObjectWriter()
             body.string("item_id", receipt.itemID)
             body.string("reply_id", receipt.replyID)
@@ -586,6 +594,7 @@ public struct ConnectorService: Sendable {
             length.int("min", bounds.lowerBound)
             length.int("max", bounds.upperBound)
             object.raw("reply_length", length.finish())
+            object.bool("reply_replaces", factory.replyReplaces)
         }
         object.bool("configured", configured)
         return object

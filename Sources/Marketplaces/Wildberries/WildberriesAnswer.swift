@@ -37,6 +37,18 @@ struct WildberriesAnswer: JSONReadable, Sendable {
         self.text.trimmingCharacters(in: .whitespacesAndNewlines) == text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Refuses, unless the client asked to `replace` it, a reply that would edit this answer (one
+    /// the buyer sees, or will once moderated): another writer's, the seller's own from the
+    /// portal, or a retry whose words changed would otherwise be overwritten, spending the one
+    /// edit Wildberries allows. `what` names the item ("feedback …").
+    func checkReplaceable(_ what: String, replacing: Bool) throws(ConnectorError) {
+        guard !replacing else { return }
+        throw .upstreamRejected(UpstreamFailure(
+            marketplace: .wildberries, status: nil,
+            message: "not sent: \(what) already has another answer (GET the item to see it); to replace it, send the reply with"
+                + " \"replace\": true (Wildberries allows one edit, within 60 days of the answer)"))
+    }
+
     /// Refuses an edit Wildberries would refuse: it allows one edit of an answer, within 60
     /// days, and says when none is left (`editable` false). `what` names the item ("feedback …").
     /// An answer moderation turned down is not checked: whether Wildberries takes another is its

@@ -33,9 +33,14 @@ public struct WildberriesQuestionConnector: ChannelConnector {
     /// id is `itemNotFound`. The question is read first: a reply whose text already is the
     /// published answer (a retry after a lost response) writes nothing, as a second `PATCH` would
     /// count as the answer's one edit; the same text on a question the seller hid (state `none`,
-    /// the text its rejection) is sent, as `wbRu` publishes it. Replies to one question run one
-    /// at a time (`WildberriesSession.writing`).
+    /// the text its rejection) is sent, as `wbRu` publishes it. Another published answer is
+    /// edited only when `replacing`. Replies to one question run one at a time
+    /// (`WildberriesSession.writing`).
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
+        try await reply(to: id, text: text, replacing: false, deadline: deadline)
+    }
+
+    public func reply(to id: String, text: String, replacing: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try WildberriesLimits.checkText(text, WildberriesLimits.questionAnswer)
         let source = source
         try source.session.checkAnswerAffordable("question \(id)", deadline: deadline)
@@ -43,6 +48,9 @@ public struct WildberriesQuestionConnector: ChannelConnector {
             let (before, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
             if let existing = before.answer, existing.says(text), before.state != "none" {
                 return ReplyReceipt(itemID: id, createdAt: existing.createdAt)
+            }
+            if let existing = before.answer, before.state != "none" {
+                try existing.checkReplaceable("question \(id)", replacing: replacing)
             }
             try before.answer?.checkEditable("question \(id)")
             try await source.write("PATCH", path: "/api/v1/questions", body: ["id": id, "answer": ["text": text], "state": "wbRu"],

@@ -39,9 +39,14 @@ public struct WildberriesReviewConnector: ChannelConnector {
     /// (no such feedback: `itemNotFound`, nothing sent) and again afterwards for the answer's
     /// time. A reply whose text already is the answer (a retry after a lost response) writes
     /// nothing: Wildberries allows one edit, and sending it again would spend it; unless
-    /// moderation turned that very text down, which is said rather than reported sent. Replies to
-    /// one feedback run one at a time (`WildberriesSession.writing`).
+    /// moderation turned that very text down, which is said rather than reported sent. An answer
+    /// the buyer sees (or will, once moderated) is edited only when `replacing`. Replies to one
+    /// feedback run one at a time (`WildberriesSession.writing`).
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
+        try await reply(to: id, text: text, replacing: false, deadline: deadline)
+    }
+
+    public func reply(to id: String, text: String, replacing: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try WildberriesLimits.checkText(text, WildberriesLimits.feedbackAnswer)
         let source = source
         try source.session.checkAnswerAffordable("feedback \(id)", deadline: deadline)
@@ -52,6 +57,9 @@ public struct WildberriesReviewConnector: ChannelConnector {
                 throw .upstreamRejected(UpstreamFailure(
                     marketplace: .wildberries, status: nil,
                     message: "not sent: Wildberries' moderation turned this very answer to feedback \(id) down (answer.state \(existing.state ?? "")); write another"))
+            }
+            if let existing = before.answer, !existing.wasRejected {
+                try existing.checkReplaceable("feedback \(id)", replacing: replacing)
             }
             try before.answer?.checkEditable("feedback \(id)")
             let edit = before.answer != nil

@@ -140,18 +140,21 @@ struct ErrorTableTests {
         await bed.stop()
     }
 
-    @Test("a reply the marketplace refuses is 422 upstream_rejected (an answer edited twice)", .timeLimit(.minutes(1)))
+    @Test("a reply the marketplace refuses is 422 upstream_rejected (an answer edited twice; another answer not asked to replace it)", .timeLimit(.minutes(1)))
     func rejected() async throws {
         let bed = try Bed()
         let path = "/connectors/wildberries/review/items/\(bed.feedbackID)/reply"
         var statuses: [Int] = []
-        var last: Answer?
-        for text in ["Спасибо за отзыв!", "Спасибо, исправили.", "И ещё раз."] {
-            let answer = try await bed.send(.post, path, body: "{\"text\":\"\(text)\"}")
+        var answers: [Answer] = []
+        for (text, replace) in [("Спасибо за отзыв!", false), ("Спасибо, исправили.", false), ("Спасибо, исправили.", true), ("И ещё раз.", true)] {
+            let answer = try await bed.send(.post, path, body: "{\"text\":\"\(text)\"\(replace ? ",\"replace\":true" : "")}")
             statuses.append(answer.status)
-            last = answer
+            answers.append(answer)
         }
-        #expect(statuses == [200, 200, 422])
+        let last = answers.last
+        #expect(statuses == [200, 422, 200, 422])
+        answers[1].expectProblem(422, "upstream_rejected", retryable: false)
+        #expect((answers[1].upstream?["message"] as? String)?.contains("already has another answer") == true, "\(answers[1].json)")
         last?.expectProblem(422, "upstream_rejected", retryable: false)
         // refused on Wildberries' own word that the answer is no longer editable, without sending
         #expect(last?.upstream?["marketplace"] as? String == "wildberries")

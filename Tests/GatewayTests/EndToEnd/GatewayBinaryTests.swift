@@ -393,6 +393,10 @@ struct GatewayBinaryTests {
                 }
                 continue
             }
+            // The gateway times a signal when its thread reads it: on a busy machine that thread
+            // may read the echo past the window though it was sent within it. Tried again; three
+            // such runs in a row fail.
+            if !later, run.status == 1, attempt < 3 { continue }
             // then: a second signal exits 1 at once, saying so; an echo is ignored and the drain
             // ends with 0
             #expect(run.status == (later ? 1 : 0), "signals \(run.apart) apart: \(run.stdout.suffix(400))")

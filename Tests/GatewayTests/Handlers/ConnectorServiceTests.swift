@@ -17,6 +17,8 @@ struct ConnectorServiceTests {
         #expect(connectors[0]["configured"] as? Bool == false)
         #expect(connectors[0]["operations"] as? [String] == ["list_items", "item", "reply", "updates"])
         #expect(connectors[0]["reply_length"] as? [String: Int] == ["min": 1, "max": 1000])
+        #expect(connectors[0]["reply_replaces"] as? Bool == false)
+        #expect(connectors[1]["reply_replaces"] as? Bool == true)
         #expect(connectors[1]["marketplace"] as? String == "wildberries")
         #expect(connectors[1]["reply_length"] as? [String: Int] == ["min": 2, "max": 5000])
         #expect(connectors[1]["configured"] as? Bool == true)
@@ -222,6 +224,36 @@ struct ConnectorServiceTests {
         // every repeated name is named, not only the first
         #expect(errors.contains { $0["field"] == "status" && $0["message"] == "is given more than once" }, "\(errors)")
         #expect(errors.filter { $0["field"] == "status" }.count == 1, "one entry per field: \(errors)")
+    }
+
+    @Test("given replace, then a connector whose replies replace an answer is asked to, and one whose do not refuses it with 400 on replace, its connector not called")
+    func replaceField() async throws {
+        let harness = ApplicationHarness()
+        let replacing = try await harness.send(.post, "/connectors/wildberries/review/items/item-2/reply", body: #"{"text":"Новый ответ","replace":true}"#)
+        #expect(replacing.status == .ok)
+        #expect(harness.review.replies == ["item-2: Новый ответ (replacing)"])
+        let plain = try await harness.send(.post, "/connectors/wildberries/review/items/item-2/reply", body: #"{"text":"Ответ","replace":false}"#)
+        #expect(plain.status == .ok)
+        #expect(harness.review.replies.last == "item-2: Ответ")
+        let refused = try await harness.send(.post, "/connectors/ozon/chat/items/item-1/reply", body: #"{"text":"Hi","replace":true}"#)
+        #expect(refused.status.code == 400)
+        let errors = try #require(refused.json["errors"] as? [[String: String]])
+        #expect(errors.compactMap { $0["field"] } == ["replace"])
+        #expect(harness.chat.replies.isEmpty)
+        let notBool = try await harness.send(.post, "/connectors/wildberries/review/items/item-2/reply", body: #"{"text":"Ответ","replace":"yes"}"#)
+        #expect(notBool.status.code == 400)
+    }
+
+    @Test("given an Idempotency-Key used for a reply, when the same text comes under it asking to replace the answer, then it is another request: 422")
+    func replaceIsPartOfTheRequest() async throws {
+        let harness = ApplicationHarness()
+        let path = "/connectors/wildberries/review/items/item-2/reply"
+        let first = try await harness.send(.post, path, body: #"{"text":"Ответ"}"#, headers: [("Idempotency-Key", "\"k-replace\"")])
+        #expect(first.status == .ok)
+        let second = try await harness.send(.post, path, body: #"{"text":"Ответ","replace":true}"#, headers: [("Idempotency-Key", "\"k-replace\"")])
+        #expect(second.status.code == 422)
+        #expect(second.json["code"] as? String == "idempotency_mismatch")
+        #expect(harness.review.replies == ["item-2: Ответ"])
     }
 
     @Test("query strings follow the same rules, each error naming its parameter, and the connector is not called",

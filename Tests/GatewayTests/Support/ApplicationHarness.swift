@@ -24,7 +24,7 @@ struct ApplicationHarness {
         registry.register(marketplace: .wildberries) { _ throws(ConnectorError) in FakeSession(marketplace: .wildberries) }
         registry.register(marketplace: .ozon) { _ throws(ConnectorError) in FakeSession(marketplace: .ozon) }
         registry.register(.init(key: review.key, operations: review.operations, requiredCredentials: ["token"],
-                                replyLength: 2...5000) { _, _ throws(ConnectorError) in review })
+                                replyLength: 2...5000, replyReplaces: true) { _, _ throws(ConnectorError) in review })
         registry.register(.init(key: chat.key, operations: chat.operations, requiredCredentials: ["client_id", "api_key"],
                                 replyLength: 1...1000) { _, _ throws(ConnectorError) in chat })
         var configuration = GatewayConfiguration()

@@ -78,6 +78,11 @@ final class FakeConnector: ChannelConnector {
         return item
     }
 
+    /// Recorded as `id: text (replacing)` when `replacing`.
+    func reply(to id: String, text: String, replacing: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
+        try await reply(to: id, text: text + (replacing ? " (replacing)" : ""), deadline: deadline)
+    }
+
     func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         guard operations.contains(.reply) else { throw .operationNotSupported(key, .reply) }
         if holdReplies {

@@ -96,7 +96,12 @@ struct WildberriesQuestionConnectorTests {
             // when: the same text again (a client retrying after a lost response), then a new one
             _ = try await env.question.reply(to: target.id, text: " Да, подходит.\n", deadline: Env.deadline)
             #expect(env.simulator.feedbacksLog.count(path: "/api/v1/questions", method: "PATCH") == 1)
-            _ = try await env.question.reply(to: target.id, text: "Да, подходит к модели 2024 года.", deadline: Env.deadline)
+            // other words: refused unsent unless they replace the answer
+            await #expect(throws: ConnectorError.self) {
+                _ = try await env.question.reply(to: target.id, text: "Да, подходит к модели 2024 года.", deadline: Env.deadline)
+            }
+            #expect(env.simulator.feedbacksLog.count(path: "/api/v1/questions", method: "PATCH") == 1)
+            _ = try await env.question.reply(to: target.id, text: "Да, подходит к модели 2024 года.", replacing: true, deadline: Env.deadline)
             #expect(env.simulator.feedbacksLog.count(path: "/api/v1/questions", method: "PATCH") == 2)
             #expect(env.simulator.feedbacks.question(id: target.id)?.answer?.text == "Да, подходит к модели 2024 года.")
         }

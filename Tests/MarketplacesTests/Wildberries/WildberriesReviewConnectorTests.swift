@@ -168,7 +168,7 @@ struct WildberriesReviewConnectorTests {
         }
     }
 
-    @Test("a reply answers with POST, then edits with PATCH, and the upstream shows it", .timeLimit(.minutes(1)))
+    @Test("a reply answers with POST; another is refused unsent unless it replaces the answer, which edits it with PATCH, and the upstream shows it", .timeLimit(.minutes(1)))
     func reply() async throws {
         try await Env.with { env in
             let target = try #require(env.simulator.feedbacks.feedbacks.first { $0.answer == nil })
@@ -179,14 +179,24 @@ struct WildberriesReviewConnectorTests {
             let item = try await env.review.item(id: target.id, includeRaw: false, deadline: Env.deadline)
             #expect(item.status == .answered)
 
-            _ = try await env.review.reply(to: target.id, text: "Thank you for the feedback!", deadline: Env.deadline)
+            // another writer's words, not asked to replace the answer: refused, nothing sent
+            await #expect {
+                _ = try await env.review.reply(to: target.id, text: "Thank you for the feedback!", deadline: Env.deadline)
+            } throws: { error in
+                guard case ConnectorError.upstreamRejected(let failure) = error else { return false }
+                return failure.status == nil && failure.message.contains("already has another answer") && failure.message.contains("\"replace\": true")
+            }
+            #expect(env.simulator.feedbacksLog.count(path: "/api/v1/feedbacks/answer", method: "PATCH") == 0)
+            #expect(env.simulator.feedbacks.feedback(id: target.id)?.answer?.text == "Спасибо за отзыв!")
+
+            _ = try await env.review.reply(to: target.id, text: "Thank you for the feedback!", replacing: true, deadline: Env.deadline)
             #expect(env.simulator.feedbacksLog.count(path: "/api/v1/feedbacks/answer", method: "PATCH") == 1)
             #expect(env.simulator.feedbacks.feedback(id: target.id)?.answer?.text == "Thank you for the feedback!")
 
             // Wildberries allows one edit and then shows the answer as not editable: a third is
             // refused without a call
             await #expect {
-                _ = try await env.review.reply(to: target.id, text: "Third try", deadline: Env.deadline)
+                _ = try await env.review.reply(to: target.id, text: "Third try", replacing: true, deadline: Env.deadline)
             } throws: { error in
                 guard case ConnectorError.upstreamRejected(let failure) = error else { return false }
                 return failure.status == nil && failure.message.contains("can no longer be edited")
@@ -224,7 +234,7 @@ struct WildberriesReviewConnectorTests {
             #expect(again.itemID == target.id)
             #expect(env.simulator.feedbacksLog.count(path: "/api/v1/feedbacks/answer", method: "POST") == 1)
             #expect(env.simulator.feedbacksLog.count(path: "/api/v1/feedbacks/answer", method: "PATCH") == 0)
-            _ = try await env.review.reply(to: target.id, text: "Спасибо! Рады, что подошло.", deadline: Env.deadline)
+            _ = try await env.review.reply(to: target.id, text: "Спасибо! Рады, что подошло.", replacing: true, deadline: Env.deadline)
             #expect(env.simulator.feedbacksLog.count(path: "/api/v1/feedbacks/answer", method: "PATCH") == 1)
             #expect(env.simulator.feedbacks.feedback(id: target.id)?.answer?.text == "Спасибо! Рады, что подошло.")
         }
