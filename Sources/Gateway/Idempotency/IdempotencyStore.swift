@@ -147,6 +147,11 @@ public final class IdempotencyStore: Sendable {
                 }
                 harmlessStart += 1
             }
+            // Only `stored` is left of them: it goes itself rather than a reply.
+            if entries.count - running > capacity, let entry = entries[stored], entry.harmlessTwice, entry.response != nil {
+                _ = remove(stored)
+                return dropped + 1
+            }
             var index = orderStart
             while entries.count - running > capacity, index < order.count {
                 let (key, sequence) = order[index]
@@ -362,5 +367,7 @@ public final class IdempotencyStore: Sendable {
     public var count: Int { state.withLock { $0.shelves.values.reduce(0) { $0 + $1.entries.count } } }
 
     /// Records in the eviction orders, live or stale: bounded by the entries they track.
-    var orderRecords: Int { state.withLock { $0.shelves.values.reduce(0) { $0 + $1.order.count - $1.orderStart } } }
+    var orderRecords: Int {
+        state.withLock { $0.shelves.values.reduce(0) { $0 + $1.order.count - $1.orderStart + $1.harmlessOrder.count - $1.harmlessStart } }
+    }
 }

@@ -7,15 +7,33 @@ extension WildberriesChatConnector {
     /// rarely sends the same words to the same chat twice within it.
     static let confirmationWindow: Int64 = 60_000
 
-    /// The seller's messages of `text`'s words that `conversation` knows: its last message, and
-    /// its last of a person.
-    static func sameWordsShown(_ text: String, in conversation: WildberriesConversation) -> [WildberriesConversation.Message] {
-        let words = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return [conversation.last, conversation.lastFromPerson].compactMap { message in
-            guard let message, message.sender == "seller",
-                  message.text.trimmingCharacters(in: .whitespacesAndNewlines) == words else { return nil }
-            return message
+    /// What a chat showed before a send, which the look-up after a lost answer passes over: the
+    /// events of the chat the ledger had read from the stream (its latest few), and its last
+    /// messages, which may be known by a receipt alone.
+    struct KnownMessages: Sendable {
+        var eventIDs: Set<String> = []
+        var messages: [WildberriesConversation.Message] = []
+
+        /// Of these, what to pass over for a message of `text`'s words: every event read, and
+        /// the seller's last messages of the same words.
+        func with(sameWordsAs text: String) -> KnownMessages {
+            let words = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            var kept = self
+            kept.messages = messages.filter { message in
+                message.sender == "seller" && message.text.trimmingCharacters(in: .whitespacesAndNewlines) == words
+            }
+            return kept
         }
+
+        func contains(_ event: WildberriesChatEvent) -> Bool {
+            eventIDs.contains(event.eventID) || messages.contains { $0.isSame(asEvent: event.eventID, at: event.addTimestamp) }
+        }
+    }
+
+    /// What `conversation` shows before a send.
+    static func knownBefore(_ conversation: WildberriesConversation) -> KnownMessages {
+        KnownMessages(eventIDs: Set(conversation.recentEventIDs),
+                      messages: [conversation.last, conversation.lastFromPerson].compactMap { $0 })
     }
 
     /// The seller's message `text` in the chat `chatID`, dated `since` (this machine's unix ms) or
@@ -30,14 +48,13 @@ extension WildberriesChatConnector {
     /// Each page after the first is asked for from just below its newest event, as a catch-up
     /// reads: the stream's own `next` gives only what follows that event's second, and would pass
     /// over the rest of a second a page boundary cut, where the message may be.
-    /// `besides`: messages of the same words known before the send, which are not it.
-    func sentMessage(chatID: String, text: String, since: Int64, besides earlier: [WildberriesConversation.Message] = [],
+    /// `besides`: what the chat showed before the send, which is not it.
+    func sentMessage(chatID: String, text: String, since: Int64, besides earlier: KnownMessages = KnownMessages(),
                      deadline: ContinuousClock.Instant) async throws(ConnectorError) -> WildberriesChatEvent? {
         let words = text.trimmingCharacters(in: .whitespacesAndNewlines)
         func isSent(_ event: WildberriesChatEvent, from: Int64) -> Bool {
             event.chatID == chatID && event.sender == "seller" && event.addTimestamp >= from
-                && event.text?.trimmingCharacters(in: .whitespacesAndNewlines) == words
-                && !earlier.contains { $0.isSame(asEvent: event.eventID, at: event.addTimestamp) }
+                && event.text?.trimmingCharacters(in: .whitespacesAndNewlines) == words && !earlier.contains(event)
         }
         var from = since + ledger.clockLead
         var next = max(1, from - 1)

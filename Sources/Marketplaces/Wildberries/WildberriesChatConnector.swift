@@ -92,9 +92,9 @@ public struct WildberriesChatConnector: ChannelConnector {
         // The message goes into the event stream: answers read before it are not given again.
         defer { reads.forget() }
         let since = unixMilliseconds() - Self.confirmationWindow
-        // The same words this chat already shows from the seller (a template sent a moment ago)
-        // are not this message: the look-up after a lost answer must not take them for it.
-        let earlier = ledger.conversation(id).map { Self.sameWordsShown(text, in: $0) } ?? []
+        // What the chat showed before the send is not this message: the look-up after a lost
+        // answer must not take the same words sent a moment ago (a template) for it.
+        let earlier = ledger.conversation(id).map(Self.knownBefore) ?? WildberriesChatConnector.KnownMessages()
         let (api, ledger) = (api, ledger)
         let receipt = try await api.session.chat.confirmedWrite(deadline: deadline) { until throws(ConnectorError) -> WildberriesMessageReceipt in
             do throws(ConnectorError) {
@@ -108,7 +108,7 @@ public struct WildberriesChatConnector: ChannelConnector {
                 return try await api.send(replySign: fresh, text: text, deadline: until)
             }
         } find: { until throws(ConnectorError) -> WildberriesMessageReceipt? in
-            try await sentMessage(chatID: id, text: text, since: since, besides: earlier, deadline: until)
+            try await sentMessage(chatID: id, text: text, since: since, besides: earlier.with(sameWordsAs: text), deadline: until)
                 .map { WildberriesMessageReceipt(addedAt: Timestamp(millisecondsSinceEpoch: $0.addTimestamp), chatID: id) }
         }
         if let at = receipt.addedAt { ledger.noteSent(chatID: id, text: text, at: at.millisecondsSinceEpoch) }

@@ -37,6 +37,10 @@ struct WildberriesConversation: Sendable, Equatable {
     var newestBareEvent: Message?
     /// Whether the chat list has shown this chat: one it has not is known from the stream only.
     var seenInList = false
+    /// The ids of the chat's latest events read from the stream (at most `recentEventLimit`): a
+    /// message looked for after a lost answer is none of them.
+    var recentEventIDs: [String] = []
+    static let recentEventLimit = 32
 
     /// How far apart the list's time and the stream's may be for the same message.
     static let sameMessageWindow: Int64 = 1000
@@ -52,6 +56,10 @@ struct WildberriesConversation: Sendable, Equatable {
         // The chat list's sign is the current one; a replayed old event must not put its own back.
         if replySign == nil, let sign = event.replySign { replySign = sign }
         if event.isNewChat { openedAt = min(openedAt ?? .max, event.addTimestamp) }
+        if !recentEventIDs.contains(event.eventID) {
+            if recentEventIDs.count == Self.recentEventLimit { recentEventIDs.removeFirst() }
+            recentEventIDs.append(event.eventID)
+        }
         let message = Message(eventID: event.eventID, text: event.text ?? "", at: event.addTimestamp, sender: event.unifiedSender)
         guard event.isMessage else {
             if event.sender != nil, message.at >= (newestBareEvent?.at ?? .min) { newestBareEvent = message }

@@ -159,6 +159,24 @@ struct IdempotencyStoreTests {
         }
     }
 
+    @Test("given a tenant at its capacity with replies alone, when a mark-read's outcome is stored, then it is the one dropped, and every reply is still replayed")
+    func markReadAtCapacityOfReplies() throws {
+        let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 2)
+        let now = ContinuousClock.now
+        let print: [UInt8] = [12]
+        for index in 0..<2 { try store.keep(tenant: "a", key: "reply-\(index)", fingerprint: print, at: now) }
+        try store.keep(tenant: "a", key: "read-0", fingerprint: print, at: now, harmlessTwice: true)
+        #expect(store.count == 2)
+        for index in 0..<2 {
+            guard case .replay = try store.begin(tenant: "a", key: "reply-\(index)", fingerprint: print, now: now) else {
+                Issue.record("reply-\(index) was dropped for a mark-read's outcome: its retry would reply twice"); return
+            }
+        }
+        guard case .proceed = try store.begin(tenant: "a", key: "read-0", fingerprint: print, now: now) else {
+            Issue.record("the mark-read's outcome was kept past the capacity"); return
+        }
+    }
+
     @Test("given a tenant at its capacity with only mark-reads, when more mark-reads are stored, then the oldest go first")
     func markReadsAlone() throws {
         let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 2)
@@ -216,6 +234,18 @@ struct IdempotencyStoreTests {
                 Issue.record("k\(index) was dropped by another tenant's sweep"); return
             }
         }
+    }
+
+    @Test("given a lifetime shorter than the traffic, when many mark-reads come and expire, then the store's bookkeeping stays bounded")
+    func expiredMarkReadsDoNotAccumulate() throws {
+        let store = IdempotencyStore(lifetime: .seconds(10), capacity: 100)
+        let now = ContinuousClock.now
+        let print: [UInt8] = [13]
+        for index in 0..<20_000 {
+            try store.keep(tenant: "a", key: "read-\(index)", fingerprint: print, at: now + .seconds(index), harmlessTwice: true)
+        }
+        #expect(store.count <= 12)
+        #expect(store.orderRecords < 2_500)
     }
 
     @Test("given a kept reply, when many later keyed requests fail and free their keys, then the store's bookkeeping stays bounded")

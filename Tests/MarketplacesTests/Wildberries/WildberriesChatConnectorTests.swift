@@ -276,15 +276,22 @@ struct WildberriesChatConnectorTests {
         }
     }
 
-    @Test("given the same words sent to a chat a moment ago, when they are sent again and that send never arrives, then the look-up does not take the first for it: the failure stands",
-          .timeLimit(.minutes(1)))
-    func earlierSameWordsAreNotTheLostMessage() async throws {
+    @Test("given the same words sent to a chat a moment ago (the buyer answering them or not), when they are sent again and that send never arrives, then the look-up does not take the first for it: the failure stands",
+          .timeLimit(.minutes(1)), arguments: [false, true])
+    func earlierSameWordsAreNotTheLostMessage(buyerAnswered: Bool) async throws {
         try await Env.with { env in
             let target = try #require(lastSenders(env.simulator).first { $0.value.sender == .client }?.key)
             let message = "/api/v1/seller/message"
             let words = "Спасибо за заказ!"
             // given
             _ = try await env.chat.reply(to: target, text: words, deadline: Env.deadline)
+            if buyerAnswered {
+                // the buyer writes after it, and the gateway reads that
+                try #require(env.simulator.chats.addBuyerMessage(chatID: target, text: "А когда доставка?") != nil)
+                _ = try await env.chat.updates(since: nil, limit: 100, deadline: Env.deadline)
+                let known = try await env.chat.item(id: target, includeRaw: false, deadline: Env.deadline)
+                try #require(known.status == .unanswered)
+            }
             // when: the same words, reset before Wildberries took them
             env.simulator.chatFaults.inject(.connectionReset, times: 1, pathPrefix: message)
             // then
