@@ -8,7 +8,7 @@
 #     -e GATEWAY_CONFIG=/etc/connector-gateway/config.json \
 #     -e GATEWAY_CURSOR_SECRET -e ACME_WB_TOKEN -e ACME_OZON_API_KEY \
 #     connector-gateway                                           # a configuration file, secrets from the environment
-# (--stop-timeout above drain_timeout_ms plus 6 s, or SIGKILL cuts the drain short; the
+# (--stop-timeout above drain_delay_ms + drain_timeout_ms + 6 s, or SIGKILL cuts the drain short; the
 # volume keeps the Idempotency-Key journal; see README "Container").
 #
 # .ci/container-check.sh builds the binary with the same flags and runs it the way this image does.

@@ -111,12 +111,12 @@ public final class GatewayApplication: Sendable {
         try server.start()
     }
 
-    /// Drains: readiness fails at once; after `drainDelay` (serving as before meanwhile, so a load
-    /// balancer that has not yet seen readiness fail loses no connection) the listeners close,
-    /// in-flight requests finish, then the server stops.
-    public func stop() async {
+    /// Drains: readiness fails at once; after `drainDelay` when `delayed` (serving as before
+    /// meanwhile, so a load balancer that has not yet seen readiness fail loses no connection)
+    /// the listeners close, in-flight requests finish, then the server stops.
+    public func stop(delayed: Bool = false) async {
         serverReference.isLeaving = true
-        if configuration.drainDelay > .zero { try? await Task.sleep(for: configuration.drainDelay) }
+        if delayed, configuration.drainDelay > .zero { try? await Task.sleep(for: configuration.drainDelay) }
         await server.stop(gracePeriod: configuration.drainTimeout)
         idempotencyJournal?.close()
         // 4.75 s and the flush's 250 ms of slack: the 5 s README promises a stalled reader.

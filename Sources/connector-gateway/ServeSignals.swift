@@ -45,7 +45,8 @@ final class ServeSignals: Sendable {
             state.demo = demo
             return state.first?.signal
         }
-        if let kept { drain(application, demo: demo, signal: kept) }
+        // Never ready yet, so no load balancer to wait for: no delay.
+        if let kept { drain(application, demo: demo, signal: kept, delayed: false) }
     }
 
     private func handle(_ arrival: SignalWaiter.Arrival) {
@@ -62,7 +63,8 @@ final class ServeSignals: Sendable {
         case .none:
             break
         case .drain(let application, let demo, let signal):
-            drain(application, demo: demo, signal: signal)
+            // The delay is for an orchestrator's SIGTERM; SIGINT (Ctrl-C) and SIGHUP drain at once.
+            drain(application, demo: demo, signal: signal, delayed: signal == SIGTERM)
         case .exitNow(let application, let signal):
             // The drain may have ended a moment ago, its task already in `exit(0)`: two threads
             // must not run exit at once (glibc's exit is not thread-safe).
@@ -78,19 +80,19 @@ final class ServeSignals: Sendable {
         }
     }
 
-    private func drain(_ application: GatewayApplication, demo: DemoMarketplaces?, signal: Int32) {
+    private func drain(_ application: GatewayApplication, demo: DemoMarketplaces?, signal: Int32, delayed: Bool) {
         // Queued before the drain starts (queuing never waits on stdout): an idle gateway's drain
         // may end, and its task write `stopped` and exit, before anything else is written.
         var line: [String: Any] = ["event": "drain", "signal": Int(signal)]
         let delay = application.configuration.drainDelay
-        if delay > .zero {
+        if delayed, delay > .zero {
             // Readiness fails now; the listeners stay open until the delay is over.
             line["delay_ms"] = Int(delay / .milliseconds(1))
         }
         JSONLine.write(line, to: application.log)
         let exiting = exiting
         Task {
-            await application.stop()
+            await application.stop(delayed: delayed)
             await demo?.stop()
             guard exiting.claim() else { return }
             JSONLine.write(["event": "stopped"], to: application.log)

@@ -33,7 +33,8 @@ public struct GatewayConfiguration: Sendable {
     public var idempotencyJournal: String?
     /// How long in-flight requests get to finish after SIGTERM (`drain_timeout_ms`): 8 s by
     /// default, so that the drain, its cut-short answers and the log's flush end within the 10 s a
-    /// container runtime gives by default before SIGKILL.
+    /// container runtime gives by default before SIGKILL (unless stdout stalls, when the flush
+    /// waits up to 5 s more).
     public var drainTimeout: Duration = .seconds(8)
     /// How long the gateway keeps serving, with `/readyz` failing, after SIGTERM and before its
     /// drain starts (`drain_delay_ms`): time for a load balancer to see it is not ready and stop

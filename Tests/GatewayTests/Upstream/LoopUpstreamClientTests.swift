@@ -30,11 +30,17 @@ struct LoopUpstreamClientTests {
             return HTTPResponse(status: .ok, body: Array("{}".utf8))
         })
         try server.start()
-        let client = try #require(LoopUpstreamClient(baseURL: URL(string: "http://127.0.0.1:\(server.port)/wb%20api/")!, maxConnections: 1))
-        // when
-        let response = try await client.send(UpstreamRequest(method: "GET", path: "/api/v1/feedbacks", query: [("isAnswered", "false"), ("q", "a b&c")],
+        let response: UpstreamResponse
+        do {
+            let client = try #require(LoopUpstreamClient(baseURL: URL(string: "http://127.0.0.1:\(server.port)/wb%20api/")!, maxConnections: 1))
+            // when
+            response = try await client.send(UpstreamRequest(method: "GET", path: "/api/v1/feedbacks", query: [("isAnswered", "false"), ("q", "a b&c")],
                                                              safety: .idempotent, operation: "test.get"),
                                              timeout: .seconds(10))
+        } catch {
+            await server.stop()
+            throw error
+        }
         await server.stop()
         // then
         #expect(response.status == 200)
