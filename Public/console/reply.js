@@ -76,6 +76,12 @@ export function showReplyForm() {
   const item = state.item;
   const sending = Boolean(c && item && state.sendingReplies.has(itemPath(c, item.id) + "/reply"));
   $("reply-text").readOnly = sending;
+  // Replacing is offered where the connector's replies can (`reply_replaces`) and the item has an
+  // answer to replace; without the box ticked, the gateway refuses to overwrite it.
+  const replaces = Boolean(c && c.reply_replaces && item && item.reply);
+  $("replace-row").hidden = !replaces;
+  if (!replaces) $("reply-replace").checked = false;
+  $("reply-replace").disabled = sending;
   $("send-reply").disabled = sending || !((c && c.operations) || []).includes("reply");
 }
 
@@ -87,6 +93,7 @@ export async function onReply(event) {
   const path = itemPath(c, item.id) + "/reply";
   if (state.sendingReplies.has(path)) return;  // one reply to an item at a time
   const text = $("reply-text").value;
+  const replace = !$("replace-row").hidden && $("reply-replace").checked;
   if (!text.trim()) {
     sayReplyError("Reply not sent: the reply text is empty.");
     return;
@@ -100,10 +107,10 @@ export async function onReply(event) {
   }
   clearReplyError();
   const uncertain = state.uncertainReplies.get(path);
-  if (uncertain && uncertain.key && uncertain.text === text) {
+  if (uncertain && uncertain.key && uncertain.text === text && Boolean(uncertain.replace) === replace) {
     // The same text after an answer lost on the way: under the same key the gateway replays
     // that attempt's outcome (or says it is still running) rather than reply twice.
-    state.pendingReply = { path, text, key: uncertain.key };
+    state.pendingReply = { path, text, replace, key: uncertain.key };
   } else if (uncertain) {
     // A reply to this item may have reached the marketplace and the item does not show it:
     // under that attempt's key the gateway would only replay its answer (or it is another
@@ -114,10 +121,12 @@ export async function onReply(event) {
     }
     state.uncertainReplies.delete(path);
     saveUncertain();
-    state.pendingReply = { path, text, key: randomKey() };
-  } else if (!state.pendingReply || state.pendingReply.path !== path || state.pendingReply.text !== text) {
-    // Same item and same text as a failed attempt: same key, so the gateway replays rather than replying twice.
-    state.pendingReply = { path, text, key: randomKey() };
+    state.pendingReply = { path, text, replace, key: randomKey() };
+  } else if (!state.pendingReply || state.pendingReply.path !== path || state.pendingReply.text !== text
+             || Boolean(state.pendingReply.replace) !== replace) {
+    // Same item, text and replacing as a failed attempt: same key, so the gateway replays rather
+    // than replying twice (under one key, a reply that replaces is another request).
+    state.pendingReply = { path, text, replace, key: randomKey() };
   }
   // This call's own attempt: state.pendingReply is the open item's, and another may open meanwhile.
   const attempt = state.pendingReply;
@@ -130,13 +139,15 @@ export async function onReply(event) {
   state.sendingReplies.set(path, attempt);
   showReplyForm();
   try {
-    const { data } = await api("POST", path, { body: { text }, headers: { "Idempotency-Key": `"${attempt.key}"` } });
+    const body = attempt.replace ? { text, replace: true } : { text };
+    const { data } = await api("POST", path, { body, headers: { "Idempotency-Key": `"${attempt.key}"` } });
     if (tenant !== state.tenantGeneration) return;
     if (state.pendingReply === attempt) state.pendingReply = null;
     if (state.uncertainReplies.delete(path)) saveUncertain();
     // Only while the operator is still on this item: another opened meanwhile stays, its text too.
     if (stillOn(c, item)) {
       if (textarea.value === text) textarea.value = "";
+      $("reply-replace").checked = false;
       showReplyCount();
     }
     const refreshed = stillOn(c, item) ? await openItem(item.id, false, c, false, true) : null;
@@ -166,7 +177,7 @@ export async function onReply(event) {
         updateListed(refreshed);
         sayInfo(`The reply reached ${item.id} after all: the item shows it.`);
       } else {
-        state.uncertainReplies.set(path, { text, over, key });
+        state.uncertainReplies.set(path, { text, replace, over, key });
         saveUncertain();
       }
     }

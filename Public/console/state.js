@@ -17,7 +17,7 @@ export const state = {
   item: null,
   pendingReply: null,   // {path, text, key}: reused after a failed attempt so a retry is safe
   sendingReplies: new Map(),  // item path → that attempt ({path, text, key}) while its POST is out: one per item, not per page
-  uncertainReplies: loadUncertain(),   // item path → {text, over}: a reply that may have gone out unconfirmed
+  uncertainReplies: loadUncertain(),   // item path → {text, replace, over, key}: a reply that may have gone out unconfirmed
   shown: "",            // the connector, filter and page size the list on screen is of
   listLoading: false,   // a list call is out: the pager's cursors are about to be replaced
   listing: null,        // {page, cursors} of the latest list call

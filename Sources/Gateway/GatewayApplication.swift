@@ -20,6 +20,9 @@ public final class GatewayApplication: Sendable {
     public let log: LogSink
     /// Where `Idempotency-Key` outcomes are kept across restarts, if anywhere; `stop()` closes it.
     public let idempotencyJournal: IdempotencyJournal?
+    /// Static paths not served because the gateway's own routes answer there (see
+    /// `StaticFiles.register`): for a warning at start-up.
+    public let staticFilesLeftOut: [String]
 
     /// Wires the routes (health, connectors, static files) and the middleware, outermost first:
     /// request id, client address, access log, metrics, problems, the public rate limit when
@@ -70,7 +73,7 @@ public final class GatewayApplication: Sendable {
         var router = Router()
         health.register(into: &router)
         connectors.register(into: &router)
-        staticFiles.register(into: &router)
+        staticFilesLeftOut = staticFiles.register(into: &router)
         // The SHA-256 of every secret the gateway holds. The log is not the client's to see: no
         // line repeats one, sent as the method or as the request id. The id is still kept and
         // echoed (see `RequestIDMiddleware`): replaced, it would tell a guesser which guess is one.

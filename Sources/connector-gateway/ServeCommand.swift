@@ -160,6 +160,11 @@ enum ServeCommand {
         if let warning = staticRoot.warning {
             JSONLine.write(["event": "warning", "message": warning], to: application.log)
         }
+        if !application.staticFilesLeftOut.isEmpty {
+            JSONLine.write(["event": "warning", "message": "Static files not served, as the gateway's own routes answer there or their names"
+                + " read as route parameters: " + application.staticFilesLeftOut.prefix(10).joined(separator: ", ")
+                + (application.staticFilesLeftOut.count > 10 ? ", …" : "")], to: application.log)
+        }
         handling.serving(application, demo: demo)
         // The process ends in `exit`, from the drain's end or a second signal.
         await watcher.value

@@ -200,6 +200,38 @@ class ConsoleTest(unittest.TestCase):
         self.open_item(item_id)
         self.assertIn(text, self.item_field("reply"))
 
+    def test_an_answered_wildberries_question_is_replaced_only_when_the_box_says_so(self):
+        self.expected_network_errors.append(r"/reply - Failed to load resource: .* status of 422")
+        self.enter_key("demo-key")
+        # given a Wildberries question the agent has just answered (an unanswered one offers no box)
+        self.browse("wildberries/question", "unanswered", limit="5")
+        item_id = self.listed_ids()[0]
+        self.open_item(item_id)
+        self.assertFalse(self.by_id("replace-row").is_displayed())
+        first = f"Yes, it does. ({uuid.uuid4().hex[:8]})"
+        self.by_id("reply-text").send_keys(first)
+        self.by_id("send-reply").click()
+        self.wait_for_message("Reply sent to " + item_id)
+        self.wait(lambda d: first in self.item_field("reply"), "the reopened item does not show the answer")
+        before = self.item_field("reply")
+        # then the box to replace its answer is offered, unticked
+        self.wait(lambda d: self.by_id("replace-row").is_displayed(), "no box to replace the answer")
+        self.assertFalse(self.by_id("reply-replace").is_selected())
+        # when the agent sends other words without ticking it
+        text = f"Yes, it fits the 2024 model. ({uuid.uuid4().hex[:8]})"
+        self.by_id("reply-text").send_keys(text)
+        self.by_id("send-reply").click()
+        # then the gateway refuses to overwrite the answer, and the item still shows the old one
+        self.wait_for_message("already has another answer")
+        self.assertEqual(self.item_field("reply"), before)
+        # when it ticks the box and sends again
+        self.by_id("reply-replace").click()
+        self.by_id("send-reply").click()
+        # then the answer is replaced, and the box is cleared for the next reply
+        self.wait_for_message("Reply sent to " + item_id)
+        self.wait(lambda d: text in self.item_field("reply"), "the reopened item does not show the new answer")
+        self.assertFalse(self.by_id("reply-replace").is_selected())
+
     def test_pages_follow_next_cursor_and_come_back(self):
         self.enter_key("demo-key")
         self.browse("ozon/review", "all", limit="5")

@@ -48,21 +48,37 @@ public struct StaticFiles: Sendable {
     }
 
     /// Adds a GET route per file; an HTML page is also served without its extension (so a
-    /// problem's `type`, `/problems/<code>`, is a page), and `…/index.html` as its directory.
-    public func register(into router: inout Router) {
+    /// problem's `type`, `/problems/<code>`, is a page), and `…/index.html` as its directory. A
+    /// file's own path comes before another's alias, and `x.html` before `x/index.html` for `/x`,
+    /// so the same files always give the same routes. A path the router already answers (a file
+    /// named like `/healthz`), or one a route template would read as a parameter (`{…}`), is
+    /// left out, not served in its place: returns those, for a warning.
+    @discardableResult
+    public func register(into router: inout Router) -> [String] {
         var routes: [String: File] = [:]
-        for (path, file) in files {
-            routes[path] = file
-            if path.hasSuffix("/index.html") {
-                let directory = String(path.dropLast("/index.html".count))
-                routes[directory.isEmpty ? "/" : directory] = file
-            } else if path.hasSuffix(".html") {
-                routes[String(path.dropLast(".html".count))] = file
-            }
+        for (path, file) in files { routes[path] = file }
+        for (path, file) in files.sorted(by: { $0.key < $1.key }) where path.hasSuffix(".html") && !path.hasSuffix("/index.html") {
+            let alias = String(path.dropLast(".html".count))
+            if routes[alias] == nil { routes[alias] = file }
         }
-        for (path, file) in routes {
+        for (path, file) in files.sorted(by: { $0.key < $1.key }) where path.hasSuffix("/index.html") {
+            let directory = String(path.dropLast("/index.html".count))
+            let alias = directory.isEmpty ? "/" : directory
+            if routes[alias] == nil { routes[alias] = file }
+        }
+        var left: [String] = []
+        for (path, file) in routes.sorted(by: { $0.key < $1.key }) {
+            guard !path.contains("{"), !path.contains("}") else {
+                left.append(path)
+                continue
+            }
+            guard case .notFound = router.resolve(.get, path: Array(path.utf8)[...]) else {
+                left.append(path)
+                continue
+            }
             router.add(.get, path, access: .public) { request, _ in try Self.respond(file, request) }
         }
+        return left
     }
 
     /// The file, or 304 / 412 as its preconditions say (RFC 9110 §13.2.2: `If-Match` first,

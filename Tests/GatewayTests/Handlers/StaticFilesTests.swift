@@ -139,4 +139,31 @@ struct StaticFilesTests {
         for path in ["/", "/index.html", "/docs", "/docs/index.html"] { #expect(try await status(path) == 200, "\(path)") }
         for path in ["/.env", "/index.html~", "/docs/.index.html.swp", "/app.js.bak", "/.git/config"] { #expect(try await status(path) == 404, "\(path)") }
     }
+
+    @Test("given files named like the gateway's own routes or with braces, and both x.html and x/index.html, then the routes are left theirs and said, and /x is always x.html")
+    func collisionsLeftOut() async throws {
+        // given
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("static-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("guide"), withIntermediateDirectories: true)
+        for (name, text) in [("healthz.html", "not health"), ("{id}.html", "braces"), ("guide.html", "guide page"),
+                             ("guide/index.html", "guide folder")] {
+            try Data(text.utf8).write(to: folder.appendingPathComponent(name))
+        }
+        var router = Router()
+        router.add(.get, "/healthz", access: .public) { _, _ in HTTPResponse(status: .ok, body: Array("ok".utf8)) }
+        // when
+        let left = StaticFiles(directory: folder).register(into: &router)
+        let responder = GatewayResponder(router: router, middleware: [ProblemMiddleware()])
+        func text(_ path: String) async throws -> String {
+            let response = try await responder.respond(to: HTTPRequest(method: .get, target: path, headers: [("Host", "g")]), context: GatewayContext())
+            return String(decoding: response.body, as: UTF8.self)
+        }
+        // then
+        #expect(left == ["/healthz", "/{id}", "/{id}.html"])
+        #expect(try await text("/healthz") == "ok")
+        #expect(try await text("/healthz.html") == "not health")
+        #expect(try await text("/guide") == "guide page")
+        #expect(try await text("/guide/index.html") == "guide folder")
+    }
 }
