@@ -1,7 +1,7 @@
 // The API key form: using a key, forgetting it, and dropping what the page holds of a tenant
 // when the key changes.
 
-import { state, storeKey, saveUncertain } from "./state.js";
+import { state, storeKey, saveSending, saveUncertain } from "./state.js";
 import { $, el } from "./dom.js";
 import { say, sayInfo } from "./messages.js";
 import { loadConnectors, renderConnectors } from "./connectors.js";
@@ -54,6 +54,7 @@ function dropTenantData() {
   state.item = null;
   state.pendingReply = null;
   state.sendingReplies.clear();
+  saveSending();
   state.tenantGeneration++;  // replies and mark-reads still out are dropped when they answer
   state.nextCursor = null;
   state.pageCursors = [""];

@@ -2,7 +2,7 @@
 // form, and sending a reply under an Idempotency-Key, including what is done when its answer is
 // lost and the reply's outcome is not known.
 
-import { state, saveUncertain } from "./state.js";
+import { state, saveSending, saveUncertain } from "./state.js";
 import { $ } from "./dom.js";
 import { api, itemPath } from "./api.js";
 import { connectorName } from "./format.js";
@@ -134,9 +134,11 @@ export async function onReply(event) {
   // keyGeneration: the same key entered again keeps the tenant, and a lost answer's key with it.)
   const tenant = state.tenantGeneration;
   const over = lastMessageTime(item);
+  attempt.over = over;
   const button = $("send-reply");
   const textarea = $("reply-text");
   state.sendingReplies.set(path, attempt);
+  saveSending();
   showReplyForm();
   try {
     const body = attempt.replace ? { text, replace: true } : { text };
@@ -182,7 +184,10 @@ export async function onReply(event) {
       }
     }
   } finally {
-    if (state.sendingReplies.get(path) === attempt) state.sendingReplies.delete(path);
+    if (state.sendingReplies.get(path) === attempt) {
+      state.sendingReplies.delete(path);
+      saveSending();
+    }
     if (stillOn(c, item)) {
       showReplyForm();
       // The button had the focus and lost it while disabled: give it to the text again.

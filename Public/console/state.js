@@ -3,6 +3,7 @@
 
 const KEY_STORAGE = "connector-gateway.console.api-key";
 const UNCERTAIN_STORAGE = "connector-gateway.console.uncertain-replies";
+const SENDING_STORAGE = "connector-gateway.console.sending-replies";
 
 export const state = {
   key: "",
@@ -16,7 +17,7 @@ export const state = {
   items: [],
   item: null,
   pendingReply: null,   // {path, text, key}: reused after a failed attempt so a retry is safe
-  sendingReplies: new Map(),  // item path → that attempt ({path, text, key}) while its POST is out: one per item, not per page
+  sendingReplies: new Map(),  // item path → that attempt ({path, text, replace, over, key}) while its POST is out: one per item, not per page (kept for a reload)
   uncertainReplies: loadUncertain(),   // item path → {text, replace, over, key}: a reply that may have gone out unconfirmed
   shown: "",            // the connector, filter and page size the list on screen is of
   listLoading: false,   // a list call is out: the pager's cursors are about to be replaced
@@ -47,7 +48,29 @@ export function storedKey() {
 // ---- Replies whose outcome is not known (kept in the tab's sessionStorage: a reload forgets nothing) ----
 
 function loadUncertain() {
-  try { return new Map(JSON.parse(sessionStorage.getItem(UNCERTAIN_STORAGE) || "[]")); } catch (_) { return new Map(); }
+  let uncertain;
+  try { uncertain = new Map(JSON.parse(sessionStorage.getItem(UNCERTAIN_STORAGE) || "[]")); } catch (_) { uncertain = new Map(); }
+  // A reply still on its way when the tab was reloaded or closed: its answer is lost, and the
+  // gateway runs it to its end. Kept as a lost answer is, with its key, so the same text goes
+  // again under it (the gateway replays the outcome, or says the first still runs).
+  let sending = [];
+  try { sending = JSON.parse(sessionStorage.getItem(SENDING_STORAGE) || "[]"); } catch (_) { /* none */ }
+  for (const [path, attempt] of sending) uncertain.set(path, attempt);
+  try {
+    sessionStorage.removeItem(SENDING_STORAGE);
+    if (sending.length) sessionStorage.setItem(UNCERTAIN_STORAGE, JSON.stringify([...uncertain]));
+  } catch (_) { /* memory only */ }
+  return uncertain;
+}
+
+/** Keeps, for a reload of the tab, the replies whose POST is out now (`state.sendingReplies`). */
+export function saveSending() {
+  const sending = [...state.sendingReplies].map(([path, attempt]) =>
+    [path, { text: attempt.text, replace: attempt.replace, over: attempt.over, key: attempt.key }]);
+  try {
+    if (sending.length) sessionStorage.setItem(SENDING_STORAGE, JSON.stringify(sending));
+    else sessionStorage.removeItem(SENDING_STORAGE);
+  } catch (_) { /* memory only */ }
 }
 
 export function saveUncertain() {

@@ -15,6 +15,7 @@ no failed load, except the HTTP errors the test provokes on purpose (the 401 of 
 of an unsupported operation), which Chromium always logs as network errors.
 """
 
+import json
 import os
 import re
 import shutil
@@ -302,6 +303,35 @@ class ConsoleTest(unittest.TestCase):
             window.fetch = (url, init) => original(url, init).then((response) =>
                 new RegExp(pattern).test(String(url)) ? new Promise((r) => setTimeout(() => r(response), ms)) : response);
         """, pattern, milliseconds)
+
+    def test_a_reply_on_its_way_when_the_tab_reloads_is_kept_with_its_key_as_a_lost_answer(self):
+        self.enter_key("demo-key")
+        self.browse("ozon/chat", "all")
+        item_id = self.listed_ids()[0]
+        self.open_item(item_id)
+        # given a reply whose answer comes late, the key it went under written down as it goes
+        self.driver.execute_script("""
+            const original = window.fetch;
+            window.fetch = (url, init) => {
+              if (/\\/reply$/.test(String(url))) sessionStorage.setItem("test-sent-key", init.headers["Idempotency-Key"]);
+              return original(url, init);
+            };""")
+        self.delay_fetches(r"/reply$", 5000)
+        text = f"Уточним и ответим ({uuid.uuid4().hex[:6]})"
+        self.by_id("reply-text").send_keys(text)
+        self.by_id("send-reply").click()
+        self.wait(lambda d: d.execute_script("return sessionStorage.getItem('test-sent-key')"), "the reply was not sent")
+        # when the tab is reloaded before the answer comes
+        self.driver.refresh()
+        self.connector_row("ozon/chat")
+        # then the reply is kept as one of unknown outcome, with its text and the key it went under:
+        # the same text sent again goes under that key, and the gateway replays rather than sends twice
+        sent_key = self.driver.execute_script("return sessionStorage.getItem('test-sent-key')").strip('"')
+        kept = dict(json.loads(self.driver.execute_script("return sessionStorage.getItem(arguments[0])", UNCERTAIN_STORAGE) or "[]"))
+        entry = next((v for k, v in kept.items() if k.endswith("/" + item_id + "/reply") or item_id in k), None)
+        self.assertIsNotNone(entry, f"no reply of unknown outcome kept: {kept}")
+        self.assertEqual(entry["text"], text)
+        self.assertEqual(entry["key"], sent_key)
 
     def test_a_late_answer_of_the_connector_left_does_not_replace_the_one_chosen(self):
         self.enter_key("demo-key")
