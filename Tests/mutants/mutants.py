@@ -222,6 +222,21 @@ MUTANTS = [
      "comment.text.map { $0 == text } == true"),
     ("a chat list position Ozon refuses fails every later call", "Sources/Marketplaces/Ozon/OzonChatConnector+Updates.swift",
      "guard sweep.token != nil, pagesRead == 0,", "guard sweep.token != nil, pagesRead < 0,"),
+    ("a reply's outcome dropped for room before a mark-read's", "Sources/Gateway/Idempotency/IdempotencyStore.swift",
+     "if entry.response != nil, entry.harmlessTwice { harmlessOrder.append((key, sequence)) }",
+     "if entry.response != nil, entry.harmlessTwice, key.isEmpty { harmlessOrder.append((key, sequence)) }"),
+    ("a Wildberries reply overwrites another answer unasked", "Sources/Marketplaces/Wildberries/WildberriesAnswer.swift",
+     "        guard !replacing else { return }\n        throw .upstreamRejected(", "        guard replacing else { return }\n        throw .upstreamRejected("),
+    ("a base token's reply spends its slot on the read and is then refused as rate-limited", "Sources/Marketplaces/Wildberries/WildberriesSession.swift",
+     "guard feedbacksLimit.burst < 2, options.clock.now", "guard feedbacksLimit.burst < 1, options.clock.now"),
+    ("a handler's 1xx sent as the final answer", "Sources/Server/Connection.swift",
+     "if response.status.code < 200 { response = responder.refusal(", "if response.status.code < 100 { response = responder.refusal("),
+    ("a lost chat message's look-up takes the same words sent before", "Sources/Marketplaces/Wildberries/WildberriesChatConnector+SentMessage.swift",
+     "== words && !earlier.contains(event)", "== words"),
+    ("drain_delay_ms not waited: the listeners close at the signal", "Sources/Gateway/GatewayApplication.swift",
+     "if delayed, configuration.drainDelay > .zero {", "if delayed, configuration.drainDelay < .zero {"),
+    ("the review archive filtered by any answer, not the status shown", "Sources/Marketplaces/Wildberries/WildberriesRecordSource+List.swift",
+     "state.scope.admits(answered: record.showsAnswer)", "state.scope.admits(answered: record.hasAnswer)"),
 ]
 
 
