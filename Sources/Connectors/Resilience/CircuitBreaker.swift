@@ -13,8 +13,9 @@ public final class CircuitBreaker: Sendable {
     }
 
     /// A call `admit` let through. Handing it back with its outcome (`record(_:for:)`) lets the
-    /// breaker tell the half-open probe from calls admitted before the circuit opened, so that
-    /// only the probe decides whether the circuit closes again.
+    /// breaker tell the half-open probe from calls admitted before the circuit opened, so that a
+    /// late failure of one of those does not count against the probe: any call's success (the
+    /// host answered) closes the circuit, but only the probe's failure opens it again.
     public struct Admission: Sendable, Equatable {
         /// Set when this call is the half-open probe.
         let probeID: UInt64?

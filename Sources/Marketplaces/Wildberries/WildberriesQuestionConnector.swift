@@ -44,7 +44,7 @@ public struct WildberriesQuestionConnector: ChannelConnector {
         try WildberriesLimits.checkText(text, WildberriesLimits.questionAnswer)
         let source = source
         try source.session.checkAnswerAffordable("question \(id)", deadline: deadline)
-        return try await source.session.writing("question/" + id) { () throws(ConnectorError) -> ReplyReceipt in
+        return try await source.session.writing("question/" + id, until: deadline) { () throws(ConnectorError) -> ReplyReceipt in
             let (before, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
             if let existing = before.answer, existing.says(text), before.state != "none" {
                 return ReplyReceipt(itemID: id, createdAt: existing.createdAt)

@@ -50,7 +50,7 @@ public struct WildberriesReviewConnector: ChannelConnector {
         try WildberriesLimits.checkText(text, WildberriesLimits.feedbackAnswer)
         let source = source
         try source.session.checkAnswerAffordable("feedback \(id)", deadline: deadline)
-        return try await source.session.writing("feedback/" + id) { () throws(ConnectorError) -> ReplyReceipt in
+        return try await source.session.writing("feedback/" + id, until: deadline) { () throws(ConnectorError) -> ReplyReceipt in
             let (before, _) = try await source.item(id: id, includeRaw: false, deadline: deadline)
             if let existing = before.answer, existing.says(text) {
                 guard existing.wasRejected else { return ReplyReceipt(itemID: id, createdAt: existing.createdAt) }

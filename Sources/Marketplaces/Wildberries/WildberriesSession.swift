@@ -48,8 +48,9 @@ public final class WildberriesSession: MarketplaceSession {
     /// `question/<id>`) after the others to it: of this tenant and of every tenant of the same
     /// seller. Two replies sent together thus cannot both find it unanswered and both write, the
     /// second spending the answer's one edit.
-    func writing<T>(_ item: String, _ body: () async throws(ConnectorError) -> T) async throws(ConnectorError) -> T {
-        try await writeLocks.withLock(account + "/" + item, marketplace: .wildberries, body)
+    func writing<T>(_ item: String, until deadline: ContinuousClock.Instant,
+                    _ body: () async throws(ConnectorError) -> T) async throws(ConnectorError) -> T {
+        try await writeLocks.withLock(account + "/" + item, marketplace: .wildberries, until: deadline, clock: options.clock, body)
     }
 
     /// Refuses, before any call, an answer to `item` (such as `feedback <id>`) that the token's

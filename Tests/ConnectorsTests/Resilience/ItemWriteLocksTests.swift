@@ -81,6 +81,40 @@ struct ItemWriteLocksTests {
         #expect(locks.heldCount == 0)
     }
 
+    @Test("given a write holding an item, when another's deadline passes while it waits, then it leaves the line unrun with upstreamTimeout saying nothing was sent, and the item goes to the next")
+    func aWaiterLeavesAtItsDeadline() async throws {
+        let (locks, trace) = (ItemWriteLocks(), Trace())
+        let (release, released) = AsyncStream.makeStream(of: Void.self)
+        // given
+        let holder = Task {
+            try await locks.withLock("a", marketplace: .wildberries) { () throws(ConnectorError) in
+                trace.add("holder")
+                for await _ in release { break }
+            }
+        }
+        #expect(await Self.eventually { trace.all == ["holder"] })
+        // when: its deadline a moment away, and no cancellation (a keyed write runs on without its client)
+        let late = Task {
+            try await locks.withLock("a", marketplace: .wildberries, until: .now + .milliseconds(200)) { () throws(ConnectorError) in
+                trace.add("late")
+            }
+        }
+        // then
+        await #expect {
+            try await late.value
+        } throws: { error in
+            guard case ConnectorError.upstreamTimeout(let failure?) = error else { return false }
+            return failure.message.contains("the deadline passed") && failure.message.contains("nothing was sent")
+        }
+        #expect(locks.waiterCount("a") == 0)
+        #expect(locks.waitingCount == 0)
+        released.yield()
+        try await holder.value
+        try await locks.withLock("a", marketplace: .wildberries, until: .now + .seconds(30)) { () throws(ConnectorError) in trace.add("next") }
+        #expect(trace.all == ["holder", "next"])
+        #expect(locks.heldCount == 0 && locks.waitingCount == 0)
+    }
+
     @Test("given a body that throws, then the item is free for the next write")
     func aFailedWriteReleases() async throws {
         let locks = ItemWriteLocks()
