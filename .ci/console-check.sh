@@ -57,7 +57,7 @@ status=0
   # From the scratch directory, so that no cache lands in the repository.
   cd "$work"
   GATEWAY_URL="$base" CONSOLE_SCREENSHOT="$screenshot" PYTHONDONTWRITEBYTECODE=1 \
-    timeout 180 "$venv/bin/python" "$root/Tests/console/test_console.py"
+    timeout 300 "$venv/bin/python" "$root/Tests/console/test_console.py"
 ) || status=$?
 
 echo "== stop the gateway"

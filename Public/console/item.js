@@ -27,6 +27,10 @@ export async function openItem(id, moveFocus, connector, quiet, refresh) {
       // A reply to this item still on its way shows, read-only, as the text being sent.
       const sending = state.sendingReplies.get(itemPath(c, data.id) + "/reply");
       $("reply-text").value = sending ? sending.text : "";
+      // The box to replace an answer is this item's own: ticked only for its reply on its way,
+      // or one of unknown outcome that was sent replacing, never carried over from another item.
+      const uncertain = state.uncertainReplies.get(itemPath(c, data.id) + "/reply");
+      $("reply-replace").checked = Boolean((sending || uncertain || {}).replace);
       clearReplyError();
       showReplyCount();
       state.pendingReply = null;

@@ -135,6 +135,7 @@ export async function onReply(event) {
   const tenant = state.tenantGeneration;
   const over = lastMessageTime(item);
   attempt.over = over;
+  attempt.settled = false;
   const button = $("send-reply");
   const textarea = $("reply-text");
   state.sendingReplies.set(path, attempt);
@@ -143,6 +144,8 @@ export async function onReply(event) {
   try {
     const body = attempt.replace ? { text, replace: true } : { text };
     const { data } = await api("POST", path, { body, headers: { "Idempotency-Key": `"${attempt.key}"` } });
+    attempt.settled = true;
+    saveSending();
     if (tenant !== state.tenantGeneration) return;
     if (state.pendingReply === attempt) state.pendingReply = null;
     if (state.uncertainReplies.delete(path)) saveUncertain();
@@ -157,8 +160,16 @@ export async function onReply(event) {
     if (refreshed) updateListed(refreshed);
     sayInfo(`Reply sent to ${item.id}${data && data.reply_id ? " (reply id " + data.reply_id + ")" : ""}.`);
   } catch (failure) {
+    // Its answer came (a lost one is kept below, as one of unknown outcome).
+    attempt.settled = true;
+    saveSending();
     if (tenant !== state.tenantGeneration) return;
     sayFailure(failure, "Sending the reply");
+    if (failure.status === 422 && stillOn(c, item)) {
+      // Refused, perhaps as the item has an answer meanwhile: the item as it is now, quietly,
+      // so its answer and the box to replace it show.
+      await openItem(item.id, false, c, true, true);
+    }
     // 502, 504 and 500 may come after the write went out, and a failed fetch (status 0) may have
     // delivered the request before the answer was lost; 503 and 429 say it was not done.
     if (failure.status === 0 || failure.status === 500 || failure.status === 502 || failure.status === 504) {

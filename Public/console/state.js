@@ -65,7 +65,8 @@ function loadUncertain() {
 
 /** Keeps, for a reload of the tab, the replies whose POST is out now (`state.sendingReplies`). */
 export function saveSending() {
-  const sending = [...state.sendingReplies].map(([path, attempt]) =>
+  // An attempt whose answer came is not one a reload should take for lost.
+  const sending = [...state.sendingReplies].filter(([, attempt]) => !attempt.settled).map(([path, attempt]) =>
     [path, { text: attempt.text, replace: attempt.replace, over: attempt.over, key: attempt.key }]);
   try {
     if (sending.length) sessionStorage.setItem(SENDING_STORAGE, JSON.stringify(sending));

@@ -232,6 +232,13 @@ class ConsoleTest(unittest.TestCase):
         self.wait_for_message("Reply sent to " + item_id)
         self.wait(lambda d: text in self.item_field("reply"), "the reopened item does not show the new answer")
         self.assertFalse(self.by_id("reply-replace").is_selected())
+        # and a box ticked on one item is not carried over to another answered one
+        self.by_id("reply-replace").click()
+        self.browse("wildberries/question", "answered", limit="5")
+        other = next(i for i in self.listed_ids() if i != item_id)
+        self.open_item(other)
+        self.assertTrue(self.by_id("replace-row").is_displayed())
+        self.assertFalse(self.by_id("reply-replace").is_selected(), "the box ticked on another item stayed ticked")
 
     def test_pages_follow_next_cursor_and_come_back(self):
         self.enter_key("demo-key")

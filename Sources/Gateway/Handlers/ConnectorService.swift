@@ -575,28 +575,4 @@ public struct ConnectorService: Sendable {
         }
         return timestamp
     }
-
-    /// marketplace, channel, operations (in a fixed order), the reply text's bounds where it
-    /// replies, and whether this tenant is configured.
-    private static func summary(_ factory: ConnectorRegistry.Factory, configured: Bool) -> JSONObjectWriter {
-        var operations: [UInt8] = [UInt8(ascii: "[")]
-        for operation in ConnectorOperation.allCases where factory.operations.contains(operation) {
-            if operations.count > 1 { operations.append(UInt8(ascii: ",")) }
-            JSONBytes.appendString(operation.rawValue, to: &operations)
-        }
-        operations.append(UInt8(ascii: "]"))
-        var object = JSONObjectWriter()
-        object.identifier("marketplace", factory.key.marketplace.rawValue)
-        object.identifier("channel", factory.key.channel.rawValue)
-        object.raw("operations", operations)
-        if let bounds = factory.replyLength {
-            var length = JSONObjectWriter()
-            length.int("min", bounds.lowerBound)
-            length.int("max", bounds.upperBound)
-            object.raw("reply_length", length.finish())
-            object.bool("reply_replaces", factory.replyReplaces)
-        }
-        object.bool("configured", configured)
-        return object
-    }
 }

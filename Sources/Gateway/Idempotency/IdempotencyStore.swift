@@ -132,32 +132,32 @@ public final class IdempotencyStore: Sendable {
         /// outcomes count: requests that end storing nothing (they failed before their write,
         /// one after another or side by side) must not have pushed out an outcome whose retry
         /// would then write again, nor a repeat of a kept key its own.
-        /// Returns how many it dropped.
-        mutating func makeRoom(capacity: Int, keeping stored: String) -> Int {
+        /// Returns the keys it dropped.
+        mutating func makeRoom(capacity: Int, keeping stored: String) -> [String] {
             // One still in flight is never dropped for space: its request would lose its guard
             // against a concurrent repeat.
-            var dropped = 0
+            var dropped: [String] = []
             while entries.count - running > capacity, harmlessStart < harmlessOrder.count {
                 let record = harmlessOrder[harmlessStart]
                 if isStoredOutcome(record) {
                     // `stored`'s own record is the newest: none older is left.
                     if record.0 == stored { break }
                     _ = remove(record.0)
-                    dropped += 1
+                    dropped.append(record.0)
                 }
                 harmlessStart += 1
             }
             // Only `stored` is left of them: it goes itself rather than a reply.
             if entries.count - running > capacity, let entry = entries[stored], entry.harmlessTwice, entry.response != nil {
                 _ = remove(stored)
-                return dropped + 1
+                return dropped + [stored]
             }
             var index = orderStart
             while entries.count - running > capacity, index < order.count {
                 let (key, sequence) = order[index]
                 if key != stored, let entry = entries[key], entry.sequence == sequence, entry.response != nil {
                     _ = remove(key)
-                    dropped += 1
+                    dropped.append(key)
                 }
                 index += 1
             }
@@ -320,7 +320,14 @@ public final class IdempotencyStore: Sendable {
                 entry.journaled = journal.append(entry.record(tenant: tenant, key: key))
             }
             state.shelves[tenant]?.put(key, entry)
-            return state.shelves[tenant]?.makeRoom(capacity: capacity, keeping: key) ?? 0
+            let dropped = state.shelves[tenant]?.makeRoom(capacity: capacity, keeping: key) ?? []
+            // Freed on disk too: a restart must not bring back what was dropped here, which the
+            // journal's own cut (each tenant's newest) would choose by age alone.
+            for freed in dropped {
+                journal?.append(IdempotencyJournalRecord(kind: .abandoned, tenant: tenant, key: freed, fingerprint: [],
+                                                         time: IdempotencyJournal.wallClock(), response: nil))
+            }
+            return dropped.count
         }
         if dropped > 0, let observer = evictionObserver.withLock({ $0 }) { observer(tenant, dropped) }
     }

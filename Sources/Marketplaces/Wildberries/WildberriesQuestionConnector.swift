@@ -49,10 +49,10 @@ public struct WildberriesQuestionConnector: ChannelConnector {
             if let existing = before.answer, existing.says(text), before.state != "none" {
                 return ReplyReceipt(itemID: id, createdAt: existing.createdAt)
             }
+            try before.answer?.checkEditable("question \(id)")
             if let existing = before.answer, before.state != "none" {
                 try existing.checkReplaceable("question \(id)", replacing: replacing)
             }
-            try before.answer?.checkEditable("question \(id)")
             try await source.write("PATCH", path: "/api/v1/questions", body: ["id": id, "answer": ["text": text], "state": "wbRu"],
                                    safety: .nonIdempotent, operation: "questions.answer", deadline: deadline)
             return ReplyReceipt(itemID: id)

@@ -58,10 +58,10 @@ public struct WildberriesReviewConnector: ChannelConnector {
                     marketplace: .wildberries, status: nil,
                     message: "not sent: Wildberries' moderation turned this very answer to feedback \(id) down (answer.state \(existing.state ?? "")); write another"))
             }
+            try before.answer?.checkEditable("feedback \(id)")
             if let existing = before.answer, !existing.wasRejected {
                 try existing.checkReplaceable("feedback \(id)", replacing: replacing)
             }
-            try before.answer?.checkEditable("feedback \(id)")
             let edit = before.answer != nil
             try await source.write(edit ? "PATCH" : "POST", path: "/api/v1/feedbacks/answer", body: ["id": id, "text": text],
                                    safety: .nonIdempotent, operation: edit ? "feedbacks.answer.edit" : "feedbacks.answer",

@@ -166,6 +166,30 @@ struct IdempotencyJournalTests {
         guard case .replay = try store.begin(tenant: "acme", key: "d", fingerprint: Self.print) else { Issue.record("the newest outcome is kept"); return }
     }
 
+    @Test("given replies at the capacity and a mark-read's outcome dropped for room, when the gateway restarts, then the replies replay and the mark-read runs again, as before the restart")
+    func roomMadeStaysMadeAcrossARestart() async throws {
+        let folder = try JournalFolder()
+        do {
+            let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(3600), capacity: 2)
+            let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 2, journal: journal)
+            for key in ["reply-1", "reply-2"] { try Self.storeOutcome(key, tenant: "acme", in: store) }
+            _ = try store.begin(tenant: "acme", key: "read-1", fingerprint: Self.print, freedIfCutShort: true)
+            store.complete(tenant: "acme", key: "read-1", response: HTTPResponse(status: .noContent))
+            await store.persistedAll()
+            journal.close()
+        }
+        let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(3600), capacity: 2)
+        let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 2, journal: journal)
+        for key in ["reply-1", "reply-2"] {
+            guard case .replay = try store.begin(tenant: "acme", key: key, fingerprint: Self.print) else {
+                Issue.record("\(key) was lost in the restart: its retry would reply twice"); return
+            }
+        }
+        guard case .proceed = try store.begin(tenant: "acme", key: "read-1", fingerprint: Self.print) else {
+            Issue.record("the mark-read dropped for room came back"); return
+        }
+    }
+
     @Test("given a key freed after a failure and a kept outcome, when the gateway restarts within the outcome's lifetime, then the freed key runs and the outcome replays; past it, both run",
           arguments: [Int64(30_000), 120_000])
     func freedAndExpiredKeys(restartAfter milliseconds: Int64) async throws {
