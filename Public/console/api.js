@@ -5,11 +5,12 @@
 import { state } from "./state.js";
 
 export class Failure extends Error {
-  constructor(status, problem, requestId, message) {
+  constructor(status, problem, requestId, message, retryAfter) {
     super(message || (problem && problem.title) || ("HTTP " + status));
     this.status = status;
     this.problem = problem;
     this.requestId = requestId;
+    this.retryAfter = retryAfter || null;  // seconds, from a Retry-After of delay-seconds
   }
 }
 
@@ -37,7 +38,11 @@ export async function api(method, path, options) {
   }
   if (!response.ok) {
     const problem = data && typeof data === "object" && (data.code || data.title) ? data : null;
-    throw new Failure(response.status, problem, requestId);
+    // A refusal that is no problem of the gateway's (a proxy's 429 or 503) may still say when
+    // to come back, in its header alone.
+    const header = (response.headers.get("Retry-After") || "").trim();
+    const retryAfter = /^\d{1,9}$/.test(header) ? Number(header) : null;
+    throw new Failure(response.status, problem, requestId, undefined, retryAfter);
   }
   return { status: response.status, data, requestId };
 }

@@ -66,14 +66,18 @@ export function sayFailure(failure, doing) {
     }
     const requestId = p.request_id || failure.requestId;
     if (requestId) meta.push(el("span", {}, "request id ", el("code", { class: "request-id" }, requestId)));
-    if (p.retry_after) meta.push(el("span", {}, `retry after ${p.retry_after} s`));
+    const wait = p.retry_after || failure.retryAfter;
+    if (wait) meta.push(el("span", {}, `retry after ${wait} s`));
     else if (p.retryable) meta.push(el("span", {}, "may succeed if retried"));
     if (meta.length) parts.push(el("p", { class: "meta" }, meta.flatMap((m, i) => (i ? [" · ", m] : [m]))));
   } else if (failure.status === -1) {
     parts.push(el("p", { class: "message-title" }, `${doing}: ${failure.message}`));
   } else if (failure.status) {
     parts.push(el("p", { class: "message-title" }, `${doing} failed: HTTP ${failure.status}`));
-    if (failure.requestId) parts.push(el("p", { class: "meta" }, "request id ", el("code", { class: "request-id" }, failure.requestId)));
+    const meta = [];
+    if (failure.requestId) meta.push(el("span", {}, "request id ", el("code", { class: "request-id" }, failure.requestId)));
+    if (failure.retryAfter) meta.push(el("span", {}, `retry after ${failure.retryAfter} s`));
+    if (meta.length) parts.push(el("p", { class: "meta" }, meta.flatMap((m, i) => (i ? [" · ", m] : [m]))));
   } else {
     parts.push(el("p", { class: "message-title" }, `${doing} failed: the gateway could not be reached`));
     if (failure.message) parts.push(el("p", {}, failure.message));

@@ -340,6 +340,20 @@ class ConsoleTest(unittest.TestCase):
         self.assertEqual(entry["text"], text)
         self.assertEqual(entry["key"], sent_key)
 
+    def test_a_proxys_429_without_a_problem_says_the_wait_its_retry_after_header_names(self):
+        self.enter_key("demo-key")
+        self.connector_row("ozon/chat")
+        # given a proxy in front that refuses the list with a bare 429 and a Retry-After header
+        self.driver.execute_script("""
+            const original = window.fetch;
+            window.fetch = (url, init) => /\\/items\\?/.test(String(url))
+                ? Promise.resolve(new Response("Too Many Requests", {status: 429, headers: {"Retry-After": "7", "Content-Type": "text/plain"}}))
+                : original(url, init);""")
+        # when the agent browses
+        self.connector_row("ozon/chat").find_element(By.CSS_SELECTOR, "button.browse").click()
+        # then the message says the status and the wait
+        self.wait_for_message("failed: HTTP 429", "retry after 7 s")
+
     def test_a_late_answer_of_the_connector_left_does_not_replace_the_one_chosen(self):
         self.enter_key("demo-key")
         self.connector_row("ozon/chat")
