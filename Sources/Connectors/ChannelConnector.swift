@@ -50,7 +50,7 @@ extension ChannelConnector {
     /// `replace` for them before calling.
     public func reply(to id: String, text: String, replacing: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         guard !replacing else {
-            throw .invalidRequest(field: "replace", reason: "\(key.marketplace)/\(key.channel) replies cannot replace an answer")
+            throw .invalidRequest(field: "replace", reason: "\(key.marketplace)/\(key.channel) replies never replace an answer: leave it out")
         }
         return try await reply(to: id, text: text, deadline: deadline)
     }

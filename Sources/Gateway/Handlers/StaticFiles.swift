@@ -55,13 +55,13 @@ public struct StaticFiles: Sendable {
     /// left out, not served in its place: returns those, for a warning.
     @discardableResult
     public func register(into router: inout Router) -> [String] {
-        var routes: [String: File] = [:]
-        for (path, file) in files { routes[path] = file }
-        for (path, file) in files.sorted(by: { $0.key < $1.key }) where path.hasSuffix(".html") && !path.hasSuffix("/index.html") {
+        var routes = files
+        let sorted = files.sorted { $0.key < $1.key }
+        for (path, file) in sorted where path.hasSuffix(".html") && !path.hasSuffix("/index.html") {
             let alias = String(path.dropLast(".html".count))
             if routes[alias] == nil { routes[alias] = file }
         }
-        for (path, file) in files.sorted(by: { $0.key < $1.key }) where path.hasSuffix("/index.html") {
+        for (path, file) in sorted where path.hasSuffix("/index.html") {
             let directory = String(path.dropLast("/index.html".count))
             let alias = directory.isEmpty ? "/" : directory
             if routes[alias] == nil { routes[alias] = file }

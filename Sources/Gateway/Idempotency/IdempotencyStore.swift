@@ -105,24 +105,24 @@ public final class IdempotencyStore: Sendable {
                 }
                 orderStart += 1
             }
-            // Records of abandoned or replaced entries behind a live one at the front would pile up
-            // with every failed keyed request until that one expires: drop them once they outnumber
-            // the entries (amortised, as at least as many requests came since the last time).
-            if order.count - orderStart > 2 * entries.count + 1024 {
-                let entries = entries
-                order = order[orderStart...].filter { entries[$0.0]?.sequence == $0.1 }
-                orderStart = 0
-            } else if orderStart > 1024, orderStart * 2 > order.count {
-                order.removeFirst(orderStart)
-                orderStart = 0
-            }
+            let entries = entries
+            Self.compact(&order, start: &orderStart, entries: entries.count) { entries[$0.0]?.sequence == $0.1 }
             while harmlessStart < harmlessOrder.count, !isStoredOutcome(harmlessOrder[harmlessStart]) { harmlessStart += 1 }
-            if harmlessOrder.count - harmlessStart > 2 * entries.count + 1024 {
-                harmlessOrder = harmlessOrder[harmlessStart...].filter(isStoredOutcome)
-                harmlessStart = 0
-            } else if harmlessStart > 1024, harmlessStart * 2 > harmlessOrder.count {
-                harmlessOrder.removeFirst(harmlessStart)
-                harmlessStart = 0
+            Self.compact(&harmlessOrder, start: &harmlessStart, entries: entries.count, keeping: isStoredOutcome)
+        }
+
+        /// Records of abandoned or replaced entries behind a live one at the front would pile up
+        /// with every failed keyed request until that one expires: drops them (the records
+        /// `keeping` refuses) once they outnumber the entries (amortised, as at least as many
+        /// requests came since the last time), and the front already passed over.
+        private static func compact(_ records: inout [(String, UInt64)], start: inout Int, entries: Int,
+                                    keeping: ((String, UInt64)) -> Bool) {
+            if records.count - start > 2 * entries + 1024 {
+                records = records[start...].filter(keeping)
+                start = 0
+            } else if start > 1024, start * 2 > records.count {
+                records.removeFirst(start)
+                start = 0
             }
         }
 
