@@ -72,6 +72,7 @@ EXPOSE 8080
 # SIGTERM drains: readiness fails, in-flight requests are answered, the process exits 0.
 STOPSIGNAL SIGTERM
 # No curl in the image: the binary asks its own /healthz (on PORT; HOST 0.0.0.0 means loopback).
+# It does not see serve's flags: move the port with PORT, not `serve --port`.
 # Docker reserves exit status 2 of a health check; healthcheck's 2 (an unusable address) is
 # unhealthy here like any other failure.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=5s --retries=3 \

@@ -62,12 +62,19 @@ struct CommandLineOptions {
         return port
     }
 
+    /// An argument the parser does not know, quoted for the message: one that may be a key or a
+    /// token pasted in the wrong place (long, with no space) is not repeated whole.
+    static func shown(_ argument: String) -> String {
+        guard argument.utf8.count > 40 else { return ConfigurationError.quoted(argument) }
+        return ConfigurationError.quoted(String(argument.prefix(6))) + "… (\(argument.utf8.count) bytes, not repeated in full)"
+    }
+
     /// Parses `arguments` (without the program name); throws a message for the user.
     static func parse(_ arguments: [String]) throws(UsageError) -> CommandLineOptions {
         var options = CommandLineOptions()
         var rest = arguments[...]
         if let first = rest.first, !first.hasPrefix("-") {
-            guard let command = Command(rawValue: first) else { throw UsageError("unknown command \"\(first)\"") }
+            guard let command = Command(rawValue: first) else { throw UsageError("unknown command \(Self.shown(first))") }
             options.command = command
             rest = rest.dropFirst()
         }
@@ -97,7 +104,7 @@ struct CommandLineOptions {
                 if Self.knownFlags.contains(name) {
                     throw UsageError("\(options.command.rawValue) takes no \(name)")
                 }
-                throw UsageError("unknown option \"\(flag)\"")
+                throw UsageError("unknown option \(Self.shown(flag))")
             }
             guard given.insert(name).inserted else { throw UsageError("\(name) is given twice") }
             switch name {
@@ -111,7 +118,10 @@ struct CommandLineOptions {
                 let text = try value()
                 guard let port = Self.port(text) else { throw UsageError("--port must be 0…65535, not \(ConfigurationError.quoted(text))") }
                 options.port = port
-            case "--static-root": options.staticRoot = try value()
+            case "--static-root":
+                let path = try value()
+                guard !path.isEmpty else { throw UsageError("--static-root needs a folder, not an empty name") }
+                options.staticRoot = path
             case "--help":
                 guard inline == nil else { throw UsageError("--help takes no value") }
                 // Help asked for is shown, whatever else the line holds.
@@ -119,7 +129,9 @@ struct CommandLineOptions {
                 return options
             default:
                 guard inline == nil else { throw UsageError("--version takes no value") }
+                // As `--help`: asked for, it is shown wherever it stands on the line.
                 options.command = .version
+                return options
             }
         }
         return options

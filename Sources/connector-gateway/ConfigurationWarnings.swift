@@ -10,6 +10,14 @@ enum ConfigurationWarnings {
     static func messages(_ configuration: GatewayConfiguration, maxConnections: Int, cpus: Int = ServerConfiguration.availableCPUs,
                          servesTenants: Bool) -> [String] {
         var messages: [String] = []
+        if let host = configuration.fileListen.host, host != configuration.server.host {
+            messages.append("listen.host \(host) in the file is replaced by HOST or --host: the gateway listens on \(configuration.server.host). "
+                + "Unset HOST (the image sets HOST=0.0.0.0) or drop listen.host, so that one place says where it listens.")
+        }
+        if let port = configuration.fileListen.port, port != configuration.server.port {
+            messages.append("listen.port \(port) in the file is replaced by PORT or --port: the gateway listens on \(configuration.server.port). "
+                + "Unset PORT (the image sets PORT=8080) or drop listen.port, so that one place says where it listens.")
+        }
         if configuration.server.loopCount > cpus {
             messages.append("server.loops \(configuration.server.loopCount) is more than the \(cpus) CPU\(cpus == 1 ? "" : "s") this process "
                 + "may run on: loops beyond one a CPU add thread switches, not throughput. Leave server.loops unset (one loop a CPU) "

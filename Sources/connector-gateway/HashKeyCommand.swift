@@ -4,7 +4,7 @@ import Hashing
 import HTTP
 
 /// `connector-gateway hash-key`: the SHA-256 of the key on stdin (one line, spaces and tabs
-/// around it and blank lines after it ignored, as a header's are), in hex, for `api_key_sha256` in the configuration. Refuses a key the
+/// around it and blank lines before and after it ignored, as a header's are), in hex, for `api_key_sha256` in the configuration. Refuses a key the
 /// gateway would never accept, and one shorter than `minimumLength`.
 enum HashKeyCommand {
     /// The shortest key hashed: 16 random visible characters are ~100 bits.
@@ -15,16 +15,26 @@ enum HashKeyCommand {
     static let lineLimit = 4096
 
     static func run() -> Int32 {
-        let line: String
-        switch nextLine() {
-        case .end:
-            Output.error("hash-key: no key on stdin (try: printf '%s' \"$KEY\" | connector-gateway hash-key)")
-            return 2
-        case .tooLong:
-            Output.error("hash-key: stdin's first line is longer than \(lineLimit) bytes: not a key (an API key is at most 512)")
-            return 2
-        case .line(let text):
-            line = text
+        var line = ""
+        // A here-document or a file may open with a blank line: the key is the first line that
+        // is not blank.
+        readingKey: while true {
+            switch nextLine() {
+            case .end:
+                Output.error("hash-key: no key on stdin (try: printf '%s' \"$KEY\" | connector-gateway hash-key)")
+                return 2
+            case .failed(let code):
+                Output.error("hash-key: cannot read stdin: \(String(cString: strerror(code))) (errno \(code)); nothing hashed")
+                return 2
+            case .tooLong:
+                Output.error("hash-key: stdin's first line is longer than \(lineLimit) bytes: not a key (an API key is at most 512)")
+                return 2
+            case .line(let text) where text.trimmingOWS().isEmpty:
+                continue
+            case .line(let text):
+                line = text
+                break readingKey
+            }
         }
         // Spaces and tabs only, as the gateway trims a header's value: a no-break space pasted
         // with the key is part of it, and refused below, not hashed away unseen.
@@ -35,16 +45,16 @@ enum HashKeyCommand {
             switch nextLine() {
             case .end:
                 break readingRest
+            case .failed(let code):
+                // The key may have been cut short by the error as well: nothing is printed.
+                Output.error("hash-key: cannot read stdin: \(String(cString: strerror(code))) (errno \(code)); nothing hashed")
+                return 2
             case .line(let more) where more.trimmingOWS().isEmpty:
                 continue
             case .line, .tooLong:
                 Output.error("hash-key: stdin holds more than one line; hash one key at a time")
                 return 2
             }
-        }
-        guard !key.isEmpty else {
-            Output.error("hash-key: the key is empty")
-            return 2
         }
         guard AuthenticationMiddleware.hasKeyCharacters(key) else {
             Output.error("hash-key: an API key is visible ASCII only, without spaces (the gateway refuses any other)")
@@ -68,22 +78,31 @@ enum HashKeyCommand {
     private enum StdinLine {
         case line(String)
         case end
+        /// A read error (`errno`).
+        case failed(Int32)
         case tooLong
     }
 
     /// The next line of stdin without its line break (`\n` or `\r\n`), as `readLine` gives it,
-    /// but never more than `lineLimit` bytes of it.
+    /// but never more than `lineLimit` bytes of it. Read a byte at a time with `read(2)`, which
+    /// tells a read error from the end of input (`getchar` answers both with EOF): a key cut
+    /// short by an error would hash to a digest that never matches.
     private static func nextLine() -> StdinLine {
         var bytes: [UInt8] = []
+        var byte: UInt8 = 0
         while true {
-            let character = getchar()
-            if character == EOF { return bytes.isEmpty ? .end : .line(String(decoding: bytes, as: UTF8.self)) }
-            if character == 0x0A {
+            let count = read(STDIN_FILENO, &byte, 1)
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failed(errno)
+            }
+            if count == 0 { return bytes.isEmpty ? .end : .line(String(decoding: bytes, as: UTF8.self)) }
+            if byte == 0x0A {
                 if bytes.last == 0x0D { bytes.removeLast() }
                 return .line(String(decoding: bytes, as: UTF8.self))
             }
             guard bytes.count < lineLimit else { return .tooLong }
-            bytes.append(UInt8(truncatingIfNeeded: character))
+            bytes.append(byte)
         }
     }
 }

@@ -9,15 +9,22 @@ public enum EnvironmentExpansion {
     public static func expand(_ text: String, environment: [String: String]) throws(ConfigurationError) -> String {
         var out = ""
         var rest = Substring(text)
+        // Whether the text so far leaves a JSON string open: a reference outside quotes stands
+        // for a number (or `true`, `false`), and an empty or other value there is named here
+        // rather than left to a JSON syntax error that names neither it nor its setting.
+        var quotes = QuoteState()
         while let dollar = rest.firstIndex(of: "$") {
+            quotes.scan(rest[..<dollar])
             out += rest[..<dollar]
             let after = rest[rest.index(after: dollar)...]
             if after.hasPrefix("${") {
+                quotes.scan("${")
                 out += "${"
                 rest = after.dropFirst(2)
                 continue
             }
             guard after.hasPrefix("{") else {
+                quotes.scan("$")
                 out += "$"
                 rest = after
                 continue
@@ -34,7 +41,18 @@ public enum EnvironmentExpansion {
             let close = nameEnd
             guard let value = environment[name] else {
                 let line = text[..<dollar].utf8.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-                throw ConfigurationError("", "environment variable \(Self.shown(name, opening: "", closing: "")) is referenced on line \(line) but not set")
+                guard Self.isConventional(name) else {
+                    throw ConfigurationError("", "a ${…} on line \(line) names an environment variable that is not set (the name not shown: not in upper case,"
+                                             + " it may be part of a secret; a literal ${ is written $${)")
+                }
+                throw ConfigurationError("", "environment variable \(name) is referenced on line \(line) but not set")
+            }
+            if !quotes.inString, !Self.isBareValue(value) {
+                let line = text[..<dollar].utf8.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+                let holds = value.isEmpty ? "is empty" : "holds no JSON number, true or false (its value not shown)"
+                let shown = String(name.prefix(64))
+                throw ConfigurationError("", "environment variable \(shown), outside quotes on line \(line), \(holds):"
+                                         + " a number setting needs digits there, and a text one \"${\(shown)}\" in quotes")
             }
             out += jsonEscaped(value)
             rest = after[after.index(after: close)...]
@@ -47,10 +65,58 @@ public enum EnvironmentExpansion {
     /// (upper-case letters, digits and `_`, at most 64), as a `${` typed inside a secret written
     /// into the file would otherwise quote the secret's next characters as the "name".
     private static func shown(_ name: String, opening: String, closing: String) -> String {
-        let conventional = !name.isEmpty && name.utf8.count <= 64 && name.utf8.allSatisfy { byte in
+        isConventional(name) ? opening + name + closing : "a reference (its name not shown: not in upper case, it may be part of a secret)"
+    }
+
+    private static func isConventional(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 64 && name.utf8.allSatisfy { byte in
             byte == UInt8(ascii: "_") || (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
         }
-        return conventional ? opening + name + closing : "a reference (its name not shown: not in upper case, it may be part of a secret)"
+    }
+
+    /// A value that stands in JSON outside quotes as it is: a number in JSON's own form, `true`
+    /// or `false`.
+    static func isBareValue(_ value: String) -> Bool {
+        if value == "true" || value == "false" { return true }
+        var bytes = value.utf8[...]
+        func digits() -> Int {
+            let count = bytes.prefix { $0 >= 0x30 && $0 <= 0x39 }.count
+            bytes = bytes.dropFirst(count)
+            return count
+        }
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        let whole = bytes.first
+        let wholeDigits = digits()
+        guard wholeDigits > 0, whole != UInt8(ascii: "0") || wholeDigits == 1 else { return false }
+        if bytes.first == UInt8(ascii: ".") {
+            bytes = bytes.dropFirst()
+            guard digits() > 0 else { return false }
+        }
+        if let e = bytes.first, e | 0x20 == UInt8(ascii: "e") {
+            bytes = bytes.dropFirst()
+            if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+            guard digits() > 0 else { return false }
+        }
+        return bytes.isEmpty
+    }
+
+    /// Follows the configuration text's JSON strings (their quotes and escapes) as it is read in
+    /// pieces.
+    private struct QuoteState {
+        private(set) var inString = false
+        private var escaped = false
+
+        mutating func scan(_ text: Substring) {
+            for byte in text.utf8 {
+                if escaped {
+                    escaped = false
+                } else if inString, byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString.toggle()
+                }
+            }
+        }
     }
 
     private static func isNameCharacter(_ character: Character) -> Bool {

@@ -10,6 +10,9 @@ import Server
 public struct GatewayConfiguration: Sendable {
     /// Listen address, limits and timeouts of the server core (`listen`, `server`); loopback by default.
     public var server = ServerConfiguration(host: "127.0.0.1", port: 8080)
+    /// The file's own `listen.host` and `listen.port`, nil where it left them out: what `HOST`,
+    /// `PORT` and the flags replace is warned of, as an image's `PORT` silently would.
+    public var fileListen: (host: String?, port: Int?) = (nil, nil)
     /// The tenants that may call the gateway (`tenants`); none means only public routes answer.
     public var tenants: [Tenant] = []
     /// Base URLs of each marketplace's hosts (`marketplaces`); production by default.
@@ -95,8 +98,12 @@ public struct GatewayConfiguration: Sendable {
             if let host = try listen.string("host") {
                 try checkListenHost(host, field: "listen.host")
                 configuration.server.host = host
+                configuration.fileListen.host = host
             }
-            if let port = try listen.integer("port", in: 0...65535) { configuration.server.port = port }
+            if let port = try listen.integer("port", in: 0...65535) {
+                configuration.server.port = port
+                configuration.fileListen.port = port
+            }
         }
         if let server = try reader.object("server") {
             try configuration.applyServer(server)

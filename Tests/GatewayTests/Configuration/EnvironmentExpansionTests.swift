@@ -48,6 +48,24 @@ struct EnvironmentExpansionTests {
         }
     }
 
+    @Test("given a reference outside quotes, when its variable is empty or holds no JSON number, then the error names the variable and its line",
+          arguments: [("", "is empty"), ("08080", "holds no JSON number"), ("8080 ", "holds no JSON number"), ("1.", "holds no JSON number"),
+                      ("abc", "holds no JSON number")])
+    func bareValueRefused(value: String, message: String) {
+        #expect {
+            _ = try EnvironmentExpansion.expand("{\"a\": \"x\\\\\",\n \"port\": ${PORT_VAR}}", environment: ["PORT_VAR": value])
+        } throws: { error in
+            let problem = (error as? ConfigurationError)?.problem ?? ""
+            return problem.contains("PORT_VAR, outside quotes on line 2, \(message)") && (value.isEmpty || !problem.contains(value))
+        }
+    }
+
+    @Test("given a reference outside quotes holding a JSON number, true or false, or one inside quotes holding anything, then it is expanded",
+          arguments: ["8080", "0", "-1", "1.5e3", "2E-2", "true", "false"])
+    func bareValueTaken(value: String) throws {
+        #expect(try EnvironmentExpansion.expand(#"{"n": ${V}, "s": "a\"${E}"}"#, environment: ["V": value, "E": ""]) == #"{"n": \#(value), "s": "a\""}"#)
+    }
+
     @Test("given a ${ that never closes, then the error gives its line and quotes nothing after the name")
     func unterminatedQuotesNoSecret() {
         let text = "{\n \"client_id\": \"${OZ_ID\", \"api_key\": \"OZLIVESECRET9f8e\"}"

@@ -13,11 +13,29 @@ struct CommandLineTests {
               (["hash-key", "--config", "a.json"], "hash-key takes no --config"),
               (["healthcheck", "--static-root", "/tmp"], "healthcheck takes no --static-root"),
               (["--help=yes"], "--help takes no value"), (["--bogus"], "unknown option \"--bogus\""),
+              (["--static-root", ""], "--static-root needs a folder"), (["--static-root="], "--static-root needs a folder"),
           ])
     func refused(arguments: [String], reason: String) throws {
         let result = try GatewayProcess.run(arguments: arguments, stdin: "")
         #expect(result.status == 2)
         #expect(result.stderr.contains(reason), "\(result.stderr)")
+    }
+
+    @Test("given a key pasted where a command or an option goes, then exit 2 without repeating it whole",
+          arguments: [["sk-live-0123456789abcdefghijklmnopqrstuvwxyz0123"], ["serve", "sk-live-0123456789abcdefghijklmnopqrstuvwxyz0123"]])
+    func strayKeyNotRepeated(arguments: [String]) throws {
+        let result = try GatewayProcess.run(arguments: arguments, stdin: "")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\"sk-liv\"… (48 bytes, not repeated in full)"), "\(result.stderr)")
+        #expect(!result.stderr.contains("0123456789abcdef"), "\(result.stderr)")
+    }
+
+    @Test("given --version before or after other flags, then the version is shown either way")
+    func versionAnywhere() throws {
+        let first = try GatewayProcess.run(arguments: ["--version", "--port", "80"], stdin: "")
+        let last = try GatewayProcess.run(arguments: ["--port", "80", "--version"], stdin: "")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(!first.stdout.isEmpty && first.stdout == last.stdout)
     }
 
     @Test("given PORT with a sign, then a good configuration is refused with exit 2 naming PORT, as --port is")
@@ -36,6 +54,16 @@ struct CommandLineTests {
         // Nothing listens on the port: exit 1 (the check ran), not 2 (the empty pipe read as a bad file).
         let result = try GatewayProcess.run(arguments: ["healthcheck"], environment: ["GATEWAY_CONFIG": "/dev/stdin", "PORT": "1"], stdin: "")
         #expect(result.status == 1, "\(result.stderr)")
+    }
+
+    @Test("given a file's listen address that PORT or --port replaces, then check-config warns naming both; the same value, or none in the file, is quiet",
+          arguments: [(["PORT": "8080"], [String](), true), ([:], ["--port", "8081"], true), (["PORT": "9090"], [], false), (["PORT": ""], [], false)])
+    func listenReplaced(environment: [String: String], arguments: [String], warned: Bool) throws {
+        let digest = Hex.encode(SHA256.hash("acme-key-0123456789abcdef".utf8))
+        let configuration = #"{"listen": {"port": 9090}, "tenants": [{"id": "acme", "api_key_sha256": ["\#(digest)"]}]}"#
+        let result = try GatewayProcess.run(arguments: ["check-config", "--config", "/dev/stdin"] + arguments, environment: environment, stdin: configuration)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect((result.stdout + result.stderr).contains("listen.port 9090 in the file is replaced by PORT or --port") == warned, "\(result.stdout)")
     }
 
     @Test("given a HOST holding a terminal escape, then the refusal quotes it escaped, not raw")

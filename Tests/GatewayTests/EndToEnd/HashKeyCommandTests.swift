@@ -1,3 +1,4 @@
+import Foundation
 import Hashing
 import Testing
 
@@ -21,6 +22,25 @@ struct HashKeyCommandTests {
         let blank = try GatewayProcess.run(arguments: ["hash-key"], stdin: "tenant-key-0123456789\n\n  \n")
         #expect(blank.status == 0)
         #expect(blank.stdout == Hex.encode(SHA256.hash("tenant-key-0123456789".utf8)) + "\n")
+    }
+
+    @Test("given a here-document that opens with blank lines, then hash-key hashes the key after them")
+    func hashKeyAfterBlankLines() throws {
+        let result = try GatewayProcess.run(arguments: ["hash-key"], stdin: "\n \t\r\ntenant-key-0123456789\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == Hex.encode(SHA256.hash("tenant-key-0123456789".utf8)) + "\n")
+        let blanks = try GatewayProcess.run(arguments: ["hash-key"], stdin: "\n  \n")
+        #expect(blanks.status == 2)
+        #expect(blanks.stderr.contains("no key on stdin"), "\(blanks.stderr)")
+    }
+
+    @Test("given stdin that fails to read (a folder), then hash-key says so and prints nothing, rather than hash what it got")
+    func hashKeyReadError() throws {
+        let folder = try #require(FileHandle(forReadingAtPath: "/"))
+        let result = try GatewayProcess.run(arguments: ["hash-key"], stdinFile: folder)
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("cannot read stdin"), "\(result.stderr)")
     }
 
     @Test("given stdin with no line break in its first 4 KiB, then hash-key refuses at once rather than read it whole; a CRLF line is one key")

@@ -113,7 +113,7 @@ final class GatewayProcess: Sendable {
     /// `environment` says otherwise (a configuration wrongly accepted serves on a free port, not
     /// on 8080). Still running after `limit`, it is killed: status -1, and stderr says so.
     static func run(arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
-                    limit: Duration = .seconds(30)) throws -> (status: Int32, stdout: String, stderr: String) {
+                    stdinFile: FileHandle? = nil, limit: Duration = .seconds(30)) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -122,7 +122,7 @@ final class GatewayProcess: Sendable {
         let inputReading = FileHandle(fileDescriptor: input.reading, closeOnDealloc: true)
         process.standardOutput = out.writing
         process.standardError = err.writing
-        process.standardInput = inputReading
+        process.standardInput = stdinFile ?? inputReading
         // Both read at once, as the binary writes: a full stderr cannot stall it while we wait on stdout.
         let output = PipeReader(out.reading), errors = PipeReader(err.reading)
         try process.run()
