@@ -27,6 +27,9 @@ extension OzonChatConnector {
     /// further (see `OzonChatWatermark`), so a message that shows up in the list after a newer
     /// one in another chat is not skipped.
     ///
+    /// A call stops reading list pages once half its time is gone (after one page at least),
+    /// leaving the rest of the sweep to the next call.
+    ///
     /// A list position the cursor carried that Ozon refuses (a 4xx: it expired while the client
     /// waited between calls) starts the sweep over from the first page rather than failing
     /// every call with that cursor: the mark has not moved, so no chat is missed, and the edge
@@ -46,10 +49,16 @@ extension OzonChatConnector {
         var pagesRead = 0
         // Set when the sweep started over: until then it reads on past `sweepPages`.
         var readOnUntil: ContinuousClock.Instant?
+        // Past it, the list pages are left to the next call: the histories of the chats reported
+        // get the other half, so a slow Ozon makes each call shorter, not every call time out
+        // (and the same call fail again and again).
+        let started = session.caller.now
+        let halfway = started + max(.zero, deadline - started) / 2
         while sweep.pages < Self.maxSweepPages, reported.count < limit {
             // The sweep goes on in the next call, unless its position would crowd the cursor.
-            if pagesRead >= sweepPages, (sweep.token?.utf8.count ?? 0) <= OzonChatSweep.maxToken,
-               readOnUntil.map({ session.caller.now >= $0 }) ?? true { break }
+            let now = session.caller.now
+            if pagesRead >= sweepPages || (pagesRead > 0 && now >= halfway), (sweep.token?.utf8.count ?? 0) <= OzonChatSweep.maxToken,
+               readOnUntil.map({ now >= $0 }) ?? true { break }
             let rereading = sweep
             let page: OzonPage<OzonChatListed>
             do throws(ConnectorError) {

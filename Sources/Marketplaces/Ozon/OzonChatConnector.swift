@@ -165,21 +165,42 @@ public struct OzonChatConnector: ChannelConnector {
 
     /// Items for listed chats, each completed with its history up to the listed last message
     /// (so an item always shows the message the list announced), a few chats at a time. A chat
-    /// that vanished in between is left out.
+    /// that vanished in between is left out. A chat whose history Ozon refuses for what it is
+    /// (a 4xx other than "later") is given from its list entry alone: one such chat neither
+    /// fails the other 99 nor wedges an updates cursor that could never move past it.
     func chatItems(for chats: [OzonChatListed], deadline: ContinuousClock.Instant) async throws(ConnectorError) -> [Item] {
-        let outcomes = await OzonFanOut.map(chats, stopsAt: { if case .itemNotFound = $0 { false } else { true } }) { chat throws(ConnectorError) in
-            let (messages, _, _) = try await history(chatID: chat.chatID, from: chat.lastMessageID, limit: Self.window, deadline: deadline)
+        let outcomes = await OzonFanOut.map(chats, stopsAt: Self.failsPage) { chat throws(ConnectorError) in
+            let messages: [OzonChatMessageObject]
+            do throws(ConnectorError) {
+                messages = try await history(chatID: chat.chatID, from: chat.lastMessageID, limit: Self.window, deadline: deadline).messages
+            } catch .itemNotFound where chat.lastMessageID > 0 {
+                // The listed last message may be gone (moderated away) while the chat is not:
+                // its latest messages, without the anchor.
+                messages = try await history(chatID: chat.chatID, from: nil, limit: Self.window, deadline: deadline).messages
+            }
             return Self.item(chatID: chat.chatID, listed: chat, messages: messages)
         }
         var items: [Item] = []
-        for outcome in outcomes {
+        for (chat, outcome) in zip(chats, outcomes) {
             switch outcome {
             case .success(let item): items.append(item)
             case .failure(.itemNotFound): continue
+            case .failure(let error) where !Self.failsPage(error): items.append(Self.item(chatID: chat.chatID, listed: chat, messages: []))
             case .failure(let error): throw error
             }
         }
         return items
+    }
+
+    /// Whether a chat's failed history fails the page it is on: a failure that may pass (rate
+    /// limits, timeouts, 5xx) or that is the account's (credentials) does; a refusal of that one
+    /// chat, which the same call would get again, does not.
+    static func failsPage(_ error: ConnectorError) -> Bool {
+        switch error {
+        case .itemNotFound, .upstreamRejected: false
+        case .upstreamError: error.isRetryable
+        default: true
+        }
     }
 
     static func item(chatID: String, listed: OzonChatListed?, messages: [OzonChatMessageObject]) -> Item {
@@ -192,7 +213,8 @@ public struct OzonChatConnector: ChannelConnector {
         return Item(
             id: chatID, marketplace: .ozon, channel: .chat, kind: .chat, text: last.map(text) ?? "",
             createdAt: listed?.entry.chat.createdAt?.timestamp ?? messages.first?.createdAt?.timestamp ?? OzonDate.missing,
-            status: lastFromPerson.map(sender) == "buyer" ? .unanswered : .answered,
+            // Without its messages (a history Ozon refused), a chat with unread ones awaits an answer.
+            status: lastFromPerson.map(sender) == "buyer" || (messages.isEmpty && unread > 0) ? .unanswered : .answered,
             author: lastFromBuyer?.user?.id.map { Item.Author(id: $0.text) },
             product: sku.map { Item.Product(id: $0) }, read: unread == 0, unreadCount: unread,
             lastMessage: last.map { Item.Message(id: $0.messageID.text, text: text($0),
