@@ -175,8 +175,9 @@ public final class IdempotencyJournal: Sendable {
         }
     }
 
-    /// What replaying `records` in order leaves, without what expired by `now`, each tenant's
-    /// newest `capacity`: a key's last claim or outcome, none when it was freed last. A claim
+    /// What replaying `records` in order leaves, without what expired by `now`, at most
+    /// `capacity` a tenant (`IdempotencyJournalRecord.kept`): a key's last claim or outcome, none
+    /// when it was freed last. A claim
     /// without an outcome (the process ended while its request ran) becomes its own recorded
     /// answer, kept as an outcome stored now: after all the others, so room is made from theirs.
     /// A claim that recorded no answer (a request that does no harm run again, as a mark-read)
@@ -204,13 +205,7 @@ public final class IdempotencyJournal: Sendable {
             record.time = now
             return record
         }
-        var kept: [String: Int] = [:]
-        var newestFirst: [IdempotencyJournalRecord] = []
-        for record in live.reversed() where kept[record.tenant, default: 0] < capacity {
-            kept[record.tenant, default: 0] += 1
-            newestFirst.append(record)
-        }
-        return newestFirst.reversed()
+        return IdempotencyJournalRecord.kept(live, capacity: capacity)
     }
 
     /// Gives the journal the store's live records when it rewrites the file: `take` returns them

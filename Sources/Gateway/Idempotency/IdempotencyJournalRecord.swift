@@ -38,6 +38,30 @@ struct IdempotencyJournalRecord: Sendable, Equatable {
         response?.headers.fields.map { "\($0.name): \($0.value)" }
     }
 
+    /// Whether the record is a mark-read's success (204, the one answer a reply never gets): run
+    /// again, it does no harm, so it makes room before any other outcome, after a restart as
+    /// before it. The record does not say which request it answers; a mark-read's refusal is kept
+    /// as a reply's would be.
+    var isHarmlessOutcome: Bool { kind == .completed && response?.status.code == 204 }
+
+    /// `records` (in the order they were written) with, for each tenant holding more than
+    /// `capacity`, the oldest harmless outcomes left out first, then the oldest others, as the
+    /// store makes room: in their order otherwise.
+    static func kept(_ records: [Self], capacity: Int) -> [Self] {
+        var excess: [String: Int] = [:]
+        for record in records { excess[record.tenant, default: -capacity] += 1 }
+        guard excess.values.contains(where: { $0 > 0 }) else { return records }
+        var dropped = [Bool](repeating: false, count: records.count)
+        for harmlessFirst in [true, false] {
+            for (index, record) in records.enumerated() where !dropped[index] && (!harmlessFirst || record.isHarmlessOutcome) {
+                guard let over = excess[record.tenant], over > 0 else { continue }
+                dropped[index] = true
+                excess[record.tenant] = over - 1
+            }
+        }
+        return records.indices.filter { !dropped[$0] }.map { records[$0] }
+    }
+
     /// The largest payload read back: larger lengths are damage, not records. The outcomes kept
     /// are the gateway's own answers to writes, a few KiB each.
     static let maxPayload = 64 << 20

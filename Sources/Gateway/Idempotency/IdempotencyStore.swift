@@ -38,7 +38,8 @@ public final class IdempotencyStore: Sendable {
         /// The journal's number for the entry's latest record.
         var journaled: UInt64 = 0
         /// Whether running the request again does no harm (a mark-read): its outcome makes room
-        /// before any other's. False for outcomes restored from a journal, which does not say.
+        /// before any other's. Restored from a journal, a mark-read's success (204) alone, as
+        /// the record does not say which request it answers.
         var harmlessTwice = false
 
         func record(tenant: String, key: String) -> IdempotencyJournalRecord {
@@ -224,10 +225,11 @@ public final class IdempotencyStore: Sendable {
             }
             for (tenant, records) in byTenant {
                 var shelf = Shelf()
-                for record in records.suffix(self.capacity) {
+                for record in IdempotencyJournalRecord.kept(records, capacity: self.capacity) {
                     let remaining = lifetime - .milliseconds(max(0, wallClock - record.time))
                     shelf.put(record.key, Entry(fingerprint: record.fingerprint, response: record.response ?? Self.unknownOutcomeResponse,
-                                                expires: now + remaining, sequence: 0, time: record.time))
+                                                expires: now + remaining, sequence: 0, time: record.time,
+                                                harmlessTwice: record.isHarmlessOutcome))
                 }
                 state.shelves[tenant] = shelf
             }

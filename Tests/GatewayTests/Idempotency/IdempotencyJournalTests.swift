@@ -447,6 +447,49 @@ struct IdempotencyJournalTests {
         }
     }
 
+    @Test("given a tenant's journal holding a mark-read's outcome between replies' outcomes, when restored over a smaller capacity or filled up after the restart, then the mark-read's goes first, not the older reply's")
+    func markReadsMakeRoomAfterARestart() async throws {
+        let folder = try JournalFolder()
+        func markRead(_ key: String, in store: IdempotencyStore) throws {
+            _ = try store.begin(tenant: "acme", key: key, fingerprint: Self.print, freedIfCutShort: true)
+            store.complete(tenant: "acme", key: key, response: HTTPResponse(status: .noContent))
+        }
+        do {
+            let store = try Self.reopen(folder.journal)
+            try Self.storeOutcome("reply-1", tenant: "acme", in: store)
+            try markRead("read-1", in: store)
+            try Self.storeOutcome("reply-2", tenant: "acme", in: store)
+            try markRead("read-2", in: store)
+            try Self.storeOutcome("reply-3", tenant: "acme", in: store)
+            await store.persistedAll()
+            store.journal?.close()
+        }
+        // when: restored with room for four, the oldest mark-read is left out, not the oldest reply
+        do {
+            let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(3600), capacity: 4)
+            #expect(journal.restoredCount == 4)
+            let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 4, journal: journal)
+            for key in ["reply-1", "reply-2", "reply-3"] {
+                guard case .replay = try store.begin(tenant: "acme", key: key, fingerprint: Self.print) else {
+                    Issue.record("\(key) was left out at the restart for a mark-read's room"); return
+                }
+            }
+            // and: a new reply stored after the restart makes its room from the restored mark-read
+            try Self.storeOutcome("reply-4", tenant: "acme", in: store)
+            for key in ["reply-1", "reply-4"] {
+                guard case .replay = try store.begin(tenant: "acme", key: key, fingerprint: Self.print) else {
+                    Issue.record("\(key) dropped for room while a restored mark-read's outcome was kept"); return
+                }
+            }
+            guard case .proceed = try store.begin(tenant: "acme", key: "read-2", fingerprint: Self.print, freedIfCutShort: true) else {
+                Issue.record("the restored mark-read's outcome was kept over a reply's"); return
+            }
+            guard case .proceed = try store.begin(tenant: "acme", key: "read-1", fingerprint: Self.print, freedIfCutShort: true) else {
+                Issue.record("the mark-read left out at the restart came back"); return
+            }
+        }
+    }
+
     @Test("given keyed requests from many tasks at once while the journal is rewritten again and again, when it is reopened, then every outcome that was acknowledged is there")
     func concurrentRewrites() async throws {
         let folder = try JournalFolder()
