@@ -2,6 +2,9 @@ import Foundation
 import Glibc
 
 // connector-gateway: the ConnectorGateway server and its small helper commands.
+// A reader of stdout gone before the server starts (the journal's start-up events are logged
+// first) is a failed write, said once on stderr, not a silent death by SIGPIPE.
+_ = signal(SIGPIPE, SIG_IGN)
 let environment = ProcessInfo.processInfo.environment
 let options: CommandLineOptions
 do {

@@ -32,10 +32,10 @@ public struct ConnectorService: Sendable {
         router.add(.get, "/connectors") { request, context in try service.listConnectors(request, context) }
         router.add(.get, "/connectors/{marketplace}/{channel}") { request, context in try service.describe(request, context) }
         router.add(.get, "/connectors/{marketplace}/{channel}/items") { request, context in
-            try await service.listItems(try RequestFields.query(of: request, postTakesFields: true), context)
+            try await service.listItems({ try RequestFields.query(of: request, postTakesFields: true) }, context)
         }
         router.add(.post, "/connectors/{marketplace}/{channel}/items") { request, context in
-            try await service.listItems(try RequestFields.json(of: request, emptyAllowed: true), context)
+            try await service.listItems({ try RequestFields.json(of: request, emptyAllowed: true) }, context)
         }
         router.add(.get, "/connectors/{marketplace}/{channel}/items/{id}") { request, context in
             try await service.item(request, context)
@@ -47,10 +47,10 @@ public struct ConnectorService: Sendable {
             try await service.markRead(request, context)
         }
         router.add(.get, "/connectors/{marketplace}/{channel}/updates") { request, context in
-            try await service.updates(try RequestFields.query(of: request, postTakesFields: true), context)
+            try await service.updates({ try RequestFields.query(of: request, postTakesFields: true) }, context)
         }
         router.add(.post, "/connectors/{marketplace}/{channel}/updates") { request, context in
-            try await service.updates(try RequestFields.json(of: request, emptyAllowed: true), context)
+            try await service.updates({ try RequestFields.json(of: request, emptyAllowed: true) }, context)
         }
     }
 
@@ -101,8 +101,12 @@ public struct ConnectorService: Sendable {
 
     // MARK: - Items
 
-    func listItems(_ fields: RequestFields, _ context: GatewayContext) async throws -> HTTPResponse {
+    /// `readFields` reads the query or the body once the connector is known to be there and
+    /// configured: the GET and POST forms refuse the same request the same way (404, 403
+    /// before 415 or 400), as the writes do.
+    func listItems(_ readFields: () throws -> RequestFields, _ context: GatewayContext) async throws -> HTTPResponse {
         let (connector, key) = try connector(context, for: .listItems)
+        let fields = try readFields()
         var errors = fields.errors(allowed: ["limit", "cursor", "status", "since", "include_raw"])
         let limit = fields.integer("limit", in: 1...100, errors: &errors) ?? 20
         let statusText = fields.string("status", errors: &errors)
@@ -201,8 +205,10 @@ public struct ConnectorService: Sendable {
         }
     }
 
-    func updates(_ fields: RequestFields, _ context: GatewayContext) async throws -> HTTPResponse {
+    /// `readFields` as for `listItems`.
+    func updates(_ readFields: () throws -> RequestFields, _ context: GatewayContext) async throws -> HTTPResponse {
         let (connector, key) = try connector(context, for: .updates)
+        let fields = try readFields()
         var errors = fields.errors(allowed: ["limit", "cursor"])
         let limit = fields.integer("limit", in: 1...100, errors: &errors) ?? 50
         let cursor = openCursor(fields.string("cursor", errors: &errors), key: key, context, errors: &errors)

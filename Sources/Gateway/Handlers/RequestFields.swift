@@ -123,6 +123,11 @@ struct RequestFields {
         ["", "utf-8", "utf8", "csutf8", "us-ascii", "ascii", "csascii", "ansi_x3.4-1968", "iso646-us"].contains(charset.lowercased())
     }
 
+    /// US-ASCII under its names: UTF-8's subset, so a body declared in it holds no byte of 0x80 or above.
+    static func isASCII(_ charset: String) -> Bool {
+        ["us-ascii", "ascii", "csascii", "ansi_x3.4-1968", "iso646-us"].contains(charset.lowercased())
+    }
+
     /// The body as a JSON object. An empty body counts as `{}` when `emptyAllowed`; any other
     /// body needs `Content-Type: application/json` and no `Content-Encoding` (415 otherwise). A
     /// query string is refused, each of its names a field error: filters sent there would
@@ -164,8 +169,15 @@ struct RequestFields {
         // client that declares windows-1251 or koi8-r believes its bytes are in it, and reading
         // them as UTF-8 (which Cyrillic in either can be, by chance) would post other text than
         // it meant. Any charset but UTF-8's names is refused, not silently reinterpreted.
-        if let contentType, let charset = Self.charsets(in: contentType).first(where: { !Self.isUTF8($0) }) {
-            throw .unsupportedCharset(received: charset)
+        if let contentType {
+            let charsets = Self.charsets(in: contentType)
+            if let charset = charsets.first(where: { !Self.isUTF8($0) }) {
+                throw .unsupportedCharset(received: charset)
+            }
+            // Declared ASCII, bytes beyond it are in some other charset the client has in mind.
+            if let ascii = charsets.first(where: Self.isASCII), request.body.contains(where: { $0 >= 0x80 }) {
+                throw .unsupportedCharset(received: "\(ascii.prefix(15)) (the body has bytes beyond it)")
+            }
         }
         let parsed: (value: JSONValue, repeatedKeys: [String])
         do {

@@ -441,6 +441,6 @@ public final class IdempotencyJournal: Sendable {
         line.string("event", event)
         line.string("path", error.path)
         line.string("error", error.problem)
-        log.write(String(decoding: line.finish(), as: UTF8.self), level: level)
+        log.write(String(decoding: line.finish(), as: UTF8.self), level: level, essential: true)
     }
 }

@@ -49,6 +49,9 @@ public final class LogSink: Sendable {
     private let dropObserver = Mutex<(@Sendable (Int) -> Void)?>(nil)
     /// Set once a write to the output has failed for good: said once on stderr.
     private let outputFailed = Atomic(false)
+    /// A write-out gave up part way through a line (a flush's patience ran out): the next one
+    /// ends that line first, so the line after it is JSON of its own. Used on `queue` alone.
+    private let midLine = Atomic(false)
     /// Lines below this level are not written.
     public let level: Level
 
@@ -85,10 +88,11 @@ public final class LogSink: Sendable {
     public var lines: [String] { buffer.withLock { $0.captured } }
 
     /// Queues `line` (a newline is added) when `level` is at or above the sink's. Never blocks on
-    /// the output: written shortly after, off the calling thread; dropped when too much is waiting.
-    public func write(_ line: String, level: Level = .info) {
+    /// the output: written shortly after, off the calling thread; dropped when too much is waiting,
+    /// unless `essential` (a rare event an operator must see, as the journal's failures).
+    public func write(_ line: String, level: Level = .info, essential: Bool = false) {
         guard level >= self.level, level != .off else { return }
-        enqueue(line)
+        enqueue(line, essential: essential)
     }
 
     /// Queues an event line written at every level (the start, drain and stop lines): as `write`,
@@ -187,6 +191,10 @@ public final class LogSink: Sendable {
             }
             if bytes.isEmpty { return }
             var offset = 0
+            if midLine.load(ordering: .relaxed) {
+                var newline = UInt8(ascii: "\n")
+                if Glibc.write(fd, &newline, 1) == 1 { midLine.store(false, ordering: .relaxed) }
+            }
             while offset < bytes.count {
                 let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
                 if n > 0 {
@@ -211,6 +219,7 @@ public final class LogSink: Sendable {
                 }
             }
             if offset < bytes.count {
+                if offset > 0, bytes[offset - 1] != UInt8(ascii: "\n") { midLine.store(true, ordering: .relaxed) }
                 // Not a count of lines dropped itself: those it stands for were counted as dropped.
                 let lost = bytes[offset...].split(separator: UInt8(ascii: "\n")).count { $0.firstRange(of: Self.droppedMarker) == nil }
                 if lost > 0, let observer = dropObserver.withLock({ $0 }) { observer(lost) }

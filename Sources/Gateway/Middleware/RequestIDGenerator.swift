@@ -2,8 +2,9 @@ import Hashing
 import HTTP
 import Synchronization
 
-/// Request ids unique per process and hard to guess: a random 64-bit prefix fixed at start-up and
-/// a counter, both in hex (`3f9c…-1a`).
+/// Request ids unique per process, and across restarts and replicas with high probability: a
+/// random 64-bit prefix fixed at start-up and a counter, both in hex (`3f9c…-1a`). Not secret:
+/// within a process they count up, and nothing relies on their being unguessable.
 final class RequestIDGenerator: Sendable {
     /// The prefix's digits and the dash.
     private let prefix: [UInt8]

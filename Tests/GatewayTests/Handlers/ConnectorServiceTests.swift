@@ -352,6 +352,28 @@ struct ConnectorServiceTests {
             let taken = try await harness.send(.post, path, body: "{\"text\":\"hi\"}", contentType: declared)
             #expect(taken.status == .ok, "\(declared)")
         }
+        // US-ASCII declared, bytes beyond it sent: text in some other charset, not read as UTF-8
+        let notASCII = try await harness.send(.post, path, body: "{\"text\":\"Спасибо\"}", contentType: "application/json; charset=us-ascii")
+        #expect(notASCII.status.code == 415)
+        #expect((notASCII.json["detail"] as? String)?.contains("us-ascii (the body has bytes beyond it)") == true, "\(notASCII.json)")
+        #expect(harness.review.replies == Array(repeating: "item-1: hi", count: 7))
+    }
+
+    @Test("given a list or updates POST to an unknown or unconfigured connector with a body the gateway would refuse, then it is 404 or 403, as the GET form and the writes answer")
+    func postFormsRefuseAsGet() async throws {
+        let harness = ApplicationHarness(tenantCredentials: [.wildberries])
+        for path in ["/connectors/nope/chat/items", "/connectors/nope/chat/updates"] {
+            let form = try await harness.send(.post, path, body: "status=x", contentType: "application/x-www-form-urlencoded")
+            #expect(form.status.code == 404, "\(path)")
+            #expect(form.json["code"] as? String == "unknown_connector")
+        }
+        for path in ["/connectors/ozon/chat/items", "/connectors/ozon/chat/updates"] {
+            let badBody = try await harness.send(.post, path, body: "{\"limit\": 0}")
+            #expect(badBody.status.code == 403, "\(path)")
+            #expect(badBody.json["code"] as? String == "connector_not_configured")
+            let form = try await harness.send(.post, path, body: "limit=5", contentType: "application/x-www-form-urlencoded")
+            #expect(form.status.code == 403, "\(path)")
+        }
     }
 
     @Test("given two Content-Type fields, then it is 400 whichever comes first, and the connector is not called")

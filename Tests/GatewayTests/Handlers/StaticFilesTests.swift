@@ -98,7 +98,7 @@ struct StaticFilesTests {
             let served = try await get("/openapi.yaml", headers: tags.map { ("If-Match", $0) })
             #expect(served.status == .ok, "\(tags)")
         }
-        for tags in [["\"other\""], ["W/" + etag], ["\"a\", \"b\""]] {
+        for tags in [["\"other\""], ["W/" + etag], ["\"a\", \"b\""], ["\"a,*\""], ["*", "\"other\""]] {
             let refused = try await get("/openapi.yaml", headers: tags.map { ("If-Match", $0) })
             #expect(refused.status.code == 412, "\(tags)")
             #expect(refused.json["code"] as? String == "precondition_failed")
