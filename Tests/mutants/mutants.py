@@ -238,6 +238,18 @@ MUTANTS = [
      "if delayed, configuration.drainDelay > .zero {", "if delayed, configuration.drainDelay < .zero {"),
     ("the review archive filtered by any answer, not the status shown", "Sources/Marketplaces/Wildberries/WildberriesRecordSource+List.swift",
      "state.scope.admits(answered: record.showsAnswer)", "state.scope.admits(answered: record.hasAnswer)"),
+    ("one Ozon chat whose history is refused fails the whole list", "Sources/Marketplaces/Ozon/OzonChatConnector.swift",
+     "case .upstreamError: error.isRetryable", "case .upstreamError: true"),
+    ("an escaped quote in the configuration ends its string for ${VAR}", "Sources/Gateway/Configuration/EnvironmentExpansion.swift",
+     "} else if inString, byte == UInt8(ascii: \"\\\\\") {", "} else if false {"),
+    ("a restored mark-read's outcome kept over a reply's", "Sources/Gateway/Idempotency/IdempotencyJournalRecord.swift",
+     "kind == .completed && response?.status.code == 204", "kind == .completed && response?.status.code == 200"),
+    ("an Ozon chat page with has_next and no cursor taken as the list's end", "Sources/Marketplaces/Ozon/OzonPage.swift",
+     "stalled = hasNext && (nextToken ?? \"\").isEmpty", "stalled = false"),
+    ("an Ozon chat sweep reads list pages until its deadline", "Sources/Marketplaces/Ozon/OzonChatConnector+Updates.swift",
+     "(pagesRead > 0 && now >= halfway)", "(pagesRead > 0 && now > deadline)"),
+    ("a US-ASCII body with bytes beyond ASCII read as UTF-8", "Sources/Gateway/Handlers/RequestFields.swift",
+     "request.body.contains(where: { $0 >= 0x80 })", "request.body.contains(where: { $0 > 0xFF })"),
 ]
 
 

@@ -34,7 +34,7 @@ struct WildberriesAnswer: JSONReadable, Sendable {
     /// Whether the answer already says `text`, as Wildberries keeps it (trimmed): a reply that
     /// would write nothing new.
     func says(_ text: String) -> Bool {
-        self.text.trimmingCharacters(in: .whitespacesAndNewlines) == text.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.text.wildberriesWords == text.wildberriesWords
     }
 
     /// Refuses, unless the client asked to `replace` it, a reply that would edit this answer (one

@@ -17,10 +17,10 @@ extension WildberriesChatConnector {
         /// Of these, what to pass over for a message of `text`'s words: every event read, and
         /// the seller's last messages of the same words.
         func with(sameWordsAs text: String) -> KnownMessages {
-            let words = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let words = text.wildberriesWords
             var kept = self
             kept.messages = messages.filter { message in
-                message.sender == "seller" && message.text.trimmingCharacters(in: .whitespacesAndNewlines) == words
+                message.sender == "seller" && message.text.wildberriesWords == words
             }
             return kept
         }
@@ -51,10 +51,10 @@ extension WildberriesChatConnector {
     /// `besides`: what the chat showed before the send, which is not it.
     func sentMessage(chatID: String, text: String, since: Int64, besides earlier: KnownMessages = KnownMessages(),
                      deadline: ContinuousClock.Instant) async throws(ConnectorError) -> WildberriesChatEvent? {
-        let words = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let words = text.wildberriesWords
         func isSent(_ event: WildberriesChatEvent, from: Int64) -> Bool {
             event.chatID == chatID && event.sender == "seller" && event.addTimestamp >= from
-                && event.text?.trimmingCharacters(in: .whitespacesAndNewlines) == words && !earlier.contains(event)
+                && event.text?.wildberriesWords == words && !earlier.contains(event)
         }
         var from = since + ledger.clockLead
         var next = max(1, from - 1)
