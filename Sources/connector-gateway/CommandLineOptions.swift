@@ -62,10 +62,14 @@ struct CommandLineOptions {
         return port
     }
 
-    /// An argument the parser does not know, quoted for the message: one that may be a key or a
-    /// token pasted in the wrong place (long, with no space) is not repeated whole.
+    /// An argument the parser does not know, quoted for the message when it reads as a mistyped
+    /// command or option (letters and dashes, a few words long); anything else may be a key or a
+    /// token pasted in the wrong place (an Ozon key is a 36-character UUID), and is not repeated
+    /// whole.
     static func shown(_ argument: String) -> String {
-        guard argument.utf8.count > 40 else { return ConfigurationError.quoted(argument) }
+        let wordLike = (1...32).contains(argument.utf8.count)
+            && argument.utf8.allSatisfy { $0 == UInt8(ascii: "-") || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }
+        guard !wordLike else { return ConfigurationError.quoted(argument) }
         return ConfigurationError.quoted(String(argument.prefix(6))) + "… (\(argument.utf8.count) bytes, not repeated in full)"
     }
 

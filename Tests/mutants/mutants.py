@@ -244,12 +244,12 @@ MUTANTS = [
      "} else if inString, byte == UInt8(ascii: \"\\\\\") {", "} else if false {"),
     ("a restored mark-read's outcome kept over a reply's", "Sources/Gateway/Idempotency/IdempotencyJournalRecord.swift",
      "kind == .completed && response?.status.code == 204", "kind == .completed && response?.status.code == 200"),
-    ("an Ozon chat page with has_next and no cursor taken as the list's end", "Sources/Marketplaces/Ozon/OzonPage.swift",
-     "stalled = hasNext && (nextToken ?? \"\").isEmpty", "stalled = false"),
     ("an Ozon chat sweep reads list pages until its deadline", "Sources/Marketplaces/Ozon/OzonChatConnector+Updates.swift",
      "(pagesRead > 0 && now >= halfway)", "(pagesRead > 0 && now > deadline)"),
     ("a US-ASCII body with bytes beyond ASCII read as UTF-8", "Sources/Gateway/Handlers/RequestFields.swift",
      "request.body.contains(where: { $0 >= 0x80 })", "request.body.contains(where: { $0 > 0xFF })"),
+    ("a write cancelled while it waits for a connection taken for one that may have been sent", "Sources/Server/Client/ClientCall.swift",
+     "let unsent = !resent && (connection == nil || connection?.state == .connecting)", "let unsent = !resent && connection?.state == .connecting"),
 ]
 
 

@@ -83,7 +83,7 @@ public final class URLSessionUpstreamClient: UpstreamClient {
     /// Sends `request` and waits for the whole answer or `timeout` (see `UpstreamClient.send`);
     /// a write goes on a connection of its own (see the type).
     public func send(_ request: UpstreamRequest, timeout: Duration) async throws(UpstreamTransportError) -> UpstreamResponse {
-        if Task.isCancelled { throw .cancelled }
+        if Task.isCancelled { throw .cancelledUnsent }
         guard timeout > .zero else { throw .timedOut }
         guard let urlRequest = makeURLRequest(request, timeout: timeout) else {
             throw .unsendable("cannot build a URL for \(request.path)")

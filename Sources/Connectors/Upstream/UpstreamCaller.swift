@@ -260,7 +260,7 @@ public final class UpstreamCaller: Sendable {
         } catch {
             switch error {
             case .cancelled: report(.cancelled)
-            case .shutDown: report(.cancelled, refused: true)
+            case .shutDown, .cancelledUnsent: report(.cancelled, refused: true)
             case .timedOut: report(.timeout)
             case .connectionRefused, .localFailure: report(.transportError, refused: true)
             case .connectTimedOut: report(.timeout, refused: true)
@@ -357,6 +357,9 @@ public final class UpstreamCaller: Sendable {
         let (health, reported, retryable): (CircuitBreaker.Outcome, ConnectorError, Bool) = switch error {
         case .cancelled:
             (.neutral, cancelled(request), false)
+        case .cancelledUnsent:
+            (.neutral, .upstreamTimeout(failure("\(request.operation) was cancelled before it was sent"
+                                                + " (the request's client went away, or the gateway was stopping)")), false)
         case .shutDown:
             (.neutral, .upstreamTimeout(failure("\(request.operation) was not sent: the gateway is shutting down")), false)
         case .timedOut where Task.isCancelled:

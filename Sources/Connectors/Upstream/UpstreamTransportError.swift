@@ -30,8 +30,10 @@ public enum UpstreamTransportError: Error, Sendable, Equatable {
     /// `status`; a head HTTP/1.1 does not allow, with none): the host answered, and asking again
     /// would bring the same.
     case unreadableResponse(status: Int?, String)
-    /// The caller's task was cancelled; the request was abandoned.
+    /// The caller's task was cancelled; the request was abandoned, perhaps sent.
     case cancelled
+    /// The caller's task was cancelled before the request was written: nothing reached the host.
+    case cancelledUnsent
     /// The gateway is shutting down and sent nothing: a write did not go out, and nothing is
     /// tried again.
     case shutDown

@@ -54,7 +54,12 @@ public enum EnvironmentExpansion {
                 throw ConfigurationError("", "environment variable \(shown), outside quotes on line \(line), \(holds):"
                                          + " a number setting needs digits there, and a text one \"${\(shown)}\" in quotes")
             }
-            out += jsonEscaped(value)
+            // Followed as written: the value's escapes keep the string open, and a `\` left
+            // before the reference is spent on the value's first character, as the JSON reader
+            // will spend it.
+            let escaped = jsonEscaped(value)
+            quotes.scan(Substring(escaped))
+            out += escaped
             rest = after[after.index(after: close)...]
         }
         out += rest

@@ -176,7 +176,7 @@ struct RequestFields {
             }
             // Declared ASCII, bytes beyond it are in some other charset the client has in mind.
             if let ascii = charsets.first(where: Self.isASCII), request.body.contains(where: { $0 >= 0x80 }) {
-                throw .unsupportedCharset(received: "\(ascii.prefix(15)) (the body has bytes beyond it)")
+                throw .unsupportedCharset(received: "\(ascii.prefix(15)), with bytes beyond it")
             }
         }
         let parsed: (value: JSONValue, repeatedKeys: [String])

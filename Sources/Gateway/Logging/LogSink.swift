@@ -97,8 +97,8 @@ public final class LogSink: Sendable {
 
     /// Queues an event line written at every level (the start, drain and stop lines): as `write`,
     /// never blocking on the output, and after the lines already queued, so no two writers share
-    /// stdout. Never dropped: past `maxPending` it is kept all the same (there are a handful), after
-    /// the count of the lines dropped before it.
+    /// stdout. Past `maxPending` it is kept all the same (there are a handful), after the count of
+    /// the lines dropped before it; only past twice that is it dropped and counted.
     public func writeEvent(_ line: String) {
         enqueue(line, essential: true)
     }
@@ -111,7 +111,9 @@ public final class LogSink: Sendable {
         var dropped = false
         let schedule = buffer.withLock { buffer -> Bool in
             if buffer.bytes.count + line.utf8.count + 1 > maxPending {
-                guard essential else {
+                // Past twice the limit even an essential line goes: one logged per failed write
+                // of a full disk, with stdout stalled too, must not grow without end.
+                guard essential, buffer.bytes.count + line.utf8.count + 1 <= 2 * maxPending else {
                     buffer.dropped += 1
                     dropped = true
                     return false
@@ -178,7 +180,7 @@ public final class LogSink: Sendable {
 
     private func writeOut() {
         while true {
-            let bytes = buffer.withLock { buffer -> [UInt8] in
+            var bytes = buffer.withLock { buffer -> [UInt8] in
                 var taken = buffer.bytes
                 buffer.bytes = []
                 if buffer.dropped > 0 {
@@ -191,10 +193,9 @@ public final class LogSink: Sendable {
             }
             if bytes.isEmpty { return }
             var offset = 0
-            if midLine.load(ordering: .relaxed) {
-                var newline = UInt8(ascii: "\n")
-                if Glibc.write(fd, &newline, 1) == 1 { midLine.store(false, ordering: .relaxed) }
-            }
+            // The line cut before ends first, through the same retries as the rest.
+            let wasMidLine = midLine.load(ordering: .relaxed)
+            if wasMidLine { bytes.insert(UInt8(ascii: "\n"), at: 0) }
             while offset < bytes.count {
                 let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
                 if n > 0 {
@@ -218,8 +219,11 @@ public final class LogSink: Sendable {
                     break
                 }
             }
+            if wasMidLine || offset < bytes.count {
+                let cut = offset < bytes.count && (offset > 0 ? bytes[offset - 1] != UInt8(ascii: "\n") : wasMidLine)
+                midLine.store(cut, ordering: .relaxed)
+            }
             if offset < bytes.count {
-                if offset > 0, bytes[offset - 1] != UInt8(ascii: "\n") { midLine.store(true, ordering: .relaxed) }
                 // Not a count of lines dropped itself: those it stands for were counted as dropped.
                 let lost = bytes[offset...].split(separator: UInt8(ascii: "\n")).count { $0.firstRange(of: Self.droppedMarker) == nil }
                 if lost > 0, let observer = dropObserver.withLock({ $0 }) { observer(lost) }

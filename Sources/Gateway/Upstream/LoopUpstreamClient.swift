@@ -65,6 +65,7 @@ public final class LoopUpstreamClient: UpstreamClient {
         case .notSent(let reason): .notSent(reason)
         case .shutDown: .shutDown
         case .cancelled: .cancelled
+        case .cancelledUnsent: .cancelledUnsent
         }
     }
 }

@@ -193,12 +193,15 @@ public struct OzonChatConnector: ChannelConnector {
     }
 
     /// Whether a chat's failed history fails the page it is on: a failure that may pass (rate
-    /// limits, timeouts, 5xx) or that is the account's (credentials) does; a refusal of that one
-    /// chat, which the same call would get again, does not.
+    /// limits, timeouts, 5xx), one of the account's (credentials), and an answer the gateway
+    /// could not read (a changed format would otherwise empty every chat unsaid) do; Ozon's
+    /// refusal of that one chat (a 4xx but 408, 425 and 429), which the same call would get
+    /// again, does not.
     static func failsPage(_ error: ConnectorError) -> Bool {
         switch error {
         case .itemNotFound, .upstreamRejected: false
-        case .upstreamError: error.isRetryable
+        case .upstreamError(let failure):
+            !(failure.status.map { (400..<500).contains($0) && ![408, 425, 429].contains($0) } ?? false)
         default: true
         }
     }

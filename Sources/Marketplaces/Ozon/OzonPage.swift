@@ -4,9 +4,9 @@ struct OzonPage<Entry: Sendable>: Sendable {
     var entries: [Entry]
     var nextToken: String?
     var hasNext: Bool
-    /// The page said there was more but named as its next the very token it was asked with, or
-    /// none at all: the listing ends here without having been read to its end (a chat sweep then
-    /// keeps its old watermark rather than take the chats it never reached as seen).
+    /// The page said there was more but named as its next the very token it was asked with: the
+    /// listing ends here without having been read to its end (a chat sweep then keeps its old
+    /// watermark rather than take the chats it never reached as seen).
     var stalled: Bool
 
     /// - Parameter asked: the token the page was fetched with (nil for the first page).
@@ -24,9 +24,10 @@ struct OzonPage<Entry: Sendable>: Sendable {
         }
         self.entries = entries
         self.nextToken = nextToken
-        // A page without a token to continue from is the last, whatever `has_next` says; when
-        // `has_next` said more, the pages after it went unread.
+        // A page without a token to continue from is the last, whatever `has_next` says: no
+        // later call could read past it either, so holding the watermark for pages nobody can
+        // reach would only report the chats already reported again and again.
         self.hasNext = hasNext && !(nextToken ?? "").isEmpty
-        stalled = hasNext && (nextToken ?? "").isEmpty
+        stalled = false
     }
 }

@@ -42,7 +42,10 @@ final class ClientCall {
 
     func cancel() {
         if let loop {
-            loop.finishClientCall(self, .failure(.cancelled))
+            // Not yet written (waiting for a connection, or on one still being made, and never
+            // sent before): a write's caller must know it did not go out.
+            let unsent = !resent && (connection == nil || connection?.state == .connecting)
+            loop.finishClientCall(self, .failure(unsent ? .cancelledUnsent : .cancelled))
         } else if !isFinished {
             cancelledEarly = true
         }

@@ -18,7 +18,7 @@ extension EventLoop {
             call.isFinished = true
             // Shut down, the loop sends nothing more: a write's caller must know it did not go
             // out (a keyed write stored as "may have applied" would hold its key for a day).
-            continuation.resume(returning: .failure(call.cancelledEarly ? HTTPClientError.cancelled : .shutDown))
+            continuation.resume(returning: .failure(call.cancelledEarly ? HTTPClientError.cancelledUnsent : .shutDown))
             return
         }
         call.continuation = continuation

@@ -87,7 +87,7 @@ public final class HTTPClient: Sendable {
     /// complete response came within `timeout`, when the call's task is cancelled, or when the
     /// connection failed; see `HTTPClientError` for which of those may have reached the server.
     public func execute(_ request: HTTPClientRequest, timeout: Duration) async throws(HTTPClientError) -> HTTPClientResponse {
-        if Task.isCancelled { throw .cancelled }
+        if Task.isCancelled { throw .cancelledUnsent }
         guard timeout > .zero else { throw .timedOut }
         let loop: LoopBound<EventLoop>
         if let current = EventLoop.current {

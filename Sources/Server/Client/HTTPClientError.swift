@@ -1,6 +1,6 @@
 /// Why an `HTTPClient` call got no response. Which case it is decides whether a write may be
-/// sent again: only `connectFailed`, `connectTimedOut`, `notSent` and `invalidRequest`
-/// guarantee nothing reached the server.
+/// sent again: only `connectFailed`, `connectTimedOut`, `notSent`, `cancelledUnsent` and
+/// `invalidRequest` guarantee nothing reached the server.
 public enum HTTPClientError: Error, Sendable, Equatable {
     /// No connection could be made (refused, unreachable, name not found): nothing was sent.
     /// The reason does not repeat the host: the caller knows which one it asked.
@@ -43,4 +43,8 @@ public enum HTTPClientError: Error, Sendable, Equatable {
     /// The calling task was cancelled, or the loop serving the call shut down once the call
     /// may have been sent.
     case cancelled
+    /// The calling task was cancelled before the request was written (before the call started,
+    /// while it waited for a connection, or while its connection was still being made): nothing
+    /// reached the server.
+    case cancelledUnsent
 }

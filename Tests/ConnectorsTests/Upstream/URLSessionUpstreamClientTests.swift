@@ -217,7 +217,7 @@ struct URLSessionUpstreamClientTests {
                 return try await client.send(Self.get("/never"), timeout: .seconds(10))
             }
             let result = await call.result
-            #expect(throws: UpstreamTransportError.cancelled) { try result.get() }
+            #expect(throws: UpstreamTransportError.cancelledUnsent) { try result.get() }
             _ = try await client.send(Self.get("/after"), timeout: .seconds(10))
             #expect(upstream.received.map(\.target) == ["/after"])
         }

@@ -46,6 +46,7 @@ struct UpstreamCallerRetryTests {
           arguments: [
               (UpstreamRequest.write, [Step.status(204)], true), (.write, [.fail(.timedOut)], true), (.write, [.fail(.connectionLost("reset"))], true),
               (.write, [.status(500)], true), (.write, [.status(503)], true), (.write, [.status(400)], false), (.write, [.fail(.connectionRefused("refused"))], false), (.write, [.fail(.notSent("every connection busy"))], false),
+              (.write, [.fail(.cancelledUnsent)], false), (.write, [.fail(.cancelled)], true),
               (.read, [.fail(.timedOut)], false), (.read, [.status(200)], false),
           ])
     func reportsPossibleChanges(request: UpstreamRequest, steps: [Step], changed: Bool) async throws {

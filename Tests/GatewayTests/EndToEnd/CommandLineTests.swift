@@ -22,12 +22,14 @@ struct CommandLineTests {
     }
 
     @Test("given a key pasted where a command or an option goes, then exit 2 without repeating it whole",
-          arguments: [["sk-live-0123456789abcdefghijklmnopqrstuvwxyz0123"], ["serve", "sk-live-0123456789abcdefghijklmnopqrstuvwxyz0123"]])
+          arguments: [["sk-live-0123456789abcdefghijklmnopqrstuvwxyz0123"], ["serve", "sk-live-0123456789abcdefghijklmnopqrstuvwxyz0123"],
+                      ["serve", "123e4567-e89b-12d3-a456-426614174000"]])
     func strayKeyNotRepeated(arguments: [String]) throws {
         let result = try GatewayProcess.run(arguments: arguments, stdin: "")
+        let key = arguments.last!
         #expect(result.status == 2)
-        #expect(result.stderr.contains("\"sk-liv\"… (48 bytes, not repeated in full)"), "\(result.stderr)")
-        #expect(!result.stderr.contains("0123456789abcdef"), "\(result.stderr)")
+        #expect(result.stderr.contains("\"\(key.prefix(6))\"… (\(key.utf8.count) bytes, not repeated in full)"), "\(result.stderr)")
+        #expect(!result.stderr.contains(key.suffix(12)), "\(result.stderr)")
     }
 
     @Test("given --version before or after other flags, then the version is shown either way")
@@ -64,6 +66,16 @@ struct CommandLineTests {
         let result = try GatewayProcess.run(arguments: ["check-config", "--config", "/dev/stdin"] + arguments, environment: environment, stdin: configuration)
         #expect(result.status == 0, "\(result.stderr)")
         #expect((result.stdout + result.stderr).contains("listen.port 9090 in the file is replaced by PORT or --port") == warned, "\(result.stdout)")
+    }
+
+    @Test("given a file's listen host that HOST or --host replaces, then check-config warns naming both; the same host is quiet",
+          arguments: [(["HOST": "0.0.0.0"], [String](), true), ([:], ["--host", "::1"], true), (["HOST": "127.0.0.1"], [], false)])
+    func listenHostReplaced(environment: [String: String], arguments: [String], warned: Bool) throws {
+        let digest = Hex.encode(SHA256.hash("acme-key-0123456789abcdef".utf8))
+        let configuration = #"{"listen": {"host": "127.0.0.1"}, "tenants": [{"id": "acme", "api_key_sha256": ["\#(digest)"]}]}"#
+        let result = try GatewayProcess.run(arguments: ["check-config", "--config", "/dev/stdin"] + arguments, environment: environment, stdin: configuration)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect((result.stdout + result.stderr).contains("listen.host 127.0.0.1 in the file is replaced by HOST or --host") == warned, "\(result.stdout)")
     }
 
     @Test("given a HOST holding a terminal escape, then the refusal quotes it escaped, not raw")

@@ -355,7 +355,7 @@ struct ConnectorServiceTests {
         // US-ASCII declared, bytes beyond it sent: text in some other charset, not read as UTF-8
         let notASCII = try await harness.send(.post, path, body: "{\"text\":\"Спасибо\"}", contentType: "application/json; charset=us-ascii")
         #expect(notASCII.status.code == 415)
-        #expect((notASCII.json["detail"] as? String)?.contains("us-ascii (the body has bytes beyond it)") == true, "\(notASCII.json)")
+        #expect((notASCII.json["detail"] as? String)?.contains("not us-ascii, with bytes beyond it: send the text as UTF-8") == true, "\(notASCII.json)")
         #expect(harness.review.replies == Array(repeating: "item-1: hi", count: 7))
     }
 

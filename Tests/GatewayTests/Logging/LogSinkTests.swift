@@ -202,4 +202,35 @@ struct LogSinkTests {
         _ = fcntl(reader, F_SETFL, fcntl(reader, F_GETFL) | O_NONBLOCK)
         #expect(chunk.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) } > 0)
     }
+
+    @Test("given a flush that gave up part way through a line, when the next line is written, then it starts a line of its own, valid JSON",
+          .timeLimit(.minutes(1)))
+    func cutLineIsEnded() async throws {
+        // given: a one-page non-blocking pipe nobody reads, and lines longer than it (a pipe
+        // takes part of a write only past PIPE_BUF, 4 KiB), so the writer stops inside one when
+        // the flush's patience runs out
+        let (reader, writer) = try Self.pipe(onePage: true, nonBlocking: true)
+        defer { close(reader); close(writer) }
+        _ = fcntl(reader, F_SETFL, fcntl(reader, F_GETFL) | O_NONBLOCK)
+        let sink = LogSink(fd: writer)
+        for index in 0..<3 { sink.write(#"{"n":\#(index),"padding":"\#(String(repeating: "x", count: 6_000))"}"#) }
+        sink.flush(patience: .milliseconds(100))
+        func drain() -> [UInt8] {
+            var received: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
+                guard count > 0 else { return received }
+                received += chunk[..<count]
+            }
+        }
+        let first = drain()
+        try #require(first.last != UInt8(ascii: "\n"), "the pipe took whole lines only: nothing was cut")
+        // when: the shutdown's last line, the reader now reading
+        sink.writeEvent(#"{"event":"stopped"}"#)
+        sink.flush(patience: .seconds(5))
+        // then: it is a line of its own
+        let lines = String(decoding: first + drain(), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.contains(#"{"event":"stopped"}"#), "\(lines.suffix(2))")
+    }
 }

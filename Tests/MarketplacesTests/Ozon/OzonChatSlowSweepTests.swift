@@ -8,8 +8,9 @@ import Testing
 /// rest of the sweep to the next, rather than time out with nothing.
 @Suite("Ozon chat updates under a slow list")
 struct OzonChatSlowSweepTests {
-    /// A list of 30 pages of one chat each; every list call moves `clock` 30 s on, as if Ozon took
-    /// that long to answer.
+    /// A list of 30 pages of one chat each; every list call moves `clock` 300 s on, as if Ozon
+    /// took that long to answer (far more than a loaded machine takes in real time between
+    /// pages, which the clock adds).
     struct Host: SimulatedHost {
         let clock: OzonTestClock
 
@@ -17,7 +18,7 @@ struct OzonChatSlowSweepTests {
             let body = request.jsonObject() ?? [:]
             switch request.path {
             case "/v3/chat/list":
-                clock.advance(by: .seconds(30))
+                clock.advance(by: .seconds(300))
                 let index = (body["cursor"] as? String).flatMap { Int($0.dropFirst()) } ?? 1
                 let json = #"{"chats":[{"chat":{"chat_id":"c\#(index)","chat_status":"OPENED","chat_type":"BUYER_SELLER","#
                     + #""created_at":"2026-05-14T07:00:00Z"},"last_message_id":"\#(1000 - index)","unread_count":1}],"#
@@ -39,7 +40,7 @@ struct OzonChatSlowSweepTests {
         }
     }
 
-    @Test("given list pages that take 30 s each and a 200 s deadline, when reading updates, then each call reports what it read in half its time and the next goes on from there",
+    @Test("given list pages that take 300 s each and a 2,000 s deadline, when reading updates, then each call reports what it read in half its time and the next goes on from there",
           .timeLimit(.minutes(1)))
     func slowListSweptOverCalls() async throws {
         let clock = OzonTestClock()
@@ -60,13 +61,13 @@ struct OzonChatSlowSweepTests {
                                 options: OzonOptions(retry: .none, attemptTimeout: .seconds(5), clock: clock))
         let credentials = MarketplaceCredentials(marketplace: .ozon, fields: ["client_id": "42", "api_key": "k"])
         let connector = try registry.connector(for: ConnectorKey(.ozon, .chat), tenant: "t", credentials: credentials)
-        // when: the first call, with 200 s
-        let first = try await connector.updates(since: nil, limit: 100, deadline: clock.now + .seconds(200))
+        // when: the first call, with 2,000 s
+        let first = try await connector.updates(since: nil, limit: 100, deadline: clock.now + .seconds(2_000))
         // then: the pages read before half its time was gone, and more to come
         #expect(first.items.map(\.id) == ["c4", "c3", "c2", "c1"])
         #expect(first.hasMore)
         // and: the next call goes on where it stopped
-        let second = try await connector.updates(since: first.nextCursor, limit: 100, deadline: clock.now + .seconds(200))
+        let second = try await connector.updates(since: first.nextCursor, limit: 100, deadline: clock.now + .seconds(2_000))
         #expect(second.items.map(\.id) == ["c8", "c7", "c6", "c5"])
     }
 }
