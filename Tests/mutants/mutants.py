@@ -239,7 +239,7 @@ MUTANTS = [
     ("the review archive filtered by any answer, not the status shown", "Sources/Marketplaces/Wildberries/WildberriesRecordSource+List.swift",
      "state.scope.admits(answered: record.showsAnswer)", "state.scope.admits(answered: record.hasAnswer)"),
     ("one Ozon chat whose history is refused fails the whole list", "Sources/Marketplaces/Ozon/OzonChatConnector.swift",
-     "case .upstreamError: error.isRetryable", "case .upstreamError: true"),
+     "case .upstreamError(let failure):\n            !(failure.status", "case .upstreamError(let failure):\n            true || !(failure.status"),
     ("an escaped quote in the configuration ends its string for ${VAR}", "Sources/Gateway/Configuration/EnvironmentExpansion.swift",
      "} else if inString, byte == UInt8(ascii: \"\\\\\") {", "} else if false {"),
     ("a restored mark-read's outcome kept over a reply's", "Sources/Gateway/Idempotency/IdempotencyJournalRecord.swift",
