@@ -58,19 +58,7 @@ struct OzonChatHistoryFailureTests {
     }
 
     func withHost(badStatus: Int, _ body: (any ChannelConnector) async throws -> Void) async throws {
-        let server = SimulatorServer(host: Host(badStatus: badStatus))
-        try server.start()
-        let registry = ConnectorRegistry()
-        OzonConnectors.register(in: registry, endpoints: MarketplaceEndpoints(ozonSeller: server.baseURL),
-                                options: OzonOptions(retry: .none, attemptTimeout: .seconds(5)))
-        let credentials = MarketplaceCredentials(marketplace: .ozon, fields: ["client_id": "42", "api_key": "k"])
-        do {
-            try await body(try registry.connector(for: ConnectorKey(.ozon, .chat), tenant: "t", credentials: credentials))
-        } catch {
-            await server.stop()
-            throw error
-        }
-        await server.stop()
+        try await OzonHostedRegistry.run(Host(badStatus: badStatus), key: ConnectorKey(.ozon, .chat), body)
     }
 
     @Test("given one chat whose history Ozon refuses for what it is (400), when listing, then the others are listed in full and it is listed from its entry",

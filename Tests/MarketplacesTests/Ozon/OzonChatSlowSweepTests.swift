@@ -44,23 +44,12 @@ struct OzonChatSlowSweepTests {
           .timeLimit(.minutes(1)))
     func slowListSweptOverCalls() async throws {
         let clock = OzonTestClock()
-        let server = SimulatorServer(host: Host(clock: clock))
-        try server.start()
-        do {
-            try await sweep(server: server, clock: clock)
-        } catch {
-            await server.stop()
-            throw error
+        try await OzonHostedRegistry.run(Host(clock: clock), key: ConnectorKey(.ozon, .chat), clock: clock) { connector in
+            try await sweep(connector, clock: clock)
         }
-        await server.stop()
     }
 
-    private func sweep(server: SimulatorServer, clock: OzonTestClock) async throws {
-        let registry = ConnectorRegistry()
-        OzonConnectors.register(in: registry, endpoints: MarketplaceEndpoints(ozonSeller: server.baseURL),
-                                options: OzonOptions(retry: .none, attemptTimeout: .seconds(5), clock: clock))
-        let credentials = MarketplaceCredentials(marketplace: .ozon, fields: ["client_id": "42", "api_key": "k"])
-        let connector = try registry.connector(for: ConnectorKey(.ozon, .chat), tenant: "t", credentials: credentials)
+    private func sweep(_ connector: any ChannelConnector, clock: OzonTestClock) async throws {
         // when: the first call, with 2,000 s
         let first = try await connector.updates(since: nil, limit: 100, deadline: clock.now + .seconds(2_000))
         // then: the pages read before half its time was gone, and more to come

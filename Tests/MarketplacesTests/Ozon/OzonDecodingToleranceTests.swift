@@ -13,19 +13,7 @@ struct OzonDecodingToleranceTests {
 
     /// The same with the host, to count what it served.
     func withCannedOzon(_ host: OzonCannedHost, _ body: (ConnectorRegistry, MarketplaceCredentials, OzonCannedHost) async throws -> Void) async throws {
-        let server = SimulatorServer(host: host)
-        try server.start()
-        let registry = ConnectorRegistry()
-        OzonConnectors.register(in: registry, endpoints: MarketplaceEndpoints(ozonSeller: server.baseURL),
-                                options: OzonOptions(retry: .none, attemptTimeout: .seconds(5)))
-        let credentials = MarketplaceCredentials(marketplace: .ozon, fields: ["client_id": "42", "api_key": "k"])
-        do {
-            try await body(registry, credentials, host)
-        } catch {
-            await server.stop()
-            throw error
-        }
-        await server.stop()
+        try await OzonHostedRegistry.run(host) { registry, credentials in try await body(registry, credentials, host) }
     }
 
     @Test("chats with numeric 64-bit ids, has_next as a string, the doc's Cyrillic \"Сustomer\" and unknown fields; announcement and support chats left out",
