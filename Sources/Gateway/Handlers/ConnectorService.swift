@@ -140,7 +140,7 @@ public struct ConnectorService: Sendable {
         let fields = try RequestFields.query(of: request)
         var errors = fields.errors(allowed: ["include_raw"])
         let includeRaw = fields.bool("include_raw", errors: &errors) ?? false
-        let id = try itemID(context)
+        let id = itemID(context, errors: &errors)
         try Self.check(errors)
         try Self.checkIfMatch(context)
         let item = try await connector.item(id: id, includeRaw: includeRaw, deadline: deadline())
@@ -149,9 +149,10 @@ public struct ConnectorService: Sendable {
 
     func reply(_ request: HTTPRequest, _ context: GatewayContext) async throws -> HTTPResponse {
         let (connector, key) = try connector(context, for: .reply)
-        let id = try itemID(context)
         let fields = try RequestFields.json(of: request, emptyAllowed: false)
-        var errors = fields.errors(allowed: ["text", "replace"])
+        var errors: [FieldError] = []
+        let id = itemID(context, errors: &errors)
+        errors += fields.errors(allowed: ["text", "replace"])
         let text = fields.string("text", errors: &errors)
         let replace = fields.bool("replace", errors: &errors) ?? false
         switch fields["text"] {
@@ -192,9 +193,10 @@ public struct ConnectorService: Sendable {
 
     func markRead(_ request: HTTPRequest, _ context: GatewayContext) async throws -> HTTPResponse {
         let (connector, _) = try connector(context, for: .markRead)
-        let id = try itemID(context)
         let fields = try RequestFields.json(of: request, emptyAllowed: true)
-        var errors = fields.errors(allowed: [])
+        var errors: [FieldError] = []
+        let id = itemID(context, errors: &errors)
+        errors += fields.errors(allowed: [])
         Self.checkIdempotencyKey(request, errors: &errors)
         try Self.check(errors)
         try Self.checkIfMatch(context)
@@ -271,9 +273,12 @@ public struct ConnectorService: Sendable {
         if context.ifMatchNamesOnlyTags { throw .preconditionFailed(resourceHasTags: false) }
     }
 
-    private func itemID(_ context: GatewayContext) throws(GatewayError) -> String {
+    /// The path's item id; "" with its error added to `errors`, so it is reported beside the
+    /// request's other mistakes.
+    private func itemID(_ context: GatewayContext, errors: inout [FieldError]) -> String {
         guard let id = context.parameters["id"], id.utf8.count <= 256 else {
-            throw .invalidRequest(detail: "The item id is not valid.", errors: [FieldError("id", "must be 1 to 256 bytes")])
+            errors.append(FieldError("id", "must be 1 to 256 bytes"))
+            return ""
         }
         return id
     }

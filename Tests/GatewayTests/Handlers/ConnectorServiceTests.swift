@@ -359,6 +359,19 @@ struct ConnectorServiceTests {
         #expect(harness.review.replies == Array(repeating: "item-1: hi", count: 7))
     }
 
+    @Test("given an item id over 256 bytes and other mistakes, then the 400 names them all, the id among them, and nothing is sent")
+    func longIDBesideOtherErrors() async throws {
+        let harness = ApplicationHarness()
+        let id = String(repeating: "7", count: 300)
+        let reply = try await harness.send(.post, "/connectors/wildberries/review/items/\(id)/reply", body: "{}")
+        #expect(reply.status.code == 400)
+        #expect((reply.json["errors"] as? [[String: String]])?.compactMap { $0["field"] } == ["id", "text"])
+        let item = try await harness.send(.get, "/connectors/wildberries/review/items/\(id)?include_raw=maybe")
+        #expect(item.status.code == 400)
+        #expect(Set((item.json["errors"] as? [[String: String]])?.compactMap { $0["field"] } ?? []) == ["id", "include_raw"])
+        #expect(harness.review.replies.isEmpty)
+    }
+
     @Test("given a list or updates POST to an unknown or unconfigured connector with a body the gateway would refuse, then it is 404 or 403, as the GET form and the writes answer")
     func postFormsRefuseAsGet() async throws {
         let harness = ApplicationHarness(tenantCredentials: [.wildberries])
