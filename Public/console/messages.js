@@ -44,6 +44,11 @@ function showMessages() {
   if (box.bottom < 0 || box.top > window.innerHeight) $("messages").scrollIntoView({ block: "nearest" });
 }
 
+/** One line of a failure's particulars (request id, wait), separated by middle dots. */
+function metaLine(meta) {
+  return el("p", { class: "meta" }, meta.flatMap((m, i) => (i ? [" · ", m] : [m])));
+}
+
 // Renders an RFC 9457 problem (or a failure that is not one) as a readable message.
 export function sayFailure(failure, doing) {
   const p = failure.problem;
@@ -69,7 +74,7 @@ export function sayFailure(failure, doing) {
     const wait = p.retry_after || failure.retryAfter;
     if (wait) meta.push(el("span", {}, `retry after ${wait} s`));
     else if (p.retryable) meta.push(el("span", {}, "may succeed if retried"));
-    if (meta.length) parts.push(el("p", { class: "meta" }, meta.flatMap((m, i) => (i ? [" · ", m] : [m]))));
+    if (meta.length) parts.push(metaLine(meta));
   } else if (failure.status === -1) {
     parts.push(el("p", { class: "message-title" }, `${doing}: ${failure.message}`));
   } else if (failure.status) {
@@ -77,7 +82,7 @@ export function sayFailure(failure, doing) {
     const meta = [];
     if (failure.requestId) meta.push(el("span", {}, "request id ", el("code", { class: "request-id" }, failure.requestId)));
     if (failure.retryAfter) meta.push(el("span", {}, `retry after ${failure.retryAfter} s`));
-    if (meta.length) parts.push(el("p", { class: "meta" }, meta.flatMap((m, i) => (i ? [" · ", m] : [m]))));
+    if (meta.length) parts.push(metaLine(meta));
   } else {
     parts.push(el("p", { class: "message-title" }, `${doing} failed: the gateway could not be reached`));
     if (failure.message) parts.push(el("p", {}, failure.message));

@@ -24,8 +24,7 @@ enum HashKeyCommand {
                 Output.error("hash-key: no key on stdin (try: printf '%s' \"$KEY\" | connector-gateway hash-key)")
                 return 2
             case .failed(let code):
-                Output.error("hash-key: cannot read stdin: \(String(cString: strerror(code))) (errno \(code)); nothing hashed")
-                return 2
+                return readFailed(code)
             case .tooLong:
                 Output.error("hash-key: stdin's first line is longer than \(lineLimit) bytes: not a key (an API key is at most 512)")
                 return 2
@@ -47,8 +46,7 @@ enum HashKeyCommand {
                 break readingRest
             case .failed(let code):
                 // The key may have been cut short by the error as well: nothing is printed.
-                Output.error("hash-key: cannot read stdin: \(String(cString: strerror(code))) (errno \(code)); nothing hashed")
-                return 2
+                return readFailed(code)
             case .line(let more) where more.trimmingOWS().isEmpty:
                 continue
             case .line, .tooLong:
@@ -73,6 +71,12 @@ enum HashKeyCommand {
         }
         Output.line(Hex.encode(SHA256.hash(key.utf8)))
         return 0
+    }
+
+    /// Says stdin could not be read (`errno` `code`), and that nothing was hashed; the exit status.
+    private static func readFailed(_ code: Int32) -> Int32 {
+        Output.error("hash-key: cannot read stdin: \(String(cString: strerror(code))) (errno \(code)); nothing hashed")
+        return 2
     }
 
     private enum StdinLine {

@@ -37,7 +37,7 @@ public enum ConnectorError: Error, Sendable, Equatable {
         switch self {
         case .upstreamRateLimited, .upstreamUnavailable, .upstreamTimeout: true
         case .upstreamError(let failure):
-            !failure.isLasting && (failure.status.map { $0 >= 500 || $0 == 429 || $0 == 408 || $0 == 425 } ?? true)
+            !failure.isLasting && (failure.status.map { $0 >= 500 || UpstreamFailure.saysLater($0) } ?? true)
         default: false
         }
     }

@@ -16,6 +16,10 @@ public struct UpstreamFailure: Sendable, Equatable, CustomStringConvertible {
     /// available with existing subscription"). Checking the credentials would not help.
     public var lacksEntitlement: Bool
 
+    /// Whether a 4xx `status` asks to come back later (408, 425, 429) rather than refusing the
+    /// request for what it is.
+    public static func saysLater(_ status: Int) -> Bool { status == 408 || status == 425 || status == 429 }
+
     /// `message` is cut to 300 characters; it must never carry a credential.
     public init(marketplace: Marketplace, status: Int?, message: String, requestID: String? = nil, isLasting: Bool = false,
                 lacksEntitlement: Bool = false) {

@@ -358,8 +358,7 @@ public final class UpstreamCaller: Sendable {
         case .cancelled:
             (.neutral, cancelled(request), false)
         case .cancelledUnsent:
-            (.neutral, .upstreamTimeout(failure("\(request.operation) was cancelled before it was sent"
-                                                + " (the request's client went away, or the gateway was stopping)")), false)
+            (.neutral, cancelled(request, sent: false), false)
         case .shutDown:
             (.neutral, .upstreamTimeout(failure("\(request.operation) was not sent: the gateway is shutting down")), false)
         case .timedOut where Task.isCancelled:
@@ -411,9 +410,10 @@ public final class UpstreamCaller: Sendable {
         duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 
-    private func cancelled(_ request: UpstreamRequest) -> ConnectorError {
+    /// `sent` false: cancelled before it was written, so nothing reached the marketplace.
+    private func cancelled(_ request: UpstreamRequest, sent: Bool = true) -> ConnectorError {
         .upstreamTimeout(UpstreamFailure(marketplace: marketplace, status: nil,
-                                         message: "\(request.operation) was cancelled before the marketplace answered"
+                                         message: "\(request.operation) was cancelled before \(sent ? "the marketplace answered" : "it was sent")"
                                              + " (the request's client went away, or the gateway was stopping)"))
     }
 }

@@ -35,12 +35,12 @@ public enum EnvironmentExpansion {
             let nameEnd = after[nameStart...].firstIndex { !Self.isNameCharacter($0) } ?? after.endIndex
             let name = String(after[nameStart..<nameEnd])
             guard !name.isEmpty, nameEnd < after.endIndex, after[nameEnd] == "}" else {
-                let line = text[..<dollar].utf8.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+                let line = Self.line(of: dollar, in: text)
                 throw ConfigurationError("", "\(Self.shown(name, opening: "\"${", closing: "\"")) on line \(line) is not a valid variable reference: ${ takes a name of letters, digits and _, then }")
             }
             let close = nameEnd
             guard let value = environment[name] else {
-                let line = text[..<dollar].utf8.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+                let line = Self.line(of: dollar, in: text)
                 guard Self.isConventional(name) else {
                     throw ConfigurationError("", "a ${…} on line \(line) names an environment variable that is not set (the name not shown: not in upper case,"
                                              + " it may be part of a secret; a literal ${ is written $${)")
@@ -48,7 +48,7 @@ public enum EnvironmentExpansion {
                 throw ConfigurationError("", "environment variable \(name) is referenced on line \(line) but not set")
             }
             if !quotes.inString, !Self.isBareValue(value) {
-                let line = text[..<dollar].utf8.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+                let line = Self.line(of: dollar, in: text)
                 let holds = value.isEmpty ? "is empty" : "holds no JSON number, true or false (its value not shown)"
                 let shown = String(name.prefix(64))
                 throw ConfigurationError("", "environment variable \(shown), outside quotes on line \(line), \(holds):"
@@ -71,6 +71,11 @@ public enum EnvironmentExpansion {
     /// into the file would otherwise quote the secret's next characters as the "name".
     private static func shown(_ name: String, opening: String, closing: String) -> String {
         isConventional(name) ? opening + name + closing : "a reference (its name not shown: not in upper case, it may be part of a secret)"
+    }
+
+    /// The line `index` is on in `text`, counted from 1.
+    private static func line(of index: String.Index, in text: String) -> Int {
+        text[..<index].utf8.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
     }
 
     private static func isConventional(_ name: String) -> Bool {

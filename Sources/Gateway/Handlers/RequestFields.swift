@@ -120,7 +120,7 @@ struct RequestFields {
     /// UTF-8 and its subset US-ASCII, under their IANA names and aliases: the charsets a JSON
     /// body may be declared in (an empty value says nothing, and is taken as none).
     static func isUTF8(_ charset: String) -> Bool {
-        ["", "utf-8", "utf8", "csutf8", "us-ascii", "ascii", "csascii", "ansi_x3.4-1968", "iso646-us"].contains(charset.lowercased())
+        ["", "utf-8", "utf8", "csutf8"].contains(charset.lowercased()) || isASCII(charset)
     }
 
     /// US-ASCII under its names: UTF-8's subset, so a body declared in it holds no byte of 0x80 or above.

@@ -86,7 +86,8 @@ public struct StaticFiles: Sendable {
     /// lines are one list (RFC 9110 §5.3).
     static func respond(_ file: File, _ request: HTTPRequest) throws(GatewayError) -> HTTPResponse {
         if request.headers.contains("If-Match") {
-            guard request.entityTagsAreAny("If-Match") || request.entityTags("If-Match").contains(where: { $0 == file.etag }) else {
+            let tags = request.entityTags("If-Match")
+            guard HTTPRequest.namesAny(tags) || tags.contains(where: { $0 == file.etag }) else {
                 throw .preconditionFailed(resourceHasTags: true)
             }
         }
@@ -97,7 +98,8 @@ public struct StaticFiles: Sendable {
             ("X-Content-Type-Options", "nosniff"),
             ("Referrer-Policy", "no-referrer"),
         ])
-        if request.entityTagsAreAny("If-None-Match") || request.entityTags("If-None-Match").contains(where: { $0 == file.etag || $0 == "W/" + file.etag }) {
+        let noneMatch = request.entityTags("If-None-Match")
+        if HTTPRequest.namesAny(noneMatch) || noneMatch.contains(where: { $0 == file.etag || $0 == "W/" + file.etag }) {
             // No representation metadata on a 304 but its validator (RFC 9110 §15.4.5).
             return HTTPResponse(status: HTTPStatus(304), headers: headers)
         }

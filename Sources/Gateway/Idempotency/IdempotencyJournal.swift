@@ -177,9 +177,9 @@ public final class IdempotencyJournal: Sendable {
 
     /// What replaying `records` in order leaves, without what expired by `now`, at most
     /// `capacity` a tenant (`IdempotencyJournalRecord.kept`): a key's last claim or outcome, none
-    /// when it was freed last. A claim
-    /// without an outcome (the process ended while its request ran) becomes its own recorded
-    /// answer, kept as an outcome stored now: after all the others, so room is made from theirs.
+    /// when it was freed last. A claim without an outcome (the process ended while its request
+    /// ran) becomes its own recorded answer, kept as an outcome stored now: after all the others,
+    /// so room is made from theirs.
     /// A claim that recorded no answer (a request that does no harm run again, as a mark-read)
     /// frees its key instead.
     static func live(_ records: [IdempotencyJournalRecord], now: Int64, lifetime: Duration,

@@ -22,15 +22,15 @@ extension HTTPRequest {
         }.map { $0.trimmingOWS() }.filter { !$0.isEmpty }
     }
 
-    /// Whether the field is `*` (any current representation): alone, as RFC 9110 §13.1.1 writes
-    /// it; a `*` among tags is no valid field, and matches nothing.
-    func entityTagsAreAny(_ field: String) -> Bool {
-        entityTags(field) == ["*"]
+    /// Whether `tags` (a field's, from `entityTags`) are `*` (any current representation):
+    /// alone, as RFC 9110 §13.1.1 writes it; a `*` among tags is no valid field, and matches nothing.
+    static func namesAny(_ tags: [Substring]) -> Bool {
+        tags == ["*"]
     }
 
     /// Whether an `If-Match` holds for a resource with no entity tags (the tenant routes): only
     /// `*`, any current representation, can (RFC 9110 §13.1.1); true without the field.
     var ifMatchHoldsWithoutTags: Bool {
-        !headers.contains("If-Match") || entityTagsAreAny("If-Match")
+        !headers.contains("If-Match") || Self.namesAny(entityTags("If-Match"))
     }
 }

@@ -201,7 +201,7 @@ public struct OzonChatConnector: ChannelConnector {
         switch error {
         case .itemNotFound, .upstreamRejected: false
         case .upstreamError(let failure):
-            !(failure.status.map { (400..<500).contains($0) && ![408, 425, 429].contains($0) } ?? false)
+            !(failure.status.map { (400..<500).contains($0) && !UpstreamFailure.saysLater($0) } ?? false)
         default: true
         }
     }
