@@ -80,7 +80,7 @@ extension Connection {
             // Empty lines while idle begin no request (RFC 9112 §2.2): kept for the parser, with
             // the idle timer left running, so that sending them cannot hold the connection open.
             // Past the parser's allowance the next request's parse refuses them.
-            if pending.count + bytes.count <= RequestHeadParser.maxEmptyLineBytes, !Self.holdsMoreThanEmptyLines(bytes) {
+            if pending.count - pendingStart + bytes.count <= RequestHeadParser.maxEmptyLineBytes, !Self.holdsMoreThanEmptyLines(bytes) {
                 pending.append(contentsOf: bytes)
                 return
             }
@@ -114,12 +114,19 @@ extension Connection {
     func consumePending() {
         guard !pending.isEmpty, !consuming else { return }
         consuming = true
-        let used = pending.withUnsafeBytes { consume($0) }
+        let start = pendingStart
+        let used = pending.withUnsafeBytes { consume(UnsafeRawBufferPointer(rebasing: $0[start...])) }
         consuming = false
-        if phase == .closing || phase == .closed || used == pending.count {
+        if phase == .closing || phase == .closed || start + used == pending.count {
             pending = []
-        } else if used > 0 {
-            pending.removeFirst(used)
+            pendingStart = 0
+        } else {
+            pendingStart = start + used
+            // Each byte is moved down about once, however many requests the burst holds.
+            if pendingStart > pending.count / 2 {
+                pending.removeFirst(pendingStart)
+                pendingStart = 0
+            }
         }
     }
 
@@ -280,6 +287,7 @@ extension Connection {
                 // A partial request that can never complete; what is queued still goes out.
                 abandonBody()
                 pending = []
+                pendingStart = 0
                 loop.cancelTimer(self)
                 if output.isEmpty {
                     close()
@@ -312,7 +320,7 @@ extension Connection {
     /// Moves what the socket holds into `pending` without parsing it, while a handler runs (the
     /// parser's state belongs to the request in progress until its response is out).
     func readWaitingInput() {
-        while pending.count < loop.configuration.maxPendingOutput {
+        while pending.count - pendingStart < loop.configuration.maxPendingOutput {
             switch socket.read(into: loop.readBuffer) {
             case .bytes(let n):
                 pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<n]))

@@ -35,8 +35,12 @@ final class Connection {
 
     var phase = Phase.head
     var parser: RequestHeadParser
-    /// Received bytes not yet consumed: the start of a partial message, or pipelined requests.
+    /// Received bytes not yet consumed (from `pendingStart` on): the start of a partial message,
+    /// or pipelined requests. Empty whenever all of it was consumed.
     var pending: [UInt8] = []
+    /// Bytes at the front of `pending` already consumed: moved out only once they are half of it,
+    /// so a burst of small pipelined requests is not moved down once per request (quadratic).
+    var pendingStart = 0
     /// The request being received: its head bytes, then its body.
     var storage: [UInt8] = []
     var currentHead: RequestHead?
@@ -229,7 +233,7 @@ final class Connection {
     }
 
     /// Whether `pending` has more than the empty lines a client may send after a body (RFC 9112 §2.2).
-    var pendingHoldsARequest: Bool { Self.holdsMoreThanEmptyLines(pending) }
+    var pendingHoldsARequest: Bool { Self.holdsMoreThanEmptyLines(pending[pendingStart...]) }
 
     /// Whether `bytes` hold anything but CR and LF, the bytes of empty lines.
     static func holdsMoreThanEmptyLines(_ bytes: some Sequence<UInt8>) -> Bool {
@@ -294,6 +298,7 @@ final class Connection {
         if abortive { socket.setAbortiveClose() }
         socket.close()
         pending = []
+        pendingStart = 0
         storage = []
         output.removeAll()
         if bodyReservation > 0 || awaitsBodyRoom { loop.releaseBodyRoom(of: self) }  // the slot must leave the waiters' list

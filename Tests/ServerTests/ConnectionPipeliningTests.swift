@@ -46,6 +46,25 @@ struct ConnectionPipeliningTests {
         }
     }
 
+    @Test("given two thousand pipelined requests arriving in pieces that cut heads mid-way, then every one is answered, in order")
+    func thousandsOfPipelinedRequestsInPieces() async throws {
+        try await withServer(handler: Handlers.echoPath) { server in
+            let client = try server.connect()
+            // when: the bytes in pieces of an odd size, each one a read of its own most likely
+            let bytes = Array(Self.pipelined(2000).utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(offset + 997, bytes.count)
+                try client.send(String(decoding: bytes[offset..<end], as: UTF8.self))
+                offset = end
+            }
+            // then
+            var paths: [String] = []
+            for _ in 1...2000 { paths.append(try client.readResponse().text) }
+            #expect(paths == (1...2000).map { "/\($0)" })
+        }
+    }
+
     @Test("given a handler that answers a 1xx as its final response, when a second request is pipelined behind it, then the first gets 500 and the second its own answer, not off by one")
     func interimStatusAsAnAnswerIsAnError() async throws {
         // given
