@@ -71,26 +71,36 @@ final class UpstreamCall: Sendable {
     /// Ends the call with `result` unless something ended it first. A timeout or a cancellation
     /// also cancels the data task.
     func finish(_ result: Result) {
-        let ended: (URLSessionDataTask?, CheckedContinuation<Result, Never>, UInt64)? = state.withLock { state in
+        let ended: (URLSessionDataTask?, CheckedContinuation<Result, Never>, UInt64, Result)? = state.withLock { state in
             switch state {
             case .idle:
-                state = .endedEarly(result)
+                state = .endedEarly(Self.unsent(result))
                 return nil
             case .starting(let continuation, let timer):
                 state = .finished
-                return (nil, continuation, timer)
+                return (nil, continuation, timer, Self.unsent(result))
             case .running(let task, let continuation, let timer):
                 state = .finished
-                return (task, continuation, timer)
+                return (task, continuation, timer, result)
             case .endedEarly, .finished:
                 return nil
             }
         }
-        guard let (task, continuation, timer) = ended else { return }
+        guard let (task, continuation, timer, ending) = ended else { return }
         TimeoutScheduler.shared.cancel(timer)
-        if let task, case .failure(let error) = result, error == .timedOut || error == .cancelled {
+        if let task, case .failure(let error) = ending, error == .timedOut || error == .cancelled {
             Self.cancellations.async { task.cancel() }
         }
-        continuation.resume(returning: result)
+        continuation.resume(returning: ending)
+    }
+
+    /// `result` for a call that ends before its data task was resumed: nothing went out, so a
+    /// timeout or a cancellation says so (a write must not be taken for one that may have applied).
+    private static func unsent(_ result: Result) -> Result {
+        switch result {
+        case .failure(.cancelled): .failure(.cancelledUnsent)
+        case .failure(.timedOut): .failure(.notSent("the attempt's time ran out before the request was sent"))
+        default: result
+        }
     }
 }

@@ -258,6 +258,13 @@ public final class UpstreamCaller: Sendable {
         do {
             response = try await client.send(request, timeout: attemptTime)
         } catch {
+            // Nothing reached the marketplace: its limit counted nothing, so neither does the budget.
+            switch error {
+            case .connectionRefused, .localFailure, .notSent, .cancelledUnsent, .shutDown, .unsendable:
+                if let waited { budget.giveBack(waited) }
+            default:
+                break
+            }
             switch error {
             case .cancelled: report(.cancelled)
             case .shutDown, .cancelledUnsent: report(.cancelled, refused: true)
@@ -332,9 +339,10 @@ public final class UpstreamCaller: Sendable {
                 breaker.record(.failure, for: admission)
                 return .failure(error, retryAfter: announced, retryable: idempotent || notApplied)
             }
-            // The host answered, with something we cannot use (a malformed 2xx, an odd status).
+            // The host answered, with something we cannot use (a malformed 2xx, an odd status),
+            // or asked to come back later (408, 425, 429: none was taken in, so a write too).
             breaker.record(.success, for: admission)
-            return .failure(error, retryAfter: announced, retryable: status == 429)
+            return .failure(error, retryAfter: announced, retryable: UpstreamFailure.saysLater(status))
         case .upstreamTimeout:
             breaker.record(.failure, for: admission)
             return .failure(error, retryAfter: announced, retryable: idempotent || notApplied)

@@ -16,15 +16,18 @@ struct WildberriesErrorClassifier: UpstreamErrorClassifier {
     /// zone it does not name): when the caller may come back.
     static let maintenanceWait: Duration = .seconds(30)
 
-    /// Wildberries' maintenance answer ("Технический перерыв"): it did not act on the request.
+    /// Wildberries' maintenance answer ("Технический перерыв"), and a 2xx envelope saying
+    /// `error: true` (the envelope reports the request failed, with `errorText`): it did not act
+    /// on the request.
     func saysNotApplied(_ response: UpstreamResponse) -> Bool {
-        WildberriesErrorBody(response).isMaintenance
+        let body = WildberriesErrorBody(response)
+        return body.isMaintenance || (response.isSuccess && body.errorFlag)
     }
 
     /// A maintenance window lasts minutes or hours: asking again within the request, however long
     /// its deadline, would only be refused again.
     func outlastsTheRequest(_ response: UpstreamResponse) -> Bool {
-        saysNotApplied(response)
+        WildberriesErrorBody(response).isMaintenance
     }
 
     func classify(_ response: UpstreamResponse, for request: UpstreamRequest) -> ConnectorError? {
@@ -64,6 +67,10 @@ struct WildberriesErrorClassifier: UpstreamErrorClassifier {
             guard itemID != nil else { return .upstreamError(failure) }
             return .invalidRequest(field: "id", reason: "Wildberries refused the id: \(failure.message)")
         case 500...:
+            return .upstreamError(failure)
+        case _ where UpstreamFailure.saysLater(response.status):
+            // 408 and 425 (429 is above): the request was not taken in, or not yet; it says come
+            // back later, not that its content was refused.
             return .upstreamError(failure)
         case _ where request.method == "GET" || response.status < 400:
             // A read carries no content to refuse, and a redirect (not followed) refuses nothing:

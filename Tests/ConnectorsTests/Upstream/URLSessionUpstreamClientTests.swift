@@ -56,6 +56,31 @@ struct URLSessionUpstreamClientTests {
         #expect(caller.map { thread in maker.map { pthread_equal(thread, $0) == 0 } ?? false } == true)
     }
 
+    @Test("given a call cancelled or timed out before its data task was made, then it ends as not sent, and the task it would make is never made",
+          arguments: [UpstreamTransportError.cancelled, .timedOut])
+    func endedBeforeStartIsUnsent(ending: UpstreamTransportError) async throws {
+        // given: a call ended before `start` (the cancellation handler runs before the body when
+        // the task is already cancelled; the timer may fire before the start queue runs)
+        let call = UpstreamCall()
+        call.finish(.failure(ending))
+        let made = Mutex(false)
+        // when
+        let result = await withCheckedContinuation { continuation in
+            call.start(continuation, timeout: .seconds(10)) { _ in
+                made.withLock { $0 = true }
+                return URLSession(configuration: .ephemeral).dataTask(with: URL(string: "http://127.0.0.1:9/")!)
+            }
+        }
+        // then
+        guard case .failure(let error) = result else { Issue.record("expected a failure, got \(result)"); return }
+        switch error {
+        case .cancelledUnsent: #expect(ending == .cancelled)
+        case .notSent: #expect(ending == .timedOut)
+        default: Issue.record("\(ending) before the start ended as \(error), which says it may have been sent")
+        }
+        #expect(!made.withLock { $0 })
+    }
+
     @Test("method, path, query, headers and body arrive as sent; answers keep status, headers and body")
     func roundTrip() async throws {
         try await withLoopbackUpstream({ request, _ in

@@ -35,7 +35,8 @@ struct UpstreamCallerRetryTests {
     }
 
     @Test("writes are retried when the upstream cannot have applied them",
-          arguments: [Step.fail(.connectionRefused("refused")), .fail(.notSent("every connection busy")), .status(429, headers: ["Retry-After": "0"])])
+          arguments: [Step.fail(.connectionRefused("refused")), .fail(.notSent("every connection busy")), .status(429, headers: ["Retry-After": "0"]),
+                      .status(408), .status(425)])
     func writesRetriedWhenNotApplied(first: Step) async throws {
         let harness = CallerHarness([first, .status(204)])
         #expect(try await harness.call(.write).status == 204)
@@ -45,7 +46,7 @@ struct UpstreamCallerRetryTests {
     @Test("given writes and reads, when they end, then only writes the marketplace may have applied are reported as such",
           arguments: [
               (UpstreamRequest.write, [Step.status(204)], true), (.write, [.fail(.timedOut)], true), (.write, [.fail(.connectionLost("reset"))], true),
-              (.write, [.status(500)], true), (.write, [.status(503)], true), (.write, [.status(400)], false), (.write, [.fail(.connectionRefused("refused"))], false), (.write, [.fail(.notSent("every connection busy"))], false),
+              (.write, [.status(500)], true), (.write, [.status(503)], true), (.write, [.status(400)], false), (.write, [.status(408)], false), (.write, [.fail(.connectionRefused("refused"))], false), (.write, [.fail(.notSent("every connection busy"))], false),
               (.write, [.fail(.cancelledUnsent)], false), (.write, [.fail(.cancelled)], true),
               (.read, [.fail(.timedOut)], false), (.read, [.status(200)], false),
           ])
@@ -86,6 +87,25 @@ struct UpstreamCallerRetryTests {
         // and a slot free now is still taken with little time left
         harness.clock.advance(by: .seconds(20))
         #expect(try await harness.call(.write, within: .milliseconds(300)).status == 204)
+    }
+
+    @Test("given a budget of one call an hour, when a call's request never reached the marketplace, then its slot is given back and the next call goes out at once; one that reached it keeps its slot spent",
+          arguments: [(Step.fail(.connectionRefused("refused")), true), (.fail(.localFailure("no descriptor")), true),
+                      (.fail(.notSent("every connection busy")), true), (.fail(.timedOut), false), (.status(500), false)])
+    func slotGivenBackWhenNothingWasSent(first: Step, givenBack: Bool) async throws {
+        // given
+        let harness = CallerHarness([first, .status(200)], retry: RetryPolicy(maxAttempts: 1),
+                                    limit: RateLimit(burst: 1, interval: .seconds(3600)))
+        // when
+        _ = try? await harness.call(.read)
+        // then
+        if givenBack {
+            #expect(try await harness.call(.read, within: .seconds(5)).status == 200)
+            #expect(harness.client.callCount == 2)
+        } else {
+            await #expect(throws: ConnectorError.self) { try await harness.call(.read, within: .seconds(5)) }
+            #expect(harness.client.callCount == 1)
+        }
     }
 
     @Test("given a 429 announcing a wait of days, when an hour has passed, then the credential's calls go out again")

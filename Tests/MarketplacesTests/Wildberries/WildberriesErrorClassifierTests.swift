@@ -89,6 +89,34 @@ struct WildberriesErrorClassifierTests {
         }
     }
 
+    @Test("a write answered 408 or 425 is asked to come again later, not refused for its content", arguments: [408, 425])
+    func writeAskedLater(status: Int) {
+        let answer = UpstreamResponse(status: status, headers: ["content-type": "text/plain"], body: Data("timeout".utf8))
+        let request = UpstreamRequest(method: "PATCH", path: "/api/v1/feedbacks", query: [], safety: .nonIdempotent, operation: "answer")
+        let error = WildberriesErrorClassifier().classify(answer, for: request)
+        guard case .upstreamError(let failure)? = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(failure.status == status)
+        #expect(error?.isRetryable == true)
+    }
+
+    @Test("a 200 envelope saying error true is Wildberries' word that it did not act; only maintenance outlasts the request")
+    func errorEnvelopeNotApplied() {
+        let classifier = WildberriesErrorClassifier()
+        let refused = UpstreamResponse(status: 200, headers: ["content-type": "application/json"],
+                                       body: Data(#"{"data":null,"error":true,"errorText":"Ошибка","additionalErrors":null}"#.utf8))
+        #expect(classifier.saysNotApplied(refused))
+        #expect(!classifier.outlastsTheRequest(refused))
+        let done = UpstreamResponse(status: 200, headers: ["content-type": "application/json"],
+                                    body: Data(#"{"data":null,"error":false,"errorText":"","additionalErrors":null}"#.utf8))
+        #expect(!classifier.saysNotApplied(done))
+        let failed = UpstreamResponse(status: 500, headers: ["content-type": "application/json"],
+                                      body: Data(#"{"data":null,"error":true,"errorText":"Ошибка"}"#.utf8))
+        #expect(!classifier.saysNotApplied(failed), "a 5xx's envelope is no promise: a proxy may give it after passing the write on")
+        let maintenance = UpstreamResponse(status: 503, headers: ["content-type": "application/json"],
+                                           body: Data(#"{"error":true,"errorText":"Технический перерыв до 16:00"}"#.utf8))
+        #expect(classifier.saysNotApplied(maintenance) && classifier.outlastsTheRequest(maintenance))
+    }
+
     @Test("an envelope without the flag set is read as a success", arguments: [
         #"{"data":{},"error":false,"errorText":""}"#, #"{"errorText":"true"}"#, #"{"data":{"text":"\"error\": maybe"}}"#,
         #"{"error""#, "",
