@@ -54,7 +54,9 @@ public struct WildberriesChatConnector: ChannelConnector {
 
     /// One chat, from a fresh chat list (and the event stream, to learn who wrote its last message).
     /// `malformedItemID` for an id not of the form `1:<uuid>`; `itemNotFound` when neither shows the
-    /// chat, the stream read on as far as the budget has requests to spare.
+    /// chat and the stream was read to its end; when the reading stopped short of it (no request
+    /// to spare in the budget, a passing failure, the pages of one call spent), the reason it
+    /// stopped: the chat may be further on.
     public func item(id: String, includeRaw: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> Item {
         try ItemIDShape.versionedUUID.check(id)
         let chats = try await freshChats(includeRaw: includeRaw, deadline: deadline)
@@ -64,8 +66,9 @@ public struct WildberriesChatConnector: ChannelConnector {
         func known() -> WildberriesConversation? {
             ledger.conversation(id).flatMap { listed != nil || $0.last != nil ? $0 : nil }
         }
-        if listed == nil, known() == nil { try await catchUp(deadline: deadline) }
-        guard let conversation = known() else { throw .itemNotFound(id: id) }
+        var stoppedShort: ConnectorError?
+        if listed == nil, known() == nil { stoppedShort = try await catchUp(deadline: deadline) }
+        guard let conversation = known() else { throw stoppedShort ?? .itemNotFound(id: id) }
         return conversation.item(raw: listed?.1, historyKnown: ledger.hasCaughtUp)
     }
 
@@ -83,12 +86,18 @@ public struct WildberriesChatConnector: ChannelConnector {
             ledger.absorb(try await api.chats(includeRaw: false, deadline: deadline).map(\.0))
             sign = ledger.replySign(id)
         }
+        var stoppedShort: ConnectorError?
         if sign == nil {
             // A chat the list does not show yet: its first event in the stream carries the sign.
-            try await catchUp(deadline: deadline)
+            stoppedShort = try await catchUp(deadline: deadline)
             sign = ledger.replySign(id)
         }
-        guard let sign else { throw .itemNotFound(id: id) }
+        guard let sign else {
+            if let stoppedShort { throw stoppedShort }
+            // Known, but neither the list nor the stream gave a sign to answer it with.
+            if ledger.conversation(id) != nil { throw .upstreamRejected(Self.signless) }
+            throw .itemNotFound(id: id)
+        }
         // The message goes into the event stream: answers read before it are not given again.
         defer { reads.forget() }
         let since = unixMilliseconds() - Self.confirmationWindow
@@ -142,7 +151,12 @@ public struct WildberriesChatConnector: ChannelConnector {
     /// `WildberriesChatLedger.restartReading`).
     /// `countsFailures: false` for a caller that lets any failure go (updates): its failures
     /// must not bring a list's "third in a row" nearer.
-    func catchUp(deadline: ContinuousClock.Instant, countsFailures: Bool = true) async throws(ConnectorError) {
+    ///
+    /// Returns nil when the reading reached the stream's end (or all but its last unsettled
+    /// seconds); else why it stopped short, for a caller that looked for one chat and must not
+    /// call it missing when it may be further on.
+    @discardableResult
+    func catchUp(deadline: ContinuousClock.Instant, countsFailures: Bool = true) async throws(ConnectorError) -> ConnectorError? {
         let failureMark = ledger.catchUpFailureMark
         var position = ledger.position
         var query = position.query
@@ -153,7 +167,7 @@ public struct WildberriesChatConnector: ChannelConnector {
             } catch {
                 switch error {
                 case .upstreamRateLimited:
-                    return
+                    return error
                 case .upstreamAuthFailed, .credentialsMissing:
                     throw error
                 case .upstreamError(let failure) where !error.isRetryable && (400..<500).contains(failure.status ?? 0):
@@ -164,19 +178,19 @@ public struct WildberriesChatConnector: ChannelConnector {
                 default:
                     break
                 }
-                if !countsFailures || ledger.catchUpFailed(since: failureMark) < Self.quietCatchUpFailures { return }
+                if !countsFailures || ledger.catchUpFailed(since: failureMark) < Self.quietCatchUpFailures { return error }
                 throw error
             }
             ledger.catchUpSucceeded()
             let page = read.page, settled = secondsOver(asOf: read)
             guard page.totalEvents > 0 else {
                 ledger.noteCaughtUp()
-                break
+                return nil
             }
             guard !page.events.isEmpty else {
                 position.pass(unreadable: page, settled: settled)
                 ledger.advance(to: position)
-                break
+                return nil
             }
             var progressed = false
             for event in position.unconsumed(in: page) {
@@ -208,9 +222,20 @@ public struct WildberriesChatConnector: ChannelConnector {
                 // Stopped short of an unsettled second, the reading has not reached the end, unless
                 // it stops below it with events kept ahead: only the last few seconds are unread.
                 if next == .end || position.hasEventsAhead { ledger.noteCaughtUp() }
-                break
+                return nil
             }
             query = next
         }
+        return .upstreamUnavailable(retryAfter: .seconds(1), Self.readingOn)
     }
+
+    /// Why a look-up ends 503 when one call's pages of the event stream did not reach its end: the
+    /// next call reads on from there.
+    static let readingOn = UpstreamFailure(marketplace: .wildberries, status: nil,
+                                           message: "Wildberries' chat event stream is still being read up to the present; retry shortly.")
+
+    /// Why a reply ends 422 for a chat the gateway knows but has no `replySign` for.
+    static let signless = UpstreamFailure(marketplace: .wildberries, status: nil,
+                                          message: "Wildberries gave no reply sign for this chat, so no message can be sent into it.",
+                                          isLasting: true)
 }

@@ -431,6 +431,59 @@ struct WildberriesChatConnectorTests {
         }
     }
 
+    @Test("given a long event stream after a restart and a chat only the stream shows, when a read and a reply look for it before the reading reached it, then they say retry (503, or 429 with no request at hand), never not found; later calls find it",
+          .timeLimit(.minutes(1)))
+    func chatFurtherOnIsNotMissing() async throws {
+        // given: one event per page and two pages a call; a fresh connector, so the stream is read
+        // from its start
+        let options = Env.connectorOptions { $0.chatCatchUpPages = 2 }
+        try await Env.with(simulator: Env.simulatorOptions { $0.eventsPageSize = 1 }, connector: options) { env in
+            let (fresh, _) = env.simulator.chats.startChat(clientName: "Павел", text: "Когда доставка?", listed: false)
+            try #require(env.simulator.chats.events.count >= 6)
+            // when / then: the first look-ups stop short of it
+            do {
+                _ = try await env.chat.item(id: fresh.chatID, includeRaw: false, deadline: Env.deadline)
+                Issue.record("found on the first call, though two pages cannot reach it")
+            } catch let error as ConnectorError {
+                guard case .upstreamUnavailable(let retryAfter, let failure) = error else {
+                    Issue.record("expected upstreamUnavailable, got \(error)")
+                    return
+                }
+                #expect(retryAfter == .seconds(1))
+                #expect(failure?.message.contains("still being read") == true)
+            }
+            await #expect(throws: ConnectorError.self) {
+                _ = try await env.chat.reply(to: fresh.chatID, text: "Завтра.", deadline: Env.deadline)
+            }
+            #expect(!env.simulator.chats.events.contains { $0.chatID == fresh.chatID && $0.sender == .seller })
+            // and: later calls read on and find it
+            var item: Item?
+            for _ in 0..<20 where item == nil {
+                item = try? await env.chat.item(id: fresh.chatID, includeRaw: false, deadline: Env.deadline)
+            }
+            #expect(item?.lastMessage?.text == "Когда доставка?")
+            _ = try await env.chat.reply(to: fresh.chatID, text: "Завтра.", deadline: Env.deadline)
+            #expect(env.simulator.chats.events.last?.text == "Завтра.")
+        }
+        // given: no request to spare for the stream
+        let limited = Env.connectorOptions {
+            $0.chatRateLimit = RateLimit(burst: 2, interval: .seconds(3600))
+            $0.clock = WildberriesTestClock()
+        }
+        try await Env.with(simulator: Env.simulatorOptions { $0.eventsPageSize = 1 }, connector: limited) { env in
+            let (fresh, _) = env.simulator.chats.startChat(clientName: "Ольга", text: "Есть размер M?", listed: false)
+            do {
+                _ = try await env.chat.item(id: fresh.chatID, includeRaw: false, deadline: Env.deadline)
+                Issue.record("found, though no request was at hand for the stream")
+            } catch let error as ConnectorError {
+                guard case .upstreamRateLimited = error else {
+                    Issue.record("expected upstreamRateLimited, got \(error)")
+                    return
+                }
+            }
+        }
+    }
+
     @Test("a message over 1000 characters is refused before any call", .timeLimit(.minutes(1)))
     func bounds() async throws {
         try await Env.with { env in
