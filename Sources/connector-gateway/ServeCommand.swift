@@ -112,6 +112,7 @@ enum ServeCommand {
         }
         let application = GatewayApplication(configuration: configuration, registry: registry, staticFiles: staticFiles,
                                              log: log, idempotencyJournal: journal)
+        let listeningSince = ContinuousClock.now
         do {
             try application.start()
         } catch {
@@ -165,7 +166,7 @@ enum ServeCommand {
                 + " read as route parameters: " + application.staticFilesLeftOut.prefix(10).joined(separator: ", ")
                 + (application.staticFilesLeftOut.count > 10 ? ", …" : "")], to: application.log)
         }
-        handling.serving(application, demo: demo)
+        handling.serving(application, demo: demo, listeningSince: listeningSince)
         // The process ends in `exit`, from the drain's end or a second signal.
         await watcher.value
         return 0

@@ -38,15 +38,20 @@ final class ServeSignals: Sendable {
         for await arrival in arrivals { handle(arrival) }
     }
 
-    /// The gateway serves: a signal kept from start-up drains it now.
-    func serving(_ application: GatewayApplication, demo: DemoMarketplaces?) {
-        let kept = state.withLock { state -> Int32? in
+    /// The gateway serves, its listeners open since `listeningSince`: a signal kept from start-up
+    /// drains it now.
+    func serving(_ application: GatewayApplication, demo: DemoMarketplaces?, listeningSince: ContinuousClock.Instant) {
+        let kept = state.withLock { state -> SignalWaiter.Arrival? in
             state.application = application
             state.demo = demo
-            return state.first?.signal
+            return state.first
         }
-        // Never ready yet, so no load balancer to wait for: no delay.
-        if let kept { drain(application, demo: demo, signal: kept, delayed: false) }
+        // Kept from before the listeners opened: never ready, so no load balancer to wait for,
+        // no delay. A SIGTERM after they opened (while the start line was written) may follow a
+        // readiness probe that passed: delayed as any.
+        if let kept {
+            drain(application, demo: demo, signal: kept.signal, delayed: kept.signal == SIGTERM && kept.at >= listeningSince)
+        }
     }
 
     private func handle(_ arrival: SignalWaiter.Arrival) {
@@ -56,7 +61,7 @@ final class ServeSignals: Sendable {
                 guard let application = state.application else { return .none }
                 return .drain(application, state.demo, arrival.signal)
             }
-            if first.signal == arrival.signal, arrival.at - first.at < Self.echoWindow { return .none }
+            if arrival.echoes(first, within: Self.echoWindow) { return .none }
             return .exitNow(state.application, arrival.signal)
         }
         switch action {

@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import Server
+@testable import Server
 import Testing
 
 @Suite("Signal waiter")
@@ -36,6 +36,14 @@ struct SignalWaiterTests {
         #expect(first?.signal == SIGUSR2)
         #expect(second?.signal == SIGUSR2)
         if let first, let second { #expect(first.at < second.at) }
+    }
+
+    @Test("given a first signal, then the same signal within the window is its echo, and a later or a different one is a second signal",
+          arguments: [(SIGTERM, 0, true), (SIGTERM, 249, true), (SIGTERM, 250, false), (SIGTERM, 600, false), (SIGINT, 10, false)])
+    func echo(signal: Int32, millisecondsLater: Int, isEcho: Bool) {
+        let first = SignalWaiter.Arrival(signal: SIGTERM, at: ContinuousClock.now)
+        let next = SignalWaiter.Arrival(signal: signal, at: first.at + .milliseconds(millisecondsLater))
+        #expect(next.echoes(first, within: .milliseconds(250)) == isEcho)
     }
 
     /// This process's threads whose name is `name`, by thread id.
