@@ -93,12 +93,15 @@ struct ItemWriteLocksTests {
             }
         }
         #expect(await Self.eventually { trace.all == ["holder"] })
-        // when: its deadline a moment away, and no cancellation (a keyed write runs on without its client)
+        // when: its deadline a few seconds away, and no cancellation (a keyed write runs on
+        // without its client); seen in line before the deadline passes, so the test is of a
+        // waiter leaving, not of a call refused on arrival
         let late = Task {
-            try await locks.withLock("a", marketplace: .wildberries, until: .now + .milliseconds(200)) { () throws(ConnectorError) in
+            try await locks.withLock("a", marketplace: .wildberries, until: .now + .seconds(3)) { () throws(ConnectorError) in
                 trace.add("late")
             }
         }
+        #expect(await Self.eventually { locks.waiterCount("a") == 1 })
         // then
         await #expect {
             try await late.value

@@ -54,7 +54,9 @@ struct CommandLineTests {
     @Test("given GATEWAY_CONFIG naming a pipe, then healthcheck leaves it to serve and asks the port PORT names")
     func healthcheckLeavesAPipe() throws {
         // Nothing listens on the port: exit 1 (the check ran), not 2 (the empty pipe read as a bad file).
-        let result = try GatewayProcess.run(arguments: ["healthcheck"], environment: ["GATEWAY_CONFIG": "/dev/stdin", "PORT": "1"], stdin: "")
+        let closed = try ClosedPort()
+        defer { closed.close() }
+        let result = try GatewayProcess.run(arguments: ["healthcheck"], environment: ["GATEWAY_CONFIG": "/dev/stdin", "PORT": String(closed.port)], stdin: "")
         #expect(result.status == 1, "\(result.stderr)")
     }
 

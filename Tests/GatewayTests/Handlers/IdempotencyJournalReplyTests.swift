@@ -27,6 +27,7 @@ struct IdempotencyJournalReplyTests {
     static func heldReplyOnJournal(key: String) async throws
         -> (folder: JournalFolder, journal: IdempotencyJournal, harness: ApplicationHarness, reply: Task<HTTPResponse, any Error>) {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         let journal = try Self.journal(in: folder)
         let harness = ApplicationHarness(holdReplies: true, idempotencyJournal: journal)
         return (folder, journal, harness, await Self.replyHeldUpstream(harness, key: key))
@@ -35,6 +36,7 @@ struct IdempotencyJournalReplyTests {
     @Test("given a keyed reply answered, when the gateway restarts on its journal, then the repeat replays the answer and nothing is sent upstream")
     func replayAfterRestart() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         // given
         let before = ApplicationHarness(idempotencyJournal: try Self.journal(in: folder))
         let first = try await before.send(.post, Self.path, body: #"{"text":"Thanks"}"#, headers: [("Idempotency-Key", "\"k-1\"")])
@@ -80,6 +82,7 @@ struct IdempotencyJournalReplyTests {
         // given: the metrics token sent as the reply's request id; its claim on disk, the reply held upstream
         let token = "metrics-token-0123456789"
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         let journal = try Self.journal(in: folder)
         let before = ApplicationHarness(holdReplies: true, metricsToken: token, idempotencyJournal: journal)
         let first = Task {
@@ -106,6 +109,7 @@ struct IdempotencyJournalReplyTests {
     func markReadInFlightAtTheEnd() async throws {
         // given: the claim is on disk, the mark-read waits upstream; the process ends first
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         let journal = try Self.journal(in: folder)
         let before = ApplicationHarness(holdReplies: true, idempotencyJournal: journal)
         let read = IdempotencyTests.path.replacingOccurrences(of: "/reply", with: "/read")
@@ -126,6 +130,7 @@ struct IdempotencyJournalReplyTests {
     @Test("given a journal that cannot take the claim, when a keyed reply comes, then it fails retryable with nothing sent upstream, and the key stays free")
     func claimNotRecorded() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         let journal = try Self.journal(in: folder)
         let harness = ApplicationHarness(idempotencyJournal: journal)
         journal.close()
@@ -145,6 +150,7 @@ struct IdempotencyJournalReplyTests {
     @Test("given a journal whose file refuses writes, when a keyed reply comes, then it fails retryable with nothing sent, under a new key since the write could not be undone, and the failure is logged and counted")
     func writeRefused() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         let log = LogSink.capturing()
         let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(3600), log: log)
         let harness = ApplicationHarness(idempotencyJournal: journal)

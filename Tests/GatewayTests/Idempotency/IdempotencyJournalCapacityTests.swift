@@ -18,6 +18,7 @@ struct IdempotencyJournalCapacityTests {
     @Test("given replies at the capacity and a mark-read's outcome dropped for room, when the gateway restarts, then the replies replay and the mark-read runs again, as before the restart")
     func roomMadeStaysMadeAcrossARestart() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         do {
             let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(3600), capacity: 2)
             let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 2, journal: journal)
@@ -42,6 +43,7 @@ struct IdempotencyJournalCapacityTests {
     @Test("given a tenant with more outcomes in its journal than the capacity and another with few, when restored, then each keeps its newest up to the capacity")
     func restoreWithinCapacity() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         do {
             let store = try Self.reopen(folder.journal)
             for index in 0..<10 {
@@ -69,6 +71,7 @@ struct IdempotencyJournalCapacityTests {
     @Test("given a tenant's journal holding a mark-read's outcome between replies' outcomes, when restored over a smaller capacity or filled up after the restart, then the mark-read's goes first, not the older reply's")
     func markReadsMakeRoomAfterARestart() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         func markRead(_ key: String, in store: IdempotencyStore) throws {
             _ = try store.begin(tenant: "acme", key: key, fingerprint: Self.print, freedIfCutShort: true)
             store.complete(tenant: "acme", key: key, response: HTTPResponse(status: .noContent))

@@ -12,6 +12,7 @@ struct IdempotencyJournalSealTests {
     @Test("given a journal just rewritten (one batch), when a byte of that batch is damaged, then opening and check-config refuse it: a rewrite is synced before it is in place, so no crash broke it")
     func damagedRewrite() throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         // given: outcomes, then a restart, which rewrites them as one batch
         do {
             let store = try Journal.reopen(folder.journal)
@@ -39,6 +40,7 @@ struct IdempotencyJournalSealTests {
     @Test("given a journal of the format before sealed rewrites, when opened, then its outcomes come back, and it is rewritten sealed")
     func legacyJournal() throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         let bytes = IdempotencyJournal.legacyHeader + Journal.batch([Journal.outcome("old-1")]) + Journal.batch([Journal.outcome("old-2")])
         _ = FileManager.default.createFile(atPath: folder.journal, contents: Data(bytes))
         let store = try Journal.reopen(folder.journal)
@@ -52,6 +54,7 @@ struct IdempotencyJournalSealTests {
           .timeLimit(.minutes(1)))
     func damageSearchIsLinear() throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         // given: a batch of 2,500 outcomes (~500 KB, a store's worth written at once), damaged
         // near its start, and a whole batch after it
         var appended = Journal.batch((0..<2_500).map { Journal.outcome("k\($0)") })
@@ -68,6 +71,7 @@ struct IdempotencyJournalSealTests {
     @Test("given a journal that cannot be rewritten at opening (no room for the copy), then it is kept as it is, its broken last write cut off, and takes appends")
     func keptWhenTheRewriteFails() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         // given: a kept outcome and a torn last write; the rewrite's temporary file cannot be made
         let torn = Journal.batch([Journal.outcome("torn")])
         let bytes = Journal.file(sealed: Journal.batch([Journal.outcome("kept")]), appended: Array(torn.prefix(torn.count / 2)))
@@ -92,6 +96,7 @@ struct IdempotencyJournalSealTests {
     @Test("given records queued together past a batch's usual 16 MiB, when written, then they go as one batch, so a crash that cuts the write leaves one broken batch at the end, dropped, not damage")
     func largeWriteIsOneBatch() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
         let start = journal.size
         let body = [UInt8](repeating: UInt8(ascii: "x"), count: 6 << 20)
@@ -113,6 +118,7 @@ struct IdempotencyJournalSealTests {
     @Test("given an outcome whose entry another outcome pushes out before it is on disk, when its request waits for it, then the wait ends only once it is written")
     func persistedAfterEviction() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(3600))
         let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 1, journal: journal)
         _ = try store.begin(tenant: "a", key: "first", fingerprint: Journal.print)
@@ -143,6 +149,7 @@ struct IdempotencyJournalSealTests {
     @Test("given a new journal that cannot be rewritten at opening (a full disk), then its first write gives it its header, and a restart reads it")
     func newJournalKeptWhenTheRewriteFails() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         try FileManager.default.createDirectory(atPath: folder.journal + ".tmp", withIntermediateDirectories: false)
         do {
             let store = try Journal.reopen(folder.journal)
@@ -159,6 +166,7 @@ struct IdempotencyJournalSealTests {
     @Test("given a journal closing while its writer is busy, when a record is appended in that moment, then its wait is told the journal closed, not that it was written")
     func appendedWhileClosing() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
         let first = journal.append(IdempotencyJournalRecord(kind: .completed, tenant: "a", key: "before", fingerprint: Journal.print, time: IdempotencyJournal.wallClock(),
                                                             response: Journal.reply))
@@ -188,6 +196,7 @@ struct IdempotencyJournalSealTests {
           arguments: [10, 23, -24, -4096])
     func tornFirstWrite(length: Int) async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         // given: a positive length keeps that much of the header a first write puts; a negative one, that many zeros
         let bytes = length > 0 ? Array(IdempotencyJournal.header(sealing: IdempotencyJournal.headerLength).prefix(length))
                                : [UInt8](repeating: 0, count: -length)

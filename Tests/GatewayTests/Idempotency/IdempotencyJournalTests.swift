@@ -96,6 +96,7 @@ struct IdempotencyJournalTests {
     @Test("given a stored outcome, when the gateway restarts on its journal, then a repeat replays it and another request under the key is a mismatch")
     func outcomeSurvivesRestart() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         // given
         do {
             let store = try Self.reopen(folder.journal)
@@ -127,6 +128,7 @@ struct IdempotencyJournalTests {
     @Test("given a request that was running when the process ended, when the gateway restarts, then a repeat gets the claim's recorded answer and nothing runs again")
     func claimWithoutOutcome() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         // given: the claim is on disk; the process ends before the outcome.
         do {
             let store = try Self.reopen(folder.journal)
@@ -147,6 +149,7 @@ struct IdempotencyJournalTests {
     @Test("given a claim in flight while more outcomes than the capacity were stored after it, when the process ends and restarts, then the claim is still kept, its room made from the others")
     func claimOutlivesNewerOutcomes() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         do {
             let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(3600), capacity: 2)
             let store = IdempotencyStore(lifetime: .seconds(3600), capacity: 2, journal: journal)
@@ -170,6 +173,7 @@ struct IdempotencyJournalTests {
           arguments: [Int64(30_000), 120_000])
     func freedAndExpiredKeys(restartAfter milliseconds: Int64) async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         let start = IdempotencyJournal.wallClock()
         do {
             let store = try Self.reopen(folder.journal, lifetime: .seconds(60), wallClock: start)
@@ -195,6 +199,7 @@ struct IdempotencyJournalTests {
     @Test("a journal another process holds, a file that is not a journal, and one damaged before its end are refused, each saying what to do")
     func refusals() throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         let held = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
         let second = #expect(throws: IdempotencyJournalError.self) {
             _ = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
@@ -240,6 +245,7 @@ struct IdempotencyJournalTests {
           arguments: Tail.allCases)
     func tornTail(_ tail: Tail) throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         var bytes = Self.file(sealed: Self.batch([Self.outcome("whole")]))
         // Twelve outcomes of ~1.3 KiB each (a list-sized answer), so the write spans 4 pages.
         let large = HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: Array(repeating: UInt8(ascii: "x"), count: 1_300))
@@ -267,6 +273,7 @@ struct IdempotencyJournalTests {
     @Test("given many keyed requests, when the journal passes twice its size at the last rewrite, then it is rewritten with only the live keys, and a restart still has them")
     func rewriteOnGrowth() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         do {
             let store = try Self.reopen(folder.journal, rewriteThreshold: 16 << 10)
             for index in 0..<400 {
@@ -299,6 +306,7 @@ struct IdempotencyJournalTests {
     @Test("given a claim that frees its key if cut short (a mark-read), when the process ends while it runs, then after a restart the key runs again; a reply's claim still replays its answer")
     func harmlessClaimFreedAtRestart() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         do {
             let store = try Self.reopen(folder.journal)
             _ = try store.begin(tenant: "a", key: "read-1", fingerprint: Self.print, fallback: Self.fallback, freedIfCutShort: true)
@@ -333,6 +341,7 @@ struct IdempotencyJournalTests {
     @Test("given a journal that failed many batches, when a request asks about its claim only afterwards, then it is still told its claim was not written")
     func failureRemembered() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
         let readOnly = open(folder.journal, O_RDONLY | O_CLOEXEC)
         try #require(readOnly >= 0)
@@ -366,6 +375,7 @@ struct IdempotencyJournalTests {
     @Test("given writes that fail between writes that succeed, when requests ask about their records afterwards, then each is told its own batch's fate, and only the written ones are read back")
     func failuresBetweenSuccesses() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         let journal = try IdempotencyJournal.open(path: folder.journal, lifetime: .seconds(60))
         // given: files that take no byte past their end (sealed against growth) but can be cut
         // back to it, so a failed write is undone and the journal goes on
@@ -399,6 +409,7 @@ struct IdempotencyJournalTests {
     @Test("given keyed requests from many tasks at once while the journal is rewritten again and again, when it is reopened, then every outcome that was acknowledged is there")
     func concurrentRewrites() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         let acknowledged: [String]
         do {
             let store = try Self.reopen(folder.journal, rewriteThreshold: 4 << 10)
@@ -437,6 +448,7 @@ struct IdempotencyJournalTests {
     @Test("given a journal path that is a symbolic link to a journal in another folder, when the gateway restarts on it, then the link is followed: the outcomes come back and the link still names the journal it pointed at")
     func symbolicLinkFollowed() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         let volume = folder.path + "/volume"
         try FileManager.default.createDirectory(atPath: volume, withIntermediateDirectories: true)
         let real = volume + "/idempotency.journal"
@@ -460,6 +472,7 @@ struct IdempotencyJournalTests {
     func temporaryLinkNotFollowed() async throws {
         // given
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         do {
             let store = try Self.reopen(folder.journal)
             try Self.storeOutcome("k", tenant: "acme", in: store)
@@ -484,6 +497,7 @@ struct IdempotencyJournalTests {
     @Test("given a claim whose write failed (cut back off the file), when the journal is rewritten before its request frees the key and the gateway then stops, then the restart finds the key free, as that request tells its client")
     func failedClaimLeftOutOfARewrite() async throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         let store = try Self.reopen(folder.journal, rewriteThreshold: 1)
         let journal = try #require(store.journal)
         // given: a claim written to a descriptor that refuses to grow (a full disk) but can be
@@ -526,6 +540,7 @@ struct IdempotencyJournalTests {
     @Test("a journal path naming a directory, a pipe or a link to nothing is refused, and left as it was", arguments: ["directory", "pipe", "dangling link"])
     func notARegularFile(kind: String) throws {
         let folder = try JournalFolder()
+        defer { withExtendedLifetime(folder) {} }
         switch kind {
         case "directory": try FileManager.default.createDirectory(atPath: folder.journal, withIntermediateDirectories: false)
         case "pipe": try #require(mkfifo(folder.journal, 0o600) == 0)

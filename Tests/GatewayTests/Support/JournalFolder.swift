@@ -1,6 +1,8 @@
 import Foundation
 
-/// A folder of its own per test, for an idempotency journal, removed at the end.
+/// A folder of its own per test, for an idempotency journal, removed when the folder goes
+/// (each test keeps it to its end with `withExtendedLifetime`: an optimised build may end an
+/// object's life at its last use, and a journal may still be writing there).
 final class JournalFolder {
     let path: String
 

@@ -25,7 +25,7 @@ struct HTTPClientCancellationTests {
         #expect(await eventually { upstream.requests.count == 1 })
         // when: a write queued behind it is cancelled
         let write = Task { try await client.execute(HTTPClientTests.post(#"{"text":"hi"}"#), timeout: .seconds(30)) }
-        try await Task.sleep(for: .milliseconds(50))
+        #expect(await eventuallyAwaiting { await client.waitingOnSharedLoop() == 1 })
         write.cancel()
         // then
         await #expect(throws: HTTPClientError.cancelledUnsent) { try await write.value }

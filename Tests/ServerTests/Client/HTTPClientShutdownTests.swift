@@ -41,9 +41,11 @@ struct HTTPClientShutdownTests {
         defer { upstream.stop() }
         let client = HTTPClient(host: "127.0.0.1", port: upstream.port, configuration: HTTPClient.Configuration(maxConnections: 1))
         let outcomes = Outcomes()
+        let serverLoop = Mutex<LoopBound<EventLoop>?>(nil)
         // One loop: each loop keeps its own connections to a host.
         let server = try TestServer({ $0.loopCount = 1 }) { request, _ in
             let path = request.path
+            serverLoop.withLock { $0 = EventLoop.current }
             // As a keyed write does: in a task of its own, which the handler's cancellation at the
             // grace period's end does not reach; the loop's shutdown ends its call.
             await Task(executorPreference: LoopExecutor.current) {
@@ -62,7 +64,9 @@ struct HTTPClientShutdownTests {
             #expect(await eventually { upstream.requests.count == 1 })
             let second = try server.connect()
             try second.send(get("/second"))
-            try await Task.sleep(for: .milliseconds(200))
+            // the second call is in line behind the first on the loop's one connection
+            let loop = try #require(serverLoop.withLock { $0 })
+            #expect(await eventuallyAwaiting { await client.waiting(on: loop) == 1 })
             await server.stop(gracePeriod: .milliseconds(100))
             first.close()
             second.close()
