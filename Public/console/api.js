@@ -5,12 +5,14 @@
 import { state } from "./state.js";
 
 export class Failure extends Error {
-  constructor(status, problem, requestId, message, retryAfter) {
+  constructor(status, problem, requestId, message, retryAfter, replayed) {
     super(message || (problem && problem.title) || ("HTTP " + status));
     this.status = status;
     this.problem = problem;
     this.requestId = requestId;
     this.retryAfter = retryAfter || null;  // seconds, from a Retry-After of delay-seconds
+    // The gateway's stored answer to an earlier attempt under the same Idempotency-Key.
+    this.replayed = Boolean(replayed);
   }
 }
 
@@ -42,7 +44,8 @@ export async function api(method, path, options) {
     // to come back, in its header alone.
     const header = (response.headers.get("Retry-After") || "").trim();
     const retryAfter = /^\d{1,9}$/.test(header) ? Number(header) : null;
-    throw new Failure(response.status, problem, requestId, undefined, retryAfter);
+    const replayed = (response.headers.get("Idempotent-Replayed") || "").trim().toLowerCase() === "true";
+    throw new Failure(response.status, problem, requestId, undefined, retryAfter, replayed);
   }
   return { status: response.status, data, requestId };
 }

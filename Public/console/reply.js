@@ -15,6 +15,10 @@ const replyLength = (text) => [...text].length;
 /** The reply text's bounds for the open connector (`reply_length` of GET /connectors), or null. */
 const replyBounds = () => (state.connector && state.connector.reply_length) || null;
 
+// How long a lost answer's Idempotency-Key is sent again without asking: well inside the
+// gateway's default 24 h, as a configured lifetime can be shorter.
+const KEY_TRUSTED_MS = 60 * 60 * 1000;
+
 /** Shows the reply's length against the connector's bounds, and whether it is outside them. */
 export function showReplyCount() {
   const text = $("reply-text").value;
@@ -107,7 +111,10 @@ export async function onReply(event) {
   }
   clearReplyError();
   const uncertain = state.uncertainReplies.get(path);
-  if (uncertain && uncertain.key && uncertain.text === text && Boolean(uncertain.replace) === replace) {
+  // The gateway keeps a key's outcome for a day at most (less when configured so): an older
+  // key may be forgotten, and a write under it would run again.
+  const fresh = uncertain && Date.now() - (uncertain.at || 0) < KEY_TRUSTED_MS;
+  if (uncertain && uncertain.key && fresh && uncertain.text === text && Boolean(uncertain.replace) === replace) {
     // The same text after an answer lost on the way: under the same key the gateway replays
     // that attempt's outcome (or says it is still running) rather than reply twice.
     state.pendingReply = { path, text, replace, key: uncertain.key };
@@ -180,9 +187,11 @@ export async function onReply(event) {
       const refreshed = stillOn(c, item) ? await openItem(item.id, false, c, true, true) : null;
       if (tenant !== state.tenantGeneration) return;
       const shown = showsReply(refreshed, text, over);
-      // After a lost answer the gateway may hold the real outcome under this key: the same
-      // text goes again under it. After a 5xx it holds that failure, and only a new key sends.
-      const key = failure.status === 0 ? attempt.key : undefined;
+      // After a lost answer, or a 5xx that may be a proxy's (nginx's 502 or 504 while the gateway
+      // still works on it), the gateway may hold the real outcome under this key, or be about to:
+      // the same text goes again under it, and is replayed or refused as in progress, never sent
+      // twice. Once the gateway itself replayed a failure under it, only a new key sends.
+      const key = failure.replayed ? undefined : attempt.key;
       if (state.pendingReply === attempt) state.pendingReply = null;
       if (shown) {
         if (stillOn(c, item) && textarea.value === text) textarea.value = "";
@@ -190,7 +199,7 @@ export async function onReply(event) {
         updateListed(refreshed);
         sayInfo(`The reply reached ${item.id} after all: the item shows it.`);
       } else {
-        state.uncertainReplies.set(path, { text, replace, over, key });
+        state.uncertainReplies.set(path, { text, replace, over, key, at: Date.now() });
         saveUncertain();
       }
     }

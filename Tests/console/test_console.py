@@ -691,6 +691,49 @@ class ConsoleTest(unittest.TestCase):
         self.assertEqual(keys[0], keys[1])
         self.assertEqual(self.driver.execute_script("return window.confirms"), 0)
 
+    def test_a_reply_after_a_proxys_504_goes_again_under_its_key_and_after_a_replayed_failure_asks_first(self):
+        self.open_first_ozon_chat()
+        # given nginx answers the first attempt 504 (the gateway never saw it), and the gateway
+        # answers the third with its replayed failure of an earlier one
+        self.driver.execute_script("""
+            const original = window.fetch;
+            window.sentKeys = [];
+            window.confirms = 0;
+            window.confirm = () => { window.confirms++; return false; };
+            window.fetch = (url, init) => {
+                if (/\\/reply$/.test(String(url))) {
+                    window.sentKeys.push(init.headers["Idempotency-Key"]);
+                    if (window.sentKeys.length === 1) {
+                        return Promise.resolve(new Response(JSON.stringify({type: "/problems/gateway_timeout", title: "Gateway timeout",
+                            status: 504, code: "gateway_timeout", detail: "The gateway did not answer in time."}),
+                            {status: 504, headers: {"Content-Type": "application/problem+json"}}));
+                    }
+                    return Promise.resolve(new Response(JSON.stringify({type: "/problems/upstream_error", title: "Upstream error",
+                        status: 502, code: "upstream_error", detail: "Ozon answered 500."}),
+                        {status: 502, headers: {"Content-Type": "application/problem+json", "Idempotent-Replayed": "true"}}));
+                }
+                return original(url, init);
+            };
+        """)
+        text = f"Проверим заказ ({uuid.uuid4().hex[:6]})"
+        self.by_id("reply-text").send_keys(text)
+        self.by_id("send-reply").click()
+        self.wait(lambda d: "504" in self.message_text() and self.by_id("send-reply").is_enabled(), "the 504 was not said")
+        # when the same text is sent again
+        self.by_id("send-reply").click()
+        # then it went under the first attempt's key, without asking
+        self.wait(lambda d: len(d.execute_script("return window.sentKeys")) == 2 and "502" in self.message_text()
+                  and self.by_id("send-reply").is_enabled(), "the second attempt was not answered")
+        keys = self.driver.execute_script("return window.sentKeys")
+        self.assertEqual(keys[0], keys[1])
+        self.assertEqual(self.driver.execute_script("return window.confirms"), 0)
+        # when, the gateway having replayed its failure under that key, it is sent once more
+        self.by_id("send-reply").click()
+        # then the operator is asked first (and, declining, nothing more is sent)
+        self.wait(lambda d: d.execute_script("return window.confirms") == 1, "the third attempt did not ask")
+        self.assertEqual(len(self.driver.execute_script("return window.sentKeys")), 2)
+        self.assertIn("may already have arrived", self.by_id("reply-error").text)
+
     def test_a_reply_failure_stays_said_when_the_item_cannot_be_reloaded_either(self):
         item_id = self.open_first_ozon_chat()
         # given the reply fails with a 502 and the gateway cannot be reached to reload the item
