@@ -26,6 +26,9 @@ public final class ConnectorRegistry: Sendable {
         /// Whether a reply may replace the item's standing answer when asked to (`replace`):
         /// marketplaces that keep one editable answer per item. Others add a reply, or have none.
         public let replyReplaces: Bool
+        /// The form every id of the connector's items has (nil: not stated): an id of another
+        /// form is no item, which the gateway can say before it weighs the request's preconditions.
+        public let itemIDShape: ItemIDShape?
         let make: @Sendable (any MarketplaceSession, MarketplaceCredentials) throws(ConnectorError) -> any ChannelConnector
 
         /// `make` is called once per (tenant, connector) with the tenant's shared session and
@@ -33,7 +36,7 @@ public final class ConnectorRegistry: Sendable {
         /// race, and then one result is kept. `replyLength` is the bound the connectors' `reply`
         /// checks, and is required exactly when `operations` has `reply`.
         public init(key: ConnectorKey, operations: Set<ConnectorOperation>, requiredCredentials: [String],
-                    replyLength: ClosedRange<Int>? = nil, replyReplaces: Bool = false,
+                    replyLength: ClosedRange<Int>? = nil, replyReplaces: Bool = false, itemIDShape: ItemIDShape? = nil,
                     make: @escaping @Sendable (any MarketplaceSession, MarketplaceCredentials) throws(ConnectorError) -> any ChannelConnector) {
             precondition((replyLength != nil) == operations.contains(.reply), "a replying connector states its reply length, and only it")
             self.key = key
@@ -41,6 +44,7 @@ public final class ConnectorRegistry: Sendable {
             self.requiredCredentials = requiredCredentials
             self.replyLength = replyLength
             self.replyReplaces = replyReplaces
+            self.itemIDShape = itemIDShape
             self.make = make
         }
     }

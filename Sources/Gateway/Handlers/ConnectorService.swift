@@ -136,12 +136,13 @@ public struct ConnectorService: Sendable {
     }
 
     func item(_ request: HTTPRequest, _ context: GatewayContext) async throws -> HTTPResponse {
-        let (connector, _) = try connector(context, for: .item)
+        let (connector, key) = try connector(context, for: .item)
         let fields = try RequestFields.query(of: request)
         var errors = fields.errors(allowed: ["include_raw"])
         let includeRaw = fields.bool("include_raw", errors: &errors) ?? false
         let id = itemID(context, errors: &errors)
         try Self.check(errors)
+        try checkShape(of: id, key)
         try Self.checkIfMatch(context)
         let item = try await connector.item(id: id, includeRaw: includeRaw, deadline: deadline())
         return JSONResponse.make(bytes: item.json())
@@ -176,6 +177,7 @@ public struct ConnectorService: Sendable {
         }
         Self.checkIdempotencyKey(request, errors: &errors)
         try Self.check(errors)
+        try checkShape(of: id, key)
         try Self.checkIfMatch(context)
         let until = deadline()
         // A replacing reply is another request than one that is not, under the same key.
@@ -192,13 +194,14 @@ public struct ConnectorService: Sendable {
     }
 
     func markRead(_ request: HTTPRequest, _ context: GatewayContext) async throws -> HTTPResponse {
-        let (connector, _) = try connector(context, for: .markRead)
+        let (connector, key) = try connector(context, for: .markRead)
         let fields = try RequestFields.json(of: request, emptyAllowed: true)
         var errors: [FieldError] = []
         let id = itemID(context, errors: &errors)
         errors += fields.errors(allowed: [])
         Self.checkIdempotencyKey(request, errors: &errors)
         try Self.check(errors)
+        try checkShape(of: id, key)
         try Self.checkIfMatch(context)
         let until = deadline()
         return try await idempotently(request, context, content: [], harmlessTwice: true) {
@@ -264,23 +267,6 @@ public struct ConnectorService: Sendable {
         let connector = try registry.connector(for: key, tenant: tenant.id, credentials: tenant.credentials[key.marketplace],
                                                operation: operation)
         return (connector, key)
-    }
-
-    /// 412 for an `If-Match` of tags, once the request is known to be one the gateway would carry
-    /// out (the resource exists, the request is valid): otherwise its answer would not have been a
-    /// success, and preconditions are then ignored (RFC 9110 §13.2.1).
-    private static func checkIfMatch(_ context: GatewayContext) throws(GatewayError) {
-        if context.ifMatchNamesOnlyTags { throw .preconditionFailed(resourceHasTags: false) }
-    }
-
-    /// The path's item id; "" with its error added to `errors`, so it is reported beside the
-    /// request's other mistakes.
-    private func itemID(_ context: GatewayContext, errors: inout [FieldError]) -> String {
-        guard let id = context.parameters["id"], id.utf8.count <= 256 else {
-            errors.append(FieldError("id", "must be 1 to 256 bytes"))
-            return ""
-        }
-        return id
     }
 
     /// The cursor, or nil with its error added to `errors`, so it is reported beside the others.

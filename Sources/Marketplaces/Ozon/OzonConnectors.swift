@@ -23,19 +23,20 @@ public enum OzonConnectors {
                                         attemptTimeout: options.attemptTimeout, clock: options.clock)
             return OzonSession(clientID: values[0], apiKey: values[1], caller: caller)
         }
-        register(OzonReviewConnector.key, OzonReviewConnector.operations, OzonReviewConnector.replyBounds, in: registry,
+        register(OzonReviewConnector.key, OzonReviewConnector.operations, OzonReviewConnector.replyBounds, .uuid, in: registry,
                  OzonReviewConnector.init)
-        register(OzonQuestionConnector.key, OzonQuestionConnector.operations, OzonQuestionConnector.replyBounds, in: registry,
+        register(OzonQuestionConnector.key, OzonQuestionConnector.operations, OzonQuestionConnector.replyBounds, .uuid, in: registry,
                  OzonQuestionConnector.init)
-        register(OzonChatConnector.key, OzonChatConnector.operations, OzonChatConnector.replyBounds, in: registry) {
+        register(OzonChatConnector.key, OzonChatConnector.operations, OzonChatConnector.replyBounds, .uuidOrNumber, in: registry) {
             OzonChatConnector(session: $0, sweepPages: options.chatSweepPages)
         }
     }
 
     private static func register(_ key: ConnectorKey, _ operations: Set<ConnectorOperation>, _ replyLength: ClosedRange<Int>,
-                                 in registry: ConnectorRegistry, _ make: @escaping @Sendable (OzonSession) -> any ChannelConnector) {
+                                 _ idShape: ItemIDShape, in registry: ConnectorRegistry,
+                                 _ make: @escaping @Sendable (OzonSession) -> any ChannelConnector) {
         registry.register(.init(key: key, operations: operations, requiredCredentials: requiredCredentials,
-                                replyLength: replyLength) { session, _ throws(ConnectorError) in
+                                replyLength: replyLength, itemIDShape: idShape) { session, _ throws(ConnectorError) in
             // The registry hands each factory the session its marketplace's factory built: ours.
             guard let session = session as? OzonSession else { throw .unknownConnector(key) }
             return make(session)

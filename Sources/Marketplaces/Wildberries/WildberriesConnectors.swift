@@ -15,23 +15,23 @@ public enum WildberriesConnectors {
         registry.register(marketplace: .wildberries) { credentials throws(ConnectorError) in
             try WildberriesSession(credentials: credentials, options: options, hosts: hosts)
         }
-        register(registry, .review, WildberriesReviewConnector.supported, WildberriesLimits.feedbackAnswer, replaces: true) {
+        register(registry, .review, WildberriesReviewConnector.supported, WildberriesLimits.feedbackAnswer, .token, replaces: true) {
             WildberriesReviewConnector(session: $0)
         }
-        register(registry, .question, WildberriesQuestionConnector.supported, WildberriesLimits.questionAnswer, replaces: true) {
+        register(registry, .question, WildberriesQuestionConnector.supported, WildberriesLimits.questionAnswer, .token, replaces: true) {
             WildberriesQuestionConnector(session: $0)
         }
-        register(registry, .chat, WildberriesChatConnector.supported, WildberriesLimits.chatMessage) {
+        register(registry, .chat, WildberriesChatConnector.supported, WildberriesLimits.chatMessage, .versionedUUID) {
             WildberriesChatConnector(session: $0)
         }
     }
 
     private static func register(_ registry: ConnectorRegistry, _ channel: Channel, _ operations: Set<ConnectorOperation>,
-                                 _ replyLength: ClosedRange<Int>, replaces: Bool = false,
+                                 _ replyLength: ClosedRange<Int>, _ idShape: ItemIDShape, replaces: Bool = false,
                                  _ make: @escaping @Sendable (WildberriesSession) -> any ChannelConnector) {
         let key = ConnectorKey(.wildberries, channel)
         registry.register(.init(key: key, operations: operations, requiredCredentials: ["token"],
-                                replyLength: replyLength, replyReplaces: replaces) { session, _ throws(ConnectorError) in
+                                replyLength: replyLength, replyReplaces: replaces, itemIDShape: idShape) { session, _ throws(ConnectorError) in
             guard let session = session as? WildberriesSession else { throw .unknownConnector(key) }
             return make(session)
         })

@@ -42,6 +42,8 @@ public struct WildberriesQuestionConnector: ChannelConnector {
 
     public func reply(to id: String, text: String, replacing: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try WildberriesLimits.checkText(text, WildberriesLimits.questionAnswer)
+        // An id of no such form is no item (404), whatever the token could afford.
+        try ItemIDShape.token.check(id)
         let source = source
         try source.session.checkAnswerAffordable("question \(id)", deadline: deadline)
         return try await source.session.writing("question/" + id, until: deadline) { () throws(ConnectorError) -> ReplyReceipt in

@@ -48,6 +48,8 @@ public struct WildberriesReviewConnector: ChannelConnector {
 
     public func reply(to id: String, text: String, replacing: Bool, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try WildberriesLimits.checkText(text, WildberriesLimits.feedbackAnswer)
+        // An id of no such form is no item (404), whatever the token could afford.
+        try ItemIDShape.token.check(id)
         let source = source
         try source.session.checkAnswerAffordable("feedback \(id)", deadline: deadline)
         return try await source.session.writing("feedback/" + id, until: deadline) { () throws(ConnectorError) -> ReplyReceipt in

@@ -44,6 +44,26 @@ struct TenantPreconditionTests {
         #expect(harness.review.replies.isEmpty)
     }
 
+    @Test("given If-Match naming tags and an item id of a form the connector's items never have, then it is the 404 it would have been, on a read, a reply and a mark-read; an id of that form is 412")
+    func malformedIDsStayNotFound() async throws {
+        // given: a connector whose items have UUIDs
+        let harness = ApplicationHarness(reviewIDShape: .uuid)
+        let tags = [("If-Match", #""v1""#)]
+        // when
+        let read = try await harness.send(.get, "/connectors/wildberries/review/items/item-1", headers: tags)
+        let reply = try await harness.send(.post, Self.reply, body: #"{"text":"thanks"}"#, headers: tags)
+        let markRead = try await harness.send(.post, "/connectors/wildberries/review/items/item-1/read", body: "", headers: tags)
+        let uuid = "/connectors/wildberries/review/items/0192f3a4-5b6c-7d8e-9f01-23456789abcd"
+        let wellFormed = try await harness.send(.post, uuid + "/reply", body: #"{"text":"thanks"}"#, headers: tags)
+        // then
+        #expect(read.status.code == 404)
+        #expect(read.json["code"] as? String == "item_not_found")
+        #expect(reply.status.code == 404)
+        #expect(markRead.status.code == 404)
+        #expect(wellFormed.status.code == 412)
+        #expect(harness.review.replies.isEmpty)
+    }
+
     @Test("given If-Match naming tags on a read, then it is refused too; without a key it is still 401, on an unknown path 404")
     func readsAndOrder() async throws {
         let harness = ApplicationHarness()

@@ -14,7 +14,8 @@ struct ApplicationHarness {
     let chat: FakeConnector
 
     init(holdReplies: Bool = false, tenantCredentials: [Marketplace] = [.wildberries, .ozon], metricsToken: String? = nil,
-         ozonAPIKey: String = "k", idempotencyJournal: IdempotencyJournal? = nil, failedAuthLimit: TenantRateLimit? = nil) {
+         ozonAPIKey: String = "k", idempotencyJournal: IdempotencyJournal? = nil, failedAuthLimit: TenantRateLimit? = nil,
+         reviewIDShape: ItemIDShape? = nil) {
         let review = FakeConnector(key: ConnectorKey(.wildberries, .review), count: 45, holdReplies: holdReplies)
         let chat = FakeConnector(key: ConnectorKey(.ozon, .chat), count: 3,
                                  operations: [.listItems, .item, .reply, .updates])
@@ -24,7 +25,7 @@ struct ApplicationHarness {
         registry.register(marketplace: .wildberries) { _ throws(ConnectorError) in FakeSession(marketplace: .wildberries) }
         registry.register(marketplace: .ozon) { _ throws(ConnectorError) in FakeSession(marketplace: .ozon) }
         registry.register(.init(key: review.key, operations: review.operations, requiredCredentials: ["token"],
-                                replyLength: 2...5000, replyReplaces: true) { _, _ throws(ConnectorError) in review })
+                                replyLength: 2...5000, replyReplaces: true, itemIDShape: reviewIDShape) { _, _ throws(ConnectorError) in review })
         registry.register(.init(key: chat.key, operations: chat.operations, requiredCredentials: ["client_id", "api_key"],
                                 replyLength: 1...1000) { _, _ throws(ConnectorError) in chat })
         var configuration = GatewayConfiguration()

@@ -64,6 +64,13 @@ struct WildberriesBaseTokenTests {
                         && !ConnectorError.upstreamAuthFailed(failure).isRetryable
                 }
             }
+            // and an id of no form a marketplace gives is no item, whatever the token
+            await #expect(throws: ConnectorError.malformedItemID(id: "a/b", shape: .token)) {
+                _ = try await env.review.reply(to: "a/b", text: "Thank you!", deadline: Env.deadline)
+            }
+            await #expect(throws: ConnectorError.malformedItemID(id: "a/b", shape: .token)) {
+                _ = try await env.question.reply(to: "a/b", text: "Yes, it is.", deadline: Env.deadline)
+            }
             #expect(env.simulator.feedbacksLog.total == 0)
         }
     }
