@@ -68,6 +68,12 @@ public final class ClientRateLimiter: Sendable {
     static let maxExamined = 8
 
     private let state = Mutex(State())
+    /// The latest instant any address is refused until (`due - tolerance`, the largest so far),
+    /// in nanoseconds from `origin`; written under the lock, read without it. While it is past,
+    /// no address is refused, and `wait(for:)` says so without the lock, which every tenant
+    /// request on every loop would otherwise take (`failed_auth_limit`).
+    private let refusedUntil: Atomic<Int64>
+    private let origin: ContinuousClock.Instant
 
     /// `capacity` (at least 1) bounds the addresses tracked at once; past it new addresses pass
     /// untracked rather than grow the table.
@@ -76,6 +82,13 @@ public final class ClientRateLimiter: Sendable {
         self.capacity = max(1, capacity)
         interval = .nanoseconds(Int64((1e9 / limit.rate).rounded()))
         tolerance = interval * (limit.burst - 1)
+        origin = .now
+        refusedUntil = Atomic(.min)
+    }
+
+    private func offset(_ instant: ContinuousClock.Instant) -> Int64 {
+        let (seconds, attoseconds) = (instant - origin).components
+        return seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000
     }
 
     /// Spends one request of `client`'s allowance; when refused, how long until one would pass.
@@ -94,6 +107,8 @@ public final class ClientRateLimiter: Sendable {
             }
             state.nextFree[key] = base + interval
             if known == nil { state.queue.append(key) }
+            let until = offset(base + interval - tolerance)
+            if until > refusedUntil.load(ordering: .relaxed) { refusedUntil.store(until, ordering: .releasing) }
             return nil
         }
     }
@@ -101,6 +116,7 @@ public final class ClientRateLimiter: Sendable {
     /// How long until `client` may spend again, spending nothing: nil while its allowance has
     /// room (an untracked address's always has).
     public func wait(for client: IPAddress, now: ContinuousClock.Instant = .now) -> Duration? {
+        guard refusedUntil.load(ordering: .acquiring) > offset(now) else { return nil }
         let key = ClientKey(client)
         return state.withLock { state -> Duration? in
             guard let due = state.nextFree[key], due - tolerance > now else { return nil }

@@ -19,6 +19,25 @@ struct ClientRateLimiterTests {
         #expect(limiter.check(client, now: start + .milliseconds(500)) != nil)
     }
 
+    @Test("given one client past its allowance, then wait names its wait alone: not another client's, and not once the wait is over")
+    func waitWithoutSpending() {
+        let limiter = ClientRateLimiter(limit: TenantRateLimit(rate: 1, burst: 2))
+        let (blocked, other) = (IPAddress("203.0.113.9")!, IPAddress("203.0.113.10")!)
+        // given: nobody has spent anything
+        #expect(limiter.wait(for: blocked, now: start) == nil)
+        // when: one client spends its burst
+        #expect(limiter.check(blocked, now: start) == nil)
+        #expect(limiter.wait(for: blocked, now: start) == nil)
+        #expect(limiter.check(blocked, now: start) == nil)
+        // then
+        #expect(limiter.wait(for: blocked, now: start) == .seconds(1))
+        #expect(limiter.wait(for: blocked, now: start + .milliseconds(400)) == .milliseconds(600))
+        #expect(limiter.wait(for: other, now: start) == nil)
+        #expect(limiter.wait(for: blocked, now: start + .seconds(1)) == nil)
+        #expect(limiter.check(blocked, now: start + .seconds(1)) == nil)
+        #expect(limiter.wait(for: blocked, now: start + .seconds(1)) == .seconds(1))
+    }
+
     @Test("clients do not share an allowance, but one IPv6 /64 does")
     func keys() {
         let limiter = ClientRateLimiter(limit: TenantRateLimit(rate: 1, burst: 1))
