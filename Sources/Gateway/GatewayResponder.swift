@@ -1,4 +1,5 @@
 import Connectors
+import Hashing
 import HTTP
 import Server
 
@@ -201,7 +202,10 @@ public struct GatewayResponder: HTTPResponder {
             context.ifMatchNamesOnlyTags = access == .tenant && !request.ifMatchHoldsWithoutTags
         case .methodNotAllowed(let allow, let pattern):
             context.route = pattern
-            let method = request.method.rawValue
+            // A method that is one of the gateway's secrets (a confused client's key) is not
+            // repeated in the answer, as the log does not repeat it.
+            let method = if case .other(let token) = request.method, !secretDigests.isEmpty,
+                            secretDigests.contains(SHA256.hash(token.utf8)) { "This method" } else { request.method.rawValue }
             context.endpoint = { _, _ in throw GatewayError.methodNotAllowed(method: method, allow: allow) }
         case .options(let allow, let pattern):
             context.route = pattern

@@ -63,11 +63,14 @@ struct AccessLogTests {
         #expect(entries.last?["bytes"] as? Int == 0)
     }
 
-    @Test("given a tenant's key sent as the method (a client's mix-up), then neither the answered request's line nor a refused one's repeats it; another unknown method is logged as sent")
+    @Test("given a tenant's key sent as the method (a client's mix-up), then neither the answer, nor the answered request's line, nor a refused one's repeats it; another unknown method is logged as sent")
     func keyAsMethodIsNotLogged() async throws {
         let harness = ApplicationHarness()
         let answered = try await harness.send(.other(ApplicationHarness.key), "/connectors", authenticated: false)
         #expect(answered.status.code == 405)
+        // nor does the answer
+        #expect(!answered.text.contains(ApplicationHarness.key))
+        #expect((answered.json["detail"] as? String)?.hasPrefix("This method is not allowed here") == true)
         let request = HTTPRequest(method: .other(ApplicationHarness.key), target: "/connectors", headers: [("Host", "gateway")], body: [])
         _ = harness.application.responder.refusal(ServerRefusal(status: .contentTooLarge, code: "payload_too_large", detail: "Too large."),
                                                   request: request, context: RequestContext())
