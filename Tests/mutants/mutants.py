@@ -182,7 +182,7 @@ MUTANTS = [
     ("a lost Wildberries chat message is not looked for", "Sources/Marketplaces/Wildberries/WildberriesChatConnector+SentMessage.swift",
      "event.chatID == chatID && event.sender == \"seller\" && event.addTimestamp >= from", "false"),
     ("a chat only in the stream is not read on for", "Sources/Marketplaces/Wildberries/WildberriesChatConnector.swift",
-     "        if listed == nil, known() == nil { try await catchUp(deadline: deadline) }\n", "\n"),
+     "        if listed == nil, known() == nil { stoppedShort = try await catchUp(deadline: deadline) }\n", "\n"),
     ("a FIN cancels a reply", "Sources/Gateway/GatewayResponder.swift",
      "request.method != .post || !router.writes(.post, path: request.pathBytes)", "true"),
     ("a retry refused here hides the marketplace's failure", "Sources/Connectors/Upstream/UpstreamCaller.swift",
@@ -250,6 +250,19 @@ MUTANTS = [
      "request.body.contains(where: { $0 >= 0x80 })", "request.body.contains(where: { $0 > 0xFF })"),
     ("a write cancelled while it waits for a connection taken for one that may have been sent", "Sources/Server/Client/ClientCall.swift",
      "let unsent = !resent && (connection == nil || connection?.state == .connecting)", "let unsent = !resent && connection?.state == .connecting"),
+    ("pipelined requests read from the start of pending, not from its read index", "Sources/Server/Connection+Input.swift",
+     "consume(UnsafeRawBufferPointer(rebasing: $0[start...]))", "consume(UnsafeRawBufferPointer(rebasing: $0[0...]))"),
+    ("a rate slot kept spent when the request never reached the marketplace", "Sources/Connectors/Upstream/UpstreamCaller.swift",
+     "if let waited { budget.giveBack(waited) }\n            default:", "if let waited { _ = waited }\n            default:"),
+    ("a Wildberries chat the stream was not read up to is not found", "Sources/Marketplaces/Wildberries/WildberriesChatConnector.swift",
+     "guard let conversation = known() else { throw stoppedShort ?? .itemNotFound(id: id) }",
+     "guard let conversation = known() else { throw .itemNotFound(id: id) }"),
+    ("a call ended before its URLSession task started taken for one that may have been sent", "Sources/Connectors/Upstream/UpstreamCall.swift",
+     "state = .endedEarly(Self.unsent(result))", "state = .endedEarly(result)"),
+    ("a Wildberries 2xx envelope with error: true taken for a write that may have applied", "Sources/Marketplaces/Wildberries/WildberriesErrorClassifier.swift",
+     "return body.isMaintenance || (response.isSuccess && body.errorFlag)", "return body.isMaintenance"),
+    ("no address refused while one is (the failed-auth fast path never armed)", "Sources/Gateway/Proxy/ClientRateLimiter.swift",
+     "if until > refusedUntil.load(ordering: .relaxed) { refusedUntil.store(until, ordering: .releasing) }", "_ = until"),
 ]
 
 
