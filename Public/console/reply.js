@@ -117,7 +117,7 @@ export async function onReply(event) {
   if (uncertain && uncertain.key && fresh && uncertain.text === text && Boolean(uncertain.replace) === replace) {
     // The same text after an answer lost on the way: under the same key the gateway replays
     // that attempt's outcome (or says it is still running) rather than reply twice.
-    state.pendingReply = { path, text, replace, key: uncertain.key };
+    state.pendingReply = { path, text, replace, key: uncertain.key, at: uncertain.at };
   } else if (uncertain) {
     // A reply to this item may have reached the marketplace and the item does not show it:
     // under that attempt's key the gateway would only replay its answer (or it is another
@@ -143,6 +143,8 @@ export async function onReply(event) {
   const over = lastMessageTime(item);
   attempt.over = over;
   attempt.settled = false;
+  // When its key was first sent: how long the gateway may still remember it.
+  attempt.at = attempt.at || Date.now();
   const button = $("send-reply");
   const textarea = $("reply-text");
   state.sendingReplies.set(path, attempt);
@@ -199,7 +201,7 @@ export async function onReply(event) {
         updateListed(refreshed);
         sayInfo(`The reply reached ${item.id} after all: the item shows it.`);
       } else {
-        state.uncertainReplies.set(path, { text, replace, over, key, at: Date.now() });
+        state.uncertainReplies.set(path, { text, replace, over, key, at: attempt.at });
         saveUncertain();
       }
     }

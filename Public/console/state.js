@@ -67,7 +67,7 @@ function loadUncertain() {
 export function saveSending() {
   // An attempt whose answer came is not one a reload should take for lost.
   const sending = [...state.sendingReplies].filter(([, attempt]) => !attempt.settled).map(([path, attempt]) =>
-    [path, { text: attempt.text, replace: attempt.replace, over: attempt.over, key: attempt.key }]);
+    [path, { text: attempt.text, replace: attempt.replace, over: attempt.over, key: attempt.key, at: attempt.at }]);
   try {
     if (sending.length) sessionStorage.setItem(SENDING_STORAGE, JSON.stringify(sending));
     else sessionStorage.removeItem(SENDING_STORAGE);

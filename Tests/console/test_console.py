@@ -316,14 +316,15 @@ class ConsoleTest(unittest.TestCase):
         self.browse("ozon/chat", "all")
         item_id = self.listed_ids()[0]
         self.open_item(item_id)
-        # given a reply whose answer comes late, the key it went under written down as it goes
+        # given a reply on its way, held in the page (so the gateway never gets it), the key it
+        # went under written down as it goes
         self.driver.execute_script("""
             const original = window.fetch;
             window.fetch = (url, init) => {
-              if (/\\/reply$/.test(String(url))) sessionStorage.setItem("test-sent-key", init.headers["Idempotency-Key"]);
-              return original(url, init);
+              if (!/\\/reply$/.test(String(url))) return original(url, init);
+              sessionStorage.setItem("test-sent-key", init.headers["Idempotency-Key"]);
+              return new Promise(() => {});
             };""")
-        self.delay_fetches(r"/reply$", 5000)
         text = f"Уточним и ответим ({uuid.uuid4().hex[:6]})"
         self.by_id("reply-text").send_keys(text)
         self.by_id("send-reply").click()
@@ -339,6 +340,23 @@ class ConsoleTest(unittest.TestCase):
         self.assertIsNotNone(entry, f"no reply of unknown outcome kept: {kept}")
         self.assertEqual(entry["text"], text)
         self.assertEqual(entry["key"], sent_key)
+        # and when the same text is sent again, then it goes under that key, without asking
+        self.driver.execute_script("""
+            const original = window.fetch;
+            window.resentKeys = [];
+            window.confirms = 0;
+            window.confirm = () => { window.confirms++; return false; };
+            window.fetch = (url, init) => {
+              if (/\\/reply$/.test(String(url))) window.resentKeys.push(init.headers["Idempotency-Key"]);
+              return original(url, init);
+            };""")
+        self.browse("ozon/chat", "all")
+        self.open_item(item_id)
+        self.by_id("reply-text").send_keys(text)
+        self.by_id("send-reply").click()
+        self.wait_for_message("Reply sent to " + item_id)
+        self.assertEqual([key.strip('"') for key in self.driver.execute_script("return window.resentKeys")], [sent_key])
+        self.assertEqual(self.driver.execute_script("return window.confirms"), 0)
 
     def test_a_proxys_429_without_a_problem_says_the_wait_its_retry_after_header_names(self):
         self.enter_key("demo-key")
