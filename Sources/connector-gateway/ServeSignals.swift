@@ -38,17 +38,17 @@ final class ServeSignals: Sendable {
         for await arrival in arrivals { handle(arrival) }
     }
 
-    /// The gateway serves, its listeners open since `listeningSince`: a signal kept from start-up
-    /// drains it now.
+    /// The gateway serves, `listeningSince` the instant just before its listeners were opened: a
+    /// signal kept from start-up drains it now.
     func serving(_ application: GatewayApplication, demo: DemoMarketplaces?, listeningSince: ContinuousClock.Instant) {
         let kept = state.withLock { state -> SignalWaiter.Arrival? in
             state.application = application
             state.demo = demo
             return state.first
         }
-        // Kept from before the listeners opened: never ready, so no load balancer to wait for,
-        // no delay. A SIGTERM after they opened (while the start line was written) may follow a
-        // readiness probe that passed: delayed as any.
+        // Kept from before the listeners were opened: never ready, so no load balancer to wait
+        // for, no delay. A SIGTERM since (as they opened, or while the start line was written)
+        // may follow a readiness probe that passed: delayed as any.
         if let kept {
             drain(application, demo: demo, signal: kept.signal, delayed: kept.signal == SIGTERM && kept.at >= listeningSince)
         }

@@ -261,6 +261,10 @@ MUTANTS = [
      "state = .endedEarly(Self.unsent(result))", "state = .endedEarly(result)"),
     ("a Wildberries 2xx envelope with error: true taken for a write that may have applied", "Sources/Marketplaces/Wildberries/WildberriesErrorClassifier.swift",
      "return body.isMaintenance || (response.isSuccess && body.errorFlag)", "return body.isMaintenance"),
+    ("a reply to a chat further on the stream than its reading reached is not found", "Sources/Marketplaces/Wildberries/WildberriesChatConnector.swift",
+     "            if let stoppedShort { throw stoppedShort }\n", "\n"),
+    ("a call ended while its URLSession task is made taken for one that may have been sent", "Sources/Connectors/Upstream/UpstreamCall.swift",
+     "return (nil, continuation, timer, Self.unsent(result))", "return (nil, continuation, timer, result)"),
     ("no address refused while one is (the failed-auth fast path never armed)", "Sources/Gateway/Proxy/ClientRateLimiter.swift",
      "if until > refusedUntil.load(ordering: .relaxed) { refusedUntil.store(until, ordering: .releasing) }", "_ = until"),
 ]

@@ -55,8 +55,9 @@ public final class RateBudget: Sendable {
         self.state = Mutex(State(nextFree: clock.now))
     }
 
-    /// A slot `acquire` granted, for `giveBack` when the call it was taken for is not sent after
-    /// all (the circuit refused it once the slot came).
+    /// A slot `acquire` granted, for `giveBack` when the call it was taken for never reached the
+    /// marketplace after all (the circuit refused it once the slot came, its connection was
+    /// refused or never made, it was cancelled before it went out).
     public struct Slot: Sendable {
         let time: ContinuousClock.Instant
         /// When it was the end of the schedule: the schedule's end before and after it.

@@ -260,7 +260,7 @@ public final class UpstreamCaller: Sendable {
         } catch {
             // Nothing reached the marketplace: its limit counted nothing, so neither does the budget.
             switch error {
-            case .connectionRefused, .localFailure, .notSent, .cancelledUnsent, .shutDown, .unsendable:
+            case .connectionRefused, .localFailure, .connectTimedOut, .notSent, .cancelledUnsent, .shutDown, .unsendable:
                 if let waited { budget.giveBack(waited) }
             default:
                 break

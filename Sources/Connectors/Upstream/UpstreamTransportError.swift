@@ -1,5 +1,6 @@
 /// A request that got no HTTP response. Which case it is decides whether a write may be retried:
-/// only a request that was certainly never received (`connectionRefused`) is safe to send again.
+/// only a request that was certainly never received (`connectionRefused`, `localFailure`,
+/// `connectTimedOut`, `notSent`, `cancelledUnsent`, `shutDown`, `unsendable`) is safe to send again.
 public enum UpstreamTransportError: Error, Sendable, Equatable {
     /// The connection could not be made (refused, DNS failure, unreachable): nothing was sent.
     case connectionRefused(String)
@@ -14,7 +15,7 @@ public enum UpstreamTransportError: Error, Sendable, Equatable {
     /// No complete response within the attempt's timeout.
     case timedOut
     /// The attempt's time ran out before the request was written (the client's connections were
-    /// all busy): nothing was sent.
+    /// all busy, or URLSession's task was not started yet): nothing was sent.
     case notSent(String)
     /// The request could not be put on the wire as it is (a header value with a line break):
     /// nothing was sent, and sending it again would fail the same way. Not the host's failure.

@@ -165,6 +165,7 @@ public struct WildberriesChatConnector: ChannelConnector {
             do {
                 read = try await events(next: query, deadline: deadline, budget: .atHand)
             } catch {
+                var restarted = false
                 switch error {
                 case .upstreamRateLimited:
                     return error
@@ -174,11 +175,14 @@ public struct WildberriesChatConnector: ChannelConnector {
                     // The stream refused its own cursor: going on from there would fail the same
                     // way on every call, so the reading starts over from the oldest event the
                     // stream keeps, once; refused there again, the failure stands and is counted.
-                    ledger.restartReading(refusedAt: query)
+                    restarted = ledger.restartReading(refusedAt: query)
                 default:
                     break
                 }
-                if !countsFailures || ledger.catchUpFailed(since: failureMark) < Self.quietCatchUpFailures { return error }
+                // Started over, the next call reads from the oldest event on: the chat may be there.
+                if !countsFailures || ledger.catchUpFailed(since: failureMark) < Self.quietCatchUpFailures {
+                    return restarted ? Self.stillReading : error
+                }
                 throw error
             }
             ledger.catchUpSucceeded()
@@ -188,9 +192,10 @@ public struct WildberriesChatConnector: ChannelConnector {
                 return nil
             }
             guard !page.events.isEmpty else {
+                // Past a page of events it cannot read, the stream may go on: the next call reads on.
                 position.pass(unreadable: page, settled: settled)
                 ledger.advance(to: position)
-                return nil
+                return Self.stillReading
             }
             var progressed = false
             for event in position.unconsumed(in: page) {
@@ -221,13 +226,23 @@ public struct WildberriesChatConnector: ChannelConnector {
             guard case .ask(let next) = next else {
                 // Stopped short of an unsettled second, the reading has not reached the end, unless
                 // it stops below it with events kept ahead: only the last few seconds are unread.
-                if next == .end || position.hasEventsAhead { ledger.noteCaughtUp() }
-                return nil
+                if next == .end || position.hasEventsAhead {
+                    ledger.noteCaughtUp()
+                    return nil
+                }
+                // Stopped at a second not yet over: a short page held all there was (the chat
+                // would be known by now), a full one may have more after it.
+                return length.full ? Self.stillReading : nil
             }
             query = next
         }
-        return .upstreamUnavailable(retryAfter: .seconds(1), Self.readingOn)
+        return Self.stillReading
     }
+
+    /// Why a look-up stopped short of the stream's end is told when it is the gateway's own
+    /// reading that did (its pages for one call spent, a second not yet over, a reading started
+    /// over): retry in a second.
+    static let stillReading = ConnectorError.upstreamUnavailable(retryAfter: .seconds(1), readingOn)
 
     /// Why a look-up ends 503 when one call's pages of the event stream did not reach its end: the
     /// next call reads on from there.

@@ -162,12 +162,15 @@ final class WildberriesChatLedger: Sendable {
     /// after the stream refused to go on from `query`; not when it refused that same place the
     /// last time: the reading then stays there, each call fails at once, and the third in a row
     /// fails its list, so a refusal that stays is seen rather than read up to again and again.
-    func restartReading(refusedAt query: Int64?) {
+    /// Whether it started over (false: refused at the same place as the last time).
+    @discardableResult
+    func restartReading(refusedAt query: Int64?) -> Bool {
         state.withLock { s in
             let place = query ?? 0
-            guard s.refusedAt != place else { return }
+            guard s.refusedAt != place else { return false }
             s.refusedAt = place
             s.position = WildberriesEventPosition()
+            return true
         }
     }
 

@@ -81,6 +81,30 @@ struct URLSessionUpstreamClientTests {
         #expect(!made.withLock { $0 })
     }
 
+    @Test("given a call cancelled or timed out while its data task is being made, then it ends as not sent",
+          arguments: [UpstreamTransportError.cancelled, .timedOut])
+    func endedWhileStartingIsUnsent(ending: UpstreamTransportError) async throws {
+        let call = UpstreamCall()
+        let task = Mutex<URLSessionDataTask?>(nil)
+        // when: the call ends while `make` runs (on the start queue, before the task is resumed)
+        let result = await withCheckedContinuation { continuation in
+            call.start(continuation, timeout: .seconds(10)) { _ in
+                call.finish(.failure(ending))
+                let made = URLSession(configuration: .ephemeral).dataTask(with: URL(string: "http://127.0.0.1:9/")!)
+                task.withLock { $0 = made }
+                return made
+            }
+        }
+        // then
+        guard case .failure(let error) = result else { Issue.record("expected a failure, got \(result)"); return }
+        switch error {
+        case .cancelledUnsent: #expect(ending == .cancelled)
+        case .notSent: #expect(ending == .timedOut)
+        default: Issue.record("\(ending) while starting ended as \(error), which says it may have been sent")
+        }
+        #expect(task.withLock { $0 } != nil)
+    }
+
     @Test("method, path, query, headers and body arrive as sent; answers keep status, headers and body")
     func roundTrip() async throws {
         try await withLoopbackUpstream({ request, _ in

@@ -90,7 +90,7 @@ struct UpstreamCallerRetryTests {
     }
 
     @Test("given a budget of one call an hour, when a call's request never reached the marketplace, then its slot is given back and the next call goes out at once; one that reached it keeps its slot spent",
-          arguments: [(Step.fail(.connectionRefused("refused")), true), (.fail(.localFailure("no descriptor")), true),
+          arguments: [(Step.fail(.connectionRefused("refused")), true), (.fail(.localFailure("no descriptor")), true), (.fail(.connectTimedOut), true),
                       (.fail(.notSent("every connection busy")), true), (.fail(.timedOut), false), (.status(500), false)])
     func slotGivenBackWhenNothingWasSent(first: Step, givenBack: Bool) async throws {
         // given

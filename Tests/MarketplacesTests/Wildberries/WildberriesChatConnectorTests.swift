@@ -452,8 +452,14 @@ struct WildberriesChatConnectorTests {
                 #expect(retryAfter == .seconds(1))
                 #expect(failure?.message.contains("still being read") == true)
             }
-            await #expect(throws: ConnectorError.self) {
+            do {
                 _ = try await env.chat.reply(to: fresh.chatID, text: "Завтра.", deadline: Env.deadline)
+                Issue.record("replied on the second call, though four pages cannot reach the chat")
+            } catch let error as ConnectorError {
+                guard case .upstreamUnavailable(.seconds(1)?, _) = error else {
+                    Issue.record("expected upstreamUnavailable, got \(error)")
+                    return
+                }
             }
             #expect(!env.simulator.chats.events.contains { $0.chatID == fresh.chatID && $0.sender == .seller })
             // and: later calls read on and find it
