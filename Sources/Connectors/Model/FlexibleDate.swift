@@ -98,7 +98,8 @@ public enum FlexibleDate {
 
     /// The instant a date and time name, once their fields are in range (a leap second counts as
     /// the 59th); nil for a field out of range, a day the month does not have (2026-02-30)
-    /// included. Both readers end here.
+    /// included, and for an instant outside `years` once the offset is applied
+    /// (`0000-01-01T00:00:00+00:01`, which would be written as a year before 0). Both readers end here.
     private static func instant(_ year: Int64, _ month: Int64, _ day: Int64, _ hour: Int64, _ minute: Int64, _ second: Int64,
                                 millis: Int64, offsetMinutes: Int64) -> Timestamp? {
         guard (1...12).contains(month), day >= 1, day <= daysInMonth(year, month), hour < 24, minute < 60, second <= 60 else {
@@ -106,7 +107,7 @@ public enum FlexibleDate {
         }
         let days = Timestamp.days(year: year, month: Int(month), day: Int(day))
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offsetMinutes * 60
-        return Timestamp(millisecondsSinceEpoch: seconds * 1000 + millis)
+        return milliseconds(seconds * 1000 + millis)
     }
 
     private static func daysInMonth(_ year: Int64, _ month: Int64) -> Int64 {
