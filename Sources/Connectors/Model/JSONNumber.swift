@@ -55,6 +55,17 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible, Expressib
     /// integers, though both round to one.
     public var int64: Int64? {
         if let value = Int64(text) { return value }
+        guard let (negative, magnitude) = integerParts else { return nil }
+        if negative {
+            guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
+            return magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude)
+        }
+        return Int64(exactly: magnitude)
+    }
+
+    /// The value as a sign and a magnitude when it is exactly an integer whose magnitude fits
+    /// `UInt64` (in any of `int64`'s forms), read from the digits; nil otherwise.
+    var integerParts: (negative: Bool, magnitude: UInt64)? {
         var bytes = Array(text.utf8)[...]
         let negative = bytes.first == UInt8(ascii: "-")
         if negative { bytes = bytes.dropFirst() }
@@ -92,11 +103,7 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible, Expressib
             guard !o1, !o2 else { return nil }
             magnitude = sum
         }
-        if negative {
-            guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
-            return magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude)
-        }
-        return Int64(exactly: magnitude)
+        return (negative, magnitude)
     }
 
     public var description: String { text }

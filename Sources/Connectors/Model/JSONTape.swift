@@ -106,14 +106,16 @@ final class JSONTape {
 
     /// The number at `index` as a `T` when it is an integer that fits: `20`, and like
     /// `JSONDecoder` also `20.0` or `2e1`; never `20.5`. Plain digits (and a minus) are read
-    /// straight from the bytes.
+    /// straight from the bytes, other forms from their digits too, never through `Double` (which
+    /// would take `3000000000000000001.0` for `3000000000000000000`).
     func integer<T: FixedWidthInteger>(at index: Int, as type: T.Type) -> T? {
         if let value = Self.plainInteger(numberBytes(at: index)), let exact = T(exactly: value) { return exact }
         let number = number(at: index)
         if let exact = T(number.text) { return exact }
-        let double = number.double
-        guard double == double.rounded() else { return nil }
-        return T(exactly: double)
+        guard let (negative, magnitude) = number.integerParts else { return nil }
+        guard negative, magnitude > 0 else { return T(exactly: magnitude) }
+        guard T.isSigned, magnitude <= UInt64(Int64.max) + 1 else { return nil }
+        return T(exactly: magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude))
     }
 
     /// The value of `-?[0-9]{1,18}`, which always fits `Int64`; nil for any other text.

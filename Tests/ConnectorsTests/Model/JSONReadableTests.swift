@@ -93,6 +93,20 @@ struct JSONReadableTests {
         #expect(try read(#"{"id":"r","rating":-9223372036854775808}"#).rating == Int.min)
         #expect(try read(#"{"id":"r","big":18446744073709551615}"#).big == UInt64.max)
         #expect(try read(#"{"id":"r","big":3000000000118032117}"#).big == 3_000_000_000_118_032_117)
+        // read from their digits, not through a double, which would round them
+        #expect(try read(#"{"id":"r","big":3000000000000000001.0}"#).big == 3_000_000_000_000_000_001)
+        #expect(try read(#"{"id":"r","big":18446744073709551615e0}"#).big == UInt64.max)
+        #expect(try read(#"{"id":"r","rating":9223372036854775807.0}"#).rating == Int.max)
+        #expect(try read(#"{"id":"r","rating":-9223372036854775808.0}"#).rating == Int.min)
+        #expect(try read(#"{"id":"r","rating":-0.0}"#).rating == 0)
+    }
+
+    @Test("given numbers a double would round to integers, when read as integers, then they are refused", arguments: [
+        #"{"id":"r","rating":0.99999999999999999999}"#, #"{"id":"r","rating":9007199254740993.5}"#,
+        #"{"id":"r","big":18446744073709551616.0}"#, #"{"id":"r","rating":9223372036854775808.0}"#,
+    ])
+    func nearIntegersRefused(text: String) {
+        #expect(throws: JSONReadError.self) { try read(text) }
     }
 
     @Test("given a key written twice, when read, then the member is seen once, with its last value, like JSONValue")
