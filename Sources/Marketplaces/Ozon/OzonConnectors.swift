@@ -15,13 +15,15 @@ public enum OzonConnectors {
         let breakers = CircuitBreakers(host: endpoints.ozonSeller.upstreamHost, failureThreshold: options.breakerThreshold,
                                        coolDown: options.breakerCoolDown, clock: options.clock)
         let budgets = RateBudgets(limit: options.rateLimit, clock: options.clock)
+        // One for every Client-Id: keys carry it (`OzonSession.writing`).
+        let writeLocks = ItemWriteLocks()
         registry.register(marketplace: .ozon) { credentials throws(ConnectorError) in
             let values = try credentials.require(requiredCredentials)
             let client = options.clients.client(baseURL: endpoints.ozonSeller, maxConnections: options.maxConnections)
             let caller = UpstreamCaller(marketplace: .ozon, client: client, classifier: OzonErrorClassifier(),
                                         budget: budgets.budget(for: values[0]), breaker: breakers.breaker(for: values[0]), retry: options.retry,
                                         attemptTimeout: options.attemptTimeout, clock: options.clock)
-            return OzonSession(clientID: values[0], apiKey: values[1], caller: caller)
+            return OzonSession(clientID: values[0], apiKey: values[1], caller: caller, writeLocks: writeLocks)
         }
         register(OzonReviewConnector.key, OzonReviewConnector.operations, OzonReviewConnector.replyBounds, .uuid, in: registry,
                  OzonReviewConnector.init)

@@ -91,6 +91,13 @@ public struct OzonQuestionConnector: ChannelConnector {
     public func reply(to id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         try ItemIDShape.uuid.check(id)
         try OzonValidation.text(text, bounds: Self.replyBounds)
+        let session = session
+        return try await session.writing("question/" + id, until: deadline) { () throws(ConnectorError) -> ReplyReceipt in
+            try await answer(id, text: text, deadline: deadline)
+        }
+    }
+
+    private func answer(_ id: String, text: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) -> ReplyReceipt {
         let (question, _) = try await info(id, deadline: deadline)
         guard let sku = question.sku, let number = sku.unsigned else {
             throw .upstreamError(UpstreamFailure(marketplace: .ozon, status: 200, message: "question \(id) came without a sku"))
@@ -114,9 +121,18 @@ public struct OzonQuestionConnector: ChannelConnector {
 
     /// Sets a `NEW` question (or v1's `UNPROCESSED`, which says it is not processed) to `VIEWED`.
     /// A question already viewed or processed, or in a state this gateway does not know, is left
-    /// alone: `change-status` would otherwise move a processed question back to viewed.
+    /// alone: `change-status` would otherwise move a processed question back to viewed. It runs
+    /// after the item's other writes (`OzonSession.writing`), so an answer sent beside it cannot
+    /// land between its read and its write.
     public func markRead(id: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) {
         try ItemIDShape.uuid.check(id)
+        let session = session
+        try await session.writing("question/" + id, until: deadline) { () throws(ConnectorError) in
+            try await setViewed(id, deadline: deadline)
+        }
+    }
+
+    private func setViewed(_ id: String, deadline: ContinuousClock.Instant) async throws(ConnectorError) {
         let (question, _) = try await info(id, deadline: deadline)
         guard let state = question.status?.state, state == .new || state == .unprocessed else { return }
         let body = OzonBody.object(["question_ids": .array([.string(id)]), "status": .string("VIEWED")])

@@ -17,12 +17,24 @@ public final class OzonSession: MarketplaceSession {
     /// disagree: `change-status` or `change_status`); the other is tried on a plain 404.
     let questionStatusPath = Mutex(OzonQuestionConnector.statusPaths.0)
 
+    /// The writes to one item under way, shared by every tenant of the Client-Id (`writing`).
+    private let writeLocks: ItemWriteLocks
+
     /// A session for one Client-Id; `caller` should carry that Client-Id's shared budget and
-    /// breaker, as `OzonConnectors.register` builds it.
-    public init(clientID: String, apiKey: String, caller: UpstreamCaller) {
+    /// breaker, and `writeLocks` be that Client-Id's, as `OzonConnectors.register` builds them.
+    public init(clientID: String, apiKey: String, caller: UpstreamCaller, writeLocks: ItemWriteLocks = ItemWriteLocks()) {
         self.clientID = clientID
         self.apiKey = apiKey
         self.caller = caller
+        self.writeLocks = writeLocks
+    }
+
+    /// Runs a read-then-write of one item (`item`, such as `question/<id>`) after the others to
+    /// it, of this tenant and of every tenant of the same Client-Id: a mark-read that read the
+    /// question unprocessed cannot then set it viewed over an answer sent meanwhile.
+    func writing<T>(_ item: String, until deadline: ContinuousClock.Instant,
+                    _ body: () async throws(ConnectorError) -> T) async throws(ConnectorError) -> T {
+        try await writeLocks.withLock(clientID + "/" + item, marketplace: .ozon, until: deadline, body)
     }
 
     /// POSTs `body` to `path` and decodes the answer as `T`; an answer that is not the promised

@@ -171,6 +171,27 @@ struct OzonQuestionConnectorTests {
         }
     }
 
+    @Test("given a reply to a new question on its way, when a mark-read of it comes meanwhile, then it waits for the reply and leaves the answered question processed, sending nothing",
+          .timeLimit(.minutes(1)))
+    func markReadWaitsForAReply() async throws {
+        try await OzonTestbed.run { bed in
+            // given: a reply whose answer Ozon takes a while to create
+            let fresh = try #require(bed.host.questions().first { $0.status == .new })
+            bed.faults.inject(.latency(.seconds(1)), times: 1, pathPrefix: "/v1/question/answer/create")
+            let question = try bed.question
+            let deadline = bed.deadline
+            let reply = Task { try await question.reply(to: fresh.id, text: "Да, в наличии.", deadline: deadline) }
+            for _ in 0..<1000 where bed.faults.pending > 0 { try await Task.sleep(for: .milliseconds(5)) }
+            try #require(bed.faults.pending == 0, "the reply never reached answer/create")
+            // when
+            try await question.markRead(id: fresh.id, deadline: deadline)
+            _ = try await reply.value
+            // then: read once the answer was in, the question was processed: no status sent
+            #expect(bed.host.question(id: fresh.id)?.status == .processed)
+            #expect(bed.log.count(path: "/v1/question/change-status") == 0)
+        }
+    }
+
     @Test("given an Ozon that serves only change_status, then marking read finds it and keeps to it", .timeLimit(.minutes(1)))
     func markReadOtherSpelling() async throws {
         var options = OzonTestbed.simulatorOptions()
