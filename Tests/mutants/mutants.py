@@ -265,6 +265,11 @@ MUTANTS = [
      "            if let stoppedShort { throw stoppedShort }\n", "\n"),
     ("a call ended while its URLSession task is made taken for one that may have been sent", "Sources/Connectors/Upstream/UpstreamCall.swift",
      "return (nil, continuation, timer, Self.unsent(result))", "return (nil, continuation, timer, result)"),
+    ("an Ozon question's mark-read runs beside its reply", "Sources/Marketplaces/Ozon/OzonSession.swift",
+     "try await writeLocks.withLock(clientID + \"/\" + item, marketplace: .ozon, until: deadline, body)", "try await body()"),
+    ("an integer with a fraction read through a double", "Sources/Connectors/Model/JSONTape.swift",
+     "guard let (negative, magnitude) = number.integerParts else { return nil }",
+     "let double = number.double\n        guard double == double.rounded() else { return nil }\n        return T(exactly: double)\n        guard let (negative, magnitude) = number.integerParts else { return nil }"),
     ("no address refused while one is (the failed-auth fast path never armed)", "Sources/Gateway/Proxy/ClientRateLimiter.swift",
      "if until > refusedUntil.load(ordering: .relaxed) { refusedUntil.store(until, ordering: .releasing) }", "_ = until"),
 ]
