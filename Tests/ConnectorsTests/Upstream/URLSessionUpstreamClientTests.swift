@@ -89,9 +89,9 @@ struct URLSessionUpstreamClientTests {
         // when: the call ends while `make` runs (on the start queue, before the task is resumed)
         let result = await withCheckedContinuation { continuation in
             call.start(continuation, timeout: .seconds(10)) { _ in
-                call.finish(.failure(ending))
                 let made = URLSession(configuration: .ephemeral).dataTask(with: URL(string: "http://127.0.0.1:9/")!)
                 task.withLock { $0 = made }
+                call.finish(.failure(ending))
                 return made
             }
         }
