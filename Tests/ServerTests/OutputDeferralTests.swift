@@ -18,9 +18,13 @@ struct OutputDeferralTests {
         let observation = Observation()
         let handler: Handler = { _, _ in
             OutputDeferral.afterOutput {
-                var byte: UInt8 = 0
-                let peeked = recv(observation.clientFD.load(ordering: .acquiring), &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
-                observation.sawResponse.withLock { $0 = peeked > 0 }
+                // Written before this ran, the response reaches the client's socket at once or a
+                // moment later (loopback's delivery can be deferred to ksoftirqd on a busy
+                // machine): waited for, up to 2 s. Written only after this returns (on this very
+                // thread), it cannot arrive meanwhile, and the wait ends empty.
+                var watched = pollfd(fd: observation.clientFD.load(ordering: .acquiring), events: Int16(POLLIN), revents: 0)
+                let ready = poll(&watched, 1, 2_000)
+                observation.sawResponse.withLock { $0 = ready > 0 && watched.revents & Int16(POLLIN) != 0 }
                 observation.thread.withLock { $0 = TestThreads.currentName() }
             }
             return HTTPResponse(status: .ok, body: Array("done".utf8))
