@@ -52,11 +52,15 @@ struct CommandLineTests {
     }
 
     @Test("given GATEWAY_CONFIG naming a pipe, then healthcheck leaves it to serve and asks the port PORT names")
-    func healthcheckLeavesAPipe() throws {
-        // Nothing listens on the port: exit 1 (the check ran), not 2 (the empty pipe read as a bad file).
-        let closed = try ClosedPort()
-        defer { closed.close() }
-        let result = try GatewayProcess.run(arguments: ["healthcheck"], environment: ["GATEWAY_CONFIG": "/dev/stdin", "PORT": String(closed.port)], stdin: "")
+    func healthcheckLeavesAPipe() async throws {
+        // Nothing listens on the port (a gateway's, gone, held closed): exit 1 (the check ran),
+        // not 2 (the empty pipe read as a bad file).
+        let gateway = try GatewayProcess()
+        gateway.signal(SIGTERM)
+        #expect(await gateway.waitForExit() == 0)
+        let held = try GatewayBinaryTests.holdClosed(port: gateway.port)
+        defer { close(held) }
+        let result = try GatewayProcess.run(arguments: ["healthcheck"], environment: ["GATEWAY_CONFIG": "/dev/stdin", "PORT": String(gateway.port)], stdin: "")
         #expect(result.status == 1, "\(result.stderr)")
     }
 
