@@ -93,14 +93,15 @@ public final class GatewayApplication: Sendable {
         let failedAuthLimit = configuration.failedAuthLimit.map { FailedAuthLimitMiddleware(limiter: ClientRateLimiter(limit: $0)) }
         if let failedAuthLimit { middleware.append(failedAuthLimit) }
         let directory = TenantDirectory(tenants)
+        let tenantLimiter = TenantRateLimiter(tenants: tenants)
         middleware += [
             AuthenticationMiddleware(directory: directory),
-            TenantRateLimitMiddleware(limiter: TenantRateLimiter(tenants: tenants)),
+            TenantRateLimitMiddleware(limiter: tenantLimiter),
         ]
         responder = GatewayResponder(router: router, middleware: middleware, log: log, metrics: metrics,
                                      trustedProxies: configuration.trustedProxies,
                                      secretDigests: secretDigests,
-                                     directory: directory, failedAuthLimit: failedAuthLimit)
+                                     directory: directory, failedAuthLimit: failedAuthLimit, tenantLimiter: tenantLimiter)
         server = HTTPServer(configuration: configuration.server, responder: responder)
         serverReference.server = server
         self.serverReference = serverReference

@@ -16,6 +16,7 @@ public struct GatewayResponder: HTTPResponder {
     private let secretDigests: Set<[UInt8]>
     private let directory: TenantDirectory?
     private let failedAuthLimit: FailedAuthLimitMiddleware?
+    private let tenantLimiter: TenantRateLimiter?
 
     /// `middleware` runs outermost first. Requests the server refuses before routing (malformed,
     /// too large, too slow) or the client abandons mid-body are logged to `log` and counted in
@@ -27,15 +28,17 @@ public struct GatewayResponder: HTTPResponder {
     /// `directory`, the tenants `AuthenticationMiddleware` checks keys against, lets a request
     /// that waits for `100 Continue` without a valid key be refused before its body is sent;
     /// `failedAuthLimit`, the chain's own (`failed_auth_limit`), holds such requests to the
-    /// allowance the chain holds the others to.
+    /// allowance the chain holds the others to; `tenantLimiter`, the chain's tenant allowances,
+    /// refuses one whose tenant is over its limit before the body too.
     public init(router: Router, middleware: [any Middleware], log: LogSink? = nil, metrics: GatewayMetrics? = nil,
                 trustedProxies: TrustedProxies = TrustedProxies(),
                 secretDigests: Set<[UInt8]> = [], directory: TenantDirectory? = nil,
-                failedAuthLimit: FailedAuthLimitMiddleware? = nil) {
+                failedAuthLimit: FailedAuthLimitMiddleware? = nil, tenantLimiter: TenantRateLimiter? = nil) {
         self.router = router
         self.secretDigests = secretDigests
         self.directory = directory
         self.failedAuthLimit = failedAuthLimit
+        self.tenantLimiter = tenantLimiter
         refusalLog = log
         refusalMetrics = metrics
         self.trustedProxies = trustedProxies
@@ -83,7 +86,9 @@ public struct GatewayResponder: HTTPResponder {
     /// 401 goes at once, as it would once the body were in (authentication comes before anything
     /// that reads the body or spends an allowance), logged and counted as every answer is, and
     /// spending its client's `failed_auth_limit`; while that is spent, the 429 goes instead,
-    /// the key unchecked, as the chain would answer.
+    /// the key unchecked, as the chain would answer. A valid key's tenant over its rate limit gets
+    /// the chain's 429 at once too, with its rate-limit fields, its allowance untouched; one
+    /// within it gets `100 Continue` and spends its allowance in the chain, as any request.
     public func answerBeforeBody(_ request: HTTPRequest, context: RequestContext) -> HTTPResponse? {
         guard let directory, isTenantRoute(request) else { return nil }
         let client = failedAuthLimit == nil ? nil : client(of: request, context: context).flatMap(IPAddress.init)
@@ -91,13 +96,21 @@ public struct GatewayResponder: HTTPResponder {
             refusalMetrics?.recordFailedAuthLimited()
             return answer(refusal, to: request, method: request.method, context: context, keyChecked: false)
         }
+        let tenant: Tenant
         do {
-            _ = try AuthenticationMiddleware.tenant(of: request, in: directory)
-            return nil
+            tenant = try AuthenticationMiddleware.tenant(of: request, in: directory)
         } catch {
             if let failedAuthLimit, let client { failedAuthLimit.recordFailure(of: client) }
             return answer(Problem(error), to: request, method: request.method, context: context)
         }
+        guard let refusal = tenantLimiter?.refusal(known: tenant.id) else { return nil }
+        refusalMetrics?.recordRateLimited(tenant: tenant.id)
+        let problem = Problem(GatewayError.rateLimited(retryAfter: refusal.retryAfter ?? .seconds(1)))
+        var response = answer(problem, to: request, method: request.method, context: context)
+        response.headers.add(AuthenticationMiddleware.noStore.0, AuthenticationMiddleware.noStore.1)
+        response.headers.add("RateLimit-Policy", refusal.policy)
+        response.headers.add("RateLimit", refusal.field)
+        return response
     }
 
     /// A client's FIN ends every request but a write (a reply, a mark-read): a list, an item or

@@ -272,6 +272,13 @@ MUTANTS = [
      "let double = number.double\n        guard double == double.rounded() else { return nil }\n        return T(exactly: double)\n        guard let (negative, magnitude) = number.integerParts else { return nil }"),
     ("no address refused while one is (the failed-auth fast path never armed)", "Sources/Gateway/Proxy/ClientRateLimiter.swift",
      "if until > refusedUntil.load(ordering: .relaxed) { refusedUntil.store(until, ordering: .releasing) }", "_ = until"),
+    ("a tenant over its limit is sent 100 Continue and uploads its body for a 429", "Sources/Gateway/GatewayResponder.swift",
+     "guard let refusal = tenantLimiter?.refusal(known: tenant.id) else { return nil }",
+     "guard let refusal = tenantLimiter?.refusal(known: tenant.id), tenant.id.isEmpty else { return nil }"),
+    ("asking for a tenant's refusal before the body spends its allowance", "Sources/Gateway/Tenants/TenantRateLimiter.swift",
+     "        let next = bucket.nextFree.withLock { $0 }\n        guard max(next, now) - bucket.tolerance > now else { return nil }",
+     "        let next = bucket.nextFree.withLock { next in next = max(next, now) + bucket.interval; return next - bucket.interval }\n"
+     "        guard max(next, now) - bucket.tolerance > now else { return nil }"),
 ]
 
 

@@ -81,7 +81,21 @@ public final class TenantRateLimiter: Sendable {
             next = base + bucket.interval
             return (true, next)
         }
-        if allowed { return Self.standing(bucket, next: next, now: now) }
+        return allowed ? Self.standing(bucket, next: next, now: now) : Self.refusal(bucket, next: next, now: now)
+    }
+
+    /// The refusal `check(known:)` would give `tenant` at `now`, spending nothing; nil when it
+    /// would allow the request, or `tenant` has no limit here. A request that waits for
+    /// `100 Continue` is refused with it before its body is sent, as it would be after.
+    public func refusal(known tenant: String, now: ContinuousClock.Instant = .now) -> Decision? {
+        guard let bucket = buckets[tenant] else { return nil }
+        let next = bucket.nextFree.withLock { $0 }
+        guard max(next, now) - bucket.tolerance > now else { return nil }
+        return Self.refusal(bucket, next: next, now: now)
+    }
+
+    /// The refusal of a request to `bucket` whose theoretical arrival time is `next`, at `now`.
+    private static func refusal(_ bucket: Bucket, next: ContinuousClock.Instant, now: ContinuousClock.Instant) -> Decision {
         let wait = (next - bucket.tolerance) - now
         let retryAfter = wait > .zero ? wait : bucket.interval
         // A refusal's reset is the moment Retry-After names (RateLimit headers draft §5), the

@@ -11,8 +11,14 @@ import Testing
 struct RefusedRequestTests {
     /// An in-process gateway on loopback with one loop and a capturing log.
     private func gateway(trustedProxies: TrustedProxies = TrustedProxies(), failedAuthLimit: TenantRateLimit? = nil,
+                         tenantRateLimit: TenantRateLimit? = nil,
                          configure: (inout ServerConfiguration) -> Void) throws -> (GatewayApplication, LogSink) {
         var configuration = ApplicationHarness().application.configuration
+        if let tenantRateLimit {
+            configuration.tenants = configuration.tenants.map {
+                Tenant(id: $0.id, keyDigests: $0.keyDigests, rateLimit: tenantRateLimit, credentials: $0.credentials)
+            }
+        }
         configuration.server = ServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.server.loopCount = 1
         configuration.trustedProxies = trustedProxies
@@ -152,6 +158,43 @@ struct RefusedRequestTests {
         let line = try #require(Self.parse(log).first { $0["request_id"] as? String == "right-1" })
         #expect(line["status"] as? Int == 429)
         #expect(line["tenant"] == nil || line["tenant"] is NSNull)
+    }
+
+    @Test("given a tenant with one request left, when two requests wait for 100 Continue in turn, then the first gets it and spends the last request, and the second gets the 429 at once, its body unsent, with the rate-limit fields")
+    func continueHeldToTheTenantLimit() async throws {
+        let (application, log) = try gateway(tenantRateLimit: TenantRateLimit(rate: 0.01, burst: 1), configure: { _ in })
+        func head(id: String) -> String {
+            "POST /connectors/wildberries/review/items HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nConnection: close\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 2\r\nX-Request-ID: \(id)\r\n"
+                + "Authorization: Bearer \(ApplicationHarness.key)\r\n\r\n"
+        }
+        // given: the first waits for 100 Continue, then sends its body
+        let first = try #require(try RawHTTPClient.connectAndSend(port: application.server.port, requests: [head(id: "within")]).first)
+        var interim = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 512)
+        while !String(decoding: interim, as: UTF8.self).contains("\r\n\r\n") {
+            let n = buffer.withUnsafeMutableBytes { recv(first, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { break }
+            interim += buffer[0..<n]
+        }
+        _ = "{}".withCString { send(first, $0, 2, Int32(MSG_NOSIGNAL)) }
+        let firstAnswer = await RawHTTPClient.readAllUntilClose([first])[0]
+        // when: the second waits for 100 Continue, its body held back
+        let second = try RawHTTPClient.connectAndSend(port: application.server.port, requests: [head(id: "over")])
+        let secondAnswer = await RawHTTPClient.readAllUntilClose(second)[0]
+        await application.stop()
+        // then
+        #expect(String(decoding: interim, as: UTF8.self).hasPrefix("HTTP/1.1 100 Continue\r\n"))
+        #expect(!firstAnswer.hasPrefix("HTTP/1.1 429 "))
+        #expect(firstAnswer.contains("\r\nRateLimit: \"tenant\";r=0;"))
+        #expect(secondAnswer.hasPrefix("HTTP/1.1 429 "))
+        for field in ["Retry-After: ", "RateLimit-Policy: \"tenant\";", "RateLimit: \"tenant\";r=0;", "Cache-Control: no-store", "X-Request-ID: over"] {
+            #expect(secondAnswer.contains("\r\n" + field), "\(field)")
+        }
+        #expect(secondAnswer.contains(#""code":"rate_limited""#))
+        let line = try #require(Self.parse(log).first { $0["request_id"] as? String == "over" })
+        #expect(line["status"] as? Int == 429)
+        #expect(line["tenant"] as? String == "acme")
     }
 
     @Test("given a HEAD whose head is refused after its method was read, then the log names the method and counts no content, as none was sent")

@@ -34,6 +34,27 @@ struct TenantRateLimiterTests {
         #expect(limiter.standing(known: "nobody") == nil)
     }
 
+    @Test("given an allowance, when a refusal is asked for without spending, then there is none while a request would pass, and once spent it is the refusal check gives, spending nothing either way")
+    func refusalWithoutSpending() throws {
+        let start = ContinuousClock.now
+        let tenant = Tenant(id: "t", keyDigests: [], rateLimit: TenantRateLimit(rate: 10, burst: 2))
+        let limiter = TenantRateLimiter(tenants: [tenant], now: start)
+        #expect(limiter.refusal(known: "t", now: start) == nil)
+        #expect(limiter.refusal(known: "t", now: start) == nil, "asking spends nothing")
+        #expect(limiter.check("t", now: start).allowed)
+        #expect(limiter.refusal(known: "t", now: start) == nil)
+        #expect(limiter.check("t", now: start).allowed, "the burst is whole after the asking")
+        // when: spent
+        let refusal = try #require(limiter.refusal(known: "t", now: start + .milliseconds(40)))
+        // then
+        #expect(refusal == limiter.check("t", now: start + .milliseconds(40)))
+        #expect(!refusal.allowed)
+        #expect(refusal.retryAfter == .milliseconds(60))
+        #expect(limiter.refusal(known: "t", now: start + .milliseconds(100)) == nil)
+        #expect(limiter.check("t", now: start + .milliseconds(100)).allowed)
+        #expect(limiter.refusal(known: "nobody", now: start) == nil)
+    }
+
     @Test("given any rate and burst, when the policy is written, then a client sending its whole quota at the start of every window has every request pass",
           arguments: [(5.0, 10, 10, 2), (50, 100, 100, 2), (10, 20, 20, 2), (20, 5, 5, 1), (3, 4, 3, 1), (0.5, 1, 1, 2), (2.5, 3, 2, 1),
                       (0.01, 3, 3, 300), (1.4, 21, 21, 15), (7, 14, 14, 2), (6, 12, 12, 2), (15, 30, 30, 2), (1_000_000, 1, 1, 1), (0.001, 1_000_000, 1_000_000, 1_000_000_000)])
