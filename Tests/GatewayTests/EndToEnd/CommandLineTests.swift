@@ -53,15 +53,13 @@ struct CommandLineTests {
 
     @Test("given GATEWAY_CONFIG naming a pipe, then healthcheck leaves it to serve and asks the port PORT names")
     func healthcheckLeavesAPipe() async throws {
-        // Nothing listens on the port (a gateway's, gone, held closed): exit 1 (the check ran),
-        // not 2 (the empty pipe read as a bad file).
-        let gateway = try GatewayProcess()
-        gateway.signal(SIGTERM)
-        #expect(await gateway.waitForExit() == 0)
-        let held = try GatewayBinaryTests.holdClosed(port: gateway.port)
-        defer { close(held) }
-        let result = try GatewayProcess.run(arguments: ["healthcheck"], environment: ["GATEWAY_CONFIG": "/dev/stdin", "PORT": String(gateway.port)], stdin: "")
+        // Nothing listens on the port (held closed): exit 1 (the check ran), not 2 (the empty
+        // pipe read as a bad file).
+        let held = try GatewayBinaryTests.holdClosedPort()
+        defer { close(held.fd) }
+        let result = try GatewayProcess.run(arguments: ["healthcheck"], environment: ["GATEWAY_CONFIG": "/dev/stdin", "PORT": String(held.port)], stdin: "")
         #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains(String(held.port)), "\(result.stderr)")
     }
 
     @Test("given a file's listen address that PORT or --port replaces, then check-config warns naming both; the same value, or none in the file, is quiet",

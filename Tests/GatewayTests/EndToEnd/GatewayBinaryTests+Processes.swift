@@ -5,17 +5,21 @@ import Testing
 /// The processes and descriptors the end-to-end tests drive by hand: a gateway spawned with
 /// its signals unblocked, a FIFO's unread bytes, a pending signal, a port held closed.
 extension GatewayBinaryTests {
-    /// A socket bound to 127.0.0.1:`port` that does not listen: connecting there is refused, and
-    /// no listener of a test running beside this one can be given the port meanwhile.
-    static func holdClosed(port: Int) throws -> Int32 {
+    /// A socket bound to a free port of 127.0.0.1 that does not listen: connecting there is
+    /// refused while it is held, and no other test's listener or outgoing connection can be
+    /// given the port meanwhile (a stopped gateway's port can be, the moment it exits).
+    static func holdClosedPort() throws -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         try #require(fd >= 0)
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        let bound = RawHTTPClient.onLoopback(port: port) { bind(fd, $0, $1) }
-        if bound != 0 { close(fd) }
-        try #require(bound == 0, "port \(port) was taken again before it could be held")
-        return fd
+        let bound = RawHTTPClient.onLoopback(port: 0) { bind(fd, $0, $1) }
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        if bound != 0 || named != 0 { close(fd) }
+        try #require(bound == 0 && named == 0, "no loopback port to hold: errno \(errno)")
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     /// Bytes written to the pipe `fd` and not yet read by anyone (`FIONREAD`); -1 on failure.

@@ -452,13 +452,16 @@ struct GatewayBinaryTests {
         let byEnvironment = try GatewayProcess.run(arguments: ["healthcheck"], environment: ["GATEWAY_CONFIG": file.path, "PORT": ""])
         gateway.signal(SIGTERM)
         #expect(await gateway.waitForExit() == 0)
-        let held = try Self.holdClosed(port: gateway.port)
-        defer { close(held) }
+        // The file naming a port nothing listens on (held closed).
+        let held = try Self.holdClosedPort()
+        defer { close(held.fd) }
+        try config.replacingOccurrences(of: "\"port\": \(gateway.port)", with: "\"port\": \(held.port)")
+            .write(to: file, atomically: true, encoding: .utf8)
         let down = try GatewayProcess.run(arguments: ["healthcheck", "--config", file.path], environment: ["PORT": ""])
         #expect(byFlag.status == 0, "\(byFlag.stderr)")
         #expect(byEnvironment.status == 0, "\(byEnvironment.stderr)")
         #expect(down.status == 1)
-        #expect(down.stderr.contains(String(gateway.port)))
+        #expect(down.stderr.contains(String(held.port)), "\(down.stderr)")
     }
 
     @Test("given HOST and PORT set, as the image sets them, when the configuration file no longer loads, then healthcheck still asks the running gateway",
@@ -488,12 +491,12 @@ struct GatewayBinaryTests {
         let up = try GatewayProcess.run(arguments: ["healthcheck", "--port", String(gateway.port)])
         gateway.signal(SIGTERM)
         #expect(await gateway.waitForExit() == 0)
-        let held = try Self.holdClosed(port: gateway.port)
-        defer { close(held) }
-        let down = try GatewayProcess.run(arguments: ["healthcheck", "--port", String(gateway.port)])
+        let held = try Self.holdClosedPort()
+        defer { close(held.fd) }
+        let down = try GatewayProcess.run(arguments: ["healthcheck", "--port", String(held.port)])
         #expect(up.status == 0)
         #expect(down.status == 1)
-        #expect(down.stderr.contains("nothing listens on 127.0.0.1:\(gateway.port)"), "\(down.stderr)")
+        #expect(down.stderr.contains("nothing listens on 127.0.0.1:\(held.port)"), "\(down.stderr)")
     }
 
     @Test("given HOST :: (IPv4 and IPv6) where ::1 does not answer (IPv6 turned off), then healthcheck asks 127.0.0.1 too", .timeLimit(.minutes(1)))
