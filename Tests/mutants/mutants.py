@@ -26,7 +26,7 @@ import time
 
 MUTANTS = [
     ("tenant rate limit refuses at the boundary", "Sources/Gateway/Tenants/TenantRateLimiter.swift",
-     "if base - bucket.tolerance > now { return (false, next) }", "if base - bucket.tolerance >= now { return (false, next) }"),
+     "max(next, now) - tolerance > now", "max(next, now) - tolerance >= now"),
     ("RateLimit's r not capped by the policy's quota", "Sources/Gateway/Tenants/TenantRateLimiter.swift",
      "let remaining = min(bucket.quota, max(0, bucket.limit.burst - used))", "let remaining = max(0, bucket.limit.burst - used)"),
     ("RateLimit's t says 0 while a unit is missing", "Sources/Gateway/Tenants/TenantRateLimiter.swift",
@@ -276,9 +276,8 @@ MUTANTS = [
      "guard let refusal = tenantLimiter?.refusal(known: tenant.id) else { return nil }",
      "guard let refusal = tenantLimiter?.refusal(known: tenant.id), tenant.id.isEmpty else { return nil }"),
     ("asking for a tenant's refusal before the body spends its allowance", "Sources/Gateway/Tenants/TenantRateLimiter.swift",
-     "        let next = bucket.nextFree.withLock { $0 }\n        guard max(next, now) - bucket.tolerance > now else { return nil }",
-     "        let next = bucket.nextFree.withLock { next in next = max(next, now) + bucket.interval; return next - bucket.interval }\n"
-     "        guard max(next, now) - bucket.tolerance > now else { return nil }"),
+     "        let next = bucket.nextFree.withLock { $0 }\n",
+     "        let next = bucket.nextFree.withLock { next in next = max(next, now) + bucket.interval; return next - bucket.interval }\n"),
 ]
 
 

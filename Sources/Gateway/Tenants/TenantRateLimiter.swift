@@ -55,6 +55,13 @@ public final class TenantRateLimiter: Sendable {
             self.quota = quota
             nextFree = Mutex(now)
         }
+
+        /// Whether a request at `now` is refused while the theoretical arrival time is `next`:
+        /// the one rule `check(known:)` spends by and `refusal(known:)` looks by.
+        @inline(__always)
+        func refuses(next: ContinuousClock.Instant, now: ContinuousClock.Instant) -> Bool {
+            max(next, now) - tolerance > now
+        }
     }
 
     private let buckets: [String: Bucket]
@@ -76,9 +83,8 @@ public final class TenantRateLimiter: Sendable {
     public func check(known tenant: String, now: ContinuousClock.Instant = .now) -> Decision? {
         guard let bucket = buckets[tenant] else { return nil }
         let (allowed, next) = bucket.nextFree.withLock { next -> (Bool, ContinuousClock.Instant) in
-            let base = max(next, now)
-            if base - bucket.tolerance > now { return (false, next) }
-            next = base + bucket.interval
+            if bucket.refuses(next: next, now: now) { return (false, next) }
+            next = max(next, now) + bucket.interval
             return (true, next)
         }
         return allowed ? Self.standing(bucket, next: next, now: now) : Self.refusal(bucket, next: next, now: now)
@@ -90,7 +96,7 @@ public final class TenantRateLimiter: Sendable {
     public func refusal(known tenant: String, now: ContinuousClock.Instant = .now) -> Decision? {
         guard let bucket = buckets[tenant] else { return nil }
         let next = bucket.nextFree.withLock { $0 }
-        guard max(next, now) - bucket.tolerance > now else { return nil }
+        guard bucket.refuses(next: next, now: now) else { return nil }
         return Self.refusal(bucket, next: next, now: now)
     }
 

@@ -52,7 +52,7 @@ struct CommandLineTests {
     }
 
     @Test("given GATEWAY_CONFIG naming a pipe, then healthcheck leaves it to serve and asks the port PORT names")
-    func healthcheckLeavesAPipe() async throws {
+    func healthcheckLeavesAPipe() throws {
         // Nothing listens on the port (held closed): exit 1 (the check ran), not 2 (the empty
         // pipe read as a bad file).
         let held = try GatewayBinaryTests.holdClosedPort()

@@ -17,8 +17,9 @@ extension GatewayBinaryTests {
         let named = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
+        let code = errno
         if bound != 0 || named != 0 { close(fd) }
-        try #require(bound == 0 && named == 0, "no loopback port to hold: errno \(errno)")
+        try #require(bound == 0 && named == 0, "no loopback port to hold: errno \(code)")
         return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 
